@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { isoDuration } from './duration.ts';
+
+export const LANGUAGES = ['pt-BR', 'en'] as const;
+export const languageSchema = z.enum(LANGUAGES);
+export type Language = z.infer<typeof languageSchema>;
+
+/** The six phases of a cycle, in the order the workflow runs them. */
+export const PHASES = ['identify', 'goal-setting', 'run', 'measure', 'feedback', 'review'] as const;
+export type Phase = (typeof PHASES)[number];
+/** Phases in which participants answer through an emailed link. */
+export const ANSWERED_PHASES = ['goal-setting', 'run', 'measure', 'feedback'] as const;
+export type AnsweredPhase = (typeof ANSWERED_PHASES)[number];
+
+export const idSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-", starting with a letter or digit');
+
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
+
+export const skillSchema = z.object({
+  id: idSchema,
+  name: z.string().trim().min(1).max(80),
+  /** Digital and technology skills: the program's technology-adoption benefit is measured on them. */
+  digital: z.boolean().default(false),
+});
+export type Skill = z.infer<typeof skillSchema>;
+
+export const matchingSettingsSchema = z
+  .object({
+    /** reverse: the younger or more junior person teaches the more senior one; mutual: both teach. */
+    mode: z.enum(['reverse', 'mutual']).default('reverse'),
+    /** Minimum gap in generation years between mentor and mentee in reverse mode. */
+    minGenerationGapYears: z.number().int().min(0).max(60).default(5),
+    /** best-score maximises the total score; max-pairs first matches as many people as possible. */
+    objective: z.enum(['best-score', 'max-pairs']).default('best-score'),
+    /** Pairs from this many previous cycles are never repeated. */
+    noRepeatCycles: z.number().int().min(0).max(20).default(2),
+    /** Department partnerships HR wants to favour, as [departmentA, departmentB]. */
+    favouredDepartmentPairs: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
+    /** Participant ids that must never be paired. */
+    doNotPair: z.array(z.tuple([idSchema, idSchema])).default([]),
+    weights: z.record(z.string(), z.number().min(0).max(100)).default({}),
+  })
+  .default({
+    mode: 'reverse',
+    minGenerationGapYears: 5,
+    objective: 'best-score',
+    noRepeatCycles: 2,
+    favouredDepartmentPairs: [],
+    doNotPair: [],
+    weights: {},
+  });
+export type MatchingSettings = z.infer<typeof matchingSettingsSchema>;
+
+export const programSchema = z.object({
+  programId: idSchema,
+  name: z.string().trim().min(1).max(120),
+  language: languageSchema,
+  /** The program's goals and expectations: the text every participant receives at goal-setting. */
+  goalsAndExpectations: z.string().trim().min(1).max(4000),
+  skillsCatalog: z.array(skillSchema).min(1, 'must list at least one skill'),
+  phaseWindows: z.object({
+    goalSetting: isoDuration,
+    run: isoDuration,
+    measure: isoDuration,
+    feedback: isoDuration,
+  }),
+  checkInCadence: isoDuration,
+  reminders: z
+    .object({
+      /** Reminders go out this long before a phase's deadline to those who have not answered. */
+      beforeDeadline: z.array(isoDuration).max(5).default([]),
+    })
+    .default({ beforeDeadline: [] }),
+  /** How often a phase checks whether everyone has answered (bounded so that history stays small). */
+  progressCheckInterval: isoDuration.default('PT1H'),
+  sender: emailSchema,
+  hrContacts: z.array(emailSchema).min(1, 'must name at least one HR contact'),
+  opsContacts: z.array(emailSchema).min(1, 'must name at least one ops contact'),
+  matching: matchingSettingsSchema,
+});
+export type Program = z.infer<typeof programSchema>;
+export type ProgramInput = z.input<typeof programSchema>;

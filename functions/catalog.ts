@@ -1,0 +1,75 @@
+/**
+ * Every Lambda function Tandem deploys, in one place. The CDK app builds one function per
+ * entry and the local stack maps the same ARNs to the same handlers, so the workflow
+ * definition in workflows/ runs unchanged in both.
+ */
+export interface FunctionSpec {
+  /** Short name; the deployed function is called `tandem-<name>` locally. */
+  readonly name: string;
+  /** Module (relative to the repository root) whose `handler` export is the Lambda handler. */
+  readonly entry: string;
+  /** The `${...}` placeholder for this function's ARN in the workflow definition, if the workflow calls it. */
+  readonly definitionSubstitution?: string;
+  readonly description: string;
+  /** What the handler touches; infra/ grants exactly this. */
+  readonly access: {
+    readonly table: 'read' | 'read-write';
+    readonly sendsEmail: boolean;
+    readonly writesReports: boolean;
+    readonly readsLinkKey: boolean;
+  };
+}
+
+export const FUNCTIONS = [
+  {
+    name: 'identify',
+    entry: 'functions/identify.ts',
+    definitionSubstitution: 'IdentifyFunctionArn',
+    description: 'Identify phase: snapshots the cohort and stores the pairs the matcher proposes.',
+    access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: false },
+  },
+  {
+    name: 'open-phase',
+    entry: 'functions/open-phase.ts',
+    definitionSubstitution: 'OpenPhaseFunctionArn',
+    description: 'Opens a phase: sets its deadline and reminder schedule on the cycle.',
+    access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: false },
+  },
+  {
+    name: 'phase-tick',
+    entry: 'functions/phase-tick.ts',
+    definitionSubstitution: 'PhaseTickFunctionArn',
+    description: 'Advances an open phase: sends what is due (invitations, check-ins, reminders) and says how long to wait.',
+    access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: true },
+  },
+  {
+    name: 'close-phase',
+    entry: 'functions/close-phase.ts',
+    definitionSubstitution: 'ClosePhaseFunctionArn',
+    description: 'Closes a phase: links stop accepting answers and the counts are frozen.',
+    access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: false },
+  },
+  {
+    name: 'review',
+    entry: 'functions/review.ts',
+    definitionSubstitution: 'ReviewFunctionArn',
+    description: "Review phase: computes the cycle's metrics, stores the report and emails HR a summary.",
+    access: { table: 'read-write', sendsEmail: true, writesReports: true, readsLinkKey: false },
+  },
+  {
+    name: 'mark-cycle-failed',
+    entry: 'functions/mark-cycle-failed.ts',
+    definitionSubstitution: 'MarkCycleFailedFunctionArn',
+    description: 'Marks a cycle failed with its cause and emails ops.',
+    access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: false },
+  },
+  {
+    name: 'survey-api',
+    entry: 'functions/survey-api.ts',
+    description: 'The HTTP endpoint behind every emailed link: GET renders a page, POST records an answer.',
+    access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: true },
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type FunctionName = (typeof FUNCTIONS)[number]['name'];
+export const WORKFLOW_FILE = 'workflows/program-cycle.asl.json';
