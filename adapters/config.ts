@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../domain/errors.ts';
+
+const optionalText = z.string().trim().min(1).optional();
+
+const environmentSchema = z
+  .object({
+    TANDEM_TABLE_NAME: z.string().trim().min(3, 'must name the DynamoDB table'),
+    TANDEM_LINK_BASE_URL: z.url('must be the survey API base URL, e.g. http://127.0.0.1:3000').optional(),
+    TANDEM_LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    TANDEM_LINK_SIGNING_KEY_PARAMETER: optionalText,
+    TANDEM_REPORT_DIR: optionalText,
+    TANDEM_REPORT_BUCKET: optionalText,
+    TANDEM_SES_CONFIGURATION_SET: optionalText,
+    TANDEM_STATE_MACHINE_ARN: optionalText,
+  })
+  .refine((env) => !(env.TANDEM_LINK_SIGNING_KEY && env.TANDEM_LINK_SIGNING_KEY_PARAMETER), {
+    message: 'set TANDEM_LINK_SIGNING_KEY or TANDEM_LINK_SIGNING_KEY_PARAMETER, not both',
+    path: ['TANDEM_LINK_SIGNING_KEY'],
+  });
+
+export type TandemEnvironment = z.infer<typeof environmentSchema>;
+
+/** Reads and validates the environment once; names every problem at once. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): TandemEnvironment {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`).join('; ');
+    throw new ConfigurationError(`Tandem's configuration is invalid: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** The value of an optional setting that this function needs, or a clear error naming the variable. */
+export function required<K extends keyof TandemEnvironment>(env: TandemEnvironment, name: K, purpose: string): NonNullable<TandemEnvironment[K]> {
+  const value = env[name];
+  if (value === undefined) throw new ConfigurationError(`${String(name)} is not set; it is needed ${purpose}`);
+  return value as NonNullable<TandemEnvironment[K]>;
+}

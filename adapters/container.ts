@@ -1,0 +1,62 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { LinkSigner } from '../domain/links.ts';
+import { ConfigurationError } from '../domain/errors.ts';
+import { systemClock, type Clock, type Mailer, type ReportStore } from '../services/ports.ts';
+import { readEnvironment, required, type TandemEnvironment } from './config.ts';
+import { createDocumentClient, DynamoDbStore } from './dynamodb/dynamodb-store.ts';
+import { FolderReportStore, S3ReportStore } from './reports/report-stores.ts';
+import { SesMailer } from './ses/ses-mailer.ts';
+
+/** The adapters a handler works with, created once per container (Lambda execution environment). */
+export interface Container {
+  env: TandemEnvironment;
+  store: DynamoDbStore;
+  mailer: Mailer;
+  clock: Clock;
+  reports(): ReportStore;
+  links(): Promise<{ signer: LinkSigner; baseUrl: string }>;
+}
+
+let cached: Container | undefined;
+
+export function container(): Container {
+  cached ??= createContainer(readEnvironment());
+  return cached;
+}
+
+/** For tests and the local stack, which change the environment between runs in one process. */
+export function resetContainer(): void {
+  cached = undefined;
+}
+
+function createContainer(env: TandemEnvironment): Container {
+  let links: Promise<{ signer: LinkSigner; baseUrl: string }> | undefined;
+  let reports: ReportStore | undefined;
+  return {
+    env,
+    store: new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME),
+    mailer: new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET),
+    clock: systemClock,
+    reports() {
+      reports ??= env.TANDEM_REPORT_BUCKET
+        ? new S3ReportStore(env.TANDEM_REPORT_BUCKET)
+        : new FolderReportStore(required(env, 'TANDEM_REPORT_DIR', 'to store review reports (or set TANDEM_REPORT_BUCKET)'));
+      return reports;
+    },
+    links() {
+      links ??= (async () => {
+        const baseUrl = required(env, 'TANDEM_LINK_BASE_URL', 'to build the links in emails');
+        return { signer: new LinkSigner(await signingKey(env)), baseUrl: baseUrl.replace(/\/$/, '') };
+      })();
+      return links;
+    },
+  };
+}
+
+async function signingKey(env: TandemEnvironment): Promise<string> {
+  if (env.TANDEM_LINK_SIGNING_KEY) return env.TANDEM_LINK_SIGNING_KEY;
+  const parameter = required(env, 'TANDEM_LINK_SIGNING_KEY_PARAMETER', 'to sign participant links (or set TANDEM_LINK_SIGNING_KEY)');
+  const { Parameter } = await new SSMClient({}).send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
+  if (!Parameter?.Value) throw new ConfigurationError(`SSM parameter ${parameter} holds no link-signing key`);
+  return Parameter.Value;
+}

@@ -1,0 +1,478 @@
+import { createHash } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
+import { parsePhaseKey } from '../../domain/cycle.ts';
+import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
+import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { CycleStore, EmailClaim, EmailLog, ProgramStore, RecordResponseOutcome } from '../../services/ports.ts';
+import { isConditionFailure, rethrowDynamo } from './errors.ts';
+import { keys } from './table-design.ts';
+
+/** An email claimed this long ago and never marked sent is taken to have failed before reaching SES. */
+const STALE_CLAIM_MS = 5 * 60 * 1000;
+const BATCH_SIZE = 25;
+const WRITE_CONCURRENCY = 16;
+
+export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+}
+
+const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, fingerprint: _f, ...rest } = item;
+  return rest as T;
+};
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** ProgramStore, CycleStore and EmailLog over Tandem's single table. */
+export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  // ---- programs and rosters -------------------------------------------------
+
+  async putProgram(program: Program): Promise<void> {
+    await this.send('PutProgram', () =>
+      this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.program(program.programId), entity: 'program', ...program } })),
+    );
+  }
+
+  async getProgram(programId: string): Promise<Program | undefined> {
+    const { Item } = await this.send('GetProgram', () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.program(programId) })));
+    return strip<Program>(Item);
+  }
+
+  async putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }> {
+    let written = 0;
+    let unchanged = 0;
+    await inParallel(participants, WRITE_CONCURRENCY, async (participant) => {
+      const fingerprint = createHash('sha256').update(JSON.stringify(participant)).digest('base64url');
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.participant(programId, participant.participantId),
+              GSI1PK: keys.participantByEmail(participant.email).GSI1PK,
+              GSI1SK: `PROGRAM#${programId}`,
+              entity: 'participant',
+              fingerprint,
+              programId,
+              ...participant,
+            },
+            ConditionExpression: 'attribute_not_exists(PK) OR fingerprint <> :fingerprint',
+            ExpressionAttributeValues: { ':fingerprint': fingerprint },
+          }),
+        );
+        written++;
+      } catch (error) {
+        if (isConditionFailure(error)) unchanged++;
+        else rethrowDynamo(error, 'PutParticipant');
+      }
+    });
+    return { written, unchanged };
+  }
+
+  async listParticipants(programId: string): Promise<Participant[]> {
+    const k = keys.participantsOf(programId);
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': k.PK, ':sk': k.SKPrefix },
+    });
+    return items.map((item) => {
+      const { programId: _p, ...participant } = strip<Participant & { programId: string }>(item) as Participant & { programId: string };
+      return participant;
+    });
+  }
+
+  async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.participant(programId, participantId),
+          UpdateExpression: 'SET #status = :status REMOVE fingerprint',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
+      rethrowDynamo(error, 'SetParticipantStatus');
+    }
+  }
+
+  // ---- cycles -----------------------------------------------------------------
+
+  async createCycle(cycle: Cycle): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.cycle(cycle.cycleId),
+            ...keys.cyclesOfProgram(cycle.programId),
+            GSI1SK: `${new Date(cycle.startedAt).toISOString()}#${cycle.cycleId}`,
+            entity: 'cycle',
+            ...cycle,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      rethrowDynamo(error, 'CreateCycle');
+    }
+  }
+
+  async getCycle(cycleId: string): Promise<Cycle | undefined> {
+    const { Item } = await this.send('GetCycle', () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.cycle(cycleId), ConsistentRead: true })),
+    );
+    return strip<Cycle>(Item);
+  }
+
+  async listCycles(programId: string): Promise<Cycle[]> {
+    const items = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.cyclesOfProgram(programId).GSI1PK },
+    });
+    return items.map((item) => strip<Cycle>(item) as Cycle);
+  }
+
+  async setExecution(cycleId: string, executionArn: string): Promise<void> {
+    await this.update('SetExecution', cycleId, 'SET executionArn = :arn', { ':arn': executionArn });
+  }
+
+  async putCohort(cycleId: string, members: readonly Member[], pairs: readonly Pair[]): Promise<void> {
+    const items = [
+      ...members.map((m) => ({ ...keys.member(cycleId, m.participantId), entity: 'member', ...m })),
+      ...pairs.map((p) => ({ ...keys.pair(cycleId, p.pairId), entity: 'pair', ...p })),
+    ];
+    for (let i = 0; i < items.length; i += BATCH_SIZE) {
+      let requests = items.slice(i, i + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const { UnprocessedItems } = await this.send('PutCohort', () =>
+          this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
+        );
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        if (requests.length && attempt >= 8) rethrowDynamo({ name: 'ThrottlingException' }, 'PutCohort');
+        if (requests.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+    await this.update('PutCohortCounts', cycleId, 'SET participants = :members, pairs = :pairs', {
+      ':members': members.length,
+      ':pairs': pairs.length,
+    });
+  }
+
+  async listMembers(cycleId: string): Promise<Member[]> {
+    return (await this.queryPrefix(cycleId, 'MEMBER#')) as Member[];
+  }
+
+  async listPairs(cycleId: string): Promise<Pair[]> {
+    return (await this.queryPrefix(cycleId, 'PAIR#')) as Pair[];
+  }
+
+  async openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.cycle(cycleId),
+          UpdateExpression: 'SET phases.#phase = :state, currentPhase = :phase',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(phases.#phase)',
+          ExpressionAttributeNames: { '#phase': phase },
+          ExpressionAttributeValues: { ':state': state, ':phase': phase },
+        }),
+      );
+      return state;
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrowDynamo(error, 'OpenPhase');
+      const cycle = await this.getCycle(cycleId);
+      const opened = cycle?.phases[phase];
+      if (!opened) throw new NotFoundError(`cycle ${cycleId} does not exist`);
+      return opened;
+    }
+  }
+
+  async updatePhase(cycleId: string, phase: AnsweredPhase, patch: Partial<PhaseState>): Promise<void> {
+    const entries = Object.entries(patch);
+    if (entries.length === 0) return;
+    const names: Record<string, string> = { '#phase': phase };
+    const values: Record<string, unknown> = {};
+    const sets = entries.map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      return `phases.#phase.#f${i} = :v${i}`;
+    });
+    await this.update('UpdatePhase', cycleId, `SET ${sets.join(', ')}`, values, names);
+  }
+
+  async closePhase(cycleId: string, phase: AnsweredPhase, closedAt: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.cycle(cycleId),
+          UpdateExpression: 'SET phases.#phase.closedAt = :closedAt',
+          ConditionExpression: 'attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
+          ExpressionAttributeNames: { '#phase': phase },
+          ExpressionAttributeValues: { ':closedAt': closedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrowDynamo(error, 'ClosePhase');
+      // Closed already by an earlier attempt of the same step: nothing to do.
+    }
+  }
+
+  async setCurrentPhase(cycleId: string, phase: Phase): Promise<void> {
+    await this.update('SetCurrentPhase', cycleId, 'SET currentPhase = :phase', { ':phase': phase });
+  }
+
+  async recordResponse(response: StoredResponse): Promise<RecordResponseOutcome> {
+    const parsed = parsePhaseKey(response.phaseKey);
+    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.cycle(response.cycleId),
+                UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
+                ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
+                ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
+              },
+            },
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-answered';
+      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'phase-closed';
+      rethrowDynamo(error, 'RecordResponse');
+    }
+  }
+
+  async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
+    const { Item } = await this.send('GetResponse', () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.response(cycleId, phaseKey, participantId) })),
+    );
+    return strip<StoredResponse>(Item);
+  }
+
+  async listResponses(cycleId: string, phaseKeyPrefix: string): Promise<StoredResponse[]> {
+    return (await this.queryPrefix(cycleId, `RESPONSE#${phaseKeyPrefix}`)) as StoredResponse[];
+  }
+
+  async markSucceeded(cycleId: string, reportPath: string, endedAt: number): Promise<void> {
+    await this.update(
+      'MarkSucceeded',
+      cycleId,
+      'SET #status = :succeeded, reportPath = :report, endedAt = :endedAt, currentPhase = :review',
+      { ':succeeded': 'succeeded', ':report': reportPath, ':endedAt': endedAt, ':review': 'review', ':running': 'running' },
+      { '#status': 'status' },
+      '#status = :running',
+      true,
+    );
+  }
+
+  async markFailed(cycleId: string, failure: { error: string; cause: string }, endedAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.cycle(cycleId),
+          UpdateExpression: 'SET #status = :failed, failure = :failure, endedAt = :endedAt',
+          ConditionExpression: 'attribute_exists(PK) AND #status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':failure': failure, ':endedAt': endedAt, ':running': 'running' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      rethrowDynamo(error, 'MarkFailed');
+    }
+  }
+
+  async markStopped(cycleId: string, endedAt: number): Promise<void> {
+    await this.update(
+      'MarkStopped',
+      cycleId,
+      'SET #status = :stopped, endedAt = :endedAt',
+      { ':stopped': 'stopped', ':endedAt': endedAt, ':running': 'running' },
+      { '#status': 'status' },
+      '#status = :running',
+      true,
+    );
+  }
+
+  // ---- email log --------------------------------------------------------------
+
+  async claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.email(cycleId, key), entity: 'email', idempotencyKey: key, to, status: 'sending', claimedAt: now },
+          ConditionExpression: 'attribute_not_exists(PK) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':stale': now - STALE_CLAIM_MS },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrowDynamo(error, 'ClaimEmail');
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.email(cycleId, key), ConsistentRead: true }));
+      return Item?.status === 'sent' ? 'already-sent' : 'in-flight';
+    }
+  }
+
+  async markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.email(cycleId, key),
+                UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :now',
+                ConditionExpression: '#status = :sending',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':messageId': messageId, ':now': now },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.cycle(cycleId),
+                UpdateExpression: 'ADD emailsSent :one',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return;
+      rethrowDynamo(error, 'MarkEmailSent');
+    }
+  }
+
+  async release(cycleId: string, key: string, reason: string): Promise<void> {
+    await this.send('ReleaseEmail', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.email(cycleId, key),
+          UpdateExpression: 'SET #status = :failed, failureReason = :reason',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':reason': reason.slice(0, 500) },
+        }),
+      ).catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      }),
+    );
+  }
+
+  // ---- helpers ----------------------------------------------------------------
+
+  private async send<T>(action: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      rethrowDynamo(error, action);
+    }
+  }
+
+  private async update(
+    action: string,
+    cycleId: string,
+    expression: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+    condition = 'attribute_exists(PK)',
+    ignoreConditionFailure = false,
+  ): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.cycle(cycleId),
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        if (ignoreConditionFailure) return;
+        throw new NotFoundError(`cycle ${cycleId} does not exist`);
+      }
+      rethrowDynamo(error, action);
+    }
+  }
+
+  private async queryPrefix(cycleId: string, prefix: string): Promise<unknown[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `CYCLE#${cycleId}`, ':sk': prefix },
+    });
+    return items.map((item) => strip(item));
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.send('Query', () => this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey })));
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}

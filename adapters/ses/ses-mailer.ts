@@ -1,0 +1,40 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { TransientError } from '../../domain/errors.ts';
+import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
+
+const TRANSIENT = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException', 'SendingPausedException', 'InternalFailure', 'ServiceUnavailable']);
+
+/** Sends email through SES v2 (on AWS, or aws-ses-v2-local through AWS_ENDPOINT_URL_SESV2). */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client = new SESv2Client({}),
+    private readonly configurationSetName?: string,
+  ) {}
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    try {
+      const result = await this.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: email.from,
+          Destination: { ToAddresses: [email.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+            },
+          },
+          ...(this.configurationSetName ? { ConfigurationSetName: this.configurationSetName } : {}),
+          ...(email.tags ? { EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^A-Za-z0-9_-]/g, '_') })) } : {}),
+        }),
+      );
+      return { messageId: result.MessageId ?? 'unknown' };
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? '';
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+      if (TRANSIENT.has(name) || status === 429 || status >= 500 || (error as { $retryable?: unknown }).$retryable) {
+        throw new TransientError(`SES could not send now (${name || status})`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { AnsweredPhase, Phase, Program } from './program.ts';
+import type { Language } from './program.ts';
+
+export type CycleStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
+
+/** A phase window as the workflow sees it; times are epoch milliseconds. */
+export interface PhaseState {
+  openedAt: number;
+  deadline: number;
+  /** How many answers the phase expects (active members when it opened); 0 for the run phase. */
+  expected: number;
+  closedAt?: number;
+  /** Every member has been sent the phase's invitation. */
+  invitationsDone?: boolean;
+  /** Indexes of the reminder offsets already sent. */
+  remindersSent?: number[];
+  /** Check-in rounds already sent (run phase). */
+  checkInRoundsSent?: number[];
+}
+
+export interface Cycle {
+  cycleId: string;
+  programId: string;
+  /** The program as it was when the cycle started: later edits do not change a running cycle. */
+  program: Program;
+  status: CycleStatus;
+  currentPhase: Phase;
+  phases: Partial<Record<AnsweredPhase, PhaseState>>;
+  /** Answers recorded per phase key ("goal-setting", "run#2", ...). */
+  responses: Record<string, number>;
+  emailsSent: number;
+  participants: number;
+  pairs: number;
+  startedAt: number;
+  endedAt?: number;
+  executionArn?: string;
+  failure?: { error: string; cause: string };
+  reportPath?: string;
+}
+
+/** A person as the cycle knows them: a snapshot taken at identify, with their partners. */
+export interface Member {
+  participantId: string;
+  name: string;
+  email: string;
+  department: string;
+  language: Language;
+  skillsOffered: string[];
+  skillsWanted: string[];
+  /** Skills this person teaches and learns in their pairs: the ones they rate at goal-setting and measure. */
+  teaches: string[];
+  learns: string[];
+  partners: Array<{ participantId: string; name: string; pairId: string; role: 'mentor' | 'mentee' }>;
+  unreachable?: boolean;
+}
+
+export interface Pair {
+  pairId: string;
+  mentorId: string;
+  menteeId: string;
+  score: number;
+  breakdown: Record<string, number>;
+  explanation: string;
+  skillsTaught: { byMentor: string[]; byMentee: string[] };
+}
+
+export interface StoredResponse<T = unknown> {
+  cycleId: string;
+  phaseKey: string;
+  participantId: string;
+  answer: T;
+  recordedAt: number;
+}
+
+/** "goal-setting", "measure", "feedback", or "run#<round>" for a check-in. */
+export function phaseKey(phase: AnsweredPhase, round?: number): string {
+  return phase === 'run' ? `run#${round ?? 0}` : phase;
+}
+
+export function parsePhaseKey(key: string): { phase: AnsweredPhase; round?: number } | undefined {
+  if (key === 'goal-setting' || key === 'measure' || key === 'feedback') return { phase: key };
+  const match = /^run#([1-9]\d{0,3})$/.exec(key);
+  return match ? { phase: 'run', round: Number(match[1]) } : undefined;
+}
+
+/** A stable pair id: the same two people in the same cycle always get the same id, so a retried identify never doubles a pair. */
+export function pairIdOf(mentorId: string, menteeId: string): string {
+  return `${mentorId}~${menteeId}`;
+}

@@ -1,0 +1,44 @@
+/**
+ * Named errors. The workflow's Retry and Catch match on these names (a Lambda's error
+ * type is its error's name), so renaming one is a change to workflows/ too.
+ */
+export class TandemError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A dependency was throttled or briefly unavailable: the workflow retries with backoff. */
+export class TransientError extends TandemError {}
+
+export interface ValidationIssue {
+  /** Where the problem is: a field path, or "line 7: email". */
+  where: string;
+  problem: string;
+}
+
+/** Input that breaks a rule; lists every problem found, not only the first. */
+export class ValidationError extends TandemError {
+  constructor(
+    message: string,
+    readonly issues: ValidationIssue[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(issues.length ? `${message}: ${issues.map((i) => `${i.where}: ${i.problem}`).join('; ')}` : message, options);
+  }
+}
+
+export class NotFoundError extends TandemError {}
+export class ConflictError extends TandemError {}
+export class ConfigurationError extends TandemError {}
+/** The cohort cannot form a single pair: the cycle cannot go on. */
+export class NoPairsError extends TandemError {}
+
+/** Turns zod issues into ValidationIssues with readable paths. */
+export function issuesFromZod(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }, prefix = ''): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    where: [prefix, issue.path.map(String).join('.')].filter(Boolean).join(': ') || '(root)',
+    problem: issue.message,
+  }));
+}

@@ -1,0 +1,56 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What a participant's link lets them do: answer one phase (or one check-in round) of one cycle, until it expires. */
+export interface LinkScope {
+  cycleId: string;
+  participantId: string;
+  /** A phase key: "goal-setting", "run#2", "measure", "feedback". */
+  phaseKey: string;
+  /** Epoch seconds after which the link is refused. */
+  expiresAt: number;
+}
+
+export type LinkVerification = { ok: true; scope: LinkScope } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
+
+const VERSION = 'v1';
+
+/**
+ * Signs and verifies the tokens inside emailed links: HMAC-SHA256 over the scope,
+ * compared in constant time. A token is `v1.<base64url scope>.<base64url mac>`.
+ */
+export class LinkSigner {
+  constructor(private readonly key: string) {
+    if (Buffer.byteLength(key) < 32) throw new RangeError('the link-signing key must be at least 32 bytes');
+  }
+
+  sign(scope: LinkScope): string {
+    const body = Buffer.from(JSON.stringify([scope.cycleId, scope.participantId, scope.phaseKey, scope.expiresAt])).toString('base64url');
+    return `${VERSION}.${body}.${this.mac(body)}`;
+  }
+
+  verify(token: string, nowMs: number): LinkVerification {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2] || token.length > 1024) return { ok: false, reason: 'malformed' };
+    const [, body, mac] = parts as [string, string, string];
+    const expected = Buffer.from(this.mac(body));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
+    let fields: unknown;
+    try {
+      fields = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    if (!Array.isArray(fields) || fields.length !== 4) return { ok: false, reason: 'malformed' };
+    const [cycleId, participantId, phaseKey, expiresAt] = fields as [unknown, unknown, unknown, unknown];
+    if (typeof cycleId !== 'string' || typeof participantId !== 'string' || typeof phaseKey !== 'string' || typeof expiresAt !== 'number') {
+      return { ok: false, reason: 'malformed' };
+    }
+    if (nowMs / 1000 > expiresAt) return { ok: false, reason: 'expired' };
+    return { ok: true, scope: { cycleId, participantId, phaseKey, expiresAt } };
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.key).update(`${VERSION}.${body}`).digest('base64url');
+  }
+}

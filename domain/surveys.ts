@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { ValidationError, issuesFromZod } from './errors.ts';
+import type { AnsweredPhase } from './program.ts';
+
+const MAX_TEXT = 2000;
+const rating = z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5');
+const text = (max = MAX_TEXT) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+export const goalSettingAnswerSchema = z.object({
+  goals: z.array(text(280).min(1)).min(1, 'set at least one goal').max(3, 'set at most three goals'),
+  baseline: z.record(z.string(), rating),
+});
+export const checkInAnswerSchema = z.object({
+  status: z.enum(['met', 'not-yet', 'need-help'], 'choose met, not yet or need help'),
+  note: text(500).default(''),
+});
+export const measureAnswerSchema = z.object({
+  ratings: z.record(z.string(), rating),
+  /** Percentage reached of each goal, in the order the goals were set. */
+  goalAttainment: z.array(z.coerce.number().int().min(0, 'must be 0 to 100').max(100, 'must be 0 to 100')),
+});
+export const feedbackAnswerSchema = z.object({
+  worked: text(),
+  keep: text(),
+  more: text(),
+  explore: text(),
+  missingSkills: z.array(text(80).min(1)).max(10),
+  improve: text(),
+  /** How likely they are to recommend the program, 0-10 (Net Promoter style). */
+  satisfaction: z.coerce.number().int().min(0, 'must be 0 to 10').max(10, 'must be 0 to 10'),
+});
+
+export type GoalSettingAnswer = z.infer<typeof goalSettingAnswerSchema>;
+export type CheckInAnswer = z.infer<typeof checkInAnswerSchema>;
+export type MeasureAnswer = z.infer<typeof measureAnswerSchema>;
+export type FeedbackAnswer = z.infer<typeof feedbackAnswerSchema>;
+export type Answer = GoalSettingAnswer | CheckInAnswer | MeasureAnswer | FeedbackAnswer;
+
+/** What a survey asks a given person: the skills they rate, and at measure the goals they set. */
+export interface SurveyContext {
+  skills: string[];
+  goals: string[];
+}
+
+type FormFields = Record<string, string[]>;
+
+export function formFields(body: string): FormFields {
+  const fields: FormFields = {};
+  for (const [name, value] of new URLSearchParams(body)) (fields[name] ??= []).push(value);
+  return fields;
+}
+
+const one = (fields: FormFields, name: string) => fields[name]?.[0] ?? '';
+
+function ratings(fields: FormFields, prefix: string, skills: string[]): Record<string, string> {
+  return Object.fromEntries(skills.map((skill) => [skill, one(fields, `${prefix}:${skill}`)]));
+}
+
+/** Reads and validates a submitted form for a phase; throws ValidationError naming every bad field. */
+export function parseAnswer(phase: AnsweredPhase, body: string, context: SurveyContext): Answer {
+  const fields = formFields(body);
+  const unknownLimit = Object.values(fields).reduce((n, values) => n + values.length, 0);
+  if (unknownLimit > 200) throw new ValidationError('the form has too many fields', [{ where: 'form', problem: 'more than 200 fields' }]);
+  const candidates: Record<AnsweredPhase, () => z.ZodSafeParseResult<Answer>> = {
+    'goal-setting': () =>
+      goalSettingAnswerSchema.safeParse({
+        goals: (fields.goal ?? []).map((g) => g.trim()).filter(Boolean),
+        baseline: ratings(fields, 'baseline', context.skills),
+      }),
+    run: () => checkInAnswerSchema.safeParse({ status: one(fields, 'status'), note: one(fields, 'note') }),
+    measure: () =>
+      measureAnswerSchema.safeParse({
+        ratings: ratings(fields, 'rating', context.skills),
+        goalAttainment: context.goals.map((_, i) => one(fields, `attainment:${i}`)),
+      }),
+    feedback: () =>
+      feedbackAnswerSchema.safeParse({
+        worked: one(fields, 'worked'),
+        keep: one(fields, 'keep'),
+        more: one(fields, 'more'),
+        explore: one(fields, 'explore'),
+        missingSkills: one(fields, 'missingSkills')
+          .split(/[,;\n]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+        improve: one(fields, 'improve'),
+        satisfaction: one(fields, 'satisfaction'),
+      }),
+  };
+  const result = candidates[phase]();
+  if (!result.success) throw new ValidationError('some answers need fixing', issuesFromZod(result.error));
+  return result.data;
+}

@@ -1,0 +1,80 @@
+import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../domain/cycle.ts';
+import type { Participant, ParticipantStatus } from '../domain/participant.ts';
+import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
+
+/** Programs and their rosters. */
+export interface ProgramStore {
+  putProgram(program: Program): Promise<void>;
+  getProgram(programId: string): Promise<Program | undefined>;
+  /** Writes a validated roster; re-writing an unchanged participant changes nothing. */
+  putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }>;
+  listParticipants(programId: string): Promise<Participant[]>;
+  setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void>;
+}
+
+export type RecordResponseOutcome = 'recorded' | 'already-answered' | 'phase-closed';
+
+/** Cycles and everything that belongs to one: members, pairs, responses, email log. */
+export interface CycleStore {
+  /** Creates the cycle; false when a cycle with that id exists already. */
+  createCycle(cycle: Cycle): Promise<boolean>;
+  getCycle(cycleId: string): Promise<Cycle | undefined>;
+  listCycles(programId: string): Promise<Cycle[]>;
+  setExecution(cycleId: string, executionArn: string): Promise<void>;
+  /** Stores the cohort snapshot and the pairs of the identify phase (idempotent). */
+  putCohort(cycleId: string, members: readonly Member[], pairs: readonly Pair[]): Promise<void>;
+  listMembers(cycleId: string): Promise<Member[]>;
+  listPairs(cycleId: string): Promise<Pair[]>;
+  /** Opens a phase once; a repeat returns the phase as first opened. */
+  openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState>;
+  updatePhase(cycleId: string, phase: AnsweredPhase, patch: Partial<PhaseState>): Promise<void>;
+  closePhase(cycleId: string, phase: AnsweredPhase, closedAt: number): Promise<void>;
+  setCurrentPhase(cycleId: string, phase: Phase): Promise<void>;
+  /** Records one answer per participant and phase key, only while that phase is open. */
+  recordResponse(response: StoredResponse): Promise<RecordResponseOutcome>;
+  getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined>;
+  listResponses(cycleId: string, phaseKeyPrefix: string): Promise<StoredResponse[]>;
+  markSucceeded(cycleId: string, reportPath: string, endedAt: number): Promise<void>;
+  /** Marks the cycle failed unless it already ended; keeps the first cause. */
+  markFailed(cycleId: string, failure: { error: string; cause: string }, endedAt: number): Promise<boolean>;
+  markStopped(cycleId: string, endedAt: number): Promise<void>;
+}
+
+export type EmailClaim = 'claimed' | 'already-sent' | 'in-flight';
+
+/** The email log: one entry per idempotency key, so a retried step never sends the same email twice. */
+export interface EmailLog {
+  claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim>;
+  markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void>;
+  release(cycleId: string, key: string, reason: string): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Tags that SES event destinations carry back (cycle, kind). */
+  tags?: Record<string, string>;
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export interface ReportStore {
+  /** Stores a report and returns where a person can open it (a file path locally, an s3:// URI on AWS). */
+  save(cycleId: string, fileName: string, content: string, contentType: string): Promise<string>;
+}
+
+export interface WorkflowEngine {
+  startCycle(cycleId: string, input: { cycleId: string; programId: string }): Promise<string>;
+  describe(executionArn: string): Promise<{ status: string; error?: string; cause?: string; output?: unknown }>;
+  stop(executionArn: string, cause: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
