@@ -69,6 +69,12 @@ export const FUNCTIONS = [
     description: 'The HTTP endpoint behind every emailed link: GET renders a page, POST records an answer.',
     access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: true },
   },
+  {
+    name: 'ses-events',
+    entry: 'functions/ses-events.ts',
+    description: 'Handles SES bounce and complaint events: marks those participants unreachable in every program, so later phases skip them.',
+    access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: false },
+  },
 ] as const satisfies readonly FunctionSpec[];
 
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];

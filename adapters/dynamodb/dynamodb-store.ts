@@ -126,6 +126,19 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog {
     }
   }
 
+  /** Every program whose roster holds this email address (GSI1: `EMAIL#<email>` → `PROGRAM#<programId>`). */
+  async findParticipantsByEmail(email: string): Promise<Array<{ programId: string; participantId: string }>> {
+    const items = await this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.participantByEmail(email.trim().toLowerCase()).GSI1PK, ':sk': 'PROGRAM#' },
+      ProjectionExpression: 'programId, participantId',
+    });
+    return items.flatMap((item) =>
+      typeof item.programId === 'string' && typeof item.participantId === 'string' ? [{ programId: item.programId, participantId: item.participantId }] : [],
+    );
+  }
+
   // ---- cycles -----------------------------------------------------------------
 
   async createCycle(cycle: Cycle): Promise<boolean> {
@@ -194,6 +207,11 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog {
 
   async listMembers(cycleId: string): Promise<Member[]> {
     return (await this.queryPrefix(cycleId, 'MEMBER#')) as Member[];
+  }
+
+  async getMember(cycleId: string, participantId: string): Promise<Member | undefined> {
+    const { Item } = await this.send('GetMember', () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.member(cycleId, participantId) })));
+    return strip<Member>(Item);
   }
 
   async listPairs(cycleId: string): Promise<Pair[]> {
