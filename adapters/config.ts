@@ -8,14 +8,15 @@ const environmentSchema = z
     TANDEM_TABLE_NAME: z.string().trim().min(3, 'must name the DynamoDB table'),
     TANDEM_LINK_BASE_URL: z.url('must be the survey API base URL, e.g. http://127.0.0.1:3000').optional(),
     TANDEM_LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-    TANDEM_LINK_SIGNING_KEY_PARAMETER: optionalText,
+    /** Name or ARN of the Secrets Manager secret that holds the link-signing key (on AWS; never the key itself). */
+    TANDEM_LINK_SIGNING_KEY_SECRET: optionalText,
     TANDEM_REPORT_DIR: optionalText,
     TANDEM_REPORT_BUCKET: optionalText,
     TANDEM_SES_CONFIGURATION_SET: optionalText,
     TANDEM_STATE_MACHINE_ARN: optionalText,
   })
-  .refine((env) => !(env.TANDEM_LINK_SIGNING_KEY && env.TANDEM_LINK_SIGNING_KEY_PARAMETER), {
-    message: 'set TANDEM_LINK_SIGNING_KEY or TANDEM_LINK_SIGNING_KEY_PARAMETER, not both',
+  .refine((env) => !(env.TANDEM_LINK_SIGNING_KEY && env.TANDEM_LINK_SIGNING_KEY_SECRET), {
+    message: 'set TANDEM_LINK_SIGNING_KEY or TANDEM_LINK_SIGNING_KEY_SECRET, not both',
     path: ['TANDEM_LINK_SIGNING_KEY'],
   });
 

@@ -1,4 +1,4 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LinkSigner } from '../domain/links.ts';
 import { ConfigurationError } from '../domain/errors.ts';
 import { systemClock, type Clock, type Mailer, type ReportStore } from '../services/ports.ts';
@@ -55,8 +55,8 @@ function createContainer(env: TandemEnvironment): Container {
 
 async function signingKey(env: TandemEnvironment): Promise<string> {
   if (env.TANDEM_LINK_SIGNING_KEY) return env.TANDEM_LINK_SIGNING_KEY;
-  const parameter = required(env, 'TANDEM_LINK_SIGNING_KEY_PARAMETER', 'to sign participant links (or set TANDEM_LINK_SIGNING_KEY)');
-  const { Parameter } = await new SSMClient({}).send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
-  if (!Parameter?.Value) throw new ConfigurationError(`SSM parameter ${parameter} holds no link-signing key`);
-  return Parameter.Value;
+  const secret = required(env, 'TANDEM_LINK_SIGNING_KEY_SECRET', 'to sign participant links (or set TANDEM_LINK_SIGNING_KEY)');
+  const { SecretString } = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secret }));
+  if (!SecretString) throw new ConfigurationError(`secret ${secret} holds no link-signing key`);
+  return SecretString;
 }
