@@ -24,6 +24,7 @@ export interface CycleStore {
   /** Stores the cohort snapshot and the pairs of the identify phase (idempotent). */
   putCohort(cycleId: string, members: readonly Member[], pairs: readonly Pair[]): Promise<void>;
   listMembers(cycleId: string): Promise<Member[]>;
+  getMember(cycleId: string, participantId: string): Promise<Member | undefined>;
   listPairs(cycleId: string): Promise<Pair[]>;
   /** Opens a phase once; a repeat returns the phase as first opened. */
   openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState>;

@@ -1,0 +1,581 @@
+/**
+ * Maximum-weight matching in a general graph: Edmonds' blossom algorithm with the
+ * primal-dual method of Galil ("Efficient algorithms for finding maximum matching in
+ * graphs", 1986), O(n³). This is a typed-array TypeScript port of Joris van Rantwijk's
+ * public-domain reference implementation (mwmatching.py, the algorithm networkx's
+ * max_weight_matching uses), written so that the optimal dual solution is returned with
+ * the matching: anyone can check optimality with `verifyMatchingCertificate`.
+ *
+ * Weights must be integers (scale them); then every dual stays an integer and the
+ * certificate check is exact. Duals use the reference implementation's scale: a vertex
+ * dual is 2·y_v and a blossom dual is z_B, so an edge (i, j, w) is dual feasible when
+ * dual[i] + dual[j] + 2·Σ{z_B : i, j ∈ B} ≥ 2w.
+ */
+
+export interface WeightedEdges {
+  /** Number of vertices, numbered 0..vertexCount-1. */
+  vertexCount: number;
+  from: Int32Array;
+  to: Int32Array;
+  /** Non-negative integer weights. */
+  weight: Float64Array;
+}
+
+export interface MatchingCertificate {
+  /** 2·y_v for vertices [0, n) and z_B for blossoms [n, 2n) (unused blossom slots hold 0). */
+  dual: Float64Array;
+  /** Parent blossom of each vertex or blossom, -1 at the top. */
+  blossomParent: Int32Array;
+  /** Vertices (leaves) of each blossom still alive at the end, by blossom id; empty for unused ids. */
+  blossomLeaves: number[][];
+}
+
+export interface MatchingSolution {
+  /** For each vertex, the index of its matched edge, or -1. */
+  matchedEdge: Int32Array;
+  /** For each vertex, its partner, or -1. */
+  mate: Int32Array;
+  /** Sum of the matched edges' weights. */
+  weight: number;
+  certificate: MatchingCertificate;
+  stats: { stages: number; substages: number };
+}
+
+export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
+  const n = graph.vertexCount;
+  const { from: eu, to: ev, weight: ew } = graph;
+  const m = ew.length;
+  for (let k = 0; k < m; k++) {
+    const w = ew[k] as number;
+    if (!Number.isInteger(w) || w < 0) throw new RangeError(`edge ${k} has weight ${w}: weights must be non-negative integers`);
+    if ((eu[k] as number) === (ev[k] as number)) throw new RangeError(`edge ${k} is a loop`);
+  }
+  let maxWeight = 0;
+  for (let k = 0; k < m; k++) if ((ew[k] as number) > maxWeight) maxWeight = ew[k] as number;
+
+  // endpoint(p) for p = 2k is from[k], for p = 2k+1 is to[k]; neighbours as CSR of endpoint ids.
+  const endpoint = new Int32Array(2 * m);
+  for (let k = 0; k < m; k++) {
+    endpoint[2 * k] = eu[k] as number;
+    endpoint[2 * k + 1] = ev[k] as number;
+  }
+  const degree = new Int32Array(n + 1);
+  for (let k = 0; k < m; k++) {
+    degree[(eu[k] as number) + 1]++;
+    degree[(ev[k] as number) + 1]++;
+  }
+  for (let v = 0; v < n; v++) degree[v + 1] = (degree[v + 1] as number) + (degree[v] as number);
+  const neighStart = degree;
+  const neighFill = neighStart.slice(0, n);
+  const neighEnd = new Int32Array(2 * m);
+  for (let k = 0; k < m; k++) {
+    const i = eu[k] as number;
+    const j = ev[k] as number;
+    neighEnd[neighFill[i]++] = 2 * k + 1;
+    neighEnd[neighFill[j]++] = 2 * k;
+  }
+
+  const mate = new Int32Array(n).fill(-1); // endpoint index of the partner, as in the reference
+  const label = new Int8Array(2 * n);
+  const labelEnd = new Int32Array(2 * n).fill(-1);
+  const inBlossom = new Int32Array(n);
+  for (let v = 0; v < n; v++) inBlossom[v] = v;
+  const blossomParent = new Int32Array(2 * n).fill(-1);
+  const blossomChilds: Array<number[] | null> = new Array(2 * n).fill(null);
+  const blossomBase = new Int32Array(2 * n).fill(-1);
+  for (let v = 0; v < n; v++) blossomBase[v] = v;
+  const blossomEndps: Array<number[] | null> = new Array(2 * n).fill(null);
+  const bestEdge = new Int32Array(2 * n).fill(-1);
+  const blossomBestEdges: Array<number[] | null> = new Array(2 * n).fill(null);
+  const unusedBlossoms: number[] = [];
+  for (let b = n; b < 2 * n; b++) unusedBlossoms.push(b);
+  const dual = new Float64Array(2 * n);
+  for (let v = 0; v < n; v++) dual[v] = maxWeight;
+  const allowEdge = new Uint8Array(m);
+  const queue: number[] = [];
+  const bestEdgeTo = new Int32Array(2 * n).fill(-1);
+  const leafStack: number[] = [];
+
+  const slack = (k: number): number => (dual[eu[k] as number] as number) + (dual[ev[k] as number] as number) - 2 * (ew[k] as number);
+
+  /** Appends the vertices inside blossom b to out. */
+  const leaves = (b: number, out: number[]): number[] => {
+    if (b < n) {
+      out.push(b);
+      return out;
+    }
+    leafStack.length = 0;
+    leafStack.push(b);
+    while (leafStack.length > 0) {
+      const x = leafStack.pop() as number;
+      if (x < n) out.push(x);
+      else {
+        const childs = blossomChilds[x] as number[];
+        for (let t = childs.length - 1; t >= 0; t--) leafStack.push(childs[t] as number);
+      }
+    }
+    return out;
+  };
+
+  const assignLabel = (w0: number, t0: number, p0: number): void => {
+    let w = w0;
+    let t = t0;
+    let p = p0;
+    for (;;) {
+      const b = inBlossom[w] as number;
+      label[w] = t;
+      label[b] = t;
+      labelEnd[w] = p;
+      labelEnd[b] = p;
+      bestEdge[w] = -1;
+      bestEdge[b] = -1;
+      if (t === 1) {
+        leaves(b, queue);
+        return;
+      }
+      // t === 2: b became a T-blossom; its base's mate becomes an S-vertex.
+      const base = blossomBase[b] as number;
+      const mb = mate[base] as number;
+      w = endpoint[mb] as number;
+      t = 1;
+      p = mb ^ 1;
+    }
+  };
+
+  const scanBlossom = (v0: number, w0: number): number => {
+    const path: number[] = [];
+    let base = -1;
+    let v = v0;
+    let w = w0;
+    while (v !== -1 || w !== -1) {
+      let b = inBlossom[v] as number;
+      if ((label[b] as number) & 4) {
+        base = blossomBase[b] as number;
+        break;
+      }
+      path.push(b);
+      label[b] = 5;
+      if ((labelEnd[b] as number) === -1) v = -1;
+      else {
+        v = endpoint[labelEnd[b] as number] as number;
+        b = inBlossom[v] as number;
+        v = endpoint[labelEnd[b] as number] as number;
+      }
+      if (w !== -1) {
+        const tmp = v;
+        v = w;
+        w = tmp;
+      }
+    }
+    for (const b of path) label[b] = 1;
+    return base;
+  };
+
+  const addBlossom = (base: number, k: number): void => {
+    let v = eu[k] as number;
+    let w = ev[k] as number;
+    const bb = inBlossom[base] as number;
+    let bv = inBlossom[v] as number;
+    let bw = inBlossom[w] as number;
+    const b = unusedBlossoms.pop() as number;
+    blossomBase[b] = base;
+    blossomParent[b] = -1;
+    blossomParent[bb] = b;
+    const path: number[] = [];
+    const endps: number[] = [];
+    while (bv !== bb) {
+      blossomParent[bv] = b;
+      path.push(bv);
+      endps.push(labelEnd[bv] as number);
+      v = endpoint[labelEnd[bv] as number] as number;
+      bv = inBlossom[v] as number;
+    }
+    path.push(bb);
+    path.reverse();
+    endps.reverse();
+    endps.push(2 * k);
+    while (bw !== bb) {
+      blossomParent[bw] = b;
+      path.push(bw);
+      endps.push((labelEnd[bw] as number) ^ 1);
+      w = endpoint[labelEnd[bw] as number] as number;
+      bw = inBlossom[w] as number;
+    }
+    blossomChilds[b] = path;
+    blossomEndps[b] = endps;
+    label[b] = 1;
+    labelEnd[b] = labelEnd[bb] as number;
+    dual[b] = 0;
+    const inside = leaves(b, []);
+    for (const x of inside) {
+      if ((label[inBlossom[x] as number] as number) === 2) queue.push(x);
+      inBlossom[x] = b;
+    }
+    // Least-slack edges from the new blossom to each neighbouring S-blossom.
+    const touched: number[] = [];
+    const consider = (kk: number): void => {
+      let j = eu[kk] as number;
+      if ((inBlossom[j] as number) === b) j = ev[kk] as number;
+      const bj = inBlossom[j] as number;
+      if (bj !== b && (label[bj] as number) === 1) {
+        const cur = bestEdgeTo[bj] as number;
+        if (cur === -1) {
+          bestEdgeTo[bj] = kk;
+          touched.push(bj);
+        } else if (slack(kk) < slack(cur)) bestEdgeTo[bj] = kk;
+      }
+    };
+    for (const sub of path) {
+      const list = blossomBestEdges[sub];
+      if (list === null || list === undefined) {
+        for (const x of leaves(sub, [])) {
+          const end = neighStart[x + 1] as number;
+          for (let q = neighStart[x] as number; q < end; q++) consider((neighEnd[q] as number) >> 1);
+        }
+      } else {
+        for (const kk of list) consider(kk);
+      }
+      blossomBestEdges[sub] = null;
+      bestEdge[sub] = -1;
+    }
+    const best: number[] = [];
+    for (const bj of touched) {
+      best.push(bestEdgeTo[bj] as number);
+      bestEdgeTo[bj] = -1;
+    }
+    blossomBestEdges[b] = best;
+    let be = -1;
+    for (const kk of best) if (be === -1 || slack(kk) < slack(be)) be = kk;
+    bestEdge[b] = be;
+  };
+
+  const expandBlossom = (b: number, endStage: boolean): void => {
+    const childs = blossomChilds[b] as number[];
+    for (const s of childs) {
+      blossomParent[s] = -1;
+      if (s < n) inBlossom[s] = s;
+      else if (endStage && (dual[s] as number) === 0) expandBlossom(s, endStage);
+      else for (const x of leaves(s, [])) inBlossom[x] = s;
+    }
+    if (!endStage && (label[b] as number) === 2) {
+      const endps = blossomEndps[b] as number[];
+      const entryChild = inBlossom[endpoint[(labelEnd[b] as number) ^ 1] as number] as number;
+      let j = childs.indexOf(entryChild);
+      let jStep: number;
+      let endTrick: number;
+      const len = childs.length;
+      if (j & 1) {
+        j -= len;
+        jStep = 1;
+        endTrick = 0;
+      } else {
+        jStep = -1;
+        endTrick = 1;
+      }
+      const at = <T>(list: T[], index: number): T => list[index < 0 ? index + list.length : index] as T;
+      let p = labelEnd[b] as number;
+      while (j !== 0) {
+        label[endpoint[p ^ 1] as number] = 0;
+        label[endpoint[at(endps, j - endTrick) ^ endTrick ^ 1] as number] = 0;
+        assignLabel(endpoint[p ^ 1] as number, 2, p);
+        allowEdge[at(endps, j - endTrick) >> 1] = 1;
+        j += jStep;
+        p = at(endps, j - endTrick) ^ endTrick;
+        allowEdge[p >> 1] = 1;
+        j += jStep;
+      }
+      const bv0 = at(childs, j);
+      label[endpoint[p ^ 1] as number] = 2;
+      label[bv0] = 2;
+      labelEnd[endpoint[p ^ 1] as number] = p;
+      labelEnd[bv0] = p;
+      bestEdge[bv0] = -1;
+      j += jStep;
+      while (at(childs, j) !== entryChild) {
+        const bv = at(childs, j);
+        if ((label[bv] as number) === 1) {
+          j += jStep;
+          continue;
+        }
+        let found = -1;
+        for (const x of leaves(bv, [])) {
+          if ((label[x] as number) !== 0) {
+            found = x;
+            break;
+          }
+        }
+        if (found !== -1) {
+          label[found] = 0;
+          label[endpoint[mate[blossomBase[bv] as number] as number] as number] = 0;
+          assignLabel(found, 2, labelEnd[found] as number);
+        }
+        j += jStep;
+      }
+    }
+    label[b] = -1;
+    labelEnd[b] = -1;
+    blossomChilds[b] = null;
+    blossomEndps[b] = null;
+    blossomBase[b] = -1;
+    blossomBestEdges[b] = null;
+    bestEdge[b] = -1;
+    unusedBlossoms.push(b);
+  };
+
+  const augmentBlossom = (b: number, v: number): void => {
+    let t = v;
+    while ((blossomParent[t] as number) !== b) t = blossomParent[t] as number;
+    if (t >= n) augmentBlossom(t, v);
+    const childs = blossomChilds[b] as number[];
+    const endps = blossomEndps[b] as number[];
+    const len = childs.length;
+    const i = childs.indexOf(t);
+    let j = i;
+    let jStep: number;
+    let endTrick: number;
+    if (i & 1) {
+      j -= len;
+      jStep = 1;
+      endTrick = 0;
+    } else {
+      jStep = -1;
+      endTrick = 1;
+    }
+    const idx = (x: number) => (x < 0 ? x + len : x);
+    while (j !== 0) {
+      j += jStep;
+      let tt = childs[idx(j)] as number;
+      const p = (endps[idx(j - endTrick)] as number) ^ endTrick;
+      if (tt >= n) augmentBlossom(tt, endpoint[p] as number);
+      j += jStep;
+      tt = childs[idx(j)] as number;
+      if (tt >= n) augmentBlossom(tt, endpoint[p ^ 1] as number);
+      mate[endpoint[p] as number] = p ^ 1;
+      mate[endpoint[p ^ 1] as number] = p;
+    }
+    blossomChilds[b] = childs.slice(i).concat(childs.slice(0, i));
+    blossomEndps[b] = endps.slice(i).concat(endps.slice(0, i));
+    blossomBase[b] = blossomBase[(blossomChilds[b] as number[])[0] as number] as number;
+  };
+
+  const augmentMatching = (k: number): void => {
+    const starts: Array<[number, number]> = [
+      [eu[k] as number, 2 * k + 1],
+      [ev[k] as number, 2 * k],
+    ];
+    for (const [s0, p0] of starts) {
+      let s = s0;
+      let p = p0;
+      for (;;) {
+        const bs = inBlossom[s] as number;
+        if (bs >= n) augmentBlossom(bs, s);
+        mate[s] = p;
+        if ((labelEnd[bs] as number) === -1) break;
+        const t = endpoint[labelEnd[bs] as number] as number;
+        const bt = inBlossom[t] as number;
+        s = endpoint[labelEnd[bt] as number] as number;
+        const j = endpoint[(labelEnd[bt] as number) ^ 1] as number;
+        if (bt >= n) augmentBlossom(bt, j);
+        mate[j] = labelEnd[bt] as number;
+        p = (labelEnd[bt] as number) ^ 1;
+      }
+    }
+  };
+
+  let stages = 0;
+  let substages = 0;
+  for (let stage = 0; stage < n; stage++) {
+    stages++;
+    label.fill(0);
+    bestEdge.fill(-1);
+    for (let b = n; b < 2 * n; b++) blossomBestEdges[b] = null;
+    allowEdge.fill(0);
+    queue.length = 0;
+    for (let v = 0; v < n; v++) {
+      if ((mate[v] as number) === -1 && (label[inBlossom[v] as number] as number) === 0) assignLabel(v, 1, -1);
+    }
+    let augmented = false;
+    for (;;) {
+      while (queue.length > 0 && !augmented) {
+        const v = queue.pop() as number;
+        const end = neighStart[v + 1] as number;
+        for (let q = neighStart[v] as number; q < end; q++) {
+          const p = neighEnd[q] as number;
+          const k = p >> 1;
+          const w = endpoint[p] as number;
+          const bv = inBlossom[v] as number;
+          const bw = inBlossom[w] as number;
+          if (bv === bw) continue;
+          let kSlack = 0;
+          if (!allowEdge[k]) {
+            kSlack = slack(k);
+            if (kSlack <= 0) allowEdge[k] = 1;
+          }
+          if (allowEdge[k]) {
+            const lw = label[bw] as number;
+            if (lw === 0) assignLabel(w, 2, p ^ 1);
+            else if (lw === 1) {
+              const base = scanBlossom(v, w);
+              if (base >= 0) addBlossom(base, k);
+              else {
+                augmentMatching(k);
+                augmented = true;
+                break;
+              }
+            } else if ((label[w] as number) === 0) {
+              label[w] = 2;
+              labelEnd[w] = p ^ 1;
+            }
+          } else if ((label[bw] as number) === 1) {
+            const cur = bestEdge[bv] as number;
+            if (cur === -1 || kSlack < slack(cur)) bestEdge[bv] = k;
+          } else if ((label[w] as number) === 0) {
+            const cur = bestEdge[w] as number;
+            if (cur === -1 || kSlack < slack(cur)) bestEdge[w] = k;
+          }
+        }
+      }
+      if (augmented) break;
+
+      substages++;
+      // No augmenting path with tight edges: change the duals.
+      let deltaType = 1;
+      let delta = Infinity;
+      for (let v = 0; v < n; v++) if ((dual[v] as number) < delta) delta = dual[v] as number;
+      let deltaEdge = -1;
+      let deltaBlossom = -1;
+      for (let v = 0; v < n; v++) {
+        if ((label[inBlossom[v] as number] as number) === 0 && (bestEdge[v] as number) !== -1) {
+          const d = slack(bestEdge[v] as number);
+          if (d < delta) {
+            delta = d;
+            deltaType = 2;
+            deltaEdge = bestEdge[v] as number;
+          }
+        }
+      }
+      for (let b = 0; b < 2 * n; b++) {
+        if ((blossomParent[b] as number) === -1 && (label[b] as number) === 1 && (bestEdge[b] as number) !== -1) {
+          const d = slack(bestEdge[b] as number) / 2;
+          if (d < delta) {
+            delta = d;
+            deltaType = 3;
+            deltaEdge = bestEdge[b] as number;
+          }
+        }
+      }
+      for (let b = n; b < 2 * n; b++) {
+        if ((blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1 && (label[b] as number) === 2 && (dual[b] as number) < delta) {
+          delta = dual[b] as number;
+          deltaType = 4;
+          deltaBlossom = b;
+        }
+      }
+      for (let v = 0; v < n; v++) {
+        const l = label[inBlossom[v] as number] as number;
+        if (l === 1) dual[v] = (dual[v] as number) - delta;
+        else if (l === 2) dual[v] = (dual[v] as number) + delta;
+      }
+      for (let b = n; b < 2 * n; b++) {
+        if ((blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1) {
+          if ((label[b] as number) === 1) dual[b] = (dual[b] as number) + delta;
+          else if ((label[b] as number) === 2) dual[b] = (dual[b] as number) - delta;
+        }
+      }
+      if (deltaType === 1) break;
+      if (deltaType === 2) {
+        allowEdge[deltaEdge] = 1;
+        let i = eu[deltaEdge] as number;
+        if ((label[inBlossom[i] as number] as number) === 0) i = ev[deltaEdge] as number;
+        queue.push(i);
+      } else if (deltaType === 3) {
+        allowEdge[deltaEdge] = 1;
+        queue.push(eu[deltaEdge] as number);
+      } else {
+        expandBlossom(deltaBlossom, false);
+      }
+    }
+    if (!augmented) break;
+    for (let b = n; b < 2 * n; b++) {
+      if ((blossomParent[b] as number) === -1 && (blossomBase[b] as number) >= 0 && (label[b] as number) === 1 && (dual[b] as number) === 0) {
+        expandBlossom(b, true);
+      }
+    }
+  }
+
+  const matchedEdge = new Int32Array(n).fill(-1);
+  const partner = new Int32Array(n).fill(-1);
+  let weight = 0;
+  for (let v = 0; v < n; v++) {
+    const p = mate[v] as number;
+    if (p >= 0) {
+      matchedEdge[v] = p >> 1;
+      partner[v] = endpoint[p] as number;
+      if (v < (endpoint[p] as number)) weight += ew[p >> 1] as number;
+    }
+  }
+  const blossomLeavesOut: number[][] = [];
+  for (let b = 0; b < 2 * n; b++) blossomLeavesOut.push(b >= n && (blossomBase[b] as number) >= 0 ? leaves(b, []) : []);
+  const finalDual = dual.slice();
+  for (let b = n; b < 2 * n; b++) if ((blossomBase[b] as number) < 0) finalDual[b] = 0;
+  return {
+    matchedEdge,
+    mate: partner,
+    weight,
+    certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomLeaves: blossomLeavesOut },
+    stats: { stages, substages },
+  };
+}
+
+/**
+ * Checks, independently of the solver, that a matching is optimal: the duals are feasible
+ * for every edge, and the matching's weight equals the dual objective
+ * Σ y_v + Σ z_B·⌊|B|/2⌋ (weak duality then makes both optimal). Returns the problems found.
+ */
+export function verifyMatchingCertificate(graph: WeightedEdges, solution: Pick<MatchingSolution, 'mate' | 'matchedEdge' | 'certificate'>): string[] {
+  const n = graph.vertexCount;
+  const { dual, blossomParent, blossomLeaves } = solution.certificate;
+  const problems: string[] = [];
+  const chain = (v: number): number[] => {
+    const out: number[] = [];
+    for (let b = blossomParent[v] as number; b !== -1; b = blossomParent[b] as number) out.push(b);
+    return out;
+  };
+  for (let v = 0; v < n; v++) {
+    if ((dual[v] as number) < 0) problems.push(`vertex ${v} has a negative dual`);
+    const partner = solution.mate[v] as number;
+    if (partner === -1 && (dual[v] as number) !== 0) problems.push(`unmatched vertex ${v} has a non-zero dual ${dual[v]}`);
+    if (partner !== -1 && solution.mate[partner] !== v) problems.push(`vertex ${v} and ${partner} disagree on their match`);
+  }
+  for (let b = n; b < 2 * n; b++) if ((dual[b] as number) < 0) problems.push(`blossom ${b} has a negative dual`);
+  for (let k = 0; k < graph.weight.length; k++) {
+    const i = graph.from[k] as number;
+    const j = graph.to[k] as number;
+    const w = graph.weight[k] as number;
+    const ci = new Set(chain(i));
+    let zSum = 0;
+    for (const b of chain(j)) if (ci.has(b)) zSum += dual[b] as number;
+    const s = (dual[i] as number) + (dual[j] as number) + 2 * zSum - 2 * w;
+    if (s < 0) problems.push(`edge ${k} (${i}-${j}) violates its dual constraint by ${-s}`);
+  }
+  let primal = 0;
+  for (let v = 0; v < n; v++) {
+    const k = solution.matchedEdge[v] as number;
+    const partner = solution.mate[v] as number;
+    if (k === -1) continue;
+    const ends = [graph.from[k], graph.to[k]];
+    if (!ends.includes(v) || !ends.includes(partner)) problems.push(`vertex ${v} is matched through edge ${k}, which does not join it to ${partner}`);
+    if (v < partner) primal += graph.weight[k] as number;
+  }
+  let dualObjective = 0;
+  for (let v = 0; v < n; v++) dualObjective += (dual[v] as number) / 2;
+  for (let b = n; b < 2 * n; b++) {
+    const size = blossomLeaves[b]?.length ?? 0;
+    if (size > 0 && (dual[b] as number) > 0) {
+      if (size % 2 === 0) problems.push(`blossom ${b} has an even number of vertices`);
+      dualObjective += (dual[b] as number) * Math.floor(size / 2);
+    }
+  }
+  if (primal !== dualObjective) problems.push(`matching weight ${primal} differs from the dual objective ${dualObjective}`);
+  return problems;
+}

@@ -1,0 +1,30 @@
+import { TransientError } from '../domain/errors.ts';
+import type { Clock, EmailLog, Mailer, OutgoingEmail } from './ports.ts';
+
+/** rejected: SES refused this message for good (a bad address, say); the step goes on with the others. */
+export type SendOutcome = 'sent' | 'already-sent' | 'in-flight' | 'rejected';
+
+/**
+ * Sends an email at most once per idempotency key: the key is claimed in the email log
+ * before SES is called and marked sent after. A retried step finds the key sent and skips it.
+ */
+export async function sendOnce(
+  deps: { emailLog: EmailLog; mailer: Mailer; clock: Clock },
+  cycleId: string,
+  idempotencyKey: string,
+  email: OutgoingEmail,
+): Promise<SendOutcome> {
+  const claim = await deps.emailLog.claim(cycleId, idempotencyKey, email.to, deps.clock.now());
+  if (claim !== 'claimed') return claim;
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send(email));
+  } catch (error) {
+    // Release the claim so that the retry of this step sends the email.
+    await deps.emailLog.release(cycleId, idempotencyKey, error instanceof Error ? error.message : String(error));
+    if (error instanceof TransientError) throw error;
+    return 'rejected';
+  }
+  await deps.emailLog.markSent(cycleId, idempotencyKey, messageId, deps.clock.now());
+  return 'sent';
+}

@@ -1,0 +1,48 @@
+import type { Cycle } from '../domain/cycle.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { idSchema } from '../domain/program.ts';
+import type { Clock, CycleStore, ProgramStore, WorkflowEngine } from './ports.ts';
+
+/** A readable, sortable cycle id: the program and the start time. */
+export function newCycleId(programId: string, now: number): string {
+  return `${programId}-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`.slice(0, 80);
+}
+
+/** Starts a program cycle: stores it, then starts its workflow execution (named after the cycle, so it cannot run twice). */
+export async function startCycle(
+  deps: { store: ProgramStore & CycleStore; workflow: WorkflowEngine; clock: Clock },
+  request: { programId: string; cycleId?: string },
+): Promise<Cycle> {
+  const program = await deps.store.getProgram(request.programId);
+  if (!program) throw new NotFoundError(`program ${request.programId} does not exist; create it first (tandem program create)`);
+  const roster = await deps.store.listParticipants(program.programId);
+  if (roster.filter((p) => p.status === 'active').length < 2) {
+    throw new ValidationError(`program ${program.programId} needs at least two active participants; import a roster first`);
+  }
+  const now = deps.clock.now();
+  const cycleId = request.cycleId ?? newCycleId(program.programId, now);
+  const parsedId = idSchema.safeParse(cycleId);
+  if (!parsedId.success) throw new ValidationError('invalid cycle id', [{ where: 'cycleId', problem: parsedId.error.issues[0]?.message ?? 'invalid' }]);
+  const cycle: Cycle = {
+    cycleId,
+    programId: program.programId,
+    program,
+    status: 'running',
+    currentPhase: 'identify',
+    phases: {},
+    responses: {},
+    emailsSent: 0,
+    participants: 0,
+    pairs: 0,
+    startedAt: now,
+  };
+  if (!(await deps.store.createCycle(cycle))) throw new ConflictError(`cycle ${cycleId} exists already`);
+  try {
+    const executionArn = await deps.workflow.startCycle(cycleId, { cycleId, programId: program.programId });
+    await deps.store.setExecution(cycleId, executionArn);
+    return { ...cycle, executionArn };
+  } catch (error) {
+    await deps.store.markFailed(cycleId, { error: 'StartExecutionFailed', cause: error instanceof Error ? error.message : String(error) }, deps.clock.now());
+    throw error;
+  }
+}
