@@ -18,7 +18,7 @@ const validateInput = <S extends z.ZodType>(schema: S): middy.MiddlewareObj<unkn
 const logFailures: middy.MiddlewareObj<unknown> = {
   onError: (request) => {
     const error = request.error as Error & { cause?: unknown };
-    logger.error('task failed', { errorName: error?.name, message: error?.message, cause: error?.cause instanceof Error ? error.cause.message : undefined });
+    logger.error('task failed', { errorName: error?.name, reason: error?.message, cause: error?.cause instanceof Error ? error.cause.message : undefined });
   },
 };
 

@@ -1,0 +1,141 @@
+import { capturedEmails, type CapturedEmail } from '../../local/ses-local.ts';
+import { seededRandom } from '../../domain/roster-generator.ts';
+
+/** How a simulated person behaves: answers at once, only when reminded, or never. */
+export type Persona = 'prompt' | 'late' | 'silent';
+
+export interface SimulatorStats {
+  emailsSeen: number;
+  linksOpened: number;
+  answersRecorded: number;
+  rejected: number;
+}
+
+const LINK = /https?:\/\/[^\s"'<>]+\/s\/[A-Za-z0-9._-]+/;
+const FIELD = /<(input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>/g;
+
+const FEEDBACK_TEXT = {
+  en: ['Meeting every two weeks kept us going', 'The pairing across departments', 'More time for hands-on practice', 'Data privacy and AI ethics', 'Clearer goals from the start'],
+  pt: ['Os encontros quinzenais mantiveram o ritmo', 'A dupla entre departamentos', 'Mais tempo para prática', 'Privacidade de dados e ética em IA', 'Metas mais claras desde o início'],
+};
+const MISSING_SKILLS = ['machine learning', 'design thinking', 'data privacy', 'video editing', 'project finance'];
+
+/**
+ * Plays the participants of a demo cycle: reads each email in the local SES inbox, follows its
+ * link over HTTP like a person clicking it, fills the form and posts it. Some people answer at
+ * once, some only after a reminder, some never, so reminders and deadlines are exercised.
+ */
+export class ParticipantSimulator {
+  readonly stats: SimulatorStats = { emailsSeen: 0, linksOpened: 0, answersRecorded: 0, rejected: 0 };
+  private readonly seen = new Set<string>();
+  private readonly baselines = new Map<string, Map<string, number>>();
+  private readonly random = seededRandom(2027);
+  private stopped = false;
+  private since: number | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly sesEndpoint: string,
+    private readonly personaOf: (email: string) => Persona,
+    private readonly concurrency = 8,
+  ) {}
+
+  start(pollMs = 250): void {
+    this.running = (async () => {
+      while (!this.stopped) {
+        await this.pollOnce();
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  async pollOnce(): Promise<void> {
+    // Ask only for recent mail (the inbox filters by whole seconds, so overlap one and de-duplicate).
+    const recent = await capturedEmails(this.sesEndpoint, this.since === undefined ? undefined : this.since - 1);
+    const fresh = recent.filter((e) => !this.seen.has(e.messageId));
+    fresh.forEach((e) => {
+      this.seen.add(e.messageId);
+      this.since = Math.max(this.since ?? 0, e.at);
+    });
+    this.stats.emailsSeen += fresh.length;
+    const work = fresh.filter((email) => this.wantsToAnswer(email));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(this.concurrency, work.length) }, async () => {
+        while (next < work.length) await this.answer(work[next++] as CapturedEmail);
+      }),
+    );
+  }
+
+  private wantsToAnswer(email: CapturedEmail): boolean {
+    const to = email.destination.to[0] ?? '';
+    const text = email.body.text ?? '';
+    if (!LINK.test(text)) return false;
+    const reminder = /^(Reminder|Lembrete):/.test(email.subject);
+    const persona = this.personaOf(to);
+    if (persona === 'silent') return false;
+    if (persona === 'late') return reminder || (/check-in|acompanhamento/i.test(email.subject) && this.random() < 0.5);
+    return true;
+  }
+
+  private async answer(email: CapturedEmail): Promise<void> {
+    const link = LINK.exec(email.body.text ?? '')?.[0];
+    if (!link) return;
+    this.stats.linksOpened++;
+    const page = await fetch(link);
+    const html = await page.text();
+    if (!page.ok || !html.includes('<form')) return;
+    const fields = [...html.matchAll(FIELD)].map((m) => m[2] as string);
+    const body = this.fill(email.destination.to[0] ?? '', fields, html.includes('lang="pt-BR"') ? 'pt' : 'en');
+    const result = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const answer = await result.text();
+    if (result.ok && /Thank you|Obrigad/.test(answer)) this.stats.answersRecorded++;
+    else this.stats.rejected++;
+  }
+
+  /** Plausible answers for whatever the form asks. */
+  private fill(person: string, fields: string[], language: 'en' | 'pt'): string {
+    const form = new URLSearchParams();
+    const r = this.random;
+    const baseline = this.baselines.get(person) ?? new Map<string, number>();
+    this.baselines.set(person, baseline);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)] as T;
+    for (const name of new Set(fields)) {
+      if (name === 'goal') {
+        form.append('goal', language === 'pt' ? 'Usar ferramentas de IA no dia a dia' : 'Use AI assistants in my daily work');
+        form.append('goal', language === 'pt' ? 'Conduzir uma negociação com confiança' : 'Lead a negotiation with confidence');
+      } else if (name.startsWith('baseline:')) {
+        const level = 1 + Math.floor(r() * 3);
+        baseline.set(name.slice(9), level);
+        form.append(name, String(level));
+      } else if (name.startsWith('rating:')) {
+        const before = baseline.get(name.slice(7)) ?? 2;
+        form.append(name, String(Math.min(5, before + Math.floor(r() * 3))));
+      } else if (name.startsWith('attainment:')) {
+        form.append(name, String(40 + 10 * Math.floor(r() * 7)));
+      } else if (name === 'status') {
+        const roll = r();
+        form.append(name, roll < 0.75 ? 'met' : roll < 0.95 ? 'not-yet' : 'need-help');
+      } else if (name === 'note') {
+        form.append(name, '');
+      } else if (name === 'satisfaction') {
+        form.append(name, String(6 + Math.floor(r() * 5)));
+      } else if (name === 'missingSkills') {
+        form.append(name, pick(MISSING_SKILLS));
+      } else if (['worked', 'keep', 'more', 'explore', 'improve'].includes(name)) {
+        form.append(name, pick(FEEDBACK_TEXT[language]));
+      }
+    }
+    return form.toString();
+  }
+}
+
+/** Roughly one in eight people answers only when reminded and one in eight never answers. */
+export function personaForIndex(index: number): Persona {
+  return index % 8 === 3 ? 'late' : index % 8 === 6 ? 'silent' : 'prompt';
+}

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resetContainer } from '../adapters/container.ts';
+import { localSubstitutions, programCycleDefinitionText, PROGRAM_CYCLE_STATE_MACHINE, substituteDefinition } from '../workflows/program-cycle.ts';
+import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { functionNameOfArn, invokeFunction } from './lambda-runtime.ts';
+import { freePort, isPortFree } from './ports.ts';
+import { checkPrerequisites } from './prerequisites.ts';
+import { startSesLocal } from './ses-local.ts';
+import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions/index.ts';
+import { startSurveyServer } from './survey-server.ts';
+
+export interface LocalStackOptions {
+  host?: string;
+  /** Requested ports; 0 picks a free one. A busy requested port falls back to a free one when `fallbackToFreePorts` is set. */
+  ports?: Partial<Record<'dynamodb' | 'ses' | 'stepfunctions' | 'survey', number>>;
+  fallbackToFreePorts?: boolean;
+  /** Where local state lives (link key, reports, persistent DynamoDB data if `persist`). */
+  stateDir?: string;
+  persist?: boolean;
+  tableName?: string;
+  /** How long a local Lambda invocation may run before its context says time is up. */
+  functionTimeoutMs?: number;
+}
+
+export interface LocalStack {
+  env: Record<string, string>;
+  endpoints: { dynamodb: string; ses: string; stepfunctions: string; survey: string };
+  stateMachineArn: string;
+  engine: LocalStepFunctions;
+  reportDir: string;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_PORTS = { dynamodb: 8000, ses: 8005, stepfunctions: 8083, survey: 3000 } as const;
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+async function choosePort(wanted: number, host: string, fallback: boolean, service: string): Promise<number> {
+  if (wanted === 0) return freePort(host);
+  if (await isPortFree(wanted, host)) return wanted;
+  if (fallback) return freePort(host);
+  throw new Error(`port ${wanted} on ${host} is in use, so the local ${service} cannot start there; stop what uses it or pass another port`);
+}
+
+function linkSigningKey(stateDir: string): string {
+  const path = resolve(stateDir, 'link-signing-key');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(path, key, { mode: 0o600 });
+  return key;
+}
+
+/**
+ * Starts Tandem's embedded stack on one machine: DynamoDB Local, aws-ses-v2-local, the local
+ * Step Functions endpoint running workflows/program-cycle.asl.json, and the survey API, all on
+ * 127.0.0.1. The handlers run in this process and reach every service through the standard
+ * AWS_ENDPOINT_URL_<SERVICE> variables, exactly as they reach AWS when deployed.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  checkPrerequisites({ java: true });
+  const host = options.host ?? '127.0.0.1';
+  const stateDir = resolve(options.stateDir ?? '.tandem/local');
+  mkdirSync(stateDir, { recursive: true });
+  const reportDir = resolve(stateDir, 'reports');
+  const fallback = options.fallbackToFreePorts ?? false;
+  const wanted = { ...DEFAULT_PORTS, ...options.ports };
+  const ports = {
+    dynamodb: await choosePort(wanted.dynamodb, host, fallback, 'DynamoDB'),
+    ses: await choosePort(wanted.ses, host, fallback, 'SES'),
+    stepfunctions: await choosePort(wanted.stepfunctions, host, fallback, 'Step Functions endpoint'),
+    survey: await choosePort(wanted.survey, host, fallback, 'survey API'),
+  };
+  const tableName = options.tableName ?? 'tandem';
+  const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${PROGRAM_CYCLE_STATE_MACHINE}`;
+  const env: Record<string, string> = {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${ports.dynamodb}`,
+    AWS_ENDPOINT_URL_SESV2: `http://${host}:${ports.ses}`,
+    AWS_ENDPOINT_URL_SFN: `http://${host}:${ports.stepfunctions}`,
+    TANDEM_TABLE_NAME: tableName,
+    TANDEM_LINK_BASE_URL: `http://${host}:${ports.survey}`,
+    TANDEM_LINK_SIGNING_KEY: linkSigningKey(stateDir),
+    TANDEM_REPORT_DIR: reportDir,
+    TANDEM_STATE_MACHINE_ARN: stateMachineArn,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  };
+  Object.assign(process.env, env);
+  resetContainer();
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, ...(options.persist ? { dataDir: resolve(stateDir, 'dynamodb') } : {}) });
+    stops.push(dynamodb.stop);
+    if (options.persist) mkdirSync(resolve(stateDir, 'dynamodb'), { recursive: true });
+    const client = new DynamoDBClient({});
+    await ensureTable(client, tableName);
+    client.destroy();
+
+    const ses = await startSesLocal({ host, port: ports.ses });
+    stops.push(ses.stop);
+
+    const timeoutMs = options.functionTimeoutMs ?? 300_000;
+    const engine = new LocalStepFunctions({
+      region: REGION,
+      accountId: ACCOUNT,
+      invokeTask: (functionArn, input) => invokeFunction(functionNameOfArn(functionArn), input, timeoutMs),
+    });
+    engine.register({
+      name: PROGRAM_CYCLE_STATE_MACHINE,
+      definition: substituteDefinition(programCycleDefinitionText(), localSubstitutions(REGION, ACCOUNT)),
+    });
+    stops.push(() => engine.close());
+    const sfn = await startStepFunctionsServer(engine, { host, port: ports.stepfunctions });
+    stops.push(sfn.close);
+
+    const survey = await startSurveyServer({ host, port: ports.survey });
+    stops.push(survey.close);
+
+    return {
+      env,
+      endpoints: { dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepfunctions: sfn.url, survey: survey.url },
+      stateMachineArn,
+      engine,
+      reportDir,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { invokeFunction } from './lambda-runtime.ts';
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) break;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Turns a local HTTP request into the API Gateway HTTP API (payload 2.0) event the survey function receives on AWS. */
+function toEvent(request: IncomingMessage, body: string): APIGatewayProxyEventV2 {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const method = request.method ?? 'GET';
+  return {
+    version: '2.0',
+    routeKey: `${method} ${url.pathname}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: '127.0.0.1',
+      domainPrefix: 'local',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: `local-${Date.now()}`,
+      routeKey: `${method} ${url.pathname}`,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+/** The survey HTTP API on the local stack: every request goes through the same Lambda handler as on AWS. */
+export async function startSurveyServer(options: { host: string; port: number }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    void (async () => {
+      try {
+        const body = request.method === 'POST' ? await readBody(request) : '';
+        const result = (await invokeFunction('survey-api', toEvent(request, body), 30_000)) as APIGatewayProxyStructuredResultV2;
+        // API Gateway drops headers a middleware unset (set to undefined); Node would throw on them.
+        const headers = Object.fromEntries(Object.entries(result.headers ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+        response.writeHead(result.statusCode ?? 200, headers);
+        response.end(result.body ?? '');
+      } catch (error) {
+        console.error('survey server:', error instanceof Error ? error.message : error);
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end('internal error');
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    server,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
