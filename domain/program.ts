@@ -29,6 +29,22 @@ export const skillSchema = z.object({
 });
 export type Skill = z.infer<typeof skillSchema>;
 
+/**
+ * The criteria of a pair's score, each with a weight in `matching.weights` (the points the
+ * criterion gives when fully met). Defaults and meanings: domain/matching/scoring.ts and docs/matching.md.
+ */
+export const MATCHING_WEIGHT_KEYS = [
+  'skillsTaughtByMentor',
+  'skillsTaughtByMentee',
+  'generationGap',
+  'seniorityGap',
+  'crossDepartment',
+  'favouredPartnership',
+  'diversity',
+  'timeZoneOverlap',
+] as const;
+export type MatchingWeightKey = (typeof MATCHING_WEIGHT_KEYS)[number];
+
 export const matchingSettingsSchema = z
   .object({
     /** reverse: the younger or more junior person teaches the more senior one; mutual: both teach. */
@@ -43,7 +59,13 @@ export const matchingSettingsSchema = z
     favouredDepartmentPairs: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
     /** Participant ids that must never be paired. */
     doNotPair: z.array(z.tuple([idSchema, idSchema])).default([]),
-    weights: z.record(z.string(), z.number().min(0).max(100)).default({}),
+    /** Points per criterion (see MATCHING_WEIGHT_KEYS); a criterion left out keeps its default weight. */
+    weights: z
+      .record(z.string(), z.number().min(0).max(100))
+      .refine((w) => Object.keys(w).every((key) => (MATCHING_WEIGHT_KEYS as readonly string[]).includes(key)), {
+        message: `weights may only name ${MATCHING_WEIGHT_KEYS.join(', ')}`,
+      })
+      .default({}),
   })
   .default({
     mode: 'reverse',

@@ -38,7 +38,7 @@ export interface MatchingSolution {
   /** Sum of the matched edges' weights. */
   weight: number;
   certificate: MatchingCertificate;
-  stats: { stages: number; substages: number };
+  stats: { stages: number; substages: number; warmMatched: number };
 }
 
 export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
@@ -61,8 +61,8 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
   }
   const degree = new Int32Array(n + 1);
   for (let k = 0; k < m; k++) {
-    degree[(eu[k] as number) + 1]++;
-    degree[(ev[k] as number) + 1]++;
+    degree[(eu[k] as number) + 1] = (degree[(eu[k] as number) + 1] as number) + 1;
+    degree[(ev[k] as number) + 1] = (degree[(ev[k] as number) + 1] as number) + 1;
   }
   for (let v = 0; v < n; v++) degree[v + 1] = (degree[v + 1] as number) + (degree[v] as number);
   const neighStart = degree;
@@ -71,8 +71,12 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
   for (let k = 0; k < m; k++) {
     const i = eu[k] as number;
     const j = ev[k] as number;
-    neighEnd[neighFill[i]++] = 2 * k + 1;
-    neighEnd[neighFill[j]++] = 2 * k;
+    const at = neighFill[i] as number;
+    neighEnd[at] = 2 * k + 1;
+    neighFill[i] = at + 1;
+    const bt = neighFill[j] as number;
+    neighEnd[bt] = 2 * k;
+    neighFill[j] = bt + 1;
   }
 
   const mate = new Int32Array(n).fill(-1); // endpoint index of the partner, as in the reference
@@ -95,6 +99,86 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
   const queue: number[] = [];
   const bestEdgeTo = new Int32Array(2 * n).fill(-1);
   const leafStack: number[] = [];
+
+  // Warm start (exact): replay the algorithm's first stages without searching. While every
+  // vertex is free or matched with its dual frozen, the next event is either a free–free edge
+  // turning tight (at dual w: match it, as the algorithm would) or a free–matched edge turning
+  // tight (at dual 2w − d_u: a tree would grow, so stop here). Free vertices then take the
+  // level reached; every edge is dual feasible, matched edges are tight, free vertices share
+  // the smallest dual — the invariants the main loop needs — and the stages saved are the
+  // greedy ones.
+  let warmMatched = 0;
+  if (m > 0) {
+    const order = new Int32Array(m);
+    for (let k = 0; k < m; k++) order[k] = k;
+    order.sort((a, b) => (ew[b] as number) - (ew[a] as number) || a - b);
+    const heapT: number[] = [];
+    const heapX: number[] = [];
+    const push = (t: number, x: number) => {
+      let at = heapT.length;
+      heapT.push(t);
+      heapX.push(x);
+      while (at > 0) {
+        const up = (at - 1) >> 1;
+        if ((heapT[up] as number) >= t) break;
+        heapT[at] = heapT[up] as number;
+        heapX[at] = heapX[up] as number;
+        at = up;
+      }
+      heapT[at] = t;
+      heapX[at] = x;
+    };
+    const pop = () => {
+      const lastT = heapT.pop() as number;
+      const lastX = heapX.pop() as number;
+      const size = heapT.length;
+      if (size === 0) return;
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        if (left >= size) break;
+        const right = left + 1;
+        const child = right < size && (heapT[right] as number) > (heapT[left] as number) ? right : left;
+        if ((heapT[child] as number) <= lastT) break;
+        heapT[at] = heapT[child] as number;
+        heapX[at] = heapX[child] as number;
+        at = child;
+      }
+      heapT[at] = lastT;
+      heapX[at] = lastX;
+    };
+    let next = 0;
+    let level = 0;
+    for (;;) {
+      while (next < m && ((mate[eu[order[next] as number] as number] as number) !== -1 || (mate[ev[order[next] as number] as number] as number) !== -1)) next++;
+      while (heapT.length > 0 && (mate[heapX[0] as number] as number) !== -1) pop();
+      const freeFree = next < m ? (ew[order[next] as number] as number) : -Infinity;
+      const freeMatched = heapT.length > 0 ? (heapT[0] as number) : -Infinity;
+      if (next < m && freeFree > freeMatched) {
+        const k = order[next] as number;
+        const i = eu[k] as number;
+        const j = ev[k] as number;
+        mate[i] = 2 * k + 1;
+        mate[j] = 2 * k;
+        dual[i] = freeFree;
+        dual[j] = freeFree;
+        warmMatched++;
+        for (const v of [i, j]) {
+          const end = neighStart[v + 1] as number;
+          for (let q = neighStart[v] as number; q < end; q++) {
+            const p = neighEnd[q] as number;
+            const x = endpoint[p] as number;
+            if ((mate[x] as number) === -1) push(2 * (ew[p >> 1] as number) - freeFree, x);
+          }
+        }
+        next++;
+      } else {
+        level = Math.max(0, freeFree, freeMatched);
+        break;
+      }
+    }
+    for (let v = 0; v < n; v++) if ((mate[v] as number) === -1) dual[v] = level;
+  }
 
   const slack = (k: number): number => (dual[eu[k] as number] as number) + (dual[ev[k] as number] as number) - 2 * (ew[k] as number);
 
@@ -523,7 +607,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     mate: partner,
     weight,
     certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomLeaves: blossomLeavesOut },
-    stats: { stages, substages },
+    stats: { stages, substages, warmMatched },
   };
 }
 

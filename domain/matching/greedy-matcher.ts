@@ -1,6 +1,7 @@
 import { generationYear, type Participant } from '../participant.ts';
-import { HardRules } from './hard-rules.ts';
-import type { MatchContext, Matcher, MatchResult, ProposedPair } from './matcher.ts';
+import { describePair, noPartnerReason } from './explain.ts';
+import type { MatchContext, Matcher, MatchResult, ProposedPair, UnmatchedParticipant } from './matcher.ts';
+import { compileCohort, evaluatePair, REJECTION_CODES, type Rejection } from './scoring.ts';
 
 /** Skills `teacher` offers that `learner` wants, with the product level × priority as their value. */
 export function skillFlow(teacher: Participant, learner: Participant): Array<{ skill: string; value: number }> {
@@ -20,78 +21,66 @@ export function orient(a: Participant, b: Participant, context: MatchContext): [
 }
 
 /**
- * A simple, correct matcher: scores every eligible pair, then takes the best
- * remaining pair while both people have capacity. Never breaks a hard rule, but is
- * not optimal for the cohort as a whole.
+ * The baseline matcher: scores every allowed pair with the same score and hard rules as the
+ * OptimalMatcher, then takes the best remaining pair while both people have capacity.
+ * Never breaks a hard rule, but is not optimal for the cohort as a whole (the benchmark
+ * reports how far from the optimum it lands). Ignores the max-pairs objective.
  */
 export class GreedyMatcher implements Matcher {
   readonly name = 'greedy';
 
   match(cohort: readonly Participant[], context: MatchContext): MatchResult {
-    const rules = new HardRules(cohort, context);
-    const eligible = cohort.filter(HardRules.eligible);
-    const skillName = new Map(context.skillsCatalog.map((s) => [s.id, s.name]));
-    const favoured = new Set(context.settings.favouredDepartmentPairs.map(([x, y]) => [x, y].sort().join('|')));
-    const candidates: ProposedPair[] = [];
-    for (let i = 0; i < eligible.length; i++) {
-      for (let j = i + 1; j < eligible.length; j++) {
-        const a = eligible[i] as Participant;
-        const b = eligible[j] as Participant;
-        if (!rules.allows(a, b)) continue;
-        const oriented = orient(a, b, context);
-        if (!oriented) continue;
-        const [mentor, mentee] = oriented;
-        const forward = skillFlow(mentor, mentee);
-        const backward = skillFlow(mentee, mentor);
-        if (forward.length === 0 && backward.length === 0) continue;
-        const crossDepartment = mentor.department !== mentee.department ? 5 : 0;
-        const partnership = favoured.has([mentor.department, mentee.department].sort().join('|')) ? 5 : 0;
-        const breakdown = {
-          mentorTeaches: forward.reduce((sum, f) => sum + f.value, 0),
-          menteeTeaches: backward.reduce((sum, f) => sum + f.value, 0),
-          crossDepartment,
-          favouredPartnership: partnership,
-        };
-        const names = (flow: typeof forward) => flow.map((f) => skillName.get(f.skill) ?? f.skill).join(', ');
-        const years = Math.abs(generationYear(mentor) - generationYear(mentee));
-        const parts = [
-          forward.length ? `${mentor.name} teaches ${mentee.name} ${names(forward)}` : undefined,
-          backward.length ? `${mentee.name} teaches ${mentor.name} ${names(backward)}` : undefined,
-          `${years} years apart`,
-          mentor.department !== mentee.department ? `${mentor.department} and ${mentee.department}` : `both in ${mentor.department}`,
-        ].filter(Boolean);
-        candidates.push({
-          mentorId: mentor.participantId,
-          menteeId: mentee.participantId,
-          score: Object.values(breakdown).reduce((sum, v) => sum + v, 0),
-          breakdown,
-          explanation: parts.join('; '),
-          skillsTaught: { byMentor: forward.map((f) => f.skill), byMentee: backward.map((f) => f.skill) },
-        });
+    const c = compileCohort(cohort, context);
+    const n = c.n;
+    const partners = new Int32Array(n);
+    const rejections = new Int32Array(n * REJECTION_CODES.length);
+    const rejectionIndex = new Map<Rejection, number>(REJECTION_CODES.map((r, k) => [r, k]));
+    const from: number[] = [];
+    const to: number[] = [];
+    const cents: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const e = evaluatePair(c, i, j);
+        if (e.allowed) {
+          partners[i] = (partners[i] as number) + 1;
+          partners[j] = (partners[j] as number) + 1;
+          from.push(i);
+          to.push(j);
+          cents.push(e.cents);
+        } else {
+          const r = rejectionIndex.get(e.rejection as Rejection) as number;
+          rejections[i * REJECTION_CODES.length + r] = (rejections[i * REJECTION_CODES.length + r] as number) + 1;
+          rejections[j * REJECTION_CODES.length + r] = (rejections[j * REJECTION_CODES.length + r] as number) + 1;
+        }
       }
     }
-    candidates.sort((x, y) => y.score - x.score || (x.mentorId + x.menteeId).localeCompare(y.mentorId + y.menteeId));
-    const remaining = new Map(eligible.map((p) => [p.participantId, p.capacity]));
+    const order = Int32Array.from(cents.keys());
+    order.sort((a, b) => (cents[b] as number) - (cents[a] as number) || a - b);
+    const remaining = Int32Array.from(c.capacity);
     const pairs: ProposedPair[] = [];
-    for (const candidate of candidates) {
-      if ((remaining.get(candidate.mentorId) ?? 0) > 0 && (remaining.get(candidate.menteeId) ?? 0) > 0) {
-        pairs.push(candidate);
-        remaining.set(candidate.mentorId, (remaining.get(candidate.mentorId) ?? 0) - 1);
-        remaining.set(candidate.menteeId, (remaining.get(candidate.menteeId) ?? 0) - 1);
+    for (const k of order) {
+      const i = from[k] as number;
+      const j = to[k] as number;
+      if ((remaining[i] as number) > 0 && (remaining[j] as number) > 0) {
+        remaining[i] = (remaining[i] as number) - 1;
+        remaining[j] = (remaining[j] as number) - 1;
+        pairs.push(describePair(c, i, j, context.skillsCatalog));
       }
     }
     const paired = new Set(pairs.flatMap((p) => [p.mentorId, p.menteeId]));
-    const withCandidates = new Set(candidates.flatMap((c) => [c.mentorId, c.menteeId]));
-    const unmatched = cohort
-      .filter((p) => !paired.has(p.participantId))
-      .map((p) => ({
-        participantId: p.participantId,
-        reason: !HardRules.eligible(p)
-          ? `not taking part (${p.status})`
-          : withCandidates.has(p.participantId)
-            ? 'every eligible partner was paired with someone who suited them better'
-            : 'no eligible partner: no skill exchange, generation gap or rule allows a pair',
-      }));
+    const unmatched: UnmatchedParticipant[] = [];
+    for (const p of cohort) {
+      if (paired.has(p.participantId)) continue;
+      const i = c.index.get(p.participantId);
+      if (i === undefined) unmatched.push({ participantId: p.participantId, reason: `not taking part (${p.status})` });
+      else if ((partners[i] as number) === 0) {
+        const counts: Partial<Record<Rejection, number>> = {};
+        REJECTION_CODES.forEach((r, k) => (counts[r] = rejections[i * REJECTION_CODES.length + k] as number));
+        unmatched.push({ participantId: p.participantId, reason: noPartnerReason(counts, n - 1) });
+      } else {
+        unmatched.push({ participantId: p.participantId, reason: 'capacity: every eligible partner was already paired with someone who suited them better' });
+      }
+    }
     return { pairs, unmatched };
   }
 }

@@ -1,0 +1,284 @@
+import type { Participant } from '../participant.ts';
+import { DualPricer, maxWeightBMatching, type BMatchingResult, type CapacitatedGraph } from './b-matching.ts';
+import { describePair, noPartnerReason } from './explain.ts';
+import type { MatchContext, Matcher, MatchResult, ProposedPair, UnmatchedParticipant } from './matcher.ts';
+import { compileCohort, evaluatePair, REJECTION_CODES, type CompiledCohort, type Rejection } from './scoring.ts';
+
+export interface OptimalMatcherOptions {
+  /**
+   * Candidate partners kept per person and unit of capacity before the exact solve (default 12).
+   * Only a speed setting: pricing adds back every left-out pair that could improve the
+   * result, so the result is the exact optimum of the whole cohort whatever this is.
+   */
+  candidatesPerPerson?: number;
+  /** Rounds of pricing before giving up on proving optimality (default 20); see `stats.proven`. */
+  maxPricingRounds?: number;
+}
+
+export interface OptimalMatchStats {
+  objective: 'best-score' | 'max-pairs';
+  /** Active participants. */
+  eligible: number;
+  /** Pairs the hard rules allow. */
+  allowedPairs: number;
+  /** Pairs given to the exact solver (candidates plus those pricing added). */
+  solvedPairs: number;
+  pricingRounds: number;
+  addedByPricing: number;
+  /** True when the duals prove the result optimal over every allowed pair of the cohort. */
+  proven: boolean;
+  /** Σ of the pairs' scores. */
+  totalScore: number;
+  /** An upper bound on the best possible total score (equal to totalScore when proven). Only for best-score. */
+  upperBound: number;
+  reducedVertices: number;
+  reducedEdges: number;
+  stages: number;
+  substages: number;
+  timings: { compileMs: number; candidatesMs: number; solveMs: number; pricingMs: number; explainMs: number };
+}
+
+export interface OptimalMatchResult extends MatchResult {
+  stats: OptimalMatchStats;
+  /** The last exact solve, with its dual certificate (for tests and audits). */
+  solve: { graph: CapacitatedGraph; result: BMatchingResult; compiled: CompiledCohort };
+}
+
+const now = () => performance.now();
+
+/** Min-heaps of the best candidate partners of each person, in flat typed arrays. */
+class CandidateHeaps {
+  readonly start: Int32Array;
+  readonly size: Int32Array;
+  readonly weight: Float64Array;
+  readonly partner: Int32Array;
+
+  constructor(limits: Int32Array) {
+    const n = limits.length;
+    this.start = new Int32Array(n + 1);
+    for (let v = 0; v < n; v++) this.start[v + 1] = (this.start[v] as number) + (limits[v] as number);
+    this.size = new Int32Array(n);
+    this.weight = new Float64Array(this.start[n] as number);
+    this.partner = new Int32Array(this.start[n] as number);
+  }
+
+  offer(v: number, partner: number, w: number): void {
+    const base = this.start[v] as number;
+    const cap = (this.start[v + 1] as number) - base;
+    const size = this.size[v] as number;
+    const W = this.weight;
+    const P = this.partner;
+    if (size < cap) {
+      let at = size;
+      this.size[v] = size + 1;
+      while (at > 0) {
+        const up = (at - 1) >> 1;
+        if ((W[base + up] as number) <= w) break;
+        W[base + at] = W[base + up] as number;
+        P[base + at] = P[base + up] as number;
+        at = up;
+      }
+      W[base + at] = w;
+      P[base + at] = partner;
+      return;
+    }
+    if (cap === 0 || w <= (W[base] as number)) return;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= cap) break;
+      const right = left + 1;
+      const child = right < cap && (W[base + right] as number) < (W[base + left] as number) ? right : left;
+      if ((W[base + child] as number) >= w) break;
+      W[base + at] = W[base + child] as number;
+      P[base + at] = P[base + child] as number;
+      at = child;
+    }
+    W[base + at] = w;
+    P[base + at] = partner;
+  }
+}
+
+/**
+ * The exact matcher: the maximum-weight b-matching of the whole cohort under the hard rules
+ * (general graph in both modes, capacities, unequal pools), found with Edmonds' blossom
+ * algorithm on a pruned candidate graph and proven optimal over every allowed pair by
+ * pricing with the optimal duals (left-out pairs that could improve it are added and the
+ * solve repeated). "max-pairs" is solved lexicographically: each pair's weight gets a bonus
+ * larger than any possible total score, so more pairs always wins, then the best score.
+ */
+export class OptimalMatcher implements Matcher {
+  readonly name = 'optimal';
+  private readonly candidatesPerPerson: number;
+  private readonly maxPricingRounds: number;
+
+  constructor(options: OptimalMatcherOptions = {}) {
+    this.candidatesPerPerson = Math.max(1, Math.floor(options.candidatesPerPerson ?? 12));
+    this.maxPricingRounds = Math.max(1, Math.floor(options.maxPricingRounds ?? 20));
+  }
+
+  match(cohort: readonly Participant[], context: MatchContext): OptimalMatchResult {
+    const t0 = now();
+    const c = compileCohort(cohort, context);
+    const n = c.n;
+    const t1 = now();
+
+    // Pass 1: every pair once — rejection counts for the reasons, and the best candidates per person.
+    const rejections = new Int32Array(n * REJECTION_CODES.length);
+    const rejectionIndex = new Map<Rejection, number>(REJECTION_CODES.map((r, k) => [r, k]));
+    const partners = new Int32Array(n);
+    const limits = Int32Array.from(c.capacity, (cap) => cap * this.candidatesPerPerson);
+    const heaps = new CandidateHeaps(limits);
+    let allowedPairs = 0;
+    let maxCents = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const e = evaluatePair(c, i, j);
+        if (e.allowed) {
+          allowedPairs++;
+          partners[i] = (partners[i] as number) + 1;
+          partners[j] = (partners[j] as number) + 1;
+          if (e.cents > maxCents) maxCents = e.cents;
+          heaps.offer(i, j, e.cents);
+          heaps.offer(j, i, e.cents);
+        } else {
+          const r = rejectionIndex.get(e.rejection as Rejection) as number;
+          rejections[i * REJECTION_CODES.length + r] = (rejections[i * REJECTION_CODES.length + r] as number) + 1;
+          rejections[j * REJECTION_CODES.length + r] = (rejections[j * REJECTION_CODES.length + r] as number) + 1;
+        }
+      }
+    }
+    const objective = context.settings.objective;
+    let totalCapacity = 0;
+    for (let v = 0; v < n; v++) totalCapacity += c.capacity[v] as number;
+    // A bonus per pair above any total score makes "more pairs" win first (exact in doubles: ≪ 2^53).
+    const bonus = objective === 'max-pairs' ? maxCents * Math.floor(totalCapacity / 2) + 1 : 0;
+
+    const from: number[] = [];
+    const to: number[] = [];
+    const cents: number[] = [];
+    const inGraph = new Set<number>();
+    const addEdge = (i: number, j: number, w: number) => {
+      const key = i < j ? i * n + j : j * n + i;
+      if (inGraph.has(key)) return;
+      inGraph.add(key);
+      from.push(Math.min(i, j));
+      to.push(Math.max(i, j));
+      cents.push(w);
+    };
+    for (let v = 0; v < n; v++) {
+      for (let q = heaps.start[v] as number; q < (heaps.start[v] as number) + (heaps.size[v] as number); q++) {
+        addEdge(v, heaps.partner[q] as number, heaps.weight[q] as number);
+      }
+    }
+    // Every pair's score counts half at each end, so Σ over people of their `capacity` best
+    // scores, halved, bounds any pairing from above (the heap holds each person's best ones).
+    let starBound = 0;
+    for (let v = 0; v < n; v++) {
+      const best = Array.from(heaps.weight.subarray(heaps.start[v] as number, (heaps.start[v] as number) + (heaps.size[v] as number)))
+        .sort((a, b) => b - a)
+        .slice(0, c.capacity[v] as number);
+      for (const w of best) starBound += w / 2;
+    }
+    const t2 = now();
+
+    let solveMs = 0;
+    let pricingMs = 0;
+    let rounds = 0;
+    let added = 0;
+    let proven = false;
+    let upperBound = Infinity;
+    let graph: CapacitatedGraph;
+    let result: BMatchingResult;
+    for (;;) {
+      rounds++;
+      const s0 = now();
+      graph = {
+        n,
+        capacity: c.capacity,
+        from: Int32Array.from(from),
+        to: Int32Array.from(to),
+        weight: Float64Array.from(cents, (w) => w + bonus),
+      };
+      result = maxWeightBMatching(graph);
+      const s1 = now();
+      solveMs += s1 - s0;
+      const pricer = new DualPricer(graph, result);
+      const violators: Array<[number, number, number]> = [];
+      let slackSum = 0;
+      let dualSum = 0;
+      for (let v = 0; v < n; v++) dualSum += (c.capacity[v] as number) * pricer.personDual(v);
+      for (let i = 0; i < n; i++) {
+        if ((partners[i] as number) === 0) continue;
+        for (let j = i + 1; j < n; j++) {
+          const e = evaluatePair(c, i, j);
+          if (!e.allowed) continue;
+          const w = e.cents + bonus;
+          const excess = w - pricer.personDual(i) - pricer.personDual(j);
+          if (excess > 0) slackSum += excess;
+          if (!pricer.feasible(i, j, w) && !inGraph.has(i * n + j)) violators.push([i, j, e.cents]);
+        }
+      }
+      pricingMs += now() - s1;
+      // Σ cap·y + Σ (w − y_u − y_v)⁺ bounds the fractional b-matching LP, hence every b-matching.
+      upperBound = Math.min(upperBound, dualSum + slackSum, objective === 'best-score' ? starBound : Infinity);
+      if (violators.length === 0) {
+        proven = true;
+        break;
+      }
+      if (rounds >= this.maxPricingRounds) break;
+      for (const [i, j, w] of violators) addEdge(i, j, w);
+      added += violators.length;
+    }
+
+    const t3 = now();
+    const pairs: ProposedPair[] = result.selected.map((k) => describePair(c, graph.from[k] as number, graph.to[k] as number, context.skillsCatalog));
+    pairs.sort((a, b) => b.score - a.score || a.mentorId.localeCompare(b.mentorId) || a.menteeId.localeCompare(b.menteeId));
+    const paired = new Set(pairs.flatMap((p) => [p.mentorId, p.menteeId]));
+    const unmatched: UnmatchedParticipant[] = [];
+    for (const p of cohort) {
+      if (paired.has(p.participantId)) continue;
+      const i = c.index.get(p.participantId);
+      if (i === undefined) {
+        unmatched.push({ participantId: p.participantId, reason: `not taking part (${p.status})` });
+        continue;
+      }
+      const eligiblePartners = partners[i] as number;
+      if (eligiblePartners === 0) {
+        const counts: Partial<Record<Rejection, number>> = {};
+        REJECTION_CODES.forEach((r, k) => (counts[r] = rejections[i * REJECTION_CODES.length + k] as number));
+        unmatched.push({ participantId: p.participantId, reason: noPartnerReason(counts, n - 1) });
+      } else {
+        unmatched.push({
+          participantId: p.participantId,
+          reason:
+            `capacity: ${eligiblePartners === 1 ? 'the one eligible partner is' : `all ${eligiblePartners} eligible partners are`} ` +
+            `already paired up to their capacity, in pairings that ${objective === 'max-pairs' ? 'pair more people' : 'give the cohort a higher total score'}`,
+        });
+      }
+    }
+    const totalCents = result.selected.reduce((sum, k) => sum + (graph.weight[k] as number) - bonus, 0);
+    const t4 = now();
+    return {
+      pairs,
+      unmatched,
+      stats: {
+        objective,
+        eligible: n,
+        allowedPairs,
+        solvedPairs: from.length,
+        pricingRounds: rounds,
+        addedByPricing: added,
+        proven,
+        totalScore: totalCents / 100,
+        upperBound: objective === 'best-score' ? (proven ? totalCents / 100 : upperBound / 100) : Number.NaN,
+        reducedVertices: result.reduced.vertexCount,
+        reducedEdges: result.reduced.weight.length,
+        stages: result.solution.stats.stages,
+        substages: result.solution.stats.substages,
+        timings: { compileMs: t1 - t0, candidatesMs: t2 - t1, solveMs, pricingMs, explainMs: t4 - t3 },
+      },
+      solve: { graph, result, compiled: c },
+    };
+  }
+}

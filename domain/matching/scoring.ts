@@ -1,0 +1,388 @@
+import { generationYear, type Participant } from '../participant.ts';
+import type { MatchingSettings } from '../program.ts';
+import { MATCHING_WEIGHT_KEYS, type MatchingWeightKey } from '../program.ts';
+import type { MatchContext } from './matcher.ts';
+
+/**
+ * The score of a pair and the hard rules, compiled once per cohort into typed arrays so
+ * that a solver can evaluate tens of millions of pairs. Scores are kept in integer
+ * hundredths ("cents") so that solvers work in exact integer arithmetic; every criterion
+ * is rounded separately, so a pair's breakdown always adds up to its score.
+ *
+ * Each weight is the number of points a criterion gives when it is fully met:
+ * - skillsTaughtByMentor / skillsTaughtByMentee: points per skill taught at level 5 to
+ *   someone who wants it with priority 5 (level × priority / 25 × weight, summed over skills).
+ *   In mutual mode both directions use the average of the two weights (the roles are nominal).
+ * - generationGap: at 30 or more years apart (linear below).
+ * - seniorityGap: at 9 seniority levels apart (linear below).
+ * - crossDepartment: different departments.
+ * - favouredPartnership: the two departments form a partnership HR asked to favour.
+ * - diversity: they differ in every other attribute the roster carries (preferred language
+ *   and region of their time zone; each differing attribute gives its share).
+ * - timeZoneOverlap: 8 or more shared working hours (09:00-17:00 local; linear below;
+ *   full points when a time zone is unknown).
+ */
+export const DEFAULT_MATCHING_WEIGHTS: Readonly<Record<MatchingWeightKey, number>> = {
+  skillsTaughtByMentor: 10,
+  skillsTaughtByMentee: 6,
+  generationGap: 8,
+  seniorityGap: 4,
+  crossDepartment: 5,
+  favouredPartnership: 8,
+  diversity: 3,
+  timeZoneOverlap: 4,
+};
+
+/** Breakdown criteria, in the order they are stored and shown. */
+export const CRITERIA = MATCHING_WEIGHT_KEYS;
+export type Criterion = MatchingWeightKey;
+
+export function resolveWeights(settings: Pick<MatchingSettings, 'weights'>): Record<MatchingWeightKey, number> {
+  const out = { ...DEFAULT_MATCHING_WEIGHTS };
+  for (const key of MATCHING_WEIGHT_KEYS) {
+    const value = settings.weights[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** Why two people cannot be paired; the order is the order the rules are checked in. */
+export const REJECTIONS = {
+  orientation: 'no generation or seniority gap in the reverse direction',
+  language: 'no shared language',
+  reportingLine: 'same reporting line',
+  forbidden: 'paired in a recent cycle or marked do-not-pair',
+  skills: 'nothing to teach each other',
+} as const;
+export type Rejection = keyof typeof REJECTIONS;
+const REJECTION_CODES: Rejection[] = ['orientation', 'language', 'reportingLine', 'forbidden', 'skills'];
+
+const GENERATION_FULL_YEARS = 30;
+const SENIORITY_FULL_LEVELS = 9;
+const WORKING_HOURS = 8;
+
+const offsetCache = new Map<string, number>();
+/** UTC offset in minutes of an IANA time zone on a fixed reference date; NaN when unknown. */
+export function utcOffsetMinutes(timeZone: string | undefined, referenceYear: number): number {
+  if (!timeZone) return Number.NaN;
+  const key = `${timeZone}@${referenceYear}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  let minutes = Number.NaN;
+  try {
+    const text = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(Date.UTC(referenceYear, 0, 15, 12)))
+      .find((part) => part.type === 'timeZoneName')?.value;
+    const match = /GMT(?:([+-])(\d{1,2}):?(\d{2})?)?/.exec(text ?? '');
+    if (match) minutes = match[1] ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0)) : 0;
+  } catch {
+    minutes = Number.NaN;
+  }
+  offsetCache.set(key, minutes);
+  return minutes;
+}
+
+/** A cohort compiled for fast pair evaluation. Indices refer to `people` (the eligible participants). */
+export interface CompiledCohort {
+  readonly people: readonly Participant[];
+  readonly n: number;
+  readonly index: ReadonlyMap<string, number>;
+  readonly mode: MatchingSettings['mode'];
+  readonly minGap: number;
+  readonly weights: Record<MatchingWeightKey, number>;
+  readonly capacity: Int32Array;
+  readonly gen: Int32Array;
+  readonly seniority: Int32Array;
+  readonly langMask: Int32Array;
+  readonly department: Int32Array;
+  readonly departmentNames: readonly string[];
+  readonly favoured: Uint8Array;
+  readonly offerStart: Int32Array;
+  readonly offerSkill: Int32Array;
+  readonly offerLevel: Int32Array;
+  readonly skillCount: number;
+  readonly wanted: Uint8Array;
+  readonly tzOffset: Float64Array;
+  readonly region: Int32Array;
+  readonly preferredLanguage: Int32Array;
+  /** Eligible ancestors up the manager chain (walked through everyone, also people not taking part). */
+  readonly ancestors: ReadonlyArray<ReadonlySet<number> | undefined>;
+  readonly forbidden: ReadonlySet<number>;
+  readonly skillIds: readonly string[];
+}
+
+/** Participants who can take part at all. */
+export const isActive = (p: Participant): boolean => p.status === 'active';
+
+export function compileCohort(cohort: readonly Participant[], context: MatchContext, everyone: readonly Participant[] = cohort): CompiledCohort {
+  const people = cohort.filter(isActive);
+  const n = people.length;
+  const index = new Map<string, number>();
+  people.forEach((p, i) => {
+    if (index.has(p.participantId)) throw new RangeError(`participant ${p.participantId} appears twice in the cohort`);
+    index.set(p.participantId, i);
+  });
+  const settings = context.settings;
+  const weights = resolveWeights(settings);
+
+  const skillIndex = new Map<string, number>();
+  const skillIds: string[] = [];
+  const skillOf = (id: string): number => {
+    let k = skillIndex.get(id);
+    if (k === undefined) {
+      k = skillIds.length;
+      skillIndex.set(id, k);
+      skillIds.push(id);
+    }
+    return k;
+  };
+  for (const s of context.skillsCatalog) skillOf(s.id);
+  for (const p of people) {
+    for (const o of p.skillsOffered) skillOf(o.skill);
+    for (const w of p.skillsWanted) skillOf(w.skill);
+  }
+  const S = skillIds.length;
+  const offerStart = new Int32Array(n + 1);
+  people.forEach((p, i) => (offerStart[i + 1] = (offerStart[i] as number) + p.skillsOffered.length));
+  const offerSkill = new Int32Array(offerStart[n] as number);
+  const offerLevel = new Int32Array(offerStart[n] as number);
+  const wanted = new Uint8Array(n * S);
+  people.forEach((p, i) => {
+    let at = offerStart[i] as number;
+    for (const o of p.skillsOffered) {
+      offerSkill[at] = skillOf(o.skill);
+      offerLevel[at] = o.level;
+      at++;
+    }
+    for (const w of p.skillsWanted) wanted[i * S + skillOf(w.skill)] = Math.max(wanted[i * S + skillOf(w.skill)] as number, w.priority);
+  });
+
+  const languageBits = new Map<string, number>();
+  const langMask = new Int32Array(n);
+  people.forEach((p, i) => {
+    let mask = 0;
+    for (const language of p.languages) {
+      let bit = languageBits.get(language);
+      if (bit === undefined) {
+        bit = languageBits.size;
+        if (bit >= 31) throw new RangeError('at most 31 distinct languages are supported in one cohort');
+        languageBits.set(language, bit);
+      }
+      mask |= 1 << bit;
+    }
+    langMask[i] = mask;
+  });
+
+  const departmentIndex = new Map<string, number>();
+  const departmentNames: string[] = [];
+  const departmentOf = (d: string): number => {
+    let k = departmentIndex.get(d);
+    if (k === undefined) {
+      k = departmentNames.length;
+      departmentIndex.set(d, k);
+      departmentNames.push(d);
+    }
+    return k;
+  };
+  const department = Int32Array.from(people, (p) => departmentOf(p.department));
+  for (const [a, b] of settings.favouredDepartmentPairs) {
+    departmentOf(a);
+    departmentOf(b);
+  }
+  const D = departmentNames.length;
+  const favoured = new Uint8Array(D * D);
+  for (const [a, b] of settings.favouredDepartmentPairs) {
+    const x = departmentOf(a);
+    const y = departmentOf(b);
+    if (x !== y) {
+      favoured[x * D + y] = 1;
+      favoured[y * D + x] = 1;
+    }
+  }
+
+  const regionIndex = new Map<string, number>();
+  const region = Int32Array.from(people, (p) => {
+    if (!p.timeZone || !p.timeZone.includes('/')) return -1;
+    const r = p.timeZone.slice(0, p.timeZone.indexOf('/'));
+    if (!regionIndex.has(r)) regionIndex.set(r, regionIndex.size);
+    return regionIndex.get(r) as number;
+  });
+  const preferredIndex = new Map<string, number>();
+  const preferredLanguage = Int32Array.from(people, (p) => {
+    if (!p.preferredLanguage) return -1;
+    if (!preferredIndex.has(p.preferredLanguage)) preferredIndex.set(p.preferredLanguage, preferredIndex.size);
+    return preferredIndex.get(p.preferredLanguage) as number;
+  });
+
+  const managerOf = new Map<string, string | undefined>();
+  for (const p of everyone) managerOf.set(p.participantId, p.managerId);
+  for (const p of cohort) if (!managerOf.has(p.participantId)) managerOf.set(p.participantId, p.managerId);
+  const ancestors: Array<Set<number> | undefined> = people.map((p) => {
+    let set: Set<number> | undefined;
+    const seen = new Set<string>([p.participantId]);
+    let manager = p.managerId;
+    while (manager !== undefined && !seen.has(manager)) {
+      seen.add(manager);
+      const k = index.get(manager);
+      if (k !== undefined) (set ??= new Set()).add(k);
+      manager = managerOf.get(manager);
+    }
+    return set;
+  });
+
+  const forbidden = new Set<number>();
+  const forbid = (a: string, b: string) => {
+    const x = index.get(a);
+    const y = index.get(b);
+    if (x !== undefined && y !== undefined && x !== y) forbidden.add(x < y ? x * n + y : y * n + x);
+  };
+  for (const [a, b] of context.recentPairs) forbid(a, b);
+  for (const [a, b] of settings.doNotPair) forbid(a, b);
+
+  return {
+    people,
+    n,
+    index,
+    mode: settings.mode,
+    minGap: settings.minGenerationGapYears,
+    weights,
+    capacity: Int32Array.from(people, (p) => p.capacity ?? 1),
+    gen: Int32Array.from(people, (p) => generationYear(p)),
+    seniority: Int32Array.from(people, (p) => p.seniority),
+    langMask,
+    department,
+    departmentNames,
+    favoured,
+    offerStart,
+    offerSkill,
+    offerLevel,
+    skillCount: S,
+    wanted,
+    tzOffset: Float64Array.from(people, (p) => utcOffsetMinutes(p.timeZone, context.referenceYear)),
+    region,
+    preferredLanguage,
+    ancestors,
+    forbidden,
+    skillIds,
+  };
+}
+
+/** Σ level × priority over the skills `teacher` offers and `learner` wants. */
+function flow(c: CompiledCohort, teacher: number, learner: number): number {
+  let sum = 0;
+  const base = learner * c.skillCount;
+  const end = c.offerStart[teacher + 1] as number;
+  for (let q = c.offerStart[teacher] as number; q < end; q++) sum += (c.offerLevel[q] as number) * (c.wanted[base + (c.offerSkill[q] as number)] as number);
+  return sum;
+}
+
+/** The outcome of evaluating a pair: the mentor's index when allowed, the rejection otherwise. */
+export interface PairEvaluation {
+  allowed: boolean;
+  rejection: Rejection | undefined;
+  mentor: number;
+  mentee: number;
+  /** Score in hundredths, the sum of `breakdown` when one was asked for. */
+  cents: number;
+}
+
+const scratch = new Int32Array(CRITERIA.length);
+
+/**
+ * Evaluates the pair (i, j): applies every hard rule and orientation, and scores it.
+ * Writes the per-criterion cents into `breakdown` when given (length CRITERIA.length).
+ * Returns a reused object: copy what you need before the next call.
+ */
+const result: PairEvaluation = { allowed: false, rejection: undefined, mentor: -1, mentee: -1, cents: 0 };
+export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown: Int32Array = scratch): PairEvaluation {
+  result.allowed = false;
+  result.cents = 0;
+  let mentor = i;
+  let mentee = j;
+  if (c.mode === 'reverse') {
+    const gap = (c.gen[i] as number) - (c.gen[j] as number);
+    if (gap >= c.minGap && (c.seniority[i] as number) <= (c.seniority[j] as number)) {
+      mentor = i;
+      mentee = j;
+    } else if (-gap >= c.minGap && (c.seniority[j] as number) <= (c.seniority[i] as number)) {
+      mentor = j;
+      mentee = i;
+    } else {
+      result.rejection = 'orientation';
+      return result;
+    }
+  } else if (j < i) {
+    mentor = j;
+    mentee = i;
+  }
+  result.mentor = mentor;
+  result.mentee = mentee;
+  if (((c.langMask[i] as number) & (c.langMask[j] as number)) === 0) {
+    result.rejection = 'language';
+    return result;
+  }
+  if (c.ancestors[i]?.has(j) || c.ancestors[j]?.has(i)) {
+    result.rejection = 'reportingLine';
+    return result;
+  }
+  if (c.forbidden.size > 0 && c.forbidden.has(i < j ? i * c.n + j : j * c.n + i)) {
+    result.rejection = 'forbidden';
+    return result;
+  }
+  const forward = flow(c, mentor, mentee);
+  const backward = flow(c, mentee, mentor);
+  if (c.mode === 'reverse' ? forward === 0 : forward + backward === 0) {
+    result.rejection = 'skills';
+    return result;
+  }
+  const w = c.weights;
+  const teachForward = c.mode === 'mutual' ? (w.skillsTaughtByMentor + w.skillsTaughtByMentee) / 2 : w.skillsTaughtByMentor;
+  const teachBackward = c.mode === 'mutual' ? teachForward : w.skillsTaughtByMentee;
+  breakdown[0] = Math.round((teachForward * forward * 100) / 25);
+  breakdown[1] = Math.round((teachBackward * backward * 100) / 25);
+  const years = Math.abs((c.gen[i] as number) - (c.gen[j] as number));
+  breakdown[2] = Math.round((w.generationGap * 100 * Math.min(years, GENERATION_FULL_YEARS)) / GENERATION_FULL_YEARS);
+  const levels = Math.abs((c.seniority[i] as number) - (c.seniority[j] as number));
+  breakdown[3] = Math.round((w.seniorityGap * 100 * Math.min(levels, SENIORITY_FULL_LEVELS)) / SENIORITY_FULL_LEVELS);
+  const di = c.department[i] as number;
+  const dj = c.department[j] as number;
+  breakdown[4] = di !== dj ? Math.round(w.crossDepartment * 100) : 0;
+  breakdown[5] = c.favoured[di * c.departmentNames.length + dj] ? Math.round(w.favouredPartnership * 100) : 0;
+  let differing = 0;
+  const pi = c.preferredLanguage[i] as number;
+  const pj = c.preferredLanguage[j] as number;
+  if (pi >= 0 && pj >= 0 && pi !== pj) differing++;
+  const ri = c.region[i] as number;
+  const rj = c.region[j] as number;
+  if (ri >= 0 && rj >= 0 && ri !== rj) differing++;
+  breakdown[6] = Math.round((w.diversity * 100 * differing) / 2);
+  const oi = c.tzOffset[i] as number;
+  const oj = c.tzOffset[j] as number;
+  const overlap = Number.isNaN(oi) || Number.isNaN(oj) ? WORKING_HOURS : Math.max(0, WORKING_HOURS - Math.abs(oi - oj) / 60);
+  breakdown[7] = Math.round((w.timeZoneOverlap * 100 * overlap) / WORKING_HOURS);
+  let cents = 0;
+  for (let k = 0; k < CRITERIA.length; k++) cents += breakdown[k] as number;
+  result.allowed = true;
+  result.rejection = undefined;
+  result.cents = cents;
+  return result;
+}
+
+export { REJECTION_CODES };
+
+/** A pair that may be formed, with its score. */
+export interface ScoredPair {
+  mentor: number;
+  mentee: number;
+  cents: number;
+}
+
+/** Calls `visit` for every pair of eligible people that the hard rules allow (i < j order). */
+export function forEachAllowedPair(c: CompiledCohort, visit: (mentor: number, mentee: number, cents: number) => void): void {
+  for (let i = 0; i < c.n; i++) {
+    for (let j = i + 1; j < c.n; j++) {
+      const e = evaluatePair(c, i, j);
+      if (e.allowed) visit(e.mentor, e.mentee, e.cents);
+    }
+  }
+}
