@@ -1,0 +1,319 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { verifyMatchingCertificate } from '../../domain/matching/blossom.ts';
+import { GreedyMatcher } from '../../domain/matching/greedy-matcher.ts';
+import type { MatchContext, MatchResult } from '../../domain/matching/matcher.ts';
+import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
+import { compileCohort, evaluatePair } from '../../domain/matching/scoring.ts';
+import { generationYear, type Participant } from '../../domain/participant.ts';
+import { matchingSettingsSchema, type MatchingSettings } from '../../domain/program.ts';
+import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
+import { bruteForce } from './matching-solver.test.ts';
+
+const SKILLS = ['data-visualisation', 'cloud-tools', 'negotiation', 'public-speaking'];
+
+function contextOf(settings: Partial<MatchingSettings> = {}, recentPairs: Array<[string, string]> = []): MatchContext {
+  return {
+    settings: matchingSettingsSchema.parse({ favouredDepartmentPairs: [['Sales', 'Marketing']], ...settings }),
+    skillsCatalog: SAMPLE_SKILLS,
+    recentPairs,
+    referenceYear: 2025,
+  };
+}
+
+const participantArb = (i: number) =>
+  fc.record({
+    birthYear: fc.integer({ min: 1960, max: 2004 }),
+    seniority: fc.integer({ min: 1, max: 10 }),
+    department: fc.constantFrom('Sales', 'Marketing', 'IT'),
+    languages: fc.subarray(['pt-BR', 'en'], { minLength: 1 }),
+    capacity: fc.integer({ min: 1, max: 2 }),
+    status: fc.constantFrom('active', 'active', 'active', 'active', 'opted-out', 'unreachable'),
+    offered: fc.subarray(SKILLS),
+    wanted: fc.subarray(SKILLS),
+    level: fc.integer({ min: 1, max: 5 }),
+    priority: fc.integer({ min: 1, max: 5 }),
+    manager: fc.option(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { nil: undefined }),
+    timeZone: fc.constantFrom('America/Sao_Paulo', 'Europe/Lisbon', 'America/New_York', undefined),
+  });
+
+const cohortArb = fc.integer({ min: 2, max: 7 }).chain((n) =>
+  fc.record({
+    people: fc.tuple(...Array.from({ length: n }, (_, i) => participantArb(i))).map((raw) =>
+      raw.map(
+        (r, i): Participant => ({
+          participantId: `p${i}`,
+          name: `Person ${i}`,
+          email: `p${i}@example.com`,
+          department: r.department,
+          birthYear: r.birthYear,
+          seniority: r.seniority,
+          skillsOffered: r.offered.map((skill, k) => ({ skill, level: ((r.level + k) % 5) + 1 })),
+          skillsWanted: r.wanted.map((skill, k) => ({ skill, priority: ((r.priority + k) % 5) + 1 })),
+          ...(r.manager !== undefined && i > 0 ? { managerId: `p${r.manager}` } : {}),
+          languages: r.languages,
+          ...(r.timeZone ? { timeZone: r.timeZone } : {}),
+          capacity: r.capacity,
+          status: r.status as Participant['status'],
+        }),
+      ),
+    ),
+    mode: fc.constantFrom('reverse' as const, 'mutual' as const),
+    objective: fc.constantFrom('best-score' as const, 'max-pairs' as const),
+    minGenerationGapYears: fc.integer({ min: 0, max: 12 }),
+    doNotPair: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 2 }),
+    recent: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 2 }),
+  }),
+);
+
+type Cohort = fc.Arbitrary<typeof cohortArb extends fc.Arbitrary<infer T> ? T : never>;
+const contextFor = (c: Cohort extends fc.Arbitrary<infer T> ? T : never): MatchContext =>
+  contextOf(
+    {
+      mode: c.mode,
+      objective: c.objective,
+      minGenerationGapYears: c.minGenerationGapYears,
+      doNotPair: c.doNotPair.filter(([a, b]) => a !== b).map(([a, b]) => [`p${a}`, `p${b}`]),
+    },
+    c.recent.map(([a, b]) => [`p${a}`, `p${b}`]),
+  );
+
+/** Checks, without the engine's code, that a result breaks no hard rule and accounts for everyone. */
+function hardRuleProblems(cohort: Participant[], context: MatchContext, result: MatchResult): string[] {
+  const problems: string[] = [];
+  const byId = new Map(cohort.map((p) => [p.participantId, p]));
+  const chain = (id: string): Set<string> => {
+    const out = new Set<string>();
+    let m = byId.get(id)?.managerId;
+    while (m !== undefined && !out.has(m)) {
+      out.add(m);
+      m = byId.get(m)?.managerId;
+    }
+    return out;
+  };
+  const key = (a: string, b: string) => [a, b].sort().join('|');
+  const banned = new Set([...context.recentPairs, ...context.settings.doNotPair].map(([a, b]) => key(a, b)));
+  const used = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const pair of result.pairs) {
+    const mentor = byId.get(pair.mentorId);
+    const mentee = byId.get(pair.menteeId);
+    if (!mentor || !mentee || mentor === mentee) {
+      problems.push(`unknown or self pair ${pair.mentorId}-${pair.menteeId}`);
+      continue;
+    }
+    const k = key(mentor.participantId, mentee.participantId);
+    if (seen.has(k)) problems.push(`pair ${k} formed twice`);
+    seen.add(k);
+    if (mentor.status !== 'active' || mentee.status !== 'active') problems.push(`pair ${k} includes someone not taking part`);
+    if (chain(mentor.participantId).has(mentee.participantId) || chain(mentee.participantId).has(mentor.participantId)) problems.push(`pair ${k} is within a reporting line`);
+    if (banned.has(k)) problems.push(`pair ${k} is recent or do-not-pair`);
+    if (!mentor.languages.some((l) => mentee.languages.includes(l))) problems.push(`pair ${k} shares no language`);
+    if (context.settings.mode === 'reverse') {
+      if (generationYear(mentor) - generationYear(mentee) < context.settings.minGenerationGapYears) problems.push(`pair ${k}: mentor not younger by the minimum gap`);
+      if (mentor.seniority > mentee.seniority) problems.push(`pair ${k}: mentor more senior than mentee`);
+    }
+    const sum = Object.values(pair.breakdown).reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - pair.score) > 1e-6) problems.push(`pair ${k}: breakdown ${sum} does not add up to ${pair.score}`);
+    if (!pair.explanation) problems.push(`pair ${k} has no explanation`);
+    for (const p of [mentor, mentee]) used.set(p.participantId, (used.get(p.participantId) ?? 0) + 1);
+  }
+  for (const [id, count] of used) if (count > (byId.get(id)?.capacity ?? 1)) problems.push(`${id} is in ${count} pairs, above capacity`);
+  const unmatched = new Set(result.unmatched.map((u) => u.participantId));
+  for (const p of cohort) {
+    const inPair = used.has(p.participantId);
+    if (inPair === unmatched.has(p.participantId)) problems.push(`${p.participantId} must be either paired or unmatched with a reason`);
+  }
+  for (const u of result.unmatched) if (!u.reason) problems.push(`${u.participantId} has no reason`);
+  return problems;
+}
+
+/** The best total (in hundredths) over every way of pairing the cohort, by enumeration. */
+function bruteForceCohort(cohort: Participant[], context: MatchContext) {
+  const compiled = compileCohort(cohort, context);
+  const edges: Array<[number, number, number]> = [];
+  for (let i = 0; i < compiled.n; i++) {
+    for (let j = i + 1; j < compiled.n; j++) {
+      const e = evaluatePair(compiled, i, j);
+      if (e.allowed) edges.push([i, j, e.cents]);
+    }
+  }
+  return bruteForce(compiled.n, Array.from(compiled.capacity), edges);
+}
+
+const cents = (result: MatchResult) => Math.round(result.pairs.reduce((sum, p) => sum + p.score * 100, 0));
+
+describe('the optimal matcher on small cohorts', () => {
+  it('reaches the brute-force optimum for both objectives and never breaks a hard rule', () => {
+    fc.assert(
+      fc.property(cohortArb, (c) => {
+        const context = contextFor(c);
+        const result = new OptimalMatcher().match(c.people, context);
+        expect(hardRuleProblems(c.people, context, result)).toEqual([]);
+        const best = bruteForceCohort(c.people, context);
+        if (c.objective === 'best-score') expect(cents(result)).toBe(best.weight);
+        else {
+          expect(result.pairs.length).toBe(best.maxPairs);
+          expect(cents(result)).toBe(best.weightAtMaxPairs);
+        }
+        expect(result.stats.proven).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('stays optimal when candidates are pruned to one per person, because pricing adds back what matters', () => {
+    fc.assert(
+      fc.property(cohortArb, (c) => {
+        const context = contextFor(c);
+        const pruned = new OptimalMatcher({ candidatesPerPerson: 1 }).match(c.people, context);
+        const full = new OptimalMatcher({ candidatesPerPerson: 100 }).match(c.people, context);
+        expect(cents(pruned)).toBe(cents(full));
+        expect(pruned.pairs.length).toBe(full.pairs.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never scores below the greedy baseline, which also keeps every hard rule', () => {
+    fc.assert(
+      fc.property(cohortArb, (c) => {
+        const context = contextFor({ ...c, objective: 'best-score' });
+        const greedy = new GreedyMatcher().match(c.people, context);
+        expect(hardRuleProblems(c.people, context, greedy)).toEqual([]);
+        expect(cents(new OptimalMatcher().match(c.people, context))).toBeGreaterThanOrEqual(cents(greedy));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the optimal matcher on larger cohorts', () => {
+  it('is proven optimal over every allowed pair by its duals, checked independently', () => {
+    const roster = generateRoster({ size: 400, seed: 11 }).map((p) => ({ ...p, capacity: 1 }));
+    const context = contextOf({ mode: 'reverse' });
+    const result = new OptimalMatcher({ candidatesPerPerson: 3 }).match(roster, context);
+    expect(hardRuleProblems(roster, context, result)).toEqual([]);
+    const { compiled, result: solved } = result.solve;
+    const { dual, blossomParent } = solved.solution.certificate;
+    // Capacities are 1, so each person is one vertex of the solved graph (or none: dual 0).
+    const vertexOf = (v: number) => solved.copies[v]?.[0];
+    const ancestors = (x: number) => {
+      const out: number[] = [];
+      for (let b = blossomParent[x] as number; b !== -1; b = blossomParent[b] as number) out.push(b);
+      return out;
+    };
+    let checked = 0;
+    for (let i = 0; i < compiled.n; i++) {
+      for (let j = i + 1; j < compiled.n; j++) {
+        const e = evaluatePair(compiled, i, j);
+        if (!e.allowed) continue;
+        checked++;
+        const x = vertexOf(i);
+        const y = vertexOf(j);
+        const dx = x === undefined ? 0 : (dual[x] as number);
+        const dy = y === undefined ? 0 : (dual[y] as number);
+        let z = 0;
+        if (x !== undefined && y !== undefined) {
+          const ax = new Set(ancestors(x));
+          for (const b of ancestors(y)) if (ax.has(b)) z += dual[b] as number;
+        }
+        expect(dx + dy + 2 * z, `pair ${i}-${j}`).toBeGreaterThanOrEqual(2 * e.cents);
+      }
+    }
+    expect(checked).toBe(result.stats.allowedPairs);
+    // Primal = dual objective on the solved graph; with the duals feasible for every allowed pair, the result is optimal.
+    expect(verifyMatchingCertificate(solved.reduced, solved.solution)).toEqual([]);
+    expect(result.stats.proven).toBe(true);
+  });
+
+  it('gives the same total score with heavy pruning as with wide candidate lists when capacities vary', () => {
+    const roster = generateRoster({ size: 250, seed: 5 });
+    for (const mode of ['reverse', 'mutual'] as const) {
+      const context = contextOf({ mode });
+      const pruned = new OptimalMatcher({ candidatesPerPerson: 2 }).match(roster, context);
+      const wide = new OptimalMatcher({ candidatesPerPerson: 400 }).match(roster, context);
+      expect(pruned.stats.proven).toBe(true);
+      expect(cents(pruned)).toBe(cents(wide));
+      expect(hardRuleProblems(roster, context, pruned)).toEqual([]);
+      expect(cents(pruned)).toBeGreaterThanOrEqual(cents(new GreedyMatcher().match(roster, context)));
+    }
+  });
+
+  it('pairs more people under max-pairs than under best-score, or as many', () => {
+    const roster = generateRoster({ size: 200, seed: 9 });
+    const best = new OptimalMatcher().match(roster, contextOf({ objective: 'best-score' }));
+    const most = new OptimalMatcher().match(roster, contextOf({ objective: 'max-pairs' }));
+    expect(most.pairs.length).toBeGreaterThanOrEqual(best.pairs.length);
+    expect(cents(most)).toBeLessThanOrEqual(cents(best));
+  });
+});
+
+describe('explanations', () => {
+  const ana: Participant = {
+    participantId: 'ana',
+    name: 'Ana Souza',
+    email: 'ana@example.com',
+    department: 'Sales',
+    birthYear: 1997,
+    seniority: 2,
+    skillsOffered: [
+      { skill: 'data-visualisation', level: 5 },
+      { skill: 'cloud-tools', level: 4 },
+    ],
+    skillsWanted: [{ skill: 'negotiation', priority: 5 }],
+    languages: ['pt-BR', 'en'],
+    timeZone: 'America/Sao_Paulo',
+    capacity: 1,
+    status: 'active',
+  };
+  const carlos: Participant = {
+    participantId: 'carlos',
+    name: 'Carlos Lima',
+    email: 'carlos@example.com',
+    department: 'Marketing',
+    birthYear: 1969,
+    seniority: 8,
+    skillsOffered: [{ skill: 'negotiation', level: 5 }],
+    skillsWanted: [
+      { skill: 'data-visualisation', priority: 5 },
+      { skill: 'cloud-tools', priority: 4 },
+    ],
+    languages: ['pt-BR'],
+    timeZone: 'America/Sao_Paulo',
+    capacity: 1,
+    status: 'active',
+  };
+
+  it('says in one sentence who teaches whom what, how many years apart, and the department partnership', () => {
+    const result = new OptimalMatcher().match([ana, carlos], contextOf());
+    expect(result.pairs).toHaveLength(1);
+    const pair = result.pairs[0];
+    expect(pair?.mentorId).toBe('ana');
+    expect(pair?.explanation).toBe(
+      'Ana teaches Carlos data visualisation and cloud tools; Carlos teaches Ana negotiation; 28 years apart; Sales and Marketing, a partnership HR asked for',
+    );
+    expect(pair?.skillsTaught).toEqual({ byMentor: ['data-visualisation', 'cloud-tools'], byMentee: ['negotiation'] });
+    expect(Object.keys(pair?.breakdown ?? {})).toContain('favouredPartnership');
+  });
+
+  it('tells an unmatched person why: not taking part, no eligible partner by rule, or capacity', () => {
+    const optedOut = { ...carlos, participantId: 'out', status: 'opted-out' as const };
+    const english = { ...carlos, participantId: 'eng', languages: ['en'] };
+    const rival = { ...ana, participantId: 'rival', name: 'Rita Alves', languages: ['pt-BR'] };
+    const portugueseOnlyAna = { ...ana, languages: ['pt-BR'] };
+    const result = new OptimalMatcher().match([portugueseOnlyAna, carlos, optedOut, english, rival], contextOf());
+    const reasons = new Map(result.unmatched.map((u) => [u.participantId, u.reason]));
+    expect(reasons.get('out')).toBe('not taking part (opted-out)');
+    expect(reasons.get('eng')).toMatch(/^no eligible partner .*no shared language/);
+    expect([reasons.get('ana'), reasons.get('rival')].filter(Boolean)).toHaveLength(1);
+    expect(reasons.get('ana') ?? reasons.get('rival')).toMatch(/^capacity: the one eligible partner is already paired/);
+  });
+
+  it('names the rule that keeps a manager and their report apart', () => {
+    const report = { ...ana, managerId: 'carlos' };
+    const result = new OptimalMatcher().match([report, carlos], contextOf());
+    expect(result.pairs).toHaveLength(0);
+    expect(result.unmatched.find((u) => u.participantId === 'ana')?.reason).toContain('1 same reporting line');
+  });
+});
