@@ -9,6 +9,7 @@ import { functionNameOfArn, invokeFunction } from './lambda-runtime.ts';
 import { freePort, isPortFree } from './ports.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { startSesLocal } from './ses-local.ts';
+import { startFaultProxy } from './fault-injection.ts';
 import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions/index.ts';
 import { startSurveyServer } from './survey-server.ts';
 
@@ -27,7 +28,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   env: Record<string, string>;
-  endpoints: { dynamodb: string; ses: string; stepfunctions: string; survey: string };
+  /** `ses` is the inbox (aws-ses-v2-local); `sesApi` is what handlers call: a pass-through proxy that tests can tell to throttle. */
+  endpoints: { dynamodb: string; ses: string; sesApi: string; stepfunctions: string; survey: string };
   stateMachineArn: string;
   engine: LocalStepFunctions;
   reportDir: string;
@@ -106,6 +108,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const ses = await startSesLocal({ host, port: ports.ses });
     stops.push(ses.stop);
+    const sesApi = await startFaultProxy({ host, port: 0, target: ses.endpoint });
+    stops.push(sesApi.close);
+    env.AWS_ENDPOINT_URL_SESV2 = process.env.AWS_ENDPOINT_URL_SESV2 = sesApi.endpoint;
+    resetContainer();
 
     const timeoutMs = options.functionTimeoutMs ?? 300_000;
     const engine = new LocalStepFunctions({
@@ -126,7 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       env,
-      endpoints: { dynamodb: dynamodb.endpoint, ses: ses.endpoint, stepfunctions: sfn.url, survey: survey.url },
+      endpoints: { dynamodb: dynamodb.endpoint, ses: ses.endpoint, sesApi: sesApi.endpoint, stepfunctions: sfn.url, survey: survey.url },
       stateMachineArn,
       engine,
       reportDir,

@@ -1,0 +1,26 @@
+import { rm } from 'node:fs/promises';
+import type { TestProject } from 'vitest/node';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    localStack: { env: Record<string, string>; endpoints: LocalStack['endpoints']; stateMachineArn: string; reportDir: string };
+  }
+}
+
+/** One local stack for the whole test run: free ports, its own state folder, in-memory DynamoDB. */
+export default async function setup(project: TestProject) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  const stateDir = `.tandem/test-${process.pid}`;
+  const stack = await startLocalStack({
+    ports: { dynamodb: 0, ses: 0, stepfunctions: 0, survey: 0 },
+    stateDir,
+    tableName: 'tandem-test',
+  });
+  project.provide('localStack', { env: stack.env, endpoints: stack.endpoints, stateMachineArn: stack.stateMachineArn, reportDir: stack.reportDir });
+  return async () => {
+    await stack.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  };
+}
