@@ -1,0 +1,198 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../functions/catalog.ts';
+import {
+  definitionSubstitutionNames,
+  localFunctionArn,
+  localSubstitutions,
+  programCycleDefinitionText,
+  substituteDefinition,
+} from '../../workflows/program-cycle.ts';
+
+type AslValidator = (
+  definition: unknown,
+  options?: { checkPaths: boolean; checkArn: boolean },
+) => { isValid: boolean; errors: Array<{ message: string }>; errorsText: (separator?: string) => string };
+const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
+
+interface Retrier {
+  ErrorEquals: string[];
+  BackoffRate?: number;
+  MaxAttempts?: number;
+  IntervalSeconds?: number;
+}
+interface Catcher {
+  ErrorEquals: string[];
+  Next: string;
+  ResultPath?: string | null;
+}
+interface State {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  Next?: string;
+  End?: boolean;
+  Default?: string;
+  Choices?: Array<{ Variable?: string; BooleanEquals?: boolean; Next: string }>;
+  SecondsPath?: string;
+  ResultPath?: string | null;
+  Retry?: Retrier[];
+  Catch?: Catcher[];
+}
+interface Definition {
+  StartAt: string;
+  States: Record<string, State>;
+}
+
+const text = programCycleDefinitionText();
+const asWritten = () => JSON.parse(text) as Definition;
+const substituted = () => substituteDefinition(text, localSubstitutions()) as unknown as Definition;
+const definition = asWritten();
+const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
+const state = (name: string): State => {
+  const s = definition.States[name];
+  if (!s) throw new Error(`no state named ${name}`);
+  return s;
+};
+
+const ANSWERED = [
+  ['GoalSetting', 'goal-setting'],
+  ['Run', 'run'],
+  ['Measure', 'measure'],
+  ['Feedback', 'feedback'],
+] as const;
+
+describe('the program-cycle workflow definition', () => {
+  it('passes asl-validator as written, with ${...} placeholders', () => {
+    const result = aslValidator(asWritten());
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('passes asl-validator, ARN check included, once the local substitutions are made', () => {
+    const result = aslValidator(substituted(), { checkPaths: true, checkArn: true });
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('would be caught by asl-validator if a transition pointed nowhere (the validator is live)', () => {
+    const broken = asWritten();
+    (broken.States.Review as State).Next = 'NoSuchState';
+    expect(aslValidator(broken).isValid).toBe(false);
+  });
+
+  it('has a Lambda task for every workflow step, and only Task, Choice, Wait, Succeed and Fail states', () => {
+    expect(tasks.length).toBe(1 + 3 * ANSWERED.length + 2);
+    expect(new Set(Object.values(definition.States).map((s) => s.Type))).toEqual(new Set(['Task', 'Choice', 'Wait', 'Succeed', 'Fail']));
+  });
+
+  it('retries every Task on TransientError and Lambda throttling with a backoff rate of at least 2', () => {
+    for (const [name, s] of tasks) {
+      const retrier = s.Retry?.find((r) => r.ErrorEquals.includes('TransientError'));
+      expect(retrier, name).toBeDefined();
+      expect(retrier?.ErrorEquals, name).toContain('Lambda.TooManyRequestsException');
+      expect(retrier?.BackoffRate ?? 2, name).toBeGreaterThanOrEqual(2);
+      expect(retrier?.MaxAttempts ?? 3, name).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('sends every failure of every Task to MarkCycleFailed, keeping the error in $.failure', () => {
+    for (const [name, s] of tasks.filter(([n]) => n !== 'MarkCycleFailed')) {
+      expect(s.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'MarkCycleFailed' }]);
+    }
+  });
+
+  it('lets MarkCycleFailed itself fail only to CycleFailed, which reports the original error', () => {
+    const mark = state('MarkCycleFailed');
+    expect(mark.Resource).toBe('${MarkCycleFailedFunctionArn}');
+    expect(mark.Catch).toHaveLength(1);
+    expect(mark.Catch?.[0]?.ErrorEquals).toEqual(['States.ALL']);
+    expect(mark.Catch?.[0]?.Next).toBe('CycleFailed');
+    // ResultPath null keeps $.failure for CycleFailed's ErrorPath and CausePath.
+    expect(mark.Catch?.[0]?.ResultPath).toBeNull();
+    expect(mark.ResultPath).toBeNull();
+    expect(mark.Next).toBe('CycleFailed');
+    expect(state('CycleFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' });
+  });
+
+  it('runs the phases in order: Identify, GoalSetting, Run, Measure, Feedback, Review', () => {
+    // Follow the happy path: Next, and at each Choice the "complete" branch.
+    const path: string[] = [];
+    for (let name: string | undefined = definition.StartAt; name && path.length < 100; ) {
+      path.push(name);
+      const s = state(name);
+      name = s.Type === 'Choice' ? s.Choices?.[0]?.Next : s.Next;
+    }
+    const phases = path.filter((n) => !n.includes(':') && state(n).Type === 'Task');
+    expect(phases).toEqual(['Identify', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review']);
+    expect(path.at(-1)).toBe('CycleSucceeded');
+    expect(state('Identify').Resource).toBe('${IdentifyFunctionArn}');
+    expect(state('Review').Resource).toBe('${ReviewFunctionArn}');
+    for (const [name, phase] of ANSWERED) {
+      expect(state(name).Resource).toBe('${OpenPhaseFunctionArn}');
+      expect(state(name).Parameters).toEqual({ 'cycleId.$': '$.cycleId', phase });
+    }
+  });
+
+  it.each(ANSWERED)('loops %s through send → complete? → wait until complete, then closes it', (name, phase) => {
+    const open = state(name);
+    expect(open.ResultPath).toBe('$.phase');
+    expect(open.Next).toBe(`${name}: send what is due`);
+
+    const tick = state(`${name}: send what is due`);
+    expect(tick).toMatchObject({ Type: 'Task', Resource: '${PhaseTickFunctionArn}', ResultPath: '$.phase', Next: `${name}: complete?` });
+    expect(tick.Parameters).toEqual({ 'cycleId.$': '$.cycleId', phase });
+
+    const choice = state(`${name}: complete?`);
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([{ Variable: '$.phase.complete', BooleanEquals: true, Next: `${name}: close` }]);
+    expect(choice.Default).toBe(`${name}: wait`);
+
+    const wait = state(`${name}: wait`);
+    expect(wait).toEqual({ Type: 'Wait', SecondsPath: '$.phase.waitSeconds', Next: `${name}: send what is due` });
+
+    const close = state(`${name}: close`);
+    expect(close).toMatchObject({ Type: 'Task', Resource: '${ClosePhaseFunctionArn}' });
+    expect(close.Parameters).toEqual({ 'cycleId.$': '$.cycleId', phase });
+  });
+
+  it('never waits for a task token', () => {
+    expect(text).not.toMatch(/waitForTaskToken/i);
+    expect(text).not.toMatch(/TaskToken/);
+    for (const [, s] of tasks) expect(s.Resource).toMatch(/^\$\{[A-Za-z]+FunctionArn\}$/);
+  });
+
+  it('uses only placeholders the function catalog provides, and every workflow function in the catalog', () => {
+    const used = new Set([...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]));
+    const provided = FUNCTIONS.flatMap((f) => ('definitionSubstitution' in f ? [f.definitionSubstitution as string] : []));
+    expect(provided.length).toBeGreaterThan(0);
+    expect([...used].sort()).toEqual([...provided].sort());
+    expect([...definitionSubstitutionNames].sort()).toEqual([...provided].sort());
+  });
+});
+
+describe('substituteDefinition', () => {
+  it('replaces every placeholder with the local ARN of its function', () => {
+    const def = substituted();
+    expect(JSON.stringify(def)).not.toContain('${');
+    expect(def.States.Identify?.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:tandem-identify');
+    expect(def.States['Run: send what is due']?.Resource).toBe(localFunctionArn('phase-tick'));
+    expect(def.States.MarkCycleFailed?.Resource).toBe(localFunctionArn('mark-cycle-failed'));
+  });
+
+  it('uses the region and account it is given', () => {
+    const def = substituteDefinition(text, localSubstitutions('eu-west-1', '123456789012')) as unknown as Definition;
+    expect(def.States.Review?.Resource).toBe('arn:aws:lambda:eu-west-1:123456789012:function:tandem-review');
+  });
+
+  it('throws, naming the placeholder, when a substitution is missing', () => {
+    const { ReviewFunctionArn: _omitted, ...rest } = localSubstitutions();
+    expect(_omitted).toBeDefined();
+    expect(() => substituteDefinition(text, rest)).toThrow('workflow definition uses ${ReviewFunctionArn} but no value was given for it');
+    expect(() => substituteDefinition(text, {})).toThrow(/but no value was given/);
+  });
+
+  it('leaves text without placeholders as it is', () => {
+    expect(substituteDefinition('{"a":"$.b","c":"{x}"}', {})).toEqual({ a: '$.b', c: '{x}' });
+  });
+});
