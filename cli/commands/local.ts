@@ -1,0 +1,38 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { startLocalStack } from '../../local/stack.ts';
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
+  return n;
+};
+
+export function registerLocalCommands(program: Command): void {
+  const local = program.command('local').description('The local stack on 127.0.0.1.');
+  local
+    .command('up')
+    .description('Start DynamoDB Local (8000), SES (8005), the Step Functions endpoint (8083) and the survey API (3000) until Ctrl-C.')
+    .option('--dynamodb-port <port>', 'DynamoDB Local port', port, 8000)
+    .option('--ses-port <port>', 'aws-ses-v2-local port', port, 8005)
+    .option('--stepfunctions-port <port>', 'Step Functions endpoint port', port, 8083)
+    .option('--survey-port <port>', 'survey API port', port, 3000)
+    .option('--persist', 'keep DynamoDB data in .tandem/local/dynamodb between runs', false)
+    .addHelpText('after', '\nExample:\n  npx tandem local up --survey-port 3100')
+    .action(async (options: { dynamodbPort: number; sesPort: number; stepfunctionsPort: number; surveyPort: number; persist: boolean }) => {
+      const stack = await startLocalStack({
+        ports: { dynamodb: options.dynamodbPort, ses: options.sesPort, stepfunctions: options.stepfunctionsPort, survey: options.surveyPort },
+        persist: options.persist,
+      });
+      console.log('Tandem local stack is up:');
+      for (const [name, url] of Object.entries(stack.endpoints)) console.log(`  ${name.padEnd(14)} ${url}`);
+      console.log(`  inbox          ${stack.endpoints.ses}/`);
+      console.log('\nTo use it from another shell:');
+      for (const [k, v] of Object.entries(stack.env)) if (!k.startsWith('TANDEM_LINK_SIGNING')) console.log(`  export ${k}=${v}`);
+      console.log('\nCtrl-C stops it.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await stack.stop();
+    });
+}
