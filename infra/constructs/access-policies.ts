@@ -1,0 +1,83 @@
+import { Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { DataStore } from './data-store.ts';
+import { logicalIdOf } from './logical-id.ts';
+import type { ProgramCycleWorkflow } from './program-cycle-workflow.ts';
+import type { ReportArchive } from './report-archive.ts';
+
+export interface AccessPoliciesProps {
+  readonly policyNamePrefix: string;
+  readonly workflow: ProgramCycleWorkflow;
+  readonly dataStore: DataStore;
+  readonly reports: ReportArchive;
+  readonly logGroups: readonly logs.ILogGroup[];
+  readonly alarms: readonly cloudwatch.Alarm[];
+  readonly dashboard: cloudwatch.Dashboard;
+}
+
+/**
+ * The two customer-managed policies people get, each scoped to this stack's resources:
+ * - HR operator: start and stop cycles, import programs and rosters, follow cycles, read reports
+ *   (everything the `tandem` CLI does against AWS).
+ * - Ops read-only: list and describe executions and their history, read the stack's logs, see
+ *   its alarms and dashboard.
+ * Attach them to an IAM Identity Center permission set (by name) or to roles or groups.
+ */
+export class AccessPolicies extends Construct {
+  readonly hrOperator: iam.ManagedPolicy;
+  readonly opsReadOnly: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: AccessPoliciesProps) {
+    super(scope, id);
+    const { workflow } = props;
+    const executionsAcknowledgement = {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${workflowStateMachineLogicalId(workflow)}.Name>:*]`,
+      reason: "Executions are named after cycle ids chosen at run time: this ARN covers exactly this state machine's executions and no other.",
+    };
+
+    this.hrOperator = new iam.ManagedPolicy(this, 'HrOperator', {
+      managedPolicyName: `${props.policyNamePrefix}-hr-operator`,
+      description: "Tandem HR operator: start and follow program cycles, import programs and rosters, read cycle reports (this stack's resources only).",
+      statements: [
+        new iam.PolicyStatement({ sid: 'StartCycles', actions: ['states:StartExecution'], resources: [workflow.stateMachineArn] }),
+        new iam.PolicyStatement({ sid: 'ListCycles', actions: ['states:ListExecutions', 'states:DescribeStateMachine'], resources: [workflow.stateMachineArn] }),
+        new iam.PolicyStatement({ sid: 'FollowAndStopCycles', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [workflow.executionsArn] }),
+        ...props.dataStore.statements('read-write'),
+        ...props.reports.readStatements(),
+      ],
+    });
+    Validations.of(this.hrOperator).acknowledge(executionsAcknowledgement);
+    Validations.of(this.hrOperator).acknowledge(props.reports.prefixAcknowledgement());
+
+    this.opsReadOnly = new iam.ManagedPolicy(this, 'OpsReadOnly', {
+      managedPolicyName: `${props.policyNamePrefix}-ops-read-only`,
+      description: "Tandem ops, read-only: list and describe program-cycle executions, read this stack's logs, alarms and dashboard.",
+      statements: [
+        new iam.PolicyStatement({ sid: 'ListExecutions', actions: ['states:ListExecutions', 'states:DescribeStateMachine'], resources: [workflow.stateMachineArn] }),
+        new iam.PolicyStatement({ sid: 'DescribeExecutions', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [workflow.executionsArn] }),
+        new iam.PolicyStatement({
+          sid: 'ReadStackLogs',
+          actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],
+          resources: props.logGroups.map((group) => group.logGroupArn),
+        }),
+        new iam.PolicyStatement({ sid: 'SeeAlarms', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], resources: props.alarms.map((alarm) => alarm.alarmArn) }),
+        new iam.PolicyStatement({ sid: 'SeeDashboard', actions: ['cloudwatch:GetDashboard'], resources: [props.dashboard.dashboardArn] }),
+        // No narrower resource exists: GetMetricData and GetQueryResults support no resource-level permissions
+        // (AWS Service Authorization Reference); both only read, and the dashboard needs them to draw.
+        new iam.PolicyStatement({ sid: 'DrawDashboard', actions: ['cloudwatch:GetMetricData', 'logs:GetQueryResults'], resources: ['*'] }),
+      ],
+    });
+    Validations.of(this.opsReadOnly).acknowledge(executionsAcknowledgement);
+    Validations.of(this.opsReadOnly).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Only cloudwatch:GetMetricData and logs:GetQueryResults (read-only) have Resource "*": they support no resource-level permissions, and the dashboard needs them.',
+    });
+  }
+}
+
+function workflowStateMachineLogicalId(workflow: ProgramCycleWorkflow): string {
+  return logicalIdOf(workflow.stateMachine);
+}

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { Charset, LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { FunctionSpec } from '../../functions/catalog.ts';
+import { REPO_ROOT } from '../paths.ts';
+
+/**
+ * How every handler is bundled. infra/ (NodejsFunction) and bench/bundle-sizes.ts both build
+ * from `bundleSettings`, so the benchmark measures exactly what is deployed.
+ *
+ * ESM, minified, tree-shaken (esbuild always shakes a bundle), external source map, and the AWS
+ * SDK bundled rather than taken from the runtime: the versions we test are the versions that run.
+ * Three aliases keep each bundle small (docs/bundle-sizes.md has the figures):
+ * - `zod` → infra/bundling/zod-lean.mjs: zod's namespace without its 40-odd locales, JSON-Schema
+ *   converters and schema compiler, which esbuild cannot shake out of `import { z } from 'zod'`.
+ * - `@aws-sdk/credential-provider-node` → infra/bundling/lambda-credentials.mjs: the credential
+ *   chain as it resolves in Lambda (environment variables), without the STS/SSO clients.
+ * - an AWS client the function's catalog entry grants no access to → a stub that refuses to call
+ *   the service (infra/bundling/not-bundled/), as its IAM role would: adapters/container.ts
+ *   imports every adapter, so without this every function would carry S3, SES and Secrets Manager.
+ */
+export const ESBUILD_TARGET = 'node24';
+
+/** ESM bundles have no `require`; a few CommonJS dependencies still call it for Node built-ins. */
+export const ESM_REQUIRE_SHIM = "import{createRequire as __tandemCreateRequire}from'node:module';const require=__tandemCreateRequire(import.meta.url);";
+
+const BUNDLING_DIR = join(REPO_ROOT, 'infra', 'bundling');
+
+/** What zod-lean.mjs leaves out of zod's namespace (checked against zod by test/infra/bundling.test.ts). */
+export const ZOD_OMITTED_EXPORTS = ['core', 'locales', 'toJSONSchema', 'fromJSONSchema', 'compile', 'withParser', 'ZodCompileAsyncError', 'ZodCompileUnsupportedError'] as const;
+
+/** AWS clients bundled only into functions whose catalog entry grants that access. */
+export const ACCESS_GATED_CLIENTS = [
+  { module: '@aws-sdk/client-s3', needed: (spec: FunctionSpec) => spec.access.writesReports },
+  { module: '@aws-sdk/client-sesv2', needed: (spec: FunctionSpec) => spec.access.sendsEmail },
+  { module: '@aws-sdk/client-secrets-manager', needed: (spec: FunctionSpec) => spec.access.readsLinkKey },
+] as const;
+
+export interface BundleSettings {
+  readonly target: string;
+  readonly format: 'esm';
+  readonly minify: true;
+  readonly sourcemap: true;
+  readonly mainFields: string[];
+  readonly banner: string;
+  /** Module → absolute path of the file that stands in for it. */
+  readonly alias: Record<string, string>;
+}
+
+export function bundleSettings(spec: FunctionSpec): BundleSettings {
+  const alias: Record<string, string> = {
+    zod: join(BUNDLING_DIR, 'zod-lean.mjs'),
+    '@aws-sdk/credential-provider-node': join(BUNDLING_DIR, 'lambda-credentials.mjs'),
+  };
+  for (const client of ACCESS_GATED_CLIENTS) {
+    if (!client.needed(spec)) alias[client.module] = join(BUNDLING_DIR, 'not-bundled', `${client.module.split('/')[1]}.mjs`);
+  }
+  return { target: ESBUILD_TARGET, format: 'esm', minify: true, sourcemap: true, mainFields: ['module', 'main'], banner: ESM_REQUIRE_SHIM, alias };
+}
+
+/** The settings as NodejsFunction bundling options (local esbuild, never Docker). */
+export function bundlingFor(spec: FunctionSpec): BundlingOptions {
+  const settings = bundleSettings(spec);
+  return {
+    format: OutputFormat.ESM,
+    target: settings.target,
+    minify: settings.minify,
+    sourceMap: settings.sourcemap,
+    sourceMapMode: SourceMapMode.DEFAULT,
+    sourcesContent: false,
+    mainFields: settings.mainFields,
+    externalModules: [],
+    banner: settings.banner,
+    charset: Charset.UTF8,
+    logLevel: LogLevel.WARNING,
+    forceDockerBundling: false,
+    esbuildArgs: Object.fromEntries(Object.entries(settings.alias).map(([module, path]) => [`--alias:${module}`, path])),
+  };
+}

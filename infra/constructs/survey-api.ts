@@ -1,0 +1,89 @@
+import { Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionBinding, TandemFunction } from './tandem-function.ts';
+
+export interface SurveyApiProps {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/** The routes behind every emailed link (the survey-api handler takes payload format 2.0). */
+export const SURVEY_ROUTES = [
+  { method: apigw.HttpMethod.GET, path: '/s/{token}' },
+  { method: apigw.HttpMethod.POST, path: '/s/{token}' },
+] as const;
+
+/**
+ * The HTTP API behind the emailed links: GET /s/{token} renders a survey page, POST records an
+ * answer. Throttled at the stage; access logs in JSON without the path (the token is a
+ * credential) and without the caller's IP address (personal data we do not need).
+ */
+export class SurveyApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: SurveyApiProps) {
+    super(scope, id);
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Tandem survey links: GET /s/{token} shows a survey, POST /s/{token} records the answer.',
+      createDefaultStage: false,
+    });
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTimeEpoch',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+  }
+
+  /** The base URL links are built on (the `$default` stage serves at the API's root). */
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+
+  /** Serves the survey routes with this handler. */
+  serve(handler: TandemFunction): void {
+    const integration = new HttpLambdaIntegration('SurveyIntegration', handler.function, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 });
+    for (const route of SURVEY_ROUTES) {
+      const [created] = this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+      if (created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Participants have no accounts: each link carries an HMAC-signed, expiring token scoped to one participant, cycle and phase, and the handler refuses forged, expired or closed-phase tokens. The stage is throttled.',
+        });
+      }
+    }
+  }
+
+  /** Binding: TANDEM_LINK_BASE_URL, the URL emailed links point at. */
+  links(): FunctionBinding {
+    return {
+      description: 'links:base-url',
+      bind: (target) => target.setEnvironment('TANDEM_LINK_BASE_URL', this.url),
+    };
+  }
+}
