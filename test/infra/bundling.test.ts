@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import * as realZod from 'zod';
+import { FUNCTIONS } from '../../functions/catalog.ts';
+import { ACCESS_GATED_CLIENTS, bundleSettings, bundlingFor, ZOD_OMITTED_EXPORTS } from '../../infra/constructs/bundling.ts';
+
+// The stand-ins are plain ESM files that only esbuild sees; load them as the bundles do.
+const load = (path: string) => import(/* @vite-ignore */ new URL(`../../infra/bundling/${path}`, import.meta.url).href) as Promise<Record<string, unknown>>;
+
+describe('the lean zod the bundles use', () => {
+  it('exports everything zod exports but the locales, JSON-Schema converters and compiler, and nothing else', async () => {
+    const lean = await load('zod-lean.mjs');
+    const expected = Object.keys(realZod).filter((key) => !(ZOD_OMITTED_EXPORTS as readonly string[]).includes(key));
+    expect(Object.keys(lean).sort()).toEqual(expected.sort());
+    expect(Object.keys(lean.z as object).sort()).toEqual(Object.keys(realZod.z).filter((key) => !(ZOD_OMITTED_EXPORTS as readonly string[]).includes(key)).sort());
+  });
+
+  it('omits only names zod really has (a rename upstream shows here)', () => {
+    for (const name of ZOD_OMITTED_EXPORTS) expect(Object.keys(realZod), name).toContain(name);
+  });
+
+  it('validates and explains in English, as zod does', async () => {
+    const { z } = (await load('zod-lean.mjs')) as { z: typeof realZod.z };
+    const schema = z.object({ email: z.email(), count: z.coerce.number().int().min(1) });
+    expect(schema.parse({ email: 'a@b.example', count: '3' })).toEqual({ email: 'a@b.example', count: 3 });
+    const lean = schema.safeParse({ email: 'nope', count: 0 });
+    const real = realZod.z.object({ email: realZod.z.email(), count: realZod.z.coerce.number().int().min(1) }).safeParse({ email: 'nope', count: 0 });
+    expect(lean.error?.issues.map((i) => i.message)).toEqual(real.error?.issues.map((i) => i.message));
+    expect(lean.error?.issues[0]?.message).toMatch(/^Invalid email/);
+  });
+});
+
+describe('the Lambda credential chain the bundles use', () => {
+  it('takes the credentials Lambda puts in the environment', async () => {
+    const { defaultProvider } = (await load('lambda-credentials.mjs')) as { defaultProvider: () => () => Promise<Record<string, unknown>> };
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' });
+    try {
+      await expect(defaultProvider()()).resolves.toMatchObject({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' });
+    } finally {
+      for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  });
+
+  it('exports what the SDK imports from @aws-sdk/credential-provider-node', async () => {
+    const real = await import('@aws-sdk/credential-provider-node');
+    const lean = await load('lambda-credentials.mjs');
+    expect(Object.keys(lean).sort()).toEqual(Object.keys(real).filter((key) => key !== 'default').sort());
+  });
+});
+
+describe('the stand-ins for AWS clients a function has no access to', () => {
+  it.each(ACCESS_GATED_CLIENTS.map((c) => [c.module] as const))('%s: has the exports the adapters import, and refuses to send', async (module) => {
+    const stub = await load(`not-bundled/${module.split('/')[1]}.mjs`);
+    const real = (await import(module)) as Record<string, unknown>;
+    const names = Object.keys(stub);
+    for (const name of names) expect(real, `${module} exports ${name}`).toHaveProperty(name);
+    const Client = stub[names.find((n) => n.endsWith('Client')) as string] as new (config: object) => { send(command: unknown): Promise<unknown> };
+    const Command = stub[names.find((n) => n.endsWith('Command')) as string] as new (input: object) => unknown;
+    const client = new Client({});
+    await expect(client.send(new Command({}))).rejects.toThrow(/is not bundled into this function: its entry in functions\/catalog\.ts does not grant/);
+  });
+
+  it('replaces exactly the clients each catalog entry grants no access to', () => {
+    const gated = (name: string) =>
+      Object.keys(bundleSettings(FUNCTIONS.find((f) => f.name === name)!).alias)
+        .filter((m) => m.startsWith('@aws-sdk/client-'))
+        .sort();
+    expect(gated('identify')).toEqual(['@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sesv2']);
+    expect(gated('phase-tick')).toEqual(['@aws-sdk/client-s3']);
+    expect(gated('review')).toEqual(['@aws-sdk/client-secrets-manager']);
+    expect(gated('survey-api')).toEqual(['@aws-sdk/client-s3', '@aws-sdk/client-sesv2']);
+  });
+
+  it('hands NodejsFunction the same settings as esbuild aliases, ESM, minified, with source maps and the SDK bundled', () => {
+    for (const spec of FUNCTIONS) {
+      const options = bundlingFor(spec);
+      expect(options).toMatchObject({ minify: true, sourceMap: true, externalModules: [], forceDockerBundling: false, target: 'node24' });
+      expect(Object.keys(options.esbuildArgs ?? {}).sort()).toEqual(Object.keys(bundleSettings(spec).alias).map((m) => `--alias:${m}`).sort());
+    }
+  });
+});
