@@ -10,12 +10,12 @@
  *               complaint?: { complainedRecipients: [{ emailAddress }] } } }
  */
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
 import { container } from '../adapters/container.ts';
 import { NotFoundError, ValidationError, issuesFromZod } from '../domain/errors.ts';
 import type { ParticipantStatus } from '../domain/participant.ts';
+import { logger } from './middleware/logger.ts';
 
 const recipientSchema = z.object({ emailAddress: z.string().trim().min(3).max(320) });
 
@@ -124,10 +124,8 @@ export async function markUnreachable(recipients: UnreachableRecipients, store: 
   return { marked, unknown };
 }
 
-const logger = new Logger({ serviceName: 'tandem' });
-
 export const handler = middy<unknown, { marked: number; unknown: number }>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const recipients = unreachableRecipients(parseSesEvent(event));
     // Addresses are personal data: log counts and the SES message id, never the addresses.
