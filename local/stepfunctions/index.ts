@@ -1,0 +1,16 @@
+export {
+  LocalStepFunctions,
+  type LocalStepFunctionsOptions,
+  type LocalStateMachineSpec,
+  type TaskInvoker,
+  type TaskInvocationMeta,
+  type StartExecutionRequest,
+  type ExecutionRequest,
+  type StateMachineRequest,
+  type ListExecutionsRequest,
+  type GetExecutionHistoryRequest,
+  type StopExecutionRequest,
+} from './engine.ts';
+export { startStepFunctionsServer, type StepFunctionsServer, type StepFunctionsServerOptions } from './server.ts';
+export { LambdaFunctionError } from './tasks.ts';
+export * from './errors.ts';
