@@ -25,12 +25,12 @@ export interface InvitationInput {
 const copy = {
   en: {
     greeting: (name: string) => `Hello ${name},`,
-    partner: (names: string) => `Your partner${names.includes(',') ? 's' : ''} in this cycle: ${names}.`,
+    partner: (names: string, count: number) => `Your partner${count > 1 ? 's' : ''} in this cycle: ${names}.`,
     deadline: (date: string) => `Please answer by ${date}.`,
     reminder: (left: string) => `Reminder: ${left} left to answer.`,
     subjects: {
       'goal-setting': (program: string) => `${program}: meet your partner and set your goals`,
-      run: (program: string, round?: number) => `${program}: check-in ${round ?? ''} — have you met?`,
+      run: (program: string, round?: number) => `${program}: check-in${round ? ` ${round}` : ''} — have you met?`,
       measure: (program: string) => `${program}: how far did you get?`,
       feedback: (program: string) => `${program}: tell us what worked`,
     },
@@ -46,12 +46,12 @@ const copy = {
   },
   'pt-BR': {
     greeting: (name: string) => `Olá ${name},`,
-    partner: (names: string) => `Sua dupla neste ciclo: ${names}.`,
+    partner: (names: string, count: number) => `${count > 1 ? 'Suas duplas' : 'Sua dupla'} neste ciclo: ${names}.`,
     deadline: (date: string) => `Responda até ${date}.`,
     reminder: (left: string) => `Lembrete: falta(m) ${left} para responder.`,
     subjects: {
       'goal-setting': (program: string) => `${program}: conheça sua dupla e defina suas metas`,
-      run: (program: string, round?: number) => `${program}: acompanhamento ${round ?? ''} — vocês se encontraram?`,
+      run: (program: string, round?: number) => `${program}: acompanhamento${round ? ` ${round}` : ''} — vocês se encontraram?`,
       measure: (program: string) => `${program}: até onde você chegou?`,
       feedback: (program: string) => `${program}: conte o que funcionou`,
     },
@@ -80,7 +80,7 @@ export function invitationEmail(input: InvitationInput): EmailContent {
   const paragraphs = [
     c.greeting(input.recipientName),
     ...(input.reminderTimeLeft ? [c.reminder(input.reminderTimeLeft)] : []),
-    ...(partnerNames ? [c.partner(partnerNames)] : []),
+    ...(partnerNames ? [c.partner(partnerNames, input.partners.length)] : []),
     c.bodies[input.kind],
     c.deadline(formatDate(input.deadline, input.language)),
   ];

@@ -81,8 +81,9 @@ export function parseRosterCsv(text: string, skills?: readonly Skill[]): RosterP
     const line = (error as { lines?: number }).lines;
     return { participants: [], rows: 0, issues: [{ where: line ? `line ${line}` : 'file', problem: `not readable as CSV: ${(error as Error).message}` }] };
   }
+  if (records.length === 0) return { participants: [], rows: 0, issues: [{ where: 'file', problem: 'has no participant rows under the header' }] };
   const header = Object.keys(records[0]?.record ?? {});
-  const missing = ['id', 'name', 'email', 'department', 'seniority', 'languages'].filter((c) => records.length && !header.includes(c));
+  const missing = ['id', 'name', 'email', 'department', 'seniority', 'languages'].filter((c) => !header.includes(c));
   if (missing.length) return { participants: [], rows: records.length, issues: [{ where: 'line 1', problem: `missing column(s): ${missing.join(', ')}` }] };
   return validateRows(
     records.map((r) => ({ where: `line ${r.info.lines}`, value: participantFromRecord(r.record) })),

@@ -3,7 +3,17 @@ import { ValidationError, issuesFromZod } from './errors.ts';
 import type { AnsweredPhase } from './program.ts';
 
 const MAX_TEXT = 2000;
-const rating = z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5');
+/** A number typed into a form: blank is "missing", never 0. */
+const wholeNumber = (min: number, max: number) =>
+  z.union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .transform((text) => Number(text)),
+  ]).pipe(z.number('must be a number').int('must be a whole number').min(min, `must be ${min} to ${max}`).max(max, `must be ${min} to ${max}`));
+const rating = wholeNumber(1, 5);
 const text = (max = MAX_TEXT) => z.string().trim().max(max, `must be at most ${max} characters`);
 
 export const goalSettingAnswerSchema = z.object({
@@ -17,7 +27,7 @@ export const checkInAnswerSchema = z.object({
 export const measureAnswerSchema = z.object({
   ratings: z.record(z.string(), rating),
   /** Percentage reached of each goal, in the order the goals were set. */
-  goalAttainment: z.array(z.coerce.number().int().min(0, 'must be 0 to 100').max(100, 'must be 0 to 100')),
+  goalAttainment: z.array(wholeNumber(0, 100)),
 });
 export const feedbackAnswerSchema = z.object({
   worked: text(),
@@ -27,7 +37,7 @@ export const feedbackAnswerSchema = z.object({
   missingSkills: z.array(text(80).min(1)).max(10),
   improve: text(),
   /** How likely they are to recommend the program, 0-10 (Net Promoter style). */
-  satisfaction: z.coerce.number().int().min(0, 'must be 0 to 10').max(10, 'must be 0 to 10'),
+  satisfaction: wholeNumber(0, 10),
 });
 
 export type GoalSettingAnswer = z.infer<typeof goalSettingAnswerSchema>;
@@ -45,7 +55,8 @@ export interface SurveyContext {
 type FormFields = Record<string, string[]>;
 
 export function formFields(body: string): FormFields {
-  const fields: FormFields = {};
+  // No prototype: a field named "constructor" or "__proto__" is just an unknown field.
+  const fields: FormFields = Object.create(null) as FormFields;
   for (const [name, value] of new URLSearchParams(body)) (fields[name] ??= []).push(value);
   return fields;
 }

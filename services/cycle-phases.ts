@@ -177,7 +177,7 @@ export async function advancePhase(
           language: member.language,
           programName: program.name,
           recipientName: member.name,
-          ...(phase === 'goal-setting' && !batch.reminderIndex ? { goalsAndExpectations: program.goalsAndExpectations } : {}),
+          ...(phase === 'goal-setting' && batch.reminderIndex === undefined ? { goalsAndExpectations: program.goalsAndExpectations } : {}),
           partners: member.partners,
           link,
           deadline: new Date(state.deadline),

@@ -85,7 +85,7 @@ describe('parseAnswer at goal-setting', () => {
   });
 
   it.each([
-    ['abc', 'expected number'],
+    ['abc', 'must be a number'],
     ['0', 'must be 1 to 5'],
     ['6', 'must be 1 to 5'],
     ['4.5', 'must be a whole number'],
