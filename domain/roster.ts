@@ -1,5 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { issuesFromZod, type ValidationIssue } from './errors.ts';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.ts';
 import { participantSchema, type Participant } from './participant.ts';
 import type { Skill } from './program.ts';
 
@@ -22,12 +24,104 @@ export const ROSTER_COLUMNS = [
   'status',
 ] as const;
 
+export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
+
 export interface RosterParseResult {
   participants: Participant[];
   /** Every problem found, each with its line (CSV) or index (JSON). Empty when the roster is valid. */
   issues: ValidationIssue[];
   /** Rows read, valid or not. */
   rows: number;
+  /** The rows that passed, even when others did not (what an import that skips bad rows writes). */
+  valid?: Participant[];
+  /** How many rows had at least one problem. */
+  badRows?: number;
+  /** CSV headers of the file that map to no Tandem column, as written in the file. */
+  ignoredColumns?: string[];
+  /** The CSV delimiter found (or given). */
+  delimiter?: string;
+}
+
+/** The columns a CSV roster must have (after mapping and defaults). */
+export const REQUIRED_COLUMNS: readonly RosterColumn[] = ['id', 'name', 'email', 'department', 'seniority', 'languages'];
+
+const rosterColumnSchema = z.enum(ROSTER_COLUMNS);
+
+/**
+ * A column-mapping file: how an HR system's export maps to Tandem's columns.
+ *
+ * ```yaml
+ * columns:            # file header → Tandem column (headers compare case- and accent-insensitively)
+ *   Matrícula: id
+ *   Nome: name
+ *   E-mail: email
+ *   Departamento: department
+ *   Ano de nascimento: birth_year
+ *   Gestor: manager_id
+ * values:             # per Tandem column: file value → Tandem value
+ *   status: { Ativo: active, Desligado: opted-out }
+ *   languages: { Português: pt, Inglês: en }
+ * defaults:           # for Tandem columns the file lacks, or cells left empty
+ *   seniority: "3"
+ *   languages: pt
+ * delimiter: ";"      # optional; found from the header line otherwise
+ * ```
+ */
+export const columnMappingSchema = z
+  .object({
+    columns: z.record(z.string().min(1), z.union([rosterColumnSchema, z.literal('ignore')])).default({}),
+    values: z.partialRecord(rosterColumnSchema, z.record(z.string(), z.string())).default({}),
+    defaults: z.partialRecord(rosterColumnSchema, z.union([z.string(), z.number()]).transform(String)).default({}),
+    /** "," ";" "|" or "tab". */
+    delimiter: z
+      .string()
+      .transform((v) => (v === 'tab' || v === '\\t' ? '\t' : v))
+      .pipe(z.enum([',', ';', '\t', '|'], 'must be ",", ";", "|" or "tab"'))
+      .optional(),
+  })
+  .strict();
+export type ColumnMapping = z.infer<typeof columnMappingSchema>;
+
+/** Reads a column-mapping file (YAML or JSON); problems name the field. */
+export function parseColumnMapping(text: string, fileName = 'mapping'): ColumnMapping {
+  let data: unknown;
+  try {
+    data = /\.json$/i.test(fileName) ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ValidationError(`${fileName} is not readable`, [{ where: 'file', problem: (error as Error).message.split('\n')[0] ?? 'unreadable' }]);
+  }
+  const parsed = columnMappingSchema.safeParse(data ?? {});
+  if (!parsed.success) throw new ValidationError(`${fileName} is not a valid column mapping`, issuesFromZod(parsed.error));
+  return parsed.data;
+}
+
+export interface RosterParseOptions {
+  mapping?: ColumnMapping;
+}
+
+/** Lower case, no accents, single spaces: "Ano de Nascimento " and "ano de nascimento" are one header. */
+export function normaliseHeader(header: string): string {
+  return header
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+}
+
+/** The delimiter of a CSV file: the one of , ; tab | that occurs most often outside quotes in the header line. */
+export function detectDelimiter(text: string): string {
+  const firstLine = (text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '').replace(/"[^"]*"/g, '');
+  let best = ',';
+  let bestCount = 0;
+  for (const candidate of [',', ';', '\t', '|']) {
+    const count = firstLine.split(candidate).length - 1;
+    if (count > bestCount) {
+      best = candidate;
+      bestCount = count;
+    }
+  }
+  return best;
 }
 
 const MAX_ROWS = 100_000;
@@ -70,25 +164,115 @@ export function participantFromRecord(record: Record<string, string>): Record<st
   };
 }
 
-/** Reads a CSV roster (comma or semicolon, with or without BOM, quoted fields) and validates every row. */
-export function parseRosterCsv(text: string, skills?: readonly Skill[]): RosterParseResult {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+/** Where each file header goes: a Tandem column, or nowhere (ignored). */
+function planColumns(headers: readonly string[], mapping?: ColumnMapping): { targets: Array<RosterColumn | undefined>; ignored: string[] } {
+  const mapped = new Map(Object.entries(mapping?.columns ?? {}).map(([from, to]) => [normaliseHeader(from), to]));
+  const targets: Array<RosterColumn | undefined> = [];
+  const ignored: string[] = [];
+  const taken = new Set<RosterColumn>();
+  for (const header of headers) {
+    const key = normaliseHeader(header);
+    const viaMapping = mapped.get(key);
+    let target: RosterColumn | undefined;
+    if (viaMapping === 'ignore') target = undefined;
+    else if (viaMapping) target = viaMapping;
+    else if ((ROSTER_COLUMNS as readonly string[]).includes(key.replace(/[ -]/g, '_'))) target = key.replace(/[ -]/g, '_') as RosterColumn;
+    if (target && taken.has(target)) target = undefined;
+    if (target) taken.add(target);
+    else if (header.trim() !== '') ignored.push(header.trim());
+    targets.push(target);
+  }
+  return { targets, ignored };
+}
+
+const LIST_COLUMNS = new Set<RosterColumn>(['languages', 'skills_offered', 'skills_wanted']);
+
+function mapValue(column: RosterColumn, cell: string, mapping?: ColumnMapping): string {
+  const table = mapping?.values[column];
+  const value = cell.trim() === '' && mapping?.defaults[column] !== undefined ? (mapping.defaults[column] as string) : cell;
+  if (!table) return value;
+  const lookup = new Map(Object.entries(table).map(([from, to]) => [normaliseHeader(from), to]));
+  const whole = lookup.get(normaliseHeader(value));
+  if (whole !== undefined) return whole;
+  if (!LIST_COLUMNS.has(column)) return value;
+  return value
+    .split(/[;|]/)
+    .map((part) => {
+      const [name, level] = part.split(':');
+      const to = lookup.get(normaliseHeader(name ?? ''));
+      return to === undefined ? part.trim() : level === undefined ? to : `${to}:${level.trim()}`;
+    })
+    .join(';');
+}
+
+/**
+ * Reads a CSV roster (comma, semicolon, tab or pipe delimited, UTF-8 with or without BOM, quoted
+ * fields) and validates every row. A column mapping turns an HR system's headers and values
+ * into Tandem's; headers that map to nothing are reported in `ignoredColumns`.
+ */
+export function parseRosterCsv(text: string, skills?: readonly Skill[], options: RosterParseOptions = {}): RosterParseResult {
+  const delimiter = options.mapping?.delimiter ?? detectDelimiter(text);
+  let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { bom: true, columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), delimiter, skip_empty_lines: true, info: true, trim: true, relax_column_count: false });
+    rows = parse(text, { bom: true, delimiter, skip_empty_lines: true, info: true, trim: true, relax_column_count: false }) as unknown as typeof rows;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    return { participants: [], rows: 0, issues: [{ where: line ? `line ${line}` : 'file', problem: `not readable as CSV: ${(error as Error).message}` }] };
+    return { participants: [], rows: 0, delimiter, issues: [{ where: line ? `line ${line}` : 'file', problem: `not readable as CSV: ${(error as Error).message}` }] };
   }
-  if (records.length === 0) return { participants: [], rows: 0, issues: [{ where: 'file', problem: 'has no participant rows under the header' }] };
-  const header = Object.keys(records[0]?.record ?? {});
-  const missing = ['id', 'name', 'email', 'department', 'seniority', 'languages'].filter((c) => !header.includes(c));
-  if (missing.length) return { participants: [], rows: records.length, issues: [{ where: 'line 1', problem: `missing column(s): ${missing.join(', ')}` }] };
-  return validateRows(
-    records.map((r) => ({ where: `line ${r.info.lines}`, value: participantFromRecord(r.record) })),
+  const [headerRow, ...records] = rows;
+  if (!headerRow) return { participants: [], rows: 0, delimiter, issues: [{ where: 'file', problem: 'is empty' }] };
+  const { targets, ignored } = planColumns(headerRow.record, options.mapping);
+  const present = new Set([...targets.filter((t): t is RosterColumn => t !== undefined), ...(Object.keys(options.mapping?.defaults ?? {}) as RosterColumn[])]);
+  const base = { delimiter, ignoredColumns: ignored };
+  if (records.length > MAX_ROWS) return validateRows(records.map(() => ({ where: '', value: undefined })), skills);
+  if (records.length === 0) return { ...base, participants: [], rows: 0, issues: [{ where: 'file', problem: 'has no participant rows under the header' }] };
+  const missing = REQUIRED_COLUMNS.filter((c) => !present.has(c));
+  if (missing.length) {
+    const hint = ignored.length ? ` (the file's columns ${ignored.map((h) => `"${h}"`).join(', ')} map to none; a column-mapping file (--mapping) can map them)` : '';
+    return { ...base, participants: [], rows: records.length, issues: [{ where: 'line 1', problem: `missing column(s): ${missing.join(', ')}${hint}` }] };
+  }
+  const defaults = Object.entries(options.mapping?.defaults ?? {}) as Array<[RosterColumn, string]>;
+  const result = validateRows(
+    records.map((r) => {
+      const record: Record<string, string> = {};
+      for (const [column, value] of defaults) record[column] = value;
+      r.record.forEach((cell, i) => {
+        const column = targets[i];
+        if (column) record[column] = mapValue(column, cell, options.mapping);
+      });
+      return { where: `line ${r.info.lines}`, value: participantFromRecord(record) };
+    }),
     skills,
   );
+  return { ...result, ...base };
+}
+
+const csvCell = (value: string): string => (/[",;\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/** Writes participants as a CSV roster in Tandem's columns, which parseRosterCsv reads back to the same participants. */
+export function rosterToCsv(participants: readonly Participant[]): string {
+  const lines = [ROSTER_COLUMNS.join(',')];
+  for (const p of participants) {
+    const cells: Record<RosterColumn, string> = {
+      id: p.participantId,
+      name: p.name,
+      email: p.email,
+      department: p.department,
+      birth_year: p.birthYear?.toString() ?? '',
+      career_start_year: p.careerStartYear?.toString() ?? '',
+      seniority: String(p.seniority),
+      skills_offered: p.skillsOffered.map((s) => `${s.skill}:${s.level}`).join(';'),
+      skills_wanted: p.skillsWanted.map((s) => `${s.skill}:${s.priority}`).join(';'),
+      manager_id: p.managerId ?? '',
+      languages: p.languages.join(';'),
+      preferred_language: p.preferredLanguage ?? '',
+      time_zone: p.timeZone ?? '',
+      capacity: String(p.capacity),
+      status: p.status,
+    };
+    lines.push(ROSTER_COLUMNS.map((c) => csvCell(cells[c])).join(','));
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Reads a JSON roster: an array of participants, or { "participants": [...] }. */
@@ -111,10 +295,14 @@ function validateRows(rows: Array<{ where: string; value: unknown }>, skills?: r
   const known = skills ? new Set(skills.map((s) => s.id)) : undefined;
   const seenIds = new Map<string, string>();
   const seenEmails = new Map<string, string>();
+  const valid: Participant[] = [];
+  let badRows = 0;
   for (const row of rows) {
+    const before = issues.length;
     const parsed = participantSchema.safeParse(row.value);
     if (!parsed.success) {
       issues.push(...issuesFromZod(parsed.error).map((i) => ({ where: `${row.where}: ${i.where.replace(/^\(root\)$/, 'row')}`, problem: i.problem })));
+      badRows++;
       continue;
     }
     const p = parsed.data;
@@ -130,6 +318,8 @@ function validateRows(rows: Array<{ where: string; value: unknown }>, skills?: r
       }
     }
     participants.push(p);
+    if (issues.length === before) valid.push(p);
+    else badRows++;
   }
-  return { participants: issues.length ? [] : participants, issues, rows: rows.length };
+  return { participants: issues.length ? [] : participants, issues, rows: rows.length, valid, badRows };
 }

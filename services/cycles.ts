@@ -1,0 +1,149 @@
+import type { Cycle, CycleStatus } from '../domain/cycle.ts';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { ANSWERED_PHASES, type AnsweredPhase, type Phase } from '../domain/program.ts';
+import type { Clock, CycleStore, ProgramStore, WorkflowEngine } from './ports.ts';
+
+/** What HR and ops want to know about one cycle: where it is, its deadlines, answers, emails and bounces. Counts only. */
+export interface CycleStatusReport {
+  cycleId: string;
+  programId: string;
+  status: CycleStatus;
+  currentPhase: Phase;
+  startedAt: string;
+  endedAt?: string;
+  executionArn?: string;
+  /** The execution's own status from Step Functions, when it could be read. */
+  executionStatus?: string;
+  participants: number;
+  pairs: number;
+  emailsSent: number;
+  /** Members of the cycle whose roster status is now 'unreachable' (hard bounce or complaint). */
+  bounces: number;
+  phases: Array<{
+    phase: AnsweredPhase;
+    openedAt?: string;
+    deadline?: string;
+    closedAt?: string;
+    expected?: number;
+    /** Answers recorded (for run: the sum over check-in rounds). */
+    responses: number;
+    /** Run phase only: answers per check-in round. */
+    rounds?: Record<string, number>;
+  }>;
+  failure?: { error: string; cause: string };
+  reportPath?: string;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export function phaseProgress(cycle: Cycle): CycleStatusReport['phases'] {
+  return ANSWERED_PHASES.map((phase) => {
+    const state = cycle.phases[phase];
+    const rounds = phase === 'run' ? Object.fromEntries(Object.entries(cycle.responses).filter(([k]) => k.startsWith('run#'))) : undefined;
+    const responses = phase === 'run' ? Object.values(rounds ?? {}).reduce((a, b) => a + b, 0) : (cycle.responses[phase] ?? 0);
+    return {
+      phase,
+      ...(state
+        ? {
+            openedAt: iso(state.openedAt),
+            deadline: iso(state.deadline),
+            ...(state.closedAt !== undefined ? { closedAt: iso(state.closedAt) } : {}),
+            expected: state.expected,
+          }
+        : {}),
+      responses,
+      ...(rounds && Object.keys(rounds).length ? { rounds } : {}),
+    };
+  });
+}
+
+export async function getCycleOrFail(store: CycleStore, cycleId: string): Promise<Cycle> {
+  const cycle = await store.getCycle(cycleId);
+  if (!cycle) throw new NotFoundError(`cycle ${cycleId} does not exist (tandem cycle list --program <id> lists a program's cycles)`);
+  return cycle;
+}
+
+/** Members of the cycle whose roster entry is unreachable now. */
+export async function countBounces(store: ProgramStore & CycleStore, cycle: Cycle): Promise<number> {
+  if (cycle.participants === 0) return 0;
+  const [members, roster] = await Promise.all([store.listMembers(cycle.cycleId), store.listParticipants(cycle.programId)]);
+  const unreachable = new Set(roster.filter((p) => p.status === 'unreachable').map((p) => p.participantId));
+  return members.filter((m) => m.unreachable || unreachable.has(m.participantId)).length;
+}
+
+export async function cycleStatus(deps: { store: ProgramStore & CycleStore; workflow?: WorkflowEngine }, cycleId: string): Promise<CycleStatusReport> {
+  const cycle = await getCycleOrFail(deps.store, cycleId);
+  let executionStatus: string | undefined;
+  if (cycle.executionArn && deps.workflow) {
+    executionStatus = await deps.workflow.describe(cycle.executionArn).then(
+      (d) => d.status,
+      () => undefined,
+    );
+  }
+  return {
+    cycleId: cycle.cycleId,
+    programId: cycle.programId,
+    status: cycle.status,
+    currentPhase: cycle.currentPhase,
+    startedAt: iso(cycle.startedAt) as string,
+    ...(cycle.endedAt !== undefined ? { endedAt: iso(cycle.endedAt) } : {}),
+    ...(cycle.executionArn ? { executionArn: cycle.executionArn } : {}),
+    ...(executionStatus ? { executionStatus } : {}),
+    participants: cycle.participants,
+    pairs: cycle.pairs,
+    emailsSent: cycle.emailsSent,
+    bounces: await countBounces(deps.store, cycle),
+    phases: phaseProgress(cycle),
+    ...(cycle.failure ? { failure: cycle.failure } : {}),
+    ...(cycle.reportPath ? { reportPath: cycle.reportPath } : {}),
+  };
+}
+
+export interface CycleListItem {
+  cycleId: string;
+  status: CycleStatus;
+  currentPhase: Phase;
+  startedAt: string;
+  endedAt?: string;
+  participants: number;
+  pairs: number;
+  executionArn?: string;
+}
+
+/** A program's cycles, newest first. */
+export async function listProgramCycles(store: ProgramStore & CycleStore, programId: string): Promise<CycleListItem[]> {
+  if (!(await store.getProgram(programId))) throw new NotFoundError(`program ${programId} does not exist`);
+  const cycles = await store.listCycles(programId);
+  return cycles
+    .sort((a, b) => b.startedAt - a.startedAt)
+    .map((c) => ({
+      cycleId: c.cycleId,
+      status: c.status,
+      currentPhase: c.currentPhase,
+      startedAt: iso(c.startedAt) as string,
+      ...(c.endedAt !== undefined ? { endedAt: iso(c.endedAt) } : {}),
+      participants: c.participants,
+      pairs: c.pairs,
+      ...(c.executionArn ? { executionArn: c.executionArn } : {}),
+    }));
+}
+
+/**
+ * Stops a running cycle: StopExecution, then the cycle is marked stopped. A cycle whose
+ * execution is no longer running is refused with a ConflictError that says how it ended.
+ */
+export async function stopCycle(
+  deps: { store: CycleStore; workflow: WorkflowEngine; clock: Clock },
+  request: { cycleId: string; reason?: string },
+): Promise<{ cycleId: string; executionArn: string; status: 'stopped' }> {
+  const cycle = await getCycleOrFail(deps.store, request.cycleId);
+  if (!cycle.executionArn) throw new ConflictError(`cycle ${cycle.cycleId} has no workflow execution (its start failed: ${cycle.failure?.cause ?? 'unknown'})`);
+  const execution = await deps.workflow.describe(cycle.executionArn);
+  if (execution.status !== 'RUNNING') {
+    throw new ConflictError(`cycle ${cycle.cycleId} is not running: its execution is ${execution.status} (the cycle is ${cycle.status}); nothing was stopped`);
+  }
+  await deps.workflow.stop(cycle.executionArn, request.reason ?? 'stopped by an operator with tandem cycle stop');
+  // Only a running cycle is marked: one that ended meanwhile keeps its outcome.
+  await deps.store.markStopped(cycle.cycleId, deps.clock.now());
+  return { cycleId: cycle.cycleId, executionArn: cycle.executionArn, status: 'stopped' };
+}

@@ -1,0 +1,327 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  SFNClient,
+  type ExecutionStatus,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { ConflictError, NotFoundError, TandemError, ValidationError } from '../domain/errors.ts';
+import type { Phase } from '../domain/program.ts';
+
+/**
+ * Ops' view of the program-cycle executions, read through the Step Functions API (AWS or the
+ * local endpoint) — never from a copy. Used by `tandem executions` and by the ops page.
+ */
+
+/** The target answered that it does not offer this operation (the local endpoint has no RedriveExecution). */
+export class NotSupportedError extends TandemError {}
+
+export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+export interface ExecutionSummary {
+  executionArn: string;
+  /** The execution is named after the cycle. */
+  name: string;
+  status: string;
+  startDate: string;
+  stopDate?: string;
+  durationMs?: number;
+}
+
+export interface ExecutionFilters {
+  status?: string;
+  /** Only the executions of this program's cycles (the cycle ids come from the store). */
+  cycleIds?: ReadonlySet<string>;
+  /** ISO time or epoch ms: started at or after. */
+  since?: number;
+  until?: number;
+  /** At most this many (newest first). Default 100. */
+  limit?: number;
+}
+
+const iso = (date: Date | undefined) => (date ? date.toISOString() : undefined);
+
+export function summarise(item: { executionArn?: string; name?: string; status?: string; startDate?: Date; stopDate?: Date }): ExecutionSummary {
+  const start = item.startDate;
+  const stop = item.stopDate;
+  return {
+    executionArn: item.executionArn ?? '',
+    name: item.name ?? '',
+    status: item.status ?? 'UNKNOWN',
+    startDate: iso(start) ?? '',
+    ...(stop ? { stopDate: iso(stop) } : {}),
+    ...(start && stop ? { durationMs: stop.getTime() - start.getTime() } : {}),
+  };
+}
+
+/** Reads a time filter: an ISO date/time, or a duration back from now such as 2h, 3d, 30m. */
+export function parseTimeFilter(value: string, now = Date.now()): number {
+  const relative = /^(\d+)\s*(m|h|d|w)$/.exec(value.trim());
+  if (relative) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[relative[2] as 'm' | 'h' | 'd' | 'w'];
+    return now - Number(relative[1]) * unit;
+  }
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new ValidationError(`"${value}" is not a time: give an ISO date or time (2027-03-01, 2027-03-01T12:00Z) or a span back from now (30m, 2h, 7d)`);
+  return time;
+}
+
+export class ExecutionsQuery {
+  constructor(
+    readonly stateMachineArn: string,
+    private readonly client: SFNClient = new SFNClient({}),
+  ) {}
+
+  /** Newest first, with the filters applied while paging so that `limit` counts matching executions. */
+  async list(filters: ExecutionFilters = {}): Promise<ExecutionSummary[]> {
+    const status = filters.status?.toUpperCase();
+    if (status && !(EXECUTION_STATUSES as readonly string[]).includes(status)) {
+      throw new ValidationError(`--status "${filters.status}" is not an execution status; use one of ${EXECUTION_STATUSES.join(', ')}`);
+    }
+    const limit = filters.limit ?? 100;
+    const found: ExecutionSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListExecutionsCommand({ stateMachineArn: this.stateMachineArn, statusFilter: status as ExecutionStatus | undefined, maxResults: 100, nextToken }),
+      );
+      for (const item of page.executions ?? []) {
+        const started = item.startDate?.getTime() ?? 0;
+        if (filters.until !== undefined && started > filters.until) continue;
+        // Newest first: once past `since`, nothing older can match.
+        if (filters.since !== undefined && started < filters.since) return found;
+        if (filters.cycleIds && !filters.cycleIds.has(item.name ?? '')) continue;
+        found.push(summarise(item));
+        if (found.length >= limit) return found;
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return found;
+  }
+
+  /** An execution ARN from an ARN or from a cycle id (the execution's name). */
+  arnOf(executionOrCycle: string): string {
+    if (executionOrCycle.startsWith('arn:')) return executionOrCycle;
+    const parts = this.stateMachineArn.split(':');
+    // arn:aws:states:<region>:<account>:stateMachine:<name> → arn:aws:states:<region>:<account>:execution:<name>:<execution>
+    return [...parts.slice(0, 5), 'execution', parts[6] ?? '', executionOrCycle].join(':');
+  }
+
+  async describe(executionOrCycle: string) {
+    const executionArn = this.arnOf(executionOrCycle);
+    try {
+      const d = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      return {
+        ...summarise(d),
+        input: d.input,
+        output: d.output,
+        error: d.error,
+        cause: d.cause,
+        redriveCount: d.redriveCount,
+        redriveStatus: d.redriveStatus,
+        redriveStatusReason: d.redriveStatusReason,
+      };
+    } catch (error) {
+      throw notFoundOr(error, executionOrCycle);
+    }
+  }
+
+  async history(executionOrCycle: string, includeData = true): Promise<HistoryEvent[]> {
+    const executionArn = this.arnOf(executionOrCycle);
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: includeData }));
+        events.push(...(page.events ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw notFoundOr(error, executionOrCycle);
+    }
+    return events;
+  }
+
+  /**
+   * Redrives a failed execution from the state that failed (Step Functions RedriveExecution, on AWS).
+   * The local endpoint does not offer it and answers UnknownOperationException.
+   */
+  async redrive(executionOrCycle: string): Promise<{ executionArn: string; redriveDate?: string }> {
+    const executionArn = this.arnOf(executionOrCycle);
+    try {
+      const result = await this.client.send(new RedriveExecutionCommand({ executionArn }));
+      return { executionArn, ...(result.redriveDate ? { redriveDate: result.redriveDate.toISOString() } : {}) };
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'UnknownOperationException') {
+        throw new NotSupportedError(
+          'redrive is available on AWS only: this Step Functions endpoint (the local stack) does not implement RedriveExecution. Start a new cycle locally instead (tandem cycle start).',
+        );
+      }
+      if (name === 'ExecutionNotRedrivable') throw new ConflictError(`execution ${executionOrCycle} cannot be redriven: ${(error as Error).message}`);
+      throw notFoundOr(error, executionOrCycle);
+    }
+  }
+}
+
+function notFoundOr(error: unknown, what: string): unknown {
+  const name = (error as { name?: string }).name;
+  if (name === 'ExecutionDoesNotExist') return new NotFoundError(`execution ${what} does not exist`);
+  if (name === 'InvalidArn') return new ValidationError(`"${what}" is not an execution ARN or a cycle id: ${(error as Error).message}`);
+  return error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeline: the history as phases and states, with durations, inputs and errors with causes.
+
+export type TimelinePhase = Phase | 'failure';
+
+/** The phase a state of workflows/program-cycle.asl.json belongs to ("GoalSetting: wait" → goal-setting). */
+export function phaseOfState(state: string): TimelinePhase {
+  const head = state.split(':')[0]?.trim() ?? state;
+  switch (head) {
+    case 'Identify':
+      return 'identify';
+    case 'GoalSetting':
+      return 'goal-setting';
+    case 'Run':
+      return 'run';
+    case 'Measure':
+      return 'measure';
+    case 'Feedback':
+      return 'feedback';
+    case 'Review':
+    case 'CycleSucceeded':
+      return 'review';
+    default:
+      return 'failure';
+  }
+}
+
+export interface TimelineFailure {
+  state?: string;
+  error: string;
+  cause: string;
+  at: string;
+}
+
+export interface TimelineState {
+  name: string;
+  /** How many times the state was entered (the phase loops enter the same states many times). */
+  visits: number;
+  enteredAt: string;
+  exitedAt?: string;
+  /** Time spent in the state over all visits. */
+  durationMs: number;
+  /** The input and output of the last visit (ids and counts only). */
+  lastInput?: unknown;
+  lastOutput?: unknown;
+  /** Failed Lambda attempts (retried or not). */
+  attemptsFailed: number;
+}
+
+export interface TimelinePhaseEntry {
+  phase: TimelinePhase;
+  startedAt: string;
+  endedAt?: string;
+  durationMs: number;
+  states: TimelineState[];
+  failures: TimelineFailure[];
+}
+
+export interface Timeline {
+  phases: TimelinePhaseEntry[];
+  failures: TimelineFailure[];
+  /** The state the execution is in (running) or ended in. */
+  currentState?: string;
+  events: number;
+}
+
+const parseJson = (text: string | undefined): unknown => {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+};
+
+/** Builds the timeline from a history in AWS's shape (works the same for AWS and the local endpoint). */
+export function buildTimeline(events: readonly HistoryEvent[], now = Date.now()): Timeline {
+  const phases: TimelinePhaseEntry[] = [];
+  const failures: TimelineFailure[] = [];
+  const open = new Map<string, number>();
+  let currentState: string | undefined;
+  let lastTime = 0;
+  const stateEntry = (name: string, at: Date): TimelineState => {
+    const phase = phaseOfState(name);
+    let entry = phases.at(-1);
+    if (!entry || entry.phase !== phase) {
+      entry = { phase, startedAt: at.toISOString(), durationMs: 0, states: [], failures: [] };
+      phases.push(entry);
+    }
+    let state = entry.states.find((s) => s.name === name);
+    if (!state) {
+      state = { name, visits: 0, enteredAt: at.toISOString(), durationMs: 0, attemptsFailed: 0 };
+      entry.states.push(state);
+    }
+    return state;
+  };
+  const addFailure = (failure: TimelineFailure) => {
+    failures.push(failure);
+    const entry = failure.state ? [...phases].reverse().find((p) => p.states.some((s) => s.name === failure.state)) : phases.at(-1);
+    entry?.failures.push(failure);
+  };
+  for (const event of events) {
+    const at = event.timestamp ?? new Date(lastTime);
+    lastTime = at.getTime();
+    const type = event.type ?? '';
+    if (type.endsWith('StateEntered') && event.stateEnteredEventDetails?.name) {
+      const name = event.stateEnteredEventDetails.name;
+      const state = stateEntry(name, at);
+      state.visits++;
+      state.lastInput = parseJson(event.stateEnteredEventDetails.input);
+      open.set(name, at.getTime());
+      currentState = name;
+    } else if (type.endsWith('StateExited') && event.stateExitedEventDetails?.name) {
+      const name = event.stateExitedEventDetails.name;
+      const state = [...phases].reverse().flatMap((p) => p.states).find((s) => s.name === name);
+      const enteredAt = open.get(name);
+      if (state) {
+        if (enteredAt !== undefined) state.durationMs += at.getTime() - enteredAt;
+        state.exitedAt = at.toISOString();
+        state.lastOutput = parseJson(event.stateExitedEventDetails.output);
+      }
+      open.delete(name);
+    } else if (type === 'LambdaFunctionFailed' || type === 'TaskFailed' || type === 'LambdaFunctionTimedOut' || type === 'TaskTimedOut') {
+      const details = event.lambdaFunctionFailedEventDetails ?? event.taskFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskTimedOutEventDetails;
+      const state = currentState ? [...phases].reverse().flatMap((p) => p.states).find((s) => s.name === currentState) : undefined;
+      if (state) state.attemptsFailed++;
+      addFailure({ ...(currentState ? { state: currentState } : {}), error: details?.error ?? type, cause: details?.cause ?? '', at: at.toISOString() });
+    } else if (type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut') {
+      const details = event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails;
+      failures.push({ error: details?.error ?? type.replace('Execution', ''), cause: details?.cause ?? '', at: at.toISOString() });
+    }
+  }
+  // States still open (a running execution, or the wait it was stopped in) count until now / the end.
+  const end = events.at(-1)?.type?.startsWith('Execution') && events.length > 1 ? (events.at(-1)?.timestamp?.getTime() ?? now) : now;
+  for (const [name, enteredAt] of open) {
+    const state = [...phases].reverse().flatMap((p) => p.states).find((s) => s.name === name);
+    if (state) state.durationMs += Math.max(0, end - enteredAt);
+  }
+  const finished = events.some((e) => /^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(e.type ?? ''));
+  for (const [i, entry] of phases.entries()) {
+    const next = phases[i + 1];
+    if (next) entry.endedAt = next.startedAt;
+    else if (finished) entry.endedAt = new Date(end).toISOString();
+    entry.durationMs = (entry.endedAt ? Date.parse(entry.endedAt) : now) - Date.parse(entry.startedAt);
+  }
+  return { phases, failures, ...(currentState ? { currentState } : {}), events: events.length };
+}
+
+/** Replaces email addresses in free text (error causes may quote one) so that pages never show personal data. */
+export function redactEmails(text: string): string {
+  return text.replace(/[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[A-Za-z]{2,}/g, '[email]');
+}

@@ -1,0 +1,48 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ConflictError, issuesFromZod, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { programSchema, type Program } from '../domain/program.ts';
+import type { ProgramStore } from './ports.ts';
+
+/**
+ * Programs from a YAML or JSON file, validated against `programSchema`: every problem is named
+ * with its field ("phaseWindows.run: must be an ISO 8601 duration").
+ */
+export function parseProgramText(text: string, fileName: string): Program {
+  const yaml = /\.ya?ml$/i.test(fileName);
+  let data: unknown;
+  try {
+    data = yaml ? parseYaml(text.replace(/^\uFEFF/, '')) : JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : 'file';
+    throw new ValidationError(`${fileName} is not valid ${yaml ? 'YAML' : 'JSON'}`, [{ where, problem: (error as Error).message.split('\n')[0] ?? 'unreadable' }]);
+  }
+  const parsed = programSchema.safeParse(data);
+  if (!parsed.success) throw new ValidationError(`${fileName} is not a valid program`, issuesFromZod(parsed.error));
+  return parsed.data;
+}
+
+export async function createProgram(store: ProgramStore, program: Program): Promise<Program> {
+  if (await store.getProgram(program.programId)) {
+    throw new ConflictError(`program ${program.programId} exists already; change it with tandem program update`);
+  }
+  await store.putProgram(program);
+  return program;
+}
+
+/** Replaces a program's settings. Running cycles keep the program as it was when they started. */
+export async function updateProgram(store: ProgramStore, program: Program, expectedId?: string): Promise<{ program: Program; changed: string[] }> {
+  if (expectedId && expectedId !== program.programId) {
+    throw new ValidationError('the file names another program', [{ where: 'programId', problem: `is "${program.programId}", not "${expectedId}"` }]);
+  }
+  const existing = await store.getProgram(program.programId);
+  if (!existing) throw new NotFoundError(`program ${program.programId} does not exist; create it with tandem program create`);
+  const changed = Object.keys(program).filter((k) => JSON.stringify(program[k as keyof Program]) !== JSON.stringify(existing[k as keyof Program]));
+  if (changed.length) await store.putProgram(program);
+  return { program, changed };
+}
+
+export async function getProgramOrFail(store: ProgramStore, programId: string): Promise<Program> {
+  const program = await store.getProgram(programId);
+  if (!program) throw new NotFoundError(`program ${programId} does not exist (tandem program create --file <program.yaml> creates one)`);
+  return program;
+}
