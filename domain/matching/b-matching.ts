@@ -148,9 +148,14 @@ export class DualPricer {
     }
   }
 
-  /** Doubled dual of a person's cheapest copy: an upper-bound-friendly value for that person. */
+  /** Dual of a person's cheapest copy (y_v, the LP scale). */
   personDual(v: number): number {
     return (this.minDual[v] as number) / 2;
+  }
+
+  /** The same on the solver's doubled scale (2·y_v). */
+  doubledDual(v: number): number {
+    return this.minDual[v] as number;
   }
 
   private zBetween(x: number, y: number): number {

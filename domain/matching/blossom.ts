@@ -38,10 +38,21 @@ export interface MatchingSolution {
   /** Sum of the matched edges' weights. */
   weight: number;
   certificate: MatchingCertificate;
-  stats: { stages: number; substages: number; warmMatched: number };
+  stats: { stages: number; substages: number; warmMatched: number; augmentations: number };
 }
 
-export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
+export interface MatchingOptions {
+  /**
+   * Keep the alternating forest after an augmentation and dissolve only the two trees the
+   * augmenting path touched (default true). False runs the reference algorithm, which
+   * rebuilds the forest from scratch after every augmentation (one "stage" each); both give
+   * an optimal matching, the first much faster on large sparse graphs.
+   */
+  keepForest?: boolean;
+}
+
+export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions = {}): MatchingSolution {
+  const keepForest = options.keepForest ?? true;
   const n = graph.vertexCount;
   const { from: eu, to: ev, weight: ew } = graph;
   const m = ew.length;
@@ -98,6 +109,39 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
   const allowEdge = new Uint8Array(m);
   const queue: number[] = [];
   const bestEdgeTo = new Int32Array(2 * n).fill(-1);
+  /** The free vertex at the root of the alternating tree of each labelled top-level blossom. */
+  const treeRoot = new Int32Array(2 * n).fill(-1);
+  const dissolveStamp = new Int32Array(2 * n);
+  // Work lists, so that a dual step touches only what it changes (supersets, cleaned lazily):
+  // labelled vertices, unlabelled vertices with a least-slack edge, S-blossoms with one, live blossoms.
+  const activeList: number[] = [];
+  const inActive = new Uint8Array(n);
+  const uList: number[] = [];
+  const inU = new Uint8Array(n);
+  const sList: number[] = [];
+  const inS = new Uint8Array(2 * n);
+  const alive: number[] = [];
+  const alivePos = new Int32Array(2 * n).fill(-1);
+  const scratchLeaves: number[] = [];
+  const markActive = (v: number) => {
+    if (!inActive[v]) {
+      inActive[v] = 1;
+      activeList.push(v);
+    }
+  };
+  const markU = (v: number) => {
+    if (!inU[v]) {
+      inU[v] = 1;
+      uList.push(v);
+    }
+  };
+  const markS = (b: number) => {
+    if (!inS[b]) {
+      inS[b] = 1;
+      sList.push(b);
+    }
+  };
+  let dissolveEpoch = 0;
   const leafStack: number[] = [];
 
   // Warm start (exact): replay the algorithm's first stages without searching. While every
@@ -207,6 +251,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     let p = p0;
     for (;;) {
       const b = inBlossom[w] as number;
+      treeRoot[b] = p === -1 ? (blossomBase[b] as number) : (treeRoot[inBlossom[endpoint[p] as number] as number] as number);
       label[w] = t;
       label[b] = t;
       labelEnd[w] = p;
@@ -214,9 +259,13 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
       bestEdge[w] = -1;
       bestEdge[b] = -1;
       if (t === 1) {
+        const start = queue.length;
         leaves(b, queue);
+        for (let q = start; q < queue.length; q++) markActive(queue[q] as number);
         return;
       }
+      scratchLeaves.length = 0;
+      for (const x of leaves(b, scratchLeaves)) markActive(x);
       // t === 2: b became a T-blossom; its base's mate becomes an S-vertex.
       const base = blossomBase[b] as number;
       const mb = mate[base] as number;
@@ -287,6 +336,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     }
     blossomChilds[b] = path;
     blossomEndps[b] = endps;
+    treeRoot[b] = treeRoot[bb] as number;
     label[b] = 1;
     labelEnd[b] = labelEnd[bb] as number;
     dual[b] = 0;
@@ -331,17 +381,24 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     let be = -1;
     for (const kk of best) if (be === -1 || slack(kk) < slack(be)) be = kk;
     bestEdge[b] = be;
+    if (be !== -1) markS(b);
+    alivePos[b] = alive.length;
+    alive.push(b);
   };
 
   const expandBlossom = (b: number, endStage: boolean): void => {
     const childs = blossomChilds[b] as number[];
     for (const s of childs) {
+      treeRoot[s] = treeRoot[b] as number;
       blossomParent[s] = -1;
       if (s < n) inBlossom[s] = s;
       else if (endStage && (dual[s] as number) === 0) expandBlossom(s, endStage);
       else for (const x of leaves(s, [])) inBlossom[x] = s;
     }
     if (!endStage && (label[b] as number) === 2) {
+      // Vertices of the expanded T-blossom that end up unlabelled keep their least-slack edge
+      // to an S-blossom (as in the reference): put them back among the delta2 candidates.
+      for (const x of leaves(b, [])) if ((bestEdge[x] as number) !== -1) markU(x);
       const endps = blossomEndps[b] as number[];
       const entryChild = inBlossom[endpoint[(labelEnd[b] as number) ^ 1] as number] as number;
       let j = childs.indexOf(entryChild);
@@ -396,6 +453,13 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
         j += jStep;
       }
     }
+    const at = alivePos[b] as number;
+    const last = alive.pop() as number;
+    if (last !== b) {
+      alive[at] = last;
+      alivePos[last] = at;
+    }
+    alivePos[b] = -1;
     label[b] = -1;
     labelEnd[b] = -1;
     blossomChilds[b] = null;
@@ -404,6 +468,100 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     blossomBestEdges[b] = null;
     bestEdge[b] = -1;
     unusedBlossoms.push(b);
+  };
+
+  /** Least-slack edge from vertex v (unlabelled) to any S-blossom, or -1. */
+  const bestEdgeToS = (v: number): number => {
+    let best = -1;
+    let bestSlack = Infinity;
+    const bv = inBlossom[v] as number;
+    const end = neighStart[v + 1] as number;
+    for (let q = neighStart[v] as number; q < end; q++) {
+      const p = neighEnd[q] as number;
+      const w = endpoint[p] as number;
+      const bw = inBlossom[w] as number;
+      if (bw === bv || (label[bw] as number) !== 1) continue;
+      const k = p >> 1;
+      const sl = slack(k);
+      if (sl < bestSlack) {
+        bestSlack = sl;
+        best = k;
+      }
+    }
+    return best;
+  };
+
+  /** Least-slack edge from top-level S-blossom b to another S-blossom, or -1 (scans all its vertices). */
+  const bestEdgeBetweenS = (b: number): number => {
+    let best = -1;
+    let bestSlack = Infinity;
+    for (const v of leaves(b, [])) {
+      const end = neighStart[v + 1] as number;
+      for (let q = neighStart[v] as number; q < end; q++) {
+        const p = neighEnd[q] as number;
+        const bw = inBlossom[endpoint[p] as number] as number;
+        if (bw === b || (label[bw] as number) !== 1) continue;
+        const sl = slack(p >> 1);
+        if (sl < bestSlack) {
+          bestSlack = sl;
+          best = p >> 1;
+        }
+      }
+    }
+    return best;
+  };
+
+  const resetSubtree = (b: number): void => {
+    label[b] = 0;
+    labelEnd[b] = -1;
+    bestEdge[b] = -1;
+    if (b >= n) {
+      blossomBestEdges[b] = null;
+      for (const s of blossomChilds[b] as number[]) resetSubtree(s);
+    }
+  };
+
+  /**
+   * After an augmentation between the trees rooted at r1 and r2: those trees are no longer
+   * alternating trees, so their vertices become unlabelled (as at the start of a stage, with
+   * zero-dual S-blossoms expanded); every other tree is untouched and stays.
+   */
+  const dissolveTrees = (r1: number, r2: number): void => {
+    dissolveEpoch++;
+    const tops: number[] = [];
+    for (let v = 0; v < n; v++) {
+      const b = inBlossom[v] as number;
+      const l = label[b] as number;
+      if ((l === 1 || l === 2) && (dissolveStamp[b] as number) !== dissolveEpoch) {
+        const r = treeRoot[b] as number;
+        if (r === r1 || r === r2) {
+          dissolveStamp[b] = dissolveEpoch;
+          tops.push(b);
+        }
+      }
+    }
+    const toExpand = tops.filter((b) => b >= n && (label[b] as number) === 1 && (dual[b] as number) === 0);
+    const vertices: number[] = [];
+    for (const b of tops) {
+      leaves(b, vertices);
+      resetSubtree(b);
+    }
+    for (const b of toExpand) expandBlossom(b, true);
+    for (const v of vertices) {
+      const end = neighStart[v + 1] as number;
+      for (let q = neighStart[v] as number; q < end; q++) allowEdge[(neighEnd[q] as number) >> 1] = 0;
+    }
+    for (const v of vertices) {
+      const k = bestEdgeToS(v);
+      bestEdge[v] = k;
+      if (k !== -1) markU(v);
+      if (k !== -1 && slack(k) <= 0) {
+        // Already tight to a remaining S-blossom: let that side scan it again.
+        allowEdge[k] = 1;
+        const w = (eu[k] as number) === v ? (ev[k] as number) : (eu[k] as number);
+        queue.push(w);
+      }
+    }
   };
 
   const augmentBlossom = (b: number, v: number): void => {
@@ -467,6 +625,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
   };
 
   let stages = 0;
+  let augmentations = 0;
   let substages = 0;
   for (let stage = 0; stage < n; stage++) {
     stages++;
@@ -475,6 +634,12 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     for (let b = n; b < 2 * n; b++) blossomBestEdges[b] = null;
     allowEdge.fill(0);
     queue.length = 0;
+    for (const v of activeList) inActive[v] = 0;
+    activeList.length = 0;
+    for (const v of uList) inU[v] = 0;
+    uList.length = 0;
+    for (const b of sList) inS[b] = 0;
+    sList.length = 0;
     for (let v = 0; v < n; v++) {
       if ((mate[v] as number) === -1 && (label[inBlossom[v] as number] as number) === 0) assignLabel(v, 1, -1);
     }
@@ -482,6 +647,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     for (;;) {
       while (queue.length > 0 && !augmented) {
         const v = queue.pop() as number;
+        if ((label[inBlossom[v] as number] as number) !== 1) continue;
         const end = neighStart[v + 1] as number;
         for (let q = neighStart[v] as number; q < end; q++) {
           const p = neighEnd[q] as number;
@@ -502,8 +668,17 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
               const base = scanBlossom(v, w);
               if (base >= 0) addBlossom(base, k);
               else {
-                augmentMatching(k);
-                augmented = true;
+                if (keepForest) {
+                  const r1 = treeRoot[inBlossom[eu[k] as number] as number] as number;
+                  const r2 = treeRoot[inBlossom[ev[k] as number] as number] as number;
+                  augmentMatching(k);
+                  augmentations++;
+                  dissolveTrees(r1, r2);
+                } else {
+                  augmentMatching(k);
+                  augmentations++;
+                  augmented = true;
+                }
                 break;
               }
             } else if ((label[w] as number) === 0) {
@@ -512,10 +687,16 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
             }
           } else if ((label[bw] as number) === 1) {
             const cur = bestEdge[bv] as number;
-            if (cur === -1 || kSlack < slack(cur)) bestEdge[bv] = k;
+            if (cur === -1 || kSlack < slack(cur)) {
+              bestEdge[bv] = k;
+              markS(bv);
+            }
           } else if ((label[w] as number) === 0) {
             const cur = bestEdge[w] as number;
-            if (cur === -1 || kSlack < slack(cur)) bestEdge[w] = k;
+            if (cur === -1 || kSlack < slack(cur)) {
+              bestEdge[w] = k;
+              markU(w);
+            }
           }
         }
       }
@@ -524,44 +705,91 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
       substages++;
       // No augmenting path with tight edges: change the duals.
       let deltaType = 1;
+      // delta1: the free vertices' dual, the smallest of all (they are S and every dual is at least theirs).
       let delta = Infinity;
-      for (let v = 0; v < n; v++) if ((dual[v] as number) < delta) delta = dual[v] as number;
+      let kept = 0;
+      for (let r = 0; r < activeList.length; r++) {
+        const v = activeList[r] as number;
+        const l = label[inBlossom[v] as number] as number;
+        if (l === 1 || l === 2) {
+          activeList[kept++] = v;
+          if (l === 1 && (dual[v] as number) < delta) delta = dual[v] as number;
+        } else inActive[v] = 0;
+      }
+      activeList.length = kept;
+      if (delta === Infinity) delta = 0;
       let deltaEdge = -1;
       let deltaBlossom = -1;
-      for (let v = 0; v < n; v++) {
-        if ((label[inBlossom[v] as number] as number) === 0 && (bestEdge[v] as number) !== -1) {
-          const d = slack(bestEdge[v] as number);
-          if (d < delta) {
-            delta = d;
-            deltaType = 2;
-            deltaEdge = bestEdge[v] as number;
+      // delta2: least slack from an S-blossom to an unlabelled vertex.
+      kept = 0;
+      for (let r = 0; r < uList.length; r++) {
+        const v = uList[r] as number;
+        if ((label[inBlossom[v] as number] as number) !== 0 || (bestEdge[v] as number) === -1) {
+          inU[v] = 0;
+          continue;
+        }
+        const kv = bestEdge[v] as number;
+        const other = (eu[kv] as number) === v ? (ev[kv] as number) : (eu[kv] as number);
+        if ((label[inBlossom[other] as number] as number) !== 1) {
+          // Stale after a dissolution: its S end is no longer S.
+          bestEdge[v] = bestEdgeToS(v);
+          if ((bestEdge[v] as number) === -1) {
+            inU[v] = 0;
+            continue;
           }
         }
-      }
-      for (let b = 0; b < 2 * n; b++) {
-        if ((blossomParent[b] as number) === -1 && (label[b] as number) === 1 && (bestEdge[b] as number) !== -1) {
-          const d = slack(bestEdge[b] as number) / 2;
-          if (d < delta) {
-            delta = d;
-            deltaType = 3;
-            deltaEdge = bestEdge[b] as number;
-          }
+        uList[kept++] = v;
+        const d = slack(bestEdge[v] as number);
+        if (d < delta) {
+          delta = d;
+          deltaType = 2;
+          deltaEdge = bestEdge[v] as number;
         }
       }
-      for (let b = n; b < 2 * n; b++) {
-        if ((blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1 && (label[b] as number) === 2 && (dual[b] as number) < delta) {
+      uList.length = kept;
+      // delta3: half the least slack between two S-blossoms.
+      kept = 0;
+      for (let r = 0; r < sList.length; r++) {
+        const b = sList[r] as number;
+        if ((blossomParent[b] as number) !== -1 || (label[b] as number) !== 1 || (bestEdge[b] as number) === -1) {
+          inS[b] = 0;
+          continue;
+        }
+        const kb = bestEdge[b] as number;
+        const bi = inBlossom[eu[kb] as number] as number;
+        const bj = inBlossom[ev[kb] as number] as number;
+        if (bi === bj || (label[bi] as number) !== 1 || (label[bj] as number) !== 1) {
+          blossomBestEdges[b] = null;
+          bestEdge[b] = bestEdgeBetweenS(b);
+          if ((bestEdge[b] as number) === -1) {
+            inS[b] = 0;
+            continue;
+          }
+        }
+        sList[kept++] = b;
+        const d = slack(bestEdge[b] as number) / 2;
+        if (d < delta) {
+          delta = d;
+          deltaType = 3;
+          deltaEdge = bestEdge[b] as number;
+        }
+      }
+      sList.length = kept;
+      // delta4: least dual of a T-blossom.
+      for (const b of alive) {
+        if ((blossomParent[b] as number) === -1 && (label[b] as number) === 2 && (dual[b] as number) < delta) {
           delta = dual[b] as number;
           deltaType = 4;
           deltaBlossom = b;
         }
       }
-      for (let v = 0; v < n; v++) {
+      for (const v of activeList) {
         const l = label[inBlossom[v] as number] as number;
         if (l === 1) dual[v] = (dual[v] as number) - delta;
         else if (l === 2) dual[v] = (dual[v] as number) + delta;
       }
-      for (let b = n; b < 2 * n; b++) {
-        if ((blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1) {
+      for (const b of alive) {
+        if ((blossomParent[b] as number) === -1) {
           if ((label[b] as number) === 1) dual[b] = (dual[b] as number) + delta;
           else if ((label[b] as number) === 2) dual[b] = (dual[b] as number) - delta;
         }
@@ -607,7 +835,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     mate: partner,
     weight,
     certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomLeaves: blossomLeavesOut },
-    stats: { stages, substages, warmMatched },
+    stats: { stages, substages, warmMatched, augmentations },
   };
 }
 

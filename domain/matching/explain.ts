@@ -37,7 +37,11 @@ export function describePair(c: CompiledCohort, i: number, j: number, catalog: r
   const mentor = e.mentor;
   const mentee = e.mentee;
   const names = new Map(catalog.map((s) => [s.id, s.name]));
-  const skillName = (id: string) => names.get(id) ?? id;
+  // Catalog names are titles ("Data visualisation"); in a sentence they read lower-case, acronyms kept ("AI assistants").
+  const skillName = (id: string) => {
+    const name = names.get(id) ?? id;
+    return /^[A-Z][a-z]/.test(name) ? name[0]?.toLowerCase() + name.slice(1) : name;
+  };
   const forward = taughtSkills(c, mentor, mentee);
   const backward = taughtSkills(c, mentee, mentor);
   const [mentorName, menteeName] = firstNames(c, mentor, mentee);

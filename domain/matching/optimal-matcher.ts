@@ -25,6 +25,8 @@ export interface OptimalMatchStats {
   solvedPairs: number;
   pricingRounds: number;
   addedByPricing: number;
+  /** Pairs evaluated by pricing, over all rounds (the others were ruled out by the duals without evaluating them). */
+  pricedPairs: number;
   /** True when the duals prove the result optimal over every allowed pair of the cohort. */
   proven: boolean;
   /** Σ of the pairs' scores. */
@@ -131,6 +133,8 @@ export class OptimalMatcher implements Matcher {
     const heaps = new CandidateHeaps(limits);
     let allowedPairs = 0;
     let maxCents = 0;
+    /** Each person's best allowed score: no pair of theirs scores more. */
+    const bounds = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         const e = evaluatePair(c, i, j);
@@ -139,6 +143,8 @@ export class OptimalMatcher implements Matcher {
           partners[i] = (partners[i] as number) + 1;
           partners[j] = (partners[j] as number) + 1;
           if (e.cents > maxCents) maxCents = e.cents;
+          if (e.cents > (bounds[i] as number)) bounds[i] = e.cents;
+          if (e.cents > (bounds[j] as number)) bounds[j] = e.cents;
           heaps.offer(i, j, e.cents);
           heaps.offer(j, i, e.cents);
         } else {
@@ -186,6 +192,7 @@ export class OptimalMatcher implements Matcher {
     let pricingMs = 0;
     let rounds = 0;
     let added = 0;
+    let pricedPairs = 0;
     let proven = false;
     let upperBound = Infinity;
     let graph: CapacitatedGraph;
@@ -208,15 +215,28 @@ export class OptimalMatcher implements Matcher {
       let slackSum = 0;
       let dualSum = 0;
       for (let v = 0; v < n; v++) dualSum += (c.capacity[v] as number) * pricer.personDual(v);
+      // Only pairs whose score bound exceeds their duals can violate (or add to the bound):
+      // with people sorted by dual, each person's candidates are a prefix of that order.
+      const dd = Float64Array.from({ length: n }, (_, v) => pricer.doubledDual(v));
+      const threshold = Float64Array.from({ length: n }, (_, v) => 2 * ((bounds[v] as number) + bonus) - (dd[v] as number));
+      const byDual = Int32Array.from({ length: n }, (_, v) => v).sort((a, b) => (dd[a] as number) - (dd[b] as number));
       for (let i = 0; i < n; i++) {
         if ((partners[i] as number) === 0) continue;
-        for (let j = i + 1; j < n; j++) {
-          const e = evaluatePair(c, i, j);
+        const limit = threshold[i] as number;
+        for (let q = 0; q < n; q++) {
+          const j = byDual[q] as number;
+          if ((dd[j] as number) >= limit) break;
+          if (j === i || (partners[j] as number) === 0) continue;
+          if (j < i && (dd[i] as number) < (threshold[j] as number)) continue; // row j sees this pair
+          const a = Math.min(i, j);
+          const b = Math.max(i, j);
+          const e = evaluatePair(c, a, b);
+          pricedPairs++;
           if (!e.allowed) continue;
           const w = e.cents + bonus;
-          const excess = w - pricer.personDual(i) - pricer.personDual(j);
+          const excess = w - pricer.personDual(a) - pricer.personDual(b);
           if (excess > 0) slackSum += excess;
-          if (!pricer.feasible(i, j, w) && !inGraph.has(i * n + j)) violators.push([i, j, e.cents]);
+          if (!pricer.feasible(a, b, w) && !inGraph.has(a * n + b)) violators.push([a, b, e.cents]);
         }
       }
       pricingMs += now() - s1;
@@ -269,6 +289,7 @@ export class OptimalMatcher implements Matcher {
         solvedPairs: from.length,
         pricingRounds: rounds,
         addedByPricing: added,
+        pricedPairs,
         proven,
         totalScore: totalCents / 100,
         upperBound: objective === 'best-score' ? (proven ? totalCents / 100 : upperBound / 100) : Number.NaN,

@@ -50,12 +50,12 @@ export function resolveWeights(settings: Pick<MatchingSettings, 'weights'>): Rec
 export const REJECTIONS = {
   orientation: 'no generation or seniority gap in the reverse direction',
   language: 'no shared language',
+  skills: 'nothing to teach each other',
   reportingLine: 'same reporting line',
   forbidden: 'paired in a recent cycle or marked do-not-pair',
-  skills: 'nothing to teach each other',
 } as const;
 export type Rejection = keyof typeof REJECTIONS;
-const REJECTION_CODES: Rejection[] = ['orientation', 'language', 'reportingLine', 'forbidden', 'skills'];
+const REJECTION_CODES: Rejection[] = ['orientation', 'language', 'skills', 'reportingLine', 'forbidden'];
 
 const GENERATION_FULL_YEARS = 30;
 const SENIORITY_FULL_LEVELS = 9;
@@ -102,6 +102,14 @@ export interface CompiledCohort {
   readonly offerLevel: Int32Array;
   readonly skillCount: number;
   readonly wanted: Uint8Array;
+  /** Level offered per skill (n × skillCount), 0 when not offered. */
+  readonly offeredLevel: Uint8Array;
+  /** Bit masks of skills offered and wanted, when the catalog has at most 32 skills (else undefined). */
+  readonly offerMask: Int32Array | undefined;
+  readonly wantMask: Int32Array | undefined;
+  /** Eligible ancestors up the manager chain as CSR lists (ancestorStart[i]..ancestorStart[i+1]). */
+  readonly ancestorStart: Int32Array;
+  readonly ancestorList: Int32Array;
   readonly tzOffset: Float64Array;
   readonly region: Int32Array;
   readonly preferredLanguage: Int32Array;
@@ -239,10 +247,46 @@ export function compileCohort(cohort: readonly Participant[], context: MatchCont
   for (const [a, b] of context.recentPairs) forbid(a, b);
   for (const [a, b] of settings.doNotPair) forbid(a, b);
 
+  const offeredLevel = new Uint8Array(n * S);
+  for (let i = 0; i < n; i++) {
+    for (let q = offerStart[i] as number; q < (offerStart[i + 1] as number); q++) {
+      const at = i * S + (offerSkill[q] as number);
+      offeredLevel[at] = Math.max(offeredLevel[at] as number, offerLevel[q] as number);
+    }
+  }
+  let offerMask: Int32Array | undefined;
+  let wantMask: Int32Array | undefined;
+  if (S <= 32) {
+    offerMask = new Int32Array(n);
+    wantMask = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let o = 0;
+      let w = 0;
+      for (let k = 0; k < S; k++) {
+        if ((offeredLevel[i * S + k] as number) > 0) o |= 1 << k;
+        if ((wanted[i * S + k] as number) > 0) w |= 1 << k;
+      }
+      offerMask[i] = o;
+      wantMask[i] = w;
+    }
+  }
+  const ancestorStart = new Int32Array(n + 1);
+  ancestors.forEach((set, i) => (ancestorStart[i + 1] = (ancestorStart[i] as number) + (set?.size ?? 0)));
+  const ancestorList = new Int32Array(ancestorStart[n] as number);
+  ancestors.forEach((set, i) => {
+    let at = ancestorStart[i] as number;
+    for (const a of set ?? []) ancestorList[at++] = a;
+  });
+
   return {
     people,
     n,
     index,
+    offeredLevel,
+    offerMask,
+    wantMask,
+    ancestorStart,
+    ancestorList,
     mode: settings.mode,
     minGap: settings.minGenerationGapYears,
     weights,
@@ -269,6 +313,18 @@ export function compileCohort(cohort: readonly Participant[], context: MatchCont
 
 /** Σ level × priority over the skills `teacher` offers and `learner` wants. */
 function flow(c: CompiledCohort, teacher: number, learner: number): number {
+  if (c.offerMask !== undefined && c.wantMask !== undefined) {
+    let common = (c.offerMask[teacher] as number) & (c.wantMask[learner] as number);
+    if (common === 0) return 0;
+    const S = c.skillCount;
+    let sum = 0;
+    while (common !== 0) {
+      const bit = 31 - Math.clz32(common & -common);
+      common &= common - 1;
+      sum += (c.offeredLevel[teacher * S + bit] as number) * (c.wanted[learner * S + bit] as number);
+    }
+    return sum;
+  }
   let sum = 0;
   const base = learner * c.skillCount;
   const end = c.offerStart[teacher + 1] as number;
@@ -287,6 +343,13 @@ export interface PairEvaluation {
 }
 
 const scratch = new Int32Array(CRITERIA.length);
+
+/** Whether `other` is up `person`'s manager chain. */
+function inChain(c: CompiledCohort, person: number, other: number): boolean {
+  const end = c.ancestorStart[person + 1] as number;
+  for (let q = c.ancestorStart[person] as number; q < end; q++) if ((c.ancestorList[q] as number) === other) return true;
+  return false;
+}
 
 /**
  * Evaluates the pair (i, j): applies every hard rule and orientation, and scores it.
@@ -321,18 +384,22 @@ export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown:
     result.rejection = 'language';
     return result;
   }
-  if (c.ancestors[i]?.has(j) || c.ancestors[j]?.has(i)) {
+  const forward = flow(c, mentor, mentee);
+  if (c.mode === 'reverse' && forward === 0) {
+    result.rejection = 'skills';
+    return result;
+  }
+  const backward = flow(c, mentee, mentor);
+  if (forward + backward === 0) {
+    result.rejection = 'skills';
+    return result;
+  }
+  if (inChain(c, i, j) || inChain(c, j, i)) {
     result.rejection = 'reportingLine';
     return result;
   }
   if (c.forbidden.size > 0 && c.forbidden.has(i < j ? i * c.n + j : j * c.n + i)) {
     result.rejection = 'forbidden';
-    return result;
-  }
-  const forward = flow(c, mentor, mentee);
-  const backward = flow(c, mentee, mentor);
-  if (c.mode === 'reverse' ? forward === 0 : forward + backward === 0) {
-    result.rejection = 'skills';
     return result;
   }
   const w = c.weights;
