@@ -30,7 +30,9 @@ import {
 } from './errors.ts';
 import { causeText, DEFAULT_MAX_HISTORY_EVENTS, ExecutionHistory, withoutExecutionData, type EngineEvent } from './history.ts';
 import { paginate, type PageRequest } from './pagination.ts';
+import { statesOf, type AslState } from './asl.ts';
 import { buildTaskHandlers, findLambdaTasks, type LambdaTask, type TaskInvoker } from './tasks.ts';
+import { capTimeoutsToNodeTimers, LONGEST_TIMER_SECONDS, overlongWaitSeconds } from './timer-limits.ts';
 
 export type { TaskInvoker, TaskInvocationMeta } from './tasks.ts';
 
@@ -95,6 +97,7 @@ interface RegisteredStateMachine {
   readonly creationDate: Date;
   readonly machine: StateMachine;
   readonly tasks: ReadonlyMap<string, LambdaTask>;
+  readonly waits: ReadonlyMap<string, AslState>;
 }
 
 interface Execution {
@@ -113,8 +116,8 @@ interface Execution {
   cause?: string;
   /** Set by StopExecution; recorded if the engine does abort the run. */
   stopRequest?: { error?: string | undefined; cause?: string | undefined };
-  /** Set when the history is full; the run is aborted and the execution fails. */
-  historyFull: boolean;
+  /** Set when the engine cannot go on (full history, overlong Wait): the run is aborted and the execution fails with it. */
+  failure?: { error: string; cause: string };
   engineAborted: boolean;
   abort: () => void;
   /** Settles once status, output and history are final. */
@@ -152,9 +155,7 @@ export class LocalStepFunctions {
       throw new StateMachineAlreadyExists(`State Machine Already Exists: '${arn}'`);
     }
     const definition = JSON.parse(definitionText) as StateMachineDefinition;
-    // Node timers overflow past 2^31-1 ms (about 24.8 days) and fire at once; an execution
-    // timeout that long never matters to a local run, so the interpreter does not get it.
-    if (definition.TimeoutSeconds !== undefined && definition.TimeoutSeconds * 1000 > 2 ** 31 - 1) delete definition.TimeoutSeconds;
+    capTimeoutsToNodeTimers(definition);
     let machine: StateMachine;
     try {
       machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
@@ -169,6 +170,7 @@ export class LocalStepFunctions {
       creationDate: new Date(),
       machine,
       tasks: findLambdaTasks(definition),
+      waits: new Map([...statesOf(definition)].filter(([, state]) => state.Type === 'Wait')),
     });
     return arn;
   }
@@ -290,13 +292,10 @@ export class LocalStepFunctions {
         tasks: stateMachine.tasks,
         region: this.scope.region,
         maxEvents: this.maxHistoryEvents,
-        onFull: () => {
-          execution.historyFull = true;
-          execution.abort();
-        },
+        onFull: () =>
+          this.fail(execution, 'States.Runtime', `The execution reached the limit of ${this.maxHistoryEvents} history events.`),
       }),
       status: 'RUNNING',
-      historyFull: false,
       engineAborted: false,
       abort: () => {},
       closed: Promise.resolve(),
@@ -332,17 +331,38 @@ export class LocalStepFunctions {
   private async recordEngineEvents(execution: Execution, events: AsyncGenerator<EngineEvent>): Promise<void> {
     for await (const event of events) {
       if (event.type === 'ExecutionAborted') execution.engineAborted = true;
+      if (event.type === 'StateEntered' && event.state.type === 'Wait') this.refuseOverlongWait(execution, event.state.name, event.state.input);
       execution.history.recordEngineEvent(event);
     }
+  }
+
+  /**
+   * The engine's timer would fire at once and skip the wait. This runs before it does: the
+   * engine's log is read in microtasks, the timer only fires in a later turn of the event loop.
+   */
+  private refuseOverlongWait(execution: Execution, stateName: string, input: unknown): void {
+    const state = execution.stateMachine.waits.get(stateName);
+    const seconds = state && overlongWaitSeconds(state, input);
+    if (seconds === undefined) return;
+    this.fail(
+      execution,
+      'States.Runtime',
+      `Wait state '${stateName}' would wait ${Math.round(seconds)} seconds; the local engine cannot wait longer than ${LONGEST_TIMER_SECONDS} seconds (about 24.8 days).`,
+    );
+  }
+
+  private fail(execution: Execution, error: string, cause: string): void {
+    execution.failure ??= { error, cause };
+    execution.abort();
   }
 
   private finish(execution: Execution, outcome: PromiseSettledResult<unknown>): void {
     execution.stopDate = new Date();
     const { history } = execution;
-    if (execution.historyFull) {
+    if (execution.failure) {
       execution.status = 'FAILED';
-      execution.error = 'States.Runtime';
-      execution.cause = `The execution reached the limit of ${this.maxHistoryEvents} history events.`;
+      execution.error = execution.failure.error;
+      execution.cause = execution.failure.cause;
       history.finish('ExecutionFailed', { executionFailedEventDetails: { error: execution.error, cause: execution.cause } });
     } else if (execution.engineAborted) {
       execution.status = 'ABORTED';

@@ -1,5 +1,6 @@
 import type { RunOptions } from 'aws-local-stepfunctions';
 import { lambdaFunctionArn, type AwsScope } from './arns.ts';
+import { statesOf, type AslState } from './asl.ts';
 import { InvalidDefinition } from './errors.ts';
 import type { ExecutionHistory } from './history.ts';
 
@@ -28,17 +29,6 @@ const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[
 const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke$/;
 const ENGINE_DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 
-interface AslState {
-  Type?: unknown;
-  Resource?: unknown;
-  Parameters?: unknown;
-  TimeoutSeconds?: unknown;
-  TimeoutSecondsPath?: unknown;
-  Iterator?: unknown;
-  ItemProcessor?: unknown;
-  Branches?: unknown;
-}
-
 /**
  * Every Task state of a definition, including those inside Map and Parallel states. Anything
  * but a Lambda call is refused: a Task without a local handler would make the engine call
@@ -46,27 +36,17 @@ interface AslState {
  */
 export function findLambdaTasks(definition: object): Map<string, LambdaTask> {
   const tasks = new Map<string, LambdaTask>();
-  const seen = new Map<string, string>();
-  const visit = (machine: unknown): void => {
-    const states = (machine as { States?: Record<string, AslState> } | undefined)?.States ?? {};
-    for (const [stateName, state] of Object.entries(states)) {
-      if (state.Type === 'Task') {
-        const task = lambdaTask(stateName, state);
-        // The engine looks task handlers up by state name alone.
-        const text = JSON.stringify(state);
-        if (seen.has(stateName) && seen.get(stateName) !== text) {
-          throw new InvalidDefinition(`Invalid State Machine Definition: two Task states are named '${stateName}'`);
-        }
-        seen.set(stateName, text);
-        tasks.set(stateName, task);
-      } else if (state.Type === 'Map') {
-        visit(state.ItemProcessor ?? state.Iterator);
-      } else if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
-        state.Branches.forEach(visit);
-      }
+  const definitions = new Map<string, string>();
+  for (const [stateName, state] of statesOf(definition)) {
+    if (state.Type !== 'Task') continue;
+    // The engine looks task handlers up by state name alone.
+    const text = JSON.stringify(state);
+    if (definitions.has(stateName) && definitions.get(stateName) !== text) {
+      throw new InvalidDefinition(`Invalid State Machine Definition: two Task states are named '${stateName}'`);
     }
-  };
-  visit(definition);
+    definitions.set(stateName, text);
+    tasks.set(stateName, lambdaTask(stateName, state));
+  }
   return tasks;
 }
 
@@ -126,7 +106,7 @@ async function runTask(task: LambdaTask, input: JsonValue, { scope, executionArn
   // the reader catch up before recording the task's own events after it.
   await new Promise((resolve) => setImmediate(resolve));
   const { functionArn, payload } = lambdaCall(task, input, scope);
-  history.taskScheduled(task, task.integration === 'lambda-invoke' ? input : payload);
+  history.taskScheduled(task, input);
   history.taskStarted(task);
   const startedAt = Date.now();
   // Past its timeout the engine has already failed the state with States.Timeout.

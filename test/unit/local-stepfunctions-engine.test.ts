@@ -231,6 +231,72 @@ describe('LocalStepFunctions, used in-process', () => {
   });
 });
 
+describe('durations longer than Node timers allow (about 24.8 days)', () => {
+  const thirtyDays = 30 * 24 * 3600;
+
+  it('keeps running an execution whose TimeoutSeconds is longer, instead of timing it out at once', async () => {
+    const engine = engineWith(async () => null);
+    const arn = engine.register({
+      name: 'year-long',
+      definition: { TimeoutSeconds: 400 * 24 * 3600, StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 1, End: true } } },
+    });
+
+    const { description } = await runToEnd(engine, arn);
+
+    expect(description.status).toBe('SUCCEEDED');
+  });
+
+  it('caps a longer task TimeoutSeconds at the longest timer', async () => {
+    const engine = engineWith(() => sleep(50).then(() => 'done'));
+    const arn = engine.register({
+      name: 'patient-task',
+      definition: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: fn('slow'), TimeoutSeconds: thirtyDays, End: true } } },
+    });
+
+    const { description, events } = await runToEnd(engine, arn);
+
+    expect(description.status).toBe('SUCCEEDED');
+    expect(events.find((event) => event.type === 'LambdaFunctionScheduled')!.lambdaFunctionScheduledEventDetails!.timeoutInSeconds).toBe(2_147_483);
+  });
+
+  it('fails an execution whose Wait is longer, rather than letting the engine skip the wait', async () => {
+    const calls: string[] = [];
+    const engine = engineWith(async (_functionArn, _input, { stateName }) => {
+      calls.push(stateName);
+      return null;
+    });
+    const arn = engine.register({
+      name: 'long-wait',
+      definition: {
+        StartAt: 'Pause',
+        States: {
+          Pause: { Type: 'Wait', InputPath: '$.phase', SecondsPath: '$.waitSeconds', Next: 'Tick' },
+          Tick: { Type: 'Task', Resource: fn('tick'), End: true },
+        },
+      },
+    });
+
+    const { description } = await runToEnd(engine, arn, { phase: { waitSeconds: thirtyDays } });
+
+    expect(description).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(description.cause).toContain(`Wait state 'Pause' would wait ${thirtyDays} seconds`);
+    expect(calls).toEqual([]);
+  });
+
+  it('lets a Wait up to the limit start normally', async () => {
+    const engine = engineWith(async () => null);
+    const arn = engine.register({
+      name: 'three-weeks',
+      definition: { StartAt: 'Pause', States: { Pause: { Type: 'Wait', TimestampPath: '$.until', End: true } } },
+    });
+    const until = new Date(Date.now() + 21 * 24 * 3600 * 1000).toISOString();
+    const { executionArn } = engine.startExecution({ stateMachineArn: arn, input: JSON.stringify({ until }) });
+    await sleep(50);
+
+    expect(engine.describeExecution({ executionArn: executionArn! }).status).toBe('RUNNING');
+  });
+});
+
 describe('registering state machines', () => {
   const succeed = { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } };
 
