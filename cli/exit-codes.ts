@@ -1,2 +1,24 @@
-/** Exit codes of the `tandem` command (documented in the README). */
-export const EXIT = { ok: 0, failed: 1, badInput: 2, missingPrerequisite: 3, unexpected: 4 } as const;
+/**
+ * Exit codes of the `tandem` command (documented in docs/cli.md and the README).
+ * Scripts can rely on them: they are never renumbered, only added to.
+ */
+export const EXIT = {
+  /** Done. */
+  ok: 0,
+  /** The job ran and failed (e.g. a cycle followed with --wait did not succeed). */
+  failed: 1,
+  /** Bad input: a malformed or invalid file, a bad option or argument. Nothing was written. */
+  badInput: 2,
+  /** A prerequisite is missing: Java, the target's configuration (TANDEM_TABLE_NAME, ...), credentials, or the target cannot be reached. */
+  missingPrerequisite: 3,
+  /** An unexpected error (a bug, or an AWS error Tandem does not know). */
+  unexpected: 4,
+  /** What the command names does not exist: an unknown program, cycle, execution or report. */
+  notFound: 5,
+  /** The request conflicts with the current state: the program exists already, the execution is not running (stopped, finished), or it cannot be redriven. */
+  conflict: 6,
+  /** The target does not offer the operation (redrive on the local stack: AWS only). */
+  notSupported: 7,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,31 +1,86 @@
-import { Command } from 'commander';
-import { TandemError, ValidationError } from '../domain/errors.ts';
+import { Command, CommanderError } from 'commander';
+import { ConfigurationError, ConflictError, NotFoundError, TandemError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import { MissingPrerequisiteError } from '../local/prerequisites.ts';
+import { NotSupportedError } from '../services/executions.ts';
+import { registerCycleCommands } from './commands/cycle.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerExecutionsCommands } from './commands/executions.ts';
 import { registerLocalCommands } from './commands/local.ts';
-import { EXIT } from './exit-codes.ts';
+import { registerMatchCommand } from './commands/match-command.ts';
+import { registerProgramCommands } from './commands/program.ts';
+import { registerReportCommands } from './commands/report.ts';
+import { registerRosterCommands } from './commands/roster.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+import { LOCAL_ENV_FILE, useLocalStack } from './support/target.ts';
 
 const program = new Command('tandem')
-  .description('Tandem runs reverse-mentoring programs: identify, goal-setting, run, measure, feedback, review.')
-  .showHelpAfterError();
+  .description(
+    'Tandem runs reverse-mentoring programs: identify, goal-setting, run, measure, feedback, review.\n\n' +
+      'Target: AWS or the local stack, from the standard AWS settings (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>) and ' +
+      `TANDEM_TABLE_NAME, TANDEM_STATE_MACHINE_ARN. When TANDEM_TABLE_NAME is unset and \`tandem local up\` runs, ${LOCAL_ENV_FILE} supplies them.`,
+  )
+  .option('--local', `use the local stack started by \`tandem local up\` (${LOCAL_ENV_FILE}) even when TANDEM_* variables are set`, false)
+  .showHelpAfterError()
+  .exitOverride()
+  .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 bad input, 3 not configured or unreachable, 4 unexpected, 5 not found, 6 conflict, 7 not supported by the target.\nMore: docs/cli.md')
+  .hook('preAction', (command) => useLocalStack(Boolean(command.opts().local)));
 
 // Each command group lives in cli/commands/ and registers itself here.
-for (const register of [registerDemoCommand, registerLocalCommands]) register(program);
+const groups: Array<(program: Command) => void> = [
+  registerProgramCommands,
+  registerRosterCommands,
+  registerCycleCommands,
+  registerExecutionsCommands,
+  registerReportCommands,
+  registerMatchCommand,
+  registerDemoCommand,
+  registerLocalCommands,
+];
+for (const register of groups) register(program);
+
+const json = process.argv.includes('--json');
+
+function fail(code: ExitCode, kind: string, message: string, issues?: ValidationIssue[]): void {
+  process.exitCode = code;
+  if (json) process.stdout.write(`${JSON.stringify({ error: { kind, exitCode: code, message, ...(issues?.length ? { issues } : {}) } }, null, 2)}\n`);
+  console.error(`tandem: ${message}`);
+}
+
+/** An SDK error that means the target is not there or not allowed: a prerequisite, not a bug. */
+function targetProblem(error: unknown): string | undefined {
+  const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
+    return `cannot reach the target (${e.message ?? code}): is the local stack up (tandem local up), or are AWS_ENDPOINT_URL_* and AWS_REGION right?`;
+  }
+  if (e.name === 'CredentialsProviderError') return `no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); ${e.message ?? ''}`;
+  if (e.name === 'ResourceNotFoundException' && /table/i.test(e.message ?? '')) return `the DynamoDB table does not exist: check TANDEM_TABLE_NAME (${process.env.TANDEM_TABLE_NAME ?? 'unset'}) and the region`;
+  if (e.name === 'StateMachineDoesNotExist') return `the state machine does not exist: check TANDEM_STATE_MACHINE_ARN (${process.env.TANDEM_STATE_MACHINE_ARN ?? 'unset'})`;
+  if (e.name === 'AccessDeniedException' || e.name === 'UnrecognizedClientException' || e.name === 'ExpiredTokenException') return `AWS refused the request (${e.name}): ${e.message ?? ''}`;
+  return undefined;
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof MissingPrerequisiteError) {
-    console.error(`tandem: ${error.message}`);
-    process.exitCode = EXIT.missingPrerequisite;
+  if (error instanceof CommanderError) {
+    // Commander has printed its message (or the help); help and version are not errors.
+    process.exitCode = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? EXIT.ok : EXIT.badInput;
+  } else if (error instanceof MissingPrerequisiteError || error instanceof ConfigurationError) {
+    fail(EXIT.missingPrerequisite, 'missing-prerequisite', error.message);
   } else if (error instanceof ValidationError) {
-    console.error(`tandem: ${error.message}`);
-    process.exitCode = EXIT.badInput;
+    fail(EXIT.badInput, 'bad-input', error.message, error.issues);
+  } else if (error instanceof NotFoundError) {
+    fail(EXIT.notFound, 'not-found', error.message);
+  } else if (error instanceof ConflictError) {
+    fail(EXIT.conflict, 'conflict', error.message);
+  } else if (error instanceof NotSupportedError) {
+    fail(EXIT.notSupported, 'not-supported', error.message);
   } else if (error instanceof TandemError) {
-    console.error(`tandem: ${error.name}: ${error.message}`);
-    process.exitCode = EXIT.failed;
+    fail(EXIT.failed, 'failed', `${error.name}: ${error.message}`);
+  } else if (targetProblem(error)) {
+    fail(EXIT.missingPrerequisite, 'missing-prerequisite', targetProblem(error) as string);
   } else {
-    console.error('tandem: unexpected error:', error);
-    process.exitCode = EXIT.unexpected;
+    fail(EXIT.unexpected, 'unexpected', `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }

@@ -1,5 +1,8 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { startLocalStack } from '../../local/stack.ts';
+import { LOCAL_ENV_FILE } from '../support/target.ts';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -28,11 +31,19 @@ export function registerLocalCommands(program: Command): void {
       console.log(`  inbox          ${stack.endpoints.ses}/`);
       console.log('\nTo use it from another shell:');
       for (const [k, v] of Object.entries(stack.env)) if (!k.startsWith('TANDEM_LINK_SIGNING')) console.log(`  export ${k}=${v}`);
+      // Other shells' tandem commands find the stack through this file when TANDEM_TABLE_NAME is unset (or with --local).
+      const envFile = resolve(LOCAL_ENV_FILE);
+      mkdirSync(dirname(envFile), { recursive: true });
+      const shared = Object.fromEntries(Object.entries(stack.env).filter(([k]) => !k.startsWith('TANDEM_LINK_SIGNING')));
+      writeFileSync(envFile, `${JSON.stringify({ ...shared, TANDEM_SURVEY_URL: stack.endpoints.survey }, null, 2)}\n`, { mode: 0o600 });
+      console.log(`\nOr let tandem read ${LOCAL_ENV_FILE} (written now, removed at exit): commands use it when TANDEM_TABLE_NAME is unset, or with --local.`);
+      console.log(`Ops page: ${stack.endpoints.survey}/ops`);
       console.log('\nCtrl-C stops it.');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
       });
+      rmSync(envFile, { force: true });
       await stack.stop();
     });
 }

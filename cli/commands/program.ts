@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { Program } from '../../domain/program.ts';
+import { createProgram, getProgramOrFail, parseProgramText, updateProgram } from '../../services/programs.ts';
+import { emit, withJson } from '../support/output.ts';
+import { target } from '../support/target.ts';
+
+async function readProgramFile(file: string): Promise<Program> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new NotFoundError(`file ${file} does not exist`);
+    throw error;
+  });
+  return parseProgramText(text, file);
+}
+
+function describeProgram(p: Program): string {
+  const rows: Array<[string, string]> = [
+    ['Program', `${p.programId} — ${p.name}`],
+    ['Language', p.language],
+    ['Phase windows', `goal-setting ${p.phaseWindows.goalSetting}, run ${p.phaseWindows.run}, measure ${p.phaseWindows.measure}, feedback ${p.phaseWindows.feedback}`],
+    ['Check-ins', `every ${p.checkInCadence}`],
+    ['Reminders', p.reminders.beforeDeadline.length ? `${p.reminders.beforeDeadline.join(', ')} before each deadline` : 'none'],
+    ['Skills', `${p.skillsCatalog.length}: ${p.skillsCatalog.map((s) => s.id).join(', ')}`],
+    ['Matching', `${p.matching.mode}, ${p.matching.objective}, generation gap ≥ ${p.matching.minGenerationGapYears} years, no repeat for ${p.matching.noRepeatCycles} cycles`],
+    ['Sender', p.sender],
+    ['HR contacts', p.hrContacts.join(', ')],
+    ['Ops contacts', p.opsContacts.join(', ')],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+export function registerProgramCommands(program: Command): void {
+  const group = program
+    .command('program')
+    .description('Programs: create, show, update and validate from a YAML or JSON file (the schema: domain/program.ts, docs/cli.md).');
+
+  withJson(
+    group
+      .command('create')
+      .description('Create a program from a YAML or JSON file; every problem in the file is named with its field.')
+      .requiredOption('-f, --file <file>', 'the program as YAML (.yaml, .yml) or JSON'),
+    'tandem program create --file examples/program.json',
+  ).action(async (options: { file: string; json: boolean }) => {
+    const parsed = await readProgramFile(options.file);
+    const created = await createProgram(target().store, parsed);
+    emit(options.json, { created: true, program: created }, () => `Program ${created.programId} ("${created.name}") created.`);
+  });
+
+  withJson(
+    group.command('show').description("Show a program's settings.").argument('<programId>', 'the program id'),
+    'tandem program show mentoria-reversa --json',
+  ).action(async (programId: string, options: { json: boolean }) => {
+    const found = await getProgramOrFail(target().store, programId);
+    emit(options.json, found, () => describeProgram(found));
+  });
+
+  withJson(
+    group
+      .command('update')
+      .description("Replace a program's settings with a file's. Running cycles keep the program as it was when they started.")
+      .requiredOption('-f, --file <file>', 'the program as YAML or JSON (its programId names the program)')
+      .option('-p, --program <programId>', 'refuse the file unless it names this program'),
+    'tandem program update --file program.yaml --program mentoria-reversa',
+  ).action(async (options: { file: string; program?: string; json: boolean }) => {
+    const parsed = await readProgramFile(options.file);
+    const { program: updated, changed } = await updateProgram(target().store, parsed, options.program);
+    emit(options.json, { updated: changed.length > 0, changed, program: updated }, () =>
+      changed.length ? `Program ${updated.programId} updated: ${changed.join(', ')}.` : `Program ${updated.programId} unchanged.`,
+    );
+  });
+
+  withJson(
+    group
+      .command('validate')
+      .description('Check a program file against the schema without writing anything (no target needed).')
+      .requiredOption('-f, --file <file>', 'the program as YAML or JSON'),
+    'tandem program validate --file program.yaml',
+  ).action(async (options: { file: string; json: boolean }) => {
+    const parsed = await readProgramFile(options.file);
+    emit(options.json, { valid: true, program: parsed }, () => `${options.file} is a valid program (${parsed.programId}).`);
+  });
+}

@@ -1,0 +1,100 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { NotFoundError } from '../../domain/errors.ts';
+import { parseColumnMapping, type ColumnMapping } from '../../domain/roster.ts';
+import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
+import { emit, progressBar, table, withJson } from '../support/output.ts';
+import { target } from '../support/target.ts';
+
+const format = (value: string) => {
+  if (value !== 'csv' && value !== 'json') throw new InvalidArgumentError('must be csv or json');
+  return value;
+};
+
+async function readText(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new NotFoundError(`file ${file} does not exist`);
+    throw error;
+  });
+}
+
+const delimiterName = (d: string | undefined) => (d === ';' ? 'semicolon' : d === ',' ? 'comma' : d === '\t' ? 'tab' : d === '|' ? 'pipe' : (d ?? ''));
+
+/** The validation report and summary, as HR reads them. */
+export function describeImport(r: RosterFileImportResult, file: string): string {
+  const lines: string[] = [];
+  if (r.delimiter) lines.push(`Read ${file}: ${r.rows} row(s), ${delimiterName(r.delimiter)}-delimited.`);
+  else lines.push(`Read ${file}: ${r.rows} participant(s).`);
+  if (r.ignoredColumns.length) lines.push(`Ignored column(s), mapped to no Tandem field: ${r.ignoredColumns.join(', ')}.`);
+  if (r.issues.length) {
+    lines.push('', `${r.issues.length} problem(s) in ${r.skipped} row(s):`, table(['Where', 'Problem'], r.issues.map((i) => [i.where, i.problem])), '');
+  }
+  if (r.dryRun) lines.push(`Dry run: ${r.valid} valid row(s) would be imported into ${r.programId}${r.skipped ? `, ${r.skipped} skipped` : ''}; nothing was written.`);
+  else lines.push(`Imported into ${r.programId}: ${r.written} written, ${r.unchanged} unchanged${r.skipped ? `, ${r.skipped} bad row(s) skipped` : ''}.`);
+  return lines.join('\n');
+}
+
+export function registerRosterCommands(program: Command): void {
+  const group = program.command('roster').description("A program's roster: import CSV or JSON (validated, idempotent), export.");
+
+  withJson(
+    group
+      .command('import')
+      .description(
+        'Import a roster file. CSV: comma, semicolon, tab or pipe delimited (found from the header), UTF-8 with or without BOM, quoted fields; ' +
+          "JSON: an array of participants. The whole file is validated first: an invalid file writes nothing (unless --skip-bad-rows) and every bad row is listed with its line and reason. " +
+          'Importing the same file again changes nothing. A progress bar shows on stderr when it is a terminal.',
+      )
+      .argument('<file>', 'the roster file (.csv or .json)')
+      .requiredOption('-p, --program <programId>', 'the program to import into')
+      .option('--format <format>', 'csv or json (default: from the file name)', format)
+      .option('-m, --mapping <file>', "a column-mapping file (YAML or JSON) mapping an HR export's headers and values to Tandem's fields (docs/cli.md)")
+      .option('--dry-run', 'validate and report, write nothing', false)
+      .option('--skip-bad-rows', 'import the valid rows of a file that has bad ones (the bad ones are reported)', false),
+    'tandem roster import export-rh.csv --program mentoria-reversa --mapping examples/mapping.pt-BR.yaml --dry-run',
+  ).action(async (file: string, options: { program: string; format?: 'csv' | 'json'; mapping?: string; dryRun: boolean; skipBadRows: boolean; json: boolean }) => {
+    const text = await readText(file);
+    const mapping: ColumnMapping | undefined = options.mapping ? parseColumnMapping(await readText(options.mapping), options.mapping) : undefined;
+    const fileFormat = options.format ?? (/\.json$/i.test(file) ? 'json' : 'csv');
+    const bar = progressBar('Importing', options.json);
+    try {
+      const result = await importRosterFile(target().store, {
+        programId: options.program,
+        text,
+        format: fileFormat,
+        ...(mapping ? { mapping } : {}),
+        dryRun: options.dryRun,
+        skipBadRows: options.skipBadRows,
+        onProgress: bar,
+      });
+      bar.end();
+      emit(options.json, result, () => describeImport(result, file));
+    } catch (error) {
+      bar.end();
+      if (error instanceof RosterRejectedError && !options.json) {
+        // The whole report on stdout, then the error (exit code 2) from main.
+        process.stdout.write(`${describeImport({ ...error.report, dryRun: true, valid: 0 }, file).split('\nDry run')[0]}\n`);
+      }
+      throw error;
+    }
+  });
+
+  withJson(
+    group
+      .command('export')
+      .description("Export a program's roster as CSV in Tandem's columns (importable as it is) or as JSON.")
+      .requiredOption('-p, --program <programId>', 'the program')
+      .option('--format <format>', 'csv or json', format, 'csv')
+      .option('-o, --out <file>', 'write to this file (default: stdout)'),
+    'tandem roster export --program mentoria-reversa --out roster.csv',
+  ).action(async (options: { program: string; format: 'csv' | 'json'; out?: string; json: boolean }) => {
+    const fmt = options.json && !options.out ? 'json' : options.format;
+    const { text, count } = await exportRoster(target().store, options.program, fmt);
+    if (options.out) {
+      await writeFile(options.out, text, 'utf8');
+      emit(options.json, { programId: options.program, participants: count, out: options.out, format: fmt }, () => `${count} participant(s) of ${options.program} written to ${options.out}.`);
+    } else {
+      process.stdout.write(text);
+    }
+  });
+}

@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { container, resetContainer, type Container } from '../../adapters/container.ts';
+import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
+import { ConfigurationError } from '../../domain/errors.ts';
+import { ExecutionsQuery } from '../../services/executions.ts';
+
+/**
+ * Where the CLI works: AWS or the local stack, from the standard AWS settings (profile, region,
+ * AWS_ENDPOINT_URL_<SERVICE>) and Tandem's TANDEM_TABLE_NAME / TANDEM_STATE_MACHINE_ARN.
+ *
+ * When TANDEM_TABLE_NAME is unset and `tandem local up` is running, its `.tandem/local/env.json`
+ * supplies all of them; `--local` uses that file even when the variables are set.
+ */
+export const LOCAL_ENV_FILE = '.tandem/local/env.json';
+
+const repositoryRoot = resolve(import.meta.dirname, '../..');
+
+export function localEnvFile(): string | undefined {
+  const candidates = [process.env.TANDEM_LOCAL_ENV_FILE, resolve(process.cwd(), LOCAL_ENV_FILE), resolve(repositoryRoot, LOCAL_ENV_FILE)];
+  return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
+}
+
+let forceLocal = false;
+let resolved: { source: 'environment' | 'local-env-file'; file?: string } | undefined;
+
+export function useLocalStack(value: boolean): void {
+  forceLocal = value;
+  resolved = undefined;
+}
+
+/** Applies the local env file when asked or when nothing is configured; returns where the configuration came from. */
+export function resolveTarget(): { source: 'environment' | 'local-env-file'; file?: string } {
+  if (resolved) return resolved;
+  const wantFile = forceLocal || !process.env.TANDEM_TABLE_NAME;
+  const file = wantFile ? localEnvFile() : undefined;
+  if (forceLocal && !file) {
+    throw new ConfigurationError(`--local needs the local stack: start it with \`tandem local up\` (it writes ${LOCAL_ENV_FILE}), or set TANDEM_LOCAL_ENV_FILE`);
+  }
+  if (file) {
+    const values = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    for (const [key, value] of Object.entries(values)) if (forceLocal || process.env[key] === undefined) process.env[key] = value;
+    resetContainer();
+    resolved = { source: 'local-env-file', file };
+  } else {
+    resolved = { source: 'environment' };
+  }
+  if (!process.env.TANDEM_TABLE_NAME) {
+    throw new ConfigurationError(
+      'TANDEM_TABLE_NAME is not set: set it to the DynamoDB table of your Tandem stack (the stack output TableName on AWS), ' +
+        `or start the local stack with \`tandem local up\` in another shell (tandem then reads ${LOCAL_ENV_FILE}).`,
+    );
+  }
+  return resolved;
+}
+
+export function target(): Container {
+  resolveTarget();
+  return container();
+}
+
+export function stateMachineArn(): string {
+  resolveTarget();
+  const arn = process.env.TANDEM_STATE_MACHINE_ARN?.trim();
+  if (!arn) {
+    throw new ConfigurationError(
+      'TANDEM_STATE_MACHINE_ARN is not set: set it to the program-cycle state machine ARN (the stack output StateMachineArn on AWS), or use the local stack (`tandem local up`).',
+    );
+  }
+  return arn;
+}
+
+let sfn: SFNClient | undefined;
+export function sfnClient(): SFNClient {
+  sfn ??= new SFNClient({});
+  return sfn;
+}
+
+export function workflow(): StepFunctionsWorkflow {
+  return new StepFunctionsWorkflow(stateMachineArn(), sfnClient());
+}
+
+export function executions(): ExecutionsQuery {
+  return new ExecutionsQuery(stateMachineArn(), sfnClient());
+}

@@ -1,0 +1,86 @@
+import { NotFoundError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
+import type { Participant } from '../domain/participant.ts';
+import { parseRosterCsv, parseRosterJson, rosterToCsv, type ColumnMapping, type RosterParseResult } from '../domain/roster.ts';
+import type { ProgramStore } from './ports.ts';
+
+export interface RosterFileImportRequest {
+  programId: string;
+  text: string;
+  format: 'csv' | 'json';
+  mapping?: ColumnMapping;
+  dryRun?: boolean;
+  /** Import the valid rows of a file that has bad ones (they are reported, not written). */
+  skipBadRows?: boolean;
+  /** Called after each batch is written: (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  /** Participants per write batch (progress granularity). */
+  batchSize?: number;
+}
+
+export interface RosterFileImportResult {
+  programId: string;
+  rows: number;
+  valid: number;
+  /** Rows with at least one problem (skipped with skipBadRows, else nothing was written). */
+  skipped: number;
+  written: number;
+  unchanged: number;
+  dryRun: boolean;
+  delimiter?: string;
+  ignoredColumns: string[];
+  issues: ValidationIssue[];
+}
+
+/** Thrown when a file has bad rows and skipBadRows is not set: nothing was written. `report` holds the whole validation report. */
+export class RosterRejectedError extends ValidationError {
+  constructor(readonly report: RosterFileImportResult) {
+    super(`the roster has ${report.issues.length} problem(s) in ${report.skipped || report.issues.length} row(s); nothing was imported (--skip-bad-rows imports the valid rows)`, report.issues);
+  }
+}
+
+/**
+ * Imports a roster file as `tandem roster import` does: validates all of it first; an invalid
+ * file writes nothing unless skipBadRows; writes in batches so a progress bar can follow; the
+ * store's fingerprints make re-importing the same file change nothing.
+ */
+export async function importRosterFile(store: ProgramStore, request: RosterFileImportRequest): Promise<RosterFileImportResult> {
+  const program = await store.getProgram(request.programId);
+  if (!program) throw new NotFoundError(`program ${request.programId} does not exist; create it first (tandem program create --file <program.yaml>)`);
+  if (request.mapping && request.format === 'json') throw new ValidationError('a column mapping applies to CSV files only');
+  const parsed: RosterParseResult =
+    request.format === 'csv' ? parseRosterCsv(request.text, program.skillsCatalog, { ...(request.mapping ? { mapping: request.mapping } : {}) }) : parseRosterJson(request.text, program.skillsCatalog);
+  const valid = parsed.issues.length ? (parsed.valid ?? []) : parsed.participants;
+  const report: RosterFileImportResult = {
+    programId: program.programId,
+    rows: parsed.rows,
+    valid: valid.length,
+    skipped: parsed.issues.length ? (parsed.badRows ?? parsed.rows - valid.length) : 0,
+    written: 0,
+    unchanged: 0,
+    dryRun: Boolean(request.dryRun),
+    ...(parsed.delimiter ? { delimiter: parsed.delimiter } : {}),
+    ignoredColumns: parsed.ignoredColumns ?? [],
+    issues: parsed.issues,
+  };
+  // A file-level problem (unreadable, missing columns) leaves no rows to import, whatever the options.
+  const fileLevel = parsed.issues.length > 0 && valid.length === 0;
+  if (parsed.issues.length && (!request.skipBadRows || fileLevel)) throw new RosterRejectedError(report);
+  if (request.dryRun) return report;
+  const batch = request.batchSize ?? 250;
+  request.onProgress?.(0, valid.length);
+  for (let i = 0; i < valid.length; i += batch) {
+    const slice: Participant[] = valid.slice(i, i + batch);
+    const { written, unchanged } = await store.putParticipants(program.programId, slice);
+    report.written += written;
+    report.unchanged += unchanged;
+    request.onProgress?.(Math.min(valid.length, i + batch), valid.length);
+  }
+  return report;
+}
+
+/** The roster as stored, as CSV in Tandem's columns (importable as it is) or as JSON. */
+export async function exportRoster(store: ProgramStore, programId: string, format: 'csv' | 'json'): Promise<{ text: string; count: number }> {
+  if (!(await store.getProgram(programId))) throw new NotFoundError(`program ${programId} does not exist`);
+  const roster = (await store.listParticipants(programId)).sort((a, b) => a.participantId.localeCompare(b.participantId));
+  return { text: format === 'csv' ? rosterToCsv(roster) : `${JSON.stringify(roster, null, 2)}\n`, count: roster.length };
+}
