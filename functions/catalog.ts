@@ -17,7 +17,15 @@ export interface FunctionSpec {
     readonly sendsEmail: boolean;
     readonly writesReports: boolean;
     readonly readsLinkKey: boolean;
+    /**
+     * Reads the program-cycle executions through the Step Functions API: infra/ grants
+     * states:ListExecutions on the state machine and states:DescribeExecution and
+     * states:GetExecutionHistory on its executions, and passes TANDEM_STATE_MACHINE_ARN.
+     */
+    readonly readsExecutions?: boolean;
   };
+  /** An HTTP route on the API (locally routed by local/survey-server.ts); `iam` means IAM authorization on AWS. */
+  readonly route?: { readonly path: string; readonly authorization: 'iam' };
 }
 
 export const FUNCTIONS = [
@@ -74,6 +82,13 @@ export const FUNCTIONS = [
     entry: 'functions/ses-events.ts',
     description: 'Handles SES bounce and complaint events: marks those participants unreachable in every program, so later phases skip them.',
     access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: false },
+  },
+  {
+    name: 'ops-api',
+    entry: 'functions/ops-api.ts',
+    description: "The ops page: lists the program-cycle executions and shows one as a timeline of phases with participants' progress (counts only) and failures with their causes.",
+    access: { table: 'read', sendsEmail: false, writesReports: false, readsLinkKey: false, readsExecutions: true },
+    route: { path: '/ops', authorization: 'iam' },
   },
 ] as const satisfies readonly FunctionSpec[];
 

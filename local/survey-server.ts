@@ -45,13 +45,16 @@ function toEvent(request: IncomingMessage, body: string): APIGatewayProxyEventV2
   };
 }
 
-/** The survey HTTP API on the local stack: every request goes through the same Lambda handler as on AWS. */
+/** The survey HTTP API (and the ops page at /ops) on the local stack: every request goes through the same Lambda handler as on AWS. */
 export async function startSurveyServer(options: { host: string; port: number }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     void (async () => {
       try {
         const body = request.method === 'POST' ? await readBody(request) : '';
-        const result = (await invokeFunction('survey-api', toEvent(request, body), 30_000)) as APIGatewayProxyStructuredResultV2;
+        // The local equivalent of the API's routes: /ops (IAM-authorized on AWS) goes to the ops page, the rest to the survey.
+        const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+        const fn = path === '/ops' || path.startsWith('/ops/') ? 'ops-api' : 'survey-api';
+        const result = (await invokeFunction(fn, toEvent(request, body), 30_000)) as APIGatewayProxyStructuredResultV2;
         // API Gateway drops headers a middleware unset (set to undefined); Node would throw on them.
         const headers = Object.fromEntries(Object.entries(result.headers ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
         response.writeHead(result.statusCode ?? 200, headers);

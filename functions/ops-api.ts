@@ -1,0 +1,82 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { container } from '../adapters/container.ts';
+import { required } from '../adapters/config.ts';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ExecutionsQuery, EXECUTION_STATUSES } from '../services/executions.ts';
+import { opsErrorPage, opsExecutionPage, opsListPage } from '../services/ops-pages.ts';
+import { countBounces } from '../services/cycles.ts';
+import { logger } from './middleware/logger.ts';
+
+/**
+ * The ops page: GET /ops lists the program-cycle executions, GET /ops/executions/<name> shows one
+ * as a timeline of phases with the participants' progress (counts only) and any failure with its
+ * cause. It reads executions through the Step Functions API, never a copy; on AWS the route is
+ * behind IAM authorization.
+ */
+const EXECUTION_PATH = /^\/ops\/executions\/([A-Za-z0-9._-]{1,80})\/?$/;
+
+const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    'referrer-policy': 'no-referrer',
+  },
+  body,
+});
+
+let sfn: SFNClient | undefined;
+function query(): ExecutionsQuery {
+  const { env } = container();
+  sfn ??= new SFNClient({});
+  return new ExecutionsQuery(required(env, 'TANDEM_STATE_MACHINE_ARN', 'to list the program-cycle executions on the ops page'), sfn);
+}
+
+async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const method = event.requestContext.http.method;
+  if (method !== 'GET' && method !== 'HEAD') return { ...html(405, opsErrorPage(405, 'Only GET is allowed here.')), headers: { allow: 'GET, HEAD' } };
+  const respond = (status: number, body: string) => html(status, method === 'HEAD' ? '' : body);
+  const path = event.rawPath.replace(/\/+$/, '') || '/';
+  if (path === '/ops') {
+    const status = event.queryStringParameters?.status?.toUpperCase();
+    const filter = status && (EXECUTION_STATUSES as readonly string[]).includes(status) ? status : undefined;
+    const executions = await query().list({ limit: 200, ...(filter ? { status: filter } : {}) });
+    return respond(200, opsListPage({ executions, ...(filter ? { status: filter } : {}) }));
+  }
+  const match = EXECUTION_PATH.exec(event.rawPath);
+  if (!match) return respond(404, opsErrorPage(404, 'There is no such page.'));
+  const name = match[1] as string;
+  const q = query();
+  try {
+    const [description, history] = await Promise.all([q.describe(name), q.history(name)]);
+    const { store } = container();
+    const cycle = await store.getCycle(name);
+    const bounces = cycle ? await countBounces(store, cycle) : undefined;
+    return respond(200, opsExecutionPage({ description, history, ...(cycle ? { cycle } : {}), ...(bounces !== undefined ? { bounces } : {}) }));
+  } catch (error) {
+    if (error instanceof NotFoundError || error instanceof ValidationError) return respond(404, opsErrorPage(404, `There is no execution named ${name}.`));
+    throw error;
+  }
+}
+
+/** Unexpected failures: a plain page; the cause goes to the log. */
+const plainErrorPage: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> = {
+  onError: (request) => {
+    logger.error('ops request failed', { error: request.error instanceof Error ? `${request.error.name}: ${request.error.message}` : String(request.error) });
+    request.response = html(500, opsErrorPage(500, 'The executions could not be read just now. Try again; the function log has the cause.'));
+    return request.response;
+  },
+};
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(httpHeaderNormalizer())
+  .use(httpSecurityHeaders())
+  .use(plainErrorPage)
+  .handler(route);
