@@ -36,9 +36,16 @@ export async function updateProgram(store: ProgramStore, program: Program, expec
   }
   const existing = await store.getProgram(program.programId);
   if (!existing) throw new NotFoundError(`program ${program.programId} does not exist; create it with tandem program create`);
-  const changed = Object.keys(program).filter((k) => JSON.stringify(program[k as keyof Program]) !== JSON.stringify(existing[k as keyof Program]));
+  const changed = Object.keys(program).filter((k) => stable(program[k as keyof Program]) !== stable(existing[k as keyof Program]));
   if (changed.length) await store.putProgram(program);
   return { program, changed };
+}
+
+/** JSON with object keys sorted, so that the store's key order does not count as a change. */
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
 
 export async function getProgramOrFail(store: ProgramStore, programId: string): Promise<Program> {

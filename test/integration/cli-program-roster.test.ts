@@ -1,0 +1,183 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify as toYaml } from 'yaml';
+import { container } from '../../adapters/container.ts';
+import { testProgram, testRosterCsv, uniqueTag } from '../support/fixtures.ts';
+import { tandem } from './cli-support.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text, 'utf8');
+  return path;
+};
+
+async function programFile(tag: string): Promise<string> {
+  const program = testProgram(tag);
+  return file(`${tag}.yaml`, toYaml(program));
+}
+
+describe('tandem program', () => {
+  it('creates from YAML, refuses to create twice, shows, updates, and names unknown programs', async () => {
+    const tag = uniqueTag('cli-prog');
+    const path = await programFile(tag);
+    const created = await tandem(['program', 'create', '--file', path]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain(`Program ${tag}`);
+    expect((await container().store.getProgram(tag))?.programId).toBe(tag);
+
+    const again = await tandem(['program', 'create', '--file', path, '--json']);
+    expect(again.code).toBe(6);
+    expect(again.json<{ error: { kind: string } }>().error.kind).toBe('conflict');
+
+    const shown = await tandem(['program', 'show', tag, '--json']);
+    expect(shown.code).toBe(0);
+    expect(shown.json()).toEqual(testProgram(tag));
+
+    const changed = file(`${tag}-v2.json`, JSON.stringify({ ...testProgram(tag), name: 'Renamed program' }));
+    const updated = await tandem(['program', 'update', '--file', changed, '--json']);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.json<{ changed: string[] }>().changed).toEqual(['name']);
+    expect((await container().store.getProgram(tag))?.name).toBe('Renamed program');
+
+    const unknown = await tandem(['program', 'show', `${tag}-nope`]);
+    expect(unknown.code).toBe(5);
+    expect(unknown.stderr).toMatch(/program .*-nope does not exist/);
+  });
+
+  it('rejects an invalid file naming each field and problem, and a malformed one, writing nothing', async () => {
+    const tag = uniqueTag('cli-prog-bad');
+    const { name: _name, ...rest } = testProgram(tag);
+    const invalid = file(`${tag}.json`, JSON.stringify({ ...rest, phaseWindows: { ...rest.phaseWindows, run: 'ninety days' }, hrContacts: ['not-an-email'] }));
+    const result = await tandem(['program', 'create', '--file', invalid, '--json']);
+    expect(result.code).toBe(2);
+    const issues = result.json<{ error: { issues: Array<{ where: string; problem: string }> } }>().error.issues;
+    expect(issues.map((i) => i.where)).toEqual(expect.arrayContaining(['name', 'phaseWindows.run', 'hrContacts.0']));
+    expect(await container().store.getProgram(tag)).toBeUndefined();
+
+    const malformed = await tandem(['program', 'create', '--file', file(`${tag}.yaml`, 'programId: [unclosed\nname: x')]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/is not valid YAML/);
+  });
+});
+
+describe('tandem roster', () => {
+  async function withProgram(prefix: string): Promise<string> {
+    const tag = uniqueTag(prefix);
+    await container().store.putProgram(testProgram(tag));
+    return tag;
+  }
+
+  it('imports a semicolon CSV with BOM and quoted fields; re-importing changes nothing; export round-trips', async () => {
+    const tag = await withProgram('cli-roster');
+    const csv = testRosterCsv(tag).split('\n').map((line) => line.split(',').map((cell) => (cell.includes(';') ? `"${cell}"` : cell)).join(';'));
+    const path = file(`${tag}.csv`, `\uFEFF${csv.join('\r\n')}\r\n`);
+    const first = await tandem(['roster', 'import', path, '--program', tag, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json()).toMatchObject({ rows: 24, written: 24, unchanged: 0, delimiter: ';', ignoredColumns: [] });
+    const again = await tandem(['roster', 'import', path, '--program', tag]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('0 written, 24 unchanged');
+    expect(again.stdout).toContain('semicolon-delimited');
+
+    const exported = await tandem(['roster', 'export', '--program', tag, '--out', join(dir, `${tag}-export.csv`), '--json']);
+    expect(exported.json()).toMatchObject({ participants: 24 });
+    const reimport = await tandem(['roster', 'import', join(dir, `${tag}-export.csv`), '--program', tag, '--json']);
+    expect(reimport.json()).toMatchObject({ rows: 24, written: 0, unchanged: 24 });
+    expect(await container().store.listParticipants(tag)).toHaveLength(24);
+  });
+
+  it('reports every bad row with its line and writes nothing; --skip-bad-rows writes the valid ones; --dry-run writes none', async () => {
+    const tag = await withProgram('cli-roster-bad');
+    const lines = testRosterCsv(tag).split('\n');
+    lines[3] = (lines[3] as string).replace(/,[^,]*@[^,]*,/, ',not-an-email,');
+    lines[7] = (lines[7] as string).replace(/,(\d),/, ',11,');
+    const path = file(`${tag}.csv`, lines.join('\n'));
+
+    const dry = await tandem(['roster', 'import', path, '--program', tag, '--dry-run', '--json']);
+    expect(dry.code).toBe(2);
+    const rejected = await tandem(['roster', 'import', path, '--program', tag]);
+    expect(rejected.code).toBe(2);
+    expect(rejected.stdout).toContain('line 4: email');
+    expect(rejected.stdout).toContain('must be an email address');
+    expect(rejected.stdout).toMatch(/line 8: seniority/);
+    expect(await container().store.listParticipants(tag)).toEqual([]);
+
+    const skipDry = await tandem(['roster', 'import', path, '--program', tag, '--skip-bad-rows', '--dry-run', '--json']);
+    expect(skipDry.json()).toMatchObject({ rows: 24, valid: 22, skipped: 2, written: 0, dryRun: true });
+    expect(await container().store.listParticipants(tag)).toEqual([]);
+
+    const skipped = await tandem(['roster', 'import', path, '--program', tag, '--skip-bad-rows', '--json']);
+    expect(skipped.code).toBe(0);
+    const report = skipped.json<{ written: number; skipped: number; issues: Array<{ where: string }> }>();
+    expect(report).toMatchObject({ written: 22, skipped: 2 });
+    expect(report.issues.map((i) => i.where)).toEqual(['line 4: email', 'line 8: seniority']);
+    expect(await container().store.listParticipants(tag)).toHaveLength(22);
+  });
+
+  it('refuses a malformed CSV and an unknown program with their exit codes', async () => {
+    const tag = await withProgram('cli-roster-malformed');
+    const malformed = file(`${tag}.csv`, `${testRosterCsv(tag).split('\n').slice(0, 3).join('\n')}\np99,"Unclosed quote,x@y.com,Sales,1990,,3,,,,pt,,,1,active\n`);
+    const result = await tandem(['roster', 'import', malformed, '--program', tag, '--json']);
+    expect(result.code).toBe(2);
+    expect(result.json<{ error: { issues: Array<{ problem: string }> } }>().error.issues[0]?.problem).toMatch(/not readable as CSV/);
+    expect(await container().store.listParticipants(tag)).toEqual([]);
+
+    const unknown = await tandem(['roster', 'import', file(`${tag}-ok.csv`, testRosterCsv(tag)), '--program', `${tag}-nope`]);
+    expect(unknown.code).toBe(5);
+    expect(unknown.stderr).toMatch(/does not exist/);
+  });
+
+  it('imports a Brazilian HR export through a column-mapping file and names the columns it ignored', async () => {
+    const tag = await withProgram('cli-roster-map');
+    const csv = [
+      'Matrícula;Nome;E-mail;Departamento;Ano de nascimento;Gestor;Nível;Idiomas;Situação;Centro de custo',
+      `101;Helena Duarte;helena@${tag}.example.com;Vendas;1966;;9;Português;Ativo;CC-10`,
+      `102;"Souza; Ana";ana@${tag}.example.com;Marketing;1998;101;2;Português|Inglês;Ativo;CC-20`,
+      `103;Bruno Lima;bruno@${tag}.example.com;TI;1985;101;5;Inglês;Desligado;CC-30`,
+    ].join('\n');
+    const mapping = file(
+      `${tag}-mapping.yaml`,
+      [
+        'columns:',
+        '  Matrícula: id',
+        '  Nome: name',
+        '  E-mail: email',
+        '  Departamento: department',
+        '  Ano de nascimento: birth_year',
+        '  Gestor: manager_id',
+        '  Nivel: seniority',
+        '  Idiomas: languages',
+        '  Situação: status',
+        'values:',
+        '  languages: { Português: pt, Inglês: en }',
+        '  status: { Ativo: active, Desligado: opted-out }',
+      ].join('\n'),
+    );
+    const path = file(`${tag}.csv`, csv);
+    const result = await tandem(['roster', 'import', path, '--program', tag, '--mapping', mapping]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('Ignored column(s), mapped to no Tandem field: Centro de custo');
+    const roster = (await container().store.listParticipants(tag)).sort((a, b) => a.participantId.localeCompare(b.participantId));
+    expect(roster.map((p) => [p.participantId, p.name, p.languages, p.status, p.managerId])).toEqual([
+      ['101', 'Helena Duarte', ['pt'], 'active', undefined],
+      ['102', 'Souza; Ana', ['pt', 'en'], 'active', '101'],
+      ['103', 'Bruno Lima', ['en'], 'opted-out', '101'],
+    ]);
+
+    const without = await tandem(['roster', 'import', path, '--program', tag, '--json']);
+    expect(without.code).toBe(2);
+    expect(without.json<{ error: { message: string } }>().error.message).toMatch(/missing column\(s\): id, name, email, department, seniority, languages.*--mapping/);
+  });
+
+  it('imports a JSON roster', async () => {
+    const tag = await withProgram('cli-roster-json');
+    const participants = (await import('../../domain/roster.ts')).parseRosterCsv(testRosterCsv(tag)).participants.slice(0, 4);
+    const path = file(`${tag}.json`, JSON.stringify(participants));
+    const result = await tandem(['roster', 'import', path, '--program', tag, '--json']);
+    expect(result.json()).toMatchObject({ rows: 4, written: 4 });
+    expect(readFileSync(resolve(path), 'utf8')).toContain(tag);
+  });
+});
