@@ -59,6 +59,12 @@ export const matchingSettingsSchema = z
     favouredDepartmentPairs: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
     /** Participant ids that must never be paired. */
     doNotPair: z.array(z.tuple([idSchema, idSchema])).default([]),
+    /**
+     * Pairs a review found worth continuing (participant ids, mentor first), added by
+     * `tandem review apply`. The matcher does not read it yet: it may keep these pairs together
+     * (and exempt them from noRepeatCycles) once wired.
+     */
+    continuePairs: z.array(z.tuple([idSchema, idSchema])).default([]),
     /** Points per criterion (see MATCHING_WEIGHT_KEYS); a criterion left out keeps its default weight. */
     weights: z
       .record(z.string(), z.number().min(0).max(100))
@@ -74,6 +80,7 @@ export const matchingSettingsSchema = z
     noRepeatCycles: 2,
     favouredDepartmentPairs: [],
     doNotPair: [],
+    continuePairs: [],
     weights: {},
   });
 export type MatchingSettings = z.infer<typeof matchingSettingsSchema>;

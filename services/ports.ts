@@ -1,6 +1,8 @@
 import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../domain/cycle.ts';
 import type { Participant, ParticipantStatus } from '../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
+import type { CycleSummary } from '../domain/metrics.ts';
+import type { Proposal } from '../domain/report-proposals.ts';
 
 /** Programs and their rosters. */
 export interface ProgramStore {
@@ -41,6 +43,30 @@ export interface CycleStore {
   markStopped(cycleId: string, endedAt: number): Promise<void>;
 }
 
+/** What a review leaves with its cycle: the headline figures (for later comparisons) and the proposals for the next cycle. */
+export interface StoredReview {
+  cycleId: string;
+  programId: string;
+  startedAt: number;
+  generatedAt: number;
+  reportPath: string;
+  summary: CycleSummary;
+  proposals: Proposal[];
+  /** Set once HR has applied the proposals and started the next cycle with them. */
+  appliedTo?: { cycleId: string; appliedAt: number };
+}
+
+/** Reviews, stored with their cycle (item `CYCLE#<id> / REVIEW`). */
+export interface ReviewStore {
+  /** Writes the cycle's review (a retried review step writes the same item again). */
+  putReview(review: StoredReview): Promise<void>;
+  getReview(cycleId: string): Promise<StoredReview | undefined>;
+  /** The reviews of a program's cycles, oldest first. */
+  listReviews(programId: string): Promise<StoredReview[]>;
+  /** Records that the review's proposals started `nextCycleId`; false when it had been applied already. */
+  markReviewApplied(cycleId: string, nextCycleId: string, appliedAt: number): Promise<boolean>;
+}
+
 export type EmailClaim = 'claimed' | 'already-sent' | 'in-flight';
 
 /** The email log: one entry per idempotency key, so a retried step never sends the same email twice. */
@@ -58,6 +84,11 @@ export interface OutgoingEmail {
   text: string;
   /** Tags that SES event destinations carry back (cycle, kind). */
   tags?: Record<string, string>;
+  /**
+   * Send as this SES template with this data instead of the rendered subject/html/text
+   * (which stay for mailers without templates). The mailer creates the template when missing.
+   */
+  template?: { name: string; subject: string; html: string; text: string; data: unknown };
 }
 
 export interface Mailer {

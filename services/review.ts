@@ -1,47 +1,89 @@
+import type { Cycle } from '../domain/cycle.ts';
 import { summaryEmail } from '../domain/emails.ts';
-import { computeCycleMetrics, type CycleResponses } from '../domain/metrics.ts';
+import { computeCycleMetrics, summarizeCycle, type CycleMetrics, type CycleResponses, type MetricsInput } from '../domain/metrics.ts';
 import { renderReport } from '../domain/report.ts';
+import { proposeChanges, type Proposal } from '../domain/report-proposals.ts';
 import type { PhaseDeps } from './cycle-phases.ts';
 import { loadCycle } from './cycle-phases.ts';
-import type { ReportStore } from './ports.ts';
+import type { CycleStore, ProgramStore, ReportStore, ReviewStore, StoredReview } from './ports.ts';
 import { sendOnce } from './send-once.ts';
 
-/** Review: computes the cycle's metrics, stores the report, marks the cycle succeeded and emails HR a summary. */
-export async function reviewCycle(deps: PhaseDeps & { reports: ReportStore }, cycleId: string) {
+/** Everything a review reads, gathered from the store: the cohort, the answers, the roster's generations and earlier reviews. */
+export async function gatherReviewInput(store: CycleStore & ProgramStore & ReviewStore, cycle: Cycle): Promise<{ input: MetricsInput; earlier: StoredReview[] }> {
+  const cycleId = cycle.cycleId;
+  const [members, pairs, goalSetting, checkIns, measure, feedback, roster, reviews] = await Promise.all([
+    store.listMembers(cycleId),
+    store.listPairs(cycleId),
+    store.listResponses(cycleId, 'goal-setting#'),
+    store.listResponses(cycleId, 'run#'),
+    store.listResponses(cycleId, 'measure#'),
+    store.listResponses(cycleId, 'feedback#'),
+    store.listParticipants(cycle.programId),
+    store.listReviews(cycle.programId),
+  ]);
+  const earlier = reviews.filter((r) => r.cycleId !== cycleId && (r.startedAt < cycle.startedAt || (r.startedAt === cycle.startedAt && r.cycleId < cycleId)));
+  const responses = { goalSetting, checkIns, measure, feedback } as CycleResponses;
+  const input: MetricsInput = {
+    members,
+    pairs,
+    responses,
+    catalog: cycle.program.skillsCatalog,
+    roster: roster.map((p) => ({ participantId: p.participantId, birthYear: p.birthYear, careerStartYear: p.careerStartYear })),
+    ...(cycle.phases.run?.checkInRoundsSent ? { checkInRounds: cycle.phases.run.checkInRoundsSent } : {}),
+    ...(earlier.length ? { history: { departmentLinks: [...new Set(earlier.flatMap((r) => r.summary.departmentLinks))] } } : {}),
+  };
+  return { input, earlier };
+}
+
+/** Computes a cycle's metrics and proposals and renders its report (no writes). */
+export async function buildReview(store: CycleStore & ProgramStore & ReviewStore, cycle: Cycle, now: number): Promise<{ metrics: CycleMetrics; proposals: Proposal[]; html: string; earlier: StoredReview[] }> {
+  const { input, earlier } = await gatherReviewInput(store, cycle);
+  const metrics = computeCycleMetrics(input);
+  const proposals = proposeChanges(cycle.program, metrics, input);
+  const history = [...earlier.map((r) => r.summary), summarizeCycle(cycle.cycleId, cycle.startedAt, metrics)];
+  const html = await renderReport({ programName: cycle.program.name, cycleId: cycle.cycleId, startedAt: cycle.startedAt, generatedAt: now, metrics, proposals, history });
+  return { metrics, proposals, html, earlier };
+}
+
+/** Review: computes the cycle's metrics and proposals, stores the report and the review with the cycle, marks the cycle succeeded and emails HR a summary. */
+export async function reviewCycle(deps: PhaseDeps & { store: ReviewStore; reports: ReportStore }, cycleId: string) {
   await deps.store.setCurrentPhase(cycleId, 'review');
   const cycle = await loadCycle(deps.store, cycleId);
-  const [members, pairs, goalSetting, checkIns, measure, feedback] = await Promise.all([
-    deps.store.listMembers(cycleId),
-    deps.store.listPairs(cycleId),
-    deps.store.listResponses(cycleId, 'goal-setting#'),
-    deps.store.listResponses(cycleId, 'run#'),
-    deps.store.listResponses(cycleId, 'measure#'),
-    deps.store.listResponses(cycleId, 'feedback#'),
-  ]);
-  const responses = { goalSetting, checkIns, measure, feedback } as CycleResponses;
-  const metrics = computeCycleMetrics({ members, pairs, responses, catalog: cycle.program.skillsCatalog });
   const now = deps.clock.now();
-  const html = renderReport({ programName: cycle.program.name, cycleId, startedAt: cycle.startedAt, generatedAt: now, metrics });
+  const { metrics, proposals, html } = await buildReview(deps.store, cycle, now);
   const reportPath = await deps.reports.save(cycleId, 'report.html', html, 'text/html; charset=utf-8');
+  await deps.store.putReview({
+    cycleId,
+    programId: cycle.programId,
+    startedAt: cycle.startedAt,
+    generatedAt: now,
+    reportPath,
+    summary: summarizeCycle(cycleId, cycle.startedAt, metrics),
+    proposals,
+  });
   await deps.store.markSucceeded(cycleId, reportPath, now);
   const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
   const email = summaryEmail(
     `${cycle.program.name}: cycle ${cycleId} review`,
-    `The cycle ${cycleId} of ${cycle.program.name} has ended. The full report is at ${reportPath}.`,
+    `The cycle ${cycleId} of ${cycle.program.name} has ended. The full report, with charts and ${proposals.length} proposals for the next cycle, is at ${reportPath}. Apply them with: tandem review apply --cycle ${cycleId}`,
     [
       { label: 'Participants', value: String(metrics.members) },
       { label: 'Pairs', value: String(metrics.pairs) },
+      { label: 'Pairs at risk', value: String(metrics.pairStatus.atRisk) },
       { label: 'Goal-setting answers', value: pct(metrics.responseRate.goalSetting) },
       { label: 'Measure answers', value: pct(metrics.responseRate.measure) },
       { label: 'Feedback answers', value: pct(metrics.responseRate.feedback) },
+      { label: 'Pairs across departments', value: pct(metrics.benefits.diversity.share) },
       { label: 'Mean goal attainment', value: metrics.goalAttainment.meanPercent === null ? '—' : `${Math.round(metrics.goalAttainment.meanPercent)}%` },
       { label: 'Net Promoter-style score', value: metrics.netPromoterScore === null ? '—' : String(metrics.netPromoterScore) },
+      { label: 'Proposals for the next cycle', value: String(proposals.length) },
+      { label: 'Report', value: reportPath },
     ],
   );
   for (const to of cycle.program.hrContacts) {
     await sendOnce(deps, cycleId, `review#hr#${to}`, { from: cycle.program.sender, to, ...email, tags: { cycle: cycleId, kind: 'review' } });
   }
-  return { reportPath, participants: metrics.members, pairs: metrics.pairs };
+  return { reportPath, participants: metrics.members, pairs: metrics.pairs, proposals: proposals.length };
 }
 
 /** Marks a cycle failed with its cause (keeping the first cause) and tells ops. */

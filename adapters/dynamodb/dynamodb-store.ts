@@ -15,7 +15,7 @@ import { parsePhaseKey } from '../../domain/cycle.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { CycleStore, EmailClaim, EmailLog, ProgramStore, RecordResponseOutcome } from '../../services/ports.ts';
+import type { CycleStore, EmailClaim, EmailLog, ProgramStore, RecordResponseOutcome, ReviewStore, StoredReview } from '../../services/ports.ts';
 import { isConditionFailure, rethrowDynamo } from './errors.ts';
 import { keys } from './table-design.ts';
 
@@ -46,7 +46,7 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
 }
 
 /** ProgramStore, CycleStore and EmailLog over Tandem's single table. */
-export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog {
+export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, ReviewStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -363,6 +363,53 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog {
       '#status = :running',
       true,
     );
+  }
+
+  // ---- reviews (item CYCLE#<cycleId> / REVIEW) ----------------------------------
+
+  async putReview(review: StoredReview): Promise<void> {
+    const { appliedTo: _applied, ...rest } = review;
+    // A retried review step writes the same figures again but never forgets that HR applied them.
+    const existing = await this.getReview(review.cycleId);
+    await this.send('PutReview', () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: `CYCLE#${review.cycleId}`, SK: 'REVIEW', entity: 'review', ...rest, ...(existing?.appliedTo ? { appliedTo: existing.appliedTo } : {}) },
+        }),
+      ),
+    );
+  }
+
+  async getReview(cycleId: string): Promise<StoredReview | undefined> {
+    const { Item } = await this.send('GetReview', () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `CYCLE#${cycleId}`, SK: 'REVIEW' }, ConsistentRead: true })),
+    );
+    return strip<StoredReview>(Item);
+  }
+
+  async listReviews(programId: string): Promise<StoredReview[]> {
+    const cycles = (await this.listCycles(programId)).sort((a, b) => a.startedAt - b.startedAt || a.cycleId.localeCompare(b.cycleId));
+    const reviews = await Promise.all(cycles.filter((c) => c.status === 'succeeded').map((c) => this.getReview(c.cycleId)));
+    return reviews.filter((r): r is StoredReview => r !== undefined);
+  }
+
+  async markReviewApplied(cycleId: string, nextCycleId: string, appliedAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: `CYCLE#${cycleId}`, SK: 'REVIEW' },
+          UpdateExpression: 'SET appliedTo = :applied',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(appliedTo)',
+          ExpressionAttributeValues: { ':applied': { cycleId: nextCycleId, appliedAt } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      rethrowDynamo(error, 'MarkReviewApplied');
+    }
   }
 
   // ---- email log --------------------------------------------------------------

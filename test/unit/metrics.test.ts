@@ -1,30 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
-import { computeCycleMetrics, type CycleResponses } from '../../domain/metrics.ts';
+import { computeCycleMetrics, redactNames, summarizeCycle, type CycleResponses, type MetricsInput, type RosterFacts } from '../../domain/metrics.ts';
 import type { Skill } from '../../domain/program.ts';
 import type { CheckInAnswer, FeedbackAnswer, GoalSettingAnswer, MeasureAnswer } from '../../domain/surveys.ts';
 
-const member = (participantId: string, department: string): Member => ({
+const member = (participantId: string, department: string, skillsOffered: string[] = []): Member => ({
   participantId,
   name: participantId.toUpperCase(),
   email: `${participantId}@example.com`,
   department,
   language: 'en',
-  skillsOffered: [],
+  skillsOffered,
   skillsWanted: [],
   teaches: [],
   learns: [],
   partners: [],
 });
 
-const pair = (mentorId: string, menteeId: string): Pair => ({
+const pair = (mentorId: string, menteeId: string, byMentor: string[] = [], byMentee: string[] = []): Pair => ({
   pairId: `${mentorId}~${menteeId}`,
   mentorId,
   menteeId,
   score: 50,
   breakdown: {},
   explanation: '',
-  skillsTaught: { byMentor: [], byMentee: [] },
+  skillsTaught: { byMentor, byMentee },
 });
 
 const response = <T>(phaseKey: string, participantId: string, answer: T): StoredResponse<T> => ({ cycleId: 'c-1', phaseKey, participantId, answer, recordedAt: 0 });
@@ -38,9 +38,20 @@ const catalog: Skill[] = [
   { id: 'sql', name: 'SQL', digital: true },
 ];
 
-const members = [member('m1', 'Sales'), member('m2', 'Engineering'), member('m3', 'Sales'), member('m4', 'HR'), member('m5', 'Engineering')];
+// m3 offers excel (so "Excel" in the feedback is asked for but offered in the cohort).
+const members = [member('m1', 'Sales'), member('m2', 'Engineering'), member('m3', 'Sales', ['excel']), member('m4', 'HR'), member('m5', 'Engineering')];
 // m2→m1 Engineering/Sales (cross), m3→m4 Sales/HR (cross), m5→m2 Engineering/Engineering (same).
-const pairs = [pair('m2', 'm1'), pair('m3', 'm4'), pair('m5', 'm2')];
+// Mentors teach mentees (junior taught senior) the byMentor skills; mentees teach mentors (senior taught junior) the byMentee skills.
+const pairs = [pair('m2', 'm1', ['excel', 'ai'], ['negotiation']), pair('m3', 'm4', ['excel'], ['negotiation']), pair('m5', 'm2', ['sql'], ['excel'])];
+// Generations (birth year; m4 only has a career start, 1985 − 22 = 1963):
+// m1 1965 Gen X, m2 1998 Gen Z, m3 1990 Millennial, m4 1963 Boomer, m5 1999 Gen Z.
+const roster: RosterFacts[] = [
+  { participantId: 'm1', birthYear: 1965 },
+  { participantId: 'm2', birthYear: 1998 },
+  { participantId: 'm3', birthYear: 1990 },
+  { participantId: 'm4', careerStartYear: 1985 },
+  { participantId: 'm5', birthYear: 1999 },
+];
 
 const goalSetting: StoredResponse<GoalSettingAnswer>[] = [
   response('goal-setting', 'm1', { goals: ['g1', 'g2'], baseline: { excel: 2, ai: 1 } }),
@@ -73,8 +84,11 @@ const feedbackResponses = [
 ];
 const responses: CycleResponses = { goalSetting, checkIns, measure, feedback: feedbackResponses };
 
+/** The hand-computed checks below look at groups of one to five people: the privacy rule is turned off (minGroupSize 1) and tested on its own. */
+const everything: MetricsInput = { members, pairs, responses, catalog, roster, options: { minGroupSize: 1 } };
+
 describe('computeCycleMetrics on a hand-computed cycle', () => {
-  const metrics = computeCycleMetrics({ members, pairs, responses, catalog });
+  const metrics = computeCycleMetrics(everything);
 
   it('counts members, pairs and the pairs that cross departments', () => {
     expect(metrics.members).toBe(5);
@@ -87,14 +101,100 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
   });
 
   it('counts check-in answers, meetings and calls for help; adherence is met over answers', () => {
-    expect(metrics.checkIns).toEqual({ answers: 5, met: 3, needHelp: 1, adherence: 3 / 5 });
+    // Rounds 1 and 2 seen in the answers; 2 rounds × 5 members = 10 answers expected, 5 given.
+    expect(metrics.checkIns).toEqual({ rounds: 2, answers: 5, expected: 10, answerRate: 0.5, met: 3, needHelp: 1, adherence: 3 / 5 });
   });
 
   it('averages skill gains per skill over people who answered both surveys, in catalog order', () => {
-    expect(metrics.skillGains).toEqual([
-      { skill: 'excel', name: 'Spreadsheets', digital: true, answeredBoth: 2, meanGain: 1.5 },
-      { skill: 'negotiation', name: 'Negotiation', digital: false, answeredBoth: 2, meanGain: 0 },
-      { skill: 'ai', name: 'AI assistants', digital: true, answeredBoth: 1, meanGain: 3 },
+    // excel: m1 +2, m3 +1 → mean 1.5, median 1.5; negotiation: m2 +1, m3 −1 → 0; ai: m1 +3.
+    expect(metrics.skillGains.map((g) => [g.skill, g.name, g.digital, g.answeredBoth, g.gain.suppressed ? null : g.gain.mean, g.gain.suppressed ? null : g.gain.median])).toEqual([
+      ['excel', 'Spreadsheets', true, 2, 1.5, 1.5],
+      ['negotiation', 'Negotiation', false, 2, 0, 0],
+      ['ai', 'AI assistants', true, 1, 3, 3],
+    ]);
+  });
+
+  it('splits each skill’s gain by direction: only the people who learned it in a pair', () => {
+    const excel = metrics.skillGains.find((g) => g.skill === 'excel');
+    // excel was taught by mentors to m1 (+2) and m4 (no baseline), and by the mentee m2 to m5 (no baseline).
+    expect(excel?.byDirection.juniorTaughtSenior).toMatchObject({ n: 1, mean: 2 });
+    expect(excel?.byDirection.seniorTaughtJunior).toEqual({ n: 0, suppressed: true });
+    const negotiation = metrics.skillGains.find((g) => g.skill === 'negotiation');
+    // negotiation was learned by the mentors m2 (+1) and m3 (−1).
+    expect(negotiation?.byDirection.seniorTaughtJunior).toMatchObject({ n: 2, mean: 0, median: 0 });
+  });
+
+  it('gives one gain per learner and direction: the mean over the skills they learned', () => {
+    // Junior taught senior: m1 learned excel (+2) and ai (+3) → 2.5; m4 and m2 (sql) have no gains.
+    expect(metrics.gainsByDirection.juniorTaughtSenior).toMatchObject({ n: 1, mean: 2.5, median: 2.5 });
+    // Senior taught junior: m2 negotiation +1, m3 negotiation −1; m5 excel has no baseline → mean 0, median 0.
+    const stj = metrics.gainsByDirection.seniorTaughtJunior;
+    expect(stj).toMatchObject({ n: 2, mean: 0, median: 0 });
+    // Resample means of {−1, 1} are −1, 0 or 1; each end comes up a quarter of the time, so the 95% interval is [−1, 1].
+    expect(stj.suppressed ? null : [stj.ci95?.low, stj.ci95?.high, stj.ci95?.resamples]).toEqual([-1, 1, 2000]);
+  });
+
+  it('measures the five benefits', () => {
+    const b = metrics.benefits;
+    // Pairs m2~m1 Gen Z/Gen X (gap 33), m3~m4 Millennial/Boomer (27), m5~m2 Gen Z/Gen Z (1).
+    expect(b.acrossGenerations).toEqual({ pairsWithKnownGenerations: 3, crossGenerationPairs: 2, share: 2 / 3, meanGapYears: 61 / 3 });
+    // Only m2~m1 has gains on both sides (m1 +2.5, m2 +1): 1 of 1, both positive.
+    expect(b.knowledgeExchange).toEqual({ pairsBothAnswered: 1, pairsBothGained: 1, share: 1, suppressed: false });
+    expect(b.diversity).toMatchObject({ crossDepartmentPairs: 2, share: 2 / 3, departmentLinks: ['Engineering ↔ Sales', 'HR ↔ Sales'], comparedWithEarlierCycles: false });
+    // Measure answered: Engineering m2, m5 (2 of 2), HR none of m4, Sales m1, m3 (2 of 2).
+    expect(b.diversity.byDepartment).toEqual([
+      { department: 'Engineering', members: 2, answeredMeasure: 2, measureRate: 1, suppressed: false },
+      { department: 'HR', members: 1, answeredMeasure: 0, measureRate: 0, suppressed: false },
+      { department: 'Sales', members: 2, answeredMeasure: 2, measureRate: 1, suppressed: false },
+    ]);
+    // Digital skills excel, ai, sql: m1 (+2, +3) → 2.5; m3 (excel +1) → 1; m2 rated none digital at both → mean 1.75.
+    expect(b.digital.skills).toEqual(['excel', 'ai', 'sql']);
+    expect(b.digital.gain).toMatchObject({ n: 2, mean: 1.75, median: 1.75 });
+  });
+
+  it('counts department links new to the program against earlier cycles', () => {
+    const m = computeCycleMetrics({ ...everything, history: { departmentLinks: ['HR ↔ Sales'] } });
+    expect(m.benefits.diversity.newDepartmentLinks).toEqual(['Engineering ↔ Sales']);
+    expect(m.benefits.diversity.comparedWithEarlierCycles).toBe(true);
+  });
+
+  it('flags pairs at risk: a call for help, or two check-ins neither member answered', () => {
+    // m3 (of m3~m4) asked for help in round 1. m5~m2 answered round 1 only (m2): one round missed.
+    expect(metrics.pairStatus).toMatchObject({ formed: 3, declined: null, rematched: null, atRisk: 1, atRiskSource: 'check-ins' });
+    expect(metrics.pairStatus.atRiskPairs).toEqual([{ pairId: 'm3~m4', mentorId: 'm3', menteeId: 'm4', reasons: ['asked for help at a check-in'] }]);
+    // With a third round sent, m5~m2 has missed two (rounds 2 and 3).
+    const m = computeCycleMetrics({ ...everything, checkInRounds: [1, 2, 3] });
+    expect(m.pairStatus.atRiskPairs.map((p) => [p.pairId, p.reasons])).toEqual([
+      ['m3~m4', ['asked for help at a check-in']],
+      ['m5~m2', ['missed 2 check-ins (neither member answered)']],
+    ]);
+    expect(m.checkIns).toMatchObject({ rounds: 3, expected: 15, answerRate: 5 / 15 });
+  });
+
+  it('uses the participant pages’ data when given: declines, rematches, at-risk flags, suggestions by votes', () => {
+    const m = computeCycleMetrics({
+      ...everything,
+      participation: {
+        invitations: { accepted: 4, declined: 1, declineReasons: [{ reason: 'no time', count: 1 }] },
+        rematches: 1,
+        atRiskPairs: [{ pairId: 'm5~m2', reasons: ['flagged'] }],
+        suggestions: [
+          { text: 'Shorter check-ins', votes: 2 },
+          { text: 'Team lunches', votes: 7 },
+        ],
+      },
+    });
+    expect(m.pairStatus).toMatchObject({ declined: 1, rematched: 1, atRisk: 1, atRiskSource: 'participant-pages' });
+    expect(m.themes.suggestions?.map((s) => s.text)).toEqual(['Team lunches', 'Shorter check-ins']);
+  });
+
+  it('gives per-phase participation, check-in rounds included', () => {
+    expect(metrics.participation.map((p) => [p.key, p.answered, p.expected, p.rate])).toEqual([
+      ['goal-setting', 3, 5, 0.6],
+      ['run#1', 3, 5, 0.6],
+      ['run#2', 2, 5, 0.4],
+      ['measure', 4, 5, 0.8],
+      ['feedback', 5, 5, 1],
     ]);
   });
 
@@ -103,7 +203,8 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
   });
 
   it('averages goal attainment over the goals of people who answered both surveys', () => {
-    expect(metrics.goalAttainment).toEqual({ goals: 4, meanPercent: 65 });
+    // Goals 80, 50, 100, 30 → 65; per person m1 65, m2 100, m3 30 → mean 65, median 65.
+    expect(metrics.goalAttainment).toMatchObject({ goals: 4, meanPercent: 65, perPerson: { n: 3, mean: 65, median: 65 } });
   });
 
   it('computes the net promoter score as % promoters (9-10) minus % detractors (0-6)', () => {
@@ -113,8 +214,13 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
 
   it('counts missing skills case-insensitively, most mentioned first, then alphabetically', () => {
     expect(metrics.missingSkills).toEqual([
+      { skill: 'sql', mentions: 3, offeredInCohort: false },
+      { skill: 'excel', mentions: 2, offeredInCohort: true },
+      { skill: 'power bi', mentions: 2, offeredInCohort: false },
+    ]);
+    // m3 offers excel: it is not a skill "no participant offers".
+    expect(metrics.themes.unofferedSkills).toEqual([
       { skill: 'sql', mentions: 3 },
-      { skill: 'excel', mentions: 2 },
       { skill: 'power bi', mentions: 2 },
     ]);
   });
@@ -124,6 +230,7 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
       members,
       pairs,
       catalog,
+      options: { minGroupSize: 1 },
       responses: {
         ...responses,
         goalSetting: [response('goal-setting', 'm1', { goals: ['g'], baseline: { juggling: 1 } })],
@@ -140,6 +247,8 @@ describe('computeCycleMetrics net promoter score', () => {
       members,
       pairs: [],
       catalog,
+      // Groups of one to seven answers: the privacy rule is tested separately.
+      options: { minGroupSize: 1 },
       responses: { goalSetting: [], checkIns: [], measure: [], feedback: scores.map((s, i) => feedback(`m${i}`, s)) },
     }).netPromoterScore;
 
@@ -166,12 +275,12 @@ describe('computeCycleMetrics net promoter score', () => {
 describe('computeCycleMetrics with nothing to count', () => {
   it('gives nulls, never NaN, for an empty cycle', () => {
     const m = computeCycleMetrics({ members: [], pairs: [], catalog, responses: { goalSetting: [], checkIns: [], measure: [], feedback: [] } });
-    expect(m).toEqual({
+    expect(m).toMatchObject({
       members: 0,
       pairs: 0,
       crossDepartmentPairs: 0,
       responseRate: { goalSetting: null, measure: null, feedback: null },
-      checkIns: { answers: 0, met: 0, needHelp: 0, adherence: null },
+      checkIns: { rounds: 0, answers: 0, expected: 0, answerRate: null, met: 0, needHelp: 0, adherence: null },
       skillGains: [],
       goalAttainment: { goals: 0, meanPercent: null },
       netPromoterScore: null,
@@ -184,7 +293,7 @@ describe('computeCycleMetrics with nothing to count', () => {
     const m = computeCycleMetrics({ members, pairs, catalog, responses: { goalSetting: [], checkIns: [], measure: [], feedback: [] } });
     expect(m.responseRate).toEqual({ goalSetting: 0, measure: 0, feedback: 0 });
     expect(m.checkIns.adherence).toBeNull();
-    expect(m.goalAttainment).toEqual({ goals: 0, meanPercent: null });
+    expect(m.goalAttainment).toMatchObject({ goals: 0, meanPercent: null });
     expect(m.netPromoterScore).toBeNull();
   });
 
@@ -195,7 +304,59 @@ describe('computeCycleMetrics with nothing to count', () => {
       catalog,
       responses: { goalSetting: [], checkIns: [], measure: [measure[3] as StoredResponse<MeasureAnswer>], feedback: [] },
     });
-    expect(m.goalAttainment).toEqual({ goals: 0, meanPercent: null });
+    expect(m.goalAttainment).toMatchObject({ goals: 0, meanPercent: null });
     expect(m.skillGains).toEqual([]);
+  });
+});
+
+describe('the privacy rule: no figure about fewer than five people', () => {
+  const m = computeCycleMetrics({ members, pairs, responses, catalog, roster });
+
+  it('suppresses per-skill, per-direction and per-department figures of small groups', () => {
+    for (const g of m.skillGains) {
+      expect(g.gain).toEqual({ n: g.answeredBoth, suppressed: true });
+      expect(g.byDirection.juniorTaughtSenior.suppressed).toBe(true);
+      expect(g.byDirection.seniorTaughtJunior.suppressed).toBe(true);
+    }
+    expect(m.gainsByDirection.juniorTaughtSenior).toEqual({ n: 1, suppressed: true });
+    expect(m.benefits.digital.gain).toEqual({ n: 2, suppressed: true });
+    expect(m.benefits.knowledgeExchange).toEqual({ pairsBothAnswered: 1, pairsBothGained: 0, share: null, suppressed: true });
+    for (const d of m.benefits.diversity.byDepartment) expect(d).toMatchObject({ answeredMeasure: null, measureRate: null, suppressed: true });
+    expect(m.goalAttainment.meanPercent).toBeNull();
+    expect(JSON.stringify(m)).not.toContain('"mean":');
+  });
+
+  it('shows the satisfaction score of five answers', () => {
+    expect(m.satisfaction).toMatchObject({ n: 5, score: 20, suppressed: false });
+    const four = computeCycleMetrics({ members, pairs, catalog, responses: { ...responses, feedback: feedbackResponses.slice(0, 4) } });
+    expect(four.satisfaction).toMatchObject({ n: 4, score: null, suppressed: true });
+    expect(four.netPromoterScore).toBeNull();
+  });
+
+  it('summarizes the cycle for later comparisons with suppressed means as null', () => {
+    const summary = summarizeCycle('c-1', 0, m);
+    expect(summary).toMatchObject({ cycleId: 'c-1', members: 5, pairs: 3, juniorTaughtSeniorMeanGain: null, netPromoterScore: 20, atRiskPairs: 1, departmentLinks: ['Engineering ↔ Sales', 'HR ↔ Sales'] });
+  });
+});
+
+describe('free text without names', () => {
+  it('replaces the cohort’s full and first names, whole words only, any case', () => {
+    expect(redactNames('Ana Souza helped me; ANA was great. Banana!', ['Ana Souza'])).toBe('[name] helped me; [name] was great. Banana!');
+  });
+
+  it('groups identical answers and strips names from the themes', () => {
+    const named = [member('a1', 'Sales'), member('a2', 'HR')].map((x, i) => ({ ...x, name: ['Helena Duarte', 'Rafael Lima'][i] as string }));
+    const fb = (id: string, explore: string) => response('feedback', id, { worked: '', keep: '', more: '', explore, improve: '', missingSkills: [], satisfaction: 9 });
+    const m = computeCycleMetrics({
+      members: named,
+      pairs: [],
+      catalog,
+      responses: { goalSetting: [], checkIns: [], measure: [], feedback: [fb('a1', 'AI ethics with Rafael'), fb('a2', 'ai ethics with  rafael'), fb('a2', 'Cloud')] },
+    });
+    expect(m.themes.explore).toEqual([
+      { text: 'AI ethics with [name]', count: 2 },
+      { text: 'Cloud', count: 1 },
+    ]);
+    expect(JSON.stringify(m.themes)).not.toMatch(/Rafael|Helena/i);
   });
 });
