@@ -9,6 +9,7 @@ import { registerLocalCommands } from './commands/local.ts';
 import { registerMatchCommand } from './commands/match-command.ts';
 import { registerProgramCommands } from './commands/program.ts';
 import { registerReportCommands } from './commands/report.ts';
+import { registerReviewCommands } from './commands/review.ts';
 import { registerRosterCommands } from './commands/roster.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { LOCAL_ENV_FILE, useLocalStack } from './support/target.ts';
@@ -27,6 +28,7 @@ const program = new Command('tandem')
 
 // Each command group lives in cli/commands/ and registers itself here.
 const groups: Array<(program: Command) => void> = [
+  registerReviewCommands, // first: it adds --apply-review to `cycle start` (cycleStartExtensions) before that command is built
   registerProgramCommands,
   registerRosterCommands,
   registerCycleCommands,
