@@ -4,11 +4,14 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { container } from '../adapters/container.ts';
+import { GreedyMatcher } from '../domain/matching/greedy-matcher.ts';
 import { showSurvey, submitSurvey } from '../services/surveys.ts';
 import { noticePage } from '../services/survey-pages.ts';
 import { logger } from './middleware/logger.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Pairs a partner again after a decline (the same matcher as the identify phase). */
+const matcher = new GreedyMatcher();
 const TOKEN_PATH = /^\/s\/([A-Za-z0-9._-]{1,1024})$/;
 
 const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
@@ -25,11 +28,11 @@ const html = (statusCode: number, body: string): APIGatewayProxyStructuredResult
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const method = event.requestContext.http.method;
   const match = TOKEN_PATH.exec(event.rawPath);
-  if (!match) return html(404, noticePage('en', 'invalid'));
+  if (!match) return html(404, noticePage('both', 'invalid'));
   const token = match[1] as string;
   const { store, clock, links } = container();
   const { signer } = await links();
-  const deps = { store, clock, signer };
+  const deps = { store, clock, signer, matcher };
   // The form posts back to the same path: a relative action keeps the page working behind any stage or domain.
   const action = `./${token}`;
   if (method === 'GET' || method === 'HEAD') {
@@ -39,25 +42,27 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   if (method === 'POST') {
     const raw = event.body ?? '';
     const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-    if (Buffer.byteLength(body) > MAX_BODY_BYTES) return html(413, noticePage('en', 'error'));
+    if (Buffer.byteLength(body) > MAX_BODY_BYTES) return html(413, noticePage('both', 'too-large'));
     const page = await submitSurvey(deps, token, body, action);
+    // Never the path or the token: ids and outcomes only.
     logger.info('survey answer', { status: page.status });
     return html(page.status, page.html);
   }
-  return { ...html(405, noticePage('en', 'invalid')), headers: { allow: 'GET, HEAD, POST' } };
+  const refused = html(405, noticePage('both', 'invalid'));
+  return { ...refused, headers: { ...refused.headers, allow: 'GET, HEAD, POST' } };
 }
 
 /** Unexpected failures become a plain apology page; the cause goes to the log, never to the participant. */
 const apologiseOnError: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> = {
   onError: (request) => {
     logger.error('survey request failed', { error: request.error instanceof Error ? `${request.error.name}: ${request.error.message}` : String(request.error) });
-    request.response = html(500, noticePage('en', 'error'));
+    request.response = html(500, noticePage('both', 'error'));
     return request.response;
   },
 };
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(httpHeaderNormalizer())
   .use(httpSecurityHeaders())
   .use(apologiseOnError)

@@ -8,6 +8,7 @@ import type { Matcher } from '../domain/matching/matcher.ts';
 import type { Participant } from '../domain/participant.ts';
 import type { AnsweredPhase, Program } from '../domain/program.ts';
 import type { Clock, CycleStore, EmailLog, Mailer, ProgramStore } from './ports.ts';
+import type { RematchRecord } from './participant-records.ts';
 import { sendOnce } from './send-once.ts';
 
 export interface PhaseDeps {
@@ -31,6 +32,8 @@ export interface PhaseProgress {
 
 /** Links stay valid a little after the deadline so that a late click gets a "phase closed" page, not "expired". */
 const LINK_GRACE_SECONDS = 3 * 86400;
+/** The "leave the program" link in each email stays valid this long after the phase's deadline. */
+const OPT_OUT_LINK_SECONDS = 180 * 86400;
 /** Polls per answered phase at most: bounds the execution history whatever the phase's length. */
 const MAX_POLLS_PER_PHASE = 240;
 
@@ -171,31 +174,35 @@ export async function advancePhase(
           outOfTime = true;
           break;
         }
-        const link = linkFor(deps.links, cycleId, member.participantId, batch.phaseKey, state.deadline);
-        const content = invitationEmail({
-          kind: phase,
-          language: member.language,
-          programName: program.name,
-          recipientName: member.name,
-          ...(phase === 'goal-setting' && batch.reminderIndex === undefined ? { goalsAndExpectations: program.goalsAndExpectations } : {}),
-          partners: member.partners,
-          link,
-          deadline: new Date(state.deadline),
-          ...(batch.round ? { round: batch.round } : {}),
-          ...(batch.reminderIndex !== undefined ? { reminderTimeLeft: timeLeftInWords(state.deadline - now, member.language) } : {}),
-        });
-        const outcome = await sendOnce(deps, cycleId, `${batch.key}#${member.participantId}`, {
-          from: program.sender,
-          to: member.email,
-          ...content,
-          tags: { cycle: cycleId, kind: batch.kind },
-        });
+        const outcome = await sendInvitation(deps, cycle, member, phase, batch, state, now);
         if (outcome === 'sent') sent++;
       }
       if (outOfTime) break;
       Object.assign(patch, batch.done(patch));
     }
     if (Object.keys(patch).length) await deps.store.updatePhase(cycleId, phase, patch);
+  }
+
+  // Goal-setting: people paired again after a decline get an invitation for their new pair.
+  const rematches = (cycle as Cycle & { rematches?: number }).rematches ?? 0;
+  const notified = (state as PhaseState & { rematchesNotified?: number }).rematchesNotified ?? 0;
+  if (phase === 'goal-setting' && !outOfTime && rematches > notified && now < state.deadline) {
+    const records = await (deps.store as Partial<RematchLister>).listRematches?.(cycleId) ?? [];
+    const members = new Map((await reachableMembers(deps.store, cycle)).map((m) => [m.participantId, m]));
+    for (const record of records) {
+      for (const participantId of record.notify) {
+        const member = members.get(participantId);
+        if (!member) continue;
+        if (budget.remainingMs() < 0) {
+          outOfTime = true;
+          break;
+        }
+        const batch: DueBatch = { key: `goal-setting#rematch-${record.rematchId}`, kind: 'rematch', phaseKey: 'goal-setting', onlyUnanswered: false, done: () => ({}) };
+        if ((await sendInvitation(deps, cycle, member, 'goal-setting', batch, state, now)) === 'sent') sent++;
+      }
+      if (outOfTime) break;
+    }
+    if (!outOfTime) await deps.store.updatePhase(cycleId, phase, { rematchesNotified: rematches } as Partial<PhaseState>);
   }
 
   now = deps.clock.now();
@@ -295,7 +302,49 @@ export async function closePhase(deps: PhaseDeps, cycleId: string, phase: Answer
 async function reachableMembers(store: CycleStore & ProgramStore, cycle: Cycle): Promise<Member[]> {
   const [members, roster] = await Promise.all([store.listMembers(cycle.cycleId), store.listParticipants(cycle.programId)]);
   const status = new Map(roster.map((p) => [p.participantId, p.status]));
-  return members.filter((m) => (status.get(m.participantId) ?? 'active') === 'active').sort((a, b) => a.participantId.localeCompare(b.participantId));
+  return members.filter((m) => (status.get(m.participantId) ?? 'active') === 'active' && !(m as Member & { declined?: boolean }).declined).sort((a, b) => a.participantId.localeCompare(b.participantId));
+}
+
+interface RematchLister {
+  listRematches(cycleId: string): Promise<RematchRecord[]>;
+}
+
+/** Sends one invitation, check-in or reminder as an SES template, with the phase link and the opt-out link. */
+async function sendInvitation(
+  deps: PhaseDeps & { links: { signer: LinkSigner; baseUrl: string } },
+  cycle: Cycle,
+  member: Member,
+  kind: AnsweredPhase,
+  batch: DueBatch,
+  state: PhaseState,
+  now: number,
+) {
+  const program = cycle.program;
+  const link = linkFor(deps.links, cycle.cycleId, member.participantId, batch.phaseKey, state.deadline);
+  const optOutLink = linkFor(deps.links, cycle.cycleId, member.participantId, 'opt-out', state.deadline + OPT_OUT_LINK_SECONDS * 1000);
+  const content = invitationEmail({
+    kind,
+    language: member.language,
+    programName: program.name,
+    recipientName: member.name,
+    ...(kind === 'goal-setting' && batch.reminderIndex === undefined ? { goalsAndExpectations: program.goalsAndExpectations } : {}),
+    partners: member.partners,
+    link,
+    optOutLink,
+    deadline: new Date(state.deadline),
+    ...(batch.round ? { round: batch.round } : {}),
+    ...(batch.reminderIndex !== undefined ? { reminderTimeLeft: timeLeftInWords(state.deadline - now, member.language) } : {}),
+    ...(batch.kind === 'rematch' ? { rematch: true } : {}),
+  });
+  return sendOnce(deps, cycle.cycleId, `${batch.key}#${member.participantId}`, {
+    from: program.sender,
+    to: member.email,
+    subject: content.subject,
+    text: content.text,
+    html: content.html,
+    template: { ...content.template, data: content.data },
+    tags: { cycle: cycle.cycleId, kind: batch.kind },
+  });
 }
 
 function linkFor(links: { signer: LinkSigner; baseUrl: string }, cycleId: string, participantId: string, key: string, deadline: number): string {

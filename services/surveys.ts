@@ -1,16 +1,23 @@
+import { z } from 'zod';
 import type { Cycle, Member } from '../domain/cycle.ts';
 import { parsePhaseKey } from '../domain/cycle.ts';
-import { ValidationError } from '../domain/errors.ts';
+import { ValidationError, issuesFromZod } from '../domain/errors.ts';
 import type { LinkSigner } from '../domain/links.ts';
+import type { Matcher } from '../domain/matching/matcher.ts';
 import type { Language } from '../domain/program.ts';
-import { formFields, parseAnswer, type GoalSettingAnswer, type SurveyContext } from '../domain/surveys.ts';
-import type { Clock, CycleStore } from './ports.ts';
-import { formPage, noticePage, type NoticeKind } from './survey-pages.ts';
+import { formFields, parseAnswer, type CheckInAnswer, type FeedbackAnswer, type GoalSettingAnswer, type SurveyContext } from '../domain/surveys.ts';
+import { bindingMatches, formBinding, keyedId } from './form-binding.ts';
+import { FORUM_CATEGORIES, type ParticipantActionStore } from './participant-records.ts';
+import type { Clock, CycleStore, ProgramStore } from './ports.ts';
+import { rematchAfterDecline, type MemberWithDecision } from './rematch.ts';
+import { formPage, invitationPage, noticePage, noticeWithForum, optOutPage, type ForumView, type NoticeKind } from './survey-pages.ts';
 
 export interface SurveyDeps {
-  store: CycleStore;
+  store: CycleStore & ProgramStore & ParticipantActionStore;
   clock: Clock;
   signer: LinkSigner;
+  /** Used to pair a partner again after a decline. */
+  matcher: Matcher;
 }
 
 export interface PageResult {
@@ -18,83 +25,233 @@ export interface PageResult {
   html: string;
 }
 
+/** The phase key of the "leave the program" link. */
+export const OPT_OUT_KEY = 'opt-out';
+/** Suggestions show in the forum once this many people have answered the feedback phase. */
+export const FORUM_THRESHOLD = 5;
+const FORUM_PER_CATEGORY = 20;
+
+type Link = { token: string; action: string; binding: string };
 type Resolved =
   | { ok: false; page: PageResult }
-  | { ok: true; cycle: Cycle; member: Member; phaseKey: string; phase: ReturnType<typeof parsePhaseKey> & object; language: Language };
+  | { ok: true; cycle: Cycle; member: MemberWithDecision; phaseKey: string; phase: NonNullable<ReturnType<typeof parsePhaseKey>>; language: Language; optOut: false }
+  | { ok: true; cycle: Cycle; member: MemberWithDecision; phaseKey: string; language: Language; optOut: true };
 
-const notice = (language: Language, kind: NoticeKind, status: number): { ok: false; page: PageResult } => ({
-  ok: false,
-  page: { status, html: noticePage(language, kind) },
-});
+const page = (status: number, html: string): PageResult => ({ status, html });
+const notice = (language: Language | 'both', kind: NoticeKind, status: number): { ok: false; page: PageResult } => ({ ok: false, page: page(status, noticePage(language, kind)) });
 
 /** Checks a link and finds what it points to; anything wrong becomes a clear page and changes nothing. */
 async function resolve(deps: SurveyDeps, token: string): Promise<Resolved> {
   const verified = deps.signer.verify(token, deps.clock.now());
-  if (!verified.ok) return verified.reason === 'expired' ? notice('en', 'expired', 410) : notice('en', 'invalid', 403);
+  if (!verified.ok) return verified.reason === 'expired' ? notice('both', 'expired', 410) : notice('both', 'invalid', 403);
   const { cycleId, participantId, phaseKey } = verified.scope;
   const phase = parsePhaseKey(phaseKey);
-  if (!phase) return notice('en', 'invalid', 403);
-  const cycle = await deps.store.getCycle(cycleId);
-  if (!cycle) return notice('en', 'missing', 404);
-  const member = await deps.store.getMember(cycleId, participantId);
+  if (!phase && phaseKey !== OPT_OUT_KEY) return notice('both', 'invalid', 403);
+  const [cycle, member] = await Promise.all([deps.store.getCycle(cycleId), deps.store.getMember(cycleId, participantId) as Promise<MemberWithDecision | undefined>]);
+  if (!cycle) return notice('both', 'missing', 404);
   if (!member) return notice(cycle.program.language, 'missing', 404);
+  if (!phase) return { ok: true, cycle, member, phaseKey, language: member.language, optOut: true };
+  if (member.declined) return notice(member.language, 'declined', 200);
   const state = cycle.phases[phase.phase];
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return notice(member.language, 'closed', 410);
-  return { ok: true, cycle, member, phaseKey, phase, language: member.language };
+  return { ok: true, cycle, member, phaseKey, phase, language: member.language, optOut: false };
 }
 
-async function surveyContext(deps: SurveyDeps, cycle: Cycle, member: Member): Promise<SurveyContext> {
+async function surveyContext(deps: SurveyDeps, cycle: Cycle, member: Member, needGoals: boolean): Promise<SurveyContext> {
   const skills = [...member.teaches, ...member.learns.filter((s) => !member.teaches.includes(s))];
+  if (!needGoals) return { skills, goals: [] };
   const goalSetting = await deps.store.getResponse(cycle.cycleId, 'goal-setting', member.participantId);
   return { skills, goals: (goalSetting?.answer as GoalSettingAnswer | undefined)?.goals ?? [] };
 }
 
-function form(cycle: Cycle, member: Member, resolved: Extract<Resolved, { ok: true }>, context: SurveyContext, action: string, extra?: { values: Record<string, string>; errors: ValidationError['issues'] }) {
-  const names = new Map(cycle.program.skillsCatalog.map((s) => [s.id, s.name]));
+type Ok = Extract<Resolved, { ok: true; optOut: false }>;
+
+function form(r: Ok, link: Link, context: SurveyContext, extra: { values?: Record<string, string>; errors?: ValidationError['issues']; forum?: ForumView } = {}): string {
+  const names = new Map(r.cycle.program.skillsCatalog.map((s) => [s.id, s.name]));
   return formPage({
-    language: resolved.language,
-    phase: resolved.phase.phase,
-    action,
-    partners: member.partners.map((p) => p.name),
-    skills: context.skills.map((id) => ({ id, name: names.get(id) ?? id })),
+    language: r.language,
+    phase: r.phase.phase,
+    action: link.action,
+    binding: link.binding,
+    programName: r.cycle.program.name,
+    partners: r.member.partners.map((p) => p.name),
+    skills: context.skills.map((id) => ({ id, name: names.get(id) ?? id, role: r.member.teaches.includes(id) ? ('teach' as const) : ('learn' as const) })),
     goals: context.goals,
-    ...(extra ?? {}),
+    ...extra,
   });
+}
+
+function invitation(r: Ok, link: Link, extra: { errors?: ValidationError['issues']; reason?: string } = {}): string {
+  const names = new Map(r.cycle.program.skillsCatalog.map((s) => [s.id, s.name]));
+  return invitationPage({
+    language: r.language,
+    action: link.action,
+    binding: link.binding,
+    programName: r.cycle.program.name,
+    goalsAndExpectations: r.cycle.program.goalsAndExpectations,
+    partners: r.member.partners.map((p) => p.name),
+    teaches: r.member.teaches.map((s) => names.get(s) ?? s),
+    learns: r.member.learns.map((s) => names.get(s) ?? s),
+    ...extra,
+  });
+}
+
+async function forumView(deps: SurveyDeps, r: Ok, canVote: boolean): Promise<ForumView> {
+  const answered = r.cycle.responses.feedback ?? 0;
+  if (answered < FORUM_THRESHOLD) return { visible: false, answered, suggestions: [], canVote };
+  const [suggestions, votes] = await Promise.all([deps.store.listSuggestions(r.cycle.cycleId), deps.store.listVotesOf(r.cycle.cycleId, r.member.participantId)]);
+  const own = new Set(FORUM_CATEGORIES.map((category) => suggestionId(deps, r, category)));
+  const voted = new Set(votes);
+  const counts = new Map<string, number>();
+  const shown = suggestions
+    .filter((s) => !own.has(s.suggestionId))
+    .sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.createdAt - b.createdAt || a.suggestionId.localeCompare(b.suggestionId))
+    .filter((s) => {
+      const n = (counts.get(s.category) ?? 0) + 1;
+      counts.set(s.category, n);
+      return n <= FORUM_PER_CATEGORY;
+    })
+    .map((s) => ({ id: s.suggestionId, category: s.category, text: s.text, votes: s.votes ?? 0, voted: voted.has(s.suggestionId) }));
+  return { visible: true, answered, suggestions: shown, canVote };
+}
+
+const suggestionId = (deps: SurveyDeps, r: Ok, category: string) => keyedId(deps.signer, r.cycle.cycleId, r.member.participantId, category);
+
+function linkOf(deps: SurveyDeps, token: string, action: string): Link {
+  return { token, action, binding: formBinding(deps.signer, token) };
 }
 
 /** GET: renders the page behind a link. Never changes anything (mail scanners open links too). */
 export async function showSurvey(deps: SurveyDeps, token: string, action: string): Promise<PageResult> {
-  const resolved = await resolve(deps, token);
-  if (!resolved.ok) return resolved.page;
-  const { cycle, member, phaseKey } = resolved;
-  if (await deps.store.getResponse(cycle.cycleId, phaseKey, member.participantId)) return { status: 200, html: noticePage(resolved.language, 'already') };
-  return { status: 200, html: form(cycle, member, resolved, await surveyContext(deps, cycle, member), action) };
+  const r = await resolve(deps, token);
+  if (!r.ok) return r.page;
+  const link = linkOf(deps, token, action);
+  if (r.optOut) return page(200, optOutPage(r.language, link.action, link.binding, r.cycle.program.name));
+  const { cycle, member, phaseKey } = r;
+  const [answered, decision, context] = await Promise.all([
+    deps.store.getResponse(cycle.cycleId, phaseKey, member.participantId),
+    r.phase.phase === 'goal-setting' ? deps.store.getInvitationDecision(cycle.cycleId, member.participantId) : Promise.resolve(undefined),
+    surveyContext(deps, cycle, member, r.phase.phase === 'measure'),
+  ]);
+  if (r.phase.phase === 'feedback') {
+    if (answered) return page(200, noticeWithForum(r.language, 'already', link.action, link.binding, await forumView(deps, r, true)));
+    return page(200, form(r, link, context, { forum: await forumView(deps, r, true) }));
+  }
+  if (answered) return page(200, noticePage(r.language, 'already'));
+  if (r.phase.phase === 'goal-setting' && !decision) return page(200, invitation(r, link));
+  return page(200, form(r, link, context));
 }
 
-/** POST: validates and records an answer, once per person and phase. */
+const reasonSchema = z.string().trim().max(500, 'must be at most 500 characters');
+const suggestionSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a suggestion');
+
+/** POST: checks the form belongs to this link, then accepts or declines, records an answer, or adds a vote — each once. */
 export async function submitSurvey(deps: SurveyDeps, token: string, body: string, action: string): Promise<PageResult> {
-  const resolved = await resolve(deps, token);
-  if (!resolved.ok) return resolved.page;
-  const { cycle, member, phaseKey } = resolved;
-  const context = await surveyContext(deps, cycle, member);
+  const r = await resolve(deps, token);
+  if (!r.ok) return r.page;
+  const link = linkOf(deps, token, action);
+  const fields = formFields(body);
+  const one = (name: string) => fields[name]?.[0];
+  if (!bindingMatches(deps.signer, token, one('_bind'))) return page(403, noticePage(r.language, 'wrong-form'));
+  const act = one('_action') ?? 'answer';
+
+  if (r.optOut) {
+    if (act !== 'opt-out') return page(400, noticePage(r.language, 'wrong-form'));
+    await deps.store.setParticipantStatus(r.cycle.programId, r.member.participantId, 'opted-out');
+    return page(200, noticePage(r.language, 'opted-out'));
+  }
+  const { cycle, member, phaseKey } = r;
+  const now = deps.clock.now();
+
+  if (act === 'accept' || act === 'decline') {
+    if (r.phase.phase !== 'goal-setting') return page(400, noticePage(r.language, 'wrong-form'));
+    if (await deps.store.getResponse(cycle.cycleId, phaseKey, member.participantId)) return page(200, noticePage(r.language, 'already'));
+    const reason = reasonSchema.safeParse(one('reason') ?? '');
+    if (act === 'decline' && !reason.success) return page(400, invitation(r, link, { errors: issuesFromZod(reason.error, 'reason'), reason: (one('reason') ?? '').slice(0, 500) }));
+    const decision = act === 'accept' ? 'accepted' : 'declined';
+    const outcome = await deps.store.recordInvitationDecision({
+      cycleId: cycle.cycleId,
+      participantId: member.participantId,
+      decision,
+      ...(decision === 'declined' && reason.success && reason.data ? { reason: reason.data } : {}),
+      partnerIds: member.partners.map((p) => p.participantId),
+      decidedAt: now,
+    });
+    if (outcome === 'phase-closed') return page(410, noticePage(r.language, 'closed'));
+    const current = outcome === 'recorded' ? decision : (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision;
+    if (current === 'declined') {
+      if (outcome === 'recorded') await rematchAfterDecline(deps, cycle, member);
+      return page(200, noticePage(r.language, 'declined'));
+    }
+    return page(200, form(r, link, await surveyContext(deps, cycle, member, false)));
+  }
+
+  if (act === 'vote') {
+    if (r.phase.phase !== 'feedback') return page(400, noticePage(r.language, 'wrong-form'));
+    const id = suggestionSchema.safeParse(one('suggestion') ?? '');
+    const forum = await forumView(deps, r, true);
+    if (!id.success || !forum.visible || FORUM_CATEGORIES.some((c) => suggestionId(deps, r, c) === id.data)) return page(400, noticePage(r.language, 'wrong-form'));
+    const outcome = await deps.store.addVote(cycle.cycleId, id.data, member.participantId, now);
+    if (outcome === 'no-suggestion') return page(400, noticePage(r.language, 'wrong-form'));
+    const answered = await deps.store.getResponse(cycle.cycleId, phaseKey, member.participantId);
+    const after = await forumView(deps, r, true);
+    return page(200, answered ? noticeWithForum(r.language, 'voted', link.action, link.binding, after) : form(r, link, await surveyContext(deps, cycle, member, false), { forum: after }));
+  }
+
+  if (act !== 'answer') return page(400, noticePage(r.language, 'wrong-form'));
+  const context = await surveyContext(deps, cycle, member, r.phase.phase === 'measure');
   let answer;
   try {
-    answer = parseAnswer(resolved.phase.phase, body, context);
+    answer = parseAnswer(r.phase.phase, body, context);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const fields = formFields(body);
     const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v[0] ?? '').slice(0, 2000)]));
     (fields.goal ?? []).forEach((g, i) => (values[`goal${i + 1}`] = g.slice(0, 280)));
-    return { status: 400, html: form(cycle, member, resolved, context, action, { values, errors: error.issues }) };
+    const forum = r.phase.phase === 'feedback' ? { forum: await forumView(deps, r, true) } : {};
+    return page(400, form(r, link, context, { values, errors: error.issues, ...forum }));
   }
-  const outcome = await deps.store.recordResponse({
-    cycleId: cycle.cycleId,
-    phaseKey,
-    participantId: member.participantId,
-    answer,
-    recordedAt: deps.clock.now(),
-  });
-  const kind: Record<typeof outcome, [NoticeKind, number]> = { recorded: ['thanks', 200], 'already-answered': ['already', 200], 'phase-closed': ['closed', 410] };
-  const [page, status] = kind[outcome];
-  return { status, html: noticePage(resolved.language, page) };
+  if (r.phase.phase === 'goal-setting') {
+    // Setting goals is accepting the pairing; a person who declined cannot answer.
+    const decided = await deps.store.recordInvitationDecision({ cycleId: cycle.cycleId, participantId: member.participantId, decision: 'accepted', partnerIds: member.partners.map((p) => p.participantId), decidedAt: now });
+    if (decided === 'already-decided' && (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision === 'declined') {
+      return page(200, noticePage(r.language, 'declined'));
+    }
+  }
+  const outcome = await deps.store.recordResponse({ cycleId: cycle.cycleId, phaseKey, participantId: member.participantId, answer, recordedAt: now });
+  if (outcome === 'phase-closed') return page(410, noticePage(r.language, 'closed'));
+  if (outcome === 'recorded') await afterAnswer(deps, r, answer, now);
+  if (r.phase.phase === 'feedback') {
+    const fresh = { ...r, cycle: (await deps.store.getCycle(cycle.cycleId)) ?? cycle };
+    return page(200, noticeWithForum(r.language, outcome === 'recorded' ? 'thanks' : 'already', link.action, link.binding, await forumView(deps, fresh, true)));
+  }
+  return page(200, noticePage(r.language, outcome === 'recorded' ? 'thanks' : 'already'));
+}
+
+/** What an answer sets off: at-risk flags for a check-in, forum suggestions for feedback. */
+async function afterAnswer(deps: SurveyDeps, r: Ok, answer: unknown, now: number): Promise<void> {
+  const { cycle, member } = r;
+  if (r.phase.phase === 'run') {
+    const checkIn = answer as CheckInAnswer;
+    const round = r.phase.round ?? 0;
+    let kind: 'need-help' | 'two-misses' | undefined;
+    if (checkIn.status === 'need-help') kind = 'need-help';
+    else if (checkIn.status === 'not-yet' && round > 1) {
+      const previous = await deps.store.getResponse(cycle.cycleId, `run#${round - 1}`, member.participantId);
+      if (!previous || (previous.answer as CheckInAnswer).status !== 'met') kind = 'two-misses';
+    }
+    if (kind) {
+      for (const partner of member.partners) {
+        await deps.store.flagPair(cycle.cycleId, partner.pairId, { participantId: member.participantId, kind, round, ...(checkIn.note ? { note: checkIn.note } : {}), at: now });
+      }
+    }
+  }
+  if (r.phase.phase === 'feedback') {
+    const feedback = answer as FeedbackAnswer;
+    for (const category of FORUM_CATEGORIES) {
+      const value = feedback[category];
+      const text = Array.isArray(value) ? value.join(', ') : value;
+      if (!text) continue;
+      await deps.store.putSuggestion({ cycleId: cycle.cycleId, suggestionId: suggestionId(deps, r, category), category, text, votes: 0, createdAt: now });
+    }
+  }
 }

@@ -16,6 +16,7 @@ import type { Participant, ParticipantStatus } from '../../domain/participant.ts
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CycleStore, EmailClaim, EmailLog, ProgramStore, RecordResponseOutcome, ReviewStore, StoredReview } from '../../services/ports.ts';
+import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import { isConditionFailure, rethrowDynamo } from './errors.ts';
 import { keys } from './table-design.ts';
 
@@ -481,6 +482,189 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
         if (!isConditionFailure(error)) throw error;
       }),
     );
+  }
+
+  // ---- participant actions: invitation decisions, rematches, pair flags, forum --------------
+  // Item keys are documented in docs/participants.md.
+
+  /**
+   * Records a person's answer to their pairing, once. A decline also marks their member item
+   * `declined` and lowers the goal-setting phase's expected answers by one, in one transaction,
+   * only while the cycle runs and goal-setting is open.
+   */
+  async recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'> {
+    const cyclePk = `CYCLE#${decision.cycleId}`;
+    const declined = decision.decision === 'declined';
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { PK: cyclePk, SK: `INVITATION#${decision.participantId}`, entity: 'invitation', ...decision },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.cycle(decision.cycleId),
+                UpdateExpression: declined ? 'SET phases.#gs.expected = phases.#gs.expected - :one ADD #counter :one' : 'ADD #counter :one',
+                ConditionExpression: '#status = :running AND attribute_exists(phases.#gs) AND attribute_not_exists(phases.#gs.closedAt)',
+                ExpressionAttributeNames: { '#counter': declined ? 'invitationsDeclined' : 'invitationsAccepted', '#gs': 'goal-setting', '#status': 'status' },
+                ExpressionAttributeValues: { ':one': 1, ':running': 'running' },
+              },
+            },
+            ...(declined
+              ? [
+                  {
+                    Update: {
+                      TableName: this.tableName,
+                      Key: keys.member(decision.cycleId, decision.participantId),
+                      UpdateExpression: 'SET declined = :true',
+                      ConditionExpression: 'attribute_exists(PK)',
+                      ExpressionAttributeValues: { ':true': true },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-decided';
+      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'phase-closed';
+      rethrowDynamo(error, 'RecordInvitationDecision');
+    }
+  }
+
+  async getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined> {
+    const { Item } = await this.send('GetInvitationDecision', () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `CYCLE#${cycleId}`, SK: `INVITATION#${participantId}` }, ConsistentRead: true })),
+    );
+    return strip<InvitationDecision>(Item);
+  }
+
+  async listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]> {
+    return (await this.queryPrefix(cycleId, 'INVITATION#')) as InvitationDecision[];
+  }
+
+  /** Stores the outcome of a rematch: the new pair (if any), updated member items, the old pair marked declined, and the REMATCH# record. */
+  async putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void> {
+    const cyclePk = `CYCLE#${rematch.cycleId}`;
+    await this.send('PutRematch', () =>
+      this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: { PK: cyclePk, SK: `REMATCH#${rematch.rematchId}`, entity: 'rematch', ...rematch } } },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.pair(rematch.cycleId, rematch.previousPairId),
+                UpdateExpression: 'SET #status = :declined, declinedBy = :by',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':declined': 'declined', ':by': rematch.declinedBy },
+              },
+            },
+            ...(changes.newPair ? [{ Put: { TableName: this.tableName, Item: { ...keys.pair(rematch.cycleId, changes.newPair.pairId), entity: 'pair', ...changes.newPair } } }] : []),
+            ...changes.members.map((m) => ({ Put: { TableName: this.tableName, Item: { ...keys.member(rematch.cycleId, m.participantId), entity: 'member', ...m } } })),
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.cycle(rematch.cycleId),
+                UpdateExpression: changes.newMembers ? 'SET participants = participants + :n, phases.#gs.expected = phases.#gs.expected + :n ADD rematches :one' : 'ADD rematches :one',
+                ...(changes.newMembers ? { ExpressionAttributeNames: { '#gs': 'goal-setting' } } : {}),
+                ExpressionAttributeValues: { ':one': 1, ...(changes.newMembers ? { ':n': changes.newMembers } : {}) },
+              },
+            },
+          ],
+        }),
+      ),
+    );
+  }
+
+  async listRematches(cycleId: string): Promise<RematchRecord[]> {
+    return (await this.queryPrefix(cycleId, 'REMATCH#')) as RematchRecord[];
+  }
+
+  /** Adds a reason to a pair's at-risk flag (`FLAG#<pairId>`), creating the flag on first use. */
+  async flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void> {
+    await this.send('FlagPair', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: `CYCLE#${cycleId}`, SK: `FLAG#${pairId}` },
+          UpdateExpression: 'SET entity = :entity, pairId = :pairId, cycleId = :cycleId, firstFlaggedAt = if_not_exists(firstFlaggedAt, :at), reasons = list_append(if_not_exists(reasons, :empty), :reason)',
+          ExpressionAttributeValues: { ':entity': 'flag', ':pairId': pairId, ':cycleId': cycleId, ':at': reason.at, ':empty': [], ':reason': [reason] },
+        }),
+      ),
+    );
+  }
+
+  async listPairFlags(cycleId: string): Promise<PairFlag[]> {
+    return (await this.queryPrefix(cycleId, 'FLAG#')) as PairFlag[];
+  }
+
+  /** Stores a forum suggestion once (its id is derived from its author and category, so a repeat writes nothing). */
+  async putSuggestion(suggestion: ForumSuggestion): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: `CYCLE#${suggestion.cycleId}`, SK: `SUGGESTION#${suggestion.suggestionId}`, entity: 'suggestion', ...suggestion },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrowDynamo(error, 'PutSuggestion');
+    }
+  }
+
+  async listSuggestions(cycleId: string): Promise<ForumSuggestion[]> {
+    return (await this.queryPrefix(cycleId, 'SUGGESTION#')) as ForumSuggestion[];
+  }
+
+  /** One vote per person and suggestion: the vote item and the suggestion's counter in one transaction. */
+  async addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { PK: `CYCLE#${cycleId}`, SK: `VOTE#${voterId}#${suggestionId}`, entity: 'vote', cycleId, suggestionId, voterId, at },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { PK: `CYCLE#${cycleId}`, SK: `SUGGESTION#${suggestionId}` },
+                UpdateExpression: 'ADD votes :one',
+                ConditionExpression: 'attribute_exists(PK)',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+      return 'voted';
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-voted';
+      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'no-suggestion';
+      rethrowDynamo(error, 'AddVote');
+    }
+  }
+
+  /** The suggestions one person voted for. */
+  async listVotesOf(cycleId: string, voterId: string): Promise<string[]> {
+    const votes = (await this.queryPrefix(cycleId, `VOTE#${voterId}#`)) as Array<{ suggestionId: string }>;
+    return votes.map((v) => v.suggestionId);
   }
 
   // ---- helpers ----------------------------------------------------------------

@@ -2,17 +2,45 @@ import { capturedEmails, type CapturedEmail } from '../../local/ses-local.ts';
 import { seededRandom } from '../../domain/roster-generator.ts';
 
 /** How a simulated person behaves: answers at once, only when reminded, or never. */
-export type Persona = 'prompt' | 'late' | 'silent';
+export type Persona = 'prompt' | 'late' | 'silent' | 'decliner';
 
 export interface SimulatorStats {
   emailsSeen: number;
   linksOpened: number;
   answersRecorded: number;
+  declined: number;
+  votes: number;
   rejected: number;
 }
 
 const LINK = /https?:\/\/[^\s"'<>]+\/s\/[A-Za-z0-9._-]+/;
-const FIELD = /<(input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>/g;
+const FORM = /<form\b[^>]*>([\s\S]*?)<\/form>/g;
+const CONTROL = /<(input|select|textarea)\b([^>]*)>/g;
+
+interface FormControl {
+  name: string;
+  type: string;
+  value: string;
+}
+
+const attr = (attrs: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(attrs)?.[1];
+const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** The forms of a page, each as its controls (hidden fields with their values), keyed by the form's `_action`. */
+function formsOf(html: string): Map<string, FormControl[]> {
+  const forms = new Map<string, FormControl[]>();
+  for (const [, inner] of html.matchAll(FORM)) {
+    const controls = [...(inner ?? '').matchAll(CONTROL)].map(([, tag, attrs]) => ({
+      name: unescape(attr(attrs ?? '', 'name') ?? ''),
+      type: tag === 'input' ? (attr(attrs ?? '', 'type') ?? 'text') : (tag as string),
+      value: unescape(attr(attrs ?? '', 'value') ?? ''),
+    }));
+    const action = controls.find((c) => c.name === '_action')?.value ?? 'answer';
+    if (action === 'vote') forms.set(`vote:${forms.size}`, controls);
+    else forms.set(action, controls);
+  }
+  return forms;
+}
 
 const FEEDBACK_TEXT = {
   en: ['Meeting every two weeks kept us going', 'The pairing across departments', 'More time for hands-on practice', 'Data privacy and AI ethics', 'Clearer goals from the start'],
@@ -26,7 +54,7 @@ const MISSING_SKILLS = ['machine learning', 'design thinking', 'data privacy', '
  * once, some only after a reminder, some never, so reminders and deadlines are exercised.
  */
 export class ParticipantSimulator {
-  readonly stats: SimulatorStats = { emailsSeen: 0, linksOpened: 0, answersRecorded: 0, rejected: 0 };
+  readonly stats: SimulatorStats = { emailsSeen: 0, linksOpened: 0, answersRecorded: 0, declined: 0, votes: 0, rejected: 0 };
   private readonly seen = new Set<string>();
   private readonly baselines = new Map<string, Map<string, number>>();
   private readonly random = seededRandom(2027);
@@ -79,6 +107,7 @@ export class ParticipantSimulator {
     const reminder = /^(Reminder|Lembrete):/.test(email.subject);
     const persona = this.personaOf(to);
     if (persona === 'silent') return false;
+    if (persona === 'decliner') return /meet your partner|conheça sua dupla/.test(email.subject) && !reminder;
     if (persona === 'late') return reminder || (/check-in|acompanhamento/i.test(email.subject) && this.random() < 0.5);
     return true;
   }
@@ -87,15 +116,51 @@ export class ParticipantSimulator {
     const link = LINK.exec(email.body.text ?? '')?.[0];
     if (!link) return;
     this.stats.linksOpened++;
+    const person = email.destination.to[0] ?? '';
     const page = await fetch(link);
-    const html = await page.text();
-    if (!page.ok || !html.includes('<form')) return;
-    const fields = [...html.matchAll(FIELD)].map((m) => m[2] as string);
-    const body = this.fill(email.destination.to[0] ?? '', fields, html.includes('lang="pt-BR"') ? 'pt' : 'en');
-    const result = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-    const answer = await result.text();
-    if (result.ok && /Thank you|Obrigad/.test(answer)) this.stats.answersRecorded++;
+    let html = await page.text();
+    if (!page.ok) return;
+    const language = html.includes('lang="pt-BR"') ? 'pt' : 'en';
+    let forms = formsOf(html);
+    const post = async (controls: FormControl[], fill: (form: URLSearchParams) => void) => {
+      const form = new URLSearchParams();
+      controls.filter((c) => c.type === 'hidden').forEach((c) => form.append(c.name, c.value));
+      fill(form);
+      const response = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      return { ok: response.ok, html: await response.text() };
+    };
+    // Goal-setting starts with the pairing: accept it (or, for a decliner, decline it with a reason).
+    const decline = forms.get('decline');
+    if (decline && this.personaOf(person) === 'decliner') {
+      const result = await post(decline, (form) => form.append('reason', language === 'pt' ? 'Estou de licença neste ciclo' : 'I am on leave this cycle'));
+      if (result.ok) this.stats.declined++;
+      else this.stats.rejected++;
+      return;
+    }
+    const accept = forms.get('accept');
+    if (accept) {
+      const result = await post(accept, () => undefined);
+      if (!result.ok) {
+        this.stats.rejected++;
+        return;
+      }
+      html = result.html;
+      forms = formsOf(html);
+    }
+    const answerForm = forms.get('answer');
+    if (!answerForm) return;
+    const fields = answerForm.filter((c) => c.type !== 'hidden').map((c) => c.name);
+    const body = new URLSearchParams(this.fill(person, fields, language));
+    const result = await post(answerForm, (form) => body.forEach((value, name) => form.append(name, value)));
+    if (result.ok && /Thank you|Obrigad/.test(result.html)) this.stats.answersRecorded++;
     else this.stats.rejected++;
+    // In the feedback forum, add a vote to another person's suggestion now and then.
+    const votes = [...formsOf(result.html).entries()].filter(([key]) => key.startsWith('vote:'));
+    if (votes.length && this.random() < 0.6) {
+      const [, controls] = votes[Math.floor(this.random() * votes.length)] as [string, FormControl[]];
+      const vote = await post(controls, () => undefined);
+      if (vote.ok) this.stats.votes++;
+    }
   }
 
   /** Plausible answers for whatever the form asks. */
@@ -135,7 +200,8 @@ export class ParticipantSimulator {
   }
 }
 
-/** Roughly one in eight people answers only when reminded and one in eight never answers. */
+/** Roughly one in eight people answers only when reminded, one in eight never answers, and one person declines the pairing (their partner is matched again). */
 export function personaForIndex(index: number): Persona {
+  if (index === 9) return 'decliner';
   return index % 8 === 3 ? 'late' : index % 8 === 6 ? 'silent' : 'prompt';
 }

@@ -61,7 +61,7 @@ describe('invitationEmail', () => {
   it('includes the program’s goals and expectations at goal-setting, in text and html', () => {
     const en = invitationEmail(base('goal-setting', 'en'));
     expect(en.text).toContain(`The program’s goals and expectations:\n${GOALS}`);
-    expect(en.html).toContain('Close skill gaps on both sides.<br>Meet every two weeks.');
+    expect(en.html).toContain('white-space:pre-line">Close skill gaps on both sides.\nMeet every two weeks.</p>');
     const pt = invitationEmail(base('goal-setting', 'pt-BR'));
     expect(pt.text).toContain(`Metas e expectativas do programa:\n${GOALS}`);
   });
@@ -77,17 +77,20 @@ describe('invitationEmail', () => {
   });
 
   it('asks the right action per phase, in each language', () => {
-    expect(invitationEmail(base('goal-setting', 'en')).text).toContain(`Set my goals: ${LINK}`);
+    expect(invitationEmail(base('goal-setting', 'en')).text).toContain(`Accept and set my goals: ${LINK}`);
     expect(invitationEmail(base('run', 'en')).text).toContain(`Check in: ${LINK}`);
     expect(invitationEmail(base('measure', 'pt-BR')).text).toContain(`Avaliar meu progresso: ${LINK}`);
-    expect(invitationEmail(base('feedback', 'pt-BR')).html).toContain('>Dar feedback</a>');
+    expect(invitationEmail(base('feedback', 'pt-BR')).html).toMatch(/>\s*Dar feedback\s*<\/a>/);
+    // One call to action: exactly one button-like link besides the opt-out link.
+    const html = invitationEmail(base('measure', 'en', { optOutLink: 'https://x.example/s/opt' })).html;
+    expect([...html.matchAll(/<a\b[^>]*href="([^"]+)"/g)].map((m) => m[1])).toEqual([LINK.replace(/&/g, '&amp;'), 'https://x.example/s/opt']);
   });
 
   it('prefixes a reminder’s subject and says how much time is left, in English', () => {
     const email = invitationEmail(base('measure', 'en', { reminderTimeLeft: '2 days' }));
     expect(email.subject).toBe('Reminder: Mentoria Reversa 2027: how far did you get?');
     expect(email.text.split('\n\n')[1]).toBe('Reminder: 2 days left to answer.');
-    expect(email.html).toContain('<p>Reminder: 2 days left to answer.</p>');
+    expect(email.html).toContain('<strong>Reminder: 2 days left to answer.</strong>');
   });
 
   it('prefixes a reminder’s subject and says how much time is left, in Portuguese', () => {

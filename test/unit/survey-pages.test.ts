@@ -77,12 +77,12 @@ describe('formPage', () => {
   it('writes its copy in Brazilian Portuguese or in English', () => {
     const pt = formPage(input('goal-setting', 'pt-BR'));
     expect(pt).toContain('<h1>Defina suas metas</h1>');
-    expect(pt).toContain('Sua dupla: Helena Duarte');
+    expect(pt).toContain('Sua dupla: <strong>Helena Duarte</strong>');
     expect(pt).toContain('>Enviar</button>');
     expect(pt).not.toContain('Set your goals');
     const en = formPage(input('goal-setting', 'en'));
     expect(en).toContain('<h1>Set your goals</h1>');
-    expect(en).toContain('Your partner: Helena Duarte');
+    expect(en).toContain('Your partner: <strong>Helena Duarte</strong>');
     expect(en).toContain('>Send</button>');
     expect(en).not.toContain('Defina suas metas');
     expect(formPage(input('feedback', 'pt-BR'))).toContain('Qual a probabilidade de você recomendar o programa a um colega? (0-10)');
@@ -127,7 +127,7 @@ describe('formPage', () => {
         errors: [{ where: `rating.${XSS}`, problem: `bad ${XSS}` }],
       }),
     );
-    expect(html).toContain(`Your partner: ${ESCAPED_XSS}`);
+    expect(html).toContain(`Your partner: <strong>${ESCAPED_XSS}</strong>`);
     expect(html).toContain(`>Neg ${ESCAPED_XSS}</label>`);
     expect(html).toContain(`>Goal ${ESCAPED_XSS}</label>`);
     expect(html).toContain(`<li>rating.${ESCAPED_XSS}: bad ${ESCAPED_XSS}</li>`);
@@ -149,14 +149,15 @@ describe('formPage', () => {
       }),
     );
     expect(html).toContain('Corrija o seguinte:');
-    expect(html).toContain('<li>baseline.negotiation: must be 1 to 5</li>');
+    // The error names the field by its label, links to it, and is in the page's language.
+    expect(html).toContain('<li><a href="#baseline-0">Negotiation</a>: deve ser de 1 a 5</li>');
     expect(html).toContain('name="goal" maxlength="280" required value="Aprender SQL"');
-    expect(html).toMatch(/name="baseline:ai-tools" required><option value=""><\/option><option>1<\/option><option>2<\/option><option>3<\/option><option selected>4<\/option><option>5<\/option><\/select>/);
+    expect(html).toMatch(/name="baseline:ai-tools" required><option value="">—<\/option><option value="1">1<\/option><option value="2">2<\/option><option value="3">3<\/option><option value="4" selected>4<\/option><option value="5">5<\/option><\/select>/);
     expect(html).not.toMatch(/name="baseline:negotiation" required>[^/]*selected/);
   });
 
   it('has exactly the fields the parser reads, at each phase', () => {
-    const names = (phase: AnsweredPhase) => controls(formPage(input(phase))).map((c) => c.name);
+    const names = (phase: AnsweredPhase) => controls(formPage(input(phase))).map((c) => c.name).filter((n) => !n.startsWith('_'));
     expect(names('goal-setting')).toEqual(['goal', 'goal', 'goal', 'baseline:negotiation', 'baseline:ai-tools']);
     expect(names('run')).toEqual(['status', 'status', 'status', 'note']);
     expect(controls(formPage(input('run'))).filter((c) => c.type === 'radio').map((c) => c.value)).toEqual(['met', 'not-yet', 'need-help']);
@@ -167,8 +168,8 @@ describe('formPage', () => {
   it('limits text inputs in the browser to what the parser accepts', () => {
     expect(formPage(input('goal-setting'))).toMatch(/name="goal" maxlength="280"/);
     expect(formPage(input('run'))).toContain('name="note" maxlength="500"');
-    expect(formPage(input('measure'))).toContain('name="attainment:0" type="number" min="0" max="100"');
-    expect(formPage(input('feedback'))).toContain('name="satisfaction" type="number" min="0" max="10" required');
+    expect(formPage(input('measure'))).toContain('name="attainment:0" type="number" inputmode="numeric" min="0" max="100"');
+    expect(formPage(input('feedback'))).toContain('name="satisfaction" type="number" inputmode="numeric" min="0" max="10" required');
   });
 
   it.each(LANGUAGES)('produces a %s form whose filled-in submission the parser accepts, at every phase', (language) => {
@@ -196,7 +197,9 @@ describe('formPage', () => {
   it('produces a goal-setting form the parser accepts with only the first goal filled in', () => {
     const html = formPage(input('goal-setting'));
     const params = new URLSearchParams();
-    controls(html).forEach((c, i) => params.append(c.name, c.name === 'goal' ? (i === 0 ? 'Only goal' : '') : '2'));
+    controls(html)
+      .filter((c) => !c.name.startsWith('_'))
+      .forEach((c, i) => params.append(c.name, c.name === 'goal' ? (i === 0 ? 'Only goal' : '') : '2'));
     expect(parseAnswer('goal-setting', params.toString(), { skills: ['negotiation', 'ai-tools'], goals: [] })).toEqual({
       goals: ['Only goal'],
       baseline: { negotiation: 2, 'ai-tools': 2 },
@@ -205,18 +208,18 @@ describe('formPage', () => {
 });
 
 describe('noticePage', () => {
-  const kinds: NoticeKind[] = ['thanks', 'already', 'closed', 'expired', 'invalid', 'missing', 'error'];
+  const kinds: NoticeKind[] = ['thanks', 'voted', 'already', 'declined', 'opted-out', 'closed', 'expired', 'invalid', 'wrong-form', 'missing', 'error', 'too-large'];
 
   it('says thanks in either language', () => {
-    expect(noticePage('en', 'thanks')).toContain('<p>Thank you, your answer is recorded.</p>');
-    expect(noticePage('pt-BR', 'thanks')).toContain('<p>Obrigado, sua resposta foi registrada.</p>');
+    expect(noticePage('en', 'thanks')).toContain('<p role="status">Thank you, your answer is recorded.');
+    expect(noticePage('pt-BR', 'thanks')).toContain('<p role="status">Obrigado, sua resposta foi registrada.');
   });
 
   it.each(LANGUAGES)('renders every notice in %s as a page without a form', (language) => {
     const texts = kinds.map((kind) => noticePage(language, kind));
     for (const html of texts) {
       expect(html).toContain(`<html lang="${language}">`);
-      expect(html).toContain('<h1>Tandem</h1>');
+      expect(html).toMatch(/<h1>[^<]+<\/h1>/);
       expect(html).not.toContain('<form');
       expect(html.toLowerCase()).not.toContain('<script');
     }
@@ -224,8 +227,15 @@ describe('noticePage', () => {
   });
 
   it('explains an expired link differently from a forged one', () => {
-    expect(noticePage('en', 'expired')).toContain('This link has expired.');
-    expect(noticePage('en', 'invalid')).toContain('This link is not valid.');
-    expect(noticePage('pt-BR', 'expired')).toContain('Este link expirou.');
+    expect(noticePage('en', 'expired')).toContain('This link has expired, so nothing was changed.');
+    expect(noticePage('en', 'invalid')).toContain('This link is not valid, so nothing was changed.');
+    expect(noticePage('pt-BR', 'expired')).toContain('Este link expirou; nada foi alterado.');
+  });
+
+  it('speaks both languages when the link does not say whose it is (forged or expired)', () => {
+    const html = noticePage('both', 'expired');
+    expect(html).toContain('Este link expirou');
+    expect(html).toContain('<p lang="en">This link has expired');
+    expect(html).toContain('<h1>Link expirado / Link expired</h1>');
   });
 });

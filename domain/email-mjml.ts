@@ -1,0 +1,147 @@
+import type { Language } from './program.ts';
+import type { EmailTemplateKind } from './email-templates.ts';
+
+/**
+ * The words of every participant email, in each language, and the MJML and text sources of the
+ * SES templates built from them (compiled by adapters/ses/build-email-templates.ts).
+ * Placeholders: see EmailTemplateData in email-templates.ts.
+ */
+export const EMAIL_COPY = {
+  en: {
+    greeting: 'Hello {{{name}}},',
+    greetingHtml: 'Hello {{{h.name}}},',
+    reminder: 'Reminder: {{{timeLeft}}} left to answer.',
+    partner: '{{#if manyPartners}}Your partners{{else}}Your partner{{/if}} in this cycle: {{{partners}}}.',
+    partnerHtml: '{{#if manyPartners}}Your partners{{else}}Your partner{{/if}} in this cycle: <strong>{{{h.partners}}}</strong>.',
+    rematch: 'Your first partner could not take part, so we matched you again.',
+    deadline: 'Please answer by {{{deadline}}}.',
+    reminderPrefix: 'Reminder: ',
+    subjects: {
+      'goal-setting': '{{{program}}}: meet your partner and set your goals',
+      run: '{{{program}}}: check-in {{{round}}} — have you met?',
+      measure: '{{{program}}}: how far did you get?',
+      feedback: '{{{program}}}: tell us what worked',
+    },
+    bodies: {
+      'goal-setting': 'Accept your pairing, then set one to three personal goals for this cycle and rate your skills today: the baseline you will compare against at the end.',
+      run: 'A quick check-in: did you and your partner meet since the last one? One click is enough.',
+      measure: 'The mentoring period is over. Rate your skills again and say how far you reached each goal.',
+      feedback: 'What worked, what should we keep, what would you like more of? Which skills does the organization lack? Your answers shape the next cycle.',
+    },
+    goals: 'The program’s goals and expectations',
+    action: { 'goal-setting': 'Accept and set my goals', run: 'Check in', measure: 'Rate my progress', feedback: 'Give feedback' },
+    leave: 'Do not want to take part any more? Leave the program',
+    why: 'You receive this email because your organization enrolled you in this mentoring program.',
+  },
+  'pt-BR': {
+    greeting: 'Olá {{{name}}},',
+    greetingHtml: 'Olá {{{h.name}}},',
+    reminder: 'Lembrete: falta(m) {{{timeLeft}}} para responder.',
+    partner: '{{#if manyPartners}}Suas duplas{{else}}Sua dupla{{/if}} neste ciclo: {{{partners}}}.',
+    partnerHtml: '{{#if manyPartners}}Suas duplas{{else}}Sua dupla{{/if}} neste ciclo: <strong>{{{h.partners}}}</strong>.',
+    rematch: 'Sua primeira dupla não pôde participar, então formamos uma nova dupla para você.',
+    deadline: 'Responda até {{{deadline}}}.',
+    reminderPrefix: 'Lembrete: ',
+    subjects: {
+      'goal-setting': '{{{program}}}: conheça sua dupla e defina suas metas',
+      run: '{{{program}}}: acompanhamento {{{round}}} — vocês se encontraram?',
+      measure: '{{{program}}}: até onde você chegou?',
+      feedback: '{{{program}}}: conte o que funcionou',
+    },
+    bodies: {
+      'goal-setting': 'Aceite a dupla e defina de uma a três metas pessoais para este ciclo; depois avalie suas habilidades hoje: é a linha de base para comparar no final.',
+      run: 'Um acompanhamento rápido: você e sua dupla se encontraram desde o último? Um clique basta.',
+      measure: 'O período de mentoria terminou. Avalie de novo suas habilidades e diga até onde chegou em cada meta.',
+      feedback: 'O que funcionou, o que manter, do que você gostaria mais? Que habilidades faltam na organização? Suas respostas moldam o próximo ciclo.',
+    },
+    goals: 'Metas e expectativas do programa',
+    action: { 'goal-setting': 'Aceitar e definir minhas metas', run: 'Responder', measure: 'Avaliar meu progresso', feedback: 'Dar feedback' },
+    leave: 'Não quer mais participar? Sair do programa',
+    why: 'Você recebe este email porque sua organização inscreveu você neste programa de mentoria.',
+  },
+} as const;
+
+const ifBlock = (flag: string, body: string) => `<mj-raw>{{#if ${flag}}}</mj-raw>${body}<mj-raw>{{/if}}</mj-raw>`;
+
+/** The subject line of a template (Handlebars). */
+export function subjectSource(kind: EmailTemplateKind, language: Language): string {
+  const c = EMAIL_COPY[language];
+  return `{{#if reminder}}${c.reminderPrefix}{{/if}}${c.subjects[kind]}`;
+}
+
+/** The plain-text part of a template (Handlebars). */
+export function textSource(kind: EmailTemplateKind, language: Language): string {
+  const c = EMAIL_COPY[language];
+  return [
+    c.greeting,
+    '',
+    '{{#if reminder}}',
+    c.reminder,
+    '',
+    '{{/if}}',
+    '{{#if rematch}}',
+    c.rematch,
+    '',
+    '{{/if}}',
+    '{{#if partners}}',
+    c.partner,
+    '',
+    '{{/if}}',
+    c.bodies[kind],
+    '',
+    c.deadline,
+    '',
+    '{{#if goals}}',
+    `${c.goals}:`,
+    '{{{goals}}}',
+    '',
+    '{{/if}}',
+    `${c.action[kind]}: {{{link}}}`,
+    '',
+    '--',
+    `${c.leave}: {{{optOut}}}`,
+    c.why,
+    '',
+  ].join('\n');
+}
+
+/** The MJML source of a template's HTML part: one column, one button, readable from 320 px up. */
+export function mjmlSource(kind: EmailTemplateKind, language: Language): string {
+  // In the HTML part every value comes from `h`, the HTML-escaped copy of the data.
+  return mjmlWithRawValues(kind, language).replace(/\{\{\{(?!h\.)([\w]+)\}\}\}/g, '{{{h.$1}}}');
+}
+
+function mjmlWithRawValues(kind: EmailTemplateKind, language: Language): string {
+  const c = EMAIL_COPY[language];
+  return `<mjml lang="${language}">
+  <mj-head>
+    <mj-title>${c.subjects[kind]}</mj-title>
+    <mj-preview>${c.bodies[kind]}</mj-preview>
+    <mj-attributes>
+      <mj-all font-family="Arial, Helvetica, sans-serif" />
+      <mj-text font-size="16px" line-height="1.5" color="#1a1a1a" padding="6px 24px" />
+      <mj-button background-color="#00664d" color="#ffffff" font-size="17px" font-weight="bold" border-radius="6px" inner-padding="14px 24px" />
+    </mj-attributes>
+  </mj-head>
+  <mj-body background-color="#f2f4f3" width="600px">
+    <mj-section padding="16px 0 0"><mj-column><mj-text font-size="14px" color="#3d4a45" padding="6px 24px">{{{h.program}}}</mj-text></mj-column></mj-section>
+    <mj-section background-color="#ffffff" padding="16px 0" border-radius="8px">
+      <mj-column>
+        <mj-text>${c.greetingHtml}</mj-text>
+        ${ifBlock('reminder', `<mj-text><strong>${c.reminder}</strong></mj-text>`)}
+        ${ifBlock('rematch', `<mj-text>${c.rematch}</mj-text>`)}
+        ${ifBlock('partners', `<mj-text>${c.partnerHtml}</mj-text>`)}
+        <mj-text>${c.bodies[kind]}</mj-text>
+        <mj-text>${c.deadline}</mj-text>
+        ${ifBlock('goals', `<mj-text><h2 style="font-size:17px;margin:8px 0 4px">${c.goals}</h2><p style="margin:0;white-space:pre-line">{{{h.goals}}}</p></mj-text>`)}
+        <mj-button href="{{{h.link}}}" padding="16px 24px">${c.action[kind]}</mj-button>
+      </mj-column>
+    </mj-section>
+    <mj-section padding="8px 0 16px">
+      <mj-column>
+        <mj-text font-size="13px" color="#3d4a45"><a href="{{{h.optOut}}}" style="color:#3d4a45">${c.leave}</a>. ${c.why}</mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>`;
+}

@@ -1,0 +1,82 @@
+import type { Member, Pair } from '../domain/cycle.ts';
+
+/**
+ * What participants' actions leave in the table besides their answers (RESPONSE#…): the records
+ * HR's report reads. Keys and fields are documented in docs/participants.md.
+ */
+
+/** `CYCLE#<cycleId> / INVITATION#<participantId>`: a person's answer to their pairing (goal-setting link). */
+export interface InvitationDecision {
+  cycleId: string;
+  participantId: string;
+  decision: 'accepted' | 'declined';
+  /** Optional reason a person gave for declining (at most 500 characters); HR sees it. */
+  reason?: string;
+  /** The partners the person had when they decided. */
+  partnerIds: string[];
+  decidedAt: number;
+}
+
+/** `CYCLE#<cycleId> / REMATCH#<rematchId>`: a partner freed by a decline and what became of them. */
+export interface RematchRecord {
+  cycleId: string;
+  /** `<declinedPairId>` — one rematch per declined pair. */
+  rematchId: string;
+  previousPairId: string;
+  declinedBy: string;
+  freedParticipantId: string;
+  /** The new pair, or absent when no one still unmatched could be paired with the freed person. */
+  newPairId?: string;
+  newPartnerId?: string;
+  /** Who must receive a goal-setting invitation for the new pair (the freed person and the new partner). */
+  notify: string[];
+  reason?: string;
+  at: number;
+}
+
+/** `CYCLE#<cycleId> / FLAG#<pairId>`: a pair at risk, for HR. */
+export interface PairFlag {
+  cycleId: string;
+  pairId: string;
+  firstFlaggedAt: number;
+  reasons: PairFlagReason[];
+}
+
+export interface PairFlagReason {
+  participantId: string;
+  /** need-help: the person chose "need help"; two-misses: "not yet" (or no answer) two check-ins in a row. */
+  kind: 'need-help' | 'two-misses';
+  round: number;
+  note?: string;
+  at: number;
+}
+
+export const FORUM_CATEGORIES = ['worked', 'keep', 'more', 'explore', 'missingSkills', 'improve'] as const;
+export type ForumCategory = (typeof FORUM_CATEGORIES)[number];
+
+/** `CYCLE#<cycleId> / SUGGESTION#<suggestionId>`: one answer of the feedback forum, without its author. */
+export interface ForumSuggestion {
+  cycleId: string;
+  /** A keyed hash of author and category: stable (a repeat writes nothing) and not reversible without the link-signing key. */
+  suggestionId: string;
+  category: ForumCategory;
+  text: string;
+  /** Votes added by other participants (`VOTE#<voterId>#<suggestionId>` items, one per person). */
+  votes?: number;
+  createdAt: number;
+}
+
+/** The store operations behind participants' actions (implemented by DynamoDbStore). */
+export interface ParticipantActionStore {
+  recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'>;
+  getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined>;
+  listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]>;
+  putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void>;
+  listRematches(cycleId: string): Promise<RematchRecord[]>;
+  flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void>;
+  listPairFlags(cycleId: string): Promise<PairFlag[]>;
+  putSuggestion(suggestion: ForumSuggestion): Promise<void>;
+  listSuggestions(cycleId: string): Promise<ForumSuggestion[]>;
+  addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'>;
+  listVotesOf(cycleId: string, voterId: string): Promise<string[]>;
+}

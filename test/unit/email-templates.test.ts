@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { describe, expect, it } from 'vitest';
+import { COMPILED_FILE, compiledFileText } from '../../adapters/ses/build-email-templates.ts';
+import { COMPILED_TEMPLATES } from '../../domain/email-templates-compiled.ts';
+import { allTemplateKeys, emailTemplate, renderTemplate } from '../../domain/email-templates.ts';
+import { invitationData, invitationEmail, type InvitationInput } from '../../domain/emails.ts';
+
+const XSS = '"><script>alert(1)</script>';
+const input = (extra: Partial<InvitationInput> = {}): InvitationInput => ({
+  kind: 'goal-setting',
+  language: 'en',
+  programName: 'Mentoria & Co',
+  recipientName: "Ana O'Neil",
+  partners: [{ name: 'Lucas Prado', role: 'mentor' }],
+  link: 'https://survey.example.org/s/v1.abc.def',
+  optOutLink: 'https://survey.example.org/s/v1.opt.out',
+  deadline: new Date(Date.UTC(2027, 2, 15, 18)),
+  goalsAndExpectations: 'Close gaps.\nMeet often.',
+  ...extra,
+});
+
+describe('the SES email templates', () => {
+  it('are compiled from the MJML sources: domain/email-templates-compiled.ts is up to date', async () => {
+    expect(readFileSync(COMPILED_FILE, 'utf8')).toBe(await compiledFileText());
+  }, 60_000);
+
+  it('exist for every phase in both languages, with names that change when their content changes', () => {
+    const names = allTemplateKeys().map(({ kind, language }) => emailTemplate(kind, language, COMPILED_TEMPLATES).name);
+    expect(new Set(names).size).toBe(8);
+    for (const name of names) expect(name).toMatch(/^tandem-(goal-setting|run|measure|feedback)-(en|pt-br)-[0-9a-f]{10}$/);
+    const changed = emailTemplate('run', 'en', { 'run/en': { ...(COMPILED_TEMPLATES['run/en'] as never), subject: 'other' } });
+    expect(changed.name).not.toBe(emailTemplate('run', 'en', COMPILED_TEMPLATES).name);
+  });
+
+  it('render the same with Tandem’s renderer as with Handlebars (what SES uses), for every template and hostile data', () => {
+    const hb = Handlebars.create();
+    const cases: Array<Partial<InvitationInput>> = [
+      {},
+      { reminderTimeLeft: '2 days', rematch: true, partners: [{ name: XSS, role: 'mentor' }, { name: 'B', role: 'mentee' }] },
+      { recipientName: XSS, programName: XSS, goalsAndExpectations: XSS, partners: [], round: 3 },
+    ];
+    for (const { kind, language } of allTemplateKeys()) {
+      const template = emailTemplate(kind, language, COMPILED_TEMPLATES);
+      for (const extra of cases) {
+        const data = invitationData(input({ kind, language, ...extra }));
+        for (const part of ['subject', 'html', 'text'] as const) {
+          expect(renderTemplate(template[part], data)).toBe(hb.compile(template[part], { noEscape: true })(data));
+        }
+      }
+    }
+  });
+
+  it('keep the per-email data small: only this person’s details', () => {
+    const data = JSON.stringify(invitationEmail(input()).data);
+    expect(data.length).toBeLessThan(1500);
+    expect(data).not.toContain('<table');
+  });
+
+  it('carry a way to leave the program, a single call to action and the plain-text part', () => {
+    for (const language of ['en', 'pt-BR'] as const) {
+      const email = invitationEmail(input({ language }));
+      expect(email.text).toContain(language === 'en' ? 'Leave the program: https://survey.example.org/s/v1.opt.out' : 'Sair do programa: https://survey.example.org/s/v1.opt.out');
+      expect(email.html).toContain('href="https://survey.example.org/s/v1.opt.out"');
+      expect(email.html).toContain('<html lang="' + language + '"');
+      expect(email.html).toContain('Mentoria &amp; Co');
+      expect(email.html).toContain('Ana O&#39;Neil');
+      expect(email.text).toContain("Ana O'Neil");
+    }
+  });
+
+  it('tell a person who was paired again about it', () => {
+    expect(invitationEmail(input({ rematch: true })).text).toContain('Your first partner could not take part, so we matched you again.');
+    expect(invitationEmail(input({ rematch: true, language: 'pt-BR' })).text).toContain('Sua primeira dupla não pôde participar');
+    expect(invitationEmail(input()).text).not.toContain('first partner');
+  });
+
+  it('are refused by the renderer when malformed', () => {
+    expect(() => renderTemplate('{{#if a}}x', {})).toThrow(/unclosed/);
+    expect(() => renderTemplate('x{{/if}}', {})).toThrow();
+  });
+});
