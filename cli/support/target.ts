@@ -17,8 +17,9 @@ export const LOCAL_ENV_FILE = '.tandem/local/env.json';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 
+/** TANDEM_LOCAL_ENV_FILE, when set, is the only candidate; else .tandem/local/env.json here, then in the repository. */
 export function localEnvFile(): string | undefined {
-  const candidates = [process.env.TANDEM_LOCAL_ENV_FILE, resolve(process.cwd(), LOCAL_ENV_FILE), resolve(repositoryRoot, LOCAL_ENV_FILE)];
+  const candidates = process.env.TANDEM_LOCAL_ENV_FILE ? [process.env.TANDEM_LOCAL_ENV_FILE] : [resolve(process.cwd(), LOCAL_ENV_FILE), resolve(repositoryRoot, LOCAL_ENV_FILE)];
   return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
 }
 
