@@ -1,22 +1,26 @@
 import { join } from 'node:path';
 import { Charset, LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { FunctionSpec } from '../../functions/catalog.ts';
+import { standInFor } from '../bundling/stand-in.ts';
 import { REPO_ROOT } from '../paths.ts';
 
 /**
  * How every handler is bundled. infra/ (NodejsFunction) and bench/bundle-sizes.ts both build
  * from `bundleSettings`, so the benchmark measures exactly what is deployed.
  *
- * ESM, minified, tree-shaken (esbuild always shakes a bundle), external source map, and the AWS
- * SDK bundled rather than taken from the runtime: the versions we test are the versions that run.
+ * ESM, minified (class and function names kept: a Lambda error's type is its class name, and the
+ * workflow's Retry and Catch match on it), tree-shaken (esbuild always shakes a bundle), external
+ * source map, and the AWS SDK bundled rather than taken from the runtime: the versions we test are
+ * the versions that run.
  * Three aliases keep each bundle small (docs/bundle-sizes.md has the figures):
  * - `zod` → infra/bundling/zod-lean.mjs: zod's namespace without its 40-odd locales, JSON-Schema
  *   converters and schema compiler, which esbuild cannot shake out of `import { z } from 'zod'`.
  * - `@aws-sdk/credential-provider-node` → infra/bundling/lambda-credentials.mjs: the credential
  *   chain as it resolves in Lambda (environment variables), without the STS/SSO clients.
- * - an AWS client the function's catalog entry grants no access to → a stub that refuses to call
- *   the service (infra/bundling/not-bundled/), as its IAM role would: adapters/container.ts
- *   imports every adapter, so without this every function would carry S3, SES and Secrets Manager.
+ * - an AWS client the function's catalog entry grants no access to → a generated stand-in with the
+ *   same exports that refuses to call the service (infra/bundling/stand-in.ts), as the function's
+ *   IAM role would: adapters/container.ts imports every adapter, so without this every function
+ *   would carry S3, SES and Secrets Manager.
  */
 export const ESBUILD_TARGET = 'node24';
 
@@ -30,15 +34,17 @@ export const ZOD_OMITTED_EXPORTS = ['core', 'locales', 'toJSONSchema', 'fromJSON
 
 /** AWS clients bundled only into functions whose catalog entry grants that access. */
 export const ACCESS_GATED_CLIENTS = [
-  { module: '@aws-sdk/client-s3', needed: (spec: FunctionSpec) => spec.access.writesReports },
-  { module: '@aws-sdk/client-sesv2', needed: (spec: FunctionSpec) => spec.access.sendsEmail },
-  { module: '@aws-sdk/client-secrets-manager', needed: (spec: FunctionSpec) => spec.access.readsLinkKey },
+  { module: '@aws-sdk/client-s3', service: 'S3', flag: 'writesReports', needed: (spec: FunctionSpec) => spec.access.writesReports },
+  { module: '@aws-sdk/client-sesv2', service: 'SES', flag: 'sendsEmail', needed: (spec: FunctionSpec) => spec.access.sendsEmail },
+  { module: '@aws-sdk/client-secrets-manager', service: 'Secrets Manager', flag: 'readsLinkKey', needed: (spec: FunctionSpec) => spec.access.readsLinkKey },
 ] as const;
 
 export interface BundleSettings {
   readonly target: string;
   readonly format: 'esm';
   readonly minify: true;
+  /** Keep class and function names through minification: Step Functions' Retry and Catch match on error names (domain/errors.ts). */
+  readonly keepNames: true;
   readonly sourcemap: true;
   readonly mainFields: string[];
   readonly banner: string;
@@ -52,9 +58,9 @@ export function bundleSettings(spec: FunctionSpec): BundleSettings {
     '@aws-sdk/credential-provider-node': join(BUNDLING_DIR, 'lambda-credentials.mjs'),
   };
   for (const client of ACCESS_GATED_CLIENTS) {
-    if (!client.needed(spec)) alias[client.module] = join(BUNDLING_DIR, 'not-bundled', `${client.module.split('/')[1]}.mjs`);
+    if (!client.needed(spec)) alias[client.module] = standInFor(client.module, client.service, client.flag);
   }
-  return { target: ESBUILD_TARGET, format: 'esm', minify: true, sourcemap: true, mainFields: ['module', 'main'], banner: ESM_REQUIRE_SHIM, alias };
+  return { target: ESBUILD_TARGET, format: 'esm', minify: true, keepNames: true, sourcemap: true, mainFields: ['module', 'main'], banner: ESM_REQUIRE_SHIM, alias };
 }
 
 /** The settings as NodejsFunction bundling options (local esbuild, never Docker). */
@@ -64,6 +70,7 @@ export function bundlingFor(spec: FunctionSpec): BundlingOptions {
     format: OutputFormat.ESM,
     target: settings.target,
     minify: settings.minify,
+    keepNames: settings.keepNames,
     sourceMap: settings.sourcemap,
     sourceMapMode: SourceMapMode.DEFAULT,
     sourcesContent: false,
