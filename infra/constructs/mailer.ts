@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SES_EVENT_DETAIL_TYPES } from '../../functions/ses-events.ts';
 import type { FunctionBinding, TandemFunction } from './tandem-function.ts';
+
+/** Participant emails go as SES templates named `tandem-<kind>-<language>-<content hash>` (domain/email-templates.ts), created on first use. */
+export const TEMPLATE_NAME_PREFIX = 'tandem-';
 
 export interface MailerProps {
   /** A domain (example.org) or one address; programs send from addresses of this identity. */
@@ -69,7 +72,15 @@ export class Mailer extends Construct {
     return Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   }
 
-  /** Binding: TANDEM_SES_CONFIGURATION_SET and ses:SendEmail from the sender identity through this configuration set. */
+  /** Tandem's SES templates (names are content hashes chosen at run time, so a prefix is as narrow as it gets). */
+  get templatesArn(): string {
+    return Stack.of(this).formatArn({ service: 'ses', resource: 'template', resourceName: `${TEMPLATE_NAME_PREFIX}*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  }
+
+  /**
+   * Binding: TANDEM_SES_CONFIGURATION_SET; ses:SendEmail from the sender identity, through this
+   * configuration set, with Tandem's templates; and creating/updating those templates on first use.
+   */
   sending(): FunctionBinding {
     return {
       description: 'email:send',
@@ -79,9 +90,19 @@ export class Mailer extends Construct {
           new iam.PolicyStatement({
             sid: 'SendEmailFromSenderIdentity',
             actions: ['ses:SendEmail'],
-            resources: [this.identityArn(this.senderIdentity), ...this.sandboxRecipients.map((r) => this.identityArn(r)), this.configurationSetArn],
+            resources: [this.identityArn(this.senderIdentity), ...this.sandboxRecipients.map((r) => this.identityArn(r)), this.configurationSetArn, this.templatesArn],
+          }),
+          new iam.PolicyStatement({
+            sid: 'ManageEmailTemplates',
+            actions: ['ses:GetEmailTemplate', 'ses:CreateEmailTemplate', 'ses:UpdateEmailTemplate'],
+            resources: [this.templatesArn],
           }),
         );
+        Validations.of(target.accessPolicy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/${TEMPLATE_NAME_PREFIX}*]`,
+          reason:
+            "SES templates are named tandem-<kind>-<language>-<content hash> and created on first use, so their names are not known at deploy time; the tandem- prefix limits the grant to Tandem's own templates.",
+        });
       },
     };
   }
