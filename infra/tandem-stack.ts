@@ -94,6 +94,13 @@ export class TandemStack extends Stack {
       asyncDeadLetterQueues: { 'ses-events': this.mailer.eventDeadLetterQueue },
     });
     this.surveyApi.serve(this.handlers.get('survey-api'));
+    const routes: Array<{ path: string; authorization: 'iam' }> = [];
+    for (const fn of this.handlers.all) {
+      if (fn.spec.route) {
+        this.surveyApi.serveRoute(fn, fn.spec.route);
+        routes.push(fn.spec.route);
+      }
+    }
     this.mailer.deliverEventsTo(this.handlers.get('ses-events'));
 
     this.workflow = new ProgramCycleWorkflow(this, 'ProgramCycle', {
@@ -101,6 +108,7 @@ export class TandemStack extends Stack {
       logRetention,
       logRemovalPolicy: RemovalPolicy.DESTROY,
     });
+    this.handlers.bindWhere((spec) => spec.access.readsExecutions === true, this.workflow.readingExecutions());
 
     this.operations = new Operations(this, 'Operations', {
       stateMachine: this.workflow.stateMachine,
@@ -123,6 +131,7 @@ export class TandemStack extends Stack {
       logGroups: [this.workflow.logGroup, this.surveyApi.accessLogs, ...this.handlers.all.map((fn) => fn.logGroup)],
       alarms: this.operations.alarms,
       dashboard: this.operations.dashboard,
+      opsPageArns: routes.flatMap((route) => this.surveyApi.invokeArns(route.path)),
     });
 
     const outputs: Record<string, [string, string]> = {

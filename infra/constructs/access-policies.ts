@@ -1,10 +1,9 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DataStore } from './data-store.ts';
-import { logicalIdOf } from './logical-id.ts';
 import type { ProgramCycleWorkflow } from './program-cycle-workflow.ts';
 import type { ReportArchive } from './report-archive.ts';
 
@@ -16,6 +15,8 @@ export interface AccessPoliciesProps {
   readonly logGroups: readonly logs.ILogGroup[];
   readonly alarms: readonly cloudwatch.Alarm[];
   readonly dashboard: cloudwatch.Dashboard;
+  /** execute-api ARNs of the IAM-authorized ops page (GET and HEAD on /ops and below). */
+  readonly opsPageArns: readonly string[];
 }
 
 /**
@@ -26,6 +27,22 @@ export interface AccessPoliciesProps {
  *   its alarms and dashboard.
  * Attach them to an IAM Identity Center permission set (by name) or to roles or groups.
  */
+/** How cdk-nag prints a resource string in a finding id: each token as `<LogicalId>` / `<LogicalId.Attribute>` / `<AWS::Pseudo>`. */
+function nagNameOf(scope: Construct, value: string): string {
+  const resolved = Stack.of(scope).resolve(value) as unknown;
+  const render = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const ref = (part as { Ref?: string }).Ref;
+    if (ref) return `<${ref}>`;
+    const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (getAtt) return `<${getAtt[0]}.${getAtt[1]}>`;
+    const join = (part as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(render).join(join[0]);
+    return JSON.stringify(part);
+  };
+  return render(resolved);
+}
+
 export class AccessPolicies extends Construct {
   readonly hrOperator: iam.ManagedPolicy;
   readonly opsReadOnly: iam.ManagedPolicy;
@@ -33,10 +50,7 @@ export class AccessPolicies extends Construct {
   constructor(scope: Construct, id: string, props: AccessPoliciesProps) {
     super(scope, id);
     const { workflow } = props;
-    const executionsAcknowledgement = {
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${workflowStateMachineLogicalId(workflow)}.Name>:*]`,
-      reason: "Executions are named after cycle ids chosen at run time: this ARN covers exactly this state machine's executions and no other.",
-    };
+    const executionsAcknowledgement = workflow.executionsAcknowledgement();
 
     this.hrOperator = new iam.ManagedPolicy(this, 'HrOperator', {
       managedPolicyName: `${props.policyNamePrefix}-hr-operator`,
@@ -65,19 +79,22 @@ export class AccessPolicies extends Construct {
         }),
         new iam.PolicyStatement({ sid: 'SeeAlarms', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], resources: props.alarms.map((alarm) => alarm.alarmArn) }),
         new iam.PolicyStatement({ sid: 'SeeDashboard', actions: ['cloudwatch:GetDashboard'], resources: [props.dashboard.dashboardArn] }),
+        ...(props.opsPageArns.length ? [new iam.PolicyStatement({ sid: 'OpenOpsPage', actions: ['execute-api:Invoke'], resources: [...props.opsPageArns] })] : []),
         // No narrower resource exists: GetMetricData and GetQueryResults support no resource-level permissions
         // (AWS Service Authorization Reference); both only read, and the dashboard needs them to draw.
         new iam.PolicyStatement({ sid: 'DrawDashboard', actions: ['cloudwatch:GetMetricData', 'logs:GetQueryResults'], resources: ['*'] }),
       ],
     });
     Validations.of(this.opsReadOnly).acknowledge(executionsAcknowledgement);
+    for (const arn of props.opsPageArns.filter((a) => a.endsWith('/*'))) {
+      Validations.of(this.opsReadOnly).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagNameOf(this, arn)}]`,
+        reason: 'The ops page shows any execution at /ops/executions/<cycle id>: the wildcard covers the pages below /ops (GET and HEAD only) and nothing else.',
+      });
+    }
     Validations.of(this.opsReadOnly).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Only cloudwatch:GetMetricData and logs:GetQueryResults (read-only) have Resource "*": they support no resource-level permissions, and the dashboard needs them.',
     });
   }
-}
-
-function workflowStateMachineLogicalId(workflow: ProgramCycleWorkflow): string {
-  return logicalIdOf(workflow.stateMachine);
 }

@@ -24,6 +24,7 @@ export const SIZING: Record<FunctionName, { memorySize: number; timeout: Duratio
   'mark-cycle-failed': { memorySize: 512, timeout: Duration.seconds(60) },
   'survey-api': { memorySize: 512, timeout: Duration.seconds(10) },
   'ses-events': { memorySize: 256, timeout: Duration.seconds(60) },
+  'ops-api': { memorySize: 512, timeout: Duration.seconds(15) },
 };
 
 export interface HandlersProps {
@@ -62,6 +63,14 @@ export class Handlers extends Construct {
       }
       this.byName.set(spec.name, fn);
     }
+  }
+
+  /**
+   * Binds the functions whose catalog entry matches to what exists only after them (the state
+   * machine invokes the workflow functions, so it is built after them and bound here).
+   */
+  bindWhere(matches: (spec: FunctionSpec) => boolean, ...bindings: FunctionBinding[]): void {
+    for (const fn of this.byName.values()) if (matches(fn.spec)) fn.bind(...bindings);
   }
 
   get all(): TandemFunction[] {

@@ -5,7 +5,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '../../functions/catalog.ts';
 import { definitionSubstitutionNames, programCycleDefinitionText } from '../../workflows/program-cycle.ts';
-import type { TandemFunction } from './tandem-function.ts';
+import { logicalIdOf } from './logical-id.ts';
+import type { FunctionBinding, TandemFunction } from './tandem-function.ts';
 
 export interface ProgramCycleWorkflowProps {
   /** The handlers by catalog name; every catalog entry with a definitionSubstitution must be here. */
@@ -92,6 +93,29 @@ export class ProgramCycleWorkflow extends Construct {
 
   get stateMachineArn(): string {
     return this.stateMachine.stateMachineArn;
+  }
+
+  /** cdk-nag names the executions ARN's `*` a wildcard: the acknowledgement every holder of an executions grant carries. */
+  executionsAcknowledgement(): { id: string; reason: string } {
+    return {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalIdOf(this.stateMachine)}.Name>:*]`,
+      reason: "Executions are named after cycle ids chosen at run time: this ARN covers exactly this state machine's executions and no other.",
+    };
+  }
+
+  /** Binding: TANDEM_STATE_MACHINE_ARN; list this state machine's executions, describe them and read their history. */
+  readingExecutions(): FunctionBinding {
+    return {
+      description: 'executions:read',
+      bind: (target) => {
+        target.setEnvironment('TANDEM_STATE_MACHINE_ARN', this.stateMachineArn);
+        target.grant(
+          new iam.PolicyStatement({ sid: 'ListExecutions', actions: ['states:ListExecutions'], resources: [this.stateMachineArn] }),
+          new iam.PolicyStatement({ sid: 'ReadExecutions', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [this.executionsArn] }),
+        );
+        Validations.of(target.accessPolicy).acknowledge(this.executionsAcknowledgement());
+      },
+    };
   }
 
   /** ARNs of this state machine's executions (execution names are cycle ids, chosen at run time). */

@@ -1,6 +1,7 @@
-import { Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -19,9 +20,13 @@ export const SURVEY_ROUTES = [
   { method: apigw.HttpMethod.POST, path: '/s/{token}' },
 ] as const;
 
+/** Methods of the IAM-authorized read-only pages (the ops page). */
+const PAGE_METHODS = [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD] as const;
+
 /**
  * The HTTP API behind the emailed links: GET /s/{token} renders a survey page, POST records an
- * answer. Throttled at the stage; access logs in JSON without the path (the token is a
+ * answer. The ops page (a catalog entry with a `route`) is served here too, behind IAM
+ * authorization. Throttled at the stage; access logs in JSON without the path (the token is a
  * credential) and without the caller's IP address (personal data we do not need).
  */
 export class SurveyApi extends Construct {
@@ -77,6 +82,25 @@ export class SurveyApi extends Construct {
         });
       }
     }
+  }
+
+  /**
+   * Serves a catalog route (the ops page) with its handler: `<path>` and `<path>/{proxy+}`, GET
+   * and HEAD, with IAM authorization (callers sign their requests; `invokeArns` names what to grant).
+   */
+  serveRoute(handler: TandemFunction, route: { readonly path: string; readonly authorization: 'iam' }): void {
+    const integration = new HttpLambdaIntegration(`${handler.node.id}Integration`, handler.function, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 });
+    const authorizer = new HttpIamAuthorizer();
+    for (const path of [route.path, `${route.path}/{proxy+}`]) this.api.addRoutes({ path, methods: [...PAGE_METHODS], integration, authorizer });
+  }
+
+  /** The execute-api ARNs a person needs `execute-api:Invoke` on to use a route served by `serveRoute`. */
+  invokeArns(path: string): string[] {
+    return PAGE_METHODS.flatMap((method) =>
+      [path, `${path}/*`].map((p) =>
+        Stack.of(this).formatArn({ service: 'execute-api', resource: this.api.apiId, resourceName: `${this.stage.stageName}/${method}${p}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      ),
+    );
   }
 
   /** Binding: TANDEM_LINK_BASE_URL, the URL emailed links point at. */
