@@ -23,14 +23,18 @@ export const BUDGET_BYTES = 500_000;
  */
 export const KNOWN_OVER_BUDGET: Partial<Record<FunctionName, { ceilingBytes: number; reason: string }>> = {
   review: {
-    ceilingBytes: 650_000,
+    ceilingBytes: 700_000,
     reason:
       'needs the S3 client (report) and the SES client (HR summary) besides DynamoDB: about 230 KB of AWS SDK that esbuild cannot shake (each client carries the schemas of all its operations). Fix: email the HR summary from a separate workflow step, or write the report from one.',
   },
   'phase-tick': {
-    ceilingBytes: 505_000,
+    ceilingBytes: 550_000,
     reason:
-      'needs SES and Secrets Manager besides DynamoDB and ends 0.1 % over. Fix: anything that saves 1 KB in the handlers, e.g. logging through something thinner than Powertools Logger (17 KB in every bundle).',
+      'needs SES and Secrets Manager besides DynamoDB. Fix: explicit names on the error classes in domain/errors.ts (then the bundles need not keep every name, about 33 KB each), or a thinner logger than Powertools (17 KB).',
+  },
+  'mark-cycle-failed': {
+    ceilingBytes: 530_000,
+    reason: 'needs SES besides DynamoDB and ends 2 % over. Fix: explicit names on the error classes in domain/errors.ts (then the bundles need not keep every name, about 33 KB each).',
   },
 };
 
@@ -55,6 +59,7 @@ export async function measure(spec: (typeof FUNCTIONS)[number]): Promise<BundleS
     format: settings.format,
     target: settings.target,
     minify: settings.minify,
+    keepNames: settings.keepNames,
     sourcemap: settings.sourcemap,
     sourcesContent: false,
     mainFields: settings.mainFields,

@@ -1,6 +1,8 @@
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as realZod from 'zod';
 import { FUNCTIONS } from '../../functions/catalog.ts';
+import { standInFor } from '../../infra/bundling/stand-in.ts';
 import { ACCESS_GATED_CLIENTS, bundleSettings, bundlingFor, ZOD_OMITTED_EXPORTS } from '../../infra/constructs/bundling.ts';
 
 // The stand-ins are plain ESM files that only esbuild sees; load them as the bundles do.
@@ -52,15 +54,17 @@ describe('the Lambda credential chain the bundles use', () => {
 });
 
 describe('the stand-ins for AWS clients a function has no access to', () => {
-  it.each(ACCESS_GATED_CLIENTS.map((c) => [c.module] as const))('%s: has the exports the adapters import, and refuses to send', async (module) => {
-    const stub = await load(`not-bundled/${module.split('/')[1]}.mjs`);
+  it.each(ACCESS_GATED_CLIENTS.map((c) => [c.module, c] as const))('%s: has every export of the real package, and refuses to reach the service', async (module, client) => {
+    const stub = (await import(/* @vite-ignore */ pathToFileURL(standInFor(module, client.service, client.flag)).href)) as Record<string, unknown>;
     const real = (await import(module)) as Record<string, unknown>;
+    for (const name of Object.keys(real).filter((n) => n !== 'default')) expect(stub, `${module} exports ${name}`).toHaveProperty(name);
     const names = Object.keys(stub);
-    for (const name of names) expect(real, `${module} exports ${name}`).toHaveProperty(name);
-    const Client = stub[names.find((n) => n.endsWith('Client')) as string] as new (config: object) => { send(command: unknown): Promise<unknown> };
-    const Command = stub[names.find((n) => n.endsWith('Command')) as string] as new (input: object) => unknown;
-    const client = new Client({});
-    await expect(client.send(new Command({}))).rejects.toThrow(/is not bundled into this function: its entry in functions\/catalog\.ts does not grant/);
+    const Client = stub[names.find((n) => /^[A-Z]\w*Client$/.test(n)) as string] as new (config: object) => { send(command: unknown): Promise<unknown> };
+    const Command = stub[names.find((n) => n.endsWith('Command') && n !== '$Command') as string] as new (input: object) => unknown;
+    const refusal = new RegExp(`${client.service} is not bundled into this function: its entry in functions/catalog\\.ts does not grant ${client.service} access \\(${client.flag} is false\\)`);
+    await expect(new Client({}).send(new Command({}))).rejects.toThrow(refusal);
+    const paginator = names.find((n) => n.startsWith('paginate') || n.startsWith('waitUntil'));
+    if (paginator) expect(() => (stub[paginator] as (...args: unknown[]) => unknown)({}, {})).toThrow(refusal);
   });
 
   it('replaces exactly the clients each catalog entry grants no access to', () => {
