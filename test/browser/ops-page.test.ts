@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { container } from '../../adapters/container.ts';
+import { importRoster } from '../../services/roster-import.ts';
+import { createProgramWithRoster, startTestCycle, testProgram, uniqueTag, waitForExecution } from '../support/fixtures.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'];
+const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+
+interface AxeResults {
+  violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }>;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
+  let browser: Browser;
+  let failed: { cycleId: string };
+  let running: { cycleId: string };
+  const base = () => inject('localStack').endpoints.survey;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    // A failed execution: two people in one reporting line cannot be paired.
+    const tag = uniqueTag('ops-fail');
+    const { store } = container();
+    await store.putProgram(testProgram(tag));
+    const csv = [
+      'id,name,email,department,birth_year,seniority,skills_offered,skills_wanted,manager_id,languages',
+      `boss,Carla <b>Boss</b>,boss@${tag}.example.com,Sales,1965,9,negotiation:5,social-media:5,,pt`,
+      `junior,João Junior,junior@${tag}.example.com,Sales,2000,1,social-media:5,negotiation:5,boss,pt`,
+    ].join('\n');
+    await importRoster(store, { programId: tag, text: csv, format: 'csv' });
+    const cycle = await startTestCycle(tag);
+    failed = { cycleId: cycle.cycleId };
+    // A running one, in goal-setting for minutes.
+    const runningTag = uniqueTag('ops-run');
+    await createProgramWithRoster(runningTag, { phaseWindows: { goalSetting: 'PT10M', run: 'PT10M', measure: 'PT10M', feedback: 'PT10M' }, reminders: { beforeDeadline: [] }, progressCheckInterval: 'PT5S' });
+    const started = await startTestCycle(runningTag);
+    running = { cycleId: started.cycleId };
+    await waitForExecution(cycle.executionArn as string);
+    for (let i = 0; i < 60 && !(await store.getCycle(started.cycleId))?.phases['goal-setting']; i++) await new Promise((r) => setTimeout(r, 250));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(path: string) {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    const response = await page.goto(`${base()}${path}`);
+    return { page, response, context };
+  }
+
+  async function axe(page: import('playwright-core').Page): Promise<AxeResults> {
+    await page.evaluate(axeSource);
+    return page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
+  }
+
+  it('lists the executions with their status and links to each', async () => {
+    const { page, response, context } = await open('/ops');
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
+    await expect(page.title()).resolves.toBe('Executions · Tandem ops');
+    const rows = page.locator('#executions tbody tr');
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    const failedRow = rows.filter({ hasText: failed.cycleId });
+    await expect(failedRow.locator('.status').textContent()).resolves.toBe('FAILED');
+    await expect(rows.filter({ hasText: running.cycleId }).locator('.status').textContent()).resolves.toBe('RUNNING');
+
+    await page.click('text=FAILED >> nth=0');
+    expect(page.url()).toContain('/ops?status=FAILED');
+    const statuses = await page.locator('#executions tbody .status').allTextContents();
+    expect(new Set(statuses)).toEqual(new Set(['FAILED']));
+
+    const results = await axe(page);
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a running execution's phases as a timeline with the participants' progress as counts only", async () => {
+    const { page, context } = await open('/ops');
+    await page.click(`a:text("${running.cycleId}")`);
+    await page.waitForURL(`**/ops/executions/${running.cycleId}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe(`Execution ${running.cycleId}`);
+    const phases = await page.locator('section.phase h3').allTextContents();
+    expect(phases.map((t) => t.split(' ')[0])).toEqual(['identify', 'goal-setting']);
+    await expect(page.locator('#phase-identify + p + ul').textContent()).resolves.toMatch(/Cohort: \d+ participants in \d+ pairs/);
+    await expect(page.locator('section[aria-labelledby="phase-goal-setting"] .progress').textContent()).resolves.toMatch(/Answers: \d+ of \d+ answered/);
+    await expect(page.locator('section[aria-labelledby="phase-goal-setting"] table').textContent()).resolves.toContain('GoalSetting: send what is due');
+    const body = (await page.locator('body').textContent()) ?? '';
+    expect(body).not.toMatch(/@[a-z0-9-]+\.example\.com/);
+    const results = await axe(page);
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a failed execution's error and cause, escaped, and answers 404 for an unknown one", async () => {
+    const { page, context } = await open(`/ops/executions/${failed.cycleId}`);
+    await expect(page.locator('#failure').textContent()).resolves.toMatch(/NoPairsError[\s\S]*no pair can be formed/);
+    await expect(page.locator('section[aria-labelledby="phase-identify"] .errors').textContent()).resolves.toMatch(/Identify NoPairsError: .*no pair can be formed/);
+    const phases = await page.locator('section.phase h3').allTextContents();
+    expect(phases.map((t) => t.split(' ')[0])).toEqual(['identify', 'failure']);
+    const html = await page.content();
+    expect(html).not.toContain('<b>Boss</b>');
+    expect(html).not.toContain('@ops-fail');
+    const results = await axe(page);
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+    const missing = await page.goto(`${base()}/ops/executions/no-such-execution`);
+    expect(missing?.status()).toBe(404);
+    const injected = await page.goto(`${base()}/ops/executions/%3Cscript%3E`);
+    expect(injected?.status()).toBe(404);
+    await context.close();
+  });
+});
