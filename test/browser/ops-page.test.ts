@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { importRoster } from '../../services/roster-import.ts';
@@ -54,7 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     return { page, response, context };
   }
 
-  async function axe(page: import('playwright-core').Page): Promise<AxeResults> {
+  async function axe(page: Page): Promise<AxeResults> {
     await page.evaluate(axeSource);
     return page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
   }
