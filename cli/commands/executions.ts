@@ -14,6 +14,7 @@ const positive = (value: string) => {
 const withoutIds = (value: unknown): unknown => {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const { cycleId: _c, programId: _p, ...rest } = value as Record<string, unknown>;
+  if (rest.phase !== undefined) return rest.phase;
   return Object.keys(rest).length ? rest : undefined;
 };
 
