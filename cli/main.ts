@@ -14,6 +14,12 @@ import { registerRosterCommands } from './commands/roster.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { LOCAL_ENV_FILE, useLocalStack } from './support/target.ts';
 
+// `tandem executions list | head`: a closed pipe ends the command quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const program = new Command('tandem')
   .description(
     'Tandem runs reverse-mentoring programs: identify, goal-setting, run, measure, feedback, review.\n\n' +

@@ -51,7 +51,7 @@ export function registerRosterCommands(program: Command): void {
       .option('-m, --mapping <file>', "a column-mapping file (YAML or JSON) mapping an HR export's headers and values to Tandem's fields (docs/cli.md)")
       .option('--dry-run', 'validate and report, write nothing', false)
       .option('--skip-bad-rows', 'import the valid rows of a file that has bad ones (the bad ones are reported)', false),
-    'tandem roster import export-rh.csv --program mentoria-reversa --mapping examples/mapping.pt-BR.yaml --dry-run',
+    'tandem roster import export-rh.csv --program mentoria-reversa --mapping mapeamento.yaml --dry-run',
   ).action(async (file: string, options: { program: string; format?: 'csv' | 'json'; mapping?: string; dryRun: boolean; skipBadRows: boolean; json: boolean }) => {
     const text = await readText(file);
     const mapping: ColumnMapping | undefined = options.mapping ? parseColumnMapping(await readText(options.mapping), options.mapping) : undefined;
