@@ -38,21 +38,10 @@ export interface MatchingSolution {
   /** Sum of the matched edges' weights. */
   weight: number;
   certificate: MatchingCertificate;
-  stats: { stages: number; substages: number; warmMatched: number; augmentations: number };
+  stats: { substages: number; warmMatched: number; augmentations: number };
 }
 
-export interface MatchingOptions {
-  /**
-   * Keep the alternating forest after an augmentation and dissolve only the two trees the
-   * augmenting path touched (default true). False runs the reference algorithm, which
-   * rebuilds the forest from scratch after every augmentation (one "stage" each); both give
-   * an optimal matching, the first much faster on large sparse graphs.
-   */
-  keepForest?: boolean;
-}
-
-export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions = {}): MatchingSolution {
-  const keepForest = options.keepForest ?? true;
+export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
   const n = graph.vertexCount;
   const { from: eu, to: ev, weight: ew } = graph;
   const m = ew.length;
@@ -112,35 +101,24 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   /** The free vertex at the root of the alternating tree of each labelled top-level blossom. */
   const treeRoot = new Int32Array(2 * n).fill(-1);
   const dissolveStamp = new Int32Array(2 * n);
-  // Work lists, so that a dual step touches only what it changes (supersets, cleaned lazily):
-  // labelled vertices, unlabelled vertices with a least-slack edge, S-blossoms with one, live blossoms.
-  const activeList: number[] = [];
-  const inActive = new Uint8Array(n);
-  const uList: number[] = [];
-  const inU = new Uint8Array(n);
-  const sList: number[] = [];
-  const inS = new Uint8Array(2 * n);
-  const alive: number[] = [];
-  const alivePos = new Int32Array(2 * n).fill(-1);
-  const scratchLeaves: number[] = [];
-  const markActive = (v: number) => {
-    if (!inActive[v]) {
-      inActive[v] = 1;
-      activeList.push(v);
-    }
+  const gone = new Uint8Array(n);
+  /** The top-level blossoms labelled in each tree, by root (a superset: filtered when the tree is dissolved). */
+  const treeMembers: Array<number[] | undefined> = new Array(n);
+  const joinTree = (b: number) => {
+    const r = treeRoot[b] as number;
+    (treeMembers[r] ??= []).push(b);
   };
-  const markU = (v: number) => {
-    if (!inU[v]) {
-      inU[v] = 1;
-      uList.push(v);
-    }
-  };
-  const markS = (b: number) => {
-    if (!inS[b]) {
-      inS[b] = 1;
-      sList.push(b);
-    }
-  };
+  // Lazy duals: every dual step adds delta to the clock `now` instead of touching each dual.
+  // A vertex's dual is dual[v] + sign·(now − stamp[v]), the sign following the label of its
+  // top-level blossom (S −1, T +1, else 0); a top-level blossom's is dual[b] − sign·(now − stamp[b]).
+  // Before a label (or top-level blossom) changes, the duals concerned are materialised.
+  let now = 0;
+  const stamp = new Float64Array(2 * n);
+  // Events of the next dual step, keyed so that keys do not move as the clock runs (lazy deletion):
+  // delta2 (S to unlabelled: slack + now), delta3 (S to S: slack + 2·now), delta4 (T-blossom: z + now).
+  const heap2 = new EventHeap();
+  const heap3 = new EventHeap();
+  const heap4 = new EventHeap();
   let dissolveEpoch = 0;
   const leafStack: number[] = [];
 
@@ -224,7 +202,19 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     for (let v = 0; v < n; v++) if ((mate[v] as number) === -1) dual[v] = level;
   }
 
-  const slack = (k: number): number => (dual[eu[k] as number] as number) + (dual[ev[k] as number] as number) - 2 * (ew[k] as number);
+  const vertexSign = (l: number): number => (l === 1 || l === 5 ? -1 : l === 2 ? 1 : 0);
+  const dualOf = (v: number): number => (dual[v] as number) + vertexSign(label[inBlossom[v] as number] as number) * (now - (stamp[v] as number));
+  const blossomDualOf = (b: number): number =>
+    (blossomParent[b] as number) === -1 ? (dual[b] as number) - vertexSign(label[b] as number) * (now - (stamp[b] as number)) : (dual[b] as number);
+  const settleVertex = (v: number) => {
+    dual[v] = dualOf(v);
+    stamp[v] = now;
+  };
+  const settleBlossom = (b: number) => {
+    dual[b] = blossomDualOf(b);
+    stamp[b] = now;
+  };
+  const slack = (k: number): number => dualOf(eu[k] as number) + dualOf(ev[k] as number) - 2 * (ew[k] as number);
 
   /** Appends the vertices inside blossom b to out. */
   const leaves = (b: number, out: number[]): number[] => {
@@ -251,7 +241,11 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     let p = p0;
     for (;;) {
       const b = inBlossom[w] as number;
+      const inside = leaves(b, []);
+      for (const x of inside) settleVertex(x);
+      if (b >= n) settleBlossom(b);
       treeRoot[b] = p === -1 ? (blossomBase[b] as number) : (treeRoot[inBlossom[endpoint[p] as number] as number] as number);
+      joinTree(b);
       label[w] = t;
       label[b] = t;
       labelEnd[w] = p;
@@ -259,13 +253,10 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       bestEdge[w] = -1;
       bestEdge[b] = -1;
       if (t === 1) {
-        const start = queue.length;
-        leaves(b, queue);
-        for (let q = start; q < queue.length; q++) markActive(queue[q] as number);
+        for (const x of inside) queue.push(x);
         return;
       }
-      scratchLeaves.length = 0;
-      for (const x of leaves(b, scratchLeaves)) markActive(x);
+      if (b >= n) heap4.push((dual[b] as number) + now, b, 0);
       // t === 2: b became a T-blossom; its base's mate becomes an S-vertex.
       const base = blossomBase[b] as number;
       const mb = mate[base] as number;
@@ -313,10 +304,12 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     const b = unusedBlossoms.pop() as number;
     blossomBase[b] = base;
     blossomParent[b] = -1;
+    if (bb >= n) settleBlossom(bb);
     blossomParent[bb] = b;
     const path: number[] = [];
     const endps: number[] = [];
     while (bv !== bb) {
+      if (bv >= n) settleBlossom(bv);
       blossomParent[bv] = b;
       path.push(bv);
       endps.push(labelEnd[bv] as number);
@@ -328,6 +321,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     endps.reverse();
     endps.push(2 * k);
     while (bw !== bb) {
+      if (bw >= n) settleBlossom(bw);
       blossomParent[bw] = b;
       path.push(bw);
       endps.push((labelEnd[bw] as number) ^ 1);
@@ -337,10 +331,13 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     blossomChilds[b] = path;
     blossomEndps[b] = endps;
     treeRoot[b] = treeRoot[bb] as number;
+    joinTree(b);
+    const inside = leaves(b, []);
+    for (const x of inside) settleVertex(x);
     label[b] = 1;
     labelEnd[b] = labelEnd[bb] as number;
     dual[b] = 0;
-    const inside = leaves(b, []);
+    stamp[b] = now;
     for (const x of inside) {
       if ((label[inBlossom[x] as number] as number) === 2) queue.push(x);
       inBlossom[x] = b;
@@ -381,15 +378,17 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     let be = -1;
     for (const kk of best) if (be === -1 || slack(kk) < slack(be)) be = kk;
     bestEdge[b] = be;
-    if (be !== -1) markS(b);
-    alivePos[b] = alive.length;
-    alive.push(b);
+    if (be !== -1) heap3.push(slack(be) + 2 * now, b, be);
   };
 
   const expandBlossom = (b: number, endStage: boolean): void => {
     const childs = blossomChilds[b] as number[];
+    const inside = leaves(b, []);
+    for (const x of inside) settleVertex(x);
+    settleBlossom(b);
     for (const s of childs) {
       treeRoot[s] = treeRoot[b] as number;
+      stamp[s] = now;
       blossomParent[s] = -1;
       if (s < n) inBlossom[s] = s;
       else if (endStage && (dual[s] as number) === 0) expandBlossom(s, endStage);
@@ -398,7 +397,10 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     if (!endStage && (label[b] as number) === 2) {
       // Vertices of the expanded T-blossom that end up unlabelled keep their least-slack edge
       // to an S-blossom (as in the reference): put them back among the delta2 candidates.
-      for (const x of leaves(b, [])) if ((bestEdge[x] as number) !== -1) markU(x);
+      for (const x of inside) {
+        const kx = bestEdge[x] as number;
+        if (kx !== -1) heap2.push(slack(kx) + now, x, kx);
+      }
       const endps = blossomEndps[b] as number[];
       const entryChild = inBlossom[endpoint[(labelEnd[b] as number) ^ 1] as number] as number;
       let j = childs.indexOf(entryChild);
@@ -431,6 +433,8 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       labelEnd[endpoint[p ^ 1] as number] = p;
       labelEnd[bv0] = p;
       bestEdge[bv0] = -1;
+      joinTree(bv0);
+      if (bv0 >= n) heap4.push((dual[bv0] as number) + now, bv0, 0);
       j += jStep;
       while (at(childs, j) !== entryChild) {
         const bv = at(childs, j);
@@ -453,13 +457,6 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         j += jStep;
       }
     }
-    const at = alivePos[b] as number;
-    const last = alive.pop() as number;
-    if (last !== b) {
-      alive[at] = last;
-      alivePos[last] = at;
-    }
-    alivePos[b] = -1;
     label[b] = -1;
     labelEnd[b] = -1;
     blossomChilds[b] = null;
@@ -529,32 +526,64 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   const dissolveTrees = (r1: number, r2: number): void => {
     dissolveEpoch++;
     const tops: number[] = [];
-    for (let v = 0; v < n; v++) {
-      const b = inBlossom[v] as number;
-      const l = label[b] as number;
-      if ((l === 1 || l === 2) && (dissolveStamp[b] as number) !== dissolveEpoch) {
-        const r = treeRoot[b] as number;
-        if (r === r1 || r === r2) {
+    for (const r of r1 === r2 ? [r1] : [r1, r2]) {
+      for (const b of treeMembers[r] ?? []) {
+        const l = label[b] as number;
+        if ((l === 1 || l === 2) && (blossomParent[b] as number) === -1 && (treeRoot[b] as number) === r && (dissolveStamp[b] as number) !== dissolveEpoch) {
           dissolveStamp[b] = dissolveEpoch;
           tops.push(b);
         }
       }
+      treeMembers[r] = undefined;
     }
-    const toExpand = tops.filter((b) => b >= n && (label[b] as number) === 1 && (dual[b] as number) === 0);
     const vertices: number[] = [];
-    for (const b of tops) {
-      leaves(b, vertices);
-      resetSubtree(b);
-    }
+    for (const b of tops) leaves(b, vertices);
+    for (const v of vertices) settleVertex(v);
+    for (const b of tops) if (b >= n) settleBlossom(b);
+    const toExpand = tops.filter((b) => b >= n && (label[b] as number) === 1 && (dual[b] as number) === 0);
+    for (const b of tops) resetSubtree(b);
     for (const b of toExpand) expandBlossom(b, true);
     for (const v of vertices) {
       const end = neighStart[v + 1] as number;
       for (let q = neighStart[v] as number; q < end; q++) allowEdge[(neighEnd[q] as number) >> 1] = 0;
     }
+    // Least-slack edges elsewhere that pointed at the dissolved vertices are stale (their S end is
+    // gone): recompute them now, before a stale small slack can hide a better edge.
+    for (const v of vertices) gone[v] = 1;
+    for (const v of vertices) {
+      const end = neighStart[v + 1] as number;
+      for (let q = neighStart[v] as number; q < end; q++) {
+        const k = (neighEnd[q] as number) >> 1;
+        const x = endpoint[neighEnd[q] as number] as number;
+        if (gone[x]) continue;
+        const bx = inBlossom[x] as number;
+        const lx = label[bx] as number;
+        if ((bestEdge[x] as number) === k) {
+          if (lx === 1) {
+            if (bx === x) {
+              const fresh = bestEdgeBetweenS(x);
+              bestEdge[x] = fresh;
+              if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, x, fresh);
+            }
+          } else {
+            const fresh = bestEdgeToS(x);
+            bestEdge[x] = fresh;
+            if (fresh !== -1 && lx === 0) heap2.push(slack(fresh) + now, x, fresh);
+          }
+        }
+        if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) {
+          blossomBestEdges[bx] = null;
+          const fresh = bestEdgeBetweenS(bx);
+          bestEdge[bx] = fresh;
+          if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, bx, fresh);
+        }
+      }
+    }
+    for (const v of vertices) gone[v] = 0;
     for (const v of vertices) {
       const k = bestEdgeToS(v);
       bestEdge[v] = k;
-      if (k !== -1) markU(v);
+      if (k !== -1) heap2.push(slack(k) + now, v, k);
       if (k !== -1 && slack(k) <= 0) {
         // Already tight to a remaining S-blossom: let that side scan it again.
         allowEdge[k] = 1;
@@ -624,196 +653,155 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     }
   };
 
-  let stages = 0;
   let augmentations = 0;
   let substages = 0;
-  for (let stage = 0; stage < n; stage++) {
-    stages++;
-    label.fill(0);
-    bestEdge.fill(-1);
-    for (let b = n; b < 2 * n; b++) blossomBestEdges[b] = null;
-    allowEdge.fill(0);
-    queue.length = 0;
-    for (const v of activeList) inActive[v] = 0;
-    activeList.length = 0;
-    for (const v of uList) inU[v] = 0;
-    uList.length = 0;
-    for (const b of sList) inS[b] = 0;
-    sList.length = 0;
-    for (let v = 0; v < n; v++) {
-      if ((mate[v] as number) === -1 && (label[inBlossom[v] as number] as number) === 0) assignLabel(v, 1, -1);
-    }
-    let augmented = false;
-    for (;;) {
-      while (queue.length > 0 && !augmented) {
-        const v = queue.pop() as number;
-        if ((label[inBlossom[v] as number] as number) !== 1) continue;
-        const end = neighStart[v + 1] as number;
-        for (let q = neighStart[v] as number; q < end; q++) {
-          const p = neighEnd[q] as number;
-          const k = p >> 1;
-          const w = endpoint[p] as number;
-          const bv = inBlossom[v] as number;
-          const bw = inBlossom[w] as number;
-          if (bv === bw) continue;
-          let kSlack = 0;
-          if (!allowEdge[k]) {
-            kSlack = slack(k);
-            if (kSlack <= 0) allowEdge[k] = 1;
-          }
-          if (allowEdge[k]) {
-            const lw = label[bw] as number;
-            if (lw === 0) assignLabel(w, 2, p ^ 1);
-            else if (lw === 1) {
-              const base = scanBlossom(v, w);
-              if (base >= 0) addBlossom(base, k);
-              else {
-                if (keepForest) {
-                  const r1 = treeRoot[inBlossom[eu[k] as number] as number] as number;
-                  const r2 = treeRoot[inBlossom[ev[k] as number] as number] as number;
-                  augmentMatching(k);
-                  augmentations++;
-                  dissolveTrees(r1, r2);
-                } else {
-                  augmentMatching(k);
-                  augmentations++;
-                  augmented = true;
-                }
-                break;
-              }
-            } else if ((label[w] as number) === 0) {
-              label[w] = 2;
-              labelEnd[w] = p ^ 1;
-            }
-          } else if ((label[bw] as number) === 1) {
-            const cur = bestEdge[bv] as number;
-            if (cur === -1 || kSlack < slack(cur)) {
-              bestEdge[bv] = k;
-              markS(bv);
+  for (let v = 0; v < n; v++) if ((mate[v] as number) === -1) assignLabel(v, 1, -1);
+  let freeCursor = 0;
+  for (;;) {
+    while (queue.length > 0) {
+      const v = queue.pop() as number;
+      if ((label[inBlossom[v] as number] as number) !== 1) continue;
+      const end = neighStart[v + 1] as number;
+      for (let q = neighStart[v] as number; q < end; q++) {
+        const p = neighEnd[q] as number;
+        const k = p >> 1;
+        const w = endpoint[p] as number;
+        const bv = inBlossom[v] as number;
+        const bw = inBlossom[w] as number;
+        if (bv === bw) continue;
+        let kSlack = 0;
+        if (!allowEdge[k]) {
+          kSlack = slack(k);
+          if (kSlack <= 0) allowEdge[k] = 1;
+        }
+        if (allowEdge[k]) {
+          const lw = label[bw] as number;
+          if (lw === 0) assignLabel(w, 2, p ^ 1);
+          else if (lw === 1) {
+            const base = scanBlossom(v, w);
+            if (base >= 0) addBlossom(base, k);
+            else {
+              // Augmenting path: flip it, then dissolve only the two trees it joined.
+              const r1 = treeRoot[inBlossom[eu[k] as number] as number] as number;
+              const r2 = treeRoot[inBlossom[ev[k] as number] as number] as number;
+              augmentMatching(k);
+              augmentations++;
+              dissolveTrees(r1, r2);
+              break;
             }
           } else if ((label[w] as number) === 0) {
-            const cur = bestEdge[w] as number;
-            if (cur === -1 || kSlack < slack(cur)) {
-              bestEdge[w] = k;
-              markU(w);
-            }
+            label[w] = 2;
+            labelEnd[w] = p ^ 1;
+          }
+        } else if ((label[bw] as number) === 1) {
+          const cur = bestEdge[bv] as number;
+          if (cur === -1 || kSlack < slack(cur)) {
+            bestEdge[bv] = k;
+            heap3.push(kSlack + 2 * now, bv, k);
+          }
+        } else if ((label[w] as number) === 0) {
+          const cur = bestEdge[w] as number;
+          if (cur === -1 || kSlack < slack(cur)) {
+            bestEdge[w] = k;
+            heap2.push(kSlack + now, w, k);
           }
         }
-      }
-      if (augmented) break;
-
-      substages++;
-      // No augmenting path with tight edges: change the duals.
-      let deltaType = 1;
-      // delta1: the free vertices' dual, the smallest of all (they are S and every dual is at least theirs).
-      let delta = Infinity;
-      let kept = 0;
-      for (let r = 0; r < activeList.length; r++) {
-        const v = activeList[r] as number;
-        const l = label[inBlossom[v] as number] as number;
-        if (l === 1 || l === 2) {
-          activeList[kept++] = v;
-          if (l === 1 && (dual[v] as number) < delta) delta = dual[v] as number;
-        } else inActive[v] = 0;
-      }
-      activeList.length = kept;
-      if (delta === Infinity) delta = 0;
-      let deltaEdge = -1;
-      let deltaBlossom = -1;
-      // delta2: least slack from an S-blossom to an unlabelled vertex.
-      kept = 0;
-      for (let r = 0; r < uList.length; r++) {
-        const v = uList[r] as number;
-        if ((label[inBlossom[v] as number] as number) !== 0 || (bestEdge[v] as number) === -1) {
-          inU[v] = 0;
-          continue;
-        }
-        const kv = bestEdge[v] as number;
-        const other = (eu[kv] as number) === v ? (ev[kv] as number) : (eu[kv] as number);
-        if ((label[inBlossom[other] as number] as number) !== 1) {
-          // Stale after a dissolution: its S end is no longer S.
-          bestEdge[v] = bestEdgeToS(v);
-          if ((bestEdge[v] as number) === -1) {
-            inU[v] = 0;
-            continue;
-          }
-        }
-        uList[kept++] = v;
-        const d = slack(bestEdge[v] as number);
-        if (d < delta) {
-          delta = d;
-          deltaType = 2;
-          deltaEdge = bestEdge[v] as number;
-        }
-      }
-      uList.length = kept;
-      // delta3: half the least slack between two S-blossoms.
-      kept = 0;
-      for (let r = 0; r < sList.length; r++) {
-        const b = sList[r] as number;
-        if ((blossomParent[b] as number) !== -1 || (label[b] as number) !== 1 || (bestEdge[b] as number) === -1) {
-          inS[b] = 0;
-          continue;
-        }
-        const kb = bestEdge[b] as number;
-        const bi = inBlossom[eu[kb] as number] as number;
-        const bj = inBlossom[ev[kb] as number] as number;
-        if (bi === bj || (label[bi] as number) !== 1 || (label[bj] as number) !== 1) {
-          blossomBestEdges[b] = null;
-          bestEdge[b] = bestEdgeBetweenS(b);
-          if ((bestEdge[b] as number) === -1) {
-            inS[b] = 0;
-            continue;
-          }
-        }
-        sList[kept++] = b;
-        const d = slack(bestEdge[b] as number) / 2;
-        if (d < delta) {
-          delta = d;
-          deltaType = 3;
-          deltaEdge = bestEdge[b] as number;
-        }
-      }
-      sList.length = kept;
-      // delta4: least dual of a T-blossom.
-      for (const b of alive) {
-        if ((blossomParent[b] as number) === -1 && (label[b] as number) === 2 && (dual[b] as number) < delta) {
-          delta = dual[b] as number;
-          deltaType = 4;
-          deltaBlossom = b;
-        }
-      }
-      for (const v of activeList) {
-        const l = label[inBlossom[v] as number] as number;
-        if (l === 1) dual[v] = (dual[v] as number) - delta;
-        else if (l === 2) dual[v] = (dual[v] as number) + delta;
-      }
-      for (const b of alive) {
-        if ((blossomParent[b] as number) === -1) {
-          if ((label[b] as number) === 1) dual[b] = (dual[b] as number) + delta;
-          else if ((label[b] as number) === 2) dual[b] = (dual[b] as number) - delta;
-        }
-      }
-      if (deltaType === 1) break;
-      if (deltaType === 2) {
-        allowEdge[deltaEdge] = 1;
-        let i = eu[deltaEdge] as number;
-        if ((label[inBlossom[i] as number] as number) === 0) i = ev[deltaEdge] as number;
-        queue.push(i);
-      } else if (deltaType === 3) {
-        allowEdge[deltaEdge] = 1;
-        queue.push(eu[deltaEdge] as number);
-      } else {
-        expandBlossom(deltaBlossom, false);
       }
     }
-    if (!augmented) break;
-    for (let b = n; b < 2 * n; b++) {
-      if ((blossomParent[b] as number) === -1 && (blossomBase[b] as number) >= 0 && (label[b] as number) === 1 && (dual[b] as number) === 0) {
-        expandBlossom(b, true);
+
+    substages++;
+    // No augmenting path with tight edges: change the duals by the largest safe delta.
+    // delta1: the free vertices' dual (all free vertices are S roots with the same, smallest dual).
+    let deltaType = 1;
+    let delta = Infinity;
+    while (freeCursor < n && (mate[freeCursor] as number) !== -1) freeCursor++;
+    if (freeCursor < n) delta = dualOf(freeCursor);
+    let deltaEdge = -1;
+    let deltaBlossom = -1;
+    // delta2: least slack from an S-blossom to an unlabelled vertex.
+    while (heap2.size > 0) {
+      const key = heap2.topKey();
+      const v = heap2.topA();
+      const k = heap2.topB();
+      if ((label[inBlossom[v] as number] as number) !== 0 || (bestEdge[v] as number) !== k) {
+        heap2.pop();
+        continue;
       }
+      const other = (eu[k] as number) === v ? (ev[k] as number) : (eu[k] as number);
+      if ((label[inBlossom[other] as number] as number) !== 1 || slack(k) + now !== key) {
+        heap2.pop();
+        const fresh = bestEdgeToS(v);
+        bestEdge[v] = fresh;
+        if (fresh !== -1) heap2.push(slack(fresh) + now, v, fresh);
+        continue;
+      }
+      if (key - now < delta) {
+        delta = key - now;
+        deltaType = 2;
+        deltaEdge = k;
+      }
+      break;
+    }
+    // delta3: half the least slack between two S-blossoms.
+    while (heap3.size > 0) {
+      const key = heap3.topKey();
+      const b = heap3.topA();
+      const k = heap3.topB();
+      if ((blossomParent[b] as number) !== -1 || (label[b] as number) !== 1 || (bestEdge[b] as number) !== k) {
+        heap3.pop();
+        continue;
+      }
+      const bi = inBlossom[eu[k] as number] as number;
+      const bj = inBlossom[ev[k] as number] as number;
+      if (bi === bj || (label[bi] as number) !== 1 || (label[bj] as number) !== 1 || slack(k) + 2 * now !== key) {
+        heap3.pop();
+        blossomBestEdges[b] = null;
+        const fresh = bestEdgeBetweenS(b);
+        bestEdge[b] = fresh;
+        if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, b, fresh);
+        continue;
+      }
+      if ((key - 2 * now) / 2 < delta) {
+        delta = (key - 2 * now) / 2;
+        deltaType = 3;
+        deltaEdge = k;
+      }
+      break;
+    }
+    // delta4: least dual of a T-blossom.
+    while (heap4.size > 0) {
+      const key = heap4.topKey();
+      const b = heap4.topA();
+      if ((blossomBase[b] as number) < 0 || (blossomParent[b] as number) !== -1 || (label[b] as number) !== 2 || blossomDualOf(b) + now !== key) {
+        heap4.pop();
+        continue;
+      }
+      if (key - now < delta) {
+        delta = key - now;
+        deltaType = 4;
+        deltaBlossom = b;
+      }
+      break;
+    }
+    if (delta === Infinity) delta = 0;
+    now += delta;
+    if (deltaType === 1) break;
+    if (deltaType === 2) {
+      allowEdge[deltaEdge] = 1;
+      let i = eu[deltaEdge] as number;
+      if ((label[inBlossom[i] as number] as number) === 0) i = ev[deltaEdge] as number;
+      queue.push(i);
+    } else if (deltaType === 3) {
+      allowEdge[deltaEdge] = 1;
+      queue.push(eu[deltaEdge] as number);
+    } else {
+      expandBlossom(deltaBlossom, false);
     }
   }
+
+  // Materialise every dual for the certificate.
+  for (let v = 0; v < n; v++) settleVertex(v);
+  for (let b = n; b < 2 * n; b++) if ((blossomBase[b] as number) >= 0) settleBlossom(b);
 
   const matchedEdge = new Int32Array(n).fill(-1);
   const partner = new Int32Array(n).fill(-1);
@@ -835,8 +823,74 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     mate: partner,
     weight,
     certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomLeaves: blossomLeavesOut },
-    stats: { stages, substages, warmMatched, augmentations },
+    stats: { substages, warmMatched, augmentations },
   };
+}
+
+/** A binary min-heap of (key, a, b) events, for the solver's lazily deleted dual-step candidates. */
+class EventHeap {
+  private keys: number[] = [];
+  private as: number[] = [];
+  private bs: number[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  topKey(): number {
+    return this.keys[0] as number;
+  }
+
+  topA(): number {
+    return this.as[0] as number;
+  }
+
+  topB(): number {
+    return this.bs[0] as number;
+  }
+
+  push(key: number, a: number, b: number): void {
+    const keys = this.keys;
+    let at = keys.length;
+    keys.push(key);
+    this.as.push(a);
+    this.bs.push(b);
+    while (at > 0) {
+      const up = (at - 1) >> 1;
+      if ((keys[up] as number) <= key) break;
+      keys[at] = keys[up] as number;
+      this.as[at] = this.as[up] as number;
+      this.bs[at] = this.bs[up] as number;
+      at = up;
+    }
+    keys[at] = key;
+    this.as[at] = a;
+    this.bs[at] = b;
+  }
+
+  pop(): void {
+    const keys = this.keys;
+    const lastKey = keys.pop() as number;
+    const lastA = this.as.pop() as number;
+    const lastB = this.bs.pop() as number;
+    const size = keys.length;
+    if (size === 0) return;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && (keys[right] as number) < (keys[left] as number) ? right : left;
+      if ((keys[child] as number) >= lastKey) break;
+      keys[at] = keys[child] as number;
+      this.as[at] = this.as[child] as number;
+      this.bs[at] = this.bs[child] as number;
+      at = child;
+    }
+    keys[at] = lastKey;
+    this.as[at] = lastA;
+    this.bs[at] = lastB;
+  }
 }
 
 /**

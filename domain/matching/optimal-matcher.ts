@@ -35,7 +35,7 @@ export interface OptimalMatchStats {
   upperBound: number;
   reducedVertices: number;
   reducedEdges: number;
-  stages: number;
+  augmentations: number;
   substages: number;
   timings: { compileMs: number; candidatesMs: number; solveMs: number; pricingMs: number; explainMs: number };
 }
@@ -295,7 +295,7 @@ export class OptimalMatcher implements Matcher {
         upperBound: objective === 'best-score' ? (proven ? totalCents / 100 : upperBound / 100) : Number.NaN,
         reducedVertices: result.reduced.vertexCount,
         reducedEdges: result.reduced.weight.length,
-        stages: result.solution.stats.stages,
+        augmentations: result.solution.stats.augmentations,
         substages: result.solution.stats.substages,
         timings: { compileMs: t1 - t0, candidatesMs: t2 - t1, solveMs, pricingMs, explainMs: t4 - t3 },
       },
