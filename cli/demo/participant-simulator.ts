@@ -200,8 +200,7 @@ export class ParticipantSimulator {
   }
 }
 
-/** Roughly one in eight people answers only when reminded, one in eight never answers, and one person declines the pairing (their partner is matched again). */
+/** Roughly one in eight people answers only when reminded and one in eight never answers ('decliner' is for tests of the rematch). */
 export function personaForIndex(index: number): Persona {
-  if (index === 9) return 'decliner';
   return index % 8 === 3 ? 'late' : index % 8 === 6 ? 'silent' : 'prompt';
 }

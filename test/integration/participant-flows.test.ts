@@ -1,0 +1,172 @@
+import { ListEmailTemplatesCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { describe, expect, inject, it } from 'vitest';
+import { container } from '../../adapters/container.ts';
+import { invokeFunction } from '../../local/lambda-runtime.ts';
+import { uniqueTag } from '../support/fixtures.ts';
+import { mailsFor, openAndSend, participantCycle, post, submit, tick } from '../browser/participant-support.ts';
+
+const store = () => container().store;
+const INVITATION = /meet your partner|conheça sua dupla/;
+
+describe('the invitation: accept, or decline and the partner is matched again', () => {
+  it('records a decline with its reason, pairs the freed partner with someone still unmatched and invites both', async () => {
+    const tag = uniqueTag('decline');
+    const cycle = await participantCycle(tag);
+    await openAndSend(cycle.cycleId, 'goal-setting');
+    const members = await store().listMembers(cycle.cycleId);
+    const roster = await store().listParticipants(cycle.programId);
+    expect(roster.length).toBeGreaterThan(members.length);
+    const expectedBefore = (await store().getCycle(cycle.cycleId))?.phases['goal-setting']?.expected as number;
+
+    // In reverse mode the mentor is the younger person; the people left unmatched are young too, so a senior freed by their junior partner can be paired again.
+    const decliner = members.find((m) => m.partners.length === 1 && m.partners[0]?.role === 'mentee' && members.find((p) => p.participantId === m.partners[0]?.participantId)?.partners.length === 1);
+    expect(decliner).toBeDefined();
+    const freedId = decliner?.partners[0]?.participantId as string;
+    const mail = (await mailsFor(tag, INVITATION)).find((m) => m.to === decliner?.email);
+    expect(mail?.text).toMatch(/Leave the program|Sair do programa/);
+
+    // GET shows the invitation and changes nothing.
+    const page = await fetch(mail?.link as string);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('name="_action" value="decline"');
+    expect(await store().getInvitationDecision(cycle.cycleId, decliner?.participantId as string)).toBeUndefined();
+
+    const declined = await submit(mail?.link as string, 'decline', [['reason', 'On parental leave <b>this</b> cycle']]);
+    expect(declined.status).toBe(200);
+    expect(declined.html).toMatch(/declined this pairing|recusou esta dupla/);
+    const decision = await store().getInvitationDecision(cycle.cycleId, decliner?.participantId as string);
+    expect(decision).toMatchObject({ decision: 'declined', reason: 'On parental leave <b>this</b> cycle', partnerIds: [freedId] });
+
+    const [rematch] = await store().listRematches(cycle.cycleId);
+    expect(rematch).toMatchObject({ declinedBy: decliner?.participantId, freedParticipantId: freedId });
+    expect(rematch?.newPartnerId).toBeDefined();
+    const newPartner = rematch?.newPartnerId as string;
+    expect(members.map((m) => m.participantId)).not.toContain(newPartner);
+    const pairs = await store().listPairs(cycle.cycleId);
+    expect(pairs.find((p) => p.pairId === rematch?.previousPairId)).toMatchObject({ status: 'declined', declinedBy: decliner?.participantId });
+    expect(pairs.map((p) => p.pairId)).toContain(rematch?.newPairId);
+    const freed = await store().getMember(cycle.cycleId, freedId);
+    expect(freed?.partners.map((p) => p.participantId)).toEqual([newPartner]);
+    const after = await store().getCycle(cycle.cycleId);
+    expect(after?.phases['goal-setting']?.expected).toBe(expectedBefore - 1 + 1);
+
+    // The next phase step invites both people of the new pair, once.
+    const sent = await tick(cycle.cycleId, 'goal-setting');
+    expect(sent.emailsSent).toBe(2);
+    expect((await tick(cycle.cycleId, 'goal-setting')).emailsSent).toBe(0);
+    const rematchMails = (await mailsFor(tag, INVITATION)).filter((m) => /matched you again|nova dupla para você/.test(m.text));
+    expect(rematchMails.map((m) => m.to).sort()).toEqual([freed?.email, (await store().getMember(cycle.cycleId, newPartner))?.email].sort());
+
+    // The decliner's link now says what happened; a second decline changes nothing.
+    expect(await (await fetch(mail?.link as string)).text()).toMatch(/declined this pairing|recusou esta dupla/);
+    expect((await store().listRematches(cycle.cycleId)).length).toBe(1);
+
+    // The new partner accepts, then sets goals through the same link.
+    const newcomerMail = rematchMails.find((m) => m.to !== freed?.email) as { link: string };
+    const accepted = await submit(newcomerMail.link, 'accept');
+    expect(accepted.status).toBe(200);
+    expect(accepted.html).toContain('name="goal"');
+    const ratings = [...accepted.html.matchAll(/name="(baseline:[^"]+)"/g)].map((m) => [m[1] as string, '3'] as [string, string]);
+    const goals = await submit(newcomerMail.link, 'answer', [['goal', 'Learn to coach'], ...ratings]);
+    expect(goals.html).toMatch(/Thank you|Obrigad/);
+    expect(await store().getInvitationDecision(cycle.cycleId, newPartner)).toMatchObject({ decision: 'accepted' });
+  });
+});
+
+describe('check-ins flag pairs at risk', () => {
+  it('flags a pair on "need help" and on two misses in a row, with the note, for HR', async () => {
+    const tag = uniqueTag('checkin');
+    const cycle = await participantCycle(tag);
+    await invokeFunction('open-phase', { cycleId: cycle.cycleId, phase: 'run' });
+    await new Promise((r) => setTimeout(r, 2100));
+    await tick(cycle.cycleId, 'run');
+    const mails = await mailsFor(tag, /check-in|acompanhamento/);
+    const round = (n: number) => mails.filter((m) => new RegExp(`(check-in|acompanhamento) ${n} `).test(m.subject));
+    expect(round(1).length).toBeGreaterThan(0);
+    expect(round(2).length).toBe(round(1).length);
+    const members = await store().listMembers(cycle.cycleId);
+    const single = members.filter((m) => m.partners.length === 1);
+    const a = single[0];
+    const b = single.find((m) => m.partners[0]?.pairId !== a?.partners[0]?.pairId);
+    const mailOf = (email: string, n: number) => round(n).find((m) => m.to === email)?.link as string;
+
+    const help = await submit(mailOf(a?.email as string, 1), 'answer', [['status', 'need-help'], ['note', 'We cannot find a time']]);
+    expect(help.html).toMatch(/Thank you|Obrigad/);
+    await submit(mailOf(b?.email as string, 2), 'answer', [['status', 'not-yet']]);
+
+    const flags = await store().listPairFlags(cycle.cycleId);
+    const flagA = flags.find((f) => f.pairId === a?.partners[0]?.pairId);
+    expect(flagA?.reasons).toEqual([expect.objectContaining({ participantId: a?.participantId, kind: 'need-help', round: 1, note: 'We cannot find a time' })]);
+    const flagB = flags.find((f) => f.pairId === b?.partners[0]?.pairId);
+    expect(flagB?.reasons).toContainEqual(expect.objectContaining({ participantId: b?.participantId, kind: 'two-misses', round: 2 }));
+    expect((await store().getResponse(cycle.cycleId, 'run#1', a?.participantId as string))?.answer).toEqual({ status: 'need-help', note: 'We cannot find a time' });
+  });
+});
+
+describe('the feedback forum', () => {
+  it('shows others’ suggestions without names once five have answered, and counts one vote per person', async () => {
+    const tag = uniqueTag('forum');
+    const cycle = await participantCycle(tag);
+    await openAndSend(cycle.cycleId, 'feedback');
+    const mails = await mailsFor(tag, /tell us what worked|conte o que funcionou/);
+    const answer = (i: number) =>
+      submit(mails[i]?.link as string, 'answer', [['worked', `Worked ${i}`], ['keep', ''], ['more', ''], ['explore', ''], ['missingSkills', i === 0 ? 'SQL, design' : ''], ['improve', ''], ['satisfaction', '8']]);
+    for (let i = 0; i < 4; i++) expect((await answer(i)).html).toMatch(/Thank you|Obrigad/);
+    const before = await (await fetch(mails[5]?.link as string)).text();
+    expect(before).toMatch(/at least five people|pelo menos cinco pessoas/);
+    expect(before).not.toContain('Worked 0');
+    const fifth = await answer(4);
+    expect(fifth.html).toContain('Worked 0');
+    expect(fifth.html).not.toContain('Worked 4');
+    const names = (await store().listMembers(cycle.cycleId)).map((m) => m.name);
+    for (const name of names) expect(fifth.html).not.toContain(name);
+
+    const page = await (await fetch(mails[5]?.link as string)).text();
+    const suggestion = /name="suggestion" value="([^"]+)"/.exec(page)?.[1] as string;
+    const voted = await submit(mails[5]?.link as string, 'vote', [], [['suggestion', suggestion]]);
+    expect(voted.status).toBe(200);
+    const again = await submit(mails[5]?.link as string, 'vote', [], [['suggestion', suggestion]]);
+    expect(again.status).toBe(200);
+    const stored = (await store().listSuggestions(cycle.cycleId)).find((s) => s.suggestionId === suggestion);
+    expect(stored?.votes).toBe(1);
+    expect(JSON.stringify(await store().listSuggestions(cycle.cycleId))).not.toMatch(/participantId|authorId/);
+    expect((await store().listSuggestions(cycle.cycleId)).find((s) => s.category === 'missingSkills')?.text).toBe('SQL, design');
+  });
+});
+
+describe('link safety', () => {
+  it('GET never changes anything; a form replayed on another link is refused; opt-out asks first, then acts on POST', async () => {
+    const tag = uniqueTag('safety');
+    const cycle = await participantCycle(tag);
+    await openAndSend(cycle.cycleId, 'measure');
+    const [first, second] = await mailsFor(tag, /how far did you get|até onde você chegou/);
+    const cycleBefore = await store().getCycle(cycle.cycleId);
+    for (const link of [first?.link, first?.optOut, second?.link]) expect((await fetch(link as string)).status).toBe(200);
+    expect((await store().getCycle(cycle.cycleId))?.responses).toEqual(cycleBefore?.responses);
+
+    const page = await (await fetch(first?.link as string)).text();
+    const fields = [...page.matchAll(/name="(rating:[^"]+|attainment:\d+)"/g)].map((m) => [m[1] as string, m[1]?.startsWith('rating') ? '4' : '50'] as [string, string]);
+    const captured = await submit(first?.link as string, 'answer', fields);
+    expect(captured.html).toMatch(/Thank you|Obrigad/);
+    const replay = await post(second?.link as string, captured.body);
+    expect(replay.status).toBe(403);
+    expect(replay.html).toMatch(/does not belong to this link|não pertence a este link/);
+    const noBinding = await post(second?.link as string, captured.body.replace(/_bind=[^&]+/, '_bind=x'));
+    expect(noBinding.status).toBe(403);
+    expect((await store().getCycle(cycle.cycleId))?.responses.measure).toBe(1);
+
+    const who = (await store().listParticipants(cycle.programId)).find((p) => p.email === second?.to);
+    expect(who?.status).toBe('active');
+    const confirm = await (await fetch(second?.optOut as string)).text();
+    expect(confirm).toMatch(/Yes, leave the program|Sim, sair do programa/);
+    const left = await submit(second?.optOut as string, 'opt-out');
+    expect(left.html).toMatch(/You have left the program|Você saiu do programa/);
+    expect((await store().listParticipants(cycle.programId)).find((p) => p.email === second?.to)?.status).toBe('opted-out');
+  });
+
+  it('sends participant emails as SES templates, created once in the local SES', async () => {
+    const ses = new SESv2Client({ endpoint: inject('localStack').endpoints.ses });
+    const { TemplatesMetadata } = await ses.send(new ListEmailTemplatesCommand({}));
+    expect((TemplatesMetadata ?? []).map((t) => t.TemplateName).filter((n) => n?.startsWith('tandem-')).length).toBeGreaterThan(0);
+  });
+});
