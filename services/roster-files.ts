@@ -33,8 +33,16 @@ export interface RosterFileImportResult {
 
 /** Thrown when a file has bad rows and skipBadRows is not set: nothing was written. `report` holds the whole validation report. */
 export class RosterRejectedError extends ValidationError {
-  constructor(readonly report: RosterFileImportResult) {
-    super(`the roster has ${report.issues.length} problem(s) in ${report.skipped || report.issues.length} row(s); nothing was imported (--skip-bad-rows imports the valid rows)`, report.issues);
+  constructor(
+    readonly report: RosterFileImportResult,
+    fileLevel = false,
+  ) {
+    super(
+      fileLevel
+        ? 'the roster file cannot be imported; nothing was imported'
+        : `the roster has ${report.issues.length} problem(s) in ${report.skipped} row(s); nothing was imported (--skip-bad-rows imports the valid rows)`,
+      report.issues,
+    );
   }
 }
 
@@ -54,7 +62,7 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
     programId: program.programId,
     rows: parsed.rows,
     valid: valid.length,
-    skipped: parsed.issues.length ? (parsed.badRows ?? parsed.rows - valid.length) : 0,
+    skipped: parsed.issues.length ? (parsed.badRows ?? 0) : 0,
     written: 0,
     unchanged: 0,
     dryRun: Boolean(request.dryRun),
@@ -64,7 +72,7 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   };
   // A file-level problem (unreadable, missing columns) leaves no rows to import, whatever the options.
   const fileLevel = parsed.issues.length > 0 && valid.length === 0;
-  if (parsed.issues.length && (!request.skipBadRows || fileLevel)) throw new RosterRejectedError(report);
+  if (parsed.issues.length && (!request.skipBadRows || fileLevel)) throw new RosterRejectedError(report, fileLevel);
   if (request.dryRun) return report;
   const batch = request.batchSize ?? 250;
   request.onProgress?.(0, valid.length);

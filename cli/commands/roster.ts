@@ -27,7 +27,7 @@ export function describeImport(r: RosterFileImportResult, file: string): string 
   else lines.push(`Read ${file}: ${r.rows} participant(s).`);
   if (r.ignoredColumns.length) lines.push(`Ignored column(s), mapped to no Tandem field: ${r.ignoredColumns.join(', ')}.`);
   if (r.issues.length) {
-    lines.push('', `${r.issues.length} problem(s) in ${r.skipped} row(s):`, table(['Where', 'Problem'], r.issues.map((i) => [i.where, i.problem])), '');
+    lines.push('', r.valid === 0 && r.skipped === 0 ? 'The file cannot be imported:' : `${r.issues.length} problem(s) in ${r.skipped} row(s):`, table(['Where', 'Problem'], r.issues.map((i) => [i.where, i.problem])), '');
   }
   if (r.dryRun) lines.push(`Dry run: ${r.valid} valid row(s) would be imported into ${r.programId}${r.skipped ? `, ${r.skipped} skipped` : ''}; nothing was written.`);
   else lines.push(`Imported into ${r.programId}: ${r.written} written, ${r.unchanged} unchanged${r.skipped ? `, ${r.skipped} bad row(s) skipped` : ''}.`);
