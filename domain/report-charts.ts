@@ -84,7 +84,7 @@ export function skillGainsSpec(m: CycleMetrics): TopLevelSpec | null {
 export function directionSpec(m: CycleMetrics): TopLevelSpec | null {
   const values = (Object.keys(DIRECTION_LABELS) as Array<keyof typeof DIRECTION_LABELS>).flatMap((d) => {
     const s = m.gainsByDirection[d];
-    return s.suppressed ? [] : [{ direction: DIRECTION_LABELS[d], mean: s.mean, low: s.ci95?.low ?? s.mean, high: s.ci95?.high ?? s.mean }];
+    return s.suppressed ? [] : [{ direction: DIRECTION_LABELS[d].replace(/ \(.*\)$/, ''), mean: s.mean, low: s.ci95?.low ?? s.mean, high: s.ci95?.high ?? s.mean }];
   });
   if (values.length === 0) return null;
   return {
@@ -92,7 +92,7 @@ export function directionSpec(m: CycleMetrics): TopLevelSpec | null {
     width: 440,
     height: { step: 30 },
     data: { values },
-    encoding: { y: { field: 'direction', type: 'nominal', title: null } },
+    encoding: { y: { field: 'direction', type: 'nominal', title: null, axis: { labelLimit: 240 } } },
     layer: [
       { mark: { type: 'rule', strokeWidth: 2, color: '#9ca3af' }, encoding: { x: { field: 'low', type: 'quantitative', title: 'mean gain per learner' }, x2: { field: 'high' } } },
       { mark: { type: 'point', filled: true, size: 90, color: '#ea580c' }, encoding: { x: { field: 'mean', type: 'quantitative' } } },

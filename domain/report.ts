@@ -151,7 +151,7 @@ ${figure(participationSvg, 'Share of members who answered each phase.')}
     ['Goal-setting response rate', pct(m.responseRate.goalSetting)],
     ['Measure response rate', pct(m.responseRate.measure)],
     ['Feedback response rate', pct(m.responseRate.feedback)],
-    ['Check-in answers', `${m.checkIns.answers} of ${m.checkIns.expected} expected over ${m.checkIns.rounds} rounds (${pct(m.checkIns.answerRate)}); met: ${m.checkIns.met}, need help: ${m.checkIns.needHelp}`],
+    ['Check-in answers', `${m.checkIns.answers} of ${m.checkIns.expected} expected over ${m.checkIns.rounds} round${m.checkIns.rounds === 1 ? '' : 's'} (${pct(m.checkIns.answerRate)}); met: ${m.checkIns.met}, need help: ${m.checkIns.needHelp}`],
     ['Check-in adherence (we met)', pct(m.checkIns.adherence)],
   ])}</tbody></table>
 ${m.pairStatus.declineReasons.length ? table('Why invitations were declined', ['Reason', 'Answers'], m.pairStatus.declineReasons.map((r) => [r.reason, String(r.count)])) : ''}
