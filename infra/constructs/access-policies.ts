@@ -58,7 +58,11 @@ export class AccessPolicies extends Construct {
       statements: [
         new iam.PolicyStatement({ sid: 'StartCycles', actions: ['states:StartExecution'], resources: [workflow.stateMachineArn] }),
         new iam.PolicyStatement({ sid: 'ListCycles', actions: ['states:ListExecutions', 'states:DescribeStateMachine'], resources: [workflow.stateMachineArn] }),
-        new iam.PolicyStatement({ sid: 'FollowAndStopCycles', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [workflow.executionsArn] }),
+        new iam.PolicyStatement({
+          sid: 'FollowAndStopCycles',
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'],
+          resources: [workflow.executionsArn],
+        }),
         ...props.dataStore.statements('read-write'),
         ...props.reports.readStatements(),
       ],
