@@ -39,7 +39,10 @@ export function describeStatus(s: CycleStatusReport): string {
 }
 
 export function registerCycleCommands(program: Command): void {
-  const group = program.command('cycle').description("A program's cycles: start, status, list, stop.");
+  const group = program
+    .command('cycle')
+    .description("A program's cycles: start, status, list, stop.")
+    .addHelpText('after', '\nExamples:\n  tandem cycle start --program mentoria-reversa\n  tandem cycle status mentoria-reversa-20270301T090000Z');
 
   const start = group
     .command('start')

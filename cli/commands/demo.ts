@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { runDemo } from '../demo/run-demo.ts';
 import { EXIT } from '../exit-codes.ts';
 
 const rosterSize = (value: string) => {
@@ -18,6 +17,7 @@ export function registerDemoCommand(program: Command): void {
     .addHelpText('after', '\nExample:\n  npm start -- --participants 100 --json')
     .action(async (options: { participants: number; json: boolean; keepRunning: boolean }) => {
       const log = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+      const { runDemo } = await import('../demo/run-demo.ts');
       const summary = await runDemo({ ...options, log });
       if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       process.exitCode = summary.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;

@@ -38,7 +38,10 @@ export function describeTimeline(t: Timeline): string {
 }
 
 export function registerExecutionsCommands(program: Command): void {
-  const group = program.command('executions').description('Ops: the program-cycle workflow executions, read through the Step Functions API.');
+  const group = program
+    .command('executions')
+    .description('Ops: the program-cycle workflow executions, read through the Step Functions API.')
+    .addHelpText('after', '\nExamples:\n  tandem executions list --status FAILED --since 7d\n  tandem executions show mentoria-reversa-20270301T090000Z');
 
   withJson(
     group

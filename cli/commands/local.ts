@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { startLocalStack } from '../../local/stack.ts';
 import { LOCAL_ENV_FILE } from '../support/target.ts';
 
 const port = (value: string) => {
@@ -20,25 +19,32 @@ export function registerLocalCommands(program: Command): void {
     .option('--stepfunctions-port <port>', 'Step Functions endpoint port', port, 8083)
     .option('--survey-port <port>', 'survey API port', port, 3000)
     .option('--persist', 'keep DynamoDB data in .tandem/local/dynamodb between runs', false)
-    .addHelpText('after', '\nExample:\n  npx tandem local up --survey-port 3100')
-    .action(async (options: { dynamodbPort: number; sesPort: number; stepfunctionsPort: number; surveyPort: number; persist: boolean }) => {
+    .option('--json', 'print the endpoints and variables as one JSON line once the stack is up (for scripts)', false)
+    .addHelpText('after', `\nExample:\n  npx tandem local up --survey-port 3100\n\nWhile it runs, ${LOCAL_ENV_FILE} holds the variables: tandem commands in other shells use it when TANDEM_TABLE_NAME is unset (or with --local).`)
+    .action(async (options: { dynamodbPort: number; sesPort: number; stepfunctionsPort: number; surveyPort: number; persist: boolean; json: boolean }) => {
+      // Imported when used: the local stack's modules are heavy, and other commands should start fast.
+      const { startLocalStack } = await import('../../local/stack.ts');
       const stack = await startLocalStack({
         ports: { dynamodb: options.dynamodbPort, ses: options.sesPort, stepfunctions: options.stepfunctionsPort, survey: options.surveyPort },
         persist: options.persist,
       });
-      console.log('Tandem local stack is up:');
-      for (const [name, url] of Object.entries(stack.endpoints)) console.log(`  ${name.padEnd(14)} ${url}`);
-      console.log(`  inbox          ${stack.endpoints.ses}/`);
-      console.log('\nTo use it from another shell:');
-      for (const [k, v] of Object.entries(stack.env)) if (!k.startsWith('TANDEM_LINK_SIGNING')) console.log(`  export ${k}=${v}`);
       // Other shells' tandem commands find the stack through this file when TANDEM_TABLE_NAME is unset (or with --local).
       const envFile = resolve(LOCAL_ENV_FILE);
       mkdirSync(dirname(envFile), { recursive: true });
       const shared = Object.fromEntries(Object.entries(stack.env).filter(([k]) => !k.startsWith('TANDEM_LINK_SIGNING')));
       writeFileSync(envFile, `${JSON.stringify({ ...shared, TANDEM_SURVEY_URL: stack.endpoints.survey }, null, 2)}\n`, { mode: 0o600 });
-      console.log(`\nOr let tandem read ${LOCAL_ENV_FILE} (written now, removed at exit): commands use it when TANDEM_TABLE_NAME is unset, or with --local.`);
-      console.log(`Ops page: ${stack.endpoints.survey}/ops`);
-      console.log('\nCtrl-C stops it.');
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ endpoints: stack.endpoints, opsPage: `${stack.endpoints.survey}/ops`, env: shared, envFile })}\n`);
+      } else {
+        console.log('Tandem local stack is up:');
+        for (const [name, url] of Object.entries(stack.endpoints)) console.log(`  ${name.padEnd(14)} ${url}`);
+        console.log(`  inbox          ${stack.endpoints.ses}/`);
+        console.log(`  ops page       ${stack.endpoints.survey}/ops`);
+        console.log('\nTo use it from another shell:');
+        for (const [k, v] of Object.entries(shared)) console.log(`  export ${k}=${v}`);
+        console.log(`\nOr nothing: while the stack runs, tandem reads ${LOCAL_ENV_FILE} when TANDEM_TABLE_NAME is unset (or with --local).`);
+        console.log('\nCtrl-C stops it.');
+      }
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());

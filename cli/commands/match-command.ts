@@ -6,7 +6,6 @@ import { parseRosterCsv, parseRosterJson } from '../../domain/roster.ts';
 import { getProgramOrFail } from '../../services/programs.ts';
 import { withJson } from '../support/output.ts';
 import { target } from '../support/target.ts';
-import { loadProgramFile, runMatchPreview } from './match.ts';
 
 /** `tandem match`: the CLI wiring of runMatchPreview (cli/commands/match.ts) — loads the program and roster, prints the preview. */
 export function registerMatchCommand(program: Command): void {
@@ -20,6 +19,8 @@ export function registerMatchCommand(program: Command): void {
       .option('--scores-out <file>', "write every eligible pair's score by criterion to this CSV file"),
     'tandem match --program mentoria-reversa --scores-out scores.csv',
   ).action(async (options: { program?: string; programFile?: string; roster?: string; scoresOut?: string; json: boolean }) => {
+    // The matcher is imported when used, so that other commands start fast.
+    const { loadProgramFile, runMatchPreview } = await import('./match.ts');
     if (!options.program && !options.programFile) throw new ValidationError('name the program: --program <id> or --program-file <file>');
     const loaded = options.programFile ? await loadProgramFile(options.programFile) : await getProgramOrFail(target().store, options.program as string);
     let roster: Participant[];

@@ -34,7 +34,8 @@ function describeProgram(p: Program): string {
 export function registerProgramCommands(program: Command): void {
   const group = program
     .command('program')
-    .description('Programs: create, show, update and validate from a YAML or JSON file (the schema: domain/program.ts, docs/cli.md).');
+    .description('Programs: create, show, update and validate from a YAML or JSON file (the schema: domain/program.ts, docs/cli.md).')
+    .addHelpText('after', '\nExamples:\n  tandem program create --file examples/program.json\n  tandem program show mentoria-reversa');
 
   withJson(
     group

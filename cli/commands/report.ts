@@ -3,7 +3,6 @@ import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { getCycleOrFail } from '../../services/cycles.ts';
@@ -19,6 +18,7 @@ async function fetchReport(cycleId: string, out: string): Promise<{ source: stri
   const source = cycle.reportPath;
   const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(source);
   if (s3) {
+    const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
     const object = await new S3Client({}).send(new GetObjectCommand({ Bucket: s3[1], Key: s3[2] }));
     await writeFile(out, (await object.Body?.transformToString('utf8')) ?? '', 'utf8');
   } else {
@@ -41,7 +41,10 @@ function openInBrowser(path: string): boolean {
 }
 
 export function registerReportCommands(program: Command): void {
-  const group = program.command('report').description("A cycle's review report (HTML): save it, or open it.");
+  const group = program
+    .command('report')
+    .description("A cycle's review report (HTML): save it, or open it.")
+    .addHelpText('after', '\nExamples:\n  tandem report open mentoria-reversa-20270301T090000Z\n  tandem report save mentoria-reversa-20270301T090000Z --out review.html');
 
   withJson(
     group

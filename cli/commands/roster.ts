@@ -35,7 +35,10 @@ export function describeImport(r: RosterFileImportResult, file: string): string 
 }
 
 export function registerRosterCommands(program: Command): void {
-  const group = program.command('roster').description("A program's roster: import CSV or JSON (validated, idempotent), export.");
+  const group = program
+    .command('roster')
+    .description("A program's roster: import CSV or JSON (validated, idempotent), export.")
+    .addHelpText('after', '\nExamples:\n  tandem roster import examples/roster.csv --program mentoria-reversa\n  tandem roster export --program mentoria-reversa --out roster.csv');
 
   withJson(
     group
