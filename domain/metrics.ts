@@ -34,7 +34,7 @@ export interface ParticipationEvents {
   rematches?: number;
   /** Pairs flagged at risk by the participant pages, with why. */
   atRiskPairs?: Array<{ pairId: string; reasons: string[] }>;
-  suggestions?: Array<{ text: string; votes: number }>;
+  suggestions?: Array<{ text: string; votes: number; category?: string }>;
 }
 
 /** What earlier cycles of the program left behind (their stored summaries). */
@@ -105,8 +105,8 @@ export interface CycleMetrics {
     rematched: number | null;
     atRisk: number;
     atRiskPairs: Array<{ pairId: string; mentorId: string; menteeId: string; reasons: string[] }>;
-    /** Where the at-risk flags come from: the participant pages, or computed here from check-ins. */
-    atRiskSource: 'participant-pages' | 'check-ins';
+    /** Where the at-risk flags come from: computed here from check-ins, and the participant pages' flags when recorded. */
+    atRiskSource: 'participant-pages and check-ins' | 'check-ins';
   };
   checkIns: {
     rounds: number;
@@ -143,7 +143,7 @@ export interface CycleMetrics {
   missingSkills: Array<{ skill: string; mentions: number; offeredInCohort: boolean }>;
   themes: {
     /** The forum's most voted suggestions; null until the participant pages record them. */
-    suggestions: Array<{ text: string; votes: number }> | null;
+    suggestions: Array<{ text: string; votes: number; category?: string }> | null;
     /** Skills asked for that no member of the cohort offers. */
     unofferedSkills: Array<{ skill: string; mentions: number }>;
     explore: Array<{ text: string; count: number }>;
@@ -286,7 +286,10 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     if (missed >= 2) reasons.push(`missed ${missed} check-ins (neither member answered)`);
     return reasons.length ? [{ pairId: p.pairId, reasons }] : [];
   });
-  const flagged = input.participation?.atRiskPairs ?? computedAtRisk;
+  // The participant pages flag pairs as answers arrive; check-ins nobody answered are only seen here. Both count.
+  const flaggedById = new Map<string, string[]>();
+  for (const f of [...(input.participation?.atRiskPairs ?? []), ...computedAtRisk]) flaggedById.set(f.pairId, [...new Set([...(flaggedById.get(f.pairId) ?? []), ...f.reasons])]);
+  const flagged = [...flaggedById.entries()].map(([pairId, reasons]) => ({ pairId, reasons }));
   const pairById = new Map(pairs.map((p) => [p.pairId, p]));
   const atRiskPairs = flagged.flatMap((f) => {
     const p = pairById.get(f.pairId);
@@ -379,11 +382,11 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     pairStatus: {
       formed: pairs.length,
       declined: input.participation?.invitations?.declined ?? null,
-      declineReasons: input.participation?.invitations?.declineReasons ?? [],
+      declineReasons: (input.participation?.invitations?.declineReasons ?? []).map((r) => ({ ...r, reason: redactNames(r.reason, members.map((m) => m.name)) })),
       rematched: input.participation?.rematches ?? null,
       atRisk: atRiskPairs.length,
       atRiskPairs,
-      atRiskSource: input.participation?.atRiskPairs ? 'participant-pages' : 'check-ins',
+      atRiskSource: input.participation?.atRiskPairs ? 'participant-pages and check-ins' : 'check-ins',
     },
     checkIns: {
       rounds: rounds.length,
@@ -422,7 +425,12 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     netPromoterScore: satisfactionSuppressed ? null : nps.score,
     missingSkills,
     themes: {
-      suggestions: input.participation?.suggestions ? [...input.participation.suggestions].sort((a, b) => b.votes - a.votes || a.text.localeCompare(b.text)).slice(0, 10) : null,
+      suggestions: input.participation?.suggestions
+        ? input.participation.suggestions
+            .map((x) => ({ ...x, text: redactNames(x.text, names) }))
+            .sort((a, b) => b.votes - a.votes || a.text.localeCompare(b.text))
+            .slice(0, 10)
+        : null,
       unofferedSkills: missingSkills.filter((s) => !s.offeredInCohort).map(({ skill, mentions }) => ({ skill, mentions })),
       explore: texts('explore'),
       worked: texts('worked'),

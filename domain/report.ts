@@ -147,7 +147,7 @@ ${figure(participationSvg, 'Share of members who answered each phase.')}
     ['Pairs formed', String(m.pairStatus.formed)],
     ['Invitations declined', m.pairStatus.declined === null ? 'not recorded' : String(m.pairStatus.declined)],
     ['Pairs rematched', m.pairStatus.rematched === null ? 'not recorded' : String(m.pairStatus.rematched)],
-    ['Pairs at risk', `${m.pairStatus.atRisk} (${m.pairStatus.atRiskSource === 'check-ins' ? 'asked for help, or missed two check-ins' : 'flagged on the participant pages'})`],
+    ['Pairs at risk', `${m.pairStatus.atRisk} (asked for help, or missed two check-ins${m.pairStatus.atRiskSource === 'check-ins' ? '' : '; with the participant pages’ flags'})`],
     ['Goal-setting response rate', pct(m.responseRate.goalSetting)],
     ['Measure response rate', pct(m.responseRate.measure)],
     ['Feedback response rate', pct(m.responseRate.feedback)],
@@ -190,7 +190,7 @@ ${figure(satisfactionSvg, 'Feedback answers by how likely people are to recommen
 
 <h2>Feedback forum: themes</h2>
 <h3>Most voted suggestions</h3>
-${m.themes.suggestions === null ? '<p class="muted">Not recorded for this cycle.</p>' : m.themes.suggestions.length ? `<ol>${m.themes.suggestions.map((s) => `<li>${escapeHtml(s.text)} <span class="muted">(${s.votes} votes)</span></li>`).join('')}</ol>` : '<p class="muted">No suggestions.</p>'}
+${m.themes.suggestions === null ? '<p class="muted">Not recorded for this cycle.</p>' : m.themes.suggestions.length ? `<ol>${m.themes.suggestions.map((s) => `<li>${escapeHtml(s.text)} <span class="muted">(${s.votes} vote${s.votes === 1 ? '' : 's'}${s.category ? `; ${escapeHtml(s.category)}` : ''})</span></li>`).join('')}</ol>` : '<p class="muted">No suggestions.</p>'}
 <h3>Skills asked for that no participant offers</h3>
 ${m.themes.unofferedSkills.length ? `<ul>${m.themes.unofferedSkills.map((s) => `<li>${escapeHtml(s.skill)} <span class="muted">(${s.mentions} answers)</span></li>`).join('')}</ul>` : '<p class="muted">None.</p>'}
 <h3>Areas to explore</h3>

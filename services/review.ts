@@ -1,17 +1,49 @@
 import type { Cycle } from '../domain/cycle.ts';
 import { summaryEmail } from '../domain/emails.ts';
-import { computeCycleMetrics, summarizeCycle, type CycleMetrics, type CycleResponses, type MetricsInput } from '../domain/metrics.ts';
+import { computeCycleMetrics, summarizeCycle, type CycleMetrics, type CycleResponses, type MetricsInput, type ParticipationEvents } from '../domain/metrics.ts';
 import { renderReport } from '../domain/report.ts';
 import { proposeChanges, type Proposal } from '../domain/report-proposals.ts';
 import type { PhaseDeps } from './cycle-phases.ts';
 import { loadCycle } from './cycle-phases.ts';
 import type { CycleStore, ProgramStore, ReportStore, ReviewStore, StoredReview } from './ports.ts';
+import type { ParticipantActionStore } from './participant-records.ts';
 import { sendOnce } from './send-once.ts';
 
+type ParticipantRecords = Partial<Pick<ParticipantActionStore, 'listInvitationDecisions' | 'listRematches' | 'listPairFlags' | 'listSuggestions'>>;
+
+const FLAG_REASONS = { 'need-help': 'asked for help at a check-in', 'two-misses': 'missed two check-ins in a row' } as const;
+
+/**
+ * What the participant pages (issue 5, docs/participants.md) recorded: invitation answers with
+ * reasons, rematches, at-risk flags and forum suggestions with votes. Absent when the store does
+ * not keep them, so that the review works on today's data alone.
+ */
+export async function participationEvents(store: ParticipantRecords, cycleId: string, allPairs: readonly { pairId: string; status?: string }[]): Promise<ParticipationEvents | undefined> {
+  if (!store.listInvitationDecisions || !store.listRematches || !store.listPairFlags || !store.listSuggestions) return undefined;
+  const [decisions, rematches, flags, suggestions] = await Promise.all([
+    store.listInvitationDecisions(cycleId),
+    store.listRematches(cycleId),
+    store.listPairFlags(cycleId),
+    store.listSuggestions(cycleId),
+  ]);
+  const reasons = new Map<string, number>();
+  for (const d of decisions) if (d.decision === 'declined') reasons.set(d.reason?.trim() || 'no reason given', (reasons.get(d.reason?.trim() || 'no reason given') ?? 0) + 1);
+  return {
+    invitations: {
+      accepted: decisions.filter((d) => d.decision === 'accepted').length,
+      declined: allPairs.filter((p) => p.status === 'declined').length,
+      declineReasons: [...reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    },
+    rematches: rematches.filter((r) => r.newPairId).length,
+    atRiskPairs: flags.map((f) => ({ pairId: f.pairId, reasons: [...new Set(f.reasons.map((r) => FLAG_REASONS[r.kind] ?? r.kind))] })),
+    suggestions: suggestions.map((s) => ({ text: s.text, votes: s.votes ?? 0, category: s.category })),
+  };
+}
+
 /** Everything a review reads, gathered from the store: the cohort, the answers, the roster's generations and earlier reviews. */
-export async function gatherReviewInput(store: CycleStore & ProgramStore & ReviewStore, cycle: Cycle): Promise<{ input: MetricsInput; earlier: StoredReview[] }> {
+export async function gatherReviewInput(store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords, cycle: Cycle): Promise<{ input: MetricsInput; earlier: StoredReview[] }> {
   const cycleId = cycle.cycleId;
-  const [members, pairs, goalSetting, checkIns, measure, feedback, roster, reviews] = await Promise.all([
+  const [members, allPairs, goalSetting, checkIns, measure, feedback, roster, reviews] = await Promise.all([
     store.listMembers(cycleId),
     store.listPairs(cycleId),
     store.listResponses(cycleId, 'goal-setting#'),
@@ -23,9 +55,13 @@ export async function gatherReviewInput(store: CycleStore & ProgramStore & Revie
   ]);
   const earlier = reviews.filter((r) => r.cycleId !== cycleId && (r.startedAt < cycle.startedAt || (r.startedAt === cycle.startedAt && r.cycleId < cycleId)));
   const responses = { goalSetting, checkIns, measure, feedback } as CycleResponses;
+  // A pair declined at the invitation (and replaced by a rematch) did not run: it is counted as declined, not as formed.
+  const pairs = allPairs.filter((p) => (p as { status?: string }).status !== 'declined');
+  const participation = await participationEvents(store, cycleId, allPairs as Array<{ pairId: string; status?: string }>);
   const input: MetricsInput = {
     members,
     pairs,
+    ...(participation ? { participation } : {}),
     responses,
     catalog: cycle.program.skillsCatalog,
     roster: roster.map((p) => ({ participantId: p.participantId, birthYear: p.birthYear, careerStartYear: p.careerStartYear })),
@@ -36,7 +72,7 @@ export async function gatherReviewInput(store: CycleStore & ProgramStore & Revie
 }
 
 /** Computes a cycle's metrics and proposals and renders its report (no writes). */
-export async function buildReview(store: CycleStore & ProgramStore & ReviewStore, cycle: Cycle, now: number): Promise<{ metrics: CycleMetrics; proposals: Proposal[]; html: string; earlier: StoredReview[] }> {
+export async function buildReview(store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords, cycle: Cycle, now: number): Promise<{ metrics: CycleMetrics; proposals: Proposal[]; html: string; earlier: StoredReview[] }> {
   const { input, earlier } = await gatherReviewInput(store, cycle);
   const metrics = computeCycleMetrics(input);
   const proposals = proposeChanges(cycle.program, metrics, input);
@@ -46,7 +82,7 @@ export async function buildReview(store: CycleStore & ProgramStore & ReviewStore
 }
 
 /** Review: computes the cycle's metrics and proposals, stores the report and the review with the cycle, marks the cycle succeeded and emails HR a summary. */
-export async function reviewCycle(deps: PhaseDeps & { store: ReviewStore; reports: ReportStore }, cycleId: string) {
+export async function reviewCycle(deps: PhaseDeps & { store: ReviewStore & ParticipantRecords; reports: ReportStore }, cycleId: string) {
   await deps.store.setCurrentPhase(cycleId, 'review');
   const cycle = await loadCycle(deps.store, cycleId);
   const now = deps.clock.now();

@@ -184,7 +184,12 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
         ],
       },
     });
-    expect(m.pairStatus).toMatchObject({ declined: 1, rematched: 1, atRisk: 1, atRiskSource: 'participant-pages' });
+    // The pages' flag on m5~m2 joins the flag computed from m3's call for help.
+    expect(m.pairStatus).toMatchObject({ declined: 1, rematched: 1, atRisk: 2, atRiskSource: 'participant-pages and check-ins' });
+    expect(m.pairStatus.atRiskPairs.map((p) => [p.pairId, p.reasons])).toEqual([
+      ['m5~m2', ['flagged']],
+      ['m3~m4', ['asked for help at a check-in']],
+    ]);
     expect(m.themes.suggestions?.map((s) => s.text)).toEqual(['Team lunches', 'Shorter check-ins']);
   });
 
