@@ -150,6 +150,13 @@ export class ExecutionsQuery {
    */
   async redrive(executionOrCycle: string): Promise<{ executionArn: string; redriveDate?: string }> {
     const executionArn = this.arnOf(executionOrCycle);
+    const current = await this.describe(executionArn);
+    if (current.status === 'RUNNING' || current.status === 'SUCCEEDED') {
+      throw new ConflictError(`execution ${current.name} cannot be redriven: it is ${current.status}; only FAILED, ABORTED or TIMED_OUT executions can be`);
+    }
+    if (current.redriveStatus === 'NOT_REDRIVABLE') {
+      throw new ConflictError(`execution ${current.name} cannot be redriven: ${current.redriveStatusReason ?? 'Step Functions says it is not redrivable'}`);
+    }
     try {
       const result = await this.client.send(new RedriveExecutionCommand({ executionArn }));
       return { executionArn, ...(result.redriveDate ? { redriveDate: result.redriveDate.toISOString() } : {}) };

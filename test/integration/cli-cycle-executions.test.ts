@@ -59,6 +59,10 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     const executions = await tandem(['executions', 'list', '--program', tag, '--json']);
     expect(executions.json<Array<{ executionArn: string; status: string }>>()).toEqual([expect.objectContaining({ executionArn: started.executionArn, status: 'RUNNING' })]);
 
+    const redriveRunning = await tandem(['executions', 'redrive', started.cycleId]);
+    expect(redriveRunning.code).toBe(6);
+    expect(redriveRunning.stderr).toMatch(/cannot be redriven: it is RUNNING/);
+
     const stop = await tandem(['cycle', 'stop', started.cycleId, '--reason', 'test stop', '--json']);
     expect(stop.code, stop.stderr).toBe(0);
     expect((await container().store.getCycle(started.cycleId))?.status).toBe('stopped');
