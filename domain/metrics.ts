@@ -143,7 +143,8 @@ export interface CycleMetrics {
   missingSkills: Array<{ skill: string; mentions: number; offeredInCohort: boolean }>;
   themes: {
     /** The forum's most voted suggestions; null until the participant pages record them. */
-    suggestions: Array<{ text: string; votes: number; category?: string }> | null;
+    /** Identical suggestions (same category and text, any case) are one, with their votes added up and how many people made them. */
+    suggestions: Array<{ text: string; votes: number; category?: string; people: number }> | null;
     /** Skills asked for that no member of the cohort offers. */
     unofferedSkills: Array<{ skill: string; mentions: number }>;
     explore: Array<{ text: string; count: number }>;
@@ -172,7 +173,8 @@ export const departmentLink = (a: string, b: string): string => [a, b].sort((x, 
 /** Replaces the cohort's names in free text, so that quotes are shown without names. */
 export function redactNames(text: string, names: readonly string[]): string {
   let out = text;
-  const parts = [...new Set(names.flatMap((n) => [n, ...n.split(/\s+/)]).filter((p) => p.length >= 3))].sort((a, b) => b.length - a.length);
+  // Whole names always; their parts (first name, surname) from three letters on, so that "de" or "da" stay.
+  const parts = [...new Set(names.flatMap((n) => [n.trim(), ...n.split(/\s+/).filter((p) => p.length >= 3)]).filter((p) => p.length >= 2))].sort((a, b) => b.length - a.length);
   for (const part of parts) {
     const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'), '[name]');
@@ -215,6 +217,20 @@ export function meanGainOn(gains: Map<string, Map<string, number>>, person: stri
   const mine = gains.get(person);
   if (!mine) return null;
   return mean([...skills].flatMap((s) => (mine.has(s) ? [mine.get(s) as number] : [])));
+}
+
+function topSuggestions(list: NonNullable<ParticipationEvents['suggestions']>, names: readonly string[]) {
+  const merged = new Map<string, { text: string; votes: number; category?: string; people: number }>();
+  for (const x of list) {
+    const text = redactNames(x.text.trim().replace(/\s+/g, ' '), names);
+    if (!text) continue;
+    const key = `${x.category ?? ''}|${text.toLowerCase()}`;
+    const entry = merged.get(key) ?? merged.set(key, { text, votes: 0, ...(x.category ? { category: x.category } : {}), people: 0 }).get(key);
+    if (!entry) continue;
+    entry.votes += x.votes;
+    entry.people++;
+  }
+  return [...merged.values()].sort((a, b) => b.votes - a.votes || b.people - a.people || a.text.localeCompare(b.text)).slice(0, 10);
 }
 
 /** The figures of a cycle, computed from its cohort and answers (and, when given, its roster, history and participant-page events). */
@@ -425,12 +441,7 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     netPromoterScore: satisfactionSuppressed ? null : nps.score,
     missingSkills,
     themes: {
-      suggestions: input.participation?.suggestions
-        ? input.participation.suggestions
-            .map((x) => ({ ...x, text: redactNames(x.text, names) }))
-            .sort((a, b) => b.votes - a.votes || a.text.localeCompare(b.text))
-            .slice(0, 10)
-        : null,
+      suggestions: input.participation?.suggestions ? topSuggestions(input.participation.suggestions, names) : null,
       unofferedSkills: missingSkills.filter((s) => !s.offeredInCohort).map(({ skill, mentions }) => ({ skill, mentions })),
       explore: texts('explore'),
       worked: texts('worked'),

@@ -4,6 +4,15 @@ import { comparisonSpec, directionSpec, participationSpec, renderSvg, satisfacti
 import type { Proposal } from './report-proposals.ts';
 import type { Summary } from './statistics.ts';
 
+const CATEGORY_LABELS: Record<string, string> = {
+  worked: 'what worked',
+  keep: 'to keep',
+  more: 'more of',
+  explore: 'area to explore',
+  missingSkills: 'skill the organization lacks',
+  improve: 'to improve',
+};
+
 /** Shown in place of any figure about a group of fewer than five people. */
 export const SUPPRESSED = 'fewer than 5 answers';
 
@@ -190,7 +199,7 @@ ${figure(satisfactionSvg, 'Feedback answers by how likely people are to recommen
 
 <h2>Feedback forum: themes</h2>
 <h3>Most voted suggestions</h3>
-${m.themes.suggestions === null ? '<p class="muted">Not recorded for this cycle.</p>' : m.themes.suggestions.length ? `<ol>${m.themes.suggestions.map((s) => `<li>${escapeHtml(s.text)} <span class="muted">(${s.votes} vote${s.votes === 1 ? '' : 's'}${s.category ? `; ${escapeHtml(s.category)}` : ''})</span></li>`).join('')}</ol>` : '<p class="muted">No suggestions.</p>'}
+${m.themes.suggestions === null ? '<p class="muted">Not recorded for this cycle.</p>' : m.themes.suggestions.length ? `<ol>${m.themes.suggestions.map((s) => `<li>${escapeHtml(s.text)} <span class="muted">(${s.votes} vote${s.votes === 1 ? '' : 's'}${s.people > 1 ? `, suggested by ${s.people} people` : ''}${s.category ? `; ${escapeHtml(CATEGORY_LABELS[s.category] ?? s.category)}` : ''})</span></li>`).join('')}</ol>` : '<p class="muted">No suggestions.</p>'}
 <h3>Skills asked for that no participant offers</h3>
 ${m.themes.unofferedSkills.length ? `<ul>${m.themes.unofferedSkills.map((s) => `<li>${escapeHtml(s.skill)} <span class="muted">(${s.mentions} answers)</span></li>`).join('')}</ul>` : '<p class="muted">None.</p>'}
 <h3>Areas to explore</h3>

@@ -179,8 +179,10 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
         rematches: 1,
         atRiskPairs: [{ pairId: 'm5~m2', reasons: ['flagged'] }],
         suggestions: [
-          { text: 'Shorter check-ins', votes: 2 },
-          { text: 'Team lunches', votes: 7 },
+          { text: 'Shorter check-ins', votes: 2, category: 'improve' },
+          { text: 'Team lunches', votes: 7, category: 'more' },
+          { text: 'shorter  check-ins', votes: 1, category: 'improve' },
+          { text: 'Lunch with M2', votes: 0, category: 'more' },
         ],
       },
     });
@@ -190,7 +192,12 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
       ['m5~m2', ['flagged']],
       ['m3~m4', ['asked for help at a check-in']],
     ]);
-    expect(m.themes.suggestions?.map((s) => s.text)).toEqual(['Team lunches', 'Shorter check-ins']);
+    // The two "shorter check-ins" are one suggestion with 2 + 1 votes from 2 people; the member's name is taken out.
+    expect(m.themes.suggestions).toEqual([
+      { text: 'Team lunches', votes: 7, category: 'more', people: 1 },
+      { text: 'Shorter check-ins', votes: 3, category: 'improve', people: 2 },
+      { text: 'Lunch with [name]', votes: 0, category: 'more', people: 1 },
+    ]);
   });
 
   it('gives per-phase participation, check-in rounds included', () => {
@@ -345,7 +352,7 @@ describe('the privacy rule: no figure about fewer than five people', () => {
 });
 
 describe('free text without names', () => {
-  it('replaces the cohort’s full and first names, whole words only, any case', () => {
+  it('replaces the cohort’s full names and their parts of three letters or more, whole words only, any case', () => {
     expect(redactNames('Ana Souza helped me; ANA was great. Banana!', ['Ana Souza'])).toBe('[name] helped me; [name] was great. Banana!');
   });
 
