@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { Program } from '../../domain/program.ts';
+import { programSchema, type Program } from '../../domain/program.ts';
 import { createProgram, getProgramOrFail, parseProgramText, updateProgram } from '../../services/programs.ts';
 import { emit, withJson } from '../support/output.ts';
 import { target } from '../support/target.ts';
@@ -82,4 +83,12 @@ export function registerProgramCommands(program: Command): void {
     const parsed = await readProgramFile(options.file);
     emit(options.json, { valid: true, program: parsed }, () => `${options.file} is a valid program (${parsed.programId}).`);
   });
+
+  group
+    .command('schema')
+    .description('Print the JSON Schema of a program file, for editors (e.g. `# yaml-language-server: $schema=program.schema.json`).')
+    .addHelpText('after', '\nExample:\n  tandem program schema > program.schema.json')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify({ title: 'Tandem program', ...z.toJSONSchema(programSchema, { io: 'input', unrepresentable: 'any' }) }, null, 2)}\n`);
+    });
 }
