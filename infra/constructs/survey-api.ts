@@ -17,6 +17,7 @@ export interface SurveyApiProps {
 /** The routes behind every emailed link (the survey-api handler takes payload format 2.0). */
 export const SURVEY_ROUTES = [
   { method: apigw.HttpMethod.GET, path: '/s/{token}' },
+  { method: apigw.HttpMethod.HEAD, path: '/s/{token}' },
   { method: apigw.HttpMethod.POST, path: '/s/{token}' },
 ] as const;
 
@@ -25,7 +26,7 @@ const PAGE_METHODS = [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD] as const;
 
 /**
  * The HTTP API behind the emailed links: GET /s/{token} renders a survey page, POST records an
- * answer. The ops page (a catalog entry with a `route`) is served here too, behind IAM
+ * answer (HEAD answers as GET does, without a body, for link checkers). The ops page (a catalog entry with a `route`) is served here too, behind IAM
  * authorization. Throttled at the stage; access logs in JSON without the path (the token is a
  * credential) and without the caller's IP address (personal data we do not need).
  */

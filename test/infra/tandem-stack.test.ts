@@ -382,9 +382,9 @@ describe('SES', () => {
 });
 
 describe('the survey API', () => {
-  it('serves GET and POST /s/{token} from the survey-api function with payload format 2.0', () => {
+  it('serves GET, HEAD and POST /s/{token} from the survey-api function with payload format 2.0', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    for (const routeKey of ['GET /s/{token}', 'POST /s/{token}']) s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'NONE' });
+    for (const routeKey of ['GET /s/{token}', 'HEAD /s/{token}', 'POST /s/{token}']) s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'NONE' });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: getAtt(fnOf('survey-api').function),
@@ -400,7 +400,7 @@ describe('the survey API', () => {
       const keys = ['GET', 'HEAD'].flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`]);
       for (const key of keys) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('AWS_IAM');
     }
-    expect(routes).toHaveLength(2 + 4 * routed.length);
+    expect(routes).toHaveLength(3 + 4 * routed.length);
   });
 
   it('is throttled and access-logged at its $default stage, without the path (it holds the token)', () => {
