@@ -1,5 +1,5 @@
 import { container } from '../adapters/container.ts';
-import { markCycleFailed } from '../services/review.ts';
+import { markCycleFailed } from '../services/mark-cycle-failed.ts';
 import { failureEvent } from './events.ts';
 import { workflowTask } from './middleware/workflow-task.ts';
 

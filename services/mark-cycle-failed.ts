@@ -1,0 +1,29 @@
+import { summaryEmail } from '../domain/emails.ts';
+import type { PhaseDeps } from './cycle-phases.ts';
+import { loadCycle } from './cycle-phases.ts';
+import { sendOnce } from './send-once.ts';
+
+/** Marks a cycle failed with its cause (keeping the first cause) and tells ops. */
+export async function markCycleFailed(deps: PhaseDeps, cycleId: string, failure: { error: string; cause: string }) {
+  const now = deps.clock.now();
+  const cycle = await loadCycle(deps.store, cycleId);
+  await deps.store.markFailed(cycleId, failure, now);
+  // A cycle that already ended another way (stopped, succeeded) is not reported as failed.
+  const marked = await loadCycle(deps.store, cycleId);
+  if (marked.status !== 'failed') return { cycleId, status: marked.status };
+  const email = summaryEmail(
+    `[Tandem] cycle ${cycleId} of ${cycle.program.name} failed`,
+    `The program-cycle workflow for ${cycleId} stopped with an error. Participants already invited keep their answers; look at the execution for details.`,
+    [
+      { label: 'Cycle', value: cycleId },
+      { label: 'Phase', value: cycle.currentPhase },
+      { label: 'Error', value: marked.failure?.error ?? failure.error },
+      { label: 'Cause', value: (marked.failure?.cause ?? failure.cause).slice(0, 2000) },
+      { label: 'Execution', value: cycle.executionArn ?? 'unknown' },
+    ],
+  );
+  for (const to of cycle.program.opsContacts) {
+    await sendOnce(deps, cycleId, `failure#ops#${to}`, { from: cycle.program.sender, to, ...email, tags: { cycle: cycleId, kind: 'failure' } });
+  }
+  return { cycleId, status: marked.status };
+}
