@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { NotFoundError } from '../../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { parseColumnMapping, type ColumnMapping } from '../../domain/roster.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
 import { emit, progressBar, table, withJson } from '../support/output.ts';
@@ -11,11 +11,24 @@ const format = (value: string) => {
   return value;
 };
 
-async function readText(file: string): Promise<string> {
-  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+const encoding = (value: string) => {
+  const v = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (v === 'utf8') return 'utf-8';
+  if (v === 'latin1' || v === 'iso88591' || v === 'windows1252' || v === 'cp1252') return 'windows-1252';
+  throw new InvalidArgumentError('must be utf-8 or latin1 (windows-1252)');
+};
+
+/** Reads a text file as UTF-8 (BOM or not); a file that is not UTF-8 is refused with how to read it, never garbled. */
+async function readText(file: string, fileEncoding = 'utf-8'): Promise<string> {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new NotFoundError(`file ${file} does not exist`);
     throw error;
   });
+  try {
+    return new TextDecoder(fileEncoding, { fatal: true }).decode(bytes);
+  } catch {
+    throw new ValidationError(`${file} is not UTF-8 text: save it as "CSV UTF-8" in the spreadsheet, or pass --encoding latin1 if it was exported as Latin-1/Windows-1252`);
+  }
 }
 
 const delimiterName = (d: string | undefined) => (d === ';' ? 'semicolon' : d === ',' ? 'comma' : d === '\t' ? 'tab' : d === '|' ? 'pipe' : (d ?? ''));
@@ -53,10 +66,11 @@ export function registerRosterCommands(program: Command): void {
       .option('--format <format>', 'csv or json (default: from the file name)', format)
       .option('-m, --mapping <file>', "a column-mapping file (YAML or JSON) mapping an HR export's headers and values to Tandem's fields (docs/cli.md)")
       .option('--dry-run', 'validate and report, write nothing', false)
-      .option('--skip-bad-rows', 'import the valid rows of a file that has bad ones (the bad ones are reported)', false),
+      .option('--skip-bad-rows', 'import the valid rows of a file that has bad ones (the bad ones are reported)', false)
+      .option('--encoding <encoding>', 'utf-8 (default; with or without BOM) or latin1 (Windows-1252, as older spreadsheets export)', encoding, 'utf-8'),
     'tandem roster import export-rh.csv --program mentoria-reversa --mapping mapeamento.yaml --dry-run',
-  ).action(async (file: string, options: { program: string; format?: 'csv' | 'json'; mapping?: string; dryRun: boolean; skipBadRows: boolean; json: boolean }) => {
-    const text = await readText(file);
+  ).action(async (file: string, options: { program: string; format?: 'csv' | 'json'; mapping?: string; dryRun: boolean; skipBadRows: boolean; encoding: string; json: boolean }) => {
+    const text = await readText(file, options.encoding);
     const mapping: ColumnMapping | undefined = options.mapping ? parseColumnMapping(await readText(options.mapping), options.mapping) : undefined;
     const fileFormat = options.format ?? (/\.json$/i.test(file) ? 'json' : 'csv');
     const bar = progressBar('Importing', options.json);

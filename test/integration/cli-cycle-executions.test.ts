@@ -168,6 +168,12 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     const viaFile = await tandem(['cycle', 'list', '--program', tag, '--json'], { env: { ...bare, TANDEM_LOCAL_ENV_FILE: envFile }, cwd: dir });
     expect(viaFile.code, viaFile.stderr).toBe(0);
     expect(viaFile.json()).toEqual([]);
+    // --local prefers the file even over variables that point elsewhere.
+    const forced = await tandem(['--local', 'cycle', 'list', '--program', tag, '--json'], { env: { ...bare, TANDEM_TABLE_NAME: 'some-aws-table', TANDEM_LOCAL_ENV_FILE: envFile }, cwd: dir });
+    expect(forced.code, forced.stderr).toBe(0);
+    const missingFile = await tandem(['cycle', 'list', '--program', tag, '--local'], { env: { ...bare, TANDEM_LOCAL_ENV_FILE: join(dir, 'absent.json') }, cwd: dir });
+    expect(missingFile.code).toBe(3);
+    expect(missingFile.stderr).toMatch(/--local needs the local stack: start it with `tandem local up`/);
   });
 
   it('saves a cycle\'s review report, and says when there is none yet', async () => {

@@ -57,6 +57,14 @@ describe('tandem program', () => {
     expect(issues.map((i) => i.where)).toEqual(expect.arrayContaining(['name', 'phaseWindows.run', 'hrContacts.0']));
     expect(await container().store.getProgram(tag)).toBeUndefined();
 
+    const validate = await tandem(['program', 'validate', '--file', invalid]);
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toMatch(/phaseWindows\.run: /);
+    const good = await tandem(['program', 'validate', '--file', await programFile(`${tag}-ok`)]);
+    expect(good.code, good.stderr).toBe(0);
+    const schema = await tandem(['program', 'schema']);
+    expect(schema.json<{ required: string[] }>().required).toEqual(expect.arrayContaining(['programId', 'name', 'phaseWindows']));
+
     const malformed = await tandem(['program', 'create', '--file', file(`${tag}.yaml`, 'programId: [unclosed\nname: x')]);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(/is not valid YAML/);
@@ -170,6 +178,20 @@ describe('tandem roster', () => {
     const without = await tandem(['roster', 'import', path, '--program', tag, '--json']);
     expect(without.code).toBe(2);
     expect(without.json<{ error: { message: string } }>().error.message).toMatch(/missing column\(s\): id, name, email, department, seniority, languages.*--mapping/);
+  });
+
+  it('refuses a Latin-1 file unless --encoding latin1 says so, and then reads its accents', async () => {
+    const tag = await withProgram('cli-roster-latin1');
+    const csv = `id,name,email,department,birth_year,seniority,languages\np1,João Simões,joao@${tag}.example.com,Finanças,1990,3,pt\np2,Ana,ana@${tag}.example.com,TI,1970,8,pt\n`;
+    const path = join(dir, `${tag}.csv`);
+    writeFileSync(path, Buffer.from(csv, 'latin1'));
+    const refused = await tandem(['roster', 'import', path, '--program', tag]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is not UTF-8 text.*--encoding latin1/);
+    const read = await tandem(['roster', 'import', path, '--program', tag, '--encoding', 'latin1', '--json']);
+    expect(read.json()).toMatchObject({ rows: 2, written: 2 });
+    const names = (await container().store.listParticipants(tag)).map((p) => `${p.name} (${p.department})`).sort();
+    expect(names).toEqual(['Ana (TI)', 'João Simões (Finanças)']);
   });
 
   it('imports a JSON roster', async () => {
