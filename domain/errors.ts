@@ -1,16 +1,16 @@
 /**
  * Named errors. The workflow's Retry and Catch match on these names (a Lambda's error
- * type is its error's name), so renaming one is a change to workflows/ too.
+ * type is its error's name), so renaming one is a change to workflows/ too. Each class
+ * spells its name out: bundlers minify class names, and the workflow must still match.
  */
 export class TandemError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override name = 'TandemError';
 }
 
 /** A dependency was throttled or briefly unavailable: the workflow retries with backoff. */
-export class TransientError extends TandemError {}
+export class TransientError extends TandemError {
+  override name = 'TransientError';
+}
 
 export interface ValidationIssue {
   /** Where the problem is: a field path, or "line 7: email". */
@@ -20,6 +20,7 @@ export interface ValidationIssue {
 
 /** Input that breaks a rule; lists every problem found, not only the first. */
 export class ValidationError extends TandemError {
+  override name = 'ValidationError';
   constructor(
     message: string,
     readonly issues: ValidationIssue[] = [],
@@ -29,11 +30,19 @@ export class ValidationError extends TandemError {
   }
 }
 
-export class NotFoundError extends TandemError {}
-export class ConflictError extends TandemError {}
-export class ConfigurationError extends TandemError {}
+export class NotFoundError extends TandemError {
+  override name = 'NotFoundError';
+}
+export class ConflictError extends TandemError {
+  override name = 'ConflictError';
+}
+export class ConfigurationError extends TandemError {
+  override name = 'ConfigurationError';
+}
 /** The cohort cannot form a single pair: the cycle cannot go on. */
-export class NoPairsError extends TandemError {}
+export class NoPairsError extends TandemError {
+  override name = 'NoPairsError';
+}
 
 /** Turns zod issues into ValidationIssues with readable paths. */
 export function issuesFromZod(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }, prefix = ''): ValidationIssue[] {

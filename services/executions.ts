@@ -16,7 +16,9 @@ import type { Phase } from '../domain/program.ts';
  */
 
 /** The target answered that it does not offer this operation (the local endpoint has no RedriveExecution). */
-export class NotSupportedError extends TandemError {}
+export class NotSupportedError extends TandemError {
+  override name = 'NotSupportedError';
+}
 
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 

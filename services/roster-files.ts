@@ -33,6 +33,7 @@ export interface RosterFileImportResult {
 
 /** Thrown when a file has bad rows and skipBadRows is not set: nothing was written. `report` holds the whole validation report. */
 export class RosterRejectedError extends ValidationError {
+  override name = 'RosterRejectedError';
   constructor(
     readonly report: RosterFileImportResult,
     fileLevel = false,

@@ -1,6 +1,10 @@
 import type { Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { idSchema } from '../domain/program.ts';
+import { durationToSeconds } from '../domain/duration.ts';
+
+/** A Standard execution lasts at most a year; the phases must fit with room for identify and review. */
+const MAX_CYCLE_SECONDS = 360 * 86400;
 import type { Clock, CycleStore, ProgramStore, WorkflowEngine } from './ports.ts';
 
 /** A readable, sortable cycle id: the program and the start time. */
@@ -18,6 +22,12 @@ export async function startCycle(
   const roster = await deps.store.listParticipants(program.programId);
   if (roster.filter((p) => p.status === 'active').length < 2) {
     throw new ValidationError(`program ${program.programId} needs at least two active participants; import a roster first`);
+  }
+  const cycleSeconds = Object.values(program.phaseWindows).reduce((sum, window) => sum + durationToSeconds(window), 0);
+  if (cycleSeconds > MAX_CYCLE_SECONDS) {
+    throw new ValidationError(`program ${program.programId}'s phase windows add up to ${Math.round(cycleSeconds / 86400)} days; a cycle must fit in 360 days`, [
+      { where: 'phaseWindows', problem: 'shorten the windows so that they add up to 360 days or less' },
+    ]);
   }
   const now = deps.clock.now();
   const cycleId = request.cycleId ?? newCycleId(program.programId, now);
