@@ -36,6 +36,8 @@ const LINK_GRACE_SECONDS = 3 * 86400;
 const OPT_OUT_LINK_SECONDS = 180 * 86400;
 /** Polls per answered phase at most: bounds the execution history whatever the phase's length. */
 const MAX_POLLS_PER_PHASE = 240;
+/** At most a week per Wait: an extra step costs nothing, and timers beyond 24.8 days overflow in Node (the local engine). */
+const MAX_WAIT_SECONDS = 7 * 86400;
 
 export async function loadCycle(store: CycleStore, cycleId: string): Promise<Cycle> {
   const cycle = await store.getCycle(cycleId);
@@ -286,7 +288,7 @@ function secondsUntilNextStep(program: Program, phase: AnsweredPhase, state: Pha
     upcoming.push(now + poll);
   }
   const next = Math.min(...upcoming.filter((at) => at > now));
-  return Number.isFinite(next) ? Math.max(1, Math.ceil((next - now) / 1000)) : 1;
+  return Number.isFinite(next) ? Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((next - now) / 1000))) : 1;
 }
 
 export async function closePhase(deps: PhaseDeps, cycleId: string, phase: AnsweredPhase): Promise<PhaseProgress> {
