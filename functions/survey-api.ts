@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { container } from '../adapters/container.ts';
 import { GreedyMatcher } from '../domain/matching/greedy-matcher.ts';
 import { showSurvey, submitSurvey } from '../services/surveys.ts';
-import { noticePage } from '../services/survey-pages.ts';
+import { noticePage, PAGE_STYLE_HASH } from '../services/survey-pages.ts';
 import { logger } from './middleware/logger.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -19,7 +19,6 @@ const html = (statusCode: number, body: string): APIGatewayProxyStructuredResult
   headers: {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     'referrer-policy': 'no-referrer',
   },
   body,
@@ -64,6 +63,25 @@ const apologiseOnError: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(httpHeaderNormalizer())
-  .use(httpSecurityHeaders())
+  .use(
+    httpSecurityHeaders({
+      // One policy, set here: no scripts at all, the pages' one inline style by its hash, forms post back to this origin only.
+      contentSecurityPolicy: {
+        'default-src': "'none'",
+        'style-src': `'${PAGE_STYLE_HASH}'`,
+        'form-action': "'self'",
+        'base-uri': "'none'",
+        'frame-ancestors': "'none'",
+        'require-trusted-types-for': "'script'",
+        'trusted-types': "'none'",
+        // middy's defaults that break a server-rendered form: a sandbox blocks form posts, navigate-to is obsolete,
+        // report-to names no endpoint, and upgrade-insecure-requests breaks the plain-HTTP local stack.
+        sandbox: null,
+        'navigate-to': null,
+        'report-to': null,
+        'upgrade-insecure-requests': null,
+      } as unknown as Record<string, string>,
+    }),
+  )
   .use(apologiseOnError)
   .handler(route);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { escapeHtml } from '../domain/html.ts';
 import type { ValidationIssue } from '../domain/errors.ts';
 import type { AnsweredPhase, Language } from '../domain/program.ts';
@@ -168,6 +169,9 @@ const CSS =
   '.errors{border:2px solid #b00020;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}.errors a{color:#b00020}.hint{color:#3d4a45;font-size:.95rem}.goals{white-space:pre-line;background:#f2f4f3;padding:.75rem;border-radius:6px}' +
   'ul.forum{list-style:none;padding:0}ul.forum li{border:1px solid #c4c4c4;border-radius:6px;padding:.5rem .75rem;margin:.5rem 0}ul.forum form{display:inline}ul.forum button{margin-top:.25rem;padding:.35rem .8rem;min-height:2.25rem}.count{color:#3d4a45;font-size:.9rem;margin-left:.25rem}' +
   '.program{color:#3d4a45;font-size:.9rem;margin:0}';
+
+/** The pages' one inline style, allowed by its hash in the Content-Security-Policy (no 'unsafe-inline'). */
+export const PAGE_STYLE_HASH = `sha256-${createHash('sha256').update(CSS).digest('base64')}`;
 
 function layout(language: Language, title: string, body: string, programName?: string): string {
   return `<!doctype html>
