@@ -30,7 +30,10 @@ export type Change =
   | { op: 'replace'; path: string; from: unknown; value: unknown };
 
 export interface Proposal {
-  /** Stable within a review: kind and subject, e.g. "do-not-pair:p03~p11". */
+  /**
+   * Stable within a review: kind and subject, e.g. "do-not-pair:p03~p11". Pairs are named by
+   * participant id only, so that the report carries no names; `tandem review show` adds them.
+   */
   id: string;
   kind: ProposalKind;
   title: string;
@@ -210,8 +213,6 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
   }
 
   // 4. Pairs: continue the ones where both gained and would recommend the program; never repeat the ones at risk that gained nothing.
-  const names = new Map(input.members.map((m) => [m.participantId, `${m.name} (${m.participantId})`]));
-  const who = (id: string) => names.get(id) ?? id;
   const satisfaction = new Map(input.responses.feedback.map((f) => [f.participantId, (f.answer as FeedbackAnswer).satisfaction]));
   const atRisk = new Map(metrics.pairStatus.atRiskPairs.map((p) => [p.pairId, p]));
   for (const p of input.pairs) {
@@ -224,7 +225,7 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
       proposals.push({
         id: `do-not-pair:${p.pairId}`,
         kind: 'do-not-pair',
-        title: `Do not pair ${who(p.mentorId)} and ${who(p.menteeId)} again`,
+        title: `Do not pair ${p.mentorId} and ${p.menteeId} again`,
         change: { op: 'add', path: '/matching/doNotPair', value: [p.mentorId, p.menteeId] },
         reason: `The pair was at risk (${risk.reasons.join('; ')}) and its members did not both report a gain.`,
         evidence: { figure: `pairStatus.atRiskPairs["${p.pairId}"].reasons`, value: risk.reasons.join('; ') },
@@ -237,7 +238,7 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
       proposals.push({
         id: `continue-pair:${p.pairId}`,
         kind: 'continue-pair',
-        title: `Continue the pair ${who(p.mentorId)} and ${who(p.menteeId)}`,
+        title: `Continue the pair ${p.mentorId} and ${p.menteeId}`,
         change: { op: 'add', path: '/matching/continuePairs', value: [p.mentorId, p.menteeId] },
         reason: `Both members gained at least ${THRESHOLDS.continueGain} point on what they learned and both would recommend the program (${THRESHOLDS.continueSatisfaction}+), with no check-in problem.`,
         evidence: { figure: `pair ${p.pairId}: both gains ≥ ${THRESHOLDS.continueGain} and both satisfaction ≥ ${THRESHOLDS.continueSatisfaction}`, value: 'yes' },

@@ -18,14 +18,20 @@ const list = (value: string, previous: string[] = []) => [...previous, ...value.
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 const num = (v: number | null) => (v === null ? 'fewer than 5 answers' : v.toFixed(2));
 
-function describeProposals(proposals: readonly Proposal[]): string {
+/** Proposals about pairs name participant ids (the report carries no names); HR reads them here with the roster's names. */
+function people(p: Proposal, names: ReadonlyMap<string, string>): string[] {
+  if ((p.kind !== 'continue-pair' && p.kind !== 'do-not-pair') || !p.change || !Array.isArray(p.change.value)) return [];
+  return [`   people: ${(p.change.value as string[]).map((id) => `${names.get(id) ?? '?'} (${id})`).join(' and ')}`];
+}
+
+function describeProposals(proposals: readonly Proposal[], names: ReadonlyMap<string, string> = new Map()): string {
   if (proposals.length === 0) return 'No proposals: no figure crossed a threshold.';
   return proposals
-    .map((p, i) => [`${i + 1}. ${p.title}  [${p.id}]`, `   ${p.reason}`, `   evidence: ${p.evidence.figure} = ${p.evidence.value}`, `   change: ${p.change ? `${p.change.op} ${p.change.path} ${JSON.stringify(p.change.value)}` : 'none (advice for HR)'}`].join('\n'))
+    .map((p, i) => [`${i + 1}. ${p.title}  [${p.id}]`, ...people(p, names), `   ${p.reason}`, `   evidence: ${p.evidence.figure} = ${p.evidence.value}`, `   change: ${p.change ? `${p.change.op} ${p.change.path} ${JSON.stringify(p.change.value)}` : 'none (advice for HR)'}`].join('\n'))
     .join('\n');
 }
 
-function describeReview(r: StoredReview): string {
+function describeReview(r: StoredReview, names: ReadonlyMap<string, string>): string {
   const s = r.summary;
   return [
     `Review of cycle ${r.cycleId} (program ${r.programId}), generated ${new Date(r.generatedAt).toISOString()}`,
@@ -52,7 +58,7 @@ function describeReview(r: StoredReview): string {
     ),
     '',
     `Proposals for the next cycle (${r.proposals.length}):`,
-    describeProposals(r.proposals),
+    describeProposals(r.proposals, names),
   ].join('\n');
 }
 
@@ -116,8 +122,10 @@ export function registerReviewCommands(program: Command): void {
       .requiredOption('-c, --cycle <cycleId>', 'the reviewed cycle'),
     'tandem review show --cycle mentoria-reversa-20270301T090000Z --json',
   ).action(async (options: { cycle: string; json: boolean }) => {
-    const review = await loadReview(target().store, options.cycle);
-    emit(options.json, review, () => describeReview(review));
+    const c = target();
+    const review = await loadReview(c.store, options.cycle);
+    const names = options.json ? new Map<string, string>() : new Map((await c.store.listParticipants(review.programId)).map((p) => [p.participantId, p.name]));
+    emit(options.json, review, () => describeReview(review, names));
   });
 
   withJson(

@@ -45,8 +45,11 @@ describe('review and reshape on the local stack', () => {
       expect(report.match(/<svg /g)?.length ?? 0).toBeGreaterThanOrEqual(3);
       expect(report).not.toMatch(/<script|<link /);
       const members = await store.listMembers(first.cycleId);
-      const answered = members.filter((m) => personas.get(m.email) !== 'silent').length;
+      // The figure matches the answers the store counted (the simulated people answer at their own pace).
+      const answered = stored?.responses.measure ?? 0;
+      expect(answered).toBeGreaterThan(0);
       expect(report).toContain(`<th scope="row">Measure response rate</th><td>${Math.round((answered / members.length) * 100)}%</td>`);
+      expect(report).toContain(`<th scope="row">Participants</th><td>${members.length}</td>`);
       for (const heading of ["The program's five benefits", 'Skill gains', 'Feedback forum: themes', 'Proposals for the next cycle', 'fewer than 5 answers']) expect(report).toContain(heading);
       // No participant's name appears in the report's free text or anywhere else.
       for (const m of members) expect(report).not.toContain(m.name);
@@ -65,6 +68,14 @@ describe('review and reshape on the local stack', () => {
       const shown = await cli('review', 'show', '--cycle', first.cycleId, '--json');
       expect(shown.code).toBe(0);
       expect((shown.json.proposals as Proposal[]).map((p) => p.id)).toEqual(review?.proposals.map((p) => p.id));
+
+      // Without --yes and without a terminal, apply shows the change and writes nothing.
+      const text = await run(process.execPath, [tandem, 'review', 'apply', '--cycle', first.cycleId], { env: { ...process.env, TANDEM_LOCAL_ENV_FILE: '/nonexistent' } });
+      expect(text.stdout).toContain('Changes to the program configuration:');
+      expect(text.stdout).toContain(`    + ${JSON.stringify(catalogAdds[0]?.change && 'value' in catalogAdds[0].change ? catalogAdds[0].change.value : null)}`);
+      expect(text.stdout).toContain('Nothing applied.');
+      const shownText = await run(process.execPath, [tandem, 'review', 'show', '--cycle', first.cycleId], { env: { ...process.env, TANDEM_LOCAL_ENV_FILE: '/nonexistent' } });
+      expect(shownText.stdout).toContain('evidence: themes.unofferedSkills[');
 
       const dryRun = await cli('review', 'apply', '--cycle', first.cycleId, '--json');
       expect(dryRun.code).toBe(0);
@@ -94,6 +105,15 @@ describe('review and reshape on the local stack', () => {
       expect(secondReport).toContain('Comparison with earlier cycles');
       expect(secondReport).toContain(`<td>${first.cycleId}</td>`);
       expect(secondReport).not.toContain('first reviewed cycle');
+
+      // ---- the same through `tandem cycle start --apply-review` ---------------------------------------
+      const wrongProgram = await cli('cycle', 'start', '--program', 'no-such-program', '--apply-review', secondId, '--yes', '--json');
+      expect(wrongProgram.code).toBe(2);
+      const third = await cli('cycle', 'start', '--program', program.programId, '--apply-review', secondId, '--yes', '--wait', '--json');
+      expect(third.code, third.stderr).toBe(0);
+      expect(third.json.notes).toEqual([expect.stringMatching(/^Applied \d+ proposals of the review of /)]);
+      expect((third.json.final as { status: string }).status).toBe('succeeded');
+      expect((await store.getReview(secondId))?.appliedTo).toBeDefined();
     } finally {
       await simulator.stop();
     }
