@@ -3,11 +3,8 @@ import type { AnsweredPhase, Language } from './program.ts';
 import { COMPILED_TEMPLATES } from './email-templates-compiled.ts';
 import { emailTemplate, renderTemplate, type EmailTemplate, type EmailTemplateData } from './email-templates.ts';
 
-export interface EmailContent {
-  subject: string;
-  text: string;
-  html: string;
-}
+import type { EmailContent } from './summary-email.ts';
+export type { EmailContent } from './summary-email.ts';
 
 export interface InvitationInput {
   kind: AnsweredPhase;
@@ -86,22 +83,5 @@ export function timeLeftInWords(ms: number, language: Language): string {
   return '';
 }
 
-export interface SummaryLine {
-  label: string;
-  value: string;
-}
-
-/** A plain summary email for HR or ops. */
-export function summaryEmail(subject: string, intro: string, lines: SummaryLine[], footer?: string): EmailContent {
-  const text = [intro, '', ...lines.map((l) => `${l.label}: ${l.value}`), ...(footer ? ['', footer] : [])].join('\n');
-  const html = [
-    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
-    `<p>${escapeHtml(intro)}</p>`,
-    '<table>',
-    ...lines.map((l) => `<tr><th style="text-align:left;padding-right:1rem">${escapeHtml(l.label)}</th><td>${escapeHtml(l.value)}</td></tr>`),
-    '</table>',
-    ...(footer ? [`<p>${escapeHtml(footer)}</p>`] : []),
-    '</body></html>',
-  ].join('\n');
-  return { subject, text, html };
-}
+// Summary emails live apart from the participant templates, so that functions sending only summaries stay small.
+export { summaryEmail, type SummaryLine } from './summary-email.ts';

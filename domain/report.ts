@@ -1,6 +1,6 @@
 import { escapeHtml } from './html.ts';
 import { DIRECTION_LABELS, type CycleMetrics, type CycleSummary, type Direction } from './metrics.ts';
-import { comparisonSpec, directionSpec, participationSpec, renderSvg, satisfactionSpec, skillGainsSpec } from './report-charts.ts';
+import { comparisonChart, directionChart, participationChart, satisfactionChart, skillGainsChart } from './report-svg-charts.ts';
 import type { Proposal } from './report-proposals.ts';
 import type { Summary } from './statistics.ts';
 
@@ -65,8 +65,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const b = m.benefits;
   const proposals = input.proposals ?? [];
   const history = input.history ?? [];
-  const specs = [participationSpec(m), skillGainsSpec(m), directionSpec(m), satisfactionSpec(m), comparisonSpec(history)];
-  const [participationSvg, gainsSvg, directionSvg, satisfactionSvg, comparisonSvg] = await Promise.all(specs.map((s) => (s ? renderSvg(s) : Promise.resolve(null))));
+  const [participationSvg, gainsSvg, directionSvg, satisfactionSvg, comparisonSvg] = [participationChart(m), skillGainsChart(m), directionChart(m), satisfactionChart(m), comparisonChart(history)];
   const direction = (d: Direction) => describeSummary(m.gainsByDirection[d]);
 
   const cards: Array<[string, string]> = [

@@ -1,4 +1,4 @@
-import { summaryEmail } from '../domain/emails.ts';
+import { summaryEmail } from '../domain/summary-email.ts';
 import type { PhaseDeps } from './cycle-phases.ts';
 import { loadCycle } from './cycle-phases.ts';
 import { sendOnce } from './send-once.ts';

@@ -1,5 +1,5 @@
 import type { Cycle } from '../domain/cycle.ts';
-import { summaryEmail } from '../domain/emails.ts';
+import { summaryEmail } from '../domain/summary-email.ts';
 import { computeCycleMetrics, summarizeCycle, type CycleMetrics, type CycleResponses, type MetricsInput, type ParticipationEvents } from '../domain/metrics.ts';
 import { renderReport } from '../domain/report.ts';
 import { proposeChanges, type Proposal } from '../domain/report-proposals.ts';
