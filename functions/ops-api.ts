@@ -8,7 +8,7 @@ import { required } from '../adapters/config.ts';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { ExecutionsQuery, EXECUTION_STATUSES } from '../services/executions.ts';
-import { opsErrorPage, opsExecutionPage, opsListPage } from '../services/ops-pages.ts';
+import { OPS_STYLE_HASH, opsErrorPage, opsExecutionPage, opsListPage } from '../services/ops-pages.ts';
 import { countBounces } from '../services/cycles.ts';
 import { logger } from './middleware/logger.ts';
 
@@ -25,7 +25,6 @@ const html = (statusCode: number, body: string): APIGatewayProxyStructuredResult
   headers: {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     'referrer-policy': 'no-referrer',
   },
   body,
@@ -77,6 +76,25 @@ const plainErrorPage: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProx
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(httpHeaderNormalizer())
-  .use(httpSecurityHeaders())
+  .use(
+    httpSecurityHeaders({
+      // One policy, set here: no scripts, the pages' one inline style by its hash, links only (no forms).
+      contentSecurityPolicy: {
+        'default-src': "'none'",
+        'style-src': `'${OPS_STYLE_HASH}'`,
+        'form-action': "'none'",
+        'base-uri': "'none'",
+        'frame-ancestors': "'none'",
+        'require-trusted-types-for': "'script'",
+        'trusted-types': "'none'",
+        // middy's defaults that break plain pages: a sandbox, the obsolete navigate-to (it would block the links),
+        // report-to without an endpoint, and upgrade-insecure-requests (the local stack is plain HTTP).
+        sandbox: null,
+        'navigate-to': null,
+        'report-to': null,
+        'upgrade-insecure-requests': null,
+      } as unknown as Record<string, string>,
+    }),
+  )
   .use(plainErrorPage)
   .handler(route);
