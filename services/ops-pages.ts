@@ -29,6 +29,10 @@ const STYLE = `
   .failure pre { white-space: pre-wrap; word-break: break-word; }
   nav ul { list-style: none; padding: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
   code { font-size: .9em; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.5rem; }
+  dt { font-weight: 600; }
+  dd { margin: 0; }
+  th.num { text-align: right; }
 `;
 
 /** The pages' one inline style, allowed by its hash in the Content-Security-Policy (no 'unsafe-inline', no style attributes). */
@@ -83,7 +87,7 @@ export function opsListPage(input: { executions: ExecutionSummary[]; status?: st
 ${
   input.executions.length
     ? `<table id="executions"><caption>${input.executions.length} execution(s), newest first</caption>
-<thead><tr><th scope="col">Execution (cycle)</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Stopped</th><th scope="col">Duration</th></tr></thead>
+<thead><tr><th scope="col">Execution (cycle)</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Stopped</th><th scope="col" class="num">Duration</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>`
@@ -153,7 +157,7 @@ export function opsExecutionPage(input: {
 <h3 id="phase-${e(p.phase)}">${e(p.phase)} <small>${time(p.startedAt)} → ${p.endedAt ? time(p.endedAt) : 'now'} · ${e(duration(p.durationMs))}</small></h3>
 <p><meter min="0" max="${total}" value="${p.durationMs}" aria-label="${e(`${p.phase}: ${duration(p.durationMs)} of the execution`)}"></meter></p>
 ${progressHtml(phaseProgressLines(p.phase, input.cycle, input.bounces))}
-<table><caption>States of ${e(p.phase)}</caption><thead><tr><th scope="col">State</th><th scope="col">Visits</th><th scope="col">Time</th><th scope="col">Failed attempts</th></tr></thead><tbody>${states}</tbody></table>
+<table><caption>States of ${e(p.phase)}</caption><thead><tr><th scope="col">State</th><th scope="col" class="num">Visits</th><th scope="col" class="num">Time</th><th scope="col" class="num">Failed attempts</th></tr></thead><tbody>${states}</tbody></table>
 ${failures ? `<ul class="errors">${failures}</ul>` : ''}
 </section>`;
     })
