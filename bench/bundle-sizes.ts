@@ -23,18 +23,14 @@ export const BUDGET_BYTES = 500_000;
  */
 export const KNOWN_OVER_BUDGET: Partial<Record<FunctionName, { ceilingBytes: number; reason: string }>> = {
   review: {
-    ceilingBytes: 700_000,
+    ceilingBytes: 730_000,
     reason:
-      'needs the S3 client (report) and the SES client (HR summary) besides DynamoDB: about 230 KB of AWS SDK that esbuild cannot shake (each client carries the schemas of all its operations). Fix: email the HR summary from a separate workflow step, or write the report from one.',
+      'needs the S3 client (report, ~105 KB) and the SES client (HR summary, ~65 KB) besides DynamoDB and zod (~145 KB): AWS SDK clients carry the schemas of all their operations, which esbuild cannot shake. Fix: email the HR summary and write the report from separate workflow steps, and validate with zod/mini in Lambda code.',
   },
   'phase-tick': {
-    ceilingBytes: 550_000,
+    ceilingBytes: 620_000,
     reason:
-      'needs SES and Secrets Manager besides DynamoDB. Fix: explicit names on the error classes in domain/errors.ts (then the bundles need not keep every name, about 33 KB each), or a thinner logger than Powertools (17 KB).',
-  },
-  'mark-cycle-failed': {
-    ceilingBytes: 530_000,
-    reason: 'needs SES besides DynamoDB and ends 2 % over. Fix: explicit names on the error classes in domain/errors.ts (then the bundles need not keep every name, about 33 KB each).',
+      'bundles the compiled participant email templates (~105 KB) to keep SES templates in step, besides SES, Secrets Manager, DynamoDB and zod (~145 KB). Fix: create the SES templates at deploy time (infra) and in the local stack, so phase-tick sends template names and data only; zod/mini in Lambda code.',
   },
 };
 

@@ -43,8 +43,8 @@ export interface BundleSettings {
   readonly target: string;
   readonly format: 'esm';
   readonly minify: true;
-  /** Keep class and function names through minification: Step Functions' Retry and Catch match on error names (domain/errors.ts). */
-  readonly keepNames: true;
+  /** Names need not survive minification: the error classes spell out their names (domain/errors.ts), which the workflow's Retry and Catch match on. */
+  readonly keepNames: false;
   readonly sourcemap: true;
   readonly mainFields: string[];
   readonly banner: string;
@@ -60,7 +60,7 @@ export function bundleSettings(spec: FunctionSpec): BundleSettings {
   for (const client of ACCESS_GATED_CLIENTS) {
     if (!client.needed(spec)) alias[client.module] = standInFor(client.module, client.service, client.flag);
   }
-  return { target: ESBUILD_TARGET, format: 'esm', minify: true, keepNames: true, sourcemap: true, mainFields: ['module', 'main'], banner: ESM_REQUIRE_SHIM, alias };
+  return { target: ESBUILD_TARGET, format: 'esm', minify: true, keepNames: false, sourcemap: true, mainFields: ['module', 'main'], banner: ESM_REQUIRE_SHIM, alias };
 }
 
 /** The settings as NodejsFunction bundling options (local esbuild, never Docker). */
