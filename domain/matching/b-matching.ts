@@ -59,6 +59,13 @@ export function maxWeightBMatching(g: CapacitatedGraph): BMatchingResult {
   const weight: number[] = [];
   const origin: number[] = [];
   const role: number[] = [];
+  const link = (x: number, y: number, w: number, k: number, r: Role) => {
+    from.push(x);
+    to.push(y);
+    weight.push(w);
+    origin.push(k);
+    role.push(r);
+  };
   let gadgetWeight = 0;
   for (let k = 0; k < m; k++) {
     const u = g.from[k] as number;
@@ -70,17 +77,17 @@ export function maxWeightBMatching(g: CapacitatedGraph): BMatchingResult {
       const a = vertices++;
       const b = vertices++;
       for (const x of cu) {
-        from.push(x), to.push(a), weight.push(w), origin.push(k), role.push(Role.GadgetFrom);
+        link(x, a, w, k, Role.GadgetFrom);
       }
-      from.push(a), to.push(b), weight.push(w), origin.push(k), role.push(Role.GadgetMiddle);
+      link(a, b, w, k, Role.GadgetMiddle);
       for (const y of cv) {
-        from.push(b), to.push(y), weight.push(w), origin.push(k), role.push(Role.GadgetTo);
+        link(b, y, w, k, Role.GadgetTo);
       }
       gadgetWeight += w;
     } else {
       for (const x of cu) {
         for (const y of cv) {
-          from.push(x), to.push(y), weight.push(w), origin.push(k), role.push(Role.Direct);
+          link(x, y, w, k, Role.Direct);
         }
       }
     }

@@ -558,6 +558,12 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
         if (gone[x]) continue;
         const bx = inBlossom[x] as number;
         const lx = label[bx] as number;
+        // A vertex inside a T-blossom of another tree, marked as reached from a dissolved S-vertex:
+        // that mark is gone with the tree (the reference clears every mark at each stage).
+        if (bx !== x && (label[x] as number) === 2 && (labelEnd[x] as number) >= 0 && endpoint[labelEnd[x] as number] === v) {
+          label[x] = 0;
+          labelEnd[x] = -1;
+        }
         if ((bestEdge[x] as number) === k) {
           if (lx === 1) {
             if (bx === x) {

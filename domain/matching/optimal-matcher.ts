@@ -25,7 +25,7 @@ export interface OptimalMatchStats {
   solvedPairs: number;
   pricingRounds: number;
   addedByPricing: number;
-  /** Pairs evaluated by pricing, over all rounds (the others were ruled out by the duals without evaluating them). */
+  /** Allowed pairs whose dual constraint pricing had to examine closely, over all rounds (the others were covered by their people's duals at a glance). */
   pricedPairs: number;
   /** True when the duals prove the result optimal over every allowed pair of the cohort. */
   proven: boolean;
@@ -47,6 +47,31 @@ export interface OptimalMatchResult extends MatchResult {
 }
 
 const now = () => performance.now();
+
+/** A growable list of allowed pairs (i < j) and their scores, in typed arrays (12 bytes a pair). */
+class PairList {
+  first = new Int32Array(1024);
+  second = new Int32Array(1024);
+  cents = new Int32Array(1024);
+  length = 0;
+
+  push(i: number, j: number, cents: number): void {
+    if (this.length === this.first.length) {
+      const grow = (old: Int32Array) => {
+        const next = new Int32Array(old.length * 2);
+        next.set(old);
+        return next;
+      };
+      this.first = grow(this.first);
+      this.second = grow(this.second);
+      this.cents = grow(this.cents);
+    }
+    this.first[this.length] = i;
+    this.second[this.length] = j;
+    this.cents[this.length] = cents;
+    this.length++;
+  }
+}
 
 /** Min-heaps of the best candidate partners of each person, in flat typed arrays. */
 class CandidateHeaps {
@@ -132,9 +157,8 @@ export class OptimalMatcher implements Matcher {
     const limits = Int32Array.from(c.capacity, (cap) => cap * this.candidatesPerPerson);
     const heaps = new CandidateHeaps(limits);
     let allowedPairs = 0;
+    const allowed = new PairList();
     let maxCents = 0;
-    /** Each person's best allowed score: no pair of theirs scores more. */
-    const bounds = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         const e = evaluatePair(c, i, j);
@@ -143,10 +167,9 @@ export class OptimalMatcher implements Matcher {
           partners[i] = (partners[i] as number) + 1;
           partners[j] = (partners[j] as number) + 1;
           if (e.cents > maxCents) maxCents = e.cents;
-          if (e.cents > (bounds[i] as number)) bounds[i] = e.cents;
-          if (e.cents > (bounds[j] as number)) bounds[j] = e.cents;
           heaps.offer(i, j, e.cents);
           heaps.offer(j, i, e.cents);
+          allowed.push(i, j, e.cents);
         } else {
           const r = rejectionIndex.get(e.rejection as Rejection) as number;
           rejections[i * REJECTION_CODES.length + r] = (rejections[i * REJECTION_CODES.length + r] as number) + 1;
@@ -211,44 +234,46 @@ export class OptimalMatcher implements Matcher {
       const s1 = now();
       solveMs += s1 - s0;
       const pricer = new DualPricer(graph, result);
-      const violators: Array<[number, number, number]> = [];
+      // The most violated left-out pairs of each person (bounded, so that the graph stays sparse;
+      // later rounds pick up the rest if they still matter).
+      const violated = new CandidateHeaps(limits);
+      let violations = 0;
       let slackSum = 0;
       let dualSum = 0;
       for (let v = 0; v < n; v++) dualSum += (c.capacity[v] as number) * pricer.personDual(v);
-      // Only pairs whose score bound exceeds their duals can violate (or add to the bound):
-      // with people sorted by dual, each person's candidates are a prefix of that order.
+      // Every allowed pair, from the list kept by the first pass (no re-scoring).
       const dd = Float64Array.from({ length: n }, (_, v) => pricer.doubledDual(v));
-      const threshold = Float64Array.from({ length: n }, (_, v) => 2 * ((bounds[v] as number) + bonus) - (dd[v] as number));
-      const byDual = Int32Array.from({ length: n }, (_, v) => v).sort((a, b) => (dd[a] as number) - (dd[b] as number));
-      for (let i = 0; i < n; i++) {
-        if ((partners[i] as number) === 0) continue;
-        const limit = threshold[i] as number;
-        for (let q = 0; q < n; q++) {
-          const j = byDual[q] as number;
-          if ((dd[j] as number) >= limit) break;
-          if (j === i || (partners[j] as number) === 0) continue;
-          if (j < i && (dd[i] as number) < (threshold[j] as number)) continue; // row j sees this pair
-          const a = Math.min(i, j);
-          const b = Math.max(i, j);
-          const e = evaluatePair(c, a, b);
-          pricedPairs++;
-          if (!e.allowed) continue;
-          const w = e.cents + bonus;
-          const excess = w - pricer.personDual(a) - pricer.personDual(b);
-          if (excess > 0) slackSum += excess;
-          if (!pricer.feasible(a, b, w) && !inGraph.has(a * n + b)) violators.push([a, b, e.cents]);
+      const { first, second, cents: pairCents } = allowed;
+      for (let q = 0; q < allowed.length; q++) {
+        const a = first[q] as number;
+        const b = second[q] as number;
+        const w = (pairCents[q] as number) + bonus;
+        if ((dd[a] as number) + (dd[b] as number) >= 2 * w) continue; // feasible, no excess
+        pricedPairs++;
+        const excess = w - pricer.personDual(a) - pricer.personDual(b);
+        if (excess > 0) slackSum += excess;
+        if (!pricer.feasible(a, b, w) && !inGraph.has(a * n + b)) {
+          violations++;
+          violated.offer(a, b, excess);
+          violated.offer(b, a, excess);
         }
       }
       pricingMs += now() - s1;
       // Σ cap·y + Σ (w − y_u − y_v)⁺ bounds the fractional b-matching LP, hence every b-matching.
       upperBound = Math.min(upperBound, dualSum + slackSum, objective === 'best-score' ? starBound : Infinity);
-      if (violators.length === 0) {
+      if (violations === 0) {
         proven = true;
         break;
       }
       if (rounds >= this.maxPricingRounds) break;
-      for (const [i, j, w] of violators) addEdge(i, j, w);
-      added += violators.length;
+      const before = from.length;
+      for (let v = 0; v < n; v++) {
+        for (let q = violated.start[v] as number; q < (violated.start[v] as number) + (violated.size[v] as number); q++) {
+          const u = violated.partner[q] as number;
+          addEdge(v, u, evaluatePair(c, Math.min(u, v), Math.max(u, v)).cents);
+        }
+      }
+      added += from.length - before;
     }
 
     const t3 = now();

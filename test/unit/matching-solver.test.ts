@@ -140,4 +140,45 @@ describe('the capacitated b-matching', () => {
   });
 });
 
+describe('the solver on larger capacitated graphs with many ties', () => {
+  it('always ends with a certificate that proves its matching optimal', () => {
+    const instance = fc.record({
+      n: fc.integer({ min: 20, max: 160 }),
+      degree: fc.integer({ min: 2, max: 10 }),
+      maxWeight: fc.constantFrom(2, 5, 30, 1000),
+      seed: fc.integer(),
+    });
+    fc.assert(
+      fc.property(instance, ({ n, degree, maxWeight, seed }) => {
+        let state = seed >>> 0;
+        const random = () => {
+          state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+          return state / 2 ** 32;
+        };
+        const capacity = Int32Array.from({ length: n }, () => (random() < 0.3 ? 1 + Math.floor(random() * 3) : 1));
+        const seen = new Set<number>();
+        const edges: Array<[number, number, number]> = [];
+        for (let i = 0; i < n; i++) {
+          for (let d = 0; d < degree; d++) {
+            const j = Math.floor(random() * n);
+            const key = Math.min(i, j) * n + Math.max(i, j);
+            if (j === i || seen.has(key)) continue;
+            seen.add(key);
+            edges.push([Math.min(i, j), Math.max(i, j), Math.floor(random() * maxWeight)]);
+          }
+        }
+        const result = maxWeightBMatching({
+          n,
+          capacity,
+          from: Int32Array.from(edges.map((e) => e[0])),
+          to: Int32Array.from(edges.map((e) => e[1])),
+          weight: Float64Array.from(edges.map((e) => e[2])),
+        });
+        expect(verifyMatchingCertificate(result.reduced, result.solution)).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
 export { bruteForce };
