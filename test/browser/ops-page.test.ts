@@ -68,7 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     expect(csp).toMatch(/style-src 'sha256-[^']+'/);
     expect(csp).not.toMatch(/sandbox|unsafe-inline|\n/);
     // The style is applied under that policy (the header row is shaded).
-    await expect(page.locator('#executions th').first().evaluate((th) => getComputedStyle(th).backgroundColor)).resolves.toBe('rgb(242, 242, 242)');
+    await expect(page.locator('#executions th').first().evaluate((th) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(th).backgroundColor)).resolves.toBe('rgb(242, 242, 242)');
     await expect(page.title()).resolves.toBe('Executions · Tandem ops');
     const rows = page.locator('#executions tbody tr');
     expect(await rows.count()).toBeGreaterThanOrEqual(2);
