@@ -34,6 +34,8 @@ export interface PhaseProgress {
 const LINK_GRACE_SECONDS = 3 * 86400;
 /** The "leave the program" link in each email stays valid this long after the phase's deadline. */
 const OPT_OUT_LINK_SECONDS = 180 * 86400;
+/** Emails sent at once by a phase step (SES's per-second quota is far above; a throttled send is retried by the workflow). */
+const SEND_CONCURRENCY = 8;
 /** Polls per answered phase at most: bounds the execution history whatever the phase's length. */
 const MAX_POLLS_PER_PHASE = 240;
 /** At most a week per Wait: an extra step costs nothing, and timers beyond 24.8 days overflow in Node (the local engine). */
@@ -170,15 +172,27 @@ export async function advancePhase(
     const members = await reachableMembers(deps.store, cycle);
     for (const batch of batches) {
       const skip = batch.onlyUnanswered ? new Set((await deps.store.listResponses(cycleId, `${batch.phaseKey}#`)).map((r) => r.participantId)) : new Set<string>();
-      for (const member of members) {
-        if (skip.has(member.participantId)) continue;
-        if (budget.remainingMs() < 0) {
-          outOfTime = true;
-          break;
-        }
-        const outcome = await sendInvitation(deps, cycle, member, phase, batch, state, now);
-        if (outcome === 'sent') sent++;
-      }
+      // A few sends at a time; each keeps its own idempotency key, and the time budget is checked before each.
+      const todo = members.filter((member) => !skip.has(member.participantId));
+      let next = 0;
+      let failure: unknown;
+      await Promise.all(
+        Array.from({ length: Math.min(SEND_CONCURRENCY, todo.length) }, async () => {
+          while (next < todo.length && failure === undefined && !outOfTime) {
+            if (budget.remainingMs() < 0) {
+              outOfTime = true;
+              break;
+            }
+            const member = todo[next++] as Member;
+            try {
+              if ((await sendInvitation(deps, cycle, member, phase, batch, state, now)) === 'sent') sent++;
+            } catch (error) {
+              failure ??= error;
+            }
+          }
+        }),
+      );
+      if (failure !== undefined) throw failure;
       if (outOfTime) break;
       Object.assign(patch, batch.done(patch));
     }

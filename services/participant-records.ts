@@ -1,4 +1,5 @@
-import type { Member, Pair } from '../domain/cycle.ts';
+import type { Member, Pair, StoredResponse } from '../domain/cycle.ts';
+import type { RecordResponseOutcome } from './ports.ts';
 
 /**
  * What participants' actions leave in the table besides their answers (RESPONSE#…): the records
@@ -76,6 +77,7 @@ export interface ParticipantActionStore {
   flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void>;
   listPairFlags(cycleId: string): Promise<PairFlag[]>;
   putSuggestion(suggestion: ForumSuggestion): Promise<void>;
+  recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome>;
   listSuggestions(cycleId: string): Promise<ForumSuggestion[]>;
   addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'>;
   listVotesOf(cycleId: string, voterId: string): Promise<string[]>;

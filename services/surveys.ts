@@ -7,7 +7,7 @@ import type { Matcher } from '../domain/matching/matcher.ts';
 import type { Language } from '../domain/program.ts';
 import { formFields, parseAnswer, type CheckInAnswer, type FeedbackAnswer, type GoalSettingAnswer, type SurveyContext } from '../domain/surveys.ts';
 import { bindingMatches, formBinding, keyedId } from './form-binding.ts';
-import { FORUM_CATEGORIES, type ParticipantActionStore } from './participant-records.ts';
+import { FORUM_CATEGORIES, type ForumSuggestion, type ParticipantActionStore } from './participant-records.ts';
 import type { Clock, CycleStore, ProgramStore } from './ports.ts';
 import { rematchAfterDecline, type MemberWithDecision } from './rematch.ts';
 import { formPage, invitationPage, noticePage, noticeWithForum, optOutPage, type ForumView, type NoticeKind } from './survey-pages.ts';
@@ -96,10 +96,37 @@ function invitation(r: Ok, link: Link, extra: { errors?: ValidationError['issues
   });
 }
 
+/**
+ * The forum's suggestions, kept per container for a few seconds: a page shows at most 20 per
+ * category, but ranking them reads them all, which would cost every forum page a long query in a
+ * large cohort. A person's own votes are always read fresh.
+ */
+const FORUM_CACHE_MS = 15_000;
+const forumCache = new Map<string, { at: number; suggestions: Promise<ForumSuggestion[]> }>();
+
+function cachedSuggestions(deps: SurveyDeps, cycleId: string): Promise<ForumSuggestion[]> {
+  const now = deps.clock.now();
+  const hit = forumCache.get(cycleId);
+  if (hit && now - hit.at < FORUM_CACHE_MS) return hit.suggestions;
+  if (forumCache.size > 50) forumCache.clear();
+  const suggestions = deps.store.listSuggestions(cycleId);
+  forumCache.set(cycleId, { at: now, suggestions });
+  suggestions.catch(() => forumCache.delete(cycleId));
+  return suggestions;
+}
+
+/** Counts a vote just added in this container's cached copy, so the voter sees it at once. */
+async function countInCache(cycleId: string, suggestionId: string, votedAt: number): Promise<void> {
+  const hit = forumCache.get(cycleId);
+  if (!hit || hit.at >= votedAt) return;
+  const suggestion = (await hit.suggestions).find((s) => s.suggestionId === suggestionId);
+  if (suggestion) suggestion.votes = (suggestion.votes ?? 0) + 1;
+}
+
 async function forumView(deps: SurveyDeps, r: Ok, canVote: boolean): Promise<ForumView> {
   const answered = r.cycle.responses.feedback ?? 0;
   if (answered < FORUM_THRESHOLD) return { visible: false, answered, suggestions: [], canVote };
-  const [suggestions, votes] = await Promise.all([deps.store.listSuggestions(r.cycle.cycleId), deps.store.listVotesOf(r.cycle.cycleId, r.member.participantId)]);
+  const [suggestions, votes] = await Promise.all([cachedSuggestions(deps, r.cycle.cycleId), deps.store.listVotesOf(r.cycle.cycleId, r.member.participantId)]);
   const own = new Set(FORUM_CATEGORIES.map((category) => suggestionId(deps, r, category)));
   const voted = new Set(votes);
   const counts = new Map<string, number>();
@@ -189,11 +216,14 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
   if (act === 'vote') {
     if (r.phase.phase !== 'feedback') return page(400, noticePage(r.language, 'wrong-form'));
     const id = suggestionSchema.safeParse(one('suggestion') ?? '');
-    const forum = await forumView(deps, r, true);
-    if (!id.success || !forum.visible || FORUM_CATEGORIES.some((c) => suggestionId(deps, r, c) === id.data)) return page(400, noticePage(r.language, 'wrong-form'));
-    const outcome = await deps.store.addVote(cycle.cycleId, id.data, member.participantId, now);
+    const visible = (cycle.responses.feedback ?? 0) >= FORUM_THRESHOLD;
+    if (!id.success || !visible || FORUM_CATEGORIES.some((c) => suggestionId(deps, r, c) === id.data)) return page(400, noticePage(r.language, 'wrong-form'));
+    const [outcome, answered] = await Promise.all([
+      deps.store.addVote(cycle.cycleId, id.data, member.participantId, now),
+      deps.store.getResponse(cycle.cycleId, phaseKey, member.participantId),
+    ]);
     if (outcome === 'no-suggestion') return page(400, noticePage(r.language, 'wrong-form'));
-    const answered = await deps.store.getResponse(cycle.cycleId, phaseKey, member.participantId);
+    if (outcome === 'voted') await countInCache(cycle.cycleId, id.data, now);
     const after = await forumView(deps, r, true);
     return page(200, answered ? noticeWithForum(r.language, 'voted', link.action, link.binding, after) : form(r, link, await surveyContext(deps, cycle, member, false), { forum: after }));
   }
@@ -211,23 +241,28 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
     return page(400, form(r, link, context, { values, errors: error.issues, ...forum }));
   }
   if (r.phase.phase === 'goal-setting') {
-    // Setting goals is accepting the pairing; a person who declined cannot answer.
-    const decided = await deps.store.recordInvitationDecision({ cycleId: cycle.cycleId, participantId: member.participantId, decision: 'accepted', partnerIds: member.partners.map((p) => p.participantId), decidedAt: now });
-    if (decided === 'already-decided' && (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision === 'declined') {
-      return page(200, noticePage(r.language, 'declined'));
+    // Setting goals is accepting the pairing (for a person who skipped the accept button); a person who declined cannot answer.
+    let decision = (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision;
+    if (!decision) {
+      const decided = await deps.store.recordInvitationDecision({ cycleId: cycle.cycleId, participantId: member.participantId, decision: 'accepted', partnerIds: member.partners.map((p) => p.participantId), decidedAt: now });
+      decision = decided === 'recorded' ? 'accepted' : (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision;
     }
+    if (decision === 'declined') return page(200, noticePage(r.language, 'declined'));
   }
-  const outcome = await deps.store.recordResponse({ cycleId: cycle.cycleId, phaseKey, participantId: member.participantId, answer, recordedAt: now });
+  const response = { cycleId: cycle.cycleId, phaseKey, participantId: member.participantId, answer, recordedAt: now };
+  const outcome =
+    r.phase.phase === 'feedback' ? await deps.store.recordResponseWithSuggestions(response, suggestionsOf(deps, r, answer as FeedbackAnswer, now)) : await deps.store.recordResponse(response);
   if (outcome === 'phase-closed') return page(410, noticePage(r.language, 'closed'));
   if (outcome === 'recorded') await afterAnswer(deps, r, answer, now);
   if (r.phase.phase === 'feedback') {
-    const fresh = { ...r, cycle: (await deps.store.getCycle(cycle.cycleId)) ?? cycle };
+    const counted = outcome === 'recorded' ? 1 : 0;
+    const fresh = { ...r, cycle: { ...cycle, responses: { ...cycle.responses, feedback: (cycle.responses.feedback ?? 0) + counted } } };
     return page(200, noticeWithForum(r.language, outcome === 'recorded' ? 'thanks' : 'already', link.action, link.binding, await forumView(deps, fresh, true)));
   }
   return page(200, noticePage(r.language, outcome === 'recorded' ? 'thanks' : 'already'));
 }
 
-/** What an answer sets off: at-risk flags for a check-in, forum suggestions for feedback. */
+/** What a check-in answer sets off: at-risk flags. */
 async function afterAnswer(deps: SurveyDeps, r: Ok, answer: unknown, now: number): Promise<void> {
   const { cycle, member } = r;
   if (r.phase.phase === 'run') {
@@ -240,18 +275,17 @@ async function afterAnswer(deps: SurveyDeps, r: Ok, answer: unknown, now: number
       if (!previous || (previous.answer as CheckInAnswer).status !== 'met') kind = 'two-misses';
     }
     if (kind) {
-      for (const partner of member.partners) {
-        await deps.store.flagPair(cycle.cycleId, partner.pairId, { participantId: member.participantId, kind, round, ...(checkIn.note ? { note: checkIn.note } : {}), at: now });
-      }
+      const reason = { participantId: member.participantId, kind, round, ...(checkIn.note ? { note: checkIn.note } : {}), at: now };
+      await Promise.all(member.partners.map((partner) => deps.store.flagPair(cycle.cycleId, partner.pairId, reason)));
     }
   }
-  if (r.phase.phase === 'feedback') {
-    const feedback = answer as FeedbackAnswer;
-    for (const category of FORUM_CATEGORIES) {
-      const value = feedback[category];
-      const text = Array.isArray(value) ? value.join(', ') : value;
-      if (!text) continue;
-      await deps.store.putSuggestion({ cycleId: cycle.cycleId, suggestionId: suggestionId(deps, r, category), category, text, votes: 0, createdAt: now });
-    }
-  }
+}
+
+/** The forum suggestions of a feedback answer: one per answered question, without the author. */
+function suggestionsOf(deps: SurveyDeps, r: Ok, feedback: FeedbackAnswer, now: number): ForumSuggestion[] {
+  return FORUM_CATEGORIES.flatMap((category) => {
+    const value = feedback[category];
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    return text ? [{ cycleId: r.cycle.cycleId, suggestionId: suggestionId(deps, r, category), category, text, votes: 0, createdAt: now }] : [];
+  });
 }

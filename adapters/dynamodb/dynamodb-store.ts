@@ -623,6 +623,49 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
     }
   }
 
+  /**
+   * recordResponse for a feedback answer, with its forum suggestions written in the same
+   * transaction: the suggestions exist exactly when the answer was recorded.
+   */
+  async recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
+    const parsed = parsePhaseKey(response.phaseKey);
+    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.cycle(response.cycleId),
+                UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
+                ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
+                ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
+              },
+            },
+            ...suggestions.map((suggestion) => ({
+              Put: { TableName: this.tableName, Item: { PK: `CYCLE#${suggestion.cycleId}`, SK: `SUGGESTION#${suggestion.suggestionId}`, entity: 'suggestion', ...suggestion } },
+            })),
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-answered';
+      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'phase-closed';
+      rethrowDynamo(error, 'RecordResponseWithSuggestions');
+    }
+  }
+
   async listSuggestions(cycleId: string): Promise<ForumSuggestion[]> {
     return (await this.queryPrefix(cycleId, 'SUGGESTION#')) as ForumSuggestion[];
   }

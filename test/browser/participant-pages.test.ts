@@ -31,18 +31,18 @@ const checked: string[] = [];
 /** axe-core on the page's HTML (in a context with scripts on), its width at 360 px, and optionally screenshots. */
 async function check(page: Page, name: string, language: string): Promise<void> {
   const html = await page.content();
-  const view = await checker.newPage({ viewport: { width: 360, height: 740 } } as never);
+  const view = await checker.newPage();
   try {
     await view.setViewportSize({ width: 360, height: 740 });
     await view.setContent(html, { waitUntil: 'load' });
     await view.addScriptTag({ content: AXE });
     const violations = await view.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+      const { axe, document } = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, o: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> } };
       const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
       return result.violations.map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes.map((n) => n.target))})`);
     });
     expect(violations, `${name}-${language}`).toEqual([]);
-    const width = await view.evaluate(() => document.documentElement.scrollWidth);
+    const width = await view.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     expect(width, `${name}-${language} is wider than 360 px`).toBeLessThanOrEqual(360);
     if (SCREENSHOTS) {
       mkdirSync(SCREENSHOTS, { recursive: true });
@@ -136,7 +136,7 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     await check(page, 'check-in', language);
     for (let i = 0; i < 15; i++) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate(() => document.activeElement?.getAttribute('name') === 'status')) break;
+      if (await page.evaluate(() => (globalThis as unknown as { document: { activeElement?: { getAttribute(n: string): string | null } } }).document.activeElement?.getAttribute('name') === 'status')) break;
     }
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');

@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { COMPILED_FILE, compiledFileText } from '../../adapters/ses/build-email-templates.ts';
 import { COMPILED_TEMPLATES } from '../../domain/email-templates-compiled.ts';
-import { allTemplateKeys, emailTemplate, renderTemplate } from '../../domain/email-templates.ts';
+import { allTemplateKeys, emailTemplate, renderTemplate, type EmailTemplateParts } from '../../domain/email-templates.ts';
 import { invitationData, invitationEmail, type InvitationInput } from '../../domain/emails.ts';
 
 const XSS = '"><script>alert(1)</script>';
@@ -29,7 +29,7 @@ describe('the SES email templates', () => {
     const names = allTemplateKeys().map(({ kind, language }) => emailTemplate(kind, language, COMPILED_TEMPLATES).name);
     expect(new Set(names).size).toBe(8);
     for (const name of names) expect(name).toMatch(/^tandem-(goal-setting|run|measure|feedback)-(en|pt-br)-[0-9a-f]{10}$/);
-    const changed = emailTemplate('run', 'en', { 'run/en': { ...(COMPILED_TEMPLATES['run/en'] as never), subject: 'other' } });
+    const changed = emailTemplate('run', 'en', { 'run/en': { ...(COMPILED_TEMPLATES['run/en'] as EmailTemplateParts), subject: 'other' } });
     expect(changed.name).not.toBe(emailTemplate('run', 'en', COMPILED_TEMPLATES).name);
   });
 
