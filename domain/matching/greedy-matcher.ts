@@ -34,7 +34,6 @@ export class GreedyMatcher implements Matcher {
     const n = c.n;
     const partners = new Int32Array(n);
     const rejections = new Int32Array(n * REJECTION_CODES.length);
-    const rejectionIndex = new Map<Rejection, number>(REJECTION_CODES.map((r, k) => [r, k]));
     const from: number[] = [];
     const to: number[] = [];
     const cents: number[] = [];
@@ -48,7 +47,7 @@ export class GreedyMatcher implements Matcher {
           to.push(j);
           cents.push(e.cents);
         } else {
-          const r = rejectionIndex.get(e.rejection as Rejection) as number;
+          const r = e.code;
           rejections[i * REJECTION_CODES.length + r] = (rejections[i * REJECTION_CODES.length + r] as number) + 1;
           rejections[j * REJECTION_CODES.length + r] = (rejections[j * REJECTION_CODES.length + r] as number) + 1;
         }

@@ -152,7 +152,6 @@ export class OptimalMatcher implements Matcher {
 
     // Pass 1: every pair once — rejection counts for the reasons, and the best candidates per person.
     const rejections = new Int32Array(n * REJECTION_CODES.length);
-    const rejectionIndex = new Map<Rejection, number>(REJECTION_CODES.map((r, k) => [r, k]));
     const partners = new Int32Array(n);
     const limits = Int32Array.from(c.capacity, (cap) => cap * this.candidatesPerPerson);
     const heaps = new CandidateHeaps(limits);
@@ -171,7 +170,7 @@ export class OptimalMatcher implements Matcher {
           heaps.offer(j, i, e.cents);
           allowed.push(i, j, e.cents);
         } else {
-          const r = rejectionIndex.get(e.rejection as Rejection) as number;
+          const r = e.code;
           rejections[i * REJECTION_CODES.length + r] = (rejections[i * REJECTION_CODES.length + r] as number) + 1;
           rejections[j * REJECTION_CODES.length + r] = (rejections[j * REJECTION_CODES.length + r] as number) + 1;
         }

@@ -340,6 +340,8 @@ export interface PairEvaluation {
   mentee: number;
   /** Score in hundredths, the sum of `breakdown` when one was asked for. */
   cents: number;
+  /** The rejection's index in REJECTION_CODES (-1 when allowed). */
+  code: number;
 }
 
 const scratch = new Int32Array(CRITERIA.length);
@@ -356,7 +358,7 @@ function inChain(c: CompiledCohort, person: number, other: number): boolean {
  * Writes the per-criterion cents into `breakdown` when given (length CRITERIA.length).
  * Returns a reused object: copy what you need before the next call.
  */
-const result: PairEvaluation = { allowed: false, rejection: undefined, mentor: -1, mentee: -1, cents: 0 };
+const result: PairEvaluation = { allowed: false, rejection: undefined, mentor: -1, mentee: -1, cents: 0, code: -1 };
 export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown: Int32Array = scratch): PairEvaluation {
   result.allowed = false;
   result.cents = 0;
@@ -372,6 +374,7 @@ export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown:
       mentee = i;
     } else {
       result.rejection = 'orientation';
+      result.code = 0;
       return result;
     }
   } else if (j < i) {
@@ -382,24 +385,29 @@ export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown:
   result.mentee = mentee;
   if (((c.langMask[i] as number) & (c.langMask[j] as number)) === 0) {
     result.rejection = 'language';
+    result.code = 1;
     return result;
   }
   const forward = flow(c, mentor, mentee);
   if (c.mode === 'reverse' && forward === 0) {
     result.rejection = 'skills';
+    result.code = 2;
     return result;
   }
   const backward = flow(c, mentee, mentor);
   if (forward + backward === 0) {
     result.rejection = 'skills';
+    result.code = 2;
     return result;
   }
   if (inChain(c, i, j) || inChain(c, j, i)) {
     result.rejection = 'reportingLine';
+    result.code = 3;
     return result;
   }
   if (c.forbidden.size > 0 && c.forbidden.has(i < j ? i * c.n + j : j * c.n + i)) {
     result.rejection = 'forbidden';
+    result.code = 4;
     return result;
   }
   const w = c.weights;
@@ -431,6 +439,7 @@ export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown:
   for (let k = 0; k < CRITERIA.length; k++) cents += breakdown[k] as number;
   result.allowed = true;
   result.rejection = undefined;
+  result.code = -1;
   result.cents = cents;
   return result;
 }
