@@ -8,7 +8,7 @@ import type { Matcher } from '../domain/matching/matcher.ts';
 import type { Participant } from '../domain/participant.ts';
 import type { AnsweredPhase, Program } from '../domain/program.ts';
 import type { Clock, CycleStore, EmailLog, Mailer, ProgramStore } from './ports.ts';
-import type { RematchRecord } from './participant-records.ts';
+import type { ParticipantActionStore, RematchRecord } from './participant-records.ts';
 import { sendOnce } from './send-once.ts';
 
 export interface PhaseDeps {
@@ -221,6 +221,22 @@ export async function advancePhase(
     if (!outOfTime) await deps.store.updatePhase(cycleId, phase, { rematchesNotified: rematches } as Partial<PhaseState>);
   }
 
+  // Run: a person who let two check-ins in a row go by without answering (or said "not yet" and then
+  // did not answer) flags their pair for HR; "not yet" twice and "need help" are flagged by the survey API.
+  if (phase === 'run' && !outOfTime) {
+    const sentRounds = [...((patch.checkInRoundsSent ?? state.checkInRoundsSent) ?? [])].sort((a, b) => a - b);
+    const checked = (state as PhaseState & { missesChecked?: number[] }).missesChecked ?? [];
+    const ended = deps.clock.now() >= state.deadline;
+    // Round r is judged once round r+1 went out (a full cadence to answer), or at the run's end.
+    // (A round sent in this very step is never judged in it: people get at least until the next step.)
+    const sentBefore = state.checkInRoundsSent ?? [];
+    const judge = sentRounds.filter((r) => r >= 2 && !checked.includes(r) && sentBefore.includes(r) && (sentRounds.includes(r + 1) || ended));
+    if (judge.length) {
+      await flagMissedCheckIns(deps, cycle, judge);
+      await deps.store.updatePhase(cycleId, phase, { missesChecked: [...checked, ...judge] } as Partial<PhaseState>);
+    }
+  }
+
   now = deps.clock.now();
   const answered = phase === 'run' ? 0 : ((await loadCycle(deps.store, cycleId)).responses[phase] ?? 0);
   const everyoneAnswered = phase !== 'run' && state.expected > 0 && answered >= state.expected;
@@ -323,6 +339,25 @@ async function reachableMembers(store: CycleStore & ProgramStore, cycle: Cycle):
 
 interface RematchLister {
   listRematches(cycleId: string): Promise<RematchRecord[]>;
+}
+
+/** Flags the pairs of members who did not answer check-in round r and did not say "we met" at round r-1, for each round r given. */
+async function flagMissedCheckIns(deps: PhaseDeps, cycle: Cycle, rounds: number[]): Promise<void> {
+  const flagger = deps.store as Partial<Pick<ParticipantActionStore, 'flagPair'>>;
+  if (!flagger.flagPair) return;
+  const members = await reachableMembers(deps.store, cycle);
+  const at = deps.clock.now();
+  for (const round of rounds) {
+    const [previous, current] = await Promise.all([deps.store.listResponses(cycle.cycleId, `run#${round - 1}#`), deps.store.listResponses(cycle.cycleId, `run#${round}#`)]);
+    const answeredNow = new Set(current.map((r) => r.participantId));
+    const metBefore = new Set(previous.filter((r) => (r.answer as { status?: string }).status === 'met').map((r) => r.participantId));
+    for (const member of members) {
+      if (answeredNow.has(member.participantId) || metBefore.has(member.participantId)) continue;
+      for (const partner of member.partners) {
+        await flagger.flagPair(cycle.cycleId, partner.pairId, { participantId: member.participantId, kind: 'two-misses', round, at });
+      }
+    }
+  }
 }
 
 /** Sends one invitation, check-in or reminder as an SES template, with the phase link and the opt-out link. */

@@ -100,6 +100,14 @@ describe('check-ins flag pairs at risk', () => {
     const flagB = flags.find((f) => f.pairId === b?.partners[0]?.pairId);
     expect(flagB?.reasons).toContainEqual(expect.objectContaining({ participantId: b?.participantId, kind: 'two-misses', round: 2 }));
     expect((await store().getResponse(cycle.cycleId, 'run#1', a?.participantId as string))?.answer).toEqual({ status: 'need-help', note: 'We cannot find a time' });
+
+    // At the run's end, people who answered neither check-in flag their pairs too; a repeated step adds nothing.
+    await new Promise((r) => setTimeout(r, 1200));
+    await tick(cycle.cycleId, 'run');
+    await tick(cycle.cycleId, 'run');
+    const silent = single.find((m) => m !== a && m !== b && m.partners[0]?.pairId !== a?.partners[0]?.pairId && m.partners[0]?.pairId !== b?.partners[0]?.pairId) as (typeof single)[number];
+    const flagSilent = (await store().listPairFlags(cycle.cycleId)).find((f) => f.pairId === silent.partners[0]?.pairId);
+    expect(flagSilent?.reasons.filter((r) => r.participantId === silent.participantId)).toEqual([expect.objectContaining({ kind: 'two-misses', round: 2 })]);
   });
 });
 
