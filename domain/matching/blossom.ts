@@ -241,9 +241,13 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     let p = p0;
     for (;;) {
       const b = inBlossom[w] as number;
-      const inside = leaves(b, []);
-      for (const x of inside) settleVertex(x);
-      if (b >= n) settleBlossom(b);
+      let inside: number[] | undefined;
+      if (b < n) settleVertex(b);
+      else {
+        inside = leaves(b, []);
+        for (const x of inside) settleVertex(x);
+        settleBlossom(b);
+      }
       treeRoot[b] = p === -1 ? (blossomBase[b] as number) : (treeRoot[inBlossom[endpoint[p] as number] as number] as number);
       joinTree(b);
       label[w] = t;
@@ -253,7 +257,8 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
       bestEdge[w] = -1;
       bestEdge[b] = -1;
       if (t === 1) {
-        for (const x of inside) queue.push(x);
+        if (inside === undefined) queue.push(b);
+        else for (const x of inside) queue.push(x);
         return;
       }
       if (b >= n) heap4.push((dual[b] as number) + now, b, 0);

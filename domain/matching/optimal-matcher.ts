@@ -6,13 +6,20 @@ import { compileCohort, evaluatePair, REJECTION_CODES, type CompiledCohort, type
 
 export interface OptimalMatcherOptions {
   /**
-   * Candidate partners kept per person and unit of capacity before the exact solve (default 12).
+   * Candidate partners kept per person and unit of capacity before the exact solve (default 6).
    * Only a speed setting: pricing adds back every left-out pair that could improve the
    * result, so the result is the exact optimum of the whole cohort whatever this is.
    */
   candidatesPerPerson?: number;
   /** Rounds of pricing before giving up on proving optimality (default 20); see `stats.proven`. */
   maxPricingRounds?: number;
+  /** Most violated left-out pairs added per person and unit of capacity in each pricing round (default 4). */
+  addedPerRound?: number;
+  /**
+   * With violations left, pairs within this share of the best score of being violated are added
+   * too (default 0.05): they tend to become violated in the next round, so fewer rounds are needed.
+   */
+  pricingMargin?: number;
 }
 
 export interface OptimalMatchStats {
@@ -138,10 +145,14 @@ export class OptimalMatcher implements Matcher {
   readonly name = 'optimal';
   private readonly candidatesPerPerson: number;
   private readonly maxPricingRounds: number;
+  private readonly addedPerRound: number;
+  private readonly pricingMargin: number;
 
   constructor(options: OptimalMatcherOptions = {}) {
-    this.candidatesPerPerson = Math.max(1, Math.floor(options.candidatesPerPerson ?? 12));
+    this.candidatesPerPerson = Math.max(1, Math.floor(options.candidatesPerPerson ?? 6));
     this.maxPricingRounds = Math.max(1, Math.floor(options.maxPricingRounds ?? 20));
+    this.addedPerRound = Math.max(1, Math.floor(options.addedPerRound ?? 4));
+    this.pricingMargin = Math.max(0, options.pricingMargin ?? 0.05);
   }
 
   match(cohort: readonly Participant[], context: MatchContext): OptimalMatchResult {
@@ -154,6 +165,7 @@ export class OptimalMatcher implements Matcher {
     const rejections = new Int32Array(n * REJECTION_CODES.length);
     const partners = new Int32Array(n);
     const limits = Int32Array.from(c.capacity, (cap) => cap * this.candidatesPerPerson);
+    const addLimits = Int32Array.from(c.capacity, (cap) => cap * this.addedPerRound);
     const heaps = new CandidateHeaps(limits);
     let allowedPairs = 0;
     const allowed = new PairList();
@@ -235,7 +247,8 @@ export class OptimalMatcher implements Matcher {
       const pricer = new DualPricer(graph, result);
       // The most violated left-out pairs of each person (bounded, so that the graph stays sparse;
       // later rounds pick up the rest if they still matter).
-      const violated = new CandidateHeaps(limits);
+      const violated = new CandidateHeaps(addLimits);
+      const margin = this.pricingMargin * maxCents;
       let violations = 0;
       let slackSum = 0;
       let dualSum = 0;
@@ -247,12 +260,17 @@ export class OptimalMatcher implements Matcher {
         const a = first[q] as number;
         const b = second[q] as number;
         const w = (pairCents[q] as number) + bonus;
-        if ((dd[a] as number) + (dd[b] as number) >= 2 * w) continue; // feasible, no excess
+        if ((dd[a] as number) + (dd[b] as number) >= 2 * (w + margin)) continue; // feasible with room to spare
         pricedPairs++;
         const excess = w - pricer.personDual(a) - pricer.personDual(b);
         if (excess > 0) slackSum += excess;
-        if (!pricer.feasible(a, b, w) && !inGraph.has(a * n + b)) {
+        if (inGraph.has(a * n + b)) continue;
+        if (!pricer.feasible(a, b, w)) {
           violations++;
+          violated.offer(a, b, excess);
+          violated.offer(b, a, excess);
+        } else if (excess > -margin) {
+          // Nearly violated: likely to become violated once the added pairs move the duals.
           violated.offer(a, b, excess);
           violated.offer(b, a, excess);
         }
