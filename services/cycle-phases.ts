@@ -176,22 +176,23 @@ export async function advancePhase(
       const todo = members.filter((member) => !skip.has(member.participantId));
       let next = 0;
       let failure: unknown;
-      await Promise.all(
-        Array.from({ length: Math.min(SEND_CONCURRENCY, todo.length) }, async () => {
-          while (next < todo.length && failure === undefined && !outOfTime) {
-            if (budget.remainingMs() < 0) {
-              outOfTime = true;
-              break;
-            }
-            const member = todo[next++] as Member;
-            try {
-              if ((await sendInvitation(deps, cycle, member, phase, batch, state, now)) === 'sent') sent++;
-            } catch (error) {
-              failure ??= error;
-            }
+      const worker = async (until: number) => {
+        while (next < until && failure === undefined && !outOfTime) {
+          if (budget.remainingMs() < 0) {
+            outOfTime = true;
+            break;
           }
-        }),
-      );
+          const member = todo[next++] as Member;
+          try {
+            if ((await sendInvitation(deps, cycle, member, phase, batch, state, now)) === 'sent') sent++;
+          } catch (error) {
+            failure ??= error;
+          }
+        }
+      };
+      // The first email goes alone: when SES is throttling, one send finds out (and the step is retried) before eight pile on.
+      await worker(Math.min(1, todo.length));
+      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, todo.length) }, () => worker(todo.length)));
       if (failure !== undefined) throw failure;
       if (outOfTime) break;
       Object.assign(patch, batch.done(patch));
