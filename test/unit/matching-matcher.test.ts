@@ -8,7 +8,7 @@ import { compileCohort, evaluatePair } from '../../domain/matching/scoring.ts';
 import { generationYear, type Participant } from '../../domain/participant.ts';
 import { matchingSettingsSchema, type MatchingSettings } from '../../domain/program.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
-import { bruteForce } from './matching-solver.test.ts';
+import { bruteForce } from './matching-brute-force.ts';
 
 const SKILLS = ['data-visualisation', 'cloud-tools', 'negotiation', 'public-speaking'];
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxWeightBMatching } from '../../domain/matching/b-matching.ts';
 import { maxWeightMatching, verifyMatchingCertificate, type WeightedEdges } from '../../domain/matching/blossom.ts';
+import { bruteForce } from './matching-brute-force.ts';
 
 const graphOf = (n: number, edges: Array<[number, number, number]>): WeightedEdges => ({
   vertexCount: n,
@@ -22,35 +23,6 @@ const randomGraph = (maxN: number, maxW: number) =>
         edges: pairs.flatMap(([i, j], k): Array<[number, number, number]> => (ws[k] === undefined ? [] : [[i, j, ws[k] as number]])),
       }));
   });
-
-/** Enumerates every b-matching (each edge in or out, capacities respected) and returns the best weight and, for it, the most pairs. */
-function bruteForce(n: number, capacity: number[], edges: Array<[number, number, number]>): { weight: number; maxPairs: number; weightAtMaxPairs: number } {
-  const left = capacity.slice(0, n);
-  let weight = 0;
-  let maxPairs = 0;
-  let weightAtMaxPairs = 0;
-  const visit = (k: number, w: number, pairs: number) => {
-    if (k === edges.length) {
-      weight = Math.max(weight, w);
-      if (pairs > maxPairs || (pairs === maxPairs && w > weightAtMaxPairs)) {
-        maxPairs = pairs;
-        weightAtMaxPairs = w;
-      }
-      return;
-    }
-    visit(k + 1, w, pairs);
-    const [i, j, ew] = edges[k] as [number, number, number];
-    if ((left[i] as number) > 0 && (left[j] as number) > 0) {
-      left[i] = (left[i] as number) - 1;
-      left[j] = (left[j] as number) - 1;
-      visit(k + 1, w + ew, pairs + 1);
-      left[i] = (left[i] as number) + 1;
-      left[j] = (left[j] as number) + 1;
-    }
-  };
-  visit(0, 0, 0);
-  return { weight, maxPairs, weightAtMaxPairs };
-}
 
 describe('the blossom solver', () => {
   it('finds a matching as heavy as the brute-force optimum on random small graphs', () => {
@@ -181,4 +153,3 @@ describe('the solver on larger capacitated graphs with many ties', () => {
   });
 });
 
-export { bruteForce };
