@@ -1,10 +1,11 @@
 import { container } from '../adapters/container.ts';
-import { GreedyMatcher } from '../domain/matching/greedy-matcher.ts';
+import { OptimalMatcher } from '../domain/matching/optimal-matcher.ts';
 import { identify } from '../services/cycle-phases.ts';
 import { cycleEvent } from './events.ts';
 import { workflowTask } from './middleware/workflow-task.ts';
 
-const matcher = new GreedyMatcher();
+// Exact maximum-weight matching over the whole cohort (docs/matching.md).
+const matcher = new OptimalMatcher();
 
 export const handler = workflowTask(cycleEvent, async ({ cycleId }) => {
   const { store, mailer, clock } = container();
