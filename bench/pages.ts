@@ -3,7 +3,7 @@
  *
  * Starts the local stack (free ports, in-memory DynamoDB Local), stores a program with a
  * generated roster (1,000 people by default), identifies the pairs, opens every answered phase,
- * then plays `sample` members through every page: invitation (GET), accept (POST), goals (POST),
+ * then plays `sample` members through every page: invitation (GET), accept with goals (POST),
  * check-in (GET, POST), measure (GET, POST), feedback with the forum (GET, POST), a vote (POST)
  * and the opt-out confirm page (GET). Each request goes through the survey-api Lambda handler as
  * on AWS; "server" is the handler's time (DynamoDB calls included), "http" the round trip through
@@ -132,8 +132,7 @@ async function main() {
       }
       const goal = path(m.participantId, 'goal-setting');
       const invitation = await request('invitation GET', stack.endpoints.survey, 'GET', goal);
-      const goalForm = await request('accept POST', stack.endpoints.survey, 'POST', goal, fill(invitation, 'accept', () => undefined));
-      await request('goal-setting POST', stack.endpoints.survey, 'POST', goal, fill(goalForm, 'answer', answers));
+      await request('accept + goals POST', stack.endpoints.survey, 'POST', goal, fill(invitation, 'answer', answers));
       const checkIn = path(m.participantId, 'run#1');
       await request('check-in POST', stack.endpoints.survey, 'POST', checkIn, fill(await request('check-in GET', stack.endpoints.survey, 'GET', checkIn), 'answer', answers));
       const measure = path(m.participantId, 'measure');

@@ -221,27 +221,32 @@ export interface InvitationPageInput {
   partners: string[];
   teaches: string[];
   learns: string[];
+  /** The skills to rate at goal-setting (the accept form is the goal form). */
+  skills?: FormPageInput['skills'];
+  values?: Record<string, string>;
   errors?: ValidationIssue[];
   reason?: string;
 }
 
-/** Goal-setting, first step: the pairing, the program's goals; accept, or decline with a reason. */
+/**
+ * Goal-setting's first page: the pairing and the program's goals, then one form that accepts the
+ * pairing by setting goals and the baseline ("Accept and set my goals"), and a second, small form
+ * to decline with an optional reason.
+ */
 export function invitationPage(input: InvitationPageInput): string {
-  const c = t[input.language];
-  const list = (items: string[]) => escapeHtml(items.join(', '));
-  const body = [
-    `<p>${escapeHtml(c.invitationIntro(input.programName))}</p>`,
-    `<h2>${escapeHtml(input.partners.length > 1 ? c.partners : c.partner)}: ${list(input.partners)}</h2>`,
-    input.teaches.length ? `<p><strong>${escapeHtml(c.teaches)}:</strong> ${list(input.teaches)}</p>` : '',
-    input.learns.length ? `<p><strong>${escapeHtml(c.learns)}:</strong> ${list(input.learns)}</p>` : '',
-    `<h2>${escapeHtml(c.programGoals)}</h2><div class="goals">${escapeHtml(input.goalsAndExpectations)}</div>`,
-    errorSummary(input.language, input.errors, { reason: { id: 'reason', label: c.reason } }),
-    `<form method="post" action="${escapeHtml(input.action)}">${hidden('accept', input.binding)}<button type="submit">${escapeHtml(c.accept)}</button></form>`,
-    `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hidden('decline', input.binding)}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +
-      `<label for="reason">${escapeHtml(c.reason)}</label><textarea id="reason" name="reason" maxlength="500" aria-describedby="decline-help">${escapeHtml(input.reason ?? '')}</textarea>` +
-      `<button type="submit" class="secondary">${escapeHtml(c.decline)}</button></form>`,
-  ];
-  return layout(input.language, c.invitationTitle, body.join('\n'), input.programName);
+  return formPage({
+    language: input.language,
+    phase: 'goal-setting',
+    action: input.action,
+    binding: input.binding,
+    programName: input.programName,
+    partners: input.partners,
+    skills: input.skills ?? [],
+    goals: [],
+    ...(input.values ? { values: input.values } : {}),
+    ...(input.errors ? { errors: input.errors } : {}),
+    invitation: { goalsAndExpectations: input.goalsAndExpectations, teaches: input.teaches, learns: input.learns, ...(input.reason !== undefined ? { reason: input.reason } : {}) },
+  });
 }
 
 export interface ForumView {
@@ -291,6 +296,8 @@ export interface FormPageInput {
   errors?: ValidationIssue[];
   /** Feedback phase: the forum under the form. */
   forum?: ForumView;
+  /** Goal-setting before the person accepted: the pairing, the program's goals, and a decline form. */
+  invitation?: { goalsAndExpectations: string; teaches: string[]; learns: string[]; reason?: string };
 }
 
 export function formPage(input: FormPageInput): string {
@@ -308,6 +315,9 @@ export function formPage(input: FormPageInput): string {
       .join('')}</select>`;
   };
   const sections: string[] = [];
+  const inv = input.phase === 'goal-setting' ? input.invitation : undefined;
+  const list = (items: string[]) => escapeHtml(items.join(', '));
+  if (inv) sections.push(`<p>${escapeHtml(c.invitationIntro(input.programName ?? ''))}</p>`);
   if (input.partners.length) sections.push(`<p>${escapeHtml(input.partners.length > 1 ? c.partners : c.partner)}: <strong>${escapeHtml(input.partners.join(', '))}</strong></p>`);
   const fields: string[] = [];
   switch (input.phase) {
@@ -356,10 +366,25 @@ export function formPage(input: FormPageInput): string {
       labels.satisfaction = { id: 'satisfaction', label: c.feedback.satisfaction };
       break;
   }
+  if (inv) {
+    sections.push(
+      inv.teaches.length ? `<p><strong>${escapeHtml(c.teaches)}:</strong> ${list(inv.teaches)}</p>` : '',
+      inv.learns.length ? `<p><strong>${escapeHtml(c.learns)}:</strong> ${list(inv.learns)}</p>` : '',
+      `<h2>${escapeHtml(c.programGoals)}</h2><div class="goals">${escapeHtml(inv.goalsAndExpectations)}</div>`,
+    );
+    labels.reason = { id: 'reason', label: c.reason };
+  }
   sections.push(errorSummary(input.language, input.errors, labels));
-  sections.push(`<form method="post" action="${escapeHtml(input.action)}">${hidden('answer', binding)}${fields.join('\n')}<button type="submit">${escapeHtml(c.submit)}</button></form>`);
+  sections.push(`<form method="post" action="${escapeHtml(input.action)}">${hidden('answer', binding)}${fields.join('\n')}<button type="submit">${escapeHtml(inv ? c.accept : c.submit)}</button></form>`);
+  if (inv) {
+    sections.push(
+      `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hidden('decline', binding)}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +
+        `<label for="reason">${escapeHtml(c.reason)}</label><textarea id="reason" name="reason" maxlength="500" aria-describedby="decline-help">${escapeHtml(inv.reason ?? '')}</textarea>` +
+        `<button type="submit" class="secondary">${escapeHtml(c.decline)}</button></form>`,
+    );
+  }
   if (input.forum) sections.push(forumSection(input.language, input.action, binding, input.forum));
-  return layout(input.language, c.title[input.phase], sections.join('\n'), input.programName);
+  return layout(input.language, inv ? c.invitationTitle : c.title[input.phase], sections.join('\n'), input.programName);
 }
 
 /** The confirm page behind the "leave the program" link: GET shows it, only the POST acts. */

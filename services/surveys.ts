@@ -81,7 +81,7 @@ function form(r: Ok, link: Link, context: SurveyContext, extra: { values?: Recor
   });
 }
 
-function invitation(r: Ok, link: Link, extra: { errors?: ValidationError['issues']; reason?: string } = {}): string {
+function invitation(r: Ok, link: Link, context: SurveyContext, extra: { errors?: ValidationError['issues']; reason?: string; values?: Record<string, string> } = {}): string {
   const names = new Map(r.cycle.program.skillsCatalog.map((s) => [s.id, s.name]));
   return invitationPage({
     language: r.language,
@@ -92,6 +92,7 @@ function invitation(r: Ok, link: Link, extra: { errors?: ValidationError['issues
     partners: r.member.partners.map((p) => p.name),
     teaches: r.member.teaches.map((s) => names.get(s) ?? s),
     learns: r.member.learns.map((s) => names.get(s) ?? s),
+    skills: context.skills.map((id) => ({ id, name: names.get(id) ?? id, role: r.member.teaches.includes(id) ? ('teach' as const) : ('learn' as const) })),
     ...extra,
   });
 }
@@ -165,7 +166,7 @@ export async function showSurvey(deps: SurveyDeps, token: string, action: string
     return page(200, form(r, link, context, { forum: await forumView(deps, r, true) }));
   }
   if (answered) return page(200, noticePage(r.language, 'already'));
-  if (r.phase.phase === 'goal-setting' && !decision) return page(200, invitation(r, link));
+  if (r.phase.phase === 'goal-setting' && !decision) return page(200, invitation(r, link, context));
   return page(200, form(r, link, context));
 }
 
@@ -194,7 +195,7 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
     if (r.phase.phase !== 'goal-setting') return page(400, noticePage(r.language, 'wrong-form'));
     if (await deps.store.getResponse(cycle.cycleId, phaseKey, member.participantId)) return page(200, noticePage(r.language, 'already'));
     const reason = reasonSchema.safeParse(one('reason') ?? '');
-    if (act === 'decline' && !reason.success) return page(400, invitation(r, link, { errors: issuesFromZod(reason.error, 'reason'), reason: (one('reason') ?? '').slice(0, 500) }));
+    if (act === 'decline' && !reason.success) return page(400, invitation(r, link, await surveyContext(deps, cycle, member, false), { errors: issuesFromZod(reason.error, 'reason'), reason: (one('reason') ?? '').slice(0, 500) }));
     const decision = act === 'accept' ? 'accepted' : 'declined';
     const outcome = await deps.store.recordInvitationDecision({
       cycleId: cycle.cycleId,
@@ -237,6 +238,9 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
     if (!(error instanceof ValidationError)) throw error;
     const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v[0] ?? '').slice(0, 2000)]));
     (fields.goal ?? []).forEach((g, i) => (values[`goal${i + 1}`] = g.slice(0, 280)));
+    if (r.phase.phase === 'goal-setting' && !(await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))) {
+      return page(400, invitation(r, link, context, { values, errors: error.issues }));
+    }
     const forum = r.phase.phase === 'feedback' ? { forum: await forumView(deps, r, true) } : {};
     return page(400, form(r, link, context, { values, errors: error.issues, ...forum }));
   }

@@ -61,12 +61,12 @@ describe('the invitation: accept, or decline and the partner is matched again', 
     expect(await (await fetch(mail?.link as string)).text()).toMatch(/declined this pairing|recusou esta dupla/);
     expect((await store().listRematches(cycle.cycleId)).length).toBe(1);
 
-    // The new partner accepts, then sets goals through the same link.
+    // The new partner accepts by setting goals on the invitation page.
     const newcomerMail = rematchMails.find((m) => m.to !== freed?.email) as { link: string };
-    const accepted = await submit(newcomerMail.link, 'accept');
-    expect(accepted.status).toBe(200);
-    expect(accepted.html).toContain('name="goal"');
-    const ratings = [...accepted.html.matchAll(/name="(baseline:[^"]+)"/g)].map((m) => [m[1] as string, '3'] as [string, string]);
+    const invitation = await (await fetch(newcomerMail.link)).text();
+    expect(invitation).toContain('name="goal"');
+    expect(invitation).toContain('name="_action" value="decline"');
+    const ratings = [...invitation.matchAll(/name="(baseline:[^"]+)"/g)].map((m) => [m[1] as string, '3'] as [string, string]);
     const goals = await submit(newcomerMail.link, 'answer', [['goal', 'Learn to coach'], ...ratings]);
     expect(goals.html).toMatch(/Thank you|Obrigad/);
     expect(await store().getInvitationDecision(cycle.cycleId, newPartner)).toMatchObject({ decision: 'accepted' });

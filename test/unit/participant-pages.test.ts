@@ -12,13 +12,17 @@ describe('the invitation page', () => {
   const page = (language: 'en' | 'pt-BR', extra = {}) =>
     invitationPage({ language, action: './v1.a.b', binding: 'BIND', programName: 'Mentoria', goalsAndExpectations: 'Goals\nline 2', partners: ['Lucas Prado'], teaches: ['AI assistants'], learns: ['Negotiation'], ...extra });
 
-  it('shows the partner, what each teaches, the program’s goals, and two forms: accept, or decline with an optional reason', () => {
-    const html = page('en');
-    expect(html).toContain('Your partner: Lucas Prado');
+  it('shows the partner, what each teaches, the program’s goals, and two forms: accept by setting goals, or decline with an optional reason', () => {
+    const html = page('en', { skills: [{ id: 'negotiation', name: 'Negotiation', role: 'learn' }] });
+    expect(html).toContain('Your partner: <strong>Lucas Prado</strong>');
+    expect(html).toContain('<h1>Your mentoring pair</h1>');
+    expect(html).toContain('name="goal"');
+    expect(html).toContain('name="baseline:negotiation"');
+    expect(html).toContain('>Accept and set my goals</button>');
     expect(html).toContain('<strong>You teach:</strong> AI assistants');
     expect(html).toContain('Goals\nline 2');
     expect(html.match(/<form /g)).toHaveLength(2);
-    expect(html).toContain('name="_action" value="accept"');
+    expect(html).toContain('name="_action" value="answer"');
     expect(html).toContain('name="_action" value="decline"');
     expect(html).toContain('<textarea id="reason" name="reason" maxlength="500"');
     expect(html.match(/name="_bind" value="BIND"/g)).toHaveLength(2);
