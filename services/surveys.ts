@@ -244,18 +244,18 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
     const forum = r.phase.phase === 'feedback' ? { forum: await forumView(deps, r, true) } : {};
     return page(400, form(r, link, context, { values, errors: error.issues, ...forum }));
   }
-  if (r.phase.phase === 'goal-setting') {
-    // Setting goals is accepting the pairing (for a person who skipped the accept button); a person who declined cannot answer.
-    let decision = (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision;
-    if (!decision) {
-      const decided = await deps.store.recordInvitationDecision({ cycleId: cycle.cycleId, participantId: member.participantId, decision: 'accepted', partnerIds: member.partners.map((p) => p.participantId), decidedAt: now });
-      decision = decided === 'recorded' ? 'accepted' : (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision;
-    }
-    if (decision === 'declined') return page(200, noticePage(r.language, 'declined'));
-  }
   const response = { cycleId: cycle.cycleId, phaseKey, participantId: member.participantId, answer, recordedAt: now };
-  const outcome =
-    r.phase.phase === 'feedback' ? await deps.store.recordResponseWithSuggestions(response, suggestionsOf(deps, r, answer as FeedbackAnswer, now)) : await deps.store.recordResponse(response);
+  let outcome;
+  if (r.phase.phase === 'goal-setting') {
+    // Setting goals is accepting the pairing (both written at once); a person who declined cannot answer.
+    const decision = (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision;
+    if (decision === 'declined') return page(200, noticePage(r.language, 'declined'));
+    const accept = { cycleId: cycle.cycleId, participantId: member.participantId, decision: 'accepted' as const, partnerIds: member.partners.map((p) => p.participantId), decidedAt: now };
+    [, outcome] = await Promise.all([decision ? undefined : deps.store.recordInvitationDecision(accept), deps.store.recordResponse(response)]);
+  } else {
+    outcome =
+      r.phase.phase === 'feedback' ? await deps.store.recordResponseWithSuggestions(response, suggestionsOf(deps, r, answer as FeedbackAnswer, now)) : await deps.store.recordResponse(response);
+  }
   if (outcome === 'phase-closed') return page(410, noticePage(r.language, 'closed'));
   if (outcome === 'recorded') await afterAnswer(deps, r, answer, now);
   if (r.phase.phase === 'feedback') {
