@@ -6,20 +6,27 @@ import { compileCohort, evaluatePair, REJECTION_CODES, type CompiledCohort, type
 
 export interface OptimalMatcherOptions {
   /**
-   * Candidate partners kept per person and unit of capacity before the exact solve (default 6).
+   * Candidate partners kept per person and unit of capacity before the exact solve (default 12).
    * Only a speed setting: pricing adds back every left-out pair that could improve the
    * result, so the result is the exact optimum of the whole cohort whatever this is.
    */
   candidatesPerPerson?: number;
   /** Rounds of pricing before giving up on proving optimality (default 20); see `stats.proven`. */
   maxPricingRounds?: number;
-  /** Most violated left-out pairs added per person and unit of capacity in each pricing round (default 4). */
+  /** Most violated left-out pairs added per person and unit of capacity in the first pricing round (default 8), doubling each round up to 64. */
   addedPerRound?: number;
   /**
    * With violations left, pairs within this share of the best score of being violated are added
-   * too (default 0.05): they tend to become violated in the next round, so fewer rounds are needed.
+   * too (default 0.1): they tend to become violated in the next round, so fewer rounds are needed.
    */
   pricingMargin?: number;
+  /**
+   * Cohorts with at most this many allowed pairs are solved on all of them in one go
+   * (default 250,000: about 1,700 people); larger ones start from the candidates and price.
+   */
+  fullGraphUpTo?: number;
+  /** Called after each pricing round (for progress and diagnostics). */
+  onRound?: (round: { round: number; solvedPairs: number; reducedEdges: number; solveMs: number; violations: number }) => void;
 }
 
 export interface OptimalMatchStats {
@@ -147,12 +154,16 @@ export class OptimalMatcher implements Matcher {
   private readonly maxPricingRounds: number;
   private readonly addedPerRound: number;
   private readonly pricingMargin: number;
+  private readonly onRound: OptimalMatcherOptions['onRound'];
+  private readonly fullGraphUpTo: number;
 
   constructor(options: OptimalMatcherOptions = {}) {
-    this.candidatesPerPerson = Math.max(1, Math.floor(options.candidatesPerPerson ?? 6));
+    this.candidatesPerPerson = Math.max(1, Math.floor(options.candidatesPerPerson ?? 12));
     this.maxPricingRounds = Math.max(1, Math.floor(options.maxPricingRounds ?? 20));
-    this.addedPerRound = Math.max(1, Math.floor(options.addedPerRound ?? 4));
-    this.pricingMargin = Math.max(0, options.pricingMargin ?? 0.05);
+    this.addedPerRound = Math.max(1, Math.floor(options.addedPerRound ?? 8));
+    this.pricingMargin = Math.max(0, options.pricingMargin ?? 0.1);
+    this.onRound = options.onRound;
+    this.fullGraphUpTo = Math.max(0, options.fullGraphUpTo ?? 250_000);
   }
 
   match(cohort: readonly Participant[], context: MatchContext): OptimalMatchResult {
@@ -165,7 +176,6 @@ export class OptimalMatcher implements Matcher {
     const rejections = new Int32Array(n * REJECTION_CODES.length);
     const partners = new Int32Array(n);
     const limits = Int32Array.from(c.capacity, (cap) => cap * this.candidatesPerPerson);
-    const addLimits = Int32Array.from(c.capacity, (cap) => cap * this.addedPerRound);
     const heaps = new CandidateHeaps(limits);
     let allowedPairs = 0;
     const allowed = new PairList();
@@ -206,9 +216,14 @@ export class OptimalMatcher implements Matcher {
       to.push(Math.max(i, j));
       cents.push(w);
     };
-    for (let v = 0; v < n; v++) {
-      for (let q = heaps.start[v] as number; q < (heaps.start[v] as number) + (heaps.size[v] as number); q++) {
-        addEdge(v, heaps.partner[q] as number, heaps.weight[q] as number);
+    if (allowedPairs <= this.fullGraphUpTo) {
+      // Small enough to solve on every allowed pair at once (then pricing only confirms).
+      for (let q = 0; q < allowed.length; q++) addEdge(allowed.first[q] as number, allowed.second[q] as number, allowed.cents[q] as number);
+    } else {
+      for (let v = 0; v < n; v++) {
+        for (let q = heaps.start[v] as number; q < (heaps.start[v] as number) + (heaps.size[v] as number); q++) {
+          addEdge(v, heaps.partner[q] as number, heaps.weight[q] as number);
+        }
       }
     }
     // Every pair's score counts half at each end, so Σ over people of their `capacity` best
@@ -247,7 +262,10 @@ export class OptimalMatcher implements Matcher {
       const pricer = new DualPricer(graph, result);
       // The most violated left-out pairs of each person (bounded, so that the graph stays sparse;
       // later rounds pick up the rest if they still matter).
-      const violated = new CandidateHeaps(addLimits);
+      // Doubling each round: a few pairs at first keep the graph small; stubborn cascades of
+      // violations are then settled in a few more rounds instead of many.
+      const perRound = Math.min(64, this.addedPerRound * 2 ** (rounds - 1));
+      const violated = new CandidateHeaps(Int32Array.from(c.capacity, (cap) => cap * perRound));
       const margin = this.pricingMargin * maxCents;
       let violations = 0;
       let slackSum = 0;
@@ -276,6 +294,7 @@ export class OptimalMatcher implements Matcher {
         }
       }
       pricingMs += now() - s1;
+      this.onRound?.({ round: rounds, solvedPairs: from.length, reducedEdges: result.reduced.weight.length, solveMs: s1 - s0, violations });
       // Σ cap·y + Σ (w − y_u − y_v)⁺ bounds the fractional b-matching LP, hence every b-matching.
       upperBound = Math.min(upperBound, dualSum + slackSum, objective === 'best-score' ? starBound : Infinity);
       if (violations === 0) {
