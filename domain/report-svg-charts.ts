@@ -7,7 +7,7 @@ import { DIRECTION_LABELS, type CycleMetrics, type CycleSummary, type Direction 
 /**
  * The report's five charts as static SVG strings, drawn directly from the metrics with d3-scale,
  * d3-array and d3-format (a few KB) instead of Vega-Lite and Vega (about 1 MB in the review
- * Lambda). Same charts, fields and null cases as domain/report-charts.ts; synchronous; no DOM, no
+ * Lambda). The same charts, fields and null cases as the Vega-Lite specs they replaced; synchronous; no DOM, no
  * scripts, no external fonts, so the report stays one printable, self-contained HTML file.
  *
  * Every chart is `<svg role="img" aria-label="…">` with a `<title>` (the same wording as the Vega

@@ -21,9 +21,10 @@ export function testProgram(tag: string, overrides: Partial<ProgramInput> = {}):
   return programSchema.parse({
     ...base,
     programId: tag,
-    phaseWindows: { goalSetting: 'PT5S', run: 'PT4S', measure: 'PT5S', feedback: 'PT5S' },
+    // Windows long enough that prompt people answer before the reminder even on a loaded machine.
+    phaseWindows: { goalSetting: 'PT8S', run: 'PT4S', measure: 'PT8S', feedback: 'PT8S' },
     checkInCadence: 'PT2S',
-    reminders: { beforeDeadline: ['PT3S'] },
+    reminders: { beforeDeadline: ['PT4S'] },
     progressCheckInterval: 'PT1S',
     hrContacts: [`hr@${tag}.example.com`],
     opsContacts: [`ops@${tag}.example.com`],

@@ -3,7 +3,6 @@ import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
 import { computeCycleMetrics, summarizeCycle, type MetricsInput } from '../../domain/metrics.ts';
 import type { Skill } from '../../domain/program.ts';
 import { describeSummary, renderReport, SUPPRESSED } from '../../domain/report.ts';
-import { renderSvg } from '../../domain/report-charts.ts';
 import type { Proposal } from '../../domain/report-proposals.ts';
 
 const catalog: Skill[] = [
@@ -110,13 +109,5 @@ describe('renderReport', () => {
     expect(describeSummary({ n: 6, suppressed: false, mean: 1.5, median: 1, ci95: { low: 1, high: 2, level: 0.95, resamples: 2000, seed: 1, method: 'percentile bootstrap of the mean' } })).toBe(
       '+1.50 (median +1.00, 95% CI +1.00 to +2.00, n = 6)',
     );
-  });
-});
-
-describe('renderSvg', () => {
-  it('renders a Vega-Lite bar chart to SVG without a browser', async () => {
-    const svg = await renderSvg({ description: 'a "test"', data: { values: [{ a: 'x', b: 1 }] }, mark: 'bar', encoding: { x: { field: 'a', type: 'nominal' }, y: { field: 'b', type: 'quantitative' } } });
-    expect(svg).toMatch(/^<svg role="img" aria-label="a &#34;test&#34;" /);
-    expect(svg).toContain('</svg>');
   });
 });
