@@ -4,14 +4,14 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { container } from '../adapters/container.ts';
-import { GreedyMatcher } from '../domain/matching/greedy-matcher.ts';
+import { OptimalMatcher } from '../domain/matching/optimal-matcher.ts';
 import { showSurvey, submitSurvey } from '../services/surveys.ts';
 import { noticePage, PAGE_STYLE_HASH } from '../services/survey-pages.ts';
 import { logger } from './middleware/logger.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Pairs a partner again after a decline (the same matcher as the identify phase). */
-const matcher = new GreedyMatcher();
+const matcher = new OptimalMatcher();
 const TOKEN_PATH = /^\/s\/([A-Za-z0-9._-]{1,1024})$/;
 
 const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
