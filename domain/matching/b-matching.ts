@@ -165,13 +165,36 @@ export class DualPricer {
     return this.minDual[v] as number;
   }
 
+  /** Blossoms containing x, outermost first, and the running sum of their duals (cached per vertex). */
+  private readonly chains = new Map<number, { blossoms: Int32Array; zPrefix: Float64Array }>();
+
+  private chainOf(x: number): { blossoms: Int32Array; zPrefix: Float64Array } {
+    let chain = this.chains.get(x);
+    if (chain === undefined) {
+      const up: number[] = [];
+      for (let b = this.parent[x] as number; b !== -1; b = this.parent[b] as number) up.push(b);
+      up.reverse();
+      const zPrefix = new Float64Array(up.length);
+      let z = 0;
+      up.forEach((b, i) => {
+        z += this.dual[b] as number;
+        zPrefix[i] = z;
+      });
+      chain = { blossoms: Int32Array.from(up), zPrefix };
+      this.chains.set(x, chain);
+    }
+    return chain;
+  }
+
+  /** Σ z over the blossoms containing both x and y (the common outermost part of their chains). */
   private zBetween(x: number, y: number): number {
     if ((this.parent[x] as number) === -1 || (this.parent[y] as number) === -1) return 0;
-    const ancestors = new Set<number>();
-    for (let b = this.parent[x] as number; b !== -1; b = this.parent[b] as number) ancestors.add(b);
-    let z = 0;
-    for (let b = this.parent[y] as number; b !== -1; b = this.parent[b] as number) if (ancestors.has(b)) z += this.dual[b] as number;
-    return z;
+    const cx = this.chainOf(x);
+    const cy = this.chainOf(y);
+    const depth = Math.min(cx.blossoms.length, cy.blossoms.length);
+    let common = 0;
+    while (common < depth && cx.blossoms[common] === cy.blossoms[common]) common++;
+    return common === 0 ? 0 : (cx.zPrefix[common - 1] as number);
   }
 
   /** True when the edge satisfies its dual constraint (so adding it cannot improve the solution). */

@@ -555,6 +555,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     // Least-slack edges elsewhere that pointed at the dissolved vertices are stale (their S end is
     // gone): recompute them now, before a stale small slack can hide a better edge.
     for (const v of vertices) gone[v] = 1;
+    const staleS = new Set<number>();
     for (const v of vertices) {
       const end = neighStart[v + 1] as number;
       for (let q = neighStart[v] as number; q < end; q++) {
@@ -571,24 +572,22 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
         }
         if ((bestEdge[x] as number) === k) {
           if (lx === 1) {
-            if (bx === x) {
-              const fresh = bestEdgeBetweenS(x);
-              bestEdge[x] = fresh;
-              if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, x, fresh);
-            }
+            if (bx === x) staleS.add(x);
           } else {
             const fresh = bestEdgeToS(x);
             bestEdge[x] = fresh;
             if (fresh !== -1 && lx === 0) heap2.push(slack(fresh) + now, x, fresh);
           }
         }
-        if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) {
-          blossomBestEdges[bx] = null;
-          const fresh = bestEdgeBetweenS(bx);
-          bestEdge[bx] = fresh;
-          if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, bx, fresh);
-        }
+        if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) staleS.add(bx);
       }
+    }
+    // Each stale S-blossom once (a large blossom can border many dissolved vertices).
+    for (const b of staleS) {
+      blossomBestEdges[b] = null;
+      const fresh = bestEdgeBetweenS(b);
+      bestEdge[b] = fresh;
+      if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, b, fresh);
     }
     for (const v of vertices) gone[v] = 0;
     for (const v of vertices) {
