@@ -72,6 +72,23 @@ export interface StoredResponse<T = unknown> {
   recordedAt: number;
 }
 
+/** A cycle as it starts: running, at identify, nothing counted yet. */
+export function newCycle(program: Program, cycleId: string, startedAt: number): Cycle {
+  return {
+    cycleId,
+    programId: program.programId,
+    program,
+    status: 'running',
+    currentPhase: 'identify',
+    phases: {},
+    responses: {},
+    emailsSent: 0,
+    participants: 0,
+    pairs: 0,
+    startedAt,
+  };
+}
+
 /** "goal-setting", "measure", "feedback", or "run#<round>" for a check-in. */
 export function phaseKey(phase: AnsweredPhase, round?: number): string {
   return phase === 'run' ? `run#${round ?? 0}` : phase;

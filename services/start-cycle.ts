@@ -1,4 +1,4 @@
-import type { Cycle } from '../domain/cycle.ts';
+import { newCycle, type Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { idSchema } from '../domain/program.ts';
 import { durationToSeconds } from '../domain/duration.ts';
@@ -33,19 +33,7 @@ export async function startCycle(
   const cycleId = request.cycleId ?? newCycleId(program.programId, now);
   const parsedId = idSchema.safeParse(cycleId);
   if (!parsedId.success) throw new ValidationError('invalid cycle id', [{ where: 'cycleId', problem: parsedId.error.issues[0]?.message ?? 'invalid' }]);
-  const cycle: Cycle = {
-    cycleId,
-    programId: program.programId,
-    program,
-    status: 'running',
-    currentPhase: 'identify',
-    phases: {},
-    responses: {},
-    emailsSent: 0,
-    participants: 0,
-    pairs: 0,
-    startedAt: now,
-  };
+  const cycle: Cycle = newCycle(program, cycleId, now);
   if (!(await deps.store.createCycle(cycle))) throw new ConflictError(`cycle ${cycleId} exists already`);
   try {
     const executionArn = await deps.workflow.startCycle(cycleId, { cycleId, programId: program.programId });

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { container } from '../../adapters/container.ts';
-import type { Cycle } from '../../domain/cycle.ts';
+import { newCycle, type Cycle } from '../../domain/cycle.ts';
 import type { ProgramInput } from '../../domain/program.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
 import { createProgramWithRoster, emailsFor } from '../support/fixtures.ts';
@@ -15,19 +15,7 @@ export async function participantCycle(tag: string, overrides: Partial<ProgramIn
     reminders: { beforeDeadline: [] },
     ...overrides,
   });
-  const cycle: Cycle = {
-    cycleId: `${tag}-c1`,
-    programId: program.programId,
-    program,
-    status: 'running',
-    currentPhase: 'identify',
-    phases: {},
-    responses: {},
-    emailsSent: 0,
-    participants: 0,
-    pairs: 0,
-    startedAt: Date.now(),
-  };
+  const cycle: Cycle = newCycle(program, `${tag}-c1`, Date.now());
   expect(await container().store.createCycle(cycle)).toBe(true);
   await invokeFunction('identify', { cycleId: cycle.cycleId });
   return cycle;

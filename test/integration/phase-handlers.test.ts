@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
-import type { Cycle } from '../../domain/cycle.ts';
+import { newCycle, type Cycle } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
 import { sendOnce } from '../../services/send-once.ts';
@@ -14,19 +14,7 @@ const bindingOf = (html: string) => /name="_bind" value="([^"]+)"/.exec(html)?.[
 /** A cycle stored directly (no workflow), so each handler can be called on its own, twice. */
 async function freshCycle(tag: string, windows = { goalSetting: 'PT1H', run: 'PT1H', measure: 'PT1H', feedback: 'PT1H' }, reminders = ['PT30M']): Promise<Cycle> {
   const program = await createProgramWithRoster(tag, { phaseWindows: windows, reminders: { beforeDeadline: reminders } });
-  const cycle: Cycle = {
-    cycleId: `${tag}-c1`,
-    programId: program.programId,
-    program,
-    status: 'running',
-    currentPhase: 'identify',
-    phases: {},
-    responses: {},
-    emailsSent: 0,
-    participants: 0,
-    pairs: 0,
-    startedAt: Date.now(),
-  };
+  const cycle: Cycle = newCycle(program, `${tag}-c1`, Date.now());
   expect(await container().store.createCycle(cycle)).toBe(true);
   return cycle;
 }
