@@ -72,6 +72,17 @@ export interface StoredResponse<T = unknown> {
   recordedAt: number;
 }
 
+/** Records a pair on both members: who their partner is, and the skills each teaches and learns. */
+export function linkPair(mentor: Member, mentee: Member, pair: Pair): void {
+  mentor.partners.push({ participantId: mentee.participantId, name: mentee.name, pairId: pair.pairId, role: 'mentee' });
+  mentee.partners.push({ participantId: mentor.participantId, name: mentor.name, pairId: pair.pairId, role: 'mentor' });
+  const add = (list: string[], skills: string[]) => skills.forEach((s) => list.includes(s) || list.push(s));
+  add(mentor.teaches, pair.skillsTaught.byMentor);
+  add(mentee.learns, pair.skillsTaught.byMentor);
+  add(mentee.teaches, pair.skillsTaught.byMentee);
+  add(mentor.learns, pair.skillsTaught.byMentee);
+}
+
 /** A cycle as it starts: running, at identify, nothing counted yet. */
 export function newCycle(program: Program, cycleId: string, startedAt: number): Cycle {
   return {

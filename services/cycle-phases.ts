@@ -1,5 +1,5 @@
 import type { Cycle, Member, Pair, PhaseState } from '../domain/cycle.ts';
-import { pairIdOf, phaseKey } from '../domain/cycle.ts';
+import { linkPair, pairIdOf, phaseKey } from '../domain/cycle.ts';
 import { durationToSeconds } from '../domain/duration.ts';
 import { invitationEmail, timeLeftInWords } from '../domain/emails.ts';
 import { NoPairsError, NotFoundError } from '../domain/errors.ts';
@@ -106,17 +106,7 @@ function membersOf(roster: Participant[], pairs: Pair[], program: Program): Memb
     }
     return member;
   };
-  for (const pair of pairs) {
-    const mentor = memberOf(pair.mentorId);
-    const mentee = memberOf(pair.menteeId);
-    mentor.partners.push({ participantId: mentee.participantId, name: mentee.name, pairId: pair.pairId, role: 'mentee' });
-    mentee.partners.push({ participantId: mentor.participantId, name: mentor.name, pairId: pair.pairId, role: 'mentor' });
-    const add = (list: string[], skills: string[]) => skills.forEach((s) => list.includes(s) || list.push(s));
-    add(mentor.teaches, pair.skillsTaught.byMentor);
-    add(mentee.learns, pair.skillsTaught.byMentor);
-    add(mentee.teaches, pair.skillsTaught.byMentee);
-    add(mentor.learns, pair.skillsTaught.byMentee);
-  }
+  for (const pair of pairs) linkPair(memberOf(pair.mentorId), memberOf(pair.menteeId), pair);
   return [...members.values()];
 }
 

@@ -1,5 +1,5 @@
 import type { Cycle, Member, Pair } from '../domain/cycle.ts';
-import { pairIdOf } from '../domain/cycle.ts';
+import { linkPair, pairIdOf } from '../domain/cycle.ts';
 import type { Matcher, ProposedPair } from '../domain/matching/matcher.ts';
 import type { Participant } from '../domain/participant.ts';
 import type { Clock, CycleStore, ProgramStore } from './ports.ts';
@@ -111,11 +111,5 @@ function newMember(p: Participant, cycle: Cycle): Member {
 
 function link(a: Member, b: Member, pair: Pair): void {
   const [mentor, mentee] = pair.mentorId === a.participantId ? [a, b] : [b, a];
-  mentor.partners.push({ participantId: mentee.participantId, name: mentee.name, pairId: pair.pairId, role: 'mentee' });
-  mentee.partners.push({ participantId: mentor.participantId, name: mentor.name, pairId: pair.pairId, role: 'mentor' });
-  const add = (list: string[], skills: string[]) => skills.forEach((s) => list.includes(s) || list.push(s));
-  add(mentor.teaches, pair.skillsTaught.byMentor);
-  add(mentee.learns, pair.skillsTaught.byMentor);
-  add(mentee.teaches, pair.skillsTaught.byMentee);
-  add(mentor.learns, pair.skillsTaught.byMentee);
+  linkPair(mentor, mentee, pair);
 }
