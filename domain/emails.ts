@@ -1,9 +1,8 @@
 import { escapeHtml } from './html.ts';
 import type { AnsweredPhase, Language } from './program.ts';
-import { COMPILED_TEMPLATES } from './email-templates-compiled.ts';
-import { emailTemplate, renderTemplate, type EmailTemplate, type EmailTemplateData } from './email-templates.ts';
+import { EMAIL_TEMPLATE_NAMES } from './email-template-names.ts';
+import type { EmailTemplateData } from './email-templates.ts';
 
-import type { EmailContent } from './summary-email.ts';
 export type { EmailContent } from './summary-email.ts';
 
 export interface InvitationInput {
@@ -25,9 +24,14 @@ export interface InvitationInput {
   rematch?: boolean;
 }
 
-/** An email built from an SES template: the template, its per-email data, and the rendered result. */
-export interface TemplatedEmailContent extends EmailContent {
-  template: EmailTemplate;
+/**
+ * An email that SES renders from one of Tandem's templates: the template's name and this
+ * person's data. The templates' content is deployed with the stack (infra/) or created by the
+ * local stack, so the functions that send never carry it; email-preview.ts renders it for
+ * previews and tests.
+ */
+export interface TemplatedEmail {
+  templateName: string;
   data: EmailTemplateData;
 }
 
@@ -60,11 +64,16 @@ export function invitationData(input: InvitationInput): EmailTemplateData {
   return { ...plain, h };
 }
 
-/** An invitation or reminder to answer one phase, in the participant's language, as an SES template and its data. */
-export function invitationEmail(input: InvitationInput): TemplatedEmailContent {
-  const template = emailTemplate(input.kind, input.language, COMPILED_TEMPLATES);
-  const data = invitationData(input);
-  return { subject: renderTemplate(template.subject, data), text: renderTemplate(template.text, data), html: renderTemplate(template.html, data), template, data };
+/** The SES template of one phase in one language. */
+export function invitationTemplateName(kind: AnsweredPhase, language: Language): string {
+  const name = EMAIL_TEMPLATE_NAMES[`${kind}/${language}`];
+  if (!name) throw new RangeError(`no email template for ${kind}/${language}`);
+  return name;
+}
+
+/** An invitation or reminder to answer one phase, in the participant's language: the SES template and its data. */
+export function invitationEmail(input: InvitationInput): TemplatedEmail {
+  return { templateName: invitationTemplateName(input.kind, input.language), data: invitationData(input) };
 }
 
 /** Time left before a deadline, in words ("2 days", "3 hours", "45 seconds"). */

@@ -9,6 +9,7 @@ import { functionNameOfArn, invokeFunction } from './lambda-runtime.ts';
 import { freePort, isPortFree } from './ports.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { startSesLocal } from './ses-local.ts';
+import { createEmailTemplates } from './ses-templates.ts';
 import { startFaultProxy } from './fault-injection.ts';
 import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions/index.ts';
 import { startSurveyServer } from './survey-server.ts';
@@ -108,6 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const ses = await startSesLocal({ host, port: ports.ses });
     stops.push(ses.stop);
+    await createEmailTemplates(ses.endpoint);
     const sesApi = await startFaultProxy({ host, port: 0, target: ses.endpoint });
     stops.push(sesApi.close);
     env.AWS_ENDPOINT_URL_SESV2 = process.env.AWS_ENDPOINT_URL_SESV2 = sesApi.endpoint;

@@ -381,10 +381,7 @@ async function sendInvitation(
   return sendOnce(deps, cycle.cycleId, `${batch.key}#${member.participantId}`, {
     from: program.sender,
     to: member.email,
-    subject: content.subject,
-    text: content.text,
-    html: content.html,
-    template: { ...content.template, data: content.data },
+    template: { name: content.templateName, data: content.data },
     tags: { cycle: cycle.cycleId, kind: batch.kind },
   });
 }

@@ -76,20 +76,26 @@ export interface EmailLog {
   release(cycleId: string, key: string, reason: string): Promise<void>;
 }
 
-export interface OutgoingEmail {
+interface EmailEnvelope {
   from: string;
   to: string;
+  /** Tags that SES event destinations carry back (cycle, kind). */
+  tags?: Record<string, string>;
+}
+
+/** An email whose subject and bodies are written out (summaries to HR and ops). */
+export interface WrittenEmail extends EmailEnvelope {
   subject: string;
   html: string;
   text: string;
-  /** Tags that SES event destinations carry back (cycle, kind). */
-  tags?: Record<string, string>;
-  /**
-   * Send as this SES template with this data instead of the rendered subject/html/text
-   * (which stay for mailers without templates). The mailer creates the template when missing.
-   */
-  template?: { name: string; subject: string; html: string; text: string; data: unknown };
 }
+
+/** An email that SES renders from a template deployed with the stack (participant invitations and reminders). */
+export interface TemplatedOutgoingEmail extends EmailEnvelope {
+  template: { name: string; data: unknown };
+}
+
+export type OutgoingEmail = WrittenEmail | TemplatedOutgoingEmail;
 
 export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;

@@ -1,4 +1,4 @@
-import { TransientError } from '../domain/errors.ts';
+import { ConfigurationError, TransientError } from '../domain/errors.ts';
 import type { Clock, EmailLog, Mailer, OutgoingEmail } from './ports.ts';
 
 /** rejected: SES refused this message for good (a bad address, say); the step goes on with the others. */
@@ -22,7 +22,8 @@ export async function sendOnce(
   } catch (error) {
     // Release the claim so that the retry of this step sends the email.
     await deps.emailLog.release(cycleId, idempotencyKey, error instanceof Error ? error.message : String(error));
-    if (error instanceof TransientError) throw error;
+    // Transient: the step's retry sends it. Configuration (a missing template, say): every email would fail alike, so the step fails for ops to see.
+    if (error instanceof TransientError || error instanceof ConfigurationError) throw error;
     return 'rejected';
   }
   await deps.emailLog.markSent(cycleId, idempotencyKey, messageId, deps.clock.now());

@@ -1,15 +1,14 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { emailTemplatesToCreate } from '../../domain/email-template-content.ts';
 import { SES_EVENT_DETAIL_TYPES } from '../../functions/ses-events.ts';
 import type { FunctionBinding, TandemFunction } from './tandem-function.ts';
 
-/** Participant emails go as SES templates named `tandem-<kind>-<language>-<content hash>` (domain/email-templates.ts), created on first use. */
-export const TEMPLATE_NAME_PREFIX = 'tandem-';
 
 export interface MailerProps {
   /** A domain (example.org) or one address; programs send from addresses of this identity. */
@@ -22,8 +21,9 @@ export interface MailerProps {
 /**
  * SES for Tandem: the configuration set every email is sent through (reputation metrics on,
  * TLS required, account suppression of bounces and complaints), its EventBridge event
- * destination for bounces and complaints, the sender identity, and the rule that hands those
- * events to the ses-events handler (with a dead-letter queue for events it could not handle).
+ * destination for bounces and complaints, the sender identity, the participant email templates,
+ * and the rule that hands bounce and complaint events to the ses-events handler (with a
+ * dead-letter queue for events it could not handle).
  */
 export class Mailer extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
@@ -31,6 +31,9 @@ export class Mailer extends Construct {
   readonly identity?: ses.EmailIdentity;
   /** Bounce/complaint events that could not be delivered to, or handled by, the ses-events function. */
   readonly eventDeadLetterQueue: sqs.Queue;
+  /** The participant email templates, `tandem-<kind>-<language>-<content hash>` (domain/email-template-names.ts). */
+  readonly templateNames: readonly string[];
+  readonly templates: readonly ses.CfnTemplate[];
   private readonly sandboxRecipients: readonly string[];
 
   constructor(scope: Construct, id: string, props: MailerProps) {
@@ -57,6 +60,17 @@ export class Mailer extends Construct {
       });
     }
 
+    // Named by a hash of their content: a changed template is a new resource, created before the
+    // functions that name it are updated, and the old one is deleted after them.
+    const templates = emailTemplatesToCreate();
+    this.templateNames = templates.map((template) => template.name);
+    this.templates = templates.map(
+      (template) =>
+        new ses.CfnTemplate(this, `Template-${template.name.replace(/-[0-9a-f]+$/, '')}`, {
+          template: { templateName: template.name, subjectPart: template.subject, htmlPart: template.html, textPart: template.text },
+        }),
+    );
+
     this.eventDeadLetterQueue = new sqs.Queue(this, 'EventDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -72,37 +86,33 @@ export class Mailer extends Construct {
     return Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   }
 
-  /** Tandem's SES templates (names are content hashes chosen at run time, so a prefix is as narrow as it gets). */
-  get templatesArn(): string {
-    return Stack.of(this).formatArn({ service: 'ses', resource: 'template', resourceName: `${TEMPLATE_NAME_PREFIX}*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  templateArn(name: string): string {
+    return Stack.of(this).formatArn({ service: 'ses', resource: 'template', resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   }
 
   /**
    * Binding: TANDEM_SES_CONFIGURATION_SET; ses:SendEmail from the sender identity, through this
-   * configuration set, with Tandem's templates; and creating/updating those templates on first use.
+   * configuration set, with Tandem's templates (each named: they are known at synth).
    */
   sending(): FunctionBinding {
     return {
       description: 'email:send',
       bind: (target) => {
         target.setEnvironment('TANDEM_SES_CONFIGURATION_SET', this.configurationSet.configurationSetName);
+        // The function's code names these templates, so they must exist before it is updated.
+        for (const template of this.templates) target.function.node.addDependency(template);
         target.grant(
           new iam.PolicyStatement({
             sid: 'SendEmailFromSenderIdentity',
             actions: ['ses:SendEmail'],
-            resources: [this.identityArn(this.senderIdentity), ...this.sandboxRecipients.map((r) => this.identityArn(r)), this.configurationSetArn, this.templatesArn],
-          }),
-          new iam.PolicyStatement({
-            sid: 'ManageEmailTemplates',
-            actions: ['ses:GetEmailTemplate', 'ses:CreateEmailTemplate', 'ses:UpdateEmailTemplate'],
-            resources: [this.templatesArn],
+            resources: [
+              this.identityArn(this.senderIdentity),
+              ...this.sandboxRecipients.map((r) => this.identityArn(r)),
+              this.configurationSetArn,
+              ...this.templateNames.map((name) => this.templateArn(name)),
+            ],
           }),
         );
-        Validations.of(target.accessPolicy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:template/${TEMPLATE_NAME_PREFIX}*]`,
-          reason:
-            "SES templates are named tandem-<kind>-<language>-<content hash> and created on first use, so their names are not known at deploy time; the tandem- prefix limits the grant to Tandem's own templates.",
-        });
       },
     };
   }

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EMAIL_TEMPLATE_NAMES } from '../../domain/email-template-names.ts';
+import { emailTemplatesToCreate } from '../../domain/email-template-content.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/catalog.ts';
 import { SES_EVENT_DETAIL_TYPES } from '../../functions/ses-events.ts';
 import { allowanceOf, BUDGET_BYTES, KNOWN_OVER_BUDGET, measure } from '../../bench/bundle-sizes.ts';
@@ -141,7 +143,7 @@ describe('the functions', () => {
     const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
     const tableSid = spec.access.table === 'read' ? 'ReadTable' : 'ReadWriteTable';
     const expectedSids = ['WriteOwnLogs', tableSid];
-    if (spec.access.sendsEmail) expectedSids.push('SendEmailFromSenderIdentity', 'ManageEmailTemplates');
+    if (spec.access.sendsEmail) expectedSids.push('SendEmailFromSenderIdentity');
     if (spec.access.writesReports) expectedSids.push('WriteReports');
     if (spec.access.readsLinkKey) expectedSids.push('ReadLinkSigningKey');
     const readsExecutions = 'readsExecutions' in spec.access && spec.access.readsExecutions;
@@ -156,9 +158,11 @@ describe('the functions', () => {
       const resourcesText = JSON.stringify(bySid.SendEmailFromSenderIdentity?.Resource);
       expect(resourcesText).toContain(`:identity/${TEST_CONFIG.senderIdentity}`);
       expect(resourcesText).toContain(':configuration-set/');
-      expect(resourcesText).toContain(':template/tandem-*');
-      expect(asList(bySid.ManageEmailTemplates?.Action).sort()).toEqual(['ses:CreateEmailTemplate', 'ses:GetEmailTemplate', 'ses:UpdateEmailTemplate']);
-      expect(JSON.stringify(bySid.ManageEmailTemplates?.Resource)).toContain(':template/tandem-*');
+      for (const name of s.stack.mailer.templateNames) expect(resourcesText).toContain(`:template/${name}"`);
+      expect(resourcesText).not.toContain('*');
+      // Its code names the templates, so CloudFormation creates them before it updates the function.
+      const dependsOn = (resources('AWS::Lambda::Function')[logicalId(fn.function)] as Resource & { DependsOn?: string[] }).DependsOn ?? [];
+      for (const template of s.stack.mailer.templates) expect(dependsOn).toContain(logicalId(template));
     }
     if (spec.access.writesReports) expect(bySid.WriteReports?.Action).toBe('s3:PutObject');
     if (readsExecutions) {
@@ -353,6 +357,16 @@ describe('SES', () => {
     });
     const destination = Object.values(resources('AWS::SES::ConfigurationSetEventDestination'))[0];
     expect(JSON.stringify(destination)).toContain(':event-bus/default');
+  });
+
+  it('deploys every participant email template with the content the functions name', () => {
+    const deployed = Object.values(resources('AWS::SES::Template')).map((r) => (r.Properties as { Template: { TemplateName: string; SubjectPart: string; HtmlPart: string; TextPart: string } }).Template);
+    const expected = emailTemplatesToCreate();
+    expect(deployed.map((t) => t.TemplateName).sort()).toEqual(expected.map((t) => t.name).sort());
+    expect(expected.map((t) => t.name).sort()).toEqual(Object.values(EMAIL_TEMPLATE_NAMES).sort());
+    for (const template of expected) {
+      expect(deployed.find((t) => t.TemplateName === template.name)).toEqual({ TemplateName: template.name, SubjectPart: template.subject, HtmlPart: template.html, TextPart: template.text });
+    }
   });
 
   it('creates the sender identity from the configuration, attached to the configuration set', () => {

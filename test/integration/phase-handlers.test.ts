@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { newCycle, type Cycle } from '../../domain/cycle.ts';
+import { ConfigurationError } from '../../domain/errors.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
 import { sendOnce } from '../../services/send-once.ts';
@@ -118,6 +119,16 @@ describe('the phase handlers', () => {
     const outcome = await sendOnce({ emailLog: store, mailer, clock }, cycle.cycleId, key, { from: 'a@example.com', to: `x@${tag}.example.com`, subject: 's', html: 'h', text: 't' });
     expect(outcome).toBe('in-flight');
     expect((await emailsFor(tag)).filter((e) => e.destination.to[0] === `x@${tag}.example.com`)).toHaveLength(0);
+  });
+
+  it('an email naming a template the SES does not have fails with a ConfigurationError, and its claim is released for the retry', async () => {
+    const { store, mailer, clock } = container();
+    const key = `test#missing-template#${tag}`;
+    const email = { from: 'a@example.com', to: `y@${tag}.example.com`, template: { name: 'tandem-run-en-0000000000', data: {} } };
+    const error = await sendOnce({ emailLog: store, mailer, clock }, cycle.cycleId, key, email).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('tandem-run-en-0000000000');
+    expect(await store.claim(cycle.cycleId, key, email.to, clock.now())).toBe('claimed');
   });
 
   it('close-phase closes answers: a late POST gets the closed page and nothing is stored', async () => {

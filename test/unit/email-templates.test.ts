@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { COMPILED_FILE, compiledFileText } from '../../adapters/ses/build-email-templates.ts';
+import { generatedFiles } from '../../adapters/ses/build-email-templates.ts';
 import { COMPILED_TEMPLATES } from '../../domain/email-templates-compiled.ts';
 import { allTemplateKeys, emailTemplate, renderTemplate, type EmailTemplateParts } from '../../domain/email-templates.ts';
+import { renderInvitationEmail } from '../../domain/email-template-content.ts';
+import { EMAIL_TEMPLATE_NAMES } from '../../domain/email-template-names.ts';
 import { invitationData, invitationEmail, type InvitationInput } from '../../domain/emails.ts';
 
 const XSS = '"><script>alert(1)</script>';
@@ -21,9 +23,16 @@ const input = (extra: Partial<InvitationInput> = {}): InvitationInput => ({
 });
 
 describe('the SES email templates', () => {
-  it('are compiled from the MJML sources: domain/email-templates-compiled.ts is up to date', async () => {
-    expect(readFileSync(COMPILED_FILE, 'utf8')).toBe(await compiledFileText());
+  it('are compiled from the MJML sources: domain/email-templates-compiled.ts and email-template-names.ts are up to date', async () => {
+    for (const file of await generatedFiles()) expect(readFileSync(file.path, 'utf8'), file.path).toBe(file.text);
   }, 60_000);
+
+  it('are named in the sending code by the same content hash as the deployed content', () => {
+    for (const { kind, language } of allTemplateKeys()) {
+      expect(invitationEmail(input({ kind, language })).templateName).toBe(emailTemplate(kind, language, COMPILED_TEMPLATES).name);
+    }
+    expect(Object.keys(EMAIL_TEMPLATE_NAMES)).toHaveLength(8);
+  });
 
   it('exist for every phase in both languages, with names that change when their content changes', () => {
     const names = allTemplateKeys().map(({ kind, language }) => emailTemplate(kind, language, COMPILED_TEMPLATES).name);
@@ -53,13 +62,14 @@ describe('the SES email templates', () => {
 
   it('keep the per-email data small: only this person’s details', () => {
     const data = JSON.stringify(invitationEmail(input()).data);
+    expect(Object.keys(invitationEmail(input())).sort()).toEqual(['data', 'templateName']);
     expect(data.length).toBeLessThan(1500);
     expect(data).not.toContain('<table');
   });
 
   it('carry a way to leave the program, a single call to action and the plain-text part', () => {
     for (const language of ['en', 'pt-BR'] as const) {
-      const email = invitationEmail(input({ language }));
+      const email = renderInvitationEmail(input({ language }));
       expect(email.text).toContain(language === 'en' ? 'Leave the program: https://survey.example.org/s/v1.opt.out' : 'Sair do programa: https://survey.example.org/s/v1.opt.out');
       expect(email.html).toContain('href="https://survey.example.org/s/v1.opt.out"');
       expect(email.html).toContain('<html lang="' + language + '"');
@@ -70,9 +80,9 @@ describe('the SES email templates', () => {
   });
 
   it('tell a person who was paired again about it', () => {
-    expect(invitationEmail(input({ rematch: true })).text).toContain('Your first partner could not take part, so we matched you again.');
-    expect(invitationEmail(input({ rematch: true, language: 'pt-BR' })).text).toContain('Sua primeira dupla não pôde participar');
-    expect(invitationEmail(input()).text).not.toContain('first partner');
+    expect(renderInvitationEmail(input({ rematch: true })).text).toContain('Your first partner could not take part, so we matched you again.');
+    expect(renderInvitationEmail(input({ rematch: true, language: 'pt-BR' })).text).toContain('Sua primeira dupla não pôde participar');
+    expect(renderInvitationEmail(input()).text).not.toContain('first partner');
   });
 
   it('are refused by the renderer when malformed', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { invitationEmail, summaryEmail, timeLeftInWords, type InvitationInput } from '../../domain/emails.ts';
+import { renderInvitationEmail } from '../../domain/email-template-content.ts';
+import { summaryEmail, timeLeftInWords, type InvitationInput } from '../../domain/emails.ts';
 import type { AnsweredPhase, Language } from '../../domain/program.ts';
 
 const XSS = '"><script>alert(1)</script>';
@@ -40,7 +41,7 @@ describe('invitationEmail', () => {
   for (const language of ['en', 'pt-BR'] as const) {
     for (const kind of PHASES) {
       it(`writes the ${kind} invitation in ${language}, with the link in both text and html`, () => {
-        const email = invitationEmail(base(kind, language));
+        const email = renderInvitationEmail(base(kind, language));
         expect(email.subject).toBe(subjects[language][kind]);
         expect(email.text).toContain(LINK);
         expect(email.html).toContain(`href="${LINK.replace(/&/g, '&amp;')}"`);
@@ -53,22 +54,22 @@ describe('invitationEmail', () => {
   }
 
   it('gives the deadline as a date in the recipient’s language, in UTC', () => {
-    expect(invitationEmail(base('measure', 'en')).text).toContain('Please answer by March 15, 2027');
-    expect(invitationEmail(base('measure', 'en')).text).toMatch(/Please answer by March 15, 2027[^\n]*6:00\s?PM UTC\./);
-    expect(invitationEmail(base('measure', 'pt-BR')).text).toMatch(/Responda até 15 de março de 2027[^\n]*18:00 UTC\./);
+    expect(renderInvitationEmail(base('measure', 'en')).text).toContain('Please answer by March 15, 2027');
+    expect(renderInvitationEmail(base('measure', 'en')).text).toMatch(/Please answer by March 15, 2027[^\n]*6:00\s?PM UTC\./);
+    expect(renderInvitationEmail(base('measure', 'pt-BR')).text).toMatch(/Responda até 15 de março de 2027[^\n]*18:00 UTC\./);
   });
 
   it('includes the program’s goals and expectations at goal-setting, in text and html', () => {
-    const en = invitationEmail(base('goal-setting', 'en'));
+    const en = renderInvitationEmail(base('goal-setting', 'en'));
     expect(en.text).toContain(`The program’s goals and expectations:\n${GOALS}`);
     expect(en.html).toContain('white-space:pre-line">Close skill gaps on both sides.\nMeet every two weeks.</p>');
-    const pt = invitationEmail(base('goal-setting', 'pt-BR'));
+    const pt = renderInvitationEmail(base('goal-setting', 'pt-BR'));
     expect(pt.text).toContain(`Metas e expectativas do programa:\n${GOALS}`);
   });
 
   it.each(['run', 'measure', 'feedback'] as const)('leaves the goals section out of the %s invitation', (kind) => {
     for (const language of ['en', 'pt-BR'] as const) {
-      const email = invitationEmail(base(kind, language));
+      const email = renderInvitationEmail(base(kind, language));
       expect(email.text).not.toContain('goals and expectations');
       expect(email.text).not.toContain('Metas e expectativas');
       expect(email.text).not.toContain('Close skill gaps');
@@ -77,37 +78,37 @@ describe('invitationEmail', () => {
   });
 
   it('asks the right action per phase, in each language', () => {
-    expect(invitationEmail(base('goal-setting', 'en')).text).toContain(`Accept and set my goals: ${LINK}`);
-    expect(invitationEmail(base('run', 'en')).text).toContain(`Check in: ${LINK}`);
-    expect(invitationEmail(base('measure', 'pt-BR')).text).toContain(`Avaliar meu progresso: ${LINK}`);
-    expect(invitationEmail(base('feedback', 'pt-BR')).html).toMatch(/>\s*Dar feedback\s*<\/a>/);
+    expect(renderInvitationEmail(base('goal-setting', 'en')).text).toContain(`Accept and set my goals: ${LINK}`);
+    expect(renderInvitationEmail(base('run', 'en')).text).toContain(`Check in: ${LINK}`);
+    expect(renderInvitationEmail(base('measure', 'pt-BR')).text).toContain(`Avaliar meu progresso: ${LINK}`);
+    expect(renderInvitationEmail(base('feedback', 'pt-BR')).html).toMatch(/>\s*Dar feedback\s*<\/a>/);
     // One call to action: exactly one button-like link besides the opt-out link.
-    const html = invitationEmail(base('measure', 'en', { optOutLink: 'https://x.example/s/opt' })).html;
+    const html = renderInvitationEmail(base('measure', 'en', { optOutLink: 'https://x.example/s/opt' })).html;
     expect([...html.matchAll(/<a\b[^>]*href="([^"]+)"/g)].map((m) => m[1])).toEqual([LINK.replace(/&/g, '&amp;'), 'https://x.example/s/opt']);
   });
 
   it('prefixes a reminder’s subject and says how much time is left, in English', () => {
-    const email = invitationEmail(base('measure', 'en', { reminderTimeLeft: '2 days' }));
+    const email = renderInvitationEmail(base('measure', 'en', { reminderTimeLeft: '2 days' }));
     expect(email.subject).toBe('Reminder: Mentoria Reversa 2027: how far did you get?');
     expect(email.text.split('\n\n')[1]).toBe('Reminder: 2 days left to answer.');
     expect(email.html).toContain('<strong>Reminder: 2 days left to answer.</strong>');
   });
 
   it('prefixes a reminder’s subject and says how much time is left, in Portuguese', () => {
-    const email = invitationEmail(base('feedback', 'pt-BR', { reminderTimeLeft: '5 horas' }));
+    const email = renderInvitationEmail(base('feedback', 'pt-BR', { reminderTimeLeft: '5 horas' }));
     expect(email.subject).toBe('Lembrete: Mentoria Reversa 2027: conte o que funcionou');
     expect(email.text).toContain('Lembrete: falta(m) 5 horas para responder.');
   });
 
   it('does not mark a first invitation as a reminder', () => {
-    const email = invitationEmail(base('measure', 'en'));
+    const email = renderInvitationEmail(base('measure', 'en'));
     expect(email.subject.startsWith('Reminder')).toBe(false);
     expect(email.text).not.toContain('Reminder');
-    expect(invitationEmail(base('measure', 'pt-BR')).text).not.toContain('Lembrete');
+    expect(renderInvitationEmail(base('measure', 'pt-BR')).text).not.toContain('Lembrete');
   });
 
   it('names several partners, and says "partners" in English', () => {
-    const email = invitationEmail(
+    const email = renderInvitationEmail(
       base('run', 'en', {
         partners: [
           { name: 'Lucas Prado', role: 'mentor' },
@@ -119,19 +120,19 @@ describe('invitationEmail', () => {
   });
 
   it('says "partner" for a single partner even when their name contains a comma', () => {
-    const email = invitationEmail(base('run', 'en', { partners: [{ name: 'Prado, Lucas', role: 'mentor' }] }));
+    const email = renderInvitationEmail(base('run', 'en', { partners: [{ name: 'Prado, Lucas', role: 'mentor' }] }));
     expect(email.text).toContain('Your partner in this cycle: Prado, Lucas.');
   });
 
   it('leaves out the partner line when there is no partner', () => {
-    const email = invitationEmail(base('feedback', 'en', { partners: [] }));
+    const email = renderInvitationEmail(base('feedback', 'en', { partners: [] }));
     expect(email.text).not.toContain('Your partner');
-    expect(invitationEmail(base('feedback', 'pt-BR', { partners: [] })).text).not.toContain('Sua dupla');
+    expect(renderInvitationEmail(base('feedback', 'pt-BR', { partners: [] })).text).not.toContain('Sua dupla');
   });
 
   it('escapes hostile names, goals and links in the html but keeps them verbatim in the text', () => {
     for (const language of ['en', 'pt-BR'] as const) {
-      const email = invitationEmail(
+      const email = renderInvitationEmail(
         base('goal-setting', language, {
           recipientName: XSS,
           partners: [{ name: `<img src=x onerror=alert(1)>`, role: 'mentor' }, { name: XSS, role: 'mentee' }],
