@@ -1,4 +1,4 @@
-import { maxWeightMatching, type MatchingSolution, type WeightedEdges } from './blossom.ts';
+import { maxWeightMatching, type MatchingOptions, type MatchingSolution, type WeightedEdges } from './blossom.ts';
 
 /**
  * Maximum-weight b-matching (each person in at most `capacity` pairs, each pair at most once)
@@ -39,17 +39,13 @@ const enum Role {
   GadgetTo = 3,
 }
 
-export function maxWeightBMatching(g: CapacitatedGraph): BMatchingResult {
+export function maxWeightBMatching(g: CapacitatedGraph, options: MatchingOptions = {}): BMatchingResult {
   const m = g.weight.length;
-  const degree = new Int32Array(g.n);
-  for (let k = 0; k < m; k++) {
-    degree[g.from[k] as number] = (degree[g.from[k] as number] as number) + 1;
-    degree[g.to[k] as number] = (degree[g.to[k] as number] as number) + 1;
-  }
   const copies: number[][] = [];
   let vertices = 0;
   for (let v = 0; v < g.n; v++) {
-    const count = Math.min(g.capacity[v] as number, degree[v] as number);
+    // Every unit of capacity gets a copy, also unused ones, so that pricing and the bound see every copy a left-out edge would reach.
+    const count = g.capacity[v] as number;
     const list: number[] = [];
     for (let c = 0; c < count; c++) list.push(vertices++);
     copies.push(list);
@@ -66,7 +62,6 @@ export function maxWeightBMatching(g: CapacitatedGraph): BMatchingResult {
     origin.push(k);
     role.push(r);
   };
-  let gadgetWeight = 0;
   for (let k = 0; k < m; k++) {
     const u = g.from[k] as number;
     const v = g.to[k] as number;
@@ -83,7 +78,6 @@ export function maxWeightBMatching(g: CapacitatedGraph): BMatchingResult {
       for (const y of cv) {
         link(b, y, w, k, Role.GadgetTo);
       }
-      gadgetWeight += w;
     } else {
       for (const x of cu) {
         for (const y of cv) {
@@ -98,7 +92,7 @@ export function maxWeightBMatching(g: CapacitatedGraph): BMatchingResult {
     to: Int32Array.from(to),
     weight: Float64Array.from(weight),
   };
-  const solution = maxWeightMatching(reduced);
+  const solution = maxWeightMatching(reduced, options);
   const selected: number[] = [];
   const gadgetSides = new Map<number, number>();
   let total = 0;
@@ -119,39 +113,72 @@ export function maxWeightBMatching(g: CapacitatedGraph): BMatchingResult {
       }
     }
   }
-  if (solution.weight !== gadgetWeight + total) {
-    // Cannot happen for an optimal matching (a half-used gadget ties with an unused one and is decoded as unused).
-    total = solution.weight - gadgetWeight;
-  }
   selected.sort((a, b) => a - b);
   return { selected, weight: total, reduced, solution, copies };
 }
 
 /**
  * Pricing: whether an edge (u, v, w) left out of the graph would keep the solution optimal
- * if it were added, judged from the reduced instance's optimal duals. A person with fewer
- * copies than capacity has unused copies, which are free and so have dual 0. When this holds
- * for every left-out edge, the duals are feasible for the whole graph and the b-matching is
- * optimal for it (complementary slackness is untouched: left-out edges are unmatched).
+ * if it were added, judged from the reduced instance's duals, and by how much its dual
+ * constraint is violated (which bounds how much it could add). Every person has `capacity`
+ * copies in the reduced instance, so a left-out edge between two people joins existing
+ * vertices (or, between two people of capacity > 1, a new gadget whose two middle vertices
+ * can take any duals). When no left-out edge is violated, the duals are feasible for the whole
+ * graph and the b-matching is optimal for it (complementary slackness is untouched: left-out
+ * edges are unmatched).
  */
 export class DualPricer {
   private readonly dual: Float64Array;
-  private readonly parent: Int32Array;
-  /** Doubled dual of each person's cheapest copy (0 when a copy is unused). */
+  /** Doubled dual of each person's cheapest copy. */
   private readonly minDual: Float64Array;
+  /** Blossom forest for Σ z of the blossoms two vertices share: depth, top-level ancestor, binary-lifting ancestors, Σ z from the top down to each node. */
+  private readonly depth: Int32Array;
+  private readonly top: Int32Array;
+  private readonly lift: Int32Array[];
+  private readonly zDown: Float64Array;
 
   constructor(
     private readonly g: CapacitatedGraph,
     private readonly result: BMatchingResult,
   ) {
-    this.dual = result.solution.certificate.dual;
-    this.parent = result.solution.certificate.blossomParent;
+    const { dual, blossomParent: parent } = result.solution.certificate;
+    this.dual = dual;
     this.minDual = new Float64Array(g.n);
     for (let v = 0; v < g.n; v++) {
-      const list = result.copies[v] as number[];
-      let min = list.length < (g.capacity[v] as number) ? 0 : Infinity;
-      for (const x of list) min = Math.min(min, this.dual[x] as number);
+      let min = Infinity;
+      for (const x of result.copies[v] as number[]) min = Math.min(min, dual[x] as number);
       this.minDual[v] = min === Infinity ? 0 : min;
+    }
+    const nodes = parent.length;
+    this.depth = new Int32Array(nodes).fill(-1);
+    this.top = new Int32Array(nodes);
+    this.zDown = new Float64Array(nodes);
+    const path: number[] = [];
+    let maxDepth = 0;
+    for (let x = 0; x < nodes; x++) {
+      let y = x;
+      while ((this.depth[y] as number) < 0 && (parent[y] as number) !== -1) {
+        path.push(y);
+        y = parent[y] as number;
+      }
+      if ((this.depth[y] as number) < 0) {
+        this.depth[y] = 0;
+        this.top[y] = y;
+        this.zDown[y] = y >= nodes / 2 ? (dual[y] as number) : 0;
+      }
+      while (path.length > 0) {
+        const c = path.pop() as number;
+        const p = parent[c] as number;
+        this.depth[c] = (this.depth[p] as number) + 1;
+        this.top[c] = this.top[p] as number;
+        this.zDown[c] = (this.zDown[p] as number) + (c >= nodes / 2 ? (dual[c] as number) : 0);
+        if ((this.depth[c] as number) > maxDepth) maxDepth = this.depth[c] as number;
+      }
+    }
+    this.lift = [Int32Array.from(parent, (p, x) => (p === -1 ? x : p))];
+    for (let k = 1; 1 << k <= maxDepth; k++) {
+      const below = this.lift[k - 1] as Int32Array;
+      this.lift.push(Int32Array.from(below, (a) => below[a] as number));
     }
   }
 
@@ -165,54 +192,84 @@ export class DualPricer {
     return this.minDual[v] as number;
   }
 
-  /** Blossoms containing x, outermost first, and the running sum of their duals (cached per vertex). */
-  private readonly chains = new Map<number, { blossoms: Int32Array; zPrefix: Float64Array }>();
-
-  private chainOf(x: number): { blossoms: Int32Array; zPrefix: Float64Array } {
-    let chain = this.chains.get(x);
-    if (chain === undefined) {
-      const up: number[] = [];
-      for (let b = this.parent[x] as number; b !== -1; b = this.parent[b] as number) up.push(b);
-      up.reverse();
-      const zPrefix = new Float64Array(up.length);
-      let z = 0;
-      up.forEach((b, i) => {
-        z += this.dual[b] as number;
-        zPrefix[i] = z;
-      });
-      chain = { blossoms: Int32Array.from(up), zPrefix };
-      this.chains.set(x, chain);
+  /** Σ z over the blossoms containing both vertices x and y (z of their lowest common blossom, summed up to the top). */
+  private zBetween(x: number, y: number): number {
+    if ((this.top[x] as number) !== (this.top[y] as number) || x === y) return 0;
+    let a = x;
+    let b = y;
+    let da = this.depth[a] as number;
+    let db = this.depth[b] as number;
+    if (da < db) {
+      [a, b] = [b, a];
+      [da, db] = [db, da];
     }
-    return chain;
+    for (let k = 0, diff = da - db; diff > 0; k++, diff >>= 1) if (diff & 1) a = (this.lift[k] as Int32Array)[a] as number;
+    if (a === b) return this.zDown[a] as number;
+    for (let k = this.lift.length - 1; k >= 0; k--) {
+      const up = this.lift[k] as Int32Array;
+      if ((up[a] as number) !== (up[b] as number)) {
+        a = up[a] as number;
+        b = up[b] as number;
+      }
+    }
+    return this.zDown[(this.lift[0] as Int32Array)[a] as number] as number;
   }
 
-  /** Σ z over the blossoms containing both x and y (the common outermost part of their chains). */
-  private zBetween(x: number, y: number): number {
-    if ((this.parent[x] as number) === -1 || (this.parent[y] as number) === -1) return 0;
-    const cx = this.chainOf(x);
-    const cy = this.chainOf(y);
-    const depth = Math.min(cx.blossoms.length, cy.blossoms.length);
-    let common = 0;
-    while (common < depth && cx.blossoms[common] === cy.blossoms[common]) common++;
-    return common === 0 ? 0 : (cx.zPrefix[common - 1] as number);
+  /**
+   * How far the left-out edge (u, v, w) is from satisfying its dual constraints, in weight
+   * units: 0 when adding it cannot improve the solution. Σ over the reduced edges it would add
+   * of their positive excess, with a gadget's two middle vertices given the best duals that
+   * keep its middle link tight (their cost, w, is the weight every gadget adds anyway), so
+   * the dual objective plus this excess, over all left-out edges, bounds the whole graph's
+   * best b-matching from above.
+   */
+  excess(u: number, v: number, w: number): number {
+    const twoW = 2 * w;
+    if ((this.minDual[u] as number) + (this.minDual[v] as number) >= twoW) return 0;
+    const cu = this.result.copies[u] as number[];
+    const cv = this.result.copies[v] as number[];
+    if ((this.g.capacity[u] as number) > 1 && (this.g.capacity[v] as number) > 1) {
+      // Middle duals t (next to u) and w − t (next to v), LP scale; the excess is convex in t, so its minimum is at a breakpoint.
+      const cost = (t: number) => {
+        let sum = 0;
+        for (const x of cu) sum += Math.max(0, w - (this.dual[x] as number) / 2 - t);
+        for (const y of cv) sum += Math.max(0, t - (this.dual[y] as number) / 2);
+        return sum;
+      };
+      let best = Infinity;
+      for (const x of cu) best = Math.min(best, cost(Math.min(w, Math.max(0, w - (this.dual[x] as number) / 2))));
+      for (const y of cv) best = Math.min(best, cost(Math.min(w, Math.max(0, (this.dual[y] as number) / 2))));
+      return best;
+    }
+    let sum = 0;
+    for (const x of cu) {
+      for (const y of cv) {
+        const slack = (this.dual[x] as number) + (this.dual[y] as number) + 2 * this.zBetween(x, y) - twoW;
+        if (slack < 0) sum -= slack / 2;
+      }
+    }
+    return sum;
   }
 
   /** True when the edge satisfies its dual constraint (so adding it cannot improve the solution). */
   feasible(u: number, v: number, w: number): boolean {
-    const twoW = 2 * w;
-    // Quick sufficient test: the cheapest copies already cover the edge.
-    if ((this.minDual[u] as number) + (this.minDual[v] as number) >= twoW) return true;
-    const gadget = (this.g.capacity[u] as number) > 1 && (this.g.capacity[v] as number) > 1;
-    if (gadget) return false;
-    const cu = this.result.copies[u] as number[];
-    const cv = this.result.copies[v] as number[];
-    // An unused copy (dual 0, in no blossom) stands against the cheapest copy of the other side.
-    if (cu.length < (this.g.capacity[u] as number) || cv.length < (this.g.capacity[v] as number)) return false;
-    for (const x of cu) {
-      for (const y of cv) {
-        if ((this.dual[x] as number) + (this.dual[y] as number) + 2 * this.zBetween(x, y) < twoW) return false;
-      }
-    }
-    return true;
+    return this.excess(u, v, w) === 0;
   }
+}
+
+/** The dual objective Σ y + Σ z·⌊|B|/2⌋ of the reduced instance's current duals, minus the weight the gadgets add: with every left-out edge's excess, an upper bound on the b-matching. */
+export function dualBound(g: CapacitatedGraph, result: BMatchingResult): number {
+  const { dual, blossomLeaves } = result.solution.certificate;
+  const n = result.reduced.vertexCount;
+  let sum = 0;
+  for (let x = 0; x < n; x++) sum += (dual[x] as number) / 2;
+  for (let b = n; b < 2 * n; b++) {
+    const size = blossomLeaves[b]?.length ?? 0;
+    if (size > 0) sum += (dual[b] as number) * Math.floor(size / 2);
+  }
+  let gadgets = 0;
+  for (let k = 0; k < g.weight.length; k++) {
+    if ((g.capacity[g.from[k] as number] as number) > 1 && (g.capacity[g.to[k] as number] as number) > 1) gadgets += g.weight[k] as number;
+  }
+  return sum - gadgets;
 }

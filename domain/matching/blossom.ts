@@ -39,9 +39,20 @@ export interface MatchingSolution {
   weight: number;
   certificate: MatchingCertificate;
   stats: { substages: number; warmMatched: number; augmentations: number };
+  /**
+   * False when the solve was stopped at `stopAt`: the matching is then valid but not
+   * necessarily optimal, and the duals are feasible for every edge but are no certificate.
+   */
+  complete: boolean;
 }
 
-export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
+export interface MatchingOptions {
+  /** A `performance.now()` time after which the solver stops and returns the matching it has. */
+  stopAt?: number;
+}
+
+export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions = {}): MatchingSolution {
+  const stopAt = options.stopAt ?? Infinity;
   const n = graph.vertexCount;
   const { from: eu, to: ev, weight: ew } = graph;
   const m = ew.length;
@@ -665,6 +676,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
 
   let augmentations = 0;
   let substages = 0;
+  let complete = true;
   for (let v = 0; v < n; v++) if ((mate[v] as number) === -1) assignLabel(v, 1, -1);
   let freeCursor = 0;
   for (;;) {
@@ -720,6 +732,11 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     }
 
     substages++;
+    // Between two dual steps the matching is valid and the duals feasible, so stopping here is safe.
+    if (stopAt !== Infinity && (substages & 15) === 0 && performance.now() > stopAt) {
+      complete = false;
+      break;
+    }
     // No augmenting path with tight edges: change the duals by the largest safe delta.
     // delta1: the free vertices' dual (all free vertices are S roots with the same, smallest dual).
     let deltaType = 1;
@@ -834,6 +851,7 @@ export function maxWeightMatching(graph: WeightedEdges): MatchingSolution {
     weight,
     certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomLeaves: blossomLeavesOut },
     stats: { substages, warmMatched, augmentations },
+    complete,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Participant } from '../participant.ts';
-import { DualPricer, maxWeightBMatching, type BMatchingResult, type CapacitatedGraph } from './b-matching.ts';
+import { DualPricer, dualBound, maxWeightBMatching, type BMatchingResult, type CapacitatedGraph } from './b-matching.ts';
 import { describePair, noPartnerReason } from './explain.ts';
 import type { MatchContext, Matcher, MatchResult, ProposedPair, UnmatchedParticipant } from './matcher.ts';
 import { compileCohort, evaluatePair, REJECTION_CODES, type CompiledCohort, type Rejection } from './scoring.ts';
@@ -25,8 +25,25 @@ export interface OptimalMatcherOptions {
    * (default 250,000: about 1,700 people); larger ones start from the candidates and price.
    */
   fullGraphUpTo?: number;
+  /**
+   * A time budget for the whole match, in milliseconds from its start. When it runs out, the
+   * exact solve stops and the best valid pairing found so far is returned with
+   * `stats.proven = false` and its proven bound in `stats.upperBound`. Scoring every pair and
+   * the final pricing pass are not interrupted (they take linear time in the allowed pairs).
+   */
+  deadlineMs?: number;
   /** Called after each pricing round (for progress and diagnostics). */
-  onRound?: (round: { round: number; solvedPairs: number; reducedEdges: number; solveMs: number; violations: number }) => void;
+  onRound?: (round: {
+    round: number;
+    solvedPairs: number;
+    reducedEdges: number;
+    solveMs: number;
+    violations: number;
+    /** False when the deadline cut this round's solve short. */
+    complete: boolean;
+    score: number;
+    upperBound: number;
+  }) => void;
 }
 
 export interface OptimalMatchStats {
@@ -43,6 +60,8 @@ export interface OptimalMatchStats {
   pricedPairs: number;
   /** True when the duals prove the result optimal over every allowed pair of the cohort. */
   proven: boolean;
+  /** True when `deadlineMs` ended the solve before optimality was proven. */
+  stoppedAtDeadline: boolean;
   /** Σ of the pairs' scores. */
   totalScore: number;
   /** An upper bound on the best possible total score (equal to totalScore when proven). Only for best-score. */
@@ -156,6 +175,7 @@ export class OptimalMatcher implements Matcher {
   private readonly pricingMargin: number;
   private readonly onRound: OptimalMatcherOptions['onRound'];
   private readonly fullGraphUpTo: number;
+  private readonly deadlineMs: number | undefined;
 
   constructor(options: OptimalMatcherOptions = {}) {
     this.candidatesPerPerson = Math.max(1, Math.floor(options.candidatesPerPerson ?? 12));
@@ -164,6 +184,7 @@ export class OptimalMatcher implements Matcher {
     this.pricingMargin = Math.max(0, options.pricingMargin ?? 0.1);
     this.onRound = options.onRound;
     this.fullGraphUpTo = Math.max(0, options.fullGraphUpTo ?? 250_000);
+    this.deadlineMs = options.deadlineMs === undefined ? undefined : Math.max(0, options.deadlineMs);
   }
 
   match(cohort: readonly Participant[], context: MatchContext): OptimalMatchResult {
@@ -243,9 +264,13 @@ export class OptimalMatcher implements Matcher {
     let added = 0;
     let pricedPairs = 0;
     let proven = false;
-    let upperBound = Infinity;
+    let upperBound = objective === 'best-score' ? starBound : Infinity;
+    const deadline = this.deadlineMs === undefined ? Infinity : t0 + this.deadlineMs;
+    let stoppedAtDeadline = false;
     let graph: CapacitatedGraph;
     let result: BMatchingResult;
+    // Every round's pairing is valid for the whole cohort; the heaviest one is kept in case the deadline cuts the last one short.
+    let best: { graph: CapacitatedGraph; result: BMatchingResult } | undefined;
     for (;;) {
       rounds++;
       const s0 = now();
@@ -256,9 +281,16 @@ export class OptimalMatcher implements Matcher {
         to: Int32Array.from(to),
         weight: Float64Array.from(cents, (w) => w + bonus),
       };
-      result = maxWeightBMatching(graph);
+      result = maxWeightBMatching(graph, { stopAt: deadline });
       const s1 = now();
       solveMs += s1 - s0;
+      const complete = result.solution.complete;
+      if (best === undefined || result.weight >= best.result.weight) best = { graph, result };
+      if (!complete) {
+        stoppedAtDeadline = true;
+        // The duals of an unfinished solve are feasible but weak; an earlier round's bound is better and still holds.
+        if (rounds > 1) break;
+      }
       const pricer = new DualPricer(graph, result);
       // The most violated left-out pairs of each person (bounded, so that the graph stays sparse;
       // later rounds pick up the rest if they still matter).
@@ -269,6 +301,7 @@ export class OptimalMatcher implements Matcher {
       const margin = this.pricingMargin * maxCents;
       let violations = 0;
       let slackSum = 0;
+      let excessSum = 0;
       let dualSum = 0;
       for (let v = 0; v < n; v++) dualSum += (c.capacity[v] as number) * pricer.personDual(v);
       // Every allowed pair, from the list kept by the first pass (no re-scoring).
@@ -280,28 +313,46 @@ export class OptimalMatcher implements Matcher {
         const w = (pairCents[q] as number) + bonus;
         if ((dd[a] as number) + (dd[b] as number) >= 2 * (w + margin)) continue; // feasible with room to spare
         pricedPairs++;
-        const excess = w - pricer.personDual(a) - pricer.personDual(b);
-        if (excess > 0) slackSum += excess;
+        const personExcess = w - pricer.personDual(a) - pricer.personDual(b);
+        if (personExcess > 0) slackSum += personExcess;
         if (inGraph.has(a * n + b)) continue;
-        if (!pricer.feasible(a, b, w)) {
+        const excess = pricer.excess(a, b, w);
+        if (excess > 0) {
           violations++;
-          violated.offer(a, b, excess);
-          violated.offer(b, a, excess);
-        } else if (excess > -margin) {
+          excessSum += excess;
+          violated.offer(a, b, personExcess);
+          violated.offer(b, a, personExcess);
+        } else if (personExcess > -margin) {
           // Nearly violated: likely to become violated once the added pairs move the duals.
-          violated.offer(a, b, excess);
-          violated.offer(b, a, excess);
+          violated.offer(a, b, personExcess);
+          violated.offer(b, a, personExcess);
         }
       }
+      // Two upper bounds from weak duality, valid for any non-negative duals: the b-matching
+      // LP with odd-set constraints (the solver's duals plus every left-out pair's excess), and
+      // the fractional b-matching LP (Σ cap·y + Σ (w − y_u − y_v)⁺ with each person's cheapest copy).
+      upperBound = Math.min(upperBound, dualSum + slackSum, dualBound(graph, result) + excessSum);
       pricingMs += now() - s1;
-      this.onRound?.({ round: rounds, solvedPairs: from.length, reducedEdges: result.reduced.weight.length, solveMs: s1 - s0, violations });
-      // Σ cap·y + Σ (w − y_u − y_v)⁺ bounds the fractional b-matching LP, hence every b-matching.
-      upperBound = Math.min(upperBound, dualSum + slackSum, objective === 'best-score' ? starBound : Infinity);
+      this.onRound?.({
+        round: rounds,
+        solvedPairs: from.length,
+        reducedEdges: result.reduced.weight.length,
+        solveMs: s1 - s0,
+        violations,
+        complete,
+        score: (result.weight - bonus * result.selected.length) / 100,
+        upperBound: objective === 'best-score' ? upperBound / 100 : Number.NaN,
+      });
+      if (!complete) break;
       if (violations === 0) {
         proven = true;
         break;
       }
       if (rounds >= this.maxPricingRounds) break;
+      if (now() >= deadline) {
+        stoppedAtDeadline = true;
+        break;
+      }
       const before = from.length;
       for (let v = 0; v < n; v++) {
         for (let q = violated.start[v] as number; q < (violated.start[v] as number) + (violated.size[v] as number); q++) {
@@ -311,6 +362,8 @@ export class OptimalMatcher implements Matcher {
       }
       added += from.length - before;
     }
+    graph = best.graph;
+    result = best.result;
 
     const t3 = now();
     const pairs: ProposedPair[] = result.selected.map((k) => describePair(c, graph.from[k] as number, graph.to[k] as number, context.skillsCatalog));
@@ -352,6 +405,7 @@ export class OptimalMatcher implements Matcher {
         addedByPricing: added,
         pricedPairs,
         proven,
+        stoppedAtDeadline,
         totalScore: totalCents / 100,
         upperBound: objective === 'best-score' ? (proven ? totalCents / 100 : upperBound / 100) : Number.NaN,
         reducedVertices: result.reduced.vertexCount,
