@@ -101,7 +101,7 @@ export async function reviewCycle(deps: PhaseDeps & { store: ReviewStore & Parti
   const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
   const email = summaryEmail(
     `${cycle.program.name}: cycle ${cycleId} review`,
-    `The cycle ${cycleId} of ${cycle.program.name} has ended. The full report, with charts and ${proposals.length} proposals for the next cycle, is at ${reportPath}. Apply them with: tandem review apply --cycle ${cycleId}`,
+    `The cycle ${cycleId} of ${cycle.program.name} has ended. The full report, with charts and ${proposals.length} proposals for the next cycle, is at ${reportPath} (open it with: tandem report open ${cycleId}). Apply the proposals with: tandem review apply --cycle ${cycleId}`,
     [
       { label: 'Participants', value: String(metrics.members) },
       { label: 'Pairs', value: String(metrics.pairs) },

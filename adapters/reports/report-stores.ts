@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ReportStore } from '../../services/ports.ts';
+import { S3ObjectWriter } from './s3-object-writer.ts';
 
 /** Reports as files in a folder (the local stack). */
 export class FolderReportStore implements ReportStore {
@@ -20,12 +20,12 @@ export class FolderReportStore implements ReportStore {
 export class S3ReportStore implements ReportStore {
   constructor(
     private readonly bucket: string,
-    private readonly client = new S3Client({}),
+    private readonly writer = new S3ObjectWriter(),
   ) {}
 
   async save(cycleId: string, fileName: string, content: string, contentType: string): Promise<string> {
     const key = `cycles/${cycleId}/${fileName}`;
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: content, ContentType: contentType }));
+    await this.writer.put(this.bucket, key, content, contentType);
     return `s3://${this.bucket}/${key}`;
   }
 }

@@ -20,7 +20,8 @@ import { REPO_ROOT } from '../paths.ts';
  * - an AWS client the function's catalog entry grants no access to → a generated stand-in with the
  *   same exports that refuses to call the service (infra/bundling/stand-in.ts), as the function's
  *   IAM role would: adapters/container.ts imports every adapter, so without this every function
- *   would carry S3, SES and Secrets Manager.
+ *   would carry SES and Secrets Manager. (No function carries the S3 client: the review writes its
+ *   report with one signed PUT, adapters/reports/s3-object-writer.ts.)
  */
 export const ESBUILD_TARGET = 'node24';
 
@@ -34,7 +35,6 @@ export const ZOD_OMITTED_EXPORTS = ['core', 'locales', 'toJSONSchema', 'fromJSON
 
 /** AWS clients bundled only into functions whose catalog entry grants that access. */
 export const ACCESS_GATED_CLIENTS = [
-  { module: '@aws-sdk/client-s3', service: 'S3', flag: 'writesReports', needed: (spec: FunctionSpec) => spec.access.writesReports },
   { module: '@aws-sdk/client-sesv2', service: 'SES', flag: 'sendsEmail', needed: (spec: FunctionSpec) => spec.access.sendsEmail },
   { module: '@aws-sdk/client-secrets-manager', service: 'Secrets Manager', flag: 'readsLinkKey', needed: (spec: FunctionSpec) => spec.access.readsLinkKey },
 ] as const;

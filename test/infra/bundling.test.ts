@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as realZod from 'zod';
 import { FUNCTIONS } from '../../functions/catalog.ts';
 import { standInFor } from '../../infra/bundling/stand-in.ts';
+import { measure } from '../../bench/bundle-sizes.ts';
 import { ACCESS_GATED_CLIENTS, bundleSettings, bundlingFor, ZOD_OMITTED_EXPORTS } from '../../infra/constructs/bundling.ts';
 
 // The stand-ins are plain ESM files that only esbuild sees; load them as the bundles do.
@@ -72,11 +73,18 @@ describe('the stand-ins for AWS clients a function has no access to', () => {
       Object.keys(bundleSettings(FUNCTIONS.find((f) => f.name === name)!).alias)
         .filter((m) => m.startsWith('@aws-sdk/client-'))
         .sort();
-    expect(gated('identify')).toEqual(['@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sesv2']);
-    expect(gated('phase-tick')).toEqual(['@aws-sdk/client-s3']);
+    expect(gated('identify')).toEqual(['@aws-sdk/client-secrets-manager', '@aws-sdk/client-sesv2']);
+    expect(gated('phase-tick')).toEqual([]);
     expect(gated('review')).toEqual(['@aws-sdk/client-secrets-manager']);
-    expect(gated('survey-api')).toEqual(['@aws-sdk/client-s3', '@aws-sdk/client-sesv2']);
+    expect(gated('survey-api')).toEqual(['@aws-sdk/client-sesv2']);
   });
+
+  it('leaves the S3 client out of the review function: its report is written with one signed PUT', async () => {
+    const review = await measure(FUNCTIONS.find((f) => f.name === 'review')!);
+    const packages = review.packages.map((p) => p.name);
+    expect(packages).not.toContain('@aws-sdk/client-s3');
+    expect(packages).toContain('@smithy/signature-v4');
+  }, 60_000);
 
   it('hands NodejsFunction the same settings as esbuild aliases, ESM, minified, with source maps and the SDK bundled', () => {
     for (const spec of FUNCTIONS) {

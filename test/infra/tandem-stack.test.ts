@@ -221,7 +221,6 @@ describe('the deployed bundles', () => {
   it('carry an AWS client only when their catalog entry grants that access (a refusing stand-in otherwise)', () => {
     const services = [
       ['SES', (f: FunctionSpec) => f.access.sendsEmail],
-      ['S3', (f: FunctionSpec) => f.access.writesReports],
       ['Secrets Manager', (f: FunctionSpec) => f.access.readsLinkKey],
     ] as const;
     for (const f of FUNCTIONS) {
