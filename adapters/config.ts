@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import { ConfigurationError } from '../domain/errors.ts';
+import * as z from '../domain/validation.ts';
 
-const optionalText = z.string().trim().min(1).optional();
+const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));
 
 const environmentSchema = z
   .object({
-    TANDEM_TABLE_NAME: z.string().trim().min(3, 'must name the DynamoDB table'),
-    TANDEM_LINK_BASE_URL: z.url('must be the survey API base URL, e.g. http://127.0.0.1:3000').optional(),
-    TANDEM_LINK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    TANDEM_TABLE_NAME: z.string().check(z.trim(), z.minLength(3, 'must name the DynamoDB table')),
+    TANDEM_LINK_BASE_URL: z.optional(z.url('must be the survey API base URL, e.g. http://127.0.0.1:3000')),
+    TANDEM_LINK_SIGNING_KEY: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
     /** Name or ARN of the Secrets Manager secret that holds the link-signing key (on AWS; never the key itself). */
     TANDEM_LINK_SIGNING_KEY_SECRET: optionalText,
     TANDEM_REPORT_DIR: optionalText,
@@ -15,10 +15,12 @@ const environmentSchema = z
     TANDEM_SES_CONFIGURATION_SET: optionalText,
     TANDEM_STATE_MACHINE_ARN: optionalText,
   })
-  .refine((env) => !(env.TANDEM_LINK_SIGNING_KEY && env.TANDEM_LINK_SIGNING_KEY_SECRET), {
-    message: 'set TANDEM_LINK_SIGNING_KEY or TANDEM_LINK_SIGNING_KEY_SECRET, not both',
-    path: ['TANDEM_LINK_SIGNING_KEY'],
-  });
+  .check(
+    z.refine((env) => !(env.TANDEM_LINK_SIGNING_KEY && env.TANDEM_LINK_SIGNING_KEY_SECRET), {
+      message: 'set TANDEM_LINK_SIGNING_KEY or TANDEM_LINK_SIGNING_KEY_SECRET, not both',
+      path: ['TANDEM_LINK_SIGNING_KEY'],
+    }),
+  );
 
 export type TandemEnvironment = z.infer<typeof environmentSchema>;
 

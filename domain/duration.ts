@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './validation.ts';
 
 const ISO_DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
@@ -12,12 +12,12 @@ export function durationToSeconds(value: string): number {
   return (w ?? 0) * 604800 + (d ?? 0) * 86400 + (h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0);
 }
 
-export const isoDuration = z
-  .string()
-  .refine((value) => {
+export const isoDuration = z.string().check(
+  z.refine((value) => {
     try {
       return durationToSeconds(value) > 0;
     } catch {
       return false;
     }
-  }, 'must be a positive ISO-8601 duration such as P14D, PT12H or PT30S');
+  }, 'must be a positive ISO-8601 duration such as P14D, PT12H or PT30S'),
+);

@@ -1,36 +1,38 @@
-import { z } from 'zod';
+import * as z from './validation.ts';
 import { emailSchema, idSchema, languageSchema } from './program.ts';
 
 export const PARTICIPANT_STATUSES = ['active', 'opted-out', 'unreachable'] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
-const year = z.number().int().min(1900).max(2100);
+const year = z.number().check(z.int(), z.gte(1900), z.lte(2100));
 
 export const participantSchema = z
   .object({
     participantId: idSchema,
-    name: z.string().trim().min(1, 'must not be empty').max(120),
+    name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(120)),
     email: emailSchema,
-    department: z.string().trim().min(1, 'must not be empty').max(80),
+    department: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80)),
     /** Generation: the birth year, or the year the person started their career where birth years are not kept. */
-    birthYear: year.optional(),
-    careerStartYear: year.optional(),
+    birthYear: z.optional(year),
+    careerStartYear: z.optional(year),
     /** Seniority level, 1 (entry) to 10 (executive). */
-    seniority: z.number().int().min(1).max(10),
-    skillsOffered: z.array(z.object({ skill: idSchema, level: z.number().int().min(1).max(5) })).default([]),
-    skillsWanted: z.array(z.object({ skill: idSchema, priority: z.number().int().min(1).max(5) })).default([]),
-    managerId: idSchema.optional(),
-    languages: z.array(z.string().trim().min(2).max(10)).min(1, 'must list at least one language'),
-    preferredLanguage: languageSchema.optional(),
-    timeZone: z.string().trim().max(64).optional(),
-    capacity: z.number().int().min(1).max(5).default(1),
-    status: z.enum(PARTICIPANT_STATUSES).default('active'),
+    seniority: z.number().check(z.int(), z.gte(1), z.lte(10)),
+    skillsOffered: z._default(z.array(z.object({ skill: idSchema, level: z.number().check(z.int(), z.gte(1), z.lte(5)) })), []),
+    skillsWanted: z._default(z.array(z.object({ skill: idSchema, priority: z.number().check(z.int(), z.gte(1), z.lte(5)) })), []),
+    managerId: z.optional(idSchema),
+    languages: z.array(z.string().check(z.trim(), z.minLength(2), z.maxLength(10))).check(z.minLength(1, 'must list at least one language')),
+    preferredLanguage: z.optional(languageSchema),
+    timeZone: z.optional(z.string().check(z.trim(), z.maxLength(64))),
+    capacity: z._default(z.number().check(z.int(), z.gte(1), z.lte(5)), 1),
+    status: z._default(z.enum(PARTICIPANT_STATUSES), 'active'),
   })
-  .refine((p) => p.birthYear !== undefined || p.careerStartYear !== undefined, {
-    message: 'needs a birth year or a career-start year (its generation)',
-    path: ['birthYear'],
-  })
-  .refine((p) => p.managerId !== p.participantId, { message: 'a person cannot be their own manager', path: ['managerId'] });
+  .check(
+    z.refine((p) => p.birthYear !== undefined || p.careerStartYear !== undefined, {
+      message: 'needs a birth year or a career-start year (its generation)',
+      path: ['birthYear'],
+    }),
+    z.refine((p) => p.managerId !== p.participantId, { message: 'a person cannot be their own manager', path: ['managerId'] }),
+  );
 
 export type Participant = z.infer<typeof participantSchema>;
 export type ParticipantInput = z.input<typeof participantSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './validation.ts';
 import { isoDuration } from './duration.ts';
 
 export const LANGUAGES = ['pt-BR', 'en'] as const;
@@ -14,18 +14,20 @@ export type AnsweredPhase = (typeof ANSWERED_PHASES)[number];
 
 export const idSchema = z
   .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(64, 'must be at most 64 characters'),
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-", starting with a letter or digit'),
+  );
 
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
+export const emailSchema = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email('must be an email address'));
 
 export const skillSchema = z.object({
   id: idSchema,
-  name: z.string().trim().min(1).max(80),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
   /** Digital and technology skills: the program's technology-adoption benefit is measured on them. */
-  digital: z.boolean().default(false),
+  digital: z._default(z.boolean(), false),
 });
 export type Skill = z.infer<typeof skillSchema>;
 
@@ -45,35 +47,37 @@ export const MATCHING_WEIGHT_KEYS = [
 ] as const;
 export type MatchingWeightKey = (typeof MATCHING_WEIGHT_KEYS)[number];
 
-export const matchingSettingsSchema = z
-  .object({
+export const matchingSettingsSchema = z._default(
+  z.object({
     /** reverse: the younger or more junior person teaches the more senior one; mutual: both teach. */
-    mode: z.enum(['reverse', 'mutual']).default('reverse'),
+    mode: z._default(z.enum(['reverse', 'mutual']), 'reverse'),
     /** Minimum gap in generation years between mentor and mentee in reverse mode. */
-    minGenerationGapYears: z.number().int().min(0).max(60).default(5),
+    minGenerationGapYears: z._default(z.number().check(z.int(), z.gte(0), z.lte(60)), 5),
     /** best-score maximises the total score; max-pairs first matches as many people as possible. */
-    objective: z.enum(['best-score', 'max-pairs']).default('best-score'),
+    objective: z._default(z.enum(['best-score', 'max-pairs']), 'best-score'),
     /** Pairs from this many previous cycles are never repeated. */
-    noRepeatCycles: z.number().int().min(0).max(20).default(2),
+    noRepeatCycles: z._default(z.number().check(z.int(), z.gte(0), z.lte(20)), 2),
     /** Department partnerships HR wants to favour, as [departmentA, departmentB]. */
-    favouredDepartmentPairs: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
+    favouredDepartmentPairs: z._default(z.array(z.tuple([z.string().check(z.minLength(1)), z.string().check(z.minLength(1))])), []),
     /** Participant ids that must never be paired. */
-    doNotPair: z.array(z.tuple([idSchema, idSchema])).default([]),
+    doNotPair: z._default(z.array(z.tuple([idSchema, idSchema])), []),
     /**
      * Pairs a review found worth continuing (participant ids, mentor first), added by
      * `tandem review apply`. The matcher does not read it yet: it may keep these pairs together
      * (and exempt them from noRepeatCycles) once wired.
      */
-    continuePairs: z.array(z.tuple([idSchema, idSchema])).default([]),
+    continuePairs: z._default(z.array(z.tuple([idSchema, idSchema])), []),
     /** Points per criterion (see MATCHING_WEIGHT_KEYS); a criterion left out keeps its default weight. */
-    weights: z
-      .record(z.string(), z.number().min(0).max(100))
-      .refine((w) => Object.keys(w).every((key) => (MATCHING_WEIGHT_KEYS as readonly string[]).includes(key)), {
-        message: `weights may only name ${MATCHING_WEIGHT_KEYS.join(', ')}`,
-      })
-      .default({}),
-  })
-  .default({
+    weights: z._default(
+      z.record(z.string(), z.number().check(z.gte(0), z.lte(100))).check(
+        z.refine((w) => Object.keys(w).every((key) => (MATCHING_WEIGHT_KEYS as readonly string[]).includes(key)), {
+          message: `weights may only name ${MATCHING_WEIGHT_KEYS.join(', ')}`,
+        }),
+      ),
+      {},
+    ),
+  }),
+  {
     mode: 'reverse',
     minGenerationGapYears: 5,
     objective: 'best-score',
@@ -82,16 +86,17 @@ export const matchingSettingsSchema = z
     doNotPair: [],
     continuePairs: [],
     weights: {},
-  });
+  },
+);
 export type MatchingSettings = z.infer<typeof matchingSettingsSchema>;
 
 export const programSchema = z.object({
   programId: idSchema,
-  name: z.string().trim().min(1).max(120),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
   language: languageSchema,
   /** The program's goals and expectations: the text every participant receives at goal-setting. */
-  goalsAndExpectations: z.string().trim().min(1).max(4000),
-  skillsCatalog: z.array(skillSchema).min(1, 'must list at least one skill'),
+  goalsAndExpectations: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  skillsCatalog: z.array(skillSchema).check(z.minLength(1, 'must list at least one skill')),
   phaseWindows: z.object({
     goalSetting: isoDuration,
     run: isoDuration,
@@ -99,17 +104,18 @@ export const programSchema = z.object({
     feedback: isoDuration,
   }),
   checkInCadence: isoDuration,
-  reminders: z
-    .object({
+  reminders: z._default(
+    z.object({
       /** Reminders go out this long before a phase's deadline to those who have not answered. */
-      beforeDeadline: z.array(isoDuration).max(5).default([]),
-    })
-    .default({ beforeDeadline: [] }),
+      beforeDeadline: z._default(z.array(isoDuration).check(z.maxLength(5)), []),
+    }),
+    { beforeDeadline: [] },
+  ),
   /** How often a phase checks whether everyone has answered (bounded so that history stays small). */
-  progressCheckInterval: isoDuration.default('PT1H'),
+  progressCheckInterval: z._default(isoDuration, 'PT1H'),
   sender: emailSchema,
-  hrContacts: z.array(emailSchema).min(1, 'must name at least one HR contact'),
-  opsContacts: z.array(emailSchema).min(1, 'must name at least one ops contact'),
+  hrContacts: z.array(emailSchema).check(z.minLength(1, 'must name at least one HR contact')),
+  opsContacts: z.array(emailSchema).check(z.minLength(1, 'must name at least one ops contact')),
   matching: matchingSettingsSchema,
 });
 export type Program = z.infer<typeof programSchema>;

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from './validation.ts';
 import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.ts';
 import { participantSchema, type Participant } from './participant.ts';
 import type { Skill } from './program.ts';
@@ -67,19 +67,21 @@ const rosterColumnSchema = z.enum(ROSTER_COLUMNS);
  * delimiter: ";"      # optional; found from the header line otherwise
  * ```
  */
-export const columnMappingSchema = z
-  .object({
-    columns: z.record(z.string().min(1), z.union([rosterColumnSchema, z.literal('ignore')])).default({}),
-    values: z.partialRecord(rosterColumnSchema, z.record(z.string(), z.string())).default({}),
-    defaults: z.partialRecord(rosterColumnSchema, z.union([z.string(), z.number()]).transform(String)).default({}),
-    /** "," ";" "|" or "tab". */
-    delimiter: z
-      .string()
-      .transform((v) => (v === 'tab' || v === '\\t' ? '\t' : v))
-      .pipe(z.enum([',', ';', '\t', '|'], 'must be ",", ";", "|" or "tab"'))
-      .optional(),
-  })
-  .strict();
+export const columnMappingSchema = z.strictObject({
+  columns: z._default(z.record(z.string().check(z.minLength(1)), z.union([rosterColumnSchema, z.literal('ignore')])), {}),
+  values: z._default(z.partialRecord(rosterColumnSchema, z.record(z.string(), z.string())), {}),
+  defaults: z._default(z.partialRecord(rosterColumnSchema, z.pipe(z.union([z.string(), z.number()]), z.transform(String))), {}),
+  /** "," ";" "|" or "tab". */
+  delimiter: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((v: string) => (v === 'tab' || v === '\\t' ? '\t' : v)),
+      ),
+      z.enum([',', ';', '\t', '|'], 'must be ",", ";", "|" or "tab"'),
+    ),
+  ),
+});
 export type ColumnMapping = z.infer<typeof columnMappingSchema>;
 
 /** Reads a column-mapping file (YAML or JSON); problems name the field. */

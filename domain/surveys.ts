@@ -1,28 +1,30 @@
-import { z } from 'zod';
+import * as z from './validation.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
 import type { AnsweredPhase } from './program.ts';
 
 const MAX_TEXT = 2000;
 /** A number typed into a form: blank is "missing", never 0. */
 const wholeNumber = (min: number, max: number) =>
-  z.union([
-    z.number(),
-    z
-      .string()
-      .trim()
-      .min(1, 'is required')
-      .transform((text) => Number(text)),
-  ]).pipe(z.number('must be a number').int('must be a whole number').min(min, `must be ${min} to ${max}`).max(max, `must be ${min} to ${max}`));
+  z.pipe(
+    z.union([
+      z.number(),
+      z.pipe(
+        z.string().check(z.trim(), z.minLength(1, 'is required')),
+        z.transform((text: string) => Number(text)),
+      ),
+    ]),
+    z.number('must be a number').check(z.int('must be a whole number'), z.gte(min, `must be ${min} to ${max}`), z.lte(max, `must be ${min} to ${max}`)),
+  );
 const rating = wholeNumber(1, 5);
-const text = (max = MAX_TEXT) => z.string().trim().max(max, `must be at most ${max} characters`);
+const text = (max = MAX_TEXT) => z.string().check(z.trim(), z.maxLength(max, `must be at most ${max} characters`));
 
 export const goalSettingAnswerSchema = z.object({
-  goals: z.array(text(280).min(1)).min(1, 'set at least one goal').max(3, 'set at most three goals'),
+  goals: z.array(text(280).check(z.minLength(1))).check(z.minLength(1, 'set at least one goal'), z.maxLength(3, 'set at most three goals')),
   baseline: z.record(z.string(), rating),
 });
 export const checkInAnswerSchema = z.object({
   status: z.enum(['met', 'not-yet', 'need-help'], 'choose met, not yet or need help'),
-  note: text(500).default(''),
+  note: z._default(text(500), ''),
 });
 export const measureAnswerSchema = z.object({
   ratings: z.record(z.string(), rating),
@@ -34,7 +36,7 @@ export const feedbackAnswerSchema = z.object({
   keep: text(),
   more: text(),
   explore: text(),
-  missingSkills: z.array(text(80).min(1)).max(10),
+  missingSkills: z.array(text(80).check(z.minLength(1))).check(z.maxLength(10)),
   improve: text(),
   /** How likely they are to recommend the program, 0-10 (Net Promoter style). */
   satisfaction: wholeNumber(0, 10),
@@ -72,7 +74,7 @@ export function parseAnswer(phase: AnsweredPhase, body: string, context: SurveyC
   const fields = formFields(body);
   const unknownLimit = Object.values(fields).reduce((n, values) => n + values.length, 0);
   if (unknownLimit > 200) throw new ValidationError('the form has too many fields', [{ where: 'form', problem: 'more than 200 fields' }]);
-  const candidates: Record<AnsweredPhase, () => z.ZodSafeParseResult<Answer>> = {
+  const candidates: Record<AnsweredPhase, () => z.core.util.SafeParseResult<Answer>> = {
     'goal-setting': () =>
       goalSettingAnswerSchema.safeParse({
         goals: (fields.goal ?? []).map((g) => g.trim()).filter(Boolean),

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { ANSWERED_PHASES, idSchema } from '../domain/program.ts';
+import * as z from '../domain/validation.ts';
 
 /** The inputs the workflow passes to each Task (see workflows/program-cycle.asl.json). */
 export const cycleEvent = z.object({ cycleId: idSchema });
 export const phaseEvent = z.object({ cycleId: idSchema, phase: z.enum(ANSWERED_PHASES) });
 export const failureEvent = z.object({
   cycleId: idSchema,
-  failure: z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') }),
+  failure: z.object({ Error: z._default(z.string(), 'Unknown'), Cause: z._default(z.string(), '') }),
 });

@@ -11,17 +11,17 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { z } from 'zod';
 import { container } from '../adapters/container.ts';
 import { NotFoundError, ValidationError, issuesFromZod } from '../domain/errors.ts';
 import type { ParticipantStatus } from '../domain/participant.ts';
+import * as z from '../domain/validation.ts';
 import { logger } from './middleware/logger.ts';
 
-const recipientSchema = z.object({ emailAddress: z.string().trim().min(3).max(320) });
+const recipientSchema = z.object({ emailAddress: z.string().check(z.trim(), z.minLength(3), z.maxLength(320)) });
 
 const mailSchema = z.object({
-  messageId: z.string().min(1),
-  tags: z.record(z.string(), z.array(z.string())).optional(),
+  messageId: z.string().check(z.minLength(1)),
+  tags: z.optional(z.record(z.string(), z.array(z.string()))),
 });
 
 const bounceEventSchema = z.object({
@@ -32,9 +32,9 @@ const bounceEventSchema = z.object({
     mail: mailSchema,
     bounce: z.object({
       /** Permanent (hard), Transient (soft: SES gave up after retrying) or Undetermined. */
-      bounceType: z.string().min(1),
-      bounceSubType: z.string().optional(),
-      bouncedRecipients: z.array(recipientSchema).min(1),
+      bounceType: z.string().check(z.minLength(1)),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z.array(recipientSchema).check(z.minLength(1)),
     }),
   }),
 });
@@ -46,8 +46,8 @@ const complaintEventSchema = z.object({
     eventType: z.literal('Complaint'),
     mail: mailSchema,
     complaint: z.object({
-      complaintFeedbackType: z.string().optional(),
-      complainedRecipients: z.array(recipientSchema).min(1),
+      complaintFeedbackType: z.optional(z.string()),
+      complainedRecipients: z.array(recipientSchema).check(z.minLength(1)),
     }),
   }),
 });

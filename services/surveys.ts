@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Cycle, Member } from '../domain/cycle.ts';
 import { parsePhaseKey } from '../domain/cycle.ts';
 import { ValidationError, issuesFromZod } from '../domain/errors.ts';
@@ -6,6 +5,7 @@ import type { LinkSigner } from '../domain/links.ts';
 import type { Matcher } from '../domain/matching/matcher.ts';
 import type { Language } from '../domain/program.ts';
 import { formFields, parseAnswer, type CheckInAnswer, type FeedbackAnswer, type GoalSettingAnswer, type SurveyContext } from '../domain/surveys.ts';
+import * as z from '../domain/validation.ts';
 import { bindingMatches, formBinding, keyedId } from './form-binding.ts';
 import { FORUM_CATEGORIES, type ForumSuggestion, type ParticipantActionStore } from './participant-records.ts';
 import type { Clock, CycleStore, ProgramStore } from './ports.ts';
@@ -170,8 +170,8 @@ export async function showSurvey(deps: SurveyDeps, token: string, action: string
   return page(200, form(r, link, context));
 }
 
-const reasonSchema = z.string().trim().max(500, 'must be at most 500 characters');
-const suggestionSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a suggestion');
+const reasonSchema = z.string().check(z.trim(), z.maxLength(500, 'must be at most 500 characters'));
+const suggestionSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a suggestion'));
 
 /** POST: checks the form belongs to this link, then accepts or declines, records an answer, or adds a vote — each once. */
 export async function submitSurvey(deps: SurveyDeps, token: string, body: string, action: string): Promise<PageResult> {

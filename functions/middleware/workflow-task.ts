@@ -1,12 +1,12 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { ValidationError, issuesFromZod } from '../../domain/errors.ts';
+import type * as z from '../../domain/validation.ts';
 import { logger } from './logger.ts';
 
 /** Validates the workflow's input before the handler runs: a malformed state input fails fast with every problem named. */
-const validateInput = <S extends z.ZodType>(schema: S): middy.MiddlewareObj<unknown> => ({
+const validateInput = <S extends z.ZodMiniType>(schema: S): middy.MiddlewareObj<unknown> => ({
   before: (request) => {
     const parsed = schema.safeParse(request.event);
     if (!parsed.success) throw new ValidationError('the workflow passed an invalid input', issuesFromZod(parsed.error));
@@ -26,7 +26,7 @@ const logFailures: middy.MiddlewareObj<unknown> = {
  * A Lambda handler for a workflow Task: validated input, structured logs with the Lambda
  * context, and the domain result returned as the state's output.
  */
-export function workflowTask<S extends z.ZodType, R>(schema: S, run: (event: z.output<S>, context: Context) => Promise<R>) {
+export function workflowTask<S extends z.ZodMiniType, R>(schema: S, run: (event: z.output<S>, context: Context) => Promise<R>) {
   return middy<z.output<S>, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(validateInput(schema) as middy.MiddlewareObj<z.output<S>, R>)
