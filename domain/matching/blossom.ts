@@ -49,6 +49,14 @@ export interface MatchingSolution {
 export interface MatchingOptions {
   /** A `performance.now()` time after which the solver stops and returns the matching it has. */
   stopAt?: number;
+  /**
+   * A state to start from instead of the greedy warm start: a matched edge per vertex (-1 when
+   * free) and vertex duals on the doubled scale, with every edge dual feasible
+   * (dual[i] + dual[j] ≥ 2w), every matched edge tight and no dual negative. Free vertices
+   * may have any dual: those above 0 grow alternating trees. For re-solving after edges were
+   * added (see `warmStart` in b-matching.ts).
+   */
+  start?: { matchedEdge: Int32Array; dual: Float64Array };
 }
 
 export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions = {}): MatchingSolution {
@@ -130,6 +138,8 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   const heap2 = new EventHeap();
   const heap3 = new EventHeap();
   const heap4 = new EventHeap();
+  // delta1 (an S-vertex's dual reaching 0: dual + now), for free vertices that need not share one dual.
+  const heap1 = new EventHeap();
   let dissolveEpoch = 0;
   const leafStack: number[] = [];
 
@@ -141,7 +151,24 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   // the smallest dual — the invariants the main loop needs — and the stages saved are the
   // greedy ones.
   let warmMatched = 0;
-  if (m > 0) {
+  const start = options.start;
+  if (start !== undefined) {
+    for (let v = 0; v < n; v++) {
+      const k = start.matchedEdge[v] as number;
+      dual[v] = start.dual[v] as number;
+      if (k < 0) continue;
+      const i = eu[k] as number;
+      if (i !== v && (ev[k] as number) !== v) throw new RangeError(`start: vertex ${v} is matched through edge ${k}, which does not touch it`);
+      mate[v] = i === v ? 2 * k + 1 : 2 * k;
+      warmMatched++;
+    }
+    warmMatched /= 2;
+    for (let k = 0; k < m; k++) {
+      const tightness = (dual[eu[k] as number] as number) + (dual[ev[k] as number] as number) - 2 * (ew[k] as number);
+      if (tightness < 0) throw new RangeError(`start: edge ${k} is not dual feasible`);
+      if ((mate[eu[k] as number] as number) === 2 * k + 1 && tightness !== 0) throw new RangeError(`start: matched edge ${k} is not tight`);
+    }
+  } else if (m > 0) {
     const order = new Int32Array(m);
     for (let k = 0; k < m; k++) order[k] = k;
     order.sort((a, b) => (ew[b] as number) - (ew[a] as number) || a - b);
@@ -268,8 +295,15 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       bestEdge[w] = -1;
       bestEdge[b] = -1;
       if (t === 1) {
-        if (inside === undefined) queue.push(b);
-        else for (const x of inside) queue.push(x);
+        if (inside === undefined) {
+          queue.push(b);
+          heap1.push((dual[b] as number) + now, b, 0);
+        } else {
+          for (const x of inside) {
+            queue.push(x);
+            heap1.push((dual[x] as number) + now, x, 0);
+          }
+        }
         return;
       }
       if (b >= n) heap4.push((dual[b] as number) + now, b, 0);
@@ -355,7 +389,10 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     dual[b] = 0;
     stamp[b] = now;
     for (const x of inside) {
-      if ((label[inBlossom[x] as number] as number) === 2) queue.push(x);
+      if ((label[inBlossom[x] as number] as number) === 2) {
+        queue.push(x);
+        heap1.push((dual[x] as number) + now, x, 0);
+      }
       inBlossom[x] = b;
     }
     // Least-slack edges from the new blossom to each neighbouring S-blossom.
@@ -674,11 +711,37 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     }
   };
 
+  /**
+   * S-vertex v's dual reached 0: flip the alternating path from v to its tree's root (every
+   * edge on it is tight, so the matching keeps its weight and stays complementary), which frees
+   * v at dual 0 and matches the root; then the tree is dissolved.
+   */
+  const retire = (v: number): void => {
+    const root = treeRoot[inBlossom[v] as number] as number;
+    let s = v;
+    let p = -1;
+    for (;;) {
+      const bs = inBlossom[s] as number;
+      if (bs >= n) augmentBlossom(bs, s);
+      mate[s] = p;
+      if ((labelEnd[bs] as number) === -1) break;
+      const t = endpoint[labelEnd[bs] as number] as number;
+      const bt = inBlossom[t] as number;
+      s = endpoint[labelEnd[bt] as number] as number;
+      const j = endpoint[(labelEnd[bt] as number) ^ 1] as number;
+      if (bt >= n) augmentBlossom(bt, j);
+      mate[j] = labelEnd[bt] as number;
+      p = (labelEnd[bt] as number) ^ 1;
+    }
+    dissolveTrees(root, root);
+  };
+
   let augmentations = 0;
   let substages = 0;
   let complete = true;
-  for (let v = 0; v < n; v++) if ((mate[v] as number) === -1) assignLabel(v, 1, -1);
-  let freeCursor = 0;
+  // Free vertices with dual 0 already meet complementary slackness and wait unlabelled (an
+  // alternating tree that reaches one augments to it); the others root alternating trees.
+  for (let v = 0; v < n; v++) if ((mate[v] as number) === -1 && (dual[v] as number) > 0) assignLabel(v, 1, -1);
   for (;;) {
     while (queue.length > 0) {
       const v = queue.pop() as number;
@@ -698,7 +761,15 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         }
         if (allowEdge[k]) {
           const lw = label[bw] as number;
-          if (lw === 0) assignLabel(w, 2, p ^ 1);
+          if (lw === 0 && (mate[blossomBase[bw] as number] as number) === -1) {
+            // A free vertex (or blossom) at dual 0: augment to it.
+            const r1 = treeRoot[bv] as number;
+            labelEnd[bw] = -1;
+            augmentMatching(k);
+            augmentations++;
+            dissolveTrees(r1, r1);
+            break;
+          } else if (lw === 0) assignLabel(w, 2, p ^ 1);
           else if (lw === 1) {
             const base = scanBlossom(v, w);
             if (base >= 0) addBlossom(base, k);
@@ -738,11 +809,22 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       break;
     }
     // No augmenting path with tight edges: change the duals by the largest safe delta.
-    // delta1: the free vertices' dual (all free vertices are S roots with the same, smallest dual).
-    let deltaType = 1;
+    // delta1: the least dual of an S-vertex (it must not go below 0).
+    let deltaType = 0;
     let delta = Infinity;
-    while (freeCursor < n && (mate[freeCursor] as number) !== -1) freeCursor++;
-    if (freeCursor < n) delta = dualOf(freeCursor);
+    let deltaVertex = -1;
+    while (heap1.size > 0) {
+      const key = heap1.topKey();
+      const v = heap1.topA();
+      if ((label[inBlossom[v] as number] as number) !== 1 || dualOf(v) + now !== key) {
+        heap1.pop();
+        continue;
+      }
+      delta = key - now;
+      deltaType = 1;
+      deltaVertex = v;
+      break;
+    }
     let deltaEdge = -1;
     let deltaBlossom = -1;
     // delta2: least slack from an S-blossom to an unlabelled vertex.
@@ -810,10 +892,12 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       }
       break;
     }
-    if (delta === Infinity) delta = 0;
+    if (deltaType === 0) break; // no alternating tree left: every free vertex has dual 0
     now += delta;
-    if (deltaType === 1) break;
-    if (deltaType === 2) {
+    if (deltaType === 1) {
+      heap1.pop();
+      retire(deltaVertex);
+    } else if (deltaType === 2) {
       allowEdge[deltaEdge] = 1;
       let i = eu[deltaEdge] as number;
       if ((label[inBlossom[i] as number] as number) === 0) i = ev[deltaEdge] as number;

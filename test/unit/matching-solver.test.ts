@@ -77,6 +77,72 @@ describe('the blossom solver', () => {
   });
 });
 
+/**
+ * A valid state to start the solver from, built at random: a random matching with its edges
+ * made tight, random duals elsewhere, then every infeasible edge repaired by raising a free
+ * end's dual (or freeing a matched end first).
+ */
+function randomStart(n: number, edges: Array<[number, number, number]>, seeds: number[]): { matchedEdge: Int32Array; dual: Float64Array } {
+  let at = 0;
+  const next = (limit: number) => (seeds.length === 0 ? 0 : (seeds[at++ % seeds.length] as number) % (limit + 1));
+  const matchedEdge = new Int32Array(n).fill(-1);
+  const dual = new Float64Array(n);
+  edges.forEach(([i, j, w], k) => {
+    if (matchedEdge[i] !== -1 || matchedEdge[j] !== -1 || next(2) !== 0) return;
+    matchedEdge[i] = k;
+    matchedEdge[j] = k;
+    const share = next(2 * w);
+    dual[i] = share;
+    dual[j] = 2 * w - share;
+  });
+  for (let v = 0; v < n; v++) if (matchedEdge[v] === -1) dual[v] = next(60);
+  const free = (v: number) => {
+    const k = matchedEdge[v] as number;
+    if (k === -1) return;
+    const [i, j] = edges[k] as [number, number, number];
+    matchedEdge[i] = -1;
+    matchedEdge[j] = -1;
+  };
+  edges.forEach(([i, j, w]) => {
+    const missing = 2 * w - (dual[i] as number) - (dual[j] as number);
+    if (missing <= 0) return;
+    const raised = matchedEdge[j] === -1 ? j : i;
+    free(raised);
+    dual[raised] = (dual[raised] as number) + missing;
+  });
+  return { matchedEdge, dual };
+}
+
+describe('the blossom solver started from a given state', () => {
+  it('finds the brute-force optimum from any feasible start, free vertices with unequal duals included', () => {
+    fc.assert(
+      fc.property(randomGraph(10, 40), fc.array(fc.nat(1000), { maxLength: 30 }), ({ n, edges }, seeds) => {
+        const graph = graphOf(n, edges);
+        const solution = maxWeightMatching(graph, { start: randomStart(n, edges, seeds) });
+        expect(solution.weight).toBe(bruteForce(n, new Array(n).fill(1), edges).weight);
+        expect(verifyMatchingCertificate(graph, solution)).toEqual([]);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('ends with a certificate that proves its matching optimal from a random start on larger graphs', () => {
+    fc.assert(
+      fc.property(randomGraph(60, 1000), fc.array(fc.nat(5000), { maxLength: 60 }), ({ n, edges }, seeds) => {
+        const graph = graphOf(n, edges);
+        const solution = maxWeightMatching(graph, { start: randomStart(n, edges, seeds) });
+        expect(verifyMatchingCertificate(graph, solution)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('rejects a start whose duals leave an edge infeasible', () => {
+    const graph = graphOf(2, [[0, 1, 5]]);
+    expect(() => maxWeightMatching(graph, { start: { matchedEdge: Int32Array.from([-1, -1]), dual: Float64Array.from([4, 4]) } })).toThrow(RangeError);
+  });
+});
+
 describe('the capacitated b-matching', () => {
   const capacitated = fc.integer({ min: 1, max: 7 }).chain((n) =>
     fc.record({
