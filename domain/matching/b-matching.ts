@@ -39,7 +39,17 @@ const enum Role {
   GadgetTo = 3,
 }
 
-export function maxWeightBMatching(g: CapacitatedGraph, options: MatchingOptions = {}): BMatchingResult {
+export interface BMatchingOptions {
+  /** A `performance.now()` time after which the solver stops (see `MatchingSolution.complete`). */
+  stopAt?: number;
+  /**
+   * A complete solve of a graph whose edges are the first edges of this one (same people and
+   * capacities): the solve starts from its matching and duals instead of from scratch.
+   */
+  previous?: BMatchingResult;
+}
+
+export function maxWeightBMatching(g: CapacitatedGraph, options: BMatchingOptions = {}): BMatchingResult {
   const m = g.weight.length;
   const copies: number[][] = [];
   let vertices = 0;
@@ -92,7 +102,9 @@ export function maxWeightBMatching(g: CapacitatedGraph, options: MatchingOptions
     to: Int32Array.from(to),
     weight: Float64Array.from(weight),
   };
-  const solution = maxWeightMatching(reduced, options);
+  const matchingOptions: MatchingOptions = { ...(options.stopAt === undefined ? {} : { stopAt: options.stopAt }) };
+  if (options.previous !== undefined) matchingOptions.start = warmStart(options.previous, reduced, role);
+  const solution = maxWeightMatching(reduced, matchingOptions);
   const selected: number[] = [];
   const gadgetSides = new Map<number, number>();
   let total = 0;
@@ -115,6 +127,84 @@ export function maxWeightBMatching(g: CapacitatedGraph, options: MatchingOptions
   }
   selected.sort((a, b) => a - b);
   return { selected, weight: total, reduced, solution, copies };
+}
+
+/**
+ * A valid start for the enlarged reduced instance from the previous optimum: blossoms are
+ * flattened (each vertex takes the z of the blossoms around it, which keeps every old edge
+ * feasible), matched edges that are then no longer tight are freed, a new gadget's middle
+ * link is matched when its two middle vertices can take duals that make it tight, and every
+ * other new edge still infeasible has one end's dual raised (freeing that end if matched).
+ * Copies and gadget vertices keep their numbers because edges are only appended.
+ */
+function warmStart(
+  previous: BMatchingResult,
+  reduced: WeightedEdges,
+  role: number[],
+): { matchedEdge: Int32Array; dual: Float64Array } {
+  const n = reduced.vertexCount;
+  const { from, to, weight } = reduced;
+  const oldN = previous.reduced.vertexCount;
+  const oldM = previous.reduced.weight.length;
+  const { dual: oldDual, blossomParent } = previous.solution.certificate;
+  const dual = new Float64Array(n);
+  const matchedEdge = new Int32Array(n).fill(-1);
+  // Σ z of the blossoms above each node, filled top-down along each vertex's chain.
+  const zAbove = new Float64Array(2 * oldN).fill(-1);
+  const chain: number[] = [];
+  for (let x = 0; x < oldN; x++) {
+    let b = blossomParent[x] as number;
+    while (b !== -1 && (zAbove[b] as number) < 0) {
+      chain.push(b);
+      b = blossomParent[b] as number;
+    }
+    let z = b === -1 ? 0 : (zAbove[b] as number) + (oldDual[b] as number);
+    for (let t = chain.length - 1; t >= 0; t--) {
+      const c = chain[t] as number;
+      zAbove[c] = z;
+      z += oldDual[c] as number;
+    }
+    chain.length = 0;
+    dual[x] = (oldDual[x] as number) + z;
+    matchedEdge[x] = previous.solution.matchedEdge[x] as number;
+  }
+  const unmatch = (x: number) => {
+    const k = matchedEdge[x] as number;
+    if (k < 0) return;
+    matchedEdge[from[k] as number] = -1;
+    matchedEdge[to[k] as number] = -1;
+  };
+  for (let x = 0; x < oldN; x++) {
+    const k = matchedEdge[x] as number;
+    if (k >= 0 && (dual[from[k] as number] as number) + (dual[to[k] as number] as number) !== 2 * (weight[k] as number)) unmatch(x);
+  }
+  // New gadgets (each is GadgetFrom links, one GadgetMiddle link, GadgetTo links, in this order).
+  for (let k = oldM; k < weight.length; k++) {
+    if (role[k] !== Role.GadgetMiddle) continue;
+    const a = from[k] as number;
+    const b = to[k] as number;
+    const twoW = 2 * (weight[k] as number);
+    let needA = 0;
+    let needB = 0;
+    for (let q = k - 1; q >= oldM && role[q] === Role.GadgetFrom; q--) needA = Math.max(needA, twoW - (dual[from[q] as number] as number));
+    for (let q = k + 1; q < weight.length && role[q] === Role.GadgetTo; q++) needB = Math.max(needB, twoW - (dual[to[q] as number] as number));
+    dual[a] = needA;
+    if (needA + needB <= twoW) {
+      dual[b] = twoW - needA;
+      matchedEdge[a] = k;
+      matchedEdge[b] = k;
+    } else dual[b] = needB;
+  }
+  for (let k = oldM; k < weight.length; k++) {
+    const x = from[k] as number;
+    const y = to[k] as number;
+    const missing = 2 * (weight[k] as number) - (dual[x] as number) - (dual[y] as number);
+    if (missing <= 0) continue;
+    const raised = (matchedEdge[x] as number) === -1 ? x : y;
+    unmatch(raised);
+    dual[raised] = (dual[raised] as number) + missing;
+  }
+  return { matchedEdge, dual };
 }
 
 /**

@@ -434,7 +434,12 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     if (be !== -1) heap3.push(slack(be) + 2 * now, b, be);
   };
 
+  const expandLater: number[] = [];
   const expandBlossom = (b: number, endStage: boolean): void => {
+    expandOne(b, endStage);
+    while (expandLater.length > 0) expandOne(expandLater.pop() as number, true);
+  };
+  const expandOne = (b: number, endStage: boolean): void => {
     const childs = blossomChilds[b] as number[];
     const inside = leaves(b, []);
     for (const x of inside) settleVertex(x);
@@ -444,8 +449,11 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       stamp[s] = now;
       blossomParent[s] = -1;
       if (s < n) inBlossom[s] = s;
-      else if (endStage && (dual[s] as number) === 0) expandBlossom(s, endStage);
-      else for (const x of leaves(s, [])) inBlossom[x] = s;
+      else {
+        for (const x of leaves(s, [])) inBlossom[x] = s;
+        // Expanded after this one (iteratively: zero-dual blossoms can nest deeply).
+        if (endStage && (dual[s] as number) === 0) expandLater.push(s);
+      }
     }
     if (!endStage && (label[b] as number) === 2) {
       // Vertices of the expanded T-blossom that end up unlabelled keep their least-slack edge
@@ -561,13 +569,18 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     return best;
   };
 
-  const resetSubtree = (b: number): void => {
-    label[b] = 0;
-    labelEnd[b] = -1;
-    bestEdge[b] = -1;
-    if (b >= n) {
-      blossomBestEdges[b] = null;
-      for (const s of blossomChilds[b] as number[]) resetSubtree(s);
+  const resetStack: number[] = [];
+  const resetSubtree = (top: number): void => {
+    resetStack.push(top);
+    while (resetStack.length > 0) {
+      const b = resetStack.pop() as number;
+      label[b] = 0;
+      labelEnd[b] = -1;
+      bestEdge[b] = -1;
+      if (b >= n) {
+        blossomBestEdges[b] = null;
+        for (const s of blossomChilds[b] as number[]) resetStack.push(s);
+      }
     }
   };
 
@@ -651,10 +664,28 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     }
   };
 
-  const augmentBlossom = (b: number, v: number): void => {
+  // Iterative (blossoms can nest thousands deep): each frame flips the path inside one blossom
+  // and queues its sub-blossoms; bases are set afterwards, innermost first, as a blossom's base
+  // is its first child's.
+  const augmentFrames: number[] = [];
+  const augmentDone: number[] = [];
+  const augmentBlossom = (b0: number, v0: number): void => {
+    augmentFrames.push(b0, v0);
+    while (augmentFrames.length > 0) {
+      const v = augmentFrames.pop() as number;
+      const b = augmentFrames.pop() as number;
+      augmentBlossomStep(b, v);
+      augmentDone.push(b);
+    }
+    while (augmentDone.length > 0) {
+      const b = augmentDone.pop() as number;
+      blossomBase[b] = blossomBase[(blossomChilds[b] as number[])[0] as number] as number;
+    }
+  };
+  const augmentBlossomStep = (b: number, v: number): void => {
     let t = v;
     while ((blossomParent[t] as number) !== b) t = blossomParent[t] as number;
-    if (t >= n) augmentBlossom(t, v);
+    if (t >= n) augmentFrames.push(t, v);
     const childs = blossomChilds[b] as number[];
     const endps = blossomEndps[b] as number[];
     const len = childs.length;
@@ -675,16 +706,15 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       j += jStep;
       let tt = childs[idx(j)] as number;
       const p = (endps[idx(j - endTrick)] as number) ^ endTrick;
-      if (tt >= n) augmentBlossom(tt, endpoint[p] as number);
+      if (tt >= n) augmentFrames.push(tt, endpoint[p] as number);
       j += jStep;
       tt = childs[idx(j)] as number;
-      if (tt >= n) augmentBlossom(tt, endpoint[p ^ 1] as number);
+      if (tt >= n) augmentFrames.push(tt, endpoint[p ^ 1] as number);
       mate[endpoint[p] as number] = p ^ 1;
       mate[endpoint[p ^ 1] as number] = p;
     }
     blossomChilds[b] = childs.slice(i).concat(childs.slice(0, i));
     blossomEndps[b] = endps.slice(i).concat(endps.slice(0, i));
-    blossomBase[b] = blossomBase[(blossomChilds[b] as number[])[0] as number] as number;
   };
 
   const augmentMatching = (k: number): void => {
