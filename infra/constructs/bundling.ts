@@ -8,13 +8,11 @@ import { REPO_ROOT } from '../paths.ts';
  * How every handler is bundled. infra/ (NodejsFunction) and bench/bundle-sizes.ts both build
  * from `bundleSettings`, so the benchmark measures exactly what is deployed.
  *
- * ESM, minified (class and function names kept: a Lambda error's type is its class name, and the
- * workflow's Retry and Catch match on it), tree-shaken (esbuild always shakes a bundle), external
+ * ESM, minified (names are not kept: the error classes the workflow's Retry and Catch match on
+ * spell their names out, domain/errors.ts), tree-shaken (esbuild always shakes a bundle), external
  * source map, and the AWS SDK bundled rather than taken from the runtime: the versions we test are
- * the versions that run.
- * Three aliases keep each bundle small (docs/bundle-sizes.md has the figures):
- * - `zod` → infra/bundling/zod-lean.mjs: zod's namespace without its 40-odd locales, JSON-Schema
- *   converters and schema compiler, which esbuild cannot shake out of `import { z } from 'zod'`.
+ * the versions that run. Lambda code validates with zod/mini (domain/validation.ts), which shakes.
+ * Two aliases keep each bundle small (docs/bundle-sizes.md has the figures):
  * - `@aws-sdk/credential-provider-node` → infra/bundling/lambda-credentials.mjs: the credential
  *   chain as it resolves in Lambda (environment variables), without the STS/SSO clients.
  * - an AWS client the function's catalog entry grants no access to → a generated stand-in with the
@@ -29,9 +27,6 @@ export const ESBUILD_TARGET = 'node24';
 export const ESM_REQUIRE_SHIM = "import{createRequire as __tandemCreateRequire}from'node:module';const require=__tandemCreateRequire(import.meta.url);";
 
 const BUNDLING_DIR = join(REPO_ROOT, 'infra', 'bundling');
-
-/** What zod-lean.mjs leaves out of zod's namespace (checked against zod by test/infra/bundling.test.ts). */
-export const ZOD_OMITTED_EXPORTS = ['core', 'locales', 'toJSONSchema', 'fromJSONSchema', 'compile', 'withParser', 'ZodCompileAsyncError', 'ZodCompileUnsupportedError'] as const;
 
 /** AWS clients bundled only into functions whose catalog entry grants that access. */
 export const ACCESS_GATED_CLIENTS = [
@@ -54,7 +49,6 @@ export interface BundleSettings {
 
 export function bundleSettings(spec: FunctionSpec): BundleSettings {
   const alias: Record<string, string> = {
-    zod: join(BUNDLING_DIR, 'zod-lean.mjs'),
     '@aws-sdk/credential-provider-node': join(BUNDLING_DIR, 'lambda-credentials.mjs'),
   };
   for (const client of ACCESS_GATED_CLIENTS) {

@@ -4,31 +4,26 @@ import * as realZod from 'zod';
 import { FUNCTIONS } from '../../functions/catalog.ts';
 import { standInFor } from '../../infra/bundling/stand-in.ts';
 import { measure } from '../../bench/bundle-sizes.ts';
-import { ACCESS_GATED_CLIENTS, bundleSettings, bundlingFor, ZOD_OMITTED_EXPORTS } from '../../infra/constructs/bundling.ts';
+import { ACCESS_GATED_CLIENTS, bundleSettings, bundlingFor } from '../../infra/constructs/bundling.ts';
+import * as z from '../../domain/validation.ts';
 
 // The stand-ins are plain ESM files that only esbuild sees; load them as the bundles do.
 const load = (path: string) => import(/* @vite-ignore */ new URL(`../../infra/bundling/${path}`, import.meta.url).href) as Promise<Record<string, unknown>>;
 
-describe('the lean zod the bundles use', () => {
-  it('exports everything zod exports but the locales, JSON-Schema converters and compiler, and nothing else', async () => {
-    const lean = await load('zod-lean.mjs');
-    const expected = Object.keys(realZod).filter((key) => !(ZOD_OMITTED_EXPORTS as readonly string[]).includes(key));
-    expect(Object.keys(lean).sort()).toEqual(expected.sort());
-    expect(Object.keys(lean.z as object).sort()).toEqual(Object.keys(realZod.z).filter((key) => !(ZOD_OMITTED_EXPORTS as readonly string[]).includes(key)).sort());
-  });
+describe('validation in the bundles', () => {
+  it('is zod/mini with its English messages only: no function carries classic zod or another locale', async () => {
+    for (const spec of FUNCTIONS) {
+      const zodFiles = (await measure(spec)).inputs.filter((path) => path.includes('node_modules/zod/'));
+      expect(zodFiles.filter((path) => path.includes('/v4/classic/')), spec.name).toEqual([]);
+      expect(zodFiles.filter((path) => path.includes('/locales/')).map((path) => path.replace(/.*\/locales\//, '')), spec.name).toEqual(['en.js']);
+    }
+  }, 120_000);
 
-  it('omits only names zod really has (a rename upstream shows here)', () => {
-    for (const name of ZOD_OMITTED_EXPORTS) expect(Object.keys(realZod), name).toContain(name);
-  });
-
-  it('validates and explains in English, as zod does', async () => {
-    const { z } = (await load('zod-lean.mjs')) as { z: typeof realZod.z };
-    const schema = z.object({ email: z.email(), count: z.coerce.number().int().min(1) });
-    expect(schema.parse({ email: 'a@b.example', count: '3' })).toEqual({ email: 'a@b.example', count: 3 });
-    const lean = schema.safeParse({ email: 'nope', count: 0 });
-    const real = realZod.z.object({ email: realZod.z.email(), count: realZod.z.coerce.number().int().min(1) }).safeParse({ email: 'nope', count: 0 });
-    expect(lean.error?.issues.map((i) => i.message)).toEqual(real.error?.issues.map((i) => i.message));
-    expect(lean.error?.issues[0]?.message).toMatch(/^Invalid email/);
+  it('explains a problem in the same English words as classic zod', () => {
+    const mini = z.object({ email: z.email(), count: z.coerce.number().check(z.int(), z.minimum(1)) }).safeParse({ email: 'nope', count: 0 });
+    const classic = realZod.z.object({ email: realZod.z.email(), count: realZod.z.coerce.number().int().min(1) }).safeParse({ email: 'nope', count: 0 });
+    expect(mini.error?.issues.map((i) => i.message)).toEqual(classic.error?.issues.map((i) => i.message));
+    expect(mini.error?.issues[0]?.message).toMatch(/^Invalid email/);
   });
 });
 
