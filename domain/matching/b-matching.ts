@@ -104,6 +104,7 @@ export function maxWeightBMatching(g: CapacitatedGraph, options: BMatchingOption
   };
   const matchingOptions: MatchingOptions = { ...(options.stopAt === undefined ? {} : { stopAt: options.stopAt }) };
   if (options.previous !== undefined) matchingOptions.start = warmStart(options.previous, reduced, role);
+
   const solution = maxWeightMatching(reduced, matchingOptions);
   const selected: number[] = [];
   const gadgetSides = new Map<number, number>();

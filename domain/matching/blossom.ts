@@ -540,7 +540,8 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       const bw = inBlossom[w] as number;
       if (bw === bv || (label[bw] as number) !== 1) continue;
       const k = p >> 1;
-      const sl = slack(k);
+      // slack(k) less v's own dual, which is the same for every edge here (w is an S-vertex).
+      const sl = (dual[w] as number) - (now - (stamp[w] as number)) - 2 * (ew[k] as number);
       if (sl < bestSlack) {
         bestSlack = sl;
         best = k;
@@ -776,6 +777,8 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     while (queue.length > 0) {
       const v = queue.pop() as number;
       if ((label[inBlossom[v] as number] as number) !== 1) continue;
+      // v stays an S-vertex and the clock stands still while v is scanned, so its dual is fixed.
+      const dualV = dualOf(v);
       const end = neighStart[v + 1] as number;
       for (let q = neighStart[v] as number; q < end; q++) {
         const p = neighEnd[q] as number;
@@ -786,7 +789,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         if (bv === bw) continue;
         let kSlack = 0;
         if (!allowEdge[k]) {
-          kSlack = slack(k);
+          kSlack = dualV + dualOf(w) - 2 * (ew[k] as number);
           if (kSlack <= 0) allowEdge[k] = 1;
         }
         if (allowEdge[k]) {
@@ -834,7 +837,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
 
     substages++;
     // Between two dual steps the matching is valid and the duals feasible, so stopping here is safe.
-    if (stopAt !== Infinity && (substages & 15) === 0 && performance.now() > stopAt) {
+    if (stopAt !== Infinity && (substages & 15) === 1 && performance.now() > stopAt) {
       complete = false;
       break;
     }

@@ -302,6 +302,8 @@ export class OptimalMatcher implements Matcher {
       const perRound = Math.min(64, this.addedPerRound * 2 ** (rounds - 1));
       const violated = new CandidateHeaps(Int32Array.from(c.capacity, (cap) => cap * perRound));
       const margin = this.pricingMargin * maxCents;
+      const violatedRank = 2 * (maxCents + bonus) + margin;
+      const violatedPairs: number[] = [];
       let violations = 0;
       let slackSum = 0;
       let excessSum = 0;
@@ -323,8 +325,11 @@ export class OptimalMatcher implements Matcher {
         if (excess > 0) {
           violations++;
           excessSum += excess;
-          violated.offer(a, b, personExcess);
-          violated.offer(b, a, personExcess);
+          violatedPairs.push(q);
+          // Violated pairs first, most violated first (by the full duals: y alone can look
+          // violated where blossom duals cover the pair), then the nearly violated ones.
+          violated.offer(a, b, violatedRank + excess);
+          violated.offer(b, a, violatedRank + excess);
         } else if (personExcess > -margin) {
           // Nearly violated: likely to become violated once the added pairs move the duals.
           violated.offer(a, b, personExcess);
@@ -357,6 +362,11 @@ export class OptimalMatcher implements Matcher {
         break;
       }
       const before = from.length;
+      // Once the violations are fewer than the pairs already solved, every one of them is added:
+      // capping them per person only spreads a stubborn cluster of violations over more rounds.
+      if (violations <= from.length) {
+        for (const q of violatedPairs) addEdge(first[q] as number, second[q] as number, pairCents[q] as number);
+      }
       for (let v = 0; v < n; v++) {
         for (let q = violated.start[v] as number; q < (violated.start[v] as number) + (violated.size[v] as number); q++) {
           const u = violated.partner[q] as number;

@@ -249,6 +249,65 @@ describe('the optimal matcher on larger cohorts', () => {
   });
 });
 
+describe('the optimal matcher when it must stop before proving optimality', () => {
+  it('after a single pruned round returns a valid pairing whose upper bound is at least the true optimum', () => {
+    fc.assert(
+      fc.property(cohortArb, (c) => {
+        const context = contextFor({ ...c, objective: 'best-score' });
+        const result = new OptimalMatcher({ candidatesPerPerson: 1, fullGraphUpTo: 0, maxPricingRounds: 1 }).match(c.people, context);
+        expect(hardRuleProblems(c.people, context, result)).toEqual([]);
+        const best = bruteForceCohort(c.people, context).weight;
+        expect(cents(result)).toBeLessThanOrEqual(best);
+        expect(result.stats.upperBound * 100).toBeGreaterThanOrEqual(best - 1e-6);
+        if (result.stats.proven) expect(cents(result)).toBe(best);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('with a deadline already passed still returns a valid pairing, and its upper bound is at least the true optimum', () => {
+    fc.assert(
+      fc.property(cohortArb, (c) => {
+        const context = contextFor({ ...c, objective: 'best-score' });
+        const result = new OptimalMatcher({ deadlineMs: 0, fullGraphUpTo: c.minGenerationGapYears % 2 === 0 ? 0 : undefined, candidatesPerPerson: 1 }).match(c.people, context);
+        expect(hardRuleProblems(c.people, context, result)).toEqual([]);
+        const best = bruteForceCohort(c.people, context).weight;
+        expect(result.stats.upperBound * 100).toBeGreaterThanOrEqual(best - 1e-6);
+        expect(result.stats.upperBound * 100).toBeGreaterThanOrEqual(cents(result) - 1e-6);
+        if (result.stats.proven) expect(cents(result)).toBe(best);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('stops at the deadline on a larger cohort with a valid pairing, a proof left undone and a bound above the optimum found without one', () => {
+    const roster = generateRoster({ size: 300, seed: 21 });
+    for (const mode of ['reverse', 'mutual'] as const) {
+      const context = contextOf({ mode });
+      const rushed = new OptimalMatcher({ deadlineMs: 0 }).match(roster, context);
+      const exact = new OptimalMatcher().match(roster, context);
+      expect(hardRuleProblems(roster, context, rushed)).toEqual([]);
+      expect(rushed.stats.stoppedAtDeadline).toBe(true);
+      expect(rushed.stats.proven).toBe(false);
+      expect(exact.stats.proven).toBe(true);
+      expect(cents(rushed)).toBeLessThanOrEqual(cents(exact));
+      expect(rushed.stats.upperBound * 100).toBeGreaterThanOrEqual(cents(exact) - 1e-6);
+    }
+  });
+
+  it('keeps a valid pairing and an upper bound above the optimum when pricing is cut one round short', () => {
+    const roster = generateRoster({ size: 400, seed: 3 });
+    const context = contextOf({ mode: 'reverse' });
+    const exact = new OptimalMatcher({ candidatesPerPerson: 2, fullGraphUpTo: 0 }).match(roster, context);
+    expect(exact.stats.proven).toBe(true);
+    expect(verifyMatchingCertificate(exact.solve.result.reduced, exact.solve.result.solution)).toEqual([]);
+    const cut = new OptimalMatcher({ candidatesPerPerson: 2, fullGraphUpTo: 0, maxPricingRounds: Math.max(1, exact.stats.pricingRounds - 1) }).match(roster, context);
+    expect(hardRuleProblems(roster, context, cut)).toEqual([]);
+    expect(cut.stats.upperBound * 100).toBeGreaterThanOrEqual(cents(exact) - 1e-6);
+    expect(cents(cut)).toBeLessThanOrEqual(cents(exact));
+  });
+});
+
 describe('explanations', () => {
   const ana: Participant = {
     participantId: 'ana',
