@@ -273,6 +273,17 @@ export class DualPricer {
     }
   }
 
+  /**
+   * y_v for the fractional b-matching LP from these duals, feasible for every solved edge: each
+   * copy takes the z of the blossoms around it (an edge inside a blossom is then covered by its
+   * ends alone) and the person takes their cheapest copy. LP scale.
+   */
+  flattenedPersonDual(v: number): number {
+    let min = Infinity;
+    for (const x of this.result.copies[v] as number[]) min = Math.min(min, (this.dual[x] as number) + (this.zDown[x] as number));
+    return min === Infinity ? 0 : min / 2;
+  }
+
   /** Dual of a person's cheapest copy (y_v, the LP scale). */
   personDual(v: number): number {
     return (this.minDual[v] as number) / 2;

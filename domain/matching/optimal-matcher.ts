@@ -160,6 +160,47 @@ class CandidateHeaps {
 }
 
 /**
+ * An upper bound on the best b-matching from the fractional b-matching LP's dual
+ * (Σ cap·y + Σ over allowed pairs of (w − y_u − y_v)⁺, valid for any y ≥ 0), improved from
+ * `start` by damped rounds in which every person moves halfway to their best y given the others'
+ * (the cap-th largest w − y_u over their pairs). Each round is one pass over the allowed pairs.
+ */
+function fractionalBound(allowed: PairList, capacity: Int32Array, start: Float64Array, maxRounds = 12): number {
+  const n = start.length;
+  let y = start;
+  let best = Infinity;
+  for (let round = 0; round <= maxRounds; round++) {
+    const response = new CandidateHeaps(capacity);
+    let bound = 0;
+    for (let v = 0; v < n; v++) bound += (capacity[v] as number) * (y[v] as number);
+    const { first, second, cents } = allowed;
+    for (let q = 0; q < allowed.length; q++) {
+      const a = first[q] as number;
+      const b = second[q] as number;
+      const w = cents[q] as number;
+      const ya = y[a] as number;
+      const yb = y[b] as number;
+      if (w > ya + yb) bound += w - ya - yb;
+      response.offer(a, b, w - yb);
+      response.offer(b, a, w - ya);
+    }
+    // Stop once a round gains less than 0.01 %.
+    const gain = best - bound;
+    best = Math.min(best, bound);
+    if (round === maxRounds || gain < best * 1e-4) break;
+    const next = new Float64Array(n);
+    for (let v = 0; v < n; v++) {
+      const size = response.size[v] as number;
+      // The heap keeps each person's `capacity` largest values; its top is the smallest of them.
+      const reply = size < (capacity[v] as number) ? 0 : Math.max(0, response.weight[response.start[v] as number] as number);
+      next[v] = ((y[v] as number) + reply) / 2;
+    }
+    y = next;
+  }
+  return best;
+}
+
+/**
  * The exact matcher: the maximum-weight b-matching of the whole cohort under the hard rules
  * (general graph in both modes, capacities, unequal pools), found with Edmonds' blossom
  * algorithm on a pruned candidate graph and proven optimal over every allowed pair by
@@ -272,6 +313,7 @@ export class OptimalMatcher implements Matcher {
     // Every round's pairing is valid for the whole cohort; the heaviest one is kept in case the deadline cuts the last one short.
     let best: { graph: CapacitatedGraph; result: BMatchingResult } | undefined;
     let previous: BMatchingResult | undefined;
+    let lastPricer: DualPricer | undefined;
     for (;;) {
       rounds++;
       const s0 = now();
@@ -295,6 +337,7 @@ export class OptimalMatcher implements Matcher {
         if (rounds > 1) break;
       }
       const pricer = new DualPricer(graph, result);
+      lastPricer = pricer;
       // The most violated left-out pairs of each person (bounded, so that the graph stays sparse;
       // later rounds pick up the rest if they still matter).
       // Doubling each round: a few pairs at first keep the graph small; stubborn cascades of
@@ -377,6 +420,11 @@ export class OptimalMatcher implements Matcher {
     }
     graph = best.graph;
     result = best.result;
+    if (!proven && objective === 'best-score' && lastPricer !== undefined) {
+      const pricer = lastPricer;
+      const start = Float64Array.from({ length: n }, (_, v) => pricer.flattenedPersonDual(v));
+      upperBound = Math.min(upperBound, fractionalBound(allowed, c.capacity, start));
+    }
 
     const t3 = now();
     const pairs: ProposedPair[] = result.selected.map((k) => describePair(c, graph.from[k] as number, graph.to[k] as number, context.skillsCatalog));
