@@ -2,7 +2,7 @@
  * `npm run bench:match` — time, peak memory and quality of the matchers on generated rosters.
  *
  *   tsx bench/match.ts [--sizes 100,1000,5000,10000] [--seed 42] [--mode reverse|mutual] [--objective best-score|max-pairs]
- *                      [--rounds N] [--candidates K] [--no-greedy] [--no-pin]
+ *                      [--rounds N] [--candidates K] [--deadline SECONDS] [--no-greedy] [--no-pin]
  *
  * Every measurement runs in its own Node process (so each peak RSS is that run's own), pinned
  * to one core with `taskset -c 0` when taskset exists. Prints a Markdown table (for
@@ -28,6 +28,7 @@ interface Run {
   proven?: boolean;
   upperBound?: number;
   pricingRounds?: number;
+  stoppedAtDeadline?: boolean;
   allowedPairs?: number;
   solvedPairs?: number;
   timings?: OptimalMatchResult['stats']['timings'];
@@ -64,12 +65,14 @@ function child(): void {
   const ctx = context();
   const rounds = option('rounds', '');
   const candidates = option('candidates', '');
+  const deadline = option('deadline', '');
   const matcher: Matcher =
     which === 'greedy'
       ? new GreedyMatcher()
       : new OptimalMatcher({
           ...(rounds ? { maxPricingRounds: Number(rounds) } : {}),
           ...(candidates ? { candidatesPerPerson: Number(candidates) } : {}),
+          ...(deadline ? { deadlineMs: Number(deadline) * 1000 } : {}),
         });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -78,7 +81,14 @@ function child(): void {
   const cpu = process.cpuUsage(cpu0);
   const stats = (result as Partial<OptimalMatchResult>).stats;
   const run: Run = {
-    matcher: which === 'greedy' ? 'greedy' : rounds ? `optimal (≤${rounds} pricing round${rounds === '1' ? '' : 's'})` : 'optimal (exact)',
+    matcher:
+      which === 'greedy'
+        ? 'greedy'
+        : rounds
+          ? `optimal (≤${rounds} pricing round${rounds === '1' ? '' : 's'})`
+          : deadline
+            ? `optimal (deadline ${deadline} s)`
+            : 'optimal (exact)',
     size,
     eligible: roster.filter((p) => p.status === 'active').length,
     pairs: result.pairs.length,
@@ -91,6 +101,7 @@ function child(): void {
           proven: stats.proven,
           upperBound: stats.upperBound,
           pricingRounds: stats.pricingRounds,
+          stoppedAtDeadline: stats.stoppedAtDeadline,
           allowedPairs: stats.allowedPairs,
           solvedPairs: stats.solvedPairs,
           timings: stats.timings,
@@ -119,11 +130,12 @@ function main(): void {
   const common = ['--seed', option('seed', '42'), '--mode', option('mode', 'reverse'), '--objective', option('objective', 'best-score')];
   const rounds = option('rounds', '');
   const candidates = option('candidates', '');
+  const deadline = option('deadline', '');
   const rows: string[] = [];
   rows.push('| people | matcher | pairs | total score | vs optimum | proven gap | time (s) | CPU (s) | peak RSS (MB) |');
   rows.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const size of sizes) {
-    const optimal = measure([...common, '--size', String(size), '--matcher', 'optimal', ...(rounds ? ['--rounds', rounds] : []), ...(candidates ? ['--candidates', candidates] : [])]);
+    const optimal = measure([...common, '--size', String(size), '--matcher', 'optimal', ...(rounds ? ['--rounds', rounds] : []), ...(candidates ? ['--candidates', candidates] : []), ...(deadline ? ['--deadline', deadline] : [])]);
     const greedy = flag('no-greedy') ? undefined : measure([...common, '--size', String(size), '--matcher', 'greedy']);
     for (const run of [optimal, greedy]) {
       if (!run) continue;

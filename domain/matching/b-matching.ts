@@ -361,12 +361,12 @@ export class DualPricer {
 
 /** The dual objective Σ y + Σ z·⌊|B|/2⌋ of the reduced instance's current duals, minus the weight the gadgets add: with every left-out edge's excess, an upper bound on the b-matching. */
 export function dualBound(g: CapacitatedGraph, result: BMatchingResult): number {
-  const { dual, blossomLeaves } = result.solution.certificate;
+  const { dual, blossomSize } = result.solution.certificate;
   const n = result.reduced.vertexCount;
   let sum = 0;
   for (let x = 0; x < n; x++) sum += (dual[x] as number) / 2;
   for (let b = n; b < 2 * n; b++) {
-    const size = blossomLeaves[b]?.length ?? 0;
+    const size = blossomSize[b] as number;
     if (size > 0) sum += (dual[b] as number) * Math.floor(size / 2);
   }
   let gadgets = 0;

@@ -26,8 +26,8 @@ export interface MatchingCertificate {
   dual: Float64Array;
   /** Parent blossom of each vertex or blossom, -1 at the top. */
   blossomParent: Int32Array;
-  /** Vertices (leaves) of each blossom still alive at the end, by blossom id; empty for unused ids. */
-  blossomLeaves: number[][];
+  /** Number of vertices inside each blossom still alive at the end, by blossom id; 0 for unused ids (and for vertices). */
+  blossomSize: Int32Array;
 }
 
 export interface MatchingSolution {
@@ -125,7 +125,14 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   const treeMembers: Array<number[] | undefined> = new Array(n);
   const joinTree = (b: number) => {
     const r = treeRoot[b] as number;
-    (treeMembers[r] ??= []).push(b);
+    const members = (treeMembers[r] ??= []);
+    members.push(b);
+    if (members.length > 2 * n + 64) {
+      // Long-lived trees collect stale entries; keep the blossoms still labelled in this tree, once each.
+      const kept = new Set(members.filter((x) => ((label[x] as number) === 1 || (label[x] as number) === 2) && (blossomParent[x] as number) === -1 && (treeRoot[x] as number) === r));
+      kept.add(b);
+      treeMembers[r] = [...kept];
+    }
   };
   // Lazy duals: every dual step adds delta to the clock `now` instead of touching each dual.
   // A vertex's dual is dual[v] + sign·(now − stamp[v]), the sign following the label of its
@@ -836,6 +843,14 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     }
 
     substages++;
+    // Lazy deletion leaves stale events behind; on long runs they would pile up without bound.
+    const heapLimit = 4 * (m + n) + 4096;
+    if (heap1.size > heapLimit) heap1.retain((key, v) => (label[inBlossom[v] as number] as number) === 1 && dualOf(v) + now === key);
+    if (heap2.size > heapLimit) heap2.retain((_, v, k) => (label[inBlossom[v] as number] as number) === 0 && (bestEdge[v] as number) === k);
+    if (heap3.size > heapLimit) heap3.retain((_, b, k) => (blossomParent[b] as number) === -1 && (label[b] as number) === 1 && (bestEdge[b] as number) === k);
+    if (heap4.size > heapLimit) {
+      heap4.retain((key, b) => (blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1 && (label[b] as number) === 2 && blossomDualOf(b) + now === key);
+    }
     // Between two dual steps the matching is valid and the duals feasible, so stopping here is safe.
     if (stopAt !== Infinity && (substages & 15) === 1 && performance.now() > stopAt) {
       complete = false;
@@ -958,15 +973,39 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       if (v < (endpoint[p] as number)) weight += ew[p >> 1] as number;
     }
   }
-  const blossomLeavesOut: number[][] = [];
-  for (let b = 0; b < 2 * n; b++) blossomLeavesOut.push(b >= n && (blossomBase[b] as number) >= 0 ? leaves(b, []) : []);
+  // Sizes bottom-up, children before parents (blossoms can nest thousands deep, so no leaf lists per blossom).
+  const blossomSize = new Int32Array(2 * n);
+  const depth = new Int32Array(2 * n).fill(-1);
+  const climb: number[] = [];
+  let deepest = 0;
+  for (let x = 0; x < 2 * n; x++) {
+    let y = x;
+    while ((depth[y] as number) < 0 && (blossomParent[y] as number) !== -1) {
+      climb.push(y);
+      y = blossomParent[y] as number;
+    }
+    if ((depth[y] as number) < 0) depth[y] = 0;
+    while (climb.length > 0) {
+      const c = climb.pop() as number;
+      depth[c] = (depth[blossomParent[c] as number] as number) + 1;
+      deepest = Math.max(deepest, depth[c] as number);
+    }
+  }
+  const byDepth: number[][] = Array.from({ length: deepest + 1 }, () => []);
+  for (let x = 0; x < 2 * n; x++) if (x < n || (blossomBase[x] as number) >= 0) (byDepth[depth[x] as number] as number[]).push(x);
+  for (let d = deepest; d >= 0; d--) {
+    for (const x of byDepth[d] as number[]) {
+      const p = blossomParent[x] as number;
+      if (p !== -1) blossomSize[p] = (blossomSize[p] as number) + (x < n ? 1 : (blossomSize[x] as number));
+    }
+  }
   const finalDual = dual.slice();
   for (let b = n; b < 2 * n; b++) if ((blossomBase[b] as number) < 0) finalDual[b] = 0;
   return {
     matchedEdge,
     mate: partner,
     weight,
-    certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomLeaves: blossomLeavesOut },
+    certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomSize },
     stats: { substages, warmMatched, augmentations },
     complete,
   };
@@ -980,6 +1019,41 @@ class EventHeap {
 
   get size(): number {
     return this.keys.length;
+  }
+
+  /** Drops the events `keep` rejects (stale ones, under lazy deletion) and restores the heap order. */
+  retain(keep: (key: number, a: number, b: number) => boolean): void {
+    let size = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      if (!keep(this.keys[i] as number, this.as[i] as number, this.bs[i] as number)) continue;
+      this.keys[size] = this.keys[i] as number;
+      this.as[size] = this.as[i] as number;
+      this.bs[size] = this.bs[i] as number;
+      size++;
+    }
+    this.keys.length = size;
+    this.as.length = size;
+    this.bs.length = size;
+    for (let i = (size >> 1) - 1; i >= 0; i--) {
+      const key = this.keys[i] as number;
+      const a = this.as[i] as number;
+      const b = this.bs[i] as number;
+      let at = i;
+      for (;;) {
+        const left = 2 * at + 1;
+        if (left >= size) break;
+        const right = left + 1;
+        const child = right < size && (this.keys[right] as number) < (this.keys[left] as number) ? right : left;
+        if ((this.keys[child] as number) >= key) break;
+        this.keys[at] = this.keys[child] as number;
+        this.as[at] = this.as[child] as number;
+        this.bs[at] = this.bs[child] as number;
+        at = child;
+      }
+      this.keys[at] = key;
+      this.as[at] = a;
+      this.bs[at] = b;
+    }
   }
 
   topKey(): number {
@@ -1045,7 +1119,7 @@ class EventHeap {
  */
 export function verifyMatchingCertificate(graph: WeightedEdges, solution: Pick<MatchingSolution, 'mate' | 'matchedEdge' | 'certificate'>): string[] {
   const n = graph.vertexCount;
-  const { dual, blossomParent, blossomLeaves } = solution.certificate;
+  const { dual, blossomParent } = solution.certificate;
   const problems: string[] = [];
   const chain = (v: number): number[] => {
     const out: number[] = [];
@@ -1080,8 +1154,11 @@ export function verifyMatchingCertificate(graph: WeightedEdges, solution: Pick<M
   }
   let dualObjective = 0;
   for (let v = 0; v < n; v++) dualObjective += (dual[v] as number) / 2;
+  // Blossom sizes counted here from the parent links, not taken from the solver.
+  const sizeOf = new Int32Array(2 * n);
+  for (let v = 0; v < n; v++) for (const b of chain(v)) sizeOf[b] = (sizeOf[b] as number) + 1;
   for (let b = n; b < 2 * n; b++) {
-    const size = blossomLeaves[b]?.length ?? 0;
+    const size = sizeOf[b] as number;
     if (size > 0 && (dual[b] as number) > 0) {
       if (size % 2 === 0) problems.push(`blossom ${b} has an even number of vertices`);
       dualObjective += (dual[b] as number) * Math.floor(size / 2);
