@@ -617,22 +617,28 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     const toExpand = tops.filter((b) => b >= n && (label[b] as number) === 1 && (dual[b] as number) === 0);
     for (const b of tops) resetSubtree(b);
     for (const b of toExpand) expandBlossom(b, true);
-    for (const v of vertices) {
-      const end = neighStart[v + 1] as number;
-      for (let q = neighStart[v] as number; q < end; q++) allowEdge[(neighEnd[q] as number) >> 1] = 0;
-    }
-    // Least-slack edges elsewhere that pointed at the dissolved vertices are stale (their S end is
-    // gone): recompute them now, before a stale small slack can hide a better edge.
+    // One pass over the dissolved vertices' edges: forget which were allowed, find each one's
+    // least-slack edge to a remaining S-blossom, and fix the marks elsewhere that pointed at them.
     for (const v of vertices) gone[v] = 1;
     const staleS = new Set<number>();
     for (const v of vertices) {
       const end = neighStart[v + 1] as number;
+      let best = -1;
+      let bestSlack = Infinity;
       for (let q = neighStart[v] as number; q < end; q++) {
         const k = (neighEnd[q] as number) >> 1;
+        allowEdge[k] = 0;
         const x = endpoint[neighEnd[q] as number] as number;
         if (gone[x]) continue;
         const bx = inBlossom[x] as number;
         const lx = label[bx] as number;
+        if (lx === 1) {
+          const sl = (dual[x] as number) - (now - (stamp[x] as number)) - 2 * (ew[k] as number);
+          if (sl < bestSlack) {
+            bestSlack = sl;
+            best = k;
+          }
+        }
         // A vertex inside a T-blossom of another tree, marked as reached from a dissolved S-vertex:
         // that mark is gone with the tree (the reference clears every mark at each stage).
         if (bx !== x && (label[x] as number) === 2 && (labelEnd[x] as number) >= 0 && endpoint[labelEnd[x] as number] === v) {
@@ -647,28 +653,30 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
             bestEdge[x] = fresh;
             if (fresh !== -1 && lx === 0) heap2.push(slack(fresh) + now, x, fresh);
           }
+          // An unlabelled x keeps its stale least-slack edge: its delta2 event (keyed no later than
+          // any edge that replaces it) is recomputed when it comes up, and a new S-edge with a
+          // smaller key replaces it when scanned.
         }
         if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) staleS.add(bx);
       }
+      bestEdge[v] = best;
+      if (best !== -1) {
+        const sl = slack(best);
+        heap2.push(sl + now, v, best);
+        if (sl <= 0) {
+          // Already tight to a remaining S-blossom: let that side scan it again.
+          allowEdge[best] = 1;
+          queue.push((eu[best] as number) === v ? (ev[best] as number) : (eu[best] as number));
+        }
+      }
     }
+    for (const v of vertices) gone[v] = 0;
     // Each stale S-blossom once (a large blossom can border many dissolved vertices).
     for (const b of staleS) {
       blossomBestEdges[b] = null;
       const fresh = bestEdgeBetweenS(b);
       bestEdge[b] = fresh;
       if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, b, fresh);
-    }
-    for (const v of vertices) gone[v] = 0;
-    for (const v of vertices) {
-      const k = bestEdgeToS(v);
-      bestEdge[v] = k;
-      if (k !== -1) heap2.push(slack(k) + now, v, k);
-      if (k !== -1 && slack(k) <= 0) {
-        // Already tight to a remaining S-blossom: let that side scan it again.
-        allowEdge[k] = 1;
-        const w = (eu[k] as number) === v ? (ev[k] as number) : (eu[k] as number);
-        queue.push(w);
-      }
     }
   };
 
