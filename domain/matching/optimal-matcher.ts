@@ -160,6 +160,35 @@ class CandidateHeaps {
 }
 
 /**
+ * A solve stopped at the deadline leaves people with spare capacity (the primal-dual method
+ * grows the matching as it goes): complete it greedily, heaviest pairs of the graph first.
+ */
+function fillGreedily(graph: CapacitatedGraph, partial: BMatchingResult): BMatchingResult {
+  const spare = Int32Array.from(graph.capacity);
+  const chosen = new Uint8Array(graph.weight.length);
+  for (const k of partial.selected) {
+    chosen[k] = 1;
+    spare[graph.from[k] as number] = (spare[graph.from[k] as number] as number) - 1;
+    spare[graph.to[k] as number] = (spare[graph.to[k] as number] as number) - 1;
+  }
+  const order = Array.from({ length: graph.weight.length }, (_, k) => k).sort((a, b) => (graph.weight[b] as number) - (graph.weight[a] as number) || a - b);
+  const selected = partial.selected.slice();
+  let weight = partial.weight;
+  for (const k of order) {
+    const u = graph.from[k] as number;
+    const v = graph.to[k] as number;
+    if (chosen[k] || (spare[u] as number) === 0 || (spare[v] as number) === 0) continue;
+    chosen[k] = 1;
+    spare[u] = (spare[u] as number) - 1;
+    spare[v] = (spare[v] as number) - 1;
+    selected.push(k);
+    weight += graph.weight[k] as number;
+  }
+  selected.sort((a, b) => a - b);
+  return { ...partial, selected, weight };
+}
+
+/**
  * An upper bound on the best b-matching from the fractional b-matching LP's dual
  * (Σ cap·y + Σ over allowed pairs of (w − y_u − y_v)⁺, valid for any y ≥ 0), improved from
  * `start` by damped rounds in which every person moves halfway to their best y given the others'
@@ -332,6 +361,7 @@ export class OptimalMatcher implements Matcher {
       solveMs += s1 - s0;
       const complete = result.solution.complete;
       warmFrom = complete ? result : undefined;
+      if (!complete) result = fillGreedily(graph, result);
       if (best === undefined || result.weight >= best.result.weight) best = { graph, result };
       if (!complete) {
         stoppedAtDeadline = true;
