@@ -2,7 +2,8 @@
  * `npm run bench:match` — time, peak memory and quality of the matchers on generated rosters.
  *
  *   tsx bench/match.ts [--sizes 100,1000,5000,10000] [--seed 42] [--mode reverse|mutual] [--objective best-score|max-pairs]
- *                      [--rounds N] [--candidates K] [--deadline SECONDS] [--no-greedy] [--no-pin]
+ *                      [--rounds N] [--candidates K] [--deadline SECONDS] [--full-graph-up-to PAIRS]
+ *                      [--no-greedy] [--no-pin]
  *
  * Every measurement runs in its own Node process (so each peak RSS is that run's own), pinned
  * to one core with `taskset -c 0` when taskset exists. Prints a Markdown table (for
@@ -66,6 +67,7 @@ function child(): void {
   const rounds = option('rounds', '');
   const candidates = option('candidates', '');
   const deadline = option('deadline', '');
+  const fullGraphUpTo = option('full-graph-up-to', '');
   const matcher: Matcher =
     which === 'greedy'
       ? new GreedyMatcher()
@@ -73,6 +75,7 @@ function child(): void {
           ...(rounds ? { maxPricingRounds: Number(rounds) } : {}),
           ...(candidates ? { candidatesPerPerson: Number(candidates) } : {}),
           ...(deadline ? { deadlineMs: Number(deadline) * 1000 } : {}),
+          ...(fullGraphUpTo ? { fullGraphUpTo: Number(fullGraphUpTo) } : {}),
         });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -131,11 +134,12 @@ function main(): void {
   const rounds = option('rounds', '');
   const candidates = option('candidates', '');
   const deadline = option('deadline', '');
+  const fullGraphUpTo = option('full-graph-up-to', '');
   const rows: string[] = [];
   rows.push('| people | matcher | pairs | total score | vs optimum | proven gap | time (s) | CPU (s) | peak RSS (MB) |');
   rows.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const size of sizes) {
-    const optimal = measure([...common, '--size', String(size), '--matcher', 'optimal', ...(rounds ? ['--rounds', rounds] : []), ...(candidates ? ['--candidates', candidates] : []), ...(deadline ? ['--deadline', deadline] : [])]);
+    const optimal = measure([...common, '--size', String(size), '--matcher', 'optimal', ...(rounds ? ['--rounds', rounds] : []), ...(candidates ? ['--candidates', candidates] : []), ...(deadline ? ['--deadline', deadline] : []), ...(fullGraphUpTo ? ['--full-graph-up-to', fullGraphUpTo] : [])]);
     const greedy = flag('no-greedy') ? undefined : measure([...common, '--size', String(size), '--matcher', 'greedy']);
     for (const run of [optimal, greedy]) {
       if (!run) continue;

@@ -11,7 +11,7 @@ import { logger } from './middleware/logger.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Pairs a partner again after a decline (the same matcher as the identify phase). */
-const matcher = new OptimalMatcher();
+const matcher = new OptimalMatcher({ deadlineMs: 2_000 }); // runs inside an HTTP request (10 s Lambda timeout)
 const TOKEN_PATH = /^\/s\/([A-Za-z0-9._-]{1,1024})$/;
 
 const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
