@@ -110,8 +110,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   }
 
   async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
-    try {
-      await this.doc.send(
+    const updated = await this.writeIf('SetParticipantStatus', () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.participant(programId, participantId),
@@ -120,11 +120,9 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': status },
         }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
-      rethrowDynamo(error, 'SetParticipantStatus');
-    }
+      ),
+    );
+    if (!updated) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
   }
 
   /** Every program whose roster holds this email address (GSI1: `EMAIL#<email>` → `PROGRAM#<programId>`). */
@@ -143,8 +141,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   // ---- cycles -----------------------------------------------------------------
 
   async createCycle(cycle: Cycle): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return this.writeIf('CreateCycle', () =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -156,12 +154,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      rethrowDynamo(error, 'CreateCycle');
-    }
+      ),
+    );
   }
 
   async getCycle(cycleId: string): Promise<Cycle | undefined> {
@@ -220,8 +214,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   }
 
   async openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState> {
-    try {
-      await this.doc.send(
+    const opened = await this.writeIf('OpenPhase', () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.cycle(cycleId),
@@ -230,15 +224,14 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
           ExpressionAttributeNames: { '#phase': phase },
           ExpressionAttributeValues: { ':state': state, ':phase': phase },
         }),
-      );
-      return state;
-    } catch (error) {
-      if (!isConditionFailure(error)) rethrowDynamo(error, 'OpenPhase');
-      const cycle = await this.getCycle(cycleId);
-      const opened = cycle?.phases[phase];
-      if (!opened) throw new NotFoundError(`cycle ${cycleId} does not exist`);
-      return opened;
-    }
+      ),
+    );
+    if (opened) return state;
+    // Opened already by an earlier attempt of the same step: its state stands.
+    const cycle = await this.getCycle(cycleId);
+    const existing = cycle?.phases[phase];
+    if (!existing) throw new NotFoundError(`cycle ${cycleId} does not exist`);
+    return existing;
   }
 
   async updatePhase(cycleId: string, phase: AnsweredPhase, patch: Partial<PhaseState>): Promise<void> {
@@ -255,8 +248,9 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   }
 
   async closePhase(cycleId: string, phase: AnsweredPhase, closedAt: number): Promise<void> {
-    try {
-      await this.doc.send(
+    // Closed already by an earlier attempt of the same step: nothing to do.
+    await this.writeIf('ClosePhase', () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.cycle(cycleId),
@@ -265,11 +259,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
           ExpressionAttributeNames: { '#phase': phase },
           ExpressionAttributeValues: { ':closedAt': closedAt },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) rethrowDynamo(error, 'ClosePhase');
-      // Closed already by an earlier attempt of the same step: nothing to do.
-    }
+      ),
+    );
   }
 
   async setCurrentPhase(cycleId: string, phase: Phase): Promise<void> {
@@ -277,39 +268,7 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   }
 
   async recordResponse(response: StoredResponse): Promise<RecordResponseOutcome> {
-    const parsed = parsePhaseKey(response.phaseKey);
-    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.cycle(response.cycleId),
-                UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
-                ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
-                ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
-                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
-              },
-            },
-          ],
-        }),
-      );
-      return 'recorded';
-    } catch (error) {
-      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-answered';
-      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'phase-closed';
-      rethrowDynamo(error, 'RecordResponse');
-    }
+    return this.recordResponseAlong(response, [], 'RecordResponse');
   }
 
   async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
@@ -336,8 +295,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   }
 
   async markFailed(cycleId: string, failure: { error: string; cause: string }, endedAt: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return this.writeIf('MarkFailed', () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.cycle(cycleId),
@@ -346,12 +305,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':failed': 'failed', ':failure': failure, ':endedAt': endedAt, ':running': 'running' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      rethrowDynamo(error, 'MarkFailed');
-    }
+      ),
+    );
   }
 
   async markStopped(cycleId: string, endedAt: number): Promise<void> {
@@ -396,8 +351,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   }
 
   async markReviewApplied(cycleId: string, nextCycleId: string, appliedAt: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return this.writeIf('MarkReviewApplied', () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: `CYCLE#${cycleId}`, SK: 'REVIEW' },
@@ -405,19 +360,15 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(appliedTo)',
           ExpressionAttributeValues: { ':applied': { cycleId: nextCycleId, appliedAt } },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      rethrowDynamo(error, 'MarkReviewApplied');
-    }
+      ),
+    );
   }
 
   // ---- email log --------------------------------------------------------------
 
   async claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim> {
-    try {
-      await this.doc.send(
+    const claimed = await this.writeIf('ClaimEmail', () =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.email(cycleId, key), entity: 'email', idempotencyKey: key, to, status: 'sending', claimedAt: now },
@@ -425,13 +376,11 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':stale': now - STALE_CLAIM_MS },
         }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailure(error)) rethrowDynamo(error, 'ClaimEmail');
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.email(cycleId, key), ConsistentRead: true }));
-      return Item?.status === 'sent' ? 'already-sent' : 'in-flight';
-    }
+      ),
+    );
+    if (claimed) return 'claimed';
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.email(cycleId, key), ConsistentRead: true }));
+    return Item?.status === 'sent' ? 'already-sent' : 'in-flight';
   }
 
   async markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void> {
@@ -610,17 +559,15 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
 
   /** Stores a forum suggestion once (its id is derived from its author and category, so a repeat writes nothing). */
   async putSuggestion(suggestion: ForumSuggestion): Promise<void> {
-    try {
-      await this.doc.send(
+    await this.writeIf('PutSuggestion', () =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { PK: `CYCLE#${suggestion.cycleId}`, SK: `SUGGESTION#${suggestion.suggestionId}`, entity: 'suggestion', ...suggestion },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) rethrowDynamo(error, 'PutSuggestion');
-    }
+      ),
+    );
   }
 
   /**
@@ -628,6 +575,18 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
    * transaction: the suggestions exist exactly when the answer was recorded.
    */
   async recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
+    const suggestionItems = suggestions.map((suggestion) => ({
+      Put: { TableName: this.tableName, Item: { PK: `CYCLE#${suggestion.cycleId}`, SK: `SUGGESTION#${suggestion.suggestionId}`, entity: 'suggestion', ...suggestion } },
+    }));
+    return this.recordResponseAlong(response, suggestionItems, 'RecordResponseWithSuggestions');
+  }
+
+  /**
+   * One transaction: the answer (refused if the person answered already), the cycle's answer
+   * counter (refused unless the cycle runs and the phase is open), and any items that must exist
+   * exactly when the answer does.
+   */
+  private async recordResponseAlong(response: StoredResponse, alongside: Array<{ Put: { TableName: string; Item: Record<string, unknown> } }>, operation: string): Promise<RecordResponseOutcome> {
     const parsed = parsePhaseKey(response.phaseKey);
     if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
     try {
@@ -651,9 +610,7 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
                 ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
               },
             },
-            ...suggestions.map((suggestion) => ({
-              Put: { TableName: this.tableName, Item: { PK: `CYCLE#${suggestion.cycleId}`, SK: `SUGGESTION#${suggestion.suggestionId}`, entity: 'suggestion', ...suggestion } },
-            })),
+            ...alongside,
           ],
         }),
       );
@@ -662,7 +619,7 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
       const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
       if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-answered';
       if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'phase-closed';
-      rethrowDynamo(error, 'RecordResponseWithSuggestions');
+      rethrowDynamo(error, operation);
     }
   }
 
@@ -720,6 +677,17 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
     }
   }
 
+  /** A conditional write: true when it was applied, false when its condition did not hold; any other failure is rethrown. */
+  private async writeIf(action: string, write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      rethrowDynamo(error, action);
+    }
+  }
+
   private async update(
     action: string,
     cycleId: string,
@@ -729,8 +697,8 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
     condition = 'attribute_exists(PK)',
     ignoreConditionFailure = false,
   ): Promise<void> {
-    try {
-      await this.doc.send(
+    const updated = await this.writeIf(action, () =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.cycle(cycleId),
@@ -739,14 +707,9 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
           ExpressionAttributeValues: values,
           ...(names ? { ExpressionAttributeNames: names } : {}),
         }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        if (ignoreConditionFailure) return;
-        throw new NotFoundError(`cycle ${cycleId} does not exist`);
-      }
-      rethrowDynamo(error, action);
-    }
+      ),
+    );
+    if (!updated && !ignoreConditionFailure) throw new NotFoundError(`cycle ${cycleId} does not exist`);
   }
 
   private async queryPrefix(cycleId: string, prefix: string): Promise<unknown[]> {
