@@ -12,11 +12,15 @@ import type { SurveyApi } from './survey-api.ts';
 
 /**
  * Memory and timeout per function. Keyed by catalog name, so a new catalog entry does not
- * compile until it is sized here. Workflow steps stay under the 330 s TimeoutSeconds of their
- * Task state; the survey API under API Gateway's 30 s integration limit.
+ * compile until it is sized here. Workflow steps stay under the TimeoutSeconds of their Task
+ * state (a test checks it); the survey API under API Gateway's 30 s integration limit.
+ * identify solves the whole cohort's matching: 3,008 MB gives it a whole vCPU (Lambda's CPU grows
+ * with memory; 1,769 MB is one vCPU) and room for 10,000 people (about 1 GB at the worst roster
+ * benchmarked), and 15 minutes, of which the matcher takes all but the last minute (functions/identify.ts).
+ * 3,008 MB is also the most a new account may configure before a quota increase.
  */
 export const SIZING: Record<FunctionName, { memorySize: number; timeout: Duration }> = {
-  identify: { memorySize: 1024, timeout: Duration.seconds(300) },
+  identify: { memorySize: 3008, timeout: Duration.seconds(900) },
   'open-phase': { memorySize: 512, timeout: Duration.seconds(60) },
   'phase-tick': { memorySize: 1024, timeout: Duration.seconds(300) },
   'close-phase': { memorySize: 512, timeout: Duration.seconds(60) },

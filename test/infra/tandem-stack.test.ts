@@ -328,6 +328,22 @@ describe('the program-cycle state machine', () => {
     expect(substituteDefinition(props.DefinitionString as string, arns)).toEqual(substituteDefinition(programCycleDefinitionText(), arns));
   });
 
+  it('gives every Lambda task more time than its function has, so a function timing out is reported as its own error', () => {
+    const definition = JSON.parse(programCycleDefinitionText()) as { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }> };
+    const tasks = Object.entries(definition.States).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const [stateName, state] of tasks) {
+      const spec = FUNCTIONS.find((f) => 'definitionSubstitution' in f && state.Resource === `\${${f.definitionSubstitution}}`);
+      expect(spec, `${stateName} runs a catalog function`).toBeDefined();
+      const functionTimeout = lambdaProps(spec!.name).Timeout as number;
+      expect(state.TimeoutSeconds, stateName).toBeGreaterThan(functionTimeout);
+    }
+  });
+
+  it('gives identify a whole vCPU, room for a 10,000-person exact matching and 15 minutes', () => {
+    expect(lambdaProps('identify')).toMatchObject({ MemorySize: 3008, Timeout: 900 });
+  });
+
   it('waits for no task token: answered phases loop Task → Choice → Wait', () => {
     expect(stateMachine().DefinitionString as string).not.toContain('waitForTaskToken');
   });
