@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { container } from '../adapters/container.ts';
@@ -10,6 +9,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { ExecutionsQuery, EXECUTION_STATUSES } from '../services/executions.ts';
 import { OPS_STYLE_HASH, opsErrorPage, opsExecutionPage, opsListPage } from '../services/ops-pages.ts';
 import { countBounces } from '../services/cycles.ts';
+import { errorPage, htmlPage, pageSecurityHeaders } from './middleware/html-pages.ts';
 import { logger } from './middleware/logger.ts';
 
 /**
@@ -20,16 +20,6 @@ import { logger } from './middleware/logger.ts';
  */
 const EXECUTION_PATH = /^\/ops\/executions\/([A-Za-z0-9._-]{1,80})\/?$/;
 
-const html = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
-  },
-  body,
-});
-
 let sfn: SFNClient | undefined;
 function query(): ExecutionsQuery {
   const { env } = container();
@@ -39,8 +29,8 @@ function query(): ExecutionsQuery {
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const method = event.requestContext.http.method;
-  if (method !== 'GET' && method !== 'HEAD') return { ...html(405, opsErrorPage(405, 'Only GET is allowed here.')), headers: { allow: 'GET, HEAD' } };
-  const respond = (status: number, body: string) => html(status, method === 'HEAD' ? '' : body);
+  if (method !== 'GET' && method !== 'HEAD') return htmlPage(405, opsErrorPage(405, 'Only GET is allowed here.'), { allow: 'GET, HEAD' });
+  const respond = (status: number, body: string) => htmlPage(status, method === 'HEAD' ? '' : body);
   const path = event.rawPath.replace(/\/+$/, '') || '/';
   if (path === '/ops') {
     const status = event.queryStringParameters?.status?.toUpperCase();
@@ -64,37 +54,9 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   }
 }
 
-/** Unexpected failures: a plain page; the cause goes to the log. */
-const plainErrorPage: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> = {
-  onError: (request) => {
-    logger.error('ops request failed', { error: request.error instanceof Error ? `${request.error.name}: ${request.error.message}` : String(request.error) });
-    request.response = html(500, opsErrorPage(500, 'The executions could not be read just now. Try again; the function log has the cause.'));
-    return request.response;
-  },
-};
-
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(httpHeaderNormalizer())
-  .use(
-    httpSecurityHeaders({
-      // One policy, set here: no scripts, the pages' one inline style by its hash, links only (no forms).
-      contentSecurityPolicy: {
-        'default-src': "'none'",
-        'style-src': `'${OPS_STYLE_HASH}'`,
-        'form-action': "'none'",
-        'base-uri': "'none'",
-        'frame-ancestors': "'none'",
-        'require-trusted-types-for': "'script'",
-        'trusted-types': "'none'",
-        // middy's defaults that break plain pages: a sandbox, the obsolete navigate-to (it would block the links),
-        // report-to without an endpoint, and upgrade-insecure-requests (the local stack is plain HTTP).
-        sandbox: null,
-        'navigate-to': null,
-        'report-to': null,
-        'upgrade-insecure-requests': null,
-      } as unknown as Record<string, string>,
-    }),
-  )
-  .use(plainErrorPage)
+  .use(pageSecurityHeaders({ styleHash: OPS_STYLE_HASH, formAction: "'none'" }))
+  .use(errorPage('ops request failed', () => opsErrorPage(500, 'The executions could not be read just now. Try again; the function log has the cause.')))
   .handler(route);

@@ -121,4 +121,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     expect(injected?.status()).toBe(404);
     await context.close();
   });
+
+  it('refuses anything but GET and HEAD with a page that says so, its Allow header and the pages’ security headers', async () => {
+    const response = await fetch(`${base()}/ops`, { method: 'POST', body: 'x' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-security-policy')).toContain("form-action 'none'");
+    await expect(response.text()).resolves.toContain('Only GET is allowed here.');
+  });
 });
