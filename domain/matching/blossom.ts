@@ -50,7 +50,7 @@ export interface MatchingOptions {
   /** A `performance.now()` time after which the solver stops and returns the matching it has. */
   stopAt?: number;
   /**
-   * A state to start from instead of the greedy warm start: a matched edge per vertex (-1 when
+   * A state to start from instead of the jump start: a matched edge per vertex (-1 when
    * free) and vertex duals on the doubled scale, with every edge dual feasible
    * (dual[i] + dual[j] ≥ 2w), every matched edge tight and no dual negative. Free vertices
    * may have any dual: those above 0 grow alternating trees. For re-solving after edges were
@@ -150,13 +150,9 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   let dissolveEpoch = 0;
   const leafStack: number[] = [];
 
-  // Warm start (exact): replay the algorithm's first stages without searching. While every
-  // vertex is free or matched with its dual frozen, the next event is either a free–free edge
-  // turning tight (at dual w: match it, as the algorithm would) or a free–matched edge turning
-  // tight (at dual 2w − d_u: a tree would grow, so stop here). Free vertices then take the
-  // level reached; every edge is dual feasible, matched edges are tight, free vertices share
-  // the smallest dual — the invariants the main loop needs — and the stages saved are the
-  // greedy ones.
+  // Without a given start, a jump start (see `jumpStart`): duals from each vertex's heaviest
+  // edge, lowered greedily, with tight edges between free vertices matched. It is valid because
+  // free vertices may hold different duals (see the delta1 events below).
   let warmMatched = 0;
   const start = options.start;
   if (start !== undefined) {
@@ -176,75 +172,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       if ((mate[eu[k] as number] as number) === 2 * k + 1 && tightness !== 0) throw new RangeError(`start: matched edge ${k} is not tight`);
     }
   } else if (m > 0) {
-    const order = new Int32Array(m);
-    for (let k = 0; k < m; k++) order[k] = k;
-    order.sort((a, b) => (ew[b] as number) - (ew[a] as number) || a - b);
-    const heapT: number[] = [];
-    const heapX: number[] = [];
-    const push = (t: number, x: number) => {
-      let at = heapT.length;
-      heapT.push(t);
-      heapX.push(x);
-      while (at > 0) {
-        const up = (at - 1) >> 1;
-        if ((heapT[up] as number) >= t) break;
-        heapT[at] = heapT[up] as number;
-        heapX[at] = heapX[up] as number;
-        at = up;
-      }
-      heapT[at] = t;
-      heapX[at] = x;
-    };
-    const pop = () => {
-      const lastT = heapT.pop() as number;
-      const lastX = heapX.pop() as number;
-      const size = heapT.length;
-      if (size === 0) return;
-      let at = 0;
-      for (;;) {
-        const left = 2 * at + 1;
-        if (left >= size) break;
-        const right = left + 1;
-        const child = right < size && (heapT[right] as number) > (heapT[left] as number) ? right : left;
-        if ((heapT[child] as number) <= lastT) break;
-        heapT[at] = heapT[child] as number;
-        heapX[at] = heapX[child] as number;
-        at = child;
-      }
-      heapT[at] = lastT;
-      heapX[at] = lastX;
-    };
-    let next = 0;
-    let level = 0;
-    for (;;) {
-      while (next < m && ((mate[eu[order[next] as number] as number] as number) !== -1 || (mate[ev[order[next] as number] as number] as number) !== -1)) next++;
-      while (heapT.length > 0 && (mate[heapX[0] as number] as number) !== -1) pop();
-      const freeFree = next < m ? (ew[order[next] as number] as number) : -Infinity;
-      const freeMatched = heapT.length > 0 ? (heapT[0] as number) : -Infinity;
-      if (next < m && freeFree > freeMatched) {
-        const k = order[next] as number;
-        const i = eu[k] as number;
-        const j = ev[k] as number;
-        mate[i] = 2 * k + 1;
-        mate[j] = 2 * k;
-        dual[i] = freeFree;
-        dual[j] = freeFree;
-        warmMatched++;
-        for (const v of [i, j]) {
-          const end = neighStart[v + 1] as number;
-          for (let q = neighStart[v] as number; q < end; q++) {
-            const p = neighEnd[q] as number;
-            const x = endpoint[p] as number;
-            if ((mate[x] as number) === -1) push(2 * (ew[p >> 1] as number) - freeFree, x);
-          }
-        }
-        next++;
-      } else {
-        level = Math.max(0, freeFree, freeMatched);
-        break;
-      }
-    }
-    for (let v = 0; v < n; v++) if ((mate[v] as number) === -1) dual[v] = level;
+    warmMatched = jumpStart(n, m, eu, ev, ew, endpoint, neighStart, neighEnd, mate, dual);
   }
 
   const vertexSign = (l: number): number => (l === 1 || l === 5 ? -1 : l === 2 ? 1 : 0);
@@ -1017,6 +945,71 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     stats: { substages, warmMatched, augmentations },
     complete,
   };
+}
+
+/**
+ * A start for the solver without searching (a "jump start"): every vertex takes its heaviest
+ * edge's weight as its (doubled) dual, which makes every edge dual feasible; then, in order of
+ * decreasing dual, each free vertex lowers its dual as far as its edges allow, which makes at
+ * least one of them tight (or the dual 0), and takes a free partner across a tight edge. Matched
+ * edges are tight, every edge stays feasible and no dual is negative: a valid start, as the
+ * solver lets free vertices hold different duals. Returns the number of edges matched.
+ */
+function jumpStart(
+  n: number,
+  m: number,
+  eu: Int32Array,
+  ev: Int32Array,
+  ew: Float64Array,
+  endpoint: Int32Array,
+  neighStart: Int32Array,
+  neighEnd: Int32Array,
+  mate: Int32Array,
+  dual: Float64Array,
+): number {
+  for (let v = 0; v < n; v++) dual[v] = 0;
+  for (let k = 0; k < m; k++) {
+    const w = ew[k] as number;
+    const i = eu[k] as number;
+    const j = ev[k] as number;
+    if (w > (dual[i] as number)) dual[i] = w;
+    if (w > (dual[j] as number)) dual[j] = w;
+  }
+  const order = new Int32Array(n);
+  for (let v = 0; v < n; v++) order[v] = v;
+  order.sort((a, b) => (dual[b] as number) - (dual[a] as number) || a - b);
+  let matched = 0;
+  // A second pass lowers vertices whose neighbours were lowered after them (rarely more than that).
+  for (let pass = 0; pass < 2; pass++) {
+    let changed = false;
+    for (let t = 0; t < n; t++) {
+      const v = order[t] as number;
+      if ((mate[v] as number) !== -1 || (dual[v] as number) === 0) continue;
+      const end = neighStart[v + 1] as number;
+      let need = 0;
+      for (let q = neighStart[v] as number; q < end; q++) {
+        const p = neighEnd[q] as number;
+        const s = 2 * (ew[p >> 1] as number) - (dual[endpoint[p] as number] as number);
+        if (s > need) need = s;
+      }
+      if (need < (dual[v] as number)) changed = true;
+      dual[v] = need;
+      if (need === 0) continue;
+      for (let q = neighStart[v] as number; q < end; q++) {
+        const p = neighEnd[q] as number;
+        const x = endpoint[p] as number;
+        if ((mate[x] as number) === -1 && 2 * (ew[p >> 1] as number) - (dual[x] as number) === need) {
+          mate[v] = p;
+          mate[x] = p ^ 1;
+          matched++;
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return matched;
 }
 
 /** A binary min-heap of (key, a, b) events, for the solver's lazily deleted dual-step candidates. */
