@@ -525,39 +525,73 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
    * alternating trees, so their vertices become unlabelled (as at the start of a stage, with
    * zero-dual S-blossoms expanded); every other tree is untouched and stays.
    */
+  // Buffers reused by every dissolve (plain loops and no Set: V8 compiles these functions many
+  // times while the solve warms up, and small ones compile much faster).
+  const dissolveTops: number[] = [];
+  const dissolveVertices: number[] = [];
+  const dissolveExpand: number[] = [];
+  const staleList: number[] = [];
+  const staleMark = new Uint8Array(2 * n);
+  /** Moves the top-level blossoms still labelled in the tree rooted at r into dissolveTops, once each. */
+  const collectTree = (r: number): void => {
+    const members = treeMembers[r];
+    treeMembers[r] = undefined;
+    if (members === undefined) return;
+    for (let t = 0; t < members.length; t++) {
+      const b = members[t] as number;
+      const l = label[b] as number;
+      if ((l === 1 || l === 2) && (blossomParent[b] as number) === -1 && (treeRoot[b] as number) === r && (dissolveStamp[b] as number) !== dissolveEpoch) {
+        dissolveStamp[b] = dissolveEpoch;
+        dissolveTops.push(b);
+      }
+    }
+  };
   const dissolveTrees = (r1: number, r2: number): void => {
     dissolveEpoch++;
-    const tops: number[] = [];
-    for (const r of r1 === r2 ? [r1] : [r1, r2]) {
-      for (const b of treeMembers[r] ?? []) {
-        const l = label[b] as number;
-        if ((l === 1 || l === 2) && (blossomParent[b] as number) === -1 && (treeRoot[b] as number) === r && (dissolveStamp[b] as number) !== dissolveEpoch) {
-          dissolveStamp[b] = dissolveEpoch;
-          tops.push(b);
-        }
-      }
-      treeMembers[r] = undefined;
+    dissolveTops.length = 0;
+    collectTree(r1);
+    if (r2 !== r1) collectTree(r2);
+    const tops = dissolveTops;
+    const vertices = dissolveVertices;
+    vertices.length = 0;
+    for (let t = 0; t < tops.length; t++) leaves(tops[t] as number, vertices);
+    for (let t = 0; t < vertices.length; t++) settleVertex(vertices[t] as number);
+    unlabelTops();
+    rescanDissolved();
+  };
+  /** Resets the labels of the dissolved trees' top-level blossoms and expands their S-blossoms with dual 0. */
+  const unlabelTops = (): void => {
+    const tops = dissolveTops;
+    dissolveExpand.length = 0;
+    for (let t = 0; t < tops.length; t++) {
+      const b = tops[t] as number;
+      if (b < n) continue;
+      settleBlossom(b);
+      if ((label[b] as number) === 1 && (dual[b] as number) === 0) dissolveExpand.push(b);
     }
-    const vertices: number[] = [];
-    for (const b of tops) leaves(b, vertices);
-    for (const v of vertices) settleVertex(v);
-    for (const b of tops) if (b >= n) settleBlossom(b);
-    const toExpand = tops.filter((b) => b >= n && (label[b] as number) === 1 && (dual[b] as number) === 0);
-    for (const b of tops) resetSubtree(b);
-    for (const b of toExpand) expandBlossom(b, true);
-    // One pass over the dissolved vertices' edges: forget which were allowed, find each one's
-    // least-slack edge to a remaining S-blossom, and fix the marks elsewhere that pointed at them.
-    for (const v of vertices) gone[v] = 1;
-    const staleS = new Set<number>();
-    for (const v of vertices) {
+    for (let t = 0; t < tops.length; t++) resetSubtree(tops[t] as number);
+    for (let t = 0; t < dissolveExpand.length; t++) expandBlossom(dissolveExpand[t] as number, true);
+  };
+  /**
+   * One pass over the dissolved vertices' edges: forget which were allowed, find each one's
+   * least-slack edge to a remaining S-blossom, and fix the marks elsewhere that pointed at them.
+   */
+  const rescanDissolved = (): void => {
+    const vertices = dissolveVertices;
+    const count = vertices.length;
+    for (let t = 0; t < count; t++) gone[vertices[t] as number] = 1;
+    staleList.length = 0;
+    for (let t = 0; t < count; t++) {
+      const v = vertices[t] as number;
       const end = neighStart[v + 1] as number;
       let best = -1;
       let bestSlack = Infinity;
       for (let q = neighStart[v] as number; q < end; q++) {
-        const k = (neighEnd[q] as number) >> 1;
+        const p = neighEnd[q] as number;
+        const k = p >> 1;
         allowEdge[k] = 0;
-        const x = endpoint[neighEnd[q] as number] as number;
-        if (gone[x]) continue;
+        const x = endpoint[p] as number;
+        if ((gone[x] as number) === 1) continue;
         const bx = inBlossom[x] as number;
         const lx = label[bx] as number;
         if (lx === 1) {
@@ -575,17 +609,13 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         }
         if ((bestEdge[x] as number) === k) {
           if (lx === 1) {
-            if (bx === x) staleS.add(x);
-          } else {
-            const fresh = bestEdgeToS(x);
-            bestEdge[x] = fresh;
-            if (fresh !== -1 && lx === 0) heap2.push(slack(fresh) + now, x, fresh);
-          }
+            if (bx === x) markStale(x);
+          } else refreshUnlabelled(x, lx);
           // An unlabelled x keeps its stale least-slack edge: its delta2 event (keyed no later than
           // any edge that replaces it) is recomputed when it comes up, and a new S-edge with a
           // smaller key replaces it when scanned.
         }
-        if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) staleS.add(bx);
+        if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) markStale(bx);
       }
       bestEdge[v] = best;
       if (best !== -1) {
@@ -598,14 +628,26 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         }
       }
     }
-    for (const v of vertices) gone[v] = 0;
+    for (let t = 0; t < count; t++) gone[vertices[t] as number] = 0;
     // Each stale S-blossom once (a large blossom can border many dissolved vertices).
-    for (const b of staleS) {
+    for (let t = 0; t < staleList.length; t++) {
+      const b = staleList[t] as number;
+      staleMark[b] = 0;
       blossomBestEdges[b] = null;
       const fresh = bestEdgeBetweenS(b);
       bestEdge[b] = fresh;
       if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, b, fresh);
     }
+  };
+  const markStale = (b: number): void => {
+    if ((staleMark[b] as number) === 1) return;
+    staleMark[b] = 1;
+    staleList.push(b);
+  };
+  const refreshUnlabelled = (x: number, lx: number): void => {
+    const fresh = bestEdgeToS(x);
+    bestEdge[x] = fresh;
+    if (fresh !== -1 && lx === 0) heap2.push(slack(fresh) + now, x, fresh);
   };
 
   // Iterative (blossoms can nest thousands deep): each frame flips the path inside one blossom
@@ -1012,49 +1054,30 @@ function jumpStart(
   return matched;
 }
 
-/** A binary min-heap of (key, a, b) events, for the solver's lazily deleted dual-step candidates. */
+/**
+ * A binary min-heap of (key, a, b) events, for the solver's lazily deleted dual-step candidates.
+ * Typed arrays (doubled when full): keys that are sometimes integers and sometimes not would
+ * otherwise switch a plain array's element kind and throw V8's optimized code away.
+ */
 class EventHeap {
-  private keys: number[] = [];
-  private as: number[] = [];
-  private bs: number[] = [];
-
-  get size(): number {
-    return this.keys.length;
-  }
+  private keys = new Float64Array(64);
+  private as = new Int32Array(64);
+  private bs = new Int32Array(64);
+  size = 0;
 
   /** Drops the events `keep` rejects (stale ones, under lazy deletion) and restores the heap order. */
   retain(keep: (key: number, a: number, b: number) => boolean): void {
+    const { keys, as, bs } = this;
     let size = 0;
-    for (let i = 0; i < this.keys.length; i++) {
-      if (!keep(this.keys[i] as number, this.as[i] as number, this.bs[i] as number)) continue;
-      this.keys[size] = this.keys[i] as number;
-      this.as[size] = this.as[i] as number;
-      this.bs[size] = this.bs[i] as number;
+    for (let i = 0; i < this.size; i++) {
+      if (!keep(keys[i] as number, as[i] as number, bs[i] as number)) continue;
+      keys[size] = keys[i] as number;
+      as[size] = as[i] as number;
+      bs[size] = bs[i] as number;
       size++;
     }
-    this.keys.length = size;
-    this.as.length = size;
-    this.bs.length = size;
-    for (let i = (size >> 1) - 1; i >= 0; i--) {
-      const key = this.keys[i] as number;
-      const a = this.as[i] as number;
-      const b = this.bs[i] as number;
-      let at = i;
-      for (;;) {
-        const left = 2 * at + 1;
-        if (left >= size) break;
-        const right = left + 1;
-        const child = right < size && (this.keys[right] as number) < (this.keys[left] as number) ? right : left;
-        if ((this.keys[child] as number) >= key) break;
-        this.keys[at] = this.keys[child] as number;
-        this.as[at] = this.as[child] as number;
-        this.bs[at] = this.bs[child] as number;
-        at = child;
-      }
-      this.keys[at] = key;
-      this.as[at] = a;
-      this.bs[at] = b;
-    }
+    this.size = size;
+    for (let i = (size >> 1) - 1; i >= 0; i--) this.siftDown(i, keys[i] as number, as[i] as number, bs[i] as number);
   }
 
   topKey(): number {
@@ -1070,46 +1093,62 @@ class EventHeap {
   }
 
   push(key: number, a: number, b: number): void {
-    const keys = this.keys;
-    let at = keys.length;
-    keys.push(key);
-    this.as.push(a);
-    this.bs.push(b);
+    if (this.size === this.keys.length) this.grow();
+    const { keys, as, bs } = this;
+    let at = this.size++;
     while (at > 0) {
       const up = (at - 1) >> 1;
       if ((keys[up] as number) <= key) break;
       keys[at] = keys[up] as number;
-      this.as[at] = this.as[up] as number;
-      this.bs[at] = this.bs[up] as number;
+      as[at] = as[up] as number;
+      bs[at] = bs[up] as number;
       at = up;
     }
     keys[at] = key;
-    this.as[at] = a;
-    this.bs[at] = b;
+    as[at] = a;
+    bs[at] = b;
   }
 
   pop(): void {
-    const keys = this.keys;
-    const lastKey = keys.pop() as number;
-    const lastA = this.as.pop() as number;
-    const lastB = this.bs.pop() as number;
-    const size = keys.length;
-    if (size === 0) return;
-    let at = 0;
+    const size = --this.size;
+    if (size <= 0) {
+      this.size = 0;
+      return;
+    }
+    this.siftDown(0, this.keys[size] as number, this.as[size] as number, this.bs[size] as number);
+  }
+
+  private siftDown(from: number, key: number, a: number, b: number): void {
+    const { keys, as, bs } = this;
+    const size = this.size;
+    let at = from;
     for (;;) {
       const left = 2 * at + 1;
       if (left >= size) break;
       const right = left + 1;
       const child = right < size && (keys[right] as number) < (keys[left] as number) ? right : left;
-      if ((keys[child] as number) >= lastKey) break;
+      if ((keys[child] as number) >= key) break;
       keys[at] = keys[child] as number;
-      this.as[at] = this.as[child] as number;
-      this.bs[at] = this.bs[child] as number;
+      as[at] = as[child] as number;
+      bs[at] = bs[child] as number;
       at = child;
     }
-    keys[at] = lastKey;
-    this.as[at] = lastA;
-    this.bs[at] = lastB;
+    keys[at] = key;
+    as[at] = a;
+    bs[at] = b;
+  }
+
+  private grow(): void {
+    const capacity = 2 * this.keys.length;
+    const keys = new Float64Array(capacity);
+    keys.set(this.keys);
+    const as = new Int32Array(capacity);
+    as.set(this.as);
+    const bs = new Int32Array(capacity);
+    bs.set(this.bs);
+    this.keys = keys;
+    this.as = as;
+    this.bs = bs;
   }
 }
 
