@@ -299,7 +299,10 @@ export class OptimalMatcher implements Matcher {
     const to: number[] = [];
     const cents: number[] = [];
     const inGraph = new Set<number>();
+    // On the full graph every allowed pair is in it from the start (and only once: the list holds each pair once).
+    const allInGraph = allowedPairs <= this.fullGraphUpTo;
     const addEdge = (i: number, j: number, w: number) => {
+      if (allInGraph) return;
       const key = i < j ? i * n + j : j * n + i;
       if (inGraph.has(key)) return;
       inGraph.add(key);
@@ -307,9 +310,13 @@ export class OptimalMatcher implements Matcher {
       to.push(Math.max(i, j));
       cents.push(w);
     };
-    if (allowedPairs <= this.fullGraphUpTo) {
+    if (allInGraph) {
       // Small enough to solve on every allowed pair at once (then pricing only confirms).
-      for (let q = 0; q < allowed.length; q++) addEdge(allowed.first[q] as number, allowed.second[q] as number, allowed.cents[q] as number);
+      for (let q = 0; q < allowed.length; q++) {
+        from.push(allowed.first[q] as number);
+        to.push(allowed.second[q] as number);
+        cents.push(allowed.cents[q] as number);
+      }
     } else {
       for (let v = 0; v < n; v++) {
         for (let q = heaps.start[v] as number; q < (heaps.start[v] as number) + (heaps.size[v] as number); q++) {
@@ -395,7 +402,7 @@ export class OptimalMatcher implements Matcher {
         pricedPairs++;
         const personExcess = w - pricer.personDual(a) - pricer.personDual(b);
         if (personExcess > 0) slackSum += personExcess;
-        if (inGraph.has(a * n + b)) continue;
+        if (allInGraph || inGraph.has(a * n + b)) continue;
         const excess = pricer.excess(a, b, w);
         if (excess > 0) {
           violations++;
