@@ -758,66 +758,69 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   // Free vertices with dual 0 already meet complementary slackness and wait unlabelled (an
   // alternating tree that reaches one augments to it); the others root alternating trees.
   for (let v = 0; v < n; v++) if ((mate[v] as number) === -1 && (dual[v] as number) > 0) assignLabel(v, 1, -1);
+  /** Scans S-vertex v's edges: grows its tree, forms blossoms, augments, or records least-slack edges. */
+  const scanVertex = (v: number): void => {
+    // v stays an S-vertex and the clock stands still while v is scanned, so its dual is fixed.
+    const dualV = dualOf(v);
+    const end = neighStart[v + 1] as number;
+    for (let q = neighStart[v] as number; q < end; q++) {
+      const p = neighEnd[q] as number;
+      const k = p >> 1;
+      const w = endpoint[p] as number;
+      const bv = inBlossom[v] as number;
+      const bw = inBlossom[w] as number;
+      if (bv === bw) continue;
+      let kSlack = 0;
+      if (!allowEdge[k]) {
+        kSlack = dualV + dualOf(w) - 2 * (ew[k] as number);
+        if (kSlack <= 0) allowEdge[k] = 1;
+      }
+      if (allowEdge[k]) {
+        const lw = label[bw] as number;
+        if (lw === 0 && (mate[blossomBase[bw] as number] as number) === -1) {
+          // A free vertex (or blossom) at dual 0: augment to it.
+          const r1 = treeRoot[bv] as number;
+          labelEnd[bw] = -1;
+          augmentMatching(k);
+          augmentations++;
+          dissolveTrees(r1, r1);
+          return;
+        } else if (lw === 0) assignLabel(w, 2, p ^ 1);
+        else if (lw === 1) {
+          const base = scanBlossom(v, w);
+          if (base >= 0) addBlossom(base, k);
+          else {
+            // Augmenting path: flip it, then dissolve only the two trees it joined.
+            const r1 = treeRoot[inBlossom[eu[k] as number] as number] as number;
+            const r2 = treeRoot[inBlossom[ev[k] as number] as number] as number;
+            augmentMatching(k);
+            augmentations++;
+            dissolveTrees(r1, r2);
+            return;
+          }
+        } else if ((label[w] as number) === 0) {
+          label[w] = 2;
+          labelEnd[w] = p ^ 1;
+        }
+      } else if ((label[bw] as number) === 1) {
+        const cur = bestEdge[bv] as number;
+        if (cur === -1 || kSlack < slack(cur)) {
+          bestEdge[bv] = k;
+          heap3.push(kSlack + 2 * now, bv, k);
+        }
+      } else if ((label[w] as number) === 0) {
+        const cur = bestEdge[w] as number;
+        if (cur === -1 || kSlack < slack(cur)) {
+          bestEdge[w] = k;
+          heap2.push(kSlack + now, w, k);
+        }
+      }
+    }
+  };
   for (;;) {
     while (queue.length > 0) {
       const v = queue.pop() as number;
-      if ((label[inBlossom[v] as number] as number) !== 1) continue;
-      // v stays an S-vertex and the clock stands still while v is scanned, so its dual is fixed.
-      const dualV = dualOf(v);
-      const end = neighStart[v + 1] as number;
-      for (let q = neighStart[v] as number; q < end; q++) {
-        const p = neighEnd[q] as number;
-        const k = p >> 1;
-        const w = endpoint[p] as number;
-        const bv = inBlossom[v] as number;
-        const bw = inBlossom[w] as number;
-        if (bv === bw) continue;
-        let kSlack = 0;
-        if (!allowEdge[k]) {
-          kSlack = dualV + dualOf(w) - 2 * (ew[k] as number);
-          if (kSlack <= 0) allowEdge[k] = 1;
-        }
-        if (allowEdge[k]) {
-          const lw = label[bw] as number;
-          if (lw === 0 && (mate[blossomBase[bw] as number] as number) === -1) {
-            // A free vertex (or blossom) at dual 0: augment to it.
-            const r1 = treeRoot[bv] as number;
-            labelEnd[bw] = -1;
-            augmentMatching(k);
-            augmentations++;
-            dissolveTrees(r1, r1);
-            break;
-          } else if (lw === 0) assignLabel(w, 2, p ^ 1);
-          else if (lw === 1) {
-            const base = scanBlossom(v, w);
-            if (base >= 0) addBlossom(base, k);
-            else {
-              // Augmenting path: flip it, then dissolve only the two trees it joined.
-              const r1 = treeRoot[inBlossom[eu[k] as number] as number] as number;
-              const r2 = treeRoot[inBlossom[ev[k] as number] as number] as number;
-              augmentMatching(k);
-              augmentations++;
-              dissolveTrees(r1, r2);
-              break;
-            }
-          } else if ((label[w] as number) === 0) {
-            label[w] = 2;
-            labelEnd[w] = p ^ 1;
-          }
-        } else if ((label[bw] as number) === 1) {
-          const cur = bestEdge[bv] as number;
-          if (cur === -1 || kSlack < slack(cur)) {
-            bestEdge[bv] = k;
-            heap3.push(kSlack + 2 * now, bv, k);
-          }
-        } else if ((label[w] as number) === 0) {
-          const cur = bestEdge[w] as number;
-          if (cur === -1 || kSlack < slack(cur)) {
-            bestEdge[w] = k;
-            heap2.push(kSlack + now, w, k);
-          }
-        }
-      }
+      if ((label[inBlossom[v] as number] as number) === 1) scanVertex(v);
     }
 
     substages++;
