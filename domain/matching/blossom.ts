@@ -394,7 +394,11 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       // Vertices of the expanded T-blossom that end up unlabelled keep their least-slack edge
       // to an S-blossom (as in the reference): put them back among the delta2 candidates.
       for (const x of inside) {
-        const kx = bestEdge[x] as number;
+        let kx = bestEdge[x] as number;
+        if (kx === STALE) {
+          kx = bestEdgeToS(x);
+          bestEdge[x] = kx;
+        }
         if (kx !== -1) heap2.push(slack(kx) + now, x, kx);
       }
       const endps = blossomEndps[b] as number[];
@@ -532,6 +536,8 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   const dissolveExpand: number[] = [];
   const staleList: number[] = [];
   const staleMark = new Uint8Array(2 * n);
+  /** For a vertex whose bestEdge is STALE: the key of its pending delta2 event, no later than any of its S-edges' keys. */
+  const staleKey = new Float64Array(n);
   /** Moves the top-level blossoms still labelled in the tree rooted at r into dissolveTops, once each. */
   const collectTree = (r: number): void => {
     const members = treeMembers[r];
@@ -610,10 +616,13 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         if ((bestEdge[x] as number) === k) {
           if (lx === 1) {
             if (bx === x) markStale(x);
-          } else refreshUnlabelled(x, lx);
-          // An unlabelled x keeps its stale least-slack edge: its delta2 event (keyed no later than
-          // any edge that replaces it) is recomputed when it comes up, and a new S-edge with a
-          // smaller key replaces it when scanned.
+          } else if (lx === 0) {
+            bestEdge[x] = STALE;
+            staleKey[x] = slack(k) + now;
+          } else refreshInT(x);
+          // An unlabelled x is recomputed only when needed: its delta2 event (keyed staleKey, no later
+          // than any remaining S-edge, which were all at least as slack) recomputes it when it comes
+          // up; until then a scanned edge replaces it only when keyed no later than that.
         }
         if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) markStale(bx);
       }
@@ -644,10 +653,9 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     staleMark[b] = 1;
     staleList.push(b);
   };
-  const refreshUnlabelled = (x: number, lx: number): void => {
-    const fresh = bestEdgeToS(x);
-    bestEdge[x] = fresh;
-    if (fresh !== -1 && lx === 0) heap2.push(slack(fresh) + now, x, fresh);
+  /** Least-slack edge of x, a vertex inside a T-blossom, once the S-vertex it led to is gone. */
+  const refreshInT = (x: number): void => {
+    bestEdge[x] = bestEdgeToS(x);
   };
 
   // Iterative (blossoms can nest thousands deep): each frame flips the path inside one blossom
@@ -810,7 +818,12 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         }
       } else if ((label[w] as number) === 0) {
         const cur = bestEdge[w] as number;
-        if (cur === -1 || kSlack < slack(cur)) {
+        if (cur === STALE) {
+          if (kSlack + now <= (staleKey[w] as number)) {
+            bestEdge[w] = k;
+            heap2.push(kSlack + now, w, k);
+          }
+        } else if (cur === -1 || kSlack < slack(cur)) {
           bestEdge[w] = k;
           heap2.push(kSlack + now, w, k);
         }
@@ -827,7 +840,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     // Lazy deletion leaves stale events behind; on long runs they would pile up without bound.
     const heapLimit = 4 * (m + n) + 4096;
     if (heap1.size > heapLimit) heap1.retain((key, v) => (label[inBlossom[v] as number] as number) === 1 && dualOf(v) + now === key);
-    if (heap2.size > heapLimit) heap2.retain((_, v, k) => (label[inBlossom[v] as number] as number) === 0 && (bestEdge[v] as number) === k);
+    if (heap2.size > heapLimit) heap2.retain((_, v, k) => (label[inBlossom[v] as number] as number) === 0 && ((bestEdge[v] as number) === k || (bestEdge[v] as number) === STALE));
     if (heap3.size > heapLimit) heap3.retain((_, b, k) => (blossomParent[b] as number) === -1 && (label[b] as number) === 1 && (bestEdge[b] as number) === k);
     if (heap4.size > heapLimit) {
       heap4.retain((key, b) => (blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1 && (label[b] as number) === 2 && blossomDualOf(b) + now === key);
@@ -861,12 +874,13 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       const key = heap2.topKey();
       const v = heap2.topA();
       const k = heap2.topB();
-      if ((label[inBlossom[v] as number] as number) !== 0 || (bestEdge[v] as number) !== k) {
+      const current = bestEdge[v] as number;
+      if ((label[inBlossom[v] as number] as number) !== 0 || (current !== k && current !== STALE)) {
         heap2.pop();
         continue;
       }
       const other = (eu[k] as number) === v ? (ev[k] as number) : (eu[k] as number);
-      if ((label[inBlossom[other] as number] as number) !== 1 || slack(k) + now !== key) {
+      if (current === STALE || (label[inBlossom[other] as number] as number) !== 1 || slack(k) + now !== key) {
         heap2.pop();
         const fresh = bestEdgeToS(v);
         bestEdge[v] = fresh;
@@ -991,6 +1005,9 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     complete,
   };
 }
+
+/** bestEdge of an unlabelled vertex whose least-slack edge led into a dissolved tree: recomputed when needed. */
+const STALE = -2;
 
 /**
  * A start for the solver without searching (a "jump start"): every vertex takes its heaviest
