@@ -1071,7 +1071,48 @@ function jumpStart(
     }
     if (!changed) break;
   }
+  // Short augmenting paths of tight edges: free v – u = u' – x free (flipping them keeps every
+  // matched edge tight and matches two more vertices).
+  for (let t = 0; t < n; t++) {
+    const v = order[t] as number;
+    if ((mate[v] as number) !== -1 || (dual[v] as number) === 0) continue;
+    matched += augmentShort(v, ew, endpoint, neighStart, neighEnd, mate, dual);
+  }
   return matched;
+}
+
+/** Looks for a tight path free v – u = u' – x free and flips it; returns 1 if it did. */
+function augmentShort(
+  v: number,
+  ew: Float64Array,
+  endpoint: Int32Array,
+  neighStart: Int32Array,
+  neighEnd: Int32Array,
+  mate: Int32Array,
+  dual: Float64Array,
+): number {
+  const dv = dual[v] as number;
+  const end = neighStart[v + 1] as number;
+  for (let q = neighStart[v] as number; q < end; q++) {
+    const p = neighEnd[q] as number;
+    const u = endpoint[p] as number;
+    const mu = mate[u] as number;
+    if (mu === -1 || dv + (dual[u] as number) !== 2 * (ew[p >> 1] as number)) continue;
+    const u2 = endpoint[mu] as number;
+    const du2 = dual[u2] as number;
+    const end2 = neighStart[u2 + 1] as number;
+    for (let r = neighStart[u2] as number; r < end2; r++) {
+      const p2 = neighEnd[r] as number;
+      const x = endpoint[p2] as number;
+      if (x === v || (mate[x] as number) !== -1 || du2 + (dual[x] as number) !== 2 * (ew[p2 >> 1] as number)) continue;
+      mate[v] = p;
+      mate[u] = p ^ 1;
+      mate[u2] = p2;
+      mate[x] = p2 ^ 1;
+      return 1;
+    }
+  }
+  return 0;
 }
 
 /**
