@@ -375,6 +375,14 @@ export class OptimalMatcher implements Matcher {
         // The duals of an unfinished solve are feasible but weak; an earlier round's bound is better and still holds.
         if (rounds > 1) break;
       }
+      if (complete && allInGraph) {
+        // Every allowed pair was solved: the solver's dual certificate already covers the whole
+        // cohort, and no pair is left out to price.
+        proven = true;
+        const score = (result.weight - bonus * result.selected.length) / 100;
+        this.onRound?.({ round: rounds, solvedPairs: from.length, reducedEdges: result.reduced.weight.length, solveMs: s1 - s0, violations: 0, complete, score, upperBound: objective === 'best-score' ? score : Number.NaN });
+        break;
+      }
       const pricer = new DualPricer(graph, result);
       lastPricer = pricer;
       // The most violated left-out pairs of each person (bounded, so that the graph stays sparse;
