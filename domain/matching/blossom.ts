@@ -330,41 +330,54 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       }
       inBlossom[x] = b;
     }
-    // Least-slack edges from the new blossom to each neighbouring S-blossom.
-    const touched: number[] = [];
-    const consider = (kk: number): void => {
-      let j = eu[kk] as number;
-      if ((inBlossom[j] as number) === b) j = ev[kk] as number;
-      const bj = inBlossom[j] as number;
-      if (bj !== b && (label[bj] as number) === 1) {
-        const cur = bestEdgeTo[bj] as number;
-        if (cur === -1) {
-          bestEdgeTo[bj] = kk;
-          touched.push(bj);
-        } else if (slack(kk) < slack(cur)) bestEdgeTo[bj] = kk;
-      }
-    };
-    for (const sub of path) {
+    linkBestEdges(b, path);
+  };
+
+  // Least-slack edges from a new blossom to each neighbouring S-blossom (solver-scope helpers and
+  // buffers rather than a closure per blossom, which V8 cannot inline).
+  const touched: number[] = [];
+  const subLeaves: number[] = [];
+  const considerEdge = (b: number, kk: number): void => {
+    let j = eu[kk] as number;
+    if ((inBlossom[j] as number) === b) j = ev[kk] as number;
+    const bj = inBlossom[j] as number;
+    if (bj !== b && (label[bj] as number) === 1) {
+      const cur = bestEdgeTo[bj] as number;
+      if (cur === -1) {
+        bestEdgeTo[bj] = kk;
+        touched.push(bj);
+      } else if (slack(kk) < slack(cur)) bestEdgeTo[bj] = kk;
+    }
+  };
+  const linkBestEdges = (b: number, path: number[]): void => {
+    touched.length = 0;
+    for (let t = 0; t < path.length; t++) {
+      const sub = path[t] as number;
       const list = blossomBestEdges[sub];
       if (list === null || list === undefined) {
-        for (const x of leaves(sub, [])) {
+        subLeaves.length = 0;
+        leaves(sub, subLeaves);
+        for (let i = 0; i < subLeaves.length; i++) {
+          const x = subLeaves[i] as number;
           const end = neighStart[x + 1] as number;
-          for (let q = neighStart[x] as number; q < end; q++) consider((neighEnd[q] as number) >> 1);
+          for (let q = neighStart[x] as number; q < end; q++) considerEdge(b, (neighEnd[q] as number) >> 1);
         }
       } else {
-        for (const kk of list) consider(kk);
+        for (let i = 0; i < list.length; i++) considerEdge(b, list[i] as number);
       }
       blossomBestEdges[sub] = null;
       bestEdge[sub] = -1;
     }
     const best: number[] = [];
-    for (const bj of touched) {
-      best.push(bestEdgeTo[bj] as number);
+    let be = -1;
+    for (let t = 0; t < touched.length; t++) {
+      const bj = touched[t] as number;
+      const kk = bestEdgeTo[bj] as number;
+      best.push(kk);
       bestEdgeTo[bj] = -1;
+      if (be === -1 || slack(kk) < slack(be)) be = kk;
     }
     blossomBestEdges[b] = best;
-    let be = -1;
-    for (const kk of best) if (be === -1 || slack(kk) < slack(be)) be = kk;
     bestEdge[b] = be;
     if (be !== -1) heap3.push(slack(be) + 2 * now, b, be);
   };
