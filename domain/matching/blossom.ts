@@ -724,39 +724,10 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     blossomEndps[b] = endps.slice(i).concat(endps.slice(0, i));
   };
 
-  const augmentMatching = (k: number): void => {
-    const starts: Array<[number, number]> = [
-      [eu[k] as number, 2 * k + 1],
-      [ev[k] as number, 2 * k],
-    ];
-    for (const [s0, p0] of starts) {
-      let s = s0;
-      let p = p0;
-      for (;;) {
-        const bs = inBlossom[s] as number;
-        if (bs >= n) augmentBlossom(bs, s);
-        mate[s] = p;
-        if ((labelEnd[bs] as number) === -1) break;
-        const t = endpoint[labelEnd[bs] as number] as number;
-        const bt = inBlossom[t] as number;
-        s = endpoint[labelEnd[bt] as number] as number;
-        const j = endpoint[(labelEnd[bt] as number) ^ 1] as number;
-        if (bt >= n) augmentBlossom(bt, j);
-        mate[j] = labelEnd[bt] as number;
-        p = (labelEnd[bt] as number) ^ 1;
-      }
-    }
-  };
-
-  /**
-   * S-vertex v's dual reached 0: flip the alternating path from v to its tree's root (every
-   * edge on it is tight, so the matching keeps its weight and stays complementary), which frees
-   * v at dual 0 and matches the root; then the tree is dissolved.
-   */
-  const retire = (v: number): void => {
-    const root = treeRoot[inBlossom[v] as number] as number;
-    let s = v;
-    let p = -1;
+  /** Flips the alternating path from S-vertex s (now matched through endpoint p, or freed when p is -1) up to its tree's root. */
+  const flipPathToRoot = (start: number, startEndpoint: number): void => {
+    let s = start;
+    let p = startEndpoint;
     for (;;) {
       const bs = inBlossom[s] as number;
       if (bs >= n) augmentBlossom(bs, s);
@@ -770,6 +741,21 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       mate[j] = labelEnd[bt] as number;
       p = (labelEnd[bt] as number) ^ 1;
     }
+  };
+
+  const augmentMatching = (k: number): void => {
+    flipPathToRoot(eu[k] as number, 2 * k + 1);
+    flipPathToRoot(ev[k] as number, 2 * k);
+  };
+
+  /**
+   * S-vertex v's dual reached 0: flip the alternating path from v to its tree's root (every
+   * edge on it is tight, so the matching keeps its weight and stays complementary), which frees
+   * v at dual 0 and matches the root; then the tree is dissolved.
+   */
+  const retire = (v: number): void => {
+    const root = treeRoot[inBlossom[v] as number] as number;
+    flipPathToRoot(v, -1);
     dissolveTrees(root, root);
   };
 
