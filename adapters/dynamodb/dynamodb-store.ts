@@ -9,6 +9,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import { parsePhaseKey } from '../../domain/cycle.ts';
@@ -384,36 +385,26 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   }
 
   async markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void> {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.email(cycleId, key),
-                UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :now',
-                ConditionExpression: '#status = :sending',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':messageId': messageId, ':now': now },
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.cycle(cycleId),
-                UpdateExpression: 'ADD emailsSent :one',
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return;
-      rethrowDynamo(error, 'MarkEmailSent');
-    }
+    return this.transact('MarkEmailSent', [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.email(cycleId, key),
+          UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :now',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':messageId': messageId, ':now': now },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.cycle(cycleId),
+          UpdateExpression: 'ADD emailsSent :one',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ], undefined, [undefined]);
   }
 
   async release(cycleId: string, key: string, reason: string): Promise<void> {
@@ -444,50 +435,38 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   async recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'> {
     const cyclePk = `CYCLE#${decision.cycleId}`;
     const declined = decision.decision === 'declined';
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { PK: cyclePk, SK: `INVITATION#${decision.participantId}`, entity: 'invitation', ...decision },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
+    return this.transact('RecordInvitationDecision', [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { PK: cyclePk, SK: `INVITATION#${decision.participantId}`, entity: 'invitation', ...decision },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.cycle(decision.cycleId),
+          UpdateExpression: declined ? 'SET phases.#gs.expected = phases.#gs.expected - :one ADD #counter :one' : 'ADD #counter :one',
+          ConditionExpression: '#status = :running AND attribute_exists(phases.#gs) AND attribute_not_exists(phases.#gs.closedAt)',
+          ExpressionAttributeNames: { '#counter': declined ? 'invitationsDeclined' : 'invitationsAccepted', '#gs': 'goal-setting', '#status': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':running': 'running' },
+        },
+      },
+      ...(declined
+        ? [
             {
               Update: {
                 TableName: this.tableName,
-                Key: keys.cycle(decision.cycleId),
-                UpdateExpression: declined ? 'SET phases.#gs.expected = phases.#gs.expected - :one ADD #counter :one' : 'ADD #counter :one',
-                ConditionExpression: '#status = :running AND attribute_exists(phases.#gs) AND attribute_not_exists(phases.#gs.closedAt)',
-                ExpressionAttributeNames: { '#counter': declined ? 'invitationsDeclined' : 'invitationsAccepted', '#gs': 'goal-setting', '#status': 'status' },
-                ExpressionAttributeValues: { ':one': 1, ':running': 'running' },
+                Key: keys.member(decision.cycleId, decision.participantId),
+                UpdateExpression: 'SET declined = :true',
+                ConditionExpression: 'attribute_exists(PK)',
+                ExpressionAttributeValues: { ':true': true },
               },
             },
-            ...(declined
-              ? [
-                  {
-                    Update: {
-                      TableName: this.tableName,
-                      Key: keys.member(decision.cycleId, decision.participantId),
-                      UpdateExpression: 'SET declined = :true',
-                      ConditionExpression: 'attribute_exists(PK)',
-                      ExpressionAttributeValues: { ':true': true },
-                    },
-                  },
-                ]
-              : []),
-          ],
-        }),
-      );
-      return 'recorded';
-    } catch (error) {
-      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-decided';
-      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'phase-closed';
-      rethrowDynamo(error, 'RecordInvitationDecision');
-    }
+          ]
+        : []),
+    ], 'recorded', ['already-decided', 'phase-closed']);
   }
 
   async getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined> {
@@ -589,38 +568,26 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
   private async recordResponseAlong(response: StoredResponse, alongside: Array<{ Put: { TableName: string; Item: Record<string, unknown> } }>, operation: string): Promise<RecordResponseOutcome> {
     const parsed = parsePhaseKey(response.phaseKey);
     if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.cycle(response.cycleId),
-                UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
-                ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
-                ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
-                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
-              },
-            },
-            ...alongside,
-          ],
-        }),
-      );
-      return 'recorded';
-    } catch (error) {
-      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-answered';
-      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'phase-closed';
-      rethrowDynamo(error, operation);
-    }
+    return this.transact(operation, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.cycle(response.cycleId),
+          UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
+          ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
+          ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
+        },
+      },
+      ...alongside,
+    ], 'recorded', ['already-answered', 'phase-closed']);
   }
 
   async listSuggestions(cycleId: string): Promise<ForumSuggestion[]> {
@@ -629,36 +596,24 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
 
   /** One vote per person and suggestion: the vote item and the suggestion's counter in one transaction. */
   async addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'> {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { PK: `CYCLE#${cycleId}`, SK: `VOTE#${voterId}#${suggestionId}`, entity: 'vote', cycleId, suggestionId, voterId, at },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { PK: `CYCLE#${cycleId}`, SK: `SUGGESTION#${suggestionId}` },
-                UpdateExpression: 'ADD votes :one',
-                ConditionExpression: 'attribute_exists(PK)',
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-          ],
-        }),
-      );
-      return 'voted';
-    } catch (error) {
-      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-voted';
-      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'no-suggestion';
-      rethrowDynamo(error, 'AddVote');
-    }
+    return this.transact('AddVote', [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { PK: `CYCLE#${cycleId}`, SK: `VOTE#${voterId}#${suggestionId}`, entity: 'vote', cycleId, suggestionId, voterId, at },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { PK: `CYCLE#${cycleId}`, SK: `SUGGESTION#${suggestionId}` },
+          UpdateExpression: 'ADD votes :one',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ], 'voted', ['already-voted', 'no-suggestion']);
   }
 
   /** The suggestions one person voted for. */
@@ -684,6 +639,23 @@ export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, Review
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
+      rethrowDynamo(error, action);
+    }
+  }
+
+  /**
+   * A transaction whose first items carry conditions: `applied` when it went through, else the
+   * outcome named for the first item whose condition did not hold (`whenConditionFails[i]` for
+   * item i). A failed condition without an outcome, and any other failure, is rethrown.
+   */
+  private async transact<R>(action: string, items: NonNullable<TransactWriteCommandInput['TransactItems']>, applied: R, whenConditionFails: readonly R[]): Promise<R> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return applied;
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string } | undefined> }).CancellationReasons ?? [];
+      const failed = reasons.findIndex((reason) => reason?.Code === 'ConditionalCheckFailed');
+      if (failed >= 0 && failed < whenConditionFails.length) return whenConditionFails[failed] as R;
       rethrowDynamo(error, action);
     }
   }
