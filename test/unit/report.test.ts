@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
+import type { Member, Pair } from '../../domain/cycle.ts';
 import { computeCycleMetrics, summarizeCycle, type MetricsInput } from '../../domain/metrics.ts';
 import type { Skill } from '../../domain/program.ts';
 import { describeSummary, renderReport, SUPPRESSED } from '../../domain/report.ts';
 import type { Proposal } from '../../domain/report-proposals.ts';
+import { cohortIds, consecutivePairs, memberOf, storedAnswer } from '../support/cohort-fixtures.ts';
 
 const catalog: Skill[] = [
   { id: 'ai', name: 'AI <assistants>', digital: true },
@@ -12,29 +13,10 @@ const catalog: Skill[] = [
 
 /** Twelve people in six pairs: mentors teach "ai", mentees teach "negotiation"; everyone gains 1 or 2 points. */
 export function cohortOfTwelve(): MetricsInput {
-  const ids = Array.from({ length: 12 }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);
-  const members: Member[] = ids.map((id, i) => ({
-    participantId: id,
-    name: `Person${i + 1} Surname${i + 1}`,
-    email: `${id}@example.com`,
-    department: i % 2 ? 'Sales' : 'IT',
-    language: 'en',
-    skillsOffered: [],
-    skillsWanted: [],
-    teaches: [],
-    learns: [],
-    partners: [],
-  }));
-  const pairs: Pair[] = [0, 2, 4, 6, 8, 10].map((i) => ({
-    pairId: `${ids[i]}~${ids[i + 1]}`,
-    mentorId: ids[i] as string,
-    menteeId: ids[i + 1] as string,
-    score: 1,
-    breakdown: {},
-    explanation: '',
-    skillsTaught: { byMentor: ['ai'], byMentee: ['negotiation'] },
-  }));
-  const r = <T>(phaseKey: string, participantId: string, answer: T): StoredResponse<T> => ({ cycleId: 'c', phaseKey, participantId, answer, recordedAt: 0 });
+  const ids = cohortIds(12);
+  const members: Member[] = ids.map((id, i) => memberOf(id, { name: `Person${i + 1} Surname${i + 1}`, department: i % 2 ? 'Sales' : 'IT' }));
+  const pairs: Pair[] = consecutivePairs(ids);
+  const r = storedAnswer;
   return {
     members,
     pairs,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
+import type { Member, Pair } from '../../domain/cycle.ts';
 import { computeCycleMetrics, type MetricsInput } from '../../domain/metrics.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import { applyProposals, proposeChanges, secondsToDuration, slugSkillId } from '../../domain/report-proposals.ts';
 import type { CheckInAnswer } from '../../domain/surveys.ts';
 import { formatDiff } from '../../services/reshape.ts';
+import { cohortIds, consecutivePairs, memberOf, storedAnswer } from '../support/cohort-fixtures.ts';
 
 /**
  * A fixed cycle of twelve people in six pairs (mentor first), every figure below computed by hand:
@@ -44,30 +45,11 @@ const program: Program = programSchema.parse({
   matching: { favouredDepartmentPairs: [['HR', 'Finance']], doNotPair: [['p01', 'p12']] },
 });
 
-const ids = Array.from({ length: 12 }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);
+const ids = cohortIds(12);
 const departments = ['IT', 'Sales', 'IT', 'Sales', 'IT', 'Sales', 'HR', 'Finance', 'HR', 'Finance', 'HR', 'Finance'];
-const members: Member[] = ids.map((id, i) => ({
-  participantId: id,
-  name: `Name${i}`,
-  email: `${id}@example.com`,
-  department: departments[i] as string,
-  language: 'en',
-  skillsOffered: i % 2 === 0 ? ['ai'] : ['negotiation'],
-  skillsWanted: [],
-  teaches: [],
-  learns: [],
-  partners: [],
-}));
-const pairs: Pair[] = [0, 2, 4, 6, 8, 10].map((i) => ({
-  pairId: `${ids[i]}~${ids[i + 1]}`,
-  mentorId: ids[i] as string,
-  menteeId: ids[i + 1] as string,
-  score: 1,
-  breakdown: {},
-  explanation: '',
-  skillsTaught: { byMentor: ['ai'], byMentee: ['negotiation'] },
-}));
-const r = <T>(phaseKey: string, participantId: string, answer: T): StoredResponse<T> => ({ cycleId: 'c', phaseKey, participantId, answer, recordedAt: 0 });
+const members: Member[] = ids.map((id, i) => memberOf(id, { name: `Name${i}`, department: departments[i] as string, skillsOffered: i % 2 === 0 ? ['ai'] : ['negotiation'] }));
+const pairs: Pair[] = consecutivePairs(ids);
+const r = storedAnswer;
 const gain = (i: number) => (i < 6 ? 2 : 0);
 const check = (round: number, id: string, status: CheckInAnswer['status'] = 'met') => r(`run#${round}`, id, { status, note: '' });
 const satisfaction = [10, 10, 10, 10, 8, 10, 5, 6, 7];
