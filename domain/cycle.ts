@@ -16,6 +16,10 @@ export interface PhaseState {
   remindersSent?: number[];
   /** Check-in rounds already sent (run phase). */
   checkInRoundsSent?: number[];
+  /** Rematches whose new pairs have been sent their goal-setting invitation (goal-setting). */
+  rematchesNotified?: number;
+  /** Check-in rounds already judged for missed answers (run phase). */
+  missesChecked?: number[];
 }
 
 export interface Cycle {
@@ -36,6 +40,11 @@ export interface Cycle {
   executionArn?: string;
   failure?: { error: string; cause: string };
   reportPath?: string;
+  /** Pairings accepted and declined at goal-setting (counters the store keeps with each decision). */
+  invitationsAccepted?: number;
+  invitationsDeclined?: number;
+  /** Partners freed by a decline and matched again (or not): one per declined pair. */
+  rematches?: number;
 }
 
 /** A person as the cycle knows them: a snapshot taken at identify, with their partners. */
@@ -52,6 +61,8 @@ export interface Member {
   learns: string[];
   partners: Array<{ participantId: string; name: string; pairId: string; role: 'mentor' | 'mentee' }>;
   unreachable?: boolean;
+  /** Set when the person declined their pairing: they receive nothing more in this cycle. */
+  declined?: boolean;
 }
 
 export interface Pair {
@@ -62,6 +73,9 @@ export interface Pair {
   breakdown: Record<string, number>;
   explanation: string;
   skillsTaught: { byMentor: string[]; byMentee: string[] };
+  /** Set when one of the two declined the pairing (`declinedBy` is who). */
+  status?: 'declined';
+  declinedBy?: string;
 }
 
 export interface StoredResponse<T = unknown> {

@@ -13,7 +13,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { container } from '../adapters/container.ts';
 import { NotFoundError, ValidationError, issuesFromZod } from '../domain/errors.ts';
-import type { ParticipantStatus } from '../domain/participant.ts';
+import type { ParticipantDirectory } from '../services/ports.ts';
 import * as z from '../domain/validation.ts';
 import { logger } from './middleware/logger.ts';
 
@@ -98,11 +98,6 @@ export function unreachableRecipients(event: SesEvent): UnreachableRecipients {
 }
 
 const unique = (values: string[]): string[] => [...new Set(values.filter((v) => v.length > 0))];
-
-export interface ParticipantDirectory {
-  findParticipantsByEmail(email: string): Promise<Array<{ programId: string; participantId: string }>>;
-  setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void>;
-}
 
 /** Marks every roster entry of every recipient unreachable; repeats of the same event change nothing. */
 export async function markUnreachable(recipients: UnreachableRecipients, store: ParticipantDirectory): Promise<{ marked: number; unknown: number }> {

@@ -7,12 +7,11 @@ import type { LinkSigner } from '../domain/links.ts';
 import type { Matcher } from '../domain/matching/matcher.ts';
 import type { Participant } from '../domain/participant.ts';
 import type { AnsweredPhase, Program } from '../domain/program.ts';
-import type { Clock, CycleStore, EmailLog, Mailer, ProgramStore } from './ports.ts';
-import type { ParticipantActionStore, RematchRecord } from './participant-records.ts';
+import type { Clock, CycleStore, EmailLog, Mailer, ParticipantActionStore, ProgramStore } from './ports.ts';
 import { sendOnce } from './send-once.ts';
 
 export interface PhaseDeps {
-  store: CycleStore & ProgramStore;
+  store: CycleStore & ProgramStore & ParticipantActionStore;
   emailLog: EmailLog;
   mailer: Mailer;
   clock: Clock;
@@ -191,10 +190,10 @@ export async function advancePhase(
   }
 
   // Goal-setting: people paired again after a decline get an invitation for their new pair.
-  const rematches = (cycle as Cycle & { rematches?: number }).rematches ?? 0;
-  const notified = (state as PhaseState & { rematchesNotified?: number }).rematchesNotified ?? 0;
+  const rematches = cycle.rematches ?? 0;
+  const notified = state.rematchesNotified ?? 0;
   if (phase === 'goal-setting' && !outOfTime && rematches > notified && now < state.deadline) {
-    const records = await (deps.store as Partial<RematchLister>).listRematches?.(cycleId) ?? [];
+    const records = await deps.store.listRematches(cycleId);
     const members = new Map((await reachableMembers(deps.store, cycle)).map((m) => [m.participantId, m]));
     for (const record of records) {
       for (const participantId of record.notify) {
@@ -209,14 +208,14 @@ export async function advancePhase(
       }
       if (outOfTime) break;
     }
-    if (!outOfTime) await deps.store.updatePhase(cycleId, phase, { rematchesNotified: rematches } as Partial<PhaseState>);
+    if (!outOfTime) await deps.store.updatePhase(cycleId, phase, { rematchesNotified: rematches });
   }
 
   // Run: a person who let two check-ins in a row go by without answering (or said "not yet" and then
   // did not answer) flags their pair for HR; "not yet" twice and "need help" are flagged by the survey API.
   if (phase === 'run' && !outOfTime) {
     const sentRounds = [...((patch.checkInRoundsSent ?? state.checkInRoundsSent) ?? [])].sort((a, b) => a - b);
-    const checked = (state as PhaseState & { missesChecked?: number[] }).missesChecked ?? [];
+    const checked = state.missesChecked ?? [];
     const ended = deps.clock.now() >= state.deadline;
     // Round r is judged once round r+1 went out (a full cadence to answer), or at the run's end.
     // (A round sent in this very step is never judged in it: people get at least until the next step.)
@@ -224,7 +223,7 @@ export async function advancePhase(
     const judge = sentRounds.filter((r) => r >= 2 && !checked.includes(r) && sentBefore.includes(r) && (sentRounds.includes(r + 1) || ended));
     if (judge.length) {
       await flagMissedCheckIns(deps, cycle, judge);
-      await deps.store.updatePhase(cycleId, phase, { missesChecked: [...checked, ...judge] } as Partial<PhaseState>);
+      await deps.store.updatePhase(cycleId, phase, { missesChecked: [...checked, ...judge] });
     }
   }
 
@@ -325,17 +324,11 @@ export async function closePhase(deps: PhaseDeps, cycleId: string, phase: Answer
 async function reachableMembers(store: CycleStore & ProgramStore, cycle: Cycle): Promise<Member[]> {
   const [members, roster] = await Promise.all([store.listMembers(cycle.cycleId), store.listParticipants(cycle.programId)]);
   const status = new Map(roster.map((p) => [p.participantId, p.status]));
-  return members.filter((m) => (status.get(m.participantId) ?? 'active') === 'active' && !(m as Member & { declined?: boolean }).declined).sort((a, b) => a.participantId.localeCompare(b.participantId));
-}
-
-interface RematchLister {
-  listRematches(cycleId: string): Promise<RematchRecord[]>;
+  return members.filter((m) => (status.get(m.participantId) ?? 'active') === 'active' && !m.declined).sort((a, b) => a.participantId.localeCompare(b.participantId));
 }
 
 /** Flags the pairs of members who did not answer check-in round r and did not say "we met" at round r-1, for each round r given. */
 async function flagMissedCheckIns(deps: PhaseDeps, cycle: Cycle, rounds: number[]): Promise<void> {
-  const flagger = deps.store as Partial<Pick<ParticipantActionStore, 'flagPair'>>;
-  if (!flagger.flagPair) return;
   const members = await reachableMembers(deps.store, cycle);
   const at = deps.clock.now();
   for (const round of rounds) {
@@ -345,7 +338,7 @@ async function flagMissedCheckIns(deps: PhaseDeps, cycle: Cycle, rounds: number[
     for (const member of members) {
       if (answeredNow.has(member.participantId) || metBefore.has(member.participantId)) continue;
       for (const partner of member.partners) {
-        await flagger.flagPair(cycle.cycleId, partner.pairId, { participantId: member.participantId, kind: 'two-misses', round, at });
+        await deps.store.flagPair(cycle.cycleId, partner.pairId, { participantId: member.participantId, kind: 'two-misses', round, at });
       }
     }
   }

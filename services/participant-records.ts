@@ -1,5 +1,3 @@
-import type { Member, Pair, StoredResponse } from '../domain/cycle.ts';
-import type { RecordResponseOutcome } from './ports.ts';
 
 /**
  * What participants' actions leave in the table besides their answers (RESPONSE#…): the records
@@ -65,20 +63,4 @@ export interface ForumSuggestion {
   /** Votes added by other participants (`VOTE#<voterId>#<suggestionId>` items, one per person). */
   votes?: number;
   createdAt: number;
-}
-
-/** The store operations behind participants' actions (implemented by DynamoDbStore). */
-export interface ParticipantActionStore {
-  recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'>;
-  getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined>;
-  listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]>;
-  putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void>;
-  listRematches(cycleId: string): Promise<RematchRecord[]>;
-  flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void>;
-  listPairFlags(cycleId: string): Promise<PairFlag[]>;
-  putSuggestion(suggestion: ForumSuggestion): Promise<void>;
-  recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome>;
-  listSuggestions(cycleId: string): Promise<ForumSuggestion[]>;
-  addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'>;
-  listVotesOf(cycleId: string, voterId: string): Promise<string[]>;
 }

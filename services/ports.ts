@@ -3,6 +3,7 @@ import type { Participant, ParticipantStatus } from '../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
 import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
+import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
 
 /** Programs and their rosters. */
 export interface ProgramStore {
@@ -11,6 +12,12 @@ export interface ProgramStore {
   /** Writes a validated roster; re-writing an unchanged participant changes nothing. */
   putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }>;
   listParticipants(programId: string): Promise<Participant[]>;
+  setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void>;
+}
+
+/** Finds people by address across programs (bounces and complaints name an address, not a program). */
+export interface ParticipantDirectory {
+  findParticipantsByEmail(email: string): Promise<Array<{ programId: string; participantId: string }>>;
   setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void>;
 }
 
@@ -41,6 +48,22 @@ export interface CycleStore {
   /** Marks the cycle failed unless it already ended; keeps the first cause. */
   markFailed(cycleId: string, failure: { error: string; cause: string }, endedAt: number): Promise<boolean>;
   markStopped(cycleId: string, endedAt: number): Promise<void>;
+}
+
+/** The store operations behind participants' actions . */
+export interface ParticipantActionStore {
+  recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'>;
+  getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined>;
+  listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]>;
+  putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void>;
+  listRematches(cycleId: string): Promise<RematchRecord[]>;
+  flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void>;
+  listPairFlags(cycleId: string): Promise<PairFlag[]>;
+  putSuggestion(suggestion: ForumSuggestion): Promise<void>;
+  recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome>;
+  listSuggestions(cycleId: string): Promise<ForumSuggestion[]>;
+  addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'>;
+  listVotesOf(cycleId: string, voterId: string): Promise<string[]>;
 }
 
 /** What a review leaves with its cycle: the headline figures (for later comparisons) and the proposals for the next cycle. */

@@ -2,10 +2,8 @@ import type { Cycle, Member, Pair } from '../domain/cycle.ts';
 import { linkPair, pairIdOf } from '../domain/cycle.ts';
 import type { Matcher, ProposedPair } from '../domain/matching/matcher.ts';
 import type { Participant } from '../domain/participant.ts';
-import type { Clock, CycleStore, ProgramStore } from './ports.ts';
-import type { ParticipantActionStore, RematchRecord } from './participant-records.ts';
-
-export type MemberWithDecision = Member & { declined?: boolean };
+import type { Clock, CycleStore, ParticipantActionStore, ProgramStore } from './ports.ts';
+import type { RematchRecord } from './participant-records.ts';
 
 export interface RematchDeps {
   store: CycleStore & ProgramStore & ParticipantActionStore;
@@ -20,8 +18,8 @@ export interface RematchDeps {
  * The new pair, the changed members and a REMATCH# record are stored together; the phase step
  * then sends both people a goal-setting invitation (services/cycle-phases.ts).
  */
-export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decliner: MemberWithDecision): Promise<RematchRecord[]> {
-  const [members, roster] = await Promise.all([deps.store.listMembers(cycle.cycleId) as Promise<MemberWithDecision[]>, deps.store.listParticipants(cycle.programId)]);
+export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decliner: Member): Promise<RematchRecord[]> {
+  const [members, roster] = await Promise.all([deps.store.listMembers(cycle.cycleId), deps.store.listParticipants(cycle.programId)]);
   const membersById = new Map(members.map((m) => [m.participantId, m]));
   const rosterById = new Map(roster.map((p) => [p.participantId, p]));
   const records: RematchRecord[] = [];

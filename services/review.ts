@@ -1,25 +1,22 @@
-import type { Cycle } from '../domain/cycle.ts';
+import type { Cycle, Pair } from '../domain/cycle.ts';
 import { summaryEmail } from '../domain/summary-email.ts';
 import { computeCycleMetrics, summarizeCycle, type CycleMetrics, type CycleResponses, type MetricsInput, type ParticipationEvents } from '../domain/metrics.ts';
 import { renderReport } from '../domain/report.ts';
 import { proposeChanges, type Proposal } from '../domain/report-proposals.ts';
 import type { PhaseDeps } from './cycle-phases.ts';
 import { loadCycle } from './cycle-phases.ts';
-import type { CycleStore, ProgramStore, ReportStore, ReviewStore, StoredReview } from './ports.ts';
-import type { ParticipantActionStore } from './participant-records.ts';
+import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, StoredReview } from './ports.ts';
 import { sendOnce } from './send-once.ts';
 
-type ParticipantRecords = Partial<Pick<ParticipantActionStore, 'listInvitationDecisions' | 'listRematches' | 'listPairFlags' | 'listSuggestions'>>;
+type ParticipantRecords = Pick<ParticipantActionStore, 'listInvitationDecisions' | 'listRematches' | 'listPairFlags' | 'listSuggestions'>;
 
 const FLAG_REASONS = { 'need-help': 'asked for help at a check-in', 'two-misses': 'missed two check-ins in a row' } as const;
 
 /**
- * What the participant pages (issue 5, docs/participants.md) recorded: invitation answers with
- * reasons, rematches, at-risk flags and forum suggestions with votes. Absent when the store does
- * not keep them, so that the review works on today's data alone.
+ * What the participant pages (docs/participants.md) recorded: invitation answers with
+ * reasons, rematches, at-risk flags and forum suggestions with votes.
  */
-export async function participationEvents(store: ParticipantRecords, cycleId: string, allPairs: readonly { pairId: string; status?: string }[]): Promise<ParticipationEvents | undefined> {
-  if (!store.listInvitationDecisions || !store.listRematches || !store.listPairFlags || !store.listSuggestions) return undefined;
+export async function participationEvents(store: ParticipantRecords, cycleId: string, allPairs: readonly Pick<Pair, 'pairId' | 'status'>[]): Promise<ParticipationEvents> {
   const [decisions, rematches, flags, suggestions] = await Promise.all([
     store.listInvitationDecisions(cycleId),
     store.listRematches(cycleId),
@@ -56,12 +53,12 @@ export async function gatherReviewInput(store: CycleStore & ProgramStore & Revie
   const earlier = reviews.filter((r) => r.cycleId !== cycleId && (r.startedAt < cycle.startedAt || (r.startedAt === cycle.startedAt && r.cycleId < cycleId)));
   const responses = { goalSetting, checkIns, measure, feedback } as CycleResponses;
   // A pair declined at the invitation (and replaced by a rematch) did not run: it is counted as declined, not as formed.
-  const pairs = allPairs.filter((p) => (p as { status?: string }).status !== 'declined');
-  const participation = await participationEvents(store, cycleId, allPairs as Array<{ pairId: string; status?: string }>);
+  const pairs = allPairs.filter((p) => p.status !== 'declined');
+  const participation = await participationEvents(store, cycleId, allPairs);
   const input: MetricsInput = {
     members,
     pairs,
-    ...(participation ? { participation } : {}),
+    participation,
     responses,
     catalog: cycle.program.skillsCatalog,
     roster: roster.map((p) => ({ participantId: p.participantId, birthYear: p.birthYear, careerStartYear: p.careerStartYear })),

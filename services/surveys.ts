@@ -7,9 +7,9 @@ import type { Language } from '../domain/program.ts';
 import { formFields, parseAnswer, type CheckInAnswer, type FeedbackAnswer, type GoalSettingAnswer, type SurveyContext } from '../domain/surveys.ts';
 import * as z from '../domain/validation.ts';
 import { bindingMatches, formBinding, keyedId } from './form-binding.ts';
-import { FORUM_CATEGORIES, type ForumSuggestion, type ParticipantActionStore } from './participant-records.ts';
-import type { Clock, CycleStore, ProgramStore } from './ports.ts';
-import { rematchAfterDecline, type MemberWithDecision } from './rematch.ts';
+import { FORUM_CATEGORIES, type ForumSuggestion } from './participant-records.ts';
+import type { Clock, CycleStore, ParticipantActionStore, ProgramStore } from './ports.ts';
+import { rematchAfterDecline } from './rematch.ts';
 import { formPage, invitationPage, noticePage, noticeWithForum, optOutPage, type ForumView, type NoticeKind } from './survey-pages.ts';
 
 export interface SurveyDeps {
@@ -34,8 +34,8 @@ const FORUM_PER_CATEGORY = 20;
 type Link = { token: string; action: string; binding: string };
 type Resolved =
   | { ok: false; page: PageResult }
-  | { ok: true; cycle: Cycle; member: MemberWithDecision; phaseKey: string; phase: NonNullable<ReturnType<typeof parsePhaseKey>>; language: Language; optOut: false }
-  | { ok: true; cycle: Cycle; member: MemberWithDecision; phaseKey: string; language: Language; optOut: true };
+  | { ok: true; cycle: Cycle; member: Member; phaseKey: string; phase: NonNullable<ReturnType<typeof parsePhaseKey>>; language: Language; optOut: false }
+  | { ok: true; cycle: Cycle; member: Member; phaseKey: string; language: Language; optOut: true };
 
 const page = (status: number, html: string): PageResult => ({ status, html });
 const notice = (language: Language | 'both', kind: NoticeKind, status: number): { ok: false; page: PageResult } => ({ ok: false, page: page(status, noticePage(language, kind)) });
@@ -47,7 +47,7 @@ async function resolve(deps: SurveyDeps, token: string): Promise<Resolved> {
   const { cycleId, participantId, phaseKey } = verified.scope;
   const phase = parsePhaseKey(phaseKey);
   if (!phase && phaseKey !== OPT_OUT_KEY) return notice('both', 'invalid', 403);
-  const [cycle, member] = await Promise.all([deps.store.getCycle(cycleId), deps.store.getMember(cycleId, participantId) as Promise<MemberWithDecision | undefined>]);
+  const [cycle, member] = await Promise.all([deps.store.getCycle(cycleId), deps.store.getMember(cycleId, participantId)]);
   if (!cycle) return notice('both', 'missing', 404);
   if (!member) return notice(cycle.program.language, 'missing', 404);
   if (!phase) return { ok: true, cycle, member, phaseKey, language: member.language, optOut: true };

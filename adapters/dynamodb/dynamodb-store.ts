@@ -16,7 +16,7 @@ import { parsePhaseKey } from '../../domain/cycle.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { CycleStore, EmailClaim, EmailLog, ProgramStore, RecordResponseOutcome, ReviewStore, StoredReview } from '../../services/ports.ts';
+import type { CycleStore, EmailClaim, EmailLog, ParticipantActionStore, ParticipantDirectory, ProgramStore, RecordResponseOutcome, ReviewStore, StoredReview } from '../../services/ports.ts';
 import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import { isConditionFailure, rethrowDynamo } from './errors.ts';
 import { keys } from './table-design.ts';
@@ -47,8 +47,8 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
   await Promise.all(workers);
 }
 
-/** ProgramStore, CycleStore and EmailLog over Tandem's single table. */
-export class DynamoDbStore implements ProgramStore, CycleStore, EmailLog, ReviewStore {
+/** Every store port over Tandem's single table. */
+export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleStore, ParticipantActionStore, EmailLog, ReviewStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -5,10 +5,6 @@ import { participationEvents } from '../../services/review.ts';
 const decision = (participantId: string, d: 'accepted' | 'declined', reason?: string): InvitationDecision => ({ cycleId: 'c', participantId, decision: d, partnerIds: [], decidedAt: 0, ...(reason ? { reason } : {}) });
 
 describe('participationEvents: the participant pages’ records as review input', () => {
-  it('is absent when the store does not keep them', async () => {
-    expect(await participationEvents({}, 'c', [])).toBeUndefined();
-  });
-
   it('counts declined pairs, successful rematches, flags and suggestions', async () => {
     const store = {
       listInvitationDecisions: async () => [decision('a', 'accepted'), decision('b', 'declined', 'No time'), decision('c', 'declined', 'No time'), decision('d', 'declined')],
