@@ -57,7 +57,11 @@ export async function measure(spec: (typeof FUNCTIONS)[number]): Promise<BundleS
     gzipBytes: gzipSync(code.contents).byteLength,
     sourceMapBytes: map?.contents.byteLength ?? 0,
     packages: byPackage(result.metafile),
-    inputs: Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path)),
+    inputs: Object.values(result.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
+    ),
   };
 }
 
@@ -84,7 +88,8 @@ async function main(argv: string[]): Promise<number> {
   if (markdown) {
     console.log('| Function | Minified | Gzipped | Source map | Budget (500 KB) |');
     console.log('|---|--:|--:|--:|---|');
-    for (const s of sizes) console.log(`| ${s.name} | ${kb(s.bytes)} | ${kb(s.gzipBytes)} | ${kb(s.sourceMapBytes)} | ${s.bytes < BUDGET_BYTES ? 'under' : '**over**'} |`);
+    for (const s of sizes)
+      console.log(`| ${s.name} | ${kb(s.bytes)} | ${kb(s.gzipBytes)} | ${kb(s.sourceMapBytes)} | ${s.bytes < BUDGET_BYTES ? 'under' : '**over**'} |`);
   } else {
     console.log(`${'function'.padEnd(20)}${'minified'.padStart(12)}${'gzip'.padStart(12)}${'map'.padStart(12)}`);
     for (const s of sizes) {

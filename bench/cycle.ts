@@ -40,12 +40,20 @@ async function run(participants: number) {
   let peakLargest = 0;
   const sampler = setInterval(() => {
     const sizes = descendants(child.pid as number).map(rssKb);
-    peakTotal = Math.max(peakTotal, sizes.reduce((a, b) => a + b, 0));
+    peakTotal = Math.max(
+      peakTotal,
+      sizes.reduce((a, b) => a + b, 0),
+    );
     peakLargest = Math.max(peakLargest, ...sizes);
   }, 200);
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
   clearInterval(sampler);
-  const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { status?: string; pairs?: number; emailsSent?: number; responses?: Record<string, number> };
+  const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+    status?: string;
+    pairs?: number;
+    emailsSent?: number;
+    responses?: Record<string, number>;
+  };
   return {
     participants,
     exitCode: code,
@@ -58,7 +66,10 @@ async function run(participants: number) {
   };
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 for (const size of sizes.length ? sizes : [24, 1000]) {
   const result = await run(size);
   console.log(JSON.stringify(result));

@@ -139,14 +139,33 @@ function main(): void {
   rows.push('| people | matcher | pairs | total score | vs optimum | proven gap | time (s) | CPU (s) | peak RSS (MB) |');
   rows.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const size of sizes) {
-    const optimal = measure([...common, '--size', String(size), '--matcher', 'optimal', ...(rounds ? ['--rounds', rounds] : []), ...(candidates ? ['--candidates', candidates] : []), ...(deadline ? ['--deadline', deadline] : []), ...(fullGraphUpTo ? ['--full-graph-up-to', fullGraphUpTo] : [])]);
+    const optimal = measure([
+      ...common,
+      '--size',
+      String(size),
+      '--matcher',
+      'optimal',
+      ...(rounds ? ['--rounds', rounds] : []),
+      ...(candidates ? ['--candidates', candidates] : []),
+      ...(deadline ? ['--deadline', deadline] : []),
+      ...(fullGraphUpTo ? ['--full-graph-up-to', fullGraphUpTo] : []),
+    ]);
     const greedy = flag('no-greedy') ? undefined : measure([...common, '--size', String(size), '--matcher', 'greedy']);
     for (const run of [optimal, greedy]) {
       if (!run) continue;
       if (flag('json')) process.stdout.write(`${JSON.stringify(run)}\n`);
       const best = optimal?.proven ? optimal.totalScore : undefined;
-      const versus = best ? `${((run.totalScore / best) * 100).toFixed(2)} %` : optimal?.upperBound ? `≥ ${((run.totalScore / optimal.upperBound) * 100).toFixed(2)} %` : '';
-      const gap = run.proven === undefined ? '' : run.proven ? '0 (proven optimal)' : `≤ ${(run.upperBound ?? 0) - run.totalScore > 0 ? (((run.upperBound ?? 0) - run.totalScore) / run.totalScore * 100).toFixed(2) : '0'} %`;
+      const versus = best
+        ? `${((run.totalScore / best) * 100).toFixed(2)} %`
+        : optimal?.upperBound
+          ? `≥ ${((run.totalScore / optimal.upperBound) * 100).toFixed(2)} %`
+          : '';
+      const gap =
+        run.proven === undefined
+          ? ''
+          : run.proven
+            ? '0 (proven optimal)'
+            : `≤ ${(run.upperBound ?? 0) - run.totalScore > 0 ? ((((run.upperBound ?? 0) - run.totalScore) / run.totalScore) * 100).toFixed(2) : '0'} %`;
       rows.push(
         `| ${size.toLocaleString('en-US')} | ${run.matcher} | ${run.pairs} | ${run.totalScore.toFixed(2)} | ${versus} | ${gap} | ${run.seconds.toFixed(2)} | ${run.cpuSeconds.toFixed(2)} | ${Math.round(run.maxRssMb)} |`,
       );

@@ -109,19 +109,42 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main() {
-  const stack = await startLocalStack({ ports: { dynamodb: 0, ses: 0, stepfunctions: 0, survey: 0 }, stateDir: '.tandem/bench-pages', tableName: 'tandem-bench-pages' });
+  const stack = await startLocalStack({
+    ports: { dynamodb: 0, ses: 0, stepfunctions: 0, survey: 0 },
+    stateDir: '.tandem/bench-pages',
+    tableName: 'tandem-bench-pages',
+  });
   try {
     const { store, links } = container();
     const { signer } = await links();
-    const program = { ...demoProgram(participants, true), programId: `bench-pages-${Date.now()}`, phaseWindows: { goalSetting: 'PT1H', run: 'PT1H', measure: 'PT1H', feedback: 'PT1H' }, checkInCadence: 'PT10M' };
+    const program = {
+      ...demoProgram(participants, true),
+      programId: `bench-pages-${Date.now()}`,
+      phaseWindows: { goalSetting: 'PT1H', run: 'PT1H', measure: 'PT1H', feedback: 'PT1H' },
+      checkInCadence: 'PT10M',
+    };
     await store.putProgram(program);
     await store.putParticipants(program.programId, generateRoster({ size: participants, seed: 42, skills: SAMPLE_SKILLS }));
-    const cycle: Cycle = { cycleId: `${program.programId}-c1`, programId: program.programId, program, status: 'running', currentPhase: 'identify', phases: {}, responses: {}, emailsSent: 0, participants: 0, pairs: 0, startedAt: Date.now() };
+    const cycle: Cycle = {
+      cycleId: `${program.programId}-c1`,
+      programId: program.programId,
+      program,
+      status: 'running',
+      currentPhase: 'identify',
+      phases: {},
+      responses: {},
+      emailsSent: 0,
+      participants: 0,
+      pairs: 0,
+      startedAt: Date.now(),
+    };
     await store.createCycle(cycle);
     await invokeFunction('identify', { cycleId: cycle.cycleId });
     for (const phase of ['goal-setting', 'run', 'measure', 'feedback']) await invokeFunction('open-phase', { cycleId: cycle.cycleId, phase });
     const members = (await store.listMembers(cycle.cycleId)).slice(0, sample + WARM_UP);
-    console.log(`${participants} people on the roster, ${(await store.getCycle(cycle.cycleId))?.participants} in the cycle; ${members.length} of them play every page.`);
+    console.log(
+      `${participants} people on the roster, ${(await store.getCycle(cycle.cycleId))?.participants} in the cycle; ${members.length} of them play every page.`,
+    );
     const expiresAt = Math.floor(Date.now() / 1000) + 7200;
     const path = (participantId: string, phaseKey: string) => `/s/${signer.sign({ cycleId: cycle.cycleId, participantId, phaseKey, expiresAt })}`;
 
@@ -134,12 +157,37 @@ async function main() {
       const invitation = await request('invitation GET', stack.endpoints.survey, 'GET', goal);
       await request('accept + goals POST', stack.endpoints.survey, 'POST', goal, fill(invitation, 'answer', answers));
       const checkIn = path(m.participantId, 'run#1');
-      await request('check-in POST', stack.endpoints.survey, 'POST', checkIn, fill(await request('check-in GET', stack.endpoints.survey, 'GET', checkIn), 'answer', answers));
+      await request(
+        'check-in POST',
+        stack.endpoints.survey,
+        'POST',
+        checkIn,
+        fill(await request('check-in GET', stack.endpoints.survey, 'GET', checkIn), 'answer', answers),
+      );
       const measure = path(m.participantId, 'measure');
-      await request('measure POST', stack.endpoints.survey, 'POST', measure, fill(await request('measure GET', stack.endpoints.survey, 'GET', measure), 'answer', answers));
+      await request(
+        'measure POST',
+        stack.endpoints.survey,
+        'POST',
+        measure,
+        fill(await request('measure GET', stack.endpoints.survey, 'GET', measure), 'answer', answers),
+      );
       const feedback = path(m.participantId, 'feedback');
-      const after = await request('feedback POST', stack.endpoints.survey, 'POST', feedback, fill(await request('feedback GET', stack.endpoints.survey, 'GET', feedback), 'answer', answers));
-      if (after.includes('name="suggestion"')) await request('vote POST', stack.endpoints.survey, 'POST', feedback, fill(after, 'vote', () => undefined));
+      const after = await request(
+        'feedback POST',
+        stack.endpoints.survey,
+        'POST',
+        feedback,
+        fill(await request('feedback GET', stack.endpoints.survey, 'GET', feedback), 'answer', answers),
+      );
+      if (after.includes('name="suggestion"'))
+        await request(
+          'vote POST',
+          stack.endpoints.survey,
+          'POST',
+          feedback,
+          fill(after, 'vote', () => undefined),
+        );
       await request('opt-out GET', stack.endpoints.survey, 'GET', path(m.participantId, 'opt-out'));
     }
 
@@ -148,8 +196,12 @@ async function main() {
       return `| ${label} | ${times.length} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 95).toFixed(1)} | ${Math.max(...times).toFixed(1)} | ${round ? percentile(round, 95).toFixed(1) : '—'} |`;
     });
     const all = [...server.values()].flat();
-    console.log(`\n| Page | Requests | Server p50 (ms) | Server p95 (ms) | Server max (ms) | HTTP round trip p95 (ms) |\n|---|---|---|---|---|---|\n${rows.join('\n')}`);
-    console.log(`\nAll pages: ${all.length} requests, server p50 ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms (budget 50 ms).`);
+    console.log(
+      `\n| Page | Requests | Server p50 (ms) | Server p95 (ms) | Server max (ms) | HTTP round trip p95 (ms) |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
+    );
+    console.log(
+      `\nAll pages: ${all.length} requests, server p50 ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms (budget 50 ms).`,
+    );
     if (percentile(all, 95) > 50) process.exitCode = 1;
   } finally {
     await stack.stop();

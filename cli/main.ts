@@ -29,7 +29,10 @@ const program = new Command('tandem')
   .option('--local', `use the local stack started by \`tandem local up\` (${LOCAL_ENV_FILE}) even when TANDEM_* variables are set`, false)
   .showHelpAfterError()
   .exitOverride()
-  .addHelpText('after', '\nExit codes: 0 done, 1 failed, 2 bad input, 3 not configured or unreachable, 4 unexpected, 5 not found, 6 conflict, 7 not supported by the target.\nMore: docs/cli.md')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 done, 1 failed, 2 bad input, 3 not configured or unreachable, 4 unexpected, 5 not found, 6 conflict, 7 not supported by the target.\nMore: docs/cli.md',
+  )
   .hook('preAction', (command) => useLocalStack(Boolean(command.opts().local)));
 
 // Each command group lives in cli/commands/ and registers itself here.
@@ -61,11 +64,15 @@ function targetProblem(error: unknown): string | undefined {
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
     return `cannot reach the target (${e.message ?? code}): is the local stack up (tandem local up), or are AWS_ENDPOINT_URL_* and AWS_REGION right?`;
   }
-  if (/Region is missing/i.test(e.message ?? '')) return 'no AWS region: set AWS_REGION (or AWS_PROFILE with a region in ~/.aws/config), or use the local stack (tandem local up)';
+  if (/Region is missing/i.test(e.message ?? ''))
+    return 'no AWS region: set AWS_REGION (or AWS_PROFILE with a region in ~/.aws/config), or use the local stack (tandem local up)';
   if (e.name === 'CredentialsProviderError') return `no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); ${e.message ?? ''}`;
-  if (e.name === 'ResourceNotFoundException' && /table/i.test(e.message ?? '')) return `the DynamoDB table does not exist: check TANDEM_TABLE_NAME (${process.env.TANDEM_TABLE_NAME ?? 'unset'}) and the region`;
-  if (e.name === 'StateMachineDoesNotExist') return `the state machine does not exist: check TANDEM_STATE_MACHINE_ARN (${process.env.TANDEM_STATE_MACHINE_ARN ?? 'unset'})`;
-  if (e.name === 'AccessDeniedException' || e.name === 'UnrecognizedClientException' || e.name === 'ExpiredTokenException') return `AWS refused the request (${e.name}): ${e.message ?? ''}`;
+  if (e.name === 'ResourceNotFoundException' && /table/i.test(e.message ?? ''))
+    return `the DynamoDB table does not exist: check TANDEM_TABLE_NAME (${process.env.TANDEM_TABLE_NAME ?? 'unset'}) and the region`;
+  if (e.name === 'StateMachineDoesNotExist')
+    return `the state machine does not exist: check TANDEM_STATE_MACHINE_ARN (${process.env.TANDEM_STATE_MACHINE_ARN ?? 'unset'})`;
+  if (e.name === 'AccessDeniedException' || e.name === 'UnrecognizedClientException' || e.name === 'ExpiredTokenException')
+    return `AWS refused the request (${e.name}): ${e.message ?? ''}`;
   return undefined;
 }
 

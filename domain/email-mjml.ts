@@ -23,7 +23,8 @@ export const EMAIL_COPY = {
       feedback: '{{{program}}}: tell us what worked',
     },
     bodies: {
-      'goal-setting': 'Accept your pairing, then set one to three personal goals for this cycle and rate your skills today: the baseline you will compare against at the end.',
+      'goal-setting':
+        'Accept your pairing, then set one to three personal goals for this cycle and rate your skills today: the baseline you will compare against at the end.',
       run: 'A quick check-in: did you and your partner meet since the last one? One click is enough.',
       measure: 'The mentoring period is over. Rate your skills again and say how far you reached each goal.',
       feedback: 'What worked, what should we keep, what would you like more of? Which skills does the organization lack? Your answers shape the next cycle.',
@@ -49,7 +50,8 @@ export const EMAIL_COPY = {
       feedback: '{{{program}}}: conte o que funcionou',
     },
     bodies: {
-      'goal-setting': 'Aceite a dupla e defina de uma a três metas pessoais para este ciclo; depois avalie suas habilidades hoje: é a linha de base para comparar no final.',
+      'goal-setting':
+        'Aceite a dupla e defina de uma a três metas pessoais para este ciclo; depois avalie suas habilidades hoje: é a linha de base para comparar no final.',
       run: 'Um acompanhamento rápido: você e sua dupla se encontraram desde o último? Um clique basta.',
       measure: 'O período de mentoria terminou. Avalie de novo suas habilidades e diga até onde chegou em cada meta.',
       feedback: 'O que funcionou, o que manter, do que você gostaria mais? Que habilidades faltam na organização? Suas respostas moldam o próximo ciclo.',

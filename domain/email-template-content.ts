@@ -16,6 +16,13 @@ export function emailTemplatesToCreate(): EmailTemplate[] {
 export function renderInvitationEmail(input: InvitationInput): EmailContent & TemplatedEmail {
   const { templateName, data } = invitationEmail(input);
   const template = emailTemplate(input.kind, input.language, COMPILED_TEMPLATES);
-  if (template.name !== templateName) throw new Error(`domain/email-template-names.ts is out of date for ${input.kind}/${input.language}: run npm run build:emails`);
-  return { templateName, data, subject: renderTemplate(template.subject, data), text: renderTemplate(template.text, data), html: renderTemplate(template.html, data) };
+  if (template.name !== templateName)
+    throw new Error(`domain/email-template-names.ts is out of date for ${input.kind}/${input.language}: run npm run build:emails`);
+  return {
+    templateName,
+    data,
+    subject: renderTemplate(template.subject, data),
+    text: renderTemplate(template.text, data),
+    html: renderTemplate(template.html, data),
+  };
 }

@@ -42,7 +42,10 @@ export interface EmailTemplateData {
 }
 
 export function templateName(kind: EmailTemplateKind, language: Language, parts: EmailTemplateParts): string {
-  const hash = createHash('sha256').update(JSON.stringify([parts.subject, parts.html, parts.text])).digest('hex').slice(0, 10);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([parts.subject, parts.html, parts.text]))
+    .digest('hex')
+    .slice(0, 10);
   return `tandem-${kind}-${language.toLowerCase()}-${hash}`;
 }
 
@@ -107,7 +110,8 @@ function lookup(data: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), data);
 }
 
-const truthy = (value: unknown) => !(value === undefined || value === null || value === false || value === '' || value === 0 || (Array.isArray(value) && value.length === 0));
+const truthy = (value: unknown) =>
+  !(value === undefined || value === null || value === false || value === '' || value === 0 || (Array.isArray(value) && value.length === 0));
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
 
 function run(nodes: Node[], data: unknown): string {

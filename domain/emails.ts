@@ -81,8 +81,18 @@ export function timeLeftInWords(ms: number, language: Language): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   const units: Array<[number, string, string]> =
     language === 'en'
-      ? [[86400, 'day', 'days'], [3600, 'hour', 'hours'], [60, 'minute', 'minutes'], [1, 'second', 'seconds']]
-      : [[86400, 'dia', 'dias'], [3600, 'hora', 'horas'], [60, 'minuto', 'minutos'], [1, 'segundo', 'segundos']];
+      ? [
+          [86400, 'day', 'days'],
+          [3600, 'hour', 'hours'],
+          [60, 'minute', 'minutes'],
+          [1, 'second', 'seconds'],
+        ]
+      : [
+          [86400, 'dia', 'dias'],
+          [3600, 'hora', 'horas'],
+          [60, 'minuto', 'minutos'],
+          [1, 'segundo', 'segundos'],
+        ];
   for (const [size, one, many] of units) {
     if (seconds >= size || size === 1) {
       const n = Math.floor(seconds / size);

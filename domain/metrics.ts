@@ -174,7 +174,9 @@ export const departmentLink = (a: string, b: string): string => [a, b].sort((x, 
 export function redactNames(text: string, names: readonly string[]): string {
   let out = text;
   // Whole names always; their parts (first name, surname) from three letters on, so that "de" or "da" stay.
-  const parts = [...new Set(names.flatMap((n) => [n.trim(), ...n.split(/\s+/).filter((p) => p.length >= 3)]).filter((p) => p.length >= 2))].sort((a, b) => b.length - a.length);
+  const parts = [...new Set(names.flatMap((n) => [n.trim(), ...n.split(/\s+/).filter((p) => p.length >= 3)]).filter((p) => p.length >= 2))].sort(
+    (a, b) => b.length - a.length,
+  );
   for (const part of parts) {
     const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'), '[name]');
@@ -279,7 +281,11 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     const byDirection = Object.fromEntries(
       (['juniorTaughtSenior', 'seniorTaughtJunior'] as const).map((d) => [
         d,
-        summary([...learned[d].entries()].flatMap(([person, skills]) => (skills.has(skill.id) && gainOf.get(person)?.has(skill.id) ? [gainOf.get(person)?.get(skill.id) as number] : []))),
+        summary(
+          [...learned[d].entries()].flatMap(([person, skills]) =>
+            skills.has(skill.id) && gainOf.get(person)?.has(skill.id) ? [gainOf.get(person)?.get(skill.id) as number] : [],
+          ),
+        ),
       ]),
     ) as Record<Direction, Summary>;
     return [{ skill: skill.id, name: skill.name, digital: skill.digital, answeredBoth: values.length, gain: summary(values), byDirection }];
@@ -304,7 +310,8 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
   });
   // The participant pages flag pairs as answers arrive; check-ins nobody answered are only seen here. Both count.
   const flaggedById = new Map<string, string[]>();
-  for (const f of [...(input.participation?.atRiskPairs ?? []), ...computedAtRisk]) flaggedById.set(f.pairId, [...new Set([...(flaggedById.get(f.pairId) ?? []), ...f.reasons])]);
+  for (const f of [...(input.participation?.atRiskPairs ?? []), ...computedAtRisk])
+    flaggedById.set(f.pairId, [...new Set([...(flaggedById.get(f.pairId) ?? []), ...f.reasons])]);
   const flagged = [...flaggedById.entries()].map(([pairId, reasons]) => ({ pairId, reasons }));
   const pairById = new Map(pairs.map((p) => [p.pairId, p]));
   const atRiskPairs = flagged.flatMap((f) => {
@@ -348,7 +355,13 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     .map(([name, ids]) => {
       const suppressed = ids.length < minGroupSize;
       const answered = ids.filter((id) => measured.has(id)).length;
-      return { department: name, members: ids.length, answeredMeasure: suppressed ? null : answered, measureRate: suppressed ? null : share(answered, ids.length), suppressed };
+      return {
+        department: name,
+        members: ids.length,
+        answeredMeasure: suppressed ? null : answered,
+        measureRate: suppressed ? null : share(answered, ids.length),
+        suppressed,
+      };
     });
 
   const digitalSkills = catalog.filter((s) => s.digital).map((s) => s.id);
@@ -376,9 +389,19 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     .map(([skill, mentions]) => ({ skill, mentions, offeredInCohort: offered.has(skill) }))
     .sort((a, b) => b.mentions - a.mentions || a.skill.localeCompare(b.skill));
   const names = members.map((m) => m.name);
-  const texts = (field: 'worked' | 'keep' | 'more' | 'explore' | 'improve') => countTexts(responses.feedback.map((f) => f.answer[field]), names);
+  const texts = (field: 'worked' | 'keep' | 'more' | 'explore' | 'improve') =>
+    countTexts(
+      responses.feedback.map((f) => f.answer[field]),
+      names,
+    );
 
-  const rate = (key: string, label: string, answered: number, expected: number): PhaseParticipation => ({ key, label, expected, answered, rate: share(answered, expected) });
+  const rate = (key: string, label: string, answered: number, expected: number): PhaseParticipation => ({
+    key,
+    label,
+    expected,
+    answered,
+    rate: share(answered, expected),
+  });
   const countByKey = (key: string) => responses.checkIns.filter((c) => c.phaseKey === key).length;
   return {
     members: members.length,
@@ -398,7 +421,13 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     pairStatus: {
       formed: pairs.length,
       declined: input.participation?.invitations?.declined ?? null,
-      declineReasons: (input.participation?.invitations?.declineReasons ?? []).map((r) => ({ ...r, reason: redactNames(r.reason, members.map((m) => m.name)) })),
+      declineReasons: (input.participation?.invitations?.declineReasons ?? []).map((r) => ({
+        ...r,
+        reason: redactNames(
+          r.reason,
+          members.map((m) => m.name),
+        ),
+      })),
       rematched: input.participation?.rematches ?? null,
       atRisk: atRiskPairs.length,
       atRiskPairs,
@@ -414,9 +443,17 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
       adherence: share(met, responses.checkIns.length),
     },
     skillGains,
-    gainsByDirection: { juniorTaughtSenior: summary(directionValues('juniorTaughtSenior')), seniorTaughtJunior: summary(directionValues('seniorTaughtJunior')) },
+    gainsByDirection: {
+      juniorTaughtSenior: summary(directionValues('juniorTaughtSenior')),
+      seniorTaughtJunior: summary(directionValues('seniorTaughtJunior')),
+    },
     benefits: {
-      acrossGenerations: { pairsWithKnownGenerations: known, crossGenerationPairs: crossGeneration, share: share(crossGeneration, known), meanGapYears: mean(gaps) },
+      acrossGenerations: {
+        pairsWithKnownGenerations: known,
+        crossGenerationPairs: crossGeneration,
+        share: share(crossGeneration, known),
+        meanGapYears: mean(gaps),
+      },
       knowledgeExchange: {
         pairsBothAnswered,
         pairsBothGained: exchangeSuppressed ? 0 : pairsBothGained,

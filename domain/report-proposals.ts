@@ -10,14 +10,7 @@ import type { FeedbackAnswer } from './surveys.ts';
  */
 
 export type ProposalKind =
-  | 'recruit-mentors'
-  | 'favour-partnership'
-  | 'drop-partnership'
-  | 'adjust-weight'
-  | 'continue-pair'
-  | 'do-not-pair'
-  | 'phase-window'
-  | 'check-in-cadence';
+  'recruit-mentors' | 'favour-partnership' | 'drop-partnership' | 'adjust-weight' | 'continue-pair' | 'do-not-pair' | 'phase-window' | 'check-in-cadence';
 
 /**
  * add: put `value` into the array at `path` unless an equal element is there already;
@@ -25,9 +18,7 @@ export type ProposalKind =
  * replace: set `path` to `value` (`from` is the value the review saw).
  */
 export type Change =
-  | { op: 'add'; path: string; value: unknown }
-  | { op: 'remove'; path: string; value: unknown }
-  | { op: 'replace'; path: string; from: unknown; value: unknown };
+  { op: 'add'; path: string; value: unknown } | { op: 'remove'; path: string; value: unknown } | { op: 'replace'; path: string; from: unknown; value: unknown };
 
 export interface Proposal {
   /**
@@ -142,30 +133,46 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
   if (!jts.suppressed && !stj.suppressed) {
     const gap = jts.mean - stj.mean;
     if (gap >= THRESHOLDS.directionGap) {
-      raise('skillsTaughtByMentee', `Seniors' teaching gained less (${stj.mean.toFixed(2)}) than juniors' (${jts.mean.toFixed(2)}): weigh more what the mentee can teach, so that knowledge flows both ways.`, {
-        figure: 'gainsByDirection.juniorTaughtSenior.mean − gainsByDirection.seniorTaughtJunior.mean',
-        value: Number(gap.toFixed(2)),
-      });
+      raise(
+        'skillsTaughtByMentee',
+        `Seniors' teaching gained less (${stj.mean.toFixed(2)}) than juniors' (${jts.mean.toFixed(2)}): weigh more what the mentee can teach, so that knowledge flows both ways.`,
+        {
+          figure: 'gainsByDirection.juniorTaughtSenior.mean − gainsByDirection.seniorTaughtJunior.mean',
+          value: Number(gap.toFixed(2)),
+        },
+      );
     } else if (-gap >= THRESHOLDS.directionGap) {
-      raise('skillsTaughtByMentor', `Juniors' teaching gained less (${jts.mean.toFixed(2)}) than seniors' (${stj.mean.toFixed(2)}): weigh more what the mentor can teach, the program's main direction.`, {
-        figure: 'gainsByDirection.juniorTaughtSenior.mean − gainsByDirection.seniorTaughtJunior.mean',
-        value: Number(gap.toFixed(2)),
-      });
+      raise(
+        'skillsTaughtByMentor',
+        `Juniors' teaching gained less (${jts.mean.toFixed(2)}) than seniors' (${stj.mean.toFixed(2)}): weigh more what the mentor can teach, the program's main direction.`,
+        {
+          figure: 'gainsByDirection.juniorTaughtSenior.mean − gainsByDirection.seniorTaughtJunior.mean',
+          value: Number(gap.toFixed(2)),
+        },
+      );
     }
   }
   const crossDept = metrics.benefits.diversity.share;
   if (crossDept !== null && crossDept < THRESHOLDS.crossShare) {
-    raise('crossDepartment', `Only ${pct(crossDept)} of pairs crossed departments, below ${pct(THRESHOLDS.crossShare)}: the diversity-and-inclusion benefit needs more pairs across departments.`, {
-      figure: 'benefits.diversity.share',
-      value: Number(crossDept.toFixed(3)),
-    });
+    raise(
+      'crossDepartment',
+      `Only ${pct(crossDept)} of pairs crossed departments, below ${pct(THRESHOLDS.crossShare)}: the diversity-and-inclusion benefit needs more pairs across departments.`,
+      {
+        figure: 'benefits.diversity.share',
+        value: Number(crossDept.toFixed(3)),
+      },
+    );
   }
   const crossGen = metrics.benefits.acrossGenerations.share;
   if (crossGen !== null && crossGen < THRESHOLDS.crossShare) {
-    raise('generationGap', `Only ${pct(crossGen)} of pairs crossed generations, below ${pct(THRESHOLDS.crossShare)}: learning across generations needs wider generation gaps.`, {
-      figure: 'benefits.acrossGenerations.share',
-      value: Number(crossGen.toFixed(3)),
-    });
+    raise(
+      'generationGap',
+      `Only ${pct(crossGen)} of pairs crossed generations, below ${pct(THRESHOLDS.crossShare)}: learning across generations needs wider generation gaps.`,
+      {
+        figure: 'benefits.acrossGenerations.share',
+        value: Number(crossGen.toFixed(3)),
+      },
+    );
   }
 
   // 3. Department partnerships: favour the links whose learners gained clearly more, drop favoured ones that gained clearly less.
@@ -176,7 +183,9 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
   for (const p of input.pairs) {
     const a = department.get(p.mentorId);
     const b = department.get(p.menteeId);
-    const values = [meanGainOn(gains, p.menteeId, p.skillsTaught.byMentor), meanGainOn(gains, p.mentorId, p.skillsTaught.byMentee)].filter((v): v is number => v !== null);
+    const values = [meanGainOn(gains, p.menteeId, p.skillsTaught.byMentor), meanGainOn(gains, p.mentorId, p.skillsTaught.byMentee)].filter(
+      (v): v is number => v !== null,
+    );
     allLearners.push(...values);
     if (!a || !b || a === b) continue;
     const link = departmentLink(a, b);
@@ -233,7 +242,8 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
       continue;
     }
     const bothGained = menteeGain !== null && mentorGain !== null && menteeGain >= THRESHOLDS.continueGain && mentorGain >= THRESHOLDS.continueGain;
-    const bothRecommend = (satisfaction.get(p.mentorId) ?? -1) >= THRESHOLDS.continueSatisfaction && (satisfaction.get(p.menteeId) ?? -1) >= THRESHOLDS.continueSatisfaction;
+    const bothRecommend =
+      (satisfaction.get(p.mentorId) ?? -1) >= THRESHOLDS.continueSatisfaction && (satisfaction.get(p.menteeId) ?? -1) >= THRESHOLDS.continueSatisfaction;
     if (bothGained && bothRecommend && !program.matching.continuePairs.some(([x, y]) => x === p.mentorId && y === p.menteeId)) {
       proposals.push({
         id: `continue-pair:${p.pairId}`,
@@ -241,7 +251,10 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
         title: `Continue the pair ${p.mentorId} and ${p.menteeId}`,
         change: { op: 'add', path: '/matching/continuePairs', value: [p.mentorId, p.menteeId] },
         reason: `Both members gained at least ${THRESHOLDS.continueGain} point on what they learned and both would recommend the program (${THRESHOLDS.continueSatisfaction}+), with no check-in problem.`,
-        evidence: { figure: `pair ${p.pairId}: both gains ≥ ${THRESHOLDS.continueGain} and both satisfaction ≥ ${THRESHOLDS.continueSatisfaction}`, value: 'yes' },
+        evidence: {
+          figure: `pair ${p.pairId}: both gains ≥ ${THRESHOLDS.continueGain} and both satisfaction ≥ ${THRESHOLDS.continueSatisfaction}`,
+          value: 'yes',
+        },
       });
     }
   }
@@ -266,7 +279,12 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
     });
   }
   const { answerRate, adherence } = metrics.checkIns;
-  const weak = answerRate !== null && answerRate < THRESHOLDS.checkIns ? (['checkIns.answerRate', answerRate] as const) : adherence !== null && adherence < THRESHOLDS.checkIns ? (['checkIns.adherence', adherence] as const) : undefined;
+  const weak =
+    answerRate !== null && answerRate < THRESHOLDS.checkIns
+      ? (['checkIns.answerRate', answerRate] as const)
+      : adherence !== null && adherence < THRESHOLDS.checkIns
+        ? (['checkIns.adherence', adherence] as const)
+        : undefined;
   if (weak) {
     const from = program.checkInCadence;
     proposals.push({
@@ -293,7 +311,8 @@ const same = (a: unknown, b: unknown): boolean => {
 
 function parentOf(root: Record<string, unknown>, path: string): { parent: Record<string, unknown>; key: string } {
   const parts = path.split('/').slice(1);
-  if (parts.length === 0 || parts.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype')) throw new RangeError(`bad path ${path}`);
+  if (parts.length === 0 || parts.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype'))
+    throw new RangeError(`bad path ${path}`);
   let node: Record<string, unknown> = root;
   for (const part of parts.slice(0, -1)) {
     const next = node[part];

@@ -93,7 +93,13 @@ function leftAxis(y: ScaleLinear<number, number>, plotWidth: number, ticks: numb
     `<g class="axis y-axis">` +
     ticks.map((t) => el('line', { class: 'grid', x1: 0, x2: plotWidth, y1: y(t), y2: y(t), stroke: CHART_COLORS.grid })).join('') +
     el('line', { class: 'domain', x1: 0, x2: 0, y1: top, y2: bottom, stroke: CHART_COLORS.axis }) +
-    ticks.map((t) => el('line', { x1: -5, x2: 0, y1: y(t), y2: y(t), stroke: CHART_COLORS.axis }) + text({ class: 'tick', x: -8, y: y(t), dy: '0.32em', 'text-anchor': 'end', fill: CHART_COLORS.muted }, fmt(t))).join('') +
+    ticks
+      .map(
+        (t) =>
+          el('line', { x1: -5, x2: 0, y1: y(t), y2: y(t), stroke: CHART_COLORS.axis }) +
+          text({ class: 'tick', x: -8, y: y(t), dy: '0.32em', 'text-anchor': 'end', fill: CHART_COLORS.muted }, fmt(t)),
+      )
+      .join('') +
     `</g>`
   );
 }
@@ -106,7 +112,11 @@ function bottomAxis(x: ScaleLinear<number, number>, plotHeight: number, ticks: n
     ticks.map((t) => el('line', { class: 'grid', x1: x(t), x2: x(t), y1: 0, y2: plotHeight, stroke: CHART_COLORS.grid })).join('') +
     el('line', { class: 'domain', x1: left, x2: right, y1: plotHeight, y2: plotHeight, stroke: CHART_COLORS.axis }) +
     ticks
-      .map((t) => el('line', { x1: x(t), x2: x(t), y1: plotHeight, y2: plotHeight + 5, stroke: CHART_COLORS.axis }) + text({ class: 'tick', x: x(t), y: plotHeight + 8, dy: '0.71em', 'text-anchor': 'middle', fill: CHART_COLORS.muted }, fmt(t)))
+      .map(
+        (t) =>
+          el('line', { x1: x(t), x2: x(t), y1: plotHeight, y2: plotHeight + 5, stroke: CHART_COLORS.axis }) +
+          text({ class: 'tick', x: x(t), y: plotHeight + 8, dy: '0.71em', 'text-anchor': 'middle', fill: CHART_COLORS.muted }, fmt(t)),
+      )
       .join('') +
     (title === null ? '' : text({ class: 'axis-title', x: (left + right) / 2, y: plotHeight + 36, 'text-anchor': 'middle', 'font-weight': 600 }, title)) +
     `</g>`
@@ -131,7 +141,9 @@ function legend(items: LegendItem[], maxWidth: number, title: string | null): { 
       row++;
       x = title === null ? 0 : textWidth(title) + 12;
     }
-    parts.push(`<g class="legend-item" transform="translate(${px(x + 6)},${px(row * ROW_HEIGHT)})">${item.swatch}${text({ x: 10, y: 0, dy: '0.32em' }, item.label)}</g>`);
+    parts.push(
+      `<g class="legend-item" transform="translate(${px(x + 6)},${px(row * ROW_HEIGHT)})">${item.swatch}${text({ x: 10, y: 0, dy: '0.32em' }, item.label)}</g>`,
+    );
     x += width;
   }
   return { svg: `<g class="legend">${parts.join('')}</g>`, height: (row + 1) * ROW_HEIGHT };
@@ -198,7 +210,16 @@ interface IntervalRow {
 }
 
 /** One row per group: the mean as a dot, its 95% interval as a whisker with caps, the mean written on the right, a dashed line at zero. */
-function intervalChart(o: { rows: IntervalRow[]; width: number; step: number; labelLimit: number; radius: number; axisTitle: string; label: string; legend?: { title: string; items: LegendItem[] } }): string {
+function intervalChart(o: {
+  rows: IntervalRow[];
+  width: number;
+  step: number;
+  labelLimit: number;
+  radius: number;
+  axisTitle: string;
+  label: string;
+  legend?: { title: string; items: LegendItem[] };
+}): string {
   const { rows, width, step } = o;
   const height = rows.length * step;
   const labels = rows.map((r) => fit(r.label, o.labelLimit));
@@ -223,8 +244,24 @@ function intervalChart(o: { rows: IntervalRow[]; width: number; step: number; la
       const cy = y(i) ?? 0;
       const whisker = r.ci
         ? el('line', { class: 'ci', x1: x(r.ci.low), x2: x(r.ci.high), y1: cy, y2: cy, stroke: CHART_COLORS.whisker, 'stroke-width': 2 }) +
-          el('line', { class: 'ci-cap', x1: x(r.ci.low), x2: x(r.ci.low), y1: cy - cap / 2, y2: cy + cap / 2, stroke: CHART_COLORS.whisker, 'stroke-width': 2 }) +
-          el('line', { class: 'ci-cap', x1: x(r.ci.high), x2: x(r.ci.high), y1: cy - cap / 2, y2: cy + cap / 2, stroke: CHART_COLORS.whisker, 'stroke-width': 2 })
+          el('line', {
+            class: 'ci-cap',
+            x1: x(r.ci.low),
+            x2: x(r.ci.low),
+            y1: cy - cap / 2,
+            y2: cy + cap / 2,
+            stroke: CHART_COLORS.whisker,
+            'stroke-width': 2,
+          }) +
+          el('line', {
+            class: 'ci-cap',
+            x1: x(r.ci.high),
+            x2: x(r.ci.high),
+            y1: cy - cap / 2,
+            y2: cy + cap / 2,
+            stroke: CHART_COLORS.whisker,
+            'stroke-width': 2,
+          })
         : '';
       const right = Math.max(x(r.mean) + o.radius, r.ci ? x(r.ci.high) : -Infinity);
       return (
@@ -260,7 +297,17 @@ const dot = (color: string, r = 5): string => el('circle', { r, fill: color });
 /** Mean gain per skill (measure minus baseline) with its 95% bootstrap interval, largest first; skills with too few answers are left out. */
 export function skillGainsChart(m: CycleMetrics): string | null {
   const rows: IntervalRow[] = m.skillGains.flatMap((g) =>
-    g.gain.suppressed ? [] : [{ label: g.name, mean: g.gain.mean, ci: g.gain.ci95 ? { low: g.gain.ci95.low, high: g.gain.ci95.high } : null, n: g.gain.n, color: g.digital ? CHART_COLORS.digital : CHART_COLORS.other }],
+    g.gain.suppressed
+      ? []
+      : [
+          {
+            label: g.name,
+            mean: g.gain.mean,
+            ci: g.gain.ci95 ? { low: g.gain.ci95.low, high: g.gain.ci95.high } : null,
+            n: g.gain.n,
+            color: g.digital ? CHART_COLORS.digital : CHART_COLORS.other,
+          },
+        ],
   );
   if (rows.length === 0) return null;
   rows.sort((a, b) => b.mean - a.mean);
@@ -287,11 +334,29 @@ export function skillGainsChart(m: CycleMetrics): string | null {
 export function directionChart(m: CycleMetrics): string | null {
   const rows: IntervalRow[] = (Object.keys(DIRECTION_LABELS) as Direction[]).flatMap((d) => {
     const s = m.gainsByDirection[d];
-    return s.suppressed ? [] : [{ label: DIRECTION_LABELS[d].replace(/ \(.*\)$/, ''), mean: s.mean, ci: s.ci95 ? { low: s.ci95.low, high: s.ci95.high } : null, n: s.n, color: CHART_COLORS.direction }];
+    return s.suppressed
+      ? []
+      : [
+          {
+            label: DIRECTION_LABELS[d].replace(/ \(.*\)$/, ''),
+            mean: s.mean,
+            ci: s.ci95 ? { low: s.ci95.low, high: s.ci95.high } : null,
+            n: s.n,
+            color: CHART_COLORS.direction,
+          },
+        ];
   });
   if (rows.length === 0) return null;
   const { width, step, labelLimit } = CHART_LAYOUT.direction;
-  return intervalChart({ rows, width, step, labelLimit, radius: Math.sqrt(90 / Math.PI), axisTitle: 'mean gain per learner', label: 'Mean gain per learner by direction of teaching, with 95% bootstrap intervals' });
+  return intervalChart({
+    rows,
+    width,
+    step,
+    labelLimit,
+    radius: Math.sqrt(90 / Math.PI),
+    axisTitle: 'mean gain per learner',
+    label: 'Mean gain per learner by direction of teaching, with 95% bootstrap intervals',
+  });
 }
 
 // ---- satisfaction ---------------------------------------------------------------------------------
@@ -324,7 +389,9 @@ export function satisfactionChart(m: CycleMetrics): string | null {
       return (
         `<g class="segment">${tip(say(g))}` +
         el('rect', { class: 'bar', x: x0, y: 0, width: w, height, fill: g.color, stroke: 'white', 'stroke-width': 1 }) +
-        (textWidth(label) + 8 <= w ? text({ class: 'value', x: x0 + w / 2, y: height / 2, dy: '0.32em', 'text-anchor': 'middle', fill: 'white', 'font-weight': 600 }, label) : '') +
+        (textWidth(label) + 8 <= w
+          ? text({ class: 'value', x: x0 + w / 2, y: height / 2, dy: '0.32em', 'text-anchor': 'middle', fill: 'white', 'font-weight': 600 }, label)
+          : '') +
         `</g>`
       );
     })
@@ -376,10 +443,12 @@ function marker(shape: number, color: string): string {
 /** Headline figures of this and earlier cycles, as shares, one line each (a figure not recorded in a cycle is skipped). */
 export function comparisonChart(cycles: CycleSummary[]): string | null {
   if (cycles.length < 2) return null;
-  const points = cycles.flatMap((c, i) => SERIES.flatMap(([figure, get], s) => {
-    const value = get(c);
-    return value === null ? [] : [{ cycleIndex: i, cycle: `${i + 1}. ${c.cycleId}`, figure, series: s, value }];
-  }));
+  const points = cycles.flatMap((c, i) =>
+    SERIES.flatMap(([figure, get], s) => {
+      const value = get(c);
+      return value === null ? [] : [{ cycleIndex: i, cycle: `${i + 1}. ${c.cycleId}`, figure, series: s, value }];
+    }),
+  );
   if (points.length === 0) return null;
   const { width, height, labelLimit } = CHART_LAYOUT.comparison;
   const margin = { top: 10, right: 16, left: 48 };
@@ -399,16 +468,29 @@ export function comparisonChart(cycles: CycleSummary[]): string | null {
       return (
         `<g class="series">${tip(figure)}` +
         (xy.length > 1 ? el('path', { class: 'line', d, fill: 'none', stroke: color, 'stroke-width': 2 }) : '') +
-        mine.map((p, i) => `<g class="point" transform="translate(${px(xy[i]?.[0] ?? 0)},${px(xy[i]?.[1] ?? 0)})">${tip(`${p.cycle}, ${figure}: ${percent(p.value)}`)}${marker(s, color)}</g>`).join('') +
+        mine
+          .map(
+            (p, i) =>
+              `<g class="point" transform="translate(${px(xy[i]?.[0] ?? 0)},${px(xy[i]?.[1] ?? 0)})">${tip(`${p.cycle}, ${figure}: ${percent(p.value)}`)}${marker(s, color)}</g>`,
+          )
+          .join('') +
         `</g>`
       );
     })
     .join('');
   const cycleLabels = shown
-    .map((i) => text({ class: 'label', x: x(i) ?? 0, y: height + 8, dy: '0.71em', 'text-anchor': 'middle', fill: CHART_COLORS.muted }, fit(`${i + 1}. ${cycles[i]?.cycleId ?? ''}`, labelWidth)))
+    .map((i) =>
+      text(
+        { class: 'label', x: x(i) ?? 0, y: height + 8, dy: '0.71em', 'text-anchor': 'middle', fill: CHART_COLORS.muted },
+        fit(`${i + 1}. ${cycles[i]?.cycleId ?? ''}`, labelWidth),
+      ),
+    )
     .join('');
   const key = legend(
-    series.map(({ figure, s, color }) => ({ label: figure, swatch: el('line', { x1: -6, x2: 6, y1: 0, y2: 0, stroke: color, 'stroke-width': 2 }) + marker(s, color) })),
+    series.map(({ figure, s, color }) => ({
+      label: figure,
+      swatch: el('line', { x1: -6, x2: 6, y1: 0, y2: 0, stroke: color, 'stroke-width': 2 }) + marker(s, color),
+    })),
     width + margin.right,
     null,
   );
@@ -442,5 +524,11 @@ export interface ReportCharts {
 
 /** The report's five charts, each null when it has nothing to show. */
 export function reportCharts(m: CycleMetrics, history: CycleSummary[] = []): ReportCharts {
-  return { participation: participationChart(m), skillGains: skillGainsChart(m), direction: directionChart(m), satisfaction: satisfactionChart(m), comparison: comparisonChart(history) };
+  return {
+    participation: participationChart(m),
+    skillGains: skillGainsChart(m),
+    direction: directionChart(m),
+    satisfaction: satisfactionChart(m),
+    comparison: comparisonChart(history),
+  };
 }

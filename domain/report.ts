@@ -45,7 +45,12 @@ ${body.length ? body.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`)
 </tbody></table>`;
 const figure = (svg: string | null | undefined, caption: string) => (svg ? `<figure>${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>` : '');
 const texts = (list: Array<{ text: string; count: number }>, max = 8) =>
-  list.length ? `<ul>${list.slice(0, max).map((t) => `<li>${escapeHtml(t.text)}${t.count > 1 ? ` <span class="muted">(${t.count} answers)</span>` : ''}</li>`).join('')}</ul>` : '<p class="muted">No answers.</p>';
+  list.length
+    ? `<ul>${list
+        .slice(0, max)
+        .map((t) => `<li>${escapeHtml(t.text)}${t.count > 1 ? ` <span class="muted">(${t.count} answers)</span>` : ''}</li>`)
+        .join('')}</ul>`
+    : '<p class="muted">No answers.</p>';
 
 const CSS = `
 :root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--accent:#2563eb}
@@ -65,7 +70,13 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const b = m.benefits;
   const proposals = input.proposals ?? [];
   const history = input.history ?? [];
-  const [participationSvg, gainsSvg, directionSvg, satisfactionSvg, comparisonSvg] = [participationChart(m), skillGainsChart(m), directionChart(m), satisfactionChart(m), comparisonChart(history)];
+  const [participationSvg, gainsSvg, directionSvg, satisfactionSvg, comparisonSvg] = [
+    participationChart(m),
+    skillGainsChart(m),
+    directionChart(m),
+    satisfactionChart(m),
+    comparisonChart(history),
+  ];
   const direction = (d: Direction) => describeSummary(m.gainsByDirection[d]);
 
   const cards: Array<[string, string]> = [
@@ -97,7 +108,9 @@ export async function renderReport(input: ReportInput): Promise<string> {
     [
       '2. Knowledge exchange both ways',
       'Pairs in which both members reported a gain on what they learned from the other (of pairs where both answered both surveys)',
-      b.knowledgeExchange.suppressed ? SUPPRESSED : `${b.knowledgeExchange.pairsBothGained} of ${b.knowledgeExchange.pairsBothAnswered} pairs (${pct(b.knowledgeExchange.share)})`,
+      b.knowledgeExchange.suppressed
+        ? SUPPRESSED
+        : `${b.knowledgeExchange.pairsBothGained} of ${b.knowledgeExchange.pairsBothAnswered} pairs (${pct(b.knowledgeExchange.share)})`,
     ],
     [
       '3. Diversity and inclusion',
@@ -130,9 +143,12 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const proposalHtml = proposals.length
     ? proposals
         .map(
-          (p) => `<div class="proposal"><b>${escapeHtml(p.title)}</b><br>${escapeHtml(p.reason)}<br><span class="muted">Evidence: <code>${escapeHtml(p.evidence.figure)}</code> = ${escapeHtml(String(p.evidence.value))}${
-            p.change ? ` · change: <code>${escapeHtml(p.change.op)} ${escapeHtml(p.change.path)} ${escapeHtml(JSON.stringify(p.change.value))}</code>` : ' · advice, no configuration change'
-          }</span></div>`,
+          (p) =>
+            `<div class="proposal"><b>${escapeHtml(p.title)}</b><br>${escapeHtml(p.reason)}<br><span class="muted">Evidence: <code>${escapeHtml(p.evidence.figure)}</code> = ${escapeHtml(String(p.evidence.value))}${
+              p.change
+                ? ` · change: <code>${escapeHtml(p.change.op)} ${escapeHtml(p.change.path)} ${escapeHtml(JSON.stringify(p.change.value))}</code>`
+                : ' · advice, no configuration change'
+            }</span></div>`,
         )
         .join('\n')
     : '<p class="muted">No change proposed: no figure crossed a threshold.</p>';
@@ -155,19 +171,35 @@ ${figure(participationSvg, 'Share of members who answered each phase.')}
     ['Pairs formed', String(m.pairStatus.formed)],
     ['Invitations declined', m.pairStatus.declined === null ? 'not recorded' : String(m.pairStatus.declined)],
     ['Pairs rematched', m.pairStatus.rematched === null ? 'not recorded' : String(m.pairStatus.rematched)],
-    ['Pairs at risk', `${m.pairStatus.atRisk} (asked for help, or missed two check-ins${m.pairStatus.atRiskSource === 'check-ins' ? '' : '; with the participant pages’ flags'})`],
+    [
+      'Pairs at risk',
+      `${m.pairStatus.atRisk} (asked for help, or missed two check-ins${m.pairStatus.atRiskSource === 'check-ins' ? '' : '; with the participant pages’ flags'})`,
+    ],
     ['Goal-setting response rate', pct(m.responseRate.goalSetting)],
     ['Measure response rate', pct(m.responseRate.measure)],
     ['Feedback response rate', pct(m.responseRate.feedback)],
-    ['Check-in answers', `${m.checkIns.answers} of ${m.checkIns.expected} expected over ${m.checkIns.rounds} round${m.checkIns.rounds === 1 ? '' : 's'} (${pct(m.checkIns.answerRate)}); met: ${m.checkIns.met}, need help: ${m.checkIns.needHelp}`],
+    [
+      'Check-in answers',
+      `${m.checkIns.answers} of ${m.checkIns.expected} expected over ${m.checkIns.rounds} round${m.checkIns.rounds === 1 ? '' : 's'} (${pct(m.checkIns.answerRate)}); met: ${m.checkIns.met}, need help: ${m.checkIns.needHelp}`,
+    ],
     ['Check-in adherence (we met)', pct(m.checkIns.adherence)],
   ])}</tbody></table>
-${m.pairStatus.declineReasons.length ? table('Why invitations were declined', ['Reason', 'Answers'], m.pairStatus.declineReasons.map((r) => [r.reason, String(r.count)])) : ''}
+${
+  m.pairStatus.declineReasons.length
+    ? table(
+        'Why invitations were declined',
+        ['Reason', 'Answers'],
+        m.pairStatus.declineReasons.map((r) => [r.reason, String(r.count)]),
+      )
+    : ''
+}
 ${table(
-    'Participation by department (self-assessment answered)',
-    ['Department', 'Members', 'Answered', 'Rate'],
-    b.diversity.byDepartment.map((d) => (d.suppressed ? [d.department, 'fewer than 5', '', SUPPRESSED] : [d.department, String(d.members), String(d.answeredMeasure), pct(d.measureRate)])),
-  )}
+  'Participation by department (self-assessment answered)',
+  ['Department', 'Members', 'Answered', 'Rate'],
+  b.diversity.byDepartment.map((d) =>
+    d.suppressed ? [d.department, 'fewer than 5', '', SUPPRESSED] : [d.department, String(d.members), String(d.answeredMeasure), pct(d.measureRate)],
+  ),
+)}
 
 <h2>The program's five benefits</h2>
 ${table('Each promised benefit and its measure', ['Benefit', 'Measure', 'This cycle'], benefitRows)}
@@ -191,7 +223,9 @@ ${table('Skill gains (end rating minus baseline, 1-5 scale)', ['Skill', 'Digital
     ['Check-in adherence (we met)', pct(m.checkIns.adherence)],
     [
       'Net Promoter-style score',
-      m.satisfaction.suppressed ? SUPPRESSED : `${m.satisfaction.score ?? '—'} (${m.satisfaction.promoters} promoters, ${m.satisfaction.passives} passives, ${m.satisfaction.detractors} detractors of ${m.satisfaction.n})`,
+      m.satisfaction.suppressed
+        ? SUPPRESSED
+        : `${m.satisfaction.score ?? '—'} (${m.satisfaction.promoters} promoters, ${m.satisfaction.passives} passives, ${m.satisfaction.detractors} detractors of ${m.satisfaction.n})`,
     ],
   ])}</tbody></table>
 ${figure(satisfactionSvg, 'Feedback answers by how likely people are to recommend the program (0-10).')}

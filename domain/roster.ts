@@ -219,18 +219,29 @@ export function parseRosterCsv(text: string, skills?: readonly Skill[], options:
     rows = parse(text, { bom: true, delimiter, skip_empty_lines: true, info: true, trim: true, relax_column_count: false }) as unknown as typeof rows;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    return { participants: [], rows: 0, delimiter, issues: [{ where: line ? `line ${line}` : 'file', problem: `not readable as CSV: ${(error as Error).message}` }] };
+    return {
+      participants: [],
+      rows: 0,
+      delimiter,
+      issues: [{ where: line ? `line ${line}` : 'file', problem: `not readable as CSV: ${(error as Error).message}` }],
+    };
   }
   const [headerRow, ...records] = rows;
   if (!headerRow) return { participants: [], rows: 0, delimiter, issues: [{ where: 'file', problem: 'is empty' }] };
   const { targets, ignored } = planColumns(headerRow.record, options.mapping);
   const present = new Set([...targets.filter((t): t is RosterColumn => t !== undefined), ...(Object.keys(options.mapping?.defaults ?? {}) as RosterColumn[])]);
   const base = { delimiter, ignoredColumns: ignored };
-  if (records.length > MAX_ROWS) return validateRows(records.map(() => ({ where: '', value: undefined })), skills);
+  if (records.length > MAX_ROWS)
+    return validateRows(
+      records.map(() => ({ where: '', value: undefined })),
+      skills,
+    );
   if (records.length === 0) return { ...base, participants: [], rows: 0, issues: [{ where: 'file', problem: 'has no participant rows under the header' }] };
   const missing = REQUIRED_COLUMNS.filter((c) => !present.has(c));
   if (missing.length) {
-    const hint = ignored.length ? ` (the file's columns ${ignored.map((h) => `"${h}"`).join(', ')} map to none; a column-mapping file (--mapping) can map them)` : '';
+    const hint = ignored.length
+      ? ` (the file's columns ${ignored.map((h) => `"${h}"`).join(', ')} map to none; a column-mapping file (--mapping) can map them)`
+      : '';
     return { ...base, participants: [], rows: records.length, issues: [{ where: 'line 1', problem: `missing column(s): ${missing.join(', ')}${hint}` }] };
   }
   const defaults = Object.entries(options.mapping?.defaults ?? {}) as Array<[RosterColumn, string]>;
@@ -286,8 +297,12 @@ export function parseRosterJson(text: string, skills?: readonly Skill[]): Roster
     return { participants: [], rows: 0, issues: [{ where: 'file', problem: `not valid JSON: ${(error as Error).message}` }] };
   }
   const list = Array.isArray(data) ? data : (data as { participants?: unknown })?.participants;
-  if (!Array.isArray(list)) return { participants: [], rows: 0, issues: [{ where: 'file', problem: 'expected an array of participants or { "participants": [...] }' }] };
-  return validateRows(list.map((value, i) => ({ where: `participant ${i + 1}`, value })), skills);
+  if (!Array.isArray(list))
+    return { participants: [], rows: 0, issues: [{ where: 'file', problem: 'expected an array of participants or { "participants": [...] }' }] };
+  return validateRows(
+    list.map((value, i) => ({ where: `participant ${i + 1}`, value })),
+    skills,
+  );
 }
 
 function validateRows(rows: Array<{ where: string; value: unknown }>, skills?: readonly Skill[]): RosterParseResult {

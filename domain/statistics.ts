@@ -33,7 +33,10 @@ export function quantileSorted(sorted: readonly number[], p: number): number | n
 }
 
 export function median(values: readonly number[]): number | null {
-  return quantileSorted([...values].sort((a, b) => a - b), 0.5);
+  return quantileSorted(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 export interface Interval {
@@ -78,9 +81,7 @@ export function bootstrapMeanInterval(values: readonly number[], options: { resa
 }
 
 /** A figure about a group: its numbers, or only its size when the group is too small to show. */
-export type Summary =
-  | { n: number; suppressed: true }
-  | { n: number; suppressed: false; mean: number; median: number; ci95: Interval | null };
+export type Summary = { n: number; suppressed: true } | { n: number; suppressed: false; mean: number; median: number; ci95: Interval | null };
 
 /**
  * Mean, median and the 95% bootstrap interval of one value per person; suppressed (only `n`)

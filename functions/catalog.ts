@@ -86,7 +86,8 @@ export const FUNCTIONS = [
   {
     name: 'ops-api',
     entry: 'functions/ops-api.ts',
-    description: "The ops page: lists the program-cycle executions and shows one as a timeline of phases with participants' progress (counts only) and failures with their causes.",
+    description:
+      "The ops page: lists the program-cycle executions and shows one as a timeline of phases with participants' progress (counts only) and failures with their causes.",
     access: { table: 'read', sendsEmail: false, writesReports: false, readsLinkKey: false, readsExecutions: true },
     route: { path: '/ops', authorization: 'iam' },
   },

@@ -129,6 +129,11 @@ export const handler = middy<unknown, { marked: number; unknown: number }>()
       return { marked: 0, unknown: 0 };
     }
     const result = await markUnreachable(recipients, container().store);
-    logger.info('participants marked unreachable', { reason: recipients.reason, messageId: recipients.messageId, recipients: recipients.emails.length, ...result });
+    logger.info('participants marked unreachable', {
+      reason: recipients.reason,
+      messageId: recipients.messageId,
+      recipients: recipients.emails.length,
+      ...result,
+    });
     return result;
   });

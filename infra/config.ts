@@ -15,7 +15,13 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
 const emailList = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value),
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value,
   z.array(email).min(1, 'must name at least one email address'),
 );
 const domain = z
@@ -23,15 +29,21 @@ const domain = z
   .trim()
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain name (example.org) or an email address');
-const flag = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(v)) return true;
-  if (['false', '0', 'no'].includes(v)) return false;
-  return value;
-}, z.boolean({ error: 'must be true or false' }));
+const flag = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(v)) return true;
+    if (['false', '0', 'no'].includes(v)) return false;
+    return value;
+  },
+  z.boolean({ error: 'must be true or false' }),
+);
 const integer = (min: number, max: number) =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), z.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max));
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+    z.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max),
+  );
 
 export const configSchema = z.object({
   /** CloudFormation stack name; also prefixes the names of the managed policies. */
@@ -46,7 +58,13 @@ export const configSchema = z.object({
   createSenderIdentity: flag.default(true),
   /** While the account is in the SES sandbox, SES also checks permission on each (verified) recipient identity: list them here. */
   sandboxRecipients: z.preprocess(
-    (value) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value),
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : value,
     z.array(z.union([email, domain])).default([]),
   ),
   /** Told when a cycle ends (succeeded, failed, timed out or stopped). */

@@ -61,7 +61,11 @@ export async function startFaultProxy(options: { host: string; port: number; tar
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${options.host}:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -14,7 +14,11 @@ export async function startSesLocal(options: { host: string; port: number }): Pr
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${options.host}:${port}`,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

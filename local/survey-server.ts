@@ -56,7 +56,11 @@ export async function startSurveyServer(options: { host: string; port: number })
         const fn = path === '/ops' || path.startsWith('/ops/') ? 'ops-api' : 'survey-api';
         const result = (await invokeFunction(fn, toEvent(request, body), 30_000)) as APIGatewayProxyStructuredResultV2;
         // API Gateway drops headers a middleware unset (set to undefined); Node would throw on them.
-        const headers = Object.fromEntries(Object.entries(result.headers ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+        const headers = Object.fromEntries(
+          Object.entries(result.headers ?? {})
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k, String(v)]),
+        );
         response.writeHead(result.statusCode ?? 200, headers);
         response.end(result.body ?? '');
       } catch (error) {
@@ -74,6 +78,10 @@ export async function startSurveyServer(options: { host: string; port: number })
   return {
     url: `http://${options.host}:${port}`,
     server,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

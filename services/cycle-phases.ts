@@ -160,7 +160,9 @@ export async function advancePhase(
   if (batches.length > 0) {
     const members = await reachableMembers(deps.store, cycle);
     for (const batch of batches) {
-      const skip = batch.onlyUnanswered ? new Set((await deps.store.listResponses(cycleId, `${batch.phaseKey}#`)).map((r) => r.participantId)) : new Set<string>();
+      const skip = batch.onlyUnanswered
+        ? new Set((await deps.store.listResponses(cycleId, `${batch.phaseKey}#`)).map((r) => r.participantId))
+        : new Set<string>();
       // A few sends at a time; each keeps its own idempotency key, and the time budget is checked before each.
       const todo = members.filter((member) => !skip.has(member.participantId));
       let next = 0;
@@ -203,7 +205,13 @@ export async function advancePhase(
           outOfTime = true;
           break;
         }
-        const batch: DueBatch = { key: `goal-setting#rematch-${record.rematchId}`, kind: 'rematch', phaseKey: 'goal-setting', onlyUnanswered: false, done: () => ({}) };
+        const batch: DueBatch = {
+          key: `goal-setting#rematch-${record.rematchId}`,
+          kind: 'rematch',
+          phaseKey: 'goal-setting',
+          onlyUnanswered: false,
+          done: () => ({}),
+        };
         if ((await sendInvitation(deps, cycle, member, 'goal-setting', batch, state, now)) === 'sent') sent++;
       }
       if (outOfTime) break;
@@ -214,7 +222,7 @@ export async function advancePhase(
   // Run: a person who let two check-ins in a row go by without answering (or said "not yet" and then
   // did not answer) flags their pair for HR; "not yet" twice and "need help" are flagged by the survey API.
   if (phase === 'run' && !outOfTime) {
-    const sentRounds = [...((patch.checkInRoundsSent ?? state.checkInRoundsSent) ?? [])].sort((a, b) => a - b);
+    const sentRounds = [...(patch.checkInRoundsSent ?? state.checkInRoundsSent ?? [])].sort((a, b) => a - b);
     const checked = state.missesChecked ?? [];
     const ended = deps.clock.now() >= state.deadline;
     // Round r is judged once round r+1 went out (a full cadence to answer), or at the run's end.
@@ -300,7 +308,11 @@ export function reminderTimes(program: Program, state: PhaseState): number[] {
 function secondsUntilNextStep(program: Program, phase: AnsweredPhase, state: PhaseState, now: number): number {
   const upcoming = [state.deadline];
   if (phase === 'run') {
-    upcoming.push(...checkInRounds(program, state).filter((r) => !state.checkInRoundsSent?.includes(r.round)).map((r) => r.at));
+    upcoming.push(
+      ...checkInRounds(program, state)
+        .filter((r) => !state.checkInRoundsSent?.includes(r.round))
+        .map((r) => r.at),
+    );
   } else {
     reminderTimes(program, state).forEach((at, index) => Number.isFinite(at) && !state.remindersSent?.includes(index) && upcoming.push(at));
     const window = state.deadline - state.openedAt;
@@ -316,7 +328,11 @@ export async function closePhase(deps: PhaseDeps, cycleId: string, phase: Answer
   const cycle = await loadCycle(deps.store, cycleId);
   const state = cycle.phases[phase] as PhaseState;
   const answered =
-    phase === 'run' ? Object.entries(cycle.responses).filter(([k]) => k.startsWith('run#')).reduce((n, [, v]) => n + v, 0) : (cycle.responses[phase] ?? 0);
+    phase === 'run'
+      ? Object.entries(cycle.responses)
+          .filter(([k]) => k.startsWith('run#'))
+          .reduce((n, [, v]) => n + v, 0)
+      : (cycle.responses[phase] ?? 0);
   return progress(phase, state, answered, true, 0, 0);
 }
 
@@ -324,7 +340,9 @@ export async function closePhase(deps: PhaseDeps, cycleId: string, phase: Answer
 async function reachableMembers(store: CycleStore & ProgramStore, cycle: Cycle): Promise<Member[]> {
   const [members, roster] = await Promise.all([store.listMembers(cycle.cycleId), store.listParticipants(cycle.programId)]);
   const status = new Map(roster.map((p) => [p.participantId, p.status]));
-  return members.filter((m) => (status.get(m.participantId) ?? 'active') === 'active' && !m.declined).sort((a, b) => a.participantId.localeCompare(b.participantId));
+  return members
+    .filter((m) => (status.get(m.participantId) ?? 'active') === 'active' && !m.declined)
+    .sort((a, b) => a.participantId.localeCompare(b.participantId));
 }
 
 /** Flags the pairs of members who did not answer check-in round r and did not say "we met" at round r-1, for each round r given. */
@@ -332,7 +350,10 @@ async function flagMissedCheckIns(deps: PhaseDeps, cycle: Cycle, rounds: number[
   const members = await reachableMembers(deps.store, cycle);
   const at = deps.clock.now();
   for (const round of rounds) {
-    const [previous, current] = await Promise.all([deps.store.listResponses(cycle.cycleId, `run#${round - 1}#`), deps.store.listResponses(cycle.cycleId, `run#${round}#`)]);
+    const [previous, current] = await Promise.all([
+      deps.store.listResponses(cycle.cycleId, `run#${round - 1}#`),
+      deps.store.listResponses(cycle.cycleId, `run#${round}#`),
+    ]);
     const answeredNow = new Set(current.map((r) => r.participantId));
     const metBefore = new Set(previous.filter((r) => (r.answer as { status?: string }).status === 'met').map((r) => r.participantId));
     for (const member of members) {

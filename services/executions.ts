@@ -66,7 +66,8 @@ export function parseTimeFilter(value: string, now = Date.now()): number {
     return now - Number(relative[1]) * unit;
   }
   const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new ValidationError(`"${value}" is not a time: give an ISO date or time (2027-03-01, 2027-03-01T12:00Z) or a span back from now (30m, 2h, 7d)`);
+  if (Number.isNaN(time))
+    throw new ValidationError(`"${value}" is not a time: give an ISO date or time (2027-03-01, 2027-03-01T12:00Z) or a span back from now (30m, 2h, 7d)`);
   return time;
 }
 
@@ -296,7 +297,10 @@ export function buildTimeline(events: readonly HistoryEvent[], now = Date.now())
       currentState = name;
     } else if (type.endsWith('StateExited') && event.stateExitedEventDetails?.name) {
       const name = event.stateExitedEventDetails.name;
-      const state = [...phases].reverse().flatMap((p) => p.states).find((s) => s.name === name);
+      const state = [...phases]
+        .reverse()
+        .flatMap((p) => p.states)
+        .find((s) => s.name === name);
       const enteredAt = open.get(name);
       if (state) {
         if (enteredAt !== undefined) state.durationMs += at.getTime() - enteredAt;
@@ -305,8 +309,14 @@ export function buildTimeline(events: readonly HistoryEvent[], now = Date.now())
       }
       open.delete(name);
     } else if (type === 'LambdaFunctionFailed' || type === 'TaskFailed' || type === 'LambdaFunctionTimedOut' || type === 'TaskTimedOut') {
-      const details = event.lambdaFunctionFailedEventDetails ?? event.taskFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskTimedOutEventDetails;
-      const state = currentState ? [...phases].reverse().flatMap((p) => p.states).find((s) => s.name === currentState) : undefined;
+      const details =
+        event.lambdaFunctionFailedEventDetails ?? event.taskFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskTimedOutEventDetails;
+      const state = currentState
+        ? [...phases]
+            .reverse()
+            .flatMap((p) => p.states)
+            .find((s) => s.name === currentState)
+        : undefined;
       if (state) state.attemptsFailed++;
       addFailure({ ...(currentState ? { state: currentState } : {}), error: details?.error ?? type, cause: details?.cause ?? '', at: at.toISOString() });
     } else if (type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut') {
@@ -317,7 +327,10 @@ export function buildTimeline(events: readonly HistoryEvent[], now = Date.now())
   // States still open (a running execution, or the wait it was stopped in) count until now / the end.
   const end = events.at(-1)?.type?.startsWith('Execution') && events.length > 1 ? (events.at(-1)?.timestamp?.getTime() ?? now) : now;
   for (const [name, enteredAt] of open) {
-    const state = [...phases].reverse().flatMap((p) => p.states).find((s) => s.name === name);
+    const state = [...phases]
+      .reverse()
+      .flatMap((p) => p.states)
+      .find((s) => s.name === name);
     if (state) state.durationMs += Math.max(0, end - enteredAt);
   }
   const finished = events.some((e) => /^Execution(Succeeded|Failed|Aborted|TimedOut)$/.test(e.type ?? ''));

@@ -72,7 +72,11 @@ const statusCell = (status: string) => `<span class="status s-${e(status)}">${e(
 
 export function opsListPage(input: { executions: ExecutionSummary[]; status?: string }): string {
   const filters = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT']
-    .map((s) => (s === (input.status ?? '') ? `<li><strong aria-current="page">${e(s || 'All')}</strong></li>` : `<li><a href="/ops${s ? `?status=${e(s)}` : ''}">${e(s || 'All')}</a></li>`))
+    .map((s) =>
+      s === (input.status ?? '')
+        ? `<li><strong aria-current="page">${e(s || 'All')}</strong></li>`
+        : `<li><a href="/ops${s ? `?status=${e(s)}` : ''}">${e(s || 'All')}</a></li>`,
+    )
     .join('');
   const rows = input.executions
     .map(
@@ -113,13 +117,15 @@ function phaseProgressLines(phase: TimelinePhaseEntry['phase'], cycle: Cycle | u
   const lines: ProgressLine[] = [];
   if (phase === 'run') {
     const rounds = Object.entries(progress.rounds ?? {}).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-    for (const [round, count] of rounds) lines.push({ label: `Check-in ${round.replace('run#', '')}`, done: count, of: cycle.participants, text: `${count} of ${cycle.participants} answered` });
+    for (const [round, count] of rounds)
+      lines.push({ label: `Check-in ${round.replace('run#', '')}`, done: count, of: cycle.participants, text: `${count} of ${cycle.participants} answered` });
     if (!rounds.length) lines.push({ label: 'Check-ins', text: 'no answers yet' });
   } else {
     const of = progress.expected ?? cycle.participants;
     lines.push({ label: 'Answers', done: progress.responses, of, text: `${progress.responses} of ${of} answered` });
   }
-  if (progress.deadline) lines.push({ label: 'Deadline', text: `${progress.deadline.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}${progress.closedAt ? ' (closed)' : ''}` });
+  if (progress.deadline)
+    lines.push({ label: 'Deadline', text: `${progress.deadline.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}${progress.closedAt ? ' (closed)' : ''}` });
   if (phase === 'goal-setting' && bounces) lines.push({ label: 'Unreachable', text: `${bounces} member(s) bounced or complained` });
   return lines;
 }
@@ -128,7 +134,8 @@ function progressHtml(lines: ProgressLine[]): string {
   if (!lines.length) return '';
   return `<ul class="progress">${lines
     .map((l) => {
-      const bar = l.done !== undefined && l.of ? `<progress max="${l.of}" value="${Math.min(l.done, l.of)}" aria-label="${e(`${l.label}: ${l.text}`)}"></progress>` : '';
+      const bar =
+        l.done !== undefined && l.of ? `<progress max="${l.of}" value="${Math.min(l.done, l.of)}" aria-label="${e(`${l.label}: ${l.text}`)}"></progress>` : '';
       return `<li>${e(l.label)}: ${bar}${e(l.text)}</li>`;
     })
     .join('')}</ul>`;
@@ -199,5 +206,8 @@ ${phases || '<p>No states yet.</p>'}
 }
 
 export function opsErrorPage(status: number, message: string): string {
-  return page(`Error ${status}`, `<h1>${e(status === 404 ? 'Not found' : status === 405 ? 'Not allowed' : 'Something went wrong')}</h1><p>${e(message)}</p><p><a href="/ops">All executions</a></p>`);
+  return page(
+    `Error ${status}`,
+    `<h1>${e(status === 404 ? 'Not found' : status === 405 ? 'Not allowed' : 'Something went wrong')}</h1><p>${e(message)}</p><p><a href="/ops">All executions</a></p>`,
+  );
 }

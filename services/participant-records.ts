@@ -1,4 +1,3 @@
-
 /**
  * What participants' actions leave in the table besides their answers (RESPONSE#…): the records
  * HR's report reads. Keys and fields are documented in docs/participants.md.

@@ -14,7 +14,9 @@ export function parseProgramText(text: string, fileName: string): Program {
     data = yaml ? parseYaml(text.replace(/^\uFEFF/, '')) : JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : 'file';
-    throw new ValidationError(`${fileName} is not valid ${yaml ? 'YAML' : 'JSON'}`, [{ where, problem: (error as Error).message.split('\n')[0] ?? 'unreadable' }]);
+    throw new ValidationError(`${fileName} is not valid ${yaml ? 'YAML' : 'JSON'}`, [
+      { where, problem: (error as Error).message.split('\n')[0] ?? 'unreadable' },
+    ]);
   }
   const parsed = programSchema.safeParse(data);
   if (!parsed.success) throw new ValidationError(`${fileName} is not a valid program`, issuesFromZod(parsed.error));
@@ -44,7 +46,9 @@ export async function updateProgram(store: ProgramStore, program: Program, expec
 /** JSON with object keys sorted, so that the store's key order does not count as a change. */
 function stable(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 

@@ -31,7 +31,11 @@ export async function loadReview(store: ReviewStore, cycleId: string): Promise<S
 }
 
 /** What applying a review would change in the program's configuration as it is now. */
-export async function planReshape(store: ProgramStore & ReviewStore, cycleId: string, options: { only?: string[]; skip?: string[] } = {}): Promise<ReshapePlan> {
+export async function planReshape(
+  store: ProgramStore & ReviewStore,
+  cycleId: string,
+  options: { only?: string[]; skip?: string[] } = {},
+): Promise<ReshapePlan> {
   const review = await loadReview(store, cycleId);
   const before = await store.getProgram(review.programId);
   if (!before) throw new NotFoundError(`program ${review.programId} does not exist any more`);
@@ -53,7 +57,11 @@ export async function planReshape(store: ProgramStore & ReviewStore, cycleId: st
 }
 
 /** Writes the reshaped program and starts the next cycle with it; a review is applied once. */
-export async function applyReview(deps: Deps, cycleId: string, options: { only?: string[]; skip?: string[]; nextCycleId?: string } = {}): Promise<{ plan: ReshapePlan; cycle: Cycle }> {
+export async function applyReview(
+  deps: Deps,
+  cycleId: string,
+  options: { only?: string[]; skip?: string[]; nextCycleId?: string } = {},
+): Promise<{ plan: ReshapePlan; cycle: Cycle }> {
   const plan = await planReshape(deps.store, cycleId, options);
   if (plan.review.appliedTo) throw new ConflictError(`the review of ${cycleId} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
   const running = (await deps.store.listCycles(plan.programId)).find((c) => c.status === 'running');
@@ -72,7 +80,11 @@ export function formatDiff(diff: readonly ConfigurationDiff[]): string[] {
     if (Array.isArray(d.before) || Array.isArray(d.after)) {
       const before = (Array.isArray(d.before) ? d.before : []).map(show);
       const after = (Array.isArray(d.after) ? d.after : []).map(show);
-      return [`  ${d.path}  (${d.proposals.join(', ')})`, ...after.filter((x) => !before.includes(x)).map((x) => `    + ${x}`), ...before.filter((x) => !after.includes(x)).map((x) => `    - ${x}`)];
+      return [
+        `  ${d.path}  (${d.proposals.join(', ')})`,
+        ...after.filter((x) => !before.includes(x)).map((x) => `    + ${x}`),
+        ...before.filter((x) => !after.includes(x)).map((x) => `    - ${x}`),
+      ];
     }
     return [`  ${d.path}: ${show(d.before)} → ${show(d.after)}  (${d.proposals.join(', ')})`];
   });

@@ -16,7 +16,11 @@ const FLAG_REASONS = { 'need-help': 'asked for help at a check-in', 'two-misses'
  * What the participant pages (docs/participants.md) recorded: invitation answers with
  * reasons, rematches, at-risk flags and forum suggestions with votes.
  */
-export async function participationEvents(store: ParticipantRecords, cycleId: string, allPairs: readonly Pick<Pair, 'pairId' | 'status'>[]): Promise<ParticipationEvents> {
+export async function participationEvents(
+  store: ParticipantRecords,
+  cycleId: string,
+  allPairs: readonly Pick<Pair, 'pairId' | 'status'>[],
+): Promise<ParticipationEvents> {
   const [decisions, rematches, flags, suggestions] = await Promise.all([
     store.listInvitationDecisions(cycleId),
     store.listRematches(cycleId),
@@ -24,12 +28,15 @@ export async function participationEvents(store: ParticipantRecords, cycleId: st
     store.listSuggestions(cycleId),
   ]);
   const reasons = new Map<string, number>();
-  for (const d of decisions) if (d.decision === 'declined') reasons.set(d.reason?.trim() || 'no reason given', (reasons.get(d.reason?.trim() || 'no reason given') ?? 0) + 1);
+  for (const d of decisions)
+    if (d.decision === 'declined') reasons.set(d.reason?.trim() || 'no reason given', (reasons.get(d.reason?.trim() || 'no reason given') ?? 0) + 1);
   return {
     invitations: {
       accepted: decisions.filter((d) => d.decision === 'accepted').length,
       declined: allPairs.filter((p) => p.status === 'declined').length,
-      declineReasons: [...reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+      declineReasons: [...reasons.entries()]
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     },
     rematches: rematches.filter((r) => r.newPairId).length,
     atRiskPairs: flags.map((f) => ({ pairId: f.pairId, reasons: [...new Set(f.reasons.map((r) => FLAG_REASONS[r.kind] ?? r.kind))] })),
@@ -38,7 +45,10 @@ export async function participationEvents(store: ParticipantRecords, cycleId: st
 }
 
 /** Everything a review reads, gathered from the store: the cohort, the answers, the roster's generations and earlier reviews. */
-export async function gatherReviewInput(store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords, cycle: Cycle): Promise<{ input: MetricsInput; earlier: StoredReview[] }> {
+export async function gatherReviewInput(
+  store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords,
+  cycle: Cycle,
+): Promise<{ input: MetricsInput; earlier: StoredReview[] }> {
   const cycleId = cycle.cycleId;
   const [members, allPairs, goalSetting, checkIns, measure, feedback, roster, reviews] = await Promise.all([
     store.listMembers(cycleId),
@@ -69,12 +79,24 @@ export async function gatherReviewInput(store: CycleStore & ProgramStore & Revie
 }
 
 /** Computes a cycle's metrics and proposals and renders its report (no writes). */
-export async function buildReview(store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords, cycle: Cycle, now: number): Promise<{ metrics: CycleMetrics; proposals: Proposal[]; html: string; earlier: StoredReview[] }> {
+export async function buildReview(
+  store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords,
+  cycle: Cycle,
+  now: number,
+): Promise<{ metrics: CycleMetrics; proposals: Proposal[]; html: string; earlier: StoredReview[] }> {
   const { input, earlier } = await gatherReviewInput(store, cycle);
   const metrics = computeCycleMetrics(input);
   const proposals = proposeChanges(cycle.program, metrics, input);
   const history = [...earlier.map((r) => r.summary), summarizeCycle(cycle.cycleId, cycle.startedAt, metrics)];
-  const html = await renderReport({ programName: cycle.program.name, cycleId: cycle.cycleId, startedAt: cycle.startedAt, generatedAt: now, metrics, proposals, history });
+  const html = await renderReport({
+    programName: cycle.program.name,
+    cycleId: cycle.cycleId,
+    startedAt: cycle.startedAt,
+    generatedAt: now,
+    metrics,
+    proposals,
+    history,
+  });
   return { metrics, proposals, html, earlier };
 }
 

@@ -57,7 +57,9 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   if (!program) throw new NotFoundError(`program ${request.programId} does not exist; create it first (tandem program create --file <program.yaml>)`);
   if (request.mapping && request.format === 'json') throw new ValidationError('a column mapping applies to CSV files only');
   const parsed: RosterParseResult =
-    request.format === 'csv' ? parseRosterCsv(request.text, program.skillsCatalog, { ...(request.mapping ? { mapping: request.mapping } : {}) }) : parseRosterJson(request.text, program.skillsCatalog);
+    request.format === 'csv'
+      ? parseRosterCsv(request.text, program.skillsCatalog, { ...(request.mapping ? { mapping: request.mapping } : {}) })
+      : parseRosterJson(request.text, program.skillsCatalog);
   const valid = parsed.issues.length ? (parsed.valid ?? []) : parsed.participants;
   const report: RosterFileImportResult = {
     programId: program.programId,

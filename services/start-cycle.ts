@@ -9,7 +9,10 @@ import type { Clock, CycleStore, ProgramStore, WorkflowEngine } from './ports.ts
 
 /** A readable, sortable cycle id: the program and the start time. */
 export function newCycleId(programId: string, now: number): string {
-  return `${programId}-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`.slice(0, 80);
+  return `${programId}-${new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`.slice(0, 80);
 }
 
 /** Starts a program cycle: stores it, then starts its workflow execution (named after the cycle, so it cannot run twice). */

@@ -70,9 +70,18 @@ const t = {
       'too-large': 'Your answer is too long to be recorded. Please shorten it and send it again.',
     },
     noticeTitles: {
-      thanks: 'Thank you', voted: 'Vote counted', already: 'Already answered', declined: 'Pairing declined', 'opted-out': 'You left the program',
-      closed: 'This phase is closed', expired: 'Link expired', invalid: 'Link not valid', 'wrong-form': 'Form not valid for this link', missing: 'Not found',
-      error: 'Something went wrong', 'too-large': 'Answer too long',
+      thanks: 'Thank you',
+      voted: 'Vote counted',
+      already: 'Already answered',
+      declined: 'Pairing declined',
+      'opted-out': 'You left the program',
+      closed: 'This phase is closed',
+      expired: 'Link expired',
+      invalid: 'Link not valid',
+      'wrong-form': 'Form not valid for this link',
+      missing: 'Not found',
+      error: 'Something went wrong',
+      'too-large': 'Answer too long',
     },
     problems: [] as Array<[RegExp, string]>,
   },
@@ -137,9 +146,18 @@ const t = {
       'too-large': 'Sua resposta é longa demais para ser registrada. Encurte o texto e envie de novo.',
     },
     noticeTitles: {
-      thanks: 'Obrigado', voted: 'Voto contado', already: 'Já respondido', declined: 'Dupla recusada', 'opted-out': 'Você saiu do programa',
-      closed: 'Fase encerrada', expired: 'Link expirado', invalid: 'Link inválido', 'wrong-form': 'Formulário inválido para este link', missing: 'Não encontrado',
-      error: 'Algo deu errado', 'too-large': 'Resposta longa demais',
+      thanks: 'Obrigado',
+      voted: 'Voto contado',
+      already: 'Já respondido',
+      declined: 'Dupla recusada',
+      'opted-out': 'Você saiu do programa',
+      closed: 'Fase encerrada',
+      expired: 'Link expirado',
+      invalid: 'Link inválido',
+      'wrong-form': 'Formulário inválido para este link',
+      missing: 'Não encontrado',
+      error: 'Algo deu errado',
+      'too-large': 'Resposta longa demais',
     },
     problems: [
       [/^is required$/, 'é obrigatório'],
@@ -194,7 +212,8 @@ export function noticePage(language: Language | 'both', kind: NoticeKind, extra 
 }
 
 /** The hidden fields every form carries: which action it is and the binding to its link. */
-const hidden = (action: string, binding: string) => `<input type="hidden" name="_action" value="${escapeHtml(action)}"><input type="hidden" name="_bind" value="${escapeHtml(binding)}">`;
+const hidden = (action: string, binding: string) =>
+  `<input type="hidden" name="_action" value="${escapeHtml(action)}"><input type="hidden" name="_bind" value="${escapeHtml(binding)}">`;
 
 function localProblem(language: Language, problem: string): string {
   for (const [pattern, replacement] of t[language].problems) if (pattern.test(problem)) return problem.replace(pattern, replacement);
@@ -245,7 +264,12 @@ export function invitationPage(input: InvitationPageInput): string {
     goals: [],
     ...(input.values ? { values: input.values } : {}),
     ...(input.errors ? { errors: input.errors } : {}),
-    invitation: { goalsAndExpectations: input.goalsAndExpectations, teaches: input.teaches, learns: input.learns, ...(input.reason !== undefined ? { reason: input.reason } : {}) },
+    invitation: {
+      goalsAndExpectations: input.goalsAndExpectations,
+      teaches: input.teaches,
+      learns: input.learns,
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    },
   });
 }
 
@@ -260,7 +284,8 @@ export interface ForumView {
 
 export function forumSection(language: Language, action: string, binding: string, forum: ForumView): string {
   const c = t[language];
-  if (!forum.visible) return `<section aria-labelledby="forum"><h2 id="forum">${escapeHtml(c.forumHeading)}</h2><p>${escapeHtml(c.forumHidden(forum.answered))}</p></section>`;
+  if (!forum.visible)
+    return `<section aria-labelledby="forum"><h2 id="forum">${escapeHtml(c.forumHeading)}</h2><p>${escapeHtml(c.forumHidden(forum.answered))}</p></section>`;
   const groups = (Object.keys(c.feedback) as Array<keyof typeof c.feedback>)
     .filter((k): k is ForumCategory => k !== 'satisfaction')
     .map((category) => {
@@ -310,7 +335,9 @@ export function formPage(input: FormPageInput): string {
     const name = `${prefix}:${s.id}`;
     const id = `${prefix}-${i}`;
     labels[`${prefix === 'baseline' ? 'baseline' : 'ratings'}.${s.id}`] = { id, label: skillLabel(s) };
-    return `<label for="${id}">${escapeHtml(skillLabel(s))}</label><select id="${id}" name="${escapeHtml(name)}" required><option value="">—</option>${[1, 2, 3, 4, 5]
+    return `<label for="${id}">${escapeHtml(skillLabel(s))}</label><select id="${id}" name="${escapeHtml(name)}" required><option value="">—</option>${[
+      1, 2, 3, 4, 5,
+    ]
       .map((n) => `<option value="${n}"${input.values?.[name] === String(n) ? ' selected' : ''}>${n}</option>`)
       .join('')}</select>`;
   };
@@ -318,7 +345,8 @@ export function formPage(input: FormPageInput): string {
   const inv = input.phase === 'goal-setting' ? input.invitation : undefined;
   const list = (items: string[]) => escapeHtml(items.join(', '));
   if (inv) sections.push(`<p>${escapeHtml(c.invitationIntro(input.programName ?? ''))}</p>`);
-  if (input.partners.length) sections.push(`<p>${escapeHtml(input.partners.length > 1 ? c.partners : c.partner)}: <strong>${escapeHtml(input.partners.join(', '))}</strong></p>`);
+  if (input.partners.length)
+    sections.push(`<p>${escapeHtml(input.partners.length > 1 ? c.partners : c.partner)}: <strong>${escapeHtml(input.partners.join(', '))}</strong></p>`);
   const fields: string[] = [];
   switch (input.phase) {
     case 'goal-setting':
@@ -326,22 +354,32 @@ export function formPage(input: FormPageInput): string {
       [1, 2, 3].forEach((i) => (labels[`goals.${i - 1}`] = { id: `goal${i}`, label: c.goal(i) }));
       fields.push(
         `<fieldset><legend>${escapeHtml(c.goalsHeading)}</legend>${[1, 2, 3]
-          .map((i) => `<label for="goal${i}">${escapeHtml(c.goal(i))}</label><input type="text" id="goal${i}" name="goal" maxlength="280"${i === 1 ? ' required' : ''} value="${value(`goal${i}`)}">`)
+          .map(
+            (i) =>
+              `<label for="goal${i}">${escapeHtml(c.goal(i))}</label><input type="text" id="goal${i}" name="goal" maxlength="280"${i === 1 ? ' required' : ''} value="${value(`goal${i}`)}">`,
+          )
           .join('')}</fieldset>`,
       );
-      if (input.skills.length) fields.push(`<fieldset><legend>${escapeHtml(c.baselineHeading)}</legend>${input.skills.map((s, i) => ratingSelect('baseline', s, i)).join('')}</fieldset>`);
+      if (input.skills.length)
+        fields.push(
+          `<fieldset><legend>${escapeHtml(c.baselineHeading)}</legend>${input.skills.map((s, i) => ratingSelect('baseline', s, i)).join('')}</fieldset>`,
+        );
       break;
     case 'run':
       labels.status = { id: 'status-met', label: c.checkInQuestion };
       labels.note = { id: 'note', label: c.note };
       fields.push(
         `<fieldset><legend>${escapeHtml(c.checkInQuestion)}</legend>${(['met', 'not-yet', 'need-help'] as const)
-          .map((s) => `<label class="choice" for="status-${s}"><input type="radio" id="status-${s}" name="status" value="${s}" required${input.values?.status === s ? ' checked' : ''}> ${escapeHtml(c.status[s])}</label>`)
+          .map(
+            (s) =>
+              `<label class="choice" for="status-${s}"><input type="radio" id="status-${s}" name="status" value="${s}" required${input.values?.status === s ? ' checked' : ''}> ${escapeHtml(c.status[s])}</label>`,
+          )
           .join('')}</fieldset><label for="note">${escapeHtml(c.note)}</label><textarea id="note" name="note" maxlength="500">${value('note')}</textarea>`,
       );
       break;
     case 'measure':
-      if (input.skills.length) fields.push(`<fieldset><legend>${escapeHtml(c.ratingHeading)}</legend>${input.skills.map((s, i) => ratingSelect('rating', s, i)).join('')}</fieldset>`);
+      if (input.skills.length)
+        fields.push(`<fieldset><legend>${escapeHtml(c.ratingHeading)}</legend>${input.skills.map((s, i) => ratingSelect('rating', s, i)).join('')}</fieldset>`);
       if (input.goals.length) {
         fields.push(
           `<fieldset><legend>${escapeHtml(c.attainmentHeading)}</legend>${input.goals
@@ -375,7 +413,9 @@ export function formPage(input: FormPageInput): string {
     labels.reason = { id: 'reason', label: c.reason };
   }
   sections.push(errorSummary(input.language, input.errors, labels));
-  sections.push(`<form method="post" action="${escapeHtml(input.action)}">${hidden('answer', binding)}${fields.join('\n')}<button type="submit">${escapeHtml(inv ? c.accept : c.submit)}</button></form>`);
+  sections.push(
+    `<form method="post" action="${escapeHtml(input.action)}">${hidden('answer', binding)}${fields.join('\n')}<button type="submit">${escapeHtml(inv ? c.accept : c.submit)}</button></form>`,
+  );
   if (inv) {
     sections.push(
       `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hidden('decline', binding)}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +

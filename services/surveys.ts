@@ -38,7 +38,10 @@ type Resolved =
   | { ok: true; cycle: Cycle; member: Member; phaseKey: string; language: Language; optOut: true };
 
 const page = (status: number, html: string): PageResult => ({ status, html });
-const notice = (language: Language | 'both', kind: NoticeKind, status: number): { ok: false; page: PageResult } => ({ ok: false, page: page(status, noticePage(language, kind)) });
+const notice = (language: Language | 'both', kind: NoticeKind, status: number): { ok: false; page: PageResult } => ({
+  ok: false,
+  page: page(status, noticePage(language, kind)),
+});
 
 /** Checks a link and finds what it points to; anything wrong becomes a clear page and changes nothing. */
 async function resolve(deps: SurveyDeps, token: string): Promise<Resolved> {
@@ -66,7 +69,12 @@ async function surveyContext(deps: SurveyDeps, cycle: Cycle, member: Member, nee
 
 type Ok = Extract<Resolved, { ok: true; optOut: false }>;
 
-function form(r: Ok, link: Link, context: SurveyContext, extra: { values?: Record<string, string>; errors?: ValidationError['issues']; forum?: ForumView } = {}): string {
+function form(
+  r: Ok,
+  link: Link,
+  context: SurveyContext,
+  extra: { values?: Record<string, string>; errors?: ValidationError['issues']; forum?: ForumView } = {},
+): string {
   const names = new Map(r.cycle.program.skillsCatalog.map((s) => [s.id, s.name]));
   return formPage({
     language: r.language,
@@ -81,7 +89,12 @@ function form(r: Ok, link: Link, context: SurveyContext, extra: { values?: Recor
   });
 }
 
-function invitation(r: Ok, link: Link, context: SurveyContext, extra: { errors?: ValidationError['issues']; reason?: string; values?: Record<string, string> } = {}): string {
+function invitation(
+  r: Ok,
+  link: Link,
+  context: SurveyContext,
+  extra: { errors?: ValidationError['issues']; reason?: string; values?: Record<string, string> } = {},
+): string {
   const names = new Map(r.cycle.program.skillsCatalog.map((s) => [s.id, s.name]));
   return invitationPage({
     language: r.language,
@@ -195,7 +208,14 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
     if (r.phase.phase !== 'goal-setting') return page(400, noticePage(r.language, 'wrong-form'));
     if (await deps.store.getResponse(cycle.cycleId, phaseKey, member.participantId)) return page(200, noticePage(r.language, 'already'));
     const reason = reasonSchema.safeParse(one('reason') ?? '');
-    if (act === 'decline' && !reason.success) return page(400, invitation(r, link, await surveyContext(deps, cycle, member, false), { errors: issuesFromZod(reason.error, 'reason'), reason: (one('reason') ?? '').slice(0, 500) }));
+    if (act === 'decline' && !reason.success)
+      return page(
+        400,
+        invitation(r, link, await surveyContext(deps, cycle, member, false), {
+          errors: issuesFromZod(reason.error, 'reason'),
+          reason: (one('reason') ?? '').slice(0, 500),
+        }),
+      );
     const decision = act === 'accept' ? 'accepted' : 'declined';
     const outcome = await deps.store.recordInvitationDecision({
       cycleId: cycle.cycleId,
@@ -226,7 +246,12 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
     if (outcome === 'no-suggestion') return page(400, noticePage(r.language, 'wrong-form'));
     if (outcome === 'voted') await countInCache(cycle.cycleId, id.data, now);
     const after = await forumView(deps, r, true);
-    return page(200, answered ? noticeWithForum(r.language, 'voted', link.action, link.binding, after) : form(r, link, await surveyContext(deps, cycle, member, false), { forum: after }));
+    return page(
+      200,
+      answered
+        ? noticeWithForum(r.language, 'voted', link.action, link.binding, after)
+        : form(r, link, await surveyContext(deps, cycle, member, false), { forum: after }),
+    );
   }
 
   if (act !== 'answer') return page(400, noticePage(r.language, 'wrong-form'));
@@ -250,11 +275,19 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
     // Setting goals is accepting the pairing (both written at once); a person who declined cannot answer.
     const decision = (await deps.store.getInvitationDecision(cycle.cycleId, member.participantId))?.decision;
     if (decision === 'declined') return page(200, noticePage(r.language, 'declined'));
-    const accept = { cycleId: cycle.cycleId, participantId: member.participantId, decision: 'accepted' as const, partnerIds: member.partners.map((p) => p.participantId), decidedAt: now };
+    const accept = {
+      cycleId: cycle.cycleId,
+      participantId: member.participantId,
+      decision: 'accepted' as const,
+      partnerIds: member.partners.map((p) => p.participantId),
+      decidedAt: now,
+    };
     [, outcome] = await Promise.all([decision ? undefined : deps.store.recordInvitationDecision(accept), deps.store.recordResponse(response)]);
   } else {
     outcome =
-      r.phase.phase === 'feedback' ? await deps.store.recordResponseWithSuggestions(response, suggestionsOf(deps, r, answer as FeedbackAnswer, now)) : await deps.store.recordResponse(response);
+      r.phase.phase === 'feedback'
+        ? await deps.store.recordResponseWithSuggestions(response, suggestionsOf(deps, r, answer as FeedbackAnswer, now))
+        : await deps.store.recordResponse(response);
   }
   if (outcome === 'phase-closed') return page(410, noticePage(r.language, 'closed'));
   if (outcome === 'recorded') await afterAnswer(deps, r, answer, now);

@@ -16,7 +16,17 @@ import { parsePhaseKey } from '../../domain/cycle.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { CycleStore, EmailClaim, EmailLog, ParticipantActionStore, ParticipantDirectory, ProgramStore, RecordResponseOutcome, ReviewStore, StoredReview } from '../../services/ports.ts';
+import type {
+  CycleStore,
+  EmailClaim,
+  EmailLog,
+  ParticipantActionStore,
+  ParticipantDirectory,
+  ProgramStore,
+  RecordResponseOutcome,
+  ReviewStore,
+  StoredReview,
+} from '../../services/ports.ts';
 import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import { isConditionFailure, rethrowDynamo } from './errors.ts';
 import { keys } from './table-design.ts';
@@ -187,9 +197,7 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
     for (let i = 0; i < items.length; i += BATCH_SIZE) {
       let requests = items.slice(i, i + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
-        const { UnprocessedItems } = await this.send('PutCohort', () =>
-          this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
-        );
+        const { UnprocessedItems } = await this.send('PutCohort', () => this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })));
         requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
         if (requests.length && attempt >= 8) rethrowDynamo({ name: 'ThrottlingException' }, 'PutCohort');
         if (requests.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
@@ -385,42 +393,49 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   }
 
   async markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void> {
-    return this.transact('MarkEmailSent', [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.email(cycleId, key),
-          UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :now',
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':messageId': messageId, ':now': now },
+    return this.transact(
+      'MarkEmailSent',
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.email(cycleId, key),
+            UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :now',
+            ConditionExpression: '#status = :sending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':messageId': messageId, ':now': now },
+          },
         },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.cycle(cycleId),
-          UpdateExpression: 'ADD emailsSent :one',
-          ExpressionAttributeValues: { ':one': 1 },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.cycle(cycleId),
+            UpdateExpression: 'ADD emailsSent :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
         },
-      },
-    ], undefined, [undefined]);
+      ],
+      undefined,
+      [undefined],
+    );
   }
 
   async release(cycleId: string, key: string, reason: string): Promise<void> {
     await this.send('ReleaseEmail', () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.email(cycleId, key),
-          UpdateExpression: 'SET #status = :failed, failureReason = :reason',
-          ConditionExpression: '#status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':reason': reason.slice(0, 500) },
+      this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.email(cycleId, key),
+            UpdateExpression: 'SET #status = :failed, failureReason = :reason',
+            ConditionExpression: '#status = :sending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':reason': reason.slice(0, 500) },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
         }),
-      ).catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      }),
     );
   }
 
@@ -435,38 +450,43 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   async recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'> {
     const cyclePk = `CYCLE#${decision.cycleId}`;
     const declined = decision.decision === 'declined';
-    return this.transact('RecordInvitationDecision', [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { PK: cyclePk, SK: `INVITATION#${decision.participantId}`, entity: 'invitation', ...decision },
-          ConditionExpression: 'attribute_not_exists(PK)',
+    return this.transact(
+      'RecordInvitationDecision',
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { PK: cyclePk, SK: `INVITATION#${decision.participantId}`, entity: 'invitation', ...decision },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
         },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.cycle(decision.cycleId),
-          UpdateExpression: declined ? 'SET phases.#gs.expected = phases.#gs.expected - :one ADD #counter :one' : 'ADD #counter :one',
-          ConditionExpression: '#status = :running AND attribute_exists(phases.#gs) AND attribute_not_exists(phases.#gs.closedAt)',
-          ExpressionAttributeNames: { '#counter': declined ? 'invitationsDeclined' : 'invitationsAccepted', '#gs': 'goal-setting', '#status': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':running': 'running' },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.cycle(decision.cycleId),
+            UpdateExpression: declined ? 'SET phases.#gs.expected = phases.#gs.expected - :one ADD #counter :one' : 'ADD #counter :one',
+            ConditionExpression: '#status = :running AND attribute_exists(phases.#gs) AND attribute_not_exists(phases.#gs.closedAt)',
+            ExpressionAttributeNames: { '#counter': declined ? 'invitationsDeclined' : 'invitationsAccepted', '#gs': 'goal-setting', '#status': 'status' },
+            ExpressionAttributeValues: { ':one': 1, ':running': 'running' },
+          },
         },
-      },
-      ...(declined
-        ? [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.member(decision.cycleId, decision.participantId),
-                UpdateExpression: 'SET declined = :true',
-                ConditionExpression: 'attribute_exists(PK)',
-                ExpressionAttributeValues: { ':true': true },
+        ...(declined
+          ? [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: keys.member(decision.cycleId, decision.participantId),
+                  UpdateExpression: 'SET declined = :true',
+                  ConditionExpression: 'attribute_exists(PK)',
+                  ExpressionAttributeValues: { ':true': true },
+                },
               },
-            },
-          ]
-        : []),
-    ], 'recorded', ['already-decided', 'phase-closed']);
+            ]
+          : []),
+      ],
+      'recorded',
+      ['already-decided', 'phase-closed'],
+    );
   }
 
   async getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined> {
@@ -497,13 +517,19 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
                 ExpressionAttributeValues: { ':declined': 'declined', ':by': rematch.declinedBy },
               },
             },
-            ...(changes.newPair ? [{ Put: { TableName: this.tableName, Item: { ...keys.pair(rematch.cycleId, changes.newPair.pairId), entity: 'pair', ...changes.newPair } } }] : []),
-            ...changes.members.map((m) => ({ Put: { TableName: this.tableName, Item: { ...keys.member(rematch.cycleId, m.participantId), entity: 'member', ...m } } })),
+            ...(changes.newPair
+              ? [{ Put: { TableName: this.tableName, Item: { ...keys.pair(rematch.cycleId, changes.newPair.pairId), entity: 'pair', ...changes.newPair } } }]
+              : []),
+            ...changes.members.map((m) => ({
+              Put: { TableName: this.tableName, Item: { ...keys.member(rematch.cycleId, m.participantId), entity: 'member', ...m } },
+            })),
             {
               Update: {
                 TableName: this.tableName,
                 Key: keys.cycle(rematch.cycleId),
-                UpdateExpression: changes.newMembers ? 'SET participants = participants + :n, phases.#gs.expected = phases.#gs.expected + :n ADD rematches :one' : 'ADD rematches :one',
+                UpdateExpression: changes.newMembers
+                  ? 'SET participants = participants + :n, phases.#gs.expected = phases.#gs.expected + :n ADD rematches :one'
+                  : 'ADD rematches :one',
                 ...(changes.newMembers ? { ExpressionAttributeNames: { '#gs': 'goal-setting' } } : {}),
                 ExpressionAttributeValues: { ':one': 1, ...(changes.newMembers ? { ':n': changes.newMembers } : {}) },
               },
@@ -525,7 +551,8 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: `CYCLE#${cycleId}`, SK: `FLAG#${pairId}` },
-          UpdateExpression: 'SET entity = :entity, pairId = :pairId, cycleId = :cycleId, firstFlaggedAt = if_not_exists(firstFlaggedAt, :at), reasons = list_append(if_not_exists(reasons, :empty), :reason)',
+          UpdateExpression:
+            'SET entity = :entity, pairId = :pairId, cycleId = :cycleId, firstFlaggedAt = if_not_exists(firstFlaggedAt, :at), reasons = list_append(if_not_exists(reasons, :empty), :reason)',
           ExpressionAttributeValues: { ':entity': 'flag', ':pairId': pairId, ':cycleId': cycleId, ':at': reason.at, ':empty': [], ':reason': [reason] },
         }),
       ),
@@ -555,7 +582,10 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
    */
   async recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
     const suggestionItems = suggestions.map((suggestion) => ({
-      Put: { TableName: this.tableName, Item: { PK: `CYCLE#${suggestion.cycleId}`, SK: `SUGGESTION#${suggestion.suggestionId}`, entity: 'suggestion', ...suggestion } },
+      Put: {
+        TableName: this.tableName,
+        Item: { PK: `CYCLE#${suggestion.cycleId}`, SK: `SUGGESTION#${suggestion.suggestionId}`, entity: 'suggestion', ...suggestion },
+      },
     }));
     return this.recordResponseAlong(response, suggestionItems, 'RecordResponseWithSuggestions');
   }
@@ -565,29 +595,38 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
    * counter (refused unless the cycle runs and the phase is open), and any items that must exist
    * exactly when the answer does.
    */
-  private async recordResponseAlong(response: StoredResponse, alongside: Array<{ Put: { TableName: string; Item: Record<string, unknown> } }>, operation: string): Promise<RecordResponseOutcome> {
+  private async recordResponseAlong(
+    response: StoredResponse,
+    alongside: Array<{ Put: { TableName: string; Item: Record<string, unknown> } }>,
+    operation: string,
+  ): Promise<RecordResponseOutcome> {
     const parsed = parsePhaseKey(response.phaseKey);
     if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
-    return this.transact(operation, [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
-          ConditionExpression: 'attribute_not_exists(PK)',
+    return this.transact(
+      operation,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
         },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.cycle(response.cycleId),
-          UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
-          ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
-          ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.cycle(response.cycleId),
+            UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
+            ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
+            ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
+          },
         },
-      },
-      ...alongside,
-    ], 'recorded', ['already-answered', 'phase-closed']);
+        ...alongside,
+      ],
+      'recorded',
+      ['already-answered', 'phase-closed'],
+    );
   }
 
   async listSuggestions(cycleId: string): Promise<ForumSuggestion[]> {
@@ -596,24 +635,29 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
 
   /** One vote per person and suggestion: the vote item and the suggestion's counter in one transaction. */
   async addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'> {
-    return this.transact('AddVote', [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { PK: `CYCLE#${cycleId}`, SK: `VOTE#${voterId}#${suggestionId}`, entity: 'vote', cycleId, suggestionId, voterId, at },
-          ConditionExpression: 'attribute_not_exists(PK)',
+    return this.transact(
+      'AddVote',
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { PK: `CYCLE#${cycleId}`, SK: `VOTE#${voterId}#${suggestionId}`, entity: 'vote', cycleId, suggestionId, voterId, at },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
         },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: { PK: `CYCLE#${cycleId}`, SK: `SUGGESTION#${suggestionId}` },
-          UpdateExpression: 'ADD votes :one',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':one': 1 },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { PK: `CYCLE#${cycleId}`, SK: `SUGGESTION#${suggestionId}` },
+            UpdateExpression: 'ADD votes :one',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
         },
-      },
-    ], 'voted', ['already-voted', 'no-suggestion']);
+      ],
+      'voted',
+      ['already-voted', 'no-suggestion'],
+    );
   }
 
   /** The suggestions one person voted for. */
@@ -648,7 +692,12 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
    * outcome named for the first item whose condition did not hold (`whenConditionFails[i]` for
    * item i). A failed condition without an outcome, and any other failure, is rethrown.
    */
-  private async transact<R>(action: string, items: NonNullable<TransactWriteCommandInput['TransactItems']>, applied: R, whenConditionFails: readonly R[]): Promise<R> {
+  private async transact<R>(
+    action: string,
+    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+    applied: R,
+    whenConditionFails: readonly R[],
+  ): Promise<R> {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return applied;

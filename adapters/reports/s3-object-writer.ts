@@ -33,8 +33,18 @@ export interface SignableRequest {
  * (@smithy/signature-v4) with S3's rules: the path is not escaped a second time and the payload
  * hash is sent in x-amz-content-sha256.
  */
-export async function signS3Request(request: SignableRequest, options: { region: string; credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider; signingDate?: Date }): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service: 's3', region: options.region, credentials: options.credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
+export async function signS3Request(
+  request: SignableRequest,
+  options: { region: string; credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider; signingDate?: Date },
+): Promise<Record<string, string>> {
+  const signer = new SignatureV4({
+    service: 's3',
+    region: options.region,
+    credentials: options.credentials,
+    sha256: NodeSha256,
+    uriEscapePath: false,
+    applyChecksum: true,
+  });
   const signed = await signer.sign(
     {
       method: request.method,
@@ -64,9 +74,7 @@ const CONFIGURATION_CODES = new Set(['AccessDenied', 'NoSuchBucket', 'InvalidAcc
 export class S3ObjectWriter {
   private readonly credentials: AwsCredentialIdentityProvider;
 
-  constructor(
-    private readonly options: { region?: string; endpoint?: string; credentials?: AwsCredentialIdentityProvider; timeoutMs?: number } = {},
-  ) {
+  constructor(private readonly options: { region?: string; endpoint?: string; credentials?: AwsCredentialIdentityProvider; timeoutMs?: number } = {}) {
     this.credentials = options.credentials ?? defaultProvider();
   }
 
@@ -87,7 +95,16 @@ export class S3ObjectWriter {
     const url = this.objectUrl(bucket, key);
     const body = Buffer.from(content, 'utf8');
     const headers = await signS3Request(
-      { method: 'PUT', url, headers: { 'content-type': contentType, 'content-length': String(body.byteLength), 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') }, body },
+      {
+        method: 'PUT',
+        url,
+        headers: {
+          'content-type': contentType,
+          'content-length': String(body.byteLength),
+          'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+        },
+        body,
+      },
       { region: this.region, credentials: this.credentials },
     );
     delete headers.host;

@@ -40,7 +40,10 @@ export async function compileTemplates(): Promise<Record<string, EmailTemplatePa
 export async function generatedFiles(): Promise<Array<{ path: string; text: string }>> {
   const templates = await compileTemplates();
   const names = Object.fromEntries(
-    allTemplateKeys().map(({ kind, language }) => [`${kind}/${language}`, templateName(kind, language, templates[`${kind}/${language}`] as EmailTemplateParts)]),
+    allTemplateKeys().map(({ kind, language }) => [
+      `${kind}/${language}`,
+      templateName(kind, language, templates[`${kind}/${language}`] as EmailTemplateParts),
+    ]),
   );
   return [
     {

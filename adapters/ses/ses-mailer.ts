@@ -2,7 +2,14 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ConfigurationError, TransientError } from '../../domain/errors.ts';
 import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
 
-const TRANSIENT = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException', 'SendingPausedException', 'InternalFailure', 'ServiceUnavailable']);
+const TRANSIENT = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'LimitExceededException',
+  'SendingPausedException',
+  'InternalFailure',
+  'ServiceUnavailable',
+]);
 
 function transientOrThrow(error: unknown): never {
   const name = (error as { name?: string }).name ?? '';
@@ -13,7 +20,8 @@ function transientOrThrow(error: unknown): never {
   throw error;
 }
 
-const isNotFound = (error: unknown) => (error as { name?: string }).name === 'NotFoundException' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+const isNotFound = (error: unknown) =>
+  (error as { name?: string }).name === 'NotFoundException' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 
 /**
  * Sends email through SES v2 (on AWS, or aws-ses-v2-local through AWS_ENDPOINT_URL_SESV2).
@@ -50,7 +58,10 @@ export class SesMailer implements Mailer {
     } catch (error) {
       // A missing template fails every email alike: a deployment fault for ops, not one bad address.
       if ('template' in email && isNotFound(error)) {
-        throw new ConfigurationError(`SES has no email template named ${email.template.name}: deploy the stack that matches this code (it creates the templates), or restart the local stack`, { cause: error });
+        throw new ConfigurationError(
+          `SES has no email template named ${email.template.name}: deploy the stack that matches this code (it creates the templates), or restart the local stack`,
+          { cause: error },
+        );
       }
       transientOrThrow(error);
     }

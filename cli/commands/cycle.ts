@@ -30,7 +30,14 @@ export function describeStatus(s: CycleStatusReport): string {
     '',
     table(
       ['Phase', 'Opened', 'Deadline', 'Closed', 'Expected', 'Responses'],
-      s.phases.map((p) => [p.phase, formatTime(p.openedAt), formatTime(p.deadline), formatTime(p.closedAt), p.expected, p.phase === 'run' && p.rounds ? `${p.responses} (${Object.keys(p.rounds).length} rounds)` : p.responses]),
+      s.phases.map((p) => [
+        p.phase,
+        formatTime(p.openedAt),
+        formatTime(p.deadline),
+        formatTime(p.closedAt),
+        p.expected,
+        p.phase === 'run' && p.rounds ? `${p.responses} (${Object.keys(p.rounds).length} rounds)` : p.responses,
+      ]),
     ),
   );
   if (s.failure) lines.push('', `Failed: ${s.failure.error}: ${s.failure.cause}`);
@@ -46,41 +53,64 @@ export function registerCycleCommands(program: Command): void {
 
   const start = group
     .command('start')
-    .description('Start a cycle of a program: stores it and starts its workflow execution (named after the cycle, so it cannot run twice). Prints the execution.')
+    .description(
+      'Start a cycle of a program: stores it and starts its workflow execution (named after the cycle, so it cannot run twice). Prints the execution.',
+    )
     .requiredOption('-p, --program <programId>', 'the program')
     .option('--cycle-id <id>', 'the cycle id (default: <program>-<UTC time>)')
     .option('--wait', 'follow the cycle until it ends; exit code 1 unless it succeeded', false);
   for (const extension of cycleStartExtensions) extension.options(start);
-  withJson(start, 'tandem cycle start --program mentoria-reversa --json').action(async (options: { program: string; cycleId?: string; wait: boolean; json: boolean } & Record<string, unknown>) => {
-    const c = target();
-    const notes: string[] = [];
-    for (const extension of cycleStartExtensions) notes.push(...((await extension.beforeStart({ programId: options.program, options, container: c })) ?? []));
-    const cycle = await startCycle({ store: c.store, clock: c.clock, workflow: workflow() }, { programId: options.program, ...(options.cycleId ? { cycleId: options.cycleId } : {}) });
-    const started = { cycleId: cycle.cycleId, programId: cycle.programId, executionArn: cycle.executionArn, status: cycle.status, startedAt: new Date(cycle.startedAt).toISOString(), ...(notes.length ? { notes } : {}) };
-    if (!options.wait) {
-      emit(options.json, started, () => [...notes, `Cycle ${cycle.cycleId} started.`, `Execution ${cycle.executionArn}`, `Follow it: tandem cycle status ${cycle.cycleId}  ·  tandem executions show ${cycle.cycleId}`].join('\n'));
-      return;
-    }
-    if (!options.json) process.stdout.write(`Cycle ${cycle.cycleId} started: execution ${cycle.executionArn}\n`);
-    let last = '';
-    for (;;) {
-      const status = await cycleStatus({ store: c.store, workflow: workflow() }, cycle.cycleId);
-      const line = `  ${status.currentPhase} · participants ${status.participants} · pairs ${status.pairs} · emails ${status.emailsSent}`;
-      if (!options.json && line !== last) process.stdout.write(`${line}\n`);
-      last = line;
-      if (status.executionStatus && status.executionStatus !== 'RUNNING') {
-        emit(options.json, { ...started, final: status }, () => describeStatus(status));
-        process.exitCode = status.executionStatus === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+  withJson(start, 'tandem cycle start --program mentoria-reversa --json').action(
+    async (options: { program: string; cycleId?: string; wait: boolean; json: boolean } & Record<string, unknown>) => {
+      const c = target();
+      const notes: string[] = [];
+      for (const extension of cycleStartExtensions) notes.push(...((await extension.beforeStart({ programId: options.program, options, container: c })) ?? []));
+      const cycle = await startCycle(
+        { store: c.store, clock: c.clock, workflow: workflow() },
+        { programId: options.program, ...(options.cycleId ? { cycleId: options.cycleId } : {}) },
+      );
+      const started = {
+        cycleId: cycle.cycleId,
+        programId: cycle.programId,
+        executionArn: cycle.executionArn,
+        status: cycle.status,
+        startedAt: new Date(cycle.startedAt).toISOString(),
+        ...(notes.length ? { notes } : {}),
+      };
+      if (!options.wait) {
+        emit(options.json, started, () =>
+          [
+            ...notes,
+            `Cycle ${cycle.cycleId} started.`,
+            `Execution ${cycle.executionArn}`,
+            `Follow it: tandem cycle status ${cycle.cycleId}  ·  tandem executions show ${cycle.cycleId}`,
+          ].join('\n'),
+        );
         return;
       }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  });
+      if (!options.json) process.stdout.write(`Cycle ${cycle.cycleId} started: execution ${cycle.executionArn}\n`);
+      let last = '';
+      for (;;) {
+        const status = await cycleStatus({ store: c.store, workflow: workflow() }, cycle.cycleId);
+        const line = `  ${status.currentPhase} · participants ${status.participants} · pairs ${status.pairs} · emails ${status.emailsSent}`;
+        if (!options.json && line !== last) process.stdout.write(`${line}\n`);
+        last = line;
+        if (status.executionStatus && status.executionStatus !== 'RUNNING') {
+          emit(options.json, { ...started, final: status }, () => describeStatus(status));
+          process.exitCode = status.executionStatus === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    },
+  );
 
   withJson(
     group
       .command('status')
-      .description("A cycle's status: current phase, each phase's deadline and response count, emails sent, bounces (members now unreachable), the execution's status.")
+      .description(
+        "A cycle's status: current phase, each phase's deadline and response count, emails sent, bounces (members now unreachable), the execution's status.",
+      )
       .argument('<cycleId>', 'the cycle'),
     'tandem cycle status mentoria-reversa-20270301T090000Z',
   ).action(async (cycleId: string, options: { json: boolean }) => {
@@ -107,13 +137,18 @@ export function registerCycleCommands(program: Command): void {
   withJson(
     group
       .command('stop')
-      .description('Stop a running cycle: stops its execution (StopExecution) and marks the cycle stopped. A cycle that is not running is refused (exit code 6).')
+      .description(
+        'Stop a running cycle: stops its execution (StopExecution) and marks the cycle stopped. A cycle that is not running is refused (exit code 6).',
+      )
       .argument('<cycleId>', 'the cycle')
-      .option('--reason <text>', 'recorded as the execution\'s cause'),
+      .option('--reason <text>', "recorded as the execution's cause"),
     'tandem cycle stop mentoria-reversa-20270301T090000Z --reason "wrong roster"',
   ).action(async (cycleId: string, options: { reason?: string; json: boolean }) => {
     const c = target();
-    const result = await stopCycle({ store: c.store, clock: c.clock, workflow: workflow() }, { cycleId, ...(options.reason ? { reason: options.reason } : {}) });
+    const result = await stopCycle(
+      { store: c.store, clock: c.clock, workflow: workflow() },
+      { cycleId, ...(options.reason ? { reason: options.reason } : {}) },
+    );
     emit(options.json, result, () => `Cycle ${result.cycleId} stopped (execution ${result.executionArn}).`);
   });
 }

@@ -27,10 +27,14 @@ const brief = (value: unknown, max = 80) => {
 export function describeTimeline(t: Timeline): string {
   const lines: string[] = [];
   for (const phase of t.phases) {
-    lines.push(`${phase.phase.padEnd(13)} ${formatTime(phase.startedAt)} → ${phase.endedAt ? formatTime(phase.endedAt) : '(now)'}  ${formatDuration(phase.durationMs)}`);
+    lines.push(
+      `${phase.phase.padEnd(13)} ${formatTime(phase.startedAt)} → ${phase.endedAt ? formatTime(phase.endedAt) : '(now)'}  ${formatDuration(phase.durationMs)}`,
+    );
     for (const s of phase.states) {
       const extra = [s.visits > 1 ? `×${s.visits}` : '', s.attemptsFailed ? `${s.attemptsFailed} failed attempt(s)` : ''].filter(Boolean).join(', ');
-      lines.push(`  ${s.name.padEnd(30)} ${formatDuration(s.durationMs).padStart(9)}  ${extra.padEnd(10)} ${s.lastOutput !== undefined && withoutIds(s.lastOutput) !== undefined ? `→ ${brief(withoutIds(s.lastOutput), 90)}` : ''}`.trimEnd());
+      lines.push(
+        `  ${s.name.padEnd(30)} ${formatDuration(s.durationMs).padStart(9)}  ${extra.padEnd(10)} ${s.lastOutput !== undefined && withoutIds(s.lastOutput) !== undefined ? `→ ${brief(withoutIds(s.lastOutput), 90)}` : ''}`.trimEnd(),
+      );
     }
     for (const f of phase.failures) lines.push(`  ! ${f.state ?? ''} ${f.error}: ${brief(f.cause, 200)}`);
   }
@@ -62,7 +66,10 @@ export function registerExecutionsCommands(program: Command): void {
     const list = await executions().list(filters);
     emit(options.json, list, () =>
       list.length
-        ? table(['Execution (cycle)', 'Status', 'Started', 'Stopped', 'Duration'], list.map((e) => [e.name, e.status, formatTime(e.startDate), formatTime(e.stopDate), formatDuration(e.durationMs)]))
+        ? table(
+            ['Execution (cycle)', 'Status', 'Started', 'Stopped', 'Duration'],
+            list.map((e) => [e.name, e.status, formatTime(e.startDate), formatTime(e.stopDate), formatDuration(e.durationMs)]),
+          )
         : 'No executions match.',
     );
   });
@@ -83,7 +90,9 @@ export function registerExecutionsCommands(program: Command): void {
         `  ${description.executionArn}`,
         `  started ${formatTime(description.startDate)}${description.stopDate ? `, stopped ${formatTime(description.stopDate)} (${formatDuration(description.durationMs)})` : ''}`,
         `  input ${brief(description.input, 200)}`,
-        ...(description.error || description.cause ? [`  ${description.status === 'ABORTED' ? 'stopped' : 'failed'}: ${description.error ?? ''}${description.cause ? `: ${description.cause}` : ''}`] : []),
+        ...(description.error || description.cause
+          ? [`  ${description.status === 'ABORTED' ? 'stopped' : 'failed'}: ${description.error ?? ''}${description.cause ? `: ${description.cause}` : ''}`]
+          : []),
         '',
         describeTimeline(timeline),
       ].join('\n'),
@@ -93,11 +102,17 @@ export function registerExecutionsCommands(program: Command): void {
   withJson(
     group
       .command('redrive')
-      .description('Redrive a failed execution from the state that failed (Step Functions RedriveExecution). Available on AWS only: the local stack answers that it is not supported (exit code 7).')
+      .description(
+        'Redrive a failed execution from the state that failed (Step Functions RedriveExecution). Available on AWS only: the local stack answers that it is not supported (exit code 7).',
+      )
       .argument('<execution>', 'the execution ARN, or the cycle id'),
     'tandem executions redrive mentoria-reversa-20270301T090000Z',
   ).action(async (execution: string, options: { json: boolean }) => {
     const result = await executions().redrive(execution);
-    emit(options.json, { redriven: true, ...result }, () => `Execution ${result.executionArn} redriven${result.redriveDate ? ` at ${formatTime(result.redriveDate)}` : ''}.`);
+    emit(
+      options.json,
+      { redriven: true, ...result },
+      () => `Execution ${result.executionArn} redriven${result.redriveDate ? ` at ${formatTime(result.redriveDate)}` : ''}.`,
+    );
   });
 }

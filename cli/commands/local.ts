@@ -20,7 +20,10 @@ export function registerLocalCommands(program: Command): void {
     .option('--survey-port <port>', 'survey API port', port, 3000)
     .option('--persist', 'keep DynamoDB data in .tandem/local/dynamodb between runs', false)
     .option('--json', 'print the endpoints and variables as one JSON line once the stack is up (for scripts)', false)
-    .addHelpText('after', `\nExample:\n  npx tandem local up --survey-port 3100\n\nWhile it runs, ${LOCAL_ENV_FILE} holds the variables: tandem commands in other shells use it when TANDEM_TABLE_NAME is unset (or with --local).`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  npx tandem local up --survey-port 3100\n\nWhile it runs, ${LOCAL_ENV_FILE} holds the variables: tandem commands in other shells use it when TANDEM_TABLE_NAME is unset (or with --local).`,
+    )
     .action(async (options: { dynamodbPort: number; sesPort: number; stepfunctionsPort: number; surveyPort: number; persist: boolean; json: boolean }) => {
       // Imported when used: the local stack's modules are heavy, and other commands should start fast.
       const { startLocalStack } = await import('../../local/stack.ts');

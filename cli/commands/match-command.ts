@@ -32,6 +32,8 @@ export function registerMatchCommand(program: Command): void {
     } else {
       roster = await target().store.listParticipants(loaded.programId);
     }
-    process.stdout.write(`${await runMatchPreview({ program: loaded, roster, json: options.json, ...(options.scoresOut ? { scoresOut: options.scoresOut } : {}) })}\n`);
+    process.stdout.write(
+      `${await runMatchPreview({ program: loaded, roster, json: options.json, ...(options.scoresOut ? { scoresOut: options.scoresOut } : {}) })}\n`,
+    );
   });
 }

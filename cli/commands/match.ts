@@ -129,10 +129,16 @@ export async function runMatchPreview(options: MatchPreviewOptions): Promise<str
       `${summary.pairs} pairs, ${summary.unmatched} unmatched; total score ${totalScore.toFixed(2)} (${optimality}) in ${seconds.toFixed(2)} s.`,
   );
   lines.push('');
-  const rows = result.pairs.map((p) => [`${names.get(p.mentorId) ?? p.mentorId} (${p.mentorId})`, `${names.get(p.menteeId) ?? p.menteeId} (${p.menteeId})`, p.score.toFixed(2), p.explanation]);
+  const rows = result.pairs.map((p) => [
+    `${names.get(p.mentorId) ?? p.mentorId} (${p.mentorId})`,
+    `${names.get(p.menteeId) ?? p.menteeId} (${p.menteeId})`,
+    p.score.toFixed(2),
+    p.explanation,
+  ]);
   const header = ['Mentor', 'Mentee', 'Score', 'Why'];
   const widths = [0, 1, 2].map((k) => Math.max((header[k] as string).length, ...rows.map((r) => (r[k] as string).length)));
-  const format = (r: string[]) => [pad(r[0] as string, widths[0] as number), pad(r[1] as string, widths[1] as number), (r[2] as string).padStart(widths[2] as number), r[3]].join('  ');
+  const format = (r: string[]) =>
+    [pad(r[0] as string, widths[0] as number), pad(r[1] as string, widths[1] as number), (r[2] as string).padStart(widths[2] as number), r[3]].join('  ');
   lines.push(format(header));
   for (const r of rows) lines.push(format(r));
   if (result.unmatched.length > 0) {

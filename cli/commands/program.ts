@@ -19,11 +19,17 @@ function describeProgram(p: Program): string {
   const rows: Array<[string, string]> = [
     ['Program', `${p.programId} — ${p.name}`],
     ['Language', p.language],
-    ['Phase windows', `goal-setting ${p.phaseWindows.goalSetting}, run ${p.phaseWindows.run}, measure ${p.phaseWindows.measure}, feedback ${p.phaseWindows.feedback}`],
+    [
+      'Phase windows',
+      `goal-setting ${p.phaseWindows.goalSetting}, run ${p.phaseWindows.run}, measure ${p.phaseWindows.measure}, feedback ${p.phaseWindows.feedback}`,
+    ],
     ['Check-ins', `every ${p.checkInCadence}`],
     ['Reminders', p.reminders.beforeDeadline.length ? `${p.reminders.beforeDeadline.join(', ')} before each deadline` : 'none'],
     ['Skills', `${p.skillsCatalog.length}: ${p.skillsCatalog.map((s) => s.id).join(', ')}`],
-    ['Matching', `${p.matching.mode}, ${p.matching.objective}, generation gap ≥ ${p.matching.minGenerationGapYears} years, no repeat for ${p.matching.noRepeatCycles} cycles`],
+    [
+      'Matching',
+      `${p.matching.mode}, ${p.matching.objective}, generation gap ≥ ${p.matching.minGenerationGapYears} years, no repeat for ${p.matching.noRepeatCycles} cycles`,
+    ],
     ['Sender', p.sender],
     ['HR contacts', p.hrContacts.join(', ')],
     ['Ops contacts', p.opsContacts.join(', ')],
@@ -89,6 +95,8 @@ export function registerProgramCommands(program: Command): void {
     .description('Print the JSON Schema of a program file, for editors (e.g. `# yaml-language-server: $schema=program.schema.json`).')
     .addHelpText('after', '\nExample:\n  tandem program schema > program.schema.json')
     .action(() => {
-      process.stdout.write(`${JSON.stringify({ title: 'Tandem program', ...z.toJSONSchema(programSchema, { io: 'input', unrepresentable: 'any' }) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ title: 'Tandem program', ...z.toJSONSchema(programSchema, { io: 'input', unrepresentable: 'any' }) }, null, 2)}\n`,
+      );
     });
 }

@@ -13,7 +13,9 @@ import { target } from '../support/target.ts';
 async function fetchReport(cycleId: string, out: string): Promise<{ source: string; out: string }> {
   const cycle = await getCycleOrFail(target().store, cycleId);
   if (!cycle.reportPath) {
-    throw new ConflictError(`cycle ${cycleId} has no review report yet: it is ${cycle.status}, in phase ${cycle.currentPhase} (the report is written when the review phase ends)`);
+    throw new ConflictError(
+      `cycle ${cycleId} has no review report yet: it is ${cycle.status}, in phase ${cycle.currentPhase} (the report is written when the review phase ends)`,
+    );
   }
   const source = cycle.reportPath;
   const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(source);
@@ -44,7 +46,10 @@ export function registerReportCommands(program: Command): void {
   const group = program
     .command('report')
     .description("A cycle's review report (HTML): save it, or open it.")
-    .addHelpText('after', '\nExamples:\n  tandem report open mentoria-reversa-20270301T090000Z\n  tandem report save mentoria-reversa-20270301T090000Z --out review.html');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tandem report open mentoria-reversa-20270301T090000Z\n  tandem report save mentoria-reversa-20270301T090000Z --out review.html',
+    );
 
   withJson(
     group
@@ -69,7 +74,9 @@ export function registerReportCommands(program: Command): void {
     const folder = await mkdtemp(join(tmpdir(), 'tandem-report-'));
     const cycle = await getCycleOrFail(target().store, cycleId);
     const local = cycle.reportPath && !cycle.reportPath.startsWith('s3://') && existsSync(cycle.reportPath);
-    const { source, out } = local ? { source: cycle.reportPath as string, out: cycle.reportPath as string } : await fetchReport(cycleId, join(folder, basename(cycle.reportPath ?? 'report.html')));
+    const { source, out } = local
+      ? { source: cycle.reportPath as string, out: cycle.reportPath as string }
+      : await fetchReport(cycleId, join(folder, basename(cycle.reportPath ?? 'report.html')));
     const opened = options.browser && !options.json && process.stdout.isTTY === true && openInBrowser(out);
     emit(options.json, { cycleId, source, path: out, opened }, () => `${opened ? 'Opening' : 'Report'} ${out}`);
   });

@@ -14,7 +14,13 @@ import { cycleStartExtensions } from './cycle.ts';
  * started. Also adds `--apply-review <cycleId>` to `tandem cycle start`.
  */
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 const num = (v: number | null) => (v === null ? 'fewer than 5 answers' : v.toFixed(2));
 
@@ -27,7 +33,15 @@ function people(p: Proposal, names: ReadonlyMap<string, string>): string[] {
 function describeProposals(proposals: readonly Proposal[], names: ReadonlyMap<string, string> = new Map()): string {
   if (proposals.length === 0) return 'No proposals: no figure crossed a threshold.';
   return proposals
-    .map((p, i) => [`${i + 1}. ${p.title}  [${p.id}]`, ...people(p, names), `   ${p.reason}`, `   evidence: ${p.evidence.figure} = ${p.evidence.value}`, `   change: ${p.change ? `${p.change.op} ${p.change.path} ${JSON.stringify(p.change.value)}` : 'none (advice for HR)'}`].join('\n'))
+    .map((p, i) =>
+      [
+        `${i + 1}. ${p.title}  [${p.id}]`,
+        ...people(p, names),
+        `   ${p.reason}`,
+        `   evidence: ${p.evidence.figure} = ${p.evidence.value}`,
+        `   change: ${p.change ? `${p.change.op} ${p.change.path} ${JSON.stringify(p.change.value)}` : 'none (advice for HR)'}`,
+      ].join('\n'),
+    )
     .join('\n');
 }
 
@@ -36,7 +50,9 @@ function describeReview(r: StoredReview, names: ReadonlyMap<string, string>): st
   return [
     `Review of cycle ${r.cycleId} (program ${r.programId}), generated ${new Date(r.generatedAt).toISOString()}`,
     `Report: ${r.reportPath}`,
-    r.appliedTo ? `Applied: started cycle ${r.appliedTo.cycleId} on ${new Date(r.appliedTo.appliedAt).toISOString()}` : `Not applied yet: tandem review apply --cycle ${r.cycleId}`,
+    r.appliedTo
+      ? `Applied: started cycle ${r.appliedTo.cycleId} on ${new Date(r.appliedTo.appliedAt).toISOString()}`
+      : `Not applied yet: tandem review apply --cycle ${r.cycleId}`,
     '',
     table(
       ['Figure', 'Value'],
@@ -67,7 +83,9 @@ function describePlan(plan: ReshapePlan): string {
     `Applying the review of ${plan.review.cycleId} to program ${plan.programId}: ${plan.proposals.length} proposals${plan.skipped.length ? ` (left out: ${plan.skipped.join(', ')})` : ''}.`,
     'Changes to the program configuration:',
     ...formatDiff(plan.diff),
-    ...(plan.proposals.some((p) => !p.change) ? ['Advice without a configuration change:', ...plan.proposals.filter((p) => !p.change).map((p) => `  - ${p.title}`)] : []),
+    ...(plan.proposals.some((p) => !p.change)
+      ? ['Advice without a configuration change:', ...plan.proposals.filter((p) => !p.change).map((p) => `  - ${p.title}`)]
+      : []),
   ].join('\n');
 }
 
@@ -155,8 +173,16 @@ export function registerReviewCommands(program: Command): void {
       skip: options.skip,
       ...(options.nextCycleId ? { nextCycleId: options.nextCycleId } : {}),
     });
-    emit(options.json, { ...planJson, applied: true, cycleId: cycle.cycleId, executionArn: cycle.executionArn, startedAt: new Date(cycle.startedAt).toISOString() }, () =>
-      [`Program ${plan.programId} updated.`, `Cycle ${cycle.cycleId} started.`, `Execution ${cycle.executionArn}`, `Follow it: tandem cycle status ${cycle.cycleId}`].join('\n'),
+    emit(
+      options.json,
+      { ...planJson, applied: true, cycleId: cycle.cycleId, executionArn: cycle.executionArn, startedAt: new Date(cycle.startedAt).toISOString() },
+      () =>
+        [
+          `Program ${plan.programId} updated.`,
+          `Cycle ${cycle.cycleId} started.`,
+          `Execution ${cycle.executionArn}`,
+          `Follow it: tandem cycle status ${cycle.cycleId}`,
+        ].join('\n'),
     );
   });
 }

@@ -27,7 +27,9 @@ async function readText(file: string, fileEncoding = 'utf-8'): Promise<string> {
   try {
     return new TextDecoder(fileEncoding, { fatal: true }).decode(bytes);
   } catch {
-    throw new ValidationError(`${file} is not UTF-8 text: save it as "CSV UTF-8" in the spreadsheet, or pass --encoding latin1 if it was exported as Latin-1/Windows-1252`);
+    throw new ValidationError(
+      `${file} is not UTF-8 text: save it as "CSV UTF-8" in the spreadsheet, or pass --encoding latin1 if it was exported as Latin-1/Windows-1252`,
+    );
   }
 }
 
@@ -40,9 +42,18 @@ export function describeImport(r: RosterFileImportResult, file: string): string 
   else lines.push(`Read ${file}: ${r.rows} participant(s).`);
   if (r.ignoredColumns.length) lines.push(`Ignored column(s), mapped to no Tandem field: ${r.ignoredColumns.join(', ')}.`);
   if (r.issues.length) {
-    lines.push('', r.valid === 0 && r.skipped === 0 ? 'The file cannot be imported:' : `${r.issues.length} problem(s) in ${r.skipped} row(s):`, table(['Where', 'Problem'], r.issues.map((i) => [i.where, i.problem])), '');
+    lines.push(
+      '',
+      r.valid === 0 && r.skipped === 0 ? 'The file cannot be imported:' : `${r.issues.length} problem(s) in ${r.skipped} row(s):`,
+      table(
+        ['Where', 'Problem'],
+        r.issues.map((i) => [i.where, i.problem]),
+      ),
+      '',
+    );
   }
-  if (r.dryRun) lines.push(`Dry run: ${r.valid} valid row(s) would be imported into ${r.programId}${r.skipped ? `, ${r.skipped} skipped` : ''}; nothing was written.`);
+  if (r.dryRun)
+    lines.push(`Dry run: ${r.valid} valid row(s) would be imported into ${r.programId}${r.skipped ? `, ${r.skipped} skipped` : ''}; nothing was written.`);
   else lines.push(`Imported into ${r.programId}: ${r.written} written, ${r.unchanged} unchanged${r.skipped ? `, ${r.skipped} bad row(s) skipped` : ''}.`);
   return lines.join('\n');
 }
@@ -51,14 +62,17 @@ export function registerRosterCommands(program: Command): void {
   const group = program
     .command('roster')
     .description("A program's roster: import CSV or JSON (validated, idempotent), export.")
-    .addHelpText('after', '\nExamples:\n  tandem roster import examples/roster.csv --program mentoria-reversa\n  tandem roster export --program mentoria-reversa --out roster.csv');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tandem roster import examples/roster.csv --program mentoria-reversa\n  tandem roster export --program mentoria-reversa --out roster.csv',
+    );
 
   withJson(
     group
       .command('import')
       .description(
         'Import a roster file. CSV: comma, semicolon, tab or pipe delimited (found from the header), UTF-8 with or without BOM, quoted fields; ' +
-          "JSON: an array of participants. The whole file is validated first: an invalid file writes nothing (unless --skip-bad-rows) and every bad row is listed with its line and reason. " +
+          'JSON: an array of participants. The whole file is validated first: an invalid file writes nothing (unless --skip-bad-rows) and every bad row is listed with its line and reason. ' +
           'Importing the same file again changes nothing. A progress bar shows on stderr when it is a terminal.',
       )
       .argument('<file>', 'the roster file (.csv or .json)')
@@ -69,32 +83,37 @@ export function registerRosterCommands(program: Command): void {
       .option('--skip-bad-rows', 'import the valid rows of a file that has bad ones (the bad ones are reported)', false)
       .option('--encoding <encoding>', 'utf-8 (default; with or without BOM) or latin1 (Windows-1252, as older spreadsheets export)', encoding, 'utf-8'),
     'tandem roster import export-rh.csv --program mentoria-reversa --mapping mapeamento.yaml --dry-run',
-  ).action(async (file: string, options: { program: string; format?: 'csv' | 'json'; mapping?: string; dryRun: boolean; skipBadRows: boolean; encoding: string; json: boolean }) => {
-    const text = await readText(file, options.encoding);
-    const mapping: ColumnMapping | undefined = options.mapping ? parseColumnMapping(await readText(options.mapping), options.mapping) : undefined;
-    const fileFormat = options.format ?? (/\.json$/i.test(file) ? 'json' : 'csv');
-    const bar = progressBar('Importing', options.json);
-    try {
-      const result = await importRosterFile(target().store, {
-        programId: options.program,
-        text,
-        format: fileFormat,
-        ...(mapping ? { mapping } : {}),
-        dryRun: options.dryRun,
-        skipBadRows: options.skipBadRows,
-        onProgress: bar,
-      });
-      bar.end();
-      emit(options.json, result, () => describeImport(result, file));
-    } catch (error) {
-      bar.end();
-      if (error instanceof RosterRejectedError && !options.json) {
-        // The whole report on stdout, then the error (exit code 2) from main.
-        process.stdout.write(`${describeImport({ ...error.report, dryRun: true, valid: 0 }, file).split('\nDry run')[0]}\n`);
+  ).action(
+    async (
+      file: string,
+      options: { program: string; format?: 'csv' | 'json'; mapping?: string; dryRun: boolean; skipBadRows: boolean; encoding: string; json: boolean },
+    ) => {
+      const text = await readText(file, options.encoding);
+      const mapping: ColumnMapping | undefined = options.mapping ? parseColumnMapping(await readText(options.mapping), options.mapping) : undefined;
+      const fileFormat = options.format ?? (/\.json$/i.test(file) ? 'json' : 'csv');
+      const bar = progressBar('Importing', options.json);
+      try {
+        const result = await importRosterFile(target().store, {
+          programId: options.program,
+          text,
+          format: fileFormat,
+          ...(mapping ? { mapping } : {}),
+          dryRun: options.dryRun,
+          skipBadRows: options.skipBadRows,
+          onProgress: bar,
+        });
+        bar.end();
+        emit(options.json, result, () => describeImport(result, file));
+      } catch (error) {
+        bar.end();
+        if (error instanceof RosterRejectedError && !options.json) {
+          // The whole report on stdout, then the error (exit code 2) from main.
+          process.stdout.write(`${describeImport({ ...error.report, dryRun: true, valid: 0 }, file).split('\nDry run')[0]}\n`);
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 
   withJson(
     group
@@ -109,7 +128,11 @@ export function registerRosterCommands(program: Command): void {
     const { text, count } = await exportRoster(target().store, options.program, fmt);
     if (options.out) {
       await writeFile(options.out, text, 'utf8');
-      emit(options.json, { programId: options.program, participants: count, out: options.out, format: fmt }, () => `${count} participant(s) of ${options.program} written to ${options.out}.`);
+      emit(
+        options.json,
+        { programId: options.program, participants: count, out: options.out, format: fmt },
+        () => `${count} participant(s) of ${options.program} written to ${options.out}.`,
+      );
     } else {
       process.stdout.write(text);
     }

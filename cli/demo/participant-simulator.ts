@@ -24,7 +24,13 @@ interface FormControl {
 }
 
 const attr = (attrs: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(attrs)?.[1];
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The forms of a page, each as its controls (hidden fields with their values), keyed by the form's `_action`. */
 function formsOf(html: string): Map<string, FormControl[]> {
@@ -43,8 +49,20 @@ function formsOf(html: string): Map<string, FormControl[]> {
 }
 
 const FEEDBACK_TEXT = {
-  en: ['Meeting every two weeks kept us going', 'The pairing across departments', 'More time for hands-on practice', 'Data privacy and AI ethics', 'Clearer goals from the start'],
-  pt: ['Os encontros quinzenais mantiveram o ritmo', 'A dupla entre departamentos', 'Mais tempo para prática', 'Privacidade de dados e ética em IA', 'Metas mais claras desde o início'],
+  en: [
+    'Meeting every two weeks kept us going',
+    'The pairing across departments',
+    'More time for hands-on practice',
+    'Data privacy and AI ethics',
+    'Clearer goals from the start',
+  ],
+  pt: [
+    'Os encontros quinzenais mantiveram o ritmo',
+    'A dupla entre departamentos',
+    'Mais tempo para prática',
+    'Privacidade de dados e ética em IA',
+    'Metas mais claras desde o início',
+  ],
 };
 const MISSING_SKILLS = ['machine learning', 'design thinking', 'data privacy', 'video editing', 'project finance'];
 

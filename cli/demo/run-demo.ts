@@ -44,7 +44,19 @@ export function demoProgram(participants: number, generated: boolean): Program {
     ...base,
     ...fast,
     phaseWindows: windows,
-    ...(generated ? { skillsCatalog: SAMPLE_SKILLS, programId: `demo-${participants}`, matching: { ...(base.matching as object), favouredDepartmentPairs: [['Sales', 'Marketing'], ['Customer Relations', 'Product Marketing']] } } : {}),
+    ...(generated
+      ? {
+          skillsCatalog: SAMPLE_SKILLS,
+          programId: `demo-${participants}`,
+          matching: {
+            ...(base.matching as object),
+            favouredDepartmentPairs: [
+              ['Sales', 'Marketing'],
+              ['Customer Relations', 'Product Marketing'],
+            ],
+          },
+        }
+      : {}),
   });
 }
 
@@ -56,7 +68,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const stack = await startLocalStack({ fallbackToFreePorts: true, stateDir: '.tandem/local' });
   let simulator: ParticipantSimulator | undefined;
   try {
-    log(`  DynamoDB ${stack.endpoints.dynamodb} · SES inbox ${stack.endpoints.ses} · Step Functions ${stack.endpoints.stepfunctions} · surveys ${stack.endpoints.survey}`);
+    log(
+      `  DynamoDB ${stack.endpoints.dynamodb} · SES inbox ${stack.endpoints.ses} · Step Functions ${stack.endpoints.stepfunctions} · surveys ${stack.endpoints.survey}`,
+    );
     const { store, clock } = container();
     const useSample = options.participants === 24;
     const program = demoProgram(options.participants, !useSample);
@@ -106,8 +120,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       seconds: Math.round((Date.now() - started) / 100) / 10,
       endpoints: stack.endpoints,
     };
-    log(`Cycle ${summary.cycleId} ended ${summary.status} in ${summary.seconds} s: ${summary.participants} participants, ${summary.pairs} pairs, ${summary.emailsSent} emails sent.`);
-    log(`  answers: ${Object.entries(summary.responses).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+    log(
+      `Cycle ${summary.cycleId} ended ${summary.status} in ${summary.seconds} s: ${summary.participants} participants, ${summary.pairs} pairs, ${summary.emailsSent} emails sent.`,
+    );
+    log(
+      `  answers: ${
+        Object.entries(summary.responses)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none'
+      }`,
+    );
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
     if (options.keepRunning) {

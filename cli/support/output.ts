@@ -59,5 +59,10 @@ export function progressBar(label: string, json: boolean): ((done: number, total
 
 /** Adds --json and an example to a command's help. */
 export function withJson(command: Command, example: string): Command {
-  return command.option('--json', 'print JSON on stdout (for scripts); errors too, as {"error": {...}}', false).addHelpText('after', `\nExample:\n  ${example}\n\nExit codes: 0 done, 1 failed, 2 bad input, 3 not configured or unreachable, 4 unexpected, 5 not found, 6 conflict, 7 not supported by the target (docs/cli.md).`);
+  return command
+    .option('--json', 'print JSON on stdout (for scripts); errors too, as {"error": {...}}', false)
+    .addHelpText(
+      'after',
+      `\nExample:\n  ${example}\n\nExit codes: 0 done, 1 failed, 2 bad input, 3 not configured or unreachable, 4 unexpected, 5 not found, 6 conflict, 7 not supported by the target (docs/cli.md).`,
+    );
 }

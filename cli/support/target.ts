@@ -19,7 +19,9 @@ const repositoryRoot = resolve(import.meta.dirname, '../..');
 
 /** TANDEM_LOCAL_ENV_FILE, when set, is the only candidate; else .tandem/local/env.json here, then in the repository. */
 export function localEnvFile(): string | undefined {
-  const candidates = process.env.TANDEM_LOCAL_ENV_FILE ? [process.env.TANDEM_LOCAL_ENV_FILE] : [resolve(process.cwd(), LOCAL_ENV_FILE), resolve(repositoryRoot, LOCAL_ENV_FILE)];
+  const candidates = process.env.TANDEM_LOCAL_ENV_FILE
+    ? [process.env.TANDEM_LOCAL_ENV_FILE]
+    : [resolve(process.cwd(), LOCAL_ENV_FILE), resolve(repositoryRoot, LOCAL_ENV_FILE)];
   return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
 }
 
@@ -37,7 +39,9 @@ export function resolveTarget(): { source: 'environment' | 'local-env-file'; fil
   const wantFile = forceLocal || !process.env.TANDEM_TABLE_NAME;
   const file = wantFile ? localEnvFile() : undefined;
   if (forceLocal && !file) {
-    throw new ConfigurationError(`--local needs the local stack: start it with \`tandem local up\` (it writes ${LOCAL_ENV_FILE}), or set TANDEM_LOCAL_ENV_FILE`);
+    throw new ConfigurationError(
+      `--local needs the local stack: start it with \`tandem local up\` (it writes ${LOCAL_ENV_FILE}), or set TANDEM_LOCAL_ENV_FILE`,
+    );
   }
   if (file) {
     const values = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;

@@ -136,11 +136,7 @@ export function maxWeightBMatching(g: CapacitatedGraph, options: BMatchingOption
  * other new edge still infeasible has one end's dual raised (freeing that end if matched).
  * Copies and gadget vertices keep their numbers because edges are only appended.
  */
-function warmStart(
-  previous: BMatchingResult,
-  reduced: WeightedEdges,
-  role: Uint8Array,
-): { matchedEdge: Int32Array; dual: Float64Array } {
+function warmStart(previous: BMatchingResult, reduced: WeightedEdges, role: Uint8Array): { matchedEdge: Int32Array; dual: Float64Array } {
   const n = reduced.vertexCount;
   const { from, to, weight } = reduced;
   const oldN = previous.reduced.vertexCount;

@@ -129,7 +129,11 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     members.push(b);
     if (members.length > 2 * n + 64) {
       // Long-lived trees collect stale entries; keep the blossoms still labelled in this tree, once each.
-      const kept = new Set(members.filter((x) => ((label[x] as number) === 1 || (label[x] as number) === 2) && (blossomParent[x] as number) === -1 && (treeRoot[x] as number) === r));
+      const kept = new Set(
+        members.filter(
+          (x) => ((label[x] as number) === 1 || (label[x] as number) === 2) && (blossomParent[x] as number) === -1 && (treeRoot[x] as number) === r,
+        ),
+      );
       kept.add(b);
       treeMembers[r] = [...kept];
     }
@@ -839,10 +843,13 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     // Lazy deletion leaves stale events behind; on long runs they would pile up without bound.
     const heapLimit = 4 * (m + n) + 4096;
     if (heap1.size > heapLimit) heap1.retain((key, v) => (label[inBlossom[v] as number] as number) === 1 && dualOf(v) + now === key);
-    if (heap2.size > heapLimit) heap2.retain((_, v, k) => (label[inBlossom[v] as number] as number) === 0 && ((bestEdge[v] as number) === k || (bestEdge[v] as number) === STALE));
+    if (heap2.size > heapLimit)
+      heap2.retain((_, v, k) => (label[inBlossom[v] as number] as number) === 0 && ((bestEdge[v] as number) === k || (bestEdge[v] as number) === STALE));
     if (heap3.size > heapLimit) heap3.retain((_, b, k) => (blossomParent[b] as number) === -1 && (label[b] as number) === 1 && (bestEdge[b] as number) === k);
     if (heap4.size > heapLimit) {
-      heap4.retain((key, b) => (blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1 && (label[b] as number) === 2 && blossomDualOf(b) + now === key);
+      heap4.retain(
+        (key, b) => (blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1 && (label[b] as number) === 2 && blossomDualOf(b) + now === key,
+      );
     }
     // Between two dual steps the matching is valid and the duals feasible, so stopping here is safe.
     if (stopAt !== Infinity && (substages & 15) === 1 && performance.now() > stopAt) {

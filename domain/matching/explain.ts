@@ -78,8 +78,6 @@ export function describePair(c: CompiledCohort, i: number, j: number, catalog: r
 /** Why a person with no eligible partner has none, from the counts of each rule that ruled a partner out. */
 export function noPartnerReason(counts: Partial<Record<Rejection, number>>, others: number): string {
   if (others === 0) return 'no eligible partner: nobody else is taking part';
-  const parts = (Object.keys(REJECTIONS) as Rejection[])
-    .filter((r) => (counts[r] ?? 0) > 0)
-    .map((r) => `${counts[r]} ${REJECTIONS[r]}`);
+  const parts = (Object.keys(REJECTIONS) as Rejection[]).filter((r) => (counts[r] ?? 0) > 0).map((r) => `${counts[r]} ${REJECTIONS[r]}`);
   return `no eligible partner among the ${others} other people taking part (${parts.join('; ')})`;
 }

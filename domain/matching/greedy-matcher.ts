@@ -6,9 +6,7 @@ import { compileCohort, evaluatePair, REJECTION_CODES, type Rejection } from './
 /** Skills `teacher` offers that `learner` wants, with the product level × priority as their value. */
 export function skillFlow(teacher: Participant, learner: Participant): Array<{ skill: string; value: number }> {
   const wanted = new Map(learner.skillsWanted.map((w) => [w.skill, w.priority]));
-  return teacher.skillsOffered
-    .filter((o) => wanted.has(o.skill))
-    .map((o) => ({ skill: o.skill, value: o.level * (wanted.get(o.skill) ?? 0) }));
+  return teacher.skillsOffered.filter((o) => wanted.has(o.skill)).map((o) => ({ skill: o.skill, value: o.level * (wanted.get(o.skill) ?? 0) }));
 }
 
 /** Orients a pair: in reverse mode the younger or more junior person teaches. Undefined when reverse mode forbids the pair. */

@@ -380,7 +380,16 @@ export class OptimalMatcher implements Matcher {
         // cohort, and no pair is left out to price.
         proven = true;
         const score = (result.weight - bonus * result.selected.length) / 100;
-        this.onRound?.({ round: rounds, solvedPairs: from.length, reducedEdges: result.reduced.weight.length, solveMs: s1 - s0, violations: 0, complete, score, upperBound: objective === 'best-score' ? score : Number.NaN });
+        this.onRound?.({
+          round: rounds,
+          solvedPairs: from.length,
+          reducedEdges: result.reduced.weight.length,
+          solveMs: s1 - s0,
+          violations: 0,
+          complete,
+          score,
+          upperBound: objective === 'best-score' ? score : Number.NaN,
+        });
         break;
       }
       const pricer = new DualPricer(graph, result);

@@ -57,7 +57,11 @@ export class AccessPolicies extends Construct {
       description: "Tandem HR operator: start and follow program cycles, import programs and rosters, read cycle reports (this stack's resources only).",
       statements: [
         new iam.PolicyStatement({ sid: 'StartCycles', actions: ['states:StartExecution'], resources: [workflow.stateMachineArn] }),
-        new iam.PolicyStatement({ sid: 'ListCycles', actions: ['states:ListExecutions', 'states:DescribeStateMachine'], resources: [workflow.stateMachineArn] }),
+        new iam.PolicyStatement({
+          sid: 'ListCycles',
+          actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+          resources: [workflow.stateMachineArn],
+        }),
         new iam.PolicyStatement({
           sid: 'FollowAndStopCycles',
           actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'],
@@ -74,16 +78,30 @@ export class AccessPolicies extends Construct {
       managedPolicyName: `${props.policyNamePrefix}-ops-read-only`,
       description: "Tandem ops, read-only: list and describe program-cycle executions, read this stack's logs, alarms and dashboard.",
       statements: [
-        new iam.PolicyStatement({ sid: 'ListExecutions', actions: ['states:ListExecutions', 'states:DescribeStateMachine'], resources: [workflow.stateMachineArn] }),
-        new iam.PolicyStatement({ sid: 'DescribeExecutions', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [workflow.executionsArn] }),
+        new iam.PolicyStatement({
+          sid: 'ListExecutions',
+          actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+          resources: [workflow.stateMachineArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DescribeExecutions',
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          resources: [workflow.executionsArn],
+        }),
         new iam.PolicyStatement({
           sid: 'ReadStackLogs',
           actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],
           resources: props.logGroups.map((group) => group.logGroupArn),
         }),
-        new iam.PolicyStatement({ sid: 'SeeAlarms', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], resources: props.alarms.map((alarm) => alarm.alarmArn) }),
+        new iam.PolicyStatement({
+          sid: 'SeeAlarms',
+          actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+          resources: props.alarms.map((alarm) => alarm.alarmArn),
+        }),
         new iam.PolicyStatement({ sid: 'SeeDashboard', actions: ['cloudwatch:GetDashboard'], resources: [props.dashboard.dashboardArn] }),
-        ...(props.opsPageArns.length ? [new iam.PolicyStatement({ sid: 'OpenOpsPage', actions: ['execute-api:Invoke'], resources: [...props.opsPageArns] })] : []),
+        ...(props.opsPageArns.length
+          ? [new iam.PolicyStatement({ sid: 'OpenOpsPage', actions: ['execute-api:Invoke'], resources: [...props.opsPageArns] })]
+          : []),
         // No narrower resource exists: GetMetricData and GetQueryResults support no resource-level permissions
         // (AWS Service Authorization Reference); both only read, and the dashboard needs them to draw.
         new iam.PolicyStatement({ sid: 'DrawDashboard', actions: ['cloudwatch:GetMetricData', 'logs:GetQueryResults'], resources: ['*'] }),
@@ -93,12 +111,14 @@ export class AccessPolicies extends Construct {
     for (const arn of props.opsPageArns.filter((a) => a.endsWith('/*'))) {
       Validations.of(this.opsReadOnly).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagNameOf(this, arn)}]`,
-        reason: 'The ops page shows any execution at /ops/executions/<cycle id>: the wildcard covers the pages below /ops (GET and HEAD only) and nothing else.',
+        reason:
+          'The ops page shows any execution at /ops/executions/<cycle id>: the wildcard covers the pages below /ops (GET and HEAD only) and nothing else.',
       });
     }
     Validations.of(this.opsReadOnly).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only cloudwatch:GetMetricData and logs:GetQueryResults (read-only) have Resource "*": they support no resource-level permissions, and the dashboard needs them.',
+      reason:
+        'Only cloudwatch:GetMetricData and logs:GetQueryResults (read-only) have Resource "*": they support no resource-level permissions, and the dashboard needs them.',
     });
   }
 }

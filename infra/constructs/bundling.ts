@@ -54,7 +54,16 @@ export function bundleSettings(spec: FunctionSpec): BundleSettings {
   for (const client of ACCESS_GATED_CLIENTS) {
     if (!client.needed(spec)) alias[client.module] = standInFor(client.module, client.service, client.flag);
   }
-  return { target: ESBUILD_TARGET, format: 'esm', minify: true, keepNames: false, sourcemap: true, mainFields: ['module', 'main'], banner: ESM_REQUIRE_SHIM, alias };
+  return {
+    target: ESBUILD_TARGET,
+    format: 'esm',
+    minify: true,
+    keepNames: false,
+    sourcemap: true,
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_SHIM,
+    alias,
+  };
 }
 
 /** The settings as NodejsFunction bundling options (local esbuild, never Docker). */

@@ -66,7 +66,9 @@ export class DataStore extends Construct {
 
   /** Statements for an identity (a handler's role or an operator policy) to use the table at this level. */
   statements(level: TableAccess): iam.PolicyStatement[] {
-    const statements = [new iam.PolicyStatement({ sid: level === 'read' ? 'ReadTable' : 'ReadWriteTable', actions: [...TABLE_ACTIONS[level]], resources: this.resourceArns })];
+    const statements = [
+      new iam.PolicyStatement({ sid: level === 'read' ? 'ReadTable' : 'ReadWriteTable', actions: [...TABLE_ACTIONS[level]], resources: this.resourceArns }),
+    ];
     if (this.encryptionKey) {
       statements.push(
         new iam.PolicyStatement({

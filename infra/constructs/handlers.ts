@@ -46,7 +46,11 @@ export interface HandlersProps {
 export class Handlers extends Construct {
   readonly byName = new Map<FunctionName, TandemFunction>();
 
-  constructor(scope: Construct, id: string, private readonly props: HandlersProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: HandlersProps,
+  ) {
     super(scope, id);
     for (const spec of FUNCTIONS) {
       const deadLetterQueue = props.asyncDeadLetterQueues?.[spec.name];

@@ -9,7 +9,6 @@ import { emailTemplatesToCreate } from '../../domain/email-template-content.ts';
 import { SES_EVENT_DETAIL_TYPES } from '../../functions/ses-events.ts';
 import type { FunctionBinding, TandemFunction } from './tandem-function.ts';
 
-
 export interface MailerProps {
   /** A domain (example.org) or one address; programs send from addresses of this identity. */
   readonly senderIdentity: string;
@@ -79,7 +78,12 @@ export class Mailer extends Construct {
   }
 
   get configurationSetArn(): string {
-    return Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    return Stack.of(this).formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
   }
 
   identityArn(identity: string): string {

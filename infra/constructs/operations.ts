@@ -53,7 +53,11 @@ export class Operations extends Construct {
 
     const sm = props.stateMachine;
     const workflowAlarms: Array<[string, cloudwatch.Metric, string]> = [
-      ['CyclesFailed', sm.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }), 'A program-cycle execution failed (the cycle is marked failed and ops were emailed).'],
+      [
+        'CyclesFailed',
+        sm.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        'A program-cycle execution failed (the cycle is marked failed and ops were emailed).',
+      ],
       ['CyclesTimedOut', sm.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }), 'A program-cycle execution timed out.'],
       ['CyclesAborted', sm.metricAborted({ period: FIVE_MINUTES, statistic: 'Sum' }), 'A program-cycle execution was stopped (aborted).'],
     ];
@@ -66,15 +70,38 @@ export class Operations extends Construct {
     }
 
     const sesDimensions = { 'ses:configuration-set': props.configurationSetName };
-    const bounceRate = new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', dimensionsMap: sesDimensions, statistic: 'Maximum', period: Duration.hours(1) });
-    const complaintRate = new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', dimensionsMap: sesDimensions, statistic: 'Maximum', period: Duration.hours(1) });
-    this.alarm('SesBounceRate', bounceRate, props.bounceRateThreshold, `Bounce rate of Tandem's SES configuration set reached ${props.bounceRateThreshold * 100} % (SES reviews the account at 5 %, may pause sending at 10 %).`);
+    const bounceRate = new cloudwatch.Metric({
+      namespace: 'AWS/SES',
+      metricName: 'Reputation.BounceRate',
+      dimensionsMap: sesDimensions,
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    });
+    const complaintRate = new cloudwatch.Metric({
+      namespace: 'AWS/SES',
+      metricName: 'Reputation.ComplaintRate',
+      dimensionsMap: sesDimensions,
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    });
+    this.alarm(
+      'SesBounceRate',
+      bounceRate,
+      props.bounceRateThreshold,
+      `Bounce rate of Tandem's SES configuration set reached ${props.bounceRateThreshold * 100} % (SES reviews the account at 5 %, may pause sending at 10 %).`,
+    );
     this.alarm('SesComplaintRate', complaintRate, 0.001, "Complaint rate of Tandem's SES configuration set reached 0.1 % (SES reviews the account at 0.1 %).");
 
     const dlqDepth = props.sesEventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' });
     this.alarm('SesEventsDeadLetters', dlqDepth, 1, 'Bounce or complaint events could not be handled; those participants are not yet marked unreachable.');
 
-    const api5xx = new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: '5xx', dimensionsMap: { ApiId: props.surveyApi.apiId }, statistic: 'Sum', period: FIVE_MINUTES });
+    const api5xx = new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName: '5xx',
+      dimensionsMap: { ApiId: props.surveyApi.apiId },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
     this.alarm('SurveyApi5xx', api5xx, 5, 'The survey API answered with server errors: participants may not be able to answer.');
 
     // HR hears when a cycle ends, whatever the outcome.
@@ -155,7 +182,10 @@ export class Operations extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Phase functions: errors and throttles',
         width: 8,
-        left: phaseFunctions.flatMap((fn) => [fn.function.metricErrors({ period: hour, label: `${fn.name} errors` }), fn.function.metricThrottles({ period: hour, label: `${fn.name} throttles` })]),
+        left: phaseFunctions.flatMap((fn) => [
+          fn.function.metricErrors({ period: hour, label: `${fn.name} errors` }),
+          fn.function.metricThrottles({ period: hour, label: `${fn.name} throttles` }),
+        ]),
       }),
       new cloudwatch.GraphWidget({
         title: 'Phase functions: duration p95 (ms)',
@@ -166,7 +196,15 @@ export class Operations extends Construct {
         title: 'Survey API: requests and errors',
         width: 12,
         left: ['Count', '4xx', '5xx'].map(
-          (metricName) => new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiId: props.surveyApi.apiId }, statistic: 'Sum', period: hour, label: metricName }),
+          (metricName) =>
+            new cloudwatch.Metric({
+              namespace: 'AWS/ApiGateway',
+              metricName,
+              dimensionsMap: { ApiId: props.surveyApi.apiId },
+              statistic: 'Sum',
+              period: hour,
+              label: metricName,
+            }),
         ),
       }),
       new cloudwatch.GraphWidget({

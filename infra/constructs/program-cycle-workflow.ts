@@ -111,7 +111,11 @@ export class ProgramCycleWorkflow extends Construct {
         target.setEnvironment('TANDEM_STATE_MACHINE_ARN', this.stateMachineArn);
         target.grant(
           new iam.PolicyStatement({ sid: 'ListExecutions', actions: ['states:ListExecutions'], resources: [this.stateMachineArn] }),
-          new iam.PolicyStatement({ sid: 'ReadExecutions', actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: [this.executionsArn] }),
+          new iam.PolicyStatement({
+            sid: 'ReadExecutions',
+            actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+            resources: [this.executionsArn],
+          }),
         );
         Validations.of(target.accessPolicy).acknowledge(this.executionsAcknowledgement());
       },

@@ -90,7 +90,9 @@ export class SurveyApi extends Construct {
    * and HEAD, with IAM authorization (callers sign their requests; `invokeArns` names what to grant).
    */
   serveRoute(handler: TandemFunction, route: { readonly path: string; readonly authorization: 'iam' }): void {
-    const integration = new HttpLambdaIntegration(`${handler.node.id}Integration`, handler.function, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 });
+    const integration = new HttpLambdaIntegration(`${handler.node.id}Integration`, handler.function, {
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+    });
     const authorizer = new HttpIamAuthorizer();
     for (const path of [route.path, `${route.path}/{proxy+}`]) this.api.addRoutes({ path, methods: [...PAGE_METHODS], integration, authorizer });
   }
@@ -99,7 +101,12 @@ export class SurveyApi extends Construct {
   invokeArns(path: string): string[] {
     return PAGE_METHODS.flatMap((method) =>
       [path, `${path}/*`].map((p) =>
-        Stack.of(this).formatArn({ service: 'execute-api', resource: this.api.apiId, resourceName: `${this.stage.stageName}/${method}${p}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+        Stack.of(this).formatArn({
+          service: 'execute-api',
+          resource: this.api.apiId,
+          resourceName: `${this.stage.stageName}/${method}${p}`,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
       ),
     );
   }

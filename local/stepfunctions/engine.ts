@@ -292,8 +292,7 @@ export class LocalStepFunctions {
         tasks: stateMachine.tasks,
         region: this.scope.region,
         maxEvents: this.maxHistoryEvents,
-        onFull: () =>
-          this.fail(execution, 'States.Runtime', `The execution reached the limit of ${this.maxHistoryEvents} history events.`),
+        onFull: () => this.fail(execution, 'States.Runtime', `The execution reached the limit of ${this.maxHistoryEvents} history events.`),
       }),
       status: 'RUNNING',
       engineAborted: false,

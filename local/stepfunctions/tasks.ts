@@ -53,9 +53,7 @@ export function findLambdaTasks(definition: object): Map<string, LambdaTask> {
 function lambdaTask(stateName: string, state: AslState): LambdaTask {
   const resource = typeof state.Resource === 'string' ? state.Resource : '';
   const timeoutSeconds =
-    typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds
-    : state.TimeoutSecondsPath === undefined ? ENGINE_DEFAULT_TASK_TIMEOUT_SECONDS
-    : undefined;
+    typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : state.TimeoutSecondsPath === undefined ? ENGINE_DEFAULT_TASK_TIMEOUT_SECONDS : undefined;
   if (LAMBDA_FUNCTION_ARN.test(resource)) return { stateName, integration: 'function-arn', resource, timeoutSeconds };
   if (LAMBDA_INVOKE.test(resource)) {
     const parameters = (state.Parameters ?? {}) as Record<string, unknown>;

@@ -7,7 +7,14 @@ import { importRoster } from '../../services/roster-import.ts';
 import { createProgramWithRoster, startTestCycle, testProgram, uniqueTag, waitForExecution } from '../support/fixtures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
 interface AxeResults {
@@ -36,7 +43,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     failed = { cycleId: cycle.cycleId };
     // A running one, in goal-setting for minutes.
     const runningTag = uniqueTag('ops-run');
-    await createProgramWithRoster(runningTag, { phaseWindows: { goalSetting: 'PT10M', run: 'PT10M', measure: 'PT10M', feedback: 'PT10M' }, reminders: { beforeDeadline: [] }, progressCheckInterval: 'PT5S' });
+    await createProgramWithRoster(runningTag, {
+      phaseWindows: { goalSetting: 'PT10M', run: 'PT10M', measure: 'PT10M', feedback: 'PT10M' },
+      reminders: { beforeDeadline: [] },
+      progressCheckInterval: 'PT5S',
+    });
     const started = await startTestCycle(runningTag);
     running = { cycleId: started.cycleId };
     await waitForExecution(cycle.executionArn as string);
@@ -68,7 +79,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     expect(csp).toMatch(/style-src 'sha256-[^']+'/);
     expect(csp).not.toMatch(/sandbox|unsafe-inline|\n/);
     // The style is applied under that policy (the header row is shaded).
-    await expect(page.locator('#executions th').first().evaluate((th) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(th).backgroundColor)).resolves.toBe('rgb(242, 242, 242)');
+    await expect(
+      page
+        .locator('#executions th')
+        .first()
+        .evaluate((th) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(th).backgroundColor),
+    ).resolves.toBe('rgb(242, 242, 242)');
     await expect(page.title()).resolves.toBe('Executions · Tandem ops');
     const rows = page.locator('#executions tbody tr');
     expect(await rows.count()).toBeGreaterThanOrEqual(2);
@@ -106,7 +122,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
   it("shows a failed execution's error and cause, escaped, and answers 404 for an unknown one", async () => {
     const { page, context } = await open(`/ops/executions/${failed.cycleId}`);
     await expect(page.locator('#failure').textContent()).resolves.toMatch(/NoPairsError[\s\S]*no pair can be formed/);
-    await expect(page.locator('section[aria-labelledby="phase-identify"] .errors').textContent()).resolves.toMatch(/Identify NoPairsError: .*no pair can be formed/);
+    await expect(page.locator('section[aria-labelledby="phase-identify"] .errors').textContent()).resolves.toMatch(
+      /Identify NoPairsError: .*no pair can be formed/,
+    );
     const phases = await page.locator('section.phase h3').allTextContents();
     expect(phases.map((t) => t.split(' ')[0])).toEqual(['identify', 'failure']);
     const html = await page.content();

@@ -16,7 +16,14 @@ import { mailsFor, openAndSend, participantCycle, submit, tick, type Participant
  * each page is also checked with axe-core (WCAG 2.2 AA) and at 360 px wide.
  * TANDEM_SCREENSHOTS=1 saves docs/screenshots/<page>-<language>.png (360 px) and -desktop.png.
  */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
 const AXE = readFileSync(resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 const SCREENSHOTS = process.env.TANDEM_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '../../docs/screenshots') : undefined;
 const store = () => container().store;
@@ -37,12 +44,17 @@ async function check(page: Page, name: string, language: string): Promise<void> 
     await view.setContent(html, { waitUntil: 'load' });
     await view.addScriptTag({ content: AXE });
     const violations = await view.evaluate(async () => {
-      const { axe, document } = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, o: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> } };
+      const { axe, document } = globalThis as unknown as {
+        document: unknown;
+        axe: { run: (ctx: unknown, o: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> };
+      };
       const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
       return result.violations.map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes.map((n) => n.target))})`);
     });
     expect(violations, `${name}-${language}`).toEqual([]);
-    const width = await view.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    const width = await view.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
     expect(width, `${name}-${language} is wider than 360 px`).toBeLessThanOrEqual(360);
     if (SCREENSHOTS) {
       mkdirSync(SCREENSHOTS, { recursive: true });
@@ -74,7 +86,9 @@ async function posting(page: Page, act: () => Promise<void>): Promise<void> {
 }
 
 const memberOf = async (language: 'en' | 'pt-BR'): Promise<Member> =>
-  (await store().listMembers(cycle.cycleId)).filter((m) => m.language === language && m.partners.length === 1).sort((a, b) => a.participantId.localeCompare(b.participantId))[0] as Member;
+  (await store().listMembers(cycle.cycleId))
+    .filter((m) => m.language === language && m.partners.length === 1)
+    .sort((a, b) => a.participantId.localeCompare(b.participantId))[0] as Member;
 const mailOf = async (subject: RegExp, member: Member) => (await mailsFor(tag, subject)).find((m) => m.to === member.email) as ParticipantMail;
 
 beforeAll(async () => {
@@ -96,8 +110,30 @@ afterAll(async () => {
 });
 
 const COPY = {
-  en: { accept: 'Accept and set my goals', goals: /Set my goals|Accept and set my goals/, checkIn: /^Check in$/, measure: /Rate my progress/, feedback: /Give feedback/, thanks: 'Thank you, your answer is recorded', submit: 'Send', notYet: 'Not yet', vote: 'Add my vote', voted: 'Thank you, your vote is counted' },
-  'pt-BR': { accept: 'Aceitar e definir minhas metas', goals: /Aceitar e definir minhas metas/, checkIn: /^Responder$/, measure: /Avaliar meu progresso/, feedback: /Dar feedback/, thanks: 'Obrigado, sua resposta foi registrada', submit: 'Enviar', notYet: 'Ainda não', vote: 'Adicionar meu voto', voted: 'Obrigado, seu voto foi contado' },
+  en: {
+    accept: 'Accept and set my goals',
+    goals: /Set my goals|Accept and set my goals/,
+    checkIn: /^Check in$/,
+    measure: /Rate my progress/,
+    feedback: /Give feedback/,
+    thanks: 'Thank you, your answer is recorded',
+    submit: 'Send',
+    notYet: 'Not yet',
+    vote: 'Add my vote',
+    voted: 'Thank you, your vote is counted',
+  },
+  'pt-BR': {
+    accept: 'Aceitar e definir minhas metas',
+    goals: /Aceitar e definir minhas metas/,
+    checkIn: /^Responder$/,
+    measure: /Avaliar meu progresso/,
+    feedback: /Dar feedback/,
+    thanks: 'Obrigado, sua resposta foi registrada',
+    submit: 'Enviar',
+    notYet: 'Ainda não',
+    vote: 'Adicionar meu voto',
+    voted: 'Obrigado, seu voto foi contado',
+  },
 } as const;
 
 describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium without JavaScript', (language) => {
@@ -134,7 +170,15 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     await check(page, 'check-in', language);
     for (let i = 0; i < 15; i++) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate(() => (globalThis as unknown as { document: { activeElement?: { getAttribute(n: string): string | null } } }).document.activeElement?.getAttribute('name') === 'status')) break;
+      if (
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { activeElement?: { getAttribute(n: string): string | null } } }).document.activeElement?.getAttribute(
+              'name',
+            ) === 'status',
+        )
+      )
+        break;
     }
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
@@ -165,12 +209,23 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     const others = (await mailsFor(tag, /tell us what worked|conte o que funcionou/)).filter((m) => !players.includes(m.to));
     const members = await store().listMembers(cycle.cycleId);
     let answered = (await store().getCycle(cycle.cycleId))?.responses.feedback ?? 0;
-    const ideas = ['Meeting every week', 'Pairs across departments', 'Learning the new CRM together', 'Short demos at the team meeting', 'Honest talk about careers', 'Coffee chats'];
+    const ideas = [
+      'Meeting every week',
+      'Pairs across departments',
+      'Learning the new CRM together',
+      'Short demos at the team meeting',
+      'Honest talk about careers',
+      'Coffee chats',
+    ];
     for (const [i, other] of others.entries()) {
       if (answered >= 5) break;
       const id = members.find((m) => m.email === other.to)?.participantId as string;
       if (await store().getResponse(cycle.cycleId, 'feedback', id)) continue;
-      await submit(other.link, 'answer', [['worked', ideas[i % ideas.length] as string], ['improve', i % 2 ? 'Shorter check-ins' : 'A kickoff session for all pairs'], ['satisfaction', '9']]);
+      await submit(other.link, 'answer', [
+        ['worked', ideas[i % ideas.length] as string],
+        ['improve', i % 2 ? 'Shorter check-ins' : 'A kickoff session for all pairs'],
+        ['satisfaction', '9'],
+      ]);
       answered++;
     }
     const mail = await mailOf(/tell us what worked|conte o que funcionou/, member);
@@ -179,9 +234,20 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     await page.locator('#worked').fill(language === 'en' ? 'The cross-department pairs' : 'As duplas entre departamentos');
     await page.locator('#missingSkills').fill('SQL, design');
     await page.locator('#satisfaction').fill('9');
-    await posting(page, () => page.locator('form').filter({ has: page.locator('#worked') }).getByRole('button', { name: c.submit }).click());
+    await posting(page, () =>
+      page
+        .locator('form')
+        .filter({ has: page.locator('#worked') })
+        .getByRole('button', { name: c.submit })
+        .click(),
+    );
     expect(await page.locator('main').innerText()).toContain(c.thanks);
-    await posting(page, () => page.getByRole('button', { name: new RegExp(c.vote) }).first().click());
+    await posting(page, () =>
+      page
+        .getByRole('button', { name: new RegExp(c.vote) })
+        .first()
+        .click(),
+    );
     expect(await page.locator('main').innerText()).toContain(c.voted);
     await check(page, 'forum', language);
     const votes = (await store().listSuggestions(cycle.cycleId)).reduce((n, s) => n + (s.votes ?? 0), 0);
@@ -215,7 +281,12 @@ describe('links that cannot be used', () => {
     await check(page, 'invalid', 'both');
 
     const signer = new LinkSigner(inject('localStack').env.TANDEM_LINK_SIGNING_KEY as string);
-    const expired = signer.sign({ cycleId: cycle.cycleId, participantId: member.participantId, phaseKey: 'measure', expiresAt: Math.floor(Date.now() / 1000) - 60 });
+    const expired = signer.sign({
+      cycleId: cycle.cycleId,
+      participantId: member.participantId,
+      phaseKey: 'measure',
+      expiresAt: Math.floor(Date.now() / 1000) - 60,
+    });
     response = await page.goto(`${survey}/s/${expired}`);
     expect(response?.status()).toBe(410);
     expect(await page.locator('main').innerText()).toMatch(/expirou[\s\S]*expired/);
@@ -223,7 +294,9 @@ describe('links that cannot be used', () => {
 
     await invokeFunction('close-phase', { cycleId: cycle.cycleId, phase: 'goal-setting' });
     for (const language of ['en', 'pt-BR'] as const) {
-      const someone = (await store().listMembers(cycle.cycleId)).find((m) => m.language === language && m.participantId !== (language === 'pt-BR' ? member.participantId : ''));
+      const someone = (await store().listMembers(cycle.cycleId)).find(
+        (m) => m.language === language && m.participantId !== (language === 'pt-BR' ? member.participantId : ''),
+      );
       const goalMail = await mailOf(/meet your partner|conheça sua dupla/, someone as Member);
       const before = (await store().getCycle(cycle.cycleId))?.responses['goal-setting'];
       response = await page.goto(goalMail.link);

@@ -44,7 +44,14 @@ export async function mailsFor(tag: string, subject: RegExp): Promise<Participan
     .filter((e) => subject.test(e.subject))
     .map((e) => {
       const links = [...(e.body.text ?? '').matchAll(LINK)].map((m) => m[0]);
-      return { to: e.destination.to[0] as string, subject: e.subject, text: e.body.text ?? '', html: e.body.html ?? '', link: links[0] as string, optOut: links[1] as string };
+      return {
+        to: e.destination.to[0] as string,
+        subject: e.subject,
+        text: e.body.text ?? '',
+        html: e.body.html ?? '',
+        link: links[0] as string,
+        optOut: links[1] as string,
+      };
     });
 }
 

@@ -14,8 +14,14 @@ describe('validation in the bundles', () => {
   it('is zod/mini with its English messages only: no function carries classic zod or another locale', async () => {
     for (const spec of FUNCTIONS) {
       const zodFiles = (await measure(spec)).inputs.filter((path) => path.includes('node_modules/zod/'));
-      expect(zodFiles.filter((path) => path.includes('/v4/classic/')), spec.name).toEqual([]);
-      expect(zodFiles.filter((path) => path.includes('/locales/')).map((path) => path.replace(/.*\/locales\//, '')), spec.name).toEqual(['en.js']);
+      expect(
+        zodFiles.filter((path) => path.includes('/v4/classic/')),
+        spec.name,
+      ).toEqual([]);
+      expect(
+        zodFiles.filter((path) => path.includes('/locales/')).map((path) => path.replace(/.*\/locales\//, '')),
+        spec.name,
+      ).toEqual(['en.js']);
     }
   }, 120_000);
 
@@ -45,23 +51,32 @@ describe('the Lambda credential chain the bundles use', () => {
   it('exports what the SDK imports from @aws-sdk/credential-provider-node', async () => {
     const real = await import('@aws-sdk/credential-provider-node');
     const lean = await load('lambda-credentials.mjs');
-    expect(Object.keys(lean).sort()).toEqual(Object.keys(real).filter((key) => key !== 'default').sort());
+    expect(Object.keys(lean).sort()).toEqual(
+      Object.keys(real)
+        .filter((key) => key !== 'default')
+        .sort(),
+    );
   });
 });
 
 describe('the stand-ins for AWS clients a function has no access to', () => {
-  it.each(ACCESS_GATED_CLIENTS.map((c) => [c.module, c] as const))('%s: has every export of the real package, and refuses to reach the service', async (module, client) => {
-    const stub = (await import(/* @vite-ignore */ pathToFileURL(standInFor(module, client.service, client.flag)).href)) as Record<string, unknown>;
-    const real = (await import(module)) as Record<string, unknown>;
-    for (const name of Object.keys(real).filter((n) => n !== 'default')) expect(stub, `${module} exports ${name}`).toHaveProperty(name);
-    const names = Object.keys(stub);
-    const Client = stub[names.find((n) => /^[A-Z]\w*Client$/.test(n)) as string] as new (config: object) => { send(command: unknown): Promise<unknown> };
-    const Command = stub[names.find((n) => n.endsWith('Command') && n !== '$Command') as string] as new (input: object) => unknown;
-    const refusal = new RegExp(`${client.service} is not bundled into this function: its entry in functions/catalog\\.ts does not grant ${client.service} access \\(${client.flag} is false\\)`);
-    await expect(new Client({}).send(new Command({}))).rejects.toThrow(refusal);
-    const paginator = names.find((n) => n.startsWith('paginate') || n.startsWith('waitUntil'));
-    if (paginator) expect(() => (stub[paginator] as (...args: unknown[]) => unknown)({}, {})).toThrow(refusal);
-  });
+  it.each(ACCESS_GATED_CLIENTS.map((c) => [c.module, c] as const))(
+    '%s: has every export of the real package, and refuses to reach the service',
+    async (module, client) => {
+      const stub = (await import(/* @vite-ignore */ pathToFileURL(standInFor(module, client.service, client.flag)).href)) as Record<string, unknown>;
+      const real = (await import(module)) as Record<string, unknown>;
+      for (const name of Object.keys(real).filter((n) => n !== 'default')) expect(stub, `${module} exports ${name}`).toHaveProperty(name);
+      const names = Object.keys(stub);
+      const Client = stub[names.find((n) => /^[A-Z]\w*Client$/.test(n)) as string] as new (config: object) => { send(command: unknown): Promise<unknown> };
+      const Command = stub[names.find((n) => n.endsWith('Command') && n !== '$Command') as string] as new (input: object) => unknown;
+      const refusal = new RegExp(
+        `${client.service} is not bundled into this function: its entry in functions/catalog\\.ts does not grant ${client.service} access \\(${client.flag} is false\\)`,
+      );
+      await expect(new Client({}).send(new Command({}))).rejects.toThrow(refusal);
+      const paginator = names.find((n) => n.startsWith('paginate') || n.startsWith('waitUntil'));
+      if (paginator) expect(() => (stub[paginator] as (...args: unknown[]) => unknown)({}, {})).toThrow(refusal);
+    },
+  );
 
   it('replaces exactly the clients each catalog entry grants no access to', () => {
     const gated = (name: string) =>
@@ -85,7 +100,11 @@ describe('the stand-ins for AWS clients a function has no access to', () => {
     for (const spec of FUNCTIONS) {
       const options = bundlingFor(spec);
       expect(options).toMatchObject({ minify: true, sourceMap: true, externalModules: [], forceDockerBundling: false, target: 'node24' });
-      expect(Object.keys(options.esbuildArgs ?? {}).sort()).toEqual(Object.keys(bundleSettings(spec).alias).map((m) => `--alias:${m}`).sort());
+      expect(Object.keys(options.esbuildArgs ?? {}).sort()).toEqual(
+        Object.keys(bundleSettings(spec).alias)
+          .map((m) => `--alias:${m}`)
+          .sort(),
+      );
     }
   });
 });

@@ -39,9 +39,26 @@ describe('deployment configuration', () => {
   it('reads comma-separated lists, numbers and flags from the environment', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tandem-config-')), 'empty.json');
     writeFileSync(file, '{}');
-    const settings = { senderIdentity: 'HR@Acme.test', hrEmails: 'a@acme.test, b@acme.test', opsEmails: 'ops@acme.test', logRetentionDays: '30', customerManagedKey: 'yes', retainData: 'false' };
-    const config = loadConfig({ context: noContext, env: { TANDEM_CONFIG_FILE: file, ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [envName(k), v])) } });
-    expect(config).toMatchObject({ senderIdentity: 'hr@acme.test', hrEmails: ['a@acme.test', 'b@acme.test'], opsEmails: ['ops@acme.test'], logRetentionDays: 30, customerManagedKey: true, retainData: false });
+    const settings = {
+      senderIdentity: 'HR@Acme.test',
+      hrEmails: 'a@acme.test, b@acme.test',
+      opsEmails: 'ops@acme.test',
+      logRetentionDays: '30',
+      customerManagedKey: 'yes',
+      retainData: 'false',
+    };
+    const config = loadConfig({
+      context: noContext,
+      env: { TANDEM_CONFIG_FILE: file, ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [envName(k), v])) },
+    });
+    expect(config).toMatchObject({
+      senderIdentity: 'hr@acme.test',
+      hrEmails: ['a@acme.test', 'b@acme.test'],
+      opsEmails: ['ops@acme.test'],
+      logRetentionDays: 30,
+      customerManagedKey: true,
+      retainData: false,
+    });
     expect(envName('logRetentionDays')).toBe('TANDEM_LOG_RETENTION_DAYS');
   });
 

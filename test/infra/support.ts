@@ -58,7 +58,9 @@ export interface Acknowledgement {
 function ownAcknowledgements(construct: IConstruct): Acknowledgement[] {
   return construct.node.metadata
     .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason })));
+    .flatMap((entry) =>
+      Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+    );
 }
 
 /** Every acknowledgement recorded anywhere in the app. */

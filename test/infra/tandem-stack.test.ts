@@ -210,7 +210,9 @@ describe('the deployed bundles', () => {
       handler: (event: unknown, context: unknown) => Promise<unknown>;
     };
     const context = { functionName: 'ses-events', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 1000 };
-    const error = (await handler({ source: 'aws.ses', 'detail-type': 'Email Bounced', detail: { eventType: 'Bounce' } }, context).catch((e: unknown) => e)) as Error;
+    const error = (await handler({ source: 'aws.ses', 'detail-type': 'Email Bounced', detail: { eventType: 'Bounce' } }, context).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(error.name).toBe('ValidationError');
     expect(error.message).toMatch(/detail\.mail: Invalid input: expected object, received undefined/);
   });
@@ -232,14 +234,22 @@ describe('IAM across the stack', () => {
   it('names specific actions in every identity-policy statement (no wildcard action)', () => {
     const wildcards = identityStatements()
       .filter(({ statement }) => statement.Effect === 'Allow')
-      .flatMap(({ policy, statement }) => asList(statement.Action).filter((a) => a.includes('*')).map((a) => `${policy}: ${a}`));
+      .flatMap(({ policy, statement }) =>
+        asList(statement.Action)
+          .filter((a) => a.includes('*'))
+          .map((a) => `${policy}: ${a}`),
+      );
     expect(wildcards).toEqual([]);
   });
 
   it('uses Resource "*" only for actions AWS offers no narrower resource for', () => {
     const offenders = identityStatements()
       .filter(({ statement }) => statement.Effect === 'Allow' && asList(statement.Resource).includes('*'))
-      .flatMap(({ policy, statement }) => asList(statement.Action).filter((a) => !(a in STAR_RESOURCE_ACTIONS)).map((a) => `${policy}: ${a}`));
+      .flatMap(({ policy, statement }) =>
+        asList(statement.Action)
+          .filter((a) => !(a in STAR_RESOURCE_ACTIONS))
+          .map((a) => `${policy}: ${a}`),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -324,7 +334,12 @@ describe('the program-cycle state machine', () => {
       if ('definitionSubstitution' in spec) expect(substitutions[spec.definitionSubstitution]).toEqual(getAtt(fnOf(spec.name).function));
     }
     // Substituting as CloudFormation will gives the definition the local engine runs, with these ARNs.
-    const arns = Object.fromEntries(Object.entries(substitutions).map(([name, value]) => [name, `arn:aws:lambda:eu-west-1:123456789012:function:${(value as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]}`]));
+    const arns = Object.fromEntries(
+      Object.entries(substitutions).map(([name, value]) => [
+        name,
+        `arn:aws:lambda:eu-west-1:123456789012:function:${(value as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]}`,
+      ]),
+    );
     expect(substituteDefinition(props.DefinitionString as string, arns)).toEqual(substituteDefinition(programCycleDefinitionText(), arns));
   });
 
@@ -372,12 +387,19 @@ describe('SES', () => {
   });
 
   it('deploys every participant email template with the content the functions name', () => {
-    const deployed = Object.values(resources('AWS::SES::Template')).map((r) => (r.Properties as { Template: { TemplateName: string; SubjectPart: string; HtmlPart: string; TextPart: string } }).Template);
+    const deployed = Object.values(resources('AWS::SES::Template')).map(
+      (r) => (r.Properties as { Template: { TemplateName: string; SubjectPart: string; HtmlPart: string; TextPart: string } }).Template,
+    );
     const expected = emailTemplatesToCreate();
     expect(deployed.map((t) => t.TemplateName).sort()).toEqual(expected.map((t) => t.name).sort());
     expect(expected.map((t) => t.name).sort()).toEqual(Object.values(EMAIL_TEMPLATE_NAMES).sort());
     for (const template of expected) {
-      expect(deployed.find((t) => t.TemplateName === template.name)).toEqual({ TemplateName: template.name, SubjectPart: template.subject, HtmlPart: template.html, TextPart: template.text });
+      expect(deployed.find((t) => t.TemplateName === template.name)).toEqual({
+        TemplateName: template.name,
+        SubjectPart: template.subject,
+        HtmlPart: template.html,
+        TextPart: template.text,
+      });
     }
   });
 
@@ -410,7 +432,8 @@ describe('SES', () => {
 describe('the survey API', () => {
   it('serves GET, HEAD and POST /s/{token} from the survey-api function with payload format 2.0', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    for (const routeKey of ['GET /s/{token}', 'HEAD /s/{token}', 'POST /s/{token}']) s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'NONE' });
+    for (const routeKey of ['GET /s/{token}', 'HEAD /s/{token}', 'POST /s/{token}'])
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'NONE' });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: getAtt(fnOf('survey-api').function),
@@ -454,7 +477,12 @@ describe('the survey API', () => {
 describe('the report bucket', () => {
   it('is private, encrypted, TLS-only, versioned, and logs access to a second bucket', () => {
     const bucket = resources('AWS::S3::Bucket')[logicalId(s.stack.reports.bucket)]?.Properties as Record<string, Loose>;
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(bucket.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
     expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket.LoggingConfiguration).toEqual({ DestinationBucketName: ref(s.stack.reports.accessLogs), LogFilePrefix: 'reports/' });
@@ -521,7 +549,8 @@ describe('access for people', () => {
   it('lets HR operators start and follow cycles, import rosters and read reports, on this stack’s resources only', () => {
     const statements = managed(s.stack.access.hrOperator);
     const actions = statements.flatMap((st) => asList(st.Action));
-    for (const action of ['states:StartExecution', 'states:DescribeExecution', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 's3:GetObject']) expect(actions).toContain(action);
+    for (const action of ['states:StartExecution', 'states:DescribeExecution', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 's3:GetObject'])
+      expect(actions).toContain(action);
     expect(statements.find((st) => st.Sid === 'StartCycles')?.Resource).toEqual(ref(s.stack.workflow.stateMachine));
     expect(actions).not.toContain('s3:PutObject');
     expect(actions.filter((a) => a.startsWith('iam:') || a.startsWith('lambda:'))).toEqual([]);
@@ -530,7 +559,8 @@ describe('access for people', () => {
   it('gives ops read-only access: executions, their history, the stack’s logs, alarms and dashboard', () => {
     const statements = managed(s.stack.access.opsReadOnly);
     const actions = statements.flatMap((st) => asList(st.Action));
-    for (const action of ['states:ListExecutions', 'states:DescribeExecution', 'states:GetExecutionHistory', 'logs:FilterLogEvents', 'cloudwatch:GetDashboard']) expect(actions).toContain(action);
+    for (const action of ['states:ListExecutions', 'states:DescribeExecution', 'states:GetExecutionHistory', 'logs:FilterLogEvents', 'cloudwatch:GetDashboard'])
+      expect(actions).toContain(action);
     for (const action of actions) expect(action, action).toMatch(/^([a-z]+:(Describe|Get|List|Filter|StartQuery)|execute-api:Invoke$)/);
     const invoke = JSON.stringify(statements.find((st) => st.Sid === 'OpenOpsPage')?.Resource);
     expect(invoke).toContain('/GET/ops');

@@ -59,7 +59,9 @@ describe('a deployment with a customer-managed key, data that goes with the stac
   it('creates no SES identity, and lets the mailers send from the address to the sandbox recipients', () => {
     s.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
     const policy = resources('AWS::IAM::Policy')[logicalId(s.stack.handlers.get('phase-tick').accessPolicy)];
-    const send = JSON.stringify((policy?.Properties.PolicyDocument.Statement as Array<Record<string, Loose>>).find((st) => st.Sid === 'SendEmailFromSenderIdentity'));
+    const send = JSON.stringify(
+      (policy?.Properties.PolicyDocument.Statement as Array<Record<string, Loose>>).find((st) => st.Sid === 'SendEmailFromSenderIdentity'),
+    );
     for (const identity of ['tandem@acme.test', 'pilot-1@acme.test', 'pilot-2@acme.test']) expect(send).toContain(`:identity/${identity}`);
   });
 });

@@ -30,10 +30,14 @@ async function failingProgram(tag: string): Promise<void> {
 }
 
 describe('tandem cycle and tandem executions on the local stack', () => {
-  it('starts a cycle, shows its status and the program\'s cycles, lists and stops its execution; a stopped one cannot be stopped again', async () => {
+  it("starts a cycle, shows its status and the program's cycles, lists and stops its execution; a stopped one cannot be stopped again", async () => {
     const tag = uniqueTag('cli-cycle');
     // Long windows: the cycle stays in goal-setting while the test looks at it.
-    await createProgramWithRoster(tag, { phaseWindows: { goalSetting: 'PT10M', run: 'PT10M', measure: 'PT10M', feedback: 'PT10M' }, reminders: { beforeDeadline: [] }, progressCheckInterval: 'PT5S' });
+    await createProgramWithRoster(tag, {
+      phaseWindows: { goalSetting: 'PT10M', run: 'PT10M', measure: 'PT10M', feedback: 'PT10M' },
+      reminders: { beforeDeadline: [] },
+      progressCheckInterval: 'PT5S',
+    });
     const start = await tandem(['cycle', 'start', '--program', tag, '--json']);
     expect(start.code, start.stderr).toBe(0);
     const started = start.json<Started>();
@@ -43,7 +47,14 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     for (let i = 0; i < 60 && !(await container().store.getCycle(started.cycleId))?.phases['goal-setting']; i++) await new Promise((r) => setTimeout(r, 250));
     const status = await tandem(['cycle', 'status', started.cycleId, '--json']);
     expect(status.code, status.stderr).toBe(0);
-    const report = status.json<{ status: string; executionStatus: string; currentPhase: string; participants: number; bounces: number; phases: Array<{ phase: string; deadline?: string; expected?: number; responses: number }> }>();
+    const report = status.json<{
+      status: string;
+      executionStatus: string;
+      currentPhase: string;
+      participants: number;
+      bounces: number;
+      phases: Array<{ phase: string; deadline?: string; expected?: number; responses: number }>;
+    }>();
     expect(report).toMatchObject({ status: 'running', executionStatus: 'RUNNING', currentPhase: 'goal-setting', bounces: 0 });
     expect(report.participants).toBeGreaterThanOrEqual(20);
     expect(report.phases[0]).toMatchObject({ phase: 'goal-setting', expected: report.participants, responses: 0 });
@@ -57,7 +68,9 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(listed.json<Array<{ cycleId: string }>>().map((c) => c.cycleId)).toEqual([started.cycleId]);
 
     const executions = await tandem(['executions', 'list', '--program', tag, '--json']);
-    expect(executions.json<Array<{ executionArn: string; status: string }>>()).toEqual([expect.objectContaining({ executionArn: started.executionArn, status: 'RUNNING' })]);
+    expect(executions.json<Array<{ executionArn: string; status: string }>>()).toEqual([
+      expect.objectContaining({ executionArn: started.executionArn, status: 'RUNNING' }),
+    ]);
 
     const redriveRunning = await tandem(['executions', 'redrive', started.cycleId]);
     expect(redriveRunning.code).toBe(6);
@@ -90,7 +103,14 @@ describe('tandem cycle and tandem executions on the local stack', () => {
 
     const shown = await tandem(['executions', 'show', cycleId, '--json']);
     expect(shown.code, shown.stderr).toBe(0);
-    const execution = shown.json<{ status: string; error: string; cause: string; timeline: { phases: Array<{ phase: string; states: Array<{ name: string; durationMs: number }>; failures: Array<{ state: string; error: string; cause: string }> }> } }>();
+    const execution = shown.json<{
+      status: string;
+      error: string;
+      cause: string;
+      timeline: {
+        phases: Array<{ phase: string; states: Array<{ name: string; durationMs: number }>; failures: Array<{ state: string; error: string; cause: string }> }>;
+      };
+    }>();
     expect(execution).toMatchObject({ status: 'FAILED', error: 'NoPairsError' });
     expect(execution.cause).toMatch(/no pair can be formed/);
     expect(execution.timeline.phases.map((p) => p.phase)).toEqual(['identify', 'failure']);
@@ -118,7 +138,9 @@ describe('tandem cycle and tandem executions on the local stack', () => {
 
   it('agrees with the AWS CLI on the executions of the state machine', async (context) => {
     if (!existsSync(AWS_CLI)) {
-      context.skip(`${AWS_CLI} is missing: install the AWS CLI v2 (apt-get install awscli) to compare tandem executions list with aws stepfunctions list-executions`);
+      context.skip(
+        `${AWS_CLI} is missing: install the AWS CLI v2 (apt-get install awscli) to compare tandem executions list with aws stepfunctions list-executions`,
+      );
       return;
     }
     const { endpoints, stateMachineArn } = inject('localStack');
@@ -126,7 +148,19 @@ describe('tandem cycle and tandem executions on the local stack', () => {
       new Promise<string>((resolve, reject) =>
         execFile(
           AWS_CLI,
-          ['stepfunctions', 'list-executions', '--endpoint-url', endpoints.stepfunctions, '--state-machine-arn', stateMachineArn, '--region', 'us-east-1', '--output', 'json', '--no-cli-pager'],
+          [
+            'stepfunctions',
+            'list-executions',
+            '--endpoint-url',
+            endpoints.stepfunctions,
+            '--state-machine-arn',
+            stateMachineArn,
+            '--region',
+            'us-east-1',
+            '--output',
+            'json',
+            '--no-cli-pager',
+          ],
           { env: { PATH: process.env.PATH, HOME: dir, AWS_ACCESS_KEY_ID: 'dummy', AWS_SECRET_ACCESS_KEY: 'dummy', AWS_PAGER: '' } },
           (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
         ),
@@ -140,7 +174,9 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     const ours_ = new Map(ourArns.map((e) => [e.executionArn, e.status]));
     const common = awsArns.filter((e) => ours_.has(e.executionArn));
     expect(common.length).toBeGreaterThanOrEqual(Math.min(awsArns.length, ourArns.length) - 2);
-    expect(awsArns.map((e) => e.executionArn).filter((arn) => ours_.has(arn))).toEqual(ourArns.map((e) => e.executionArn).filter((arn) => awsArns.some((a) => a.executionArn === arn)));
+    expect(awsArns.map((e) => e.executionArn).filter((arn) => ours_.has(arn))).toEqual(
+      ourArns.map((e) => e.executionArn).filter((arn) => awsArns.some((a) => a.executionArn === arn)),
+    );
   });
 
   it('names unknown programs, cycles and executions, and what to set when unconfigured; uses the local env file', async () => {
@@ -169,20 +205,38 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(viaFile.code, viaFile.stderr).toBe(0);
     expect(viaFile.json()).toEqual([]);
     // --local prefers the file even over variables that point elsewhere.
-    const forced = await tandem(['--local', 'cycle', 'list', '--program', tag, '--json'], { env: { ...bare, TANDEM_TABLE_NAME: 'some-aws-table', TANDEM_LOCAL_ENV_FILE: envFile }, cwd: dir });
+    const forced = await tandem(['--local', 'cycle', 'list', '--program', tag, '--json'], {
+      env: { ...bare, TANDEM_TABLE_NAME: 'some-aws-table', TANDEM_LOCAL_ENV_FILE: envFile },
+      cwd: dir,
+    });
     expect(forced.code, forced.stderr).toBe(0);
-    const missingFile = await tandem(['cycle', 'list', '--program', tag, '--local'], { env: { ...bare, TANDEM_LOCAL_ENV_FILE: join(dir, 'absent.json') }, cwd: dir });
+    const missingFile = await tandem(['cycle', 'list', '--program', tag, '--local'], {
+      env: { ...bare, TANDEM_LOCAL_ENV_FILE: join(dir, 'absent.json') },
+      cwd: dir,
+    });
     expect(missingFile.code).toBe(3);
     expect(missingFile.stderr).toMatch(/--local needs the local stack: start it with `tandem local up`/);
   });
 
-  it('saves a cycle\'s review report, and says when there is none yet', async () => {
+  it("saves a cycle's review report, and says when there is none yet", async () => {
     const tag = uniqueTag('cli-report');
     const { store } = container();
     const program = testProgram(tag);
     await store.putProgram(program);
     const cycleId = `${tag}-c1`;
-    await store.createCycle({ cycleId, programId: tag, program, status: 'running', currentPhase: 'review', phases: {}, responses: {}, emailsSent: 0, participants: 0, pairs: 0, startedAt: Date.now() });
+    await store.createCycle({
+      cycleId,
+      programId: tag,
+      program,
+      status: 'running',
+      currentPhase: 'review',
+      phases: {},
+      responses: {},
+      emailsSent: 0,
+      participants: 0,
+      pairs: 0,
+      startedAt: Date.now(),
+    });
     const none = await tandem(['report', 'save', cycleId]);
     expect(none.code).toBe(6);
     expect(none.stderr).toMatch(/has no review report yet/);

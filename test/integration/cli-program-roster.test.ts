@@ -80,7 +80,14 @@ describe('tandem roster', () => {
 
   it('imports a semicolon CSV with BOM and quoted fields; re-importing changes nothing; export round-trips', async () => {
     const tag = await withProgram('cli-roster');
-    const csv = testRosterCsv(tag).split('\n').map((line) => line.split(',').map((cell) => (cell.includes(';') ? `"${cell}"` : cell)).join(';'));
+    const csv = testRosterCsv(tag)
+      .split('\n')
+      .map((line) =>
+        line
+          .split(',')
+          .map((cell) => (cell.includes(';') ? `"${cell}"` : cell))
+          .join(';'),
+      );
     const path = file(`${tag}.csv`, `\uFEFF${csv.join('\r\n')}\r\n`);
     const first = await tandem(['roster', 'import', path, '--program', tag, '--json']);
     expect(first.code, first.stderr).toBe(0);
@@ -127,7 +134,10 @@ describe('tandem roster', () => {
 
   it('refuses a malformed CSV and an unknown program with their exit codes', async () => {
     const tag = await withProgram('cli-roster-malformed');
-    const malformed = file(`${tag}.csv`, `${testRosterCsv(tag).split('\n').slice(0, 3).join('\n')}\np99,"Unclosed quote,x@y.com,Sales,1990,,3,,,,pt,,,1,active\n`);
+    const malformed = file(
+      `${tag}.csv`,
+      `${testRosterCsv(tag).split('\n').slice(0, 3).join('\n')}\np99,"Unclosed quote,x@y.com,Sales,1990,,3,,,,pt,,,1,active\n`,
+    );
     const result = await tandem(['roster', 'import', malformed, '--program', tag, '--json']);
     expect(result.code).toBe(2);
     expect(result.json<{ error: { issues: Array<{ problem: string }> } }>().error.issues[0]?.problem).toMatch(/not readable as CSV/);
@@ -177,7 +187,9 @@ describe('tandem roster', () => {
 
     const without = await tandem(['roster', 'import', path, '--program', tag, '--json']);
     expect(without.code).toBe(2);
-    expect(without.json<{ error: { message: string } }>().error.message).toMatch(/missing column\(s\): id, name, email, department, seniority, languages.*--mapping/);
+    expect(without.json<{ error: { message: string } }>().error.message).toMatch(
+      /missing column\(s\): id, name, email, department, seniority, languages.*--mapping/,
+    );
   });
 
   it('refuses a Latin-1 file unless --encoding latin1 says so, and then reads its accents', async () => {

@@ -33,8 +33,11 @@ describe('tandem roster import of a large file', () => {
     }
     // On a pseudo-terminal (script(1)): the bar is drawn and reaches 100%.
     const output = await new Promise<string>((done, fail) =>
-      execFile(SCRIPT, ['-qec', `${process.execPath} ${bin} roster import ${path} --program ${tag}`, '/dev/null'], { env: stackEnv(), timeout: 120_000, cwd: resolve(import.meta.dirname, '../..') }, (error, stdout) =>
-        error ? fail(error) : done(stdout),
+      execFile(
+        SCRIPT,
+        ['-qec', `${process.execPath} ${bin} roster import ${path} --program ${tag}`, '/dev/null'],
+        { env: stackEnv(), timeout: 120_000, cwd: resolve(import.meta.dirname, '../..') },
+        (error, stdout) => (error ? fail(error) : done(stdout)),
       ),
     );
     expect(output).toMatch(/Importing \[#+\] 100% 1200\/1200/);

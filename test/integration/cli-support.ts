@@ -23,20 +23,25 @@ export function stackEnv(extra: Record<string, string | undefined> = {}): NodeJS
 /** Runs `node cli/bin/tandem.js ...args` as a child process against the shared local stack. */
 export function tandem(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolvePromise) => {
-    execFile(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: options.env ?? stackEnv(), maxBuffer: 32 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
-      resolvePromise({
-        code,
-        stdout,
-        stderr,
-        json<T>() {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(`tandem ${args.join(' ')} printed no JSON (exit ${code}):\n${stdout}\n${stderr}`);
-          }
-        },
-      });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: options.cwd ?? root, env: options.env ?? stackEnv(), maxBuffer: 32 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
+        resolvePromise({
+          code,
+          stdout,
+          stderr,
+          json<T>() {
+            try {
+              return JSON.parse(stdout) as T;
+            } catch {
+              throw new Error(`tandem ${args.join(' ')} printed no JSON (exit ${code}):\n${stdout}\n${stderr}`);
+            }
+          },
+        });
+      },
+    );
   });
 }

@@ -213,13 +213,7 @@ describe('local Step Functions endpoint, driven by the AWS SDK', () => {
     expect(JSON.parse(description.cause!)).toEqual({ errorType: 'MatchRejected', errorMessage: 'mentor and mentee share a manager' });
     expect(description.output).toBeUndefined();
     const events = await history(executionArn);
-    expect(events.map((event) => event.type).slice(-5)).toEqual([
-      'TaskStarted',
-      'TaskFailed',
-      'TaskStateExited',
-      'FailStateEntered',
-      'ExecutionFailed',
-    ]);
+    expect(events.map((event) => event.type).slice(-5)).toEqual(['TaskStarted', 'TaskFailed', 'TaskStateExited', 'FailStateEntered', 'ExecutionFailed']);
     expect(events.find((event) => event.type === 'TaskFailed')!.taskFailedEventDetails).toMatchObject({
       resourceType: 'lambda',
       resource: 'invoke',
@@ -374,7 +368,11 @@ describe('local Step Functions endpoint, driven by the AWS SDK', () => {
         headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': target },
         body,
       });
-      return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as { __type: string; message: string } };
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: (await response.json()) as { __type: string; message: string },
+      };
     };
 
     const missingField = await post('AWSStepFunctions.DescribeExecution', '{}');

@@ -19,7 +19,12 @@ describe('the invitation: accept, or decline and the partner is matched again', 
     const expectedBefore = (await store().getCycle(cycle.cycleId))?.phases['goal-setting']?.expected as number;
 
     // In reverse mode the mentor is the younger person; the people left unmatched are young too, so a senior freed by their junior partner can be paired again.
-    const decliner = members.find((m) => m.partners.length === 1 && m.partners[0]?.role === 'mentee' && members.find((p) => p.participantId === m.partners[0]?.participantId)?.partners.length === 1);
+    const decliner = members.find(
+      (m) =>
+        m.partners.length === 1 &&
+        m.partners[0]?.role === 'mentee' &&
+        members.find((p) => p.participantId === m.partners[0]?.participantId)?.partners.length === 1,
+    );
     expect(decliner).toBeDefined();
     const freedId = decliner?.partners[0]?.participantId as string;
     const mail = (await mailsFor(tag, INVITATION)).find((m) => m.to === decliner?.email);
@@ -90,7 +95,10 @@ describe('check-ins flag pairs at risk', () => {
     const b = single.find((m) => m.partners[0]?.pairId !== a?.partners[0]?.pairId);
     const mailOf = (email: string, n: number) => round(n).find((m) => m.to === email)?.link as string;
 
-    const help = await submit(mailOf(a?.email as string, 1), 'answer', [['status', 'need-help'], ['note', 'We cannot find a time']]);
+    const help = await submit(mailOf(a?.email as string, 1), 'answer', [
+      ['status', 'need-help'],
+      ['note', 'We cannot find a time'],
+    ]);
     expect(help.html).toMatch(/Thank you|Obrigad/);
     await submit(mailOf(b?.email as string, 2), 'answer', [['status', 'not-yet']]);
 
@@ -99,13 +107,18 @@ describe('check-ins flag pairs at risk', () => {
     expect(flagA?.reasons).toEqual([expect.objectContaining({ participantId: a?.participantId, kind: 'need-help', round: 1, note: 'We cannot find a time' })]);
     const flagB = flags.find((f) => f.pairId === b?.partners[0]?.pairId);
     expect(flagB?.reasons).toContainEqual(expect.objectContaining({ participantId: b?.participantId, kind: 'two-misses', round: 2 }));
-    expect((await store().getResponse(cycle.cycleId, 'run#1', a?.participantId as string))?.answer).toEqual({ status: 'need-help', note: 'We cannot find a time' });
+    expect((await store().getResponse(cycle.cycleId, 'run#1', a?.participantId as string))?.answer).toEqual({
+      status: 'need-help',
+      note: 'We cannot find a time',
+    });
 
     // At the run's end, people who answered neither check-in flag their pairs too; a repeated step adds nothing.
     await new Promise((r) => setTimeout(r, 1200));
     await tick(cycle.cycleId, 'run');
     await tick(cycle.cycleId, 'run');
-    const silent = single.find((m) => m !== a && m !== b && m.partners[0]?.pairId !== a?.partners[0]?.pairId && m.partners[0]?.pairId !== b?.partners[0]?.pairId) as (typeof single)[number];
+    const silent = single.find(
+      (m) => m !== a && m !== b && m.partners[0]?.pairId !== a?.partners[0]?.pairId && m.partners[0]?.pairId !== b?.partners[0]?.pairId,
+    ) as (typeof single)[number];
     const flagSilent = (await store().listPairFlags(cycle.cycleId)).find((f) => f.pairId === silent.partners[0]?.pairId);
     expect(flagSilent?.reasons.filter((r) => r.participantId === silent.participantId)).toEqual([expect.objectContaining({ kind: 'two-misses', round: 2 })]);
   });
@@ -118,7 +131,15 @@ describe('the feedback forum', () => {
     await openAndSend(cycle.cycleId, 'feedback');
     const mails = await mailsFor(tag, /tell us what worked|conte o que funcionou/);
     const answer = (i: number) =>
-      submit(mails[i]?.link as string, 'answer', [['worked', `Worked ${i}`], ['keep', ''], ['more', ''], ['explore', ''], ['missingSkills', i === 0 ? 'SQL, design' : ''], ['improve', ''], ['satisfaction', '8']]);
+      submit(mails[i]?.link as string, 'answer', [
+        ['worked', `Worked ${i}`],
+        ['keep', ''],
+        ['more', ''],
+        ['explore', ''],
+        ['missingSkills', i === 0 ? 'SQL, design' : ''],
+        ['improve', ''],
+        ['satisfaction', '8'],
+      ]);
     for (let i = 0; i < 4; i++) expect((await answer(i)).html).toMatch(/Thank you|Obrigad/);
     const before = await (await fetch(mails[5]?.link as string)).text();
     expect(before).toMatch(/at least five people|pelo menos cinco pessoas/);
@@ -153,7 +174,9 @@ describe('link safety', () => {
     expect((await store().getCycle(cycle.cycleId))?.responses).toEqual(cycleBefore?.responses);
 
     const page = await (await fetch(first?.link as string)).text();
-    const fields = [...page.matchAll(/name="(rating:[^"]+|attainment:\d+)"/g)].map((m) => [m[1] as string, m[1]?.startsWith('rating') ? '4' : '50'] as [string, string]);
+    const fields = [...page.matchAll(/name="(rating:[^"]+|attainment:\d+)"/g)].map(
+      (m) => [m[1] as string, m[1]?.startsWith('rating') ? '4' : '50'] as [string, string],
+    );
     const captured = await submit(first?.link as string, 'answer', fields);
     expect(captured.html).toMatch(/Thank you|Obrigad/);
     const replay = await post(second?.link as string, captured.body);

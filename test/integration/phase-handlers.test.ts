@@ -13,14 +13,25 @@ const LINK = /https?:\/\/[^\s]+\/s\/[A-Za-z0-9._-]+/;
 const bindingOf = (html: string) => /name="_bind" value="([^"]+)"/.exec(html)?.[1] as string;
 
 /** A cycle stored directly (no workflow), so each handler can be called on its own, twice. */
-async function freshCycle(tag: string, windows = { goalSetting: 'PT1H', run: 'PT1H', measure: 'PT1H', feedback: 'PT1H' }, reminders = ['PT30M']): Promise<Cycle> {
+async function freshCycle(
+  tag: string,
+  windows = { goalSetting: 'PT1H', run: 'PT1H', measure: 'PT1H', feedback: 'PT1H' },
+  reminders = ['PT30M'],
+): Promise<Cycle> {
   const program = await createProgramWithRoster(tag, { phaseWindows: windows, reminders: { beforeDeadline: reminders } });
   const cycle: Cycle = newCycle(program, `${tag}-c1`, Date.now());
   expect(await container().store.createCycle(cycle)).toBe(true);
   return cycle;
 }
 
-const tick = (cycleId: string, phase: string) => invokeFunction('phase-tick', { cycleId, phase }) as Promise<{ complete: boolean; waitSeconds: number; emailsSent: number; answered: number; expected: number }>;
+const tick = (cycleId: string, phase: string) =>
+  invokeFunction('phase-tick', { cycleId, phase }) as Promise<{
+    complete: boolean;
+    waitSeconds: number;
+    emailsSent: number;
+    answered: number;
+    expected: number;
+  }>;
 
 describe('the phase handlers', () => {
   const tag = uniqueTag('handlers');
@@ -105,7 +116,11 @@ describe('the phase handlers', () => {
     const email = (await emailsFor(tag))[1];
     const link = LINK.exec(email?.body.text ?? '')?.[0] as string;
     const bind = bindingOf(await (await fetch(link)).text());
-    const response = await fetch(link, { method: 'POST', body: `_bind=${encodeURIComponent(bind)}&goal=&baseline%3Anegotiation=9`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await fetch(link, {
+      method: 'POST',
+      body: `_bind=${encodeURIComponent(bind)}&goal=&baseline%3Anegotiation=9`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain('role="alert"');
@@ -116,7 +131,13 @@ describe('the phase handlers', () => {
     const { store, mailer, clock } = container();
     const key = `test#in-flight#${tag}`;
     expect(await store.claim(cycle.cycleId, key, `x@${tag}.example.com`, clock.now())).toBe('claimed');
-    const outcome = await sendOnce({ emailLog: store, mailer, clock }, cycle.cycleId, key, { from: 'a@example.com', to: `x@${tag}.example.com`, subject: 's', html: 'h', text: 't' });
+    const outcome = await sendOnce({ emailLog: store, mailer, clock }, cycle.cycleId, key, {
+      from: 'a@example.com',
+      to: `x@${tag}.example.com`,
+      subject: 's',
+      html: 'h',
+      text: 't',
+    });
     expect(outcome).toBe('in-flight');
     expect((await emailsFor(tag)).filter((e) => e.destination.to[0] === `x@${tag}.example.com`)).toHaveLength(0);
   });
@@ -139,7 +160,13 @@ describe('the phase handlers', () => {
     const page = await fetch(link);
     expect(page.status).toBe(410);
     const members = await container().store.listMembers(cycle.cycleId);
-    const late = await container().store.recordResponse({ cycleId: cycle.cycleId, phaseKey: 'goal-setting', participantId: members[2]?.participantId as string, answer: {}, recordedAt: Date.now() });
+    const late = await container().store.recordResponse({
+      cycleId: cycle.cycleId,
+      phaseKey: 'goal-setting',
+      participantId: members[2]?.participantId as string,
+      answer: {},
+      recordedAt: Date.now(),
+    });
     expect(late).toBe('phase-closed');
     expect((await container().store.getCycle(cycle.cycleId))?.responses['goal-setting']).toBe(1);
   });
@@ -155,13 +182,18 @@ describe('the phase handlers', () => {
   });
 
   it('mark-cycle-failed leaves a cycle that already succeeded as it is and emails nobody', async () => {
-    const result = (await invokeFunction('mark-cycle-failed', { cycleId: cycle.cycleId, failure: { Error: 'Boom', Cause: 'late failure' } })) as { status: string };
+    const result = (await invokeFunction('mark-cycle-failed', { cycleId: cycle.cycleId, failure: { Error: 'Boom', Cause: 'late failure' } })) as {
+      status: string;
+    };
     expect(result.status).toBe('succeeded');
     expect((await emailsFor(tag)).filter((e) => e.destination.to[0] === `ops@${tag}.example.com`)).toHaveLength(0);
   });
 
   it('a handler given a malformed event fails with a ValidationError that names the field', async () => {
-    await expect(invokeFunction('open-phase', { cycleId: cycle.cycleId, phase: 'lunch' })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('phase') });
+    await expect(invokeFunction('open-phase', { cycleId: cycle.cycleId, phase: 'lunch' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringContaining('phase'),
+    });
     await expect(invokeFunction('identify', { cycleId: 'no such cycle' })).rejects.toMatchObject({ name: 'ValidationError' });
     await expect(invokeFunction('identify', { cycleId: 'missing-cycle' })).rejects.toMatchObject({ name: 'NotFoundError' });
   });
@@ -179,7 +211,13 @@ describe('reminders in the answered phases', () => {
     expect(beforeReminder.waitSeconds).toBeLessThanOrEqual(Math.ceil((reminderDue - Date.now()) / 1000) + 1);
     const members = await container().store.listMembers(cycle.cycleId);
     const answered = members[0];
-    await container().store.recordResponse({ cycleId: cycle.cycleId, phaseKey: 'goal-setting', participantId: answered?.participantId as string, answer: { goals: ['x'], baseline: {} }, recordedAt: Date.now() });
+    await container().store.recordResponse({
+      cycleId: cycle.cycleId,
+      phaseKey: 'goal-setting',
+      participantId: answered?.participantId as string,
+      answer: { goals: ['x'], baseline: {} },
+      recordedAt: Date.now(),
+    });
     await new Promise((r) => setTimeout(r, Math.max(0, reminderDue - Date.now()) + 300));
     const afterReminder = await tick(cycle.cycleId, 'goal-setting');
     await tick(cycle.cycleId, 'goal-setting');

@@ -66,9 +66,7 @@ describe('a program cycle on the local stack', () => {
       const entered = events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));
       const phases = ['Identify', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review'].map((p) => entered.indexOf(p));
       expect(phases.every((index, i) => index >= 0 && (i === 0 || index > (phases[i - 1] as number)))).toBe(true);
-      const largestPayload = Math.max(
-        ...events.map((e) => (e.stateEnteredEventDetails?.input ?? e.stateExitedEventDetails?.output ?? '').length),
-      );
+      const largestPayload = Math.max(...events.map((e) => (e.stateEnteredEventDetails?.input ?? e.stateExitedEventDetails?.output ?? '').length));
       expect(largestPayload).toBeLessThan(2048);
     } finally {
       await simulator.stop();

@@ -19,7 +19,10 @@ async function personasFor(programId: string): Promise<Map<string, Persona>> {
 /** The `tandem` command against the shared local stack (the test's environment names it). */
 async function cli(...args: string[]): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [tandem, ...args], { env: { ...process.env, TANDEM_LOCAL_ENV_FILE: '/nonexistent' }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [tandem, ...args], {
+      env: { ...process.env, TANDEM_LOCAL_ENV_FILE: '/nonexistent' },
+      timeout: 60_000,
+    });
     return { code: 0, json: JSON.parse(stdout) as Record<string, unknown>, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -50,7 +53,8 @@ describe('review and reshape on the local stack', () => {
       expect(answered).toBeGreaterThan(0);
       expect(report).toContain(`<th scope="row">Measure response rate</th><td>${Math.round((answered / members.length) * 100)}%</td>`);
       expect(report).toContain(`<th scope="row">Participants</th><td>${members.length}</td>`);
-      for (const heading of ["The program's five benefits", 'Skill gains', 'Feedback forum: themes', 'Proposals for the next cycle', 'fewer than 5 answers']) expect(report).toContain(heading);
+      for (const heading of ["The program's five benefits", 'Skill gains', 'Feedback forum: themes', 'Proposals for the next cycle', 'fewer than 5 answers'])
+        expect(report).toContain(heading);
       // No participant's name appears in the report's free text or anywhere else.
       for (const m of members) expect(report).not.toContain(m.name);
 
@@ -70,11 +74,15 @@ describe('review and reshape on the local stack', () => {
       expect((shown.json.proposals as Proposal[]).map((p) => p.id)).toEqual(review?.proposals.map((p) => p.id));
 
       // Without --yes and without a terminal, apply shows the change and writes nothing.
-      const text = await run(process.execPath, [tandem, 'review', 'apply', '--cycle', first.cycleId], { env: { ...process.env, TANDEM_LOCAL_ENV_FILE: '/nonexistent' } });
+      const text = await run(process.execPath, [tandem, 'review', 'apply', '--cycle', first.cycleId], {
+        env: { ...process.env, TANDEM_LOCAL_ENV_FILE: '/nonexistent' },
+      });
       expect(text.stdout).toContain('Changes to the program configuration:');
       expect(text.stdout).toContain(`    + ${JSON.stringify(catalogAdds[0]?.change && 'value' in catalogAdds[0].change ? catalogAdds[0].change.value : null)}`);
       expect(text.stdout).toContain('Nothing applied.');
-      const shownText = await run(process.execPath, [tandem, 'review', 'show', '--cycle', first.cycleId], { env: { ...process.env, TANDEM_LOCAL_ENV_FILE: '/nonexistent' } });
+      const shownText = await run(process.execPath, [tandem, 'review', 'show', '--cycle', first.cycleId], {
+        env: { ...process.env, TANDEM_LOCAL_ENV_FILE: '/nonexistent' },
+      });
       expect(shownText.stdout).toContain('evidence: themes.unofferedSkills[');
 
       const dryRun = await cli('review', 'apply', '--cycle', first.cycleId, '--json');

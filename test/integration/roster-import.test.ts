@@ -32,7 +32,12 @@ describe('roster import into the local DynamoDB', () => {
     const tag = uniqueTag('roster-dry');
     const { store } = container();
     await store.putProgram(testProgram(tag));
-    expect(await importRoster(store, { programId: tag, text: testRosterCsv(tag), format: 'csv', dryRun: true })).toEqual({ rows: 24, written: 0, unchanged: 0, dryRun: true });
+    expect(await importRoster(store, { programId: tag, text: testRosterCsv(tag), format: 'csv', dryRun: true })).toEqual({
+      rows: 24,
+      written: 0,
+      unchanged: 0,
+      dryRun: true,
+    });
     expect(await store.listParticipants(tag)).toEqual([]);
     await expect(importRoster(store, { programId: `${tag}-nope`, text: testRosterCsv(tag), format: 'csv' })).rejects.toThrow(/program .* does not exist/);
   });

@@ -8,7 +8,13 @@ import { testProgram, testRosterCsv, uniqueTag } from '../support/fixtures.ts';
 const context = { functionName: 'tandem-ses-events', awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 function sesEvent(detailType: 'Email Bounced' | 'Email Complaint Received', recipients: string[], bounceType = 'Permanent') {
-  const mail = { timestamp: new Date().toISOString(), source: 'tandem@example.com', messageId: `m-${Date.now()}`, destination: recipients, tags: { 'ses:configuration-set': ['tandem'] } };
+  const mail = {
+    timestamp: new Date().toISOString(),
+    source: 'tandem@example.com',
+    messageId: `m-${Date.now()}`,
+    destination: recipients,
+    tags: { 'ses:configuration-set': ['tandem'] },
+  };
   return {
     version: '0',
     id: 'e-1',
@@ -20,7 +26,11 @@ function sesEvent(detailType: 'Email Bounced' | 'Email Complaint Received', reci
     resources: [],
     detail:
       detailType === 'Email Bounced'
-        ? { eventType: 'Bounce', mail, bounce: { bounceType, bounceSubType: 'General', bouncedRecipients: recipients.map((emailAddress) => ({ emailAddress })) } }
+        ? {
+            eventType: 'Bounce',
+            mail,
+            bounce: { bounceType, bounceSubType: 'General', bouncedRecipients: recipients.map((emailAddress) => ({ emailAddress })) },
+          }
         : { eventType: 'Complaint', mail, complaint: { complainedRecipients: recipients.map((emailAddress) => ({ emailAddress })) } },
   };
 }

@@ -22,9 +22,25 @@ export const memberOf = (participantId: string, details: Partial<Member> = {}): 
 export const consecutivePairs = (ids: readonly string[]): Pair[] =>
   ids.flatMap((mentorId, i) =>
     i % 2 === 0 && ids[i + 1]
-      ? [{ pairId: `${mentorId}~${ids[i + 1]}`, mentorId, menteeId: ids[i + 1] as string, score: 1, breakdown: {}, explanation: '', skillsTaught: { byMentor: ['ai'], byMentee: ['negotiation'] } }]
+      ? [
+          {
+            pairId: `${mentorId}~${ids[i + 1]}`,
+            mentorId,
+            menteeId: ids[i + 1] as string,
+            score: 1,
+            breakdown: {},
+            explanation: '',
+            skillsTaught: { byMentor: ['ai'], byMentee: ['negotiation'] },
+          },
+        ]
       : [],
   );
 
 /** An answer as the store keeps it. */
-export const storedAnswer = <T>(phaseKey: string, participantId: string, answer: T): StoredResponse<T> => ({ cycleId: 'c', phaseKey, participantId, answer, recordedAt: 0 });
+export const storedAnswer = <T>(phaseKey: string, participantId: string, answer: T): StoredResponse<T> => ({
+  cycleId: 'c',
+  phaseKey,
+  participantId,
+  answer,
+  recordedAt: 0,
+});

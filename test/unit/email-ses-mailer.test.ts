@@ -15,7 +15,8 @@ function fakeSes(templates: Set<string>, fail?: (name: string) => unknown) {
       const failure = fail?.(name);
       if (failure) throw failure;
       const templateName = (command.input as { Content?: { Template?: { TemplateName: string } } }).Content?.Template?.TemplateName;
-      if (templateName && !templates.has(templateName)) throw Object.assign(new Error('Template does not exist'), { name: 'NotFoundException', $metadata: { httpStatusCode: 404 } });
+      if (templateName && !templates.has(templateName))
+        throw Object.assign(new Error('Template does not exist'), { name: 'NotFoundException', $metadata: { httpStatusCode: 404 } });
       return { MessageId: `m${sent.length}` };
     },
   };
@@ -31,7 +32,11 @@ describe('SesMailer', () => {
     const result = await new SesMailer(client, 'tandem-config').send(email);
     expect(result.messageId).toBe('m1');
     expect(sent.map((s) => s.name)).toEqual(['SendEmailCommand']);
-    const send = sent[0]?.input as { Content: { Template: { TemplateName: string; TemplateData: string } }; EmailTags: Array<{ Value: string }>; ConfigurationSetName: string };
+    const send = sent[0]?.input as {
+      Content: { Template: { TemplateName: string; TemplateData: string } };
+      EmailTags: Array<{ Value: string }>;
+      ConfigurationSetName: string;
+    };
     expect(send.Content.Template.TemplateName).toBe('tandem-run-en-abc');
     expect(JSON.parse(send.Content.Template.TemplateData)).toEqual(template.data);
     expect(send.EmailTags[0]?.Value).toBe('c_1');
@@ -51,7 +56,9 @@ describe('SesMailer', () => {
     await expect(new SesMailer(throttled.client).send(email)).rejects.toBeInstanceOf(TransientError);
     const down = fakeSes(new Set([template.name]), () => Object.assign(new Error('oops'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }));
     await expect(new SesMailer(down.client).send(email)).rejects.toBeInstanceOf(TransientError);
-    const rejected = fakeSes(new Set([template.name]), () => Object.assign(new Error('Illegal address'), { name: 'BadRequestException', $metadata: { httpStatusCode: 400 } }));
+    const rejected = fakeSes(new Set([template.name]), () =>
+      Object.assign(new Error('Illegal address'), { name: 'BadRequestException', $metadata: { httpStatusCode: 400 } }),
+    );
     const error = await new SesMailer(rejected.client).send(email).catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(TransientError);
     expect(error).not.toBeInstanceOf(ConfigurationError);

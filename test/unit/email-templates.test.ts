@@ -46,7 +46,14 @@ describe('the SES email templates', () => {
     const hb = Handlebars.create();
     const cases: Array<Partial<InvitationInput>> = [
       {},
-      { reminderTimeLeft: '2 days', rematch: true, partners: [{ name: XSS, role: 'mentor' }, { name: 'B', role: 'mentee' }] },
+      {
+        reminderTimeLeft: '2 days',
+        rematch: true,
+        partners: [
+          { name: XSS, role: 'mentor' },
+          { name: 'B', role: 'mentee' },
+        ],
+      },
       { recipientName: XSS, programName: XSS, goalsAndExpectations: XSS, partners: [], round: 3 },
     ];
     for (const { kind, language } of allTemplateKeys()) {
@@ -70,7 +77,9 @@ describe('the SES email templates', () => {
   it('carry a way to leave the program, a single call to action and the plain-text part', () => {
     for (const language of ['en', 'pt-BR'] as const) {
       const email = renderInvitationEmail(input({ language }));
-      expect(email.text).toContain(language === 'en' ? 'Leave the program: https://survey.example.org/s/v1.opt.out' : 'Sair do programa: https://survey.example.org/s/v1.opt.out');
+      expect(email.text).toContain(
+        language === 'en' ? 'Leave the program: https://survey.example.org/s/v1.opt.out' : 'Sair do programa: https://survey.example.org/s/v1.opt.out',
+      );
       expect(email.html).toContain('href="https://survey.example.org/s/v1.opt.out"');
       expect(email.html).toContain('<html lang="' + language + '"');
       expect(email.html).toContain('Mentoria &amp; Co');

@@ -135,7 +135,10 @@ describe('invitationEmail', () => {
       const email = renderInvitationEmail(
         base('goal-setting', language, {
           recipientName: XSS,
-          partners: [{ name: `<img src=x onerror=alert(1)>`, role: 'mentor' }, { name: XSS, role: 'mentee' }],
+          partners: [
+            { name: `<img src=x onerror=alert(1)>`, role: 'mentor' },
+            { name: XSS, role: 'mentee' },
+          ],
           goalsAndExpectations: `Goals ${XSS}`,
           link: `https://x.example/"><script>alert(1)</script>`,
           reminderTimeLeft: XSS,
@@ -182,10 +185,15 @@ describe('timeLeftInWords', () => {
 
 describe('summaryEmail', () => {
   it('lists each line as "label: value" in text and as a table row in html', () => {
-    const email = summaryEmail('Cycle c-1 finished', 'The cycle is over.', [
-      { label: 'Pairs', value: '12' },
-      { label: 'NPS', value: '40' },
-    ], 'Report: s3://bucket/c-1.json');
+    const email = summaryEmail(
+      'Cycle c-1 finished',
+      'The cycle is over.',
+      [
+        { label: 'Pairs', value: '12' },
+        { label: 'NPS', value: '40' },
+      ],
+      'Report: s3://bucket/c-1.json',
+    );
     expect(email.subject).toBe('Cycle c-1 finished');
     expect(email.text).toBe('The cycle is over.\n\nPairs: 12\nNPS: 40\n\nReport: s3://bucket/c-1.json');
     expect(email.html).toContain('<tr><th style="text-align:left;padding-right:1rem">Pairs</th><td>12</td></tr>');

@@ -5,7 +5,12 @@ import { opsExecutionPage, opsListPage } from '../../services/ops-pages.ts';
 
 const t = (s: number) => new Date(Date.UTC(2027, 2, 1, 9, 0, s));
 let id = 0;
-const ev = (type: string, at: number, details: Partial<HistoryEvent> = {}): HistoryEvent => ({ id: ++id, type: type as HistoryEvent['type'], timestamp: t(at), ...details });
+const ev = (type: string, at: number, details: Partial<HistoryEvent> = {}): HistoryEvent => ({
+  id: ++id,
+  type: type as HistoryEvent['type'],
+  timestamp: t(at),
+  ...details,
+});
 const entered = (name: string, at: number, input = '{}') => ev('TaskStateEntered', at, { stateEnteredEventDetails: { name, input } });
 const exited = (name: string, at: number, output = '{}') => ev('TaskStateExited', at, { stateExitedEventDetails: { name, output } });
 
@@ -44,7 +49,14 @@ describe('execution timeline', () => {
   });
 
   it('maps state names to phases and reads time filters', () => {
-    expect(['Identify', 'Run: wait', 'Feedback: close', 'Review', 'CycleSucceeded', 'MarkCycleFailed'].map(phaseOfState)).toEqual(['identify', 'run', 'feedback', 'review', 'review', 'failure']);
+    expect(['Identify', 'Run: wait', 'Feedback: close', 'Review', 'CycleSucceeded', 'MarkCycleFailed'].map(phaseOfState)).toEqual([
+      'identify',
+      'run',
+      'feedback',
+      'review',
+      'review',
+      'failure',
+    ]);
     expect(parseTimeFilter('2h', 10_000_000)).toBe(10_000_000 - 7_200_000);
     expect(parseTimeFilter('2027-03-01T00:00:00Z')).toBe(Date.UTC(2027, 2, 1));
     expect(() => parseTimeFilter('yesterday')).toThrow(/is not a time/);
@@ -52,7 +64,16 @@ describe('execution timeline', () => {
 
   it('renders pages that escape everything and mask email addresses', () => {
     const page = opsExecutionPage({
-      description: { executionArn: 'arn:x', name: 'c<1>', status: 'FAILED', startDate: t(0).toISOString(), stopDate: t(12).toISOString(), durationMs: 12_000, error: 'Boom', cause: 'mail to bob@corp.example.com <img src=x>' },
+      description: {
+        executionArn: 'arn:x',
+        name: 'c<1>',
+        status: 'FAILED',
+        startDate: t(0).toISOString(),
+        stopDate: t(12).toISOString(),
+        durationMs: 12_000,
+        error: 'Boom',
+        cause: 'mail to bob@corp.example.com <img src=x>',
+      },
       history,
     });
     expect(page).toContain('c&lt;1&gt;');

@@ -133,7 +133,11 @@ describe('LinkSigner', () => {
   });
 
   it('never throws on arbitrary three-part v1 tokens and never verifies them', () => {
-    const part = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ {}[]"'.split('')), minLength: 0, maxLength: 120 });
+    const part = fc.string({
+      unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ {}[]"'.split('')),
+      minLength: 0,
+      maxLength: 120,
+    });
     fc.assert(
       fc.property(part, part, (body, mac) => {
         const result = signer.verify(`v1.${body}.${mac}`, before);

@@ -49,7 +49,18 @@ describe('LocalStepFunctions, used in-process', () => {
           BothSides: {
             Type: 'Parallel',
             Branches: [
-              { StartAt: 'Mentor', States: { Mentor: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'mentor', Payload: { value: 10 } }, OutputPath: '$.Payload', End: true } } },
+              {
+                StartAt: 'Mentor',
+                States: {
+                  Mentor: {
+                    Type: 'Task',
+                    Resource: 'arn:aws:states:::lambda:invoke',
+                    Parameters: { FunctionName: 'mentor', Payload: { value: 10 } },
+                    OutputPath: '$.Payload',
+                    End: true,
+                  },
+                },
+              },
               { StartAt: 'Mentee', States: { Mentee: { Type: 'Task', Resource: fn('mentee'), Parameters: { value: 20 }, End: true } } },
             ],
             ResultPath: '$.sides',
@@ -70,9 +81,21 @@ describe('LocalStepFunctions, used in-process', () => {
     expect(calls.sort()).toEqual([`Mentee ${fn('mentee')}`, `Mentor ${fn('mentor')}`, `Score ${fn('score')}`, `Score ${fn('score')}`]);
     expect(types.slice(0, 4)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted']);
     expect(events.filter((event) => event.type === 'MapIterationSucceeded').map((event) => event.mapIterationSucceededEventDetails)).toEqual(
-      expect.arrayContaining([{ name: 'EachPair', index: 0 }, { name: 'EachPair', index: 1 }]),
+      expect.arrayContaining([
+        { name: 'EachPair', index: 0 },
+        { name: 'EachPair', index: 1 },
+      ]),
     );
-    expect(types).toEqual(expect.arrayContaining(['MapStateSucceeded', 'MapStateExited', 'ParallelStateEntered', 'ParallelStateStarted', 'ParallelStateSucceeded', 'ParallelStateExited']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'MapStateSucceeded',
+        'MapStateExited',
+        'ParallelStateEntered',
+        'ParallelStateStarted',
+        'ParallelStateSucceeded',
+        'ParallelStateExited',
+      ]),
+    );
     expect(types.filter((type) => type === 'LambdaFunctionSucceeded')).toHaveLength(3);
     expect(types.filter((type) => type === 'TaskSucceeded')).toHaveLength(1);
   });
@@ -162,7 +185,14 @@ describe('LocalStepFunctions, used in-process', () => {
 
     expect(description).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
     const types = engine.getExecutionHistory({ executionArn }).events!.map((event) => event.type);
-    expect(types).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionTimedOut', 'ExecutionFailed']);
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionTimedOut',
+      'ExecutionFailed',
+    ]);
   });
 
   it("times out an execution that runs past the definition's TimeoutSeconds", async () => {
@@ -320,15 +350,19 @@ describe('registering state machines', () => {
     const engine = engineWith(async () => null);
 
     expect(() =>
-      engine.register({ name: 'unsupported', definition: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: resource, Parameters: { FunctionName: 'x' }, End: true } } } }),
+      engine.register({
+        name: 'unsupported',
+        definition: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: resource, Parameters: { FunctionName: 'x' }, End: true } } },
+      }),
     ).toThrow(expect.objectContaining({ name: 'InvalidDefinition', message: expect.stringContaining(resource) }));
   });
 
   it('refuses invalid Amazon States Language and invalid names', () => {
     const engine = engineWith(async () => null);
 
-    expect(() => engine.register({ name: 'broken', definition: { StartAt: 'Missing', States: {} } })).toThrow(expect.objectContaining({ name: 'InvalidDefinition' }));
+    expect(() => engine.register({ name: 'broken', definition: { StartAt: 'Missing', States: {} } })).toThrow(
+      expect.objectContaining({ name: 'InvalidDefinition' }),
+    );
     expect(() => engine.register({ name: 'no spaces allowed', definition: succeed })).toThrow(expect.objectContaining({ name: 'InvalidName' }));
   });
 });
-

@@ -1,7 +1,11 @@
 /** Test helper: the optimum by enumeration, to check the solvers against. */
 
 /** Enumerates every b-matching (each edge in or out, capacities respected) and returns the best weight and, for it, the most pairs. */
-export function bruteForce(n: number, capacity: number[], edges: Array<[number, number, number]>): { weight: number; maxPairs: number; weightAtMaxPairs: number } {
+export function bruteForce(
+  n: number,
+  capacity: number[],
+  edges: Array<[number, number, number]>,
+): { weight: number; maxPairs: number; weightAtMaxPairs: number } {
   const left = capacity.slice(0, n);
   let weight = 0;
   let maxPairs = 0;

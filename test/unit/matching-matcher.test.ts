@@ -40,23 +40,21 @@ const participantArb = (i: number) =>
 const cohortArb = fc.integer({ min: 2, max: 7 }).chain((n) =>
   fc.record({
     people: fc.tuple(...Array.from({ length: n }, (_, i) => participantArb(i))).map((raw) =>
-      raw.map(
-        (r, i): Participant => ({
-          participantId: `p${i}`,
-          name: `Person ${i}`,
-          email: `p${i}@example.com`,
-          department: r.department,
-          birthYear: r.birthYear,
-          seniority: r.seniority,
-          skillsOffered: r.offered.map((skill, k) => ({ skill, level: ((r.level + k) % 5) + 1 })),
-          skillsWanted: r.wanted.map((skill, k) => ({ skill, priority: ((r.priority + k) % 5) + 1 })),
-          ...(r.manager !== undefined && i > 0 ? { managerId: `p${r.manager}` } : {}),
-          languages: r.languages,
-          ...(r.timeZone ? { timeZone: r.timeZone } : {}),
-          capacity: r.capacity,
-          status: r.status as Participant['status'],
-        }),
-      ),
+      raw.map((r, i): Participant => ({
+        participantId: `p${i}`,
+        name: `Person ${i}`,
+        email: `p${i}@example.com`,
+        department: r.department,
+        birthYear: r.birthYear,
+        seniority: r.seniority,
+        skillsOffered: r.offered.map((skill, k) => ({ skill, level: ((r.level + k) % 5) + 1 })),
+        skillsWanted: r.wanted.map((skill, k) => ({ skill, priority: ((r.priority + k) % 5) + 1 })),
+        ...(r.manager !== undefined && i > 0 ? { managerId: `p${r.manager}` } : {}),
+        languages: r.languages,
+        ...(r.timeZone ? { timeZone: r.timeZone } : {}),
+        capacity: r.capacity,
+        status: r.status as Participant['status'],
+      })),
     ),
     mode: fc.constantFrom('reverse' as const, 'mutual' as const),
     objective: fc.constantFrom('best-score' as const, 'max-pairs' as const),
@@ -106,11 +104,13 @@ function hardRuleProblems(cohort: Participant[], context: MatchContext, result: 
     if (seen.has(k)) problems.push(`pair ${k} formed twice`);
     seen.add(k);
     if (mentor.status !== 'active' || mentee.status !== 'active') problems.push(`pair ${k} includes someone not taking part`);
-    if (chain(mentor.participantId).has(mentee.participantId) || chain(mentee.participantId).has(mentor.participantId)) problems.push(`pair ${k} is within a reporting line`);
+    if (chain(mentor.participantId).has(mentee.participantId) || chain(mentee.participantId).has(mentor.participantId))
+      problems.push(`pair ${k} is within a reporting line`);
     if (banned.has(k)) problems.push(`pair ${k} is recent or do-not-pair`);
     if (!mentor.languages.some((l) => mentee.languages.includes(l))) problems.push(`pair ${k} shares no language`);
     if (context.settings.mode === 'reverse') {
-      if (generationYear(mentor) - generationYear(mentee) < context.settings.minGenerationGapYears) problems.push(`pair ${k}: mentor not younger by the minimum gap`);
+      if (generationYear(mentor) - generationYear(mentee) < context.settings.minGenerationGapYears)
+        problems.push(`pair ${k}: mentor not younger by the minimum gap`);
       if (mentor.seniority > mentee.seniority) problems.push(`pair ${k}: mentor more senior than mentee`);
     }
     const sum = Object.values(pair.breakdown).reduce((a, b) => a + b, 0);
@@ -148,7 +148,10 @@ describe('the optimal matcher on small cohorts', () => {
     fc.assert(
       fc.property(cohortArb, (c) => {
         const context = contextFor(c);
-        const result = new OptimalMatcher({ fullGraphUpTo: c.minGenerationGapYears % 2 === 0 ? 0 : undefined, candidatesPerPerson: 1 }).match(c.people, context);
+        const result = new OptimalMatcher({ fullGraphUpTo: c.minGenerationGapYears % 2 === 0 ? 0 : undefined, candidatesPerPerson: 1 }).match(
+          c.people,
+          context,
+        );
         expect(hardRuleProblems(c.people, context, result)).toEqual([]);
         const best = bruteForceCohort(c.people, context);
         if (c.objective === 'best-score') expect(cents(result)).toBe(best.weight);
@@ -269,7 +272,10 @@ describe('the optimal matcher when it must stop before proving optimality', () =
     fc.assert(
       fc.property(cohortArb, (c) => {
         const context = contextFor({ ...c, objective: 'best-score' });
-        const result = new OptimalMatcher({ deadlineMs: 0, fullGraphUpTo: c.minGenerationGapYears % 2 === 0 ? 0 : undefined, candidatesPerPerson: 1 }).match(c.people, context);
+        const result = new OptimalMatcher({ deadlineMs: 0, fullGraphUpTo: c.minGenerationGapYears % 2 === 0 ? 0 : undefined, candidatesPerPerson: 1 }).match(
+          c.people,
+          context,
+        );
         expect(hardRuleProblems(c.people, context, result)).toEqual([]);
         const best = bruteForceCohort(c.people, context).weight;
         expect(result.stats.upperBound * 100).toBeGreaterThanOrEqual(best - 1e-6);
@@ -301,7 +307,10 @@ describe('the optimal matcher when it must stop before proving optimality', () =
     const exact = new OptimalMatcher({ candidatesPerPerson: 2, fullGraphUpTo: 0 }).match(roster, context);
     expect(exact.stats.proven).toBe(true);
     expect(verifyMatchingCertificate(exact.solve.result.reduced, exact.solve.result.solution)).toEqual([]);
-    const cut = new OptimalMatcher({ candidatesPerPerson: 2, fullGraphUpTo: 0, maxPricingRounds: Math.max(1, exact.stats.pricingRounds - 1) }).match(roster, context);
+    const cut = new OptimalMatcher({ candidatesPerPerson: 2, fullGraphUpTo: 0, maxPricingRounds: Math.max(1, exact.stats.pricingRounds - 1) }).match(
+      roster,
+      context,
+    );
     expect(hardRuleProblems(roster, context, cut)).toEqual([]);
     expect(cut.stats.upperBound * 100).toBeGreaterThanOrEqual(cents(exact) - 1e-6);
     expect(cents(cut)).toBeLessThanOrEqual(cents(exact));

@@ -46,7 +46,13 @@ describe('the match preview', () => {
     const program = programSchema.parse({
       ...JSON.parse(readFileSync(join(examples, 'program.json'), 'utf8')),
       skillsCatalog: SAMPLE_SKILLS,
-      matching: { mode: 'reverse', favouredDepartmentPairs: [['Sales', 'Marketing'], ['Customer Relations', 'Product Marketing']] },
+      matching: {
+        mode: 'reverse',
+        favouredDepartmentPairs: [
+          ['Sales', 'Marketing'],
+          ['Customer Relations', 'Product Marketing'],
+        ],
+      },
     });
     const roster = generateRoster({ size: 10_000, seed: 42 });
     const json = JSON.parse(await runMatchPreview({ program, roster, json: true, referenceYear: 2026 }));

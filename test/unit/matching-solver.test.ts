@@ -218,4 +218,3 @@ describe('the solver on larger capacitated graphs with many ties', () => {
     );
   });
 });
-

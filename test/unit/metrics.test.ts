@@ -27,7 +27,13 @@ const pair = (mentorId: string, menteeId: string, byMentor: string[] = [], byMen
   skillsTaught: { byMentor, byMentee },
 });
 
-const response = <T>(phaseKey: string, participantId: string, answer: T): StoredResponse<T> => ({ cycleId: 'c-1', phaseKey, participantId, answer, recordedAt: 0 });
+const response = <T>(phaseKey: string, participantId: string, answer: T): StoredResponse<T> => ({
+  cycleId: 'c-1',
+  phaseKey,
+  participantId,
+  answer,
+  recordedAt: 0,
+});
 const feedback = (participantId: string, satisfaction: number, missingSkills: string[] = []): StoredResponse<FeedbackAnswer> =>
   response('feedback', participantId, { worked: '', keep: '', more: '', explore: '', improve: '', missingSkills, satisfaction });
 
@@ -107,7 +113,16 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
 
   it('averages skill gains per skill over people who answered both surveys, in catalog order', () => {
     // excel: m1 +2, m3 +1 → mean 1.5, median 1.5; negotiation: m2 +1, m3 −1 → 0; ai: m1 +3.
-    expect(metrics.skillGains.map((g) => [g.skill, g.name, g.digital, g.answeredBoth, g.gain.suppressed ? null : g.gain.mean, g.gain.suppressed ? null : g.gain.median])).toEqual([
+    expect(
+      metrics.skillGains.map((g) => [
+        g.skill,
+        g.name,
+        g.digital,
+        g.answeredBoth,
+        g.gain.suppressed ? null : g.gain.mean,
+        g.gain.suppressed ? null : g.gain.median,
+      ]),
+    ).toEqual([
       ['excel', 'Spreadsheets', true, 2, 1.5, 1.5],
       ['negotiation', 'Negotiation', false, 2, 0, 0],
       ['ai', 'AI assistants', true, 1, 3, 3],
@@ -140,7 +155,12 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
     expect(b.acrossGenerations).toEqual({ pairsWithKnownGenerations: 3, crossGenerationPairs: 2, share: 2 / 3, meanGapYears: 61 / 3 });
     // Only m2~m1 has gains on both sides (m1 +2.5, m2 +1): 1 of 1, both positive.
     expect(b.knowledgeExchange).toEqual({ pairsBothAnswered: 1, pairsBothGained: 1, share: 1, suppressed: false });
-    expect(b.diversity).toMatchObject({ crossDepartmentPairs: 2, share: 2 / 3, departmentLinks: ['Engineering ↔ Sales', 'HR ↔ Sales'], comparedWithEarlierCycles: false });
+    expect(b.diversity).toMatchObject({
+      crossDepartmentPairs: 2,
+      share: 2 / 3,
+      departmentLinks: ['Engineering ↔ Sales', 'HR ↔ Sales'],
+      comparedWithEarlierCycles: false,
+    });
     // Measure answered: Engineering m2, m5 (2 of 2), HR none of m4, Sales m1, m3 (2 of 2).
     expect(b.diversity.byDepartment).toEqual([
       { department: 'Engineering', members: 2, answeredMeasure: 2, measureRate: 1, suppressed: false },
@@ -347,7 +367,15 @@ describe('the privacy rule: no figure about fewer than five people', () => {
 
   it('summarizes the cycle for later comparisons with suppressed means as null', () => {
     const summary = summarizeCycle('c-1', 0, m);
-    expect(summary).toMatchObject({ cycleId: 'c-1', members: 5, pairs: 3, juniorTaughtSeniorMeanGain: null, netPromoterScore: 20, atRiskPairs: 1, departmentLinks: ['Engineering ↔ Sales', 'HR ↔ Sales'] });
+    expect(summary).toMatchObject({
+      cycleId: 'c-1',
+      members: 5,
+      pairs: 3,
+      juniorTaughtSeniorMeanGain: null,
+      netPromoterScore: 20,
+      atRiskPairs: 1,
+      departmentLinks: ['Engineering ↔ Sales', 'HR ↔ Sales'],
+    });
   });
 });
 
@@ -358,12 +386,18 @@ describe('free text without names', () => {
 
   it('groups identical answers and strips names from the themes', () => {
     const named = [member('a1', 'Sales'), member('a2', 'HR')].map((x, i) => ({ ...x, name: ['Helena Duarte', 'Rafael Lima'][i] as string }));
-    const fb = (id: string, explore: string) => response('feedback', id, { worked: '', keep: '', more: '', explore, improve: '', missingSkills: [], satisfaction: 9 });
+    const fb = (id: string, explore: string) =>
+      response('feedback', id, { worked: '', keep: '', more: '', explore, improve: '', missingSkills: [], satisfaction: 9 });
     const m = computeCycleMetrics({
       members: named,
       pairs: [],
       catalog,
-      responses: { goalSetting: [], checkIns: [], measure: [], feedback: [fb('a1', 'AI ethics with Rafael'), fb('a2', 'ai ethics with  rafael'), fb('a2', 'Cloud')] },
+      responses: {
+        goalSetting: [],
+        checkIns: [],
+        measure: [],
+        feedback: [fb('a1', 'AI ethics with Rafael'), fb('a2', 'ai ethics with  rafael'), fb('a2', 'Cloud')],
+      },
     });
     expect(m.themes.explore).toEqual([
       { text: 'AI ethics with [name]', count: 2 },

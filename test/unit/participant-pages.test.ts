@@ -10,7 +10,17 @@ const signer = new LinkSigner('k'.repeat(32));
 
 describe('the invitation page', () => {
   const page = (language: 'en' | 'pt-BR', extra = {}) =>
-    invitationPage({ language, action: './v1.a.b', binding: 'BIND', programName: 'Mentoria', goalsAndExpectations: 'Goals\nline 2', partners: ['Lucas Prado'], teaches: ['AI assistants'], learns: ['Negotiation'], ...extra });
+    invitationPage({
+      language,
+      action: './v1.a.b',
+      binding: 'BIND',
+      programName: 'Mentoria',
+      goalsAndExpectations: 'Goals\nline 2',
+      partners: ['Lucas Prado'],
+      teaches: ['AI assistants'],
+      learns: ['Negotiation'],
+      ...extra,
+    });
 
   it('shows the partner, what each teaches, the program’s goals, and two forms: accept by setting goals, or decline with an optional reason', () => {
     const html = page('en', { skills: [{ id: 'negotiation', name: 'Negotiation', role: 'learn' }] });
@@ -59,7 +69,16 @@ describe('the feedback forum', () => {
   });
 
   it('sits under the feedback form', () => {
-    const html = formPage({ language: 'en', phase: 'feedback', action: './t', binding: 'B', partners: [], skills: [], goals: [], forum: { visible: true, answered: 5, suggestions, canVote: true } });
+    const html = formPage({
+      language: 'en',
+      phase: 'feedback',
+      action: './t',
+      binding: 'B',
+      partners: [],
+      skills: [],
+      goals: [],
+      forum: { visible: true, answered: 5, suggestions, canVote: true },
+    });
     expect(html.indexOf('name="satisfaction"')).toBeLessThan(html.indexOf('What other participants suggest'));
   });
 });

@@ -1,7 +1,16 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { CycleMetrics, CycleSummary } from '../../domain/metrics.ts';
-import { CHART_COLORS, CHART_LAYOUT, comparisonChart, directionChart, participationChart, reportCharts, satisfactionChart, skillGainsChart } from '../../domain/report-svg-charts.ts';
+import {
+  CHART_COLORS,
+  CHART_LAYOUT,
+  comparisonChart,
+  directionChart,
+  participationChart,
+  reportCharts,
+  satisfactionChart,
+  skillGainsChart,
+} from '../../domain/report-svg-charts.ts';
 import type { Summary } from '../../domain/statistics.ts';
 
 // ---- a small cycle, built by hand -------------------------------------------------------------------
@@ -31,10 +40,38 @@ function metrics(overrides: Partial<CycleMetrics> = {}): CycleMetrics {
     pairStatus: { formed: 5, declined: null, declineReasons: [], rematched: null, atRisk: 0, atRiskPairs: [], atRiskSource: 'check-ins' },
     checkIns: { rounds: 1, answers: 8, expected: 10, answerRate: 0.8, met: 6, needHelp: 0, adherence: 0.75 },
     skillGains: [
-      { skill: 'negotiation', name: 'Negotiation', digital: false, answeredBoth: 6, gain: summary(0.5, 6, [-0.25, 1.25]), byDirection: { juniorTaughtSenior: none, seniorTaughtJunior: none } },
-      { skill: 'ai', name: 'AI <assistants>', digital: true, answeredBoth: 6, gain: summary(1.5, 6, [1, 2]), byDirection: { juniorTaughtSenior: none, seniorTaughtJunior: none } },
-      { skill: 'coding', name: 'Coding', digital: true, answeredBoth: 3, gain: suppressed(3), byDirection: { juniorTaughtSenior: none, seniorTaughtJunior: none } },
-      { skill: 'excel', name: 'Spreadsheets', digital: true, answeredBoth: 5, gain: summary(-0.2, 5, null), byDirection: { juniorTaughtSenior: none, seniorTaughtJunior: none } },
+      {
+        skill: 'negotiation',
+        name: 'Negotiation',
+        digital: false,
+        answeredBoth: 6,
+        gain: summary(0.5, 6, [-0.25, 1.25]),
+        byDirection: { juniorTaughtSenior: none, seniorTaughtJunior: none },
+      },
+      {
+        skill: 'ai',
+        name: 'AI <assistants>',
+        digital: true,
+        answeredBoth: 6,
+        gain: summary(1.5, 6, [1, 2]),
+        byDirection: { juniorTaughtSenior: none, seniorTaughtJunior: none },
+      },
+      {
+        skill: 'coding',
+        name: 'Coding',
+        digital: true,
+        answeredBoth: 3,
+        gain: suppressed(3),
+        byDirection: { juniorTaughtSenior: none, seniorTaughtJunior: none },
+      },
+      {
+        skill: 'excel',
+        name: 'Spreadsheets',
+        digital: true,
+        answeredBoth: 5,
+        gain: summary(-0.2, 5, null),
+        byDirection: { juniorTaughtSenior: none, seniorTaughtJunior: none },
+      },
     ],
     gainsByDirection: { juniorTaughtSenior: summary(1.2, 6, [0.8, 1.6]), seniorTaughtJunior: suppressed(2) },
     benefits: {
@@ -100,7 +137,11 @@ function expectAccessibleSvg(svg: string | null, label: string): void {
 }
 
 const luminance = (hex: string): number => {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)) as [number, number, number];
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)) as [
+    number,
+    number,
+    number,
+  ];
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 };
 const contrastWithWhite = (hex: string): number => 1.05 / (luminance(hex) + 0.05);
@@ -278,7 +319,9 @@ describe('comparisonChart', () => {
     expect(texts(svg, 'label')).toEqual(['1. c0', '2. c1', '3. c2']);
     // bothWaysShare is null in every cycle: no line and no legend entry.
     expect(elements(svg, 'path', 'line')).toHaveLength(4);
-    expect(svg).toMatch(/>pairs across departments<\/text>.*>pairs across generations<\/text>.*>check-ins where pairs met<\/text>.*>measure answered<\/text><\/g><\/g>/);
+    expect(svg).toMatch(
+      />pairs across departments<\/text>.*>pairs across generations<\/text>.*>check-ins where pairs met<\/text>.*>measure answered<\/text><\/g><\/g>/,
+    );
     expect(svg).not.toContain('both members gained');
   });
 
@@ -297,7 +340,12 @@ describe('comparisonChart', () => {
   it('is null for fewer than two cycles or when no figure was recorded', () => {
     expect(comparisonChart([cycle('c0')])).toBeNull();
     expect(comparisonChart([])).toBeNull();
-    const blank = { crossDepartmentShare: null, crossGenerationShare: null, checkInAdherence: null, responseRate: { goalSetting: null, measure: null, feedback: null } };
+    const blank = {
+      crossDepartmentShare: null,
+      crossGenerationShare: null,
+      checkInAdherence: null,
+      responseRate: { goalSetting: null, measure: null, feedback: null },
+    };
     expect(comparisonChart([cycle('a', blank), cycle('b', blank)])).toBeNull();
   });
 });
@@ -307,7 +355,16 @@ describe('every chart', () => {
     const hostile = '<script>alert("x")</script> & \'co\'';
     const m = metrics({
       participation: [{ key: 'x', label: hostile, expected: 2, answered: 1, rate: 0.5 }],
-      skillGains: [{ skill: 'x', name: hostile, digital: false, answeredBoth: 6, gain: summary(1, 6, [0, 2]), byDirection: { juniorTaughtSenior: suppressed(0), seniorTaughtJunior: suppressed(0) } }],
+      skillGains: [
+        {
+          skill: 'x',
+          name: hostile,
+          digital: false,
+          answeredBoth: 6,
+          gain: summary(1, 6, [0, 2]),
+          byDirection: { juniorTaughtSenior: suppressed(0), seniorTaughtJunior: suppressed(0) },
+        },
+      ],
     });
     const charts = [participationChart(m), skillGainsChart(m), comparisonChart([cycle(hostile), cycle('c1')])];
     for (const svg of charts) {
@@ -320,7 +377,18 @@ describe('every chart', () => {
 
   it('shortens a label too long for its place with an ellipsis and keeps the full text in the title', () => {
     const long = 'Influencing without authority across a matrix organisation and its many committees';
-    const m = metrics({ skillGains: [{ skill: 'x', name: long, digital: false, answeredBoth: 6, gain: summary(1, 6, [0, 2]), byDirection: { juniorTaughtSenior: suppressed(0), seniorTaughtJunior: suppressed(0) } }] });
+    const m = metrics({
+      skillGains: [
+        {
+          skill: 'x',
+          name: long,
+          digital: false,
+          answeredBoth: 6,
+          gain: summary(1, 6, [0, 2]),
+          byDirection: { juniorTaughtSenior: suppressed(0), seniorTaughtJunior: suppressed(0) },
+        },
+      ],
+    });
     const svg = skillGainsChart(m) as string;
     const [label] = texts(svg, 'label');
     expect(label?.endsWith('…')).toBe(true);
@@ -329,10 +397,21 @@ describe('every chart', () => {
   });
 
   it('uses colours that stand out from the white background: 3:1 for marks, 4.5:1 for text', () => {
-    const marks = [CHART_COLORS.bar, CHART_COLORS.whisker, CHART_COLORS.digital, CHART_COLORS.other, CHART_COLORS.direction, CHART_COLORS.detractors, CHART_COLORS.passives, CHART_COLORS.promoters, ...CHART_COLORS.series];
+    const marks = [
+      CHART_COLORS.bar,
+      CHART_COLORS.whisker,
+      CHART_COLORS.digital,
+      CHART_COLORS.other,
+      CHART_COLORS.direction,
+      CHART_COLORS.detractors,
+      CHART_COLORS.passives,
+      CHART_COLORS.promoters,
+      ...CHART_COLORS.series,
+    ];
     for (const c of marks) expect(contrastWithWhite(c), c).toBeGreaterThanOrEqual(3);
     // Text: ink and muted on white, and white labels on the satisfaction segments.
-    for (const c of [CHART_COLORS.ink, CHART_COLORS.muted, CHART_COLORS.detractors, CHART_COLORS.passives, CHART_COLORS.promoters]) expect(contrastWithWhite(c), c).toBeGreaterThanOrEqual(4.5);
+    for (const c of [CHART_COLORS.ink, CHART_COLORS.muted, CHART_COLORS.detractors, CHART_COLORS.passives, CHART_COLORS.promoters])
+      expect(contrastWithWhite(c), c).toBeGreaterThanOrEqual(4.5);
   });
 
   it('renders all five for a report at once, synchronously, each null when it has nothing to show', () => {

@@ -26,7 +26,15 @@ export function cohortOfTwelve(): MetricsInput {
       checkIns: ids.map((id) => r('run#1', id, { status: 'met' as const, note: '' })),
       measure: ids.map((id, i) => r('measure', id, { ratings: { ai: 3 + (i % 2), negotiation: 3 }, goalAttainment: [50 + i] })),
       feedback: ids.map((id, i) =>
-        r('feedback', id, { worked: 'Talking with Person1 every week', keep: '', more: '', explore: '<script>alert(1)</script>', improve: '', missingSkills: ['Machine learning'], satisfaction: 6 + (i % 5) }),
+        r('feedback', id, {
+          worked: 'Talking with Person1 every week',
+          keep: '',
+          more: '',
+          explore: '<script>alert(1)</script>',
+          improve: '',
+          missingSkills: ['Machine learning'],
+          satisfaction: 6 + (i % 5),
+        }),
       ),
     },
   };
@@ -48,7 +56,15 @@ describe('renderReport', () => {
   const earlier = { ...summarizeCycle('c0', Date.UTC(2026, 0, 1), metrics), crossDepartmentShare: 0.5 };
 
   it('is one self-contained page with SVG charts, the figures, the proposals and print styles', async () => {
-    const html = await renderReport({ programName: 'Tandem & Co', cycleId: 'c1', startedAt: Date.UTC(2026, 5, 1), generatedAt: Date.UTC(2026, 8, 1), metrics, proposals, history: [earlier, summarizeCycle('c1', Date.UTC(2026, 5, 1), metrics)] });
+    const html = await renderReport({
+      programName: 'Tandem & Co',
+      cycleId: 'c1',
+      startedAt: Date.UTC(2026, 5, 1),
+      generatedAt: Date.UTC(2026, 8, 1),
+      metrics,
+      proposals,
+      history: [earlier, summarizeCycle('c1', Date.UTC(2026, 5, 1), metrics)],
+    });
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('Tandem &amp; Co');
     // Participation, skill gains, direction, satisfaction and comparison charts.
@@ -88,8 +104,14 @@ describe('renderReport', () => {
 
   it('describes a summary with its interval', () => {
     expect(describeSummary({ n: 3, suppressed: true })).toBe(SUPPRESSED);
-    expect(describeSummary({ n: 6, suppressed: false, mean: 1.5, median: 1, ci95: { low: 1, high: 2, level: 0.95, resamples: 2000, seed: 1, method: 'percentile bootstrap of the mean' } })).toBe(
-      '+1.50 (median +1.00, 95% CI +1.00 to +2.00, n = 6)',
-    );
+    expect(
+      describeSummary({
+        n: 6,
+        suppressed: false,
+        mean: 1.5,
+        median: 1,
+        ci95: { low: 1, high: 2, level: 0.95, resamples: 2000, seed: 1, method: 'percentile bootstrap of the mean' },
+      }),
+    ).toBe('+1.50 (median +1.00, 95% CI +1.00 to +2.00, n = 6)');
   });
 });

@@ -47,13 +47,25 @@ const program: Program = programSchema.parse({
 
 const ids = cohortIds(12);
 const departments = ['IT', 'Sales', 'IT', 'Sales', 'IT', 'Sales', 'HR', 'Finance', 'HR', 'Finance', 'HR', 'Finance'];
-const members: Member[] = ids.map((id, i) => memberOf(id, { name: `Name${i}`, department: departments[i] as string, skillsOffered: i % 2 === 0 ? ['ai'] : ['negotiation'] }));
+const members: Member[] = ids.map((id, i) =>
+  memberOf(id, { name: `Name${i}`, department: departments[i] as string, skillsOffered: i % 2 === 0 ? ['ai'] : ['negotiation'] }),
+);
 const pairs: Pair[] = consecutivePairs(ids);
 const r = storedAnswer;
 const gain = (i: number) => (i < 6 ? 2 : 0);
 const check = (round: number, id: string, status: CheckInAnswer['status'] = 'met') => r(`run#${round}`, id, { status, note: '' });
 const satisfaction = [10, 10, 10, 10, 8, 10, 5, 6, 7];
-const missing: string[][] = [['Machine learning'], ['machine learning'], ['Machine Learning'], ['Negotiation'], ['Public speaking'], ['public speaking'], ['Video editing'], [], []];
+const missing: string[][] = [
+  ['Machine learning'],
+  ['machine learning'],
+  ['Machine Learning'],
+  ['Negotiation'],
+  ['Public speaking'],
+  ['public speaking'],
+  ['Video editing'],
+  [],
+  [],
+];
 const input: MetricsInput = {
   members,
   pairs,
@@ -61,7 +73,9 @@ const input: MetricsInput = {
   roster: ids.map((id, i) => ({ participantId: id, birthYear: i % 2 === 0 ? 1996 : 1966 })),
   responses: {
     goalSetting: ids.map((id) => r('goal-setting', id, { goals: ['g'], baseline: { ai: 2, negotiation: 2 } })),
-    measure: ids.map((id, i) => r('measure', id, { ratings: i % 2 ? { ai: 2 + gain(i), negotiation: 2 } : { ai: 2, negotiation: 2 + gain(i) }, goalAttainment: [60] })),
+    measure: ids.map((id, i) =>
+      r('measure', id, { ratings: i % 2 ? { ai: 2 + gain(i), negotiation: 2 } : { ai: 2, negotiation: 2 + gain(i) }, goalAttainment: [60] }),
+    ),
     checkIns: [
       ...['p01', 'p02', 'p03', 'p04', 'p05', 'p06', 'p11', 'p12'].flatMap((id) => [check(1, id), check(2, id)]),
       check(1, 'p07', 'need-help'),
@@ -69,7 +83,9 @@ const input: MetricsInput = {
       check(2, 'p07'),
       check(2, 'p08'),
     ],
-    feedback: satisfaction.map((s, i) => r('feedback', ids[i] as string, { worked: '', keep: '', more: '', explore: '', improve: '', missingSkills: missing[i] as string[], satisfaction: s })),
+    feedback: satisfaction.map((s, i) =>
+      r('feedback', ids[i] as string, { worked: '', keep: '', more: '', explore: '', improve: '', missingSkills: missing[i] as string[], satisfaction: s }),
+    ),
   },
   checkInRounds: [1, 2],
 };
@@ -108,25 +124,40 @@ describe('proposeChanges on a hand-computed cycle', () => {
       path: '/skillsCatalog',
       value: { id: 'machine-learning', name: 'Machine Learning', digital: false },
     });
-    expect(proposals.find((p) => p.id === 'phase-window:feedback')?.change).toEqual({ op: 'replace', path: '/phaseWindows/feedback', from: 'P14D', value: 'P21D' });
+    expect(proposals.find((p) => p.id === 'phase-window:feedback')?.change).toEqual({
+      op: 'replace',
+      path: '/phaseWindows/feedback',
+      from: 'P14D',
+      value: 'P21D',
+    });
   });
 
   it('raises the weight of what mentees teach when seniors taught clearly less', () => {
     // Mentors' negotiation gains set to 0: senior taught junior mean 0, junior taught senior mean 1 → gap 1 ≥ 0.5.
     const flat: MetricsInput = {
       ...input,
-      responses: { ...input.responses, measure: input.responses.measure.map((m, i) => (i % 2 ? m : { ...m, answer: { ...m.answer, ratings: { ai: 2, negotiation: 2 } } })) },
+      responses: {
+        ...input.responses,
+        measure: input.responses.measure.map((m, i) => (i % 2 ? m : { ...m, answer: { ...m.answer, ratings: { ai: 2, negotiation: 2 } } })),
+      },
     };
     const p = proposeChanges(program, computeCycleMetrics(flat), flat).find((x) => x.kind === 'adjust-weight');
     // Default weight 6 × 1.25 = 7.5 → 8.
-    expect(p).toMatchObject({ id: 'adjust-weight:skillsTaughtByMentee', change: { op: 'replace', path: '/matching/weights/skillsTaughtByMentee', from: null, value: 8 }, evidence: { value: 1 } });
+    expect(p).toMatchObject({
+      id: 'adjust-weight:skillsTaughtByMentee',
+      change: { op: 'replace', path: '/matching/weights/skillsTaughtByMentee', from: null, value: 8 },
+      evidence: { value: 1 },
+    });
   });
 
   it('lengthens the cadence when few check-ins were answered', () => {
     // Four rounds sent: 20 of 48 answers = 42% < 60%.
     const sparse = { ...input, checkInRounds: [1, 2, 3, 4] };
     const p = proposeChanges(program, computeCycleMetrics(sparse), sparse).find((x) => x.kind === 'check-in-cadence');
-    expect(p).toMatchObject({ change: { op: 'replace', path: '/checkInCadence', from: 'P14D', value: 'P21D' }, evidence: { figure: 'checkIns.answerRate', value: 0.417 } });
+    expect(p).toMatchObject({
+      change: { op: 'replace', path: '/checkInCadence', from: 'P14D', value: 'P21D' },
+      evidence: { figure: 'checkIns.answerRate', value: 0.417 },
+    });
   });
 
   it('proposes nothing from figures about fewer than five people', () => {
@@ -155,7 +186,13 @@ describe('applyProposals', () => {
       ['p09', 'p10'],
     ]);
     expect(next.phaseWindows.feedback).toBe('P21D');
-    expect(diff.map((d) => d.path)).toEqual(['/skillsCatalog', '/matching/favouredDepartmentPairs', '/matching/continuePairs', '/matching/doNotPair', '/phaseWindows/feedback']);
+    expect(diff.map((d) => d.path)).toEqual([
+      '/skillsCatalog',
+      '/matching/favouredDepartmentPairs',
+      '/matching/continuePairs',
+      '/matching/doNotPair',
+      '/phaseWindows/feedback',
+    ]);
     // The original is untouched.
     expect(program.phaseWindows.feedback).toBe('P14D');
     expect(formatDiff(diff)).toContain('  /phaseWindows/feedback: "P14D" → "P21D"  (phase-window:feedback)');
@@ -168,7 +205,9 @@ describe('applyProposals', () => {
   });
 
   it('refuses paths through prototypes', () => {
-    expect(() => applyProposals(program, [{ ...(proposals[0] as (typeof proposals)[number]), change: { op: 'replace', path: '/__proto__/x', from: null, value: 1 } }])).toThrow(RangeError);
+    expect(() =>
+      applyProposals(program, [{ ...(proposals[0] as (typeof proposals)[number]), change: { op: 'replace', path: '/__proto__/x', from: null, value: 1 } }]),
+    ).toThrow(RangeError);
   });
 });
 

@@ -26,12 +26,22 @@ describe('roster column mapping, delimiters and export', () => {
       ].join('\n'),
       'm.yaml',
     );
-    const csv = ['Matrícula;Nome;E-mail;Departamento;Ano de nascimento;Idiomas;Situação;Observações;Cargo', '7;"Silva; Ana";ANA@x.com;Vendas;1990;Português|inglês;desligado;nota;Analista'].join('\r\n');
+    const csv = [
+      'Matrícula;Nome;E-mail;Departamento;Ano de nascimento;Idiomas;Situação;Observações;Cargo',
+      '7;"Silva; Ana";ANA@x.com;Vendas;1990;Português|inglês;desligado;nota;Analista',
+    ].join('\r\n');
     const result = parseRosterCsv(csv, undefined, { mapping });
     expect(result.issues).toEqual([]);
     expect(result.delimiter).toBe(';');
     expect(result.ignoredColumns).toEqual(['Observações', 'Cargo']);
-    expect(result.participants[0]).toMatchObject({ participantId: '7', name: 'Silva; Ana', email: 'ana@x.com', seniority: 3, languages: ['pt', 'en'], status: 'opted-out' });
+    expect(result.participants[0]).toMatchObject({
+      participantId: '7',
+      name: 'Silva; Ana',
+      email: 'ana@x.com',
+      seniority: 3,
+      languages: ['pt', 'en'],
+      status: 'opted-out',
+    });
   });
 
   it('names the field of a bad mapping file', () => {

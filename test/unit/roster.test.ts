@@ -222,7 +222,10 @@ describe('parseRosterJson', () => {
   });
 
   it('names bad entries by their position and keeps nothing', () => {
-    const result = parseRosterJson(JSON.stringify([validJsonParticipant('p1'), { ...validJsonParticipant('p2'), email: 'nope' }, { ...validJsonParticipant('p3'), seniority: 'high' }]), catalog);
+    const result = parseRosterJson(
+      JSON.stringify([validJsonParticipant('p1'), { ...validJsonParticipant('p2'), email: 'nope' }, { ...validJsonParticipant('p3'), seniority: 'high' }]),
+      catalog,
+    );
     expect(result.participants).toEqual([]);
     expect(result.rows).toBe(3);
     expect(result.issues.map((i) => i.where)).toEqual(['participant 2: email', 'participant 3: seniority']);

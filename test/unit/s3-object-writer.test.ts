@@ -13,7 +13,11 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
 /** Signature Version 4 as AWS's documentation spells it out, written here independently of the signer under test. */
-function expectedSignature(request: { method: string; path: string; headers: Record<string, string>; signedHeaders: string[] }, secret: string, region: string): string {
+function expectedSignature(
+  request: { method: string; path: string; headers: Record<string, string>; signedHeaders: string[] },
+  secret: string,
+  region: string,
+): string {
   const amzDate = request.headers['x-amz-date'] as string;
   const day = amzDate.slice(0, 8);
   const canonical = [
@@ -50,7 +54,9 @@ describe('S3 request signing', () => {
       'x-amz-storage-class': 'REDUCED_REDUNDANCY',
     };
     const signedHeaders = ['date', 'host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-storage-class'];
-    expect(expectedSignature({ method: 'PUT', path: '/test%24file.text', headers, signedHeaders }, EXAMPLE.secretAccessKey, 'us-east-1')).toBe('98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd');
+    expect(expectedSignature({ method: 'PUT', path: '/test%24file.text', headers, signedHeaders }, EXAMPLE.secretAccessKey, 'us-east-1')).toBe(
+      '98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd',
+    );
   });
 });
 
@@ -94,7 +100,9 @@ describe('S3ReportStore', () => {
     expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'content-type', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token']));
     expect(authorization).toContain(`Credential=AKIDLOCAL/${(request.headers['x-amz-date'] as string).slice(0, 8)}/sa-east-1/s3/aws4_request`);
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
-    expect(/Signature=([0-9a-f]{64})/.exec(authorization)?.[1]).toBe(expectedSignature({ method: 'PUT', path: request.url, headers, signedHeaders }, 'local-secret', 'sa-east-1'));
+    expect(/Signature=([0-9a-f]{64})/.exec(authorization)?.[1]).toBe(
+      expectedSignature({ method: 'PUT', path: request.url, headers, signedHeaders }, 'local-secret', 'sa-east-1'),
+    );
   });
 
   it('addresses the bucket’s own endpoint in its region when no endpoint is configured', () => {
@@ -103,7 +111,9 @@ describe('S3ReportStore', () => {
     delete process.env.AWS_ENDPOINT_URL_S3;
     delete process.env.AWS_ENDPOINT_URL;
     try {
-      expect(writer.objectUrl('tandem-reports', 'cycles/c 1/report.html').href).toBe('https://tandem-reports.s3.eu-west-1.amazonaws.com/cycles/c%201/report.html');
+      expect(writer.objectUrl('tandem-reports', 'cycles/c 1/report.html').href).toBe(
+        'https://tandem-reports.s3.eu-west-1.amazonaws.com/cycles/c%201/report.html',
+      );
     } finally {
       if (saved.s3 !== undefined) process.env.AWS_ENDPOINT_URL_S3 = saved.s3;
       if (saved.all !== undefined) process.env.AWS_ENDPOINT_URL = saved.all;

@@ -37,7 +37,12 @@ const bounce = (bounceType: string, recipients = ['Ada.Lovelace@Example.ORG']) =
     bounce: {
       bounceType,
       bounceSubType: 'General',
-      bouncedRecipients: recipients.map((emailAddress) => ({ emailAddress, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' })),
+      bouncedRecipients: recipients.map((emailAddress) => ({
+        emailAddress,
+        action: 'failed',
+        status: '5.1.1',
+        diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+      })),
       timestamp: '2026-03-02T10:30:02.000Z',
       feedbackId: '0102018e-feedback-000000',
       reportingMTA: 'dsn; a8-21.smtp-out.amazonses.com',

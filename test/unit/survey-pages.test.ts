@@ -24,7 +24,13 @@ const input = (phase: AnsweredPhase, language: Language = 'en', extra: Partial<F
   ...extra,
 });
 
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The form controls of a page: name, tag, type and value attribute, in document order. */
 function controls(html: string): Array<{ tag: string; name: string; type?: string; value?: string }> {
@@ -96,9 +102,23 @@ describe('formPage', () => {
 
   it.each(PHASES)('escapes every user-provided value at %s', (phase) => {
     const values = Object.fromEntries(
-      ['goal1', 'goal2', 'goal3', 'note', 'worked', 'keep', 'more', 'explore', 'missingSkills', 'improve', 'satisfaction', 'attainment:0', 'attainment:1', 'baseline:negotiation', 'rating:negotiation'].map(
-        (k) => [k, XSS],
-      ),
+      [
+        'goal1',
+        'goal2',
+        'goal3',
+        'note',
+        'worked',
+        'keep',
+        'more',
+        'explore',
+        'missingSkills',
+        'improve',
+        'satisfaction',
+        'attainment:0',
+        'attainment:1',
+        'baseline:negotiation',
+        'rating:negotiation',
+      ].map((k) => [k, XSS]),
     );
     for (const language of LANGUAGES) {
       const html = formPage(
@@ -152,15 +172,24 @@ describe('formPage', () => {
     // The error names the field by its label, links to it, and is in the page's language.
     expect(html).toContain('<li><a href="#baseline-0">Negotiation</a>: deve ser de 1 a 5</li>');
     expect(html).toContain('name="goal" maxlength="280" required value="Aprender SQL"');
-    expect(html).toMatch(/name="baseline:ai-tools" required><option value="">—<\/option><option value="1">1<\/option><option value="2">2<\/option><option value="3">3<\/option><option value="4" selected>4<\/option><option value="5">5<\/option><\/select>/);
+    expect(html).toMatch(
+      /name="baseline:ai-tools" required><option value="">—<\/option><option value="1">1<\/option><option value="2">2<\/option><option value="3">3<\/option><option value="4" selected>4<\/option><option value="5">5<\/option><\/select>/,
+    );
     expect(html).not.toMatch(/name="baseline:negotiation" required>[^/]*selected/);
   });
 
   it('has exactly the fields the parser reads, at each phase', () => {
-    const names = (phase: AnsweredPhase) => controls(formPage(input(phase))).map((c) => c.name).filter((n) => !n.startsWith('_'));
+    const names = (phase: AnsweredPhase) =>
+      controls(formPage(input(phase)))
+        .map((c) => c.name)
+        .filter((n) => !n.startsWith('_'));
     expect(names('goal-setting')).toEqual(['goal', 'goal', 'goal', 'baseline:negotiation', 'baseline:ai-tools']);
     expect(names('run')).toEqual(['status', 'status', 'status', 'note']);
-    expect(controls(formPage(input('run'))).filter((c) => c.type === 'radio').map((c) => c.value)).toEqual(['met', 'not-yet', 'need-help']);
+    expect(
+      controls(formPage(input('run')))
+        .filter((c) => c.type === 'radio')
+        .map((c) => c.value),
+    ).toEqual(['met', 'not-yet', 'need-help']);
     expect(names('measure')).toEqual(['rating:negotiation', 'rating:ai-tools', 'attainment:0', 'attainment:1']);
     expect(names('feedback')).toEqual(['worked', 'keep', 'more', 'explore', 'missingSkills', 'improve', 'satisfaction']);
   });
@@ -208,7 +237,20 @@ describe('formPage', () => {
 });
 
 describe('noticePage', () => {
-  const kinds: NoticeKind[] = ['thanks', 'voted', 'already', 'declined', 'opted-out', 'closed', 'expired', 'invalid', 'wrong-form', 'missing', 'error', 'too-large'];
+  const kinds: NoticeKind[] = [
+    'thanks',
+    'voted',
+    'already',
+    'declined',
+    'opted-out',
+    'closed',
+    'expired',
+    'invalid',
+    'wrong-form',
+    'missing',
+    'error',
+    'too-large',
+  ];
 
   it('says thanks in either language', () => {
     expect(noticePage('en', 'thanks')).toContain('<p role="status">Thank you, your answer is recorded.');

@@ -45,17 +45,37 @@ describe('parseAnswer at goal-setting', () => {
   });
 
   it('trims goals and drops blank goal inputs', () => {
-    const text = body([['goal', '  Learn SQL  '], ['goal', '   '], ['goal', ''], ['baseline:negotiation', '1'], ['baseline:ai-tools', '5']]);
+    const text = body([
+      ['goal', '  Learn SQL  '],
+      ['goal', '   '],
+      ['goal', ''],
+      ['baseline:negotiation', '1'],
+      ['baseline:ai-tools', '5'],
+    ]);
     expect(parseAnswer('goal-setting', text, context)).toEqual({ goals: ['Learn SQL'], baseline: { negotiation: 1, 'ai-tools': 5 } });
   });
 
   it('ignores ratings for skills the person was not asked about', () => {
-    const answer = parseAnswer('goal-setting', goalSetting([['baseline:hacking', '5'], ['baseline:__proto__', '5']]), context);
+    const answer = parseAnswer(
+      'goal-setting',
+      goalSetting([
+        ['baseline:hacking', '5'],
+        ['baseline:__proto__', '5'],
+      ]),
+      context,
+    );
     expect(answer).toEqual({ goals: ['Learn pivot tables', 'Post weekly'], baseline: { negotiation: 4, 'ai-tools': 2 } });
   });
 
   it('refuses four goals', () => {
-    const text = body([['goal', 'a'], ['goal', 'b'], ['goal', 'c'], ['goal', 'd'], ['baseline:negotiation', '3'], ['baseline:ai-tools', '3']]);
+    const text = body([
+      ['goal', 'a'],
+      ['goal', 'b'],
+      ['goal', 'c'],
+      ['goal', 'd'],
+      ['baseline:negotiation', '3'],
+      ['baseline:ai-tools', '3'],
+    ]);
     const error = rejection('goal-setting', text);
     expect(error.issues).toEqual([{ where: 'goals', problem: 'set at most three goals' }]);
   });
@@ -68,19 +88,43 @@ describe('parseAnswer at goal-setting', () => {
   });
 
   it('refuses a goal over 280 characters and names it', () => {
-    const error = rejection('goal-setting', body([['goal', 'ok'], ['goal', 'x'.repeat(281)], ['baseline:negotiation', '3'], ['baseline:ai-tools', '3']]));
+    const error = rejection(
+      'goal-setting',
+      body([
+        ['goal', 'ok'],
+        ['goal', 'x'.repeat(281)],
+        ['baseline:negotiation', '3'],
+        ['baseline:ai-tools', '3'],
+      ]),
+    );
     expect(error.issues).toEqual([{ where: 'goals.1', problem: 'must be at most 280 characters' }]);
     expect(error.message).toContain('goals.1: must be at most 280 characters');
   });
 
   it('accepts a goal of exactly 280 characters', () => {
     const goal = 'y'.repeat(280);
-    const answer = parseAnswer('goal-setting', body([['goal', goal], ['baseline:negotiation', '3'], ['baseline:ai-tools', '3']]), context);
+    const answer = parseAnswer(
+      'goal-setting',
+      body([
+        ['goal', goal],
+        ['baseline:negotiation', '3'],
+        ['baseline:ai-tools', '3'],
+      ]),
+      context,
+    );
     expect(answer).toEqual({ goals: [goal], baseline: { negotiation: 3, 'ai-tools': 3 } });
   });
 
   it('keeps <script> in a goal as data: escaping is the renderer’s job', () => {
-    const answer = parseAnswer('goal-setting', body([['goal', '<script>alert(1)</script>'], ['baseline:negotiation', '3'], ['baseline:ai-tools', '3']]), context);
+    const answer = parseAnswer(
+      'goal-setting',
+      body([
+        ['goal', '<script>alert(1)</script>'],
+        ['baseline:negotiation', '3'],
+        ['baseline:ai-tools', '3'],
+      ]),
+      context,
+    );
     expect(answer).toEqual({ goals: ['<script>alert(1)</script>'], baseline: { negotiation: 3, 'ai-tools': 3 } });
   });
 
@@ -91,25 +135,53 @@ describe('parseAnswer at goal-setting', () => {
     ['4.5', 'must be a whole number'],
     ['-1', 'must be 1 to 5'],
   ])('refuses the baseline rating %j and names the skill', (value, problem) => {
-    const error = rejection('goal-setting', body([['goal', 'a'], ['baseline:negotiation', value], ['baseline:ai-tools', '3']]));
+    const error = rejection(
+      'goal-setting',
+      body([
+        ['goal', 'a'],
+        ['baseline:negotiation', value],
+        ['baseline:ai-tools', '3'],
+      ]),
+    );
     expect(wheres(error)).toEqual(['baseline.negotiation']);
     expect(error.issues[0]?.problem).toContain(problem);
   });
 
   it('refuses a missing baseline rating and names the skill', () => {
-    const error = rejection('goal-setting', body([['goal', 'a'], ['baseline:negotiation', '3']]));
+    const error = rejection(
+      'goal-setting',
+      body([
+        ['goal', 'a'],
+        ['baseline:negotiation', '3'],
+      ]),
+    );
     expect(wheres(error)).toEqual(['baseline.ai-tools']);
   });
 
   it('names every bad field at once', () => {
-    const error = rejection('goal-setting', body([['baseline:negotiation', '9'], ['baseline:ai-tools', 'x']]));
+    const error = rejection(
+      'goal-setting',
+      body([
+        ['baseline:negotiation', '9'],
+        ['baseline:ai-tools', 'x'],
+      ]),
+    );
     expect(wheres(error).sort()).toEqual(['baseline.ai-tools', 'baseline.negotiation', 'goals']);
   });
 });
 
 describe('parseAnswer for a check-in', () => {
   it.each(['met', 'not-yet', 'need-help'] as const)('reads the status %s with an optional note', (status) => {
-    expect(parseAnswer('run', body([['status', status], ['note', '  Met on Tuesday  ']]), context)).toEqual({ status, note: 'Met on Tuesday' });
+    expect(
+      parseAnswer(
+        'run',
+        body([
+          ['status', status],
+          ['note', '  Met on Tuesday  '],
+        ]),
+        context,
+      ),
+    ).toEqual({ status, note: 'Met on Tuesday' });
     expect(parseAnswer('run', body([['status', status]]), context)).toEqual({ status, note: '' });
   });
 
@@ -120,7 +192,15 @@ describe('parseAnswer for a check-in', () => {
   });
 
   it('refuses a note over 500 characters and names the field', () => {
-    expect(rejection('run', body([['status', 'met'], ['note', 'n'.repeat(501)]])).issues).toEqual([{ where: 'note', problem: 'must be at most 500 characters' }]);
+    expect(
+      rejection(
+        'run',
+        body([
+          ['status', 'met'],
+          ['note', 'n'.repeat(501)],
+        ]),
+      ).issues,
+    ).toEqual([{ where: 'note', problem: 'must be at most 500 characters' }]);
   });
 
   it('reads only the first value of a repeated field', () => {
@@ -134,7 +214,12 @@ describe('parseAnswer at measure', () => {
   });
 
   it('refuses attainments outside 0 to 100 or not whole, naming the goal', () => {
-    for (const [value, problem] of [['101', 'must be 0 to 100'], ['-5', 'must be 0 to 100'], ['50.5', ''], ['lots', '']] as const) {
+    for (const [value, problem] of [
+      ['101', 'must be 0 to 100'],
+      ['-5', 'must be 0 to 100'],
+      ['50.5', ''],
+      ['lots', ''],
+    ] as const) {
       const error = rejection('measure', measure([['attainment:1', value]]).replace('attainment%3A1=100&', ''));
       expect(wheres(error)).toEqual(['goalAttainment.1']);
       expect(error.issues[0]?.problem).toContain(problem);
@@ -142,23 +227,51 @@ describe('parseAnswer at measure', () => {
   });
 
   it('refuses a missing attainment instead of reading it as 0%', () => {
-    const text = body([['rating:negotiation', '5'], ['rating:ai-tools', '4'], ['attainment:0', '80']]);
+    const text = body([
+      ['rating:negotiation', '5'],
+      ['rating:ai-tools', '4'],
+      ['attainment:0', '80'],
+    ]);
     expect(wheres(rejection('measure', text))).toEqual(['goalAttainment.1']);
   });
 
   it('refuses a blank attainment instead of reading it as 0%', () => {
-    const text = body([['rating:negotiation', '5'], ['rating:ai-tools', '4'], ['attainment:0', '80'], ['attainment:1', '  ']]);
+    const text = body([
+      ['rating:negotiation', '5'],
+      ['rating:ai-tools', '4'],
+      ['attainment:0', '80'],
+      ['attainment:1', '  '],
+    ]);
     expect(wheres(rejection('measure', text))).toEqual(['goalAttainment.1']);
   });
 
   it('refuses a rating of 6 and names the skill', () => {
-    expect(wheres(rejection('measure', body([['rating:negotiation', '6'], ['rating:ai-tools', '4'], ['attainment:0', '1'], ['attainment:1', '2']])))).toEqual([
-      'ratings.negotiation',
-    ]);
+    expect(
+      wheres(
+        rejection(
+          'measure',
+          body([
+            ['rating:negotiation', '6'],
+            ['rating:ai-tools', '4'],
+            ['attainment:0', '1'],
+            ['attainment:1', '2'],
+          ]),
+        ),
+      ),
+    ).toEqual(['ratings.negotiation']);
   });
 
   it('asks for no attainment when the person set no goals', () => {
-    expect(parseAnswer('measure', body([['rating:negotiation', '2'], ['attainment:0', '50']]), { skills: ['negotiation'], goals: [] })).toEqual({
+    expect(
+      parseAnswer(
+        'measure',
+        body([
+          ['rating:negotiation', '2'],
+          ['attainment:0', '50'],
+        ]),
+        { skills: ['negotiation'], goals: [] },
+      ),
+    ).toEqual({
       ratings: { negotiation: 2 },
       goalAttainment: [],
     });
@@ -214,12 +327,39 @@ describe('parseAnswer at feedback', () => {
 
   it('refuses more than ten missing skills, and a missing skill over 80 characters', () => {
     const eleven = Array.from({ length: 11 }, (_, i) => `skill${i}`).join(',');
-    expect(wheres(rejection('feedback', body([['missingSkills', eleven], ['satisfaction', '5']])))).toEqual(['missingSkills']);
-    expect(wheres(rejection('feedback', body([['missingSkills', `SQL, ${'s'.repeat(81)}`], ['satisfaction', '5']])))).toEqual(['missingSkills.1']);
+    expect(
+      wheres(
+        rejection(
+          'feedback',
+          body([
+            ['missingSkills', eleven],
+            ['satisfaction', '5'],
+          ]),
+        ),
+      ),
+    ).toEqual(['missingSkills']);
+    expect(
+      wheres(
+        rejection(
+          'feedback',
+          body([
+            ['missingSkills', `SQL, ${'s'.repeat(81)}`],
+            ['satisfaction', '5'],
+          ]),
+        ),
+      ),
+    ).toEqual(['missingSkills.1']);
   });
 
   it('keeps <script> text as data', () => {
-    const answer = parseAnswer('feedback', body([['worked', '<script>alert(1)</script>'], ['satisfaction', '8']]), context);
+    const answer = parseAnswer(
+      'feedback',
+      body([
+        ['worked', '<script>alert(1)</script>'],
+        ['satisfaction', '8'],
+      ]),
+      context,
+    );
     expect(answer).toMatchObject({ worked: '<script>alert(1)</script>', satisfaction: 8 });
   });
 });

@@ -118,7 +118,7 @@ describe('the program-cycle workflow definition', () => {
   it('runs the phases in order: Identify, GoalSetting, Run, Measure, Feedback, Review', () => {
     // Follow the happy path: Next, and at each Choice the "complete" branch.
     const path: string[] = [];
-    for (let name: string | undefined = definition.StartAt; name && path.length < 100; ) {
+    for (let name: string | undefined = definition.StartAt; name && path.length < 100;) {
       path.push(name);
       const s = state(name);
       name = s.Type === 'Choice' ? s.Choices?.[0]?.Next : s.Next;
