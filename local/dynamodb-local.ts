@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../adapters/dynamodb/table-design.ts';
 
@@ -19,14 +20,17 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/** Runs DynamoDB Local bound to 127.0.0.1 (its own command line cannot): a single-file Java program, compiled by `java` at start. */
+const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./dynamodb-loopback/LoopbackDynamoDbLocal.java', import.meta.url));
+
 /**
- * Starts DynamoDB Local on Java, in memory (or in `dataDir`), and waits until it answers.
- * DynamoDB Local has no bind-address option: it listens on every interface of this machine,
- * and Tandem only ever talks to it on 127.0.0.1.
+ * Starts DynamoDB Local on Java, in memory (or in `dataDir`), listening on 127.0.0.1 only, and
+ * waits until it answers. Its Jetty server would otherwise listen on every interface and let any
+ * host on the network read and write the table; the launcher binds it to the loopback address.
  */
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
   const { jar, libraryPath } = dynamoDbLocalJar();
-  const args = [`-Djava.library.path=${libraryPath}`, '-Xmx1g', '-jar', jar, '-port', String(options.port), '-disableTelemetry'];
+  const args = [`-Djava.library.path=${libraryPath}`, '-Xmx1g', '-cp', jar, LOOPBACK_LAUNCHER, '-port', String(options.port), '-disableTelemetry'];
   args.push(...(options.dataDir ? ['-dbPath', options.dataDir, '-sharedDb'] : ['-inMemory', '-sharedDb']));
   const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

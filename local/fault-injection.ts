@@ -25,13 +25,26 @@ async function readAll(request: IncomingMessage): Promise<Buffer> {
 export async function startFaultProxy(options: { host: string; port: number; target: string }) {
   const faults: Fault[] = [];
   const target = new URL(options.target);
-  const server = createServer((request, response) => void handle(request, response));
+  const server = createServer((request, response) => {
+    // A bad request must never take the stack down: answer it and keep serving.
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) json(response, 500, { message: `fault proxy: ${error instanceof Error ? error.message : String(error)}` });
+      else response.destroy();
+    });
+  });
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const body = await readAll(request);
     if (request.url === '/__tandem/faults') {
       if (request.method === 'GET') return json(response, 200, { faults });
-      const parsed = faultSchema.safeParse(JSON.parse(body.toString('utf8') || '{}'));
+      if (request.method !== 'POST') return json(response, 405, { message: 'use GET to list faults or POST to add one' });
+      let candidate: unknown;
+      try {
+        candidate = JSON.parse(body.toString('utf8') || '{}');
+      } catch {
+        return json(response, 400, { message: 'the body is not JSON: expected {"match": "...", "failures": N}' });
+      }
+      const parsed = faultSchema.safeParse(candidate);
       if (!parsed.success) return json(response, 400, { message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       faults.push({ ...parsed.data, injected: 0 });
       return json(response, 201, { ok: true });

@@ -17,11 +17,19 @@ export function checkPrerequisites(needs: { java: boolean }): void {
   if (java.error || java.status !== 0) {
     throw new MissingPrerequisiteError(
       'The local stack needs Java 17 or newer for DynamoDB Local, and `java` was not found on PATH. ' +
-        'Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) and try again.',
+        'Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless; macOS: brew install openjdk@17) and try again.',
     );
   }
   const version = /version "(\d+)/.exec(`${java.stderr}${java.stdout}`)?.[1];
   if (version && Number(version) < 17 && Number(version) !== 1) {
     throw new MissingPrerequisiteError(`DynamoDB Local needs Java 17 or newer; found Java ${version}.`);
+  }
+  // DynamoDB Local is started through a one-file Java launcher that binds it to 127.0.0.1; `java` compiles it, which needs the JDK.
+  const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+  if (modules.status === 0 && !/^jdk\.compiler@/m.test(modules.stdout)) {
+    throw new MissingPrerequisiteError(
+      'The local stack needs a Java 17+ JDK (not only the runtime): DynamoDB Local is started through a small Java launcher that binds it to 127.0.0.1. ' +
+        'Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless; macOS: brew install openjdk@17) and try again.',
+    );
   }
 }

@@ -3,14 +3,21 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { invokeFunction } from './lambda-runtime.ts';
 
-const MAX_BODY_BYTES = 256 * 1024;
+/** API Gateway's HTTP API refuses larger payloads with 413 before any Lambda runs; the local server does the same. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
 
 async function readBody(request: IncomingMessage): Promise<string> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new BodyTooLargeError(`body of ${declared} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) break;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -64,6 +71,12 @@ export async function startSurveyServer(options: { host: string; port: number })
         response.writeHead(result.statusCode ?? 200, headers);
         response.end(result.body ?? '');
       } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          // Answer before the rest of the body arrives, then close: the client must not keep streaming.
+          response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+          response.end(`Request body too large: at most ${MAX_BODY_BYTES / 1024} KB.`);
+          return;
+        }
         console.error('survey server:', error instanceof Error ? error.message : error);
         response.writeHead(500, { 'content-type': 'text/plain' });
         response.end('internal error');

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs before `npm test`: the integration tier needs Java for DynamoDB Local; the AWS CLI and
-// Chromium are installed from Debian's packages when missing and we are root (as in CI).
+// Runs before `npm test`: the integration tier needs a JDK for DynamoDB Local, the AWS CLI v2 and
+// Chromium; they are installed from Debian's packages when missing and we are root (as in CI).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const has = (command, args = ['--version']) => !spawnSync(command, args, { stdio: 'ignore' }).error;
 const isRoot = process.getuid?.() === 0;
@@ -23,10 +24,11 @@ if (major < 20 || (major === 20 && minor < 11)) {
   process.exit(3);
 }
 const missing = [];
-if (!has('java', ['-version']) && !aptInstall(['openjdk-17-jre-headless']))
-  missing.push('Java 17+ (for DynamoDB Local): sudo apt-get install -y openjdk-17-jre-headless');
-if (!has('aws') && !aptInstall(['awscli']))
-  console.warn('The AWS CLI is missing: the test that compares it with the SDK will be skipped (sudo apt-get install -y awscli).');
+// DynamoDB Local starts through a one-file Java launcher that binds it to 127.0.0.1: `java` compiles it, so the JDK is needed.
+const hasJdk = () => has('java', ['-version']) && /^jdk\.compiler@/m.test(spawnSync('java', ['--list-modules'], { encoding: 'utf8' }).stdout ?? '');
+if (!hasJdk() && !aptInstall(['openjdk-17-jdk-headless'])) missing.push('a Java 17+ JDK (for DynamoDB Local): sudo apt-get install -y openjdk-17-jdk-headless');
+// The test that compares `tandem executions list` with the AWS CLI runs Debian's v2 at this path (another `aws` on PATH may be v1).
+if (!existsSync('/usr/bin/aws') && !aptInstall(['awscli'])) missing.push('the AWS CLI v2 at /usr/bin/aws: sudo apt-get install -y awscli');
 if (!has('chromium') && !aptInstall(['chromium'])) missing.push('Chromium (for the browser tests): sudo apt-get install -y chromium');
 if (missing.length) {
   console.error(`The tests need:\n  ${missing.join('\n  ')}`);

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { MAX_BODY_BYTES } from '../../local/survey-server.ts';
+
+/** The local addresses (hex, as /proc/net/tcp* writes them) listening on a TCP port. */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const addresses: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      // State 0A is LISTEN.
+      if (state === '0A' && local?.endsWith(`:${hexPort}`)) addresses.push(local.slice(0, -5));
+    }
+  }
+  return addresses;
+}
+
+const LOOPBACK_V4 = '0100007F'; // 127.0.0.1
+const LOOPBACK_V6_MAPPED = '0000000000000000FFFF00000100007F'; // ::ffff:127.0.0.1
+const LOOPBACK_V6 = '00000000000000000000000001000000'; // ::1
+
+describe('the local stack only listens where this machine alone can reach it', () => {
+  it('binds DynamoDB Local to the loopback address, not to every interface', () => {
+    const port = Number(new URL(inject('localStack').endpoints.dynamodb).port);
+    const addresses = listeningAddresses(port);
+    expect(addresses.length).toBeGreaterThan(0);
+    for (const address of addresses) expect([LOOPBACK_V4, LOOPBACK_V6_MAPPED, LOOPBACK_V6]).toContain(address);
+  });
+});
+
+describe('the local fault-injection endpoint survives bad requests', () => {
+  it('answers a malformed control request with 400 and keeps serving', async () => {
+    const { sesApi } = inject('localStack').endpoints;
+    const bad = await fetch(`${sesApi}/__tandem/faults`, { method: 'POST', body: '{"match": ' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/not JSON/);
+    const wrongShape = await fetch(`${sesApi}/__tandem/faults`, { method: 'POST', body: JSON.stringify({ match: '', failures: 'many' }) });
+    expect(wrongShape.status).toBe(400);
+    const list = await fetch(`${sesApi}/__tandem/faults`);
+    expect(list.status).toBe(200);
+  });
+});
+
+describe('the local survey server refuses oversized posts', () => {
+  it('answers 413 to a POST larger than the API accepts, and keeps serving', async () => {
+    const { survey } = inject('localStack').endpoints;
+    const response = await fetch(`${survey}/s/anything`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `note=${'x'.repeat(MAX_BODY_BYTES + 1024)}`,
+    });
+    expect(response.status).toBe(413);
+    expect(await response.text()).toMatch(/too large/);
+    const after = await fetch(`${survey}/s/anything`);
+    expect(after.status).toBeLessThan(500);
+  });
+});
