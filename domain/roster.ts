@@ -4,6 +4,7 @@ import * as z from './validation.ts';
 import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.ts';
 import { participantSchema, type Participant } from './participant.ts';
 import type { Skill } from './program.ts';
+import { fromSpreadsheetCell, toSpreadsheetCsv } from './csv.ts';
 
 /** The CSV columns Tandem reads; lists inside a cell are separated by ";" or "|", and skills carry ":level" or ":priority". */
 export const ROSTER_COLUMNS = [
@@ -251,7 +252,7 @@ export function parseRosterCsv(text: string, skills?: readonly Skill[], options:
       for (const [column, value] of defaults) record[column] = value;
       r.record.forEach((cell, i) => {
         const column = targets[i];
-        if (column) record[column] = mapValue(column, cell, options.mapping);
+        if (column) record[column] = mapValue(column, fromSpreadsheetCell(cell), options.mapping);
       });
       return { where: `line ${r.info.lines}`, value: participantFromRecord(record) };
     }),
@@ -260,11 +261,9 @@ export function parseRosterCsv(text: string, skills?: readonly Skill[], options:
   return { ...result, ...base };
 }
 
-const csvCell = (value: string): string => (/[",;\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
 /** Writes participants as a CSV roster in Tandem's columns, which parseRosterCsv reads back to the same participants. */
 export function rosterToCsv(participants: readonly Participant[]): string {
-  const lines = [ROSTER_COLUMNS.join(',')];
+  const lines: string[][] = [[...ROSTER_COLUMNS]];
   for (const p of participants) {
     const cells: Record<RosterColumn, string> = {
       id: p.participantId,
@@ -283,9 +282,9 @@ export function rosterToCsv(participants: readonly Participant[]): string {
       capacity: String(p.capacity),
       status: p.status,
     };
-    lines.push(ROSTER_COLUMNS.map((c) => csvCell(cells[c])).join(','));
+    lines.push(ROSTER_COLUMNS.map((c) => cells[c]));
   }
-  return `${lines.join('\n')}\n`;
+  return toSpreadsheetCsv(lines);
 }
 
 /** Reads a JSON roster: an array of participants, or { "participants": [...] }. */

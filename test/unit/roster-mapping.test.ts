@@ -71,4 +71,16 @@ describe('roster column mapping, delimiters and export', () => {
     expect(first).toHaveLength(2);
     expect(parseRosterCsv(rosterToCsv(first)).participants).toEqual(first);
   });
+
+  it('exports cells that start like a spreadsheet formula as text, and reads them back unchanged', () => {
+    const csv = [HEADER, 'a,"=HYPERLINK(""http://evil.example"")",a@x.com,+cmd|calc,1990,3,,,en', 'b,@SUM(A1:A9),b@x.com,-Ops,1970,8,,,en'].join('\n');
+    const first = parseRosterCsv(csv).participants;
+    expect(first.map((p) => p.name)).toEqual(['=HYPERLINK("http://evil.example")', '@SUM(A1:A9)']);
+    const exported = rosterToCsv(first);
+    for (const line of exported.split('\n').slice(1)) {
+      for (const cell of line.split(',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);
+    }
+    expect(exported).toContain(`'=HYPERLINK`);
+    expect(parseRosterCsv(exported).participants).toEqual(first);
+  });
 });
