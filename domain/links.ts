@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /** What a participant's link lets them do: answer one phase (or one check-in round) of one cycle, until it expires. */
 export interface LinkScope {
@@ -14,13 +14,32 @@ export type LinkVerification = { ok: true; scope: LinkScope } | { ok: false; rea
 
 const VERSION = 'v1';
 
+/** What else the secret keys, each under its own derived key: a MAC made for one purpose is worthless for another. */
+export type KeyPurpose = 'form-binding' | 'keyed-id';
+
 /**
  * Signs and verifies the tokens inside emailed links: HMAC-SHA256 over the scope,
  * compared in constant time. A token is `v1.<base64url scope>.<base64url mac>`.
  */
 export class LinkSigner {
+  private readonly derivedKeys = new Map<KeyPurpose, Buffer>();
+
   constructor(private readonly key: string) {
     if (Buffer.byteLength(key) < 32) throw new RangeError('the link-signing key must be at least 32 bytes');
+  }
+
+  /**
+   * A MAC for another purpose than links (form bindings, keyed ids), under a key derived from
+   * the secret with HKDF-SHA256 for that purpose alone. Links keep the secret itself, so links
+   * already emailed stay valid.
+   */
+  macFor(purpose: KeyPurpose, data: string): string {
+    let key = this.derivedKeys.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.key, 'tandem', `tandem ${purpose} ${VERSION}`, 32));
+      this.derivedKeys.set(purpose, key);
+    }
+    return createHmac('sha256', key).update(data).digest('base64url');
   }
 
   sign(scope: LinkScope): string {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { escapeHtml } from './html.ts';
 import { DIRECTION_LABELS, type CycleMetrics, type CycleSummary, type Direction } from './metrics.ts';
 import { comparisonChart, directionChart, participationChart, satisfactionChart, skillGainsChart } from './report-svg-charts.ts';
@@ -65,6 +66,13 @@ code{font-size:.85em;background:#f3f4f6;padding:0 .2em;border-radius:.2em}.propo
 `;
 
 /** The review report: a self-contained HTML page (inline CSS and SVG charts) HR can open, print and keep. */
+/**
+ * The report is opened from a file or an S3 link, where no server sets headers: the policy rides
+ * in a meta tag. It allows the one stylesheet (by its hash) and inline SVG, nothing else: no
+ * script, no remote fetch, no form, even if a participant's text ever slipped past escaping.
+ */
+const REPORT_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; img-src data:; base-uri 'none'; form-action 'none'`;
+
 export async function renderReport(input: ReportInput): Promise<string> {
   const m = input.metrics;
   const b = m.benefits;
@@ -155,6 +163,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <title>${escapeHtml(input.programName)} — cycle ${escapeHtml(input.cycleId)} review</title>
 <style>${CSS}</style>
 </head><body>

@@ -1,17 +1,23 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ReportStore } from '../../services/ports.ts';
 import { S3ObjectWriter } from './s3-object-writer.ts';
 
-/** Reports as files in a folder (the local stack). */
+/**
+ * Reports as files in a folder (the local stack). A report names participants: only the user who
+ * runs Tandem may read it (folder 0700, file 0600), whatever the umask.
+ */
 export class FolderReportStore implements ReportStore {
   constructor(private readonly root: string) {}
 
   async save(cycleId: string, fileName: string, content: string): Promise<string> {
     const folder = resolve(this.root, cycleId);
-    await mkdir(folder, { recursive: true });
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await chmod(folder, 0o700);
     const path = join(folder, fileName);
-    await writeFile(path, content, 'utf8');
+    await writeFile(path, content, { encoding: 'utf8', mode: 0o600 });
+    // writeFile's mode applies only to a new file: a report written again keeps tight permissions too.
+    await chmod(path, 0o600);
     return path;
   }
 }

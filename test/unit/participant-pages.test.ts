@@ -1,3 +1,4 @@
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LinkSigner } from '../../domain/links.ts';
 import { parseAnswer } from '../../domain/surveys.ts';
@@ -6,7 +7,8 @@ import { formPage, forumSection, invitationPage, optOutPage } from '../../servic
 
 const XSS = '"><script>alert(1)</script>';
 const ESCAPED_XSS = '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;';
-const signer = new LinkSigner('k'.repeat(32));
+const LINK_KEY = 'k'.repeat(32);
+const signer = new LinkSigner(LINK_KEY);
 
 describe('the invitation page', () => {
   const page = (language: 'en' | 'pt-BR', extra = {}) =>
@@ -107,6 +109,21 @@ describe('form binding', () => {
     expect(keyedId(signer, 'c', 'p1', 'worked')).toBe(keyedId(signer, 'c', 'p1', 'worked'));
     expect(keyedId(signer, 'c', 'p1', 'worked')).not.toBe(keyedId(signer, 'c', 'p2', 'worked'));
     expect(keyedId(signer, 'c', 'p1', 'worked')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('keys form bindings and suggestion ids under keys derived for each purpose, never the link key', () => {
+    const token = 'v1.aaa.bbb';
+    const underLinkKey = signer.sign({
+      cycleId: 'form-binding',
+      participantId: createHash('sha256').update(token).digest('base64url'),
+      phaseKey: 'form-binding',
+      expiresAt: 0,
+    });
+    expect(formBinding(signer, token)).not.toBe(underLinkKey.split('.')[2]);
+    expect(signer.macFor('form-binding', token)).not.toBe(signer.macFor('keyed-id', token));
+    const derived = Buffer.from(hkdfSync('sha256', LINK_KEY, 'tandem', 'tandem form-binding v1', 32));
+    expect(formBinding(signer, token)).toBe(createHmac('sha256', derived).update(token).digest('base64url'));
+    expect(formBinding(signer, token)).not.toBe(createHmac('sha256', LINK_KEY).update(token).digest('base64url'));
   });
 });
 

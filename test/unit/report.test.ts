@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Member, Pair } from '../../domain/cycle.ts';
 import { computeCycleMetrics, summarizeCycle, type MetricsInput } from '../../domain/metrics.ts';
@@ -70,6 +71,12 @@ describe('renderReport', () => {
     // Participation, skill gains, direction, satisfaction and comparison charts.
     expect(html.match(/<svg /g)?.length).toBe(5);
     expect(html).not.toMatch(/<script|<link|src="http/);
+    // A Content-Security-Policy that allows exactly the page's one stylesheet, by its hash, and no script.
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).not.toMatch(/script-src|unsafe-inline/);
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
     expect(html).toContain('@media print');
     expect(html).toContain('Skill gains');
     // Every pair crosses IT/Sales.
