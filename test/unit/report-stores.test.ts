@@ -11,10 +11,10 @@ describe('the local report folder', () => {
     chmodSync(join(root, 'cycle-1'), 0o755);
     writeFileSync(join(root, 'cycle-1', 'review.html'), 'old', { mode: 0o644 });
     chmodSync(join(root, 'cycle-1', 'review.html'), 0o644);
-    const path = await new FolderReportStore(root).save('cycle-1', 'review.html', '<p>names</p>', 'text/html');
+    const path = await new FolderReportStore(root).save('cycle-1', 'review.html', '<p>names</p>');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(root, 'cycle-1')).mode & 0o777).toBe(0o700);
-    const fresh = await new FolderReportStore(root).save('cycle-2', 'review.html', '<p>names</p>', 'text/html');
+    const fresh = await new FolderReportStore(root).save('cycle-2', 'review.html', '<p>names</p>');
     expect(statSync(fresh).mode & 0o777).toBe(0o600);
     expect(statSync(join(root, 'cycle-2')).mode & 0o777).toBe(0o700);
   });
