@@ -88,6 +88,9 @@ export const configSchema = z.object({
   /** Survey API throttling: steady requests per second and burst. */
   surveyApiRateLimit: integer(1, 10000).default(25),
   surveyApiBurstLimit: integer(1, 5000).default(50),
+  /** The ops page's own throttle, apart from the participants' routes, so a flood of survey traffic never shuts ops out (nor the reverse). */
+  opsApiRateLimit: integer(1, 10000).default(5),
+  opsApiBurstLimit: integer(1, 5000).default(10),
   /** Alarm when the configuration set's bounce rate (0..1) reaches this; SES reviews accounts at 5 %. */
   bounceRateAlarmThreshold: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().min(0.001).max(0.5)).default(0.04),
 });

@@ -81,6 +81,8 @@ export class TandemStack extends Stack {
     this.surveyApi = new SurveyApi(this, 'SurveyApi', {
       rateLimit: config.surveyApiRateLimit,
       burstLimit: config.surveyApiBurstLimit,
+      routeRateLimit: config.opsApiRateLimit,
+      routeBurstLimit: config.opsApiBurstLimit,
       logRetention,
       logRemovalPolicy: RemovalPolicy.DESTROY,
     });

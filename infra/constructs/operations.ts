@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,7 +9,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TandemFunction } from './tandem-function.ts';
 
@@ -42,6 +42,7 @@ export class Operations extends Construct {
   readonly hrTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
+  readonly cycleEndedDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
@@ -104,7 +105,24 @@ export class Operations extends Construct {
     });
     this.alarm('SurveyApi5xx', api5xx, 5, 'The survey API answered with server errors: participants may not be able to answer.');
 
-    // HR hears when a cycle ends, whatever the outcome.
+    // HR hears when a cycle ends, whatever the outcome. A notice SNS would not take (throttled, a
+    // key policy changed) waits in a dead-letter queue, with an alarm, instead of being dropped.
+    this.cycleEndedDeadLetterQueue = new sqs.Queue(this, 'CycleEndedDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.cycleEndedDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the cycle-ended EventBridge target (cdk-nag only recognizes queue redrive policies).',
+    });
+    const cycleEndedDeadLetters = this.cycleEndedDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' });
+    this.alarm(
+      'CycleEndedDeadLetters',
+      cycleEndedDeadLetters,
+      1,
+      'A cycle-ended notice could not be delivered to the HR topic; HR was not told a cycle ended.',
+    );
     new events.Rule(this, 'CycleEndedRule', {
       description: 'Tandem: tells HR when a program cycle ends.',
       eventPattern: {
@@ -114,6 +132,9 @@ export class Operations extends Construct {
       },
       targets: [
         new targets.SnsTopic(this.hrTopic, {
+          deadLetterQueue: this.cycleEndedDeadLetterQueue,
+          retryAttempts: 24,
+          maxEventAge: Duration.hours(24),
           message: events.RuleTargetInput.fromText(
             `Tandem cycle ${events.EventField.fromPath('$.detail.name')} ended: ${events.EventField.fromPath('$.detail.status')}. The report and the cycle's status are in the Tandem CLI (tandem cycle status).`,
           ),

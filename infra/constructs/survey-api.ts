@@ -10,6 +10,9 @@ import type { FunctionBinding, TandemFunction } from './tandem-function.ts';
 export interface SurveyApiProps {
   readonly rateLimit: number;
   readonly burstLimit: number;
+  /** Throttle of the routes served by `serveRoute` (the ops page), set on each of those routes. */
+  readonly routeRateLimit: number;
+  readonly routeBurstLimit: number;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -35,8 +38,11 @@ export class SurveyApi extends Construct {
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
 
+  private readonly routeThrottle: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+
   constructor(scope: Construct, id: string, props: SurveyApiProps) {
     super(scope, id);
+    this.routeThrottle = { ThrottlingRateLimit: props.routeRateLimit, ThrottlingBurstLimit: props.routeBurstLimit };
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Tandem survey links: GET /s/{token} shows a survey, POST /s/{token} records the answer.',
       createDefaultStage: false,
@@ -94,7 +100,12 @@ export class SurveyApi extends Construct {
       payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
     });
     const authorizer = new HttpIamAuthorizer();
-    for (const path of [route.path, `${route.path}/{proxy+}`]) this.api.addRoutes({ path, methods: [...PAGE_METHODS], integration, authorizer });
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    for (const path of [route.path, `${route.path}/{proxy+}`]) {
+      this.api.addRoutes({ path, methods: [...PAGE_METHODS], integration, authorizer });
+      // Route-level settings (no L2 for them): these routes get their own limits, apart from the participants' links.
+      for (const method of PAGE_METHODS) stage.addPropertyOverride(`RouteSettings.${method} ${path}`, this.routeThrottle);
+    }
   }
 
   /** The execute-api ARNs a person needs `execute-api:Invoke` on to use a route served by `serveRoute`. */

@@ -429,6 +429,20 @@ describe('SES', () => {
   });
 });
 
+describe('telling HR a cycle ended', () => {
+  it('keeps an undeliverable notice in a dead-letter queue, with an alarm on it', () => {
+    const dlq = getAtt(s.stack.operations.cycleEndedDeadLetterQueue);
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.states'] }),
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: dlq }, RetryPolicy: { MaximumRetryAttempts: 24, MaximumEventAgeInSeconds: 86400 } })],
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(s.stack.operations.cycleEndedDeadLetterQueue, 'QueueName') }],
+    });
+  });
+});
+
 describe('the survey API', () => {
   it('serves GET, HEAD and POST /s/{token} from the survey-api function with payload format 2.0', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
@@ -450,6 +464,19 @@ describe('the survey API', () => {
       for (const key of keys) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('AWS_IAM');
     }
     expect(routes).toHaveLength(3 + 4 * routed.length);
+  });
+
+  it('throttles each ops route on its own limits, apart from the participants’ links', () => {
+    const stage = Object.values(resources('AWS::ApiGatewayV2::Stage'))[0]?.Properties as {
+      RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    };
+    const routed = FUNCTIONS.flatMap((f) => ('route' in f ? [f] : []));
+    for (const f of routed) {
+      for (const key of ['GET', 'HEAD'].flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`])) {
+        expect(stage.RouteSettings[key], key).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+      }
+    }
+    expect(Object.keys(stage.RouteSettings).filter((key) => key.includes('/s/'))).toEqual([]);
   });
 
   it('is throttled and access-logged at its $default stage, without the path (it holds the token)', () => {
@@ -521,7 +548,10 @@ describe('operations', () => {
     expect(bounce?.Properties).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.04 });
     expect(bounce?.Properties.Dimensions).toEqual([{ Name: 'ses:configuration-set', Value: ref(s.stack.mailer.configurationSet) }]);
     expect(alarmsOn('Reputation.ComplaintRate')).toHaveLength(1);
-    expect(alarmsOn('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    // One on the bounce events' dead-letter queue, one on the cycle-ended notices' (see 'telling HR a cycle ended').
+    const queues = alarmsOn('ApproximateNumberOfMessagesVisible').map((alarm) => JSON.stringify(alarm.Properties.Dimensions));
+    expect(queues).toHaveLength(2);
+    expect(queues).toContain(JSON.stringify([{ Name: 'QueueName', Value: getAtt(s.stack.mailer.eventDeadLetterQueue, 'QueueName') }]));
   });
 
   it('emails the ops topic’s alarms to ops and tells HR when a cycle ends', () => {
