@@ -10,15 +10,68 @@ export const TABLE_DESIGN = {
   indexes: [{ indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' }],
 } as const;
 
+/** A table item's primary key. */
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+/** The items of one partition whose sort key starts with a prefix. */
+export interface KeyPrefix {
+  PK: string;
+  SKPrefix: string;
+}
+
+const programPK = (programId: string) => `PROGRAM#${programId}`;
+const cyclePK = (cycleId: string) => `CYCLE#${cycleId}`;
+const emailGSI1PK = (email: string) => `EMAIL#${email}`;
+
+/**
+ * Every key of the table, and the only place one is spelled out: stored data depends on these
+ * strings, so changing one is a data migration (docs/data-model.md lists them).
+ */
 export const keys = {
-  program: (programId: string) => ({ PK: `PROGRAM#${programId}`, SK: 'PROGRAM' }),
-  participant: (programId: string, participantId: string) => ({ PK: `PROGRAM#${programId}`, SK: `PARTICIPANT#${participantId}` }),
-  participantsOf: (programId: string) => ({ PK: `PROGRAM#${programId}`, SKPrefix: 'PARTICIPANT#' }),
-  cycle: (cycleId: string) => ({ PK: `CYCLE#${cycleId}`, SK: 'CYCLE' }),
-  cyclesOfProgram: (programId: string) => ({ GSI1PK: `PROGRAM#${programId}#CYCLES` }),
-  member: (cycleId: string, participantId: string) => ({ PK: `CYCLE#${cycleId}`, SK: `MEMBER#${participantId}` }),
-  pair: (cycleId: string, pairId: string) => ({ PK: `CYCLE#${cycleId}`, SK: `PAIR#${pairId}` }),
-  response: (cycleId: string, phaseKey: string, participantId: string) => ({ PK: `CYCLE#${cycleId}`, SK: `RESPONSE#${phaseKey}#${participantId}` }),
-  email: (cycleId: string, idempotencyKey: string) => ({ PK: `CYCLE#${cycleId}`, SK: `EMAIL#${idempotencyKey}` }),
-  participantByEmail: (email: string) => ({ GSI1PK: `EMAIL#${email}` }),
+  program: (programId: string): ItemKey => ({ PK: programPK(programId), SK: 'PROGRAM' }),
+
+  participant: (programId: string, participantId: string): ItemKey => ({ PK: programPK(programId), SK: `PARTICIPANT#${participantId}` }),
+  participantsOf: (programId: string): KeyPrefix => ({ PK: programPK(programId), SKPrefix: 'PARTICIPANT#' }),
+  /** GSI1 attributes of a participant item: every program's entry for an address sits under that address. */
+  participantByEmail: (email: string, programId: string) => ({ GSI1PK: emailGSI1PK(email), GSI1SK: programPK(programId) }),
+  /** GSI1: the participant entries of an address, in every program. */
+  programsWithEmail: (email: string) => ({ GSI1PK: emailGSI1PK(email), GSI1SKPrefix: programPK('') }),
+
+  cycle: (cycleId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: 'CYCLE' }),
+  /** GSI1 attributes of a cycle item: a program's cycles sort by start time. */
+  cycleOfProgram: (programId: string, cycleId: string, startedAt: number) => ({
+    GSI1PK: `${programPK(programId)}#CYCLES`,
+    GSI1SK: `${new Date(startedAt).toISOString()}#${cycleId}`,
+  }),
+  cyclesOfProgram: (programId: string) => ({ GSI1PK: `${programPK(programId)}#CYCLES` }),
+
+  member: (cycleId: string, participantId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `MEMBER#${participantId}` }),
+  membersOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'MEMBER#' }),
+  pair: (cycleId: string, pairId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `PAIR#${pairId}` }),
+  pairsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'PAIR#' }),
+
+  response: (cycleId: string, phaseKey: string, participantId: string): ItemKey => ({
+    PK: cyclePK(cycleId),
+    SK: `RESPONSE#${phaseKey}#${participantId}`,
+  }),
+  /** Answers whose phase key starts with the prefix (`run#` finds every check-in round). */
+  responsesOf: (cycleId: string, phaseKeyPrefix: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `RESPONSE#${phaseKeyPrefix}` }),
+
+  email: (cycleId: string, idempotencyKey: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `EMAIL#${idempotencyKey}` }),
+
+  review: (cycleId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: 'REVIEW' }),
+
+  invitation: (cycleId: string, participantId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `INVITATION#${participantId}` }),
+  invitationsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'INVITATION#' }),
+  rematch: (cycleId: string, rematchId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `REMATCH#${rematchId}` }),
+  rematchesOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'REMATCH#' }),
+  flag: (cycleId: string, pairId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `FLAG#${pairId}` }),
+  flagsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'FLAG#' }),
+  suggestion: (cycleId: string, suggestionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `SUGGESTION#${suggestionId}` }),
+  suggestionsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'SUGGESTION#' }),
+  vote: (cycleId: string, voterId: string, suggestionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `VOTE#${voterId}#${suggestionId}` }),
+  votesOf: (cycleId: string, voterId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `VOTE#${voterId}#` }),
 } as const;

@@ -1,0 +1,208 @@
+import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
+import { parsePhaseKey } from '../../domain/cycle.ts';
+import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type { CycleStore, ParticipantActionStore, RecordResponseOutcome } from '../../services/ports.ts';
+import { memberItem, pairItem } from './cycle-records.ts';
+import type { TableClient, TransactionItem } from './table-client.ts';
+import { keys } from './table-design.ts';
+
+/**
+ * What participants leave in a cycle's partition: answers (`RESPONSE#`), invitation decisions,
+ * rematches, at-risk flags, forum suggestions and votes. Item fields are in docs/participants.md.
+ */
+export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getResponse' | 'listResponses'>, ParticipantActionStore {
+  constructor(private readonly table: TableClient) {}
+
+  // ---- answers ----------------------------------------------------------------
+
+  async recordResponse(response: StoredResponse): Promise<RecordResponseOutcome> {
+    return this.recordResponseAlong('RecordResponse', response, []);
+  }
+
+  /** recordResponse for a feedback answer, with its forum suggestions in the same transaction: they exist exactly when the answer does. */
+  async recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
+    const suggestionItems = suggestions.map((suggestion) => ({
+      Put: { Item: { ...keys.suggestion(suggestion.cycleId, suggestion.suggestionId), entity: 'suggestion', ...suggestion } },
+    }));
+    return this.recordResponseAlong('RecordResponseWithSuggestions', response, suggestionItems);
+  }
+
+  async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
+    return this.table.get<StoredResponse>('GetResponse', keys.response(cycleId, phaseKey, participantId));
+  }
+
+  async listResponses(cycleId: string, phaseKeyPrefix: string): Promise<StoredResponse[]> {
+    return this.table.queryPrefix<StoredResponse>('ListResponses', keys.responsesOf(cycleId, phaseKeyPrefix));
+  }
+
+  /**
+   * One transaction: the answer (refused if the person answered already), the cycle's answer
+   * counter (refused unless the cycle runs and the phase is open), and any items that must exist
+   * exactly when the answer does.
+   */
+  private async recordResponseAlong(action: string, response: StoredResponse, alongside: readonly TransactionItem[]): Promise<RecordResponseOutcome> {
+    const parsed = parsePhaseKey(response.phaseKey);
+    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
+    return this.table.transact(
+      action,
+      [
+        {
+          Put: {
+            Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            Key: keys.cycle(response.cycleId),
+            UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
+            ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
+            ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
+          },
+        },
+        ...alongside,
+      ],
+      'recorded',
+      ['already-answered', 'phase-closed'],
+    );
+  }
+
+  // ---- invitation decisions and rematches ---------------------------------------
+
+  /**
+   * Records a person's answer to their pairing, once. A decline also marks their member item
+   * `declined` and lowers the goal-setting phase's expected answers by one, in one transaction,
+   * only while the cycle runs and goal-setting is open.
+   */
+  async recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'> {
+    const declined = decision.decision === 'declined';
+    return this.table.transact(
+      'RecordInvitationDecision',
+      [
+        {
+          Put: {
+            Item: { ...keys.invitation(decision.cycleId, decision.participantId), entity: 'invitation', ...decision },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            Key: keys.cycle(decision.cycleId),
+            UpdateExpression: declined ? 'SET phases.#gs.expected = phases.#gs.expected - :one ADD #counter :one' : 'ADD #counter :one',
+            ConditionExpression: '#status = :running AND attribute_exists(phases.#gs) AND attribute_not_exists(phases.#gs.closedAt)',
+            ExpressionAttributeNames: { '#counter': declined ? 'invitationsDeclined' : 'invitationsAccepted', '#gs': 'goal-setting', '#status': 'status' },
+            ExpressionAttributeValues: { ':one': 1, ':running': 'running' },
+          },
+        },
+        ...(declined
+          ? [
+              {
+                Update: {
+                  Key: keys.member(decision.cycleId, decision.participantId),
+                  UpdateExpression: 'SET declined = :true',
+                  ConditionExpression: 'attribute_exists(PK)',
+                  ExpressionAttributeValues: { ':true': true },
+                },
+              },
+            ]
+          : []),
+      ],
+      'recorded',
+      ['already-decided', 'phase-closed'],
+    );
+  }
+
+  async getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined> {
+    return this.table.get<InvitationDecision>('GetInvitationDecision', keys.invitation(cycleId, participantId), { consistent: true });
+  }
+
+  async listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]> {
+    return this.table.queryPrefix<InvitationDecision>('ListInvitationDecisions', keys.invitationsOf(cycleId));
+  }
+
+  /** Stores the outcome of a rematch in one transaction: the record, the old pair marked declined, the new pair (if any), updated members and the cycle's counters. */
+  async putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void> {
+    const { cycleId } = rematch;
+    await this.table.transactAll('PutRematch', [
+      { Put: { Item: { ...keys.rematch(cycleId, rematch.rematchId), entity: 'rematch', ...rematch } } },
+      {
+        Update: {
+          Key: keys.pair(cycleId, rematch.previousPairId),
+          UpdateExpression: 'SET #status = :declined, declinedBy = :by',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':declined': 'declined', ':by': rematch.declinedBy },
+        },
+      },
+      ...(changes.newPair ? [{ Put: { Item: pairItem(cycleId, changes.newPair) } }] : []),
+      ...changes.members.map((m) => ({ Put: { Item: memberItem(cycleId, m) } })),
+      {
+        Update: {
+          Key: keys.cycle(cycleId),
+          UpdateExpression: changes.newMembers
+            ? 'SET participants = participants + :n, phases.#gs.expected = phases.#gs.expected + :n ADD rematches :one'
+            : 'ADD rematches :one',
+          ...(changes.newMembers ? { ExpressionAttributeNames: { '#gs': 'goal-setting' } } : {}),
+          ExpressionAttributeValues: { ':one': 1, ...(changes.newMembers ? { ':n': changes.newMembers } : {}) },
+        },
+      },
+    ]);
+  }
+
+  async listRematches(cycleId: string): Promise<RematchRecord[]> {
+    return this.table.queryPrefix<RematchRecord>('ListRematches', keys.rematchesOf(cycleId));
+  }
+
+  // ---- at-risk flags --------------------------------------------------------------
+
+  /** Adds a reason to a pair's at-risk flag, creating the flag on first use. */
+  async flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void> {
+    await this.table.update('FlagPair', {
+      Key: keys.flag(cycleId, pairId),
+      UpdateExpression:
+        'SET entity = :entity, pairId = :pairId, cycleId = :cycleId, firstFlaggedAt = if_not_exists(firstFlaggedAt, :at), reasons = list_append(if_not_exists(reasons, :empty), :reason)',
+      ExpressionAttributeValues: { ':entity': 'flag', ':pairId': pairId, ':cycleId': cycleId, ':at': reason.at, ':empty': [], ':reason': [reason] },
+    });
+  }
+
+  async listPairFlags(cycleId: string): Promise<PairFlag[]> {
+    return this.table.queryPrefix<PairFlag>('ListPairFlags', keys.flagsOf(cycleId));
+  }
+
+  // ---- forum ------------------------------------------------------------------------
+
+  async listSuggestions(cycleId: string): Promise<ForumSuggestion[]> {
+    return this.table.queryPrefix<ForumSuggestion>('ListSuggestions', keys.suggestionsOf(cycleId));
+  }
+
+  /** One vote per person and suggestion: the vote item and the suggestion's counter in one transaction. */
+  async addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'> {
+    return this.table.transact(
+      'AddVote',
+      [
+        {
+          Put: {
+            Item: { ...keys.vote(cycleId, voterId, suggestionId), entity: 'vote', cycleId, suggestionId, voterId, at },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            Key: keys.suggestion(cycleId, suggestionId),
+            UpdateExpression: 'ADD votes :one',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ],
+      'voted',
+      ['already-voted', 'no-suggestion'],
+    );
+  }
+
+  /** The suggestions one person voted for. */
+  async listVotesOf(cycleId: string, voterId: string): Promise<string[]> {
+    const votes = await this.table.queryPrefix<{ suggestionId: string }>('ListVotesOf', keys.votesOf(cycleId, voterId));
+    return votes.map((v) => v.suggestionId);
+  }
+}

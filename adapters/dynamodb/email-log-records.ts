@@ -1,0 +1,55 @@
+import type { EmailClaim, EmailLog } from '../../services/ports.ts';
+import type { TableClient } from './table-client.ts';
+import { keys } from './table-design.ts';
+
+/** An email claimed this long ago and never marked sent is taken to have failed before reaching SES. */
+const STALE_CLAIM_MS = 5 * 60 * 1000;
+
+/** The email log: one item per idempotency key (`CYCLE#<id> / EMAIL#<key>`), and the cycle's `emailsSent` counter. */
+export class EmailLogRecords implements EmailLog {
+  constructor(private readonly table: TableClient) {}
+
+  async claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim> {
+    const claimed = await this.table.putIf('ClaimEmail', {
+      Item: { ...keys.email(cycleId, key), entity: 'email', idempotencyKey: key, to, status: 'sending', claimedAt: now },
+      ConditionExpression: 'attribute_not_exists(PK) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':stale': now - STALE_CLAIM_MS },
+    });
+    if (claimed) return 'claimed';
+    const entry = await this.table.get<{ status: string }>('GetEmail', keys.email(cycleId, key), { consistent: true });
+    return entry?.status === 'sent' ? 'already-sent' : 'in-flight';
+  }
+
+  /** Marks the claim sent and counts the email, in one transaction; a claim no longer `sending` is left as it is. */
+  async markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void> {
+    await this.table.transact(
+      'MarkEmailSent',
+      [
+        {
+          Update: {
+            Key: keys.email(cycleId, key),
+            UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :now',
+            ConditionExpression: '#status = :sending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':messageId': messageId, ':now': now },
+          },
+        },
+        { Update: { Key: keys.cycle(cycleId), UpdateExpression: 'ADD emailsSent :one', ExpressionAttributeValues: { ':one': 1 } } },
+      ],
+      'marked',
+      ['not-sending'],
+    );
+  }
+
+  /** Releases a claim whose send failed, so a retry sends the email; a claim no longer `sending` is left as it is. */
+  async release(cycleId: string, key: string, reason: string): Promise<void> {
+    await this.table.updateIf('ReleaseEmail', {
+      Key: keys.email(cycleId, key),
+      UpdateExpression: 'SET #status = :failed, failureReason = :reason',
+      ConditionExpression: '#status = :sending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':reason': reason.slice(0, 500) },
+    });
+  }
+}

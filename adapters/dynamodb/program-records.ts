@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
+import type { Program } from '../../domain/program.ts';
+import type { ParticipantDirectory, ProgramStore } from '../../services/ports.ts';
+import type { TableClient } from './table-client.ts';
+import { keys } from './table-design.ts';
+
+/** Roster writes in flight at once: enough to import thousands of rows quickly, few enough not to be throttled. */
+const WRITE_CONCURRENCY = 16;
+
+/** Programs (`PROGRAM#<id> / PROGRAM`) and their rosters (`PARTICIPANT#<id>`, found by address through GSI1). */
+export class ProgramRecords implements ProgramStore, ParticipantDirectory {
+  constructor(private readonly table: TableClient) {}
+
+  async putProgram(program: Program): Promise<void> {
+    await this.table.put('PutProgram', { Item: { ...keys.program(program.programId), entity: 'program', ...program } });
+  }
+
+  async getProgram(programId: string): Promise<Program | undefined> {
+    return this.table.get<Program>('GetProgram', keys.program(programId));
+  }
+
+  /** Each participant carries a fingerprint of its roster row, so a row written before is left alone and counted unchanged. */
+  async putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }> {
+    const limit = pLimit(WRITE_CONCURRENCY);
+    const outcomes = await Promise.all(
+      participants.map((participant) =>
+        limit(() => {
+          const fingerprint = createHash('sha256').update(JSON.stringify(participant)).digest('base64url');
+          return this.table.putIf('PutParticipant', {
+            Item: {
+              ...keys.participant(programId, participant.participantId),
+              ...keys.participantByEmail(participant.email, programId),
+              entity: 'participant',
+              fingerprint,
+              programId,
+              ...participant,
+            },
+            ConditionExpression: 'attribute_not_exists(PK) OR fingerprint <> :fingerprint',
+            ExpressionAttributeValues: { ':fingerprint': fingerprint },
+          });
+        }),
+      ),
+    );
+    const written = outcomes.filter(Boolean).length;
+    return { written, unchanged: outcomes.length - written };
+  }
+
+  async listParticipants(programId: string): Promise<Participant[]> {
+    const stored = await this.table.queryPrefix<Participant & { programId: string }>('ListParticipants', keys.participantsOf(programId));
+    return stored.map(({ programId: _program, ...participant }) => participant);
+  }
+
+  /** Also drops the roster-row fingerprint: the item no longer matches its row, so a re-import writes the row again. */
+  async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
+    const updated = await this.table.updateIf('SetParticipantStatus', {
+      Key: keys.participant(programId, participantId),
+      UpdateExpression: 'SET #status = :status REMOVE fingerprint',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+    });
+    if (!updated) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
+  }
+
+  /** Every program whose roster holds this email address. */
+  async findParticipantsByEmail(email: string): Promise<Array<{ programId: string; participantId: string }>> {
+    const index = keys.programsWithEmail(email.trim().toLowerCase());
+    const items = await this.table.queryAll('FindParticipantsByEmail', {
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :sk)',
+      ExpressionAttributeValues: { ':pk': index.GSI1PK, ':sk': index.GSI1SKPrefix },
+      ProjectionExpression: 'programId, participantId',
+    });
+    return items.flatMap((item) =>
+      typeof item.programId === 'string' && typeof item.participantId === 'string' ? [{ programId: item.programId, participantId: item.participantId }] : [],
+    );
+  }
+}

@@ -1,0 +1,157 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type PutCommandInput,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, rethrowDynamo } from './errors.ts';
+import type { ItemKey, KeyPrefix } from './table-design.ts';
+
+const BATCH_SIZE = 25;
+const BATCH_ATTEMPTS = 8;
+
+export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+}
+
+/** An item as the table holds it: the record's fields with its keys and the store's bookkeeping attributes. */
+export type TableItem = Record<string, unknown>;
+
+export type PutInput = Omit<PutCommandInput, 'TableName'>;
+export type UpdateInput = Omit<UpdateCommandInput, 'TableName'>;
+export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+type TransactWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** One action of a transaction; the table client names the table. */
+export type TransactionItem =
+  { Put: Omit<NonNullable<TransactWrite['Put']>, 'TableName'> } | { Update: Omit<NonNullable<TransactWrite['Update']>, 'TableName'> };
+
+/** The record an item holds, without its keys and bookkeeping attributes. */
+export function recordOf<T>(item: TableItem): T;
+export function recordOf<T>(item: TableItem | undefined): T | undefined;
+export function recordOf<T>(item: TableItem | undefined): T | undefined {
+  if (!item) return undefined;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, fingerprint: _f, ...record } = item;
+  return record as T;
+}
+
+/**
+ * Tandem's one table, spoken to through the document client: every call maps throttling and
+ * transient failures to TransientError (adapters/dynamodb/errors.ts), a failed condition to the
+ * outcome its caller names, and a query to all of its pages.
+ */
+export class TableClient {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get<T>(action: string, key: ItemKey, options: { consistent?: boolean } = {}): Promise<T | undefined> {
+    const { Item } = await this.send(action, () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ...(options.consistent ? { ConsistentRead: true } : {}) })),
+    );
+    return recordOf<T>(Item);
+  }
+
+  async put(action: string, input: PutInput): Promise<void> {
+    await this.send(action, () => this.doc.send(new PutCommand({ ...input, TableName: this.tableName })));
+  }
+
+  async update(action: string, input: UpdateInput): Promise<void> {
+    await this.send(action, () => this.doc.send(new UpdateCommand({ ...input, TableName: this.tableName })));
+  }
+
+  /** A conditional put: true when it was applied, false when its condition did not hold. */
+  async putIf(action: string, input: PutInput): Promise<boolean> {
+    return this.writeIf(action, () => this.doc.send(new PutCommand({ ...input, TableName: this.tableName })));
+  }
+
+  /** A conditional update: true when it was applied, false when its condition did not hold. */
+  async updateIf(action: string, input: UpdateInput): Promise<boolean> {
+    return this.writeIf(action, () => this.doc.send(new UpdateCommand({ ...input, TableName: this.tableName })));
+  }
+
+  /**
+   * A transaction whose first items carry conditions: `applied` when it went through, else the
+   * outcome named for the first item whose condition did not hold (`whenConditionFails[i]` for
+   * item i). A failed condition without an outcome, and any other failure, is rethrown.
+   */
+  async transact<R>(action: string, items: readonly TransactionItem[], applied: R, whenConditionFails: readonly R[] = []): Promise<R> {
+    const TransactItems = items.map((item) =>
+      'Put' in item ? { Put: { ...item.Put, TableName: this.tableName } } : { Update: { ...item.Update, TableName: this.tableName } },
+    );
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems }));
+      return applied;
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string } | undefined> }).CancellationReasons ?? [];
+      const failed = reasons.findIndex((reason) => reason?.Code === 'ConditionalCheckFailed');
+      if (failed >= 0 && failed < whenConditionFails.length) return whenConditionFails[failed] as R;
+      rethrowDynamo(error, action);
+    }
+  }
+
+  /** A transaction whose conditions (if any) are not expected to fail: any failure is rethrown. */
+  async transactAll(action: string, items: readonly TransactionItem[]): Promise<void> {
+    await this.transact(action, items, undefined);
+  }
+
+  /** Puts items in batches of 25, retrying the ones DynamoDB leaves unprocessed with backoff. */
+  async batchPut(action: string, items: readonly TableItem[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_SIZE) {
+      let requests = items.slice(i, i + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const { UnprocessedItems } = await this.send(action, () => this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })));
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        if (requests.length && attempt >= BATCH_ATTEMPTS) rethrowDynamo({ name: 'ThrottlingException' }, action);
+        if (requests.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Every item a query finds, page after page. */
+  async queryAll(action: string, input: QueryInput): Promise<TableItem[]> {
+    const items: TableItem[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.send(action, () => this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey })));
+      items.push(...((page.Items ?? []) as TableItem[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** The records of one partition whose sort key starts with the prefix, in sort-key order. */
+  async queryPrefix<T>(action: string, prefix: KeyPrefix): Promise<T[]> {
+    const items = await this.queryAll(action, {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
+    });
+    return items.map((item) => recordOf<T>(item));
+  }
+
+  private async send<T>(action: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      rethrowDynamo(error, action);
+    }
+  }
+
+  private async writeIf(action: string, write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      rethrowDynamo(error, action);
+    }
+  }
+}
