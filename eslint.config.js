@@ -39,4 +39,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Use cases reach AWS only through the ports in services/ports.ts, implemented in adapters/.
+    files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'services/ talk to the outside world through ports.' }] },
+      ],
+    },
+  },
 );

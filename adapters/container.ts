@@ -1,11 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LinkSigner } from '../domain/links.ts';
 import { ConfigurationError } from '../domain/errors.ts';
-import { systemClock, type Clock, type Mailer, type ReportStore } from '../services/ports.ts';
+import { systemClock, type Clock, type ExecutionHistory, type Mailer, type ReportStore } from '../services/ports.ts';
 import { readEnvironment, required, type TandemEnvironment } from './config.ts';
 import { createDocumentClient, DynamoDbStore } from './dynamodb/dynamodb-store.ts';
 import { FolderReportStore, S3ReportStore } from './reports/report-stores.ts';
 import { SesMailer } from './ses/ses-mailer.ts';
+import { StepFunctionsExecutionHistory } from './stepfunctions/sfn-executions.ts';
 
 /** The adapters a handler works with, created once per container (Lambda execution environment). */
 export interface Container {
@@ -14,6 +15,8 @@ export interface Container {
   mailer: Mailer;
   clock: Clock;
   reports(): ReportStore;
+  /** The program-cycle executions (functions whose catalog entry has readsExecutions). */
+  executions(): ExecutionHistory;
   links(): Promise<{ signer: LinkSigner; baseUrl: string }>;
 }
 
@@ -32,6 +35,7 @@ export function resetContainer(): void {
 function createContainer(env: TandemEnvironment): Container {
   let links: Promise<{ signer: LinkSigner; baseUrl: string }> | undefined;
   let reports: ReportStore | undefined;
+  let executions: ExecutionHistory | undefined;
   return {
     env,
     store: new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME),
@@ -42,6 +46,10 @@ function createContainer(env: TandemEnvironment): Container {
         ? new S3ReportStore(env.TANDEM_REPORT_BUCKET)
         : new FolderReportStore(required(env, 'TANDEM_REPORT_DIR', 'to store review reports (or set TANDEM_REPORT_BUCKET)'));
       return reports;
+    },
+    executions() {
+      executions ??= new StepFunctionsExecutionHistory(required(env, 'TANDEM_STATE_MACHINE_ARN', 'to read the program-cycle executions'));
+      return executions;
     },
     links() {
       links ??= (async () => {

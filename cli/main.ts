@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigurationError, ConflictError, NotFoundError, TandemError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
+import { ConfigurationError, ConflictError, NotFoundError, NotSupportedError, TandemError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import { MissingPrerequisiteError } from '../local/prerequisites.ts';
-import { NotSupportedError } from '../services/executions.ts';
 import { registerCycleCommands } from './commands/cycle.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerExecutionsCommands } from './commands/executions.ts';

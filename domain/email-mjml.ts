@@ -3,7 +3,7 @@ import type { EmailTemplateKind } from './email-templates.ts';
 
 /**
  * The words of every participant email, in each language, and the MJML and text sources of the
- * SES templates built from them (compiled by adapters/ses/build-email-templates.ts).
+ * SES templates built from them (compiled by scripts/build-email-templates.ts, npm run build:emails).
  * Placeholders: see EmailTemplateData in email-templates.ts.
  */
 export const EMAIL_COPY = {

@@ -1,4 +1,4 @@
-import { COMPILED_TEMPLATES } from './email-templates-compiled.ts';
+import { COMPILED_TEMPLATES } from './generated/email-templates.generated.ts';
 import { allTemplateKeys, emailTemplate, renderTemplate, type EmailTemplate } from './email-templates.ts';
 import { invitationEmail, type InvitationInput, type TemplatedEmail } from './emails.ts';
 import type { EmailContent } from './summary-email.ts';
@@ -17,7 +17,7 @@ export function renderInvitationEmail(input: InvitationInput): EmailContent & Te
   const { templateName, data } = invitationEmail(input);
   const template = emailTemplate(input.kind, input.language, COMPILED_TEMPLATES);
   if (template.name !== templateName)
-    throw new Error(`domain/email-template-names.ts is out of date for ${input.kind}/${input.language}: run npm run build:emails`);
+    throw new Error(`domain/generated/email-template-names.generated.ts is out of date for ${input.kind}/${input.language}: run npm run build:emails`);
   return {
     templateName,
     data,

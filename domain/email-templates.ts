@@ -4,7 +4,7 @@ import { LANGUAGES } from './program.ts';
 
 /**
  * The participant emails as SES templates: one per phase and language. Their HTML is written in
- * MJML (email-mjml.ts) and compiled ahead of time into email-templates-compiled.ts, so the
+ * MJML (email-mjml.ts) and compiled ahead of time into generated/email-templates.generated.ts, so the
  * Lambda bundles carry plain strings, never the MJML compiler. SES renders them with Handlebars:
  * free text goes in `{{{h.*}}}` (escaped here, once) in the HTML part and `{{{*}}}` in the text
  * part, so SES's own escaping rules never matter.

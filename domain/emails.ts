@@ -1,6 +1,6 @@
 import { escapeHtml } from './html.ts';
 import type { AnsweredPhase, Language } from './program.ts';
-import { EMAIL_TEMPLATE_NAMES } from './email-template-names.ts';
+import { EMAIL_TEMPLATE_NAMES } from './generated/email-template-names.generated.ts';
 import type { EmailTemplateData } from './email-templates.ts';
 
 export type { EmailContent } from './summary-email.ts';

@@ -36,6 +36,10 @@ export class NotFoundError extends TandemError {
 export class ConflictError extends TandemError {
   override name = 'ConflictError';
 }
+/** The target answered that it does not offer this operation (the local Step Functions endpoint has no RedriveExecution). */
+export class NotSupportedError extends TandemError {
+  override name = 'NotSupportedError';
+}
 export class ConfigurationError extends TandemError {
   override name = 'ConfigurationError';
 }

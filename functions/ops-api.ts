@@ -3,8 +3,6 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { container } from '../adapters/container.ts';
-import { required } from '../adapters/config.ts';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { ExecutionsQuery, EXECUTION_STATUSES } from '../services/executions.ts';
 import { OPS_STYLE_HASH, opsErrorPage, opsExecutionPage, opsListPage } from '../services/ops-pages.ts';
@@ -20,11 +18,8 @@ import { logger } from './middleware/logger.ts';
  */
 const EXECUTION_PATH = /^\/ops\/executions\/([A-Za-z0-9._-]{1,80})\/?$/;
 
-let sfn: SFNClient | undefined;
 function query(): ExecutionsQuery {
-  const { env } = container();
-  sfn ??= new SFNClient({});
-  return new ExecutionsQuery(required(env, 'TANDEM_STATE_MACHINE_ARN', 'to list the program-cycle executions on the ops page'), sfn);
+  return new ExecutionsQuery(container().executions());
 }
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

@@ -1,7 +1,7 @@
 /**
  * SES bounce and complaint events, delivered by the configuration set's EventBridge event
- * destination: each recipient who hard-bounced or complained is marked `unreachable` in every
- * program whose roster holds their address, so later phases stop emailing them.
+ * destination. This handler validates the event; services/bounces.ts decides who becomes
+ * `unreachable` and marks them.
  *
  * Event shape (EventBridge envelope around an SES event-publishing record):
  *   { source: "aws.ses", "detail-type": "Email Bounced" | "Email Complaint Received",
@@ -12,8 +12,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { container } from '../adapters/container.ts';
-import { NotFoundError, ValidationError, issuesFromZod } from '../domain/errors.ts';
-import type { ParticipantDirectory } from '../services/ports.ts';
+import { ValidationError, issuesFromZod } from '../domain/errors.ts';
+import { markUnreachable, unreachableRecipients, type DeliveryFeedback } from '../services/bounces.ts';
 import * as z from '../domain/validation.ts';
 import { logger } from './middleware/logger.ts';
 
@@ -58,65 +58,26 @@ export type SesEvent = z.infer<typeof sesEventSchema>;
 /** The EventBridge detail-types this handler takes; infra/ routes exactly these to it. */
 export const SES_EVENT_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
 
-export interface UnreachableRecipients {
-  reason: 'bounce' | 'complaint';
-  messageId: string;
-  /** Lower-cased, de-duplicated addresses to mark unreachable; empty when the event calls for nothing. */
-  emails: string[];
-  /** Why nothing is marked, when emails is empty. */
-  ignored?: string;
-}
-
-/** Validates an event; throws a ValidationError naming every problem. */
-export function parseSesEvent(event: unknown): SesEvent {
+/** Validates an event and says what it reports; throws a ValidationError naming every problem. */
+export function parseSesEvent(event: unknown): DeliveryFeedback {
   const parsed = sesEventSchema.safeParse(event);
   if (!parsed.success) throw new ValidationError('not an SES bounce or complaint event', issuesFromZod(parsed.error));
-  return parsed.data;
+  return deliveryFeedback(parsed.data);
 }
 
-/** `"Name" <a@b.example>` or `a@b.example` → `a@b.example`. */
-export function normalizeAddress(address: string): string {
-  const inBrackets = /<([^<>]+)>\s*$/.exec(address);
-  return (inBrackets?.[1] ?? address).trim().toLowerCase();
-}
-
-/**
- * Who becomes unreachable. A permanent (hard) bounce and a complaint do; a transient or
- * undetermined bounce does not (a full mailbox or an out-of-office reply is no reason to stop
- * writing to someone for the rest of the program), and neither does a "not-spam" report.
- */
-export function unreachableRecipients(event: SesEvent): UnreachableRecipients {
+function deliveryFeedback(event: SesEvent): DeliveryFeedback {
   const messageId = event.detail.mail.messageId;
   if (event['detail-type'] === 'Email Bounced') {
     const { bounceType, bouncedRecipients } = event.detail.bounce;
-    if (bounceType !== 'Permanent') return { reason: 'bounce', messageId, emails: [], ignored: `${bounceType} bounce` };
-    return { reason: 'bounce', messageId, emails: unique(bouncedRecipients.map((r) => normalizeAddress(r.emailAddress))) };
+    return { kind: 'bounce', messageId, bounceType, recipients: bouncedRecipients.map((r) => r.emailAddress) };
   }
-  const { complainedRecipients, complaintFeedbackType } = event.detail.complaint;
-  if (complaintFeedbackType === 'not-spam') return { reason: 'complaint', messageId, emails: [], ignored: 'not-spam feedback' };
-  return { reason: 'complaint', messageId, emails: unique(complainedRecipients.map((r) => normalizeAddress(r.emailAddress))) };
-}
-
-const unique = (values: string[]): string[] => [...new Set(values.filter((v) => v.length > 0))];
-
-/** Marks every roster entry of every recipient unreachable; repeats of the same event change nothing. */
-export async function markUnreachable(recipients: UnreachableRecipients, store: ParticipantDirectory): Promise<{ marked: number; unknown: number }> {
-  let marked = 0;
-  let unknown = 0;
-  for (const email of recipients.emails) {
-    const entries = await store.findParticipantsByEmail(email);
-    if (entries.length === 0) unknown++;
-    for (const { programId, participantId } of entries) {
-      try {
-        await store.setParticipantStatus(programId, participantId, 'unreachable');
-        marked++;
-      } catch (error) {
-        // Removed from the roster between the query and the update: nothing left to mark.
-        if (!(error instanceof NotFoundError)) throw error;
-      }
-    }
-  }
-  return { marked, unknown };
+  const { complaintFeedbackType, complainedRecipients } = event.detail.complaint;
+  return {
+    kind: 'complaint',
+    messageId,
+    ...(complaintFeedbackType !== undefined ? { feedbackType: complaintFeedbackType } : {}),
+    recipients: complainedRecipients.map((r) => r.emailAddress),
+  };
 }
 
 export const handler = middy<unknown, { marked: number; unknown: number }>()

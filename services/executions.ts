@@ -1,24 +1,12 @@
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  ListExecutionsCommand,
-  RedriveExecutionCommand,
-  SFNClient,
-  type ExecutionStatus,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
-import { ConflictError, NotFoundError, TandemError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Phase } from '../domain/program.ts';
+import type { ExecutionHistory, ExecutionHistoryEvent } from './ports.ts';
 
 /**
- * Ops' view of the program-cycle executions, read through the Step Functions API (AWS or the
- * local endpoint) — never from a copy. Used by `tandem executions` and by the ops page.
+ * Ops' view of the program-cycle executions, read through the ExecutionHistory port (the Step
+ * Functions API on AWS or the local endpoint) — never from a copy. Used by `tandem executions`
+ * and by the ops page.
  */
-
-/** The target answered that it does not offer this operation (the local endpoint has no RedriveExecution). */
-export class NotSupportedError extends TandemError {
-  override name = 'NotSupportedError';
-}
 
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
@@ -72,10 +60,11 @@ export function parseTimeFilter(value: string, now = Date.now()): number {
 }
 
 export class ExecutionsQuery {
-  constructor(
-    readonly stateMachineArn: string,
-    private readonly client: SFNClient = new SFNClient({}),
-  ) {}
+  constructor(private readonly executions: ExecutionHistory) {}
+
+  get stateMachineArn(): string {
+    return this.executions.stateMachineArn;
+  }
 
   /** Newest first, with the filters applied while paging so that `limit` counts matching executions. */
   async list(filters: ExecutionFilters = {}): Promise<ExecutionSummary[]> {
@@ -85,22 +74,15 @@ export class ExecutionsQuery {
     }
     const limit = filters.limit ?? 100;
     const found: ExecutionSummary[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListExecutionsCommand({ stateMachineArn: this.stateMachineArn, statusFilter: status as ExecutionStatus | undefined, maxResults: 100, nextToken }),
-      );
-      for (const item of page.executions ?? []) {
-        const started = item.startDate?.getTime() ?? 0;
-        if (filters.until !== undefined && started > filters.until) continue;
-        // Newest first: once past `since`, nothing older can match.
-        if (filters.since !== undefined && started < filters.since) return found;
-        if (filters.cycleIds && !filters.cycleIds.has(item.name ?? '')) continue;
-        found.push(summarise(item));
-        if (found.length >= limit) return found;
-      }
-      nextToken = page.nextToken;
-    } while (nextToken);
+    for await (const item of this.executions.listExecutions(status)) {
+      const started = item.startDate?.getTime() ?? 0;
+      if (filters.until !== undefined && started > filters.until) continue;
+      // Newest first: once past `since`, nothing older can match.
+      if (filters.since !== undefined && started < filters.since) break;
+      if (filters.cycleIds && !filters.cycleIds.has(item.name)) continue;
+      found.push(summarise(item));
+      if (found.length >= limit) break;
+    }
     return found;
   }
 
@@ -113,9 +95,8 @@ export class ExecutionsQuery {
   }
 
   async describe(executionOrCycle: string) {
-    const executionArn = this.arnOf(executionOrCycle);
     try {
-      const d = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      const d = await this.executions.describeExecution(this.arnOf(executionOrCycle));
       return {
         ...summarise(d),
         input: d.input,
@@ -127,29 +108,21 @@ export class ExecutionsQuery {
         redriveStatusReason: d.redriveStatusReason,
       };
     } catch (error) {
-      throw notFoundOr(error, executionOrCycle);
+      throw inTermsOf(error, executionOrCycle);
     }
   }
 
-  async history(executionOrCycle: string, includeData = true): Promise<HistoryEvent[]> {
-    const executionArn = this.arnOf(executionOrCycle);
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
+  async history(executionOrCycle: string, includeData = true): Promise<ExecutionHistoryEvent[]> {
     try {
-      do {
-        const page = await this.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: includeData }));
-        events.push(...(page.events ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
+      return await this.executions.executionHistory(this.arnOf(executionOrCycle), includeData);
     } catch (error) {
-      throw notFoundOr(error, executionOrCycle);
+      throw inTermsOf(error, executionOrCycle);
     }
-    return events;
   }
 
   /**
    * Redrives a failed execution from the state that failed (Step Functions RedriveExecution, on AWS).
-   * The local endpoint does not offer it and answers UnknownOperationException.
+   * The local endpoint does not offer it: a NotSupportedError.
    */
   async redrive(executionOrCycle: string): Promise<{ executionArn: string; redriveDate?: string }> {
     const executionArn = this.arnOf(executionOrCycle);
@@ -161,25 +134,19 @@ export class ExecutionsQuery {
       throw new ConflictError(`execution ${current.name} cannot be redriven: ${current.redriveStatusReason ?? 'Step Functions says it is not redrivable'}`);
     }
     try {
-      const result = await this.client.send(new RedriveExecutionCommand({ executionArn }));
+      const result = await this.executions.redriveExecution(executionArn);
       return { executionArn, ...(result.redriveDate ? { redriveDate: result.redriveDate.toISOString() } : {}) };
     } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'UnknownOperationException') {
-        throw new NotSupportedError(
-          'redrive is available on AWS only: this Step Functions endpoint (the local stack) does not implement RedriveExecution. Start a new cycle locally instead (tandem cycle start).',
-        );
-      }
-      if (name === 'ExecutionNotRedrivable') throw new ConflictError(`execution ${executionOrCycle} cannot be redriven: ${(error as Error).message}`);
-      throw notFoundOr(error, executionOrCycle);
+      if (error instanceof ConflictError) throw new ConflictError(`execution ${executionOrCycle} cannot be redriven: ${error.message}`, { cause: error });
+      throw inTermsOf(error, executionOrCycle);
     }
   }
 }
 
-function notFoundOr(error: unknown, what: string): unknown {
-  const name = (error as { name?: string }).name;
-  if (name === 'ExecutionDoesNotExist') return new NotFoundError(`execution ${what} does not exist`);
-  if (name === 'InvalidArn') return new ValidationError(`"${what}" is not an execution ARN or a cycle id: ${(error as Error).message}`);
+/** The port's errors, said in terms of what the person asked for (an ARN or a cycle id). */
+function inTermsOf(error: unknown, what: string): unknown {
+  if (error instanceof NotFoundError) return new NotFoundError(`execution ${what} does not exist`, { cause: error });
+  if (error instanceof ValidationError) return new ValidationError(`"${what}" is not an execution ARN or a cycle id: ${error.message}`, [], { cause: error });
   return error;
 }
 
@@ -259,7 +226,7 @@ const parseJson = (text: string | undefined): unknown => {
 };
 
 /** Builds the timeline from a history in AWS's shape (works the same for AWS and the local endpoint). */
-export function buildTimeline(events: readonly HistoryEvent[], now = Date.now()): Timeline {
+export function buildTimeline(events: readonly ExecutionHistoryEvent[], now = Date.now()): Timeline {
   const phases: TimelinePhaseEntry[] = [];
   const failures: TimelineFailure[] = [];
   const open = new Map<string, number>();

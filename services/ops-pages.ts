@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Cycle } from '../domain/cycle.ts';
 import { escapeHtml as e } from '../domain/html.ts';
 import { buildTimeline, redactEmails, type ExecutionSummary, type TimelinePhaseEntry } from './executions.ts';
 import { phaseProgress } from './cycles.ts';
+import type { ExecutionHistoryEvent } from './ports.ts';
 
 /**
  * The ops pages (functions/ops-api.ts). Everything rendered is escaped; nothing personal is
@@ -143,7 +143,7 @@ function progressHtml(lines: ProgressLine[]): string {
 
 export function opsExecutionPage(input: {
   description: ExecutionSummary & { input?: string | undefined; error?: string | undefined; cause?: string | undefined; redriveCount?: number | undefined };
-  history: readonly HistoryEvent[];
+  history: readonly ExecutionHistoryEvent[];
   cycle?: Cycle;
   bounces?: number;
   now?: number;

@@ -134,6 +134,65 @@ export interface WorkflowEngine {
   stop(executionArn: string, cause: string): Promise<void>;
 }
 
+/** One execution of the program-cycle workflow, as the workflow service lists it. */
+export interface ExecutionRecord {
+  executionArn: string;
+  /** The execution is named after its cycle. */
+  name: string;
+  status: string;
+  startDate?: Date;
+  stopDate?: Date;
+}
+
+export interface ExecutionDescription extends ExecutionRecord {
+  input?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  redriveCount?: number;
+  redriveStatus?: string;
+  redriveStatusReason?: string;
+}
+
+interface ExecutionErrorDetails {
+  error?: string;
+  cause?: string;
+}
+
+/**
+ * One event of an execution's history in Step Functions' shape (the fields the timeline reads); AWS
+ * and the local endpoint report the same events.
+ */
+export interface ExecutionHistoryEvent {
+  timestamp?: Date;
+  type?: string;
+  stateEnteredEventDetails?: { name?: string; input?: string };
+  stateExitedEventDetails?: { name?: string; output?: string };
+  lambdaFunctionFailedEventDetails?: ExecutionErrorDetails;
+  lambdaFunctionTimedOutEventDetails?: ExecutionErrorDetails;
+  taskFailedEventDetails?: ExecutionErrorDetails;
+  taskTimedOutEventDetails?: ExecutionErrorDetails;
+  executionFailedEventDetails?: ExecutionErrorDetails;
+  executionAbortedEventDetails?: ExecutionErrorDetails;
+  executionTimedOutEventDetails?: ExecutionErrorDetails;
+}
+
+/**
+ * The workflow's executions as ops read them. An unknown execution fails with a NotFoundError, a
+ * malformed ARN with a ValidationError, an operation the target lacks with a NotSupportedError.
+ */
+export interface ExecutionHistory {
+  /** The program-cycle state machine whose executions these are. */
+  readonly stateMachineArn: string;
+  /** Newest first, fetched page by page as the caller reads on. */
+  listExecutions(status?: string): AsyncIterable<ExecutionRecord>;
+  describeExecution(executionArn: string): Promise<ExecutionDescription>;
+  /** Every event, oldest first; without data the events carry no state inputs and outputs. */
+  executionHistory(executionArn: string, includeData: boolean): Promise<ExecutionHistoryEvent[]>;
+  /** Restarts a failed execution from the state that failed; a ConflictError when it cannot be. */
+  redriveExecution(executionArn: string): Promise<{ redriveDate?: Date }>;
+}
+
 export interface Clock {
   now(): number;
 }

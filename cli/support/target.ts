@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { container, resetContainer, type Container } from '../../adapters/container.ts';
+import { StepFunctionsExecutionHistory } from '../../adapters/stepfunctions/sfn-executions.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
 import { ConfigurationError } from '../../domain/errors.ts';
 import { ExecutionsQuery } from '../../services/executions.ts';
@@ -87,5 +88,5 @@ export function workflow(): StepFunctionsWorkflow {
 }
 
 export function executions(): ExecutionsQuery {
-  return new ExecutionsQuery(stateMachineArn(), sfnClient());
+  return new ExecutionsQuery(new StepFunctionsExecutionHistory(stateMachineArn(), sfnClient()));
 }

@@ -18,7 +18,7 @@ import { REPO_ROOT } from '../paths.ts';
  * - an AWS client the function's catalog entry grants no access to → a generated stand-in with the
  *   same exports that refuses to call the service (infra/bundling/stand-in.ts), as the function's
  *   IAM role would: adapters/container.ts imports every adapter, so without this every function
- *   would carry SES and Secrets Manager. (No function carries the S3 client: the review writes its
+ *   would carry SES, Secrets Manager and Step Functions. (No function carries the S3 client: the review writes its
  *   report with one signed PUT, adapters/reports/s3-object-writer.ts.)
  */
 export const ESBUILD_TARGET = 'node24';
@@ -32,6 +32,7 @@ const BUNDLING_DIR = join(REPO_ROOT, 'infra', 'bundling');
 export const ACCESS_GATED_CLIENTS = [
   { module: '@aws-sdk/client-sesv2', service: 'SES', flag: 'sendsEmail', needed: (spec: FunctionSpec) => spec.access.sendsEmail },
   { module: '@aws-sdk/client-secrets-manager', service: 'Secrets Manager', flag: 'readsLinkKey', needed: (spec: FunctionSpec) => spec.access.readsLinkKey },
+  { module: '@aws-sdk/client-sfn', service: 'Step Functions', flag: 'readsExecutions', needed: (spec: FunctionSpec) => spec.access.readsExecutions === true },
 ] as const;
 
 export interface BundleSettings {

@@ -30,7 +30,7 @@ export class Mailer extends Construct {
   readonly identity?: ses.EmailIdentity;
   /** Bounce/complaint events that could not be delivered to, or handled by, the ses-events function. */
   readonly eventDeadLetterQueue: sqs.Queue;
-  /** The participant email templates, `tandem-<kind>-<language>-<content hash>` (domain/email-template-names.ts). */
+  /** The participant email templates, `tandem-<kind>-<language>-<content hash>` (domain/generated/email-template-names.generated.ts). */
   readonly templateNames: readonly string[];
   readonly templates: readonly ses.CfnTemplate[];
   private readonly sandboxRecipients: readonly string[];

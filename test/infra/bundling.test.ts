@@ -83,10 +83,11 @@ describe('the stand-ins for AWS clients a function has no access to', () => {
       Object.keys(bundleSettings(FUNCTIONS.find((f) => f.name === name)!).alias)
         .filter((m) => m.startsWith('@aws-sdk/client-'))
         .sort();
-    expect(gated('identify')).toEqual(['@aws-sdk/client-secrets-manager', '@aws-sdk/client-sesv2']);
-    expect(gated('phase-tick')).toEqual([]);
-    expect(gated('review')).toEqual(['@aws-sdk/client-secrets-manager']);
-    expect(gated('survey-api')).toEqual(['@aws-sdk/client-sesv2']);
+    expect(gated('identify')).toEqual(['@aws-sdk/client-secrets-manager', '@aws-sdk/client-sesv2', '@aws-sdk/client-sfn']);
+    expect(gated('phase-tick')).toEqual(['@aws-sdk/client-sfn']);
+    expect(gated('review')).toEqual(['@aws-sdk/client-secrets-manager', '@aws-sdk/client-sfn']);
+    expect(gated('survey-api')).toEqual(['@aws-sdk/client-sesv2', '@aws-sdk/client-sfn']);
+    expect(gated('ops-api')).toEqual(['@aws-sdk/client-secrets-manager', '@aws-sdk/client-sesv2']);
   });
 
   it('leaves the S3 client out of the review function: its report is written with one signed PUT', async () => {

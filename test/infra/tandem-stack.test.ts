@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EMAIL_TEMPLATE_NAMES } from '../../domain/email-template-names.ts';
+import { EMAIL_TEMPLATE_NAMES } from '../../domain/generated/email-template-names.generated.ts';
 import { emailTemplatesToCreate } from '../../domain/email-template-content.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/catalog.ts';
 import { SES_EVENT_DETAIL_TYPES } from '../../functions/ses-events.ts';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { generatedFiles } from '../../adapters/ses/build-email-templates.ts';
-import { COMPILED_TEMPLATES } from '../../domain/email-templates-compiled.ts';
+import { generatedFiles } from '../../scripts/build-email-templates.ts';
+import { COMPILED_TEMPLATES } from '../../domain/generated/email-templates.generated.ts';
 import { allTemplateKeys, emailTemplate, renderTemplate, type EmailTemplateParts } from '../../domain/email-templates.ts';
 import { renderInvitationEmail } from '../../domain/email-template-content.ts';
-import { EMAIL_TEMPLATE_NAMES } from '../../domain/email-template-names.ts';
+import { EMAIL_TEMPLATE_NAMES } from '../../domain/generated/email-template-names.generated.ts';
 import { invitationData, invitationEmail, type InvitationInput } from '../../domain/emails.ts';
 
 const XSS = '"><script>alert(1)</script>';
@@ -23,7 +23,7 @@ const input = (extra: Partial<InvitationInput> = {}): InvitationInput => ({
 });
 
 describe('the SES email templates', () => {
-  it('are compiled from the MJML sources: domain/email-templates-compiled.ts and email-template-names.ts are up to date', async () => {
+  it('are compiled from the MJML sources: domain/generated/email-templates.generated.ts and email-template-names.generated.ts are up to date', async () => {
     for (const file of await generatedFiles()) expect(readFileSync(file.path, 'utf8'), file.path).toBe(file.text);
   }, 60_000);
 

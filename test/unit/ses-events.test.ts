@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { ParticipantStatus } from '../../domain/participant.ts';
-import { markUnreachable, normalizeAddress, parseSesEvent, unreachableRecipients } from '../../functions/ses-events.ts';
+import { parseSesEvent } from '../../functions/ses-events.ts';
+import { markUnreachable, normalizeAddress, unreachableRecipients } from '../../services/bounces.ts';
 import type { ParticipantDirectory } from '../../services/ports.ts';
 
 /** The EventBridge envelope SES puts around an event-publishing record (configuration set → default bus). */
