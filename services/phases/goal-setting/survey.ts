@@ -1,4 +1,3 @@
-import { phaseKey } from '../../../domain/cycle.ts';
 import type { StoredResponse } from '../../../domain/cycle.ts';
 import { issuesFromZod, type ValidationIssue } from '../../../domain/errors.ts';
 import { escapeHtml } from '../../../domain/html.ts';
@@ -169,9 +168,12 @@ function invitationOf(
   });
 }
 
+/** Goal-setting has no rounds: its answers are stored under its name. */
+const GOAL_SETTING_KEY = 'goal-setting';
+
 /** The goals a person set at goal-setting (what measure asks about). */
 export async function goalsSetBy(deps: SurveyDeps, cycleId: string, participantId: string): Promise<string[]> {
-  const goalSetting = await deps.store.getResponse(cycleId, phaseKey('goal-setting'), participantId);
+  const goalSetting = await deps.store.getResponse(cycleId, GOAL_SETTING_KEY, participantId);
   return (goalSetting?.answer as GoalSettingAnswer | undefined)?.goals ?? [];
 }
 

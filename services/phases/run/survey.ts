@@ -1,4 +1,3 @@
-import { phaseKey } from '../../../domain/cycle.ts';
 import { escapeHtml } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
 import { parseCheckInAnswer, type CheckInAnswer } from '../../../domain/surveys.ts';
@@ -40,11 +39,14 @@ export function checkInFormPage(input: FormPageInput): string {
   return formPage(input, { title: c.title, fields, labels });
 }
 
+/** The key of a check-in round's answers (as the run phase's module names it: `run#<round>`). */
+const checkInKey = (round: number) => `run#${round}`;
+
 /** Why a check-in puts the pair at risk, if it does: "need help", or "not yet" after a missed or unanswered check-in. */
 async function riskOf(deps: SurveyDeps, visit: SurveyVisit, checkIn: CheckInAnswer, round: number): Promise<PairFlagReason['kind'] | undefined> {
   if (checkIn.status === 'need-help') return 'need-help';
   if (checkIn.status !== 'not-yet' || round <= 1) return undefined;
-  const previous = await deps.store.getResponse(visit.cycle.cycleId, phaseKey('run', round - 1), visit.member.participantId);
+  const previous = await deps.store.getResponse(visit.cycle.cycleId, checkInKey(round - 1), visit.member.participantId);
   return !previous || (previous.answer as CheckInAnswer).status !== 'met' ? 'two-misses' : undefined;
 }
 
