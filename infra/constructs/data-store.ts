@@ -7,7 +7,7 @@ import { TABLE_DESIGN } from '../../adapters/dynamodb/table-design.ts';
 import type { FunctionBinding } from './tandem-function.ts';
 
 /**
- * The item-level actions Tandem's store uses (adapters/dynamodb/dynamodb-store.ts): no scans,
+ * The item-level actions Tandem's store uses (adapters/dynamodb/, through table-client.ts): no scans,
  * no deletes (data leaves through TTL), no table administration.
  */
 export const TABLE_ACTIONS = {
