@@ -2,16 +2,23 @@ import * as z from './validation.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
 
 const MAX_TEXT = 2000;
-/** A number typed into a form: blank is "missing", never 0. */
+/**
+ * A number typed into a form: blank is "missing", never 0, and only plain decimal numbers count, so
+ * `1e0`, `0x3` or `Infinity` are refused instead of read as JavaScript would. Numbers already stored
+ * (answers read back) pass as they are.
+ */
 const wholeNumber = (min: number, max: number) =>
   z.pipe(
-    z.union([
-      z.number(),
-      z.pipe(
-        z.string().check(z.trim(), z.minLength(1, 'is required')),
-        z.transform((text: string) => Number(text)),
-      ),
-    ]),
+    z.pipe(
+      z.union([z.number(), z.string()], 'is required'),
+      z.transform((value: number | string, context) => {
+        if (typeof value === 'number') return value;
+        const digits = value.trim();
+        if (digits === '') context.issues.push({ code: 'custom', message: 'is required', input: value });
+        else if (!/^-?\d{1,6}(\.\d{1,6})?$/.test(digits)) context.issues.push({ code: 'custom', message: 'must be a number', input: value });
+        return Number(digits);
+      }),
+    ),
     z.number('must be a number').check(z.int('must be a whole number'), z.gte(min, `must be ${min} to ${max}`), z.lte(max, `must be ${min} to ${max}`)),
   );
 const rating = wholeNumber(1, 5);

@@ -119,6 +119,24 @@ const feedbackFields = (text: string): Array<[string, string]> => [
 const englishPair = () => pairs.find((p) => p.mentorId === 'p18' && p.menteeId === 'p03') as Pair;
 
 describe('goal-setting: the invitation, accepting and setting goals', () => {
+  it('names a missing or malformed rating in the reader’s language, and records nothing', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const reader = [...pairs.flatMap((p) => [p.mentorId, p.menteeId])]
+      .map((id) => c.member(id))
+      .find((m) => m.language === 'pt-BR' && m.teaches.length + m.learns.length >= 2) as Member;
+    const [first, second] = [...reader.teaches, ...reader.learns];
+    const page = await c.post(reader.participantId, 'goal-setting', 'answer', [
+      ['goal', 'Aprender a negociar'],
+      [`baseline:${first}`, '1e0'],
+      [`baseline:${second}`, ''],
+    ]);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('é obrigatório');
+    expect(page.html).toContain('deve ser um número');
+    expect(page.html).not.toMatch(/Invalid input|is required|must be a number/);
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', reader.participantId)).toBeUndefined();
+  });
+
   it('shows the invitation first; accepting shows the goal form, and the goals are recorded with the acceptance once', async () => {
     const c = await cycleWith(['goal-setting']);
     const { menteeId } = englishPair();

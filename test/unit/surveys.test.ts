@@ -138,6 +138,10 @@ describe('parseAnswer at goal-setting', () => {
     ['6', 'must be 1 to 5'],
     ['4.5', 'must be a whole number'],
     ['-1', 'must be 1 to 5'],
+    ['1e0', 'must be a number'],
+    ['0x3', 'must be a number'],
+    ['Infinity', 'must be a number'],
+    ['3 4', 'must be a number'],
   ])('refuses the baseline rating %j and names the skill', (value, problem) => {
     const error = rejection(
       'goal-setting',
