@@ -12,6 +12,7 @@ import { registerReviewCommands } from './commands/review.ts';
 import { registerRosterCommands } from './commands/roster.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { LOCAL_ENV_FILE, useLocalStack } from './support/target.ts';
+import { terminalSafe } from '../domain/text.ts';
 
 // `tandem executions list | head`: a closed pipe ends the command quietly, as Unix tools do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -53,7 +54,8 @@ const json = process.argv.includes('--json');
 function fail(code: ExitCode, kind: string, message: string, issues?: ValidationIssue[]): void {
   process.exitCode = code;
   if (json) process.stdout.write(`${JSON.stringify({ error: { kind, exitCode: code, message, ...(issues?.length ? { issues } : {}) } }, null, 2)}\n`);
-  console.error(`tandem: ${message}`);
+  // An error can quote what a person typed (a file's cell, a stored name): never let it drive the terminal.
+  console.error(terminalSafe(`tandem: ${message}`));
 }
 
 /** An SDK error that means the target is not there or not allowed: a prerequisite, not a bug. */

@@ -1,5 +1,6 @@
 import * as z from './validation.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
+import { plainText } from './text.ts';
 
 const MAX_TEXT = 2000;
 /**
@@ -22,7 +23,7 @@ const wholeNumber = (min: number, max: number) =>
     z.number('must be a number').check(z.int('must be a whole number'), z.gte(min, `must be ${min} to ${max}`), z.lte(max, `must be ${min} to ${max}`)),
   );
 const rating = wholeNumber(1, 5);
-const text = (max = MAX_TEXT) => z.string().check(z.trim(), z.maxLength(max, `must be at most ${max} characters`));
+const text = (max = MAX_TEXT) => z.string().check(z.overwrite(plainText), z.trim(), z.maxLength(max, `must be at most ${max} characters`));
 
 export const goalSettingAnswerSchema = z.object({
   goals: z.array(text(280).check(z.minLength(1))).check(z.minLength(1, 'set at least one goal'), z.maxLength(3, 'set at most three goals')),

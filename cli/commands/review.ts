@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import type { Proposal } from '../../domain/report-proposals.ts';
+import { terminalSafe } from '../../domain/text.ts';
 import type { StoredReview } from '../../services/ports.ts';
 import { applyReview, formatDiff, loadReview, planReshape, type ReshapePlan } from '../../services/reshape.ts';
 import { emit, table, withJson } from '../support/output.ts';
@@ -163,7 +164,7 @@ export function registerReviewCommands(program: Command): void {
     const plan = await planReshape(c.store, options.cycle, { only: options.only, skip: options.skip });
     if (plan.review.appliedTo) throw new ConflictError(`the review of ${options.cycle} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
     const planJson = { reviewedCycle: options.cycle, programId: plan.programId, proposals: plan.proposals, skipped: plan.skipped, diff: plan.diff };
-    if (!options.json) process.stdout.write(`${describePlan(plan)}\n`);
+    if (!options.json) process.stdout.write(`${terminalSafe(describePlan(plan))}\n`);
     if (!(await confirmed(options, 'Apply these changes and start the next cycle?'))) {
       emit(options.json, { ...planJson, applied: false }, () => 'Nothing applied. Run again with --yes to update the program and start the next cycle.');
       return;

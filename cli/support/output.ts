@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { terminalSafe } from '../../domain/text.ts';
 
 /** Prints the result: JSON (one document on stdout) with --json, else the human text. */
 export function emit(json: boolean, data: unknown, human: () => string): void {
   if (json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   else {
-    const text = human();
+    // Stored text came from people (names, answers, suggestions): never let it drive the terminal.
+    const text = terminalSafe(human());
     if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 }

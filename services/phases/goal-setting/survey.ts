@@ -4,6 +4,7 @@ import { escapeHtml } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
 import { parseGoalSettingAnswer, type FormFields, type GoalSettingAnswer, type SurveyContext } from '../../../domain/surveys.ts';
 import * as z from '../../../domain/validation.ts';
+import { plainText } from '../../../domain/text.ts';
 import { rematchAfterDecline } from '../../rematch.ts';
 import { formPage, hiddenFields, ratingSelects, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
 import {
@@ -179,7 +180,7 @@ export async function goalsSetBy(deps: SurveyDeps, cycleId: string, participantI
 
 const decisionOf = (deps: SurveyDeps, visit: SurveyVisit) => deps.store.getInvitationDecision(visit.cycle.cycleId, visit.member.participantId);
 
-const reasonSchema = z.string().check(z.trim(), z.maxLength(500, 'must be at most 500 characters'));
+const reasonSchema = z.string().check(z.overwrite(plainText), z.trim(), z.maxLength(500, 'must be at most 500 characters'));
 
 /** Accepting or declining the pairing, once: a decline frees the partner, who is paired again. */
 async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, decision: 'accepted' | 'declined'): Promise<PageResult> {
