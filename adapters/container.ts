@@ -13,8 +13,9 @@ export interface Container {
   store: DynamoDbStore;
   mailer: Mailer;
   clock: Clock;
-  reports(): ReportStore;
-  links(): Promise<{ signer: LinkSigner; baseUrl: string }>;
+  // Properties, not methods: handlers destructure them from the container.
+  reports: () => ReportStore;
+  links: () => Promise<{ signer: LinkSigner; baseUrl: string }>;
 }
 
 let cached: Container | undefined;

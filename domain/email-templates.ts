@@ -120,6 +120,7 @@ function run(nodes: Node[], data: unknown): string {
       if (node.type === 'text') return node.value;
       if (node.type === 'if') return run(truthy(lookup(data, node.path)) ? node.then : node.else, data);
       const value = lookup(data, node.path);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- as Handlebars does: an object prints as [object Object]
       const text = value === undefined || value === null ? '' : String(value);
       return node.raw ? text : text.replace(/[&<>"'`=]/g, (c) => HTML_ESCAPES[c] as string);
     })

@@ -65,7 +65,7 @@ code{font-size:.85em;background:#f3f4f6;padding:0 .2em;border-radius:.2em}.propo
 `;
 
 /** The review report: a self-contained HTML page (inline CSS and SVG charts) HR can open, print and keep. */
-export async function renderReport(input: ReportInput): Promise<string> {
+export function renderReport(input: ReportInput): string {
   const m = input.metrics;
   const b = m.benefits;
   const proposals = input.proposals ?? [];

@@ -16,7 +16,7 @@ function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
 
 export interface DynamoDbLocal {
   endpoint: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

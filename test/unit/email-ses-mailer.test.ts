@@ -6,7 +6,7 @@ import { ConfigurationError, TransientError } from '../../domain/errors.ts';
 type Sent = { name: string; input: Record<string, unknown> };
 
 /** A stand-in SES client: records commands; SendEmail with a template fails as SES does when the template is not in `templates`. */
-function fakeSes(templates: Set<string>, fail?: (name: string) => unknown) {
+function fakeSes(templates: Set<string>, fail?: (name: string) => Error | undefined) {
   const sent: Sent[] = [];
   const client = {
     send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
