@@ -28,6 +28,7 @@ export interface CapturedEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  headers?: Array<{ name: string; value: string }>;
   at: number;
 }
 
