@@ -38,5 +38,5 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): TandemEnv
 export function required<K extends keyof TandemEnvironment>(env: TandemEnvironment, name: K, purpose: string): NonNullable<TandemEnvironment[K]> {
   const value = env[name];
   if (value === undefined) throw new ConfigurationError(`${String(name)} is not set; it is needed ${purpose}`);
-  return value as NonNullable<TandemEnvironment[K]>;
+  return value;
 }

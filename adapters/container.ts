@@ -14,10 +14,11 @@ export interface Container {
   store: DynamoDbStore;
   mailer: Mailer;
   clock: Clock;
-  reports(): ReportStore;
+  // Properties, not methods: handlers destructure them from the container.
+  reports: () => ReportStore;
   /** The program-cycle executions (functions whose catalog entry has readsExecutions). */
-  executions(): ExecutionHistory;
-  links(): Promise<{ signer: LinkSigner; baseUrl: string }>;
+  executions: () => ExecutionHistory;
+  links: () => Promise<{ signer: LinkSigner; baseUrl: string }>;
 }
 
 let cached: Container | undefined;

@@ -13,6 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { quantile } from 'd3-array';
 import { container } from '../adapters/container.ts';
 import { demoProgram } from '../cli/demo/run-demo.ts';
 import type { Cycle } from '../domain/cycle.ts';
@@ -103,10 +104,7 @@ const answers = (name: string): string | undefined => {
   return '';
 };
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
+const percentile = (values: number[], p: number): number => quantile(values, p / 100) ?? NaN;
 
 async function main() {
   const stack = await startLocalStack({

@@ -77,30 +77,7 @@ export function invitationEmail(input: InvitationInput): TemplatedEmail {
 }
 
 /** Time left before a deadline, in words ("2 days", "3 hours", "45 seconds"). */
-export function timeLeftInWords(ms: number, language: Language): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const units: Array<[number, string, string]> =
-    language === 'en'
-      ? [
-          [86400, 'day', 'days'],
-          [3600, 'hour', 'hours'],
-          [60, 'minute', 'minutes'],
-          [1, 'second', 'seconds'],
-        ]
-      : [
-          [86400, 'dia', 'dias'],
-          [3600, 'hora', 'horas'],
-          [60, 'minuto', 'minutos'],
-          [1, 'segundo', 'segundos'],
-        ];
-  for (const [size, one, many] of units) {
-    if (seconds >= size || size === 1) {
-      const n = Math.floor(seconds / size);
-      return `${n} ${n === 1 ? one : many}`;
-    }
-  }
-  return '';
-}
+export { timeLeftInWords } from './duration-format.ts';
 
 // Summary emails live apart from the participant templates, so that functions sending only summaries stay small.
 export { summaryEmail, type SummaryLine } from './summary-email.ts';

@@ -2,7 +2,6 @@ import { durationToSeconds } from './duration.ts';
 import { resolveWeights } from './matching/scoring.ts';
 import { departmentLink, gainsByPerson, meanGainOn, type CycleMetrics, type MetricsInput } from './metrics.ts';
 import { idSchema, type MatchingWeightKey, type Program } from './program.ts';
-import type { FeedbackAnswer } from './surveys.ts';
 
 /**
  * The review's proposals for the next cycle: each a change to the program's configuration (a
@@ -222,7 +221,7 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
   }
 
   // 4. Pairs: continue the ones where both gained and would recommend the program; never repeat the ones at risk that gained nothing.
-  const satisfaction = new Map(input.responses.feedback.map((f) => [f.participantId, (f.answer as FeedbackAnswer).satisfaction]));
+  const satisfaction = new Map(input.responses.feedback.map((f) => [f.participantId, f.answer.satisfaction]));
   const atRisk = new Map(metrics.pairStatus.atRiskPairs.map((p) => [p.pairId, p]));
   for (const p of input.pairs) {
     const menteeGain = meanGainOn(gains, p.menteeId, p.skillsTaught.byMentor);
@@ -305,7 +304,7 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
 // ---- applying proposals ----------------------------------------------------------------------------
 
 const same = (a: unknown, b: unknown): boolean => {
-  if (a && b && typeof a === 'object' && typeof b === 'object' && 'id' in a && 'id' in b) return (a as { id: unknown }).id === (b as { id: unknown }).id;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && 'id' in a && 'id' in b) return a.id === b.id;
   return JSON.stringify(a) === JSON.stringify(b);
 };
 

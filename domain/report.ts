@@ -65,7 +65,6 @@ code{font-size:.85em;background:#f3f4f6;padding:0 .2em;border-radius:.2em}.propo
 @media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}figure,table,.proposal,.card{break-inside:avoid}a{color:inherit;text-decoration:none}@page{margin:15mm}}
 `;
 
-/** The review report: a self-contained HTML page (inline CSS and SVG charts) HR can open, print and keep. */
 /**
  * The report is opened from a file or an S3 link, where no server sets headers: the policy rides
  * in a meta tag. It allows the one stylesheet (by its hash) and inline SVG, nothing else: no
@@ -73,7 +72,8 @@ code{font-size:.85em;background:#f3f4f6;padding:0 .2em;border-radius:.2em}.propo
  */
 const REPORT_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; img-src data:; base-uri 'none'; form-action 'none'`;
 
-export async function renderReport(input: ReportInput): Promise<string> {
+/** The review report: a self-contained HTML page (inline CSS and SVG charts) HR can open, print and keep. */
+export function renderReport(input: ReportInput): string {
   const m = input.metrics;
   const b = m.benefits;
   const proposals = input.proposals ?? [];

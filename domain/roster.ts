@@ -192,7 +192,7 @@ const LIST_COLUMNS = new Set<RosterColumn>(['languages', 'skills_offered', 'skil
 
 function mapValue(column: RosterColumn, cell: string, mapping?: ColumnMapping): string {
   const table = mapping?.values[column];
-  const value = cell.trim() === '' && mapping?.defaults[column] !== undefined ? (mapping.defaults[column] as string) : cell;
+  const value = cell.trim() === '' && mapping?.defaults[column] !== undefined ? mapping.defaults[column] : cell;
   if (!table) return value;
   const lookup = new Map(Object.entries(table).map(([from, to]) => [normaliseHeader(from), to]));
   const whole = lookup.get(normaliseHeader(value));
@@ -295,11 +295,11 @@ export function parseRosterJson(text: string, skills?: readonly Skill[]): Roster
   } catch (error) {
     return { participants: [], rows: 0, issues: [{ where: 'file', problem: `not valid JSON: ${(error as Error).message}` }] };
   }
-  const list = Array.isArray(data) ? data : (data as { participants?: unknown })?.participants;
+  const list: unknown = Array.isArray(data) ? data : (data as { participants?: unknown })?.participants;
   if (!Array.isArray(list))
     return { participants: [], rows: 0, issues: [{ where: 'file', problem: 'expected an array of participants or { "participants": [...] }' }] };
   return validateRows(
-    list.map((value, i) => ({ where: `participant ${i + 1}`, value })),
+    (list as unknown[]).map((value, i) => ({ where: `participant ${i + 1}`, value })),
     skills,
   );
 }

@@ -1,7 +1,8 @@
+import { mean as d3Mean, median as d3Median, quantile as d3Quantile, quantileSorted as d3QuantileSorted } from 'd3-array';
 import { seededRandom } from './roster-generator.ts';
 
 /**
- * Small, dependency-free statistics for the review: mean, median, percentile, a deterministic
+ * Statistics for the review: mean, median and quantiles (d3-array), a deterministic
  * percentile-bootstrap confidence interval of the mean, the Net Promoter-style score, and the
  * privacy rule (no figure about a group of fewer than five people).
  */
@@ -14,29 +15,19 @@ export const DEFAULT_RESAMPLES = 2000;
 export const DEFAULT_SEED = 20270101;
 
 export function mean(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
+  return d3Mean(values) ?? null;
 }
 
-/** The p-quantile (0 ≤ p ≤ 1) of sorted values by linear interpolation between order statistics (Hyndman & Fan type 7, R's default). */
+/** The p-quantile (0 ≤ p ≤ 1) of sorted values by linear interpolation between order statistics (Hyndman & Fan type 7, R's default, as d3-array computes it). */
 export function quantileSorted(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
+  // d3 clamps p to [0, 1]; a p outside it here is a bug in the caller, not a request for the extremes.
   if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile ${p} is not between 0 and 1`);
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (h - lo) * (b - a);
+  // d3's type asks for a mutable array, but it only reads it.
+  return d3QuantileSorted(sorted as number[], p) ?? null;
 }
 
 export function median(values: readonly number[]): number | null {
-  return quantileSorted(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
+  return d3Median(values) ?? null;
 }
 
 export interface Interval {
@@ -68,11 +59,9 @@ export function bootstrapMeanInterval(values: readonly number[], options: { resa
     for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)] as number;
     means[r] = sum / n;
   }
-  means.sort();
-  const sorted = Array.from(means);
   return {
-    low: quantileSorted(sorted, (1 - level) / 2) as number,
-    high: quantileSorted(sorted, (1 + level) / 2) as number,
+    low: d3Quantile(means, (1 - level) / 2) as number,
+    high: d3Quantile(means, (1 + level) / 2) as number,
     level,
     resamples,
     seed,

@@ -26,7 +26,7 @@ export function buildApp(options: BuildOptions = {}): { app: App; stack: TandemS
   for (const [flag, value] of Object.entries(FEATURE_FLAGS)) {
     if (app.node.tryGetContext(flag) === undefined) app.node.setContext(flag, value);
   }
-  const config = options.config ? validateConfig(options.config) : loadConfig({ context: (key) => app.node.tryGetContext(key) });
+  const config = options.config ? validateConfig(options.config) : loadConfig({ context: (key): unknown => app.node.tryGetContext(key) });
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   const region = process.env.CDK_DEFAULT_REGION;
   const stack = new TandemStack(app, config.stackName, {

@@ -17,7 +17,7 @@ function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
 
 export interface DynamoDbLocal {
   endpoint: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Runs DynamoDB Local bound to 127.0.0.1 (its own command line cannot): a single-file Java program, compiled by `java` at start. */

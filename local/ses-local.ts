@@ -4,7 +4,7 @@ import sesLocal from 'aws-ses-v2-local';
 
 export interface SesLocal {
   endpoint: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Starts aws-ses-v2-local in this process, bound to the given host only. Its inbox is the endpoint's `/`, its JSON store `/store`. */
@@ -28,6 +28,7 @@ export interface CapturedEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  headers?: Array<{ name: string; value: string }>;
   at: number;
 }
 

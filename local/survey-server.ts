@@ -53,7 +53,7 @@ function toEvent(request: IncomingMessage, body: string): APIGatewayProxyEventV2
 }
 
 /** The survey HTTP API (and the ops page at /ops) on the local stack: every request goes through the same Lambda handler as on AWS. */
-export async function startSurveyServer(options: { host: string; port: number }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function startSurveyServer(options: { host: string; port: number }): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const server = createServer((request, response) => {
     void (async () => {
       try {

@@ -184,6 +184,7 @@ export async function advancePhase(
       // The first email goes alone: when SES is throttling, one send finds out (and the step is retried) before eight pile on.
       await worker(Math.min(1, todo.length));
       await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, todo.length) }, () => worker(todo.length)));
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what a send threw, unchanged
       if (failure !== undefined) throw failure;
       if (outOfTime) break;
       Object.assign(patch, batch.done(patch));

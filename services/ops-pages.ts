@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cycle } from '../domain/cycle.ts';
+import { formatElapsed as duration } from '../domain/duration-format.ts';
 import { escapeHtml as e } from '../domain/html.ts';
 import { buildTimeline, redactEmails, type ExecutionSummary, type TimelinePhaseEntry } from './executions.ts';
 import { phaseProgress } from './cycles.ts';
@@ -57,16 +58,6 @@ ${body}
 }
 
 const time = (iso: string | undefined) => (iso ? e(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '');
-
-export function duration(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min ${Math.floor((ms % 60_000) / 1000)} s`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
 
 const statusCell = (status: string) => `<span class="status s-${e(status)}">${e(status)}</span>`;
 

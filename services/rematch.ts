@@ -66,7 +66,7 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
       previousPairId: ref.pairId,
       declinedBy: decliner.participantId,
       freedParticipantId: freed.participantId,
-      ...(newPair ? { newPairId: newPair.pairId, newPartnerId: otherId as string } : {}),
+      ...(newPair ? { newPairId: newPair.pairId, newPartnerId: otherId } : {}),
       notify: newPair ? [freed.participantId, otherId as string] : [],
       ...(reason ? { reason } : {}),
       at: now,

@@ -88,7 +88,7 @@ export async function buildReview(
   const metrics = computeCycleMetrics(input);
   const proposals = proposeChanges(cycle.program, metrics, input);
   const history = [...earlier.map((r) => r.summary), summarizeCycle(cycle.cycleId, cycle.startedAt, metrics)];
-  const html = await renderReport({
+  const html = renderReport({
     programName: cycle.program.name,
     cycleId: cycle.cycleId,
     startedAt: cycle.startedAt,

@@ -16,8 +16,8 @@ class NodeSha256 {
   update(data: SourceData): void {
     this.hash.update(bytesOf(data));
   }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
   }
 }
 

@@ -20,6 +20,12 @@ function transientOrThrow(error: unknown): never {
   throw error;
 }
 
+/**
+ * The header naming the SES template an email was rendered from: with content-hashed template
+ * names it says exactly which version of the text a person received.
+ */
+export const TEMPLATE_HEADER = 'X-Tandem-Template';
+
 const isNotFound = (error: unknown) =>
   (error as { name?: string }).name === 'NotFoundException' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 
@@ -43,7 +49,13 @@ export class SesMailer implements Mailer {
           Destination: { ToAddresses: [email.to] },
           Content:
             'template' in email
-              ? { Template: { TemplateName: email.template.name, TemplateData: JSON.stringify(email.template.data) } }
+              ? {
+                  Template: {
+                    TemplateName: email.template.name,
+                    TemplateData: JSON.stringify(email.template.data),
+                    Headers: [{ Name: TEMPLATE_HEADER, Value: email.template.name }],
+                  },
+                }
               : {
                   Simple: {
                     Subject: { Data: email.subject, Charset: 'UTF-8' },

@@ -123,7 +123,7 @@ export function registerReviewCommands(program: Command): void {
       if (plan.review.appliedTo) throw new ConflictError(`the review of ${reviewed} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
       const text = describePlan(plan);
       if (!options.json) process.stderr.write(`${text}\n`);
-      if (!(await confirmed(options as { yes?: boolean; json?: boolean }, 'Apply these changes and start the next cycle?'))) {
+      if (!(await confirmed(options, 'Apply these changes and start the next cycle?'))) {
         throw new ValidationError('not applied: confirm, or pass --yes to apply the review and start the cycle');
       }
       await container.store.putProgram(plan.after);

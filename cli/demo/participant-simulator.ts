@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import { capturedEmails, type CapturedEmail } from '../../local/ses-local.ts';
 import { seededRandom } from '../../domain/roster-generator.ts';
 
@@ -79,12 +80,16 @@ export class ParticipantSimulator {
   private stopped = false;
   private since: number | undefined;
   private running: Promise<void> | undefined;
+  /** A few answers at a time, like people at their desks. */
+  private readonly limit: LimitFunction;
 
   constructor(
     private readonly sesEndpoint: string,
     private readonly personaOf: (email: string) => Persona,
-    private readonly concurrency = 8,
-  ) {}
+    concurrency = 8,
+  ) {
+    this.limit = pLimit(concurrency);
+  }
 
   start(pollMs = 250): void {
     this.running = (async () => {
@@ -110,12 +115,7 @@ export class ParticipantSimulator {
     });
     this.stats.emailsSeen += fresh.length;
     const work = fresh.filter((email) => this.wantsToAnswer(email));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(this.concurrency, work.length) }, async () => {
-        while (next < work.length) await this.answer(work[next++] as CapturedEmail);
-      }),
-    );
+    await this.limit.map(work, (email) => this.answer(email));
   }
 
   private wantsToAnswer(email: CapturedEmail): boolean {

@@ -24,17 +24,8 @@ export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArr
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-/** "1h 02m", "3.4 s", "12 ms". */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || Number.isNaN(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes}m ${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
+/** Elapsed time as the ops pages print it too: "98ms", "37.5s", "1h 2m". */
+export { formatElapsed as formatDuration } from '../../domain/duration-format.ts';
 
 /** "2027-03-01 12:00:05Z" — compact, sortable, UTC. */
 export function formatTime(iso: string | undefined): string {

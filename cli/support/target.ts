@@ -23,7 +23,7 @@ export function localEnvFile(): string | undefined {
   const candidates = process.env.TANDEM_LOCAL_ENV_FILE
     ? [process.env.TANDEM_LOCAL_ENV_FILE]
     : [resolve(process.cwd(), LOCAL_ENV_FILE), resolve(repositoryRoot, LOCAL_ENV_FILE)];
-  return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
+  return candidates.find((path): path is string => Boolean(path) && existsSync(path));
 }
 
 let forceLocal = false;

@@ -111,7 +111,7 @@ export function maxWeightBMatching(g: CapacitatedGraph, options: BMatchingOption
     const e = solution.matchedEdge[x] as number;
     if (e < 0 || (solution.mate[x] as number) < x) continue;
     const k = origin[e] as number;
-    const r = role[e] as number;
+    const r = role[e] as Role;
     if (r === Role.Direct) {
       selected.push(k);
       total += g.weight[k] as number;
@@ -257,7 +257,7 @@ export class DualPricer {
         this.depth[c] = (this.depth[p] as number) + 1;
         this.top[c] = this.top[p] as number;
         this.zDown[c] = (this.zDown[p] as number) + (c >= nodes / 2 ? (dual[c] as number) : 0);
-        if ((this.depth[c] as number) > maxDepth) maxDepth = this.depth[c] as number;
+        if (this.depth[c] > maxDepth) maxDepth = this.depth[c];
       }
     }
     this.lift = [Int32Array.from(parent, (p, x) => (p === -1 ? x : p))];

@@ -104,12 +104,12 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   const inBlossom = new Int32Array(n);
   for (let v = 0; v < n; v++) inBlossom[v] = v;
   const blossomParent = new Int32Array(2 * n).fill(-1);
-  const blossomChilds: Array<number[] | null> = new Array(2 * n).fill(null);
+  const blossomChilds = new Array<number[] | null>(2 * n).fill(null);
   const blossomBase = new Int32Array(2 * n).fill(-1);
   for (let v = 0; v < n; v++) blossomBase[v] = v;
-  const blossomEndps: Array<number[] | null> = new Array(2 * n).fill(null);
+  const blossomEndps = new Array<number[] | null>(2 * n).fill(null);
   const bestEdge = new Int32Array(2 * n).fill(-1);
-  const blossomBestEdges: Array<number[] | null> = new Array(2 * n).fill(null);
+  const blossomBestEdges = new Array<number[] | null>(2 * n).fill(null);
   const unusedBlossoms: number[] = [];
   for (let b = n; b < 2 * n; b++) unusedBlossoms.push(b);
   const dual = new Float64Array(2 * n);
@@ -122,7 +122,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
   const dissolveStamp = new Int32Array(2 * n);
   const gone = new Uint8Array(n);
   /** The top-level blossoms labelled in each tree, by root (a superset: filtered when the tree is dissolved). */
-  const treeMembers: Array<number[] | undefined> = new Array(n);
+  const treeMembers = new Array<number[] | undefined>(n);
   const joinTree = (b: number) => {
     const r = treeRoot[b] as number;
     const members = (treeMembers[r] ??= []);
@@ -989,7 +989,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     while (climb.length > 0) {
       const c = climb.pop() as number;
       depth[c] = (depth[blossomParent[c] as number] as number) + 1;
-      deepest = Math.max(deepest, depth[c] as number);
+      deepest = Math.max(deepest, depth[c]);
     }
   }
   const byDepth: number[][] = Array.from({ length: deepest + 1 }, () => []);

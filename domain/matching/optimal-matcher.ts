@@ -330,7 +330,7 @@ export class OptimalMatcher implements Matcher {
     for (let v = 0; v < n; v++) {
       const best = Array.from(heaps.weight.subarray(heaps.start[v] as number, (heaps.start[v] as number) + (heaps.size[v] as number)))
         .sort((a, b) => b - a)
-        .slice(0, c.capacity[v] as number);
+        .slice(0, c.capacity[v]);
       for (const w of best) starBound += w / 2;
     }
     const t2 = now();

@@ -49,10 +49,10 @@ export async function handleAction(engine: LocalStepFunctions, action: string, b
   return run(engine, action as Action, body);
 }
 
-async function run<A extends Action>(engine: LocalStepFunctions, action: A, body: unknown): Promise<unknown> {
+function run<A extends Action>(engine: LocalStepFunctions, action: A, body: unknown): Promise<unknown> {
   const parsed = requests[action].safeParse(body);
   if (!parsed.success) throw new ValidationException(describeIssues(parsed.error.issues, body));
-  return handlers[action](engine, parsed.data as z.infer<(typeof requests)[A]>);
+  return Promise.resolve(handlers[action](engine, parsed.data as z.infer<(typeof requests)[A]>));
 }
 
 /** AWS's wording: "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: ..." */

@@ -379,7 +379,7 @@ export class LocalStepFunctions {
       execution.error = 'States.Timeout';
       history.finish('ExecutionTimedOut', { executionTimedOutEventDetails: { error: execution.error } });
     } else {
-      const failure = outcome.reason instanceof ExecutionError && outcome.reason.cause instanceof Error ? outcome.reason.cause : outcome.reason;
+      const failure: unknown = outcome.reason instanceof ExecutionError && outcome.reason.cause instanceof Error ? outcome.reason.cause : outcome.reason;
       execution.status = 'FAILED';
       execution.error = failure instanceof Error ? failure.name : 'States.Runtime';
       execution.cause = failure instanceof Error ? failure.message : causeText(failure);

@@ -57,9 +57,19 @@ export class ExecutionHistory {
         return this.append('MapIterationSucceeded', { mapIterationSucceededEventDetails: iteration(event) });
       case 'MapIterationFailed':
         return this.append('MapIterationFailed', { mapIterationFailedEventDetails: iteration(event) });
-      default:
-        // Execution start and end are recorded by the engine wrapper; retries, catches and
-        // Parallel branches have no event of their own in AWS's history.
+      // Execution start and end are recorded by the engine wrapper; retries, catches and
+      // Parallel branches have no event of their own in AWS's history. Named, not `default`:
+      // a new engine event type has to be placed here or there on purpose.
+      case 'ExecutionStarted':
+      case 'ExecutionSucceeded':
+      case 'ExecutionFailed':
+      case 'ExecutionAborted':
+      case 'ExecutionTimeout':
+      case 'StateRetried':
+      case 'StateCaught':
+      case 'ParallelBranchStarted':
+      case 'ParallelBranchSucceeded':
+      case 'ParallelBranchFailed':
         return;
     }
   }

@@ -15,7 +15,7 @@ export interface StepFunctionsServer {
   /** For the SDK's `endpoint`, `AWS_ENDPOINT_URL_SFN` or the CLI's `--endpoint-url`. */
   readonly url: string;
   /** Stops listening; the engine is left as it is. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 const TARGET_PREFIX = 'AWSStepFunctions.';

@@ -513,7 +513,7 @@ describe('the report bucket', () => {
     expect(bucket.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
     expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket.LoggingConfiguration).toEqual({ DestinationBucketName: ref(s.stack.reports.accessLogs), LogFilePrefix: 'reports/' });
-    expect(JSON.stringify(bucket.LifecycleConfiguration)).toContain(`"ExpirationInDays":${TEST_CONFIG.reportRetentionDays}`);
+    expect(JSON.stringify(bucket.LifecycleConfiguration)).toContain(`"ExpirationInDays":${Number(TEST_CONFIG.reportRetentionDays)}`);
     s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: ref(s.stack.reports.bucket),
       PolicyDocument: {
@@ -525,7 +525,7 @@ describe('the report bucket', () => {
 
 describe('operations', () => {
   const alarmsOn = (metricName: string) =>
-    Object.values(resources('AWS::CloudWatch::Alarm')).filter((alarm) => alarm.Properties.MetricName === metricName) as Resource[];
+    Object.values<Resource>(resources('AWS::CloudWatch::Alarm')).filter((alarm) => alarm.Properties.MetricName === metricName);
 
   it('alarms on failed, timed-out and aborted cycles into the ops topic', () => {
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {

@@ -37,7 +37,7 @@ describe('tandem roster import of a large file', () => {
         SCRIPT,
         ['-qec', `${process.execPath} ${bin} roster import ${path} --program ${tag}`, '/dev/null'],
         { env: stackEnv(), timeout: 120_000, cwd: resolve(import.meta.dirname, '../..') },
-        (error, stdout) => (error ? fail(error) : done(stdout)),
+        (error, stdout) => (error ? fail(new Error(`the import on a pseudo-terminal failed: ${error.message}`, { cause: error })) : done(stdout)),
       ),
     );
     expect(output).toMatch(/Importing \[#+\] 100% 1200\/1200/);

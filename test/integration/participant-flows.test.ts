@@ -1,8 +1,11 @@
 import { ListEmailTemplatesCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
+import { TEMPLATE_HEADER } from '../../adapters/ses/ses-mailer.ts';
+// The template names the sending code uses, generated from the templates' content.
+import { EMAIL_TEMPLATE_NAMES as TEMPLATE_NAMES } from '../../domain/generated/email-template-names.generated.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
-import { uniqueTag } from '../support/fixtures.ts';
+import { emailsFor, uniqueTag } from '../support/fixtures.ts';
 import { mailsFor, openAndSend, participantCycle, post, submit, tick } from '../browser/participant-support.ts';
 
 const store = () => container().store;
@@ -196,8 +199,25 @@ describe('link safety', () => {
   });
 
   it('sends participant emails as SES templates, created once in the local SES', async () => {
+    // The stack created exactly the templates the code defines: one per phase and language, no other and no stale version.
     const ses = new SESv2Client({ endpoint: inject('localStack').endpoints.ses });
-    const { TemplatesMetadata } = await ses.send(new ListEmailTemplatesCommand({}));
-    expect((TemplatesMetadata ?? []).map((t) => t.TemplateName).filter((n) => n?.startsWith('tandem-')).length).toBeGreaterThan(0);
+    const { TemplatesMetadata } = await ses.send(new ListEmailTemplatesCommand({ PageSize: 100 }));
+    const created = (TemplatesMetadata ?? []).map((t) => t.TemplateName ?? '').filter((name) => name.startsWith('tandem-'));
+    expect(created).toHaveLength(new Set(created).size);
+    expect([...created].sort()).toEqual(Object.values(TEMPLATE_NAMES).sort());
+
+    // Every email a participant receives names the created template of its phase in the participant's language.
+    const tag = uniqueTag('templates');
+    const cycle = await participantCycle(tag);
+    await openAndSend(cycle.cycleId, 'goal-setting');
+    const languageOf = new Map((await store().listMembers(cycle.cycleId)).map((m) => [m.email, m.language]));
+    const received = (await emailsFor(tag)).filter((e) => languageOf.has(e.destination.to[0] as string));
+    expect(received).toHaveLength(languageOf.size);
+    expect(new Set(received.map((e) => languageOf.get(e.destination.to[0] as string)))).toEqual(new Set(['en', 'pt-BR']));
+    for (const email of received) {
+      const named = email.headers?.find((h) => h.name === TEMPLATE_HEADER)?.value;
+      expect(created).toContain(named);
+      expect(named).toBe(TEMPLATE_NAMES[`goal-setting/${languageOf.get(email.destination.to[0] as string)}`]);
+    }
   });
 });

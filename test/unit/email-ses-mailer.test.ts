@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SesMailer } from '../../adapters/ses/ses-mailer.ts';
+import { SesMailer, TEMPLATE_HEADER } from '../../adapters/ses/ses-mailer.ts';
 import { ConfigurationError, TransientError } from '../../domain/errors.ts';
 
 type Sent = { name: string; input: Record<string, unknown> };
 
 /** A stand-in SES client: records commands; SendEmail with a template fails as SES does when the template is not in `templates`. */
-function fakeSes(templates: Set<string>, fail?: (name: string) => unknown) {
+function fakeSes(templates: Set<string>, fail?: (name: string) => Error | undefined) {
   const sent: Sent[] = [];
   const client = {
     send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
@@ -33,12 +33,13 @@ describe('SesMailer', () => {
     expect(result.messageId).toBe('m1');
     expect(sent.map((s) => s.name)).toEqual(['SendEmailCommand']);
     const send = sent[0]?.input as {
-      Content: { Template: { TemplateName: string; TemplateData: string } };
+      Content: { Template: { TemplateName: string; TemplateData: string; Headers: Array<{ Name: string; Value: string }> } };
       EmailTags: Array<{ Value: string }>;
       ConfigurationSetName: string;
     };
     expect(send.Content.Template.TemplateName).toBe('tandem-run-en-abc');
     expect(JSON.parse(send.Content.Template.TemplateData)).toEqual(template.data);
+    expect(send.Content.Template.Headers).toEqual([{ Name: TEMPLATE_HEADER, Value: 'tandem-run-en-abc' }]);
     expect(send.EmailTags[0]?.Value).toBe('c_1');
     expect(send.ConfigurationSetName).toBe('tandem-config');
   });

@@ -25,8 +25,8 @@ export function bruteForce(
       left[i] = (left[i] as number) - 1;
       left[j] = (left[j] as number) - 1;
       visit(k + 1, w + ew, pairs + 1);
-      left[i] = (left[i] as number) + 1;
-      left[j] = (left[j] as number) + 1;
+      left[i] = left[i] + 1;
+      left[j] = left[j] + 1;
     }
   };
   visit(0, 0, 0);

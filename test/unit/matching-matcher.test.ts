@@ -53,7 +53,7 @@ const cohortArb = fc.integer({ min: 2, max: 7 }).chain((n) =>
         languages: r.languages,
         ...(r.timeZone ? { timeZone: r.timeZone } : {}),
         capacity: r.capacity,
-        status: r.status as Participant['status'],
+        status: r.status,
       })),
     ),
     mode: fc.constantFrom('reverse' as const, 'mutual' as const),

@@ -20,7 +20,7 @@ const randomGraph = (maxN: number, maxW: number) =>
       .array(fc.option(fc.integer({ min: 0, max: maxW }), { nil: undefined, freq: 2 }), { minLength: pairs.length, maxLength: pairs.length })
       .map((ws) => ({
         n,
-        edges: pairs.flatMap(([i, j], k): Array<[number, number, number]> => (ws[k] === undefined ? [] : [[i, j, ws[k] as number]])),
+        edges: pairs.flatMap(([i, j], k): Array<[number, number, number]> => (ws[k] === undefined ? [] : [[i, j, ws[k]]])),
       }));
   });
 

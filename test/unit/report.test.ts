@@ -57,7 +57,7 @@ describe('renderReport', () => {
   const earlier = { ...summarizeCycle('c0', Date.UTC(2026, 0, 1), metrics), crossDepartmentShare: 0.5 };
 
   it('is one self-contained page with SVG charts, the figures, the proposals and print styles', async () => {
-    const html = await renderReport({
+    const html = renderReport({
       programName: 'Tandem & Co',
       cycleId: 'c1',
       startedAt: Date.UTC(2026, 5, 1),
@@ -89,7 +89,7 @@ describe('renderReport', () => {
   });
 
   it('escapes every text, names in free text included', async () => {
-    const html = await renderReport({ programName: '<b>x</b>', cycleId: 'c1', startedAt: 0, generatedAt: 0, metrics });
+    const html = renderReport({ programName: '<b>x</b>', cycleId: 'c1', startedAt: 0, generatedAt: 0, metrics });
     expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert(1)');
@@ -102,7 +102,7 @@ describe('renderReport', () => {
 
   it('shows "fewer than 5 answers" in place of small groups’ figures and leaves them out of the charts', async () => {
     const small = computeCycleMetrics({ ...input, responses: { ...input.responses, measure: input.responses.measure.slice(0, 4) } });
-    const html = await renderReport({ programName: 'P', cycleId: 'c1', startedAt: 0, generatedAt: 0, metrics: small });
+    const html = renderReport({ programName: 'P', cycleId: 'c1', startedAt: 0, generatedAt: 0, metrics: small });
     expect(html).toContain(SUPPRESSED);
     // No skill-gain or direction chart, since no group reaches five; participation and satisfaction remain.
     expect(html.match(/<svg /g)?.length).toBe(2);

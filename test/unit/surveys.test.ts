@@ -419,8 +419,10 @@ describe('formFields', () => {
   it('reads fields named like Object.prototype members as ordinary fields', () => {
     const fields = formFields('constructor=a&toString=b&__proto__=c&hasOwnProperty=d');
     expect(Object.hasOwn(fields, 'constructor') && fields.constructor).toEqual(['a']);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- a form field named toString, not the method
     expect(Object.hasOwn(fields, 'toString') && fields.toString).toEqual(['b']);
     expect(Object.hasOwn(fields, '__proto__') && fields['__proto__']).toEqual(['c']);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- a form field named hasOwnProperty, not the method
     expect(Object.hasOwn(fields, 'hasOwnProperty') && fields.hasOwnProperty).toEqual(['d']);
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseFeedbackAnswer } from '../../domain/surveys.ts';
 import { plainText, terminalSafe } from '../../domain/text.ts';
 import { emit } from '../../cli/support/output.ts';
@@ -41,12 +41,11 @@ describe('text people typed', () => {
 describe('what the CLI prints', () => {
   it('shows an escape sequence from stored text as a visible escape instead of sending it to the terminal', () => {
     const written: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as unknown as typeof process.stdout.write;
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
     try {
       emit(false, {}, () => `Suggested skill: ${ESC}[2JDelete${RLO}me\nnext line`);
     } finally {
-      process.stdout.write = write;
+      write.mockRestore();
     }
     expect(written.join('')).toBe('Suggested skill: \\u001b[2JDelete\\u202eme\nnext line\n');
   });
