@@ -1,5 +1,5 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
-import { parsePhaseKey } from '../domain/cycle.ts';
+import { parsePhaseKey } from './phases/registry.ts';
 import { ValidationError, issuesFromZod } from '../domain/errors.ts';
 import type { LinkSigner } from '../domain/links.ts';
 import type { Matcher } from '../domain/matching/matcher.ts';

@@ -12,7 +12,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
-import { parsePhaseKey } from '../../domain/cycle.ts';
+import { parsePhaseKey } from '../../services/phases/registry.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import { NotFoundError } from '../../domain/errors.ts';
