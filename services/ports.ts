@@ -59,7 +59,6 @@ export interface ParticipantActionStore {
   listRematches(cycleId: string): Promise<RematchRecord[]>;
   flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void>;
   listPairFlags(cycleId: string): Promise<PairFlag[]>;
-  putSuggestion(suggestion: ForumSuggestion): Promise<void>;
   recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome>;
   listSuggestions(cycleId: string): Promise<ForumSuggestion[]>;
   addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'>;

@@ -563,19 +563,6 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
     return (await this.queryPrefix(cycleId, 'FLAG#')) as PairFlag[];
   }
 
-  /** Stores a forum suggestion once (its id is derived from its author and category, so a repeat writes nothing). */
-  async putSuggestion(suggestion: ForumSuggestion): Promise<void> {
-    await this.writeIf('PutSuggestion', () =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { PK: `CYCLE#${suggestion.cycleId}`, SK: `SUGGESTION#${suggestion.suggestionId}`, entity: 'suggestion', ...suggestion },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      ),
-    );
-  }
-
   /**
    * recordResponse for a feedback answer, with its forum suggestions written in the same
    * transaction: the suggestions exist exactly when the answer was recorded.

@@ -1,0 +1,408 @@
+import { createHash } from 'node:crypto';
+import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
+import { parsePhaseKey } from '../../domain/cycle.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
+import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
+import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type {
+  CycleStore,
+  EmailClaim,
+  EmailLog,
+  ParticipantActionStore,
+  ParticipantDirectory,
+  ProgramStore,
+  RecordResponseOutcome,
+  ReviewStore,
+  StoredReview,
+} from '../../services/ports.ts';
+
+/** Same as the DynamoDB store: a claim this old that was never marked sent is taken to have failed before reaching SES. */
+const STALE_CLAIM_MS = 5 * 60 * 1000;
+
+interface EmailEntry {
+  idempotencyKey: string;
+  to: string;
+  status: 'sending' | 'sent' | 'failed';
+  claimedAt: number;
+  messageId?: string;
+  sentAt?: number;
+  failureReason?: string;
+}
+
+/**
+ * A copy the way the DynamoDB document client stores and returns an item: fields holding
+ * `undefined` are dropped (removeUndefinedValues), and nothing is shared with the caller.
+ */
+function copy<T>(value: T): T {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map((v) => copy(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, copy(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** DynamoDB orders sort keys by their UTF-8 bytes. */
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** The values of a map ordered by a sort key, the way a DynamoDB Query returns items. */
+function sortedBy<T>(items: Iterable<T>, sortKey: (item: T) => string): T[] {
+  return [...items].sort((a, b) => byBytes(sortKey(a), sortKey(b))).map((item) => copy(item));
+}
+
+/**
+ * Every store port held in memory, with the DynamoDB store's semantics: the same idempotent
+ * repeats, conditional outcomes, counters and list order (test/support/store-contract.ts holds
+ * both to it). For services' unit tests, which then need no DynamoDB Local.
+ */
+export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleStore, ParticipantActionStore, EmailLog, ReviewStore {
+  private readonly programs = new Map<string, Program>();
+  /** programId → participantId → the participant and the fingerprint of the roster row it was written from. */
+  private readonly participants = new Map<string, Map<string, { participant: Participant; fingerprint?: string }>>();
+  private readonly cycles = new Map<string, Cycle>();
+  private readonly members = new Map<string, Map<string, Member>>();
+  private readonly pairs = new Map<string, Map<string, Pair>>();
+  /** cycleId → `<phaseKey>#<participantId>` → answer (the DynamoDB sort key without its `RESPONSE#` prefix). */
+  private readonly responses = new Map<string, Map<string, StoredResponse>>();
+  private readonly reviews = new Map<string, StoredReview>();
+  private readonly emails = new Map<string, Map<string, EmailEntry>>();
+  private readonly invitations = new Map<string, Map<string, InvitationDecision>>();
+  private readonly rematches = new Map<string, Map<string, RematchRecord>>();
+  private readonly flags = new Map<string, Map<string, PairFlag>>();
+  private readonly suggestions = new Map<string, Map<string, ForumSuggestion>>();
+  /** cycleId → `<voterId>#<suggestionId>` → vote. */
+  private readonly votes = new Map<string, Map<string, { suggestionId: string; voterId: string; at: number }>>();
+
+  // ---- programs and rosters -------------------------------------------------
+
+  async putProgram(program: Program): Promise<void> {
+    this.programs.set(program.programId, copy(program));
+  }
+
+  async getProgram(programId: string): Promise<Program | undefined> {
+    return copy(this.programs.get(programId));
+  }
+
+  async putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }> {
+    const roster = within(this.participants, programId);
+    let written = 0;
+    let unchanged = 0;
+    for (const participant of participants) {
+      const fingerprint = createHash('sha256').update(JSON.stringify(participant)).digest('base64url');
+      const stored = roster.get(participant.participantId);
+      if (stored && stored.fingerprint === fingerprint) {
+        unchanged++;
+        continue;
+      }
+      roster.set(participant.participantId, { participant: copy(participant), fingerprint });
+      written++;
+    }
+    return { written, unchanged };
+  }
+
+  async listParticipants(programId: string): Promise<Participant[]> {
+    return sortedBy(this.participants.get(programId)?.values() ?? [], (p) => p.participant.participantId).map((p) => p.participant);
+  }
+
+  async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
+    const stored = this.participants.get(programId)?.get(participantId);
+    if (!stored) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
+    stored.participant.status = status;
+    // The stored item no longer matches the roster row it came from.
+    delete stored.fingerprint;
+  }
+
+  async findParticipantsByEmail(email: string): Promise<Array<{ programId: string; participantId: string }>> {
+    const address = email.trim().toLowerCase();
+    const found: Array<{ programId: string; participantId: string }> = [];
+    for (const [programId, roster] of this.participants) {
+      for (const { participant } of roster.values()) if (participant.email === address) found.push({ programId, participantId: participant.participantId });
+    }
+    return found.sort((a, b) => byBytes(a.programId, b.programId) || byBytes(a.participantId, b.participantId));
+  }
+
+  // ---- cycles -----------------------------------------------------------------
+
+  async createCycle(cycle: Cycle): Promise<boolean> {
+    if (this.cycles.has(cycle.cycleId)) return false;
+    this.cycles.set(cycle.cycleId, copy(cycle));
+    return true;
+  }
+
+  async getCycle(cycleId: string): Promise<Cycle | undefined> {
+    return copy(this.cycles.get(cycleId));
+  }
+
+  async listCycles(programId: string): Promise<Cycle[]> {
+    const ofProgram = [...this.cycles.values()].filter((c) => c.programId === programId);
+    return sortedBy(ofProgram, (c) => `${new Date(c.startedAt).toISOString()}#${c.cycleId}`);
+  }
+
+  async setExecution(cycleId: string, executionArn: string): Promise<void> {
+    this.existingCycle(cycleId).executionArn = executionArn;
+  }
+
+  async putCohort(cycleId: string, members: readonly Member[], pairs: readonly Pair[]): Promise<void> {
+    const cohort = within(this.members, cycleId);
+    for (const member of members) cohort.set(member.participantId, copy(member));
+    const pairsOfCycle = within(this.pairs, cycleId);
+    for (const pair of pairs) pairsOfCycle.set(pair.pairId, copy(pair));
+    const cycle = this.existingCycle(cycleId);
+    cycle.participants = members.length;
+    cycle.pairs = pairs.length;
+  }
+
+  async listMembers(cycleId: string): Promise<Member[]> {
+    return sortedBy(this.members.get(cycleId)?.values() ?? [], (m) => m.participantId);
+  }
+
+  async getMember(cycleId: string, participantId: string): Promise<Member | undefined> {
+    return copy(this.members.get(cycleId)?.get(participantId));
+  }
+
+  async listPairs(cycleId: string): Promise<Pair[]> {
+    return sortedBy(this.pairs.get(cycleId)?.values() ?? [], (p) => p.pairId);
+  }
+
+  async openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState> {
+    const cycle = this.cycles.get(cycleId);
+    if (!cycle) throw new NotFoundError(`cycle ${cycleId} does not exist`);
+    const existing = cycle.phases[phase];
+    // Opened already by an earlier attempt of the same step: its state stands.
+    if (existing) return copy(existing);
+    cycle.phases[phase] = copy(state);
+    cycle.currentPhase = phase;
+    return copy(state);
+  }
+
+  async updatePhase(cycleId: string, phase: AnsweredPhase, patch: Partial<PhaseState>): Promise<void> {
+    const entries = Object.entries(patch);
+    if (entries.length === 0) return;
+    const state = this.existingCycle(cycleId).phases[phase];
+    // DynamoDB refuses an update of a field inside a map that does not exist.
+    if (!state) throw new Error(`The document path provided in the update expression is invalid for update (phase ${phase} is not open)`);
+    Object.assign(state, copy(patch));
+  }
+
+  async closePhase(cycleId: string, phase: AnsweredPhase, closedAt: number): Promise<void> {
+    const state = this.cycles.get(cycleId)?.phases[phase];
+    // Closed already by an earlier attempt of the same step: nothing to do.
+    if (state && state.closedAt === undefined) state.closedAt = closedAt;
+  }
+
+  async setCurrentPhase(cycleId: string, phase: Phase): Promise<void> {
+    this.existingCycle(cycleId).currentPhase = phase;
+  }
+
+  async recordResponse(response: StoredResponse): Promise<RecordResponseOutcome> {
+    return this.recordResponseAlong(response, []);
+  }
+
+  async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
+    return copy(this.responses.get(cycleId)?.get(`${phaseKey}#${participantId}`));
+  }
+
+  async listResponses(cycleId: string, phaseKeyPrefix: string): Promise<StoredResponse[]> {
+    const answers = [...(this.responses.get(cycleId)?.entries() ?? [])].filter(([sortKey]) => sortKey.startsWith(phaseKeyPrefix));
+    return sortedBy(answers, ([sortKey]) => sortKey).map(([, response]) => response);
+  }
+
+  async markSucceeded(cycleId: string, reportPath: string, endedAt: number): Promise<void> {
+    const cycle = this.cycles.get(cycleId);
+    if (cycle?.status !== 'running') return;
+    Object.assign(cycle, { status: 'succeeded', reportPath, endedAt, currentPhase: 'review' } satisfies Partial<Cycle>);
+  }
+
+  async markFailed(cycleId: string, failure: { error: string; cause: string }, endedAt: number): Promise<boolean> {
+    const cycle = this.cycles.get(cycleId);
+    if (cycle?.status !== 'running') return false;
+    Object.assign(cycle, { status: 'failed', failure: copy(failure), endedAt } satisfies Partial<Cycle>);
+    return true;
+  }
+
+  async markStopped(cycleId: string, endedAt: number): Promise<void> {
+    const cycle = this.cycles.get(cycleId);
+    if (cycle?.status !== 'running') return;
+    Object.assign(cycle, { status: 'stopped', endedAt } satisfies Partial<Cycle>);
+  }
+
+  // ---- reviews ------------------------------------------------------------------
+
+  async putReview(review: StoredReview): Promise<void> {
+    const { appliedTo: _applied, ...rest } = review;
+    // A retried review step writes the same figures again but never forgets that HR applied them.
+    const appliedTo = this.reviews.get(review.cycleId)?.appliedTo;
+    this.reviews.set(review.cycleId, copy({ ...rest, ...(appliedTo ? { appliedTo } : {}) }));
+  }
+
+  async getReview(cycleId: string): Promise<StoredReview | undefined> {
+    return copy(this.reviews.get(cycleId));
+  }
+
+  async listReviews(programId: string): Promise<StoredReview[]> {
+    const cycles = (await this.listCycles(programId)).sort((a, b) => a.startedAt - b.startedAt || a.cycleId.localeCompare(b.cycleId));
+    return cycles.flatMap((c) => {
+      const review = c.status === 'succeeded' ? this.reviews.get(c.cycleId) : undefined;
+      return review ? [copy(review)] : [];
+    });
+  }
+
+  async markReviewApplied(cycleId: string, nextCycleId: string, appliedAt: number): Promise<boolean> {
+    const review = this.reviews.get(cycleId);
+    if (!review || review.appliedTo) return false;
+    review.appliedTo = { cycleId: nextCycleId, appliedAt };
+    return true;
+  }
+
+  // ---- email log --------------------------------------------------------------
+
+  async claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim> {
+    const log = within(this.emails, cycleId);
+    const entry = log.get(key);
+    if (!entry || entry.status === 'failed' || (entry.status === 'sending' && entry.claimedAt < now - STALE_CLAIM_MS)) {
+      log.set(key, { idempotencyKey: key, to, status: 'sending', claimedAt: now });
+      return 'claimed';
+    }
+    return entry.status === 'sent' ? 'already-sent' : 'in-flight';
+  }
+
+  async markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void> {
+    const entry = this.emails.get(cycleId)?.get(key);
+    if (entry?.status !== 'sending') return;
+    Object.assign(entry, { status: 'sent', messageId, sentAt: now } satisfies Partial<EmailEntry>);
+    const cycle = this.cycles.get(cycleId);
+    if (cycle) cycle.emailsSent = (cycle.emailsSent ?? 0) + 1;
+  }
+
+  async release(cycleId: string, key: string, reason: string): Promise<void> {
+    const entry = this.emails.get(cycleId)?.get(key);
+    if (entry?.status !== 'sending') return;
+    Object.assign(entry, { status: 'failed', failureReason: reason.slice(0, 500) } satisfies Partial<EmailEntry>);
+  }
+
+  // ---- participant actions: invitation decisions, rematches, pair flags, forum --------------
+
+  async recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'> {
+    const decisions = within(this.invitations, decision.cycleId);
+    if (decisions.has(decision.participantId)) return 'already-decided';
+    const cycle = this.cycles.get(decision.cycleId);
+    const goalSetting = cycle?.phases['goal-setting'];
+    if (!cycle || cycle.status !== 'running' || !goalSetting || goalSetting.closedAt !== undefined) return 'phase-closed';
+    const declined = decision.decision === 'declined';
+    const member = this.members.get(decision.cycleId)?.get(decision.participantId);
+    // The DynamoDB transaction fails as a whole when a decliner has no member item.
+    if (declined && !member) throw new NotFoundError(`participant ${decision.participantId} is not a member of cycle ${decision.cycleId}`);
+    decisions.set(decision.participantId, copy(decision));
+    if (declined) {
+      goalSetting.expected -= 1;
+      cycle.invitationsDeclined = (cycle.invitationsDeclined ?? 0) + 1;
+      (member as Member).declined = true;
+    } else {
+      cycle.invitationsAccepted = (cycle.invitationsAccepted ?? 0) + 1;
+    }
+    return 'recorded';
+  }
+
+  async getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined> {
+    return copy(this.invitations.get(cycleId)?.get(participantId));
+  }
+
+  async listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]> {
+    return sortedBy(this.invitations.get(cycleId)?.values() ?? [], (d) => d.participantId);
+  }
+
+  async putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void> {
+    const cycle = this.existingCycle(rematch.cycleId);
+    within(this.rematches, rematch.cycleId).set(rematch.rematchId, copy(rematch));
+    const pairs = within(this.pairs, rematch.cycleId);
+    const previous = pairs.get(rematch.previousPairId);
+    if (previous) Object.assign(previous, { status: 'declined', declinedBy: rematch.declinedBy } satisfies Partial<Pair>);
+    if (changes.newPair) pairs.set(changes.newPair.pairId, copy(changes.newPair));
+    const cohort = within(this.members, rematch.cycleId);
+    for (const member of changes.members) cohort.set(member.participantId, copy(member));
+    if (changes.newMembers) {
+      cycle.participants += changes.newMembers;
+      const goalSetting = cycle.phases['goal-setting'];
+      if (goalSetting) goalSetting.expected += changes.newMembers;
+    }
+    cycle.rematches = (cycle.rematches ?? 0) + 1;
+  }
+
+  async listRematches(cycleId: string): Promise<RematchRecord[]> {
+    return sortedBy(this.rematches.get(cycleId)?.values() ?? [], (r) => r.rematchId);
+  }
+
+  async flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void> {
+    const flags = within(this.flags, cycleId);
+    const flag = flags.get(pairId) ?? { cycleId, pairId, firstFlaggedAt: reason.at, reasons: [] };
+    flag.reasons.push(copy(reason));
+    flags.set(pairId, flag);
+  }
+
+  async listPairFlags(cycleId: string): Promise<PairFlag[]> {
+    return sortedBy(this.flags.get(cycleId)?.values() ?? [], (f) => f.pairId);
+  }
+
+  async recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
+    return this.recordResponseAlong(response, suggestions);
+  }
+
+  async listSuggestions(cycleId: string): Promise<ForumSuggestion[]> {
+    return sortedBy(this.suggestions.get(cycleId)?.values() ?? [], (s) => s.suggestionId);
+  }
+
+  async addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'> {
+    const votes = within(this.votes, cycleId);
+    const voteKey = `${voterId}#${suggestionId}`;
+    if (votes.has(voteKey)) return 'already-voted';
+    const suggestion = this.suggestions.get(cycleId)?.get(suggestionId);
+    if (!suggestion) return 'no-suggestion';
+    votes.set(voteKey, { suggestionId, voterId, at });
+    suggestion.votes = (suggestion.votes ?? 0) + 1;
+    return 'voted';
+  }
+
+  async listVotesOf(cycleId: string, voterId: string): Promise<string[]> {
+    const prefix = `${voterId}#`;
+    const ofVoter = [...(this.votes.get(cycleId)?.entries() ?? [])].filter(([voteKey]) => voteKey.startsWith(prefix));
+    return sortedBy(ofVoter, ([voteKey]) => voteKey).map(([, vote]) => vote.suggestionId);
+  }
+
+  // ---- helpers ----------------------------------------------------------------
+
+  /**
+   * The answer (refused if the person answered already), the cycle's answer counter (refused
+   * unless the cycle runs and the phase is open), and the items that exist exactly when the answer does.
+   */
+  private recordResponseAlong(response: StoredResponse, suggestions: readonly ForumSuggestion[]): RecordResponseOutcome {
+    const parsed = parsePhaseKey(response.phaseKey);
+    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
+    const answers = within(this.responses, response.cycleId);
+    const sortKey = `${response.phaseKey}#${response.participantId}`;
+    if (answers.has(sortKey)) return 'already-answered';
+    const cycle = this.cycles.get(response.cycleId);
+    const state = cycle?.phases[parsed.phase];
+    if (!cycle || cycle.status !== 'running' || !state || state.closedAt !== undefined) return 'phase-closed';
+    answers.set(sortKey, copy(response));
+    cycle.responses[response.phaseKey] = (cycle.responses[response.phaseKey] ?? 0) + 1;
+    for (const suggestion of suggestions) within(this.suggestions, suggestion.cycleId).set(suggestion.suggestionId, copy(suggestion));
+    return 'recorded';
+  }
+
+  private existingCycle(cycleId: string): Cycle {
+    const cycle = this.cycles.get(cycleId);
+    if (!cycle) throw new NotFoundError(`cycle ${cycleId} does not exist`);
+    return cycle;
+  }
+}
+
+/** The inner map of an outer key, created on first use. */
+function within<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = outer.get(key);
+  if (!inner) outer.set(key, (inner = new Map()));
+  return inner;
+}

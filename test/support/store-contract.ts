@@ -1,0 +1,728 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newCycle, type Cycle, type Member, type Pair, type PhaseState, type StoredResponse } from '../../domain/cycle.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { CycleSummary } from '../../domain/metrics.ts';
+import { participantSchema, type Participant, type ParticipantInput } from '../../domain/participant.ts';
+import { programSchema, type Program, type ProgramInput } from '../../domain/program.ts';
+import type { ForumSuggestion, InvitationDecision, RematchRecord } from '../../services/participant-records.ts';
+import type { CycleStore, EmailLog, ParticipantActionStore, ParticipantDirectory, ProgramStore, ReviewStore, StoredReview } from '../../services/ports.ts';
+import { consecutivePairs, memberOf } from './cohort-fixtures.ts';
+
+/** Every store port: what the DynamoDB store and the in-memory store both implement. */
+export type TandemStore = ProgramStore & ParticipantDirectory & CycleStore & ParticipantActionStore & EmailLog & ReviewStore;
+
+/*
+ * The behaviour every implementation of the store ports shares, written once and run against
+ * the in-memory store (unit tier) and the DynamoDB store on DynamoDB Local (integration tier).
+ * Tests share one table there, so every test works under ids of its own.
+ */
+
+const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2027, 2, 1);
+
+function programFor(programId: string): Program {
+  const base = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../examples/program.json'), 'utf8')) as ProgramInput;
+  return programSchema.parse({ ...base, programId });
+}
+
+function participantFor(participantId: string, details: Partial<ParticipantInput> = {}): Participant {
+  return participantSchema.parse({
+    participantId,
+    name: `Person ${participantId}`,
+    email: `${participantId}@example.com`,
+    department: 'IT',
+    birthYear: 1990,
+    seniority: 3,
+    skillsOffered: [{ skill: 'ai-tools', level: 4 }],
+    skillsWanted: [{ skill: 'negotiation', priority: 2 }],
+    languages: ['en'],
+    ...details,
+  });
+}
+
+const openState = (expected = 4): PhaseState => ({ openedAt: T0, deadline: T0 + 24 * HOUR, expected });
+
+const answer = (cycleId: string, phaseKey: string, participantId: string, value: unknown = { rating: 3 }): StoredResponse => ({
+  cycleId,
+  phaseKey,
+  participantId,
+  answer: value,
+  recordedAt: T0 + HOUR,
+});
+
+const summaryOf = (cycleId: string, startedAt: number): CycleSummary => ({
+  cycleId,
+  startedAt,
+  members: 4,
+  pairs: 2,
+  responseRate: { goalSetting: 1, measure: 0.75, feedback: null },
+  crossDepartmentShare: 0.5,
+  crossGenerationShare: 1,
+  juniorTaughtSeniorMeanGain: 1.5,
+  seniorTaughtJuniorMeanGain: null,
+  digitalMeanGain: null,
+  bothWaysShare: 0.5,
+  goalAttainmentMeanPercent: 80,
+  checkInAdherence: 0.9,
+  netPromoterScore: null,
+  atRiskPairs: 0,
+  departmentLinks: ['IT~Sales'],
+});
+
+const reviewOf = (cycle: Cycle): StoredReview => ({
+  cycleId: cycle.cycleId,
+  programId: cycle.programId,
+  startedAt: cycle.startedAt,
+  generatedAt: cycle.startedAt + 100 * 24 * HOUR,
+  reportPath: `/reports/${cycle.cycleId}.html`,
+  summary: summaryOf(cycle.cycleId, cycle.startedAt),
+  proposals: [],
+});
+
+const suggestionOf = (cycleId: string, suggestionId: string, text = `text of ${suggestionId}`): ForumSuggestion => ({
+  cycleId,
+  suggestionId,
+  category: 'more',
+  text,
+  createdAt: T0 + HOUR,
+});
+
+/** Registers the contract's `describe` blocks; `createStore` gives the store under test (one per test or shared). */
+export function describeStoreContract(createStore: () => TandemStore | Promise<TandemStore>): void {
+  /** A running cycle of a fresh program, created in the store. */
+  async function runningCycle(store: TandemStore, startedAt = T0): Promise<Cycle> {
+    const program = programFor(uniqueId('program'));
+    await store.putProgram(program);
+    const cycle = newCycle(program, uniqueId('cycle'), startedAt);
+    expect(await store.createCycle(cycle)).toBe(true);
+    return cycle;
+  }
+
+  /** A running cycle with four members in two pairs and goal-setting open. */
+  async function cycleAtGoalSetting(store: TandemStore): Promise<{ cycle: Cycle; members: Member[]; pairs: Pair[] }> {
+    const cycle = await runningCycle(store);
+    const ids = ['p01', 'p02', 'p03', 'p04'];
+    const members = ids.map((id) => memberOf(id));
+    const pairs = consecutivePairs(ids);
+    await store.putCohort(cycle.cycleId, members, pairs);
+    await store.openPhase(cycle.cycleId, 'goal-setting', openState(4));
+    return { cycle, members, pairs };
+  }
+
+  describe('programs and rosters', () => {
+    it('returns a program as it was put, and the latest version after a second put', async () => {
+      const store = await createStore();
+      const program = programFor(uniqueId('program'));
+      await store.putProgram(program);
+      expect(await store.getProgram(program.programId)).toEqual(program);
+      await store.putProgram({ ...program, name: 'Renamed' });
+      expect((await store.getProgram(program.programId))?.name).toBe('Renamed');
+      expect(await store.getProgram(uniqueId('missing'))).toBeUndefined();
+    });
+
+    it('counts participants written and unchanged, so a re-import of the same roster writes nothing', async () => {
+      const store = await createStore();
+      const programId = uniqueId('program');
+      const roster = ['p1', 'p2', 'p3'].map((id) => participantFor(id));
+      expect(await store.putParticipants(programId, roster)).toEqual({ written: 3, unchanged: 0 });
+      expect(await store.putParticipants(programId, roster)).toEqual({ written: 0, unchanged: 3 });
+      const edited = roster.map((p) => (p.participantId === 'p2' ? { ...p, department: 'Sales' } : p));
+      expect(await store.putParticipants(programId, edited)).toEqual({ written: 1, unchanged: 2 });
+      expect((await store.listParticipants(programId)).find((p) => p.participantId === 'p2')?.department).toBe('Sales');
+    });
+
+    it('lists a roster in the byte order of participant ids, each participant as it was put', async () => {
+      const store = await createStore();
+      const programId = uniqueId('program');
+      const roster = ['b', 'a-2', 'B', '10', '9', 'a'].map((id) => participantFor(id));
+      await store.putParticipants(programId, roster);
+      const listed = await store.listParticipants(programId);
+      expect(listed.map((p) => p.participantId)).toEqual(['10', '9', 'B', 'a', 'a-2', 'b']);
+      expect(listed.find((p) => p.participantId === 'a')).toEqual(participantFor('a'));
+      expect(await store.listParticipants(uniqueId('empty'))).toEqual([]);
+    });
+
+    it('changes a participant status, and a re-import of the unchanged roster row then writes it again', async () => {
+      const store = await createStore();
+      const programId = uniqueId('program');
+      await store.putParticipants(programId, [participantFor('p1'), participantFor('p2')]);
+      await store.setParticipantStatus(programId, 'p1', 'unreachable');
+      expect((await store.listParticipants(programId)).map((p) => [p.participantId, p.status])).toEqual([
+        ['p1', 'unreachable'],
+        ['p2', 'active'],
+      ]);
+      expect(await store.putParticipants(programId, [participantFor('p1'), participantFor('p2')])).toEqual({ written: 1, unchanged: 1 });
+      expect((await store.listParticipants(programId))[0]?.status).toBe('active');
+    });
+
+    it('refuses a status change for someone not on the roster', async () => {
+      const store = await createStore();
+      const programId = uniqueId('program');
+      await store.putParticipants(programId, [participantFor('p1')]);
+      await expect(store.setParticipantStatus(programId, 'nobody', 'opted-out')).rejects.toBeInstanceOf(NotFoundError);
+      expect(await store.listParticipants(programId)).toHaveLength(1);
+    });
+
+    it('finds everyone with an address in every program, whatever its case and surrounding spaces', async () => {
+      const store = await createStore();
+      const [first, second, other] = [uniqueId('program-b'), uniqueId('program-a'), uniqueId('program-c')];
+      const email = `${uniqueId('shared')}@example.com`;
+      await store.putParticipants(first, [participantFor('p1', { email }), participantFor('p2')]);
+      await store.putParticipants(second, [participantFor('q7', { email })]);
+      await store.putParticipants(other, [participantFor('p1')]);
+      const found = await store.findParticipantsByEmail(`  ${email.toUpperCase()} `);
+      expect(found).toEqual([
+        { programId: second, participantId: 'q7' },
+        { programId: first, participantId: 'p1' },
+      ]);
+      expect(await store.findParticipantsByEmail(`${uniqueId('nobody')}@example.com`)).toEqual([]);
+    });
+
+    it('keeps stored state apart from the objects callers pass in and get back', async () => {
+      const store = await createStore();
+      const program = programFor(uniqueId('program'));
+      await store.putProgram(program);
+      program.skillsCatalog.pop();
+      const read = await store.getProgram(program.programId);
+      read?.hrContacts.push('intruder@example.com');
+      expect((await store.getProgram(program.programId))?.skillsCatalog).toHaveLength(12);
+      expect((await store.getProgram(program.programId))?.hrContacts).toEqual(['rh@example.com']);
+
+      const roster = [participantFor('p1')];
+      await store.putParticipants(program.programId, roster);
+      (roster[0] as Participant).languages.push('fr');
+      const [listed] = await store.listParticipants(program.programId);
+      listed?.languages.push('de');
+      expect((await store.listParticipants(program.programId))[0]?.languages).toEqual(['en']);
+    });
+  });
+
+  describe('cycles', () => {
+    it('creates a cycle once and returns it as created', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      expect(await store.createCycle({ ...cycle, status: 'failed' })).toBe(false);
+      expect(await store.getCycle(cycle.cycleId)).toEqual(cycle);
+      expect(await store.getCycle(uniqueId('missing'))).toBeUndefined();
+    });
+
+    it("lists a program's cycles oldest first, and only that program's", async () => {
+      const store = await createStore();
+      const program = programFor(uniqueId('program'));
+      const base = uniqueId('cycle');
+      const later = newCycle(program, `${base}-a`, T0 + 10 * HOUR);
+      const earlier = newCycle(program, `${base}-z`, T0);
+      const sameTimeB = newCycle(program, `${base}-b-same`, T0 + 5 * HOUR);
+      const sameTimeA = newCycle(program, `${base}-B-same`, T0 + 5 * HOUR);
+      for (const c of [later, earlier, sameTimeB, sameTimeA]) await store.createCycle(c);
+      await runningCycle(store);
+      const listed = await store.listCycles(program.programId);
+      // Same start: by cycle id, upper case before lower case.
+      expect(listed.map((c) => c.cycleId)).toEqual([earlier, sameTimeA, sameTimeB, later].map((c) => c.cycleId));
+      expect(listed[0]).toEqual(earlier);
+      expect(await store.listCycles(uniqueId('empty'))).toEqual([]);
+    });
+
+    it('records the execution of a cycle, and refuses one for a cycle that does not exist', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.setExecution(cycle.cycleId, 'arn:aws:states:local:0:execution:tandem:x');
+      expect((await store.getCycle(cycle.cycleId))?.executionArn).toBe('arn:aws:states:local:0:execution:tandem:x');
+      await expect(store.setExecution(uniqueId('missing'), 'arn')).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('stores the cohort, lists members and pairs by id and counts them on the cycle; a repeat changes nothing', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      const ids = ['p04', 'p01', 'p03', 'p02'];
+      const members = ids.map((id) => memberOf(id, { teaches: ['ai'] }));
+      const pairs = consecutivePairs(ids);
+      await store.putCohort(cycle.cycleId, members, pairs);
+      await store.putCohort(cycle.cycleId, members, pairs);
+      expect((await store.listMembers(cycle.cycleId)).map((m) => m.participantId)).toEqual(['p01', 'p02', 'p03', 'p04']);
+      expect(await store.getMember(cycle.cycleId, 'p03')).toEqual(members[2]);
+      expect(await store.getMember(cycle.cycleId, 'p99')).toBeUndefined();
+      expect(await store.listPairs(cycle.cycleId)).toEqual([pairs[1], pairs[0]]);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.participants, stored?.pairs]).toEqual([4, 2]);
+      expect(await store.listMembers(uniqueId('missing'))).toEqual([]);
+      expect(await store.listPairs(uniqueId('missing'))).toEqual([]);
+    });
+
+    it('refuses to count a cohort for a cycle that does not exist', async () => {
+      const store = await createStore();
+      await expect(store.putCohort(uniqueId('missing'), [memberOf('p01')], [])).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('opens a phase once: a repeat returns the phase as first opened', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      const first = openState(4);
+      expect(await store.openPhase(cycle.cycleId, 'goal-setting', first)).toEqual(first);
+      expect(await store.openPhase(cycle.cycleId, 'goal-setting', { ...first, deadline: first.deadline + HOUR, expected: 9 })).toEqual(first);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect(stored?.phases['goal-setting']).toEqual(first);
+      expect(stored?.currentPhase).toBe('goal-setting');
+      await expect(store.openPhase(uniqueId('missing'), 'run', openState())).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it("updates only the named fields of an open phase's window", async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.openPhase(cycle.cycleId, 'run', openState(0));
+      await store.updatePhase(cycle.cycleId, 'run', { checkInRoundsSent: [1, 2], invitationsDone: true });
+      await store.updatePhase(cycle.cycleId, 'run', {});
+      await store.updatePhase(cycle.cycleId, 'run', { missesChecked: [1] });
+      expect((await store.getCycle(cycle.cycleId))?.phases.run).toEqual({
+        ...openState(0),
+        checkInRoundsSent: [1, 2],
+        invitationsDone: true,
+        missesChecked: [1],
+      });
+      await expect(store.updatePhase(uniqueId('missing'), 'run', { invitationsDone: true })).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('closes a phase once, keeping the first closing time, and ignores a phase never opened', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.openPhase(cycle.cycleId, 'measure', openState());
+      await store.closePhase(cycle.cycleId, 'measure', T0 + 2 * HOUR);
+      await store.closePhase(cycle.cycleId, 'measure', T0 + 3 * HOUR);
+      await store.closePhase(cycle.cycleId, 'feedback', T0 + 3 * HOUR);
+      await store.closePhase(uniqueId('missing'), 'feedback', T0);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect(stored?.phases.measure?.closedAt).toBe(T0 + 2 * HOUR);
+      expect(stored?.phases.feedback).toBeUndefined();
+    });
+
+    it('sets the current phase of an existing cycle only', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.setCurrentPhase(cycle.cycleId, 'review');
+      expect((await store.getCycle(cycle.cycleId))?.currentPhase).toBe('review');
+      await expect(store.setCurrentPhase(uniqueId('missing'), 'review')).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('keeps stored cycles apart from the objects callers pass in and get back', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      cycle.responses.measure = 99;
+      const read = await store.getCycle(cycle.cycleId);
+      (read as Cycle).responses['goal-setting'] = 5;
+      (read as Cycle).program.hrContacts.push('intruder@example.com');
+      const again = await store.getCycle(cycle.cycleId);
+      expect(again?.responses).toEqual({});
+      expect(again?.program.hrContacts).toEqual(['rh@example.com']);
+
+      const state = openState();
+      await store.openPhase(cycle.cycleId, 'run', state);
+      state.remindersSent = [0];
+      const members = [memberOf('p01')];
+      await store.putCohort(cycle.cycleId, members, []);
+      (members[0] as Member).teaches.push('ai');
+      (await store.getMember(cycle.cycleId, 'p01'))?.learns.push('ai');
+      expect((await store.getCycle(cycle.cycleId))?.phases.run?.remindersSent).toBeUndefined();
+      expect(await store.getMember(cycle.cycleId, 'p01')).toEqual(memberOf('p01'));
+    });
+  });
+
+  describe('responses', () => {
+    it('records one answer per person and phase key, counting it once', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      const first = answer(cycle.cycleId, 'goal-setting', 'p01', { goals: ['one'] });
+      expect(await store.recordResponse(first)).toBe('recorded');
+      expect(await store.recordResponse({ ...first, answer: { goals: ['two'] } })).toBe('already-answered');
+      expect(await store.recordResponse(answer(cycle.cycleId, 'goal-setting', 'p02'))).toBe('recorded');
+      expect((await store.getCycle(cycle.cycleId))?.responses).toEqual({ 'goal-setting': 2 });
+      expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p01')).toEqual(first);
+      expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p03')).toBeUndefined();
+    });
+
+    it('counts check-in answers per round', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.openPhase(cycle.cycleId, 'run', openState(0));
+      for (const [key, who] of [
+        ['run#1', 'p01'],
+        ['run#1', 'p02'],
+        ['run#2', 'p01'],
+      ] as const)
+        expect(await store.recordResponse(answer(cycle.cycleId, key, who))).toBe('recorded');
+      expect((await store.getCycle(cycle.cycleId))?.responses).toEqual({ 'run#1': 2, 'run#2': 1 });
+    });
+
+    it('refuses an answer while its phase is not open, after it closed, or once the cycle ended', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      expect(await store.recordResponse(answer(cycle.cycleId, 'measure', 'p01'))).toBe('phase-closed');
+      expect(await store.recordResponse(answer(cycle.cycleId, 'goal-setting', 'p01'))).toBe('recorded');
+      await store.closePhase(cycle.cycleId, 'goal-setting', T0 + 2 * HOUR);
+      expect(await store.recordResponse(answer(cycle.cycleId, 'goal-setting', 'p02'))).toBe('phase-closed');
+      expect(await store.recordResponse(answer(cycle.cycleId, 'goal-setting', 'p01'))).toBe('already-answered');
+      await store.openPhase(cycle.cycleId, 'measure', openState());
+      await store.markStopped(cycle.cycleId, T0 + 3 * HOUR);
+      expect(await store.recordResponse(answer(cycle.cycleId, 'measure', 'p01'))).toBe('phase-closed');
+      expect(await store.recordResponse(answer(uniqueId('missing'), 'measure', 'p01'))).toBe('phase-closed');
+      expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p02')).toBeUndefined();
+      expect((await store.getCycle(cycle.cycleId))?.responses).toEqual({ 'goal-setting': 1 });
+    });
+
+    it('refuses a phase key that names no phase', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      await expect(store.recordResponse(answer(cycle.cycleId, 'identify', 'p01'))).rejects.toBeInstanceOf(RangeError);
+    });
+
+    it('lists the answers whose phase key starts with a prefix, by phase key and then participant', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.openPhase(cycle.cycleId, 'run', openState(0));
+      await store.openPhase(cycle.cycleId, 'goal-setting', openState());
+      for (const [key, who] of [
+        ['run#2', 'p01'],
+        ['run#10', 'p02'],
+        ['run#1', 'p02'],
+        ['run#1', 'p01'],
+        ['goal-setting', 'p03'],
+      ] as const)
+        await store.recordResponse(answer(cycle.cycleId, key, who));
+      const keysOf = (list: StoredResponse[]) => list.map((r) => `${r.phaseKey}/${r.participantId}`);
+      expect(keysOf(await store.listResponses(cycle.cycleId, 'run#'))).toEqual(['run#1/p01', 'run#1/p02', 'run#10/p02', 'run#2/p01']);
+      expect(keysOf(await store.listResponses(cycle.cycleId, 'run#1#'))).toEqual(['run#1/p01', 'run#1/p02']);
+      expect(await store.listResponses(cycle.cycleId, 'goal-setting')).toEqual([answer(cycle.cycleId, 'goal-setting', 'p03')]);
+      expect(await store.listResponses(cycle.cycleId, 'measure')).toEqual([]);
+    });
+  });
+
+  describe('cycle outcomes', () => {
+    it('marks a running cycle succeeded with its report, at review', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.markSucceeded(cycle.cycleId, '/reports/r.html', T0 + 100 * HOUR);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.status, stored?.reportPath, stored?.endedAt, stored?.currentPhase]).toEqual(['succeeded', '/reports/r.html', T0 + 100 * HOUR, 'review']);
+    });
+
+    it('lets the first outcome win: a failure keeps its first cause, and an ended cycle stays as it ended', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      expect(await store.markFailed(cycle.cycleId, { error: 'TransientError', cause: 'first' }, T0 + HOUR)).toBe(true);
+      expect(await store.markFailed(cycle.cycleId, { error: 'Other', cause: 'second' }, T0 + 2 * HOUR)).toBe(false);
+      await store.markSucceeded(cycle.cycleId, '/reports/late.html', T0 + 3 * HOUR);
+      await store.markStopped(cycle.cycleId, T0 + 4 * HOUR);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.status, stored?.failure, stored?.endedAt, stored?.reportPath]).toEqual([
+        'failed',
+        { error: 'TransientError', cause: 'first' },
+        T0 + HOUR,
+        undefined,
+      ]);
+    });
+
+    it('stops a running cycle once, and a stopped cycle can no longer fail', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.markStopped(cycle.cycleId, T0 + HOUR);
+      await store.markStopped(cycle.cycleId, T0 + 2 * HOUR);
+      expect(await store.markFailed(cycle.cycleId, { error: 'E', cause: 'c' }, T0 + 3 * HOUR)).toBe(false);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.status, stored?.endedAt, stored?.failure]).toEqual(['stopped', T0 + HOUR, undefined]);
+    });
+
+    it('ignores outcomes for a cycle that does not exist', async () => {
+      const store = await createStore();
+      const missing = uniqueId('missing');
+      await store.markSucceeded(missing, '/r.html', T0);
+      await store.markStopped(missing, T0);
+      expect(await store.markFailed(missing, { error: 'E', cause: 'c' }, T0)).toBe(false);
+      expect(await store.getCycle(missing)).toBeUndefined();
+    });
+  });
+
+  describe('reviews', () => {
+    it('stores a review, marks it applied once, and a rewritten review keeps that mark', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      const review = reviewOf(cycle);
+      await store.putReview(review);
+      expect(await store.getReview(cycle.cycleId)).toEqual(review);
+      expect(await store.markReviewApplied(cycle.cycleId, 'next-1', T0 + 200 * HOUR)).toBe(true);
+      expect(await store.markReviewApplied(cycle.cycleId, 'next-2', T0 + 201 * HOUR)).toBe(false);
+      await store.putReview({ ...review, reportPath: '/reports/again.html' });
+      expect(await store.getReview(cycle.cycleId)).toEqual({
+        ...review,
+        reportPath: '/reports/again.html',
+        appliedTo: { cycleId: 'next-1', appliedAt: T0 + 200 * HOUR },
+      });
+      expect(await store.markReviewApplied(uniqueId('missing'), 'next', T0)).toBe(false);
+      expect(await store.getReview(uniqueId('missing'))).toBeUndefined();
+    });
+
+    it('does not take an applied mark from the review it is given', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.putReview({ ...reviewOf(cycle), appliedTo: { cycleId: 'forged', appliedAt: T0 } });
+      expect((await store.getReview(cycle.cycleId))?.appliedTo).toBeUndefined();
+      expect(await store.markReviewApplied(cycle.cycleId, 'next', T0)).toBe(true);
+    });
+
+    it("lists the reviews of a program's succeeded cycles, oldest first", async () => {
+      const store = await createStore();
+      const program = programFor(uniqueId('program'));
+      await store.putProgram(program);
+      const cycles = [T0 + 30 * HOUR, T0, T0 + 10 * HOUR, T0 + 20 * HOUR].map((at) => newCycle(program, uniqueId('cycle'), at));
+      for (const c of cycles) await store.createCycle(c);
+      const [newest, oldest, middle, unreviewed] = cycles as [Cycle, Cycle, Cycle, Cycle];
+      for (const c of [newest, oldest, middle]) {
+        await store.markSucceeded(c.cycleId, `/reports/${c.cycleId}.html`, c.startedAt + HOUR);
+        await store.putReview(reviewOf(c));
+      }
+      await store.markSucceeded(unreviewed.cycleId, '/reports/none.html', T0 + 21 * HOUR);
+      const failed = newCycle(program, uniqueId('cycle'), T0 + 40 * HOUR);
+      await store.createCycle(failed);
+      await store.putReview(reviewOf(failed));
+      await store.markFailed(failed.cycleId, { error: 'E', cause: 'c' }, T0 + 41 * HOUR);
+      expect((await store.listReviews(program.programId)).map((r) => r.cycleId)).toEqual([oldest, middle, newest].map((c) => c.cycleId));
+      expect(await store.listReviews(uniqueId('empty'))).toEqual([]);
+    });
+  });
+
+  describe('email log', () => {
+    it('claims a key once, counts the email when marked sent, and reports it sent after', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      expect(await store.claim(cycle.cycleId, 'goal-setting#invitation#p01', 'p01@example.com', T0)).toBe('claimed');
+      expect(await store.claim(cycle.cycleId, 'goal-setting#invitation#p01', 'p01@example.com', T0 + 1000)).toBe('in-flight');
+      await store.markSent(cycle.cycleId, 'goal-setting#invitation#p01', 'message-1', T0 + 2000);
+      await store.markSent(cycle.cycleId, 'goal-setting#invitation#p01', 'message-1', T0 + 3000);
+      expect(await store.claim(cycle.cycleId, 'goal-setting#invitation#p01', 'p01@example.com', T0 + 10 * HOUR)).toBe('already-sent');
+      expect((await store.getCycle(cycle.cycleId))?.emailsSent).toBe(1);
+    });
+
+    it('lets a released claim be claimed again, and a sent email stays sent', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      const key = 'review#hr#hr@example.com';
+      expect(await store.claim(cycle.cycleId, key, 'hr@example.com', T0)).toBe('claimed');
+      await store.release(cycle.cycleId, key, 'throttled '.repeat(100));
+      await store.markSent(cycle.cycleId, key, 'too-late', T0 + 1000);
+      expect((await store.getCycle(cycle.cycleId))?.emailsSent).toBe(0);
+      expect(await store.claim(cycle.cycleId, key, 'hr@example.com', T0 + 2000)).toBe('claimed');
+      await store.markSent(cycle.cycleId, key, 'message-2', T0 + 3000);
+      await store.release(cycle.cycleId, key, 'a late failure');
+      await store.release(cycle.cycleId, 'never-claimed', 'nothing to release');
+      expect(await store.claim(cycle.cycleId, key, 'hr@example.com', T0 + 4000)).toBe('already-sent');
+      expect((await store.getCycle(cycle.cycleId))?.emailsSent).toBe(1);
+    });
+
+    it('takes over a claim left unsent for more than five minutes', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      const key = 'measure#reminder-0#p02';
+      expect(await store.claim(cycle.cycleId, key, 'p02@example.com', T0)).toBe('claimed');
+      expect(await store.claim(cycle.cycleId, key, 'p02@example.com', T0 + 5 * 60_000)).toBe('in-flight');
+      expect(await store.claim(cycle.cycleId, key, 'p02@example.com', T0 + 5 * 60_000 + 1)).toBe('claimed');
+      expect(await store.claim(cycle.cycleId, key, 'p02@example.com', T0 + 5 * 60_000 + 2)).toBe('in-flight');
+    });
+
+    it('keeps one log per cycle', async () => {
+      const store = await createStore();
+      const [a, b] = [await runningCycle(store), await runningCycle(store)];
+      await store.claim(a.cycleId, 'same-key', 'x@example.com', T0);
+      await store.markSent(a.cycleId, 'same-key', 'm', T0);
+      expect(await store.claim(b.cycleId, 'same-key', 'x@example.com', T0)).toBe('claimed');
+    });
+  });
+
+  describe('invitation decisions and rematches', () => {
+    it('records an acceptance once and counts it', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      const decision: InvitationDecision = { cycleId: cycle.cycleId, participantId: 'p01', decision: 'accepted', partnerIds: ['p02'], decidedAt: T0 + HOUR };
+      expect(await store.recordInvitationDecision(decision)).toBe('recorded');
+      expect(await store.recordInvitationDecision({ ...decision, decision: 'declined' })).toBe('already-decided');
+      expect(await store.getInvitationDecision(cycle.cycleId, 'p01')).toEqual(decision);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.invitationsAccepted, stored?.invitationsDeclined, stored?.phases['goal-setting']?.expected]).toEqual([1, undefined, 4]);
+    });
+
+    it('records a decline: the member is marked declined and goal-setting expects one answer fewer', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      const decline: InvitationDecision = {
+        cycleId: cycle.cycleId,
+        participantId: 'p02',
+        decision: 'declined',
+        reason: 'no time',
+        partnerIds: ['p01'],
+        decidedAt: T0 + HOUR,
+      };
+      expect(await store.recordInvitationDecision(decline)).toBe('recorded');
+      expect(await store.recordInvitationDecision(decline)).toBe('already-decided');
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.invitationsAccepted, stored?.invitationsDeclined, stored?.phases['goal-setting']?.expected]).toEqual([undefined, 1, 3]);
+      expect((await store.getMember(cycle.cycleId, 'p02'))?.declined).toBe(true);
+      expect((await store.getMember(cycle.cycleId, 'p01'))?.declined).toBeUndefined();
+    });
+
+    it('refuses a decision unless goal-setting is open in a running cycle', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.putCohort(cycle.cycleId, [memberOf('p01'), memberOf('p02')], consecutivePairs(['p01', 'p02']));
+      const decision: InvitationDecision = { cycleId: cycle.cycleId, participantId: 'p01', decision: 'declined', partnerIds: ['p02'], decidedAt: T0 };
+      expect(await store.recordInvitationDecision(decision)).toBe('phase-closed');
+      await store.openPhase(cycle.cycleId, 'goal-setting', openState(2));
+      await store.closePhase(cycle.cycleId, 'goal-setting', T0 + HOUR);
+      expect(await store.recordInvitationDecision(decision)).toBe('phase-closed');
+      expect(await store.recordInvitationDecision({ ...decision, cycleId: uniqueId('missing') })).toBe('phase-closed');
+      expect(await store.getInvitationDecision(cycle.cycleId, 'p01')).toBeUndefined();
+      expect((await store.getMember(cycle.cycleId, 'p01'))?.declined).toBeUndefined();
+      expect((await store.getCycle(cycle.cycleId))?.phases['goal-setting']?.expected).toBe(2);
+    });
+
+    it('refuses, and records nothing of, a decline by someone who is not a member', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      await expect(
+        store.recordInvitationDecision({ cycleId: cycle.cycleId, participantId: 'stranger', decision: 'declined', partnerIds: [], decidedAt: T0 }),
+      ).rejects.toThrow();
+      expect(await store.getInvitationDecision(cycle.cycleId, 'stranger')).toBeUndefined();
+      expect((await store.getCycle(cycle.cycleId))?.phases['goal-setting']?.expected).toBe(4);
+    });
+
+    it('lists decisions by participant id', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      for (const id of ['p03', 'p01', 'p02'])
+        await store.recordInvitationDecision({ cycleId: cycle.cycleId, participantId: id, decision: 'accepted', partnerIds: [], decidedAt: T0 });
+      expect((await store.listInvitationDecisions(cycle.cycleId)).map((d) => d.participantId)).toEqual(['p01', 'p02', 'p03']);
+      expect(await store.listInvitationDecisions(uniqueId('missing'))).toEqual([]);
+    });
+
+    it('stores a rematch with its new pair: the old pair declined, members replaced, the cycle counting the newcomers', async () => {
+      const store = await createStore();
+      const { cycle, members } = await cycleAtGoalSetting(store);
+      // p02 declined p01; p01 is matched with p05, who was not in the cohort.
+      const newPair: Pair = { ...(consecutivePairs(['p01', 'p05'])[0] as Pair) };
+      const p01 = { ...(members[0] as Member), partners: [{ participantId: 'p05', name: 'p05', pairId: newPair.pairId, role: 'mentee' as const }] };
+      const p05 = memberOf('p05', { partners: [{ participantId: 'p01', name: 'p01', pairId: newPair.pairId, role: 'mentor' }] });
+      const rematch: RematchRecord = {
+        cycleId: cycle.cycleId,
+        rematchId: 'p01~p02',
+        previousPairId: 'p01~p02',
+        declinedBy: 'p02',
+        freedParticipantId: 'p01',
+        newPairId: newPair.pairId,
+        newPartnerId: 'p05',
+        notify: ['p01', 'p05'],
+        at: T0 + HOUR,
+      };
+      await store.putRematch(rematch, { newPair, members: [p01, p05], newMembers: 1 });
+      expect(await store.listRematches(cycle.cycleId)).toEqual([rematch]);
+      const pairs = await store.listPairs(cycle.cycleId);
+      expect(pairs.map((p) => [p.pairId, p.status, p.declinedBy])).toEqual([
+        ['p01~p02', 'declined', 'p02'],
+        ['p01~p05', undefined, undefined],
+        ['p03~p04', undefined, undefined],
+      ]);
+      expect(await store.getMember(cycle.cycleId, 'p01')).toEqual(p01);
+      expect(await store.getMember(cycle.cycleId, 'p05')).toEqual(p05);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.participants, stored?.phases['goal-setting']?.expected, stored?.rematches]).toEqual([5, 5, 1]);
+    });
+
+    it('stores a rematch that found no new partner, counting only the rematch', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      const rematch: RematchRecord = {
+        cycleId: cycle.cycleId,
+        rematchId: 'p03~p04',
+        previousPairId: 'p03~p04',
+        declinedBy: 'p03',
+        freedParticipantId: 'p04',
+        notify: [],
+        reason: 'no one left to pair with',
+        at: T0 + HOUR,
+      };
+      await store.putRematch(rematch, { members: [], newMembers: 0 });
+      await store.putRematch(
+        { ...rematch, rematchId: 'p01~p02', previousPairId: 'p01~p02', declinedBy: 'p01', freedParticipantId: 'p02' },
+        { members: [], newMembers: 0 },
+      );
+      expect((await store.listRematches(cycle.cycleId)).map((r) => r.rematchId)).toEqual(['p01~p02', 'p03~p04']);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.participants, stored?.phases['goal-setting']?.expected, stored?.rematches]).toEqual([4, 4, 2]);
+      expect(await store.listRematches(uniqueId('missing'))).toEqual([]);
+    });
+  });
+
+  describe('pair flags', () => {
+    it('creates a flag on first use and adds each later reason to it, keeping the first time', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      const help = { participantId: 'p03', kind: 'need-help' as const, round: 1, note: 'stuck', at: T0 + HOUR };
+      const misses = { participantId: 'p04', kind: 'two-misses' as const, round: 3, at: T0 + 5 * HOUR };
+      await store.flagPair(cycle.cycleId, 'p03~p04', help);
+      await store.flagPair(cycle.cycleId, 'p03~p04', misses);
+      await store.flagPair(cycle.cycleId, 'p01~p02', misses);
+      expect(await store.listPairFlags(cycle.cycleId)).toEqual([
+        { cycleId: cycle.cycleId, pairId: 'p01~p02', firstFlaggedAt: T0 + 5 * HOUR, reasons: [misses] },
+        { cycleId: cycle.cycleId, pairId: 'p03~p04', firstFlaggedAt: T0 + HOUR, reasons: [help, misses] },
+      ]);
+      expect(await store.listPairFlags(uniqueId('missing'))).toEqual([]);
+    });
+  });
+
+  describe('forum suggestions and votes', () => {
+    async function cycleAtFeedback(store: TandemStore): Promise<Cycle> {
+      const { cycle } = await cycleAtGoalSetting(store);
+      await store.openPhase(cycle.cycleId, 'feedback', openState());
+      return cycle;
+    }
+
+    it('writes the suggestions exactly when the feedback answer is recorded', async () => {
+      const store = await createStore();
+      const cycle = await cycleAtFeedback(store);
+      const suggestions = [suggestionOf(cycle.cycleId, 's-b'), suggestionOf(cycle.cycleId, 's-a')];
+      const feedback = answer(cycle.cycleId, 'feedback', 'p01', { recommend: 9 });
+      expect(await store.recordResponseWithSuggestions(feedback, suggestions)).toBe('recorded');
+      expect(await store.recordResponseWithSuggestions(feedback, [suggestionOf(cycle.cycleId, 's-a', 'changed'), suggestionOf(cycle.cycleId, 's-c')])).toBe(
+        'already-answered',
+      );
+      expect(await store.listSuggestions(cycle.cycleId)).toEqual([suggestions[1], suggestions[0]]);
+      expect(await store.getResponse(cycle.cycleId, 'feedback', 'p01')).toEqual(feedback);
+      expect((await store.getCycle(cycle.cycleId))?.responses).toEqual({ feedback: 1 });
+
+      await store.closePhase(cycle.cycleId, 'feedback', T0 + 2 * HOUR);
+      expect(await store.recordResponseWithSuggestions(answer(cycle.cycleId, 'feedback', 'p02'), [suggestionOf(cycle.cycleId, 's-d')])).toBe('phase-closed');
+      expect((await store.listSuggestions(cycle.cycleId)).map((s) => s.suggestionId)).toEqual(['s-a', 's-b']);
+      expect(await store.listSuggestions(uniqueId('missing'))).toEqual([]);
+    });
+
+    it('counts one vote per person and suggestion, and none for a suggestion that does not exist', async () => {
+      const store = await createStore();
+      const cycle = await cycleAtFeedback(store);
+      await store.recordResponseWithSuggestions(answer(cycle.cycleId, 'feedback', 'p01'), [
+        suggestionOf(cycle.cycleId, 's-a'),
+        suggestionOf(cycle.cycleId, 's-b'),
+      ]);
+      expect(await store.addVote(cycle.cycleId, 's-b', 'p02', T0 + HOUR)).toBe('voted');
+      expect(await store.addVote(cycle.cycleId, 's-a', 'p02', T0 + HOUR)).toBe('voted');
+      expect(await store.addVote(cycle.cycleId, 's-b', 'p02', T0 + 2 * HOUR)).toBe('already-voted');
+      expect(await store.addVote(cycle.cycleId, 's-b', 'p03', T0 + 2 * HOUR)).toBe('voted');
+      expect(await store.addVote(cycle.cycleId, 's-zzz', 'p03', T0 + 2 * HOUR)).toBe('no-suggestion');
+      expect((await store.listSuggestions(cycle.cycleId)).map((s) => [s.suggestionId, s.votes])).toEqual([
+        ['s-a', 1],
+        ['s-b', 2],
+      ]);
+      expect(await store.listVotesOf(cycle.cycleId, 'p02')).toEqual(['s-a', 's-b']);
+      expect(await store.listVotesOf(cycle.cycleId, 'p03')).toEqual(['s-b']);
+      expect(await store.listVotesOf(cycle.cycleId, 'p04')).toEqual([]);
+    });
+  });
+}
