@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { Cycle, Member, PhaseState } from '../../domain/cycle.ts';
+import type { Cycle, PhaseState } from '../../domain/cycle.ts';
 import { durationToSeconds } from '../../domain/duration.ts';
 import { invitationEmail, timeLeftInWords } from '../../domain/emails.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -8,7 +8,7 @@ import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import { sendOnce } from '../send-once.ts';
 import { loadCycle, reachableMembers } from './members.ts';
 import { answeredPhaseModule } from './registry.ts';
-import type { AnsweredPhaseModule, DueBatch, PhaseDeps, PhaseStep } from './types.ts';
+import type { AnsweredPhaseModule, DueBatch, PhaseDeps, PhaseStep, Recipient } from './types.ts';
 
 /**
  * The engine of the answered phases: what all of them share (open, send what is due within the
@@ -52,7 +52,7 @@ export async function openPhase(deps: PhaseDeps, cycleId: string, phase: Answere
     (await deps.store.openPhase(cycleId, phase, {
       openedAt: now,
       deadline: now + durationToSeconds(cycle.program.phaseWindows[module.window]) * 1000,
-      expected: module.completion === 'everyone-or-deadline' ? (await reachableMembers(deps.store, cycle)).length : 0,
+      expected: module.completion === 'everyone-or-deadline' ? (await recipientsOf(module, deps, cycle)).length : 0,
       remindersSent: [],
       checkInRoundsSent: [],
     }));
@@ -91,6 +91,11 @@ export async function closePhase(deps: PhaseDeps, cycleId: string, phase: Answer
   return progress(module, state, module.countAnswers(cycle.responses).responses, true, 0, 0);
 }
 
+/** Whom the phase writes to: its own recipients, or the cycle's reachable members. */
+function recipientsOf(module: AnsweredPhaseModule, deps: PhaseDeps, cycle: Cycle): Promise<Recipient[]> {
+  return module.recipients ? module.recipients(deps, cycle) : reachableMembers(deps.store, cycle);
+}
+
 /** Answers that count toward early completion: none for a phase that ends at its deadline only. */
 function answeredWhileOpen(module: AnsweredPhaseModule, cycle: Cycle): number {
   return module.completion === 'everyone-or-deadline' ? module.countAnswers(cycle.responses).responses : 0;
@@ -106,7 +111,7 @@ async function sendDueBatches(deps: SendingDeps, module: AnsweredPhaseModule, st
   let sent = 0;
   let outOfTime = false;
   if (batches.length === 0) return { sent, outOfTime, recorded };
-  const members = await reachableMembers(deps.store, step.cycle);
+  const members = await recipientsOf(module, deps, step.cycle);
   const limit = pLimit(SEND_CONCURRENCY);
   for (const batch of batches) {
     const skip = batch.onlyUnanswered
@@ -115,7 +120,7 @@ async function sendDueBatches(deps: SendingDeps, module: AnsweredPhaseModule, st
     const only = batch.recipients ? new Set(batch.recipients) : undefined;
     const todo = members.filter((member) => !skip.has(member.participantId) && (!only || only.has(member.participantId)));
     let failure: { error: unknown } | undefined;
-    const send = async (member: Member) => {
+    const send = async (member: Recipient) => {
       if (failure || outOfTime) return;
       if (budget.remainingMs() < 0) {
         outOfTime = true;
@@ -151,7 +156,7 @@ function secondsUntilNextStep(program: Program, module: AnsweredPhaseModule, sta
 }
 
 /** Sends one invitation, check-in or reminder as an SES template, with the phase link and the opt-out link. */
-async function sendPhaseEmail(deps: SendingDeps, { cycle, state, now }: PhaseStep, member: Member, batch: DueBatch) {
+async function sendPhaseEmail(deps: SendingDeps, { cycle, state, now }: PhaseStep, member: Recipient, batch: DueBatch) {
   const program = cycle.program;
   const link = linkFor(deps.links, cycle.cycleId, member.participantId, batch.phaseKey, state.deadline);
   const optOutLink = linkFor(deps.links, cycle.cycleId, member.participantId, 'opt-out', state.deadline + OPT_OUT_LINK_SECONDS * 1000);

@@ -83,6 +83,11 @@ export interface AnsweredPhaseModule extends PhaseModule {
   phaseKey(round?: number): string;
   /** The round a phase key names (undefined for a phase without rounds), or null when the key is not this phase's. */
   parsePhaseKey(key: string): { round?: number } | null;
+  /**
+   * Who the phase writes to and, ending on 'everyone-or-deadline', expects answers from; the
+   * cycle's reachable members when absent (a phase before identify would name the roster's invitees).
+   */
+  recipients?(deps: PhaseDeps, cycle: Cycle): Promise<Recipient[]>;
   /** The email batches due now (invitation, reminders, check-in rounds, rematch invitations). */
   dueBatches(step: PhaseStep): DueBatch[] | Promise<DueBatch[]>;
   /** When the next batch falls due (epoch ms; the engine also wakes for the deadline and, for early completion, to poll). */
@@ -102,5 +107,5 @@ export function isAnswered(module: PhaseModule): module is AnsweredPhaseModule {
   return 'answered' in module && module.answered === true;
 }
 
-/** Members the engine sends to; loaded once per step. */
-export type MemberList = readonly Member[];
+/** Whom a phase email goes to: what the email and its link need of a person. */
+export type Recipient = Pick<Member, 'participantId' | 'name' | 'email' | 'language' | 'partners'>;
