@@ -18,32 +18,23 @@ export const goalSetting: AnsweredPhaseModule = {
   },
 };
 
-/** One batch per rematch not yet notified: both people of the new pair get a goal-setting invitation for it. */
+/**
+ * One batch per rematch not yet notified: both people of the new pair get a goal-setting
+ * invitation for it. The last batch records that every rematch so far was notified.
+ */
 async function rematchInvitations({ deps, cycle, state, now }: PhaseStep): Promise<DueBatch[]> {
   const rematches = cycle.rematches ?? 0;
   if (rematches <= (state.rematchesNotified ?? 0) || now >= state.deadline) return [];
   const records = await deps.store.listRematches(cycle.cycleId);
-  const notified = () => ({ rematchesNotified: rematches });
-  const batches: DueBatch[] = records.map((record) => ({
-    key: `goal-setting#rematch-${record.rematchId}`,
+  const batch = (key: string, recipients: readonly string[], last: boolean): DueBatch => ({
+    key,
     tag: 'rematch',
     phaseKey: 'goal-setting',
     onlyUnanswered: false,
-    recipients: record.notify,
+    recipients,
     email: { template: 'goal-setting', includeGoals: true, reminder: false, rematch: true },
-    done: () => ({}),
-  }));
-  const last = batches.at(-1);
-  if (last) last.done = notified;
-  else
-    batches.push({
-      key: 'goal-setting#rematch',
-      tag: 'rematch',
-      phaseKey: 'goal-setting',
-      onlyUnanswered: false,
-      recipients: [],
-      email: { template: 'goal-setting', includeGoals: true, reminder: false, rematch: true },
-      done: notified,
-    });
-  return batches;
+    done: () => (last ? { rematchesNotified: rematches } : {}),
+  });
+  if (!records.length) return [batch('goal-setting#rematch', [], true)];
+  return records.map((record, i) => batch(`goal-setting#rematch-${record.rematchId}`, record.notify, i === records.length - 1));
 }
