@@ -1,6 +1,5 @@
 import * as z from './validation.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
-import type { AnsweredPhase } from './program.ts';
 
 const MAX_TEXT = 2000;
 /** A number typed into a form: blank is "missing", never 0. */
@@ -54,7 +53,8 @@ export interface SurveyContext {
   goals: string[];
 }
 
-type FormFields = Record<string, string[]>;
+/** A submitted form: each field's values in the order sent. */
+export type FormFields = Record<string, string[]>;
 
 export function formFields(body: string): FormFields {
   // No prototype: a field named "constructor" or "__proto__" is just an unknown field.
@@ -69,38 +69,63 @@ function ratings(fields: FormFields, prefix: string, skills: string[]): Record<s
   return Object.fromEntries(skills.map((skill) => [skill, one(fields, `${prefix}:${skill}`)]));
 }
 
-/** Reads and validates a submitted form for a phase; throws ValidationError naming every bad field. */
-export function parseAnswer(phase: AnsweredPhase, body: string, context: SurveyContext): Answer {
+/** Reads a submitted form's fields, refusing a form stuffed with more than 200 of them. */
+function submittedFields(body: string): FormFields {
   const fields = formFields(body);
-  const unknownLimit = Object.values(fields).reduce((n, values) => n + values.length, 0);
-  if (unknownLimit > 200) throw new ValidationError('the form has too many fields', [{ where: 'form', problem: 'more than 200 fields' }]);
-  const candidates: Record<AnsweredPhase, () => z.core.util.SafeParseResult<Answer>> = {
-    'goal-setting': () =>
-      goalSettingAnswerSchema.safeParse({
-        goals: (fields.goal ?? []).map((g) => g.trim()).filter(Boolean),
-        baseline: ratings(fields, 'baseline', context.skills),
-      }),
-    run: () => checkInAnswerSchema.safeParse({ status: one(fields, 'status'), note: one(fields, 'note') }),
-    measure: () =>
-      measureAnswerSchema.safeParse({
-        ratings: ratings(fields, 'rating', context.skills),
-        goalAttainment: context.goals.map((_, i) => one(fields, `attainment:${i}`)),
-      }),
-    feedback: () =>
-      feedbackAnswerSchema.safeParse({
-        worked: one(fields, 'worked'),
-        keep: one(fields, 'keep'),
-        more: one(fields, 'more'),
-        explore: one(fields, 'explore'),
-        missingSkills: one(fields, 'missingSkills')
-          .split(/[,;\n]/)
-          .map((s) => s.trim())
-          .filter(Boolean),
-        improve: one(fields, 'improve'),
-        satisfaction: one(fields, 'satisfaction'),
-      }),
-  };
-  const result = candidates[phase]();
+  const count = Object.values(fields).reduce((n, values) => n + values.length, 0);
+  if (count > 200) throw new ValidationError('the form has too many fields', [{ where: 'form', problem: 'more than 200 fields' }]);
+  return fields;
+}
+
+function validated<A>(result: z.core.util.SafeParseResult<A>): A {
   if (!result.success) throw new ValidationError('some answers need fixing', issuesFromZod(result.error));
   return result.data;
+}
+
+/*
+ * One parser per phase: each reads and validates the submitted form of its phase and throws
+ * ValidationError naming every bad field.
+ */
+
+export function parseGoalSettingAnswer(body: string, context: SurveyContext): GoalSettingAnswer {
+  const fields = submittedFields(body);
+  return validated(
+    goalSettingAnswerSchema.safeParse({
+      goals: (fields.goal ?? []).map((g) => g.trim()).filter(Boolean),
+      baseline: ratings(fields, 'baseline', context.skills),
+    }),
+  );
+}
+
+export function parseCheckInAnswer(body: string): CheckInAnswer {
+  const fields = submittedFields(body);
+  return validated(checkInAnswerSchema.safeParse({ status: one(fields, 'status'), note: one(fields, 'note') }));
+}
+
+export function parseMeasureAnswer(body: string, context: SurveyContext): MeasureAnswer {
+  const fields = submittedFields(body);
+  return validated(
+    measureAnswerSchema.safeParse({
+      ratings: ratings(fields, 'rating', context.skills),
+      goalAttainment: context.goals.map((_, i) => one(fields, `attainment:${i}`)),
+    }),
+  );
+}
+
+export function parseFeedbackAnswer(body: string): FeedbackAnswer {
+  const fields = submittedFields(body);
+  return validated(
+    feedbackAnswerSchema.safeParse({
+      worked: one(fields, 'worked'),
+      keep: one(fields, 'keep'),
+      more: one(fields, 'more'),
+      explore: one(fields, 'explore'),
+      missingSkills: one(fields, 'missingSkills')
+        .split(/[,;\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+      improve: one(fields, 'improve'),
+      satisfaction: one(fields, 'satisfaction'),
+    }),
+  );
 }

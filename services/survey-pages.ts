@@ -1,54 +1,20 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../domain/html.ts';
 import type { ValidationIssue } from '../domain/errors.ts';
-import type { AnsweredPhase, Language } from '../domain/program.ts';
-import type { ForumCategory } from './participant-records.ts';
+import type { Language } from '../domain/program.ts';
 
 /**
  * The participant pages: server-rendered HTML that works without JavaScript, one column that
  * reads from 320 px up, every control labelled, every form bound to its link (`_bind`).
+ * This file holds what every page shares (layout, notices, the form page around a phase's
+ * questions); each phase's questions and texts are in services/phases/<phase>/survey.ts.
  */
 const t = {
   en: {
-    title: { 'goal-setting': 'Set your goals', run: 'Check-in', measure: 'How far did you get?', feedback: 'Feedback forum' },
-    invitationTitle: 'Your mentoring pair',
-    invitationIntro: (program: string) => `You are invited to ${program}. Here is who you are paired with and what the program expects.`,
     partner: 'Your partner',
     partners: 'Your partners',
-    teaches: 'You teach',
-    learns: 'You learn',
-    programGoals: 'The program’s goals and expectations',
-    accept: 'Accept and set my goals',
-    declineHeading: 'Cannot take part this cycle?',
-    declineHelp: 'Your partner will be paired again with someone else. HR sees the reason, if you give one.',
-    reason: 'Reason (optional)',
-    decline: 'Decline the pairing',
-    goalsHeading: 'Your goals for this cycle (one to three)',
-    goal: (i: number) => `Goal ${i}${i > 1 ? ' (optional)' : ''}`,
-    baselineHeading: 'Rate your skills today (1 = beginner, 5 = expert)',
-    ratingHeading: 'Rate your skills now (1 = beginner, 5 = expert)',
-    attainmentHeading: 'How far did you reach each goal? (0-100%)',
     teachSkill: (name: string) => `${name} (you teach)`,
     learnSkill: (name: string) => `${name} (you learn)`,
-    checkInQuestion: 'Did you and your partner meet since the last check-in?',
-    status: { met: 'We met', 'not-yet': 'Not yet', 'need-help': 'We need help' },
-    note: 'Note (optional)',
-    feedback: {
-      worked: 'What worked?',
-      keep: 'What should we keep?',
-      more: 'What would you like more of?',
-      explore: 'Which areas would you like to explore?',
-      missingSkills: 'Skills the organization lacks (comma-separated)',
-      improve: 'What should we improve?',
-      satisfaction: 'How likely are you to recommend the program to a colleague? (0-10)',
-    },
-    forumHeading: 'What other participants suggest',
-    forumHidden: (n: number) => `Suggestions appear here, without names, once at least five people have answered (${n} so far).`,
-    forumEmpty: 'No suggestions yet.',
-    vote: 'Add my vote',
-    voted: 'You voted',
-    votes: (n: number) => `${n} vote${n === 1 ? '' : 's'}`,
-    voteFor: (text: string) => `Add my vote to: ${text}`,
     submit: 'Send',
     optOutTitle: 'Leave the program',
     optOutText: (program: string) => `Do you want to leave ${program}? You will get no more emails from it, and your partner will be told by HR.`,
@@ -86,45 +52,10 @@ const t = {
     problems: [] as Array<[RegExp, string]>,
   },
   'pt-BR': {
-    title: { 'goal-setting': 'Defina suas metas', run: 'Acompanhamento', measure: 'Até onde você chegou?', feedback: 'Fórum de feedback' },
-    invitationTitle: 'Sua dupla de mentoria',
-    invitationIntro: (program: string) => `Você foi convidado(a) para ${program}. Veja com quem formou dupla e o que o programa espera.`,
     partner: 'Sua dupla',
     partners: 'Suas duplas',
-    teaches: 'Você ensina',
-    learns: 'Você aprende',
-    programGoals: 'Metas e expectativas do programa',
-    accept: 'Aceitar e definir minhas metas',
-    declineHeading: 'Não pode participar deste ciclo?',
-    declineHelp: 'Sua dupla será formada de novo com outra pessoa. O RH vê o motivo, se você informar.',
-    reason: 'Motivo (opcional)',
-    decline: 'Recusar a dupla',
-    goalsHeading: 'Suas metas para este ciclo (de uma a três)',
-    goal: (i: number) => `Meta ${i}${i > 1 ? ' (opcional)' : ''}`,
-    baselineHeading: 'Avalie suas habilidades hoje (1 = iniciante, 5 = especialista)',
-    ratingHeading: 'Avalie suas habilidades agora (1 = iniciante, 5 = especialista)',
-    attainmentHeading: 'Até onde você chegou em cada meta? (0-100%)',
     teachSkill: (name: string) => `${name} (você ensina)`,
     learnSkill: (name: string) => `${name} (você aprende)`,
-    checkInQuestion: 'Você e sua dupla se encontraram desde o último acompanhamento?',
-    status: { met: 'Nos encontramos', 'not-yet': 'Ainda não', 'need-help': 'Precisamos de ajuda' },
-    note: 'Observação (opcional)',
-    feedback: {
-      worked: 'O que funcionou?',
-      keep: 'O que devemos manter?',
-      more: 'Do que você gostaria mais?',
-      explore: 'Que áreas você gostaria de explorar?',
-      missingSkills: 'Habilidades que faltam na organização (separadas por vírgula)',
-      improve: 'O que devemos melhorar?',
-      satisfaction: 'Qual a probabilidade de você recomendar o programa a um colega? (0-10)',
-    },
-    forumHeading: 'O que os outros participantes sugerem',
-    forumHidden: (n: number) => `As sugestões aparecem aqui, sem nomes, quando pelo menos cinco pessoas tiverem respondido (${n} até agora).`,
-    forumEmpty: 'Nenhuma sugestão ainda.',
-    vote: 'Adicionar meu voto',
-    voted: 'Você votou',
-    votes: (n: number) => `${n} voto${n === 1 ? '' : 's'}`,
-    voteFor: (text: string) => `Adicionar meu voto a: ${text}`,
     submit: 'Enviar',
     optOutTitle: 'Sair do programa',
     optOutText: (program: string) => `Você quer sair de ${program}? Você não receberá mais emails do programa, e o RH avisará sua dupla.`,
@@ -212,7 +143,7 @@ export function noticePage(language: Language | 'both', kind: NoticeKind, extra 
 }
 
 /** The hidden fields every form carries: which action it is and the binding to its link. */
-const hidden = (action: string, binding: string) =>
+export const hiddenFields = (action: string, binding: string) =>
   `<input type="hidden" name="_action" value="${escapeHtml(action)}"><input type="hidden" name="_bind" value="${escapeHtml(binding)}">`;
 
 function localProblem(language: Language, problem: string): string {
@@ -220,7 +151,10 @@ function localProblem(language: Language, problem: string): string {
   return problem;
 }
 
-function errorSummary(language: Language, errors: ValidationIssue[] | undefined, labels: Record<string, { id: string; label: string }>): string {
+/** Where an issue's field is on the page: issue path (`goals.0`, `baseline.<skill>`) → the control's id and label. */
+export type FieldLabels = Record<string, { id: string; label: string }>;
+
+function errorSummary(language: Language, errors: ValidationIssue[] | undefined, labels: FieldLabels): string {
   if (!errors?.length) return '';
   const c = t[language];
   const items = errors.map((e) => {
@@ -231,84 +165,9 @@ function errorSummary(language: Language, errors: ValidationIssue[] | undefined,
   return `<div class="errors" role="alert"><p><strong>${escapeHtml(c.fix)}</strong></p><ul>${items.join('')}</ul></div>`;
 }
 
-export interface InvitationPageInput {
-  language: Language;
-  action: string;
-  binding: string;
-  programName: string;
-  goalsAndExpectations: string;
-  partners: string[];
-  teaches: string[];
-  learns: string[];
-  /** The skills to rate at goal-setting (the accept form is the goal form). */
-  skills?: FormPageInput['skills'];
-  values?: Record<string, string>;
-  errors?: ValidationIssue[];
-  reason?: string;
-}
-
-/**
- * Goal-setting's first page: the pairing and the program's goals, then one form that accepts the
- * pairing by setting goals and the baseline ("Accept and set my goals"), and a second, small form
- * to decline with an optional reason.
- */
-export function invitationPage(input: InvitationPageInput): string {
-  return formPage({
-    language: input.language,
-    phase: 'goal-setting',
-    action: input.action,
-    binding: input.binding,
-    programName: input.programName,
-    partners: input.partners,
-    skills: input.skills ?? [],
-    goals: [],
-    ...(input.values ? { values: input.values } : {}),
-    ...(input.errors ? { errors: input.errors } : {}),
-    invitation: {
-      goalsAndExpectations: input.goalsAndExpectations,
-      teaches: input.teaches,
-      learns: input.learns,
-      ...(input.reason !== undefined ? { reason: input.reason } : {}),
-    },
-  });
-}
-
-export interface ForumView {
-  /** Whether enough people answered for suggestions to show (at least five). */
-  visible: boolean;
-  answered: number;
-  suggestions: Array<{ id: string; category: ForumCategory; text: string; votes: number; voted: boolean }>;
-  /** False once the phase is closed or for the person's own suggestions. */
-  canVote: boolean;
-}
-
-export function forumSection(language: Language, action: string, binding: string, forum: ForumView): string {
-  const c = t[language];
-  if (!forum.visible)
-    return `<section aria-labelledby="forum"><h2 id="forum">${escapeHtml(c.forumHeading)}</h2><p>${escapeHtml(c.forumHidden(forum.answered))}</p></section>`;
-  const groups = (Object.keys(c.feedback) as Array<keyof typeof c.feedback>)
-    .filter((k): k is ForumCategory => k !== 'satisfaction')
-    .map((category) => {
-      const items = forum.suggestions.filter((s) => s.category === category);
-      if (!items.length) return '';
-      const lis = items.map((s) => {
-        const count = `<span class="count">${escapeHtml(c.votes(s.votes))}</span>`;
-        const control = s.voted
-          ? `<span class="count">${escapeHtml(c.voted)}</span>`
-          : forum.canVote
-            ? `<form method="post" action="${escapeHtml(action)}">${hidden('vote', binding)}<input type="hidden" name="suggestion" value="${escapeHtml(s.id)}"><button type="submit" class="secondary" aria-label="${escapeHtml(c.voteFor(s.text))}">${escapeHtml(c.vote)}</button></form>`
-            : '';
-        return `<li><p>${escapeHtml(s.text)}</p>${count} ${control}</li>`;
-      });
-      return `<h3>${escapeHtml(c.feedback[category])}</h3><ul class="forum">${lis.join('')}</ul>`;
-    })
-    .join('');
-  return `<section aria-labelledby="forum"><h2 id="forum">${escapeHtml(c.forumHeading)}</h2>${groups || `<p>${escapeHtml(c.forumEmpty)}</p>`}</section>`;
-}
-
+/** What every phase's form page is drawn from: the person, their pairing, and what they typed. */
 export interface FormPageInput {
   language: Language;
-  phase: AnsweredPhase;
   action: string;
   /** The form's binding to its link (see services/form-binding.ts); verified on POST. */
   binding?: string;
@@ -319,112 +178,63 @@ export interface FormPageInput {
   goals: string[];
   values?: Record<string, string>;
   errors?: ValidationIssue[];
-  /** Feedback phase: the forum under the form. */
-  forum?: ForumView;
-  /** Goal-setting before the person accepted: the pairing, the program's goals, and a decline form. */
-  invitation?: { goalsAndExpectations: string; teaches: string[]; learns: string[]; reason?: string };
 }
 
-export function formPage(input: FormPageInput): string {
+/** A phase's part of its form page; the page around it (partner line, error summary, the form, layout) is shared. */
+export interface PhaseFormContent {
+  title: string;
+  /** Sections before the partner line. */
+  intro?: string[];
+  /** Sections between the partner line and the error summary. */
+  context?: string[];
+  /** The answer form's controls. */
+  fields: string[];
+  /** Every control an issue can name, for the error summary's links. */
+  labels: FieldLabels;
+  /** The answer form's button (default: "Send"). */
+  submit?: string;
+  /** Sections after the answer form (another form, the forum). */
+  after?: string[];
+}
+
+/** A value the person typed, escaped for an attribute or a textarea. */
+export const typedValue = (input: FormPageInput, name: string) => escapeHtml(input.values?.[name] ?? '');
+
+/**
+ * One 1-5 rating per skill: controls named `<name>:<skill>`, and the labels their issues
+ * (`<issuePath>.<skill>`) link to.
+ */
+export function ratingSelects(input: FormPageInput, labels: FieldLabels, name: string, issuePath: string): string {
+  const c = t[input.language];
+  const skillLabel = (s: FormPageInput['skills'][number]) => (s.role === 'teach' ? c.teachSkill(s.name) : s.role === 'learn' ? c.learnSkill(s.name) : s.name);
+  return input.skills
+    .map((s, i) => {
+      const control = `${name}:${s.id}`;
+      const id = `${name}-${i}`;
+      labels[`${issuePath}.${s.id}`] = { id, label: skillLabel(s) };
+      return `<label for="${id}">${escapeHtml(skillLabel(s))}</label><select id="${id}" name="${escapeHtml(control)}" required><option value="">—</option>${[
+        1, 2, 3, 4, 5,
+      ]
+        .map((n) => `<option value="${n}"${input.values?.[control] === String(n) ? ' selected' : ''}>${n}</option>`)
+        .join('')}</select>`;
+    })
+    .join('');
+}
+
+/** A phase's form page: its questions inside the shared page, the answer form bound to the link. */
+export function formPage(input: FormPageInput, content: PhaseFormContent): string {
   const c = t[input.language];
   const binding = input.binding ?? '';
-  const value = (name: string) => escapeHtml(input.values?.[name] ?? '');
-  const labels: Record<string, { id: string; label: string }> = {};
-  const skillLabel = (s: FormPageInput['skills'][number]) => (s.role === 'teach' ? c.teachSkill(s.name) : s.role === 'learn' ? c.learnSkill(s.name) : s.name);
-  const ratingSelect = (prefix: string, s: FormPageInput['skills'][number], i: number) => {
-    const name = `${prefix}:${s.id}`;
-    const id = `${prefix}-${i}`;
-    labels[`${prefix === 'baseline' ? 'baseline' : 'ratings'}.${s.id}`] = { id, label: skillLabel(s) };
-    return `<label for="${id}">${escapeHtml(skillLabel(s))}</label><select id="${id}" name="${escapeHtml(name)}" required><option value="">—</option>${[
-      1, 2, 3, 4, 5,
-    ]
-      .map((n) => `<option value="${n}"${input.values?.[name] === String(n) ? ' selected' : ''}>${n}</option>`)
-      .join('')}</select>`;
-  };
-  const sections: string[] = [];
-  const inv = input.phase === 'goal-setting' ? input.invitation : undefined;
-  const list = (items: string[]) => escapeHtml(items.join(', '));
-  if (inv) sections.push(`<p>${escapeHtml(c.invitationIntro(input.programName ?? ''))}</p>`);
+  const sections: string[] = [...(content.intro ?? [])];
   if (input.partners.length)
     sections.push(`<p>${escapeHtml(input.partners.length > 1 ? c.partners : c.partner)}: <strong>${escapeHtml(input.partners.join(', '))}</strong></p>`);
-  const fields: string[] = [];
-  switch (input.phase) {
-    case 'goal-setting':
-      labels.goals = { id: 'goal1', label: c.goal(1) };
-      [1, 2, 3].forEach((i) => (labels[`goals.${i - 1}`] = { id: `goal${i}`, label: c.goal(i) }));
-      fields.push(
-        `<fieldset><legend>${escapeHtml(c.goalsHeading)}</legend>${[1, 2, 3]
-          .map(
-            (i) =>
-              `<label for="goal${i}">${escapeHtml(c.goal(i))}</label><input type="text" id="goal${i}" name="goal" maxlength="280"${i === 1 ? ' required' : ''} value="${value(`goal${i}`)}">`,
-          )
-          .join('')}</fieldset>`,
-      );
-      if (input.skills.length)
-        fields.push(
-          `<fieldset><legend>${escapeHtml(c.baselineHeading)}</legend>${input.skills.map((s, i) => ratingSelect('baseline', s, i)).join('')}</fieldset>`,
-        );
-      break;
-    case 'run':
-      labels.status = { id: 'status-met', label: c.checkInQuestion };
-      labels.note = { id: 'note', label: c.note };
-      fields.push(
-        `<fieldset><legend>${escapeHtml(c.checkInQuestion)}</legend>${(['met', 'not-yet', 'need-help'] as const)
-          .map(
-            (s) =>
-              `<label class="choice" for="status-${s}"><input type="radio" id="status-${s}" name="status" value="${s}" required${input.values?.status === s ? ' checked' : ''}> ${escapeHtml(c.status[s])}</label>`,
-          )
-          .join('')}</fieldset><label for="note">${escapeHtml(c.note)}</label><textarea id="note" name="note" maxlength="500">${value('note')}</textarea>`,
-      );
-      break;
-    case 'measure':
-      if (input.skills.length)
-        fields.push(`<fieldset><legend>${escapeHtml(c.ratingHeading)}</legend>${input.skills.map((s, i) => ratingSelect('rating', s, i)).join('')}</fieldset>`);
-      if (input.goals.length) {
-        fields.push(
-          `<fieldset><legend>${escapeHtml(c.attainmentHeading)}</legend>${input.goals
-            .map((g, i) => {
-              labels[`goalAttainment.${i}`] = { id: `attainment${i}`, label: g };
-              return `<label for="attainment${i}">${escapeHtml(g)}</label><input id="attainment${i}" name="attainment:${i}" type="number" inputmode="numeric" min="0" max="100" step="5" required value="${value(`attainment:${i}`)}">`;
-            })
-            .join('')}</fieldset>`,
-        );
-      }
-      break;
-    case 'feedback':
-      fields.push(
-        (['worked', 'keep', 'more', 'explore', 'missingSkills', 'improve'] as const)
-          .map((f) => {
-            labels[f] = { id: f, label: c.feedback[f] };
-            return `<label for="${f}">${escapeHtml(c.feedback[f])}</label><textarea id="${f}" name="${f}" maxlength="2000">${value(f)}</textarea>`;
-          })
-          .join(''),
-        `<label for="satisfaction">${escapeHtml(c.feedback.satisfaction)}</label><input id="satisfaction" name="satisfaction" type="number" inputmode="numeric" min="0" max="10" required value="${value('satisfaction')}">`,
-      );
-      labels.satisfaction = { id: 'satisfaction', label: c.feedback.satisfaction };
-      break;
-  }
-  if (inv) {
-    sections.push(
-      inv.teaches.length ? `<p><strong>${escapeHtml(c.teaches)}:</strong> ${list(inv.teaches)}</p>` : '',
-      inv.learns.length ? `<p><strong>${escapeHtml(c.learns)}:</strong> ${list(inv.learns)}</p>` : '',
-      `<h2>${escapeHtml(c.programGoals)}</h2><div class="goals">${escapeHtml(inv.goalsAndExpectations)}</div>`,
-    );
-    labels.reason = { id: 'reason', label: c.reason };
-  }
-  sections.push(errorSummary(input.language, input.errors, labels));
+  sections.push(...(content.context ?? []));
+  sections.push(errorSummary(input.language, input.errors, content.labels));
   sections.push(
-    `<form method="post" action="${escapeHtml(input.action)}">${hidden('answer', binding)}${fields.join('\n')}<button type="submit">${escapeHtml(inv ? c.accept : c.submit)}</button></form>`,
+    `<form method="post" action="${escapeHtml(input.action)}">${hiddenFields('answer', binding)}${content.fields.join('\n')}<button type="submit">${escapeHtml(content.submit ?? c.submit)}</button></form>`,
   );
-  if (inv) {
-    sections.push(
-      `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hidden('decline', binding)}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +
-        `<label for="reason">${escapeHtml(c.reason)}</label><textarea id="reason" name="reason" maxlength="500" aria-describedby="decline-help">${escapeHtml(inv.reason ?? '')}</textarea>` +
-        `<button type="submit" class="secondary">${escapeHtml(c.decline)}</button></form>`,
-    );
-  }
-  if (input.forum) sections.push(forumSection(input.language, input.action, binding, input.forum));
-  return layout(input.language, inv ? c.invitationTitle : c.title[input.phase], sections.join('\n'), input.programName);
+  sections.push(...(content.after ?? []));
+  return layout(input.language, content.title, sections.join('\n'), input.programName);
 }
 
 /** The confirm page behind the "leave the program" link: GET shows it, only the POST acts. */
@@ -433,12 +243,7 @@ export function optOutPage(language: Language, action: string, binding: string, 
   return layout(
     language,
     c.optOutTitle,
-    `<p>${escapeHtml(c.optOutText(programName))}</p><form method="post" action="${escapeHtml(action)}">${hidden('opt-out', binding)}<button type="submit">${escapeHtml(c.optOutConfirm)}</button></form>`,
+    `<p>${escapeHtml(c.optOutText(programName))}</p><form method="post" action="${escapeHtml(action)}">${hiddenFields('opt-out', binding)}<button type="submit">${escapeHtml(c.optOutConfirm)}</button></form>`,
     programName,
   );
-}
-
-/** A notice with the forum under it (feedback, after answering). */
-export function noticeWithForum(language: Language, kind: NoticeKind, action: string, binding: string, forum: ForumView): string {
-  return noticePage(language, kind, forumSection(language, action, binding, forum));
 }

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { LinkSigner } from '../../domain/links.ts';
-import { parseAnswer } from '../../domain/surveys.ts';
+import type { AnsweredPhase } from '../../domain/program.ts';
+import type { SurveyContext } from '../../domain/surveys.ts';
 import { bindingMatches, formBinding, keyedId } from '../../services/form-binding.ts';
-import { formPage, forumSection, invitationPage, optOutPage } from '../../services/survey-pages.ts';
+import { forumSection } from '../../services/phases/feedback/forum.ts';
+import { feedbackFormPage } from '../../services/phases/feedback/survey.ts';
+import { invitationPage } from '../../services/phases/goal-setting/survey.ts';
+import { measureFormPage } from '../../services/phases/measure/survey.ts';
+import { phaseSurvey } from '../../services/phases/survey-registry.ts';
+import { optOutPage } from '../../services/survey-pages.ts';
+
+const parseAnswer = (phase: AnsweredPhase, body: string, context: SurveyContext) => phaseSurvey(phase).parseAnswer(body, context);
 
 const XSS = '"><script>alert(1)</script>';
 const ESCAPED_XSS = '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;';
@@ -69,9 +77,8 @@ describe('the feedback forum', () => {
   });
 
   it('sits under the feedback form', () => {
-    const html = formPage({
+    const html = feedbackFormPage({
       language: 'en',
-      phase: 'feedback',
       action: './t',
       binding: 'B',
       partners: [],
@@ -137,7 +144,7 @@ describe('hostile input to every page', () => {
   it('keeps a script typed as a goal as plain text, and the page re-renders it escaped', () => {
     const answer = parseAnswer('goal-setting', hostile[1][1], context) as { goals: string[] };
     expect(answer.goals).toEqual([XSS]);
-    const html = formPage({ language: 'en', phase: 'measure', action: './t', partners: [], skills: [], goals: answer.goals });
+    const html = measureFormPage({ language: 'en', action: './t', partners: [], skills: [], goals: answer.goals });
     expect(html).not.toContain('<script');
   });
 });

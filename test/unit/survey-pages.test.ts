@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AnsweredPhase, Language } from '../../domain/program.ts';
-import { parseAnswer } from '../../domain/surveys.ts';
-import { formPage, noticePage, type FormPageInput, type NoticeKind } from '../../services/survey-pages.ts';
+import type { SurveyContext } from '../../domain/surveys.ts';
+import { phaseSurvey } from '../../services/phases/survey-registry.ts';
+import { noticePage, type FormPageInput, type NoticeKind } from '../../services/survey-pages.ts';
+
+/** A phase's form page and answer parser, found the way services/surveys.ts finds them. */
+type PhaseFormInput = FormPageInput & { phase: AnsweredPhase };
+const formPage = ({ phase, ...input }: PhaseFormInput) => phaseSurvey(phase).renderForm(input);
+const parseAnswer = (phase: AnsweredPhase, body: string, context: SurveyContext) => phaseSurvey(phase).parseAnswer(body, context);
 
 const XSS = '"><script>alert(1)</script>';
 const ESCAPED_XSS = '&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;';
@@ -14,7 +20,7 @@ const skills = [
 ];
 const goals = ['Build a dashboard', 'Present at the all-hands'];
 
-const input = (phase: AnsweredPhase, language: Language = 'en', extra: Partial<FormPageInput> = {}): FormPageInput => ({
+const input = (phase: AnsweredPhase, language: Language = 'en', extra: Partial<FormPageInput> = {}): PhaseFormInput => ({
   language,
   phase,
   action: '/s/v1.abc.def',

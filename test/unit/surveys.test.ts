@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../domain/errors.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import type { AnsweredPhase } from '../../domain/program.ts';
-import { formFields, parseAnswer, type SurveyContext } from '../../domain/surveys.ts';
+import { formFields, type SurveyContext } from '../../domain/surveys.ts';
+import { phaseSurvey } from '../../services/phases/survey-registry.ts';
+
+/** Each phase's parser (domain/surveys.ts), found the way services/surveys.ts finds it. */
+const parseAnswer = (phase: AnsweredPhase, body: string, ctx: SurveyContext) => phaseSurvey(phase).parseAnswer(body, ctx);
 
 const context: SurveyContext = { skills: ['negotiation', 'ai-tools'], goals: ['Run a pivot table', 'Post on LinkedIn weekly'] };
 

@@ -1,0 +1,254 @@
+import type { StoredResponse } from '../../../domain/cycle.ts';
+import { issuesFromZod, type ValidationIssue } from '../../../domain/errors.ts';
+import { escapeHtml } from '../../../domain/html.ts';
+import type { Language } from '../../../domain/program.ts';
+import { parseGoalSettingAnswer, type FormFields, type GoalSettingAnswer, type SurveyContext } from '../../../domain/surveys.ts';
+import * as z from '../../../domain/validation.ts';
+import { rematchAfterDecline } from '../../rematch.ts';
+import { formPage, hiddenFields, ratingSelects, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
+import {
+  formInputOf,
+  nothingAfterAnswer,
+  noticeResult,
+  pageResult,
+  skillName,
+  skillsContext,
+  storedAnswer,
+  thanksOrAlready,
+  typedValues,
+} from '../survey-common.ts';
+import type { PageResult, PhaseSurvey, StoreAnswerOutcome, SurveyDeps, SurveyVisit } from '../survey-types.ts';
+
+/**
+ * Goal-setting's page is first an invitation: the pairing and the program's goals, with one form
+ * that accepts the pairing by setting goals and a baseline, and one that declines it (the partner
+ * is then paired again, services/rematch.ts). Once accepted, it is the goal form.
+ */
+
+const texts = {
+  en: {
+    title: 'Set your goals',
+    invitationTitle: 'Your mentoring pair',
+    invitationIntro: (program: string) => `You are invited to ${program}. Here is who you are paired with and what the program expects.`,
+    teaches: 'You teach',
+    learns: 'You learn',
+    programGoals: 'The program’s goals and expectations',
+    accept: 'Accept and set my goals',
+    declineHeading: 'Cannot take part this cycle?',
+    declineHelp: 'Your partner will be paired again with someone else. HR sees the reason, if you give one.',
+    reason: 'Reason (optional)',
+    decline: 'Decline the pairing',
+    goalsHeading: 'Your goals for this cycle (one to three)',
+    goal: (i: number) => `Goal ${i}${i > 1 ? ' (optional)' : ''}`,
+    baselineHeading: 'Rate your skills today (1 = beginner, 5 = expert)',
+  },
+  'pt-BR': {
+    title: 'Defina suas metas',
+    invitationTitle: 'Sua dupla de mentoria',
+    invitationIntro: (program: string) => `Você foi convidado(a) para ${program}. Veja com quem formou dupla e o que o programa espera.`,
+    teaches: 'Você ensina',
+    learns: 'Você aprende',
+    programGoals: 'Metas e expectativas do programa',
+    accept: 'Aceitar e definir minhas metas',
+    declineHeading: 'Não pode participar deste ciclo?',
+    declineHelp: 'Sua dupla será formada de novo com outra pessoa. O RH vê o motivo, se você informar.',
+    reason: 'Motivo (opcional)',
+    decline: 'Recusar a dupla',
+    goalsHeading: 'Suas metas para este ciclo (de uma a três)',
+    goal: (i: number) => `Meta ${i}${i > 1 ? ' (opcional)' : ''}`,
+    baselineHeading: 'Avalie suas habilidades hoje (1 = iniciante, 5 = especialista)',
+  },
+} satisfies Record<Language, unknown>;
+
+/** What the invitation adds to the goal form. */
+interface Invitation {
+  goalsAndExpectations: string;
+  teaches: string[];
+  learns: string[];
+  reason?: string;
+}
+
+function goalSettingPage(input: FormPageInput, invitation?: Invitation): string {
+  const c = texts[input.language];
+  const labels: FieldLabels = { goals: { id: 'goal1', label: c.goal(1) } };
+  [1, 2, 3].forEach((i) => (labels[`goals.${i - 1}`] = { id: `goal${i}`, label: c.goal(i) }));
+  const fields = [
+    `<fieldset><legend>${escapeHtml(c.goalsHeading)}</legend>${[1, 2, 3]
+      .map(
+        (i) =>
+          `<label for="goal${i}">${escapeHtml(c.goal(i))}</label><input type="text" id="goal${i}" name="goal" maxlength="280"${i === 1 ? ' required' : ''} value="${typedValue(input, `goal${i}`)}">`,
+      )
+      .join('')}</fieldset>`,
+  ];
+  if (input.skills.length)
+    fields.push(`<fieldset><legend>${escapeHtml(c.baselineHeading)}</legend>${ratingSelects(input, labels, 'baseline', 'baseline')}</fieldset>`);
+  if (!invitation) return formPage(input, { title: c.title, fields, labels });
+  const list = (items: string[]) => escapeHtml(items.join(', '));
+  labels.reason = { id: 'reason', label: c.reason };
+  const binding = input.binding ?? '';
+  return formPage(input, {
+    title: c.invitationTitle,
+    intro: [`<p>${escapeHtml(c.invitationIntro(input.programName ?? ''))}</p>`],
+    context: [
+      invitation.teaches.length ? `<p><strong>${escapeHtml(c.teaches)}:</strong> ${list(invitation.teaches)}</p>` : '',
+      invitation.learns.length ? `<p><strong>${escapeHtml(c.learns)}:</strong> ${list(invitation.learns)}</p>` : '',
+      `<h2>${escapeHtml(c.programGoals)}</h2><div class="goals">${escapeHtml(invitation.goalsAndExpectations)}</div>`,
+    ],
+    fields,
+    labels,
+    submit: c.accept,
+    after: [
+      `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hiddenFields('decline', binding)}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +
+        `<label for="reason">${escapeHtml(c.reason)}</label><textarea id="reason" name="reason" maxlength="500" aria-describedby="decline-help">${escapeHtml(invitation.reason ?? '')}</textarea>` +
+        `<button type="submit" class="secondary">${escapeHtml(c.decline)}</button></form>`,
+    ],
+  });
+}
+
+/** The goal form (after the person accepted the pairing). */
+export function goalSettingFormPage(input: FormPageInput): string {
+  return goalSettingPage(input);
+}
+
+export interface InvitationPageInput {
+  language: Language;
+  action: string;
+  binding: string;
+  programName: string;
+  goalsAndExpectations: string;
+  partners: string[];
+  teaches: string[];
+  learns: string[];
+  /** The skills to rate at goal-setting (the accept form is the goal form). */
+  skills?: FormPageInput['skills'];
+  values?: Record<string, string>;
+  errors?: ValidationIssue[];
+  reason?: string;
+}
+
+/**
+ * Goal-setting's first page: the pairing and the program's goals, then one form that accepts the
+ * pairing by setting goals and the baseline ("Accept and set my goals"), and a second, small form
+ * to decline with an optional reason.
+ */
+export function invitationPage(input: InvitationPageInput): string {
+  return goalSettingPage(
+    {
+      language: input.language,
+      action: input.action,
+      binding: input.binding,
+      programName: input.programName,
+      partners: input.partners,
+      skills: input.skills ?? [],
+      goals: [],
+      ...(input.values ? { values: input.values } : {}),
+      ...(input.errors ? { errors: input.errors } : {}),
+    },
+    {
+      goalsAndExpectations: input.goalsAndExpectations,
+      teaches: input.teaches,
+      learns: input.learns,
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    },
+  );
+}
+
+function invitationOf(
+  visit: SurveyVisit,
+  context: SurveyContext,
+  typed: { values?: Record<string, string>; errors?: ValidationIssue[]; reason?: string } = {},
+): string {
+  const name = skillName(visit);
+  const { reason, ...form } = typed;
+  return goalSettingPage(formInputOf(visit, context, form), {
+    goalsAndExpectations: visit.cycle.program.goalsAndExpectations,
+    teaches: visit.member.teaches.map(name),
+    learns: visit.member.learns.map(name),
+    ...(reason !== undefined ? { reason } : {}),
+  });
+}
+
+/** Goal-setting has no rounds: its answers are stored under its name. */
+const GOAL_SETTING_KEY = 'goal-setting';
+
+/** The goals a person set at goal-setting (what measure asks about). */
+export async function goalsSetBy(deps: SurveyDeps, cycleId: string, participantId: string): Promise<string[]> {
+  const goalSetting = await deps.store.getResponse(cycleId, GOAL_SETTING_KEY, participantId);
+  return (goalSetting?.answer as GoalSettingAnswer | undefined)?.goals ?? [];
+}
+
+const decisionOf = (deps: SurveyDeps, visit: SurveyVisit) => deps.store.getInvitationDecision(visit.cycle.cycleId, visit.member.participantId);
+
+const reasonSchema = z.string().check(z.trim(), z.maxLength(500, 'must be at most 500 characters'));
+
+/** Accepting or declining the pairing, once: a decline frees the partner, who is paired again. */
+async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, decision: 'accepted' | 'declined'): Promise<PageResult> {
+  const { cycle, member } = visit;
+  if (await storedAnswer(deps, visit)) return noticeResult(visit, 'already');
+  const typedReason = fields.reason?.[0] ?? '';
+  const reason = reasonSchema.safeParse(typedReason);
+  if (decision === 'declined' && !reason.success)
+    return pageResult(
+      400,
+      invitationOf(visit, await skillsContext(deps, visit), { errors: issuesFromZod(reason.error, 'reason'), reason: typedReason.slice(0, 500) }),
+    );
+  const outcome = await deps.store.recordInvitationDecision({
+    cycleId: cycle.cycleId,
+    participantId: member.participantId,
+    decision,
+    ...(decision === 'declined' && reason.success && reason.data ? { reason: reason.data } : {}),
+    partnerIds: member.partners.map((p) => p.participantId),
+    decidedAt: visit.now,
+  });
+  if (outcome === 'phase-closed') return noticeResult(visit, 'closed', 410);
+  const current = outcome === 'recorded' ? decision : (await decisionOf(deps, visit))?.decision;
+  if (current === 'declined') {
+    if (outcome === 'recorded') await rematchAfterDecline(deps, cycle, member);
+    return noticeResult(visit, 'declined');
+  }
+  return pageResult(200, goalSettingFormPage(formInputOf(visit, await skillsContext(deps, visit))));
+}
+
+export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
+  context: skillsContext,
+
+  async show(deps, visit) {
+    const [answered, decision, context] = await Promise.all([storedAnswer(deps, visit), decisionOf(deps, visit), skillsContext(deps, visit)]);
+    if (answered) return noticeResult(visit, 'already');
+    if (!decision) return pageResult(200, invitationOf(visit, context));
+    return pageResult(200, goalSettingFormPage(formInputOf(visit, context)));
+  },
+
+  actions: {
+    accept: (deps, visit, fields) => decide(deps, visit, fields, 'accepted'),
+    decline: (deps, visit, fields) => decide(deps, visit, fields, 'declined'),
+  },
+
+  parseAnswer: parseGoalSettingAnswer,
+
+  async rejected(deps, visit, context, fields, errors) {
+    const values = typedValues(fields);
+    (fields.goal ?? []).forEach((g, i) => (values[`goal${i + 1}`] = g.slice(0, 280)));
+    if (!(await decisionOf(deps, visit))) return pageResult(400, invitationOf(visit, context, { values, errors }));
+    return pageResult(400, goalSettingFormPage(formInputOf(visit, context, { values, errors })));
+  },
+
+  /** Setting goals is accepting the pairing (both written at once); a person who declined cannot answer. */
+  async store(deps, visit, response: StoredResponse<GoalSettingAnswer>): Promise<StoreAnswerOutcome> {
+    const decision = (await decisionOf(deps, visit))?.decision;
+    if (decision === 'declined') return { refused: noticeResult(visit, 'declined') };
+    const accept = {
+      cycleId: visit.cycle.cycleId,
+      participantId: visit.member.participantId,
+      decision: 'accepted' as const,
+      partnerIds: visit.member.partners.map((p) => p.participantId),
+      decidedAt: visit.now,
+    };
+    const [, outcome] = await Promise.all([decision ? undefined : deps.store.recordInvitationDecision(accept), deps.store.recordResponse(response)]);
+    return outcome;
+  },
+
+  afterAnswer: nothingAfterAnswer,
+  answered: thanksOrAlready,
+  renderForm: goalSettingFormPage,
+};

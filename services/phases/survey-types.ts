@@ -1,0 +1,76 @@
+import type { Cycle, Member, StoredResponse } from '../../domain/cycle.ts';
+import type { ValidationIssue } from '../../domain/errors.ts';
+import type { LinkSigner } from '../../domain/links.ts';
+import type { Matcher } from '../../domain/matching/matcher.ts';
+import type { AnsweredPhase, Language } from '../../domain/program.ts';
+import type { Answer, FormFields, SurveyContext } from '../../domain/surveys.ts';
+import type { Clock, CycleStore, ParticipantActionStore, ProgramStore, RecordResponseOutcome } from '../ports.ts';
+import type { FormPageInput } from '../survey-pages.ts';
+
+export interface SurveyDeps {
+  store: CycleStore & ProgramStore & ParticipantActionStore;
+  clock: Clock;
+  signer: LinkSigner;
+  /** Used to pair a partner again after a decline. */
+  matcher: Matcher;
+}
+
+export interface PageResult {
+  status: number;
+  html: string;
+}
+
+/** Where a page's forms post to and the binding that ties them to the link (services/form-binding.ts). */
+export interface SurveyLink {
+  token: string;
+  action: string;
+  binding: string;
+}
+
+/** A valid link to a phase that is open, and who opened it. */
+export interface SurveyVisit {
+  cycle: Cycle;
+  member: Member;
+  phase: AnsweredPhase;
+  /** The key answers are stored under (`run#<round>` for a check-in). */
+  phaseKey: string;
+  /** The check-in round, for the run phase. */
+  round?: number;
+  language: Language;
+  link: SurveyLink;
+  /** When the request is handled: the time every record it writes carries. */
+  now: number;
+}
+
+/** A form action besides answering (goal-setting's accept and decline, feedback's vote); it handles the POST whole. */
+export type SurveyAction = (deps: SurveyDeps, visit: SurveyVisit, fields: FormFields) => Promise<PageResult>;
+
+/** How storing an answer went: the store's outcome, or a page that refuses the answer (goal-setting: the person declined). */
+export type StoreAnswerOutcome = RecordResponseOutcome | { refused: PageResult };
+
+/**
+ * What a phase's participant page does. services/surveys.ts resolves the link and then asks the
+ * phase's survey: GET → `show`; POST `_action=answer` → `context`, `parseAnswer` (→ `rejected` on
+ * a ValidationError), `store`, `afterAnswer` when newly recorded, `answered`; any other
+ * `_action` → `actions[_action]`, else the form is refused.
+ */
+export interface PhaseSurvey<A extends Answer = Answer> {
+  /** What the questions need besides the person (their skills; at measure, the goals they set). */
+  context(deps: SurveyDeps, visit: SurveyVisit): Promise<SurveyContext>;
+  /** The page behind the link (GET). Never changes anything: mail scanners open links too. */
+  show(deps: SurveyDeps, visit: SurveyVisit): Promise<PageResult>;
+  /** The form actions the phase's pages post besides `answer`, by `_action`. */
+  readonly actions: Readonly<Record<string, SurveyAction>>;
+  /** Reads and validates the answer form; throws ValidationError naming every bad field. */
+  parseAnswer(body: string, context: SurveyContext): A;
+  /** The page for an answer that did not validate, what the person typed kept. */
+  rejected(deps: SurveyDeps, visit: SurveyVisit, context: SurveyContext, fields: FormFields, errors: ValidationIssue[]): Promise<PageResult>;
+  /** Stores the answer once, with whatever the phase writes alongside it. */
+  store(deps: SurveyDeps, visit: SurveyVisit, response: StoredResponse<A>): Promise<StoreAnswerOutcome>;
+  /** What a newly recorded answer sets off (run: flags a pair at risk). */
+  afterAnswer(deps: SurveyDeps, visit: SurveyVisit, answer: A): Promise<void>;
+  /** The page after the answer was recorded, or found recorded already. */
+  answered(deps: SurveyDeps, visit: SurveyVisit, outcome: 'recorded' | 'already-answered'): Promise<PageResult>;
+  /** The phase's form page (its questions in the shared page). */
+  renderForm(input: FormPageInput): string;
+}

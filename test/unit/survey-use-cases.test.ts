@@ -1,0 +1,377 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { linkPair, newCycle, pairIdOf, type Member, type Pair } from '../../domain/cycle.ts';
+import { LinkSigner } from '../../domain/links.ts';
+import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
+import { programSchema, type AnsweredPhase, type Program } from '../../domain/program.ts';
+import type { Participant } from '../../domain/participant.ts';
+import { formBinding } from '../../services/form-binding.ts';
+import { importRoster } from '../../services/roster-import.ts';
+import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+
+/*
+ * The participant's side end to end over the in-memory store: links, pages and what each POST
+ * records, phase by phase. The cohort is the sample roster paired by the real matcher.
+ */
+
+const examples = resolve(import.meta.dirname, '../../examples');
+const DAY = 86_400_000;
+const START = Date.UTC(2027, 2, 1, 12);
+const ACTION = './v1.token';
+
+const signer = new LinkSigner('k'.repeat(32));
+const matcher = new OptimalMatcher({ deadlineMs: 2_000 });
+const program: Program = programSchema.parse({ ...JSON.parse(readFileSync(resolve(examples, 'program.json'), 'utf8')), programId: 'survey-test' });
+const rosterCsv = readFileSync(resolve(examples, 'roster.csv'), 'utf8');
+
+let roster: Participant[];
+let pairs: Pair[];
+
+beforeAll(async () => {
+  const store = new InMemoryStore();
+  await store.putProgram(program);
+  await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
+  roster = await store.listParticipants(program.programId);
+  const context = { settings: program.matching, skillsCatalog: program.skillsCatalog, recentPairs: [], referenceYear: 2027 };
+  pairs = matcher.match(roster, context).pairs.map((p) => ({ ...p, pairId: pairIdOf(p.mentorId, p.menteeId) }));
+});
+
+/** The cohort of the pairs, as identify stores it. */
+function membersOf(): Member[] {
+  const byId = new Map(roster.map((p) => [p.participantId, p]));
+  const members = new Map<string, Member>();
+  const memberOf = (id: string): Member => {
+    const p = byId.get(id) as Participant;
+    const member = members.get(id) ?? {
+      participantId: id,
+      name: p.name,
+      email: p.email,
+      department: p.department,
+      language: p.preferredLanguage ?? program.language,
+      skillsOffered: p.skillsOffered.map((s) => s.skill),
+      skillsWanted: p.skillsWanted.map((s) => s.skill),
+      teaches: [],
+      learns: [],
+      partners: [],
+    };
+    members.set(id, member);
+    return member;
+  };
+  for (const pair of pairs) linkPair(memberOf(pair.mentorId), memberOf(pair.menteeId), pair);
+  return [...members.values()];
+}
+
+let cycleCount = 0;
+
+/** A running cycle with the sample cohort and these phases open; every request moves the clock on a second. */
+async function cycleWith(phases: AnsweredPhase[]) {
+  const store = new InMemoryStore();
+  let time = START;
+  const clock = { now: () => (time += 1000) };
+  // A cycle id of its own: the forum's suggestion cache is per container and keyed by cycle.
+  const cycleId = `c${++cycleCount}-${Date.now()}`;
+  await store.putProgram(program);
+  await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
+  expect(await store.createCycle(newCycle(program, cycleId, START))).toBe(true);
+  const members = membersOf();
+  await store.putCohort(cycleId, members, pairs);
+  for (const phase of phases) await store.openPhase(cycleId, phase, { openedAt: START, deadline: START + 14 * DAY, expected: members.length });
+  const deps: SurveyDeps = { store, clock, signer, matcher };
+  const token = (participantId: string, phaseKey: string) =>
+    signer.sign({ cycleId, participantId, phaseKey, expiresAt: Math.floor((START + 30 * DAY) / 1000) });
+  const member = (participantId: string) => members.find((m) => m.participantId === participantId) as Member;
+  return {
+    store,
+    deps,
+    cycleId,
+    member,
+    show: (participantId: string, phaseKey: string) => showSurvey(deps, token(participantId, phaseKey), ACTION),
+    /** POSTs a form bound to the person's link, as their browser would. */
+    post: (participantId: string, phaseKey: string, action: string, fields: Array<[string, string]> = []) => {
+      const t = token(participantId, phaseKey);
+      const body = new URLSearchParams([['_action', action], ['_bind', formBinding(signer, t)], ...fields]).toString();
+      return submitSurvey(deps, t, body, ACTION);
+    },
+  };
+}
+
+type Cycle = Awaited<ReturnType<typeof cycleWith>>;
+
+/** A goal-setting answer rating every skill the person teaches and learns. */
+const goalFields = (member: Member, goals: string[]): Array<[string, string]> => [
+  ...goals.map((g): [string, string] => ['goal', g]),
+  ...[...member.teaches, ...member.learns].map((s): [string, string] => [`baseline:${s}`, '3']),
+];
+
+const feedbackFields = (text: string): Array<[string, string]> => [
+  ['worked', `${text} worked`],
+  ['keep', ''],
+  ['more', ''],
+  ['explore', ''],
+  ['missingSkills', ''],
+  ['improve', `${text} improve`],
+  ['satisfaction', '8'],
+];
+
+/** A pair whose two people read English. */
+const englishPair = () => pairs.find((p) => p.mentorId === 'p18' && p.menteeId === 'p03') as Pair;
+
+describe('goal-setting: the invitation, accepting and setting goals', () => {
+  it('shows the invitation first; accepting shows the goal form, and the goals are recorded with the acceptance once', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const { menteeId } = englishPair();
+
+    const invitation = await c.show(menteeId, 'goal-setting');
+    expect(invitation.status).toBe(200);
+    expect(invitation.html).toContain('<h1>Your mentoring pair</h1>');
+    expect(invitation.html).toContain('name="_action" value="decline"');
+
+    const accepted = await c.post(menteeId, 'goal-setting', 'accept');
+    expect(accepted.status).toBe(200);
+    expect(accepted.html).toContain('<h1>Set your goals</h1>');
+    expect(accepted.html).not.toContain('value="decline"');
+    expect((await c.store.getInvitationDecision(c.cycleId, menteeId))?.decision).toBe('accepted');
+    expect((await c.show(menteeId, 'goal-setting')).html).toContain('<h1>Set your goals</h1>');
+
+    const fields = goalFields(c.member(menteeId), ['Use AI assistants weekly', 'Post on social media']);
+    const answered = await c.post(menteeId, 'goal-setting', 'answer', fields);
+    expect(answered).toMatchObject({ status: 200 });
+    expect(answered.html).toContain('Thank you, your answer is recorded.');
+    const stored = await c.store.getResponse(c.cycleId, 'goal-setting', menteeId);
+    expect(stored?.answer).toMatchObject({ goals: ['Use AI assistants weekly', 'Post on social media'] });
+
+    const replay = await c.post(menteeId, 'goal-setting', 'answer', fields);
+    expect(replay.status).toBe(200);
+    expect(replay.html).toContain('You have answered this already, so nothing was changed.');
+    expect((await c.store.getCycle(c.cycleId))?.responses['goal-setting']).toBe(1);
+    expect(await c.store.listInvitationDecisions(c.cycleId)).toHaveLength(1);
+    expect((await c.show(menteeId, 'goal-setting')).html).toContain('Already answered');
+  });
+
+  it('takes goals sent from the invitation as accepting the pairing (one request)', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const { mentorId } = englishPair();
+    const answered = await c.post(mentorId, 'goal-setting', 'answer', goalFields(c.member(mentorId), ['Teach prompt writing']));
+    expect(answered.status).toBe(200);
+    expect(await c.store.getInvitationDecision(c.cycleId, mentorId)).toMatchObject({ decision: 'accepted', partnerIds: ['p03'] });
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', mentorId)).toBeDefined();
+  });
+
+  it('shows the invitation again, with the errors and what was typed, when goals sent from it do not validate', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const { menteeId } = englishPair();
+    const rejected = await c.post(menteeId, 'goal-setting', 'answer', [
+      ['goal', ''],
+      ['goal', 'Second goal'],
+    ]);
+    expect(rejected.status).toBe(400);
+    expect(rejected.html).toContain('<h1>Your mentoring pair</h1>');
+    expect(rejected.html).toContain('role="alert"');
+    expect(rejected.html).toContain('value="Second goal"');
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', menteeId)).toBeUndefined();
+    expect(await c.store.getInvitationDecision(c.cycleId, menteeId)).toBeUndefined();
+  });
+});
+
+describe('goal-setting: declining', () => {
+  it('records the decline with its reason, frees the partner and pairs them again, once', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const declined = await c.post('p13', 'goal-setting', 'decline', [['reason', '  On leave this quarter  ']]);
+    expect(declined.status).toBe(200);
+    expect(declined.html).toContain('Você recusou esta dupla');
+    expect(await c.store.getInvitationDecision(c.cycleId, 'p13')).toMatchObject({ decision: 'declined', reason: 'On leave this quarter', partnerIds: ['p01'] });
+
+    const [rematch] = await c.store.listRematches(c.cycleId);
+    // p21 is on the roster but was left unmatched at identify: the matcher pairs them with p01.
+    expect(rematch).toMatchObject({
+      declinedBy: 'p13',
+      freedParticipantId: 'p01',
+      previousPairId: 'p13~p01',
+      newPairId: 'p21~p01',
+      newPartnerId: 'p21',
+      notify: ['p01', 'p21'],
+    });
+    const freed = await c.store.getMember(c.cycleId, 'p01');
+    expect(freed?.partners.map((p) => p.participantId)).toEqual(['p21']);
+    expect((await c.store.getMember(c.cycleId, 'p21'))?.partners.map((p) => p.participantId)).toEqual(['p01']);
+    expect((await c.store.listPairs(c.cycleId)).find((p) => p.pairId === 'p13~p01')).toMatchObject({ status: 'declined', declinedBy: 'p13' });
+
+    // The decliner's link now only says so; a replayed decline changes nothing.
+    expect((await c.show('p13', 'goal-setting')).html).toContain('Você recusou esta dupla');
+    expect((await c.post('p13', 'goal-setting', 'decline', [['reason', 'again']])).status).toBe(200);
+    expect(await c.store.listRematches(c.cycleId)).toHaveLength(1);
+    expect((await c.store.getInvitationDecision(c.cycleId, 'p13'))?.reason).toBe('On leave this quarter');
+  });
+
+  it('refuses a reason over 500 characters, keeping the invitation and recording nothing', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const refused = await c.post('p13', 'goal-setting', 'decline', [['reason', 'x'.repeat(501)]]);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('name="_action" value="decline"');
+    expect(refused.html).toContain('<a href="#reason">');
+    expect(await c.store.getInvitationDecision(c.cycleId, 'p13')).toBeUndefined();
+    expect(await c.store.listRematches(c.cycleId)).toEqual([]);
+  });
+});
+
+describe('any phase', () => {
+  it('answers 410 on a closed phase, for the page and for a POST, and records nothing', async () => {
+    const c = await cycleWith(['goal-setting', 'measure']);
+    await c.store.closePhase(c.cycleId, 'measure', START + DAY);
+    const { menteeId } = englishPair();
+    const page = await c.show(menteeId, 'measure');
+    expect(page.status).toBe(410);
+    expect(page.html).toContain('This phase has closed');
+    const posted = await c.post(menteeId, 'measure', 'answer', [['rating:ai-tools', '4']]);
+    expect(posted.status).toBe(410);
+    expect(await c.store.getResponse(c.cycleId, 'measure', menteeId)).toBeUndefined();
+  });
+
+  it('refuses a form bound to another link, and actions the phase does not have', async () => {
+    const c = await cycleWith(['goal-setting', 'run', 'feedback']);
+    const { mentorId, menteeId } = englishPair();
+    const otherToken = signer.sign({ cycleId: c.cycleId, participantId: menteeId, phaseKey: 'run#1', expiresAt: Math.floor((START + 30 * DAY) / 1000) });
+    const body = new URLSearchParams([
+      ['_action', 'answer'],
+      ['_bind', formBinding(signer, otherToken)],
+      ['status', 'met'],
+    ]).toString();
+    const mentorToken = signer.sign({ cycleId: c.cycleId, participantId: mentorId, phaseKey: 'run#1', expiresAt: Math.floor((START + 30 * DAY) / 1000) });
+    expect((await submitSurvey(c.deps, mentorToken, body, ACTION)).status).toBe(403);
+
+    for (const [phaseKey, action] of [
+      ['run#1', 'accept'],
+      ['run#1', 'vote'],
+      ['goal-setting', 'vote'],
+      ['feedback', 'decline'],
+      ['feedback', 'constructor'],
+      ['goal-setting', 'opt-out'],
+    ] as const) {
+      const refused = await c.post(menteeId, phaseKey, action, [
+        ['suggestion', 'abc'],
+        ['reason', 'r'],
+      ]);
+      expect(refused.status, `${action} at ${phaseKey}`).toBe(400);
+      expect(refused.html).toContain('This form does not belong to this link');
+    }
+    expect(await c.store.listInvitationDecisions(c.cycleId)).toEqual([]);
+  });
+});
+
+describe('run: check-ins', () => {
+  it('flags the pair when a person needs help, once however often the answer is sent', async () => {
+    const c = await cycleWith(['run']);
+    const { mentorId, pairId } = englishPair();
+    const fields: Array<[string, string]> = [
+      ['status', 'need-help'],
+      ['note', 'We cannot find a time'],
+    ];
+    expect((await c.post(mentorId, 'run#1', 'answer', fields)).status).toBe(200);
+    expect((await c.post(mentorId, 'run#1', 'answer', fields)).html).toContain('You have answered this already');
+    const flags = await c.store.listPairFlags(c.cycleId);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ pairId, reasons: [{ participantId: mentorId, kind: 'need-help', round: 1, note: 'We cannot find a time' }] });
+  });
+
+  it('flags two misses in a row, and not a first miss or a miss after a meeting', async () => {
+    const c = await cycleWith(['run']);
+    const { mentorId, menteeId, pairId } = englishPair();
+    await c.post(mentorId, 'run#1', 'answer', [['status', 'not-yet']]);
+    await c.post(menteeId, 'run#1', 'answer', [['status', 'met']]);
+    await c.post(menteeId, 'run#2', 'answer', [['status', 'not-yet']]);
+    expect(await c.store.listPairFlags(c.cycleId)).toEqual([]);
+    await c.post(mentorId, 'run#2', 'answer', [['status', 'not-yet']]);
+    expect(await c.store.listPairFlags(c.cycleId)).toMatchObject([{ pairId, reasons: [{ participantId: mentorId, kind: 'two-misses', round: 2 }] }]);
+  });
+
+  it('shows the check-in with the errors when no status is chosen', async () => {
+    const c = await cycleWith(['run']);
+    const rejected = await c.post(englishPair().menteeId, 'run#1', 'answer', [['note', 'kept']]);
+    expect(rejected.status).toBe(400);
+    expect(rejected.html).toContain('<h1>Check-in</h1>');
+    expect(rejected.html).toContain('>kept</textarea>');
+  });
+});
+
+describe('measure', () => {
+  async function withGoals(c: Cycle, participantId: string, goals: string[]) {
+    expect((await c.post(participantId, 'goal-setting', 'answer', goalFields(c.member(participantId), goals))).status).toBe(200);
+  }
+
+  it('asks how far each goal set at goal-setting was reached, and records the answer', async () => {
+    const c = await cycleWith(['goal-setting', 'measure']);
+    const { menteeId } = englishPair();
+    await withGoals(c, menteeId, ['Use AI assistants weekly', 'Post <b>weekly</b>']);
+    const page = await c.show(menteeId, 'measure');
+    expect(page.html).toContain('<label for="attainment0">Use AI assistants weekly</label>');
+    expect(page.html).toContain('<label for="attainment1">Post &lt;b&gt;weekly&lt;/b&gt;</label>');
+
+    const member = c.member(menteeId);
+    const ratings = [...member.teaches, ...member.learns].map((s): [string, string] => [`rating:${s}`, '4']);
+    const missing = await c.post(menteeId, 'measure', 'answer', [...ratings, ['attainment:0', '80']]);
+    expect(missing.status).toBe(400);
+    expect(missing.html).toContain('<a href="#attainment1">Post &lt;b&gt;weekly&lt;/b&gt;</a>');
+
+    const answered = await c.post(menteeId, 'measure', 'answer', [...ratings, ['attainment:0', '80'], ['attainment:1', '30']]);
+    expect(answered.status).toBe(200);
+    expect((await c.store.getResponse(c.cycleId, 'measure', menteeId))?.answer).toMatchObject({ goalAttainment: [80, 30] });
+  });
+
+  it('asks no attainment of a person who set no goals', async () => {
+    const c = await cycleWith(['goal-setting', 'measure']);
+    const page = await c.show(englishPair().mentorId, 'measure');
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain('name="attainment:');
+    expect(page.html).toContain('name="rating:');
+  });
+});
+
+describe('feedback: the forum', () => {
+  it('hides suggestions until five people answered, then shows the others’ with their votes, one vote each', async () => {
+    const c = await cycleWith(['feedback']);
+    // Five people who read English.
+    const [first, second, third, fourth, fifth] = ['p03', 'p06', 'p09', 'p15', 'p18'] as const;
+    for (const id of [first, second, third, fourth]) expect((await c.post(id, 'feedback', 'answer', feedbackFields(id))).status).toBe(200);
+
+    const hidden = await c.show(fifth, 'feedback');
+    expect(hidden.html).toContain('once at least five people have answered (4 so far)');
+    expect(hidden.html).not.toContain('name="suggestion"');
+    const suggestions = await c.store.listSuggestions(c.cycleId);
+    expect(suggestions).toHaveLength(8);
+    const early = await c.post(fifth, 'feedback', 'vote', [['suggestion', suggestions[0]?.suggestionId as string]]);
+    expect(early.status).toBe(400);
+
+    const thanks = await c.post(fifth, 'feedback', 'answer', feedbackFields(fifth));
+    expect(thanks.status).toBe(200);
+    expect(thanks.html).toContain('Thank you, your answer is recorded.');
+    expect(thanks.html).toContain(`${first} worked`);
+    expect(thanks.html).not.toContain(`${fifth} worked`);
+    expect(thanks.html).not.toContain(`${fifth} improve`);
+
+    const own = (await c.store.listSuggestions(c.cycleId)).filter((s) => !suggestions.some((t) => t.suggestionId === s.suggestionId));
+    expect(own).toHaveLength(2);
+    expect((await c.post(fifth, 'feedback', 'vote', [['suggestion', own[0]?.suggestionId as string]])).status).toBe(400);
+
+    const target = suggestions.find((s) => s.text === `${first} worked`)?.suggestionId as string;
+    const voted = await c.post(fifth, 'feedback', 'vote', [['suggestion', target]]);
+    expect(voted.status).toBe(200);
+    expect(voted.html).toContain('Thank you, your vote is counted.');
+    expect(voted.html).toContain('You voted');
+    expect((await c.post(fifth, 'feedback', 'vote', [['suggestion', target]])).status).toBe(200);
+    expect(await c.store.listVotesOf(c.cycleId, fifth)).toEqual([target]);
+    expect((await c.store.listSuggestions(c.cycleId)).find((s) => s.suggestionId === target)?.votes).toBe(1);
+  });
+});
+
+describe('the opt-out link', () => {
+  it('confirms on GET and takes the person off the roster only on POST', async () => {
+    const c = await cycleWith([]);
+    const page = await c.show('p03', 'opt-out');
+    expect(page.html).toContain('name="_action" value="opt-out"');
+    expect((await c.store.listParticipants(program.programId)).find((p) => p.participantId === 'p03')?.status).toBe('active');
+    expect((await c.post('p03', 'opt-out', 'opt-out')).status).toBe(200);
+    expect((await c.store.listParticipants(program.programId)).find((p) => p.participantId === 'p03')?.status).toBe('opted-out');
+  });
+});
