@@ -98,8 +98,10 @@ export interface AnsweredPhaseModule extends PhaseModule {
   countAnswers(responses: Record<string, number>): AnswerCount;
   /** Its Responses cell in `tandem cycle status`. */
   statusCell(count: AnswerCount): string | number;
-  /** The survey side (page, form, what an answer does): attached by the survey modules in services/phases/<phase>/survey.ts. */
-  readonly survey?: unknown;
+  // Its participant page (what the link shows, the form, what an answer does) is the PhaseSurvey in
+  // services/phases/<phase>/survey.ts, looked up by services/phases/survey-registry.ts rather than
+  // carried here: every function reads phase keys through this registry (the store adapter does),
+  // and the survey pages would add ~30 KB to each bundle that never renders a page.
 }
 
 /** Is this module one whose participants answer? */
