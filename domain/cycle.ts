@@ -114,17 +114,6 @@ export function newCycle(program: Program, cycleId: string, startedAt: number): 
   };
 }
 
-/** "goal-setting", "measure", "feedback", or "run#<round>" for a check-in. */
-export function phaseKey(phase: AnsweredPhase, round?: number): string {
-  return phase === 'run' ? `run#${round ?? 0}` : phase;
-}
-
-export function parsePhaseKey(key: string): { phase: AnsweredPhase; round?: number } | undefined {
-  if (key === 'goal-setting' || key === 'measure' || key === 'feedback') return { phase: key };
-  const match = /^run#([1-9]\d{0,3})$/.exec(key);
-  return match ? { phase: 'run', round: Number(match[1]) } : undefined;
-}
-
 /** A stable pair id: the same two people in the same cycle always get the same id, so a retried identify never doubles a pair. */
 export function pairIdOf(mentorId: string, menteeId: string): string {
   return `${mentorId}~${menteeId}`;

@@ -1,12 +1,13 @@
 import { escapeHtml } from './html.ts';
-import type { AnsweredPhase, Language } from './program.ts';
+import type { Language } from './program.ts';
 import { EMAIL_TEMPLATE_NAMES } from './generated/email-template-names.generated.ts';
-import type { EmailTemplateData } from './email-templates.ts';
+import type { EmailTemplateData, EmailTemplateKind } from './email-templates.ts';
 
 export type { EmailContent } from './summary-email.ts';
 
 export interface InvitationInput {
-  kind: AnsweredPhase;
+  /** The template: the phase's own (a phase module names it). */
+  kind: EmailTemplateKind;
   language: Language;
   programName: string;
   recipientName: string;
@@ -65,7 +66,7 @@ export function invitationData(input: InvitationInput): EmailTemplateData {
 }
 
 /** The SES template of one phase in one language. */
-export function invitationTemplateName(kind: AnsweredPhase, language: Language): string {
+export function invitationTemplateName(kind: EmailTemplateKind, language: Language): string {
   const name = EMAIL_TEMPLATE_NAMES[`${kind}/${language}`];
   if (!name) throw new RangeError(`no email template for ${kind}/${language}`);
   return name;

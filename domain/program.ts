@@ -5,12 +5,13 @@ export const LANGUAGES = ['pt-BR', 'en'] as const;
 export const languageSchema = z.enum(LANGUAGES);
 export type Language = z.infer<typeof languageSchema>;
 
-/** The six phases of a cycle, in the order the workflow runs them. */
-export const PHASES = ['identify', 'goal-setting', 'run', 'measure', 'feedback', 'review'] as const;
-export type Phase = (typeof PHASES)[number];
+/**
+ * The names of a cycle's phases, as stored with the cycle. The phases themselves (their order,
+ * what each does) are the modules of services/phases/registry.ts.
+ */
+export type Phase = 'identify' | AnsweredPhase | 'review';
 /** Phases in which participants answer through an emailed link. */
-export const ANSWERED_PHASES = ['goal-setting', 'run', 'measure', 'feedback'] as const;
-export type AnsweredPhase = (typeof ANSWERED_PHASES)[number];
+export type AnsweredPhase = 'goal-setting' | 'run' | 'measure' | 'feedback';
 
 export const idSchema = z
   .string()

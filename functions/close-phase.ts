@@ -1,5 +1,5 @@
 import { container } from '../adapters/container.ts';
-import { closePhase } from '../services/cycle-phases.ts';
+import { closePhase } from '../services/phases/engine.ts';
 import { phaseEvent } from './events.ts';
 import { workflowTask } from './middleware/workflow-task.ts';
 

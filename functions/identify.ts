@@ -1,6 +1,6 @@
 import { container } from '../adapters/container.ts';
 import { OptimalMatcher } from '../domain/matching/optimal-matcher.ts';
-import { identify } from '../services/cycle-phases.ts';
+import { identifyCohort } from '../services/phases/identify/index.ts';
 import { cycleEvent } from './events.ts';
 import { workflowTask } from './middleware/workflow-task.ts';
 
@@ -12,5 +12,5 @@ export const handler = workflowTask(cycleEvent, async ({ cycleId }, context) => 
   // Exact maximum-weight matching over the whole cohort (docs/matching.md). Past its deadline, set
   // by the time this invocation has left, it returns its best pairing with a proven gap.
   const matcher = new OptimalMatcher({ deadlineMs: Math.max(1_000, context.getRemainingTimeInMillis() - TIME_KEPT_AFTER_MATCHING_MS) });
-  return identify({ store, emailLog: store, mailer, clock, matcher }, cycleId);
+  return identifyCohort({ store, emailLog: store, mailer, clock, matcher }, cycleId);
 });

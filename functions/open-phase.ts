@@ -1,5 +1,5 @@
 import { container } from '../adapters/container.ts';
-import { openPhase } from '../services/cycle-phases.ts';
+import { openPhase } from '../services/phases/engine.ts';
 import { phaseEvent } from './events.ts';
 import { workflowTask } from './middleware/workflow-task.ts';
 

@@ -1,6 +1,7 @@
 import type { Cycle, CycleStatus } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
-import { ANSWERED_PHASES, type AnsweredPhase, type Phase } from '../domain/program.ts';
+import type { AnsweredPhase, Phase } from '../domain/program.ts';
+import { ANSWERED_PHASE_MODULES } from './phases/registry.ts';
 import type { Clock, CycleStore, ProgramStore, WorkflowEngine } from './ports.ts';
 
 /** What HR and ops want to know about one cycle: where it is, its deadlines, answers, emails and bounces. Counts only. */
@@ -27,7 +28,7 @@ export interface CycleStatusReport {
     expected?: number;
     /** Answers recorded (for run: the sum over check-in rounds). */
     responses: number;
-    /** Run phase only: answers per check-in round. */
+    /** A phase with rounds (the run's check-ins) only: answers per round. */
     rounds?: Record<string, number>;
   }>;
   failure?: { error: string; cause: string };
@@ -37,12 +38,11 @@ export interface CycleStatusReport {
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export function phaseProgress(cycle: Cycle): CycleStatusReport['phases'] {
-  return ANSWERED_PHASES.map((phase) => {
-    const state = cycle.phases[phase];
-    const rounds = phase === 'run' ? Object.fromEntries(Object.entries(cycle.responses).filter(([k]) => k.startsWith('run#'))) : undefined;
-    const responses = phase === 'run' ? Object.values(rounds ?? {}).reduce((a, b) => a + b, 0) : (cycle.responses[phase] ?? 0);
+  return ANSWERED_PHASE_MODULES.map((module) => {
+    const state = cycle.phases[module.name];
+    const { responses, rounds } = module.countAnswers(cycle.responses);
     return {
-      phase,
+      phase: module.name,
       ...(state
         ? {
             openedAt: iso(state.openedAt),

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Phase } from '../domain/program.ts';
 import type { ExecutionHistory, ExecutionHistoryEvent } from './ports.ts';
+import { phaseOfStateName } from './phases/registry.ts';
 
 /**
  * Ops' view of the program-cycle executions, read through the ExecutionHistory port (the Step
@@ -157,24 +158,7 @@ export type TimelinePhase = Phase | 'failure';
 
 /** The phase a state of workflows/program-cycle.asl.json belongs to ("GoalSetting: wait" → goal-setting). */
 export function phaseOfState(state: string): TimelinePhase {
-  const head = state.split(':')[0]?.trim() ?? state;
-  switch (head) {
-    case 'Identify':
-      return 'identify';
-    case 'GoalSetting':
-      return 'goal-setting';
-    case 'Run':
-      return 'run';
-    case 'Measure':
-      return 'measure';
-    case 'Feedback':
-      return 'feedback';
-    case 'Review':
-    case 'CycleSucceeded':
-      return 'review';
-    default:
-      return 'failure';
-  }
+  return phaseOfStateName(state)?.name ?? 'failure';
 }
 
 export interface TimelineFailure {

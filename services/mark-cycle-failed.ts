@@ -1,6 +1,6 @@
 import { summaryEmail } from '../domain/summary-email.ts';
-import type { PhaseDeps } from './cycle-phases.ts';
-import { loadCycle } from './cycle-phases.ts';
+import { loadCycle } from './phases/members.ts';
+import type { PhaseDeps } from './phases/types.ts';
 import { sendOnce } from './send-once.ts';
 
 /** Marks a cycle failed with its cause (keeping the first cause) and tells ops. */

@@ -3,8 +3,9 @@ import type { Cycle } from '../domain/cycle.ts';
 import { formatElapsed as duration } from '../domain/duration-format.ts';
 import { escapeHtml as e } from '../domain/html.ts';
 import { buildTimeline, redactEmails, type ExecutionSummary, type TimelinePhaseEntry } from './executions.ts';
-import { phaseProgress } from './cycles.ts';
 import type { ExecutionHistoryEvent } from './ports.ts';
+import { phaseModule } from './phases/registry.ts';
+import type { StatusLine } from './phases/types.ts';
 
 /**
  * The ops pages (functions/ops-api.ts). Everything rendered is escaped; nothing personal is
@@ -91,37 +92,15 @@ ${rows}
   );
 }
 
-interface ProgressLine {
-  label: string;
-  done?: number;
-  of?: number;
-  text: string;
-}
-
-function phaseProgressLines(phase: TimelinePhaseEntry['phase'], cycle: Cycle | undefined, bounces: number | undefined): ProgressLine[] {
+/** A phase's progress lines, from its module; a state of no phase (the failure path) shows whether the cycle was marked failed. */
+function phaseProgressLines(phase: TimelinePhaseEntry['phase'], cycle: Cycle | undefined, bounces: number | undefined): StatusLine[] {
   if (!cycle) return [];
-  if (phase === 'identify') return [{ label: 'Cohort', text: `${cycle.participants} participants in ${cycle.pairs} pairs` }];
-  if (phase === 'review') return [{ label: 'Report', text: cycle.reportPath ? 'written' : 'not written yet' }];
-  if (phase === 'failure') return cycle.failure ? [{ label: 'Cycle', text: 'marked failed' }] : [];
-  const progress = phaseProgress(cycle).find((p) => p.phase === phase);
-  if (!progress) return [];
-  const lines: ProgressLine[] = [];
-  if (phase === 'run') {
-    const rounds = Object.entries(progress.rounds ?? {}).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-    for (const [round, count] of rounds)
-      lines.push({ label: `Check-in ${round.replace('run#', '')}`, done: count, of: cycle.participants, text: `${count} of ${cycle.participants} answered` });
-    if (!rounds.length) lines.push({ label: 'Check-ins', text: 'no answers yet' });
-  } else {
-    const of = progress.expected ?? cycle.participants;
-    lines.push({ label: 'Answers', done: progress.responses, of, text: `${progress.responses} of ${of} answered` });
-  }
-  if (progress.deadline)
-    lines.push({ label: 'Deadline', text: `${progress.deadline.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}${progress.closedAt ? ' (closed)' : ''}` });
-  if (phase === 'goal-setting' && bounces) lines.push({ label: 'Unreachable', text: `${bounces} member(s) bounced or complained` });
-  return lines;
+  const module = phaseModule(phase);
+  if (module) return module.opsLines(cycle, { bounces });
+  return cycle.failure ? [{ label: 'Cycle', text: 'marked failed' }] : [];
 }
 
-function progressHtml(lines: ProgressLine[]): string {
+function progressHtml(lines: StatusLine[]): string {
   if (!lines.length) return '';
   return `<ul class="progress">${lines
     .map((l) => {

@@ -3,8 +3,8 @@ import { summaryEmail } from '../domain/summary-email.ts';
 import { computeCycleMetrics, summarizeCycle, type CycleMetrics, type CycleResponses, type MetricsInput, type ParticipationEvents } from '../domain/metrics.ts';
 import { renderReport } from '../domain/report.ts';
 import { proposeChanges, type Proposal } from '../domain/report-proposals.ts';
-import type { PhaseDeps } from './cycle-phases.ts';
-import { loadCycle } from './cycle-phases.ts';
+import { loadCycle } from './phases/members.ts';
+import type { PhaseDeps } from './phases/types.ts';
 import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, StoredReview } from './ports.ts';
 import { sendOnce } from './send-once.ts';
 

@@ -1,9 +1,9 @@
-import { parsePhaseKey } from '../domain/cycle.ts';
 import type { Cycle, Member } from '../domain/cycle.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { Language } from '../domain/program.ts';
 import { formFields, type Answer } from '../domain/surveys.ts';
 import { bindingMatches, formBinding } from './form-binding.ts';
+import { parsePhaseKey } from './phases/registry.ts';
 import { noticeResult, pageResult } from './phases/survey-common.ts';
 import { phaseSurvey } from './phases/survey-registry.ts';
 import type { PageResult, PhaseSurvey, SurveyDeps, SurveyLink, SurveyVisit } from './phases/survey-types.ts';

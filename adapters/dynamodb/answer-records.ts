@@ -1,5 +1,5 @@
 import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
-import { parsePhaseKey } from '../../domain/cycle.ts';
+import { parsePhaseKey } from '../../services/phases/registry.ts';
 import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type { CycleStore, ParticipantActionStore, RecordResponseOutcome } from '../../services/ports.ts';
 import { memberItem, pairItem } from './cycle-records.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Container } from '../../adapters/container.ts';
 import { startCycle } from '../../services/start-cycle.ts';
+import { answeredPhaseModule } from '../../services/phases/registry.ts';
 import { cycleStatus, listProgramCycles, stopCycle, type CycleStatusReport } from '../../services/cycles.ts';
 import { EXIT } from '../exit-codes.ts';
 import { emit, formatTime, table, withJson } from '../support/output.ts';
@@ -36,7 +37,7 @@ export function describeStatus(s: CycleStatusReport): string {
         formatTime(p.deadline),
         formatTime(p.closedAt),
         p.expected,
-        p.phase === 'run' && p.rounds ? `${p.responses} (${Object.keys(p.rounds).length} rounds)` : p.responses,
+        answeredPhaseModule(p.phase).statusCell({ responses: p.responses, ...(p.rounds ? { rounds: p.rounds } : {}) }),
       ]),
     ),
   );

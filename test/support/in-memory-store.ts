@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
-import { parsePhaseKey } from '../../domain/cycle.ts';
+import { parsePhaseKey } from '../../services/phases/registry.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { PhaseState } from '../../domain/cycle.ts';
 import { durationToSeconds, isoDuration } from '../../domain/duration.ts';
 import { programSchema, type Program, type ProgramInput } from '../../domain/program.ts';
-import { checkInRounds, reminderTimes } from '../../services/cycle-phases.ts';
+import { checkInRounds } from '../../services/phases/run/index.ts';
+import { reminderTimes } from '../../services/phases/schedule.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -1,0 +1,192 @@
+import pLimit from 'p-limit';
+import type { Cycle, PhaseState } from '../../domain/cycle.ts';
+import { durationToSeconds } from '../../domain/duration.ts';
+import { invitationEmail, timeLeftInWords } from '../../domain/emails.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { LinkSigner } from '../../domain/links.ts';
+import type { AnsweredPhase, Program } from '../../domain/program.ts';
+import { sendOnce } from '../send-once.ts';
+import { loadCycle, reachableMembers } from './members.ts';
+import { answeredPhaseModule } from './registry.ts';
+import type { AnsweredPhaseModule, DueBatch, PhaseDeps, PhaseStep, Recipient } from './types.ts';
+
+/**
+ * The engine of the answered phases: what all of them share (open, send what is due within the
+ * time budget, complete?, wait, close). What differs lives in the phase's module, looked up in
+ * the registry; nothing here knows a phase by its name.
+ */
+
+/** What a phase step hands back to the workflow: counts and timing, never lists. */
+export interface PhaseProgress {
+  phase: AnsweredPhase;
+  complete: boolean;
+  /** Seconds the workflow waits before the next step (0: more work to do right away). */
+  waitSeconds: number;
+  expected: number;
+  answered: number;
+  deadline: string;
+  emailsSent: number;
+}
+
+export type SendingDeps = PhaseDeps & { links: { signer: LinkSigner; baseUrl: string } };
+
+/** Links stay valid a little after the deadline so that a late click gets a "phase closed" page, not "expired". */
+const LINK_GRACE_SECONDS = 3 * 86400;
+/** The "leave the program" link in each email stays valid this long after the phase's deadline. */
+const OPT_OUT_LINK_SECONDS = 180 * 86400;
+/** Emails sent at once by a phase step (SES's per-second quota is far above; a throttled send is retried by the workflow). */
+const SEND_CONCURRENCY = 8;
+/** Polls per answered phase at most: bounds the execution history whatever the phase's length. */
+export const MAX_POLLS_PER_PHASE = 240;
+/** At most a week per Wait: an extra step costs nothing, and timers beyond 24.8 days overflow in Node (the local engine). */
+export const MAX_WAIT_SECONDS = 7 * 86400;
+
+/** Opens a phase: fixes its deadline and how many answers it expects. Repeating it changes nothing. */
+export async function openPhase(deps: PhaseDeps, cycleId: string, phase: AnsweredPhase): Promise<PhaseProgress> {
+  const module = answeredPhaseModule(phase);
+  const cycle = await loadCycle(deps.store, cycleId);
+  const existing = cycle.phases[phase];
+  const now = deps.clock.now();
+  const state =
+    existing ??
+    (await deps.store.openPhase(cycleId, phase, {
+      openedAt: now,
+      deadline: now + durationToSeconds(cycle.program.phaseWindows[module.window]) * 1000,
+      expected: module.completion === 'everyone-or-deadline' ? (await recipientsOf(module, deps, cycle)).length : 0,
+      remindersSent: [],
+      checkInRoundsSent: [],
+    }));
+  return progress(module, state, answeredWhileOpen(module, cycle), false, 0, 0);
+}
+
+/**
+ * One step of an open phase: sends what is due (the module's batches) within the time budget,
+ * then says whether the phase is complete and how long to wait. Every email has an idempotency
+ * key, so a retried or repeated step sends nothing twice.
+ */
+export async function advancePhase(deps: SendingDeps, cycleId: string, phase: AnsweredPhase, budget: { remainingMs: () => number }): Promise<PhaseProgress> {
+  const module = answeredPhaseModule(phase);
+  const cycle = await loadCycle(deps.store, cycleId);
+  const state = cycle.phases[phase];
+  if (!state) throw new NotFoundError(`phase ${phase} of cycle ${cycleId} was never opened`);
+  if (cycle.status !== 'running') return progress(module, state, 0, true, 0, 0);
+  const step: PhaseStep = { deps, cycle, state, now: deps.clock.now() };
+
+  const { sent, outOfTime, recorded } = await sendDueBatches(deps, module, step, await module.dueBatches(step), budget);
+  if (!outOfTime && module.afterSending) await module.afterSending(step, recorded);
+
+  const now = deps.clock.now();
+  const answered = answeredWhileOpen(module, await loadCycle(deps.store, cycleId));
+  const everyoneAnswered = state.expected > 0 && answered >= state.expected;
+  const complete = !outOfTime && (everyoneAnswered || now >= state.deadline);
+  const waitSeconds = outOfTime || complete ? 0 : secondsUntilNextStep(cycle.program, module, { ...state, ...recorded }, now);
+  return progress(module, state, answered, complete, waitSeconds, sent);
+}
+
+export async function closePhase(deps: PhaseDeps, cycleId: string, phase: AnsweredPhase): Promise<PhaseProgress> {
+  const module = answeredPhaseModule(phase);
+  await deps.store.closePhase(cycleId, phase, deps.clock.now());
+  const cycle = await loadCycle(deps.store, cycleId);
+  const state = cycle.phases[phase] as PhaseState;
+  return progress(module, state, module.countAnswers(cycle.responses).responses, true, 0, 0);
+}
+
+/** Whom the phase writes to: its own recipients, or the cycle's reachable members. */
+function recipientsOf(module: AnsweredPhaseModule, deps: PhaseDeps, cycle: Cycle): Promise<Recipient[]> {
+  return module.recipients ? module.recipients(deps, cycle) : reachableMembers(deps.store, cycle);
+}
+
+/** Answers that count toward early completion: none for a phase that ends at its deadline only. */
+function answeredWhileOpen(module: AnsweredPhaseModule, cycle: Cycle): number {
+  return module.completion === 'everyone-or-deadline' ? module.countAnswers(cycle.responses).responses : 0;
+}
+
+/**
+ * Sends the batches in order, a few emails at a time, checking the time budget before each
+ * send. A batch that went out whole records what it did (`done`); the step stops at the first
+ * batch the budget cut short, and the next step resumes it (the idempotency keys skip what went).
+ */
+async function sendDueBatches(deps: SendingDeps, module: AnsweredPhaseModule, step: PhaseStep, batches: DueBatch[], budget: { remainingMs: () => number }) {
+  const recorded: Partial<PhaseState> = {};
+  let sent = 0;
+  let outOfTime = false;
+  if (batches.length === 0) return { sent, outOfTime, recorded };
+  const members = await recipientsOf(module, deps, step.cycle);
+  const limit = pLimit(SEND_CONCURRENCY);
+  for (const batch of batches) {
+    const skip = batch.onlyUnanswered
+      ? new Set((await deps.store.listResponses(step.cycle.cycleId, `${batch.phaseKey}#`)).map((r) => r.participantId))
+      : new Set<string>();
+    const only = batch.recipients ? new Set(batch.recipients) : undefined;
+    const todo = members.filter((member) => !skip.has(member.participantId) && (!only || only.has(member.participantId)));
+    let failure: { error: unknown } | undefined;
+    const send = async (member: Recipient) => {
+      if (failure || outOfTime) return;
+      if (budget.remainingMs() < 0) {
+        outOfTime = true;
+        return;
+      }
+      try {
+        if ((await sendPhaseEmail(deps, step, member, batch)) === 'sent') sent++;
+      } catch (error) {
+        failure ??= { error };
+      }
+    };
+    const [first, ...rest] = todo;
+    // The first email goes alone: when SES is throttling, one send finds out (and the step is retried) before eight pile on.
+    if (first) await send(first);
+    await Promise.all(rest.map((member) => limit(() => send(member))));
+    if (failure) throw failure.error;
+    if (outOfTime) break;
+    Object.assign(recorded, batch.done(recorded));
+  }
+  if (Object.keys(recorded).length) await deps.store.updatePhase(step.cycle.cycleId, module.name, recorded);
+  return { sent, outOfTime, recorded };
+}
+
+function secondsUntilNextStep(program: Program, module: AnsweredPhaseModule, state: PhaseState, now: number): number {
+  const upcoming = [state.deadline, ...module.nextDueTimes(program, state)];
+  if (module.completion === 'everyone-or-deadline') {
+    // Polls for "everyone answered", spaced so that a phase makes at most MAX_POLLS_PER_PHASE of them.
+    const window = state.deadline - state.openedAt;
+    upcoming.push(now + Math.max(durationToSeconds(program.progressCheckInterval) * 1000, window / MAX_POLLS_PER_PHASE));
+  }
+  const next = Math.min(...upcoming.filter((at) => at > now));
+  return Number.isFinite(next) ? Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((next - now) / 1000))) : 1;
+}
+
+/** Sends one invitation, check-in or reminder as an SES template, with the phase link and the opt-out link. */
+async function sendPhaseEmail(deps: SendingDeps, { cycle, state, now }: PhaseStep, member: Recipient, batch: DueBatch) {
+  const program = cycle.program;
+  const link = linkFor(deps.links, cycle.cycleId, member.participantId, batch.phaseKey, state.deadline);
+  const optOutLink = linkFor(deps.links, cycle.cycleId, member.participantId, 'opt-out', state.deadline + OPT_OUT_LINK_SECONDS * 1000);
+  const content = invitationEmail({
+    kind: batch.email.template,
+    language: member.language,
+    programName: program.name,
+    recipientName: member.name,
+    ...(batch.email.includeGoals ? { goalsAndExpectations: program.goalsAndExpectations } : {}),
+    partners: member.partners,
+    link,
+    optOutLink,
+    deadline: new Date(state.deadline),
+    ...(batch.email.round ? { round: batch.email.round } : {}),
+    ...(batch.email.reminder ? { reminderTimeLeft: timeLeftInWords(state.deadline - now, member.language) } : {}),
+    ...(batch.email.rematch ? { rematch: true } : {}),
+  });
+  return sendOnce(deps, cycle.cycleId, `${batch.key}#${member.participantId}`, {
+    from: program.sender,
+    to: member.email,
+    template: { name: content.templateName, data: content.data },
+    tags: { cycle: cycle.cycleId, kind: batch.tag },
+  });
+}
+
+function linkFor(links: { signer: LinkSigner; baseUrl: string }, cycleId: string, participantId: string, key: string, deadline: number): string {
+  const token = links.signer.sign({ cycleId, participantId, phaseKey: key, expiresAt: Math.ceil(deadline / 1000) + LINK_GRACE_SECONDS });
+  return `${links.baseUrl}/s/${token}`;
+}
+
+function progress(module: AnsweredPhaseModule, state: PhaseState, answered: number, complete: boolean, waitSeconds: number, emailsSent: number): PhaseProgress {
+  return { phase: module.name, complete, waitSeconds, expected: state.expected, answered, deadline: new Date(state.deadline).toISOString(), emailsSent };
+}

@@ -1,0 +1,281 @@
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { newCycle } from '../../domain/cycle.ts';
+import type { EmailTemplateData } from '../../domain/email-templates.ts';
+import { TransientError } from '../../domain/errors.ts';
+import { LinkSigner } from '../../domain/links.ts';
+import { programSchema, type ProgramInput } from '../../domain/program.ts';
+import { advancePhase, closePhase, openPhase, type SendingDeps } from '../../services/phases/engine.ts';
+import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
+import { cohortIds, consecutivePairs, memberOf } from '../support/cohort-fixtures.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2027, 2, 1, 9);
+const CYCLE = 'c1';
+const sample = JSON.parse(readFileSync(new URL('../../examples/program.json', import.meta.url), 'utf8')) as ProgramInput;
+const program = programSchema.parse({
+  ...sample,
+  phaseWindows: { goalSetting: 'P10D', run: 'P28D', measure: 'P10D', feedback: 'P10D' },
+  checkInCadence: 'P7D',
+  reminders: { beforeDeadline: ['P3D', 'P1D'] },
+  progressCheckInterval: 'PT2H',
+});
+
+/** Records what would go to SES; `failOnce` makes the first send to an address fail as SES throttling does. */
+class RecordingMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  readonly failOnce = new Set<string>();
+  async send(email: OutgoingEmail) {
+    if (this.failOnce.delete(email.to)) throw new TransientError('SES is throttling');
+    this.sent.push(email);
+    return { messageId: `m-${this.sent.length}` };
+  }
+  to(kind: string): string[] {
+    return this.sent.filter((e) => e.tags?.kind === kind).map((e) => e.to);
+  }
+  data(index: number): EmailTemplateData {
+    const email = this.sent[index];
+    if (!email || !('template' in email)) throw new Error(`no templated email #${index}`);
+    return email.template.data as EmailTemplateData;
+  }
+}
+
+const ids = cohortIds(4);
+const emailOf = (id: string) => `${id}@example.com`;
+const plenty = { remainingMs: () => 60_000 };
+
+let store: InMemoryStore;
+let mailer: RecordingMailer;
+let now: number;
+let deps: SendingDeps;
+
+beforeEach(async () => {
+  store = new InMemoryStore();
+  mailer = new RecordingMailer();
+  now = T0;
+  deps = {
+    store,
+    emailLog: store,
+    mailer,
+    clock: { now: () => now },
+    links: { signer: new LinkSigner('a link-signing key of at least 32 bytes'), baseUrl: 'https://tandem.example.com' },
+  };
+  await store.createCycle(newCycle(program, CYCLE, T0));
+  const pairs = consecutivePairs(ids);
+  const members = ids.map((id) => memberOf(id));
+  for (const pair of pairs) {
+    const mentor = members.find((m) => m.participantId === pair.mentorId)!;
+    const mentee = members.find((m) => m.participantId === pair.menteeId)!;
+    mentor.partners.push({ participantId: mentee.participantId, name: mentee.name, pairId: pair.pairId, role: 'mentee' });
+    mentee.partners.push({ participantId: mentor.participantId, name: mentor.name, pairId: pair.pairId, role: 'mentor' });
+  }
+  await store.putCohort(CYCLE, members, pairs);
+});
+
+const answer = (phaseKey: string, participantId: string, value: unknown = {}) =>
+  store.recordResponse({ cycleId: CYCLE, phaseKey, participantId, answer: value, recordedAt: now });
+
+describe('an answered phase (goal-setting, measure, feedback)', () => {
+  it('opens once with its deadline from the program and one expected answer per reachable member', async () => {
+    const opened = await openPhase(deps, CYCLE, 'measure');
+    expect(opened).toEqual({
+      phase: 'measure',
+      complete: false,
+      waitSeconds: 0,
+      expected: 4,
+      answered: 0,
+      deadline: new Date(T0 + 10 * DAY).toISOString(),
+      emailsSent: 0,
+    });
+    now += DAY;
+    expect(await openPhase(deps, CYCLE, 'measure')).toEqual(opened);
+  });
+
+  it('invites every member once, with the goals at goal-setting, and a repeated step sends nothing more', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    const first = await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    expect(first).toMatchObject({ emailsSent: 4, complete: false, answered: 0, expected: 4 });
+    expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
+    expect(mailer.data(0).goals).toBe(program.goalsAndExpectations);
+    for (const id of ids) expect(await store.claim(CYCLE, `goal-setting#invitation#${id}`, emailOf(id), now)).toBe('already-sent');
+
+    const again = await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    expect(again.emailsSent).toBe(0);
+    expect(mailer.sent).toHaveLength(4);
+  });
+
+  it('leaves the goals out of other phases’ invitations', async () => {
+    await openPhase(deps, CYCLE, 'feedback');
+    await advancePhase(deps, CYCLE, 'feedback', plenty);
+    expect(mailer.to('invitation')).toHaveLength(4);
+    expect(mailer.data(0).goals).toBe('');
+  });
+
+  it('reminds only those who have not answered, each reminder once, with the time left', async () => {
+    await openPhase(deps, CYCLE, 'measure');
+    await advancePhase(deps, CYCLE, 'measure', plenty);
+    await answer('measure', 'p01');
+    now = T0 + 7 * DAY;
+    const step = await advancePhase(deps, CYCLE, 'measure', plenty);
+    expect(step.emailsSent).toBe(3);
+    expect(mailer.to('reminder').sort()).toEqual(['p02', 'p03', 'p04'].map(emailOf));
+    expect(mailer.data(4)).toMatchObject({ reminder: true, timeLeft: '3 days' });
+    expect(await store.claim(CYCLE, 'measure#reminder-0#p02', emailOf('p02'), now)).toBe('already-sent');
+
+    expect((await advancePhase(deps, CYCLE, 'measure', plenty)).emailsSent).toBe(0);
+    await answer('measure', 'p02');
+    now = T0 + 9 * DAY;
+    await advancePhase(deps, CYCLE, 'measure', plenty);
+    expect(mailer.to('reminder').slice(3).sort()).toEqual(['p03', 'p04'].map(emailOf));
+  });
+
+  it('waits for the next progress check, then the next reminder, never past the deadline', async () => {
+    await openPhase(deps, CYCLE, 'measure');
+    expect((await advancePhase(deps, CYCLE, 'measure', plenty)).waitSeconds).toBe(2 * 3600);
+    const eager = programSchema.parse({ ...program, progressCheckInterval: 'PT1M' });
+    await store.createCycle(newCycle(eager, 'c2', T0));
+    await store.putCohort('c2', [memberOf('p01')], []);
+    await openPhase(deps, 'c2', 'measure');
+    // At most 240 polls per phase: a 10-day window is polled hourly however often the program asks.
+    expect((await advancePhase(deps, 'c2', 'measure', plenty)).waitSeconds).toBe(3600);
+    now = T0 + 6 * DAY + 23 * 3600_000;
+    expect((await advancePhase(deps, 'c2', 'measure', plenty)).waitSeconds).toBe(3600);
+    now = T0 + 6 * DAY + 23.5 * 3600_000;
+    // The reminder 3 days before the deadline comes before the next poll.
+    expect((await advancePhase(deps, 'c2', 'measure', plenty)).waitSeconds).toBe(1800);
+    now = T0 + 9 * DAY + 23 * 3600_000 + 1800_000;
+    await store.updatePhase('c2', 'measure', { remindersSent: [0, 1] });
+    expect((await advancePhase(deps, 'c2', 'measure', plenty)).waitSeconds).toBe(1800);
+  });
+
+  it('completes as soon as everyone answered, and at the deadline otherwise', async () => {
+    await openPhase(deps, CYCLE, 'measure');
+    await advancePhase(deps, CYCLE, 'measure', plenty);
+    for (const id of ids.slice(0, 3)) await answer('measure', id);
+    expect(await advancePhase(deps, CYCLE, 'measure', plenty)).toMatchObject({ complete: false, answered: 3 });
+    await answer('measure', 'p04');
+    expect(await advancePhase(deps, CYCLE, 'measure', plenty)).toMatchObject({ complete: true, waitSeconds: 0, answered: 4 });
+
+    await openPhase(deps, CYCLE, 'feedback');
+    await advancePhase(deps, CYCLE, 'feedback', plenty);
+    now = T0 + 10 * DAY;
+    expect(await advancePhase(deps, CYCLE, 'feedback', plenty)).toMatchObject({ complete: true, waitSeconds: 0, answered: 0 });
+    expect(await closePhase(deps, CYCLE, 'feedback')).toMatchObject({ phase: 'feedback', complete: true, answered: 0, expected: 4 });
+    expect((await store.getCycle(CYCLE))?.phases.feedback?.closedAt).toBe(now);
+  });
+
+  it('sends nothing once the cycle is no longer running, and calls the phase complete', async () => {
+    await openPhase(deps, CYCLE, 'measure');
+    await store.markStopped(CYCLE, now);
+    expect(await advancePhase(deps, CYCLE, 'measure', plenty)).toMatchObject({ complete: true, emailsSent: 0 });
+    expect(mailer.sent).toEqual([]);
+  });
+});
+
+describe('the time budget', () => {
+  it('stops sending when the budget runs out, asks to be called again at once, and resumes without duplicates', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    let checks = 0;
+    const twoSends = { remainingMs: () => (++checks <= 2 ? 1000 : -1) };
+    const cut = await advancePhase(deps, CYCLE, 'goal-setting', twoSends);
+    expect(cut).toMatchObject({ emailsSent: 2, complete: false, waitSeconds: 0 });
+    expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.invitationsDone).toBeUndefined();
+
+    const resumed = await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    expect(resumed.emailsSent).toBe(2);
+    expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
+    expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.invitationsDone).toBe(true);
+  });
+
+  it('fails the step when a send fails for a passing reason, and its retry sends the rest without duplicates', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    mailer.failOnce.add(emailOf('p01'));
+    await expect(advancePhase(deps, CYCLE, 'goal-setting', plenty)).rejects.toThrow(TransientError);
+    // The first email goes alone: its failure stops the step before the others are sent.
+    expect(mailer.sent).toEqual([]);
+    expect((await advancePhase(deps, CYCLE, 'goal-setting', plenty)).emailsSent).toBe(4);
+    expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
+  });
+});
+
+describe('the run', () => {
+  it('expects no answers up front, sends each check-in round when it falls due, and counts answers only when it closes', async () => {
+    const opened = await openPhase(deps, CYCLE, 'run');
+    expect(opened).toMatchObject({ expected: 0, deadline: new Date(T0 + 28 * DAY).toISOString() });
+    expect(await advancePhase(deps, CYCLE, 'run', plenty)).toMatchObject({ emailsSent: 0, waitSeconds: 7 * 86400, complete: false });
+
+    now = T0 + 7 * DAY;
+    expect((await advancePhase(deps, CYCLE, 'run', plenty)).emailsSent).toBe(4);
+    expect(mailer.data(0)).toMatchObject({ round: '1', reminder: false });
+    expect(await store.claim(CYCLE, 'run#1#check-in#p03', emailOf('p03'), now)).toBe('already-sent');
+    await answer('run#1', 'p01', { status: 'met' });
+    await answer('run#1', 'p02', { status: 'met' });
+
+    const step = await advancePhase(deps, CYCLE, 'run', plenty);
+    expect(step).toMatchObject({ emailsSent: 0, answered: 0, complete: false });
+
+    now = T0 + 28 * DAY;
+    expect((await advancePhase(deps, CYCLE, 'run', plenty)).complete).toBe(true);
+    expect(await closePhase(deps, CYCLE, 'run')).toMatchObject({ phase: 'run', answered: 2, expected: 0 });
+  });
+
+  it('flags the pairs of people who missed a check-in without having met at the one before, once the next round went out', async () => {
+    await openPhase(deps, CYCLE, 'run');
+    now = T0 + 7 * DAY;
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    await answer('run#1', 'p02', { status: 'met' });
+    await answer('run#1', 'p03', { status: 'not-yet' });
+    now = T0 + 14 * DAY;
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    await answer('run#2', 'p01', { status: 'met' });
+    // Round 2 is not judged until round 3 went out: people get a full cadence to answer.
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    expect(await store.listPairFlags(CYCLE)).toEqual([]);
+
+    now = T0 + 21 * DAY;
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    // p03 said "not yet" then did not answer; p04 answered neither. p01 answered round 2, p02 had met at round 1.
+    const flags = await store.listPairFlags(CYCLE);
+    expect(flags.map((f) => [f.pairId, f.reasons.map((r) => [r.participantId, r.kind, r.round])])).toEqual([
+      [
+        'p03~p04',
+        [
+          ['p03', 'two-misses', 2],
+          ['p04', 'two-misses', 2],
+        ],
+      ],
+    ]);
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    expect((await store.listPairFlags(CYCLE))[0]?.reasons).toHaveLength(2);
+    expect((await store.getCycle(CYCLE))?.phases.run?.missesChecked).toEqual([2]);
+  });
+});
+
+describe('goal-setting rematches', () => {
+  it('invites both people of a new pair once, for their new pair', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    await store.putRematch(
+      {
+        cycleId: CYCLE,
+        rematchId: 'p01~p02',
+        previousPairId: 'p01~p02',
+        declinedBy: 'p01',
+        freedParticipantId: 'p02',
+        newPairId: 'p02~p03',
+        newPartnerId: 'p03',
+        notify: ['p02', 'p03'],
+        at: now,
+      },
+      { members: [], newMembers: 0 },
+    );
+    const step = await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    expect(step.emailsSent).toBe(2);
+    expect(mailer.to('rematch').sort()).toEqual(['p02', 'p03'].map(emailOf));
+    expect(mailer.data(4)).toMatchObject({ rematch: true, goals: program.goalsAndExpectations });
+    expect(await store.claim(CYCLE, 'goal-setting#rematch-p01~p02#p03', emailOf('p03'), now)).toBe('already-sent');
+    expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.rematchesNotified).toBe(1);
+    expect((await advancePhase(deps, CYCLE, 'goal-setting', plenty)).emailsSent).toBe(0);
+  });
+});
