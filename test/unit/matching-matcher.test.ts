@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { verifyMatchingCertificate } from '../../domain/matching/blossom.ts';
+import { verifyMatchingCertificate } from '@tandem/max-weight-matching';
 import { GreedyMatcher } from '../../domain/matching/greedy-matcher.ts';
 import type { MatchContext, MatchResult } from '../../domain/matching/matcher.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
