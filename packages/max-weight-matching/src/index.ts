@@ -6,4 +6,12 @@ export {
   type MatchingSolution,
   type WeightedEdges,
 } from './blossom.ts';
-export { DualPricer, dualBound, maxWeightBMatching, type BMatchingOptions, type BMatchingResult, type CapacitatedGraph } from './b-matching.ts';
+export {
+  DualPricer,
+  dualBound,
+  maxWeightBMatching,
+  reduceToMatching,
+  type BMatchingOptions,
+  type BMatchingResult,
+  type CapacitatedGraph,
+} from './b-matching.ts';
