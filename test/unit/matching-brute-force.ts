@@ -61,13 +61,16 @@ const DEFAULT_WEIGHTS = {
   timeZoneOverlap: 4,
 };
 
+const offsets = new Map<string, number | undefined>();
 /** Minutes east of UTC on 15 January of the reference year, read from the wall clock the time zone shows; undefined when unknown. */
 function offsetOn15January(timeZone: string | undefined, year: number): number | undefined {
   if (!timeZone) return undefined;
+  const key = `${timeZone} ${year}`;
+  if (offsets.has(key)) return offsets.get(key);
   const instant = Date.UTC(year, 0, 15, 12);
-  let parts: Intl.DateTimeFormatPart[];
+  let offset: number | undefined;
   try {
-    parts = new Intl.DateTimeFormat('en-GB', {
+    const parts = new Intl.DateTimeFormat('en-GB', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -76,11 +79,13 @@ function offsetOn15January(timeZone: string | undefined, year: number): number |
       hour: 'numeric',
       minute: 'numeric',
     }).formatToParts(new Date(instant));
+    const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    offset = (Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute')) - instant) / 60_000;
   } catch {
-    return undefined;
+    offset = undefined;
   }
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return (Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute')) - instant) / 60_000;
+  offsets.set(key, offset);
+  return offset;
 }
 
 /** Σ level × priority over the skills `teacher` offers and `learner` wants. */

@@ -140,6 +140,9 @@ function hardRuleProblems(cohort: Participant[], context: MatchContext, result: 
   return problems;
 }
 
+/** Hundreds of random cohorts, or cohorts of hundreds of people, per test: more than vitest's default 5 s on a busy machine. */
+const HEAVY = { timeout: 60_000 };
+
 const cents = (result: MatchResult) => Math.round(result.pairs.reduce((sum, p) => sum + p.score * 100, 0));
 const unordered = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
 
@@ -157,7 +160,7 @@ function expectPairsAsTheRulesHaveThem(result: MatchResult, oracle: ReturnType<t
 const withShuffledRoster = <T extends { people: Participant[] }>(arbitrary: fc.Arbitrary<T>) =>
   arbitrary.chain((c) => fc.tuple(fc.constant(c), fc.shuffledSubarray(c.people, { minLength: c.people.length, maxLength: c.people.length })));
 
-describe('the optimal matcher on small cohorts', () => {
+describe('the optimal matcher on small cohorts', HEAVY, () => {
   it('reaches the brute-force optimum for both objectives and never breaks a hard rule', () => {
     fc.assert(
       fc.property(cohortArb, (c) => {
@@ -206,7 +209,7 @@ describe('the optimal matcher on small cohorts', () => {
   });
 });
 
-describe('the optimal matcher when two people could mentor each other', () => {
+describe('the optimal matcher when two people could mentor each other', HEAVY, () => {
   it('reaches the optimum of the documented rules, trying both directions of each pair of the same generation and seniority', () => {
     fc.assert(
       fc.property(sameGenerationCohortArb, (c) => {
@@ -247,7 +250,7 @@ describe('the optimal matcher when two people could mentor each other', () => {
   });
 });
 
-describe('the optimal matcher on larger cohorts', () => {
+describe('the optimal matcher on larger cohorts', HEAVY, () => {
   it('is proven optimal over every allowed pair by its duals, checked independently', () => {
     const roster = generateRoster({ size: 400, seed: 11 }).map((p) => ({ ...p, capacity: 1 }));
     const context = contextOf({ mode: 'reverse' });
@@ -308,7 +311,7 @@ describe('the optimal matcher on larger cohorts', () => {
   });
 });
 
-describe('the optimal matcher when it must stop before proving optimality', () => {
+describe('the optimal matcher when it must stop before proving optimality', HEAVY, () => {
   it('after a single pruned round returns a valid pairing whose upper bound is at least the true optimum', () => {
     fc.assert(
       fc.property(cohortArb, (c) => {
