@@ -29,7 +29,7 @@ export default tseslint.config(
     // Tests read JSON (the CLI's --json output, CloudFormation templates, SES's captured emails) and check
     // its shape with expect(); typing every such read would add casts, not safety. Test doubles implement
     // async ports with bodies that need no await.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

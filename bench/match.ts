@@ -3,7 +3,14 @@
  *
  *   tsx bench/match.ts [--sizes 100,1000,5000,10000] [--seed 42] [--mode reverse|mutual] [--objective best-score|max-pairs]
  *                      [--rounds N] [--candidates K] [--deadline SECONDS] [--full-graph-up-to PAIRS]
- *                      [--no-greedy] [--no-pin]
+ *                      [--no-greedy] [--no-pin] [--reference lemon]
+ *
+ * `--seed` takes a list (42,43,44). `--reference lemon` also runs LEMON's MaxWeightedMatching
+ * (C++, Debian package liblemon-dev; bench/lemon-reference.ts compiles bench/lemon-matching.cpp
+ * at run time) on the instance Tandem's solver proves its result against: every allowed pair of
+ * the cohort, capacities split as in @tandem/max-weight-matching. It prints both totals (which
+ * must be equal) and both times, for sizes up to 5,000 people (the full graph of 10,000 people
+ * has about 9 million edges).
  *
  * Every measurement runs in its own Node process (so each peak RSS is that run's own), pinned
  * to one core with `taskset -c 0` when taskset exists. Prints a Markdown table (for
@@ -11,15 +18,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { reduceToMatching } from '@tandem/max-weight-matching';
 import { GreedyMatcher } from '../domain/matching/greedy-matcher.ts';
 import type { MatchContext, Matcher } from '../domain/matching/matcher.ts';
 import { OptimalMatcher, type OptimalMatchResult } from '../domain/matching/optimal-matcher.ts';
 import { matchingSettingsSchema } from '../domain/program.ts';
+import { compileCohort, forEachAllowedPair } from '../domain/matching/scoring.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../domain/roster-generator.ts';
+import { lemonBinary, runLemon, type LemonRun } from './lemon-reference.ts';
 
 interface Run {
   matcher: string;
   size: number;
+  seed: number;
   eligible: number;
   pairs: number;
   totalScore: number;
@@ -33,6 +44,32 @@ interface Run {
   allowedPairs?: number;
   solvedPairs?: number;
   timings?: OptimalMatchResult['stats']['timings'];
+  /** LEMON on every allowed pair: its run, and whether its optimum equals Tandem's result. */
+  lemon?: LemonRun & { totalScore: number; equal: boolean };
+}
+
+/** Every allowed pair with the weights the matcher gives the solver, solved by LEMON. */
+function lemonReference(binary: string, roster: ReturnType<typeof generateRoster>, ctx: MatchContext, pairs: number, totalScore: number): Run['lemon'] {
+  const c = compileCohort(roster, ctx);
+  const from: number[] = [];
+  const to: number[] = [];
+  const cents: number[] = [];
+  let maxCents = 0;
+  forEachAllowedPair(c, (mentor, mentee, w) => {
+    from.push(mentor);
+    to.push(mentee);
+    cents.push(w);
+    maxCents = Math.max(maxCents, w);
+  });
+  let totalCapacity = 0;
+  for (const cap of c.capacity) totalCapacity += cap;
+  // As in OptimalMatcher: under max-pairs each pair carries a bonus above any total score.
+  const bonus = ctx.settings.objective === 'max-pairs' ? maxCents * Math.floor(totalCapacity / 2) + 1 : 0;
+  const graph = { n: c.n, capacity: c.capacity, from: Int32Array.from(from), to: Int32Array.from(to), weight: Float64Array.from(cents, (w) => w + bonus) };
+  const { reduced, gadgetWeight } = reduceToMatching(graph);
+  const run = runLemon(binary, reduced);
+  const bMatchingWeight = run.weight - gadgetWeight;
+  return { ...run, totalScore: (bMatchingWeight % (bonus || Infinity)) / 100, equal: bMatchingWeight === Math.round(totalScore * 100) + bonus * pairs };
 }
 
 const args = process.argv.slice(2);
@@ -62,7 +99,8 @@ function context(): MatchContext {
 function child(): void {
   const size = Number(option('size', '1000'));
   const which = option('matcher', 'optimal');
-  const roster = generateRoster({ size, seed: Number(option('seed', '42')) });
+  const seed = Number(option('seed', '42'));
+  const roster = generateRoster({ size, seed });
   const ctx = context();
   const rounds = option('rounds', '');
   const candidates = option('candidates', '');
@@ -93,6 +131,7 @@ function child(): void {
             ? `optimal (deadline ${deadline} s)`
             : 'optimal (exact)',
     size,
+    seed,
     eligible: roster.filter((p) => p.status === 'active').length,
     pairs: result.pairs.length,
     totalScore: Math.round(result.pairs.reduce((sum, p) => sum + p.score * 100, 0)) / 100,
@@ -111,6 +150,8 @@ function child(): void {
         }
       : {}),
   };
+  const binary = option('lemon-binary', '');
+  if (binary) run.lemon = lemonReference(binary, roster, ctx, run.pairs, run.totalScore);
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }
 
@@ -130,48 +171,71 @@ function measure(extra: string[]): Run | undefined {
 
 function main(): void {
   const sizes = option('sizes', '100,1000,5000,10000').split(',').map(Number);
-  const common = ['--seed', option('seed', '42'), '--mode', option('mode', 'reverse'), '--objective', option('objective', 'best-score')];
+  const seeds = option('seed', '42').split(',');
+  const reference = option('reference', '');
+  if (reference && reference !== 'lemon') throw new Error(`unknown reference ${reference}: the one reference is lemon`);
+  const binary = reference ? lemonBinary() : '';
+  const referenceUpTo = 5000;
   const rounds = option('rounds', '');
   const candidates = option('candidates', '');
   const deadline = option('deadline', '');
   const fullGraphUpTo = option('full-graph-up-to', '');
   const rows: string[] = [];
-  rows.push('| people | matcher | pairs | total score | vs optimum | proven gap | time (s) | CPU (s) | peak RSS (MB) |');
-  rows.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const size of sizes) {
-    const optimal = measure([
-      ...common,
-      '--size',
-      String(size),
-      '--matcher',
-      'optimal',
-      ...(rounds ? ['--rounds', rounds] : []),
-      ...(candidates ? ['--candidates', candidates] : []),
-      ...(deadline ? ['--deadline', deadline] : []),
-      ...(fullGraphUpTo ? ['--full-graph-up-to', fullGraphUpTo] : []),
-    ]);
-    const greedy = flag('no-greedy') ? undefined : measure([...common, '--size', String(size), '--matcher', 'greedy']);
-    for (const run of [optimal, greedy]) {
-      if (!run) continue;
-      if (flag('json')) process.stdout.write(`${JSON.stringify(run)}\n`);
-      const best = optimal?.proven ? optimal.totalScore : undefined;
-      const versus = best
-        ? `${((run.totalScore / best) * 100).toFixed(2)} %`
-        : optimal?.upperBound
-          ? `≥ ${((run.totalScore / optimal.upperBound) * 100).toFixed(2)} %`
-          : '';
-      const gap =
-        run.proven === undefined
-          ? ''
-          : run.proven
-            ? '0 (proven optimal)'
-            : `≤ ${(run.upperBound ?? 0) - run.totalScore > 0 ? ((((run.upperBound ?? 0) - run.totalScore) / run.totalScore) * 100).toFixed(2) : '0'} %`;
-      rows.push(
-        `| ${size.toLocaleString('en-US')} | ${run.matcher} | ${run.pairs} | ${run.totalScore.toFixed(2)} | ${versus} | ${gap} | ${run.seconds.toFixed(2)} | ${run.cpuSeconds.toFixed(2)} | ${Math.round(run.maxRssMb)} |`,
-      );
+  const referenceRows: string[] = [];
+  rows.push('| people | seed | matcher | pairs | total score | vs optimum | proven gap | time (s) | CPU (s) | peak RSS (MB) |');
+  rows.push('| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  referenceRows.push(
+    '| people | seed | Tandem total | LEMON total | equal | Tandem CPU (s) | of which solve + pricing (wall s) | LEMON solve CPU (s) | LEMON graph build CPU (s) |',
+  );
+  referenceRows.push('| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+  for (const seed of seeds) {
+    const common = ['--seed', seed, '--mode', option('mode', 'reverse'), '--objective', option('objective', 'best-score')];
+    for (const size of sizes) {
+      const optimal = measure([
+        ...common,
+        '--size',
+        String(size),
+        '--matcher',
+        'optimal',
+        ...(rounds ? ['--rounds', rounds] : []),
+        ...(candidates ? ['--candidates', candidates] : []),
+        ...(deadline ? ['--deadline', deadline] : []),
+        ...(fullGraphUpTo ? ['--full-graph-up-to', fullGraphUpTo] : []),
+        ...(binary && size <= referenceUpTo ? ['--lemon-binary', binary] : []),
+      ]);
+      const greedy = flag('no-greedy') ? undefined : measure([...common, '--size', String(size), '--matcher', 'greedy']);
+      for (const run of [optimal, greedy]) {
+        if (!run) continue;
+        if (flag('json')) process.stdout.write(`${JSON.stringify(run)}\n`);
+        const best = optimal?.proven ? optimal.totalScore : undefined;
+        const versus = best
+          ? `${((run.totalScore / best) * 100).toFixed(2)} %`
+          : optimal?.upperBound
+            ? `≥ ${((run.totalScore / optimal.upperBound) * 100).toFixed(2)} %`
+            : '';
+        const gap =
+          run.proven === undefined
+            ? ''
+            : run.proven
+              ? '0 (proven optimal)'
+              : `≤ ${(run.upperBound ?? 0) - run.totalScore > 0 ? ((((run.upperBound ?? 0) - run.totalScore) / run.totalScore) * 100).toFixed(2) : '0'} %`;
+        rows.push(
+          `| ${size.toLocaleString('en-US')} | ${seed} | ${run.matcher} | ${run.pairs} | ${run.totalScore.toFixed(2)} | ${versus} | ${gap} | ${run.seconds.toFixed(2)} | ${run.cpuSeconds.toFixed(2)} | ${Math.round(run.maxRssMb)} |`,
+        );
+        if (run.lemon) {
+          const solving = ((run.timings?.solveMs ?? 0) + (run.timings?.pricingMs ?? 0)) / 1000;
+          referenceRows.push(
+            `| ${size.toLocaleString('en-US')} | ${seed} | ${run.totalScore.toFixed(2)} | ${run.lemon.totalScore.toFixed(2)} | ${run.lemon.equal ? 'yes' : '**NO**'} | ${run.cpuSeconds.toFixed(2)} | ${solving.toFixed(2)} | ${run.lemon.solveCpuSeconds.toFixed(2)} | ${run.lemon.buildCpuSeconds.toFixed(2)} |`,
+          );
+        }
+      }
     }
   }
   process.stdout.write(`${rows.join('\n')}\n`);
+  if (binary)
+    process.stdout.write(
+      `\nLEMON reference (MaxWeightedMatching on every allowed pair, up to ${referenceUpTo.toLocaleString('en-US')} people):\n${referenceRows.join('\n')}\n`,
+    );
 }
 
 if (flag('child')) child();

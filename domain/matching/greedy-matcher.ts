@@ -1,22 +1,7 @@
-import { generationYear, type Participant } from '../participant.ts';
+import type { Participant } from '../participant.ts';
 import { describePair, noPartnerReason } from './explain.ts';
 import type { MatchContext, Matcher, MatchResult, ProposedPair, UnmatchedParticipant } from './matcher.ts';
 import { compileCohort, evaluatePair, REJECTION_CODES, type Rejection } from './scoring.ts';
-
-/** Skills `teacher` offers that `learner` wants, with the product level × priority as their value. */
-export function skillFlow(teacher: Participant, learner: Participant): Array<{ skill: string; value: number }> {
-  const wanted = new Map(learner.skillsWanted.map((w) => [w.skill, w.priority]));
-  return teacher.skillsOffered.filter((o) => wanted.has(o.skill)).map((o) => ({ skill: o.skill, value: o.level * (wanted.get(o.skill) ?? 0) }));
-}
-
-/** Orients a pair: in reverse mode the younger or more junior person teaches. Undefined when reverse mode forbids the pair. */
-export function orient(a: Participant, b: Participant, context: MatchContext): [Participant, Participant] | undefined {
-  if (context.settings.mode === 'mutual') return a.participantId < b.participantId ? [a, b] : [b, a];
-  const gap = generationYear(a) - generationYear(b);
-  if (gap >= context.settings.minGenerationGapYears && a.seniority <= b.seniority) return [a, b];
-  if (-gap >= context.settings.minGenerationGapYears && b.seniority <= a.seniority) return [b, a];
-  return undefined;
-}
 
 /**
  * The baseline matcher: scores every allowed pair with the same score and hard rules as the

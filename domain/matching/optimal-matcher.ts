@@ -1,5 +1,5 @@
 import type { Participant } from '../participant.ts';
-import { DualPricer, dualBound, maxWeightBMatching, type BMatchingResult, type CapacitatedGraph } from './b-matching.ts';
+import { DualPricer, dualBound, maxWeightBMatching, type BMatchingResult, type CapacitatedGraph } from '@tandem/max-weight-matching';
 import { describePair, noPartnerReason } from './explain.ts';
 import type { MatchContext, Matcher, MatchResult, ProposedPair, UnmatchedParticipant } from './matcher.ts';
 import { compileCohort, evaluatePair, REJECTION_CODES, type CompiledCohort, type Rejection } from './scoring.ts';

@@ -117,6 +117,8 @@ export interface CompiledCohort {
   readonly ancestors: ReadonlyArray<ReadonlySet<number> | undefined>;
   readonly forbidden: ReadonlySet<number>;
   readonly skillIds: readonly string[];
+  /** Each person's rank by participantId: breaks ties between a pair's two orientations independently of roster order. */
+  readonly idRank: Int32Array;
 }
 
 /** Participants who can take part at all. */
@@ -278,10 +280,16 @@ export function compileCohort(cohort: readonly Participant[], context: MatchCont
     for (const a of set ?? []) ancestorList[at++] = a;
   });
 
+  const idRank = new Int32Array(n);
+  Int32Array.from(people.keys())
+    .sort((a, b) => ((people[a] as Participant).participantId < (people[b] as Participant).participantId ? -1 : 1))
+    .forEach((person, rank) => (idRank[person] = rank));
+
   return {
     people,
     n,
     index,
+    idRank,
     offeredLevel,
     offerMask,
     wantMask,
@@ -362,44 +370,64 @@ const result: PairEvaluation = { allowed: false, rejection: undefined, mentor: -
 export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown: Int32Array = scratch): PairEvaluation {
   result.allowed = false;
   result.cents = 0;
-  let mentor = i;
-  let mentee = j;
+  const w = c.weights;
+  // Flows are computed at most once each: fromI is what i teaches j, fromJ what j teaches i (-1 until computed).
+  let fromI = -1;
+  let fromJ = -1;
+  let mentorIsI: boolean;
   if (c.mode === 'reverse') {
     const gap = (c.gen[i] as number) - (c.gen[j] as number);
-    if (gap >= c.minGap && (c.seniority[i] as number) <= (c.seniority[j] as number)) {
-      mentor = i;
-      mentee = j;
-    } else if (-gap >= c.minGap && (c.seniority[j] as number) <= (c.seniority[i] as number)) {
-      mentor = j;
-      mentee = i;
-    } else {
+    const iMayMentor = gap >= c.minGap && (c.seniority[i] as number) <= (c.seniority[j] as number);
+    const jMayMentor = -gap >= c.minGap && (c.seniority[j] as number) <= (c.seniority[i] as number);
+    if (!iMayMentor && !jMayMentor) {
       result.rejection = 'orientation';
       result.code = 0;
       return result;
     }
-  } else if (j < i) {
-    mentor = j;
-    mentee = i;
+    if (((c.langMask[i] as number) & (c.langMask[j] as number)) === 0) {
+      result.rejection = 'language';
+      result.code = 1;
+      return result;
+    }
+    // In reverse mode the mentor must teach something: an orientation is allowed only when its mentor does.
+    if (iMayMentor) fromI = flow(c, i, j);
+    if (jMayMentor) fromJ = flow(c, j, i);
+    const iTeaches = fromI > 0;
+    const jTeaches = fromJ > 0;
+    if (!iTeaches && !jTeaches) {
+      result.rejection = 'skills';
+      result.code = 2;
+      return result;
+    }
+    if (iTeaches && jTeaches) {
+      // Both orientations are allowed (same generation and seniority with a minimum gap of 0): the one that scores higher,
+      // and on equal scores the one whose mentor comes first by participantId, so the result never depends on roster order.
+      const asI = Math.round((w.skillsTaughtByMentor * fromI * 100) / 25) + Math.round((w.skillsTaughtByMentee * fromJ * 100) / 25);
+      const asJ = Math.round((w.skillsTaughtByMentor * fromJ * 100) / 25) + Math.round((w.skillsTaughtByMentee * fromI * 100) / 25);
+      mentorIsI = asI > asJ || (asI === asJ && (c.idRank[i] as number) < (c.idRank[j] as number));
+    } else mentorIsI = iTeaches;
+  } else {
+    if (((c.langMask[i] as number) & (c.langMask[j] as number)) === 0) {
+      result.rejection = 'language';
+      result.code = 1;
+      return result;
+    }
+    // Mutual mode: both directions weigh the same, so the score does not depend on who is called mentor; the name goes by participantId.
+    mentorIsI = (c.idRank[i] as number) < (c.idRank[j] as number);
   }
+  if (fromI < 0) fromI = flow(c, i, j);
+  if (fromJ < 0) fromJ = flow(c, j, i);
+  if (fromI + fromJ === 0) {
+    result.rejection = 'skills';
+    result.code = 2;
+    return result;
+  }
+  const mentor = mentorIsI ? i : j;
+  const mentee = mentorIsI ? j : i;
+  const forward = mentorIsI ? fromI : fromJ;
+  const backward = mentorIsI ? fromJ : fromI;
   result.mentor = mentor;
   result.mentee = mentee;
-  if (((c.langMask[i] as number) & (c.langMask[j] as number)) === 0) {
-    result.rejection = 'language';
-    result.code = 1;
-    return result;
-  }
-  const forward = flow(c, mentor, mentee);
-  if (c.mode === 'reverse' && forward === 0) {
-    result.rejection = 'skills';
-    result.code = 2;
-    return result;
-  }
-  const backward = flow(c, mentee, mentor);
-  if (forward + backward === 0) {
-    result.rejection = 'skills';
-    result.code = 2;
-    return result;
-  }
   if (inChain(c, i, j) || inChain(c, j, i)) {
     result.rejection = 'reportingLine';
     result.code = 3;
@@ -410,7 +438,6 @@ export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown:
     result.code = 4;
     return result;
   }
-  const w = c.weights;
   const teachForward = c.mode === 'mutual' ? (w.skillsTaughtByMentor + w.skillsTaughtByMentee) / 2 : w.skillsTaughtByMentor;
   const teachBackward = c.mode === 'mutual' ? teachForward : w.skillsTaughtByMentee;
   breakdown[0] = Math.round((teachForward * forward * 100) / 25);

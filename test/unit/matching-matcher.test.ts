@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { verifyMatchingCertificate } from '../../domain/matching/blossom.ts';
+import { verifyMatchingCertificate } from '@tandem/max-weight-matching';
 import { GreedyMatcher } from '../../domain/matching/greedy-matcher.ts';
 import type { MatchContext, MatchResult } from '../../domain/matching/matcher.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
-import { compileCohort, evaluatePair } from '../../domain/matching/scoring.ts';
+import { evaluatePair } from '../../domain/matching/scoring.ts';
 import { generationYear, type Participant } from '../../domain/participant.ts';
 import { matchingSettingsSchema, type MatchingSettings } from '../../domain/program.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
-import { bruteForce } from './matching-brute-force.ts';
+import { bruteForceByTheRules } from './matching-brute-force.ts';
 
 const SKILLS = ['data-visualisation', 'cloud-tools', 'negotiation', 'public-speaking'];
 
@@ -21,10 +21,10 @@ function contextOf(settings: Partial<MatchingSettings> = {}, recentPairs: Array<
   };
 }
 
-const participantArb = (i: number) =>
+const participantArb = (i: number, birthYear: fc.Arbitrary<number>, seniority: fc.Arbitrary<number>) =>
   fc.record({
-    birthYear: fc.integer({ min: 1960, max: 2004 }),
-    seniority: fc.integer({ min: 1, max: 10 }),
+    birthYear,
+    seniority,
     department: fc.constantFrom('Sales', 'Marketing', 'IT'),
     languages: fc.subarray(['pt-BR', 'en'], { minLength: 1 }),
     capacity: fc.integer({ min: 1, max: 2 }),
@@ -37,32 +37,44 @@ const participantArb = (i: number) =>
     timeZone: fc.constantFrom('America/Sao_Paulo', 'Europe/Lisbon', 'America/New_York', undefined),
   });
 
-const cohortArb = fc.integer({ min: 2, max: 7 }).chain((n) =>
-  fc.record({
-    people: fc.tuple(...Array.from({ length: n }, (_, i) => participantArb(i))).map((raw) =>
-      raw.map((r, i): Participant => ({
-        participantId: `p${i}`,
-        name: `Person ${i}`,
-        email: `p${i}@example.com`,
-        department: r.department,
-        birthYear: r.birthYear,
-        seniority: r.seniority,
-        skillsOffered: r.offered.map((skill, k) => ({ skill, level: ((r.level + k) % 5) + 1 })),
-        skillsWanted: r.wanted.map((skill, k) => ({ skill, priority: ((r.priority + k) % 5) + 1 })),
-        ...(r.manager !== undefined && i > 0 ? { managerId: `p${r.manager}` } : {}),
-        languages: r.languages,
-        ...(r.timeZone ? { timeZone: r.timeZone } : {}),
-        capacity: r.capacity,
-        status: r.status,
-      })),
-    ),
-    mode: fc.constantFrom('reverse' as const, 'mutual' as const),
-    objective: fc.constantFrom('best-score' as const, 'max-pairs' as const),
-    minGenerationGapYears: fc.integer({ min: 0, max: 12 }),
-    doNotPair: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 2 }),
-    recent: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 2 }),
-  }),
-);
+/** Random cohorts of 2–7 people; `sameGeneration` draws birth years, seniorities and gaps so that many pairs may go either way. */
+const cohortArbitrary = ({ sameGeneration }: { sameGeneration: boolean }) =>
+  fc.integer({ min: 2, max: 7 }).chain((n) =>
+    fc.record({
+      people: fc
+        .tuple(
+          ...Array.from({ length: n }, (_, i) =>
+            sameGeneration
+              ? participantArb(i, fc.constantFrom(1985, 1986, 1999), fc.constantFrom(3, 4))
+              : participantArb(i, fc.integer({ min: 1960, max: 2004 }), fc.integer({ min: 1, max: 10 })),
+          ),
+        )
+        .map((raw) =>
+          raw.map((r, i): Participant => ({
+            participantId: `p${i}`,
+            name: `Person ${i}`,
+            email: `p${i}@example.com`,
+            department: r.department,
+            birthYear: r.birthYear,
+            seniority: r.seniority,
+            skillsOffered: r.offered.map((skill, k) => ({ skill, level: ((r.level + k) % 5) + 1 })),
+            skillsWanted: r.wanted.map((skill, k) => ({ skill, priority: ((r.priority + k) % 5) + 1 })),
+            ...(r.manager !== undefined && i > 0 ? { managerId: `p${r.manager}` } : {}),
+            languages: r.languages,
+            ...(r.timeZone ? { timeZone: r.timeZone } : {}),
+            capacity: r.capacity,
+            status: r.status,
+          })),
+        ),
+      mode: fc.constantFrom('reverse' as const, 'mutual' as const),
+      objective: fc.constantFrom('best-score' as const, 'max-pairs' as const),
+      minGenerationGapYears: sameGeneration ? fc.constantFrom(0, 0, 1) : fc.integer({ min: 0, max: 12 }),
+      doNotPair: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 2 }),
+      recent: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 2 }),
+    }),
+  );
+const cohortArb = cohortArbitrary({ sameGeneration: false });
+const sameGenerationCohortArb = cohortArbitrary({ sameGeneration: true });
 
 type Cohort = fc.Arbitrary<typeof cohortArb extends fc.Arbitrary<infer T> ? T : never>;
 const contextFor = (c: Cohort extends fc.Arbitrary<infer T> ? T : never): MatchContext =>
@@ -128,22 +140,27 @@ function hardRuleProblems(cohort: Participant[], context: MatchContext, result: 
   return problems;
 }
 
-/** The best total (in hundredths) over every way of pairing the cohort, by enumeration. */
-function bruteForceCohort(cohort: Participant[], context: MatchContext) {
-  const compiled = compileCohort(cohort, context);
-  const edges: Array<[number, number, number]> = [];
-  for (let i = 0; i < compiled.n; i++) {
-    for (let j = i + 1; j < compiled.n; j++) {
-      const e = evaluatePair(compiled, i, j);
-      if (e.allowed) edges.push([i, j, e.cents]);
-    }
-  }
-  return bruteForce(compiled.n, Array.from(compiled.capacity), edges);
-}
+/** Hundreds of random cohorts, or cohorts of hundreds of people, per test: more than vitest's default 5 s on a busy machine. */
+const HEAVY = { timeout: 60_000 };
 
 const cents = (result: MatchResult) => Math.round(result.pairs.reduce((sum, p) => sum + p.score * 100, 0));
+const unordered = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
 
-describe('the optimal matcher on small cohorts', () => {
+/** Each chosen pair as the oracle has it: the direction that scores higher (ties to the participantId first in order), and its score. */
+function expectPairsAsTheRulesHaveThem(result: MatchResult, oracle: ReturnType<typeof bruteForceByTheRules>): void {
+  const byPair = new Map(oracle.pairs.map((p) => [unordered(p.mentorId, p.menteeId), p]));
+  for (const pair of result.pairs) {
+    const expected = byPair.get(unordered(pair.mentorId, pair.menteeId));
+    expect(expected, `pair ${pair.mentorId}-${pair.menteeId} is allowed by the rules`).toBeDefined();
+    expect({ mentorId: pair.mentorId, cents: Math.round(pair.score * 100) }).toEqual({ mentorId: expected?.mentorId, cents: expected?.cents });
+  }
+}
+
+/** The same cohort with its roster in a random order. */
+const withShuffledRoster = <T extends { people: Participant[] }>(arbitrary: fc.Arbitrary<T>) =>
+  arbitrary.chain((c) => fc.tuple(fc.constant(c), fc.shuffledSubarray(c.people, { minLength: c.people.length, maxLength: c.people.length })));
+
+describe('the optimal matcher on small cohorts', HEAVY, () => {
   it('reaches the brute-force optimum for both objectives and never breaks a hard rule', () => {
     fc.assert(
       fc.property(cohortArb, (c) => {
@@ -153,12 +170,13 @@ describe('the optimal matcher on small cohorts', () => {
           context,
         );
         expect(hardRuleProblems(c.people, context, result)).toEqual([]);
-        const best = bruteForceCohort(c.people, context);
+        const best = bruteForceByTheRules(c.people, context);
         if (c.objective === 'best-score') expect(cents(result)).toBe(best.weight);
         else {
           expect(result.pairs.length).toBe(best.maxPairs);
           expect(cents(result)).toBe(best.weightAtMaxPairs);
         }
+        expectPairsAsTheRulesHaveThem(result, best);
         expect(result.stats.proven).toBe(true);
       }),
       { numRuns: 400 },
@@ -191,7 +209,48 @@ describe('the optimal matcher on small cohorts', () => {
   });
 });
 
-describe('the optimal matcher on larger cohorts', () => {
+describe('the optimal matcher when two people could mentor each other', HEAVY, () => {
+  it('reaches the optimum of the documented rules, trying both directions of each pair of the same generation and seniority', () => {
+    fc.assert(
+      fc.property(sameGenerationCohortArb, (c) => {
+        const context = contextFor(c);
+        const result = new OptimalMatcher().match(c.people, context);
+        expect(hardRuleProblems(c.people, context, result)).toEqual([]);
+        const best = bruteForceByTheRules(c.people, context);
+        if (c.objective === 'best-score') expect(cents(result)).toBe(best.weight);
+        else {
+          expect(result.pairs.length).toBe(best.maxPairs);
+          expect(cents(result)).toBe(best.weightAtMaxPairs);
+        }
+        expectPairsAsTheRulesHaveThem(result, best);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives the same total, and the same pairs each the same way round, whatever the order of the roster', () => {
+    fc.assert(
+      fc.property(withShuffledRoster(sameGenerationCohortArb), ([c, shuffled]) => {
+        const context = contextFor(c);
+        const inOrder = new OptimalMatcher().match(c.people, context);
+        const reordered = new OptimalMatcher().match(shuffled, context);
+        expect(cents(reordered)).toBe(cents(inOrder));
+        expect(reordered.pairs.length).toBe(inOrder.pairs.length);
+        const mentorOf = (result: MatchResult) => new Map(result.pairs.map((p) => [unordered(p.mentorId, p.menteeId), p.mentorId]));
+        const before = mentorOf(inOrder);
+        const after = mentorOf(reordered);
+        for (const [pair, mentor] of after) if (before.has(pair)) expect(mentor).toBe(before.get(pair));
+        // Another set of pairs is only acceptable when it is another optimum of equal total.
+        const best = bruteForceByTheRules(c.people, context);
+        const optima = c.objective === 'best-score' ? best.bestWeightSets : best.maxPairsSets;
+        if (optima === 1) expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the optimal matcher on larger cohorts', HEAVY, () => {
   it('is proven optimal over every allowed pair by its duals, checked independently', () => {
     const roster = generateRoster({ size: 400, seed: 11 }).map((p) => ({ ...p, capacity: 1 }));
     const context = contextOf({ mode: 'reverse' });
@@ -252,14 +311,14 @@ describe('the optimal matcher on larger cohorts', () => {
   });
 });
 
-describe('the optimal matcher when it must stop before proving optimality', () => {
+describe('the optimal matcher when it must stop before proving optimality', HEAVY, () => {
   it('after a single pruned round returns a valid pairing whose upper bound is at least the true optimum', () => {
     fc.assert(
       fc.property(cohortArb, (c) => {
         const context = contextFor({ ...c, objective: 'best-score' });
         const result = new OptimalMatcher({ candidatesPerPerson: 1, fullGraphUpTo: 0, maxPricingRounds: 1 }).match(c.people, context);
         expect(hardRuleProblems(c.people, context, result)).toEqual([]);
-        const best = bruteForceCohort(c.people, context).weight;
+        const best = bruteForceByTheRules(c.people, context).weight;
         expect(cents(result)).toBeLessThanOrEqual(best);
         expect(result.stats.upperBound * 100).toBeGreaterThanOrEqual(best - 1e-6);
         if (result.stats.proven) expect(cents(result)).toBe(best);
@@ -277,7 +336,7 @@ describe('the optimal matcher when it must stop before proving optimality', () =
           context,
         );
         expect(hardRuleProblems(c.people, context, result)).toEqual([]);
-        const best = bruteForceCohort(c.people, context).weight;
+        const best = bruteForceByTheRules(c.people, context).weight;
         expect(result.stats.upperBound * 100).toBeGreaterThanOrEqual(best - 1e-6);
         expect(result.stats.upperBound * 100).toBeGreaterThanOrEqual(cents(result) - 1e-6);
         if (result.stats.proven) expect(cents(result)).toBe(best);

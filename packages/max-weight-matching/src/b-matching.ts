@@ -49,7 +49,8 @@ export interface BMatchingOptions {
   previous?: BMatchingResult;
 }
 
-export function maxWeightBMatching(g: CapacitatedGraph, options: BMatchingOptions = {}): BMatchingResult {
+/** The reduction described at the top of this file, with each link's edge and role, for solving and for reading the b-matching back. */
+function reduce(g: CapacitatedGraph): { reduced: WeightedEdges; copies: number[][]; origin: Int32Array; role: Uint8Array } {
   const m = g.weight.length;
   const copies: number[][] = [];
   let vertices = 0;
@@ -99,7 +100,26 @@ export function maxWeightBMatching(g: CapacitatedGraph, options: BMatchingOption
       }
     }
   }
-  const reduced: WeightedEdges = { vertexCount: vertices, from, to, weight };
+  return { reduced: { vertexCount: vertices, from, to, weight }, copies, origin, role };
+}
+
+/**
+ * The plain matching instance a b-matching is reduced to, for running another
+ * matching solver on exactly the instance this one solves (reduction at the top of this file): an optimal matching of `reduced`
+ * weighs the b-matching's optimum plus `gadgetWeight` (each gadget adds its edge's weight once).
+ */
+export function reduceToMatching(g: CapacitatedGraph): { reduced: WeightedEdges; copies: number[][]; gadgetWeight: number } {
+  const { reduced, copies } = reduce(g);
+  let gadgetWeight = 0;
+  for (let k = 0; k < g.weight.length; k++) {
+    if ((g.capacity[g.from[k] as number] as number) > 1 && (g.capacity[g.to[k] as number] as number) > 1) gadgetWeight += g.weight[k] as number;
+  }
+  return { reduced, copies, gadgetWeight };
+}
+
+export function maxWeightBMatching(g: CapacitatedGraph, options: BMatchingOptions = {}): BMatchingResult {
+  const { reduced, copies, origin, role } = reduce(g);
+  const vertices = reduced.vertexCount;
   const matchingOptions: MatchingOptions = { ...(options.stopAt === undefined ? {} : { stopAt: options.stopAt }) };
   if (options.previous !== undefined) matchingOptions.start = warmStart(options.previous, reduced, role);
 

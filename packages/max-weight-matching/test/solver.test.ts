@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maxWeightBMatching } from '../../domain/matching/b-matching.ts';
-import { maxWeightMatching, verifyMatchingCertificate, type WeightedEdges } from '../../domain/matching/blossom.ts';
-import { bruteForce } from './matching-brute-force.ts';
+import { maxWeightBMatching } from '../src/b-matching.ts';
+import { maxWeightMatching, verifyMatchingCertificate, type WeightedEdges } from '../src/blossom.ts';
+import { bruteForce } from './brute-force.ts';
 
 const graphOf = (n: number, edges: Array<[number, number, number]>): WeightedEdges => ({
   vertexCount: n,

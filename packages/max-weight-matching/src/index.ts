@@ -1,0 +1,17 @@
+export {
+  maxWeightMatching,
+  verifyMatchingCertificate,
+  type MatchingCertificate,
+  type MatchingOptions,
+  type MatchingSolution,
+  type WeightedEdges,
+} from './blossom.ts';
+export {
+  DualPricer,
+  dualBound,
+  maxWeightBMatching,
+  reduceToMatching,
+  type BMatchingOptions,
+  type BMatchingResult,
+  type CapacitatedGraph,
+} from './b-matching.ts';
