@@ -33,6 +33,10 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   const args = [`-Djava.library.path=${libraryPath}`, '-Xmx1g', '-cp', jar, LOOPBACK_LAUNCHER, '-port', String(options.port), '-disableTelemetry'];
   args.push(...(options.dataDir ? ['-dbPath', options.dataDir, '-sharedDb'] : ['-inMemory', '-sharedDb']));
   const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // If this process ends without stop() (a crash, an uncaught error), the JVM and its data must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()).length > 20_000 && (output = output.slice(-10_000)));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()).length > 20_000 && (output = output.slice(-10_000)));

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { MAX_BODY_BYTES } from '../../local/survey-server.ts';
@@ -17,6 +20,17 @@ function listeningAddresses(port: number): string[] {
   return addresses;
 }
 
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
 const LOOPBACK_V4 = '0100007F'; // 127.0.0.1
 const LOOPBACK_V6_MAPPED = '0000000000000000FFFF00000100007F'; // ::ffff:127.0.0.1
 const LOOPBACK_V6 = '00000000000000000000000001000000'; // ::1
@@ -27,6 +41,34 @@ describe('the local stack only listens where this machine alone can reach it', (
     const addresses = listeningAddresses(port);
     expect(addresses.length).toBeGreaterThan(0);
     for (const address of addresses) expect([LOOPBACK_V4, LOOPBACK_V6_MAPPED, LOOPBACK_V6]).toContain(address);
+  });
+});
+
+describe('DynamoDB Local never outlives the process that started it', () => {
+  it('is gone once that process dies of an uncaught error', async () => {
+    const port = await freePort();
+    const script = `
+      import { startDynamoDbLocal } from ${JSON.stringify(resolve(import.meta.dirname, '../../local/dynamodb-local.ts'))};
+      await startDynamoDbLocal({ port: ${port} });
+      console.log('ready');
+      setTimeout(() => { throw new Error('crash on purpose'); }, 10);
+    `;
+    const crashed = await new Promise<{ code: number | null; output: string }>((done) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('exit', (code) => done({ code, output }));
+    });
+    expect(crashed.output).toContain('ready');
+    expect(crashed.output).toContain('crash on purpose');
+    expect(crashed.code).not.toBe(0);
+    let listening = true;
+    for (let attempt = 0; attempt < 50 && listening; attempt++) {
+      listening = listeningAddresses(port).length > 0;
+      if (listening) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(listening).toBe(false);
   });
 });
 
