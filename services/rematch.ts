@@ -16,7 +16,7 @@ export interface RematchDeps {
  * best-scoring person still unmatched — active people on the roster who are not in the cycle, or
  * members whose own partner declined — under the program's hard rules (the matcher decides).
  * The new pair, the changed members and a REMATCH# record are stored together; the phase step
- * then sends both people a goal-setting invitation (services/cycle-phases.ts).
+ * then sends both people a goal-setting invitation (services/phases/goal-setting/index.ts).
  */
 export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decliner: Member): Promise<RematchRecord[]> {
   const [members, roster] = await Promise.all([deps.store.listMembers(cycle.cycleId), deps.store.listParticipants(cycle.programId)]);
