@@ -60,6 +60,12 @@ export interface ParticipantActionStore {
   flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void>;
   listPairFlags(cycleId: string): Promise<PairFlag[]>;
   recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome>;
+  /**
+   * A goal-setting answer from a person who has not decided yet: the answer and their acceptance
+   * at once, so a decline racing it either lands first (this is refused: 'already-decided') or is
+   * refused itself.
+   */
+  recordResponseWithAcceptance(response: StoredResponse, acceptance: InvitationDecision): Promise<RecordResponseOutcome | 'already-decided'>;
   listSuggestions(cycleId: string): Promise<ForumSuggestion[]>;
   addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'>;
   listVotesOf(cycleId: string, voterId: string): Promise<string[]>;

@@ -27,6 +27,44 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
     return this.recordResponseAlong('RecordResponseWithSuggestions', response, suggestionItems);
   }
 
+  /**
+   * The answer, its counter and the acceptance in one transaction (one update of the cycle item
+   * carries both counters: a transaction may touch an item once). A decision already stored,
+   * a decline that raced this answer among them, refuses the whole write.
+   */
+  async recordResponseWithAcceptance(response: StoredResponse, acceptance: InvitationDecision): Promise<RecordResponseOutcome | 'already-decided'> {
+    const parsed = parsePhaseKey(response.phaseKey);
+    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
+    return this.table.transact<RecordResponseOutcome | 'already-decided'>(
+      'RecordResponseWithAcceptance',
+      [
+        {
+          Put: {
+            Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            Key: keys.cycle(response.cycleId),
+            UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one ADD invitationsAccepted :one',
+            ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
+            ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
+          },
+        },
+        {
+          Put: {
+            Item: { ...keys.invitation(acceptance.cycleId, acceptance.participantId), entity: 'invitation', ...acceptance },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+      'recorded',
+      ['already-answered', 'phase-closed', 'already-decided'],
+    );
+  }
+
   async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
     return this.table.get<StoredResponse>('GetResponse', keys.response(cycleId, phaseKey, participantId));
   }

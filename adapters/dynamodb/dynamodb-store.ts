@@ -141,6 +141,10 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   listPairFlags(cycleId: string): Promise<PairFlag[]> {
     return this.answers.listPairFlags(cycleId);
   }
+  recordResponseWithAcceptance(response: StoredResponse, acceptance: InvitationDecision): Promise<RecordResponseOutcome | 'already-decided'> {
+    return this.answers.recordResponseWithAcceptance(response, acceptance);
+  }
+
   recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
     return this.answers.recordResponseWithSuggestions(response, suggestions);
   }

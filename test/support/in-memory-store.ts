@@ -347,6 +347,21 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     return sortedBy(this.flags.get(cycleId)?.values() ?? [], (f) => f.pairId);
   }
 
+  async recordResponseWithAcceptance(response: StoredResponse, acceptance: InvitationDecision): Promise<RecordResponseOutcome | 'already-decided'> {
+    const answers = within(this.responses, response.cycleId);
+    // The DynamoDB transaction reports the first failed condition in item order: answer, cycle, invitation.
+    if (answers.has(`${response.phaseKey}#${response.participantId}`)) return 'already-answered';
+    const parsed = parsePhaseKey(response.phaseKey);
+    const cycle = this.cycles.get(response.cycleId);
+    const state = parsed ? cycle?.phases[parsed.phase] : undefined;
+    if (!cycle || cycle.status !== 'running' || !state || state.closedAt !== undefined) return 'phase-closed';
+    if (within(this.invitations, acceptance.cycleId).has(acceptance.participantId)) return 'already-decided';
+    const outcome = this.recordResponseAlong(response, []);
+    within(this.invitations, acceptance.cycleId).set(acceptance.participantId, copy(acceptance));
+    cycle.invitationsAccepted = (cycle.invitationsAccepted ?? 0) + 1;
+    return outcome;
+  }
+
   async recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
     return this.recordResponseAlong(response, suggestions);
   }

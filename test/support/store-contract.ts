@@ -570,6 +570,54 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect((await store.getMember(cycle.cycleId, 'p01'))?.declined).toBeUndefined();
     });
 
+    it('records a goal-setting answer with its acceptance at once, counting both once', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      const acceptance: InvitationDecision = { cycleId: cycle.cycleId, participantId: 'p01', decision: 'accepted', partnerIds: ['p02'], decidedAt: T0 + HOUR };
+      const goals = answer(cycle.cycleId, 'goal-setting', 'p01', { goals: ['Negotiate'] });
+      expect(await store.recordResponseWithAcceptance(goals, acceptance)).toBe('recorded');
+      expect(await store.recordResponseWithAcceptance(goals, acceptance)).toBe('already-answered');
+      expect(await store.getInvitationDecision(cycle.cycleId, 'p01')).toEqual(acceptance);
+      expect((await store.getResponse(cycle.cycleId, 'goal-setting', 'p01'))?.answer).toEqual({ goals: ['Negotiate'] });
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.responses['goal-setting'], stored?.invitationsAccepted]).toEqual([1, 1]);
+      expect(await store.recordInvitationDecision({ ...acceptance, decision: 'declined' })).toBe('already-decided');
+    });
+
+    it('refuses, and writes nothing of, an answer with acceptance once the person decided', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      const decline: InvitationDecision = { cycleId: cycle.cycleId, participantId: 'p02', decision: 'declined', partnerIds: ['p01'], decidedAt: T0 + HOUR };
+      expect(await store.recordInvitationDecision(decline)).toBe('recorded');
+      const goals = answer(cycle.cycleId, 'goal-setting', 'p02', { goals: ['Negotiate'] });
+      expect(await store.recordResponseWithAcceptance(goals, { ...decline, decision: 'accepted' })).toBe('already-decided');
+      expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p02')).toBeUndefined();
+      expect(await store.getInvitationDecision(cycle.cycleId, 'p02')).toEqual(decline);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.responses['goal-setting'], stored?.invitationsAccepted, stored?.phases['goal-setting']?.expected]).toEqual([undefined, undefined, 3]);
+    });
+
+    it('lets exactly one of a decline and an answer sent at the same moment through, never both', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      for (const participantId of ['p01', 'p02', 'p03', 'p04']) {
+        const decision = { cycleId: cycle.cycleId, participantId, partnerIds: [], decidedAt: T0 + HOUR };
+        const [declined, answered] = await Promise.all([
+          store.recordInvitationDecision({ ...decision, decision: 'declined' }),
+          store.recordResponseWithAcceptance(answer(cycle.cycleId, 'goal-setting', participantId), { ...decision, decision: 'accepted' }),
+        ]);
+        expect([declined, answered].filter((outcome) => outcome === 'recorded')).toHaveLength(1);
+        const stored = await store.getInvitationDecision(cycle.cycleId, participantId);
+        const response = await store.getResponse(cycle.cycleId, 'goal-setting', participantId);
+        expect(stored?.decision === 'declined' ? response : stored?.decision).toBe(stored?.decision === 'declined' ? undefined : 'accepted');
+        if (stored?.decision === 'accepted') expect(response).toBeDefined();
+      }
+      const stored = await store.getCycle(cycle.cycleId);
+      expect((stored?.invitationsAccepted ?? 0) + (stored?.invitationsDeclined ?? 0)).toBe(4);
+      expect(stored?.responses['goal-setting'] ?? 0).toBe(stored?.invitationsAccepted ?? 0);
+      expect(stored?.phases['goal-setting']?.expected).toBe(4 - (stored?.invitationsDeclined ?? 0));
+    });
+
     it('refuses a decision unless goal-setting is open in a running cycle', async () => {
       const store = await createStore();
       const cycle = await runningCycle(store);

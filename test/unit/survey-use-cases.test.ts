@@ -119,6 +119,22 @@ const feedbackFields = (text: string): Array<[string, string]> => [
 const englishPair = () => pairs.find((p) => p.mentorId === 'p18' && p.menteeId === 'p03') as Pair;
 
 describe('goal-setting: the invitation, accepting and setting goals', () => {
+  it('never leaves a person both declined and with stored goals when both are sent at the same moment', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const people = pairs.slice(0, 4).map((p) => p.mentorId);
+    for (const [i, participantId] of people.entries()) {
+      const decline = () => c.post(participantId, 'goal-setting', 'decline', [['reason', 'no time']]);
+      const answer = () => c.post(participantId, 'goal-setting', 'answer', goalFields(c.member(participantId), ['Aprender IA']));
+      await Promise.all(i % 2 ? [decline(), answer()] : [answer(), decline()]);
+      const decision = (await c.store.getInvitationDecision(c.cycleId, participantId))?.decision;
+      const goals = await c.store.getResponse(c.cycleId, 'goal-setting', participantId);
+      expect(decision === 'declined' ? goals : decision).toBe(decision === 'declined' ? undefined : 'accepted');
+    }
+    const cycle = await c.store.getCycle(c.cycleId);
+    const goalSetting = cycle?.phases['goal-setting'];
+    expect(cycle?.responses['goal-setting'] ?? 0).toBeLessThanOrEqual(goalSetting?.expected ?? 0);
+  });
+
   it('names a missing or malformed rating in the reader’s language, and records nothing', async () => {
     const c = await cycleWith(['goal-setting']);
     const reader = [...pairs.flatMap((p) => [p.mentorId, p.menteeId])]

@@ -245,8 +245,12 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
       partnerIds: visit.member.partners.map((p) => p.participantId),
       decidedAt: visit.now,
     };
-    const [, outcome] = await Promise.all([decision ? undefined : deps.store.recordInvitationDecision(accept), deps.store.recordResponse(response)]);
-    return outcome;
+    if (decision) return deps.store.recordResponse(response);
+    const outcome = await deps.store.recordResponseWithAcceptance(response, accept);
+    if (outcome !== 'already-decided') return outcome;
+    // A decision landed between our read and our write: a decline wins (nothing was written), an acceptance lets the answer through.
+    if ((await decisionOf(deps, visit))?.decision === 'declined') return { refused: noticeResult(visit, 'declined') };
+    return deps.store.recordResponse(response);
   },
 
   afterAnswer: nothingAfterAnswer,
