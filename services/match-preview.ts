@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { ValidationError } from '../domain/errors.ts';
 import type { Matcher, MatchContext, MatchResult } from '../domain/matching/matcher.ts';
@@ -10,6 +9,7 @@ import type { Program } from '../domain/program.ts';
 import { parseRosterCsv, parseRosterJson } from '../domain/roster.ts';
 import type { ProgramStore } from './ports.ts';
 import { getProgramOrFail, parseProgramText } from './programs.ts';
+import { readTextFile } from './text-files.ts';
 
 /**
  * The match preview behind `tandem match`: the pairs the identify phase would form for a program
@@ -18,12 +18,14 @@ import { getProgramOrFail, parseProgramText } from './programs.ts';
 
 /** A program as a JSON or YAML file, validated with programSchema (every problem named). */
 export async function loadProgramFile(file: string): Promise<Program> {
-  return parseProgramText(await readFile(file, 'utf8'), file);
+  return parseProgramText(await readTextFile(file), file);
 }
 
 /** A roster as a CSV or JSON file; a file with any bad row is rejected with every problem listed. */
 export async function loadRosterFile(file: string, skillsCatalog: Program['skillsCatalog']): Promise<Participant[]> {
-  const text = await readFile(file, 'utf8');
+  const text = await readTextFile(file, {
+    encodingHint: 'save it as "CSV UTF-8" in the spreadsheet, or import it with tandem roster import --encoding latin1 and preview the stored roster',
+  });
   const parsed = /\.json$/i.test(file) ? parseRosterJson(text, skillsCatalog) : parseRosterCsv(text, skillsCatalog);
   if (parsed.issues.length) throw new ValidationError(`${file} has ${parsed.issues.length} problem(s)`, parsed.issues);
   return parsed.participants;

@@ -1,6 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { readTextFile } from '../../services/text-files.ts';
 import { parseColumnMapping, type ColumnMapping } from '../../domain/roster.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
 import { emit, progressBar, table, withJson } from '../support/output.ts';
@@ -11,26 +11,19 @@ const format = (value: string) => {
   return value;
 };
 
-const encoding = (value: string) => {
+const encoding = (value: string): 'utf-8' | 'windows-1252' => {
   const v = value.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (v === 'utf8') return 'utf-8';
   if (v === 'latin1' || v === 'iso88591' || v === 'windows1252' || v === 'cp1252') return 'windows-1252';
   throw new InvalidArgumentError('must be utf-8 or latin1 (windows-1252)');
 };
 
-/** Reads a text file as UTF-8 (BOM or not); a file that is not UTF-8 is refused with how to read it, never garbled. */
-async function readText(file: string, fileEncoding = 'utf-8'): Promise<string> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new NotFoundError(`file ${file} does not exist`);
-    throw error;
+/** Reads a roster or mapping file: missing, too large or not in its encoding is refused with what to do, never garbled. */
+function readText(file: string, fileEncoding: 'utf-8' | 'windows-1252' = 'utf-8'): Promise<string> {
+  return readTextFile(file, {
+    encoding: fileEncoding,
+    encodingHint: 'save it as "CSV UTF-8" in the spreadsheet, or pass --encoding latin1 if it was exported as Latin-1/Windows-1252',
   });
-  try {
-    return new TextDecoder(fileEncoding, { fatal: true }).decode(bytes);
-  } catch {
-    throw new ValidationError(
-      `${file} is not UTF-8 text: save it as "CSV UTF-8" in the spreadsheet, or pass --encoding latin1 if it was exported as Latin-1/Windows-1252`,
-    );
-  }
 }
 
 const delimiterName = (d: string | undefined) => (d === ';' ? 'semicolon' : d === ',' ? 'comma' : d === '\t' ? 'tab' : d === '|' ? 'pipe' : (d ?? ''));
@@ -86,7 +79,15 @@ export function registerRosterCommands(program: Command): void {
   ).action(
     async (
       file: string,
-      options: { program: string; format?: 'csv' | 'json'; mapping?: string; dryRun: boolean; skipBadRows: boolean; encoding: string; json: boolean },
+      options: {
+        program: string;
+        format?: 'csv' | 'json';
+        mapping?: string;
+        dryRun: boolean;
+        skipBadRows: boolean;
+        encoding: 'utf-8' | 'windows-1252';
+        json: boolean;
+      },
     ) => {
       const text = await readText(file, options.encoding);
       const mapping: ColumnMapping | undefined = options.mapping ? parseColumnMapping(await readText(options.mapping), options.mapping) : undefined;

@@ -1,0 +1,41 @@
+import { mkdtempSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { loadRosterFile } from '../../services/match-preview.ts';
+import { MAX_INPUT_FILE_BYTES, readTextFile } from '../../services/text-files.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'tandem-files-'));
+
+describe('reading a file a person hands Tandem', () => {
+  it('refuses a file over the size limit before reading it, naming its size', async () => {
+    const huge = join(folder, 'huge.csv');
+    writeFileSync(huge, '');
+    // A sparse file: its size is real to stat, and costs no disk.
+    truncateSync(huge, MAX_INPUT_FILE_BYTES + 1_000_000);
+    const error = await readTextFile(huge).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/huge\.csv is 51\.0 MB; Tandem reads files of at most 50 MB/);
+  });
+
+  it('says a missing file does not exist, and that a folder is not a file', async () => {
+    await expect(readTextFile(join(folder, 'nope.csv'))).rejects.toBeInstanceOf(NotFoundError);
+    mkdirSync(join(folder, 'a-folder'));
+    await expect(readTextFile(join(folder, 'a-folder'))).rejects.toThrow(/is not a file/);
+  });
+
+  it('refuses text that is not in its encoding instead of garbling it, and reads Latin-1 when told', async () => {
+    const latin1 = join(folder, 'latin1.csv');
+    writeFileSync(latin1, Buffer.from('id,name\np1,Jo\xe3o\n', 'latin1'));
+    await expect(readTextFile(latin1, { encodingHint: 'save it as UTF-8' })).rejects.toThrow(/latin1\.csv is not UTF-8 text: save it as UTF-8/);
+    expect(await readTextFile(latin1, { encoding: 'windows-1252' })).toContain('João');
+  });
+
+  it('gives tandem match --roster the same checks as roster import', async () => {
+    await expect(loadRosterFile(join(folder, 'missing-roster.csv'), [])).rejects.toBeInstanceOf(NotFoundError);
+    const latin1 = join(folder, 'roster-latin1.csv');
+    writeFileSync(latin1, Buffer.from('id,name\np1,Jo\xe3o\n', 'latin1'));
+    await expect(loadRosterFile(latin1, [])).rejects.toThrow(/is not UTF-8 text: save it as "CSV UTF-8"/);
+  });
+});
