@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { toSpreadsheetCsv } from '../domain/csv.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { Matcher, MatchContext, MatchResult } from '../domain/matching/matcher.ts';
 import { OptimalMatcher, type OptimalMatchResult } from '../domain/matching/optimal-matcher.ts';
@@ -121,11 +122,6 @@ export async function previewMatch(request: MatchPreviewRequest): Promise<MatchP
   return { summary, result, names: new Map(roster.map((p) => [p.participantId, p.name])) };
 }
 
-const csvCell = (value: string | number): string => {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** Writes one row per eligible pair (mentor first), with the score, each criterion and whether it was chosen. Returns the number of rows. */
 export async function writeScoresCsv(file: string, roster: readonly Participant[], context: MatchContext, result: MatchResult): Promise<number> {
   const c = compileCohort(roster, context);
@@ -134,7 +130,9 @@ export async function writeScoresCsv(file: string, roster: readonly Participant[
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, 'drain');
   };
-  await write(['mentorId', 'mentorName', 'menteeId', 'menteeName', 'score', ...CRITERIA, 'paired'].join(',') + '\n');
+  await write(toSpreadsheetCsv([['mentorId', 'mentorName', 'menteeId', 'menteeName', 'score', ...CRITERIA, 'paired']]));
+  // Ids and names are the only text a person typed: each person's two cells are written (and escaped against formulas) once, not per pair.
+  const personCells = c.people.map((p) => toSpreadsheetCsv([[p.participantId, p.name]]).trimEnd());
   const cents = new Int32Array(CRITERIA.length);
   let rows = 0;
   let buffer = '';
@@ -144,10 +142,10 @@ export async function writeScoresCsv(file: string, roster: readonly Participant[
       if (!e.allowed) continue;
       const mentor = c.people[e.mentor] as Participant;
       const mentee = c.people[e.mentee] as Participant;
-      const cells: Array<string | number> = [mentor.participantId, mentor.name, mentee.participantId, mentee.name, e.cents / 100];
+      const cells: Array<string | number> = [personCells[e.mentor] as string, personCells[e.mentee] as string, e.cents / 100];
       for (let k = 0; k < CRITERIA.length; k++) cells.push((cents[k] as number) / 100);
       cells.push(chosen.has(`${mentor.participantId}|${mentee.participantId}`) ? 'yes' : 'no');
-      buffer += cells.map(csvCell).join(',') + '\n';
+      buffer += cells.join(',') + '\n';
       rows++;
       if (buffer.length > 1 << 16) {
         await write(buffer);

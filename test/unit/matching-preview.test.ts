@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,23 @@ describe('the match preview', () => {
       const parts = cells.slice(5, 13).map(Number);
       expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(Number(cells[4]), 6);
     }
+  });
+
+  it('writes names that start like a spreadsheet formula as text in the scores CSV', async () => {
+    const program = await loadProgramFile(join(examples, 'program.json'));
+    const { participants } = parseRosterCsv(readFileSync(join(examples, 'roster.csv'), 'utf8'), program.skillsCatalog);
+    const hostile = ['=HYPERLINK("http://evil.example","x")', '+cmd|calc', '@SUM(A1:A9)', '-2+3'];
+    const roster = participants.map((p, i) => (i < hostile.length ? { ...p, name: hostile[i] as string } : p));
+    const file = join(mkdtempSync(join(tmpdir(), 'tandem-match-')), 'scores.csv');
+    await runMatchPreview({ program, roster, json: true, scoresOut: file, referenceYear: 2026 });
+    const rows: string[][] = parse(readFileSync(file, 'utf8'));
+    const names = new Set(rows.slice(1).flatMap((row) => [row[1], row[3]]));
+    for (const name of hostile) {
+      expect(names.has(name)).toBe(false);
+      if ([...names].some((n) => n?.endsWith(name))) expect(names.has(`'${name}`)).toBe(true);
+    }
+    expect([...names].filter((n) => n?.startsWith("'")).length).toBeGreaterThanOrEqual(2);
+    for (const row of rows.slice(1)) for (const cell of [row[0], row[1], row[2], row[3]]) expect(cell).not.toMatch(/^[=+\-@]/);
   });
 
   it('previews a generated roster of 10,000 people with a pairing proven optimal', { timeout: 600_000 }, async () => {
