@@ -2,6 +2,7 @@ import type { Member, Pair, StoredResponse } from './cycle.ts';
 import type { CheckInAnswer, FeedbackAnswer, GoalSettingAnswer, MeasureAnswer } from './surveys.ts';
 import type { Skill } from './program.ts';
 import { MIN_GROUP_SIZE, mean, netPromoter, share, summarize, type NetPromoter, type Summary } from './statistics.ts';
+import { plainText } from './text.ts';
 
 /**
  * The figures of a cycle (issue 6): participation, the program's five promised benefits, skill
@@ -382,8 +383,9 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     }
   }
   const missing = new Map<string, number>();
+  // Answers stored before typed text was cleaned may carry control characters: a proposed skill must not take them into the catalog.
   for (const f of responses.feedback) {
-    for (const s of new Set(f.answer.missingSkills.map((x) => x.trim().toLowerCase()).filter(Boolean))) missing.set(s, (missing.get(s) ?? 0) + 1);
+    for (const s of new Set(f.answer.missingSkills.map((x) => plainText(x).trim().toLowerCase()).filter(Boolean))) missing.set(s, (missing.get(s) ?? 0) + 1);
   }
   const missingSkills = [...missing.entries()]
     .map(([skill, mentions]) => ({ skill, mentions, offeredInCohort: offered.has(skill) }))

@@ -83,7 +83,8 @@ const checkIns: StoredResponse<CheckInAnswer>[] = [
 ];
 const feedbackResponses = [
   feedback('m1', 10, ['SQL', 'Excel']),
-  feedback('m2', 9, ['sql', 'Power BI']),
+  // A bidi override and an escape character stored with an answer do not make another skill (nor reach the catalog).
+  feedback('m2', 9, ['\u202esql\u001b', 'Power BI']),
   feedback('m3', 7, ['Excel']),
   feedback('m4', 8, ['power bi', 'Sql']),
   feedback('m5', 3),
