@@ -33,36 +33,13 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
    * a decline that raced this answer among them, refuses the whole write.
    */
   async recordResponseWithAcceptance(response: StoredResponse, acceptance: InvitationDecision): Promise<RecordResponseOutcome | 'already-decided'> {
-    const parsed = parsePhaseKey(response.phaseKey);
-    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
-    return this.table.transact<RecordResponseOutcome | 'already-decided'>(
-      'RecordResponseWithAcceptance',
-      [
-        {
-          Put: {
-            Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        {
-          Update: {
-            Key: keys.cycle(response.cycleId),
-            UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one ADD invitationsAccepted :one',
-            ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
-            ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
-          },
-        },
-        {
-          Put: {
-            Item: { ...keys.invitation(acceptance.cycleId, acceptance.participantId), entity: 'invitation', ...acceptance },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-      ],
-      'recorded',
-      ['already-answered', 'phase-closed', 'already-decided'],
-    );
+    const acceptanceItem = {
+      Put: {
+        Item: { ...keys.invitation(acceptance.cycleId, acceptance.participantId), entity: 'invitation', ...acceptance },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+    return this.recordResponseAlong('RecordResponseWithAcceptance', response, [acceptanceItem], { counter: 'invitationsAccepted', refused: 'already-decided' });
   }
 
   async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
@@ -78,10 +55,16 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
    * counter (refused unless the cycle runs and the phase is open), and any items that must exist
    * exactly when the answer does.
    */
-  private async recordResponseAlong(action: string, response: StoredResponse, alongside: readonly TransactionItem[]): Promise<RecordResponseOutcome> {
+  private async recordResponseAlong<R extends string = never>(
+    action: string,
+    response: StoredResponse,
+    alongside: readonly TransactionItem[],
+    /** A conditional item alongside: the cycle counter it adds to (a transaction may touch the cycle item once), and the outcome when its condition fails. */
+    guarded?: { counter: string; refused: R },
+  ): Promise<RecordResponseOutcome | R> {
     const parsed = parsePhaseKey(response.phaseKey);
     if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
-    return this.table.transact(
+    return this.table.transact<RecordResponseOutcome | R>(
       action,
       [
         {
@@ -93,16 +76,21 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
         {
           Update: {
             Key: keys.cycle(response.cycleId),
-            UpdateExpression: 'SET responses.#key = if_not_exists(responses.#key, :zero) + :one',
+            UpdateExpression: `SET responses.#key = if_not_exists(responses.#key, :zero) + :one${guarded ? ' ADD #counter :one' : ''}`,
             ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
-            ExpressionAttributeNames: { '#key': response.phaseKey, '#phase': parsed.phase, '#status': 'status' },
+            ExpressionAttributeNames: {
+              '#key': response.phaseKey,
+              '#phase': parsed.phase,
+              '#status': 'status',
+              ...(guarded ? { '#counter': guarded.counter } : {}),
+            },
             ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
           },
         },
         ...alongside,
       ],
       'recorded',
-      ['already-answered', 'phase-closed'],
+      guarded ? ['already-answered', 'phase-closed', guarded.refused] : ['already-answered', 'phase-closed'],
     );
   }
 

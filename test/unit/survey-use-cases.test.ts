@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { linkPair, newCycle, pairIdOf, type Member, type Pair } from '../../domain/cycle.ts';
+import { newCycle, pairIdOf, type Member, type Pair } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
 import { programSchema, type AnsweredPhase, type Program } from '../../domain/program.ts';
 import type { Participant } from '../../domain/participant.ts';
 import { formBinding } from '../../services/form-binding.ts';
+import { membersOf } from '../../services/phases/identify/index.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -38,31 +39,6 @@ beforeAll(async () => {
   pairs = matcher.match(roster, context).pairs.map((p) => ({ ...p, pairId: pairIdOf(p.mentorId, p.menteeId) }));
 });
 
-/** The cohort of the pairs, as identify stores it. */
-function membersOf(): Member[] {
-  const byId = new Map(roster.map((p) => [p.participantId, p]));
-  const members = new Map<string, Member>();
-  const memberOf = (id: string): Member => {
-    const p = byId.get(id) as Participant;
-    const member = members.get(id) ?? {
-      participantId: id,
-      name: p.name,
-      email: p.email,
-      department: p.department,
-      language: p.preferredLanguage ?? program.language,
-      skillsOffered: p.skillsOffered.map((s) => s.skill),
-      skillsWanted: p.skillsWanted.map((s) => s.skill),
-      teaches: [],
-      learns: [],
-      partners: [],
-    };
-    members.set(id, member);
-    return member;
-  };
-  for (const pair of pairs) linkPair(memberOf(pair.mentorId), memberOf(pair.menteeId), pair);
-  return [...members.values()];
-}
-
 let cycleCount = 0;
 
 /** A running cycle with the sample cohort and these phases open; every request moves the clock on a second. */
@@ -75,7 +51,7 @@ async function cycleWith(phases: AnsweredPhase[]) {
   await store.putProgram(program);
   await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
   expect(await store.createCycle(newCycle(program, cycleId, START))).toBe(true);
-  const members = membersOf();
+  const members = membersOf(roster, pairs, program);
   await store.putCohort(cycleId, members, pairs);
   for (const phase of phases) await store.openPhase(cycleId, phase, { openedAt: START, deadline: START + 14 * DAY, expected: members.length });
   const deps: SurveyDeps = { store, clock, signer, matcher };

@@ -50,7 +50,8 @@ async function recentPairsOf(store: CycleStore, cycle: Cycle): Promise<Array<[st
   return pairs.flat().map((p) => [p.mentorId, p.menteeId]);
 }
 
-function membersOf(roster: Participant[], pairs: Pair[], program: Program): Member[] {
+/** The cohort of the pairs as identify stores it: each paired person's snapshot, linked to their partners. */
+export function membersOf(roster: Participant[], pairs: Pair[], program: Program): Member[] {
   const byId = new Map(roster.map((p) => [p.participantId, p]));
   const members = new Map<string, Member>();
   const memberOf = (id: string): Member => {
