@@ -16,7 +16,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { quantile } from 'd3-array';
 import { container } from '../adapters/container.ts';
 import { demoProgram } from '../cli/demo/run-demo.ts';
-import type { Cycle } from '../domain/cycle.ts';
+import { newCycle } from '../domain/cycle.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../domain/roster-generator.ts';
 import { invokeFunction } from '../local/lambda-runtime.ts';
 import { startLocalStack } from '../local/stack.ts';
@@ -123,19 +123,7 @@ async function main() {
     };
     await store.putProgram(program);
     await store.putParticipants(program.programId, generateRoster({ size: participants, seed: 42, skills: SAMPLE_SKILLS }));
-    const cycle: Cycle = {
-      cycleId: `${program.programId}-c1`,
-      programId: program.programId,
-      program,
-      status: 'running',
-      currentPhase: 'identify',
-      phases: {},
-      responses: {},
-      emailsSent: 0,
-      participants: 0,
-      pairs: 0,
-      startedAt: Date.now(),
-    };
+    const cycle = newCycle(program, `${program.programId}-c1`, Date.now());
     await store.createCycle(cycle);
     await invokeFunction('identify', { cycleId: cycle.cycleId });
     for (const phase of ['goal-setting', 'run', 'measure', 'feedback']) await invokeFunction('open-phase', { cycleId: cycle.cycleId, phase });

@@ -14,16 +14,15 @@ import { z } from 'zod';
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922] as const;
 
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
-const emailList = z.preprocess(
-  (value) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((v) => v.trim())
-          .filter(Boolean)
-      : value,
-  z.array(email).min(1, 'must name at least one email address'),
-);
+/** A list given as an array, or as one comma-separated string (an environment variable or a -c context value). */
+const commaSeparated = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : value;
+const emailList = z.preprocess(commaSeparated, z.array(email).min(1, 'must name at least one email address'));
 const domain = z
   .string()
   .trim()
@@ -57,16 +56,7 @@ export const configSchema = z.object({
   /** Create the SES identity in this stack (false when it is verified already, outside the stack). */
   createSenderIdentity: flag.default(true),
   /** While the account is in the SES sandbox, SES also checks permission on each (verified) recipient identity: list them here. */
-  sandboxRecipients: z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((v) => v.trim())
-            .filter(Boolean)
-        : value,
-    z.array(z.union([email, domain])).default([]),
-  ),
+  sandboxRecipients: z.preprocess(commaSeparated, z.array(z.union([email, domain])).default([])),
   /** Told when a cycle ends (succeeded, failed, timed out or stopped). */
   hrEmails: emailList,
   /** Receive the operations alarms. */
