@@ -104,9 +104,22 @@ export interface EmailLog {
   release(cycleId: string, key: string, reason: string): Promise<void>;
 }
 
+/** A file sent with an email (a calendar invitation, for instance). */
+export interface EmailAttachment {
+  fileName: string;
+  /** A MIME type, with parameters where the format needs them (`text/calendar; method=REQUEST`). */
+  contentType: string;
+  /** The file's content, as text (calendar files are text). */
+  content: string;
+}
+
 interface EmailEnvelope {
   from: string;
   to: string;
+  /** Where replies go when not to the sender (an introduction's replies reach the partner). */
+  replyTo?: readonly string[];
+  /** Files sent with the email. */
+  attachments?: readonly EmailAttachment[];
   /** Tags that SES event destinations carry back (cycle, kind). */
   tags?: Record<string, string>;
 }
