@@ -95,6 +95,34 @@ export interface ReviewStore {
   markReviewApplied(cycleId: string, nextCycleId: string, appliedAt: number): Promise<boolean>;
 }
 
+/**
+ * One action taken by HR (or by Tandem on HR's behalf), kept so that anyone can later see who
+ * changed what and when: programs, rosters, pairs, cycles, proposals, personal-data requests.
+ */
+export interface AuditEntry {
+  /** Unique per action: recording the same id twice keeps the first (a retried request records once). */
+  auditId: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** Who: the signed-in user's email in the console, `<user>@<host>` from the CLI, `tandem` for automatic actions. */
+  actor: string;
+  via: 'console' | 'cli' | 'workflow';
+  /** What, as `<subject>.<verb>`: `program.created`, `roster.imported`, `pairs.approved`, `cycle.stopped`, ... */
+  action: string;
+  /** The program it concerns, or undefined for actions across programs (a person's data erased everywhere). */
+  programId?: string;
+  cycleId?: string;
+  /** What changed, in ids and counts; never personal data beyond ids (the log outlives erasure requests). */
+  details: Record<string, string | number | boolean>;
+}
+
+/** The audit log: append-only, listed newest first. */
+export interface AuditLog {
+  recordAudit(entry: AuditEntry): Promise<void>;
+  /** A program's entries (or, with no program, the entries across programs), newest first. */
+  listAudit(query: { programId?: string; since?: number; limit?: number }): Promise<AuditEntry[]>;
+}
+
 export type EmailClaim = 'claimed' | 'already-sent' | 'in-flight';
 
 /** The email log: one entry per idempotency key, so a retried step never sends the same email twice. */

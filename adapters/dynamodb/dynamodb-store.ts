@@ -4,6 +4,8 @@ import type { Participant, ParticipantStatus } from '../../domain/participant.ts
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type {
+  AuditEntry,
+  AuditLog,
   CycleStore,
   EmailClaim,
   EmailLog,
@@ -15,6 +17,7 @@ import type {
   StoredReview,
 } from '../../services/ports.ts';
 import { AnswerRecords } from './answer-records.ts';
+import { AuditRecords } from './audit-records.ts';
 import { CycleRecords } from './cycle-records.ts';
 import { EmailLogRecords } from './email-log-records.ts';
 import { ProgramRecords } from './program-records.ts';
@@ -27,12 +30,13 @@ export { createDocumentClient } from './table-client.ts';
  * Every store port over Tandem's single table: the one object a container creates, handing each
  * call to the records of its entity group (programs, cycles, email log, answers, reviews).
  */
-export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleStore, ParticipantActionStore, EmailLog, ReviewStore {
+export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog {
   private readonly programs: ProgramRecords;
   private readonly cycles: CycleRecords;
   private readonly answers: AnswerRecords;
   private readonly emails: EmailLogRecords;
   private readonly reviews: ReviewRecords;
+  private readonly audit: AuditRecords;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
     const table = new TableClient(doc, tableName);
@@ -41,6 +45,7 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
     this.answers = new AnswerRecords(table);
     this.emails = new EmailLogRecords(table);
     this.reviews = new ReviewRecords(table, this.cycles);
+    this.audit = new AuditRecords(table);
   }
 
   // ---- programs and rosters -------------------------------------------------
@@ -167,6 +172,14 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   }
   release(cycleId: string, key: string, reason: string): Promise<void> {
     return this.emails.release(cycleId, key, reason);
+  }
+
+  // ---- audit log ------------------------------------------------------------------
+  recordAudit(entry: AuditEntry): Promise<void> {
+    return this.audit.recordAudit(entry);
+  }
+  listAudit(query: { programId?: string; since?: number; limit?: number }): Promise<AuditEntry[]> {
+    return this.audit.listAudit(query);
   }
 
   // ---- reviews --------------------------------------------------------------------

@@ -128,6 +128,19 @@ export class TableClient {
     return items;
   }
 
+  /** The first `max` items a query finds (a page may hold fewer than its Limit when filtered by size). */
+  async queryUpTo(action: string, input: QueryInput, max: number): Promise<TableItem[]> {
+    const items: TableItem[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const Limit = max - items.length;
+      const page = await this.send(action, () => this.doc.send(new QueryCommand({ ...input, Limit, TableName: this.tableName, ExclusiveStartKey })));
+      items.push(...((page.Items ?? []) as TableItem[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && items.length < max);
+    return items;
+  }
+
   /** The records of one partition whose sort key starts with the prefix, in sort-key order. */
   async queryPrefix<T>(action: string, prefix: KeyPrefix): Promise<T[]> {
     const items = await this.queryAll(action, {

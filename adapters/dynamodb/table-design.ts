@@ -62,6 +62,15 @@ export const keys = {
 
   email: (cycleId: string, idempotencyKey: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `EMAIL#${idempotencyKey}` }),
 
+  /** Audit entries sort by time within their program (or the across-programs scope `*`). */
+  audit: (programId: string | undefined, at: number, auditId: string): ItemKey => ({
+    PK: `AUDIT#${programId ?? '*'}`,
+    SK: `${new Date(at).toISOString()}#${auditId}`,
+  }),
+  auditOf: (programId: string | undefined): { PK: string } => ({ PK: `AUDIT#${programId ?? '*'}` }),
+  /** The sort key from which entries at or after a time sort. */
+  auditSince: (at: number): string => new Date(at).toISOString(),
+
   review: (cycleId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: 'REVIEW' }),
 
   invitation: (cycleId: string, participantId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `INVITATION#${participantId}` }),

@@ -6,6 +6,8 @@ import type { Participant, ParticipantStatus } from '../../domain/participant.ts
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type {
+  AuditEntry,
+  AuditLog,
   CycleStore,
   EmailClaim,
   EmailLog,
@@ -59,7 +61,7 @@ function sortedBy<T>(items: Iterable<T>, sortKey: (item: T) => string): T[] {
  * repeats, conditional outcomes, counters and list order (test/support/store-contract.ts holds
  * both to it). For services' unit tests, which then need no DynamoDB Local.
  */
-export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleStore, ParticipantActionStore, EmailLog, ReviewStore {
+export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog {
   private readonly programs = new Map<string, Program>();
   /** programId → participantId → the participant and the fingerprint of the roster row it was written from. */
   private readonly participants = new Map<string, Map<string, { participant: Participant; fingerprint?: string }>>();
@@ -69,6 +71,8 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
   /** cycleId → `<phaseKey>#<participantId>` → answer (the DynamoDB sort key without its `RESPONSE#` prefix). */
   private readonly responses = new Map<string, Map<string, StoredResponse>>();
   private readonly reviews = new Map<string, StoredReview>();
+  /** scope (programId or `*`) → `<ISO time>#<auditId>` → entry. */
+  private readonly audit = new Map<string, Map<string, AuditEntry>>();
   private readonly emails = new Map<string, Map<string, EmailEntry>>();
   private readonly invitations = new Map<string, Map<string, InvitationDecision>>();
   private readonly rematches = new Map<string, Map<string, RematchRecord>>();
@@ -228,6 +232,24 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     const cycle = this.cycles.get(cycleId);
     if (cycle?.status !== 'running') return;
     Object.assign(cycle, { status: 'stopped', endedAt } satisfies Partial<Cycle>);
+  }
+
+  // ---- audit log ------------------------------------------------------------------
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    const scope = this.audit.get(entry.programId ?? '*') ?? new Map<string, AuditEntry>();
+    this.audit.set(entry.programId ?? '*', scope);
+    const sortKey = `${new Date(entry.at).toISOString()}#${entry.auditId}`;
+    if (!scope.has(sortKey)) scope.set(sortKey, copy(entry));
+  }
+
+  async listAudit(query: { programId?: string; since?: number; limit?: number }): Promise<AuditEntry[]> {
+    const scope = this.audit.get(query.programId ?? '*') ?? new Map<string, AuditEntry>();
+    const since = query.since === undefined ? undefined : new Date(query.since).toISOString();
+    const newestFirst = sortedBy(scope.entries(), ([sortKey]) => sortKey)
+      .reverse()
+      .filter(([sortKey]) => since === undefined || byBytes(sortKey, since) >= 0)
+      .map(([, entry]) => entry);
+    return query.limit === undefined ? newestFirst : newestFirst.slice(0, query.limit);
   }
 
   // ---- reviews ------------------------------------------------------------------

@@ -8,11 +8,21 @@ import type { CycleSummary } from '../../domain/metrics.ts';
 import { participantSchema, type Participant, type ParticipantInput } from '../../domain/participant.ts';
 import { programSchema, type Program, type ProgramInput } from '../../domain/program.ts';
 import type { ForumSuggestion, InvitationDecision, RematchRecord } from '../../services/participant-records.ts';
-import type { CycleStore, EmailLog, ParticipantActionStore, ParticipantDirectory, ProgramStore, ReviewStore, StoredReview } from '../../services/ports.ts';
+import type {
+  AuditEntry,
+  AuditLog,
+  CycleStore,
+  EmailLog,
+  ParticipantActionStore,
+  ParticipantDirectory,
+  ProgramStore,
+  ReviewStore,
+  StoredReview,
+} from '../../services/ports.ts';
 import { consecutivePairs, memberOf } from './cohort-fixtures.ts';
 
 /** Every store port: what the DynamoDB store and the in-memory store both implement. */
-export type TandemStore = ProgramStore & ParticipantDirectory & CycleStore & ParticipantActionStore & EmailLog & ReviewStore;
+export type TandemStore = ProgramStore & ParticipantDirectory & CycleStore & ParticipantActionStore & EmailLog & ReviewStore & AuditLog;
 
 /*
  * The behaviour every implementation of the store ports shares, written once and run against
@@ -441,6 +451,48 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       await store.markStopped(missing, T0);
       expect(await store.markFailed(missing, { error: 'E', cause: 'c' }, T0)).toBe(false);
       expect(await store.getCycle(missing)).toBeUndefined();
+    });
+  });
+
+  describe('audit log', () => {
+    const entryAt = (programId: string | undefined, auditId: string, at: number): AuditEntry => ({
+      auditId,
+      at,
+      actor: 'hr@example.com',
+      via: 'console',
+      action: 'pairs.approved',
+      ...(programId === undefined ? {} : { programId }),
+      cycleId: 'cycle-1',
+      details: { pairs: 4, locked: 1, automatic: false },
+    });
+
+    it("lists a program's entries newest first, from a time on and up to a limit", async () => {
+      const store = await createStore();
+      const programId = uniqueId('program');
+      const entries = [T0 + 2 * HOUR, T0, T0 + HOUR, T0 + 3 * HOUR].map((at, i) => entryAt(programId, `a${i}`, at));
+      for (const entry of entries) await store.recordAudit(entry);
+      await store.recordAudit(entryAt(uniqueId('other'), 'elsewhere', T0 + HOUR));
+      expect((await store.listAudit({ programId })).map((e) => e.auditId)).toEqual(['a3', 'a0', 'a2', 'a1']);
+      expect(await store.listAudit({ programId })).toContainEqual(entries[0]);
+      expect((await store.listAudit({ programId, since: T0 + HOUR })).map((e) => e.auditId)).toEqual(['a3', 'a0', 'a2']);
+      expect((await store.listAudit({ programId, limit: 2 })).map((e) => e.auditId)).toEqual(['a3', 'a0']);
+      expect(await store.listAudit({ programId: uniqueId('empty') })).toEqual([]);
+    });
+
+    it('keeps the first entry when the same action is recorded again', async () => {
+      const store = await createStore();
+      const programId = uniqueId('program');
+      await store.recordAudit(entryAt(programId, 'same', T0));
+      await store.recordAudit({ ...entryAt(programId, 'same', T0), actor: 'someone-else@example.com' });
+      expect((await store.listAudit({ programId })).map((e) => e.actor)).toEqual(['hr@example.com']);
+    });
+
+    it('keeps actions across programs apart from every program', async () => {
+      const store = await createStore();
+      const auditId = uniqueId('erase');
+      await store.recordAudit({ ...entryAt(undefined, auditId, T0), action: 'person.erased' });
+      expect((await store.listAudit({})).map((e) => e.auditId)).toContain(auditId);
+      expect((await store.listAudit({})).find((e) => e.auditId === auditId)?.programId).toBeUndefined();
     });
   });
 
