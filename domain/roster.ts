@@ -288,7 +288,8 @@ export function parseRosterCsv(text: string, skills?: readonly Skill[], options:
         const column = targets[i];
         if (column) record[column] = mapValue(column, fromSpreadsheetCell(cell), options.mapping);
       });
-      return { where: `line ${r.info.lines}`, value: participantFromRecord(record) };
+      const where = `line ${r.info.lines}`;
+      return { where, value: participantFromRecord(record), issues: textInNumberColumns(record, where) };
     }),
     skills,
     options,
@@ -339,6 +340,32 @@ export function parseRosterJson(text: string, skills?: readonly Skill[], options
     options,
   );
 }
+
+const NUMBER_COLUMNS = [
+  { column: 'birth_year', field: 'birthYear' },
+  { column: 'career_start_year', field: 'careerStartYear' },
+  { column: 'seniority', field: 'seniority' },
+  { column: 'capacity', field: 'capacity' },
+] as const;
+
+/** Text where a number belongs ("Estagiária" as seniority) is named as written, with how a mapping turns it into a number. */
+function textInNumberColumns(record: Record<string, string>, where: string): RowIssue[] {
+  return NUMBER_COLUMNS.flatMap(({ column, field }) => {
+    const cell = record[column]?.trim() ?? '';
+    return cell !== '' && Number.isNaN(Number(cell))
+      ? [
+          {
+            where: `${where}: ${column}`,
+            field,
+            problem: `"${cell}" is not a number; a column mapping can turn it into one (values: { ${column}: { "${cell}": 2 } })`,
+          },
+        ]
+      : [];
+  });
+}
+
+/** A problem found before the participant schema runs; `field` is left out of the schema's own report of the same field. */
+type RowIssue = ValidationIssue & { field?: string };
 
 const SKILL_LISTS = [
   { field: 'skillsOffered', column: 'skills_offered' },
@@ -408,7 +435,11 @@ class SkillReader {
   }
 }
 
-function validateRows(rows: Array<{ where: string; value: unknown }>, skills: readonly Skill[] | undefined, options: RosterParseOptions): RosterParseResult {
+function validateRows(
+  rows: Array<{ where: string; value: unknown; issues?: RowIssue[] }>,
+  skills: readonly Skill[] | undefined,
+  options: RosterParseOptions,
+): RosterParseResult {
   if (rows.length > MAX_ROWS) return { participants: [], rows: rows.length, issues: [{ where: 'file', problem: `more than ${MAX_ROWS} rows` }] };
   const issues: ValidationIssue[] = [];
   const participants: Participant[] = [];
@@ -420,10 +451,15 @@ function validateRows(rows: Array<{ where: string; value: unknown }>, skills: re
   for (const row of rows) {
     const before = issues.length;
     const withIds = reader ? reader.read(row) : { value: row.value, issues: [] };
-    issues.push(...withIds.issues);
+    const found = new Set((row.issues ?? []).map((i) => i.field));
+    issues.push(...(row.issues ?? []).map(({ where, problem }) => ({ where, problem })), ...withIds.issues);
     const parsed = participantSchema.safeParse(withIds.value);
     if (!parsed.success) {
-      issues.push(...issuesFromZod(parsed.error).map((i) => ({ where: `${row.where}: ${i.where.replace(/^\(root\)$/, 'row')}`, problem: i.problem })));
+      issues.push(
+        ...issuesFromZod(parsed.error)
+          .filter((i) => !found.has(i.where))
+          .map((i) => ({ where: `${row.where}: ${i.where.replace(/^\(root\)$/, 'row')}`, problem: i.problem })),
+      );
       badRows++;
       continue;
     }
