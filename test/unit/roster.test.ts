@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Skill } from '../../domain/program.ts';
+import { programSchema, type Skill } from '../../domain/program.ts';
 import { parseRosterCsv, parseRosterJson, ROSTER_COLUMNS } from '../../domain/roster.ts';
 
 const root = new URL('../../', import.meta.url);
-const program = JSON.parse(readFileSync(new URL('examples/program.json', root), 'utf8')) as { skillsCatalog: Skill[] };
+const program = programSchema.parse(JSON.parse(readFileSync(new URL('examples/program.json', root), 'utf8')));
 const sampleCsv = readFileSync(new URL('examples/roster.csv', root), 'utf8');
 
 const catalog: Skill[] = [
