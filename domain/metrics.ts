@@ -1,6 +1,7 @@
 import type { Member, Pair, StoredResponse } from './cycle.ts';
 import type { CheckInAnswer, FeedbackAnswer, GoalSettingAnswer, MeasureAnswer } from './surveys.ts';
-import type { Skill } from './program.ts';
+import type { Language, Skill } from './program.ts';
+import { foldSkillLabel, namesOf, skillLabel } from './skills.ts';
 import { MIN_GROUP_SIZE, mean, netPromoter, share, summarize, type NetPromoter, type Summary } from './statistics.ts';
 import { plainText } from './text.ts';
 
@@ -49,6 +50,8 @@ export interface MetricsInput {
   pairs: Pair[];
   responses: CycleResponses;
   catalog: Skill[];
+  /** The language skills are named in (the program's: the HR report is read in it); default en. */
+  language?: Language;
   roster?: RosterFacts[];
   /** Check-in rounds the run phase sent (the cycle's phases.run.checkInRoundsSent); default: the rounds seen in answers. */
   checkInRounds?: number[];
@@ -289,7 +292,16 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
         ),
       ]),
     ) as Record<Direction, Summary>;
-    return [{ skill: skill.id, name: skill.name, digital: skill.digital, answeredBoth: values.length, gain: summary(values), byDirection }];
+    return [
+      {
+        skill: skill.id,
+        name: skillLabel(skill, input.language ?? 'en'),
+        digital: skill.digital,
+        answeredBoth: values.length,
+        gain: summary(values),
+        byDirection,
+      },
+    ];
   });
 
   // ---- check-ins and pairs at risk -------------------------------------------------------------
@@ -377,9 +389,10 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
   const offered = new Set<string>();
   for (const m of members) {
     for (const s of m.skillsOffered) {
-      offered.add(s.toLowerCase());
-      const name = catalogById.get(s)?.name;
-      if (name) offered.add(name.toLowerCase());
+      offered.add(foldSkillLabel(s));
+      const skill = catalogById.get(s);
+      // Feedback names skills in either language, as people write them: every label and alias of an offered skill counts, folded.
+      if (skill) for (const name of namesOf(skill)) offered.add(foldSkillLabel(name));
     }
   }
   const missing = new Map<string, number>();
@@ -388,7 +401,7 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     for (const s of new Set(f.answer.missingSkills.map((x) => plainText(x).trim().toLowerCase()).filter(Boolean))) missing.set(s, (missing.get(s) ?? 0) + 1);
   }
   const missingSkills = [...missing.entries()]
-    .map(([skill, mentions]) => ({ skill, mentions, offeredInCohort: offered.has(skill) }))
+    .map(([skill, mentions]) => ({ skill, mentions, offeredInCohort: offered.has(foldSkillLabel(skill)) }))
     .sort((a, b) => b.mentions - a.mentions || a.skill.localeCompare(b.skill));
   const names = members.map((m) => m.name);
   const texts = (field: 'worked' | 'keep' | 'more' | 'explore' | 'improve') =>

@@ -1,8 +1,23 @@
 import * as z from './validation.ts';
-import { emailSchema, idSchema, languageSchema } from './program.ts';
+import { idSchema, languageSchema } from './program.ts';
 
 export const PARTICIPANT_STATUSES = ['active', 'opted-out', 'unreachable'] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+
+/**
+ * A participant's address. SES sends only to addresses whose local part (before the @) is ASCII, so
+ * `joão.gonçalves@…` is refused with that reason rather than as "not an email address".
+ */
+const participantEmailSchema = z.pipe(
+  z.string().check(
+    z.trim(),
+    z.toLowerCase(),
+    z.refine((email) => /^[\x20-\x7e]*$/.test(email.split('@')[0] ?? ''), {
+      message: 'has letters outside ASCII before the @ (accents, ç): SES cannot deliver to it; ask HR for the ASCII address',
+    }),
+  ),
+  z.email('must be an email address'),
+);
 
 const year = z.number().check(z.int(), z.gte(1900), z.lte(2100));
 
@@ -10,7 +25,7 @@ export const participantSchema = z
   .object({
     participantId: idSchema,
     name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(120)),
-    email: emailSchema,
+    email: participantEmailSchema,
     department: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80)),
     /** Generation: the birth year, or the year the person started their career where birth years are not kept. */
     birthYear: z.optional(year),

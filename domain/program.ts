@@ -1,5 +1,6 @@
 import * as z from './validation.ts';
 import { isoDuration } from './duration.ts';
+import { catalogClashes, skillIdFromLabel } from './skills.ts';
 
 export const LANGUAGES = ['pt-BR', 'en'] as const;
 export const languageSchema = z.enum(LANGUAGES);
@@ -24,13 +25,56 @@ export const idSchema = z
 
 export const emailSchema = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email('must be an email address'));
 
-export const skillSchema = z.object({
+const skillText = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80, 'must be at most 80 characters'));
+
+/** A skill as stored: its id never changes, people see and type its labels and aliases. */
+export const storedSkillSchema = z.object({
   id: idSchema,
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+  /** How the skill is shown to a reader of each language. */
+  labels: z.object({ 'pt-BR': skillText, en: skillText }),
+  /** Other ways people write it (abbreviations, synonyms), in either language; a roster cell may use any of them. */
+  aliases: z._default(z.array(skillText).check(z.maxLength(20, 'must list at most 20 aliases')), []),
   /** Digital and technology skills: the program's technology-adoption benefit is measured on them. */
   digital: z._default(z.boolean(), false),
 });
+
+/**
+ * A skill as HR writes it: `labels` in both languages (the id, when left out, derived from the pt-BR
+ * label), or the older `{ id, name }` form, whose name becomes both labels so that program files
+ * and stored programs written before labels existed keep loading.
+ */
+export const skillSchema = z.pipe(
+  z.pipe(
+    z.object({
+      id: z.optional(z.string()),
+      labels: z.optional(z.object({ 'pt-BR': skillText, en: skillText })),
+      name: z.optional(skillText),
+      aliases: z.optional(z.array(skillText)),
+      digital: z.optional(z.boolean()),
+    }),
+    z.transform(({ id, labels, name, aliases, digital }, ctx) => {
+      const resolvedLabels = labels ?? (name === undefined ? undefined : { 'pt-BR': name, en: name });
+      if (!resolvedLabels) {
+        ctx.issues.push({ code: 'custom', message: 'needs labels ({ "pt-BR": ..., "en": ... }) or a name', input: id, path: ['labels'] });
+        return z.NEVER;
+      }
+      const resolvedId = id?.trim() || skillIdFromLabel(resolvedLabels['pt-BR']);
+      if (!resolvedId) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `needs an id: "${resolvedLabels['pt-BR']}" has no letters or digits to derive one from`,
+          input: id,
+          path: ['id'],
+        });
+        return z.NEVER;
+      }
+      return { id: resolvedId, labels: resolvedLabels, ...(aliases ? { aliases } : {}), ...(digital === undefined ? {} : { digital }) };
+    }),
+  ),
+  storedSkillSchema,
+);
 export type Skill = z.infer<typeof skillSchema>;
+export type SkillInput = z.input<typeof skillSchema>;
 
 /**
  * The criteria of a pair's score, each with a weight in `matching.weights` (the points the
@@ -97,7 +141,12 @@ export const programSchema = z.object({
   language: languageSchema,
   /** The program's goals and expectations: the text every participant receives at goal-setting. */
   goalsAndExpectations: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
-  skillsCatalog: z.array(skillSchema).check(z.minLength(1, 'must list at least one skill')),
+  skillsCatalog: z.array(skillSchema).check(
+    z.minLength(1, 'must list at least one skill'),
+    z.superRefine((catalog, ctx) => {
+      for (const clash of catalogClashes(catalog)) ctx.addIssue({ code: 'custom', message: clash, input: catalog });
+    }),
+  ),
   phaseWindows: z.object({
     goalSetting: isoDuration,
     run: isoDuration,

@@ -2,6 +2,7 @@ import { durationToSeconds } from './duration.ts';
 import { resolveWeights } from './matching/scoring.ts';
 import { departmentLink, gainsByPerson, meanGainOn, type CycleMetrics, type MetricsInput } from './metrics.ts';
 import { idSchema, type MatchingWeightKey, type Program } from './program.ts';
+import { skillIdFromLabel, skillLabel, SkillResolver } from './skills.ts';
 
 /**
  * The review's proposals for the next cycle: each a change to the program's configuration (a
@@ -59,15 +60,8 @@ export const THRESHOLDS = {
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
 
-export function slugSkillId(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
-}
+/** The id a proposed skill gets: the catalog's own id derivation (domain/skills.ts). */
+export const slugSkillId = skillIdFromLabel;
 
 const titleCase = (text: string) => text.replace(/(^|\s)(\p{L})/gu, (_m, space: string, letter: string) => space + letter.toUpperCase());
 
@@ -85,19 +79,19 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
   const minGroup = metrics.method.minGroupSize;
 
   // 1. Skills to recruit mentors for: asked for in the feedback, offered by nobody.
-  const catalogByName = new Map(program.skillsCatalog.flatMap((s) => [[s.id.toLowerCase(), s] as const, [s.name.toLowerCase(), s] as const]));
+  const catalog = new SkillResolver(program.skillsCatalog);
   for (const s of metrics.themes.unofferedSkills) {
     if (s.mentions < THRESHOLDS.missingSkillMentions) continue;
-    const inCatalog = catalogByName.get(s.skill);
+    const inCatalog = catalog.resolve(s.skill);
     const id = slugSkillId(s.skill);
     const evidence = { figure: `themes.unofferedSkills["${s.skill}"].mentions`, value: s.mentions };
     if (inCatalog) {
       proposals.push({
         id: `recruit-mentors:${inCatalog.id}`,
         kind: 'recruit-mentors',
-        title: `Recruit mentors who offer ${inCatalog.name}`,
+        title: `Recruit mentors who offer ${skillLabel(inCatalog, program.language)}`,
         change: null,
-        reason: `${s.mentions} feedback answers ask for ${inCatalog.name}, which is in the catalog but offered by nobody in this cohort: invite people who can teach it.`,
+        reason: `${s.mentions} feedback answers ask for ${skillLabel(inCatalog, program.language)}, which is in the catalog but offered by nobody in this cohort: invite people who can teach it.`,
         evidence,
       });
     } else if (idSchema.safeParse(id).success) {
@@ -105,7 +99,11 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
         id: `recruit-mentors:${id}`,
         kind: 'recruit-mentors',
         title: `Add "${s.skill}" to the skills catalog and recruit mentors for it`,
-        change: { op: 'add', path: '/skillsCatalog', value: { id, name: titleCase(s.skill), digital: false } },
+        change: {
+          op: 'add',
+          path: '/skillsCatalog',
+          value: { id, labels: { 'pt-BR': titleCase(s.skill), en: titleCase(s.skill) }, aliases: [], digital: false },
+        },
         reason: `${s.mentions} feedback answers name "${s.skill}" as a skill the organization lacks, and nobody in the cohort offers it. In the catalog, people can offer and ask for it at the next roster import (set "digital" if it is a digital skill).`,
         evidence,
       });

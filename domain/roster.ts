@@ -3,10 +3,14 @@ import { parse as parseYaml } from 'yaml';
 import * as z from './validation.ts';
 import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.ts';
 import { participantSchema, type Participant } from './participant.ts';
-import type { Skill } from './program.ts';
+import type { Language, Skill } from './program.ts';
+import { skillIdFromLabel, skillLabel, SkillResolver } from './skills.ts';
 import { fromSpreadsheetCell, toSpreadsheetCsv } from './csv.ts';
 
-/** The CSV columns Tandem reads; lists inside a cell are separated by ";" or "|", and skills carry ":level" or ":priority". */
+/**
+ * The CSV columns Tandem reads; lists inside a cell are separated by ",", ";" or "|", and skills (labels, aliases
+ * or ids, as people write them) carry an optional ":level" or ":priority".
+ */
 export const ROSTER_COLUMNS = [
   'id',
   'name',
@@ -41,6 +45,21 @@ export interface RosterParseResult {
   ignoredColumns?: string[];
   /** The CSV delimiter found (or given). */
   delimiter?: string;
+  /** Rows with every cell empty (the `;;;;;;` line a spreadsheet export ends with): skipped, not counted in `rows`. */
+  blankRows?: number;
+  /** Skills the catalog does not know, each with where it was written and the closest catalog labels. */
+  unknownSkills?: UnknownSkill[];
+  /** Skills added to the catalog for unknown ones (addUnknownSkills): what the program's catalog gains. */
+  addedSkills?: Skill[];
+}
+
+export interface UnknownSkill {
+  /** As first written in the file. */
+  text: string;
+  /** Where it was written ("line 4", "participant 2"). */
+  where: string[];
+  /** Labels of the closest catalog skills, closest first, in the program's language. */
+  suggestions: string[];
 }
 
 /** The columns a CSV roster must have (after mapping and defaults). */
@@ -59,8 +78,9 @@ const rosterColumnSchema = z.enum(ROSTER_COLUMNS);
  *   Departamento: department
  *   Ano de nascimento: birth_year
  *   Gestor: manager_id
- * values:             # per Tandem column: file value → Tandem value
+ * values:             # per Tandem column: file value → Tandem value (text or number)
  *   status: { Ativo: active, Desligado: opted-out }
+ *   seniority: { Júnior: 3, Pleno: 5, Sênior: 8 }
  *   languages: { Português: pt, Inglês: en }
  * defaults:           # for Tandem columns the file lacks, or cells left empty
  *   seniority: "3"
@@ -70,7 +90,8 @@ const rosterColumnSchema = z.enum(ROSTER_COLUMNS);
  */
 export const columnMappingSchema = z.strictObject({
   columns: z._default(z.record(z.string().check(z.minLength(1)), z.union([rosterColumnSchema, z.literal('ignore')])), {}),
-  values: z._default(z.partialRecord(rosterColumnSchema, z.record(z.string(), z.string())), {}),
+  /** A value may map to a number (`Sênior: 8`): cells are text, so a number is used as its digits. */
+  values: z._default(z.partialRecord(rosterColumnSchema, z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform(String)))), {}),
   defaults: z._default(z.partialRecord(rosterColumnSchema, z.pipe(z.union([z.string(), z.number()]), z.transform(String))), {}),
   /** "," ";" "|" or "tab". */
   delimiter: z.optional(
@@ -100,6 +121,10 @@ export function parseColumnMapping(text: string, fileName = 'mapping'): ColumnMa
 
 export interface RosterParseOptions {
   mapping?: ColumnMapping;
+  /** Add the skills the catalog does not know to it (see `addedSkills`) instead of reporting them as row errors. */
+  addUnknownSkills?: boolean;
+  /** The language suggestions for unknown skills are written in (the program's); default en. */
+  language?: Language;
 }
 
 /** Lower case, no accents, single spaces: "Ano de Nascimento " and "ano de nascimento" are one header. */
@@ -129,17 +154,22 @@ export function detectDelimiter(text: string): string {
 
 const MAX_ROWS = 100_000;
 
+/** A spreadsheet cell holds a list separated by commas; Tandem's own files use ";" or "|". */
+const LIST_SEPARATOR = /[,;|]/;
+
 function splitList(cell: string): string[] {
   return cell
-    .split(/[;|]/)
+    .split(LIST_SEPARATOR)
     .map((s) => s.trim())
     .filter(Boolean);
 }
 
 function skillList(cell: string, field: 'level' | 'priority'): Array<Record<string, unknown>> {
   return splitList(cell).map((entry) => {
-    const [skill, value] = entry.split(':').map((s) => s.trim());
-    return { skill, [field]: value === undefined || value === '' ? 3 : Number(value) };
+    const colon = entry.lastIndexOf(':');
+    const skill = (colon < 0 ? entry : entry.slice(0, colon)).trim();
+    const value = colon < 0 ? '' : entry.slice(colon + 1).trim();
+    return { skill, [field]: value === '' ? 3 : Number(value) };
   });
 }
 
@@ -199,7 +229,7 @@ function mapValue(column: RosterColumn, cell: string, mapping?: ColumnMapping): 
   if (whole !== undefined) return whole;
   if (!LIST_COLUMNS.has(column)) return value;
   return value
-    .split(/[;|]/)
+    .split(LIST_SEPARATOR)
     .map((part) => {
       const [name, level] = part.split(':');
       const to = lookup.get(normaliseHeader(name ?? ''));
@@ -227,15 +257,19 @@ export function parseRosterCsv(text: string, skills?: readonly Skill[], options:
       issues: [{ where: line ? `line ${line}` : 'file', problem: `not readable as CSV: ${(error as Error).message}` }],
     };
   }
-  const [headerRow, ...records] = rows;
+  const [headerRow, ...withBlanks] = rows;
+  // Spreadsheets end an export with a row of empty cells (";;;;;;"): nobody is on it.
+  const records = withBlanks.filter((r) => r.record.some((cell) => cell.trim() !== ''));
+  const blankRows = withBlanks.length - records.length;
   if (!headerRow) return { participants: [], rows: 0, delimiter, issues: [{ where: 'file', problem: 'is empty' }] };
   const { targets, ignored } = planColumns(headerRow.record, options.mapping);
   const present = new Set([...targets.filter((t): t is RosterColumn => t !== undefined), ...(Object.keys(options.mapping?.defaults ?? {}) as RosterColumn[])]);
-  const base = { delimiter, ignoredColumns: ignored };
+  const base = { delimiter, ignoredColumns: ignored, blankRows };
   if (records.length > MAX_ROWS)
     return validateRows(
       records.map(() => ({ where: '', value: undefined })),
       skills,
+      options,
     );
   if (records.length === 0) return { ...base, participants: [], rows: 0, issues: [{ where: 'file', problem: 'has no participant rows under the header' }] };
   const missing = REQUIRED_COLUMNS.filter((c) => !present.has(c));
@@ -254,9 +288,11 @@ export function parseRosterCsv(text: string, skills?: readonly Skill[], options:
         const column = targets[i];
         if (column) record[column] = mapValue(column, fromSpreadsheetCell(cell), options.mapping);
       });
-      return { where: `line ${r.info.lines}`, value: participantFromRecord(record) };
+      const where = `line ${r.info.lines}`;
+      return { where, value: participantFromRecord(record), issues: textInNumberColumns(record, where) };
     }),
     skills,
+    options,
   );
   return { ...result, ...base };
 }
@@ -288,7 +324,7 @@ export function rosterToCsv(participants: readonly Participant[]): string {
 }
 
 /** Reads a JSON roster: an array of participants, or { "participants": [...] }. */
-export function parseRosterJson(text: string, skills?: readonly Skill[]): RosterParseResult {
+export function parseRosterJson(text: string, skills?: readonly Skill[], options: Omit<RosterParseOptions, 'mapping'> = {}): RosterParseResult {
   let data: unknown;
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -301,23 +337,129 @@ export function parseRosterJson(text: string, skills?: readonly Skill[]): Roster
   return validateRows(
     (list as unknown[]).map((value, i) => ({ where: `participant ${i + 1}`, value })),
     skills,
+    options,
   );
 }
 
-function validateRows(rows: Array<{ where: string; value: unknown }>, skills?: readonly Skill[]): RosterParseResult {
+const NUMBER_COLUMNS = [
+  { column: 'birth_year', field: 'birthYear' },
+  { column: 'career_start_year', field: 'careerStartYear' },
+  { column: 'seniority', field: 'seniority' },
+  { column: 'capacity', field: 'capacity' },
+] as const;
+
+/** Text where a number belongs ("Estagiária" as seniority) is named as written, with how a mapping turns it into a number. */
+function textInNumberColumns(record: Record<string, string>, where: string): RowIssue[] {
+  return NUMBER_COLUMNS.flatMap(({ column, field }) => {
+    const cell = record[column]?.trim() ?? '';
+    return cell !== '' && Number.isNaN(Number(cell))
+      ? [
+          {
+            where: `${where}: ${column}`,
+            field,
+            problem: `"${cell}" is not a number; a column mapping can turn it into one (values: { ${column}: { "${cell}": 2 } })`,
+          },
+        ]
+      : [];
+  });
+}
+
+/** A problem found before the participant schema runs; `field` is left out of the schema's own report of the same field. */
+type RowIssue = ValidationIssue & { field?: string };
+
+const SKILL_LISTS = [
+  { field: 'skillsOffered', column: 'skills_offered' },
+  { field: 'skillsWanted', column: 'skills_wanted' },
+] as const;
+
+/**
+ * Reads the skills of every row against the catalog: each written skill becomes the id of the
+ * catalog skill it names; the ones the catalog does not know are collected with suggestions
+ * (or, with addUnknownSkills, added to the catalog so that later rows find them too).
+ */
+class SkillReader {
+  private readonly resolver: SkillResolver;
+  readonly unknown = new Map<string, UnknownSkill>();
+  readonly added: Skill[] = [];
+
+  constructor(
+    catalog: readonly Skill[],
+    private readonly options: Pick<RosterParseOptions, 'addUnknownSkills' | 'language'>,
+  ) {
+    this.resolver = new SkillResolver(catalog);
+  }
+
+  /** The row with its skills as ids; unknown skills are left out of it and returned as problems. */
+  read(row: { where: string; value: unknown }): { value: unknown; issues: ValidationIssue[] } {
+    if (!row.value || typeof row.value !== 'object') return { value: row.value, issues: [] };
+    const value: Record<string, unknown> = { ...(row.value as Record<string, unknown>) };
+    const issues: ValidationIssue[] = [];
+    for (const { field, column } of SKILL_LISTS) {
+      const list = value[field];
+      if (!Array.isArray(list)) continue;
+      const seen = new Set<string>();
+      value[field] = list.flatMap((entry: unknown) => {
+        const written = (entry as { skill?: unknown } | null)?.skill;
+        if (typeof written !== 'string') return [entry];
+        const skill = this.resolver.resolve(written) ?? this.addOrReport(written, `${row.where}: ${column}`, issues);
+        if (!skill || seen.has(skill.id)) return [];
+        seen.add(skill.id);
+        return [{ ...(entry as object), skill: skill.id }];
+      });
+    }
+    return { value, issues };
+  }
+
+  private addOrReport(written: string, where: string, issues: ValidationIssue[]): Skill | undefined {
+    const text = written.trim();
+    if (text === '') return undefined;
+    if (this.options.addUnknownSkills) {
+      const id = skillIdFromLabel(text);
+      if (id) {
+        const skill: Skill = { id, labels: { 'pt-BR': text, en: text }, aliases: [], digital: false };
+        this.resolver.add(skill);
+        this.added.push(skill);
+        return skill;
+      }
+      issues.push({ where, problem: `"${text}" cannot be added to the skills catalog: it has no letter or digit` });
+      return undefined;
+    }
+    const language = this.options.language ?? 'en';
+    const key = text.toLowerCase();
+    const known = this.unknown.get(key) ?? { text, where: [], suggestions: this.resolver.suggest(text).map((s) => skillLabel(s, language)) };
+    known.where.push(where.replace(/:.*$/, ''));
+    this.unknown.set(key, known);
+    const hint = known.suggestions.length ? `; closest: ${known.suggestions.map((l) => `"${l}"`).join(', ')}` : '';
+    issues.push({ where, problem: `"${text}" is not in the program's skills catalog${hint} (--add-unknown-skills adds it)` });
+    return undefined;
+  }
+}
+
+function validateRows(
+  rows: Array<{ where: string; value: unknown; issues?: RowIssue[] }>,
+  skills: readonly Skill[] | undefined,
+  options: RosterParseOptions,
+): RosterParseResult {
   if (rows.length > MAX_ROWS) return { participants: [], rows: rows.length, issues: [{ where: 'file', problem: `more than ${MAX_ROWS} rows` }] };
   const issues: ValidationIssue[] = [];
   const participants: Participant[] = [];
-  const known = skills ? new Set(skills.map((s) => s.id)) : undefined;
+  const reader = skills ? new SkillReader(skills, options) : undefined;
   const seenIds = new Map<string, string>();
   const seenEmails = new Map<string, string>();
   const valid: Participant[] = [];
   let badRows = 0;
   for (const row of rows) {
     const before = issues.length;
-    const parsed = participantSchema.safeParse(row.value);
+    const withIds = reader ? reader.read(row) : { value: row.value, issues: [] };
+    const found = new Set((row.issues ?? []).map((i) => i.field));
+    issues.push(...(row.issues ?? []).map(({ where, problem }) => ({ where, problem })), ...withIds.issues);
+    const parsed = participantSchema.safeParse(withIds.value);
     if (!parsed.success) {
-      issues.push(...issuesFromZod(parsed.error).map((i) => ({ where: `${row.where}: ${i.where.replace(/^\(root\)$/, 'row')}`, problem: i.problem })));
+      issues.push(
+        ...issuesFromZod(parsed.error)
+          .filter((i) => !found.has(i.where))
+          .map((i) => ({ where: `${row.where}: ${i.where.replace(/^\(root\)$/, 'row')}`, problem: i.problem })),
+      );
       badRows++;
       continue;
     }
@@ -328,14 +470,16 @@ function validateRows(rows: Array<{ where: string; value: unknown }>, skills?: r
     if (duplicateEmail) issues.push({ where: `${row.where}: email`, problem: `${p.email} is used again (first on ${duplicateEmail})` });
     seenIds.set(p.participantId, row.where);
     seenEmails.set(p.email, row.where);
-    if (known) {
-      for (const s of [...p.skillsOffered, ...p.skillsWanted]) {
-        if (!known.has(s.skill)) issues.push({ where: `${row.where}: skills`, problem: `"${s.skill}" is not in the program's skills catalog` });
-      }
-    }
     participants.push(p);
     if (issues.length === before) valid.push(p);
     else badRows++;
   }
-  return { participants: issues.length ? [] : participants, issues, rows: rows.length, valid, badRows };
+  return {
+    participants: issues.length ? [] : participants,
+    issues,
+    rows: rows.length,
+    valid,
+    badRows,
+    ...(reader ? { unknownSkills: [...reader.unknown.values()], addedSkills: reader.added } : {}),
+  };
 }

@@ -23,11 +23,12 @@ export async function loadProgramFile(file: string): Promise<Program> {
 }
 
 /** A roster as a CSV or JSON file; a file with any bad row is rejected with every problem listed. */
-export async function loadRosterFile(file: string, skillsCatalog: Program['skillsCatalog']): Promise<Participant[]> {
+export async function loadRosterFile(file: string, skillsCatalog: Program['skillsCatalog'], language: Program['language'] = 'en'): Promise<Participant[]> {
   const text = await readTextFile(file, {
     encodingHint: 'save it as "CSV UTF-8" in the spreadsheet, or import it with tandem roster import --encoding latin1 and preview the stored roster',
   });
-  const parsed = /\.json$/i.test(file) ? parseRosterJson(text, skillsCatalog) : parseRosterCsv(text, skillsCatalog);
+  // Skill cells read as roster import reads them: labels or aliases in either language; unknown ones are row errors with suggestions.
+  const parsed = /\.json$/i.test(file) ? parseRosterJson(text, skillsCatalog, { language }) : parseRosterCsv(text, skillsCatalog, { language });
   if (parsed.issues.length) throw new ValidationError(`${file} has ${parsed.issues.length} problem(s)`, parsed.issues);
   return parsed.participants;
 }
@@ -45,7 +46,9 @@ export interface MatchPreviewSource {
 export async function loadMatchPreviewInput(source: MatchPreviewSource, store: () => ProgramStore): Promise<{ program: Program; roster: Participant[] }> {
   if (!source.programId && !source.programFile) throw new ValidationError('name the program: --program <id> or --program-file <file>');
   const program = source.programFile ? await loadProgramFile(source.programFile) : await getProgramOrFail(store(), source.programId as string);
-  const roster = source.rosterFile ? await loadRosterFile(source.rosterFile, program.skillsCatalog) : await store().listParticipants(program.programId);
+  const roster = source.rosterFile
+    ? await loadRosterFile(source.rosterFile, program.skillsCatalog, program.language)
+    : await store().listParticipants(program.programId);
   return { program, roster };
 }
 

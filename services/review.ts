@@ -71,6 +71,7 @@ export async function gatherReviewInput(
     participation,
     responses,
     catalog: cycle.program.skillsCatalog,
+    language: cycle.program.language,
     roster: roster.map((p) => ({ participantId: p.participantId, birthYear: p.birthYear, careerStartYear: p.careerStartYear })),
     ...(cycle.phases.run?.checkInRoundsSent ? { checkInRounds: cycle.phases.run.checkInRoundsSent } : {}),
     ...(earlier.length ? { history: { departmentLinks: [...new Set(earlier.flatMap((r) => r.summary.departmentLinks))] } } : {}),

@@ -1,6 +1,7 @@
-import { NotFoundError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
+import { issuesFromZod, NotFoundError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import type { Participant } from '../domain/participant.ts';
-import { parseRosterCsv, parseRosterJson, rosterToCsv, type ColumnMapping, type RosterParseResult } from '../domain/roster.ts';
+import { programSchema, type Skill } from '../domain/program.ts';
+import { parseRosterCsv, parseRosterJson, rosterToCsv, type ColumnMapping, type RosterParseResult, type UnknownSkill } from '../domain/roster.ts';
 import type { ProgramStore } from './ports.ts';
 
 export interface RosterFileImportRequest {
@@ -11,6 +12,8 @@ export interface RosterFileImportRequest {
   dryRun?: boolean;
   /** Import the valid rows of a file that has bad ones (they are reported, not written). */
   skipBadRows?: boolean;
+  /** Add skills the catalog does not know to the program's catalog (listed in the result; a dry run writes nothing). */
+  addUnknownSkills?: boolean;
   /** Called after each batch is written: (done, total). */
   onProgress?: (done: number, total: number) => void;
   /** Participants per write batch (progress granularity). */
@@ -28,6 +31,12 @@ export interface RosterFileImportResult {
   dryRun: boolean;
   delimiter?: string;
   ignoredColumns: string[];
+  /** Rows with every cell empty, skipped. */
+  blankRows: number;
+  /** Skills the catalog does not know (row errors unless addUnknownSkills). */
+  unknownSkills: UnknownSkill[];
+  /** Skills added to the program's catalog (to be added, in a dry run). */
+  addedSkills: Skill[];
   issues: ValidationIssue[];
 }
 
@@ -56,10 +65,16 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   const program = await store.getProgram(request.programId);
   if (!program) throw new NotFoundError(`program ${request.programId} does not exist; create it first (tandem program create --file <program.yaml>)`);
   if (request.mapping && request.format === 'json') throw new ValidationError('a column mapping applies to CSV files only');
+  // Stored programs from before skills had labels are read as they were written: parsing upgrades their catalog.
+  const stored = programSchema.shape.skillsCatalog.safeParse(program.skillsCatalog);
+  if (!stored.success)
+    throw new ValidationError(`program ${program.programId}'s skills catalog needs fixing first (tandem program update)`, issuesFromZod(stored.error));
+  const catalog = stored.data;
+  const options = { addUnknownSkills: Boolean(request.addUnknownSkills), language: program.language };
   const parsed: RosterParseResult =
     request.format === 'csv'
-      ? parseRosterCsv(request.text, program.skillsCatalog, { ...(request.mapping ? { mapping: request.mapping } : {}) })
-      : parseRosterJson(request.text, program.skillsCatalog);
+      ? parseRosterCsv(request.text, catalog, { ...options, ...(request.mapping ? { mapping: request.mapping } : {}) })
+      : parseRosterJson(request.text, catalog, options);
   const valid = parsed.issues.length ? (parsed.valid ?? []) : parsed.participants;
   const report: RosterFileImportResult = {
     programId: program.programId,
@@ -71,12 +86,19 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
     dryRun: Boolean(request.dryRun),
     ...(parsed.delimiter ? { delimiter: parsed.delimiter } : {}),
     ignoredColumns: parsed.ignoredColumns ?? [],
+    blankRows: parsed.blankRows ?? 0,
+    unknownSkills: parsed.unknownSkills ?? [],
+    addedSkills: parsed.addedSkills ?? [],
     issues: parsed.issues,
   };
   // A file-level problem (unreadable, missing columns) leaves no rows to import, whatever the options.
   const fileLevel = parsed.issues.length > 0 && valid.length === 0;
   if (parsed.issues.length && (!request.skipBadRows || fileLevel)) throw new RosterRejectedError(report, fileLevel);
   if (request.dryRun) return report;
+  if (report.addedSkills.length) {
+    // The catalog first: the participants written next name the new skills by id. Writing the same catalog again changes nothing.
+    await store.putProgram(programSchema.parse({ ...program, skillsCatalog: [...catalog, ...report.addedSkills] }));
+  }
   const batch = request.batchSize ?? 250;
   request.onProgress?.(0, valid.length);
   for (let i = 0; i < valid.length; i += batch) {

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import { createProgram, getProgramOrFail, parseProgramText, updateProgram } from '../../services/programs.ts';
 import { emit, withJson } from '../support/output.ts';
+import { skillLabel } from '../../domain/skills.ts';
 import { target } from '../support/target.ts';
 
 async function readProgramFile(file: string): Promise<Program> {
@@ -25,7 +26,7 @@ function describeProgram(p: Program): string {
     ],
     ['Check-ins', `every ${p.checkInCadence}`],
     ['Reminders', p.reminders.beforeDeadline.length ? `${p.reminders.beforeDeadline.join(', ')} before each deadline` : 'none'],
-    ['Skills', `${p.skillsCatalog.length}: ${p.skillsCatalog.map((s) => s.id).join(', ')}`],
+    ['Skills', `${p.skillsCatalog.length}: ${p.skillsCatalog.map((s) => `${skillLabel(s, p.language)} (${s.id})`).join(', ')}`],
     [
       'Matching',
       `${p.matching.mode}, ${p.matching.objective}, generation gap ≥ ${p.matching.minGenerationGapYears} years, no repeat for ${p.matching.noRepeatCycles} cycles`,

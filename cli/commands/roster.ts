@@ -33,7 +33,18 @@ export function describeImport(r: RosterFileImportResult, file: string): string 
   const lines: string[] = [];
   if (r.delimiter) lines.push(`Read ${file}: ${r.rows} row(s), ${delimiterName(r.delimiter)}-delimited.`);
   else lines.push(`Read ${file}: ${r.rows} participant(s).`);
+  if (r.blankRows) lines.push(`Skipped ${r.blankRows} blank row(s).`);
   if (r.ignoredColumns.length) lines.push(`Ignored column(s), mapped to no Tandem field: ${r.ignoredColumns.join(', ')}.`);
+  if (r.addedSkills.length) {
+    lines.push(
+      '',
+      r.dryRun ? `Skills the catalog does not know, to be added to it (${r.addedSkills.length}):` : `Skills added to the catalog (${r.addedSkills.length}):`,
+      table(
+        ['Id', 'Label (both languages until HR edits it)'],
+        r.addedSkills.map((s) => [s.id, s.labels.en]),
+      ),
+    );
+  }
   if (r.issues.length) {
     lines.push(
       '',
@@ -74,6 +85,11 @@ export function registerRosterCommands(program: Command): void {
       .option('-m, --mapping <file>', "a column-mapping file (YAML or JSON) mapping an HR export's headers and values to Tandem's fields (docs/cli.md)")
       .option('--dry-run', 'validate and report, write nothing', false)
       .option('--skip-bad-rows', 'import the valid rows of a file that has bad ones (the bad ones are reported)', false)
+      .option(
+        '--add-unknown-skills',
+        "add skills the program's catalog does not know to it (labelled as written; with --dry-run, only listed); without it an unknown skill is a row error",
+        false,
+      )
       .option('--encoding <encoding>', 'utf-8 (default; with or without BOM) or latin1 (Windows-1252, as older spreadsheets export)', encoding, 'utf-8'),
     'tandem roster import export-rh.csv --program mentoria-reversa --mapping mapeamento.yaml --dry-run',
   ).action(
@@ -85,6 +101,7 @@ export function registerRosterCommands(program: Command): void {
         mapping?: string;
         dryRun: boolean;
         skipBadRows: boolean;
+        addUnknownSkills: boolean;
         encoding: 'utf-8' | 'windows-1252';
         json: boolean;
       },
@@ -101,6 +118,7 @@ export function registerRosterCommands(program: Command): void {
           ...(mapping ? { mapping } : {}),
           dryRun: options.dryRun,
           skipBadRows: options.skipBadRows,
+          addUnknownSkills: options.addUnknownSkills,
           onProgress: bar,
         });
         bar.end();

@@ -1,4 +1,5 @@
 import type { Skill } from '../program.ts';
+import { skillLabel } from '../skills.ts';
 import type { ProposedPair } from './matcher.ts';
 import { CRITERIA, evaluatePair, REJECTIONS, type CompiledCohort, type Rejection } from './scoring.ts';
 
@@ -36,7 +37,8 @@ export function describePair(c: CompiledCohort, i: number, j: number, catalog: r
   if (!e.allowed) throw new Error(`pair ${c.people[i]?.participantId}-${c.people[j]?.participantId} is not allowed (${e.rejection})`);
   const mentor = e.mentor;
   const mentee = e.mentee;
-  const names = new Map(catalog.map((s) => [s.id, s.name]));
+  // The explanation is an English sentence (tandem match, the HR report), so skills read in English.
+  const names = new Map(catalog.map((s) => [s.id, skillLabel(s, 'en')]));
   // Catalog names are titles ("Data visualisation"); in a sentence they read lower-case, acronyms kept ("AI assistants").
   const skillName = (id: string) => {
     const name = names.get(id) ?? id;

@@ -1,6 +1,7 @@
 import type { Member, StoredResponse } from '../../domain/cycle.ts';
 import type { ValidationIssue } from '../../domain/errors.ts';
 import type { FormFields, SurveyContext } from '../../domain/surveys.ts';
+import { skillLabel } from '../../domain/skills.ts';
 import { noticePage, type FormPageInput, type NoticeKind } from '../survey-pages.ts';
 import type { PageResult, PhaseSurvey, SurveyDeps, SurveyVisit } from './survey-types.ts';
 
@@ -20,9 +21,9 @@ export function skillsContext(_deps: SurveyDeps, visit: SurveyVisit): Promise<Su
   return Promise.resolve({ skills: skillsToRate(visit.member), goals: [] });
 }
 
-/** The display name of each skill of the program's catalog (a skill no longer in it shows its id). */
+/** The label of each skill of the program's catalog in the reader's language (a skill no longer in it shows its id). */
 export function skillName(visit: SurveyVisit): (skillId: string) => string {
-  const names = new Map(visit.cycle.program.skillsCatalog.map((s) => [s.id, s.name]));
+  const names = new Map(visit.cycle.program.skillsCatalog.map((s) => [s.id, skillLabel(s, visit.language)]));
   return (id) => names.get(id) ?? id;
 }
 

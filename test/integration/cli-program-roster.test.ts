@@ -208,7 +208,7 @@ describe('tandem roster', () => {
 
   it('imports a JSON roster', async () => {
     const tag = await withProgram('cli-roster-json');
-    const participants = (await import('../../domain/roster.ts')).parseRosterCsv(testRosterCsv(tag)).participants.slice(0, 4);
+    const participants = (await import('../../domain/roster.ts')).parseRosterCsv(testRosterCsv(tag), testProgram(tag).skillsCatalog).participants.slice(0, 4);
     const path = file(`${tag}.json`, JSON.stringify(participants));
     const result = await tandem(['roster', 'import', path, '--program', tag, '--json']);
     expect(result.json()).toMatchObject({ rows: 4, written: 4 });

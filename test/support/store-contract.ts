@@ -195,11 +195,12 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
     it('keeps stored state apart from the objects callers pass in and get back', async () => {
       const store = await createStore();
       const program = programFor(uniqueId('program'));
+      const skills = program.skillsCatalog.length;
       await store.putProgram(program);
       program.skillsCatalog.pop();
       const read = await store.getProgram(program.programId);
       read?.hrContacts.push('intruder@example.com');
-      expect((await store.getProgram(program.programId))?.skillsCatalog).toHaveLength(12);
+      expect((await store.getProgram(program.programId))?.skillsCatalog).toHaveLength(skills);
       expect((await store.getProgram(program.programId))?.hrContacts).toEqual(['rh@example.com']);
 
       const roster = [participantFor('p1')];

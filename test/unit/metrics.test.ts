@@ -38,10 +38,10 @@ const feedback = (participantId: string, satisfaction: number, missingSkills: st
   response('feedback', participantId, { worked: '', keep: '', more: '', explore: '', improve: '', missingSkills, satisfaction });
 
 const catalog: Skill[] = [
-  { id: 'excel', name: 'Spreadsheets', digital: true },
-  { id: 'negotiation', name: 'Negotiation', digital: false },
-  { id: 'ai', name: 'AI assistants', digital: true },
-  { id: 'sql', name: 'SQL', digital: true },
+  { id: 'excel', labels: { 'pt-BR': 'Spreadsheets', en: 'Spreadsheets' }, aliases: [], digital: true },
+  { id: 'negotiation', labels: { 'pt-BR': 'Negotiation', en: 'Negotiation' }, aliases: [], digital: false },
+  { id: 'ai', labels: { 'pt-BR': 'AI assistants', en: 'AI assistants' }, aliases: [], digital: true },
+  { id: 'sql', labels: { 'pt-BR': 'SQL', en: 'SQL' }, aliases: [], digital: true },
 ];
 
 // m3 offers excel (so "Excel" in the feedback is asked for but offered in the cohort).

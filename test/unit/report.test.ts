@@ -8,8 +8,8 @@ import type { Proposal } from '../../domain/report-proposals.ts';
 import { cohortIds, consecutivePairs, memberOf, storedAnswer } from '../support/cohort-fixtures.ts';
 
 const catalog: Skill[] = [
-  { id: 'ai', name: 'AI <assistants>', digital: true },
-  { id: 'negotiation', name: 'Negotiation', digital: false },
+  { id: 'ai', labels: { 'pt-BR': 'AI <assistants>', en: 'AI <assistants>' }, aliases: [], digital: true },
+  { id: 'negotiation', labels: { 'pt-BR': 'Negotiation', en: 'Negotiation' }, aliases: [], digital: false },
 ];
 
 /** Twelve people in six pairs: mentors teach "ai", mentees teach "negotiation"; everyone gains 1 or 2 points. */
@@ -49,7 +49,11 @@ describe('renderReport', () => {
       id: 'recruit-mentors:machine-learning',
       kind: 'recruit-mentors',
       title: 'Add "machine learning" to the skills catalog',
-      change: { op: 'add', path: '/skillsCatalog', value: { id: 'machine-learning', name: 'Machine Learning', digital: false } },
+      change: {
+        op: 'add',
+        path: '/skillsCatalog',
+        value: { id: 'machine-learning', labels: { 'pt-BR': 'Machine Learning', en: 'Machine Learning' }, aliases: [], digital: false },
+      },
       reason: '12 feedback answers name it',
       evidence: { figure: 'themes.unofferedSkills["machine learning"].mentions', value: 12 },
     },

@@ -122,7 +122,7 @@ describe('proposeChanges on a hand-computed cycle', () => {
     expect(proposals.find((p) => p.id === 'recruit-mentors:machine-learning')?.change).toEqual({
       op: 'add',
       path: '/skillsCatalog',
-      value: { id: 'machine-learning', name: 'Machine Learning', digital: false },
+      value: { id: 'machine-learning', labels: { 'pt-BR': 'Machine Learning', en: 'Machine Learning' }, aliases: [], digital: false },
     });
     expect(proposals.find((p) => p.id === 'phase-window:feedback')?.change).toEqual({
       op: 'replace',

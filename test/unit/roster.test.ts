@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Skill } from '../../domain/program.ts';
+import { programSchema, type Skill } from '../../domain/program.ts';
 import { parseRosterCsv, parseRosterJson, ROSTER_COLUMNS } from '../../domain/roster.ts';
 
 const root = new URL('../../', import.meta.url);
-const program = JSON.parse(readFileSync(new URL('examples/program.json', root), 'utf8')) as { skillsCatalog: Skill[] };
+const program = programSchema.parse(JSON.parse(readFileSync(new URL('examples/program.json', root), 'utf8')));
 const sampleCsv = readFileSync(new URL('examples/roster.csv', root), 'utf8');
 
 const catalog: Skill[] = [
-  { id: 'negotiation', name: 'Negotiation', digital: false },
-  { id: 'ai-tools', name: 'AI assistants', digital: true },
-  { id: 'social-media', name: 'Social media', digital: true },
+  { id: 'negotiation', labels: { 'pt-BR': 'Negotiation', en: 'Negotiation' }, aliases: [], digital: false },
+  { id: 'ai-tools', labels: { 'pt-BR': 'AI assistants', en: 'AI assistants' }, aliases: [], digital: true },
+  { id: 'social-media', labels: { 'pt-BR': 'Social media', en: 'Social media' }, aliases: [], digital: true },
 ];
 
 type Row = Partial<Record<(typeof ROSTER_COLUMNS)[number], string>>;
@@ -141,7 +141,9 @@ describe('parseRosterCsv', () => {
     expect(byWhere('line 5: seniority')[0]?.problem).toMatch(/10/);
     expect(byWhere('line 6: skillsOffered.0.level')).toHaveLength(1);
     expect(byWhere('line 6: skillsOffered.0.level')[0]?.problem).toMatch(/5/);
-    expect(byWhere('line 7: skills')).toEqual([{ where: 'line 7: skills', problem: '"juggling" is not in the program\'s skills catalog' }]);
+    expect(byWhere('line 7: skills_wanted')).toEqual([
+      { where: 'line 7: skills_wanted', problem: '"juggling" is not in the program\'s skills catalog (--add-unknown-skills adds it)' },
+    ]);
     expect(byWhere('line 8: birthYear')).toEqual([{ where: 'line 8: birthYear', problem: 'needs a birth year or a career-start year (its generation)' }]);
     expect(byWhere('line 9: id')).toEqual([{ where: 'line 9: id', problem: '"p1" is used again (first on line 2)' }]);
     expect(byWhere('line 10: email')).toEqual([{ where: 'line 10: email', problem: 'p1@example.com is used again (first on line 2)' }]);

@@ -10,6 +10,7 @@ import { formBinding } from '../../services/form-binding.ts';
 import { membersOf } from '../../services/phases/identify/index.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
+import { escapeHtml } from '../../domain/html.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
 /*
@@ -182,6 +183,23 @@ describe('goal-setting: the invitation, accepting and setting goals', () => {
     expect(rejected.html).toContain('value="Second goal"');
     expect(await c.store.getResponse(c.cycleId, 'goal-setting', menteeId)).toBeUndefined();
     expect(await c.store.getInvitationDecision(c.cycleId, menteeId)).toBeUndefined();
+  });
+});
+
+describe('skills on the pages', () => {
+  it("names every skill by its label in the reader's language, never by its id", async () => {
+    const c = await cycleWith(['goal-setting']);
+    const english = englishPair().menteeId;
+    const portuguese = pairs.map((p) => p.menteeId).find((id) => c.member(id).language === 'pt-BR') as string;
+    for (const participantId of [english, portuguese]) {
+      const member = c.member(participantId);
+      const page = (await c.post(participantId, 'goal-setting', 'accept')).html;
+      for (const id of [...member.teaches, ...member.learns]) {
+        const skill = program.skillsCatalog.find((s) => s.id === id);
+        expect(page).toContain(escapeHtml(skill?.labels[member.language] ?? 'a label'));
+        expect(page).not.toMatch(new RegExp(`<label[^>]*>[^<]*\\b${id}\\b`));
+      }
+    }
   });
 });
 
