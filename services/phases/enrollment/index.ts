@@ -1,5 +1,6 @@
 import type { Cycle, StoredResponse } from '../../../domain/cycle.ts';
 import { declarationOf, enrollmentProgress, withDeclaration, type EnrollmentAnswer } from '../../../domain/enrollment.ts';
+import type { EnrollmentFacts } from '../../../domain/metrics.ts';
 import type { Participant } from '../../../domain/participant.ts';
 import type { CycleStore, ProgramStore } from '../../ports.ts';
 import { answeredOnce, deadlineLine } from '../schedule.ts';
@@ -68,4 +69,17 @@ export async function rosterToPair(
     const at = { programId: cycle.programId, participantId: participant.participantId, cycleId: cycle.cycleId, declaredAt: 0 };
     return [withDeclaration(participant, declarationOf(answer, at))];
   });
+}
+
+/** What the review reads of a cycle's enrollment (the funnel, and the skills joiners proposed), or undefined without one. */
+export async function enrollmentFacts(store: CycleStore, cycle: Cycle): Promise<EnrollmentFacts | undefined> {
+  if (!cycle.phases.enrollment) return undefined;
+  const answers = (await store.listResponses(cycle.cycleId, `${ENROLLMENT_KEY}#`)) as Array<StoredResponse<EnrollmentAnswer>>;
+  const funnel = enrollmentFunnel(cycle);
+  return {
+    invited: funnel.invited,
+    joined: funnel.joined,
+    declined: funnel.declined,
+    proposedSkills: answers.flatMap((r) => (r.answer.decision === 'joined' ? [r.answer.proposedSkills] : [])),
+  };
 }
