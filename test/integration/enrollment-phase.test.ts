@@ -6,7 +6,7 @@ import { newCycle, type Cycle, type StoredResponse } from '../../domain/cycle.ts
 import type { EnrollmentAnswer } from '../../domain/enrollment.ts';
 import type { ProgramInput } from '../../domain/program.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
-import { mailsFor, submit, tick } from '../browser/participant-support.ts';
+import { hiddenFields, mailsFor, post, submit, tick } from '../browser/participant-support.ts';
 import { createProgramWithRoster, emailsFor, sfnClient, startTestCycle, uniqueTag, waitForExecution } from '../support/fixtures.ts';
 
 const store = () => container().store;
@@ -50,6 +50,12 @@ function joinFieldsFrom(page: string, extra: Array<[string, string]> = []): Arra
 async function join(link: string, extra: Array<[string, string]> = []) {
   const page = await (await fetch(link)).text();
   return submit(link, 'answer', joinFieldsFrom(page, extra));
+}
+
+/** A filled-in join form taken from the page now, to be sent later (after the phase closed, when the page has no form). */
+async function joinFormForLater(link: string): Promise<string> {
+  const page = await (await fetch(link)).text();
+  return new URLSearchParams([...hiddenFields(page, 'answer'), ...joinFieldsFrom(page)]).toString();
 }
 
 const answerOf = async (cycleId: string, participantId: string) =>
@@ -109,6 +115,7 @@ describe('the enrollment phase on the local stack', () => {
     expect((await tick(cycle.cycleId, 'enrollment')).complete).toBe(false);
 
     // Everyone else answers: the phase completes before its deadline.
+    const late = await joinFormForLater(linkOf('p03'));
     for (const id of PEOPLE.slice(2, -1)) expect((await join(linkOf(id))).status).toBe(200);
     expect((await submit(linkOf(PEOPLE.at(-1) as string), 'decline')).status).toBe(200);
     const done = await tick(cycle.cycleId, 'enrollment');
@@ -118,8 +125,9 @@ describe('the enrollment phase on the local stack', () => {
     expect(state?.phases.enrollment?.closedAt).toBeLessThan(state?.phases.enrollment?.deadline as number);
     expect(state).toMatchObject({ enrollmentJoined: PEOPLE.length - 1, enrollmentDeclined: 1 });
 
-    // Once closed, the link refuses answers; identify pairs only those who joined.
-    expect((await join(linkOf('p03'))).status).toBe(410);
+    // Once closed, the link refuses answers and shows no form; identify pairs only those who joined.
+    expect((await post(linkOf('p03'), late)).status).toBe(410);
+    expect((await fetch(linkOf('p03'))).status).toBe(410);
     await invokeFunction('identify', { cycleId: cycle.cycleId });
     const members = await store().listMembers(cycle.cycleId);
     expect(members.length).toBeGreaterThan(0);
@@ -142,6 +150,7 @@ describe('the enrollment phase on the local stack', () => {
     expect((await join(linkOf('p01'))).status).toBe(200);
     expect((await submit(linkOf('p02'), 'decline')).status).toBe(200);
 
+    const late = await joinFormForLater(linkOf('p03'));
     const opened = (await store().getCycle(cycle.cycleId))?.phases.enrollment;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, (opened?.deadline as number) - 3000 - Date.now()) + 200));
     const reminderStep = await tick(cycle.cycleId, 'enrollment');
@@ -154,7 +163,7 @@ describe('the enrollment phase on the local stack', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, (opened?.deadline as number) - Date.now()) + 200));
     expect((await tick(cycle.cycleId, 'enrollment')).complete).toBe(true);
     await invokeFunction('close-phase', { cycleId: cycle.cycleId, phase: 'enrollment' });
-    expect((await join(linkOf('p03'))).status).toBe(410);
+    expect((await post(linkOf('p03'), late)).status).toBe(410);
     expect(await store().getCycle(cycle.cycleId)).toMatchObject({ enrollmentJoined: 1, enrollmentDeclined: 1, responses: { enrollment: 2 } });
   });
 
