@@ -30,6 +30,7 @@ export const enrollment: AnsweredPhaseModule = {
   statusCell: (count) =>
     count.detail ? `${count.detail.joined ?? 0} joined, ${count.detail.declined ?? 0} declined, ${count.detail.noAnswer ?? 0} no answer` : count.responses,
   opsLines(cycle) {
+    if (!cycle.phases.enrollment) return [{ label: 'Enrollment', text: 'not part of this cycle (the program has no phaseWindows.enrollment)' }];
     const funnel = enrollmentFunnel(cycle);
     const of = funnel.invited;
     return [
