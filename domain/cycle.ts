@@ -45,6 +45,9 @@ export interface Cycle {
   invitationsDeclined?: number;
   /** Partners freed by a decline and matched again (or not): one per declined pair. */
   rematches?: number;
+  /** Invitees whose current enrollment answer is "join" or "decline" (counters the store keeps with each answer). */
+  enrollmentJoined?: number;
+  enrollmentDeclined?: number;
 }
 
 /** A person as the cycle knows them: a snapshot taken at identify, with their partners. */

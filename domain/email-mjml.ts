@@ -17,12 +17,15 @@ export const EMAIL_COPY = {
     deadline: 'Please answer by {{{deadline}}}.',
     reminderPrefix: 'Reminder: ',
     subjects: {
+      enrollment: '{{{program}}}: join the mentoring program',
       'goal-setting': '{{{program}}}: meet your partner and set your goals',
       run: '{{{program}}}: check-in {{{round}}} — have you met?',
       measure: '{{{program}}}: how far did you get?',
       feedback: '{{{program}}}: tell us what worked',
     },
     bodies: {
+      enrollment:
+        'You are invited to a mentoring program in which colleagues of different generations and departments teach each other. Tell us what you can teach and what you want to learn, or let us know that you cannot take part this time.',
       'goal-setting':
         'Accept your pairing, then set one to three personal goals for this cycle and rate your skills today: the baseline you will compare against at the end.',
       run: 'A quick check-in: did you and your partner meet since the last one? One click is enough.',
@@ -30,7 +33,13 @@ export const EMAIL_COPY = {
       feedback: 'What worked, what should we keep, what would you like more of? Which skills does the organization lack? Your answers shape the next cycle.',
     },
     goals: 'The program’s goals and expectations',
-    action: { 'goal-setting': 'Accept and set my goals', run: 'Check in', measure: 'Rate my progress', feedback: 'Give feedback' },
+    action: {
+      enrollment: 'Join or decline',
+      'goal-setting': 'Accept and set my goals',
+      run: 'Check in',
+      measure: 'Rate my progress',
+      feedback: 'Give feedback',
+    },
     leave: 'Do not want to take part any more? Leave the program',
     why: 'You receive this email because your organization enrolled you in this mentoring program.',
   },
@@ -44,12 +53,15 @@ export const EMAIL_COPY = {
     deadline: 'Responda até {{{deadline}}}.',
     reminderPrefix: 'Lembrete: ',
     subjects: {
+      enrollment: '{{{program}}}: participe do programa de mentoria',
       'goal-setting': '{{{program}}}: conheça sua dupla e defina suas metas',
       run: '{{{program}}}: acompanhamento {{{round}}} — vocês se encontraram?',
       measure: '{{{program}}}: até onde você chegou?',
       feedback: '{{{program}}}: conte o que funcionou',
     },
     bodies: {
+      enrollment:
+        'Você foi convidado(a) para um programa de mentoria em que colegas de gerações e áreas diferentes ensinam uns aos outros. Conte o que você pode ensinar e o que quer aprender, ou avise que não pode participar desta vez.',
       'goal-setting':
         'Aceite a dupla e defina de uma a três metas pessoais para este ciclo; depois avalie suas habilidades hoje: é a linha de base para comparar no final.',
       run: 'Um acompanhamento rápido: você e sua dupla se encontraram desde o último? Um clique basta.',
@@ -57,7 +69,13 @@ export const EMAIL_COPY = {
       feedback: 'O que funcionou, o que manter, do que você gostaria mais? Que habilidades faltam na organização? Suas respostas moldam o próximo ciclo.',
     },
     goals: 'Metas e expectativas do programa',
-    action: { 'goal-setting': 'Aceitar e definir minhas metas', run: 'Responder', measure: 'Avaliar meu progresso', feedback: 'Dar feedback' },
+    action: {
+      enrollment: 'Participar ou recusar',
+      'goal-setting': 'Aceitar e definir minhas metas',
+      run: 'Responder',
+      measure: 'Avaliar meu progresso',
+      feedback: 'Dar feedback',
+    },
     leave: 'Não quer mais participar? Sair do programa',
     why: 'Você recebe este email porque sua organização inscreveu você neste programa de mentoria.',
   },

@@ -11,7 +11,7 @@ import { LANGUAGES } from './program.ts';
  * part, so SES's own escaping rules never matter.
  */
 export type EmailTemplateKind = AnsweredPhase;
-export const EMAIL_TEMPLATE_KINDS: readonly EmailTemplateKind[] = ['goal-setting', 'run', 'measure', 'feedback'];
+export const EMAIL_TEMPLATE_KINDS: readonly EmailTemplateKind[] = ['enrollment', 'goal-setting', 'run', 'measure', 'feedback'];
 
 export interface EmailTemplateParts {
   subject: string;

@@ -57,7 +57,26 @@ export interface MetricsInput {
   checkInRounds?: number[];
   history?: CycleHistory;
   participation?: ParticipationEvents;
+  /** The cycle's enrollment, when it opened with one: who was invited, who joined, and the skills each joiner proposed. */
+  enrollment?: EnrollmentFacts;
   options?: { minGroupSize?: number; resamples?: number; seed?: number };
+}
+
+export interface EnrollmentFacts {
+  invited: number;
+  joined: number;
+  declined: number;
+  /** Per joiner, the skills they proposed because the catalog lacks them (as they wrote them). */
+  proposedSkills: string[][];
+}
+
+/** The program's funnel when the cycle opened with enrollment: invited → joined → paired → completed (answered measure). */
+export interface Funnel {
+  invited: number;
+  joined: number;
+  declined: number;
+  paired: number;
+  completed: number;
 }
 
 export type Direction = 'juniorTaughtSenior' | 'seniorTaughtJunior';
@@ -144,7 +163,9 @@ export interface CycleMetrics {
   satisfaction: NetPromoter & { suppressed: boolean };
   /** Net Promoter-style score (the same as satisfaction.score, null when suppressed). */
   netPromoterScore: number | null;
+  /** Skills named as lacking, in feedback answers and (with enrollment) as proposals on the join page. */
   missingSkills: Array<{ skill: string; mentions: number; offeredInCohort: boolean }>;
+  funnel?: Funnel;
   themes: {
     /** The forum's most voted suggestions; null until the participant pages record them. */
     /** Identical suggestions (same category and text, any case) are one, with their votes added up and how many people made them. */
@@ -400,6 +421,10 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
   for (const f of responses.feedback) {
     for (const s of new Set(f.answer.missingSkills.map((x) => plainText(x).trim().toLowerCase()).filter(Boolean))) missing.set(s, (missing.get(s) ?? 0) + 1);
   }
+  // A skill a joiner proposed at enrollment is one the catalog, and so the organization's program, lacks.
+  for (const proposed of input.enrollment?.proposedSkills ?? []) {
+    for (const s of new Set(proposed.map((x) => plainText(x).trim().toLowerCase()).filter(Boolean))) missing.set(s, (missing.get(s) ?? 0) + 1);
+  }
   const missingSkills = [...missing.entries()]
     .map(([skill, mentions]) => ({ skill, mentions, offeredInCohort: offered.has(foldSkillLabel(skill)) }))
     .sort((a, b) => b.mentions - a.mentions || a.skill.localeCompare(b.skill));
@@ -492,6 +517,17 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
     satisfaction: { ...nps, score: satisfactionSuppressed ? null : nps.score, suppressed: satisfactionSuppressed },
     netPromoterScore: satisfactionSuppressed ? null : nps.score,
     missingSkills,
+    ...(input.enrollment
+      ? {
+          funnel: {
+            invited: input.enrollment.invited,
+            joined: input.enrollment.joined,
+            declined: input.enrollment.declined,
+            paired: members.length,
+            completed: new Set(responses.measure.map((r) => r.participantId)).size,
+          },
+        }
+      : {}),
     themes: {
       suggestions: input.participation?.suggestions ? topSuggestions(input.participation.suggestions, names) : null,
       unofferedSkills: missingSkills.filter((s) => !s.offeredInCohort).map(({ skill, mentions }) => ({ skill, mentions })),

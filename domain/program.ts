@@ -10,9 +10,9 @@ export type Language = z.infer<typeof languageSchema>;
  * The names of a cycle's phases, as stored with the cycle. The phases themselves (their order,
  * what each does) are the modules of services/phases/registry.ts.
  */
-export type Phase = 'identify' | AnsweredPhase | 'review';
-/** Phases in which participants answer through an emailed link. */
-export type AnsweredPhase = 'goal-setting' | 'run' | 'measure' | 'feedback';
+export type Phase = AnsweredPhase | 'identify' | 'review';
+/** Phases in which participants answer through an emailed link (enrollment runs only when the program has its window). */
+export type AnsweredPhase = 'enrollment' | 'goal-setting' | 'run' | 'measure' | 'feedback';
 
 export const idSchema = z
   .string()
@@ -148,6 +148,11 @@ export const programSchema = z.object({
     }),
   ),
   phaseWindows: z.object({
+    /**
+     * Set: every cycle opens with enrollment, this long (invitees join through a page and declare
+     * their skills; identify pairs those who joined). Absent: identify pairs the roster as it is.
+     */
+    enrollment: z.optional(isoDuration),
     goalSetting: isoDuration,
     run: isoDuration,
     measure: isoDuration,

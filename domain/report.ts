@@ -174,6 +174,15 @@ export function renderReport(input: ReportInput): string {
 </header>
 
 <h2>Participation</h2>
+${
+  m.funnel
+    ? table(
+        'The program’s funnel: enrollment to the end of the cycle',
+        ['Invited', 'Joined', 'Declined', 'Paired', 'Completed (answered measure)'],
+        [[m.funnel.invited, m.funnel.joined, m.funnel.declined, m.funnel.paired, m.funnel.completed].map(String)],
+      )
+    : ''
+}
 ${figure(participationSvg, 'Share of members who answered each phase.')}
 <table><caption>Participation and pairs</caption><tbody>${rows([
     ['Participants', String(m.members)],

@@ -1,6 +1,7 @@
 import * as z from './validation.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
 import { plainText } from './text.ts';
+import type { EnrollmentAnswer } from './enrollment.ts';
 
 const MAX_TEXT = 2000;
 /**
@@ -53,7 +54,7 @@ export type GoalSettingAnswer = z.infer<typeof goalSettingAnswerSchema>;
 export type CheckInAnswer = z.infer<typeof checkInAnswerSchema>;
 export type MeasureAnswer = z.infer<typeof measureAnswerSchema>;
 export type FeedbackAnswer = z.infer<typeof feedbackAnswerSchema>;
-export type Answer = GoalSettingAnswer | CheckInAnswer | MeasureAnswer | FeedbackAnswer;
+export type Answer = EnrollmentAnswer | GoalSettingAnswer | CheckInAnswer | MeasureAnswer | FeedbackAnswer;
 
 /** What a survey asks a given person: the skills they rate, and at measure the goals they set. */
 export interface SurveyContext {

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { container } from '../adapters/container.ts';
 import { OptimalMatcher } from '../domain/matching/optimal-matcher.ts';
 import { showSurvey, submitSurvey } from '../services/surveys.ts';
-import { noticePage, PAGE_STYLE_HASH } from '../services/survey-pages.ts';
+import { noticePage, PAGE_SCRIPT_HASH, PAGE_STYLE_HASH } from '../services/survey-pages.ts';
 import { errorPage, htmlPage, pageSecurityHeaders } from './middleware/html-pages.ts';
 import { logger } from './middleware/logger.ts';
 
@@ -44,6 +44,6 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(httpHeaderNormalizer())
-  .use(pageSecurityHeaders({ styleHash: PAGE_STYLE_HASH, formAction: "'self'" }))
+  .use(pageSecurityHeaders({ styleHash: PAGE_STYLE_HASH, scriptHash: PAGE_SCRIPT_HASH, formAction: "'self'" }))
   .use(errorPage('survey request failed', () => noticePage('both', 'error')))
   .handler(route);

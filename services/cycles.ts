@@ -30,6 +30,8 @@ export interface CycleStatusReport {
     responses: number;
     /** A phase with rounds (the run's check-ins) only: answers per round. */
     rounds?: Record<string, number>;
+    /** What else the phase counts (enrollment: invited, joined, declined, noAnswer). */
+    detail?: Record<string, number>;
   }>;
   failure?: { error: string; cause: string };
   reportPath?: string;
@@ -38,9 +40,10 @@ export interface CycleStatusReport {
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export function phaseProgress(cycle: Cycle): CycleStatusReport['phases'] {
-  return ANSWERED_PHASE_MODULES.map((module) => {
+  return ANSWERED_PHASE_MODULES.filter((module) => module.runsIn?.(cycle.program) ?? true).map((module) => {
     const state = cycle.phases[module.name];
     const { responses, rounds } = module.countAnswers(cycle.responses);
+    const detail = module.statusDetail?.(cycle);
     return {
       phase: module.name,
       ...(state
@@ -53,6 +56,7 @@ export function phaseProgress(cycle: Cycle): CycleStatusReport['phases'] {
         : {}),
       responses,
       ...(rounds && Object.keys(rounds).length ? { rounds } : {}),
+      ...(detail ? { detail } : {}),
     };
   });
 }

@@ -1,4 +1,5 @@
 import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../domain/cycle.ts';
+import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
 import type { CycleSummary } from '../domain/metrics.ts';
@@ -13,6 +14,9 @@ export interface ProgramStore {
   putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }>;
   listParticipants(programId: string): Promise<Participant[]>;
   setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void>;
+  /** What each person declared when they last joined (written with their enrollment answer, recordEnrollmentAnswer). */
+  listDeclarations(programId: string): Promise<EnrollmentDeclaration[]>;
+  getDeclaration(programId: string, participantId: string): Promise<EnrollmentDeclaration | undefined>;
 }
 
 /** Finds people by address across programs (bounces and complaints name an address, not a program). */
@@ -69,6 +73,16 @@ export interface ParticipantActionStore {
   listSuggestions(cycleId: string): Promise<ForumSuggestion[]>;
   addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'>;
   listVotesOf(cycleId: string, voterId: string): Promise<string[]>;
+  /**
+   * An enrollment answer, new or changed, while enrollment is open: the answer, the cycle's
+   * counters (answered once per person; joined and declined moved from `previous` to the new
+   * decision) and, for a join, the declaration the roster keeps, in one transaction. Refused
+   * with 'changed-meanwhile' when the stored answer's decision is no longer `previous`.
+   */
+  recordEnrollmentAnswer(
+    response: StoredResponse<EnrollmentAnswer>,
+    change: { previous?: EnrollmentDecision; declaration?: EnrollmentDeclaration },
+  ): Promise<'recorded' | 'phase-closed' | 'changed-meanwhile'>;
 }
 
 /** What a review leaves with its cycle: the headline figures (for later comparisons) and the proposals for the next cycle. */
@@ -175,8 +189,15 @@ export interface ReportStore {
   save(cycleId: string, fileName: string, content: string, contentType: string): Promise<string>;
 }
 
+/** A program-cycle execution's input: ids, and which optional phases run (the workflow's Choice states read it). */
+export interface CycleInput {
+  cycleId: string;
+  programId: string;
+  optionalPhases?: Record<string, boolean>;
+}
+
 export interface WorkflowEngine {
-  startCycle(cycleId: string, input: { cycleId: string; programId: string }): Promise<string>;
+  startCycle(cycleId: string, input: CycleInput): Promise<string>;
   describe(executionArn: string): Promise<{ status: string; error?: string; cause?: string; output?: unknown }>;
   stop(executionArn: string, cause: string): Promise<void>;
 }

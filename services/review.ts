@@ -3,6 +3,7 @@ import { summaryEmail } from '../domain/summary-email.ts';
 import { computeCycleMetrics, summarizeCycle, type CycleMetrics, type CycleResponses, type MetricsInput, type ParticipationEvents } from '../domain/metrics.ts';
 import { renderReport } from '../domain/report.ts';
 import { proposeChanges, type Proposal } from '../domain/report-proposals.ts';
+import { enrollmentFacts } from './phases/enrollment/index.ts';
 import { loadCycle } from './phases/members.ts';
 import type { PhaseDeps } from './phases/types.ts';
 import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, StoredReview } from './ports.ts';
@@ -50,7 +51,7 @@ export async function gatherReviewInput(
   cycle: Cycle,
 ): Promise<{ input: MetricsInput; earlier: StoredReview[] }> {
   const cycleId = cycle.cycleId;
-  const [members, allPairs, goalSetting, checkIns, measure, feedback, roster, reviews] = await Promise.all([
+  const [members, allPairs, goalSetting, checkIns, measure, feedback, roster, reviews, enrollment] = await Promise.all([
     store.listMembers(cycleId),
     store.listPairs(cycleId),
     store.listResponses(cycleId, 'goal-setting#'),
@@ -59,6 +60,7 @@ export async function gatherReviewInput(
     store.listResponses(cycleId, 'feedback#'),
     store.listParticipants(cycle.programId),
     store.listReviews(cycle.programId),
+    enrollmentFacts(store, cycle),
   ]);
   const earlier = reviews.filter((r) => r.cycleId !== cycleId && (r.startedAt < cycle.startedAt || (r.startedAt === cycle.startedAt && r.cycleId < cycleId)));
   const responses = { goalSetting, checkIns, measure, feedback } as CycleResponses;
@@ -74,6 +76,7 @@ export async function gatherReviewInput(
     language: cycle.program.language,
     roster: roster.map((p) => ({ participantId: p.participantId, birthYear: p.birthYear, careerStartYear: p.careerStartYear })),
     ...(cycle.phases.run?.checkInRoundsSent ? { checkInRounds: cycle.phases.run.checkInRoundsSent } : {}),
+    ...(enrollment ? { enrollment } : {}),
     ...(earlier.length ? { history: { departmentLinks: [...new Set(earlier.flatMap((r) => r.summary.departmentLinks))] } } : {}),
   };
   return { input, earlier };

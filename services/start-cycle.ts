@@ -5,6 +5,7 @@ import { durationToSeconds } from '../domain/duration.ts';
 
 /** A Standard execution lasts at most a year; the phases must fit with room for identify and review. */
 const MAX_CYCLE_SECONDS = 360 * 86400;
+import { optionalPhasesOf } from './phases/registry.ts';
 import type { Clock, CycleStore, ProgramStore, WorkflowEngine } from './ports.ts';
 
 /** A readable, sortable cycle id: the program and the start time. */
@@ -26,7 +27,7 @@ export async function startCycle(
   if (roster.filter((p) => p.status === 'active').length < 2) {
     throw new ValidationError(`program ${program.programId} needs at least two active participants; import a roster first`);
   }
-  const cycleSeconds = Object.values(program.phaseWindows).reduce((sum, window) => sum + durationToSeconds(window), 0);
+  const cycleSeconds = Object.values(program.phaseWindows).reduce((sum, window) => sum + (window ? durationToSeconds(window) : 0), 0);
   if (cycleSeconds > MAX_CYCLE_SECONDS) {
     throw new ValidationError(`program ${program.programId}'s phase windows add up to ${Math.round(cycleSeconds / 86400)} days; a cycle must fit in 360 days`, [
       { where: 'phaseWindows', problem: 'shorten the windows so that they add up to 360 days or less' },
@@ -39,7 +40,7 @@ export async function startCycle(
   const cycle: Cycle = newCycle(program, cycleId, now);
   if (!(await deps.store.createCycle(cycle))) throw new ConflictError(`cycle ${cycleId} exists already`);
   try {
-    const executionArn = await deps.workflow.startCycle(cycleId, { cycleId, programId: program.programId });
+    const executionArn = await deps.workflow.startCycle(cycleId, { cycleId, programId: program.programId, optionalPhases: optionalPhasesOf(program) });
     await deps.store.setExecution(cycleId, executionArn);
     return { ...cycle, executionArn };
   } catch (error) {

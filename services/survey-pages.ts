@@ -34,6 +34,8 @@ const t = {
       missing: 'We could not find this cycle, so nothing was changed. Contact your HR team.',
       error: 'Something went wrong on our side; your answer was not recorded. Please try again in a few minutes.',
       'too-large': 'Your answer is too long to be recorded. Please shorten it and send it again.',
+      joined: 'Thank you for joining! You will get an email once your pair is formed. Until enrollment closes you can change your answers from the same link.',
+      'not-joining': 'Thank you for letting us know. Until enrollment closes you can still change your mind from the same link.',
     },
     noticeTitles: {
       thanks: 'Thank you',
@@ -48,6 +50,8 @@ const t = {
       missing: 'Not found',
       error: 'Something went wrong',
       'too-large': 'Answer too long',
+      joined: 'You joined',
+      'not-joining': 'Answer recorded',
     },
     problems: [] as Array<[RegExp, string]>,
   },
@@ -75,6 +79,9 @@ const t = {
       missing: 'Não encontramos este ciclo; nada foi alterado. Fale com o RH.',
       error: 'Algo deu errado do nosso lado; sua resposta não foi registrada. Tente de novo em alguns minutos.',
       'too-large': 'Sua resposta é longa demais para ser registrada. Encurte o texto e envie de novo.',
+      joined:
+        'Obrigado por participar! Você receberá um email quando sua dupla for formada. Até o fim das inscrições, você pode mudar suas respostas pelo mesmo link.',
+      'not-joining': 'Obrigado por avisar. Até o fim das inscrições, você ainda pode mudar de ideia pelo mesmo link.',
     },
     noticeTitles: {
       thanks: 'Obrigado',
@@ -89,6 +96,8 @@ const t = {
       missing: 'Não encontrado',
       error: 'Algo deu errado',
       'too-large': 'Resposta longa demais',
+      joined: 'Inscrição confirmada',
+      'not-joining': 'Resposta registrada',
     },
     problems: [
       [/^is required$/, 'é obrigatório'],
@@ -101,6 +110,16 @@ const t = {
       [/^choose met, not yet or need help$/, 'escolha uma das opções'],
       [/^more than (\d+) fields$/, 'mais de $1 campos'],
       [/^too short|^Too small/, 'está vazio'],
+      [/^the (level|priority) must be 1 to 5$/, 'deve ser de 1 a 5'],
+      [/^propose at most (\d+) skills$/, 'proponha no máximo $1 habilidades'],
+      [/^is not a language offered$/, 'não é um idioma da lista'],
+      [/^choose at least one language$/, 'escolha pelo menos um idioma'],
+      [/^choose a time zone from the list$/, 'escolha um fuso horário da lista'],
+      [/^is not a slot on the page$/, 'não é um horário da página'],
+      [/^choose at least one time when you are available$/, 'escolha pelo menos um horário em que você está disponível'],
+      [/^you must agree to the privacy notice to join$/, 'para participar, você precisa concordar com o aviso de privacidade'],
+      [/^choose at least one skill to teach or to learn$/, 'escolha pelo menos uma habilidade para ensinar ou aprender'],
+      [/^a skill cannot be both taught and learned$/, 'uma habilidade não pode ser ensinada e aprendida ao mesmo tempo'],
     ] as Array<[RegExp, string]>,
   },
 } as const;
@@ -117,19 +136,35 @@ const CSS =
   'button.secondary{background:#fff;color:#00664d}button:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible,a:focus-visible{outline:3px solid #b35900;outline-offset:2px}' +
   '.errors{border:2px solid #b00020;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}.errors a{color:#b00020}.hint{color:#3d4a45;font-size:.95rem}.goals{white-space:pre-line;background:#f2f4f3;padding:.75rem;border-radius:6px}' +
   'ul.forum{list-style:none;padding:0}ul.forum li{border:1px solid #c4c4c4;border-radius:6px;padding:.5rem .75rem;margin:.5rem 0}ul.forum form{display:inline}ul.forum button{margin-top:.25rem;padding:.35rem .8rem;min-height:2.25rem}.count{color:#3d4a45;font-size:.9rem;margin-left:.25rem}' +
-  '.program{color:#3d4a45;font-size:.9rem;margin:0}';
+  '.program{color:#3d4a45;font-size:.9rem;margin:0}[hidden]{display:none!important}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}' +
+  'fieldset.skill{margin:.5rem 0;padding:.25rem .75rem .75rem}fieldset.skill label{font-weight:400;margin:.4rem 0 .1rem}' +
+  '.pick{display:grid;grid-template-columns:1fr;gap:0 1rem}@media (min-width:36rem){.pick{grid-template-columns:1fr 1fr}}' +
+  '.slots{display:grid;grid-template-columns:repeat(2,1fr);gap:0 .75rem}@media (min-width:36rem){.slots{grid-template-columns:repeat(3,1fr)}}' +
+  'input[type=search]{font:inherit;width:100%;padding:.6rem;border:1px solid #6b6b6b;border-radius:4px;min-height:2.75rem}';
+
+/**
+ * The pages' one script, allowed by its hash: on the join page it shows a filter box over the
+ * skills list (the page works without it: every skill is listed, grouped).
+ */
+const FILTER_SCRIPT =
+  "(function(){var box=document.getElementById('skill-filter-box'),input=document.getElementById('skill-filter');if(!box||!input)return;box.hidden=false;" +
+  "var fold=function(s){return s.normalize('NFD').replace(/[\\u0300-\\u036f]/g,'').toLowerCase()};" +
+  "input.addEventListener('input',function(){var q=fold(input.value.trim());document.querySelectorAll('fieldset.skill').forEach(function(f){f.hidden=q!==''&&fold(f.getAttribute('data-label')||'').indexOf(q)<0})})})();";
+
+/** The hash that lets the Content-Security-Policy run FILTER_SCRIPT and nothing else. */
+export const PAGE_SCRIPT_HASH = `sha256-${createHash('sha256').update(FILTER_SCRIPT).digest('base64')}`;
 
 /** The pages' one inline style, allowed by its hash in the Content-Security-Policy (no 'unsafe-inline'). */
 export const PAGE_STYLE_HASH = `sha256-${createHash('sha256').update(CSS).digest('base64')}`;
 
-function layout(language: Language, title: string, body: string, programName?: string): string {
+function layout(language: Language, title: string, body: string, programName?: string, script = false): string {
   return `<!doctype html>
 <html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)} — Tandem</title>
 <style>${CSS}</style>
 </head><body><main>${programName ? `<p class="program">${escapeHtml(programName)}</p>` : ''}<h1>${escapeHtml(title)}</h1>
 ${body}
-</main></body></html>`;
+</main>${script ? `<script>${FILTER_SCRIPT}</script>` : ''}</body></html>`;
 }
 
 /** A page that says what happened and what to do. Without a known language (a forged or expired link) it speaks both. */
@@ -195,6 +230,8 @@ export interface PhaseFormContent {
   submit?: string;
   /** Sections after the answer form (another form, the forum). */
   after?: string[];
+  /** Adds the page's filter script (the join page's skill filter). */
+  script?: boolean;
 }
 
 /** A value the person typed, escaped for an attribute or a textarea. */
@@ -234,7 +271,7 @@ export function formPage(input: FormPageInput, content: PhaseFormContent): strin
     `<form method="post" action="${escapeHtml(input.action)}">${hiddenFields('answer', binding)}${content.fields.join('\n')}<button type="submit">${escapeHtml(content.submit ?? c.submit)}</button></form>`,
   );
   sections.push(...(content.after ?? []));
-  return layout(input.language, content.title, sections.join('\n'), input.programName);
+  return layout(input.language, content.title, sections.join('\n'), input.programName, content.script);
 }
 
 /** The confirm page behind the "leave the program" link: GET shows it, only the POST acts. */

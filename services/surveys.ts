@@ -1,8 +1,9 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
 import { ValidationError } from '../domain/errors.ts';
-import type { Language } from '../domain/program.ts';
+import type { AnsweredPhase, Language } from '../domain/program.ts';
 import { formFields, type Answer } from '../domain/surveys.ts';
 import { bindingMatches, formBinding } from './form-binding.ts';
+import { rosterEntry, rosterVisitor } from './phases/members.ts';
 import { parsePhaseKey } from './phases/registry.ts';
 import { noticeResult, pageResult } from './phases/survey-common.ts';
 import { phaseSurvey } from './phases/survey-registry.ts';
@@ -33,8 +34,9 @@ async function resolve(deps: SurveyDeps, token: string, action: string): Promise
   const { cycleId, participantId, phaseKey } = verified.scope;
   const phase = parsePhaseKey(phaseKey);
   if (!phase && phaseKey !== OPT_OUT_KEY) return refused('both', 'invalid', 403);
-  const [cycle, member] = await Promise.all([deps.store.getCycle(cycleId), deps.store.getMember(cycleId, participantId)]);
+  const [cycle, cycleMember] = await Promise.all([deps.store.getCycle(cycleId), deps.store.getMember(cycleId, participantId)]);
   if (!cycle) return refused('both', 'missing', 404);
+  const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase));
   if (!member) return refused(cycle.program.language, 'missing', 404);
   const link = { token, action, binding: formBinding(deps.signer, token) };
   if (!phase) return { kind: 'opt-out', cycle, member, language: member.language, link };
@@ -43,6 +45,16 @@ async function resolve(deps: SurveyDeps, token: string, action: string): Promise
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return refused(member.language, 'closed', 410);
   const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now };
   return { kind: 'phase', visit: phase.round === undefined ? visit : { ...visit, round: phase.round } };
+}
+
+/**
+ * Someone who is not a member of the cycle: the phase's own visitor (enrollment's invitees);
+ * for the opt-out link, whoever the roster holds (an invitee may leave before identify).
+ */
+async function visitorOf(deps: SurveyDeps, cycle: Cycle, participantId: string, phase: AnsweredPhase | undefined): Promise<Member | undefined> {
+  if (phase) return phaseSurvey(phase).visitor?.(deps, cycle, participantId);
+  const entry = await rosterEntry(deps.store, cycle, participantId);
+  return entry && rosterVisitor(entry, cycle);
 }
 
 /** GET: renders the page behind a link. Never changes anything (mail scanners open links too). */

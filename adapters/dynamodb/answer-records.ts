@@ -1,4 +1,5 @@
 import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
+import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
 import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type { CycleStore, ParticipantActionStore, RecordResponseOutcome } from '../../services/ports.ts';
@@ -91,6 +92,74 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
       ],
       'recorded',
       guarded ? ['already-answered', 'phase-closed', guarded.refused] : ['already-answered', 'phase-closed'],
+    );
+  }
+
+  // ---- enrollment ----------------------------------------------------------------
+
+  /**
+   * One transaction: the answer (new, or replacing the one whose decision was `previous`), the
+   * cycle's counters (answered once per person; joined/declined moved) while enrollment is open,
+   * and for a join the declaration the roster keeps. A transaction may touch the cycle item once,
+   * so every counter moves in its one update.
+   */
+  async recordEnrollmentAnswer(
+    response: StoredResponse<EnrollmentAnswer>,
+    change: { previous?: EnrollmentDecision; declaration?: EnrollmentDeclaration },
+  ): Promise<'recorded' | 'phase-closed' | 'changed-meanwhile'> {
+    const parsed = parsePhaseKey(response.phaseKey);
+    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
+    const counter = (decision: EnrollmentDecision) => (decision === 'joined' ? 'enrollmentJoined' : 'enrollmentDeclined');
+    const moved = change.previous !== response.answer.decision;
+    const adds = moved ? [`#to :one`, ...(change.previous ? ['#from :minusOne'] : [])] : [];
+    return this.table.transact<'recorded' | 'phase-closed' | 'changed-meanwhile'>(
+      'RecordEnrollmentAnswer',
+      [
+        {
+          Put: {
+            Item: { ...keys.response(response.cycleId, response.phaseKey, response.participantId), entity: 'response', ...response },
+            ...(change.previous
+              ? {
+                  ConditionExpression: '#answer.#decision = :previous',
+                  ExpressionAttributeNames: { '#answer': 'answer', '#decision': 'decision' },
+                  ExpressionAttributeValues: { ':previous': change.previous },
+                }
+              : { ConditionExpression: 'attribute_not_exists(PK)' }),
+          },
+        },
+        {
+          Update: {
+            Key: keys.cycle(response.cycleId),
+            UpdateExpression: `SET responses.#key = if_not_exists(responses.#key, :zero) + :first${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+            ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
+            ExpressionAttributeNames: {
+              '#key': response.phaseKey,
+              '#phase': parsed.phase,
+              '#status': 'status',
+              ...(moved ? { '#to': counter(response.answer.decision) } : {}),
+              ...(moved && change.previous ? { '#from': counter(change.previous) } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':zero': 0,
+              ':first': change.previous ? 0 : 1,
+              ':running': 'running',
+              ...(moved ? { ':one': 1 } : {}),
+              ...(moved && change.previous ? { ':minusOne': -1 } : {}),
+            },
+          },
+        },
+        ...(change.declaration
+          ? [
+              {
+                Put: {
+                  Item: { ...keys.declaration(change.declaration.programId, change.declaration.participantId), entity: 'declaration', ...change.declaration },
+                },
+              },
+            ]
+          : []),
+      ],
+      'recorded',
+      ['changed-meanwhile', 'phase-closed'],
     );
   }
 

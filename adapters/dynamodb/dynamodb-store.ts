@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
+import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
@@ -66,6 +67,12 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   }
   findParticipantsByEmail(email: string): Promise<Array<{ programId: string; participantId: string }>> {
     return this.programs.findParticipantsByEmail(email);
+  }
+  listDeclarations(programId: string): Promise<EnrollmentDeclaration[]> {
+    return this.programs.listDeclarations(programId);
+  }
+  getDeclaration(programId: string, participantId: string): Promise<EnrollmentDeclaration | undefined> {
+    return this.programs.getDeclaration(programId, participantId);
   }
 
   // ---- cycles and their cohort ------------------------------------------------
@@ -161,6 +168,12 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   }
   listVotesOf(cycleId: string, voterId: string): Promise<string[]> {
     return this.answers.listVotesOf(cycleId, voterId);
+  }
+  recordEnrollmentAnswer(
+    response: StoredResponse<EnrollmentAnswer>,
+    change: { previous?: EnrollmentDecision; declaration?: EnrollmentDeclaration },
+  ): Promise<'recorded' | 'phase-closed' | 'changed-meanwhile'> {
+    return this.answers.recordEnrollmentAnswer(response, change);
   }
 
   // ---- email log ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { NotFoundError } from '../../domain/errors.ts';
+import type { EnrollmentDeclaration } from '../../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { Program } from '../../domain/program.ts';
 import type { ParticipantDirectory, ProgramStore } from '../../services/ports.ts';
@@ -63,6 +64,15 @@ export class ProgramRecords implements ProgramStore, ParticipantDirectory {
       ExpressionAttributeValues: { ':status': status },
     });
     if (!updated) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
+  }
+
+  /** Written by AnswerRecords.recordEnrollmentAnswer, in the transaction of the join. */
+  async listDeclarations(programId: string): Promise<EnrollmentDeclaration[]> {
+    return this.table.queryPrefix<EnrollmentDeclaration>('ListDeclarations', keys.declarationsOf(programId));
+  }
+
+  async getDeclaration(programId: string, participantId: string): Promise<EnrollmentDeclaration | undefined> {
+    return this.table.get<EnrollmentDeclaration>('GetDeclaration', keys.declaration(programId, participantId));
   }
 
   /** Every program whose roster holds this email address. */

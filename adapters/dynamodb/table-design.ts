@@ -35,6 +35,9 @@ export const keys = {
 
   participant: (programId: string, participantId: string): ItemKey => ({ PK: programPK(programId), SK: `PARTICIPANT#${participantId}` }),
   participantsOf: (programId: string): KeyPrefix => ({ PK: programPK(programId), SKPrefix: 'PARTICIPANT#' }),
+  /** What a person declared when they last joined through enrollment (kept for the next cycle's join page). */
+  declaration: (programId: string, participantId: string): ItemKey => ({ PK: programPK(programId), SK: `DECLARATION#${participantId}` }),
+  declarationsOf: (programId: string): KeyPrefix => ({ PK: programPK(programId), SKPrefix: 'DECLARATION#' }),
   /** GSI1 attributes of a participant item: every program's entry for an address sits under that address. */
   participantByEmail: (email: string, programId: string) => ({ GSI1PK: emailGSI1PK(email), GSI1SK: programPK(programId) }),
   /** GSI1: the participant entries of an address, in every program. */

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowEngine } from '../../services/ports.ts';
+import type { CycleInput, WorkflowEngine } from '../../services/ports.ts';
 
 /** Starts and follows program-cycle executions through the Step Functions API (AWS, or the local endpoint). */
 export class StepFunctionsWorkflow implements WorkflowEngine {
@@ -8,7 +8,7 @@ export class StepFunctionsWorkflow implements WorkflowEngine {
     private readonly client = new SFNClient({}),
   ) {}
 
-  async startCycle(cycleId: string, input: { cycleId: string; programId: string }): Promise<string> {
+  async startCycle(cycleId: string, input: CycleInput): Promise<string> {
     // The execution is named after the cycle: starting the same cycle twice cannot run it twice.
     const { executionArn } = await this.client.send(
       new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: cycleId, input: JSON.stringify(input) }),

@@ -37,7 +37,11 @@ export function describeStatus(s: CycleStatusReport): string {
         formatTime(p.deadline),
         formatTime(p.closedAt),
         p.expected,
-        answeredPhaseModule(p.phase).statusCell({ responses: p.responses, ...(p.rounds ? { rounds: p.rounds } : {}) }),
+        answeredPhaseModule(p.phase).statusCell({
+          responses: p.responses,
+          ...(p.rounds ? { rounds: p.rounds } : {}),
+          ...(p.detail ? { detail: p.detail } : {}),
+        }),
       ]),
     ),
   );

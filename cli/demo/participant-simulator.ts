@@ -2,14 +2,19 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { capturedEmails, type CapturedEmail } from '../../local/ses-local.ts';
 import { seededRandom } from '../../domain/roster-generator.ts';
 
-/** How a simulated person behaves: answers at once, only when reminded, or never. */
-export type Persona = 'prompt' | 'late' | 'silent' | 'decliner';
+/**
+ * How a simulated person behaves: answers at once, only when reminded, or never; declines the
+ * pairing at goal-setting ('decliner'), or declines the invitation to enrollment ('not-joining').
+ */
+export type Persona = 'prompt' | 'late' | 'silent' | 'decliner' | 'not-joining';
 
 export interface SimulatorStats {
   emailsSeen: number;
   linksOpened: number;
   answersRecorded: number;
   declined: number;
+  /** Join pages answered "join" (enrollment). */
+  joined: number;
   votes: number;
   rejected: number;
 }
@@ -17,11 +22,17 @@ export interface SimulatorStats {
 const LINK = /https?:\/\/[^\s"'<>]+\/s\/[A-Za-z0-9._-]+/;
 const FORM = /<form\b[^>]*>([\s\S]*?)<\/form>/g;
 const CONTROL = /<(input|select|textarea)\b([^>]*)>/g;
+const SELECT = /<select\b([^>]*)>([\s\S]*?)<\/select>/g;
+const SELECTED = /<option value="([^"]*)" selected>|<option selected>([^<]*)</;
+const JOIN_SUBJECT = /join the mentoring program|participe do programa de mentoria/;
 
 interface FormControl {
   name: string;
   type: string;
   value: string;
+  /** A checkbox ticked, or the option a select shows selected (the page's pre-filled answer). */
+  checked?: boolean;
+  selected?: string;
 }
 
 const attr = (attrs: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(attrs)?.[1];
@@ -37,11 +48,22 @@ const unescape = (s: string) =>
 function formsOf(html: string): Map<string, FormControl[]> {
   const forms = new Map<string, FormControl[]>();
   for (const [, inner] of html.matchAll(FORM)) {
-    const controls = [...(inner ?? '').matchAll(CONTROL)].map(([, tag, attrs]) => ({
-      name: unescape(attr(attrs ?? '', 'name') ?? ''),
-      type: tag === 'input' ? (attr(attrs ?? '', 'type') ?? 'text') : (tag as string),
-      value: unescape(attr(attrs ?? '', 'value') ?? ''),
-    }));
+    const selected = new Map(
+      [...(inner ?? '').matchAll(SELECT)].map(([, attrs, options]) => {
+        const match = SELECTED.exec(options ?? '');
+        return [unescape(attr(attrs ?? '', 'name') ?? ''), unescape(match?.[1] ?? match?.[2] ?? '')] as const;
+      }),
+    );
+    const controls = [...(inner ?? '').matchAll(CONTROL)].map(([, tag, attrs]): FormControl => {
+      const name = unescape(attr(attrs ?? '', 'name') ?? '');
+      return {
+        name,
+        type: tag === 'input' ? (attr(attrs ?? '', 'type') ?? 'text') : (tag as string),
+        value: unescape(attr(attrs ?? '', 'value') ?? ''),
+        checked: /\schecked\b/.test(attrs ?? ''),
+        selected: selected.get(name) ?? '',
+      };
+    });
     const action = controls.find((c) => c.name === '_action')?.value ?? 'answer';
     if (action === 'vote') forms.set(`vote:${forms.size}`, controls);
     else forms.set(action, controls);
@@ -73,7 +95,7 @@ const MISSING_SKILLS = ['machine learning', 'design thinking', 'data privacy', '
  * once, some only after a reminder, some never, so reminders and deadlines are exercised.
  */
 export class ParticipantSimulator {
-  readonly stats: SimulatorStats = { emailsSeen: 0, linksOpened: 0, answersRecorded: 0, declined: 0, votes: 0, rejected: 0 };
+  readonly stats: SimulatorStats = { emailsSeen: 0, linksOpened: 0, answersRecorded: 0, declined: 0, joined: 0, votes: 0, rejected: 0 };
   private readonly seen = new Set<string>();
   private readonly baselines = new Map<string, Map<string, number>>();
   private readonly random = seededRandom(2027);
@@ -125,6 +147,7 @@ export class ParticipantSimulator {
     const reminder = /^(Reminder|Lembrete):/.test(email.subject);
     const persona = this.personaOf(to);
     if (persona === 'silent') return false;
+    if (JOIN_SUBJECT.test(email.subject)) return persona === 'late' ? reminder : !reminder;
     if (persona === 'decliner') return /meet your partner|conheça sua dupla/.test(email.subject) && !reminder;
     if (persona === 'late') return reminder || (/check-in|acompanhamento/i.test(email.subject) && this.random() < 0.5);
     return true;
@@ -147,6 +170,11 @@ export class ParticipantSimulator {
       const response = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
       return { ok: response.ok, html: await response.text() };
     };
+    // Enrollment's join page: join with the skills it shows pre-filled (or some picked now), or decline the invitation.
+    if (forms.get('answer')?.some((c) => c.name === 'consent')) {
+      await this.join(person, language, forms, post);
+      return;
+    }
     // Goal-setting starts with the pairing: accept it (or, for a decliner, decline it with a reason).
     const decline = forms.get('decline');
     if (decline && this.personaOf(person) === 'decliner') {
@@ -179,6 +207,52 @@ export class ParticipantSimulator {
       const vote = await post(controls, () => undefined);
       if (vote.ok) this.stats.votes++;
     }
+  }
+
+  /** Answers the join page through its forms: a not-joining person declines, everyone else joins as the page pre-fills them. */
+  private async join(
+    person: string,
+    language: 'en' | 'pt',
+    forms: Map<string, FormControl[]>,
+    post: (controls: FormControl[], fill: (form: URLSearchParams) => void) => Promise<{ ok: boolean; html: string }>,
+  ): Promise<void> {
+    const joinForm = forms.get('answer') as FormControl[];
+    const declineForm = forms.get('decline');
+    if (this.personaOf(person) === 'not-joining' && declineForm) {
+      const result = await post(declineForm, (form) => form.append('reason', language === 'pt' ? 'Sem tempo neste semestre' : 'No time this semester'));
+      if (result.ok) this.stats.declined++;
+      else this.stats.rejected++;
+      return;
+    }
+    const r = this.random;
+    const skills = joinForm.filter((c) => /^(teach|learn):/.test(c.name));
+    const picked = skills.filter((c) => c.selected);
+    const result = await post(joinForm, (form) => {
+      for (const c of joinForm) {
+        if (c.type === 'text' && c.name !== 'proposed') form.append(c.name, c.value);
+        if (c.type === 'checkbox' && c.checked) form.append(c.name, c.value);
+        if (c.name === 'timeZone') form.append(c.name, c.selected || 'America/Sao_Paulo');
+      }
+      if (picked.length) picked.forEach((c) => form.append(c.name, c.selected as string));
+      else {
+        // Nothing on the roster: teach one skill and learn another, picked at random.
+        const teach = skills.filter((c) => c.name.startsWith('teach:'));
+        const one = teach[Math.floor(r() * teach.length)]?.name.slice(6);
+        const other = teach.map((c) => c.name.slice(6)).find((s) => s !== one);
+        if (one) form.append(`teach:${one}`, String(3 + Math.floor(r() * 3)));
+        if (other) form.append(`learn:${other}`, String(2 + Math.floor(r() * 4)));
+      }
+      if (r() < 0.3) form.append('proposed', MISSING_SKILLS[Math.floor(r() * MISSING_SKILLS.length)] as string);
+      if (!joinForm.some((c) => c.name === 'language' && c.checked)) form.append('language', language);
+      const slots = joinForm.filter((c) => c.name === 'slot');
+      for (const slot of slots.filter(() => r() < 0.2).slice(0, 4)) form.append('slot', slot.value);
+      if (!form.has('slot') && slots[0]) form.append('slot', slots[Math.floor(r() * slots.length)]?.value ?? slots[0].value);
+      if (!form.has('consent')) form.append('consent', 'yes');
+    });
+    if (result.ok && /You joined|Inscrição confirmada/.test(result.html)) {
+      this.stats.answersRecorded++;
+      this.stats.joined++;
+    } else this.stats.rejected++;
   }
 
   /** Plausible answers for whatever the form asks. */
@@ -221,4 +295,9 @@ export class ParticipantSimulator {
 /** Roughly one in eight people answers only when reminded and one in eight never answers ('decliner' is for tests of the rematch). */
 export function personaForIndex(index: number): Persona {
   return index % 8 === 3 ? 'late' : index % 8 === 6 ? 'silent' : 'prompt';
+}
+
+/** As personaForIndex, and one in eight more declines the invitation to enrollment (for cycles that open with it). */
+export function enrollmentPersonaForIndex(index: number): Persona {
+  return index % 8 === 5 ? 'not-joining' : personaForIndex(index);
 }

@@ -8,7 +8,7 @@ import { programSchema, type Program } from '../../domain/program.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { startCycle } from '../../services/start-cycle.ts';
-import { ParticipantSimulator, personaForIndex } from './participant-simulator.ts';
+import { enrollmentPersonaForIndex, ParticipantSimulator, personaForIndex } from './participant-simulator.ts';
 
 export interface DemoOptions {
   participants: number;
@@ -21,6 +21,9 @@ export interface DemoSummary {
   cycleId: string;
   status: string;
   executionArn: string;
+  /** Enrollment's funnel: people invited and people who joined (both 0 for a program without enrollment). */
+  invited: number;
+  joined: number;
   participants: number;
   pairs: number;
   emailsSent: number;
@@ -84,7 +87,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       log(`Program "${program.name}" with a generated roster of ${roster.length} people.`);
     }
     const roster = await store.listParticipants(program.programId);
-    const personaByEmail = new Map(roster.sort((a, b) => a.participantId.localeCompare(b.participantId)).map((p, i) => [p.email, personaForIndex(i)]));
+    // With enrollment, some people also decline the invitation (the others answer as in every phase).
+    const personaOf = program.phaseWindows.enrollment ? enrollmentPersonaForIndex : personaForIndex;
+    const personaByEmail = new Map(roster.sort((a, b) => a.participantId.localeCompare(b.participantId)).map((p, i) => [p.email, personaOf(i)]));
     simulator = new ParticipantSimulator(stack.endpoints.ses, (email) => personaByEmail.get(email) ?? 'silent');
     simulator.start();
 
@@ -111,6 +116,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       cycleId: cycle.cycleId,
       status: description.status ?? 'UNKNOWN',
       executionArn: cycle.executionArn as string,
+      invited: final?.phases.enrollment?.expected ?? 0,
+      joined: final?.enrollmentJoined ?? 0,
       participants: final?.participants ?? 0,
       pairs: final?.pairs ?? 0,
       emailsSent: final?.emailsSent ?? 0,
@@ -123,6 +130,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     log(
       `Cycle ${summary.cycleId} ended ${summary.status} in ${summary.seconds} s: ${summary.participants} participants, ${summary.pairs} pairs, ${summary.emailsSent} emails sent.`,
     );
+    if (final?.phases.enrollment) log(`  enrollment: ${summary.invited} invited, ${summary.joined} joined, ${final.enrollmentDeclined ?? 0} declined`);
     log(
       `  answers: ${
         Object.entries(summary.responses)

@@ -3,6 +3,8 @@
 // The SES template of each phase and language, named by a hash of its content (see email-templates.generated.ts).
 
 export const EMAIL_TEMPLATE_NAMES: Readonly<Record<string, string>> = {
+ "enrollment/pt-BR": "tandem-enrollment-pt-br-e0b7bd9d88",
+ "enrollment/en": "tandem-enrollment-en-09fb04b3b5",
  "goal-setting/pt-BR": "tandem-goal-setting-pt-br-5dcfba8485",
  "goal-setting/en": "tandem-goal-setting-en-5c48963286",
  "run/pt-BR": "tandem-run-pt-br-174f0932c8",

@@ -13,14 +13,15 @@ export const htmlPage = (statusCode: number, body: string, headers: Record<strin
 });
 
 /**
- * The one Content-Security-Policy of Tandem's pages (the survey and the ops page): no scripts at
- * all, the pages' one inline style by its hash, and forms that post back to this origin or nowhere.
+ * The one Content-Security-Policy of Tandem's pages (the survey and the ops page): no scripts but
+ * the one named by its hash (the join page's skill filter), the pages' one inline style by its hash, and forms that post back to this origin or nowhere.
  */
-export function pageSecurityHeaders(options: { styleHash: string; formAction: "'self'" | "'none'" }): PageMiddleware {
+export function pageSecurityHeaders(options: { styleHash: string; scriptHash?: string; formAction: "'self'" | "'none'" }): PageMiddleware {
   return httpSecurityHeaders({
     contentSecurityPolicy: {
       'default-src': "'none'",
       'style-src': `'${options.styleHash}'`,
+      ...(options.scriptHash ? { 'script-src': `'${options.scriptHash}'` } : {}),
       'form-action': options.formAction,
       'base-uri': "'none'",
       'frame-ancestors': "'none'",

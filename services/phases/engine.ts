@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { Cycle, PhaseState } from '../../domain/cycle.ts';
 import { durationToSeconds } from '../../domain/duration.ts';
 import { invitationEmail, timeLeftInWords } from '../../domain/emails.ts';
-import { NotFoundError } from '../../domain/errors.ts';
+import { ConfigurationError, NotFoundError } from '../../domain/errors.ts';
 import type { LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import { sendOnce } from '../send-once.ts';
@@ -47,11 +47,14 @@ export async function openPhase(deps: PhaseDeps, cycleId: string, phase: Answere
   const cycle = await loadCycle(deps.store, cycleId);
   const existing = cycle.phases[phase];
   const now = deps.clock.now();
+  const window = cycle.program.phaseWindows[module.window];
+  if (!existing && !window)
+    throw new ConfigurationError(`program ${cycle.programId} has no phaseWindows.${module.window}, so its cycles have no ${phase} phase`);
   const state =
     existing ??
     (await deps.store.openPhase(cycleId, phase, {
       openedAt: now,
-      deadline: now + durationToSeconds(cycle.program.phaseWindows[module.window]) * 1000,
+      deadline: now + durationToSeconds(window as string) * 1000,
       expected: module.completion === 'everyone-or-deadline' ? (await recipientsOf(module, deps, cycle)).length : 0,
       remindersSent: [],
       checkInRoundsSent: [],

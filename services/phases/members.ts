@@ -1,4 +1,5 @@
 import type { Cycle, Member } from '../../domain/cycle.ts';
+import type { Participant } from '../../domain/participant.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CycleStore, ProgramStore } from '../ports.ts';
 
@@ -15,4 +16,28 @@ export async function reachableMembers(store: CycleStore & ProgramStore, cycle: 
   return members
     .filter((m) => (status.get(m.participantId) ?? 'active') === 'active' && !m.declined)
     .sort((a, b) => a.participantId.localeCompare(b.participantId));
+}
+
+/**
+ * Someone on the roster who is not (yet) a member of the cycle, as the pages see them: an
+ * invitee of enrollment, before identify made them a member. No partners, no skills to rate.
+ */
+export function rosterVisitor(participant: Participant, cycle: Cycle): Member {
+  return {
+    participantId: participant.participantId,
+    name: participant.name,
+    email: participant.email,
+    department: participant.department,
+    language: participant.preferredLanguage ?? cycle.program.language,
+    skillsOffered: participant.skillsOffered.map((s) => s.skill),
+    skillsWanted: participant.skillsWanted.map((s) => s.skill),
+    teaches: [],
+    learns: [],
+    partners: [],
+  };
+}
+
+/** A person on the cycle's program roster, found by id. */
+export async function rosterEntry(store: ProgramStore, cycle: Cycle, participantId: string): Promise<Participant | undefined> {
+  return (await store.listParticipants(cycle.programId)).find((p) => p.participantId === participantId);
 }

@@ -1,4 +1,5 @@
-import type { AnsweredPhase, Phase } from '../../domain/program.ts';
+import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
+import { enrollment } from './enrollment/index.ts';
 import { feedback } from './feedback/index.ts';
 import { goalSetting } from './goal-setting/index.ts';
 import { identify } from './identify/index.ts';
@@ -12,7 +13,7 @@ import { isAnswered, type AnsweredPhaseModule, type PhaseModule } from './types.
  * (workflows/program-cycle.asl.json). Adding a phase: its module, its entry here, its states in
  * the workflow definition (docs/workflow.md, "Adding a phase").
  */
-export const PHASE_MODULES: readonly PhaseModule[] = [identify, goalSetting, run, measure, feedback, review];
+export const PHASE_MODULES: readonly PhaseModule[] = [enrollment, identify, goalSetting, run, measure, feedback, review];
 
 /** The phases in which participants answer, in order. */
 export const ANSWERED_PHASE_MODULES: readonly AnsweredPhaseModule[] = PHASE_MODULES.filter(isAnswered);
@@ -44,6 +45,11 @@ export function isAnsweredPhaseName(name: string): name is AnsweredPhase {
 /** The phase a state of workflows/program-cycle.asl.json belongs to ("GoalSetting: wait" → goal-setting), by its prefix. */
 export function phaseOfStateName(state: string): PhaseModule | undefined {
   return byStatePrefix.get(state.split(':')[0]?.trim() ?? state);
+}
+
+/** Which optional phases a program's cycles run (`{ enrollment: true }`): the execution input's `optionalPhases`. */
+export function optionalPhasesOf(program: Program): Record<string, boolean> {
+  return Object.fromEntries(ANSWERED_PHASE_MODULES.flatMap((m) => (m.runsIn ? [[m.name, m.runsIn(program)] as const] : [])));
 }
 
 /** The phase key of an answer ("goal-setting", "run#2"). */

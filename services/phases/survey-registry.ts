@@ -1,4 +1,5 @@
 import type { AnsweredPhase } from '../../domain/program.ts';
+import { enrollmentSurvey } from './enrollment/survey.ts';
 import { feedbackSurvey } from './feedback/survey.ts';
 import { goalSettingSurvey } from './goal-setting/survey.ts';
 import { measureSurvey } from './measure/survey.ts';
@@ -10,6 +11,7 @@ import type { PhaseSurvey } from './survey-types.ts';
  * module (services/phases/<phase>/index.ts) and this lookup folds into services/phases/registry.ts.
  */
 const surveys: { readonly [P in AnsweredPhase]: PhaseSurvey } = {
+  enrollment: enrollmentSurvey,
   'goal-setting': goalSettingSurvey,
   run: runSurvey,
   measure: measureSurvey,

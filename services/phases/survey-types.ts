@@ -73,4 +73,9 @@ export interface PhaseSurvey<A extends Answer = Answer> {
   answered(deps: SurveyDeps, visit: SurveyVisit, outcome: 'recorded' | 'already-answered'): Promise<PageResult>;
   /** The phase's form page (its questions in the shared page). */
   renderForm(input: FormPageInput): string;
+  /**
+   * Who opened a link of this phase when they are not a member of the cycle (yet): a phase
+   * before identify finds its invitees on the roster. Absent: only members may answer.
+   */
+  visitor?(deps: SurveyDeps, cycle: Cycle, participantId: string): Promise<Member | undefined>;
 }

@@ -34,6 +34,8 @@ export interface AnswerCount {
   responses: number;
   /** Answers per round key ("run#2"), for a phase that has rounds. */
   rounds?: Record<string, number>;
+  /** What else the phase counts (enrollment: invited, joined, declined, no answer). */
+  detail?: Record<string, number>;
 }
 
 /** One batch of email a phase owes: every reachable member (or the ones named) gets one email under `key#<participantId>`. */
@@ -98,6 +100,10 @@ export interface AnsweredPhaseModule extends PhaseModule {
   countAnswers(responses: Record<string, number>): AnswerCount;
   /** Its Responses cell in `tandem cycle status`. */
   statusCell(count: AnswerCount): string | number;
+  /** For an optional phase: whether the program runs it (absent: every cycle does). */
+  runsIn?(program: Program): boolean;
+  /** Counts the phase keeps on the cycle besides its answers (AnswerCount.detail). */
+  statusDetail?(cycle: Cycle): Record<string, number>;
   // Its participant page (what the link shows, the form, what an answer does) is the PhaseSurvey in
   // services/phases/<phase>/survey.ts, looked up by services/phases/survey-registry.ts rather than
   // carried here: every function reads phase keys through this registry (the store adapter does),

@@ -108,7 +108,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     await page.waitForURL(`**/ops/executions/${running.cycleId}`);
     await expect(page.locator('h1').textContent()).resolves.toBe(`Execution ${running.cycleId}`);
     const phases = await page.locator('section.phase h3').allTextContents();
-    expect(phases.map((t) => t.split(' ')[0])).toEqual(['identify', 'goal-setting']);
+    // The program has no enrollment: the timeline shows the Choice that skipped it, then identify.
+    expect(phases.map((t) => t.split(' ')[0])).toEqual(['enrollment', 'identify', 'goal-setting']);
+    await expect(page.locator('section[aria-labelledby="phase-enrollment"] .progress').textContent()).resolves.toMatch(/not part of this cycle/);
     await expect(page.locator('#phase-identify + p + ul').textContent()).resolves.toMatch(/Cohort: \d+ participants in \d+ pairs/);
     await expect(page.locator('section[aria-labelledby="phase-goal-setting"] .progress').textContent()).resolves.toMatch(/Answers: \d+ of \d+ answered/);
     await expect(page.locator('section[aria-labelledby="phase-goal-setting"] table').textContent()).resolves.toContain('GoalSetting: send what is due');
@@ -126,7 +128,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
       /Identify NoPairsError: .*no pair can be formed/,
     );
     const phases = await page.locator('section.phase h3').allTextContents();
-    expect(phases.map((t) => t.split(' ')[0])).toEqual(['identify', 'failure']);
+    expect(phases.map((t) => t.split(' ')[0])).toEqual(['enrollment', 'identify', 'failure']);
     const html = await page.content();
     expect(html).not.toContain('<b>Boss</b>');
     expect(html).not.toContain('@ops-fail');

@@ -113,9 +113,11 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     }>();
     expect(execution).toMatchObject({ status: 'FAILED', error: 'NoPairsError' });
     expect(execution.cause).toMatch(/no pair can be formed/);
-    expect(execution.timeline.phases.map((p) => p.phase)).toEqual(['identify', 'failure']);
-    expect(execution.timeline.phases[0]?.failures[0]).toMatchObject({ state: 'Identify', error: 'NoPairsError' });
-    expect(execution.timeline.phases[1]?.states.map((s) => s.name)).toEqual(['MarkCycleFailed', 'CycleFailed']);
+    // The program has no enrollment: its Choice is passed on the way to Identify.
+    expect(execution.timeline.phases.map((p) => p.phase)).toEqual(['enrollment', 'identify', 'failure']);
+    expect(execution.timeline.phases[0]?.states.map((s) => s.name)).toEqual(['Enrollment: wanted?']);
+    expect(execution.timeline.phases[1]?.failures[0]).toMatchObject({ state: 'Identify', error: 'NoPairsError' });
+    expect(execution.timeline.phases[2]?.states.map((s) => s.name)).toEqual(['MarkCycleFailed', 'CycleFailed']);
 
     const human = await tandem(['executions', 'show', executionArn]);
     expect(human.stdout).toContain(`Execution ${cycleId}: FAILED`);

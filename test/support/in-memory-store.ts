@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
+import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
@@ -65,6 +66,8 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
   private readonly programs = new Map<string, Program>();
   /** programId → participantId → the participant and the fingerprint of the roster row it was written from. */
   private readonly participants = new Map<string, Map<string, { participant: Participant; fingerprint?: string }>>();
+  /** programId → participantId → what they declared when they last joined. */
+  private readonly declarations = new Map<string, Map<string, EnrollmentDeclaration>>();
   private readonly cycles = new Map<string, Cycle>();
   private readonly members = new Map<string, Map<string, Member>>();
   private readonly pairs = new Map<string, Map<string, Pair>>();
@@ -118,6 +121,14 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     stored.participant.status = status;
     // The stored item no longer matches the roster row it came from.
     delete stored.fingerprint;
+  }
+
+  async listDeclarations(programId: string): Promise<EnrollmentDeclaration[]> {
+    return sortedBy(this.declarations.get(programId)?.values() ?? [], (d) => d.participantId);
+  }
+
+  async getDeclaration(programId: string, participantId: string): Promise<EnrollmentDeclaration | undefined> {
+    return copy(this.declarations.get(programId)?.get(participantId));
   }
 
   async findParticipantsByEmail(email: string): Promise<Array<{ programId: string; participantId: string }>> {
@@ -407,6 +418,31 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     const prefix = `${voterId}#`;
     const ofVoter = [...(this.votes.get(cycleId)?.entries() ?? [])].filter(([voteKey]) => voteKey.startsWith(prefix));
     return sortedBy(ofVoter, ([voteKey]) => voteKey).map(([, vote]) => vote.suggestionId);
+  }
+
+  async recordEnrollmentAnswer(
+    response: StoredResponse<EnrollmentAnswer>,
+    change: { previous?: EnrollmentDecision; declaration?: EnrollmentDeclaration },
+  ): Promise<'recorded' | 'phase-closed' | 'changed-meanwhile'> {
+    const parsed = parsePhaseKey(response.phaseKey);
+    if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
+    const answers = within(this.responses, response.cycleId);
+    const sortKey = `${response.phaseKey}#${response.participantId}`;
+    // The DynamoDB transaction reports the first failed condition in item order: answer, then cycle.
+    const stored = answers.get(sortKey) as StoredResponse<EnrollmentAnswer> | undefined;
+    if (stored?.answer.decision !== change.previous) return 'changed-meanwhile';
+    const cycle = this.cycles.get(response.cycleId);
+    const state = cycle?.phases[parsed.phase];
+    if (!cycle || cycle.status !== 'running' || !state || state.closedAt !== undefined) return 'phase-closed';
+    answers.set(sortKey, copy(response));
+    if (!stored) cycle.responses[response.phaseKey] = (cycle.responses[response.phaseKey] ?? 0) + 1;
+    const counter = (decision: EnrollmentDecision) => (decision === 'joined' ? 'enrollmentJoined' : 'enrollmentDeclined');
+    if (change.previous !== response.answer.decision) {
+      cycle[counter(response.answer.decision)] = (cycle[counter(response.answer.decision)] ?? 0) + 1;
+      if (change.previous) cycle[counter(change.previous)] = (cycle[counter(change.previous)] ?? 0) - 1;
+    }
+    if (change.declaration) within(this.declarations, change.declaration.programId).set(change.declaration.participantId, copy(change.declaration));
+    return 'recorded';
   }
 
   // ---- helpers ----------------------------------------------------------------

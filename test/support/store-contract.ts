@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newCycle, type Cycle, type Member, type Pair, type PhaseState, type StoredResponse } from '../../domain/cycle.ts';
+import { declarationOf, type DeclineAnswer, type EnrollmentAnswer, type JoinAnswer } from '../../domain/enrollment.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CycleSummary } from '../../domain/metrics.ts';
 import { participantSchema, type Participant, type ParticipantInput } from '../../domain/participant.ts';
@@ -824,6 +825,109 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.listVotesOf(cycle.cycleId, 'p02')).toEqual(['s-a', 's-b']);
       expect(await store.listVotesOf(cycle.cycleId, 'p03')).toEqual(['s-b']);
       expect(await store.listVotesOf(cycle.cycleId, 'p04')).toEqual([]);
+    });
+  });
+
+  describe('enrollment answers', () => {
+    const join = (name: string, teaches: Array<{ skill: string; level: number }> = [{ skill: 'ai-tools', level: 4 }]): JoinAnswer => ({
+      decision: 'joined',
+      name,
+      department: 'IT',
+      teaches,
+      learns: [{ skill: 'negotiation', priority: 3 }],
+      proposedSkills: ['Power BI'],
+      languages: ['pt', 'en'],
+      timeZone: 'America/Sao_Paulo',
+      availability: ['tue-morning'],
+      consent: true,
+    });
+    const declined: DeclineAnswer = { decision: 'declined', reason: '' };
+    const enrollmentAnswer = (cycleId: string, participantId: string, value: EnrollmentAnswer, at = T0 + HOUR): StoredResponse<EnrollmentAnswer> => ({
+      cycleId,
+      phaseKey: 'enrollment',
+      participantId,
+      answer: value,
+      recordedAt: at,
+    });
+    const declarationFor = (cycle: Cycle, participantId: string, value: JoinAnswer, at = T0 + HOUR) =>
+      declarationOf(value, { programId: cycle.programId, participantId, cycleId: cycle.cycleId, declaredAt: at });
+    async function cycleAtEnrollment(store: TandemStore): Promise<Cycle> {
+      const cycle = await runningCycle(store);
+      await store.openPhase(cycle.cycleId, 'enrollment', openState(3));
+      return cycle;
+    }
+    const counts = async (store: TandemStore, cycleId: string) => {
+      const cycle = await store.getCycle(cycleId);
+      return { answered: cycle?.responses.enrollment, joined: cycle?.enrollmentJoined ?? 0, declined: cycle?.enrollmentDeclined ?? 0 };
+    };
+
+    it('records a join with the declaration the roster keeps, and counts the person once however often they change their answer', async () => {
+      const store = await createStore();
+      const cycle = await cycleAtEnrollment(store);
+      const first = join('Ana Souza');
+      expect(await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p01', first), { declaration: declarationFor(cycle, 'p01', first) })).toBe(
+        'recorded',
+      );
+      expect(await counts(store, cycle.cycleId)).toEqual({ answered: 1, joined: 1, declined: 0 });
+      const changed = join('Ana Souza', [{ skill: 'ai-tools', level: 5 }]);
+      const outcome = await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p01', changed, T0 + 2 * HOUR), {
+        previous: 'joined',
+        declaration: declarationFor(cycle, 'p01', changed, T0 + 2 * HOUR),
+      });
+      expect(outcome).toBe('recorded');
+      expect(await counts(store, cycle.cycleId)).toEqual({ answered: 1, joined: 1, declined: 0 });
+      expect((await store.getResponse(cycle.cycleId, 'enrollment', 'p01'))?.answer).toEqual(changed);
+      expect(await store.getDeclaration(cycle.programId, 'p01')).toEqual(declarationFor(cycle, 'p01', changed, T0 + 2 * HOUR));
+      expect(await store.listDeclarations(cycle.programId)).toEqual([declarationFor(cycle, 'p01', changed, T0 + 2 * HOUR)]);
+      expect(await store.getDeclaration(cycle.programId, 'p02')).toBeUndefined();
+    });
+
+    it('moves a person between joined and declined when they change their mind, keeping their last declaration', async () => {
+      const store = await createStore();
+      const cycle = await cycleAtEnrollment(store);
+      const joined = join('Bruno Lima');
+      await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p02', joined), { declaration: declarationFor(cycle, 'p02', joined) });
+      expect(await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p02', declined), { previous: 'joined' })).toBe('recorded');
+      expect(await counts(store, cycle.cycleId)).toEqual({ answered: 1, joined: 0, declined: 1 });
+      expect(await store.getDeclaration(cycle.programId, 'p02')).toEqual(declarationFor(cycle, 'p02', joined));
+      expect(await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p03', declined), {})).toBe('recorded');
+      expect(await counts(store, cycle.cycleId)).toEqual({ answered: 2, joined: 0, declined: 2 });
+    });
+
+    it('refuses an answer whose earlier decision changed meanwhile, writing nothing', async () => {
+      const store = await createStore();
+      const cycle = await cycleAtEnrollment(store);
+      const joined = join('Carla Dias');
+      await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p01', joined), { declaration: declarationFor(cycle, 'p01', joined) });
+      expect(await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p01', declined), {})).toBe('changed-meanwhile');
+      expect(await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p01', declined), { previous: 'declined' })).toBe('changed-meanwhile');
+      const other = join('Somebody Else');
+      expect(
+        await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p04', other), {
+          previous: 'joined',
+          declaration: declarationFor(cycle, 'p04', other),
+        }),
+      ).toBe('changed-meanwhile');
+      expect(await counts(store, cycle.cycleId)).toEqual({ answered: 1, joined: 1, declined: 0 });
+      expect((await store.getResponse(cycle.cycleId, 'enrollment', 'p01'))?.answer).toEqual(joined);
+      expect(await store.getDeclaration(cycle.programId, 'p04')).toBeUndefined();
+    });
+
+    it('refuses answers once enrollment closed or before it opened, writing no declaration', async () => {
+      const store = await createStore();
+      const notOpen = await runningCycle(store);
+      const joined = join('Davi Reis');
+      expect(
+        await store.recordEnrollmentAnswer(enrollmentAnswer(notOpen.cycleId, 'p01', joined), { declaration: declarationFor(notOpen, 'p01', joined) }),
+      ).toBe('phase-closed');
+      const cycle = await cycleAtEnrollment(store);
+      await store.closePhase(cycle.cycleId, 'enrollment', T0 + 2 * HOUR);
+      expect(await store.recordEnrollmentAnswer(enrollmentAnswer(cycle.cycleId, 'p01', joined), { declaration: declarationFor(cycle, 'p01', joined) })).toBe(
+        'phase-closed',
+      );
+      expect(await store.getResponse(cycle.cycleId, 'enrollment', 'p01')).toBeUndefined();
+      expect(await store.getDeclaration(cycle.programId, 'p01')).toBeUndefined();
+      expect(await counts(store, cycle.cycleId)).toEqual({ answered: undefined, joined: 0, declined: 0 });
     });
   });
 }

@@ -31,13 +31,13 @@ describe('the SES email templates', () => {
     for (const { kind, language } of allTemplateKeys()) {
       expect(invitationEmail(input({ kind, language })).templateName).toBe(emailTemplate(kind, language, COMPILED_TEMPLATES).name);
     }
-    expect(Object.keys(EMAIL_TEMPLATE_NAMES)).toHaveLength(8);
+    expect(Object.keys(EMAIL_TEMPLATE_NAMES)).toHaveLength(10);
   });
 
   it('exist for every phase in both languages, with names that change when their content changes', () => {
     const names = allTemplateKeys().map(({ kind, language }) => emailTemplate(kind, language, COMPILED_TEMPLATES).name);
-    expect(new Set(names).size).toBe(8);
-    for (const name of names) expect(name).toMatch(/^tandem-(goal-setting|run|measure|feedback)-(en|pt-br)-[0-9a-f]{10}$/);
+    expect(new Set(names).size).toBe(10);
+    for (const name of names) expect(name).toMatch(/^tandem-(enrollment|goal-setting|run|measure|feedback)-(en|pt-br)-[0-9a-f]{10}$/);
     const changed = emailTemplate('run', 'en', { 'run/en': { ...(COMPILED_TEMPLATES['run/en'] as EmailTemplateParts), subject: 'other' } });
     expect(changed.name).not.toBe(emailTemplate('run', 'en', COMPILED_TEMPLATES).name);
   });

@@ -24,12 +24,14 @@ const base = (kind: AnsweredPhase, language: Language, extra: Partial<Invitation
 
 const subjects: Record<Language, Record<AnsweredPhase, string>> = {
   en: {
+    enrollment: 'Mentoria Reversa 2027: join the mentoring program',
     'goal-setting': 'Mentoria Reversa 2027: meet your partner and set your goals',
     run: 'Mentoria Reversa 2027: check-in 2 — have you met?',
     measure: 'Mentoria Reversa 2027: how far did you get?',
     feedback: 'Mentoria Reversa 2027: tell us what worked',
   },
   'pt-BR': {
+    enrollment: 'Mentoria Reversa 2027: participe do programa de mentoria',
     'goal-setting': 'Mentoria Reversa 2027: conheça sua dupla e defina suas metas',
     run: 'Mentoria Reversa 2027: acompanhamento 2 — vocês se encontraram?',
     measure: 'Mentoria Reversa 2027: até onde você chegou?',
@@ -52,6 +54,15 @@ describe('invitationEmail', () => {
       });
     }
   }
+
+  it.each(['en', 'pt-BR'] as const)('writes the enrollment invitation in %s with the program’s goals and the join link, and no partner line', (language) => {
+    const email = renderInvitationEmail({ ...base('enrollment', language), partners: [], goalsAndExpectations: GOALS });
+    expect(email.subject).toBe(subjects[language].enrollment);
+    expect(email.text).toContain(LINK);
+    expect(email.text).toContain(GOALS.split('\n')[0]);
+    expect(email.text).toContain(language === 'en' ? 'Join or decline: ' : 'Participar ou recusar: ');
+    expect(email.text).not.toMatch(/Your partner|Sua dupla/);
+  });
 
   it('gives the deadline as a date in the recipient’s language, in UTC', () => {
     expect(renderInvitationEmail(base('measure', 'en')).text).toContain('Please answer by March 15, 2027');

@@ -407,3 +407,19 @@ describe('free text without names', () => {
     expect(JSON.stringify(m.themes)).not.toMatch(/Rafael|Helena/i);
   });
 });
+
+describe('a cycle that opened with enrollment', () => {
+  const enrollment = { invited: 9, joined: 6, declined: 2, proposedSkills: [['Power BI', 'power bi '], ['Design thinking'], []] };
+
+  it('counts the funnel: invited, joined, declined, paired (the members) and completed (answered measure)', () => {
+    const m = computeCycleMetrics({ ...everything, enrollment });
+    expect(m.funnel).toEqual({ invited: 9, joined: 6, declined: 2, paired: 5, completed: 4 });
+    expect(computeCycleMetrics(everything).funnel).toBeUndefined();
+  });
+
+  it('adds the skills joiners proposed to the skills the organization lacks, once per person', () => {
+    const m = computeCycleMetrics({ ...everything, enrollment });
+    expect(m.missingSkills.find((s) => s.skill === 'power bi')).toEqual({ skill: 'power bi', mentions: 3, offeredInCohort: false });
+    expect(m.missingSkills.find((s) => s.skill === 'design thinking')).toEqual({ skill: 'design thinking', mentions: 1, offeredInCohort: false });
+  });
+});

@@ -23,8 +23,8 @@ const FAILURE_PATH = ['MarkCycleFailed', 'CycleFailed'];
 
 describe('the phase registry', () => {
   it('lists the phases in the order the workflow runs them', () => {
-    expect(PHASE_NAMES).toEqual(['identify', 'goal-setting', 'run', 'measure', 'feedback', 'review']);
-    expect(ANSWERED_PHASE_NAMES).toEqual(['goal-setting', 'run', 'measure', 'feedback']);
+    expect(PHASE_NAMES).toEqual(['enrollment', 'identify', 'goal-setting', 'run', 'measure', 'feedback', 'review']);
+    expect(ANSWERED_PHASE_NAMES).toEqual(['enrollment', 'goal-setting', 'run', 'measure', 'feedback']);
     const order: string[] = [];
     for (const name of Object.keys(definition.States)) {
       const phase = phaseOfStateName(name)?.name;

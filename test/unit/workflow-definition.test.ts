@@ -56,6 +56,7 @@ const state = (name: string): State => {
 };
 
 const ANSWERED = [
+  ['Enrollment', 'enrollment'],
   ['GoalSetting', 'goal-setting'],
   ['Run', 'run'],
   ['Measure', 'measure'],
@@ -115,7 +116,17 @@ describe('the program-cycle workflow definition', () => {
     expect(state('CycleFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' });
   });
 
-  it('runs the phases in order: Identify, GoalSetting, Run, Measure, Feedback, Review', () => {
+  it('starts with enrollment only when the execution input says the program runs it, and goes on to Identify either way', () => {
+    const start = state(definition.StartAt);
+    expect(definition.StartAt).toBe('Enrollment: wanted?');
+    expect(start.Type).toBe('Choice');
+    expect(start.Default).toBe('Identify');
+    expect(start.Choices?.[0]?.Next).toBe('Enrollment');
+    expect(JSON.stringify(start.Choices?.[0])).toContain('$.optionalPhases.enrollment');
+    expect(state('Enrollment: close').Next).toBe('Identify');
+  });
+
+  it('runs the phases in order: Enrollment, Identify, GoalSetting, Run, Measure, Feedback, Review', () => {
     // Follow the happy path: Next, and at each Choice the "complete" branch.
     const path: string[] = [];
     for (let name: string | undefined = definition.StartAt; name && path.length < 100;) {
@@ -124,7 +135,7 @@ describe('the program-cycle workflow definition', () => {
       name = s.Type === 'Choice' ? s.Choices?.[0]?.Next : s.Next;
     }
     const phases = path.filter((n) => !n.includes(':') && state(n).Type === 'Task');
-    expect(phases).toEqual(['Identify', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review']);
+    expect(phases).toEqual(['Enrollment', 'Identify', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review']);
     expect(path.at(-1)).toBe('CycleSucceeded');
     expect(state('Identify').Resource).toBe('${IdentifyFunctionArn}');
     expect(state('Review').Resource).toBe('${ReviewFunctionArn}');

@@ -5,6 +5,7 @@ import type { Matcher } from '../../../domain/matching/matcher.ts';
 import type { Participant } from '../../../domain/participant.ts';
 import type { Program } from '../../../domain/program.ts';
 import type { CycleStore } from '../../ports.ts';
+import { rosterToPair } from '../enrollment/index.ts';
 import { loadCycle } from '../members.ts';
 import type { PhaseDeps, PhaseModule } from '../types.ts';
 
@@ -19,7 +20,7 @@ export const identify: PhaseModule = {
 export async function identifyCohort(deps: PhaseDeps & { matcher: Matcher }, cycleId: string) {
   const cycle = await loadCycle(deps.store, cycleId);
   const program = cycle.program;
-  const roster = await deps.store.listParticipants(program.programId);
+  const roster = await rosterToPair(deps, cycle, await deps.store.listParticipants(program.programId));
   const recentPairs = await recentPairsOf(deps.store, cycle);
   const result = deps.matcher.match(roster, {
     settings: program.matching,
@@ -29,7 +30,7 @@ export async function identifyCohort(deps: PhaseDeps & { matcher: Matcher }, cyc
   });
   if (result.pairs.length === 0) {
     throw new NoPairsError(
-      `no pair can be formed from the ${roster.length} people on program ${program.programId}'s roster` +
+      `no pair can be formed from the ${roster.length} people on program ${program.programId}'s roster${cycle.phases.enrollment ? ' who joined' : ''}` +
         (result.unmatched[0] ? ` (for example ${result.unmatched[0].participantId}: ${result.unmatched[0].reason})` : ''),
     );
   }

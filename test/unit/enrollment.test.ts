@@ -1,0 +1,305 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newCycle, type StoredResponse } from '../../domain/cycle.ts';
+import { isTimeZone, parseJoinAnswer, splitProposedSkills, type EnrollmentAnswer } from '../../domain/enrollment.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { LinkSigner } from '../../domain/links.ts';
+import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
+import { programSchema, type Program } from '../../domain/program.ts';
+import { formFields } from '../../domain/surveys.ts';
+import { cycleStatus } from '../../services/cycles.ts';
+import { formBinding } from '../../services/form-binding.ts';
+import { enrollment, invitees, rosterToPair } from '../../services/phases/enrollment/index.ts';
+import { identifyCohort } from '../../services/phases/identify/index.ts';
+import { optionalPhasesOf } from '../../services/phases/registry.ts';
+import { importRoster } from '../../services/roster-import.ts';
+import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+
+const examples = resolve(import.meta.dirname, '../../examples');
+const DAY = 86_400_000;
+const START = Date.UTC(2027, 2, 1, 12);
+const ACTION = './v1.token';
+const signer = new LinkSigner('k'.repeat(32));
+const matcher = new OptimalMatcher({ deadlineMs: 2_000 });
+const base = JSON.parse(readFileSync(resolve(examples, 'program.json'), 'utf8')) as Record<string, unknown>;
+const program: Program = programSchema.parse({
+  ...base,
+  programId: 'enrollment-test',
+  phaseWindows: { ...(base.phaseWindows as object), enrollment: 'P14D' },
+});
+const withoutEnrollment: Program = programSchema.parse({ ...base, programId: 'no-enrollment-test' });
+const rosterCsv = readFileSync(resolve(examples, 'roster.csv'), 'utf8');
+const CATALOG = program.skillsCatalog.map((s) => s.id);
+
+/** Fields a person may send several times (checkboxes); every other field in `extra` replaces the default. */
+const MULTI = ['language', 'slot'];
+
+/** A complete join form, as a person would send it. */
+const joinFields = (extra: Array<[string, string]> = [], leaveOut: string[] = []): Array<[string, string]> =>
+  (
+    [
+      ['name', 'Ana Souza'],
+      ['department', 'Marketing'],
+      ['teach:ai-tools', '4'],
+      ['teach:social-media', '5'],
+      ['learn:negotiation', '3'],
+      ['learn:public-speaking', ''],
+      ['proposed', 'Power BI; IA generativa'],
+      ['language', 'pt'],
+      ['language', 'en'],
+      ['timeZone', 'America/Sao_Paulo'],
+      ['slot', 'tue-morning'],
+      ['slot', 'thu-afternoon'],
+      ['consent', 'yes'],
+      ...extra,
+    ] as Array<[string, string]>
+  ).filter(
+    ([name], i, all) => !leaveOut.includes(name) && !(i < all.length - extra.length && MULTI.every((m) => m !== name) && extra.some(([e]) => e === name)),
+  );
+
+const asFields = (pairs: Array<[string, string]>) => formFields(new URLSearchParams(pairs).toString());
+
+function issuesOf(fn: () => unknown): Array<{ where: string; problem: string }> {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('the join form', () => {
+  it('reads the skills to teach with a level and to learn with a priority, the proposals, languages, time zone, availability and consent', () => {
+    expect(parseJoinAnswer(asFields(joinFields()), CATALOG)).toEqual({
+      decision: 'joined',
+      name: 'Ana Souza',
+      department: 'Marketing',
+      teaches: [
+        { skill: 'social-media', level: 5 },
+        { skill: 'ai-tools', level: 4 },
+      ],
+      learns: [{ skill: 'negotiation', priority: 3 }],
+      proposedSkills: ['Power BI', 'IA generativa'],
+      languages: ['pt', 'en'],
+      timeZone: 'America/Sao_Paulo',
+      availability: ['tue-morning', 'thu-afternoon'],
+      consent: true,
+    });
+  });
+
+  it('refuses a join without consent to the privacy notice, naming the consent box', () => {
+    expect(issuesOf(() => parseJoinAnswer(asFields(joinFields([], ['consent'])), CATALOG))).toEqual([
+      { where: 'consent', problem: 'you must agree to the privacy notice to join' },
+    ]);
+  });
+
+  it('names every bad field at once: level, time zone, availability, languages and an empty name', () => {
+    const fields = joinFields([
+      ['teach:cloud-tools', '9'],
+      ['timeZone', 'Mars/Olympus'],
+      ['slot', 'mon-midnight'],
+      ['language', 'xx'],
+      ['name', '   '],
+    ]);
+    const issues = issuesOf(() => parseJoinAnswer(asFields(fields), CATALOG));
+    expect(issues.map((i) => i.where).sort()).toEqual(['language', 'name', 'slot', 'teach:cloud-tools', 'timeZone']);
+    expect(issues.find((i) => i.where === 'teach:cloud-tools')?.problem).toBe('the level must be 1 to 5');
+    expect(issues.find((i) => i.where === 'timeZone')?.problem).toBe('choose a time zone from the list');
+  });
+
+  it('asks for at least one skill, and refuses one skill both taught and learned', () => {
+    const none = joinFields([], ['teach:ai-tools', 'teach:social-media', 'learn:negotiation', 'proposed']);
+    expect(issuesOf(() => parseJoinAnswer(asFields(none), CATALOG))).toEqual([{ where: 'skills', problem: 'choose at least one skill to teach or to learn' }]);
+    const both = joinFields([['learn:ai-tools', '2']]);
+    expect(issuesOf(() => parseJoinAnswer(asFields(both), CATALOG))).toEqual([{ where: 'skills', problem: 'a skill cannot be both taught and learned' }]);
+  });
+
+  it('ignores a skill id that is not in the catalog, so a forged form cannot add one', () => {
+    const answer = parseJoinAnswer(asFields(joinFields([['teach:made-up', '5']])), CATALOG);
+    expect(answer.teaches.map((t) => t.skill)).not.toContain('made-up');
+  });
+
+  it('splits proposed skills on commas, semicolons and new lines, as people list them', () => {
+    expect(splitProposedSkills('Excel avançado, IA generativa;\nPower BI ,, ')).toEqual(['Excel avançado', 'IA generativa', 'Power BI']);
+  });
+
+  it('accepts IANA time zones the runtime knows, and nothing else', () => {
+    expect(isTimeZone('America/Sao_Paulo')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('Europe/Lisboa')).toBe(false);
+    expect(isTimeZone('../etc/passwd')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
+  });
+});
+
+let cycleCount = 0;
+
+/** A running cycle of the sample roster with enrollment open; every request moves the clock on a second. */
+async function enrollmentCycle(p: Program = program) {
+  const store = new InMemoryStore();
+  let time = START;
+  const clock = { now: () => (time += 1000) };
+  const cycleId = `enr${++cycleCount}`;
+  await store.putProgram(p);
+  await importRoster(store, { programId: p.programId, text: rosterCsv, format: 'csv' });
+  await store.createCycle(newCycle(p, cycleId, START));
+  const cycle = await store.getCycle(cycleId);
+  const invited = await invitees(store, cycle as NonNullable<typeof cycle>);
+  await store.openPhase(cycleId, 'enrollment', { openedAt: START, deadline: START + 14 * DAY, expected: invited.length });
+  const deps: SurveyDeps = { store, clock, signer, matcher };
+  const token = (participantId: string) => signer.sign({ cycleId, participantId, phaseKey: 'enrollment', expiresAt: Math.floor((START + 30 * DAY) / 1000) });
+  return {
+    store,
+    deps,
+    cycleId,
+    invited,
+    clock,
+    show: (participantId: string) => showSurvey(deps, token(participantId), ACTION),
+    post: (participantId: string, action: string, fields: Array<[string, string]> = []) => {
+      const t = token(participantId);
+      return submitSurvey(deps, t, new URLSearchParams([['_action', action], ['_bind', formBinding(signer, t)], ...fields]).toString(), ACTION);
+    },
+  };
+}
+
+describe('enrollment over the in-memory store', () => {
+  it('invites every active person on the roster and runs only in programs with an enrollment window', async () => {
+    const c = await enrollmentCycle();
+    const roster = await c.store.listParticipants(program.programId);
+    expect(c.invited.map((i) => i.participantId)).toEqual(roster.filter((p) => p.status === 'active').map((p) => p.participantId));
+    expect(c.invited.every((i) => i.partners.length === 0)).toBe(true);
+    expect(optionalPhasesOf(program)).toEqual({ enrollment: true });
+    expect(optionalPhasesOf(withoutEnrollment)).toEqual({ enrollment: false });
+  });
+
+  it('shows an invitee who is no member yet the join page, pre-filled from the roster, without changing anything', async () => {
+    const c = await enrollmentCycle();
+    const person = c.invited[0];
+    const page = await c.show(person?.participantId as string);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`value="${person?.name}"`);
+    expect(page.html).toContain('name="teach:ai-tools"');
+    expect(page.html).toContain('name="consent" value="yes" required');
+    expect((await c.store.getCycle(c.cycleId))?.responses).toEqual({});
+  });
+
+  it('records a join, lets the person change it and then decline before the deadline, and counts the funnel', async () => {
+    const c = await enrollmentCycle();
+    const [first, second] = c.invited.map((i) => i.participantId) as [string, string];
+    const joined = await c.post(first, 'answer', joinFields());
+    expect(joined.status).toBe(200);
+    expect(joined.html).toMatch(/Inscrição confirmada|You joined/);
+    const again = await c.show(first);
+    expect(again.html).toContain('<option value="4" selected>4</option>');
+    expect(again.html).toMatch(/Você já se inscreveu|You have joined/);
+
+    expect((await c.post(first, 'answer', joinFields([['teach:ai-tools', '5']]))).status).toBe(200);
+    const stored = (await c.store.getResponse(c.cycleId, 'enrollment', first)) as StoredResponse<EnrollmentAnswer>;
+    expect(stored.answer.decision === 'joined' && stored.answer.teaches).toContainEqual({ skill: 'ai-tools', level: 5 });
+
+    expect((await c.post(second, 'decline', [['reason', 'Licença no próximo trimestre']])).status).toBe(200);
+    let status = await cycleStatus({ store: c.store }, c.cycleId);
+    expect(status.phases.find((p) => p.phase === 'enrollment')?.detail).toEqual({
+      invited: c.invited.length,
+      joined: 1,
+      declined: 1,
+      noAnswer: c.invited.length - 2,
+    });
+
+    expect((await c.post(first, 'decline')).status).toBe(200);
+    status = await cycleStatus({ store: c.store }, c.cycleId);
+    expect(status.phases.find((p) => p.phase === 'enrollment')?.responses).toBe(2);
+    expect(status.phases.find((p) => p.phase === 'enrollment')?.detail).toMatchObject({ joined: 0, declined: 2 });
+    expect(enrollment.opsLines((await c.store.getCycle(c.cycleId)) as never, {}).map((l) => l.label)).toEqual([
+      'Invited',
+      'Joined',
+      'Declined',
+      'No answer',
+      'Deadline',
+    ]);
+  });
+
+  it('refuses a join that does not validate with the errors on the page and what was typed, storing nothing', async () => {
+    const c = await enrollmentCycle();
+    const person = c.invited[0]?.participantId as string;
+    const page = await c.post(person, 'answer', joinFields([['department', 'Finanças & Controle']], ['consent']));
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('role="alert"');
+    expect(page.html).toContain('href="#consent"');
+    expect(page.html).toContain('value="Finanças &amp; Controle"');
+    expect(await c.store.getResponse(c.cycleId, 'enrollment', person)).toBeUndefined();
+    expect(await c.store.getDeclaration(program.programId, person)).toBeUndefined();
+  });
+
+  it('refuses answers once enrollment closed', async () => {
+    const c = await enrollmentCycle();
+    const person = c.invited[0]?.participantId as string;
+    await c.store.closePhase(c.cycleId, 'enrollment', START + 14 * DAY);
+    expect((await c.post(person, 'answer', joinFields())).status).toBe(410);
+    expect((await c.show(person)).status).toBe(410);
+  });
+
+  it('pairs only those who joined, as they declared themselves, and pre-fills their next join page from the declaration', async () => {
+    const c = await enrollmentCycle();
+    const people = c.invited.map((i) => i.participantId);
+    const joiners = people.slice(0, -3);
+    const roster = await c.store.listParticipants(program.programId);
+    for (const [i, id] of joiners.entries()) {
+      // Each joiner confirms what the roster holds of them, under a name of their own choosing.
+      const entry = roster.find((p) => p.participantId === id);
+      const skills: Array<[string, string]> = [
+        ...(entry?.skillsOffered ?? []).map((s): [string, string] => [`teach:${s.skill}`, String(s.level)]),
+        ...(entry?.skillsWanted ?? []).map((s): [string, string] => [`learn:${s.skill}`, String(s.priority)]),
+      ];
+      const fields = joinFields(
+        [...skills, ['name', `Joiner ${i}`]],
+        ['teach:ai-tools', 'teach:social-media', 'learn:negotiation', 'learn:public-speaking', 'proposed'],
+      );
+      expect((await c.post(id, 'answer', fields)).status).toBe(200);
+    }
+    await c.post(people.at(-1) as string, 'decline');
+    const cycle = await c.store.getCycle(c.cycleId);
+    const pairable = await rosterToPair(c.deps, cycle as never, await c.store.listParticipants(program.programId));
+    expect(pairable.map((p) => p.participantId).sort()).toEqual([...joiners].sort());
+    expect(pairable.find((p) => p.participantId === joiners[0])).toMatchObject({ name: 'Joiner 0', department: 'Marketing', timeZone: 'America/Sao_Paulo' });
+
+    await c.store.closePhase(c.cycleId, 'enrollment', START + DAY);
+    const result = await identifyCohort(
+      { store: c.store, emailLog: c.store, mailer: { send: () => Promise.reject(new Error('no mail here')) }, clock: c.clock, matcher },
+      c.cycleId,
+    );
+    expect(result.pairs).toBeGreaterThan(0);
+    const members = await c.store.listMembers(c.cycleId);
+    expect(members.every((m) => joiners.includes(m.participantId))).toBe(true);
+
+    // The next cycle: the join page starts from what the person declared, consent asked again.
+    const next = await enrollmentCycleOn(c.store);
+    const page = await next.show(joiners[0] as string);
+    expect(page.html).toContain('value="Joiner 0"');
+    expect(page.html).toContain('<option value="4" selected>4</option>');
+    expect(page.html).not.toMatch(/name="consent" value="yes" required aria-describedby="privacy" checked/);
+  });
+
+  it('keeps a program without enrollment pairing its whole roster', async () => {
+    const store = new InMemoryStore();
+    await store.putProgram(withoutEnrollment);
+    await importRoster(store, { programId: withoutEnrollment.programId, text: rosterCsv, format: 'csv' });
+    await store.createCycle(newCycle(withoutEnrollment, 'plain', START));
+    const roster = await store.listParticipants(withoutEnrollment.programId);
+    expect(await rosterToPair({ store }, (await store.getCycle('plain')) as never, roster)).toEqual(roster);
+    expect((await cycleStatus({ store }, 'plain')).phases.map((p) => p.phase)).not.toContain('enrollment');
+  });
+});
+
+/** A second cycle of the same program on the same store, enrollment open. */
+async function enrollmentCycleOn(store: InMemoryStore) {
+  const cycleId = `enr${++cycleCount}`;
+  await store.createCycle(newCycle(program, cycleId, START + 200 * DAY));
+  await store.openPhase(cycleId, 'enrollment', { openedAt: START + 200 * DAY, deadline: START + 214 * DAY, expected: 1 });
+  const deps: SurveyDeps = { store, clock: { now: () => START + 201 * DAY }, signer, matcher };
+  const token = (participantId: string) => signer.sign({ cycleId, participantId, phaseKey: 'enrollment', expiresAt: Math.floor((START + 230 * DAY) / 1000) });
+  return { show: (participantId: string) => showSurvey(deps, token(participantId), ACTION) };
+}
