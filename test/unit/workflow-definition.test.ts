@@ -82,7 +82,7 @@ describe('the program-cycle workflow definition', () => {
   });
 
   it('has a Lambda task for every workflow step, and only Task, Choice, Wait, Succeed and Fail states', () => {
-    expect(tasks.length).toBe(1 + 3 * ANSWERED.length + 2);
+    expect(tasks.length).toBe(1 + 1 + 3 * ANSWERED.length + 2);
     expect(new Set(Object.values(definition.States).map((s) => s.Type))).toEqual(new Set(['Task', 'Choice', 'Wait', 'Succeed', 'Fail']));
   });
 
@@ -115,7 +115,7 @@ describe('the program-cycle workflow definition', () => {
     expect(state('CycleFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' });
   });
 
-  it('runs the phases in order: Identify, GoalSetting, Run, Measure, Feedback, Review', () => {
+  it('runs the phases in order: Identify, Approval, GoalSetting, Run, Measure, Feedback, Review', () => {
     // Follow the happy path: Next, and at each Choice the "complete" branch.
     const path: string[] = [];
     for (let name: string | undefined = definition.StartAt; name && path.length < 100;) {
@@ -124,7 +124,7 @@ describe('the program-cycle workflow definition', () => {
       name = s.Type === 'Choice' ? s.Choices?.[0]?.Next : s.Next;
     }
     const phases = path.filter((n) => !n.includes(':') && state(n).Type === 'Task');
-    expect(phases).toEqual(['Identify', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review']);
+    expect(phases).toEqual(['Identify', 'Approval', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review']);
     expect(path.at(-1)).toBe('CycleSucceeded');
     expect(state('Identify').Resource).toBe('${IdentifyFunctionArn}');
     expect(state('Review').Resource).toBe('${ReviewFunctionArn}');
@@ -154,6 +154,24 @@ describe('the program-cycle workflow definition', () => {
     const close = state(`${name}: close`);
     expect(close).toMatchObject({ Type: 'Task', Resource: '${ClosePhaseFunctionArn}' });
     expect(close.Parameters).toEqual({ 'cycleId.$': '$.cycleId', phase });
+  });
+
+  it('checks the approval in a loop: approved goes on to GoalSetting, stopped ends, otherwise waits and checks again', () => {
+    expect(state('Identify').Next).toBe('Approval');
+    expect(state('Approval')).toMatchObject({
+      Type: 'Task',
+      Resource: '${ApprovalStepFunctionArn}',
+      Parameters: { 'cycleId.$': '$.cycleId' },
+      ResultPath: '$.approval',
+      Next: 'Approval: decided?',
+    });
+    expect(state('Approval: decided?').Choices).toEqual([
+      { Variable: '$.approval.approved', BooleanEquals: true, Next: 'GoalSetting' },
+      { Variable: '$.approval.stopped', BooleanEquals: true, Next: 'Approval: stopped' },
+    ]);
+    expect(state('Approval: decided?').Default).toBe('Approval: wait');
+    expect(state('Approval: wait')).toEqual({ Type: 'Wait', SecondsPath: '$.approval.waitSeconds', Next: 'Approval' });
+    expect(state('Approval: stopped').Type).toBe('Succeed');
   });
 
   it('never waits for a task token', () => {
