@@ -14,6 +14,7 @@ import {
 import type { AuditEntry, AuditLog, Clock, CycleStore, PairReviewStore, ProgramStore } from '../../ports.ts';
 import { membersOf, recentPairsOf } from '../identify/index.ts';
 import { loadCycle } from '../members.ts';
+import type { PairReviewCommand } from './page.ts';
 
 /**
  * HR's review of the proposed pairs: the use cases behind `tandem pairs ...`, the console's
@@ -291,4 +292,23 @@ async function audit(deps: PairReviewDeps, cycle: Cycle, revision: number, who: 
 
 function changedMeanwhile(cycleId: string): ConflictError {
   return new ConflictError(`the pairs of cycle ${cycleId} changed while this command ran (or were decided): look at them again and retry`);
+}
+
+/** Runs a command posted from the console's Pairs page (parsed by parsePairReviewForm in page.ts). */
+export async function runPairReviewCommand(deps: PairReviewDeps & { matcher: Matcher }, command: PairReviewCommand, who: Actor): Promise<ReviewOutcome> {
+  switch (command.action) {
+    case 'forbid':
+      return forbidPairOfCycle(deps, command.cycleId, [command.first, command.second], who, { programWide: command.programWide });
+    case 'lock':
+      return lockPairOfCycle(deps, command.cycleId, [command.first, command.second], who);
+    case 'unlock':
+      return unlockPairOfCycle(deps, command.cycleId, [command.first, command.second], who);
+    case 'exclude':
+      return excludeFromCycle(deps, command.cycleId, command.participantId, who);
+    case 'resolve':
+      await resolveCycle(deps, command.cycleId, who);
+      return 'changed';
+    case 'approve':
+      return approvePairs(deps, command.cycleId, who);
+  }
 }
