@@ -3,12 +3,10 @@ import { container } from '../../adapters/container.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
 import type { Cycle } from '../../domain/cycle.ts';
 import { pairKey } from '../../domain/matching/hard-rules.ts';
-import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
 import { stopCycle } from '../../services/cycles.ts';
-import { approvePairs, forbidPairOfCycle, resolveCycle, type Actor } from '../../services/phases/approval/review.ts';
+import type { PairReviewView } from '../../services/phases/approval/review.ts';
+import { stackEnv, tandem } from './cli-support.ts';
 import { createProgramWithRoster, emailsFor, sfnClient, startTestCycle, uniqueTag, waitForExecution } from '../support/fixtures.ts';
-
-const hr: Actor = { actor: 'hr@tandem.local', via: 'cli' };
 
 async function until(what: string, check: (cycle: Cycle) => boolean, timeoutMs = 60_000): Promise<Cycle> {
   const deadline = Date.now() + timeoutMs;
@@ -43,22 +41,37 @@ describe('HR’s approval of the pairs on the local stack', () => {
       expect(await participantEmails(tag)).toEqual([]);
       expect(await hrEmails(tag, cycle.cycleId)).toHaveLength(1);
 
-      const store = container().store;
-      const [first] = await store.listPairs(cycle.cycleId);
+      // HR works through the CLI, as `tandem pairs` runs for them.
+      const env = stackEnv({ TANDEM_ACTOR: 'hr@tandem.local' });
+      const listed = (await tandem(['pairs', 'list', '--cycle', cycle.cycleId, '--json'], { env })).json<PairReviewView>();
+      expect(listed.status).toBe('pending');
+      const first = listed.pairs[0];
       if (!first) throw new Error('no pair proposed');
-      await forbidPairOfCycle({ store, clock: container().clock }, cycle.cycleId, [first.mentorId, first.menteeId], hr);
-      await resolveCycle({ store, clock: container().clock, matcher: new OptimalMatcher() }, cycle.cycleId, hr);
+      expect(first.criteria.length).toBeGreaterThan(0);
+      const [a, b] = [first.mentor.participantId, first.mentee.participantId];
+      expect((await tandem(['pairs', 'forbid', '--cycle', cycle.cycleId, a, b], { env })).code).toBe(0);
+      const refused = await tandem(['pairs', 'approve', '--cycle', cycle.cycleId], { env });
+      expect([refused.code, refused.stderr]).toEqual([6, expect.stringContaining('re-solve before approving')]);
+      expect((await tandem(['pairs', 'resolve', '--cycle', cycle.cycleId, '--json'], { env })).code).toBe(0);
+      const store = container().store;
       const pairs = await store.listPairs(cycle.cycleId);
-      expect(pairs.map((p) => pairKey(p.mentorId, p.menteeId))).not.toContain(pairKey(first.mentorId, first.menteeId));
+      expect(pairs.map((p) => pairKey(p.mentorId, p.menteeId))).not.toContain(pairKey(a, b));
       expect(await participantEmails(tag)).toEqual([]);
+      const status = await tandem(['cycle', 'status', cycle.cycleId], { env });
+      expect(status.stdout).toContain('Pairs: waiting for approval until');
 
-      await approvePairs({ store, clock: container().clock }, cycle.cycleId, hr);
+      expect((await tandem(['pairs', 'approve', '--cycle', cycle.cycleId], { env })).code).toBe(0);
       const approvedAt = Date.now();
       await until(cycle.cycleId, (c) => c.currentPhase === 'goal-setting' && c.emailsSent > 1);
       const invitations = await participantEmails(tag);
       expect(invitations.length).toBeGreaterThan(0);
       expect(invitations.every((e) => e.at * 1000 >= approvedAt - 1000)).toBe(true);
-      expect((await store.listAudit({ programId: program.programId })).map((a) => a.action)).toEqual(['pairs.approved', 'pairs.resolved', 'pairs.forbidden']);
+      const audit = await store.listAudit({ programId: program.programId });
+      expect(audit.map((entry) => [entry.action, entry.actor, entry.via])).toEqual([
+        ['pairs.approved', 'hr@tandem.local', 'cli'],
+        ['pairs.resolved', 'hr@tandem.local', 'cli'],
+        ['pairs.forbidden', 'hr@tandem.local', 'cli'],
+      ]);
       expect(await hrEmails(tag, cycle.cycleId)).toHaveLength(1);
     } finally {
       await stop(cycle.cycleId).catch(() => undefined);
