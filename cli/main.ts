@@ -6,6 +6,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerExecutionsCommands } from './commands/executions.ts';
 import { registerLocalCommands } from './commands/local.ts';
 import { registerMatchCommand } from './commands/match-command.ts';
+import { registerPairsCommands } from './commands/pairs.ts';
 import { registerProgramCommands } from './commands/program.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerReviewCommands } from './commands/review.ts';
@@ -41,6 +42,7 @@ const groups: Array<(program: Command) => void> = [
   registerProgramCommands,
   registerRosterCommands,
   registerCycleCommands,
+  registerPairsCommands,
   registerExecutionsCommands,
   registerReportCommands,
   registerMatchCommand,

@@ -22,6 +22,33 @@ export interface PhaseState {
   missesChecked?: number[];
 }
 
+/**
+ * HR's review of the proposed pairs (a program with `approval.required`): open from the end of
+ * identify until HR approves, the deadline approves or stops the cycle. Ids only.
+ */
+export interface ApprovalState {
+  openedAt: number;
+  deadline: number;
+  status: 'pending' | 'approved' | 'stopped';
+  /** Bumped by every change: writes are conditional on the revision they read. */
+  revision: number;
+  /** Pairs forbidden in this cycle, as [participantId, participantId]. */
+  bans: Array<[string, string]>;
+  /** Pairs kept by every re-solve, as [mentorId, menteeId]. */
+  locks: Array<[string, string]>;
+  /** People taken out of this cycle. */
+  excluded: string[];
+  /** People on the roster in no proposed pair, and why. */
+  unmatched: Array<{ participantId: string; reason: string }>;
+  /**
+   * The pairs do not reflect the bans and exclusions yet (or a re-solve was interrupted): HR
+   * re-solves before approving.
+   */
+  stale: boolean;
+  decidedAt?: number;
+  decidedBy?: string;
+}
+
 export interface Cycle {
   cycleId: string;
   programId: string;
@@ -30,6 +57,8 @@ export interface Cycle {
   status: CycleStatus;
   currentPhase: Phase;
   phases: Partial<Record<AnsweredPhase, PhaseState>>;
+  /** HR's review of the pairs, when the program asks for approval. */
+  approval?: ApprovalState;
   /** Answers recorded per phase key ("goal-setting", "run#2", ...). */
   responses: Record<string, number>;
   emailsSent: number;

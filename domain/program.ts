@@ -10,7 +10,7 @@ export type Language = z.infer<typeof languageSchema>;
  * The names of a cycle's phases, as stored with the cycle. The phases themselves (their order,
  * what each does) are the modules of services/phases/registry.ts.
  */
-export type Phase = AnsweredPhase | 'identify' | 'review';
+export type Phase = AnsweredPhase | 'identify' | 'approval' | 'review';
 /** Phases in which participants answer through an emailed link (enrollment runs only when the program has its window). */
 export type AnsweredPhase = 'enrollment' | 'goal-setting' | 'run' | 'measure' | 'feedback';
 
@@ -135,6 +135,21 @@ export const matchingSettingsSchema = z._default(
 );
 export type MatchingSettings = z.infer<typeof matchingSettingsSchema>;
 
+/**
+ * HR's approval of the pairs after identify (services/phases/approval/). Without it, or with
+ * `required: false`, invitations go out right after identify.
+ */
+export const approvalSettingsSchema = z.object({
+  required: z.boolean(),
+  /** How long HR has to approve, from the moment the pairs are proposed. */
+  deadline: z._default(isoDuration, 'P3D'),
+  /** At the deadline: approve the pairs as they stand, or stop the cycle. */
+  onDeadline: z._default(z.enum(['approve', 'stop']), 'approve'),
+  /** A second reminder to HR this long before the deadline (the first goes when the pairs are proposed). */
+  reminderBefore: z.optional(isoDuration),
+});
+export type ApprovalSettings = z.infer<typeof approvalSettingsSchema>;
+
 export const programSchema = z.object({
   programId: idSchema,
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
@@ -172,6 +187,7 @@ export const programSchema = z.object({
   hrContacts: z.array(emailSchema).check(z.minLength(1, 'must name at least one HR contact')),
   opsContacts: z.array(emailSchema).check(z.minLength(1, 'must name at least one ops contact')),
   matching: matchingSettingsSchema,
+  approval: z.optional(approvalSettingsSchema),
 });
 export type Program = z.infer<typeof programSchema>;
 export type ProgramInput = z.input<typeof programSchema>;

@@ -37,6 +37,13 @@ export const FUNCTIONS = [
     access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: false },
   },
   {
+    name: 'approval-step',
+    entry: 'functions/approval-step.ts',
+    definitionSubstitution: 'ApprovalStepFunctionArn',
+    description: "Approval phase: opens HR's review of the pairs, reminds HR, and says whether HR approved, the deadline decided, or how long to wait.",
+    access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: false },
+  },
+  {
     name: 'open-phase',
     entry: 'functions/open-phase.ts',
     definitionSubstitution: 'OpenPhaseFunctionArn',

@@ -20,6 +20,8 @@ export interface CycleStatusReport {
   emailsSent: number;
   /** Members of the cycle whose roster status is now 'unreachable' (hard bounce or complaint). */
   bounces: number;
+  /** HR's approval of the pairs, for a program that asks for it (once identify proposed them). */
+  approval?: { status: 'pending' | 'approved' | 'stopped'; deadline: string; decidedBy?: string };
   phases: Array<{
     phase: AnsweredPhase;
     openedAt?: string;
@@ -97,6 +99,15 @@ export async function cycleStatus(deps: { store: ProgramStore & CycleStore; work
     pairs: cycle.pairs,
     emailsSent: cycle.emailsSent,
     bounces: await countBounces(deps.store, cycle),
+    ...(cycle.approval
+      ? {
+          approval: {
+            status: cycle.approval.status,
+            deadline: iso(cycle.approval.deadline) as string,
+            ...(cycle.approval.decidedBy ? { decidedBy: cycle.approval.decidedBy } : {}),
+          },
+        }
+      : {}),
     phases: phaseProgress(cycle),
     ...(cycle.failure ? { failure: cycle.failure } : {}),
     ...(cycle.reportPath ? { reportPath: cycle.reportPath } : {}),

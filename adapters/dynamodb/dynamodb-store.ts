@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
+import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
@@ -10,6 +10,7 @@ import type {
   CycleStore,
   EmailClaim,
   EmailLog,
+  PairReviewStore,
   ParticipantActionStore,
   ParticipantDirectory,
   ProgramStore,
@@ -19,6 +20,7 @@ import type {
 } from '../../services/ports.ts';
 import { AnswerRecords } from './answer-records.ts';
 import { AuditRecords } from './audit-records.ts';
+import { PairReviewRecords } from './pair-review-records.ts';
 import { CycleRecords } from './cycle-records.ts';
 import { EmailLogRecords } from './email-log-records.ts';
 import { ProgramRecords } from './program-records.ts';
@@ -31,13 +33,14 @@ export { createDocumentClient } from './table-client.ts';
  * Every store port over Tandem's single table: the one object a container creates, handing each
  * call to the records of its entity group (programs, cycles, email log, answers, reviews).
  */
-export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog {
+export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog {
   private readonly programs: ProgramRecords;
   private readonly cycles: CycleRecords;
   private readonly answers: AnswerRecords;
   private readonly emails: EmailLogRecords;
   private readonly reviews: ReviewRecords;
   private readonly audit: AuditRecords;
+  private readonly pairReview: PairReviewRecords;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
     const table = new TableClient(doc, tableName);
@@ -47,6 +50,7 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
     this.emails = new EmailLogRecords(table);
     this.reviews = new ReviewRecords(table, this.cycles);
     this.audit = new AuditRecords(table);
+    this.pairReview = new PairReviewRecords(table);
   }
 
   // ---- programs and rosters -------------------------------------------------
@@ -112,6 +116,17 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   setCurrentPhase(cycleId: string, phase: Phase): Promise<void> {
     return this.cycles.setCurrentPhase(cycleId, phase);
   }
+  // ---- HR's review of the pairs -------------------------------------------------
+  openApproval(cycleId: string, state: ApprovalState): Promise<ApprovalState> {
+    return this.pairReview.openApproval(cycleId, state);
+  }
+  updateApproval(cycleId: string, expected: number, next: ApprovalState): Promise<boolean> {
+    return this.pairReview.updateApproval(cycleId, expected, next);
+  }
+  replaceCohort(cycleId: string, expected: number, cohort: { members: readonly Member[]; pairs: readonly Pair[] }, next: ApprovalState): Promise<boolean> {
+    return this.pairReview.replaceCohort(cycleId, expected, cohort, next);
+  }
+
   markSucceeded(cycleId: string, reportPath: string, endedAt: number): Promise<void> {
     return this.cycles.markSucceeded(cycleId, reportPath, endedAt);
   }

@@ -105,8 +105,23 @@ export class TableClient {
 
   /** Puts items in batches of 25, retrying the ones DynamoDB leaves unprocessed with backoff. */
   async batchPut(action: string, items: readonly TableItem[]): Promise<void> {
-    for (let i = 0; i < items.length; i += BATCH_SIZE) {
-      let requests = items.slice(i, i + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
+    await this.batchWrite(
+      action,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
+  }
+
+  /** Deletes items by key in batches of 25, like batchPut. */
+  async batchDelete(action: string, keys: readonly ItemKey[]): Promise<void> {
+    await this.batchWrite(
+      action,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
+  }
+
+  private async batchWrite(action: string, writes: ReadonlyArray<{ PutRequest: { Item: TableItem } } | { DeleteRequest: { Key: ItemKey } }>): Promise<void> {
+    for (let i = 0; i < writes.length; i += BATCH_SIZE) {
+      let requests = writes.slice(i, i + BATCH_SIZE);
       for (let attempt = 0; requests.length > 0; attempt++) {
         const { UnprocessedItems } = await this.send(action, () => this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })));
         requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;

@@ -6,6 +6,7 @@ import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { approvePairs } from '../../services/phases/approval/review.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { startCycle } from '../../services/start-cycle.ts';
 import { enrollmentPersonaForIndex, ParticipantSimulator, personaForIndex } from './participant-simulator.ts';
@@ -106,6 +107,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       if (current && current.currentPhase !== lastPhase) {
         lastPhase = current.currentPhase;
         log(`  phase ${lastPhase} (participants ${current.participants}, pairs ${current.pairs}, emails sent ${current.emailsSent})`);
+      }
+      if (current?.approval?.status === 'pending') {
+        // The demo's HR approves the proposed pairs through the very use case `tandem pairs approve` and the console call.
+        const hr = program.hrContacts[0] as string;
+        await approvePairs({ store, clock }, cycle.cycleId, { actor: hr, via: 'cli' });
+        log(`  pairs approved by ${hr} (the demo's HR; \`tandem pairs approve\` does the same)`);
       }
       if (description.status !== 'RUNNING') break;
       await new Promise((r) => setTimeout(r, 500));

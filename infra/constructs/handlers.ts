@@ -21,6 +21,8 @@ import type { SurveyApi } from './survey-api.ts';
  */
 export const SIZING: Record<FunctionName, { memorySize: number; timeout: Duration }> = {
   identify: { memorySize: 3008, timeout: Duration.seconds(900) },
+  // Reads the roster to say why each unmatched person has no partner (one pass per unmatched person).
+  'approval-step': { memorySize: 1024, timeout: Duration.seconds(300) },
   'open-phase': { memorySize: 512, timeout: Duration.seconds(60) },
   'phase-tick': { memorySize: 1024, timeout: Duration.seconds(300) },
   'close-phase': { memorySize: 512, timeout: Duration.seconds(60) },

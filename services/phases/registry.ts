@@ -1,4 +1,5 @@
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
+import { approval } from './approval/index.ts';
 import { enrollment } from './enrollment/index.ts';
 import { feedback } from './feedback/index.ts';
 import { goalSetting } from './goal-setting/index.ts';
@@ -13,7 +14,7 @@ import { isAnswered, type AnsweredPhaseModule, type PhaseModule } from './types.
  * (workflows/program-cycle.asl.json). Adding a phase: its module, its entry here, its states in
  * the workflow definition (docs/workflow.md, "Adding a phase").
  */
-export const PHASE_MODULES: readonly PhaseModule[] = [enrollment, identify, goalSetting, run, measure, feedback, review];
+export const PHASE_MODULES: readonly PhaseModule[] = [enrollment, identify, approval, goalSetting, run, measure, feedback, review];
 
 /** The phases in which participants answer, in order. */
 export const ANSWERED_PHASE_MODULES: readonly AnsweredPhaseModule[] = PHASE_MODULES.filter(isAnswered);

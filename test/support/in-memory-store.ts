@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
+import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -12,6 +12,7 @@ import type {
   CycleStore,
   EmailClaim,
   EmailLog,
+  PairReviewStore,
   ParticipantActionStore,
   ParticipantDirectory,
   ProgramStore,
@@ -62,7 +63,7 @@ function sortedBy<T>(items: Iterable<T>, sortKey: (item: T) => string): T[] {
  * repeats, conditional outcomes, counters and list order (test/support/store-contract.ts holds
  * both to it). For services' unit tests, which then need no DynamoDB Local.
  */
-export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog {
+export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog {
   private readonly programs = new Map<string, Program>();
   /** programId → participantId → the participant and the fingerprint of the roster row it was written from. */
   private readonly participants = new Map<string, Map<string, { participant: Participant; fingerprint?: string }>>();
@@ -192,6 +193,39 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     cycle.phases[phase] = copy(state);
     cycle.currentPhase = phase;
     return copy(state);
+  }
+
+  // ---- HR's review of the pairs -------------------------------------------------
+  async openApproval(cycleId: string, state: ApprovalState): Promise<ApprovalState> {
+    const cycle = this.existingCycle(cycleId);
+    // Opened already by an earlier attempt of the same step: its state stands.
+    if (cycle.approval) return copy(cycle.approval);
+    cycle.approval = copy(state);
+    cycle.currentPhase = 'approval';
+    return copy(state);
+  }
+
+  async updateApproval(cycleId: string, expected: number, next: ApprovalState): Promise<boolean> {
+    const cycle = this.existingCycle(cycleId);
+    if (cycle.approval?.revision !== expected || cycle.approval.status !== 'pending') return false;
+    cycle.approval = copy(next);
+    return true;
+  }
+
+  async replaceCohort(
+    cycleId: string,
+    expected: number,
+    cohort: { members: readonly Member[]; pairs: readonly Pair[] },
+    next: ApprovalState,
+  ): Promise<boolean> {
+    const cycle = this.existingCycle(cycleId);
+    if (cycle.approval?.revision !== expected || cycle.approval.status !== 'pending') return false;
+    this.members.set(cycleId, new Map(cohort.members.map((m) => [m.participantId, copy(m)])));
+    this.pairs.set(cycleId, new Map(cohort.pairs.map((p) => [p.pairId, copy(p)])));
+    cycle.participants = cohort.members.length;
+    cycle.pairs = cohort.pairs.length;
+    cycle.approval = copy(next);
+    return true;
   }
 
   async updatePhase(cycleId: string, phase: AnsweredPhase, patch: Partial<PhaseState>): Promise<void> {

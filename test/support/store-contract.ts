@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newCycle, type Cycle, type Member, type Pair, type PhaseState, type StoredResponse } from '../../domain/cycle.ts';
+import { newCycle, type ApprovalState, type Cycle, type Member, type Pair, type PhaseState, type StoredResponse } from '../../domain/cycle.ts';
 import { declarationOf, type DeclineAnswer, type EnrollmentAnswer, type JoinAnswer } from '../../domain/enrollment.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CycleSummary } from '../../domain/metrics.ts';
@@ -14,6 +14,7 @@ import type {
   AuditLog,
   CycleStore,
   EmailLog,
+  PairReviewStore,
   ParticipantActionStore,
   ParticipantDirectory,
   ProgramStore,
@@ -23,7 +24,7 @@ import type {
 import { consecutivePairs, memberOf } from './cohort-fixtures.ts';
 
 /** Every store port: what the DynamoDB store and the in-memory store both implement. */
-export type TandemStore = ProgramStore & ParticipantDirectory & CycleStore & ParticipantActionStore & EmailLog & ReviewStore & AuditLog;
+export type TandemStore = ProgramStore & ParticipantDirectory & CycleStore & PairReviewStore & ParticipantActionStore & EmailLog & ReviewStore & AuditLog;
 
 /*
  * The behaviour every implementation of the store ports shares, written once and run against
@@ -54,6 +55,18 @@ function participantFor(participantId: string, details: Partial<ParticipantInput
     ...details,
   });
 }
+
+const pendingReview = (revision: number): ApprovalState => ({
+  openedAt: T0,
+  deadline: T0 + 48 * HOUR,
+  status: 'pending',
+  revision,
+  bans: [],
+  locks: [],
+  excluded: [],
+  unmatched: [],
+  stale: false,
+});
 
 const openState = (expected = 4): PhaseState => ({ openedAt: T0, deadline: T0 + 24 * HOUR, expected });
 
@@ -263,6 +276,52 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect([stored?.participants, stored?.pairs]).toEqual([4, 2]);
       expect(await store.listMembers(uniqueId('missing'))).toEqual([]);
       expect(await store.listPairs(uniqueId('missing'))).toEqual([]);
+    });
+
+    it('opens HR’s review of the pairs once, at the approval phase; a repeat returns the review as first opened', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      const first = pendingReview(0);
+      expect(await store.openApproval(cycle.cycleId, first)).toEqual(first);
+      expect(await store.openApproval(cycle.cycleId, { ...first, deadline: T0 + 99 * HOUR })).toEqual(first);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.currentPhase, stored?.approval]).toEqual(['approval', first]);
+      await expect(store.openApproval(uniqueId('missing'), first)).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('changes the review only from the revision it read, and never once it was decided', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.openApproval(cycle.cycleId, pendingReview(0));
+      const banned: ApprovalState = { ...pendingReview(1), bans: [['p01', 'p02']], stale: true };
+      expect(await store.updateApproval(cycle.cycleId, 0, banned)).toBe(true);
+      expect(await store.updateApproval(cycle.cycleId, 0, pendingReview(1))).toBe(false);
+      expect((await store.getCycle(cycle.cycleId))?.approval).toEqual(banned);
+      expect(await store.updateApproval(cycle.cycleId, 1, { ...banned, revision: 2, status: 'approved', decidedBy: 'hr' })).toBe(true);
+      expect(await store.updateApproval(cycle.cycleId, 2, { ...banned, revision: 3 })).toBe(false);
+      expect((await store.getCycle(cycle.cycleId))?.approval?.status).toBe('approved');
+    });
+
+    it('replaces the whole cohort with a re-solved one: members and pairs no longer proposed are gone', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      const before = ['p01', 'p02', 'p03', 'p04'];
+      await store.putCohort(
+        cycle.cycleId,
+        before.map((id) => memberOf(id)),
+        consecutivePairs(before),
+      );
+      await store.openApproval(cycle.cycleId, pendingReview(0));
+      const after = ['p01', 'p03', 'p02', 'p05'];
+      const resolved = { ...pendingReview(1), unmatched: [{ participantId: 'p04', reason: 'excluded' }] };
+      expect(await store.replaceCohort(cycle.cycleId, 0, { members: after.map((id) => memberOf(id)), pairs: consecutivePairs(after) }, resolved)).toBe(true);
+      expect((await store.listMembers(cycle.cycleId)).map((m) => m.participantId)).toEqual(['p01', 'p02', 'p03', 'p05']);
+      expect((await store.listPairs(cycle.cycleId)).map((p) => p.pairId)).toEqual(['p01~p03', 'p02~p05']);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.participants, stored?.pairs, stored?.approval]).toEqual([4, 2, resolved]);
+      // A re-solve from a revision that is no longer current writes nothing.
+      expect(await store.replaceCohort(cycle.cycleId, 0, { members: [memberOf('p09')], pairs: [] }, pendingReview(1))).toBe(false);
+      expect((await store.listMembers(cycle.cycleId)).map((m) => m.participantId)).toEqual(['p01', 'p02', 'p03', 'p05']);
     });
 
     it('refuses to count a cohort for a cycle that does not exist', async () => {

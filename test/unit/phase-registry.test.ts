@@ -23,7 +23,7 @@ const FAILURE_PATH = ['MarkCycleFailed', 'CycleFailed'];
 
 describe('the phase registry', () => {
   it('lists the phases in the order the workflow runs them', () => {
-    expect(PHASE_NAMES).toEqual(['enrollment', 'identify', 'goal-setting', 'run', 'measure', 'feedback', 'review']);
+    expect(PHASE_NAMES).toEqual(['enrollment', 'identify', 'approval', 'goal-setting', 'run', 'measure', 'feedback', 'review']);
     expect(ANSWERED_PHASE_NAMES).toEqual(['enrollment', 'goal-setting', 'run', 'measure', 'feedback']);
     const order: string[] = [];
     for (const name of Object.keys(definition.States)) {
@@ -40,6 +40,7 @@ describe('the phase registry', () => {
     }
     expect(phaseOfState('GoalSetting: wait')).toBe('goal-setting');
     expect(phaseOfState('CycleSucceeded')).toBe('review');
+    expect(phaseOfState('Approval: wait')).toBe('approval');
     expect(phaseOfState('MarkCycleFailed')).toBe('failure');
   });
 
@@ -68,6 +69,7 @@ describe('the phase registry', () => {
       const key = phaseKey(phase, 2);
       expect(parsePhaseKey(key)).toEqual(key.includes('#') ? { phase, round: 2 } : { phase });
     }
-    for (const bad of ['identify', 'review', 'run', 'run#0', 'run#x', 'run#12345', 'measure#1', 'opt-out', '']) expect(parsePhaseKey(bad), bad).toBeUndefined();
+    for (const bad of ['identify', 'approval', 'review', 'run', 'run#0', 'run#x', 'run#12345', 'measure#1', 'opt-out', ''])
+      expect(parsePhaseKey(bad), bad).toBeUndefined();
   });
 });

@@ -83,7 +83,7 @@ describe('the program-cycle workflow definition', () => {
   });
 
   it('has a Lambda task for every workflow step, and only Task, Choice, Wait, Succeed and Fail states', () => {
-    expect(tasks.length).toBe(1 + 3 * ANSWERED.length + 2);
+    expect(tasks.length).toBe(1 + 1 + 3 * ANSWERED.length + 2);
     expect(new Set(Object.values(definition.States).map((s) => s.Type))).toEqual(new Set(['Task', 'Choice', 'Wait', 'Succeed', 'Fail']));
   });
 
@@ -126,7 +126,7 @@ describe('the program-cycle workflow definition', () => {
     expect(state('Enrollment: close').Next).toBe('Identify');
   });
 
-  it('runs the phases in order: Enrollment, Identify, GoalSetting, Run, Measure, Feedback, Review', () => {
+  it('runs the phases in order: Enrollment, Identify, Approval, GoalSetting, Run, Measure, Feedback, Review', () => {
     // Follow the happy path: Next, and at each Choice the "complete" branch.
     const path: string[] = [];
     for (let name: string | undefined = definition.StartAt; name && path.length < 100;) {
@@ -135,7 +135,7 @@ describe('the program-cycle workflow definition', () => {
       name = s.Type === 'Choice' ? s.Choices?.[0]?.Next : s.Next;
     }
     const phases = path.filter((n) => !n.includes(':') && state(n).Type === 'Task');
-    expect(phases).toEqual(['Enrollment', 'Identify', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review']);
+    expect(phases).toEqual(['Enrollment', 'Identify', 'Approval', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review']);
     expect(path.at(-1)).toBe('CycleSucceeded');
     expect(state('Identify').Resource).toBe('${IdentifyFunctionArn}');
     expect(state('Review').Resource).toBe('${ReviewFunctionArn}');
@@ -165,6 +165,24 @@ describe('the program-cycle workflow definition', () => {
     const close = state(`${name}: close`);
     expect(close).toMatchObject({ Type: 'Task', Resource: '${ClosePhaseFunctionArn}' });
     expect(close.Parameters).toEqual({ 'cycleId.$': '$.cycleId', phase });
+  });
+
+  it('checks the approval in a loop: approved goes on to GoalSetting, stopped ends, otherwise waits and checks again', () => {
+    expect(state('Identify').Next).toBe('Approval');
+    expect(state('Approval')).toMatchObject({
+      Type: 'Task',
+      Resource: '${ApprovalStepFunctionArn}',
+      Parameters: { 'cycleId.$': '$.cycleId' },
+      ResultPath: '$.approval',
+      Next: 'Approval: decided?',
+    });
+    expect(state('Approval: decided?').Choices).toEqual([
+      { Variable: '$.approval.approved', BooleanEquals: true, Next: 'GoalSetting' },
+      { Variable: '$.approval.stopped', BooleanEquals: true, Next: 'Approval: stopped' },
+    ]);
+    expect(state('Approval: decided?').Default).toBe('Approval: wait');
+    expect(state('Approval: wait')).toEqual({ Type: 'Wait', SecondsPath: '$.approval.waitSeconds', Next: 'Approval' });
+    expect(state('Approval: stopped').Type).toBe('Succeed');
   });
 
   it('never waits for a task token', () => {

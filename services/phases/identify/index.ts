@@ -40,7 +40,8 @@ export async function identifyCohort(deps: PhaseDeps & { matcher: Matcher }, cyc
   return { participants: members.length, pairs: pairs.length, unmatched: result.unmatched.length, matcher: deps.matcher.name };
 }
 
-async function recentPairsOf(store: CycleStore, cycle: Cycle): Promise<Array<[string, string]>> {
+/** Pairs of the program's last `noRepeatCycles` cycles before this one: never proposed again. */
+export async function recentPairsOf(store: CycleStore, cycle: Cycle): Promise<Array<[string, string]>> {
   const keep = cycle.program.matching.noRepeatCycles;
   if (keep === 0) return [];
   const earlier = (await store.listCycles(cycle.programId))

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../domain/errors.ts';
+import { parsePairReviewForm, renderPairReview } from '../../services/phases/approval/page.ts';
+import type { PairReviewView } from '../../services/phases/approval/review.ts';
+
+const person = (participantId: string, name: string) => ({ participantId, name, department: 'IT' });
+
+const view = (overrides: Partial<PairReviewView> = {}): PairReviewView => ({
+  cycleId: 'c1',
+  programId: 'prog',
+  programName: 'Mentoria & Co',
+  status: 'pending',
+  deadline: Date.UTC(2027, 2, 3, 9),
+  onDeadline: 'approve',
+  stale: false,
+  revision: 2,
+  pairs: [
+    {
+      pairId: 'p01~p02',
+      mentor: person('p01', '<script>alert(1)</script>'),
+      mentee: person('p02', 'Bruno "B" Lima'),
+      score: 71.5,
+      criteria: [
+        { criterion: 'skillsTaughtByMentor', points: 40 },
+        { criterion: 'crossDepartment', points: 10 },
+      ],
+      explanation: 'p01 teaches AI tools <fast>',
+      locked: true,
+    },
+  ],
+  unmatched: [{ ...person('p03', 'Carla'), reason: 'no eligible partner' }],
+  excluded: [],
+  bans: [[person('p04', 'Dora'), person('p05', 'Eva')]],
+  ...overrides,
+});
+
+describe('the Pairs page', () => {
+  it('escapes every name and text it shows', () => {
+    const html = renderPairReview(view(), 'en', 'token"<');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('Bruno &quot;B&quot; Lima');
+    expect(html).toContain('AI tools &lt;fast&gt;');
+    expect(html).toContain('Mentoria &amp; Co');
+    expect(html).toContain('value="token&quot;&lt;"');
+  });
+
+  it('shows each pair in a captioned table with its score, criteria and explanation, and a form per action carrying the csrf token', () => {
+    const html = renderPairReview(view(), 'en', 'tok');
+    expect(html).toMatch(/<table><caption id="pairs-caption">1 proposed pairs of cycle c1/);
+    expect(html).toContain('<th scope="col">Score</th>');
+    expect(html).toContain('71.50');
+    expect(html).toContain('skills the mentor teaches: 40.00');
+    expect(html).toContain('Waiting for approval until 2027-03-03 09:00 UTC');
+    const actions = [...html.matchAll(/name="action" value="([a-z]+)"/g)].map((m) => m[1]);
+    expect(actions).toEqual(['forbid', 'unlock', 'exclude', 'exclude', 'resolve', 'approve']);
+    expect(html.match(/<form method="post"/g)).toHaveLength(6);
+    expect(html.match(/name="csrf" value="tok"/g)).toHaveLength(6);
+    expect(html).toContain('aria-label="Forbid pairing');
+    expect(html).toContain('Carla (p03): no eligible partner');
+  });
+
+  it('speaks Portuguese, warns when a re-solve is due, and offers no forms once the pairs are decided', () => {
+    expect(renderPairReview(view({ stale: true }), 'pt-BR', 't')).toContain('refaça os pares antes de aprovar');
+    const decided = renderPairReview(view({ status: 'approved', decidedBy: 'ana@laptop' }), 'pt-BR', 't');
+    expect(decided).toContain('Os pares foram aprovados por ana@laptop.');
+    expect(decided).not.toContain('<form');
+  });
+});
+
+describe('the Pairs page’s form posts', () => {
+  it('become review commands', () => {
+    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', first: 'p01', second: 'p02', csrf: 't', programWide: 'true' })).toEqual({
+      action: 'forbid',
+      cycleId: 'c1',
+      first: 'p01',
+      second: 'p02',
+      csrf: 't',
+      programWide: true,
+    });
+    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', first: 'p01', second: 'p02', csrf: 't' })).toMatchObject({ programWide: false });
+    expect(parsePairReviewForm({ action: 'exclude', cycleId: 'c1', participantId: 'p03', csrf: 't' })).toEqual({
+      action: 'exclude',
+      cycleId: 'c1',
+      participantId: 'p03',
+      csrf: 't',
+    });
+    expect(parsePairReviewForm({ action: 'approve', cycleId: 'c1', csrf: 't' })).toEqual({ action: 'approve', cycleId: 'c1', csrf: 't' });
+  });
+
+  it('refuse unknown actions, malformed ids and a missing csrf field, naming the field', () => {
+    expect(() => parsePairReviewForm({ action: 'delete', cycleId: 'c1', csrf: 't' })).toThrow(ValidationError);
+    expect(() => parsePairReviewForm({ action: 'lock', cycleId: 'c1', first: 'p01', second: '../x', csrf: 't' })).toThrow(/second/);
+    expect(() => parsePairReviewForm({ action: 'lock', cycleId: 'c1', first: 'p01', csrf: 't' })).toThrow(/second/);
+    expect(() => parsePairReviewForm({ action: 'approve', cycleId: 'c1' })).toThrow(/csrf/);
+    expect(() => parsePairReviewForm({ action: 'forbid', cycleId: 'c1', first: 'p01', second: 'p02', csrf: 't', programWide: 'yes' })).toThrow(/programWide/);
+  });
+});
