@@ -74,8 +74,9 @@ export const FUNCTIONS = [
   {
     name: 'survey-api',
     entry: 'functions/survey-api.ts',
-    description: 'The HTTP endpoint behind every emailed link: GET renders a page, POST records an answer.',
-    access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: true },
+    description:
+      'The HTTP endpoint behind every emailed link: GET renders a page, POST records an answer (and tells the next in line when a session seat comes free).',
+    access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: true },
   },
   {
     name: 'ses-events',

@@ -22,6 +22,10 @@ export const SURVEY_ROUTES = [
   { method: apigw.HttpMethod.GET, path: '/s/{token}' },
   { method: apigw.HttpMethod.HEAD, path: '/s/{token}' },
   { method: apigw.HttpMethod.POST, path: '/s/{token}' },
+  // Informational sessions' pages (services/session-pages.ts): the same function, a path of their own.
+  { method: apigw.HttpMethod.GET, path: '/session/{token}' },
+  { method: apigw.HttpMethod.HEAD, path: '/session/{token}' },
+  { method: apigw.HttpMethod.POST, path: '/session/{token}' },
 ] as const;
 
 /** Methods of the IAM-authorized read-only pages (the ops page). */

@@ -444,9 +444,9 @@ describe('telling HR a cycle ended', () => {
 });
 
 describe('the survey API', () => {
-  it('serves GET, HEAD and POST /s/{token} from the survey-api function with payload format 2.0', () => {
+  it('serves GET, HEAD and POST /s/{token} and /session/{token} from the survey-api function with payload format 2.0', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    for (const routeKey of ['GET /s/{token}', 'HEAD /s/{token}', 'POST /s/{token}'])
+    for (const routeKey of ['GET /s/{token}', 'HEAD /s/{token}', 'POST /s/{token}', 'GET /session/{token}', 'HEAD /session/{token}', 'POST /session/{token}'])
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'NONE' });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
@@ -463,7 +463,7 @@ describe('the survey API', () => {
       const keys = ['GET', 'HEAD'].flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`]);
       for (const key of keys) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('AWS_IAM');
     }
-    expect(routes).toHaveLength(3 + 4 * routed.length);
+    expect(routes).toHaveLength(6 + 4 * routed.length);
   });
 
   it('throttles each ops route on its own limits, apart from the participants’ links', () => {
