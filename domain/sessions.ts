@@ -49,13 +49,13 @@ export const sessionInputSchema = z
     startsAt: z.string().check(z.regex(ISO_WITH_OFFSET, 'must be a date and time with its offset, like 2027-03-10T14:00-03:00')),
     /** The IANA time zone the session is held in (America/Sao_Paulo): emails show its times there. */
     timeZone: z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo')),
-    durationMinutes: z
+    durationMinutes: z.coerce
       .number()
       .check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes')),
     /** A room, or a video link (https). */
     place: z.optional(text(200)),
     videoLink: z.optional(z.url({ protocol: /^https$/, error: 'must be an https link' })),
-    capacity: z.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
+    capacity: z.coerce.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
     audience: z._default(z.enum(SESSION_AUDIENCES), 'learners'),
   })
   .check(
