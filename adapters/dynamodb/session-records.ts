@@ -3,6 +3,13 @@ import type { SessionDeclineOutcome, SessionRegisterOutcome, SessionStore } from
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
 
+/** A transaction DynamoDB cancelled because another one touched the same items at that moment: worth re-reading and trying again. */
+function lostToConcurrentTransaction(error: unknown): boolean {
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string } | undefined> })?.CancellationReasons ?? [];
+  const cause = (error as { cause?: unknown })?.cause;
+  return reasons.some((r) => r?.Code === 'TransactionConflict') || (cause !== undefined && cause !== error && lostToConcurrentTransaction(cause));
+}
+
 /** How often a write that lost a race (the same person on two tabs, two declines at once) is tried again after re-reading. */
 const RACE_ATTEMPTS = 5;
 
@@ -44,21 +51,26 @@ export class SessionRecords implements SessionStore {
       if (existing?.status === 'registered') return 'already-registered';
       if (existing?.status === 'waitlisted') return 'already-waitlisted';
       const registration: SessionRegistration = { cycleId, sessionId, participantId, status: 'registered', updatedAt: at };
-      const seat = await this.table.transact<'taken' | 'full' | 'raced'>(
-        'RegisterForSession',
-        [
-          {
-            Update: {
-              Key: keys.session(cycleId, sessionId),
-              UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
-              ConditionExpression: 'attribute_exists(PK) AND seatsTaken < capacity',
-              ExpressionAttributeValues: { ':one': 1 },
-            },
-          },
-          this.putRegistration(registration, existing),
-        ],
-        'taken',
-        ['full', 'raced'],
+      const seat = await this.racing<'taken' | 'full' | 'raced'>(
+        () =>
+          this.table.transact<'taken' | 'full' | 'raced'>(
+            'RegisterForSession',
+            [
+              {
+                Update: {
+                  Key: keys.session(cycleId, sessionId),
+                  UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
+                  ConditionExpression: 'attribute_exists(PK) AND seatsTaken < #capacity',
+                  ExpressionAttributeNames: { '#capacity': 'capacity' },
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+              this.putRegistration(registration, existing),
+            ],
+            'taken',
+            ['full', 'raced'],
+          ),
+        'raced',
       );
       if (seat === 'taken') return 'registered';
       if (seat === 'raced') continue;
@@ -76,21 +88,25 @@ export class SessionRecords implements SessionStore {
       if (!existing && !(await this.getSession(cycleId, sessionId))) return { outcome: 'no-session', freedSeat: false };
       const declined: SessionRegistration = { cycleId, sessionId, participantId, status: 'declined', updatedAt: at };
       if (existing?.status === 'registered') {
-        const freed = await this.table.transact<boolean>(
-          'DeclineSessionSeat',
-          [
-            this.putRegistration(declined, existing),
-            {
-              Update: {
-                Key: keys.session(cycleId, sessionId),
-                UpdateExpression: 'SET seatsTaken = seatsTaken - :one',
-                ConditionExpression: 'seatsTaken > :zero',
-                ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-              },
-            },
-          ],
-          true,
-          [false],
+        const freed = await this.racing<boolean>(
+          () =>
+            this.table.transact<boolean>(
+              'DeclineSessionSeat',
+              [
+                this.putRegistration(declined, existing),
+                {
+                  Update: {
+                    Key: keys.session(cycleId, sessionId),
+                    UpdateExpression: 'SET seatsTaken = seatsTaken - :one',
+                    ConditionExpression: 'seatsTaken > :zero',
+                    ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+                  },
+                },
+              ],
+              true,
+              [false],
+            ),
+          false,
         );
         if (freed) return { outcome: 'declined', freedSeat: true };
         continue;
@@ -106,29 +122,34 @@ export class SessionRecords implements SessionStore {
       if (!session || session.seatsTaken >= session.capacity) return undefined;
       const next = firstInLine(await this.listSessionRegistrations(cycleId, sessionId));
       if (!next) return undefined;
-      const outcome = await this.table.transact<'promoted' | 'full' | 'raced'>(
-        'PromoteFromWaitingList',
-        [
-          {
-            Update: {
-              Key: keys.session(cycleId, sessionId),
-              UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
-              ConditionExpression: 'seatsTaken < capacity',
-              ExpressionAttributeValues: { ':one': 1 },
-            },
-          },
-          {
-            Update: {
-              Key: keys.sessionRegistration(cycleId, sessionId, next.participantId),
-              UpdateExpression: 'SET #status = :registered, updatedAt = :at',
-              ConditionExpression: '#status = :waitlisted',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':registered': 'registered', ':waitlisted': 'waitlisted', ':at': at },
-            },
-          },
-        ],
-        'promoted',
-        ['full', 'raced'],
+      const outcome = await this.racing<'promoted' | 'full' | 'raced'>(
+        () =>
+          this.table.transact<'promoted' | 'full' | 'raced'>(
+            'PromoteFromWaitingList',
+            [
+              {
+                Update: {
+                  Key: keys.session(cycleId, sessionId),
+                  UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
+                  ConditionExpression: 'seatsTaken < #capacity',
+                  ExpressionAttributeNames: { '#capacity': 'capacity' },
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+              {
+                Update: {
+                  Key: keys.sessionRegistration(cycleId, sessionId, next.participantId),
+                  UpdateExpression: 'SET #status = :registered, updatedAt = :at',
+                  ConditionExpression: '#status = :waitlisted',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':registered': 'registered', ':waitlisted': 'waitlisted', ':at': at },
+                },
+              },
+            ],
+            'promoted',
+            ['full', 'raced'],
+          ),
+        'raced',
       );
       if (outcome === 'promoted') return next.participantId;
       if (outcome === 'full') return undefined;
@@ -143,6 +164,16 @@ export class SessionRecords implements SessionStore {
       ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeValues: { ':ids': [...participantIds], ':at': at },
     });
+  }
+
+  /** A seat transaction, or `raced` when DynamoDB cancelled it for a concurrent one (the caller re-reads and tries again). */
+  private async racing<R>(write: () => Promise<R>, raced: R): Promise<R> {
+    try {
+      return await write();
+    } catch (error) {
+      if (lostToConcurrentTransaction(error)) return raced;
+      throw error;
+    }
   }
 
   /** The registration's new state, written only over the state it was read in (none, or the same status). */
