@@ -19,6 +19,8 @@ import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.t
 import { formBinding } from '../../services/form-binding.ts';
 import { showSessionPage, submitSessionPage } from '../../services/session-pages.ts';
 import { addSession, announceSession, recordAttendance, type SessionMailDeps } from '../../services/sessions.ts';
+import { sessionsSection } from '../../domain/session-report.ts';
+import { sessionReport } from '../../services/review.ts';
 import { memberOf } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
@@ -270,6 +272,19 @@ describe('a session in a cycle', () => {
     expect((await showSessionPage(deps, other, './x')).status).toBe(404);
     const survey = signer.sign({ cycleId: CYCLE, participantId: 'p02', phaseKey: 'goal-setting', expiresAt: Math.floor(NOW / 1000) + 86_400 });
     expect((await showSessionPage(deps, survey, './x')).status).toBe(403);
+  });
+
+  it('is counted in the review report per skill, with its registrations and attendance', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+    await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com']);
+    const cycle = await store.getCycle(CYCLE);
+    const report = await sessionReport(store, cycle as NonNullable<typeof cycle>);
+    expect(report.figures).toMatchObject({ sessions: 1, registered: 2, waitlisted: 1, attended: 1 });
+    const html = sessionsSection(report);
+    expect(html).toContain('<td>AI assistants</td><td>1</td><td>2</td><td>2</td><td>1</td><td>1</td>');
+    expect(html).toContain('fewer than 5 registered');
+    expect(sessionsSection(undefined)).toContain('No informational session was scheduled');
   });
 
   it('records attendance by address or id, and refuses the whole list when it names a stranger', async () => {
