@@ -24,7 +24,7 @@ const t = {
     skills: 'Skills',
     minutes: (n: number) => `${n} minutes`,
     seats: (free: number, capacity: number) =>
-      free > 0 ? `${free} of ${capacity} seats free.` : `All ${capacity} seats are taken; you can join the waiting list.`,
+      free > 0 ? `${free} of ${capacity} seats free.` : `All seats (${capacity}) are taken; you can join the waiting list.`,
     status: {
       none: 'You have not answered yet.',
       registered: 'You are registered. See you there!',
@@ -54,7 +54,7 @@ const t = {
     skills: 'Habilidades',
     minutes: (n: number) => `${n} minutos`,
     seats: (free: number, capacity: number) =>
-      free > 0 ? `${free} de ${capacity} vagas livres.` : `As ${capacity} vagas estão ocupadas; você pode entrar na lista de espera.`,
+      free > 0 ? `${free} de ${capacity} vagas livres.` : `Todas as vagas (${capacity}) estão ocupadas; você pode entrar na lista de espera.`,
     status: {
       none: 'Você ainda não respondeu.',
       registered: 'Sua inscrição está confirmada. Até lá!',
