@@ -1,5 +1,5 @@
 import { escapeHtml } from './html.ts';
-import type { SessionFigures } from './sessions.ts';
+import type { SessionFigures } from './session-figures.ts';
 
 /** The report's section on informational sessions; kept apart from report.ts so each feature's section reads on its own. */
 export interface SessionReportInput {

@@ -3,6 +3,8 @@ import { ValidationError, issuesFromZod } from './errors.ts';
 import { idSchema, type Skill } from './program.ts';
 import * as z from './validation.ts';
 
+export { firstInLine, waitingPosition } from './session-waiting-list.ts';
+
 /**
  * Informational sessions (the seed's step 1): talks and trainings HR schedules next to the pairs,
  * announced to those who want to learn the skills they cover. A session belongs to one cycle: its
@@ -84,6 +86,8 @@ export interface InfoSession {
   audience: SessionAudience;
   createdAt: number;
   seatsTaken: number;
+  /** The calendar file sent with its emails (domain/session-calendar.ts), written when the session is added. */
+  calendar?: { fileName: string; contentType: string; content: string };
   /** Who HR recorded as attending, and when it was recorded. */
   attended?: string[];
   attendanceRecordedAt?: number;
@@ -143,22 +147,6 @@ export function sessionAudience(session: Pick<InfoSession, 'skills' | 'audience'
     .sort((a, b) => a.participantId.localeCompare(b.participantId));
 }
 
-/** The first person on the waiting list: who waited longest (ties broken by participant id). */
-export function firstInLine(registrations: readonly SessionRegistration[]): SessionRegistration | undefined {
-  return registrations
-    .filter((r) => r.status === 'waitlisted')
-    .sort((a, b) => (a.waitlistedAt ?? a.updatedAt) - (b.waitlistedAt ?? b.updatedAt) || a.participantId.localeCompare(b.participantId))[0];
-}
-
-/** A person's place on the waiting list (1 = next), or undefined when they are not waiting. */
-export function waitingPosition(registrations: readonly SessionRegistration[], participantId: string): number | undefined {
-  const line = registrations
-    .filter((r) => r.status === 'waitlisted')
-    .sort((a, b) => (a.waitlistedAt ?? a.updatedAt) - (b.waitlistedAt ?? b.updatedAt) || a.participantId.localeCompare(b.participantId));
-  const index = line.findIndex((r) => r.participantId === participantId);
-  return index < 0 ? undefined : index + 1;
-}
-
 /** The link scope's key of a session page (`session#<sessionId>`), next to the phases' keys. */
 export const sessionLinkKey = (sessionId: string) => `session#${sessionId}`;
 export function sessionIdOfLinkKey(key: string): string | undefined {
@@ -196,58 +184,4 @@ export function resolveAttendees(entries: readonly string[], members: readonly M
     );
   }
   return [...new Set(entries.map((e) => byKey.get(e) as string))].sort();
-}
-
-/** The report's figures per skill: sessions covering it, registrations and attendance at those sessions. */
-export interface SessionSkillFigures {
-  skill: string;
-  sessions: number;
-  seats: number;
-  registered: number;
-  waitlisted: number;
-  attended: number;
-}
-
-export interface SessionFigures {
-  sessions: number;
-  registered: number;
-  waitlisted: number;
-  declined: number;
-  attended: number;
-  /** Attended over registered, for sessions whose attendance was recorded; null when none was. */
-  attendanceRate: number | null;
-  bySkill: SessionSkillFigures[];
-}
-
-export function sessionFigures(sessions: readonly InfoSession[], registrations: readonly SessionRegistration[]): SessionFigures {
-  const of = (s: InfoSession) => registrations.filter((r) => r.sessionId === s.sessionId);
-  const count = (list: readonly SessionRegistration[], status: RegistrationStatus) => list.filter((r) => r.status === status).length;
-  const bySkill = new Map<string, SessionSkillFigures>();
-  let recordedRegistered = 0;
-  let recordedAttended = 0;
-  for (const s of sessions) {
-    const regs = of(s);
-    if (s.attendanceRecordedAt !== undefined) {
-      recordedRegistered += count(regs, 'registered');
-      recordedAttended += s.attended?.length ?? 0;
-    }
-    for (const skill of s.skills) {
-      const row = bySkill.get(skill) ?? { skill, sessions: 0, seats: 0, registered: 0, waitlisted: 0, attended: 0 };
-      row.sessions++;
-      row.seats += s.capacity;
-      row.registered += count(regs, 'registered');
-      row.waitlisted += count(regs, 'waitlisted');
-      row.attended += s.attended?.length ?? 0;
-      bySkill.set(skill, row);
-    }
-  }
-  return {
-    sessions: sessions.length,
-    registered: count(registrations, 'registered'),
-    waitlisted: count(registrations, 'waitlisted'),
-    declined: count(registrations, 'declined'),
-    attended: sessions.reduce((sum, s) => sum + (s.attended?.length ?? 0), 0),
-    attendanceRate: recordedRegistered ? recordedAttended / recordedRegistered : null,
-    bySkill: [...bySkill.values()].sort((a, b) => a.skill.localeCompare(b.skill)),
-  };
 }

@@ -74,8 +74,15 @@ export const FUNCTIONS = [
   {
     name: 'survey-api',
     entry: 'functions/survey-api.ts',
+    description: 'The HTTP endpoint behind every emailed link: GET renders a page, POST records an answer.',
+    access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: true },
+  },
+  {
+    name: 'session-api',
+    entry: 'functions/session-api.ts',
     description:
-      'The HTTP endpoint behind every emailed link: GET renders a page, POST records an answer (and tells the next in line when a session seat comes free).',
+      'The informational session page behind a session link: GET renders it, POST registers or declines (a freed seat goes to the first in line, who is emailed).',
+    // A function of its own: only it sends email from a participant's request, so survey-api stays without the SES client.
     access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: true },
   },
   {

@@ -4,7 +4,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { container } from '../adapters/container.ts';
 import { OptimalMatcher } from '../domain/matching/optimal-matcher.ts';
-import { showSessionPage, submitSessionPage } from '../services/session-pages.ts';
 import { showSurvey, submitSurvey } from '../services/surveys.ts';
 import { noticePage, PAGE_STYLE_HASH } from '../services/survey-pages.ts';
 import { errorPage, htmlPage, pageSecurityHeaders } from './middleware/html-pages.ts';
@@ -14,40 +13,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** Pairs a partner again after a decline (the same matcher as the identify phase). */
 const matcher = new OptimalMatcher({ deadlineMs: 2_000 }); // runs inside an HTTP request (10 s Lambda timeout)
 const TOKEN_PATH = /^\/s\/([A-Za-z0-9._-]{1,1024})$/;
-const SESSION_PATH = /^\/session\/([A-Za-z0-9._-]{1,1024})$/;
-
-/** POST bodies, decoded; undefined when over the limit. */
-function bodyOf(event: APIGatewayProxyEventV2): string | undefined {
-  const raw = event.body ?? '';
-  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  return Buffer.byteLength(body) > MAX_BODY_BYTES ? undefined : body;
-}
-
-/** An informational session's page: GET renders, POST registers or declines. */
-async function sessionRoute(event: APIGatewayProxyEventV2, token: string): Promise<APIGatewayProxyStructuredResultV2> {
-  const method = event.requestContext.http.method;
-  const { store, clock, mailer, links } = container();
-  const deps = { store, emailLog: store, mailer, clock, links: await links() };
-  const action = `./${token}`;
-  if (method === 'GET' || method === 'HEAD') {
-    const page = await showSessionPage(deps, token, action);
-    return htmlPage(page.status, method === 'HEAD' ? '' : page.html);
-  }
-  if (method === 'POST') {
-    const body = bodyOf(event);
-    if (body === undefined) return htmlPage(413, noticePage('both', 'too-large'));
-    const page = await submitSessionPage(deps, token, body, action);
-    logger.info('session answer', { status: page.status });
-    return htmlPage(page.status, page.html);
-  }
-  const refused = htmlPage(405, noticePage('both', 'invalid'));
-  return { ...refused, headers: { ...refused.headers, allow: 'GET, HEAD, POST' } };
-}
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const method = event.requestContext.http.method;
-  const sessionMatch = SESSION_PATH.exec(event.rawPath);
-  if (sessionMatch) return sessionRoute(event, sessionMatch[1] as string);
   const match = TOKEN_PATH.exec(event.rawPath);
   if (!match) return htmlPage(404, noticePage('both', 'invalid'));
   const token = match[1] as string;
@@ -61,8 +29,9 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
     return htmlPage(page.status, method === 'HEAD' ? '' : page.html);
   }
   if (method === 'POST') {
-    const body = bodyOf(event);
-    if (body === undefined) return htmlPage(413, noticePage('both', 'too-large'));
+    const raw = event.body ?? '';
+    const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    if (Buffer.byteLength(body) > MAX_BODY_BYTES) return htmlPage(413, noticePage('both', 'too-large'));
     const page = await submitSurvey(deps, token, body, action);
     // Never the path or the token: ids and outcomes only.
     logger.info('survey answer', { status: page.status });

@@ -5,7 +5,7 @@ import { renderReport } from '../domain/report.ts';
 import { proposeChanges, type Proposal } from '../domain/report-proposals.ts';
 import { loadCycle } from './phases/members.ts';
 import type { PhaseDeps } from './phases/types.ts';
-import { sessionFigures } from '../domain/sessions.ts';
+import { sessionFigures } from '../domain/session-figures.ts';
 import type { SessionReportInput } from '../domain/session-report.ts';
 import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, SessionStore, StoredReview } from './ports.ts';
 import { sendOnce } from './send-once.ts';

@@ -6,7 +6,7 @@ import { sessionIdOfLinkKey, waitingPosition, type InfoSession, type SessionRegi
 import { formFields } from '../domain/surveys.ts';
 import { bindingMatches, formBinding } from './form-binding.ts';
 import type { PageResult } from './phases/survey-types.ts';
-import { sendSessionEmail, type SessionMailDeps } from './sessions.ts';
+import { sendSessionEmail, type SessionMailDeps } from './session-mail.ts';
 import { hiddenFields, layout, noticePage } from './survey-pages.ts';
 
 /**

@@ -1,34 +1,16 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import type { LinkSigner } from '../domain/links.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
-import { sessionEmail, type SessionEmailKind } from '../domain/session-emails.ts';
-import { parseSessionInput, resolveAttendees, sessionAudience, sessionLinkKey, type InfoSession, type SessionRegistration } from '../domain/sessions.ts';
-import type { Clock, CycleStore, EmailLog, Mailer, SessionStore } from './ports.ts';
-import { sendOnce, type SendOutcome } from './send-once.ts';
+import { parseSessionInput, resolveAttendees, sessionAudience, type InfoSession, type SessionRegistration } from '../domain/sessions.ts';
+import { sendSessionEmail, type SessionDeps, type SessionMailDeps } from './session-mail.ts';
+
+export { sessionLink, type SessionDeps, type SessionLinks, type SessionMailDeps } from './session-mail.ts';
 
 /**
  * Informational sessions (docs/cli.md, "tandem session"): HR schedules one in a running cycle,
  * announces it to its audience, and records who attended; participants register or decline on
  * the session page (services/session-pages.ts).
  */
-
-export interface SessionLinks {
-  signer: LinkSigner;
-  /** The survey API's base URL; session pages are at `<base>/session/<token>`. */
-  baseUrl: string;
-}
-
-export interface SessionDeps {
-  store: SessionStore & Pick<CycleStore, 'getCycle' | 'listMembers' | 'getMember'>;
-  clock: Clock;
-}
-
-export interface SessionMailDeps extends SessionDeps {
-  emailLog: EmailLog;
-  mailer: Mailer;
-  links: SessionLinks;
-}
 
 async function existingCycle(deps: SessionDeps, cycleId: string): Promise<Cycle> {
   const cycle = await deps.store.getCycle(cycleId);
@@ -46,45 +28,10 @@ export async function loadSession(deps: SessionDeps, cycleId: string, sessionId:
 export async function addSession(deps: SessionDeps, cycleId: string, input: unknown): Promise<InfoSession> {
   const cycle = await existingCycle(deps, cycleId);
   if (cycle.status !== 'running') throw new ConflictError(`cycle ${cycleId} is ${cycle.status}: sessions are scheduled in a running cycle`);
-  const session = parseSessionInput(input, cycle.program.skillsCatalog, cycleId, deps.clock.now());
+  const parsed = parseSessionInput(input, cycle.program.skillsCatalog, cycleId, deps.clock.now());
+  const session = { ...parsed, calendar: sessionCalendar(parsed, { organizer: cycle.program.sender }) };
   if (!(await deps.store.createSession(session))) throw new ConflictError(`cycle ${cycleId} has a session ${session.sessionId} already`);
   return session;
-}
-
-/** The signed link to a person's session page; it works until the session ends. */
-export function sessionLink(links: SessionLinks, session: InfoSession, participantId: string): string {
-  const expiresAt = Math.ceil((session.startsAt + session.durationMinutes * 60_000) / 1000);
-  const token = links.signer.sign({ cycleId: session.cycleId, participantId, phaseKey: sessionLinkKey(session.sessionId), expiresAt });
-  return `${links.baseUrl}/session/${token}`;
-}
-
-/** One session email (announcement or promotion) to one member, at most once per key, with the session's calendar file. */
-export function sendSessionEmail(
-  deps: SessionMailDeps,
-  cycle: Cycle,
-  session: InfoSession,
-  member: Member,
-  kind: SessionEmailKind,
-  idempotencyKey: string,
-): Promise<SendOutcome> {
-  const link = sessionLink(deps.links, session, member.participantId);
-  const content = sessionEmail({
-    kind,
-    language: member.language,
-    programName: cycle.program.name,
-    recipientName: member.name,
-    session,
-    catalog: cycle.program.skillsCatalog,
-    link,
-  });
-  return sendOnce(deps, cycle.cycleId, idempotencyKey, {
-    from: cycle.program.sender,
-    to: member.email,
-    replyTo: cycle.program.hrContacts,
-    ...content,
-    attachments: [sessionCalendar(session, { link, organizer: cycle.program.sender })],
-    tags: { cycle: cycle.cycleId, kind: `session-${kind}` },
-  });
 }
 
 export interface AnnouncementOutcome {

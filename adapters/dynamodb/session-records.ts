@@ -1,4 +1,5 @@
-import { firstInLine, type InfoSession, type SessionRegistration } from '../../domain/sessions.ts';
+import { firstInLine } from '../../domain/session-waiting-list.ts';
+import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 import type { SessionDeclineOutcome, SessionRegisterOutcome, SessionStore } from '../../services/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';

@@ -444,13 +444,23 @@ describe('telling HR a cycle ended', () => {
 });
 
 describe('the survey API', () => {
-  it('serves GET, HEAD and POST /s/{token} and /session/{token} from the survey-api function with payload format 2.0', () => {
+  it('serves GET, HEAD and POST /s/{token} from the survey-api function with payload format 2.0', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    for (const routeKey of ['GET /s/{token}', 'HEAD /s/{token}', 'POST /s/{token}', 'GET /session/{token}', 'HEAD /session/{token}', 'POST /session/{token}'])
+    for (const routeKey of ['GET /s/{token}', 'HEAD /s/{token}', 'POST /s/{token}'])
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'NONE' });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: getAtt(fnOf('survey-api').function),
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('serves GET, HEAD and POST /session/{token} from the session-api function, without an authorizer', () => {
+    for (const routeKey of ['GET /session/{token}', 'HEAD /session/{token}', 'POST /session/{token}'])
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'NONE' });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: getAtt(fnOf('session-api').function),
       PayloadFormatVersion: '2.0',
     });
   });

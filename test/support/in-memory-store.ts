@@ -19,7 +19,8 @@ import type {
   SessionStore,
   StoredReview,
 } from '../../services/ports.ts';
-import { firstInLine, type InfoSession, type SessionRegistration } from '../../domain/sessions.ts';
+import { firstInLine } from '../../domain/session-waiting-list.ts';
+import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 
 /** Same as the DynamoDB store: a claim this old that was never marked sent is taken to have failed before reaching SES. */
 const STALE_CLAIM_MS = 5 * 60 * 1000;

@@ -6,15 +6,8 @@ import { newCycle, type Member } from '../../domain/cycle.ts';
 import { ConflictError, TransientError, ValidationError } from '../../domain/errors.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
-import {
-  firstInLine,
-  parseAttendanceList,
-  parseSessionInput,
-  sessionAudience,
-  sessionFigures,
-  waitingPosition,
-  type SessionInput,
-} from '../../domain/sessions.ts';
+import { firstInLine, parseAttendanceList, parseSessionInput, sessionAudience, waitingPosition, type SessionInput } from '../../domain/sessions.ts';
+import { sessionFigures } from '../../domain/session-figures.ts';
 import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { showSessionPage, submitSessionPage } from '../../services/session-pages.ts';
@@ -210,7 +203,7 @@ describe('a session in a cycle', () => {
     expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 4, alreadySent: 0, rejected: 0 });
   });
 
-  it('carries a calendar event a calendar library reads: the session title, start, end, place and page link', async () => {
+  it('carries a calendar event a calendar library reads: the session title, start, end, place and description', async () => {
     await announceSession(deps, CYCLE, 'ai-101');
     const email = mailer.sent.find((e) => e.to === 'p02@example.com') as WrittenEmail;
     const [attachment] = email.attachments ?? [];
@@ -223,7 +216,9 @@ describe('a session in a cycle', () => {
     expect(event.startDate.toJSDate().toISOString()).toBe('2027-03-10T17:00:00.000Z');
     expect(event.endDate.toJSDate().toISOString()).toBe('2027-03-10T18:30:00.000Z');
     expect(event.location).toBe('Room 4');
-    expect(String(vevent.getFirstPropertyValue('url'))).toBe(/(https:\/\/\S+)/.exec(email.text)?.[1]);
+    expect(event.description).toBe('Prompting, checking answers, privacy.');
+    // The file is the same for everyone: each person's own link is only in their email.
+    expect(attachment?.content).not.toContain('/session/');
   });
 
   it('shows the page without changing anything, however often it is opened', async () => {
