@@ -1,4 +1,4 @@
-import type { Cycle, Member } from '../domain/cycle.ts';
+import type { Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
 import { parseSessionInput, resolveAttendees, sessionAudience, type InfoSession, type SessionRegistration } from '../domain/sessions.ts';
