@@ -5,6 +5,7 @@ import type { SessionInput } from '../../domain/sessions.ts';
 import { addSession, announceSession, type SessionMailDeps } from '../../services/sessions.ts';
 import { hiddenFields, participantCycle } from '../browser/participant-support.ts';
 import { emailsFor, uniqueTag } from '../support/fixtures.ts';
+import { tandem } from './cli-support.ts';
 
 /*
  * Informational sessions on the local stack: announced through the local SES, answered through
@@ -111,5 +112,99 @@ describe('an informational session on the local stack', () => {
     expect(registrations.filter((r) => r.status === 'registered')).toHaveLength(1);
     expect(registrations.filter((r) => r.status === 'waitlisted')).toHaveLength(racers.length - 1);
     expect((await container().store.getSession(cycle.cycleId, 'race'))?.seatsTaken).toBe(1);
+  });
+
+  it('is scheduled, listed, shown and its attendance recorded with the tandem command, bad input named and nothing written', async () => {
+    const tag = uniqueTag('session-cli');
+    const cycle = await participantCycle(tag);
+    const base = ['--cycle', cycle.cycleId, '--id', 'cli-101', '--title', 'Cloud tools', '--description', 'Hands-on', '--time-zone', 'America/Sao_Paulo'];
+    const bad = await tandem([
+      'session',
+      'add',
+      ...base,
+      '--skills',
+      'cloud-tools,juggling',
+      '--starts',
+      '2099-03-10T14:00+01:00',
+      '--duration',
+      '60',
+      '--capacity',
+      '0',
+      '--place',
+      'Room 4',
+      '--json',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(
+      bad
+        .json<{ error: { issues: Array<{ where: string }> } }>()
+        .error.issues.map((i) => i.where)
+        .sort(),
+    ).toEqual(['capacity', 'startsAt']);
+    expect(await container().store.listSessions(cycle.cycleId)).toEqual([]);
+
+    const added = await tandem([
+      'session',
+      'add',
+      ...base,
+      '--skills',
+      'cloud-tools',
+      '--starts',
+      '2099-03-10T14:00-03:00',
+      '--duration',
+      '60',
+      '--capacity',
+      '5',
+      '--place',
+      'Room 4',
+      '--audience',
+      'everyone',
+      '--json',
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const members = await container().store.listMembers(cycle.cycleId);
+    expect(added.json<{ announcement: { sent: number } }>().announcement.sent).toBe(members.length);
+    expect(
+      (
+        await tandem([
+          'session',
+          'add',
+          ...base,
+          '--skills',
+          'cloud-tools',
+          '--starts',
+          '2099-03-10T14:00-03:00',
+          '--duration',
+          '60',
+          '--capacity',
+          '5',
+          '--place',
+          'Room 4',
+        ])
+      ).code,
+    ).toBe(6);
+
+    const [first, second] = members;
+    const stranger = await tandem(['session', 'attendance', 'cli-101', '--cycle', cycle.cycleId, '--attended', `${first?.email},nobody@example.com`]);
+    expect(stranger.code).toBe(2);
+    expect(stranger.stderr).toContain('nobody@example.com');
+    const recorded = await tandem([
+      'session',
+      'attendance',
+      'cli-101',
+      '--cycle',
+      cycle.cycleId,
+      '--attended',
+      `${first?.email},${second?.participantId}`,
+      '--json',
+    ]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    expect(recorded.json<{ attended: string[] }>().attended).toEqual([first?.participantId, second?.participantId].sort());
+
+    const listed = await tandem(['session', 'list', '--cycle', cycle.cycleId, '--json']);
+    expect(listed.json<Array<{ sessionId: string; capacity: number; attended: string[] }>>()).toMatchObject([{ sessionId: 'cli-101', capacity: 5 }]);
+    const shown = await tandem(['session', 'show', 'cli-101', '--cycle', cycle.cycleId]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Seats     0 of 5 taken');
   });
 });
