@@ -11,6 +11,7 @@ import { registerProgramCommands } from './commands/program.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerReviewCommands } from './commands/review.ts';
 import { registerRosterCommands } from './commands/roster.ts';
+import { registerSessionCommands } from './commands/session.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { LOCAL_ENV_FILE, useLocalStack } from './support/target.ts';
 import { terminalSafe } from '../domain/text.ts';
@@ -45,6 +46,7 @@ const groups: Array<(program: Command) => void> = [
   registerPairsCommands,
   registerExecutionsCommands,
   registerReportCommands,
+  registerSessionCommands,
   registerMatchCommand,
   registerDemoCommand,
   registerLocalCommands,

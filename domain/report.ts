@@ -3,6 +3,7 @@ import { escapeHtml } from './html.ts';
 import { DIRECTION_LABELS, type CycleMetrics, type CycleSummary, type Direction } from './metrics.ts';
 import { comparisonChart, directionChart, participationChart, satisfactionChart, skillGainsChart } from './report-svg-charts.ts';
 import type { Proposal } from './report-proposals.ts';
+import { sessionsSection, type SessionReportInput } from './session-report.ts';
 import type { Summary } from './statistics.ts';
 
 const CATEGORY_LABELS: Record<string, string> = {
@@ -37,6 +38,8 @@ export interface ReportInput {
   proposals?: Proposal[];
   /** Earlier cycles of the program, oldest first, and this one last. */
   history?: CycleSummary[];
+  /** The cycle's informational sessions (domain/session-report.ts). */
+  sessions?: SessionReportInput;
 }
 
 const rows = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
@@ -264,6 +267,8 @@ ${texts(m.themes.more)}
 <h3>What to improve</h3>
 ${texts(m.themes.improve)}
 <p class="muted">Free text is shown without names: participants' names are replaced by [name], and identical answers are counted together.</p>
+
+${sessionsSection(input.sessions)}
 
 <h2>Comparison with earlier cycles</h2>
 ${history.length > 1 ? `${figure(comparisonSvg, 'Headline shares, cycle by cycle.')}${table('This and earlier cycles', ['Cycle', 'Started', 'Participants', 'Pairs', 'Measure answered', 'Across departments', 'Across generations', 'Junior→senior gain', 'Senior→junior gain', 'Digital gain', 'Goal attainment', 'Met at check-ins', 'NPS'], comparisonRows)}` : '<p class="muted">This is the program\'s first reviewed cycle: later reviews compare with it.</p>'}

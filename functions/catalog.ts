@@ -85,6 +85,14 @@ export const FUNCTIONS = [
     access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: true },
   },
   {
+    name: 'session-api',
+    entry: 'functions/session-api.ts',
+    description:
+      'The informational session page behind a session link: GET renders it, POST registers or declines (a freed seat goes to the first in line, who is emailed).',
+    // A function of its own: only it sends email from a participant's request, so survey-api stays without the SES client.
+    access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: true },
+  },
+  {
     name: 'ses-events',
     entry: 'functions/ses-events.ts',
     description: 'Handles SES bounce and complaint events: marks those participants unreachable in every program, so later phases skip them.',

@@ -96,6 +96,7 @@ export class TandemStack extends Stack {
       asyncDeadLetterQueues: { 'ses-events': this.mailer.eventDeadLetterQueue },
     });
     this.surveyApi.serve(this.handlers.get('survey-api'));
+    this.surveyApi.serveSessions(this.handlers.get('session-api'));
     const routes: Array<{ path: string; authorization: 'iam' }> = [];
     for (const fn of this.handlers.all) {
       if (fn.spec.route) {

@@ -58,9 +58,9 @@ export async function startSurveyServer(options: { host: string; port: number })
     void (async () => {
       try {
         const body = request.method === 'POST' ? await readBody(request) : '';
-        // The local equivalent of the API's routes: /ops (IAM-authorized on AWS) goes to the ops page, the rest to the survey.
+        // The local equivalent of the API's routes: /ops (IAM-authorized on AWS) goes to the ops page, /session/ to the sessions' page, the rest to the survey.
         const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-        const fn = path === '/ops' || path.startsWith('/ops/') ? 'ops-api' : 'survey-api';
+        const fn = path === '/ops' || path.startsWith('/ops/') ? 'ops-api' : path.startsWith('/session/') ? 'session-api' : 'survey-api';
         const result = (await invokeFunction(fn, toEvent(request, body), 30_000)) as APIGatewayProxyStructuredResultV2;
         // API Gateway drops headers a middleware unset (set to undefined); Node would throw on them.
         const headers = Object.fromEntries(

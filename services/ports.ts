@@ -4,6 +4,7 @@ import type { Participant, ParticipantStatus } from '../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
 import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
+import type { InfoSession, SessionRegistration } from '../domain/sessions.ts';
 import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
 
 /** Programs and their rosters. */
@@ -284,3 +285,29 @@ export interface Clock {
   now(): number;
 }
 export const systemClock: Clock = { now: () => Date.now() };
+
+export type SessionRegisterOutcome = 'registered' | 'waitlisted' | 'already-registered' | 'already-waitlisted' | 'no-session';
+export type SessionDeclineOutcome = 'declined' | 'already-declined' | 'no-session';
+
+/**
+ * Informational sessions and their registrations, kept with their cycle (docs/data-model.md).
+ * Seats are counted on the session with conditional writes: two people can never take the last seat.
+ */
+export interface SessionStore {
+  /** Stores a new session; false when the cycle has one with that id already (nothing is changed). */
+  createSession(session: InfoSession): Promise<boolean>;
+  getSession(cycleId: string, sessionId: string): Promise<InfoSession | undefined>;
+  /** The cycle's sessions by id. */
+  listSessions(cycleId: string): Promise<InfoSession[]>;
+  /** A seat while one is free, else a place on the waiting list; a repeat changes nothing. A person who declined may register again. */
+  registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome>;
+  /** Declines (a registered person frees their seat, a waiting one leaves the line); `freedSeat` says whether a seat came free. */
+  declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }>;
+  /** Gives a free seat to the first person on the waiting list, if there is a free seat and a line; returns who got it. */
+  promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined>;
+  getSessionRegistration(cycleId: string, sessionId: string, participantId: string): Promise<SessionRegistration | undefined>;
+  /** A session's registrations by participant id (every session of the cycle without a session id). */
+  listSessionRegistrations(cycleId: string, sessionId?: string): Promise<SessionRegistration[]>;
+  /** Replaces the session's attendance with these participant ids (HR may correct it). */
+  recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean>;
+}

@@ -1,15 +1,28 @@
 import type { Cycle, Pair } from '../domain/cycle.ts';
 import { summaryEmail } from '../domain/summary-email.ts';
+import { skillLabel } from '../domain/skills.ts';
 import { computeCycleMetrics, summarizeCycle, type CycleMetrics, type CycleResponses, type MetricsInput, type ParticipationEvents } from '../domain/metrics.ts';
 import { renderReport } from '../domain/report.ts';
 import { proposeChanges, type Proposal } from '../domain/report-proposals.ts';
 import { enrollmentFacts } from './phases/enrollment/index.ts';
 import { loadCycle } from './phases/members.ts';
 import type { PhaseDeps } from './phases/types.ts';
-import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, StoredReview } from './ports.ts';
+import { sessionFigures } from '../domain/session-figures.ts';
+import type { SessionReportInput } from '../domain/session-report.ts';
+import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, SessionStore, StoredReview } from './ports.ts';
 import { sendOnce } from './send-once.ts';
 
 type ParticipantRecords = Pick<ParticipantActionStore, 'listInvitationDecisions' | 'listRematches' | 'listPairFlags' | 'listSuggestions'>;
+type SessionRecords = Pick<SessionStore, 'listSessions' | 'listSessionRegistrations'>;
+
+/** The cycle's informational sessions, counted for the report. */
+export async function sessionReport(store: SessionRecords, cycle: Cycle): Promise<SessionReportInput> {
+  const [sessions, registrations] = await Promise.all([store.listSessions(cycle.cycleId), store.listSessionRegistrations(cycle.cycleId)]);
+  return {
+    figures: sessionFigures(sessions, registrations),
+    skillNames: Object.fromEntries(cycle.program.skillsCatalog.map((s) => [s.id, skillLabel(s, cycle.program.language)])),
+  };
+}
 
 const FLAG_REASONS = { 'need-help': 'asked for help at a check-in', 'two-misses': 'missed two check-ins in a row' } as const;
 
@@ -84,11 +97,11 @@ export async function gatherReviewInput(
 
 /** Computes a cycle's metrics and proposals and renders its report (no writes). */
 export async function buildReview(
-  store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords,
+  store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords & SessionRecords,
   cycle: Cycle,
   now: number,
-): Promise<{ metrics: CycleMetrics; proposals: Proposal[]; html: string; earlier: StoredReview[] }> {
-  const { input, earlier } = await gatherReviewInput(store, cycle);
+): Promise<{ metrics: CycleMetrics; proposals: Proposal[]; html: string; earlier: StoredReview[]; sessions: SessionReportInput }> {
+  const [{ input, earlier }, sessions] = await Promise.all([gatherReviewInput(store, cycle), sessionReport(store, cycle)]);
   const metrics = computeCycleMetrics(input);
   const proposals = proposeChanges(cycle.program, metrics, input);
   const history = [...earlier.map((r) => r.summary), summarizeCycle(cycle.cycleId, cycle.startedAt, metrics)];
@@ -100,16 +113,17 @@ export async function buildReview(
     metrics,
     proposals,
     history,
+    sessions,
   });
-  return { metrics, proposals, html, earlier };
+  return { metrics, proposals, html, earlier, sessions };
 }
 
 /** Review: computes the cycle's metrics and proposals, stores the report and the review with the cycle, marks the cycle succeeded and emails HR a summary. */
-export async function reviewCycle(deps: PhaseDeps & { store: ReviewStore & ParticipantRecords; reports: ReportStore }, cycleId: string) {
+export async function reviewCycle(deps: PhaseDeps & { store: ReviewStore & ParticipantRecords & SessionRecords; reports: ReportStore }, cycleId: string) {
   await deps.store.setCurrentPhase(cycleId, 'review');
   const cycle = await loadCycle(deps.store, cycleId);
   const now = deps.clock.now();
-  const { metrics, proposals, html } = await buildReview(deps.store, cycle, now);
+  const { metrics, proposals, html, sessions } = await buildReview(deps.store, cycle, now);
   const reportPath = await deps.reports.save(cycleId, 'report.html', html, 'text/html; charset=utf-8');
   await deps.store.putReview({
     cycleId,
@@ -135,6 +149,10 @@ export async function reviewCycle(deps: PhaseDeps & { store: ReviewStore & Parti
       { label: 'Pairs across departments', value: pct(metrics.benefits.diversity.share) },
       { label: 'Mean goal attainment', value: metrics.goalAttainment.meanPercent === null ? '—' : `${Math.round(metrics.goalAttainment.meanPercent)}%` },
       { label: 'Net Promoter-style score', value: metrics.netPromoterScore === null ? '—' : String(metrics.netPromoterScore) },
+      {
+        label: 'Informational sessions',
+        value: `${sessions.figures.sessions} (${sessions.figures.registered} registered, ${sessions.figures.attended} attended)`,
+      },
       { label: 'Proposals for the next cycle', value: String(proposals.length) },
       { label: 'Report', value: reportPath },
     ],

@@ -157,7 +157,8 @@ export const PAGE_SCRIPT_HASH = `sha256-${createHash('sha256').update(FILTER_SCR
 /** The pages' one inline style, allowed by its hash in the Content-Security-Policy (no 'unsafe-inline'). */
 export const PAGE_STYLE_HASH = `sha256-${createHash('sha256').update(CSS).digest('base64')}`;
 
-function layout(language: Language, title: string, body: string, programName?: string, script = false): string {
+/** The frame of every participant page (the session page too): language, title, the one stylesheet. */
+export function layout(language: Language, title: string, body: string, programName?: string, script = false): string {
   return `<!doctype html>
 <html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)} — Tandem</title>

@@ -16,8 +16,12 @@ import type {
   ProgramStore,
   RecordResponseOutcome,
   ReviewStore,
+  SessionDeclineOutcome,
+  SessionRegisterOutcome,
+  SessionStore,
   StoredReview,
 } from '../../services/ports.ts';
+import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 import { AnswerRecords } from './answer-records.ts';
 import { AuditRecords } from './audit-records.ts';
 import { PairReviewRecords } from './pair-review-records.ts';
@@ -25,6 +29,7 @@ import { CycleRecords } from './cycle-records.ts';
 import { EmailLogRecords } from './email-log-records.ts';
 import { ProgramRecords } from './program-records.ts';
 import { ReviewRecords } from './review-records.ts';
+import { SessionRecords } from './session-records.ts';
 import { TableClient } from './table-client.ts';
 
 export { createDocumentClient } from './table-client.ts';
@@ -33,7 +38,7 @@ export { createDocumentClient } from './table-client.ts';
  * Every store port over Tandem's single table: the one object a container creates, handing each
  * call to the records of its entity group (programs, cycles, email log, answers, reviews).
  */
-export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog {
+export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore {
   private readonly programs: ProgramRecords;
   private readonly cycles: CycleRecords;
   private readonly answers: AnswerRecords;
@@ -41,6 +46,7 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   private readonly reviews: ReviewRecords;
   private readonly audit: AuditRecords;
   private readonly pairReview: PairReviewRecords;
+  private readonly sessions: SessionRecords;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string) {
     const table = new TableClient(doc, tableName);
@@ -51,6 +57,7 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
     this.reviews = new ReviewRecords(table, this.cycles);
     this.audit = new AuditRecords(table);
     this.pairReview = new PairReviewRecords(table);
+    this.sessions = new SessionRecords(table);
   }
 
   // ---- programs and rosters -------------------------------------------------
@@ -222,5 +229,34 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   }
   markReviewApplied(cycleId: string, nextCycleId: string, appliedAt: number): Promise<boolean> {
     return this.reviews.markReviewApplied(cycleId, nextCycleId, appliedAt);
+  }
+
+  // ---- informational sessions --------------------------------------------------------
+  createSession(session: InfoSession): Promise<boolean> {
+    return this.sessions.createSession(session);
+  }
+  getSession(cycleId: string, sessionId: string): Promise<InfoSession | undefined> {
+    return this.sessions.getSession(cycleId, sessionId);
+  }
+  listSessions(cycleId: string): Promise<InfoSession[]> {
+    return this.sessions.listSessions(cycleId);
+  }
+  registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome> {
+    return this.sessions.registerForSession(cycleId, sessionId, participantId, at);
+  }
+  declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }> {
+    return this.sessions.declineSession(cycleId, sessionId, participantId, at);
+  }
+  promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
+    return this.sessions.promoteFromWaitingList(cycleId, sessionId, at);
+  }
+  getSessionRegistration(cycleId: string, sessionId: string, participantId: string): Promise<SessionRegistration | undefined> {
+    return this.sessions.getSessionRegistration(cycleId, sessionId, participantId);
+  }
+  listSessionRegistrations(cycleId: string, sessionId?: string): Promise<SessionRegistration[]> {
+    return this.sessions.listSessionRegistrations(cycleId, sessionId);
+  }
+  recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {
+    return this.sessions.recordSessionAttendance(cycleId, sessionId, participantIds, at);
   }
 }

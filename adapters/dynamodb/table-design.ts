@@ -86,4 +86,17 @@ export const keys = {
   suggestionsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'SUGGESTION#' }),
   vote: (cycleId: string, voterId: string, suggestionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `VOTE#${voterId}#${suggestionId}` }),
   votesOf: (cycleId: string, voterId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `VOTE#${voterId}#` }),
+
+  // Informational sessions and their registrations (a registration's prefix is not the session's, so listing sessions skips them).
+  session: (cycleId: string, sessionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `SESSION#${sessionId}` }),
+  sessionsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'SESSION#' }),
+  sessionRegistration: (cycleId: string, sessionId: string, participantId: string): ItemKey => ({
+    PK: cyclePK(cycleId),
+    SK: `SESSIONREG#${sessionId}#${participantId}`,
+  }),
+  /** Registrations of one session, or of every session of the cycle without a session id. */
+  sessionRegistrationsOf: (cycleId: string, sessionId?: string): KeyPrefix => ({
+    PK: cyclePK(cycleId),
+    SKPrefix: sessionId === undefined ? 'SESSIONREG#' : `SESSIONREG#${sessionId}#`,
+  }),
 } as const;

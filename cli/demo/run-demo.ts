@@ -10,6 +10,7 @@ import { approvePairs } from '../../services/phases/approval/review.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { startCycle } from '../../services/start-cycle.ts';
 import { enrollmentPersonaForIndex, ParticipantSimulator, personaForIndex } from './participant-simulator.ts';
+import { runSessionDemo, type DemoSessionSummary } from './session-demo.ts';
 
 export interface DemoOptions {
   participants: number;
@@ -31,6 +32,8 @@ export interface DemoSummary {
   responses: Record<string, number>;
   reportPath: string | null;
   failure?: { error: string; cause: string };
+  /** The informational session the demo scheduled, and how people answered it. */
+  session?: DemoSessionSummary;
   seconds: number;
   endpoints: LocalStack['endpoints'];
 }
@@ -62,6 +65,20 @@ export function demoProgram(participants: number, generated: boolean): Program {
         }
       : {}),
   });
+}
+
+/** The informational session part of the demo (cli/demo/session-demo.ts), once the cycle has its members. */
+async function demoSession(cycleId: string, sesEndpoint: string, log: (line: string) => void): Promise<DemoSessionSummary | undefined> {
+  try {
+    const s = await runSessionDemo(container(), sesEndpoint, cycleId);
+    log(
+      `  informational session ${s.sessionId}: announced to ${s.announced}, ${s.registered} registered, ${s.waitlisted} waiting, ${s.declined} declined, ${s.attended} attended`,
+    );
+    return s;
+  } catch (error) {
+    log(`  informational session failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return undefined;
+  }
 }
 
 /** Runs a whole program cycle on the local stack, with simulated participants, and reports how it ended. */
@@ -101,6 +118,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     let lastPhase = '';
     let description;
+    let session: DemoSessionSummary | undefined;
+    let sessionTried = false;
     for (;;) {
       description = await sfn.send(new DescribeExecutionCommand({ executionArn: cycle.executionArn }));
       const current = await store.getCycle(cycle.cycleId);
@@ -113,6 +132,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         const hr = program.hrContacts[0] as string;
         await approvePairs({ store, clock }, cycle.cycleId, { actor: hr, via: 'cli' });
         log(`  pairs approved by ${hr} (the demo's HR; \`tandem pairs approve\` does the same)`);
+      }
+      // Once identify has stored the cohort, and while the cycle runs: the session's audience are its members.
+      if (current && current.participants > 0 && current.status === 'running' && !sessionTried) {
+        sessionTried = true;
+        session = await demoSession(cycle.cycleId, stack.endpoints.ses, log);
       }
       if (description.status !== 'RUNNING') break;
       await new Promise((r) => setTimeout(r, 500));
@@ -131,6 +155,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       responses: final?.responses ?? {},
       reportPath: final?.reportPath ?? null,
       ...(final?.failure ? { failure: final.failure } : {}),
+      ...(session ? { session } : {}),
       seconds: Math.round((Date.now() - started) / 100) / 10,
       endpoints: stack.endpoints,
     };

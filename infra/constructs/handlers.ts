@@ -29,6 +29,7 @@ export const SIZING: Record<FunctionName, { memorySize: number; timeout: Duratio
   review: { memorySize: 1024, timeout: Duration.seconds(300) },
   'mark-cycle-failed': { memorySize: 512, timeout: Duration.seconds(60) },
   'survey-api': { memorySize: 512, timeout: Duration.seconds(10) },
+  'session-api': { memorySize: 512, timeout: Duration.seconds(10) },
   'ses-events': { memorySize: 256, timeout: Duration.seconds(60) },
   'ops-api': { memorySize: 512, timeout: Duration.seconds(15) },
 };

@@ -24,6 +24,13 @@ export const SURVEY_ROUTES = [
   { method: apigw.HttpMethod.POST, path: '/s/{token}' },
 ] as const;
 
+/** The routes behind the informational sessions' links (the session-api handler, payload format 2.0). */
+export const SESSION_ROUTES = [
+  { method: apigw.HttpMethod.GET, path: '/session/{token}' },
+  { method: apigw.HttpMethod.HEAD, path: '/session/{token}' },
+  { method: apigw.HttpMethod.POST, path: '/session/{token}' },
+] as const;
+
 /** Methods of the IAM-authorized read-only pages (the ops page). */
 const PAGE_METHODS = [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD] as const;
 
@@ -78,8 +85,18 @@ export class SurveyApi extends Construct {
 
   /** Serves the survey routes with this handler. */
   serve(handler: TandemFunction): void {
-    const integration = new HttpLambdaIntegration('SurveyIntegration', handler.function, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 });
-    for (const route of SURVEY_ROUTES) {
+    this.serveLinks('SurveyIntegration', handler, SURVEY_ROUTES);
+  }
+
+  /** Serves the informational sessions' routes with this handler. */
+  serveSessions(handler: TandemFunction): void {
+    this.serveLinks('SessionIntegration', handler, SESSION_ROUTES);
+  }
+
+  /** Routes reached by emailed signed links: no authorizer, the handler checks the token. */
+  private serveLinks(id: string, handler: TandemFunction, routes: ReadonlyArray<{ method: apigw.HttpMethod; path: string }>): void {
+    const integration = new HttpLambdaIntegration(id, handler.function, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 });
+    for (const route of routes) {
       const [created] = this.api.addRoutes({ path: route.path, methods: [route.method], integration });
       if (created) {
         Validations.of(created).acknowledge({

@@ -455,6 +455,16 @@ describe('the survey API', () => {
     });
   });
 
+  it('serves GET, HEAD and POST /session/{token} from the session-api function, without an authorizer', () => {
+    for (const routeKey of ['GET /session/{token}', 'HEAD /session/{token}', 'POST /session/{token}'])
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: 'NONE' });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: getAtt(fnOf('session-api').function),
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
   it('serves each catalog route (the ops page) from its function, GET and HEAD only, behind IAM authorization', () => {
     const routes = Object.values(resources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType: string });
     const routed = FUNCTIONS.flatMap((f) => ('route' in f ? [f] : []));
@@ -463,7 +473,7 @@ describe('the survey API', () => {
       const keys = ['GET', 'HEAD'].flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`]);
       for (const key of keys) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('AWS_IAM');
     }
-    expect(routes).toHaveLength(3 + 4 * routed.length);
+    expect(routes).toHaveLength(6 + 4 * routed.length);
   });
 
   it('throttles each ops route on its own limits, apart from the participants’ links', () => {

@@ -18,8 +18,13 @@ import type {
   ProgramStore,
   RecordResponseOutcome,
   ReviewStore,
+  SessionDeclineOutcome,
+  SessionRegisterOutcome,
+  SessionStore,
   StoredReview,
 } from '../../services/ports.ts';
+import { firstInLine } from '../../domain/session-waiting-list.ts';
+import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 
 /** Same as the DynamoDB store: a claim this old that was never marked sent is taken to have failed before reaching SES. */
 const STALE_CLAIM_MS = 5 * 60 * 1000;
@@ -63,7 +68,7 @@ function sortedBy<T>(items: Iterable<T>, sortKey: (item: T) => string): T[] {
  * repeats, conditional outcomes, counters and list order (test/support/store-contract.ts holds
  * both to it). For services' unit tests, which then need no DynamoDB Local.
  */
-export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog {
+export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore {
   private readonly programs = new Map<string, Program>();
   /** programId → participantId → the participant and the fingerprint of the roster row it was written from. */
   private readonly participants = new Map<string, Map<string, { participant: Participant; fingerprint?: string }>>();
@@ -84,6 +89,9 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
   private readonly suggestions = new Map<string, Map<string, ForumSuggestion>>();
   /** cycleId → `<voterId>#<suggestionId>` → vote. */
   private readonly votes = new Map<string, Map<string, { suggestionId: string; voterId: string; at: number }>>();
+  /** cycleId → sessionId → session; cycleId → `<sessionId>#<participantId>` → registration (the DynamoDB sort keys without their prefixes). */
+  private readonly sessions = new Map<string, Map<string, InfoSession>>();
+  private readonly sessionRegistrations = new Map<string, Map<string, SessionRegistration>>();
 
   // ---- programs and rosters -------------------------------------------------
 
@@ -498,6 +506,79 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     cycle.responses[response.phaseKey] = (cycle.responses[response.phaseKey] ?? 0) + 1;
     for (const suggestion of suggestions) within(this.suggestions, suggestion.cycleId).set(suggestion.suggestionId, copy(suggestion));
     return 'recorded';
+  }
+
+  // ---- informational sessions ---------------------------------------------------------
+
+  async createSession(session: InfoSession): Promise<boolean> {
+    const ofCycle = within(this.sessions, session.cycleId);
+    if (ofCycle.has(session.sessionId)) return false;
+    ofCycle.set(session.sessionId, copy(session));
+    return true;
+  }
+
+  async getSession(cycleId: string, sessionId: string): Promise<InfoSession | undefined> {
+    return copy(this.sessions.get(cycleId)?.get(sessionId));
+  }
+
+  async listSessions(cycleId: string): Promise<InfoSession[]> {
+    return sortedBy(this.sessions.get(cycleId)?.values() ?? [], (s) => s.sessionId);
+  }
+
+  async registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome> {
+    const existing = this.sessionRegistrations.get(cycleId)?.get(`${sessionId}#${participantId}`);
+    if (existing?.status === 'registered') return 'already-registered';
+    if (existing?.status === 'waitlisted') return 'already-waitlisted';
+    const session = this.sessions.get(cycleId)?.get(sessionId);
+    if (!session) return 'no-session';
+    const registration: SessionRegistration = { cycleId, sessionId, participantId, status: 'registered', updatedAt: at };
+    if (session.seatsTaken < session.capacity) {
+      session.seatsTaken++;
+      within(this.sessionRegistrations, cycleId).set(`${sessionId}#${participantId}`, registration);
+      return 'registered';
+    }
+    within(this.sessionRegistrations, cycleId).set(`${sessionId}#${participantId}`, { ...registration, status: 'waitlisted', waitlistedAt: at });
+    return 'waitlisted';
+  }
+
+  async declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }> {
+    const existing = this.sessionRegistrations.get(cycleId)?.get(`${sessionId}#${participantId}`);
+    if (existing?.status === 'declined') return { outcome: 'already-declined', freedSeat: false };
+    const session = this.sessions.get(cycleId)?.get(sessionId);
+    if (!existing && !session) return { outcome: 'no-session', freedSeat: false };
+    const freedSeat = existing?.status === 'registered';
+    if (freedSeat && session) session.seatsTaken--;
+    within(this.sessionRegistrations, cycleId).set(`${sessionId}#${participantId}`, { cycleId, sessionId, participantId, status: 'declined', updatedAt: at });
+    return { outcome: 'declined', freedSeat };
+  }
+
+  async promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
+    const session = this.sessions.get(cycleId)?.get(sessionId);
+    if (!session || session.seatsTaken >= session.capacity) return undefined;
+    const next = firstInLine(await this.listSessionRegistrations(cycleId, sessionId));
+    if (!next) return undefined;
+    session.seatsTaken++;
+    const stored = this.sessionRegistrations.get(cycleId)?.get(`${sessionId}#${next.participantId}`) as SessionRegistration;
+    stored.status = 'registered';
+    stored.updatedAt = at;
+    return next.participantId;
+  }
+
+  async getSessionRegistration(cycleId: string, sessionId: string, participantId: string): Promise<SessionRegistration | undefined> {
+    return copy(this.sessionRegistrations.get(cycleId)?.get(`${sessionId}#${participantId}`));
+  }
+
+  async listSessionRegistrations(cycleId: string, sessionId?: string): Promise<SessionRegistration[]> {
+    const all = sortedBy(this.sessionRegistrations.get(cycleId)?.entries() ?? [], ([key]) => key).map(([, r]) => r);
+    return sessionId === undefined ? all : all.filter((r) => r.sessionId === sessionId);
+  }
+
+  async recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {
+    const session = this.sessions.get(cycleId)?.get(sessionId);
+    if (!session) return false;
+    session.attended = [...participantIds];
+    session.attendanceRecordedAt = at;
+    return true;
   }
 
   private existingCycle(cycleId: string): Cycle {

@@ -15,16 +15,18 @@ import type {
   CycleStore,
   EmailLog,
   PairReviewStore,
+  SessionStore,
   ParticipantActionStore,
   ParticipantDirectory,
   ProgramStore,
   ReviewStore,
   StoredReview,
 } from '../../services/ports.ts';
+import type { InfoSession } from '../../domain/sessions.ts';
 import { consecutivePairs, memberOf } from './cohort-fixtures.ts';
 
 /** Every store port: what the DynamoDB store and the in-memory store both implement. */
-export type TandemStore = ProgramStore & ParticipantDirectory & CycleStore & PairReviewStore & ParticipantActionStore & EmailLog & ReviewStore & AuditLog;
+export type TandemStore = ProgramStore & ParticipantDirectory & CycleStore & PairReviewStore & ParticipantActionStore & EmailLog & ReviewStore & AuditLog & SessionStore;
 
 /*
  * The behaviour every implementation of the store ports shares, written once and run against

@@ -1,0 +1,195 @@
+import { firstInLine } from '../../domain/session-waiting-list.ts';
+import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
+import type { SessionDeclineOutcome, SessionRegisterOutcome, SessionStore } from '../../services/ports.ts';
+import type { TableClient } from './table-client.ts';
+import { keys } from './table-design.ts';
+
+/** A transaction DynamoDB cancelled because another one touched the same items at that moment: worth re-reading and trying again. */
+function lostToConcurrentTransaction(error: unknown): boolean {
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string } | undefined> })?.CancellationReasons ?? [];
+  const cause = (error as { cause?: unknown })?.cause;
+  return reasons.some((r) => r?.Code === 'TransactionConflict') || (cause !== undefined && cause !== error && lostToConcurrentTransaction(cause));
+}
+
+/** How often a write that lost a race (the same person on two tabs, two declines at once) is tried again after re-reading. */
+const RACE_ATTEMPTS = 5;
+
+/**
+ * Informational sessions (`SESSION#<id>`) and their registrations (`SESSIONREG#<session>#<participant>`)
+ * in their cycle's partition. The session item counts its taken seats; every change of a seat is
+ * one transaction of that counter (conditioned on the capacity) and the person's registration
+ * (conditioned on its status), so a seat is never given twice.
+ */
+export class SessionRecords implements SessionStore {
+  constructor(private readonly table: TableClient) {}
+
+  createSession(session: InfoSession): Promise<boolean> {
+    return this.table.putIf('CreateSession', {
+      Item: { ...keys.session(session.cycleId, session.sessionId), entity: 'session', ...session },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+  }
+
+  getSession(cycleId: string, sessionId: string): Promise<InfoSession | undefined> {
+    return this.table.get<InfoSession>('GetSession', keys.session(cycleId, sessionId), { consistent: true });
+  }
+
+  listSessions(cycleId: string): Promise<InfoSession[]> {
+    return this.table.queryPrefix<InfoSession>('ListSessions', keys.sessionsOf(cycleId));
+  }
+
+  getSessionRegistration(cycleId: string, sessionId: string, participantId: string): Promise<SessionRegistration | undefined> {
+    return this.table.get<SessionRegistration>('GetSessionRegistration', keys.sessionRegistration(cycleId, sessionId, participantId), { consistent: true });
+  }
+
+  listSessionRegistrations(cycleId: string, sessionId?: string): Promise<SessionRegistration[]> {
+    return this.table.queryPrefix<SessionRegistration>('ListSessionRegistrations', keys.sessionRegistrationsOf(cycleId, sessionId));
+  }
+
+  async registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome> {
+    for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
+      const existing = await this.getSessionRegistration(cycleId, sessionId, participantId);
+      if (existing?.status === 'registered') return 'already-registered';
+      if (existing?.status === 'waitlisted') return 'already-waitlisted';
+      const registration: SessionRegistration = { cycleId, sessionId, participantId, status: 'registered', updatedAt: at };
+      const seat = await this.racing<'taken' | 'full' | 'raced'>(
+        () =>
+          this.table.transact<'taken' | 'full' | 'raced'>(
+            'RegisterForSession',
+            [
+              {
+                Update: {
+                  Key: keys.session(cycleId, sessionId),
+                  UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
+                  ConditionExpression: 'attribute_exists(PK) AND seatsTaken < #capacity',
+                  ExpressionAttributeNames: { '#capacity': 'capacity' },
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+              this.putRegistration(registration, existing),
+            ],
+            'taken',
+            ['full', 'raced'],
+          ),
+        'raced',
+      );
+      if (seat === 'taken') return 'registered';
+      if (seat === 'raced') continue;
+      if (!(await this.getSession(cycleId, sessionId))) return 'no-session';
+      const waiting: SessionRegistration = { ...registration, status: 'waitlisted', waitlistedAt: at };
+      if (await this.table.putIf('WaitlistForSession', this.putRegistration(waiting, existing).Put)) return 'waitlisted';
+    }
+    throw new Error(`registration of ${participantId} for session ${sessionId} kept racing other writes`);
+  }
+
+  async declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }> {
+    for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
+      const existing = await this.getSessionRegistration(cycleId, sessionId, participantId);
+      if (existing?.status === 'declined') return { outcome: 'already-declined', freedSeat: false };
+      if (!existing && !(await this.getSession(cycleId, sessionId))) return { outcome: 'no-session', freedSeat: false };
+      const declined: SessionRegistration = { cycleId, sessionId, participantId, status: 'declined', updatedAt: at };
+      if (existing?.status === 'registered') {
+        const freed = await this.racing<boolean>(
+          () =>
+            this.table.transact<boolean>(
+              'DeclineSessionSeat',
+              [
+                this.putRegistration(declined, existing),
+                {
+                  Update: {
+                    Key: keys.session(cycleId, sessionId),
+                    UpdateExpression: 'SET seatsTaken = seatsTaken - :one',
+                    ConditionExpression: 'seatsTaken > :zero',
+                    ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+                  },
+                },
+              ],
+              true,
+              [false],
+            ),
+          false,
+        );
+        if (freed) return { outcome: 'declined', freedSeat: true };
+        continue;
+      }
+      if (await this.table.putIf('DeclineSession', this.putRegistration(declined, existing).Put)) return { outcome: 'declined', freedSeat: false };
+    }
+    throw new Error(`decline of ${participantId} for session ${sessionId} kept racing other writes`);
+  }
+
+  async promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
+    for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
+      const session = await this.getSession(cycleId, sessionId);
+      if (!session || session.seatsTaken >= session.capacity) return undefined;
+      const next = firstInLine(await this.listSessionRegistrations(cycleId, sessionId));
+      if (!next) return undefined;
+      const outcome = await this.racing<'promoted' | 'full' | 'raced'>(
+        () =>
+          this.table.transact<'promoted' | 'full' | 'raced'>(
+            'PromoteFromWaitingList',
+            [
+              {
+                Update: {
+                  Key: keys.session(cycleId, sessionId),
+                  UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
+                  ConditionExpression: 'seatsTaken < #capacity',
+                  ExpressionAttributeNames: { '#capacity': 'capacity' },
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+              {
+                Update: {
+                  Key: keys.sessionRegistration(cycleId, sessionId, next.participantId),
+                  UpdateExpression: 'SET #status = :registered, updatedAt = :at',
+                  ConditionExpression: '#status = :waitlisted',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':registered': 'registered', ':waitlisted': 'waitlisted', ':at': at },
+                },
+              },
+            ],
+            'promoted',
+            ['full', 'raced'],
+          ),
+        'raced',
+      );
+      if (outcome === 'promoted') return next.participantId;
+      if (outcome === 'full') return undefined;
+    }
+    return undefined;
+  }
+
+  recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {
+    return this.table.updateIf('RecordSessionAttendance', {
+      Key: keys.session(cycleId, sessionId),
+      UpdateExpression: 'SET attended = :ids, attendanceRecordedAt = :at',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':ids': [...participantIds], ':at': at },
+    });
+  }
+
+  /** A seat transaction, or `raced` when DynamoDB cancelled it for a concurrent one (the caller re-reads and tries again). */
+  private async racing<R>(write: () => Promise<R>, raced: R): Promise<R> {
+    try {
+      return await write();
+    } catch (error) {
+      if (lostToConcurrentTransaction(error)) return raced;
+      throw error;
+    }
+  }
+
+  /** The registration's new state, written only over the state it was read in (none, or the same status). */
+  private putRegistration(registration: SessionRegistration, readAs: SessionRegistration | undefined) {
+    return {
+      Put: {
+        Item: {
+          ...keys.sessionRegistration(registration.cycleId, registration.sessionId, registration.participantId),
+          entity: 'session-registration',
+          ...registration,
+        },
+        ...(readAs
+          ? { ConditionExpression: '#status = :was', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':was': readAs.status } }
+          : { ConditionExpression: 'attribute_not_exists(PK)' }),
+      },
+    };
+  }
+}

@@ -1,0 +1,209 @@
+import type { Command } from 'commander';
+import { ValidationError } from '../../domain/errors.ts';
+import { parseAttendanceList, type InfoSession } from '../../domain/sessions.ts';
+import { addSession, announceSession, loadSession, recordAttendance, sessionOverview, type SessionMailDeps } from '../../services/sessions.ts';
+import { readTextFile } from '../../services/text-files.ts';
+import { emit, table, withJson } from '../support/output.ts';
+import { target } from '../support/target.ts';
+
+/**
+ * `tandem session add|announce|list|show|attendance`: informational sessions of a cycle (docs/cli.md).
+ * Adding announces the session to its audience unless --no-announce; announcing again sends only
+ * what was not sent.
+ */
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const when = (s: InfoSession) => `${new Date(s.startsAt).toISOString().slice(0, 16).replace('T', ' ')}Z (${s.timeZone})`;
+
+async function mailDeps(): Promise<SessionMailDeps> {
+  const c = target();
+  return { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
+}
+
+function describeSession(s: InfoSession): string[] {
+  return [
+    `Session ${s.sessionId} — ${s.title}`,
+    `When      ${when(s)}, ${s.durationMinutes} minutes`,
+    ...(s.place ? [`Where     ${s.place}`] : []),
+    ...(s.videoLink ? [`Video     ${s.videoLink}`] : []),
+    `Skills    ${s.skills.join(', ')}`,
+    `Audience  ${s.audience === 'everyone' ? 'every member of the cycle' : 'members who want to learn these skills'}`,
+    `Seats     ${s.seatsTaken} of ${s.capacity} taken`,
+    `Attended  ${s.attendanceRecordedAt === undefined ? 'not recorded yet' : String(s.attended?.length ?? 0)}`,
+  ];
+}
+
+export function registerSessionCommands(program: Command): void {
+  const group = program
+    .command('session')
+    .description('Informational sessions of a cycle: schedule and announce (add), list, show with registrations, record attendance.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tandem session add --cycle <cycleId> --id ai-101 --title "AI tools 101" --description "..." --skills ai-tools --starts 2027-03-10T14:00-03:00 --time-zone America/Sao_Paulo --duration 60 --video-link https://meet.example.com/ai-101 --capacity 20\n  tandem session attendance ai-101 --cycle <cycleId> --attended ana@example.com,joao@example.com',
+    );
+
+  withJson(
+    group
+      .command('add')
+      .description(
+        'Schedule a session in a running cycle and announce it (email with a signed link to register or decline, and a calendar file) to the members who want to learn its skills, or to everyone.',
+      )
+      .requiredOption('-c, --cycle <cycleId>', 'the cycle the session belongs to')
+      .requiredOption('--id <sessionId>', 'an id for the session (letters, digits, ".", "_", "-")')
+      .requiredOption('--title <title>', 'the title')
+      .requiredOption('--description <text>', 'what the session is about')
+      .requiredOption('--skills <ids>', 'the catalog ids of the skills it covers (comma-separated)', list)
+      .requiredOption('--starts <dateTime>', 'date and time with the offset of --time-zone, e.g. 2027-03-10T14:00-03:00')
+      .requiredOption('--time-zone <zone>', 'the IANA time zone it is held in, e.g. America/Sao_Paulo')
+      .requiredOption('--duration <minutes>', 'its length in minutes')
+      .requiredOption('--capacity <seats>', 'how many people can register; later ones join a waiting list')
+      .option('--place <place>', 'where it is held (a room)')
+      .option('--video-link <url>', 'the video call link (https)')
+      .option('--audience <who>', 'learners: who wants to learn its skills; everyone: every member', 'learners')
+      .option('--no-announce', 'schedule only; announce later with `tandem session announce`'),
+    'tandem session add --cycle mentoria-reversa-20270301T090000Z --id ai-101 --title "AI tools 101" --description "Hands-on" --skills ai-tools --starts 2027-03-10T14:00-03:00 --time-zone America/Sao_Paulo --duration 60 --place "Room 4" --capacity 20',
+  ).action(
+    async (options: {
+      cycle: string;
+      id: string;
+      title: string;
+      description: string;
+      skills: string[];
+      starts: string;
+      timeZone: string;
+      duration: string;
+      capacity: string;
+      place?: string;
+      videoLink?: string;
+      audience: string;
+      announce: boolean;
+      json: boolean;
+    }) => {
+      const c = target();
+      const session = await addSession({ store: c.store, clock: c.clock }, options.cycle, {
+        sessionId: options.id,
+        title: options.title,
+        description: options.description,
+        skills: options.skills,
+        startsAt: options.starts,
+        timeZone: options.timeZone,
+        durationMinutes: options.duration,
+        capacity: options.capacity,
+        audience: options.audience,
+        ...(options.place !== undefined ? { place: options.place } : {}),
+        ...(options.videoLink !== undefined ? { videoLink: options.videoLink } : {}),
+      });
+      const announcement = options.announce ? await announceSession(await mailDeps(), options.cycle, session.sessionId) : undefined;
+      emit(options.json, { session, announcement }, () =>
+        [
+          ...describeSession(session),
+          announcement
+            ? `Announced to ${announcement.audience} members: ${announcement.sent} sent${announcement.rejected ? `, ${announcement.rejected} refused by SES` : ''}.`
+            : `Not announced yet: tandem session announce ${session.sessionId} --cycle ${options.cycle}`,
+        ].join('\n'),
+      );
+    },
+  );
+
+  withJson(
+    group
+      .command('announce')
+      .description('Announce a session to its audience; people already sent the announcement are not sent it again.')
+      .argument('<sessionId>', 'the session')
+      .requiredOption('-c, --cycle <cycleId>', 'its cycle'),
+    'tandem session announce ai-101 --cycle mentoria-reversa-20270301T090000Z',
+  ).action(async (sessionId: string, options: { cycle: string; json: boolean }) => {
+    const outcome = await announceSession(await mailDeps(), options.cycle, sessionId);
+    emit(
+      options.json,
+      outcome,
+      () =>
+        `Session ${sessionId}: ${outcome.audience} in the audience, ${outcome.sent} sent now, ${outcome.alreadySent} sent before, ${outcome.rejected} refused by SES.`,
+    );
+  });
+
+  withJson(
+    group
+      .command('list')
+      .description("A cycle's sessions with their seats, waiting lists and attendance.")
+      .requiredOption('-c, --cycle <cycleId>', 'the cycle'),
+    'tandem session list --cycle mentoria-reversa-20270301T090000Z',
+  ).action(async (options: { cycle: string; json: boolean }) => {
+    const c = target();
+    const [sessions, registrations] = await Promise.all([c.store.listSessions(options.cycle), c.store.listSessionRegistrations(options.cycle)]);
+    const rows = sessions.map((s) => {
+      const regs = registrations.filter((r) => r.sessionId === s.sessionId);
+      return {
+        ...s,
+        registered: regs.filter((r) => r.status === 'registered').length,
+        waitlisted: regs.filter((r) => r.status === 'waitlisted').length,
+        declined: regs.filter((r) => r.status === 'declined').length,
+      };
+    });
+    emit(options.json, rows, () =>
+      rows.length
+        ? table(
+            ['Session', 'Title', 'Starts', 'Seats', 'Waiting', 'Declined', 'Attended'],
+            rows.map((s) => [
+              s.sessionId,
+              s.title,
+              when(s),
+              `${s.registered}/${s.capacity}`,
+              s.waitlisted,
+              s.declined,
+              s.attendanceRecordedAt === undefined ? '—' : (s.attended?.length ?? 0),
+            ]),
+          )
+        : `Cycle ${options.cycle} has no sessions. Schedule one with: tandem session add --cycle ${options.cycle} ...`,
+    );
+  });
+
+  withJson(
+    group
+      .command('show')
+      .description('A session with everyone who answered: registered, waiting (in order) and declined.')
+      .argument('<sessionId>', 'the session')
+      .requiredOption('-c, --cycle <cycleId>', 'its cycle'),
+    'tandem session show ai-101 --cycle mentoria-reversa-20270301T090000Z',
+  ).action(async (sessionId: string, options: { cycle: string; json: boolean }) => {
+    const c = target();
+    const overview = await sessionOverview({ store: c.store, clock: c.clock }, options.cycle, sessionId);
+    const attended = new Set(overview.session.attended ?? []);
+    emit(options.json, overview, () =>
+      [
+        ...describeSession(overview.session),
+        '',
+        overview.registrations.length
+          ? table(
+              ['Participant', 'Name', 'Email', 'Answer', 'Attended'],
+              overview.registrations.map((r) => [r.participantId, r.name, r.email, r.status, attended.has(r.participantId) ? 'yes' : '']),
+            )
+          : 'Nobody has answered yet.',
+      ].join('\n'),
+    );
+  });
+
+  withJson(
+    group
+      .command('attendance')
+      .description('Record who attended a session (replaces what was recorded before). Names unknown to the cycle are refused and nothing is written.')
+      .argument('<sessionId>', 'the session')
+      .requiredOption('-c, --cycle <cycleId>', 'its cycle')
+      .option('--attended <list>', 'email addresses or participant ids, comma-separated')
+      .option('-f, --file <file>', 'a text file of addresses or ids (one a line, or comma-separated)'),
+    'tandem session attendance ai-101 --cycle mentoria-reversa-20270301T090000Z --attended ana@example.com,joao@example.com',
+  ).action(async (sessionId: string, options: { cycle: string; attended?: string; file?: string; json: boolean }) => {
+    if ((options.attended === undefined) === (options.file === undefined)) throw new ValidationError('give --attended or --file (one of them)');
+    const text = options.file !== undefined ? await readTextFile(options.file) : (options.attended as string);
+    const c = target();
+    const deps = { store: c.store, clock: c.clock };
+    await loadSession(deps, options.cycle, sessionId);
+    const session = await recordAttendance(deps, options.cycle, sessionId, parseAttendanceList(text));
+    emit(options.json, session, () => `Session ${sessionId}: ${session.attended?.length ?? 0} attended, recorded.`);
+  });
+}

@@ -1,0 +1,116 @@
+import { escapeHtml } from './html.ts';
+import type { Language, Skill } from './program.ts';
+import type { InfoSession } from './sessions.ts';
+import { skillLabel } from './skills.ts';
+import type { EmailContent } from './summary-email.ts';
+
+/**
+ * The session emails, written out rather than SES templates: each carries one session's own texts
+ * (title, description, place) and its calendar file, so a template would hold no more than the
+ * words below while adding a deployed resource per session kind and language.
+ */
+
+export type SessionEmailKind = 'announcement' | 'promoted';
+
+const words = {
+  en: {
+    subject: { announcement: (t: string) => `Informational session: ${t}`, promoted: (t: string) => `A seat is yours: ${t}` },
+    greeting: (name: string) => `Hello ${name},`,
+    intro: {
+      announcement: (program: string) => `${program} invites you to an informational session, a chance to learn next to your mentoring pair.`,
+      promoted: () => 'A seat became free and you were first on the waiting list: you are now registered for this session.',
+    },
+    when: 'When',
+    duration: (minutes: number) => `${minutes} minutes`,
+    where: 'Where',
+    video: 'Video link',
+    skills: 'Skills',
+    seats: (n: number) => `${n} seats; when they are taken you can join the waiting list.`,
+    action: { announcement: 'Register or decline on the session page:', promoted: 'If you can no longer come, free your seat on the session page:' },
+    calendar: 'The attached calendar file adds the session to your calendar.',
+  },
+  'pt-BR': {
+    subject: { announcement: (t: string) => `Sessão informativa: ${t}`, promoted: (t: string) => `Sua vaga está garantida: ${t}` },
+    greeting: (name: string) => `Olá, ${name},`,
+    intro: {
+      announcement: (program: string) => `${program} convida você para uma sessão informativa, uma oportunidade de aprender além da sua dupla de mentoria.`,
+      promoted: () => 'Uma vaga foi liberada e você era a primeira pessoa da lista de espera: agora sua inscrição nesta sessão está confirmada.',
+    },
+    when: 'Quando',
+    duration: (minutes: number) => `${minutes} minutos`,
+    where: 'Onde',
+    video: 'Link do vídeo',
+    skills: 'Habilidades',
+    seats: (n: number) => `${n} vagas; quando acabarem, você pode entrar na lista de espera.`,
+    action: { announcement: 'Inscreva-se ou recuse na página da sessão:', promoted: 'Se não puder mais ir, libere sua vaga na página da sessão:' },
+    calendar: 'O arquivo de calendário anexo adiciona a sessão à sua agenda.',
+  },
+} as const;
+
+/** A session's date and time in its own time zone, in the reader's language ("10 de março de 2027 14:00 (America/Sao_Paulo)"). */
+export function sessionTime(session: Pick<InfoSession, 'startsAt' | 'timeZone'>, language: Language): string {
+  const formatted = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short', timeZone: session.timeZone }).format(new Date(session.startsAt));
+  return `${formatted} (${session.timeZone})`;
+}
+
+/** The skills a session covers, as the reader reads them. */
+export function sessionSkillLabels(session: Pick<InfoSession, 'skills'>, catalog: readonly Skill[], language: Language): string[] {
+  return session.skills.map((id) => {
+    const skill = catalog.find((s) => s.id === id);
+    return skill ? skillLabel(skill, language) : id;
+  });
+}
+
+export interface SessionEmailInput {
+  kind: SessionEmailKind;
+  language: Language;
+  programName: string;
+  recipientName: string;
+  session: InfoSession;
+  catalog: readonly Skill[];
+  link: string;
+}
+
+/** An announcement of a session, or the news that a waiting person got a seat, in the reader's language. */
+export function sessionEmail(input: SessionEmailInput): EmailContent {
+  const w = words[input.language];
+  const s = input.session;
+  const details: Array<[string, string]> = [
+    [w.when, `${sessionTime(s, input.language)}, ${w.duration(s.durationMinutes)}`],
+    ...(s.place ? [[w.where, s.place] as [string, string]] : []),
+    ...(s.videoLink ? [[w.video, s.videoLink] as [string, string]] : []),
+    [w.skills, sessionSkillLabels(s, input.catalog, input.language).join(', ')],
+  ];
+  const intro = input.kind === 'announcement' ? w.intro.announcement(input.programName) : w.intro.promoted();
+  const text = [
+    w.greeting(input.recipientName),
+    '',
+    intro,
+    '',
+    s.title,
+    s.description,
+    '',
+    ...details.map(([k, v]) => `${k}: ${v}`),
+    ...(input.kind === 'announcement' ? [w.seats(s.capacity)] : []),
+    '',
+    w.action[input.kind],
+    input.link,
+    '',
+    w.calendar,
+  ].join('\n');
+  const html = [
+    `<!doctype html><html lang="${input.language}"><body style="font-family:sans-serif;line-height:1.5;color:#1a1a1a">`,
+    `<p>${escapeHtml(w.greeting(input.recipientName))}</p>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    `<h1 style="font-size:1.3rem">${escapeHtml(s.title)}</h1>`,
+    `<p style="white-space:pre-line">${escapeHtml(s.description)}</p>`,
+    '<table>',
+    ...details.map(([k, v]) => `<tr><th style="text-align:left;padding-right:1rem">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
+    '</table>',
+    ...(input.kind === 'announcement' ? [`<p>${escapeHtml(w.seats(s.capacity))}</p>`] : []),
+    `<p>${escapeHtml(w.action[input.kind])}<br><a href="${escapeHtml(input.link)}">${escapeHtml(input.link)}</a></p>`,
+    `<p style="color:#3d4a45">${escapeHtml(w.calendar)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject: w.subject[input.kind](s.title), text, html };
+}

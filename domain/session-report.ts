@@ -1,0 +1,37 @@
+import { escapeHtml } from './html.ts';
+import type { SessionFigures } from './session-figures.ts';
+
+/** The report's section on informational sessions; kept apart from report.ts so each feature's section reads on its own. */
+export interface SessionReportInput {
+  figures: SessionFigures;
+  /** Skill id → its name in the report. */
+  skillNames: Readonly<Record<string, string>>;
+}
+
+/** Rates about fewer people than this are not shown, as elsewhere in the report. */
+const MIN_GROUP = 5;
+
+export function sessionsSection(input: SessionReportInput | undefined): string {
+  if (!input || input.figures.sessions === 0) {
+    return '<h2>Informational sessions</h2>\n<p class="muted">No informational session was scheduled in this cycle (<code>tandem session add</code>).</p>';
+  }
+  const f = input.figures;
+  const rate =
+    f.attendanceRate === null ? 'attendance not recorded yet' : f.registered < MIN_GROUP ? 'fewer than 5 registered' : `${Math.round(f.attendanceRate * 100)}%`;
+  const summary = [
+    ['Sessions', String(f.sessions)],
+    ['Registered (seats taken)', String(f.registered)],
+    ['On a waiting list at the end', String(f.waitlisted)],
+    ['Declined', String(f.declined)],
+    ['Attended', String(f.attended)],
+    ['Attended of registered (sessions with attendance recorded)', rate],
+  ];
+  const rows = f.bySkill.map((s) => [input.skillNames[s.skill] ?? s.skill, s.sessions, s.seats, s.registered, s.waitlisted, s.attended].map(String));
+  const head = ['Skill', 'Sessions', 'Seats', 'Registered', 'Waiting', 'Attended'];
+  return `<h2>Informational sessions</h2>
+<p>Talks and trainings next to the pairs, announced to the members who want to learn the skills they cover. A session covering several skills counts under each.</p>
+<table><caption>Sessions in this cycle</caption><tbody>${summary.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k as string)}</th><td>${escapeHtml(v as string)}</td></tr>`).join('\n')}</tbody></table>
+<table><caption>Sessions, registrations and attendance per skill</caption><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>
+${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table>`;
+}

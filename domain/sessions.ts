@@ -1,0 +1,187 @@
+import type { Member } from './cycle.ts';
+import { ValidationError, issuesFromZod } from './errors.ts';
+import { idSchema, type Skill } from './program.ts';
+import * as z from './validation.ts';
+
+export { firstInLine, waitingPosition } from './session-waiting-list.ts';
+
+/**
+ * Informational sessions (the seed's step 1): talks and trainings HR schedules next to the pairs,
+ * announced to those who want to learn the skills they cover. A session belongs to one cycle: its
+ * audience is that cycle's members, its links are signed like the cycle's other links, and its
+ * figures go into that cycle's report.
+ */
+
+export const SESSION_AUDIENCES = ['learners', 'everyone'] as const;
+export type SessionAudience = (typeof SESSION_AUDIENCES)[number];
+
+/** ISO 8601 date and time with an explicit offset: "2027-03-10T14:00-03:00" or "…Z". */
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})$/;
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall-clock time ("2027-03-10T14:00") an instant shows in a time zone. */
+function wallTime(epochMs: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(epochMs))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));
+
+/** What HR gives to schedule a session (`tandem session add`). */
+export const sessionInputSchema = z
+  .object({
+    sessionId: idSchema,
+    title: text(120),
+    description: text(2000),
+    /** Catalog ids of the skills the session covers. */
+    skills: z.array(idSchema).check(z.minLength(1, 'must name at least one skill'), z.maxLength(10, 'must name at most 10 skills')),
+    /** When it starts: date and time with the offset of `timeZone` at that date. */
+    startsAt: z.string().check(z.regex(ISO_WITH_OFFSET, 'must be a date and time with its offset, like 2027-03-10T14:00-03:00')),
+    /** The IANA time zone the session is held in (America/Sao_Paulo): emails show its times there. */
+    timeZone: z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo')),
+    durationMinutes: z.coerce
+      .number()
+      .check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes')),
+    /** A room, or a video link (https). */
+    place: z.optional(text(200)),
+    videoLink: z.optional(z.url({ protocol: /^https$/, error: 'must be an https link' })),
+    capacity: z.coerce.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
+    audience: z._default(z.enum(SESSION_AUDIENCES), 'learners'),
+  })
+  .check(
+    z.refine((s) => s.place !== undefined || s.videoLink !== undefined, { message: 'give a place or a video link (or both)', path: ['place'] }),
+    z.refine((s) => !ISO_WITH_OFFSET.test(s.startsAt) || !isTimeZone(s.timeZone) || wallTime(Date.parse(s.startsAt), s.timeZone) === s.startsAt.slice(0, 16), {
+      message: 'its offset is not the offset of the time zone at that date',
+      path: ['startsAt'],
+    }),
+  );
+export type SessionInput = z.input<typeof sessionInputSchema>;
+
+/** A scheduled session, as stored with its cycle. `seatsTaken` is the store's counter of registered people. */
+export interface InfoSession {
+  cycleId: string;
+  sessionId: string;
+  title: string;
+  description: string;
+  skills: string[];
+  /** Epoch milliseconds. */
+  startsAt: number;
+  timeZone: string;
+  durationMinutes: number;
+  place?: string;
+  videoLink?: string;
+  capacity: number;
+  audience: SessionAudience;
+  createdAt: number;
+  seatsTaken: number;
+  /** The calendar file sent with its emails (domain/session-calendar.ts), written when the session is added. */
+  calendar?: { fileName: string; contentType: string; content: string };
+  /** Who HR recorded as attending, and when it was recorded. */
+  attended?: string[];
+  attendanceRecordedAt?: number;
+}
+
+export type RegistrationStatus = 'registered' | 'waitlisted' | 'declined';
+
+/** One person's answer to a session; the waiting list is ordered by `waitlistedAt`, then participant id. */
+export interface SessionRegistration {
+  cycleId: string;
+  sessionId: string;
+  participantId: string;
+  status: RegistrationStatus;
+  updatedAt: number;
+  waitlistedAt?: number;
+}
+
+/** Validates HR's input against the cycle's skill catalog; every problem is named. */
+export function parseSessionInput(input: unknown, catalog: readonly Skill[], cycleId: string, now: number): InfoSession {
+  const parsed = sessionInputSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError('the session is not valid', issuesFromZod(parsed.error));
+  const s = parsed.data;
+  const known = new Set(catalog.map((skill) => skill.id));
+  const unknown = s.skills.filter((id) => !known.has(id));
+  if (unknown.length)
+    throw new ValidationError('the session is not valid', [{ where: 'skills', problem: `not in the program's skill catalog: ${unknown.join(', ')}` }]);
+  const startsAt = Date.parse(s.startsAt);
+  if (startsAt <= now) throw new ValidationError('the session is not valid', [{ where: 'startsAt', problem: 'must be in the future' }]);
+  return {
+    cycleId,
+    sessionId: s.sessionId,
+    title: s.title,
+    description: s.description,
+    skills: [...new Set(s.skills)],
+    startsAt,
+    timeZone: s.timeZone,
+    durationMinutes: s.durationMinutes,
+    ...(s.place !== undefined ? { place: s.place } : {}),
+    ...(s.videoLink !== undefined ? { videoLink: s.videoLink } : {}),
+    capacity: s.capacity,
+    audience: s.audience,
+    createdAt: now,
+    seatsTaken: 0,
+  };
+}
+
+/**
+ * Who is told about a session: members still in the cycle (not declined, not unreachable) who want
+ * to learn one of its skills — what they asked for on the roster or learn in their pair — or, for an
+ * "everyone" session, every such member.
+ */
+export function sessionAudience(session: Pick<InfoSession, 'skills' | 'audience'>, members: readonly Member[]): Member[] {
+  const covered = new Set(session.skills);
+  return members
+    .filter((m) => !m.declined && !m.unreachable)
+    .filter((m) => session.audience === 'everyone' || [...m.skillsWanted, ...m.learns].some((skill) => covered.has(skill)))
+    .sort((a, b) => a.participantId.localeCompare(b.participantId));
+}
+
+/** The link scope's key of a session page (`session#<sessionId>`), next to the phases' keys. */
+export const sessionLinkKey = (sessionId: string) => `session#${sessionId}`;
+export function sessionIdOfLinkKey(key: string): string | undefined {
+  const match = /^session#(.+)$/.exec(key);
+  return match && idSchema.safeParse(match[1]).success ? match[1] : undefined;
+}
+
+/** Attendance as HR gives it: addresses (or participant ids), separated by commas, spaces or lines. */
+export function parseAttendanceList(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/**
+ * Resolves HR's attendance list to members of the cycle: by address or participant id. Everyone
+ * unknown is named in one ValidationError, and nothing is recorded then.
+ */
+export function resolveAttendees(entries: readonly string[], members: readonly Member[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const m of members) {
+    byKey.set(m.email.toLowerCase(), m.participantId);
+    byKey.set(m.participantId.toLowerCase(), m.participantId);
+  }
+  const unknown = entries.filter((e) => !byKey.has(e));
+  if (unknown.length) {
+    throw new ValidationError(
+      'attendance names people who are not members of this cycle',
+      unknown.map((e) => ({ where: e, problem: 'no member of the cycle has this address or id' })),
+    );
+  }
+  return [...new Set(entries.map((e) => byKey.get(e) as string))].sort();
+}

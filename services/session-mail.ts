@@ -1,0 +1,63 @@
+import type { Cycle, Member } from '../domain/cycle.ts';
+import type { LinkSigner } from '../domain/links.ts';
+import { sessionEmail, type SessionEmailKind } from '../domain/session-emails.ts';
+import { sessionLinkKey, type InfoSession } from '../domain/sessions.ts';
+import type { Clock, CycleStore, EmailLog, Mailer, SessionStore } from './ports.ts';
+import { sendOnce, type SendOutcome } from './send-once.ts';
+
+/**
+ * Session emails and links, shared by HR's commands (services/sessions.ts) and the session page's
+ * function (services/session-pages.ts); no calendar writer here, the session carries its file.
+ */
+
+export interface SessionLinks {
+  signer: LinkSigner;
+  /** The survey API's base URL; session pages are at `<base>/session/<token>`. */
+  baseUrl: string;
+}
+
+export interface SessionDeps {
+  store: SessionStore & Pick<CycleStore, 'getCycle' | 'listMembers' | 'getMember'>;
+  clock: Clock;
+}
+
+export interface SessionMailDeps extends SessionDeps {
+  emailLog: EmailLog;
+  mailer: Mailer;
+  links: SessionLinks;
+}
+
+/** The signed link to a person's session page; it works until the session ends. */
+export function sessionLink(links: SessionLinks, session: InfoSession, participantId: string): string {
+  const expiresAt = Math.ceil((session.startsAt + session.durationMinutes * 60_000) / 1000);
+  const token = links.signer.sign({ cycleId: session.cycleId, participantId, phaseKey: sessionLinkKey(session.sessionId), expiresAt });
+  return `${links.baseUrl}/session/${token}`;
+}
+
+/** One session email (announcement or promotion) to one member, at most once per key, with the session's calendar file. */
+export function sendSessionEmail(
+  deps: SessionMailDeps,
+  cycle: Cycle,
+  session: InfoSession,
+  member: Member,
+  kind: SessionEmailKind,
+  idempotencyKey: string,
+): Promise<SendOutcome> {
+  const content = sessionEmail({
+    kind,
+    language: member.language,
+    programName: cycle.program.name,
+    recipientName: member.name,
+    session,
+    catalog: cycle.program.skillsCatalog,
+    link: sessionLink(deps.links, session, member.participantId),
+  });
+  return sendOnce(deps, cycle.cycleId, idempotencyKey, {
+    from: cycle.program.sender,
+    to: member.email,
+    replyTo: cycle.program.hrContacts,
+    ...content,
+    ...(session.calendar ? { attachments: [session.calendar] } : {}),
+    tags: { cycle: cycle.cycleId, kind: `session-${kind}` },
+  });
+}

@@ -1,0 +1,148 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { container } from '../../adapters/container.ts';
+import type { Cycle, Member } from '../../domain/cycle.ts';
+import { addSession, announceSession } from '../../services/sessions.ts';
+import { emailsFor, uniqueTag } from '../support/fixtures.ts';
+import { participantCycle } from './participant-support.ts';
+
+/**
+ * The informational session page in Chromium with JavaScript off, in pt-BR and en: from the
+ * announcement email to the page, register (the one seat, then the waiting list), free the seat
+ * and see the next in line seated. Every page is checked with axe-core (WCAG 2.2 AA) at 360 px.
+ * TANDEM_SCREENSHOTS=1 saves docs/screenshots/session-*.png (360 px and -desktop).
+ */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
+const AXE = readFileSync(resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+const SCREENSHOTS = process.env.TANDEM_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '../../docs/screenshots') : undefined;
+const SESSION = 'cloud-clinic';
+
+let browser: Browser;
+let noScript: BrowserContext;
+let checker: BrowserContext;
+let cycle: Cycle;
+let tag: string;
+
+/** axe-core on the page's HTML (scripts on in a separate context), no wider than 360 px, and optionally screenshots. */
+async function check(page: Page, name: string): Promise<void> {
+  const html = await page.content();
+  const view = await checker.newPage();
+  try {
+    await view.setViewportSize({ width: 360, height: 740 });
+    await view.setContent(html, { waitUntil: 'load' });
+    await view.addScriptTag({ content: AXE });
+    const violations = await view.evaluate(async () => {
+      const { axe, document } = globalThis as unknown as {
+        document: unknown;
+        axe: { run: (ctx: unknown, o: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> };
+      };
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+      return result.violations.map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes.map((n) => n.target))})`);
+    });
+    expect(violations, name).toEqual([]);
+    const width = await view.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
+    expect(width, `${name} is wider than 360 px`).toBeLessThanOrEqual(360);
+    if (SCREENSHOTS) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await view.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
+      await view.setViewportSize({ width: 1280, height: 800 });
+      await view.screenshot({ path: resolve(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+    }
+  } finally {
+    await view.close();
+  }
+}
+
+/** Opens the person's announcement as they see it and follows its link to the session page. */
+async function openAnnouncement(page: Page, member: Member, screenshot?: string): Promise<void> {
+  const mail = (await emailsFor(tag)).find((e) => e.destination.to[0] === member.email && /^(Informational session|Sessão informativa):/.test(e.subject));
+  expect(mail, `announcement to ${member.email}`).toBeDefined();
+  await page.goto('about:blank');
+  await page.setContent(mail?.body.html ?? '');
+  if (SCREENSHOTS && screenshot) await page.screenshot({ path: resolve(SCREENSHOTS, `email-${screenshot}.png`), fullPage: true });
+  const href = await page.getByRole('link', { name: /\/session\/v1\./ }).getAttribute('href');
+  await page.goto(href as string);
+}
+
+async function press(page: Page, button: string): Promise<void> {
+  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: button }).click()]);
+  await page.waitForLoadState('load');
+}
+
+const memberIn = async (language: 'en' | 'pt-BR'): Promise<Member> =>
+  (await container().store.listMembers(cycle.cycleId))
+    .filter((m) => m.language === language)
+    .sort((a, b) => a.participantId.localeCompare(b.participantId))[0] as Member;
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  checker = await browser.newContext();
+  tag = uniqueTag('session-browser');
+  cycle = await participantCycle(tag);
+  const c = container();
+  const deps = { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
+  await addSession(deps, cycle.cycleId, {
+    sessionId: SESSION,
+    title: 'Cloud tools clinic',
+    description: 'Bring a question about the cloud tools you use every day.',
+    skills: ['cloud-tools', 'collaboration-tools'],
+    startsAt: '2099-03-10T14:00-03:00',
+    timeZone: 'America/Sao_Paulo',
+    durationMinutes: 60,
+    place: 'Auditório 2',
+    videoLink: 'https://meet.example.com/cloud',
+    capacity: 1,
+    audience: 'everyone',
+  });
+  await announceSession(deps, cycle.cycleId, SESSION);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the informational session page', () => {
+  it('takes the one seat for a pt-BR reader, puts an en reader on the waiting list, and seats them when the seat is freed', async () => {
+    const [ana, ben] = [await memberIn('pt-BR'), await memberIn('en')];
+    const page = await noScript.newPage();
+
+    await openAnnouncement(page, ana, 'session-pt-BR');
+    expect(await page.getAttribute('html', 'lang')).toBe('pt-BR');
+    expect(await page.textContent('main')).toContain('1 de 1 vagas livres.');
+    await check(page, 'session-pt-BR');
+    await press(page, 'Inscrever-me');
+    expect(await page.getByRole('status').textContent()).toBe('Pronto: sua inscrição está confirmada.');
+    await check(page, 'session-registered-pt-BR');
+
+    await openAnnouncement(page, ben, 'session-en');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('main')).toContain('All seats (1) are taken; you can join the waiting list.');
+    await check(page, 'session-en');
+    await press(page, 'Join the waiting list');
+    expect(await page.textContent('main')).toMatch(/You are on the waiting list \(number 1 in line\)/);
+    await check(page, 'session-waitlisted-en');
+
+    await openAnnouncement(page, ana);
+    await press(page, 'Liberar minha vaga');
+    expect(await page.getByRole('status').textContent()).toBe('Pronto: sua resposta foi registrada.');
+
+    await openAnnouncement(page, ben);
+    expect(await page.textContent('main')).toContain('You are registered. See you there!');
+    expect(await page.getByRole('button', { name: 'Free my seat' }).count()).toBe(1);
+    const promoted = (await emailsFor(tag)).filter((e) => /^A seat is yours:/.test(e.subject));
+    expect(promoted.map((e) => e.destination.to[0])).toEqual([ben.email]);
+    await page.close();
+  });
+});

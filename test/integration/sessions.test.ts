@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { container } from '../../adapters/container.ts';
+import type { Cycle } from '../../domain/cycle.ts';
+import type { SessionInput } from '../../domain/sessions.ts';
+import { addSession, announceSession, type SessionMailDeps } from '../../services/sessions.ts';
+import { hiddenFields, participantCycle } from '../browser/participant-support.ts';
+import { emailsFor, uniqueTag } from '../support/fixtures.ts';
+import { tandem } from './cli-support.ts';
+
+/*
+ * Informational sessions on the local stack: announced through the local SES, answered through
+ * the survey API's session page (GET renders, POST registers or declines), stored in DynamoDB Local.
+ */
+
+const SESSION_LINK = /https?:\/\/[^\s]+\/session\/[A-Za-z0-9._-]+/;
+const ANNOUNCEMENT = /^(Informational session|Sessão informativa): /;
+const PROMOTED = /^(A seat is yours|Sua vaga está garantida): /;
+
+async function deps(): Promise<SessionMailDeps> {
+  const c = container();
+  return { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
+}
+
+const inputFor = (sessionId: string, capacity: number): SessionInput => ({
+  sessionId,
+  title: `Cloud tools clinic ${sessionId}`,
+  description: 'Bring a question about the cloud tools you use.',
+  skills: ['cloud-tools'],
+  startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 16) + 'Z',
+  timeZone: 'UTC',
+  durationMinutes: 60,
+  videoLink: 'https://meet.example.com/cloud',
+  capacity,
+  audience: 'everyone',
+});
+
+/** The session link each member received for a session, by address. */
+async function linksFor(tag: string, subject: RegExp, sessionId: string): Promise<Map<string, string>> {
+  const mails = (await emailsFor(tag)).filter((e) => subject.test(e.subject) && e.subject.endsWith(sessionId));
+  return new Map(mails.map((e) => [e.destination.to[0] as string, SESSION_LINK.exec(e.body.text ?? '')?.[0] as string]));
+}
+
+/** What a person's browser does: GET the page, POST its form with this action. */
+async function answer(link: string, action: 'register' | 'decline'): Promise<{ status: number; html: string }> {
+  const page = await (await fetch(link)).text();
+  const response = await fetch(link, {
+    method: 'POST',
+    body: new URLSearchParams(hiddenFields(page, action)),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return { status: response.status, html: await response.text() };
+}
+
+async function cycleWithSession(tag: string, sessionId: string, capacity: number): Promise<{ cycle: Cycle; links: Map<string, string> }> {
+  const cycle = await participantCycle(tag);
+  await addSession(await deps(), cycle.cycleId, inputFor(sessionId, capacity));
+  await announceSession(await deps(), cycle.cycleId, sessionId);
+  return { cycle, links: await linksFor(tag, ANNOUNCEMENT, sessionId) };
+}
+
+describe('an informational session on the local stack', () => {
+  it('is announced once to each member, however often HR announces it', async () => {
+    const tag = uniqueTag('session-announce');
+    const { cycle, links } = await cycleWithSession(tag, 'once', 3);
+    const members = await container().store.listMembers(cycle.cycleId);
+    expect(await announceSession(await deps(), cycle.cycleId, 'once')).toMatchObject({ audience: members.length, sent: 0, alreadySent: members.length });
+    const announcements = (await emailsFor(tag)).filter((e) => ANNOUNCEMENT.test(e.subject));
+    expect(announcements).toHaveLength(members.length);
+    expect([...links.keys()].sort()).toEqual(members.map((m) => m.email).sort());
+  });
+
+  it('seats people up to its capacity, puts the rest on the waiting list, and gives a freed seat to the first in line by email', async () => {
+    const tag = uniqueTag('session-seats');
+    const { cycle, links } = await cycleWithSession(tag, 'seats', 2);
+    const [a, b, c, d] = [...links.entries()];
+    const page = await fetch(a?.[1] as string);
+    expect(page.status).toBe(200);
+    expect(await container().store.listSessionRegistrations(cycle.cycleId, 'seats')).toEqual([]);
+
+    expect((await answer(a?.[1] as string, 'register')).status).toBe(200);
+    expect((await answer(b?.[1] as string, 'register')).status).toBe(200);
+    expect((await answer(c?.[1] as string, 'register')).html).toMatch(/waiting list|lista de espera/);
+    expect((await answer(d?.[1] as string, 'register')).html).toMatch(/number 2 in line|posição 2/);
+    expect((await answer(a?.[1] as string, 'decline')).status).toBe(200);
+
+    const members = new Map((await container().store.listMembers(cycle.cycleId)).map((m) => [m.email, m.participantId]));
+    const statusOf = async (email: string | undefined) =>
+      (await container().store.getSessionRegistration(cycle.cycleId, 'seats', members.get(email as string) as string))?.status;
+    expect(await Promise.all([a, b, c, d].map((entry) => statusOf(entry?.[0])))).toEqual(['declined', 'registered', 'registered', 'waitlisted']);
+    expect((await container().store.getSession(cycle.cycleId, 'seats'))?.seatsTaken).toBe(2);
+    const promoted = (await emailsFor(tag)).filter((e) => PROMOTED.test(e.subject));
+    expect(promoted.map((e) => e.destination.to[0])).toEqual([c?.[0]]);
+    expect(promoted[0]?.body.text).toMatch(SESSION_LINK);
+  });
+
+  it('lets one of many people sending the form at the same moment take the last seat', async () => {
+    const tag = uniqueTag('session-race');
+    const { cycle, links } = await cycleWithSession(tag, 'race', 1);
+    const racers = [...links.values()].slice(0, 6);
+    const pages = await Promise.all(racers.map(async (link) => ({ link, html: await (await fetch(link)).text() })));
+    const responses = await Promise.all(
+      pages.map(({ link, html }) =>
+        fetch(link, {
+          method: 'POST',
+          body: new URLSearchParams(hiddenFields(html, 'register')),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(racers.map(() => 200));
+    const registrations = await container().store.listSessionRegistrations(cycle.cycleId, 'race');
+    expect(registrations.filter((r) => r.status === 'registered')).toHaveLength(1);
+    expect(registrations.filter((r) => r.status === 'waitlisted')).toHaveLength(racers.length - 1);
+    expect((await container().store.getSession(cycle.cycleId, 'race'))?.seatsTaken).toBe(1);
+  });
+
+  it('is scheduled, listed, shown and its attendance recorded with the tandem command, bad input named and nothing written', async () => {
+    const tag = uniqueTag('session-cli');
+    const cycle = await participantCycle(tag);
+    const base = ['--cycle', cycle.cycleId, '--id', 'cli-101', '--title', 'Cloud tools', '--description', 'Hands-on', '--time-zone', 'America/Sao_Paulo'];
+    const bad = await tandem([
+      'session',
+      'add',
+      ...base,
+      '--skills',
+      'cloud-tools,juggling',
+      '--starts',
+      '2099-03-10T14:00+01:00',
+      '--duration',
+      '60',
+      '--capacity',
+      '0',
+      '--place',
+      'Room 4',
+      '--json',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(
+      bad
+        .json<{ error: { issues: Array<{ where: string }> } }>()
+        .error.issues.map((i) => i.where)
+        .sort(),
+    ).toEqual(['capacity', 'startsAt']);
+    expect(await container().store.listSessions(cycle.cycleId)).toEqual([]);
+
+    const added = await tandem([
+      'session',
+      'add',
+      ...base,
+      '--skills',
+      'cloud-tools',
+      '--starts',
+      '2099-03-10T14:00-03:00',
+      '--duration',
+      '60',
+      '--capacity',
+      '5',
+      '--place',
+      'Room 4',
+      '--audience',
+      'everyone',
+      '--json',
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const members = await container().store.listMembers(cycle.cycleId);
+    expect(added.json<{ announcement: { sent: number } }>().announcement.sent).toBe(members.length);
+    expect(
+      (
+        await tandem([
+          'session',
+          'add',
+          ...base,
+          '--skills',
+          'cloud-tools',
+          '--starts',
+          '2099-03-10T14:00-03:00',
+          '--duration',
+          '60',
+          '--capacity',
+          '5',
+          '--place',
+          'Room 4',
+        ])
+      ).code,
+    ).toBe(6);
+
+    const [first, second] = members;
+    const stranger = await tandem(['session', 'attendance', 'cli-101', '--cycle', cycle.cycleId, '--attended', `${first?.email},nobody@example.com`]);
+    expect(stranger.code).toBe(2);
+    expect(stranger.stderr).toContain('nobody@example.com');
+    const recorded = await tandem([
+      'session',
+      'attendance',
+      'cli-101',
+      '--cycle',
+      cycle.cycleId,
+      '--attended',
+      `${first?.email},${second?.participantId}`,
+      '--json',
+    ]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    expect(recorded.json<{ attended: string[] }>().attended).toEqual([first?.participantId, second?.participantId].sort());
+
+    const listed = await tandem(['session', 'list', '--cycle', cycle.cycleId, '--json']);
+    expect(listed.json<Array<{ sessionId: string; capacity: number; attended: string[] }>>()).toMatchObject([{ sessionId: 'cli-101', capacity: 5 }]);
+    const shown = await tandem(['session', 'show', 'cli-101', '--cycle', cycle.cycleId]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Seats     0 of 5 taken');
+  });
+});

@@ -1,0 +1,291 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import ICAL from 'ical.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { newCycle, type Member } from '../../domain/cycle.ts';
+import { ConflictError, TransientError, ValidationError } from '../../domain/errors.ts';
+import { LinkSigner } from '../../domain/links.ts';
+import { programSchema, type Program } from '../../domain/program.ts';
+import { firstInLine, parseAttendanceList, parseSessionInput, sessionAudience, waitingPosition, type SessionInput } from '../../domain/sessions.ts';
+import { sessionFigures } from '../../domain/session-figures.ts';
+import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.ts';
+import { formBinding } from '../../services/form-binding.ts';
+import { showSessionPage, submitSessionPage } from '../../services/session-pages.ts';
+import { addSession, announceSession, recordAttendance, type SessionMailDeps } from '../../services/sessions.ts';
+import { sessionsSection } from '../../domain/session-report.ts';
+import { sessionReport } from '../../services/review.ts';
+import { memberOf } from '../support/cohort-fixtures.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+
+const program: Program = programSchema.parse({
+  ...JSON.parse(readFileSync(resolve(import.meta.dirname, '../../examples/program.json'), 'utf8')),
+  programId: 'sessions-test',
+});
+const NOW = Date.UTC(2027, 2, 1, 12);
+const CYCLE = 'cycle-sessions';
+
+const input = (details: Partial<SessionInput> = {}): SessionInput => ({
+  sessionId: 'ai-101',
+  title: 'AI assistants in practice',
+  description: 'Prompting, checking answers, privacy.',
+  skills: ['ai-tools'],
+  startsAt: '2027-03-10T14:00-03:00',
+  timeZone: 'America/Sao_Paulo',
+  durationMinutes: 90,
+  place: 'Room 4',
+  capacity: 2,
+  ...details,
+});
+
+/** Records what would go to SES; `failNext` makes the next send fail as SES throttling does. */
+class RecordingMailer implements Mailer {
+  readonly sent: WrittenEmail[] = [];
+  failNext = false;
+  async send(email: OutgoingEmail) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new TransientError('SES is throttling');
+    }
+    this.sent.push(email as WrittenEmail);
+    return { messageId: `m-${this.sent.length}` };
+  }
+  to(kind: string): string[] {
+    return this.sent.filter((e) => e.tags?.kind === kind).map((e) => e.to);
+  }
+}
+
+const members: Member[] = [
+  memberOf('p01', { skillsWanted: ['ai-tools'], language: 'pt-BR', name: 'Helena Duarte' }),
+  memberOf('p02', { learns: ['ai-tools'] }),
+  memberOf('p03', { skillsWanted: ['negotiation'] }),
+  memberOf('p04', { skillsWanted: ['ai-tools'], declined: true }),
+  memberOf('p05', { skillsWanted: ['ai-tools'], unreachable: true }),
+  memberOf('p06', { skillsWanted: ['ai-tools', 'cloud-tools'] }),
+  memberOf('p07', { skillsWanted: ['ai-tools'] }),
+];
+
+describe('who a session is announced to', () => {
+  it('is every member still in the cycle who wants to learn or learns one of its skills', () => {
+    expect(sessionAudience({ skills: ['ai-tools'], audience: 'learners' }, members).map((m) => m.participantId)).toEqual(['p01', 'p02', 'p06', 'p07']);
+    expect(sessionAudience({ skills: ['negotiation', 'cloud-tools'], audience: 'learners' }, members).map((m) => m.participantId)).toEqual(['p03', 'p06']);
+  });
+
+  it('is every member still in the cycle for a session open to everyone, never one who declined or bounced', () => {
+    expect(sessionAudience({ skills: ['negotiation'], audience: 'everyone' }, members).map((m) => m.participantId)).toEqual([
+      'p01',
+      'p02',
+      'p03',
+      'p06',
+      'p07',
+    ]);
+  });
+});
+
+describe('a session as HR gives it', () => {
+  it('is stored with its start as an instant, its skills from the catalog and no seat taken', () => {
+    const session = parseSessionInput(input(), program.skillsCatalog, CYCLE, NOW);
+    expect(session).toMatchObject({ cycleId: CYCLE, sessionId: 'ai-101', startsAt: Date.UTC(2027, 2, 10, 17), seatsTaken: 0, audience: 'learners' });
+  });
+
+  it('takes numbers typed on a command line', () => {
+    expect(parseSessionInput(input({ durationMinutes: '45', capacity: '30' }), program.skillsCatalog, CYCLE, NOW)).toMatchObject({
+      durationMinutes: 45,
+      capacity: 30,
+    });
+  });
+
+  it('is refused with every problem named: unknown fields, a missing place, an offset the time zone does not have', () => {
+    const problems = (details: Partial<SessionInput>) => {
+      try {
+        parseSessionInput(input(details), program.skillsCatalog, CYCLE, NOW);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        return (error as ValidationError).issues.map((i) => `${i.where}: ${i.problem}`);
+      }
+      throw new Error('not refused');
+    };
+    expect(problems({ capacity: 0, timeZone: 'Mars/Olympus' })).toEqual(
+      expect.arrayContaining(['capacity: must be at least 1', 'timeZone: must be an IANA time zone such as America/Sao_Paulo']),
+    );
+    expect(problems({ place: undefined })).toEqual(['place: give a place or a video link (or both)']);
+    expect(problems({ startsAt: '2027-03-10T14:00+01:00' })).toEqual(['startsAt: its offset is not the offset of the time zone at that date']);
+    expect(problems({ startsAt: '10/03/2027 14:00' })).toEqual(['startsAt: must be a date and time with its offset, like 2027-03-10T14:00-03:00']);
+    expect(problems({ skills: ['ai-tools', 'juggling'] })).toEqual(["skills: not in the program's skill catalog: juggling"]);
+    expect(problems({ startsAt: '2027-02-10T14:00-03:00' })).toEqual(['startsAt: must be in the future']);
+    expect(problems({ videoLink: 'http://meet.example.com/x' })).toEqual(['videoLink: must be an https link']);
+  });
+});
+
+describe('the waiting list', () => {
+  const reg = (participantId: string, status: 'registered' | 'waitlisted' | 'declined', waitlistedAt?: number) => ({
+    cycleId: CYCLE,
+    sessionId: 's',
+    participantId,
+    status,
+    updatedAt: 0,
+    ...(waitlistedAt !== undefined ? { waitlistedAt } : {}),
+  });
+  const line = [reg('p09', 'waitlisted', 30), reg('p01', 'registered'), reg('p08', 'waitlisted', 20), reg('p07', 'waitlisted', 30), reg('p02', 'declined')];
+
+  it('is served in the order people joined it, ties by participant id', () => {
+    expect(firstInLine(line)?.participantId).toBe('p08');
+    expect(['p08', 'p07', 'p09', 'p01'].map((id) => waitingPosition(line, id))).toEqual([1, 2, 3, undefined]);
+  });
+});
+
+describe('attendance lists and figures', () => {
+  it('reads addresses separated by commas, spaces or lines, once each and in lower case', () => {
+    expect(parseAttendanceList('Ana@Example.com, p02\njoao@example.com;ana@example.com')).toEqual(['ana@example.com', 'p02', 'joao@example.com']);
+  });
+
+  it('counts sessions, registrations and attendance per skill', () => {
+    const a = { ...parseSessionInput(input(), program.skillsCatalog, CYCLE, NOW), attended: ['p01'], attendanceRecordedAt: NOW };
+    const b = parseSessionInput(input({ sessionId: 'neg', skills: ['negotiation', 'ai-tools'] }), program.skillsCatalog, CYCLE, NOW);
+    const regs = [
+      { cycleId: CYCLE, sessionId: 'ai-101', participantId: 'p01', status: 'registered' as const, updatedAt: 0 },
+      { cycleId: CYCLE, sessionId: 'ai-101', participantId: 'p02', status: 'registered' as const, updatedAt: 0 },
+      { cycleId: CYCLE, sessionId: 'neg', participantId: 'p03', status: 'waitlisted' as const, updatedAt: 0 },
+    ];
+    const figures = sessionFigures([a, b], regs);
+    expect(figures).toMatchObject({ sessions: 2, registered: 2, waitlisted: 1, attended: 1, attendanceRate: 0.5 });
+    expect(figures.bySkill).toEqual([
+      { skill: 'ai-tools', sessions: 2, seats: 4, registered: 2, waitlisted: 1, attended: 1 },
+      { skill: 'negotiation', sessions: 1, seats: 2, registered: 0, waitlisted: 1, attended: 0 },
+    ]);
+  });
+});
+
+describe('a session in a cycle', () => {
+  const signer = new LinkSigner('s'.repeat(32));
+  let store: InMemoryStore;
+  let mailer: RecordingMailer;
+  let deps: SessionMailDeps;
+  let time: number;
+
+  beforeEach(async () => {
+    store = new InMemoryStore();
+    mailer = new RecordingMailer();
+    time = NOW;
+    deps = { store, emailLog: store, mailer, clock: { now: () => (time += 1000) }, links: { signer, baseUrl: 'https://links.example.com' } };
+    await store.createCycle(newCycle(program, CYCLE, NOW));
+    await store.putCohort(CYCLE, members, []);
+    await addSession(deps, CYCLE, input());
+  });
+
+  const tokenOf = (participantId: string) => {
+    const email = mailer.sent.find((e) => e.to === `${participantId}@example.com`);
+    return /\/session\/([^\s]+)/.exec(email?.text ?? '')?.[1] as string;
+  };
+  const post = (participantId: string, action: string) => {
+    const token = tokenOf(participantId);
+    return submitSessionPage(deps, token, new URLSearchParams({ _action: action, _bind: formBinding(signer, token) }).toString(), './x');
+  };
+
+  it('refuses a second session with the same id', async () => {
+    await expect(addSession(deps, CYCLE, input())).rejects.toThrow(ConflictError);
+  });
+
+  it('is announced once to each person of its audience, in their language, with a link and a calendar file', async () => {
+    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 4, alreadySent: 0, rejected: 0 });
+    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 0, alreadySent: 4, rejected: 0 });
+    expect(mailer.to('session-announcement').sort()).toEqual(['p01@example.com', 'p02@example.com', 'p06@example.com', 'p07@example.com']);
+    const helena = mailer.sent.find((e) => e.to === 'p01@example.com') as WrittenEmail;
+    expect(helena.subject).toBe('Sessão informativa: AI assistants in practice');
+    expect(helena.text).toContain('quarta-feira, 10 de março de 2027');
+    expect(helena.text).toMatch(/https:\/\/links\.example\.com\/session\/v1\./);
+    expect(helena.replyTo).toEqual(program.hrContacts);
+    expect(mailer.sent.find((e) => e.to === 'p02@example.com')?.subject).toBe('Informational session: AI assistants in practice');
+  });
+
+  it('sends, on a second announcement, what a failure left unsent', async () => {
+    mailer.failNext = true;
+    await expect(announceSession(deps, CYCLE, 'ai-101')).rejects.toThrow(TransientError);
+    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 4, alreadySent: 0, rejected: 0 });
+  });
+
+  it('carries a calendar event a calendar library reads: the session title, start, end, place and description', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    const email = mailer.sent.find((e) => e.to === 'p02@example.com') as WrittenEmail;
+    const [attachment] = email.attachments ?? [];
+    expect(attachment).toMatchObject({ fileName: 'ai-101.ics', contentType: expect.stringMatching(/^text\/calendar/) });
+    const calendar = new ICAL.Component(ICAL.parse(attachment?.content as string) as unknown[]);
+    expect(calendar.getFirstPropertyValue('method')).toBe('PUBLISH');
+    const vevent = calendar.getFirstSubcomponent('vevent') as ICAL.Component;
+    const event = new ICAL.Event(vevent);
+    expect(event.summary).toBe('AI assistants in practice');
+    expect(event.startDate.toJSDate().toISOString()).toBe('2027-03-10T17:00:00.000Z');
+    expect(event.endDate.toJSDate().toISOString()).toBe('2027-03-10T18:30:00.000Z');
+    expect(event.location).toBe('Room 4');
+    expect(event.description).toBe('Prompting, checking answers, privacy.');
+    // The file is the same for everyone: each person's own link is only in their email.
+    expect(attachment?.content).not.toContain('/session/');
+  });
+
+  it('shows the page without changing anything, however often it is opened', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    const page = await showSessionPage(deps, tokenOf('p01'), './x');
+    await showSessionPage(deps, tokenOf('p01'), './x');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('lang="pt-BR"');
+    expect(page.html).toContain('2 de 2 vagas livres.');
+    expect(page.html).toContain('Inscrever-me');
+    expect(await store.listSessionRegistrations(CYCLE, 'ai-101')).toEqual([]);
+  });
+
+  it('gives seats up to the capacity, then places people on the waiting list in order', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    expect((await post('p01', 'register')).html).toContain('Pronto: sua inscrição está confirmada.');
+    expect((await post('p02', 'register')).html).toContain('Done: you are registered.');
+    const third = await post('p06', 'register');
+    expect(third.html).toContain('The seats were taken, so you are on the waiting list.');
+    expect(third.html).toContain('number 1 in line');
+    expect((await post('p07', 'register')).html).toContain('number 2 in line');
+    expect((await post('p02', 'register')).html).toContain('You were registered already; nothing changed.');
+    expect((await store.getSession(CYCLE, 'ai-101'))?.seatsTaken).toBe(2);
+  });
+
+  it('gives a freed seat to the first in line and tells them by email with the calendar file', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    for (const id of ['p01', 'p02', 'p06', 'p07']) await post(id, 'register');
+    expect((await post('p01', 'decline')).html).toContain('Pronto: sua resposta foi registrada.');
+    expect((await store.getSessionRegistration(CYCLE, 'ai-101', 'p06'))?.status).toBe('registered');
+    expect((await store.getSessionRegistration(CYCLE, 'ai-101', 'p07'))?.status).toBe('waitlisted');
+    expect(mailer.to('session-promoted')).toEqual(['p06@example.com']);
+    const promoted = mailer.sent.find((e) => e.tags?.kind === 'session-promoted') as WrittenEmail;
+    expect(promoted.subject).toBe('A seat is yours: AI assistants in practice');
+    expect(promoted.attachments?.[0]?.fileName).toBe('ai-101.ics');
+    expect((await post('p01', 'decline')).html).toContain('Você já tinha recusado; nada mudou.');
+    expect(mailer.to('session-promoted')).toEqual(['p06@example.com']);
+  });
+
+  it('refuses a form copied from another person’s page, and a link to no session', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    const token = tokenOf('p02');
+    const body = new URLSearchParams({ _action: 'register', _bind: formBinding(signer, tokenOf('p01')) }).toString();
+    expect((await submitSessionPage(deps, token, body, './x')).status).toBe(403);
+    const other = signer.sign({ cycleId: CYCLE, participantId: 'p02', phaseKey: 'session#nope', expiresAt: Math.floor(NOW / 1000) + 86_400 });
+    expect((await showSessionPage(deps, other, './x')).status).toBe(404);
+    const survey = signer.sign({ cycleId: CYCLE, participantId: 'p02', phaseKey: 'goal-setting', expiresAt: Math.floor(NOW / 1000) + 86_400 });
+    expect((await showSessionPage(deps, survey, './x')).status).toBe(403);
+  });
+
+  it('is counted in the review report per skill, with its registrations and attendance', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+    await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com']);
+    const cycle = await store.getCycle(CYCLE);
+    const report = await sessionReport(store, cycle as NonNullable<typeof cycle>);
+    expect(report.figures).toMatchObject({ sessions: 1, registered: 2, waitlisted: 1, attended: 1 });
+    const html = sessionsSection(report);
+    expect(html).toContain('<td>AI assistants</td><td>1</td><td>2</td><td>2</td><td>1</td><td>1</td>');
+    expect(html).toContain('fewer than 5 registered');
+    expect(sessionsSection(undefined)).toContain('No informational session was scheduled');
+  });
+
+  it('records attendance by address or id, and refuses the whole list when it names a stranger', async () => {
+    await expect(recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com', 'stranger@example.com'])).rejects.toThrow(/stranger@example.com/);
+    expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toBeUndefined();
+    await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com', 'p02']);
+    expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toEqual(['p01', 'p02']);
+  });
+});
