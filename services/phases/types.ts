@@ -104,6 +104,9 @@ export interface AnsweredPhaseModule extends PhaseModule {
   // and the survey pages would add ~30 KB to each bundle that never renders a page.
 }
 
+/** Work a phase does on every step after its emails (goal-setting's introductions): see step-work.ts. */
+export type StepWork = (step: PhaseStep) => Promise<unknown>;
+
 /** Is this module one whose participants answer? */
 export function isAnswered(module: PhaseModule): module is AnsweredPhaseModule {
   return 'answered' in module && module.answered === true;
