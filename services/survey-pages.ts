@@ -23,6 +23,7 @@ const t = {
     required: 'required',
     notices: {
       thanks: 'Thank you, your answer is recorded. You can close this page.',
+      'goals-recorded': 'Thank you: you accepted the pairing and your goals are recorded.',
       voted: 'Thank you, your vote is counted.',
       already: 'You have answered this already, so nothing was changed. Thank you!',
       declined: 'You declined this pairing, so nothing more is needed from you in this cycle. Thank you for letting us know.',
@@ -37,6 +38,7 @@ const t = {
     },
     noticeTitles: {
       thanks: 'Thank you',
+      'goals-recorded': 'Pairing accepted',
       voted: 'Vote counted',
       already: 'Already answered',
       declined: 'Pairing declined',
@@ -64,6 +66,7 @@ const t = {
     required: 'obrigatório',
     notices: {
       thanks: 'Obrigado, sua resposta foi registrada. Você pode fechar esta página.',
+      'goals-recorded': 'Obrigado: você aceitou a dupla e suas metas foram registradas.',
       voted: 'Obrigado, seu voto foi contado.',
       already: 'Você já respondeu, então nada foi alterado. Obrigado!',
       declined: 'Você recusou esta dupla, então não precisa fazer mais nada neste ciclo. Obrigado por avisar.',
@@ -78,6 +81,7 @@ const t = {
     },
     noticeTitles: {
       thanks: 'Obrigado',
+      'goals-recorded': 'Dupla aceita',
       voted: 'Voto contado',
       already: 'Já respondido',
       declined: 'Dupla recusada',

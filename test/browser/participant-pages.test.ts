@@ -117,6 +117,8 @@ const COPY = {
     measure: /Rate my progress/,
     feedback: /Give feedback/,
     thanks: 'Thank you, your answer is recorded',
+    accepted: 'you accepted the pairing and your goals are recorded',
+    next: 'What happens next',
     submit: 'Send',
     notYet: 'Not yet',
     vote: 'Add my vote',
@@ -129,6 +131,8 @@ const COPY = {
     measure: /Avaliar meu progresso/,
     feedback: /Dar feedback/,
     thanks: 'Obrigado, sua resposta foi registrada',
+    accepted: 'você aceitou a dupla e suas metas foram registradas',
+    next: 'O que acontece agora',
     submit: 'Enviar',
     notYet: 'Ainda não',
     vote: 'Adicionar meu voto',
@@ -157,7 +161,8 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     await page.locator('#goal2').fill(language === 'en' ? 'Post weekly on the intranet' : 'Publicar toda semana na intranet');
     for (const select of await page.locator('select').all()) await select.selectOption('2');
     await posting(page, () => page.getByRole('button', { name: c.accept }).click());
-    expect(await page.locator('main').innerText()).toContain(c.thanks);
+    expect(await page.locator('main').innerText()).toContain(c.accepted);
+    expect(await page.locator('h2').innerText()).toBe(c.next);
     await check(page, 'thanks', language);
     const stored = await store().getResponse(cycle.cycleId, 'goal-setting', member.participantId);
     expect((stored?.answer as { goals: string[] }).goals).toHaveLength(2);
