@@ -3,7 +3,7 @@ import type { Participant, ParticipantStatus } from '../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
 import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
-import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
+import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
 
 /** Programs and their rosters. */
 export interface ProgramStore {
@@ -69,6 +69,10 @@ export interface ParticipantActionStore {
   listSuggestions(cycleId: string): Promise<ForumSuggestion[]>;
   addVote(cycleId: string, suggestionId: string, voterId: string, at: number): Promise<'voted' | 'already-voted' | 'no-suggestion'>;
   listVotesOf(cycleId: string, voterId: string): Promise<string[]>;
+  /** Logs a meeting once per meeting id: a replayed form finds it recorded. */
+  recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'>;
+  /** The cycle's meetings, by pair and meeting id. */
+  listMeetings(cycleId: string): Promise<MeetingRecord[]>;
 }
 
 /** What a review leaves with its cycle: the headline figures (for later comparisons) and the proposals for the next cycle. */

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
-import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type {
   CycleStore,
   EmailClaim,
@@ -156,6 +156,12 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   }
   listVotesOf(cycleId: string, voterId: string): Promise<string[]> {
     return this.answers.listVotesOf(cycleId, voterId);
+  }
+  recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'> {
+    return this.answers.recordMeeting(meeting);
+  }
+  listMeetings(cycleId: string): Promise<MeetingRecord[]> {
+    return this.answers.listMeetings(cycleId);
   }
 
   // ---- email log ------------------------------------------------------------------

@@ -74,4 +74,6 @@ export const keys = {
   suggestionsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'SUGGESTION#' }),
   vote: (cycleId: string, voterId: string, suggestionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `VOTE#${voterId}#${suggestionId}` }),
   votesOf: (cycleId: string, voterId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `VOTE#${voterId}#` }),
+  meeting: (cycleId: string, pairId: string, meetingId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `MEETING#${pairId}#${meetingId}` }),
+  meetingsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'MEETING#' }),
 } as const;
