@@ -54,6 +54,8 @@ export interface IntroductionInput {
   hrContact: string;
   /** The proposed first meeting; none when the two share no available time in the next weeks. */
   meeting?: MeetingSlot;
+  /** The recipient's signed pair page (contact, goals, meetings, logging a meeting). */
+  pairPage?: string;
 }
 
 const LANGUAGE_NAMES: Record<Language, Record<Language, string>> = {
@@ -84,6 +86,8 @@ const texts = {
       `${when} (${zone}). The calendar file attached adds it to your calendar; either of you can move it — just agree on a new time.`,
     noMeeting: 'Your available hours do not overlap in the next weeks: agree on a time together.',
     help: (hr: string) => `Need help? Write to HR at ${hr}.`,
+    pairPageHeading: 'Your pair page',
+    pairPage: 'Your pair’s page shows all of this, the meetings you log and the next check-in; log a meeting there any time:',
     eventTitle: (partner: string) => `Mentoring: first meeting with ${partner}`,
   },
   'pt-BR': {
@@ -109,6 +113,8 @@ const texts = {
       `${when} (${zone}). O arquivo de calendário anexo o adiciona à sua agenda; qualquer um dos dois pode mudá-lo — basta combinar outro horário.`,
     noMeeting: 'Seus horários disponíveis não coincidem nas próximas semanas: combinem um horário juntos.',
     help: (hr: string) => `Precisa de ajuda? Escreva para o RH em ${hr}.`,
+    pairPageHeading: 'A página da sua dupla',
+    pairPage: 'A página da sua dupla mostra tudo isto, os encontros registrados e o próximo acompanhamento; registre um encontro lá a qualquer momento:',
     eventTitle: (partner: string) => `Mentoria: primeiro encontro com ${partner}`,
   },
 } satisfies Record<Language, unknown>;
@@ -148,6 +154,7 @@ export function introductionEmail(input: IntroductionInput): EmailContent {
       heading: c.meetingHeading,
       lines: [input.meeting ? c.meeting(meetingTime(input.meeting, language, recipient.timeZone), recipient.timeZone) : c.noMeeting],
     },
+    ...(input.pairPage ? [{ heading: c.pairPageHeading, lines: [c.pairPage, input.pairPage] }] : []),
   ];
   const intro = [c.greeting(recipient.name), c.intro(partner.name, input.programName)];
   const footer = c.help(input.hrContact);
@@ -156,7 +163,8 @@ export function introductionEmail(input: IntroductionInput): EmailContent {
     `<!doctype html><html lang="${language}"><body style="font-family:sans-serif;line-height:1.5;max-width:40rem">`,
     ...intro.map((p) => `<p>${escapeHtml(p)}</p>`),
     ...sections.map(
-      (s) => `<h2 style="font-size:1.1rem">${escapeHtml(s.heading)}</h2>${s.lines.map((l) => `<p style="margin:0.2rem 0">${escapeHtml(l)}</p>`).join('')}`,
+      (s) =>
+        `<h2 style="font-size:1.1rem">${escapeHtml(s.heading)}</h2>${s.lines.map((l) => `<p style="margin:0.2rem 0">${/^https?:\/\//.test(l) ? `<a href="${escapeHtml(l)}">${escapeHtml(l)}</a>` : escapeHtml(l)}</p>`).join('')}`,
     ),
     `<p>${escapeHtml(footer)}</p>`,
     '</body></html>',

@@ -114,7 +114,7 @@ export type NoticeKind = keyof (typeof t)['en']['notices'];
 const CSS =
   ':root{color-scheme:light}*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f2f4f3;color:#1a1a1a;line-height:1.5;font-size:1rem}' +
   'main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}' +
-  'label{display:block;margin:.75rem 0 .25rem;font-weight:600}input[type=text],input[type=number],textarea,select{font:inherit;width:100%;padding:.6rem;border:1px solid #6b6b6b;border-radius:4px;background:#fff;color:#1a1a1a;min-height:2.75rem}' +
+  'label{display:block;margin:.75rem 0 .25rem;font-weight:600}input[type=text],input[type=number],input[type=date],textarea,select{font:inherit;width:100%;padding:.6rem;border:1px solid #6b6b6b;border-radius:4px;background:#fff;color:#1a1a1a;min-height:2.75rem}' +
   'textarea{min-height:5rem}fieldset{border:1px solid #8a8a8a;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem}legend{font-weight:700;padding:0 .25rem}' +
   '.choice{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:.5rem 0;padding:.5rem;border:1px solid #c4c4c4;border-radius:6px;min-height:2.75rem}.choice input{width:1.4rem;height:1.4rem;margin:0}' +
   'button{font:inherit;font-weight:700;min-height:2.75rem;padding:.6rem 1.2rem;border-radius:6px;border:2px solid #00664d;background:#00664d;color:#fff;cursor:pointer;margin-top:1rem}' +
@@ -126,7 +126,8 @@ const CSS =
 /** The pages' one inline style, allowed by its hash in the Content-Security-Policy (no 'unsafe-inline'). */
 export const PAGE_STYLE_HASH = `sha256-${createHash('sha256').update(CSS).digest('base64')}`;
 
-function layout(language: Language, title: string, body: string, programName?: string): string {
+/** Every participant page's frame: language, viewport, the one style, the program's name and the title. */
+export function layout(language: Language, title: string, body: string, programName?: string): string {
   return `<!doctype html>
 <html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)} — Tandem</title>

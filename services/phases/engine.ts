@@ -79,7 +79,7 @@ export async function advancePhase(deps: SendingDeps, cycleId: string, phase: An
   const { sent, outOfTime, recorded } = await sendDueBatches(deps, module, step, await module.dueBatches(step), budget);
   if (!outOfTime && module.afterSending) await module.afterSending(step, recorded);
   const work = deps.stepWork?.(module.name);
-  if (!outOfTime && work) await work(step);
+  if (!outOfTime && work) await work(step, deps.links);
 
   const now = deps.clock.now();
   const answered = answeredWhileOpen(module, await loadCycle(deps.store, cycleId));

@@ -1,5 +1,6 @@
 import type { Cycle, Member, PhaseState } from '../../domain/cycle.ts';
 import type { EmailTemplateKind } from '../../domain/email-templates.ts';
+import type { LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import type { Clock, CycleStore, EmailLog, Mailer, ParticipantActionStore, ProgramStore } from '../ports.ts';
 
@@ -105,7 +106,7 @@ export interface AnsweredPhaseModule extends PhaseModule {
 }
 
 /** Work a phase does on every step after its emails (goal-setting's introductions): see step-work.ts. */
-export type StepWork = (step: PhaseStep) => Promise<unknown>;
+export type StepWork = (step: PhaseStep, links: { signer: LinkSigner; baseUrl: string }) => Promise<unknown>;
 
 /** Is this module one whose participants answer? */
 export function isAnswered(module: PhaseModule): module is AnsweredPhaseModule {

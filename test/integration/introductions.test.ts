@@ -141,4 +141,51 @@ describe('introductions', () => {
     expect(sent.find((e) => e.destination.to[0] === freed.email)?.replyTo).toEqual([newcomer.email]);
     expect(sent.some((e) => e.body.text?.includes(decliner.email))).toBe(false);
   });
+
+  it('links each introduction to a pair page that renders on GET only and logs a meeting once on POST', async () => {
+    const tag = uniqueTag('pair-page');
+    const cycle = await participantCycle(tag);
+    const [mentor, mentee] = soloPair(await store().listMembers(cycle.cycleId));
+    await openAndSend(cycle.cycleId, 'goal-setting');
+    const invitations = await mailsFor(tag, INVITATION);
+    await accept(invitations.find((i) => i.to === mentor.email)?.link as string, 'Learn negotiation');
+    await accept(invitations.find((i) => i.to === mentee.email)?.link as string, 'Use AI assistants');
+    await tick(cycle.cycleId, 'goal-setting');
+    const intro = (await introductions(tag)).find((e) => e.destination.to[0] === mentee.email) as CapturedEmail;
+    const pairPage = /https?:\/\/\S+\/s\/[A-Za-z0-9._-]+/.exec(intro.body.text ?? '')?.[0] as string;
+    expect(pairPage).toBeDefined();
+
+    const page = await (await fetch(pairPage)).text();
+    expect(page).toContain(`mailto:${mentor.email}`);
+    expect(page).toContain('Learn negotiation');
+    expect(page).toContain('Use AI assistants');
+    expect(page).toContain('name="_action" value="log-meeting"');
+    // Opening the page (twice: a mail scanner, then the person) writes nothing.
+    await fetch(pairPage);
+    expect(await store().listMeetings(cycle.cycleId)).toEqual([]);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const skill = /name="skill" value="([^"]+)"/.exec(page)?.[1] as string;
+    const logged = await submit(pairPage, 'log-meeting', [
+      ['date', today],
+      ['minutes', '45'],
+      ['skill', skill.replace(/&amp;/g, '&')],
+    ]);
+    expect(logged.status).toBe(200);
+    expect(logged.html).toMatch(/the meeting is logged|o encontro foi registrado/);
+    // The same form posted again (a double click, a retried request) logs nothing more.
+    const replay = await post(pairPage, logged.body);
+    expect(replay.html).toMatch(/logged already|já estava registrado/);
+    const meetings = await store().listMeetings(cycle.cycleId);
+    expect(meetings).toHaveLength(1);
+    expect(meetings[0]).toMatchObject({ pairId: mentor.partners[0]?.pairId, loggedBy: mentee.participantId, date: today, minutes: 45, source: 'pair-page' });
+    expect(meetings[0]?.skills).toHaveLength(1);
+    expect(await (await fetch(pairPage)).text()).toContain(today);
+
+    const future = await submit(pairPage, 'log-meeting', [['date', '2999-01-01']]);
+    expect(future.status).toBe(400);
+    expect(future.html).toContain('must not be in the future');
+    expect(future.html).toContain('value="2999-01-01"');
+    expect(await store().listMeetings(cycle.cycleId)).toHaveLength(1);
+  });
 });

@@ -13,6 +13,9 @@ import { skillLabel } from '../../../domain/skills.ts';
 import type { GoalSettingAnswer } from '../../../domain/surveys.ts';
 import { sendOnce } from '../../send-once.ts';
 import type { PhaseStep } from '../types.ts';
+import { durationToSeconds } from '../../../domain/duration.ts';
+import type { LinkSigner } from '../../../domain/links.ts';
+import { PAIR_PAGE_KEY } from '../../pair-page-key.ts';
 
 /** The first meeting is proposed no sooner than this after the introduction, so both have time to read it. */
 const FIRST_MEETING_NOTICE_MS = 24 * 3600_000;
@@ -26,7 +29,7 @@ export const introductionKey = (pairId: string, participantId: string) => `intro
  * Reply-To set to the partner and the proposed first meeting as an .ics. Runs on every
  * goal-setting step; the email log's keys make repeats send nothing.
  */
-export async function sendIntroductions({ deps, cycle, now }: PhaseStep): Promise<number> {
+export async function sendIntroductions({ deps, cycle, state, now }: PhaseStep, links: { signer: LinkSigner; baseUrl: string }): Promise<number> {
   if (!cycle.invitationsAccepted) return 0;
   const [decisions, pairs, members, roster, goalAnswers] = await Promise.all([
     deps.store.listInvitationDecisions(cycle.cycleId),
@@ -69,7 +72,8 @@ export async function sendIntroductions({ deps, cycle, now }: PhaseStep): Promis
         hrContact: cycle.program.hrContacts[0] as string,
         ...(meeting ? { meeting } : {}),
       };
-      const content = introductionEmail(input);
+      const pairPage = pairPageLink(links, cycle, me.member.participantId, state.deadline);
+      const content = introductionEmail({ ...input, pairPage });
       const outcome = await sendOnce(deps, cycle.cycleId, introductionKey(pair.pairId, me.member.participantId), {
         from: cycle.program.sender,
         to: me.person.email,
@@ -88,6 +92,19 @@ export async function sendIntroductions({ deps, cycle, now }: PhaseStep): Promis
     }
   }
   return sent;
+}
+
+/** Pair-page links stay valid until well after the cycle's last phase. */
+const PAIR_PAGE_GRACE_MS = 60 * 86_400_000;
+
+function pairPageLink(links: { signer: LinkSigner; baseUrl: string }, cycle: Cycle, participantId: string, goalSettingDeadline: number): string {
+  const windows = cycle.program.phaseWindows;
+  const end =
+    goalSettingDeadline +
+    (durationToSeconds(windows.run) + durationToSeconds(windows.measure) + durationToSeconds(windows.feedback)) * 1000 +
+    PAIR_PAGE_GRACE_MS;
+  const token = links.signer.sign({ cycleId: cycle.cycleId, participantId, phaseKey: PAIR_PAGE_KEY, expiresAt: Math.ceil(end / 1000) });
+  return `${links.baseUrl}/s/${token}`;
 }
 
 /** A member as an introduction shows them, with when they can meet (the roster's current values). */
