@@ -66,7 +66,7 @@ const texts = {
     alreadyLogged: 'This meeting was logged already, so nothing was changed.',
     fix: 'Please fix the following:',
     help: 'Need help?',
-    helpText: (hr: string) => `Write to HR at ${hr}: they can help with meeting, with your partner or with the program.`,
+    helpText: (hr: string) => `Write to HR at ${hr}: they can help with meetings, with your partner or with the program.`,
     leave: 'Leave the program',
     leaveText: 'You can leave the program at any time:',
   },
