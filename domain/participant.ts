@@ -1,5 +1,6 @@
 import * as z from './validation.ts';
-import { idSchema, languageSchema } from './program.ts';
+import { emailSchema, idSchema, languageSchema } from './program.ts';
+import { availabilitySchema } from './availability.ts';
 
 export const PARTICIPANT_STATUSES = ['active', 'opted-out', 'unreachable'] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
@@ -37,7 +38,10 @@ export const participantSchema = z
     managerId: z.optional(idSchema),
     languages: z.array(z.string().check(z.trim(), z.minLength(2), z.maxLength(10))).check(z.minLength(1, 'must list at least one language')),
     preferredLanguage: z.optional(languageSchema),
+    /** IANA time zone; the program's when absent (an unknown name is treated as absent when meetings are proposed). */
     timeZone: z.optional(z.string().check(z.trim(), z.maxLength(64))),
+    /** When the person can meet, weekly, in their time zone; working hours (Monday to Friday, 09:00–17:00) when absent. */
+    availability: z.optional(availabilitySchema),
     capacity: z._default(z.number().check(z.int(), z.gte(1), z.lte(5)), 1),
     status: z._default(z.enum(PARTICIPANT_STATUSES), 'active'),
   })

@@ -1,6 +1,7 @@
 import * as z from './validation.ts';
 import { isoDuration } from './duration.ts';
 import { catalogClashes, skillIdFromLabel } from './skills.ts';
+import { timeZoneSchema } from './availability.ts';
 
 export const LANGUAGES = ['pt-BR', 'en'] as const;
 export const languageSchema = z.enum(LANGUAGES);
@@ -188,6 +189,15 @@ export const programSchema = z.object({
   opsContacts: z.array(emailSchema).check(z.minLength(1, 'must name at least one ops contact')),
   matching: matchingSettingsSchema,
   approval: z.optional(approvalSettingsSchema),
+  /** Where the program runs: the time zone of participants who gave none (UTC when absent). */
+  timeZone: z.optional(timeZoneSchema),
+  /** The agenda the introduction email proposes for a pair's first meeting, per language; a built-in agenda where absent. */
+  firstMeetingAgenda: z.optional(
+    z.object({
+      'pt-BR': z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
+      en: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
+    }),
+  ),
 });
 export type Program = z.infer<typeof programSchema>;
 export type ProgramInput = z.input<typeof programSchema>;

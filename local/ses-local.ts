@@ -22,9 +22,20 @@ export async function startSesLocal(options: { host: string; port: number }): Pr
   };
 }
 
+/** A file the local inbox kept with an email, its content base64-encoded as aws-ses-v2-local stores it. */
+export interface CapturedAttachment {
+  filename?: string;
+  contentType: string;
+  content: string;
+  size: number;
+}
+
 export interface CapturedEmail {
   messageId: string;
   from: string;
+  /** aws-ses-v2-local keeps SendEmail's ReplyToAddresses and Attachments (simple and templated content) as they are. */
+  replyTo: string[];
+  attachments: CapturedAttachment[];
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
@@ -37,4 +48,9 @@ export async function capturedEmails(endpoint: string, sinceEpochSeconds?: numbe
   const response = await fetch(`${endpoint}/store${sinceEpochSeconds === undefined ? '' : `?since=${sinceEpochSeconds}`}`);
   if (!response.ok) throw new Error(`the local SES inbox answered ${response.status}`);
   return ((await response.json()) as { emails: CapturedEmail[] }).emails;
+}
+
+/** The text of a captured attachment (calendar files are text). */
+export function attachmentText(attachment: CapturedAttachment): string {
+  return Buffer.from(attachment.content, 'base64').toString('utf8');
 }

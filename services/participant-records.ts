@@ -63,3 +63,24 @@ export interface ForumSuggestion {
   votes?: number;
   createdAt: number;
 }
+
+/** Who taught a skill practised in a meeting: the pair's mentor or its mentee. */
+export type TeachingDirection = 'by-mentor' | 'by-mentee';
+
+/**
+ * `CYCLE#<cycleId> / MEETING#<pairId>#<meetingId>`: a meeting a member of the pair logged (from the
+ * pair page or a check-in). The meeting id comes with the form, so a replayed form writes nothing.
+ */
+export interface MeetingRecord {
+  cycleId: string;
+  pairId: string;
+  meetingId: string;
+  loggedBy: string;
+  source: 'pair-page' | 'check-in';
+  /** The day they met, YYYY-MM-DD. */
+  date: string;
+  minutes?: number;
+  /** The pair's skills worked on, each with who taught it. */
+  skills: Array<{ skill: string; direction: TeachingDirection }>;
+  loggedAt: number;
+}

@@ -5,7 +5,7 @@ import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
 import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
 import type { InfoSession, SessionRegistration } from '../domain/sessions.ts';
-import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
+import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
 
 /** Programs and their rosters. */
 export interface ProgramStore {
@@ -103,6 +103,10 @@ export interface ParticipantActionStore {
     response: StoredResponse<EnrollmentAnswer>,
     change: { previous?: EnrollmentDecision; declaration?: EnrollmentDeclaration },
   ): Promise<'recorded' | 'phase-closed' | 'changed-meanwhile'>;
+  /** Logs a meeting once per meeting id: a replayed form finds it recorded. */
+  recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'>;
+  /** The cycle's meetings, by pair and meeting id. */
+  listMeetings(cycleId: string): Promise<MeetingRecord[]>;
 }
 
 /** What a review leaves with its cycle: the headline figures (for later comparisons) and the proposals for the next cycle. */

@@ -23,6 +23,7 @@ const t = {
     required: 'required',
     notices: {
       thanks: 'Thank you, your answer is recorded. You can close this page.',
+      'goals-recorded': 'Thank you: you accepted the pairing and your goals are recorded.',
       voted: 'Thank you, your vote is counted.',
       already: 'You have answered this already, so nothing was changed. Thank you!',
       declined: 'You declined this pairing, so nothing more is needed from you in this cycle. Thank you for letting us know.',
@@ -39,6 +40,7 @@ const t = {
     },
     noticeTitles: {
       thanks: 'Thank you',
+      'goals-recorded': 'Pairing accepted',
       voted: 'Vote counted',
       already: 'Already answered',
       declined: 'Pairing declined',
@@ -68,6 +70,7 @@ const t = {
     required: 'obrigatório',
     notices: {
       thanks: 'Obrigado, sua resposta foi registrada. Você pode fechar esta página.',
+      'goals-recorded': 'Obrigado: você aceitou a dupla e suas metas foram registradas.',
       voted: 'Obrigado, seu voto foi contado.',
       already: 'Você já respondeu, então nada foi alterado. Obrigado!',
       declined: 'Você recusou esta dupla, então não precisa fazer mais nada neste ciclo. Obrigado por avisar.',
@@ -85,6 +88,7 @@ const t = {
     },
     noticeTitles: {
       thanks: 'Obrigado',
+      'goals-recorded': 'Dupla aceita',
       voted: 'Voto contado',
       already: 'Já respondido',
       declined: 'Dupla recusada',
@@ -129,7 +133,7 @@ export type NoticeKind = keyof (typeof t)['en']['notices'];
 const CSS =
   ':root{color-scheme:light}*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f2f4f3;color:#1a1a1a;line-height:1.5;font-size:1rem}' +
   'main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}' +
-  'label{display:block;margin:.75rem 0 .25rem;font-weight:600}input[type=text],input[type=number],textarea,select{font:inherit;width:100%;padding:.6rem;border:1px solid #6b6b6b;border-radius:4px;background:#fff;color:#1a1a1a;min-height:2.75rem}' +
+  'label{display:block;margin:.75rem 0 .25rem;font-weight:600}input[type=text],input[type=number],input[type=date],textarea,select{font:inherit;width:100%;padding:.6rem;border:1px solid #6b6b6b;border-radius:4px;background:#fff;color:#1a1a1a;min-height:2.75rem}' +
   'textarea{min-height:5rem}fieldset{border:1px solid #8a8a8a;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem}legend{font-weight:700;padding:0 .25rem}' +
   '.choice{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:.5rem 0;padding:.5rem;border:1px solid #c4c4c4;border-radius:6px;min-height:2.75rem}.choice input{width:1.4rem;height:1.4rem;margin:0}' +
   'button{font:inherit;font-weight:700;min-height:2.75rem;padding:.6rem 1.2rem;border-radius:6px;border:2px solid #00664d;background:#00664d;color:#fff;cursor:pointer;margin-top:1rem}' +

@@ -8,6 +8,7 @@ import { parsePhaseKey } from './phases/registry.ts';
 import { noticeResult, pageResult } from './phases/survey-common.ts';
 import { phaseSurvey } from './phases/survey-registry.ts';
 import type { PageResult, PhaseSurvey, SurveyDeps, SurveyLink, SurveyVisit } from './phases/survey-types.ts';
+import { logMeeting, PAIR_PAGE_KEY, showPairPage, type PairVisit } from './pair-page.ts';
 import { noticePage, optOutPage, type NoticeKind } from './survey-pages.ts';
 
 export type { PageResult, SurveyDeps } from './phases/survey-types.ts';
@@ -19,6 +20,7 @@ export const OPT_OUT_KEY = 'opt-out';
 type Resolved =
   | { kind: 'refused'; page: PageResult }
   | { kind: 'opt-out'; cycle: Cycle; member: Member; language: Language; link: SurveyLink }
+  | { kind: 'pair'; visit: PairVisit }
   | { kind: 'phase'; visit: SurveyVisit };
 
 const refused = (language: Language | 'both', kind: NoticeKind, status: number): Resolved => ({
@@ -33,12 +35,18 @@ async function resolve(deps: SurveyDeps, token: string, action: string): Promise
   if (!verified.ok) return verified.reason === 'expired' ? refused('both', 'expired', 410) : refused('both', 'invalid', 403);
   const { cycleId, participantId, phaseKey } = verified.scope;
   const phase = parsePhaseKey(phaseKey);
-  if (!phase && phaseKey !== OPT_OUT_KEY) return refused('both', 'invalid', 403);
+  if (!phase && phaseKey !== OPT_OUT_KEY && phaseKey !== PAIR_PAGE_KEY) return refused('both', 'invalid', 403);
   const [cycle, cycleMember] = await Promise.all([deps.store.getCycle(cycleId), deps.store.getMember(cycleId, participantId)]);
   if (!cycle) return refused('both', 'missing', 404);
   const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase));
   if (!member) return refused(cycle.program.language, 'missing', 404);
   const link = { token, action, binding: formBinding(deps.signer, token) };
+  if (phaseKey === PAIR_PAGE_KEY) {
+    if (member.declined) return refused(member.language, 'declined', 200);
+    // The page's "leave the program" link: the same link for the opt-out key, valid as long as this one.
+    const optOut = deps.signer.sign({ cycleId, participantId, phaseKey: OPT_OUT_KEY, expiresAt: verified.scope.expiresAt });
+    return { kind: 'pair', visit: { cycle, member, language: member.language, link, optOutLink: `./${optOut}`, now } };
+  }
   if (!phase) return { kind: 'opt-out', cycle, member, language: member.language, link };
   if (member.declined) return refused(member.language, 'declined', 200);
   const state = cycle.phases[phase.phase];
@@ -62,6 +70,7 @@ export async function showSurvey(deps: SurveyDeps, token: string, action: string
   const r = await resolve(deps, token, action);
   if (r.kind === 'refused') return r.page;
   if (r.kind === 'opt-out') return pageResult(200, optOutPage(r.language, r.link.action, r.link.binding, r.cycle.program.name));
+  if (r.kind === 'pair') return showPairPage(deps, r.visit);
   return phaseSurvey(r.visit.phase).show(deps, r.visit);
 }
 
@@ -74,6 +83,7 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
   if (!bindingMatches(deps.signer, token, fields._bind?.[0])) return pageResult(403, noticePage(language, 'wrong-form'));
   const act = fields._action?.[0] ?? 'answer';
 
+  if (r.kind === 'pair') return act === 'log-meeting' ? logMeeting(deps, r.visit, fields) : pageResult(400, noticePage(language, 'wrong-form'));
   if (r.kind === 'opt-out') {
     if (act !== 'opt-out') return pageResult(400, noticePage(language, 'wrong-form'));
     await deps.store.setParticipantStatus(r.cycle.programId, r.member.participantId, 'opted-out');

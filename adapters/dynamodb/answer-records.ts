@@ -1,7 +1,7 @@
 import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
-import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type { CycleStore, ParticipantActionStore, RecordResponseOutcome } from '../../services/ports.ts';
 import { memberItem, pairItem } from './cycle-records.ts';
 import type { TableClient, TransactionItem } from './table-client.ts';
@@ -299,5 +299,19 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
   async listVotesOf(cycleId: string, voterId: string): Promise<string[]> {
     const votes = await this.table.queryPrefix<{ suggestionId: string }>('ListVotesOf', keys.votesOf(cycleId, voterId));
     return votes.map((v) => v.suggestionId);
+  }
+
+  // ---- meetings ---------------------------------------------------------------------
+
+  async recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'> {
+    const written = await this.table.putIf('RecordMeeting', {
+      Item: { ...keys.meeting(meeting.cycleId, meeting.pairId, meeting.meetingId), entity: 'meeting', ...meeting },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+    return written ? 'recorded' : 'already-recorded';
+  }
+
+  async listMeetings(cycleId: string): Promise<MeetingRecord[]> {
+    return this.table.queryPrefix<MeetingRecord>('ListMeetings', keys.meetingsOf(cycleId));
   }
 }

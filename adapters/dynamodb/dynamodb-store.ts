@@ -3,7 +3,7 @@ import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } f
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
-import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type {
   AuditEntry,
   AuditLog,
@@ -196,6 +196,12 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
     change: { previous?: EnrollmentDecision; declaration?: EnrollmentDeclaration },
   ): Promise<'recorded' | 'phase-closed' | 'changed-meanwhile'> {
     return this.answers.recordEnrollmentAnswer(response, change);
+  }
+  recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'> {
+    return this.answers.recordMeeting(meeting);
+  }
+  listMeetings(cycleId: string): Promise<MeetingRecord[]> {
+    return this.answers.listMeetings(cycleId);
   }
 
   // ---- email log ------------------------------------------------------------------

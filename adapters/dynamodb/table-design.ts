@@ -86,6 +86,8 @@ export const keys = {
   suggestionsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'SUGGESTION#' }),
   vote: (cycleId: string, voterId: string, suggestionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `VOTE#${voterId}#${suggestionId}` }),
   votesOf: (cycleId: string, voterId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `VOTE#${voterId}#` }),
+  meeting: (cycleId: string, pairId: string, meetingId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `MEETING#${pairId}#${meetingId}` }),
+  meetingsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'MEETING#' }),
 
   // Informational sessions and their registrations (a registration's prefix is not the session's, so listing sessions skips them).
   session: (cycleId: string, sessionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `SESSION#${sessionId}` }),

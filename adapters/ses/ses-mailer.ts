@@ -1,6 +1,6 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
 import { ConfigurationError, TransientError } from '../../domain/errors.ts';
-import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
+import type { EmailAttachment, Mailer, OutgoingEmail } from '../../services/ports.ts';
 
 const TRANSIENT = new Set([
   'TooManyRequestsException',
@@ -25,6 +25,19 @@ function transientOrThrow(error: unknown): never {
  * names it says exactly which version of the text a person received.
  */
 export const TEMPLATE_HEADER = 'X-Tandem-Template';
+
+/** SES v2 attachments: the SDK base64-encodes the raw bytes itself. */
+function sesAttachments(attachments: readonly EmailAttachment[] | undefined): { Attachments?: Attachment[] } {
+  if (!attachments?.length) return {};
+  return {
+    Attachments: attachments.map((a) => ({
+      FileName: a.fileName,
+      ContentType: a.contentType,
+      ContentDisposition: 'ATTACHMENT',
+      RawContent: new TextEncoder().encode(a.content),
+    })),
+  };
+}
 
 const isNotFound = (error: unknown) =>
   (error as { name?: string }).name === 'NotFoundException' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
@@ -54,14 +67,17 @@ export class SesMailer implements Mailer {
                     TemplateName: email.template.name,
                     TemplateData: JSON.stringify(email.template.data),
                     Headers: [{ Name: TEMPLATE_HEADER, Value: email.template.name }],
+                    ...sesAttachments(email.attachments),
                   },
                 }
               : {
                   Simple: {
                     Subject: { Data: email.subject, Charset: 'UTF-8' },
                     Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+                    ...sesAttachments(email.attachments),
                   },
                 },
+          ...(email.replyTo?.length ? { ReplyToAddresses: [...email.replyTo] } : {}),
           ...(this.configurationSetName ? { ConfigurationSetName: this.configurationSetName } : {}),
           ...(email.tags ? { EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^A-Za-z0-9_-]/g, '_') })) } : {}),
         }),

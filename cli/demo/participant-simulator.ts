@@ -16,6 +16,8 @@ export interface SimulatorStats {
   /** Join pages answered "join" (enrollment). */
   joined: number;
   votes: number;
+  /** Meetings logged on pair pages (the introduction's link). */
+  meetingsLogged: number;
   rejected: number;
 }
 
@@ -95,7 +97,7 @@ const MISSING_SKILLS = ['machine learning', 'design thinking', 'data privacy', '
  * once, some only after a reminder, some never, so reminders and deadlines are exercised.
  */
 export class ParticipantSimulator {
-  readonly stats: SimulatorStats = { emailsSeen: 0, linksOpened: 0, answersRecorded: 0, declined: 0, joined: 0, votes: 0, rejected: 0 };
+  readonly stats: SimulatorStats = { emailsSeen: 0, linksOpened: 0, answersRecorded: 0, declined: 0, joined: 0, votes: 0, meetingsLogged: 0, rejected: 0 };
   private readonly seen = new Set<string>();
   private readonly baselines = new Map<string, Map<string, number>>();
   private readonly random = seededRandom(2027);
@@ -192,6 +194,19 @@ export class ParticipantSimulator {
       }
       html = result.html;
       forms = formsOf(html);
+    }
+    // The introduction links to the pair page: log a first meeting there, with what was worked on.
+    const meetingForm = forms.get('log-meeting');
+    if (meetingForm) {
+      const skills = meetingForm.filter((c) => c.type === 'checkbox' && c.name === 'skill');
+      const result = await post(meetingForm, (form) => {
+        form.append('date', new Date().toISOString().slice(0, 10));
+        form.append('minutes', String(30 + 15 * Math.floor(this.random() * 3)));
+        skills.filter(() => this.random() < 0.6).forEach((c) => form.append('skill', c.value));
+      });
+      if (result.ok) this.stats.meetingsLogged++;
+      else this.stats.rejected++;
+      return;
     }
     const answerForm = forms.get('answer');
     if (!answerForm) return;

@@ -170,6 +170,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           .join(', ') || 'none'
       }`,
     );
+    log(`  pairs' meetings logged on pair pages (after each introduction): ${simulator.stats.meetingsLogged}`);
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
     if (options.keepRunning) {

@@ -8,7 +8,7 @@ import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import { sendOnce } from '../send-once.ts';
 import { loadCycle, reachableMembers } from './members.ts';
 import { answeredPhaseModule } from './registry.ts';
-import type { AnsweredPhaseModule, DueBatch, PhaseDeps, PhaseStep, Recipient } from './types.ts';
+import type { AnsweredPhaseModule, DueBatch, PhaseDeps, PhaseStep, Recipient, StepWork } from './types.ts';
 
 /**
  * The engine of the answered phases: what all of them share (open, send what is due within the
@@ -28,7 +28,11 @@ export interface PhaseProgress {
   emailsSent: number;
 }
 
-export type SendingDeps = PhaseDeps & { links: { signer: LinkSigner; baseUrl: string } };
+export type SendingDeps = PhaseDeps & {
+  links: { signer: LinkSigner; baseUrl: string };
+  /** A phase's work on each step besides its batches (step-work.ts); only the phase-tick function passes it. */
+  stepWork?: (phase: AnsweredPhase) => StepWork | undefined;
+};
 
 /** Links stay valid a little after the deadline so that a late click gets a "phase closed" page, not "expired". */
 const LINK_GRACE_SECONDS = 3 * 86400;
@@ -77,6 +81,8 @@ export async function advancePhase(deps: SendingDeps, cycleId: string, phase: An
 
   const { sent, outOfTime, recorded } = await sendDueBatches(deps, module, step, await module.dueBatches(step), budget);
   if (!outOfTime && module.afterSending) await module.afterSending(step, recorded);
+  const work = deps.stepWork?.(module.name);
+  if (!outOfTime && work) await work(step, deps.links);
 
   const now = deps.clock.now();
   const answered = answeredWhileOpen(module, await loadCycle(deps.store, cycleId));

@@ -1,5 +1,6 @@
 import type { Cycle, Member, PhaseState } from '../../domain/cycle.ts';
 import type { EmailTemplateKind } from '../../domain/email-templates.ts';
+import type { LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import type { Clock, CycleStore, EmailLog, Mailer, ParticipantActionStore, ProgramStore } from '../ports.ts';
 
@@ -109,6 +110,9 @@ export interface AnsweredPhaseModule extends PhaseModule {
   // carried here: every function reads phase keys through this registry (the store adapter does),
   // and the survey pages would add ~30 KB to each bundle that never renders a page.
 }
+
+/** Work a phase does on every step after its emails (goal-setting's introductions): see step-work.ts. */
+export type StepWork = (step: PhaseStep, links: { signer: LinkSigner; baseUrl: string }) => Promise<unknown>;
 
 /** Is this module one whose participants answer? */
 export function isAnswered(module: PhaseModule): module is AnsweredPhaseModule {

@@ -117,6 +117,11 @@ const COPY = {
     measure: /Rate my progress/,
     feedback: /Give feedback/,
     thanks: 'Thank you, your answer is recorded',
+    accepted: 'you accepted the pairing and your goals are recorded',
+    pairTitle: 'Your mentoring pair',
+    logMeeting: 'Log this meeting',
+    meetingLogged: 'Thank you, the meeting is logged.',
+    next: 'What happens next',
     submit: 'Send',
     notYet: 'Not yet',
     vote: 'Add my vote',
@@ -129,6 +134,11 @@ const COPY = {
     measure: /Avaliar meu progresso/,
     feedback: /Dar feedback/,
     thanks: 'Obrigado, sua resposta foi registrada',
+    accepted: 'você aceitou a dupla e suas metas foram registradas',
+    pairTitle: 'Sua dupla de mentoria',
+    logMeeting: 'Registrar este encontro',
+    meetingLogged: 'Obrigado, o encontro foi registrado.',
+    next: 'O que acontece agora',
     submit: 'Enviar',
     notYet: 'Ainda não',
     vote: 'Adicionar meu voto',
@@ -157,7 +167,8 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     await page.locator('#goal2').fill(language === 'en' ? 'Post weekly on the intranet' : 'Publicar toda semana na intranet');
     for (const select of await page.locator('select').all()) await select.selectOption('2');
     await posting(page, () => page.getByRole('button', { name: c.accept }).click());
-    expect(await page.locator('main').innerText()).toContain(c.thanks);
+    expect(await page.locator('main').innerText()).toContain(c.accepted);
+    expect(await page.locator('h2').innerText()).toBe(c.next);
     await check(page, 'thanks', language);
     const stored = await store().getResponse(cycle.cycleId, 'goal-setting', member.participantId);
     expect((stored?.answer as { goals: string[] }).goals).toHaveLength(2);
@@ -254,6 +265,30 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     expect(votes).toBeGreaterThan(0);
   });
 
+  it('opens the pair page and logs a meeting with the mouse and keyboard', async () => {
+    const survey = inject('localStack').endpoints.survey;
+    const signer = new LinkSigner(inject('localStack').env.TANDEM_LINK_SIGNING_KEY as string);
+    const token = signer.sign({
+      cycleId: cycle.cycleId,
+      participantId: member.participantId,
+      phaseKey: 'pair',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    await page.goto(`${survey}/s/${token}`);
+    expect(await page.locator('h1').innerText()).toBe(c.pairTitle);
+    expect(await page.content()).toContain(member.partners[0]?.name as string);
+    await check(page, 'pair', language);
+    await page.locator('#meeting-date').fill(new Date().toISOString().slice(0, 10));
+    await page.locator('#meeting-minutes').fill('45');
+    const firstSkill = page.locator('input[name="skill"]').first();
+    if (await firstSkill.count()) await firstSkill.check();
+    await posting(page, () => page.getByRole('button', { name: c.logMeeting }).click());
+    expect(await page.locator('main').innerText()).toContain(c.meetingLogged);
+    await check(page, 'pair-logged', language);
+    const meetings = (await store().listMeetings(cycle.cycleId)).filter((m) => m.loggedBy === member.participantId);
+    expect(meetings).toHaveLength(1);
+  });
+
   it('finds a way to leave the program in every email, behind a confirm page', async () => {
     const mail = await mailOf(/tell us what worked|conte o que funcionou/, member);
     await page.goto(mail.optOut);
@@ -308,7 +343,7 @@ describe('links that cannot be used', () => {
   });
 
   it('checked every kind of page with axe-core in both languages', () => {
-    for (const name of ['invitation', 'thanks', 'check-in', 'measure', 'feedback', 'forum', 'opt-out']) {
+    for (const name of ['invitation', 'thanks', 'check-in', 'measure', 'feedback', 'forum', 'opt-out', 'pair', 'pair-logged']) {
       expect(checked).toContain(`${name}-en`);
       expect(checked).toContain(`${name}-pt-BR`);
     }

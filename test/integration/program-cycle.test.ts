@@ -62,6 +62,13 @@ describe('a program cycle on the local stack', () => {
       expect(emails.filter((e) => e.destination.to[0] === `hr@${tag}.example.com`)).toHaveLength(1);
       expect(stored?.emailsSent).toBe(emails.length);
 
+      // Every pair whose two members accepted was introduced, each member once, with the first meeting's .ics; pairs logged meetings on their pair page.
+      const introductions = emails.filter((e) => /your mentoring partner|sua dupla de mentoria/.test(e.subject));
+      expect(introductions.length).toBeGreaterThan(0);
+      for (const intro of introductions) expect(intro.attachments.map((a) => a.filename)).toEqual(['first-meeting.ics']);
+      expect((await container().store.listMeetings(cycle.cycleId)).length).toBeGreaterThan(0);
+      expect(simulator.stats.meetingsLogged).toBeGreaterThan(0);
+
       const events = await history(cycle.executionArn as string);
       const entered = events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));
       const phases = ['Identify', 'GoalSetting', 'Run', 'Measure', 'Feedback', 'Review'].map((p) => entered.indexOf(p));

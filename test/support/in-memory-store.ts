@@ -5,7 +5,7 @@ import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
-import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type {
   AuditEntry,
   AuditLog,
@@ -88,6 +88,8 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
   private readonly flags = new Map<string, Map<string, PairFlag>>();
   private readonly suggestions = new Map<string, Map<string, ForumSuggestion>>();
   /** cycleId → `<voterId>#<suggestionId>` → vote. */
+  /** cycleId → `<pairId>#<meetingId>` → meeting. */
+  private readonly meetings = new Map<string, Map<string, MeetingRecord>>();
   private readonly votes = new Map<string, Map<string, { suggestionId: string; voterId: string; at: number }>>();
   /** cycleId → sessionId → session; cycleId → `<sessionId>#<participantId>` → registration (the DynamoDB sort keys without their prefixes). */
   private readonly sessions = new Map<string, Map<string, InfoSession>>();
@@ -454,6 +456,18 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     votes.set(voteKey, { suggestionId, voterId, at });
     suggestion.votes = (suggestion.votes ?? 0) + 1;
     return 'voted';
+  }
+
+  async recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'> {
+    const meetings = within(this.meetings, meeting.cycleId);
+    const key = `${meeting.pairId}#${meeting.meetingId}`;
+    if (meetings.has(key)) return 'already-recorded';
+    meetings.set(key, copy(meeting));
+    return 'recorded';
+  }
+
+  async listMeetings(cycleId: string): Promise<MeetingRecord[]> {
+    return [...(this.meetings.get(cycleId)?.entries() ?? [])].sort(([a], [b]) => byBytes(a, b)).map(([, m]) => copy(m));
   }
 
   async listVotesOf(cycleId: string, voterId: string): Promise<string[]> {

@@ -841,6 +841,31 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
     });
   });
 
+  describe('meetings', () => {
+    it('logs a meeting once per meeting id and lists the cycle’s meetings by pair and id', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      const meeting = {
+        cycleId: cycle.cycleId,
+        pairId: 'p03~p04',
+        meetingId: 'm-b',
+        loggedBy: 'p03',
+        source: 'pair-page' as const,
+        date: '2027-01-12',
+        minutes: 45,
+        skills: [{ skill: 'ai-tools', direction: 'by-mentor' as const }],
+        loggedAt: T0 + HOUR,
+      };
+      expect(await store.recordMeeting(meeting)).toBe('recorded');
+      expect(await store.recordMeeting({ ...meeting, minutes: 90 })).toBe('already-recorded');
+      const other = { ...meeting, pairId: 'p01~p02', meetingId: 'm-a', source: 'check-in' as const, skills: [] };
+      const { minutes: _minutes, ...withoutMinutes } = other;
+      expect(await store.recordMeeting(withoutMinutes)).toBe('recorded');
+      expect(await store.listMeetings(cycle.cycleId)).toEqual([withoutMinutes, meeting]);
+      expect(await store.listMeetings(uniqueId('missing'))).toEqual([]);
+    });
+  });
+
   describe('forum suggestions and votes', () => {
     async function cycleAtFeedback(store: TandemStore): Promise<Cycle> {
       const { cycle } = await cycleAtGoalSetting(store);

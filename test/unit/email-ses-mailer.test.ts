@@ -71,4 +71,39 @@ describe('SesMailer', () => {
     expect(sent.map((s) => s.name)).toEqual(['SendEmailCommand']);
     expect((sent[0]?.input as { Content: { Simple: unknown } }).Content.Simple).toBeDefined();
   });
+
+  it('sends Reply-To addresses and attachments with written and templated emails alike', async () => {
+    const { client, sent } = fakeSes(new Set([template.name]));
+    const extras = {
+      replyTo: ['jack@example.com'],
+      attachments: [{ fileName: 'first-meeting.ics', contentType: 'text/calendar; method=REQUEST', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' }],
+    };
+    await new SesMailer(client).send({ from: 'a@example.com', to: 'b@example.com', subject: 's', html: 'h', text: 't', ...extras });
+    await new SesMailer(client).send({ ...email, ...extras });
+    const [simple, templated] = sent.map(
+      (s) =>
+        s.input as {
+          ReplyToAddresses: string[];
+          Content: {
+            Simple?: { Attachments: Array<{ FileName: string; ContentType: string; RawContent: Uint8Array }> };
+            Template?: { Attachments: unknown[] };
+          };
+        },
+    );
+    expect(simple?.ReplyToAddresses).toEqual(['jack@example.com']);
+    const attachment = simple?.Content.Simple?.Attachments[0];
+    expect(attachment?.FileName).toBe('first-meeting.ics');
+    expect(attachment?.ContentType).toBe('text/calendar; method=REQUEST');
+    expect(new TextDecoder().decode(attachment?.RawContent)).toBe('BEGIN:VCALENDAR\r\nEND:VCALENDAR');
+    expect(templated?.ReplyToAddresses).toEqual(['jack@example.com']);
+    expect(templated?.Content.Template?.Attachments).toHaveLength(1);
+  });
+
+  it('sends no Reply-To and no attachments when the email has none', async () => {
+    const { client, sent } = fakeSes(new Set([template.name]));
+    await new SesMailer(client).send(email);
+    const input = sent[0]?.input as { ReplyToAddresses?: unknown; Content: { Template: { Attachments?: unknown } } };
+    expect(input.ReplyToAddresses).toBeUndefined();
+    expect(input.Content.Template.Attachments).toBeUndefined();
+  });
 });

@@ -149,7 +149,10 @@ describe('goal-setting: the invitation, accepting and setting goals', () => {
     const fields = goalFields(c.member(menteeId), ['Use AI assistants weekly', 'Post on social media']);
     const answered = await c.post(menteeId, 'goal-setting', 'answer', fields);
     expect(answered).toMatchObject({ status: 200 });
-    expect(answered.html).toContain('Thank you, your answer is recorded.');
+    expect(answered.html).toContain('Thank you: you accepted the pairing and your goals are recorded.');
+    // The partner has not accepted: the page says what happens next instead of "you can close this page".
+    expect(answered.html).toContain('Your partner has not accepted yet');
+    expect(answered.html).not.toContain('You can close this page');
     const stored = await c.store.getResponse(c.cycleId, 'goal-setting', menteeId);
     expect(stored?.answer).toMatchObject({ goals: ['Use AI assistants weekly', 'Post on social media'] });
 

@@ -6,7 +6,9 @@ import { parseGoalSettingAnswer, type FormFields, type GoalSettingAnswer, type S
 import * as z from '../../../domain/validation.ts';
 import { plainText } from '../../../domain/text.ts';
 import { rematchAfterDecline } from '../../rematch.ts';
-import { formPage, hiddenFields, ratingSelects, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
+import { durationToSeconds } from '../../../domain/duration.ts';
+import { timeLeftInWords } from '../../../domain/duration-format.ts';
+import { formPage, hiddenFields, noticePage, ratingSelects, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
 import {
   formInputOf,
   nothingAfterAnswer,
@@ -42,6 +44,12 @@ const texts = {
     goalsHeading: 'Your goals for this cycle (one to three)',
     goal: (i: number) => `Goal ${i}${i > 1 ? ' (optional)' : ''}`,
     baselineHeading: 'Rate your skills today (1 = beginner, 5 = expert)',
+    nextHeading: 'What happens next',
+    partnerAccepted: (within: string) =>
+      `Your partner has accepted too. Within about ${within} you will both receive an introduction email: your partner’s contact, a first-meeting agenda and a proposed time for it, as a calendar file.`,
+    partnerPending: (within: string) =>
+      `Your partner has not accepted yet; there is nothing for you to do meanwhile. Within about ${within} of their answer you will both receive an introduction email with their contact, a first-meeting agenda and a proposed time. If they decline, you will be paired with someone else and invited again.`,
+    help: (hr: string) => `Questions? Write to HR at ${hr}.`,
   },
   'pt-BR': {
     title: 'Defina suas metas',
@@ -58,6 +66,12 @@ const texts = {
     goalsHeading: 'Suas metas para este ciclo (de uma a três)',
     goal: (i: number) => `Meta ${i}${i > 1 ? ' (opcional)' : ''}`,
     baselineHeading: 'Avalie suas habilidades hoje (1 = iniciante, 5 = especialista)',
+    nextHeading: 'O que acontece agora',
+    partnerAccepted: (within: string) =>
+      `Sua dupla também aceitou. Em cerca de ${within} vocês dois receberão um e-mail de apresentação: o contato da sua dupla, uma pauta para o primeiro encontro e um horário proposto, em arquivo de calendário.`,
+    partnerPending: (within: string) =>
+      `Sua dupla ainda não aceitou; você não precisa fazer nada por enquanto. Em cerca de ${within} depois da resposta dela, vocês dois receberão um e-mail de apresentação com o contato, uma pauta para o primeiro encontro e um horário proposto. Se ela recusar, você formará dupla com outra pessoa e receberá um novo convite.`,
+    help: (hr: string) => `Dúvidas? Escreva para o RH em ${hr}.`,
   },
 } satisfies Record<Language, unknown>;
 
@@ -210,6 +224,23 @@ async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, 
   return pageResult(200, goalSettingFormPage(formInputOf(visit, await skillsContext(deps, visit))));
 }
 
+/**
+ * The page after goals are set says what happens next instead of "you can close this page": the
+ * introduction arrives on the phase's next step once the partner accepted too.
+ */
+async function acceptedWithNextSteps(deps: SurveyDeps, visit: SurveyVisit, outcome: 'recorded' | 'already-answered'): Promise<PageResult> {
+  if (outcome !== 'recorded') return thanksOrAlready(deps, visit, outcome);
+  const { cycle, member, language } = visit;
+  const decisions = await Promise.all(member.partners.map((p) => deps.store.getInvitationDecision(cycle.cycleId, p.participantId)));
+  const partnerAccepted = decisions.length > 0 && decisions.every((d) => d?.decision === 'accepted');
+  const c = texts[language];
+  const within = timeLeftInWords(durationToSeconds(cycle.program.progressCheckInterval) * 1000, language);
+  const next =
+    `<h2>${escapeHtml(c.nextHeading)}</h2><p>${escapeHtml(partnerAccepted ? c.partnerAccepted(within) : c.partnerPending(within))}</p>` +
+    `<p>${escapeHtml(c.help(cycle.program.hrContacts[0] as string))}</p>`;
+  return pageResult(200, noticePage(language, 'goals-recorded', next));
+}
+
 export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
   context: skillsContext,
 
@@ -254,6 +285,6 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
   },
 
   afterAnswer: nothingAfterAnswer,
-  answered: thanksOrAlready,
+  answered: acceptedWithNextSteps,
   renderForm: goalSettingFormPage,
 };

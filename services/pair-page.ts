@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import type { Cycle, Member, Pair } from '../domain/cycle.ts';
+import { durationToSeconds } from '../domain/duration.ts';
+import { timeLeftInWords } from '../domain/duration-format.ts';
+import { issuesFromZod, type ValidationIssue } from '../domain/errors.ts';
+import { escapeHtml } from '../domain/html.ts';
+import type { Language } from '../domain/program.ts';
+import { skillLabel } from '../domain/skills.ts';
+import type { FormFields, GoalSettingAnswer } from '../domain/surveys.ts';
+import * as z from '../domain/validation.ts';
+import type { MeetingRecord, TeachingDirection } from './participant-records.ts';
+import { checkInRounds } from './phases/run/index.ts';
+import type { PageResult, SurveyDeps, SurveyLink } from './phases/survey-types.ts';
+import { hiddenFields, layout, noticePage } from './survey-pages.ts';
+
+/**
+ * The pair page: one signed link per member (phase key `pair`) that shows the partner's contact,
+ * both members' goals, the skills each way, the meetings logged, the next check-in, what the
+ * program expects, how to reach HR and how to leave; and a form to log a meeting. A GET only
+ * renders (the meeting id in the form is fresh on each render and written only by the POST).
+ */
+
+export { PAIR_PAGE_KEY } from './pair-page-key.ts';
+
+export interface PairVisit {
+  cycle: Cycle;
+  member: Member;
+  language: Language;
+  link: SurveyLink;
+  /** The signed "leave the program" link shown at the bottom. */
+  optOutLink: string;
+  now: number;
+}
+
+const texts = {
+  en: {
+    title: 'Your mentoring pair',
+    partner: 'Your partner',
+    email: 'Email',
+    department: 'Department',
+    language: 'Preferred language',
+    languages: { en: 'English', 'pt-BR': 'Portuguese (Brazil)' },
+    youTeach: 'You teach',
+    youLearn: 'You learn',
+    yourGoals: 'Your goals',
+    partnerGoals: (name: string) => `${name}’s goals`,
+    noGoals: 'Not set yet.',
+    meetings: 'Meetings logged',
+    noMeetings: 'No meeting logged yet.',
+    minutes: (n: number) => `${n} min`,
+    nextCheckIn: 'Next check-in',
+    checkInAt: (when: string) => `The next check-in email arrives on ${when}.`,
+    checkInsLater: 'Check-ins start when the run phase begins, after goal-setting.',
+    noCheckIn: 'No more check-ins in this cycle.',
+    expectations: 'What the program expects',
+    expectationsText: (cadence: string, duration: string) => `Meet at least once every ${cadence}, for ${duration}.`,
+    logHeading: 'Log a meeting',
+    withPartner: 'With',
+    date: 'Date you met',
+    length: 'Length in minutes (optional)',
+    skills: 'What you worked on (optional)',
+    teachSkill: (skill: string) => `${skill} (you taught)`,
+    learnSkill: (skill: string) => `${skill} (you learned)`,
+    log: 'Log this meeting',
+    logged: 'Thank you, the meeting is logged.',
+    alreadyLogged: 'This meeting was logged already, so nothing was changed.',
+    fix: 'Please fix the following:',
+    help: 'Need help?',
+    helpText: (hr: string) => `Write to HR at ${hr}: they can help with meetings, with your partner or with the program.`,
+    leave: 'Leave the program',
+    leaveText: 'You can leave the program at any time:',
+  },
+  'pt-BR': {
+    title: 'Sua dupla de mentoria',
+    partner: 'Sua dupla',
+    email: 'E-mail',
+    department: 'Área',
+    language: 'Idioma preferido',
+    languages: { en: 'inglês', 'pt-BR': 'português (Brasil)' },
+    youTeach: 'Você ensina',
+    youLearn: 'Você aprende',
+    yourGoals: 'Suas metas',
+    partnerGoals: (name: string) => `Metas de ${name}`,
+    noGoals: 'Ainda não definidas.',
+    meetings: 'Encontros registrados',
+    noMeetings: 'Nenhum encontro registrado ainda.',
+    minutes: (n: number) => `${n} min`,
+    nextCheckIn: 'Próximo acompanhamento',
+    checkInAt: (when: string) => `O próximo e-mail de acompanhamento chega em ${when}.`,
+    checkInsLater: 'Os acompanhamentos começam com a fase de execução, depois da definição de metas.',
+    noCheckIn: 'Não há mais acompanhamentos neste ciclo.',
+    expectations: 'O que o programa espera',
+    expectationsText: (cadence: string, duration: string) => `Encontrem-se pelo menos uma vez a cada ${cadence}, durante ${duration}.`,
+    logHeading: 'Registrar um encontro',
+    withPartner: 'Com',
+    date: 'Data do encontro',
+    length: 'Duração em minutos (opcional)',
+    skills: 'O que vocês trabalharam (opcional)',
+    teachSkill: (skill: string) => `${skill} (você ensinou)`,
+    learnSkill: (skill: string) => `${skill} (você aprendeu)`,
+    log: 'Registrar este encontro',
+    logged: 'Obrigado, o encontro foi registrado.',
+    alreadyLogged: 'Este encontro já estava registrado, então nada foi alterado.',
+    fix: 'Corrija o seguinte:',
+    help: 'Precisa de ajuda?',
+    helpText: (hr: string) => `Escreva para o RH em ${hr}: eles ajudam com os encontros, com a sua dupla ou com o programa.`,
+    leave: 'Sair do programa',
+    leaveText: 'Você pode sair do programa a qualquer momento:',
+  },
+} as const satisfies Record<Language, unknown>;
+
+interface PairView {
+  pair: Pair;
+  partner: Member;
+  isMentor: boolean;
+}
+
+async function pairsOf(deps: SurveyDeps, cycle: Cycle, member: Member): Promise<PairView[]> {
+  const [pairs, members] = await Promise.all([deps.store.listPairs(cycle.cycleId), deps.store.listMembers(cycle.cycleId)]);
+  const byId = new Map(members.map((m) => [m.participantId, m]));
+  return pairs
+    .filter((p) => p.status !== 'declined' && (p.mentorId === member.participantId || p.menteeId === member.participantId))
+    .flatMap((pair) => {
+      const isMentor = pair.mentorId === member.participantId;
+      const partner = byId.get(isMentor ? pair.menteeId : pair.mentorId);
+      return partner && !partner.declined ? [{ pair, partner, isMentor }] : [];
+    });
+}
+
+function labelOf(cycle: Cycle, language: Language): (id: string) => string {
+  const catalog = new Map(cycle.program.skillsCatalog.map((s) => [s.id, s]));
+  return (id) => {
+    const skill = catalog.get(id);
+    return skill ? skillLabel(skill, language) : id;
+  };
+}
+
+const teachesIn = ({ pair, isMentor }: PairView) => (isMentor ? pair.skillsTaught.byMentor : pair.skillsTaught.byMentee);
+const learnsIn = ({ pair, isMentor }: PairView) => (isMentor ? pair.skillsTaught.byMentee : pair.skillsTaught.byMentor);
+
+function when(at: number, language: Language): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(at);
+}
+
+/** The next check-in email of the run, if the run is open and has one left. */
+function nextCheckIn(visit: PairVisit): string {
+  const c = texts[visit.language];
+  const run = visit.cycle.phases.run;
+  if (!run) return c.checkInsLater;
+  const next = checkInRounds(visit.cycle.program, run).find((r) => r.at > visit.now);
+  return next && run.closedAt === undefined ? c.checkInAt(when(next.at, visit.language)) : c.noCheckIn;
+}
+
+const list = (items: readonly string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+
+async function render(
+  deps: SurveyDeps,
+  visit: PairVisit,
+  form: { errors?: ValidationIssue[]; values?: Record<string, string>; notice?: string } = {},
+): Promise<string> {
+  const { cycle, member, language } = visit;
+  const c = texts[language];
+  const label = labelOf(cycle, language);
+  const [views, goals, meetings] = await Promise.all([
+    pairsOf(deps, cycle, member),
+    deps.store.listResponses(cycle.cycleId, 'goal-setting'),
+    deps.store.listMeetings(cycle.cycleId),
+  ]);
+  const goalsOf = (id: string) => (goals.find((r) => r.participantId === id)?.answer as GoalSettingAnswer | undefined)?.goals ?? [];
+  const program = cycle.program;
+  const inWords = (iso: string) => timeLeftInWords(durationToSeconds(iso) * 1000, language);
+  const parts: string[] = [];
+  if (form.notice) parts.push(`<p role="status">${escapeHtml(form.notice)}</p>`);
+  for (const view of views) {
+    const { partner } = view;
+    const logged = meetings.filter((m) => m.pairId === view.pair.pairId);
+    parts.push(
+      `<h2>${escapeHtml(c.partner)}: ${escapeHtml(partner.name)}</h2>` +
+        `<p>${escapeHtml(c.email)}: <a href="mailto:${escapeHtml(partner.email)}">${escapeHtml(partner.email)}</a><br>${escapeHtml(c.department)}: ${escapeHtml(partner.department)}<br>${escapeHtml(c.language)}: ${escapeHtml(c.languages[partner.language])}</p>` +
+        (teachesIn(view).length ? `<p><strong>${escapeHtml(c.youTeach)}:</strong> ${escapeHtml(teachesIn(view).map(label).join(', '))}</p>` : '') +
+        (learnsIn(view).length ? `<p><strong>${escapeHtml(c.youLearn)}:</strong> ${escapeHtml(learnsIn(view).map(label).join(', '))}</p>` : '') +
+        `<h3>${escapeHtml(c.yourGoals)}</h3>${goalsOf(member.participantId).length ? list(goalsOf(member.participantId)) : `<p>${escapeHtml(c.noGoals)}</p>`}` +
+        `<h3>${escapeHtml(c.partnerGoals(partner.name))}</h3>${goalsOf(partner.participantId).length ? list(goalsOf(partner.participantId)) : `<p>${escapeHtml(c.noGoals)}</p>`}` +
+        `<h3>${escapeHtml(c.meetings)}</h3>` +
+        (logged.length
+          ? list(
+              logged
+                .sort((a, b) => a.date.localeCompare(b.date))
+                .map((m) => [m.date, m.minutes ? c.minutes(m.minutes) : '', m.skills.map((s) => label(s.skill)).join(', ')].filter(Boolean).join(' — ')),
+            )
+          : `<p>${escapeHtml(c.noMeetings)}</p>`),
+    );
+  }
+  parts.push(`<h2>${escapeHtml(c.nextCheckIn)}</h2><p>${escapeHtml(nextCheckIn(visit))}</p>`);
+  parts.push(
+    `<h2>${escapeHtml(c.expectations)}</h2><p>${escapeHtml(c.expectationsText(inWords(program.checkInCadence), inWords(program.phaseWindows.run)))}</p>`,
+  );
+  if (views.length && cycle.status === 'running') parts.push(meetingForm(visit, views, label, form));
+  const hr = program.hrContacts[0] as string;
+  parts.push(`<h2>${escapeHtml(c.help)}</h2><p>${escapeHtml(c.helpText(hr))} <a href="mailto:${escapeHtml(hr)}">${escapeHtml(hr)}</a></p>`);
+  parts.push(`<h2>${escapeHtml(c.leave)}</h2><p>${escapeHtml(c.leaveText)} <a href="${escapeHtml(visit.optOutLink)}">${escapeHtml(c.leave)}</a></p>`);
+  return layout(language, c.title, parts.join('\n'), program.name);
+}
+
+/** Where each field of the meeting form is, for the error summary's links. */
+const FIELD_IDS: Record<string, string> = { date: 'meeting-date', minutes: 'meeting-minutes', pair: 'meeting-pair' };
+
+function meetingForm(
+  visit: PairVisit,
+  views: PairView[],
+  label: (id: string) => string,
+  form: { errors?: ValidationIssue[]; values?: Record<string, string> },
+): string {
+  const c = texts[visit.language];
+  const values = form.values ?? {};
+  const fieldNames = { date: c.date, minutes: c.length, pair: c.withPartner, meeting: c.logHeading };
+  const errors = form.errors?.length
+    ? `<div class="errors" role="alert" tabindex="-1"><p>${escapeHtml(c.fix)}</p><ul>${form.errors.map((e) => `<li><a href="#${FIELD_IDS[e.where] ?? 'log'}">${escapeHtml(fieldNames[e.where as keyof typeof fieldNames] ?? e.where)}: ${escapeHtml(e.problem)}</a></li>`).join('')}</ul></div>`
+    : '';
+  const partnerField =
+    views.length > 1
+      ? `<label for="meeting-pair">${escapeHtml(c.withPartner)}</label><select id="meeting-pair" name="pair">${views.map((v) => `<option value="${escapeHtml(v.pair.pairId)}"${values.pair === v.pair.pairId ? ' selected' : ''}>${escapeHtml(v.partner.name)}</option>`).join('')}</select>`
+      : `<input type="hidden" name="pair" value="${escapeHtml(views[0]?.pair.pairId ?? '')}">`;
+  const skills = views.flatMap((v) => [
+    ...teachesIn(v).map((s) => ({ value: `${v.pair.pairId}|${s}`, text: c.teachSkill(label(s)) })),
+    ...learnsIn(v).map((s) => ({ value: `${v.pair.pairId}|${s}`, text: c.learnSkill(label(s)) })),
+  ]);
+  const skillBoxes = skills.length
+    ? `<fieldset><legend>${escapeHtml(c.skills)}</legend>${skills.map((s, i) => `<label class="choice" for="meeting-skill-${i}"><input type="checkbox" id="meeting-skill-${i}" name="skill" value="${escapeHtml(s.value)}">${escapeHtml(s.text)}</label>`).join('')}</fieldset>`
+    : '';
+  return (
+    `<h2 id="log">${escapeHtml(c.logHeading)}</h2>${errors}<form method="post" action="${escapeHtml(visit.link.action)}">${hiddenFields('log-meeting', visit.link.binding)}` +
+    `<input type="hidden" name="meeting" value="${escapeHtml(values.meeting ?? randomUUID())}">${partnerField}` +
+    `<label for="meeting-date">${escapeHtml(c.date)}</label><input type="date" id="meeting-date" name="date" required value="${escapeHtml(values.date ?? '')}" max="${new Date(visit.now).toISOString().slice(0, 10)}">` +
+    `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="5" max="600" step="5" inputmode="numeric" value="${escapeHtml(values.minutes ?? '')}">` +
+    `${skillBoxes}<button type="submit">${escapeHtml(c.log)}</button></form>`
+  );
+}
+
+/** GET: renders the page. Never writes anything. */
+export async function showPairPage(deps: SurveyDeps, visit: PairVisit): Promise<PageResult> {
+  return { status: 200, html: await render(deps, visit) };
+}
+
+const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'));
+
+/** The meeting form, validated against the member's own pairs and skills. */
+function meetingSchema(views: PairView[], cycle: Cycle, now: number) {
+  const first = new Date(cycle.startedAt).toISOString().slice(0, 10);
+  const today = new Date(now).toISOString().slice(0, 10);
+  return z.object({
+    meeting: z.uuid('is missing: reload the page and send the form again'),
+    pair: z.string().check(z.refine((id) => views.some((v) => v.pair.pairId === id), 'must be one of your partners')),
+    date: isoDate.check(
+      z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real date'),
+      z.refine((d) => d >= first, `must be on or after the cycle began (${first})`),
+      z.refine((d) => d <= today, 'must not be in the future'),
+    ),
+    minutes: z.optional(z.coerce.number().check(z.int('must be whole minutes'), z.gte(5, 'must be at least 5'), z.lte(600, 'must be at most 600'))),
+    skills: z.array(z.string()),
+  });
+}
+
+/** POST `_action=log-meeting`: validates the form and logs the meeting once (its id comes with the form). */
+export async function logMeeting(deps: SurveyDeps, visit: PairVisit, fields: FormFields): Promise<PageResult> {
+  const { cycle, member, language } = visit;
+  const c = texts[language];
+  if (cycle.status !== 'running') return { status: 410, html: noticePage(language, 'closed') };
+  const views = await pairsOf(deps, cycle, member);
+  const first = (name: string) => fields[name]?.[0];
+  const minutes = first('minutes')?.trim();
+  const input = {
+    meeting: first('meeting') ?? '',
+    pair: first('pair') ?? '',
+    date: first('date') ?? '',
+    ...(minutes ? { minutes } : {}),
+    skills: fields.skill ?? [],
+  };
+  const parsed = meetingSchema(views, cycle, visit.now).safeParse(input);
+  const values = { meeting: input.meeting, pair: input.pair, date: input.date.slice(0, 10), minutes: (minutes ?? '').slice(0, 5) };
+  if (!parsed.success) return { status: 400, html: await render(deps, visit, { errors: issuesFromZod(parsed.error), values }) };
+  const view = views.find((v) => v.pair.pairId === parsed.data.pair) as PairView;
+  const direction = (skill: string): TeachingDirection | undefined =>
+    view.pair.skillsTaught.byMentor.includes(skill) ? 'by-mentor' : view.pair.skillsTaught.byMentee.includes(skill) ? 'by-mentee' : undefined;
+  const skills = parsed.data.skills.flatMap((value) => {
+    const [pairId, skill] = value.split('|');
+    const d = pairId === view.pair.pairId && skill ? direction(skill) : undefined;
+    return d ? [{ skill: skill as string, direction: d }] : [];
+  });
+  const meeting: MeetingRecord = {
+    cycleId: cycle.cycleId,
+    pairId: view.pair.pairId,
+    meetingId: parsed.data.meeting,
+    loggedBy: member.participantId,
+    source: 'pair-page',
+    date: parsed.data.date,
+    ...(parsed.data.minutes !== undefined ? { minutes: parsed.data.minutes } : {}),
+    skills,
+    loggedAt: visit.now,
+  };
+  const outcome = await deps.store.recordMeeting(meeting);
+  return { status: 200, html: await render(deps, visit, { notice: outcome === 'recorded' ? c.logged : c.alreadyLogged }) };
+}

@@ -1,0 +1,25 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { describe, expect, it } from 'vitest';
+import { SesMailer } from '../../adapters/ses/ses-mailer.ts';
+import { attachmentText } from '../../local/ses-local.ts';
+import { emailsFor, uniqueTag } from '../support/fixtures.ts';
+
+describe('the local SES inbox', () => {
+  it('keeps the Reply-To addresses and the attachments SesMailer sends, so tests and the demo can read them', async () => {
+    const tag = uniqueTag('attach');
+    const calendar = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\nEND:VCALENDAR\r\n';
+    await new SesMailer(new SESv2Client({})).send({
+      from: `tandem@${tag}.example.com`,
+      to: `ana@${tag}.example.com`,
+      replyTo: [`jack@${tag}.example.com`],
+      subject: 'Meet Jack',
+      html: '<p>Meet Jack</p>',
+      text: 'Meet Jack',
+      attachments: [{ fileName: 'first-meeting.ics', contentType: 'text/calendar; method=REQUEST', content: calendar }],
+    });
+    const [captured] = await emailsFor(tag);
+    expect(captured?.replyTo).toEqual([`jack@${tag}.example.com`]);
+    expect(captured?.attachments.map((a) => [a.filename, a.contentType])).toEqual([['first-meeting.ics', 'text/calendar; method=REQUEST']]);
+    expect(attachmentText(captured?.attachments[0] as never)).toBe(calendar);
+  });
+});
