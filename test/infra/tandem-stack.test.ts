@@ -143,7 +143,7 @@ describe('the functions', () => {
     const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
     const tableSid = spec.access.table === 'read' ? 'ReadTable' : 'ReadWriteTable';
     const expectedSids = ['WriteOwnLogs', tableSid];
-    if (spec.access.sendsEmail) expectedSids.push('SendEmailFromSenderIdentity');
+    if (spec.access.sendsEmail) expectedSids.push('SendEmailFromSenderIdentity', 'ReadSendQuota');
     if (spec.access.writesReports) expectedSids.push('WriteReports');
     if (spec.access.readsLinkKey) expectedSids.push('ReadLinkSigningKey');
     const readsExecutions = 'readsExecutions' in spec.access && spec.access.readsExecutions;
@@ -160,6 +160,8 @@ describe('the functions', () => {
       expect(resourcesText).toContain(':configuration-set/');
       for (const name of s.stack.mailer.templateNames) expect(resourcesText).toContain(`:template/${name}"`);
       expect(resourcesText).not.toContain('*');
+      // The sending quota is account-wide: GetAccount has no resource to name.
+      expect(bySid.ReadSendQuota).toMatchObject({ Action: 'ses:GetAccount', Resource: '*' });
       // Its code names the templates, so CloudFormation creates them before it updates the function.
       const dependsOn = (resources('AWS::Lambda::Function')[logicalId(fn.function)] as Resource & { DependsOn?: string[] }).DependsOn ?? [];
       for (const template of s.stack.mailer.templates) expect(dependsOn).toContain(logicalId(template));
