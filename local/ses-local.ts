@@ -27,6 +27,8 @@ export interface SesLocal {
   stop: () => Promise<void>;
   /** The sends accepted and throttled so far (also at GET `<endpoint>/__tandem/ses/sending`). */
   sending: () => LocalSesSendingCounts;
+  /** Plays another account from now on (its rate bucket starts full). */
+  configure: (account: Partial<LocalSesAccount>) => void;
 }
 
 /**
@@ -35,13 +37,13 @@ export interface SesLocal {
  * optional enforced maximum send rate. Its inbox is the endpoint's `/`, its JSON store `/store`.
  */
 export async function startSesLocal(options: { host: string; port: number; account?: Partial<LocalSesAccount> }): Promise<SesLocal> {
-  const account = { ...DEFAULT_LOCAL_SES_ACCOUNT, ...options.account };
+  let account = { ...DEFAULT_LOCAL_SES_ACCOUNT, ...options.account };
   if (!(account.maxSendRate > 0)) throw new RangeError(`the local SES needs a maximum send rate above 0, not ${account.maxSendRate}`);
   const start = (sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal;
   const inner: Server = await start({ host: options.host, port: 0 });
   const innerPort = (inner.address() as AddressInfo).port;
   const counts: LocalSesSendingCounts = { accepted: 0, throttled: 0 };
-  const bucket = sendingRateBucket(account.maxSendRate);
+  let bucket = sendingRateBucket(account.maxSendRate);
 
   const front = createServer((request, response) => {
     // A bad request must never take the stack down: answer it and keep serving.
@@ -115,6 +117,12 @@ export async function startSesLocal(options: { host: string; port: number; accou
       await close(inner);
     },
     sending: () => ({ ...counts }),
+    configure: (changes) => {
+      const next = { ...account, ...changes };
+      if (!(next.maxSendRate > 0)) throw new RangeError(`the local SES needs a maximum send rate above 0, not ${next.maxSendRate}`);
+      account = next;
+      bucket = sendingRateBucket(account.maxSendRate);
+    },
   };
 }
 

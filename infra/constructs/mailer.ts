@@ -99,17 +99,14 @@ export class Mailer extends Construct {
   }
 
   /**
-   * Binding: TANDEM_SES_CONFIGURATION_SET (and TANDEM_SES_MAX_SEND_RATE when configured);
-   * ses:SendEmail from the sender identity, through this configuration set, with Tandem's
-   * templates (each named: they are known at synth); ses:GetAccount to pace sending to the
-   * account's maximum send rate.
+   * Binding: TANDEM_SES_CONFIGURATION_SET; ses:SendEmail from the sender identity, through this
+   * configuration set, with Tandem's templates (each named: they are known at synth).
    */
   sending(): FunctionBinding {
     return {
       description: 'email:send',
       bind: (target) => {
         target.setEnvironment('TANDEM_SES_CONFIGURATION_SET', this.configurationSet.configurationSetName);
-        if (this.maxSendRate !== undefined) target.setEnvironment('TANDEM_SES_MAX_SEND_RATE', String(this.maxSendRate));
         // The function's code names these templates, so they must exist before it is updated.
         for (const template of this.templates) target.function.node.addDependency(template);
         target.grant(
@@ -123,8 +120,21 @@ export class Mailer extends Construct {
               ...this.templateNames.map((name) => this.templateArn(name)),
             ],
           }),
-          new iam.PolicyStatement({ sid: 'ReadSendQuota', actions: ['ses:GetAccount'], resources: ['*'] }),
         );
+      },
+    };
+  }
+
+  /**
+   * Binding for a function that paces its sending (docs/deploy.md, "Sending pace"): the
+   * configured rate as TANDEM_SES_MAX_SEND_RATE, or else ses:GetAccount to read the account's.
+   */
+  readingSendQuota(): FunctionBinding {
+    return {
+      description: 'email:read-send-quota',
+      bind: (target) => {
+        if (this.maxSendRate !== undefined) target.setEnvironment('TANDEM_SES_MAX_SEND_RATE', String(this.maxSendRate));
+        target.grant(new iam.PolicyStatement({ sid: 'ReadSendQuota', actions: ['ses:GetAccount'], resources: ['*'] }));
         Validations.of(target.accessPolicy).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason: 'ses:GetAccount reads the account-wide sending quota and supports no resource-level permissions (AWS Service Authorization Reference).',

@@ -39,8 +39,12 @@ export type SendingDeps = PhaseDeps & {
 const LINK_GRACE_SECONDS = 3 * 86400;
 /** The "leave the program" link in each email stays valid this long after the phase's deadline. */
 const OPT_OUT_LINK_SECONDS = 180 * 86400;
-/** Emails in flight at once in a phase step, at most; the pace (deps.sendRate) decides how many go out per second. */
-const SEND_CONCURRENCY = 8;
+/**
+ * Emails in flight at once in a phase step: a second's worth of the pace (deps.pace), so a send
+ * that takes up to a second (three calls: claim, SES, mark sent) does not hold the pace back, and
+ * a step that runs out of time has at most a second's worth claimed and waiting; never more than this.
+ */
+const MAX_SENDS_IN_FLIGHT = 32;
 /** Polls per answered phase at most: bounds the execution history whatever the phase's length. */
 export const MAX_POLLS_PER_PHASE = 240;
 /** At most a week per Wait: an extra step costs nothing, and timers beyond 24.8 days overflow in Node (the local engine). */
@@ -119,8 +123,7 @@ async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule,
   if (batches.length === 0) return { sent, outOfTime, recorded };
   const deps: SendingDeps = { ...unpaced, mailer: unpaced.pace.mailer(unpaced.mailer, budget) };
   const members = await recipientsOf(module, deps, step.cycle);
-  // At a slow rate, fewer in flight: a claimed email waits its turn at most about a second.
-  const limit = pLimit(Math.min(SEND_CONCURRENCY, Math.ceil(deps.pace.maxPerSecond)));
+  const limit = pLimit(Math.min(MAX_SENDS_IN_FLIGHT, Math.ceil(deps.pace.maxPerSecond)));
   for (const batch of batches) {
     const skip = batch.onlyUnanswered
       ? new Set((await deps.store.listResponses(step.cycle.cycleId, `${batch.phaseKey}#`)).map((r) => r.participantId))
@@ -141,7 +144,7 @@ async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule,
       }
     };
     const [first, ...rest] = todo;
-    // The first email goes alone: when SES is throttling, one send finds out (and the step is retried) before eight pile on.
+    // The first email goes alone: when SES is failing, one send finds out (and the step is retried) before the others pile on.
     if (first) await send(first);
     await Promise.all(rest.map((member) => limit(() => send(member))));
     if (failure) throw failure.error;
