@@ -3,6 +3,22 @@ import * as z from '../domain/validation.ts';
 
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));
 
+/** SES quotas reach a few thousand emails a second; a value beyond this is a typo (milliseconds, a daily quota). */
+const MAX_CONFIGURED_SEND_RATE = 10_000;
+
+const emailsPerSecond = z.pipe(
+  z.string().check(z.trim(), z.regex(/^\d+(\.\d+)?$/, 'must be a number of emails per second, e.g. 14')),
+  z.pipe(
+    z.transform((text: string) => Number(text)),
+    z
+      .number()
+      .check(
+        z.positive('must be above 0 emails per second'),
+        z.lte(MAX_CONFIGURED_SEND_RATE, `must be at most ${MAX_CONFIGURED_SEND_RATE} emails per second (it is a rate per second, not a daily quota)`),
+      ),
+  ),
+);
+
 const environmentSchema = z
   .object({
     TANDEM_TABLE_NAME: z.string().check(z.trim(), z.minLength(3, 'must name the DynamoDB table')),
@@ -13,6 +29,8 @@ const environmentSchema = z
     TANDEM_REPORT_DIR: optionalText,
     TANDEM_REPORT_BUCKET: optionalText,
     TANDEM_SES_CONFIGURATION_SET: optionalText,
+    /** Emails per second this deployment may send; wins over the account's rate from SES GetAccount (docs/deploy.md, "Sending pace"). */
+    TANDEM_SES_MAX_SEND_RATE: z.optional(emailsPerSecond),
     TANDEM_STATE_MACHINE_ARN: optionalText,
   })
   .check(

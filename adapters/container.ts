@@ -6,6 +6,7 @@ import { readEnvironment, required, type TandemEnvironment } from './config.ts';
 import { createDocumentClient, DynamoDbStore } from './dynamodb/dynamodb-store.ts';
 import { FolderReportStore, S3ReportStore } from './reports/report-stores.ts';
 import { SesMailer } from './ses/ses-mailer.ts';
+import { sesMaxSendRate } from './ses/sending-quota.ts';
 import { StepFunctionsExecutionHistory } from './stepfunctions/sfn-executions.ts';
 
 /** The adapters a handler works with, created once per container (Lambda execution environment). */
@@ -19,7 +20,12 @@ export interface Container {
   /** The program-cycle executions (functions whose catalog entry has readsExecutions). */
   executions: () => ExecutionHistory;
   links: () => Promise<{ signer: LinkSigner; baseUrl: string }>;
+  /** Emails per second this container may send: TANDEM_SES_MAX_SEND_RATE, else the account's rate (SES GetAccount), else SAFE_SEND_RATE. Read once. */
+  sendRate: () => Promise<number>;
 }
+
+/** When neither configuration nor GetAccount gives a rate: SES's sandbox rate, which every account allows. */
+export const SAFE_SEND_RATE = 1;
 
 let cached: Container | undefined;
 
@@ -37,6 +43,7 @@ function createContainer(env: TandemEnvironment): Container {
   let links: Promise<{ signer: LinkSigner; baseUrl: string }> | undefined;
   let reports: ReportStore | undefined;
   let executions: ExecutionHistory | undefined;
+  let sendRate: Promise<number> | undefined;
   return {
     env,
     store: new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME),
@@ -58,6 +65,10 @@ function createContainer(env: TandemEnvironment): Container {
         return { signer: new LinkSigner(await signingKey(env)), baseUrl: baseUrl.replace(/\/$/, '') };
       })();
       return links;
+    },
+    sendRate() {
+      sendRate ??= (async () => env.TANDEM_SES_MAX_SEND_RATE ?? (await sesMaxSendRate()) ?? SAFE_SEND_RATE)();
+      return sendRate;
     },
   };
 }

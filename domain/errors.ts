@@ -12,6 +12,13 @@ export class TransientError extends TandemError {
   override name = 'TransientError';
 }
 
+/**
+ * SES refused a send because the account's maximum send rate was exceeded. The sending step
+ * backs off and retries it itself; its name stays TransientError (no override) so that, when
+ * the step gives up, the workflow's Retry on TransientError still matches.
+ */
+export class SendingThrottledError extends TransientError {}
+
 export interface ValidationIssue {
   /** Where the problem is: a field path, or "line 7: email". */
   where: string;

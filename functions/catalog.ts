@@ -23,6 +23,8 @@ export interface FunctionSpec {
      * states:GetExecutionHistory on its executions, and passes TANDEM_STATE_MACHINE_ARN.
      */
     readonly readsExecutions?: boolean;
+    /** Paces its sending to the SES account's maximum send rate: infra/ grants ses:GetAccount (and passes TANDEM_SES_MAX_SEND_RATE when configured). */
+    readonly pacesSending?: boolean;
   };
   /** An HTTP route on the API (locally routed by local/survey-server.ts); `iam` means IAM authorization on AWS. */
   readonly route?: { readonly path: string; readonly authorization: 'iam' };
@@ -55,7 +57,7 @@ export const FUNCTIONS = [
     entry: 'functions/phase-tick.ts',
     definitionSubstitution: 'PhaseTickFunctionArn',
     description: 'Advances an open phase: sends what is due (invitations, check-ins, reminders) and says how long to wait.',
-    access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: true },
+    access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: true, pacesSending: true },
   },
   {
     name: 'close-phase',

@@ -1,15 +1,25 @@
 import { container } from '../adapters/container.ts';
 import { advancePhase } from '../services/phases/engine.ts';
 import { phaseStepWork } from '../services/phases/step-work.ts';
+import { SendingPace } from '../services/phases/pacing.ts';
 import { phaseEvent } from './events.ts';
 import { workflowTask } from './middleware/workflow-task.ts';
 
 /** Stop sending this long before the Lambda times out, and let the workflow call again at once. */
 const SAFETY_MARGIN_MS = 30_000;
 
+/**
+ * One pace per container, shared by every step it runs (kept here rather than in the container so
+ * that only this function's bundle carries the pacing libraries); a new one if the rate changes
+ * (the local stack resets the container).
+ */
+let pace: SendingPace | undefined;
+
 export const handler = workflowTask(phaseEvent, async ({ cycleId, phase }, context) => {
-  const { store, mailer, clock, links } = container();
-  return advancePhase({ store, emailLog: store, mailer, clock, links: await links(), stepWork: phaseStepWork }, cycleId, phase, {
+  const { store, mailer, clock, links, sendRate } = container();
+  const rate = await sendRate();
+  if (pace?.maxPerSecond !== rate) pace = new SendingPace(rate);
+  return advancePhase({ store, emailLog: store, mailer, clock, links: await links(), pace, stepWork: phaseStepWork }, cycleId, phase, {
     remainingMs: () => context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
   });
 });

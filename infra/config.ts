@@ -81,6 +81,14 @@ export const configSchema = z.object({
   /** The ops page's own throttle, apart from the participants' routes, so a flood of survey traffic never shuts ops out (nor the reverse). */
   opsApiRateLimit: integer(1, 10000).default(5),
   opsApiBurstLimit: integer(1, 5000).default(10),
+  /**
+   * Emails per second Tandem may send (TANDEM_SES_MAX_SEND_RATE of the sending functions). Unset: the
+   * account's maximum send rate from SES GetAccount. Set a share of it when other senders use the
+   * account or several cycles may send at once (docs/deploy.md, "Sending pace").
+   */
+  sesMaxSendRate: z
+    .preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'must be a number' }).positive().max(10000))
+    .optional(),
   /** Alarm when the configuration set's bounce rate (0..1) reaches this; SES reviews accounts at 5 %. */
   bounceRateAlarmThreshold: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().min(0.001).max(0.5)).default(0.04),
 });

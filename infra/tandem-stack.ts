@@ -77,6 +77,7 @@ export class TandemStack extends Stack {
       senderIdentity: config.senderIdentity,
       createSenderIdentity: config.createSenderIdentity,
       sandboxRecipients: config.sandboxRecipients,
+      ...(config.sesMaxSendRate !== undefined ? { maxSendRate: config.sesMaxSendRate } : {}),
     });
     this.surveyApi = new SurveyApi(this, 'SurveyApi', {
       rateLimit: config.surveyApiRateLimit,

@@ -8,7 +8,7 @@ import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { functionNameOfArn, invokeFunction } from './lambda-runtime.ts';
 import { freePort, isPortFree } from './ports.ts';
 import { checkPrerequisites } from './prerequisites.ts';
-import { startSesLocal } from './ses-local.ts';
+import { startSesLocal, type LocalSesAccount, type LocalSesSendingCounts } from './ses-local.ts';
 import { createEmailTemplates } from './ses-templates.ts';
 import { startFaultProxy } from './fault-injection.ts';
 import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions/index.ts';
@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   tableName?: string;
   /** How long a local Lambda invocation may run before its context says time is up. */
   functionTimeoutMs?: number;
+  /** The SES account the local SES plays (GetAccount's quotas, an enforced send rate); by default a fast, unenforced one. */
+  sesAccount?: Partial<LocalSesAccount>;
 }
 
 export interface LocalStack {
@@ -34,6 +36,8 @@ export interface LocalStack {
   stateMachineArn: string;
   engine: LocalStepFunctions;
   reportDir: string;
+  /** Sends the local SES accepted and refused for its rate so far. */
+  sesSending(): LocalSesSendingCounts;
   stop(): Promise<void>;
 }
 
@@ -107,7 +111,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureTable(client, tableName);
     client.destroy();
 
-    const ses = await startSesLocal({ host, port: ports.ses });
+    const ses = await startSesLocal({ host, port: ports.ses, ...(options.sesAccount ? { account: options.sesAccount } : {}) });
     stops.push(ses.stop);
     await createEmailTemplates(ses.endpoint);
     const sesApi = await startFaultProxy({ host, port: 0, target: ses.endpoint });
@@ -138,6 +142,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stateMachineArn,
       engine,
       reportDir,
+      sesSending: ses.sending,
       stop,
     };
   } catch (error) {

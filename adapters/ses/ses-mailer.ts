@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
-import { ConfigurationError, TransientError } from '../../domain/errors.ts';
+import { ConfigurationError, SendingThrottledError, TransientError } from '../../domain/errors.ts';
 import type { EmailAttachment, Mailer, OutgoingEmail } from '../../services/ports.ts';
 
 const TRANSIENT = new Set([
@@ -11,9 +11,13 @@ const TRANSIENT = new Set([
   'ServiceUnavailable',
 ]);
 
+/** What SES answers when the account's maximum send rate is exceeded (the developer guide names ThrottlingException; the v2 API models TooManyRequestsException). */
+const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException']);
+
 function transientOrThrow(error: unknown): never {
   const name = (error as { name?: string }).name ?? '';
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+  if (THROTTLED.has(name) || status === 429) throw new SendingThrottledError(`SES is throttling this account's sending (${name || status})`, { cause: error });
   if (TRANSIENT.has(name) || status === 429 || status >= 500 || (error as { $retryable?: unknown }).$retryable) {
     throw new TransientError(`SES could not send now (${name || status})`, { cause: error });
   }

@@ -100,6 +100,7 @@ export class Handlers extends Construct {
     return [
       dataStore.access(access.table),
       ...(access.sendsEmail ? [mailer.sending()] : []),
+      ...(access.pacesSending ? [mailer.readingSendQuota()] : []),
       ...(access.writesReports ? [reports.writing()] : []),
       ...(access.readsLinkKey ? [linkKey.reading(), surveyApi.links()] : []),
     ];

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,8 @@ export interface MailerProps {
   readonly createSenderIdentity: boolean;
   /** Verified recipient identities, needed only while the account is in the SES sandbox. */
   readonly sandboxRecipients: readonly string[];
+  /** Emails per second these functions may send (TANDEM_SES_MAX_SEND_RATE); unset: the account's rate, read with ses:GetAccount. */
+  readonly maxSendRate?: number;
 }
 
 /**
@@ -34,11 +36,13 @@ export class Mailer extends Construct {
   readonly templateNames: readonly string[];
   readonly templates: readonly ses.CfnTemplate[];
   private readonly sandboxRecipients: readonly string[];
+  private readonly maxSendRate: number | undefined;
 
   constructor(scope: Construct, id: string, props: MailerProps) {
     super(scope, id);
     this.senderIdentity = props.senderIdentity;
     this.sandboxRecipients = props.sandboxRecipients;
+    this.maxSendRate = props.maxSendRate;
 
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
@@ -117,6 +121,24 @@ export class Mailer extends Construct {
             ],
           }),
         );
+      },
+    };
+  }
+
+  /**
+   * Binding for a function that paces its sending (docs/deploy.md, "Sending pace"): the
+   * configured rate as TANDEM_SES_MAX_SEND_RATE, or else ses:GetAccount to read the account's.
+   */
+  readingSendQuota(): FunctionBinding {
+    return {
+      description: 'email:read-send-quota',
+      bind: (target) => {
+        if (this.maxSendRate !== undefined) target.setEnvironment('TANDEM_SES_MAX_SEND_RATE', String(this.maxSendRate));
+        target.grant(new iam.PolicyStatement({ sid: 'ReadSendQuota', actions: ['ses:GetAccount'], resources: ['*'] }));
+        Validations.of(target.accessPolicy).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'ses:GetAccount reads the account-wide sending quota and supports no resource-level permissions (AWS Service Authorization Reference).',
+        });
       },
     };
   }

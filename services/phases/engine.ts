@@ -7,6 +7,7 @@ import type { LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import { sendOnce } from '../send-once.ts';
 import { loadCycle, reachableMembers } from './members.ts';
+import type { SendingPace } from './pacing.ts';
 import { answeredPhaseModule } from './registry.ts';
 import type { AnsweredPhaseModule, DueBatch, PhaseDeps, PhaseStep, Recipient, StepWork } from './types.ts';
 
@@ -32,14 +33,20 @@ export type SendingDeps = PhaseDeps & {
   links: { signer: LinkSigner; baseUrl: string };
   /** A phase's work on each step besides its batches (step-work.ts); only the phase-tick function passes it. */
   stepWork?: (phase: AnsweredPhase) => StepWork | undefined;
+  /** How fast the step may call SES: the account's maximum send rate, or the share configured for this deployment (one pace per container). */
+  pace: SendingPace;
 };
 
 /** Links stay valid a little after the deadline so that a late click gets a "phase closed" page, not "expired". */
 const LINK_GRACE_SECONDS = 3 * 86400;
 /** The "leave the program" link in each email stays valid this long after the phase's deadline. */
 const OPT_OUT_LINK_SECONDS = 180 * 86400;
-/** Emails sent at once by a phase step (SES's per-second quota is far above; a throttled send is retried by the workflow). */
-const SEND_CONCURRENCY = 8;
+/**
+ * Emails in flight at once in a phase step: a second's worth of the pace (deps.pace), so a send
+ * that takes up to a second (three calls: claim, SES, mark sent) does not hold the pace back, and
+ * a step that runs out of time has at most a second's worth claimed and waiting; never more than this.
+ */
+const MAX_SENDS_IN_FLIGHT = 32;
 /** Polls per answered phase at most: bounds the execution history whatever the phase's length. */
 export const MAX_POLLS_PER_PHASE = 240;
 /** At most a week per Wait: an extra step costs nothing, and timers beyond 24.8 days overflow in Node (the local engine). */
@@ -111,17 +118,19 @@ function answeredWhileOpen(module: AnsweredPhaseModule, cycle: Cycle): number {
 }
 
 /**
- * Sends the batches in order, a few emails at a time, checking the time budget before each
- * send. A batch that went out whole records what it did (`done`); the step stops at the first
- * batch the budget cut short, and the next step resumes it (the idempotency keys skip what went).
+ * Sends the batches in order, a few emails at a time and paced to deps.sendRate, checking the
+ * time budget before each send: a step sends at most about rate × budget emails. A batch that
+ * went out whole records what it did (`done`); the step stops at the first batch the budget cut
+ * short, and the next step resumes it (the idempotency keys skip what went, unpaced).
  */
-async function sendDueBatches(deps: SendingDeps, module: AnsweredPhaseModule, step: PhaseStep, batches: DueBatch[], budget: { remainingMs: () => number }) {
+async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule, step: PhaseStep, batches: DueBatch[], budget: { remainingMs: () => number }) {
   const recorded: Partial<PhaseState> = {};
   let sent = 0;
   let outOfTime = false;
   if (batches.length === 0) return { sent, outOfTime, recorded };
+  const deps: SendingDeps = { ...unpaced, mailer: unpaced.pace.mailer(unpaced.mailer, budget) };
   const members = await recipientsOf(module, deps, step.cycle);
-  const limit = pLimit(SEND_CONCURRENCY);
+  const limit = pLimit(Math.min(MAX_SENDS_IN_FLIGHT, Math.ceil(deps.pace.maxPerSecond)));
   for (const batch of batches) {
     const skip = batch.onlyUnanswered
       ? new Set((await deps.store.listResponses(step.cycle.cycleId, `${batch.phaseKey}#`)).map((r) => r.participantId))
@@ -142,7 +151,7 @@ async function sendDueBatches(deps: SendingDeps, module: AnsweredPhaseModule, st
       }
     };
     const [first, ...rest] = todo;
-    // The first email goes alone: when SES is throttling, one send finds out (and the step is retried) before eight pile on.
+    // The first email goes alone: when SES is failing, one send finds out (and the step is retried) before the others pile on.
     if (first) await send(first);
     await Promise.all(rest.map((member) => limit(() => send(member))));
     if (failure) throw failure.error;

@@ -92,6 +92,18 @@ describe('deployment configuration', () => {
     expect(validateConfig({ ...minimal, senderIdentity: 'Tandem@Acme.test' }).senderIdentity).toBe('tandem@acme.test');
   });
 
+  it('takes an optional SES send rate in emails per second, refusing zero and daily-quota-sized numbers', () => {
+    expect(validateConfig(minimal).sesMaxSendRate).toBeUndefined();
+    expect(
+      loadConfig({
+        context: contextOf({}),
+        env: { TANDEM_SENDER_IDENTITY: 'acme.test', TANDEM_HR_EMAILS: 'hr@acme.test', TANDEM_OPS_EMAILS: 'ops@acme.test', TANDEM_SES_MAX_SEND_RATE: '7.5' },
+      }).sesMaxSendRate,
+    ).toBe(7.5);
+    expect(() => validateConfig({ ...minimal, sesMaxSendRate: 0 })).toThrow(/sesMaxSendRate/);
+    expect(() => validateConfig({ ...minimal, sesMaxSendRate: 50000 })).toThrow(/sesMaxSendRate/);
+  });
+
   it('refuses a burst limit below the rate limit', () => {
     expect(() => validateConfig({ ...minimal, surveyApiRateLimit: 100, surveyApiBurstLimit: 10 })).toThrow(/surveyApiBurstLimit/);
   });

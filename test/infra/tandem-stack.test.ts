@@ -52,6 +52,7 @@ function identityStatements(): Array<{ policy: string; statement: Statement }> {
 
 /** Actions AWS offers no resource-level permission for, and why each appears (the only statements allowed Resource "*"). */
 const STAR_RESOURCE_ACTIONS: Record<string, string> = {
+  'ses:GetAccount': 'the account-wide SES sending quota (phase-tick paces its sending to it)',
   'xray:PutTraceSegments': 'Lambda and Step Functions X-Ray tracing',
   'xray:PutTelemetryRecords': 'Lambda and Step Functions X-Ray tracing',
   'xray:GetSamplingRules': 'Step Functions X-Ray tracing',
@@ -144,6 +145,8 @@ describe('the functions', () => {
     const tableSid = spec.access.table === 'read' ? 'ReadTable' : 'ReadWriteTable';
     const expectedSids = ['WriteOwnLogs', tableSid];
     if (spec.access.sendsEmail) expectedSids.push('SendEmailFromSenderIdentity');
+    const pacesSending = 'pacesSending' in spec.access && spec.access.pacesSending;
+    if (pacesSending) expectedSids.push('ReadSendQuota');
     if (spec.access.writesReports) expectedSids.push('WriteReports');
     if (spec.access.readsLinkKey) expectedSids.push('ReadLinkSigningKey');
     const readsExecutions = 'readsExecutions' in spec.access && spec.access.readsExecutions;
@@ -164,6 +167,8 @@ describe('the functions', () => {
       const dependsOn = (resources('AWS::Lambda::Function')[logicalId(fn.function)] as Resource & { DependsOn?: string[] }).DependsOn ?? [];
       for (const template of s.stack.mailer.templates) expect(dependsOn).toContain(logicalId(template));
     }
+    // The sending quota is account-wide: GetAccount has no resource to name.
+    if (pacesSending) expect(bySid.ReadSendQuota).toMatchObject({ Action: 'ses:GetAccount', Resource: '*' });
     if (spec.access.writesReports) expect(bySid.WriteReports?.Action).toBe('s3:PutObject');
     if (readsExecutions) {
       expect(bySid.ListExecutions).toMatchObject({ Action: 'states:ListExecutions', Resource: ref(s.stack.workflow.stateMachine) });

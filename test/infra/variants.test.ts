@@ -19,6 +19,7 @@ describe('a deployment with a customer-managed key, data that goes with the stac
         createSenderIdentity: false,
         senderIdentity: 'tandem@acme.test',
         sandboxRecipients: ['pilot-1@acme.test', 'pilot-2@acme.test'],
+        sesMaxSendRate: 7,
       },
       { bundle: false },
     );
@@ -46,6 +47,14 @@ describe('a deployment with a customer-managed key, data that goes with the stac
     const keyStatement = (policy?.Properties.PolicyDocument.Statement as Array<Record<string, Loose>>).find((st) => st.Sid === 'UseTableKeyThroughDynamoDB');
     expect(keyStatement?.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']);
     expect(JSON.stringify(keyStatement?.Condition)).toContain('kms:ViaService');
+  });
+
+  it('hands the configured send rate to the function that paces sending, and to no other', () => {
+    const functions = resources('AWS::Lambda::Function');
+    const rateOf = (name: 'phase-tick' | 'review') =>
+      functions[logicalId(s.stack.handlers.get(name).function)]?.Properties.Environment?.Variables?.TANDEM_SES_MAX_SEND_RATE;
+    expect(rateOf('phase-tick')).toBe('7');
+    expect(rateOf('review')).toBeUndefined();
   });
 
   it('deletes the table, bucket and signing key with the stack, and leaves deletion protection off', () => {

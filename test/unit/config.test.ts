@@ -74,6 +74,23 @@ describe('readEnvironment', () => {
     expect(error.message).toContain('set TANDEM_LINK_SIGNING_KEY or TANDEM_LINK_SIGNING_KEY_SECRET, not both');
   });
 
+  it('reads the configured send rate as emails per second, decimals allowed', () => {
+    expect(readEnvironment({ ...minimal, TANDEM_SES_MAX_SEND_RATE: ' 14 ' }).TANDEM_SES_MAX_SEND_RATE).toBe(14);
+    expect(readEnvironment({ ...minimal, TANDEM_SES_MAX_SEND_RATE: '2.5' }).TANDEM_SES_MAX_SEND_RATE).toBe(2.5);
+    expect(readEnvironment(minimal).TANDEM_SES_MAX_SEND_RATE).toBeUndefined();
+  });
+
+  it.each([
+    ['abc', 'must be a number of emails per second'],
+    ['', 'must be a number of emails per second'],
+    ['-3', 'must be a number of emails per second'],
+    ['1e3', 'must be a number of emails per second'],
+    ['0', 'must be above 0 emails per second'],
+    ['86400', 'must be at most 10000 emails per second'],
+  ])('refuses the send rate %j, naming TANDEM_SES_MAX_SEND_RATE and why', (value, reason) => {
+    expect(rejection({ ...minimal, TANDEM_SES_MAX_SEND_RATE: value }).message).toContain(`TANDEM_SES_MAX_SEND_RATE ${reason}`);
+  });
+
   it('refuses an optional setting that is set but blank', () => {
     expect(rejection({ ...minimal, TANDEM_REPORT_BUCKET: '   ' }).message).toContain('TANDEM_REPORT_BUCKET');
   });

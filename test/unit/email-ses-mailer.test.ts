@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer, TEMPLATE_HEADER } from '../../adapters/ses/ses-mailer.ts';
-import { ConfigurationError, TransientError } from '../../domain/errors.ts';
+import { ConfigurationError, SendingThrottledError, TransientError } from '../../domain/errors.ts';
 
 type Sent = { name: string; input: Record<string, unknown> };
 
@@ -63,6 +63,19 @@ describe('SesMailer', () => {
     const error = await new SesMailer(rejected.client).send(email).catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(TransientError);
     expect(error).not.toBeInstanceOf(ConfigurationError);
+  });
+
+  it('tells a send SES refused for the account’s rate apart from an outage, still named TransientError for the workflow', async () => {
+    for (const failure of [
+      Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }),
+      Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+    ]) {
+      const error = await new SesMailer(fakeSes(new Set([template.name]), () => failure).client).send(email).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SendingThrottledError);
+      expect((error as Error).name).toBe('TransientError');
+    }
+    const down = fakeSes(new Set([template.name]), () => Object.assign(new Error('oops'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }));
+    expect(await new SesMailer(down.client).send(email).catch((e: unknown) => e)).not.toBeInstanceOf(SendingThrottledError);
   });
 
   it('sends written emails (HR and ops summaries) as simple content', async () => {

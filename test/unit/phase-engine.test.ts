@@ -6,6 +6,7 @@ import { TransientError } from '../../domain/errors.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type ProgramInput } from '../../domain/program.ts';
 import { advancePhase, closePhase, openPhase, type SendingDeps } from '../../services/phases/engine.ts';
+import { SendingPace } from '../../services/phases/pacing.ts';
 import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
 import { cohortIds, consecutivePairs, memberOf } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -60,6 +61,7 @@ beforeEach(async () => {
     mailer,
     clock: { now: () => now },
     links: { signer: new LinkSigner('a link-signing key of at least 32 bytes'), baseUrl: 'https://tandem.example.com' },
+    pace: new SendingPace(1000),
   };
   await store.createCycle(newCycle(program, CYCLE, T0));
   const pairs = consecutivePairs(ids);

@@ -269,7 +269,7 @@ describe('a session in a cycle', () => {
     expect((await showSessionPage(deps, survey, './x')).status).toBe(403);
   });
 
-  it('is counted in the review report per skill (by its label in the program's language), with its registrations and attendance', async () => {
+  it('is counted in the review report per skill (by its label in the program’s language), with its registrations and attendance', async () => {
     await announceSession(deps, CYCLE, 'ai-101');
     for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
     await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com']);

@@ -1,0 +1,106 @@
+/**
+ * npm run bench:pacing — one phase's invitations sent through the local stack to a local SES that
+ * plays an account allowed `--rate` emails a second and refuses the excess as SES does. The
+ * phase-tick function reads the rate with GetAccount, as on AWS, and is invoked the way the
+ * workflow does: again at once while it stopped for time, with the deployed function's timeout.
+ * Reports emails sent, throttled calls, the achieved rate against the allowed one, wall time and
+ * invocations of the step.
+ * Usage: npm run bench:pacing [-- --rate 14 --emails 10000]   (quick: --rate 50 --emails 1000)
+ */
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { container } from '../adapters/container.ts';
+import { newCycle, type Member } from '../domain/cycle.ts';
+import { programSchema, type ProgramInput } from '../domain/program.ts';
+import { SIZING } from '../infra/constructs/handlers.ts';
+import { invokeFunction } from '../local/lambda-runtime.ts';
+import { startLocalStack } from '../local/stack.ts';
+import type { PhaseProgress } from '../services/phases/engine.ts';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '14' },
+    emails: { type: 'string', default: '10000' },
+  },
+});
+const rate = Number(values.rate);
+const emails = Number(values.emails);
+if (!(rate > 0) || !Number.isInteger(emails) || emails < 1) {
+  console.error('usage: npm run bench:pacing [-- --rate <emails per second, above 0> --emails <whole number, at least 1>]');
+  process.exit(2);
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// The rate must come from the account (GetAccount), as it does on AWS when nothing is configured.
+delete process.env.TANDEM_SES_MAX_SEND_RATE;
+const timeoutMs = SIZING['phase-tick'].timeout.toMilliseconds();
+const stateDir = `.tandem/bench-pacing-${process.pid}`;
+const stack = await startLocalStack({
+  ports: { dynamodb: 0, ses: 0, stepfunctions: 0, survey: 0 },
+  stateDir,
+  tableName: 'tandem-bench-pacing',
+  functionTimeoutMs: timeoutMs,
+  sesAccount: { maxSendRate: rate, max24HourSend: Math.max(50_000, emails * 2), sentLast24Hours: 0, enforceRate: true },
+});
+try {
+  const sample = JSON.parse(readFileSync(new URL('../examples/program.json', import.meta.url), 'utf8')) as ProgramInput;
+  const program = programSchema.parse({
+    ...sample,
+    programId: 'bench-pacing',
+    phaseWindows: { goalSetting: 'P10D', run: 'P28D', measure: 'P10D', feedback: 'P10D' },
+  });
+  const cycle = newCycle(program, 'bench-pacing-c1', Date.now());
+  const members: Member[] = Array.from({ length: emails }, (_, i) => ({
+    participantId: `p${String(i + 1).padStart(5, '0')}`,
+    name: `Participant ${i + 1}`,
+    email: `p${i + 1}@bench.example.com`,
+    department: 'IT',
+    language: i % 2 ? 'en' : 'pt-BR',
+    skillsOffered: [],
+    skillsWanted: [],
+    teaches: [],
+    learns: [],
+    partners: [],
+  }));
+  const { store } = container();
+  await store.putProgram(program);
+  await store.createCycle(cycle);
+  await store.putCohort(cycle.cycleId, members, []);
+  const event = { cycleId: cycle.cycleId, phase: 'goal-setting' };
+  await invokeFunction('open-phase', event);
+  console.error(`sending ${emails} goal-setting invitations at ${rate}/s (phase-tick timeout ${timeoutMs / 1000} s)…`);
+
+  const started = Date.now();
+  let invocations = 0;
+  let sent = 0;
+  for (;;) {
+    const progress = (await invokeFunction('phase-tick', event, timeoutMs)) as PhaseProgress;
+    invocations++;
+    sent += progress.emailsSent;
+    console.error(`  invocation ${invocations}: ${progress.emailsSent} sent (${sent} of ${emails}) after ${Math.round((Date.now() - started) / 1000)} s`);
+    // The workflow calls again at once only when the step stopped for time (waitSeconds 0, not complete).
+    if (progress.complete || progress.waitSeconds > 0) break;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const ses = stack.sesSending();
+  const achievedRate = sent / seconds;
+  const result = {
+    emails,
+    emailsSent: sent,
+    sesAccepted: ses.accepted,
+    throttledCalls: ses.throttled,
+    allowedRate: rate,
+    achievedRate: Math.round(achievedRate * 100) / 100,
+    ofAllowed: `${Math.round((achievedRate / rate) * 1000) / 10}%`,
+    wallSeconds: Math.round(seconds * 10) / 10,
+    invocations,
+    functionTimeoutSeconds: timeoutMs / 1000,
+  };
+  console.log(JSON.stringify(result));
+  if (sent !== emails || ses.throttled > 0) process.exitCode = 1;
+} finally {
+  await stack.stop();
+  await rm(stateDir, { recursive: true, force: true });
+}
