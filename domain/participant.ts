@@ -31,8 +31,11 @@ export const participantSchema = z
     /** Generation: the birth year, or the year the person started their career where birth years are not kept. */
     birthYear: z.optional(year),
     careerStartYear: z.optional(year),
-    /** Seniority level, 1 (entry) to 10 (executive). */
-    seniority: z.number().check(z.int(), z.gte(1), z.lte(10)),
+    /**
+     * Seniority level, 1 (entry) to 10 (executive). HR exports of invitees often lack it: without it, the
+     * matcher orients a pair by generation alone and gives no seniority-gap points.
+     */
+    seniority: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10))),
     skillsOffered: z._default(z.array(z.object({ skill: idSchema, level: z.number().check(z.int(), z.gte(1), z.lte(5)) })), []),
     skillsWanted: z._default(z.array(z.object({ skill: idSchema, priority: z.number().check(z.int(), z.gte(1), z.lte(5)) })), []),
     managerId: z.optional(idSchema),

@@ -280,14 +280,16 @@ export function generateRoster(options: RosterOptions): Participant[] {
   }
   for (const members of byDepartment.values()) {
     const bySeniority = new Map<number, Participant[]>();
+    // Generated people always have a seniority; 0 only satisfies the type.
+    const seniorityOf = (p: Participant) => p.seniority ?? 0;
     for (const p of members) {
-      const list = bySeniority.get(p.seniority) ?? [];
+      const list = bySeniority.get(seniorityOf(p)) ?? [];
       list.push(p);
-      bySeniority.set(p.seniority, list);
+      bySeniority.set(seniorityOf(p), list);
     }
     for (const p of members) {
       for (let step = 1; step <= 9; step++) {
-        const candidates = bySeniority.get(p.seniority + step);
+        const candidates = bySeniority.get(seniorityOf(p) + step);
         if (candidates && candidates.length > 0) {
           p.managerId = pick(candidates).participantId;
           break;

@@ -63,7 +63,7 @@ export interface UnknownSkill {
 }
 
 /** The columns a CSV roster must have (after mapping and defaults). */
-export const REQUIRED_COLUMNS: readonly RosterColumn[] = ['id', 'name', 'email', 'department', 'seniority', 'languages'];
+export const REQUIRED_COLUMNS: readonly RosterColumn[] = ['id', 'name', 'email', 'department', 'languages'];
 
 const rosterColumnSchema = z.enum(ROSTER_COLUMNS);
 
@@ -308,7 +308,7 @@ export function rosterToCsv(participants: readonly Participant[]): string {
       department: p.department,
       birth_year: p.birthYear?.toString() ?? '',
       career_start_year: p.careerStartYear?.toString() ?? '',
-      seniority: String(p.seniority),
+      seniority: p.seniority === undefined ? '' : String(p.seniority),
       skills_offered: p.skillsOffered.map((s) => `${s.skill}:${s.level}`).join(';'),
       skills_wanted: p.skillsWanted.map((s) => `${s.skill}:${s.priority}`).join(';'),
       manager_id: p.managerId ?? '',

@@ -300,7 +300,7 @@ export function compileCohort(cohort: readonly Participant[], context: MatchCont
     weights,
     capacity: Int32Array.from(people, (p) => p.capacity ?? 1),
     gen: Int32Array.from(people, (p) => generationYear(p)),
-    seniority: Int32Array.from(people, (p) => p.seniority),
+    seniority: Int32Array.from(people, (p) => p.seniority ?? 0),
     langMask,
     department,
     departmentNames,
@@ -377,8 +377,12 @@ export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown:
   let mentorIsI: boolean;
   if (c.mode === 'reverse') {
     const gap = (c.gen[i] as number) - (c.gen[j] as number);
-    const iMayMentor = gap >= c.minGap && (c.seniority[i] as number) <= (c.seniority[j] as number);
-    const jMayMentor = -gap >= c.minGap && (c.seniority[j] as number) <= (c.seniority[i] as number);
+    // Seniority 0 is unknown: such a pair is oriented by generation alone.
+    const si = c.seniority[i] as number;
+    const sj = c.seniority[j] as number;
+    const seniorityUnknown = si === 0 || sj === 0;
+    const iMayMentor = gap >= c.minGap && (seniorityUnknown || si <= sj);
+    const jMayMentor = -gap >= c.minGap && (seniorityUnknown || sj <= si);
     if (!iMayMentor && !jMayMentor) {
       result.rejection = 'orientation';
       result.code = 0;
@@ -444,7 +448,9 @@ export function evaluatePair(c: CompiledCohort, i: number, j: number, breakdown:
   breakdown[1] = Math.round((teachBackward * backward * 100) / 25);
   const years = Math.abs((c.gen[i] as number) - (c.gen[j] as number));
   breakdown[2] = Math.round((w.generationGap * 100 * Math.min(years, GENERATION_FULL_YEARS)) / GENERATION_FULL_YEARS);
-  const levels = Math.abs((c.seniority[i] as number) - (c.seniority[j] as number));
+  const si = c.seniority[i] as number;
+  const sj = c.seniority[j] as number;
+  const levels = si === 0 || sj === 0 ? 0 : Math.abs(si - sj);
   breakdown[3] = Math.round((w.seniorityGap * 100 * Math.min(levels, SENIORITY_FULL_LEVELS)) / SENIORITY_FULL_LEVELS);
   const di = c.department[i] as number;
   const dj = c.department[j] as number;

@@ -133,7 +133,8 @@ export function allowedPairsByTheRules(cohort: readonly Participant[], context: 
     const average = (weights.skillsTaughtByMentor + weights.skillsTaughtByMentee) / 2;
     const [byMentor, byMentee] = settings.mode === 'mutual' ? [average, average] : [weights.skillsTaughtByMentor, weights.skillsTaughtByMentee];
     const years = Math.abs(generation(mentor) - generation(mentee));
-    const levels = Math.abs(mentor.seniority - mentee.seniority);
+    // Unknown seniority (an invitee export without it) gives no seniority-gap points.
+    const levels = mentor.seniority === undefined || mentee.seniority === undefined ? 0 : Math.abs(mentor.seniority - mentee.seniority);
     const crossDepartment = mentor.department !== mentee.department;
     const differing =
       Number(mentor.preferredLanguage !== undefined && mentee.preferredLanguage !== undefined && mentor.preferredLanguage !== mentee.preferredLanguage) +
@@ -157,7 +158,9 @@ export function allowedPairsByTheRules(cohort: readonly Participant[], context: 
   const directionAllowed = (mentor: Participant, mentee: Participant): boolean =>
     settings.mode === 'mutual'
       ? teaching(mentor, mentee) + teaching(mentee, mentor) > 0
-      : generation(mentor) - generation(mentee) >= settings.minGenerationGapYears && mentor.seniority <= mentee.seniority && teaching(mentor, mentee) > 0;
+      : generation(mentor) - generation(mentee) >= settings.minGenerationGapYears &&
+        (mentor.seniority === undefined || mentee.seniority === undefined || mentor.seniority <= mentee.seniority) &&
+        teaching(mentor, mentee) > 0;
 
   const pairs: OraclePair[] = [];
   for (let a = 0; a < people.length; a++) {

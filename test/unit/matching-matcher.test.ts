@@ -21,7 +21,7 @@ function contextOf(settings: Partial<MatchingSettings> = {}, recentPairs: Array<
   };
 }
 
-const participantArb = (i: number, birthYear: fc.Arbitrary<number>, seniority: fc.Arbitrary<number>) =>
+const participantArb = (i: number, birthYear: fc.Arbitrary<number>, seniority: fc.Arbitrary<number | undefined>) =>
   fc.record({
     birthYear,
     seniority,
@@ -46,7 +46,8 @@ const cohortArbitrary = ({ sameGeneration }: { sameGeneration: boolean }) =>
           ...Array.from({ length: n }, (_, i) =>
             sameGeneration
               ? participantArb(i, fc.constantFrom(1985, 1986, 1999), fc.constantFrom(3, 4))
-              : participantArb(i, fc.integer({ min: 1960, max: 2004 }), fc.integer({ min: 1, max: 10 })),
+              : // Some people have no seniority, as in an invitee export: orientation by generation alone.
+                participantArb(i, fc.integer({ min: 1960, max: 2004 }), fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined, freq: 4 })),
           ),
         )
         .map((raw) =>
@@ -56,7 +57,7 @@ const cohortArbitrary = ({ sameGeneration }: { sameGeneration: boolean }) =>
             email: `p${i}@example.com`,
             department: r.department,
             birthYear: r.birthYear,
-            seniority: r.seniority,
+            ...(r.seniority === undefined ? {} : { seniority: r.seniority }),
             skillsOffered: r.offered.map((skill, k) => ({ skill, level: ((r.level + k) % 5) + 1 })),
             skillsWanted: r.wanted.map((skill, k) => ({ skill, priority: ((r.priority + k) % 5) + 1 })),
             ...(r.manager !== undefined && i > 0 ? { managerId: `p${r.manager}` } : {}),
@@ -123,7 +124,8 @@ function hardRuleProblems(cohort: Participant[], context: MatchContext, result: 
     if (context.settings.mode === 'reverse') {
       if (generationYear(mentor) - generationYear(mentee) < context.settings.minGenerationGapYears)
         problems.push(`pair ${k}: mentor not younger by the minimum gap`);
-      if (mentor.seniority > mentee.seniority) problems.push(`pair ${k}: mentor more senior than mentee`);
+      if (mentor.seniority !== undefined && mentee.seniority !== undefined && mentor.seniority > mentee.seniority)
+        problems.push(`pair ${k}: mentor more senior than mentee`);
     }
     const sum = Object.values(pair.breakdown).reduce((a, b) => a + b, 0);
     if (Math.abs(sum - pair.score) > 1e-6) problems.push(`pair ${k}: breakdown ${sum} does not add up to ${pair.score}`);

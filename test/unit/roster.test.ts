@@ -111,6 +111,15 @@ describe('parseRosterCsv', () => {
     expect(result.participants.map((p) => p.participantId)).toEqual(['p1', 'p2']);
   });
 
+  it('imports invitees without a seniority column, as an HR export of invitees has none', () => {
+    const columns = ROSTER_COLUMNS.filter((c) => c !== 'seniority');
+    const cells = row('p1').split(',');
+    const text = `${columns.join(',')}\n${cells.filter((_, i) => ROSTER_COLUMNS[i] !== 'seniority').join(',')}\n`;
+    const result = parseRosterCsv(text, catalog);
+    expect(result.issues).toEqual([]);
+    expect(result.participants[0]?.seniority).toBeUndefined();
+  });
+
   it('lowercases and trims emails', () => {
     const result = parseRosterCsv(`${HEADER}\n${row('p1', { email: '  Ada.Lovelace@Example.ORG ' })}\n`);
     expect(result.participants[0]?.email).toBe('ada.lovelace@example.org');
