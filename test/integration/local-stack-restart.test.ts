@@ -203,11 +203,13 @@ describe('the local stack killed in the middle of a fan-out', () => {
     const held = proxy.holdFromSend(KILL_AT_SEND);
     const simulator = new ParticipantSimulator(ses.endpoint, () => 'prompt');
     simulator.start(200);
+    cleanups.push(() => simulator.stop());
     const cycle = await startCycle(
       { store: firstStore, clock: systemClock, workflow: new StepFunctionsWorkflow(first.env.TANDEM_STATE_MACHINE_ARN as string, sfnOf(first)) },
       { programId: program.programId },
     );
-    const members = await firstStore.listMembers(cycle.cycleId);
+    let members = await firstStore.listMembers(cycle.cycleId);
+    await eventually(async () => (members = await firstStore.listMembers(cycle.cycleId)).length > 0, 'identify storing the members', 60_000);
     expect(members.length).toBeGreaterThan(KILL_AT_SEND);
 
     // The fan-out waits on SES mid-way; the people invited so far answer, then the stack is killed.

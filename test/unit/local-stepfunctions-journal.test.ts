@@ -96,7 +96,8 @@ describe('the local Step Functions journal', () => {
   });
 });
 
-describe('the local Step Functions engine with a journal', () => {
+// Building a state machine validates its definition, which takes seconds on a loaded machine.
+describe('the local Step Functions engine with a journal', { timeout: 60_000 }, () => {
   it('resumes a running execution at the state it was in when its process died, keeping the history', async () => {
     const directory = freshDirectory();
     const calls: string[] = [];
