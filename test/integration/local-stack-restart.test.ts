@@ -138,11 +138,18 @@ async function startStack(cwd: string, stateDir: string, ports: Record<'dynamodb
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const lines = createInterface({ input: child.stdout });
-  const first = await new Promise<string>((resolveLine, reject) => {
-    lines.once('line', resolveLine);
+  // Resumed steps start at once and may log before the stack prints its line: the line is the one with the endpoints.
+  const up = await new Promise<{ env: Record<string, string>; resumedExecutions: string[] }>((resolveLine, reject) => {
+    lines.on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { endpoints?: unknown; env: Record<string, string>; resumedExecutions: string[] };
+        if (parsed.endpoints) resolveLine(parsed);
+      } catch {
+        // Not the stack's line.
+      }
+    });
     child.once('exit', (code) => reject(new Error(`tandem local up exited (${code}) before it was up:\n${stderr}`)));
   });
-  const up = JSON.parse(first) as { env: Record<string, string>; resumedExecutions: string[] };
   return { child, env: up.env, resumedExecutions: up.resumedExecutions } satisfies StackProcess;
 }
 
