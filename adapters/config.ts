@@ -32,6 +32,15 @@ const environmentSchema = z
     /** Emails per second this deployment may send; wins over the account's rate from SES GetAccount (docs/deploy.md, "Sending pace"). */
     TANDEM_SES_MAX_SEND_RATE: z.optional(emailsPerSecond),
     TANDEM_STATE_MACHINE_ARN: optionalText,
+    /**
+     * How long an email claimed but never marked sent is taken to be in flight (default 300 s):
+     * after that a retried step sends it. Tests of a crash mid-send shorten it.
+     */
+    TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS: z.optional(
+      z.coerce
+        .number()
+        .check(z.int('must be a whole number of seconds'), z.minimum(1, 'must be at least 1 second'), z.maximum(3600, 'must be at most 3600 seconds')),
+    ),
   })
   .check(
     z.refine((env) => !(env.TANDEM_LINK_SIGNING_KEY && env.TANDEM_LINK_SIGNING_KEY_SECRET), {

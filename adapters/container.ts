@@ -46,7 +46,9 @@ function createContainer(env: TandemEnvironment): Container {
   let sendRate: Promise<number> | undefined;
   return {
     env,
-    store: new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME),
+    store: new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
+      ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
+    }),
     mailer: new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET),
     clock: systemClock,
     reports() {

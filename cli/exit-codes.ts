@@ -17,7 +17,7 @@ export const EXIT = {
   notFound: 5,
   /** The request conflicts with the current state: the program exists already, the execution is not running (stopped, finished), or it cannot be redriven. */
   conflict: 6,
-  /** The target does not offer the operation (redrive on the local stack: AWS only). */
+  /** The target does not offer the operation (a Step Functions endpoint without RedriveExecution). */
   notSupported: 7,
 } as const;
 

@@ -76,8 +76,7 @@ export const FUNCTIONS = [
   {
     name: 'mark-cycle-failed',
     entry: 'functions/mark-cycle-failed.ts',
-    definitionSubstitution: 'MarkCycleFailedFunctionArn',
-    description: 'Marks a cycle failed with its cause and emails ops.',
+    description: "Follows the workflow's status changes (EventBridge): marks a cycle failed and emails ops, or running again when redriven.",
     access: { table: 'read-write', sendsEmail: true, writesReports: false, readsLinkKey: false },
   },
   {

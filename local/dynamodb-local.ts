@@ -20,6 +20,8 @@ export interface DynamoDbLocal {
   stop: () => Promise<void>;
 }
 
+const READY_TIMEOUT_MS = 60_000;
+
 /** Runs DynamoDB Local bound to 127.0.0.1 (its own command line cannot): a single-file Java program, compiled by `java` at start. */
 const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./dynamodb-loopback/LoopbackDynamoDbLocal.java', import.meta.url));
 
@@ -32,7 +34,8 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   const { jar, libraryPath } = dynamoDbLocalJar();
   const args = [`-Djava.library.path=${libraryPath}`, '-Xmx1g', '-cp', jar, LOOPBACK_LAUNCHER, '-port', String(options.port), '-disableTelemetry'];
   args.push(...(options.dataDir ? ['-dbPath', options.dataDir, '-sharedDb'] : ['-inMemory', '-sharedDb']));
-  const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe the JVM watches: it exits when this process ends, even by SIGKILL (see the launcher).
+  const child: ChildProcess = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   // If this process ends without stop() (a crash, an uncaught error), the JVM and its data must not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -46,7 +49,9 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   const endpoint = `http://127.0.0.1:${options.port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const ready = (async () => {
-    for (let attempt = 0; attempt < 150; attempt++) {
+    // About 1.5 s on an idle machine; compiling the launcher and starting the JVM took over 20 s on a loaded one.
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
@@ -54,7 +59,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 15 s:\n${output.slice(-2000)}`);
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s:\n${output.slice(-2000)}`);
   })();
   try {
     await Promise.race([ready, exited]);

@@ -14,7 +14,9 @@ export async function createEmailTemplates(endpoint: string): Promise<number> {
       try {
         await client.send(new CreateEmailTemplateCommand(input));
       } catch (error) {
-        if ((error as { name?: string }).name !== 'AlreadyExistsException') throw error;
+        // aws-ses-v2-local answers without an error type the SDK knows (it names it "Unknown"); its message says what happened.
+        const exists = (error as { name?: string }).name === 'AlreadyExistsException' || /already exists/i.test((error as Error).message);
+        if (!exists) throw error;
         await client.send(new UpdateEmailTemplateCommand(input));
       }
     }

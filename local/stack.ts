@@ -11,7 +11,7 @@ import { checkPrerequisites } from './prerequisites.ts';
 import { startSesLocal, type LocalSesAccount, type LocalSesSendingCounts } from './ses-local.ts';
 import { createEmailTemplates } from './ses-templates.ts';
 import { startFaultProxy } from './fault-injection.ts';
-import { LocalStepFunctions, startStepFunctionsServer } from './stepfunctions/index.ts';
+import { LocalStepFunctions, startStepFunctionsServer, type ExecutionStatusChange } from './stepfunctions/index.ts';
 import { startSurveyServer } from './survey-server.ts';
 
 export interface LocalStackOptions {
@@ -19,10 +19,13 @@ export interface LocalStackOptions {
   /** Requested ports; 0 picks a free one. A busy requested port falls back to a free one when `fallbackToFreePorts` is set. */
   ports?: Partial<Record<'dynamodb' | 'ses' | 'stepfunctions' | 'survey', number>>;
   fallbackToFreePorts?: boolean;
-  /** Where local state lives (link key, reports, persistent DynamoDB data if `persist`). */
+  /** Where local state lives (link key, reports, and with `persist` the DynamoDB data and the workflow executions). */
   stateDir?: string;
+  /** Keep the table (DynamoDB Local's -dbPath) and the executions (resumed at the next start) in `stateDir`. */
   persist?: boolean;
   tableName?: string;
+  /** An SES v2 stand-in already running (its inbox then outlives this stack); aws-ses-v2-local is started when absent. */
+  sesEndpoint?: string;
   /** How long a local Lambda invocation may run before its context says time is up. */
   functionTimeoutMs?: number;
   /** The SES account the local SES plays (GetAccount's quotas, an enforced send rate); by default a fast, unenforced one. */
@@ -38,6 +41,8 @@ export interface LocalStack {
   reportDir: string;
   /** Sends the local SES accepted and refused for its rate so far. */
   sesSending(): LocalSesSendingCounts;
+  /** Executions that were running when the stack last stopped and now go on (with `persist`). */
+  resumedExecutions: string[];
   stop(): Promise<void>;
 }
 
@@ -76,7 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const wanted = { ...DEFAULT_PORTS, ...options.ports };
   const ports = {
     dynamodb: await choosePort(wanted.dynamodb, host, fallback, 'DynamoDB'),
-    ses: await choosePort(wanted.ses, host, fallback, 'SES'),
+    ses: options.sesEndpoint ? 0 : await choosePort(wanted.ses, host, fallback, 'SES'),
     stepfunctions: await choosePort(wanted.stepfunctions, host, fallback, 'Step Functions endpoint'),
     survey: await choosePort(wanted.survey, host, fallback, 'survey API'),
   };
@@ -100,19 +105,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   resetContainer();
 
   const stops: Array<() => Promise<void>> = [];
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
+    if (options.persist) mkdirSync(resolve(stateDir, 'dynamodb'), { recursive: true });
     const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, ...(options.persist ? { dataDir: resolve(stateDir, 'dynamodb') } : {}) });
     stops.push(dynamodb.stop);
-    if (options.persist) mkdirSync(resolve(stateDir, 'dynamodb'), { recursive: true });
     const client = new DynamoDBClient({});
     await ensureTable(client, tableName);
     client.destroy();
 
-    const ses = await startSesLocal({ host, port: ports.ses, ...(options.sesAccount ? { account: options.sesAccount } : {}) });
-    stops.push(ses.stop);
+    const ses = options.sesEndpoint
+      ? {
+          endpoint: options.sesEndpoint.replace(/\/$/, ''),
+          sending: (): LocalSesSendingCounts => {
+            throw new Error(`the SES stand-in at ${options.sesEndpoint} keeps its own counts: read them with localSesSendingCounts(endpoint)`);
+          },
+        }
+      : await startSesLocal({ host, port: ports.ses, ...(options.sesAccount ? { account: options.sesAccount } : {}) });
+    if ('stop' in ses) stops.push(ses.stop);
     await createEmailTemplates(ses.endpoint);
     const sesApi = await startFaultProxy({ host, port: 0, target: ses.endpoint });
     stops.push(sesApi.close);
@@ -124,6 +138,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: REGION,
       accountId: ACCOUNT,
       invokeTask: (functionArn, input) => invokeFunction(functionNameOfArn(functionArn), input, timeoutMs),
+      ...(options.persist ? { journalDirectory: resolve(stateDir, 'stepfunctions') } : {}),
+      onStatusChange: (change) => {
+        if (!stopping && change.stateMachineArn === stateMachineArn && followsCycleStatus(change)) deliverStatusChange(change, timeoutMs);
+      },
     });
     engine.register({
       name: PROGRAM_CYCLE_STATE_MACHINE,
@@ -136,6 +154,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const survey = await startSurveyServer({ host, port: ports.survey });
     stops.push(survey.close);
 
+    // Last: a resumed step may call every service above.
+    const resumedExecutions = engine.resumeSavedExecutions((folder, reason) =>
+      console.error(`local Step Functions: cannot resume the execution in ${folder}: ${reason}`),
+    );
+
     return {
       env,
       endpoints: { dynamodb: dynamodb.endpoint, ses: ses.endpoint, sesApi: sesApi.endpoint, stepfunctions: sfn.url, survey: survey.url },
@@ -143,10 +166,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       engine,
       reportDir,
       sesSending: ses.sending,
+      resumedExecutions,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** What the EventBridge rule in infra/constructs/operations.ts (CycleStatusRule) matches: an execution that ended badly, or was redriven. */
+function followsCycleStatus(change: ExecutionStatusChange): boolean {
+  return ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(change.status) || (change.status === 'RUNNING' && change.redriveCount > 0);
+}
+
+const STATUS_CHANGE_DELIVERY_ATTEMPTS = 3;
+
+/** Invokes the function the rule targets with the event EventBridge would send, asynchronously and with a few retries, as EventBridge does. */
+function deliverStatusChange(change: ExecutionStatusChange, timeoutMs: number): void {
+  const event = { version: '0', source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', time: new Date().toISOString(), detail: change };
+  void (async () => {
+    for (let attempt = 1; attempt <= STATUS_CHANGE_DELIVERY_ATTEMPTS; attempt++) {
+      try {
+        await invokeFunction('mark-cycle-failed', event, timeoutMs);
+        return;
+      } catch (error) {
+        if (attempt === STATUS_CHANGE_DELIVERY_ATTEMPTS) {
+          console.error(`local stack: the ${change.status} status of ${change.name} did not reach mark-cycle-failed: ${(error as Error).message}`);
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        }
+      }
+    }
+  })();
 }

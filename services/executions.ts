@@ -122,8 +122,8 @@ export class ExecutionsQuery {
   }
 
   /**
-   * Redrives a failed execution from the state that failed (Step Functions RedriveExecution, on AWS).
-   * The local endpoint does not offer it: a NotSupportedError.
+   * Redrives a failed execution from the state that failed (Step Functions RedriveExecution, on AWS
+   * and the local endpoint). An endpoint without it: a NotSupportedError.
    */
   async redrive(executionOrCycle: string): Promise<{ executionArn: string; redriveDate?: string }> {
     const executionArn = this.arnOf(executionOrCycle);

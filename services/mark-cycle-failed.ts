@@ -3,8 +3,11 @@ import { loadCycle } from './phases/members.ts';
 import type { PhaseDeps } from './phases/types.ts';
 import { sendOnce } from './send-once.ts';
 
-/** Marks a cycle failed with its cause (keeping the first cause) and tells ops. */
-export async function markCycleFailed(deps: PhaseDeps, cycleId: string, failure: { error: string; cause: string }) {
+/**
+ * Marks a cycle failed with its cause (keeping the first cause) and tells ops, once per run of the
+ * execution: `redriveCount` tells a failure after a redrive from the one before it.
+ */
+export async function markCycleFailed(deps: PhaseDeps, cycleId: string, failure: { error: string; cause: string }, redriveCount = 0) {
   const now = deps.clock.now();
   const cycle = await loadCycle(deps.store, cycleId);
   await deps.store.markFailed(cycleId, failure, now);
@@ -13,7 +16,7 @@ export async function markCycleFailed(deps: PhaseDeps, cycleId: string, failure:
   if (marked.status !== 'failed') return { cycleId, status: marked.status };
   const email = summaryEmail(
     `[Tandem] cycle ${cycleId} of ${cycle.program.name} failed`,
-    `The program-cycle workflow for ${cycleId} stopped with an error. Participants already invited keep their answers; look at the execution for details.`,
+    `The program-cycle workflow for ${cycleId} stopped with an error. Participants already invited keep their answers; look at the execution for details (tandem executions show ${cycleId}) and, once the cause is fixed, resume it where it failed: tandem executions redrive ${cycleId}.`,
     [
       { label: 'Cycle', value: cycleId },
       { label: 'Phase', value: cycle.currentPhase },
@@ -23,7 +26,19 @@ export async function markCycleFailed(deps: PhaseDeps, cycleId: string, failure:
     ],
   );
   for (const to of cycle.program.opsContacts) {
-    await sendOnce(deps, cycleId, `failure#ops#${to}`, { from: cycle.program.sender, to, ...email, tags: { cycle: cycleId, kind: 'failure' } });
+    await sendOnce(deps, cycleId, redriveCount === 0 ? `failure#ops#${to}` : `failure#${redriveCount}#ops#${to}`, {
+      from: cycle.program.sender,
+      to,
+      ...email,
+      tags: { cycle: cycleId, kind: 'failure' },
+    });
   }
   return { cycleId, status: marked.status };
+}
+
+/** A failed cycle whose execution was redriven runs again: it is marked running, its failure cleared. */
+export async function markCycleResumed(deps: Pick<PhaseDeps, 'store'>, cycleId: string) {
+  await deps.store.markResumed(cycleId);
+  const cycle = await loadCycle(deps.store, cycleId);
+  return { cycleId, status: cycle.status };
 }

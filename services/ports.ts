@@ -53,6 +53,8 @@ export interface CycleStore {
   /** Marks the cycle failed unless it already ended; keeps the first cause. */
   markFailed(cycleId: string, failure: { error: string; cause: string }, endedAt: number): Promise<boolean>;
   markStopped(cycleId: string, endedAt: number): Promise<void>;
+  /** A failed cycle runs again (its execution was redriven): running, without failure or end; false unless it was failed. */
+  markResumed(cycleId: string): Promise<boolean>;
 }
 
 /**

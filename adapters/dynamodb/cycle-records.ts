@@ -128,6 +128,16 @@ export class CycleRecords implements CycleRecordsPort {
     });
   }
 
+  async markResumed(cycleId: string): Promise<boolean> {
+    return this.table.updateIf('MarkResumed', {
+      Key: keys.cycle(cycleId),
+      UpdateExpression: 'SET #status = :running REMOVE failure, endedAt',
+      ConditionExpression: 'attribute_exists(PK) AND #status = :failed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':running': 'running', ':failed': 'failed' },
+    });
+  }
+
   /** Updates the cycle item; NotFoundError when there is none. */
   private async updateExisting(action: string, cycleId: string, update: Omit<UpdateInput, 'Key' | 'ConditionExpression'>): Promise<void> {
     const updated = await this.table.updateIf(action, { ...update, Key: keys.cycle(cycleId), ConditionExpression: 'attribute_exists(PK)' });

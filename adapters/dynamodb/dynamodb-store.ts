@@ -48,12 +48,12 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   private readonly pairReview: PairReviewRecords;
   private readonly sessions: SessionRecords;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string) {
+  constructor(doc: DynamoDBDocumentClient, tableName: string, options: { emailClaimTimeoutMs?: number } = {}) {
     const table = new TableClient(doc, tableName);
     this.programs = new ProgramRecords(table);
     this.cycles = new CycleRecords(table);
     this.answers = new AnswerRecords(table);
-    this.emails = new EmailLogRecords(table);
+    this.emails = new EmailLogRecords(table, options.emailClaimTimeoutMs);
     this.reviews = new ReviewRecords(table, this.cycles);
     this.audit = new AuditRecords(table);
     this.pairReview = new PairReviewRecords(table);
@@ -142,6 +142,9 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   }
   markStopped(cycleId: string, endedAt: number): Promise<void> {
     return this.cycles.markStopped(cycleId, endedAt);
+  }
+  markResumed(cycleId: string): Promise<boolean> {
+    return this.cycles.markResumed(cycleId);
   }
 
   // ---- answers and participants' actions ----------------------------------------

@@ -2,19 +2,22 @@ import type { EmailClaim, EmailLog } from '../../services/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
 
-/** An email claimed this long ago and never marked sent is taken to have failed before reaching SES. */
-const STALE_CLAIM_MS = 5 * 60 * 1000;
+/** An email claimed this long ago and never marked sent is taken to have failed before reaching SES (unless configured otherwise). */
+const DEFAULT_STALE_CLAIM_MS = 5 * 60 * 1000;
 
 /** The email log: one item per idempotency key (`CYCLE#<id> / EMAIL#<key>`), and the cycle's `emailsSent` counter. */
 export class EmailLogRecords implements EmailLog {
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    private readonly staleClaimMs = DEFAULT_STALE_CLAIM_MS,
+  ) {}
 
   async claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim> {
     const claimed = await this.table.putIf('ClaimEmail', {
       Item: { ...keys.email(cycleId, key), entity: 'email', idempotencyKey: key, to, status: 'sending', claimedAt: now },
       ConditionExpression: 'attribute_not_exists(PK) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':stale': now - STALE_CLAIM_MS },
+      ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':stale': now - this.staleClaimMs },
     });
     if (claimed) return 'claimed';
     const entry = await this.table.get<{ status: string }>('GetEmail', keys.email(cycleId, key), { consistent: true });

@@ -72,7 +72,7 @@ export class StepFunctionsExecutionHistory implements ExecutionHistory {
     return events;
   }
 
-  /** The local endpoint does not offer RedriveExecution and answers UnknownOperationException. */
+  /** An endpoint without RedriveExecution answers UnknownOperationException: a NotSupportedError. */
   async redriveExecution(executionArn: string): Promise<{ redriveDate?: Date }> {
     try {
       const result = await this.client.send(new RedriveExecutionCommand({ executionArn }));
@@ -81,7 +81,7 @@ export class StepFunctionsExecutionHistory implements ExecutionHistory {
       const name = (error as { name?: string }).name;
       if (name === 'UnknownOperationException') {
         throw new NotSupportedError(
-          'redrive is available on AWS only: this Step Functions endpoint (the local stack) does not implement RedriveExecution. Start a new cycle locally instead (tandem cycle start).',
+          'this Step Functions endpoint does not implement RedriveExecution (AWS and the local stack of this version do): start a new cycle instead (tandem cycle start).',
           { cause: error },
         );
       }

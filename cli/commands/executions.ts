@@ -103,7 +103,7 @@ export function registerExecutionsCommands(program: Command): void {
     group
       .command('redrive')
       .description(
-        'Redrive a failed execution from the state that failed (Step Functions RedriveExecution). Available on AWS only: the local stack answers that it is not supported (exit code 7).',
+        'Redrive a failed, timed-out or aborted execution from the state that failed (Step Functions RedriveExecution), on AWS or the local stack; the cycle is marked running again. An endpoint without RedriveExecution → exit code 7.',
       )
       .argument('<execution>', 'the execution ARN, or the cycle id'),
     'tandem executions redrive mentoria-reversa-20270301T090000Z',

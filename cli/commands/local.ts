@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { LOCAL_ENV_FILE } from '../support/target.ts';
 
+const DEFAULT_STATE_DIR = '.tandem/local';
+
 const port = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
@@ -18,41 +20,61 @@ export function registerLocalCommands(program: Command): void {
     .option('--ses-port <port>', 'aws-ses-v2-local port', port, 8005)
     .option('--stepfunctions-port <port>', 'Step Functions endpoint port', port, 8083)
     .option('--survey-port <port>', 'survey API port', port, 3000)
-    .option('--persist', 'keep DynamoDB data in .tandem/local/dynamodb between runs', false)
+    .option('--state-dir <dir>', 'where the table, the running executions, the link key and the reports are kept', DEFAULT_STATE_DIR)
+    .option('--ses-endpoint <url>', 'send through an SES v2 stand-in already running instead of starting aws-ses-v2-local (its inbox outlives the stack)')
+    .option('--in-memory', 'keep the table and the executions in memory only: a throwaway run, forgotten when it stops', false)
     .option('--json', 'print the endpoints and variables as one JSON line once the stack is up (for scripts)', false)
     .addHelpText(
       'after',
       `\nExample:\n  npx tandem local up --survey-port 3100\n\nWhile it runs, ${LOCAL_ENV_FILE} holds the variables: tandem commands in other shells use it when TANDEM_TABLE_NAME is unset (or with --local).`,
     )
-    .action(async (options: { dynamodbPort: number; sesPort: number; stepfunctionsPort: number; surveyPort: number; persist: boolean; json: boolean }) => {
-      // Imported when used: the local stack's modules are heavy, and other commands should start fast.
-      const { startLocalStack } = await import('../../local/stack.ts');
-      const stack = await startLocalStack({
-        ports: { dynamodb: options.dynamodbPort, ses: options.sesPort, stepfunctions: options.stepfunctionsPort, survey: options.surveyPort },
-        persist: options.persist,
-      });
-      // Other shells' tandem commands find the stack through this file when TANDEM_TABLE_NAME is unset (or with --local).
-      const envFile = resolve(LOCAL_ENV_FILE);
-      mkdirSync(dirname(envFile), { recursive: true });
-      const shared = Object.fromEntries(Object.entries(stack.env).filter(([k]) => !k.startsWith('TANDEM_LINK_SIGNING')));
-      writeFileSync(envFile, `${JSON.stringify({ ...shared, TANDEM_SURVEY_URL: stack.endpoints.survey }, null, 2)}\n`, { mode: 0o600 });
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify({ endpoints: stack.endpoints, opsPage: `${stack.endpoints.survey}/ops`, env: shared, envFile })}\n`);
-      } else {
-        console.log('Tandem local stack is up:');
-        for (const [name, url] of Object.entries(stack.endpoints)) console.log(`  ${name.padEnd(14)} ${url}`);
-        console.log(`  inbox          ${stack.endpoints.ses}/`);
-        console.log(`  ops page       ${stack.endpoints.survey}/ops`);
-        console.log('\nTo use it from another shell:');
-        for (const [k, v] of Object.entries(shared)) console.log(`  export ${k}=${v}`);
-        console.log(`\nOr nothing: while the stack runs, tandem reads ${LOCAL_ENV_FILE} when TANDEM_TABLE_NAME is unset (or with --local).`);
-        console.log('\nCtrl-C stops it.');
-      }
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-      rmSync(envFile, { force: true });
-      await stack.stop();
-    });
+    .action(
+      async (options: {
+        dynamodbPort: number;
+        sesPort: number;
+        stepfunctionsPort: number;
+        surveyPort: number;
+        stateDir: string;
+        inMemory: boolean;
+        sesEndpoint?: string;
+        json: boolean;
+      }) => {
+        // Imported when used: the local stack's modules are heavy, and other commands should start fast.
+        const { startLocalStack } = await import('../../local/stack.ts');
+        const stack = await startLocalStack({
+          ports: { dynamodb: options.dynamodbPort, ses: options.sesPort, stepfunctions: options.stepfunctionsPort, survey: options.surveyPort },
+          stateDir: options.stateDir,
+          ...(options.sesEndpoint ? { sesEndpoint: options.sesEndpoint } : {}),
+          persist: !options.inMemory,
+        });
+        // Other shells' tandem commands find the stack through this file when TANDEM_TABLE_NAME is unset (or with --local).
+        const envFile = resolve(LOCAL_ENV_FILE);
+        mkdirSync(dirname(envFile), { recursive: true });
+        const shared = Object.fromEntries(Object.entries(stack.env).filter(([k]) => !k.startsWith('TANDEM_LINK_SIGNING')));
+        writeFileSync(envFile, `${JSON.stringify({ ...shared, TANDEM_SURVEY_URL: stack.endpoints.survey }, null, 2)}\n`, { mode: 0o600 });
+        if (options.json) {
+          process.stdout.write(
+            `${JSON.stringify({ endpoints: stack.endpoints, opsPage: `${stack.endpoints.survey}/ops`, env: shared, envFile, stateDir: resolve(options.stateDir), persisted: !options.inMemory, resumedExecutions: stack.resumedExecutions })}\n`,
+          );
+        } else {
+          console.log(
+            `Tandem local stack is up (${options.inMemory ? 'in memory: nothing is kept when it stops' : `data kept in ${resolve(options.stateDir)}`}):`,
+          );
+          if (stack.resumedExecutions.length > 0) console.log(`  resumed ${stack.resumedExecutions.length} running execution(s) where they stopped`);
+          for (const [name, url] of Object.entries(stack.endpoints)) console.log(`  ${name.padEnd(14)} ${url}`);
+          console.log(`  inbox          ${stack.endpoints.ses}/`);
+          console.log(`  ops page       ${stack.endpoints.survey}/ops`);
+          console.log('\nTo use it from another shell:');
+          for (const [k, v] of Object.entries(shared)) console.log(`  export ${k}=${v}`);
+          console.log(`\nOr nothing: while the stack runs, tandem reads ${LOCAL_ENV_FILE} when TANDEM_TABLE_NAME is unset (or with --local).`);
+          console.log('\nCtrl-C stops it.');
+        }
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+        rmSync(envFile, { force: true });
+        await stack.stop();
+      },
+    );
 }

@@ -67,6 +67,8 @@ export class AccessPolicies extends Construct {
           actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution'],
           resources: [workflow.executionsArn],
         }),
+        // tandem executions redrive: resumes a failed cycle where it failed.
+        new iam.PolicyStatement({ sid: 'RedriveCycles', actions: ['states:RedriveExecution'], resources: [workflow.executionsArn] }),
         ...props.dataStore.statements('read-write'),
         ...props.reports.readStatements(),
       ],
@@ -76,7 +78,8 @@ export class AccessPolicies extends Construct {
 
     this.opsReadOnly = new iam.ManagedPolicy(this, 'OpsReadOnly', {
       managedPolicyName: `${props.policyNamePrefix}-ops-read-only`,
-      description: "Tandem ops, read-only: list and describe program-cycle executions, read this stack's logs, alarms and dashboard.",
+      description:
+        "Tandem ops: list and describe program-cycle executions and redrive failed ones, read this stack's logs, alarms and dashboard (nothing else is changed).",
       statements: [
         new iam.PolicyStatement({
           sid: 'ListExecutions',
@@ -88,6 +91,8 @@ export class AccessPolicies extends Construct {
           actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
           resources: [workflow.executionsArn],
         }),
+        // The one change ops may make: resuming a failed execution where it failed (its steps are idempotent).
+        new iam.PolicyStatement({ sid: 'RedriveFailedExecutions', actions: ['states:RedriveExecution'], resources: [workflow.executionsArn] }),
         new iam.PolicyStatement({
           sid: 'ReadStackLogs',
           actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],

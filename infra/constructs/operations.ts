@@ -3,6 +3,7 @@ import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -43,6 +44,7 @@ export class Operations extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
   readonly cycleEndedDeadLetterQueue: sqs.Queue;
+  readonly cycleStatusDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
@@ -142,7 +144,50 @@ export class Operations extends Construct {
       ],
     });
 
+    this.cycleStatusDeadLetterQueue = this.followCycleStatus(props);
     this.dashboard = this.buildDashboard(props, bounceRate, complaintRate);
+  }
+
+  /**
+   * A failed step fails the execution itself (no Catch), so that RedriveExecution can resume it
+   * where it failed. The cycle learns of it from this rule: a failed, timed-out or aborted
+   * execution marks its cycle failed and emails ops; a redriven one marks it running again. An
+   * event that cannot be delivered, or that the function fails to handle, waits in a dead-letter
+   * queue with an alarm on it.
+   */
+  private followCycleStatus(props: OperationsProps): sqs.Queue {
+    const handler = props.functions.find((fn) => fn.name === 'mark-cycle-failed');
+    if (!handler) throw new Error('the mark-cycle-failed function is missing from the catalog');
+    const deadLetterQueue = new sqs.Queue(this, 'CycleStatusDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the cycle-status EventBridge target and of the function it invokes (cdk-nag only recognizes queue redrive policies).',
+    });
+    handler.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(deadLetterQueue) });
+    new events.Rule(this, 'CycleStatusRule', {
+      description: 'Tandem: marks a cycle failed when its execution fails, times out or is aborted, and running again when it is redriven.',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [props.stateMachine.stateMachineArn],
+          $or: [{ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }, { status: ['RUNNING'], redriveCount: [{ numeric: ['>', 0] }] }],
+        },
+      },
+      targets: [new targets.LambdaFunction(handler.function, { deadLetterQueue, retryAttempts: 24, maxEventAge: Duration.hours(24) })],
+    });
+    this.alarm(
+      'CycleStatusDeadLetters',
+      deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      1,
+      'A failed or redriven execution could not be reflected on its cycle: the cycle status may be wrong and ops may not have been emailed.',
+    );
+    return deadLetterQueue;
   }
 
   private alarm(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm {

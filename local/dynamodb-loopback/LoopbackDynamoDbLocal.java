@@ -23,6 +23,18 @@ public final class LoopbackDynamoDbLocal {
       ((ServerConnector) connector).setHost("127.0.0.1");
     }
     proxy.start();
+    // The stack that started this JVM holds the other end of its stdin: when that process ends in any way,
+    // SIGKILL included, the pipe closes and DynamoDB Local (with the data) must not outlive it.
+    Thread watcher = new Thread(() -> {
+      try {
+        while (System.in.read() != -1) {}
+      } catch (java.io.IOException ignored) {
+        // A broken pipe means the same: the parent is gone.
+      }
+      Runtime.getRuntime().halt(0);
+    }, "parent-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
     proxy.join();
   }
 }

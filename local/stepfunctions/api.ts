@@ -26,6 +26,7 @@ const requests = {
     includeExecutionData: z.boolean().optional(),
   }),
   StopExecution: z.object({ executionArn: arn, error: z.string().max(256).optional(), cause: z.string().max(32768).optional() }),
+  RedriveExecution: z.object({ executionArn: arn, clientToken: z.string().min(1).max(64).optional() }),
   DescribeStateMachine: z.object({ stateMachineArn: arn }),
   ListStateMachines: z.object({ maxResults, nextToken }),
 };
@@ -39,6 +40,7 @@ const handlers: Handlers = {
   ListExecutions: (engine, request) => engine.listExecutions(request),
   GetExecutionHistory: (engine, request) => engine.getExecutionHistory(request),
   StopExecution: (engine, request) => engine.stopExecution(request),
+  RedriveExecution: (engine, request) => engine.redriveExecution(request),
   DescribeStateMachine: (engine, request) => engine.describeStateMachine(request),
   ListStateMachines: (engine, request) => engine.listStateMachines(request),
 };

@@ -7,8 +7,10 @@ import type {
   ExecutionListItem,
   ExecutionStatus,
   GetExecutionHistoryOutput,
+  HistoryEvent,
   ListExecutionsOutput,
   ListStateMachinesOutput,
+  RedriveExecutionOutput,
   StartExecutionOutput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
@@ -23,6 +25,7 @@ import {
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
   InvalidDefinition,
   InvalidExecutionInput,
   StateMachineAlreadyExists,
@@ -32,7 +35,8 @@ import { causeText, DEFAULT_MAX_HISTORY_EVENTS, ExecutionHistory, withoutExecuti
 import { paginate, type PageRequest } from './pagination.ts';
 import { statesOf, type AslState } from './asl.ts';
 import { buildTaskHandlers, findLambdaTasks, type LambdaTask, type TaskInvoker } from './tasks.ts';
-import { capTimeoutsToNodeTimers, LONGEST_TIMER_SECONDS, overlongWaitSeconds } from './timer-limits.ts';
+import { ExecutionJournal, type ResumePoint } from './journal.ts';
+import { capTimeoutsToNodeTimers, LONGEST_TIMER_SECONDS, overlongWaitSeconds, waitSeconds } from './timer-limits.ts';
 
 export type { TaskInvoker, TaskInvocationMeta } from './tasks.ts';
 
@@ -44,6 +48,27 @@ export interface LocalStepFunctionsOptions {
   readonly maxHistoryEvents?: number;
   /** Finished executions kept for Describe/List/GetExecutionHistory; the oldest are forgotten first. */
   readonly maxClosedExecutions?: number;
+  /**
+   * Where executions are saved at every state transition, to be resumed by
+   * `resumeSavedExecutions()` after a restart. Without it executions live in memory only.
+   */
+  readonly journalDirectory?: string;
+  /** Told of every status change, as EventBridge is by Step Functions ("Step Functions Execution Status Change"). */
+  readonly onStatusChange?: (change: ExecutionStatusChange) => void;
+}
+
+/** The `detail` of AWS's "Step Functions Execution Status Change" event, with the fields Tandem reads. */
+export interface ExecutionStatusChange {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly startDate: number;
+  readonly stopDate: number | null;
+  readonly input: string;
+  readonly error: string | null;
+  readonly cause: string | null;
+  readonly redriveCount: number;
 }
 
 export interface LocalStateMachineSpec {
@@ -79,6 +104,10 @@ export interface GetExecutionHistoryRequest extends PageRequest {
   readonly includeExecutionData?: boolean | undefined;
 }
 
+export interface RedriveExecutionRequest {
+  readonly executionArn: string;
+}
+
 export interface StopExecutionRequest {
   readonly executionArn: string;
   readonly error?: string | undefined;
@@ -96,6 +125,9 @@ interface RegisteredStateMachine {
   readonly roleArn: string;
   readonly creationDate: Date;
   readonly machine: StateMachine;
+  /** The definition as the engine runs it; a resumed run starts a copy of it at another state. */
+  readonly definition: StateMachineDefinition;
+  readonly topLevelStates: ReadonlySet<string>;
   readonly tasks: ReadonlyMap<string, LambdaTask>;
   readonly waits: ReadonlyMap<string, AslState>;
 }
@@ -110,6 +142,14 @@ interface Execution {
   readonly sequence: number;
   readonly history: ExecutionHistory;
   status: ExecutionStatus;
+  redriveCount: number;
+  redriveDate?: Date;
+  /** The top-level state last entered; a restart or a redrive goes on from there. */
+  resumePoint?: ResumePoint;
+  /** The point a resumed run started from, until its state is entered again (a resumed Wait keeps its end time). */
+  resumingFrom?: ResumePoint | undefined;
+  /** Set by close() on a saved engine: the run stops, and the execution stays RUNNING on disk for the next start. */
+  suspended: boolean;
   stopDate?: Date;
   output?: string;
   error?: string;
@@ -135,6 +175,8 @@ export class LocalStepFunctions {
   private readonly maxClosedExecutions: number;
   private readonly stateMachines = new Map<string, RegisteredStateMachine>();
   private readonly executions = new Map<string, Execution>();
+  private readonly journal: ExecutionJournal | undefined;
+  private readonly onStatusChange: (change: ExecutionStatusChange) => void;
   private nextSequence = 1;
 
   constructor(options: LocalStepFunctionsOptions) {
@@ -142,6 +184,8 @@ export class LocalStepFunctions {
     this.invokeTask = options.invokeTask;
     this.maxHistoryEvents = options.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
     this.maxClosedExecutions = options.maxClosedExecutions ?? DEFAULT_MAX_CLOSED_EXECUTIONS;
+    this.journal = options.journalDirectory === undefined ? undefined : new ExecutionJournal(options.journalDirectory);
+    this.onStatusChange = options.onStatusChange ?? (() => {});
   }
 
   /** Registers a state machine and returns its ARN. Registering the same definition again is a no-op. */
@@ -169,6 +213,8 @@ export class LocalStepFunctions {
       roleArn: spec.roleArn ?? `arn:aws:iam::${this.scope.accountId}:role/local-stepfunctions`,
       creationDate: new Date(),
       machine,
+      definition,
+      topLevelStates: new Set(Object.keys(definition.States)),
       tasks: findLambdaTasks(definition),
       waits: new Map([...statesOf(definition)].filter(([, state]) => state.Type === 'Wait')),
     });
@@ -219,14 +265,88 @@ export class LocalStepFunctions {
       throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
     }
     const parsedInput = parseExecutionInput(input);
-    const execution = this.run(stateMachine, arn, name, input, parsedInput);
+    const execution = this.createExecution(stateMachine, { arn, name, input, startDate: new Date(), sequence: this.nextSequence++ });
+    this.executions.set(arn, execution);
+    execution.history.executionStarted(input, stateMachine.roleArn);
+    this.save(execution);
+    this.notify(execution);
+    this.run(execution, undefined, parsedInput);
     return { executionArn: execution.arn, startDate: execution.startDate };
+  }
+
+  /**
+   * Runs a failed, timed-out or aborted execution again from the top-level state it was in when it
+   * ended, with that state's input: the same ARN, its history going on, `redriveCount` one more.
+   * AWS redrives from the failed state itself; this engine's unit of resumption is the top-level
+   * state, so a failure inside a Map or Parallel state runs the whole Map or Parallel again.
+   */
+  redriveExecution({ executionArn }: RedriveExecutionRequest): RedriveExecutionOutput {
+    const execution = this.execution(executionArn);
+    if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED' || execution.status === 'PENDING_REDRIVE') {
+      throw new ExecutionNotRedrivable(`Execution is ${execution.status}: only FAILED, TIMED_OUT or ABORTED executions can be redriven: '${executionArn}'`);
+    }
+    if (!execution.resumePoint) {
+      throw new ExecutionNotRedrivable(`Execution ended before it entered a state, so there is nothing to redrive: '${executionArn}'`);
+    }
+    execution.status = 'RUNNING';
+    execution.redriveCount += 1;
+    execution.redriveDate = new Date();
+    execution.failure = undefined;
+    execution.stopRequest = undefined;
+    execution.engineAborted = false;
+    execution.stopDate = undefined;
+    execution.output = execution.error = execution.cause = undefined;
+    execution.history.executionRedriven(execution.redriveCount);
+    this.save(execution);
+    this.notify(execution);
+    this.run(execution, execution.resumePoint, undefined);
+    return { redriveDate: execution.redriveDate };
+  }
+
+  /**
+   * Loads the executions saved in the journal directory whose state machine is registered, and
+   * runs on those that were RUNNING from the top-level state each was in. Call after register().
+   * Returns the ARNs of the executions resumed.
+   */
+  resumeSavedExecutions(onUnreadable?: (folder: string, reason: string) => void): string[] {
+    if (!this.journal) return [];
+    const resumed: string[] = [];
+    const saved = this.journal.loadAll(onUnreadable).sort((a, b) => a.snapshot.sequence - b.snapshot.sequence);
+    for (const { snapshot, events } of saved) {
+      const stateMachine = this.stateMachines.get(snapshot.stateMachineArn);
+      if (!stateMachine || this.executions.has(snapshot.arn)) continue;
+      this.nextSequence = Math.max(this.nextSequence, snapshot.sequence + 1);
+      const execution = this.createExecution(
+        stateMachine,
+        { arn: snapshot.arn, name: snapshot.name, input: snapshot.input, startDate: new Date(snapshot.startDate), sequence: snapshot.sequence },
+        events,
+      );
+      Object.assign(execution, {
+        status: snapshot.status,
+        redriveCount: snapshot.redriveCount,
+        ...(snapshot.redriveDate === undefined ? {} : { redriveDate: new Date(snapshot.redriveDate) }),
+        ...(snapshot.stopDate === undefined ? {} : { stopDate: new Date(snapshot.stopDate) }),
+        output: snapshot.output,
+        error: snapshot.error,
+        cause: snapshot.cause,
+        resumePoint: snapshot.resumePoint,
+      });
+      this.executions.set(snapshot.arn, execution);
+      if (snapshot.status !== 'RUNNING') continue;
+      this.run(execution, snapshot.resumePoint, snapshot.resumePoint ? undefined : parseExecutionInput(snapshot.input));
+      resumed.push(snapshot.arn);
+    }
+    this.forgetOldExecutions();
+    return resumed;
   }
 
   describeExecution({ executionArn }: ExecutionRequest): DescribeExecutionOutput {
     const execution = this.execution(executionArn);
     return {
       ...listItem(execution),
+      redriveCount: execution.redriveCount,
+      ...(execution.redriveDate === undefined ? {} : { redriveDate: execution.redriveDate }),
+      ...redriveStatus(execution),
       input: execution.input,
       inputDetails: { included: true },
       ...(execution.output === undefined ? {} : { output: execution.output, outputDetails: { included: true } }),
@@ -273,36 +393,58 @@ export class LocalStepFunctions {
     return this.describeExecution({ executionArn });
   }
 
-  /** Aborts every running execution and waits until each has finished. */
+  /**
+   * Aborts every running execution and waits until each has finished. With a journal the running
+   * executions are suspended instead: nothing more is recorded, and the next engine started on
+   * the same directory resumes them.
+   */
   async close(): Promise<void> {
     const running = [...this.executions.values()].filter((execution) => execution.status === 'RUNNING');
-    for (const execution of running) execution.abort();
+    for (const execution of running) {
+      execution.suspended = this.journal !== undefined;
+      execution.abort();
+    }
     await Promise.all(running.map((execution) => execution.closed));
+    this.journal?.close();
   }
 
-  private run(stateMachine: RegisteredStateMachine, arn: string, name: string, input: string, parsedInput: ParsedInput): Execution {
+  private createExecution(
+    stateMachine: RegisteredStateMachine,
+    identity: { arn: string; name: string; input: string; startDate: Date; sequence: number },
+    savedEvents: readonly HistoryEvent[] = [],
+  ): Execution {
+    const journal = this.journal;
     const execution: Execution = {
-      arn,
-      name,
+      ...identity,
       stateMachine,
-      input,
-      startDate: new Date(),
-      sequence: this.nextSequence++,
       history: new ExecutionHistory({
         tasks: stateMachine.tasks,
         region: this.scope.region,
         maxEvents: this.maxHistoryEvents,
         onFull: () => this.fail(execution, 'States.Runtime', `The execution reached the limit of ${this.maxHistoryEvents} history events.`),
+        savedEvents,
+        ...(journal ? { onEvent: (event: HistoryEvent) => journal.appendEvent(identity.arn, event) } : {}),
       }),
       status: 'RUNNING',
+      redriveCount: 0,
+      suspended: false,
       engineAborted: false,
       abort: () => {},
       closed: Promise.resolve(),
     };
-    this.executions.set(arn, execution);
-    execution.history.executionStarted(input, stateMachine.roleArn);
+    return execution;
+  }
 
-    const run = stateMachine.machine.run(parsedInput, {
+  /**
+   * Runs the execution from the start (with `input`), or from a resume point: a copy of the
+   * definition that starts at that state, entered with the input it was entered with. A Wait
+   * state resumed waits only what was left of it.
+   */
+  private run(execution: Execution, from: ResumePoint | undefined, input: ParsedInput | undefined): void {
+    const { stateMachine, arn } = execution;
+    const machine = from ? this.machineStartingAt(stateMachine, from.stateName) : stateMachine.machine;
+    const waitTimeOverrides = from?.waitUntil === undefined ? {} : { [from.stateName]: Math.max(0, from.waitUntil - Date.now()) };
+    const run = machine.run((from ? from.input : input) as ParsedInput, {
       overrides: {
         taskResourceLocalHandlers: buildTaskHandlers(stateMachine.tasks, {
           scope: this.scope,
@@ -310,21 +452,84 @@ export class LocalStepFunctions {
           invokeTask: this.invokeTask,
           history: execution.history,
         }),
+        waitTimeOverrides,
       },
       // The engine fills in Execution.Input and Execution.StartTime itself.
       context: {
-        Execution: { Id: arn, Name: name, RoleArn: stateMachine.roleArn },
+        Execution: { Id: arn, Name: execution.name, RoleArn: stateMachine.roleArn },
         StateMachine: { Id: stateMachine.arn, Name: stateMachine.name },
       },
       noThrowOnAbort: true,
     });
     execution.abort = run.abort;
+    execution.resumingFrom = from;
     const recorded = this.recordEngineEvents(execution, run.eventLogs);
     execution.closed = Promise.allSettled([run.result, recorded]).then(([outcome]) => {
+      if (execution.suspended) return;
       this.finish(execution, outcome);
+      this.save(execution);
+      this.journal?.closeHistory(arn);
+      this.notify(execution);
       this.forgetOldExecutions();
     });
-    return execution;
+  }
+
+  private machineStartingAt(stateMachine: RegisteredStateMachine, stateName: string): StateMachine {
+    if (stateName === stateMachine.definition.StartAt) return stateMachine.machine;
+    if (!stateMachine.topLevelStates.has(stateName)) throw new Error(`cannot resume at '${stateName}': ${stateMachine.arn} has no such top-level state`);
+    // The definition was validated when registered; the copy differs only in StartAt, which names one of its
+    // top-level states. Validation would refuse it for the states now unreachable, which change nothing in a run.
+    return new StateMachine({ ...stateMachine.definition, StartAt: stateName }, { validationOptions: { noValidate: true } });
+  }
+
+  /** Records where a run would go on from: a top-level state being entered, with its input. */
+  private checkpoint(execution: Execution, stateName: string, input: unknown): void {
+    const resumed = execution.resumingFrom;
+    execution.resumingFrom = undefined;
+    if (resumed?.stateName === stateName) {
+      execution.resumePoint = resumed;
+      return this.save(execution);
+    }
+    const state = execution.stateMachine.waits.get(stateName);
+    const seconds = state === undefined ? undefined : waitSeconds(state, input);
+    const enteredAt = Date.now();
+    execution.resumePoint = { stateName, input, enteredAt, ...(seconds === undefined ? {} : { waitUntil: enteredAt + seconds * 1000 }) };
+    this.save(execution);
+  }
+
+  private save(execution: Execution): void {
+    if (!this.journal || execution.suspended) return;
+    this.journal.saveSnapshot({
+      arn: execution.arn,
+      name: execution.name,
+      stateMachineArn: execution.stateMachine.arn,
+      input: execution.input,
+      startDate: execution.startDate.getTime(),
+      sequence: execution.sequence,
+      status: execution.status,
+      stopDate: execution.stopDate?.getTime(),
+      output: execution.output,
+      error: execution.error,
+      cause: execution.cause,
+      redriveCount: execution.redriveCount,
+      redriveDate: execution.redriveDate?.getTime(),
+      resumePoint: execution.resumePoint,
+    });
+  }
+
+  private notify(execution: Execution): void {
+    this.onStatusChange({
+      executionArn: execution.arn,
+      stateMachineArn: execution.stateMachine.arn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate.getTime(),
+      stopDate: execution.stopDate?.getTime() ?? null,
+      input: execution.input,
+      error: execution.error ?? null,
+      cause: execution.cause ?? null,
+      redriveCount: execution.redriveCount,
+    });
   }
 
   private async recordEngineEvents(execution: Execution, events: AsyncGenerator<EngineEvent>): Promise<void> {
@@ -332,6 +537,9 @@ export class LocalStepFunctions {
       if (event.type === 'ExecutionAborted') execution.engineAborted = true;
       if (event.type === 'StateEntered' && event.state.type === 'Wait') this.refuseOverlongWait(execution, event.state.name, event.state.input);
       execution.history.recordEngineEvent(event);
+      if (event.type === 'StateEntered' && event.index === undefined && execution.stateMachine.topLevelStates.has(event.state.name)) {
+        this.checkpoint(execution, event.state.name, event.state.input);
+      }
     }
   }
 
@@ -431,4 +639,12 @@ function listItem(execution: Execution): ExecutionListItem {
     startDate: execution.startDate,
     ...(execution.stopDate === undefined ? {} : { stopDate: execution.stopDate }),
   };
+}
+
+/** AWS says whether a closed execution can be redriven; a succeeded one cannot. */
+function redriveStatus(execution: Execution): Pick<DescribeExecutionOutput, 'redriveStatus' | 'redriveStatusReason'> {
+  if (execution.status === 'RUNNING') return {};
+  if (execution.status === 'SUCCEEDED') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' };
+  if (!execution.resumePoint) return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution ended before it entered a state' };
+  return { redriveStatus: 'REDRIVABLE' };
 }

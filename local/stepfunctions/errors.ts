@@ -35,6 +35,9 @@ export class InvalidDefinition extends StepFunctionsApiError {
 export class ExecutionDoesNotExist extends StepFunctionsApiError {
   override readonly name = 'ExecutionDoesNotExist';
 }
+export class ExecutionNotRedrivable extends StepFunctionsApiError {
+  override readonly name = 'ExecutionNotRedrivable';
+}
 export class ExecutionAlreadyExists extends StepFunctionsApiError {
   override readonly name = 'ExecutionAlreadyExists';
 }

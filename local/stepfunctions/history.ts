@@ -12,6 +12,12 @@ export const MAX_RECORDED_PAYLOAD_BYTES = 256 * 1024;
 
 type HistoryEventDetails = Omit<HistoryEvent, 'id' | 'previousEventId' | 'timestamp' | 'type'>;
 type TerminalEventType = 'ExecutionSucceeded' | 'ExecutionFailed' | 'ExecutionAborted' | 'ExecutionTimedOut';
+const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set<TerminalEventType>([
+  'ExecutionSucceeded',
+  'ExecutionFailed',
+  'ExecutionAborted',
+  'ExecutionTimedOut',
+]);
 
 /**
  * The history of one execution in AWS's shape, built from two sources: the engine's event log
@@ -32,11 +38,28 @@ export class ExecutionHistory {
       readonly maxEvents: number;
       /** Called once when no room is left but for the closing event. */
       readonly onFull: () => void;
+      /** Events recorded before a restart; the history goes on from them. */
+      readonly savedEvents?: readonly HistoryEvent[];
+      /** Called with every event as it is recorded (the engine's journal). */
+      readonly onEvent?: (event: HistoryEvent) => void;
     },
-  ) {}
+  ) {
+    this.events.push(...(options.savedEvents ?? []));
+    const last = this.events.at(-1)?.type;
+    this.closed = last !== undefined && TERMINAL_EVENT_TYPES.has(last);
+  }
 
   get all(): readonly HistoryEvent[] {
     return this.events;
+  }
+
+  /** A redrive reopens a closed history and says so, as AWS does (ExecutionRedriven). */
+  executionRedriven(redriveCount: number): void {
+    this.closed = false;
+    this.full = false;
+    this.openStates.clear();
+    this.failedStates.clear();
+    this.append('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount } });
   }
 
   executionStarted(input: string, roleArn: string): void {
@@ -185,7 +208,9 @@ export class ExecutionHistory {
 
   private push(type: HistoryEventType, details: HistoryEventDetails): void {
     const id = this.events.length + 1;
-    this.events.push({ timestamp: new Date(), type, id, previousEventId: id - 1, ...details });
+    const event: HistoryEvent = { timestamp: new Date(), type, id, previousEventId: id - 1, ...details };
+    this.events.push(event);
+    this.options.onEvent?.(event);
   }
 }
 

@@ -10,6 +10,8 @@ export {
   type ListExecutionsRequest,
   type GetExecutionHistoryRequest,
   type StopExecutionRequest,
+  type RedriveExecutionRequest,
+  type ExecutionStatusChange,
 } from './engine.ts';
 export { startStepFunctionsServer, type StepFunctionsServer, type StepFunctionsServerOptions } from './server.ts';
 export { LambdaFunctionError } from './tasks.ts';

@@ -31,7 +31,8 @@ export function overlongWaitSeconds(state: AslState, input: unknown, now = Date.
   return seconds !== undefined && seconds > LONGEST_TIMER_SECONDS ? seconds : undefined;
 }
 
-function waitSeconds(state: AslState, rawInput: unknown, now: number): number | undefined {
+/** How long a Wait state entered with `input` waits, when its duration is a number or a time read from a plain path. */
+export function waitSeconds(state: AslState, rawInput: unknown, now = Date.now()): number | undefined {
   const input = typeof state.InputPath === 'string' ? valueAt(rawInput, state.InputPath) : rawInput;
   const seconds = typeof state.SecondsPath === 'string' ? valueAt(input, state.SecondsPath) : state.Seconds;
   if (typeof seconds === 'number') return seconds;

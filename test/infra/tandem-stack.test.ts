@@ -448,6 +448,38 @@ describe('telling HR a cycle ended', () => {
   });
 });
 
+describe('following a cycle’s failures and redrives', () => {
+  it('invokes mark-cycle-failed when an execution of the workflow fails, times out, is aborted or is redriven, with a dead-letter queue and an alarm', () => {
+    const dlq = getAtt(s.stack.operations.cycleStatusDeadLetterQueue);
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [ref(s.stack.workflow.stateMachine)],
+          $or: [{ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }, { status: ['RUNNING'], redriveCount: [{ numeric: ['>', 0] }] }],
+        },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: getAtt(fnOf('mark-cycle-failed').function),
+          DeadLetterConfig: { Arn: dlq },
+          RetryPolicy: { MaximumRetryAttempts: 24, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(fnOf('mark-cycle-failed').function),
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: dlq } },
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(s.stack.operations.cycleStatusDeadLetterQueue, 'QueueName') }],
+    });
+  });
+});
+
 describe('the survey API', () => {
   it('serves GET, HEAD and POST /s/{token} from the survey-api function with payload format 2.0', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
@@ -563,9 +595,10 @@ describe('operations', () => {
     expect(bounce?.Properties).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.04 });
     expect(bounce?.Properties.Dimensions).toEqual([{ Name: 'ses:configuration-set', Value: ref(s.stack.mailer.configurationSet) }]);
     expect(alarmsOn('Reputation.ComplaintRate')).toHaveLength(1);
-    // One on the bounce events' dead-letter queue, one on the cycle-ended notices' (see 'telling HR a cycle ended').
+    // One on the bounce events' dead-letter queue, one on the cycle-ended notices' (see 'telling HR a cycle ended'),
+    // one on the cycle status changes' (see 'following a cycle’s failures and redrives').
     const queues = alarmsOn('ApproximateNumberOfMessagesVisible').map((alarm) => JSON.stringify(alarm.Properties.Dimensions));
-    expect(queues).toHaveLength(2);
+    expect(queues).toHaveLength(3);
     expect(queues).toContain(JSON.stringify([{ Name: 'QueueName', Value: getAtt(s.stack.mailer.eventDeadLetterQueue, 'QueueName') }]));
   });
 
@@ -601,12 +634,23 @@ describe('access for people', () => {
     expect(actions.filter((a) => a.startsWith('iam:') || a.startsWith('lambda:'))).toEqual([]);
   });
 
-  it('gives ops read-only access: executions, their history, the stack’s logs, alarms and dashboard', () => {
+  it('lets HR operators and ops redrive a failed execution of this stack’s workflow, and nothing else of Step Functions’ changes to ops', () => {
+    for (const policy of [s.stack.access.hrOperator, s.stack.access.opsReadOnly]) {
+      const redrive = managed(policy).filter((st) => asList(st.Action).includes('states:RedriveExecution'));
+      expect(redrive).toHaveLength(1);
+      expect(asList(redrive[0]?.Action)).toEqual(['states:RedriveExecution']);
+      expect(JSON.stringify(redrive[0]?.Resource)).toContain(':execution:');
+      expect(JSON.stringify(redrive[0]?.Resource)).toContain(logicalId(s.stack.workflow.stateMachine));
+    }
+  });
+
+  it('gives ops read-only access: executions, their history, the stack’s logs, alarms and dashboard (and the redrive of a failed execution)', () => {
     const statements = managed(s.stack.access.opsReadOnly);
     const actions = statements.flatMap((st) => asList(st.Action));
     for (const action of ['states:ListExecutions', 'states:DescribeExecution', 'states:GetExecutionHistory', 'logs:FilterLogEvents', 'cloudwatch:GetDashboard'])
       expect(actions).toContain(action);
-    for (const action of actions) expect(action, action).toMatch(/^([a-z]+:(Describe|Get|List|Filter|StartQuery)|execute-api:Invoke$)/);
+    for (const action of actions.filter((a) => a !== 'states:RedriveExecution'))
+      expect(action, action).toMatch(/^([a-z]+:(Describe|Get|List|Filter|StartQuery)|execute-api:Invoke$)/);
     const invoke = JSON.stringify(statements.find((st) => st.Sid === 'OpenOpsPage')?.Resource);
     expect(invoke).toContain('/GET/ops');
     expect(invoke).not.toMatch(/\/(POST|PUT|DELETE|\*)\//);

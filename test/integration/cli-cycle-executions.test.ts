@@ -6,7 +6,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { importRoster } from '../../services/roster-import.ts';
-import { createProgramWithRoster, sfnClient, testProgram, uniqueTag, waitForExecution } from '../support/fixtures.ts';
+import { createProgramWithRoster, sfnClient, testProgram, uniqueTag, waitForCycleStatus, waitForExecution } from '../support/fixtures.ts';
 import { stackEnv, tandem } from './cli-support.ts';
 
 const AWS_CLI = '/usr/bin/aws';
@@ -93,7 +93,7 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(running.json()).toEqual([]);
   });
 
-  it('shows a failed execution as a timeline with the error and its cause, and refuses to redrive it locally', async () => {
+  it('shows a failed execution as a timeline with the error and its cause, and redrives it locally from the step that failed', async () => {
     const tag = uniqueTag('cli-fail');
     await failingProgram(tag);
     const start = await tandem(['cycle', 'start', '--program', tag, '--json']);
@@ -113,24 +113,26 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     }>();
     expect(execution).toMatchObject({ status: 'FAILED', error: 'NoPairsError' });
     expect(execution.cause).toMatch(/no pair can be formed/);
-    // The program has no enrollment: its Choice is passed on the way to Identify.
-    expect(execution.timeline.phases.map((p) => p.phase)).toEqual(['enrollment', 'identify', 'failure']);
+    // The program has no enrollment: its Choice is passed on the way to Identify. The failure is the execution's own:
+    // no failure path runs after it, so it can be redriven from Identify.
+    expect(execution.timeline.phases.map((p) => p.phase)).toEqual(['enrollment', 'identify']);
     expect(execution.timeline.phases[0]?.states.map((s) => s.name)).toEqual(['Enrollment: wanted?']);
     expect(execution.timeline.phases[1]?.failures[0]).toMatchObject({ state: 'Identify', error: 'NoPairsError' });
-    expect(execution.timeline.phases[2]?.states.map((s) => s.name)).toEqual(['MarkCycleFailed', 'CycleFailed']);
 
     const human = await tandem(['executions', 'show', executionArn]);
     expect(human.stdout).toContain(`Execution ${cycleId}: FAILED`);
     expect(human.stdout).toMatch(/! Identify NoPairsError: .*no pair can be formed/);
 
+    await waitForCycleStatus(cycleId, 'failed');
     const status = await tandem(['cycle', 'status', cycleId, '--json']);
     expect(status.json()).toMatchObject({ status: 'failed', executionStatus: 'FAILED', failure: { error: 'NoPairsError' } });
 
-    const redrive = await tandem(['executions', 'redrive', cycleId]);
-    expect(redrive.code).toBe(7);
-    expect(redrive.stderr).toMatch(/redrive is available on AWS only/);
-    const redriveJson = await tandem(['executions', 'redrive', cycleId, '--json']);
-    expect(redriveJson.json()).toMatchObject({ error: { kind: 'not-supported', exitCode: 7 } });
+    // Nothing was fixed, so the redriven execution fails again at the same step.
+    const redrive = await tandem(['executions', 'redrive', cycleId, '--json']);
+    expect(redrive.code, redrive.stderr).toBe(0);
+    expect(redrive.json()).toMatchObject({ redriven: true, executionArn });
+    const again = await waitForExecution(executionArn);
+    expect(again).toMatchObject({ status: 'FAILED', error: 'NoPairsError', redriveCount: 1 });
 
     const failed = await tandem(['executions', 'list', '--status', 'FAILED', '--since', '10m', '--json']);
     expect(failed.json<Array<{ name: string }>>().map((e) => e.name)).toContain(cycleId);

@@ -181,11 +181,16 @@ describe('the phase handlers', () => {
     expect((await emailsFor(tag)).filter((e) => e.destination.to[0] === `hr@${tag}.example.com`)).toHaveLength(1);
   });
 
-  it('mark-cycle-failed leaves a cycle that already succeeded as it is and emails nobody', async () => {
-    const result = (await invokeFunction('mark-cycle-failed', { cycleId: cycle.cycleId, failure: { Error: 'Boom', Cause: 'late failure' } })) as {
-      status: string;
-    };
-    expect(result.status).toBe('succeeded');
+  it('mark-cycle-failed leaves a cycle that already succeeded as it is, when told of a failure or a redrive, and emails nobody', async () => {
+    const statusChange = (status: string) => ({
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: { name: cycle.cycleId, status, error: 'Boom', cause: 'late failure', redriveCount: status === 'RUNNING' ? 1 : 0 },
+    });
+    for (const status of ['FAILED', 'RUNNING']) {
+      const result = (await invokeFunction('mark-cycle-failed', statusChange(status))) as { status: string };
+      expect(result.status, status).toBe('succeeded');
+    }
     expect((await emailsFor(tag)).filter((e) => e.destination.to[0] === `ops@${tag}.example.com`)).toHaveLength(0);
   });
 

@@ -3,8 +3,20 @@ import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-s
 import { describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { ParticipantSimulator, personaForIndex, type Persona } from '../../cli/demo/participant-simulator.ts';
+import { StepFunctionsExecutionHistory } from '../../adapters/stepfunctions/sfn-executions.ts';
 import { injectFaults } from '../../local/fault-injection.ts';
-import { createProgramWithRoster, emailsFor, sfnClient, startTestCycle, testProgram, uniqueTag, waitForExecution } from '../support/fixtures.ts';
+import { ExecutionsQuery } from '../../services/executions.ts';
+import {
+  createProgramWithRoster,
+  emailsFor,
+  readUntil,
+  sfnClient,
+  startTestCycle,
+  testProgram,
+  uniqueTag,
+  waitForCycleStatus,
+  waitForExecution,
+} from '../support/fixtures.ts';
 import { importRoster } from '../../services/roster-import.ts';
 
 async function history(executionArn: string): Promise<HistoryEvent[]> {
@@ -117,14 +129,46 @@ describe('a program cycle on the local stack', () => {
 
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('NoPairsError');
-    const stored = await store.getCycle(cycle.cycleId);
-    expect(stored?.status).toBe('failed');
+    const stored = await waitForCycleStatus(cycle.cycleId, 'failed');
     expect(stored?.failure?.error).toBe('NoPairsError');
     expect(stored?.failure?.cause).toMatch(/no pair can be formed/);
-    const opsMail = (await emailsFor(tag)).filter((e) => e.destination.to[0] === `ops@${tag}.example.com`);
+    const opsMail = await readUntil(
+      async () => (await emailsFor(tag)).filter((e) => e.destination.to[0] === `ops@${tag}.example.com`),
+      (mail) => mail.length > 0,
+    );
     expect(opsMail).toHaveLength(1);
     expect(opsMail[0]?.subject).toContain('failed');
     expect(opsMail[0]?.body.text).toContain('NoPairsError');
     expect(existsSync(`${inject('localStack').reportDir}/${cycle.cycleId}`)).toBe(false);
+  });
+
+  it('resumes a cycle whose step failed for good where it failed: redriven, it completes with every invitation sent once', async () => {
+    const tag = uniqueTag('redrive');
+    const program = await createProgramWithRoster(tag, { reminders: { beforeDeadline: [] } }, ['p01', 'p02', 'p03', 'p04', 'p13', 'p14', 'p15', 'p16']);
+    const { endpoints } = inject('localStack');
+    // A missing template is a ConfigurationError: not retried, the goal-setting step fails the execution.
+    await injectFaults(endpoints.sesApi, { match: `${tag}.example.com`, failures: 1, status: 404, errorType: 'NotFoundException' });
+    const cycle = await startTestCycle(program.programId);
+    const failed = await waitForExecution(cycle.executionArn as string);
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'ConfigurationError', redriveStatus: 'REDRIVABLE' });
+    expect((await waitForCycleStatus(cycle.cycleId, 'failed')).failure?.error).toBe('ConfigurationError');
+
+    const redrive = await new ExecutionsQuery(new StepFunctionsExecutionHistory(inject('localStack').stateMachineArn, sfnClient())).redrive(cycle.cycleId);
+    expect(redrive.executionArn).toBe(cycle.executionArn);
+    const resumed = await waitForCycleStatus(cycle.cycleId, 'running');
+    expect(resumed.failure).toBeUndefined();
+
+    const execution = await waitForExecution(cycle.executionArn as string);
+    expect(execution).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect((await container().store.getCycle(cycle.cycleId))?.status).toBe('succeeded');
+    const events = await history(cycle.executionArn as string);
+    expect(events.filter((e) => e.type === 'ExecutionRedriven')).toHaveLength(1);
+    // Identify ran once: the redrive went on from the failed step, not from the start.
+    expect(events.filter((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'Identify')).toHaveLength(1);
+    const members = await container().store.listMembers(cycle.cycleId);
+    const invitations = (await emailsFor(tag)).filter((e) => /conheça sua dupla|meet your partner/.test(e.subject));
+    expect(invitations.map((e) => e.destination.to[0]).sort()).toEqual(members.map((m) => m.email).sort());
+    const opsMail = (await emailsFor(tag)).filter((e) => e.destination.to[0] === `ops@${tag}.example.com`);
+    expect(opsMail).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import { DescribeExecutionCommand, SFNClient, type DescribeExecutionCommandOutpu
 import { inject } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
+import type { Cycle } from '../../domain/cycle.ts';
 import { programSchema, type Program, type ProgramInput } from '../../domain/program.ts';
 import { capturedEmails, type CapturedEmail } from '../../local/ses-local.ts';
 import { importRoster } from '../../services/roster-import.ts';
@@ -64,6 +65,27 @@ export async function waitForExecution(executionArn: string, timeoutMs = 150_000
     if (description.status !== 'RUNNING') return description;
     if (Date.now() > deadline) throw new Error(`execution ${executionArn} still running after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Waits until the cycle has this status: the workflow's failures and redrives reach the cycle as events, a moment after the execution's. */
+export async function waitForCycleStatus(cycleId: string, status: string, timeoutMs = 30_000): Promise<Cycle> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const cycle = await container().store.getCycle(cycleId);
+    if (cycle?.status === status) return cycle;
+    if (Date.now() > deadline) throw new Error(`cycle ${cycleId} is ${cycle?.status ?? 'missing'}, not ${status}, after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Reads until `accept` holds (or the time is up, then returns the last reading): for effects that follow an event asynchronously. */
+export async function readUntil<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -289,6 +289,15 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     Object.assign(cycle, { status: 'stopped', endedAt } satisfies Partial<Cycle>);
   }
 
+  async markResumed(cycleId: string): Promise<boolean> {
+    const cycle = this.cycles.get(cycleId);
+    if (cycle?.status !== 'failed') return false;
+    cycle.status = 'running';
+    delete cycle.failure;
+    delete cycle.endedAt;
+    return true;
+  }
+
   // ---- audit log ------------------------------------------------------------------
   async recordAudit(entry: AuditEntry): Promise<void> {
     const scope = this.audit.get(entry.programId ?? '*') ?? new Map<string, AuditEntry>();

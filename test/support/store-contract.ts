@@ -507,6 +507,23 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect([stored?.status, stored?.endedAt, stored?.failure]).toEqual(['stopped', T0 + HOUR, undefined]);
     });
 
+    it('runs a failed cycle again when it is resumed, and resumes only a failed one', async () => {
+      const store = await createStore();
+      const failed = await runningCycle(store);
+      await store.markFailed(failed.cycleId, { error: 'MailServerDown', cause: 'first' }, T0 + HOUR);
+      const stopped = await runningCycle(store);
+      await store.markStopped(stopped.cycleId, T0 + HOUR);
+
+      expect(await store.markResumed(failed.cycleId)).toBe(true);
+      expect(await store.markResumed(failed.cycleId)).toBe(false);
+      expect(await store.markResumed(stopped.cycleId)).toBe(false);
+      expect(await store.markResumed(uniqueId('missing'))).toBe(false);
+      const resumed = await store.getCycle(failed.cycleId);
+      expect([resumed?.status, resumed?.failure, resumed?.endedAt]).toEqual(['running', undefined, undefined]);
+      expect((await store.getCycle(stopped.cycleId))?.status).toBe('stopped');
+      expect(await store.markFailed(failed.cycleId, { error: 'Again', cause: 'second' }, T0 + 2 * HOUR)).toBe(true);
+    });
+
     it('ignores outcomes for a cycle that does not exist', async () => {
       const store = await createStore();
       const missing = uniqueId('missing');

@@ -47,6 +47,13 @@ describe('readEnvironment', () => {
     expect(env.TANDEM_LINK_SIGNING_KEY).toBeUndefined();
   });
 
+  it('reads how long an email claim stays in flight, in whole seconds, and names a bad value', () => {
+    expect(readEnvironment({ ...minimal, TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS: '5' }).TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS).toBe(5);
+    for (const bad of ['0', '1.5', 'soon', '7200']) {
+      expect(rejection({ ...minimal, TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS: bad }).message, bad).toContain('TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS');
+    }
+  });
+
   it('names TANDEM_TABLE_NAME when it is missing', () => {
     const error = rejection({});
     expect(error.name).toBe('ConfigurationError');

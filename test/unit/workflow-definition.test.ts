@@ -82,9 +82,10 @@ describe('the program-cycle workflow definition', () => {
     expect(aslValidator(broken).isValid).toBe(false);
   });
 
-  it('has a Lambda task for every workflow step, and only Task, Choice, Wait, Succeed and Fail states', () => {
-    expect(tasks.length).toBe(1 + 1 + 3 * ANSWERED.length + 2);
-    expect(new Set(Object.values(definition.States).map((s) => s.Type))).toEqual(new Set(['Task', 'Choice', 'Wait', 'Succeed', 'Fail']));
+  it('has a Lambda task for every workflow step, and only Task, Choice, Wait and Succeed states', () => {
+    // Identify, approval, open/tick/close for each answered phase, review.
+    expect(tasks.length).toBe(1 + 1 + 3 * ANSWERED.length + 1);
+    expect(new Set(Object.values(definition.States).map((s) => s.Type))).toEqual(new Set(['Task', 'Choice', 'Wait', 'Succeed']));
   });
 
   it('retries every Task on TransientError and Lambda throttling with a backoff rate of at least 2', () => {
@@ -97,23 +98,10 @@ describe('the program-cycle workflow definition', () => {
     }
   });
 
-  it('sends every failure of every Task to MarkCycleFailed, keeping the error in $.failure', () => {
-    for (const [name, s] of tasks.filter(([n]) => n !== 'MarkCycleFailed')) {
-      expect(s.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'MarkCycleFailed' }]);
-    }
-  });
-
-  it('lets MarkCycleFailed itself fail only to CycleFailed, which reports the original error', () => {
-    const mark = state('MarkCycleFailed');
-    expect(mark.Resource).toBe('${MarkCycleFailedFunctionArn}');
-    expect(mark.Catch).toHaveLength(1);
-    expect(mark.Catch?.[0]?.ErrorEquals).toEqual(['States.ALL']);
-    expect(mark.Catch?.[0]?.Next).toBe('CycleFailed');
-    // ResultPath null keeps $.failure for CycleFailed's ErrorPath and CausePath.
-    expect(mark.Catch?.[0]?.ResultPath).toBeNull();
-    expect(mark.ResultPath).toBeNull();
-    expect(mark.Next).toBe('CycleFailed');
-    expect(state('CycleFailed')).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' });
+  it('lets a Task that fails after its retries fail the execution itself, so that RedriveExecution can resume it there', () => {
+    for (const [name, s] of tasks) expect(s.Catch, name).toBeUndefined();
+    expect(Object.values(definition.States).filter((s) => s.Type === 'Fail')).toEqual([]);
+    expect(definitionSubstitutionNames).not.toContain('MarkCycleFailedFunctionArn');
   });
 
   it('starts with enrollment only when the execution input says the program runs it, and goes on to Identify either way', () => {
@@ -206,7 +194,6 @@ describe('substituteDefinition', () => {
     expect(JSON.stringify(def)).not.toContain('${');
     expect(def.States.Identify?.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:tandem-identify');
     expect(def.States['Run: send what is due']?.Resource).toBe(localFunctionArn('phase-tick'));
-    expect(def.States.MarkCycleFailed?.Resource).toBe(localFunctionArn('mark-cycle-failed'));
   });
 
   it('uses the region and account it is given', () => {
