@@ -9,6 +9,8 @@ import type { ForumSuggestion, InvitationDecision, PairFlag, PairFlagReason, Rem
 export interface ProgramStore {
   putProgram(program: Program): Promise<void>;
   getProgram(programId: string): Promise<Program | undefined>;
+  /** Every program, by id (the console lists them). */
+  listPrograms(): Promise<Program[]>;
   /** Writes a validated roster; re-writing an unchanged participant changes nothing. */
   putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }>;
   listParticipants(programId: string): Promise<Participant[]>;
