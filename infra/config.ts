@@ -81,6 +81,25 @@ export const configSchema = z.object({
   /** The ops page's own throttle, apart from the participants' routes, so a flood of survey traffic never shuts ops out (nor the reverse). */
   opsApiRateLimit: integer(1, 10000).default(5),
   opsApiBurstLimit: integer(1, 5000).default(10),
+  /** The console's Cognito managed-login domain prefix (https://<prefix>.auth.<region>.amazoncognito.com): unique in the region. */
+  consoleDomainPrefix: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and hyphens (not at either end), at most 63')
+    .refine((v) => !/aws|amazon|cognito/.test(v), { message: 'must not contain aws, amazon or cognito (Cognito refuses them)' })
+    .default('tandem-console'),
+  /** More base URLs the console is served from (a custom domain in front of the API): each gets <url>/console/callback as a sign-in callback. */
+  consoleBaseUrls: z.preprocess(
+    commaSeparated,
+    z
+      .array(
+        z
+          .string()
+          .url()
+          .refine((u) => u.startsWith('https://'), { message: 'must be https' }),
+      )
+      .default([]),
+  ),
   /** Alarm when the configuration set's bounce rate (0..1) reaches this; SES reviews accounts at 5 %. */
   bounceRateAlarmThreshold: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().min(0.001).max(0.5)).default(0.04),
 });
