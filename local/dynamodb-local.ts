@@ -46,7 +46,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   const endpoint = `http://127.0.0.1:${options.port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const ready = (async () => {
-    for (let attempt = 0; attempt < 150; attempt++) {
+    for (let attempt = 0; attempt < 600; attempt++) {
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
@@ -54,7 +54,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 15 s:\n${output.slice(-2000)}`);
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s:\n${output.slice(-2000)}`);
   })();
   try {
     await Promise.race([ready, exited]);

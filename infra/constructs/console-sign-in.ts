@@ -87,6 +87,11 @@ export class ConsoleSignIn extends Construct {
       reason: 'MFA is available (optional): each HR or ops user turns it on; an organisation that requires it sets the pool to REQUIRED.',
     });
     Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'The Essentials plan: the Plus plan (threat protection, compromised-password checks) costs per user; the pool has no self sign-up and only users the operator adds.',
+    });
+    Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG3',
       reason: 'Threat protection needs the Plus feature plan; the pool has no self sign-up and only users the operator adds.',
     });

@@ -104,7 +104,16 @@ export class SurveyApi extends Construct {
     const methods = route.authorization === 'iam' ? PAGE_METHODS : ([...PAGE_METHODS, apigw.HttpMethod.POST] as const);
     const stage = this.stage.node.defaultChild as apigw.CfnStage;
     for (const path of [route.path, `${route.path}/{proxy+}`]) {
-      this.api.addRoutes({ path, methods: [...methods], integration, ...(authorizer ? { authorizer } : {}) });
+      const created = this.api.addRoutes({ path, methods: [...methods], integration, ...(authorizer ? { authorizer } : {}) });
+      if (!authorizer) {
+        for (const r of created) {
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'The console signs people in itself (OpenID Connect with Cognito, code flow with PKCE) and checks its encrypted session cookie, the CSRF token of every POST and the role on every request.',
+          });
+        }
+      }
       // Route-level settings (no L2 for them): these routes get their own limits, apart from the participants' links.
       for (const method of methods) stage.addPropertyOverride(`RouteSettings.${method} ${path}`, this.routeThrottle);
     }

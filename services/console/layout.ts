@@ -12,8 +12,9 @@ const STYLE = `
   a { color: #0b4f9c; }
   [aria-current="page"] { font-weight: 700; }
   table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
-  .scroll { overflow-x: auto; }
-  th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+  th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; overflow-wrap: anywhere; }
+  main { overflow-wrap: anywhere; }
+  meter, progress { max-width: 100%; }
   th { background: #f2f2f2; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   label { display: block; font-weight: 600; margin-top: .8rem; }

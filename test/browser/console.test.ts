@@ -69,7 +69,7 @@ describe('the console in Chromium', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     // A cycle that has run to its review, so the report page has proposals (nobody answered: longer windows are proposed).
     const tag = uniqueTag('console-review');
-    await createProgramWithRoster(tag, {}, ['p01', 'p02', 'p03', 'p04']);
+    await createProgramWithRoster(tag);
     const cycle = await startTestCycle(tag);
     await waitForExecution(cycle.executionArn as string);
     reviewed = { cycleId: cycle.cycleId, programId: tag };
@@ -81,7 +81,7 @@ describe('the console in Chromium', () => {
   });
 
   it('sends a browser without a session to the sign-in, and sets the session cookie HttpOnly, Secure and SameSite=Lax', async () => {
-    const cookies = await hr.cookies(base());
+    const cookies = await hr.cookies(`${base()}/console/programs`);
     const session = cookies.find((c) => c.name === 'tandem_console');
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/console' });
   });

@@ -455,15 +455,18 @@ describe('the survey API', () => {
     });
   });
 
-  it('serves each catalog route (the ops page) from its function, GET and HEAD only, behind IAM authorization', () => {
+  it('serves the ops page GET and HEAD only behind IAM authorization, and the console GET, HEAD and POST to its own sign-in', () => {
     const routes = Object.values(resources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType: string });
     const routed = FUNCTIONS.flatMap((f) => ('route' in f ? [f] : []));
-    expect(routed.map((f) => f.name)).toEqual(['ops-api']);
-    for (const f of routed) {
-      const keys = ['GET', 'HEAD'].flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`]);
-      for (const key of keys) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('AWS_IAM');
-    }
-    expect(routes).toHaveLength(3 + 4 * routed.length);
+    expect(routed.map((f) => [f.name, f.route.authorization])).toEqual([
+      ['ops-api', 'iam'],
+      ['console', 'session'],
+    ]);
+    const keysOf = (path: string, methods: string[]) => methods.flatMap((m) => [`${m} ${path}`, `${m} ${path}/{proxy+}`]);
+    for (const key of keysOf('/ops', ['GET', 'HEAD'])) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('AWS_IAM');
+    for (const key of keysOf('/console', ['GET', 'HEAD', 'POST'])) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('NONE');
+    expect(routes.find((r) => r.RouteKey === 'POST /ops')).toBeUndefined();
+    expect(routes).toHaveLength(3 + 4 + 6);
   });
 
   it('throttles each ops route on its own limits, apart from the participants’ links', () => {
@@ -472,7 +475,8 @@ describe('the survey API', () => {
     };
     const routed = FUNCTIONS.flatMap((f) => ('route' in f ? [f] : []));
     for (const f of routed) {
-      for (const key of ['GET', 'HEAD'].flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`])) {
+      const methods = f.route.authorization === 'iam' ? ['GET', 'HEAD'] : ['GET', 'HEAD', 'POST'];
+      for (const key of methods.flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`])) {
         expect(stage.RouteSettings[key], key).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
       }
     }
