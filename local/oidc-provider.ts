@@ -103,7 +103,7 @@ export async function startOidcProvider(options: { host: string; port: number; s
         grant_types: ['authorization_code'],
       },
     ],
-    jwks: jwks as Configuration['jwks'],
+    jwks,
     cookies: { keys: cookieKeys },
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },

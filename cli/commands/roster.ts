@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readTextFile } from '../../services/text-files.ts';
-import { parseColumnMapping, type ColumnMapping } from '../../domain/roster.ts';
+import type { ColumnMapping } from '../../domain/roster.ts';
+import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
 import { emit, progressBar, table, withJson } from '../support/output.ts';
 import { auditCli } from '../support/actor.ts';

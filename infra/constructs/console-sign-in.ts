@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { FunctionBinding } from './tandem-function.ts';
@@ -90,10 +90,6 @@ export class ConsoleSignIn extends Construct {
       id: 'AwsSolutions-COG8',
       reason:
         'The Essentials plan: the Plus plan (threat protection, compromised-password checks) costs per user; the pool has no self sign-up and only users the operator adds.',
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG3',
-      reason: 'Threat protection needs the Plus feature plan; the pool has no self sign-up and only users the operator adds.',
     });
   }
 

@@ -60,6 +60,12 @@ export interface ConsolePage {
   post?(request: PageRequest): Promise<PageResult>;
 }
 
+/** A posted text field ('' when absent or a file). */
+export const textField = (form: FormData | undefined, name: string): string => {
+  const value = form?.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
 /** Both languages of a sentence, picked by the request's language. */
 export const say = (lang: Language, text: Record<Language, string>): string => text[lang];
 

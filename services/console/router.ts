@@ -3,7 +3,7 @@ import { escapeHtml as e } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import { recordAction } from '../audit.ts';
 import { consoleFrame, plainPage } from './layout.ts';
-import type { ConsoleDeps, ConsolePage, PageResult } from './page.ts';
+import { textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
 import {
   canWrite,
   clearCookie,
@@ -118,7 +118,7 @@ export class ConsoleRouter {
     }
     const lang = session.lang;
     if (request.method === 'POST') {
-      if (!csrfMatches(session, request.form?.get('csrf')?.toString())) {
+      if (!csrfMatches(session, textField(request.form, 'csrf'))) {
         this.r.log('console POST refused: CSRF token missing or wrong', { path, email: session.email });
         return this.refuse(403, lang, TEXT.badToken[lang]);
       }

@@ -42,7 +42,7 @@ function fieldOf(def: Def, path: string[]): Field {
 }
 
 export function formFields(schema: z.ZodMiniType): Field[] {
-  const root = fieldOf(schema._zod.def as unknown as Def, []);
+  const root = fieldOf(schema._zod.def, []);
   if (root.kind !== 'group') throw new TypeError('a schema form needs an object schema');
   return root.fields;
 }
@@ -71,14 +71,14 @@ export function renderFields(
       if (f.kind === 'choice') {
         input = `<select ${attrs}>${f.options.map((o) => `<option${o === current ? ' selected' : ''}>${e(o)}</option>`).join('')}</select>`;
       } else if (f.kind === 'lines') {
-        input = `<textarea ${attrs}>${e(Array.isArray(current) ? current.join('\n') : String(current ?? ''))}</textarea>`;
+        input = `<textarea ${attrs}>${e(Array.isArray(current) ? current.join('\n') : typeof current === 'string' ? current : '')}</textarea>`;
       } else if (f.kind === 'json') {
         input = `<textarea ${attrs}>${e(current === undefined ? '' : typeof current === 'string' ? current : JSON.stringify(current, null, 2))}</textarea>`;
       } else {
         const long = typeof current === 'string' && current.length > 120;
         input = long
           ? `<textarea ${attrs}>${e(current)}</textarea>`
-          : `<input type="${f.kind === 'number' ? 'number' : 'text'}" ${attrs} value="${e(String(current ?? ''))}">`;
+          : `<input type="${f.kind === 'number' ? 'number' : 'text'}" ${attrs} value="${e(typeof current === 'string' || typeof current === 'number' ? current : '')}">`;
       }
       return `<label for="${id}">${e(label)}</label>${hint ? `<p class="hint" id="${id}-hint">${e(hint)}</p>` : ''}${input}${
         issues.length ? `<p class="problem" id="${id}-problem">${issues.map((i) => e(i)).join('; ')}</p>` : ''

@@ -1,12 +1,13 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { EncryptJWT, jwtDecrypt } from 'jose';
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Language } from '../../domain/program.ts';
 import * as z from '../../domain/validation.ts';
 
 /**
- * The console's sessions: an encrypted and authenticated cookie (JWE, dir + A256GCM, via jose),
- * so no session table is needed and a forged or altered cookie decrypts to nothing. The key is
- * derived from the link secret for this purpose alone (LinkSigner.keyFor).
+ * The console's sessions: an encrypted and authenticated cookie (AES-256-GCM), so no session
+ * table is needed and a forged or altered cookie decrypts to nothing. The key is derived from the
+ * link secret for this purpose alone (LinkSigner.keyFor). Node's own AES-GCM rather than a JWE
+ * library: the format never leaves this module, and jose's 32 KB would put the console's Lambda
+ * bundle over its 500 KB budget (test/infra/tandem-stack.test.ts).
  */
 
 export const ROLES = ['hr', 'ops'] as const;
@@ -65,26 +66,33 @@ class SealedCookie<S extends z.ZodMiniType> {
     if (key.length !== 32) throw new RangeError('a console cookie key must be 32 bytes');
   }
 
-  async seal(value: z.output<S>, nowMs: number): Promise<string> {
-    const now = Math.floor(nowMs / 1000);
-    return new EncryptJWT({ v: value as Record<string, unknown> })
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-      .setAudience(this.audience)
-      .setIssuedAt(now)
-      .setExpirationTime(now + this.seconds)
-      .encrypt(this.key);
+  /** `v1.<iv>.<ciphertext>.<tag>` (base64url); the audience is authenticated data, so a cookie made for one purpose opens for no other. */
+  seal(value: z.output<S>, nowMs: number): Promise<string> {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(this.audience));
+    const body = Buffer.concat([cipher.update(JSON.stringify({ v: value, exp: Math.floor(nowMs / 1000) + this.seconds }), 'utf8'), cipher.final()]);
+    return Promise.resolve(['v1', iv, body, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.'));
   }
 
   /** The value, or undefined for anything forged, altered, expired, made for another purpose or malformed. */
-  async open(token: string | undefined, nowMs: number): Promise<z.output<S> | undefined> {
+  open(token: string | undefined, nowMs: number): Promise<z.output<S> | undefined> {
+    return Promise.resolve(this.openNow(token, nowMs));
+  }
+
+  private openNow(token: string | undefined, nowMs: number): z.output<S> | undefined {
     if (!token || token.length > 4096) return undefined;
+    const [version, iv, body, tag, ...rest] = token.split('.');
+    if (version !== 'v1' || !iv || !body || !tag || rest.length) return undefined;
     try {
-      const { payload } = await jwtDecrypt(token, this.key, {
-        audience: this.audience,
-        currentDate: new Date(nowMs),
-        keyManagementAlgorithms: ['dir'],
-        contentEncryptionAlgorithms: ['A256GCM'],
-      });
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(this.audience));
+      const authTag = Buffer.from(tag, 'base64url');
+      if (authTag.length !== 16) return undefined;
+      decipher.setAuthTag(authTag);
+      const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+      const payload = JSON.parse(plain) as { v?: unknown; exp?: unknown };
+      if (typeof payload.exp !== 'number' || payload.exp * 1000 <= nowMs) return undefined;
       const parsed = this.schema.safeParse(payload.v);
       return parsed.success ? parsed.data : undefined;
     } catch {

@@ -207,7 +207,7 @@ describe('the console in Chromium', () => {
     const noSession = await anonymous.request.post(`${base()}/console/cycles/start`, { form: { programId: reviewed.programId } });
     expect(noSession.status()).toBe(401);
     const forged = await anonymous.request.get(`${base()}/console/programs`, {
-      headers: { cookie: 'tandem_console=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..AAAA.BBBB.CCCC' },
+      headers: { cookie: 'tandem_console=v1.AAAAAAAAAAAAAAAA.BBBB.CCCCCCCCCCCCCCCCCCCCCC' },
       maxRedirects: 0,
     });
     expect(forged.status()).toBe(303);

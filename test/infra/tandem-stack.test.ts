@@ -125,6 +125,9 @@ describe('the functions', () => {
     if (spec.access.writesReports) expected.push('TANDEM_REPORT_BUCKET');
     if (spec.access.readsLinkKey) expected.push('TANDEM_LINK_SIGNING_KEY_SECRET', 'TANDEM_LINK_BASE_URL');
     if ('readsExecutions' in spec.access && spec.access.readsExecutions) expected.push('TANDEM_STATE_MACHINE_ARN');
+    if ('route' in spec && spec.route.authorization === 'session') {
+      expected.push('TANDEM_CONSOLE_ISSUER', 'TANDEM_CONSOLE_CLIENT_ID', 'TANDEM_CONSOLE_GROUPS_CLAIM', 'TANDEM_CONSOLE_BASE_URL');
+    }
     expect(Object.keys(env).sort()).toEqual(expected.sort());
     if (expected.includes('TANDEM_STATE_MACHINE_ARN')) expect(env.TANDEM_STATE_MACHINE_ARN).toEqual(ref(s.stack.workflow.stateMachine));
     expect(env.TANDEM_TABLE_NAME).toEqual(ref(s.stack.dataStore.table));
@@ -148,7 +151,14 @@ describe('the functions', () => {
     if (spec.access.readsLinkKey) expectedSids.push('ReadLinkSigningKey');
     const readsExecutions = 'readsExecutions' in spec.access && spec.access.readsExecutions;
     if (readsExecutions) expectedSids.push('ListExecutions', 'ReadExecutions');
+    const controlsExecutions = 'controlsExecutions' in spec.access && spec.access.controlsExecutions;
+    if (controlsExecutions) expectedSids.push('StartExecutions', 'StopExecutions');
     expect(Object.keys(bySid).sort()).toEqual(expectedSids.sort());
+    if (controlsExecutions) {
+      expect(bySid.StartExecutions).toMatchObject({ Action: 'states:StartExecution', Resource: ref(s.stack.workflow.stateMachine) });
+      expect(bySid.StopExecutions?.Action).toBe('states:StopExecution');
+      expect(JSON.stringify(bySid.StopExecutions?.Resource)).toContain(':execution:');
+    }
 
     expect(asList(bySid[tableSid]?.Action).sort()).toEqual([...TABLE_ACTIONS[spec.access.table]].sort());
     expect(bySid[tableSid]?.Resource).toEqual([getAtt(s.stack.dataStore.table), { 'Fn::Join': ['', [getAtt(s.stack.dataStore.table), '/index/GSI1']] }]);

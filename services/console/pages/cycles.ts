@@ -3,7 +3,7 @@ import { cycleStatus, listProgramCycles, stopCycle } from '../../cycles.ts';
 import { answeredPhaseModule } from '../../phases/registry.ts';
 import { startCycle } from '../../start-cycle.ts';
 import { postForm } from '../layout.ts';
-import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Cycles', 'pt-BR': 'Ciclos' },
@@ -114,16 +114,14 @@ export const cyclesPage: ConsolePage = {
   async post(request) {
     const { lang, deps } = request;
     if (request.subpath === 'start') {
-      const programId = String(request.form?.get('programId') ?? '');
+      const programId = textField(request.form, 'programId');
       const cycle = await startCycle({ store: deps.store, clock: deps.clock, workflow: deps.workflow() }, { programId });
       await request.audit({ action: 'cycle.started', programId, cycleId: cycle.cycleId, details: {} });
       return { redirect: `/console/cycles/${encodeURIComponent(cycle.cycleId)}`, notice: `${T.startedNotice[lang]}: ${cycle.cycleId}` };
     }
     const cycleId = /^([^/]+)\/stop$/.exec(request.subpath)?.[1];
     if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
-    const reason = String(request.form?.get('reason') ?? '')
-      .trim()
-      .slice(0, 500);
+    const reason = textField(request.form, 'reason').trim().slice(0, 500);
     const result = await stopCycle(
       { store: deps.store, clock: deps.clock, workflow: deps.workflow() },
       { cycleId: decodeURIComponent(cycleId), reason: `stopped in the console by ${request.session.email}: ${reason}` },

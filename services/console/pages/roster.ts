@@ -1,16 +1,16 @@
 import { ValidationError, type ValidationIssue } from '../../../domain/errors.ts';
 import { escapeHtml as e } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
-import { parseColumnMapping, type ColumnMapping } from '../../../domain/roster.ts';
+import { parseColumnMappingJson, type ColumnMapping } from '../../../domain/roster.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
 import { postForm } from '../layout.ts';
-import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Roster', 'pt-BR': 'Participantes' },
   program: { en: 'Program', 'pt-BR': 'Programa' },
   file: { en: 'Roster file (CSV or JSON)', 'pt-BR': 'Arquivo de participantes (CSV ou JSON)' },
-  mapping: { en: 'Column mapping (optional, YAML or JSON; docs/cli.md)', 'pt-BR': 'Mapeamento de colunas (opcional, YAML ou JSON; docs/cli.md)' },
+  mapping: { en: 'Column mapping (optional, as JSON; docs/cli.md)', 'pt-BR': 'Mapeamento de colunas (opcional, em JSON; docs/cli.md)' },
   check: { en: 'Check the file (nothing is written)', 'pt-BR': 'Verificar o arquivo (nada é gravado)' },
   importNow: { en: 'Import', 'pt-BR': 'Importar' },
   export: { en: 'Export', 'pt-BR': 'Exportar' },
@@ -55,7 +55,7 @@ async function uploadForm(request: PageRequest, upload?: Upload): Promise<string
   );
 }
 
-function reportHtml(lang: Language, report: RosterFileImportResult | RosterRejectedError['report'], issues: readonly ValidationIssue[]): string {
+function reportHtml(lang: Language, report: RosterFileImportResult, issues: readonly ValidationIssue[]): string {
   const rows = issues.map((i) => `<tr><td>${e(i.where)}</td><td>${e(i.problem)}</td></tr>`).join('');
   return `<section aria-labelledby="report-title" id="report"><h2 id="report-title">${e(T.report[lang])}</h2>
 <p>${e(report.rows)} · ${e(report.programId)}${report.ignoredColumns.length ? ` · ignored: ${e(report.ignoredColumns.join(', '))}` : ''}</p>
@@ -63,7 +63,7 @@ ${issues.length ? `<div class="scroll"><table id="issues"><thead><tr><th scope="
 }
 
 async function readUpload(form: FormData): Promise<Upload> {
-  const programId = String(form.get('programId') ?? '');
+  const programId = textField(form, 'programId');
   const file = form.get('file');
   const carried = form.get('text');
   let text: string;
@@ -74,15 +74,15 @@ async function readUpload(form: FormData): Promise<Upload> {
   } else if (typeof carried === 'string' && carried) {
     // The import step carries the checked file back, so what is imported is what was checked.
     text = Buffer.from(carried, 'base64').toString('utf8');
-    fileName = String(form.get('fileName') ?? 'roster.csv');
+    fileName = textField(form, 'fileName') || 'roster.csv';
   } else {
     throw new ValidationError('no roster file', [{ where: 'file', problem: 'choose a CSV or JSON file' }]);
   }
-  return { programId, text, fileName, format: /\.json$/i.test(fileName) ? 'json' : 'csv', mappingText: String(form.get('mapping') ?? '').trim() };
+  return { programId, text, fileName, format: /\.json$/i.test(fileName) ? 'json' : 'csv', mappingText: textField(form, 'mapping').trim() };
 }
 
 function mappingOf(upload: Upload): ColumnMapping | undefined {
-  return upload.mappingText ? parseColumnMapping(upload.mappingText, /^\s*\{/.test(upload.mappingText) ? 'mapping.json' : 'mapping.yaml') : undefined;
+  return upload.mappingText ? parseColumnMappingJson(upload.mappingText) : undefined;
 }
 
 export const rosterPage: ConsolePage = {
