@@ -20,7 +20,7 @@ const environmentSchema = z
     /** The console's own address (where the issuer sends people back): <base>/console/callback. */
     TANDEM_CONSOLE_BASE_URL: z.optional(z.url('must be the console base URL, e.g. http://127.0.0.1:3000')),
     /** The ID token claim with the person's groups: cognito:groups on Cognito (the default), groups on the local provider. */
-    TANDEM_CONSOLE_GROUPS_CLAIM: z._default(z.string().check(z.minLength(1)), 'cognito:groups'),
+    TANDEM_CONSOLE_GROUPS_CLAIM: optionalText,
   })
   .check(
     z.refine((env) => !(env.TANDEM_LINK_SIGNING_KEY && env.TANDEM_LINK_SIGNING_KEY_SECRET), {

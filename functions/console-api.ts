@@ -32,7 +32,7 @@ function createRouter(): Promise<ConsoleRouter> {
         issuer: required(c.env, 'TANDEM_CONSOLE_ISSUER', 'to sign people in to the console'),
         clientId: required(c.env, 'TANDEM_CONSOLE_CLIENT_ID', 'to sign people in to the console'),
         redirectUri: `${baseUrl}/console/callback`,
-        groupsClaim: c.env.TANDEM_CONSOLE_GROUPS_CLAIM,
+        groupsClaim: c.env.TANDEM_CONSOLE_GROUPS_CLAIM ?? 'cognito:groups',
       }),
       pages: CONSOLE_PAGES,
       deps: {
