@@ -22,9 +22,9 @@ export function registerAuditCommands(program: Command): void {
       .command('list')
       .description('List audit entries, newest first: one program (with --program) or every program and the entries across programs.')
       .option('-p, --program <programId>', 'only this program')
-      .option('--since <time>', 'only entries from then on: an ISO time or a duration back from now (PT24H, P7D)', since)
+      .option('--since <time>', 'only entries from then on: an ISO time or a span back from now (30m, 2h, 7d)', since)
       .option('--limit <n>', 'at most this many entries', (v) => Number.parseInt(v, 10), 200),
-    'tandem audit list --program mentoria-reversa --since P7D',
+    'tandem audit list --program mentoria-reversa --since 7d',
   ).action(async (options: { program?: string; since?: number; limit: number; json: boolean }) => {
     const { store } = target();
     const query = { ...(options.since !== undefined ? { since: options.since } : {}), limit: options.limit };
