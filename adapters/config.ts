@@ -41,6 +41,13 @@ const environmentSchema = z
         .number()
         .check(z.int('must be a whole number of seconds'), z.minimum(1, 'must be at least 1 second'), z.maximum(3600, 'must be at most 3600 seconds')),
     ),
+    /** The console's OpenID Connect issuer: the local provider, or the Cognito user pool's issuer URL. */
+    TANDEM_CONSOLE_ISSUER: z.optional(z.url('must be the OpenID Connect issuer URL')),
+    TANDEM_CONSOLE_CLIENT_ID: optionalText,
+    /** The console's own address (where the issuer sends people back): <base>/console/callback. */
+    TANDEM_CONSOLE_BASE_URL: z.optional(z.url('must be the console base URL, e.g. http://127.0.0.1:3000')),
+    /** The ID token claim with the person's groups: cognito:groups on Cognito (the default), groups on the local provider. */
+    TANDEM_CONSOLE_GROUPS_CLAIM: optionalText,
   })
   .check(
     z.refine((env) => !(env.TANDEM_LINK_SIGNING_KEY && env.TANDEM_LINK_SIGNING_KEY_SECRET), {

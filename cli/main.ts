@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigurationError, ConflictError, NotFoundError, NotSupportedError, TandemError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import { MissingPrerequisiteError } from '../local/prerequisites.ts';
+import { registerAuditCommands } from './commands/audit.ts';
 import { registerCycleCommands } from './commands/cycle.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerExecutionsCommands } from './commands/executions.ts';
@@ -50,6 +51,7 @@ const groups: Array<(program: Command) => void> = [
   registerMatchCommand,
   registerDemoCommand,
   registerLocalCommands,
+  registerAuditCommands,
 ];
 for (const register of groups) register(program);
 

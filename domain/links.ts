@@ -15,7 +15,7 @@ export type LinkVerification = { ok: true; scope: LinkScope } | { ok: false; rea
 const VERSION = 'v1';
 
 /** What else the secret keys, each under its own derived key: a MAC made for one purpose is worthless for another. */
-export type KeyPurpose = 'form-binding' | 'keyed-id';
+export type KeyPurpose = 'form-binding' | 'keyed-id' | 'console-session' | 'console-sign-in';
 
 /**
  * Signs and verifies the tokens inside emailed links: HMAC-SHA256 over the scope,
@@ -34,12 +34,17 @@ export class LinkSigner {
    * already emailed stay valid.
    */
   macFor(purpose: KeyPurpose, data: string): string {
+    return createHmac('sha256', this.keyFor(purpose)).update(data).digest('base64url');
+  }
+
+  /** The 32-byte key derived from the secret for one purpose alone (the console's session cookies are encrypted with theirs). */
+  keyFor(purpose: KeyPurpose): Buffer {
     let key = this.derivedKeys.get(purpose);
     if (!key) {
       key = Buffer.from(hkdfSync('sha256', this.key, 'tandem', `tandem ${purpose} ${VERSION}`, 32));
       this.derivedKeys.set(purpose, key);
     }
-    return createHmac('sha256', key).update(data).digest('base64url');
+    return key;
   }
 
   sign(scope: LinkScope): string {

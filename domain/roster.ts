@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import { parse as parseYaml } from 'yaml';
 import * as z from './validation.ts';
 import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.ts';
 import { participantSchema, type Participant } from './participant.ts';
@@ -106,17 +105,22 @@ export const columnMappingSchema = z.strictObject({
 });
 export type ColumnMapping = z.infer<typeof columnMappingSchema>;
 
-/** Reads a column-mapping file (YAML or JSON); problems name the field. */
-export function parseColumnMapping(text: string, fileName = 'mapping'): ColumnMapping {
-  let data: unknown;
-  try {
-    data = /\.json$/i.test(fileName) ? JSON.parse(text.replace(/^\uFEFF/, '')) : parseYaml(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new ValidationError(`${fileName} is not readable`, [{ where: 'file', problem: (error as Error).message.split('\n')[0] ?? 'unreadable' }]);
-  }
+/** A column mapping already read from its file (JSON or YAML: domain/roster-mapping-file.ts reads either); problems name the field. */
+export function columnMappingFrom(data: unknown, fileName = 'mapping'): ColumnMapping {
   const parsed = columnMappingSchema.safeParse(data ?? {});
   if (!parsed.success) throw new ValidationError(`${fileName} is not a valid column mapping`, issuesFromZod(parsed.error));
   return parsed.data;
+}
+
+/** A column mapping written as JSON (the console takes JSON, so its function carries no YAML parser). */
+export function parseColumnMappingJson(text: string, fileName = 'mapping.json'): ColumnMapping {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ValidationError(`${fileName} is not readable`, [{ where: 'file', problem: (error as Error).message.split('\n')[0] ?? 'unreadable' }]);
+  }
+  return columnMappingFrom(data, fileName);
 }
 
 export interface RosterParseOptions {

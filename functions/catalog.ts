@@ -25,9 +25,14 @@ export interface FunctionSpec {
     readonly readsExecutions?: boolean;
     /** Paces its sending to the SES account's maximum send rate: infra/ grants ses:GetAccount (and passes TANDEM_SES_MAX_SEND_RATE when configured). */
     readonly pacesSending?: boolean;
+    /** Starts and stops program-cycle executions (HR's console): states:StartExecution on the machine, states:StopExecution on its executions. */
+    readonly controlsExecutions?: boolean;
   };
-  /** An HTTP route on the API (locally routed by local/survey-server.ts); `iam` means IAM authorization on AWS. */
-  readonly route?: { readonly path: string; readonly authorization: 'iam' };
+  /**
+   * An HTTP route on the API (locally routed by local/survey-server.ts): `iam` means IAM
+   * authorization on AWS; `session` means the handler signs people in itself (the console, through Cognito).
+   */
+  readonly route?: { readonly path: string; readonly authorization: 'iam' | 'session' };
 }
 
 export const FUNCTIONS = [
@@ -106,6 +111,13 @@ export const FUNCTIONS = [
       "The ops page: lists the program-cycle executions and shows one as a timeline of phases with participants' progress (counts only) and failures with their causes.",
     access: { table: 'read', sendsEmail: false, writesReports: false, readsLinkKey: false, readsExecutions: true },
     route: { path: '/ops', authorization: 'iam' },
+  },
+  {
+    name: 'console',
+    entry: 'functions/console-api.ts',
+    description: "HR's and ops' console: signed in through OpenID Connect (Cognito on AWS), programs, rosters, cycles, reports, executions and the audit log.",
+    access: { table: 'read-write', sendsEmail: false, writesReports: false, readsLinkKey: true, readsExecutions: true, controlsExecutions: true },
+    route: { path: '/console', authorization: 'session' },
   },
 ] as const satisfies readonly FunctionSpec[];
 

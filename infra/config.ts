@@ -89,6 +89,25 @@ export const configSchema = z.object({
   sesMaxSendRate: z
     .preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'must be a number' }).positive().max(10000))
     .optional(),
+  /** The console's Cognito managed-login domain prefix (https://<prefix>.auth.<region>.amazoncognito.com): unique in the region. */
+  consoleDomainPrefix: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and hyphens (not at either end), at most 63')
+    .refine((v) => !/aws|amazon|cognito/.test(v), { message: 'must not contain aws, amazon or cognito (Cognito refuses them)' })
+    .default('tandem-console'),
+  /** More base URLs the console is served from (a custom domain in front of the API): each gets <url>/console/callback as a sign-in callback. */
+  consoleBaseUrls: z.preprocess(
+    commaSeparated,
+    z
+      .array(
+        z
+          .string()
+          .url()
+          .refine((u) => u.startsWith('https://'), { message: 'must be https' }),
+      )
+      .default([]),
+  ),
   /** Alarm when the configuration set's bounce rate (0..1) reaches this; SES reviews accounts at 5 %. */
   bounceRateAlarmThreshold: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().min(0.001).max(0.5)).default(0.04),
 });

@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { usesExampleIdentity, type TandemConfig } from './config.ts';
 import { AccessPolicies } from './constructs/access-policies.ts';
+import { ConsoleSignIn } from './constructs/console-sign-in.ts';
 import { DataStore } from './constructs/data-store.ts';
 import { Handlers } from './constructs/handlers.ts';
 import { LinkSigningKey } from './constructs/link-signing-key.ts';
@@ -25,6 +26,7 @@ export class TandemStack extends Stack {
   readonly linkKey: LinkSigningKey;
   readonly mailer: Mailer;
   readonly surveyApi: SurveyApi;
+  readonly consoleSignIn: ConsoleSignIn;
   readonly handlers: Handlers;
   readonly workflow: ProgramCycleWorkflow;
   readonly operations: Operations;
@@ -98,13 +100,20 @@ export class TandemStack extends Stack {
     });
     this.surveyApi.serve(this.handlers.get('survey-api'));
     this.surveyApi.serveSessions(this.handlers.get('session-api'));
-    const routes: Array<{ path: string; authorization: 'iam' }> = [];
+    const routes: Array<{ path: string; authorization: 'iam' | 'session' }> = [];
     for (const fn of this.handlers.all) {
       if (fn.spec.route) {
         this.surveyApi.serveRoute(fn, fn.spec.route);
         routes.push(fn.spec.route);
       }
     }
+    this.consoleSignIn = new ConsoleSignIn(this, 'ConsoleSignIn', {
+      domainPrefix: config.consoleDomainPrefix,
+      consoleBaseUrl: this.surveyApi.url,
+      extraConsoleBaseUrls: config.consoleBaseUrls,
+      removalPolicy: dataRemoval,
+    });
+    this.handlers.bindWhere((spec) => spec.route?.authorization === 'session', this.consoleSignIn.signingIn(), this.surveyApi.console());
     this.mailer.deliverEventsTo(this.handlers.get('ses-events'));
 
     this.workflow = new ProgramCycleWorkflow(this, 'ProgramCycle', {
@@ -113,6 +122,7 @@ export class TandemStack extends Stack {
       logRemovalPolicy: RemovalPolicy.DESTROY,
     });
     this.handlers.bindWhere((spec) => spec.access.readsExecutions === true, this.workflow.readingExecutions());
+    this.handlers.bindWhere((spec) => 'controlsExecutions' in spec.access && spec.access.controlsExecutions === true, this.workflow.controllingExecutions());
 
     this.operations = new Operations(this, 'Operations', {
       stateMachine: this.workflow.stateMachine,
@@ -135,7 +145,7 @@ export class TandemStack extends Stack {
       logGroups: [this.workflow.logGroup, this.surveyApi.accessLogs, ...this.handlers.all.map((fn) => fn.logGroup)],
       alarms: this.operations.alarms,
       dashboard: this.operations.dashboard,
-      opsPageArns: routes.flatMap((route) => this.surveyApi.invokeArns(route.path)),
+      opsPageArns: routes.filter((route) => route.authorization === 'iam').flatMap((route) => this.surveyApi.invokeArns(route.path)),
     });
 
     const outputs: Record<string, [string, string]> = {
@@ -146,6 +156,8 @@ export class TandemStack extends Stack {
       ConfigurationSetName: [this.mailer.configurationSet.configurationSetName, 'SES configuration set every email goes through.'],
       HrOperatorPolicyArn: [this.access.hrOperator.managedPolicyArn, 'Attach to the HR operators (role, group or Identity Center permission set).'],
       OpsReadOnlyPolicyArn: [this.access.opsReadOnly.managedPolicyArn, 'Attach to the ops engineers.'],
+      ConsoleUrl: [`${this.surveyApi.url.replace(/\/$/, '')}/console`, 'The HR and ops console (sign in with a user of the ConsoleUserPoolId pool).'],
+      ConsoleUserPoolId: [this.consoleSignIn.userPool.userPoolId, 'Add console users here (docs/deploy.md): groups hr and ops.'],
       OpsTopicArn: [this.operations.opsTopic.topicArn, 'Alarms go here.'],
       DashboardName: [this.operations.dashboard.dashboardName, 'CloudWatch dashboard of cycles and phases.'],
     };

@@ -13,11 +13,12 @@ import { createEmailTemplates } from './ses-templates.ts';
 import { startFaultProxy } from './fault-injection.ts';
 import { LocalStepFunctions, startStepFunctionsServer, type ExecutionStatusChange } from './stepfunctions/index.ts';
 import { startSurveyServer } from './survey-server.ts';
+import { CONSOLE_CLIENT_ID, startOidcProvider, type DemoUser } from './oidc-provider.ts';
 
 export interface LocalStackOptions {
   host?: string;
   /** Requested ports; 0 picks a free one. A busy requested port falls back to a free one when `fallbackToFreePorts` is set. */
-  ports?: Partial<Record<'dynamodb' | 'ses' | 'stepfunctions' | 'survey', number>>;
+  ports?: Partial<Record<'dynamodb' | 'ses' | 'stepfunctions' | 'survey' | 'oidc', number>>;
   fallbackToFreePorts?: boolean;
   /** Where local state lives (link key, reports, and with `persist` the DynamoDB data and the workflow executions). */
   stateDir?: string;
@@ -35,7 +36,9 @@ export interface LocalStackOptions {
 export interface LocalStack {
   env: Record<string, string>;
   /** `ses` is the inbox (aws-ses-v2-local); `sesApi` is what handlers call: a pass-through proxy that tests can tell to throttle. */
-  endpoints: { dynamodb: string; ses: string; sesApi: string; stepfunctions: string; survey: string };
+  endpoints: { dynamodb: string; ses: string; sesApi: string; stepfunctions: string; survey: string; console: string; oidc: string };
+  /** The local OpenID Connect provider's demo users (an HR user and an ops user) with their passwords. */
+  consoleUsers: DemoUser[];
   stateMachineArn: string;
   engine: LocalStepFunctions;
   reportDir: string;
@@ -46,7 +49,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const DEFAULT_PORTS = { dynamodb: 8000, ses: 8005, stepfunctions: 8083, survey: 3000 } as const;
+const DEFAULT_PORTS = { dynamodb: 8000, ses: 8005, stepfunctions: 8083, survey: 3000, oidc: 3009 } as const;
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 
@@ -84,6 +87,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ses: options.sesEndpoint ? 0 : await choosePort(wanted.ses, host, fallback, 'SES'),
     stepfunctions: await choosePort(wanted.stepfunctions, host, fallback, 'Step Functions endpoint'),
     survey: await choosePort(wanted.survey, host, fallback, 'survey API'),
+    oidc: await choosePort(wanted.oidc, host, fallback, 'OpenID Connect provider'),
   };
   const tableName = options.tableName ?? 'tandem';
   const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${PROGRAM_CYCLE_STATE_MACHINE}`;
@@ -99,6 +103,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     TANDEM_LINK_SIGNING_KEY: linkSigningKey(stateDir),
     TANDEM_REPORT_DIR: reportDir,
     TANDEM_STATE_MACHINE_ARN: stateMachineArn,
+    TANDEM_CONSOLE_ISSUER: `http://${host}:${ports.oidc}`,
+    TANDEM_CONSOLE_CLIENT_ID: CONSOLE_CLIENT_ID,
+    TANDEM_CONSOLE_BASE_URL: `http://${host}:${ports.survey}`,
+    TANDEM_CONSOLE_GROUPS_CLAIM: 'groups',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   };
   Object.assign(process.env, env);
@@ -151,6 +159,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sfn = await startStepFunctionsServer(engine, { host, port: ports.stepfunctions });
     stops.push(sfn.close);
 
+    const oidc = await startOidcProvider({ host, port: ports.oidc, stateDir, consoleBaseUrl: `http://${host}:${ports.survey}` });
+    stops.push(oidc.close);
+
     const survey = await startSurveyServer({ host, port: ports.survey });
     stops.push(survey.close);
 
@@ -161,7 +172,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       env,
-      endpoints: { dynamodb: dynamodb.endpoint, ses: ses.endpoint, sesApi: sesApi.endpoint, stepfunctions: sfn.url, survey: survey.url },
+      endpoints: {
+        dynamodb: dynamodb.endpoint,
+        ses: ses.endpoint,
+        sesApi: sesApi.endpoint,
+        stepfunctions: sfn.url,
+        survey: survey.url,
+        console: `${survey.url}/console`,
+        oidc: oidc.issuer,
+      },
+      consoleUsers: oidc.users,
       stateMachineArn,
       engine,
       reportDir,

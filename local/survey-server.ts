@@ -10,7 +10,7 @@ class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new BodyTooLargeError(`body of ${declared} bytes`);
   const chunks: Buffer[] = [];
@@ -20,15 +20,21 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Turns a local HTTP request into the API Gateway HTTP API (payload 2.0) event the survey function receives on AWS. */
-function toEvent(request: IncomingMessage, body: string): APIGatewayProxyEventV2 {
+function toEvent(request: IncomingMessage, raw: Buffer): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  // As API Gateway's payload 2.0: the Cookie header arrives as `cookies`, and a body that is not text (a multipart upload) as base64.
+  const { cookie, ...rest } = request.headers;
+  const headers = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const cookies = cookie ? cookie.split(/;\s*/).filter(Boolean) : undefined;
+  const binary = /^multipart\//i.test(headers['content-type'] ?? '');
+  const body = binary ? raw.toString('base64') : raw.toString('utf8');
   const method = request.method ?? 'GET';
   return {
+    ...(cookies ? { cookies } : {}),
     version: '2.0',
     routeKey: `${method} ${url.pathname}`,
     rawPath: url.pathname,
@@ -48,7 +54,7 @@ function toEvent(request: IncomingMessage, body: string): APIGatewayProxyEventV2
       timeEpoch: Date.now(),
     },
     body,
-    isBase64Encoded: false,
+    isBase64Encoded: binary,
   };
 }
 
@@ -57,10 +63,11 @@ export async function startSurveyServer(options: { host: string; port: number })
   const server = createServer((request, response) => {
     void (async () => {
       try {
-        const body = request.method === 'POST' ? await readBody(request) : '';
+        const body = request.method === 'POST' ? await readBody(request) : Buffer.alloc(0);
         // The local equivalent of the API's routes: /ops (IAM-authorized on AWS) goes to the ops page, /session/ to the sessions' page, the rest to the survey.
         const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-        const fn = path === '/ops' || path.startsWith('/ops/') ? 'ops-api' : path.startsWith('/session/') ? 'session-api' : 'survey-api';
+        const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+        const fn = under('/ops') ? 'ops-api' : under('/console') ? 'console' : path.startsWith('/session/') ? 'session-api' : 'survey-api';
         const result = (await invokeFunction(fn, toEvent(request, body), 30_000)) as APIGatewayProxyStructuredResultV2;
         // API Gateway drops headers a middleware unset (set to undefined); Node would throw on them.
         const headers = Object.fromEntries(
@@ -68,7 +75,8 @@ export async function startSurveyServer(options: { host: string; port: number })
             .filter(([, v]) => v !== undefined)
             .map(([k, v]) => [k, String(v)]),
         );
-        response.writeHead(result.statusCode ?? 200, headers);
+        // API Gateway turns the result's `cookies` into one Set-Cookie header each.
+        response.writeHead(result.statusCode ?? 200, { ...headers, ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}) });
         response.end(result.body ?? '');
       } catch (error) {
         if (error instanceof BodyTooLargeError) {

@@ -150,7 +150,7 @@ export async function listProgramCycles(store: ProgramStore & CycleStore, progra
 export async function stopCycle(
   deps: { store: CycleStore; workflow: WorkflowEngine; clock: Clock },
   request: { cycleId: string; reason?: string },
-): Promise<{ cycleId: string; executionArn: string; status: 'stopped' }> {
+): Promise<{ cycleId: string; programId: string; executionArn: string; status: 'stopped' }> {
   const cycle = await getCycleOrFail(deps.store, request.cycleId);
   if (!cycle.executionArn) throw new ConflictError(`cycle ${cycle.cycleId} has no workflow execution (its start failed: ${cycle.failure?.cause ?? 'unknown'})`);
   const execution = await deps.workflow.describe(cycle.executionArn);
@@ -160,5 +160,5 @@ export async function stopCycle(
   await deps.workflow.stop(cycle.executionArn, request.reason ?? 'stopped by an operator with tandem cycle stop');
   // Only a running cycle is marked: one that ended meanwhile keeps its outcome.
   await deps.store.markStopped(cycle.cycleId, deps.clock.now());
-  return { cycleId: cycle.cycleId, executionArn: cycle.executionArn, status: 'stopped' };
+  return { cycleId: cycle.cycleId, programId: cycle.programId, executionArn: cycle.executionArn, status: 'stopped' };
 }

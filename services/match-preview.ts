@@ -9,7 +9,8 @@ import type { Participant } from '../domain/participant.ts';
 import type { Program } from '../domain/program.ts';
 import { parseRosterCsv, parseRosterJson } from '../domain/roster.ts';
 import type { ProgramStore } from './ports.ts';
-import { getProgramOrFail, parseProgramText } from './programs.ts';
+import { parseProgramText } from './program-files.ts';
+import { getProgramOrFail } from './programs.ts';
 import { readTextFile } from './text-files.ts';
 
 /**

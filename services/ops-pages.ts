@@ -63,22 +63,25 @@ const time = (iso: string | undefined) => (iso ? e(iso.replace('T', ' ').replace
 const statusCell = (status: string) => `<span class="status s-${e(status)}">${e(status)}</span>`;
 
 export function opsListPage(input: { executions: ExecutionSummary[]; status?: string }): string {
+  return page('Executions', opsListBody(input));
+}
+
+/** The list without its frame, under `base` (the console shows it at /console/ops). */
+export function opsListBody(input: { executions: ExecutionSummary[]; status?: string }, base = '/ops'): string {
   const filters = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT']
     .map((s) =>
       s === (input.status ?? '')
         ? `<li><strong aria-current="page">${e(s || 'All')}</strong></li>`
-        : `<li><a href="/ops${s ? `?status=${e(s)}` : ''}">${e(s || 'All')}</a></li>`,
+        : `<li><a href="${base}${s ? `?status=${e(s)}` : ''}">${e(s || 'All')}</a></li>`,
     )
     .join('');
   const rows = input.executions
     .map(
       (x) =>
-        `<tr><td><a href="/ops/executions/${encodeURIComponent(x.name)}">${e(x.name)}</a></td><td>${statusCell(x.status)}</td><td>${time(x.startDate)}</td><td>${time(x.stopDate)}</td><td class="num">${e(duration(x.durationMs))}</td></tr>`,
+        `<tr><td><a href="${base}/executions/${encodeURIComponent(x.name)}">${e(x.name)}</a></td><td>${statusCell(x.status)}</td><td>${time(x.startDate)}</td><td>${time(x.stopDate)}</td><td class="num">${e(duration(x.durationMs))}</td></tr>`,
     )
     .join('\n');
-  return page(
-    'Executions',
-    `<h1>Executions${input.status ? ` (${e(input.status)})` : ''}</h1>
+  return `<h1>Executions${input.status ? ` (${e(input.status)})` : ''}</h1>
 <nav aria-label="Filter by status"><ul>${filters}</ul></nav>
 ${
   input.executions.length
@@ -88,8 +91,7 @@ ${
 ${rows}
 </tbody></table>`
     : '<p>No executions.</p>'
-}`,
-  );
+}`;
 }
 
 /** A phase's progress lines, from its module; a state of no phase (the failure path) shows whether the cycle was marked failed. */
@@ -111,13 +113,20 @@ function progressHtml(lines: StatusLine[]): string {
     .join('')}</ul>`;
 }
 
-export function opsExecutionPage(input: {
+type ExecutionPageInput = {
   description: ExecutionSummary & { input?: string | undefined; error?: string | undefined; cause?: string | undefined; redriveCount?: number | undefined };
   history: readonly ExecutionHistoryEvent[];
   cycle?: Cycle;
   bounces?: number;
   now?: number;
-}): string {
+};
+
+export function opsExecutionPage(input: ExecutionPageInput): string {
+  return page(input.description.name, opsExecutionBody(input));
+}
+
+/** One execution without its frame, under `base` (the console shows it at /console/ops/executions/<name>). */
+export function opsExecutionBody(input: ExecutionPageInput, base = '/ops'): string {
   const d = input.description;
   const timeline = buildTimeline(input.history, input.now);
   const total = Math.max(1, ...timeline.phases.map((p) => p.durationMs));
@@ -163,16 +172,13 @@ ${failures ? `<ul class="errors">${failures}</ul>` : ''}
       : []),
     ['History events', e(timeline.events)],
   ];
-  return page(
-    d.name,
-    `<h1>Execution ${e(d.name)}</h1>
+  return `<h1>Execution ${e(d.name)}</h1>
 <p><code>${e(d.executionArn)}</code></p>
 <dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${v || '—'}</dd>`).join('')}</dl>
 ${failure}
 <h2>Timeline</h2>
 ${phases || '<p>No states yet.</p>'}
-<p><a href="/ops">All executions</a></p>`,
-  );
+<p><a href="${base}">All executions</a></p>`;
 }
 
 export function opsErrorPage(status: number, message: string): string {

@@ -11,6 +11,8 @@ import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, Pair
 export interface ProgramStore {
   putProgram(program: Program): Promise<void>;
   getProgram(programId: string): Promise<Program | undefined>;
+  /** Every program, by id (the console lists them). */
+  listPrograms(): Promise<Program[]>;
   /** Writes a validated roster; re-writing an unchanged participant changes nothing. */
   putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }>;
   listParticipants(programId: string): Promise<Participant[]>;

@@ -1,27 +1,6 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ConflictError, issuesFromZod, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { programSchema, type Program } from '../domain/program.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { Program } from '../domain/program.ts';
 import type { ProgramStore } from './ports.ts';
-
-/**
- * Programs from a YAML or JSON file, validated against `programSchema`: every problem is named
- * with its field ("phaseWindows.run: must be an ISO 8601 duration").
- */
-export function parseProgramText(text: string, fileName: string): Program {
-  const yaml = /\.ya?ml$/i.test(fileName);
-  let data: unknown;
-  try {
-    data = yaml ? parseYaml(text.replace(/^\uFEFF/, '')) : JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : 'file';
-    throw new ValidationError(`${fileName} is not valid ${yaml ? 'YAML' : 'JSON'}`, [
-      { where, problem: (error as Error).message.split('\n')[0] ?? 'unreadable' },
-    ]);
-  }
-  const parsed = programSchema.safeParse(data);
-  if (!parsed.success) throw new ValidationError(`${fileName} is not a valid program`, issuesFromZod(parsed.error));
-  return parsed.data;
-}
 
 export async function createProgram(store: ProgramStore, program: Program): Promise<Program> {
   if (await store.getProgram(program.programId)) {

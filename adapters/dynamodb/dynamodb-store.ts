@@ -67,6 +67,9 @@ export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleS
   getProgram(programId: string): Promise<Program | undefined> {
     return this.programs.getProgram(programId);
   }
+  listPrograms(): Promise<Program[]> {
+    return this.programs.listPrograms();
+  }
   putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }> {
     return this.programs.putParticipants(programId, participants);
   }

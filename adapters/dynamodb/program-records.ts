@@ -5,7 +5,7 @@ import type { EnrollmentDeclaration } from '../../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { Program } from '../../domain/program.ts';
 import type { ParticipantDirectory, ProgramStore } from '../../services/ports.ts';
-import type { TableClient } from './table-client.ts';
+import { recordOf, type TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
 
 /** Roster writes in flight at once: enough to import thousands of rows quickly, few enough not to be throttled. */
@@ -16,7 +16,19 @@ export class ProgramRecords implements ProgramStore, ParticipantDirectory {
   constructor(private readonly table: TableClient) {}
 
   async putProgram(program: Program): Promise<void> {
-    await this.table.put('PutProgram', { Item: { ...keys.program(program.programId), entity: 'program', ...program } });
+    await this.table.put('PutProgram', {
+      Item: { ...keys.program(program.programId), ...keys.programInList(program.programId), entity: 'program', ...program },
+    });
+  }
+
+  /** Programs written before the listing index existed appear once they are saved again. */
+  async listPrograms(): Promise<Program[]> {
+    const items = await this.table.queryAll('ListPrograms', {
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allPrograms().GSI1PK },
+    });
+    return items.map((item) => recordOf<Program>(item)).sort((a, b) => a.programId.localeCompare(b.programId));
   }
 
   async getProgram(programId: string): Promise<Program | undefined> {

@@ -32,6 +32,9 @@ const emailGSI1PK = (email: string) => `EMAIL#${email}`;
  */
 export const keys = {
   program: (programId: string): ItemKey => ({ PK: programPK(programId), SK: 'PROGRAM' }),
+  /** GSI1 attributes of a program item: every program sits under one partition, by id. */
+  programInList: (programId: string) => ({ GSI1PK: 'PROGRAMS', GSI1SK: programPK(programId) }),
+  allPrograms: () => ({ GSI1PK: 'PROGRAMS' }),
 
   participant: (programId: string, participantId: string): ItemKey => ({ PK: programPK(programId), SK: `PARTICIPANT#${participantId}` }),
   participantsOf: (programId: string): KeyPrefix => ({ PK: programPK(programId), SKPrefix: 'PARTICIPANT#' }),

@@ -5,6 +5,7 @@ import { answeredPhaseModule } from '../../services/phases/registry.ts';
 import { cycleStatus, listProgramCycles, stopCycle, type CycleStatusReport } from '../../services/cycles.ts';
 import { EXIT } from '../exit-codes.ts';
 import { emit, formatTime, table, withJson } from '../support/output.ts';
+import { auditCli } from '../support/actor.ts';
 import { target, workflow } from '../support/target.ts';
 
 /**
@@ -76,6 +77,7 @@ export function registerCycleCommands(program: Command): void {
         { store: c.store, clock: c.clock, workflow: workflow() },
         { programId: options.program, ...(options.cycleId ? { cycleId: options.cycleId } : {}) },
       );
+      await auditCli(c, { action: 'cycle.started', programId: cycle.programId, cycleId: cycle.cycleId, details: {} });
       const started = {
         cycleId: cycle.cycleId,
         programId: cycle.programId,
@@ -156,6 +158,7 @@ export function registerCycleCommands(program: Command): void {
       { store: c.store, clock: c.clock, workflow: workflow() },
       { cycleId, ...(options.reason ? { reason: options.reason } : {}) },
     );
+    await auditCli(c, { action: 'cycle.stopped', programId: result.programId, cycleId, details: { reason: options.reason ?? '' } });
     emit(options.json, result, () => `Cycle ${result.cycleId} stopped (execution ${result.executionArn}).`);
   });
 }

@@ -64,6 +64,8 @@ export function registerLocalCommands(program: Command): void {
           for (const [name, url] of Object.entries(stack.endpoints)) console.log(`  ${name.padEnd(14)} ${url}`);
           console.log(`  inbox          ${stack.endpoints.ses}/`);
           console.log(`  ops page       ${stack.endpoints.survey}/ops`);
+          console.log(`  console        ${stack.endpoints.console}`);
+          for (const user of stack.consoleUsers) console.log(`    sign in as ${user.email} (${user.groups.join(', ')}), password ${user.password}`);
           console.log('\nTo use it from another shell:');
           for (const [k, v] of Object.entries(shared)) console.log(`  export ${k}=${v}`);
           console.log(`\nOr nothing: while the stack runs, tandem reads ${LOCAL_ENV_FILE} when TANDEM_TABLE_NAME is unset (or with --local).`);

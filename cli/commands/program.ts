@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
-import { createProgram, getProgramOrFail, parseProgramText, updateProgram } from '../../services/programs.ts';
+import { parseProgramText } from '../../services/program-files.ts';
+import { createProgram, getProgramOrFail, updateProgram } from '../../services/programs.ts';
 import { emit, withJson } from '../support/output.ts';
 import { skillLabel } from '../../domain/skills.ts';
+import { auditCli } from '../support/actor.ts';
 import { target } from '../support/target.ts';
 
 async function readProgramFile(file: string): Promise<Program> {
@@ -53,7 +55,9 @@ export function registerProgramCommands(program: Command): void {
     'tandem program create --file examples/program.json',
   ).action(async (options: { file: string; json: boolean }) => {
     const parsed = await readProgramFile(options.file);
-    const created = await createProgram(target().store, parsed);
+    const c = target();
+    const created = await createProgram(c.store, parsed);
+    await auditCli(c, { action: 'program.created', programId: created.programId, details: { skills: created.skillsCatalog.length } });
     emit(options.json, { created: true, program: created }, () => `Program ${created.programId} ("${created.name}") created.`);
   });
 
@@ -74,7 +78,9 @@ export function registerProgramCommands(program: Command): void {
     'tandem program update --file program.yaml --program mentoria-reversa',
   ).action(async (options: { file: string; program?: string; json: boolean }) => {
     const parsed = await readProgramFile(options.file);
-    const { program: updated, changed } = await updateProgram(target().store, parsed, options.program);
+    const c = target();
+    const { program: updated, changed } = await updateProgram(c.store, parsed, options.program);
+    if (changed.length) await auditCli(c, { action: 'program.changed', programId: updated.programId, details: { fields: changed.join(',') } });
     emit(options.json, { updated: changed.length > 0, changed, program: updated }, () =>
       changed.length ? `Program ${updated.programId} updated: ${changed.join(', ')}.` : `Program ${updated.programId} unchanged.`,
     );

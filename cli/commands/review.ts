@@ -6,6 +6,7 @@ import { terminalSafe } from '../../domain/text.ts';
 import type { StoredReview } from '../../services/ports.ts';
 import { applyReview, formatDiff, loadReview, planReshape, type ReshapePlan } from '../../services/reshape.ts';
 import { emit, table, withJson } from '../support/output.ts';
+import { auditCli } from '../support/actor.ts';
 import { target, workflow } from '../support/target.ts';
 import { cycleStartExtensions } from './cycle.ts';
 
@@ -128,6 +129,12 @@ export function registerReviewCommands(program: Command): void {
       }
       await container.store.putProgram(plan.after);
       await container.store.markReviewApplied(reviewed, (options.cycleId as string | undefined) ?? `the next cycle of ${programId}`, container.clock.now());
+      await auditCli(container, {
+        action: 'proposals.applied',
+        programId,
+        cycleId: reviewed,
+        details: { proposals: plan.proposals.map((p) => p.id).join(','), changedPaths: plan.diff.length },
+      });
       return [`Applied ${plan.proposals.length} proposals of the review of ${reviewed}: ${plan.diff.length} configuration paths changed.`];
     },
   });
@@ -173,6 +180,12 @@ export function registerReviewCommands(program: Command): void {
       only: options.only,
       skip: options.skip,
       ...(options.nextCycleId ? { nextCycleId: options.nextCycleId } : {}),
+    });
+    await auditCli(c, {
+      action: 'proposals.applied',
+      programId: plan.programId,
+      cycleId: options.cycle,
+      details: { proposals: plan.proposals.map((p) => p.id).join(','), changedPaths: plan.diff.length, nextCycle: cycle.cycleId },
     });
     emit(
       options.json,

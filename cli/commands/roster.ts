@@ -1,9 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readTextFile } from '../../services/text-files.ts';
-import { parseColumnMapping, type ColumnMapping } from '../../domain/roster.ts';
+import type { ColumnMapping } from '../../domain/roster.ts';
+import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
 import { emit, progressBar, table, withJson } from '../support/output.ts';
+import { auditCli } from '../support/actor.ts';
 import { target } from '../support/target.ts';
 
 const format = (value: string) => {
@@ -111,7 +113,8 @@ export function registerRosterCommands(program: Command): void {
       const fileFormat = options.format ?? (/\.json$/i.test(file) ? 'json' : 'csv');
       const bar = progressBar('Importing', options.json);
       try {
-        const result = await importRosterFile(target().store, {
+        const c = target();
+        const result = await importRosterFile(c.store, {
           programId: options.program,
           text,
           format: fileFormat,
@@ -122,6 +125,13 @@ export function registerRosterCommands(program: Command): void {
           onProgress: bar,
         });
         bar.end();
+        if (!result.dryRun && result.written > 0) {
+          await auditCli(c, {
+            action: 'roster.imported',
+            programId: result.programId,
+            details: { written: result.written, unchanged: result.unchanged, skipped: result.skipped },
+          });
+        }
         emit(options.json, result, () => describeImport(result, file));
       } catch (error) {
         bar.end();

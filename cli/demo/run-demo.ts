@@ -174,7 +174,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
     if (options.keepRunning) {
-      log(`The stack stays up (Ctrl-C to stop). Inbox: ${stack.endpoints.ses}/ · Use it from another shell with:`);
+      log(`The stack stays up (Ctrl-C to stop). Inbox: ${stack.endpoints.ses}/`);
+      log(`Console: ${stack.endpoints.console} — sign in as:`);
+      for (const user of stack.consoleUsers) log(`  ${user.email} (${user.groups.join(', ')}) password ${user.password}`);
+      log('Use the stack from another shell with:');
       for (const [k, v] of Object.entries(stack.env)) if (!k.startsWith('TANDEM_LINK_SIGNING')) log(`  export ${k}=${v}`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }

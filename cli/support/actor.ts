@@ -1,15 +1,21 @@
 import { hostname, userInfo } from 'node:os';
-import type { Actor } from '../../services/phases/approval/review.ts';
+import type { Container } from '../../adapters/container.ts';
+import { recordAction, type Actor, type AuditAction } from '../../services/audit.ts';
 
-/** Who runs the CLI, for the audit log: TANDEM_ACTOR when set, else `<os user>@<host>`. */
-export function cliActor(): Actor {
-  const named = process.env.TANDEM_ACTOR?.trim();
+/** Who runs the CLI, for the audit log: TANDEM_ACTOR when set (a CI job names itself), else `<os user>@<host>`. */
+export function cliActor(env: NodeJS.ProcessEnv = process.env): Actor {
+  const named = env.TANDEM_ACTOR?.trim();
   if (named) return { actor: named, via: 'cli' };
-  let user = process.env.USER ?? 'unknown';
+  let user = env.USER ?? 'unknown';
   try {
     user = userInfo().username;
   } catch {
-    // No passwd entry for this uid (some containers): the environment's USER stands.
+    // Containers without a passwd entry for the uid: USER (or "unknown") says enough.
   }
   return { actor: `${user}@${hostname()}`, via: 'cli' };
+}
+
+/** Records an HR action taken with the CLI in the target's audit log. */
+export function auditCli(container: Container, action: AuditAction): Promise<unknown> {
+  return recordAction({ audit: container.store, clock: container.clock }, cliActor(), action);
 }

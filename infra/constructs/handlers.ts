@@ -32,6 +32,7 @@ export const SIZING: Record<FunctionName, { memorySize: number; timeout: Duratio
   'session-api': { memorySize: 512, timeout: Duration.seconds(10) },
   'ses-events': { memorySize: 256, timeout: Duration.seconds(60) },
   'ops-api': { memorySize: 512, timeout: Duration.seconds(15) },
+  console: { memorySize: 1024, timeout: Duration.seconds(20) },
 };
 
 export interface HandlersProps {

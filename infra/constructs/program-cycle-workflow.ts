@@ -104,6 +104,19 @@ export class ProgramCycleWorkflow extends Construct {
   }
 
   /** Binding: TANDEM_STATE_MACHINE_ARN; list this state machine's executions, describe them and read their history. */
+  /** Binding: start cycles' executions and stop them (the console, as HR's CLI does). */
+  controllingExecutions(): FunctionBinding {
+    return {
+      description: 'executions:control',
+      bind: (target) => {
+        target.grant(
+          new iam.PolicyStatement({ sid: 'StartExecutions', actions: ['states:StartExecution'], resources: [this.stateMachineArn] }),
+          new iam.PolicyStatement({ sid: 'StopExecutions', actions: ['states:StopExecution'], resources: [this.executionsArn] }),
+        );
+      },
+    };
+  }
+
   readingExecutions(): FunctionBinding {
     return {
       description: 'executions:read',

@@ -112,17 +112,33 @@ export class SurveyApi extends Construct {
    * Serves a catalog route (the ops page) with its handler: `<path>` and `<path>/{proxy+}`, GET
    * and HEAD, with IAM authorization (callers sign their requests; `invokeArns` names what to grant).
    */
-  serveRoute(handler: TandemFunction, route: { readonly path: string; readonly authorization: 'iam' }): void {
+  serveRoute(handler: TandemFunction, route: { readonly path: string; readonly authorization: 'iam' | 'session' }): void {
     const integration = new HttpLambdaIntegration(`${handler.node.id}Integration`, handler.function, {
       payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
     });
-    const authorizer = new HttpIamAuthorizer();
+    // A `session` route (the console) signs people in itself: API Gateway lets the browser through, the handler refuses anyone without a session.
+    const authorizer = route.authorization === 'iam' ? new HttpIamAuthorizer() : undefined;
+    const methods = route.authorization === 'iam' ? PAGE_METHODS : ([...PAGE_METHODS, apigw.HttpMethod.POST] as const);
     const stage = this.stage.node.defaultChild as apigw.CfnStage;
     for (const path of [route.path, `${route.path}/{proxy+}`]) {
-      this.api.addRoutes({ path, methods: [...PAGE_METHODS], integration, authorizer });
+      const created = this.api.addRoutes({ path, methods: [...methods], integration, ...(authorizer ? { authorizer } : {}) });
+      if (!authorizer) {
+        for (const r of created) {
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'The console signs people in itself (OpenID Connect with Cognito, code flow with PKCE) and checks its encrypted session cookie, the CSRF token of every POST and the role on every request.',
+          });
+        }
+      }
       // Route-level settings (no L2 for them): these routes get their own limits, apart from the participants' links.
-      for (const method of PAGE_METHODS) stage.addPropertyOverride(`RouteSettings.${method} ${path}`, this.routeThrottle);
+      for (const method of methods) stage.addPropertyOverride(`RouteSettings.${method} ${path}`, this.routeThrottle);
     }
+  }
+
+  /** Binding: TANDEM_CONSOLE_BASE_URL, where the console is served (the sign-in callback). */
+  console(): FunctionBinding {
+    return { description: 'console:base-url', bind: (target) => target.setEnvironment('TANDEM_CONSOLE_BASE_URL', this.url) };
   }
 
   /** The execute-api ARNs a person needs `execute-api:Invoke` on to use a route served by `serveRoute`. */

@@ -126,6 +126,9 @@ describe('the functions', () => {
     if (spec.access.writesReports) expected.push('TANDEM_REPORT_BUCKET');
     if (spec.access.readsLinkKey) expected.push('TANDEM_LINK_SIGNING_KEY_SECRET', 'TANDEM_LINK_BASE_URL');
     if ('readsExecutions' in spec.access && spec.access.readsExecutions) expected.push('TANDEM_STATE_MACHINE_ARN');
+    if ('route' in spec && spec.route.authorization === 'session') {
+      expected.push('TANDEM_CONSOLE_ISSUER', 'TANDEM_CONSOLE_CLIENT_ID', 'TANDEM_CONSOLE_GROUPS_CLAIM', 'TANDEM_CONSOLE_BASE_URL');
+    }
     expect(Object.keys(env).sort()).toEqual(expected.sort());
     if (expected.includes('TANDEM_STATE_MACHINE_ARN')) expect(env.TANDEM_STATE_MACHINE_ARN).toEqual(ref(s.stack.workflow.stateMachine));
     expect(env.TANDEM_TABLE_NAME).toEqual(ref(s.stack.dataStore.table));
@@ -151,7 +154,14 @@ describe('the functions', () => {
     if (spec.access.readsLinkKey) expectedSids.push('ReadLinkSigningKey');
     const readsExecutions = 'readsExecutions' in spec.access && spec.access.readsExecutions;
     if (readsExecutions) expectedSids.push('ListExecutions', 'ReadExecutions');
+    const controlsExecutions = 'controlsExecutions' in spec.access && spec.access.controlsExecutions;
+    if (controlsExecutions) expectedSids.push('StartExecutions', 'StopExecutions');
     expect(Object.keys(bySid).sort()).toEqual(expectedSids.sort());
+    if (controlsExecutions) {
+      expect(bySid.StartExecutions).toMatchObject({ Action: 'states:StartExecution', Resource: ref(s.stack.workflow.stateMachine) });
+      expect(bySid.StopExecutions?.Action).toBe('states:StopExecution');
+      expect(JSON.stringify(bySid.StopExecutions?.Resource)).toContain(':execution:');
+    }
 
     expect(asList(bySid[tableSid]?.Action).sort()).toEqual([...TABLE_ACTIONS[spec.access.table]].sort());
     expect(bySid[tableSid]?.Resource).toEqual([getAtt(s.stack.dataStore.table), { 'Fn::Join': ['', [getAtt(s.stack.dataStore.table), '/index/GSI1']] }]);
@@ -502,15 +512,19 @@ describe('the survey API', () => {
     });
   });
 
-  it('serves each catalog route (the ops page) from its function, GET and HEAD only, behind IAM authorization', () => {
+  it('serves the ops page GET and HEAD only behind IAM authorization, and the console GET, HEAD and POST to its own sign-in', () => {
     const routes = Object.values(resources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType: string });
     const routed = FUNCTIONS.flatMap((f) => ('route' in f ? [f] : []));
-    expect(routed.map((f) => f.name)).toEqual(['ops-api']);
-    for (const f of routed) {
-      const keys = ['GET', 'HEAD'].flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`]);
-      for (const key of keys) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('AWS_IAM');
-    }
-    expect(routes).toHaveLength(6 + 4 * routed.length);
+    expect(routed.map((f) => [f.name, f.route.authorization])).toEqual([
+      ['ops-api', 'iam'],
+      ['console', 'session'],
+    ]);
+    const keysOf = (path: string, methods: string[]) => methods.flatMap((m) => [`${m} ${path}`, `${m} ${path}/{proxy+}`]);
+    for (const key of keysOf('/ops', ['GET', 'HEAD'])) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('AWS_IAM');
+    for (const key of keysOf('/console', ['GET', 'HEAD', 'POST'])) expect(routes.find((r) => r.RouteKey === key)?.AuthorizationType, key).toBe('NONE');
+    expect(routes.find((r) => r.RouteKey === 'POST /ops')).toBeUndefined();
+    // 3 survey, 3 session, 4 ops, 6 console routes.
+    expect(routes).toHaveLength(3 + 3 + 4 + 6);
   });
 
   it('throttles each ops route on its own limits, apart from the participants’ links', () => {
@@ -519,7 +533,8 @@ describe('the survey API', () => {
     };
     const routed = FUNCTIONS.flatMap((f) => ('route' in f ? [f] : []));
     for (const f of routed) {
-      for (const key of ['GET', 'HEAD'].flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`])) {
+      const methods = f.route.authorization === 'iam' ? ['GET', 'HEAD'] : ['GET', 'HEAD', 'POST'];
+      for (const key of methods.flatMap((m) => [`${m} ${f.route.path}`, `${m} ${f.route.path}/{proxy+}`])) {
         expect(stage.RouteSettings[key], key).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
       }
     }

@@ -105,6 +105,10 @@ export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleS
     return copy(this.programs.get(programId));
   }
 
+  async listPrograms(): Promise<Program[]> {
+    return [...this.programs.values()].sort((a, b) => a.programId.localeCompare(b.programId)).map((p) => copy(p));
+  }
+
   async putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }> {
     const roster = within(this.participants, programId);
     let written = 0;

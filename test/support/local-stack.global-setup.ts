@@ -4,7 +4,13 @@ import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    localStack: { env: Record<string, string>; endpoints: LocalStack['endpoints']; stateMachineArn: string; reportDir: string };
+    localStack: {
+      env: Record<string, string>;
+      endpoints: LocalStack['endpoints'];
+      stateMachineArn: string;
+      reportDir: string;
+      consoleUsers: LocalStack['consoleUsers'];
+    };
   }
 }
 
@@ -14,11 +20,17 @@ export default async function setup(project: TestProject) {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const stateDir = `.tandem/test-${process.pid}`;
   const stack = await startLocalStack({
-    ports: { dynamodb: 0, ses: 0, stepfunctions: 0, survey: 0 },
+    ports: { dynamodb: 0, ses: 0, stepfunctions: 0, survey: 0, oidc: 0 },
     stateDir,
     tableName: 'tandem-test',
   });
-  project.provide('localStack', { env: stack.env, endpoints: stack.endpoints, stateMachineArn: stack.stateMachineArn, reportDir: stack.reportDir });
+  project.provide('localStack', {
+    env: stack.env,
+    endpoints: stack.endpoints,
+    stateMachineArn: stack.stateMachineArn,
+    reportDir: stack.reportDir,
+    consoleUsers: stack.consoleUsers,
+  });
   return async () => {
     await stack.stop();
     await rm(stateDir, { recursive: true, force: true });

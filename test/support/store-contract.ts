@@ -150,6 +150,17 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.getProgram(uniqueId('missing'))).toBeUndefined();
     });
 
+    it('lists every program once, by id, with its latest settings', async () => {
+      const store = await createStore();
+      const first = programFor(uniqueId('program-a'));
+      const second = programFor(uniqueId('program-b'));
+      await store.putProgram(second);
+      await store.putProgram(first);
+      await store.putProgram({ ...first, name: 'Renamed' });
+      const listed = (await store.listPrograms()).filter((p) => p.programId === first.programId || p.programId === second.programId);
+      expect(listed).toEqual([{ ...first, name: 'Renamed' }, second].sort((a, b) => a.programId.localeCompare(b.programId)));
+    });
+
     it('counts participants written and unchanged, so a re-import of the same roster writes nothing', async () => {
       const store = await createStore();
       const programId = uniqueId('program');

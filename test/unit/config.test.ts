@@ -30,6 +30,10 @@ describe('readEnvironment', () => {
       TANDEM_REPORT_DIR: '/tmp/reports',
       TANDEM_SES_CONFIGURATION_SET: 'tandem-mail',
       TANDEM_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:tandem-program-cycle',
+      TANDEM_CONSOLE_ISSUER: 'http://127.0.0.1:3009',
+      TANDEM_CONSOLE_CLIENT_ID: 'tandem-console',
+      TANDEM_CONSOLE_BASE_URL: 'http://127.0.0.1:3000',
+      TANDEM_CONSOLE_GROUPS_CLAIM: 'groups',
     });
     expect(env).toEqual({
       TANDEM_TABLE_NAME: 'tandem-table',
@@ -38,6 +42,10 @@ describe('readEnvironment', () => {
       TANDEM_REPORT_DIR: '/tmp/reports',
       TANDEM_SES_CONFIGURATION_SET: 'tandem-mail',
       TANDEM_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:tandem-program-cycle',
+      TANDEM_CONSOLE_ISSUER: 'http://127.0.0.1:3009',
+      TANDEM_CONSOLE_CLIENT_ID: 'tandem-console',
+      TANDEM_CONSOLE_BASE_URL: 'http://127.0.0.1:3000',
+      TANDEM_CONSOLE_GROUPS_CLAIM: 'groups',
     });
   });
 

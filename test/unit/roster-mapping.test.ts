@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../domain/errors.ts';
-import { detectDelimiter, normaliseHeader, parseColumnMapping, parseRosterCsv, rosterToCsv } from '../../domain/roster.ts';
+import { detectDelimiter, normaliseHeader, parseRosterCsv, rosterToCsv } from '../../domain/roster.ts';
+import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
 
 const HEADER = 'id,name,email,department,birth_year,seniority,skills_offered,skills_wanted,languages';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { programSchema, type Program, type ProgramInput } from '../../domain/program.ts';
-import { parseColumnMapping, parseRosterCsv, parseRosterJson } from '../../domain/roster.ts';
+import { parseRosterCsv, parseRosterJson } from '../../domain/roster.ts';
+import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
 import { importRosterFile, RosterRejectedError } from '../../services/roster-files.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 

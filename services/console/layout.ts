@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { escapeHtml as e } from '../../domain/html.ts';
+import type { Language } from '../../domain/program.ts';
+import type { ConsolePage } from './page.ts';
+import type { ConsoleSession } from './session.ts';
+
+const STYLE = `
+  body { font-family: system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fff; line-height: 1.45; }
+  header, main { padding: 0 1rem; max-width: 72rem; margin: 0 auto; }
+  header { border-bottom: 1px solid #ccc; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; justify-content: space-between; }
+  header nav ul { list-style: none; padding: 0; display: flex; gap: .25rem 1rem; flex-wrap: wrap; margin: .5rem 0; }
+  a { color: #0b4f9c; }
+  [aria-current="page"] { font-weight: 700; }
+  table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+  th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; overflow-wrap: anywhere; }
+  main { overflow-wrap: anywhere; }
+  meter, progress { max-width: 100%; }
+  th { background: #f2f2f2; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  label { display: block; font-weight: 600; margin-top: .8rem; }
+  input[type=text], input[type=email], input[type=number], select, textarea { width: 100%; max-width: 40rem; box-sizing: border-box; font: inherit; padding: .3rem; }
+  textarea { min-height: 6rem; font-family: ui-monospace, monospace; }
+  fieldset { margin: 1rem 0; border: 1px solid #bbb; }
+  button { font: inherit; padding: .35rem .9rem; margin: .6rem .4rem .6rem 0; cursor: pointer; }
+  .inline { display: inline; }
+  .hint { color: #4a4a4a; font-size: .9em; margin: .15rem 0; }
+  .problem { color: #a4000f; font-weight: 600; margin: .15rem 0; }
+  .notice { border-left: 4px solid #0a5c1f; padding: .4rem .8rem; background: #eef7f0; }
+  .errors { border: 2px solid #a4000f; padding: .4rem 1rem; }
+  .who { font-size: .9em; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.5rem; }
+  dt { font-weight: 600; }
+  dd { margin: 0; }
+  progress { width: 10rem; vertical-align: middle; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  pre { white-space: pre-wrap; word-break: break-word; }
+`;
+
+/**
+ * With JavaScript on, a page part marked data-refresh is fetched again every few seconds and
+ * swapped in place (the live cycle status); without it the page's own refresh link does the same.
+ * The one Trusted Types policy passes through HTML from this origin only.
+ */
+const SCRIPT = `(() => {
+  const part = document.querySelector('[data-refresh]');
+  if (!part || !window.fetch) return;
+  const policy = window.trustedTypes ? trustedTypes.createPolicy('console-refresh', { createHTML: (s) => s }) : { createHTML: (s) => s };
+  const every = Number(part.getAttribute('data-refresh')) || 5000;
+  setInterval(async () => {
+    const response = await fetch(location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } }).catch(() => undefined);
+    if (!response || !response.ok) return;
+    const doc = new DOMParser().parseFromString(policy.createHTML(await response.text()), 'text/html');
+    const fresh = doc.querySelector('[data-refresh]');
+    if (fresh) part.replaceChildren(...fresh.childNodes);
+  }, every);
+})();`;
+
+const hash = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
+export const CONSOLE_STYLE_HASH = hash(STYLE);
+export const CONSOLE_SCRIPT_HASH = hash(SCRIPT);
+
+const TEXT = {
+  skip: { en: 'Skip to content', 'pt-BR': 'Ir para o conteúdo' },
+  console: { en: 'Tandem console', 'pt-BR': 'Console do Tandem' },
+  signOut: { en: 'Sign out', 'pt-BR': 'Sair' },
+  signedInAs: { en: 'Signed in as', 'pt-BR': 'Conectado como' },
+  role: { en: { hr: 'HR', ops: 'ops (read only)' }, 'pt-BR': { hr: 'RH', ops: 'operações (somente leitura)' } },
+  language: { en: 'Português', 'pt-BR': 'English' },
+  sections: { en: 'Console sections', 'pt-BR': 'Seções do console' },
+} as const;
+
+/** The hidden field every console form carries: the session's CSRF token, checked on the server. */
+export const csrfField = (session: ConsoleSession): string => `<input type="hidden" name="csrf" value="${e(session.csrf)}">`;
+
+/** A POST form with its CSRF token. */
+export function postForm(session: ConsoleSession, action: string, inner: string, options: { multipart?: boolean; inline?: boolean } = {}): string {
+  return `<form method="post" action="${e(action)}"${options.multipart ? ' enctype="multipart/form-data"' : ''}${options.inline ? ' class="inline"' : ''}>${csrfField(session)}${inner}</form>`;
+}
+
+function document(lang: Language, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)} · ${e(TEXT.console[lang])}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+<script>${SCRIPT}</script>
+</body>
+</html>`;
+}
+
+/** A page inside the console's frame: navigation (the pages the role may see), who is signed in, language, sign-out. */
+export function consoleFrame(input: {
+  lang: Language;
+  session: ConsoleSession;
+  pages: readonly ConsolePage[];
+  current?: string;
+  title: string;
+  main: string;
+  notice?: string;
+}): string {
+  const { lang, session } = input;
+  const nav = input.pages
+    .filter((p) => p.roles.includes(session.role))
+    .map((p) => {
+      const href = `/console/${p.segment}`;
+      return `<li><a href="${href}"${p.segment === input.current ? ' aria-current="page"' : ''}>${e(p.title[lang])}</a></li>`;
+    })
+    .join('');
+  const other: Language = lang === 'en' ? 'pt-BR' : 'en';
+  return document(
+    lang,
+    input.title,
+    `<header>
+<p><a href="#main">${e(TEXT.skip[lang])}</a> · <strong>${e(TEXT.console[lang])}</strong></p>
+<nav aria-label="${e(TEXT.sections[lang])}"><ul>${nav}</ul></nav>
+<div class="who">${e(TEXT.signedInAs[lang])} ${e(session.email)} (${e(TEXT.role[lang][session.role])})
+${postForm(session, '/console/language', `<input type="hidden" name="lang" value="${other}"><button type="submit" lang="${other}">${e(TEXT.language[lang])}</button>`, { inline: true })}
+${postForm(session, '/console/sign-out', `<button type="submit">${e(TEXT.signOut[lang])}</button>`, { inline: true })}</div>
+</header>
+<main id="main">
+${input.notice ? `<p class="notice" role="status">${e(input.notice)}</p>` : ''}
+${input.main}
+</main>`,
+  );
+}
+
+/** A page outside a session: signed out, refused, errors. Never shows internals. */
+export function plainPage(lang: Language, title: string, main: string): string {
+  return document(lang, title, `<header><p><strong>${e(TEXT.console[lang])}</strong></p></header>\n<main id="main">\n${main}\n</main>`);
+}

@@ -1,0 +1,72 @@
+import type { Cycle } from '../../domain/cycle.ts';
+import type { Language } from '../../domain/program.ts';
+import type {
+  AuditLog,
+  Clock,
+  CycleStore,
+  ExecutionHistory,
+  ParticipantActionStore,
+  ProgramStore,
+  ReportStore,
+  ReviewStore,
+  WorkflowEngine,
+} from '../ports.ts';
+import type { ConsoleSession, Role } from './session.ts';
+
+/** What the console's pages work with: the same ports as the CLI. */
+export interface ConsoleDeps {
+  store: ProgramStore & CycleStore & ReviewStore & AuditLog & ParticipantActionStore;
+  clock: Clock;
+  workflow: () => WorkflowEngine;
+  executions: () => ExecutionHistory;
+  reports?: () => ReportStore;
+}
+
+/** A request as a page sees it: already signed in, and for a POST already past the CSRF and role checks. */
+export interface PageRequest {
+  method: 'GET' | 'POST';
+  /** The path below the page's own, without a leading slash: "" for /console/programs, "edit/x" for /console/programs/edit/x. */
+  subpath: string;
+  query: URLSearchParams;
+  /** A POST's fields (urlencoded or multipart); files as File. */
+  form?: FormData;
+  session: ConsoleSession;
+  lang: Language;
+  deps: ConsoleDeps;
+  /** Records an HR action in the audit log as the signed-in user, through the console. */
+  audit(action: { action: string; programId?: string; cycleId?: string; details: Record<string, string | number | boolean> }): Promise<void>;
+}
+
+export type PageResult =
+  /** `main` is the page's content; the console adds the frame (navigation, language, sign-out) and escapes nothing for it. */
+  | { status?: number; title: string; main: string }
+  /** After a POST: where to go (Post/Redirect/Get), with an optional notice shown there. */
+  | { redirect: string; notice?: string }
+  /** A file to download (the roster export). */
+  | { file: { name: string; contentType: string; body: string } };
+
+/**
+ * One page of the console: the console's router finds it by its path, shows it in the navigation
+ * to the roles that may see it, and lets only HR post to it. Adding a page is writing one module
+ * that exports a ConsolePage and adding it to CONSOLE_PAGES (services/console/pages/index.ts).
+ */
+export interface ConsolePage {
+  /** The URL segment under /console: "programs" serves /console/programs and /console/programs/... */
+  segment: string;
+  title: Record<Language, string>;
+  /** Who sees the page. Only HR may POST, whatever a page says. */
+  roles: readonly Role[];
+  get(request: PageRequest): Promise<PageResult>;
+  post?(request: PageRequest): Promise<PageResult>;
+}
+
+/** A posted text field ('' when absent or a file). */
+export const textField = (form: FormData | undefined, name: string): string => {
+  const value = form?.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
+/** Both languages of a sentence, picked by the request's language. */
+export const say = (lang: Language, text: Record<Language, string>): string => text[lang];
+
+export type { Cycle };

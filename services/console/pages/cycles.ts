@@ -1,0 +1,132 @@
+import { escapeHtml as e } from '../../../domain/html.ts';
+import { cycleStatus, listProgramCycles, stopCycle } from '../../cycles.ts';
+import { answeredPhaseModule } from '../../phases/registry.ts';
+import { startCycle } from '../../start-cycle.ts';
+import { postForm } from '../layout.ts';
+import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+
+const T = {
+  title: { en: 'Cycles', 'pt-BR': 'Ciclos' },
+  start: { en: 'Start a cycle', 'pt-BR': 'Iniciar um ciclo' },
+  program: { en: 'Program', 'pt-BR': 'Programa' },
+  cycle: { en: 'Cycle', 'pt-BR': 'Ciclo' },
+  status: { en: 'Status', 'pt-BR': 'Situação' },
+  phase: { en: 'Phase', 'pt-BR': 'Fase' },
+  started: { en: 'Started', 'pt-BR': 'Início' },
+  stop: { en: 'Stop this cycle', 'pt-BR': 'Interromper este ciclo' },
+  reason: { en: 'Reason (recorded)', 'pt-BR': 'Motivo (registrado)' },
+  none: { en: 'No cycles yet.', 'pt-BR': 'Nenhum ciclo ainda.' },
+  live: { en: 'Live status', 'pt-BR': 'Situação ao vivo' },
+  refresh: { en: 'Refresh', 'pt-BR': 'Atualizar' },
+  participants: { en: 'Participants', 'pt-BR': 'Participantes' },
+  pairs: { en: 'Pairs', 'pt-BR': 'Duplas' },
+  atRisk: { en: 'Pairs at risk', 'pt-BR': 'Duplas em risco' },
+  emails: { en: 'Emails sent', 'pt-BR': 'E-mails enviados' },
+  bounces: { en: 'Bounces', 'pt-BR': 'Devoluções' },
+  expected: { en: 'Expected', 'pt-BR': 'Esperadas' },
+  received: { en: 'Received', 'pt-BR': 'Recebidas' },
+  deadline: { en: 'Deadline', 'pt-BR': 'Prazo' },
+  execution: { en: 'Execution', 'pt-BR': 'Execução' },
+  startedNotice: { en: 'Cycle started', 'pt-BR': 'Ciclo iniciado' },
+  stoppedNotice: { en: 'Cycle stopped', 'pt-BR': 'Ciclo interrompido' },
+  failed: { en: 'Failed', 'pt-BR': 'Falhou' },
+} as const;
+
+const time = (iso: string | undefined) => (iso ? e(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '—');
+
+async function overview(request: PageRequest): Promise<PageResult> {
+  const { lang, deps, session } = request;
+  const programs = await deps.store.listPrograms();
+  const cycles = (
+    await Promise.all(programs.map((p) => listProgramCycles(deps.store, p.programId).then((list) => list.map((c) => ({ ...c, programId: p.programId })))))
+  )
+    .flat()
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  const rows = cycles
+    .map(
+      (c) =>
+        `<tr><td><a href="/console/cycles/${encodeURIComponent(c.cycleId)}">${e(c.cycleId)}</a></td><td>${e(c.programId)}</td><td>${e(c.status)}</td><td>${e(c.currentPhase)}</td><td>${time(c.startedAt)}</td></tr>`,
+    )
+    .join('');
+  const start =
+    session.role === 'hr' && programs.length
+      ? `<h2>${e(T.start[lang])}</h2>${postForm(
+          session,
+          '/console/cycles/start',
+          `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${programs.map((p) => `<option value="${e(p.programId)}">${e(p.programId)} — ${e(p.name)}</option>`).join('')}</select><p><button type="submit">${e(T.start[lang])}</button></p>`,
+        )}`
+      : '';
+  return {
+    title: T.title[lang],
+    main: `<h1>${e(T.title[lang])}</h1>${
+      cycles.length
+        ? `<div class="scroll"><table id="cycles"><thead><tr><th scope="col">${e(T.cycle[lang])}</th><th scope="col">${e(T.program[lang])}</th><th scope="col">${e(T.status[lang])}</th><th scope="col">${e(T.phase[lang])}</th><th scope="col">${e(T.started[lang])}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+        : `<p>${e(T.none[lang])}</p>`
+    }${start}`,
+  };
+}
+
+async function detail(request: PageRequest, cycleId: string): Promise<PageResult> {
+  const { lang, deps, session } = request;
+  const s = await cycleStatus({ store: deps.store, workflow: deps.workflow() }, cycleId);
+  const atRisk = new Set((await deps.store.listPairFlags(cycleId)).map((f) => f.pairId)).size;
+  const facts: Array<[string, string | number]> = [
+    [T.status[lang], `${s.status}${s.executionStatus ? ` (${s.executionStatus})` : ''}`],
+    [T.phase[lang], s.currentPhase],
+    [T.started[lang], time(s.startedAt)],
+    [T.participants[lang], s.participants],
+    [T.pairs[lang], s.pairs],
+    [T.atRisk[lang], atRisk],
+    [T.emails[lang], s.emailsSent],
+    [T.bounces[lang], s.bounces],
+  ];
+  const phases = s.phases
+    .map(
+      (p) =>
+        `<tr><th scope="row">${e(p.phase)}</th><td>${time(p.deadline)}</td><td class="num">${e(p.expected ?? '—')}</td><td>${e(answeredPhaseModule(p.phase).statusCell({ responses: p.responses, ...(p.rounds ? { rounds: p.rounds } : {}) }))}</td></tr>`,
+    )
+    .join('');
+  const stop =
+    session.role === 'hr' && s.status === 'running'
+      ? `<h2>${e(T.stop[lang])}</h2>${postForm(session, `/console/cycles/${encodeURIComponent(cycleId)}/stop`, `<label for="reason">${e(T.reason[lang])}</label><input type="text" id="reason" name="reason" required maxlength="500"><p><button type="submit">${e(T.stop[lang])}</button></p>`)}`
+      : '';
+  return {
+    title: `${T.cycle[lang]} ${cycleId}`,
+    main: `<h1>${e(T.cycle[lang])} ${e(cycleId)}</h1>
+<section aria-labelledby="live-title"><h2 id="live-title">${e(T.live[lang])}</h2>
+<div id="status" data-refresh="4000" aria-live="polite">
+<dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd data-fact="${e(k)}">${typeof v === 'number' ? v : v}</dd>`).join('')}</dl>
+<div class="scroll"><table id="phases"><thead><tr><th scope="col">${e(T.phase[lang])}</th><th scope="col">${e(T.deadline[lang])}</th><th scope="col" class="num">${e(T.expected[lang])}</th><th scope="col">${e(T.received[lang])}</th></tr></thead><tbody>${phases}</tbody></table></div>
+${s.failure ? `<p class="problem">${e(T.failed[lang])}: ${e(s.failure.error)}</p>` : ''}
+</div>
+<p><a href="/console/cycles/${encodeURIComponent(cycleId)}">${e(T.refresh[lang])}</a> · <a href="/console/ops/executions/${encodeURIComponent(cycleId)}">${e(T.execution[lang])}</a></p>
+</section>${stop}`,
+  };
+}
+
+export const cyclesPage: ConsolePage = {
+  segment: 'cycles',
+  title: T.title,
+  roles: ['hr', 'ops'],
+  get(request) {
+    return request.subpath ? detail(request, decodeURIComponent(request.subpath)) : overview(request);
+  },
+  async post(request) {
+    const { lang, deps } = request;
+    if (request.subpath === 'start') {
+      const programId = textField(request.form, 'programId');
+      const cycle = await startCycle({ store: deps.store, clock: deps.clock, workflow: deps.workflow() }, { programId });
+      await request.audit({ action: 'cycle.started', programId, cycleId: cycle.cycleId, details: {} });
+      return { redirect: `/console/cycles/${encodeURIComponent(cycle.cycleId)}`, notice: `${T.startedNotice[lang]}: ${cycle.cycleId}` };
+    }
+    const cycleId = /^([^/]+)\/stop$/.exec(request.subpath)?.[1];
+    if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
+    const reason = textField(request.form, 'reason').trim().slice(0, 500);
+    const result = await stopCycle(
+      { store: deps.store, clock: deps.clock, workflow: deps.workflow() },
+      { cycleId: decodeURIComponent(cycleId), reason: `stopped in the console by ${request.session.email}: ${reason}` },
+    );
+    await request.audit({ action: 'cycle.stopped', programId: result.programId, cycleId: result.cycleId, details: { reason } });
+    return { redirect: `/console/cycles/${encodeURIComponent(result.cycleId)}`, notice: `${T.stoppedNotice[lang]}: ${result.cycleId}` };
+  },
+};

@@ -1,0 +1,116 @@
+import { issuesFromZod, type ValidationIssue } from '../../../domain/errors.ts';
+import { escapeHtml as e } from '../../../domain/html.ts';
+import { programSchema, type Language } from '../../../domain/program.ts';
+import { createProgram, updateProgram } from '../../programs.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
+import { postForm } from '../layout.ts';
+import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+import { formFields, problemsByField, readFields, renderFields, type Field } from '../schema-form.ts';
+
+const T = {
+  title: { en: 'Programs', 'pt-BR': 'Programas' },
+  none: { en: 'No programs yet.', 'pt-BR': 'Nenhum programa ainda.' },
+  create: { en: 'Create a program', 'pt-BR': 'Criar um programa' },
+  edit: { en: 'Edit', 'pt-BR': 'Editar' },
+  save: { en: 'Save', 'pt-BR': 'Salvar' },
+  id: { en: 'Id', 'pt-BR': 'Id' },
+  name: { en: 'Name', 'pt-BR': 'Nome' },
+  language: { en: 'Language', 'pt-BR': 'Idioma' },
+  skills: { en: 'Skills', 'pt-BR': 'Habilidades' },
+  problems: { en: 'The program was not saved. Fix the fields marked below:', 'pt-BR': 'O programa não foi salvo. Corrija os campos indicados:' },
+  created: { en: 'Program created.', 'pt-BR': 'Programa criado.' },
+  saved: { en: 'Program saved.', 'pt-BR': 'Programa salvo.' },
+  unchanged: { en: 'Nothing changed.', 'pt-BR': 'Nada mudou.' },
+  lines: { en: 'One per line.', 'pt-BR': 'Um por linha.' },
+  json: { en: 'JSON, as in a program file (docs/cli.md).', 'pt-BR': 'JSON, como num arquivo de programa (docs/cli.md).' },
+} as const;
+
+const FIELDS: Field[] = formFields(programSchema);
+
+function labels(lang: Language) {
+  return (f: Field) => ({
+    label: f.name,
+    ...(f.kind === 'lines' ? { hint: T.lines[lang] } : f.kind === 'json' ? { hint: T.json[lang] } : {}),
+  });
+}
+
+function form(request: PageRequest, action: string, value: unknown, issues: readonly ValidationIssue[], editing: boolean): string {
+  const { lang, session } = request;
+  const { byField } = problemsByField(FIELDS, issues);
+  const summary = issues.length
+    ? `<div class="errors" role="alert"><p>${e(T.problems[lang])}</p><ul>${issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div>`
+    : '';
+  return `${summary}${postForm(session, action, `${renderFields(FIELDS, value, byField, labels(lang), editing ? new Set(['programId']) : new Set())}<p><button type="submit">${e(T.save[lang])}</button></p>`)}`;
+}
+
+async function list(request: PageRequest): Promise<PageResult> {
+  const { lang, deps, session } = request;
+  const programs = await deps.store.listPrograms();
+  const rows = programs
+    .map(
+      (p) =>
+        `<tr><td><code>${e(p.programId)}</code></td><td>${e(p.name)}</td><td>${e(p.language)}</td><td class="num">${p.skillsCatalog.length}</td>${
+          session.role === 'hr'
+            ? `<td><a href="/console/programs/edit/${encodeURIComponent(p.programId)}">${e(T.edit[lang])}<span class="visually-hidden"> ${e(p.programId)}</span></a></td>`
+            : ''
+        }</tr>`,
+    )
+    .join('');
+  return {
+    title: T.title[lang],
+    main: `<h1>${e(T.title[lang])}</h1>
+${
+  programs.length
+    ? `<div class="scroll"><table id="programs"><thead><tr><th scope="col">${e(T.id[lang])}</th><th scope="col">${e(T.name[lang])}</th><th scope="col">${e(T.language[lang])}</th><th scope="col" class="num">${e(T.skills[lang])}</th>${session.role === 'hr' ? `<th scope="col">${e(T.edit[lang])}</th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
+    : `<p>${e(T.none[lang])}</p>`
+}
+${session.role === 'hr' ? `<p><a href="/console/programs/new">${e(T.create[lang])}</a></p>` : ''}`,
+  };
+}
+
+export const programsPage: ConsolePage = {
+  segment: 'programs',
+  title: T.title,
+  roles: ['hr', 'ops'],
+  async get(request) {
+    const { lang, deps } = request;
+    if (request.subpath === '' || request.session.role !== 'hr') return list(request);
+    if (request.subpath === 'new')
+      return { title: T.create[lang], main: `<h1>${e(T.create[lang])}</h1>${form(request, '/console/programs/new', {}, [], false)}` };
+    const programId = /^edit\/([^/]+)$/.exec(request.subpath)?.[1];
+    const program = programId ? await deps.store.getProgram(decodeURIComponent(programId)) : undefined;
+    if (!program) return { status: 404, title: T.title[lang], main: `<h1>${e(T.title[lang])}</h1><p>404</p>` };
+    return {
+      title: `${T.edit[lang]} ${program.programId}`,
+      main: `<h1>${e(T.edit[lang])} ${e(program.programId)}</h1>${form(request, `/console/programs/edit/${encodeURIComponent(program.programId)}`, program, [], true)}`,
+    };
+  },
+  async post(request) {
+    const { lang, deps } = request;
+    const editing = request.subpath.startsWith('edit/');
+    const { value, issues } = readFields(FIELDS, request.form ?? new FormData());
+    const parsed = programSchema.safeParse(value);
+    const all = [...issues, ...(parsed.success ? [] : issuesFromZod(parsed.error))];
+    const again = (problems: ValidationIssue[]) => ({
+      status: 400,
+      title: editing ? T.edit[lang] : T.create[lang],
+      main: `<h1>${e(editing ? T.edit[lang] : T.create[lang])}</h1>${form(request, `/console/programs/${request.subpath}`, value, problems, editing)}`,
+    });
+    if (all.length || !parsed.success) return again(all);
+    try {
+      if (editing) {
+        const { program, changed } = await updateProgram(deps.store, parsed.data, decodeURIComponent(request.subpath.slice(5)));
+        if (!changed.length) return { redirect: '/console/programs', notice: T.unchanged[lang] };
+        await request.audit({ action: 'program.changed', programId: program.programId, details: { fields: changed.join(',') } });
+        return { redirect: '/console/programs', notice: `${T.saved[lang]} ${program.programId}: ${changed.join(', ')}` };
+      }
+      const created = await createProgram(deps.store, parsed.data);
+      await request.audit({ action: 'program.created', programId: created.programId, details: { skills: created.skillsCatalog.length } });
+      return { redirect: '/console/programs', notice: `${T.created[lang]} ${created.programId}` };
+    } catch (error) {
+      if (error instanceof ValidationError) return again(error.issues);
+      if (error instanceof ConflictError || error instanceof NotFoundError) return again([{ where: 'programId', problem: error.message }]);
+      throw error;
+    }
+  },
+};

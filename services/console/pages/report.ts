@@ -1,0 +1,91 @@
+import { escapeHtml as e } from '../../../domain/html.ts';
+import { applyReview, loadReview } from '../../reshape.ts';
+import { postForm } from '../layout.ts';
+import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+
+const T = {
+  title: { en: 'Reports', 'pt-BR': 'Relatórios' },
+  none: { en: 'No reviewed cycles yet.', 'pt-BR': 'Nenhum ciclo revisado ainda.' },
+  figures: { en: 'Headline figures', 'pt-BR': 'Números principais' },
+  proposals: { en: 'Proposals for the next cycle', 'pt-BR': 'Propostas para o próximo ciclo' },
+  evidence: { en: 'Evidence', 'pt-BR': 'Evidência' },
+  change: { en: 'Change', 'pt-BR': 'Mudança' },
+  advice: { en: 'advice, no configuration change', 'pt-BR': 'conselho, sem mudança de configuração' },
+  apply: { en: 'Apply the chosen proposals and start the next cycle', 'pt-BR': 'Aplicar as propostas escolhidas e iniciar o próximo ciclo' },
+  applied: { en: 'Applied: it started cycle', 'pt-BR': 'Aplicado: iniciou o ciclo' },
+  appliedNotice: { en: 'Proposals applied; next cycle started', 'pt-BR': 'Propostas aplicadas; próximo ciclo iniciado' },
+  noneChosen: { en: 'No proposals: no figure crossed a threshold.', 'pt-BR': 'Nenhuma proposta: nenhum número passou de um limite.' },
+  report: { en: 'Full report', 'pt-BR': 'Relatório completo' },
+} as const;
+
+const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
+
+async function list(request: PageRequest): Promise<PageResult> {
+  const { lang, deps } = request;
+  const programs = await deps.store.listPrograms();
+  const reviews = (await Promise.all(programs.map((p) => deps.store.listReviews(p.programId)))).flat().sort((a, b) => b.generatedAt - a.generatedAt);
+  const items = reviews
+    .map((r) => `<li><a href="/console/report/${encodeURIComponent(r.cycleId)}">${e(r.cycleId)}</a> (${e(r.programId)}) · ${r.proposals.length}</li>`)
+    .join('');
+  return { title: T.title[lang], main: `<h1>${e(T.title[lang])}</h1>${items ? `<ul id="reviews">${items}</ul>` : `<p>${e(T.none[lang])}</p>`}` };
+}
+
+async function show(request: PageRequest, cycleId: string): Promise<PageResult> {
+  const { lang, deps, session } = request;
+  const r = await loadReview(deps.store, cycleId);
+  const s = r.summary;
+  const figures: Array<[string, string | number]> = [
+    ['Participants', s.members],
+    ['Pairs', s.pairs],
+    ['Pairs at risk', s.atRiskPairs],
+    ['Measure answered', pct(s.responseRate.measure)],
+    ['Pairs across departments', pct(s.crossDepartmentShare)],
+    ['Pairs across generations', pct(s.crossGenerationShare)],
+    ['Both members gained', pct(s.bothWaysShare)],
+    ['Check-ins where pairs met', pct(s.checkInAdherence)],
+    ['Net Promoter-style score', s.netPromoterScore ?? '—'],
+  ];
+  const canApply = session.role === 'hr' && !r.appliedTo && r.proposals.length > 0;
+  const proposals = r.proposals
+    .map(
+      (
+        p,
+      ) => `<li>${canApply ? `<input type="checkbox" id="p-${e(p.id)}" name="proposal" value="${e(p.id)}" checked> <label class="inline" for="p-${e(p.id)}">${e(p.title)}</label>` : `<strong>${e(p.title)}</strong>`}
+<p>${e(p.reason)}</p><p>${e(T.evidence[lang])}: ${e(p.evidence.figure)} = ${e(p.evidence.value)}</p>
+<p>${e(T.change[lang])}: ${p.change ? `<code>${e(`${p.change.op} ${p.change.path} ${JSON.stringify(p.change.value)}`)}</code>` : e(T.advice[lang])}</p></li>`,
+    )
+    .join('');
+  const list = proposals ? `<ol id="proposals">${proposals}</ol>` : `<p>${e(T.noneChosen[lang])}</p>`;
+  return {
+    title: `${T.title[lang]} ${cycleId}`,
+    main: `<h1>${e(T.title[lang])}: ${e(cycleId)}</h1>
+<h2>${e(T.figures[lang])}</h2><dl>${figures.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>
+<h2>${e(T.proposals[lang])}</h2>
+${r.appliedTo ? `<p>${e(T.applied[lang])} <a href="/console/cycles/${encodeURIComponent(r.appliedTo.cycleId)}">${e(r.appliedTo.cycleId)}</a>.</p>` : ''}
+${canApply ? postForm(session, `/console/report/${encodeURIComponent(cycleId)}/apply`, `${list}<p><button type="submit">${e(T.apply[lang])}</button></p>`) : list}`,
+  };
+}
+
+export const reportPage: ConsolePage = {
+  segment: 'report',
+  title: T.title,
+  roles: ['hr', 'ops'],
+  get(request) {
+    return request.subpath ? show(request, decodeURIComponent(request.subpath)) : list(request);
+  },
+  async post(request) {
+    const { lang, deps } = request;
+    const cycleId = /^([^/]+)\/apply$/.exec(request.subpath)?.[1];
+    if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
+    const reviewed = decodeURIComponent(cycleId);
+    const only = (request.form?.getAll('proposal') ?? []).map(String);
+    const { plan, cycle } = await applyReview({ store: deps.store, clock: deps.clock, workflow: deps.workflow() }, reviewed, { only });
+    await request.audit({
+      action: 'proposals.applied',
+      programId: plan.programId,
+      cycleId: reviewed,
+      details: { proposals: plan.proposals.map((p) => p.id).join(','), changedPaths: plan.diff.length, nextCycle: cycle.cycleId },
+    });
+    return { redirect: `/console/cycles/${encodeURIComponent(cycle.cycleId)}`, notice: `${T.appliedNotice[lang]}: ${cycle.cycleId}` };
+  },
+};

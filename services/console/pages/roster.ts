@@ -1,0 +1,163 @@
+import { ValidationError, type ValidationIssue } from '../../../domain/errors.ts';
+import { escapeHtml as e } from '../../../domain/html.ts';
+import type { Language } from '../../../domain/program.ts';
+import { parseColumnMappingJson, type ColumnMapping } from '../../../domain/roster.ts';
+import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
+import { postForm } from '../layout.ts';
+import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+
+const T = {
+  title: { en: 'Roster', 'pt-BR': 'Participantes' },
+  program: { en: 'Program', 'pt-BR': 'Programa' },
+  file: { en: 'Roster file (CSV or JSON)', 'pt-BR': 'Arquivo de participantes (CSV ou JSON)' },
+  mapping: { en: 'Column mapping (optional, as JSON; docs/cli.md)', 'pt-BR': 'Mapeamento de colunas (opcional, em JSON; docs/cli.md)' },
+  check: { en: 'Check the file (nothing is written)', 'pt-BR': 'Verificar o arquivo (nada é gravado)' },
+  importNow: { en: 'Import', 'pt-BR': 'Importar' },
+  export: { en: 'Export', 'pt-BR': 'Exportar' },
+  report: { en: 'Validation report', 'pt-BR': 'Relatório de validação' },
+  where: { en: 'Where', 'pt-BR': 'Onde' },
+  problem: { en: 'Problem', 'pt-BR': 'Problema' },
+  rejected: { en: 'The file cannot be imported as it is: nothing was written.', 'pt-BR': 'O arquivo não pode ser importado assim: nada foi gravado.' },
+  ready: { en: 'valid rows are ready to import. Nothing has been written yet.', 'pt-BR': 'linhas válidas prontas para importar. Nada foi gravado ainda.' },
+  imported: { en: 'Roster imported', 'pt-BR': 'Participantes importados' },
+  noProgram: { en: 'Create a program first.', 'pt-BR': 'Crie um programa primeiro.' },
+  noFile: { en: 'Choose a file.', 'pt-BR': 'Escolha um arquivo.' },
+  readOnly: { en: 'Exports are available to HR.', 'pt-BR': 'Exportações estão disponíveis para o RH.' },
+} as const;
+
+interface Upload {
+  programId: string;
+  text: string;
+  fileName: string;
+  format: 'csv' | 'json';
+  mappingText: string;
+}
+
+async function programOptions(request: PageRequest, selected?: string): Promise<string> {
+  const programs = await request.deps.store.listPrograms();
+  return programs
+    .map((p) => `<option value="${e(p.programId)}"${p.programId === selected ? ' selected' : ''}>${e(p.programId)} — ${e(p.name)}</option>`)
+    .join('');
+}
+
+async function uploadForm(request: PageRequest, upload?: Upload): Promise<string> {
+  const { lang, session } = request;
+  const options = await programOptions(request, upload?.programId);
+  if (!options) return `<p>${e(T.noProgram[lang])}</p>`;
+  return postForm(
+    session,
+    '/console/roster/check',
+    `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${options}</select>
+<label for="file">${e(T.file[lang])}</label><input type="file" id="file" name="file" accept=".csv,.json,text/csv,application/json" required>
+<label for="mapping">${e(T.mapping[lang])}</label><textarea id="mapping" name="mapping">${e(upload?.mappingText ?? '')}</textarea>
+<p><button type="submit">${e(T.check[lang])}</button></p>`,
+    { multipart: true },
+  );
+}
+
+function reportHtml(lang: Language, report: RosterFileImportResult, issues: readonly ValidationIssue[]): string {
+  const rows = issues.map((i) => `<tr><td>${e(i.where)}</td><td>${e(i.problem)}</td></tr>`).join('');
+  return `<section aria-labelledby="report-title" id="report"><h2 id="report-title">${e(T.report[lang])}</h2>
+<p>${e(report.rows)} · ${e(report.programId)}${report.ignoredColumns.length ? ` · ignored: ${e(report.ignoredColumns.join(', '))}` : ''}</p>
+${issues.length ? `<div class="scroll"><table id="issues"><thead><tr><th scope="col">${e(T.where[lang])}</th><th scope="col">${e(T.problem[lang])}</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}</section>`;
+}
+
+async function readUpload(form: FormData): Promise<Upload> {
+  const programId = textField(form, 'programId');
+  const file = form.get('file');
+  const carried = form.get('text');
+  let text: string;
+  let fileName: string;
+  if (file instanceof Blob && file.size > 0) {
+    text = await file.text();
+    fileName = (file as File).name || 'roster.csv';
+  } else if (typeof carried === 'string' && carried) {
+    // The import step carries the checked file back, so what is imported is what was checked.
+    text = Buffer.from(carried, 'base64').toString('utf8');
+    fileName = textField(form, 'fileName') || 'roster.csv';
+  } else {
+    throw new ValidationError('no roster file', [{ where: 'file', problem: 'choose a CSV or JSON file' }]);
+  }
+  return { programId, text, fileName, format: /\.json$/i.test(fileName) ? 'json' : 'csv', mappingText: textField(form, 'mapping').trim() };
+}
+
+function mappingOf(upload: Upload): ColumnMapping | undefined {
+  return upload.mappingText ? parseColumnMappingJson(upload.mappingText) : undefined;
+}
+
+export const rosterPage: ConsolePage = {
+  segment: 'roster',
+  title: T.title,
+  roles: ['hr'],
+  async get(request): Promise<PageResult> {
+    const { lang, deps } = request;
+    const exported = /^export\/([^/]+)$/.exec(request.subpath)?.[1];
+    if (exported) {
+      const format = request.query.get('format') === 'json' ? 'json' : 'csv';
+      const programId = decodeURIComponent(exported);
+      const { text } = await exportRoster(deps.store, programId, format);
+      return { file: { name: `${programId}-roster.${format}`, contentType: format === 'json' ? 'application/json' : 'text/csv; charset=utf-8', body: text } };
+    }
+    const programs = await deps.store.listPrograms();
+    const exports = programs
+      .map(
+        (p) =>
+          `<li>${e(p.programId)}: <a href="/console/roster/export/${encodeURIComponent(p.programId)}">CSV</a> · <a href="/console/roster/export/${encodeURIComponent(p.programId)}?format=json">JSON</a></li>`,
+      )
+      .join('');
+    return {
+      title: T.title[lang],
+      main: `<h1>${e(T.title[lang])}</h1>${await uploadForm(request)}${exports ? `<h2>${e(T.export[lang])}</h2><ul>${exports}</ul>` : ''}`,
+    };
+  },
+  async post(request): Promise<PageResult> {
+    const { lang, deps, session } = request;
+    const importing = request.subpath === 'import';
+    let upload: Upload | undefined;
+    try {
+      upload = await readUpload(request.form ?? new FormData());
+      const mapping = mappingOf(upload);
+      const result = await importRosterFile(deps.store, {
+        programId: upload.programId,
+        text: upload.text,
+        format: upload.format,
+        ...(mapping ? { mapping } : {}),
+        dryRun: !importing,
+      });
+      if (importing) {
+        if (result.written > 0) {
+          await request.audit({
+            action: 'roster.imported',
+            programId: result.programId,
+            details: { written: result.written, unchanged: result.unchanged, skipped: result.skipped },
+          });
+        }
+        return { redirect: '/console/roster', notice: `${T.imported[lang]}: ${result.programId} · ${result.written} + ${result.unchanged} (=)` };
+      }
+      const confirm = postForm(
+        session,
+        '/console/roster/import',
+        `<input type="hidden" name="programId" value="${e(upload.programId)}"><input type="hidden" name="fileName" value="${e(upload.fileName)}">
+<input type="hidden" name="text" value="${e(Buffer.from(upload.text, 'utf8').toString('base64'))}"><input type="hidden" name="mapping" value="${e(upload.mappingText)}">
+<p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p><p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
+      );
+      return { title: T.title[lang], main: `<h1>${e(T.title[lang])}</h1>${reportHtml(lang, result, [])}${confirm}${await uploadForm(request, upload)}` };
+    } catch (error) {
+      if (error instanceof RosterRejectedError) {
+        return {
+          status: 400,
+          title: T.title[lang],
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.rejected[lang])}</p></div>${reportHtml(lang, error.report, error.report.issues)}${await uploadForm(request, upload)}`,
+        };
+      }
+      if (error instanceof ValidationError) {
+        return {
+          status: 400,
+          title: T.title[lang],
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(error.message)}</p><ul>${error.issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div>${await uploadForm(request, upload)}`,
+        };
+      }
+      throw error;
+    }
+  },
+};

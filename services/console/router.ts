@@ -1,0 +1,240 @@
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { escapeHtml as e } from '../../domain/html.ts';
+import type { Language } from '../../domain/program.ts';
+import { recordAction } from '../audit.ts';
+import { consoleFrame, plainPage } from './layout.ts';
+import { textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
+import {
+  canWrite,
+  clearCookie,
+  cookie,
+  csrfMatches,
+  newCsrfToken,
+  NOTICE_COOKIE,
+  roleFromGroups,
+  SESSION_COOKIE,
+  SESSION_SECONDS,
+  SIGN_IN_COOKIE,
+  SIGN_IN_SECONDS,
+  type ConsoleSession,
+  type SessionCookies,
+} from './session.ts';
+import { SignInError, type ConsoleSignIn } from './sign-in.ts';
+
+/** An HTTP request to /console/*, as the handler read it from the API Gateway event. */
+export interface ConsoleRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  cookies: Record<string, string>;
+  acceptLanguage?: string;
+  /** A POST's fields; undefined for a GET, or when the body could not be read. */
+  form?: FormData;
+}
+
+export interface ConsoleResponse {
+  status: number;
+  headers: Record<string, string>;
+  cookies: string[];
+  body: string;
+}
+
+export interface ConsoleRouterDeps {
+  cookies: SessionCookies;
+  signIn: ConsoleSignIn;
+  pages: readonly ConsolePage[];
+  deps: ConsoleDeps;
+  log: (message: string, details: Record<string, unknown>) => void;
+}
+
+const TEXT = {
+  signIn: { en: 'Sign in', 'pt-BR': 'Entrar' },
+  signedOut: { en: 'You are signed out.', 'pt-BR': 'Você saiu do console.' },
+  noRole: {
+    en: 'Your account is in neither the HR nor the ops group, so the console has nothing for it. Ask the stack’s operator to add you to a group.',
+    'pt-BR': 'Sua conta não está no grupo de RH nem no de operações. Peça ao operador do Tandem que a inclua em um grupo.',
+  },
+  signInFailed: { en: 'The sign-in could not be completed. Please sign in again.', 'pt-BR': 'Não foi possível concluir a entrada. Entre novamente.' },
+  readOnly: { en: 'Your role can read the console but not change anything.', 'pt-BR': 'Seu papel permite ler o console, mas não alterar nada.' },
+  badToken: {
+    en: 'This form expired or did not come from the console. Go back, reload the page and try again.',
+    'pt-BR': 'Este formulário expirou ou não veio do console. Volte, recarregue a página e tente de novo.',
+  },
+  notFound: { en: 'There is no such page.', 'pt-BR': 'Esta página não existe.' },
+  notAllowed: { en: 'This request is not allowed here.', 'pt-BR': 'Esta requisição não é permitida aqui.' },
+  refused: { en: 'Refused', 'pt-BR': 'Recusado' },
+} as const;
+
+export function languageOf(acceptLanguage: string | undefined): Language {
+  return /^\s*pt/i.test(acceptLanguage ?? '') ? 'pt-BR' : 'en';
+}
+
+const html = (status: number, body: string, cookies: string[] = [], headers: Record<string, string> = {}): ConsoleResponse => ({
+  status,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'same-origin', ...headers },
+  cookies,
+  body,
+});
+const redirect = (location: string, cookies: string[] = []): ConsoleResponse => ({
+  status: 303,
+  headers: { location, 'cache-control': 'no-store' },
+  cookies,
+  body: '',
+});
+
+/**
+ * The console's HTTP routes: sign-in and sign-out, then every page behind a session. The rules
+ * live here, once, for every page: no session → sign in; a POST needs the session's CSRF token
+ * and the HR role; a page is shown only to the roles it names; errors show no internals.
+ */
+export class ConsoleRouter {
+  constructor(private readonly r: ConsoleRouterDeps) {}
+
+  async handle(request: ConsoleRequest): Promise<ConsoleResponse> {
+    const now = this.r.deps.clock.now();
+    const path = request.path.replace(/\/+$/, '') || '/console';
+    const browserLang = languageOf(request.acceptLanguage);
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
+      return html(405, plainPage(browserLang, TEXT.refused[browserLang], `<p>${e(TEXT.notAllowed[browserLang])}</p>`), [], { allow: 'GET, HEAD, POST' });
+    }
+    if (path === '/console/sign-in' && request.method !== 'POST') return this.startSignIn(request, browserLang);
+    if (path === '/console/callback' && request.method !== 'POST') return this.finishSignIn(request, browserLang, now);
+    if (path === '/console/signed-out' && request.method !== 'POST') {
+      return html(
+        200,
+        plainPage(
+          browserLang,
+          TEXT.signIn[browserLang],
+          `<h1>${e(TEXT.signedOut[browserLang])}</h1><p><a href="/console/sign-in">${e(TEXT.signIn[browserLang])}</a></p>`,
+        ),
+      );
+    }
+
+    const session = await this.r.cookies.session.open(request.cookies[SESSION_COOKIE], now);
+    if (!session) {
+      // A GET goes to the issuer and comes back; a POST without a session is refused outright (it may be a forgery).
+      if (request.method === 'POST') return this.refuse(401, browserLang, TEXT.signInFailed[browserLang]);
+      return redirect(`/console/sign-in?return=${encodeURIComponent(path)}`);
+    }
+    const lang = session.lang;
+    if (request.method === 'POST') {
+      if (!csrfMatches(session, textField(request.form, 'csrf'))) {
+        this.r.log('console POST refused: CSRF token missing or wrong', { path, email: session.email });
+        return this.refuse(403, lang, TEXT.badToken[lang]);
+      }
+      if (path === '/console/sign-out') return redirect('/console/signed-out', [clearCookie(SESSION_COOKIE)]);
+      if (path === '/console/language') {
+        const chosen = request.form?.get('lang') === 'pt-BR' ? 'pt-BR' : 'en';
+        const sealed = await this.r.cookies.session.seal({ ...session, lang: chosen }, now);
+        return redirect('/console', [cookie(SESSION_COOKIE, sealed, SESSION_SECONDS)]);
+      }
+      if (!canWrite(session.role)) {
+        this.r.log('console POST refused: read-only role', { path, email: session.email, role: session.role });
+        return this.refuse(403, lang, TEXT.readOnly[lang]);
+      }
+    }
+
+    const visible = this.r.pages.filter((p) => p.roles.includes(session.role));
+    if (path === '/console') return redirect(`/console/${visible[0]?.segment ?? 'signed-out'}`);
+    const [, , segment = '', ...rest] = path.split('/');
+    const page = this.r.pages.find((p) => p.segment === segment);
+    if (!page || !page.roles.includes(session.role)) return this.inFrame(404, session, undefined, TEXT.notFound[lang], `<p>${e(TEXT.notFound[lang])}</p>`);
+    if (request.method === 'POST' && !page.post) return this.refuse(405, lang, TEXT.notAllowed[lang]);
+
+    const pageRequest = {
+      method: request.method === 'POST' ? ('POST' as const) : ('GET' as const),
+      subpath: rest.join('/'),
+      query: request.query,
+      ...(request.form ? { form: request.form } : {}),
+      session,
+      lang,
+      deps: this.r.deps,
+      audit: async (action: { action: string; programId?: string; cycleId?: string; details: Record<string, string | number | boolean> }) => {
+        await recordAction({ audit: this.r.deps.store, clock: this.r.deps.clock }, { actor: session.email, via: 'console' }, action);
+      },
+    };
+    let result: PageResult;
+    try {
+      result = pageRequest.method === 'POST' && page.post ? await page.post(pageRequest) : await page.get(pageRequest);
+    } catch (error) {
+      // Tandem's own errors are written for the people using it; anything else is a 500 with no internals (the handler logs it).
+      const status = error instanceof NotFoundError ? 404 : error instanceof ConflictError ? 409 : error instanceof ValidationError ? 400 : undefined;
+      if (status === undefined) throw error;
+      const issues =
+        error instanceof ValidationError && error.issues.length
+          ? `<ul>${error.issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul>`
+          : '';
+      return this.inFrame(
+        status,
+        session,
+        page.segment,
+        page.title[lang],
+        `<h1>${e(page.title[lang])}</h1><div class="errors" role="alert"><p>${e((error as Error).message)}</p>${issues}</div>`,
+      );
+    }
+    if ('redirect' in result) {
+      const cookies = result.notice ? [cookie(NOTICE_COOKIE, await this.r.cookies.notice.seal(result.notice, now), 60)] : [];
+      return redirect(result.redirect, cookies);
+    }
+    if ('file' in result) {
+      return {
+        status: 200,
+        headers: {
+          'content-type': result.file.contentType,
+          'content-disposition': `attachment; filename="${result.file.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+          'cache-control': 'no-store',
+        },
+        cookies: [],
+        body: result.file.body,
+      };
+    }
+    const notice = await this.r.cookies.notice.open(request.cookies[NOTICE_COOKIE], now);
+    return this.inFrame(result.status ?? 200, session, page.segment, result.title, result.main, notice, notice ? [clearCookie(NOTICE_COOKIE)] : []);
+  }
+
+  private inFrame(status: number, session: ConsoleSession, current: string | undefined, title: string, main: string, notice?: string, cookies: string[] = []) {
+    return html(
+      status,
+      consoleFrame({ lang: session.lang, session, pages: this.r.pages, ...(current ? { current } : {}), title, main, ...(notice ? { notice } : {}) }),
+      cookies,
+    );
+  }
+
+  private refuse(status: number, lang: Language, message: string): ConsoleResponse {
+    return html(
+      status,
+      plainPage(lang, TEXT.refused[lang], `<h1>${e(TEXT.refused[lang])}</h1><p>${e(message)}</p><p><a href="/console">${e(TEXT.signIn[lang])}</a></p>`),
+    );
+  }
+
+  private async startSignIn(request: ConsoleRequest, lang: Language): Promise<ConsoleResponse> {
+    const asked = request.query.get('return') ?? '/console';
+    const returnTo = /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(asked) && !asked.startsWith('/console/sign') ? asked : '/console';
+    try {
+      const { url, transaction } = await this.r.signIn.start(returnTo);
+      const sealed = await this.r.cookies.signIn.seal(transaction, this.r.deps.clock.now());
+      return redirect(url, [cookie(SIGN_IN_COOKIE, sealed, SIGN_IN_SECONDS)]);
+    } catch (error) {
+      if (!(error instanceof SignInError)) throw error;
+      this.r.log('console sign-in could not start', { error: error.message, cause: String((error.cause as Error | undefined)?.message ?? '') });
+      return this.refuse(503, lang, TEXT.signInFailed[lang]);
+    }
+  }
+
+  private async finishSignIn(request: ConsoleRequest, lang: Language, now: number): Promise<ConsoleResponse> {
+    const transaction = await this.r.cookies.signIn.open(request.cookies[SIGN_IN_COOKIE], now);
+    if (!transaction) return this.refuse(400, lang, TEXT.signInFailed[lang]);
+    try {
+      const person = await this.r.signIn.finish(request.query.toString(), transaction);
+      const role = roleFromGroups(person.groups);
+      if (!role) return this.refuse(403, lang, TEXT.noRole[lang]);
+      const session: ConsoleSession = { email: person.email, role, csrf: newCsrfToken(), lang };
+      const sealed = await this.r.cookies.session.seal(session, now);
+      return redirect(transaction.returnTo, [cookie(SESSION_COOKIE, sealed, SESSION_SECONDS), clearCookie(SIGN_IN_COOKIE)]);
+    } catch (error) {
+      if (!(error instanceof SignInError)) throw error;
+      this.r.log('console sign-in failed', { error: error.message, cause: String((error.cause as Error | undefined)?.message ?? '') });
+      return this.refuse(400, lang, TEXT.signInFailed[lang]);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { container } from '../../adapters/container.ts';
+import { createProgramWithRoster, startTestCycle, testProgram, testRosterCsv, uniqueTag, waitForExecution } from '../support/fixtures.ts';
+
+/**
+ * The console in Chromium, signed in through the local OpenID Connect provider as the demo HR
+ * and ops users. Screenshots of every page go to docs/screenshots/console-<page>[-desktop].png.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
+const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
+
+interface AxeResults {
+  violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }>;
+}
+
+if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium`);
+
+describe('the console in Chromium', () => {
+  let browser: Browser;
+  const base = () => inject('localStack').endpoints.survey;
+  const user = (group: 'hr' | 'ops') => inject('localStack').consoleUsers.find((u) => u.groups.includes(group))!;
+  let reviewed: { cycleId: string; programId: string };
+  let hr: BrowserContext;
+
+  async function signIn(group: 'hr' | 'ops', path = '/console'): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base()}${path}`);
+    // The console sent the browser to the issuer's login page.
+    expect(new URL(page.url()).origin).toBe(inject('localStack').endpoints.oidc);
+    await page.fill('#email', user(group).email);
+    await page.fill('#password', user(group).password);
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => url.pathname.startsWith('/console/'));
+    return { context, page };
+  }
+
+  /** axe-clean at 360 px and at desktop width, nothing wider than the phone, and a screenshot of each. */
+  async function check(page: Page, name: string): Promise<void> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const [width, suffix] of [
+      [360, ''],
+      [1280, '-desktop'],
+    ] as const) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.evaluate(axeSource);
+      const results = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
+      expect(results.violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`)).toEqual([]);
+      if (width === 360) expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      await page.screenshot({ path: resolve(SCREENSHOTS, `console-${name}${suffix}.png`), fullPage: true });
+    }
+  }
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    // A cycle that has run to its review, so the report page has proposals (nobody answered: longer windows are proposed).
+    const tag = uniqueTag('console-review');
+    await createProgramWithRoster(tag);
+    const cycle = await startTestCycle(tag);
+    await waitForExecution(cycle.executionArn as string);
+    reviewed = { cycleId: cycle.cycleId, programId: tag };
+    hr = (await signIn('hr')).context;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('sends a browser without a session to the sign-in, and sets the session cookie HttpOnly, Secure and SameSite=Lax', async () => {
+    const cookies = await hr.cookies(`${base()}/console/programs`);
+    const session = cookies.find((c) => c.name === 'tandem_console');
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/console' });
+  });
+
+  it('lets HR create a program through the form, naming each problem at its field first', async () => {
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/programs`);
+    await check(page, 'programs');
+    await page.goto(`${base()}/console/programs/new`);
+    const program = testProgram(uniqueTag('console-program'));
+    for (const [name, value] of Object.entries({
+      programId: program.programId,
+      name: program.name,
+      goalsAndExpectations: program.goalsAndExpectations,
+      skillsCatalog: JSON.stringify(program.skillsCatalog),
+      'phaseWindows.goalSetting': 'P14D',
+      'phaseWindows.run': 'P90D',
+      'phaseWindows.measure': 'P14D',
+      'phaseWindows.feedback': 'not a duration',
+      checkInCadence: 'P14D',
+      'reminders.beforeDeadline': 'P2D',
+      progressCheckInterval: 'PT1H',
+      sender: 'not-an-email',
+      hrContacts: 'hr@example.com',
+      opsContacts: 'ops@example.com',
+    })) {
+      await page.fill(`[name="${name}"]`, value);
+    }
+    await page.click('main button[type=submit]');
+    expect(await page.textContent('#f-sender-problem')).toMatch(/email/);
+    expect(await page.textContent('#f-phaseWindows-feedback-problem')).toBeTruthy();
+    expect(await page.getAttribute('#f-sender', 'aria-invalid')).toBe('true');
+    await check(page, 'program-problems');
+    await page.fill('[name="sender"]', 'mentoria@example.com');
+    await page.fill('[name="phaseWindows.feedback"]', 'P14D');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(`${base()}/console/programs`);
+    expect(await page.textContent('.notice')).toContain(program.programId);
+    expect(await container().store.getProgram(program.programId)).toMatchObject({ name: program.name, sender: 'mentoria@example.com' });
+    const audit = await container().store.listAudit({ programId: program.programId });
+    expect(audit[0]).toMatchObject({ action: 'program.created', actor: user('hr').email, via: 'console' });
+  });
+
+  it('shows a roster file’s problems by line before writing anything, then imports a good one', async () => {
+    const tag = uniqueTag('console-roster');
+    await container().store.putProgram(testProgram(tag));
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/roster`);
+    await check(page, 'roster');
+    const good = testRosterCsv(tag, ['p01', 'p02', 'p03', 'p04']);
+    const bad = good.replace(`p02,`, 'p02,').replace(/\n(p03,[^,]*,)[^,]*/, '\n$1not-an-email');
+    await page.selectOption('#program', tag);
+    await page.setInputFiles('#file', { name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.click('form[action="/console/roster/check"] button[type=submit]');
+    expect(await page.textContent('#issues')).toMatch(/line 4/i);
+    await check(page, 'roster-problems');
+    expect(await container().store.listParticipants(tag)).toEqual([]);
+    await page.selectOption('#program', tag);
+    await page.setInputFiles('#file', { name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.click('form[action="/console/roster/check"] button[type=submit]');
+    expect(await container().store.listParticipants(tag)).toEqual([]);
+    await page.click('form[action="/console/roster/import"] button[type=submit]');
+    await page.waitForURL(`${base()}/console/roster`);
+    expect((await container().store.listParticipants(tag)).length).toBe(4);
+  });
+
+  it('starts a cycle and shows its status changing', async () => {
+    const tag = uniqueTag('console-cycle');
+    await createProgramWithRoster(tag, {}, ['p01', 'p02', 'p03', 'p04']);
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/cycles`);
+    await page.selectOption('#program', tag);
+    await page.click('form[action="/console/cycles/start"] button[type=submit]');
+    await page.waitForURL(/\/console\/cycles\/console-cycle-/);
+    const first = await page.textContent('#status');
+    await check(page, 'cycle');
+    // The page refreshes its status part by itself (JavaScript on): wait until it shows another phase.
+    await page.waitForFunction(
+      (before) =>
+        (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('#status')
+          ?.textContent !== before,
+      first,
+      { timeout: 60_000 },
+    );
+    const cycleId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string);
+    await waitForExecution((await container().store.getCycle(cycleId))?.executionArn as string);
+  });
+
+  it('opens the review report and applies a proposal, which starts the next cycle', async () => {
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/report`);
+    await check(page, 'reports');
+    await page.goto(`${base()}/console/report/${encodeURIComponent(reviewed.cycleId)}`);
+    expect(await page.locator('#proposals li').count()).toBeGreaterThan(0);
+    await check(page, 'report');
+    await page.click('main form button[type=submit]');
+    await page.waitForURL(/\/console\/cycles\//);
+    const review = await container().store.getReview(reviewed.cycleId);
+    expect(review?.appliedTo?.cycleId).toBeTruthy();
+    const entries = await container().store.listAudit({ programId: reviewed.programId });
+    expect(entries.map((e) => e.action)).toContain('proposals.applied');
+    await page.goto(`${base()}/console/audit`);
+    await check(page, 'audit');
+  });
+
+  it('shows ops the executions and refuses their POSTs on the server', async () => {
+    const { context, page } = await signIn('ops', '/console/ops');
+    expect(await page.locator('#executions').count()).toBe(1);
+    await check(page, 'ops');
+    const name = await page.locator('#executions a').first().textContent();
+    await page.click('#executions a');
+    expect(await page.textContent('h1')).toContain(name as string);
+    await check(page, 'execution');
+    // A forged request with ops' own valid session and CSRF token: refused because ops is read-only.
+    const csrf = await page.getAttribute('input[name=csrf]', 'value');
+    const response = await context.request.post(`${base()}/console/cycles/start`, { form: { csrf: csrf as string, programId: reviewed.programId } });
+    expect(response.status()).toBe(403);
+    await context.close();
+  });
+
+  it('refuses a request without a session, with a forged cookie, or without the CSRF token', async () => {
+    const anonymous = await browser.newContext();
+    const noSession = await anonymous.request.post(`${base()}/console/cycles/start`, { form: { programId: reviewed.programId } });
+    expect(noSession.status()).toBe(401);
+    const forged = await anonymous.request.get(`${base()}/console/programs`, {
+      headers: { cookie: 'tandem_console=v1.AAAAAAAAAAAAAAAA.BBBB.CCCCCCCCCCCCCCCCCCCCCC' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(303);
+    expect(forged.headers().location).toMatch(/^\/console\/sign-in/);
+    await anonymous.close();
+    const withoutToken = await hr.request.post(`${base()}/console/cycles/start`, { form: { programId: reviewed.programId } });
+    expect(withoutToken.status()).toBe(403);
+  });
+});

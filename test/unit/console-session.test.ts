@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { LinkSigner } from '../../domain/links.ts';
+import type { ConsolePage } from '../../services/console/page.ts';
+import { ConsoleRouter, type ConsoleRequest } from '../../services/console/router.ts';
+import {
+  canWrite,
+  csrfMatches,
+  newCsrfToken,
+  roleFromGroups,
+  SESSION_COOKIE,
+  SESSION_SECONDS,
+  SessionCookies,
+  type ConsoleSession,
+} from '../../services/console/session.ts';
+import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+
+const signer = new LinkSigner(randomBytes(32).toString('base64url'));
+const cookies = new SessionCookies({ session: signer.keyFor('console-session'), signIn: signer.keyFor('console-sign-in') });
+const NOW = Date.UTC(2027, 2, 1, 9);
+const hrSession: ConsoleSession = { email: 'hr@example.com', role: 'hr', csrf: newCsrfToken(), lang: 'en' };
+
+describe('console roles', () => {
+  it('gives HR the hr role even when the person is in ops too, ops the ops role, and nobody else a role', () => {
+    expect(roleFromGroups(['ops', 'hr'])).toBe('hr');
+    expect(roleFromGroups(['ops'])).toBe('ops');
+    expect(roleFromGroups(['admins'])).toBeUndefined();
+    expect(roleFromGroups([])).toBeUndefined();
+  });
+
+  it('lets only HR write', () => {
+    expect(canWrite('hr')).toBe(true);
+    expect(canWrite('ops')).toBe(false);
+  });
+});
+
+describe('console sessions', () => {
+  it('opens a sealed session as it was sealed, until it expires', async () => {
+    const sealed = await cookies.session.seal(hrSession, NOW);
+    expect(await cookies.session.open(sealed, NOW + 1000)).toEqual(hrSession);
+    expect(await cookies.session.open(sealed, NOW + (SESSION_SECONDS + 60) * 1000)).toBeUndefined();
+  });
+
+  it('opens nothing from an altered, forged or foreign-key cookie', async () => {
+    const sealed = await cookies.session.seal(hrSession, NOW);
+    const [version, iv, body, tag] = sealed.split('.') as [string, string, string, string];
+    const flipped = `${body.slice(0, 5)}${body[5] === 'A' ? 'B' : 'A'}${body.slice(6)}`;
+    expect(await cookies.session.open([version, iv, flipped, tag].join('.'), NOW)).toBeUndefined();
+    expect(await cookies.session.open('v1.AAAAAAAAAAAAAAAA.BBBB.CCCCCCCCCCCCCCCCCCCCCC', NOW)).toBeUndefined();
+    const other = new SessionCookies({ session: randomBytes(32), signIn: randomBytes(32) });
+    expect(await other.session.open(sealed, NOW)).toBeUndefined();
+    expect(await cookies.session.open(undefined, NOW)).toBeUndefined();
+  });
+
+  it('does not accept a sign-in transaction or a notice as a session (each has its own audience or key)', async () => {
+    const notice = await cookies.notice.seal('done', NOW);
+    expect(await cookies.session.open(notice, NOW)).toBeUndefined();
+    const transaction = await cookies.signIn.seal({ state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo: '/console' }, NOW);
+    expect(await cookies.session.open(transaction, NOW)).toBeUndefined();
+  });
+
+  it('matches the CSRF token only when it is the session’s own', () => {
+    expect(csrfMatches(hrSession, hrSession.csrf)).toBe(true);
+    expect(csrfMatches(hrSession, newCsrfToken())).toBe(false);
+    expect(csrfMatches(hrSession, undefined)).toBe(false);
+    expect(csrfMatches(hrSession, '')).toBe(false);
+  });
+});
+
+describe('the console router', () => {
+  const writes: string[] = [];
+  const page: ConsolePage = {
+    segment: 'things',
+    title: { en: 'Things', 'pt-BR': 'Coisas' },
+    roles: ['hr', 'ops'],
+    get: async () => ({ title: 'Things', main: '<h1>Things</h1>' }),
+    post: async (request) => {
+      writes.push(request.session.email);
+      await request.audit({ action: 'thing.changed', programId: 'p', details: {} });
+      return { redirect: '/console/things', notice: 'Changed.' };
+    },
+  };
+  const store = new InMemoryStore();
+  const router = new ConsoleRouter({
+    cookies,
+    signIn: {} as ConsoleSignIn,
+    pages: [page],
+    deps: { store, clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
+    log: () => undefined,
+  });
+  const request = async (session: ConsoleSession | undefined, method: string, form?: Record<string, string>): Promise<ConsoleRequest> => {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(form ?? {})) body.set(k, v);
+    return {
+      method,
+      path: '/console/things',
+      query: new URLSearchParams(),
+      cookies: session ? { [SESSION_COOKIE]: await cookies.session.seal(session, NOW) } : {},
+      ...(form ? { form: body } : {}),
+    };
+  };
+
+  it('sends a GET without a session to the sign-in, and refuses a POST without one', async () => {
+    expect((await router.handle(await request(undefined, 'GET'))).headers.location).toBe('/console/sign-in?return=%2Fconsole%2Fthings');
+    expect((await router.handle(await request(undefined, 'POST', { csrf: hrSession.csrf }))).status).toBe(401);
+  });
+
+  it('refuses a POST whose CSRF token is missing or not the session’s', async () => {
+    expect((await router.handle(await request(hrSession, 'POST', {}))).status).toBe(403);
+    expect((await router.handle(await request(hrSession, 'POST', { csrf: newCsrfToken() }))).status).toBe(403);
+    expect(writes).toEqual([]);
+  });
+
+  it('refuses an ops POST with a valid token, and runs HR’s, recording it in the audit log as the signed-in user', async () => {
+    const ops: ConsoleSession = { ...hrSession, email: 'ops@example.com', role: 'ops' };
+    expect((await router.handle(await request(ops, 'POST', { csrf: ops.csrf }))).status).toBe(403);
+    const done = await router.handle(await request(hrSession, 'POST', { csrf: hrSession.csrf }));
+    expect(done.status).toBe(303);
+    expect(done.cookies.some((c) => c.startsWith('tandem_console_notice='))).toBe(true);
+    expect(writes).toEqual(['hr@example.com']);
+    expect(await store.listAudit({ programId: 'p' })).toMatchObject([{ actor: 'hr@example.com', via: 'console', action: 'thing.changed', at: NOW }]);
+  });
+
+  it('sets session cookies HttpOnly, Secure and SameSite=Lax under /console', async () => {
+    const response = await router.handle(
+      await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR' }).then((r) => ({ ...r, path: '/console/language' })),
+    );
+    expect(response.cookies[0]).toMatch(/^tandem_console=[^;]+; Path=\/console; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
+  });
+});
