@@ -16,6 +16,17 @@ import { REPO_ROOT } from '../infra/paths.ts';
 /** The budget, minified, in bytes (500 KB, 1 KB = 1000 bytes). */
 export const BUDGET_BYTES = 500_000;
 
+/**
+ * Functions allowed more. The console serves a handful of signed-in HR and ops users, never a
+ * participant fan-out, and does everything the CLI does (programs, rosters with CSV, cycles, the
+ * pairs' re-solve with the matcher, reports, executions, OIDC sign-in): a slower cold start there
+ * costs one person a fraction of a second, where the participant pages and phase steps stay at 500 KB.
+ */
+const BUDGET_EXCEPTIONS: Partial<Record<FunctionName, number>> = { console: 650_000 };
+
+/** A function's budget, minified, in bytes. */
+export const budgetOf = (name: FunctionName): number => BUDGET_EXCEPTIONS[name] ?? BUDGET_BYTES;
+
 export interface BundleSize {
   name: FunctionName;
   bytes: number;
@@ -83,23 +94,25 @@ async function main(argv: string[]): Promise<number> {
   const top = topIndex >= 0 ? Number(argv[topIndex + 1] ?? 10) : 0;
   const markdown = argv.includes('--markdown');
   const sizes = await Promise.all(FUNCTIONS.map((spec) => measure(spec)));
-  const over = sizes.filter((size) => size.bytes >= BUDGET_BYTES);
+  const over = sizes.filter((size) => size.bytes >= budgetOf(size.name));
 
   if (markdown) {
-    console.log('| Function | Minified | Gzipped | Source map | Budget (500 KB) |');
+    console.log('| Function | Minified | Gzipped | Source map | Budget |');
     console.log('|---|--:|--:|--:|---|');
     for (const s of sizes)
-      console.log(`| ${s.name} | ${kb(s.bytes)} | ${kb(s.gzipBytes)} | ${kb(s.sourceMapBytes)} | ${s.bytes < BUDGET_BYTES ? 'under' : '**over**'} |`);
+      console.log(
+        `| ${s.name} | ${kb(s.bytes)} | ${kb(s.gzipBytes)} | ${kb(s.sourceMapBytes)} | ${s.bytes < budgetOf(s.name) ? 'under' : '**over**'} ${kb(budgetOf(s.name))} |`,
+      );
   } else {
     console.log(`${'function'.padEnd(20)}${'minified'.padStart(12)}${'gzip'.padStart(12)}${'map'.padStart(12)}`);
     for (const s of sizes) {
-      const flag = s.bytes >= BUDGET_BYTES ? '  OVER BUDGET' : '';
+      const flag = s.bytes >= budgetOf(s.name) ? '  OVER BUDGET' : '';
       console.log(`${s.name.padEnd(20)}${kb(s.bytes).padStart(12)}${kb(s.gzipBytes).padStart(12)}${kb(s.sourceMapBytes).padStart(12)}${flag}`);
       for (const p of s.packages.slice(0, top)) console.log(`    ${kb(p.bytes).padStart(10)}  ${p.name}`);
     }
   }
   if (over.length) {
-    console.error(`\n${over.length} bundle(s) at or over the ${kb(BUDGET_BYTES)} budget: ${over.map((s) => s.name).join(', ')} (--top 12 shows what weighs)`);
+    console.error(`\n${over.length} bundle(s) at or over their budget: ${over.map((s) => s.name).join(', ')} (--top 12 shows what weighs)`);
     return 1;
   }
   return 0;

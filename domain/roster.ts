@@ -3,6 +3,7 @@ import * as z from './validation.ts';
 import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.ts';
 import { participantSchema, type Participant } from './participant.ts';
 import type { Language, Skill } from './program.ts';
+import { suggestSkills } from './skill-suggestions.ts';
 import { skillIdFromLabel, skillLabel, SkillResolver } from './skills.ts';
 import { fromSpreadsheetCell, toSpreadsheetCsv } from './csv.ts';
 
@@ -430,7 +431,7 @@ class SkillReader {
     }
     const language = this.options.language ?? 'en';
     const key = text.toLowerCase();
-    const known = this.unknown.get(key) ?? { text, where: [], suggestions: this.resolver.suggest(text).map((s) => skillLabel(s, language)) };
+    const known = this.unknown.get(key) ?? { text, where: [], suggestions: suggestSkills(this.resolver.catalog, text).map((s) => skillLabel(s, language)) };
     known.where.push(where.replace(/:.*$/, ''));
     this.unknown.set(key, known);
     const hint = known.suggestions.length ? `; closest: ${known.suggestions.map((l) => `"${l}"`).join(', ')}` : '';

@@ -1,4 +1,3 @@
-import { distance } from 'fastest-levenshtein';
 import type { Language, Skill } from './program.ts';
 
 /**
@@ -76,6 +75,11 @@ export class SkillResolver {
   private readonly byKey = new Map<string, Skill>();
   private readonly skills: Skill[] = [];
 
+  /** The catalog as it stands, with the skills added since. */
+  get catalog(): readonly Skill[] {
+    return this.skills;
+  }
+
   constructor(catalog: readonly Skill[]) {
     for (const skill of catalog) this.add(skill);
   }
@@ -95,20 +99,5 @@ export class SkillResolver {
     if (exact) return exact;
     const asId = skillIdFromLabel(text);
     return asId ? this.byKey.get(foldSkillLabel(asId)) : undefined;
-  }
-
-  /**
-   * The catalog skills closest to an unknown text, closest first: edit distance between the folded
-   * text and each skill's folded id, labels and aliases, keeping those within a third of the text's length (at least 2).
-   */
-  suggest(text: string, max = 3): Skill[] {
-    const folded = foldSkillLabel(text);
-    const within = Math.max(2, Math.ceil(folded.length / 3));
-    return this.skills
-      .map((skill, order) => ({ skill, order, distance: Math.min(...namesOf(skill).map((name) => distance(folded, foldSkillLabel(name)))) }))
-      .filter((candidate) => candidate.distance <= within)
-      .sort((a, b) => a.distance - b.distance || a.order - b.order)
-      .slice(0, max)
-      .map((candidate) => candidate.skill);
   }
 }

@@ -5,6 +5,7 @@ import type {
   Clock,
   CycleStore,
   ExecutionHistory,
+  PairReviewStore,
   ParticipantActionStore,
   ProgramStore,
   ReportStore,
@@ -15,7 +16,7 @@ import type { ConsoleSession, Role } from './session.ts';
 
 /** What the console's pages work with: the same ports as the CLI. */
 export interface ConsoleDeps {
-  store: ProgramStore & CycleStore & ReviewStore & AuditLog & ParticipantActionStore;
+  store: ProgramStore & CycleStore & ReviewStore & AuditLog & ParticipantActionStore & PairReviewStore;
   clock: Clock;
   workflow: () => WorkflowEngine;
   executions: () => ExecutionHistory;

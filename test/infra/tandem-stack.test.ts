@@ -8,7 +8,7 @@ import { EMAIL_TEMPLATE_NAMES } from '../../domain/generated/email-template-name
 import { emailTemplatesToCreate } from '../../domain/email-template-content.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/catalog.ts';
 import { SES_EVENT_DETAIL_TYPES } from '../../functions/ses-events.ts';
-import { BUDGET_BYTES, measure } from '../../bench/bundle-sizes.ts';
+import { budgetOf, measure } from '../../bench/bundle-sizes.ts';
 import { TABLE_ACTIONS } from '../../infra/constructs/data-store.ts';
 import { NODE_RUNTIME } from '../../infra/constructs/tandem-function.ts';
 import { TABLE_DESIGN } from '../../adapters/dynamodb/table-design.ts';
@@ -205,10 +205,10 @@ describe('the deployed bundles', () => {
     for (const m of measured) expect(Math.abs(m.bytes - assetBytes(m.name)) / m.bytes, m.name).toBeLessThan(0.02);
   });
 
-  it('each stay under 500 KB minified', () => {
+  it('each stay under their budget minified (500 KB; the console 650 KB)', () => {
     const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
     // Every function over the budget at once, with its size: `npx tsx bench/bundle-sizes.ts --top 12` shows what weighs.
-    expect(FUNCTIONS.filter((f) => assetBytes(f.name) >= BUDGET_BYTES).map((f) => `${f.name}: ${kb(assetBytes(f.name))}`)).toEqual([]);
+    expect(FUNCTIONS.filter((f) => assetBytes(f.name) >= budgetOf(f.name)).map((f) => `${f.name}: ${kb(assetBytes(f.name))}`)).toEqual([]);
   });
 
   it('load as ES modules and export a handler (module initialisation, shims and stand-ins included)', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { programSchema, skillSchema, type ProgramInput, type Skill } from '../../domain/program.ts';
 import { catalogClashes, foldSkillLabel, skillIdFromLabel, skillLabel, SkillResolver } from '../../domain/skills.ts';
+import { suggestSkills } from '../../domain/skill-suggestions.ts';
 
 const sample = JSON.parse(readFileSync(new URL('../../examples/program.json', import.meta.url), 'utf8')) as ProgramInput;
 
@@ -80,11 +81,11 @@ describe('SkillResolver', () => {
   });
 
   it('suggests the closest catalog skills by edit distance on the folded text, closest first', () => {
-    expect(resolver.suggest('Pyton').map((s) => s.id)).toEqual(['python']);
-    expect(resolver.suggest('negociaçao estrategica').map((s) => s.id)).toEqual([]);
-    expect(resolver.suggest('Planejamento estrategic').map((s) => s.id)).toEqual(['strategic-planning']);
-    expect(resolver.suggest('Excell avancado').map((s) => s.id)).toEqual(['excel-avancado']);
-    expect(resolver.suggest('Juggling')).toEqual([]);
+    expect(suggestSkills(resolver.catalog, 'Pyton').map((s) => s.id)).toEqual(['python']);
+    expect(suggestSkills(resolver.catalog, 'negociaçao estrategica').map((s) => s.id)).toEqual([]);
+    expect(suggestSkills(resolver.catalog, 'Planejamento estrategic').map((s) => s.id)).toEqual(['strategic-planning']);
+    expect(suggestSkills(resolver.catalog, 'Excell avancado').map((s) => s.id)).toEqual(['excel-avancado']);
+    expect(suggestSkills(resolver.catalog, 'Juggling')).toEqual([]);
   });
 
   it('finds a skill added after it was built', () => {

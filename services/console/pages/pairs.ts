@@ -1,0 +1,60 @@
+import { escapeHtml as e } from '../../../domain/html.ts';
+import { OptimalMatcher } from '../../../domain/matching/optimal-matcher.ts';
+import { parsePairReviewForm, renderPairReview } from '../../phases/approval/page.ts';
+import { pairReview, runPairReviewCommand } from '../../phases/approval/review.ts';
+import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+
+const T = {
+  title: { en: 'Pairs', 'pt-BR': 'Pares' },
+  waiting: { en: 'Cycles whose pairs wait for approval', 'pt-BR': 'Ciclos com pares aguardando aprovação' },
+  none: { en: 'No cycle is waiting for HR to approve its pairs.', 'pt-BR': 'Nenhum ciclo aguarda a aprovação dos pares pelo RH.' },
+  until: { en: 'until', 'pt-BR': 'até' },
+  done: { en: 'Done', 'pt-BR': 'Feito' },
+  unchanged: { en: 'Nothing to change', 'pt-BR': 'Nada a mudar' },
+} as const;
+
+/** Re-solving runs inside an HTTP request: the same bound as the survey API's rematch (10 s Lambda timeout). */
+const matcher = new OptimalMatcher({ deadlineMs: 5_000 });
+
+async function waitingCycles(request: PageRequest): Promise<PageResult> {
+  const { lang, deps } = request;
+  const programs = await deps.store.listPrograms();
+  const cycles = (await Promise.all(programs.map((p) => deps.store.listCycles(p.programId)))).flat();
+  const pending = cycles.filter((c) => c.status === 'running' && c.approval?.status === 'pending');
+  const items = pending
+    .map(
+      (c) =>
+        `<li><a href="/console/pairs/${encodeURIComponent(c.cycleId)}">${e(c.cycleId)}</a> (${e(c.programId)}) · ${e(T.until[lang])} ${e(
+          new Date(c.approval?.deadline ?? 0).toISOString().replace('T', ' ').slice(0, 16),
+        )} UTC</li>`,
+    )
+    .join('');
+  return {
+    title: T.title[lang],
+    main: `<h1>${e(T.title[lang])}</h1><h2>${e(T.waiting[lang])}</h2>${items ? `<ul id="waiting-cycles">${items}</ul>` : `<p>${e(T.none[lang])}</p>`}`,
+  };
+}
+
+/** HR's review of a cycle's proposed pairs: forbid, lock, exclude, re-solve, approve (services/phases/approval/). */
+export const pairsPage: ConsolePage = {
+  segment: 'pairs',
+  title: T.title,
+  roles: ['hr', 'ops'],
+  async get(request) {
+    const cycleId = request.subpath.split('/')[0];
+    if (!cycleId) return waitingCycles(request);
+    const view = await pairReview(request.deps, decodeURIComponent(cycleId));
+    return { title: `${T.title[request.lang]} · ${view.cycleId}`, main: renderPairReview(view, request.lang, request.session.csrf) };
+  },
+  async post(request) {
+    const fields: Record<string, string> = {};
+    for (const [name, value] of request.form?.entries() ?? []) if (typeof value === 'string') fields[name] = value;
+    // The command names its cycle; the page's address only says where to come back to.
+    const command = parsePairReviewForm(fields);
+    const outcome = await runPairReviewCommand({ ...request.deps, matcher }, command, { actor: request.session.email, via: 'console' });
+    return {
+      redirect: `/console/pairs/${encodeURIComponent(command.cycleId)}`,
+      notice: outcome === 'unchanged' ? T.unchanged[request.lang] : T.done[request.lang],
+    };
+  },
+};
