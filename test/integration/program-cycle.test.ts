@@ -92,7 +92,7 @@ describe('a program cycle on the local stack', () => {
     }
   });
 
-  it('recovers when SES throttles: retries with backoff send every invitation exactly once', async () => {
+  it('recovers when SES throttles: the step backs off and retries, sending every invitation exactly once without failing', async () => {
     const tag = uniqueTag('throttle');
     const program = await createProgramWithRoster(tag, { reminders: { beforeDeadline: [] } }, ['p01', 'p02', 'p03', 'p04', 'p13', 'p14', 'p15', 'p16']);
     const { endpoints } = inject('localStack');
@@ -104,9 +104,9 @@ describe('a program cycle on the local stack', () => {
     const faults = (await (await fetch(`${endpoints.sesApi}/__tandem/faults`)).json()) as { faults: Array<{ match: string; injected: number }> };
     expect(faults.faults.find((f) => f.match === `${tag}.example.com`)?.injected).toBe(3);
     const events = await history(cycle.executionArn as string);
-    // A Task whose Resource is a function ARN reports Lambda failures as LambdaFunctionFailed, as on AWS.
-    const failures = events.filter((e) => e.type === 'LambdaFunctionFailed' && e.lambdaFunctionFailedEventDetails?.error === 'TransientError');
-    expect(failures.length).toBeGreaterThanOrEqual(1);
+    // A throttled send is retried inside the step (services/phases/pacing.ts), so no step fails and the workflow's
+    // Retry is left for outages; a Task whose Resource is a function ARN would report one as LambdaFunctionFailed.
+    expect(events.filter((e) => e.type === 'LambdaFunctionFailed')).toEqual([]);
     const members = await container().store.listMembers(cycle.cycleId);
     const invitations = (await emailsFor(tag)).filter((e) => /conheça sua dupla|meet your partner/.test(e.subject));
     expect(invitations.map((e) => e.destination.to[0]).sort()).toEqual(members.map((m) => m.email).sort());
