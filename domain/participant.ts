@@ -1,5 +1,5 @@
 import * as z from './validation.ts';
-import { emailSchema, idSchema, languageSchema } from './program.ts';
+import { idSchema, languageSchema } from './program.ts';
 import { availabilitySchema } from './availability.ts';
 
 export const PARTICIPANT_STATUSES = ['active', 'opted-out', 'unreachable'] as const;

@@ -38,7 +38,9 @@ export { createDocumentClient } from './table-client.ts';
  * Every store port over Tandem's single table: the one object a container creates, handing each
  * call to the records of its entity group (programs, cycles, email log, answers, reviews).
  */
-export class DynamoDbStore implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore {
+export class DynamoDbStore
+  implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore
+{
   private readonly programs: ProgramRecords;
   private readonly cycles: CycleRecords;
   private readonly answers: AnswerRecords;

@@ -28,7 +28,8 @@ export function describeStatus(s: CycleStatusReport): string {
     `Participants ${s.participants}, pairs ${s.pairs}, emails sent ${s.emailsSent}, bounces ${s.bounces}`,
   ];
   if (s.executionArn) lines.push(`Execution ${s.executionArn}`);
-  if (s.approval?.status === 'pending') lines.push(`Pairs: waiting for approval until ${formatTime(s.approval.deadline)} (tandem pairs list --cycle ${s.cycleId})`);
+  if (s.approval?.status === 'pending')
+    lines.push(`Pairs: waiting for approval until ${formatTime(s.approval.deadline)} (tandem pairs list --cycle ${s.cycleId})`);
   else if (s.approval) lines.push(`Pairs: ${s.approval.status}${s.approval.decidedBy ? ` by ${s.approval.decidedBy}` : ''}`);
   lines.push(
     '',

@@ -213,7 +213,9 @@ export class Operations extends Construct {
       defaultInterval: Duration.days(14),
     });
     const byName = new Map(props.functions.map((fn) => [fn.name, fn]));
-    const phaseFunctions = ['identify', 'approval-step', 'open-phase', 'phase-tick', 'close-phase', 'review', 'mark-cycle-failed'].flatMap((name) => byName.get(name) ?? []);
+    const phaseFunctions = ['identify', 'approval-step', 'open-phase', 'phase-tick', 'close-phase', 'review', 'mark-cycle-failed'].flatMap(
+      (name) => byName.get(name) ?? [],
+    );
 
     dashboard.addWidgets(
       new cloudwatch.TextWidget({

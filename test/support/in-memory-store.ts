@@ -68,7 +68,9 @@ function sortedBy<T>(items: Iterable<T>, sortKey: (item: T) => string): T[] {
  * repeats, conditional outcomes, counters and list order (test/support/store-contract.ts holds
  * both to it). For services' unit tests, which then need no DynamoDB Local.
  */
-export class InMemoryStore implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore {
+export class InMemoryStore
+  implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore
+{
   private readonly programs = new Map<string, Program>();
   /** programId → participantId → the participant and the fingerprint of the roster row it was written from. */
   private readonly participants = new Map<string, Map<string, { participant: Participant; fingerprint?: string }>>();

@@ -26,7 +26,15 @@ import type { InfoSession } from '../../domain/sessions.ts';
 import { consecutivePairs, memberOf } from './cohort-fixtures.ts';
 
 /** Every store port: what the DynamoDB store and the in-memory store both implement. */
-export type TandemStore = ProgramStore & ParticipantDirectory & CycleStore & PairReviewStore & ParticipantActionStore & EmailLog & ReviewStore & AuditLog & SessionStore;
+export type TandemStore = ProgramStore &
+  ParticipantDirectory &
+  CycleStore &
+  PairReviewStore &
+  ParticipantActionStore &
+  EmailLog &
+  ReviewStore &
+  AuditLog &
+  SessionStore;
 
 /*
  * The behaviour every implementation of the store ports shares, written once and run against
@@ -1042,6 +1050,104 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.getResponse(cycle.cycleId, 'enrollment', 'p01')).toBeUndefined();
       expect(await store.getDeclaration(cycle.programId, 'p01')).toBeUndefined();
       expect(await counts(store, cycle.cycleId)).toEqual({ answered: undefined, joined: 0, declined: 0 });
+    });
+  });
+
+  describe('informational sessions', () => {
+    const sessionOf = (cycleId: string, sessionId: string, capacity: number): InfoSession => ({
+      cycleId,
+      sessionId,
+      title: `Session ${sessionId}`,
+      description: 'What it is about',
+      skills: ['ai-tools'],
+      startsAt: T0 + 48 * HOUR,
+      timeZone: 'America/Sao_Paulo',
+      durationMinutes: 60,
+      place: 'Room 4',
+      capacity,
+      audience: 'learners',
+      createdAt: T0,
+      seatsTaken: 0,
+    });
+
+    it('creates a session once, lists the cycle’s sessions by id apart from their registrations', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      expect(await store.createSession(sessionOf(cycle.cycleId, 's-b', 2))).toBe(true);
+      expect(await store.createSession({ ...sessionOf(cycle.cycleId, 's-b', 9), title: 'Other' })).toBe(false);
+      expect(await store.createSession(sessionOf(cycle.cycleId, 's-a', 2))).toBe(true);
+      await store.registerForSession(cycle.cycleId, 's-a', 'p01', T0);
+      expect((await store.listSessions(cycle.cycleId)).map((s) => [s.sessionId, s.title, s.capacity])).toEqual([
+        ['s-a', 'Session s-a', 2],
+        ['s-b', 'Session s-b', 2],
+      ]);
+      expect(await store.getSession(cycle.cycleId, 's-a')).toEqual({ ...sessionOf(cycle.cycleId, 's-a', 2), seatsTaken: 1 });
+      expect(await store.getSession(cycle.cycleId, 's-zzz')).toBeUndefined();
+    });
+
+    it('gives seats up to the capacity, then waiting places; a repeat changes nothing', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.createSession(sessionOf(cycle.cycleId, 's', 2));
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p01', T0)).toBe('registered');
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p02', T0 + 1)).toBe('registered');
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p03', T0 + 2)).toBe('waitlisted');
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p01', T0 + 3)).toBe('already-registered');
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p03', T0 + 4)).toBe('already-waitlisted');
+      expect(await store.registerForSession(cycle.cycleId, 's-zzz', 'p01', T0)).toBe('no-session');
+      expect((await store.getSession(cycle.cycleId, 's'))?.seatsTaken).toBe(2);
+      expect((await store.listSessionRegistrations(cycle.cycleId, 's')).map((r) => [r.participantId, r.status, r.waitlistedAt])).toEqual([
+        ['p01', 'registered', undefined],
+        ['p02', 'registered', undefined],
+        ['p03', 'waitlisted', T0 + 2],
+      ]);
+    });
+
+    it('frees a seat on a decline and gives it to the first in line, once', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.createSession(sessionOf(cycle.cycleId, 's', 1));
+      await store.registerForSession(cycle.cycleId, 's', 'p01', T0);
+      await store.registerForSession(cycle.cycleId, 's', 'p03', T0 + 2);
+      await store.registerForSession(cycle.cycleId, 's', 'p02', T0 + 1);
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 3)).toBeUndefined();
+      expect(await store.declineSession(cycle.cycleId, 's', 'p01', T0 + 5)).toEqual({ outcome: 'declined', freedSeat: true });
+      expect(await store.declineSession(cycle.cycleId, 's', 'p01', T0 + 6)).toEqual({ outcome: 'already-declined', freedSeat: false });
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 7)).toBe('p02');
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 8)).toBeUndefined();
+      expect(await store.getSessionRegistration(cycle.cycleId, 's', 'p02')).toMatchObject({ status: 'registered', updatedAt: T0 + 7 });
+      expect((await store.getSession(cycle.cycleId, 's'))?.seatsTaken).toBe(1);
+      expect(await store.declineSession(cycle.cycleId, 's', 'p03', T0 + 9)).toEqual({ outcome: 'declined', freedSeat: false });
+      expect(await store.declineSession(cycle.cycleId, 's', 'p04', T0 + 9)).toEqual({ outcome: 'declined', freedSeat: false });
+      expect(await store.declineSession(cycle.cycleId, 's-zzz', 'p04', T0 + 9)).toEqual({ outcome: 'no-session', freedSeat: false });
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p04', T0 + 10)).toBe('waitlisted');
+      expect((await store.listSessionRegistrations(cycle.cycleId)).map((r) => [r.participantId, r.status])).toEqual([
+        ['p01', 'declined'],
+        ['p02', 'registered'],
+        ['p03', 'declined'],
+        ['p04', 'waitlisted'],
+      ]);
+    });
+
+    it('lets exactly one of two people registering at the same moment take the last seat', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.createSession(sessionOf(cycle.cycleId, 's', 1));
+      const outcomes = await Promise.all(['p01', 'p02', 'p03', 'p04'].map((id) => store.registerForSession(cycle.cycleId, 's', id, T0)));
+      expect(outcomes.filter((o) => o === 'registered')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'waitlisted')).toHaveLength(3);
+      expect((await store.getSession(cycle.cycleId, 's'))?.seatsTaken).toBe(1);
+    });
+
+    it('records attendance on an existing session only, replacing what was recorded', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.createSession(sessionOf(cycle.cycleId, 's', 3));
+      expect(await store.recordSessionAttendance(cycle.cycleId, 's', ['p01', 'p02'], T0 + 50 * HOUR)).toBe(true);
+      expect(await store.recordSessionAttendance(cycle.cycleId, 's', ['p02'], T0 + 51 * HOUR)).toBe(true);
+      expect(await store.getSession(cycle.cycleId, 's')).toMatchObject({ attended: ['p02'], attendanceRecordedAt: T0 + 51 * HOUR });
+      expect(await store.recordSessionAttendance(cycle.cycleId, 's-zzz', ['p01'], T0)).toBe(false);
+      expect(await store.getSession(cycle.cycleId, 's-zzz')).toBeUndefined();
     });
   });
 }
