@@ -108,7 +108,7 @@ async function answer(deps: SurveyDeps, survey: PhaseSurvey, visit: SurveyVisit,
     return survey.rejected(deps, visit, context, formFields(body), error.issues);
   }
   const response = { cycleId: visit.cycle.cycleId, phaseKey: visit.phaseKey, participantId: visit.member.participantId, answer: parsed, recordedAt: visit.now };
-  const outcome = await survey.store(deps, visit, response);
+  const outcome = await survey.store(deps, visit, response, formFields(body));
   if (typeof outcome === 'object') return outcome.refused;
   if (outcome === 'phase-closed') return noticeResult(visit, 'closed', 410);
   if (outcome === 'recorded') await survey.afterAnswer(deps, visit, parsed);
