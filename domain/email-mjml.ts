@@ -16,6 +16,10 @@ export const EMAIL_COPY = {
     rematch: 'Your first partner could not take part, so we matched you again.',
     deadline: 'Please answer by {{{deadline}}}.',
     reminderPrefix: 'Reminder: ',
+    nudgeSubject: '{{{program}}}: time for a first meeting',
+    nudge:
+      'No meeting is logged for your pair yet. Plan one with your partner this week; once you have met, log it on your pair page (or answer “we met” in your next check-in).',
+    nudgeAction: 'Open my pair page',
     subjects: {
       enrollment: '{{{program}}}: join the mentoring program',
       'goal-setting': '{{{program}}}: meet your partner and set your goals',
@@ -52,6 +56,10 @@ export const EMAIL_COPY = {
     rematch: 'Sua primeira dupla não pôde participar, então formamos uma nova dupla para você.',
     deadline: 'Responda até {{{deadline}}}.',
     reminderPrefix: 'Lembrete: ',
+    nudgeSubject: '{{{program}}}: hora do primeiro encontro',
+    nudge:
+      'Ainda não há nenhum encontro registrado para a sua dupla. Combinem um encontro nesta semana; depois de se encontrarem, registrem na página da dupla (ou respondam “nos encontramos” no próximo acompanhamento).',
+    nudgeAction: 'Abrir a página da dupla',
     subjects: {
       enrollment: '{{{program}}}: participe do programa de mentoria',
       'goal-setting': '{{{program}}}: conheça sua dupla e defina suas metas',
@@ -86,7 +94,7 @@ const ifBlock = (flag: string, body: string) => `<mj-raw>{{#if ${flag}}}</mj-raw
 /** The subject line of a template (Handlebars). */
 export function subjectSource(kind: EmailTemplateKind, language: Language): string {
   const c = EMAIL_COPY[language];
-  return `{{#if reminder}}${c.reminderPrefix}{{/if}}${c.subjects[kind]}`;
+  return `{{#if nudge}}${c.nudgeSubject}{{else}}{{#if reminder}}${c.reminderPrefix}{{/if}}${c.subjects[kind]}{{/if}}`;
 }
 
 /** The plain-text part of a template (Handlebars). */
@@ -107,16 +115,21 @@ export function textSource(kind: EmailTemplateKind, language: Language): string 
     c.partner,
     '',
     '{{/if}}',
+    '{{#if nudge}}',
+    c.nudge,
+    '',
+    '{{else}}',
     c.bodies[kind],
     '',
     c.deadline,
     '',
+    '{{/if}}',
     '{{#if goals}}',
     `${c.goals}:`,
     '{{{goals}}}',
     '',
     '{{/if}}',
-    `${c.action[kind]}: {{{link}}}`,
+    `{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}: {{{link}}}`,
     '',
     '--',
     `${c.leave}: {{{optOut}}}`,
@@ -151,10 +164,11 @@ function mjmlWithRawValues(kind: EmailTemplateKind, language: Language): string 
         ${ifBlock('reminder', `<mj-text><strong>${c.reminder}</strong></mj-text>`)}
         ${ifBlock('rematch', `<mj-text>${c.rematch}</mj-text>`)}
         ${ifBlock('partners', `<mj-text>${c.partnerHtml}</mj-text>`)}
+        <mj-raw>{{#if nudge}}</mj-raw><mj-text>${c.nudge}</mj-text><mj-raw>{{else}}</mj-raw>
         <mj-text>${c.bodies[kind]}</mj-text>
-        <mj-text>${c.deadline}</mj-text>
+        <mj-text>${c.deadline}</mj-text><mj-raw>{{/if}}</mj-raw>
         ${ifBlock('goals', `<mj-text><h2 style="font-size:17px;margin:8px 0 4px">${c.goals}</h2><p style="margin:0;white-space:pre-line">{{{h.goals}}}</p></mj-text>`)}
-        <mj-button href="{{{h.link}}}" padding="16px 24px">${c.action[kind]}</mj-button>
+        <mj-button href="{{{h.link}}}" padding="16px 24px">{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}</mj-button>
       </mj-column>
     </mj-section>
     <mj-section padding="8px 0 16px">

@@ -111,6 +111,20 @@ describe('invitationEmail', () => {
     expect(email.text).toContain('Lembrete: falta(m) 5 horas para responder.');
   });
 
+  it('words the run’s meeting nudge as its own email, with the pair page as its one button, in both languages', () => {
+    const en = renderInvitationEmail(base('run', 'en', { round: 1, nudge: true }));
+    expect(en.subject).toBe('Mentoria Reversa 2027: time for a first meeting');
+    expect(en.text).toContain('No meeting is logged for your pair yet.');
+    expect(en.text).not.toContain('check-in:');
+    expect(en.text).not.toContain('Please answer by');
+    expect(en.html).toMatch(/>\s*Open my pair page\s*<\/a>/);
+    const pt = renderInvitationEmail(base('run', 'pt-BR', { round: 1, nudge: true }));
+    expect(pt.subject).toBe('Mentoria Reversa 2027: hora do primeiro encontro');
+    expect(pt.text).toContain('Ainda não há nenhum encontro registrado para a sua dupla.');
+    expect(pt.html).toMatch(/>\s*Abrir a página da dupla\s*<\/a>/);
+    expect(renderInvitationEmail(base('run', 'en', { round: 1 })).subject).toContain('check-in 1');
+  });
+
   it('does not mark a first invitation as a reminder', () => {
     const email = renderInvitationEmail(base('measure', 'en'));
     expect(email.subject.startsWith('Reminder')).toBe(false);
