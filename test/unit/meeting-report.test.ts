@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Pair } from '../../domain/cycle.ts';
 import { meetingFigures, type MeetingFact } from '../../domain/meeting-figures.ts';
 import { meetingsSection } from '../../domain/meeting-report.ts';
+import { newCycle } from '../../domain/cycle.ts';
+import { programSchema, type ProgramInput } from '../../domain/program.ts';
+import { meetingReport } from '../../services/review.ts';
+import { cohortIds, consecutivePairs, memberOf } from '../support/cohort-fixtures.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+import { readFileSync } from 'node:fs';
 
 const DAY = 86_400_000;
 const INTRODUCED = Date.UTC(2027, 2, 1, 15);
@@ -76,5 +82,46 @@ describe('meetings in the report', () => {
     expect(html).toContain('Pairs that met at least once every 1 week (4 meetings)</th><td>83%');
     expect(html).toContain('<td>Planilhas</td><td>5</td><td>fewer than 5</td>');
     expect(meetingsSection(undefined)).toContain('No pairs in this cycle');
+  });
+
+  it('counts from goal-setting’s close over the stored pairs and meetings, the cadence in words', async () => {
+    const store = new InMemoryStore();
+    const sample = JSON.parse(readFileSync(new URL('../../examples/program.json', import.meta.url), 'utf8')) as ProgramInput;
+    const program = programSchema.parse({ ...sample, checkInCadence: 'P7D', phaseWindows: { ...sample.phaseWindows, run: 'P28D' } });
+    await store.createCycle(newCycle(program, 'c1', INTRODUCED - 10 * DAY));
+    const ids = cohortIds(12);
+    await store.putCohort(
+      'c1',
+      ids.map((id) => memberOf(id)),
+      consecutivePairs(ids),
+    );
+    await store.openPhase('c1', 'goal-setting', { openedAt: INTRODUCED - 10 * DAY, deadline: INTRODUCED, expected: 12 });
+    await store.closePhase('c1', 'goal-setting', INTRODUCED);
+    await store.openPhase('c1', 'run', { openedAt: INTRODUCED, deadline: INTRODUCED + 4 * WEEK, expected: 0 });
+    const [first] = consecutivePairs(ids);
+    await store.recordMeeting({
+      cycleId: 'c1',
+      pairId: first?.pairId as string,
+      meetingId: 'x',
+      loggedBy: 'p01',
+      source: 'check-in',
+      date: '2027-03-04',
+      skills: [],
+      loggedAt: INTRODUCED,
+    });
+    const report = await meetingReport(store, (await store.getCycle('c1'))!, INTRODUCED + 5 * WEEK);
+    expect(report.cadence).toBe('7 days');
+    expect(report.figures).toMatchObject({
+      pairs: 6,
+      meetings: 1,
+      expectedPerPair: 4,
+      metAtCadence: 0,
+      distribution: [
+        [0, 5],
+        [1, null],
+        [2, null],
+        [3, null],
+      ],
+    });
   });
 });
