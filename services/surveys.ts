@@ -66,12 +66,12 @@ async function visitorOf(deps: SurveyDeps, cycle: Cycle, participantId: string, 
 }
 
 /** GET: renders the page behind a link. Never changes anything (mail scanners open links too). */
-export async function showSurvey(deps: SurveyDeps, token: string, action: string): Promise<PageResult> {
+export async function showSurvey(deps: SurveyDeps, token: string, action: string, preselect?: string): Promise<PageResult> {
   const r = await resolve(deps, token, action);
   if (r.kind === 'refused') return r.page;
   if (r.kind === 'opt-out') return pageResult(200, optOutPage(r.language, r.link.action, r.link.binding, r.cycle.program.name));
   if (r.kind === 'pair') return showPairPage(deps, r.visit);
-  return phaseSurvey(r.visit.phase).show(deps, r.visit);
+  return phaseSurvey(r.visit.phase).show(deps, preselect ? { ...r.visit, preselect } : r.visit);
 }
 
 /** POST: checks the form belongs to this link, then lets the phase act on it (answer, accept, decline, vote) — each once. */

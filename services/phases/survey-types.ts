@@ -40,6 +40,8 @@ export interface SurveyVisit {
   link: SurveyLink;
   /** When the request is handled: the time every record it writes carries. */
   now: number;
+  /** An answer the email's link pre-selects (`?answer=`, as typed; the phase validates it). The form must still be sent. */
+  preselect?: string;
 }
 
 /** A form action besides answering (goal-setting's accept and decline, feedback's vote); it handles the POST whole. */

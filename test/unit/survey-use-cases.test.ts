@@ -64,7 +64,7 @@ async function cycleWith(phases: AnsweredPhase[]) {
     deps,
     cycleId,
     member,
-    show: (participantId: string, phaseKey: string) => showSurvey(deps, token(participantId, phaseKey), ACTION),
+    show: (participantId: string, phaseKey: string, preselect?: string) => showSurvey(deps, token(participantId, phaseKey), ACTION, preselect),
     /** POSTs a form bound to the person's link, as their browser would. */
     post: (participantId: string, phaseKey: string, action: string, fields: Array<[string, string]> = []) => {
       const t = token(participantId, phaseKey);
@@ -326,6 +326,17 @@ describe('run: check-ins', () => {
     expect(page.html).toContain(`name="skill" value="${pairId}|`);
     expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
     expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
+  });
+
+  it('pre-selects "we met" from the email’s link but records nothing until the form is sent', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId } = englishPair();
+    const page = await c.show(menteeId, 'run#1', 'met');
+    expect(page.html).toContain('value="met" required checked');
+    expect(page.html).toContain('method="post"');
+    expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+    expect((await c.show(menteeId, 'run#1', 'bogus')).html).not.toContain('checked');
   });
 
   it('logs the meeting of a "we met" answer once, with its length and the skills each way', async () => {

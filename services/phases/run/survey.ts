@@ -1,6 +1,6 @@
 import { escapeHtml } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
-import { parseCheckInAnswer, type CheckInAnswer, type FormFields } from '../../../domain/surveys.ts';
+import { checkInAnswerSchema, parseCheckInAnswer, type CheckInAnswer, type FormFields } from '../../../domain/surveys.ts';
 import { meetingFromFields } from '../../pair-page.ts';
 import type { PairFlagReason } from '../../participant-records.ts';
 import { formPage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
@@ -96,11 +96,17 @@ const meetingInputOf = (visit: SurveyVisit): CheckInMeetingInput => ({
   today: new Date(visit.now).toISOString().slice(0, 10),
 });
 
-/** The check-in form for this visit, with the meeting fields of the person's pairs. */
-const checkInFormOf = (visit: SurveyVisit) => ({
+/** The check-in form for this visit, with the meeting fields of the person's pairs (and an answer the link pre-selects). */
+const checkInFormOf = (visit: SurveyVisit, preselected: Record<string, string> = {}) => ({
   context: skillsContext,
-  renderForm: (input: FormPageInput) => checkInFormPage(input, meetingInputOf(visit)),
+  renderForm: (input: FormPageInput) => checkInFormPage({ ...input, values: { ...preselected, ...input.values } }, meetingInputOf(visit)),
 });
+
+/** The status an email's quick-answer link (`?answer=met`) pre-selects, if it names one. */
+function preselected(visit: SurveyVisit): Record<string, string> {
+  const status = checkInAnswerSchema.shape.status.safeParse(visit.preselect);
+  return status.success ? { status: status.data } : {};
+}
 
 /** "We met" alone (a form sent without its meeting fields) means today, with the person's only partner. */
 function withMeetingDefaults(visit: SurveyVisit, fields: FormFields): FormFields {
@@ -125,7 +131,8 @@ async function riskOf(deps: SurveyDeps, visit: SurveyVisit, checkIn: CheckInAnsw
 
 export const runSurvey: PhaseSurvey<CheckInAnswer> = {
   context: skillsContext,
-  show: (deps, visit) => formUnlessAnswered(deps, visit, checkInFormOf(visit)),
+  // A GET only pre-selects: mail scanners open the quick-answer links too, so the answer is sent with the form.
+  show: (deps, visit) => formUnlessAnswered(deps, visit, checkInFormOf(visit, preselected(visit))),
   actions: {},
   parseAnswer: parseCheckInAnswer,
   rejected: (_deps, visit, context, fields, errors) => Promise.resolve(formWithErrors(visit, context, fields, errors, checkInFormOf(visit))),
