@@ -36,6 +36,8 @@ export const EMAIL_COPY = {
       measure: 'The mentoring period is over. Rate your skills again and say how far you reached each goal.',
       feedback: 'What worked, what should we keep, what would you like more of? Which skills does the organization lack? Your answers shape the next cycle.',
     },
+    /** One-click answers under the button: the link opens the form with the answer chosen, to confirm. */
+    quick: { enrollment: '', 'goal-setting': '', run: 'We met (log it in one click)', measure: '', feedback: '' },
     goals: 'The program’s goals and expectations',
     action: {
       enrollment: 'Join or decline',
@@ -76,6 +78,7 @@ export const EMAIL_COPY = {
       measure: 'O período de mentoria terminou. Avalie de novo suas habilidades e diga até onde chegou em cada meta.',
       feedback: 'O que funcionou, o que manter, do que você gostaria mais? Que habilidades faltam na organização? Suas respostas moldam o próximo ciclo.',
     },
+    quick: { enrollment: '', 'goal-setting': '', run: 'Nos encontramos (registre com um clique)', measure: '', feedback: '' },
     goals: 'Metas e expectativas do programa',
     action: {
       enrollment: 'Participar ou recusar',
@@ -131,6 +134,7 @@ export function textSource(kind: EmailTemplateKind, language: Language): string 
     '{{/if}}',
     `{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}: {{{link}}}`,
     '',
+    ...(c.quick[kind] ? ['{{#unless nudge}}', `${c.quick[kind]}: {{{link}}}?answer=met`, '', '{{/unless}}'] : []),
     '--',
     `${c.leave}: {{{optOut}}}`,
     c.why,
@@ -169,6 +173,7 @@ function mjmlWithRawValues(kind: EmailTemplateKind, language: Language): string 
         <mj-text>${c.deadline}</mj-text><mj-raw>{{/if}}</mj-raw>
         ${ifBlock('goals', `<mj-text><h2 style="font-size:17px;margin:8px 0 4px">${c.goals}</h2><p style="margin:0;white-space:pre-line">{{{h.goals}}}</p></mj-text>`)}
         <mj-button href="{{{h.link}}}" padding="16px 24px">{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}</mj-button>
+        ${c.quick[kind] ? `<mj-raw>{{#unless nudge}}</mj-raw><mj-text align="center"><a href="{{{h.link}}}?answer=met" style="color:#00664d">${c.quick[kind]}</a></mj-text><mj-raw>{{/unless}}</mj-raw>` : ''}
       </mj-column>
     </mj-section>
     <mj-section padding="8px 0 16px">

@@ -111,6 +111,15 @@ describe('invitationEmail', () => {
     expect(email.text).toContain('Lembrete: falta(m) 5 horas para responder.');
   });
 
+  it('offers a one-click “we met” link in check-ins only, which opens the form with the answer chosen', () => {
+    const en = renderInvitationEmail(base('run', 'en', { round: 2 }));
+    expect(en.text).toContain(`We met (log it in one click): ${LINK}?answer=met`);
+    expect(en.html).toContain('?answer=met');
+    expect(renderInvitationEmail(base('run', 'pt-BR', { round: 2 })).text).toContain('Nos encontramos (registre com um clique)');
+    expect(renderInvitationEmail(base('measure', 'en')).text).not.toContain('?answer=');
+    expect(renderInvitationEmail(base('run', 'en', { round: 1, nudge: true })).text).not.toContain('?answer=');
+  });
+
   it('words the run’s meeting nudge as its own email, with the pair page as its one button, in both languages', () => {
     const en = renderInvitationEmail(base('run', 'en', { round: 1, nudge: true }));
     expect(en.subject).toBe('Mentoria Reversa 2027: time for a first meeting');
