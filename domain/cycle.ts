@@ -20,6 +20,8 @@ export interface PhaseState {
   rematchesNotified?: number;
   /** Check-in rounds already judged for missed answers (run phase). */
   missesChecked?: number[];
+  /** The nudge to pairs with no meeting logged by the first check-in went out (run phase). */
+  meetingNudgeSent?: boolean;
 }
 
 /**

@@ -16,6 +16,10 @@ export const EMAIL_COPY = {
     rematch: 'Your first partner could not take part, so we matched you again.',
     deadline: 'Please answer by {{{deadline}}}.',
     reminderPrefix: 'Reminder: ',
+    nudgeSubject: '{{{program}}}: time for a first meeting',
+    nudge:
+      'No meeting is logged for your pair yet. Plan one with your partner this week; once you have met, log it on your pair page (or answer “we met” in your next check-in).',
+    nudgeAction: 'Open my pair page',
     subjects: {
       enrollment: '{{{program}}}: join the mentoring program',
       'goal-setting': '{{{program}}}: meet your partner and set your goals',
@@ -32,6 +36,8 @@ export const EMAIL_COPY = {
       measure: 'The mentoring period is over. Rate your skills again and say how far you reached each goal.',
       feedback: 'What worked, what should we keep, what would you like more of? Which skills does the organization lack? Your answers shape the next cycle.',
     },
+    /** One-click answers under the button: the link opens the form with the answer chosen, to confirm. */
+    quick: { enrollment: '', 'goal-setting': '', run: 'We met (log it in one click)', measure: '', feedback: '' },
     goals: 'The program’s goals and expectations',
     action: {
       enrollment: 'Join or decline',
@@ -52,6 +58,10 @@ export const EMAIL_COPY = {
     rematch: 'Sua primeira dupla não pôde participar, então formamos uma nova dupla para você.',
     deadline: 'Responda até {{{deadline}}}.',
     reminderPrefix: 'Lembrete: ',
+    nudgeSubject: '{{{program}}}: hora do primeiro encontro',
+    nudge:
+      'Ainda não há nenhum encontro registrado para a sua dupla. Combinem um encontro nesta semana; depois de se encontrarem, registrem na página da dupla (ou respondam “nos encontramos” no próximo acompanhamento).',
+    nudgeAction: 'Abrir a página da dupla',
     subjects: {
       enrollment: '{{{program}}}: participe do programa de mentoria',
       'goal-setting': '{{{program}}}: conheça sua dupla e defina suas metas',
@@ -68,6 +78,7 @@ export const EMAIL_COPY = {
       measure: 'O período de mentoria terminou. Avalie de novo suas habilidades e diga até onde chegou em cada meta.',
       feedback: 'O que funcionou, o que manter, do que você gostaria mais? Que habilidades faltam na organização? Suas respostas moldam o próximo ciclo.',
     },
+    quick: { enrollment: '', 'goal-setting': '', run: 'Nos encontramos (registre com um clique)', measure: '', feedback: '' },
     goals: 'Metas e expectativas do programa',
     action: {
       enrollment: 'Participar ou recusar',
@@ -86,7 +97,7 @@ const ifBlock = (flag: string, body: string) => `<mj-raw>{{#if ${flag}}}</mj-raw
 /** The subject line of a template (Handlebars). */
 export function subjectSource(kind: EmailTemplateKind, language: Language): string {
   const c = EMAIL_COPY[language];
-  return `{{#if reminder}}${c.reminderPrefix}{{/if}}${c.subjects[kind]}`;
+  return `{{#if nudge}}${c.nudgeSubject}{{else}}{{#if reminder}}${c.reminderPrefix}{{/if}}${c.subjects[kind]}{{/if}}`;
 }
 
 /** The plain-text part of a template (Handlebars). */
@@ -107,17 +118,23 @@ export function textSource(kind: EmailTemplateKind, language: Language): string 
     c.partner,
     '',
     '{{/if}}',
+    '{{#if nudge}}',
+    c.nudge,
+    '',
+    '{{else}}',
     c.bodies[kind],
     '',
     c.deadline,
     '',
+    '{{/if}}',
     '{{#if goals}}',
     `${c.goals}:`,
     '{{{goals}}}',
     '',
     '{{/if}}',
-    `${c.action[kind]}: {{{link}}}`,
+    `{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}: {{{link}}}`,
     '',
+    ...(c.quick[kind] ? ['{{#unless nudge}}', `${c.quick[kind]}: {{{link}}}?answer=met`, '', '{{/unless}}'] : []),
     '--',
     `${c.leave}: {{{optOut}}}`,
     c.why,
@@ -151,10 +168,12 @@ function mjmlWithRawValues(kind: EmailTemplateKind, language: Language): string 
         ${ifBlock('reminder', `<mj-text><strong>${c.reminder}</strong></mj-text>`)}
         ${ifBlock('rematch', `<mj-text>${c.rematch}</mj-text>`)}
         ${ifBlock('partners', `<mj-text>${c.partnerHtml}</mj-text>`)}
+        <mj-raw>{{#if nudge}}</mj-raw><mj-text>${c.nudge}</mj-text><mj-raw>{{else}}</mj-raw>
         <mj-text>${c.bodies[kind]}</mj-text>
-        <mj-text>${c.deadline}</mj-text>
+        <mj-text>${c.deadline}</mj-text><mj-raw>{{/if}}</mj-raw>
         ${ifBlock('goals', `<mj-text><h2 style="font-size:17px;margin:8px 0 4px">${c.goals}</h2><p style="margin:0;white-space:pre-line">{{{h.goals}}}</p></mj-text>`)}
-        <mj-button href="{{{h.link}}}" padding="16px 24px">${c.action[kind]}</mj-button>
+        <mj-button href="{{{h.link}}}" padding="16px 24px">{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}</mj-button>
+        ${c.quick[kind] ? `<mj-raw>{{#unless nudge}}</mj-raw><mj-text align="center"><a href="{{{h.link}}}?answer=met" style="color:#00664d">${c.quick[kind]}</a></mj-text><mj-raw>{{/unless}}</mj-raw>` : ''}
       </mj-column>
     </mj-section>
     <mj-section padding="8px 0 16px">

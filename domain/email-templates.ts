@@ -37,6 +37,8 @@ export interface EmailTemplateData {
   timeLeft: string;
   round: string;
   rematch: boolean;
+  /** The run's nudge to a pair with no meeting logged: its own words and a link to the pair page. */
+  nudge: boolean;
   goals: string;
   /** HTML-escaped copies of the text fields, for the HTML part. */
   h: { name: string; program: string; partners: string; deadline: string; link: string; optOut: string; timeLeft: string; round: string; goals: string };

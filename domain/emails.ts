@@ -23,6 +23,8 @@ export interface InvitationInput {
   reminderTimeLeft?: string;
   /** Set when the person's first partner declined and they were matched again. */
   rematch?: boolean;
+  /** Set for the run's nudge to a pair with no meeting logged yet (the link opens the pair page). */
+  nudge?: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export function invitationData(input: InvitationInput): EmailTemplateData {
     timeLeft: input.reminderTimeLeft ?? '',
     round: input.round ? String(input.round) : '',
     rematch: Boolean(input.rematch),
+    nudge: Boolean(input.nudge),
     goals,
   };
   const h = Object.fromEntries(

@@ -3,6 +3,7 @@ import { escapeHtml } from './html.ts';
 import { DIRECTION_LABELS, type CycleMetrics, type CycleSummary, type Direction } from './metrics.ts';
 import { comparisonChart, directionChart, participationChart, satisfactionChart, skillGainsChart } from './report-svg-charts.ts';
 import type { Proposal } from './report-proposals.ts';
+import { meetingsSection, type MeetingReportInput } from './meeting-report.ts';
 import { sessionsSection, type SessionReportInput } from './session-report.ts';
 import type { Summary } from './statistics.ts';
 
@@ -40,6 +41,8 @@ export interface ReportInput {
   history?: CycleSummary[];
   /** The cycle's informational sessions (domain/session-report.ts). */
   sessions?: SessionReportInput;
+  /** The meetings pairs logged (domain/meeting-report.ts). */
+  meetings?: MeetingReportInput;
 }
 
 const rows = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
@@ -267,6 +270,8 @@ ${texts(m.themes.more)}
 <h3>What to improve</h3>
 ${texts(m.themes.improve)}
 <p class="muted">Free text is shown without names: participants' names are replaced by [name], and identical answers are counted together.</p>
+
+${meetingsSection(input.meetings)}
 
 ${sessionsSection(input.sessions)}
 

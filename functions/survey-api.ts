@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { container } from '../adapters/container.ts';
 import { OptimalMatcher } from '../domain/matching/optimal-matcher.ts';
+import * as z from '../domain/validation.ts';
 import { showSurvey, submitSurvey } from '../services/surveys.ts';
 import { noticePage, PAGE_SCRIPT_HASH, PAGE_STYLE_HASH } from '../services/survey-pages.ts';
 import { errorPage, htmlPage, pageSecurityHeaders } from './middleware/html-pages.ts';
@@ -12,6 +13,8 @@ import { logger } from './middleware/logger.ts';
 const MAX_BODY_BYTES = 64 * 1024;
 /** Pairs a partner again after a decline (the same matcher as the identify phase). */
 const matcher = new OptimalMatcher({ deadlineMs: 2_000 }); // runs inside an HTTP request (10 s Lambda timeout)
+/** `?answer=` from an email's quick-answer link: a short word; a bad one is ignored (the page asks anyway). */
+const preselectSchema = z.optional(z.string().check(z.regex(/^[a-z-]{1,20}$/)));
 const TOKEN_PATH = /^\/s\/([A-Za-z0-9._-]{1,1024})$/;
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
@@ -25,7 +28,8 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   // The form posts back to the same path: a relative action keeps the page working behind any stage or domain.
   const action = `./${token}`;
   if (method === 'GET' || method === 'HEAD') {
-    const page = await showSurvey(deps, token, action);
+    const preselect = preselectSchema.safeParse(event.queryStringParameters?.answer);
+    const page = await showSurvey(deps, token, action, preselect.success ? preselect.data : undefined);
     return htmlPage(page.status, method === 'HEAD' ? '' : page.html);
   }
   if (method === 'POST') {

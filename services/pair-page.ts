@@ -244,12 +244,11 @@ export async function showPairPage(deps: SurveyDeps, visit: PairVisit): Promise<
 
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'));
 
-/** The meeting form, validated against the member's own pairs and skills. */
+/** The meeting fields, validated against the member's own pairs and skills. */
 function meetingSchema(views: PairView[], cycle: Cycle, now: number) {
   const first = new Date(cycle.startedAt).toISOString().slice(0, 10);
   const today = new Date(now).toISOString().slice(0, 10);
   return z.object({
-    meeting: z.uuid('is missing: reload the page and send the form again'),
     pair: z.string().check(z.refine((id) => views.some((v) => v.pair.pairId === id), 'must be one of your partners')),
     date: isoDate.check(
       z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real date'),
@@ -261,24 +260,29 @@ function meetingSchema(views: PairView[], cycle: Cycle, now: number) {
   });
 }
 
-/** POST `_action=log-meeting`: validates the form and logs the meeting once (its id comes with the form). */
-export async function logMeeting(deps: SurveyDeps, visit: PairVisit, fields: FormFields): Promise<PageResult> {
-  const { cycle, member, language } = visit;
-  const c = texts[language];
-  if (cycle.status !== 'running') return { status: 410, html: noticePage(language, 'closed') };
+/** Where a meeting came from and its id: the pair page's form carries a fresh id, a check-in names its round. */
+export interface MeetingOrigin {
+  meetingId: string;
+  source: MeetingRecord['source'];
+}
+
+/**
+ * Reads a meeting from submitted fields (`pair`, `date`, `minutes`, `skill` as `<pairId>|<skillId>`),
+ * as the pair page and the check-in page both send them: the meeting to record, or what to fix.
+ */
+export async function meetingFromFields(
+  deps: SurveyDeps,
+  visit: { cycle: Cycle; member: Member; now: number },
+  fields: FormFields,
+  origin: MeetingOrigin,
+): Promise<{ meeting: MeetingRecord } | { errors: ValidationIssue[] }> {
+  const { cycle, member } = visit;
   const views = await pairsOf(deps, cycle, member);
   const first = (name: string) => fields[name]?.[0];
   const minutes = first('minutes')?.trim();
-  const input = {
-    meeting: first('meeting') ?? '',
-    pair: first('pair') ?? '',
-    date: first('date') ?? '',
-    ...(minutes ? { minutes } : {}),
-    skills: fields.skill ?? [],
-  };
+  const input = { pair: first('pair') ?? '', date: first('date') ?? '', ...(minutes ? { minutes } : {}), skills: fields.skill ?? [] };
   const parsed = meetingSchema(views, cycle, visit.now).safeParse(input);
-  const values = { meeting: input.meeting, pair: input.pair, date: input.date.slice(0, 10), minutes: (minutes ?? '').slice(0, 5) };
-  if (!parsed.success) return { status: 400, html: await render(deps, visit, { errors: issuesFromZod(parsed.error), values }) };
+  if (!parsed.success) return { errors: issuesFromZod(parsed.error) };
   const view = views.find((v) => v.pair.pairId === parsed.data.pair) as PairView;
   const direction = (skill: string): TeachingDirection | undefined =>
     view.pair.skillsTaught.byMentor.includes(skill) ? 'by-mentor' : view.pair.skillsTaught.byMentee.includes(skill) ? 'by-mentee' : undefined;
@@ -287,17 +291,36 @@ export async function logMeeting(deps: SurveyDeps, visit: PairVisit, fields: For
     const d = pairId === view.pair.pairId && skill ? direction(skill) : undefined;
     return d ? [{ skill: skill as string, direction: d }] : [];
   });
-  const meeting: MeetingRecord = {
-    cycleId: cycle.cycleId,
-    pairId: view.pair.pairId,
-    meetingId: parsed.data.meeting,
-    loggedBy: member.participantId,
-    source: 'pair-page',
-    date: parsed.data.date,
-    ...(parsed.data.minutes !== undefined ? { minutes: parsed.data.minutes } : {}),
-    skills,
-    loggedAt: visit.now,
+  return {
+    meeting: {
+      cycleId: cycle.cycleId,
+      pairId: view.pair.pairId,
+      meetingId: origin.meetingId,
+      loggedBy: member.participantId,
+      source: origin.source,
+      date: parsed.data.date,
+      ...(parsed.data.minutes !== undefined ? { minutes: parsed.data.minutes } : {}),
+      skills,
+      loggedAt: visit.now,
+    },
   };
+}
+
+const meetingIdField = z.uuid('is missing: reload the page and send the form again');
+
+/** POST `_action=log-meeting`: validates the form and logs the meeting once (its id comes with the form). */
+export async function logMeeting(deps: SurveyDeps, visit: PairVisit, fields: FormFields): Promise<PageResult> {
+  const { cycle, language } = visit;
+  const c = texts[language];
+  if (cycle.status !== 'running') return { status: 410, html: noticePage(language, 'closed') };
+  const first = (name: string) => fields[name]?.[0] ?? '';
+  const meetingId = first('meeting');
+  const values = { meeting: meetingId, pair: first('pair'), date: first('date').slice(0, 10), minutes: first('minutes').trim().slice(0, 5) };
+  const idCheck = meetingIdField.safeParse(meetingId);
+  const read = await meetingFromFields(deps, visit, fields, { meetingId, source: 'pair-page' });
+  const errors = [...(idCheck.success ? [] : issuesFromZod(idCheck.error).map((e) => ({ ...e, where: 'meeting' }))), ...('errors' in read ? read.errors : [])];
+  if (errors.length || !('meeting' in read)) return { status: 400, html: await render(deps, visit, { errors, values }) };
+  const meeting = read.meeting;
   const outcome = await deps.store.recordMeeting(meeting);
   return { status: 200, html: await render(deps, visit, { notice: outcome === 'recorded' ? c.logged : c.alreadyLogged }) };
 }

@@ -9,10 +9,15 @@ import { loadCycle } from './phases/members.ts';
 import type { PhaseDeps } from './phases/types.ts';
 import { sessionFigures } from '../domain/session-figures.ts';
 import type { SessionReportInput } from '../domain/session-report.ts';
+import { meetingFigures } from '../domain/meeting-figures.ts';
+import type { MeetingReportInput } from '../domain/meeting-report.ts';
+import { durationToSeconds } from '../domain/duration.ts';
+import { timeLeftInWords } from '../domain/duration-format.ts';
 import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, SessionStore, StoredReview } from './ports.ts';
 import { sendOnce } from './send-once.ts';
 
 type ParticipantRecords = Pick<ParticipantActionStore, 'listInvitationDecisions' | 'listRematches' | 'listPairFlags' | 'listSuggestions'>;
+type MeetingRecords = Pick<ParticipantActionStore, 'listMeetings'>;
 type SessionRecords = Pick<SessionStore, 'listSessions' | 'listSessionRegistrations'>;
 
 /** The cycle's informational sessions, counted for the report. */
@@ -21,6 +26,19 @@ export async function sessionReport(store: SessionRecords, cycle: Cycle): Promis
   return {
     figures: sessionFigures(sessions, registrations),
     skillNames: Object.fromEntries(cycle.program.skillsCatalog.map((s) => [s.id, skillLabel(s, cycle.program.language)])),
+  };
+}
+
+/** The meetings the pairs logged, counted for the report (introduced when goal-setting closed; expected once per cadence of the run). */
+export async function meetingReport(store: Pick<CycleStore, 'listPairs'> & MeetingRecords, cycle: Cycle, now: number): Promise<MeetingReportInput> {
+  const [pairs, meetings] = await Promise.all([store.listPairs(cycle.cycleId), store.listMeetings(cycle.cycleId)]);
+  const run = cycle.phases.run;
+  const introducedAt = cycle.phases['goal-setting']?.closedAt ?? run?.openedAt ?? cycle.startedAt;
+  const cadenceMs = durationToSeconds(cycle.program.checkInCadence) * 1000;
+  return {
+    figures: meetingFigures({ pairs, meetings, cadenceMs, introducedAt, runEndedAt: run ? Math.min(run.closedAt ?? run.deadline, run.deadline) : now }),
+    skillNames: Object.fromEntries(cycle.program.skillsCatalog.map((s) => [s.id, skillLabel(s, cycle.program.language)])),
+    cadence: timeLeftInWords(cadenceMs, 'en'),
   };
 }
 
@@ -97,11 +115,15 @@ export async function gatherReviewInput(
 
 /** Computes a cycle's metrics and proposals and renders its report (no writes). */
 export async function buildReview(
-  store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords & SessionRecords,
+  store: CycleStore & ProgramStore & ReviewStore & ParticipantRecords & SessionRecords & MeetingRecords,
   cycle: Cycle,
   now: number,
 ): Promise<{ metrics: CycleMetrics; proposals: Proposal[]; html: string; earlier: StoredReview[]; sessions: SessionReportInput }> {
-  const [{ input, earlier }, sessions] = await Promise.all([gatherReviewInput(store, cycle), sessionReport(store, cycle)]);
+  const [{ input, earlier }, sessions, meetings] = await Promise.all([
+    gatherReviewInput(store, cycle),
+    sessionReport(store, cycle),
+    meetingReport(store, cycle, now),
+  ]);
   const metrics = computeCycleMetrics(input);
   const proposals = proposeChanges(cycle.program, metrics, input);
   const history = [...earlier.map((r) => r.summary), summarizeCycle(cycle.cycleId, cycle.startedAt, metrics)];
@@ -114,12 +136,16 @@ export async function buildReview(
     proposals,
     history,
     sessions,
+    meetings,
   });
   return { metrics, proposals, html, earlier, sessions };
 }
 
 /** Review: computes the cycle's metrics and proposals, stores the report and the review with the cycle, marks the cycle succeeded and emails HR a summary. */
-export async function reviewCycle(deps: PhaseDeps & { store: ReviewStore & ParticipantRecords & SessionRecords; reports: ReportStore }, cycleId: string) {
+export async function reviewCycle(
+  deps: PhaseDeps & { store: ReviewStore & ParticipantRecords & SessionRecords & MeetingRecords; reports: ReportStore },
+  cycleId: string,
+) {
   await deps.store.setCurrentPhase(cycleId, 'review');
   const cycle = await loadCycle(deps.store, cycleId);
   const now = deps.clock.now();

@@ -66,12 +66,12 @@ async function visitorOf(deps: SurveyDeps, cycle: Cycle, participantId: string, 
 }
 
 /** GET: renders the page behind a link. Never changes anything (mail scanners open links too). */
-export async function showSurvey(deps: SurveyDeps, token: string, action: string): Promise<PageResult> {
+export async function showSurvey(deps: SurveyDeps, token: string, action: string, preselect?: string): Promise<PageResult> {
   const r = await resolve(deps, token, action);
   if (r.kind === 'refused') return r.page;
   if (r.kind === 'opt-out') return pageResult(200, optOutPage(r.language, r.link.action, r.link.binding, r.cycle.program.name));
   if (r.kind === 'pair') return showPairPage(deps, r.visit);
-  return phaseSurvey(r.visit.phase).show(deps, r.visit);
+  return phaseSurvey(r.visit.phase).show(deps, preselect ? { ...r.visit, preselect } : r.visit);
 }
 
 /** POST: checks the form belongs to this link, then lets the phase act on it (answer, accept, decline, vote) — each once. */
@@ -108,7 +108,7 @@ async function answer(deps: SurveyDeps, survey: PhaseSurvey, visit: SurveyVisit,
     return survey.rejected(deps, visit, context, formFields(body), error.issues);
   }
   const response = { cycleId: visit.cycle.cycleId, phaseKey: visit.phaseKey, participantId: visit.member.participantId, answer: parsed, recordedAt: visit.now };
-  const outcome = await survey.store(deps, visit, response);
+  const outcome = await survey.store(deps, visit, response, formFields(body));
   if (typeof outcome === 'object') return outcome.refused;
   if (outcome === 'phase-closed') return noticeResult(visit, 'closed', 410);
   if (outcome === 'recorded') await survey.afterAnswer(deps, visit, parsed);

@@ -40,6 +40,8 @@ export interface SurveyVisit {
   link: SurveyLink;
   /** When the request is handled: the time every record it writes carries. */
   now: number;
+  /** An answer the email's link pre-selects (`?answer=`, as typed; the phase validates it). The form must still be sent. */
+  preselect?: string;
 }
 
 /** A form action besides answering (goal-setting's accept and decline, feedback's vote); it handles the POST whole. */
@@ -65,8 +67,8 @@ export interface PhaseSurvey<A extends Answer = Answer> {
   parseAnswer(body: string, context: SurveyContext): A;
   /** The page for an answer that did not validate, what the person typed kept. */
   rejected(deps: SurveyDeps, visit: SurveyVisit, context: SurveyContext, fields: FormFields, errors: ValidationIssue[]): Promise<PageResult>;
-  /** Stores the answer once, with whatever the phase writes alongside it. */
-  store(deps: SurveyDeps, visit: SurveyVisit, response: StoredResponse<A>): Promise<StoreAnswerOutcome>;
+  /** Stores the answer once, with whatever the phase writes alongside it (read from the submitted fields: run's meeting). */
+  store(deps: SurveyDeps, visit: SurveyVisit, response: StoredResponse<A>, fields: FormFields): Promise<StoreAnswerOutcome>;
   /** What a newly recorded answer sets off (run: flags a pair at risk). */
   afterAnswer(deps: SurveyDeps, visit: SurveyVisit, answer: A): Promise<void>;
   /** The page after the answer was recorded, or found recorded already. */

@@ -52,7 +52,7 @@ export interface DueBatch {
   /** Only these participants (by id), when set; otherwise every reachable member. */
   recipients?: readonly string[];
   /** What the email says. */
-  email: { template: EmailTemplateKind; includeGoals: boolean; round?: number; reminder: boolean; rematch: boolean };
+  email: { template: EmailTemplateKind; includeGoals: boolean; round?: number; reminder: boolean; rematch: boolean; nudge?: boolean };
   /** What the phase state records once the whole batch went out (given what earlier batches of this step recorded). */
   done(recorded: Partial<PhaseState>): Partial<PhaseState>;
 }

@@ -111,6 +111,29 @@ describe('invitationEmail', () => {
     expect(email.text).toContain('Lembrete: falta(m) 5 horas para responder.');
   });
 
+  it('offers a one-click “we met” link in check-ins only, which opens the form with the answer chosen', () => {
+    const en = renderInvitationEmail(base('run', 'en', { round: 2 }));
+    expect(en.text).toContain(`We met (log it in one click): ${LINK}?answer=met`);
+    expect(en.html).toContain('?answer=met');
+    expect(renderInvitationEmail(base('run', 'pt-BR', { round: 2 })).text).toContain('Nos encontramos (registre com um clique)');
+    expect(renderInvitationEmail(base('measure', 'en')).text).not.toContain('?answer=');
+    expect(renderInvitationEmail(base('run', 'en', { round: 1, nudge: true })).text).not.toContain('?answer=');
+  });
+
+  it('words the run’s meeting nudge as its own email, with the pair page as its one button, in both languages', () => {
+    const en = renderInvitationEmail(base('run', 'en', { round: 1, nudge: true }));
+    expect(en.subject).toBe('Mentoria Reversa 2027: time for a first meeting');
+    expect(en.text).toContain('No meeting is logged for your pair yet.');
+    expect(en.text).not.toContain('check-in:');
+    expect(en.text).not.toContain('Please answer by');
+    expect(en.html).toMatch(/>\s*Open my pair page\s*<\/a>/);
+    const pt = renderInvitationEmail(base('run', 'pt-BR', { round: 1, nudge: true }));
+    expect(pt.subject).toBe('Mentoria Reversa 2027: hora do primeiro encontro');
+    expect(pt.text).toContain('Ainda não há nenhum encontro registrado para a sua dupla.');
+    expect(pt.html).toMatch(/>\s*Abrir a página da dupla\s*<\/a>/);
+    expect(renderInvitationEmail(base('run', 'en', { round: 1 })).subject).toContain('check-in 1');
+  });
+
   it('does not mark a first invitation as a reminder', () => {
     const email = renderInvitationEmail(base('measure', 'en'));
     expect(email.subject.startsWith('Reminder')).toBe(false);

@@ -208,8 +208,9 @@ describe('the run', () => {
     expect(await advancePhase(deps, CYCLE, 'run', plenty)).toMatchObject({ emailsSent: 0, waitSeconds: 7 * 86400, complete: false });
 
     now = T0 + 7 * DAY;
-    expect((await advancePhase(deps, CYCLE, 'run', plenty)).emailsSent).toBe(4);
-    expect(mailer.data(0)).toMatchObject({ round: '1', reminder: false });
+    // Round 1's check-ins, and the nudge to each member of the pairs with no meeting logged yet.
+    expect((await advancePhase(deps, CYCLE, 'run', plenty)).emailsSent).toBe(8);
+    expect(mailer.data(0)).toMatchObject({ round: '1', reminder: false, nudge: false });
     expect(await store.claim(CYCLE, 'run#1#check-in#p03', emailOf('p03'), now)).toBe('already-sent');
     await answer('run#1', 'p01', { status: 'met' });
     await answer('run#1', 'p02', { status: 'met' });
@@ -220,6 +221,38 @@ describe('the run', () => {
     now = T0 + 28 * DAY;
     expect((await advancePhase(deps, CYCLE, 'run', plenty)).complete).toBe(true);
     expect(await closePhase(deps, CYCLE, 'run')).toMatchObject({ phase: 'run', answered: 2, expected: 0 });
+  });
+
+  it('nudges once each member of a pair with no meeting logged by the first check-in, linking the pair page', async () => {
+    await openPhase(deps, CYCLE, 'run');
+    await store.recordMeeting({
+      cycleId: CYCLE,
+      pairId: 'p01~p02',
+      meetingId: 'm1',
+      loggedBy: 'p01',
+      source: 'pair-page',
+      date: '2027-03-03',
+      skills: [],
+      loggedAt: now,
+    });
+    now = T0 + 7 * DAY - 1;
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    expect(mailer.to('meeting-nudge')).toEqual([]);
+
+    now = T0 + 7 * DAY;
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    expect(mailer.to('meeting-nudge').sort()).toEqual([emailOf('p03'), emailOf('p04')]);
+    const nudge = mailer.sent.findIndex((e) => e.tags?.kind === 'meeting-nudge');
+    expect(mailer.data(nudge)).toMatchObject({ nudge: true, reminder: false });
+    const token = mailer.data(nudge).link.split('/s/')[1] as string;
+    expect(deps.links.signer.verify(token, now)).toMatchObject({ scope: { phaseKey: 'pair' } });
+    expect((await store.getCycle(CYCLE))?.phases.run?.meetingNudgeSent).toBe(true);
+
+    // Later steps, a later round and a pair that still has not met: no second nudge.
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    now = T0 + 14 * DAY;
+    await advancePhase(deps, CYCLE, 'run', plenty);
+    expect(mailer.to('meeting-nudge')).toHaveLength(2);
   });
 
   it('flags the pairs of people who missed a check-in without having met at the one before, once the next round went out', async () => {

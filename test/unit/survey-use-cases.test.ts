@@ -64,7 +64,7 @@ async function cycleWith(phases: AnsweredPhase[]) {
     deps,
     cycleId,
     member,
-    show: (participantId: string, phaseKey: string) => showSurvey(deps, token(participantId, phaseKey), ACTION),
+    show: (participantId: string, phaseKey: string, preselect?: string) => showSurvey(deps, token(participantId, phaseKey), ACTION, preselect),
     /** POSTs a form bound to the person's link, as their browser would. */
     post: (participantId: string, phaseKey: string, action: string, fields: Array<[string, string]> = []) => {
       const t = token(participantId, phaseKey);
@@ -315,6 +315,86 @@ describe('run: check-ins', () => {
     expect(await c.store.listPairFlags(c.cycleId)).toEqual([]);
     await c.post(mentorId, 'run#2', 'answer', [['status', 'not-yet']]);
     expect(await c.store.listPairFlags(c.cycleId)).toMatchObject([{ pairId, reasons: [{ participantId: mentorId, kind: 'two-misses', round: 2 }] }]);
+  });
+
+  it('asks on GET for the meeting with the date set to today, and records nothing', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    const page = await c.show(menteeId, 'run#1');
+    expect(page.html).toContain(`name="pair" value="${pairId}"`);
+    expect(page.html).toMatch(/name="date" value="2027-03-01"/);
+    expect(page.html).toContain(`name="skill" value="${pairId}|`);
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+    expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
+  });
+
+  it('pre-selects "we met" from the email’s link but records nothing until the form is sent', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId } = englishPair();
+    const page = await c.show(menteeId, 'run#1', 'met');
+    expect(page.html).toContain('value="met" required checked');
+    expect(page.html).toContain('method="post"');
+    expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+    expect((await c.show(menteeId, 'run#1', 'bogus')).html).not.toContain('checked');
+  });
+
+  it('logs the meeting of a "we met" answer once, with its length and the skills each way', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    const pair = englishPair();
+    const [taughtByMentor] = pair.skillsTaught.byMentor;
+    const fields: Array<[string, string]> = [
+      ['status', 'met'],
+      ['pair', pairId],
+      ['date', '2027-03-01'],
+      ['minutes', '30'],
+      ['skill', `${pairId}|${taughtByMentor}`],
+    ];
+    expect((await c.post(menteeId, 'run#1', 'answer', fields)).status).toBe(200);
+    await c.post(menteeId, 'run#1', 'answer', fields);
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([
+      expect.objectContaining({
+        pairId,
+        loggedBy: menteeId,
+        source: 'check-in',
+        date: '2027-03-01',
+        minutes: 30,
+        skills: [{ skill: taughtByMentor, direction: 'by-mentor' }],
+      }),
+    ]);
+  });
+
+  it('logs a bare "we met" as a meeting today with the only partner', async () => {
+    const c = await cycleWith(['run']);
+    const { mentorId, pairId } = englishPair();
+    await c.post(mentorId, 'run#1', 'answer', [['status', 'met']]);
+    expect(await c.store.listMeetings(c.cycleId)).toMatchObject([{ pairId, loggedBy: mentorId, date: '2027-03-01', skills: [] }]);
+  });
+
+  it('refuses a "we met" with a bad meeting and stores neither the answer nor the meeting', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId } = englishPair();
+    const rejected = await c.post(menteeId, 'run#1', 'answer', [
+      ['status', 'met'],
+      ['date', '2999-01-01'],
+      ['minutes', '3'],
+    ]);
+    expect(rejected.status).toBe(400);
+    expect(rejected.html).toContain('must not be in the future');
+    expect(rejected.html).toContain('must be at least 5');
+    expect(rejected.html).toContain('value="2999-01-01"');
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+    expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
+  });
+
+  it('logs no meeting for "not yet"', async () => {
+    const c = await cycleWith(['run']);
+    await c.post(englishPair().menteeId, 'run#1', 'answer', [
+      ['status', 'not-yet'],
+      ['date', '2027-03-01'],
+    ]);
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
   });
 
   it('shows the check-in with the errors when no status is chosen', async () => {

@@ -1,4 +1,5 @@
-import type { PhaseState } from '../../../domain/cycle.ts';
+import type { Cycle, PhaseState } from '../../../domain/cycle.ts';
+import { PAIR_PAGE_KEY } from '../../pair-page-key.ts';
 import { durationToSeconds } from '../../../domain/duration.ts';
 import type { Program } from '../../../domain/program.ts';
 import { deadlineLine } from '../schedule.ts';
@@ -36,7 +37,7 @@ export const run: AnsweredPhaseModule = {
     const match = ROUND_KEY.exec(key);
     return match ? { round: Number(match[1]) } : null;
   },
-  dueBatches({ cycle, state, now }) {
+  async dueBatches({ deps, cycle, state, now }) {
     const batches: DueBatch[] = [];
     for (const { round, at } of checkInRounds(cycle.program, state)) {
       if (at <= now && !state.checkInRoundsSent?.includes(round)) {
@@ -50,11 +51,13 @@ export const run: AnsweredPhaseModule = {
         });
       }
     }
+    const first = checkInRounds(cycle.program, state)[0];
+    if (first && first.at <= now && !state.meetingNudgeSent) batches.push(await meetingNudge(deps, cycle));
     return batches;
   },
   nextDueTimes: (program, state) =>
     checkInRounds(program, state)
-      .filter((r) => !state.checkInRoundsSent?.includes(r.round))
+      .filter((r) => !state.checkInRoundsSent?.includes(r.round) || (r.round === 1 && !state.meetingNudgeSent))
       .map((r) => r.at),
   afterSending: judgeMissedCheckIns,
   countAnswers,
@@ -71,6 +74,25 @@ export const run: AnsweredPhaseModule = {
     return [...(lines.length ? lines : [{ label: 'Check-ins', text: 'no answers yet' }]), ...deadlineLine(cycle.phases.run)];
   },
 };
+
+/**
+ * Both members of every pair with no meeting logged by the first check-in get one nudge, linking
+ * their pair page (send-once keys it by person, so a retried step sends nothing twice).
+ */
+async function meetingNudge(deps: PhaseStep['deps'], cycle: Cycle): Promise<DueBatch> {
+  const [members, meetings] = await Promise.all([reachableMembers(deps.store, cycle), deps.store.listMeetings(cycle.cycleId)]);
+  const met = new Set(meetings.map((m) => m.pairId));
+  const recipients = members.filter((m) => m.partners.some((p) => !met.has(p.pairId))).map((m) => m.participantId);
+  return {
+    key: 'run#meeting-nudge',
+    tag: 'meeting-nudge',
+    phaseKey: PAIR_PAGE_KEY,
+    onlyUnanswered: false,
+    recipients,
+    email: { template: 'run', includeGoals: false, reminder: false, rematch: false, nudge: true },
+    done: () => ({ meetingNudgeSent: true }),
+  };
+}
 
 /**
  * A person who let two check-ins in a row go by without answering (or said "not yet" and then

@@ -1,6 +1,7 @@
 import { escapeHtml } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
-import { parseCheckInAnswer, type CheckInAnswer } from '../../../domain/surveys.ts';
+import { checkInAnswerSchema, parseCheckInAnswer, type CheckInAnswer, type FormFields } from '../../../domain/surveys.ts';
+import { meetingFromFields } from '../../pair-page.ts';
 import type { PairFlagReason } from '../../participant-records.ts';
 import { formPage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
 import { formUnlessAnswered, formWithErrors, recordAnswer, skillsContext, thanksOrAlready } from '../survey-common.ts';
@@ -14,30 +15,108 @@ const texts = {
     checkInQuestion: 'Did you and your partner meet since the last check-in?',
     status: { met: 'We met', 'not-yet': 'Not yet', 'need-help': 'We need help' },
     note: 'Note (optional)',
+    ifMet: 'If you met',
+    date: 'Date you met',
+    length: 'Length in minutes (optional)',
+    withPartner: 'With',
+    skills: 'What you worked on (optional)',
+    taught: (skill: string) => `${skill} (you taught)`,
+    learned: (skill: string) => `${skill} (you learned)`,
   },
   'pt-BR': {
     title: 'Acompanhamento',
     checkInQuestion: 'Você e sua dupla se encontraram desde o último acompanhamento?',
     status: { met: 'Nos encontramos', 'not-yet': 'Ainda não', 'need-help': 'Precisamos de ajuda' },
     note: 'Observação (opcional)',
+    ifMet: 'Se vocês se encontraram',
+    date: 'Data do encontro',
+    length: 'Duração em minutos (opcional)',
+    withPartner: 'Com',
+    skills: 'O que vocês trabalharam (opcional)',
+    taught: (skill: string) => `${skill} (você ensinou)`,
+    learned: (skill: string) => `${skill} (você aprendeu)`,
   },
 } satisfies Record<Language, unknown>;
 
-export function checkInFormPage(input: FormPageInput): string {
+/** Who the person may have met (the meeting's `pair` field) and the day the date field starts at. */
+export interface CheckInMeetingInput {
+  partners: Array<{ pairId: string; name: string }>;
+  today: string;
+}
+
+/** "We met" records a meeting too: the same fields as the pair page's form (services/pair-page.ts reads both). */
+function meetingFields(input: FormPageInput, meeting: CheckInMeetingInput): string {
   const c = texts[input.language];
-  const labels: FieldLabels = { status: { id: 'status-met', label: c.checkInQuestion }, note: { id: 'note', label: c.note } };
+  const values = input.values ?? {};
+  const partnerField =
+    meeting.partners.length > 1
+      ? `<label for="meeting-pair">${escapeHtml(c.withPartner)}</label><select id="meeting-pair" name="pair">${meeting.partners.map((p) => `<option value="${escapeHtml(p.pairId)}"${values.pair === p.pairId ? ' selected' : ''}>${escapeHtml(p.name)}</option>`).join('')}</select>`
+      : `<input type="hidden" name="pair" value="${escapeHtml(meeting.partners[0]?.pairId ?? '')}">`;
+  const skills = meeting.partners.flatMap((p) =>
+    input.skills.map((s) => ({
+      value: `${p.pairId}|${s.id}`,
+      text: (s.role === 'teach' ? c.taught(s.name) : c.learned(s.name)) + (meeting.partners.length > 1 ? ` — ${p.name}` : ''),
+    })),
+  );
+  const skillBoxes = skills.length
+    ? `<fieldset><legend>${escapeHtml(c.skills)}</legend>${skills.map((s, i) => `<label class="choice" for="meeting-skill-${i}"><input type="checkbox" id="meeting-skill-${i}" name="skill" value="${escapeHtml(s.value)}">${escapeHtml(s.text)}</label>`).join('')}</fieldset>`
+    : '';
+  return (
+    `<fieldset><legend>${escapeHtml(c.ifMet)}</legend>${partnerField}` +
+    `<label for="meeting-date">${escapeHtml(c.date)}</label><input type="date" id="meeting-date" name="date" value="${escapeHtml(values.date ?? meeting.today)}" max="${escapeHtml(meeting.today)}">` +
+    `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="5" max="600" step="5" inputmode="numeric" value="${typedValue(input, 'minutes')}">` +
+    `${skillBoxes}</fieldset>`
+  );
+}
+
+export function checkInFormPage(input: FormPageInput, meeting?: CheckInMeetingInput): string {
+  const c = texts[input.language];
+  const labels: FieldLabels = {
+    status: { id: 'status-met', label: c.checkInQuestion },
+    note: { id: 'note', label: c.note },
+    pair: { id: 'meeting-pair', label: c.withPartner },
+    date: { id: 'meeting-date', label: c.date },
+    minutes: { id: 'meeting-minutes', label: c.length },
+  };
   const fields = [
     `<fieldset><legend>${escapeHtml(c.checkInQuestion)}</legend>${(['met', 'not-yet', 'need-help'] as const)
       .map(
         (s) =>
           `<label class="choice" for="status-${s}"><input type="radio" id="status-${s}" name="status" value="${s}" required${input.values?.status === s ? ' checked' : ''}> ${escapeHtml(c.status[s])}</label>`,
       )
-      .join(
-        '',
-      )}</fieldset><label for="note">${escapeHtml(c.note)}</label><textarea id="note" name="note" maxlength="500">${typedValue(input, 'note')}</textarea>`,
+      .join('')}</fieldset>`,
+    ...(meeting?.partners.length ? [meetingFields(input, meeting)] : []),
+    `<label for="note">${escapeHtml(c.note)}</label><textarea id="note" name="note" maxlength="500">${typedValue(input, 'note')}</textarea>`,
   ];
   return formPage(input, { title: c.title, fields, labels });
 }
+
+const meetingInputOf = (visit: SurveyVisit): CheckInMeetingInput => ({
+  partners: visit.member.partners.map((p) => ({ pairId: p.pairId, name: p.name })),
+  today: new Date(visit.now).toISOString().slice(0, 10),
+});
+
+/** The check-in form for this visit, with the meeting fields of the person's pairs (and an answer the link pre-selects). */
+const checkInFormOf = (visit: SurveyVisit, preselected: Record<string, string> = {}) => ({
+  context: skillsContext,
+  renderForm: (input: FormPageInput) => checkInFormPage({ ...input, values: { ...preselected, ...input.values } }, meetingInputOf(visit)),
+});
+
+/** The status an email's quick-answer link (`?answer=met`) pre-selects, if it names one. */
+function preselected(visit: SurveyVisit): Record<string, string> {
+  const status = checkInAnswerSchema.shape.status.safeParse(visit.preselect);
+  return status.success ? { status: status.data } : {};
+}
+
+/** "We met" alone (a form sent without its meeting fields) means today, with the person's only partner. */
+function withMeetingDefaults(visit: SurveyVisit, fields: FormFields): FormFields {
+  const { partners, today } = meetingInputOf(visit);
+  const only = partners.length === 1 ? partners[0]?.pairId : undefined;
+  return { ...fields, date: fields.date?.[0]?.trim() ? fields.date : [today], ...(!fields.pair?.[0] && only ? { pair: [only] } : {}) };
+}
+
+/** A check-in's meeting has a fixed id per round and person, so a retried "we met" never logs it twice. */
+const checkInMeetingId = (visit: SurveyVisit) => `check-in-${visit.round ?? 0}-${visit.member.participantId}`;
 
 /** The key of a check-in round's answers (as the run phase's module names it: `run#<round>`). */
 const checkInKey = (round: number) => `run#${round}`;
@@ -52,11 +131,21 @@ async function riskOf(deps: SurveyDeps, visit: SurveyVisit, checkIn: CheckInAnsw
 
 export const runSurvey: PhaseSurvey<CheckInAnswer> = {
   context: skillsContext,
-  show: (deps, visit) => formUnlessAnswered(deps, visit, runSurvey),
+  // A GET only pre-selects: mail scanners open the quick-answer links too, so the answer is sent with the form.
+  show: (deps, visit) => formUnlessAnswered(deps, visit, checkInFormOf(visit, preselected(visit))),
   actions: {},
   parseAnswer: parseCheckInAnswer,
-  rejected: (_deps, visit, context, fields, errors) => Promise.resolve(formWithErrors(visit, context, fields, errors, runSurvey)),
-  store: recordAnswer,
+  rejected: (_deps, visit, context, fields, errors) => Promise.resolve(formWithErrors(visit, context, fields, errors, checkInFormOf(visit))),
+
+  /** "We met" logs the meeting first (validated like the pair page's form; nothing is stored if it is wrong), then the answer. */
+  async store(deps, visit, response, fields) {
+    if (response.answer.status === 'met' && visit.member.partners.length) {
+      const read = await meetingFromFields(deps, visit, withMeetingDefaults(visit, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
+      if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(visit)) };
+      await deps.store.recordMeeting(read.meeting);
+    }
+    return recordAnswer(deps, visit, response);
+  },
 
   /** Flags each of the person's pairs at risk, for HR. */
   async afterAnswer(deps, visit, checkIn) {
