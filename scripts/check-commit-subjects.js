@@ -6,8 +6,11 @@ import { execFileSync } from 'node:child_process';
 
 const BASE = 'aa590fe';
 const MAX = 72;
-/** Published after BASE before this check ran on them; they stay as they are. */
-const KNOWN_LONG = new Set(['4b29f0a', 'd3988e3', '50ad333', 'e9b2524']);
+/**
+ * Published after BASE before this check ran on them; they stay as they are. 7d29c12 (73 characters) came
+ * in through a merged branch whose history cannot be rewritten without rewriting the merges after it.
+ */
+const KNOWN_LONG = new Set(['4b29f0a', 'd3988e3', '50ad333', 'e9b2524', '7d29c12']);
 
 const git = (...args) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 

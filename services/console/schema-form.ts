@@ -11,8 +11,18 @@ import type * as z from '../../domain/validation.ts';
  */
 
 type FieldKind =
-  { kind: 'text' } | { kind: 'number' } | { kind: 'choice'; options: string[] } | { kind: 'lines' } | { kind: 'json' } | { kind: 'group'; fields: Field[] };
-export type Field = FieldKind & { name: string; path: string[] };
+  | { kind: 'text' }
+  | { kind: 'number' }
+  | { kind: 'choice'; options: string[] }
+  | { kind: 'boolean' }
+  | { kind: 'lines' }
+  | { kind: 'json' }
+  | { kind: 'group'; fields: Field[] };
+/**
+ * `optional`: the schema lets the field (or a group around it) be absent or defaulted, so an empty
+ * input means "not set" rather than an empty value (an unused optional group stays out entirely).
+ */
+export type Field = FieldKind & { name: string; path: string[]; optional: boolean };
 
 interface Def {
   type: string;
@@ -30,19 +40,23 @@ function unwrap(def: Def): Def {
   return def;
 }
 
-function fieldOf(def: Def, path: string[]): Field {
+const mayBeAbsent = (def: Def): boolean => def.type === 'optional' || def.type === 'default' || def.type === 'prefault';
+
+function fieldOf(def: Def, path: string[], insideOptional: boolean): Field {
   const d = unwrap(def);
-  const name = path.join('.');
-  if (d.type === 'string') return { kind: 'text', name, path };
-  if (d.type === 'number') return { kind: 'number', name, path };
-  if (d.type === 'enum' && d.entries) return { kind: 'choice', options: Object.values(d.entries), name, path };
-  if (d.type === 'array' && d.element && ['string', 'enum'].includes(unwrap(d.element._zod.def).type)) return { kind: 'lines', name, path };
-  if (d.type === 'object' && d.shape) return { kind: 'group', fields: Object.entries(d.shape).map(([k, v]) => fieldOf(v._zod.def, [...path, k])), name, path };
-  return { kind: 'json', name, path };
+  const at = { name: path.join('.'), path, optional: insideOptional || mayBeAbsent(def) };
+  if (d.type === 'string') return { kind: 'text', ...at };
+  if (d.type === 'number') return { kind: 'number', ...at };
+  if (d.type === 'boolean') return { kind: 'boolean', ...at };
+  if (d.type === 'enum' && d.entries) return { kind: 'choice', options: Object.values(d.entries), ...at };
+  if (d.type === 'array' && d.element && ['string', 'enum'].includes(unwrap(d.element._zod.def).type)) return { kind: 'lines', ...at };
+  if (d.type === 'object' && d.shape)
+    return { kind: 'group', fields: Object.entries(d.shape).map(([k, v]) => fieldOf(v._zod.def, [...path, k], at.optional)), ...at };
+  return { kind: 'json', ...at };
 }
 
 export function formFields(schema: z.ZodMiniType): Field[] {
-  const root = fieldOf(schema._zod.def, []);
+  const root = fieldOf(schema._zod.def, [], false);
   if (root.kind !== 'group') throw new TypeError('a schema form needs an object schema');
   return root.fields;
 }
@@ -68,8 +82,11 @@ export function renderFields(
       const described = [hint ? `${id}-hint` : '', issues.length ? `${id}-problem` : ''].filter(Boolean).join(' ');
       const attrs = `id="${id}" name="${e(f.name)}"${described ? ` aria-describedby="${described}"` : ''}${issues.length ? ' aria-invalid="true"' : ''}${locked.has(f.name) ? ' readonly' : ''}`;
       let input: string;
-      if (f.kind === 'choice') {
-        input = `<select ${attrs}>${f.options.map((o) => `<option${o === current ? ' selected' : ''}>${e(o)}</option>`).join('')}</select>`;
+      if (f.kind === 'choice' || f.kind === 'boolean') {
+        // An optional choice starts with "not set", so a group nobody filled in stays out of the program.
+        const options = [...(f.optional ? [''] : []), ...(f.kind === 'boolean' ? ['true', 'false'] : f.options)];
+        const chosen = typeof current === 'boolean' ? String(current) : current;
+        input = `<select ${attrs}>${options.map((o) => `<option value="${e(o)}"${o === chosen ? ' selected' : ''}>${e(o)}</option>`).join('')}</select>`;
       } else if (f.kind === 'lines') {
         input = `<textarea ${attrs}>${e(Array.isArray(current) ? current.join('\n') : typeof current === 'string' ? current : '')}</textarea>`;
       } else if (f.kind === 'json') {
@@ -105,7 +122,9 @@ export function readFields(fields: readonly Field[], form: FormData): { value: R
       const raw = form.get(f.name);
       if (typeof raw !== 'string') continue;
       const text = raw.trim();
-      if (f.kind === 'number') set(f.path, text === '' ? undefined : Number(text));
+      if (text === '' && f.optional && f.kind !== 'lines') continue;
+      if (f.kind === 'boolean') set(f.path, text === 'true');
+      else if (f.kind === 'number') set(f.path, text === '' ? undefined : Number(text));
       else if (f.kind === 'lines')
         set(
           f.path,

@@ -15,7 +15,7 @@ import { ConflictError, ValidationError, type ValidationIssue } from '../../../d
 import { escapeHtml } from '../../../domain/html.ts';
 import type { Participant } from '../../../domain/participant.ts';
 import type { Language, Skill } from '../../../domain/program.ts';
-import { skillLabel } from '../../../domain/skills.ts';
+import { namesOf, skillLabel } from '../../../domain/skills.ts';
 import { formFields, type FormFields, type SurveyContext } from '../../../domain/surveys.ts';
 import { formPage, hiddenFields, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
 import { rosterEntry, rosterVisitor } from '../members.ts';
@@ -174,7 +174,8 @@ export function joinPage(input: JoinPageInput): string {
         labels[`learn:${skill.id}`] = { id: `learn-${index}`, label: `${label} (${c.learn})` };
         const hidden = (text: string) => `<span class="vh">${escapeHtml(label)}: </span>${escapeHtml(text)}`;
         return (
-          `<fieldset class="skill" data-label="${escapeHtml(fold(label))}"><legend>${escapeHtml(label)}</legend><div class="pick">` +
+          // The filter matches every name of the skill (both languages, aliases), as the roster import reads them.
+          `<fieldset class="skill" data-label="${escapeHtml(fold([label, ...namesOf(skill)].join(' | ')))}"><legend>${escapeHtml(label)}</legend><div class="pick">` +
           levelSelect(`teach-${index}`, `teach:${skill.id}`, hidden(c.teach), c.notTeaching, input.values?.[`teach:${skill.id}`]) +
           levelSelect(`learn-${index}`, `learn:${skill.id}`, hidden(c.learn), c.notLearning, input.values?.[`learn:${skill.id}`]) +
           `</div></fieldset>`
