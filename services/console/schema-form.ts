@@ -11,7 +11,12 @@ import type * as z from '../../domain/validation.ts';
  */
 
 type FieldKind =
-  { kind: 'text' } | { kind: 'number' } | { kind: 'choice'; options: string[] } | { kind: 'lines' } | { kind: 'json' } | { kind: 'group'; fields: Field[] };
+  | { kind: 'text' }
+  | { kind: 'number' }
+  | { kind: 'choice'; options: string[] }
+  | { kind: 'lines' }
+  | { kind: 'json' }
+  | { kind: 'group'; fields: Field[]; optional: boolean };
 export type Field = FieldKind & { name: string; path: string[] };
 
 interface Def {
@@ -37,7 +42,14 @@ function fieldOf(def: Def, path: string[]): Field {
   if (d.type === 'number') return { kind: 'number', name, path };
   if (d.type === 'enum' && d.entries) return { kind: 'choice', options: Object.values(d.entries), name, path };
   if (d.type === 'array' && d.element && ['string', 'enum'].includes(unwrap(d.element._zod.def).type)) return { kind: 'lines', name, path };
-  if (d.type === 'object' && d.shape) return { kind: 'group', fields: Object.entries(d.shape).map(([k, v]) => fieldOf(v._zod.def, [...path, k])), name, path };
+  if (d.type === 'object' && d.shape)
+    return {
+      kind: 'group',
+      fields: Object.entries(d.shape).map(([k, v]) => fieldOf(v._zod.def, [...path, k])),
+      optional: def.type === 'optional',
+      name,
+      path,
+    };
   return { kind: 'json', name, path };
 }
 
@@ -96,10 +108,14 @@ export function readFields(fields: readonly Field[], form: FormData): { value: R
     for (const k of path.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
     target[path[path.length - 1] as string] = v;
   };
+  const isFilled = (raw: ReturnType<FormData['get']>) => typeof raw === 'string' && raw.trim() !== '';
+  const typedInto = (list: readonly Field[]): boolean =>
+    list.some((f) => (f.kind === 'group' ? typedInto(f.fields) : f.kind !== 'choice' && isFilled(form.get(f.name))));
   const walk = (list: readonly Field[]) => {
     for (const f of list) {
       if (f.kind === 'group') {
-        walk(f.fields);
+        // A select always posts a value, so an optional section (the approval) counts as given only when a field typed into it is filled.
+        if (!f.optional || typedInto(f.fields)) walk(f.fields);
         continue;
       }
       const raw = form.get(f.name);
@@ -121,7 +137,7 @@ export function readFields(fields: readonly Field[], form: FormData): { value: R
         } catch (error) {
           issues.push({ where: f.name, problem: `is not valid JSON: ${(error as Error).message}` });
         }
-      } else set(f.path, raw);
+      } else if (text !== '') set(f.path, raw); // an empty input is a value not given: optional fields stay absent, defaults apply
     }
   };
   walk(fields);
