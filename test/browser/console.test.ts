@@ -4,7 +4,11 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
-import { createProgramWithRoster, startTestCycle, testProgram, testRosterCsv, uniqueTag, waitForExecution } from '../support/fixtures.ts';
+import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
+import { pairKey } from '../../domain/matching/hard-rules.ts';
+import { stopCycle } from '../../services/cycles.ts';
+import { pairReview } from '../../services/phases/approval/review.ts';
+import { createProgramWithRoster, readUntil, sfnClient, startTestCycle, testProgram, testRosterCsv, uniqueTag, waitForExecution } from '../support/fixtures.ts';
 
 /**
  * The console in Chromium, signed in through the local OpenID Connect provider as the demo HR
@@ -185,6 +189,76 @@ describe('the console in Chromium', () => {
     expect(entries.map((e) => e.action)).toContain('proposals.applied');
     await page.goto(`${base()}/console/audit`);
     await check(page, 'audit');
+  });
+
+  it('lets HR forbid a proposed pair, re-solve without it and approve, while ops may look but not change', async () => {
+    const tag = uniqueTag('console-pairs');
+    await createProgramWithRoster(tag, { approval: { required: true, deadline: 'PT1H', onDeadline: 'approve' } });
+    const cycle = await startTestCycle(tag);
+    const { store, clock } = container();
+    const deps = { store, clock };
+    try {
+      const waiting = await readUntil(
+        () => store.getCycle(cycle.cycleId),
+        (c) => c?.approval?.status === 'pending',
+        60_000,
+      );
+      expect(waiting?.approval?.status).toBe('pending');
+      const page = await hr.newPage();
+      await page.goto(`${base()}/console/pairs`);
+      await page.click(`#waiting-cycles a[href="/console/pairs/${encodeURIComponent(cycle.cycleId)}"]`);
+      await page.waitForURL(`${base()}/console/pairs/${encodeURIComponent(cycle.cycleId)}`);
+      await check(page, 'pairs');
+
+      const proposed = await pairReview(deps, cycle.cycleId);
+      const first = proposed.pairs[0];
+      if (!first) throw new Error('identify proposed no pair');
+      const [a, b] = [first.mentor.participantId, first.mentee.participantId];
+      const forbid = page
+        .locator('main form')
+        .filter({ has: page.locator('input[name=action][value=forbid]') })
+        .first();
+      expect([await forbid.locator('input[name=first]').inputValue(), await forbid.locator('input[name=second]').inputValue()]).toEqual([a, b]);
+      await forbid.locator('button[type=submit]').click();
+      await page.waitForURL(`${base()}/console/pairs/${encodeURIComponent(cycle.cycleId)}`);
+      expect(await page.textContent('.notice')).toBeTruthy();
+      expect((await pairReview(deps, cycle.cycleId)).stale).toBe(true);
+
+      // Ops sees the page, but the server refuses ops' post with ops' own valid session and token.
+      const ops = await signIn('ops', `/console/pairs/${encodeURIComponent(cycle.cycleId)}`);
+      expect(await ops.page.textContent('h1')).toBeTruthy();
+      const opsCsrf = await ops.page.getAttribute('input[name=csrf]', 'value');
+      const refused = await ops.context.request.post(`${base()}/console/pairs/${encodeURIComponent(cycle.cycleId)}`, {
+        form: { csrf: opsCsrf as string, action: 'approve', cycleId: cycle.cycleId },
+        maxRedirects: 0,
+      });
+      expect(refused.status()).toBe(403);
+      await ops.context.close();
+      expect((await store.getCycle(cycle.cycleId))?.approval?.status).toBe('pending');
+
+      await page.click('main form:has(input[name=action][value=resolve]) button[type=submit]');
+      await page.waitForURL(`${base()}/console/pairs/${encodeURIComponent(cycle.cycleId)}`);
+      const resolved = await pairReview(deps, cycle.cycleId);
+      expect(resolved.stale).toBe(false);
+      expect(resolved.pairs.length).toBeGreaterThan(0);
+      expect(resolved.pairs.map((p) => pairKey(p.mentor.participantId, p.mentee.participantId))).not.toContain(pairKey(a, b));
+      expect((await store.listPairs(cycle.cycleId)).map((p) => pairKey(p.mentorId, p.menteeId))).not.toContain(pairKey(a, b));
+
+      await page.click('main form:has(input[name=action][value=approve]) button[type=submit]');
+      await page.waitForURL(`${base()}/console/pairs/${encodeURIComponent(cycle.cycleId)}`);
+      expect((await store.getCycle(cycle.cycleId))?.approval).toMatchObject({ status: 'approved', decidedBy: user('hr').email });
+      const audit = await store.listAudit({ programId: tag });
+      expect(audit.map((entry) => [entry.action, entry.actor, entry.via])).toEqual([
+        ['pairs.approved', user('hr').email, 'console'],
+        ['pairs.resolved', user('hr').email, 'console'],
+        ['pairs.forbidden', user('hr').email, 'console'],
+      ]);
+    } finally {
+      await stopCycle(
+        { store, clock, workflow: new StepFunctionsWorkflow(inject('localStack').stateMachineArn, sfnClient()) },
+        { cycleId: cycle.cycleId, reason: 'test done' },
+      ).catch(() => undefined);
+    }
   });
 
   it('shows ops the executions and refuses their POSTs on the server', async () => {
