@@ -1,3 +1,4 @@
+import type { AvailabilityWindow } from './availability.ts';
 import * as z from './validation.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
 import { plainText } from './text.ts';
@@ -182,10 +183,36 @@ export function declarationOf(
   };
 }
 
-/** A roster entry as its person declared it: what identify pairs when the cycle had an enrollment. */
+/** The hours each time of day on the join page stands for, in the person's own time zone. */
+const HOURS_OF: Record<(typeof TIMES_OF_DAY)[number], { from: string; to: string }> = {
+  morning: { from: '08:00', to: '12:00' },
+  afternoon: { from: '13:00', to: '18:00' },
+  evening: { from: '18:00', to: '21:00' },
+};
+
+/** The weekly windows a person's picked slots ("tue-morning") stand for: what a first meeting is proposed in. */
+export function availabilityOfSlots(slots: readonly string[]): AvailabilityWindow[] {
+  return slots.flatMap((slot) => {
+    const [day, time] = slot.split('-') as [string, string];
+    const weekday = (WEEKDAYS as readonly string[]).indexOf(day) + 1;
+    const hours = HOURS_OF[time as (typeof TIMES_OF_DAY)[number]];
+    return weekday > 0 && hours ? [{ weekday, ...hours }] : [];
+  });
+}
+
+/** A roster entry as its person declared it: what identify pairs, and introductions schedule, when the cycle had an enrollment. */
 export function withDeclaration<
-  P extends { name: string; department: string; skillsOffered: unknown; skillsWanted: unknown; languages: string[]; timeZone?: string | undefined },
+  P extends {
+    name: string;
+    department: string;
+    skillsOffered: unknown;
+    skillsWanted: unknown;
+    languages: string[];
+    timeZone?: string | undefined;
+    availability?: AvailabilityWindow[] | undefined;
+  },
 >(participant: P, declaration: EnrollmentDeclaration): P {
+  const availability = availabilityOfSlots(declaration.availability);
   return {
     ...participant,
     name: declaration.name,
@@ -194,6 +221,7 @@ export function withDeclaration<
     skillsWanted: declaration.skillsWanted,
     languages: declaration.languages,
     timeZone: declaration.timeZone,
+    ...(availability.length ? { availability } : {}),
   };
 }
 

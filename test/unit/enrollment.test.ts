@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newCycle, type StoredResponse } from '../../domain/cycle.ts';
-import { isTimeZone, parseJoinAnswer, splitProposedSkills, type EnrollmentAnswer } from '../../domain/enrollment.ts';
+import { availabilityOfSlots, isTimeZone, parseJoinAnswer, splitProposedSkills, withDeclaration, type EnrollmentAnswer } from '../../domain/enrollment.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
@@ -303,3 +303,40 @@ async function enrollmentCycleOn(store: InMemoryStore) {
   const token = (participantId: string) => signer.sign({ cycleId, participantId, phaseKey: 'enrollment', expiresAt: Math.floor((START + 230 * DAY) / 1000) });
   return { show: (participantId: string) => showSurvey(deps, token(participantId), ACTION) };
 }
+
+describe('what a person declared at enrollment, as a schedule', () => {
+  it('turns picked slots into weekly windows in their own time zone, and ignores what is no slot', () => {
+    expect(availabilityOfSlots(['mon-morning', 'wed-evening', 'sun-afternoon', 'someday-later'])).toEqual([
+      { weekday: 1, from: '08:00', to: '12:00' },
+      { weekday: 3, from: '18:00', to: '21:00' },
+      { weekday: 7, from: '13:00', to: '18:00' },
+    ]);
+  });
+
+  it('gives the roster entry the declared time zone and hours, keeping the roster’s hours when none were picked', () => {
+    const declaration = {
+      programId: 'p',
+      participantId: 'ana',
+      cycleId: 'c',
+      declaredAt: 0,
+      name: 'Ana Souza',
+      department: 'TI',
+      skillsOffered: [],
+      skillsWanted: [],
+      proposedSkills: [],
+      languages: ['pt'],
+      timeZone: 'America/Manaus',
+      availability: ['tue-evening'],
+    };
+    const roster = {
+      name: 'Ana',
+      department: 'IT',
+      skillsOffered: [],
+      skillsWanted: [],
+      languages: ['en'],
+      availability: [{ weekday: 5, from: '09:00', to: '10:00' }],
+    };
+    expect(withDeclaration(roster, declaration)).toMatchObject({ timeZone: 'America/Manaus', availability: [{ weekday: 2, from: '18:00', to: '21:00' }] });
+    expect(withDeclaration(roster, { ...declaration, availability: [] }).availability).toEqual(roster.availability);
+  });
+});

@@ -1,3 +1,4 @@
+import { withDeclaration } from '../../../domain/enrollment.ts';
 import { firstCommonSlot, isKnownTimeZone, WORKING_HOURS, DEFAULT_TIME_ZONE, type Schedule } from '../../../domain/availability.ts';
 import type { Cycle, Member, Pair } from '../../../domain/cycle.ts';
 import {
@@ -31,16 +32,24 @@ export const introductionKey = (pairId: string, participantId: string) => `intro
  */
 export async function sendIntroductions({ deps, cycle, state, now }: PhaseStep, links: { signer: LinkSigner; baseUrl: string }): Promise<number> {
   if (!cycle.invitationsAccepted) return 0;
-  const [decisions, pairs, members, roster, goalAnswers] = await Promise.all([
+  const [decisions, pairs, members, roster, declarations, goalAnswers] = await Promise.all([
     deps.store.listInvitationDecisions(cycle.cycleId),
     deps.store.listPairs(cycle.cycleId),
     deps.store.listMembers(cycle.cycleId),
     deps.store.listParticipants(cycle.programId),
+    deps.store.listDeclarations(cycle.programId),
     deps.store.listResponses(cycle.cycleId, 'goal-setting'),
   ]);
   const accepted = new Set(decisions.filter((d) => d.decision === 'accepted').map((d) => d.participantId));
   const membersById = new Map(members.map((m) => [m.participantId, m]));
-  const rosterById = new Map(roster.map((p) => [p.participantId, p]));
+  // Who joined through this cycle's enrollment is scheduled by the time zone and hours they declared there.
+  const declared = new Map(declarations.filter((d) => d.cycleId === cycle.cycleId).map((d) => [d.participantId, d]));
+  const rosterById = new Map(
+    roster.map((p) => {
+      const declaration = declared.get(p.participantId);
+      return [p.participantId, declaration ? withDeclaration(p, declaration) : p];
+    }),
+  );
   const goalsOf = new Map(goalAnswers.map((r) => [r.participantId, (r.answer as GoalSettingAnswer).goals]));
   let sent = 0;
   for (const pair of pairs) {
