@@ -20,6 +20,7 @@ export const EMAIL_COPY = {
     nudge:
       'No meeting is logged for your pair yet. Plan one with your partner this week; once you have met, log it on your pair page (or answer “we met” in your next check-in).',
     nudgeAction: 'Open my pair page',
+    pairPage: 'Your pair page (partner, goals, meetings, next check-in)',
     subjects: {
       enrollment: '{{{program}}}: join the mentoring program',
       'goal-setting': '{{{program}}}: meet your partner and set your goals',
@@ -62,6 +63,7 @@ export const EMAIL_COPY = {
     nudge:
       'Ainda não há nenhum encontro registrado para a sua dupla. Combinem um encontro nesta semana; depois de se encontrarem, registrem na página da dupla (ou respondam “nos encontramos” no próximo acompanhamento).',
     nudgeAction: 'Abrir a página da dupla',
+    pairPage: 'A página da sua dupla (dupla, metas, encontros, próximo acompanhamento)',
     subjects: {
       enrollment: '{{{program}}}: participe do programa de mentoria',
       'goal-setting': '{{{program}}}: conheça sua dupla e defina suas metas',
@@ -135,6 +137,13 @@ export function textSource(kind: EmailTemplateKind, language: Language): string 
     `{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}: {{{link}}}`,
     '',
     ...(c.quick[kind] ? ['{{#unless nudge}}', `${c.quick[kind]}: {{{link}}}?answer=met`, '', '{{/unless}}'] : []),
+    // The nudge's button already opens the pair page.
+    '{{#unless nudge}}',
+    '{{#if pairPage}}',
+    `${c.pairPage}: {{{pairPage}}}`,
+    '',
+    '{{/if}}',
+    '{{/unless}}',
     '--',
     `${c.leave}: {{{optOut}}}`,
     c.why,
@@ -174,6 +183,7 @@ function mjmlWithRawValues(kind: EmailTemplateKind, language: Language): string 
         ${ifBlock('goals', `<mj-text><h2 style="font-size:17px;margin:8px 0 4px">${c.goals}</h2><p style="margin:0;white-space:pre-line">{{{h.goals}}}</p></mj-text>`)}
         <mj-button href="{{{h.link}}}" padding="16px 24px">{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}</mj-button>
         ${c.quick[kind] ? `<mj-raw>{{#unless nudge}}</mj-raw><mj-text align="center"><a href="{{{h.link}}}?answer=met" style="color:#00664d">${c.quick[kind]}</a></mj-text><mj-raw>{{/unless}}</mj-raw>` : ''}
+        <mj-raw>{{#unless nudge}}{{#if pairPage}}</mj-raw><mj-text align="center"><a href="{{{h.pairPage}}}" style="color:#00664d">${c.pairPage}</a></mj-text><mj-raw>{{/if}}{{/unless}}</mj-raw>
       </mj-column>
     </mj-section>
     <mj-section padding="8px 0 16px">

@@ -33,6 +33,8 @@ export interface EmailTemplateData {
   deadline: string;
   link: string;
   optOut: string;
+  /** The signed link to the member's pair page; empty in emails to people without a partner. */
+  pairPage: string;
   reminder: boolean;
   timeLeft: string;
   round: string;
@@ -41,7 +43,18 @@ export interface EmailTemplateData {
   nudge: boolean;
   goals: string;
   /** HTML-escaped copies of the text fields, for the HTML part. */
-  h: { name: string; program: string; partners: string; deadline: string; link: string; optOut: string; timeLeft: string; round: string; goals: string };
+  h: {
+    name: string;
+    program: string;
+    partners: string;
+    deadline: string;
+    link: string;
+    optOut: string;
+    pairPage: string;
+    timeLeft: string;
+    round: string;
+    goals: string;
+  };
 }
 
 export function templateName(kind: EmailTemplateKind, language: Language, parts: EmailTemplateParts): string {

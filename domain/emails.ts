@@ -17,6 +17,8 @@ export interface InvitationInput {
   link: string;
   /** The signed link that lets the person leave the program. */
   optOutLink?: string;
+  /** The signed link to the person's pair page; only for a member with a partner. */
+  pairPage?: string;
   deadline: Date;
   round?: number;
   /** Set for a reminder: how long is left, in words. */
@@ -55,6 +57,7 @@ export function invitationData(input: InvitationInput): EmailTemplateData {
     deadline: formatDate(input.deadline, input.language),
     link: input.link,
     optOut,
+    pairPage: input.pairPage ?? '',
     reminder: Boolean(input.reminderTimeLeft),
     timeLeft: input.reminderTimeLeft ?? '',
     round: input.round ? String(input.round) : '',
@@ -63,7 +66,10 @@ export function invitationData(input: InvitationInput): EmailTemplateData {
     goals,
   };
   const h = Object.fromEntries(
-    (['name', 'program', 'partners', 'deadline', 'link', 'optOut', 'timeLeft', 'round', 'goals'] as const).map((key) => [key, escapeHtml(plain[key])]),
+    (['name', 'program', 'partners', 'deadline', 'link', 'optOut', 'pairPage', 'timeLeft', 'round', 'goals'] as const).map((key) => [
+      key,
+      escapeHtml(plain[key]),
+    ]),
   ) as EmailTemplateData['h'];
   return { ...plain, h };
 }

@@ -6,7 +6,9 @@ import { ConfigurationError, NotFoundError } from '../../domain/errors.ts';
 import type { LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import { sendOnce } from '../send-once.ts';
+import { PAIR_PAGE_KEY } from '../pair-page-key.ts';
 import { loadCycle, reachableMembers } from './members.ts';
+import { pairPageLink } from './pair-page-link.ts';
 import type { SendingPace } from './pacing.ts';
 import { answeredPhaseModule } from './registry.ts';
 import type { AnsweredPhaseModule, DueBatch, PhaseDeps, PhaseStep, Recipient, StepWork } from './types.ts';
@@ -173,10 +175,13 @@ function secondsUntilNextStep(program: Program, module: AnsweredPhaseModule, sta
   return Number.isFinite(next) ? Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((next - now) / 1000))) : 1;
 }
 
-/** Sends one invitation, check-in or reminder as an SES template, with the phase link and the opt-out link. */
+/** Sends one invitation, check-in or reminder as an SES template, with the phase link, the pair page's (once there is a pair) and the opt-out link. */
 async function sendPhaseEmail(deps: SendingDeps, { cycle, state, now }: PhaseStep, member: Recipient, batch: DueBatch) {
   const program = cycle.program;
-  const link = linkFor(deps.links, cycle.cycleId, member.participantId, batch.phaseKey, state.deadline);
+  // Only a member with a partner has a pair page; enrollment invitations and the unmatched get none.
+  const pairPage = member.partners.length > 0 ? pairPageLink(deps.links, cycle, member.participantId, state.deadline) : undefined;
+  const link =
+    batch.phaseKey === PAIR_PAGE_KEY && pairPage ? pairPage : linkFor(deps.links, cycle.cycleId, member.participantId, batch.phaseKey, state.deadline);
   const optOutLink = linkFor(deps.links, cycle.cycleId, member.participantId, 'opt-out', state.deadline + OPT_OUT_LINK_SECONDS * 1000);
   const content = invitationEmail({
     kind: batch.email.template,
@@ -187,6 +192,7 @@ async function sendPhaseEmail(deps: SendingDeps, { cycle, state, now }: PhaseSte
     partners: member.partners,
     link,
     optOutLink,
+    ...(pairPage ? { pairPage } : {}),
     deadline: new Date(state.deadline),
     ...(batch.email.round ? { round: batch.email.round } : {}),
     ...(batch.email.reminder ? { reminderTimeLeft: timeLeftInWords(state.deadline - now, member.language) } : {}),

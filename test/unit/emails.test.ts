@@ -64,6 +64,28 @@ describe('invitationEmail', () => {
     expect(email.text).not.toMatch(/Your partner|Sua dupla/);
   });
 
+  const PAIR_PAGE = 'https://survey.example.org/s/v1.pair-token?lang=en&x=2';
+  for (const language of ['en', 'pt-BR'] as const) {
+    it.each(PHASES)(`links the member’s pair page in the %s email in ${language}, in both text and html`, (kind) => {
+      const email = renderInvitationEmail(base(kind, language, { pairPage: PAIR_PAGE }));
+      expect(email.text).toContain(`${language === 'en' ? 'Your pair page' : 'A página da sua dupla'} (`);
+      expect(email.text).toContain(PAIR_PAGE);
+      expect(email.html).toContain(`href="${PAIR_PAGE.replace(/&/g, '&amp;')}"`);
+    });
+  }
+
+  it.each(['en', 'pt-BR'] as const)('has no pair-page line in an email to someone without a partner (%s)', (language) => {
+    const email = renderInvitationEmail({ ...base('enrollment', language), partners: [] });
+    expect(email.text).not.toMatch(/Your pair page|A página da sua dupla/);
+    expect(email.html).not.toMatch(/Your pair page|A página da sua dupla/);
+  });
+
+  it('does not repeat the pair page under the nudge, whose button already opens it', () => {
+    const email = renderInvitationEmail(base('run', 'en', { nudge: true, link: PAIR_PAGE, pairPage: PAIR_PAGE }));
+    expect(email.text.split(PAIR_PAGE)).toHaveLength(2);
+    expect(email.html.split(`href="${PAIR_PAGE.replace(/&/g, '&amp;')}"`)).toHaveLength(2);
+  });
+
   it('gives the deadline as a date in the recipient’s language, in UTC', () => {
     expect(renderInvitationEmail(base('measure', 'en')).text).toContain('Please answer by March 15, 2027');
     expect(renderInvitationEmail(base('measure', 'en')).text).toMatch(/Please answer by March 15, 2027[^\n]*6:00\s?PM UTC\./);

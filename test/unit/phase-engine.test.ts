@@ -7,6 +7,9 @@ import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type ProgramInput } from '../../domain/program.ts';
 import { advancePhase, closePhase, openPhase, type SendingDeps } from '../../services/phases/engine.ts';
 import { SendingPace } from '../../services/phases/pacing.ts';
+import { showSurvey } from '../../services/surveys.ts';
+import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
+import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
 import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
 import { cohortIds, consecutivePairs, memberOf } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -312,5 +315,65 @@ describe('goal-setting rematches', () => {
     expect(await store.claim(CYCLE, 'goal-setting#rematch-p01~p02#p03', emailOf('p03'), now)).toBe('already-sent');
     expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.rematchesNotified).toBe(1);
     expect((await advancePhase(deps, CYCLE, 'goal-setting', plenty)).emailsSent).toBe(0);
+  });
+});
+
+describe('the pair-page link in member emails', () => {
+  /** Opens each pair-page link the mailer saw, as its recipient would, and says whose pair page it showed. */
+  async function openedPairPages(kind: string) {
+    const surveyDeps = { store, clock: { now: () => now }, signer: deps.links.signer, matcher: new OptimalMatcher({ deadlineMs: 2_000 }) };
+    return Promise.all(
+      mailer.sent.flatMap((email, index) => {
+        if (email.tags?.kind !== kind) return [];
+        return [
+          (async () => {
+            const { pairPage } = mailer.data(index);
+            const token = pairPage.split('/s/')[1] as string;
+            const verified = deps.links.signer.verify(token, now);
+            const page = await showSurvey(surveyDeps, token, './v1.token');
+            return { to: email.to, scope: verified.ok ? verified.scope : undefined, page };
+          })(),
+        ];
+      }),
+    );
+  }
+
+  it.each([
+    ['goal-setting', 'invitation', 0],
+    ['goal-setting', 'reminder', 7],
+    ['run', 'check-in', 7],
+    ['measure', 'invitation', 0],
+    ['feedback', 'invitation', 0],
+  ] as const)('gives every member’s %s %s a pair-page link that opens their own pair page', async (phase, kind, days) => {
+    await openPhase(deps, CYCLE, phase);
+    await advancePhase(deps, CYCLE, phase, plenty);
+    now = T0 + days * DAY;
+    await advancePhase(deps, CYCLE, phase, plenty);
+    const opened = await openedPairPages(kind);
+    expect(opened.map((o) => o.to).sort()).toEqual(ids.map(emailOf));
+    for (const { to, scope, page } of opened) {
+      expect(scope).toMatchObject({ cycleId: CYCLE, participantId: to.split('@')[0], phaseKey: 'pair' });
+      expect(page.status).toBe(200);
+      expect(page.html).toContain('Your mentoring pair');
+    }
+  });
+
+  it('keeps the pair-page link of the last feedback email open after the feedback phase closes', async () => {
+    await openPhase(deps, CYCLE, 'feedback');
+    await advancePhase(deps, CYCLE, 'feedback', plenty);
+    const token = mailer.data(0).pairPage.split('/s/')[1] as string;
+    expect(deps.links.signer.verify(token, T0 + 40 * DAY).ok).toBe(true);
+  });
+
+  it('leaves the pair-page link out of enrollment invitations, sent to people who have no partner yet', async () => {
+    const enrolling = programSchema.parse({ ...sample, programId: 'enrolling', phaseWindows: { ...program.phaseWindows, enrollment: 'P14D' } });
+    const roster = generateRoster({ size: 4, seed: 3, skills: SAMPLE_SKILLS });
+    await store.putProgram(enrolling);
+    await store.putParticipants(enrolling.programId, roster);
+    await store.createCycle(newCycle(enrolling, 'c2', T0));
+    await openPhase(deps, 'c2', 'enrollment');
+    await advancePhase(deps, 'c2', 'enrollment', plenty);
+    expect(mailer.to('invitation')).toHaveLength(4);
+    for (const index of mailer.sent.keys()) expect(mailer.data(index)).toMatchObject({ pairPage: '', h: { pairPage: '' } });
   });
 });

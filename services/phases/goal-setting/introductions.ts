@@ -14,9 +14,8 @@ import { skillLabel } from '../../../domain/skills.ts';
 import type { GoalSettingAnswer } from '../../../domain/surveys.ts';
 import { sendOnce } from '../../send-once.ts';
 import type { PhaseStep } from '../types.ts';
-import { durationToSeconds } from '../../../domain/duration.ts';
 import type { LinkSigner } from '../../../domain/links.ts';
-import { PAIR_PAGE_KEY } from '../../pair-page-key.ts';
+import { pairPageLink } from '../pair-page-link.ts';
 
 /** The first meeting is proposed no sooner than this after the introduction, so both have time to read it. */
 const FIRST_MEETING_NOTICE_MS = 24 * 3600_000;
@@ -101,19 +100,6 @@ export async function sendIntroductions({ deps, cycle, state, now }: PhaseStep, 
     }
   }
   return sent;
-}
-
-/** Pair-page links stay valid until well after the cycle's last phase. */
-const PAIR_PAGE_GRACE_MS = 60 * 86_400_000;
-
-function pairPageLink(links: { signer: LinkSigner; baseUrl: string }, cycle: Cycle, participantId: string, goalSettingDeadline: number): string {
-  const windows = cycle.program.phaseWindows;
-  const end =
-    goalSettingDeadline +
-    (durationToSeconds(windows.run) + durationToSeconds(windows.measure) + durationToSeconds(windows.feedback)) * 1000 +
-    PAIR_PAGE_GRACE_MS;
-  const token = links.signer.sign({ cycleId: cycle.cycleId, participantId, phaseKey: PAIR_PAGE_KEY, expiresAt: Math.ceil(end / 1000) });
-  return `${links.baseUrl}/s/${token}`;
 }
 
 /** A member as an introduction shows them, with when they can meet (the roster's current values). */
