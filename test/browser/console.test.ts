@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
 import { pairKey } from '../../domain/matching/hard-rules.ts';
+import { newCycle } from '../../domain/cycle.ts';
 import { stopCycle } from '../../services/cycles.ts';
 import { pairReview } from '../../services/phases/approval/review.ts';
 import { createProgramWithRoster, readUntil, sfnClient, startTestCycle, testProgram, testRosterCsv, uniqueTag, waitForExecution } from '../support/fixtures.ts';
@@ -172,6 +173,35 @@ describe('the console in Chromium', () => {
     );
     const cycleId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string);
     await waitForExecution((await container().store.getCycle(cycleId))?.executionArn as string);
+  });
+
+  it('shows enrollment progress and meetings in the live status of a cycle that has them', async () => {
+    const tag = uniqueTag('console-funnel');
+    const program = await createProgramWithRoster(tag, { phaseWindows: { ...testProgram(tag).phaseWindows, enrollment: 'PT1H' } }, [
+      'p01',
+      'p02',
+      'p03',
+      'p04',
+    ]);
+    const now = Date.now();
+    const cycle = { ...newCycle(program, `${tag}-c1`, now), enrollmentJoined: 2, enrollmentDeclined: 1 };
+    cycle.phases = { ...cycle.phases, enrollment: { openedAt: now, deadline: now + 3_600_000, expected: 4 } };
+    const { store } = container();
+    expect(await store.createCycle(cycle)).toBe(true);
+    const meeting = { cycleId: cycle.cycleId, loggedBy: 'p01', source: 'pair-page' as const, date: '2027-03-03', skills: [], loggedAt: now };
+    await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' });
+    await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm2' });
+    await store.recordMeeting({ ...meeting, pairId: 'p03~p04', meetingId: 'm3', loggedBy: 'p03' });
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/cycles/${encodeURIComponent(cycle.cycleId)}`);
+    const funnel = page.locator('[data-phase-detail="enrollment"]');
+    expect(await funnel.locator('[data-count="invited"]').textContent()).toMatch(/^4 /);
+    expect(await funnel.locator('[data-count="joined"]').textContent()).toMatch(/^2 /);
+    expect(await funnel.locator('[data-count="declined"]').textContent()).toMatch(/^1 /);
+    expect(await funnel.locator('[data-count="noAnswer"]').textContent()).toMatch(/^1 /);
+    expect(await page.textContent('dd[data-fact="Meetings logged"]')).toBe('3');
+    expect(await page.textContent('dd[data-fact="Pairs that met at least once"]')).toBe('2');
+    await check(page, 'cycle-enrollment');
   });
 
   it('opens the review report and applies a proposal, which starts the next cycle', async () => {
