@@ -153,6 +153,34 @@ describe('the console in Chromium', () => {
     expect((await container().store.listParticipants(tag)).length).toBe(4);
   });
 
+  it('saves a pasted column mapping with the program and imports a later file with the saved mapping', async () => {
+    const tag = uniqueTag('console-mapping');
+    await container().store.putProgram(testProgram(tag));
+    const csv = testRosterCsv(tag, ['p01', 'p02', 'p03', 'p04']);
+    const exported = csv.replace(/^id,/, 'Matricula,');
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/roster`);
+    await page.selectOption('#program', tag);
+    await page.setInputFiles('#file', { name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(exported) });
+    await page.fill('#mapping', JSON.stringify({ columns: { Matricula: 'id' } }));
+    await page.fill('#save-mapping-as', 'export-rh');
+    await page.click('form[action="/console/roster/check"] button[type=submit]');
+    expect(await page.textContent('main')).toMatch(/Column mapping saved: export-rh/);
+    expect((await container().store.getProgram(tag))?.rosterMappings).toEqual({ 'export-rh': { columns: { Matricula: 'id' }, values: {}, defaults: {} } });
+    const audit = await container().store.listAudit({ programId: tag });
+    expect(audit.map((a) => a.action)).toContain('roster.mapping-saved');
+
+    await page.goto(`${base()}/console/roster`);
+    await page.selectOption('#program', tag);
+    await page.selectOption('#saved-mapping', 'export-rh');
+    await page.setInputFiles('#file', { name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(exported) });
+    await page.click('form[action="/console/roster/check"] button[type=submit]');
+    await check(page, 'roster-saved-mapping');
+    await page.click('form[action="/console/roster/import"] button[type=submit]');
+    await page.waitForURL(`${base()}/console/roster`);
+    expect((await container().store.listParticipants(tag)).map((p) => p.participantId).sort()).toEqual(['p01', 'p02', 'p03', 'p04']);
+  });
+
   it('starts a cycle and shows its status changing', async () => {
     const tag = uniqueTag('console-cycle');
     await createProgramWithRoster(tag, {}, ['p01', 'p02', 'p03', 'p04']);
