@@ -1,4 +1,5 @@
 import * as z from './validation.ts';
+import { columnMappingSchema, rosterMappingNameSchema } from './roster-mapping.ts';
 import { isoDuration } from './duration.ts';
 import { catalogClashes, skillIdFromLabel } from './skills.ts';
 import { timeZoneSchema } from './availability.ts';
@@ -198,6 +199,8 @@ export const programSchema = z.object({
       en: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
     }),
   ),
+  /** Column mappings HR saved for this program's roster files, by name (chosen in the console's roster page). */
+  rosterMappings: z.optional(z.record(rosterMappingNameSchema, columnMappingSchema)),
 });
 export type Program = z.infer<typeof programSchema>;
 export type ProgramInput = z.input<typeof programSchema>;

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse/sync';
-import * as z from './validation.ts';
 import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.ts';
 import { participantSchema, type Participant } from './participant.ts';
 import type { Language, Skill } from './program.ts';
@@ -7,29 +6,8 @@ import { suggestSkills } from './skill-suggestions.ts';
 import { skillIdFromLabel, skillLabel, SkillResolver } from './skills.ts';
 import { fromSpreadsheetCell, toSpreadsheetCsv } from './csv.ts';
 
-/**
- * The CSV columns Tandem reads; lists inside a cell are separated by ",", ";" or "|", and skills (labels, aliases
- * or ids, as people write them) carry an optional ":level" or ":priority".
- */
-export const ROSTER_COLUMNS = [
-  'id',
-  'name',
-  'email',
-  'department',
-  'birth_year',
-  'career_start_year',
-  'seniority',
-  'skills_offered',
-  'skills_wanted',
-  'manager_id',
-  'languages',
-  'preferred_language',
-  'time_zone',
-  'capacity',
-  'status',
-] as const;
-
-export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
+export { ROSTER_COLUMNS, type RosterColumn, columnMappingSchema, type ColumnMapping } from './roster-mapping.ts';
+import { ROSTER_COLUMNS, type RosterColumn, columnMappingSchema, type ColumnMapping } from './roster-mapping.ts';
 
 export interface RosterParseResult {
   participants: Participant[];
@@ -64,47 +42,6 @@ export interface UnknownSkill {
 
 /** The columns a CSV roster must have (after mapping and defaults). */
 export const REQUIRED_COLUMNS: readonly RosterColumn[] = ['id', 'name', 'email', 'department', 'languages'];
-
-const rosterColumnSchema = z.enum(ROSTER_COLUMNS);
-
-/**
- * A column-mapping file: how an HR system's export maps to Tandem's columns.
- *
- * ```yaml
- * columns:            # file header → Tandem column (headers compare case- and accent-insensitively)
- *   Matrícula: id
- *   Nome: name
- *   E-mail: email
- *   Departamento: department
- *   Ano de nascimento: birth_year
- *   Gestor: manager_id
- * values:             # per Tandem column: file value → Tandem value (text or number)
- *   status: { Ativo: active, Desligado: opted-out }
- *   seniority: { Júnior: 3, Pleno: 5, Sênior: 8 }
- *   languages: { Português: pt, Inglês: en }
- * defaults:           # for Tandem columns the file lacks, or cells left empty
- *   seniority: "3"
- *   languages: pt
- * delimiter: ";"      # optional; found from the header line otherwise
- * ```
- */
-export const columnMappingSchema = z.strictObject({
-  columns: z._default(z.record(z.string().check(z.minLength(1)), z.union([rosterColumnSchema, z.literal('ignore')])), {}),
-  /** A value may map to a number (`Sênior: 8`): cells are text, so a number is used as its digits. */
-  values: z._default(z.partialRecord(rosterColumnSchema, z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform(String)))), {}),
-  defaults: z._default(z.partialRecord(rosterColumnSchema, z.pipe(z.union([z.string(), z.number()]), z.transform(String))), {}),
-  /** "," ";" "|" or "tab". */
-  delimiter: z.optional(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((v: string) => (v === 'tab' || v === '\\t' ? '\t' : v)),
-      ),
-      z.enum([',', ';', '\t', '|'], 'must be ",", ";", "|" or "tab"'),
-    ),
-  ),
-});
-export type ColumnMapping = z.infer<typeof columnMappingSchema>;
 
 /** A column mapping already read from its file (JSON or YAML: domain/roster-mapping-file.ts reads either); problems name the field. */
 export function columnMappingFrom(data: unknown, fileName = 'mapping'): ColumnMapping {

@@ -2,7 +2,7 @@ import type { Cycle, CycleStatus } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { AnsweredPhase, Phase } from '../domain/program.ts';
 import { ANSWERED_PHASE_MODULES } from './phases/registry.ts';
-import type { Clock, CycleStore, ProgramStore, WorkflowEngine } from './ports.ts';
+import type { Clock, CycleStore, ParticipantActionStore, ProgramStore, WorkflowEngine } from './ports.ts';
 
 /** What HR and ops want to know about one cycle: where it is, its deadlines, answers, emails and bounces. Counts only. */
 export interface CycleStatusReport {
@@ -35,6 +35,8 @@ export interface CycleStatusReport {
     /** What else the phase counts (enrollment: invited, joined, declined, noAnswer). */
     detail?: Record<string, number>;
   }>;
+  /** Meetings the pairs logged, where the store keeps them: how many, and how many pairs met at least once. */
+  meetings?: { logged: number; pairsMet: number };
   failure?: { error: string; cause: string };
   reportPath?: string;
 }
@@ -77,8 +79,18 @@ export async function countBounces(store: ProgramStore & CycleStore, cycle: Cycl
   return members.filter((m) => m.unreachable || unreachable.has(m.participantId)).length;
 }
 
-export async function cycleStatus(deps: { store: ProgramStore & CycleStore; workflow?: WorkflowEngine }, cycleId: string): Promise<CycleStatusReport> {
+/** Meetings logged in a cycle and the pairs among them that met at least once. */
+export async function meetingProgress(store: Pick<ParticipantActionStore, 'listMeetings'>, cycleId: string): Promise<{ logged: number; pairsMet: number }> {
+  const meetings = await store.listMeetings(cycleId);
+  return { logged: meetings.length, pairsMet: new Set(meetings.map((m) => m.pairId)).size };
+}
+
+export async function cycleStatus(
+  deps: { store: ProgramStore & CycleStore & Partial<Pick<ParticipantActionStore, 'listMeetings'>>; workflow?: WorkflowEngine },
+  cycleId: string,
+): Promise<CycleStatusReport> {
   const cycle = await getCycleOrFail(deps.store, cycleId);
+  const meetings = deps.store.listMeetings ? await meetingProgress({ listMeetings: deps.store.listMeetings.bind(deps.store) }, cycle.cycleId) : undefined;
   let executionStatus: string | undefined;
   if (cycle.executionArn && deps.workflow) {
     executionStatus = await deps.workflow.describe(cycle.executionArn).then(
@@ -109,6 +121,7 @@ export async function cycleStatus(deps: { store: ProgramStore & CycleStore; work
         }
       : {}),
     phases: phaseProgress(cycle),
+    ...(meetings ? { meetings } : {}),
     ...(cycle.failure ? { failure: cycle.failure } : {}),
     ...(cycle.reportPath ? { reportPath: cycle.reportPath } : {}),
   };

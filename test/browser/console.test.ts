@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
 import { pairKey } from '../../domain/matching/hard-rules.ts';
+import { newCycle } from '../../domain/cycle.ts';
 import { stopCycle } from '../../services/cycles.ts';
 import { pairReview } from '../../services/phases/approval/review.ts';
 import { createProgramWithRoster, readUntil, sfnClient, startTestCycle, testProgram, testRosterCsv, uniqueTag, waitForExecution } from '../support/fixtures.ts';
@@ -152,6 +153,34 @@ describe('the console in Chromium', () => {
     expect((await container().store.listParticipants(tag)).length).toBe(4);
   });
 
+  it('saves a pasted column mapping with the program and imports a later file with the saved mapping', async () => {
+    const tag = uniqueTag('console-mapping');
+    await container().store.putProgram(testProgram(tag));
+    const csv = testRosterCsv(tag, ['p01', 'p02', 'p03', 'p04']);
+    const exported = csv.replace(/^id,/, 'Matricula,');
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/roster`);
+    await page.selectOption('#program', tag);
+    await page.setInputFiles('#file', { name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(exported) });
+    await page.fill('#mapping', JSON.stringify({ columns: { Matricula: 'id' } }));
+    await page.fill('#save-mapping-as', 'export-rh');
+    await page.click('form[action="/console/roster/check"] button[type=submit]');
+    expect(await page.textContent('main')).toMatch(/Column mapping saved: export-rh/);
+    expect((await container().store.getProgram(tag))?.rosterMappings).toEqual({ 'export-rh': { columns: { Matricula: 'id' }, values: {}, defaults: {} } });
+    const audit = await container().store.listAudit({ programId: tag });
+    expect(audit.map((a) => a.action)).toContain('roster.mapping-saved');
+
+    await page.goto(`${base()}/console/roster`);
+    await page.selectOption('#program', tag);
+    await page.selectOption('#saved-mapping', 'export-rh');
+    await page.setInputFiles('#file', { name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(exported) });
+    await page.click('form[action="/console/roster/check"] button[type=submit]');
+    await check(page, 'roster-saved-mapping');
+    await page.click('form[action="/console/roster/import"] button[type=submit]');
+    await page.waitForURL(`${base()}/console/roster`);
+    expect((await container().store.listParticipants(tag)).map((p) => p.participantId).sort()).toEqual(['p01', 'p02', 'p03', 'p04']);
+  });
+
   it('starts a cycle and shows its status changing', async () => {
     const tag = uniqueTag('console-cycle');
     await createProgramWithRoster(tag, {}, ['p01', 'p02', 'p03', 'p04']);
@@ -172,6 +201,35 @@ describe('the console in Chromium', () => {
     );
     const cycleId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string);
     await waitForExecution((await container().store.getCycle(cycleId))?.executionArn as string);
+  });
+
+  it('shows enrollment progress and meetings in the live status of a cycle that has them', async () => {
+    const tag = uniqueTag('console-funnel');
+    const program = await createProgramWithRoster(tag, { phaseWindows: { ...testProgram(tag).phaseWindows, enrollment: 'PT1H' } }, [
+      'p01',
+      'p02',
+      'p03',
+      'p04',
+    ]);
+    const now = Date.now();
+    const cycle = { ...newCycle(program, `${tag}-c1`, now), enrollmentJoined: 2, enrollmentDeclined: 1 };
+    cycle.phases = { ...cycle.phases, enrollment: { openedAt: now, deadline: now + 3_600_000, expected: 4 } };
+    const { store } = container();
+    expect(await store.createCycle(cycle)).toBe(true);
+    const meeting = { cycleId: cycle.cycleId, loggedBy: 'p01', source: 'pair-page' as const, date: '2027-03-03', skills: [], loggedAt: now };
+    await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' });
+    await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm2' });
+    await store.recordMeeting({ ...meeting, pairId: 'p03~p04', meetingId: 'm3', loggedBy: 'p03' });
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/cycles/${encodeURIComponent(cycle.cycleId)}`);
+    const funnel = page.locator('[data-phase-detail="enrollment"]');
+    expect(await funnel.locator('[data-count="invited"]').textContent()).toMatch(/^4 /);
+    expect(await funnel.locator('[data-count="joined"]').textContent()).toMatch(/^2 /);
+    expect(await funnel.locator('[data-count="declined"]').textContent()).toMatch(/^1 /);
+    expect(await funnel.locator('[data-count="noAnswer"]').textContent()).toMatch(/^1 /);
+    expect(await page.textContent('dd[data-fact="Meetings logged"]')).toBe('3');
+    expect(await page.textContent('dd[data-fact="Pairs that met at least once"]')).toBe('2');
+    await check(page, 'cycle-enrollment');
   });
 
   it('opens the review report and applies a proposal, which starts the next cycle', async () => {

@@ -30,7 +30,17 @@ const T = {
   startedNotice: { en: 'Cycle started', 'pt-BR': 'Ciclo iniciado' },
   stoppedNotice: { en: 'Cycle stopped', 'pt-BR': 'Ciclo interrompido' },
   failed: { en: 'Failed', 'pt-BR': 'Falhou' },
+  meetingsLogged: { en: 'Meetings logged', 'pt-BR': 'Encontros registrados' },
+  pairsMet: { en: 'Pairs that met at least once', 'pt-BR': 'Duplas que se encontraram ao menos uma vez' },
 } as const;
+
+/** Labels of the counts a phase module adds to its status (statusDetail); a count without a label shows its key. */
+const DETAIL_LABELS: Record<string, { en: string; 'pt-BR': string }> = {
+  invited: { en: 'invited', 'pt-BR': 'convidados' },
+  joined: { en: 'joined', 'pt-BR': 'aderiram' },
+  declined: { en: 'declined', 'pt-BR': 'recusaram' },
+  noAnswer: { en: 'no answer', 'pt-BR': 'sem resposta' },
+};
 
 const time = (iso: string | undefined) => (iso ? e(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '—');
 
@@ -79,11 +89,23 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
     [T.atRisk[lang], atRisk],
     [T.emails[lang], s.emailsSent],
     [T.bounces[lang], s.bounces],
+    ...(s.meetings
+      ? ([
+          [T.meetingsLogged[lang], s.meetings.logged],
+          [T.pairsMet[lang], s.meetings.pairsMet],
+        ] as Array<[string, number]>)
+      : []),
   ];
   const phases = s.phases
     .map(
       (p) =>
-        `<tr><th scope="row">${e(p.phase)}</th><td>${time(p.deadline)}</td><td class="num">${e(p.expected ?? '—')}</td><td>${e(answeredPhaseModule(p.phase).statusCell({ responses: p.responses, ...(p.rounds ? { rounds: p.rounds } : {}) }))}</td></tr>`,
+        `<tr><th scope="row">${e(p.phase)}</th><td>${time(p.deadline)}</td><td class="num">${e(p.expected ?? '—')}</td><td>${
+          p.detail
+            ? `<ul class="detail" data-phase-detail="${e(p.phase)}">${Object.entries(p.detail)
+                .map(([key, count]) => `<li data-count="${e(key)}">${count} ${e(DETAIL_LABELS[key]?.[lang] ?? key)}</li>`)
+                .join('')}</ul>`
+            : e(answeredPhaseModule(p.phase).statusCell({ responses: p.responses, ...(p.rounds ? { rounds: p.rounds } : {}) }))
+        }</td></tr>`,
     )
     .join('');
   const stop =

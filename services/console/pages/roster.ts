@@ -2,6 +2,7 @@ import { ValidationError, type ValidationIssue } from '../../../domain/errors.ts
 import { escapeHtml as e } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
 import { parseColumnMappingJson, type ColumnMapping } from '../../../domain/roster.ts';
+import { savedRosterMapping, saveRosterMapping } from '../../roster-mappings.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
 import { postForm } from '../layout.ts';
 import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
@@ -22,6 +23,13 @@ const T = {
   imported: { en: 'Roster imported', 'pt-BR': 'Participantes importados' },
   noProgram: { en: 'Create a program first.', 'pt-BR': 'Crie um programa primeiro.' },
   noFile: { en: 'Choose a file.', 'pt-BR': 'Escolha um arquivo.' },
+  saved: { en: 'Saved column mapping (optional)', 'pt-BR': 'Mapeamento de colunas salvo (opcional)' },
+  noSaved: { en: 'None', 'pt-BR': 'Nenhum' },
+  saveAs: {
+    en: 'Save the mapping above for this program as (optional name, e.g. export-rh)',
+    'pt-BR': 'Salvar o mapeamento acima para este programa como (nome opcional, ex.: export-rh)',
+  },
+  mappingSaved: { en: 'Column mapping saved', 'pt-BR': 'Mapeamento de colunas salvo' },
   readOnly: { en: 'Exports are available to HR.', 'pt-BR': 'Exportações estão disponíveis para o RH.' },
 } as const;
 
@@ -31,6 +39,8 @@ interface Upload {
   fileName: string;
   format: 'csv' | 'json';
   mappingText: string;
+  savedMapping: string;
+  saveMappingAs: string;
 }
 
 async function programOptions(request: PageRequest, selected?: string): Promise<string> {
@@ -40,16 +50,34 @@ async function programOptions(request: PageRequest, selected?: string): Promise<
     .join('');
 }
 
+/** The saved mappings of every program, grouped by program: the one chosen is looked up in the program chosen above it. */
+async function savedMappingOptions(request: PageRequest, selected?: string): Promise<string> {
+  const programs = await request.deps.store.listPrograms();
+  const groups = programs
+    .filter((p) => Object.keys(p.rosterMappings ?? {}).length)
+    .map(
+      (p) =>
+        `<optgroup label="${e(p.programId)}">${Object.keys(p.rosterMappings ?? {})
+          .map((name) => `<option value="${e(name)}"${name === selected ? ' selected' : ''}>${e(name)}</option>`)
+          .join('')}</optgroup>`,
+    )
+    .join('');
+  return `<option value="">${e(T.noSaved[request.lang])}</option>${groups}`;
+}
+
 async function uploadForm(request: PageRequest, upload?: Upload): Promise<string> {
   const { lang, session } = request;
   const options = await programOptions(request, upload?.programId);
   if (!options) return `<p>${e(T.noProgram[lang])}</p>`;
+  const saved = await savedMappingOptions(request, upload?.savedMapping);
   return postForm(
     session,
     '/console/roster/check',
     `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${options}</select>
 <label for="file">${e(T.file[lang])}</label><input type="file" id="file" name="file" accept=".csv,.json,text/csv,application/json" required>
+<label for="saved-mapping">${e(T.saved[lang])}</label><select id="saved-mapping" name="savedMapping">${saved}</select>
 <label for="mapping">${e(T.mapping[lang])}</label><textarea id="mapping" name="mapping">${e(upload?.mappingText ?? '')}</textarea>
+<label for="save-mapping-as">${e(T.saveAs[lang])}</label><input type="text" id="save-mapping-as" name="saveMappingAs" maxlength="40" value="${e(upload?.saveMappingAs ?? '')}">
 <p><button type="submit">${e(T.check[lang])}</button></p>`,
     { multipart: true },
   );
@@ -78,11 +106,21 @@ async function readUpload(form: FormData): Promise<Upload> {
   } else {
     throw new ValidationError('no roster file', [{ where: 'file', problem: 'choose a CSV or JSON file' }]);
   }
-  return { programId, text, fileName, format: /\.json$/i.test(fileName) ? 'json' : 'csv', mappingText: textField(form, 'mapping').trim() };
+  return {
+    programId,
+    text,
+    fileName,
+    format: /\.json$/i.test(fileName) ? 'json' : 'csv',
+    mappingText: textField(form, 'mapping').trim(),
+    savedMapping: textField(form, 'savedMapping').trim(),
+    saveMappingAs: textField(form, 'saveMappingAs').trim(),
+  };
 }
 
-function mappingOf(upload: Upload): ColumnMapping | undefined {
-  return upload.mappingText ? parseColumnMappingJson(upload.mappingText) : undefined;
+/** A pasted mapping wins over a saved one; neither means the file's own headers. */
+async function mappingOf(request: PageRequest, upload: Upload): Promise<ColumnMapping | undefined> {
+  if (upload.mappingText) return parseColumnMappingJson(upload.mappingText);
+  return upload.savedMapping ? savedRosterMapping(request.deps.store, upload.programId, upload.savedMapping) : undefined;
 }
 
 export const rosterPage: ConsolePage = {
@@ -116,7 +154,14 @@ export const rosterPage: ConsolePage = {
     let upload: Upload | undefined;
     try {
       upload = await readUpload(request.form ?? new FormData());
-      const mapping = mappingOf(upload);
+      const mapping = await mappingOf(request, upload);
+      let savedNotice = '';
+      if (!importing && upload.saveMappingAs) {
+        if (!mapping) throw new ValidationError('no mapping to save', [{ where: 'mapping', problem: 'paste a column mapping to save it' }]);
+        const saved = await saveRosterMapping(deps.store, { programId: upload.programId, name: upload.saveMappingAs, mapping });
+        if (saved.changed) await request.audit({ action: 'roster.mapping-saved', programId: upload.programId, details: { name: upload.saveMappingAs } });
+        savedNotice = `<p class="notice" role="status">${e(T.mappingSaved[lang])}: ${e(upload.saveMappingAs)}</p>`;
+      }
       const result = await importRosterFile(deps.store, {
         programId: upload.programId,
         text: upload.text,
@@ -138,10 +183,13 @@ export const rosterPage: ConsolePage = {
         session,
         '/console/roster/import',
         `<input type="hidden" name="programId" value="${e(upload.programId)}"><input type="hidden" name="fileName" value="${e(upload.fileName)}">
-<input type="hidden" name="text" value="${e(Buffer.from(upload.text, 'utf8').toString('base64'))}"><input type="hidden" name="mapping" value="${e(upload.mappingText)}">
+<input type="hidden" name="text" value="${e(Buffer.from(upload.text, 'utf8').toString('base64'))}"><input type="hidden" name="mapping" value="${e(upload.mappingText)}"><input type="hidden" name="savedMapping" value="${e(upload.savedMapping)}">
 <p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p><p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
       );
-      return { title: T.title[lang], main: `<h1>${e(T.title[lang])}</h1>${reportHtml(lang, result, [])}${confirm}${await uploadForm(request, upload)}` };
+      return {
+        title: T.title[lang],
+        main: `<h1>${e(T.title[lang])}</h1>${savedNotice}${reportHtml(lang, result, [])}${confirm}${await uploadForm(request, upload)}`,
+      };
     } catch (error) {
       if (error instanceof RosterRejectedError) {
         return {

@@ -1,0 +1,39 @@
+import { issuesFromZod, ValidationError } from '../domain/errors.ts';
+import type { Program } from '../domain/program.ts';
+import { rosterMappingNameSchema } from '../domain/roster-mapping.ts';
+import type { ColumnMapping } from '../domain/roster.ts';
+import { getProgramOrFail } from './programs.ts';
+import type { ProgramStore } from './ports.ts';
+
+/** A program's saved column mappings, by name (none when it has saved none). */
+export async function listRosterMappings(store: ProgramStore, programId: string): Promise<Record<string, ColumnMapping>> {
+  return (await getProgramOrFail(store, programId)).rosterMappings ?? {};
+}
+
+/** The saved mapping of that name, or a ValidationError naming the field when the program has none by that name. */
+export async function savedRosterMapping(store: ProgramStore, programId: string, name: string): Promise<ColumnMapping> {
+  const mapping = (await listRosterMappings(store, programId))[name];
+  if (!mapping) throw new ValidationError('no such saved mapping', [{ where: 'savedMapping', problem: `program ${programId} has no mapping named "${name}"` }]);
+  return mapping;
+}
+
+/**
+ * Saves a column mapping with the program under a name (replacing one of that name). Saving the same
+ * mapping again writes the same program: the result says whether anything changed.
+ */
+export async function saveRosterMapping(
+  store: ProgramStore,
+  request: { programId: string; name: string; mapping: ColumnMapping },
+): Promise<{ program: Program; changed: boolean }> {
+  const name = rosterMappingNameSchema.safeParse(request.name);
+  if (!name.success)
+    throw new ValidationError(
+      'the mapping name is not valid',
+      issuesFromZod(name.error).map((i) => ({ ...i, where: 'mappingName' })),
+    );
+  const program = await getProgramOrFail(store, request.programId);
+  if (JSON.stringify(program.rosterMappings?.[name.data]) === JSON.stringify(request.mapping)) return { program, changed: false };
+  const updated: Program = { ...program, rosterMappings: { ...program.rosterMappings, [name.data]: request.mapping } };
+  await store.putProgram(updated);
+  return { program: updated, changed: true };
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../domain/errors.ts';
+import { programSchema } from '../../domain/program.ts';
+import { parseColumnMappingJson } from '../../domain/roster.ts';
+import { savedRosterMapping, saveRosterMapping } from '../../services/roster-mappings.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+
+const base = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../examples/program.json'), 'utf8')) as Record<string, unknown>;
+const mapping = parseColumnMappingJson(JSON.stringify({ columns: { Matrícula: 'id' }, defaults: { languages: 'pt' } }));
+
+async function storeWithProgram() {
+  const store = new InMemoryStore();
+  await store.putProgram(programSchema.parse({ ...base, programId: 'mappings-test' }));
+  return store;
+}
+
+describe('saved roster mappings', () => {
+  it('keeps a saved mapping with the program and finds it again by name', async () => {
+    const store = await storeWithProgram();
+    expect((await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping })).changed).toBe(true);
+    expect(await savedRosterMapping(store, 'mappings-test', 'export-rh')).toEqual(mapping);
+    expect(programSchema.parse(await store.getProgram('mappings-test')).rosterMappings).toEqual({ 'export-rh': mapping });
+  });
+
+  it('reports no change when the same mapping is saved again under the same name', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    expect((await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping })).changed).toBe(false);
+  });
+
+  it('refuses a name with spaces, naming the field, and leaves the program as it was', async () => {
+    const store = await storeWithProgram();
+    await expect(saveRosterMapping(store, { programId: 'mappings-test', name: 'export rh', mapping })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ where: 'mappingName' })],
+    });
+    expect((await store.getProgram('mappings-test'))?.rosterMappings).toBeUndefined();
+  });
+
+  it('refuses a saved mapping the program does not have', async () => {
+    const store = await storeWithProgram();
+    await expect(savedRosterMapping(store, 'mappings-test', 'nope')).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('rejects a program whose saved mapping names an unknown Tandem column', () => {
+    const parsed = programSchema.safeParse({ ...base, programId: 'mappings-test', rosterMappings: { rh: { columns: { Nome: 'full_name' } } } });
+    expect(parsed.success).toBe(false);
+  });
+});
