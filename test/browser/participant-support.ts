@@ -38,7 +38,7 @@ export interface ParticipantMail {
   optOut: string;
 }
 
-/** The test's emails whose subject matches, each with its two links. */
+/** The test's emails whose subject matches, each with its call to action (the first link) and its opt-out (the last). */
 export async function mailsFor(tag: string, subject: RegExp): Promise<ParticipantMail[]> {
   return (await emailsFor(tag))
     .filter((e) => subject.test(e.subject))
@@ -50,7 +50,7 @@ export async function mailsFor(tag: string, subject: RegExp): Promise<Participan
         text: e.body.text ?? '',
         html: e.body.html ?? '',
         link: links[0] as string,
-        optOut: links[1] as string,
+        optOut: links[links.length - 1] as string,
       };
     });
 }
