@@ -1,5 +1,5 @@
 import { container } from '../adapters/container.ts';
-import { markCycleFailed, markCycleResumed } from '../services/mark-cycle-failed.ts';
+import { markCycleFailed, markCycleResumed, markCycleStopped } from '../services/mark-cycle-failed.ts';
 import { executionStatusChangeEvent } from './events.ts';
 import { workflowTask } from './middleware/workflow-task.ts';
 
@@ -13,5 +13,6 @@ export const handler = workflowTask(executionStatusChangeEvent, async ({ detail 
   const deps = { store, emailLog: store, mailer, clock };
   if (detail.status === 'RUNNING') return markCycleResumed(deps, detail.name);
   if (detail.status === 'SUCCEEDED' || detail.status === 'PENDING_REDRIVE') return { cycleId: detail.name, status: 'unchanged' };
+  if (detail.status === 'ABORTED') return markCycleStopped(deps, detail.name);
   return markCycleFailed(deps, detail.name, { error: detail.error ?? detail.status, cause: detail.cause ?? '' }, detail.redriveCount ?? 0);
 });

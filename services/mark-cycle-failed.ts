@@ -42,3 +42,13 @@ export async function markCycleResumed(deps: Pick<PhaseDeps, 'store'>, cycleId: 
   const cycle = await loadCycle(deps.store, cycleId);
   return { cycleId, status: cycle.status };
 }
+
+/**
+ * An execution someone stopped (StopExecution: `tandem cycle stop`, the console, AWS's own tools)
+ * ends its cycle as stopped, not failed; a cycle already ended keeps its outcome.
+ */
+export async function markCycleStopped(deps: Pick<PhaseDeps, 'store' | 'clock'>, cycleId: string) {
+  await deps.store.markStopped(cycleId, deps.clock.now());
+  const cycle = await loadCycle(deps.store, cycleId);
+  return { cycleId, status: cycle.status };
+}
