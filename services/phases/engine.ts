@@ -7,7 +7,7 @@ import type { LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import { sendOnce } from '../send-once.ts';
 import { PAIR_PAGE_KEY } from '../pair-page-key.ts';
-import { loadCycle, reachableMembers } from './members.ts';
+import { loadCycle, loadCycleForStep, reachableMembers } from './members.ts';
 import { pairPageLink } from './pair-page-link.ts';
 import type { SendingPace } from './pacing.ts';
 import { answeredPhaseModule } from './registry.ts';
@@ -82,7 +82,7 @@ export async function openPhase(deps: PhaseDeps, cycleId: string, phase: Answere
  */
 export async function advancePhase(deps: SendingDeps, cycleId: string, phase: AnsweredPhase, budget: { remainingMs: () => number }): Promise<PhaseProgress> {
   const module = answeredPhaseModule(phase);
-  const cycle = await loadCycle(deps.store, cycleId);
+  const cycle = await loadCycleForStep(deps.store, cycleId);
   const state = cycle.phases[phase];
   if (!state) throw new NotFoundError(`phase ${phase} of cycle ${cycleId} was never opened`);
   if (cycle.status !== 'running') return progress(module, state, 0, true, 0, 0);

@@ -9,6 +9,19 @@ export async function loadCycle(store: CycleStore, cycleId: string): Promise<Cyc
   return cycle;
 }
 
+/**
+ * The cycle as a workflow step sees it. A step runs only in a live execution, so a cycle still
+ * marked failed was redriven and the status event that marks it running has not arrived yet
+ * (EventBridge delivers it asynchronously): the step marks it running itself, or it would take
+ * the cycle for ended and skip its work.
+ */
+export async function loadCycleForStep(store: CycleStore, cycleId: string): Promise<Cycle> {
+  const cycle = await loadCycle(store, cycleId);
+  if (cycle.status !== 'failed') return cycle;
+  await store.markResumed(cycleId);
+  return loadCycle(store, cycleId);
+}
+
 /** Members who can still be reached: not opted out or bounced since the cycle began, not declined. */
 export async function reachableMembers(store: CycleStore & ProgramStore, cycle: Cycle): Promise<Member[]> {
   const [members, roster] = await Promise.all([store.listMembers(cycle.cycleId), store.listParticipants(cycle.programId)]);

@@ -176,6 +176,16 @@ describe('an answered phase (goal-setting, measure, feedback)', () => {
     expect(await advancePhase(deps, CYCLE, 'measure', plenty)).toMatchObject({ complete: true, emailsSent: 0 });
     expect(mailer.sent).toEqual([]);
   });
+
+  it('sends its invitations in a cycle still marked failed, because a step only runs once the execution was redriven, and marks it running', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    await store.markFailed(CYCLE, { error: 'ConfigurationError', cause: 'template missing' }, now);
+    expect(await advancePhase(deps, CYCLE, 'goal-setting', plenty)).toMatchObject({ complete: false, emailsSent: 4 });
+    expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
+    const cycle = await store.getCycle(CYCLE);
+    expect(cycle?.status).toBe('running');
+    expect(cycle?.failure).toBeUndefined();
+  });
 });
 
 describe('the time budget', () => {

@@ -7,7 +7,7 @@ import { sendOnce } from '../../send-once.ts';
 import type { EmailLog, Mailer } from '../../ports.ts';
 import { MAX_POLLS_PER_PHASE, MAX_WAIT_SECONDS } from '../engine.ts';
 import { recentPairsOf } from '../identify/index.ts';
-import { loadCycle } from '../members.ts';
+import { loadCycleForStep } from '../members.ts';
 import { decideAtDeadline, type PairReviewDeps } from './review.ts';
 
 /** What the approval step hands back to the workflow: whether to go on, stop, or wait how long. */
@@ -29,7 +29,7 @@ export type ApprovalStepDeps = PairReviewDeps & { emailLog: EmailLog; mailer: Ma
  * program says. A program without approval passes at once.
  */
 export async function approvalStep(deps: ApprovalStepDeps, cycleId: string): Promise<ApprovalProgress> {
-  const cycle = await loadCycle(deps.store, cycleId);
+  const cycle = await loadCycleForStep(deps.store, cycleId);
   const settings = cycle.program.approval;
   if (!settings?.required) return { approved: true, stopped: false, waitSeconds: 0, deadline: null, emailsSent: 0 };
   const state = cycle.approval ?? (await openApproval(deps, cycle));
