@@ -11,6 +11,11 @@ export interface SessionReportInput {
 /** Rates about fewer people than this are not shown, as elsewhere in the report. */
 const MIN_GROUP = 5;
 
+/** Who attended is behaviour about people: with fewer than 5 registered, a count could point at someone. */
+export function attendedCount(count: number, registered: number): string {
+  return registered > 0 && registered < MIN_GROUP ? 'fewer than 5 registered' : String(count);
+}
+
 export function sessionsSection(input: SessionReportInput | undefined): string {
   if (!input || input.figures.sessions === 0) {
     return '<h2>Informational sessions</h2>\n<p class="muted">No informational session was scheduled in this cycle (<code>tandem session add</code>).</p>';
@@ -23,10 +28,17 @@ export function sessionsSection(input: SessionReportInput | undefined): string {
     ['Registered (seats taken)', String(f.registered)],
     ['On a waiting list at the end', String(f.waitlisted)],
     ['Declined', String(f.declined)],
-    ['Attended', String(f.attended)],
+    ['Attended', attendedCount(f.attended, f.registered)],
     ['Attended of registered (sessions with attendance recorded)', rate],
   ];
-  const rows = f.bySkill.map((s) => [input.skillNames[s.skill] ?? s.skill, s.sessions, s.seats, s.registered, s.waitlisted, s.attended].map(String));
+  const rows = f.bySkill.map((s) => [
+    input.skillNames[s.skill] ?? s.skill,
+    String(s.sessions),
+    String(s.seats),
+    String(s.registered),
+    String(s.waitlisted),
+    attendedCount(s.attended, s.registered),
+  ]);
   const head = ['Skill', 'Sessions', 'Seats', 'Registered', 'Waiting', 'Attended'];
   return `<h2>Informational sessions</h2>
 <p>Talks and trainings next to the pairs, announced to the members who want to learn the skills they cover. A session covering several skills counts under each.</p>

@@ -8,7 +8,7 @@ import { enrollmentFacts } from './phases/enrollment/index.ts';
 import { loadCycle } from './phases/members.ts';
 import type { PhaseDeps } from './phases/types.ts';
 import { sessionFigures } from '../domain/session-figures.ts';
-import type { SessionReportInput } from '../domain/session-report.ts';
+import { attendedCount, type SessionReportInput } from '../domain/session-report.ts';
 import { meetingFigures } from '../domain/meeting-figures.ts';
 import type { MeetingReportInput } from '../domain/meeting-report.ts';
 import { durationToSeconds } from '../domain/duration.ts';
@@ -177,7 +177,7 @@ export async function reviewCycle(
       { label: 'Net Promoter-style score', value: metrics.netPromoterScore === null ? '—' : String(metrics.netPromoterScore) },
       {
         label: 'Informational sessions',
-        value: `${sessions.figures.sessions} (${sessions.figures.registered} registered, ${sessions.figures.attended} attended)`,
+        value: `${sessions.figures.sessions} (${sessions.figures.registered} registered, ${attendedCount(sessions.figures.attended, sessions.figures.registered)} attended)`,
       },
       { label: 'Proposals for the next cycle', value: String(proposals.length) },
       { label: 'Report', value: reportPath },

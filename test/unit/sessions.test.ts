@@ -269,7 +269,7 @@ describe('a session in a cycle', () => {
     expect((await showSessionPage(deps, survey, './x')).status).toBe(403);
   });
 
-  it('is counted in the review report per skill (by its label in the program’s language), with its registrations and attendance', async () => {
+  it('is counted in the review report per skill (by its label in the program’s language), its attendance hidden under 5 registered', async () => {
     await announceSession(deps, CYCLE, 'ai-101');
     for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
     await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com']);
@@ -277,8 +277,9 @@ describe('a session in a cycle', () => {
     const report = await sessionReport(store, cycle as NonNullable<typeof cycle>);
     expect(report.figures).toMatchObject({ sessions: 1, registered: 2, waitlisted: 1, attended: 1 });
     const html = sessionsSection(report);
-    expect(html).toContain('<td>Assistentes de IA</td><td>1</td><td>2</td><td>2</td><td>1</td><td>1</td>');
-    expect(html).toContain('fewer than 5 registered');
+    expect(html).toContain('<td>Assistentes de IA</td><td>1</td><td>2</td><td>2</td><td>1</td><td>fewer than 5 registered</td>');
+    expect(html).toContain('<th scope="row">Attended</th><td>fewer than 5 registered</td>');
+    expect(html).not.toMatch(/<th scope="row">Attended<\/th><td>1<\/td>/);
     expect(sessionsSection(undefined)).toContain('No informational session was scheduled');
   });
 
