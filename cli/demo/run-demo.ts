@@ -238,6 +238,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }`,
     );
     log(`  pairs' meetings logged on pair pages (after each introduction): ${simulator.stats.meetingsLogged}`);
+    if (simulator.stats.unanswered) log(`  clicks the simulated people gave up on (the connection failed twice): ${simulator.stats.unanswered}`);
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
     if (options.keepRunning) {
