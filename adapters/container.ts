@@ -5,6 +5,7 @@ import { systemClock, type Clock, type ExecutionHistory, type Mailer, type Repor
 import { readEnvironment, required, type TandemEnvironment } from './config.ts';
 import { createDocumentClient, DynamoDbStore } from './dynamodb/dynamodb-store.ts';
 import { FolderReportStore, S3ReportStore } from './reports/report-stores.ts';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from './ses/ses-mailer.ts';
 import { sesMaxSendRate } from './ses/sending-quota.ts';
 import { StepFunctionsExecutionHistory } from './stepfunctions/sfn-executions.ts';
@@ -14,6 +15,12 @@ export interface Container {
   env: TandemEnvironment;
   store: DynamoDbStore;
   mailer: Mailer;
+  /**
+   * The mailer of paced steps (phase-tick): its SES client never retries on its own, since an SDK
+   * retry of a throttled call goes out at once, outside the pace; the pace retries throttled sends
+   * after a backoff, and the workflow retries a step whose send failed otherwise.
+   */
+  pacedMailer: () => Mailer;
   clock: Clock;
   // Properties, not methods: handlers destructure them from the container.
   reports: () => ReportStore;
@@ -44,12 +51,17 @@ function createContainer(env: TandemEnvironment): Container {
   let reports: ReportStore | undefined;
   let executions: ExecutionHistory | undefined;
   let sendRate: Promise<number> | undefined;
+  let pacedMailer: Mailer | undefined;
   return {
     env,
     store: new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
       ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
     }),
     mailer: new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET),
+    pacedMailer() {
+      pacedMailer ??= new SesMailer(new SESv2Client({ maxAttempts: 1 }), env.TANDEM_SES_CONFIGURATION_SET);
+      return pacedMailer;
+    },
     clock: systemClock,
     reports() {
       reports ??= env.TANDEM_REPORT_BUCKET

@@ -1,10 +1,13 @@
 /**
- * npm run bench:cycle — runs the main job (`npm start`) for 24 and 1,000 participants and
- * records wall time and peak memory (the Node process and DynamoDB Local's JVM, sampled from /proc).
- * Usage: npm run bench:cycle [-- 24 1000]
+ * npm run bench:cycle — runs the main job (`npm start`) for 24, 1,000 and 10,000 participants and
+ * records wall time, peak memory (the Node process and DynamoDB Local's JVM, sampled from /proc),
+ * the execution's history events and its largest state input or output (the demo reads them from
+ * the local engine's GetExecutionHistory), with the load average before and after.
+ * Usage: npm run bench:cycle [-- 24 1000 10000]
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { DemoSummary } from '../cli/demo/run-demo.ts';
 
 function descendants(root: number): number[] {
   const parents = new Map<number, number>();
@@ -30,12 +33,19 @@ function rssKb(pid: number): number {
   }
 }
 
+/** The whole local stack runs in the demo's one Node process, and the SES stand-in keeps every email in memory: 10,000 people need more than Node's default heap. */
+const HEAP_MB = 6144;
+
 async function run(participants: number) {
   const started = Date.now();
-  const child = spawn(process.execPath, ['cli/bin/tandem.js', 'demo', '--participants', String(participants), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, 'cli/bin/tandem.js', 'demo', '--participants', String(participants), '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', () => undefined);
+  // The demo's progress lines (and any errors) go to this process's stderr, to follow a long run.
+  child.stderr.pipe(process.stderr);
   let peakTotal = 0;
   let peakLargest = 0;
   const sampler = setInterval(() => {
@@ -48,12 +58,7 @@ async function run(participants: number) {
   }, 200);
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
   clearInterval(sampler);
-  const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
-    status?: string;
-    pairs?: number;
-    emailsSent?: number;
-    responses?: Record<string, number>;
-  };
+  const summary = JSON.parse(stdout.trim().split('\n').at(-1) || '{}') as Partial<DemoSummary>;
   return {
     participants,
     exitCode: code,
@@ -63,6 +68,12 @@ async function run(participants: number) {
     seconds: Math.round((Date.now() - started) / 100) / 10,
     peakMemoryMb: Math.round(peakTotal / 1024),
     largestProcessMb: Math.round(peakLargest / 1024),
+    historyEvents: summary.history?.events,
+    largestStatePayloadBytes: summary.history?.largestPayloadBytes,
+    largestStatePayloadState: summary.history?.largestPayloadState,
+    payloadsOver256KiB: summary.history?.truncatedPayloads,
+    ...(summary.failure ? { failure: summary.failure } : {}),
+    loadAverage: { before: loadBefore, after: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') },
   };
 }
 
@@ -70,7 +81,7 @@ const sizes = process.argv
   .slice(2)
   .map(Number)
   .filter((n) => n > 0);
-for (const size of sizes.length ? sizes : [24, 1000]) {
+for (const size of sizes.length ? sizes : [24, 1000, 10_000]) {
   const result = await run(size);
   console.log(JSON.stringify(result));
 }

@@ -16,10 +16,10 @@ const SAFETY_MARGIN_MS = 30_000;
 let pace: SendingPace | undefined;
 
 export const handler = workflowTask(phaseEvent, async ({ cycleId, phase }, context) => {
-  const { store, mailer, clock, links, sendRate } = container();
+  const { store, pacedMailer, clock, links, sendRate } = container();
   const rate = await sendRate();
   if (pace?.maxPerSecond !== rate) pace = new SendingPace(rate);
-  return advancePhase({ store, emailLog: store, mailer, clock, links: await links(), pace, stepWork: phaseStepWork }, cycleId, phase, {
+  return advancePhase({ store, emailLog: store, mailer: pacedMailer(), clock, links: await links(), pace, stepWork: phaseStepWork }, cycleId, phase, {
     remainingMs: () => context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
   });
 });

@@ -16,6 +16,8 @@ export interface ProgramStore {
   /** Writes a validated roster; re-writing an unchanged participant changes nothing. */
   putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }>;
   listParticipants(programId: string): Promise<Participant[]>;
+  /** One person on the roster, by id (one read, where listing a roster of thousands would be many). */
+  getParticipant(programId: string, participantId: string): Promise<Participant | undefined>;
   setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void>;
   /** What each person declared when they last joined (written with their enrollment answer, recordEnrollmentAnswer). */
   listDeclarations(programId: string): Promise<EnrollmentDeclaration[]>;
@@ -172,6 +174,11 @@ export interface EmailLog {
   claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim>;
   markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void>;
   release(cycleId: string, key: string, reason: string): Promise<void>;
+  /**
+   * The keys starting with `keyPrefix` that are marked sent, in one read: a resumed step skips
+   * them instead of claiming each again (claims stay the guard against sending twice).
+   */
+  sentKeys(cycleId: string, keyPrefix: string): Promise<Set<string>>;
 }
 
 /** A file sent with an email (a calendar invitation, for instance). */

@@ -78,6 +78,9 @@ export class DynamoDbStore
   listParticipants(programId: string): Promise<Participant[]> {
     return this.programs.listParticipants(programId);
   }
+  getParticipant(programId: string, participantId: string): Promise<Participant | undefined> {
+    return this.programs.getParticipant(programId, participantId);
+  }
   setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
     return this.programs.setParticipantStatus(programId, participantId, status);
   }
@@ -221,6 +224,9 @@ export class DynamoDbStore
   }
   release(cycleId: string, key: string, reason: string): Promise<void> {
     return this.emails.release(cycleId, key, reason);
+  }
+  sentKeys(cycleId: string, keyPrefix: string): Promise<Set<string>> {
+    return this.emails.sentKeys(cycleId, keyPrefix);
   }
 
   // ---- audit log ------------------------------------------------------------------

@@ -55,4 +55,18 @@ export class EmailLogRecords implements EmailLog {
       ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':reason': reason.slice(0, 500) },
     });
   }
+
+  /** One query of the keys' range (consistent, so a send marked a moment ago counts), reading only the key and status. */
+  async sentKeys(cycleId: string, keyPrefix: string): Promise<Set<string>> {
+    const range = keys.emailsOf(cycleId, keyPrefix);
+    const items = await this.table.queryAll('ListSentEmails', {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      FilterExpression: '#status = :sent',
+      ProjectionExpression: 'idempotencyKey',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': range.PK, ':sk': range.SKPrefix, ':sent': 'sent' },
+      ConsistentRead: true,
+    });
+    return new Set(items.map((item) => String(item.idempotencyKey)));
+  }
 }

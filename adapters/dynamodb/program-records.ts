@@ -66,6 +66,13 @@ export class ProgramRecords implements ProgramStore, ParticipantDirectory {
     return stored.map(({ programId: _program, ...participant }) => participant);
   }
 
+  async getParticipant(programId: string, participantId: string): Promise<Participant | undefined> {
+    const stored = await this.table.get<Participant & { programId: string }>('GetParticipant', keys.participant(programId, participantId));
+    if (!stored) return undefined;
+    const { programId: _program, ...participant } = stored;
+    return participant;
+  }
+
   /** Also drops the roster-row fingerprint: the item no longer matches its row, so a re-import writes the row again. */
   async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
     const updated = await this.table.updateIf('SetParticipantStatus', {

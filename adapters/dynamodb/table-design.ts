@@ -67,6 +67,8 @@ export const keys = {
   responsesOf: (cycleId: string, phaseKeyPrefix: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `RESPONSE#${phaseKeyPrefix}` }),
 
   email: (cycleId: string, idempotencyKey: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `EMAIL#${idempotencyKey}` }),
+  /** The email log entries whose idempotency key starts with the prefix. */
+  emailsOf: (cycleId: string, idempotencyKeyPrefix: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `EMAIL#${idempotencyKeyPrefix}` }),
 
   /** Audit entries sort by time within their program (or the across-programs scope `*`). */
   audit: (programId: string | undefined, at: number, auditId: string): ItemKey => ({

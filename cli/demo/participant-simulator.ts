@@ -19,6 +19,8 @@ export interface SimulatorStats {
   /** Meetings logged on pair pages (the introduction's link). */
   meetingsLogged: number;
   rejected: number;
+  /** Clicks that never got an answer (the connection failed twice): the person gives up on that email. */
+  unanswered: number;
 }
 
 const LINK = /https?:\/\/[^\s"'<>]+\/s\/[A-Za-z0-9._-]+/;
@@ -97,7 +99,17 @@ const MISSING_SKILLS = ['machine learning', 'design thinking', 'data privacy', '
  * once, some only after a reminder, some never, so reminders and deadlines are exercised.
  */
 export class ParticipantSimulator {
-  readonly stats: SimulatorStats = { emailsSeen: 0, linksOpened: 0, answersRecorded: 0, declined: 0, joined: 0, votes: 0, meetingsLogged: 0, rejected: 0 };
+  readonly stats: SimulatorStats = {
+    emailsSeen: 0,
+    linksOpened: 0,
+    answersRecorded: 0,
+    declined: 0,
+    joined: 0,
+    votes: 0,
+    meetingsLogged: 0,
+    rejected: 0,
+    unanswered: 0,
+  };
   private readonly seen = new Set<string>();
   private readonly baselines = new Map<string, Map<string, number>>();
   private readonly random = seededRandom(2027);
@@ -118,7 +130,10 @@ export class ParticipantSimulator {
   start(pollMs = 250): void {
     this.running = (async () => {
       while (!this.stopped) {
-        await this.pollOnce();
+        // The inbox unreachable for a moment (a reset connection): read it again at the next poll.
+        await this.pollOnce().catch((error: unknown) => {
+          if (!(error instanceof TypeError)) throw error;
+        });
         await new Promise((resolve) => setTimeout(resolve, pollMs));
       }
     })();
@@ -139,7 +154,15 @@ export class ParticipantSimulator {
     });
     this.stats.emailsSeen += fresh.length;
     const work = fresh.filter((email) => this.wantsToAnswer(email));
-    await this.limit.map(work, (email) => this.answer(email));
+    await this.limit.map(work, async (email) => {
+      try {
+        await this.answer(email);
+      } catch (error) {
+        // A connection that failed twice (a loaded host resets some): this person gives up on this email; the demo goes on.
+        if (!(error instanceof TypeError)) throw error;
+        this.stats.unanswered++;
+      }
+    });
   }
 
   private wantsToAnswer(email: CapturedEmail): boolean {
@@ -160,7 +183,7 @@ export class ParticipantSimulator {
     if (!link) return;
     this.stats.linksOpened++;
     const person = email.destination.to[0] ?? '';
-    const page = await fetch(link);
+    const page = await fetchOnceMore(link);
     let html = await page.text();
     if (!page.ok) return;
     const language = html.includes('lang="pt-BR"') ? 'pt' : 'en';
@@ -169,7 +192,7 @@ export class ParticipantSimulator {
       const form = new URLSearchParams();
       controls.filter((c) => c.type === 'hidden').forEach((c) => form.append(c.name, c.value));
       fill(form);
-      const response = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      const response = await fetchOnceMore(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
       return { ok: response.ok, html: await response.text() };
     };
     // Enrollment's join page: join with the skills it shows pre-filled (or some picked now), or decline the invitation.
@@ -304,6 +327,19 @@ export class ParticipantSimulator {
       }
     }
     return form.toString();
+  }
+}
+
+/**
+ * fetch, tried once more when the connection fails (fetch's TypeError): a kept-alive connection
+ * the server closed at that moment fails so. Posting again is safe: an answer is recorded once.
+ */
+async function fetchOnceMore(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return fetch(url, init);
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { container } from '../../adapters/container.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
@@ -35,22 +35,82 @@ export interface DemoSummary {
   /** The informational session the demo scheduled, and how people answered it. */
   session?: DemoSessionSummary;
   seconds: number;
+  /** The execution's size against Step Functions' limits (25,000 history events, 256 KiB per state input or output). */
+  history: ExecutionHistoryFigures;
   endpoints: LocalStack['endpoints'];
+}
+
+export interface ExecutionHistoryFigures {
+  events: number;
+  /** The largest input or output of any state or task, in UTF-8 bytes, and the state it went into or came out of. */
+  largestPayloadBytes: number;
+  largestPayloadState: string;
+  /** Payloads over 256 KiB (recorded cut short, as AWS marks them): on AWS the execution would fail. */
+  truncatedPayloads: number;
+}
+
+/** Reads the execution's whole history (every page) and measures it. */
+export async function executionHistoryFigures(sfn: SFNClient, executionArn: string): Promise<ExecutionHistoryFigures> {
+  const figures: ExecutionHistoryFigures = { events: 0, largestPayloadBytes: 0, largestPayloadState: '', truncatedPayloads: 0 };
+  const stateOf = new Map<number, string>();
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: true }));
+    for (const event of page.events ?? []) {
+      figures.events++;
+      const state = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name ?? stateOf.get(event.previousEventId ?? -1) ?? event.type ?? '';
+      if (event.id !== undefined) stateOf.set(event.id, state);
+      for (const { text, truncated } of payloadsOf(event)) {
+        const bytes = Buffer.byteLength(text, 'utf8');
+        if (truncated) figures.truncatedPayloads++;
+        if (bytes > figures.largestPayloadBytes) Object.assign(figures, { largestPayloadBytes: bytes, largestPayloadState: state });
+      }
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return figures;
+}
+
+function payloadsOf(event: HistoryEvent): Array<{ text: string; truncated: boolean }> {
+  const details = [
+    event.executionStartedEventDetails,
+    event.executionSucceededEventDetails,
+    event.stateEnteredEventDetails,
+    event.stateExitedEventDetails,
+    event.lambdaFunctionScheduledEventDetails,
+    event.lambdaFunctionSucceededEventDetails,
+    event.taskScheduledEventDetails,
+    event.taskSucceededEventDetails,
+  ];
+  return details.flatMap((d) => {
+    const found: Array<{ text: string; truncated: boolean }> = [];
+    if (d && 'input' in d && typeof d.input === 'string') found.push({ text: d.input, truncated: d.inputDetails?.truncated === true });
+    if (d && 'output' in d && typeof d.output === 'string') found.push({ text: d.output, truncated: d.outputDetails?.truncated === true });
+    return found;
+  });
 }
 
 const examples = resolve(import.meta.dirname, '../../examples');
 const readJson = (name: string) => JSON.parse(readFileSync(resolve(examples, name), 'utf8')) as Record<string, unknown>;
 
-/** The sample program with phase windows shortened to seconds (longer for large rosters, so invitations go out before deadlines). */
+/**
+ * The sample program with phase windows shortened to seconds (longer for large rosters, so
+ * invitations go out before deadlines). The check-in cadence stretches with the run's window, so
+ * the run holds as many check-in rounds at 10,000 people as at 24 (each round writes to everyone).
+ */
 export function demoProgram(participants: number, generated: boolean): Program {
   const base = readJson('program.json');
-  const fast = readJson('program.demo.json') as { phaseWindows: Record<string, string> };
+  const fast = readJson('program.demo.json') as { phaseWindows: Record<string, string>; checkInCadence: string };
   const stretch = Math.ceil(participants / 60);
-  const windows = Object.fromEntries(Object.entries(fast.phaseWindows).map(([k, v]) => [k, `PT${Number(/PT(\d+)S/.exec(v)?.[1] ?? 8) + stretch}S`]));
+  const seconds = (duration: string) => Number(/PT(\d+)S/.exec(duration)?.[1] ?? 8);
+  const windows = Object.fromEntries(Object.entries(fast.phaseWindows).map(([k, v]) => [k, `PT${seconds(v) + stretch}S`]));
+  const run = seconds(fast.phaseWindows.run as string);
+  const cadence = Math.floor((seconds(fast.checkInCadence) * (run + stretch)) / run);
   return programSchema.parse({
     ...base,
     ...fast,
     phaseWindows: windows,
+    checkInCadence: `PT${cadence}S`,
     ...(generated
       ? {
           skillsCatalog: SAMPLE_SKILLS,
@@ -142,6 +202,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       await new Promise((r) => setTimeout(r, 500));
     }
     await simulator.stop();
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    const history = await executionHistoryFigures(sfn, cycle.executionArn as string);
     const final = await store.getCycle(cycle.cycleId);
     const summary: DemoSummary = {
       cycleId: cycle.cycleId,
@@ -156,11 +218,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       reportPath: final?.reportPath ?? null,
       ...(final?.failure ? { failure: final.failure } : {}),
       ...(session ? { session } : {}),
-      seconds: Math.round((Date.now() - started) / 100) / 10,
+      seconds,
+      history,
       endpoints: stack.endpoints,
     };
     log(
       `Cycle ${summary.cycleId} ended ${summary.status} in ${summary.seconds} s: ${summary.participants} participants, ${summary.pairs} pairs, ${summary.emailsSent} emails sent.`,
+    );
+    log(
+      `  execution history: ${history.events} events; largest state input or output ${history.largestPayloadBytes} bytes (${history.largestPayloadState})` +
+        (history.truncatedPayloads ? `; ${history.truncatedPayloads} over 256 KiB` : ''),
     );
     if (final?.phases.enrollment) log(`  enrollment: ${summary.invited} invited, ${summary.joined} joined, ${final.enrollmentDeclined ?? 0} declined`);
     log(
@@ -171,6 +238,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }`,
     );
     log(`  pairs' meetings logged on pair pages (after each introduction): ${simulator.stats.meetingsLogged}`);
+    if (simulator.stats.unanswered) log(`  clicks the simulated people gave up on (the connection failed twice): ${simulator.stats.unanswered}`);
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
     if (options.keepRunning) {

@@ -44,11 +44,14 @@ const LINK_GRACE_SECONDS = 3 * 86400;
 /** The "leave the program" link in each email stays valid this long after the phase's deadline. */
 const OPT_OUT_LINK_SECONDS = 180 * 86400;
 /**
- * Emails in flight at once in a phase step: a second's worth of the pace (deps.pace), so a send
- * that takes up to a second (three calls: claim, SES, mark sent) does not hold the pace back, and
- * a step that runs out of time has at most a second's worth claimed and waiting; never more than this.
+ * Emails in flight at once in a phase step: this many seconds' worth of the pace (deps.pace), so
+ * that the pace, a rate of starts, always has a send waiting for its next slot even when one send
+ * (three calls: claim, SES, mark sent) takes a second or more on a busy database; a step that runs
+ * out of time has at most that much claimed and waiting.
  */
-const MAX_SENDS_IN_FLIGHT = 32;
+const SECONDS_OF_SENDS_IN_FLIGHT = 2;
+/** Never more emails in flight than this, whatever the rate (each holds a connection). */
+const MAX_SENDS_IN_FLIGHT = 64;
 /** Polls per answered phase at most: bounds the execution history whatever the phase's length. */
 export const MAX_POLLS_PER_PHASE = 240;
 /** At most a week per Wait: an extra step costs nothing, and timers beyond 24.8 days overflow in Node (the local engine). */
@@ -123,7 +126,7 @@ function answeredWhileOpen(module: AnsweredPhaseModule, cycle: Cycle): number {
  * Sends the batches in order, a few emails at a time and paced to deps.sendRate, checking the
  * time budget before each send: a step sends at most about rate × budget emails. A batch that
  * went out whole records what it did (`done`); the step stops at the first batch the budget cut
- * short, and the next step resumes it (the idempotency keys skip what went, unpaced).
+ * short, and the next step resumes it (skipping what the email log says went).
  */
 async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule, step: PhaseStep, batches: DueBatch[], budget: { remainingMs: () => number }) {
   const recorded: Partial<PhaseState> = {};
@@ -132,13 +135,18 @@ async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule,
   if (batches.length === 0) return { sent, outOfTime, recorded };
   const deps: SendingDeps = { ...unpaced, mailer: unpaced.pace.mailer(unpaced.mailer, budget) };
   const members = await recipientsOf(module, deps, step.cycle);
-  const limit = pLimit(Math.min(MAX_SENDS_IN_FLIGHT, Math.ceil(deps.pace.maxPerSecond)));
+  const limit = pLimit(Math.min(MAX_SENDS_IN_FLIGHT, Math.ceil(deps.pace.maxPerSecond * SECONDS_OF_SENDS_IN_FLIGHT)));
   for (const batch of batches) {
-    const skip = batch.onlyUnanswered
-      ? new Set((await deps.store.listResponses(step.cycle.cycleId, `${batch.phaseKey}#`)).map((r) => r.participantId))
-      : new Set<string>();
+    // What a step before this one already sent is skipped on one read of the batch's keys, not claimed again one by one.
+    const [answered, alreadySent] = await Promise.all([
+      batch.onlyUnanswered ? deps.store.listResponses(step.cycle.cycleId, `${batch.phaseKey}#`) : [],
+      deps.emailLog.sentKeys(step.cycle.cycleId, `${batch.key}#`),
+    ]);
+    const skip = new Set(answered.map((r) => r.participantId));
     const only = batch.recipients ? new Set(batch.recipients) : undefined;
-    const todo = members.filter((member) => !skip.has(member.participantId) && (!only || only.has(member.participantId)));
+    const todo = members.filter(
+      (member) => !skip.has(member.participantId) && (!only || only.has(member.participantId)) && !alreadySent.has(phaseEmailKey(batch, member)),
+    );
     let failure: { error: unknown } | undefined;
     const send = async (member: Recipient) => {
       if (failure || outOfTime) return;
@@ -199,12 +207,17 @@ async function sendPhaseEmail(deps: SendingDeps, { cycle, state, now }: PhaseSte
     ...(batch.email.rematch ? { rematch: true } : {}),
     ...(batch.email.nudge ? { nudge: true } : {}),
   });
-  return sendOnce(deps, cycle.cycleId, `${batch.key}#${member.participantId}`, {
+  return sendOnce(deps, cycle.cycleId, phaseEmailKey(batch, member), {
     from: program.sender,
     to: member.email,
     template: { name: content.templateName, data: content.data },
     tags: { cycle: cycle.cycleId, kind: batch.tag },
   });
+}
+
+/** The idempotency key of a batch's email to one member: every key of a batch starts with `<batch key>#`. */
+function phaseEmailKey(batch: DueBatch, member: Recipient): string {
+  return `${batch.key}#${member.participantId}`;
 }
 
 function linkFor(links: { signer: LinkSigner; baseUrl: string }, cycleId: string, participantId: string, key: string, deadline: number): string {

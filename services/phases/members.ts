@@ -52,5 +52,5 @@ export function rosterVisitor(participant: Participant, cycle: Cycle): Member {
 
 /** A person on the cycle's program roster, found by id. */
 export async function rosterEntry(store: ProgramStore, cycle: Cycle, participantId: string): Promise<Participant | undefined> {
-  return (await store.listParticipants(cycle.programId)).find((p) => p.participantId === participantId);
+  return store.getParticipant(cycle.programId, participantId);
 }

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import pRetry from 'p-retry';
 import pThrottle from 'p-throttle';
 import { SendingThrottledError } from '../../domain/errors.ts';
@@ -25,8 +26,11 @@ export function pacingSlots(maxPerSecond: number): { perSlot: number; slotMs: nu
 /**
  * The pace of one sender (a Lambda container, or the local stack's process): SES is never called
  * faster than `maxPerSecond` (p-throttle, strict: no window of a slot's length ever holds more
- * than a slot's emails). One pace serves every step the container runs, so a step that starts
- * right after another does not add its own burst to the last second of the one before.
+ * than a slot's emails). The pace is a rate of starts: a send waiting for SES's answer holds no
+ * slot. But no more than a second's worth of sends is ever waiting for SES at once: calls held up
+ * on the way (a busy network or host) must not reach SES together as more than the one second of
+ * sends it lets through in a burst. One pace serves every step the container runs, so a step that
+ * starts right after another does not add its own burst to the last second of the one before.
  */
 export class SendingPace {
   private readonly throttled: <T>(send: () => Promise<T>) => Promise<T>;
@@ -34,7 +38,8 @@ export class SendingPace {
   constructor(readonly maxPerSecond: number) {
     const { perSlot, slotMs } = pacingSlots(maxPerSecond);
     const throttle = pThrottle({ limit: perSlot, interval: slotMs, strict: true });
-    const run = throttle((send: () => Promise<unknown>) => send());
+    const atSes = pLimit(Math.max(1, Math.floor(maxPerSecond)));
+    const run = throttle((send: () => Promise<unknown>) => atSes(send));
     this.throttled = <T>(send: () => Promise<T>) => run(send) as Promise<T>;
   }
 

@@ -132,6 +132,10 @@ export class InMemoryStore
     return sortedBy(this.participants.get(programId)?.values() ?? [], (p) => p.participant.participantId).map((p) => p.participant);
   }
 
+  async getParticipant(programId: string, participantId: string): Promise<Participant | undefined> {
+    return copy(this.participants.get(programId)?.get(participantId)?.participant);
+  }
+
   async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
     const stored = this.participants.get(programId)?.get(participantId);
     if (!stored) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
@@ -374,6 +378,11 @@ export class InMemoryStore
     const entry = this.emails.get(cycleId)?.get(key);
     if (entry?.status !== 'sending') return;
     Object.assign(entry, { status: 'failed', failureReason: reason.slice(0, 500) } satisfies Partial<EmailEntry>);
+  }
+
+  async sentKeys(cycleId: string, keyPrefix: string): Promise<Set<string>> {
+    const log = this.emails.get(cycleId)?.values() ?? [];
+    return new Set([...log].filter((entry) => entry.status === 'sent' && entry.idempotencyKey.startsWith(keyPrefix)).map((entry) => entry.idempotencyKey));
   }
 
   // ---- participant actions: invitation decisions, rematches, pair flags, forum --------------

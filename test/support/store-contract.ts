@@ -191,6 +191,17 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.listParticipants(uniqueId('empty'))).toEqual([]);
     });
 
+    it('reads one participant by id as it was put, with its current status, and nobody for an unknown id', async () => {
+      const store = await createStore();
+      const programId = uniqueId('program');
+      await store.putParticipants(programId, [participantFor('p1'), participantFor('p2')]);
+      await store.setParticipantStatus(programId, 'p2', 'opted-out');
+      expect(await store.getParticipant(programId, 'p1')).toEqual(participantFor('p1'));
+      expect(await store.getParticipant(programId, 'p2')).toEqual({ ...participantFor('p2'), status: 'opted-out' });
+      expect(await store.getParticipant(programId, 'nobody')).toBeUndefined();
+      expect(await store.getParticipant(uniqueId('empty'), 'p1')).toBeUndefined();
+    });
+
     it('changes a participant status, and a re-import of the unchanged roster row then writes it again', async () => {
       const store = await createStore();
       const programId = uniqueId('program');
@@ -687,6 +698,38 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       await store.claim(a.cycleId, 'same-key', 'x@example.com', T0);
       await store.markSent(a.cycleId, 'same-key', 'm', T0);
       expect(await store.claim(b.cycleId, 'same-key', 'x@example.com', T0)).toBe('claimed');
+    });
+
+    it('lists the keys under a prefix that are marked sent, leaving out claimed, released and other prefixes', async () => {
+      const store = await createStore();
+      const [cycle, other] = [await runningCycle(store), await runningCycle(store)];
+      const send = async (cycleId: string, key: string) => {
+        await store.claim(cycleId, key, 'x@example.com', T0);
+        await store.markSent(cycleId, key, `message-${key}`, T0 + 1000);
+      };
+      await send(cycle.cycleId, 'run#1#p01');
+      await send(cycle.cycleId, 'run#1#p02');
+      await send(cycle.cycleId, 'run#10#p03');
+      await send(cycle.cycleId, 'measure#invitation#p01');
+      await send(other.cycleId, 'run#1#p04');
+      await store.claim(cycle.cycleId, 'run#1#p05', 'x@example.com', T0);
+      await store.claim(cycle.cycleId, 'run#1#p06', 'x@example.com', T0);
+      await store.release(cycle.cycleId, 'run#1#p06', 'throttled');
+      expect([...(await store.sentKeys(cycle.cycleId, 'run#1#'))].sort()).toEqual(['run#1#p01', 'run#1#p02']);
+      expect(await store.sentKeys(cycle.cycleId, 'feedback#invitation#')).toEqual(new Set());
+    });
+
+    it('lists every sent key of a batch larger than one page of a query', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      // An entry of about 40 KB (a long address stands in for size): 30 of them span two 1 MB pages of a DynamoDB query.
+      const keys = Array.from({ length: 30 }, (_, i) => `goal-setting#invitation#p${String(i).padStart(5, '0')}`);
+      const to = `${'x'.repeat(40_000)}@example.com`;
+      for (const key of keys) {
+        await store.claim(cycle.cycleId, key, to, T0);
+        await store.markSent(cycle.cycleId, key, 'm', T0);
+      }
+      expect([...(await store.sentKeys(cycle.cycleId, 'goal-setting#invitation#'))].sort()).toEqual(keys);
     });
   });
 

@@ -11,6 +11,7 @@ import { formFields } from '../../domain/surveys.ts';
 import { cycleStatus } from '../../services/cycles.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { enrollment, invitees, rosterToPair } from '../../services/phases/enrollment/index.ts';
+import { approvalStep } from '../../services/phases/approval/step.ts';
 import { identifyCohort } from '../../services/phases/identify/index.ts';
 import { optionalPhasesOf } from '../../services/phases/registry.ts';
 import { importRoster } from '../../services/roster-import.ts';
@@ -281,6 +282,35 @@ describe('enrollment over the in-memory store', () => {
     expect(page.html).toContain('value="Joiner 0"');
     expect(page.html).toContain('<option value="4" selected>4</option>');
     expect(page.html).not.toMatch(/name="consent" value="yes" required aria-describedby="privacy" checked/);
+  });
+
+  it('leaves those who did not join out of the unmatched that HR reviews', async () => {
+    const withApproval = programSchema.parse({
+      ...program,
+      programId: 'enrollment-approval',
+      approval: { required: true, deadline: 'P2D', onDeadline: 'approve' },
+    });
+    const c = await enrollmentCycle(withApproval);
+    const people = c.invited.map((i) => i.participantId);
+    const joiners = people.slice(0, -3);
+    const roster = await c.store.listParticipants(withApproval.programId);
+    for (const id of joiners) {
+      const entry = roster.find((p) => p.participantId === id);
+      const skills: Array<[string, string]> = [
+        ...(entry?.skillsOffered ?? []).map((s): [string, string] => [`teach:${s.skill}`, String(s.level)]),
+        ...(entry?.skillsWanted ?? []).map((s): [string, string] => [`learn:${s.skill}`, String(s.priority)]),
+      ];
+      expect(
+        (await c.post(id, 'answer', joinFields(skills, ['teach:ai-tools', 'teach:social-media', 'learn:negotiation', 'learn:public-speaking', 'proposed'])))
+          .status,
+      ).toBe(200);
+    }
+    await c.store.closePhase(c.cycleId, 'enrollment', START + DAY);
+    const deps = { store: c.store, emailLog: c.store, mailer: { send: async () => ({ messageId: 'm' }) }, clock: c.clock, matcher };
+    await identifyCohort(deps, c.cycleId);
+    await approvalStep(deps, c.cycleId);
+    const unmatched = (await c.store.getCycle(c.cycleId))?.approval?.unmatched.map((u) => u.participantId) ?? [];
+    expect(unmatched.every((id) => joiners.includes(id))).toBe(true);
   });
 
   it('keeps a program without enrollment pairing its whole roster', async () => {

@@ -203,6 +203,25 @@ describe('the time budget', () => {
     expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.invitationsDone).toBe(true);
   });
 
+  it('resumes without claiming again the emails the step before it sent', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    let checks = 0;
+    const threeSends = { remainingMs: () => (++checks <= 3 ? 1000 : -1) };
+    expect((await advancePhase(deps, CYCLE, 'goal-setting', threeSends)).emailsSent).toBe(3);
+    const sentBefore = mailer.sent.map((email) => email.to);
+
+    const claimed: string[] = [];
+    const countingLog: SendingDeps['emailLog'] = {
+      claim: (cycleId, key, to, at) => (claimed.push(to), store.claim(cycleId, key, to, at)),
+      markSent: (...args) => store.markSent(...args),
+      release: (...args) => store.release(...args),
+      sentKeys: (...args) => store.sentKeys(...args),
+    };
+    const resumed = await advancePhase({ ...deps, emailLog: countingLog }, CYCLE, 'goal-setting', plenty);
+    expect(resumed.emailsSent).toBe(1);
+    expect(claimed).toEqual(ids.map(emailOf).filter((to) => !sentBefore.includes(to)));
+  });
+
   it('fails the step when a send fails for a passing reason, and its retry sends the rest without duplicates', async () => {
     await openPhase(deps, CYCLE, 'goal-setting');
     mailer.failOnce.add(emailOf('p01'));

@@ -66,6 +66,46 @@ describe('the sending pace', () => {
     expect(busiestSecond(ses.sentAt)).toBeGreaterThanOrEqual(rate - 1);
   });
 
+  it('keeps the pace while SES answers slowly, with never more than a second of sends waiting for SES at once', async () => {
+    let waiting = 0;
+    let mostWaiting = 0;
+    const startedAt: number[] = [];
+    const slowSes: Mailer = {
+      send: async () => {
+        startedAt.push(Date.now());
+        mostWaiting = Math.max(mostWaiting, ++waiting);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        waiting--;
+        return { messageId: `m-${startedAt.length}` };
+      },
+    };
+    const mailer = new SendingPace(14).mailer(slowSes, plenty);
+    const all = Promise.all(Array.from({ length: 84 }, (_, i) => mailer.send(emailTo(`p${i}@example.com`))));
+    await vi.runAllTimersAsync();
+    await all;
+    expect(busiestSecond(startedAt)).toBe(14);
+    expect(mostWaiting).toBeLessThanOrEqual(14);
+
+    // An answer that takes longer than a second: what waits for SES stays within a second of sends.
+    startedAt.length = 0;
+    mostWaiting = 0;
+    const verySlowSes: Mailer = {
+      send: async () => {
+        startedAt.push(Date.now());
+        mostWaiting = Math.max(mostWaiting, ++waiting);
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        waiting--;
+        return { messageId: `m-${startedAt.length}` };
+      },
+    };
+    const slowMailer = new SendingPace(14).mailer(verySlowSes, plenty);
+    const rest = Promise.all(Array.from({ length: 84 }, (_, i) => slowMailer.send(emailTo(`q${i}@example.com`))));
+    await vi.runAllTimersAsync();
+    await rest;
+    expect(startedAt).toHaveLength(84);
+    expect(mostWaiting).toBe(14);
+  });
+
   it('backs off and sends again a send SES throttled, inside the step', async () => {
     const ses = new TimedMailer((_email, attempt) => (attempt <= 2 ? new SendingThrottledError('Maximum sending rate exceeded.') : undefined));
     const sending = new SendingPace(14).mailer(ses, plenty).send(emailTo('ana@example.com'));
@@ -133,9 +173,9 @@ describe('a phase step at a pace', () => {
     const step = advancePhase(deps(), 'c1', 'goal-setting', { remainingMs: () => stopAt - Date.now() });
     await vi.runAllTimersAsync();
     const first = await step;
-    // 2 s at 10 a second and the slot at the start (2), plus the second's worth (10) in flight, claimed and waiting for their slot, when time ran out.
+    // 2 s at 10 a second and the slot at the start (2), plus the two seconds' worth (20) in flight, claimed and waiting for their slot, when time ran out.
     expect(first.emailsSent).toBeGreaterThanOrEqual(15);
-    expect(first.emailsSent).toBeLessThanOrEqual(2 * 10 + 2 + 10);
+    expect(first.emailsSent).toBeLessThanOrEqual(2 * 10 + 2 + 2 * 10);
     expect(first).toMatchObject({ complete: false, waitSeconds: 0 });
 
     const next = advancePhase(deps(), 'c1', 'goal-setting', plenty);

@@ -6,6 +6,7 @@ import { summaryEmail } from '../../../domain/summary-email.ts';
 import { sendOnce } from '../../send-once.ts';
 import type { EmailLog, Mailer } from '../../ports.ts';
 import { MAX_POLLS_PER_PHASE, MAX_WAIT_SECONDS } from '../engine.ts';
+import { rosterToPair } from '../enrollment/index.ts';
 import { recentPairsOf } from '../identify/index.ts';
 import { loadCycleForStep } from '../members.ts';
 import { decideAtDeadline, type PairReviewDeps } from './review.ts';
@@ -60,7 +61,9 @@ export async function approvalStep(deps: ApprovalStepDeps, cycleId: string): Pro
 
 async function openApproval(deps: ApprovalStepDeps, cycle: Cycle): Promise<ApprovalState> {
   const program = cycle.program;
-  const [roster, pairs] = await Promise.all([deps.store.listParticipants(cycle.programId), deps.store.listPairs(cycle.cycleId)]);
+  const [everyone, pairs] = await Promise.all([deps.store.listParticipants(cycle.programId), deps.store.listPairs(cycle.cycleId)]);
+  // Who identify paired from (after an enrollment, those who joined): the others were never to be paired, so they are not "unmatched".
+  const roster = await rosterToPair(deps, cycle, everyone);
   const now = deps.clock.now();
   const unmatched = unmatchedReasons(
     roster,

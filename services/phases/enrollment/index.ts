@@ -4,7 +4,7 @@ import type { EnrollmentFacts } from '../../../domain/metrics.ts';
 import type { Participant } from '../../../domain/participant.ts';
 import type { CycleStore, ProgramStore } from '../../ports.ts';
 import { answeredOnce, deadlineLine } from '../schedule.ts';
-import type { AnsweredPhaseModule, PhaseDeps, Recipient } from '../types.ts';
+import type { AnsweredPhaseModule, Recipient } from '../types.ts';
 
 /** Enrollment has no rounds: its answers are stored under its name. */
 export const ENROLLMENT_KEY = 'enrollment';
@@ -56,11 +56,7 @@ export async function invitees(store: ProgramStore, cycle: Cycle): Promise<Recip
  * The roster identify pairs. After an enrollment: only those whose answer is "join", as they
  * declared themselves (name, department, skills, languages, time zone). Without one: the roster.
  */
-export async function rosterToPair(
-  deps: Pick<PhaseDeps, 'store'> & { store: CycleStore & ProgramStore },
-  cycle: Cycle,
-  roster: Participant[],
-): Promise<Participant[]> {
+export async function rosterToPair(deps: { store: CycleStore }, cycle: Cycle, roster: Participant[]): Promise<Participant[]> {
   if (!cycle.phases.enrollment) return roster;
   const answers = (await deps.store.listResponses(cycle.cycleId, `${ENROLLMENT_KEY}#`)) as Array<StoredResponse<EnrollmentAnswer>>;
   const joined = new Map(answers.flatMap((r) => (r.answer.decision === 'joined' ? [[r.participantId, r.answer] as const] : [])));
