@@ -67,43 +67,37 @@ describe('the sending pace', () => {
   });
 
   it('keeps the pace while SES answers slowly, with never more than a second of sends waiting for SES at once', async () => {
-    let waiting = 0;
-    let mostWaiting = 0;
-    const startedAt: number[] = [];
-    const slowSes: Mailer = {
-      send: async () => {
-        startedAt.push(Date.now());
-        mostWaiting = Math.max(mostWaiting, ++waiting);
-        await new Promise((resolve) => setTimeout(resolve, 600));
-        waiting--;
-        return { messageId: `m-${startedAt.length}` };
-      },
+    /** An SES that answers after `latencyMs`, recording when each send started and how many waited at most. */
+    const slowSes = (latencyMs: number) => {
+      const seen = { startedAt: [] as number[], waiting: 0, mostWaiting: 0 };
+      const mailer: Mailer = {
+        send: async () => {
+          seen.startedAt.push(Date.now());
+          seen.mostWaiting = Math.max(seen.mostWaiting, ++seen.waiting);
+          await new Promise((resolve) => setTimeout(resolve, latencyMs));
+          seen.waiting--;
+          return { messageId: `m-${seen.startedAt.length}` };
+        },
+      };
+      return { mailer, seen };
     };
-    const mailer = new SendingPace(14).mailer(slowSes, plenty);
-    const all = Promise.all(Array.from({ length: 84 }, (_, i) => mailer.send(emailTo(`p${i}@example.com`))));
-    await vi.runAllTimersAsync();
-    await all;
-    expect(busiestSecond(startedAt)).toBe(14);
-    expect(mostWaiting).toBeLessThanOrEqual(14);
+    const sendAll = async (ses: Mailer, prefix: string) => {
+      const mailer = new SendingPace(14).mailer(ses, plenty);
+      const all = Promise.all(Array.from({ length: 84 }, (_, i) => mailer.send(emailTo(`${prefix}${i}@example.com`))));
+      await vi.runAllTimersAsync();
+      await all;
+    };
+
+    const slow = slowSes(600);
+    await sendAll(slow.mailer, 'p');
+    expect(busiestSecond(slow.seen.startedAt)).toBe(14);
+    expect(slow.seen.mostWaiting).toBeLessThanOrEqual(14);
 
     // An answer that takes longer than a second: what waits for SES stays within a second of sends.
-    startedAt.length = 0;
-    mostWaiting = 0;
-    const verySlowSes: Mailer = {
-      send: async () => {
-        startedAt.push(Date.now());
-        mostWaiting = Math.max(mostWaiting, ++waiting);
-        await new Promise((resolve) => setTimeout(resolve, 3000));
-        waiting--;
-        return { messageId: `m-${startedAt.length}` };
-      },
-    };
-    const slowMailer = new SendingPace(14).mailer(verySlowSes, plenty);
-    const rest = Promise.all(Array.from({ length: 84 }, (_, i) => slowMailer.send(emailTo(`q${i}@example.com`))));
-    await vi.runAllTimersAsync();
-    await rest;
-    expect(startedAt).toHaveLength(84);
-    expect(mostWaiting).toBe(14);
+    const verySlow = slowSes(3000);
+    await sendAll(verySlow.mailer, 'q');
+    expect(verySlow.seen.startedAt).toHaveLength(84);
+    expect(verySlow.seen.mostWaiting).toBe(14);
   });
 
   it('backs off and sends again a send SES throttled, inside the step', async () => {
