@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import { keys } from '../../adapters/dynamodb/table-design.ts';
 import { injectFaults, listFaults } from '../../local/fault-injection.ts';
 import { runFaultCycle } from '../support/fault-cycle.ts';
 
@@ -7,6 +8,10 @@ async function dynamoFaultsInjected(tag: string): Promise<number> {
   const faults = await listFaults(inject('localStack').endpoints.dynamodbApi);
   return faults.filter((f) => JSON.stringify(f.match ?? '').includes(tag)).reduce((sum, f) => sum + f.injected, 0);
 }
+
+/** Texts in the bodies of the calls to fail: an answer's item key, an email log item's key (the table's own key design). */
+const ANSWER_KEY = keys.responsesOf('', '').SKPrefix;
+const EMAIL_KEY = keys.email('', '').SK;
 
 describe('a whole cycle while DynamoDB fails', () => {
   it('completes when DynamoDB throttles every fifth call and fails a burst with 500: each email goes once, every answer is stored', async () => {
@@ -30,9 +35,9 @@ describe('a whole cycle while DynamoDB fails', () => {
       'every 2nd answer transaction and every 3rd email claim and mark-sent transaction (up to 12 each): TransactionCanceledException [TransactionConflict] / TransactionConflictException',
       async (tag) => {
         const { dynamodbApi } = inject('localStack').endpoints;
-        await injectFaults(dynamodbApi, { match: [tag, 'RESPONSE#'], operation: 'TransactWriteItems', every: 2, failures: 12, kind: 'transaction-conflict' });
-        await injectFaults(dynamodbApi, { match: [tag, 'EMAIL#'], operation: 'PutItem', every: 3, failures: 12, kind: 'transaction-conflict' });
-        await injectFaults(dynamodbApi, { match: [tag, 'EMAIL#'], operation: 'TransactWriteItems', every: 3, failures: 12, kind: 'transaction-conflict' });
+        await injectFaults(dynamodbApi, { match: [tag, ANSWER_KEY], operation: 'TransactWriteItems', every: 2, failures: 12, kind: 'transaction-conflict' });
+        await injectFaults(dynamodbApi, { match: [tag, EMAIL_KEY], operation: 'PutItem', every: 3, failures: 12, kind: 'transaction-conflict' });
+        await injectFaults(dynamodbApi, { match: [tag, EMAIL_KEY], operation: 'TransactWriteItems', every: 3, failures: 12, kind: 'transaction-conflict' });
       },
       dynamoFaultsInjected,
     );

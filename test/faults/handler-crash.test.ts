@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import { keys } from '../../adapters/dynamodb/table-design.ts';
 import { runFaultCycle } from '../support/fault-cycle.ts';
 
 interface Crash {
@@ -24,7 +25,7 @@ describe('a whole cycle whose handler crashes in the middle of a fan-out', () =>
           body: JSON.stringify({
             function: 'phase-tick',
             operation: 'PutItem',
-            match: ['EMAIL#goal-setting#invitation', `@${tag}.example.com`],
+            match: [keys.email('', 'goal-setting#invitation').SK, `@${tag}.example.com`],
             afterRequests: 5,
           }),
         });

@@ -98,7 +98,7 @@ export interface FaultCycle {
  * email address, and the cycle id, carries: a fault matching it touches this cycle only), then
  * checks what every scenario must show: the cycle succeeded, every member got each phase's
  * invitation exactly once, no email went twice and the cycle counted each once, every answer
- * the simulator had accepted is stored. `injected` reads how many faults were injected.
+ * the simulator was thanked for is stored. `injected` reads how many faults were injected.
  */
 export async function runFaultCycle(
   scenario: string,
@@ -164,7 +164,10 @@ export async function runFaultCycle(
   });
   expect(counts.duplicates).toBe(0);
   expect(figures.emailsCountedSent).toBe(emails.length);
-  expect(answersStored).toBe(figures.answersPosted);
+  // 0 lost: every answer the simulator was thanked for is stored. More can be stored: an answer recorded whose
+  // request then failed (what it sets off, or the page after it, met the fault) showed the person an error page.
+  expect(answersStored).toBeGreaterThanOrEqual(figures.answersPosted);
+  expect(answersStored).toBeLessThanOrEqual(figures.answersPosted + figures.answersRefused);
   expect(figures.answersPosted).toBeGreaterThan(0);
   return { tag, cycleId: cycle.cycleId, executionArn: cycle.executionArn as string, figures, failedSteps: failed };
 }
