@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test tiers: unit (pure code, no services), integration (against one local stack shared by the
- * whole run, started in globalSetup), infra (CDK assertions and cdk-nag) and browser (Chromium
- * driven by playwright-core against the local stack).
+ * whole run, started in globalSetup), infra (CDK assertions and cdk-nag), browser (Chromium
+ * driven by playwright-core against the local stack) and faults (whole cycles through injected
+ * faults, `npm run test:faults`).
  */
 export default defineConfig({
   test: {
@@ -16,6 +17,18 @@ export default defineConfig({
           globalSetup: ['test/support/local-stack.global-setup.ts'],
           setupFiles: ['test/support/local-stack.env.ts'],
           testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // Whole cycles through injected faults (docs/reliability.md, "Fault suite"): one scenario at a time, on the same kind of local stack.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/support/local-stack.global-setup.ts'],
+          setupFiles: ['test/support/local-stack.env.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
           hookTimeout: 120_000,
         },
       },

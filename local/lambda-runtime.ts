@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { FUNCTIONS, type FunctionName } from '../functions/catalog.ts';
+import { runWatched } from './invocation-crashes.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -43,10 +44,10 @@ function contextFor(name: string, timeoutMs: number): Context {
   };
 }
 
-/** Invokes a function by name the way Lambda does: its exported handler with the event and a context. */
+/** Invokes a function by name the way Lambda does: its exported handler with the event and a context (crashed if a fault says so, local/invocation-crashes.ts). */
 export async function invokeFunction(name: FunctionName, event: unknown, timeoutMs = 300_000): Promise<unknown> {
   const handler = await handlerOf(name);
-  return handler(event, contextFor(name, timeoutMs));
+  return runWatched(name, () => handler(event, contextFor(name, timeoutMs)));
 }
 
 /** Resolves a Lambda ARN from the workflow definition ("...:function:tandem-identify") to the function it names. */

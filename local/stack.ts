@@ -11,6 +11,7 @@ import { checkPrerequisites } from './prerequisites.ts';
 import { startSesLocal, type LocalSesAccount, type LocalSesSendingCounts } from './ses-local.ts';
 import { createEmailTemplates } from './ses-templates.ts';
 import { startFaultProxy } from './fault-injection.ts';
+import { armCrash, crashesSoFar } from './invocation-crashes.ts';
 import { LocalStepFunctions, startStepFunctionsServer, type ExecutionStatusChange } from './stepfunctions/index.ts';
 import { startSurveyServer } from './survey-server.ts';
 import { CONSOLE_CLIENT_ID, startOidcProvider, type DemoUser } from './oidc-provider.ts';
@@ -35,8 +36,12 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   env: Record<string, string>;
-  /** `ses` is the inbox (aws-ses-v2-local); `sesApi` is what handlers call: a pass-through proxy that tests can tell to throttle. */
-  endpoints: { dynamodb: string; ses: string; sesApi: string; stepfunctions: string; survey: string; console: string; oidc: string };
+  /**
+   * `ses` is the inbox (aws-ses-v2-local); `sesApi` is what handlers call: a pass-through proxy that tests can tell to throttle
+   * (and, at `/__tandem/crashes`, to crash a function's invocation mid fan-out). `dynamodb` is DynamoDB Local; `dynamodbApi`,
+   * what handlers call, the same kind of proxy answering DynamoDB's own errors (local/fault-injection.ts).
+   */
+  endpoints: { dynamodb: string; dynamodbApi: string; ses: string; sesApi: string; stepfunctions: string; survey: string; console: string; oidc: string };
   /** The local OpenID Connect provider's demo users (an HR user and an ops user) with their passwords. */
   consoleUsers: DemoUser[];
   stateMachineArn: string;
@@ -125,6 +130,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const client = new DynamoDBClient({});
     await ensureTable(client, tableName);
     client.destroy();
+    const dynamodbApi = await startFaultProxy({
+      host,
+      port: 0,
+      target: dynamodb.endpoint,
+      protocol: { kind: 'aws-json', typePrefix: 'com.amazonaws.dynamodb.v20120810' },
+    });
+    stops.push(dynamodbApi.close);
+    env.AWS_ENDPOINT_URL_DYNAMODB = process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbApi.endpoint;
+    resetContainer();
 
     const ses = options.sesEndpoint
       ? {
@@ -136,7 +150,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       : await startSesLocal({ host, port: ports.ses, ...(options.sesAccount ? { account: options.sesAccount } : {}) });
     if ('stop' in ses) stops.push(ses.stop);
     await createEmailTemplates(ses.endpoint);
-    const sesApi = await startFaultProxy({ host, port: 0, target: ses.endpoint });
+    const sesApi = await startFaultProxy({
+      host,
+      port: 0,
+      target: ses.endpoint,
+      controls: {
+        '/__tandem/crashes': (body) => {
+          if (body === undefined) return { status: 200, body: { crashes: crashesSoFar() } };
+          const armed = armCrash(body);
+          return armed.ok ? { status: 201, body: armed } : { status: 400, body: { message: armed.message } };
+        },
+      },
+    });
     stops.push(sesApi.close);
     env.AWS_ENDPOINT_URL_SESV2 = process.env.AWS_ENDPOINT_URL_SESV2 = sesApi.endpoint;
     resetContainer();
@@ -174,6 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       endpoints: {
         dynamodb: dynamodb.endpoint,
+        dynamodbApi: dynamodbApi.endpoint,
         ses: ses.endpoint,
         sesApi: sesApi.endpoint,
         stepfunctions: sfn.url,

@@ -12,11 +12,14 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, rethrowDynamo } from './errors.ts';
+import pRetry from 'p-retry';
+import { isConditionFailure, isTransientCancellation, rethrowDynamo } from './errors.ts';
 import type { ItemKey, KeyPrefix } from './table-design.ts';
 
 const BATCH_SIZE = 25;
 const BATCH_ATTEMPTS = 8;
+/** A transaction cancelled by a conflict is tried again this many times (50 ms, 100 ms, 200 ms apart, randomized) before the failure goes up. */
+const CONFLICT_RETRIES = 3;
 
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
@@ -88,7 +91,14 @@ export class TableClient {
       'Put' in item ? { Put: { ...item.Put, TableName: this.tableName } } : { Update: { ...item.Update, TableName: this.tableName } },
     );
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems }));
+      // The SDK retries throttling but not a conflict with another transaction; DynamoDB says to try again.
+      await pRetry(() => this.doc.send(new TransactWriteCommand({ TransactItems })), {
+        retries: CONFLICT_RETRIES,
+        minTimeout: 50,
+        factor: 2,
+        randomize: true,
+        shouldRetry: ({ error }) => isTransientCancellation(error),
+      });
       return applied;
     } catch (error) {
       const reasons = (error as { CancellationReasons?: Array<{ Code?: string } | undefined> }).CancellationReasons ?? [];

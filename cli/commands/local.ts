@@ -20,6 +20,7 @@ export function registerLocalCommands(program: Command): void {
     .option('--ses-port <port>', 'aws-ses-v2-local port', port, 8005)
     .option('--stepfunctions-port <port>', 'Step Functions endpoint port', port, 8083)
     .option('--survey-port <port>', 'survey API port', port, 3000)
+    .option('--oidc-port <port>', "the console's OpenID Connect provider port", port, 3009)
     .option('--state-dir <dir>', 'where the table, the running executions, the link key and the reports are kept', DEFAULT_STATE_DIR)
     .option('--ses-endpoint <url>', 'send through an SES v2 stand-in already running instead of starting aws-ses-v2-local (its inbox outlives the stack)')
     .option('--in-memory', 'keep the table and the executions in memory only: a throwaway run, forgotten when it stops', false)
@@ -34,6 +35,7 @@ export function registerLocalCommands(program: Command): void {
         sesPort: number;
         stepfunctionsPort: number;
         surveyPort: number;
+        oidcPort: number;
         stateDir: string;
         inMemory: boolean;
         sesEndpoint?: string;
@@ -42,7 +44,13 @@ export function registerLocalCommands(program: Command): void {
         // Imported when used: the local stack's modules are heavy, and other commands should start fast.
         const { startLocalStack } = await import('../../local/stack.ts');
         const stack = await startLocalStack({
-          ports: { dynamodb: options.dynamodbPort, ses: options.sesPort, stepfunctions: options.stepfunctionsPort, survey: options.surveyPort },
+          ports: {
+            dynamodb: options.dynamodbPort,
+            ses: options.sesPort,
+            stepfunctions: options.stepfunctionsPort,
+            survey: options.surveyPort,
+            oidc: options.oidcPort,
+          },
           stateDir: options.stateDir,
           ...(options.sesEndpoint ? { sesEndpoint: options.sesEndpoint } : {}),
           persist: !options.inMemory,

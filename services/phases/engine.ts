@@ -148,6 +148,8 @@ async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule,
       (member) => !skip.has(member.participantId) && (!only || only.has(member.participantId)) && !alreadySent.has(phaseEmailKey(batch, member)),
     );
     let failure: { error: unknown } | undefined;
+    // An email claimed by a step that died before handing it to SES is `in-flight` until its claim goes stale: the batch is not done until it went.
+    let claimedElsewhere = false;
     const send = async (member: Recipient) => {
       if (failure || outOfTime) return;
       if (budget.remainingMs() < 0) {
@@ -155,7 +157,9 @@ async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule,
         return;
       }
       try {
-        if ((await sendPhaseEmail(deps, step, member, batch)) === 'sent') sent++;
+        const outcome = await sendPhaseEmail(deps, step, member, batch);
+        if (outcome === 'sent') sent++;
+        if (outcome === 'in-flight') claimedElsewhere = true;
       } catch (error) {
         failure ??= { error };
       }
@@ -166,6 +170,7 @@ async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule,
     await Promise.all(rest.map((member) => limit(() => send(member))));
     if (failure) throw failure.error;
     if (outOfTime) break;
+    if (claimedElsewhere) continue;
     Object.assign(recorded, batch.done(recorded));
   }
   if (Object.keys(recorded).length) await deps.store.updatePhase(step.cycle.cycleId, module.name, recorded);

@@ -231,6 +231,21 @@ describe('the time budget', () => {
     expect((await advancePhase(deps, CYCLE, 'goal-setting', plenty)).emailsSent).toBe(4);
     expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
   });
+
+  it('keeps the invitations due while one is claimed by a step that died before sending it, and sends it once the claim is stale', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    // A crashed step claimed p02's invitation and never handed it to SES.
+    expect(await store.claim(CYCLE, 'goal-setting#invitation#p02', emailOf('p02'), now)).toBe('claimed');
+    const retried = await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    expect(retried.emailsSent).toBe(3);
+    expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.invitationsDone).toBeUndefined();
+
+    now += 10 * 60_000;
+    const later = await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    expect(later.emailsSent).toBe(1);
+    expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
+    expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.invitationsDone).toBe(true);
+  });
 });
 
 describe('the run', () => {

@@ -88,11 +88,13 @@ describe('the program-cycle workflow definition', () => {
     expect(new Set(Object.values(definition.States).map((s) => s.Type))).toEqual(new Set(['Task', 'Choice', 'Wait', 'Succeed']));
   });
 
-  it('retries every Task on TransientError and Lambda throttling with a backoff rate of at least 2', () => {
+  it('retries every Task on TransientError, Lambda throttling and a crashed function with a backoff rate of at least 2', () => {
     for (const [name, s] of tasks) {
       const retrier = s.Retry?.find((r) => r.ErrorEquals.includes('TransientError'));
       expect(retrier, name).toBeDefined();
       expect(retrier?.ErrorEquals, name).toContain('Lambda.TooManyRequestsException');
+      // A function whose process died (Runtime.ExitError) is run again: every step is idempotent.
+      expect(retrier?.ErrorEquals, name).toContain('Runtime.ExitError');
       expect(retrier?.BackoffRate ?? 2, name).toBeGreaterThanOrEqual(2);
       expect(retrier?.MaxAttempts ?? 3, name).toBeGreaterThanOrEqual(2);
     }
