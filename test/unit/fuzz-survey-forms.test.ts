@@ -15,6 +15,10 @@ import { membersOf } from '../../services/phases/identify/index.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { noticePage, type NoticeKind } from '../../services/survey-pages.ts';
 import { submitSurvey, type PageResult, type SurveyDeps } from '../../services/surveys.ts';
+import { sessionLinkKey } from '../../domain/sessions.ts';
+import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
+import { submitSessionPage } from '../../services/session-pages.ts';
+import { addSession } from '../../services/sessions.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, hostileText, rawFormFragment, runs, snapshot } from '../support/fuzz.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
@@ -313,4 +317,57 @@ describe('numbers typed into the meeting forms', () => {
       );
     });
   }
+});
+
+/** Keeps what would go to SES (the session page emails the person promoted from the waiting list). */
+class RecordingMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  async send(email: OutgoingEmail) {
+    this.sent.push(email);
+    return { messageId: `m-${this.sent.length}` };
+  }
+}
+
+describe('hostile posts to the session page', () => {
+  it('never answers a hostile register or decline post with a 5xx, internals, a changed store or an email', { timeout: FUZZ_TIMEOUT }, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(person.participantId, person.partnerId, 'p07'),
+        fc.record({
+          action: fc.oneof(fc.constantFrom('register', 'decline'), hostileText),
+          bound: fc.boolean(),
+          fields: fc.array(fc.tuple(fc.oneof(fc.constantFrom('_action', '_bind'), hostileText), hostileText), { maxLength: 10 }),
+          tail: fc.option(rawFormFragment, { nil: undefined }),
+        }),
+        async (participantId, form) => {
+          const c = await freshCycle(['run']);
+          const mailer = new RecordingMailer();
+          const deps = { store: c.store, emailLog: c.store, mailer, clock: c.deps.clock, links: { signer, baseUrl: 'https://links.example.com' } };
+          await addSession(deps, c.cycleId, {
+            sessionId: 'ai-101',
+            title: 'AI assistants in practice',
+            description: 'Prompting, checking answers, privacy.',
+            skills: [SKILLS[0]],
+            startsAt: '2027-03-20T14:00-03:00',
+            timeZone: 'America/Sao_Paulo',
+            durationMinutes: 90,
+            place: 'Room 4',
+            capacity: 1,
+          });
+          const token = signer.sign({
+            cycleId: c.cycleId,
+            participantId,
+            phaseKey: sessionLinkKey('ai-101'),
+            expiresAt: Math.floor((START + 30 * DAY) / 1000),
+          });
+          const before = snapshot(c.store);
+          const sentBefore = mailer.sent.length;
+          const page = await submitSessionPage(deps, token, bodyOf(token, form), ACTION);
+          await checkAnswer(page, before, snapshot(c.store), `session page ${page.status}`);
+          if (page.status >= 400) expect(mailer.sent.length).toBe(sentBefore);
+        },
+      ),
+      { numRuns: runs(60) },
+    );
+  });
 });
