@@ -1,6 +1,7 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { issuesFromZod, ValidationError } from '../domain/errors.ts';
 import { programSchema, type Program } from '../domain/program.ts';
+import { readTextFile } from './text-files.ts';
 
 // Its own module because of the YAML parser: the console's function saves programs without it.
 
@@ -22,4 +23,12 @@ export function parseProgramText(text: string, fileName: string): Program {
   const parsed = programSchema.safeParse(data);
   if (!parsed.success) throw new ValidationError(`${fileName} is not a valid program`, issuesFromZod(parsed.error));
   return parsed.data;
+}
+
+/**
+ * A program file from disk, as `tandem program create|update|validate --file` and `tandem match --program-file` read it:
+ * missing, a folder, too large or not UTF-8 is refused with what to do, never read garbled.
+ */
+export async function readProgramFile(file: string): Promise<Program> {
+  return parseProgramText(await readTextFile(file, { encodingHint: 'save it as UTF-8' }), file);
 }

@@ -10,7 +10,7 @@ import { programSchema, type Program } from '../../domain/program.ts';
 import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
 import { parseRosterCsv, type ColumnMapping } from '../../domain/roster.ts';
 import { loadMatchPreviewInput } from '../../services/match-preview.ts';
-import { parseProgramText } from '../../services/program-files.ts';
+import { parseProgramText, readProgramFile } from '../../services/program-files.ts';
 import { importRosterFile } from '../../services/roster-files.ts';
 import { readTextFile } from '../../services/text-files.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, hostileText, runs, snapshot } from '../support/fuzz.ts';
@@ -261,6 +261,45 @@ describe('hostile column-mapping and program files', () => {
           },
         ),
         { numRuns: runs(100) },
+      );
+    },
+  );
+
+  it(
+    'reads a program file from disk (tandem program create --file) only as UTF-8, refusing other bytes instead of garbling them',
+    { timeout: FUZZ_TIMEOUT },
+    async () => {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.constant(Buffer.from(programJson.replace('"name": "', '"name": "Negociação '), 'latin1')),
+            fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+            hostileFile(programJson).map((t) => Buffer.from(t, 'utf8')),
+            hostileFile(programJson).map((t) => Buffer.from(t, 'latin1')),
+          ),
+          async (bytes) => {
+            const file = join(scratch, `program-${++n}.json`);
+            writeFileSync(file, bytes);
+            const utf8 = (() => {
+              try {
+                new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+                return true;
+              } catch {
+                return false;
+              }
+            })();
+            try {
+              const read = await readProgramFile(file);
+              expect(utf8, 'a file that is not UTF-8 was read').toBe(true);
+              expect(read.programId.length).toBeGreaterThan(0);
+            } catch (error) {
+              expectNamedRefusal(error, 'program file');
+              if (!utf8) expect((error as Error).message).toMatch(/is not UTF-8 text/);
+            }
+          },
+        ),
+        { numRuns: runs(60) },
       );
     },
   );
