@@ -13,6 +13,12 @@ import { loadMatchPreviewInput } from '../../services/match-preview.ts';
 import { parseProgramText, readProgramFile } from '../../services/program-files.ts';
 import { importRosterFile } from '../../services/roster-files.ts';
 import { readTextFile } from '../../services/text-files.ts';
+import { newCycle, pairIdOf } from '../../domain/cycle.ts';
+import { parseAttendanceList } from '../../domain/sessions.ts';
+import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
+import { membersOf } from '../../services/phases/identify/index.ts';
+import { importRoster } from '../../services/roster-import.ts';
+import { addSession, recordAttendance } from '../../services/sessions.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, hostileText, runs, snapshot } from '../support/fuzz.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
@@ -321,6 +327,50 @@ describe('hostile column-mapping and program files', () => {
           } catch (error) {
             if (!(error instanceof TandemError)) throw error;
             expectNamedRefusal(error, 'match preview');
+          }
+        },
+      ),
+      { numRuns: runs(60) },
+    );
+  });
+});
+
+describe('a hostile attendance file (tandem session attendance --file)', () => {
+  it('records the members it names or refuses naming each unknown entry, changing nothing then', { timeout: FUZZ_TIMEOUT }, async () => {
+    const store = new InMemoryStore();
+    const clock = { now: () => Date.UTC(2027, 2, 2, 12) };
+    await store.putProgram(program);
+    await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
+    const roster = await store.listParticipants(program.programId);
+    const context = { settings: program.matching, skillsCatalog: program.skillsCatalog, recentPairs: [], referenceYear: 2027 };
+    const pairs = new OptimalMatcher({ deadlineMs: 2_000 }).match(roster, context).pairs.map((p) => ({ ...p, pairId: pairIdOf(p.mentorId, p.menteeId) }));
+    await store.createCycle(newCycle(program, 'fuzz-attendance', Date.UTC(2027, 2, 1)));
+    await store.putCohort('fuzz-attendance', membersOf(roster, pairs, program), pairs);
+    const session = { store, clock };
+    await addSession(session, 'fuzz-attendance', {
+      sessionId: 'ai-101',
+      title: 'AI assistants in practice',
+      description: 'Prompting, checking answers, privacy.',
+      skills: [program.skillsCatalog[0]?.id],
+      startsAt: '2027-03-20T14:00-03:00',
+      timeZone: 'America/Sao_Paulo',
+      durationMinutes: 90,
+      place: 'Room 4',
+      capacity: 10,
+    });
+    const known = roster.flatMap((p) => [p.participantId, p.email, p.email.toUpperCase()]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constantFrom(...known), hostileText), { maxLength: 8 }),
+        fc.constantFrom('\n', ',', ';', '\r\n', ' '),
+        async (entries, separator) => {
+          const before = snapshot(store);
+          try {
+            const recorded = await recordAttendance(session, 'fuzz-attendance', 'ai-101', parseAttendanceList(entries.join(separator)));
+            expect(recorded.attended?.every((id) => roster.some((p) => p.participantId === id))).toBe(true);
+          } catch (error) {
+            expectNamedRefusal(error, 'attendance');
+            expect(snapshot(store)).toBe(before);
           }
         },
       ),

@@ -296,3 +296,31 @@ describe('numbers typed into the console’s program form', () => {
     },
   );
 });
+
+describe('hostile paths without a session', () => {
+  it(
+    'sends a GET to the sign-in with a return path only when sign-in would honour it, so the redirect never echoes a hostile path',
+    { timeout: FUZZ_TIMEOUT },
+    async () => {
+      const c = await freshConsole();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            hostileText.map((t) => `/console/${encodeURIComponent(t.replace(/[\ud800-\udfff]/g, '?'))}`),
+            fc.string({ unit: fc.constantFrom('a', '0', '-', '/', '.'), maxLength: 2_000 }).map((t) => `/console/${t}`),
+            pick(['/console/programs', '/console/cycles/c-1', '/console/ops/executions/x']),
+          ),
+          async (path) => {
+            const response = await c.router.handle({ method: 'GET', path, query: new URLSearchParams(), cookies: {} });
+            expect(response.status).toBe(303);
+            const location = response.headers.location ?? '';
+            expect(location.length).toBeLessThanOrEqual('/console/sign-in?return='.length + 3 * 512);
+            const back = new URL(location, 'https://console.example.com').searchParams.get('return');
+            if (back !== null) expect(back).toMatch(/^\/console(\/[A-Za-z0-9._~\-/]*)?$/);
+          },
+        ),
+        { numRuns: runs(60) },
+      );
+    },
+  );
+});
