@@ -112,6 +112,7 @@ const INTERNALS = [
   /\/work\//,
   /\b(TypeError|RangeError|SyntaxError|ReferenceError|ZodError|YAMLParseError|CsvError)\b/,
   /\[object Object\]/,
+  /\(node:\d+\)|\bWarning: /,
 ];
 
 /** Fails naming the leak when `text` shows internals. */

@@ -393,11 +393,15 @@ describe('the tandem command given hostile files', () => {
   const cases: Array<[string, string | Buffer, string | Buffer]> = [
     ['random bytes for both files', Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0xa0, 0xa1]), Buffer.from([0xe2, 0x28, 0xa1, 0x00])],
     ['a UTF-16 roster', programJson, Buffer.from(`\ufeff${rosterCsv}`, 'utf16le')],
-    ['a YAML alias bomb as the program', 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]', rosterCsv],
+    [
+      'a YAML alias bomb as the program',
+      'x: !!js/function "f"\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      rosterCsv,
+    ],
   ];
 
   it(
-    'exits 2 (bad input) with a message on stderr and no stack trace, for random bytes, a UTF-16 roster and a YAML alias bomb',
+    'exits 2 (bad input) with a message on stderr and no stack trace, for random bytes, a UTF-16 roster and a YAML alias bomb with an unknown tag',
     { timeout: FUZZ_TIMEOUT },
     async () => {
       // One process per case, all at once: each pays for starting the CLI, so only a few are run this way.
