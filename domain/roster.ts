@@ -1,9 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.ts';
 import { participantSchema, type Participant } from './participant.ts';
-import type { Language, Skill } from './program.ts';
+import { storedSkillSchema, type Language, type Skill } from './program.ts';
 import { suggestSkills } from './skill-suggestions.ts';
-import { skillIdFromLabel, skillLabel, SkillResolver } from './skills.ts';
+import { catalogClashes, skillIdFromLabel, skillLabel, SkillResolver } from './skills.ts';
 import { fromSpreadsheetCell, toSpreadsheetCsv } from './csv.ts';
 
 export { ROSTER_COLUMNS, type RosterColumn, columnMappingSchema, type ColumnMapping } from './roster-mapping.ts';
@@ -357,14 +357,22 @@ class SkillReader {
     if (text === '') return undefined;
     if (this.options.addUnknownSkills) {
       const id = skillIdFromLabel(text);
-      if (id) {
-        const skill: Skill = { id, labels: { 'pt-BR': text, en: text }, aliases: [], digital: false };
-        this.resolver.add(skill);
-        this.added.push(skill);
-        return skill;
+      const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+      if (!id) {
+        issues.push({ where, problem: `"${shown}" cannot be added to the skills catalog: it has no letter or digit` });
+        return undefined;
       }
-      issues.push({ where, problem: `"${text}" cannot be added to the skills catalog: it has no letter or digit` });
-      return undefined;
+      const skill: Skill = { id, labels: { 'pt-BR': text, en: text }, aliases: [], digital: false };
+      // Checked as the program will check it when the catalog is saved, so the import refuses the row instead of failing later.
+      const stored = storedSkillSchema.safeParse(skill);
+      const problem = stored.success ? catalogClashes([...this.resolver.catalog, skill])[0] : issuesFromZod(stored.error)[0]?.problem;
+      if (problem !== undefined) {
+        issues.push({ where, problem: `"${shown}" cannot be added to the skills catalog: ${problem}` });
+        return undefined;
+      }
+      this.resolver.add(skill);
+      this.added.push(skill);
+      return skill;
     }
     const language = this.options.language ?? 'en';
     const key = text.toLowerCase();

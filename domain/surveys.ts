@@ -4,6 +4,22 @@ import { plainText } from './text.ts';
 import type { EnrollmentAnswer } from './enrollment.ts';
 
 const MAX_TEXT = 2000;
+/** Digits a person types for a number: plain decimal, as a number input sends it. */
+const PLAIN_DECIMAL = /^-?\d{1,6}(\.\d{1,6})?$/;
+
+/**
+ * A number typed into a form field, trimmed, as plain decimal digits only: `0x1E`, `3e1`, `Infinity`
+ * or `３０` are "must be a number" instead of read as JavaScript's Number() would read them.
+ */
+export const typedDecimal = z.pipe(
+  z.string(),
+  z.transform((value: string, context) => {
+    const digits = value.trim();
+    if (!PLAIN_DECIMAL.test(digits)) context.issues.push({ code: 'custom', message: 'must be a number', input: value });
+    return Number(digits);
+  }),
+);
+
 /**
  * A number typed into a form: blank is "missing", never 0, and only plain decimal numbers count, so
  * `1e0`, `0x3` or `Infinity` are refused instead of read as JavaScript would. Numbers already stored
@@ -17,7 +33,7 @@ const wholeNumber = (min: number, max: number) =>
         if (typeof value === 'number') return value;
         const digits = value.trim();
         if (digits === '') context.issues.push({ code: 'custom', message: 'is required', input: value });
-        else if (!/^-?\d{1,6}(\.\d{1,6})?$/.test(digits)) context.issues.push({ code: 'custom', message: 'must be a number', input: value });
+        else if (!PLAIN_DECIMAL.test(digits)) context.issues.push({ code: 'custom', message: 'must be a number', input: value });
         return Number(digits);
       }),
     ),

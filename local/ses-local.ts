@@ -82,9 +82,22 @@ export async function startSesLocal(options: { host: string; port: number; accou
           headers: { ...request.headers, host: `${options.host}:${innerPort}` },
         },
         (reply) => {
-          response.writeHead(reply.statusCode ?? 502, reply.headers);
+          const status = reply.statusCode ?? 502;
+          if (status >= 400 && /^text\/html/i.test(reply.headers['content-type'] ?? '')) {
+            // aws-ses-v2-local's web framework answers a body it cannot read (malformed JSON) with an HTML page
+            // holding the stack trace; SES answers with a JSON error and no internals, and so does the stand-in.
+            reply.resume();
+            reply.on('end', () => {
+              const type = status >= 500 ? 'InternalFailure' : 'BadRequestException';
+              response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
+              response.end(JSON.stringify({ message: `The request could not be read (HTTP ${status}): check that the body is valid JSON for the operation.` }));
+              resolve(status);
+            });
+            return;
+          }
+          response.writeHead(status, reply.headers);
           reply.pipe(response);
-          reply.on('end', () => resolve(reply.statusCode ?? 502));
+          reply.on('end', () => resolve(status));
         },
       );
       upstream.on('error', (error) => {

@@ -9,7 +9,7 @@ import type { Participant } from '../domain/participant.ts';
 import type { Program } from '../domain/program.ts';
 import { parseRosterCsv, parseRosterJson } from '../domain/roster.ts';
 import type { ProgramStore } from './ports.ts';
-import { parseProgramText } from './program-files.ts';
+import { readProgramFile } from './program-files.ts';
 import { getProgramOrFail } from './programs.ts';
 import { readTextFile } from './text-files.ts';
 
@@ -20,7 +20,7 @@ import { readTextFile } from './text-files.ts';
 
 /** A program as a JSON or YAML file, validated with programSchema (every problem named). */
 export async function loadProgramFile(file: string): Promise<Program> {
-  return parseProgramText(await readTextFile(file), file);
+  return readProgramFile(file);
 }
 
 /** A roster as a CSV or JSON file; a file with any bad row is rejected with every problem listed. */

@@ -6,7 +6,7 @@ import { issuesFromZod, type ValidationIssue } from '../domain/errors.ts';
 import { escapeHtml } from '../domain/html.ts';
 import type { Language } from '../domain/program.ts';
 import { skillLabel } from '../domain/skills.ts';
-import type { FormFields, GoalSettingAnswer } from '../domain/surveys.ts';
+import { typedDecimal, type FormFields, type GoalSettingAnswer } from '../domain/surveys.ts';
 import * as z from '../domain/validation.ts';
 import type { MeetingRecord, TeachingDirection } from './participant-records.ts';
 import { checkInRounds } from './phases/run/index.ts';
@@ -255,7 +255,10 @@ function meetingSchema(views: PairView[], cycle: Cycle, now: number) {
       z.refine((d) => d >= first, `must be on or after the cycle began (${first})`),
       z.refine((d) => d <= today, 'must not be in the future'),
     ),
-    minutes: z.optional(z.coerce.number().check(z.int('must be whole minutes'), z.gte(5, 'must be at least 5'), z.lte(600, 'must be at most 600'))),
+    // Typed digits only: z.coerce would read "0x1E" or "3e1" as 30 minutes.
+    minutes: z.optional(
+      z.pipe(typedDecimal, z.number().check(z.int('must be whole minutes'), z.gte(5, 'must be at least 5'), z.lte(600, 'must be at most 600'))),
+    ),
     skills: z.array(z.string()),
   });
 }

@@ -97,7 +97,9 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   if (request.dryRun) return report;
   if (report.addedSkills.length) {
     // The catalog first: the participants written next name the new skills by id. Writing the same catalog again changes nothing.
-    await store.putProgram(programSchema.parse({ ...program, skillsCatalog: [...catalog, ...report.addedSkills] }));
+    const updated = programSchema.safeParse({ ...program, skillsCatalog: [...catalog, ...report.addedSkills] });
+    if (!updated.success) throw new ValidationError('the skills to add do not fit in the program; nothing was imported', issuesFromZod(updated.error));
+    await store.putProgram(updated.data);
   }
   const batch = request.batchSize ?? 250;
   request.onProgress?.(0, valid.length);

@@ -1,22 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { NotFoundError } from '../../domain/errors.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
-import { parseProgramText } from '../../services/program-files.ts';
+import { readProgramFile } from '../../services/program-files.ts';
 import { createProgram, getProgramOrFail, updateProgram } from '../../services/programs.ts';
 import { emit, withJson } from '../support/output.ts';
 import { skillLabel } from '../../domain/skills.ts';
 import { auditCli } from '../support/actor.ts';
 import { target } from '../support/target.ts';
-
-async function readProgramFile(file: string): Promise<Program> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new NotFoundError(`file ${file} does not exist`);
-    throw error;
-  });
-  return parseProgramText(text, file);
-}
 
 function describeProgram(p: Program): string {
   const rows: Array<[string, string]> = [

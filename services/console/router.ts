@@ -65,6 +65,14 @@ const TEXT = {
   refused: { en: 'Refused', 'pt-BR': 'Recusado' },
 } as const;
 
+/**
+ * Where sign-in may send a person back to: a console path of plain characters, not the sign-in itself, of a sane
+ * length; anything else goes back to /console. Checked on the way out too, so a redirect never echoes a hostile path.
+ */
+function returnPath(asked: string): string | undefined {
+  return asked.length <= 512 && /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(asked) && !asked.startsWith('/console/sign') ? asked : undefined;
+}
+
 export function languageOf(acceptLanguage: string | undefined): Language {
   return /^\s*pt/i.test(acceptLanguage ?? '') ? 'pt-BR' : 'en';
 }
@@ -114,7 +122,8 @@ export class ConsoleRouter {
     if (!session) {
       // A GET goes to the issuer and comes back; a POST without a session is refused outright (it may be a forgery).
       if (request.method === 'POST') return this.refuse(401, browserLang, TEXT.signInFailed[browserLang]);
-      return redirect(`/console/sign-in?return=${encodeURIComponent(path)}`);
+      const back = returnPath(path);
+      return redirect(back ? `/console/sign-in?return=${encodeURIComponent(back)}` : '/console/sign-in');
     }
     const lang = session.lang;
     if (request.method === 'POST') {
@@ -208,8 +217,7 @@ export class ConsoleRouter {
   }
 
   private async startSignIn(request: ConsoleRequest, lang: Language): Promise<ConsoleResponse> {
-    const asked = request.query.get('return') ?? '/console';
-    const returnTo = /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(asked) && !asked.startsWith('/console/sign') ? asked : '/console';
+    const returnTo = returnPath(request.query.get('return') ?? '/console') ?? '/console';
     try {
       const { url, transaction } = await this.r.signIn.start(returnTo);
       const sealed = await this.r.cookies.signIn.seal(transaction, this.r.deps.clock.now());

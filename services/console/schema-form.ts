@@ -104,6 +104,8 @@ export function renderFields(
     .join('\n');
 }
 
+const PLAIN_DECIMAL = /^-?\d{1,15}(\.\d{1,15})?$/;
+
 /** Rebuilds the object a form describes; a JSON field that is not JSON is named as a problem at that field. */
 export function readFields(fields: readonly Field[], form: FormData): { value: Record<string, unknown>; issues: ValidationIssue[] } {
   const value: Record<string, unknown> = {};
@@ -124,8 +126,11 @@ export function readFields(fields: readonly Field[], form: FormData): { value: R
       const text = raw.trim();
       if (text === '' && f.optional && f.kind !== 'lines') continue;
       if (f.kind === 'boolean') set(f.path, text === 'true');
-      else if (f.kind === 'number') set(f.path, text === '' ? undefined : Number(text));
-      else if (f.kind === 'lines')
+      else if (f.kind === 'number') {
+        // Digits only: Number() would read "0x10" as 16 and "1e1" as 10.
+        if (text === '' || PLAIN_DECIMAL.test(text)) set(f.path, text === '' ? undefined : Number(text));
+        else issues.push({ where: f.name, problem: 'must be a number written in digits, like 3 or 0.5' });
+      } else if (f.kind === 'lines')
         set(
           f.path,
           text

@@ -155,13 +155,8 @@ export const rosterPage: ConsolePage = {
     try {
       upload = await readUpload(request.form ?? new FormData());
       const mapping = await mappingOf(request, upload);
-      let savedNotice = '';
-      if (!importing && upload.saveMappingAs) {
-        if (!mapping) throw new ValidationError('no mapping to save', [{ where: 'mapping', problem: 'paste a column mapping to save it' }]);
-        const saved = await saveRosterMapping(deps.store, { programId: upload.programId, name: upload.saveMappingAs, mapping });
-        if (saved.changed) await request.audit({ action: 'roster.mapping-saved', programId: upload.programId, details: { name: upload.saveMappingAs } });
-        savedNotice = `<p class="notice" role="status">${e(T.mappingSaved[lang])}: ${e(upload.saveMappingAs)}</p>`;
-      }
+      const saveMapping = !importing && upload.saveMappingAs;
+      if (saveMapping && !mapping) throw new ValidationError('no mapping to save', [{ where: 'mapping', problem: 'paste a column mapping to save it' }]);
       const result = await importRosterFile(deps.store, {
         programId: upload.programId,
         text: upload.text,
@@ -169,6 +164,13 @@ export const rosterPage: ConsolePage = {
         ...(mapping ? { mapping } : {}),
         dryRun: !importing,
       });
+      // Saved only once the file reads well with it: a refused preview leaves the program as it was.
+      let savedNotice = '';
+      if (saveMapping && mapping) {
+        const saved = await saveRosterMapping(deps.store, { programId: upload.programId, name: upload.saveMappingAs, mapping });
+        if (saved.changed) await request.audit({ action: 'roster.mapping-saved', programId: upload.programId, details: { name: upload.saveMappingAs } });
+        savedNotice = `<p class="notice" role="status">${e(T.mappingSaved[lang])}: ${e(upload.saveMappingAs)}</p>`;
+      }
       if (importing) {
         if (result.written > 0) {
           await request.audit({

@@ -1,0 +1,326 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newCycle } from '../../domain/cycle.ts';
+import { LinkSigner } from '../../domain/links.ts';
+import { programSchema, type Program } from '../../domain/program.ts';
+import type { ConsoleDeps } from '../../services/console/page.ts';
+import { CONSOLE_PAGES } from '../../services/console/pages/index.ts';
+import { ConsoleRouter, type ConsoleResponse } from '../../services/console/router.ts';
+import { formFields, type Field } from '../../services/console/schema-form.ts';
+import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
+import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
+import type { CycleInput, WorkflowEngine } from '../../services/ports.ts';
+import { importRoster } from '../../services/roster-import.ts';
+import { expectNoInternals, FUZZ_TIMEOUT, HOSTILE_CONSTANTS, hostileText, runs, snapshot } from '../support/fuzz.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+
+/*
+ * Hostile input at every console POST form (issue #15), through the console's router with a valid
+ * session and CSRF token, so that the fuzz reaches each page's parser: the program form, the roster
+ * upload (preview and import, with a pasted or saved mapping), starting and stopping a cycle, the pair
+ * review, applying proposals, the language switch. Properties: never a thrown error (the handler would
+ * answer 500); a refusal names the problem, shows no internals and leaves the store as it was.
+ */
+
+const examples = resolve(import.meta.dirname, '../../examples');
+const NOW = Date.UTC(2027, 2, 1, 9);
+const signer = new LinkSigner(randomBytes(32).toString('base64url'));
+const cookies = new SessionCookies({ session: signer.keyFor('console-session'), signIn: signer.keyFor('console-sign-in') });
+const hr: ConsoleSession = { email: 'hr@example.com', role: 'hr', csrf: newCsrfToken(), lang: 'en' };
+const program: Program = programSchema.parse({ ...JSON.parse(readFileSync(resolve(examples, 'program.json'), 'utf8')), programId: 'fuzz-console' });
+const rosterCsv = readFileSync(resolve(examples, 'roster.csv'), 'utf8');
+const PROGRAM_FIELDS = formFields(programSchema);
+const CYCLE = 'fuzz-console-cycle';
+
+/** The Step Functions side of starting and stopping a cycle: records what it was asked, as the workflow port does. */
+class RecordingWorkflow implements WorkflowEngine {
+  readonly started: string[] = [];
+  async startCycle(cycleId: string, _input: CycleInput): Promise<string> {
+    this.started.push(cycleId);
+    return `arn:aws:states:us-east-1:000000000000:execution:program-cycle:${cycleId}`;
+  }
+  async describe() {
+    return { status: 'RUNNING' };
+  }
+  async stop() {}
+}
+
+let sealed: string;
+beforeAll(async () => {
+  sealed = await cookies.session.seal(hr, NOW);
+});
+
+/** A console over a fresh store holding the sample program, its roster and a running cycle. */
+async function freshConsole() {
+  const store = new InMemoryStore();
+  await store.putProgram(program);
+  await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
+  await store.createCycle(newCycle(program, CYCLE, NOW - 86_400_000));
+  const workflow = new RecordingWorkflow();
+  const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
+  const router = new ConsoleRouter({ cookies, signIn: {} as ConsoleSignIn, pages: CONSOLE_PAGES, deps, log: () => undefined });
+  return { store, router };
+}
+
+/** The program form's fields as the page fills them from the sample program: a valid post to start mutating. */
+function programFormValues(fields: readonly Field[], value: unknown, out: Array<[string, string]> = []): Array<[string, string]> {
+  for (const f of fields) {
+    if (f.kind === 'group') {
+      programFormValues(f.fields, value, out);
+      continue;
+    }
+    const current = f.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+    if (current === undefined) continue;
+    // Lines as lines, text as it is, and numbers, booleans and JSON fields in JSON (as the form shows them).
+    const text = f.kind === 'lines' && Array.isArray(current) ? current.join('\n') : typeof current === 'string' ? current : JSON.stringify(current);
+    out.push([f.name, text]);
+  }
+  return out;
+}
+const VALID_PROGRAM = programFormValues(PROGRAM_FIELDS, { ...program, programId: 'fuzz-new' });
+const FIELD_NAMES = VALID_PROGRAM.map(([name]) => name);
+
+/** A hostile JSON value for a JSON field: prototype keys, huge numbers, wrong types. */
+const hostileJson = fc.oneof(
+  fc.json(),
+  fc.constantFrom('{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"x":1}}}', '[1e999]', '{"a":', '"\\ud800"', 'null', '[]', '{}'),
+);
+
+type FormEntry = [string, string | File];
+
+/** Hostile roster file contents: bytes, BOMs, UTF-16, NULs, broken quotes, formula cells, the sample with one cell replaced. */
+const hostileRosterText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 300 }),
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+  fc.constantFrom('\ufeff', '\ufeff\ufeff', '\u0000\u0000', 'id,id,id\n1,2,3', '"id,name\n"1,"a', '=cmd|"/c calc"!A1'),
+  fc.tuple(fc.nat({ max: rosterCsv.length - 1 }), hostileText).map(([at, text]) => `${rosterCsv.slice(0, at)}${text}${rosterCsv.slice(at)}`),
+);
+
+interface ConsoleTarget {
+  name: string;
+  path: string;
+  form: fc.Arbitrary<FormEntry[]>;
+}
+
+const pick = <T>(values: readonly T[]) => fc.constantFrom(...values);
+const textValue = (plausible: readonly string[]) => fc.oneof({ arbitrary: pick(plausible), weight: 1 }, { arbitrary: hostileText, weight: 2 });
+
+const programForm = fc
+  .tuple(
+    fc.array(fc.tuple(fc.nat({ max: VALID_PROGRAM.length - 1 }), fc.oneof(hostileText, hostileJson)), { maxLength: 4 }),
+    fc.array(fc.tuple(fc.oneof(pick(FIELD_NAMES), hostileText), hostileText), { maxLength: 3 }),
+  )
+  .map(([changes, extra]): FormEntry[] => {
+    const form: FormEntry[] = VALID_PROGRAM.map(([k, v]) => [k, v]);
+    for (const [at, value] of changes) (form[at] as FormEntry)[1] = value;
+    return [...form, ...extra];
+  });
+
+const rosterUpload = (importing: boolean) =>
+  fc
+    .record({
+      programId: textValue([program.programId]),
+      file: fc.option(
+        fc.record({ text: fc.oneof(pick([rosterCsv]), hostileRosterText), name: fc.oneof(pick(['roster.csv', 'roster.json', 'x.CSV']), hostileText) }),
+        { nil: undefined },
+      ),
+      carried: fc.option(fc.oneof(pick([Buffer.from(rosterCsv).toString('base64')]), hostileText), { nil: undefined }),
+      mapping: fc.option(fc.oneof(hostileJson, pick(['{"columns":{"id":"id"}}', '{"delimiter":"tab"}', '{"columns":{"__proto__":"id"}}'])), { nil: undefined }),
+      savedMapping: fc.option(textValue(['export-rh']), { nil: undefined }),
+      saveMappingAs: fc.option(textValue(['export-rh', 'a', '-x']), { nil: undefined }),
+    })
+    .map((u): FormEntry[] => [
+      ['programId', u.programId],
+      ...(u.file ? [['file', new File([u.file.text], u.file.name)] as FormEntry] : []),
+      ...(u.carried !== undefined ? [['text', u.carried] as FormEntry, ['fileName', importing ? 'roster.csv' : u.programId] as FormEntry] : []),
+      ...(u.mapping !== undefined ? [['mapping', u.mapping] as FormEntry] : []),
+      ...(u.savedMapping !== undefined ? [['savedMapping', u.savedMapping] as FormEntry] : []),
+      ...(u.saveMappingAs !== undefined ? [['saveMappingAs', u.saveMappingAs] as FormEntry] : []),
+    ]);
+
+const fieldsOf = (names: readonly string[], plausible: readonly string[]) =>
+  fc.array(fc.tuple(fc.oneof({ arbitrary: pick(names), weight: 3 }, { arbitrary: hostileText, weight: 1 }), textValue(plausible)), { maxLength: 8 });
+
+const TARGETS: ConsoleTarget[] = [
+  { name: 'program create form', path: '/console/programs', form: programForm },
+  { name: 'program edit form', path: `/console/programs/edit/${program.programId}`, form: programForm },
+  { name: 'roster upload preview', path: '/console/roster', form: rosterUpload(false) },
+  { name: 'roster import', path: '/console/roster/import', form: rosterUpload(true) },
+  { name: 'cycle start', path: '/console/cycles/start', form: fieldsOf(['programId'], [program.programId, 'nope']) },
+  { name: 'cycle stop', path: `/console/cycles/${CYCLE}/stop`, form: fieldsOf(['reason'], ['done']) },
+  {
+    name: 'pair review',
+    path: `/console/pairs/${CYCLE}`,
+    form: fieldsOf(
+      ['action', 'cycleId', 'first', 'second', 'participantId', 'programWide'],
+      ['forbid', 'lock', 'unlock', 'exclude', 'resolve', 'approve', CYCLE, 'p01', 'p02', 'true'],
+    ),
+  },
+  { name: 'proposals apply', path: `/console/report/${CYCLE}/apply`, form: fieldsOf(['proposal'], ['p1', 'matching.weights']) },
+  { name: 'language switch', path: '/console/language', form: fieldsOf(['lang'], ['pt-BR', 'en']) },
+];
+
+function formData(entries: FormEntry[], csrf: string | undefined): FormData {
+  const form = new FormData();
+  if (csrf !== undefined) form.append('csrf', csrf);
+  for (const [name, value] of entries) form.append(name, value);
+  return form;
+}
+
+/** The properties of every console answer to a hostile post. */
+function checkAnswer(response: ConsoleResponse, before: string, after: string, where: string): void {
+  expect(response.status, where).toBeLessThan(500);
+  expectNoInternals(response.body, where);
+  if (response.status >= 400) {
+    expect(after, `${where}: a refused post changed the store`).toBe(before);
+    const named = /role="alert"/.test(response.body) || /<h1>(Refused|Recusado)<\/h1><p>[^<]+<\/p>/.test(response.body) || /<p>404<\/p>/.test(response.body);
+    expect(named, `${where}: a ${response.status} page names no problem`).toBe(true);
+  }
+}
+
+describe('hostile posts to the console forms, signed in as HR with the right CSRF token', () => {
+  for (const target of TARGETS) {
+    it(`never answers a hostile ${target.name} post with an error, internals or a half-written store`, { timeout: FUZZ_TIMEOUT }, async () => {
+      await fc.assert(
+        fc.asyncProperty(target.form, async (entries) => {
+          const c = await freshConsole();
+          const before = snapshot(c.store);
+          const response = await c.router.handle({
+            method: 'POST',
+            path: target.path,
+            query: new URLSearchParams(),
+            cookies: { [SESSION_COOKIE]: sealed },
+            form: formData(entries, hr.csrf),
+          });
+          checkAnswer(response, before, snapshot(c.store), `${target.name} ${response.status}`);
+        }),
+        { numRuns: runs(40) },
+      );
+    });
+  }
+
+  it('refuses a hostile path, CSRF field or session cookie without an error and changes nothing', { timeout: FUZZ_TIMEOUT }, async () => {
+    const c = await freshConsole();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          pick(TARGETS.map((t) => t.path)),
+          hostileText.map((t) => `/console/${t}`),
+        ),
+        fc.oneof(fc.constant(undefined), hostileText, pick([hr.csrf, `${hr.csrf} `])),
+        fc.oneof(pick([sealed]), hostileText, pick(HOSTILE_CONSTANTS)),
+        async (path, csrf, cookie) => {
+          const before = snapshot(c.store);
+          const response = await c.router.handle({
+            method: 'POST',
+            path,
+            query: new URLSearchParams(),
+            cookies: { [SESSION_COOKIE]: cookie },
+            form: formData([], csrf),
+          });
+          const after = snapshot(c.store);
+          expect(response.status).toBeLessThan(500);
+          expectNoInternals(response.body, `path ${response.status}`);
+          if (response.status >= 400 || cookie !== sealed || csrf !== hr.csrf) expect(after).toBe(before);
+        },
+      ),
+      { numRuns: runs(60) },
+    );
+  });
+});
+
+describe('what the console fuzz found', () => {
+  it('saves a pasted mapping only when the previewed file reads well with it, so a refused preview changes nothing', async () => {
+    const c = await freshConsole();
+    const post = (file: string) =>
+      c.router.handle({
+        method: 'POST',
+        path: '/console/roster',
+        query: new URLSearchParams(),
+        cookies: { [SESSION_COOKIE]: sealed },
+        form: formData(
+          [
+            ['programId', program.programId],
+            ['file', new File([file], 'roster.csv')],
+            ['mapping', '{"columns":{"id":"id"}}'],
+            ['saveMappingAs', 'export-rh'],
+          ],
+          hr.csrf,
+        ),
+      });
+    const before = snapshot(c.store);
+    const refused = await post(`${rosterCsv}\np99,"unbalanced`);
+    expect(refused.status).toBe(400);
+    expect(snapshot(c.store)).toBe(before);
+    expect((await c.store.getProgram(program.programId))?.rosterMappings).toBeUndefined();
+    expect((await post(rosterCsv)).status).toBe(200);
+    expect(Object.keys((await c.store.getProgram(program.programId))?.rosterMappings ?? {})).toEqual(['export-rh']);
+  });
+});
+
+describe('numbers typed into the console’s program form', () => {
+  const numberFields: string[] = [];
+  const collect = (fields: readonly Field[]) =>
+    fields.forEach((f) => (f.kind === 'group' ? collect(f.fields) : f.kind === 'number' && numberFields.push(f.name)));
+  collect(PROGRAM_FIELDS);
+
+  it(
+    'saves a number only when it is typed as plain decimal digits, never 0x10, 1e1 or Infinity as JavaScript reads them',
+    { timeout: FUZZ_TIMEOUT },
+    async () => {
+      expect(numberFields.length).toBeGreaterThan(0);
+      await fc.assert(
+        fc.asyncProperty(
+          pick(numberFields),
+          fc.oneof(pick(['0x1', '0x10', '1e1', '1e0', '0b1', '0o7', '.5', '5.', '+1', '1_0', 'Infinity', '１', ' 1 ', '1', '2', '0.5', '10']), hostileText),
+          async (name, typed) => {
+            const c = await freshConsole();
+            const form = VALID_PROGRAM.filter(([k]) => k !== name).concat([[name, typed]]);
+            const response = await c.router.handle({
+              method: 'POST',
+              path: '/console/programs',
+              query: new URLSearchParams(),
+              cookies: { [SESSION_COOKIE]: sealed },
+              form: formData(form, hr.csrf),
+            });
+            expect(response.status).toBeLessThan(500);
+            const text = typed.trim();
+            if (response.status === 303 && text !== '') expect(text, `${name} = ${JSON.stringify(typed)} was saved`).toMatch(/^-?\d+(\.\d+)?$/);
+          },
+        ),
+        { numRuns: runs(60) },
+      );
+    },
+  );
+});
+
+describe('hostile paths without a session', () => {
+  it(
+    'sends a GET to the sign-in with a return path only when sign-in would honour it, so the redirect never echoes a hostile path',
+    { timeout: FUZZ_TIMEOUT },
+    async () => {
+      const c = await freshConsole();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            hostileText.map((t) => `/console/${encodeURIComponent(t.replace(/[\ud800-\udfff]/g, '?'))}`),
+            fc.string({ unit: fc.constantFrom('a', '0', '-', '/', '.'), maxLength: 2_000 }).map((t) => `/console/${t}`),
+            pick(['/console/programs', '/console/cycles/c-1', '/console/ops/executions/x']),
+          ),
+          async (path) => {
+            const response = await c.router.handle({ method: 'GET', path, query: new URLSearchParams(), cookies: {} });
+            expect(response.status).toBe(303);
+            const location = response.headers.location ?? '';
+            expect(location.length).toBeLessThanOrEqual('/console/sign-in?return='.length + 3 * 512);
+            const back = new URL(location, 'https://console.example.com').searchParams.get('return');
+            if (back !== null) expect(back).toMatch(/^\/console(\/[A-Za-z0-9._~\-/]*)?$/);
+          },
+        ),
+        { numRuns: runs(60) },
+      );
+    },
+  );
+});
