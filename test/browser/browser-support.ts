@@ -77,3 +77,21 @@ export async function posting(page: Page, act: () => Promise<void>): Promise<voi
   await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), act()]);
   await page.waitForLoadState('load');
 }
+
+/**
+ * Presses Tab (Shift+Tab when `backwards`) until the focused element matches `selector`, as a keyboard user would,
+ * and fails if it is not reached within `maxPresses` (a focus trap, or the element is not focusable).
+ */
+export async function tabTo(page: Page, selector: string, options: { maxPresses?: number; backwards?: boolean } = {}): Promise<void> {
+  const maxPresses = options.maxPresses ?? 30;
+  for (let presses = 0; presses < maxPresses; presses++) {
+    await page.keyboard.press(options.backwards ? 'Shift+Tab' : 'Tab');
+    const focused = await page.evaluate(
+      (wanted) =>
+        (globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }).document.activeElement?.matches(wanted) ?? false,
+      selector,
+    );
+    if (focused) return;
+  }
+  throw new Error(`${selector} was not reached with ${maxPresses} presses of ${options.backwards ? 'Shift+Tab' : 'Tab'}`);
+}

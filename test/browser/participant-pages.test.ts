@@ -6,7 +6,7 @@ import type { Cycle, Member } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
 import { uniqueTag } from '../support/fixtures.ts';
-import { checkPageHtml, launchChromium, posting, SCREENSHOTS_ON_REQUEST } from './browser-support.ts';
+import { checkPageHtml, launchChromium, posting, SCREENSHOTS_ON_REQUEST, tabTo } from './browser-support.ts';
 import { mailsFor, openAndSend, participantCycle, submit, tick, type ParticipantMail } from './participant-support.ts';
 
 /**
@@ -136,28 +136,24 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     const mail = await mailOf(/check-in 1 |acompanhamento 1 /, member);
     await openEmail(page, mail, c.checkIn, `check-in-${language}`);
     await check(page, 'check-in', language);
-    for (let i = 0; i < 15; i++) {
-      await page.keyboard.press('Tab');
-      if (
-        await page.evaluate(
-          () =>
-            (globalThis as unknown as { document: { activeElement?: { getAttribute(n: string): string | null } } }).document.activeElement?.getAttribute(
-              'name',
-            ) === 'status',
-        )
-      )
-        break;
-    }
+    await tabTo(page, 'input[name=status]');
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
     expect(await page.locator('input[name=status]:checked').getAttribute('value')).toBe('not-yet');
-    await page.keyboard.press('Tab');
+    // The meeting's fields come next: the date field takes one Tab per part (day, month, year, its picker), as in any
+    // browser. Typing there would not reach the note, and Space would open the date picker.
+    await tabTo(page, '#note');
     await page.keyboard.type(language === 'en' ? 'Travelling this week' : 'Viajando esta semana');
-    // Known gap: since the check-in gained the meeting's fields, Tab stays inside the date field (day, month, year) in
-    // headless Chromium and Enter does not send the form from there, so the form is sent with the button.
-    await posting(page, () => page.click('main form button[type=submit]'));
+    // Back to the date and forth again without losing the note, then Tab to the button and send with Enter.
+    await tabTo(page, '#meeting-date', { backwards: true });
+    await tabTo(page, '#note');
+    await tabTo(page, 'main form button[type=submit]', { maxPresses: 1 });
+    await posting(page, () => page.keyboard.press('Enter'));
     expect(await page.locator('main').innerText()).toContain(c.thanks);
-    expect((await store().getResponse(cycle.cycleId, 'run#1', member.participantId))?.answer).toMatchObject({ status: 'not-yet' });
+    expect((await store().getResponse(cycle.cycleId, 'run#1', member.participantId))?.answer).toMatchObject({
+      status: 'not-yet',
+      note: language === 'en' ? 'Travelling this week' : 'Viajando esta semana',
+    });
   });
 
   it('measures progress against the goals set at the start', async () => {
