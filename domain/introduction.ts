@@ -173,8 +173,8 @@ export function introductionEmail(input: IntroductionInput): EmailContent {
 }
 
 /**
- * The first meeting as an iCalendar file, written by ical-generator (no dependencies; `ics` pulls
- * in yup and pushed the phase-tick bundle over its budget). Published (METHOD:PUBLISH) rather
+ * The first meeting as an iCalendar file, written by ical-generator, Tandem's one calendar writer (no dependencies;
+ * `ics`, used before for sessions, pulls in yup and pushed the phase-tick bundle over its budget). Published (METHOD:PUBLISH) rather
  * than sent as an organizer's request: each member owns their copy and can move it.
  */
 export function firstMeetingCalendar(input: IntroductionInput & { meeting: MeetingSlot }): string {

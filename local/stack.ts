@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { resetContainer } from '../adapters/container.ts';
+import { container, resetContainer } from '../adapters/container.ts';
 import { localSubstitutions, programCycleDefinitionText, PROGRAM_CYCLE_STATE_MACHINE, substituteDefinition } from '../workflows/program-cycle.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { functionNameOfArn, invokeFunction } from './lambda-runtime.ts';
@@ -51,6 +51,8 @@ export interface LocalStack {
   sesSending(): LocalSesSendingCounts;
   /** Executions that were running when the stack last stopped and now go on (with `persist`). */
   resumedExecutions: string[];
+  /** Programs in the kept data that were not in the console's program list and now are (with `persist`). */
+  reindexedPrograms: string[];
   stop(): Promise<void>;
 }
 
@@ -165,6 +167,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(sesApi.close);
     env.AWS_ENDPOINT_URL_SESV2 = process.env.AWS_ENDPOINT_URL_SESV2 = sesApi.endpoint;
     resetContainer();
+    // Kept data may come from before the console's program list: list those programs (a no-op once done).
+    const reindexedPrograms = options.persist ? await container().store.indexUnlistedPrograms() : [];
 
     const timeoutMs = options.functionTimeoutMs ?? 300_000;
     const engine = new LocalStepFunctions({
@@ -213,6 +217,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       reportDir,
       sesSending: ses.sending,
       resumedExecutions,
+      reindexedPrograms,
       stop,
     };
   } catch (error) {

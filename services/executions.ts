@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Phase } from '../domain/program.ts';
-import type { ExecutionHistory, ExecutionHistoryEvent } from './ports.ts';
+import type { ExecutionDescription, ExecutionHistory, ExecutionHistoryEvent, ExecutionRecord } from './ports.ts';
 import { phaseOfStateName } from './phases/registry.ts';
 
 /**
@@ -20,6 +20,9 @@ export interface ExecutionSummary {
   stopDate?: string;
   durationMs?: number;
 }
+
+/** One execution as ops read it: its summary, and what Step Functions says beyond it (input, output, error, redrive). */
+export type ExecutionDetails = ExecutionSummary & Omit<ExecutionDescription, keyof ExecutionRecord>;
 
 export interface ExecutionFilters {
   status?: string;
@@ -95,19 +98,12 @@ export class ExecutionsQuery {
     return [...parts.slice(0, 5), 'execution', parts[6] ?? '', executionOrCycle].join(':');
   }
 
-  async describe(executionOrCycle: string) {
+  async describe(executionOrCycle: string): Promise<ExecutionDetails> {
     try {
-      const d = await this.executions.describeExecution(this.arnOf(executionOrCycle));
-      return {
-        ...summarise(d),
-        input: d.input,
-        output: d.output,
-        error: d.error,
-        cause: d.cause,
-        redriveCount: d.redriveCount,
-        redriveStatus: d.redriveStatus,
-        redriveStatusReason: d.redriveStatusReason,
-      };
+      const description = await this.executions.describeExecution(this.arnOf(executionOrCycle));
+      // The record's fields become the summary (times as ISO); the rest of the port's description passes through as it is.
+      const { executionArn: _arn, name: _name, status: _status, startDate: _start, stopDate: _stop, ...details } = description;
+      return { ...summarise(description), ...details };
     } catch (error) {
       throw inTermsOf(error, executionOrCycle);
     }

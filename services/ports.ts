@@ -13,6 +13,8 @@ export interface ProgramStore {
   getProgram(programId: string): Promise<Program | undefined>;
   /** Every program, by id (the console lists them). */
   listPrograms(): Promise<Program[]>;
+  /** Lists the programs stored before the listing existed (a migration, idempotent); returns the ids it listed now. */
+  indexUnlistedPrograms(): Promise<string[]>;
   /** Writes a validated roster; re-writing an unchanged participant changes nothing. */
   putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }>;
   listParticipants(programId: string): Promise<Participant[]>;

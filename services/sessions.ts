@@ -29,7 +29,7 @@ export async function addSession(deps: SessionDeps, cycleId: string, input: unkn
   const cycle = await existingCycle(deps, cycleId);
   if (cycle.status !== 'running') throw new ConflictError(`cycle ${cycleId} is ${cycle.status}: sessions are scheduled in a running cycle`);
   const parsed = parseSessionInput(input, cycle.program.skillsCatalog, cycleId, deps.clock.now());
-  const session = { ...parsed, calendar: sessionCalendar(parsed, { organizer: cycle.program.sender }) };
+  const session = { ...parsed, calendar: sessionCalendar(parsed, { organizer: { name: cycle.program.name, email: cycle.program.sender } }) };
   if (!(await deps.store.createSession(session))) throw new ConflictError(`cycle ${cycleId} has a session ${session.sessionId} already`);
   return session;
 }

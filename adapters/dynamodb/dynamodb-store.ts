@@ -72,6 +72,10 @@ export class DynamoDbStore
   listPrograms(): Promise<Program[]> {
     return this.programs.listPrograms();
   }
+
+  indexUnlistedPrograms(): Promise<string[]> {
+    return this.programs.indexUnlistedPrograms();
+  }
   putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }> {
     return this.programs.putParticipants(programId, participants);
   }

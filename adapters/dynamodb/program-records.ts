@@ -21,7 +21,7 @@ export class ProgramRecords implements ProgramStore, ParticipantDirectory {
     });
   }
 
-  /** Programs written before the listing index existed appear once they are saved again. */
+  /** Programs written before the listing index existed appear once indexUnlistedPrograms has run (or they are saved again). */
   async listPrograms(): Promise<Program[]> {
     const items = await this.table.queryAll('ListPrograms', {
       IndexName: 'GSI1',
@@ -29,6 +29,36 @@ export class ProgramRecords implements ProgramStore, ParticipantDirectory {
       ExpressionAttributeValues: { ':pk': keys.allPrograms().GSI1PK },
     });
     return items.map((item) => recordOf<Program>(item)).sort((a, b) => a.programId.localeCompare(b.programId));
+  }
+
+  /**
+   * The migration for programs stored before the console's listing index: each program item without GSI1
+   * attributes gets them. Conditional, so running it again (or beside a save) changes nothing; a program deleted
+   * meanwhile is not written back. It scans the table once: a migration, never on a request's path.
+   */
+  async indexUnlistedPrograms(): Promise<string[]> {
+    const unlisted = await this.table.scanAll('FindUnlistedPrograms', {
+      FilterExpression: 'SK = :sk AND attribute_not_exists(GSI1PK)',
+      ExpressionAttributeValues: { ':sk': keys.program('').SK },
+      ProjectionExpression: 'programId',
+    });
+    const programIds = unlisted.flatMap((item) => (typeof item.programId === 'string' ? [item.programId] : []));
+    const limit = pLimit(WRITE_CONCURRENCY);
+    const indexed = await Promise.all(
+      programIds.map((programId) =>
+        limit(async () => {
+          const entry = keys.programInList(programId);
+          const written = await this.table.updateIf('IndexProgram', {
+            Key: keys.program(programId),
+            UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(GSI1PK)',
+            ExpressionAttributeValues: { ':pk': entry.GSI1PK, ':sk': entry.GSI1SK },
+          });
+          return written ? [programId] : [];
+        }),
+      ),
+    );
+    return indexed.flat().sort();
   }
 
   async getProgram(programId: string): Promise<Program | undefined> {

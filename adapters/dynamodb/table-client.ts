@@ -5,10 +5,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type PutCommandInput,
   type QueryCommandInput,
+  type ScanCommandInput,
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -31,6 +33,7 @@ export type TableItem = Record<string, unknown>;
 export type PutInput = Omit<PutCommandInput, 'TableName'>;
 export type UpdateInput = Omit<UpdateCommandInput, 'TableName'>;
 export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+export type ScanInput = Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>;
 type TransactWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** One action of a transaction; the table client names the table. */
 export type TransactionItem =
@@ -147,6 +150,18 @@ export class TableClient {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.send(action, () => this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey })));
+      items.push(...((page.Items ?? []) as TableItem[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** Every item a scan finds, page after page: for migrations only (it reads the whole table), never on a request's path. */
+  async scanAll(action: string, input: ScanInput): Promise<TableItem[]> {
+    const items: TableItem[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.send(action, () => this.doc.send(new ScanCommand({ ...input, TableName: this.tableName, ExclusiveStartKey })));
       items.push(...((page.Items ?? []) as TableItem[]));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);

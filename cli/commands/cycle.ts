@@ -27,6 +27,7 @@ export function describeStatus(s: CycleStatusReport): string {
     `Started ${formatTime(s.startedAt)}${s.endedAt ? `, ended ${formatTime(s.endedAt)}` : ''}`,
     `Participants ${s.participants}, pairs ${s.pairs}, emails sent ${s.emailsSent}, bounces ${s.bounces}`,
   ];
+  if (s.meetings) lines.push(`Meetings ${s.meetings.logged} logged; ${s.meetings.pairsMet} of ${s.pairs} pairs met at least once`);
   if (s.executionArn) lines.push(`Execution ${s.executionArn}`);
   if (s.approval?.status === 'pending')
     lines.push(`Pairs: waiting for approval until ${formatTime(s.approval.deadline)} (tandem pairs list --cycle ${s.cycleId})`);

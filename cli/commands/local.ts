@@ -62,13 +62,15 @@ export function registerLocalCommands(program: Command): void {
         writeFileSync(envFile, `${JSON.stringify({ ...shared, TANDEM_SURVEY_URL: stack.endpoints.survey }, null, 2)}\n`, { mode: 0o600 });
         if (options.json) {
           process.stdout.write(
-            `${JSON.stringify({ endpoints: stack.endpoints, opsPage: `${stack.endpoints.survey}/ops`, env: shared, envFile, stateDir: resolve(options.stateDir), persisted: !options.inMemory, resumedExecutions: stack.resumedExecutions })}\n`,
+            `${JSON.stringify({ endpoints: stack.endpoints, opsPage: `${stack.endpoints.survey}/ops`, env: shared, envFile, stateDir: resolve(options.stateDir), persisted: !options.inMemory, resumedExecutions: stack.resumedExecutions, reindexedPrograms: stack.reindexedPrograms })}\n`,
           );
         } else {
           console.log(
             `Tandem local stack is up (${options.inMemory ? 'in memory: nothing is kept when it stops' : `data kept in ${resolve(options.stateDir)}`}):`,
           );
           if (stack.resumedExecutions.length > 0) console.log(`  resumed ${stack.resumedExecutions.length} running execution(s) where they stopped`);
+          if (stack.reindexedPrograms.length > 0)
+            console.log(`  listed ${stack.reindexedPrograms.length} program(s) stored before the console: ${stack.reindexedPrograms.join(', ')}`);
           for (const [name, url] of Object.entries(stack.endpoints)) console.log(`  ${name.padEnd(14)} ${url}`);
           console.log(`  inbox          ${stack.endpoints.ses}/`);
           console.log(`  ops page       ${stack.endpoints.survey}/ops`);

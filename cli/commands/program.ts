@@ -78,6 +78,21 @@ export function registerProgramCommands(program: Command): void {
 
   withJson(
     group
+      .command('reindex')
+      .description(
+        'List the programs stored before the console in its program list (they lack its index entry). Safe to repeat: ' +
+          'a listed program is left alone. `tandem local up` runs it on its kept data.',
+      ),
+    'tandem program reindex',
+  ).action(async (options: { json: boolean }) => {
+    const indexed = await target().store.indexUnlistedPrograms();
+    emit(options.json, { indexed }, () =>
+      indexed.length ? `Listed ${indexed.length} program(s) stored before the console: ${indexed.join(', ')}.` : 'Every program is listed already.',
+    );
+  });
+
+  withJson(
+    group
       .command('validate')
       .description('Check a program file against the schema without writing anything (no target needed).')
       .requiredOption('-f, --file <file>', 'the program as YAML or JSON'),

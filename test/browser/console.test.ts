@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
@@ -10,29 +9,12 @@ import { newCycle } from '../../domain/cycle.ts';
 import { stopCycle } from '../../services/cycles.ts';
 import { pairReview } from '../../services/phases/approval/review.ts';
 import { createProgramWithRoster, readUntil, sfnClient, startTestCycle, testProgram, testRosterCsv, uniqueTag, waitForExecution } from '../support/fixtures.ts';
+import { axeViolations, launchChromium, SCREENSHOTS_DIR, scrollWidth } from './browser-support.ts';
 
 /**
  * The console in Chromium, signed in through the local OpenID Connect provider as the demo HR
  * and ops users. Screenshots of every page go to docs/screenshots/console-<page>[-desktop].png.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
-const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
-const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
-
-interface AxeResults {
-  violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }>;
-}
-
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium`);
 
 describe('the console in Chromium', () => {
   let browser: Browser;
@@ -56,22 +38,20 @@ describe('the console in Chromium', () => {
 
   /** axe-clean at 360 px and at desktop width, nothing wider than the phone, and a screenshot of each. */
   async function check(page: Page, name: string): Promise<void> {
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     for (const [width, suffix] of [
       [360, ''],
       [1280, '-desktop'],
     ] as const) {
       await page.setViewportSize({ width, height: 800 });
-      await page.evaluate(axeSource);
-      const results = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
-      expect(results.violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`)).toEqual([]);
-      if (width === 360) expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-      await page.screenshot({ path: resolve(SCREENSHOTS, `console-${name}${suffix}.png`), fullPage: true });
+      expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
+      if (width === 360) expect(await scrollWidth(page), `${name} is wider than 360 px`).toBeLessThanOrEqual(360);
+      await page.screenshot({ path: resolve(SCREENSHOTS_DIR, `console-${name}${suffix}.png`), fullPage: true });
     }
   }
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     // A cycle that has run to its review, so the report page has proposals (nobody answered: longer windows are proposed).
     const tag = uniqueTag('console-review');
     await createProgramWithRoster(tag);

@@ -1,12 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { newCycle, type Cycle } from '../../domain/cycle.ts';
 import { skillLabel } from '../../domain/skills.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
 import { createProgramWithRoster, uniqueTag } from '../support/fixtures.ts';
+import { checkPageHtml, launchChromium, posting, SCREENSHOTS_ON_REQUEST } from './browser-support.ts';
 import { mailsFor, submit, tick, type ParticipantMail } from './participant-support.ts';
 
 /**
@@ -15,16 +15,6 @@ import { mailsFor, submit, tick, type ParticipantMail } from './participant-supp
  * keyboard with JavaScript off; the skill filter with JavaScript on. Every page is checked with
  * axe-core (WCAG 2.2 AA) at 360 px. TANDEM_SCREENSHOTS=1 saves docs/screenshots/join-*.png.
  */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
-const AXE = readFileSync(resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-const SCREENSHOTS = process.env.TANDEM_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '../../docs/screenshots') : undefined;
 const PEOPLE = ['p01', 'p02', 'p03', 'p04', 'p13', 'p14', 'p15', 'p16'];
 const store = () => container().store;
 
@@ -35,41 +25,7 @@ let checker: BrowserContext;
 let cycle: Cycle;
 let tag: string;
 
-/** axe-core on the page's HTML, its width at 360 px, and optionally screenshots at 360 px and 1280 px. */
-async function check(html: string, name: string): Promise<void> {
-  const view = await checker.newPage();
-  try {
-    await view.setViewportSize({ width: 360, height: 740 });
-    await view.setContent(html, { waitUntil: 'load' });
-    await view.addScriptTag({ content: AXE });
-    const violations = await view.evaluate(async () => {
-      const { axe, document } = globalThis as unknown as {
-        document: unknown;
-        axe: { run: (ctx: unknown, o: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> };
-      };
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-      return result.violations.map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes.map((n) => n.target))})`);
-    });
-    expect(violations, name).toEqual([]);
-    const width = await view.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect(width, `${name} is wider than 360 px`).toBeLessThanOrEqual(360);
-    if (SCREENSHOTS) {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      await view.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
-      await view.setViewportSize({ width: 1280, height: 800 });
-      await view.screenshot({ path: resolve(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
-    }
-  } finally {
-    await view.close();
-  }
-}
-
-async function posting(page: Page, act: () => Promise<void>): Promise<void> {
-  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), act()]);
-  await page.waitForLoadState('load');
-}
+const check = (html: string, name: string) => checkPageHtml(checker, html, name);
 
 const COPY = {
   en: {
@@ -89,7 +45,7 @@ const COPY = {
 } as const;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
   withScript = await browser.newContext({ viewport: { width: 360, height: 740 } });
   checker = await browser.newContext();
@@ -125,7 +81,7 @@ describe.each(['pt-BR', 'en'] as const)('the join page in %s', (language) => {
     const page = await noScript.newPage();
     try {
       await page.setContent(mail.html);
-      if (SCREENSHOTS) await page.screenshot({ path: resolve(SCREENSHOTS, `email-enrollment-${language}.png`), fullPage: true });
+      if (SCREENSHOTS_ON_REQUEST) await page.screenshot({ path: resolve(SCREENSHOTS_ON_REQUEST, `email-enrollment-${language}.png`), fullPage: true });
       const href = await page.getByRole('link', { name: c.cta }).getAttribute('href');
       expect(href).toMatch(/\/s\/v1\./);
       await page.goto(href as string);

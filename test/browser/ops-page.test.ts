@@ -1,34 +1,18 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { createProgramWithRoster, startTestCycle, testProgram, uniqueTag, waitForExecution } from '../support/fixtures.ts';
+import { axeViolations, launchChromium } from './browser-support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
-const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
-
-interface AxeResults {
-  violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }>;
-}
-
-describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
+describe('the ops page in Chromium', () => {
   let browser: Browser;
   let failed: { cycleId: string };
   let running: { cycleId: string };
   const base = () => inject('localStack').endpoints.survey;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     // A failed execution: two people in one reporting line cannot be paired.
     const tag = uniqueTag('ops-fail');
     const { store } = container();
@@ -66,11 +50,6 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     return { page, response, context };
   }
 
-  async function axe(page: Page): Promise<AxeResults> {
-    await page.evaluate(axeSource);
-    return page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
-  }
-
   it('lists the executions with their status and links to each', async () => {
     const { page, response, context } = await open('/ops');
     expect(response?.status()).toBe(200);
@@ -97,8 +76,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     const statuses = await page.locator('#executions tbody .status').allTextContents();
     expect(new Set(statuses)).toEqual(new Set(['FAILED']));
 
-    const results = await axe(page);
-    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 
@@ -117,8 +95,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     await expect(page.locator('section[aria-labelledby="phase-goal-setting"] table').textContent()).resolves.toContain('GoalSetting: send what is due');
     const body = (await page.locator('body').textContent()) ?? '';
     expect(body).not.toMatch(/@[a-z0-9-]+\.example\.com/);
-    const results = await axe(page);
-    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 
@@ -134,8 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the ops page in Chromium', () => {
     const html = await page.content();
     expect(html).not.toContain('<b>Boss</b>');
     expect(html).not.toContain('@ops-fail');
-    const results = await axe(page);
-    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     const missing = await page.goto(`${base()}/ops/executions/no-such-execution`);
     expect(missing?.status()).toBe(404);

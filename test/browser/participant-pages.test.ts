@@ -1,12 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import type { Cycle, Member } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
 import { uniqueTag } from '../support/fixtures.ts';
+import { checkPageHtml, launchChromium, posting, SCREENSHOTS_ON_REQUEST, tabTo } from './browser-support.ts';
 import { mailsFor, openAndSend, participantCycle, submit, tick, type ParticipantMail } from './participant-support.ts';
 
 /**
@@ -16,16 +16,6 @@ import { mailsFor, openAndSend, participantCycle, submit, tick, type Participant
  * each page is also checked with axe-core (WCAG 2.2 AA) and at 360 px wide.
  * TANDEM_SCREENSHOTS=1 saves docs/screenshots/<page>-<language>.png (360 px) and -desktop.png.
  */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
-const AXE = readFileSync(resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-const SCREENSHOTS = process.env.TANDEM_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '../../docs/screenshots') : undefined;
 const store = () => container().store;
 
 let browser: Browser;
@@ -35,54 +25,21 @@ let cycle: Cycle;
 let tag: string;
 const checked: string[] = [];
 
-/** axe-core on the page's HTML (in a context with scripts on), its width at 360 px, and optionally screenshots. */
+/** checkPageHtml, named `<page>-<language>`, and noted so the last test can tell that every kind of page was checked. */
 async function check(page: Page, name: string, language: string): Promise<void> {
-  const html = await page.content();
-  const view = await checker.newPage();
-  try {
-    await view.setViewportSize({ width: 360, height: 740 });
-    await view.setContent(html, { waitUntil: 'load' });
-    await view.addScriptTag({ content: AXE });
-    const violations = await view.evaluate(async () => {
-      const { axe, document } = globalThis as unknown as {
-        document: unknown;
-        axe: { run: (ctx: unknown, o: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> };
-      };
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-      return result.violations.map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes.map((n) => n.target))})`);
-    });
-    expect(violations, `${name}-${language}`).toEqual([]);
-    const width = await view.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect(width, `${name}-${language} is wider than 360 px`).toBeLessThanOrEqual(360);
-    if (SCREENSHOTS) {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      await view.screenshot({ path: resolve(SCREENSHOTS, `${name}-${language}.png`), fullPage: true });
-      await view.setViewportSize({ width: 1280, height: 800 });
-      await view.screenshot({ path: resolve(SCREENSHOTS, `${name}-${language}-desktop.png`), fullPage: true });
-    }
-    checked.push(`${name}-${language}`);
-  } finally {
-    await view.close();
-  }
+  await checkPageHtml(checker, await page.content(), `${name}-${language}`);
+  checked.push(`${name}-${language}`);
 }
 
 /** Opens the email as the participant sees it and clicks its call to action. */
 async function openEmail(page: Page, mail: ParticipantMail, action: RegExp, screenshot?: string): Promise<void> {
   await page.goto('about:blank');
   await page.setContent(mail.html);
-  if (SCREENSHOTS && screenshot) await page.screenshot({ path: resolve(SCREENSHOTS, `email-${screenshot}.png`), fullPage: true });
+  if (SCREENSHOTS_ON_REQUEST && screenshot) await page.screenshot({ path: resolve(SCREENSHOTS_ON_REQUEST, `email-${screenshot}.png`), fullPage: true });
   // The email's button opens a new tab (target=_blank); follow it in this one.
   const href = await page.getByRole('link', { name: action }).getAttribute('href');
   expect(href).toMatch(/\/s\/v1\./);
   await page.goto(href as string);
-}
-
-/** Does what submits a form (a click, Enter) and waits for the page the POST returns. */
-async function posting(page: Page, act: () => Promise<void>): Promise<void> {
-  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), act()]);
-  await page.waitForLoadState('load');
 }
 
 const memberOf = async (language: 'en' | 'pt-BR'): Promise<Member> =>
@@ -92,7 +49,7 @@ const memberOf = async (language: 'en' | 'pt-BR'): Promise<Member> =>
 const mailOf = async (subject: RegExp, member: Member) => (await mailsFor(tag, subject)).find((m) => m.to === member.email) as ParticipantMail;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
   checker = await browser.newContext();
   tag = uniqueTag('browser');
@@ -179,28 +136,24 @@ describe.each(['pt-BR', 'en'] as const)('a participant in %s, in Chromium withou
     const mail = await mailOf(/check-in 1 |acompanhamento 1 /, member);
     await openEmail(page, mail, c.checkIn, `check-in-${language}`);
     await check(page, 'check-in', language);
-    for (let i = 0; i < 15; i++) {
-      await page.keyboard.press('Tab');
-      if (
-        await page.evaluate(
-          () =>
-            (globalThis as unknown as { document: { activeElement?: { getAttribute(n: string): string | null } } }).document.activeElement?.getAttribute(
-              'name',
-            ) === 'status',
-        )
-      )
-        break;
-    }
+    await tabTo(page, 'input[name=status]');
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
     expect(await page.locator('input[name=status]:checked').getAttribute('value')).toBe('not-yet');
-    await page.keyboard.press('Tab');
+    // The meeting's fields come next: the date field takes one Tab per part (day, month, year, its picker), as in any
+    // browser. Typing there would not reach the note, and Space would open the date picker.
+    await tabTo(page, '#note');
     await page.keyboard.type(language === 'en' ? 'Travelling this week' : 'Viajando esta semana');
-    // Known gap: since the check-in gained the meeting's fields, Tab stays inside the date field (day, month, year) in
-    // headless Chromium and Enter does not send the form from there, so the form is sent with the button.
-    await posting(page, () => page.click('main form button[type=submit]'));
+    // Back to the date and forth again without losing the note, then Tab to the button and send with Enter.
+    await tabTo(page, '#meeting-date', { backwards: true });
+    await tabTo(page, '#note');
+    await tabTo(page, 'main form button[type=submit]', { maxPresses: 1 });
+    await posting(page, () => page.keyboard.press('Enter'));
     expect(await page.locator('main').innerText()).toContain(c.thanks);
-    expect((await store().getResponse(cycle.cycleId, 'run#1', member.participantId))?.answer).toMatchObject({ status: 'not-yet' });
+    expect((await store().getResponse(cycle.cycleId, 'run#1', member.participantId))?.answer).toMatchObject({
+      status: 'not-yet',
+      note: language === 'en' ? 'Travelling this week' : 'Viajando esta semana',
+    });
   });
 
   it('measures progress against the goals set at the start', async () => {

@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import type { Cycle, Member } from '../../domain/cycle.ts';
 import { addSession, announceSession } from '../../services/sessions.ts';
 import { emailsFor, uniqueTag } from '../support/fixtures.ts';
+import { checkPageHtml, launchChromium, posting, SCREENSHOTS_ON_REQUEST } from './browser-support.ts';
 import { participantCycle } from './participant-support.ts';
 
 /**
@@ -14,16 +14,6 @@ import { participantCycle } from './participant-support.ts';
  * and see the next in line seated. Every page is checked with axe-core (WCAG 2.2 AA) at 360 px.
  * TANDEM_SCREENSHOTS=1 saves docs/screenshots/session-*.png (360 px and -desktop).
  */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
-const AXE = readFileSync(resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-const SCREENSHOTS = process.env.TANDEM_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '../../docs/screenshots') : undefined;
 const SESSION = 'cloud-clinic';
 
 let browser: Browser;
@@ -32,37 +22,7 @@ let checker: BrowserContext;
 let cycle: Cycle;
 let tag: string;
 
-/** axe-core on the page's HTML (scripts on in a separate context), no wider than 360 px, and optionally screenshots. */
-async function check(page: Page, name: string): Promise<void> {
-  const html = await page.content();
-  const view = await checker.newPage();
-  try {
-    await view.setViewportSize({ width: 360, height: 740 });
-    await view.setContent(html, { waitUntil: 'load' });
-    await view.addScriptTag({ content: AXE });
-    const violations = await view.evaluate(async () => {
-      const { axe, document } = globalThis as unknown as {
-        document: unknown;
-        axe: { run: (ctx: unknown, o: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> };
-      };
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-      return result.violations.map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes.map((n) => n.target))})`);
-    });
-    expect(violations, name).toEqual([]);
-    const width = await view.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect(width, `${name} is wider than 360 px`).toBeLessThanOrEqual(360);
-    if (SCREENSHOTS) {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      await view.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
-      await view.setViewportSize({ width: 1280, height: 800 });
-      await view.screenshot({ path: resolve(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
-    }
-  } finally {
-    await view.close();
-  }
-}
+const check = async (page: Page, name: string) => checkPageHtml(checker, await page.content(), name);
 
 /** Opens the person's announcement as they see it and follows its link to the session page. */
 async function openAnnouncement(page: Page, member: Member, screenshot?: string): Promise<void> {
@@ -70,14 +30,13 @@ async function openAnnouncement(page: Page, member: Member, screenshot?: string)
   expect(mail, `announcement to ${member.email}`).toBeDefined();
   await page.goto('about:blank');
   await page.setContent(mail?.body.html ?? '');
-  if (SCREENSHOTS && screenshot) await page.screenshot({ path: resolve(SCREENSHOTS, `email-${screenshot}.png`), fullPage: true });
+  if (SCREENSHOTS_ON_REQUEST && screenshot) await page.screenshot({ path: resolve(SCREENSHOTS_ON_REQUEST, `email-${screenshot}.png`), fullPage: true });
   const href = await page.getByRole('link', { name: /\/session\/v1\./ }).getAttribute('href');
   await page.goto(href as string);
 }
 
 async function press(page: Page, button: string): Promise<void> {
-  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: button }).click()]);
-  await page.waitForLoadState('load');
+  await posting(page, () => page.getByRole('button', { name: button }).click());
 }
 
 const memberIn = async (language: 'en' | 'pt-BR'): Promise<Member> =>
@@ -86,7 +45,7 @@ const memberIn = async (language: 'en' | 'pt-BR'): Promise<Member> =>
     .sort((a, b) => a.participantId.localeCompare(b.participantId))[0] as Member;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
   checker = await browser.newContext();
   tag = uniqueTag('session-browser');

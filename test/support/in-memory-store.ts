@@ -111,6 +111,11 @@ export class InMemoryStore
     return [...this.programs.values()].sort((a, b) => a.programId.localeCompare(b.programId)).map((p) => copy(p));
   }
 
+  /** Every program here is listed from the start: nothing to migrate. */
+  async indexUnlistedPrograms(): Promise<string[]> {
+    return [];
+  }
+
   async putParticipants(programId: string, participants: readonly Participant[]): Promise<{ written: number; unchanged: number }> {
     const roster = within(this.participants, programId);
     let written = 0;

@@ -169,6 +169,15 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(listed).toEqual([{ ...first, name: 'Renamed' }, second].sort((a, b) => a.programId.localeCompare(b.programId)));
     });
 
+    it('has nothing to list again for a program saved through the store, and changes nothing when asked', async () => {
+      const store = await createStore();
+      const program = programFor(uniqueId('program'));
+      await store.putProgram(program);
+      expect(await store.indexUnlistedPrograms()).not.toContain(program.programId);
+      expect(await store.getProgram(program.programId)).toEqual(program);
+      expect((await store.listPrograms()).filter((p) => p.programId === program.programId)).toEqual([program]);
+    });
+
     it('counts participants written and unchanged, so a re-import of the same roster writes nothing', async () => {
       const store = await createStore();
       const programId = uniqueId('program');
