@@ -8,6 +8,7 @@ import { FolderReportStore, S3ReportStore } from './reports/report-stores.ts';
 import { SesMailer } from './ses/ses-mailer.ts';
 import { sesMaxSendRate } from './ses/sending-quota.ts';
 import { StepFunctionsExecutionHistory } from './stepfunctions/sfn-executions.ts';
+import { SuppressionCheckingMailer, suppressionKeyOf } from '../services/suppression.ts';
 
 /** The adapters a handler works with, created once per container (Lambda execution environment). */
 export interface Container {
@@ -22,6 +23,8 @@ export interface Container {
   links: () => Promise<{ signer: LinkSigner; baseUrl: string }>;
   /** Emails per second this container may send: TANDEM_SES_MAX_SEND_RATE, else the account's rate (SES GetAccount), else SAFE_SEND_RATE. Read once. */
   sendRate: () => Promise<number>;
+  /** The suppression list's key of an address (services/suppression.ts); needs the link-signing secret. */
+  suppressionKeys: () => Promise<(email: string) => string>;
 }
 
 /** When neither configuration nor GetAccount gives a rate: SES's sandbox rate, which every account allows. */
@@ -44,13 +47,21 @@ function createContainer(env: TandemEnvironment): Container {
   let reports: ReportStore | undefined;
   let executions: ExecutionHistory | undefined;
   let sendRate: Promise<number> | undefined;
+  let suppressionKeys: Promise<(email: string) => string> | undefined;
+  const store = new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
+    ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
+  });
+  const hasSigningKey = Boolean(env.TANDEM_LINK_SIGNING_KEY || env.TANDEM_LINK_SIGNING_KEY_SECRET);
+  const keys = () => {
+    suppressionKeys ??= (async () => suppressionKeyOf(new LinkSigner(await signingKey(env))))();
+    return suppressionKeys;
+  };
   return {
     env,
-    store: new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
-      ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
-    }),
-    mailer: new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET),
+    store,
+    mailer: new SuppressionCheckingMailer(new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET), store, async () => (hasSigningKey ? keys() : undefined)),
     clock: systemClock,
+    suppressionKeys: keys,
     reports() {
       reports ??= env.TANDEM_REPORT_BUCKET
         ? new S3ReportStore(env.TANDEM_REPORT_BUCKET)

@@ -10,7 +10,9 @@ import type {
   CycleStore,
   EmailClaim,
   EmailLog,
+  ErasureRecord,
   PairReviewStore,
+  PersonalDataStore,
   ParticipantActionStore,
   ParticipantDirectory,
   ProgramStore,
@@ -22,6 +24,8 @@ import type {
   StoredReview,
 } from '../../services/ports.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
+import type { EmailLogEntry, ErasureSubject } from '../../domain/person-data.ts';
+import { PersonDataRecords } from './person-data-records.ts';
 import { AnswerRecords } from './answer-records.ts';
 import { AuditRecords } from './audit-records.ts';
 import { PairReviewRecords } from './pair-review-records.ts';
@@ -39,7 +43,17 @@ export { createDocumentClient } from './table-client.ts';
  * call to the records of its entity group (programs, cycles, email log, answers, reviews).
  */
 export class DynamoDbStore
-  implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore
+  implements
+    ProgramStore,
+    ParticipantDirectory,
+    CycleStore,
+    PairReviewStore,
+    ParticipantActionStore,
+    EmailLog,
+    ReviewStore,
+    AuditLog,
+    SessionStore,
+    PersonalDataStore
 {
   private readonly programs: ProgramRecords;
   private readonly cycles: CycleRecords;
@@ -49,6 +63,7 @@ export class DynamoDbStore
   private readonly audit: AuditRecords;
   private readonly pairReview: PairReviewRecords;
   private readonly sessions: SessionRecords;
+  private readonly personData: PersonDataRecords;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: { emailClaimTimeoutMs?: number } = {}) {
     const table = new TableClient(doc, tableName);
@@ -60,6 +75,7 @@ export class DynamoDbStore
     this.audit = new AuditRecords(table);
     this.pairReview = new PairReviewRecords(table);
     this.sessions = new SessionRecords(table);
+    this.personData = new PersonDataRecords(table);
   }
 
   // ---- programs and rosters -------------------------------------------------
@@ -272,5 +288,34 @@ export class DynamoDbStore
   }
   recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {
     return this.sessions.recordSessionAttendance(cycleId, sessionId, participantIds, at);
+  }
+
+  // ---- personal data: email log read back, erasure, suppression, retention ----------------
+  listEmailLog(cycleId: string): Promise<EmailLogEntry[]> {
+    return this.personData.listEmailLog(cycleId);
+  }
+  getErasure(subjectKey: string): Promise<ErasureRecord | undefined> {
+    return this.personData.getErasure(subjectKey);
+  }
+  startErasure(record: ErasureRecord): Promise<ErasureRecord> {
+    return this.personData.startErasure(record);
+  }
+  completeErasure(subjectKey: string, erasureId: string, completedAt: number): Promise<void> {
+    return this.personData.completeErasure(subjectKey, erasureId, completedAt);
+  }
+  isSuppressed(subjectKey: string): Promise<boolean> {
+    return this.personData.isSuppressed(subjectKey);
+  }
+  eraseFromCycle(cycleId: string, subject: ErasureSubject): Promise<{ rewritten: number }> {
+    return this.personData.eraseFromCycle(cycleId, subject);
+  }
+  eraseFromProgram(programId: string, subject: ErasureSubject): Promise<{ rewritten: number }> {
+    return this.personData.eraseFromProgram(programId, subject);
+  }
+  setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void> {
+    return this.personData.setCycleExpiry(cycleId, expiresAt);
+  }
+  getCycleExpiry(cycleId: string): Promise<number | undefined> {
+    return this.personData.getCycleExpiry(cycleId);
   }
 }

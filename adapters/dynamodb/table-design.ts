@@ -67,6 +67,15 @@ export const keys = {
   responsesOf: (cycleId: string, phaseKeyPrefix: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `RESPONSE#${phaseKeyPrefix}` }),
 
   email: (cycleId: string, idempotencyKey: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `EMAIL#${idempotencyKey}` }),
+  emailsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'EMAIL#' }),
+  /** Every item of a cycle (erasure and retention rewrite them all). */
+  cyclePartition: (cycleId: string): { PK: string } => ({ PK: cyclePK(cycleId) }),
+
+  /**
+   * An erasure request and the address's entry on the suppression list, under the keyed hash of
+   * the address (services/suppression.ts): never the address itself.
+   */
+  suppression: (subjectKey: string): ItemKey => ({ PK: `SUPPRESSION#${subjectKey}`, SK: 'SUPPRESSION' }),
 
   /** Audit entries sort by time within their program (or the across-programs scope `*`). */
   audit: (programId: string | undefined, at: number, auditId: string): ItemKey => ({

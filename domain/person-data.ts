@@ -1,0 +1,173 @@
+/**
+ * A person's data across programs and cycles: the export's shape, the retention setting's bounds,
+ * and the pure rules that turn a stored record into its erased form (docs/privacy.md).
+ */
+import * as z from './validation.ts';
+
+/** The export's format version: a reader refuses a version it does not know. */
+export const PERSON_EXPORT_VERSION = 1;
+
+/** A stored record as Tandem keeps it (participant, member, answer, ...): listed whole, never trimmed. */
+const storedRecord = z.record(z.string(), z.unknown());
+
+/** The email log's entry for an email sent to the person (what was sent and when; the contents are rendered by SES and not kept). */
+export const emailLogEntrySchema = z.object({
+  idempotencyKey: z.string(),
+  to: z.optional(z.string()),
+  status: z.enum(['sending', 'sent', 'failed']),
+  claimedAt: z.number(),
+  messageId: z.optional(z.string()),
+  sentAt: z.optional(z.number()),
+  failureReason: z.optional(z.string()),
+});
+export type EmailLogEntry = z.infer<typeof emailLogEntrySchema>;
+
+const cycleRecordsSchema = z.object({
+  cycleId: z.string(),
+  programId: z.string(),
+  participantId: z.string(),
+  startedAt: z.number(),
+  status: z.string(),
+  member: z.optional(storedRecord),
+  pairs: z.array(storedRecord),
+  responses: z.array(storedRecord),
+  invitationDecision: z.optional(storedRecord),
+  rematches: z.array(storedRecord),
+  flags: z.array(storedRecord),
+  meetings: z.array(storedRecord),
+  sessionRegistrations: z.array(storedRecord),
+  sessionsAttended: z.array(z.string()),
+  votes: z.array(z.string()),
+  emails: z.array(emailLogEntrySchema),
+});
+
+/** What `tandem person export` writes: everything Tandem holds on one address, version 1. */
+export const personExportSchema = z.object({
+  version: z.literal(PERSON_EXPORT_VERSION),
+  exportedAt: z.string(),
+  email: z.string(),
+  /** The person's roster entry and enrollment declaration in each program that lists the address. */
+  programs: z.array(z.object({ programId: z.string(), programName: z.string(), participant: storedRecord, declaration: z.optional(storedRecord) })),
+  /** Every cycle the person took part in, with what it holds on them. */
+  cycles: z.array(cycleRecordsSchema),
+  /** Audit entries that name the person's ids (the log keeps ids and counts, never names or addresses). */
+  auditEntries: z.array(storedRecord),
+  /** Whether the address is on the suppression list (erased: nothing more is sent to it). */
+  suppressed: z.boolean(),
+});
+export type PersonExport = z.infer<typeof personExportSchema>;
+export type PersonCycleRecords = z.infer<typeof cycleRecordsSchema>;
+
+/** Cycle data is kept this many days after the cycle ends unless the program says otherwise (two years: a review compares with earlier cycles). */
+export const DEFAULT_RETENTION_DAYS = 730;
+export const MIN_RETENTION_DAYS = 30;
+export const MAX_RETENTION_DAYS = 3650;
+export const retentionDaysSchema = z._default(
+  z
+    .number()
+    .check(
+      z.int('must be a whole number of days'),
+      z.gte(MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days`),
+      z.lte(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`),
+    ),
+  DEFAULT_RETENTION_DAYS,
+);
+
+/** When a cycle's items expire (DynamoDB TTL): epoch seconds, `retentionDays` after the cycle ended. */
+export function cycleExpiresAt(endedAt: number, retentionDays: number | undefined): number {
+  return Math.floor(endedAt / 1000) + (retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
+}
+
+/** Who is erased, as the store rewrites their records: the id to replace, by what, and the address to drop. */
+export interface ErasureSubject {
+  participantId: string;
+  /** A random id (never derived from the person): answers stay counted under it and cannot be traced back. */
+  tombstoneId: string;
+  email: string;
+}
+
+/** Fields that describe a person, removed from every record that belongs to the erased person. */
+const PERSONAL_FIELDS = new Set(['name', 'email', 'department', 'reason', 'note', 'timeZone', 'availability', 'languages', 'preferredLanguage']);
+/** Fields whose value names the person a record belongs to. */
+const OWNER_FIELDS = ['participantId', 'declinedBy', 'loggedBy', 'voterId'];
+/** Enumerated answer fields that aggregates count (`decision` of enrollment, `status` of a check-in). */
+const COUNTED_ANSWER_FIELDS = new Set(['decision', 'status']);
+
+/**
+ * Replaces the person's id where it stands as a whole id inside a composite one: ids never hold
+ * `#` or `~` (domain/program.ts idSchema), and every composite id and key joins ids with them
+ * (`mentor~mentee`, `goal-setting#invitation#<id>`).
+ */
+export function replaceIdSegments(value: string, subject: Pick<ErasureSubject, 'participantId' | 'tombstoneId'>): string {
+  if (!value.includes(subject.participantId)) return value;
+  return value
+    .split(/([#~])/)
+    .map((segment) => (segment === subject.participantId ? subject.tombstoneId : segment))
+    .join('');
+}
+
+/** An answer reduced to what aggregates read: numbers, yes/no, and the counted enumerations; every text is dropped. */
+export function anonymousAnswer(answer: unknown): unknown {
+  if (typeof answer === 'number' || typeof answer === 'boolean') return answer;
+  if (Array.isArray(answer)) {
+    const kept = answer.map((item) => anonymousAnswer(item)).filter((item) => item !== undefined);
+    return kept.length ? kept : undefined;
+  }
+  if (answer !== null && typeof answer === 'object') {
+    const kept = Object.entries(answer).flatMap(([key, value]) => {
+      if (COUNTED_ANSWER_FIELDS.has(key) && typeof value === 'string') return [[key, value] as const];
+      const reduced = anonymousAnswer(value);
+      return reduced === undefined ? [] : [[key, reduced] as const];
+    });
+    return kept.length ? Object.fromEntries(kept) : undefined;
+  }
+  return undefined;
+}
+
+function belongsToSubject(record: Record<string, unknown>, subject: ErasureSubject): boolean {
+  return OWNER_FIELDS.some((field) => record[field] === subject.participantId);
+}
+
+/**
+ * A stored record (or key) as it stands once the person is erased: their id replaced by the
+ * tombstone everywhere, their address dropped wherever it appears, and in the parts that are theirs
+ * (their member entry, their answers, the partner entry that names them) the personal fields removed
+ * and answers reduced to numbers. Records of other people keep everything else. Applying it twice
+ * gives the same record, so a re-run after a crash changes nothing already erased.
+ */
+export function erasedRecord<T>(record: T, subject: ErasureSubject): T {
+  return erase(record, subject) as T;
+}
+
+function erase(value: unknown, subject: ErasureSubject): unknown {
+  if (typeof value === 'string') return value === subject.email ? undefined : replaceIdSegments(value, subject);
+  if (Array.isArray(value)) return value.map((item) => erase(item, subject)).filter((item) => item !== undefined);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const theirs = belongsToSubject(record, subject);
+  const entries: Array<[string, unknown]> = [];
+  for (const [key, field] of Object.entries(record)) {
+    if (theirs && PERSONAL_FIELDS.has(key)) {
+      // A partner entry keeps an empty name (pages render "your partner" without it); a member keeps an empty address (nothing is sent to it).
+      if ((key === 'name' || key === 'email') && typeof field === 'string') entries.push([key, '']);
+      continue;
+    }
+    if (theirs && key === 'answer') {
+      entries.push([key, anonymousAnswer(field) ?? {}]);
+      continue;
+    }
+    const erased = erase(field, subject);
+    if (erased !== undefined) entries.push([key, erased]);
+  }
+  // Their member entry: `declined` already means "receives nothing more in this cycle" to every sender.
+  if (theirs && typeof record.email === 'string') entries.push(['declined', true]);
+  return Object.fromEntries(entries);
+}
+
+/** Does this record still hold the person's id or address anywhere (a check the erasure runs on what it leaves)? */
+export function mentionsSubject(record: unknown, subject: Pick<ErasureSubject, 'participantId' | 'email'>): boolean {
+  if (typeof record === 'string') return record === subject.email || record.split(/[#~]/).includes(subject.participantId);
+  if (Array.isArray(record)) return record.some((item) => mentionsSubject(item, subject));
+  if (record !== null && typeof record === 'object') return Object.values(record).some((item) => mentionsSubject(item, subject));
+  return false;
+}
