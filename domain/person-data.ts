@@ -2,6 +2,7 @@
  * A person's data across programs and cycles: the export's shape, the retention setting's bounds,
  * and the pure rules that turn a stored record into its erased form (docs/privacy.md).
  */
+import { redactNames } from './text.ts';
 import * as z from './validation.ts';
 
 /** The export's format version: a reader refuses a version it does not know. */
@@ -58,40 +59,24 @@ export const personExportSchema = z.object({
 export type PersonExport = z.infer<typeof personExportSchema>;
 export type PersonCycleRecords = z.infer<typeof cycleRecordsSchema>;
 
-/** Cycle data is kept this many days after the cycle ends unless the program says otherwise (two years: a review compares with earlier cycles). */
-export const DEFAULT_RETENTION_DAYS = 730;
-export const MIN_RETENTION_DAYS = 30;
-export const MAX_RETENTION_DAYS = 3650;
-export const retentionDaysSchema = z._default(
-  z
-    .number()
-    .check(
-      z.int('must be a whole number of days'),
-      z.gte(MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days`),
-      z.lte(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days`),
-    ),
-  DEFAULT_RETENTION_DAYS,
-);
-
-/** When a cycle's items expire (DynamoDB TTL): epoch seconds, `retentionDays` after the cycle ended. */
-export function cycleExpiresAt(endedAt: number, retentionDays: number | undefined): number {
-  return Math.floor(endedAt / 1000) + (retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
-}
-
 /** Who is erased, as the store rewrites their records: the id to replace, by what, and the address to drop. */
 export interface ErasureSubject {
   participantId: string;
   /** A random id (never derived from the person): answers stay counted under it and cannot be traced back. */
   tombstoneId: string;
   email: string;
+  /** The names the person went by (roster, enrollment): redacted from what others wrote. */
+  names: readonly string[];
 }
 
 /** Fields that describe a person, removed from every record that belongs to the erased person. */
 const PERSONAL_FIELDS = new Set(['name', 'email', 'department', 'reason', 'note', 'timeZone', 'availability', 'languages', 'preferredLanguage']);
 /** Fields whose value names the person a record belongs to. */
 const OWNER_FIELDS = ['participantId', 'declinedBy', 'loggedBy', 'voterId'];
-/** Enumerated answer fields that aggregates count (`decision` of enrollment, `status` of a check-in). */
-const COUNTED_ANSWER_FIELDS = new Set(['decision', 'status']);
+/** Answer fields that aggregates read as they are: the enumerations counted (`decision`, a check-in's `status`) and catalog skill ids. */
+const COUNTED_ANSWER_FIELDS = new Set(['decision', 'status', 'skill']);
+/** Fields that hold what someone wrote (besides answers): the erased person's name is redacted from them. */
+const FREE_TEXT_FIELDS = new Set(['answer', 'note', 'reason', 'text']);
 
 /**
  * Replaces the person's id where it stands as a whole id inside a composite one: ids never hold
@@ -106,22 +91,17 @@ export function replaceIdSegments(value: string, subject: Pick<ErasureSubject, '
     .join('');
 }
 
-/** An answer reduced to what aggregates read: numbers, yes/no, and the counted enumerations; every text is dropped. */
-export function anonymousAnswer(answer: unknown): unknown {
-  if (typeof answer === 'number' || typeof answer === 'boolean') return answer;
-  if (Array.isArray(answer)) {
-    const kept = answer.map((item) => anonymousAnswer(item)).filter((item) => item !== undefined);
-    return kept.length ? kept : undefined;
-  }
-  if (answer !== null && typeof answer === 'object') {
-    const kept = Object.entries(answer).flatMap(([key, value]) => {
-      if (COUNTED_ANSWER_FIELDS.has(key) && typeof value === 'string') return [[key, value] as const];
-      const reduced = anonymousAnswer(value);
-      return reduced === undefined ? [] : [[key, reduced] as const];
-    });
-    return kept.length ? Object.fromEntries(kept) : undefined;
-  }
-  return undefined;
+/**
+ * An answer reduced to what aggregates read: numbers, yes/no, the counted enumerations and skill
+ * ids stay; every text becomes empty and every list of texts empty, so the answer keeps the shape
+ * the report reads.
+ */
+export function anonymousAnswer(answer: unknown, key = ''): unknown {
+  if (typeof answer === 'string') return COUNTED_ANSWER_FIELDS.has(key) ? answer : '';
+  if (Array.isArray(answer)) return answer.filter((item) => typeof item !== 'string').map((item) => anonymousAnswer(item));
+  if (answer !== null && typeof answer === 'object')
+    return Object.fromEntries(Object.entries(answer).map(([field, value]) => [field, anonymousAnswer(value, field)]));
+  return answer;
 }
 
 function belongsToSubject(record: Record<string, unknown>, subject: ErasureSubject): boolean {
@@ -136,27 +116,30 @@ function belongsToSubject(record: Record<string, unknown>, subject: ErasureSubje
  * gives the same record, so a re-run after a crash changes nothing already erased.
  */
 export function erasedRecord<T>(record: T, subject: ErasureSubject): T {
-  return erase(record, subject) as T;
+  return erase(record, subject, false) as T;
 }
 
-function erase(value: unknown, subject: ErasureSubject): unknown {
-  if (typeof value === 'string') return value === subject.email ? undefined : replaceIdSegments(value, subject);
-  if (Array.isArray(value)) return value.map((item) => erase(item, subject)).filter((item) => item !== undefined);
+function erase(value: unknown, subject: ErasureSubject, freeText: boolean): unknown {
+  if (typeof value === 'string') {
+    if (value === subject.email) return undefined;
+    return freeText && subject.names.length ? redactNames(value, subject.names) : replaceIdSegments(value, subject);
+  }
+  if (Array.isArray(value)) return value.map((item) => erase(item, subject, freeText)).filter((item) => item !== undefined);
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   const theirs = belongsToSubject(record, subject);
   const entries: Array<[string, unknown]> = [];
   for (const [key, field] of Object.entries(record)) {
     if (theirs && PERSONAL_FIELDS.has(key)) {
-      // A partner entry keeps an empty name (pages render "your partner" without it); a member keeps an empty address (nothing is sent to it).
+      // A partner entry keeps an empty name (the pair page then shows none); a member keeps an empty address (nothing is sent to it).
       if ((key === 'name' || key === 'email') && typeof field === 'string') entries.push([key, '']);
       continue;
     }
     if (theirs && key === 'answer') {
-      entries.push([key, anonymousAnswer(field) ?? {}]);
+      entries.push([key, anonymousAnswer(field)]);
       continue;
     }
-    const erased = erase(field, subject);
+    const erased = erase(field, subject, freeText || FREE_TEXT_FIELDS.has(key));
     if (erased !== undefined) entries.push([key, erased]);
   }
   // Their member entry: `declined` already means "receives nothing more in this cycle" to every sender.

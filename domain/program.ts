@@ -1,5 +1,5 @@
 import * as z from './validation.ts';
-import { retentionDaysSchema } from './person-data.ts';
+import { retentionDaysSchema } from './retention.ts';
 import { columnMappingSchema, rosterMappingNameSchema } from './roster-mapping.ts';
 import { isoDuration } from './duration.ts';
 import { catalogClashes, skillIdFromLabel } from './skills.ts';

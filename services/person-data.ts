@@ -111,7 +111,12 @@ export async function erasePerson(deps: PersonDataDeps, who: Actor, email: strin
       });
   let itemsRewritten = 0;
   for (const target of record.targets) {
-    const subject: ErasureSubject = { participantId: target.participantId, tombstoneId: target.tombstoneId, email: address };
+    // Names are read from the roster at each run, never kept in the erasure record; the roster entry goes last, after every cycle.
+    const names = found.programs
+      .filter((p) => p.programId === target.programId && p.participant.participantId === target.participantId)
+      .flatMap((p) => [p.participant.name, p.declaration?.name])
+      .filter((name): name is string => typeof name === 'string' && name.trim() !== '');
+    const subject: ErasureSubject = { participantId: target.participantId, tombstoneId: target.tombstoneId, email: address, names: [...new Set(names)] };
     for (const cycleId of target.cycleIds) itemsRewritten += (await deps.store.eraseFromCycle(cycleId, subject)).rewritten;
     itemsRewritten += (await deps.store.eraseFromProgram(target.programId, subject)).rewritten;
   }
@@ -198,7 +203,7 @@ async function cycleRecordsOf(
   const pairIds = new Set(pairs.map((p) => p.pairId));
   const responses = allResponses.filter((r) => r.participantId === participantId);
   const sessionRegistrations = registrations.filter((r) => r.participantId === participantId);
-  const emails = emailLog.filter((e) => e.to === address || e.idempotencyKey.split('#').includes(participantId));
+  const emails = emailLog.filter((e) => e.to === address || e.idempotencyKey.split(/[#~]/).includes(participantId));
   const records = {
     cycleId,
     participantId,

@@ -1,4 +1,4 @@
-import { cycleExpiresAt } from '../domain/person-data.ts';
+import { cycleExpiresAt } from '../domain/retention.ts';
 import type { CycleStore, PersonalDataStore } from './ports.ts';
 
 export type RetentionStore = Pick<CycleStore, 'getCycle'> & Pick<PersonalDataStore, 'setCycleExpiry'>;
