@@ -1,63 +1,20 @@
 /**
- * A person's data across programs and cycles: the export's shape, the retention setting's bounds,
- * and the pure rules that turn a stored record into its erased form (docs/privacy.md).
+ * The pure rules that turn a stored record into its erased form (docs/privacy.md). Every store
+ * adapter applies them, so this module stays free of schemas: it is bundled into every function.
  */
 import { redactNames } from './text.ts';
-import * as z from './validation.ts';
 
-/** The export's format version: a reader refuses a version it does not know. */
-export const PERSON_EXPORT_VERSION = 1;
-
-/** A stored record as Tandem keeps it (participant, member, answer, ...): listed whole, never trimmed. */
-const storedRecord = z.record(z.string(), z.unknown());
-
-/** The email log's entry for an email sent to the person (what was sent and when; the contents are rendered by SES and not kept). */
-export const emailLogEntrySchema = z.object({
-  idempotencyKey: z.string(),
-  to: z.optional(z.string()),
-  status: z.enum(['sending', 'sent', 'failed']),
-  claimedAt: z.number(),
-  messageId: z.optional(z.string()),
-  sentAt: z.optional(z.number()),
-  failureReason: z.optional(z.string()),
-});
-export type EmailLogEntry = z.infer<typeof emailLogEntrySchema>;
-
-const cycleRecordsSchema = z.object({
-  cycleId: z.string(),
-  programId: z.string(),
-  participantId: z.string(),
-  startedAt: z.number(),
-  status: z.string(),
-  member: z.optional(storedRecord),
-  pairs: z.array(storedRecord),
-  responses: z.array(storedRecord),
-  invitationDecision: z.optional(storedRecord),
-  rematches: z.array(storedRecord),
-  flags: z.array(storedRecord),
-  meetings: z.array(storedRecord),
-  sessionRegistrations: z.array(storedRecord),
-  sessionsAttended: z.array(z.string()),
-  votes: z.array(z.string()),
-  emails: z.array(emailLogEntrySchema),
-});
-
-/** What `tandem person export` writes: everything Tandem holds on one address, version 1. */
-export const personExportSchema = z.object({
-  version: z.literal(PERSON_EXPORT_VERSION),
-  exportedAt: z.string(),
-  email: z.string(),
-  /** The person's roster entry and enrollment declaration in each program that lists the address. */
-  programs: z.array(z.object({ programId: z.string(), programName: z.string(), participant: storedRecord, declaration: z.optional(storedRecord) })),
-  /** Every cycle the person took part in, with what it holds on them. */
-  cycles: z.array(cycleRecordsSchema),
-  /** Audit entries that name the person's ids (the log keeps ids and counts, never names or addresses). */
-  auditEntries: z.array(storedRecord),
-  /** Whether the address is on the suppression list (erased: nothing more is sent to it). */
-  suppressed: z.boolean(),
-});
-export type PersonExport = z.infer<typeof personExportSchema>;
-export type PersonCycleRecords = z.infer<typeof cycleRecordsSchema>;
+/** An entry of a cycle's email log, as the store lists it: what was sent to whom and when (SES renders the contents; they are not kept). */
+export interface EmailLogEntry {
+  idempotencyKey: string;
+  /** Absent once the recipient was erased. */
+  to?: string;
+  status: 'sending' | 'sent' | 'failed';
+  claimedAt: number;
+  messageId?: string;
+  sentAt?: number;
+  failureReason?: string;
+}
 
 /** Who is erased, as the store rewrites their records: the id to replace, by what, and the address to drop. */
 export interface ErasureSubject {

@@ -20,3 +20,18 @@ export const retentionDaysSchema = z._default(
 export function cycleExpiresAt(endedAt: number, retentionDays: number | undefined): number {
   return Math.floor(endedAt / 1000) + (retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
 }
+
+/**
+ * S3 lifecycle rules expire objects after a fixed number of days per rule, so a program's retention
+ * maps to one of these classes (the longest not above it), each a tag-filtered rule on the report
+ * bucket (infra/constructs/report-archive.ts). A report never outlives its program's retention;
+ * the deployment's `reportRetentionDays` caps every class (S3 applies the earliest expiration).
+ */
+export const REPORT_RETENTION_CLASSES = [30, 90, 180, 365, 730, 1095, 1825, 3650] as const;
+/** The object tag whose value is the report's retention class, in days. */
+export const REPORT_RETENTION_TAG = 'tandem-retention-days';
+
+export function reportRetentionClass(retentionDays: number | undefined): number {
+  const days = retentionDays ?? DEFAULT_RETENTION_DAYS;
+  return [...REPORT_RETENTION_CLASSES].reverse().find((c) => c <= days) ?? REPORT_RETENTION_CLASSES[0];
+}

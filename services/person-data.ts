@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError, issuesFromZod } from '../domain/errors.ts';
-import { PERSON_EXPORT_VERSION, mentionsSubject, type ErasureSubject, type PersonCycleRecords, type PersonExport } from '../domain/person-data.ts';
+import { mentionsSubject, type ErasureSubject } from '../domain/person-data.ts';
+import { PERSON_EXPORT_VERSION, type PersonCycleRecords, type PersonExport } from '../domain/person-export.ts';
 import { emailSchema } from '../domain/program.ts';
 import { recordAction, type Actor } from './audit.ts';
 import type {

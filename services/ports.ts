@@ -250,8 +250,11 @@ export interface Mailer {
 }
 
 export interface ReportStore {
-  /** Stores a report and returns where a person can open it (a file path locally, an s3:// URI on AWS). */
-  save(cycleId: string, fileName: string, content: string, contentType: string): Promise<string>;
+  /**
+   * Stores a report and returns where a person can open it (a file path locally, an s3:// URI on AWS).
+   * `retentionDays` is the program's: on S3 the report is tagged so that the bucket expires it then (docs/privacy.md).
+   */
+  save(cycleId: string, fileName: string, content: string, contentType: string, options?: { retentionDays?: number }): Promise<string>;
 }
 
 /** A program-cycle execution's input: ids, and which optional phases run (the workflow's Choice states read it). */

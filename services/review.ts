@@ -151,7 +151,7 @@ export async function reviewCycle(
   const cycle = await loadCycle(deps.store, cycleId);
   const now = deps.clock.now();
   const { metrics, proposals, html, sessions } = await buildReview(deps.store, cycle, now);
-  const reportPath = await deps.reports.save(cycleId, 'report.html', html, 'text/html; charset=utf-8');
+  const reportPath = await deps.reports.save(cycleId, 'report.html', html, 'text/html; charset=utf-8', { retentionDays: cycle.program.retentionDays });
   await deps.store.putReview({
     cycleId,
     programId: cycle.programId,

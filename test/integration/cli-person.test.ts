@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { newCycle } from '../../domain/cycle.ts';
 import { SuppressedAddressError } from '../../domain/errors.ts';
-import { personExportSchema } from '../../domain/person-data.ts';
+import { personExportSchema } from '../../domain/person-export.ts';
 import { consecutivePairs, memberOf } from '../support/cohort-fixtures.ts';
 import { createProgramWithRoster, uniqueTag } from '../support/fixtures.ts';
 import { tandem } from './cli-support.ts';
