@@ -8,7 +8,7 @@ import { FolderReportStore, S3ReportStore } from './reports/report-stores.ts';
 import { SesMailer } from './ses/ses-mailer.ts';
 import { sesMaxSendRate } from './ses/sending-quota.ts';
 import { StepFunctionsExecutionHistory } from './stepfunctions/sfn-executions.ts';
-import { SuppressionCheckingMailer, suppressionKeyOf } from '../services/suppression.ts';
+import { suppressionKeyOf } from '../services/suppression.ts';
 
 /** The adapters a handler works with, created once per container (Lambda execution environment). */
 export interface Container {
@@ -48,18 +48,20 @@ function createContainer(env: TandemEnvironment): Container {
   let executions: ExecutionHistory | undefined;
   let sendRate: Promise<number> | undefined;
   let suppressionKeys: Promise<(email: string) => string> | undefined;
-  const store = new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
-    ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
-  });
-  const hasSigningKey = Boolean(env.TANDEM_LINK_SIGNING_KEY || env.TANDEM_LINK_SIGNING_KEY_SECRET);
   const keys = () => {
     suppressionKeys ??= (async () => suppressionKeyOf(new LinkSigner(await signingKey(env))))();
     return suppressionKeys;
   };
+  // Functions without the link-signing secret write only to HR and ops: they have no list to check.
+  const hasSigningKey = Boolean(env.TANDEM_LINK_SIGNING_KEY || env.TANDEM_LINK_SIGNING_KEY_SECRET);
+  const store = new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
+    ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
+    suppressionKeys: async () => (hasSigningKey ? keys() : undefined),
+  });
   return {
     env,
     store,
-    mailer: new SuppressionCheckingMailer(new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET), store, async () => (hasSigningKey ? keys() : undefined)),
+    mailer: new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET),
     clock: systemClock,
     suppressionKeys: keys,
     reports() {

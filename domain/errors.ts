@@ -62,8 +62,3 @@ export function issuesFromZod(error: { issues: ReadonlyArray<{ path: ReadonlyArr
     problem: issue.message,
   }));
 }
-
-/** The address is on the suppression list (its owner's data was erased): nothing is sent to it, and a retry will not change that. */
-export class SuppressedAddressError extends TandemError {
-  override name = 'SuppressedAddressError';
-}

@@ -166,9 +166,17 @@ export interface AuditLog {
   listAudit(query: { programId?: string; since?: number; limit?: number }): Promise<AuditEntry[]>;
 }
 
-export type EmailClaim = 'claimed' | 'already-sent' | 'in-flight';
+/** suppressed: the address is on the suppression list (services/suppression.ts): nothing is sent to it, now or on a retry. */
+export type EmailClaim = 'claimed' | 'already-sent' | 'in-flight' | 'suppressed';
 
-/** The email log: one entry per idempotency key, so a retried step never sends the same email twice. */
+/** The suppression list's key of an address, when the deployment has the secret to compute it (services/suppression.ts). */
+export type SuppressionKeys = () => Promise<((email: string) => string) | undefined>;
+
+/**
+ * The email log: one entry per idempotency key, so a retried step never sends the same email twice.
+ * A claim also looks the address up on the suppression list, at the same time as it claims the key
+ * (no extra wait per email); a suppressed address is never claimed as sendable.
+ */
 export interface EmailLog {
   claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim>;
   markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void>;

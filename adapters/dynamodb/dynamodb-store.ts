@@ -22,6 +22,7 @@ import type {
   SessionRegisterOutcome,
   SessionStore,
   StoredReview,
+  SuppressionKeys,
 } from '../../services/ports.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 import type { EmailLogEntry, ErasureSubject } from '../../domain/person-data.ts';
@@ -65,12 +66,12 @@ export class DynamoDbStore
   private readonly sessions: SessionRecords;
   private readonly personData: PersonDataRecords;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, options: { emailClaimTimeoutMs?: number } = {}) {
+  constructor(doc: DynamoDBDocumentClient, tableName: string, options: { emailClaimTimeoutMs?: number; suppressionKeys?: SuppressionKeys } = {}) {
     const table = new TableClient(doc, tableName);
     this.programs = new ProgramRecords(table);
     this.cycles = new CycleRecords(table);
     this.answers = new AnswerRecords(table);
-    this.emails = new EmailLogRecords(table, options.emailClaimTimeoutMs);
+    this.emails = new EmailLogRecords(table, options.emailClaimTimeoutMs, options.suppressionKeys);
     this.reviews = new ReviewRecords(table, this.cycles);
     this.audit = new AuditRecords(table);
     this.pairReview = new PairReviewRecords(table);

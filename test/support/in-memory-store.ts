@@ -24,6 +24,7 @@ import type {
   SessionRegisterOutcome,
   SessionStore,
   StoredReview,
+  SuppressionKeys,
 } from '../../services/ports.ts';
 import { firstInLine } from '../../domain/session-waiting-list.ts';
 import { erasedRecord, replaceIdSegments, type EmailLogEntry, type ErasureSubject } from '../../domain/person-data.ts';
@@ -113,6 +114,9 @@ export class InMemoryStore
   private readonly erasures = new Map<string, ErasureRecord>();
   /** cycleId → the TTL (epoch seconds) set on its items. */
   private readonly cycleExpiry = new Map<string, number>();
+
+  /** The suppression list's keys, as the container gives the DynamoDB store (services/suppression.ts); none: no list is checked. */
+  constructor(private readonly suppressionKeys: SuppressionKeys = () => Promise.resolve(undefined)) {}
 
   // ---- programs and rosters -------------------------------------------------
 
@@ -370,6 +374,8 @@ export class InMemoryStore
   // ---- email log --------------------------------------------------------------
 
   async claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim> {
+    const keyOf = await this.suppressionKeys();
+    if (keyOf && this.erasures.has(keyOf(to))) return 'suppressed';
     const log = within(this.emails, cycleId);
     const entry = log.get(key);
     if (!entry || entry.status === 'failed' || (entry.status === 'sending' && entry.claimedAt < now - STALE_CLAIM_MS)) {
