@@ -10,7 +10,6 @@ import type {
   CycleStore,
   EmailClaim,
   EmailLog,
-  ErasureRecord,
   PairReviewStore,
   PersonalDataStore,
   ParticipantActionStore,
@@ -25,8 +24,7 @@ import type {
   SuppressionKeys,
 } from '../../services/ports.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
-import type { EmailLogEntry, ErasureSubject } from '../../domain/person-data.ts';
-import { PersonDataRecords } from './person-data-records.ts';
+import { RetentionRecords } from './retention-records.ts';
 import { AnswerRecords } from './answer-records.ts';
 import { AuditRecords } from './audit-records.ts';
 import { PairReviewRecords } from './pair-review-records.ts';
@@ -54,7 +52,7 @@ export class DynamoDbStore
     ReviewStore,
     AuditLog,
     SessionStore,
-    PersonalDataStore
+    Pick<PersonalDataStore, 'setCycleExpiry' | 'getCycleExpiry'>
 {
   private readonly programs: ProgramRecords;
   private readonly cycles: CycleRecords;
@@ -64,7 +62,7 @@ export class DynamoDbStore
   private readonly audit: AuditRecords;
   private readonly pairReview: PairReviewRecords;
   private readonly sessions: SessionRecords;
-  private readonly personData: PersonDataRecords;
+  private readonly retention: RetentionRecords;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: { emailClaimTimeoutMs?: number; suppressionKeys?: SuppressionKeys } = {}) {
     const table = new TableClient(doc, tableName);
@@ -76,7 +74,7 @@ export class DynamoDbStore
     this.audit = new AuditRecords(table);
     this.pairReview = new PairReviewRecords(table);
     this.sessions = new SessionRecords(table);
-    this.personData = new PersonDataRecords(table);
+    this.retention = new RetentionRecords(table);
   }
 
   // ---- programs and rosters -------------------------------------------------
@@ -291,32 +289,11 @@ export class DynamoDbStore
     return this.sessions.recordSessionAttendance(cycleId, sessionId, participantIds, at);
   }
 
-  // ---- personal data: email log read back, erasure, suppression, retention ----------------
-  listEmailLog(cycleId: string): Promise<EmailLogEntry[]> {
-    return this.personData.listEmailLog(cycleId);
-  }
-  getErasure(subjectKey: string): Promise<ErasureRecord | undefined> {
-    return this.personData.getErasure(subjectKey);
-  }
-  startErasure(record: ErasureRecord): Promise<ErasureRecord> {
-    return this.personData.startErasure(record);
-  }
-  completeErasure(subjectKey: string, erasureId: string, completedAt: number): Promise<void> {
-    return this.personData.completeErasure(subjectKey, erasureId, completedAt);
-  }
-  isSuppressed(subjectKey: string): Promise<boolean> {
-    return this.personData.isSuppressed(subjectKey);
-  }
-  eraseFromCycle(cycleId: string, subject: ErasureSubject): Promise<{ rewritten: number }> {
-    return this.personData.eraseFromCycle(cycleId, subject);
-  }
-  eraseFromProgram(programId: string, subject: ErasureSubject): Promise<{ rewritten: number }> {
-    return this.personData.eraseFromProgram(programId, subject);
-  }
+  // ---- retention ----------------------------------------------------------------------
   setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void> {
-    return this.personData.setCycleExpiry(cycleId, expiresAt);
+    return this.retention.setCycleExpiry(cycleId, expiresAt);
   }
   getCycleExpiry(cycleId: string): Promise<number | undefined> {
-    return this.personData.getCycleExpiry(cycleId);
+    return this.retention.getCycleExpiry(cycleId);
   }
 }

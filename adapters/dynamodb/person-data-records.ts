@@ -2,15 +2,14 @@ import { erasedRecord, type EmailLogEntry, type ErasureSubject } from '../../dom
 import type { ErasureRecord, PersonalDataStore } from '../../services/ports.ts';
 import type { TableClient, TableItem, TransactionItem } from './table-client.ts';
 import { keys } from './table-design.ts';
-
-/** Writes in flight at once while rewriting a cycle: enough to be quick, few enough not to throttle an on-demand table. */
-const PARALLEL_WRITES = 10;
+import { inBatches } from './retention-records.ts';
 
 /**
  * Privacy requests over the table: the email log read back, erasure records (which are also the
- * suppression list, `SUPPRESSION#<keyed hash>`), erasure of a person's items, and the TTL of a cycle's items.
+ * suppression list, `SUPPRESSION#<keyed hash>`) and erasure of a person's items. Used by the CLI
+ * only (DynamoDbPrivacyStore), so that no function's bundle carries it.
  */
-export class PersonDataRecords implements PersonalDataStore {
+export class PersonDataRecords implements Omit<PersonalDataStore, 'setCycleExpiry' | 'getCycleExpiry'> {
   constructor(private readonly table: TableClient) {}
 
   async listEmailLog(cycleId: string): Promise<EmailLogEntry[]> {
@@ -61,27 +60,6 @@ export class PersonDataRecords implements PersonalDataStore {
     if (await this.table.delete('EraseDeclaration', keys.declaration(programId, subject.participantId))) rewritten++;
     const program = await this.table.getItem('GetProgramItem', keys.program(programId));
     return { rewritten: rewritten + (program ? await this.rewriteAll([program], subject) : 0) };
-  }
-
-  async setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void> {
-    const items = await this.table.queryAll('ListCycleItems', {
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId).PK },
-      ProjectionExpression: 'PK, SK',
-    });
-    await inBatches(items, (item) =>
-      this.table.update('SetCycleExpiry', {
-        Key: { PK: item.PK, SK: item.SK },
-        ...(expiresAt === undefined
-          ? { UpdateExpression: 'REMOVE expiresAt' }
-          : { UpdateExpression: 'SET expiresAt = :at', ExpressionAttributeValues: { ':at': expiresAt } }),
-      }),
-    );
-  }
-
-  async getCycleExpiry(cycleId: string): Promise<number | undefined> {
-    const item = await this.table.getItem('GetCycleItem', keys.cycle(cycleId));
-    return typeof item?.expiresAt === 'number' ? item.expiresAt : undefined;
   }
 
   /**
@@ -141,8 +119,4 @@ function updateOf(before: TableItem, after: TableItem) {
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
-}
-
-async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += PARALLEL_WRITES) await Promise.all(items.slice(i, i + PARALLEL_WRITES).map(work));
 }

@@ -1,13 +1,16 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { createDocumentClient } from '../../adapters/dynamodb/dynamodb-store.ts';
+import { DynamoDbPrivacyStore } from '../../adapters/dynamodb/privacy-store.ts';
 import { erasePerson, exportPersonAudited, type ErasureSummary, type PersonDataDeps } from '../../services/person-data.ts';
 import { cliActor } from '../support/actor.ts';
 import { emit, table, withJson } from '../support/output.ts';
 import { target } from '../support/target.ts';
 
 async function personDataDeps(): Promise<PersonDataDeps> {
-  const { store, clock, suppressionKeys } = target();
+  const { env, clock, suppressionKeys } = target();
+  const store = new DynamoDbPrivacyStore(createDocumentClient(), env.TANDEM_TABLE_NAME);
   return { store, clock, subjectKeyOf: await suppressionKeys() };
 }
 

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
+import { createDocumentClient } from '../../adapters/dynamodb/dynamodb-store.ts';
+import { DynamoDbPrivacyStore } from '../../adapters/dynamodb/privacy-store.ts';
 import { newCycle } from '../../domain/cycle.ts';
 import { personExportSchema } from '../../domain/person-export.ts';
 import { sendOnce } from '../../services/send-once.ts';
@@ -76,7 +78,11 @@ describe('tandem person', () => {
       text: 'Hi',
     });
     expect(sent).toBe('rejected');
-    expect((await store.listEmailLog(cycleId)).find((e) => e.idempotencyKey === `measure#reminder-0#${tag}`)).toMatchObject({ status: 'failed' });
+    expect(
+      (await new DynamoDbPrivacyStore(createDocumentClient(), container().env.TANDEM_TABLE_NAME).listEmailLog(cycleId)).find(
+        (e) => e.idempotencyKey === `measure#reminder-0#${tag}`,
+      ),
+    ).toMatchObject({ status: 'failed' });
   });
 
   it('names an unknown address with exit 5 and a malformed one with exit 2', async () => {
