@@ -9,6 +9,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from './ses/ses-mailer.ts';
 import { sesMaxSendRate } from './ses/sending-quota.ts';
 import { StepFunctionsExecutionHistory } from './stepfunctions/sfn-executions.ts';
+import { suppressionKeyOf } from '../services/suppression.ts';
 
 /** The adapters a handler works with, created once per container (Lambda execution environment). */
 export interface Container {
@@ -29,6 +30,8 @@ export interface Container {
   links: () => Promise<{ signer: LinkSigner; baseUrl: string }>;
   /** Emails per second this container may send: TANDEM_SES_MAX_SEND_RATE, else the account's rate (SES GetAccount), else SAFE_SEND_RATE. Read once. */
   sendRate: () => Promise<number>;
+  /** The suppression list's key of an address (services/suppression.ts); needs the link-signing secret. */
+  suppressionKeys: () => Promise<(email: string) => string>;
 }
 
 /** When neither configuration nor GetAccount gives a rate: SES's sandbox rate, which every account allows. */
@@ -52,17 +55,27 @@ function createContainer(env: TandemEnvironment): Container {
   let executions: ExecutionHistory | undefined;
   let sendRate: Promise<number> | undefined;
   let pacedMailer: Mailer | undefined;
+  let suppressionKeys: Promise<(email: string) => string> | undefined;
+  const keys = () => {
+    suppressionKeys ??= (async () => suppressionKeyOf(new LinkSigner(await signingKey(env))))();
+    return suppressionKeys;
+  };
+  // Functions without the link-signing secret write only to HR and ops: they have no list to check.
+  const hasSigningKey = Boolean(env.TANDEM_LINK_SIGNING_KEY || env.TANDEM_LINK_SIGNING_KEY_SECRET);
+  const store = new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
+    ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
+    suppressionKeys: async () => (hasSigningKey ? keys() : undefined),
+  });
   return {
     env,
-    store: new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
-      ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
-    }),
+    store,
     mailer: new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET),
     pacedMailer() {
       pacedMailer ??= new SesMailer(new SESv2Client({ maxAttempts: 1 }), env.TANDEM_SES_CONFIGURATION_SET);
       return pacedMailer;
     },
     clock: systemClock,
+    suppressionKeys: keys,
     reports() {
       reports ??= env.TANDEM_REPORT_BUCKET
         ? new S3ReportStore(env.TANDEM_REPORT_BUCKET)

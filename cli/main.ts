@@ -8,6 +8,7 @@ import { registerExecutionsCommands } from './commands/executions.ts';
 import { registerLocalCommands } from './commands/local.ts';
 import { registerMatchCommand } from './commands/match-command.ts';
 import { registerPairsCommands } from './commands/pairs.ts';
+import { registerPersonCommands } from './commands/person.ts';
 import { registerProgramCommands } from './commands/program.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerReviewCommands } from './commands/review.ts';
@@ -52,6 +53,7 @@ const groups: Array<(program: Command) => void> = [
   registerDemoCommand,
   registerLocalCommands,
   registerAuditCommands,
+  registerPersonCommands,
 ];
 for (const register of groups) register(program);
 

@@ -15,7 +15,7 @@ export type LinkVerification = { ok: true; scope: LinkScope } | { ok: false; rea
 const VERSION = 'v1';
 
 /** What else the secret keys, each under its own derived key: a MAC made for one purpose is worthless for another. */
-export type KeyPurpose = 'form-binding' | 'keyed-id' | 'console-session' | 'console-sign-in';
+export type KeyPurpose = 'form-binding' | 'keyed-id' | 'console-session' | 'console-sign-in' | 'suppression';
 
 /**
  * Signs and verifies the tokens inside emailed links: HMAC-SHA256 over the scope,

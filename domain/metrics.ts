@@ -3,7 +3,10 @@ import type { CheckInAnswer, FeedbackAnswer, GoalSettingAnswer, MeasureAnswer } 
 import type { Language, Skill } from './program.ts';
 import { foldSkillLabel, namesOf, skillLabel } from './skills.ts';
 import { MIN_GROUP_SIZE, mean, netPromoter, share, summarize, type NetPromoter, type Summary } from './statistics.ts';
-import { plainText } from './text.ts';
+import { plainText, redactNames } from './text.ts';
+
+// Quotes in reports and erasure (domain/person-data.ts) redact names alike.
+export { redactNames };
 
 /**
  * The figures of a cycle (issue 6): participation, the program's five promised benefits, skill
@@ -194,20 +197,6 @@ const birthYearOf = (r: RosterFacts | undefined): number | undefined =>
   r?.birthYear ?? (r?.careerStartYear !== undefined ? r.careerStartYear - CAREER_START_AGE : undefined);
 
 export const departmentLink = (a: string, b: string): string => [a, b].sort((x, y) => x.localeCompare(y)).join(' ↔ ');
-
-/** Replaces the cohort's names in free text, so that quotes are shown without names. */
-export function redactNames(text: string, names: readonly string[]): string {
-  let out = text;
-  // Whole names always; their parts (first name, surname) from three letters on, so that "de" or "da" stay.
-  const parts = [...new Set(names.flatMap((n) => [n.trim(), ...n.split(/\s+/).filter((p) => p.length >= 3)]).filter((p) => p.length >= 2))].sort(
-    (a, b) => b.length - a.length,
-  );
-  for (const part of parts) {
-    const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'), '[name]');
-  }
-  return out;
-}
 
 function countTexts(texts: readonly string[], names: readonly string[]): Array<{ text: string; count: number }> {
   const counts = new Map<string, { text: string; count: number }>();

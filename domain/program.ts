@@ -1,4 +1,5 @@
 import * as z from './validation.ts';
+import { retentionDaysSchema } from './retention.ts';
 import { columnMappingSchema, rosterMappingNameSchema } from './roster-mapping.ts';
 import { isoDuration } from './duration.ts';
 import { catalogClashes, skillIdFromLabel } from './skills.ts';
@@ -199,6 +200,11 @@ export const programSchema = z.object({
       en: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
     }),
   ),
+  /**
+   * Days a cycle's data is kept after the cycle ends (DynamoDB TTL on its items; docs/privacy.md). The default is two years, so that
+   * reviews can compare with earlier cycles.
+   */
+  retentionDays: retentionDaysSchema,
   /** Column mappings HR saved for this program's roster files, by name (chosen in the console's roster page). */
   rosterMappings: z.optional(z.record(rosterMappingNameSchema, columnMappingSchema)),
 });

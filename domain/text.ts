@@ -16,3 +16,17 @@ export function plainText(text: string): string {
 export function terminalSafe(text: string): string {
   return text.replace(/\r(?!\n)/g, '\\r').replace(UNSAFE_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** Replaces the cohort's names in free text, so that quotes are shown without names. */
+export function redactNames(text: string, names: readonly string[]): string {
+  let out = text;
+  // Whole names always; their parts (first name, surname) from three letters on, so that "de" or "da" stay.
+  const parts = [...new Set(names.flatMap((n) => [n.trim(), ...n.split(/\s+/).filter((p) => p.length >= 3)]).filter((p) => p.length >= 2))].sort(
+    (a, b) => b.length - a.length,
+  );
+  for (const part of parts) {
+    const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'), '[name]');
+  }
+  return out;
+}

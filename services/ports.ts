@@ -4,6 +4,7 @@ import type { Participant, ParticipantStatus } from '../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
 import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
+import type { EmailLogEntry, ErasureSubject } from '../domain/person-data.ts';
 import type { InfoSession, SessionRegistration } from '../domain/sessions.ts';
 import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
 
@@ -169,9 +170,17 @@ export interface AuditLog {
   listAudit(query: { programId?: string; since?: number; limit?: number }): Promise<AuditEntry[]>;
 }
 
-export type EmailClaim = 'claimed' | 'already-sent' | 'in-flight';
+/** suppressed: the address is on the suppression list (services/suppression.ts): nothing is sent to it, now or on a retry. */
+export type EmailClaim = 'claimed' | 'already-sent' | 'in-flight' | 'suppressed';
 
-/** The email log: one entry per idempotency key, so a retried step never sends the same email twice. */
+/** The suppression list's key of an address, when the deployment has the secret to compute it (services/suppression.ts). */
+export type SuppressionKeys = () => Promise<((email: string) => string) | undefined>;
+
+/**
+ * The email log: one entry per idempotency key, so a retried step never sends the same email twice.
+ * A claim also looks the address up on the suppression list, at the same time as it claims the key
+ * (no extra wait per email); a suppressed address is never claimed as sendable.
+ */
 export interface EmailLog {
   claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim>;
   markSent(cycleId: string, key: string, messageId: string, now: number): Promise<void>;
@@ -181,6 +190,42 @@ export interface EmailLog {
    * them instead of claiming each again (claims stay the guard against sending twice).
    */
   sentKeys(cycleId: string, keyPrefix: string): Promise<Set<string>>;
+}
+
+/**
+ * An erasure request, kept under a keyed hash of the address (services/person-data.ts): written
+ * before anything is erased, so a run cut short resumes from it, and kept once completed as the
+ * address's entry on the suppression list.
+ */
+export interface ErasureRecord {
+  subjectKey: string;
+  erasureId: string;
+  status: 'started' | 'completed';
+  startedAt: number;
+  completedAt?: number;
+  /** While started, what is to be erased (ids only, with the random tombstone each id becomes); emptied on completion. */
+  targets: Array<{ programId: string; participantId: string; tombstoneId: string; cycleIds: string[] }>;
+}
+
+/** What privacy requests need beyond the other ports: the email log read back, erasure, the suppression list and retention. */
+export interface PersonalDataStore {
+  /** Every entry of a cycle's email log, by idempotency key. */
+  listEmailLog(cycleId: string): Promise<EmailLogEntry[]>;
+  getErasure(subjectKey: string): Promise<ErasureRecord | undefined>;
+  /** Records an erasure unless one is in progress for the subject; returns the one that stands (a re-run resumes it). */
+  startErasure(record: ErasureRecord): Promise<ErasureRecord>;
+  /** Marks the erasure completed and forgets its targets; the record stays as the suppression entry. */
+  completeErasure(subjectKey: string, erasureId: string, completedAt: number): Promise<void>;
+  /** Is the address (as its subject key) on the suppression list: an erasure was started or completed for it? */
+  isSuppressed(subjectKey: string): Promise<boolean>;
+  /** Rewrites every item of the cycle that names the person into its erased form (domain/person-data.ts erasedRecord); idempotent. */
+  eraseFromCycle(cycleId: string, subject: ErasureSubject): Promise<{ rewritten: number }>;
+  /** Removes the person's roster entry and declaration, and their id from the program's settings; idempotent. */
+  eraseFromProgram(programId: string, subject: ErasureSubject): Promise<{ rewritten: number }>;
+  /** Sets the TTL attribute (epoch seconds) on every item of the cycle, or removes it (undefined). */
+  setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void>;
+  /** The TTL set on the cycle's item, if any. */
+  getCycleExpiry(cycleId: string): Promise<number | undefined>;
 }
 
 /** A file sent with an email (a calendar invitation, for instance). */
@@ -222,8 +267,11 @@ export interface Mailer {
 }
 
 export interface ReportStore {
-  /** Stores a report and returns where a person can open it (a file path locally, an s3:// URI on AWS). */
-  save(cycleId: string, fileName: string, content: string, contentType: string): Promise<string>;
+  /**
+   * Stores a report and returns where a person can open it (a file path locally, an s3:// URI on AWS).
+   * `retentionDays` is the program's: on S3 the report is tagged so that the bucket expires it then (docs/privacy.md).
+   */
+  save(cycleId: string, fileName: string, content: string, contentType: string, options?: { retentionDays?: number }): Promise<string>;
 }
 
 /** A program-cycle execution's input: ids, and which optional phases run (the workflow's Choice states read it). */

@@ -15,6 +15,7 @@ import { durationToSeconds } from '../domain/duration.ts';
 import { timeLeftInWords } from '../domain/duration-format.ts';
 import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, SessionStore, StoredReview } from './ports.ts';
 import { sendOnce } from './send-once.ts';
+import { expireEndedCycle, type RetentionStore } from './retention.ts';
 
 type ParticipantRecords = Pick<ParticipantActionStore, 'listInvitationDecisions' | 'listRematches' | 'listPairFlags' | 'listSuggestions'>;
 type MeetingRecords = Pick<ParticipantActionStore, 'listMeetings'>;
@@ -143,14 +144,14 @@ export async function buildReview(
 
 /** Review: computes the cycle's metrics and proposals, stores the report and the review with the cycle, marks the cycle succeeded and emails HR a summary. */
 export async function reviewCycle(
-  deps: PhaseDeps & { store: ReviewStore & ParticipantRecords & SessionRecords & MeetingRecords; reports: ReportStore },
+  deps: PhaseDeps & { store: ReviewStore & ParticipantRecords & SessionRecords & MeetingRecords & RetentionStore; reports: ReportStore },
   cycleId: string,
 ) {
   await deps.store.setCurrentPhase(cycleId, 'review');
   const cycle = await loadCycle(deps.store, cycleId);
   const now = deps.clock.now();
   const { metrics, proposals, html, sessions } = await buildReview(deps.store, cycle, now);
-  const reportPath = await deps.reports.save(cycleId, 'report.html', html, 'text/html; charset=utf-8');
+  const reportPath = await deps.reports.save(cycleId, 'report.html', html, 'text/html; charset=utf-8', { retentionDays: cycle.program.retentionDays });
   await deps.store.putReview({
     cycleId,
     programId: cycle.programId,
@@ -161,6 +162,7 @@ export async function reviewCycle(
     proposals,
   });
   await deps.store.markSucceeded(cycleId, reportPath, now);
+  await expireEndedCycle(deps.store, cycleId);
   const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
   const email = summaryEmail(
     `${cycle.program.name}: cycle ${cycleId} review`,

@@ -15,6 +15,8 @@ export async function sendOnce(
   email: OutgoingEmail,
 ): Promise<SendOutcome> {
   const claim = await deps.emailLog.claim(cycleId, idempotencyKey, email.to, deps.clock.now());
+  // An erased person's address: refused for good, like an address SES rejects.
+  if (claim === 'suppressed') return 'rejected';
   if (claim !== 'claimed') return claim;
   let messageId: string;
   try {

@@ -11,6 +11,7 @@ import type {
   EmailClaim,
   EmailLog,
   PairReviewStore,
+  PersonalDataStore,
   ParticipantActionStore,
   ParticipantDirectory,
   ProgramStore,
@@ -20,8 +21,10 @@ import type {
   SessionRegisterOutcome,
   SessionStore,
   StoredReview,
+  SuppressionKeys,
 } from '../../services/ports.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
+import { RetentionRecords } from './retention-records.ts';
 import { AnswerRecords } from './answer-records.ts';
 import { AuditRecords } from './audit-records.ts';
 import { PairReviewRecords } from './pair-review-records.ts';
@@ -39,7 +42,17 @@ export { createDocumentClient } from './table-client.ts';
  * call to the records of its entity group (programs, cycles, email log, answers, reviews).
  */
 export class DynamoDbStore
-  implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore
+  implements
+    ProgramStore,
+    ParticipantDirectory,
+    CycleStore,
+    PairReviewStore,
+    ParticipantActionStore,
+    EmailLog,
+    ReviewStore,
+    AuditLog,
+    SessionStore,
+    Pick<PersonalDataStore, 'setCycleExpiry' | 'getCycleExpiry'>
 {
   private readonly programs: ProgramRecords;
   private readonly cycles: CycleRecords;
@@ -49,17 +62,19 @@ export class DynamoDbStore
   private readonly audit: AuditRecords;
   private readonly pairReview: PairReviewRecords;
   private readonly sessions: SessionRecords;
+  private readonly retention: RetentionRecords;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, options: { emailClaimTimeoutMs?: number } = {}) {
+  constructor(doc: DynamoDBDocumentClient, tableName: string, options: { emailClaimTimeoutMs?: number; suppressionKeys?: SuppressionKeys } = {}) {
     const table = new TableClient(doc, tableName);
     this.programs = new ProgramRecords(table);
     this.cycles = new CycleRecords(table);
     this.answers = new AnswerRecords(table);
-    this.emails = new EmailLogRecords(table, options.emailClaimTimeoutMs);
+    this.emails = new EmailLogRecords(table, options.emailClaimTimeoutMs, options.suppressionKeys);
     this.reviews = new ReviewRecords(table, this.cycles);
     this.audit = new AuditRecords(table);
     this.pairReview = new PairReviewRecords(table);
     this.sessions = new SessionRecords(table);
+    this.retention = new RetentionRecords(table);
   }
 
   // ---- programs and rosters -------------------------------------------------
@@ -282,5 +297,13 @@ export class DynamoDbStore
   }
   recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {
     return this.sessions.recordSessionAttendance(cycleId, sessionId, participantIds, at);
+  }
+
+  // ---- retention ----------------------------------------------------------------------
+  setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void> {
+    return this.retention.setCycleExpiry(cycleId, expiresAt);
+  }
+  getCycleExpiry(cycleId: string): Promise<number | undefined> {
+    return this.retention.getCycleExpiry(cycleId);
   }
 }

@@ -1,4 +1,4 @@
-import type { EmailClaim, EmailLog } from '../../services/ports.ts';
+import type { EmailClaim, EmailLog, SuppressionKeys } from '../../services/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
 
@@ -10,18 +10,32 @@ export class EmailLogRecords implements EmailLog {
   constructor(
     private readonly table: TableClient,
     private readonly staleClaimMs = DEFAULT_STALE_CLAIM_MS,
+    private readonly suppressionKeys: SuppressionKeys = () => Promise.resolve(undefined),
   ) {}
 
   async claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim> {
-    const claimed = await this.table.putIf('ClaimEmail', {
+    const [claimed, suppressed] = await Promise.all([this.claimKey(cycleId, key, to, now), this.isSuppressed(to)]);
+    if (suppressed) {
+      if (claimed) await this.release(cycleId, key, 'the address is on the suppression list (its data was erased)');
+      return 'suppressed';
+    }
+    if (claimed) return 'claimed';
+    const entry = await this.table.get<{ status: string }>('GetEmail', keys.email(cycleId, key), { consistent: true });
+    return entry?.status === 'sent' ? 'already-sent' : 'in-flight';
+  }
+
+  private async isSuppressed(to: string): Promise<boolean> {
+    const keyOf = await this.suppressionKeys();
+    return keyOf !== undefined && (await this.table.get('IsSuppressed', keys.suppression(keyOf(to)))) !== undefined;
+  }
+
+  private claimKey(cycleId: string, key: string, to: string, now: number): Promise<boolean> {
+    return this.table.putIf('ClaimEmail', {
       Item: { ...keys.email(cycleId, key), entity: 'email', idempotencyKey: key, to, status: 'sending', claimedAt: now },
       ConditionExpression: 'attribute_not_exists(PK) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':stale': now - this.staleClaimMs },
     });
-    if (claimed) return 'claimed';
-    const entry = await this.table.get<{ status: string }>('GetEmail', keys.email(cycleId, key), { consistent: true });
-    return entry?.status === 'sent' ? 'already-sent' : 'in-flight';
   }
 
   /** Marks the claim sent and counts the email, in one transaction; a claim no longer `sending` is left as it is. */

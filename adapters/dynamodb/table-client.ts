@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -37,14 +38,16 @@ export type ScanInput = Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'
 type TransactWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** One action of a transaction; the table client names the table. */
 export type TransactionItem =
-  { Put: Omit<NonNullable<TransactWrite['Put']>, 'TableName'> } | { Update: Omit<NonNullable<TransactWrite['Update']>, 'TableName'> };
+  | { Put: Omit<NonNullable<TransactWrite['Put']>, 'TableName'> }
+  | { Update: Omit<NonNullable<TransactWrite['Update']>, 'TableName'> }
+  | { Delete: Omit<NonNullable<TransactWrite['Delete']>, 'TableName'> };
 
 /** The record an item holds, without its keys and bookkeeping attributes. */
 export function recordOf<T>(item: TableItem): T;
 export function recordOf<T>(item: TableItem | undefined): T | undefined;
 export function recordOf<T>(item: TableItem | undefined): T | undefined {
   if (!item) return undefined;
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, fingerprint: _f, ...record } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, fingerprint: _f, expiresAt: _ttl, ...record } = item;
   return record as T;
 }
 
@@ -64,6 +67,18 @@ export class TableClient {
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ...(options.consistent ? { ConsistentRead: true } : {}) })),
     );
     return recordOf<T>(Item);
+  }
+
+  /** The item as the table holds it, keys and bookkeeping attributes (the TTL) included. */
+  async getItem(action: string, key: ItemKey): Promise<TableItem | undefined> {
+    const { Item } = await this.send(action, () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    return Item as TableItem | undefined;
+  }
+
+  /** Deletes an item; true when it existed. */
+  async delete(action: string, key: ItemKey): Promise<boolean> {
+    const { Attributes } = await this.send(action, () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key, ReturnValues: 'ALL_OLD' })));
+    return Attributes !== undefined;
   }
 
   async put(action: string, input: PutInput): Promise<void> {
@@ -91,7 +106,11 @@ export class TableClient {
    */
   async transact<R>(action: string, items: readonly TransactionItem[], applied: R, whenConditionFails: readonly R[] = []): Promise<R> {
     const TransactItems = items.map((item) =>
-      'Put' in item ? { Put: { ...item.Put, TableName: this.tableName } } : { Update: { ...item.Update, TableName: this.tableName } },
+      'Put' in item
+        ? { Put: { ...item.Put, TableName: this.tableName } }
+        : 'Update' in item
+          ? { Update: { ...item.Update, TableName: this.tableName } }
+          : { Delete: { ...item.Delete, TableName: this.tableName } },
     );
     try {
       // The SDK retries throttling but not a conflict with another transaction; DynamoDB says to try again.

@@ -67,8 +67,16 @@ export const keys = {
   responsesOf: (cycleId: string, phaseKeyPrefix: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `RESPONSE#${phaseKeyPrefix}` }),
 
   email: (cycleId: string, idempotencyKey: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `EMAIL#${idempotencyKey}` }),
-  /** The email log entries whose idempotency key starts with the prefix. */
-  emailsOf: (cycleId: string, idempotencyKeyPrefix: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `EMAIL#${idempotencyKeyPrefix}` }),
+  /** The email log entries whose idempotency key starts with the prefix (every entry of the cycle without one). */
+  emailsOf: (cycleId: string, idempotencyKeyPrefix = ''): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `EMAIL#${idempotencyKeyPrefix}` }),
+  /** Every item of a cycle (erasure and retention rewrite them all). */
+  cyclePartition: (cycleId: string): { PK: string } => ({ PK: cyclePK(cycleId) }),
+
+  /**
+   * An erasure request and the address's entry on the suppression list, under the keyed hash of
+   * the address (services/suppression.ts): never the address itself.
+   */
+  suppression: (subjectKey: string): ItemKey => ({ PK: `SUPPRESSION#${subjectKey}`, SK: 'SUPPRESSION' }),
 
   /** Audit entries sort by time within their program (or the across-programs scope `*`). */
   audit: (programId: string | undefined, at: number, auditId: string): ItemKey => ({

@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ReportStore } from '../../services/ports.ts';
 import { S3ObjectWriter } from './s3-object-writer.ts';
+import { REPORT_RETENTION_TAG, reportRetentionClass } from '../../domain/retention.ts';
 
 /**
  * Reports as files in a folder (the local stack). A report names participants: only the user who
@@ -29,9 +30,9 @@ export class S3ReportStore implements ReportStore {
     private readonly writer = new S3ObjectWriter(),
   ) {}
 
-  async save(cycleId: string, fileName: string, content: string, contentType: string): Promise<string> {
+  async save(cycleId: string, fileName: string, content: string, contentType: string, options: { retentionDays?: number } = {}): Promise<string> {
     const key = `cycles/${cycleId}/${fileName}`;
-    await this.writer.put(this.bucket, key, content, contentType);
+    await this.writer.put(this.bucket, key, content, contentType, { [REPORT_RETENTION_TAG]: String(reportRetentionClass(options.retentionDays)) });
     return `s3://${this.bucket}/${key}`;
   }
 }

@@ -91,7 +91,8 @@ export class S3ObjectWriter {
     return new URL(`https://${bucket}.s3.${this.region}.amazonaws.com/${path}`);
   }
 
-  async put(bucket: string, key: string, content: string, contentType: string): Promise<void> {
+  /** Writes the object; `tags` become its object tags (x-amz-tagging, which needs s3:PutObjectTagging too). */
+  async put(bucket: string, key: string, content: string, contentType: string, tags: Record<string, string> = {}): Promise<void> {
     const url = this.objectUrl(bucket, key);
     const body = Buffer.from(content, 'utf8');
     const headers = await signS3Request(
@@ -102,6 +103,7 @@ export class S3ObjectWriter {
           'content-type': contentType,
           'content-length': String(body.byteLength),
           'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+          ...(Object.keys(tags).length ? { 'x-amz-tagging': new URLSearchParams(tags).toString() } : {}),
         },
         body,
       },

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { logicalIdOf } from './logical-id.ts';
+import { REPORT_RETENTION_CLASSES, REPORT_RETENTION_TAG } from '../../domain/retention.ts';
 import type { FunctionBinding } from './tandem-function.ts';
 
 /** The review function writes `cycles/<cycleId>/report.html` (adapters/reports/report-stores.ts). */
@@ -44,7 +45,16 @@ export class ReportArchive extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'reports/',
       lifecycleRules: [
+        // The deployment's ceiling: every report, tagged or written before tags (S3 applies the earliest expiration that matches).
         { id: 'expire-reports', prefix: REPORT_PREFIX, expiration: props.reportRetention, noncurrentVersionExpiration: Duration.days(30) },
+        // The program's retention (domain/retention.ts): the review tags each report with its class.
+        ...REPORT_RETENTION_CLASSES.map((days) => ({
+          id: `expire-reports-${days}d`,
+          prefix: REPORT_PREFIX,
+          tagFilters: { [REPORT_RETENTION_TAG]: String(days) },
+          expiration: Duration.days(days),
+          noncurrentVersionExpiration: Duration.days(30),
+        })),
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
@@ -61,7 +71,8 @@ export class ReportArchive extends Construct {
       description: 'reports:write',
       bind: (target) => {
         target.setEnvironment('TANDEM_REPORT_BUCKET', this.bucket.bucketName);
-        target.grant(new iam.PolicyStatement({ sid: 'WriteReports', actions: ['s3:PutObject'], resources: [this.reportObjectsArn] }));
+        // PutObjectTagging: the review tags each report with its program's retention class.
+        target.grant(new iam.PolicyStatement({ sid: 'WriteReports', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [this.reportObjectsArn] }));
         Validations.of(target.accessPolicy).acknowledge(this.prefixAcknowledgement());
       },
     };

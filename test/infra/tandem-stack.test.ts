@@ -12,6 +12,8 @@ import { budgetOf, measure } from '../../bench/bundle-sizes.ts';
 import { TABLE_ACTIONS } from '../../infra/constructs/data-store.ts';
 import { NODE_RUNTIME } from '../../infra/constructs/tandem-function.ts';
 import { TABLE_DESIGN } from '../../adapters/dynamodb/table-design.ts';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, REPORT_RETENTION_CLASSES, REPORT_RETENTION_TAG, reportRetentionClass } from '../../domain/retention.ts';
+import { REPORT_PREFIX } from '../../infra/constructs/report-archive.ts';
 import { definitionSubstitutionNames, programCycleDefinitionText, substituteDefinition } from '../../workflows/program-cycle.ts';
 import { acknowledgements, acknowledgementsInUse, logicalId, synthesize, TEST_CONFIG, type Synthesized } from './support.ts';
 
@@ -179,7 +181,7 @@ describe('the functions', () => {
     }
     // The sending quota is account-wide: GetAccount has no resource to name.
     if (pacesSending) expect(bySid.ReadSendQuota).toMatchObject({ Action: 'ses:GetAccount', Resource: '*' });
-    if (spec.access.writesReports) expect(bySid.WriteReports?.Action).toBe('s3:PutObject');
+    if (spec.access.writesReports) expect(bySid.WriteReports?.Action).toEqual(['s3:PutObject', 's3:PutObjectTagging']);
     if (readsExecutions) {
       expect(bySid.ListExecutions).toMatchObject({ Action: 'states:ListExecutions', Resource: ref(s.stack.workflow.stateMachine) });
       expect(asList(bySid.ReadExecutions?.Action).sort()).toEqual(['states:DescribeExecution', 'states:GetExecutionHistory']);
@@ -582,6 +584,41 @@ describe('the report bucket', () => {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
+  });
+});
+
+describe('retention of personal data', () => {
+  it('expires each report after its program’s retention class, by tag, under the deployment’s ceiling, and cycle items by TTL', () => {
+    const bucket = resources('AWS::S3::Bucket')[logicalId(s.stack.reports.bucket)]?.Properties as Record<string, Loose>;
+    const rules = (bucket.LifecycleConfiguration as { Rules: Array<Record<string, Loose>> }).Rules;
+    expect(rules.find((r) => r.Id === 'expire-reports')).toMatchObject({
+      Prefix: REPORT_PREFIX,
+      ExpirationInDays: Number(TEST_CONFIG.reportRetentionDays),
+      Status: 'Enabled',
+    });
+    for (const days of REPORT_RETENTION_CLASSES) {
+      expect(rules.find((r) => r.Id === `expire-reports-${days}d`)).toMatchObject({
+        Prefix: REPORT_PREFIX,
+        TagFilters: [{ Key: REPORT_RETENTION_TAG, Value: String(days) }],
+        ExpirationInDays: days,
+        Status: 'Enabled',
+      });
+    }
+    // Every program retention (30 to 3650 days) falls in a class the bucket has a rule for.
+    expect(reportRetentionClass(MIN_RETENTION_DAYS)).toBe(REPORT_RETENTION_CLASSES[0]);
+    expect(reportRetentionClass(MAX_RETENTION_DAYS)).toBe(REPORT_RETENTION_CLASSES.at(-1));
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: TABLE_DESIGN.timeToLiveAttribute, Enabled: true },
+    });
+  });
+
+  it('lets the review tag the reports it writes', () => {
+    const statements = Object.values<Resource>(resources('AWS::IAM::Policy')).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Sid?: string; Action: string | string[] }> }).Statement,
+    );
+    const writes = statements.filter((st) => st.Sid === 'WriteReports');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const statement of writes) expect(statement.Action).toEqual(['s3:PutObject', 's3:PutObjectTagging']);
   });
 });
 

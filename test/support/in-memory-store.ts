@@ -12,7 +12,9 @@ import type {
   CycleStore,
   EmailClaim,
   EmailLog,
+  ErasureRecord,
   PairReviewStore,
+  PersonalDataStore,
   ParticipantActionStore,
   ParticipantDirectory,
   ProgramStore,
@@ -22,8 +24,10 @@ import type {
   SessionRegisterOutcome,
   SessionStore,
   StoredReview,
+  SuppressionKeys,
 } from '../../services/ports.ts';
 import { firstInLine } from '../../domain/session-waiting-list.ts';
+import { erasedRecord, replaceIdSegments, type EmailLogEntry, type ErasureSubject } from '../../domain/person-data.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 
 /** Same as the DynamoDB store: a claim this old that was never marked sent is taken to have failed before reaching SES. */
@@ -69,7 +73,17 @@ function sortedBy<T>(items: Iterable<T>, sortKey: (item: T) => string): T[] {
  * both to it). For services' unit tests, which then need no DynamoDB Local.
  */
 export class InMemoryStore
-  implements ProgramStore, ParticipantDirectory, CycleStore, PairReviewStore, ParticipantActionStore, EmailLog, ReviewStore, AuditLog, SessionStore
+  implements
+    ProgramStore,
+    ParticipantDirectory,
+    CycleStore,
+    PairReviewStore,
+    ParticipantActionStore,
+    EmailLog,
+    ReviewStore,
+    AuditLog,
+    SessionStore,
+    PersonalDataStore
 {
   private readonly programs = new Map<string, Program>();
   /** programId → participantId → the participant and the fingerprint of the roster row it was written from. */
@@ -96,6 +110,13 @@ export class InMemoryStore
   /** cycleId → sessionId → session; cycleId → `<sessionId>#<participantId>` → registration (the DynamoDB sort keys without their prefixes). */
   private readonly sessions = new Map<string, Map<string, InfoSession>>();
   private readonly sessionRegistrations = new Map<string, Map<string, SessionRegistration>>();
+  /** subjectKey → erasure (and suppression) record. */
+  private readonly erasures = new Map<string, ErasureRecord>();
+  /** cycleId → the TTL (epoch seconds) set on its items. */
+  private readonly cycleExpiry = new Map<string, number>();
+
+  /** The suppression list's keys, as the container gives the DynamoDB store (services/suppression.ts); none: no list is checked. */
+  constructor(private readonly suppressionKeys: SuppressionKeys = () => Promise.resolve(undefined)) {}
 
   // ---- programs and rosters -------------------------------------------------
 
@@ -362,6 +383,8 @@ export class InMemoryStore
   // ---- email log --------------------------------------------------------------
 
   async claim(cycleId: string, key: string, to: string, now: number): Promise<EmailClaim> {
+    const keyOf = await this.suppressionKeys();
+    if (keyOf && this.erasures.has(keyOf(to))) return 'suppressed';
     const log = within(this.emails, cycleId);
     const entry = log.get(key);
     if (!entry || entry.status === 'failed' || (entry.status === 'sending' && entry.claimedAt < now - STALE_CLAIM_MS)) {
@@ -624,11 +647,116 @@ export class InMemoryStore
     return true;
   }
 
+  // ---- personal data: email log read back, erasure, suppression, retention ------------------
+
+  async listEmailLog(cycleId: string): Promise<EmailLogEntry[]> {
+    return sortedBy(this.emails.get(cycleId)?.values() ?? [], (e) => e.idempotencyKey);
+  }
+
+  async getErasure(subjectKey: string): Promise<ErasureRecord | undefined> {
+    return copy(this.erasures.get(subjectKey));
+  }
+
+  async startErasure(record: ErasureRecord): Promise<ErasureRecord> {
+    const existing = this.erasures.get(record.subjectKey);
+    if (existing?.status === 'started') return copy(existing);
+    this.erasures.set(record.subjectKey, copy(record));
+    return copy(record);
+  }
+
+  async completeErasure(subjectKey: string, erasureId: string, completedAt: number): Promise<void> {
+    const existing = this.erasures.get(subjectKey);
+    if (existing?.erasureId !== erasureId || existing.status !== 'started') return;
+    Object.assign(existing, { status: 'completed', completedAt, targets: [] } satisfies Partial<ErasureRecord>);
+  }
+
+  async isSuppressed(subjectKey: string): Promise<boolean> {
+    return this.erasures.has(subjectKey);
+  }
+
+  async eraseFromCycle(cycleId: string, subject: ErasureSubject): Promise<{ rewritten: number }> {
+    let rewritten = 0;
+    const cycle = this.cycles.get(cycleId);
+    if (cycle) {
+      const erased = erasedRecord(cycle, subject);
+      if (JSON.stringify(erased) !== JSON.stringify(cycle)) {
+        this.cycles.set(cycleId, erased);
+        rewritten++;
+      }
+    }
+    const byCycle: Array<Map<string, Map<string, object>>> = [
+      this.members,
+      this.pairs,
+      this.responses,
+      this.emails,
+      this.invitations,
+      this.rematches,
+      this.flags,
+      this.suggestions,
+      this.meetings,
+      this.votes,
+      this.sessions,
+      this.sessionRegistrations,
+    ];
+    for (const items of byCycle) {
+      const ofCycle = items.get(cycleId);
+      if (ofCycle) rewritten += rewriteEntries(ofCycle, subject);
+    }
+    const review = this.reviews.get(cycleId);
+    if (review) {
+      const erased = erasedRecord(review, subject);
+      if (JSON.stringify(erased) !== JSON.stringify(review)) {
+        this.reviews.set(cycleId, erased);
+        rewritten++;
+      }
+    }
+    return { rewritten };
+  }
+
+  async eraseFromProgram(programId: string, subject: ErasureSubject): Promise<{ rewritten: number }> {
+    let rewritten = 0;
+    if (this.participants.get(programId)?.delete(subject.participantId)) rewritten++;
+    if (this.declarations.get(programId)?.delete(subject.participantId)) rewritten++;
+    const program = this.programs.get(programId);
+    if (program) {
+      const erased = erasedRecord(program, subject);
+      if (JSON.stringify(erased) !== JSON.stringify(program)) {
+        this.programs.set(programId, erased);
+        rewritten++;
+      }
+    }
+    return { rewritten };
+  }
+
+  async setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void> {
+    this.existingCycle(cycleId);
+    if (expiresAt === undefined) this.cycleExpiry.delete(cycleId);
+    else this.cycleExpiry.set(cycleId, expiresAt);
+  }
+
+  async getCycleExpiry(cycleId: string): Promise<number | undefined> {
+    return this.cycleExpiry.get(cycleId);
+  }
+
   private existingCycle(cycleId: string): Cycle {
     const cycle = this.cycles.get(cycleId);
     if (!cycle) throw new NotFoundError(`cycle ${cycleId} does not exist`);
     return cycle;
   }
+}
+
+/** Rewrites a cycle's map into its erased form, keys included (the DynamoDB store moves an item whose key changes); returns how many entries changed. */
+function rewriteEntries(entries: Map<string, object>, subject: ErasureSubject): number {
+  let rewritten = 0;
+  for (const [key, value] of [...entries]) {
+    const erasedKey = replaceIdSegments(key, subject);
+    const erased = erasedRecord(value, subject);
+    if (erasedKey === key && JSON.stringify(erased) === JSON.stringify(value)) continue;
+    entries.delete(key);
+    entries.set(erasedKey, erased);
+    rewritten++;
+  }
+  return rewritten;
 }
 
 /** The inner map of an outer key, created on first use. */

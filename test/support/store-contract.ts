@@ -18,6 +18,7 @@ import type {
   SessionStore,
   ParticipantActionStore,
   ParticipantDirectory,
+  PersonalDataStore,
   ProgramStore,
   ReviewStore,
   StoredReview,
@@ -34,7 +35,8 @@ export type TandemStore = ProgramStore &
   EmailLog &
   ReviewStore &
   AuditLog &
-  SessionStore;
+  SessionStore &
+  PersonalDataStore;
 
 /*
  * The behaviour every implementation of the store ports shares, written once and run against
@@ -1200,6 +1202,101 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.getSession(cycle.cycleId, 's')).toMatchObject({ attended: ['p02'], attendanceRecordedAt: T0 + 51 * HOUR });
       expect(await store.recordSessionAttendance(cycle.cycleId, 's-zzz', ['p01'], T0)).toBe(false);
       expect(await store.getSession(cycle.cycleId, 's-zzz')).toBeUndefined();
+    });
+  });
+
+  describe('personal data', () => {
+    const erasureOf = (subjectKey: string, erasureId: string) => ({
+      subjectKey,
+      erasureId,
+      status: 'started' as const,
+      startedAt: T0,
+      targets: [{ programId: 'prog', participantId: 'p01', tombstoneId: `erased-${erasureId}`, cycleIds: ['c1'] }],
+    });
+
+    it("lists a cycle's email log by key, with recipient and status", async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.claim(cycle.cycleId, 'goal-setting#invitation#p02', 'p02@example.com', T0);
+      await store.claim(cycle.cycleId, 'goal-setting#invitation#p01', 'p01@example.com', T0);
+      await store.markSent(cycle.cycleId, 'goal-setting#invitation#p01', 'message-1', T0 + 1000);
+      expect(await store.listEmailLog(cycle.cycleId)).toEqual([
+        { idempotencyKey: 'goal-setting#invitation#p01', to: 'p01@example.com', status: 'sent', claimedAt: T0, messageId: 'message-1', sentAt: T0 + 1000 },
+        { idempotencyKey: 'goal-setting#invitation#p02', to: 'p02@example.com', status: 'sending', claimedAt: T0 },
+      ]);
+    });
+
+    it('keeps the first erasure in progress, completes it once, and suppresses its subject from the start', async () => {
+      const store = await createStore();
+      const subjectKey = uniqueId('subject');
+      expect(await store.isSuppressed(subjectKey)).toBe(false);
+      expect(await store.getErasure(subjectKey)).toBeUndefined();
+      const first = erasureOf(subjectKey, 'e1');
+      expect(await store.startErasure(first)).toEqual(first);
+      expect(await store.startErasure(erasureOf(subjectKey, 'e2'))).toEqual(first);
+      expect(await store.isSuppressed(subjectKey)).toBe(true);
+      await store.completeErasure(subjectKey, 'e2', T0 + HOUR);
+      expect(await store.getErasure(subjectKey)).toEqual(first);
+      await store.completeErasure(subjectKey, 'e1', T0 + HOUR);
+      expect(await store.getErasure(subjectKey)).toEqual({ ...first, status: 'completed', completedAt: T0 + HOUR, targets: [] });
+      expect(await store.isSuppressed(subjectKey)).toBe(true);
+      expect(await store.isSuppressed(uniqueId('subject'))).toBe(false);
+      // A completed erasure may start again (the person was imported anew).
+      expect(await store.startErasure(erasureOf(subjectKey, 'e3'))).toEqual(erasureOf(subjectKey, 'e3'));
+    });
+
+    it('rewrites every item of a cycle that names the person, moving the keyed ones, and a second run changes nothing', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      await store.recordResponse(answer(cycle.cycleId, 'goal-setting', 'p01', { goals: ['Speak up'], baseline: { ai: 2 } }));
+      await store.recordResponse(answer(cycle.cycleId, 'goal-setting', 'p02', { goals: ['Listen'], baseline: { ai: 3 } }));
+      await store.claim(cycle.cycleId, 'goal-setting#invitation#p01', 'p01@example.com', T0);
+      await store.markSent(cycle.cycleId, 'goal-setting#invitation#p01', 'message-1', T0);
+      const subject = { participantId: 'p01', tombstoneId: 'erased-t1', email: 'p01@example.com', names: ['p01'] };
+
+      // The member, the pair, the answer and the email log entry.
+      expect(await store.eraseFromCycle(cycle.cycleId, subject)).toEqual({ rewritten: 4 });
+      expect(await store.getMember(cycle.cycleId, 'p01')).toBeUndefined();
+      expect(await store.getMember(cycle.cycleId, 'erased-t1')).toMatchObject({ participantId: 'erased-t1', name: '', email: '', declined: true });
+      expect((await store.listPairs(cycle.cycleId)).map((p) => p.pairId)).toEqual(['erased-t1~p02', 'p03~p04']);
+      expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p01')).toBeUndefined();
+      expect((await store.getResponse(cycle.cycleId, 'goal-setting', 'erased-t1'))?.answer).toEqual({ goals: [], baseline: { ai: 2 } });
+      expect((await store.getResponse(cycle.cycleId, 'goal-setting', 'p02'))?.answer).toEqual({ goals: ['Listen'], baseline: { ai: 3 } });
+      expect(await store.listEmailLog(cycle.cycleId)).toEqual([
+        { idempotencyKey: 'goal-setting#invitation#erased-t1', status: 'sent', claimedAt: T0, messageId: 'message-1', sentAt: T0 },
+      ]);
+      // Counters stay: the answer and the email still count.
+      expect(await store.getCycle(cycle.cycleId)).toMatchObject({ responses: { 'goal-setting': 2 }, emailsSent: 1, participants: 4, pairs: 2 });
+
+      expect(await store.eraseFromCycle(cycle.cycleId, subject)).toEqual({ rewritten: 0 });
+    });
+
+    it('removes the person from a program: roster entry, address index, declaration and ids in the settings', async () => {
+      const store = await createStore();
+      const base = programFor(uniqueId('program'));
+      const program = { ...base, matching: { ...base.matching, doNotPair: [['p01', 'p02']] as Array<[string, string]> } };
+      await store.putProgram(program);
+      const email = `${uniqueId('person')}@example.com`;
+      await store.putParticipants(program.programId, [participantFor('p01', { email }), participantFor('p02')]);
+      const subject = { participantId: 'p01', tombstoneId: 'erased-t2', email, names: ['Person p01'] };
+
+      expect(await store.eraseFromProgram(program.programId, subject)).toEqual({ rewritten: 2 });
+      expect(await store.findParticipantsByEmail(email)).toEqual([]);
+      expect((await store.listParticipants(program.programId)).map((p) => p.participantId)).toEqual(['p02']);
+      expect((await store.getProgram(program.programId))?.matching.doNotPair).toEqual([['erased-t2', 'p02']]);
+      expect(await store.eraseFromProgram(program.programId, subject)).toEqual({ rewritten: 0 });
+    });
+
+    it('sets and removes the expiry of a cycle, which records read back never carry', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      expect(await store.getCycleExpiry(cycle.cycleId)).toBeUndefined();
+      await store.setCycleExpiry(cycle.cycleId, 1_900_000_000);
+      expect(await store.getCycleExpiry(cycle.cycleId)).toBe(1_900_000_000);
+      expect(await store.getMember(cycle.cycleId, 'p01')).toEqual(memberOf('p01'));
+      expect(Object.keys((await store.getCycle(cycle.cycleId)) ?? {})).not.toContain('expiresAt');
+      await store.setCycleExpiry(cycle.cycleId, undefined);
+      expect(await store.getCycleExpiry(cycle.cycleId)).toBeUndefined();
     });
   });
 }

@@ -105,6 +105,15 @@ describe('S3ReportStore', () => {
     );
   });
 
+  it('tags a report with its program’s retention class, as a signed header, so the bucket’s lifecycle rule for that class expires it', async () => {
+    answer = { status: 200, body: '' };
+    const store = new S3ReportStore('tandem-reports', new S3ObjectWriter({ region: 'sa-east-1', endpoint, credentials }));
+    await store.save('cycle-2', 'report.html', '<p>r</p>', 'text/html', { retentionDays: 400 });
+    const request = received.at(-1) as Received;
+    expect(request.headers['x-amz-tagging']).toBe('tandem-retention-days=365');
+    expect(/SignedHeaders=([^,]+)/.exec(request.headers.authorization as string)?.[1]?.split(';')).toContain('x-amz-tagging');
+  });
+
   it('addresses the bucket’s own endpoint in its region when no endpoint is configured', () => {
     const writer = new S3ObjectWriter({ region: 'eu-west-1', endpoint: undefined });
     const saved = { s3: process.env.AWS_ENDPOINT_URL_S3, all: process.env.AWS_ENDPOINT_URL };
