@@ -2,6 +2,7 @@ import type { Cycle, Member } from '../../domain/cycle.ts';
 import type { Participant } from '../../domain/participant.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CycleStore, ProgramStore } from '../ports.ts';
+import { keepResumedCycle, type RetentionStore } from '../retention.ts';
 
 export async function loadCycle(store: CycleStore, cycleId: string): Promise<Cycle> {
   const cycle = await store.getCycle(cycleId);
@@ -13,12 +14,14 @@ export async function loadCycle(store: CycleStore, cycleId: string): Promise<Cyc
  * The cycle as a workflow step sees it. A step runs only in a live execution, so a cycle still
  * marked failed was redriven and the status event that marks it running has not arrived yet
  * (EventBridge delivers it asynchronously): the step marks it running itself, or it would take
- * the cycle for ended and skip its work.
+ * the cycle for ended and skip its work. As when the event comes, a cycle running again must not
+ * expire while it runs (the failure set its retention expiry).
  */
-export async function loadCycleForStep(store: CycleStore, cycleId: string): Promise<Cycle> {
+export async function loadCycleForStep(store: CycleStore & RetentionStore, cycleId: string): Promise<Cycle> {
   const cycle = await loadCycle(store, cycleId);
   if (cycle.status !== 'failed') return cycle;
   await store.markResumed(cycleId);
+  await keepResumedCycle(store, cycleId);
   return loadCycle(store, cycleId);
 }
 

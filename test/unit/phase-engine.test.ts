@@ -180,11 +180,13 @@ describe('an answered phase (goal-setting, measure, feedback)', () => {
   it('sends its invitations in a cycle still marked failed, because a step only runs once the execution was redriven, and marks it running', async () => {
     await openPhase(deps, CYCLE, 'goal-setting');
     await store.markFailed(CYCLE, { error: 'ConfigurationError', cause: 'template missing' }, now);
+    await store.setCycleExpiry(CYCLE, Math.floor(now / 1000) + 86_400);
     expect(await advancePhase(deps, CYCLE, 'goal-setting', plenty)).toMatchObject({ complete: false, emailsSent: 4 });
     expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
     const cycle = await store.getCycle(CYCLE);
     expect(cycle?.status).toBe('running');
     expect(cycle?.failure).toBeUndefined();
+    expect(await store.getCycleExpiry(CYCLE)).toBeUndefined();
   });
 });
 

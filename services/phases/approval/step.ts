@@ -3,6 +3,7 @@ import { durationToSeconds } from '../../../domain/duration.ts';
 import { openReview, unmatchedReasons } from '../../../domain/pair-review.ts';
 import type { Language } from '../../../domain/program.ts';
 import { summaryEmail } from '../../../domain/summary-email.ts';
+import type { RetentionStore } from '../../retention.ts';
 import { sendOnce } from '../../send-once.ts';
 import type { EmailLog, Mailer } from '../../ports.ts';
 import { MAX_POLLS_PER_PHASE, MAX_WAIT_SECONDS } from '../engine.ts';
@@ -21,7 +22,7 @@ export interface ApprovalProgress {
   emailsSent: number;
 }
 
-export type ApprovalStepDeps = PairReviewDeps & { emailLog: EmailLog; mailer: Mailer };
+export type ApprovalStepDeps = PairReviewDeps & { store: RetentionStore; emailLog: EmailLog; mailer: Mailer };
 
 /**
  * One check of the approval (the `Approval` state, looped through `Approval: wait`): opens the
