@@ -141,6 +141,7 @@ export class TandemStack extends Stack {
       policyNamePrefix: this.stackName,
       workflow: this.workflow,
       dataStore: this.dataStore,
+      linkKey: this.linkKey,
       reports: this.reports,
       logGroups: [this.workflow.logGroup, this.surveyApi.accessLogs, ...this.handlers.all.map((fn) => fn.logGroup)],
       alarms: this.operations.alarms,
@@ -152,6 +153,10 @@ export class TandemStack extends Stack {
       SurveyApiUrl: [this.surveyApi.url, 'Base URL of the emailed survey links (TANDEM_LINK_BASE_URL).'],
       StateMachineArn: [this.workflow.stateMachineArn, 'The program-cycle state machine (TANDEM_STATE_MACHINE_ARN for the CLI).'],
       TableName: [this.dataStore.table.tableName, 'The DynamoDB table (TANDEM_TABLE_NAME for the CLI).'],
+      LinkSigningKeySecretArn: [
+        this.linkKey.secret.secretArn,
+        'The link-signing key, for tandem person erase and export (TANDEM_LINK_SIGNING_KEY_SECRET for the CLI).',
+      ],
       ReportBucket: [this.reports.bucket.bucketName, 'Cycle reports, under cycles/<cycleId>/ (TANDEM_REPORT_BUCKET).'],
       ConfigurationSetName: [this.mailer.configurationSet.configurationSetName, 'SES configuration set every email goes through.'],
       HrOperatorPolicyArn: [this.access.hrOperator.managedPolicyArn, 'Attach to the HR operators (role, group or Identity Center permission set).'],

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DataStore } from './data-store.ts';
+import type { LinkSigningKey } from './link-signing-key.ts';
 import type { ProgramCycleWorkflow } from './program-cycle-workflow.ts';
 import type { ReportArchive } from './report-archive.ts';
 
@@ -11,6 +12,8 @@ export interface AccessPoliciesProps {
   readonly policyNamePrefix: string;
   readonly workflow: ProgramCycleWorkflow;
   readonly dataStore: DataStore;
+  /** `tandem person erase` keys the suppression list with it (services/suppression.ts). */
+  readonly linkKey: LinkSigningKey;
   readonly reports: ReportArchive;
   readonly logGroups: readonly logs.ILogGroup[];
   readonly alarms: readonly cloudwatch.Alarm[];
@@ -21,8 +24,8 @@ export interface AccessPoliciesProps {
 
 /**
  * The two customer-managed policies people get, each scoped to this stack's resources:
- * - HR operator: start and stop cycles, import programs and rosters, follow cycles, read reports
- *   (everything the `tandem` CLI does against AWS).
+ * - HR operator: start and stop cycles, import programs and rosters, follow cycles, read reports,
+ *   export and erase a person's data (everything the `tandem` CLI does against AWS).
  * - Ops read-only: list and describe executions and their history, read the stack's logs, see
  *   its alarms and dashboard.
  * Attach them to an IAM Identity Center permission set (by name) or to roles or groups.
@@ -70,6 +73,15 @@ export class AccessPolicies extends Construct {
         // tandem executions redrive: resumes a failed cycle where it failed.
         new iam.PolicyStatement({ sid: 'RedriveCycles', actions: ['states:RedriveExecution'], resources: [workflow.executionsArn] }),
         ...props.dataStore.statements('read-write'),
+        // tandem person erase deletes a person's items in a transaction (TransactWriteItems checks DeleteItem per item);
+        // tandem program reindex lists programs stored before the console had an index: the only Scan, on the table alone.
+        new iam.PolicyStatement({
+          sid: 'ErasePeopleAndReindexPrograms',
+          actions: ['dynamodb:DeleteItem', 'dynamodb:Scan'],
+          resources: [props.dataStore.table.tableArn],
+        }),
+        // The suppression list is keyed by an HMAC of the address under the link-signing key, never the address itself.
+        new iam.PolicyStatement({ sid: 'KeySuppressionList', actions: ['secretsmanager:GetSecretValue'], resources: [props.linkKey.secret.secretArn] }),
         ...props.reports.readStatements(),
       ],
     });

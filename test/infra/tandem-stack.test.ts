@@ -686,6 +686,17 @@ describe('access for people', () => {
     expect(actions.filter((a) => a.startsWith('iam:') || a.startsWith('lambda:'))).toEqual([]);
   });
 
+  it('lets HR operators erase a person and reindex programs on this stack’s table, keying the suppression list with the link key', () => {
+    const statements = managed(s.stack.access.hrOperator);
+    const erase = statements.find((st) => st.Sid === 'ErasePeopleAndReindexPrograms');
+    expect(asList(erase?.Action).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:Scan']);
+    expect(JSON.stringify(erase?.Resource)).toContain(logicalId(s.stack.dataStore.table));
+    expect(JSON.stringify(erase?.Resource)).not.toContain('/index/');
+    const key = statements.find((st) => st.Sid === 'KeySuppressionList');
+    expect(asList(key?.Action)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(key?.Resource).toEqual(ref(s.stack.linkKey.secret));
+  });
+
   it('lets HR operators and ops redrive a failed execution of this stack’s workflow, and nothing else of Step Functions’ changes to ops', () => {
     for (const policy of [s.stack.access.hrOperator, s.stack.access.opsReadOnly]) {
       const redrive = managed(policy).filter((st) => asList(st.Action).includes('states:RedriveExecution'));
