@@ -8,9 +8,10 @@ const BASE = 'aa590fe';
 const MAX = 72;
 /**
  * Published after BASE before this check ran on them; they stay as they are. 7d29c12 (73 characters) came
- * in through a merged branch whose history cannot be rewritten without rewriting the merges after it.
+ * in through a merged branch whose history cannot be rewritten without rewriting the merges after it; so did
+ * cb9ddfb (75), from the fuzz branch.
  */
-const KNOWN_LONG = new Set(['4b29f0a', 'd3988e3', '50ad333', 'e9b2524', '7d29c12']);
+const KNOWN_LONG = new Set(['4b29f0a', 'd3988e3', '50ad333', 'e9b2524', '7d29c12', 'cb9ddfb']);
 
 const git = (...args) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 
