@@ -34,4 +34,7 @@ export function rethrowDynamo(error: unknown, action: string): never {
   throw error;
 }
 
+/** A single write refused because a transaction was writing the same item: safe to try again. */
+export const isWriteConflict = (error: unknown): boolean => (error as { name?: string })?.name === 'TransactionConflictException';
+
 export const isConditionFailure = (error: unknown): boolean => (error as { name?: string })?.name === 'ConditionalCheckFailedException';

@@ -16,12 +16,12 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import pRetry from 'p-retry';
-import { isConditionFailure, isTransientCancellation, rethrowDynamo } from './errors.ts';
+import { isConditionFailure, isTransientCancellation, isWriteConflict, rethrowDynamo } from './errors.ts';
 import type { ItemKey, KeyPrefix } from './table-design.ts';
 
 const BATCH_SIZE = 25;
 const BATCH_ATTEMPTS = 8;
-/** A transaction cancelled by a conflict is tried again this many times (50 ms, 100 ms, 200 ms apart, randomized) before the failure goes up. */
+/** A transaction (or a single write) cancelled by a conflict is tried again this many times (50 ms, 100 ms, 200 ms apart, randomized) before the failure goes up. */
 const CONFLICT_RETRIES = 3;
 
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
@@ -219,7 +219,8 @@ export class TableClient {
 
   private async writeIf(action: string, write: () => Promise<unknown>): Promise<boolean> {
     try {
-      await write();
+      // A single write meeting a transaction on its item is refused with TransactionConflictException, which the SDK does not retry either.
+      await pRetry(write, { retries: CONFLICT_RETRIES, minTimeout: 50, factor: 2, randomize: true, shouldRetry: ({ error }) => isWriteConflict(error) });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rethrowDynamo } from '../../adapters/dynamodb/errors.ts';
+import { TableClient } from '../../adapters/dynamodb/table-client.ts';
 import { TransientError } from '../../domain/errors.ts';
 
 /** A cancelled transaction as the SDK reports it: one reason per action. */
@@ -24,5 +26,31 @@ describe('DynamoDB failures the workflow retries', () => {
       TransientError,
     );
     expect(() => rethrowDynamo(Object.assign(new Error('busy'), { name: 'TransactionConflictException' }), 'ClaimEmail')).toThrow(TransientError);
+  });
+});
+
+describe('the table client trying a write again', () => {
+  /** A document client whose first `conflicts` sends are refused with TransactionConflictException. */
+  function conflictingClient(conflicts: number) {
+    let calls = 0;
+    const send = async () => {
+      calls++;
+      if (calls <= conflicts) throw Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' });
+      return {};
+    };
+    return { client: { send } as unknown as DynamoDBDocumentClient, calls: () => calls };
+  }
+  const claim = { Item: { PK: 'CYCLE#c', SK: 'EMAIL#k' }, ConditionExpression: 'attribute_not_exists(PK)' };
+
+  it('writes a conditional put that met a transaction on its item on a later try, without failing the step', async () => {
+    const { client, calls } = conflictingClient(2);
+    await expect(new TableClient(client, 'tandem').putIf('ClaimEmail', claim)).resolves.toBe(true);
+    expect(calls()).toBe(3);
+  });
+
+  it('gives up after a few tries with a passing failure the workflow retries', async () => {
+    const { client, calls } = conflictingClient(10);
+    await expect(new TableClient(client, 'tandem').putIf('ClaimEmail', claim)).rejects.toThrow(TransientError);
+    expect(calls()).toBe(4);
   });
 });
