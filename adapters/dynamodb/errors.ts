@@ -12,10 +12,30 @@ const TRANSIENT = new Set([
   'ECONNREFUSED',
 ]);
 
+/** Why DynamoDB cancelled each action of a transaction ('None' for those it would have applied). */
+export function cancellationReasons(error: unknown): Array<string | undefined> {
+  return ((error as { CancellationReasons?: Array<{ Code?: string } | undefined> })?.CancellationReasons ?? []).map((reason) => reason?.Code);
+}
+
+/** A transaction's reasons that say "try again" (another transaction held an item, or capacity ran short), never "this cannot apply". */
+const TRANSIENT_CANCELLATION = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/**
+ * A transaction cancelled only because of other requests in flight: DynamoDB cancels a
+ * TransactWriteItems that meets a concurrent transaction on one of its items (TransactionConflict)
+ * and leaves the retry to the caller; the SDK does not retry a TransactionCanceledException.
+ * A failed condition among the reasons is an answer, not a conflict.
+ */
+export function isTransientCancellation(error: unknown): boolean {
+  if ((error as { name?: string })?.name !== 'TransactionCanceledException') return false;
+  const reasons = cancellationReasons(error);
+  return reasons.some((code) => code !== undefined && TRANSIENT_CANCELLATION.has(code)) && !reasons.includes('ConditionalCheckFailed');
+}
+
 /** Maps throttling and transient DynamoDB failures to TransientError (which the workflow retries); rethrows the rest. */
 export function rethrowDynamo(error: unknown, action: string): never {
   const name = (error as { name?: string; code?: string })?.name ?? (error as { code?: string })?.code ?? '';
-  if (TRANSIENT.has(name) || (error as { $retryable?: unknown })?.$retryable) {
+  if (TRANSIENT.has(name) || isTransientCancellation(error) || (error as { $retryable?: unknown })?.$retryable) {
     throw new TransientError(`DynamoDB ${action} failed transiently (${name})`, { cause: error });
   }
   throw error;

@@ -12,11 +12,18 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, rethrowDynamo } from './errors.ts';
+import pRetry from 'p-retry';
+import { cancellationReasons, isConditionFailure, isTransientCancellation, rethrowDynamo } from './errors.ts';
 import type { ItemKey, KeyPrefix } from './table-design.ts';
 
 const BATCH_SIZE = 25;
 const BATCH_ATTEMPTS = 8;
+/**
+ * Retries of a transaction another one cancelled (TransactionConflict): every answer's transaction
+ * updates its cycle's counter, so concurrent answers to one cycle meet on that item. With jitter,
+ * 20 ms doubling up to 320 ms a wait: under 1 s in all, well inside the survey API's 10 s timeout.
+ */
+const CONFLICT_RETRIES = 5;
 
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
@@ -88,11 +95,16 @@ export class TableClient {
       'Put' in item ? { Put: { ...item.Put, TableName: this.tableName } } : { Update: { ...item.Update, TableName: this.tableName } },
     );
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems }));
+      await pRetry(() => this.doc.send(new TransactWriteCommand({ TransactItems })), {
+        retries: CONFLICT_RETRIES,
+        minTimeout: 20,
+        maxTimeout: 320,
+        randomize: true,
+        shouldRetry: ({ error }) => isTransientCancellation(error),
+      });
       return applied;
     } catch (error) {
-      const reasons = (error as { CancellationReasons?: Array<{ Code?: string } | undefined> }).CancellationReasons ?? [];
-      const failed = reasons.findIndex((reason) => reason?.Code === 'ConditionalCheckFailed');
+      const failed = cancellationReasons(error).indexOf('ConditionalCheckFailed');
       if (failed >= 0 && failed < whenConditionFails.length) return whenConditionFails[failed] as R;
       rethrowDynamo(error, action);
     }
