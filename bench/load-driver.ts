@@ -25,6 +25,8 @@ export interface DriverOutput {
   pagesSent: number;
   /** More posts were asked for than the plan holds (a post would have replayed someone's answer: the run is not valid). */
   postsExhausted: boolean;
+  /** CPU seconds the load generator itself used (user + system). */
+  cpuSeconds: number;
 }
 
 type Kind = 'page' | 'post';
@@ -70,5 +72,6 @@ const result = await autocannon({
   ],
 });
 
-const output: DriverOutput = { result, statuses, postsSent, pagesSent, postsExhausted };
+const cpu = process.cpuUsage();
+const output: DriverOutput = { result, statuses, postsSent, pagesSent, postsExhausted, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 process.stdout.write(`${JSON.stringify(output)}\n`);

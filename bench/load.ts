@@ -4,7 +4,8 @@
  * different participant's link so each one is a real write, never an idempotent replay.
  *
  * Starts the local stack (DynamoDB Local in memory, free ports), stores a program and a cycle with
- * enough members for every post, opens the measure phase (the workflow's open-phase function), and
+ * enough members for every post (and 300 more who view and answer first, to warm both processes up
+ * outside the figures), opens the measure phase (the workflow's open-phase function), and
  * signs real links with the signer the emails use. autocannon runs in a child process
  * (bench/load-driver.ts) against the local survey server, which calls the survey-api Lambda handler
  * as API Gateway would. Afterwards the store must hold exactly one answer per accepted post (and the
@@ -16,11 +17,12 @@
  *        Profile the server side (this process; the load generator is a child): node --cpu-prof --cpu-prof-dir .tandem/profiles --import tsx bench/load.ts
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
 import { container } from '../adapters/container.ts';
 import { newCycle, type Member } from '../domain/cycle.ts';
 import { programSchema, type ProgramInput } from '../domain/program.ts';
@@ -50,6 +52,8 @@ const HELD = 0.95;
 const PHASE = 'measure';
 /** Two skills each (one taught, one learned), so every form asks two ratings. */
 const SKILLS = ['data-visualisation', 'cloud-tools'] as const;
+/** Members who view and answer before the measured run, so neither process is measured cold. */
+const WARM_UP = 300;
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -66,10 +70,10 @@ try {
     phaseWindows: { goalSetting: 'P10D', run: 'P28D', measure: 'P10D', feedback: 'P10D' },
   });
   const cycle = newCycle(program, 'bench-load-c1', Date.now());
-  // One member per post (with a tenth spare: autocannon's mix is exact, but a spare costs nothing).
+  // One member per post (with a tenth spare: autocannon's mix is exact, but a spare costs nothing), after those who warm up.
   const memberCount = Math.max(10, Math.ceil(rate * seconds * postShare * 1.1));
-  const members: Member[] = Array.from({ length: memberCount }, (_, i) => ({
-    participantId: `p${String(i + 1).padStart(6, '0')}`,
+  const members: Member[] = Array.from({ length: WARM_UP + memberCount }, (_, i) => ({
+    participantId: i < WARM_UP ? `w${String(i + 1).padStart(6, '0')}` : `p${String(i + 1 - WARM_UP).padStart(6, '0')}`,
     name: `Participant ${i + 1}`,
     email: `p${i + 1}@bench.example.com`,
     department: 'IT',
@@ -89,37 +93,57 @@ try {
 
   const expiresAt = Math.floor(Date.now() / 1000) + 3600;
   const linkOf = (m: Member) => signer.sign({ cycleId: cycle.cycleId, participantId: m.participantId, phaseKey: PHASE, expiresAt });
-  const tokens = members.map(linkOf);
+  const requestsOf = (m: Member, i: number) => {
+    const token = linkOf(m);
+    const form = new URLSearchParams({ _bind: formBinding(signer, token), _action: 'answer' });
+    for (const skill of [...m.teaches, ...m.learns]) form.append(`rating:${skill}`, String(1 + (i % 5)));
+    return { page: `/s/${token}`, post: { path: `/s/${token}`, body: form.toString() } };
+  };
+  const warmUp = members.slice(0, WARM_UP).map(requestsOf);
+  const measured = members.slice(WARM_UP).map(requestsOf);
   const plan: LoadPlan = {
     url: stack.endpoints.survey,
     rate,
     durationSeconds: seconds,
     connections,
     postShare,
-    pages: tokens.map((token) => `/s/${token}`),
-    posts: members.map((m, i) => {
-      const token = tokens[i] as string;
-      const form = new URLSearchParams({ _bind: formBinding(signer, token), _action: 'answer' });
-      for (const skill of [...m.teaches, ...m.learns]) form.append(`rating:${skill}`, String(1 + (i % 5)));
-      return { path: `/s/${token}`, body: form.toString() };
-    }),
+    pages: measured.map((r) => r.page),
+    posts: measured.map((r) => r.post),
   };
   const planFile = resolve(stateDir, 'load-plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
 
-  // Warm the handler up (module loading, the DynamoDB connection pool) with page views only: they change nothing.
-  for (const path of plan.pages.slice(0, 20)) await (await fetch(`${stack.endpoints.survey}${path}`)).text();
+  // Warm up (module loading, connection pools, and above all the JIT of DynamoDB Local's JVM) with members of their own, outside the figures.
+  const limit = pLimit(10);
+  await Promise.all(
+    warmUp.map(({ page, post }) =>
+      limit(async () => {
+        await (await fetch(`${stack.endpoints.survey}${page}`)).text();
+        const posted = await fetch(`${stack.endpoints.survey}${post.path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: post.body,
+        });
+        if (posted.status !== 200) throw new Error(`a warm-up answer was refused with ${posted.status}: ${await posted.text()}`);
+      }),
+    ),
+  );
 
+  const dynamoDbLocal = dynamoDbLocalPid(new URL(stack.endpoints.dynamodb).port);
+  const cpuBefore = { server: process.cpuUsage(), dynamodb: cpuSecondsOf(dynamoDbLocal) };
   const loadBefore = loadAverage();
   console.error(
     `${memberCount} members in cycle ${cycle.cycleId}; driving ${rate} req/s for ${seconds} s (${Math.round(postShare * 100)}% answer posts, ${connections} connections)…`,
   );
   const output = await drive(planFile);
   const loadAfter = loadAverage();
+  const serverCpu = process.cpuUsage(cpuBefore.server);
+  const dynamodbCpu = cpuSecondsOf(dynamoDbLocal);
 
   const { result, statuses } = output;
-  const stored = (await store.listResponses(cycle.cycleId, PHASE)).length;
-  const counter = (await store.getCycle(cycle.cycleId))?.responses?.[PHASE] ?? 0;
+  const answers = await store.listResponses(cycle.cycleId, PHASE);
+  const stored = answers.length - WARM_UP;
+  const counter = ((await store.getCycle(cycle.cycleId))?.responses?.[PHASE] ?? 0) - WARM_UP;
   const ok = (counts: Record<string, number>) => Object.entries(counts).reduce((n, [status, c]) => n + (Number(status) < 400 ? c : 0), 0);
   const acceptedPosts = ok(statuses.post);
   const badResponses = result.non2xx - count(statuses, (s) => s >= 300 && s < 400);
@@ -141,14 +165,27 @@ try {
     cycleCounter: counter,
     acceptedPosts,
     loadAverage: { before: loadBefore, after: loadAfter },
-    cpus: (await import('node:os')).cpus().length,
+    cpus: cpus().length,
+    // CPU time per request of each process: what the target rate needs in cores on a machine of its own.
+    cpuMsPerRequest: {
+      server: round((serverCpu.user + serverCpu.system) / 1e3 / result.requests.total, 2),
+      dynamodbLocal:
+        dynamodbCpu === undefined || cpuBefore.dynamodb === undefined ? null : round(((dynamodbCpu - cpuBefore.dynamodb) * 1e3) / result.requests.total, 2),
+      loadGenerator: round((output.cpuSeconds * 1e3) / result.requests.total, 2),
+    },
+    itemBytes: {
+      cycle: itemBytes(await store.getCycle(cycle.cycleId)),
+      member: itemBytes(members[0]),
+      answer: itemBytes(answers[0]),
+    },
   };
   console.log(JSON.stringify(report, null, 2));
   const problems = [
     badResponses > 0 && `${badResponses} responses were neither 2xx nor 3xx`,
     result.errors > 0 && `${result.errors} socket errors (${result.timeouts} timeouts)`,
     output.postsExhausted && 'the plan ran out of distinct participants for posts',
-    stored !== acceptedPosts && `${stored} answers stored for ${acceptedPosts} accepted posts`,
+    stored !== acceptedPosts &&
+      `${stored} answers stored for ${acceptedPosts} accepted posts (${output.postsSent - acceptedPosts} posts had no 2xx/3xx answer in time; the server may have stored them after autocannon gave up)`,
     counter !== stored && `the cycle counts ${counter} answers, the store holds ${stored}`,
     achievedRate < rate * HELD && `the rate was not held: ${round(achievedRate)} of ${rate} req/s`,
   ].filter(Boolean);
@@ -157,6 +194,32 @@ try {
 } finally {
   await stack.stop();
   await rm(stateDir, { recursive: true, force: true });
+}
+
+/** The DynamoDB Local (Java) process serving this port, found in /proc (Linux); undefined elsewhere. */
+function dynamoDbLocalPid(port: string): number | undefined {
+  try {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args.some((a) => a.includes('DynamoDBLocal')) && args[args.indexOf('-port') + 1] === port) return Number(pid);
+    }
+  } catch {
+    // No /proc (not Linux), or a process ended while listed: the figure is left out.
+  }
+  return undefined;
+}
+
+/** User + system CPU seconds of a process from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** An item's size as DynamoDB counts it, roughly: its attribute names and values as JSON text (keys and bookkeeping attributes not included). */
+function itemBytes(record: unknown): number {
+  return Buffer.byteLength(JSON.stringify(record ?? {}));
 }
 
 function count(statuses: DriverOutput['statuses'], which: (status: number) => boolean): number {
