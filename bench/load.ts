@@ -22,6 +22,7 @@ import { rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { container } from '../adapters/container.ts';
 import { newCycle, type Member } from '../domain/cycle.ts';
@@ -129,6 +130,7 @@ try {
     ),
   );
 
+  const dynamoDbCalls = countDynamoDbCalls();
   const dynamoDbLocal = dynamoDbLocalPid(new URL(stack.endpoints.dynamodb).port);
   const cpuBefore = { server: process.cpuUsage(), dynamodb: cpuSecondsOf(dynamoDbLocal) };
   const loadBefore = loadAverage();
@@ -139,6 +141,7 @@ try {
   const loadAfter = loadAverage();
   const serverCpu = process.cpuUsage(cpuBefore.server);
   const dynamodbCpu = cpuSecondsOf(dynamoDbLocal);
+  const callsDuringRun = dynamoDbCalls.stop();
 
   const { result, statuses } = output;
   const answers = await store.listResponses(cycle.cycleId, PHASE);
@@ -173,6 +176,9 @@ try {
         dynamodbCpu === undefined || cpuBefore.dynamodb === undefined ? null : round(((dynamodbCpu - cpuBefore.dynamodb) * 1e3) / result.requests.total, 2),
       loadGenerator: round((output.cpuSeconds * 1e3) / result.requests.total, 2),
     },
+    // DynamoDB calls the server made while the load ran, per request and by operation (each costs DynamoDB Local CPU, and the SDK's own).
+    dynamodbCallsPerRequest: round(Object.values(callsDuringRun).reduce((a, b) => a + b, 0) / result.requests.total, 2),
+    dynamodbCalls: callsDuringRun,
     itemBytes: {
       cycle: itemBytes(await store.getCycle(cycle.cycleId)),
       member: itemBytes(members[0]),
@@ -194,6 +200,28 @@ try {
 } finally {
   await stack.stop();
   await rm(stateDir, { recursive: true, force: true });
+}
+
+/**
+ * Counts the DynamoDB commands this process sends until stopped, by command name. Both the low-level
+ * client and the document client (a separate client class) send through the SDK's base Client,
+ * whose `send` is wrapped here: a bench measuring itself, not code that ships.
+ */
+function countDynamoDbCalls(): { stop(): Record<string, number> } {
+  const base = Object.getPrototypeOf(DynamoDBClient.prototype) as { send: (this: object, command: object, ...rest: unknown[]) => unknown };
+  const send = base.send;
+  const counts: Record<string, number> = {};
+  base.send = function (this: object, command: object, ...rest: unknown[]) {
+    const name = command.constructor.name;
+    if (this.constructor.name.startsWith('DynamoDB')) counts[name] = (counts[name] ?? 0) + 1;
+    return send.call(this, command, ...rest);
+  };
+  return {
+    stop() {
+      base.send = send;
+      return counts;
+    },
+  };
 }
 
 /** The DynamoDB Local (Java) process serving this port, found in /proc (Linux); undefined elsewhere. */
