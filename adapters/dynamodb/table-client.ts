@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -17,6 +18,8 @@ import { cancellationReasons, isConditionFailure, isTransientCancellation, rethr
 import type { ItemKey, KeyPrefix } from './table-design.ts';
 
 const BATCH_SIZE = 25;
+/** BatchGetItem reads at most 100 keys a call. */
+const BATCH_GET_SIZE = 100;
 const BATCH_ATTEMPTS = 8;
 /**
  * Retries of a transaction another one cancelled (TransactionConflict): every answer's transaction
@@ -141,6 +144,29 @@ export class TableClient {
         if (requests.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
+  }
+
+  /**
+   * Items by key in one BatchGetItem a hundred keys (a missing item is left out), retrying the
+   * keys DynamoDB leaves unprocessed with backoff. One consistency for every key: `consistent`
+   * reads each item as a strongly consistent GetItem would.
+   */
+  async batchGet(action: string, keys: readonly ItemKey[], options: { consistent?: boolean } = {}): Promise<TableItem[]> {
+    const items: TableItem[] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) {
+      let requested: Array<Record<string, unknown>> = keys.slice(i, i + BATCH_GET_SIZE).map((key) => ({ ...key }));
+      for (let attempt = 0; requested.length > 0; attempt++) {
+        const request = { Keys: requested, ...(options.consistent ? { ConsistentRead: true } : {}) };
+        const { Responses, UnprocessedKeys } = await this.send(action, () =>
+          this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: request } })),
+        );
+        items.push(...((Responses?.[this.tableName] ?? []) as TableItem[]));
+        requested = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (requested.length && attempt >= BATCH_ATTEMPTS) rethrowDynamo({ name: 'ThrottlingException' }, action);
+        if (requested.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+    return items;
   }
 
   /** Every item a query finds, page after page. */
