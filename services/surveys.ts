@@ -36,7 +36,8 @@ async function resolve(deps: SurveyDeps, token: string, action: string): Promise
   const { cycleId, participantId, phaseKey } = verified.scope;
   const phase = parsePhaseKey(phaseKey);
   if (!phase && phaseKey !== OPT_OUT_KEY && phaseKey !== PAIR_PAGE_KEY) return refused('both', 'invalid', 403);
-  const [cycle, cycleMember] = await Promise.all([deps.store.getCycle(cycleId), deps.store.getMember(cycleId, participantId)]);
+  const answersRead = phase ? (phaseSurvey(phase.phase).answersRead?.(phaseKey) ?? []) : [];
+  const { cycle, member: cycleMember, answers } = await deps.store.getParticipantView(cycleId, participantId, answersRead);
   if (!cycle) return refused('both', 'missing', 404);
   const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase));
   if (!member) return refused(cycle.program.language, 'missing', 404);
@@ -51,7 +52,8 @@ async function resolve(deps: SurveyDeps, token: string, action: string): Promise
   if (member.declined) return refused(member.language, 'declined', 200);
   const state = cycle.phases[phase.phase];
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return refused(member.language, 'closed', 410);
-  const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now };
+  const prefetched = { phaseKeys: answersRead, answers };
+  const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now, prefetched };
   return { kind: 'phase', visit: phase.round === undefined ? visit : { ...visit, round: phase.round } };
 }
 
