@@ -20,6 +20,9 @@ import type { ItemKey, KeyPrefix } from './table-design.ts';
 const BATCH_SIZE = 25;
 /** BatchGetItem reads at most 100 keys a call. */
 const BATCH_GET_SIZE = 100;
+/** A batch read serves an HTTP request (the survey API's 10 s timeout): unprocessed keys are asked again after 25, 50, 100, 200 ms, then it gives up. */
+const BATCH_GET_RETRIES = 4;
+const BATCH_GET_BACKOFF_MS = 25;
 const BATCH_ATTEMPTS = 8;
 /**
  * Retries of a transaction another one cancelled (TransactionConflict): every answer's transaction
@@ -147,8 +150,8 @@ export class TableClient {
   }
 
   /**
-   * Items by key in one BatchGetItem a hundred keys (a missing item is left out), retrying the
-   * keys DynamoDB leaves unprocessed with backoff. One consistency for every key: `consistent`
+   * Items by key in one BatchGetItem a hundred keys (a missing item is left out), asking again
+   * for the keys DynamoDB leaves unprocessed, with a short backoff (BATCH_GET_RETRIES). One consistency for every key: `consistent`
    * reads each item as a strongly consistent GetItem would.
    */
   async batchGet(action: string, keys: readonly ItemKey[], options: { consistent?: boolean } = {}): Promise<TableItem[]> {
@@ -162,8 +165,8 @@ export class TableClient {
         );
         items.push(...((Responses?.[this.tableName] ?? []) as TableItem[]));
         requested = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (requested.length && attempt >= BATCH_ATTEMPTS) rethrowDynamo({ name: 'ThrottlingException' }, action);
-        if (requested.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        if (requested.length && attempt >= BATCH_GET_RETRIES) rethrowDynamo({ name: 'ThrottlingException' }, action);
+        if (requested.length) await new Promise((resolve) => setTimeout(resolve, BATCH_GET_BACKOFF_MS * 2 ** attempt));
       }
     }
     return items;
