@@ -50,6 +50,9 @@ export interface SurveyVisit {
   preselect?: string;
 }
 
+/** What a link was opened for: a page view (GET, HEAD) or a form post. */
+export type SurveyRequest = 'page' | 'post';
+
 /** A form action besides answering (goal-setting's accept and decline, feedback's vote); it handles the POST whole. */
 export type SurveyAction = (deps: SurveyDeps, visit: SurveyVisit, fields: FormFields) => Promise<PageResult>;
 
@@ -82,10 +85,11 @@ export interface PhaseSurvey<A extends Answer = Answer> {
   /** The phase's form page (its questions in the shared page). */
   renderForm(input: FormPageInput): string;
   /**
-   * The person's answers (by phase key) this phase's pages read, fetched with the cycle and the
-   * member in the store's one call (`visit.prefetched`). Absent: none; the phase reads what it needs.
+   * The person's answers (by phase key) this phase reads for a page view (GET) or a form post,
+   * fetched with the cycle and the member in the store's one call (`visit.prefetched`). Absent:
+   * none; the phase reads what it needs. Each key costs a read unit on AWS, found or not.
    */
-  answersRead?(phaseKey: string): readonly string[];
+  answersRead?(phaseKey: string, request: SurveyRequest): readonly string[];
   /**
    * Who opened a link of this phase when they are not a member of the cycle (yet): a phase
    * before identify finds its invitees on the roster. Absent: only members may answer.

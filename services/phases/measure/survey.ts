@@ -45,8 +45,8 @@ export const measureSurvey: PhaseSurvey<MeasureAnswer> = {
   async context(deps, visit) {
     return { skills: skillsToRate(visit.member), goals: await goalsSetBy(deps, visit) };
   },
-  /** Its own answer (already answered?) and the goals: read with the cycle and the member in one call. */
-  answersRead: (phaseKey) => [phaseKey, GOAL_SETTING_KEY],
+  /** The goals, and for the page its own answer (already answered?); a post's answer is stored once by the store's condition. */
+  answersRead: (phaseKey, request) => (request === 'page' ? [phaseKey, GOAL_SETTING_KEY] : [GOAL_SETTING_KEY]),
   show: (deps, visit) => formUnlessAnswered(deps, visit, measureSurvey),
   actions: {},
   parseAnswer: parseMeasureAnswer,
