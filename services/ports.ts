@@ -33,6 +33,13 @@ export interface ParticipantDirectory {
   setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void>;
 }
 
+/** A cycle, one of its members and that member's answers by phase key, as read at one moment (CycleStore.getParticipantView). */
+export interface ParticipantView {
+  cycle?: Cycle;
+  member?: Member;
+  answers: ReadonlyMap<string, StoredResponse>;
+}
+
 export type RecordResponseOutcome = 'recorded' | 'already-answered' | 'phase-closed';
 
 /** Cycles and everything that belongs to one: members, pairs, responses, email log. */
@@ -46,6 +53,11 @@ export interface CycleStore {
   putCohort(cycleId: string, members: readonly Member[], pairs: readonly Pair[]): Promise<void>;
   listMembers(cycleId: string): Promise<Member[]>;
   getMember(cycleId: string, participantId: string): Promise<Member | undefined>;
+  /**
+   * What a participant's link needs, read together in one call: the cycle (as current as getCycle),
+   * the member, and the member's answers under the phase keys given (an unanswered key is absent).
+   */
+  getParticipantView(cycleId: string, participantId: string, phaseKeys: readonly string[]): Promise<ParticipantView>;
   listPairs(cycleId: string): Promise<Pair[]>;
   /** Opens a phase once; a repeat returns the phase as first opened. */
   openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState>;

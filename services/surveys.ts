@@ -7,7 +7,7 @@ import { rosterEntry, rosterVisitor } from './phases/members.ts';
 import { parsePhaseKey } from './phases/registry.ts';
 import { noticeResult, pageResult } from './phases/survey-common.ts';
 import { phaseSurvey } from './phases/survey-registry.ts';
-import type { PageResult, PhaseSurvey, SurveyDeps, SurveyLink, SurveyVisit } from './phases/survey-types.ts';
+import type { PageResult, PhaseSurvey, SurveyDeps, SurveyLink, SurveyRequest, SurveyVisit } from './phases/survey-types.ts';
 import { logMeeting, PAIR_PAGE_KEY, showPairPage, type PairVisit } from './pair-page.ts';
 import { noticePage, optOutPage, type NoticeKind } from './survey-pages.ts';
 
@@ -29,14 +29,15 @@ const refused = (language: Language | 'both', kind: NoticeKind, status: number):
 });
 
 /** Checks a link and finds what it points to; anything wrong becomes a clear page and changes nothing. */
-async function resolve(deps: SurveyDeps, token: string, action: string): Promise<Resolved> {
+async function resolve(deps: SurveyDeps, token: string, action: string, request: SurveyRequest): Promise<Resolved> {
   const now = deps.clock.now();
   const verified = deps.signer.verify(token, now);
   if (!verified.ok) return verified.reason === 'expired' ? refused('both', 'expired', 410) : refused('both', 'invalid', 403);
   const { cycleId, participantId, phaseKey } = verified.scope;
   const phase = parsePhaseKey(phaseKey);
   if (!phase && phaseKey !== OPT_OUT_KEY && phaseKey !== PAIR_PAGE_KEY) return refused('both', 'invalid', 403);
-  const [cycle, cycleMember] = await Promise.all([deps.store.getCycle(cycleId), deps.store.getMember(cycleId, participantId)]);
+  const answersRead = phase ? (phaseSurvey(phase.phase).answersRead?.(phaseKey, request) ?? []) : [];
+  const { cycle, member: cycleMember, answers } = await deps.store.getParticipantView(cycleId, participantId, answersRead);
   if (!cycle) return refused('both', 'missing', 404);
   const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase));
   if (!member) return refused(cycle.program.language, 'missing', 404);
@@ -51,7 +52,8 @@ async function resolve(deps: SurveyDeps, token: string, action: string): Promise
   if (member.declined) return refused(member.language, 'declined', 200);
   const state = cycle.phases[phase.phase];
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return refused(member.language, 'closed', 410);
-  const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now };
+  const prefetched = { phaseKeys: answersRead, answers };
+  const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now, prefetched };
   return { kind: 'phase', visit: phase.round === undefined ? visit : { ...visit, round: phase.round } };
 }
 
@@ -67,7 +69,7 @@ async function visitorOf(deps: SurveyDeps, cycle: Cycle, participantId: string, 
 
 /** GET: renders the page behind a link. Never changes anything (mail scanners open links too). */
 export async function showSurvey(deps: SurveyDeps, token: string, action: string, preselect?: string): Promise<PageResult> {
-  const r = await resolve(deps, token, action);
+  const r = await resolve(deps, token, action, 'page');
   if (r.kind === 'refused') return r.page;
   if (r.kind === 'opt-out') return pageResult(200, optOutPage(r.language, r.link.action, r.link.binding, r.cycle.program.name));
   if (r.kind === 'pair') return showPairPage(deps, r.visit);
@@ -76,7 +78,7 @@ export async function showSurvey(deps: SurveyDeps, token: string, action: string
 
 /** POST: checks the form belongs to this link, then lets the phase act on it (answer, accept, decline, vote) — each once. */
 export async function submitSurvey(deps: SurveyDeps, token: string, body: string, action: string): Promise<PageResult> {
-  const r = await resolve(deps, token, action);
+  const r = await resolve(deps, token, action, 'post');
   if (r.kind === 'refused') return r.page;
   const language = r.kind === 'opt-out' ? r.language : r.visit.language;
   const fields = formFields(body);

@@ -1,7 +1,7 @@
-import type { Cycle, Member, Pair, PhaseState } from '../../domain/cycle.ts';
+import type { Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { AnsweredPhase, Phase } from '../../domain/program.ts';
-import type { CycleStore } from '../../services/ports.ts';
+import type { CycleStore, ParticipantView } from '../../services/ports.ts';
 import { recordOf, type TableClient, type TableItem, type UpdateInput } from './table-client.ts';
 import { keys } from './table-design.ts';
 
@@ -54,6 +54,29 @@ export class CycleRecords implements CycleRecordsPort {
 
   async getMember(cycleId: string, participantId: string): Promise<Member | undefined> {
     return this.table.get<Member>('GetMember', keys.member(cycleId, participantId));
+  }
+
+  /**
+   * One BatchGetItem for the cycle, the member and their answers: the items share the cycle's
+   * partition and their keys are known from the link. Strongly consistent like getCycle (a batch
+   * has one consistency), so a phase closed a moment ago is seen closed.
+   */
+  async getParticipantView(cycleId: string, participantId: string, phaseKeys: readonly string[]): Promise<ParticipantView> {
+    const cycleKey = keys.cycle(cycleId);
+    const memberKey = keys.member(cycleId, participantId);
+    const answerKeys = new Map([...new Set(phaseKeys)].map((phaseKey) => [keys.response(cycleId, phaseKey, participantId).SK, phaseKey]));
+    const items = await this.table.batchGet('GetParticipantView', [cycleKey, memberKey, ...[...answerKeys.keys()].map((SK) => ({ PK: cycleKey.PK, SK }))], {
+      consistent: true,
+    });
+    const bySortKey = new Map(items.map((item) => [item.SK as string, item]));
+    const answers = new Map<string, StoredResponse>();
+    for (const [sortKey, phaseKey] of answerKeys) {
+      const item = bySortKey.get(sortKey);
+      if (item) answers.set(phaseKey, recordOf<StoredResponse>(item));
+    }
+    const cycle = recordOf<Cycle>(bySortKey.get(cycleKey.SK));
+    const member = recordOf<Member>(bySortKey.get(memberKey.SK));
+    return { ...(cycle ? { cycle } : {}), ...(member ? { member } : {}), answers };
   }
 
   async listPairs(cycleId: string): Promise<Pair[]> {

@@ -14,6 +14,7 @@ import type {
   PersonalDataStore,
   ParticipantActionStore,
   ParticipantDirectory,
+  ParticipantView,
   ProgramStore,
   RecordResponseOutcome,
   ReviewStore,
@@ -134,6 +135,9 @@ export class DynamoDbStore
   }
   getMember(cycleId: string, participantId: string): Promise<Member | undefined> {
     return this.cycles.getMember(cycleId, participantId);
+  }
+  getParticipantView(cycleId: string, participantId: string, phaseKeys: readonly string[]): Promise<ParticipantView> {
+    return this.cycles.getParticipantView(cycleId, participantId, phaseKeys);
   }
   listPairs(cycleId: string): Promise<Pair[]> {
     return this.cycles.listPairs(cycleId);

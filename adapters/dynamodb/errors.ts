@@ -12,23 +12,30 @@ const TRANSIENT = new Set([
   'ECONNREFUSED',
 ]);
 
-/** Reasons a transaction is cancelled that say nothing about its own items: another transaction held one of them, or DynamoDB was busy. */
-const TRANSIENT_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'None']);
+/** Why DynamoDB cancelled each action of a transaction ('None' for those it would have applied). */
+export function cancellationReasons(error: unknown): Array<string | undefined> {
+  return ((error as { CancellationReasons?: Array<{ Code?: string } | undefined> })?.CancellationReasons ?? []).map((reason) => reason?.Code);
+}
+
+/** A transaction's reasons that say "try again" (another transaction held an item, or capacity ran short), never "this cannot apply". */
+const TRANSIENT_CANCELLATION = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 /**
- * A transaction cancelled only because another one was writing the same item (or for throttling):
- * DynamoDB documents it as safe to retry, though the SDK does not retry it itself.
+ * A transaction cancelled only because of other requests in flight: DynamoDB cancels a
+ * TransactWriteItems that meets a concurrent transaction on one of its items (TransactionConflict)
+ * and leaves the retry to the caller; the SDK does not retry a TransactionCanceledException.
+ * A failed condition among the reasons is an answer, not a conflict.
  */
 export function isTransientCancellation(error: unknown): boolean {
   if ((error as { name?: string })?.name !== 'TransactionCanceledException') return false;
-  const codes = ((error as { CancellationReasons?: Array<{ Code?: string } | undefined> }).CancellationReasons ?? []).map((reason) => reason?.Code ?? 'None');
-  return codes.some((code) => code !== 'None') && codes.every((code) => TRANSIENT_CANCELLATIONS.has(code));
+  const reasons = cancellationReasons(error);
+  return reasons.some((code) => code !== undefined && TRANSIENT_CANCELLATION.has(code)) && !reasons.includes('ConditionalCheckFailed');
 }
 
 /** Maps throttling and transient DynamoDB failures to TransientError (which the workflow retries); rethrows the rest. */
 export function rethrowDynamo(error: unknown, action: string): never {
   const name = (error as { name?: string; code?: string })?.name ?? (error as { code?: string })?.code ?? '';
-  if (TRANSIENT.has(name) || (error as { $retryable?: unknown })?.$retryable || isTransientCancellation(error)) {
+  if (TRANSIENT.has(name) || isTransientCancellation(error) || (error as { $retryable?: unknown })?.$retryable) {
     throw new TransientError(`DynamoDB ${action} failed transiently (${name})`, { cause: error });
   }
   throw error;

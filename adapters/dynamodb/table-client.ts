@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -16,13 +17,22 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import pRetry from 'p-retry';
-import { isConditionFailure, isTransientCancellation, isWriteConflict, rethrowDynamo } from './errors.ts';
+import { cancellationReasons, isConditionFailure, isTransientCancellation, isWriteConflict, rethrowDynamo } from './errors.ts';
 import type { ItemKey, KeyPrefix } from './table-design.ts';
 
 const BATCH_SIZE = 25;
+/** BatchGetItem reads at most 100 keys a call. */
+const BATCH_GET_SIZE = 100;
+/** A batch read serves an HTTP request (the survey API's 10 s timeout): unprocessed keys are asked again after 25, 50, 100, 200 ms, then it gives up. */
+const BATCH_GET_RETRIES = 4;
+const BATCH_GET_BACKOFF_MS = 25;
 const BATCH_ATTEMPTS = 8;
-/** A transaction (or a single write) cancelled by a conflict is tried again this many times (50 ms, 100 ms, 200 ms apart, randomized) before the failure goes up. */
-const CONFLICT_RETRIES = 3;
+/**
+ * Retries of a transaction another one cancelled (TransactionConflict), or of a single write refused for one (TransactionConflictException): every answer's transaction
+ * updates its cycle's counter, so concurrent answers to one cycle meet on that item. With jitter,
+ * 20 ms doubling up to 320 ms a wait: under 1 s in all, well inside the survey API's 10 s timeout.
+ */
+const CONFLICT_RETRIES = 5;
 
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
@@ -113,18 +123,16 @@ export class TableClient {
           : { Delete: { ...item.Delete, TableName: this.tableName } },
     );
     try {
-      // The SDK retries throttling but not a conflict with another transaction; DynamoDB says to try again.
       await pRetry(() => this.doc.send(new TransactWriteCommand({ TransactItems })), {
         retries: CONFLICT_RETRIES,
-        minTimeout: 50,
-        factor: 2,
+        minTimeout: 20,
+        maxTimeout: 320,
         randomize: true,
         shouldRetry: ({ error }) => isTransientCancellation(error),
       });
       return applied;
     } catch (error) {
-      const reasons = (error as { CancellationReasons?: Array<{ Code?: string } | undefined> }).CancellationReasons ?? [];
-      const failed = reasons.findIndex((reason) => reason?.Code === 'ConditionalCheckFailed');
+      const failed = cancellationReasons(error).indexOf('ConditionalCheckFailed');
       if (failed >= 0 && failed < whenConditionFails.length) return whenConditionFails[failed] as R;
       rethrowDynamo(error, action);
     }
@@ -161,6 +169,29 @@ export class TableClient {
         if (requests.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
+  }
+
+  /**
+   * Items by key in one BatchGetItem a hundred keys (a missing item is left out), asking again
+   * for the keys DynamoDB leaves unprocessed, with a short backoff (BATCH_GET_RETRIES). One consistency for every key: `consistent`
+   * reads each item as a strongly consistent GetItem would.
+   */
+  async batchGet(action: string, keys: readonly ItemKey[], options: { consistent?: boolean } = {}): Promise<TableItem[]> {
+    const items: TableItem[] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) {
+      let requested: Array<Record<string, unknown>> = keys.slice(i, i + BATCH_GET_SIZE).map((key) => ({ ...key }));
+      for (let attempt = 0; requested.length > 0; attempt++) {
+        const request = { Keys: requested, ...(options.consistent ? { ConsistentRead: true } : {}) };
+        const { Responses, UnprocessedKeys } = await this.send(action, () =>
+          this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: request } })),
+        );
+        items.push(...((Responses?.[this.tableName] ?? []) as TableItem[]));
+        requested = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (requested.length && attempt >= BATCH_GET_RETRIES) rethrowDynamo({ name: 'ThrottlingException' }, action);
+        if (requested.length) await new Promise((resolve) => setTimeout(resolve, BATCH_GET_BACKOFF_MS * 2 ** attempt));
+      }
+    }
+    return items;
   }
 
   /** Every item a query finds, page after page. */
@@ -220,7 +251,7 @@ export class TableClient {
   private async writeIf(action: string, write: () => Promise<unknown>): Promise<boolean> {
     try {
       // A single write meeting a transaction on its item is refused with TransactionConflictException, which the SDK does not retry either.
-      await pRetry(write, { retries: CONFLICT_RETRIES, minTimeout: 50, factor: 2, randomize: true, shouldRetry: ({ error }) => isWriteConflict(error) });
+      await pRetry(write, { retries: CONFLICT_RETRIES, minTimeout: 20, maxTimeout: 320, randomize: true, shouldRetry: ({ error }) => isWriteConflict(error) });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

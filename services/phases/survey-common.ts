@@ -56,11 +56,21 @@ export function storedAnswer(deps: SurveyDeps, visit: SurveyVisit): Promise<Stor
   return deps.store.getResponse(visit.cycle.cycleId, visit.phaseKey, visit.member.participantId);
 }
 
+/**
+ * The person's answer under a phase key as the request found it when it began: from
+ * `visit.prefetched` when the phase named the key in `answersRead`, else read now. For pages that
+ * only read; a write that depends on an answer reads it again (storedAnswer).
+ */
+export function answerAtVisit(deps: SurveyDeps, visit: SurveyVisit, phaseKey: string): Promise<StoredResponse | undefined> {
+  if (visit.prefetched?.phaseKeys.includes(phaseKey)) return Promise.resolve(visit.prefetched.answers.get(phaseKey));
+  return deps.store.getResponse(visit.cycle.cycleId, phaseKey, visit.member.participantId);
+}
+
 type FormOfSurvey = Pick<PhaseSurvey, 'context' | 'renderForm'>;
 
 /** GET of a phase with one form: the form, or "already answered". */
 export async function formUnlessAnswered(deps: SurveyDeps, visit: SurveyVisit, survey: FormOfSurvey): Promise<PageResult> {
-  const [answered, context] = await Promise.all([storedAnswer(deps, visit), survey.context(deps, visit)]);
+  const [answered, context] = await Promise.all([answerAtVisit(deps, visit, visit.phaseKey), survey.context(deps, visit)]);
   if (answered) return noticeResult(visit, 'already');
   return pageResult(200, survey.renderForm(formInputOf(visit, context)));
 }

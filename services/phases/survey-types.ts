@@ -40,9 +40,18 @@ export interface SurveyVisit {
   link: SurveyLink;
   /** When the request is handled: the time every record it writes carries. */
   now: number;
+  /**
+   * The person's answers the phase named in `answersRead`, read with the cycle and the member when
+   * the request began (`answers` holds those given; a key not in `phaseKeys` was not read). A page
+   * that only reads may use them; a request that writes reads again what its write depends on.
+   */
+  prefetched?: { phaseKeys: readonly string[]; answers: ReadonlyMap<string, StoredResponse> };
   /** An answer the email's link pre-selects (`?answer=`, as typed; the phase validates it). The form must still be sent. */
   preselect?: string;
 }
+
+/** What a link was opened for: a page view (GET, HEAD) or a form post. */
+export type SurveyRequest = 'page' | 'post';
 
 /** A form action besides answering (goal-setting's accept and decline, feedback's vote); it handles the POST whole. */
 export type SurveyAction = (deps: SurveyDeps, visit: SurveyVisit, fields: FormFields) => Promise<PageResult>;
@@ -75,6 +84,12 @@ export interface PhaseSurvey<A extends Answer = Answer> {
   answered(deps: SurveyDeps, visit: SurveyVisit, outcome: 'recorded' | 'already-answered'): Promise<PageResult>;
   /** The phase's form page (its questions in the shared page). */
   renderForm(input: FormPageInput): string;
+  /**
+   * The person's answers (by phase key) this phase reads for a page view (GET) or a form post,
+   * fetched with the cycle and the member in the store's one call (`visit.prefetched`). Absent:
+   * none; the phase reads what it needs. Each key costs a read unit on AWS, found or not.
+   */
+  answersRead?(phaseKey: string, request: SurveyRequest): readonly string[];
   /**
    * Who opened a link of this phase when they are not a member of the cycle (yet): a phase
    * before identify finds its invitees on the roster. Absent: only members may answer.

@@ -17,6 +17,7 @@ import type {
   PersonalDataStore,
   ParticipantActionStore,
   ParticipantDirectory,
+  ParticipantView,
   ProgramStore,
   RecordResponseOutcome,
   ReviewStore,
@@ -224,6 +225,16 @@ export class InMemoryStore
 
   async getMember(cycleId: string, participantId: string): Promise<Member | undefined> {
     return copy(this.members.get(cycleId)?.get(participantId));
+  }
+
+  async getParticipantView(cycleId: string, participantId: string, phaseKeys: readonly string[]): Promise<ParticipantView> {
+    const [cycle, member] = await Promise.all([this.getCycle(cycleId), this.getMember(cycleId, participantId)]);
+    const answers = new Map<string, StoredResponse>();
+    for (const phaseKey of phaseKeys) {
+      const answer = await this.getResponse(cycleId, phaseKey, participantId);
+      if (answer) answers.set(phaseKey, answer);
+    }
+    return { ...(cycle ? { cycle } : {}), ...(member ? { member } : {}), answers };
   }
 
   async listPairs(cycleId: string): Promise<Pair[]> {

@@ -457,6 +457,30 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p03')).toBeUndefined();
     });
 
+    it('reads a cycle, one member and their answers under the phase keys asked, together', async () => {
+      const store = await createStore();
+      const { cycle, members } = await cycleAtGoalSetting(store);
+      const goals = answer(cycle.cycleId, 'goal-setting', 'p01', { goals: ['one'] });
+      expect(await store.recordResponse(goals)).toBe('recorded');
+      expect(await store.recordResponse(answer(cycle.cycleId, 'goal-setting', 'p02'))).toBe('recorded');
+
+      const view = await store.getParticipantView(cycle.cycleId, 'p01', ['goal-setting', 'measure', 'goal-setting']);
+      expect(view.cycle).toEqual(await store.getCycle(cycle.cycleId));
+      expect(view.cycle?.responses).toEqual({ 'goal-setting': 2 });
+      expect(view.member).toEqual(members[0]);
+      expect([...view.answers]).toEqual([['goal-setting', goals]]);
+
+      const withoutAnswers = await store.getParticipantView(cycle.cycleId, 'p03', []);
+      expect(withoutAnswers.member).toEqual(members[2]);
+      expect(withoutAnswers.answers.size).toBe(0);
+      const stranger = await store.getParticipantView(cycle.cycleId, 'p99', ['goal-setting']);
+      expect(stranger.cycle?.cycleId).toBe(cycle.cycleId);
+      expect(stranger.member).toBeUndefined();
+      expect(stranger.answers.size).toBe(0);
+      const missing = await store.getParticipantView(uniqueId('missing'), 'p01', ['goal-setting']);
+      expect(missing).toEqual({ answers: new Map() });
+    });
+
     it('counts check-in answers per round', async () => {
       const store = await createStore();
       const cycle = await runningCycle(store);

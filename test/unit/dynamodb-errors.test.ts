@@ -51,6 +51,6 @@ describe('the table client trying a write again', () => {
   it('gives up after a few tries with a passing failure the workflow retries', async () => {
     const { client, calls } = conflictingClient(10);
     await expect(new TableClient(client, 'tandem').putIf('ClaimEmail', claim)).rejects.toThrow(TransientError);
-    expect(calls()).toBe(4);
+    expect(calls()).toBe(6);
   });
 });

@@ -430,6 +430,37 @@ describe('measure', () => {
     expect((await c.store.getResponse(c.cycleId, 'measure', menteeId))?.answer).toMatchObject({ goalAttainment: [80, 30] });
   });
 
+  it('reads what a page view or an answer needs in one store call, and shows the form no more once answered', async () => {
+    const c = await cycleWith(['goal-setting', 'measure']);
+    const { menteeId } = englishPair();
+    await withGoals(c, menteeId, ['Use AI assistants weekly']);
+    const reads: string[] = [];
+    const store = c.deps.store;
+    c.deps.store = new Proxy(store, {
+      get(target, name) {
+        const value: unknown = Reflect.get(target, name, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (String(name).startsWith('get') || String(name).startsWith('list')) reads.push(String(name));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+
+    const page = await c.show(menteeId, 'measure');
+    expect(page.html).toContain('<label for="attainment0">Use AI assistants weekly</label>');
+    expect(reads.splice(0)).toEqual(['getParticipantView']);
+
+    const ratings = [...c.member(menteeId).teaches, ...c.member(menteeId).learns].map((s): [string, string] => [`rating:${s}`, '4']);
+    expect((await c.post(menteeId, 'measure', 'answer', [...ratings, ['attainment:0', '80']])).status).toBe(200);
+    expect(reads.splice(0)).toEqual(['getParticipantView']);
+
+    const again = await c.show(menteeId, 'measure');
+    expect(again.status).toBe(200);
+    expect(again.html).not.toContain('name="attainment:');
+    expect(reads).toEqual(['getParticipantView']);
+  });
+
   it('asks no attainment of a person who set no goals', async () => {
     const c = await cycleWith(['goal-setting', 'measure']);
     const page = await c.show(englishPair().mentorId, 'measure');

@@ -10,6 +10,7 @@ import { durationToSeconds } from '../../../domain/duration.ts';
 import { timeLeftInWords } from '../../../domain/duration-format.ts';
 import { formPage, hiddenFields, noticePage, ratingSelects, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
 import {
+  answerAtVisit,
   formInputOf,
   nothingAfterAnswer,
   noticeResult,
@@ -184,11 +185,11 @@ function invitationOf(
 }
 
 /** Goal-setting has no rounds: its answers are stored under its name. */
-const GOAL_SETTING_KEY = 'goal-setting';
+export const GOAL_SETTING_KEY = 'goal-setting';
 
-/** The goals a person set at goal-setting (what measure asks about). */
-export async function goalsSetBy(deps: SurveyDeps, cycleId: string, participantId: string): Promise<string[]> {
-  const goalSetting = await deps.store.getResponse(cycleId, GOAL_SETTING_KEY, participantId);
+/** The goals the visitor set at goal-setting (what measure asks about); prefetched when the visit's phase reads GOAL_SETTING_KEY. */
+export async function goalsSetBy(deps: SurveyDeps, visit: SurveyVisit): Promise<string[]> {
+  const goalSetting = await answerAtVisit(deps, visit, GOAL_SETTING_KEY);
   return (goalSetting?.answer as GoalSettingAnswer | undefined)?.goals ?? [];
 }
 

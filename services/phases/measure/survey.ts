@@ -2,7 +2,7 @@ import { escapeHtml } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
 import { parseMeasureAnswer, type MeasureAnswer } from '../../../domain/surveys.ts';
 import { formPage, ratingSelects, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
-import { goalsSetBy } from '../goal-setting/survey.ts';
+import { GOAL_SETTING_KEY, goalsSetBy } from '../goal-setting/survey.ts';
 import { formUnlessAnswered, formWithErrors, nothingAfterAnswer, recordAnswer, skillsToRate, thanksOrAlready } from '../survey-common.ts';
 import type { PhaseSurvey } from '../survey-types.ts';
 
@@ -43,8 +43,10 @@ export function measureFormPage(input: FormPageInput): string {
 export const measureSurvey: PhaseSurvey<MeasureAnswer> = {
   /** The person's skills and the goals they set at goal-setting. */
   async context(deps, visit) {
-    return { skills: skillsToRate(visit.member), goals: await goalsSetBy(deps, visit.cycle.cycleId, visit.member.participantId) };
+    return { skills: skillsToRate(visit.member), goals: await goalsSetBy(deps, visit) };
   },
+  /** The goals, and for the page its own answer (already answered?); a post's answer is stored once by the store's condition. */
+  answersRead: (phaseKey, request) => (request === 'page' ? [phaseKey, GOAL_SETTING_KEY] : [GOAL_SETTING_KEY]),
   show: (deps, visit) => formUnlessAnswered(deps, visit, measureSurvey),
   actions: {},
   parseAnswer: parseMeasureAnswer,

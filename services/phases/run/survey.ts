@@ -133,6 +133,8 @@ export const runSurvey: PhaseSurvey<CheckInAnswer> = {
   context: skillsContext,
   // A GET only pre-selects: mail scanners open the quick-answer links too, so the answer is sent with the form.
   show: (deps, visit) => formUnlessAnswered(deps, visit, checkInFormOf(visit, preselected(visit))),
+  /** For the page, the round's own answer (already answered?); a post's answer is stored once by the store's condition. */
+  answersRead: (phaseKey, request) => (request === 'page' ? [phaseKey] : []),
   actions: {},
   parseAnswer: parseCheckInAnswer,
   rejected: (_deps, visit, context, fields, errors) => Promise.resolve(formWithErrors(visit, context, fields, errors, checkInFormOf(visit))),
