@@ -162,6 +162,8 @@ export const programSchema = z.object({
   skillsCatalog: z.array(skillSchema).check(
     z.minLength(1, 'must list at least one skill'),
     z.superRefine((catalog, ctx) => {
+      // zod runs this check even when an entry failed, and such an entry is the raw input (no derived id): its own issue says what is wrong.
+      if (!catalog.every((skill) => typeof skill?.id === 'string' && typeof skill.labels === 'object')) return;
       for (const clash of catalogClashes(catalog)) ctx.addIssue({ code: 'custom', message: clash, input: catalog });
     }),
   ),

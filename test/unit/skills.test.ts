@@ -135,6 +135,17 @@ describe('the skills catalog of a program', () => {
     ]);
   });
 
+  it('names the faulty entry, without crashing, when a skill without an id has an alias that is too long', () => {
+    const result = programSchema.safeParse({
+      ...sample,
+      skillsCatalog: [
+        { labels: { 'pt-BR': 'Excel avançado', en: 'Advanced Excel' }, aliases: [`${' '.repeat(200)}À${' '.repeat(50)}planilhas`.padEnd(300, 'x')] },
+      ],
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['skillsCatalog.0.aliases.0', 'must be at most 80 characters']]);
+  });
+
   it('accepts one skill whose labels are the same in both languages', () => {
     expect(catalogClashes([skill('python', 'Python', 'Python', ['python'])])).toEqual([]);
   });
