@@ -1,7 +1,7 @@
 import type { Participant } from '../participant.ts';
 import { describePair, noPartnerReason } from './explain.ts';
 import type { MatchContext, Matcher, MatchResult, ProposedPair, UnmatchedParticipant } from './matcher.ts';
-import { compileCohort, evaluatePair, REJECTION_CODES, type Rejection } from './scoring.ts';
+import { compileCohort, REJECTION_CODES, scanPairs, type Rejection } from './scoring.ts';
 
 /**
  * The baseline matcher: scores every allowed pair with the same score and hard rules as the
@@ -20,22 +20,13 @@ export class GreedyMatcher implements Matcher {
     const from: number[] = [];
     const to: number[] = [];
     const cents: number[] = [];
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const e = evaluatePair(c, i, j);
-        if (e.allowed) {
-          partners[i] = (partners[i] as number) + 1;
-          partners[j] = (partners[j] as number) + 1;
-          from.push(i);
-          to.push(j);
-          cents.push(e.cents);
-        } else {
-          const r = e.code;
-          rejections[i * REJECTION_CODES.length + r] = (rejections[i * REJECTION_CODES.length + r] as number) + 1;
-          rejections[j * REJECTION_CODES.length + r] = (rejections[j * REJECTION_CODES.length + r] as number) + 1;
-        }
-      }
-    }
+    scanPairs(c, rejections, (i, j, e) => {
+      partners[i] = (partners[i] as number) + 1;
+      partners[j] = (partners[j] as number) + 1;
+      from.push(i);
+      to.push(j);
+      cents.push(e.cents);
+    });
     const order = Int32Array.from(cents.keys());
     order.sort((a, b) => (cents[b] as number) - (cents[a] as number) || a - b);
     const remaining = Int32Array.from(c.capacity);

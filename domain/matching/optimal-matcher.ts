@@ -2,7 +2,7 @@ import type { Participant } from '../participant.ts';
 import { DualPricer, dualBound, maxWeightBMatching, type BMatchingResult, type CapacitatedGraph } from '@tandem/max-weight-matching';
 import { describePair, noPartnerReason } from './explain.ts';
 import type { MatchContext, Matcher, MatchResult, ProposedPair, UnmatchedParticipant } from './matcher.ts';
-import { compileCohort, evaluatePair, REJECTION_CODES, type CompiledCohort, type Rejection } from './scoring.ts';
+import { compileCohort, evaluatePair, REJECTION_CODES, scanPairs, type CompiledCohort, type Rejection } from './scoring.ts';
 
 export interface OptimalMatcherOptions {
   /**
@@ -275,24 +275,15 @@ export class OptimalMatcher implements Matcher {
     let allowedPairs = 0;
     const allowed = new PairList();
     let maxCents = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const e = evaluatePair(c, i, j);
-        if (e.allowed) {
-          allowedPairs++;
-          partners[i] = (partners[i] as number) + 1;
-          partners[j] = (partners[j] as number) + 1;
-          if (e.cents > maxCents) maxCents = e.cents;
-          heaps.offer(i, j, e.cents);
-          heaps.offer(j, i, e.cents);
-          allowed.push(i, j, e.cents);
-        } else {
-          const r = e.code;
-          rejections[i * REJECTION_CODES.length + r] = (rejections[i * REJECTION_CODES.length + r] as number) + 1;
-          rejections[j * REJECTION_CODES.length + r] = (rejections[j * REJECTION_CODES.length + r] as number) + 1;
-        }
-      }
-    }
+    scanPairs(c, rejections, (i, j, e) => {
+      allowedPairs++;
+      partners[i] = (partners[i] as number) + 1;
+      partners[j] = (partners[j] as number) + 1;
+      if (e.cents > maxCents) maxCents = e.cents;
+      heaps.offer(i, j, e.cents);
+      heaps.offer(j, i, e.cents);
+      allowed.push(i, j, e.cents);
+    });
     const objective = context.settings.objective;
     let totalCapacity = 0;
     for (let v = 0; v < n; v++) totalCapacity += c.capacity[v] as number;

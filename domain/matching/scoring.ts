@@ -486,12 +486,59 @@ export interface ScoredPair {
   cents: number;
 }
 
-/** Calls `visit` for every pair of eligible people that the hard rules allow (i < j order). */
-export function forEachAllowedPair(c: CompiledCohort, visit: (mentor: number, mentee: number, cents: number) => void): void {
-  for (let i = 0; i < c.n; i++) {
-    for (let j = i + 1; j < c.n; j++) {
-      const e = evaluatePair(c, i, j);
-      if (e.allowed) visit(e.mentor, e.mentee, e.cents);
+/**
+ * Evaluates every pair (i, j), i < j, of the cohort in that order: counts each rejected pair
+ * under its rule for both people (in `rejections[person × REJECTION_CODES.length + code]`, when
+ * given) and calls `visit` with each allowed pair's evaluation (a reused object, as from
+ * `evaluatePair`). The outcome is evaluatePair's on every pair, but faster: the rules that reject
+ * most pairs (orientation, language, and, with skill masks, nothing to teach: about 80 % of the
+ * 45 million pairs of 10,000 people) are checked first, in evaluatePair's order, with person i's
+ * attributes held in locals, and only the pairs they let through are evaluated in full.
+ */
+export function scanPairs(c: CompiledCohort, rejections: Int32Array | undefined, visit: (i: number, j: number, e: PairEvaluation) => void): void {
+  const { n, gen, seniority, langMask, minGap } = c;
+  const reverse = c.mode === 'reverse';
+  // Without masks (a catalog of more than 32 skills) every pair that passes the first two rules is evaluated in full.
+  const masks = c.offerMask !== undefined && c.wantMask !== undefined;
+  const offerMask = c.offerMask ?? new Int32Array(n);
+  const wantMask = c.wantMask ?? new Int32Array(n);
+  const codes = REJECTION_CODES.length;
+  for (let i = 0; i < n; i++) {
+    const gi = gen[i] as number;
+    const si = seniority[i] as number;
+    const li = langMask[i] as number;
+    const offersI = offerMask[i] as number;
+    const wantsI = wantMask[i] as number;
+    for (let j = i + 1; j < n; j++) {
+      let code = -1;
+      if (reverse) {
+        const gap = gi - (gen[j] as number);
+        const sj = seniority[j] as number;
+        const seniorityUnknown = si === 0 || sj === 0;
+        const iMayMentor = gap >= minGap && (seniorityUnknown || si <= sj);
+        const jMayMentor = -gap >= minGap && (seniorityUnknown || sj <= si);
+        if (!iMayMentor && !jMayMentor) code = 0;
+        else if ((li & (langMask[j] as number)) === 0) code = 1;
+        else if (masks && !(iMayMentor && (offersI & (wantMask[j] as number)) !== 0) && !(jMayMentor && ((offerMask[j] as number) & wantsI) !== 0)) code = 2;
+      } else if ((li & (langMask[j] as number)) === 0) code = 1;
+      else if (masks && (offersI & (wantMask[j] as number)) === 0 && ((offerMask[j] as number) & wantsI) === 0) code = 2;
+      if (code < 0) {
+        const e = evaluatePair(c, i, j);
+        if (e.allowed) {
+          visit(i, j, e);
+          continue;
+        }
+        code = e.code;
+      }
+      if (rejections !== undefined) {
+        rejections[i * codes + code] = (rejections[i * codes + code] as number) + 1;
+        rejections[j * codes + code] = (rejections[j * codes + code] as number) + 1;
+      }
     }
   }
+}
+
+/** Calls `visit` for every pair of eligible people that the hard rules allow (i < j order). */
+export function forEachAllowedPair(c: CompiledCohort, visit: (mentor: number, mentee: number, cents: number) => void): void {
+  scanPairs(c, undefined, (_i, _j, e) => visit(e.mentor, e.mentee, e.cents));
 }

@@ -4,7 +4,7 @@ import { verifyMatchingCertificate } from '@tandem/max-weight-matching';
 import { GreedyMatcher } from '../../domain/matching/greedy-matcher.ts';
 import type { MatchContext, MatchResult } from '../../domain/matching/matcher.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
-import { evaluatePair } from '../../domain/matching/scoring.ts';
+import { compileCohort, evaluatePair, REJECTION_CODES, scanPairs } from '../../domain/matching/scoring.ts';
 import { generationYear, type Participant } from '../../domain/participant.ts';
 import { matchingSettingsSchema, type MatchingSettings } from '../../domain/program.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
@@ -375,6 +375,73 @@ describe('the optimal matcher when it must stop before proving optimality', HEAV
     expect(hardRuleProblems(roster, context, cut)).toEqual([]);
     expect(cut.stats.upperBound * 100).toBeGreaterThanOrEqual(cents(exact) - 1e-6);
     expect(cents(cut)).toBeLessThanOrEqual(cents(exact));
+  });
+});
+
+/** The verdict of every pair (i < j) by scanPairs and by evaluatePair, as "i j allowed mentor cents" or "i j rejected code", and the rejection counts. */
+function verdictsBothWays(
+  people: Participant[],
+  context: MatchContext,
+): { scanned: string[]; evaluated: string[]; counted: number[]; expectedCounts: number[] } {
+  const c = compileCohort(people, context);
+  const codes = REJECTION_CODES.length;
+  const rejections = new Int32Array(c.n * codes);
+  const allowed = new Map<string, string>();
+  scanPairs(c, rejections, (i, j, e) => allowed.set(`${i} ${j}`, `${i} ${j} allowed ${e.mentor} ${e.cents}`));
+  const scanned: string[] = [];
+  const evaluated: string[] = [];
+  const expectedCounts = new Array<number>(c.n * codes).fill(0);
+  for (let i = 0; i < c.n; i++) {
+    for (let j = i + 1; j < c.n; j++) {
+      const e = evaluatePair(c, i, j);
+      if (e.allowed) evaluated.push(`${i} ${j} allowed ${e.mentor} ${e.cents}`);
+      else {
+        evaluated.push(`${i} ${j} rejected`);
+        expectedCounts[i * codes + e.code] = (expectedCounts[i * codes + e.code] as number) + 1;
+        expectedCounts[j * codes + e.code] = (expectedCounts[j * codes + e.code] as number) + 1;
+      }
+      scanned.push(allowed.get(`${i} ${j}`) ?? `${i} ${j} rejected`);
+    }
+  }
+  return { scanned, evaluated, counted: Array.from(rejections), expectedCounts };
+}
+
+/** More skills than fit a 32-bit mask: the scan then has no skill masks to reject pairs with. */
+const WIDE_CATALOG = [
+  ...SAMPLE_SKILLS,
+  ...Array.from({ length: 40 }, (_, k) => ({
+    id: `extra-skill-${k}`,
+    labels: { 'pt-BR': `Habilidade ${k}`, en: `Extra skill ${k}` },
+    aliases: [],
+    digital: false,
+  })),
+];
+
+describe('scanning every pair of a cohort', HEAVY, () => {
+  it('allows, scores and rejects each pair exactly as evaluating it alone does, in both modes and with any gap', () => {
+    fc.assert(
+      fc.property(fc.oneof(cohortArb, sameGenerationCohortArb), fc.boolean(), (cohort, wideCatalog) => {
+        const context = contextFor(cohort);
+        const { scanned, evaluated, counted, expectedCounts } = verdictsBothWays(
+          cohort.people,
+          wideCatalog ? { ...context, skillsCatalog: WIDE_CATALOG } : context,
+        );
+        expect(scanned).toEqual(evaluated);
+        expect(counted).toEqual(expectedCounts);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives the same verdicts and rejection counts as evaluating each pair alone on a generated roster of 300 people', () => {
+    const people = generateRoster({ size: 300, seed: 7 });
+    for (const mode of ['reverse', 'mutual'] as const) {
+      for (const skillsCatalog of [SAMPLE_SKILLS, WIDE_CATALOG]) {
+        const { scanned, evaluated, counted, expectedCounts } = verdictsBothWays(people, { ...contextOf({ mode }), skillsCatalog });
+        expect(scanned).toEqual(evaluated);
+        expect(counted).toEqual(expectedCounts);
+      }
+    }
   });
 });
 

@@ -7,7 +7,9 @@
  * uniform integer weights in [0, max-weight]; with `--capacity c` > 1 every vertex gets a random
  * capacity in 1..c and the b-matching solver is timed instead. Prints CPU seconds of the solve
  * (best of --repeat runs, default 3, each on a fresh copy of the graph in this process) and
- * checks each result's dual certificate.
+ * checks each result's dual certificate. The first solve of a size is also shown on its own: with
+ * one size (`--vertices 3000`) it is the cold solve, while V8 still compiles the solver, and the
+ * best of the others is the warm one (what a pricing round after the first gets).
  */
 import { maxWeightBMatching, maxWeightMatching, verifyMatchingCertificate, type WeightedEdges } from '../src/index.ts';
 
@@ -64,10 +66,14 @@ const capacity = Number(option('capacity', '1'));
 const seed = Number(option('seed', '1'));
 const repeat = Number(option('repeat', '3'));
 
-const rows = ['| vertices | edges | capacity | matched weight | CPU (s), best of ' + repeat + ' |', '| ---: | ---: | ---: | ---: | ---: |'];
+const rows = [
+  '| vertices | edges | capacity | matched weight | first solve CPU (s) | CPU (s), best of ' + repeat + ' |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: |',
+];
 for (const n of sizes) {
   const graph = randomGraph(n, degree, maxWeight, seed + n);
   let best = Infinity;
+  let first = Infinity;
   let weight = 0;
   for (let r = 0; r < repeat; r++) {
     if (capacity > 1) {
@@ -94,7 +100,10 @@ for (const n of sizes) {
       if (problems.length > 0) throw new Error(`certificate rejected: ${problems[0]}`);
       weight = solution.weight;
     }
+    if (r === 0) first = best;
   }
-  rows.push(`| ${n.toLocaleString('en-US')} | ${graph.weight.length.toLocaleString('en-US')} | ${capacity} | ${weight} | ${best.toFixed(3)} |`);
+  rows.push(
+    `| ${n.toLocaleString('en-US')} | ${graph.weight.length.toLocaleString('en-US')} | ${capacity} | ${weight} | ${first.toFixed(3)} | ${best.toFixed(3)} |`,
+  );
 }
 process.stdout.write(`${rows.join('\n')}\n`);

@@ -60,8 +60,6 @@ export interface MatchingOptions {
 }
 
 export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions = {}): MatchingSolution {
-  const stopAt = options.stopAt ?? Infinity;
-  const n = graph.vertexCount;
   const { from: eu, to: ev, weight: ew } = graph;
   const m = ew.length;
   for (let k = 0; k < m; k++) {
@@ -69,70 +67,243 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     if (!Number.isInteger(w) || w < 0) throw new RangeError(`edge ${k} has weight ${w}: weights must be non-negative integers`);
     if ((eu[k] as number) === (ev[k] as number)) throw new RangeError(`edge ${k} is a loop`);
   }
-  let maxWeight = 0;
-  for (let k = 0; k < m; k++) if ((ew[k] as number) > maxWeight) maxWeight = ew[k] as number;
+  const solver = new BlossomSolver(graph, options.stopAt ?? Infinity);
+  // Without a given start, a jump start (see `jumpStart`): duals from each vertex's heaviest
+  // edge, lowered greedily, with tight edges between free vertices matched. It is valid because
+  // free vertices may hold different duals (see the delta1 events).
+  if (options.start !== undefined) solver.startFrom(options.start);
+  else if (m > 0) solver.warmMatched = jumpStart(solver);
+  solver.solve();
+  return solver.solution();
+}
 
-  // endpoint(p) for p = 2k is from[k], for p = 2k+1 is to[k]; neighbours as CSR of endpoint ids.
-  const endpoint = new Int32Array(2 * m);
-  for (let k = 0; k < m; k++) {
-    endpoint[2 * k] = eu[k] as number;
-    endpoint[2 * k + 1] = ev[k] as number;
-  }
-  const degree = new Int32Array(n + 1);
-  for (let k = 0; k < m; k++) {
-    degree[(eu[k] as number) + 1] = (degree[(eu[k] as number) + 1] as number) + 1;
-    degree[(ev[k] as number) + 1] = (degree[(ev[k] as number) + 1] as number) + 1;
-  }
-  for (let v = 0; v < n; v++) degree[v + 1] = (degree[v + 1] as number) + (degree[v] as number);
-  const neighStart = degree;
-  const neighFill = neighStart.slice(0, n);
-  const neighEnd = new Int32Array(2 * m);
-  // The neighbour and twice the weight beside each endpoint id, so that the hot loops read them in
-  // order instead of looking up endpoint[p] and ew[p >> 1] at scattered places.
-  const neighVertex = new Int32Array(2 * m);
-  const neighWeight2 = new Float64Array(2 * m);
-  for (let k = 0; k < m; k++) {
-    const i = eu[k] as number;
-    const j = ev[k] as number;
-    const w2 = 2 * (ew[k] as number);
-    const at = neighFill[i] as number;
-    neighEnd[at] = 2 * k + 1;
-    neighVertex[at] = j;
-    neighWeight2[at] = w2;
-    neighFill[i] = at + 1;
-    const bt = neighFill[j] as number;
-    neighEnd[bt] = 2 * k;
-    neighVertex[bt] = i;
-    neighWeight2[bt] = w2;
-    neighFill[j] = bt + 1;
-  }
+/** bestEdge of an unlabelled vertex whose least-slack edge led into a dissolved tree: recomputed when needed. */
+const STALE = -2;
 
-  const mate = new Int32Array(n).fill(-1); // endpoint index of the partner, as in the reference
-  const label = new Int8Array(2 * n);
-  const labelEnd = new Int32Array(2 * n).fill(-1);
-  const inBlossom = new Int32Array(n);
-  for (let v = 0; v < n; v++) inBlossom[v] = v;
-  const blossomParent = new Int32Array(2 * n).fill(-1);
-  const blossomChilds = new Array<number[] | null>(2 * n).fill(null);
-  const blossomBase = new Int32Array(2 * n).fill(-1);
-  for (let v = 0; v < n; v++) blossomBase[v] = v;
-  const blossomEndps = new Array<number[] | null>(2 * n).fill(null);
-  const bestEdge = new Int32Array(2 * n).fill(-1);
-  const blossomBestEdges = new Array<number[] | null>(2 * n).fill(null);
-  const unusedBlossoms: number[] = [];
-  for (let b = n; b < 2 * n; b++) unusedBlossoms.push(b);
-  const dual = new Float64Array(2 * n);
-  for (let v = 0; v < n; v++) dual[v] = maxWeight;
-  const allowEdge = new Uint8Array(m);
-  const queue: number[] = [];
-  const bestEdgeTo = new Int32Array(2 * n).fill(-1);
+/** The sign of a vertex's lazy dual under its top-level blossom's label (S −1, T +1, else 0). */
+function vertexSign(l: number): number {
+  return l === 1 || l === 5 ? -1 : l === 2 ? 1 : 0;
+}
+
+/** list[index], counting a negative index from the end (the reference's Python indexing). */
+function cyclicAt(list: number[], index: number): number {
+  return list[index < 0 ? index + list.length : index] as number;
+}
+
+/**
+ * The state of one solve and the steps of the algorithm over it. A class with typed-array fields
+ * rather than closures inside `maxWeightMatching`: its methods are shared by every solve, so code
+ * V8 has compiled in one solve (a pricing round) stays compiled for the next, and every field keeps
+ * one type, so property access stays monomorphic. Every field is assigned in the constructor, in
+ * one order, so every solver has the same hidden class.
+ */
+class BlossomSolver {
+  readonly n: number;
+  readonly m: number;
+  readonly eu: Int32Array;
+  readonly ev: Int32Array;
+  readonly ew: Float64Array;
+  readonly stopAt: number;
+  /** endpoint(p) for p = 2k is from[k], for p = 2k+1 is to[k]. */
+  readonly endpoint: Int32Array;
+  /** Neighbours as CSR of endpoint ids: the slots of vertex v are neighStart[v] .. neighStart[v + 1]. */
+  readonly neighStart: Int32Array;
+  readonly neighEnd: Int32Array;
+  /**
+   * The neighbour and twice the weight beside each endpoint id, so that the hot loops read them in
+   * order instead of looking up endpoint[p] and ew[p >> 1] at scattered places.
+   */
+  readonly neighVertex: Int32Array;
+  readonly neighWeight2: Float64Array;
+  /** Endpoint index of the partner, as in the reference; -1 when free. */
+  readonly mate: Int32Array;
+  readonly label: Int8Array;
+  readonly labelEnd: Int32Array;
+  readonly inBlossom: Int32Array;
+  readonly blossomParent: Int32Array;
+  readonly blossomChilds: Array<number[] | null>;
+  readonly blossomBase: Int32Array;
+  readonly blossomEndps: Array<number[] | null>;
+  readonly bestEdge: Int32Array;
+  readonly blossomBestEdges: Array<number[] | null>;
+  readonly unusedBlossoms: number[];
+  readonly dual: Float64Array;
+  readonly allowEdge: Uint8Array;
+  readonly queue: number[];
+  readonly bestEdgeTo: Int32Array;
   /** The free vertex at the root of the alternating tree of each labelled top-level blossom. */
-  const treeRoot = new Int32Array(2 * n).fill(-1);
-  const dissolveStamp = new Int32Array(2 * n);
-  const gone = new Uint8Array(n);
+  readonly treeRoot: Int32Array;
+  readonly dissolveStamp: Int32Array;
+  readonly gone: Uint8Array;
   /** The top-level blossoms labelled in each tree, by root (a superset: filtered when the tree is dissolved). */
-  const treeMembers = new Array<number[] | undefined>(n);
-  const joinTree = (b: number) => {
+  readonly treeMembers: Array<number[] | undefined>;
+  /**
+   * Lazy duals: every dual step adds delta to the clock `now` instead of touching each dual.
+   * A vertex's dual is dual[v] + sign·(now − stamp[v]), the sign following the label of its
+   * top-level blossom (S −1, T +1, else 0); a top-level blossom's is dual[b] − sign·(now − stamp[b]).
+   * Before a label (or top-level blossom) changes, the duals concerned are materialised.
+   */
+  now: number;
+  readonly stamp: Float64Array;
+  // Events of the next dual step, keyed so that keys do not move as the clock runs (lazy deletion):
+  // delta2 (S to unlabelled: slack + now), delta3 (S to S: slack + 2·now), delta4 (T-blossom: z + now),
+  // delta1 (an S-vertex's dual reaching 0: dual + now), for free vertices that need not share one dual.
+  readonly heap1: EventHeap;
+  readonly heap2: EventHeap;
+  readonly heap3: EventHeap;
+  readonly heap4: EventHeap;
+  dissolveEpoch: number;
+  readonly leafStack: number[];
+  // Buffers of linkBestEdges, reused by every new blossom.
+  readonly touched: number[];
+  readonly subLeaves: number[];
+  readonly expandLater: number[];
+  readonly resetStack: number[];
+  // Buffers reused by every dissolve (plain loops and no Set: small functions compile much faster).
+  readonly dissolveTops: number[];
+  readonly dissolveVertices: number[];
+  readonly dissolveExpand: number[];
+  readonly staleList: number[];
+  readonly staleMark: Uint8Array;
+  /** For a vertex whose bestEdge is STALE: the key of its pending delta2 event, no later than any of its S-edges' keys. */
+  readonly staleKey: Float64Array;
+  // Iterative blossom augmentation (blossoms can nest thousands deep).
+  readonly augmentFrames: number[];
+  readonly augmentDone: number[];
+  warmMatched: number;
+  augmentations: number;
+  substages: number;
+  complete: boolean;
+  /** What the chosen dual step does: the vertex that retires (delta1), the edge that turns tight (delta2, delta3), the blossom expanded (delta4). */
+  stepVertex: number;
+  stepEdge: number;
+  stepBlossom: number;
+
+  constructor(graph: WeightedEdges, stopAt: number) {
+    const n = graph.vertexCount;
+    const { from: eu, to: ev, weight: ew } = graph;
+    const m = ew.length;
+    this.n = n;
+    this.m = m;
+    this.eu = eu;
+    this.ev = ev;
+    this.ew = ew;
+    this.stopAt = stopAt;
+    let maxWeight = 0;
+    for (let k = 0; k < m; k++) if ((ew[k] as number) > maxWeight) maxWeight = ew[k] as number;
+
+    const endpoint = new Int32Array(2 * m);
+    for (let k = 0; k < m; k++) {
+      endpoint[2 * k] = eu[k] as number;
+      endpoint[2 * k + 1] = ev[k] as number;
+    }
+    const degree = new Int32Array(n + 1);
+    for (let k = 0; k < m; k++) {
+      degree[(eu[k] as number) + 1] = (degree[(eu[k] as number) + 1] as number) + 1;
+      degree[(ev[k] as number) + 1] = (degree[(ev[k] as number) + 1] as number) + 1;
+    }
+    for (let v = 0; v < n; v++) degree[v + 1] = (degree[v + 1] as number) + (degree[v] as number);
+    const neighStart = degree;
+    const neighFill = neighStart.slice(0, n);
+    const neighEnd = new Int32Array(2 * m);
+    const neighVertex = new Int32Array(2 * m);
+    const neighWeight2 = new Float64Array(2 * m);
+    for (let k = 0; k < m; k++) {
+      const i = eu[k] as number;
+      const j = ev[k] as number;
+      const w2 = 2 * (ew[k] as number);
+      const at = neighFill[i] as number;
+      neighEnd[at] = 2 * k + 1;
+      neighVertex[at] = j;
+      neighWeight2[at] = w2;
+      neighFill[i] = at + 1;
+      const bt = neighFill[j] as number;
+      neighEnd[bt] = 2 * k;
+      neighVertex[bt] = i;
+      neighWeight2[bt] = w2;
+      neighFill[j] = bt + 1;
+    }
+    this.endpoint = endpoint;
+    this.neighStart = neighStart;
+    this.neighEnd = neighEnd;
+    this.neighVertex = neighVertex;
+    this.neighWeight2 = neighWeight2;
+
+    this.mate = new Int32Array(n).fill(-1);
+    this.label = new Int8Array(2 * n);
+    this.labelEnd = new Int32Array(2 * n).fill(-1);
+    this.inBlossom = new Int32Array(n);
+    for (let v = 0; v < n; v++) this.inBlossom[v] = v;
+    this.blossomParent = new Int32Array(2 * n).fill(-1);
+    this.blossomChilds = new Array<number[] | null>(2 * n).fill(null);
+    this.blossomBase = new Int32Array(2 * n).fill(-1);
+    for (let v = 0; v < n; v++) this.blossomBase[v] = v;
+    this.blossomEndps = new Array<number[] | null>(2 * n).fill(null);
+    this.bestEdge = new Int32Array(2 * n).fill(-1);
+    this.blossomBestEdges = new Array<number[] | null>(2 * n).fill(null);
+    this.unusedBlossoms = [];
+    for (let b = n; b < 2 * n; b++) this.unusedBlossoms.push(b);
+    this.dual = new Float64Array(2 * n);
+    for (let v = 0; v < n; v++) this.dual[v] = maxWeight;
+    this.allowEdge = new Uint8Array(m);
+    this.queue = [];
+    this.bestEdgeTo = new Int32Array(2 * n).fill(-1);
+    this.treeRoot = new Int32Array(2 * n).fill(-1);
+    this.dissolveStamp = new Int32Array(2 * n);
+    this.gone = new Uint8Array(n);
+    this.treeMembers = new Array<number[] | undefined>(n);
+    this.now = 0;
+    this.stamp = new Float64Array(2 * n);
+    this.heap1 = new EventHeap();
+    this.heap2 = new EventHeap();
+    this.heap3 = new EventHeap();
+    this.heap4 = new EventHeap();
+    this.dissolveEpoch = 0;
+    this.leafStack = [];
+    this.touched = [];
+    this.subLeaves = [];
+    this.expandLater = [];
+    this.resetStack = [];
+    this.dissolveTops = [];
+    this.dissolveVertices = [];
+    this.dissolveExpand = [];
+    this.staleList = [];
+    this.staleMark = new Uint8Array(2 * n);
+    this.staleKey = new Float64Array(n);
+    this.augmentFrames = [];
+    this.augmentDone = [];
+    this.warmMatched = 0;
+    this.augmentations = 0;
+    this.substages = 0;
+    this.complete = true;
+    this.stepVertex = -1;
+    this.stepEdge = -1;
+    this.stepBlossom = -1;
+  }
+
+  /** Takes a given start (see `MatchingOptions.start`), after checking that it is one. */
+  startFrom(start: { matchedEdge: Int32Array; dual: Float64Array }): void {
+    const { n, m, eu, ev, ew, dual, mate } = this;
+    let warmMatched = 0;
+    for (let v = 0; v < n; v++) {
+      const k = start.matchedEdge[v] as number;
+      dual[v] = start.dual[v] as number;
+      if (k < 0) continue;
+      const i = eu[k] as number;
+      if (i !== v && (ev[k] as number) !== v) throw new RangeError(`start: vertex ${v} is matched through edge ${k}, which does not touch it`);
+      mate[v] = i === v ? 2 * k + 1 : 2 * k;
+      warmMatched++;
+    }
+    this.warmMatched = warmMatched / 2;
+    for (let k = 0; k < m; k++) {
+      const tightness = (dual[eu[k] as number] as number) + (dual[ev[k] as number] as number) - 2 * (ew[k] as number);
+      if (tightness < 0) throw new RangeError(`start: edge ${k} is not dual feasible`);
+      if ((mate[eu[k] as number] as number) === 2 * k + 1 && tightness !== 0) throw new RangeError(`start: matched edge ${k} is not tight`);
+    }
+  }
+
+  joinTree(b: number): void {
+    const { label, blossomParent, treeRoot, treeMembers, n } = this;
     const r = treeRoot[b] as number;
     const members = (treeMembers[r] ??= []);
     members.push(b);
@@ -146,64 +317,36 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       kept.add(b);
       treeMembers[r] = [...kept];
     }
-  };
-  // Lazy duals: every dual step adds delta to the clock `now` instead of touching each dual.
-  // A vertex's dual is dual[v] + sign·(now − stamp[v]), the sign following the label of its
-  // top-level blossom (S −1, T +1, else 0); a top-level blossom's is dual[b] − sign·(now − stamp[b]).
-  // Before a label (or top-level blossom) changes, the duals concerned are materialised.
-  let now = 0;
-  const stamp = new Float64Array(2 * n);
-  // Events of the next dual step, keyed so that keys do not move as the clock runs (lazy deletion):
-  // delta2 (S to unlabelled: slack + now), delta3 (S to S: slack + 2·now), delta4 (T-blossom: z + now).
-  const heap2 = new EventHeap();
-  const heap3 = new EventHeap();
-  const heap4 = new EventHeap();
-  // delta1 (an S-vertex's dual reaching 0: dual + now), for free vertices that need not share one dual.
-  const heap1 = new EventHeap();
-  let dissolveEpoch = 0;
-  const leafStack: number[] = [];
-
-  // Without a given start, a jump start (see `jumpStart`): duals from each vertex's heaviest
-  // edge, lowered greedily, with tight edges between free vertices matched. It is valid because
-  // free vertices may hold different duals (see the delta1 events below).
-  let warmMatched = 0;
-  const start = options.start;
-  if (start !== undefined) {
-    for (let v = 0; v < n; v++) {
-      const k = start.matchedEdge[v] as number;
-      dual[v] = start.dual[v] as number;
-      if (k < 0) continue;
-      const i = eu[k] as number;
-      if (i !== v && (ev[k] as number) !== v) throw new RangeError(`start: vertex ${v} is matched through edge ${k}, which does not touch it`);
-      mate[v] = i === v ? 2 * k + 1 : 2 * k;
-      warmMatched++;
-    }
-    warmMatched /= 2;
-    for (let k = 0; k < m; k++) {
-      const tightness = (dual[eu[k] as number] as number) + (dual[ev[k] as number] as number) - 2 * (ew[k] as number);
-      if (tightness < 0) throw new RangeError(`start: edge ${k} is not dual feasible`);
-      if ((mate[eu[k] as number] as number) === 2 * k + 1 && tightness !== 0) throw new RangeError(`start: matched edge ${k} is not tight`);
-    }
-  } else if (m > 0) {
-    warmMatched = jumpStart(n, m, eu, ev, ew, endpoint, neighStart, neighEnd, neighVertex, neighWeight2, mate, dual);
   }
 
-  const vertexSign = (l: number): number => (l === 1 || l === 5 ? -1 : l === 2 ? 1 : 0);
-  const dualOf = (v: number): number => (dual[v] as number) + vertexSign(label[inBlossom[v] as number] as number) * (now - (stamp[v] as number));
-  const blossomDualOf = (b: number): number =>
-    (blossomParent[b] as number) === -1 ? (dual[b] as number) - vertexSign(label[b] as number) * (now - (stamp[b] as number)) : (dual[b] as number);
-  const settleVertex = (v: number) => {
-    dual[v] = dualOf(v);
-    stamp[v] = now;
-  };
-  const settleBlossom = (b: number) => {
-    dual[b] = blossomDualOf(b);
-    stamp[b] = now;
-  };
-  const slack = (k: number): number => dualOf(eu[k] as number) + dualOf(ev[k] as number) - 2 * (ew[k] as number);
+  dualOf(v: number): number {
+    return (this.dual[v] as number) + vertexSign(this.label[this.inBlossom[v] as number] as number) * (this.now - (this.stamp[v] as number));
+  }
+
+  blossomDualOf(b: number): number {
+    const dual = this.dual;
+    return (this.blossomParent[b] as number) === -1
+      ? (dual[b] as number) - vertexSign(this.label[b] as number) * (this.now - (this.stamp[b] as number))
+      : (dual[b] as number);
+  }
+
+  settleVertex(v: number): void {
+    this.dual[v] = this.dualOf(v);
+    this.stamp[v] = this.now;
+  }
+
+  settleBlossom(b: number): void {
+    this.dual[b] = this.blossomDualOf(b);
+    this.stamp[b] = this.now;
+  }
+
+  slack(k: number): number {
+    return this.dualOf(this.eu[k] as number) + this.dualOf(this.ev[k] as number) - 2 * (this.ew[k] as number);
+  }
 
   /** Appends the vertices inside blossom b to out. */
-  const leaves = (b: number, out: number[]): number[] => {
+  leaves(b: number, out: number[]): number[] {
+    const { n, leafStack, blossomChilds } = this;
     if (b < n) {
       out.push(b);
       return out;
@@ -219,23 +362,24 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       }
     }
     return out;
-  };
+  }
 
-  const assignLabel = (w0: number, t0: number, p0: number): void => {
+  assignLabel(w0: number, t0: number, p0: number): void {
+    const { n, inBlossom, treeRoot, blossomBase, endpoint, label, labelEnd, bestEdge, queue, heap1, heap4, dual, mate } = this;
     let w = w0;
     let t = t0;
     let p = p0;
     for (;;) {
       const b = inBlossom[w] as number;
       let inside: number[] | undefined;
-      if (b < n) settleVertex(b);
+      if (b < n) this.settleVertex(b);
       else {
-        inside = leaves(b, []);
-        for (const x of inside) settleVertex(x);
-        settleBlossom(b);
+        inside = this.leaves(b, []);
+        for (const x of inside) this.settleVertex(x);
+        this.settleBlossom(b);
       }
       treeRoot[b] = p === -1 ? (blossomBase[b] as number) : (treeRoot[inBlossom[endpoint[p] as number] as number] as number);
-      joinTree(b);
+      this.joinTree(b);
       label[w] = t;
       label[b] = t;
       labelEnd[w] = p;
@@ -245,16 +389,16 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       if (t === 1) {
         if (inside === undefined) {
           queue.push(b);
-          heap1.push((dual[b] as number) + now, b, 0);
+          heap1.push((dual[b] as number) + this.now, b, 0);
         } else {
           for (const x of inside) {
             queue.push(x);
-            heap1.push((dual[x] as number) + now, x, 0);
+            heap1.push((dual[x] as number) + this.now, x, 0);
           }
         }
         return;
       }
-      if (b >= n) heap4.push((dual[b] as number) + now, b, 0);
+      if (b >= n) heap4.push((dual[b] as number) + this.now, b, 0);
       // t === 2: b became a T-blossom; its base's mate becomes an S-vertex.
       const base = blossomBase[b] as number;
       const mb = mate[base] as number;
@@ -262,9 +406,10 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       t = 1;
       p = mb ^ 1;
     }
-  };
+  }
 
-  const scanBlossom = (v0: number, w0: number): number => {
+  scanBlossom(v0: number, w0: number): number {
+    const { inBlossom, label, labelEnd, blossomBase, endpoint } = this;
     const path: number[] = [];
     let base = -1;
     let v = v0;
@@ -291,23 +436,24 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     }
     for (const b of path) label[b] = 1;
     return base;
-  };
+  }
 
-  const addBlossom = (base: number, k: number): void => {
-    let v = eu[k] as number;
-    let w = ev[k] as number;
+  addBlossom(base: number, k: number): void {
+    const { n, inBlossom, blossomBase, blossomParent, labelEnd, endpoint, blossomChilds, blossomEndps, treeRoot, label, dual, stamp, queue, heap1 } = this;
+    let v = this.eu[k] as number;
+    let w = this.ev[k] as number;
     const bb = inBlossom[base] as number;
     let bv = inBlossom[v] as number;
     let bw = inBlossom[w] as number;
-    const b = unusedBlossoms.pop() as number;
+    const b = this.unusedBlossoms.pop() as number;
     blossomBase[b] = base;
     blossomParent[b] = -1;
-    if (bb >= n) settleBlossom(bb);
+    if (bb >= n) this.settleBlossom(bb);
     blossomParent[bb] = b;
     const path: number[] = [];
     const endps: number[] = [];
     while (bv !== bb) {
-      if (bv >= n) settleBlossom(bv);
+      if (bv >= n) this.settleBlossom(bv);
       blossomParent[bv] = b;
       path.push(bv);
       endps.push(labelEnd[bv] as number);
@@ -319,7 +465,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     endps.reverse();
     endps.push(2 * k);
     while (bw !== bb) {
-      if (bw >= n) settleBlossom(bw);
+      if (bw >= n) this.settleBlossom(bw);
       blossomParent[bw] = b;
       path.push(bw);
       endps.push((labelEnd[bw] as number) ^ 1);
@@ -329,54 +475,55 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     blossomChilds[b] = path;
     blossomEndps[b] = endps;
     treeRoot[b] = treeRoot[bb] as number;
-    joinTree(b);
-    const inside = leaves(b, []);
-    for (const x of inside) settleVertex(x);
+    this.joinTree(b);
+    const inside = this.leaves(b, []);
+    for (const x of inside) this.settleVertex(x);
     label[b] = 1;
     labelEnd[b] = labelEnd[bb] as number;
     dual[b] = 0;
-    stamp[b] = now;
+    stamp[b] = this.now;
     for (const x of inside) {
       if ((label[inBlossom[x] as number] as number) === 2) {
         queue.push(x);
-        heap1.push((dual[x] as number) + now, x, 0);
+        heap1.push((dual[x] as number) + this.now, x, 0);
       }
       inBlossom[x] = b;
     }
-    linkBestEdges(b, path);
-  };
+    this.linkBestEdges(b, path);
+  }
 
-  // Least-slack edges from a new blossom to each neighbouring S-blossom (solver-scope helpers and
-  // buffers rather than a closure per blossom, which V8 cannot inline).
-  const touched: number[] = [];
-  const subLeaves: number[] = [];
-  const considerEdge = (b: number, kk: number): void => {
-    let j = eu[kk] as number;
-    if ((inBlossom[j] as number) === b) j = ev[kk] as number;
+  /** Records edge kk as a candidate least-slack edge from new blossom b to the S-blossom at its other end. */
+  considerEdge(b: number, kk: number): void {
+    const { inBlossom, label, bestEdgeTo } = this;
+    let j = this.eu[kk] as number;
+    if ((inBlossom[j] as number) === b) j = this.ev[kk] as number;
     const bj = inBlossom[j] as number;
     if (bj !== b && (label[bj] as number) === 1) {
       const cur = bestEdgeTo[bj] as number;
       if (cur === -1) {
         bestEdgeTo[bj] = kk;
-        touched.push(bj);
-      } else if (slack(kk) < slack(cur)) bestEdgeTo[bj] = kk;
+        this.touched.push(bj);
+      } else if (this.slack(kk) < this.slack(cur)) bestEdgeTo[bj] = kk;
     }
-  };
-  const linkBestEdges = (b: number, path: number[]): void => {
+  }
+
+  /** Least-slack edges from new blossom b to each neighbouring S-blossom, from its sub-blossoms' lists (or their edges). */
+  linkBestEdges(b: number, path: number[]): void {
+    const { touched, subLeaves, blossomBestEdges, neighStart, neighEnd, bestEdge, bestEdgeTo } = this;
     touched.length = 0;
     for (let t = 0; t < path.length; t++) {
       const sub = path[t] as number;
       const list = blossomBestEdges[sub];
       if (list === null || list === undefined) {
         subLeaves.length = 0;
-        leaves(sub, subLeaves);
+        this.leaves(sub, subLeaves);
         for (let i = 0; i < subLeaves.length; i++) {
           const x = subLeaves[i] as number;
           const end = neighStart[x + 1] as number;
-          for (let q = neighStart[x] as number; q < end; q++) considerEdge(b, (neighEnd[q] as number) >> 1);
+          for (let q = neighStart[x] as number; q < end; q++) this.considerEdge(b, (neighEnd[q] as number) >> 1);
         }
       } else {
-        for (let i = 0; i < list.length; i++) considerEdge(b, list[i] as number);
+        for (let i = 0; i < list.length; i++) this.considerEdge(b, list[i] as number);
       }
       blossomBestEdges[sub] = null;
       bestEdge[sub] = -1;
@@ -388,113 +535,120 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       const kk = bestEdgeTo[bj] as number;
       best.push(kk);
       bestEdgeTo[bj] = -1;
-      if (be === -1 || slack(kk) < slack(be)) be = kk;
+      if (be === -1 || this.slack(kk) < this.slack(be)) be = kk;
     }
     blossomBestEdges[b] = best;
     bestEdge[b] = be;
-    if (be !== -1) heap3.push(slack(be) + 2 * now, b, be);
-  };
+    if (be !== -1) this.heap3.push(this.slack(be) + 2 * this.now, b, be);
+  }
 
-  const expandLater: number[] = [];
-  const expandBlossom = (b: number, endStage: boolean): void => {
-    expandOne(b, endStage);
-    while (expandLater.length > 0) expandOne(expandLater.pop() as number, true);
-  };
-  const expandOne = (b: number, endStage: boolean): void => {
+  expandBlossom(b: number, endStage: boolean): void {
+    this.expandOne(b, endStage);
+    const expandLater = this.expandLater;
+    while (expandLater.length > 0) this.expandOne(expandLater.pop() as number, true);
+  }
+
+  expandOne(b: number, endStage: boolean): void {
+    const { n, blossomChilds, treeRoot, stamp, blossomParent, inBlossom, dual, expandLater, label } = this;
     const childs = blossomChilds[b] as number[];
-    const inside = leaves(b, []);
-    for (const x of inside) settleVertex(x);
-    settleBlossom(b);
+    const inside = this.leaves(b, []);
+    for (const x of inside) this.settleVertex(x);
+    this.settleBlossom(b);
     for (const s of childs) {
       treeRoot[s] = treeRoot[b] as number;
-      stamp[s] = now;
+      stamp[s] = this.now;
       blossomParent[s] = -1;
       if (s < n) inBlossom[s] = s;
       else {
-        for (const x of leaves(s, [])) inBlossom[x] = s;
+        for (const x of this.leaves(s, [])) inBlossom[x] = s;
         // Expanded after this one (iteratively: zero-dual blossoms can nest deeply).
         if (endStage && (dual[s] as number) === 0) expandLater.push(s);
       }
     }
-    if (!endStage && (label[b] as number) === 2) {
-      // Vertices of the expanded T-blossom that end up unlabelled keep their least-slack edge
-      // to an S-blossom (as in the reference): put them back among the delta2 candidates.
-      for (const x of inside) {
-        let kx = bestEdge[x] as number;
-        if (kx === STALE) {
-          kx = bestEdgeToS(x);
-          bestEdge[x] = kx;
-        }
-        if (kx !== -1) heap2.push(slack(kx) + now, x, kx);
-      }
-      const endps = blossomEndps[b] as number[];
-      const entryChild = inBlossom[endpoint[(labelEnd[b] as number) ^ 1] as number] as number;
-      let j = childs.indexOf(entryChild);
-      let jStep: number;
-      let endTrick: number;
-      const len = childs.length;
-      if (j & 1) {
-        j -= len;
-        jStep = 1;
-        endTrick = 0;
-      } else {
-        jStep = -1;
-        endTrick = 1;
-      }
-      const at = <T>(list: T[], index: number): T => list[index < 0 ? index + list.length : index] as T;
-      let p = labelEnd[b] as number;
-      while (j !== 0) {
-        label[endpoint[p ^ 1] as number] = 0;
-        label[endpoint[at(endps, j - endTrick) ^ endTrick ^ 1] as number] = 0;
-        assignLabel(endpoint[p ^ 1] as number, 2, p);
-        allowEdge[at(endps, j - endTrick) >> 1] = 1;
-        j += jStep;
-        p = at(endps, j - endTrick) ^ endTrick;
-        allowEdge[p >> 1] = 1;
-        j += jStep;
-      }
-      const bv0 = at(childs, j);
-      label[endpoint[p ^ 1] as number] = 2;
-      label[bv0] = 2;
-      labelEnd[endpoint[p ^ 1] as number] = p;
-      labelEnd[bv0] = p;
-      bestEdge[bv0] = -1;
-      joinTree(bv0);
-      if (bv0 >= n) heap4.push((dual[bv0] as number) + now, bv0, 0);
-      j += jStep;
-      while (at(childs, j) !== entryChild) {
-        const bv = at(childs, j);
-        if ((label[bv] as number) === 1) {
-          j += jStep;
-          continue;
-        }
-        let found = -1;
-        for (const x of leaves(bv, [])) {
-          if ((label[x] as number) !== 0) {
-            found = x;
-            break;
-          }
-        }
-        if (found !== -1) {
-          label[found] = 0;
-          label[endpoint[mate[blossomBase[bv] as number] as number] as number] = 0;
-          assignLabel(found, 2, labelEnd[found] as number);
-        }
-        j += jStep;
-      }
-    }
+    if (!endStage && (label[b] as number) === 2) this.relabelExpandedT(b, childs, inside);
     label[b] = -1;
-    labelEnd[b] = -1;
+    this.labelEnd[b] = -1;
     blossomChilds[b] = null;
-    blossomEndps[b] = null;
-    blossomBase[b] = -1;
-    blossomBestEdges[b] = null;
-    bestEdge[b] = -1;
-    unusedBlossoms.push(b);
-  };
+    this.blossomEndps[b] = null;
+    this.blossomBase[b] = -1;
+    this.blossomBestEdges[b] = null;
+    this.bestEdge[b] = -1;
+    this.unusedBlossoms.push(b);
+  }
+
+  /** Labels the sub-blossoms of T-blossom b, expanded in mid-stage, along the path its tree takes through it. */
+  relabelExpandedT(b: number, childs: number[], inside: number[]): void {
+    const { n, bestEdge, heap2, label, labelEnd, endpoint, inBlossom, allowEdge, mate, blossomBase } = this;
+    // Vertices of the expanded T-blossom that end up unlabelled keep their least-slack edge
+    // to an S-blossom (as in the reference): put them back among the delta2 candidates.
+    for (const x of inside) {
+      let kx = bestEdge[x] as number;
+      if (kx === STALE) {
+        kx = this.bestEdgeToS(x);
+        bestEdge[x] = kx;
+      }
+      if (kx !== -1) heap2.push(this.slack(kx) + this.now, x, kx);
+    }
+    const endps = this.blossomEndps[b] as number[];
+    const entryChild = inBlossom[endpoint[(labelEnd[b] as number) ^ 1] as number] as number;
+    let j = childs.indexOf(entryChild);
+    let jStep: number;
+    let endTrick: number;
+    const len = childs.length;
+    if (j & 1) {
+      j -= len;
+      jStep = 1;
+      endTrick = 0;
+    } else {
+      jStep = -1;
+      endTrick = 1;
+    }
+    let p = labelEnd[b] as number;
+    while (j !== 0) {
+      label[endpoint[p ^ 1] as number] = 0;
+      label[endpoint[cyclicAt(endps, j - endTrick) ^ endTrick ^ 1] as number] = 0;
+      this.assignLabel(endpoint[p ^ 1] as number, 2, p);
+      allowEdge[cyclicAt(endps, j - endTrick) >> 1] = 1;
+      j += jStep;
+      p = cyclicAt(endps, j - endTrick) ^ endTrick;
+      allowEdge[p >> 1] = 1;
+      j += jStep;
+    }
+    const bv0 = cyclicAt(childs, j);
+    label[endpoint[p ^ 1] as number] = 2;
+    label[bv0] = 2;
+    labelEnd[endpoint[p ^ 1] as number] = p;
+    labelEnd[bv0] = p;
+    bestEdge[bv0] = -1;
+    this.joinTree(bv0);
+    if (bv0 >= n) this.heap4.push((this.dual[bv0] as number) + this.now, bv0, 0);
+    j += jStep;
+    while (cyclicAt(childs, j) !== entryChild) {
+      const bv = cyclicAt(childs, j);
+      if ((label[bv] as number) === 1) {
+        j += jStep;
+        continue;
+      }
+      let found = -1;
+      for (const x of this.leaves(bv, [])) {
+        if ((label[x] as number) !== 0) {
+          found = x;
+          break;
+        }
+      }
+      if (found !== -1) {
+        label[found] = 0;
+        label[endpoint[mate[blossomBase[bv] as number] as number] as number] = 0;
+        this.assignLabel(found, 2, labelEnd[found] as number);
+      }
+      j += jStep;
+    }
+  }
 
   /** Least-slack edge from vertex v (unlabelled) to any S-blossom, or -1. */
-  const bestEdgeToS = (v: number): number => {
+  bestEdgeToS(v: number): number {
+    const { inBlossom, neighStart, neighVertex, neighWeight2, neighEnd, label, dual, stamp } = this;
+    const now = this.now;
     let best = -1;
     let bestSlack = Infinity;
     const bv = inBlossom[v] as number;
@@ -511,16 +665,18 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       }
     }
     return best;
-  };
+  }
 
   /** Least-slack edge from top-level S-blossom b to another S-blossom, or -1 (scans all its vertices). */
-  const bestEdgeBetweenS = (b: number): number => {
+  bestEdgeBetweenS(b: number): number {
+    const { inBlossom, neighStart, neighVertex, neighWeight2, neighEnd, label, dual, stamp } = this;
+    const now = this.now;
     let best = -1;
     let bestSlack = Infinity;
-    for (const v of leaves(b, [])) {
+    for (const v of this.leaves(b, [])) {
       const end = neighStart[v + 1] as number;
       // v's dual is the same for every edge here.
-      const dualV = dualOf(v);
+      const dualV = this.dualOf(v);
       for (let q = neighStart[v] as number; q < end; q++) {
         const w = neighVertex[q] as number;
         const bw = inBlossom[w] as number;
@@ -533,10 +689,10 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       }
     }
     return best;
-  };
+  }
 
-  const resetStack: number[] = [];
-  const resetSubtree = (top: number): void => {
+  resetSubtree(top: number): void {
+    const { n, resetStack, label, labelEnd, bestEdge, blossomBestEdges, blossomChilds } = this;
     resetStack.push(top);
     while (resetStack.length > 0) {
       const b = resetStack.pop() as number;
@@ -548,68 +704,66 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         for (const s of blossomChilds[b] as number[]) resetStack.push(s);
       }
     }
-  };
+  }
 
-  /**
-   * After an augmentation between the trees rooted at r1 and r2: those trees are no longer
-   * alternating trees, so their vertices become unlabelled (as at the start of a stage, with
-   * zero-dual S-blossoms expanded); every other tree is untouched and stays.
-   */
-  // Buffers reused by every dissolve (plain loops and no Set: V8 compiles these functions many
-  // times while the solve warms up, and small ones compile much faster).
-  const dissolveTops: number[] = [];
-  const dissolveVertices: number[] = [];
-  const dissolveExpand: number[] = [];
-  const staleList: number[] = [];
-  const staleMark = new Uint8Array(2 * n);
-  /** For a vertex whose bestEdge is STALE: the key of its pending delta2 event, no later than any of its S-edges' keys. */
-  const staleKey = new Float64Array(n);
   /** Moves the top-level blossoms still labelled in the tree rooted at r into dissolveTops, once each. */
-  const collectTree = (r: number): void => {
+  collectTree(r: number): void {
+    const { treeMembers, label, blossomParent, treeRoot, dissolveStamp, dissolveTops } = this;
+    const epoch = this.dissolveEpoch;
     const members = treeMembers[r];
     treeMembers[r] = undefined;
     if (members === undefined) return;
     for (let t = 0; t < members.length; t++) {
       const b = members[t] as number;
       const l = label[b] as number;
-      if ((l === 1 || l === 2) && (blossomParent[b] as number) === -1 && (treeRoot[b] as number) === r && (dissolveStamp[b] as number) !== dissolveEpoch) {
-        dissolveStamp[b] = dissolveEpoch;
+      if ((l === 1 || l === 2) && (blossomParent[b] as number) === -1 && (treeRoot[b] as number) === r && (dissolveStamp[b] as number) !== epoch) {
+        dissolveStamp[b] = epoch;
         dissolveTops.push(b);
       }
     }
-  };
-  const dissolveTrees = (r1: number, r2: number): void => {
-    dissolveEpoch++;
-    dissolveTops.length = 0;
-    collectTree(r1);
-    if (r2 !== r1) collectTree(r2);
-    const tops = dissolveTops;
-    const vertices = dissolveVertices;
+  }
+
+  /**
+   * After an augmentation between the trees rooted at r1 and r2: those trees are no longer
+   * alternating trees, so their vertices become unlabelled (as at the start of a stage, with
+   * zero-dual S-blossoms expanded); every other tree is untouched and stays.
+   */
+  dissolveTrees(r1: number, r2: number): void {
+    this.dissolveEpoch++;
+    const tops = this.dissolveTops;
+    tops.length = 0;
+    this.collectTree(r1);
+    if (r2 !== r1) this.collectTree(r2);
+    const vertices = this.dissolveVertices;
     vertices.length = 0;
-    for (let t = 0; t < tops.length; t++) leaves(tops[t] as number, vertices);
-    for (let t = 0; t < vertices.length; t++) settleVertex(vertices[t] as number);
-    unlabelTops();
-    rescanDissolved();
-  };
+    for (let t = 0; t < tops.length; t++) this.leaves(tops[t] as number, vertices);
+    for (let t = 0; t < vertices.length; t++) this.settleVertex(vertices[t] as number);
+    this.unlabelTops();
+    this.rescanDissolved();
+  }
+
   /** Resets the labels of the dissolved trees' top-level blossoms and expands their S-blossoms with dual 0. */
-  const unlabelTops = (): void => {
-    const tops = dissolveTops;
+  unlabelTops(): void {
+    const { n, dissolveTops: tops, dissolveExpand, label, dual } = this;
     dissolveExpand.length = 0;
     for (let t = 0; t < tops.length; t++) {
       const b = tops[t] as number;
       if (b < n) continue;
-      settleBlossom(b);
+      this.settleBlossom(b);
       if ((label[b] as number) === 1 && (dual[b] as number) === 0) dissolveExpand.push(b);
     }
-    for (let t = 0; t < tops.length; t++) resetSubtree(tops[t] as number);
-    for (let t = 0; t < dissolveExpand.length; t++) expandBlossom(dissolveExpand[t] as number, true);
-  };
+    for (let t = 0; t < tops.length; t++) this.resetSubtree(tops[t] as number);
+    for (let t = 0; t < dissolveExpand.length; t++) this.expandBlossom(dissolveExpand[t] as number, true);
+  }
+
   /**
    * One pass over the dissolved vertices' edges: forget which were allowed, find each one's
    * least-slack edge to a remaining S-blossom, and fix the marks elsewhere that pointed at them.
    */
-  const rescanDissolved = (): void => {
-    const vertices = dissolveVertices;
+  rescanDissolved(): void {
+    const { n, dissolveVertices: vertices, gone, staleList, neighStart, neighEnd, neighVertex, neighWeight2, allowEdge, inBlossom, label, labelEnd } = this;
+    const { dual, stamp, endpoint, bestEdge, staleKey, heap2, queue, eu, ev } = this;
+    const now = this.now;
     const count = vertices.length;
     for (let t = 0; t < count; t++) gone[vertices[t] as number] = 1;
     staleList.length = 0;
@@ -640,20 +794,20 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         }
         if ((bestEdge[x] as number) === k) {
           if (lx === 1) {
-            if (bx === x) markStale(x);
+            if (bx === x) this.markStale(x);
           } else if (lx === 0) {
             bestEdge[x] = STALE;
-            staleKey[x] = slack(k) + now;
-          } else refreshInT(x);
+            staleKey[x] = this.slack(k) + now;
+          } else bestEdge[x] = this.bestEdgeToS(x); // x is inside a T-blossom, and the S-vertex it led to is gone
           // An unlabelled x is recomputed only when needed: its delta2 event (keyed staleKey, no later
           // than any remaining S-edge, which were all at least as slack) recomputes it when it comes
           // up; until then a scanned edge replaces it only when keyed no later than that.
         }
-        if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) markStale(bx);
+        if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) this.markStale(bx);
       }
       bestEdge[v] = best;
       if (best !== -1) {
-        const sl = slack(best);
+        const sl = this.slack(best);
         heap2.push(sl + now, v, best);
         if (sl <= 0) {
           // Already tight to a remaining S-blossom: let that side scan it again.
@@ -666,121 +820,115 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
     // Each stale S-blossom once (a large blossom can border many dissolved vertices).
     for (let t = 0; t < staleList.length; t++) {
       const b = staleList[t] as number;
-      staleMark[b] = 0;
-      blossomBestEdges[b] = null;
-      const fresh = bestEdgeBetweenS(b);
+      this.staleMark[b] = 0;
+      this.blossomBestEdges[b] = null;
+      const fresh = this.bestEdgeBetweenS(b);
       bestEdge[b] = fresh;
-      if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, b, fresh);
+      if (fresh !== -1) this.heap3.push(this.slack(fresh) + 2 * now, b, fresh);
     }
-  };
-  const markStale = (b: number): void => {
-    if ((staleMark[b] as number) === 1) return;
-    staleMark[b] = 1;
-    staleList.push(b);
-  };
-  /** Least-slack edge of x, a vertex inside a T-blossom, once the S-vertex it led to is gone. */
-  const refreshInT = (x: number): void => {
-    bestEdge[x] = bestEdgeToS(x);
-  };
+  }
+
+  markStale(b: number): void {
+    if ((this.staleMark[b] as number) === 1) return;
+    this.staleMark[b] = 1;
+    this.staleList.push(b);
+  }
 
   // Iterative (blossoms can nest thousands deep): each frame flips the path inside one blossom
   // and queues its sub-blossoms; bases are set afterwards, innermost first, as a blossom's base
   // is its first child's.
-  const augmentFrames: number[] = [];
-  const augmentDone: number[] = [];
-  const augmentBlossom = (b0: number, v0: number): void => {
+  augmentBlossom(b0: number, v0: number): void {
+    const { augmentFrames, augmentDone, blossomBase, blossomChilds } = this;
     augmentFrames.push(b0, v0);
     while (augmentFrames.length > 0) {
       const v = augmentFrames.pop() as number;
       const b = augmentFrames.pop() as number;
-      augmentBlossomStep(b, v);
+      this.augmentBlossomStep(b, v);
       augmentDone.push(b);
     }
     while (augmentDone.length > 0) {
       const b = augmentDone.pop() as number;
       blossomBase[b] = blossomBase[(blossomChilds[b] as number[])[0] as number] as number;
     }
-  };
-  const augmentBlossomStep = (b: number, v: number): void => {
+  }
+
+  augmentBlossomStep(b: number, v: number): void {
+    const { n, blossomParent, blossomChilds, blossomEndps, augmentFrames, endpoint, mate } = this;
     let t = v;
     while ((blossomParent[t] as number) !== b) t = blossomParent[t] as number;
     if (t >= n) augmentFrames.push(t, v);
     const childs = blossomChilds[b] as number[];
     const endps = blossomEndps[b] as number[];
-    const len = childs.length;
     const i = childs.indexOf(t);
     let j = i;
     let jStep: number;
     let endTrick: number;
     if (i & 1) {
-      j -= len;
+      j -= childs.length;
       jStep = 1;
       endTrick = 0;
     } else {
       jStep = -1;
       endTrick = 1;
     }
-    const idx = (x: number) => (x < 0 ? x + len : x);
     while (j !== 0) {
       j += jStep;
-      let tt = childs[idx(j)] as number;
-      const p = (endps[idx(j - endTrick)] as number) ^ endTrick;
+      let tt = cyclicAt(childs, j);
+      const p = cyclicAt(endps, j - endTrick) ^ endTrick;
       if (tt >= n) augmentFrames.push(tt, endpoint[p] as number);
       j += jStep;
-      tt = childs[idx(j)] as number;
+      tt = cyclicAt(childs, j);
       if (tt >= n) augmentFrames.push(tt, endpoint[p ^ 1] as number);
       mate[endpoint[p] as number] = p ^ 1;
       mate[endpoint[p ^ 1] as number] = p;
     }
     blossomChilds[b] = childs.slice(i).concat(childs.slice(0, i));
     blossomEndps[b] = endps.slice(i).concat(endps.slice(0, i));
-  };
+  }
 
   /** Flips the alternating path from S-vertex s (now matched through endpoint p, or freed when p is -1) up to its tree's root. */
-  const flipPathToRoot = (start: number, startEndpoint: number): void => {
+  flipPathToRoot(start: number, startEndpoint: number): void {
+    const { n, inBlossom, mate, labelEnd, endpoint } = this;
     let s = start;
     let p = startEndpoint;
     for (;;) {
       const bs = inBlossom[s] as number;
-      if (bs >= n) augmentBlossom(bs, s);
+      if (bs >= n) this.augmentBlossom(bs, s);
       mate[s] = p;
       if ((labelEnd[bs] as number) === -1) break;
       const t = endpoint[labelEnd[bs] as number] as number;
       const bt = inBlossom[t] as number;
       s = endpoint[labelEnd[bt] as number] as number;
       const j = endpoint[(labelEnd[bt] as number) ^ 1] as number;
-      if (bt >= n) augmentBlossom(bt, j);
+      if (bt >= n) this.augmentBlossom(bt, j);
       mate[j] = labelEnd[bt] as number;
       p = (labelEnd[bt] as number) ^ 1;
     }
-  };
+  }
 
-  const augmentMatching = (k: number): void => {
-    flipPathToRoot(eu[k] as number, 2 * k + 1);
-    flipPathToRoot(ev[k] as number, 2 * k);
-  };
+  augmentMatching(k: number): void {
+    this.flipPathToRoot(this.eu[k] as number, 2 * k + 1);
+    this.flipPathToRoot(this.ev[k] as number, 2 * k);
+    this.augmentations++;
+  }
 
   /**
    * S-vertex v's dual reached 0: flip the alternating path from v to its tree's root (every
    * edge on it is tight, so the matching keeps its weight and stays complementary), which frees
    * v at dual 0 and matches the root; then the tree is dissolved.
    */
-  const retire = (v: number): void => {
-    const root = treeRoot[inBlossom[v] as number] as number;
-    flipPathToRoot(v, -1);
-    dissolveTrees(root, root);
-  };
+  retire(v: number): void {
+    const root = this.treeRoot[this.inBlossom[v] as number] as number;
+    this.flipPathToRoot(v, -1);
+    this.dissolveTrees(root, root);
+  }
 
-  let augmentations = 0;
-  let substages = 0;
-  let complete = true;
-  // Free vertices with dual 0 already meet complementary slackness and wait unlabelled (an
-  // alternating tree that reaches one augments to it); the others root alternating trees.
-  for (let v = 0; v < n; v++) if ((mate[v] as number) === -1 && (dual[v] as number) > 0) assignLabel(v, 1, -1);
   /** Scans S-vertex v's edges: grows its tree, forms blossoms, augments, or records least-slack edges. */
-  const scanVertex = (v: number): void => {
+  scanVertex(v: number): void {
+    const { neighStart, neighVertex, neighEnd, neighWeight2, inBlossom, allowEdge, label, labelEnd, mate, blossomBase, treeRoot, bestEdge, staleKey } = this;
+    const now = this.now;
     // v stays an S-vertex and the clock stands still while v is scanned, so its dual is fixed.
-    const dualV = dualOf(v);
+    const dualV = this.dualOf(v);
     const end = neighStart[v + 1] as number;
     for (let q = neighStart[v] as number; q < end; q++) {
       const w = neighVertex[q] as number;
@@ -791,7 +939,7 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       const k = p >> 1;
       let kSlack = 0;
       if (!allowEdge[k]) {
-        kSlack = dualV + dualOf(w) - (neighWeight2[q] as number);
+        kSlack = dualV + this.dualOf(w) - (neighWeight2[q] as number);
         if (kSlack <= 0) allowEdge[k] = 1;
       }
       if (allowEdge[k]) {
@@ -800,21 +948,19 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
           // A free vertex (or blossom) at dual 0: augment to it.
           const r1 = treeRoot[bv] as number;
           labelEnd[bw] = -1;
-          augmentMatching(k);
-          augmentations++;
-          dissolveTrees(r1, r1);
+          this.augmentMatching(k);
+          this.dissolveTrees(r1, r1);
           return;
-        } else if (lw === 0) assignLabel(w, 2, p ^ 1);
+        } else if (lw === 0) this.assignLabel(w, 2, p ^ 1);
         else if (lw === 1) {
-          const base = scanBlossom(v, w);
-          if (base >= 0) addBlossom(base, k);
+          const base = this.scanBlossom(v, w);
+          if (base >= 0) this.addBlossom(base, k);
           else {
             // Augmenting path: flip it, then dissolve only the two trees it joined.
-            const r1 = treeRoot[inBlossom[eu[k] as number] as number] as number;
-            const r2 = treeRoot[inBlossom[ev[k] as number] as number] as number;
-            augmentMatching(k);
-            augmentations++;
-            dissolveTrees(r1, r2);
+            const r1 = treeRoot[inBlossom[this.eu[k] as number] as number] as number;
+            const r2 = treeRoot[inBlossom[this.ev[k] as number] as number] as number;
+            this.augmentMatching(k);
+            this.dissolveTrees(r1, r2);
             return;
           }
         } else if ((label[w] as number) === 0) {
@@ -823,67 +969,69 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         }
       } else if ((label[bw] as number) === 1) {
         const cur = bestEdge[bv] as number;
-        if (cur === -1 || kSlack < slack(cur)) {
+        if (cur === -1 || kSlack < this.slack(cur)) {
           bestEdge[bv] = k;
-          heap3.push(kSlack + 2 * now, bv, k);
+          this.heap3.push(kSlack + 2 * now, bv, k);
         }
       } else if ((label[w] as number) === 0) {
         const cur = bestEdge[w] as number;
         if (cur === STALE) {
           if (kSlack + now <= (staleKey[w] as number)) {
             bestEdge[w] = k;
-            heap2.push(kSlack + now, w, k);
+            this.heap2.push(kSlack + now, w, k);
           }
-        } else if (cur === -1 || kSlack < slack(cur)) {
+        } else if (cur === -1 || kSlack < this.slack(cur)) {
           bestEdge[w] = k;
-          heap2.push(kSlack + now, w, k);
+          this.heap2.push(kSlack + now, w, k);
         }
       }
     }
-  };
-  for (;;) {
+  }
+
+  /** Scans queued S-vertices until no tight edge is left to follow. */
+  drainQueue(): void {
+    const { queue, label, inBlossom } = this;
     while (queue.length > 0) {
       const v = queue.pop() as number;
-      if ((label[inBlossom[v] as number] as number) === 1) scanVertex(v);
+      if ((label[inBlossom[v] as number] as number) === 1) this.scanVertex(v);
     }
+  }
 
-    substages++;
-    // Lazy deletion leaves stale events behind; on long runs they would pile up without bound.
-    const heapLimit = 4 * (m + n) + 4096;
-    if (heap1.size > heapLimit) heap1.retain((key, v) => (label[inBlossom[v] as number] as number) === 1 && dualOf(v) + now === key);
+  /** Lazy deletion leaves stale events behind; on long runs they would pile up without bound. */
+  compactHeaps(): void {
+    const { heap1, heap2, heap3, heap4, label, inBlossom, bestEdge, blossomParent, blossomBase } = this;
+    const heapLimit = 4 * (this.m + this.n) + 4096;
+    if (heap1.size > heapLimit) heap1.retain((key, v) => (label[inBlossom[v] as number] as number) === 1 && this.dualOf(v) + this.now === key);
     if (heap2.size > heapLimit)
       heap2.retain((_, v, k) => (label[inBlossom[v] as number] as number) === 0 && ((bestEdge[v] as number) === k || (bestEdge[v] as number) === STALE));
     if (heap3.size > heapLimit) heap3.retain((_, b, k) => (blossomParent[b] as number) === -1 && (label[b] as number) === 1 && (bestEdge[b] as number) === k);
     if (heap4.size > heapLimit) {
       heap4.retain(
-        (key, b) => (blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1 && (label[b] as number) === 2 && blossomDualOf(b) + now === key,
+        (key, b) =>
+          (blossomBase[b] as number) >= 0 && (blossomParent[b] as number) === -1 && (label[b] as number) === 2 && this.blossomDualOf(b) + this.now === key,
       );
     }
-    // Between two dual steps the matching is valid and the duals feasible, so stopping here is safe.
-    if (stopAt !== Infinity && (substages & 15) === 1 && performance.now() > stopAt) {
-      complete = false;
-      break;
-    }
-    // No augmenting path with tight edges: change the duals by the largest safe delta.
-    // delta1: the least dual of an S-vertex (it must not go below 0).
-    let deltaType = 0;
-    let delta = Infinity;
-    let deltaVertex = -1;
+  }
+
+  /** delta1: the least dual of an S-vertex (it must not go below 0); sets stepVertex. */
+  delta1(): number {
+    const { heap1, label, inBlossom } = this;
     while (heap1.size > 0) {
       const key = heap1.topKey();
       const v = heap1.topA();
-      if ((label[inBlossom[v] as number] as number) !== 1 || dualOf(v) + now !== key) {
+      if ((label[inBlossom[v] as number] as number) !== 1 || this.dualOf(v) + this.now !== key) {
         heap1.pop();
         continue;
       }
-      delta = key - now;
-      deltaType = 1;
-      deltaVertex = v;
-      break;
+      this.stepVertex = v;
+      return key - this.now;
     }
-    let deltaEdge = -1;
-    let deltaBlossom = -1;
-    // delta2: least slack from an S-blossom to an unlabelled vertex.
+    return Infinity;
+  }
+
+  /** delta2: the least slack from an S-blossom to an unlabelled vertex; sets stepEdge. */
+  delta2(): number {
+    const { heap2, bestEdge, label, inBlossom, eu, ev } = this;
     while (heap2.size > 0) {
       const key = heap2.topKey();
       const v = heap2.topA();
@@ -894,21 +1042,22 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
         continue;
       }
       const other = (eu[k] as number) === v ? (ev[k] as number) : (eu[k] as number);
-      if (current === STALE || (label[inBlossom[other] as number] as number) !== 1 || slack(k) + now !== key) {
+      if (current === STALE || (label[inBlossom[other] as number] as number) !== 1 || this.slack(k) + this.now !== key) {
         heap2.pop();
-        const fresh = bestEdgeToS(v);
+        const fresh = this.bestEdgeToS(v);
         bestEdge[v] = fresh;
-        if (fresh !== -1) heap2.push(slack(fresh) + now, v, fresh);
+        if (fresh !== -1) heap2.push(this.slack(fresh) + this.now, v, fresh);
         continue;
       }
-      if (key - now < delta) {
-        delta = key - now;
-        deltaType = 2;
-        deltaEdge = k;
-      }
-      break;
+      this.stepEdge = k;
+      return key - this.now;
     }
-    // delta3: half the least slack between two S-blossoms.
+    return Infinity;
+  }
+
+  /** delta3: half the least slack between two S-blossoms; sets stepEdge. */
+  delta3(): number {
+    const { heap3, blossomParent, label, bestEdge, inBlossom, eu, ev } = this;
     while (heap3.size > 0) {
       const key = heap3.topKey();
       const b = heap3.topA();
@@ -919,109 +1068,149 @@ export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions
       }
       const bi = inBlossom[eu[k] as number] as number;
       const bj = inBlossom[ev[k] as number] as number;
-      if (bi === bj || (label[bi] as number) !== 1 || (label[bj] as number) !== 1 || slack(k) + 2 * now !== key) {
+      if (bi === bj || (label[bi] as number) !== 1 || (label[bj] as number) !== 1 || this.slack(k) + 2 * this.now !== key) {
         heap3.pop();
-        blossomBestEdges[b] = null;
-        const fresh = bestEdgeBetweenS(b);
+        this.blossomBestEdges[b] = null;
+        const fresh = this.bestEdgeBetweenS(b);
         bestEdge[b] = fresh;
-        if (fresh !== -1) heap3.push(slack(fresh) + 2 * now, b, fresh);
+        if (fresh !== -1) heap3.push(this.slack(fresh) + 2 * this.now, b, fresh);
         continue;
       }
-      if ((key - 2 * now) / 2 < delta) {
-        delta = (key - 2 * now) / 2;
-        deltaType = 3;
-        deltaEdge = k;
-      }
-      break;
+      this.stepEdge = k;
+      return (key - 2 * this.now) / 2;
     }
-    // delta4: least dual of a T-blossom.
+    return Infinity;
+  }
+
+  /** delta4: the least dual of a T-blossom; sets stepBlossom. */
+  delta4(): number {
+    const { heap4, blossomBase, blossomParent, label } = this;
     while (heap4.size > 0) {
       const key = heap4.topKey();
       const b = heap4.topA();
-      if ((blossomBase[b] as number) < 0 || (blossomParent[b] as number) !== -1 || (label[b] as number) !== 2 || blossomDualOf(b) + now !== key) {
+      if ((blossomBase[b] as number) < 0 || (blossomParent[b] as number) !== -1 || (label[b] as number) !== 2 || this.blossomDualOf(b) + this.now !== key) {
         heap4.pop();
         continue;
       }
-      if (key - now < delta) {
-        delta = key - now;
-        deltaType = 4;
-        deltaBlossom = b;
+      this.stepBlossom = b;
+      return key - this.now;
+    }
+    return Infinity;
+  }
+
+  solve(): void {
+    const { n, mate, dual, eu, ev, label, inBlossom, allowEdge, queue } = this;
+    // Free vertices with dual 0 already meet complementary slackness and wait unlabelled (an
+    // alternating tree that reaches one augments to it); the others root alternating trees.
+    for (let v = 0; v < n; v++) if ((mate[v] as number) === -1 && (dual[v] as number) > 0) this.assignLabel(v, 1, -1);
+    for (;;) {
+      this.drainQueue();
+      this.substages++;
+      this.compactHeaps();
+      // Between two dual steps the matching is valid and the duals feasible, so stopping here is safe.
+      if (this.stopAt !== Infinity && (this.substages & 15) === 1 && performance.now() > this.stopAt) {
+        this.complete = false;
+        break;
       }
-      break;
-    }
-    if (deltaType === 0) break; // no alternating tree left: every free vertex has dual 0
-    now += delta;
-    if (deltaType === 1) {
-      heap1.pop();
-      retire(deltaVertex);
-    } else if (deltaType === 2) {
-      allowEdge[deltaEdge] = 1;
-      let i = eu[deltaEdge] as number;
-      if ((label[inBlossom[i] as number] as number) === 0) i = ev[deltaEdge] as number;
-      queue.push(i);
-    } else if (deltaType === 3) {
-      allowEdge[deltaEdge] = 1;
-      queue.push(eu[deltaEdge] as number);
-    } else {
-      expandBlossom(deltaBlossom, false);
+      // No augmenting path with tight edges: change the duals by the largest safe delta (the
+      // earliest of the four kinds of event; on a tie the lower kind, as each delta is read in turn).
+      let deltaType = 0;
+      let delta = Infinity;
+      const d1 = this.delta1();
+      if (d1 < delta) {
+        delta = d1;
+        deltaType = 1;
+      }
+      const d2 = this.delta2();
+      if (d2 < delta) {
+        delta = d2;
+        deltaType = 2;
+      }
+      const edge2 = this.stepEdge;
+      const d3 = this.delta3();
+      if (d3 < delta) {
+        delta = d3;
+        deltaType = 3;
+      }
+      const d4 = this.delta4();
+      if (d4 < delta) {
+        delta = d4;
+        deltaType = 4;
+      }
+      if (deltaType === 0) break; // no alternating tree left: every free vertex has dual 0
+      this.now += delta;
+      if (deltaType === 1) {
+        this.heap1.pop();
+        this.retire(this.stepVertex);
+      } else if (deltaType === 2) {
+        allowEdge[edge2] = 1;
+        let i = eu[edge2] as number;
+        if ((label[inBlossom[i] as number] as number) === 0) i = ev[edge2] as number;
+        queue.push(i);
+      } else if (deltaType === 3) {
+        allowEdge[this.stepEdge] = 1;
+        queue.push(eu[this.stepEdge] as number);
+      } else {
+        this.expandBlossom(this.stepBlossom, false);
+      }
     }
   }
 
-  // Materialise every dual for the certificate.
-  for (let v = 0; v < n; v++) settleVertex(v);
-  for (let b = n; b < 2 * n; b++) if ((blossomBase[b] as number) >= 0) settleBlossom(b);
+  /** The matching, its weight and its certificate, with every dual materialised. */
+  solution(): MatchingSolution {
+    const { n, mate, endpoint, ew, blossomBase, blossomParent, dual } = this;
+    for (let v = 0; v < n; v++) this.settleVertex(v);
+    for (let b = n; b < 2 * n; b++) if ((blossomBase[b] as number) >= 0) this.settleBlossom(b);
 
-  const matchedEdge = new Int32Array(n).fill(-1);
-  const partner = new Int32Array(n).fill(-1);
-  let weight = 0;
-  for (let v = 0; v < n; v++) {
-    const p = mate[v] as number;
-    if (p >= 0) {
-      matchedEdge[v] = p >> 1;
-      partner[v] = endpoint[p] as number;
-      if (v < (endpoint[p] as number)) weight += ew[p >> 1] as number;
+    const matchedEdge = new Int32Array(n).fill(-1);
+    const partner = new Int32Array(n).fill(-1);
+    let weight = 0;
+    for (let v = 0; v < n; v++) {
+      const p = mate[v] as number;
+      if (p >= 0) {
+        matchedEdge[v] = p >> 1;
+        partner[v] = endpoint[p] as number;
+        if (v < (endpoint[p] as number)) weight += ew[p >> 1] as number;
+      }
     }
+    // Sizes bottom-up, children before parents (blossoms can nest thousands deep, so no leaf lists per blossom).
+    const blossomSize = new Int32Array(2 * n);
+    const depth = new Int32Array(2 * n).fill(-1);
+    const climb: number[] = [];
+    let deepest = 0;
+    for (let x = 0; x < 2 * n; x++) {
+      let y = x;
+      while ((depth[y] as number) < 0 && (blossomParent[y] as number) !== -1) {
+        climb.push(y);
+        y = blossomParent[y] as number;
+      }
+      if ((depth[y] as number) < 0) depth[y] = 0;
+      while (climb.length > 0) {
+        const c = climb.pop() as number;
+        depth[c] = (depth[blossomParent[c] as number] as number) + 1;
+        deepest = Math.max(deepest, depth[c]);
+      }
+    }
+    const byDepth: number[][] = Array.from({ length: deepest + 1 }, () => []);
+    for (let x = 0; x < 2 * n; x++) if (x < n || (blossomBase[x] as number) >= 0) (byDepth[depth[x] as number] as number[]).push(x);
+    for (let d = deepest; d >= 0; d--) {
+      for (const x of byDepth[d] as number[]) {
+        const p = blossomParent[x] as number;
+        if (p !== -1) blossomSize[p] = (blossomSize[p] as number) + (x < n ? 1 : (blossomSize[x] as number));
+      }
+    }
+    const finalDual = dual.slice();
+    for (let b = n; b < 2 * n; b++) if ((blossomBase[b] as number) < 0) finalDual[b] = 0;
+    return {
+      matchedEdge,
+      mate: partner,
+      weight,
+      certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomSize },
+      stats: { substages: this.substages, warmMatched: this.warmMatched, augmentations: this.augmentations },
+      complete: this.complete,
+    };
   }
-  // Sizes bottom-up, children before parents (blossoms can nest thousands deep, so no leaf lists per blossom).
-  const blossomSize = new Int32Array(2 * n);
-  const depth = new Int32Array(2 * n).fill(-1);
-  const climb: number[] = [];
-  let deepest = 0;
-  for (let x = 0; x < 2 * n; x++) {
-    let y = x;
-    while ((depth[y] as number) < 0 && (blossomParent[y] as number) !== -1) {
-      climb.push(y);
-      y = blossomParent[y] as number;
-    }
-    if ((depth[y] as number) < 0) depth[y] = 0;
-    while (climb.length > 0) {
-      const c = climb.pop() as number;
-      depth[c] = (depth[blossomParent[c] as number] as number) + 1;
-      deepest = Math.max(deepest, depth[c]);
-    }
-  }
-  const byDepth: number[][] = Array.from({ length: deepest + 1 }, () => []);
-  for (let x = 0; x < 2 * n; x++) if (x < n || (blossomBase[x] as number) >= 0) (byDepth[depth[x] as number] as number[]).push(x);
-  for (let d = deepest; d >= 0; d--) {
-    for (const x of byDepth[d] as number[]) {
-      const p = blossomParent[x] as number;
-      if (p !== -1) blossomSize[p] = (blossomSize[p] as number) + (x < n ? 1 : (blossomSize[x] as number));
-    }
-  }
-  const finalDual = dual.slice();
-  for (let b = n; b < 2 * n; b++) if ((blossomBase[b] as number) < 0) finalDual[b] = 0;
-  return {
-    matchedEdge,
-    mate: partner,
-    weight,
-    certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomSize },
-    stats: { substages, warmMatched, augmentations },
-    complete,
-  };
 }
-
-/** bestEdge of an unlabelled vertex whose least-slack edge led into a dissolved tree: recomputed when needed. */
-const STALE = -2;
 
 /**
  * A start for the solver without searching (a "jump start"): every vertex takes its heaviest
@@ -1031,20 +1220,8 @@ const STALE = -2;
  * edges are tight, every edge stays feasible and no dual is negative: a valid start, as the
  * solver lets free vertices hold different duals. Returns the number of edges matched.
  */
-function jumpStart(
-  n: number,
-  m: number,
-  eu: Int32Array,
-  ev: Int32Array,
-  ew: Float64Array,
-  endpoint: Int32Array,
-  neighStart: Int32Array,
-  neighEnd: Int32Array,
-  neighVertex: Int32Array,
-  neighWeight2: Float64Array,
-  mate: Int32Array,
-  dual: Float64Array,
-): number {
+function jumpStart(solver: BlossomSolver): number {
+  const { n, m, eu, ev, ew, endpoint, neighStart, neighEnd, neighVertex, neighWeight2, mate, dual } = solver;
   for (let v = 0; v < n; v++) dual[v] = 0;
   for (let k = 0; k < m; k++) {
     const w = ew[k] as number;
