@@ -30,7 +30,7 @@ describe('the local SES inbox', () => {
     for (const [name, code] of [
       ['Ana', '111'],
       ['Jack', '222'],
-    ])
+    ] as const)
       await ses.send(
         new SendEmailCommand({
           FromEmailAddress: `tandem@${tag}.example.com`,
