@@ -1,6 +1,7 @@
 /**
  * npm run bench:cycle — runs the main job (`npm start`) for 24, 1,000 and 10,000 participants and
- * records wall time, peak memory (the Node process and DynamoDB Local's JVM, sampled from /proc),
+ * records the funnel (invited, joined, members, pairs, answers per phase), wall time, peak memory
+ * (the Node process, the simulated participants' process and DynamoDB Local's JVM, sampled from /proc),
  * the execution's history events and its largest state input or output (the demo reads them from
  * the local engine's GetExecutionHistory), with the load average before and after.
  * Usage: npm run bench:cycle [-- 24 1000 10000]
@@ -63,8 +64,12 @@ async function run(participants: number) {
     participants,
     exitCode: code,
     status: summary.status,
+    invited: summary.invited,
+    joined: summary.joined,
+    members: summary.participants,
     pairs: summary.pairs,
     emailsSent: summary.emailsSent,
+    answers: summary.responses,
     seconds: Math.round((Date.now() - started) / 100) / 10,
     peakMemoryMb: Math.round(peakTotal / 1024),
     largestProcessMb: Math.round(peakLargest / 1024),

@@ -109,22 +109,32 @@ const texts = {
   },
 } as const satisfies Record<Language, unknown>;
 
+/** The key goal-setting answers are stored under (as services/phases/goal-setting/survey.ts reads them). */
+const GOAL_SETTING_KEY = 'goal-setting';
+
 interface PairView {
   pair: Pair;
   partner: Member;
   isMentor: boolean;
 }
 
+/**
+ * The member's pairs and partners, read one by one from the pairs the member names: a page for one
+ * person costs a few reads whatever the size of the cycle (reading every pair and member of a
+ * 10,000-person cycle on each click made the pages the cost of a large cycle).
+ */
 async function pairsOf(deps: SurveyDeps, cycle: Cycle, member: Member): Promise<PairView[]> {
-  const [pairs, members] = await Promise.all([deps.store.listPairs(cycle.cycleId), deps.store.listMembers(cycle.cycleId)]);
-  const byId = new Map(members.map((m) => [m.participantId, m]));
-  return pairs
-    .filter((p) => p.status !== 'declined' && (p.mentorId === member.participantId || p.menteeId === member.participantId))
-    .flatMap((pair) => {
+  const pairIds = [...new Set(member.partners.map((p) => p.pairId))].sort();
+  const views = await Promise.all(
+    pairIds.map(async (pairId): Promise<PairView[]> => {
+      const pair = await deps.store.getPair(cycle.cycleId, pairId);
+      if (!pair || pair.status === 'declined' || (pair.mentorId !== member.participantId && pair.menteeId !== member.participantId)) return [];
       const isMentor = pair.mentorId === member.participantId;
-      const partner = byId.get(isMentor ? pair.menteeId : pair.mentorId);
+      const partner = await deps.store.getMember(cycle.cycleId, isMentor ? pair.menteeId : pair.mentorId);
       return partner && !partner.declined ? [{ pair, partner, isMentor }] : [];
-    });
+    }),
+  );
+  return views.flat();
 }
 
 function labelOf(cycle: Cycle, language: Language): (id: string) => string {
@@ -161,11 +171,14 @@ async function render(
   const { cycle, member, language } = visit;
   const c = texts[language];
   const label = labelOf(cycle, language);
-  const [views, goals, meetings] = await Promise.all([
-    pairsOf(deps, cycle, member),
-    deps.store.listResponses(cycle.cycleId, 'goal-setting'),
-    deps.store.listMeetings(cycle.cycleId),
+  const views = await pairsOf(deps, cycle, member);
+  const people = [member.participantId, ...views.map((v) => v.partner.participantId)];
+  const [goalAnswers, meetingsByPair] = await Promise.all([
+    Promise.all(people.map((id) => deps.store.getResponse(cycle.cycleId, GOAL_SETTING_KEY, id))),
+    Promise.all(views.map((v) => deps.store.listMeetingsOfPair(cycle.cycleId, v.pair.pairId))),
   ]);
+  const goals = goalAnswers.flatMap((r) => (r ? [r] : []));
+  const meetings = meetingsByPair.flat();
   const goalsOf = (id: string) => (goals.find((r) => r.participantId === id)?.answer as GoalSettingAnswer | undefined)?.goals ?? [];
   const program = cycle.program;
   const inWords = (iso: string) => timeLeftInWords(durationToSeconds(iso) * 1000, language);

@@ -59,6 +59,8 @@ export interface CycleStore {
    */
   getParticipantView(cycleId: string, participantId: string, phaseKeys: readonly string[]): Promise<ParticipantView>;
   listPairs(cycleId: string): Promise<Pair[]>;
+  /** One pair by id (a member's `partners` name their pairs): a page about one person reads their pairs, not the cycle's. */
+  getPair(cycleId: string, pairId: string): Promise<Pair | undefined>;
   /** Opens a phase once; a repeat returns the phase as first opened. */
   openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState>;
   updatePhase(cycleId: string, phase: AnsweredPhase, patch: Partial<PhaseState>): Promise<void>;
@@ -128,6 +130,8 @@ export interface ParticipantActionStore {
   recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'>;
   /** The cycle's meetings, by pair and meeting id. */
   listMeetings(cycleId: string): Promise<MeetingRecord[]>;
+  /** One pair's meetings, by meeting id. */
+  listMeetingsOfPair(cycleId: string, pairId: string): Promise<MeetingRecord[]>;
 }
 
 /** What a review leaves with its cycle: the headline figures (for later comparisons) and the proposals for the next cycle. */

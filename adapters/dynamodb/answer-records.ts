@@ -314,4 +314,8 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
   async listMeetings(cycleId: string): Promise<MeetingRecord[]> {
     return this.table.queryPrefix<MeetingRecord>('ListMeetings', keys.meetingsOf(cycleId));
   }
+
+  async listMeetingsOfPair(cycleId: string, pairId: string): Promise<MeetingRecord[]> {
+    return this.table.queryPrefix<MeetingRecord>('ListMeetingsOfPair', keys.meetingsOfPair(cycleId, pairId));
+  }
 }

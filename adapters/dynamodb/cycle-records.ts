@@ -83,6 +83,10 @@ export class CycleRecords implements CycleRecordsPort {
     return this.table.queryPrefix<Pair>('ListPairs', keys.pairsOf(cycleId));
   }
 
+  async getPair(cycleId: string, pairId: string): Promise<Pair | undefined> {
+    return this.table.get<Pair>('GetPair', keys.pair(cycleId, pairId));
+  }
+
   async openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState> {
     const opened = await this.table.updateIf('OpenPhase', {
       Key: keys.cycle(cycleId),

@@ -142,6 +142,9 @@ export class DynamoDbStore
   listPairs(cycleId: string): Promise<Pair[]> {
     return this.cycles.listPairs(cycleId);
   }
+  getPair(cycleId: string, pairId: string): Promise<Pair | undefined> {
+    return this.cycles.getPair(cycleId, pairId);
+  }
   openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState> {
     return this.cycles.openPhase(cycleId, phase, state);
   }
@@ -236,6 +239,9 @@ export class DynamoDbStore
   }
   listMeetings(cycleId: string): Promise<MeetingRecord[]> {
     return this.answers.listMeetings(cycleId);
+  }
+  listMeetingsOfPair(cycleId: string, pairId: string): Promise<MeetingRecord[]> {
+    return this.answers.listMeetingsOfPair(cycleId, pairId);
   }
 
   // ---- email log ------------------------------------------------------------------

@@ -101,6 +101,7 @@ export const keys = {
   votesOf: (cycleId: string, voterId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `VOTE#${voterId}#` }),
   meeting: (cycleId: string, pairId: string, meetingId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `MEETING#${pairId}#${meetingId}` }),
   meetingsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'MEETING#' }),
+  meetingsOfPair: (cycleId: string, pairId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `MEETING#${pairId}#` }),
 
   // Informational sessions and their registrations (a registration's prefix is not the session's, so listing sessions skips them).
   session: (cycleId: string, sessionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `SESSION#${sessionId}` }),

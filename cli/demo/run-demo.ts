@@ -9,7 +9,8 @@ import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { approvePairs } from '../../services/phases/approval/review.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { startCycle } from '../../services/start-cycle.ts';
-import { enrollmentPersonaForIndex, ParticipantSimulator, personaForIndex } from './participant-simulator.ts';
+import { enrollmentPersonaForIndex, personaForIndex, type SimulatorStats } from './participant-simulator.ts';
+import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
 import { runSessionDemo, type DemoSessionSummary } from './session-demo.ts';
 
 export interface DemoOptions {
@@ -32,6 +33,8 @@ export interface DemoSummary {
   responses: Record<string, number>;
   reportPath: string | null;
   failure?: { error: string; cause: string };
+  /** What the simulated people did: emails read, links opened, answers recorded or refused. */
+  simulated: SimulatorStats;
   /** The informational session the demo scheduled, and how people answered it. */
   session?: DemoSessionSummary;
   seconds: number;
@@ -94,23 +97,40 @@ const examples = resolve(import.meta.dirname, '../../examples');
 const readJson = (name: string) => JSON.parse(readFileSync(resolve(examples, name), 'utf8')) as Record<string, unknown>;
 
 /**
- * The sample program with phase windows shortened to seconds (longer for large rosters, so
- * invitations go out before deadlines). The check-in cadence stretches with the run's window, so
- * the run holds as many check-in rounds at 10,000 people as at 24 (each round writes to everyone).
+ * Answers (a page and a post each) the local stack takes per second while it also sends, on this
+ * project's 2-core machines shared with other work: each window gets one second more per this many
+ * people, so that the simulated cohort has the time to answer (docs/benchmarks.md gives the wall time).
+ */
+export const DEMO_ANSWERS_PER_SECOND = 25;
+
+/**
+ * The sample program with phase windows shortened to seconds, and longer for large rosters so that
+ * invitations go out and people answer before deadlines. The check-in cadence and the reminders
+ * stretch with the windows, so a cohort of 10,000 gets as many check-in rounds as one of 24 (each
+ * round writes to everyone) and the people who answer only when reminded have as large a share of
+ * the window to do it.
  */
 export function demoProgram(participants: number, generated: boolean): Program {
   const base = readJson('program.json');
-  const fast = readJson('program.demo.json') as { phaseWindows: Record<string, string>; checkInCadence: string };
-  const stretch = Math.ceil(participants / 60);
+  const fast = readJson('program.demo.json') as { phaseWindows: Record<string, string>; checkInCadence: string; reminders: { beforeDeadline: string[] } };
+  const stretch = Math.ceil(participants / DEMO_ANSWERS_PER_SECOND);
   const seconds = (duration: string) => Number(/PT(\d+)S/.exec(duration)?.[1] ?? 8);
   const windows = Object.fromEntries(Object.entries(fast.phaseWindows).map(([k, v]) => [k, `PT${seconds(v) + stretch}S`]));
   const run = seconds(fast.phaseWindows.run as string);
   const cadence = Math.floor((seconds(fast.checkInCadence) * (run + stretch)) / run);
+  // Reminders are set against the demo's shortest answered windows (8 s): they keep their place in the window.
+  const shortest = Math.min(
+    ...Object.values(fast.phaseWindows)
+      .map(seconds)
+      .filter((s) => s !== run),
+  );
+  const reminders = fast.reminders.beforeDeadline.map((before) => `PT${Math.floor((seconds(before) * (shortest + stretch)) / shortest)}S`);
   return programSchema.parse({
     ...base,
     ...fast,
     phaseWindows: windows,
     checkInCadence: `PT${cadence}S`,
+    reminders: { ...fast.reminders, beforeDeadline: reminders },
     ...(generated
       ? {
           skillsCatalog: SAMPLE_SKILLS,
@@ -141,13 +161,21 @@ async function demoSession(cycleId: string, sesEndpoint: string, log: (line: str
   }
 }
 
+/**
+ * Clicks in flight at once. The survey API answers them in parallel (DynamoDB Local serves
+ * several requests at a time), so a cohort of 10,000 is answered within the phase windows.
+ */
+const SIMULATOR_CONCURRENCY = 32;
+/** How often a long phase logs its progress. */
+const PROGRESS_EVERY_MS = 15_000;
+
 /** Runs a whole program cycle on the local stack, with simulated participants, and reports how it ended. */
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = Date.now();
   const log = options.log;
   log('Starting the local stack (DynamoDB Local, SES, Step Functions, survey API)…');
   const stack = await startLocalStack({ fallbackToFreePorts: true, stateDir: '.tandem/local' });
-  let simulator: ParticipantSimulator | undefined;
+  let simulator: SimulatorProcess | undefined;
   try {
     log(
       `  DynamoDB ${stack.endpoints.dynamodb} · SES inbox ${stack.endpoints.ses} · Step Functions ${stack.endpoints.stepfunctions} · surveys ${stack.endpoints.survey}`,
@@ -168,8 +196,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // With enrollment, some people also decline the invitation (the others answer as in every phase).
     const personaOf = program.phaseWindows.enrollment ? enrollmentPersonaForIndex : personaForIndex;
     const personaByEmail = new Map(roster.sort((a, b) => a.participantId.localeCompare(b.participantId)).map((p, i) => [p.email, personaOf(i)]));
-    simulator = new ParticipantSimulator(stack.endpoints.ses, (email) => personaByEmail.get(email) ?? 'silent');
-    simulator.start();
+    simulator = startSimulatorProcess({ sesEndpoint: stack.endpoints.ses, personas: personaByEmail, concurrency: SIMULATOR_CONCURRENCY, pollMs: 250 });
 
     const sfn = new SFNClient({});
     const workflow = new StepFunctionsWorkflow(stack.stateMachineArn, sfn);
@@ -177,6 +204,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     log(`Cycle ${cycle.cycleId} started: execution ${cycle.executionArn}`);
 
     let lastPhase = '';
+    let lastProgress = Date.now();
     let description;
     let session: DemoSessionSummary | undefined;
     let sessionTried = false;
@@ -185,7 +213,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       const current = await store.getCycle(cycle.cycleId);
       if (current && current.currentPhase !== lastPhase) {
         lastPhase = current.currentPhase;
+        lastProgress = Date.now();
         log(`  phase ${lastPhase} (participants ${current.participants}, pairs ${current.pairs}, emails sent ${current.emailsSent})`);
+      } else if (current && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+        // A large cohort stays minutes in a phase: say how far it got, to follow the run.
+        lastProgress = Date.now();
+        const answers = Object.entries(current.responses ?? {}).map(([k, v]) => `${k} ${v}`);
+        log(`    … ${Math.round((lastProgress - started) / 1000)} s: emails sent ${current.emailsSent}; answers ${answers.join(', ') || 'none'}`);
       }
       if (current?.approval?.status === 'pending') {
         // The demo's HR approves the proposed pairs through the very use case `tandem pairs approve` and the console call.
@@ -201,7 +235,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       if (description.status !== 'RUNNING') break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    await simulator.stop();
+    const simulated = await simulator.stop();
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     const history = await executionHistoryFigures(sfn, cycle.executionArn as string);
     const final = await store.getCycle(cycle.cycleId);
@@ -217,6 +251,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       responses: final?.responses ?? {},
       reportPath: final?.reportPath ?? null,
       ...(final?.failure ? { failure: final.failure } : {}),
+      simulated,
       ...(session ? { session } : {}),
       seconds,
       history,
@@ -237,8 +272,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           .join(', ') || 'none'
       }`,
     );
-    log(`  pairs' meetings logged on pair pages (after each introduction): ${simulator.stats.meetingsLogged}`);
-    if (simulator.stats.unanswered) log(`  clicks the simulated people gave up on (the connection failed twice): ${simulator.stats.unanswered}`);
+    log(`  pairs' meetings logged on pair pages (after each introduction): ${simulated.meetingsLogged}`);
+    if (simulated.unanswered) log(`  clicks the simulated people gave up on (the connection failed twice): ${simulated.unanswered}`);
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
     if (options.keepRunning) {
@@ -251,7 +286,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     }
     return summary;
   } finally {
-    await simulator?.stop();
+    // Already stopped on the way to the summary; on a failure, the failure is what the caller must see.
+    await simulator?.stop().catch(() => undefined);
     await stack.stop();
   }
 }

@@ -91,10 +91,13 @@ export async function advancePhase(deps: SendingDeps, cycleId: string, phase: An
   if (cycle.status !== 'running') return progress(module, state, 0, true, 0, 0);
   const step: PhaseStep = { deps, cycle, state, now: deps.clock.now() };
 
-  const { sent, outOfTime, recorded } = await sendDueBatches(deps, module, step, await module.dueBatches(step), budget);
-  if (!outOfTime && module.afterSending) await module.afterSending(step, recorded);
+  const sending = await sendDueBatches(deps, module, step, await module.dueBatches(step), budget);
+  const { sent, recorded } = sending;
+  if (!sending.outOfTime && module.afterSending) await module.afterSending(step, recorded);
   const work = deps.stepWork?.(module.name);
-  if (!outOfTime && work) await work(step, deps.links);
+  if (!sending.outOfTime && work) await work(step, deps.links, budget);
+  // Work the budget cut short goes on at the next step, called at once.
+  const outOfTime = sending.outOfTime || budget.remainingMs() <= 0;
 
   const now = deps.clock.now();
   const answered = answeredWhileOpen(module, await loadCycle(deps.store, cycleId));

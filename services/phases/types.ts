@@ -113,7 +113,7 @@ export interface AnsweredPhaseModule extends PhaseModule {
 }
 
 /** Work a phase does on every step after its emails (goal-setting's introductions): see step-work.ts. */
-export type StepWork = (step: PhaseStep, links: { signer: LinkSigner; baseUrl: string }) => Promise<unknown>;
+export type StepWork = (step: PhaseStep, links: { signer: LinkSigner; baseUrl: string }, budget: { remainingMs: () => number }) => Promise<unknown>;
 
 /** Is this module one whose participants answer? */
 export function isAnswered(module: PhaseModule): module is AnsweredPhaseModule {

@@ -1,4 +1,4 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import { SesMailer } from '../../adapters/ses/ses-mailer.ts';
 import { attachmentText } from '../../local/ses-local.ts';
@@ -21,5 +21,27 @@ describe('the local SES inbox', () => {
     expect(captured?.replyTo).toEqual([`jack@${tag}.example.com`]);
     expect(captured?.attachments.map((a) => [a.filename, a.contentType])).toEqual([['first-meeting.ics', 'text/calendar; method=REQUEST']]);
     expect(attachmentText(captured?.attachments[0] as never)).toBe(calendar);
+  });
+
+  it('renders a template again for each send, with that send’s data, once its compiled form is kept', async () => {
+    const tag = uniqueTag('template');
+    const ses = new SESv2Client({});
+    const template = { Subject: 'Hello {{name}}', Html: '<p>Your code is {{code}}</p>', Text: 'Your code is {{code}}' };
+    for (const [name, code] of [
+      ['Ana', '111'],
+      ['Jack', '222'],
+    ] as const)
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: `tandem@${tag}.example.com`,
+          Destination: { ToAddresses: [`${name.toLowerCase()}@${tag}.example.com`] },
+          Content: { Template: { TemplateContent: template, TemplateData: JSON.stringify({ name, code }) } },
+        }),
+      );
+    const captured = await emailsFor(tag);
+    expect(captured.map((e) => [e.subject, e.body.text, e.body.html])).toEqual([
+      ['Hello Ana', 'Your code is 111', '<p>Your code is 111</p>'],
+      ['Hello Jack', 'Your code is 222', '<p>Your code is 222</p>'],
+    ]);
   });
 });

@@ -241,6 +241,10 @@ export class InMemoryStore
     return sortedBy(this.pairs.get(cycleId)?.values() ?? [], (p) => p.pairId);
   }
 
+  async getPair(cycleId: string, pairId: string): Promise<Pair | undefined> {
+    return copy(this.pairs.get(cycleId)?.get(pairId));
+  }
+
   async openPhase(cycleId: string, phase: AnsweredPhase, state: PhaseState): Promise<PhaseState> {
     const cycle = this.cycles.get(cycleId);
     if (!cycle) throw new NotFoundError(`cycle ${cycleId} does not exist`);
@@ -531,6 +535,10 @@ export class InMemoryStore
 
   async listMeetings(cycleId: string): Promise<MeetingRecord[]> {
     return [...(this.meetings.get(cycleId)?.entries() ?? [])].sort(([a], [b]) => byBytes(a, b)).map(([, m]) => copy(m));
+  }
+
+  async listMeetingsOfPair(cycleId: string, pairId: string): Promise<MeetingRecord[]> {
+    return (await this.listMeetings(cycleId)).filter((m) => m.pairId === pairId);
   }
 
   async listVotesOf(cycleId: string, voterId: string): Promise<string[]> {

@@ -315,6 +315,8 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.getMember(cycle.cycleId, 'p03')).toEqual(members[2]);
       expect(await store.getMember(cycle.cycleId, 'p99')).toBeUndefined();
       expect(await store.listPairs(cycle.cycleId)).toEqual([pairs[1], pairs[0]]);
+      expect(await store.getPair(cycle.cycleId, 'p03~p04')).toEqual(pairs.find((p) => p.pairId === 'p03~p04'));
+      expect(await store.getPair(cycle.cycleId, 'p99~p98')).toBeUndefined();
       const stored = await store.getCycle(cycle.cycleId);
       expect([stored?.participants, stored?.pairs]).toEqual([4, 2]);
       expect(await store.listMembers(uniqueId('missing'))).toEqual([]);
@@ -956,7 +958,7 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
   });
 
   describe('meetings', () => {
-    it('logs a meeting once per meeting id and lists the cycle’s meetings by pair and id', async () => {
+    it('logs a meeting once per meeting id and lists the cycle’s meetings, or one pair’s, by pair and id', async () => {
       const store = await createStore();
       const { cycle } = await cycleAtGoalSetting(store);
       const meeting = {
@@ -977,6 +979,10 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.recordMeeting(withoutMinutes)).toBe('recorded');
       expect(await store.listMeetings(cycle.cycleId)).toEqual([withoutMinutes, meeting]);
       expect(await store.listMeetings(uniqueId('missing'))).toEqual([]);
+      expect(await store.listMeetingsOfPair(cycle.cycleId, 'p03~p04')).toEqual([meeting]);
+      // A pair whose id starts like another's ('p01~p0' before 'p01~p02') does not pick up that pair's meetings.
+      expect(await store.listMeetingsOfPair(cycle.cycleId, 'p01~p0')).toEqual([]);
+      expect(await store.listMeetingsOfPair(cycle.cycleId, 'p01~p02')).toEqual([withoutMinutes]);
     });
   });
 

@@ -7,6 +7,7 @@ import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type ProgramInput } from '../../domain/program.ts';
 import { advancePhase, closePhase, openPhase, type SendingDeps } from '../../services/phases/engine.ts';
 import { SendingPace } from '../../services/phases/pacing.ts';
+import { phaseStepWork } from '../../services/phases/step-work.ts';
 import { showSurvey } from '../../services/surveys.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
@@ -421,5 +422,42 @@ describe('the pair-page link in member emails', () => {
     await advancePhase(deps, 'c2', 'enrollment', plenty);
     expect(mailer.to('invitation')).toHaveLength(4);
     for (const index of mailer.sent.keys()) expect(mailer.data(index)).toMatchObject({ pairPage: '', h: { pairPage: '' } });
+  });
+});
+
+describe('goal-setting’s introductions on each step', () => {
+  async function everyoneAccepted() {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    for (const id of ids) await store.recordInvitationDecision({ cycleId: CYCLE, participantId: id, decision: 'accepted', partnerIds: [], decidedAt: now });
+  }
+
+  it('stops introducing when the step’s time is spent, asks to be called again at once, and the next step goes on', async () => {
+    await everyoneAccepted();
+    // The budget runs out once the invitations and the first introduction went out.
+    const tight = { remainingMs: () => (mailer.to('introduction').length >= 1 ? 0 : 60_000) };
+    const first = await advancePhase({ ...deps, stepWork: phaseStepWork }, CYCLE, 'goal-setting', tight);
+    expect(first.complete).toBe(false);
+    expect(first.waitSeconds).toBe(0);
+    expect(mailer.to('introduction').length).toBeLessThan(ids.length);
+    await advancePhase({ ...deps, stepWork: phaseStepWork }, CYCLE, 'goal-setting', plenty);
+    expect(mailer.to('introduction').sort()).toEqual(ids.map(emailOf).sort());
+  });
+
+  it('skips the introductions sent already without claiming them again', async () => {
+    await everyoneAccepted();
+    await advancePhase({ ...deps, stepWork: phaseStepWork }, CYCLE, 'goal-setting', plenty);
+    const claims = { count: 0 };
+    const counting = new Proxy(store, {
+      get: (target, name, receiver) =>
+        name === 'claim'
+          ? (...args: unknown[]) => {
+              claims.count++;
+              return (target.claim as (...a: unknown[]) => unknown).apply(target, args);
+            }
+          : Reflect.get(target, name, receiver),
+    });
+    await advancePhase({ ...deps, emailLog: counting, stepWork: phaseStepWork }, CYCLE, 'goal-setting', plenty);
+    expect(claims.count).toBe(0);
+    expect(mailer.to('introduction')).toHaveLength(ids.length);
   });
 });

@@ -27,17 +27,25 @@ export const introductionKey = (pairId: string, participantId: string) => `intro
  * Introduces every pair whose two members have both accepted (a rematched pair is a new pair, so
  * it is introduced in turn): each reachable member gets one introduction in their language, with
  * Reply-To set to the partner and the proposed first meeting as an .ics. Runs on every
- * goal-setting step; the email log's keys make repeats send nothing.
+ * goal-setting step; the email log's keys make repeats send nothing. The introductions sent
+ * already are read in one query and skipped, not claimed again one by one (at 6,000 members a
+ * step made 6,000 conditional writes in a row), and the step stops when its time budget is spent:
+ * the next step goes on where this one stopped.
  */
-export async function sendIntroductions({ deps, cycle, state, now }: PhaseStep, links: { signer: LinkSigner; baseUrl: string }): Promise<number> {
+export async function sendIntroductions(
+  { deps, cycle, state, now }: PhaseStep,
+  links: { signer: LinkSigner; baseUrl: string },
+  budget?: { remainingMs: () => number },
+): Promise<number> {
   if (!cycle.invitationsAccepted) return 0;
-  const [decisions, pairs, members, roster, declarations, goalAnswers] = await Promise.all([
+  const [decisions, pairs, members, roster, declarations, goalAnswers, introducedAlready] = await Promise.all([
     deps.store.listInvitationDecisions(cycle.cycleId),
     deps.store.listPairs(cycle.cycleId),
     deps.store.listMembers(cycle.cycleId),
     deps.store.listParticipants(cycle.programId),
     deps.store.listDeclarations(cycle.programId),
     deps.store.listResponses(cycle.cycleId, 'goal-setting'),
+    deps.emailLog.sentKeys(cycle.cycleId, 'introduction#'),
   ]);
   const accepted = new Set(decisions.filter((d) => d.decision === 'accepted').map((d) => d.participantId));
   const membersById = new Map(members.map((m) => [m.participantId, m]));
@@ -53,6 +61,8 @@ export async function sendIntroductions({ deps, cycle, state, now }: PhaseStep, 
   let sent = 0;
   for (const pair of pairs) {
     if (pair.status === 'declined' || !accepted.has(pair.mentorId) || !accepted.has(pair.menteeId)) continue;
+    if (introducedAlready.has(introductionKey(pair.pairId, pair.mentorId)) && introducedAlready.has(introductionKey(pair.pairId, pair.menteeId))) continue;
+    if (budget && budget.remainingMs() <= 0) break;
     const mentor = membersById.get(pair.mentorId);
     const mentee = membersById.get(pair.menteeId);
     if (!mentor || !mentee || mentor.declined || mentee.declined) continue;
@@ -66,7 +76,7 @@ export async function sendIntroductions({ deps, cycle, state, now }: PhaseStep, 
       [people[0], people[1]],
       [people[1], people[0]],
     ] as const) {
-      if (!me?.reachable || !partner) continue;
+      if (!me?.reachable || !partner || introducedAlready.has(introductionKey(pair.pairId, me.member.participantId))) continue;
       const input: IntroductionInput = {
         programName: cycle.program.name,
         cycleId: cycle.cycleId,
