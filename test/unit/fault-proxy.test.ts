@@ -54,7 +54,8 @@ describe('the fault proxy in front of DynamoDB', () => {
 
     await injectFaults(proxy.endpoint, { operation: 'GetItem', failures: 3, status: 400, errorType: 'ThrottlingException' });
     await expect(client().send(getItem)).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400, attempts: 3 } });
-  });
+    // The SDK backs off throttling from 500 ms, doubling with jitter: the two sends' four retries may wait up to about 6 s.
+  }, 30_000);
 
   it('cancels a transaction for a conflict with one reason per action, which the SDK does not retry', async () => {
     await clearFaults(proxy.endpoint);
