@@ -142,6 +142,7 @@ export class TandemStack extends Stack {
       workflow: this.workflow,
       dataStore: this.dataStore,
       linkKey: this.linkKey,
+      mailer: this.mailer,
       reports: this.reports,
       logGroups: [this.workflow.logGroup, this.surveyApi.accessLogs, ...this.handlers.all.map((fn) => fn.logGroup)],
       alarms: this.operations.alarms,
@@ -155,7 +156,7 @@ export class TandemStack extends Stack {
       TableName: [this.dataStore.table.tableName, 'The DynamoDB table (TANDEM_TABLE_NAME for the CLI).'],
       LinkSigningKeySecretArn: [
         this.linkKey.secret.secretArn,
-        'The link-signing key, for tandem person erase and export (TANDEM_LINK_SIGNING_KEY_SECRET for the CLI).',
+        'The link-signing key, for tandem person erase and export and session add and announce (TANDEM_LINK_SIGNING_KEY_SECRET for the CLI).',
       ],
       ReportBucket: [this.reports.bucket.bucketName, 'Cycle reports, under cycles/<cycleId>/ (TANDEM_REPORT_BUCKET).'],
       ConfigurationSetName: [this.mailer.configurationSet.configurationSetName, 'SES configuration set every email goes through.'],

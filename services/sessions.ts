@@ -7,7 +7,7 @@ import { sendSessionEmail, type SessionDeps, type SessionMailDeps } from './sess
 export { sessionLink, type SessionDeps, type SessionLinks, type SessionMailDeps } from './session-mail.ts';
 
 /**
- * Informational sessions (docs/cli.md, "tandem session"): HR schedules one in a running cycle,
+ * Informational sessions (docs/cli.md, "Informational sessions"): HR schedules one in a running cycle,
  * announces it to its audience, and records who attended; participants register or decline on
  * the session page (services/session-pages.ts).
  */

@@ -15,7 +15,9 @@ export function registerLocalCommands(program: Command): void {
   const local = program.command('local').description('The local stack on 127.0.0.1.');
   local
     .command('up')
-    .description('Start DynamoDB Local (8000), SES (8005), the Step Functions endpoint (8083) and the survey API (3000) until Ctrl-C.')
+    .description(
+      'Start DynamoDB Local (8000), SES (8005), the Step Functions endpoint (8083), the survey API (3000) and the OpenID Connect provider (3009) until Ctrl-C.',
+    )
     .option('--dynamodb-port <port>', 'DynamoDB Local port', port, 8000)
     .option('--ses-port <port>', 'aws-ses-v2-local port', port, 8005)
     .option('--stepfunctions-port <port>', 'Step Functions endpoint port', port, 8083)

@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DataStore } from './data-store.ts';
 import type { LinkSigningKey } from './link-signing-key.ts';
+import type { Mailer } from './mailer.ts';
 import type { ProgramCycleWorkflow } from './program-cycle-workflow.ts';
 import type { ReportArchive } from './report-archive.ts';
 
@@ -14,6 +15,8 @@ export interface AccessPoliciesProps {
   readonly dataStore: DataStore;
   /** `tandem person erase` keys the suppression list with it (services/suppression.ts). */
   readonly linkKey: LinkSigningKey;
+  /** `tandem session add` and `session announce` email the invitations from the CLI. */
+  readonly mailer: Mailer;
   readonly reports: ReportArchive;
   readonly logGroups: readonly logs.ILogGroup[];
   readonly alarms: readonly cloudwatch.Alarm[];
@@ -25,7 +28,8 @@ export interface AccessPoliciesProps {
 /**
  * The two customer-managed policies people get, each scoped to this stack's resources:
  * - HR operator: start and stop cycles, import programs and rosters, follow cycles, read reports,
- *   export and erase a person's data (everything the `tandem` CLI does against AWS).
+ *   export and erase a person's data, announce informational sessions (everything the `tandem` CLI
+ *   does against AWS).
  * - Ops read-only: list and describe executions and their history, read the stack's logs, see
  *   its alarms and dashboard.
  * Attach them to an IAM Identity Center permission set (by name) or to roles or groups.
@@ -81,7 +85,9 @@ export class AccessPolicies extends Construct {
           resources: [props.dataStore.table.tableArn],
         }),
         // The suppression list is keyed by an HMAC of the address under the link-signing key, never the address itself.
+        // Also the key that signs the session links tandem session add and announce email.
         new iam.PolicyStatement({ sid: 'KeySuppressionList', actions: ['secretsmanager:GetSecretValue'], resources: [props.linkKey.secret.secretArn] }),
+        props.mailer.sendStatement('SendSessionEmails'),
         ...props.reports.readStatements(),
       ],
     });

@@ -109,20 +109,23 @@ export class Mailer extends Construct {
         target.setEnvironment('TANDEM_SES_CONFIGURATION_SET', this.configurationSet.configurationSetName);
         // The function's code names these templates, so they must exist before it is updated.
         for (const template of this.templates) target.function.node.addDependency(template);
-        target.grant(
-          new iam.PolicyStatement({
-            sid: 'SendEmailFromSenderIdentity',
-            actions: ['ses:SendEmail'],
-            resources: [
-              this.identityArn(this.senderIdentity),
-              ...this.sandboxRecipients.map((r) => this.identityArn(r)),
-              this.configurationSetArn,
-              ...this.templateNames.map((name) => this.templateArn(name)),
-            ],
-          }),
-        );
+        target.grant(this.sendStatement('SendEmailFromSenderIdentity'));
       },
     };
+  }
+
+  /** ses:SendEmail from the sender identity, through this configuration set, with Tandem's templates: for a function, or a person's policy. */
+  sendStatement(sid: string): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid,
+      actions: ['ses:SendEmail'],
+      resources: [
+        this.identityArn(this.senderIdentity),
+        ...this.sandboxRecipients.map((r) => this.identityArn(r)),
+        this.configurationSetArn,
+        ...this.templateNames.map((name) => this.templateArn(name)),
+      ],
+    });
   }
 
   /**

@@ -697,6 +697,15 @@ describe('access for people', () => {
     expect(key?.Resource).toEqual(ref(s.stack.linkKey.secret));
   });
 
+  it('lets HR operators email session announcements from the sender identity through the configuration set only', () => {
+    const send = managed(s.stack.access.hrOperator).find((st) => st.Sid === 'SendSessionEmails');
+    expect(asList(send?.Action)).toEqual(['ses:SendEmail']);
+    const resources = JSON.stringify(send?.Resource);
+    expect(resources).toContain(':identity/');
+    expect(resources).toContain(':configuration-set/');
+    expect(asList(send?.Resource).some((r) => r === '*' || (typeof r === 'string' && r.endsWith(':identity/*')))).toBe(false);
+  });
+
   it('lets HR operators and ops redrive a failed execution of this stack’s workflow, and nothing else of Step Functions’ changes to ops', () => {
     for (const policy of [s.stack.access.hrOperator, s.stack.access.opsReadOnly]) {
       const redrive = managed(policy).filter((st) => asList(st.Action).includes('states:RedriveExecution'));
