@@ -1,5 +1,9 @@
+import pRetry from 'p-retry';
 import { ConfigurationError, TransientError } from '../domain/errors.ts';
 import type { Clock, EmailLog, Mailer, OutgoingEmail } from './ports.ts';
+
+/** Tries, after the table client's own, to record an email SES accepted (0.2, 0.4, 0.8 s apart, randomized). */
+const MARK_SENT_RETRIES = 3;
 
 /** rejected: SES refused this message for good (a bad address, say); the step goes on with the others. */
 export type SendOutcome = 'sent' | 'already-sent' | 'in-flight' | 'rejected';
@@ -28,6 +32,13 @@ export async function sendOnce(
     if (error instanceof TransientError || error instanceof ConfigurationError) throw error;
     return 'rejected';
   }
-  await deps.emailLog.markSent(cycleId, idempotencyKey, messageId, deps.clock.now());
+  // SES has the email now: a mark lost here leaves the claim `sending`, and once it goes stale a retried step sends the email again.
+  await pRetry(() => deps.emailLog.markSent(cycleId, idempotencyKey, messageId, deps.clock.now()), {
+    retries: MARK_SENT_RETRIES,
+    minTimeout: 200,
+    factor: 2,
+    randomize: true,
+    shouldRetry: ({ error }) => error instanceof TransientError,
+  });
   return 'sent';
 }
