@@ -3,7 +3,7 @@ import type { CheckInAnswer, FeedbackAnswer, GoalSettingAnswer, MeasureAnswer } 
 import type { Language, Skill } from './program.ts';
 import { foldSkillLabel, namesOf, skillLabel } from './skills.ts';
 import { MIN_GROUP_SIZE, mean, netPromoter, share, summarize, type NetPromoter, type Summary } from './statistics.ts';
-import { plainText, redactNames } from './text.ts';
+import { nameRedactor, plainText, redactNames } from './text.ts';
 
 // Quotes in reports and erasure (domain/person-data.ts) redact names alike.
 export { redactNames };
@@ -198,10 +198,12 @@ const birthYearOf = (r: RosterFacts | undefined): number | undefined =>
 
 export const departmentLink = (a: string, b: string): string => [a, b].sort((x, y) => x.localeCompare(y)).join(' ↔ ');
 
-function countTexts(texts: readonly string[], names: readonly string[]): Array<{ text: string; count: number }> {
+type Redact = (text: string) => string;
+
+function countTexts(texts: readonly string[], redact: Redact): Array<{ text: string; count: number }> {
   const counts = new Map<string, { text: string; count: number }>();
   for (const raw of texts) {
-    const text = redactNames(raw.trim().replace(/\s+/g, ' '), names);
+    const text = redact(raw.trim().replace(/\s+/g, ' '));
     if (!text) continue;
     const key = text.toLowerCase();
     const entry = counts.get(key) ?? counts.set(key, { text, count: 0 }).get(key);
@@ -235,10 +237,10 @@ export function meanGainOn(gains: Map<string, Map<string, number>>, person: stri
   return mean([...skills].flatMap((s) => (mine.has(s) ? [mine.get(s) as number] : [])));
 }
 
-function topSuggestions(list: NonNullable<ParticipationEvents['suggestions']>, names: readonly string[]) {
+function topSuggestions(list: NonNullable<ParticipationEvents['suggestions']>, redact: Redact) {
   const merged = new Map<string, { text: string; votes: number; category?: string; people: number }>();
   for (const x of list) {
-    const text = redactNames(x.text.trim().replace(/\s+/g, ' '), names);
+    const text = redact(x.text.trim().replace(/\s+/g, ' '));
     if (!text) continue;
     const key = `${x.category ?? ''}|${text.toLowerCase()}`;
     const entry = merged.get(key) ?? merged.set(key, { text, votes: 0, ...(x.category ? { category: x.category } : {}), people: 0 }).get(key);
@@ -417,11 +419,11 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
   const missingSkills = [...missing.entries()]
     .map(([skill, mentions]) => ({ skill, mentions, offeredInCohort: offered.has(foldSkillLabel(skill)) }))
     .sort((a, b) => b.mentions - a.mentions || a.skill.localeCompare(b.skill));
-  const names = members.map((m) => m.name);
+  const redact = nameRedactor(members.map((m) => m.name));
   const texts = (field: 'worked' | 'keep' | 'more' | 'explore' | 'improve') =>
     countTexts(
       responses.feedback.map((f) => f.answer[field]),
-      names,
+      redact,
     );
 
   const rate = (key: string, label: string, answered: number, expected: number): PhaseParticipation => ({
@@ -452,10 +454,7 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
       declined: input.participation?.invitations?.declined ?? null,
       declineReasons: (input.participation?.invitations?.declineReasons ?? []).map((r) => ({
         ...r,
-        reason: redactNames(
-          r.reason,
-          members.map((m) => m.name),
-        ),
+        reason: redact(r.reason),
       })),
       rematched: input.participation?.rematches ?? null,
       atRisk: atRiskPairs.length,
@@ -518,7 +517,7 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
         }
       : {}),
     themes: {
-      suggestions: input.participation?.suggestions ? topSuggestions(input.participation.suggestions, names) : null,
+      suggestions: input.participation?.suggestions ? topSuggestions(input.participation.suggestions, redact) : null,
       unofferedSkills: missingSkills.filter((s) => !s.offeredInCohort).map(({ skill, mentions }) => ({ skill, mentions })),
       explore: texts('explore'),
       worked: texts('worked'),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { parseFeedbackAnswer } from '../../domain/surveys.ts';
-import { plainText, terminalSafe } from '../../domain/text.ts';
+import { nameRedactor, plainText, redactNames, terminalSafe } from '../../domain/text.ts';
 import { emit } from '../../cli/support/output.ts';
 
 const ESC = '\u001b';
@@ -48,5 +48,60 @@ describe('what the CLI prints', () => {
       write.mockRestore();
     }
     expect(written.join('')).toBe('Suggested skill: \\u001b[2JDelete\\u202eme\nnext line\n');
+  });
+});
+
+/** The redaction as it was first written: one case-insensitive pattern per name and part, longest first, over the whole text. */
+function redactOnePatternPerName(text: string, names: readonly string[]): string {
+  const parts = [...new Set(names.flatMap((n) => [n.trim(), ...n.split(/\s+/).filter((p) => p.length >= 3)]).filter((p) => p.length >= 2))].sort(
+    (a, b) => b.length - a.length,
+  );
+  let out = text;
+  for (const part of parts) {
+    const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'), '[name]');
+  }
+  return out;
+}
+
+describe('names in quotes', () => {
+  it('replaces whole names and name parts of three letters or more, in any case, only as whole words', () => {
+    const redact = nameRedactor(['Ana Souza', 'Jean-Luc Picard', 'Li Na', '(Molly) Brown', 'Σωκράτης Παππάς']);
+    expect(redact('Ana Souza helped; ANA was great. Banana! jean-luc and Luc too. LI NA, Li and Na. (molly) asked ΣΩΚΡΆΤΗΣ.')).toBe(
+      '[name] helped; [name] was great. Banana! [name] and Luc too. [name], Li and Na. [name] asked [name].',
+    );
+  });
+
+  it('redacts like one pattern per name, for any cohort and any text made of their names and other words', { timeout: 60_000 }, () => {
+    const letter = fc.constantFrom('a', 'n', 'A', 'N', 'é', 'É', 'ß', 'σ', 'ς', 'Σ', '1');
+    const word = fc.array(letter, { minLength: 1, maxLength: 5 }).map((l) => l.join(''));
+    const name = fc
+      .array(
+        fc.oneof(
+          word,
+          word.map((w) => `${w}-${w}`),
+          word.map((w) => `(${w})`),
+        ),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((w) => w.join(' '));
+    const separator = fc.constantFrom(' ', ', ', '-', '.', '[', '');
+    fc.assert(
+      fc.property(fc.array(name, { minLength: 1, maxLength: 6 }), fc.array(fc.tuple(fc.oneof(word, name), separator), { maxLength: 12 }), (names, pieces) => {
+        const text = pieces.map(([piece, sep]) => piece + sep).join('');
+        const once = nameRedactor(names)(text);
+        // Where two names overlap in a text, reading left to right may keep a different one than longest-first; either way no name is left.
+        expect(redactOnePatternPerName(once, names)).toBe(once);
+        const textWithoutOverlaps = names.every((a) =>
+          names.every((b) => a === b || !(a.toLowerCase().includes(b.split(/\s+/)[0]?.toLowerCase() ?? '') || b.toLowerCase().includes(a.toLowerCase()))),
+        );
+        if (textWithoutOverlaps) expect(once).toBe(redactOnePatternPerName(text, names));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps text that holds none of the names as it was', () => {
+    expect(redactNames('Pairing across departments worked well.', ['Ana Souza', 'Bruno Lima'])).toBe('Pairing across departments worked well.');
   });
 });
