@@ -100,6 +100,15 @@ describe('the program-cycle workflow definition', () => {
     }
   });
 
+  it('runs a Task that ran out of time again, twice at most: steps stop at their time budget and resume where they were', () => {
+    for (const [name, s] of tasks) {
+      const retrier = s.Retry?.find((r) => r.ErrorEquals.includes('TimeoutError'));
+      // middy's early timeout (functions/middleware/workflow-task.ts), and Lambda's own when a function overruns it.
+      expect(retrier?.ErrorEquals, name).toEqual(['TimeoutError', 'Sandbox.Timedout']);
+      expect(retrier?.MaxAttempts, name).toBe(2);
+    }
+  });
+
   it('lets a Task that fails after its retries fail the execution itself, so that RedriveExecution can resume it there', () => {
     for (const [name, s] of tasks) expect(s.Catch, name).toBeUndefined();
     expect(Object.values(definition.States).filter((s) => s.Type === 'Fail')).toEqual([]);
