@@ -117,7 +117,10 @@ export function demoProgram(participants: number, generated: boolean): Program {
   const seconds = (duration: string) => Number(/PT(\d+)S/.exec(duration)?.[1] ?? 8);
   const windows = Object.fromEntries(Object.entries(fast.phaseWindows).map(([k, v]) => [k, `PT${seconds(v) + stretch}S`]));
   const run = seconds(fast.phaseWindows.run as string);
-  const cadence = Math.floor((seconds(fast.checkInCadence) * (run + stretch)) / run);
+  // As many rounds as the sample's run holds (rounds fall strictly before the deadline), spread evenly over
+  // the stretched run, so the last round leaves people a full cadence to answer instead of the window's tail.
+  const rounds = Math.ceil(run / seconds(fast.checkInCadence)) - 1;
+  const cadence = Math.ceil((run + stretch) / (rounds + 1));
   // Reminders are set against the demo's shortest answered windows (8 s): they keep their place in the window.
   const shortest = Math.min(
     ...Object.values(fast.phaseWindows)
