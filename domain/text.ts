@@ -23,7 +23,7 @@ export function redactNames(text: string, names: readonly string[]): string {
 }
 
 const LETTERS_OR_DIGITS = /[\p{L}\p{N}]+/gu;
-const STARTS_WITH_LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;
 // A key that case-insensitive (`iu`) matching treats alike: final and medial sigma, ẞ and ß, fold to one key.
 const caseKey = (word: string) => word.toLowerCase().toUpperCase();
 
@@ -32,49 +32,43 @@ const caseKey = (word: string) => word.toLowerCase().toUpperCase();
  * their parts (first name, surname) from three letters on, so that "de" or "da" stay. A name
  * matches only as whole words (no letter or digit right before or after it), in any letter case.
  *
- * Trying one pattern per name on every text cost a cohort of 7,000 minutes in its review (names ×
- * texts regular expressions). Here a text is read once: each word looks up the names that start
- * with it, and only those are tried there, longest first.
+ * One case-insensitive Unicode pattern per name cost a cohort of 7,000 minutes in its review:
+ * compiling each takes about 2 ms (the case closure of every letter), and every text was tried
+ * against every name. Here a text is read once: each word looks up the names that start with it,
+ * and only those are compared there, longest first, without a pattern.
  */
 export function nameRedactor(names: readonly string[]): (text: string) => string {
   const parts = [...new Set(names.flatMap((n) => [n.trim(), ...n.split(/\s+/).filter((p) => p.length >= 3)]).filter((p) => p.length >= 2))].sort(
     (a, b) => b.length - a.length,
   );
-  const pattern = (part: string, flags: string) => new RegExp(`(?<![\\p{L}\\p{N}])${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, flags);
-  // Patterns are compiled when a text first has a word a name starts with: compiling a case-insensitive
-  // Unicode pattern costs about a tenth of a millisecond, and most names never appear in any answer.
-  const byFirstWord = new Map<string, Array<{ part: string; compiled?: RegExp }>>();
-  // Rare names that start with a sign (a bracket, a quote) have no first word; they are tried on the whole text, as before.
-  const withoutFirstWord: string[] = [];
+  const byFirstWord = new Map<string, Array<{ length: number; key: string }>>();
+  // Rare names that start with a sign (a bracket, a quote) have no first word; they are tried on the whole text with a pattern.
+  const signed: RegExp[] = [];
   for (const part of parts) {
-    const firstWord = STARTS_WITH_LETTER_OR_DIGIT.test(part) ? part.match(LETTERS_OR_DIGITS)?.[0] : undefined;
+    const firstWord = LETTER_OR_DIGIT.test(part) ? part.match(LETTERS_OR_DIGITS)?.[0] : undefined;
     if (firstWord === undefined) {
-      withoutFirstWord.push(part);
+      signed.push(new RegExp(`(?<![\\p{L}\\p{N}])${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'giu'));
       continue;
     }
-    const key = caseKey(firstWord);
-    const list = byFirstWord.get(key) ?? byFirstWord.set(key, []).get(key);
-    list?.push({ part });
+    const list = byFirstWord.get(caseKey(firstWord)) ?? byFirstWord.set(caseKey(firstWord), []).get(caseKey(firstWord));
+    list?.push({ length: part.length, key: caseKey(part) });
   }
-  const signed = withoutFirstWord.map((part) => pattern(part, 'giu'));
+  const endsAWord = (text: string, at: number) => at >= text.length || !LETTER_OR_DIGIT.test(String.fromCodePoint(text.codePointAt(at) as number));
   return (text) => {
     let out = '';
     let copiedUpTo = 0;
     for (const word of text.matchAll(LETTERS_OR_DIGITS)) {
       const start = word.index;
       if (start < copiedUpTo) continue;
-      for (const candidate of byFirstWord.get(caseKey(word[0])) ?? []) {
-        candidate.compiled ??= pattern(candidate.part, 'iuy');
-        candidate.compiled.lastIndex = start;
-        const found = candidate.compiled.exec(text);
-        if (!found) continue;
-        out += `${text.slice(copiedUpTo, start)}[name]`;
-        copiedUpTo = start + found[0].length;
-        break;
-      }
+      const found = byFirstWord
+        .get(caseKey(word[0]))
+        ?.find((name) => endsAWord(text, start + name.length) && caseKey(text.slice(start, start + name.length)) === name.key);
+      if (!found) continue;
+      out += `${text.slice(copiedUpTo, start)}[name]`;
+      copiedUpTo = start + found.length;
     }
     out += text.slice(copiedUpTo);
-    for (const candidate of signed) out = out.replace(candidate, '[name]');
+    for (const pattern of signed) out = out.replace(pattern, '[name]');
     return out;
   };
 }

@@ -92,10 +92,13 @@ describe('names in quotes', () => {
         const once = nameRedactor(names)(text);
         // Where two names overlap in a text, reading left to right may keep a different one than longest-first; either way no name is left.
         expect(redactOnePatternPerName(once, names)).toBe(once);
+        const fold = (s: string) => s.toLowerCase().toUpperCase();
         const textWithoutOverlaps = names.every((a) =>
-          names.every((b) => a === b || !(a.toLowerCase().includes(b.split(/\s+/)[0]?.toLowerCase() ?? '') || b.toLowerCase().includes(a.toLowerCase()))),
+          names.every((b) => a === b || !(fold(a).includes(fold(b.split(/\s+/)[0] ?? '')) || fold(b).includes(fold(a)))),
         );
-        if (textWithoutOverlaps) expect(once).toBe(redactOnePatternPerName(text, names));
+        // A name that begins or ends with a sign can touch another name, and replacing one name first can make the other match: compared only without them.
+        const wordsAtBothEnds = names.every((n) => /^[\p{L}\p{N}].*[\p{L}\p{N}]$/su.test(n.trim()));
+        if (textWithoutOverlaps && wordsAtBothEnds) expect(once).toBe(redactOnePatternPerName(text, names));
       }),
       { numRuns: 200 },
     );
