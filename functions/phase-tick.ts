@@ -3,10 +3,7 @@ import { advancePhase } from '../services/phases/engine.ts';
 import { phaseStepWork } from '../services/phases/step-work.ts';
 import { SendingPace } from '../services/phases/pacing.ts';
 import { phaseEvent } from './events.ts';
-import { workflowTask } from './middleware/workflow-task.ts';
-
-/** Stop sending this long before the Lambda times out, and let the workflow call again at once. */
-const SAFETY_MARGIN_MS = 30_000;
+import { workBudget, workflowTask } from './middleware/workflow-task.ts';
 
 /**
  * One pace per container, shared by every step it runs (kept here rather than in the container so
@@ -19,7 +16,10 @@ export const handler = workflowTask(phaseEvent, async ({ cycleId, phase }, conte
   const { store, pacedMailer, clock, links, sendRate } = container();
   const rate = await sendRate();
   if (pace?.maxPerSecond !== rate) pace = new SendingPace(rate);
-  return advancePhase({ store, emailLog: store, mailer: pacedMailer(), clock, links: await links(), pace, stepWork: phaseStepWork }, cycleId, phase, {
-    remainingMs: () => context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
-  });
+  return advancePhase(
+    { store, emailLog: store, mailer: pacedMailer(), clock, links: await links(), pace, stepWork: phaseStepWork },
+    cycleId,
+    phase,
+    workBudget(context),
+  );
 });

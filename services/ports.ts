@@ -238,10 +238,19 @@ export interface PersonalDataStore {
   eraseFromCycle(cycleId: string, subject: ErasureSubject): Promise<{ rewritten: number }>;
   /** Removes the person's roster entry and declaration, and their id from the program's settings; idempotent. */
   eraseFromProgram(programId: string, subject: ErasureSubject): Promise<{ rewritten: number }>;
-  /** Sets the TTL attribute (epoch seconds) on every item of the cycle, or removes it (undefined). */
-  setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void>;
+  /**
+   * Sets the TTL attribute (epoch seconds) on every item of the cycle, or removes it (undefined).
+   * Items already as asked are left alone, so a call that stopped at its budget (remainingMs at or
+   * below 0 before the next batch) goes on where it stopped; `complete` says whether every item is done.
+   */
+  setCycleExpiry(cycleId: string, expiresAt: number | undefined, budget?: WorkBudget): Promise<{ complete: boolean }>;
   /** The TTL set on the cycle's item, if any. */
   getCycleExpiry(cycleId: string): Promise<number | undefined>;
+}
+
+/** Time left for a piece of work that can stop and go on later (a Lambda's remaining time less a margin). */
+export interface WorkBudget {
+  remainingMs: () => number;
 }
 
 /** A file sent with an email (a calendar invitation, for instance). */

@@ -1,5 +1,5 @@
 import { cycleExpiresAt } from '../domain/retention.ts';
-import type { CycleStore, PersonalDataStore } from './ports.ts';
+import type { CycleStore, PersonalDataStore, WorkBudget } from './ports.ts';
 
 export type RetentionStore = Pick<CycleStore, 'getCycle'> & Pick<PersonalDataStore, 'setCycleExpiry'>;
 
@@ -7,14 +7,19 @@ export type RetentionStore = Pick<CycleStore, 'getCycle'> & Pick<PersonalDataSto
  * A cycle that ended (succeeded, failed or stopped) expires `retentionDays` after its end, as the
  * program stood when the cycle started: every item of the cycle gets the table's TTL attribute
  * (docs/privacy.md). Setting it at the end, not at each write, keeps a long cycle whole while it
- * runs and lets the end date, known only then, count.
+ * runs and lets the end date, known only then, count. With a budget it may stop before every item
+ * has it (`complete: false`); calling it again goes on from there.
  */
-export async function expireEndedCycle(store: RetentionStore, cycleId: string): Promise<number | undefined> {
+export async function expireEndedCycle(
+  store: RetentionStore,
+  cycleId: string,
+  budget?: WorkBudget,
+): Promise<{ expiresAt: number | undefined; complete: boolean }> {
   const cycle = await store.getCycle(cycleId);
-  if (!cycle || cycle.status === 'running' || cycle.endedAt === undefined) return undefined;
+  if (!cycle || cycle.status === 'running' || cycle.endedAt === undefined) return { expiresAt: undefined, complete: true };
   const expiresAt = cycleExpiresAt(cycle.endedAt, cycle.program.retentionDays);
-  await store.setCycleExpiry(cycleId, expiresAt);
-  return expiresAt;
+  const { complete } = await store.setCycleExpiry(cycleId, expiresAt, budget);
+  return { expiresAt, complete };
 }
 
 /** A failed cycle that runs again (redriven) must not expire while it runs. */

@@ -13,7 +13,7 @@ import { meetingFigures } from '../domain/meeting-figures.ts';
 import type { MeetingReportInput } from '../domain/meeting-report.ts';
 import { durationToSeconds } from '../domain/duration.ts';
 import { timeLeftInWords } from '../domain/duration-format.ts';
-import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, SessionStore, StoredReview } from './ports.ts';
+import type { CycleStore, ParticipantActionStore, ProgramStore, ReportStore, ReviewStore, SessionStore, StoredReview, WorkBudget } from './ports.ts';
 import { sendOnce } from './send-once.ts';
 import { expireEndedCycle, type RetentionStore } from './retention.ts';
 
@@ -142,17 +142,42 @@ export async function buildReview(
   return { metrics, proposals, html, earlier, sessions };
 }
 
-/** Review: computes the cycle's metrics and proposals, stores the report and the review with the cycle, marks the cycle succeeded and emails HR a summary. */
+/**
+ * Review: computes the cycle's metrics and proposals, stores the report and the review with the
+ * cycle, marks the cycle succeeded and emails HR a summary; then sets the cycle's items to expire
+ * (services/retention.ts). A cycle of 10,000 people has over 100,000 items, more than one call can
+ * touch in time on a slow store, so the expiry stops at the budget and the workflow calls the
+ * review again (`retentionComplete: false`): a cycle already reviewed is not reviewed twice, only
+ * its expiry goes on.
+ */
 export async function reviewCycle(
   deps: PhaseDeps & { store: ReviewStore & ParticipantRecords & SessionRecords & MeetingRecords & RetentionStore; reports: ReportStore },
   cycleId: string,
+  budget?: WorkBudget,
 ) {
-  await deps.store.setCurrentPhase(cycleId, 'review');
   const cycle = await loadCycle(deps.store, cycleId);
+  const stored = cycle.status === 'succeeded' ? await deps.store.getReview(cycleId) : undefined;
+  const review = stored ?? (await writeReview(deps, cycle));
+  const { complete } = await expireEndedCycle(deps.store, cycleId, budget);
+  return {
+    reportPath: review.reportPath,
+    participants: review.summary.members,
+    pairs: review.summary.pairs,
+    proposals: review.proposals.length,
+    retentionComplete: complete,
+  };
+}
+
+async function writeReview(
+  deps: PhaseDeps & { store: ReviewStore & ParticipantRecords & SessionRecords & MeetingRecords; reports: ReportStore },
+  cycle: Cycle,
+): Promise<StoredReview> {
+  const cycleId = cycle.cycleId;
+  await deps.store.setCurrentPhase(cycleId, 'review');
   const now = deps.clock.now();
   const { metrics, proposals, html, sessions } = await buildReview(deps.store, cycle, now);
   const reportPath = await deps.reports.save(cycleId, 'report.html', html, 'text/html; charset=utf-8', { retentionDays: cycle.program.retentionDays });
-  await deps.store.putReview({
+  const review: StoredReview = {
     cycleId,
     programId: cycle.programId,
     startedAt: cycle.startedAt,
@@ -160,9 +185,8 @@ export async function reviewCycle(
     reportPath,
     summary: summarizeCycle(cycleId, cycle.startedAt, metrics),
     proposals,
-  });
-  await deps.store.markSucceeded(cycleId, reportPath, now);
-  await expireEndedCycle(deps.store, cycleId);
+  };
+  await deps.store.putReview(review);
   const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
   const email = summaryEmail(
     `${cycle.program.name}: cycle ${cycleId} review`,
@@ -188,5 +212,7 @@ export async function reviewCycle(
   for (const to of cycle.program.hrContacts) {
     await sendOnce(deps, cycleId, `review#hr#${to}`, { from: cycle.program.sender, to, ...email, tags: { cycle: cycleId, kind: 'review' } });
   }
-  return { reportPath, participants: metrics.members, pairs: metrics.pairs, proposals: proposals.length };
+  // Last: a review interrupted before this point is written again in full on the next call (HR's email once, by its key).
+  await deps.store.markSucceeded(cycleId, reportPath, now);
+  return review;
 }

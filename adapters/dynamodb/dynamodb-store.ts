@@ -23,6 +23,7 @@ import type {
   SessionStore,
   StoredReview,
   SuppressionKeys,
+  WorkBudget,
 } from '../../services/ports.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 import { RetentionRecords } from './retention-records.ts';
@@ -310,8 +311,8 @@ export class DynamoDbStore
   }
 
   // ---- retention ----------------------------------------------------------------------
-  setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void> {
-    return this.retention.setCycleExpiry(cycleId, expiresAt);
+  setCycleExpiry(cycleId: string, expiresAt: number | undefined, budget?: WorkBudget): Promise<{ complete: boolean }> {
+    return this.retention.setCycleExpiry(cycleId, expiresAt, budget);
   }
   getCycleExpiry(cycleId: string): Promise<number | undefined> {
     return this.retention.getCycleExpiry(cycleId);

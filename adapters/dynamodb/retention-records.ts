@@ -1,4 +1,4 @@
-import type { PersonalDataStore } from '../../services/ports.ts';
+import type { PersonalDataStore, WorkBudget } from '../../services/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
 
@@ -9,20 +9,28 @@ const PARALLEL_WRITES = 10;
 export class RetentionRecords implements Pick<PersonalDataStore, 'setCycleExpiry' | 'getCycleExpiry'> {
   constructor(private readonly table: TableClient) {}
 
-  async setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void> {
+  async setCycleExpiry(cycleId: string, expiresAt: number | undefined, budget?: WorkBudget): Promise<{ complete: boolean }> {
     const items = await this.table.queryAll('ListCycleItems', {
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId).PK },
-      ProjectionExpression: 'PK, SK',
+      ProjectionExpression: 'PK, SK, expiresAt',
     });
-    await inBatches(items, (item) =>
-      this.table.update('SetCycleExpiry', {
-        Key: { PK: item.PK, SK: item.SK },
-        ...(expiresAt === undefined
-          ? { UpdateExpression: 'REMOVE expiresAt' }
-          : { UpdateExpression: 'SET expiresAt = :at', ExpressionAttributeValues: { ':at': expiresAt } }),
-      }),
-    );
+    // A cycle of 10,000 people has over 100,000 items: a call that ran out of time is called again and skips what it did.
+    const pending = items.filter((item) => item.expiresAt !== expiresAt);
+    for (let i = 0; i < pending.length; i += PARALLEL_WRITES) {
+      if (budget && budget.remainingMs() <= 0) return { complete: false };
+      await Promise.all(
+        pending.slice(i, i + PARALLEL_WRITES).map((item) =>
+          this.table.update('SetCycleExpiry', {
+            Key: { PK: item.PK, SK: item.SK },
+            ...(expiresAt === undefined
+              ? { UpdateExpression: 'REMOVE expiresAt' }
+              : { UpdateExpression: 'SET expiresAt = :at', ExpressionAttributeValues: { ':at': expiresAt } }),
+          }),
+        ),
+      );
+    }
+    return { complete: true };
   }
 
   async getCycleExpiry(cycleId: string): Promise<number | undefined> {

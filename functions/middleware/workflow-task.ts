@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { ValidationError, issuesFromZod } from '../../domain/errors.ts';
 import type * as z from '../../domain/validation.ts';
+import type { WorkBudget } from '../../services/ports.ts';
 import { logger } from './logger.ts';
 
 /** Validates the workflow's input before the handler runs: a malformed state input fails fast with every problem named. */
@@ -21,6 +22,12 @@ const logFailures: middy.MiddlewareObj<unknown> = {
     logger.error('task failed', { errorName: error?.name, reason: error?.message, cause: error?.cause instanceof Error ? error.cause.message : undefined });
   },
 };
+
+/** Stop work this long before the Lambda times out, and let the workflow call again. */
+const SAFETY_MARGIN_MS = 30_000;
+
+/** The time a step may spend before it stops and returns, to be called again (phase sends, a cycle's expiry). */
+export const workBudget = (context: Context): WorkBudget => ({ remainingMs: () => context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS });
 
 /**
  * A Lambda handler for a workflow Task: validated input, structured logs with the Lambda

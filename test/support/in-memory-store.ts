@@ -26,6 +26,7 @@ import type {
   SessionStore,
   StoredReview,
   SuppressionKeys,
+  WorkBudget,
 } from '../../services/ports.ts';
 import { firstInLine } from '../../domain/session-waiting-list.ts';
 import { erasedRecord, replaceIdSegments, type EmailLogEntry, type ErasureSubject } from '../../domain/person-data.ts';
@@ -747,10 +748,13 @@ export class InMemoryStore
     return { rewritten };
   }
 
-  async setCycleExpiry(cycleId: string, expiresAt: number | undefined): Promise<void> {
+  async setCycleExpiry(cycleId: string, expiresAt: number | undefined, budget?: WorkBudget): Promise<{ complete: boolean }> {
     this.existingCycle(cycleId);
+    // The cycle's items are one entry here: a budget already spent leaves it as it was, as a batch not started would.
+    if (this.cycleExpiry.get(cycleId) !== expiresAt && budget && budget.remainingMs() <= 0) return { complete: false };
     if (expiresAt === undefined) this.cycleExpiry.delete(cycleId);
     else this.cycleExpiry.set(cycleId, expiresAt);
+    return { complete: true };
   }
 
   async getCycleExpiry(cycleId: string): Promise<number | undefined> {

@@ -1328,5 +1328,16 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       await store.setCycleExpiry(cycle.cycleId, undefined);
       expect(await store.getCycleExpiry(cycle.cycleId)).toBeUndefined();
     });
+
+    it('stops setting a cycle to expire when its budget is spent, and goes on from there when called again', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      expect(await store.setCycleExpiry(cycle.cycleId, 1_900_000_000, { remainingMs: () => 0 })).toEqual({ complete: false });
+      expect(await store.getCycleExpiry(cycle.cycleId)).toBeUndefined();
+      expect(await store.setCycleExpiry(cycle.cycleId, 1_900_000_000, { remainingMs: () => 60_000 })).toEqual({ complete: true });
+      expect(await store.getCycleExpiry(cycle.cycleId)).toBe(1_900_000_000);
+      // Nothing left to do: a spent budget does not matter any more.
+      expect(await store.setCycleExpiry(cycle.cycleId, 1_900_000_000, { remainingMs: () => 0 })).toEqual({ complete: true });
+    });
   });
 }

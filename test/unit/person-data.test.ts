@@ -389,9 +389,9 @@ describe('retention', () => {
     const store = new InMemoryStore();
     const prog = { ...program('p'), retentionDays: 90 };
     await store.createCycle(newCycle(prog, 'c1', NOW - 10 * DAY));
-    expect(await expireEndedCycle(store, 'c1')).toBeUndefined();
+    expect(await expireEndedCycle(store, 'c1')).toEqual({ expiresAt: undefined, complete: true });
     await store.markStopped('c1', NOW);
-    expect(await expireEndedCycle(store, 'c1')).toBe(NOW / 1000 + 90 * 86_400);
+    expect(await expireEndedCycle(store, 'c1')).toEqual({ expiresAt: NOW / 1000 + 90 * 86_400, complete: true });
     expect(await store.getCycleExpiry('c1')).toBe(NOW / 1000 + 90 * 86_400);
   });
 });

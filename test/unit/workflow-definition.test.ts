@@ -144,6 +144,13 @@ describe('the program-cycle workflow definition', () => {
     }
   });
 
+  it('calls Review again until every item of the cycle is set to expire, then succeeds', () => {
+    expect(state('Review')).toMatchObject({ ResultPath: '$.review', Next: 'Review: is the cycle set to expire?' });
+    const choice = state('Review: is the cycle set to expire?');
+    expect(choice.Choices).toEqual([{ Variable: '$.review.retentionComplete', BooleanEquals: true, Next: 'CycleSucceeded' }]);
+    expect(choice.Default).toBe('Review');
+  });
+
   it.each(ANSWERED)('loops %s through send → complete? → wait until complete, then closes it', (name, phase) => {
     const open = state(name);
     expect(open.ResultPath).toBe('$.phase');
