@@ -134,12 +134,10 @@ class BlossomSolver {
   readonly blossomBase: Int32Array;
   readonly blossomEndps: Array<number[] | null>;
   readonly bestEdge: Int32Array;
-  readonly blossomBestEdges: Array<number[] | null>;
   readonly unusedBlossoms: number[];
   readonly dual: Float64Array;
   readonly allowEdge: Uint8Array;
   readonly queue: number[];
-  readonly bestEdgeTo: Int32Array;
   /** The free vertex at the root of the alternating tree of each labelled top-level blossom. */
   readonly treeRoot: Int32Array;
   readonly dissolveStamp: Int32Array;
@@ -163,17 +161,12 @@ class BlossomSolver {
   readonly heap4: EventHeap;
   dissolveEpoch: number;
   readonly leafStack: number[];
-  // Buffers of linkBestEdges, reused by every new blossom.
-  readonly touched: number[];
-  readonly subLeaves: number[];
   readonly expandLater: number[];
   readonly resetStack: number[];
   // Buffers reused by every dissolve (plain loops and no Set: small functions compile much faster).
   readonly dissolveTops: number[];
   readonly dissolveVertices: number[];
   readonly dissolveExpand: number[];
-  readonly staleList: number[];
-  readonly staleMark: Uint8Array;
   /** For a vertex whose bestEdge is STALE: the key of its pending delta2 event, no later than any of its S-edges' keys. */
   readonly staleKey: Float64Array;
   // Iterative blossom augmentation (blossoms can nest thousands deep).
@@ -250,14 +243,12 @@ class BlossomSolver {
     for (let v = 0; v < n; v++) this.blossomBase[v] = v;
     this.blossomEndps = new Array<number[] | null>(2 * n).fill(null);
     this.bestEdge = new Int32Array(2 * n).fill(-1);
-    this.blossomBestEdges = new Array<number[] | null>(2 * n).fill(null);
     this.unusedBlossoms = [];
     for (let b = n; b < 2 * n; b++) this.unusedBlossoms.push(b);
     this.dual = new Float64Array(2 * n);
     for (let v = 0; v < n; v++) this.dual[v] = maxWeight;
     this.allowEdge = new Uint8Array(m);
     this.queue = [];
-    this.bestEdgeTo = new Int32Array(2 * n).fill(-1);
     this.treeRoot = new Int32Array(2 * n).fill(-1);
     this.dissolveStamp = new Int32Array(2 * n);
     this.gone = new Uint8Array(n);
@@ -270,15 +261,11 @@ class BlossomSolver {
     this.heap4 = new EventHeap();
     this.dissolveEpoch = 0;
     this.leafStack = [];
-    this.touched = [];
-    this.subLeaves = [];
     this.expandLater = [];
     this.resetStack = [];
     this.dissolveTops = [];
     this.dissolveVertices = [];
     this.dissolveExpand = [];
-    this.staleList = [];
-    this.staleMark = new Uint8Array(2 * n);
     this.staleKey = new Float64Array(n);
     this.augmentFrames = [];
     this.augmentDone = [];
@@ -529,57 +516,7 @@ class BlossomSolver {
     }
     // Only then: the labels above were read through the sub-blossoms' own top-level entries.
     for (let t = 0; t < path.length; t++) alias[path[t] as number] = b;
-    this.linkBestEdges(b, path);
-  }
-
-  /** Records edge kk as a candidate least-slack edge from new blossom b to the S-blossom at its other end. */
-  considerEdge(b: number, kk: number): void {
-    const { label, bestEdgeTo } = this;
-    let j = this.eu[kk] as number;
-    if (this.topOf(j) === b) j = this.ev[kk] as number;
-    const bj = this.topOf(j);
-    if (bj !== b && (label[bj] as number) === 1) {
-      const cur = bestEdgeTo[bj] as number;
-      if (cur === -1) {
-        bestEdgeTo[bj] = kk;
-        this.touched.push(bj);
-      } else if (this.slack(kk) < this.slack(cur)) bestEdgeTo[bj] = kk;
-    }
-  }
-
-  /** Least-slack edges from new blossom b to each neighbouring S-blossom, from its sub-blossoms' lists (or their edges). */
-  linkBestEdges(b: number, path: number[]): void {
-    const { touched, subLeaves, blossomBestEdges, neighStart, neighEnd, bestEdge, bestEdgeTo } = this;
-    touched.length = 0;
-    for (let t = 0; t < path.length; t++) {
-      const sub = path[t] as number;
-      const list = blossomBestEdges[sub];
-      if (list === null || list === undefined) {
-        subLeaves.length = 0;
-        this.leaves(sub, subLeaves);
-        for (let i = 0; i < subLeaves.length; i++) {
-          const x = subLeaves[i] as number;
-          const end = neighStart[x + 1] as number;
-          for (let q = neighStart[x] as number; q < end; q++) this.considerEdge(b, (neighEnd[q] as number) >> 1);
-        }
-      } else {
-        for (let i = 0; i < list.length; i++) this.considerEdge(b, list[i] as number);
-      }
-      blossomBestEdges[sub] = null;
-      bestEdge[sub] = -1;
-    }
-    const best: number[] = [];
-    let be = -1;
-    for (let t = 0; t < touched.length; t++) {
-      const bj = touched[t] as number;
-      const kk = bestEdgeTo[bj] as number;
-      best.push(kk);
-      bestEdgeTo[bj] = -1;
-      if (be === -1 || this.slack(kk) < this.slack(be)) be = kk;
-    }
-    blossomBestEdges[b] = best;
-    bestEdge[b] = be;
-    if (be !== -1) this.heap3.push(this.slack(be) + 2 * this.now, b, be);
+    this.bestEdge[b] = -1;
   }
 
   expandBlossom(b: number, endStage: boolean): void {
@@ -612,7 +549,6 @@ class BlossomSolver {
     blossomChilds[b] = null;
     this.blossomEndps[b] = null;
     this.blossomBase[b] = -1;
-    this.blossomBestEdges[b] = null;
     this.bestEdge[b] = -1;
     this.unusedBlossoms.push(b);
   }
@@ -708,32 +644,8 @@ class BlossomSolver {
     return best;
   }
 
-  /** Least-slack edge from top-level S-blossom b to another S-blossom, or -1 (scans all its vertices). */
-  bestEdgeBetweenS(b: number): number {
-    const { neighStart, neighVertex, neighWeight2, neighEnd, label, dual, stamp } = this;
-    const now = this.now;
-    let best = -1;
-    let bestSlack = Infinity;
-    for (const v of this.leaves(b, [])) {
-      const end = neighStart[v + 1] as number;
-      // v's dual is the same for every edge here.
-      const dualV = this.dualOf(v);
-      for (let q = neighStart[v] as number; q < end; q++) {
-        const w = neighVertex[q] as number;
-        const bw = this.topOf(w);
-        if (bw === b || (label[bw] as number) !== 1) continue;
-        const sl = dualV + (dual[w] as number) - (now - (stamp[w] as number)) - (neighWeight2[q] as number);
-        if (sl < bestSlack) {
-          bestSlack = sl;
-          best = (neighEnd[q] as number) >> 1;
-        }
-      }
-    }
-    return best;
-  }
-
   resetSubtree(top: number): void {
-    const { n, resetStack, label, labelEnd, bestEdge, blossomBestEdges, blossomChilds } = this;
+    const { n, resetStack, label, labelEnd, bestEdge, blossomChilds } = this;
     resetStack.push(top);
     while (resetStack.length > 0) {
       const b = resetStack.pop() as number;
@@ -741,7 +653,6 @@ class BlossomSolver {
       labelEnd[b] = -1;
       bestEdge[b] = -1;
       if (b >= n) {
-        blossomBestEdges[b] = null;
         for (const s of blossomChilds[b] as number[]) resetStack.push(s);
       }
     }
@@ -802,12 +713,11 @@ class BlossomSolver {
    * least-slack edge to a remaining S-blossom, and fix the marks elsewhere that pointed at them.
    */
   rescanDissolved(): void {
-    const { n, dissolveVertices: vertices, gone, staleList, neighStart, neighEnd, neighVertex, neighWeight2, allowEdge, label, labelEnd } = this;
+    const { dissolveVertices: vertices, gone, neighStart, neighEnd, neighVertex, neighWeight2, allowEdge, label, labelEnd } = this;
     const { dual, stamp, endpoint, bestEdge, staleKey, heap2, queue, eu, ev } = this;
     const now = this.now;
     const count = vertices.length;
     for (let t = 0; t < count; t++) gone[vertices[t] as number] = 1;
-    staleList.length = 0;
     for (let t = 0; t < count; t++) {
       const v = vertices[t] as number;
       const end = neighStart[v + 1] as number;
@@ -833,10 +743,9 @@ class BlossomSolver {
           label[x] = 0;
           labelEnd[x] = -1;
         }
-        if ((bestEdge[x] as number) === k) {
-          if (lx === 1) {
-            if (bx === x) this.markStale(x);
-          } else if (lx === 0) {
+        // (An S-vertex's edges to other S-blossoms wait in heap3, which drops the ones that stopped being S-S.)
+        if ((bestEdge[x] as number) === k && lx !== 1) {
+          if (lx === 0) {
             bestEdge[x] = STALE;
             staleKey[x] = this.slack(k) + now;
           } else bestEdge[x] = this.bestEdgeToS(x); // x is inside a T-blossom, and the S-vertex it led to is gone
@@ -844,7 +753,6 @@ class BlossomSolver {
           // than any remaining S-edge, which were all at least as slack) recomputes it when it comes
           // up; until then a scanned edge replaces it only when keyed no later than that.
         }
-        if (bx >= n && lx === 1 && (bestEdge[bx] as number) === k) this.markStale(bx);
       }
       bestEdge[v] = best;
       if (best !== -1) {
@@ -858,21 +766,6 @@ class BlossomSolver {
       }
     }
     for (let t = 0; t < count; t++) gone[vertices[t] as number] = 0;
-    // Each stale S-blossom once (a large blossom can border many dissolved vertices).
-    for (let t = 0; t < staleList.length; t++) {
-      const b = staleList[t] as number;
-      this.staleMark[b] = 0;
-      this.blossomBestEdges[b] = null;
-      const fresh = this.bestEdgeBetweenS(b);
-      bestEdge[b] = fresh;
-      if (fresh !== -1) this.heap3.push(this.slack(fresh) + 2 * now, b, fresh);
-    }
-  }
-
-  markStale(b: number): void {
-    if ((this.staleMark[b] as number) === 1) return;
-    this.staleMark[b] = 1;
-    this.staleList.push(b);
   }
 
   // Iterative (blossoms can nest thousands deep): each frame flips the path inside one blossom
@@ -1009,11 +902,7 @@ class BlossomSolver {
           labelEnd[w] = p ^ 1;
         }
       } else if ((label[bw] as number) === 1) {
-        const cur = bestEdge[bv] as number;
-        if (cur === -1 || kSlack < this.slack(cur)) {
-          bestEdge[bv] = k;
-          this.heap3.push(kSlack + 2 * now, bv, k);
-        }
+        this.heap3.push(kSlack + 2 * now, k, 0);
       } else if ((label[w] as number) === 0) {
         const cur = bestEdge[w] as number;
         if (cur === STALE) {
@@ -1045,7 +934,7 @@ class BlossomSolver {
     if (heap1.size > heapLimit) heap1.retain((key, v) => (label[this.topOf(v)] as number) === 1 && this.dualOf(v) + this.now === key);
     if (heap2.size > heapLimit)
       heap2.retain((_, v, k) => (label[this.topOf(v)] as number) === 0 && ((bestEdge[v] as number) === k || (bestEdge[v] as number) === STALE));
-    if (heap3.size > heapLimit) heap3.retain((_, b, k) => (blossomParent[b] as number) === -1 && (label[b] as number) === 1 && (bestEdge[b] as number) === k);
+    if (heap3.size > heapLimit) heap3.retain((key, k) => this.isSEdgeEvent(key, k));
     if (heap4.size > heapLimit) {
       heap4.retain(
         (key, b) =>
@@ -1096,25 +985,22 @@ class BlossomSolver {
     return Infinity;
   }
 
+  /** Whether a heap3 event (key, edge) still stands: the edge joins two different S-blossoms and its slack has not moved other than with the clock. */
+  isSEdgeEvent(key: number, k: number): boolean {
+    const bi = this.topOf(this.eu[k] as number);
+    const bj = this.topOf(this.ev[k] as number);
+    const label = this.label;
+    return bi !== bj && (label[bi] as number) === 1 && (label[bj] as number) === 1 && this.slack(k) + 2 * this.now === key;
+  }
+
   /** delta3: half the least slack between two S-blossoms; sets stepEdge. */
   delta3(): number {
-    const { heap3, blossomParent, label, bestEdge, eu, ev } = this;
+    const heap3 = this.heap3;
     while (heap3.size > 0) {
       const key = heap3.topKey();
-      const b = heap3.topA();
-      const k = heap3.topB();
-      if ((blossomParent[b] as number) !== -1 || (label[b] as number) !== 1 || (bestEdge[b] as number) !== k) {
+      const k = heap3.topA();
+      if (!this.isSEdgeEvent(key, k)) {
         heap3.pop();
-        continue;
-      }
-      const bi = this.topOf(eu[k] as number);
-      const bj = this.topOf(ev[k] as number);
-      if (bi === bj || (label[bi] as number) !== 1 || (label[bj] as number) !== 1 || this.slack(k) + 2 * this.now !== key) {
-        heap3.pop();
-        this.blossomBestEdges[b] = null;
-        const fresh = this.bestEdgeBetweenS(b);
-        bestEdge[b] = fresh;
-        if (fresh !== -1) heap3.push(this.slack(fresh) + 2 * this.now, b, fresh);
         continue;
       }
       this.stepEdge = k;
