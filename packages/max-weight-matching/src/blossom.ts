@@ -743,7 +743,7 @@ class BlossomSolver {
           label[x] = 0;
           labelEnd[x] = -1;
         }
-        // (An S-vertex's edges to other S-blossoms wait in heap3, which drops the ones that stopped being S-S.)
+        // (An S-vertex's least-slack edge to another S-blossom is in heap3, which finds the next one when it stops being S-S.)
         if ((bestEdge[x] as number) === k && lx !== 1) {
           if (lx === 0) {
             bestEdge[x] = STALE;
@@ -864,6 +864,8 @@ class BlossomSolver {
     // v stays an S-vertex and the clock stands still while v is scanned, so its dual is fixed.
     const dualV = this.dualOf(v);
     const end = neighStart[v + 1] as number;
+    let bestS = -1;
+    let bestSSlack = Infinity;
     for (let q = neighStart[v] as number; q < end; q++) {
       const w = neighVertex[q] as number;
       const bv = this.topOf(v);
@@ -902,7 +904,10 @@ class BlossomSolver {
           labelEnd[w] = p ^ 1;
         }
       } else if ((label[bw] as number) === 1) {
-        this.heap3.push(kSlack + 2 * now, k, 0);
+        if (kSlack < bestSSlack) {
+          bestSSlack = kSlack;
+          bestS = k;
+        }
       } else if ((label[w] as number) === 0) {
         const cur = bestEdge[w] as number;
         if (cur === STALE) {
@@ -916,6 +921,7 @@ class BlossomSolver {
         }
       }
     }
+    if (bestS !== -1) this.heap3.push(bestSSlack + 2 * now, bestS, v);
   }
 
   /** Scans queued S-vertices until no tight edge is left to follow. */
@@ -934,7 +940,7 @@ class BlossomSolver {
     if (heap1.size > heapLimit) heap1.retain((key, v) => (label[this.topOf(v)] as number) === 1 && this.dualOf(v) + this.now === key);
     if (heap2.size > heapLimit)
       heap2.retain((_, v, k) => (label[this.topOf(v)] as number) === 0 && ((bestEdge[v] as number) === k || (bestEdge[v] as number) === STALE));
-    if (heap3.size > heapLimit) heap3.retain((key, k) => this.isSEdgeEvent(key, k));
+    if (heap3.size > heapLimit) heap3.retain((key, k, v) => this.isSEdgeEvent(key, k) || (label[this.topOf(v)] as number) === 1);
     if (heap4.size > heapLimit) {
       heap4.retain(
         (key, b) =>
@@ -987,10 +993,36 @@ class BlossomSolver {
 
   /** Whether a heap3 event (key, edge) still stands: the edge joins two different S-blossoms and its slack has not moved other than with the clock. */
   isSEdgeEvent(key: number, k: number): boolean {
-    const bi = this.topOf(this.eu[k] as number);
-    const bj = this.topOf(this.ev[k] as number);
-    const label = this.label;
-    return bi !== bj && (label[bi] as number) === 1 && (label[bj] as number) === 1 && this.slack(k) + 2 * this.now === key;
+    const i = this.eu[k] as number;
+    const j = this.ev[k] as number;
+    const bi = this.topOf(i);
+    const bj = this.topOf(j);
+    const { label, dual, stamp } = this;
+    if (bi === bj || (label[bi] as number) !== 1 || (label[bj] as number) !== 1) return false;
+    // slack(k) + 2·now with both ends S-vertices (their lazy duals fall with the clock).
+    return (dual[i] as number) + (stamp[i] as number) + (dual[j] as number) + (stamp[j] as number) - 2 * (this.ew[k] as number) === key;
+  }
+
+  /** Pushes S-vertex v's least-slack edge to another S-blossom into heap3 (owned by v), if it has one. */
+  pushBestSEdge(v: number): void {
+    const { neighStart, neighVertex, neighWeight2, neighEnd, label, dual, stamp } = this;
+    const now = this.now;
+    const bv = this.topOf(v);
+    const end = neighStart[v + 1] as number;
+    let best = -1;
+    let bestSlack = Infinity;
+    for (let q = neighStart[v] as number; q < end; q++) {
+      const w = neighVertex[q] as number;
+      const bw = this.topOf(w);
+      if (bw === bv || (label[bw] as number) !== 1) continue;
+      // slack less v's own dual, which is the same for every edge here (w is an S-vertex).
+      const sl = (dual[w] as number) - (now - (stamp[w] as number)) - (neighWeight2[q] as number);
+      if (sl < bestSlack) {
+        bestSlack = sl;
+        best = (neighEnd[q] as number) >> 1;
+      }
+    }
+    if (best !== -1) this.heap3.push(this.dualOf(v) + bestSlack + 2 * now, best, v);
   }
 
   /** delta3: half the least slack between two S-blossoms; sets stepEdge. */
@@ -1000,7 +1032,10 @@ class BlossomSolver {
       const key = heap3.topKey();
       const k = heap3.topA();
       if (!this.isSEdgeEvent(key, k)) {
+        const owner = heap3.topB();
         heap3.pop();
+        // The owner's least-slack edge to another S-blossom is gone: find its next one, if it is still an S-vertex.
+        if ((this.label[this.topOf(owner)] as number) === 1) this.pushBestSEdge(owner);
         continue;
       }
       this.stepEdge = k;
