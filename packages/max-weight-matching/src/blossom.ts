@@ -172,6 +172,16 @@ class BlossomSolver {
   // Iterative blossom augmentation (blossoms can nest thousands deep).
   readonly augmentFrames: number[];
   readonly augmentDone: number[];
+  /**
+   * The climb from a vertex up to the blossom being augmented, kept per blossom on the way (the
+   * child below it towards vertex `chainOwner`, within augmentation `chainEpoch`): the frames
+   * for the nested sub-blossoms on that path then read their child instead of climbing again from
+   * the vertex, which cost depth² per augmentation through a blossom nested thousands deep.
+   */
+  readonly chainOwner: Int32Array;
+  readonly chainBelow: Int32Array;
+  readonly chainEpoch: Int32Array;
+  augmentEpoch: number;
   warmMatched: number;
   augmentations: number;
   substages: number;
@@ -269,6 +279,10 @@ class BlossomSolver {
     this.staleKey = new Float64Array(n);
     this.augmentFrames = [];
     this.augmentDone = [];
+    this.chainOwner = new Int32Array(2 * n).fill(-1);
+    this.chainBelow = new Int32Array(2 * n).fill(-1);
+    this.chainEpoch = new Int32Array(2 * n);
+    this.augmentEpoch = 0;
     this.warmMatched = 0;
     this.augmentations = 0;
     this.substages = 0;
@@ -773,6 +787,8 @@ class BlossomSolver {
   // is its first child's.
   augmentBlossom(b0: number, v0: number): void {
     const { augmentFrames, augmentDone, blossomBase, blossomChilds } = this;
+    // Parent links do not change while one blossom is augmented, so climbs recorded in this epoch stay true.
+    this.augmentEpoch++;
     augmentFrames.push(b0, v0);
     while (augmentFrames.length > 0) {
       const v = augmentFrames.pop() as number;
@@ -787,9 +803,20 @@ class BlossomSolver {
   }
 
   augmentBlossomStep(b: number, v: number): void {
-    const { n, blossomParent, blossomChilds, blossomEndps, augmentFrames, endpoint, mate } = this;
-    let t = v;
-    while ((blossomParent[t] as number) !== b) t = blossomParent[t] as number;
+    const { n, blossomParent, blossomChilds, blossomEndps, augmentFrames, endpoint, mate, chainOwner, chainBelow, chainEpoch } = this;
+    const epoch = this.augmentEpoch;
+    let t: number;
+    if ((chainEpoch[b] as number) === epoch && (chainOwner[b] as number) === v) t = chainBelow[b] as number;
+    else {
+      t = v;
+      while ((blossomParent[t] as number) !== b) {
+        const up = blossomParent[t] as number;
+        chainEpoch[up] = epoch;
+        chainOwner[up] = v;
+        chainBelow[up] = t;
+        t = up;
+      }
+    }
     if (t >= n) augmentFrames.push(t, v);
     const childs = blossomChilds[b] as number[];
     const endps = blossomEndps[b] as number[];
