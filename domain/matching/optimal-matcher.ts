@@ -2,7 +2,7 @@ import type { Participant } from '../participant.ts';
 import { DualPricer, dualBound, maxWeightBMatching, type BMatchingResult, type CapacitatedGraph } from '@tandem/max-weight-matching';
 import { describePair, noPartnerReason } from './explain.ts';
 import type { MatchContext, Matcher, MatchResult, ProposedPair, UnmatchedParticipant } from './matcher.ts';
-import { compileCohort, evaluatePair, REJECTION_CODES, scanPairs, type CompiledCohort, type Rejection } from './scoring.ts';
+import { compileCohort, REJECTION_CODES, scanPairs, type CompiledCohort, type Rejection } from './scoring.ts';
 
 export interface OptimalMatcherOptions {
   /**
@@ -110,12 +110,12 @@ class PairList {
   }
 }
 
-/** Min-heaps of the best candidate partners of each person, in flat typed arrays. */
+/** Min-heaps of each person's best items by weight (here: indices of their allowed pairs), in flat typed arrays. */
 class CandidateHeaps {
   readonly start: Int32Array;
   readonly size: Int32Array;
   readonly weight: Float64Array;
-  readonly partner: Int32Array;
+  readonly item: Int32Array;
 
   constructor(limits: Int32Array) {
     const n = limits.length;
@@ -123,15 +123,15 @@ class CandidateHeaps {
     for (let v = 0; v < n; v++) this.start[v + 1] = (this.start[v] as number) + (limits[v] as number);
     this.size = new Int32Array(n);
     this.weight = new Float64Array(this.start[n] as number);
-    this.partner = new Int32Array(this.start[n] as number);
+    this.item = new Int32Array(this.start[n] as number);
   }
 
-  offer(v: number, partner: number, w: number): void {
+  offer(v: number, item: number, w: number): void {
     const base = this.start[v] as number;
     const cap = (this.start[v + 1] as number) - base;
     const size = this.size[v] as number;
     const W = this.weight;
-    const P = this.partner;
+    const P = this.item;
     if (size < cap) {
       let at = size;
       this.size[v] = size + 1;
@@ -143,7 +143,7 @@ class CandidateHeaps {
         at = up;
       }
       W[base + at] = w;
-      P[base + at] = partner;
+      P[base + at] = item;
       return;
     }
     if (cap === 0 || w <= (W[base] as number)) return;
@@ -159,7 +159,7 @@ class CandidateHeaps {
       at = child;
     }
     W[base + at] = w;
-    P[base + at] = partner;
+    P[base + at] = item;
   }
 }
 
@@ -280,8 +280,8 @@ export class OptimalMatcher implements Matcher {
       partners[i] = (partners[i] as number) + 1;
       partners[j] = (partners[j] as number) + 1;
       if (e.cents > maxCents) maxCents = e.cents;
-      heaps.offer(i, j, e.cents);
-      heaps.offer(j, i, e.cents);
+      heaps.offer(i, allowed.length, e.cents);
+      heaps.offer(j, allowed.length, e.cents);
       allowed.push(i, j, e.cents);
     });
     const objective = context.settings.objective;
@@ -293,17 +293,16 @@ export class OptimalMatcher implements Matcher {
     const from: number[] = [];
     const to: number[] = [];
     const cents: number[] = [];
-    const inGraph = new Set<number>();
+    // By index in `allowed`, a byte per allowed pair (a set of pair keys was slower to look up in every pricing round).
+    const inGraph = new Uint8Array(allowed.length);
     // On the full graph every allowed pair is in it from the start (and only once: the list holds each pair once).
     const allInGraph = allowedPairs <= this.fullGraphUpTo;
-    const addEdge = (i: number, j: number, w: number) => {
-      if (allInGraph) return;
-      const key = i < j ? i * n + j : j * n + i;
-      if (inGraph.has(key)) return;
-      inGraph.add(key);
-      from.push(Math.min(i, j));
-      to.push(Math.max(i, j));
-      cents.push(w);
+    const addPair = (q: number) => {
+      if (allInGraph || (inGraph[q] as number) === 1) return;
+      inGraph[q] = 1;
+      from.push(allowed.first[q] as number);
+      to.push(allowed.second[q] as number);
+      cents.push(allowed.cents[q] as number);
     };
     if (allInGraph) {
       // Small enough to solve on every allowed pair at once (then pricing only confirms).
@@ -315,7 +314,7 @@ export class OptimalMatcher implements Matcher {
     } else {
       for (let v = 0; v < n; v++) {
         for (let q = heaps.start[v] as number; q < (heaps.start[v] as number) + (heaps.size[v] as number); q++) {
-          addEdge(v, heaps.partner[q] as number, heaps.weight[q] as number);
+          addPair(heaps.item[q] as number);
         }
       }
     }
@@ -419,7 +418,7 @@ export class OptimalMatcher implements Matcher {
         pricedPairs++;
         const personExcess = w - pricer.personDual(a) - pricer.personDual(b);
         if (personExcess > 0) slackSum += personExcess;
-        if (allInGraph || inGraph.has(a * n + b)) continue;
+        if (allInGraph || (inGraph[q] as number) === 1) continue;
         const excess = pricer.excess(a, b, w);
         if (excess > 0) {
           violations++;
@@ -429,13 +428,13 @@ export class OptimalMatcher implements Matcher {
           hasViolation[b] = 1;
           // Violated pairs first, most violated first (by the full duals: y alone can look
           // violated where blossom duals cover the pair), then the nearly violated ones.
-          violated.offer(a, b, violatedRank + excess);
-          violated.offer(b, a, violatedRank + excess);
+          violated.offer(a, q, violatedRank + excess);
+          violated.offer(b, q, violatedRank + excess);
         } else if (personExcess > -margin) {
           // Nearly violated: likely to become violated once the added pairs move the duals.
           nearlyViolated++;
-          violated.offer(a, b, personExcess);
-          violated.offer(b, a, personExcess);
+          violated.offer(a, q, personExcess);
+          violated.offer(b, q, personExcess);
         }
       }
       // Two upper bounds from weak duality, valid for any non-negative duals: the b-matching
@@ -473,11 +472,12 @@ export class OptimalMatcher implements Matcher {
       // Once the violations are fewer than the pairs already solved, every one of them is added:
       // capping them per person only spreads a stubborn cluster of violations over more rounds.
       if (violations <= from.length) {
-        for (const q of violatedPairs) addEdge(first[q] as number, second[q] as number, pairCents[q] as number);
+        for (const q of violatedPairs) addPair(q);
       }
       for (let v = 0; v < n; v++) {
         for (let q = violated.start[v] as number; q < (violated.start[v] as number) + (violated.size[v] as number); q++) {
-          const u = violated.partner[q] as number;
+          const pair = violated.item[q] as number;
+          const u = (first[pair] as number) === v ? (second[pair] as number) : (first[pair] as number);
           // Once the violations are few, nearly violated pairs only at people with a violated pair,
           // where the next solve moves the duals (the next pricing round catches any other that turns
           // violated). Without this, a round left with 8 violated pairs among 10,000 people added 64
@@ -485,7 +485,7 @@ export class OptimalMatcher implements Matcher {
           // in every round, round 4 there was left with 300 violations instead of 8 (measured).
           if (fewViolations && (violated.weight[q] as number) < violatedRank && (hasViolation[v] as number) === 0 && (hasViolation[u] as number) === 0)
             continue;
-          addEdge(v, u, evaluatePair(c, Math.min(u, v), Math.max(u, v)).cents);
+          addPair(pair);
         }
       }
       added += from.length - before;

@@ -291,6 +291,30 @@ describe('the optimal matcher on larger cohorts', HEAVY, () => {
     expect(result.stats.proven).toBe(true);
   });
 
+  it('proves its optimum on a roster whose blossoms nest dozens deep, on the full graph and pruned with warm-started rounds alike', () => {
+    // Seed 45 grows one blossom around most of the graph a level at a time (docs/matching.md, 3 December,
+    // third round): the solver links sub-blossoms instead of relabelling them, and augments through the nesting.
+    const roster = generateRoster({ size: 200, seed: 45 });
+    const context = contextOf({ mode: 'reverse' });
+    const full = new OptimalMatcher().match(roster, context);
+    const pruned = new OptimalMatcher({ candidatesPerPerson: 2, fullGraphUpTo: 0 }).match(roster, context);
+    const { blossomParent } = full.solve.result.solution.certificate;
+    let deepest = 0;
+    for (let x = 0; x < blossomParent.length; x++) {
+      let depth = 0;
+      for (let b = blossomParent[x] as number; b !== -1; b = blossomParent[b] as number) depth++;
+      deepest = Math.max(deepest, depth);
+    }
+    expect(deepest).toBeGreaterThanOrEqual(50);
+    for (const result of [full, pruned]) {
+      expect(result.stats.proven).toBe(true);
+      expect(verifyMatchingCertificate(result.solve.result.reduced, result.solve.result.solution)).toEqual([]);
+      expect(hardRuleProblems(roster, context, result)).toEqual([]);
+    }
+    expect(pruned.stats.pricingRounds).toBeGreaterThan(1);
+    expect(cents(pruned)).toBe(cents(full));
+  });
+
   it('gives the same total score with heavy pruning as with wide candidate lists when capacities vary', () => {
     const roster = generateRoster({ size: 250, seed: 5 });
     for (const mode of ['reverse', 'mutual'] as const) {
