@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { stringify as stringifyYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TandemError, ValidationError } from '../../domain/errors.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
 import { parseRosterCsv, type ColumnMapping } from '../../domain/roster.ts';
@@ -107,6 +107,31 @@ function expectNamedRefusal(error: unknown, where: string, place: RegExp = FIELD
     expect(issue.where, `${where}: issue place`).toMatch(place);
     expect(issue.problem.length, `${where}: an issue without a problem`).toBeGreaterThan(0);
     expectNoInternals(`${issue.where}: ${issue.problem}`, where);
+  }
+}
+
+let scratchFiles = 0;
+
+/** Writes generated contents to a file of its own in the scratch folder (`name` with a number before its extension), as HR hands a file to the CLI. */
+function scratchFile(name: string, contents: string | Buffer): string {
+  const file = join(
+    scratch,
+    name.replace(/(\.[^.]*)?$/, (extension) => `-${++scratchFiles}${extension}`),
+  );
+  writeFileSync(file, contents);
+  return file;
+}
+
+/** Reads as the command does: what was read, or the refusal, which must name where (any other error fails the test). */
+async function readOrRefusal<T>(
+  where: string,
+  read: () => Promise<T>,
+): Promise<{ read: T; refusal?: undefined } | { read?: undefined; refusal: ValidationError }> {
+  try {
+    return { read: await read() };
+  } catch (error) {
+    expectNamedRefusal(error, where);
+    return { refusal: error as ValidationError };
   }
 }
 
@@ -241,7 +266,6 @@ describe('hostile column-mapping and program files', () => {
     'reads a hostile file from disk as UTF-8 or refuses it saying which encoding to save it in (random bytes, UTF-16, BOMs)',
     { timeout: FUZZ_TIMEOUT },
     async () => {
-      let n = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
@@ -251,15 +275,10 @@ describe('hostile column-mapping and program files', () => {
           ),
           fc.constantFrom<'utf-8' | 'windows-1252'>('utf-8', 'windows-1252'),
           async (bytes, encoding) => {
-            const file = join(scratch, `f${++n}.csv`);
-            writeFileSync(file, bytes);
-            try {
-              const text = await readTextFile(file, { encoding });
-              expect(typeof text).toBe('string');
-            } catch (error) {
-              expectNamedRefusal(error, 'text file');
-              expect((error as Error).message).toMatch(/is not (UTF-8|Windows-1252) text/);
-            }
+            const file = scratchFile('roster.csv', bytes);
+            const { read, refusal } = await readOrRefusal('text file', () => readTextFile(file, { encoding }));
+            if (refusal) expect(refusal.message).toMatch(/is not (UTF-8|Windows-1252) text/);
+            else expect(typeof read).toBe('string');
           },
         ),
         { numRuns: runs(100) },
@@ -271,7 +290,6 @@ describe('hostile column-mapping and program files', () => {
     'reads a program file from disk (tandem program create --file) only as UTF-8, refusing other bytes instead of garbling them',
     { timeout: FUZZ_TIMEOUT },
     async () => {
-      let n = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
@@ -281,8 +299,7 @@ describe('hostile column-mapping and program files', () => {
             hostileFile(SAMPLE_PROGRAM_JSON).map((t) => Buffer.from(t, 'latin1')),
           ),
           async (bytes) => {
-            const file = join(scratch, `program-${++n}.json`);
-            writeFileSync(file, bytes);
+            const file = scratchFile('program.json', bytes);
             const utf8 = (() => {
               try {
                 new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -291,13 +308,12 @@ describe('hostile column-mapping and program files', () => {
                 return false;
               }
             })();
-            try {
-              const read = await readProgramFile(file);
+            const { read, refusal } = await readOrRefusal('program file', () => readProgramFile(file));
+            if (refusal) {
+              if (!utf8) expect(refusal.message).toMatch(/is not UTF-8 text/);
+            } else {
               expect(utf8, 'a file that is not UTF-8 was read').toBe(true);
               expect(read.programId.length).toBeGreaterThan(0);
-            } catch (error) {
-              expectNamedRefusal(error, 'program file');
-              if (!utf8) expect((error as Error).message).toMatch(/is not UTF-8 text/);
             }
           },
         ),
@@ -306,29 +322,24 @@ describe('hostile column-mapping and program files', () => {
     },
   );
 
-  it('previews a match (tandem match --program-file --roster) from hostile files or refuses them with a TandemError', { timeout: FUZZ_TIMEOUT }, async () => {
-    let n = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof({ arbitrary: fc.constant(SAMPLE_PROGRAM_JSON), weight: 2 }, hostileFile(SAMPLE_PROGRAM_JSON), hostileStructured),
-        hostileFile(SAMPLE_ROSTER_CSV),
-        async (programText, rosterText) => {
-          const programFile = join(scratch, `p${++n}.json`);
-          const rosterFile = join(scratch, `r${n}.csv`);
-          writeFileSync(programFile, programText);
-          writeFileSync(rosterFile, rosterText);
-          try {
-            const { roster } = await loadMatchPreviewInput({ programFile, rosterFile }, () => new InMemoryStore());
-            expect(Array.isArray(roster)).toBe(true);
-          } catch (error) {
-            if (!(error instanceof TandemError)) throw error;
-            expectNamedRefusal(error, 'match preview');
-          }
-        },
-      ),
-      { numRuns: runs(60) },
-    );
-  });
+  it(
+    'previews a match (tandem match --program-file --roster) from hostile files or refuses them with a ValidationError',
+    { timeout: FUZZ_TIMEOUT },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof({ arbitrary: fc.constant(SAMPLE_PROGRAM_JSON), weight: 2 }, hostileFile(SAMPLE_PROGRAM_JSON), hostileStructured),
+          hostileFile(SAMPLE_ROSTER_CSV),
+          async (programText, rosterText) => {
+            const files = { programFile: scratchFile('program.json', programText), rosterFile: scratchFile('roster.csv', rosterText) };
+            const { read } = await readOrRefusal('match preview', () => loadMatchPreviewInput(files, () => new InMemoryStore()));
+            if (read) expect(Array.isArray(read.roster)).toBe(true);
+          },
+        ),
+        { numRuns: runs(60) },
+      );
+    },
+  );
 });
 
 describe('a hostile attendance file (tandem session attendance --file)', () => {
@@ -390,11 +401,9 @@ describe('the tandem command given hostile files', () => {
     async () => {
       // One process per case, all at once: each pays for starting the CLI, so only a few are run this way.
       await Promise.all(
-        cases.map(async ([what, programText, rosterText], i) => {
-          const programFile = join(scratch, `cli-program-${i}.${what.includes('YAML') ? 'yaml' : 'json'}`);
-          const rosterFile = join(scratch, `cli-roster-${i}.csv`);
-          writeFileSync(programFile, programText);
-          writeFileSync(rosterFile, rosterText);
+        cases.map(async ([what, programText, rosterText]) => {
+          const programFile = scratchFile(what.includes('YAML') ? 'cli-program.yaml' : 'cli-program.json', programText);
+          const rosterFile = scratchFile('cli-roster.csv', rosterText);
           const run = await tandem(['match', '--program-file', programFile, '--roster', rosterFile]);
           expect(run.code, `${what}: ${run.stderr}`).toBe(2);
           expect(run.stderr, what).toMatch(/^tandem: /);
