@@ -1,17 +1,19 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LinkSigner } from '../domain/links.ts';
 import { ConfigurationError } from '../domain/errors.ts';
-import { systemClock, type Clock, type ExecutionHistory, type Mailer, type ReportStore } from '../services/ports.ts';
+import { systemClock, type Clock, type Mailer } from '../services/ports.ts';
 import { readEnvironment, required, type TandemEnvironment } from './config.ts';
 import { createDocumentClient, DynamoDbStore } from './dynamodb/dynamodb-store.ts';
-import { FolderReportStore, S3ReportStore } from './reports/report-stores.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from './ses/ses-mailer.ts';
 import { sesMaxSendRate } from './ses/sending-quota.ts';
-import { StepFunctionsExecutionHistory } from './stepfunctions/sfn-executions.ts';
 import { suppressionKeyOf } from '../services/suppression.ts';
 
-/** The adapters a handler works with, created once per container (Lambda execution environment). */
+/**
+ * The adapters a handler works with, created once per container (Lambda execution environment).
+ * The report store and the execution history are not here: the few functions that use them create
+ * them (`configuredReportStore`, `configuredExecutionHistory`), so the others bundle neither.
+ */
 export interface Container {
   env: TandemEnvironment;
   store: DynamoDbStore;
@@ -24,9 +26,6 @@ export interface Container {
   pacedMailer: () => Mailer;
   clock: Clock;
   // Properties, not methods: handlers destructure them from the container.
-  reports: () => ReportStore;
-  /** The program-cycle executions (functions whose catalog entry has readsExecutions). */
-  executions: () => ExecutionHistory;
   links: () => Promise<{ signer: LinkSigner; baseUrl: string }>;
   /** Emails per second this container may send: TANDEM_SES_MAX_SEND_RATE, else the account's rate (SES GetAccount), else SAFE_SEND_RATE. Read once. */
   sendRate: () => Promise<number>;
@@ -51,8 +50,6 @@ export function resetContainer(): void {
 
 function createContainer(env: TandemEnvironment): Container {
   let links: Promise<{ signer: LinkSigner; baseUrl: string }> | undefined;
-  let reports: ReportStore | undefined;
-  let executions: ExecutionHistory | undefined;
   let sendRate: Promise<number> | undefined;
   let pacedMailer: Mailer | undefined;
   let suppressionKeys: Promise<(email: string) => string> | undefined;
@@ -76,16 +73,6 @@ function createContainer(env: TandemEnvironment): Container {
     },
     clock: systemClock,
     suppressionKeys: keys,
-    reports() {
-      reports ??= env.TANDEM_REPORT_BUCKET
-        ? new S3ReportStore(env.TANDEM_REPORT_BUCKET)
-        : new FolderReportStore(required(env, 'TANDEM_REPORT_DIR', 'to store review reports (or set TANDEM_REPORT_BUCKET)'));
-      return reports;
-    },
-    executions() {
-      executions ??= new StepFunctionsExecutionHistory(required(env, 'TANDEM_STATE_MACHINE_ARN', 'to read the program-cycle executions'));
-      return executions;
-    },
     links() {
       links ??= (async () => {
         const baseUrl = required(env, 'TANDEM_LINK_BASE_URL', 'to build the links in emails');

@@ -22,13 +22,11 @@ export const BUDGET_BYTES = 500_000;
  * summary: its cold start happens once a cycle. The console serves a handful of signed-in HR and ops users, never a
  * participant fan-out, and does everything the CLI does (programs, rosters with CSV, cycles, the
  * pairs' re-solve with the matcher, reports, executions, OIDC sign-in): a slower cold start there
- * costs one person a fraction of a second, where the participant pages stay at 500 KB. The phase tick
- * sends every phase's emails (the SES client, the pace, the introductions' calendar file) and runs as a
- * workflow step a few times an hour per cycle: its cold start delays a batch of emails by a fraction of a
- * second and no person waits on it; it reached 500.8 KB on 3 December 2026 (the survey API's batch read,
- * erasure's suppression list and retention) and is allowed 520 KB.
+ * costs one person a fraction of a second, where the participant pages stay at 500 KB. The phase tick,
+ * which sends every phase's emails, keeps the default: it carries no client or adapter it does not use
+ * (the report store and the execution history are not in adapters/container.ts).
  */
-const BUDGET_EXCEPTIONS: Partial<Record<FunctionName, number>> = { 'phase-tick': 520_000, review: 550_000, console: 650_000 };
+const BUDGET_EXCEPTIONS: Partial<Record<FunctionName, number>> = { review: 550_000, console: 650_000 };
 
 /** A function's budget, minified, in bytes. */
 export const budgetOf = (name: FunctionName): number => BUDGET_EXCEPTIONS[name] ?? BUDGET_BYTES;

@@ -18,18 +18,15 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { container } from '../adapters/container.ts';
-import { newCycle, type Member } from '../domain/cycle.ts';
-import { programSchema, type ProgramInput } from '../domain/program.ts';
-import { invokeFunction } from '../local/lambda-runtime.ts';
-import { startLocalStack } from '../local/stack.ts';
+import type { Member } from '../domain/cycle.ts';
 import { formBinding } from '../services/form-binding.ts';
+import { benchMember, openBenchCycle, startBenchStack } from './bench-stack.ts';
 import type { DriverOutput, LoadPlan } from './load-driver.ts';
 
 const { values } = parseArgs({
@@ -56,41 +53,23 @@ const SKILLS = ['data-visualisation', 'cloud-tools'] as const;
 /** Members who view and answer before the measured run, so neither process is measured cold. */
 const WARM_UP = 300;
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-const stateDir = `.tandem/bench-load-${process.pid}`;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const loadAverage = () => loadavg().map((n) => round(n, 2));
 
-const stack = await startLocalStack({ ports: { dynamodb: 0, ses: 0, stepfunctions: 0, survey: 0, oidc: 0 }, stateDir, tableName: 'tandem-bench-load' });
+const bench = await startBenchStack('load');
+const { stack, stateDir } = bench;
 try {
-  const sample = JSON.parse(readFileSync(new URL('../examples/program.json', import.meta.url), 'utf8')) as ProgramInput;
-  const program = programSchema.parse({
-    ...sample,
-    programId: 'bench-load',
-    phaseWindows: { goalSetting: 'P10D', run: 'P28D', measure: 'P10D', feedback: 'P10D' },
-  });
-  const cycle = newCycle(program, 'bench-load-c1', Date.now());
   // One member per post (with a tenth spare: autocannon's mix is exact, but a spare costs nothing), after those who warm up.
   const memberCount = Math.max(10, Math.ceil(rate * seconds * postShare * 1.1));
-  const members: Member[] = Array.from({ length: WARM_UP + memberCount }, (_, i) => ({
-    participantId: i < WARM_UP ? `w${String(i + 1).padStart(6, '0')}` : `p${String(i + 1 - WARM_UP).padStart(6, '0')}`,
-    name: `Participant ${i + 1}`,
-    email: `p${i + 1}@bench.example.com`,
-    department: 'IT',
-    language: i % 2 ? 'en' : 'pt-BR',
-    skillsOffered: [SKILLS[i % 2] as string],
-    skillsWanted: [SKILLS[(i + 1) % 2] as string],
-    teaches: [SKILLS[i % 2] as string],
-    learns: [SKILLS[(i + 1) % 2] as string],
-    partners: [],
-  }));
+  const members: Member[] = Array.from({ length: WARM_UP + memberCount }, (_, i) =>
+    benchMember(i, i < WARM_UP ? `w${String(i + 1).padStart(6, '0')}` : `p${String(i + 1 - WARM_UP).padStart(6, '0')}`, {
+      teaches: SKILLS[i % 2] as string,
+      learns: SKILLS[(i + 1) % 2] as string,
+    }),
+  );
+  const cycle = await openBenchCycle('load', members, PHASE);
   const { store, links } = container();
   const { signer } = await links();
-  await store.putProgram(program);
-  await store.createCycle(cycle);
-  await store.putCohort(cycle.cycleId, members, []);
-  await invokeFunction('open-phase', { cycleId: cycle.cycleId, phase: PHASE });
 
   const expiresAt = Math.floor(Date.now() / 1000) + 3600;
   const linkOf = (m: Member) => signer.sign({ cycleId: cycle.cycleId, participantId: m.participantId, phaseKey: PHASE, expiresAt });
@@ -198,8 +177,7 @@ try {
   for (const problem of problems) console.error(`FAILED: ${problem}`);
   if (problems.length) process.exitCode = 1;
 } finally {
-  await stack.stop();
-  await rm(stateDir, { recursive: true, force: true });
+  await bench.stop();
 }
 
 /**

@@ -10,17 +10,13 @@
  * Usage: npm run bench:pacing [-- --rate 14 --emails 10000]   (quick: --rate 50 --emails 1000)
  */
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { container } from '../adapters/container.ts';
-import { newCycle, type Member } from '../domain/cycle.ts';
 import { TransientError } from '../domain/errors.ts';
-import { programSchema, type ProgramInput } from '../domain/program.ts';
 import { SIZING } from '../infra/constructs/handlers.ts';
 import { invokeFunction } from '../local/lambda-runtime.ts';
 import { capturedEmails } from '../local/ses-local.ts';
-import { startLocalStack } from '../local/stack.ts';
 import type { PhaseProgress } from '../services/phases/engine.ts';
+import { benchMember, openBenchCycle, startBenchStack } from './bench-stack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,45 +31,18 @@ if (!(rate > 0) || !Number.isInteger(emails) || emails < 1) {
   process.exit(2);
 }
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 // The rate must come from the account (GetAccount), as it does on AWS when nothing is configured.
 delete process.env.TANDEM_SES_MAX_SEND_RATE;
 const timeoutMs = SIZING['phase-tick'].timeout.toMilliseconds();
-const stateDir = `.tandem/bench-pacing-${process.pid}`;
-const stack = await startLocalStack({
-  ports: { dynamodb: 0, ses: 0, stepfunctions: 0, survey: 0, oidc: 0 },
-  stateDir,
-  tableName: 'tandem-bench-pacing',
+const bench = await startBenchStack('pacing', {
   functionTimeoutMs: timeoutMs,
   sesAccount: { maxSendRate: rate, max24HourSend: Math.max(50_000, emails * 2), sentLast24Hours: 0, enforceRate: true },
 });
+const { stack } = bench;
 try {
-  const sample = JSON.parse(readFileSync(new URL('../examples/program.json', import.meta.url), 'utf8')) as ProgramInput;
-  const program = programSchema.parse({
-    ...sample,
-    programId: 'bench-pacing',
-    phaseWindows: { goalSetting: 'P10D', run: 'P28D', measure: 'P10D', feedback: 'P10D' },
-  });
-  const cycle = newCycle(program, 'bench-pacing-c1', Date.now());
-  const members: Member[] = Array.from({ length: emails }, (_, i) => ({
-    participantId: `p${String(i + 1).padStart(5, '0')}`,
-    name: `Participant ${i + 1}`,
-    email: `p${i + 1}@bench.example.com`,
-    department: 'IT',
-    language: i % 2 ? 'en' : 'pt-BR',
-    skillsOffered: [],
-    skillsWanted: [],
-    teaches: [],
-    learns: [],
-    partners: [],
-  }));
-  const { store } = container();
-  await store.putProgram(program);
-  await store.createCycle(cycle);
-  await store.putCohort(cycle.cycleId, members, []);
+  const members = Array.from({ length: emails }, (_, i) => benchMember(i, `p${String(i + 1).padStart(5, '0')}`));
+  const cycle = await openBenchCycle('pacing', members, 'goal-setting');
   const event = { cycleId: cycle.cycleId, phase: 'goal-setting' };
-  await invokeFunction('open-phase', event);
   console.error(`sending ${emails} goal-setting invitations at ${rate}/s (phase-tick timeout ${timeoutMs / 1000} s)…`);
 
   const started = Date.now();
@@ -137,6 +106,5 @@ try {
   console.log(JSON.stringify(result));
   if (sent !== emails || ses.throttled > 0) process.exitCode = 1;
 } finally {
-  await stack.stop();
-  await rm(stateDir, { recursive: true, force: true });
+  await bench.stop();
 }

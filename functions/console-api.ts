@@ -4,7 +4,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { required } from '../adapters/config.ts';
 import { container } from '../adapters/container.ts';
+import { configuredReportStore } from '../adapters/reports/report-stores.ts';
+import { configuredExecutionHistory, type StepFunctionsExecutionHistory } from '../adapters/stepfunctions/sfn-executions.ts';
 import { StepFunctionsWorkflow } from '../adapters/stepfunctions/sfn-workflow.ts';
+import type { ReportStore } from '../services/ports.ts';
 import { CONSOLE_SCRIPT_HASH, CONSOLE_STYLE_HASH, plainPage } from '../services/console/layout.ts';
 import { CONSOLE_PAGES } from '../services/console/pages/index.ts';
 import { ConsoleRouter, languageOf, type ConsoleRequest } from '../services/console/router.ts';
@@ -26,6 +29,8 @@ function createRouter(): Promise<ConsoleRouter> {
     const { signer } = await c.links();
     const baseUrl = required(c.env, 'TANDEM_CONSOLE_BASE_URL', 'for the console’s sign-in redirect').replace(/\/$/, '');
     let workflow: StepFunctionsWorkflow | undefined;
+    let executions: StepFunctionsExecutionHistory | undefined;
+    let reports: ReportStore | undefined;
     return new ConsoleRouter({
       cookies: new SessionCookies({ session: signer.keyFor('console-session'), signIn: signer.keyFor('console-sign-in') }),
       signIn: new ConsoleSignIn({
@@ -39,8 +44,8 @@ function createRouter(): Promise<ConsoleRouter> {
         store: c.store,
         clock: c.clock,
         workflow: () => (workflow ??= new StepFunctionsWorkflow(required(c.env, 'TANDEM_STATE_MACHINE_ARN', 'to start and stop cycles'))),
-        executions: c.executions,
-        reports: c.reports,
+        executions: () => (executions ??= configuredExecutionHistory(c.env)),
+        reports: () => (reports ??= configuredReportStore(c.env)),
       },
       log: (message, details) => logger.warn(message, details),
     });

@@ -3,6 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { container } from '../adapters/container.ts';
+import { configuredExecutionHistory, type StepFunctionsExecutionHistory } from '../adapters/stepfunctions/sfn-executions.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { ExecutionsQuery, EXECUTION_STATUSES } from '../services/executions.ts';
 import { OPS_STYLE_HASH, opsErrorPage, opsExecutionPage, opsListPage } from '../services/ops-pages.ts';
@@ -18,8 +19,11 @@ import { logger } from './middleware/logger.ts';
  */
 const EXECUTION_PATH = /^\/ops\/executions\/([A-Za-z0-9._-]{1,80})\/?$/;
 
+let executions: StepFunctionsExecutionHistory | undefined;
+
 function query(): ExecutionsQuery {
-  return new ExecutionsQuery(container().executions());
+  executions ??= configuredExecutionHistory(container().env);
+  return new ExecutionsQuery(executions);
 }
 
 async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

@@ -401,3 +401,22 @@ export interface SessionStore {
   /** Replaces the session's attendance with these participant ids (HR may correct it). */
   recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean>;
 }
+
+/**
+ * The store ports a function works with, all kept in one table (adapters/dynamodb/dynamodb-store.ts):
+ * every one but the privacy requests (export, erasure, the suppression list), of which it keeps the
+ * cycle's expiry that retention sets.
+ */
+export type FunctionStore = ProgramStore &
+  ParticipantDirectory &
+  CycleStore &
+  PairReviewStore &
+  ParticipantActionStore &
+  EmailLog &
+  ReviewStore &
+  AuditLog &
+  SessionStore &
+  Pick<PersonalDataStore, 'setCycleExpiry' | 'getCycleExpiry'>;
+
+/** Every store port, privacy requests included: what `tandem person` works with (DynamoDbPrivacyStore) and the in-memory store implements. */
+export type TandemStore = FunctionStore & PersonalDataStore;

@@ -6,21 +6,12 @@ import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type {
   AuditEntry,
-  AuditLog,
-  CycleStore,
   EmailClaim,
-  EmailLog,
-  PairReviewStore,
-  PersonalDataStore,
-  ParticipantActionStore,
-  ParticipantDirectory,
+  FunctionStore,
   ParticipantView,
-  ProgramStore,
   RecordResponseOutcome,
-  ReviewStore,
   SessionDeclineOutcome,
   SessionRegisterOutcome,
-  SessionStore,
   StoredReview,
   SuppressionKeys,
   WorkBudget,
@@ -43,19 +34,7 @@ export { createDocumentClient } from './table-client.ts';
  * Every store port over Tandem's single table: the one object a container creates, handing each
  * call to the records of its entity group (programs, cycles, email log, answers, reviews).
  */
-export class DynamoDbStore
-  implements
-    ProgramStore,
-    ParticipantDirectory,
-    CycleStore,
-    PairReviewStore,
-    ParticipantActionStore,
-    EmailLog,
-    ReviewStore,
-    AuditLog,
-    SessionStore,
-    Pick<PersonalDataStore, 'setCycleExpiry' | 'getCycleExpiry'>
-{
+export class DynamoDbStore implements FunctionStore {
   private readonly programs: ProgramRecords;
   private readonly cycles: CycleRecords;
   private readonly answers: AnswerRecords;

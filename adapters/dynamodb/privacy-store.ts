@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EmailLogEntry, ErasureSubject } from '../../domain/person-data.ts';
-import type { ErasureRecord, PersonalDataStore } from '../../services/ports.ts';
+import type { ErasureRecord, TandemStore } from '../../services/ports.ts';
 import { DynamoDbStore } from './dynamodb-store.ts';
 import { PersonDataRecords } from './person-data-records.ts';
 import { TableClient } from './table-client.ts';
@@ -9,7 +9,7 @@ import { TableClient } from './table-client.ts';
  * The DynamoDB store with privacy requests besides (export, erasure): what `tandem person` works
  * with. A class of its own so that erasure code stays out of every function's bundle.
  */
-export class DynamoDbPrivacyStore extends DynamoDbStore implements PersonalDataStore {
+export class DynamoDbPrivacyStore extends DynamoDbStore implements TandemStore {
   private readonly personData: PersonDataRecords;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: ConstructorParameters<typeof DynamoDbStore>[2] = {}) {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { ReportStore } from '../../services/ports.ts';
 import { S3ObjectWriter } from './s3-object-writer.ts';
 import { REPORT_RETENTION_TAG, reportRetentionClass } from '../../domain/retention.ts';
+import { required, type TandemEnvironment } from '../config.ts';
 
 /**
  * Reports as files in a folder (the local stack). A report names participants: only the user who
@@ -35,4 +36,11 @@ export class S3ReportStore implements ReportStore {
     await this.writer.put(this.bucket, key, content, contentType, { [REPORT_RETENTION_TAG]: String(reportRetentionClass(options.retentionDays)) });
     return `s3://${this.bucket}/${key}`;
   }
+}
+
+/** The report store the configuration names: the bucket on AWS, else the local stack's folder. */
+export function configuredReportStore(env: TandemEnvironment): ReportStore {
+  return env.TANDEM_REPORT_BUCKET
+    ? new S3ReportStore(env.TANDEM_REPORT_BUCKET)
+    : new FolderReportStore(required(env, 'TANDEM_REPORT_DIR', 'to store review reports (or set TANDEM_REPORT_BUCKET)'));
 }

@@ -7,7 +7,13 @@ import {
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import { ConflictError, NotFoundError, NotSupportedError, ValidationError } from '../../domain/errors.ts';
+import { required, type TandemEnvironment } from '../config.ts';
 import type { ExecutionDescription, ExecutionHistory, ExecutionHistoryEvent, ExecutionRecord } from '../../services/ports.ts';
+
+/** The program-cycle executions of the configured state machine (functions whose catalog entry has readsExecutions). */
+export function configuredExecutionHistory(env: TandemEnvironment): StepFunctionsExecutionHistory {
+  return new StepFunctionsExecutionHistory(required(env, 'TANDEM_STATE_MACHINE_ARN', 'to read the program-cycle executions'));
+}
 
 /** The program-cycle executions read through the Step Functions API (AWS, or the local endpoint), never from a copy. */
 export class StepFunctionsExecutionHistory implements ExecutionHistory {

@@ -17,8 +17,9 @@ import { REPO_ROOT } from '../paths.ts';
  *   chain as it resolves in Lambda (environment variables), without the STS/SSO clients.
  * - an AWS client the function's catalog entry grants no access to → a generated stand-in with the
  *   same exports that refuses to call the service (infra/bundling/stand-in.ts), as the function's
- *   IAM role would: adapters/container.ts imports every adapter, so without this every function
- *   would carry SES, Secrets Manager and Step Functions. (No function carries the S3 client: the review writes its
+ *   IAM role would: adapters/container.ts imports the shared adapters, so without this every function
+ *   would carry SES and Secrets Manager; the Step Functions adapters are imported only by the functions
+ *   that use them (the report store likewise, outside the container). (No function carries the S3 client: the review writes its
  *   report with one signed PUT, adapters/reports/s3-object-writer.ts.)
  */
 export const ESBUILD_TARGET = 'node24';

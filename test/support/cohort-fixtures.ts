@@ -1,4 +1,49 @@
-import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pairIdOf, type Member, type Pair, type StoredResponse } from '../../domain/cycle.ts';
+import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
+import type { Participant } from '../../domain/participant.ts';
+import { programSchema, type Program } from '../../domain/program.ts';
+import type { SessionInput } from '../../domain/sessions.ts';
+import { importRoster } from '../../services/roster-import.ts';
+import { InMemoryStore } from './in-memory-store.ts';
+
+const EXAMPLES = resolve(import.meta.dirname, '../../examples');
+
+/** examples/program.json as its text. */
+export const SAMPLE_PROGRAM_JSON = readFileSync(resolve(EXAMPLES, 'program.json'), 'utf8');
+
+/** examples/roster.csv as its text: the sample cohort (p01 … p24). */
+export const SAMPLE_ROSTER_CSV = readFileSync(resolve(EXAMPLES, 'roster.csv'), 'utf8');
+
+/** The sample program under an id of the test's own; `enrollment` gives it an enrollment window of that length (`P14D`). */
+export function sampleProgram(programId: string, { enrollment }: { enrollment?: string } = {}): Program {
+  const base = JSON.parse(SAMPLE_PROGRAM_JSON) as { phaseWindows: object };
+  return programSchema.parse({ ...base, programId, ...(enrollment ? { phaseWindows: { ...base.phaseWindows, enrollment } } : {}) });
+}
+
+/** The sample roster as the program's store holds it, paired by the real matcher with the pair ids the identify phase gives. */
+export async function matchedSampleCohort(program: Program): Promise<{ roster: Participant[]; pairs: Pair[] }> {
+  const store = new InMemoryStore();
+  await store.putProgram(program);
+  await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
+  const roster = await store.listParticipants(program.programId);
+  const context = { settings: program.matching, skillsCatalog: program.skillsCatalog, recentPairs: [], referenceYear: 2027 };
+  const pairs = new OptimalMatcher({ deadlineMs: 2_000 }).match(roster, context).pairs.map((p) => ({ ...p, pairId: pairIdOf(p.mentorId, p.menteeId) }));
+  return { roster, pairs };
+}
+
+/** An informational session (`ai-101`, in São Paulo on 20 March 2027) as HR adds it; the test sets its skills and seats. */
+export const sessionInput = (details: Partial<SessionInput> & Pick<SessionInput, 'skills' | 'capacity'>): SessionInput => ({
+  sessionId: 'ai-101',
+  title: 'AI assistants in practice',
+  description: 'Prompting, checking answers, privacy.',
+  startsAt: '2027-03-20T14:00-03:00',
+  timeZone: 'America/Sao_Paulo',
+  durationMinutes: 90,
+  place: 'Room 4',
+  ...details,
+});
 
 /** `p01` … `pNN`: the ids of a test cohort, in pairing order. */
 export const cohortIds = (size: number): string[] => Array.from({ length: size }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);

@@ -8,24 +8,15 @@ import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
 import type {
   AuditEntry,
-  AuditLog,
-  CycleStore,
   EmailClaim,
-  EmailLog,
   ErasureRecord,
-  PairReviewStore,
-  PersonalDataStore,
-  ParticipantActionStore,
-  ParticipantDirectory,
   ParticipantView,
-  ProgramStore,
   RecordResponseOutcome,
-  ReviewStore,
   SessionDeclineOutcome,
   SessionRegisterOutcome,
-  SessionStore,
   StoredReview,
   SuppressionKeys,
+  TandemStore,
   WorkBudget,
 } from '../../services/ports.ts';
 import { firstInLine } from '../../domain/session-waiting-list.ts';
@@ -74,19 +65,7 @@ function sortedBy<T>(items: Iterable<T>, sortKey: (item: T) => string): T[] {
  * repeats, conditional outcomes, counters and list order (test/support/store-contract.ts holds
  * both to it). For services' unit tests, which then need no DynamoDB Local.
  */
-export class InMemoryStore
-  implements
-    ProgramStore,
-    ParticipantDirectory,
-    CycleStore,
-    PairReviewStore,
-    ParticipantActionStore,
-    EmailLog,
-    ReviewStore,
-    AuditLog,
-    SessionStore,
-    PersonalDataStore
-{
+export class InMemoryStore implements TandemStore {
   private readonly programs = new Map<string, Program>();
   /** programId → participantId → the participant and the fingerprint of the roster row it was written from. */
   private readonly participants = new Map<string, Map<string, { participant: Participant; fingerprint?: string }>>();

@@ -9,34 +9,9 @@ import type { CycleSummary } from '../../domain/metrics.ts';
 import { participantSchema, type Participant, type ParticipantInput } from '../../domain/participant.ts';
 import { programSchema, type Program, type ProgramInput } from '../../domain/program.ts';
 import type { ForumSuggestion, InvitationDecision, RematchRecord } from '../../services/participant-records.ts';
-import type {
-  AuditEntry,
-  AuditLog,
-  CycleStore,
-  EmailLog,
-  PairReviewStore,
-  SessionStore,
-  ParticipantActionStore,
-  ParticipantDirectory,
-  PersonalDataStore,
-  ProgramStore,
-  ReviewStore,
-  StoredReview,
-} from '../../services/ports.ts';
+import type { AuditEntry, StoredReview, TandemStore } from '../../services/ports.ts';
 import type { InfoSession } from '../../domain/sessions.ts';
 import { consecutivePairs, memberOf } from './cohort-fixtures.ts';
-
-/** Every store port: what the DynamoDB store and the in-memory store both implement. */
-export type TandemStore = ProgramStore &
-  ParticipantDirectory &
-  CycleStore &
-  PairReviewStore &
-  ParticipantActionStore &
-  EmailLog &
-  ReviewStore &
-  AuditLog &
-  SessionStore &
-  PersonalDataStore;
 
 /*
  * The behaviour every implementation of the store ports shares, written once and run against

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newCycle, type StoredResponse } from '../../domain/cycle.ts';
 import { availabilityOfSlots, isTimeZone, parseJoinAnswer, splitProposedSkills, withDeclaration, type EnrollmentAnswer } from '../../domain/enrollment.ts';
@@ -16,22 +14,16 @@ import { identifyCohort } from '../../services/phases/identify/index.ts';
 import { optionalPhasesOf } from '../../services/phases/registry.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
+import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
-const examples = resolve(import.meta.dirname, '../../examples');
 const DAY = 86_400_000;
 const START = Date.UTC(2027, 2, 1, 12);
 const ACTION = './v1.token';
 const signer = new LinkSigner('k'.repeat(32));
 const matcher = new OptimalMatcher({ deadlineMs: 2_000 });
-const base = JSON.parse(readFileSync(resolve(examples, 'program.json'), 'utf8')) as Record<string, unknown>;
-const program: Program = programSchema.parse({
-  ...base,
-  programId: 'enrollment-test',
-  phaseWindows: { ...(base.phaseWindows as object), enrollment: 'P14D' },
-});
-const withoutEnrollment: Program = programSchema.parse({ ...base, programId: 'no-enrollment-test' });
-const rosterCsv = readFileSync(resolve(examples, 'roster.csv'), 'utf8');
+const program: Program = sampleProgram('enrollment-test', { enrollment: 'P14D' });
+const withoutEnrollment: Program = sampleProgram('no-enrollment-test');
 const CATALOG = program.skillsCatalog.map((s) => s.id);
 
 /** Fields a person may send several times (checkboxes); every other field in `extra` replaces the default. */
@@ -145,7 +137,7 @@ async function enrollmentCycle(p: Program = program) {
   const clock = { now: () => (time += 1000) };
   const cycleId = `enr${++cycleCount}`;
   await store.putProgram(p);
-  await importRoster(store, { programId: p.programId, text: rosterCsv, format: 'csv' });
+  await importRoster(store, { programId: p.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
   await store.createCycle(newCycle(p, cycleId, START));
   const cycle = await store.getCycle(cycleId);
   const invited = await invitees(store, cycle as NonNullable<typeof cycle>);
@@ -316,7 +308,7 @@ describe('enrollment over the in-memory store', () => {
   it('keeps a program without enrollment pairing its whole roster', async () => {
     const store = new InMemoryStore();
     await store.putProgram(withoutEnrollment);
-    await importRoster(store, { programId: withoutEnrollment.programId, text: rosterCsv, format: 'csv' });
+    await importRoster(store, { programId: withoutEnrollment.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
     await store.createCycle(newCycle(withoutEnrollment, 'plain', START));
     const roster = await store.listParticipants(withoutEnrollment.programId);
     expect(await rosterToPair({ store }, (await store.getCycle('plain')) as never, roster)).toEqual(roster);

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { stringify as stringifyYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TandemError, ValidationError } from '../../domain/errors.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
 import { parseRosterCsv, type ColumnMapping } from '../../domain/roster.ts';
@@ -13,13 +13,13 @@ import { loadMatchPreviewInput } from '../../services/match-preview.ts';
 import { parseProgramText, readProgramFile } from '../../services/program-files.ts';
 import { importRosterFile } from '../../services/roster-files.ts';
 import { readTextFile } from '../../services/text-files.ts';
-import { newCycle, pairIdOf } from '../../domain/cycle.ts';
+import { newCycle } from '../../domain/cycle.ts';
 import { parseAttendanceList } from '../../domain/sessions.ts';
-import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
 import { membersOf } from '../../services/phases/identify/index.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { addSession, recordAttendance } from '../../services/sessions.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, hostileText, runs, snapshot } from '../support/fuzz.ts';
+import { matchedSampleCohort, SAMPLE_PROGRAM_JSON, SAMPLE_ROSTER_CSV, sampleProgram, sessionInput } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
 /*
@@ -33,17 +33,13 @@ import { InMemoryStore } from '../support/in-memory-store.ts';
  */
 
 const root = resolve(import.meta.dirname, '../..');
-const examples = resolve(root, 'examples');
-const rosterCsv = readFileSync(resolve(examples, 'roster.csv'), 'utf8');
 const rosterJson = JSON.stringify(
-  rosterCsv
-    .split('\n')
+  SAMPLE_ROSTER_CSV.split('\n')
     .slice(1, 4)
     .map((line) => ({ id: line.split(',')[0] })),
 );
-const programJson = readFileSync(resolve(examples, 'program.json'), 'utf8');
-const program: Program = programSchema.parse({ ...JSON.parse(programJson), programId: 'fuzz-files' });
-const programYaml = stringifyYaml(JSON.parse(programJson));
+const program: Program = sampleProgram('fuzz-files');
+const programYaml = stringifyYaml(JSON.parse(SAMPLE_PROGRAM_JSON));
 const scratch = mkdtempSync(join(tmpdir(), 'tandem-fuzz-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -114,12 +110,37 @@ function expectNamedRefusal(error: unknown, where: string, place: RegExp = FIELD
   }
 }
 
+let scratchFiles = 0;
+
+/** Writes generated contents to a file of its own in the scratch folder (`name` with a number before its extension), as HR hands a file to the CLI. */
+function scratchFile(name: string, contents: string | Buffer): string {
+  const file = join(
+    scratch,
+    name.replace(/(\.[^.]*)?$/, (extension) => `-${++scratchFiles}${extension}`),
+  );
+  writeFileSync(file, contents);
+  return file;
+}
+
+/** Reads as the command does: what was read, or the refusal, which must name where (any other error fails the test). */
+async function readOrRefusal<T>(
+  where: string,
+  read: () => Promise<T>,
+): Promise<{ read: T; refusal?: undefined } | { read?: undefined; refusal: ValidationError }> {
+  try {
+    return { read: await read() };
+  } catch (error) {
+    expectNamedRefusal(error, where);
+    return { refusal: error as ValidationError };
+  }
+}
+
 describe('hostile roster files (tandem roster import)', () => {
   for (const format of ['csv', 'json'] as const) {
     it(`reads or refuses a hostile ${format.toUpperCase()} roster by line and reason, writing nothing when it refuses`, { timeout: FUZZ_TIMEOUT }, async () => {
       await fc.assert(
         fc.asyncProperty(
-          hostileFile(format === 'csv' ? rosterCsv : rosterJson),
+          hostileFile(format === 'csv' ? SAMPLE_ROSTER_CSV : rosterJson),
           fc.record({ dryRun: fc.boolean(), skipBadRows: fc.boolean(), addUnknownSkills: fc.boolean() }),
           async (text, options) => {
             const store = new InMemoryStore();
@@ -146,7 +167,7 @@ describe('hostile roster files (tandem roster import)', () => {
   it('reads or refuses a hostile roster through a hostile column mapping, writing nothing when it refuses', { timeout: FUZZ_TIMEOUT }, async () => {
     const plausibleMapping = 'columns:\n  id: id\n  Nome: name\nvalues:\n  status: { Ativo: active }\ndefaults:\n  seniority: "3"\n';
     await fc.assert(
-      fc.asyncProperty(hostileFile(rosterCsv), fc.oneof(hostileFile(plausibleMapping), hostileStructured), async (text, mappingText) => {
+      fc.asyncProperty(hostileFile(SAMPLE_ROSTER_CSV), fc.oneof(hostileFile(plausibleMapping), hostileStructured), async (text, mappingText) => {
         let mapping: ColumnMapping;
         try {
           mapping = parseColumnMapping(mappingText, 'mapping.yaml');
@@ -171,7 +192,7 @@ describe('hostile roster files (tandem roster import)', () => {
   it('reads CSV rows of any cells under any delimiter without throwing, naming each problem’s line', { timeout: FUZZ_TIMEOUT }, () => {
     fc.assert(
       fc.property(fc.array(fc.array(hostileText, { minLength: 1, maxLength: 16 }), { maxLength: 6 }), fc.constantFrom(',', ';', '\t', '|'), (rows, d) => {
-        const header = rosterCsv.split('\n')[0] as string;
+        const header = SAMPLE_ROSTER_CSV.split('\n')[0] as string;
         const text = [header.split(',').join(d), ...rows.map((cells) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(d))].join('\n');
         const parsed = parseRosterCsv(text, program.skillsCatalog, { language: program.language });
         for (const issue of parsed.issues) {
@@ -190,7 +211,7 @@ describe('what the roster fuzz found', () => {
     const store = new InMemoryStore();
     await store.putProgram(program);
     const before = snapshot(store);
-    const [header, first] = rosterCsv.split('\n') as [string, string];
+    const [header, first] = SAMPLE_ROSTER_CSV.split('\n') as [string, string];
     const longSkill = 'Planejamento '.repeat(10).trim();
     const row = first.replace(/Negociação:5/, `${longSkill}:5`);
     const error = await importRosterFile(store, { programId: program.programId, text: `${header}\n${row}\n`, format: 'csv', addUnknownSkills: true }).catch(
@@ -224,7 +245,7 @@ describe('hostile column-mapping and program files', () => {
 
   for (const [name, sample] of [
     ['program.yaml', programYaml],
-    ['program.json', programJson],
+    ['program.json', SAMPLE_PROGRAM_JSON],
   ] as const) {
     it(`reads or refuses a hostile ${name} naming the field, never another error`, { timeout: FUZZ_TIMEOUT }, () => {
       fc.assert(
@@ -245,25 +266,19 @@ describe('hostile column-mapping and program files', () => {
     'reads a hostile file from disk as UTF-8 or refuses it saying which encoding to save it in (random bytes, UTF-16, BOMs)',
     { timeout: FUZZ_TIMEOUT },
     async () => {
-      let n = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
             fc.uint8Array({ maxLength: 500 }).map((b) => Buffer.from(b)),
-            hostileFile(rosterCsv).map((t) => Buffer.from(t, 'utf8')),
-            hostileFile(rosterCsv).map((t) => Buffer.from(`\ufeff${t}`, 'utf16le')),
+            hostileFile(SAMPLE_ROSTER_CSV).map((t) => Buffer.from(t, 'utf8')),
+            hostileFile(SAMPLE_ROSTER_CSV).map((t) => Buffer.from(`\ufeff${t}`, 'utf16le')),
           ),
           fc.constantFrom<'utf-8' | 'windows-1252'>('utf-8', 'windows-1252'),
           async (bytes, encoding) => {
-            const file = join(scratch, `f${++n}.csv`);
-            writeFileSync(file, bytes);
-            try {
-              const text = await readTextFile(file, { encoding });
-              expect(typeof text).toBe('string');
-            } catch (error) {
-              expectNamedRefusal(error, 'text file');
-              expect((error as Error).message).toMatch(/is not (UTF-8|Windows-1252) text/);
-            }
+            const file = scratchFile('roster.csv', bytes);
+            const { read, refusal } = await readOrRefusal('text file', () => readTextFile(file, { encoding }));
+            if (refusal) expect(refusal.message).toMatch(/is not (UTF-8|Windows-1252) text/);
+            else expect(typeof read).toBe('string');
           },
         ),
         { numRuns: runs(100) },
@@ -275,18 +290,16 @@ describe('hostile column-mapping and program files', () => {
     'reads a program file from disk (tandem program create --file) only as UTF-8, refusing other bytes instead of garbling them',
     { timeout: FUZZ_TIMEOUT },
     async () => {
-      let n = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
-            fc.constant(Buffer.from(programJson.replace('"name": "', '"name": "Negociação '), 'latin1')),
+            fc.constant(Buffer.from(SAMPLE_PROGRAM_JSON.replace('"name": "', '"name": "Negociação '), 'latin1')),
             fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
-            hostileFile(programJson).map((t) => Buffer.from(t, 'utf8')),
-            hostileFile(programJson).map((t) => Buffer.from(t, 'latin1')),
+            hostileFile(SAMPLE_PROGRAM_JSON).map((t) => Buffer.from(t, 'utf8')),
+            hostileFile(SAMPLE_PROGRAM_JSON).map((t) => Buffer.from(t, 'latin1')),
           ),
           async (bytes) => {
-            const file = join(scratch, `program-${++n}.json`);
-            writeFileSync(file, bytes);
+            const file = scratchFile('program.json', bytes);
             const utf8 = (() => {
               try {
                 new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -295,13 +308,12 @@ describe('hostile column-mapping and program files', () => {
                 return false;
               }
             })();
-            try {
-              const read = await readProgramFile(file);
+            const { read, refusal } = await readOrRefusal('program file', () => readProgramFile(file));
+            if (refusal) {
+              if (!utf8) expect(refusal.message).toMatch(/is not UTF-8 text/);
+            } else {
               expect(utf8, 'a file that is not UTF-8 was read').toBe(true);
               expect(read.programId.length).toBeGreaterThan(0);
-            } catch (error) {
-              expectNamedRefusal(error, 'program file');
-              if (!utf8) expect((error as Error).message).toMatch(/is not UTF-8 text/);
             }
           },
         ),
@@ -310,54 +322,37 @@ describe('hostile column-mapping and program files', () => {
     },
   );
 
-  it('previews a match (tandem match --program-file --roster) from hostile files or refuses them with a TandemError', { timeout: FUZZ_TIMEOUT }, async () => {
-    let n = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof({ arbitrary: fc.constant(programJson), weight: 2 }, hostileFile(programJson), hostileStructured),
-        hostileFile(rosterCsv),
-        async (programText, rosterText) => {
-          const programFile = join(scratch, `p${++n}.json`);
-          const rosterFile = join(scratch, `r${n}.csv`);
-          writeFileSync(programFile, programText);
-          writeFileSync(rosterFile, rosterText);
-          try {
-            const { roster } = await loadMatchPreviewInput({ programFile, rosterFile }, () => new InMemoryStore());
-            expect(Array.isArray(roster)).toBe(true);
-          } catch (error) {
-            if (!(error instanceof TandemError)) throw error;
-            expectNamedRefusal(error, 'match preview');
-          }
-        },
-      ),
-      { numRuns: runs(60) },
-    );
-  });
+  it(
+    'previews a match (tandem match --program-file --roster) from hostile files or refuses them with a ValidationError',
+    { timeout: FUZZ_TIMEOUT },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof({ arbitrary: fc.constant(SAMPLE_PROGRAM_JSON), weight: 2 }, hostileFile(SAMPLE_PROGRAM_JSON), hostileStructured),
+          hostileFile(SAMPLE_ROSTER_CSV),
+          async (programText, rosterText) => {
+            const files = { programFile: scratchFile('program.json', programText), rosterFile: scratchFile('roster.csv', rosterText) };
+            const { read } = await readOrRefusal('match preview', () => loadMatchPreviewInput(files, () => new InMemoryStore()));
+            if (read) expect(Array.isArray(read.roster)).toBe(true);
+          },
+        ),
+        { numRuns: runs(60) },
+      );
+    },
+  );
 });
 
 describe('a hostile attendance file (tandem session attendance --file)', () => {
   it('records the members it names or refuses naming each unknown entry, changing nothing then', { timeout: FUZZ_TIMEOUT }, async () => {
     const store = new InMemoryStore();
     const clock = { now: () => Date.UTC(2027, 2, 2, 12) };
+    const { roster, pairs } = await matchedSampleCohort(program);
     await store.putProgram(program);
-    await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
-    const roster = await store.listParticipants(program.programId);
-    const context = { settings: program.matching, skillsCatalog: program.skillsCatalog, recentPairs: [], referenceYear: 2027 };
-    const pairs = new OptimalMatcher({ deadlineMs: 2_000 }).match(roster, context).pairs.map((p) => ({ ...p, pairId: pairIdOf(p.mentorId, p.menteeId) }));
+    await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
     await store.createCycle(newCycle(program, 'fuzz-attendance', Date.UTC(2027, 2, 1)));
     await store.putCohort('fuzz-attendance', membersOf(roster, pairs, program), pairs);
     const session = { store, clock };
-    await addSession(session, 'fuzz-attendance', {
-      sessionId: 'ai-101',
-      title: 'AI assistants in practice',
-      description: 'Prompting, checking answers, privacy.',
-      skills: [program.skillsCatalog[0]?.id],
-      startsAt: '2027-03-20T14:00-03:00',
-      timeZone: 'America/Sao_Paulo',
-      durationMinutes: 90,
-      place: 'Room 4',
-      capacity: 10,
-    });
+    await addSession(session, 'fuzz-attendance', sessionInput({ skills: [program.skillsCatalog[0]?.id as string], capacity: 10 }));
     const known = roster.flatMap((p) => [p.participantId, p.email, p.email.toUpperCase()]);
     await fc.assert(
       fc.asyncProperty(
@@ -392,11 +387,11 @@ describe('the tandem command given hostile files', () => {
 
   const cases: Array<[string, string | Buffer, string | Buffer]> = [
     ['random bytes for both files', Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0xa0, 0xa1]), Buffer.from([0xe2, 0x28, 0xa1, 0x00])],
-    ['a UTF-16 roster', programJson, Buffer.from(`\ufeff${rosterCsv}`, 'utf16le')],
+    ['a UTF-16 roster', SAMPLE_PROGRAM_JSON, Buffer.from(`\ufeff${SAMPLE_ROSTER_CSV}`, 'utf16le')],
     [
       'a YAML alias bomb as the program',
       'x: !!js/function "f"\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
-      rosterCsv,
+      SAMPLE_ROSTER_CSV,
     ],
   ];
 
@@ -406,11 +401,9 @@ describe('the tandem command given hostile files', () => {
     async () => {
       // One process per case, all at once: each pays for starting the CLI, so only a few are run this way.
       await Promise.all(
-        cases.map(async ([what, programText, rosterText], i) => {
-          const programFile = join(scratch, `cli-program-${i}.${what.includes('YAML') ? 'yaml' : 'json'}`);
-          const rosterFile = join(scratch, `cli-roster-${i}.csv`);
-          writeFileSync(programFile, programText);
-          writeFileSync(rosterFile, rosterText);
+        cases.map(async ([what, programText, rosterText]) => {
+          const programFile = scratchFile(what.includes('YAML') ? 'cli-program.yaml' : 'cli-program.json', programText);
+          const rosterFile = scratchFile('cli-roster.csv', rosterText);
           const run = await tandem(['match', '--program-file', programFile, '--roster', rosterFile]);
           expect(run.code, `${what}: ${run.stderr}`).toBe(2);
           expect(run.stderr, what).toMatch(/^tandem: /);

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newCycle } from '../../domain/cycle.ts';
@@ -15,6 +13,7 @@ import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import type { CycleInput, WorkflowEngine } from '../../services/ports.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, HOSTILE_CONSTANTS, hostileText, runs, snapshot } from '../support/fuzz.ts';
+import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
 /*
@@ -25,13 +24,11 @@ import { InMemoryStore } from '../support/in-memory-store.ts';
  * answer 500); a refusal names the problem, shows no internals and leaves the store as it was.
  */
 
-const examples = resolve(import.meta.dirname, '../../examples');
 const NOW = Date.UTC(2027, 2, 1, 9);
 const signer = new LinkSigner(randomBytes(32).toString('base64url'));
 const cookies = new SessionCookies({ session: signer.keyFor('console-session'), signIn: signer.keyFor('console-sign-in') });
 const hr: ConsoleSession = { email: 'hr@example.com', role: 'hr', csrf: newCsrfToken(), lang: 'en' };
-const program: Program = programSchema.parse({ ...JSON.parse(readFileSync(resolve(examples, 'program.json'), 'utf8')), programId: 'fuzz-console' });
-const rosterCsv = readFileSync(resolve(examples, 'roster.csv'), 'utf8');
+const program: Program = sampleProgram('fuzz-console');
 const PROGRAM_FIELDS = formFields(programSchema);
 const CYCLE = 'fuzz-console-cycle';
 
@@ -57,7 +54,7 @@ beforeAll(async () => {
 async function freshConsole() {
   const store = new InMemoryStore();
   await store.putProgram(program);
-  await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
+  await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
   await store.createCycle(newCycle(program, CYCLE, NOW - 86_400_000));
   const workflow = new RecordingWorkflow();
   const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
@@ -96,7 +93,9 @@ const hostileRosterText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 300 }),
   fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
   fc.constantFrom('\ufeff', '\ufeff\ufeff', '\u0000\u0000', 'id,id,id\n1,2,3', '"id,name\n"1,"a', '=cmd|"/c calc"!A1'),
-  fc.tuple(fc.nat({ max: rosterCsv.length - 1 }), hostileText).map(([at, text]) => `${rosterCsv.slice(0, at)}${text}${rosterCsv.slice(at)}`),
+  fc
+    .tuple(fc.nat({ max: SAMPLE_ROSTER_CSV.length - 1 }), hostileText)
+    .map(([at, text]) => `${SAMPLE_ROSTER_CSV.slice(0, at)}${text}${SAMPLE_ROSTER_CSV.slice(at)}`),
 );
 
 interface ConsoleTarget {
@@ -124,10 +123,10 @@ const rosterUpload = (importing: boolean) =>
     .record({
       programId: textValue([program.programId]),
       file: fc.option(
-        fc.record({ text: fc.oneof(pick([rosterCsv]), hostileRosterText), name: fc.oneof(pick(['roster.csv', 'roster.json', 'x.CSV']), hostileText) }),
+        fc.record({ text: fc.oneof(pick([SAMPLE_ROSTER_CSV]), hostileRosterText), name: fc.oneof(pick(['roster.csv', 'roster.json', 'x.CSV']), hostileText) }),
         { nil: undefined },
       ),
-      carried: fc.option(fc.oneof(pick([Buffer.from(rosterCsv).toString('base64')]), hostileText), { nil: undefined }),
+      carried: fc.option(fc.oneof(pick([Buffer.from(SAMPLE_ROSTER_CSV).toString('base64')]), hostileText), { nil: undefined }),
       mapping: fc.option(fc.oneof(hostileJson, pick(['{"columns":{"id":"id"}}', '{"delimiter":"tab"}', '{"columns":{"__proto__":"id"}}'])), { nil: undefined }),
       savedMapping: fc.option(textValue(['export-rh']), { nil: undefined }),
       saveMappingAs: fc.option(textValue(['export-rh', 'a', '-x']), { nil: undefined }),
@@ -252,11 +251,11 @@ describe('what the console fuzz found', () => {
         ),
       });
     const before = snapshot(c.store);
-    const refused = await post(`${rosterCsv}\np99,"unbalanced`);
+    const refused = await post(`${SAMPLE_ROSTER_CSV}\np99,"unbalanced`);
     expect(refused.status).toBe(400);
     expect(snapshot(c.store)).toBe(before);
     expect((await c.store.getProgram(program.programId))?.rosterMappings).toBeUndefined();
-    expect((await post(rosterCsv)).status).toBe(200);
+    expect((await post(SAMPLE_ROSTER_CSV)).status).toBe(200);
     expect(Object.keys((await c.store.getProgram(program.programId))?.rosterMappings ?? {})).toEqual(['export-rh']);
   });
 });

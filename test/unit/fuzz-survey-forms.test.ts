@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newCycle, pairIdOf, type Pair } from '../../domain/cycle.ts';
+import { newCycle, type Pair } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
 import type { Participant } from '../../domain/participant.ts';
-import { programSchema, type AnsweredPhase, type Program } from '../../domain/program.ts';
+import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { PAIR_PAGE_KEY } from '../../services/pair-page-key.ts';
 import { invitees } from '../../services/phases/enrollment/index.ts';
@@ -19,6 +17,7 @@ import { sessionLinkKey } from '../../domain/sessions.ts';
 import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
 import { submitSessionPage } from '../../services/session-pages.ts';
 import { addSession } from '../../services/sessions.ts';
+import { matchedSampleCohort, SAMPLE_ROSTER_CSV, sampleProgram, sessionInput } from '../support/cohort-fixtures.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, hostileText, rawFormFragment, runs, snapshot } from '../support/fuzz.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
@@ -29,32 +28,20 @@ import { InMemoryStore } from '../support/in-memory-store.ts';
  * no internals, and leaves the store exactly as it was; an accepted answer is stored whole.
  */
 
-const examples = resolve(import.meta.dirname, '../../examples');
 const DAY = 86_400_000;
 const START = Date.UTC(2027, 2, 1, 12);
 const ACTION = './v1.token';
 const signer = new LinkSigner('k'.repeat(32));
 const matcher = new OptimalMatcher({ deadlineMs: 2_000 });
-const base = JSON.parse(readFileSync(resolve(examples, 'program.json'), 'utf8')) as Record<string, unknown>;
-const program: Program = programSchema.parse({ ...base, programId: 'fuzz-forms' });
-const enrollingProgram: Program = programSchema.parse({
-  ...base,
-  programId: 'fuzz-enrollment',
-  phaseWindows: { ...(base.phaseWindows as object), enrollment: 'P14D' },
-});
-const rosterCsv = readFileSync(resolve(examples, 'roster.csv'), 'utf8');
+const program: Program = sampleProgram('fuzz-forms');
+const enrollingProgram: Program = sampleProgram('fuzz-enrollment', { enrollment: 'P14D' });
 const SKILLS = program.skillsCatalog.map((s) => s.id);
 
 let roster: Participant[];
 let pairs: Pair[];
 
 beforeAll(async () => {
-  const store = new InMemoryStore();
-  await store.putProgram(program);
-  await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
-  roster = await store.listParticipants(program.programId);
-  const context = { settings: program.matching, skillsCatalog: program.skillsCatalog, recentPairs: [], referenceYear: 2027 };
-  pairs = matcher.match(roster, context).pairs.map((p) => ({ ...p, pairId: pairIdOf(p.mentorId, p.menteeId) }));
+  ({ roster, pairs } = await matchedSampleCohort(program));
 });
 
 /** Every notice's title in both languages: a refusal page must carry one of them, or the error summary naming its fields. */
@@ -73,7 +60,7 @@ async function freshCycle(phases: AnsweredPhase[], enrolling = false) {
   const clock = { now: () => (time += 1000) };
   const cycleId = `fuzz${++cycleCount}`;
   await store.putProgram(p);
-  await importRoster(store, { programId: p.programId, text: rosterCsv, format: 'csv' });
+  await importRoster(store, { programId: p.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
   await store.createCycle(newCycle(p, cycleId, START));
   if (enrolling) {
     const cycle = await store.getCycle(cycleId);
@@ -343,17 +330,7 @@ describe('hostile posts to the session page', () => {
           const c = await freshCycle(['run']);
           const mailer = new RecordingMailer();
           const deps = { store: c.store, emailLog: c.store, mailer, clock: c.deps.clock, links: { signer, baseUrl: 'https://links.example.com' } };
-          await addSession(deps, c.cycleId, {
-            sessionId: 'ai-101',
-            title: 'AI assistants in practice',
-            description: 'Prompting, checking answers, privacy.',
-            skills: [SKILLS[0]],
-            startsAt: '2027-03-20T14:00-03:00',
-            timeZone: 'America/Sao_Paulo',
-            durationMinutes: 90,
-            place: 'Room 4',
-            capacity: 1,
-          });
+          await addSession(deps, c.cycleId, sessionInput({ skills: [SKILLS[0] as string], capacity: 1 }));
           const token = signer.sign({
             cycleId: c.cycleId,
             participantId,

@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newCycle, pairIdOf, type Member, type Pair } from '../../domain/cycle.ts';
+import { newCycle, type Member, type Pair } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
-import { programSchema, type AnsweredPhase, type Program } from '../../domain/program.ts';
+import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import type { Participant } from '../../domain/participant.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { membersOf } from '../../services/phases/identify/index.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
 import { escapeHtml } from '../../domain/html.ts';
+import { matchedSampleCohort, SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
 /*
@@ -18,26 +17,19 @@ import { InMemoryStore } from '../support/in-memory-store.ts';
  * records, phase by phase. The cohort is the sample roster paired by the real matcher.
  */
 
-const examples = resolve(import.meta.dirname, '../../examples');
 const DAY = 86_400_000;
 const START = Date.UTC(2027, 2, 1, 12);
 const ACTION = './v1.token';
 
 const signer = new LinkSigner('k'.repeat(32));
 const matcher = new OptimalMatcher({ deadlineMs: 2_000 });
-const program: Program = programSchema.parse({ ...JSON.parse(readFileSync(resolve(examples, 'program.json'), 'utf8')), programId: 'survey-test' });
-const rosterCsv = readFileSync(resolve(examples, 'roster.csv'), 'utf8');
+const program: Program = sampleProgram('survey-test');
 
 let roster: Participant[];
 let pairs: Pair[];
 
 beforeAll(async () => {
-  const store = new InMemoryStore();
-  await store.putProgram(program);
-  await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
-  roster = await store.listParticipants(program.programId);
-  const context = { settings: program.matching, skillsCatalog: program.skillsCatalog, recentPairs: [], referenceYear: 2027 };
-  pairs = matcher.match(roster, context).pairs.map((p) => ({ ...p, pairId: pairIdOf(p.mentorId, p.menteeId) }));
+  ({ roster, pairs } = await matchedSampleCohort(program));
 });
 
 let cycleCount = 0;
@@ -50,7 +42,7 @@ async function cycleWith(phases: AnsweredPhase[]) {
   // A cycle id of its own: the forum's suggestion cache is per container and keyed by cycle.
   const cycleId = `c${++cycleCount}-${Date.now()}`;
   await store.putProgram(program);
-  await importRoster(store, { programId: program.programId, text: rosterCsv, format: 'csv' });
+  await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
   expect(await store.createCycle(newCycle(program, cycleId, START))).toBe(true);
   const members = membersOf(roster, pairs, program);
   await store.putCohort(cycleId, members, pairs);
