@@ -151,6 +151,8 @@ class BlossomSolver {
    * Before a label (or top-level blossom) changes, the duals concerned are materialised.
    */
   now: number;
+  /** The slack of the edge bestEdgeToS last returned, less its vertex's own dual. */
+  bestEdgeToSSlack = Infinity;
   readonly stamp: Float64Array;
   // Events of the next dual step, keyed so that keys do not move as the clock runs (lazy deletion):
   // delta2 (S to unlabelled: slack + now), delta3 (S to S: slack + 2·now), delta4 (T-blossom: z + now),
@@ -655,6 +657,7 @@ class BlossomSolver {
         best = (neighEnd[q] as number) >> 1;
       }
     }
+    this.bestEdgeToSSlack = bestSlack;
     return best;
   }
 
@@ -1032,24 +1035,8 @@ class BlossomSolver {
 
   /** Pushes S-vertex v's least-slack edge to another S-blossom into heap3 (owned by v), if it has one. */
   pushBestSEdge(v: number): void {
-    const { neighStart, neighVertex, neighWeight2, neighEnd, label, dual, stamp } = this;
-    const now = this.now;
-    const bv = this.topOf(v);
-    const end = neighStart[v + 1] as number;
-    let best = -1;
-    let bestSlack = Infinity;
-    for (let q = neighStart[v] as number; q < end; q++) {
-      const w = neighVertex[q] as number;
-      const bw = this.topOf(w);
-      if (bw === bv || (label[bw] as number) !== 1) continue;
-      // slack less v's own dual, which is the same for every edge here (w is an S-vertex).
-      const sl = (dual[w] as number) - (now - (stamp[w] as number)) - (neighWeight2[q] as number);
-      if (sl < bestSlack) {
-        bestSlack = sl;
-        best = (neighEnd[q] as number) >> 1;
-      }
-    }
-    if (best !== -1) this.heap3.push(this.dualOf(v) + bestSlack + 2 * now, best, v);
+    const best = this.bestEdgeToS(v);
+    if (best !== -1) this.heap3.push(this.dualOf(v) + this.bestEdgeToSSlack + 2 * this.now, best, v);
   }
 
   /** delta3: half the least slack between two S-blossoms; sets stepEdge. */
