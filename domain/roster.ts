@@ -163,8 +163,8 @@ function planColumns(headers: readonly string[], mapping?: ColumnMapping): { tar
 const LIST_COLUMNS = new Set<RosterColumn>(['languages', 'skills_offered', 'skills_wanted']);
 
 function mapValue(column: RosterColumn, cell: string, mapping?: ColumnMapping): string {
-  const table = mapping?.values?.[column];
-  const value = cell.trim() === '' && mapping?.defaults?.[column] !== undefined ? mapping.defaults[column] : cell;
+  const table = mapping?.values[column];
+  const value = cell.trim() === '' && mapping?.defaults[column] !== undefined ? mapping.defaults[column] : cell;
   if (!table) return value;
   const lookup = new Map(Object.entries(table).map(([from, to]) => [normaliseHeader(from), to]));
   const whole = lookup.get(normaliseHeader(value));

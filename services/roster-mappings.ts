@@ -12,7 +12,9 @@ export async function listRosterMappings(store: ProgramStore, programId: string)
 
 /** The saved mapping of that name, or a ValidationError naming the field when the program has none by that name. */
 export async function savedRosterMapping(store: ProgramStore, programId: string, name: string): Promise<ColumnMapping> {
-  const mapping = (await listRosterMappings(store, programId))[name];
+  const mappings = await listRosterMappings(store, programId);
+  // Own keys only: a name such as "toString" or "__proto__" must not find what every object inherits.
+  const mapping = Object.hasOwn(mappings, name) ? mappings[name] : undefined;
   if (!mapping) throw new ValidationError('no such saved mapping', [{ where: 'savedMapping', problem: `program ${programId} has no mapping named "${name}"` }]);
   return mapping;
 }

@@ -43,6 +43,22 @@ describe('saved roster mappings', () => {
     await expect(savedRosterMapping(store, 'mappings-test', 'nope')).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('refuses a saved mapping named like what every object inherits, with or without mappings saved, naming the field', async () => {
+    // Found by the console fuzz (seed -125145797): savedMapping=toString read Object.prototype.toString as a mapping.
+    const store = await storeWithProgram();
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      await expect(savedRosterMapping(store, 'mappings-test', name)).rejects.toMatchObject({ issues: [expect.objectContaining({ where: 'savedMapping' })] });
+    }
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    await expect(savedRosterMapping(store, 'mappings-test', 'toString')).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('finds a mapping saved under a name such as "toString" like any other', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'toString', mapping });
+    expect(await savedRosterMapping(store, 'mappings-test', 'toString')).toEqual(mapping);
+  });
+
   it('rejects a program whose saved mapping names an unknown Tandem column', () => {
     const parsed = programSchema.safeParse({ ...base, programId: 'mappings-test', rosterMappings: { rh: { columns: { Nome: 'full_name' } } } });
     expect(parsed.success).toBe(false);
