@@ -19,6 +19,13 @@ export class TransientError extends TandemError {
  */
 export class SendingThrottledError extends TransientError {}
 
+/**
+ * A cycle's items were not all set to expire within one invocation (a cycle of 10,000 people has
+ * over 100,000). Its name stays TransientError, so the status change is delivered again, and the
+ * next call goes on where this one stopped.
+ */
+export class RetentionIncompleteError extends TransientError {}
+
 export interface ValidationIssue {
   /** Where the problem is: a field path, or "line 7: email". */
   where: string;

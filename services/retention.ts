@@ -22,8 +22,9 @@ export async function expireEndedCycle(
   return { expiresAt, complete };
 }
 
-/** A failed cycle that runs again (redriven) must not expire while it runs. */
-export async function keepResumedCycle(store: RetentionStore, cycleId: string): Promise<void> {
+/** A failed cycle that runs again (redriven) must not expire while it runs; like the above, a budget may stop it early. */
+export async function keepResumedCycle(store: RetentionStore, cycleId: string, budget?: WorkBudget): Promise<{ complete: boolean }> {
   const cycle = await store.getCycle(cycleId);
-  if (cycle?.status === 'running') await store.setCycleExpiry(cycleId, undefined);
+  if (cycle?.status !== 'running') return { complete: true };
+  return store.setCycleExpiry(cycleId, undefined, budget);
 }

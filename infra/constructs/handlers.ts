@@ -27,7 +27,8 @@ export const SIZING: Record<FunctionName, { memorySize: number; timeout: Duratio
   'phase-tick': { memorySize: 1024, timeout: Duration.seconds(300) },
   'close-phase': { memorySize: 512, timeout: Duration.seconds(60) },
   review: { memorySize: 1024, timeout: Duration.seconds(300) },
-  'mark-cycle-failed': { memorySize: 512, timeout: Duration.seconds(60) },
+  // Sets every item of an ended cycle to expire (over 100,000 at 10,000 people), going on when delivered again if it runs out.
+  'mark-cycle-failed': { memorySize: 512, timeout: Duration.seconds(300) },
   'survey-api': { memorySize: 512, timeout: Duration.seconds(10) },
   'session-api': { memorySize: 512, timeout: Duration.seconds(10) },
   'ses-events': { memorySize: 256, timeout: Duration.seconds(60) },
