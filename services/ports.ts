@@ -12,6 +12,13 @@ import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, Pair
 export interface ProgramStore {
   putProgram(program: Program): Promise<void>;
   getProgram(programId: string): Promise<Program | undefined>;
+  /**
+   * Reads the program, applies `change` and writes the result only if nobody wrote the program in
+   * between (else reads it again and re-applies, a few times): concurrent changes are applied one after
+   * the other, never lost. `change` returns undefined to write nothing, and may throw to refuse. Returns
+   * the program as stored; a NotFoundError when there is none.
+   */
+  modifyProgram(programId: string, change: (current: Program) => Program | undefined): Promise<Program>;
   /** Every program, by id (the console lists them). */
   listPrograms(): Promise<Program[]>;
   /** Lists the programs stored before the listing existed (a migration, idempotent); returns the ids it listed now. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Program } from '../domain/program.ts';
 import type { ProgramStore } from './ports.ts';
@@ -10,16 +11,45 @@ export async function createProgram(store: ProgramStore, program: Program): Prom
   return program;
 }
 
-/** Replaces a program's settings. Running cycles keep the program as it was when they started. */
-export async function updateProgram(store: ProgramStore, program: Program, expectedId?: string): Promise<{ program: Program; changed: string[] }> {
+/**
+ * Replaces a program's settings. Running cycles keep the program as it was when they started.
+ * With `expectedFingerprint` (the program as the editor showed it, programFingerprint), a program
+ * someone else changed meanwhile is refused with a ConflictError instead of being overwritten.
+ */
+export async function updateProgram(
+  store: ProgramStore,
+  program: Program,
+  expectedId?: string,
+  expectedFingerprint?: string,
+): Promise<{ program: Program; changed: string[] }> {
   if (expectedId && expectedId !== program.programId) {
     throw new ValidationError('the file names another program', [{ where: 'programId', problem: `is "${program.programId}", not "${expectedId}"` }]);
   }
-  const existing = await store.getProgram(program.programId);
-  if (!existing) throw new NotFoundError(`program ${program.programId} does not exist; create it with tandem program create`);
-  const changed = Object.keys(program).filter((k) => stable(program[k as keyof Program]) !== stable(existing[k as keyof Program]));
-  if (changed.length) await store.putProgram(program);
+  let changed: string[] = [];
+  try {
+    await store.modifyProgram(program.programId, (existing) => {
+      if (expectedFingerprint !== undefined && programFingerprint(existing) !== expectedFingerprint) {
+        throw new ConflictError(`program ${program.programId} was changed by someone else after this page was opened; open it again to see their change`);
+      }
+      changed = Object.keys(program).filter((k) => stable(program[k as keyof Program]) !== stable(existing[k as keyof Program]));
+      return changed.length ? program : undefined;
+    });
+  } catch (error) {
+    if (error instanceof NotFoundError)
+      throw new NotFoundError(`program ${program.programId} does not exist; create it with tandem program create`, { cause: error });
+    throw error;
+  }
   return { program, changed };
+}
+
+/** A short digest of a program's settings (key order aside): an editor sends it back to say which version it changed. */
+export function programFingerprint(program: Program): string {
+  return createHash('sha256').update(stable(program)).digest('base64url').slice(0, 22);
+}
+
+/** True when two programs hold the same settings, whatever the order of their keys. */
+export function sameProgram(a: Program, b: Program): boolean {
+  return stable(a) === stable(b);
 }
 
 /** JSON with object keys sorted, so that the store's key order does not count as a change. */

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError, issuesFromZod } from '..
 import { programSchema, type Program } from '../domain/program.ts';
 import { applyProposals, type ConfigurationDiff, type Proposal } from '../domain/report-proposals.ts';
 import type { Clock, CycleStore, ProgramStore, ReviewStore, StoredReview, WorkflowEngine } from './ports.ts';
+import { sameProgram } from './programs.ts';
 import { startCycle } from './start-cycle.ts';
 
 /**
@@ -56,6 +57,19 @@ export async function planReshape(
   };
 }
 
+/**
+ * Writes the program a plan worked out, only if the program is still as the plan read it: a change
+ * made meanwhile (a saved mapping, an edit) is never overwritten, and the plan is refused instead.
+ */
+export async function writeReshapedProgram(store: ProgramStore, plan: ReshapePlan): Promise<void> {
+  await store.modifyProgram(plan.programId, (current) => {
+    if (!sameProgram(current, plan.before)) {
+      throw new ConflictError(`program ${plan.programId} was changed after the review's changes were worked out; look at them again and apply them`);
+    }
+    return plan.after;
+  });
+}
+
 /** Writes the reshaped program and starts the next cycle with it; a review is applied once. */
 export async function applyReview(
   deps: Deps,
@@ -66,7 +80,7 @@ export async function applyReview(
   if (plan.review.appliedTo) throw new ConflictError(`the review of ${cycleId} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
   const running = (await deps.store.listCycles(plan.programId)).find((c) => c.status === 'running');
   if (running) throw new ConflictError(`cycle ${running.cycleId} of program ${plan.programId} is still running; start the next one when it has ended`);
-  await deps.store.putProgram(plan.after);
+  await writeReshapedProgram(deps.store, plan);
   const cycle = await startCycle(deps, { programId: plan.programId, ...(options.nextCycleId ? { cycleId: options.nextCycleId } : {}) });
   await deps.store.markReviewApplied(cycleId, cycle.cycleId, deps.clock.now());
   return { plan, cycle };

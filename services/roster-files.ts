@@ -97,9 +97,16 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   if (request.dryRun) return report;
   if (report.addedSkills.length) {
     // The catalog first: the participants written next name the new skills by id. Writing the same catalog again changes nothing.
-    const updated = programSchema.safeParse({ ...program, skillsCatalog: [...catalog, ...report.addedSkills] });
-    if (!updated.success) throw new ValidationError('the skills to add do not fit in the program; nothing was imported', issuesFromZod(updated.error));
-    await store.putProgram(updated.data);
+    // Added to the catalog as stored at the write, so that a change made to the program meanwhile stays.
+    const added = report.addedSkills;
+    await store.modifyProgram(program.programId, (current) => {
+      const known = new Set(current.skillsCatalog.map((skill) => skill.id));
+      const missing = added.filter((skill) => !known.has(skill.id));
+      if (missing.length === 0) return undefined;
+      const updated = programSchema.safeParse({ ...current, skillsCatalog: [...current.skillsCatalog, ...missing] });
+      if (!updated.success) throw new ValidationError('the skills to add do not fit in the program; nothing was imported', issuesFromZod(updated.error));
+      return updated.data;
+    });
   }
   const batch = request.batchSize ?? 250;
   request.onProgress?.(0, valid.length);

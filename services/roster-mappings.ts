@@ -33,9 +33,12 @@ export async function saveRosterMapping(
       'the mapping name is not valid',
       issuesFromZod(name.error).map((i) => ({ ...i, where: 'mappingName' })),
     );
-  const program = await getProgramOrFail(store, request.programId);
-  if (JSON.stringify(program.rosterMappings?.[name.data]) === JSON.stringify(request.mapping)) return { program, changed: false };
-  const updated: Program = { ...program, rosterMappings: { ...program.rosterMappings, [name.data]: request.mapping } };
-  await store.putProgram(updated);
-  return { program: updated, changed: true };
+  await getProgramOrFail(store, request.programId);
+  let changed = false;
+  // Applied to the program as stored at the write, so that a mapping saved meanwhile under another name stays.
+  const program = await store.modifyProgram(request.programId, (current) => {
+    changed = JSON.stringify(current.rosterMappings?.[name.data]) !== JSON.stringify(request.mapping);
+    return changed ? { ...current, rosterMappings: { ...current.rosterMappings, [name.data]: request.mapping } } : undefined;
+  });
+  return { program, changed };
 }

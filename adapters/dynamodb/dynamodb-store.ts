@@ -65,6 +65,9 @@ export class DynamoDbStore implements FunctionStore {
   getProgram(programId: string): Promise<Program | undefined> {
     return this.programs.getProgram(programId);
   }
+  modifyProgram(programId: string, change: (current: Program) => Program | undefined): Promise<Program> {
+    return this.programs.modifyProgram(programId, change);
+  }
   listPrograms(): Promise<Program[]> {
     return this.programs.listPrograms();
   }

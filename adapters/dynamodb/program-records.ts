@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
-import { NotFoundError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { EnrollmentDeclaration } from '../../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { Program } from '../../domain/program.ts';
@@ -11,14 +11,39 @@ import { keys } from './table-design.ts';
 /** Roster writes in flight at once: enough to import thousands of rows quickly, few enough not to be throttled. */
 const WRITE_CONCURRENCY = 16;
 
+/** Reads and conditional writes a program change gets before it gives up with a ConflictError (people editing one program rarely collide twice). */
+const MODIFY_ATTEMPTS = 10;
+
 /** Programs (`PROGRAM#<id> / PROGRAM`) and their rosters (`PARTICIPANT#<id>`, found by address through GSI1). */
 export class ProgramRecords implements ProgramStore, ParticipantDirectory {
   constructor(private readonly table: TableClient) {}
 
+  /** Every write gives the item a new random revision, so that a modifyProgram that read an older one fails its condition. */
   async putProgram(program: Program): Promise<void> {
-    await this.table.put('PutProgram', {
-      Item: { ...keys.program(program.programId), ...keys.programInList(program.programId), entity: 'program', ...program },
-    });
+    await this.table.put('PutProgram', { Item: this.programItem(program) });
+  }
+
+  async modifyProgram(programId: string, change: (current: Program) => Program | undefined): Promise<Program> {
+    for (let attempt = 1; attempt <= MODIFY_ATTEMPTS; attempt++) {
+      const item = await this.table.getItem('GetProgram', keys.program(programId));
+      if (!item) throw new NotFoundError(`program ${programId} does not exist`);
+      const current = recordOf<Program>(item);
+      const next = change(current);
+      if (next === undefined) return current;
+      // Programs written before revisions existed have none: the condition is then that there still is none.
+      const applied = await this.table.putIf('ModifyProgram', {
+        Item: this.programItem(next),
+        ...(typeof item.revision === 'string'
+          ? { ConditionExpression: 'revision = :read', ExpressionAttributeValues: { ':read': item.revision } }
+          : { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revision)' }),
+      });
+      if (applied) return next;
+    }
+    throw new ConflictError(`program ${programId} kept changing while it was being saved (${MODIFY_ATTEMPTS} attempts); try again`);
+  }
+
+  private programItem(program: Program) {
+    return { ...keys.program(program.programId), ...keys.programInList(program.programId), entity: 'program', ...program, revision: randomUUID() };
   }
 
   /** Programs written before the listing index existed appear once indexUnlistedPrograms has run (or they are saved again). */

@@ -57,7 +57,7 @@ export function recordOf<T>(item: TableItem): T;
 export function recordOf<T>(item: TableItem | undefined): T | undefined;
 export function recordOf<T>(item: TableItem | undefined): T | undefined {
   if (!item) return undefined;
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, fingerprint: _f, expiresAt: _ttl, ...record } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _e, fingerprint: _f, expiresAt: _ttl, revision: _r, ...record } = item;
   return record as T;
 }
 

@@ -4,7 +4,7 @@ import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import type { Proposal } from '../../domain/report-proposals.ts';
 import { terminalSafe } from '../../domain/text.ts';
 import type { StoredReview } from '../../services/ports.ts';
-import { applyReview, formatDiff, loadReview, planReshape, type ReshapePlan } from '../../services/reshape.ts';
+import { applyReview, formatDiff, loadReview, planReshape, writeReshapedProgram, type ReshapePlan } from '../../services/reshape.ts';
 import { emit, table, withJson } from '../support/output.ts';
 import { auditCli } from '../support/actor.ts';
 import { target, workflow } from '../support/target.ts';
@@ -127,7 +127,7 @@ export function registerReviewCommands(program: Command): void {
       if (!(await confirmed(options, 'Apply these changes and start the next cycle?'))) {
         throw new ValidationError('not applied: confirm, or pass --yes to apply the review and start the cycle');
       }
-      await container.store.putProgram(plan.after);
+      await writeReshapedProgram(container.store, plan);
       await container.store.markReviewApplied(reviewed, (options.cycleId as string | undefined) ?? `the next cycle of ${programId}`, container.clock.now());
       await auditCli(container, {
         action: 'proposals.applied',

@@ -109,6 +109,16 @@ export class InMemoryStore implements TandemStore {
     return copy(this.programs.get(programId));
   }
 
+  /** Read, change and write happen with no await in between: nothing can write the program meanwhile. */
+  async modifyProgram(programId: string, change: (current: Program) => Program | undefined): Promise<Program> {
+    const current = this.programs.get(programId);
+    if (!current) throw new NotFoundError(`program ${programId} does not exist`);
+    const next = change(copy(current));
+    if (next === undefined) return copy(current);
+    this.programs.set(programId, copy(next));
+    return copy(next);
+  }
+
   async listPrograms(): Promise<Program[]> {
     return [...this.programs.values()].sort((a, b) => a.programId.localeCompare(b.programId)).map((p) => copy(p));
   }

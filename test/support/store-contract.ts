@@ -135,6 +135,33 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.getProgram(uniqueId('missing'))).toBeUndefined();
     });
 
+    it('applies concurrent changes to one program one after the other, losing none', async () => {
+      const store = await createStore();
+      const program = programFor(uniqueId('program'));
+      await store.putProgram(program);
+      const names = ['a', 'b', 'c', 'd', 'e'];
+      await Promise.all(
+        names.map((name) =>
+          store.modifyProgram(program.programId, (current) => ({
+            ...current,
+            rosterMappings: { ...current.rosterMappings, [name]: { columns: {}, values: {}, defaults: {} } },
+          })),
+        ),
+      );
+      const stored = await store.getProgram(program.programId);
+      expect(Object.keys(stored?.rosterMappings ?? {}).sort()).toEqual(names);
+      expect(stored).toEqual({ ...program, rosterMappings: expect.any(Object) });
+    });
+
+    it('writes nothing when a change returns nothing, and names a missing program', async () => {
+      const store = await createStore();
+      const program = programFor(uniqueId('program'));
+      await store.putProgram(program);
+      expect(await store.modifyProgram(program.programId, () => undefined)).toEqual(program);
+      expect(await store.getProgram(program.programId)).toEqual(program);
+      await expect(store.modifyProgram(uniqueId('missing'), (p) => p)).rejects.toBeInstanceOf(NotFoundError);
+    });
+
     it('lists every program once, by id, with its latest settings', async () => {
       const store = await createStore();
       const first = programFor(uniqueId('program-a'));

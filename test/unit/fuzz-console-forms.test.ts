@@ -12,6 +12,9 @@ import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } fro
 import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import type { CycleInput, WorkflowEngine } from '../../services/ports.ts';
 import { importRoster } from '../../services/roster-import.ts';
+import { parseColumnMappingJson } from '../../domain/roster.ts';
+import { programFingerprint } from '../../services/programs.ts';
+import { saveRosterMapping } from '../../services/roster-mappings.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, HOSTILE_CONSTANTS, hostileText, runs, snapshot } from '../support/fuzz.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -322,4 +325,40 @@ describe('hostile paths without a session', () => {
       );
     },
   );
+});
+
+describe('editing a program in the console while someone else changes it', () => {
+  const request = (method: 'GET' | 'POST', entries: FormEntry[] = []) => ({
+    method,
+    path: `/console/programs/edit/${program.programId}`,
+    query: new URLSearchParams(),
+    cookies: { [SESSION_COOKIE]: sealed },
+    ...(method === 'POST' ? { form: formData(entries, hr.csrf) } : {}),
+  });
+  const fingerprintIn = (html: string) => /name="programFingerprint" value="([^"]+)"/.exec(html)?.[1];
+
+  it('refuses a save from a page opened before another change, keeping that change, and saves from a page opened after it', async () => {
+    const c = await freshConsole();
+    const opened = fingerprintIn((await c.router.handle(request('GET'))).body);
+    expect(opened).toBe(programFingerprint(program));
+
+    await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping: parseColumnMappingJson('{"columns":{"Nome":"name"}}') });
+    const stale = await c.router.handle(
+      request('POST', [...programFormValues(PROGRAM_FIELDS, { ...program, name: 'Renamed' }), ['programFingerprint', opened as string]]),
+    );
+    expect(stale.status).toBe(400);
+    expect(stale.body).toContain('changed by someone else');
+    const kept = await c.store.getProgram(program.programId);
+    expect(kept?.name).toBe(program.name);
+    expect(Object.keys(kept?.rosterMappings ?? {})).toEqual(['export-rh']);
+
+    const reopened = fingerprintIn((await c.router.handle(request('GET'))).body) as string;
+    const saved = await c.router.handle(
+      request('POST', [...programFormValues(PROGRAM_FIELDS, { ...kept, name: 'Renamed' }), ['programFingerprint', reopened]]),
+    );
+    expect(saved.status).toBe(303);
+    const after = await c.store.getProgram(program.programId);
+    expect(after?.name).toBe('Renamed');
+    expect(Object.keys(after?.rosterMappings ?? {})).toEqual(['export-rh']);
+  });
 });

@@ -30,6 +30,15 @@ describe('saved roster mappings', () => {
     expect((await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping })).changed).toBe(false);
   });
 
+  it('keeps both of two mappings saved at the same moment under different names', async () => {
+    const store = await storeWithProgram();
+    await Promise.all([
+      saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping }),
+      saveRosterMapping(store, { programId: 'mappings-test', name: 'export-folha', mapping }),
+    ]);
+    expect(Object.keys((await store.getProgram('mappings-test'))?.rosterMappings ?? {}).sort()).toEqual(['export-folha', 'export-rh']);
+  });
+
   it('refuses a name with spaces, naming the field, and leaves the program as it was', async () => {
     const store = await storeWithProgram();
     await expect(saveRosterMapping(store, { programId: 'mappings-test', name: 'export rh', mapping })).rejects.toMatchObject({

@@ -1,7 +1,7 @@
 import { issuesFromZod, type ValidationIssue } from '../../../domain/errors.ts';
 import { escapeHtml as e } from '../../../domain/html.ts';
 import { programSchema, type Language } from '../../../domain/program.ts';
-import { createProgram, updateProgram } from '../../programs.ts';
+import { createProgram, programFingerprint, updateProgram } from '../../programs.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { postForm } from '../layout.ts';
 import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
@@ -34,13 +34,18 @@ function labels(lang: Language) {
   });
 }
 
-function form(request: PageRequest, action: string, value: unknown, issues: readonly ValidationIssue[], editing: boolean): string {
+/** The hidden field an edit form carries: the program as the page showed it (programFingerprint), so a save never overwrites a change made meanwhile. */
+const FINGERPRINT_FIELD = 'programFingerprint';
+
+function form(request: PageRequest, action: string, value: unknown, issues: readonly ValidationIssue[], fingerprint?: string): string {
   const { lang, session } = request;
   const { byField } = problemsByField(FIELDS, issues);
   const summary = issues.length
     ? `<div class="errors" role="alert"><p>${e(T.problems[lang])}</p><ul>${issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div>`
     : '';
-  return `${summary}${postForm(session, action, `${renderFields(FIELDS, value, byField, labels(lang), editing ? new Set(['programId']) : new Set())}<p><button type="submit">${e(T.save[lang])}</button></p>`)}`;
+  const editing = fingerprint !== undefined;
+  const hidden = editing ? `<input type="hidden" name="${FINGERPRINT_FIELD}" value="${e(fingerprint)}">` : '';
+  return `${summary}${postForm(session, action, `${hidden}${renderFields(FIELDS, value, byField, labels(lang), editing ? new Set(['programId']) : new Set())}<p><button type="submit">${e(T.save[lang])}</button></p>`)}`;
 }
 
 async function list(request: PageRequest): Promise<PageResult> {
@@ -75,31 +80,34 @@ export const programsPage: ConsolePage = {
   async get(request) {
     const { lang, deps } = request;
     if (request.subpath === '' || request.session.role !== 'hr') return list(request);
-    if (request.subpath === 'new')
-      return { title: T.create[lang], main: `<h1>${e(T.create[lang])}</h1>${form(request, '/console/programs/new', {}, [], false)}` };
+    if (request.subpath === 'new') return { title: T.create[lang], main: `<h1>${e(T.create[lang])}</h1>${form(request, '/console/programs/new', {}, [])}` };
     const programId = /^edit\/([^/]+)$/.exec(request.subpath)?.[1];
     const program = programId ? await deps.store.getProgram(decodeURIComponent(programId)) : undefined;
     if (!program) return { status: 404, title: T.title[lang], main: `<h1>${e(T.title[lang])}</h1><p>404</p>` };
     return {
       title: `${T.edit[lang]} ${program.programId}`,
-      main: `<h1>${e(T.edit[lang])} ${e(program.programId)}</h1>${form(request, `/console/programs/edit/${encodeURIComponent(program.programId)}`, program, [], true)}`,
+      main: `<h1>${e(T.edit[lang])} ${e(program.programId)}</h1>${form(request, `/console/programs/edit/${encodeURIComponent(program.programId)}`, program, [], programFingerprint(program))}`,
     };
   },
   async post(request) {
     const { lang, deps } = request;
     const editing = request.subpath.startsWith('edit/');
-    const { value, issues } = readFields(FIELDS, request.form ?? new FormData());
+    const posted = request.form ?? new FormData();
+    const { value, issues } = readFields(FIELDS, posted);
+    const sentFingerprint = posted.get(FINGERPRINT_FIELD);
+    // An edit form without its fingerprint (an older page, a hand-made post) is checked against nothing, as before.
+    const fingerprint = editing ? (typeof sentFingerprint === 'string' ? sentFingerprint : '') : undefined;
     const parsed = programSchema.safeParse(value);
     const all = [...issues, ...(parsed.success ? [] : issuesFromZod(parsed.error))];
     const again = (problems: ValidationIssue[]) => ({
       status: 400,
       title: editing ? T.edit[lang] : T.create[lang],
-      main: `<h1>${e(editing ? T.edit[lang] : T.create[lang])}</h1>${form(request, `/console/programs/${request.subpath}`, value, problems, editing)}`,
+      main: `<h1>${e(editing ? T.edit[lang] : T.create[lang])}</h1>${form(request, `/console/programs/${request.subpath}`, value, problems, fingerprint)}`,
     });
     if (all.length || !parsed.success) return again(all);
     try {
       if (editing) {
-        const { program, changed } = await updateProgram(deps.store, parsed.data, decodeURIComponent(request.subpath.slice(5)));
+        const { program, changed } = await updateProgram(deps.store, parsed.data, decodeURIComponent(request.subpath.slice(5)), fingerprint || undefined);
         if (!changed.length) return { redirect: '/console/programs', notice: T.unchanged[lang] };
         await request.audit({ action: 'program.changed', programId: program.programId, details: { fields: changed.join(',') } });
         return { redirect: '/console/programs', notice: `${T.saved[lang]} ${program.programId}: ${changed.join(', ')}` };
