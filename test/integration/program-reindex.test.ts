@@ -28,7 +28,11 @@ describe('tandem program reindex on programs stored before the console', () => {
 
     const first = await tandem(['program', 'reindex', '--json']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.json<{ indexed: string[] }>().indexed).toEqual(expect.arrayContaining([old, older]));
+    // The reindex scans the whole shared table, and the store contract (dynamodb-store.test.ts, maybe running in
+    // another worker) reindexes it too: either run may list these two, so the report names each program at most
+    // once, and both are listed afterwards.
+    const indexed = first.json<{ indexed: string[] }>().indexed;
+    expect(new Set(indexed).size).toBe(indexed.length);
     expect(await listedIds()).toEqual(expect.arrayContaining([old, older]));
     for (const program of programs) expect(await container().store.getProgram(program.programId)).toEqual(program);
 
