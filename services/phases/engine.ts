@@ -54,6 +54,8 @@ const SECONDS_OF_SENDS_IN_FLIGHT = 2;
 const MAX_SENDS_IN_FLIGHT = 64;
 /** Polls per answered phase at most: bounds the execution history whatever the phase's length. */
 export const MAX_POLLS_PER_PHASE = 240;
+/** How often a phase past its deadline looks again at emails still claimed by a step that died (claims go stale after minutes). */
+const CLAIM_RECHECK_SECONDS = 5;
 /** At most a week per Wait: an extra step costs nothing, and timers beyond 24.8 days overflow in Node (the local engine). */
 export const MAX_WAIT_SECONDS = 7 * 86400;
 
@@ -102,8 +104,11 @@ export async function advancePhase(deps: SendingDeps, cycleId: string, phase: An
   const now = deps.clock.now();
   const answered = answeredWhileOpen(module, await loadCycle(deps.store, cycleId));
   const everyoneAnswered = state.expected > 0 && answered >= state.expected;
-  const complete = !outOfTime && (everyoneAnswered || now >= state.deadline);
-  const waitSeconds = outOfTime || complete ? 0 : secondsUntilNextStep(cycle.program, module, { ...state, ...recorded }, now);
+  // A batch waiting on emails claimed by a step that died is not done: the phase does not end, deadline or not, before
+  // those claims go stale and a later step sends them (else the people they were for would never get them).
+  const complete = !outOfTime && (everyoneAnswered || (now >= state.deadline && !sending.waitingOnClaims));
+  const waitSeconds =
+    outOfTime || complete ? 0 : now >= state.deadline ? CLAIM_RECHECK_SECONDS : secondsUntilNextStep(cycle.program, module, { ...state, ...recorded }, now);
   return progress(module, state, answered, complete, waitSeconds, sent);
 }
 
@@ -135,7 +140,8 @@ async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule,
   const recorded: Partial<PhaseState> = {};
   let sent = 0;
   let outOfTime = false;
-  if (batches.length === 0) return { sent, outOfTime, recorded };
+  let waitingOnClaims = false;
+  if (batches.length === 0) return { sent, outOfTime, recorded, waitingOnClaims };
   const deps: SendingDeps = { ...unpaced, mailer: unpaced.pace.mailer(unpaced.mailer, budget) };
   const members = await recipientsOf(module, deps, step.cycle);
   const limit = pLimit(Math.min(MAX_SENDS_IN_FLIGHT, Math.ceil(deps.pace.maxPerSecond * SECONDS_OF_SENDS_IN_FLIGHT)));
@@ -173,11 +179,14 @@ async function sendDueBatches(unpaced: SendingDeps, module: AnsweredPhaseModule,
     await Promise.all(rest.map((member) => limit(() => send(member))));
     if (failure) throw failure.error;
     if (outOfTime) break;
-    if (claimedElsewhere) continue;
+    if (claimedElsewhere) {
+      waitingOnClaims = true;
+      continue;
+    }
     Object.assign(recorded, batch.done(recorded));
   }
   if (Object.keys(recorded).length) await deps.store.updatePhase(step.cycle.cycleId, module.name, recorded);
-  return { sent, outOfTime, recorded };
+  return { sent, outOfTime, recorded, waitingOnClaims };
 }
 
 function secondsUntilNextStep(program: Program, module: AnsweredPhaseModule, state: PhaseState, now: number): number {

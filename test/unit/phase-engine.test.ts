@@ -249,6 +249,21 @@ describe('the time budget', () => {
     expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
     expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.invitationsDone).toBe(true);
   });
+
+  it('stays open past its deadline while an invitation waits on a claim of a step that died, and completes once it went', async () => {
+    await openPhase(deps, CYCLE, 'feedback');
+    now = T0 + 10 * DAY + 1_000;
+    // A step that died a moment ago, just past the deadline, had claimed p03's invitation and never handed it to SES.
+    expect(await store.claim(CYCLE, 'feedback#invitation#p03', emailOf('p03'), now)).toBe('claimed');
+    const atDeadline = await advancePhase(deps, CYCLE, 'feedback', plenty);
+    expect(atDeadline).toMatchObject({ complete: false, emailsSent: 3 });
+    expect(atDeadline.waitSeconds).toBeGreaterThan(0);
+    expect(atDeadline.waitSeconds).toBeLessThanOrEqual(60);
+
+    now += 10 * 60_000;
+    expect(await advancePhase(deps, CYCLE, 'feedback', plenty)).toMatchObject({ complete: true, waitSeconds: 0, emailsSent: 1 });
+    expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
+  });
 });
 
 describe('the run', () => {
