@@ -1,3 +1,4 @@
+import { isTransientError } from '@smithy/core/retry';
 import { TransientError } from '../../domain/errors.ts';
 
 const TRANSIENT = new Set([
@@ -7,9 +8,6 @@ const TRANSIENT = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'TransactionConflictException',
-  'TimeoutError',
-  'ECONNRESET',
-  'ECONNREFUSED',
 ]);
 
 /** Why DynamoDB cancelled each action of a transaction ('None' for those it would have applied). */
@@ -34,9 +32,14 @@ export function isTransientCancellation(error: unknown): boolean {
 
 /** Maps throttling and transient DynamoDB failures to TransientError (which the workflow retries); rethrows the rest. */
 export function rethrowDynamo(error: unknown, action: string): never {
-  const name = (error as { name?: string; code?: string })?.name ?? (error as { code?: string })?.code ?? '';
-  if (TRANSIENT.has(name) || isTransientCancellation(error) || (error as { $retryable?: unknown })?.$retryable) {
-    throw new TransientError(`DynamoDB ${action} failed transiently (${name})`, { cause: error });
+  const name = (error as { name?: string })?.name ?? '';
+  // The SDK's classification covers what never got DynamoDB's answer: a connection reset or refused (the error's `code`), a timeout, a 5xx.
+  if (
+    TRANSIENT.has(name) ||
+    isTransientCancellation(error) ||
+    (typeof error === 'object' && error !== null && isTransientError(error as Parameters<typeof isTransientError>[0]))
+  ) {
+    throw new TransientError(`DynamoDB ${action} failed transiently (${(error as { code?: string }).code ?? name})`, { cause: error });
   }
   throw error;
 }

@@ -107,7 +107,7 @@ describe('the local stack killed in the middle of a fan-out', () => {
       members.map((m) => m.email),
     );
     expect(counts.duplicates).toBe(0);
-    expect(counts.membersWithoutExactlyOneInvitation).toBe(0);
+    expect(counts.membersWithoutExactlyOneInvitation, `invitations per member, by phase: ${JSON.stringify(counts.invitations)}`).toBe(0);
     recordFaultFigures({
       scenario: 'SIGKILL and restart',
       fault: `the stack's process killed (SIGKILL) with the goal-setting fan-out held at send ${KILL_AT_SEND}; restarted on the same state dir`,

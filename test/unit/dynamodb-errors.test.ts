@@ -27,6 +27,21 @@ describe('DynamoDB failures the workflow retries', () => {
     );
     expect(() => rethrowDynamo(Object.assign(new Error('busy'), { name: 'TransactionConflictException' }), 'ClaimEmail')).toThrow(TransientError);
   });
+
+  it('takes a request that lost its connection or timed out before DynamoDB answered for a passing failure, naming the cause', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    expect(() => rethrowDynamo(reset, 'ClaimEmail')).toThrow(/ClaimEmail failed transiently \(ECONNRESET\)/);
+    expect(() => rethrowDynamo(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' }), 'GetCycle')).toThrow(TransientError);
+    expect(() => rethrowDynamo(Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }), 'GetCycle')).toThrow(TransientError);
+    expect(() => rethrowDynamo(Object.assign(new Error('oops'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }), 'GetCycle')).toThrow(
+      TransientError,
+    );
+  });
+
+  it('rethrows a request DynamoDB refused as invalid, as it is', () => {
+    const invalid = Object.assign(new Error('One or more parameter values were invalid'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+    expect(() => rethrowDynamo(invalid, 'PutProgram')).toThrow(invalid);
+  });
 });
 
 describe('the table client trying a write again', () => {

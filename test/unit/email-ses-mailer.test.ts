@@ -65,6 +65,19 @@ describe('SesMailer', () => {
     expect(error).not.toBeInstanceOf(ConfigurationError);
   });
 
+  it('reports a send whose connection was reset, refused or timed out before SES answered as TransientError, so the step sends it again', async () => {
+    for (const failure of [
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' }),
+    ]) {
+      const { client } = fakeSes(new Set([template.name]), () => failure);
+      const error = await new SesMailer(client).send(email).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransientError);
+      expect((error as Error).cause).toBe(failure);
+    }
+  });
+
   it('tells a send SES refused for the account’s rate apart from an outage, still named TransientError for the workflow', async () => {
     for (const failure of [
       Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }),
