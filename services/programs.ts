@@ -13,6 +13,8 @@ export async function createProgram(store: ProgramStore, program: Program): Prom
 
 /**
  * Replaces a program's settings. Running cycles keep the program as it was when they started.
+ * The roster mappings saved from the console's roster page are kept when the new settings do not
+ * name any (a program file kept by HR rarely lists them); settings that do, replace them.
  * With `expectedFingerprint` (the program as the editor showed it, programFingerprint), a program
  * someone else changed meanwhile is refused with a ConflictError instead of being overwritten.
  */
@@ -26,20 +28,23 @@ export async function updateProgram(
     throw new ValidationError('the file names another program', [{ where: 'programId', problem: `is "${program.programId}", not "${expectedId}"` }]);
   }
   let changed: string[] = [];
+  let updated = program;
   try {
     await store.modifyProgram(program.programId, (existing) => {
       if (expectedFingerprint !== undefined && programFingerprint(existing) !== expectedFingerprint) {
         throw new ConflictError(`program ${program.programId} was changed by someone else after this page was opened; open it again to see their change`);
       }
-      changed = Object.keys(program).filter((k) => stable(program[k as keyof Program]) !== stable(existing[k as keyof Program]));
-      return changed.length ? program : undefined;
+      updated = program.rosterMappings === undefined && existing.rosterMappings ? { ...program, rosterMappings: existing.rosterMappings } : program;
+      const fields = new Set([...Object.keys(updated), ...Object.keys(existing)]);
+      changed = [...fields].filter((k) => stable(updated[k as keyof Program]) !== stable(existing[k as keyof Program]));
+      return changed.length ? updated : undefined;
     });
   } catch (error) {
     if (error instanceof NotFoundError)
       throw new NotFoundError(`program ${program.programId} does not exist; create it with tandem program create`, { cause: error });
     throw error;
   }
-  return { program, changed };
+  return { program: updated, changed };
 }
 
 /** A short digest of a program's settings (key order aside): an editor sends it back to say which version it changed. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../domain/errors.ts';
 import { programSchema } from '../../domain/program.ts';
 import { parseColumnMappingJson } from '../../domain/roster.ts';
+import { updateProgram } from '../../services/programs.ts';
 import { savedRosterMapping, saveRosterMapping } from '../../services/roster-mappings.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
@@ -71,5 +72,34 @@ describe('saved roster mappings', () => {
   it('rejects a program whose saved mapping names an unknown Tandem column', () => {
     const parsed = programSchema.safeParse({ ...base, programId: 'mappings-test', rosterMappings: { rh: { columns: { Nome: 'full_name' } } } });
     expect(parsed.success).toBe(false);
+  });
+
+  it('survive an update of the program from settings that name no mappings, and are not counted as a change', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    const fromFile = programSchema.parse({ ...base, programId: 'mappings-test', name: 'Mentoria 2027' });
+    const { program, changed } = await updateProgram(store, fromFile, 'mappings-test');
+    expect(changed).toEqual(['name']);
+    expect(program.rosterMappings).toEqual({ 'export-rh': mapping });
+    expect(await savedRosterMapping(store, 'mappings-test', 'export-rh')).toEqual(mapping);
+    expect((await store.getProgram('mappings-test'))?.name).toBe('Mentoria 2027');
+  });
+
+  it('are replaced by the mappings the new settings name', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    const fromFile = programSchema.parse({ ...base, programId: 'mappings-test', rosterMappings: { 'export-folha': mapping } });
+    expect((await updateProgram(store, fromFile, 'mappings-test')).changed).toEqual(['rosterMappings']);
+    expect(Object.keys((await store.getProgram('mappings-test'))?.rosterMappings ?? {})).toEqual(['export-folha']);
+  });
+});
+
+describe('updating a program', () => {
+  it('removes an optional setting the new settings leave out, and says it changed', async () => {
+    const store = new InMemoryStore();
+    await store.putProgram(programSchema.parse({ ...base, programId: 'zone-test', timeZone: 'America/Sao_Paulo' }));
+    const { changed } = await updateProgram(store, programSchema.parse({ ...base, programId: 'zone-test' }), 'zone-test');
+    expect(changed).toEqual(['timeZone']);
+    expect((await store.getProgram('zone-test'))?.timeZone).toBeUndefined();
   });
 });
