@@ -101,7 +101,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
 /**
  * The console's security headers, written out rather than through @middy/http-security-headers
  * (as the ops page does): its 4 KB would put this bundle over its 500 KB budget. No inline script or
- * style but the page's own by hash; forms post to the console or to the sign-in issuer.
+ * style but the page's own by hash; forms post to the console only (the issuer is reached by GET navigations).
  */
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': [

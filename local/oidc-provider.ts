@@ -81,6 +81,16 @@ ${problem ? `<p class="problem" role="alert">${e(problem)}</p>` : ''}
 <button type="submit">Sign in</button></form></main></body></html>`;
 }
 
+/** The provider's sign-out page: `form` is its own (action and anti-forgery token); one button confirms it, as the provider wants a person to. */
+function signOutPage(form: string): string {
+  const confirming = form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign out · Tandem (local)</title><style>${LOGIN_STYLE}</style></head>
+<body><main><h1>Sign out of Tandem</h1><p>You left the console. Sign out of the local identity provider too, so that the next sign-in on this browser asks for a password.</p>
+${confirming}<button autofocus type="submit" form="op.logoutForm">Sign out</button></main></body></html>`;
+}
+
+const signedOutPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out · Tandem (local)</title><style>${LOGIN_STYLE}</style></head><body><main><h1>Signed out</h1><p>You are signed out of the local identity provider.</p></main></body></html>`;
+
 /** Starts the provider on a chosen port (the issuer URL names it, so it cannot be 0). */
 export async function startOidcProvider(options: { host: string; port: number; stateDir: string; consoleBaseUrl: string }) {
   if (!options.port) throw new RangeError('the local OIDC provider needs a chosen port: its issuer URL names it');
@@ -109,7 +119,21 @@ export async function startOidcProvider(options: { host: string; port: number; s
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
     // The console reads email and groups from the ID token, as it does with Cognito's.
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      // The console's sign-out ends the session here too (RP-initiated logout), as Cognito's /logout does on AWS.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = signOutPage(form);
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = signedOutPage;
+        },
+      },
+    },
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
       const user = users.find((u) => u.email === sub);

@@ -50,6 +50,8 @@ export interface ConsoleRouterDeps {
 const TEXT = {
   signIn: { en: 'Sign in', 'pt-BR': 'Entrar' },
   signedOut: { en: 'You are signed out.', 'pt-BR': 'Você saiu do console.' },
+  signingOut: { en: 'Signing out', 'pt-BR': 'Saindo' },
+  signOutAtIssuer: { en: 'Sign out of the sign-in service too', 'pt-BR': 'Sair também do serviço de entrada' },
   noRole: {
     en: 'Your account is in neither the HR nor the ops group, so the console has nothing for it. Ask the stack’s operator to add you to a group.',
     'pt-BR': 'Sua conta não está no grupo de RH nem no de operações. Peça ao operador do Tandem que a inclua em um grupo.',
@@ -98,6 +100,19 @@ const redirect = (location: string, cookies: string[] = []): ConsoleResponse => 
 export class ConsoleRouter {
   constructor(private readonly r: ConsoleRouterDeps) {}
 
+  /**
+   * Ends the console's session, then the issuer's: else "Sign in" on this browser would let the next
+   * person in without a password. The way to the issuer is a Refresh, not a redirect: a redirect
+   * answering the sign-out form would count as the form posting to the issuer, which the console's
+   * Content-Security-Policy (form-action 'self') refuses.
+   */
+  private async signOut(lang: Language): Promise<ConsoleResponse> {
+    const atIssuer = await this.r.signIn.signOutUrl();
+    if (!atIssuer) return redirect('/console/signed-out', [clearCookie(SESSION_COOKIE)]);
+    const main = `<h1>${e(TEXT.signingOut[lang])}</h1><p><a href="${e(atIssuer)}">${e(TEXT.signOutAtIssuer[lang])}</a></p>`;
+    return html(200, plainPage(lang, TEXT.signingOut[lang], main), [clearCookie(SESSION_COOKIE)], { refresh: `0;url=${atIssuer}` });
+  }
+
   async handle(request: ConsoleRequest): Promise<ConsoleResponse> {
     const now = this.r.deps.clock.now();
     const path = request.path.replace(/\/+$/, '') || '/console';
@@ -131,7 +146,7 @@ export class ConsoleRouter {
         this.r.log('console POST refused: CSRF token missing or wrong', { path, email: session.email });
         return this.refuse(403, lang, TEXT.badToken[lang]);
       }
-      if (path === '/console/sign-out') return redirect('/console/signed-out', [clearCookie(SESSION_COOKIE)]);
+      if (path === '/console/sign-out') return this.signOut(lang);
       if (path === '/console/language') {
         const chosen = request.form?.get('lang') === 'pt-BR' ? 'pt-BR' : 'en';
         const sealed = await this.r.cookies.session.seal({ ...session, lang: chosen }, now);

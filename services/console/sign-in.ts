@@ -68,6 +68,26 @@ export class ConsoleSignIn {
     return { url: url.href, transaction };
   }
 
+  /**
+   * Where the browser goes to end the session at the issuer too, then comes back to the console's
+   * "signed out" page (beside the callback: one of the client's registered sign-out URLs); undefined
+   * when the issuer offers no sign-out or cannot be reached (the console's own session ends all the same).
+   */
+  async signOutUrl(): Promise<string | undefined> {
+    const returnTo = new URL('signed-out', this.settings.redirectUri).href;
+    let configuration: oidc.Configuration;
+    try {
+      configuration = await this.discover();
+    } catch {
+      return undefined;
+    }
+    const metadata = configuration.serverMetadata();
+    if (metadata.end_session_endpoint) {
+      return oidc.buildEndSessionUrl(configuration, { client_id: this.settings.clientId, post_logout_redirect_uri: returnTo }).href;
+    }
+    return cognitoSignOutUrl(this.settings.issuer, metadata.authorization_endpoint, this.settings.clientId, returnTo);
+  }
+
   /** Exchanges the code the issuer sent back; the ID token's signature, issuer, audience, nonce and state are checked. */
   async finish(callbackQuery: string, transaction: SignInTransaction): Promise<SignedInPerson> {
     const configuration = await this.discover();
@@ -91,4 +111,17 @@ export class ConsoleSignIn {
     const groups = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
     return { email, groups };
   }
+}
+
+/**
+ * Cognito publishes no end_session_endpoint: its managed login signs out at /logout on the domain
+ * that serves /oauth2/authorize, then sends the browser to `returnTo`, which must be one of the app
+ * client's LogoutURLs (infra/constructs/console-sign-in.ts). Undefined for any other issuer.
+ */
+export function cognitoSignOutUrl(issuer: string, authorizationEndpoint: string | undefined, clientId: string, returnTo: string): string | undefined {
+  if (!authorizationEndpoint || !/^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/.test(new URL(issuer).hostname)) return undefined;
+  const logout = new URL('/logout', authorizationEndpoint);
+  logout.searchParams.set('client_id', clientId);
+  logout.searchParams.set('logout_uri', returnTo);
+  return logout.href;
 }

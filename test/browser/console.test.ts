@@ -65,6 +65,21 @@ describe('the console in Chromium', () => {
     await browser?.close();
   });
 
+  it('signs out of the identity provider too, so that the next sign-in on the same browser asks for the password', async () => {
+    const { context, page } = await signIn('ops');
+    const oidc = inject('localStack').endpoints.oidc;
+    await page.click('form[action="/console/sign-out"] button[type=submit]');
+    await page.waitForURL((url) => url.origin === oidc);
+    await page.click('button[form="op.logoutForm"]');
+    await page.waitForURL((url) => url.pathname === '/console/signed-out');
+    expect((await context.cookies(base())).map((c) => c.name)).not.toContain('tandem_console');
+
+    await page.goto(`${base()}/console/ops`);
+    expect(new URL(page.url()).origin).toBe(oidc);
+    expect(await page.locator('#password').count()).toBe(1);
+    await context.close();
+  });
+
   it('sends a browser without a session to the sign-in, and sets the session cookie HttpOnly, Secure and SameSite=Lax', async () => {
     const cookies = await hr.cookies(`${base()}/console/programs`);
     const session = cookies.find((c) => c.name === 'tandem_console');
