@@ -7,7 +7,7 @@ function get(endpoint: string, path: string, agent: Agent): Promise<{ status: nu
   return new Promise((resolve, reject) => {
     const call = request(new URL(path, endpoint), { agent }, (response) => {
       response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, reused: call.reusedSocket, keepAlive: response.headers['keep-alive'] }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, reused: call.reusedSocket, keepAlive: response.headers['keep-alive']?.toString() }));
     });
     call.on('error', reject);
     call.end();
