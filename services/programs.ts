@@ -11,19 +11,27 @@ export async function createProgram(store: ProgramStore, program: Program): Prom
   return program;
 }
 
-/**
- * Replaces a program's settings. Running cycles keep the program as it was when they started.
- * The roster mappings saved from the console's roster page are kept when the new settings do not
- * name any (a program file kept by HR rarely lists them); settings that do, replace them.
- * With `expectedFingerprint` (the program as the editor showed it, programFingerprint), a program
- * someone else changed meanwhile is refused with a ConflictError instead of being overwritten.
- */
+/** How an update was asked for: from a program file (the CLI) or from the console's edit form. */
+export interface ProgramUpdateOptions {
+  /** The program the caller means to change: settings naming another are refused. */
+  expectedId?: string;
+  /** The program as the editor showed it (programFingerprint): a program someone else changed meanwhile is refused with a ConflictError. */
+  expectedFingerprint?: string;
+  /**
+   * Keep the roster mappings saved from the console's roster page when the new settings name none:
+   * a program file kept by HR rarely lists them. The console's edit form shows them, so an emptied
+   * field there means none.
+   */
+  keepSavedRosterMappings?: boolean;
+}
+
+/** Replaces a program's settings. Running cycles keep the program as it was when they started. */
 export async function updateProgram(
   store: ProgramStore,
   program: Program,
-  expectedId?: string,
-  expectedFingerprint?: string,
+  options: ProgramUpdateOptions = {},
 ): Promise<{ program: Program; changed: string[] }> {
+  const { expectedId, expectedFingerprint } = options;
   if (expectedId && expectedId !== program.programId) {
     throw new ValidationError('the file names another program', [{ where: 'programId', problem: `is "${program.programId}", not "${expectedId}"` }]);
   }
@@ -34,7 +42,10 @@ export async function updateProgram(
       if (expectedFingerprint !== undefined && programFingerprint(existing) !== expectedFingerprint) {
         throw new ConflictError(`program ${program.programId} was changed by someone else after this page was opened; open it again to see their change`);
       }
-      updated = program.rosterMappings === undefined && existing.rosterMappings ? { ...program, rosterMappings: existing.rosterMappings } : program;
+      updated =
+        options.keepSavedRosterMappings && program.rosterMappings === undefined && existing.rosterMappings
+          ? { ...program, rosterMappings: existing.rosterMappings }
+          : program;
       const fields = new Set([...Object.keys(updated), ...Object.keys(existing)]);
       changed = [...fields].filter((k) => stable(updated[k as keyof Program]) !== stable(existing[k as keyof Program]));
       return changed.length ? updated : undefined;

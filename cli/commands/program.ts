@@ -69,7 +69,10 @@ export function registerProgramCommands(program: Command): void {
   ).action(async (options: { file: string; program?: string; json: boolean }) => {
     const parsed = await readProgramFile(options.file);
     const c = target();
-    const { program: updated, changed } = await updateProgram(c.store, parsed, options.program);
+    const { program: updated, changed } = await updateProgram(c.store, parsed, {
+      ...(options.program ? { expectedId: options.program } : {}),
+      keepSavedRosterMappings: true,
+    });
     if (changed.length) await auditCli(c, { action: 'program.changed', programId: updated.programId, details: { fields: changed.join(',') } });
     emit(options.json, { updated: changed.length > 0, changed, program: updated }, () =>
       changed.length ? `Program ${updated.programId} updated: ${changed.join(', ')}.` : `Program ${updated.programId} unchanged.`,

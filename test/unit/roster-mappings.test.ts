@@ -78,18 +78,26 @@ describe('saved roster mappings', () => {
     const store = await storeWithProgram();
     await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
     const fromFile = programSchema.parse({ ...base, programId: 'mappings-test', name: 'Mentoria 2027' });
-    const { program, changed } = await updateProgram(store, fromFile, 'mappings-test');
+    const { program, changed } = await updateProgram(store, fromFile, { expectedId: 'mappings-test', keepSavedRosterMappings: true });
     expect(changed).toEqual(['name']);
     expect(program.rosterMappings).toEqual({ 'export-rh': mapping });
     expect(await savedRosterMapping(store, 'mappings-test', 'export-rh')).toEqual(mapping);
     expect((await store.getProgram('mappings-test'))?.name).toBe('Mentoria 2027');
   });
 
+  it('are removed by the console’s edit form posted with their field emptied, which shows them', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    const fromForm = programSchema.parse({ ...base, programId: 'mappings-test' });
+    expect((await updateProgram(store, fromForm, { expectedId: 'mappings-test' })).changed).toEqual(['rosterMappings']);
+    expect((await store.getProgram('mappings-test'))?.rosterMappings).toBeUndefined();
+  });
+
   it('are replaced by the mappings the new settings name', async () => {
     const store = await storeWithProgram();
     await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
     const fromFile = programSchema.parse({ ...base, programId: 'mappings-test', rosterMappings: { 'export-folha': mapping } });
-    expect((await updateProgram(store, fromFile, 'mappings-test')).changed).toEqual(['rosterMappings']);
+    expect((await updateProgram(store, fromFile, { expectedId: 'mappings-test', keepSavedRosterMappings: true })).changed).toEqual(['rosterMappings']);
     expect(Object.keys((await store.getProgram('mappings-test'))?.rosterMappings ?? {})).toEqual(['export-folha']);
   });
 });
@@ -98,7 +106,7 @@ describe('updating a program', () => {
   it('removes an optional setting the new settings leave out, and says it changed', async () => {
     const store = new InMemoryStore();
     await store.putProgram(programSchema.parse({ ...base, programId: 'zone-test', timeZone: 'America/Sao_Paulo' }));
-    const { changed } = await updateProgram(store, programSchema.parse({ ...base, programId: 'zone-test' }), 'zone-test');
+    const { changed } = await updateProgram(store, programSchema.parse({ ...base, programId: 'zone-test' }), { expectedId: 'zone-test' });
     expect(changed).toEqual(['timeZone']);
     expect((await store.getProgram('zone-test'))?.timeZone).toBeUndefined();
   });

@@ -107,7 +107,10 @@ export const programsPage: ConsolePage = {
     if (all.length || !parsed.success) return again(all);
     try {
       if (editing) {
-        const { program, changed } = await updateProgram(deps.store, parsed.data, decodeURIComponent(request.subpath.slice(5)), fingerprint || undefined);
+        const { program, changed } = await updateProgram(deps.store, parsed.data, {
+          expectedId: decodeURIComponent(request.subpath.slice(5)),
+          ...(fingerprint ? { expectedFingerprint: fingerprint } : {}),
+        });
         if (!changed.length) return { redirect: '/console/programs', notice: T.unchanged[lang] };
         await request.audit({ action: 'program.changed', programId: program.programId, details: { fields: changed.join(',') } });
         return { redirect: '/console/programs', notice: `${T.saved[lang]} ${program.programId}: ${changed.join(', ')}` };
