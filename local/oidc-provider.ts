@@ -81,12 +81,17 @@ ${problem ? `<p class="problem" role="alert">${e(problem)}</p>` : ''}
 <button type="submit">Sign in</button></form></main></body></html>`;
 }
 
-/** The provider's sign-out page: `form` is its own (action and anti-forgery token); one button confirms it, as the provider wants a person to. */
+/**
+ * The provider's sign-out page: `form` is its own (action and anti-forgery token). The page submits
+ * it at once, as Cognito's /logout signs out without asking: a person who left the console before
+ * confirming (Back, a closed tab) would otherwise still be signed in here. The button is for a
+ * browser without JavaScript.
+ */
 function signOutPage(form: string): string {
   const confirming = form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign out · Tandem (local)</title><style>${LOGIN_STYLE}</style></head>
-<body><main><h1>Sign out of Tandem</h1><p>You left the console. Sign out of the local identity provider too, so that the next sign-in on this browser asks for a password.</p>
-${confirming}<button autofocus type="submit" form="op.logoutForm">Sign out</button></main></body></html>`;
+<body><main><h1>Sign out of Tandem</h1><p>Signing you out of the local identity provider too, so that the next sign-in on this browser asks for a password.</p>
+${confirming}<button autofocus type="submit" form="op.logoutForm">Sign out</button></main><script>document.getElementById('op.logoutForm').submit();</script></body></html>`;
 }
 
 const signedOutPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out · Tandem (local)</title><style>${LOGIN_STYLE}</style></head><body><main><h1>Signed out</h1><p>You are signed out of the local identity provider.</p></main></body></html>`;

@@ -134,6 +134,9 @@ export class ConsoleRouter {
     }
 
     const session = await this.r.cookies.session.open(request.cookies[SESSION_COOKIE], now);
+    // A console session that expired with the page open still leaves the issuer's: signing out must end that one.
+    // No token to check without a session, and none is needed: a forged sign-out only signs a person out.
+    if (!session && path === '/console/sign-out' && request.method === 'POST') return this.signOut(browserLang);
     if (!session) {
       // A GET goes to the issuer and comes back; a POST without a session is refused outright (it may be a forgery).
       if (request.method === 'POST') return this.refuse(401, browserLang, TEXT.signInFailed[browserLang]);

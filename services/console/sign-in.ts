@@ -22,6 +22,9 @@ export interface SignedInPerson {
   groups: string[];
 }
 
+/** How long sign-out waits for the issuer's metadata (usually cached since the sign-in) before it ends the console's session alone. */
+const SIGN_OUT_DISCOVERY_MS = 3_000;
+
 /**
  * The console's one sign-in path for both targets: the authorization-code flow with PKCE, state
  * and nonce (openid-client), against whichever issuer the configuration names. A public client:
@@ -75,12 +78,12 @@ export class ConsoleSignIn {
    */
   async signOutUrl(): Promise<string | undefined> {
     const returnTo = new URL('signed-out', this.settings.redirectUri).href;
-    let configuration: oidc.Configuration;
-    try {
-      configuration = await this.discover();
-    } catch {
-      return undefined;
-    }
+    // An issuer that does not answer must not hold the sign-out past the function's timeout: the cookie is cleared in its answer.
+    const configuration = await Promise.race([
+      this.discover().catch(() => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SIGN_OUT_DISCOVERY_MS).unref()),
+    ]);
+    if (!configuration) return undefined;
     const metadata = configuration.serverMetadata();
     if (metadata.end_session_endpoint) {
       return oidc.buildEndSessionUrl(configuration, { client_id: this.settings.clientId, post_logout_redirect_uri: returnTo }).href;

@@ -68,6 +68,8 @@ describe('console sessions', () => {
   });
 });
 
+const ISSUER_SIGN_OUT = 'https://login.example.com/session/end?client_id=tandem-console';
+
 describe('the console router', () => {
   const writes: string[] = [];
   const page: ConsolePage = {
@@ -84,7 +86,7 @@ describe('the console router', () => {
   const store = new InMemoryStore();
   const router = new ConsoleRouter({
     cookies,
-    signIn: {} as ConsoleSignIn,
+    signIn: { signOutUrl: async () => ISSUER_SIGN_OUT } as unknown as ConsoleSignIn,
     pages: [page],
     deps: { store, clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
     log: () => undefined,
@@ -120,6 +122,22 @@ describe('the console router', () => {
     expect(done.cookies.some((c) => c.startsWith('tandem_console_notice='))).toBe(true);
     expect(writes).toEqual(['hr@example.com']);
     expect(await store.listAudit({ programId: 'p' })).toMatchObject([{ actor: 'hr@example.com', via: 'console', action: 'thing.changed', at: NOW }]);
+  });
+
+  it('signs out by clearing the session cookie and sending the browser on to the issuer’s sign-out, not by a redirect', async () => {
+    const signOut = await router.handle(await request(hrSession, 'POST', { csrf: hrSession.csrf }).then((r) => ({ ...r, path: '/console/sign-out' })));
+    expect(signOut.status).toBe(200);
+    expect(signOut.headers.refresh).toBe(`0;url=${ISSUER_SIGN_OUT}`);
+    expect(signOut.body).toContain(`href="${ISSUER_SIGN_OUT.replace('&', '&amp;')}"`);
+    expect(signOut.cookies).toContainEqual(expect.stringMatching(/^tandem_console=; .*Max-Age=0/));
+  });
+
+  it('still signs out at the issuer when the console session expired with the page open', async () => {
+    const writesBefore = writes.length;
+    const signOut = await router.handle(await request(undefined, 'POST', { csrf: 'from an expired page' }).then((r) => ({ ...r, path: '/console/sign-out' })));
+    expect(signOut.status).toBe(200);
+    expect(signOut.headers.refresh).toBe(`0;url=${ISSUER_SIGN_OUT}`);
+    expect(writes).toHaveLength(writesBefore);
   });
 
   it('sets session cookies HttpOnly, Secure and SameSite=Lax under /console', async () => {
