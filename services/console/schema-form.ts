@@ -145,7 +145,9 @@ export function readFields(fields: readonly Field[], form: FormData): { value: R
         } catch (error) {
           issues.push({ where: f.name, problem: `is not valid JSON: ${(error as Error).message}` });
         }
-      } else set(f.path, raw);
+      }
+      // A browser posts a text area's line breaks as CRLF (HTML's form submission); kept as they came, an unedited save would count as a change.
+      else set(f.path, raw.replace(/\r\n?/g, '\n'));
     }
   };
   walk(fields);

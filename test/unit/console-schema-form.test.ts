@@ -21,6 +21,11 @@ const untouched = () => {
 };
 
 describe('the console form built from the program schema', () => {
+  it('reads a text area’s line breaks, which browsers post as CRLF, as the plain line breaks the program was saved with', () => {
+    const { value } = readFields(fields, form({ ...untouched(), goalsAndExpectations: 'Meet every two weeks.\r\nShare one skill each.\rAsk.' }));
+    expect(value.goalsAndExpectations).toBe('Meet every two weeks.\nShare one skill each.\nAsk.');
+  });
+
   it('leaves optional settings nobody filled in out of the program, instead of posting them empty', () => {
     const { value, issues } = readFields(fields, form(untouched()));
     expect(issues).toEqual([]);
