@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { keepIdleConnections, withoutConnectionHeaders } from './http-connections.ts';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 
@@ -79,6 +80,7 @@ export async function startFaultProxy(options: {
       else response.destroy();
     });
   });
+  keepIdleConnections(server);
 
   function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
     try {
@@ -166,7 +168,7 @@ export async function startFaultProxy(options: {
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: { ...request.headers, host: target.host } },
       (reply) => {
-        response.writeHead(reply.statusCode ?? 502, reply.headers);
+        response.writeHead(reply.statusCode ?? 502, withoutConnectionHeaders(reply.headers));
         reply.pipe(response);
       },
     );

@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { keepIdleConnections, withoutConnectionHeaders } from './http-connections.ts';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -66,20 +67,6 @@ export interface SesLocal {
 }
 
 /**
- * How long the stand-in keeps an idle connection open. Node's servers close one after 5 s; AWS
- * endpoints keep them far longer. At 5 s the SDK, which pools connections, now and then sends on
- * one just as the server closes it: a "socket hang up" that SES itself would not cause, and the
- * paced client (one attempt) does not retry it within the call.
- */
-export const IDLE_CONNECTION_MS = 65_000;
-
-/** The headers about the connection itself (RFC 9110, 7.6.1): a proxy answers with its own, not the upstream's. */
-export function withoutConnectionHeaders(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
-  const { connection: _connection, 'keep-alive': _keepAlive, ...rest } = headers;
-  return rest;
-}
-
-/**
  * Starts aws-ses-v2-local in this process, bound to the given host only, behind a small front
  * that adds what SES has and the package lacks: GetAccount with the account's quotas, and an
  * optional enforced maximum send rate. Its inbox is the endpoint's `/`, its JSON store `/store`.
@@ -103,10 +90,7 @@ export async function startSesLocal(options: { host: string; port: number; accou
   });
 
   // Both servers: the front's connections to the inner one are pooled too (Node's global agent, which lets them go after 5 s idle).
-  for (const server of [front, inner]) {
-    server.keepAliveTimeout = IDLE_CONNECTION_MS;
-    server.headersTimeout = IDLE_CONNECTION_MS + 1_000;
-  }
+  for (const server of [front, inner]) keepIdleConnections(server);
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const path = (request.url ?? '/').split('?')[0];

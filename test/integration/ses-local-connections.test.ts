@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startSesLocal, type SesLocal } from '../../local/ses-local.ts';
 
 /** GETs a path through `agent` and says whether the request went on a pooled connection (`reusedSocket`). */
@@ -29,5 +29,19 @@ describe('connections to the local SES', () => {
     const later = await get(ses.endpoint, '/v2/email/account', agent);
     expect(later).toMatchObject({ status: 200, reused: true });
     expect(later.keepAlive).toBe('timeout=65');
+  });
+
+  it('stay open as long through the fault-injection proxy the stack’s handlers call SES through', async () => {
+    const sesApi = inject('localStack').endpoints.sesApi;
+    const viaProxy = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await get(sesApi, '/v2/email/account', viaProxy)).toMatchObject({ status: 200, reused: false });
+      await new Promise((r) => setTimeout(r, 6_000));
+      const later = await get(sesApi, '/v2/email/account', viaProxy);
+      expect(later).toMatchObject({ status: 200, reused: true });
+      expect(later.keepAlive).toBe('timeout=65');
+    } finally {
+      viaProxy.destroy();
+    }
   });
 });

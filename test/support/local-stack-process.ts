@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbStore } from '../../adapters/dynamodb/dynamodb-store.ts';
 import { createDocumentClient } from '../../adapters/dynamodb/table-client.ts';
-import { IDLE_CONNECTION_MS, withoutConnectionHeaders } from '../../local/ses-local.ts';
+import { keepIdleConnections, withoutConnectionHeaders } from '../../local/http-connections.ts';
 
 /**
  * Helpers for tests that run `tandem local up` as a process of its own (to kill it and start it
@@ -41,8 +41,7 @@ export class HoldingSesProxy {
   async start(): Promise<string> {
     this.server = createServer((request, response) => void this.handle(request, response));
     // As the local SES keeps idle connections (local/ses-local.ts): a 5 s idle close would race the stack's sends.
-    this.server.keepAliveTimeout = IDLE_CONNECTION_MS;
-    this.server.headersTimeout = IDLE_CONNECTION_MS + 1_000;
+    keepIdleConnections(this.server);
     await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
     const address = this.server.address() as { port: number };
     return `http://127.0.0.1:${address.port}`;
