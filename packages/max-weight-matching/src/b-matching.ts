@@ -236,11 +236,16 @@ export class DualPricer {
   private readonly dual: Float64Array;
   /** Doubled dual of each person's cheapest copy. */
   private readonly minDual: Float64Array;
-  /** Blossom forest for Σ z of the blossoms two vertices share: depth, top-level ancestor, binary-lifting ancestors, Σ z from the top down to each node. */
-  private readonly depth: Int32Array;
-  private readonly top: Int32Array;
-  private readonly lift: Int32Array[];
+  /** Σ z from the top of the blossom forest down to each node (a vertex or a blossom). */
   private readonly zDown: Float64Array;
+  /** Each vertex's position among the vertices listed in depth-first order of the blossom forest. */
+  private readonly leafPos: Int32Array;
+  /**
+   * Sparse table (level k at offset k·L) of minima over runs of the array whose entry i is
+   * Σ z of the blossoms shared by the i-th and (i+1)-th vertices in that order.
+   */
+  private readonly sharedZ: Float64Array;
+  private readonly leafCount: number;
 
   constructor(
     private readonly g: CapacitatedGraph,
@@ -255,35 +260,77 @@ export class DualPricer {
       this.minDual[v] = min === Infinity ? 0 : min;
     }
     const nodes = parent.length;
-    this.depth = new Int32Array(nodes).fill(-1);
-    this.top = new Int32Array(nodes);
-    this.zDown = new Float64Array(nodes);
+    const vertices = nodes / 2;
+    // zDown[x] = Σ z over x and the blossoms around it.
+    this.zDown = new Float64Array(nodes).fill(-1);
     const path: number[] = [];
-    let maxDepth = 0;
     for (let x = 0; x < nodes; x++) {
       let y = x;
-      while ((this.depth[y] as number) < 0 && (parent[y] as number) !== -1) {
+      while ((this.zDown[y] as number) < 0 && (parent[y] as number) !== -1) {
         path.push(y);
         y = parent[y] as number;
       }
-      if ((this.depth[y] as number) < 0) {
-        this.depth[y] = 0;
-        this.top[y] = y;
-        this.zDown[y] = y >= nodes / 2 ? (dual[y] as number) : 0;
-      }
+      if ((this.zDown[y] as number) < 0) this.zDown[y] = y >= vertices ? (dual[y] as number) : 0;
       while (path.length > 0) {
         const c = path.pop() as number;
-        const p = parent[c] as number;
-        this.depth[c] = (this.depth[p] as number) + 1;
-        this.top[c] = this.top[p] as number;
-        this.zDown[c] = (this.zDown[p] as number) + (c >= nodes / 2 ? (dual[c] as number) : 0);
-        if (this.depth[c] > maxDepth) maxDepth = this.depth[c];
+        this.zDown[c] = (this.zDown[parent[c] as number] as number) + (c >= vertices ? (dual[c] as number) : 0);
       }
     }
-    this.lift = [Int32Array.from(parent, (p, x) => (p === -1 ? x : p))];
-    for (let k = 1; 1 << k <= maxDepth; k++) {
-      const below = this.lift[k - 1] as Int32Array;
-      this.lift.push(Int32Array.from(below, (a) => below[a] as number));
+    // The blossoms two vertices share are the ancestors of their lowest common one, and zDown only grows going down
+    // (z ≥ 0), so in a depth-first order of the forest's vertices the Σ z two vertices share is the least of the
+    // values shared by consecutive vertices between them: a range minimum, answered from a sparse table in O(1).
+    // (Binary-lifting ancestors, used before, took ~2·log(depth) scattered reads per pair, and blossoms nest
+    // thousands deep on some rosters.)
+    const childStart = new Int32Array(nodes + 1);
+    for (let x = 0; x < nodes; x++) {
+      const p = parent[x] as number;
+      if (p !== -1) childStart[p + 1] = (childStart[p + 1] as number) + 1;
+    }
+    for (let x = 0; x < nodes; x++) childStart[x + 1] = (childStart[x + 1] as number) + (childStart[x] as number);
+    const children = new Int32Array(childStart[nodes] as number);
+    const fill = childStart.slice(0, nodes);
+    for (let x = 0; x < nodes; x++) {
+      const p = parent[x] as number;
+      if (p === -1) continue;
+      children[fill[p] as number] = x;
+      fill[p] = (fill[p] as number) + 1;
+    }
+    this.leafPos = new Int32Array(vertices);
+    const shared = new Float64Array(Math.max(1, vertices));
+    const stack = new Int32Array(nodes);
+    let count = 0;
+    let pendingZ = 0;
+    let afterLeaf = false;
+    for (let r = 0; r < nodes; r++) {
+      if ((parent[r] as number) !== -1 || (r >= vertices && childStart[r] === childStart[r + 1])) continue;
+      let top = 0;
+      stack[top++] = r;
+      while (top > 0) {
+        const x = stack[--top] as number;
+        if (afterLeaf) {
+          // The first node after a vertex hangs below the lowest blossom it shares with the next vertex (none for a root).
+          pendingZ = x === r ? 0 : (this.zDown[parent[x] as number] as number);
+          afterLeaf = false;
+        }
+        if (x < vertices) {
+          if (count > 0) shared[count - 1] = pendingZ;
+          this.leafPos[x] = count++;
+          afterLeaf = true;
+        } else for (let q = childStart[x + 1] as number; q > (childStart[x] as number);) stack[top++] = children[--q] as number;
+      }
+    }
+    this.leafCount = count;
+    let levels = 1;
+    while (1 << levels < count) levels++;
+    this.sharedZ = new Float64Array(levels * Math.max(1, count));
+    this.sharedZ.set(shared.subarray(0, count));
+    for (let k = 1; k < levels; k++) {
+      const below = (k - 1) * count;
+      const here = k * count;
+      const half = 1 << (k - 1);
+      for (let i = 0; i + (1 << k) <= count; i++) {
+        this.sharedZ[here + i] = Math.min(this.sharedZ[below + i] as number, this.sharedZ[below + i + half] as number);
+      }
     }
   }
 
@@ -310,25 +357,13 @@ export class DualPricer {
 
   /** Σ z over the blossoms containing both vertices x and y (z of their lowest common blossom, summed up to the top). */
   private zBetween(x: number, y: number): number {
-    if ((this.top[x] as number) !== (this.top[y] as number) || x === y) return 0;
-    let a = x;
-    let b = y;
-    let da = this.depth[a] as number;
-    let db = this.depth[b] as number;
-    if (da < db) {
-      [a, b] = [b, a];
-      [da, db] = [db, da];
-    }
-    for (let k = 0, diff = da - db; diff > 0; k++, diff >>= 1) if (diff & 1) a = (this.lift[k] as Int32Array)[a] as number;
-    if (a === b) return this.zDown[a] as number;
-    for (let k = this.lift.length - 1; k >= 0; k--) {
-      const up = this.lift[k] as Int32Array;
-      if ((up[a] as number) !== (up[b] as number)) {
-        a = up[a] as number;
-        b = up[b] as number;
-      }
-    }
-    return this.zDown[(this.lift[0] as Int32Array)[a] as number] as number;
+    if (x === y) return 0;
+    let i = this.leafPos[x] as number;
+    let j = this.leafPos[y] as number;
+    if (i > j) [i, j] = [j, i];
+    const k = 31 - Math.clz32(j - i);
+    const row = k * this.leafCount;
+    return Math.min(this.sharedZ[row + i] as number, this.sharedZ[row + j - (1 << k)] as number);
   }
 
   /**

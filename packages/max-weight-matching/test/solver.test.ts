@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maxWeightBMatching } from '../src/b-matching.ts';
+import { DualPricer, maxWeightBMatching } from '../src/b-matching.ts';
 import { maxWeightMatching, verifyMatchingCertificate, type WeightedEdges } from '../src/blossom.ts';
 import { bruteForce } from './brute-force.ts';
 
@@ -216,5 +216,70 @@ describe('the solver on larger capacitated graphs with many ties', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('pricing a left-out edge against the duals', () => {
+  /** Σ z of the blossoms around both reduced vertices, by walking the blossom forest's parent links. */
+  const sharedZ = (parent: Int32Array, dual: Float64Array, x: number, y: number): number => {
+    if (x === y) return 0;
+    const aroundX = new Set<number>();
+    for (let b = parent[x] as number; b !== -1; b = parent[b] as number) aroundX.add(b);
+    let sum = 0;
+    for (let b = parent[y] as number; b !== -1; b = parent[b] as number) if (aroundX.has(b)) sum += dual[b] as number;
+    return sum;
+  };
+
+  it('reads the blossom duals two people share as a walk up the blossom forest does, and finds every solved edge feasible', () => {
+    let edgesInsideBlossoms = 0;
+    const instance = fc.record({ n: fc.integer({ min: 6, max: 60 }), maxWeight: fc.constantFrom(3, 10, 100), seed: fc.integer() });
+    fc.assert(
+      fc.property(instance, ({ n, maxWeight, seed }) => {
+        let state = seed >>> 0;
+        const random = () => {
+          state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+          return state / 2 ** 32;
+        };
+        // Capacity 1 for most people and up to 3 for some: pricing sums over every copy of a person.
+        const capacity = Int32Array.from({ length: n }, () => (random() < 0.2 ? 2 + Math.floor(random() * 2) : 1));
+        const solved: Array<[number, number, number]> = [];
+        const leftOut: Array<[number, number, number]> = [];
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++) {
+            if (random() < 0.5) continue;
+            const edge: [number, number, number] = [i, j, Math.floor(random() * maxWeight)];
+            (random() < 0.7 ? solved : leftOut).push(edge);
+          }
+        }
+        const graph = {
+          n,
+          capacity,
+          from: Int32Array.from(solved.map((e) => e[0])),
+          to: Int32Array.from(solved.map((e) => e[1])),
+          weight: Float64Array.from(solved.map((e) => e[2])),
+        };
+        const result = maxWeightBMatching(graph);
+        const pricer = new DualPricer(graph, result);
+        const { dual, blossomParent } = result.solution.certificate;
+        for (const [u, v, w] of [...solved, ...leftOut]) {
+          // Between two people of capacity > 1 a left-out edge would be a new gadget, outside every blossom: priced without blossom duals.
+          if ((capacity[u] as number) > 1 && (capacity[v] as number) > 1) continue;
+          if (solved.some((e) => e[0] === u && e[1] === v)) expect(pricer.excess(u, v, w), 'a solved edge is dual feasible').toBe(0);
+          let expected = 0;
+          for (const x of result.copies[u] as number[]) {
+            for (const y of result.copies[v] as number[]) {
+              const z = sharedZ(blossomParent, dual, x, y);
+              if (z > 0) edgesInsideBlossoms++;
+              const slack = (dual[x] as number) + (dual[y] as number) + 2 * z - 2 * w;
+              if (slack < 0) expected -= slack / 2;
+            }
+          }
+          expect(pricer.excess(u, v, w)).toBe(expected);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    // The instances must include blossoms with duals, or the comparison above says nothing about them.
+    expect(edgesInsideBlossoms).toBeGreaterThan(100);
   });
 });
