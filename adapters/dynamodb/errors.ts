@@ -1,5 +1,5 @@
-import { isTransientError } from '@smithy/core/retry';
 import { TransientError } from '../../domain/errors.ts';
+import { failureCode, isTransientSdkError } from '../aws-errors.ts';
 
 const TRANSIENT = new Set([
   'ProvisionedThroughputExceededException',
@@ -34,12 +34,8 @@ export function isTransientCancellation(error: unknown): boolean {
 export function rethrowDynamo(error: unknown, action: string): never {
   const name = (error as { name?: string })?.name ?? '';
   // The SDK's classification covers what never got DynamoDB's answer: a connection reset or refused (the error's `code`), a timeout, a 5xx.
-  if (
-    TRANSIENT.has(name) ||
-    isTransientCancellation(error) ||
-    (typeof error === 'object' && error !== null && isTransientError(error as Parameters<typeof isTransientError>[0]))
-  ) {
-    throw new TransientError(`DynamoDB ${action} failed transiently (${(error as { code?: string }).code ?? name})`, { cause: error });
+  if (TRANSIENT.has(name) || isTransientCancellation(error) || isTransientSdkError(error)) {
+    throw new TransientError(`DynamoDB ${action} failed transiently (${failureCode(error, name)})`, { cause: error });
   }
   throw error;
 }

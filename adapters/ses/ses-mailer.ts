@@ -1,7 +1,7 @@
 import { SESv2Client, SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
-import { isTransientError } from '@smithy/core/retry';
 import { ConfigurationError, SendingThrottledError, TransientError } from '../../domain/errors.ts';
 import type { EmailAttachment, Mailer, OutgoingEmail } from '../../services/ports.ts';
+import { failureCode, isTransientSdkError } from '../aws-errors.ts';
 
 const TRANSIENT = new Set([
   'TooManyRequestsException',
@@ -22,13 +22,8 @@ function transientOrThrow(error: unknown): never {
   // The SDK's own classification adds what never reached SES's answer: a connection reset or refused, a timeout (the paced
   // client makes one attempt). SES may have sent a message whose answer was lost, so its retry can send it twice: a rare
   // duplicate, documented in docs/reliability.md, where taking it for a refused address would leave the person without it.
-  if (
-    TRANSIENT.has(name) ||
-    status === 429 ||
-    status >= 500 ||
-    (typeof error === 'object' && error !== null && isTransientError(error as Parameters<typeof isTransientError>[0]))
-  ) {
-    throw new TransientError(`SES could not send now (${(error as { code?: string }).code ?? (name || status)})`, { cause: error });
+  if (TRANSIENT.has(name) || status === 429 || status >= 500 || isTransientSdkError(error)) {
+    throw new TransientError(`SES could not send now (${failureCode(error, name || status)})`, { cause: error });
   }
   throw error;
 }
