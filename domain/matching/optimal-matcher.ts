@@ -501,16 +501,26 @@ export class OptimalMatcher implements Matcher {
         violated.offer(first[q] as number, q, rank);
         violated.offer(second[q] as number, q, rank);
       }
+      // Once the violations are few, nearly violated pairs only at people with a violated pair,
+      // where the next solve moves the duals (the next pricing round catches any other that turns
+      // violated). Without this, a round left with 8 violated pairs among 10,000 people added 64
+      // nearly violated pairs per person and doubled the graph (seed 45, docs/matching.md); with it
+      // in every round, round 4 there was left with 300 violations instead of 8 (measured). They are
+      // ranked only by those people: the others' heaps had to rank every nearly violated pair
+      // (4.4 million in seed 45's fourth round) to add the few with a violated partner.
+      const fewViolations = violations * 10 <= n;
       for (let k = 0; k < nearly.length; k++) {
         const q = nearly.at(k);
         const a = first[q] as number;
         const b = second[q] as number;
+        const atA = !fewViolations || (hasViolation[a] as number) === 1;
+        const atB = !fewViolations || (hasViolation[b] as number) === 1;
+        if (!atA && !atB) continue;
         const personExcess = (pairCents[q] as number) + bonus - ((dd[a] as number) + (dd[b] as number)) / 2;
-        violated.offer(a, q, personExcess);
-        violated.offer(b, q, personExcess);
+        if (atA) violated.offer(a, q, personExcess);
+        if (atB) violated.offer(b, q, personExcess);
       }
       const before = from.length;
-      const fewViolations = violations * 10 <= n;
       // Once the violations are fewer than the pairs already solved, every one of them is added:
       // capping them per person only spreads a stubborn cluster of violations over more rounds.
       if (violations <= from.length) {
@@ -518,16 +528,7 @@ export class OptimalMatcher implements Matcher {
       }
       for (let v = 0; v < n; v++) {
         for (let q = violated.start[v] as number; q < (violated.start[v] as number) + (violated.size[v] as number); q++) {
-          const pair = violated.item[q] as number;
-          const u = (first[pair] as number) === v ? (second[pair] as number) : (first[pair] as number);
-          // Once the violations are few, nearly violated pairs only at people with a violated pair,
-          // where the next solve moves the duals (the next pricing round catches any other that turns
-          // violated). Without this, a round left with 8 violated pairs among 10,000 people added 64
-          // nearly violated pairs per person and doubled the graph (seed 45, docs/matching.md); with it
-          // in every round, round 4 there was left with 300 violations instead of 8 (measured).
-          if (fewViolations && (violated.weight[q] as number) < violatedRank && (hasViolation[v] as number) === 0 && (hasViolation[u] as number) === 0)
-            continue;
-          addPair(pair);
+          addPair(violated.item[q] as number);
         }
       }
       added += from.length - before;
