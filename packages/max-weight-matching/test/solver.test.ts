@@ -137,6 +137,40 @@ describe('the blossom solver started from a given state', () => {
     );
   });
 
+  it('ends with a certificate that proves its matching optimal from 10,000 seeded random starts', () => {
+    // Seeds 7,699 and 8,231 once failed: an S-vertex's batch of least-slack edges, kept from before
+    // it was scanned again, hid an edge that had turned S-S since (see `pushBestSEdges`).
+    for (let seed = 1; seed <= 10_000; seed++) {
+      let state = seed >>> 0;
+      const random = () => {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        return state / 2 ** 32;
+      };
+      const n = 4 + Math.floor(random() * 40);
+      const density = 0.2 + random() * 0.8;
+      const maxWeight = [2, 3, 5, 10, 100][Math.floor(random() * 5)] as number;
+      const edges: Array<[number, number, number]> = [];
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random() < density) edges.push([i, j, Math.floor(random() * maxWeight)]);
+      const dual = Float64Array.from({ length: n }, () => 2 * Math.floor(random() * maxWeight));
+      const matchedEdge = new Int32Array(n).fill(-1);
+      for (const [i, j, w] of edges) {
+        const missing = 2 * w - (dual[i] as number) - (dual[j] as number);
+        if (missing <= 0) continue;
+        if (random() < 0.5) dual[i] = (dual[i] as number) + missing;
+        else dual[j] = (dual[j] as number) + missing;
+      }
+      edges.forEach(([i, j, w], k) => {
+        if (matchedEdge[i] === -1 && matchedEdge[j] === -1 && (dual[i] as number) + (dual[j] as number) === 2 * w && random() < 0.7) {
+          matchedEdge[i] = k;
+          matchedEdge[j] = k;
+        }
+      });
+      const graph = graphOf(n, edges);
+      const solution = maxWeightMatching(graph, { start: { matchedEdge, dual } });
+      expect(verifyMatchingCertificate(graph, solution), `seed ${seed}`).toEqual([]);
+    }
+  });
+
   it('rejects a start whose duals leave an edge infeasible', () => {
     const graph = graphOf(2, [[0, 1, 5]]);
     expect(() => maxWeightMatching(graph, { start: { matchedEdge: Int32Array.from([-1, -1]), dual: Float64Array.from([4, 4]) } })).toThrow(RangeError);
