@@ -47,6 +47,8 @@ interface Run {
   allowedPairs?: number;
   solvedPairs?: number;
   timings?: OptimalMatchResult['stats']['timings'];
+  /** The solver's work over all rounds, in counts that do not change with the machine's speed. */
+  work?: OptimalMatchResult['stats']['work'];
   /** LEMON on every allowed pair: its run, and whether its optimum equals Tandem's result. */
   lemon?: LemonRun & { totalScore: number; equal: boolean };
 }
@@ -150,6 +152,7 @@ function child(): void {
           allowedPairs: stats.allowedPairs,
           solvedPairs: stats.solvedPairs,
           timings: stats.timings,
+          work: stats.work,
         }
       : {}),
   };

@@ -74,6 +74,11 @@ export interface OptimalMatchStats {
   reducedEdges: number;
   augmentations: number;
   substages: number;
+  /**
+   * The solver's work over every round, in counts that do not change with the machine's speed
+   * (see `MatchingSolution.stats`): for comparing code where timings are too noisy.
+   */
+  work: { dualSteps: number; edgeVisits: number };
   timings: { compileMs: number; candidatesMs: number; solveMs: number; pricingMs: number; explainMs: number };
 }
 
@@ -353,6 +358,7 @@ export class OptimalMatcher implements Matcher {
     const t2 = now();
 
     let solveMs = 0;
+    const work = { dualSteps: 0, edgeVisits: 0 };
     let pricingMs = 0;
     let rounds = 0;
     let added = 0;
@@ -385,6 +391,8 @@ export class OptimalMatcher implements Matcher {
       result = maxWeightBMatching(graph, { stopAt: deadline, ...(previous === undefined ? {} : { previous }) });
       const s1 = now();
       solveMs += s1 - s0;
+      work.dualSteps += result.solution.stats.substages;
+      work.edgeVisits += result.solution.stats.edgeVisits;
       const complete = result.solution.complete;
       warmFrom = complete ? result : undefined;
       if (!complete) result = fillGreedily(graph, result);
@@ -588,6 +596,7 @@ export class OptimalMatcher implements Matcher {
         reducedEdges: result.reduced.weight.length,
         augmentations: result.solution.stats.augmentations,
         substages: result.solution.stats.substages,
+        work,
         timings: { compileMs: t1 - t0, candidatesMs: t2 - t1, solveMs, pricingMs, explainMs: t4 - t3 },
       },
       solve: { graph, result, compiled: c },

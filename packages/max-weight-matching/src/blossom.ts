@@ -38,7 +38,12 @@ export interface MatchingSolution {
   /** Sum of the matched edges' weights. */
   weight: number;
   certificate: MatchingCertificate;
-  stats: { substages: number; warmMatched: number; augmentations: number };
+  /**
+   * The work done, in counts that do not change with the machine's speed: dual steps
+   * (substages), augmentations, and the length of every neighbour list the search read
+   * (scans, rescans and least-slack searches).
+   */
+  stats: { substages: number; warmMatched: number; augmentations: number; edgeVisits: number };
   /**
    * False when the solve was stopped at `stopAt`: the matching is then valid but not
    * necessarily optimal, and the duals are feasible for every edge but are no certificate.
@@ -197,6 +202,7 @@ class BlossomSolver {
   warmMatched: number;
   augmentations: number;
   substages: number;
+  edgeVisits: number;
   complete: boolean;
   /** What the chosen dual step does: the vertex that retires (delta1), the edge that turns tight (delta2, delta3), the blossom expanded (delta4). */
   stepVertex: number;
@@ -300,6 +306,7 @@ class BlossomSolver {
     this.warmMatched = 0;
     this.augmentations = 0;
     this.substages = 0;
+    this.edgeVisits = 0;
     this.complete = true;
     this.stepVertex = -1;
     this.stepEdge = -1;
@@ -658,6 +665,7 @@ class BlossomSolver {
     let bestSlack = Infinity;
     const bv = this.topOf(v);
     const end = neighStart[v + 1] as number;
+    this.edgeVisits += end - (neighStart[v] as number);
     for (let q = neighStart[v] as number; q < end; q++) {
       const w = neighVertex[q] as number;
       const bw = this.topOf(w);
@@ -750,6 +758,7 @@ class BlossomSolver {
     for (let t = 0; t < count; t++) {
       const v = vertices[t] as number;
       const end = neighStart[v + 1] as number;
+      this.edgeVisits += end - (neighStart[v] as number);
       let best = -1;
       let bestSlack = Infinity;
       for (let q = neighStart[v] as number; q < end; q++) {
@@ -906,6 +915,7 @@ class BlossomSolver {
     // v stays an S-vertex and the clock stands still while v is scanned, so its dual is fixed.
     const dualV = this.dualOf(v);
     const end = neighStart[v + 1] as number;
+    this.edgeVisits += end - (neighStart[v] as number);
     let bestS = -1;
     let bestSSlack = Infinity;
     for (let q = neighStart[v] as number; q < end; q++) {
@@ -1063,6 +1073,7 @@ class BlossomSolver {
     const base = v * S_EDGE_BATCH;
     let count = 0;
     const end = neighStart[v + 1] as number;
+    this.edgeVisits += end - (neighStart[v] as number);
     for (let q = neighStart[v] as number; q < end; q++) {
       const w = neighVertex[q] as number;
       const bw = this.topOf(w);
@@ -1245,7 +1256,7 @@ class BlossomSolver {
       mate: partner,
       weight,
       certificate: { dual: finalDual, blossomParent: blossomParent.slice(), blossomSize },
-      stats: { substages: this.substages, warmMatched: this.warmMatched, augmentations: this.augmentations },
+      stats: { substages: this.substages, warmMatched: this.warmMatched, augmentations: this.augmentations, edgeVisits: this.edgeVisits },
       complete: this.complete,
     };
   }

@@ -46,6 +46,20 @@ describe('the blossom solver', () => {
     );
   });
 
+  it('reports its work in counts that repeat exactly from one solve of a graph to the next', () => {
+    let visits = 0;
+    fc.assert(
+      fc.property(randomGraph(40, 100), ({ n, edges }) => {
+        const graph = graphOf(n, edges);
+        const first = maxWeightMatching(graph).stats;
+        expect(maxWeightMatching(graph).stats).toEqual(first);
+        visits += first.edgeVisits;
+      }),
+      { numRuns: 100 },
+    );
+    expect(visits, 'the searches read neighbour lists').toBeGreaterThan(0);
+  });
+
   it('has a certificate check that rejects a matching that is not optimal', () => {
     // Path a-b-c-d with weights 2, 3, 2: the optimum takes a-b and c-d (4), not b-c (3).
     const graph = graphOf(4, [
