@@ -175,6 +175,9 @@ class BlossomSolver {
    */
   readonly sEdgeBatch: Int32Array;
   readonly sEdgeBatchKey: Float64Array;
+  /** Where `bestEdgeToS` has `leastSlackSEdges` write its one edge. */
+  readonly bestEdgeFound: Int32Array;
+  readonly bestEdgeFoundSlack: Float64Array;
   readonly heap4: EventHeap;
   dissolveEpoch: number;
   readonly leafStack: number[];
@@ -288,6 +291,8 @@ class BlossomSolver {
     this.heap3 = new EventHeap();
     this.sEdgeBatch = new Int32Array(S_EDGE_BATCH * n).fill(-1);
     this.sEdgeBatchKey = new Float64Array(S_EDGE_BATCH * n);
+    this.bestEdgeFound = new Int32Array(1);
+    this.bestEdgeFoundSlack = new Float64Array(1);
     this.heap4 = new EventHeap();
     this.dissolveEpoch = 0;
     this.leafStack = [];
@@ -657,28 +662,41 @@ class BlossomSolver {
     }
   }
 
-  /** Least-slack edge from vertex v (unlabelled) to any S-blossom, or -1. */
+  /** Least-slack edge from vertex v to an S-blossom other than v's own, or -1 (its slack less v's dual in `bestEdgeToSSlack`). */
   bestEdgeToS(v: number): number {
+    const found = this.leastSlackSEdges(v, this.bestEdgeFound, this.bestEdgeFoundSlack, 0, 1);
+    this.bestEdgeToSSlack = found === 0 ? Infinity : (this.bestEdgeFoundSlack[0] as number);
+    return found === 0 ? -1 : (this.bestEdgeFound[0] as number);
+  }
+
+  /**
+   * The `limit` least-slack edges from vertex v to S-blossoms other than v's own, least first (on a
+   * tie, the first in v's neighbour list), written to edges[at..] with their slack less v's own dual
+   * (the same for every edge here, w being an S-vertex) to slacks[at..]. Returns how many there are.
+   */
+  leastSlackSEdges(v: number, edges: Int32Array, slacks: Float64Array, at: number, limit: number): number {
     const { neighStart, neighVertex, neighWeight2, neighEnd, label, dual, stamp } = this;
     const now = this.now;
-    let best = -1;
-    let bestSlack = Infinity;
     const bv = this.topOf(v);
+    let count = 0;
     const end = neighStart[v + 1] as number;
     this.edgeVisits += end - (neighStart[v] as number);
     for (let q = neighStart[v] as number; q < end; q++) {
       const w = neighVertex[q] as number;
       const bw = this.topOf(w);
       if (bw === bv || (label[bw] as number) !== 1) continue;
-      // slack(k) less v's own dual, which is the same for every edge here (w is an S-vertex).
       const sl = (dual[w] as number) - (now - (stamp[w] as number)) - (neighWeight2[q] as number);
-      if (sl < bestSlack) {
-        bestSlack = sl;
-        best = (neighEnd[q] as number) >> 1;
+      if (count === limit && sl >= (slacks[at + count - 1] as number)) continue;
+      let i = count < limit ? count++ : count - 1;
+      while (i > 0 && (slacks[at + i - 1] as number) > sl) {
+        slacks[at + i] = slacks[at + i - 1] as number;
+        edges[at + i] = edges[at + i - 1] as number;
+        i--;
       }
+      slacks[at + i] = sl;
+      edges[at + i] = (neighEnd[q] as number) >> 1;
     }
-    this.bestEdgeToSSlack = bestSlack;
-    return best;
+    return count;
   }
 
   resetSubtree(top: number): void {
@@ -1067,30 +1085,11 @@ class BlossomSolver {
    * million neighbour visits in seed 45's fourth round at 10,000 people.
    */
   pushBestSEdges(v: number): void {
-    const { neighStart, neighVertex, neighWeight2, neighEnd, label, dual, stamp, sEdgeBatch, sEdgeBatchKey } = this;
-    const now = this.now;
-    const bv = this.topOf(v);
+    const { sEdgeBatch, sEdgeBatchKey } = this;
     const base = v * S_EDGE_BATCH;
-    let count = 0;
-    const end = neighStart[v + 1] as number;
-    this.edgeVisits += end - (neighStart[v] as number);
-    for (let q = neighStart[v] as number; q < end; q++) {
-      const w = neighVertex[q] as number;
-      const bw = this.topOf(w);
-      if (bw === bv || (label[bw] as number) !== 1) continue;
-      // slack(k) less v's own dual, the same for every edge here; kept sorted, least first.
-      const sl = (dual[w] as number) - (now - (stamp[w] as number)) - (neighWeight2[q] as number);
-      if (count === S_EDGE_BATCH && sl >= (sEdgeBatchKey[base + count - 1] as number)) continue;
-      let i = count < S_EDGE_BATCH ? count++ : count - 1;
-      while (i > 0 && (sEdgeBatchKey[base + i - 1] as number) > sl) {
-        sEdgeBatchKey[base + i] = sEdgeBatchKey[base + i - 1] as number;
-        sEdgeBatch[base + i] = sEdgeBatch[base + i - 1] as number;
-        i--;
-      }
-      sEdgeBatchKey[base + i] = sl;
-      sEdgeBatch[base + i] = (neighEnd[q] as number) >> 1;
-    }
-    const own = this.dualOf(v) + 2 * now;
+    // The batch's keys start as slacks less v's dual, then take v's dual and the clock.
+    const count = this.leastSlackSEdges(v, sEdgeBatch, sEdgeBatchKey, base, S_EDGE_BATCH);
+    const own = this.dualOf(v) + 2 * this.now;
     for (let i = 0; i < S_EDGE_BATCH; i++) {
       if (i >= count) {
         sEdgeBatch[base + i] = -1;
