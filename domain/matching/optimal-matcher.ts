@@ -148,6 +148,11 @@ class CandidateHeaps {
   readonly size: Int32Array;
   readonly weight: Float64Array;
   readonly item: Int32Array;
+  /**
+   * What an offer to v must beat: the least weight in v's heap once it is full (-Infinity before).
+   * Most offers are refused, and this refuses them with one read (millions a pass at 10,000 people).
+   */
+  readonly floor: Float64Array;
 
   constructor(limits: Int32Array) {
     const n = limits.length;
@@ -156,9 +161,11 @@ class CandidateHeaps {
     this.size = new Int32Array(n);
     this.weight = new Float64Array(this.start[n] as number);
     this.item = new Int32Array(this.start[n] as number);
+    this.floor = Float64Array.from(limits, (limit) => (limit === 0 ? Infinity : -Infinity));
   }
 
   offer(v: number, item: number, w: number): void {
+    if (w <= (this.floor[v] as number)) return;
     const base = this.start[v] as number;
     const cap = (this.start[v + 1] as number) - base;
     const size = this.size[v] as number;
@@ -176,9 +183,9 @@ class CandidateHeaps {
       }
       W[base + at] = w;
       P[base + at] = item;
+      if (size + 1 === cap) this.floor[v] = W[base] as number;
       return;
     }
-    if (cap === 0 || w <= (W[base] as number)) return;
     let at = 0;
     for (;;) {
       const left = 2 * at + 1;
@@ -192,6 +199,7 @@ class CandidateHeaps {
     }
     W[base + at] = w;
     P[base + at] = item;
+    this.floor[v] = W[base] as number;
   }
 }
 
