@@ -381,7 +381,7 @@ export class OptimalMatcher implements Matcher {
       // (see `approximateDuals`), not by score alone. By score alone the most sought-after
       // people's pairs fill every list, and the first solve's duals left most left-out pairs
       // violated (1.19 million of 8.7 million on a 10,000-person roster, seed 42), and the second
-      // round solved afresh on 1.7 times the pairs (docs/matching.md, 3 December, before midnight).
+      // round solved afresh on 1.7 times the pairs (docs/matching-journal.md, 3 December, before midnight).
       const y = approximateDuals(allowed, c.capacity, heaps, bonus, DUAL_PASSES);
       const candidates = new CandidateHeaps(Int32Array.from(c.capacity, (cap) => cap * this.candidatesPerPerson));
       const { first, second, cents: pairCents } = allowed;
@@ -561,7 +561,7 @@ export class OptimalMatcher implements Matcher {
       // Once the violations are few, nearly violated pairs only at people with a violated pair,
       // where the next solve moves the duals (the next pricing round catches any other that turns
       // violated). Without this, a round left with 8 violated pairs among 10,000 people added 64
-      // nearly violated pairs per person and doubled the graph (seed 45, docs/matching.md); with it
+      // nearly violated pairs per person and doubled the graph (seed 45, docs/matching-journal.md); with it
       // in every round, round 4 there was left with 300 violations instead of 8 (measured). They are
       // ranked only by those people: the others' heaps had to rank every nearly violated pair
       // (4.4 million in seed 45's fourth round) to add the few with a violated partner.

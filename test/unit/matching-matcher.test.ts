@@ -292,7 +292,7 @@ describe('the optimal matcher on larger cohorts', HEAVY, () => {
   });
 
   it('proves its optimum on a roster whose blossoms nest dozens deep, on the full graph and pruned with warm-started rounds alike', () => {
-    // Seed 45 grows one blossom around most of the graph a level at a time (docs/matching.md, 3 December,
+    // Seed 45 grows one blossom around most of the graph a level at a time (docs/matching-journal.md, 3 December,
     // third round): the solver links sub-blossoms instead of relabelling them, and augments through the nesting.
     const roster = generateRoster({ size: 200, seed: 45 });
     const context = contextOf({ mode: 'reverse' });
