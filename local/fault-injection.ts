@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { keepIdleConnections, withoutConnectionHeaders } from './http-connections.ts';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { keepIdleConnections, withoutConnectionHeaders } from './http-connections.ts';
 
 /**
  * A pass-through proxy in front of a local service (SES, DynamoDB) that can be told to fail

@@ -1,9 +1,9 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { keepIdleConnections, withoutConnectionHeaders } from './http-connections.ts';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sesLocal from 'aws-ses-v2-local';
+import { keepIdleConnections, withoutConnectionHeaders } from './http-connections.ts';
 
 type CompileTemplate = (source: string, options?: { strict?: boolean }) => (data: unknown) => string;
 
