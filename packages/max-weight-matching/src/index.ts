@@ -1,8 +1,11 @@
 export {
+  createMatchingSolver,
+  MatchingSolverError,
   maxWeightMatching,
   verifyMatchingCertificate,
   type MatchingCertificate,
   type MatchingOptions,
+  type MatchingSolver,
   type MatchingSolution,
   type WeightedEdges,
 } from './blossom.ts';
