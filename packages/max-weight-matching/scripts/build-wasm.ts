@@ -12,7 +12,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE = 'assembly/blossom.ts';
@@ -32,6 +31,29 @@ const FLAGS = {
 
 export type BuildKind = keyof typeof FLAGS;
 
+/** The part of AssemblyScript's compiler API used here (`asc.main`). */
+interface AssemblyScriptCompiler {
+  main(
+    argv: string[],
+    options: {
+      writeFile(name: string, contents: Uint8Array | string): void;
+      stdout: { write(text: string): void };
+      stderr: { write(text: string): void };
+    },
+  ): Promise<{ error: Error | null }>;
+}
+
+/**
+ * The compiler, loaded without its type declarations: they also declare AssemblyScript's standard
+ * library as globals (i32, an Array.prototype.at that never returns undefined, …), which would change
+ * the types of every file in the project once this one imported them.
+ */
+async function loadCompiler(): Promise<AssemblyScriptCompiler> {
+  const specifier: string = 'assemblyscript/asc';
+  const loaded = (await import(specifier)) as { default: AssemblyScriptCompiler };
+  return loaded.default;
+}
+
 export class WasmBuildError extends Error {
   override readonly name = 'WasmBuildError';
 }
@@ -40,12 +62,13 @@ export class WasmBuildError extends Error {
 export async function compileBlossom(kind: BuildKind): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
   const messages: string[] = [];
+  const asc = await loadCompiler();
   const { error } = await asc.main([SOURCE, '--baseDir', PACKAGE_ROOT, '--outFile', 'blossom.wasm', ...FLAGS[kind]], {
     writeFile(name, contents) {
       if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
     },
-    stdout: { write: (text: string) => messages.push(text) },
-    stderr: { write: (text: string) => messages.push(text) },
+    stdout: { write: (text: string) => void messages.push(text) },
+    stderr: { write: (text: string) => void messages.push(text) },
   });
   if (error) throw new WasmBuildError(`AssemblyScript could not compile ${SOURCE} (${kind} build):\n${messages.join('')}`, { cause: error });
   if (!binary) throw new WasmBuildError(`AssemblyScript compiled ${SOURCE} (${kind} build) but wrote no .wasm file`);
