@@ -120,6 +120,30 @@ const START_EDGE_NOT_AT_VERTEX = 1;
 const START_EDGE_INFEASIBLE = 2;
 const START_MATCHED_EDGE_NOT_TIGHT = 3;
 
+/** Most vertices a graph may have: the module numbers 2·n vertices and blossoms with 32-bit integers and allocates per slot. */
+const MAX_VERTICES = 2 ** 28;
+
+/**
+ * The shape of a start, which the module trusts: an entry per vertex, every dual a finite number ≥ 0,
+ * and every matched edge an edge of the graph that both its ends name. (Whether the duals are
+ * feasible and the matched edges tight needs the graph's adjacency; the module checks that.)
+ */
+function checkStart(graph: WeightedEdges, start: NonNullable<MatchingOptions['start']>): void {
+  const n = graph.vertexCount;
+  const m = graph.weight.length;
+  if (start.matchedEdge.length < n || start.dual.length < n) throw new RangeError(`start: matchedEdge and dual need an entry for each of the ${n} vertices`);
+  for (let v = 0; v < n; v++) {
+    const dual = start.dual[v] as number;
+    if (!(dual >= 0 && dual < Infinity)) throw new RangeError(`start: vertex ${v} has dual ${dual}: duals must be finite and non-negative`);
+    const k = start.matchedEdge[v] as number;
+    if (k === -1) continue;
+    if (k < -1 || k >= m) throw new RangeError(`start: vertex ${v} is matched through edge ${k}, which is not one of the graph's ${m} edges`);
+    const other = graph.from[k] === v ? (graph.to[k] as number) : graph.to[k] === v ? (graph.from[k] as number) : -1;
+    if (other === -1) throw new RangeError(`start: vertex ${v} is matched through edge ${k}, which does not touch it`);
+    if (start.matchedEdge[other] !== k) throw new RangeError(`start: vertex ${v} is matched through edge ${k}, but its other end, vertex ${other}, is not`);
+  }
+}
+
 /**
  * A solver running the given build of assembly/blossom.ts: the module is compiled and instantiated
  * once, and the instance serves every solve (each solve starts by rewinding the module's heap, so
@@ -149,6 +173,10 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
       const n = graph.vertexCount;
       const { from: eu, to: ev, weight: ew } = graph;
       const m = ew.length;
+      // The release build does not check its indices: every input that could send one out of range is refused here.
+      if (!Number.isInteger(n) || n < 0 || n > MAX_VERTICES) throw new RangeError(`vertexCount is ${n}: it must be a whole number from 0 to ${MAX_VERTICES}`);
+      if (eu.length < m || ev.length < m)
+        throw new RangeError(`from and to have ${eu.length} and ${ev.length} entries for ${m} weights: every edge needs both ends`);
       for (let k = 0; k < m; k++) {
         const w = ew[k] as number;
         if (!Number.isInteger(w) || w < 0) throw new RangeError(`edge ${k} has weight ${w}: weights must be non-negative integers`);
@@ -159,22 +187,19 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
         }
       }
       const start = options.start;
-      if (start !== undefined && (start.matchedEdge.length < n || start.dual.length < n)) {
-        throw new RangeError(`start: matchedEdge and dual need an entry for each of the ${n} vertices`);
-      }
-
-      solver.setup(n, m, start === undefined ? 0 : 1);
-      let buffer = solver.memory.buffer;
-      new Int32Array(buffer, solver.fromPtr(), m).set(eu.subarray(0, m));
-      new Int32Array(buffer, solver.toPtr(), m).set(ev.subarray(0, m));
-      new Float64Array(buffer, solver.weightPtr(), m).set(ew);
-      if (start !== undefined) {
-        new Int32Array(buffer, solver.startMatchedEdgePtr(), n).set(start.matchedEdge.subarray(0, n));
-        new Float64Array(buffer, solver.startDualPtr(), n).set(start.dual.subarray(0, n));
-      }
+      if (start !== undefined) checkStart(graph, start);
 
       let result: number;
       try {
+        solver.setup(n, m, start === undefined ? 0 : 1);
+        const buffer = solver.memory.buffer;
+        new Int32Array(buffer, solver.fromPtr(), m).set(eu.subarray(0, m));
+        new Int32Array(buffer, solver.toPtr(), m).set(ev.subarray(0, m));
+        new Float64Array(buffer, solver.weightPtr(), m).set(ew);
+        if (start !== undefined) {
+          new Int32Array(buffer, solver.startMatchedEdgePtr(), n).set(start.matchedEdge.subarray(0, n));
+          new Float64Array(buffer, solver.startDualPtr(), n).set(start.dual.subarray(0, n));
+        }
         result = solver.solve(options.stopAt ?? Infinity);
       } catch (error) {
         if (error instanceof MatchingSolverError) throw error;
@@ -191,7 +216,7 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
       }
 
       // The solve may have grown the memory, which replaces its buffer.
-      buffer = solver.memory.buffer;
+      const buffer = solver.memory.buffer;
       return {
         matchedEdge: new Int32Array(buffer, solver.matchedEdgePtr(), n).slice(),
         mate: new Int32Array(buffer, solver.matePtr(), n).slice(),

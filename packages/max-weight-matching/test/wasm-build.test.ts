@@ -79,8 +79,10 @@ function foldedStart(graph: WeightedEdges, solution: MatchingSolution): { matche
 const sameSolve = (a: MatchingSolution, b: MatchingSolution) => {
   expect(b.weight).toBe(a.weight);
   expect(b.mate).toEqual(a.mate);
-  expect(b.certificate.dual).toEqual(a.certificate.dual);
+  expect(b.matchedEdge).toEqual(a.matchedEdge);
+  expect(b.certificate).toEqual(a.certificate);
   expect(b.stats).toEqual(a.stats);
+  expect(b.complete).toBe(a.complete);
 };
 
 describe('the WebAssembly build of the solver', () => {
@@ -106,11 +108,48 @@ describe('the WebAssembly build of the solver', () => {
     );
   });
 
-  it('solves a graph of 3,000 vertices and 45,000 edges, cold and from a given start, exactly as its bounds-checked build does', () => {
+  it('solves a graph of 3,000 vertices and 45,000 edges, cold, from a given start and stopped at a deadline, exactly as its bounds-checked build does', () => {
     const graph = sparseGraph(3000, 30, 45);
     const cold = maxWeightMatching(graph);
     sameSolve(cold, checked.maxWeightMatching(graph));
     const start = foldedStart(graph, cold);
-    sameSolve(maxWeightMatching(graph, { start }), checked.maxWeightMatching(graph, { start }));
+    const warm = maxWeightMatching(graph, { start });
+    expect(warm.stats.warmMatched, 'the start keeps matched edges').toBeGreaterThan(0);
+    sameSolve(warm, checked.maxWeightMatching(graph, { start }));
+    const stopped = maxWeightMatching(graph, { stopAt: 0 });
+    expect(stopped.complete).toBe(false);
+    sameSolve(stopped, checked.maxWeightMatching(graph, { stopAt: 0 }));
+  });
+
+  it("takes the JavaScript solver's exact path on a 3,000-vertex graph: its weight and work counts, recorded from it at commit b6ec46d", () => {
+    const solution = maxWeightMatching(sparseGraph(3000, 30, 45));
+    expect(solution.weight).toBe(7_090_013);
+    expect(solution.stats).toEqual({ substages: 1595, warmMatched: 1230, augmentations: 270, edgeVisits: 735_886 });
+  });
+});
+
+describe("the solver's host side", () => {
+  const path: WeightedEdges = { vertexCount: 3, from: Int32Array.from([0, 1]), to: Int32Array.from([1, 2]), weight: Float64Array.from([5, 6]) };
+  const start = (matchedEdge: number[], dual: number[]) => ({ start: { matchedEdge: Int32Array.from(matchedEdge), dual: Float64Array.from(dual) } });
+
+  it('refuses, with what is wrong, every input the unchecked module would read or write out of range', () => {
+    expect(() => maxWeightMatching({ ...path, vertexCount: 2.5 })).toThrow(/vertexCount is 2.5: it must be a whole number/);
+    expect(() => maxWeightMatching({ ...path, vertexCount: Number.NaN })).toThrow(RangeError);
+    expect(() => maxWeightMatching({ ...path, vertexCount: -1 })).toThrow(RangeError);
+    expect(() => maxWeightMatching({ ...path, to: Int32Array.from([1]) })).toThrow(/from and to have 2 and 1 entries for 2 weights/);
+    expect(() => maxWeightMatching({ ...path, to: Int32Array.from([1, 3]) })).toThrow(/edge 1 joins 1 and 3: vertices are numbered 0..2/);
+    expect(() => maxWeightMatching(path, start([0, -1], [10, 0]))).toThrow(/need an entry for each of the 3 vertices/);
+    expect(() => maxWeightMatching(path, start([0, -1, -1], [5, 5, 12]))).toThrow(/vertex 0 is matched through edge 0, but its other end, vertex 1, is not/);
+    expect(() => maxWeightMatching(path, start([1, -1, 1], [10, 12, 12]))).toThrow(/vertex 0 is matched through edge 1, which does not touch it/);
+    expect(() => maxWeightMatching(path, start([-1, 2, 2], [10, 12, 12]))).toThrow(/which is not one of the graph.s 2 edges/);
+    expect(() => maxWeightMatching(path, start([-1, -1, -1], [-4, 14, -2]))).toThrow(/vertex 0 has dual -4: duals must be finite and non-negative/);
+    expect(() => maxWeightMatching(path, start([-1, -1, -1], [Number.NaN, 14, 12]))).toThrow(/vertex 0 has dual NaN/);
+  });
+
+  it('solves again after refusing an input, with the same module', () => {
+    expect(() => maxWeightMatching(path, start([-1, -1, -1], [4, 4, 4]))).toThrow(/edge 0 is not dual feasible/);
+    const solution = maxWeightMatching(path);
+    expect(solution.weight).toBe(6);
+    expect(Array.from(solution.mate)).toEqual([-1, 2, 1]);
   });
 });
