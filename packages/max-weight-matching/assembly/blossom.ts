@@ -28,7 +28,7 @@
 @external("env", "performanceNow")
 declare function performanceNow(): f64;
 
-// What solve() returns (the host's `SolveResult` mirrors these): the solve ran (to the end or to
+// What solve() returns (src/blossom.ts mirrors these constants): the solve ran (to the end or to
 // the deadline), or the start was no valid one, for the vertex or edge `errorIndex` returns.
 const SOLVED: i32 = 0;
 /** start: a vertex is matched through an edge that does not touch it. */
@@ -143,7 +143,8 @@ class EventHeap {
 }
 
 // ------------------------------------------------------------------------------------------------
-// The state of one solve. Every global is (re)allocated by setup() and init(), after the heap is rewound.
+// The state of one solve. Every global is (re)allocated by setup() and init(), after the heap is rewound;
+// the empty arrays below only give each global its type (the first setup() discards them).
 
 let n: i32 = 0;
 let m: i32 = 0;
@@ -195,7 +196,7 @@ let dissolveStamp = new Int32Array(0);
 let gone = new Uint8Array(0);
 /** The top-level blossoms labelled in each tree, by root (a superset: filtered when the tree is dissolved). */
 let treeMembers = new Array<Array<i32> | null>(0);
-/** Marks of the blossoms kept when `joinTree` filters a tree's members (in place of the JS solver's Set). */
+/** Marks of the blossoms kept when `joinTree` filters a tree's members (a set without allocating one per call). */
 let keptStamp = new Int32Array(0);
 let keptEpoch: i32 = 0;
 /**
@@ -246,7 +247,7 @@ let chainOwner = new Int32Array(0);
 let chainBelow = new Int32Array(0);
 let chainEpoch = new Int32Array(0);
 let augmentEpoch: i32 = 0;
-/** Matched edges at the start (half the vertices a given start matches, as the JS solver counted them). */
+/** Matched edges at the start (half the vertices a given start matches). */
 let warmMatched: f64 = 0;
 let augmentations: i32 = 0;
 let substages: i32 = 0;
@@ -1164,7 +1165,7 @@ function drainQueue(): void {
   }
 }
 
-/** Whether heap `which`'s event (key, a, b) still stands (the JS solver's four `retain` predicates; AssemblyScript has no closures). */
+/** Whether heap `which`'s event (key, a, b) still stands (one predicate per heap, chosen by number: AssemblyScript has no closures to pass). */
 function isLive(which: i32, key: f64, a: i32, b: i32): bool {
   if (which == 1) return label[topOf(a)] == 1 && dualOf(a) + now == key;
   if (which == 2) return label[topOf(a)] == 0 && (bestEdge[a] == b || bestEdge[a] == STALE);

@@ -4,19 +4,17 @@
  *   npm run build:wasm -w @tandem/max-weight-matching
  *
  * writes the release build into src/blossom-wasm.generated.ts (base64, so that tsx, vitest and
- * the Lambda bundles load it as plain code, with no loader for .wasm files) and a bounds-checked
- * build to build/blossom-checked.wasm for the tests. The generated file is committed: running
- * the solver never needs the compiler, and a test fails when the file is not the build of the
- * current source.
+ * the Lambda bundles load it as plain code, with no loader for .wasm files). The generated file is
+ * committed: running the solver never needs the compiler, and test/wasm-build.test.ts fails when
+ * the file is not the build of the current source (it also compiles the checked build, below).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE = 'assembly/blossom.ts';
 export const GENERATED = join(PACKAGE_ROOT, 'src', 'blossom-wasm.generated.ts');
-export const CHECKED = join(PACKAGE_ROOT, 'build', 'blossom-checked.wasm');
 
 /**
  * The two builds. Both use the stub runtime (memory is never collected: the solver resets its
@@ -87,11 +85,9 @@ export function generatedModule(release: Uint8Array): string {
 }
 
 async function main(): Promise<void> {
-  const [release, checked] = [await compileBlossom('release'), await compileBlossom('checked')];
+  const release = await compileBlossom('release');
   writeFileSync(GENERATED, generatedModule(release));
-  mkdirSync(dirname(CHECKED), { recursive: true });
-  writeFileSync(CHECKED, checked);
-  console.log(`release ${release.length} bytes → ${GENERATED}\nchecked ${checked.length} bytes → ${CHECKED}`);
+  console.log(`release build: ${release.length} bytes → ${GENERATED}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
