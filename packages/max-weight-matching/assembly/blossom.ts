@@ -234,6 +234,13 @@ let dissolveVertices = new Array<i32>(0);
 let dissolveExpand = new Array<i32>(0);
 /** For a vertex whose bestEdge is STALE: the key of its pending delta2 event, no later than any of its S-edges' keys. */
 let staleKey = new Float64Array(0);
+/**
+ * For a vertex whose bestEdge is an edge: that edge's slack plus the clock when it was chosen (the
+ * key of its delta2 event). While the vertex's top-level blossom stays unlabelled and the edge's
+ * other end stays an S-vertex, the slack falls as the clock runs, so the key stands for the slack
+ * without reading both ends' duals (see `scanVertex`).
+ */
+let bestKey = new Float64Array(0);
 // Iterative blossom augmentation (blossoms can nest thousands deep).
 let augmentFrames = new Array<i32>(0);
 let augmentDone = new Array<i32>(0);
@@ -444,6 +451,7 @@ function init(): void {
   dissolveVertices = new Array<i32>(0);
   dissolveExpand = new Array<i32>(0);
   staleKey = new Float64Array(n);
+  bestKey = new Float64Array(n);
   augmentFrames = new Array<i32>(0);
   augmentDone = new Array<i32>(0);
   chainOwner = new Int32Array(2 * n).fill(-1);
@@ -765,7 +773,11 @@ function relabelExpandedT(b: i32, childs: Array<i32>, inside: Array<i32>): void 
       kx = bestEdgeToS(x);
       bestEdge[x] = kx;
     }
-    if (kx != -1) heap2.push(slack(kx) + now, x, kx);
+    if (kx != -1) {
+      const key = slack(kx) + now;
+      bestKey[x] = key;
+      heap2.push(key, x, kx);
+    }
   }
   const endps = blossomEndps[b]!;
   const entryChild = topOf(endpoint[labelEnd[b] ^ 1]);
@@ -959,7 +971,12 @@ function rescanDissolved(): void {
         if (lx == 0) {
           bestEdge[x] = STALE;
           staleKey[x] = slack(k) + clock;
-        } else bestEdge[x] = bestEdgeToS(x); // x is inside a T-blossom, and the S-vertex it led to is gone
+        } else {
+          // x is inside a T-blossom, and the S-vertex it led to is gone.
+          const fresh = bestEdgeToS(x);
+          bestEdge[x] = fresh;
+          if (fresh != -1) bestKey[x] = slack(fresh) + clock;
+        }
         // An unlabelled x is recomputed only when needed: its delta2 event (keyed staleKey, no later
         // than any remaining S-edge, which were all at least as slack) recomputes it when it comes
         // up; until then a scanned edge replaces it only when keyed no later than that.
@@ -968,6 +985,7 @@ function rescanDissolved(): void {
     bestEdge[v] = best;
     if (best != -1) {
       const sl = slack(best);
+      bestKey[v] = sl + clock;
       heap2.push(sl + clock, v, best);
       if (sl <= 0) {
         // Already tight to a remaining S-blossom: let that side scan it again.
@@ -1097,20 +1115,22 @@ function scanVertex(v: i32): void {
   edgeVisits += <f64>(end - neighStart[v]);
   let bestS = -1;
   let bestSSlack: f64 = Infinity;
+  // v's top-level blossom changes only when v's scan forms a blossom around it (addBlossom below).
+  let bv = topOf(v);
   for (let q = neighStart[v]; q < end; q++) {
     const w = neighVertex[q];
-    const bv = topOf(v);
     const bw = topOf(w);
     if (bv == bw) continue;
     const p = neighEnd[q];
     const k = p >> 1;
+    const lw = label[bw];
     let kSlack: f64 = 0;
     if (allowEdge[k] == 0) {
-      kSlack = dualV + dualOf(w) - neighWeight2[q];
+      // dualOf(w), with w's top-level blossom already looked up.
+      kSlack = dualV + (dual[w] + vertexSign(lw) * (clock - stamp[w])) - neighWeight2[q];
       if (kSlack <= 0) allowEdge[k] = 1;
     }
     if (allowEdge[k] != 0) {
-      const lw = label[bw];
       if (lw == 0 && mate[blossomBase[bw]] == -1) {
         // A free vertex (or blossom) at dual 0: augment to it.
         const r1 = treeRoot[bv];
@@ -1121,8 +1141,10 @@ function scanVertex(v: i32): void {
       } else if (lw == 0) assignLabel(w, 2, p ^ 1);
       else if (lw == 1) {
         const base = scanBlossom(v, w);
-        if (base >= 0) addBlossom(base, k);
-        else {
+        if (base >= 0) {
+          addBlossom(base, k);
+          bv = topOf(v);
+        } else {
           // Augmenting path: flip it, then dissolve only the two trees it joined.
           const r1 = treeRoot[topOf(eu[k])];
           const r2 = treeRoot[topOf(ev[k])];
@@ -1134,7 +1156,7 @@ function scanVertex(v: i32): void {
         label[w] = 2;
         labelEnd[w] = p ^ 1;
       }
-    } else if (label[bw] == 1) {
+    } else if (lw == 1) {
       if (kSlack < bestSSlack) {
         bestSSlack = kSlack;
         bestS = k;
@@ -1144,10 +1166,13 @@ function scanVertex(v: i32): void {
       if (cur == STALE) {
         if (kSlack + clock <= staleKey[w]) {
           bestEdge[w] = k;
+          bestKey[w] = kSlack + clock;
           heap2.push(kSlack + clock, w, k);
         }
-      } else if (cur == -1 || kSlack < slack(cur)) {
+      } else if (cur == -1 || (lw == 0 ? kSlack + clock < bestKey[w] : kSlack < slack(cur))) {
+        // (Inside a T-blossom, w's dual rises as the clock runs and the key no longer stands for the slack.)
         bestEdge[w] = k;
+        bestKey[w] = kSlack + clock;
         heap2.push(kSlack + clock, w, k);
       }
     }
@@ -1230,7 +1255,11 @@ function delta2(): f64 {
       heap2.pop();
       const fresh = bestEdgeToS(v);
       bestEdge[v] = fresh;
-      if (fresh != -1) heap2.push(slack(fresh) + now, v, fresh);
+      if (fresh != -1) {
+        const freshKey = slack(fresh) + now;
+        bestKey[v] = freshKey;
+        heap2.push(freshKey, v, fresh);
+      }
       continue;
     }
     stepEdge = k;
