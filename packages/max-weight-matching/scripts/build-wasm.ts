@@ -21,10 +21,15 @@ export const GENERATED = join(PACKAGE_ROOT, 'src', 'blossom-wasm.generated.ts');
  * heap at the start of each solve). The release build leaves out bounds checks and assertions,
  * which halve its speed; the checked build keeps them, and the tests run it on the same graphs to
  * catch an out-of-range index the release build would not notice.
+ *
+ * -O2 rather than -O3: a fresh process pays V8's optimizing compile of the hot functions inside the
+ * solve, and -O3's larger inlined code cost more to compile than it saved on LEMON's 1,000-person
+ * instances (the five solves, fresh processes: 584-589 ms at -O2, 622-627 at -O3; -Os and -O1
+ * leave small helpers out of line and take 1.7-1.8 times as long).
  */
 const FLAGS = {
-  release: ['-O3', '--runtime', 'stub', '--uncheckedBehavior', 'always', '--noAssert'],
-  checked: ['-O3', '--runtime', 'stub'],
+  release: ['-O2', '--runtime', 'stub', '--uncheckedBehavior', 'always', '--noAssert'],
+  checked: ['-O2', '--runtime', 'stub'],
 } as const;
 
 export type BuildKind = keyof typeof FLAGS;
