@@ -298,6 +298,188 @@ function approximateDuals(allowed: PairList, capacity: Int32Array, best: Candida
   return y;
 }
 
+// The passes over every pair below are functions of their own, not loops inside
+// `OptimalMatcher.match`: V8 optimizes a hot loop by compiling its whole function, and the loops of
+// `match` had it compiled again and again as each new loop turned hot (eight times in a 2,000-person
+// match, the last ones taking 130-150 ms of CPU each; docs/matching-journal.md, 4 December).
+
+/**
+ * Pass 1, every pair once: rejection counts for the reasons, each person's number of allowed
+ * partners, the allowed pairs, and each person's `capacity` best scores (for the star bound and
+ * the first approximate duals).
+ */
+function scoreEveryPair(c: CompiledCohort): { rejections: Int32Array; partners: Int32Array; heaps: CandidateHeaps; allowed: PairList; maxCents: number } {
+  const rejections = new Int32Array(c.n * REJECTION_CODES.length);
+  const partners = new Int32Array(c.n);
+  const heaps = new CandidateHeaps(c.capacity);
+  const allowed = new PairList();
+  let maxCents = 0;
+  scanPairs(c, rejections, (i, j, e) => {
+    partners[i] = (partners[i] as number) + 1;
+    partners[j] = (partners[j] as number) + 1;
+    if (e.cents > maxCents) maxCents = e.cents;
+    heaps.offer(i, allowed.length, e.cents);
+    heaps.offer(j, allowed.length, e.cents);
+    allowed.push(i, j, e.cents);
+  });
+  return { rejections, partners, heaps, allowed, maxCents };
+}
+
+/** Each person's best allowed pairs (as many as `limits` says) by weight (score plus `bonus`) less both people's duals y. */
+function bestByReducedWeight(allowed: PairList, limits: Int32Array, y: Float64Array, bonus: number): CandidateHeaps {
+  const candidates = new CandidateHeaps(limits);
+  const { first, second, cents } = allowed;
+  for (let q = 0; q < allowed.length; q++) {
+    const a = first[q] as number;
+    const b = second[q] as number;
+    const reduced = (cents[q] as number) + bonus - (y[a] as number) - (y[b] as number);
+    candidates.offer(a, q, reduced);
+    candidates.offer(b, q, reduced);
+  }
+  return candidates;
+}
+
+/** The sum of every weight in the heaps. */
+function heapTotal(heaps: CandidateHeaps): number {
+  let total = 0;
+  for (let v = 0; v < heaps.size.length; v++) {
+    const start = heaps.start[v] as number;
+    for (let q = start; q < start + (heaps.size[v] as number); q++) total += heaps.weight[q] as number;
+  }
+  return total;
+}
+
+/** The pairs given to the exact solver, in the order they were added (a warm start needs the earlier ones first). */
+class SolvedPairs {
+  readonly from: number[] = [];
+  readonly to: number[] = [];
+  readonly cents: number[] = [];
+  /** By index in `allowed`, a byte per allowed pair (a set of pair keys was slower to look up in every pricing round). */
+  readonly inGraph: Uint8Array;
+
+  constructor(private readonly allowed: PairList) {
+    this.inGraph = new Uint8Array(allowed.length);
+  }
+
+  add(q: number): void {
+    if ((this.inGraph[q] as number) === 1) return;
+    this.inGraph[q] = 1;
+    this.from.push(this.allowed.first[q] as number);
+    this.to.push(this.allowed.second[q] as number);
+    this.cents.push(this.allowed.cents[q] as number);
+  }
+
+  addAll(): void {
+    for (let q = 0; q < this.allowed.length; q++) this.add(q);
+  }
+
+  addEach(pairs: readonly number[]): void {
+    for (const q of pairs) this.add(q);
+  }
+
+  /** The pairs in every person's heap, person by person. */
+  addEachHeap(heaps: CandidateHeaps): void {
+    for (let v = 0; v < heaps.size.length; v++) {
+      const start = heaps.start[v] as number;
+      for (let q = start; q < start + (heaps.size[v] as number); q++) this.add(heaps.item[q] as number);
+    }
+  }
+}
+
+/**
+ * One pricing pass over every allowed pair, from the list kept by the first pass (no re-scoring),
+ * at the solve's doubled person duals `dd`: the pairs the person duals leave uncovered (their
+ * excess, summed in `slackSum`, bounds the optimum) and, among those not solved (not in
+ * `inGraph`; all were when it is undefined), the violated ones (with their excess over the full
+ * duals, blossom duals included) and, into `nearly`, those within `margin` of being violated.
+ */
+function priceEveryPair(
+  allowed: PairList,
+  inGraph: Uint8Array | undefined,
+  pricer: DualPricer,
+  dd: Float64Array,
+  bonus: number,
+  margin: number,
+  nearly: IndexList,
+): { violatedPairs: number[]; violatedExcess: number[]; hasViolation: Uint8Array; pricedPairs: number; slackSum: number; excessSum: number } {
+  const violatedPairs: number[] = [];
+  const violatedExcess: number[] = [];
+  // People with a violated left-out pair: their duals are the ones the next solve moves.
+  const hasViolation = new Uint8Array(dd.length);
+  let pricedPairs = 0;
+  let slackSum = 0;
+  let excessSum = 0;
+  nearly.clear();
+  const { first, second, cents } = allowed;
+  for (let q = 0; q < allowed.length; q++) {
+    const a = first[q] as number;
+    const b = second[q] as number;
+    const w = (cents[q] as number) + bonus;
+    const doubledDuals = (dd[a] as number) + (dd[b] as number);
+    if (doubledDuals >= 2 * (w + margin)) continue; // feasible with room to spare
+    pricedPairs++;
+    const personExcess = w - doubledDuals / 2;
+    if (personExcess > 0) slackSum += personExcess;
+    if (inGraph === undefined || (inGraph[q] as number) === 1) continue;
+    // Blossom duals only add to what the person duals cover: a pair they cover needs no more.
+    const excess = personExcess > 0 ? pricer.excess(a, b, w) : 0;
+    if (excess > 0) {
+      excessSum += excess;
+      violatedPairs.push(q);
+      hasViolation[a] = 1;
+      hasViolation[b] = 1;
+      violatedExcess.push(excess);
+    } else if (personExcess > -margin) {
+      // Nearly violated: likely to become violated once the added pairs move the duals.
+      // Ranked only if another round follows (the last round of a proven match has millions).
+      nearly.push(q);
+    }
+  }
+  return { violatedPairs, violatedExcess, hasViolation, pricedPairs, slackSum, excessSum };
+}
+
+/** Offers each violated pair to both its people's heaps, ranked above any nearly violated pair (`violatedRank` plus its excess). */
+function offerViolated(
+  heaps: CandidateHeaps,
+  allowed: PairList,
+  violatedPairs: readonly number[],
+  violatedExcess: readonly number[],
+  violatedRank: number,
+): void {
+  for (let k = 0; k < violatedPairs.length; k++) {
+    const q = violatedPairs[k] as number;
+    const rank = violatedRank + (violatedExcess[k] as number);
+    heaps.offer(allowed.first[q] as number, q, rank);
+    heaps.offer(allowed.second[q] as number, q, rank);
+  }
+}
+
+/**
+ * Offers each nearly violated pair, ranked by its excess over the person duals, to its people's
+ * heaps: to both, or only to those marked in `onlyAt` when it is given.
+ */
+function offerNearlyViolated(
+  heaps: CandidateHeaps,
+  allowed: PairList,
+  nearly: IndexList,
+  onlyAt: Uint8Array | undefined,
+  dd: Float64Array,
+  bonus: number,
+): void {
+  const { first, second, cents } = allowed;
+  for (let k = 0; k < nearly.length; k++) {
+    const q = nearly.at(k);
+    const a = first[q] as number;
+    const b = second[q] as number;
+    const atA = onlyAt === undefined || (onlyAt[a] as number) === 1;
+    const atB = onlyAt === undefined || (onlyAt[b] as number) === 1;
+    if (!atA && !atB) continue;
+    const personExcess = (cents[q] as number) + bonus - ((dd[a] as number) + (dd[b] as number)) / 2;
+    if (atA) heaps.offer(a, q, personExcess);
+    if (atB) heaps.offer(b, q, personExcess);
+  }
+}
+
 /**
  * The exact matcher: the maximum-weight b-matching of the whole cohort under the hard rules
  * (general graph in both modes, capacities, unequal pools), found with Edmonds' blossom
@@ -332,50 +514,21 @@ export class OptimalMatcher implements Matcher {
     const n = c.n;
     const t1 = now();
 
-    // Pass 1: every pair once — rejection counts for the reasons, and the best candidates per person.
-    const rejections = new Int32Array(n * REJECTION_CODES.length);
-    const partners = new Int32Array(n);
-    // Each person's `capacity` best scores: for the star bound and the first approximate duals.
-    const heaps = new CandidateHeaps(c.capacity);
-    let allowedPairs = 0;
-    const allowed = new PairList();
-    let maxCents = 0;
-    scanPairs(c, rejections, (i, j, e) => {
-      allowedPairs++;
-      partners[i] = (partners[i] as number) + 1;
-      partners[j] = (partners[j] as number) + 1;
-      if (e.cents > maxCents) maxCents = e.cents;
-      heaps.offer(i, allowed.length, e.cents);
-      heaps.offer(j, allowed.length, e.cents);
-      allowed.push(i, j, e.cents);
-    });
+    const { rejections, partners, heaps, allowed, maxCents } = scoreEveryPair(c);
+    const allowedPairs = allowed.length;
     const objective = context.settings.objective;
     let totalCapacity = 0;
     for (let v = 0; v < n; v++) totalCapacity += c.capacity[v] as number;
     // A bonus per pair above any total score makes "more pairs" win first (exact in doubles: ≪ 2^53).
     const bonus = objective === 'max-pairs' ? maxCents * Math.floor(totalCapacity / 2) + 1 : 0;
 
-    const from: number[] = [];
-    const to: number[] = [];
-    const cents: number[] = [];
-    // By index in `allowed`, a byte per allowed pair (a set of pair keys was slower to look up in every pricing round).
-    const inGraph = new Uint8Array(allowed.length);
+    const solved = new SolvedPairs(allowed);
+    const { from, to, cents } = solved;
     // On the full graph every allowed pair is in it from the start (and only once: the list holds each pair once).
     const allInGraph = allowedPairs <= this.fullGraphUpTo;
-    const addPair = (q: number) => {
-      if (allInGraph || (inGraph[q] as number) === 1) return;
-      inGraph[q] = 1;
-      from.push(allowed.first[q] as number);
-      to.push(allowed.second[q] as number);
-      cents.push(allowed.cents[q] as number);
-    };
     if (allInGraph) {
       // Small enough to solve on every allowed pair at once (then pricing only confirms).
-      for (let q = 0; q < allowed.length; q++) {
-        from.push(allowed.first[q] as number);
-        to.push(allowed.second[q] as number);
-        cents.push(allowed.cents[q] as number);
-      }
+      solved.addAll();
     } else {
       // The candidates: each person's best pairs by score less both people's approximate duals
       // (see `approximateDuals`), not by score alone. By score alone the most sought-after
@@ -383,27 +536,18 @@ export class OptimalMatcher implements Matcher {
       // violated (1.19 million of 8.7 million on a 10,000-person roster, seed 42), and the second
       // round solved afresh on 1.7 times the pairs (docs/matching-journal.md, 3 December, before midnight).
       const y = approximateDuals(allowed, c.capacity, heaps, bonus, DUAL_PASSES);
-      const candidates = new CandidateHeaps(Int32Array.from(c.capacity, (cap) => cap * this.candidatesPerPerson));
-      const { first, second, cents: pairCents } = allowed;
-      for (let q = 0; q < allowed.length; q++) {
-        const a = first[q] as number;
-        const b = second[q] as number;
-        const reduced = (pairCents[q] as number) + bonus - (y[a] as number) - (y[b] as number);
-        candidates.offer(a, q, reduced);
-        candidates.offer(b, q, reduced);
-      }
-      for (let v = 0; v < n; v++) {
-        const start = candidates.start[v] as number;
-        for (let q = start; q < start + (candidates.size[v] as number); q++) addPair(candidates.item[q] as number);
-      }
+      solved.addEachHeap(
+        bestByReducedWeight(
+          allowed,
+          Int32Array.from(c.capacity, (cap) => cap * this.candidatesPerPerson),
+          y,
+          bonus,
+        ),
+      );
     }
     // Every pair's score counts half at each end, so Σ over people of their `capacity` best
     // scores, halved, bounds any pairing from above (the heap holds each person's best ones).
-    let starBound = 0;
-    for (let v = 0; v < n; v++) {
-      const start = heaps.start[v] as number;
-      for (let q = start; q < start + (heaps.size[v] as number); q++) starBound += (heaps.weight[q] as number) / 2;
-    }
+    const starBound = heapTotal(heaps) / 2;
     const t2 = now();
 
     let solveMs = 0;
@@ -479,44 +623,13 @@ export class OptimalMatcher implements Matcher {
       const perRound = Math.min(64, this.addedPerRound * 2 ** (rounds - 1));
       const margin = this.pricingMargin * maxCents;
       const violatedRank = 2 * (maxCents + bonus) + margin;
-      const violatedPairs: number[] = [];
-      const violatedExcess: number[] = [];
-      nearly.clear();
-      // People with a violated left-out pair: their duals are the ones the next solve moves.
-      const hasViolation = new Uint8Array(n);
-      let violations = 0;
-      let slackSum = 0;
-      let excessSum = 0;
       let dualSum = 0;
       for (let v = 0; v < n; v++) dualSum += (c.capacity[v] as number) * pricer.personDual(v);
-      // Every allowed pair, from the list kept by the first pass (no re-scoring).
       const dd = Float64Array.from({ length: n }, (_, v) => pricer.doubledDual(v));
-      const { first, second, cents: pairCents } = allowed;
-      for (let q = 0; q < allowed.length; q++) {
-        const a = first[q] as number;
-        const b = second[q] as number;
-        const w = (pairCents[q] as number) + bonus;
-        const doubledDuals = (dd[a] as number) + (dd[b] as number);
-        if (doubledDuals >= 2 * (w + margin)) continue; // feasible with room to spare
-        pricedPairs++;
-        const personExcess = w - doubledDuals / 2;
-        if (personExcess > 0) slackSum += personExcess;
-        if (allInGraph || (inGraph[q] as number) === 1) continue;
-        // Blossom duals only add to what the person duals cover: a pair they cover needs no more.
-        const excess = personExcess > 0 ? pricer.excess(a, b, w) : 0;
-        if (excess > 0) {
-          violations++;
-          excessSum += excess;
-          violatedPairs.push(q);
-          hasViolation[a] = 1;
-          hasViolation[b] = 1;
-          violatedExcess.push(excess);
-        } else if (personExcess > -margin) {
-          // Nearly violated: likely to become violated once the added pairs move the duals.
-          // Ranked only if another round follows (the last round of a proven match has millions).
-          nearly.push(q);
-        }
-      }
+      const priced = priceEveryPair(allowed, allInGraph ? undefined : solved.inGraph, pricer, dd, bonus, margin, nearly);
+      const { violatedPairs, violatedExcess, hasViolation, slackSum, excessSum } = priced;
+      const violations = violatedPairs.length;
+      pricedPairs += priced.pricedPairs;
       // Two upper bounds from weak duality, valid for any non-negative duals: the b-matching
       // LP with odd-set constraints (the solver's duals plus every left-out pair's excess), and
       // the fractional b-matching LP (Σ cap·y + Σ (w − y_u − y_v)⁺ with each person's cheapest copy).
@@ -552,12 +665,7 @@ export class OptimalMatcher implements Matcher {
       const violated = new CandidateHeaps(Int32Array.from(c.capacity, (cap) => cap * perRound));
       // Violated pairs first, most violated first (by the full duals: y alone can look violated
       // where blossom duals cover the pair), then the nearly violated ones by their excess over y.
-      for (let k = 0; k < violatedPairs.length; k++) {
-        const q = violatedPairs[k] as number;
-        const rank = violatedRank + (violatedExcess[k] as number);
-        violated.offer(first[q] as number, q, rank);
-        violated.offer(second[q] as number, q, rank);
-      }
+      offerViolated(violated, allowed, violatedPairs, violatedExcess, violatedRank);
       // Once the violations are few, nearly violated pairs only at people with a violated pair,
       // where the next solve moves the duals (the next pricing round catches any other that turns
       // violated). Without this, a round left with 8 violated pairs among 10,000 people added 64
@@ -565,29 +673,12 @@ export class OptimalMatcher implements Matcher {
       // in every round, round 4 there was left with 300 violations instead of 8 (measured). They are
       // ranked only by those people: the others' heaps had to rank every nearly violated pair
       // (4.4 million in seed 45's fourth round) to add the few with a violated partner.
-      const fewViolations = violations * 10 <= n;
-      for (let k = 0; k < nearly.length; k++) {
-        const q = nearly.at(k);
-        const a = first[q] as number;
-        const b = second[q] as number;
-        const atA = !fewViolations || (hasViolation[a] as number) === 1;
-        const atB = !fewViolations || (hasViolation[b] as number) === 1;
-        if (!atA && !atB) continue;
-        const personExcess = (pairCents[q] as number) + bonus - ((dd[a] as number) + (dd[b] as number)) / 2;
-        if (atA) violated.offer(a, q, personExcess);
-        if (atB) violated.offer(b, q, personExcess);
-      }
+      offerNearlyViolated(violated, allowed, nearly, violations * 10 <= n ? hasViolation : undefined, dd, bonus);
       const before = from.length;
       // Once the violations are fewer than the pairs already solved, every one of them is added:
       // capping them per person only spreads a stubborn cluster of violations over more rounds.
-      if (violations <= from.length) {
-        for (const q of violatedPairs) addPair(q);
-      }
-      for (let v = 0; v < n; v++) {
-        for (let q = violated.start[v] as number; q < (violated.start[v] as number) + (violated.size[v] as number); q++) {
-          addPair(violated.item[q] as number);
-        }
-      }
+      if (violations <= from.length) solved.addEach(violatedPairs);
+      solved.addEachHeap(violated);
       added += from.length - before;
     }
     graph = best.graph;
