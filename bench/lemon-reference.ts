@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WeightedEdges } from '@tandem/max-weight-matching';
+import type { SolverRun } from './solve-instance.ts';
 
 export interface LemonRun {
   weight: number;
@@ -20,6 +21,7 @@ export interface LemonRun {
 }
 
 const SOURCE = fileURLToPath(new URL('./lemon-matching.cpp', import.meta.url));
+const SOLVE_INSTANCE = fileURLToPath(new URL('./solve-instance.ts', import.meta.url));
 
 /** Path of the compiled reference program, compiling it first when this source version has not been compiled yet. */
 export function lemonBinary(): string {
@@ -40,8 +42,8 @@ export function lemonBinary(): string {
   return binary;
 }
 
-/** Runs the reference program on `graph` (in this process's CPU affinity) and returns what it measured. */
-export function runLemon(binary: string, graph: WeightedEdges): LemonRun {
+/** Writes `graph` as the binary edge list bench/lemon-matching.cpp reads, runs `use` on its path, and removes it. */
+function withEdgeList<T>(graph: WeightedEdges, use: (path: string) => T): T {
   const m = graph.weight.length;
   const file = Buffer.alloc(8 + m * 16);
   file.writeInt32LE(graph.vertexCount, 0);
@@ -53,10 +55,26 @@ export function runLemon(binary: string, graph: WeightedEdges): LemonRun {
   try {
     const path = join(folder, 'edges.bin');
     writeFileSync(path, file);
-    const run = spawnSync(binary, [path], { encoding: 'utf8' });
-    if (run.error || run.status !== 0) throw new Error(`the LEMON reference failed: ${run.error?.message ?? run.stderr}`);
-    return JSON.parse(run.stdout.trim()) as LemonRun;
+    return use(path);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** Runs the reference program on `graph` (in this process's CPU affinity) and returns what it measured. */
+export function runLemon(binary: string, graph: WeightedEdges): LemonRun {
+  return withEdgeList(graph, (path) => {
+    const run = spawnSync(binary, [path], { encoding: 'utf8' });
+    if (run.error || run.status !== 0) throw new Error(`the LEMON reference failed: ${run.error?.message ?? run.stderr}`);
+    return JSON.parse(run.stdout.trim()) as LemonRun;
+  });
+}
+
+/** Runs Tandem's solver alone on `graph` in a fresh process (bench/solve-instance.ts, in this process's CPU affinity). */
+export function runTandemSolver(graph: WeightedEdges): SolverRun {
+  return withEdgeList(graph, (path) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', SOLVE_INSTANCE, path], { encoding: 'utf8' });
+    if (run.error || run.status !== 0) throw new Error(`Tandem's solver failed on the reference instance: ${run.error?.message ?? run.stderr}`);
+    return JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as SolverRun;
+  });
 }

@@ -28,7 +28,8 @@ import { OptimalMatcher, type OptimalMatchResult } from '../domain/matching/opti
 import { matchingSettingsSchema } from '../domain/program.ts';
 import { compileCohort, forEachAllowedPair } from '../domain/matching/scoring.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../domain/roster-generator.ts';
-import { lemonBinary, runLemon, type LemonRun } from './lemon-reference.ts';
+import { lemonBinary, runLemon, runTandemSolver, type LemonRun } from './lemon-reference.ts';
+import type { SolverRun } from './solve-instance.ts';
 
 interface Run {
   matcher: string;
@@ -49,8 +50,11 @@ interface Run {
   timings?: OptimalMatchResult['stats']['timings'];
   /** The solver's work over all rounds, in counts that do not change with the machine's speed. */
   work?: OptimalMatchResult['stats']['work'];
-  /** LEMON on every allowed pair: its run, and whether its optimum equals Tandem's result. */
-  lemon?: LemonRun & { totalScore: number; equal: boolean };
+  /**
+   * LEMON on every allowed pair: its run, whether its optimum equals Tandem's result, and Tandem's
+   * solver alone on the same instance in a fresh process (whose weight must equal LEMON's).
+   */
+  lemon?: LemonRun & { totalScore: number; equal: boolean; solver: SolverRun };
 }
 
 /** Every allowed pair with the weights the matcher gives the solver, solved by LEMON. */
@@ -73,8 +77,14 @@ function lemonReference(binary: string, roster: ReturnType<typeof generateRoster
   const graph = { n: c.n, capacity: c.capacity, from: Int32Array.from(from), to: Int32Array.from(to), weight: Float64Array.from(cents, (w) => w + bonus) };
   const { reduced, gadgetWeight } = reduceToMatching(graph);
   const run = runLemon(binary, reduced);
+  const solver = runTandemSolver(reduced);
   const bMatchingWeight = run.weight - gadgetWeight;
-  return { ...run, totalScore: (bMatchingWeight % (bonus || Infinity)) / 100, equal: bMatchingWeight === Math.round(totalScore * 100) + bonus * pairs };
+  return {
+    ...run,
+    solver,
+    totalScore: (bMatchingWeight % (bonus || Infinity)) / 100,
+    equal: bMatchingWeight === Math.round(totalScore * 100) + bonus * pairs && solver.weight === run.weight,
+  };
 }
 
 const args = process.argv.slice(2);
@@ -161,17 +171,19 @@ function child(): void {
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }
 
-/** The run with the least CPU time of `repeat` runs, carrying the least LEMON solve time of those runs. */
+/** The run with the least CPU time of `repeat` runs, carrying the least LEMON solve time and the least time of Tandem's solver alone of those runs. */
 function measureBest(extra: string[], repeat: number): Run | undefined {
   let best: Run | undefined;
   let bestLemon: Run['lemon'];
+  let bestSolver: SolverRun | undefined;
   for (let r = 0; r < repeat; r++) {
     const run = measure(extra);
     if (!run) return undefined;
     if (!best || run.cpuSeconds < best.cpuSeconds) best = run;
     if (run.lemon && (!bestLemon || run.lemon.solveCpuSeconds < bestLemon.solveCpuSeconds)) bestLemon = run.lemon;
+    if (run.lemon && (!bestSolver || run.lemon.solver.cpuSeconds < bestSolver.cpuSeconds)) bestSolver = run.lemon.solver;
   }
-  return best && bestLemon ? { ...best, lemon: bestLemon } : best;
+  return best && bestLemon && bestSolver ? { ...best, lemon: { ...bestLemon, solver: bestSolver } } : best;
 }
 
 function measure(extra: string[]): Run | undefined {
@@ -205,9 +217,9 @@ function main(): void {
   rows.push('| people | seed | matcher | pairs | total score | vs optimum | proven gap | time (s) | CPU (s) | peak RSS (MB) |');
   rows.push('| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   referenceRows.push(
-    '| people | seed | Tandem total | LEMON total | equal | Tandem CPU (s) | of which solve + pricing (wall s) | LEMON solve CPU (s) | LEMON graph build CPU (s) |',
+    '| people | seed | Tandem total | LEMON total | equal | Tandem CPU (s) | of which solve + pricing (wall s) | LEMON solve CPU (s) | LEMON graph build CPU (s) | Tandem solver alone on this instance, CPU (s) |',
   );
-  referenceRows.push('| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+  referenceRows.push('| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const seed of seeds) {
     const common = ['--seed', seed, '--mode', option('mode', 'reverse'), '--objective', option('objective', 'best-score')];
     for (const size of sizes) {
@@ -248,7 +260,7 @@ function main(): void {
         if (run.lemon) {
           const solving = ((run.timings?.solveMs ?? 0) + (run.timings?.pricingMs ?? 0)) / 1000;
           referenceRows.push(
-            `| ${size.toLocaleString('en-US')} | ${seed} | ${run.totalScore.toFixed(2)} | ${run.lemon.totalScore.toFixed(2)} | ${run.lemon.equal ? 'yes' : '**NO**'} | ${run.cpuSeconds.toFixed(2)} | ${solving.toFixed(2)} | ${run.lemon.solveCpuSeconds.toFixed(2)} | ${run.lemon.buildCpuSeconds.toFixed(2)} |`,
+            `| ${size.toLocaleString('en-US')} | ${seed} | ${run.totalScore.toFixed(2)} | ${run.lemon.totalScore.toFixed(2)} | ${run.lemon.equal ? 'yes' : '**NO**'} | ${run.cpuSeconds.toFixed(2)} | ${solving.toFixed(2)} | ${run.lemon.solveCpuSeconds.toFixed(2)} | ${run.lemon.buildCpuSeconds.toFixed(2)} | ${run.lemon.solver.cpuSeconds.toFixed(2)} |`,
           );
         }
       }
