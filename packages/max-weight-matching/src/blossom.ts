@@ -99,6 +99,7 @@ interface BlossomExports {
   weightPtr(): number;
   startMatchedEdgePtr(): number;
   startDualPtr(): number;
+  checkEdges(): number;
   solve(deadline: number): number;
   errorIndex(): number;
   matchingWeight(): number;
@@ -119,6 +120,9 @@ const SOLVED = 0;
 const START_EDGE_NOT_AT_VERTEX = 1;
 const START_EDGE_INFEASIBLE = 2;
 const START_MATCHED_EDGE_NOT_TIGHT = 3;
+const EDGE_WEIGHT_NOT_WHOLE = 4;
+const EDGE_IS_LOOP = 5;
+const EDGE_END_OUT_OF_RANGE = 6;
 
 /** Most vertices a graph may have: the module numbers 2·n vertices and blossoms with 32-bit integers and allocates per slot. */
 const MAX_VERTICES = 2 ** 28;
@@ -142,6 +146,15 @@ function checkStart(graph: WeightedEdges, start: NonNullable<MatchingOptions['st
     if (other === -1) throw new RangeError(`start: vertex ${v} is matched through edge ${k}, which does not touch it`);
     if (start.matchedEdge[other] !== k) throw new RangeError(`start: vertex ${v} is matched through edge ${k}, but its other end, vertex ${other}, is not`);
   }
+}
+
+/** The RangeError for an edge the module's checkEdges() refused. */
+function edgeError(problem: number, k: number, graph: WeightedEdges): RangeError {
+  if (problem === EDGE_WEIGHT_NOT_WHOLE) return new RangeError(`edge ${k} has weight ${graph.weight[k]}: weights must be non-negative integers`);
+  if (problem === EDGE_IS_LOOP) return new RangeError(`edge ${k} is a loop`);
+  if (problem === EDGE_END_OUT_OF_RANGE)
+    return new RangeError(`edge ${k} joins ${graph.from[k]} and ${graph.to[k]}: vertices are numbered 0..${graph.vertexCount - 1}`);
+  return new RangeError(`edge ${k} was refused by the solver (problem ${problem})`);
 }
 
 /**
@@ -173,29 +186,31 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
       const n = graph.vertexCount;
       const { from: eu, to: ev, weight: ew } = graph;
       const m = ew.length;
-      // The release build does not check its indices: every input that could send one out of range is refused here.
+      // The release build does not check its indices: every input that could send one out of range is refused, here or by checkEdges().
       if (!Number.isInteger(n) || n < 0 || n > MAX_VERTICES) throw new RangeError(`vertexCount is ${n}: it must be a whole number from 0 to ${MAX_VERTICES}`);
       if (eu.length < m || ev.length < m)
         throw new RangeError(`from and to have ${eu.length} and ${ev.length} entries for ${m} weights: every edge needs both ends`);
-      for (let k = 0; k < m; k++) {
-        const w = ew[k] as number;
-        if (!Number.isInteger(w) || w < 0) throw new RangeError(`edge ${k} has weight ${w}: weights must be non-negative integers`);
-        if ((eu[k] as number) === (ev[k] as number)) throw new RangeError(`edge ${k} is a loop`);
-        // Out of range, an end would be read and written past its arrays inside the module's memory.
-        if (!((eu[k] as number) >= 0 && (eu[k] as number) < n && (ev[k] as number) >= 0 && (ev[k] as number) < n)) {
-          throw new RangeError(`edge ${k} joins ${eu[k]} and ${ev[k]}: vertices are numbered 0..${n - 1}`);
-        }
-      }
       const start = options.start;
-      if (start !== undefined) checkStart(graph, start);
-
-      let result: number;
+      // The edges are checked by the module once copied in (weights, loops, and ends out of range,
+      // which it would read and write past its arrays), before the start is.
+      let edgeProblem: number;
       try {
         solver.setup(n, m, start === undefined ? 0 : 1);
         const buffer = solver.memory.buffer;
         new Int32Array(buffer, solver.fromPtr(), m).set(eu.subarray(0, m));
         new Int32Array(buffer, solver.toPtr(), m).set(ev.subarray(0, m));
         new Float64Array(buffer, solver.weightPtr(), m).set(ew);
+        edgeProblem = solver.checkEdges();
+      } catch (error) {
+        if (error instanceof MatchingSolverError) throw error;
+        throw new MatchingSolverError(`blossom solver stopped on ${graph.vertexCount} vertices and ${m} edges: ${String(error)}`, { cause: error });
+      }
+      if (edgeProblem !== SOLVED) throw edgeError(edgeProblem, solver.errorIndex(), graph);
+      if (start !== undefined) checkStart(graph, start);
+
+      let result: number;
+      try {
+        const buffer = solver.memory.buffer;
         if (start !== undefined) {
           new Int32Array(buffer, solver.startMatchedEdgePtr(), n).set(start.matchedEdge.subarray(0, n));
           new Float64Array(buffer, solver.startDualPtr(), n).set(start.dual.subarray(0, n));

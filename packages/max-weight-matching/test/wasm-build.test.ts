@@ -121,6 +121,28 @@ describe('the WebAssembly build of the solver', () => {
     sameSolve(stopped, checked.maxWeightMatching(graph, { stopAt: 0 }));
   });
 
+  it('refuses the same edges as its bounds-checked build, with the same messages, before reading any as an index', () => {
+    const path: WeightedEdges = { vertexCount: 3, from: Int32Array.from([0, 1]), to: Int32Array.from([1, 2]), weight: Float64Array.from([5, 6]) };
+    const refused: WeightedEdges[] = [
+      { ...path, to: Int32Array.from([1, 1_000_000]) },
+      { ...path, from: Int32Array.from([-7, 1]) },
+      { ...path, to: Int32Array.from([0, 2]) },
+      { ...path, weight: Float64Array.from([5, 1.5]) },
+    ];
+    for (const graph of refused) {
+      const message = (() => {
+        try {
+          maxWeightMatching(graph);
+        } catch (error) {
+          return String(error);
+        }
+        return 'solved';
+      })();
+      expect(message).toMatch(/^RangeError: edge \d/);
+      expect(() => checked.maxWeightMatching(graph)).toThrow(message.replace(/^RangeError: /, ''));
+    }
+  });
+
   it("takes the JavaScript solver's exact path on a 3,000-vertex graph: its weight and work counts, recorded from it at commit b6ec46d", () => {
     const solution = maxWeightMatching(sparseGraph(3000, 30, 45));
     expect(solution.weight).toBe(7_090_013);
@@ -138,6 +160,17 @@ describe("the solver's host side", () => {
     expect(() => maxWeightMatching({ ...path, vertexCount: -1 })).toThrow(RangeError);
     expect(() => maxWeightMatching({ ...path, to: Int32Array.from([1]) })).toThrow(/from and to have 2 and 1 entries for 2 weights/);
     expect(() => maxWeightMatching({ ...path, to: Int32Array.from([1, 3]) })).toThrow(/edge 1 joins 1 and 3: vertices are numbered 0..2/);
+    expect(() => maxWeightMatching({ ...path, from: Int32Array.from([-1, 1]) })).toThrow(/edge 0 joins -1 and 1: vertices are numbered 0..2/);
+    for (const weight of [2.5, -1, Number.NaN, Infinity, -Infinity]) {
+      expect(() => maxWeightMatching({ ...path, weight: Float64Array.from([5, weight]) })).toThrow(
+        new RegExp(`edge 1 has weight ${weight}: weights must be non-negative integers`),
+      );
+    }
+    expect(() => maxWeightMatching({ ...path, to: Int32Array.from([0, 2]) })).toThrow(/edge 0 is a loop/);
+    // In the order the edges come, each edge's weight before its ends, and the edges before the start.
+    expect(() => maxWeightMatching({ ...path, to: Int32Array.from([0, 9]), weight: Float64Array.from([5, 0.5]) })).toThrow(/edge 0 is a loop/);
+    expect(() => maxWeightMatching({ ...path, to: Int32Array.from([1, 9]), weight: Float64Array.from([5, 0.5]) })).toThrow(/edge 1 has weight 0.5/);
+    expect(() => maxWeightMatching({ ...path, to: Int32Array.from([1, 9]) }, start([0, -1], [10, 0]))).toThrow(/edge 1 joins 1 and 9/);
     expect(() => maxWeightMatching(path, start([0, -1], [10, 0]))).toThrow(/need an entry for each of the 3 vertices/);
     expect(() => maxWeightMatching(path, start([0, -1, -1], [5, 5, 12]))).toThrow(/vertex 0 is matched through edge 0, but its other end, vertex 1, is not/);
     expect(() => maxWeightMatching(path, start([1, -1, 1], [10, 12, 12]))).toThrow(/vertex 0 is matched through edge 1, which does not touch it/);
