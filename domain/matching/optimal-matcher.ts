@@ -301,7 +301,7 @@ function approximateDuals(allowed: PairList, capacity: Int32Array, best: Candida
 // The passes over every pair below are functions of their own, not loops inside
 // `OptimalMatcher.match`: V8 optimizes a hot loop by compiling its whole function, and the loops of
 // `match` had it compiled again and again as each new loop turned hot (eight times in a 2,000-person
-// match, the last ones taking 130-150 ms of CPU each; docs/matching-journal.md, 4 December).
+// match, the last ones taking 130-150 ms of compiler time each; docs/matching-journal.md, 4 December).
 
 /**
  * Pass 1, every pair once: rejection counts for the reasons, each person's number of allowed
