@@ -25,7 +25,7 @@ export const GENERATED = join(PACKAGE_ROOT, 'src', 'blossom-wasm.generated.ts');
  * -O2 rather than -O3: a fresh process pays V8's optimizing compile of the hot functions inside the
  * solve, and -O3's larger inlined code cost more to compile than it saved on LEMON's 1,000-person
  * instances (the five solves, fresh processes: 584-589 ms at -O2, 622-627 at -O3; -Os and -O1
- * leave small helpers out of line and take 1.7-1.8 times as long).
+ * leave small helpers out of line and take 1.8-1.9 times as long).
  */
 const FLAGS = {
   release: ['-O2', '--runtime', 'stub', '--uncheckedBehavior', 'always', '--noAssert'],
