@@ -176,14 +176,17 @@ function measureBest(extra: string[], repeat: number): Run | undefined {
   let best: Run | undefined;
   let bestLemon: Run['lemon'];
   let bestSolver: SolverRun | undefined;
+  // The least times may come from different runs: "equal" must then hold in every run.
+  let everyRunEqual = true;
   for (let r = 0; r < repeat; r++) {
     const run = measure(extra);
     if (!run) return undefined;
     if (!best || run.cpuSeconds < best.cpuSeconds) best = run;
     if (run.lemon && (!bestLemon || run.lemon.solveCpuSeconds < bestLemon.solveCpuSeconds)) bestLemon = run.lemon;
     if (run.lemon && (!bestSolver || run.lemon.solver.cpuSeconds < bestSolver.cpuSeconds)) bestSolver = run.lemon.solver;
+    if (run.lemon) everyRunEqual &&= run.lemon.equal;
   }
-  return best && bestLemon && bestSolver ? { ...best, lemon: { ...bestLemon, solver: bestSolver } } : best;
+  return best && bestLemon && bestSolver ? { ...best, lemon: { ...bestLemon, solver: bestSolver, equal: everyRunEqual } } : best;
 }
 
 function measure(extra: string[]): Run | undefined {
