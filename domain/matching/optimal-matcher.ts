@@ -351,9 +351,8 @@ function heapTotal(heaps: CandidateHeaps): number {
 
 /** The pairs given to the exact solver, in the order they were added (a warm start needs the earlier ones first). */
 class SolvedPairs {
-  readonly from: number[] = [];
-  readonly to: number[] = [];
-  readonly cents: number[] = [];
+  /** In typed arrays, as the solver takes them: a round's graph is three copies of memory, not a conversion of every pair. */
+  private readonly pairs = new PairList();
   /** By index in `allowed`, a byte per allowed pair (a set of pair keys was slower to look up in every pricing round). */
   readonly inGraph: Uint8Array;
 
@@ -361,12 +360,14 @@ class SolvedPairs {
     this.inGraph = new Uint8Array(allowed.length);
   }
 
+  get length(): number {
+    return this.pairs.length;
+  }
+
   add(q: number): void {
     if ((this.inGraph[q] as number) === 1) return;
     this.inGraph[q] = 1;
-    this.from.push(this.allowed.first[q] as number);
-    this.to.push(this.allowed.second[q] as number);
-    this.cents.push(this.allowed.cents[q] as number);
+    this.pairs.push(this.allowed.first[q] as number, this.allowed.second[q] as number, this.allowed.cents[q] as number);
   }
 
   addAll(): void {
@@ -375,6 +376,14 @@ class SolvedPairs {
 
   addEach(pairs: readonly number[]): void {
     for (const q of pairs) this.add(q);
+  }
+
+  /** The solver's graph of the pairs added so far, each weighing its score plus `bonus`. */
+  graph(n: number, capacity: Int32Array, bonus: number): CapacitatedGraph {
+    const { first, second, cents, length } = this.pairs;
+    const weight = new Float64Array(length);
+    for (let q = 0; q < length; q++) weight[q] = (cents[q] as number) + bonus;
+    return { n, capacity, from: first.slice(0, length), to: second.slice(0, length), weight };
   }
 
   /** The pairs in every person's heap, person by person. */
@@ -523,7 +532,6 @@ export class OptimalMatcher implements Matcher {
     const bonus = objective === 'max-pairs' ? maxCents * Math.floor(totalCapacity / 2) + 1 : 0;
 
     const solved = new SolvedPairs(allowed);
-    const { from, to, cents } = solved;
     // On the full graph every allowed pair is in it from the start (and only once: the list holds each pair once).
     const allInGraph = allowedPairs <= this.fullGraphUpTo;
     if (allInGraph) {
@@ -572,13 +580,7 @@ export class OptimalMatcher implements Matcher {
     for (;;) {
       rounds++;
       const s0 = now();
-      graph = {
-        n,
-        capacity: c.capacity,
-        from: Int32Array.from(from),
-        to: Int32Array.from(to),
-        weight: Float64Array.from(cents, (w) => w + bonus),
-      };
+      graph = solved.graph(n, c.capacity, bonus);
       // From the second round on, the solve starts from the previous round's optimum (its edges are the first ones of this graph).
       const previous = warmFrom;
       result = maxWeightBMatching(graph, { stopAt: deadline, ...(previous === undefined ? {} : { previous }) });
@@ -602,7 +604,7 @@ export class OptimalMatcher implements Matcher {
         const score = (result.weight - bonus * result.selected.length) / 100;
         this.onRound?.({
           round: rounds,
-          solvedPairs: from.length,
+          solvedPairs: solved.length,
           reducedEdges: result.reduced.weight.length,
           solveMs: s1 - s0,
           violations: 0,
@@ -637,7 +639,7 @@ export class OptimalMatcher implements Matcher {
       pricingMs += now() - s1;
       this.onRound?.({
         round: rounds,
-        solvedPairs: from.length,
+        solvedPairs: solved.length,
         reducedEdges: result.reduced.weight.length,
         solveMs: s1 - s0,
         violations,
@@ -674,12 +676,12 @@ export class OptimalMatcher implements Matcher {
       // ranked only by those people: the others' heaps had to rank every nearly violated pair
       // (4.4 million in seed 45's fourth round) to add the few with a violated partner.
       offerNearlyViolated(violated, allowed, nearly, violations * 10 <= n ? hasViolation : undefined, dd, bonus);
-      const before = from.length;
+      const before = solved.length;
       // Once the violations are fewer than the pairs already solved, every one of them is added:
       // capping them per person only spreads a stubborn cluster of violations over more rounds.
-      if (violations <= from.length) solved.addEach(violatedPairs);
+      if (violations <= solved.length) solved.addEach(violatedPairs);
       solved.addEachHeap(violated);
-      added += from.length - before;
+      added += solved.length - before;
     }
     graph = best.graph;
     result = best.result;
@@ -724,7 +726,7 @@ export class OptimalMatcher implements Matcher {
         objective,
         eligible: n,
         allowedPairs,
-        solvedPairs: from.length,
+        solvedPairs: solved.length,
         pricingRounds: rounds,
         addedByPricing: added,
         pricedPairs,
