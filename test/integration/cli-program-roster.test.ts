@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { container } from '../../adapters/container.ts';
+import { parseColumnMappingJson } from '../../domain/roster.ts';
+import { saveRosterMapping } from '../../services/roster-mappings.ts';
 import { testProgram, testRosterCsv, uniqueTag } from '../support/fixtures.ts';
 import { tandem } from './cli-support.ts';
 
@@ -45,6 +47,31 @@ describe('tandem program', () => {
     const unknown = await tandem(['program', 'show', `${tag}-nope`]);
     expect(unknown.code).toBe(5);
     expect(unknown.stderr).toMatch(/program .*-nope does not exist/);
+  });
+
+  it('keeps the column mappings saved from the console when the file names none, and takes the ones a file names', async () => {
+    const tag = uniqueTag('cli-prog-maps');
+    expect((await tandem(['program', 'create', '--file', await programFile(tag)])).code).toBe(0);
+    const saved = parseColumnMappingJson(JSON.stringify({ columns: { Matrícula: 'id' }, defaults: { languages: 'pt' } }));
+    await saveRosterMapping(container().store, { programId: tag, name: 'export-rh', mapping: saved });
+
+    const renamed = file(`${tag}-renamed.json`, JSON.stringify({ ...testProgram(tag), name: 'Mentoria 2027' }));
+    const updated = await tandem(['program', 'update', '--file', renamed, '--program', tag, '--json']);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.json<{ changed: string[] }>().changed).toEqual(['name']);
+    const stored = await container().store.getProgram(tag);
+    expect(stored?.name).toBe('Mentoria 2027');
+    expect(stored?.rosterMappings).toEqual({ 'export-rh': saved });
+
+    const other = parseColumnMappingJson(JSON.stringify({ columns: { Codigo: 'id' } }));
+    const withMappings = file(
+      `${tag}-mappings.json`,
+      JSON.stringify({ ...testProgram(tag), name: 'Mentoria 2027', rosterMappings: { 'export-folha': other } }),
+    );
+    const replaced = await tandem(['program', 'update', '--file', withMappings, '--json']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.json<{ changed: string[] }>().changed).toEqual(['rosterMappings']);
+    expect((await container().store.getProgram(tag))?.rosterMappings).toEqual({ 'export-folha': other });
   });
 
   it('rejects an invalid file naming each field and problem, and a malformed one, writing nothing', async () => {
