@@ -2,14 +2,14 @@
  * Maximum-weight matching in a general graph, in AssemblyScript: the single implementation of
  * the algorithm the package runs. It is compiled ahead of time to WebAssembly
  * (scripts/build-wasm.ts), so that V8 does not have to JIT-compile the solver in every fresh
- * process (a Lambda invocation, a CLI run) before it runs fast; src/blossom.ts is its host side:
+ * process (a Lambda invocation, a CLI run) before it runs fast; src/matching-solver.ts is its host side:
  * it checks the input, copies it into this module's memory, and copies the results out.
  *
  * Edmonds' blossom algorithm with the primal-dual method of Galil ("Efficient algorithms for
  * finding maximum matching in graphs", 1986), O(n³): a typed-array port of Joris van
  * Rantwijk's public-domain reference implementation (mwmatching.py, the algorithm networkx's
  * max_weight_matching uses), written so that the optimal dual solution is returned with the
- * matching: anyone can check optimality with `verifyMatchingCertificate` (src/blossom.ts).
+ * matching: anyone can check optimality with `verifyMatchingCertificate` (src/matching-solver.ts).
  *
  * Weights must be integers (scale them); then every dual stays an integer and the certificate
  * check is exact. Duals use the reference implementation's scale: a vertex dual is 2·y_v and a
@@ -28,7 +28,7 @@
 @external("env", "performanceNow")
 declare function performanceNow(): f64;
 
-// What solve() returns (src/blossom.ts mirrors these constants): the solve ran (to the end or to
+// What solve() returns (src/matching-solver.ts mirrors these constants): the solve ran (to the end or to
 // the deadline), or the start was no valid one, for the vertex or edge `errorIndex` returns.
 const SOLVED: i32 = 0;
 /** start: a vertex is matched through an edge that does not touch it. */

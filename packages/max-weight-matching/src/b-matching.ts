@@ -1,4 +1,4 @@
-import { maxWeightMatching, type MatchingOptions, type MatchingSolution, type WeightedEdges } from './blossom.ts';
+import { maxWeightMatching, type MatchingOptions, type MatchingSolution, type WeightedEdges } from './matching-solver.ts';
 
 /**
  * Maximum-weight b-matching (each person in at most `capacity` pairs, each pair at most once)

@@ -8,7 +8,7 @@ export {
   type MatchingSolver,
   type MatchingSolution,
   type WeightedEdges,
-} from './blossom.ts';
+} from './matching-solver.ts';
 export {
   DualPricer,
   dualBound,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DualPricer, maxWeightBMatching } from '../src/b-matching.ts';
-import { maxWeightMatching, verifyMatchingCertificate, type WeightedEdges } from '../src/blossom.ts';
+import { maxWeightMatching, verifyMatchingCertificate, type WeightedEdges } from '../src/matching-solver.ts';
 import { bruteForce } from './brute-force.ts';
 
 const graphOf = (n: number, edges: Array<[number, number, number]>): WeightedEdges => ({

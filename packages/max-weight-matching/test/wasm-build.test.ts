@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileBlossom } from '../scripts/build-wasm.ts';
 import { BLOSSOM_WASM_BASE64 } from '../src/blossom-wasm.generated.ts';
-import { createMatchingSolver, maxWeightMatching, type MatchingSolution, type WeightedEdges } from '../src/blossom.ts';
+import { createMatchingSolver, maxWeightMatching, type MatchingSolution, type WeightedEdges } from '../src/matching-solver.ts';
 
 /** Random simple graphs of up to maxN vertices, each possible edge present or not, integer weights. */
 const randomGraph = (maxN: number, maxW: number) =>
