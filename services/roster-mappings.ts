@@ -42,3 +42,31 @@ export async function saveRosterMapping(
   });
   return { program, changed };
 }
+
+/**
+ * Deletes the saved mapping of that name. Deleting one that is not there (deleted meanwhile, or a
+ * second click) writes nothing and says so: the result's `changed` is false.
+ */
+export async function deleteRosterMapping(
+  store: ProgramStore,
+  request: { programId: string; name: string },
+): Promise<{ program: Program; changed: boolean; deleted: ColumnMapping | undefined }> {
+  const name = rosterMappingNameSchema.safeParse(request.name);
+  if (!name.success)
+    throw new ValidationError(
+      'the mapping name is not valid',
+      issuesFromZod(name.error).map((i) => ({ ...i, where: 'mappingName' })),
+    );
+  await getProgramOrFail(store, request.programId);
+  let deleted: ColumnMapping | undefined;
+  // Applied to the program as stored at the write, so that a mapping saved meanwhile under another name stays.
+  const program = await store.modifyProgram(request.programId, (current) => {
+    const mappings = current.rosterMappings ?? {};
+    deleted = Object.hasOwn(mappings, name.data) ? mappings[name.data] : undefined;
+    if (!deleted) return undefined;
+    const { [name.data]: _gone, ...rest } = mappings;
+    const { rosterMappings: _all, ...withoutMappings } = current;
+    return Object.keys(rest).length ? { ...current, rosterMappings: rest } : withoutMappings;
+  });
+  return { program, changed: deleted !== undefined, deleted };
+}

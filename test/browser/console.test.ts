@@ -173,6 +173,19 @@ describe('the console in Chromium', () => {
     await page.click('form[action="/console/roster/import"] button[type=submit]');
     await page.waitForURL(`${base()}/console/roster`);
     expect((await container().store.listParticipants(tag)).map((p) => p.participantId).sort()).toEqual(['p01', 'p02', 'p03', 'p04']);
+
+    // The saved mapping is listed, and deleting it asks first, showing what it maps.
+    await page.goto(`${base()}/console/roster`);
+    await check(page, 'roster-saved-mappings');
+    await page.click(`#saved-mappings button[aria-label="Delete… export-rh (${tag})"]`);
+    expect(await page.textContent('main')).toMatch(/Delete this mapping\?[\s\S]*"Matricula": "id"/);
+    await check(page, 'roster-mapping-delete');
+    expect((await container().store.getProgram(tag))?.rosterMappings).toBeDefined();
+    await page.click('form[action="/console/roster/mapping-delete"] button[type=submit]');
+    await page.waitForURL(`${base()}/console/roster`);
+    expect(await page.textContent('.notice')).toContain(`Column mapping deleted: export-rh (${tag})`);
+    expect((await container().store.getProgram(tag))?.rosterMappings).toBeUndefined();
+    expect((await container().store.listAudit({ programId: tag })).map((a) => a.action)).toContain('roster.mapping-deleted');
   });
 
   it('starts a cycle and shows its status changing', async () => {

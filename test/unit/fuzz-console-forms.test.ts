@@ -163,6 +163,11 @@ const TARGETS: ConsoleTarget[] = [
   },
   { name: 'proposals apply', path: `/console/report/${CYCLE}/apply`, form: fieldsOf(['proposal'], ['p1', 'matching.weights']) },
   { name: 'language switch', path: '/console/language', form: fieldsOf(['lang'], ['pt-BR', 'en']) },
+  {
+    name: 'saved mapping delete',
+    path: '/console/roster/mapping-delete',
+    form: fieldsOf(['programId', 'name', 'confirm'], [program.programId, 'export-rh', 'toString', 'yes', 'no']),
+  },
 ];
 
 function formData(entries: FormEntry[], csrf: string | undefined): FormData {
@@ -360,5 +365,79 @@ describe('editing a program in the console while someone else changes it', () =>
     const after = await c.store.getProgram(program.programId);
     expect(after?.name).toBe('Renamed');
     expect(Object.keys(after?.rosterMappings ?? {})).toEqual(['export-rh']);
+  });
+});
+
+describe('deleting a saved column mapping in the console', () => {
+  const post = (c: Awaited<ReturnType<typeof freshConsole>>, entries: FormEntry[]) =>
+    c.router.handle({
+      method: 'POST',
+      path: '/console/roster/mapping-delete',
+      query: new URLSearchParams(),
+      cookies: { [SESSION_COOKIE]: sealed },
+      form: formData(entries, hr.csrf),
+    });
+  const mapping = parseColumnMappingJson('{"columns":{"Matricula":"id"}}');
+
+  it('lists the mapping on the roster page, asks before deleting it, then deletes it and records who did', async () => {
+    const c = await freshConsole();
+    await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping });
+    await saveRosterMapping(c.store, { programId: program.programId, name: 'export-folha', mapping });
+    const roster = await c.router.handle({ method: 'GET', path: '/console/roster', query: new URLSearchParams(), cookies: { [SESSION_COOKIE]: sealed } });
+    expect(roster.body).toContain('id="saved-mappings"');
+    expect(roster.body).toContain(`<strong>export-rh</strong> (${program.programId}): Matricula → id`);
+
+    const asked = await post(c, [
+      ['programId', program.programId],
+      ['name', 'export-rh'],
+    ]);
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain('Delete this mapping?');
+    expect(asked.body).toContain('name="confirm" value="yes"');
+    expect(Object.keys((await c.store.getProgram(program.programId))?.rosterMappings ?? {}).sort()).toEqual(['export-folha', 'export-rh']);
+
+    const deleted = await post(c, [
+      ['programId', program.programId],
+      ['name', 'export-rh'],
+      ['confirm', 'yes'],
+    ]);
+    expect(deleted.status).toBe(303);
+    expect(Object.keys((await c.store.getProgram(program.programId))?.rosterMappings ?? {})).toEqual(['export-folha']);
+    const audit = await c.store.listAudit({ programId: program.programId });
+    expect(audit.filter((a) => a.action === 'roster.mapping-deleted').map((a) => [a.actor, a.details])).toEqual([['hr@example.com', { name: 'export-rh' }]]);
+  });
+
+  it('answers a second confirmation, or a question about a mapping gone meanwhile, by going back to the roster page without writing', async () => {
+    const c = await freshConsole();
+    await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping });
+    const confirm: FormEntry[] = [
+      ['programId', program.programId],
+      ['name', 'export-rh'],
+      ['confirm', 'yes'],
+    ];
+    expect((await post(c, confirm)).status).toBe(303);
+    const before = snapshot(c.store);
+    expect((await post(c, confirm)).status).toBe(303);
+    expect((await post(c, confirm.slice(0, 2))).status).toBe(303);
+    expect(snapshot(c.store)).toEqual(before);
+    expect((await c.store.listAudit({ programId: program.programId })).filter((a) => a.action === 'roster.mapping-deleted')).toHaveLength(1);
+  });
+
+  it('refuses an invalid mapping name with the field it names, and an unknown program, writing nothing', async () => {
+    const c = await freshConsole();
+    const before = snapshot(c.store);
+    const invalid = await post(c, [
+      ['programId', program.programId],
+      ['name', '../export'],
+      ['confirm', 'yes'],
+    ]);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toContain('mappingName');
+    const unknown = await post(c, [
+      ['programId', 'no-such-program'],
+      ['name', 'export-rh'],
+    ]);
+    expect(unknown.status).toBe(404);
+    expect(snapshot(c.store)).toEqual(before);
   });
 });

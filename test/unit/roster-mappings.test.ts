@@ -5,7 +5,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import { programSchema } from '../../domain/program.ts';
 import { parseColumnMappingJson } from '../../domain/roster.ts';
 import { updateProgram } from '../../services/programs.ts';
-import { savedRosterMapping, saveRosterMapping } from '../../services/roster-mappings.ts';
+import { deleteRosterMapping, savedRosterMapping, saveRosterMapping } from '../../services/roster-mappings.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
 const base = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../examples/program.json'), 'utf8')) as Record<string, unknown>;
@@ -99,6 +99,44 @@ describe('saved roster mappings', () => {
     const fromFile = programSchema.parse({ ...base, programId: 'mappings-test', rosterMappings: { 'export-folha': mapping } });
     expect((await updateProgram(store, fromFile, { expectedId: 'mappings-test', keepSavedRosterMappings: true })).changed).toEqual(['rosterMappings']);
     expect(Object.keys((await store.getProgram('mappings-test'))?.rosterMappings ?? {})).toEqual(['export-folha']);
+  });
+});
+
+describe('deleting a saved roster mapping', () => {
+  it('removes that mapping only, and returns what it held', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-folha', mapping });
+    const result = await deleteRosterMapping(store, { programId: 'mappings-test', name: 'export-rh' });
+    expect(result).toMatchObject({ changed: true, deleted: mapping });
+    expect(Object.keys((await store.getProgram('mappings-test'))?.rosterMappings ?? {})).toEqual(['export-folha']);
+  });
+
+  it('leaves the program with no mappings field once the last one is deleted', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    await deleteRosterMapping(store, { programId: 'mappings-test', name: 'export-rh' });
+    const stored = await store.getProgram('mappings-test');
+    expect(stored && 'rosterMappings' in stored).toBe(false);
+    expect(programSchema.safeParse(stored).success).toBe(true);
+  });
+
+  it('writes nothing and says so when the mapping is not there, as on a second click', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    await deleteRosterMapping(store, { programId: 'mappings-test', name: 'export-rh' });
+    const before = await store.getProgram('mappings-test');
+    expect(await deleteRosterMapping(store, { programId: 'mappings-test', name: 'export-rh' })).toMatchObject({ changed: false, deleted: undefined });
+    expect(await deleteRosterMapping(store, { programId: 'mappings-test', name: 'toString' })).toMatchObject({ changed: false });
+    expect(await store.getProgram('mappings-test')).toEqual(before);
+  });
+
+  it('refuses an invalid name and an unknown program, naming them', async () => {
+    const store = await storeWithProgram();
+    await expect(deleteRosterMapping(store, { programId: 'mappings-test', name: '../x' })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ where: 'mappingName' })],
+    });
+    await expect(deleteRosterMapping(store, { programId: 'no-such-program', name: 'export-rh' })).rejects.toThrow(/no-such-program/);
   });
 });
 

@@ -2,7 +2,7 @@ import { ValidationError, type ValidationIssue } from '../../../domain/errors.ts
 import { escapeHtml as e } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
 import { parseColumnMappingJson, type ColumnMapping } from '../../../domain/roster.ts';
-import { savedRosterMapping, saveRosterMapping } from '../../roster-mappings.ts';
+import { deleteRosterMapping, listRosterMappings, savedRosterMapping, saveRosterMapping } from '../../roster-mappings.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
 import { postForm } from '../layout.ts';
 import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
@@ -31,6 +31,20 @@ const T = {
   },
   mappingSaved: { en: 'Column mapping saved', 'pt-BR': 'Mapeamento de colunas salvo' },
   readOnly: { en: 'Exports are available to HR.', 'pt-BR': 'Exportações estão disponíveis para o RH.' },
+  savedList: { en: 'Saved column mappings', 'pt-BR': 'Mapeamentos de colunas salvos' },
+  delete: { en: 'Delete…', 'pt-BR': 'Excluir…' },
+  deleteTitle: { en: 'Delete a saved column mapping', 'pt-BR': 'Excluir um mapeamento de colunas salvo' },
+  deleteQuestion: {
+    en: 'Delete this mapping? Imports that choose it will need it pasted again. It reads:',
+    'pt-BR': 'Excluir este mapeamento? Importações que o escolhem vão precisar colá-lo de novo. Ele diz:',
+  },
+  deleteConfirm: { en: 'Delete the mapping', 'pt-BR': 'Excluir o mapeamento' },
+  cancel: { en: 'Cancel', 'pt-BR': 'Cancelar' },
+  deleted: { en: 'Column mapping deleted', 'pt-BR': 'Mapeamento de colunas excluído' },
+  alreadyGone: {
+    en: 'There was no saved column mapping by that name (deleted already?)',
+    'pt-BR': 'Não havia mapeamento de colunas salvo com esse nome (já excluído?)',
+  },
 } as const;
 
 interface Upload {
@@ -81,6 +95,57 @@ async function uploadForm(request: PageRequest, upload?: Upload): Promise<string
 <p><button type="submit">${e(T.check[lang])}</button></p>`,
     { multipart: true },
   );
+}
+
+/** Every program's saved mappings, each with what it maps and a button that asks before deleting it. */
+async function savedMappingsSection(request: PageRequest): Promise<string> {
+  const { lang, session } = request;
+  const items = (await request.deps.store.listPrograms()).flatMap((p) =>
+    Object.entries(p.rosterMappings ?? {}).map(([name, mapping]) => {
+      const columns = Object.entries(mapping.columns)
+        .map(([from, to]) => `${from} → ${to}`)
+        .join(', ');
+      const ask = postForm(
+        session,
+        '/console/roster/mapping-delete',
+        `<input type="hidden" name="programId" value="${e(p.programId)}"><input type="hidden" name="name" value="${e(name)}"><button type="submit" aria-label="${e(`${T.delete[lang]} ${name} (${p.programId})`)}">${e(T.delete[lang])}</button>`,
+        { inline: true },
+      );
+      return `<li><strong>${e(name)}</strong> (${e(p.programId)}): ${e(columns || '—')} ${ask}</li>`;
+    }),
+  );
+  if (!items.length) return '';
+  return `<section aria-labelledby="saved-mappings-title"><h2 id="saved-mappings-title">${e(T.savedList[lang])}</h2><ul id="saved-mappings">${items.join('')}</ul></section>`;
+}
+
+/**
+ * Deleting a saved mapping takes two posts: the first shows the mapping and asks, the second
+ * (with confirm=yes) deletes it. A mapping already gone is said so, not treated as an error.
+ */
+async function deleteSavedMapping(request: PageRequest): Promise<PageResult> {
+  const { lang, deps, session } = request;
+  const programId = textField(request.form, 'programId');
+  const name = textField(request.form, 'name').trim();
+  if (textField(request.form, 'confirm') !== 'yes') {
+    const mappings = await listRosterMappings(deps.store, programId);
+    // Own keys only, as in savedRosterMapping; gone already (another tab) is said on the roster page.
+    const mapping = Object.hasOwn(mappings, name) ? mappings[name] : undefined;
+    if (!mapping) return { redirect: '/console/roster', notice: `${T.alreadyGone[lang]}: ${name}` };
+    const confirm = postForm(
+      session,
+      '/console/roster/mapping-delete',
+      `<input type="hidden" name="programId" value="${e(programId)}"><input type="hidden" name="name" value="${e(name)}"><input type="hidden" name="confirm" value="yes">
+<p><button type="submit">${e(T.deleteConfirm[lang])}</button> <a href="/console/roster">${e(T.cancel[lang])}</a></p>`,
+    );
+    return {
+      title: T.deleteTitle[lang],
+      main: `<h1>${e(T.deleteTitle[lang])}</h1><p>${e(programId)} · <strong>${e(name)}</strong></p><p>${e(T.deleteQuestion[lang])}</p><pre>${e(JSON.stringify(mapping, null, 2))}</pre>${confirm}`,
+    };
+  }
+  const result = await deleteRosterMapping(deps.store, { programId, name });
+  if (!result.changed) return { redirect: '/console/roster', notice: `${T.alreadyGone[lang]}: ${name}` };
+  await request.audit({ action: 'roster.mapping-deleted', programId, details: { name } });
+  return { redirect: '/console/roster', notice: `${T.deleted[lang]}: ${name} (${programId})` };
 }
 
 function reportHtml(lang: Language, report: RosterFileImportResult, issues: readonly ValidationIssue[]): string {
@@ -145,11 +210,23 @@ export const rosterPage: ConsolePage = {
       .join('');
     return {
       title: T.title[lang],
-      main: `<h1>${e(T.title[lang])}</h1>${await uploadForm(request)}${exports ? `<h2>${e(T.export[lang])}</h2><ul>${exports}</ul>` : ''}`,
+      main: `<h1>${e(T.title[lang])}</h1>${await uploadForm(request)}${await savedMappingsSection(request)}${exports ? `<h2>${e(T.export[lang])}</h2><ul>${exports}</ul>` : ''}`,
     };
   },
   async post(request): Promise<PageResult> {
     const { lang, deps, session } = request;
+    if (request.subpath === 'mapping-delete') {
+      try {
+        return await deleteSavedMapping(request);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return {
+          status: 400,
+          title: T.title[lang],
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(error.message)}</p><ul>${error.issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div><p><a href="/console/roster">${e(T.title[lang])}</a></p>`,
+        };
+      }
+    }
     const importing = request.subpath === 'import';
     let upload: Upload | undefined;
     try {
