@@ -60,7 +60,12 @@ export async function updateProgram(
 
 /** A short digest of a program's settings (key order aside): an editor sends it back to say which version it changed. */
 export function programFingerprint(program: Program): string {
-  return createHash('sha256').update(stable(program)).digest('base64url').slice(0, 22);
+  return fingerprintOf(program);
+}
+
+/** A short digest of any settings value, key order aside (a program, one of its saved column mappings). */
+export function fingerprintOf(value: unknown): string {
+  return createHash('sha256').update(stable(value)).digest('base64url').slice(0, 22);
 }
 
 /** True when two programs hold the same settings, whatever the order of their keys. */

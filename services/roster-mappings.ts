@@ -1,8 +1,8 @@
-import { issuesFromZod, ValidationError } from '../domain/errors.ts';
+import { ConflictError, issuesFromZod, ValidationError } from '../domain/errors.ts';
 import type { Program } from '../domain/program.ts';
 import { rosterMappingNameSchema } from '../domain/roster-mapping.ts';
 import type { ColumnMapping } from '../domain/roster.ts';
-import { getProgramOrFail } from './programs.ts';
+import { fingerprintOf, getProgramOrFail } from './programs.ts';
 import type { ProgramStore } from './ports.ts';
 
 /** A program's saved column mappings, by name (none when it has saved none). */
@@ -27,44 +27,58 @@ export async function saveRosterMapping(
   store: ProgramStore,
   request: { programId: string; name: string; mapping: ColumnMapping },
 ): Promise<{ program: Program; changed: boolean }> {
-  const name = rosterMappingNameSchema.safeParse(request.name);
-  if (!name.success)
-    throw new ValidationError(
-      'the mapping name is not valid',
-      issuesFromZod(name.error).map((i) => ({ ...i, where: 'mappingName' })),
-    );
+  const name = parseRosterMappingName(request.name);
   await getProgramOrFail(store, request.programId);
   let changed = false;
   // Applied to the program as stored at the write, so that a mapping saved meanwhile under another name stays.
   const program = await store.modifyProgram(request.programId, (current) => {
-    changed = JSON.stringify(current.rosterMappings?.[name.data]) !== JSON.stringify(request.mapping);
-    return changed ? { ...current, rosterMappings: { ...current.rosterMappings, [name.data]: request.mapping } } : undefined;
+    changed = JSON.stringify(current.rosterMappings?.[name]) !== JSON.stringify(request.mapping);
+    return changed ? { ...current, rosterMappings: { ...current.rosterMappings, [name]: request.mapping } } : undefined;
   });
   return { program, changed };
 }
 
+/** A short digest of a saved mapping: the console's delete confirmation sends it back to say which version it showed. */
+export function rosterMappingFingerprint(mapping: ColumnMapping): string {
+  return fingerprintOf(mapping);
+}
+
+/** A mapping name as HR gives it, or a ValidationError naming the field `mappingName`. */
+export function parseRosterMappingName(name: string): string {
+  const parsed = rosterMappingNameSchema.safeParse(name);
+  if (!parsed.success)
+    throw new ValidationError(
+      'the mapping name is not valid',
+      issuesFromZod(parsed.error).map((i) => ({ ...i, where: 'mappingName' })),
+    );
+  return parsed.data;
+}
+
 /**
  * Deletes the saved mapping of that name. Deleting one that is not there (deleted meanwhile, or a
- * second click) writes nothing and says so: the result's `changed` is false.
+ * second click) writes nothing and says so: the result's `changed` is false. With
+ * `expectedFingerprint` (the mapping as a confirmation page showed it), a mapping saved again under
+ * that name since is not deleted: a ConflictError says so, carrying nothing of it.
  */
 export async function deleteRosterMapping(
   store: ProgramStore,
-  request: { programId: string; name: string },
+  request: { programId: string; name: string; expectedFingerprint?: string },
 ): Promise<{ program: Program; changed: boolean; deleted: ColumnMapping | undefined }> {
-  const name = rosterMappingNameSchema.safeParse(request.name);
-  if (!name.success)
-    throw new ValidationError(
-      'the mapping name is not valid',
-      issuesFromZod(name.error).map((i) => ({ ...i, where: 'mappingName' })),
-    );
+  const name = parseRosterMappingName(request.name);
   await getProgramOrFail(store, request.programId);
   let deleted: ColumnMapping | undefined;
   // Applied to the program as stored at the write, so that a mapping saved meanwhile under another name stays.
   const program = await store.modifyProgram(request.programId, (current) => {
     const mappings = current.rosterMappings ?? {};
-    deleted = Object.hasOwn(mappings, name.data) ? mappings[name.data] : undefined;
+    deleted = Object.hasOwn(mappings, name) ? mappings[name] : undefined;
     if (!deleted) return undefined;
-    const { [name.data]: _gone, ...rest } = mappings;
+    if (request.expectedFingerprint !== undefined && rosterMappingFingerprint(deleted) !== request.expectedFingerprint) {
+      deleted = undefined;
+      throw new ConflictError(
+        `the mapping ${name} of program ${request.programId} was saved again after this page was opened; look at it again before deleting it`,
+      );
+    }
+    const { [name]: _gone, ...rest } = mappings;
     const { rosterMappings: _all, ...withoutMappings } = current;
     return Object.keys(rest).length ? { ...current, rosterMappings: rest } : withoutMappings;
   });

@@ -377,62 +377,118 @@ describe('deleting a saved column mapping in the console', () => {
       cookies: { [SESSION_COOKIE]: sealed },
       form: formData(entries, hr.csrf),
     });
+  const rosterPage = (c: Awaited<ReturnType<typeof freshConsole>>) =>
+    c.router.handle({ method: 'GET', path: '/console/roster', query: new URLSearchParams(), cookies: { [SESSION_COOKIE]: sealed } });
   const mapping = parseColumnMappingJson('{"columns":{"Matricula":"id"}}');
+  const ask = (name = 'export-rh'): FormEntry[] => [
+    ['programId', program.programId],
+    ['name', name],
+  ];
+  /** The confirmation as the question page sends it: its hidden fields, fingerprint included. */
+  const answerOf = (html: string): FormEntry[] => {
+    const form = /<form method="post" action="\/console\/roster\/mapping-delete">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+    return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+      .filter(([, field]) => field !== 'csrf')
+      .map(([, field, value]) => [field as string, (value as string).replaceAll('&quot;', '"').replaceAll('&amp;', '&')]);
+  };
+  const mappingsOf = async (c: Awaited<ReturnType<typeof freshConsole>>) =>
+    Object.keys((await c.store.getProgram(program.programId))?.rosterMappings ?? {}).sort();
 
-  it('lists the mapping on the roster page, asks before deleting it, then deletes it and records who did', async () => {
+  it('lists the mapping on the roster page, asks before deleting it, then deletes it and keeps it in the audit entry', async () => {
     const c = await freshConsole();
     await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping });
     await saveRosterMapping(c.store, { programId: program.programId, name: 'export-folha', mapping });
-    const roster = await c.router.handle({ method: 'GET', path: '/console/roster', query: new URLSearchParams(), cookies: { [SESSION_COOKIE]: sealed } });
-    expect(roster.body).toContain('id="saved-mappings"');
-    expect(roster.body).toContain(`<strong>export-rh</strong> (${program.programId}): Matricula → id`);
+    expect((await rosterPage(c)).body).toContain(`<strong>export-rh</strong> (${program.programId}): <bdi>Matricula</bdi> → id`);
 
-    const asked = await post(c, [
-      ['programId', program.programId],
-      ['name', 'export-rh'],
-    ]);
+    const asked = await post(c, ask());
     expect(asked.status).toBe(200);
     expect(asked.body).toContain('Delete this mapping?');
-    expect(asked.body).toContain('name="confirm" value="yes"');
-    expect(Object.keys((await c.store.getProgram(program.programId))?.rosterMappings ?? {}).sort()).toEqual(['export-folha', 'export-rh']);
+    expect(await mappingsOf(c)).toEqual(['export-folha', 'export-rh']);
+    const answer = answerOf(asked.body);
+    expect(answer.map(([field]) => field)).toEqual(['programId', 'name', 'fingerprint', 'confirm']);
 
-    const deleted = await post(c, [
-      ['programId', program.programId],
-      ['name', 'export-rh'],
-      ['confirm', 'yes'],
-    ]);
+    const deleted = await post(c, answer);
     expect(deleted.status).toBe(303);
-    expect(Object.keys((await c.store.getProgram(program.programId))?.rosterMappings ?? {})).toEqual(['export-folha']);
+    expect(await mappingsOf(c)).toEqual(['export-folha']);
     const audit = await c.store.listAudit({ programId: program.programId });
-    expect(audit.filter((a) => a.action === 'roster.mapping-deleted').map((a) => [a.actor, a.details])).toEqual([['hr@example.com', { name: 'export-rh' }]]);
+    expect(audit.filter((a) => a.action === 'roster.mapping-deleted').map((a) => [a.actor, a.details])).toEqual([
+      ['hr@example.com', { name: 'export-rh', mapping: JSON.stringify(mapping) }],
+    ]);
   });
 
-  it('answers a second confirmation, or a question about a mapping gone meanwhile, by going back to the roster page without writing', async () => {
+  it('does not delete a mapping saved again after the question was shown: it shows what it holds now and asks again', async () => {
     const c = await freshConsole();
     await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping });
-    const confirm: FormEntry[] = [
-      ['programId', program.programId],
-      ['name', 'export-rh'],
-      ['confirm', 'yes'],
-    ];
-    expect((await post(c, confirm)).status).toBe(303);
+    const stale = answerOf((await post(c, ask())).body);
+    const newer = parseColumnMappingJson('{"columns":{"Codigo":"id","Nome":"name"}}');
+    await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping: newer });
+
+    const again = await post(c, stale);
+    expect(again.status).toBe(409);
+    expect(again.body).toContain('was saved again');
+    expect(again.body).toContain('&quot;Codigo&quot;: &quot;id&quot;');
+    expect((await c.store.getProgram(program.programId))?.rosterMappings).toEqual({ 'export-rh': newer });
+    expect((await c.store.listAudit({ programId: program.programId })).filter((a) => a.action === 'roster.mapping-deleted')).toEqual([]);
+
+    expect((await post(c, answerOf(again.body))).status).toBe(303);
+    expect(await mappingsOf(c)).toEqual([]);
+  });
+
+  it('writes nothing for an answer other than yes, a confirmation without the fingerprint, a second confirmation or a mapping gone meanwhile', async () => {
+    const c = await freshConsole();
+    await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping });
+    const answer = answerOf((await post(c, ask())).body);
     const before = snapshot(c.store);
-    expect((await post(c, confirm)).status).toBe(303);
-    expect((await post(c, confirm.slice(0, 2))).status).toBe(303);
+    expect(
+      (
+        await post(
+          c,
+          answer.map(([f, v]) => [f, f === 'confirm' ? 'no' : v]),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post(
+          c,
+          answer.filter(([f]) => f !== 'fingerprint'),
+        )
+      ).status,
+    ).toBe(409);
     expect(snapshot(c.store)).toEqual(before);
+
+    expect((await post(c, answer)).status).toBe(303);
+    const after = snapshot(c.store);
+    expect((await post(c, answer)).status).toBe(303);
+    expect((await post(c, ask())).status).toBe(303);
+    expect((await post(c, ask('hasOwnProperty'))).status).toBe(303);
+    expect(snapshot(c.store)).toEqual(after);
     expect((await c.store.listAudit({ programId: program.programId })).filter((a) => a.action === 'roster.mapping-deleted')).toHaveLength(1);
+  });
+
+  it('shows hostile column headers as text, each isolated, in the list and in the question', async () => {
+    const c = await freshConsole();
+    const hostile = parseColumnMappingJson(
+      JSON.stringify({ columns: { '<script>alert(1)</script>': 'id', "\"x' onmouseover='y": 'name', 'a\u202eevil': 'email' } }),
+    );
+    await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping: hostile });
+    const page = (await rosterPage(c)).body;
+    expect(page).not.toContain('<script>alert');
+    expect(page).toContain('<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi> → id');
+    expect(page).toContain('<bdi>a\u202eevil</bdi> → email');
+    const asked = (await post(c, ask())).body;
+    expect(asked).not.toContain('<script>alert');
+    expect(asked).not.toContain("' onmouseover='");
   });
 
   it('refuses an invalid mapping name with the field it names, and an unknown program, writing nothing', async () => {
     const c = await freshConsole();
     const before = snapshot(c.store);
-    const invalid = await post(c, [
-      ['programId', program.programId],
-      ['name', '../export'],
-      ['confirm', 'yes'],
-    ]);
+    const invalid = await post(c, [...ask('../export'), ['confirm', 'yes']]);
     expect(invalid.status).toBe(400);
+    expect(invalid.body).toContain('The mapping name is not valid.');
     expect(invalid.body).toContain('mappingName');
+    expect((await post(c, ask('export rh'))).status).toBe(400);
     const unknown = await post(c, [
       ['programId', 'no-such-program'],
       ['name', 'export-rh'],

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../domain/errors.ts';
+import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import { programSchema } from '../../domain/program.ts';
 import { parseColumnMappingJson } from '../../domain/roster.ts';
 import { updateProgram } from '../../services/programs.ts';
-import { deleteRosterMapping, savedRosterMapping, saveRosterMapping } from '../../services/roster-mappings.ts';
+import { deleteRosterMapping, rosterMappingFingerprint, savedRosterMapping, saveRosterMapping } from '../../services/roster-mappings.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
 const base = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../examples/program.json'), 'utf8')) as Record<string, unknown>;
@@ -129,6 +129,20 @@ describe('deleting a saved roster mapping', () => {
     expect(await deleteRosterMapping(store, { programId: 'mappings-test', name: 'export-rh' })).toMatchObject({ changed: false, deleted: undefined });
     expect(await deleteRosterMapping(store, { programId: 'mappings-test', name: 'toString' })).toMatchObject({ changed: false });
     expect(await store.getProgram('mappings-test')).toEqual(before);
+  });
+
+  it('deletes only the version of the mapping the caller saw: one saved again since is kept, with a ConflictError', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    const seen = rosterMappingFingerprint(mapping);
+    const newer = parseColumnMappingJson(JSON.stringify({ columns: { Codigo: 'id' } }));
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping: newer });
+    await expect(deleteRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', expectedFingerprint: seen })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect(await savedRosterMapping(store, 'mappings-test', 'export-rh')).toEqual(newer);
+    const result = await deleteRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', expectedFingerprint: rosterMappingFingerprint(newer) });
+    expect(result).toMatchObject({ changed: true, deleted: newer });
   });
 
   it('refuses an invalid name and an unknown program, naming them', async () => {

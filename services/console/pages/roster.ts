@@ -1,8 +1,15 @@
-import { ValidationError, type ValidationIssue } from '../../../domain/errors.ts';
+import { ConflictError, ValidationError, type ValidationIssue } from '../../../domain/errors.ts';
 import { escapeHtml as e } from '../../../domain/html.ts';
-import type { Language } from '../../../domain/program.ts';
+import type { Language, Program } from '../../../domain/program.ts';
 import { parseColumnMappingJson, type ColumnMapping } from '../../../domain/roster.ts';
-import { deleteRosterMapping, listRosterMappings, savedRosterMapping, saveRosterMapping } from '../../roster-mappings.ts';
+import {
+  deleteRosterMapping,
+  listRosterMappings,
+  parseRosterMappingName,
+  rosterMappingFingerprint,
+  savedRosterMapping,
+  saveRosterMapping,
+} from '../../roster-mappings.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
 import { postForm } from '../layout.ts';
 import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
@@ -33,6 +40,12 @@ const T = {
   readOnly: { en: 'Exports are available to HR.', 'pt-BR': 'Exportações estão disponíveis para o RH.' },
   savedList: { en: 'Saved column mappings', 'pt-BR': 'Mapeamentos de colunas salvos' },
   delete: { en: 'Delete…', 'pt-BR': 'Excluir…' },
+  deleteLabel: { en: 'Delete', 'pt-BR': 'Excluir' },
+  savedAgain: {
+    en: 'This mapping was saved again after the page you confirmed from was opened, and was not deleted. This is what it holds now:',
+    'pt-BR': 'Este mapeamento foi salvo de novo depois que a página confirmada foi aberta, e não foi excluído. Ele diz agora:',
+  },
+  invalidName: { en: 'The mapping name is not valid.', 'pt-BR': 'O nome do mapeamento não é válido.' },
   deleteTitle: { en: 'Delete a saved column mapping', 'pt-BR': 'Excluir um mapeamento de colunas salvo' },
   deleteQuestion: {
     en: 'Delete this mapping? Imports that choose it will need it pasted again. It reads:',
@@ -57,16 +70,14 @@ interface Upload {
   saveMappingAs: string;
 }
 
-async function programOptions(request: PageRequest, selected?: string): Promise<string> {
-  const programs = await request.deps.store.listPrograms();
+function programOptions(programs: readonly Program[], selected?: string): string {
   return programs
     .map((p) => `<option value="${e(p.programId)}"${p.programId === selected ? ' selected' : ''}>${e(p.programId)} — ${e(p.name)}</option>`)
     .join('');
 }
 
 /** The saved mappings of every program, grouped by program: the one chosen is looked up in the program chosen above it. */
-async function savedMappingOptions(request: PageRequest, selected?: string): Promise<string> {
-  const programs = await request.deps.store.listPrograms();
+function savedMappingOptions(request: PageRequest, programs: readonly Program[], selected?: string): string {
   const groups = programs
     .filter((p) => Object.keys(p.rosterMappings ?? {}).length)
     .map(
@@ -79,11 +90,12 @@ async function savedMappingOptions(request: PageRequest, selected?: string): Pro
   return `<option value="">${e(T.noSaved[request.lang])}</option>${groups}`;
 }
 
-async function uploadForm(request: PageRequest, upload?: Upload): Promise<string> {
+async function uploadForm(request: PageRequest, upload?: Upload, programs?: readonly Program[]): Promise<string> {
   const { lang, session } = request;
-  const options = await programOptions(request, upload?.programId);
+  const listed = programs ?? (await request.deps.store.listPrograms());
+  const options = programOptions(listed, upload?.programId);
   if (!options) return `<p>${e(T.noProgram[lang])}</p>`;
-  const saved = await savedMappingOptions(request, upload?.savedMapping);
+  const saved = savedMappingOptions(request, listed, upload?.savedMapping);
   return postForm(
     session,
     '/console/roster/check',
@@ -97,55 +109,87 @@ async function uploadForm(request: PageRequest, upload?: Upload): Promise<string
   );
 }
 
+/** What a saved mapping does, in a line: its columns, then the names of what else it sets. */
+function mappingSummary(mapping: ColumnMapping): string {
+  // Headers come from HR's files: each is isolated, so a right-to-left one cannot reorder the rest of the line.
+  const columns = Object.entries(mapping.columns ?? {}).map(([from, to]) => `<bdi>${e(from)}</bdi> → ${e(to)}`);
+  const values = Object.keys(mapping.values ?? {});
+  const defaults = Object.keys(mapping.defaults ?? {});
+  return (
+    [
+      ...(columns.length ? [columns.join(', ')] : []),
+      ...(values.length ? [`values: ${e(values.join(', '))}`] : []),
+      ...(defaults.length ? [`defaults: ${e(defaults.join(', '))}`] : []),
+      ...(mapping.delimiter ? [`delimiter: ${e(mapping.delimiter === '\t' ? 'tab' : mapping.delimiter)}`] : []),
+    ].join('; ') || '—'
+  );
+}
+
 /** Every program's saved mappings, each with what it maps and a button that asks before deleting it. */
-async function savedMappingsSection(request: PageRequest): Promise<string> {
+function savedMappingsSection(request: PageRequest, programs: readonly Program[]): string {
   const { lang, session } = request;
-  const items = (await request.deps.store.listPrograms()).flatMap((p) =>
+  const items = programs.flatMap((p) =>
     Object.entries(p.rosterMappings ?? {}).map(([name, mapping]) => {
-      const columns = Object.entries(mapping.columns)
-        .map(([from, to]) => `${from} → ${to}`)
-        .join(', ');
       const ask = postForm(
         session,
         '/console/roster/mapping-delete',
-        `<input type="hidden" name="programId" value="${e(p.programId)}"><input type="hidden" name="name" value="${e(name)}"><button type="submit" aria-label="${e(`${T.delete[lang]} ${name} (${p.programId})`)}">${e(T.delete[lang])}</button>`,
+        `<input type="hidden" name="programId" value="${e(p.programId)}"><input type="hidden" name="name" value="${e(name)}"><button type="submit" aria-label="${e(`${T.deleteLabel[lang]} ${name} (${p.programId})`)}">${e(T.delete[lang])}</button>`,
         { inline: true },
       );
-      return `<li><strong>${e(name)}</strong> (${e(p.programId)}): ${e(columns || '—')} ${ask}</li>`;
+      return `<li><strong>${e(name)}</strong> (${e(p.programId)}): ${mappingSummary(mapping)} ${ask}</li>`;
     }),
   );
   if (!items.length) return '';
   return `<section aria-labelledby="saved-mappings-title"><h2 id="saved-mappings-title">${e(T.savedList[lang])}</h2><ul id="saved-mappings">${items.join('')}</ul></section>`;
 }
 
+/** The question before deleting a mapping, showing all of it; the answer carries its fingerprint, so that only what was shown is deleted. */
+function askToDelete(request: PageRequest, programId: string, name: string, mapping: ColumnMapping, savedAgain: boolean): PageResult {
+  const { lang, session } = request;
+  const confirm = postForm(
+    session,
+    '/console/roster/mapping-delete',
+    `<input type="hidden" name="programId" value="${e(programId)}"><input type="hidden" name="name" value="${e(name)}"><input type="hidden" name="fingerprint" value="${e(rosterMappingFingerprint(mapping))}"><input type="hidden" name="confirm" value="yes">
+<p><button type="submit">${e(T.deleteConfirm[lang])}</button> <a href="/console/roster">${e(T.cancel[lang])}</a></p>`,
+  );
+  const question = savedAgain ? `<div class="errors" role="alert"><p>${e(T.savedAgain[lang])}</p></div>` : `<p>${e(T.deleteQuestion[lang])}</p>`;
+  return {
+    ...(savedAgain ? { status: 409 } : {}),
+    title: T.deleteTitle[lang],
+    main: `<h1>${e(T.deleteTitle[lang])}</h1><p>${e(programId)} · <strong>${e(name)}</strong></p>${question}<pre>${e(JSON.stringify(mapping, null, 2))}</pre>${confirm}`,
+  };
+}
+
 /**
  * Deleting a saved mapping takes two posts: the first shows the mapping and asks, the second
- * (with confirm=yes) deletes it. A mapping already gone is said so, not treated as an error.
+ * (with confirm=yes and the fingerprint of what was shown) deletes it. A mapping already gone is
+ * said so, not treated as an error; one saved again meanwhile is shown again, not deleted.
  */
 async function deleteSavedMapping(request: PageRequest): Promise<PageResult> {
-  const { lang, deps, session } = request;
+  const { lang, deps } = request;
   const programId = textField(request.form, 'programId');
-  const name = textField(request.form, 'name').trim();
-  if (textField(request.form, 'confirm') !== 'yes') {
+  const name = parseRosterMappingName(textField(request.form, 'name'));
+  const current = async () => {
     const mappings = await listRosterMappings(deps.store, programId);
-    // Own keys only, as in savedRosterMapping; gone already (another tab) is said on the roster page.
-    const mapping = Object.hasOwn(mappings, name) ? mappings[name] : undefined;
-    if (!mapping) return { redirect: '/console/roster', notice: `${T.alreadyGone[lang]}: ${name}` };
-    const confirm = postForm(
-      session,
-      '/console/roster/mapping-delete',
-      `<input type="hidden" name="programId" value="${e(programId)}"><input type="hidden" name="name" value="${e(name)}"><input type="hidden" name="confirm" value="yes">
-<p><button type="submit">${e(T.deleteConfirm[lang])}</button> <a href="/console/roster">${e(T.cancel[lang])}</a></p>`,
-    );
-    return {
-      title: T.deleteTitle[lang],
-      main: `<h1>${e(T.deleteTitle[lang])}</h1><p>${e(programId)} · <strong>${e(name)}</strong></p><p>${e(T.deleteQuestion[lang])}</p><pre>${e(JSON.stringify(mapping, null, 2))}</pre>${confirm}`,
-    };
+    // Own keys only, as in savedRosterMapping.
+    return Object.hasOwn(mappings, name) ? mappings[name] : undefined;
+  };
+  const gone: PageResult = { redirect: '/console/roster', notice: `${T.alreadyGone[lang]}: ${name}` };
+  if (textField(request.form, 'confirm') !== 'yes') {
+    const mapping = await current();
+    return mapping ? askToDelete(request, programId, name, mapping, false) : gone;
   }
-  const result = await deleteRosterMapping(deps.store, { programId, name });
-  if (!result.changed) return { redirect: '/console/roster', notice: `${T.alreadyGone[lang]}: ${name}` };
-  await request.audit({ action: 'roster.mapping-deleted', programId, details: { name } });
-  return { redirect: '/console/roster', notice: `${T.deleted[lang]}: ${name} (${programId})` };
+  try {
+    const result = await deleteRosterMapping(deps.store, { programId, name, expectedFingerprint: textField(request.form, 'fingerprint') });
+    if (!result.changed || !result.deleted) return gone;
+    // The whole mapping goes into the audit entry: it is the only copy left, should HR want it back.
+    await request.audit({ action: 'roster.mapping-deleted', programId, details: { name, mapping: JSON.stringify(result.deleted) } });
+    return { redirect: '/console/roster', notice: `${T.deleted[lang]}: ${name} (${programId})` };
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const mapping = await current();
+    return mapping ? askToDelete(request, programId, name, mapping, true) : gone;
+  }
 }
 
 function reportHtml(lang: Language, report: RosterFileImportResult, issues: readonly ValidationIssue[]): string {
@@ -210,7 +254,7 @@ export const rosterPage: ConsolePage = {
       .join('');
     return {
       title: T.title[lang],
-      main: `<h1>${e(T.title[lang])}</h1>${await uploadForm(request)}${await savedMappingsSection(request)}${exports ? `<h2>${e(T.export[lang])}</h2><ul>${exports}</ul>` : ''}`,
+      main: `<h1>${e(T.title[lang])}</h1>${await uploadForm(request, undefined, programs)}${savedMappingsSection(request, programs)}${exports ? `<h2>${e(T.export[lang])}</h2><ul>${exports}</ul>` : ''}`,
     };
   },
   async post(request): Promise<PageResult> {
@@ -223,7 +267,7 @@ export const rosterPage: ConsolePage = {
         return {
           status: 400,
           title: T.title[lang],
-          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(error.message)}</p><ul>${error.issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div><p><a href="/console/roster">${e(T.title[lang])}</a></p>`,
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.invalidName[lang])}</p><ul>${error.issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div><p><a href="/console/roster">${e(T.title[lang])}</a></p>`,
         };
       }
     }
