@@ -9,15 +9,20 @@ export interface SessionCalendarFile {
 }
 
 /**
+ * With `cancelled`, the CANCEL of the same event (its UID, a higher SEQUENCE, STATUS:CANCELLED),
+ * sent to those registered or waiting when HR cancels the session.
+ *
  * Written with ical-generator (folding, escaping and line endings are its job; the introductions use it too) when
  * HR adds the session, and stored with it: the page's function then attaches it without carrying the package.
  * The event is PUBLISHed, not a REQUEST: registering happens on the session page, where the
  * capacity is kept, so a calendar's "accept" button must not look like a registration. It holds no
  * personal link (each email has its own), so a shared calendar leaks no one's link.
  */
-export function sessionCalendar(session: InfoSession, options: { organizer: { name: string; email: string } }): SessionCalendarFile {
+export function sessionCalendar(session: InfoSession, options: { organizer: { name: string; email: string }; cancelled?: boolean }): SessionCalendarFile {
   const location = [session.place, session.videoLink].filter(Boolean).join(' · ');
-  const calendar = ical({ prodId: { company: 'Tandem', product: 'sessions' }, method: ICalCalendarMethod.PUBLISH });
+  const cancelled = options.cancelled === true;
+  const method = cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH;
+  const calendar = ical({ prodId: { company: 'Tandem', product: 'sessions' }, method });
   calendar.createEvent({
     id: `${session.sessionId}.${session.cycleId}@tandem`,
     summary: session.title,
@@ -27,9 +32,14 @@ export function sessionCalendar(session: InfoSession, options: { organizer: { na
     ...(location ? { location } : {}),
     ...(session.videoLink ? { url: session.videoLink } : {}),
     organizer: options.organizer,
-    status: ICalEventStatus.CONFIRMED,
-    // Later versions of the same event (a moved or cancelled session) replace this one in calendars.
-    sequence: 0,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    // Later versions of the same event (a moved or cancelled session) replace this one in calendars:
+    // the same UID with a higher sequence; a cancellation removes it.
+    sequence: cancelled ? 1 : 0,
   });
-  return { fileName: `${session.sessionId}.ics`, contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content: calendar.toString() };
+  return {
+    fileName: `${session.sessionId}${cancelled ? '-cancelled' : ''}.ics`,
+    contentType: `text/calendar; charset=utf-8; method=${cancelled ? 'CANCEL' : 'PUBLISH'}`,
+    content: calendar.toString(),
+  };
 }

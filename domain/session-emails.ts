@@ -10,40 +10,68 @@ import type { EmailContent } from './summary-email.ts';
  * words below while adding a deployed resource per session kind and language.
  */
 
-export type SessionEmailKind = 'announcement' | 'promoted';
+export type SessionEmailKind = 'announcement' | 'promoted' | 'cancelled';
 
 const words = {
   en: {
-    subject: { announcement: (t: string) => `Informational session: ${t}`, promoted: (t: string) => `A seat is yours: ${t}` },
+    subject: {
+      announcement: (t: string) => `Informational session: ${t}`,
+      promoted: (t: string) => `A seat is yours: ${t}`,
+      cancelled: (t: string) => `Cancelled: ${t}`,
+    },
     greeting: (name: string) => `Hello ${name},`,
     intro: {
       announcement: (program: string) => `${program} invites you to an informational session, a chance to learn next to your mentoring pair.`,
       promoted: () => 'A seat became free and you were first on the waiting list: you are now registered for this session.',
+      cancelled: () => 'This informational session, for which you had a seat or a place on the waiting list, has been cancelled.',
     },
+    reason: 'Why',
     when: 'When',
     duration: (minutes: number) => `${minutes} minutes`,
     where: 'Where',
     video: 'Video link',
     skills: 'Skills',
     seats: (n: number) => `${n} seats; when they are taken you can join the waiting list.`,
-    action: { announcement: 'Register or decline on the session page:', promoted: 'If you can no longer come, free your seat on the session page:' },
-    calendar: 'The attached calendar file adds the session to your calendar.',
+    action: {
+      announcement: 'Register or decline on the session page:',
+      promoted: 'If you can no longer come, free your seat on the session page:',
+      cancelled: 'Nothing to do: your seat or place in line is released.',
+    },
+    calendar: {
+      announcement: 'The attached calendar file adds the session to your calendar.',
+      promoted: 'The attached calendar file adds the session to your calendar.',
+      cancelled: 'The attached calendar file removes the session from your calendar.',
+    },
   },
   'pt-BR': {
-    subject: { announcement: (t: string) => `Sessão informativa: ${t}`, promoted: (t: string) => `Sua vaga está garantida: ${t}` },
+    subject: {
+      announcement: (t: string) => `Sessão informativa: ${t}`,
+      promoted: (t: string) => `Sua vaga está garantida: ${t}`,
+      cancelled: (t: string) => `Cancelada: ${t}`,
+    },
     greeting: (name: string) => `Olá, ${name},`,
     intro: {
       announcement: (program: string) => `${program} convida você para uma sessão informativa, uma oportunidade de aprender além da sua dupla de mentoria.`,
       promoted: () => 'Uma vaga foi liberada e você era a primeira pessoa da lista de espera: agora sua inscrição nesta sessão está confirmada.',
+      cancelled: () => 'Esta sessão informativa, para a qual você tinha uma vaga ou um lugar na lista de espera, foi cancelada.',
     },
+    reason: 'Motivo',
     when: 'Quando',
     duration: (minutes: number) => `${minutes} minutos`,
     where: 'Onde',
     video: 'Link do vídeo',
     skills: 'Habilidades',
     seats: (n: number) => `${n} vagas; quando acabarem, você pode entrar na lista de espera.`,
-    action: { announcement: 'Inscreva-se ou recuse na página da sessão:', promoted: 'Se não puder mais ir, libere sua vaga na página da sessão:' },
-    calendar: 'O arquivo de calendário anexo adiciona a sessão à sua agenda.',
+    action: {
+      announcement: 'Inscreva-se ou recuse na página da sessão:',
+      promoted: 'Se não puder mais ir, libere sua vaga na página da sessão:',
+      cancelled: 'Nada a fazer: sua vaga ou seu lugar na lista foi liberado.',
+    },
+    calendar: {
+      announcement: 'O arquivo de calendário anexo adiciona a sessão à sua agenda.',
+      promoted: 'O arquivo de calendário anexo adiciona a sessão à sua agenda.',
+      cancelled: 'O arquivo de calendário anexo remove a sessão da sua agenda.',
+    },
   },
 } as const;
 
@@ -71,7 +99,7 @@ export interface SessionEmailInput {
   link: string;
 }
 
-/** An announcement of a session, or the news that a waiting person got a seat, in the reader's language. */
+/** An announcement of a session, the news that a waiting person got a seat, or that it was cancelled, in the reader's language. */
 export function sessionEmail(input: SessionEmailInput): EmailContent {
   const w = words[input.language];
   const s = input.session;
@@ -81,35 +109,40 @@ export function sessionEmail(input: SessionEmailInput): EmailContent {
     ...(s.videoLink ? [[w.video, s.videoLink] as [string, string]] : []),
     [w.skills, sessionSkillLabels(s, input.catalog, input.language).join(', ')],
   ];
-  const intro = input.kind === 'announcement' ? w.intro.announcement(input.programName) : w.intro.promoted();
+  const intro = input.kind === 'announcement' ? w.intro.announcement(input.programName) : w.intro[input.kind]();
+  const cancelled = input.kind === 'cancelled';
+  // A cancellation names HR's reason and carries no link: there is nothing left to answer on the session page.
+  const reason = cancelled && s.cancelReason ? [[w.reason, s.cancelReason] as [string, string]] : [];
   const text = [
     w.greeting(input.recipientName),
     '',
     intro,
     '',
     s.title,
-    s.description,
+    ...(cancelled ? [] : [s.description]),
     '',
-    ...details.map(([k, v]) => `${k}: ${v}`),
+    ...[...reason, ...details].map(([k, v]) => `${k}: ${v}`),
     ...(input.kind === 'announcement' ? [w.seats(s.capacity)] : []),
     '',
     w.action[input.kind],
-    input.link,
+    ...(cancelled ? [] : [input.link]),
     '',
-    w.calendar,
+    w.calendar[input.kind],
   ].join('\n');
   const html = [
     `<!doctype html><html lang="${input.language}"><body style="font-family:sans-serif;line-height:1.5;color:#1a1a1a">`,
     `<p>${escapeHtml(w.greeting(input.recipientName))}</p>`,
     `<p>${escapeHtml(intro)}</p>`,
     `<h1 style="font-size:1.3rem">${escapeHtml(s.title)}</h1>`,
-    `<p style="white-space:pre-line">${escapeHtml(s.description)}</p>`,
+    ...(cancelled ? [] : [`<p style="white-space:pre-line">${escapeHtml(s.description)}</p>`]),
     '<table>',
-    ...details.map(([k, v]) => `<tr><th style="text-align:left;padding-right:1rem">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
+    ...[...reason, ...details].map(([k, v]) => `<tr><th style="text-align:left;padding-right:1rem">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
     '</table>',
     ...(input.kind === 'announcement' ? [`<p>${escapeHtml(w.seats(s.capacity))}</p>`] : []),
-    `<p>${escapeHtml(w.action[input.kind])}<br><a href="${escapeHtml(input.link)}">${escapeHtml(input.link)}</a></p>`,
-    `<p style="color:#3d4a45">${escapeHtml(w.calendar)}</p>`,
+    cancelled
+      ? `<p>${escapeHtml(w.action.cancelled)}</p>`
+      : `<p>${escapeHtml(w.action[input.kind])}<br><a href="${escapeHtml(input.link)}">${escapeHtml(input.link)}</a></p>`,
+    `<p style="color:#3d4a45">${escapeHtml(w.calendar[input.kind])}</p>`,
     '</body></html>',
   ].join('\n');
   return { subject: w.subject[input.kind](s.title), text, html };

@@ -13,7 +13,9 @@ export interface SessionSkillFigures {
 }
 
 export interface SessionFigures {
+  /** Sessions held or still to come; cancelled ones are counted apart and nowhere else. */
   sessions: number;
+  cancelled: number;
   registered: number;
   waitlisted: number;
   declined: number;
@@ -23,7 +25,11 @@ export interface SessionFigures {
   bySkill: SessionSkillFigures[];
 }
 
-export function sessionFigures(sessions: readonly InfoSession[], registrations: readonly SessionRegistration[]): SessionFigures {
+export function sessionFigures(all: readonly InfoSession[], allRegistrations: readonly SessionRegistration[]): SessionFigures {
+  // A cancelled session did not take place: neither it nor its answers count.
+  const sessions = all.filter((s) => s.cancelledAt === undefined);
+  const held = new Set(sessions.map((s) => s.sessionId));
+  const registrations = allRegistrations.filter((r) => held.has(r.sessionId));
   const of = (s: InfoSession) => registrations.filter((r) => r.sessionId === s.sessionId);
   const count = (list: readonly SessionRegistration[], status: RegistrationStatus) => list.filter((r) => r.status === status).length;
   const bySkill = new Map<string, SessionSkillFigures>();
@@ -47,6 +53,7 @@ export function sessionFigures(sessions: readonly InfoSession[], registrations: 
   }
   return {
     sessions: sessions.length,
+    cancelled: all.length - sessions.length,
     registered: count(registrations, 'registered'),
     waitlisted: count(registrations, 'waitlisted'),
     declined: count(registrations, 'declined'),

@@ -18,13 +18,16 @@ export function attendedCount(count: number, registered: number): string {
 
 export function sessionsSection(input: SessionReportInput | undefined): string {
   if (!input || input.figures.sessions === 0) {
-    return '<h2>Informational sessions</h2>\n<p class="muted">No informational session was scheduled in this cycle (<code>tandem session add</code>).</p>';
+    const cancelled = input?.figures.cancelled ?? 0;
+    return cancelled > 0
+      ? `<h2>Informational sessions</h2>\n<p class="muted">Every informational session of this cycle was cancelled (${cancelled}).</p>`
+      : '<h2>Informational sessions</h2>\n<p class="muted">No informational session was scheduled in this cycle (<code>tandem session add</code>).</p>';
   }
   const f = input.figures;
   const rate =
     f.attendanceRate === null ? 'attendance not recorded yet' : f.registered < MIN_GROUP ? 'fewer than 5 registered' : `${Math.round(f.attendanceRate * 100)}%`;
   const summary = [
-    ['Sessions', String(f.sessions)],
+    ['Sessions', f.cancelled > 0 ? `${f.sessions} (and ${f.cancelled} cancelled, not counted below)` : String(f.sessions)],
     ['Registered (seats taken)', String(f.registered)],
     ['On a waiting list at the end', String(f.waitlisted)],
     ['Declined', String(f.declined)],

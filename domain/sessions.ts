@@ -91,6 +91,9 @@ export interface InfoSession {
   /** Who HR recorded as attending, and when it was recorded. */
   attended?: string[];
   attendanceRecordedAt?: number;
+  /** When HR cancelled it, and why (told to everyone registered or waiting): a cancelled session takes no answers. */
+  cancelledAt?: number;
+  cancelReason?: string;
 }
 
 export type RegistrationStatus = 'registered' | 'waitlisted' | 'declined';
@@ -103,6 +106,20 @@ export interface SessionRegistration {
   status: RegistrationStatus;
   updatedAt: number;
   waitlistedAt?: number;
+}
+
+/** Why HR cancels a session, as the people told read it. */
+export const cancelReasonSchema = text(500);
+
+/** HR's reason for cancelling, or a ValidationError naming the field `reason`. */
+export function parseCancelReason(reason: unknown): string {
+  const parsed = cancelReasonSchema.safeParse(reason);
+  if (!parsed.success)
+    throw new ValidationError(
+      'the reason is not valid',
+      issuesFromZod(parsed.error).map((i) => ({ ...i, where: 'reason' })),
+    );
+  return parsed.data;
 }
 
 /** Validates HR's input against the cycle's skill catalog; every problem is named. */

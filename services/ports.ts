@@ -383,7 +383,8 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => Date.now() };
 
-export type SessionRegisterOutcome = 'registered' | 'waitlisted' | 'already-registered' | 'already-waitlisted' | 'no-session';
+export type SessionRegisterOutcome = 'registered' | 'waitlisted' | 'already-registered' | 'already-waitlisted' | 'cancelled' | 'no-session';
+export type SessionCancelOutcome = 'cancelled' | 'already-cancelled' | 'no-session';
 export type SessionDeclineOutcome = 'declined' | 'already-declined' | 'no-session';
 
 /**
@@ -398,6 +399,8 @@ export interface SessionStore {
   listSessions(cycleId: string): Promise<InfoSession[]>;
   /** A seat while one is free, else a place on the waiting list; a repeat changes nothing. A person who declined may register again. */
   registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome>;
+  /** Marks a session cancelled, once: from then on it takes no registrations and no one is promoted to a seat. */
+  cancelSession(cycleId: string, sessionId: string, reason: string, at: number): Promise<SessionCancelOutcome>;
   /** Declines (a registered person frees their seat, a waiting one leaves the line); `freedSeat` says whether a seat came free. */
   declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }>;
   /** Gives a free seat to the first person on the waiting list, if there is a free seat and a line; returns who got it. */

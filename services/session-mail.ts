@@ -34,7 +34,10 @@ export function sessionLink(links: SessionLinks, session: InfoSession, participa
   return `${links.baseUrl}/session/${token}`;
 }
 
-/** One session email (announcement or promotion) to one member, at most once per key, with the session's calendar file. */
+/**
+ * One session email (announcement, promotion or cancellation) to one member, at most once per key,
+ * with a calendar file: the session's own unless another is given (a cancellation's).
+ */
 export function sendSessionEmail(
   deps: SessionMailDeps,
   cycle: Cycle,
@@ -42,6 +45,7 @@ export function sendSessionEmail(
   member: Member,
   kind: SessionEmailKind,
   idempotencyKey: string,
+  calendar: InfoSession['calendar'] = session.calendar,
 ): Promise<SendOutcome> {
   const content = sessionEmail({
     kind,
@@ -57,7 +61,7 @@ export function sendSessionEmail(
     to: member.email,
     replyTo: cycle.program.hrContacts,
     ...content,
-    ...(session.calendar ? { attachments: [session.calendar] } : {}),
+    ...(calendar ? { attachments: [calendar] } : {}),
     tags: { cycle: cycle.cycleId, kind: `session-${kind}` },
   });
 }

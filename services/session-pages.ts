@@ -38,6 +38,7 @@ const t = {
     leaveLine: 'Leave the waiting list',
     yourAnswer: 'Your answer',
     over: 'This session has started, so registration is closed.',
+    cancelled: (reason: string) => `This session was cancelled, so it takes no answers. Why: ${reason}`,
     done: {
       registered: 'Done: you are registered.',
       waitlisted: 'The seats were taken, so you are on the waiting list.',
@@ -68,6 +69,7 @@ const t = {
     leaveLine: 'Sair da lista de espera',
     yourAnswer: 'Sua resposta',
     over: 'Esta sessão já começou, então as inscrições estão encerradas.',
+    cancelled: (reason: string) => `Esta sessão foi cancelada, então não recebe mais respostas. Motivo: ${reason}`,
     done: {
       registered: 'Pronto: sua inscrição está confirmada.',
       waitlisted: 'As vagas acabaram, então você entrou na lista de espera.',
@@ -138,20 +140,25 @@ function render(visit: SessionVisit, registrations: readonly SessionRegistration
   const button = (act: 'register' | 'decline', label: string, secondary = false) =>
     `<form method="post" action="${escapeHtml(visit.action)}">${hiddenFields(act, visit.binding)}<button type="submit"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}</button></form>`;
   const started = s.startsAt <= visit.now;
-  const forms = started
-    ? [`<p>${escapeHtml(c.over)}</p>`]
-    : mine?.status === 'registered'
-      ? [button('decline', c.leave, true)]
-      : mine?.status === 'waitlisted'
-        ? [button('decline', c.leaveLine, true)]
-        : [button('register', free > 0 ? c.register : c.join), ...(mine?.status === 'declined' ? [] : [button('decline', c.decline, true)])];
+  const forms =
+    s.cancelledAt !== undefined
+      ? []
+      : started
+        ? [`<p>${escapeHtml(c.over)}</p>`]
+        : mine?.status === 'registered'
+          ? [button('decline', c.leave, true)]
+          : mine?.status === 'waitlisted'
+            ? [button('decline', c.leaveLine, true)]
+            : [button('register', free > 0 ? c.register : c.join), ...(mine?.status === 'declined' ? [] : [button('decline', c.decline, true)])];
+  const cancelled = s.cancelledAt !== undefined ? `<div class="errors" role="alert"><p>${escapeHtml(c.cancelled(s.cancelReason ?? ''))}</p></div>` : '';
   const body = [
+    cancelled,
     done ? `<p role="status"><strong>${escapeHtml(c.done[done])}</strong></p>` : '',
     `<p class="goals">${escapeHtml(s.description)}</p>`,
     `<dl>${details.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}${video}</dl>`,
-    `<p>${escapeHtml(c.seats(free, s.capacity))}</p>`,
-    `<h2>${escapeHtml(c.yourAnswer)}</h2>`,
-    `<p>${escapeHtml(status)}</p>`,
+    s.cancelledAt !== undefined ? '' : `<p>${escapeHtml(c.seats(free, s.capacity))}</p>`,
+    s.cancelledAt !== undefined ? '' : `<h2>${escapeHtml(c.yourAnswer)}</h2>`,
+    s.cancelledAt !== undefined ? '' : `<p>${escapeHtml(status)}</p>`,
     ...forms,
   ];
   return layout(visit.language, s.title, body.filter(Boolean).join('\n'), visit.cycle.program.name);
@@ -179,6 +186,8 @@ export async function submitSessionPage(deps: SessionMailDeps, token: string, bo
   const { visit } = resolved;
   const fields = formFields(body);
   if (!bindingMatches(deps.links.signer, token, fields._bind?.[0])) return refused(visit.language, 'wrong-form', 403);
+  // A cancelled session shows the page as it is, with why it was cancelled: nothing is recorded.
+  if (visit.session.cancelledAt !== undefined) return { ...(await pageOf(deps, visit)), status: 410 };
   if (visit.session.startsAt <= visit.now || visit.cycle.status !== 'running') return refused(visit.language, 'closed', 410);
   const act = fields._action?.[0];
   const { cycleId } = visit.cycle;
@@ -187,6 +196,7 @@ export async function submitSessionPage(deps: SessionMailDeps, token: string, bo
   if (act === 'register') {
     const outcome = await deps.store.registerForSession(cycleId, sessionId, participantId, visit.now);
     if (outcome === 'no-session') return refused(visit.language, 'missing', 404);
+    if (outcome === 'cancelled') return { ...(await pageOf(deps, visit)), status: 410 };
     return pageOf(deps, visit, outcome);
   }
   if (act === 'decline') {

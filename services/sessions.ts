@@ -1,7 +1,7 @@
 import type { Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
-import { parseSessionInput, resolveAttendees, sessionAudience, type InfoSession, type SessionRegistration } from '../domain/sessions.ts';
+import { parseCancelReason, parseSessionInput, resolveAttendees, sessionAudience, type InfoSession, type SessionRegistration } from '../domain/sessions.ts';
 import { sendSessionEmail, type SessionDeps, type SessionMailDeps } from './session-mail.ts';
 
 export { sessionLink, type SessionDeps, type SessionLinks, type SessionMailDeps } from './session-mail.ts';
@@ -46,6 +46,7 @@ export async function announceSession(deps: SessionMailDeps, cycleId: string, se
   const cycle = await existingCycle(deps, cycleId);
   if (cycle.status !== 'running') throw new ConflictError(`cycle ${cycleId} is ${cycle.status}: its sessions can no longer be announced`);
   const session = await loadSession(deps, cycleId, sessionId);
+  if (session.cancelledAt !== undefined) throw new ConflictError(`session ${sessionId} was cancelled: it can no longer be announced`);
   if (session.startsAt <= deps.clock.now()) throw new ConflictError(`session ${sessionId} has started already: it can no longer be announced`);
   const audience = sessionAudience(session, await deps.store.listMembers(cycleId));
   const outcome: AnnouncementOutcome = { audience: audience.length, sent: 0, alreadySent: 0, rejected: 0 };
@@ -56,6 +57,45 @@ export async function announceSession(deps: SessionMailDeps, cycleId: string, se
     else outcome.alreadySent++;
   }
   return outcome;
+}
+
+export interface CancellationOutcome {
+  /** False when the session had been cancelled before (this call only told whoever had not been told). */
+  cancelledNow: boolean;
+  session: InfoSession;
+  /** Those registered or waiting, who are told; those who declined or never answered are not. */
+  told: number;
+  sent: number;
+  alreadySent: number;
+  rejected: number;
+}
+
+/**
+ * Cancels a session that has not started, then tells everyone registered or on its waiting list,
+ * with a calendar file that removes it. Safe to repeat: a session cancelled before keeps its first
+ * reason, and only those not told yet are sent the email (after a failure, say).
+ */
+export async function cancelSession(deps: SessionMailDeps, cycleId: string, sessionId: string, reason: unknown): Promise<CancellationOutcome> {
+  const why = parseCancelReason(reason);
+  const cycle = await existingCycle(deps, cycleId);
+  const before = await loadSession(deps, cycleId, sessionId);
+  if (before.cancelledAt === undefined && before.startsAt <= deps.clock.now())
+    throw new ConflictError(`session ${sessionId} has started already: it can no longer be cancelled`);
+  const outcome = await deps.store.cancelSession(cycleId, sessionId, why, deps.clock.now());
+  if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
+  const session = await loadSession(deps, cycleId, sessionId);
+  const calendar = sessionCalendar(session, { organizer: { name: cycle.program.name, email: cycle.program.sender }, cancelled: true });
+  const waiting = (await deps.store.listSessionRegistrations(cycleId, sessionId)).filter((r) => r.status === 'registered' || r.status === 'waitlisted');
+  const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: waiting.length, sent: 0, alreadySent: 0, rejected: 0 };
+  for (const registration of waiting) {
+    const member = await deps.store.getMember(cycleId, registration.participantId);
+    if (!member) continue;
+    const sent = await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, calendar);
+    if (sent === 'sent') result.sent++;
+    else if (sent === 'rejected') result.rejected++;
+    else result.alreadySent++;
+  }
+  return result;
 }
 
 /** Records who attended (addresses or participant ids of the cycle's members); unknown names are refused and nothing is written. */

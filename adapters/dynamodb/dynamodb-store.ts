@@ -10,6 +10,7 @@ import type {
   FunctionStore,
   ParticipantView,
   RecordResponseOutcome,
+  SessionCancelOutcome,
   SessionDeclineOutcome,
   SessionRegisterOutcome,
   StoredReview,
@@ -275,6 +276,9 @@ export class DynamoDbStore implements FunctionStore {
   }
   registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome> {
     return this.sessions.registerForSession(cycleId, sessionId, participantId, at);
+  }
+  cancelSession(cycleId: string, sessionId: string, reason: string, at: number): Promise<SessionCancelOutcome> {
+    return this.sessions.cancelSession(cycleId, sessionId, reason, at);
   }
   declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }> {
     return this.sessions.declineSession(cycleId, sessionId, participantId, at);

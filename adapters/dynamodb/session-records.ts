@@ -1,6 +1,6 @@
 import { firstInLine } from '../../domain/session-waiting-list.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
-import type { SessionDeclineOutcome, SessionRegisterOutcome, SessionStore } from '../../services/ports.ts';
+import type { SessionCancelOutcome, SessionDeclineOutcome, SessionRegisterOutcome, SessionStore } from '../../services/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
 
@@ -61,7 +61,7 @@ export class SessionRecords implements SessionStore {
                 Update: {
                   Key: keys.session(cycleId, sessionId),
                   UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
-                  ConditionExpression: 'attribute_exists(PK) AND seatsTaken < #capacity',
+                  ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(cancelledAt) AND seatsTaken < #capacity',
                   ExpressionAttributeNames: { '#capacity': 'capacity' },
                   ExpressionAttributeValues: { ':one': 1 },
                 },
@@ -75,7 +75,10 @@ export class SessionRecords implements SessionStore {
       );
       if (seat === 'taken') return 'registered';
       if (seat === 'raced') continue;
-      if (!(await this.getSession(cycleId, sessionId))) return 'no-session';
+      const session = await this.getSession(cycleId, sessionId);
+      if (!session) return 'no-session';
+      // A cancel landing between this read and the put below leaves a waiting place on a cancelled session, which takes no seat and is never promoted.
+      if (session.cancelledAt !== undefined) return 'cancelled';
       const waiting: SessionRegistration = { ...registration, status: 'waitlisted', waitlistedAt: at };
       if (await this.table.putIf('WaitlistForSession', this.putRegistration(waiting, existing).Put)) return 'waitlisted';
     }
@@ -120,7 +123,7 @@ export class SessionRecords implements SessionStore {
   async promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
     for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
       const session = await this.getSession(cycleId, sessionId);
-      if (!session || session.seatsTaken >= session.capacity) return undefined;
+      if (!session || session.cancelledAt !== undefined || session.seatsTaken >= session.capacity) return undefined;
       const next = firstInLine(await this.listSessionRegistrations(cycleId, sessionId));
       if (!next) return undefined;
       const outcome = await this.racing<'promoted' | 'full' | 'raced'>(
@@ -132,7 +135,7 @@ export class SessionRecords implements SessionStore {
                 Update: {
                   Key: keys.session(cycleId, sessionId),
                   UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
-                  ConditionExpression: 'seatsTaken < #capacity',
+                  ConditionExpression: 'attribute_not_exists(cancelledAt) AND seatsTaken < #capacity',
                   ExpressionAttributeNames: { '#capacity': 'capacity' },
                   ExpressionAttributeValues: { ':one': 1 },
                 },
@@ -156,6 +159,17 @@ export class SessionRecords implements SessionStore {
       if (outcome === 'full') return undefined;
     }
     return undefined;
+  }
+
+  async cancelSession(cycleId: string, sessionId: string, reason: string, at: number): Promise<SessionCancelOutcome> {
+    const cancelled = await this.table.updateIf('CancelSession', {
+      Key: keys.session(cycleId, sessionId),
+      UpdateExpression: 'SET cancelledAt = :at, cancelReason = :reason',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(cancelledAt)',
+      ExpressionAttributeValues: { ':at': at, ':reason': reason },
+    });
+    if (cancelled) return 'cancelled';
+    return (await this.getSession(cycleId, sessionId)) ? 'already-cancelled' : 'no-session';
   }
 
   recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../domain/errors.ts';
 import { parseAttendanceList, type InfoSession } from '../../domain/sessions.ts';
-import { addSession, announceSession, loadSession, recordAttendance, sessionOverview, type SessionMailDeps } from '../../services/sessions.ts';
+import { addSession, announceSession, cancelSession, loadSession, recordAttendance, sessionOverview, type SessionMailDeps } from '../../services/sessions.ts';
 import { readTextFile } from '../../services/text-files.ts';
 import { emit, table, withJson } from '../support/output.ts';
 import { target } from '../support/target.ts';
 
 /**
- * `tandem session add|announce|list|show|attendance`: informational sessions of a cycle (docs/cli.md).
+ * `tandem session add|announce|list|show|attendance|cancel`: informational sessions of a cycle (docs/cli.md).
  * Adding announces the session to its audience unless --no-announce; announcing again sends only
  * what was not sent.
  */
@@ -35,13 +35,14 @@ function describeSession(s: InfoSession): string[] {
     `Audience  ${s.audience === 'everyone' ? 'every member of the cycle' : 'members who want to learn these skills'}`,
     `Seats     ${s.seatsTaken} of ${s.capacity} taken`,
     `Attended  ${s.attendanceRecordedAt === undefined ? 'not recorded yet' : String(s.attended?.length ?? 0)}`,
+    ...(s.cancelledAt !== undefined ? [`Cancelled ${new Date(s.cancelledAt).toISOString().slice(0, 16).replace('T', ' ')}Z: ${s.cancelReason ?? ''}`] : []),
   ];
 }
 
 export function registerSessionCommands(program: Command): void {
   const group = program
     .command('session')
-    .description('Informational sessions of a cycle: schedule and announce (add), list, show with registrations, record attendance.')
+    .description('Informational sessions of a cycle: schedule and announce (add), list, show with registrations, record attendance, cancel.')
     .addHelpText(
       'after',
       '\nExamples:\n  tandem session add --cycle <cycleId> --id ai-101 --title "AI tools 101" --description "..." --skills ai-tools --starts 2027-03-10T14:00-03:00 --time-zone America/Sao_Paulo --duration 60 --video-link https://meet.example.com/ai-101 --capacity 20\n  tandem session attendance ai-101 --cycle <cycleId> --attended ana@example.com,joao@example.com',
@@ -151,7 +152,7 @@ export function registerSessionCommands(program: Command): void {
             ['Session', 'Title', 'Starts', 'Seats', 'Waiting', 'Declined', 'Attended'],
             rows.map((s) => [
               s.sessionId,
-              s.title,
+              s.cancelledAt !== undefined ? `${s.title} (cancelled)` : s.title,
               when(s),
               `${s.registered}/${s.capacity}`,
               s.waitlisted,
@@ -184,6 +185,26 @@ export function registerSessionCommands(program: Command): void {
               overview.registrations.map((r) => [r.participantId, r.name, r.email, r.status, attended.has(r.participantId) ? 'yes' : '']),
             )
           : 'Nobody has answered yet.',
+      ].join('\n'),
+    );
+  });
+
+  withJson(
+    group
+      .command('cancel')
+      .description(
+        'Cancel a session that has not started: it takes no more answers, and everyone registered or on its waiting list is told by email (with the reason, and a calendar file that removes it). Running it again tells only those not told yet.',
+      )
+      .argument('<sessionId>', 'the session')
+      .requiredOption('-c, --cycle <cycleId>', 'its cycle')
+      .requiredOption('--reason <text>', 'why, in words the people told will read (at most 500 characters)'),
+    'tandem session cancel ai-101 --cycle mentoria-reversa-20270301T090000Z --reason "The speaker is ill; a new date will be announced."',
+  ).action(async (sessionId: string, options: { cycle: string; reason: string; json: boolean }) => {
+    const outcome = await cancelSession(await mailDeps(), options.cycle, sessionId, options.reason);
+    emit(options.json, outcome, () =>
+      [
+        outcome.cancelledNow ? `Session ${sessionId} cancelled.` : `Session ${sessionId} was cancelled already (${outcome.session.cancelReason ?? ''}).`,
+        `${outcome.told} registered or waiting: ${outcome.sent} told now, ${outcome.alreadySent} told before${outcome.rejected ? `, ${outcome.rejected} refused by SES` : ''}.`,
       ].join('\n'),
     );
   });

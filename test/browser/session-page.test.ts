@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import type { Cycle, Member } from '../../domain/cycle.ts';
-import { addSession, announceSession } from '../../services/sessions.ts';
+import { addSession, announceSession, cancelSession } from '../../services/sessions.ts';
 import { emailsFor, uniqueTag } from '../support/fixtures.ts';
 import { checkPageHtml, launchChromium, posting, SCREENSHOTS_ON_REQUEST } from './browser-support.ts';
 import { participantCycle } from './participant-support.ts';
@@ -102,6 +102,29 @@ describe('the informational session page', () => {
     expect(await page.getByRole('button', { name: 'Free my seat' }).count()).toBe(1);
     const promoted = (await emailsFor(tag)).filter((e) => /^A seat is yours:/.test(e.subject));
     expect(promoted.map((e) => e.destination.to[0])).toEqual([ben.email]);
+    await page.close();
+  });
+
+  it('shows a cancelled session with the reason and no form, and its cancellation email gives the reason and no link', async () => {
+    const ben = await memberIn('en');
+    const c = container();
+    const deps = { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
+    await cancelSession(deps, cycle.cycleId, SESSION, 'The room is closed for repairs; a new date will be announced.');
+    const page = await noScript.newPage();
+    await openAnnouncement(page, ben);
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'This session was cancelled, so it takes no answers. Why: The room is closed for repairs; a new date will be announced.',
+    );
+    expect(await page.locator('form').count()).toBe(0);
+    await check(page, 'session-cancelled-en');
+
+    const mail = (await emailsFor(tag)).find((e) => e.destination.to[0] === ben.email && /^Cancelled:/.test(e.subject));
+    expect(mail?.body.text).toContain('Why: The room is closed for repairs');
+    await page.goto('about:blank');
+    await page.setContent(mail?.body.html ?? '');
+    // Nothing left to answer: the email carries no link to the session page.
+    expect(await page.getByRole('link').count()).toBe(0);
+    expect(await page.locator('th', { hasText: 'Why' }).count()).toBe(1);
     await page.close();
   });
 });

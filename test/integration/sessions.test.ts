@@ -1,7 +1,9 @@
+import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import type { Cycle } from '../../domain/cycle.ts';
 import type { SessionInput } from '../../domain/sessions.ts';
+import { attachmentText } from '../../local/ses-local.ts';
 import { addSession, announceSession, type SessionMailDeps } from '../../services/sessions.ts';
 import { hiddenFields, participantCycle } from '../browser/participant-support.ts';
 import { emailsFor, uniqueTag } from '../support/fixtures.ts';
@@ -15,6 +17,7 @@ import { tandem } from './cli-support.ts';
 const SESSION_LINK = /https?:\/\/[^\s]+\/session\/[A-Za-z0-9._-]+/;
 const ANNOUNCEMENT = /^(Informational session|Sessão informativa): /;
 const PROMOTED = /^(A seat is yours|Sua vaga está garantida): /;
+const CANCELLED = /^(Cancelled|Cancelada): /;
 
 async function deps(): Promise<SessionMailDeps> {
   const c = container();
@@ -206,5 +209,57 @@ describe('an informational session on the local stack', () => {
     const shown = await tandem(['session', 'show', 'cli-101', '--cycle', cycle.cycleId]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Seats     0 of 5 taken');
+  });
+
+  it('is cancelled with the tandem command: those registered or waiting are told with a calendar cancel, and its page takes no more answers', async () => {
+    const tag = uniqueTag('session-cancel');
+    const { cycle, links } = await cycleWithSession(tag, 'cancel-101', 1);
+    const [first, second, third] = [...links.entries()];
+    expect((await answer(first?.[1] as string, 'register')).status).toBe(200);
+    expect((await answer(second?.[1] as string, 'register')).status).toBe(200);
+    expect((await answer(third?.[1] as string, 'decline')).status).toBe(200);
+    // The page as it was before the cancel: its form, sent afterwards, must record nothing.
+    const openedBefore = hiddenFields(await (await fetch(third?.[1] as string)).text(), 'register');
+
+    const refused = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', '   ', '--json']);
+    expect(refused.code).toBe(2);
+    expect(refused.json<{ error: { issues: Array<{ where: string }> } }>().error.issues.map((i) => i.where)).toEqual(['reason']);
+    expect((await container().store.getSession(cycle.cycleId, 'cancel-101'))?.cancelledAt).toBeUndefined();
+
+    const reason = 'The speaker is ill; a new date will be announced.';
+    const cancelled = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', reason, '--json']);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.json()).toMatchObject({ cancelledNow: true, told: 2, sent: 2, alreadySent: 0 });
+    const again = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', 'other']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`was cancelled already (${reason})`);
+    expect(again.stdout).toContain('0 told now, 2 told before');
+
+    const told = (await emailsFor(tag)).filter((e) => CANCELLED.test(e.subject));
+    expect(told.map((e) => e.destination.to[0]).sort()).toEqual([first?.[0], second?.[0]].sort());
+    for (const email of told) {
+      expect(email.body.text).toContain(reason);
+      const [ics] = email.attachments;
+      expect(ics?.contentType).toContain('method=CANCEL');
+      const calendar = new ICAL.Component(ICAL.parse(attachmentText(ics as never)));
+      expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
+      expect(calendar.getFirstSubcomponent('vevent')?.getFirstPropertyValue('status')).toBe('CANCELLED');
+    }
+
+    const late = await fetch(third?.[1] as string);
+    expect(await late.text()).toMatch(/This session was cancelled|Esta sessão foi cancelada/);
+    const before = await container().store.listSessionRegistrations(cycle.cycleId, 'cancel-101');
+    const page = await (await fetch(third?.[1] as string)).text();
+    expect(page).not.toContain('<form');
+    const posted = await fetch(third?.[1] as string, {
+      method: 'POST',
+      body: new URLSearchParams(openedBefore),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(posted.status).toBe(410);
+    expect(await posted.text()).toContain(reason);
+    expect(await container().store.listSessionRegistrations(cycle.cycleId, 'cancel-101')).toEqual(before);
+    const listed = await tandem(['session', 'list', '--cycle', cycle.cycleId]);
+    expect(listed.stdout).toContain('(cancelled)');
   });
 });

@@ -12,6 +12,7 @@ import type {
   ErasureRecord,
   ParticipantView,
   RecordResponseOutcome,
+  SessionCancelOutcome,
   SessionDeclineOutcome,
   SessionRegisterOutcome,
   StoredReview,
@@ -606,6 +607,7 @@ export class InMemoryStore implements TandemStore {
     if (existing?.status === 'waitlisted') return 'already-waitlisted';
     const session = this.sessions.get(cycleId)?.get(sessionId);
     if (!session) return 'no-session';
+    if (session.cancelledAt !== undefined) return 'cancelled';
     const registration: SessionRegistration = { cycleId, sessionId, participantId, status: 'registered', updatedAt: at };
     if (session.seatsTaken < session.capacity) {
       session.seatsTaken++;
@@ -629,7 +631,7 @@ export class InMemoryStore implements TandemStore {
 
   async promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
     const session = this.sessions.get(cycleId)?.get(sessionId);
-    if (!session || session.seatsTaken >= session.capacity) return undefined;
+    if (!session || session.cancelledAt !== undefined || session.seatsTaken >= session.capacity) return undefined;
     const next = firstInLine(await this.listSessionRegistrations(cycleId, sessionId));
     if (!next) return undefined;
     session.seatsTaken++;
@@ -646,6 +648,15 @@ export class InMemoryStore implements TandemStore {
   async listSessionRegistrations(cycleId: string, sessionId?: string): Promise<SessionRegistration[]> {
     const all = sortedBy(this.sessionRegistrations.get(cycleId)?.entries() ?? [], ([key]) => key).map(([, r]) => r);
     return sessionId === undefined ? all : all.filter((r) => r.sessionId === sessionId);
+  }
+
+  async cancelSession(cycleId: string, sessionId: string, reason: string, at: number): Promise<SessionCancelOutcome> {
+    const session = this.sessions.get(cycleId)?.get(sessionId);
+    if (!session) return 'no-session';
+    if (session.cancelledAt !== undefined) return 'already-cancelled';
+    session.cancelledAt = at;
+    session.cancelReason = reason;
+    return 'cancelled';
   }
 
   async recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {

@@ -1225,6 +1225,24 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect((await store.getSession(cycle.cycleId, 's'))?.seatsTaken).toBe(1);
     });
 
+    it('cancels a session once, keeping the first reason, and then gives it no seat, no place in line and no promotion', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.createSession(sessionOf(cycle.cycleId, 's', 1));
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p01', T0)).toBe('registered');
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p02', T0 + 1)).toBe('waitlisted');
+      expect(await store.cancelSession(cycle.cycleId, 's', 'The speaker is ill', T0 + 2)).toBe('cancelled');
+      expect(await store.cancelSession(cycle.cycleId, 's', 'Another reason', T0 + 3)).toBe('already-cancelled');
+      expect(await store.cancelSession(cycle.cycleId, 's-zzz', 'x', T0 + 3)).toBe('no-session');
+      expect(await store.getSession(cycle.cycleId, 's')).toMatchObject({ cancelledAt: T0 + 2, cancelReason: 'The speaker is ill', seatsTaken: 1 });
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p03', T0 + 4)).toBe('cancelled');
+      expect(await store.getSessionRegistration(cycle.cycleId, 's', 'p03')).toBeUndefined();
+      // A seat freed after the cancel goes to no one.
+      expect(await store.declineSession(cycle.cycleId, 's', 'p01', T0 + 5)).toEqual({ outcome: 'declined', freedSeat: true });
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 6)).toBeUndefined();
+      expect((await store.getSessionRegistration(cycle.cycleId, 's', 'p02'))?.status).toBe('waitlisted');
+    });
+
     it('records attendance on an existing session only, replacing what was recorded', async () => {
       const store = await createStore();
       const cycle = await runningCycle(store);

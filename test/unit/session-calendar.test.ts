@@ -60,4 +60,13 @@ describe('a session’s calendar file', () => {
     const content = sessionCalendar(nowhere, { organizer }).content;
     expect(content).not.toMatch(/\r\n(LOCATION|URL)[:;]/);
   });
+
+  it('cancels the same event when the session is cancelled: its UID, a higher sequence, status CANCELLED', () => {
+    const file = sessionCalendar({ ...session, cancelledAt: Date.parse('2027-03-05T12:00:00Z'), cancelReason: 'ill' }, { organizer, cancelled: true });
+    expect(file).toMatchObject({ fileName: 'ai-101-cancelled.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL' });
+    expect(file.content).toContain('\r\nMETHOD:CANCEL\r\n');
+    expect(file.content).toContain('\r\nUID:ai-101.c1@tandem\r\n');
+    expect(file.content).toContain('\r\nSEQUENCE:1\r\n');
+    expect(file.content).toContain('\r\nSTATUS:CANCELLED\r\n');
+  });
 });

@@ -3,15 +3,23 @@ import { resolve } from 'node:path';
 import ICAL from 'ical.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newCycle, type Member } from '../../domain/cycle.ts';
-import { ConflictError, TransientError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../domain/errors.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
-import { firstInLine, parseAttendanceList, parseSessionInput, sessionAudience, waitingPosition, type SessionInput } from '../../domain/sessions.ts';
+import {
+  firstInLine,
+  parseAttendanceList,
+  parseSessionInput,
+  sessionAudience,
+  waitingPosition,
+  type InfoSession,
+  type SessionInput,
+} from '../../domain/sessions.ts';
 import { sessionFigures } from '../../domain/session-figures.ts';
 import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { showSessionPage, submitSessionPage } from '../../services/session-pages.ts';
-import { addSession, announceSession, recordAttendance, type SessionMailDeps } from '../../services/sessions.ts';
+import { addSession, announceSession, cancelSession, recordAttendance, type SessionMailDeps } from '../../services/sessions.ts';
 import { sessionsSection } from '../../domain/session-report.ts';
 import { sessionReport } from '../../services/review.ts';
 import { memberOf } from '../support/cohort-fixtures.ts';
@@ -281,6 +289,96 @@ describe('a session in a cycle', () => {
     expect(html).toContain('<th scope="row">Attended</th><td>fewer than 5 registered</td>');
     expect(html).not.toMatch(/<th scope="row">Attended<\/th><td>1<\/td>/);
     expect(sessionsSection(undefined)).toContain('No informational session was scheduled');
+  });
+
+  describe('cancelled by HR', () => {
+    const REASON = 'The speaker is ill; a new date will be announced.';
+    const seatAndLine = async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+      await post('p07', 'decline');
+    };
+
+    it('tells everyone registered or waiting, in their language, with the reason and a calendar file that removes it', async () => {
+      await seatAndLine();
+      const outcome = await cancelSession(deps, CYCLE, 'ai-101', `  ${REASON} `);
+      expect(outcome).toMatchObject({ cancelledNow: true, told: 3, sent: 3, alreadySent: 0, rejected: 0 });
+      expect(outcome.session).toMatchObject({ cancelReason: REASON, cancelledAt: expect.any(Number) });
+      expect(mailer.to('session-cancelled').sort()).toEqual(['p01@example.com', 'p02@example.com', 'p06@example.com']);
+      const helena = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p01@example.com') as WrittenEmail;
+      expect(helena.subject).toBe('Cancelada: AI assistants in practice');
+      expect(helena.text).toContain(`Motivo: ${REASON}`);
+      expect(helena.text).not.toContain('/session/');
+      const english = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p06@example.com') as WrittenEmail;
+      expect(english.subject).toBe('Cancelled: AI assistants in practice');
+      expect(english.html).toContain('<th style="text-align:left;padding-right:1rem">Why</th><td>The speaker is ill; a new date will be announced.</td>');
+      const [attachment] = english.attachments ?? [];
+      expect(attachment).toMatchObject({ fileName: 'ai-101-cancelled.ics', contentType: expect.stringContaining('method=CANCEL') });
+      const calendar = new ICAL.Component(ICAL.parse(attachment?.content as string) as unknown[]);
+      expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
+      const vevent = calendar.getFirstSubcomponent('vevent') as ICAL.Component;
+      expect([vevent.getFirstPropertyValue('uid'), vevent.getFirstPropertyValue('status'), vevent.getFirstPropertyValue('sequence')]).toEqual([
+        'ai-101.cycle-sessions@tandem',
+        'CANCELLED',
+        1,
+      ]);
+    });
+
+    it('tells on a second run only those a failure left untold, and keeps the first reason', async () => {
+      await seatAndLine();
+      mailer.failNext = true;
+      await expect(cancelSession(deps, CYCLE, 'ai-101', REASON)).rejects.toThrow(TransientError);
+      const again = await cancelSession(deps, CYCLE, 'ai-101', 'another reason');
+      expect(again).toMatchObject({ cancelledNow: false, told: 3, sent: 3, alreadySent: 0 });
+      expect(again.session.cancelReason).toBe(REASON);
+      expect(await cancelSession(deps, CYCLE, 'ai-101', REASON)).toMatchObject({ cancelledNow: false, sent: 0, alreadySent: 3 });
+      expect(mailer.to('session-cancelled')).toHaveLength(3);
+    });
+
+    it('takes no more answers: the page says why and records nothing, nobody is promoted, and it cannot be announced', async () => {
+      await seatAndLine();
+      await post('p07', 'register');
+      await cancelSession(deps, CYCLE, 'ai-101', REASON);
+      const before = await store.listSessionRegistrations(CYCLE, 'ai-101');
+      const page = await showSessionPage(deps, tokenOf('p06'), './x');
+      expect(page.html).toContain(`This session was cancelled, so it takes no answers. Why: ${REASON}`);
+      expect(page.html).not.toContain('<form');
+      expect((await showSessionPage(deps, tokenOf('p01'), './x')).html).toContain(
+        `Esta sessão foi cancelada, então não recebe mais respostas. Motivo: ${REASON}`,
+      );
+      const declined = await post('p01', 'decline');
+      expect(declined.status).toBe(410);
+      expect(declined.html).toContain('Esta sessão foi cancelada');
+      expect((await post('p06', 'decline')).status).toBe(410);
+      expect(await store.listSessionRegistrations(CYCLE, 'ai-101')).toEqual(before);
+      expect(await store.registerForSession(CYCLE, 'ai-101', 'p03', time)).toBe('cancelled');
+      expect(await store.promoteFromWaitingList(CYCLE, 'ai-101', time)).toBeUndefined();
+      expect(mailer.to('session-promoted')).toEqual([]);
+      await expect(announceSession(deps, CYCLE, 'ai-101')).rejects.toThrow(/was cancelled/);
+    });
+
+    it('is left out of the review report’s figures', async () => {
+      await seatAndLine();
+      await addSession(deps, CYCLE, input({ sessionId: 'cloud-101', skills: ['cloud-tools'] }));
+      await cancelSession(deps, CYCLE, 'ai-101', REASON);
+      const figures = sessionFigures(await store.listSessions(CYCLE), await store.listSessionRegistrations(CYCLE));
+      expect(figures).toMatchObject({ sessions: 1, cancelled: 1, registered: 0, waitlisted: 0, declined: 0 });
+      expect(figures.bySkill.map((row) => row.skill)).toEqual(['cloud-tools']);
+      expect(sessionsSection({ figures, skillNames: {} })).toContain('<td>1 (and 1 cancelled, not counted below)</td>');
+      const none = sessionFigures([{ ...((await store.getSession(CYCLE, 'ai-101')) as InfoSession) }], []);
+      expect(sessionsSection({ figures: none, skillNames: {} })).toContain('Every informational session of this cycle was cancelled (1).');
+    });
+
+    it('is refused once started, without a reason, or for a session the cycle does not have, changing nothing', async () => {
+      await seatAndLine();
+      await expect(cancelSession(deps, CYCLE, 'ai-101', '   ')).rejects.toMatchObject({ issues: [expect.objectContaining({ where: 'reason' })] });
+      await expect(cancelSession(deps, CYCLE, 'ai-101', 'x'.repeat(501))).rejects.toBeInstanceOf(ValidationError);
+      await expect(cancelSession(deps, CYCLE, 'nope', REASON)).rejects.toBeInstanceOf(NotFoundError);
+      time = Date.parse('2027-03-10T17:00:00Z');
+      await expect(cancelSession(deps, CYCLE, 'ai-101', REASON)).rejects.toThrow(/has started already/);
+      expect((await store.getSession(CYCLE, 'ai-101'))?.cancelledAt).toBeUndefined();
+      expect(mailer.to('session-cancelled')).toEqual([]);
+    });
   });
 
   it('records attendance by address or id, and refuses the whole list when it names a stranger', async () => {
