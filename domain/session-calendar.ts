@@ -10,7 +10,7 @@ export interface SessionCalendarFile {
 
 /**
  * With `cancelled`, the CANCEL of the same event (its UID, a higher SEQUENCE, STATUS:CANCELLED),
- * sent to those registered or waiting when HR cancels the session.
+ * one per person registered or waiting (`attendee`), sent when HR cancels the session.
  *
  * Written with ical-generator (folding, escaping and line endings are its job; the introductions use it too) when
  * HR adds the session, and stored with it: the page's function then attaches it without carrying the package.
@@ -18,7 +18,10 @@ export interface SessionCalendarFile {
  * capacity is kept, so a calendar's "accept" button must not look like a registration. It holds no
  * personal link (each email has its own), so a shared calendar leaks no one's link.
  */
-export function sessionCalendar(session: InfoSession, options: { organizer: { name: string; email: string }; cancelled?: boolean }): SessionCalendarFile {
+export function sessionCalendar(
+  session: InfoSession,
+  options: { organizer: { name: string; email: string }; cancelled?: boolean; attendee?: { name: string; email: string } },
+): SessionCalendarFile {
   const location = [session.place, session.videoLink].filter(Boolean).join(' · ');
   const cancelled = options.cancelled === true;
   const method = cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH;
@@ -32,9 +35,11 @@ export function sessionCalendar(session: InfoSession, options: { organizer: { na
     ...(location ? { location } : {}),
     ...(session.videoLink ? { url: session.videoLink } : {}),
     organizer: options.organizer,
+    // A cancellation names its recipient: calendars match a CANCEL to the attendee it removes the event for (RFC 5546 3.2.5).
+    ...(options.attendee ? { attendees: [{ name: options.attendee.name, email: options.attendee.email }] } : {}),
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    // Later versions of the same event (a moved or cancelled session) replace this one in calendars:
-    // the same UID with a higher sequence; a cancellation removes it.
+    // Later versions of the same event replace this one in calendars: the same UID with a higher
+    // sequence. A session is never moved (HR cancels it and adds another), so the cancel is version 1.
     sequence: cancelled ? 1 : 0,
   });
   return {

@@ -40,7 +40,7 @@ const words = {
     calendar: {
       announcement: 'The attached calendar file adds the session to your calendar.',
       promoted: 'The attached calendar file adds the session to your calendar.',
-      cancelled: 'The attached calendar file removes the session from your calendar.',
+      cancelled: 'The attached calendar file cancels the event in your calendar (open it if your calendar does not do so by itself).',
     },
   },
   'pt-BR': {
@@ -70,7 +70,7 @@ const words = {
     calendar: {
       announcement: 'O arquivo de calendário anexo adiciona a sessão à sua agenda.',
       promoted: 'O arquivo de calendário anexo adiciona a sessão à sua agenda.',
-      cancelled: 'O arquivo de calendário anexo remove a sessão da sua agenda.',
+      cancelled: 'O arquivo de calendário anexo cancela o evento na sua agenda (abra-o se a agenda não fizer isso sozinha).',
     },
   },
 } as const;
@@ -106,7 +106,8 @@ export function sessionEmail(input: SessionEmailInput): EmailContent {
   const details: Array<[string, string]> = [
     [w.when, `${sessionTime(s, input.language)}, ${w.duration(s.durationMinutes)}`],
     ...(s.place ? [[w.where, s.place] as [string, string]] : []),
-    ...(s.videoLink ? [[w.video, s.videoLink] as [string, string]] : []),
+    // A cancelled session's call will not take place: its link is left out.
+    ...(s.videoLink && input.kind !== 'cancelled' ? [[w.video, s.videoLink] as [string, string]] : []),
     [w.skills, sessionSkillLabels(s, input.catalog, input.language).join(', ')],
   ];
   const intro = input.kind === 'announcement' ? w.intro.announcement(input.programName) : w.intro[input.kind]();
@@ -136,7 +137,10 @@ export function sessionEmail(input: SessionEmailInput): EmailContent {
     `<h1 style="font-size:1.3rem">${escapeHtml(s.title)}</h1>`,
     ...(cancelled ? [] : [`<p style="white-space:pre-line">${escapeHtml(s.description)}</p>`]),
     '<table>',
-    ...[...reason, ...details].map(([k, v]) => `<tr><th style="text-align:left;padding-right:1rem">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
+    ...[...reason, ...details].map(
+      ([k, v]) =>
+        `<tr><th style="text-align:left;padding-right:1rem;vertical-align:top">${escapeHtml(k)}</th><td style="white-space:pre-line">${escapeHtml(v)}</td></tr>`,
+    ),
     '</table>',
     ...(input.kind === 'announcement' ? [`<p>${escapeHtml(w.seats(s.capacity))}</p>`] : []),
     cancelled

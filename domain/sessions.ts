@@ -1,6 +1,7 @@
 import type { Member } from './cycle.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
 import { idSchema, type Skill } from './program.ts';
+import { plainText } from './text.ts';
 import * as z from './validation.ts';
 
 export { firstInLine, waitingPosition } from './session-waiting-list.ts';
@@ -108,8 +109,10 @@ export interface SessionRegistration {
   waitlistedAt?: number;
 }
 
-/** Why HR cancels a session, as the people told read it. */
-export const cancelReasonSchema = text(500);
+/** Why HR cancels a session, as the people told read it: plain text (no control or direction-override characters), line breaks kept. */
+export const cancelReasonSchema = z
+  .string()
+  .check(z.overwrite(plainText), z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(500, 'must be at most 500 characters'));
 
 /** HR's reason for cancelling, or a ValidationError naming the field `reason`. */
 export function parseCancelReason(reason: unknown): string {

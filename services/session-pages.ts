@@ -38,7 +38,7 @@ const t = {
     leaveLine: 'Leave the waiting list',
     yourAnswer: 'Your answer',
     over: 'This session has started, so registration is closed.',
-    cancelled: (reason: string) => `This session was cancelled, so it takes no answers. Why: ${reason}`,
+    cancelled: 'This session was cancelled, so it takes no answers. Why:',
     done: {
       registered: 'Done: you are registered.',
       waitlisted: 'The seats were taken, so you are on the waiting list.',
@@ -69,7 +69,7 @@ const t = {
     leaveLine: 'Sair da lista de espera',
     yourAnswer: 'Sua resposta',
     over: 'Esta sessão já começou, então as inscrições estão encerradas.',
-    cancelled: (reason: string) => `Esta sessão foi cancelada, então não recebe mais respostas. Motivo: ${reason}`,
+    cancelled: 'Esta sessão foi cancelada, então não recebe mais respostas. Motivo:',
     done: {
       registered: 'Pronto: sua inscrição está confirmada.',
       waitlisted: 'As vagas acabaram, então você entrou na lista de espera.',
@@ -128,7 +128,11 @@ function render(visit: SessionVisit, registrations: readonly SessionRegistration
     ...(s.place ? [[c.where, s.place] as [string, string]] : []),
     [c.skills, sessionSkillLabels(s, visit.cycle.program.skillsCatalog, visit.language).join(', ')],
   ];
-  const video = s.videoLink ? `<dt>${escapeHtml(c.video)}</dt><dd><a href="${escapeHtml(s.videoLink)}">${escapeHtml(s.videoLink)}</a></dd>` : '';
+  // A cancelled session's call will not take place: its link is left out.
+  const video =
+    s.videoLink && s.cancelledAt === undefined
+      ? `<dt>${escapeHtml(c.video)}</dt><dd><a href="${escapeHtml(s.videoLink)}">${escapeHtml(s.videoLink)}</a></dd>`
+      : '';
   const status =
     mine?.status === 'registered'
       ? c.status.registered
@@ -150,10 +154,13 @@ function render(visit: SessionVisit, registrations: readonly SessionRegistration
           : mine?.status === 'waitlisted'
             ? [button('decline', c.leaveLine, true)]
             : [button('register', free > 0 ? c.register : c.join), ...(mine?.status === 'declined' ? [] : [button('decline', c.decline, true)])];
-  const cancelled = s.cancelledAt !== undefined ? `<div class="errors" role="alert"><p>${escapeHtml(c.cancelled(s.cancelReason ?? ''))}</p></div>` : '';
+  const cancelled =
+    s.cancelledAt !== undefined
+      ? `<div class="errors" role="alert"><p>${escapeHtml(c.cancelled)}</p><p class="goals">${escapeHtml(s.cancelReason ?? '')}</p></div>`
+      : '';
   const body = [
     cancelled,
-    done ? `<p role="status"><strong>${escapeHtml(c.done[done])}</strong></p>` : '',
+    done && s.cancelledAt === undefined ? `<p role="status"><strong>${escapeHtml(c.done[done])}</strong></p>` : '',
     `<p class="goals">${escapeHtml(s.description)}</p>`,
     `<dl>${details.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}${video}</dl>`,
     s.cancelledAt !== undefined ? '' : `<p>${escapeHtml(c.seats(free, s.capacity))}</p>`,
@@ -164,12 +171,15 @@ function render(visit: SessionVisit, registrations: readonly SessionRegistration
   return layout(visit.language, s.title, body.filter(Boolean).join('\n'), visit.cycle.program.name);
 }
 
+/** The page as it stands now; after an answer (`done`) to a session cancelled meanwhile, a 410 that shows the cancel and no confirmation. */
 async function pageOf(deps: SessionMailDeps, visit: SessionVisit, done?: DoneKind): Promise<PageResult> {
   const [session, registrations] = await Promise.all([
     deps.store.getSession(visit.cycle.cycleId, visit.session.sessionId),
     deps.store.listSessionRegistrations(visit.cycle.cycleId, visit.session.sessionId),
   ]);
-  return { status: 200, html: render({ ...visit, session: session ?? visit.session }, registrations, done) };
+  const current = session ?? visit.session;
+  const status = done !== undefined && current.cancelledAt !== undefined ? 410 : 200;
+  return { status, html: render({ ...visit, session: current }, registrations, done) };
 }
 
 /** GET: the session page. Never changes anything (mail scanners open links too). */
@@ -214,7 +224,8 @@ async function giveFreedSeat(deps: SessionMailDeps, visit: SessionVisit): Promis
   const promoted = await deps.store.promoteFromWaitingList(cycleId, visit.session.sessionId, visit.now);
   if (!promoted) return;
   const [member, session] = await Promise.all([deps.store.getMember(cycleId, promoted), deps.store.getSession(cycleId, visit.session.sessionId)]);
-  if (!member || !session) return;
+  // Promoted just before a cancel: the cancel's email tells them, and "a seat is yours" must not follow it.
+  if (!member || !session || session.cancelledAt !== undefined) return;
   try {
     await sendSessionEmail(deps, visit.cycle, session, member, 'promoted', `session#${session.sessionId}#promoted#${promoted}#${visit.now}`);
   } catch {

@@ -70,26 +70,42 @@ export interface CancellationOutcome {
   rejected: number;
 }
 
+/** Those registered or on the waiting list of a session, by registration order of the store. */
+async function holdingAPlace(deps: SessionDeps, cycleId: string, sessionId: string): Promise<SessionRegistration[]> {
+  return (await deps.store.listSessionRegistrations(cycleId, sessionId)).filter((r) => r.status === 'registered' || r.status === 'waitlisted');
+}
+
+/** What `cancelSession` would do, changing nothing: the session and how many people would be told. */
+export async function previewCancellation(deps: SessionDeps, cycleId: string, sessionId: string): Promise<{ session: InfoSession; wouldTell: number }> {
+  await existingCycle(deps, cycleId);
+  const session = await loadSession(deps, cycleId, sessionId);
+  if (session.startsAt <= deps.clock.now()) throw new ConflictError(`session ${sessionId} has started already: it can no longer be cancelled`);
+  return { session, wouldTell: (await holdingAPlace(deps, cycleId, sessionId)).length };
+}
+
 /**
  * Cancels a session that has not started, then tells everyone registered or on its waiting list,
- * with a calendar file that removes it. Safe to repeat: a session cancelled before keeps its first
- * reason, and only those not told yet are sent the email (after a failure, say).
+ * each with a calendar file that cancels the event for them. Safe to repeat until the session's
+ * start: a session cancelled before keeps its first reason, and only those not told yet are sent
+ * the email (after a failure, say). Allowed whatever the cycle's status: telling people is right.
  */
 export async function cancelSession(deps: SessionMailDeps, cycleId: string, sessionId: string, reason: unknown): Promise<CancellationOutcome> {
   const why = parseCancelReason(reason);
   const cycle = await existingCycle(deps, cycleId);
   const before = await loadSession(deps, cycleId, sessionId);
-  if (before.cancelledAt === undefined && before.startsAt <= deps.clock.now())
-    throw new ConflictError(`session ${sessionId} has started already: it can no longer be cancelled`);
+  // After the start there is nothing left to call off, nor to tell (a rerun then would announce a past event's cancel).
+  if (before.startsAt <= deps.clock.now()) throw new ConflictError(`session ${sessionId} has started already: it can no longer be cancelled`);
   const outcome = await deps.store.cancelSession(cycleId, sessionId, why, deps.clock.now());
   if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
   const session = await loadSession(deps, cycleId, sessionId);
-  const calendar = sessionCalendar(session, { organizer: { name: cycle.program.name, email: cycle.program.sender }, cancelled: true });
-  const waiting = (await deps.store.listSessionRegistrations(cycleId, sessionId)).filter((r) => r.status === 'registered' || r.status === 'waitlisted');
-  const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: waiting.length, sent: 0, alreadySent: 0, rejected: 0 };
-  for (const registration of waiting) {
+  const organizer = { name: cycle.program.name, email: cycle.program.sender };
+  const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, sent: 0, alreadySent: 0, rejected: 0 };
+  // Read after the cancel committed (strongly consistent): no seat can be taken after it, so this is everyone.
+  for (const registration of await holdingAPlace(deps, cycleId, sessionId)) {
     const member = await deps.store.getMember(cycleId, registration.participantId);
     if (!member) continue;
+    result.told++;
+    const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
     const sent = await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, calendar);
     if (sent === 'sent') result.sent++;
     else if (sent === 'rejected') result.rejected++;
@@ -102,6 +118,7 @@ export async function cancelSession(deps: SessionMailDeps, cycleId: string, sess
 export async function recordAttendance(deps: SessionDeps, cycleId: string, sessionId: string, entries: readonly string[]): Promise<InfoSession> {
   if (entries.length === 0) throw new ValidationError('attendance is empty', [{ where: 'attended', problem: 'name at least one address or participant id' }]);
   const session = await loadSession(deps, cycleId, sessionId);
+  if (session.cancelledAt !== undefined) throw new ConflictError(`session ${sessionId} was cancelled: nobody attended it`);
   const attendees = resolveAttendees(entries, await deps.store.listMembers(cycleId));
   await deps.store.recordSessionAttendance(cycleId, sessionId, attendees, deps.clock.now());
   return { ...session, attended: attendees, attendanceRecordedAt: deps.clock.now() };

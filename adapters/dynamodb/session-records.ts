@@ -42,8 +42,12 @@ export class SessionRecords implements SessionStore {
     return this.table.get<SessionRegistration>('GetSessionRegistration', keys.sessionRegistration(cycleId, sessionId, participantId), { consistent: true });
   }
 
+  /**
+   * Strongly consistent: the waiting list's order decides who is promoted, and a cancel must tell
+   * everyone whose seat was taken a moment before it (an eventually consistent query could miss them).
+   */
   listSessionRegistrations(cycleId: string, sessionId?: string): Promise<SessionRegistration[]> {
-    return this.table.queryPrefix<SessionRegistration>('ListSessionRegistrations', keys.sessionRegistrationsOf(cycleId, sessionId));
+    return this.table.queryPrefix<SessionRegistration>('ListSessionRegistrations', keys.sessionRegistrationsOf(cycleId, sessionId), { consistent: true });
   }
 
   async registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome> {
@@ -75,12 +79,24 @@ export class SessionRecords implements SessionStore {
       );
       if (seat === 'taken') return 'registered';
       if (seat === 'raced') continue;
-      const session = await this.getSession(cycleId, sessionId);
-      if (!session) return 'no-session';
-      // A cancel landing between this read and the put below leaves a waiting place on a cancelled session, which takes no seat and is never promoted.
-      if (session.cancelledAt !== undefined) return 'cancelled';
       const waiting: SessionRegistration = { ...registration, status: 'waitlisted', waitlistedAt: at };
-      if (await this.table.putIf('WaitlistForSession', this.putRegistration(waiting, existing).Put)) return 'waitlisted';
+      // The place in line is written only while the session stands: a cancel committed since the seat
+      // was refused must not leave someone waiting on a cancelled session, untold.
+      const placed = await this.racing<'placed' | 'not-open' | 'raced'>(
+        () =>
+          this.table.transact<'placed' | 'not-open' | 'raced'>(
+            'WaitlistForSession',
+            [
+              { ConditionCheck: { Key: keys.session(cycleId, sessionId), ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(cancelledAt)' } },
+              this.putRegistration(waiting, existing),
+            ],
+            'placed',
+            ['not-open', 'raced'],
+          ),
+        'raced',
+      );
+      if (placed === 'placed') return 'waitlisted';
+      if (placed === 'not-open') return (await this.getSession(cycleId, sessionId)) ? 'cancelled' : 'no-session';
     }
     throw new Error(`registration of ${participantId} for session ${sessionId} kept racing other writes`);
   }

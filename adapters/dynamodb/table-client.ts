@@ -50,7 +50,8 @@ type TransactWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[num
 export type TransactionItem =
   | { Put: Omit<NonNullable<TransactWrite['Put']>, 'TableName'> }
   | { Update: Omit<NonNullable<TransactWrite['Update']>, 'TableName'> }
-  | { Delete: Omit<NonNullable<TransactWrite['Delete']>, 'TableName'> };
+  | { Delete: Omit<NonNullable<TransactWrite['Delete']>, 'TableName'> }
+  | { ConditionCheck: Omit<NonNullable<TransactWrite['ConditionCheck']>, 'TableName'> };
 
 /** The record an item holds, without its keys and bookkeeping attributes. */
 export function recordOf<T>(item: TableItem): T;
@@ -120,7 +121,9 @@ export class TableClient {
         ? { Put: { ...item.Put, TableName: this.tableName } }
         : 'Update' in item
           ? { Update: { ...item.Update, TableName: this.tableName } }
-          : { Delete: { ...item.Delete, TableName: this.tableName } },
+          : 'Delete' in item
+            ? { Delete: { ...item.Delete, TableName: this.tableName } }
+            : { ConditionCheck: { ...item.ConditionCheck, TableName: this.tableName } },
     );
     try {
       await pRetry(() => this.doc.send(new TransactWriteCommand({ TransactItems })), {
@@ -231,11 +234,12 @@ export class TableClient {
     return items;
   }
 
-  /** The records of one partition whose sort key starts with the prefix, in sort-key order. */
-  async queryPrefix<T>(action: string, prefix: KeyPrefix): Promise<T[]> {
+  /** The records of one partition whose sort key starts with the prefix, in sort-key order (`consistent`: as strongly consistent reads). */
+  async queryPrefix<T>(action: string, prefix: KeyPrefix, options: { consistent?: boolean } = {}): Promise<T[]> {
     const items = await this.queryAll(action, {
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
+      ...(options.consistent ? { ConsistentRead: true } : {}),
     });
     return items.map((item) => recordOf<T>(item));
   }

@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../domain/errors.ts';
-import { parseAttendanceList, type InfoSession } from '../../domain/sessions.ts';
-import { addSession, announceSession, cancelSession, loadSession, recordAttendance, sessionOverview, type SessionMailDeps } from '../../services/sessions.ts';
+import { parseAttendanceList, parseCancelReason, type InfoSession } from '../../domain/sessions.ts';
+import {
+  addSession,
+  announceSession,
+  cancelSession,
+  loadSession,
+  previewCancellation,
+  recordAttendance,
+  sessionOverview,
+  type SessionMailDeps,
+} from '../../services/sessions.ts';
 import { readTextFile } from '../../services/text-files.ts';
 import { emit, table, withJson } from '../support/output.ts';
 import { target } from '../support/target.ts';
@@ -193,17 +202,36 @@ export function registerSessionCommands(program: Command): void {
     group
       .command('cancel')
       .description(
-        'Cancel a session that has not started: it takes no more answers, and everyone registered or on its waiting list is told by email (with the reason, and a calendar file that removes it). Running it again tells only those not told yet.',
+        'Cancel a session that has not started: it takes no more answers, and everyone registered or on its waiting list is told by email (with the reason, and a calendar file that cancels the event). Without --yes, only says what it would do. Running it again tells only those not told yet.',
       )
       .argument('<sessionId>', 'the session')
       .requiredOption('-c, --cycle <cycleId>', 'its cycle')
-      .requiredOption('--reason <text>', 'why, in words the people told will read (at most 500 characters)'),
-    'tandem session cancel ai-101 --cycle mentoria-reversa-20270301T090000Z --reason "The speaker is ill; a new date will be announced."',
-  ).action(async (sessionId: string, options: { cycle: string; reason: string; json: boolean }) => {
+      .requiredOption('--reason <text>', 'why, in words the people told will read (at most 500 characters)')
+      .option('--yes', 'cancel it and send the emails (without it, nothing is changed or sent)'),
+    'tandem session cancel ai-101 --cycle mentoria-reversa-20270301T090000Z --reason "The speaker is ill; a new date will be announced." --yes',
+  ).action(async (sessionId: string, options: { cycle: string; reason: string; yes?: boolean; json: boolean }) => {
+    // The calendar file stored with the session is not news to HR: left out of what is printed.
+    const shown = ({ calendar: _calendar, ...session }: InfoSession) => session;
+    if (!options.yes) {
+      parseCancelReason(options.reason);
+      const preview = await previewCancellation(await mailDeps(), options.cycle, sessionId);
+      emit(options.json, { dryRun: true, session: shown(preview.session), wouldTell: preview.wouldTell }, () =>
+        [
+          ...describeSession(preview.session),
+          '',
+          preview.session.cancelledAt !== undefined
+            ? `Cancelled already; with --yes, whoever of the ${preview.wouldTell} registered or waiting was not told yet is told now.`
+            : `With --yes, session ${sessionId} is cancelled and ${preview.wouldTell} registered or waiting are told. Nothing was changed.`,
+        ].join('\n'),
+      );
+      return;
+    }
     const outcome = await cancelSession(await mailDeps(), options.cycle, sessionId, options.reason);
-    emit(options.json, outcome, () =>
+    emit(options.json, { ...outcome, session: shown(outcome.session) }, () =>
       [
-        outcome.cancelledNow ? `Session ${sessionId} cancelled.` : `Session ${sessionId} was cancelled already (${outcome.session.cancelReason ?? ''}).`,
+        outcome.cancelledNow
+          ? `Session ${sessionId} cancelled.`
+          : `Session ${sessionId} was cancelled already; its first reason is kept: ${outcome.session.cancelReason ?? ''}`,
         `${outcome.told} registered or waiting: ${outcome.sent} told now, ${outcome.alreadySent} told before${outcome.rejected ? `, ${outcome.rejected} refused by SES` : ''}.`,
       ].join('\n'),
     );

@@ -112,8 +112,8 @@ describe('the informational session page', () => {
     await cancelSession(deps, cycle.cycleId, SESSION, 'The room is closed for repairs; a new date will be announced.');
     const page = await noScript.newPage();
     await openAnnouncement(page, ben);
-    expect(await page.getByRole('alert').textContent()).toBe(
-      'This session was cancelled, so it takes no answers. Why: The room is closed for repairs; a new date will be announced.',
+    expect(await page.getByRole('alert').innerText()).toBe(
+      'This session was cancelled, so it takes no answers. Why:\n\nThe room is closed for repairs; a new date will be announced.',
     );
     expect(await page.locator('form').count()).toBe(0);
     await check(page, 'session-cancelled-en');

@@ -227,12 +227,19 @@ describe('an informational session on the local stack', () => {
     expect((await container().store.getSession(cycle.cycleId, 'cancel-101'))?.cancelledAt).toBeUndefined();
 
     const reason = 'The speaker is ill; a new date will be announced.';
-    const cancelled = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', reason, '--json']);
+    const asked = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', reason]);
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stdout).toContain('With --yes, session cancel-101 is cancelled and 2 registered or waiting are told. Nothing was changed.');
+    expect((await container().store.getSession(cycle.cycleId, 'cancel-101'))?.cancelledAt).toBeUndefined();
+    expect((await emailsFor(tag)).filter((e) => CANCELLED.test(e.subject))).toEqual([]);
+
+    const cancelled = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', reason, '--yes', '--json']);
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.json()).toMatchObject({ cancelledNow: true, told: 2, sent: 2, alreadySent: 0 });
-    const again = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', 'other']);
+    expect(cancelled.json<{ session: Record<string, unknown> }>().session.calendar).toBeUndefined();
+    const again = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', 'other', '--yes']);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain(`was cancelled already (${reason})`);
+    expect(again.stdout).toContain(`was cancelled already; its first reason is kept: ${reason}`);
     expect(again.stdout).toContain('0 told now, 2 told before');
 
     const told = (await emailsFor(tag)).filter((e) => CANCELLED.test(e.subject));

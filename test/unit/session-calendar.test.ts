@@ -62,11 +62,15 @@ describe('a session’s calendar file', () => {
   });
 
   it('cancels the same event when the session is cancelled: its UID, a higher sequence, status CANCELLED', () => {
-    const file = sessionCalendar({ ...session, cancelledAt: Date.parse('2027-03-05T12:00:00Z'), cancelReason: 'ill' }, { organizer, cancelled: true });
+    const file = sessionCalendar(
+      { ...session, cancelledAt: Date.parse('2027-03-05T12:00:00Z'), cancelReason: 'ill' },
+      { organizer, cancelled: true, attendee: { name: 'Ana Lima', email: 'ana@example.com' } },
+    );
     expect(file).toMatchObject({ fileName: 'ai-101-cancelled.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL' });
     expect(file.content).toContain('\r\nMETHOD:CANCEL\r\n');
     expect(file.content).toContain('\r\nUID:ai-101.c1@tandem\r\n');
     expect(file.content).toContain('\r\nSEQUENCE:1\r\n');
     expect(file.content).toContain('\r\nSTATUS:CANCELLED\r\n');
+    expect(unfolded(file.content)).toMatch(/\r\nATTENDEE;[^\r\n]*CN="Ana Lima"[^\r\n]*:MAILTO:ana@example\.com\r\n/i);
   });
 });

@@ -311,12 +311,13 @@ describe('a session in a cycle', () => {
       expect(helena.text).not.toContain('/session/');
       const english = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p06@example.com') as WrittenEmail;
       expect(english.subject).toBe('Cancelled: AI assistants in practice');
-      expect(english.html).toContain('<th style="text-align:left;padding-right:1rem">Why</th><td>The speaker is ill; a new date will be announced.</td>');
+      expect(english.html).toContain('>Why</th><td style="white-space:pre-line">The speaker is ill; a new date will be announced.</td>');
       const [attachment] = english.attachments ?? [];
       expect(attachment).toMatchObject({ fileName: 'ai-101-cancelled.ics', contentType: expect.stringContaining('method=CANCEL') });
       const calendar = new ICAL.Component(ICAL.parse(attachment?.content as string) as unknown[]);
       expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
       const vevent = calendar.getFirstSubcomponent('vevent') as ICAL.Component;
+      expect(String(vevent.getFirstPropertyValue('attendee')).toLowerCase()).toBe('mailto:p06@example.com');
       expect([vevent.getFirstPropertyValue('uid'), vevent.getFirstPropertyValue('status'), vevent.getFirstPropertyValue('sequence')]).toEqual([
         'ai-101.cycle-sessions@tandem',
         'CANCELLED',
@@ -341,20 +342,52 @@ describe('a session in a cycle', () => {
       await cancelSession(deps, CYCLE, 'ai-101', REASON);
       const before = await store.listSessionRegistrations(CYCLE, 'ai-101');
       const page = await showSessionPage(deps, tokenOf('p06'), './x');
-      expect(page.html).toContain(`This session was cancelled, so it takes no answers. Why: ${REASON}`);
+      expect(page.html).toContain(`<p>This session was cancelled, so it takes no answers. Why:</p><p class="goals">${REASON}</p>`);
       expect(page.html).not.toContain('<form');
-      expect((await showSessionPage(deps, tokenOf('p01'), './x')).html).toContain(
-        `Esta sessão foi cancelada, então não recebe mais respostas. Motivo: ${REASON}`,
-      );
+      expect((await showSessionPage(deps, tokenOf('p01'), './x')).html).toContain('Esta sessão foi cancelada, então não recebe mais respostas. Motivo:');
       const declined = await post('p01', 'decline');
       expect(declined.status).toBe(410);
       expect(declined.html).toContain('Esta sessão foi cancelada');
       expect((await post('p06', 'decline')).status).toBe(410);
       expect(await store.listSessionRegistrations(CYCLE, 'ai-101')).toEqual(before);
       expect(await store.registerForSession(CYCLE, 'ai-101', 'p03', time)).toBe('cancelled');
+      // A seat freed after the cancel goes to no one in line.
+      expect((await store.declineSession(CYCLE, 'ai-101', 'p02', time)).freedSeat).toBe(true);
       expect(await store.promoteFromWaitingList(CYCLE, 'ai-101', time)).toBeUndefined();
-      expect(mailer.to('session-promoted')).toEqual([]);
+      expect((await store.getSessionRegistration(CYCLE, 'ai-101', 'p06'))?.status).toBe('waitlisted');
       await expect(announceSession(deps, CYCLE, 'ai-101')).rejects.toThrow(/was cancelled/);
+      await expect(recordAttendance(deps, CYCLE, 'ai-101', ['p01'])).rejects.toThrow(/was cancelled/);
+    });
+
+    it('sends no "a seat is yours" after the cancel to someone promoted just before it, and no confirmation of an answer it overtook', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+      const promote = store.promoteFromWaitingList.bind(store);
+      store.promoteFromWaitingList = async (...args) => {
+        const promoted = await promote(...args);
+        await cancelSession(deps, CYCLE, 'ai-101', REASON);
+        return promoted;
+      };
+      const declined = await post('p01', 'decline');
+      expect(declined.status).toBe(410);
+      expect(declined.html).not.toContain('Pronto');
+      expect(declined.html).toContain('Esta sessão foi cancelada');
+      expect(mailer.to('session-promoted')).toEqual([]);
+      expect(mailer.to('session-cancelled').sort()).toEqual(['p02@example.com', 'p06@example.com']);
+    });
+
+    it('writes the reason as plain text, its lines kept, and leaves a video link out of the cancellation', async () => {
+      await addSession(deps, CYCLE, input({ sessionId: 'video-101', place: undefined, videoLink: 'https://meet.example.com/v' }));
+      await announceSession(deps, CYCLE, 'video-101');
+      await post('p02', 'register');
+      await cancelSession(deps, CYCLE, 'video-101', 'Line one\u202e\r\nLine two');
+      const [announcement, cancellation] = ['session-announcement', 'session-cancelled'].map(
+        (kind) => mailer.sent.find((e) => e.tags?.kind === kind && e.to === 'p02@example.com') as WrittenEmail,
+      );
+      expect(announcement?.text).toContain('https://meet.example.com/v');
+      expect(cancellation?.text).not.toContain('https://meet.example.com/v');
+      expect(cancellation?.text).toContain('Why: Line one\nLine two');
+      expect((await store.getSession(CYCLE, 'video-101'))?.cancelReason).toBe('Line one\nLine two');
     });
 
     it('is left out of the review report’s figures', async () => {
