@@ -13,6 +13,7 @@ import {
 } from '../../services/sessions.ts';
 import { readTextFile } from '../../services/text-files.ts';
 import { emit, table, withJson } from '../support/output.ts';
+import { auditCli } from '../support/actor.ts';
 import { target } from '../support/target.ts';
 
 /**
@@ -32,6 +33,13 @@ const when = (s: InfoSession) => `${new Date(s.startsAt).toISOString().slice(0, 
 async function mailDeps(): Promise<SessionMailDeps> {
   const c = target();
   return { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
+}
+
+/** Records an HR action on a session in the audit log, under the cycle's program. */
+async function auditSession(action: string, cycleId: string, details: Record<string, string | number>): Promise<void> {
+  const c = target();
+  const cycle = await c.store.getCycle(cycleId);
+  await auditCli(c, { action, ...(cycle ? { programId: cycle.programId } : {}), cycleId, details });
 }
 
 function describeSession(s: InfoSession): string[] {
@@ -108,7 +116,9 @@ export function registerSessionCommands(program: Command): void {
         ...(options.place !== undefined ? { place: options.place } : {}),
         ...(options.videoLink !== undefined ? { videoLink: options.videoLink } : {}),
       });
+      await auditSession('session.added', options.cycle, { sessionId: session.sessionId, capacity: session.capacity });
       const announcement = options.announce ? await announceSession(await mailDeps(), options.cycle, session.sessionId) : undefined;
+      if (announcement?.sent) await auditSession('session.announced', options.cycle, { sessionId: session.sessionId, sent: announcement.sent });
       emit(options.json, { session, announcement }, () =>
         [
           ...describeSession(session),
@@ -129,6 +139,7 @@ export function registerSessionCommands(program: Command): void {
     'tandem session announce ai-101 --cycle mentoria-reversa-20270301T090000Z',
   ).action(async (sessionId: string, options: { cycle: string; json: boolean }) => {
     const outcome = await announceSession(await mailDeps(), options.cycle, sessionId);
+    if (outcome.sent) await auditSession('session.announced', options.cycle, { sessionId, sent: outcome.sent });
     emit(
       options.json,
       outcome,
@@ -227,6 +238,12 @@ export function registerSessionCommands(program: Command): void {
       return;
     }
     const outcome = await cancelSession(await mailDeps(), options.cycle, sessionId, options.reason);
+    if (outcome.cancelledNow || outcome.sent)
+      await auditSession(outcome.cancelledNow ? 'session.cancelled' : 'session.cancellation-retold', options.cycle, {
+        sessionId,
+        told: outcome.sent,
+        ...(outcome.cancelledNow ? { reason: outcome.session.cancelReason ?? '' } : {}),
+      });
     emit(options.json, { ...outcome, session: shown(outcome.session) }, () =>
       [
         outcome.cancelledNow
@@ -253,6 +270,7 @@ export function registerSessionCommands(program: Command): void {
     const deps = { store: c.store, clock: c.clock };
     await loadSession(deps, options.cycle, sessionId);
     const session = await recordAttendance(deps, options.cycle, sessionId, parseAttendanceList(text));
+    await auditSession('session.attendance-recorded', options.cycle, { sessionId, attended: session.attended?.length ?? 0 });
     emit(options.json, session, () => `Session ${sessionId}: ${session.attended?.length ?? 0} attended, recorded.`);
   });
 }

@@ -209,6 +209,12 @@ describe('an informational session on the local stack', () => {
     const shown = await tandem(['session', 'show', 'cli-101', '--cycle', cycle.cycleId]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Seats     0 of 5 taken');
+    const audit = (await container().store.listAudit({ programId: cycle.programId })).filter((a) => a.action.startsWith('session.'));
+    expect(audit.map((a) => [a.action, a.via, a.cycleId, a.details.sessionId]).sort()).toEqual([
+      ['session.added', 'cli', cycle.cycleId, 'cli-101'],
+      ['session.announced', 'cli', cycle.cycleId, 'cli-101'],
+      ['session.attendance-recorded', 'cli', cycle.cycleId, 'cli-101'],
+    ]);
   });
 
   it('is cancelled with the tandem command: those registered or waiting are told with a calendar cancel, and its page takes no more answers', async () => {
@@ -241,6 +247,8 @@ describe('an informational session on the local stack', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`was cancelled already; its first reason is kept: ${reason}`);
     expect(again.stdout).toContain('0 told now, 2 told before');
+    const audit = (await container().store.listAudit({ programId: cycle.programId })).filter((a) => a.action === 'session.cancelled');
+    expect(audit.map((a) => a.details)).toEqual([{ sessionId: 'cancel-101', told: 2, reason }]);
 
     const told = (await emailsFor(tag)).filter((e) => CANCELLED.test(e.subject));
     expect(told.map((e) => e.destination.to[0]).sort()).toEqual([first?.[0], second?.[0]].sort());
