@@ -203,7 +203,9 @@ async function writeReview(
       { label: 'Net Promoter-style score', value: metrics.netPromoterScore === null ? '—' : String(metrics.netPromoterScore) },
       {
         label: 'Informational sessions',
-        value: `${sessions.figures.sessions} (${sessions.figures.registered} registered, ${attendedCount(sessions.figures.attended, sessions.figures.registered)} attended)`,
+        value:
+          `${sessions.figures.sessions} (${sessions.figures.registered} registered, ${attendedCount(sessions.figures.attended, sessions.figures.registered)} attended)` +
+          (sessions.figures.cancelled ? `; ${sessions.figures.cancelled} cancelled` : ''),
       },
       { label: 'Proposals for the next cycle', value: String(proposals.length) },
       { label: 'Report', value: reportPath },

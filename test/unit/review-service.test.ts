@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { newCycle } from '../../domain/cycle.ts';
 import { programSchema, type ProgramInput } from '../../domain/program.ts';
-import type { Mailer, OutgoingEmail, ReportStore } from '../../services/ports.ts';
+import type { Mailer, OutgoingEmail, ReportStore, WrittenEmail } from '../../services/ports.ts';
 import { reviewCycle } from '../../services/review.ts';
 import { cohortIds, consecutivePairs, memberOf } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -71,5 +71,29 @@ describe('the review step', () => {
     expect((await store.getCycle('c1'))?.status).toBe('succeeded');
     expect(reports.saved).toHaveLength(2);
     expect(mailer.sent.filter((e) => e.tags?.kind === 'review')).toHaveLength(program.hrContacts.length);
+  });
+
+  it('counts in HR’s email the sessions held and, apart, those cancelled', async () => {
+    const { store, mailer, review } = await reviewedCycle();
+    const session = {
+      cycleId: 'c1',
+      title: 'A talk',
+      description: 'About it',
+      skills: ['ai-tools'],
+      startsAt: T0 + 10 * 86_400_000,
+      timeZone: 'UTC',
+      durationMinutes: 60,
+      place: 'Room 4',
+      capacity: 5,
+      audience: 'everyone' as const,
+      createdAt: T0,
+      seatsTaken: 0,
+    };
+    await store.createSession({ ...session, sessionId: 'held' });
+    await store.createSession({ ...session, sessionId: 'called-off' });
+    await store.cancelSession('c1', 'called-off', 'The speaker is ill', T0 + 86_400_000);
+    await review(60_000);
+    const email = mailer.sent.find((e) => e.tags?.kind === 'review') as WrittenEmail | undefined;
+    expect(email?.text).toMatch(/Informational sessions: 1 \(0 registered, 0 attended\); 1 cancelled/);
   });
 });
