@@ -117,11 +117,7 @@ export const cancelReasonSchema = z
 /** HR's reason for cancelling, or a ValidationError naming the field `reason`. */
 export function parseCancelReason(reason: unknown): string {
   const parsed = cancelReasonSchema.safeParse(reason);
-  if (!parsed.success)
-    throw new ValidationError(
-      'the reason is not valid',
-      issuesFromZod(parsed.error).map((i) => ({ ...i, where: 'reason' })),
-    );
+  if (!parsed.success) throw new ValidationError('the reason is not valid', issuesFromZod(parsed.error, 'reason'));
   return parsed.data;
 }
 

@@ -10,11 +10,19 @@ export async function listRosterMappings(store: ProgramStore, programId: string)
   return (await getProgramOrFail(store, programId)).rosterMappings ?? {};
 }
 
+/** The mapping of that name among a program's mappings: own keys only, so that a name such as "toString" or "__proto__" never finds what every object inherits. */
+function mappingNamed(mappings: Readonly<Record<string, ColumnMapping>>, name: string): ColumnMapping | undefined {
+  return Object.hasOwn(mappings, name) ? mappings[name] : undefined;
+}
+
+/** The saved mapping of that name, or undefined when the program has none by that name. */
+export async function findRosterMapping(store: ProgramStore, programId: string, name: string): Promise<ColumnMapping | undefined> {
+  return mappingNamed(await listRosterMappings(store, programId), name);
+}
+
 /** The saved mapping of that name, or a ValidationError naming the field when the program has none by that name. */
 export async function savedRosterMapping(store: ProgramStore, programId: string, name: string): Promise<ColumnMapping> {
-  const mappings = await listRosterMappings(store, programId);
-  // Own keys only: a name such as "toString" or "__proto__" must not find what every object inherits.
-  const mapping = Object.hasOwn(mappings, name) ? mappings[name] : undefined;
+  const mapping = await findRosterMapping(store, programId, name);
   if (!mapping) throw new ValidationError('no such saved mapping', [{ where: 'savedMapping', problem: `program ${programId} has no mapping named "${name}"` }]);
   return mapping;
 }
@@ -46,11 +54,7 @@ export function rosterMappingFingerprint(mapping: ColumnMapping): string {
 /** A mapping name as HR gives it, or a ValidationError naming the field `mappingName`. */
 export function parseRosterMappingName(name: string): string {
   const parsed = rosterMappingNameSchema.safeParse(name);
-  if (!parsed.success)
-    throw new ValidationError(
-      'the mapping name is not valid',
-      issuesFromZod(parsed.error).map((i) => ({ ...i, where: 'mappingName' })),
-    );
+  if (!parsed.success) throw new ValidationError('the mapping name is not valid', issuesFromZod(parsed.error, 'mappingName'));
   return parsed.data;
 }
 
@@ -70,7 +74,7 @@ export async function deleteRosterMapping(
   // Applied to the program as stored at the write, so that a mapping saved meanwhile under another name stays.
   const program = await store.modifyProgram(request.programId, (current) => {
     const mappings = current.rosterMappings ?? {};
-    deleted = Object.hasOwn(mappings, name) ? mappings[name] : undefined;
+    deleted = mappingNamed(mappings, name);
     if (!deleted) return undefined;
     if (request.expectedFingerprint !== undefined && rosterMappingFingerprint(deleted) !== request.expectedFingerprint) {
       deleted = undefined;

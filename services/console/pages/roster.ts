@@ -4,7 +4,7 @@ import type { Language, Program } from '../../../domain/program.ts';
 import { parseColumnMappingJson, type ColumnMapping } from '../../../domain/roster.ts';
 import {
   deleteRosterMapping,
-  listRosterMappings,
+  findRosterMapping,
   parseRosterMappingName,
   rosterMappingFingerprint,
   savedRosterMapping,
@@ -169,11 +169,7 @@ async function deleteSavedMapping(request: PageRequest): Promise<PageResult> {
   const { lang, deps } = request;
   const programId = textField(request.form, 'programId');
   const name = parseRosterMappingName(textField(request.form, 'name'));
-  const current = async () => {
-    const mappings = await listRosterMappings(deps.store, programId);
-    // Own keys only, as in savedRosterMapping.
-    return Object.hasOwn(mappings, name) ? mappings[name] : undefined;
-  };
+  const current = () => findRosterMapping(deps.store, programId, name);
   const gone: PageResult = { redirect: '/console/roster', notice: `${T.alreadyGone[lang]}: ${name}` };
   if (textField(request.form, 'confirm') !== 'yes') {
     const mapping = await current();
