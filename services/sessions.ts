@@ -101,8 +101,10 @@ export async function cancelSession(deps: SessionMailDeps, cycleId: string, sess
   const organizer = { name: cycle.program.name, email: cycle.program.sender };
   const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, sent: 0, alreadySent: 0, rejected: 0 };
   // Read after the cancel committed (strongly consistent): no seat can be taken after it, so this is everyone.
-  for (const registration of await holdingAPlace(deps, cycleId, sessionId)) {
-    const member = await deps.store.getMember(cycleId, registration.participantId);
+  const [holding, members] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId)]);
+  const memberById = new Map(members.map((m) => [m.participantId, m]));
+  for (const registration of holding) {
+    const member = memberById.get(registration.participantId);
     if (!member) continue;
     result.told++;
     const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
