@@ -46,7 +46,16 @@ export interface MatchingSolution {
    * (substages), augmentations, and the length of every neighbour list the search read
    * (scans, rescans and least-slack searches).
    */
-  stats: { substages: number; warmMatched: number; augmentations: number; edgeVisits: number };
+  stats: {
+    substages: number;
+    warmMatched: number;
+    augmentations: number;
+    edgeVisits: number;
+    /** Solves of a growing part of the graph (1 when every edge was solved at once; see `coreDegree`). */
+    rounds: number;
+    /** Edges in the last round's graph (all of them when `rounds` is 1 and no core was taken). */
+    solvedEdges: number;
+  };
   /**
    * False when the solve was stopped at `stopAt`: the matching is then valid but not
    * necessarily optimal, and the duals are feasible for every edge but are no certificate.
@@ -65,7 +74,22 @@ export interface MatchingOptions {
    * added (see `warmStart` in b-matching.ts).
    */
   start?: { matchedEdge: Int32Array; dual: Float64Array };
+  /**
+   * In a graph with more than 2·coreDegree edges per vertex, solved without a start, the first
+   * solve takes only each vertex's coreDegree best edges (by weight less approximate duals); every
+   * left-out edge is then priced against that optimum's duals, and the violated ones join the next
+   * solve, until none is: the result is the optimum of the whole graph, with a certificate for
+   * every edge. Default 8 (`DEFAULT_CORE_DEGREE`); 0 solves every edge at once.
+   */
+  coreDegree?: number;
 }
+
+/**
+ * Each vertex's edges in the first solve of a dense graph (see `MatchingOptions.coreDegree`). 8
+ * rather than 6, 12 or 16 from LEMON's instances at 1,000 and 2,000 people (docs/matching-journal.md,
+ * 4 December, evening): 6 and 8 were fastest, and 8 leaves fewer edges violated.
+ */
+export const DEFAULT_CORE_DEGREE = 8;
 
 /**
  * The WebAssembly solver stopped inside a solve: a failed internal check (the bounds-checked build)
@@ -93,7 +117,7 @@ const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssembl
 interface BlossomExports {
   /** The module's memory: its buffer is replaced whenever the memory grows. */
   memory: { readonly buffer: ArrayBuffer };
-  setup(vertexCount: number, edgeCount: number, withStart: number): void;
+  setup(vertexCount: number, edgeCount: number, withStart: number, coreDegree: number): void;
   fromPtr(): number;
   toPtr(): number;
   weightPtr(): number;
@@ -108,6 +132,8 @@ interface BlossomExports {
   statWarmMatched(): number;
   statAugmentations(): number;
   statEdgeVisits(): number;
+  statRounds(): number;
+  statSolvedEdges(): number;
   matePtr(): number;
   matchedEdgePtr(): number;
   dualPtr(): number;
@@ -191,11 +217,14 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
       if (eu.length < m || ev.length < m)
         throw new RangeError(`from and to have ${eu.length} and ${ev.length} entries for ${m} weights: every edge needs both ends`);
       const start = options.start;
+      const coreDegree = options.coreDegree ?? DEFAULT_CORE_DEGREE;
+      if (!Number.isInteger(coreDegree) || coreDegree < 0 || coreDegree > MAX_VERTICES)
+        throw new RangeError(`coreDegree is ${coreDegree}: it must be a whole number from 0 to ${MAX_VERTICES}`);
       // The edges are checked by the module once copied in (weights, loops, and ends out of range,
       // which it would read and write past its arrays), before the start is.
       let edgeProblem: number;
       try {
-        solver.setup(n, m, start === undefined ? 0 : 1);
+        solver.setup(n, m, start === undefined ? 0 : 1, coreDegree);
         const buffer = solver.memory.buffer;
         new Int32Array(buffer, solver.fromPtr(), m).set(eu.subarray(0, m));
         new Int32Array(buffer, solver.toPtr(), m).set(ev.subarray(0, m));
@@ -246,6 +275,8 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
           warmMatched: solver.statWarmMatched(),
           augmentations: solver.statAugmentations(),
           edgeVisits: solver.statEdgeVisits(),
+          rounds: solver.statRounds(),
+          solvedEdges: solver.statSolvedEdges(),
         },
         complete: solver.isComplete() !== 0,
       };

@@ -127,6 +127,91 @@ function randomStart(n: number, edges: Array<[number, number, number]>, seeds: n
   return { matchedEdge, dual };
 }
 
+describe("the blossom solver on a dense graph, solved on a core of each vertex's heaviest edges and priced", () => {
+  /** Random graphs where every vertex has an edge to most others, so that a core of 1–3 edges per vertex leaves most edges out. */
+  const denseGraph = (maxN: number, maxW: number) =>
+    fc.integer({ min: 4, max: maxN }).chain((n) => {
+      const pairs: Array<[number, number]> = [];
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push([i, j]);
+      return fc
+        .record({
+          weights: fc.array(fc.option(fc.integer({ min: 0, max: maxW }), { nil: undefined, freq: 8 }), { minLength: pairs.length, maxLength: pairs.length }),
+          coreDegree: fc.integer({ min: 1, max: 3 }),
+        })
+        .map(({ weights, coreDegree }) => ({
+          n,
+          coreDegree,
+          edges: pairs.flatMap(([i, j], k): Array<[number, number, number]> => (weights[k] === undefined ? [] : [[i, j, weights[k]]])),
+        }));
+    });
+
+  it('finds the brute-force optimum, with a certificate that holds for every edge, left-out ones included', () => {
+    let priced = 0;
+    fc.assert(
+      fc.property(denseGraph(10, 40), ({ n, edges, coreDegree }) => {
+        const graph = graphOf(n, edges);
+        const solution = maxWeightMatching(graph, { coreDegree });
+        expect(solution.weight).toBe(bruteForce(n, new Array(n).fill(1), edges).weight);
+        expect(verifyMatchingCertificate(graph, solution)).toEqual([]);
+        if (solution.stats.rounds > 1) priced++;
+      }),
+      { numRuns: 600 },
+    );
+    expect(priced, 'some cores left out an edge their optimum violated').toBeGreaterThan(50);
+  });
+
+  it('proves its matching optimal over every edge on graphs too large to enumerate, as solving every edge at once does', () => {
+    let rounds = 0;
+    fc.assert(
+      fc.property(denseGraph(60, 1000), ({ n, edges, coreDegree }) => {
+        const graph = graphOf(n, edges);
+        const solution = maxWeightMatching(graph, { coreDegree });
+        expect(verifyMatchingCertificate(graph, solution)).toEqual([]);
+        expect(solution.weight).toBe(maxWeightMatching(graph, { coreDegree: 0 }).weight);
+        expect(solution.stats.solvedEdges).toBeLessThanOrEqual(edges.length);
+        rounds = Math.max(rounds, solution.stats.rounds);
+      }),
+      { numRuns: 100 },
+    );
+    expect(rounds, 'pricing added violated edges more than once').toBeGreaterThan(2);
+  });
+
+  it('solves every edge at once when the graph is not dense enough for a core to save work', () => {
+    const graph = graphOf(4, [
+      [0, 1, 5],
+      [1, 2, 6],
+      [2, 3, 5],
+      [0, 3, 1],
+    ]);
+    const solution = maxWeightMatching(graph, { coreDegree: 1 });
+    expect(solution.stats).toMatchObject({ rounds: 1, solvedEdges: 4 });
+    expect(solution.weight).toBe(10);
+  });
+
+  it('stopped at a deadline, returns a valid matching and duals that leave no edge infeasible, left-out ones included', () => {
+    let leftOut = 0;
+    fc.assert(
+      fc.property(denseGraph(40, 1000), ({ n, edges, coreDegree }) => {
+        const graph = graphOf(n, edges);
+        const solution = maxWeightMatching(graph, { coreDegree, stopAt: 0 });
+        expect(solution.complete).toBe(false);
+        // A stopped solve's free vertices may keep duals above 0, and its weight may fall short of the dual objective.
+        const problems = verifyMatchingCertificate(graph, solution).filter((p) => !p.startsWith('matching weight') && !p.startsWith('unmatched vertex'));
+        expect(problems).toEqual([]);
+        if (solution.stats.solvedEdges < edges.length) leftOut++;
+      }),
+      { numRuns: 100 },
+    );
+    expect(leftOut, 'some stopped solves had left edges out of their core').toBeGreaterThan(20);
+  });
+
+  it('refuses a core size that is not a whole number', () => {
+    const graph = graphOf(2, [[0, 1, 5]]);
+    expect(() => maxWeightMatching(graph, { coreDegree: 1.5 })).toThrow(/coreDegree is 1.5/);
+    expect(() => maxWeightMatching(graph, { coreDegree: -1 })).toThrow(RangeError);
+  });
+});
+
 describe('the blossom solver started from a given state', () => {
   it('finds the brute-force optimum from any feasible start, free vertices with unequal duals included', () => {
     fc.assert(

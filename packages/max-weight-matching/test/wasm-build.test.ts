@@ -108,7 +108,7 @@ describe('the WebAssembly build of the solver', () => {
     );
   });
 
-  it('solves a graph of 3,000 vertices and 45,000 edges, cold, from a given start and stopped at a deadline, exactly as its bounds-checked build does', () => {
+  it('solves a graph of 3,000 vertices and 45,000 edges, cold, from a given start, on a core and priced, and stopped at a deadline, exactly as its bounds-checked build does', () => {
     const graph = sparseGraph(3000, 30, 45);
     const cold = maxWeightMatching(graph);
     sameSolve(cold, checked.maxWeightMatching(graph));
@@ -119,6 +119,12 @@ describe('the WebAssembly build of the solver', () => {
     const stopped = maxWeightMatching(graph, { stopAt: 0 });
     expect(stopped.complete).toBe(false);
     sameSolve(stopped, checked.maxWeightMatching(graph, { stopAt: 0 }));
+    // 15 edges per vertex: dense enough for a core of 5 to be solved first and the rest priced.
+    const cored = maxWeightMatching(graph, { coreDegree: 5 });
+    expect(cored.stats.rounds, 'pricing added left-out edges').toBeGreaterThan(1);
+    expect(cored.weight).toBe(cold.weight);
+    sameSolve(cored, checked.maxWeightMatching(graph, { coreDegree: 5 }));
+    sameSolve(maxWeightMatching(graph, { coreDegree: 5, stopAt: 0 }), checked.maxWeightMatching(graph, { coreDegree: 5, stopAt: 0 }));
   });
 
   it('refuses the same edges as its bounds-checked build, with the same messages, before reading any as an index', () => {
@@ -146,7 +152,7 @@ describe('the WebAssembly build of the solver', () => {
   it("takes the JavaScript solver's exact path on a 3,000-vertex graph: its weight and work counts, recorded from it at commit b6ec46d", () => {
     const solution = maxWeightMatching(sparseGraph(3000, 30, 45));
     expect(solution.weight).toBe(7_090_013);
-    expect(solution.stats).toEqual({ substages: 1595, warmMatched: 1230, augmentations: 270, edgeVisits: 735_886 });
+    expect(solution.stats).toEqual({ substages: 1595, warmMatched: 1230, augmentations: 270, edgeVisits: 735_886, rounds: 1, solvedEdges: 44_765 });
   });
 });
 
