@@ -22,8 +22,10 @@ export interface OptimalMatcherOptions {
    */
   pricingMargin?: number;
   /**
-   * Cohorts with at most this many allowed pairs are solved on all of them in one go
-   * (default 250,000: about 1,700 people); larger ones start from the candidates and price.
+   * Cohorts with at most this many allowed pairs are given to the solver on all of them in one go
+   * (default 400,000: about 2,100 people), which prunes and prices them itself (`coreDegree` in
+   * @tandem/max-weight-matching); larger ones start from the candidates and are priced here, before
+   * capacities are split (faster from about 5,000 people: docs/matching.md, "Candidate pruning").
    */
   fullGraphUpTo?: number;
   /**
@@ -513,7 +515,7 @@ export class OptimalMatcher implements Matcher {
     this.addedPerRound = Math.max(1, Math.floor(options.addedPerRound ?? 8));
     this.pricingMargin = Math.max(0, options.pricingMargin ?? 0.1);
     this.onRound = options.onRound;
-    this.fullGraphUpTo = Math.max(0, options.fullGraphUpTo ?? 250_000);
+    this.fullGraphUpTo = Math.max(0, options.fullGraphUpTo ?? 400_000);
     this.deadlineMs = options.deadlineMs === undefined ? undefined : Math.max(0, options.deadlineMs);
   }
 
