@@ -307,24 +307,31 @@ function approximateDuals(allowed: PairList, capacity: Int32Array, best: Candida
 
 /**
  * Pass 1, every pair once: rejection counts for the reasons, each person's number of allowed
- * partners, the allowed pairs, and each person's `capacity` best scores (for the star bound and
- * the first approximate duals).
+ * partners, and the allowed pairs.
  */
-function scoreEveryPair(c: CompiledCohort): { rejections: Int32Array; partners: Int32Array; heaps: CandidateHeaps; allowed: PairList; maxCents: number } {
+function scoreEveryPair(c: CompiledCohort): { rejections: Int32Array; partners: Int32Array; allowed: PairList; maxCents: number } {
   const rejections = new Int32Array(c.n * REJECTION_CODES.length);
   const partners = new Int32Array(c.n);
-  const heaps = new CandidateHeaps(c.capacity);
   const allowed = new PairList();
   let maxCents = 0;
   scanPairs(c, rejections, (i, j, e) => {
     partners[i] = (partners[i] as number) + 1;
     partners[j] = (partners[j] as number) + 1;
     if (e.cents > maxCents) maxCents = e.cents;
-    heaps.offer(i, allowed.length, e.cents);
-    heaps.offer(j, allowed.length, e.cents);
     allowed.push(i, j, e.cents);
   });
-  return { rejections, partners, heaps, allowed, maxCents };
+  return { rejections, partners, allowed, maxCents };
+}
+
+/** Each person's `capacity` best scores over the allowed pairs (for the star bound and the first approximate duals). */
+function eachPersonsBest(allowed: PairList, capacity: Int32Array): CandidateHeaps {
+  const best = new CandidateHeaps(capacity);
+  const { first, second, cents } = allowed;
+  for (let q = 0; q < allowed.length; q++) {
+    best.offer(first[q] as number, q, cents[q] as number);
+    best.offer(second[q] as number, q, cents[q] as number);
+  }
+  return best;
 }
 
 /** Each person's best allowed pairs (as many as `limits` says) by weight (score plus `bonus`) less both people's duals y. */
@@ -525,13 +532,22 @@ export class OptimalMatcher implements Matcher {
     const n = c.n;
     const t1 = now();
 
-    const { rejections, partners, heaps, allowed, maxCents } = scoreEveryPair(c);
+    const { rejections, partners, allowed, maxCents } = scoreEveryPair(c);
     const allowedPairs = allowed.length;
     const objective = context.settings.objective;
     let totalCapacity = 0;
     for (let v = 0; v < n; v++) totalCapacity += c.capacity[v] as number;
     // A bonus per pair above any total score makes "more pairs" win first (exact in doubles: ≪ 2^53).
     const bonus = objective === 'max-pairs' ? maxCents * Math.floor(totalCapacity / 2) + 1 : 0;
+
+    // Each person's `capacity` best scores, built only when needed: not for a cohort solved on
+    // every pair and proven, the usual case up to about 2,100 people, where offering every pair to
+    // the heaps while scoring took 10-15 % of a fresh 1,000-person match (mostly V8 compiling it).
+    let bestScores: CandidateHeaps | undefined;
+    const bestOfEach = (): CandidateHeaps => (bestScores ??= eachPersonsBest(allowed, c.capacity));
+    // Every pair's score counts half at each end, so Σ over people of their `capacity` best
+    // scores, halved, bounds any pairing from above.
+    const starBound = (): number => heapTotal(bestOfEach()) / 2;
 
     const solved = new SolvedPairs(allowed);
     // On the full graph every allowed pair is in it from the start (and only once: the list holds each pair once).
@@ -545,7 +561,7 @@ export class OptimalMatcher implements Matcher {
       // people's pairs fill every list, and the first solve's duals left most left-out pairs
       // violated (1.19 million of 8.7 million on a 10,000-person roster, seed 42), and the second
       // round solved afresh on 1.7 times the pairs (docs/matching-journal.md, 3 December, before midnight).
-      const y = approximateDuals(allowed, c.capacity, heaps, bonus, DUAL_PASSES);
+      const y = approximateDuals(allowed, c.capacity, bestOfEach(), bonus, DUAL_PASSES);
       solved.addEachHeap(
         bestByReducedWeight(
           allowed,
@@ -555,9 +571,6 @@ export class OptimalMatcher implements Matcher {
         ),
       );
     }
-    // Every pair's score counts half at each end, so Σ over people of their `capacity` best
-    // scores, halved, bounds any pairing from above (the heap holds each person's best ones).
-    const starBound = heapTotal(heaps) / 2;
     const t2 = now();
 
     let solveMs = 0;
@@ -567,7 +580,7 @@ export class OptimalMatcher implements Matcher {
     let added = 0;
     let pricedPairs = 0;
     let proven = false;
-    let upperBound = objective === 'best-score' ? starBound : Infinity;
+    let upperBound = objective === 'best-score' && !allInGraph ? starBound() : Infinity;
     const deadline = this.deadlineMs === undefined ? Infinity : t0 + this.deadlineMs;
     let stoppedAtDeadline = false;
     let graph: CapacitatedGraph;
@@ -687,6 +700,7 @@ export class OptimalMatcher implements Matcher {
     }
     graph = best.graph;
     result = best.result;
+    if (!proven && objective === 'best-score') upperBound = Math.min(upperBound, starBound());
     if (!proven && objective === 'best-score' && lastPricer !== undefined) {
       const pricer = lastPricer;
       const start = Float64Array.from({ length: n }, (_, v) => pricer.flattenedPersonDual(v));
