@@ -30,6 +30,24 @@ function firstNames(c: CompiledCohort, a: number, b: number): [string, string] {
   return sa === sb ? [fa, fb] : [sa, sb];
 }
 
+/** Catalog names are titles ("Data visualisation"); in a sentence they read lower-case, acronyms kept ("AI assistants"). */
+function inSentence(name: string): string {
+  return /^[A-Z][a-z]/.test(name) ? name[0]?.toLowerCase() + name.slice(1) : name;
+}
+
+/** Each catalog's skill names as a sentence reads them, made once per catalog rather than once per pair. */
+const sentenceNames = new WeakMap<readonly Skill[], Map<string, string>>();
+
+function skillNamesInSentences(catalog: readonly Skill[]): Map<string, string> {
+  let names = sentenceNames.get(catalog);
+  if (names === undefined) {
+    // The explanation is an English sentence (tandem match, the HR report), so skills read in English.
+    names = new Map(catalog.map((s) => [s.id, inSentence(skillLabel(s, 'en'))]));
+    sentenceNames.set(catalog, names);
+  }
+  return names;
+}
+
 /** Builds the proposed pair for (mentor, mentee): score, breakdown by criterion and a sentence. */
 export function describePair(c: CompiledCohort, i: number, j: number, catalog: readonly Skill[]): ProposedPair {
   const cents = new Int32Array(CRITERIA.length);
@@ -37,13 +55,8 @@ export function describePair(c: CompiledCohort, i: number, j: number, catalog: r
   if (!e.allowed) throw new Error(`pair ${c.people[i]?.participantId}-${c.people[j]?.participantId} is not allowed (${e.rejection})`);
   const mentor = e.mentor;
   const mentee = e.mentee;
-  // The explanation is an English sentence (tandem match, the HR report), so skills read in English.
-  const names = new Map(catalog.map((s) => [s.id, skillLabel(s, 'en')]));
-  // Catalog names are titles ("Data visualisation"); in a sentence they read lower-case, acronyms kept ("AI assistants").
-  const skillName = (id: string) => {
-    const name = names.get(id) ?? id;
-    return /^[A-Z][a-z]/.test(name) ? name[0]?.toLowerCase() + name.slice(1) : name;
-  };
+  const names = skillNamesInSentences(catalog);
+  const skillName = (id: string) => names.get(id) ?? inSentence(id);
   const forward = taughtSkills(c, mentor, mentee);
   const backward = taughtSkills(c, mentee, mentor);
   const [mentorName, menteeName] = firstNames(c, mentor, mentee);
