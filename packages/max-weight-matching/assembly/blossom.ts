@@ -44,6 +44,13 @@ const EDGE_WEIGHT_NOT_WHOLE: i32 = 4;
 const EDGE_IS_LOOP: i32 = 5;
 /** An edge's end is not one of the n vertices. */
 const EDGE_END_OUT_OF_RANGE: i32 = 6;
+// What splitCapacities() returns besides SOLVED, EDGE_IS_LOOP and EDGE_END_OUT_OF_RANGE (the vertex or edge in `errorIndex`).
+/** A capacity is negative. */
+const CAPACITY_NEGATIVE: i32 = 7;
+/** The split graph would have more vertices or edges than the module numbers with 32-bit integers. */
+const SPLIT_TOO_LARGE: i32 = 8;
+/** The most vertices a split graph may have (2·n of them are numbered, vertices and blossoms). */
+const MAX_SPLIT_VERTICES: i64 = 1 << 28;
 
 /** How many least-slack edges to other S-blossoms an S-vertex's rescan keeps in heap3 (see `pushBestSEdges`). */
 const S_EDGE_BATCH: i32 = 4;
@@ -1952,4 +1959,142 @@ function augmentShort(v: i32, exhausted: Uint8Array): i32 {
     if (!reachesV) exhausted[u2] = 1;
   }
   return 0;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Splitting capacities: the reduction of a b-matching to a matching (src/b-matching.ts describes
+// it). Here rather than in the host for the solver's reason: a fresh process ran the host's loop
+// over 87,000 pairs in V8's interpreter, 15-30 ms of a 1,000-person match. The host copies the
+// links out, and gives them back to setup() like any graph.
+
+let capacity = new Int32Array(0);
+let splitVertices: i32 = 0;
+let linkFrom = new Int32Array(0);
+let linkTo = new Int32Array(0);
+let linkWeight = new Float64Array(0);
+/** The pair each link comes from. */
+let linkOrigin = new Int32Array(0);
+/** What each link is: 0 a direct link between copies, 1 a gadget's link from a copy of the pair's first person, 2 the gadget's middle link, 3 its link to a copy of the second. */
+let linkRole = new Uint8Array(0);
+
+/** Starts a split of n people and m pairs: rewinds the heap and allocates the inputs (capacities, and the pairs at fromPtr() etc.). */
+export function setupSplit(people: i32, pairs: i32): void {
+  // @ts-expect-error: the stub runtime's heap rewind (rt/stub.ts), which AssemblyScript's type declarations leave out
+  __reset();
+  n = people;
+  m = pairs;
+  capacity = new Int32Array(people);
+  eu = new Int32Array(pairs);
+  ev = new Int32Array(pairs);
+  ew = new Float64Array(pairs);
+}
+
+export function capacityPtr(): usize {
+  return capacity.dataStart;
+}
+
+/**
+ * Splits the capacities set up: person v becomes capacity[v] copies, numbered person by person;
+ * a pair with a person of capacity 1 becomes a link between every copy of one and every copy of
+ * the other; a pair of two people of capacity > 1 becomes a gadget, two new vertices a and b with
+ * links copy–a, a–b and b–copy. Every link weighs its pair's weight. Returns SOLVED, or the first
+ * problem (capacities first, then pairs in order: a loop, an end out of range), or
+ * SPLIT_TOO_LARGE.
+ */
+export function splitCapacities(): i32 {
+  for (let v = 0; v < n; v++) {
+    if (capacity[v] < 0) {
+      rejected = v;
+      return CAPACITY_NEGATIVE;
+    }
+  }
+  for (let k = 0; k < m; k++) {
+    const i = eu[k];
+    const j = ev[k];
+    if (i == j) {
+      rejected = k;
+      return EDGE_IS_LOOP;
+    }
+    if (<u32>i >= <u32>n || <u32>j >= <u32>n) {
+      rejected = k;
+      return EDGE_END_OUT_OF_RANGE;
+    }
+  }
+  const firstCopy = new Int32Array(n + 1);
+  let copies: i64 = 0;
+  for (let v = 0; v < n; v++) {
+    copies += <i64>capacity[v];
+    if (copies > MAX_SPLIT_VERTICES) return SPLIT_TOO_LARGE;
+    firstCopy[v + 1] = <i32>copies;
+  }
+  let links: i64 = 0;
+  let vertices: i64 = copies;
+  for (let k = 0; k < m; k++) {
+    const cu = <i64>capacity[eu[k]];
+    const cv = <i64>capacity[ev[k]];
+    if (cu > 1 && cv > 1) {
+      links += cu + 1 + cv;
+      vertices += 2;
+    } else links += cu * cv;
+  }
+  if (vertices > MAX_SPLIT_VERTICES || links > <i64>i32.MAX_VALUE) return SPLIT_TOO_LARGE;
+  const count = <i32>links;
+  linkFrom = new Int32Array(count);
+  linkTo = new Int32Array(count);
+  linkWeight = new Float64Array(count);
+  linkOrigin = new Int32Array(count);
+  linkRole = new Uint8Array(count);
+  let next = <i32>copies;
+  let at = 0;
+  for (let k = 0; k < m; k++) {
+    const w = ew[k];
+    const uFrom = firstCopy[eu[k]];
+    const uTo = firstCopy[eu[k] + 1];
+    const vFrom = firstCopy[ev[k]];
+    const vTo = firstCopy[ev[k] + 1];
+    if (uTo - uFrom > 1 && vTo - vFrom > 1) {
+      const a = next++;
+      const b = next++;
+      for (let x = uFrom; x < uTo; x++) at = link(at, x, a, w, k, 1);
+      at = link(at, a, b, w, k, 2);
+      for (let y = vFrom; y < vTo; y++) at = link(at, b, y, w, k, 3);
+    } else {
+      for (let x = uFrom; x < uTo; x++) {
+        for (let y = vFrom; y < vTo; y++) at = link(at, x, y, w, k, 0);
+      }
+    }
+  }
+  splitVertices = next;
+  return SOLVED;
+}
+
+@inline function link(at: i32, x: i32, y: i32, w: f64, k: i32, role: u8): i32 {
+  linkFrom[at] = x;
+  linkTo[at] = y;
+  linkWeight[at] = w;
+  linkOrigin[at] = k;
+  linkRole[at] = role;
+  return at + 1;
+}
+
+export function splitVertexCount(): i32 {
+  return splitVertices;
+}
+export function splitLinkCount(): i32 {
+  return linkWeight.length;
+}
+export function linkFromPtr(): usize {
+  return linkFrom.dataStart;
+}
+export function linkToPtr(): usize {
+  return linkTo.dataStart;
+}
+export function linkWeightPtr(): usize {
+  return linkWeight.dataStart;
+}
+export function linkOriginPtr(): usize {
+  return linkOrigin.dataStart;
+}
+export function linkRolePtr(): usize {
+  return linkRole.dataStart;
 }

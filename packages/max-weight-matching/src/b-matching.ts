@@ -1,4 +1,4 @@
-import { maxWeightMatching, type MatchingOptions, type MatchingSolution, type WeightedEdges } from './matching-solver.ts';
+import { maxWeightMatching, splitCapacities, type MatchingOptions, type MatchingSolution, type WeightedEdges } from './matching-solver.ts';
 
 /**
  * Maximum-weight b-matching (each person in at most `capacity` pairs, each pair at most once)
@@ -32,6 +32,7 @@ export interface BMatchingResult {
   copies: number[][];
 }
 
+/** What a link of the reduced graph is, numbered as `splitCapacities` numbers them. */
 const enum Role {
   Direct = 0,
   GadgetFrom = 1,
@@ -49,58 +50,22 @@ export interface BMatchingOptions {
   previous?: BMatchingResult;
 }
 
-/** The reduction described at the top of this file, with each link's edge and role, for solving and for reading the b-matching back. */
+/**
+ * The reduction described at the top of this file, with each link's edge and role, for solving and
+ * for reading the b-matching back. The links are made by the WebAssembly module (`splitCapacities`),
+ * which a fresh process does not have to compile first.
+ */
 function reduce(g: CapacitatedGraph): { reduced: WeightedEdges; copies: number[][]; origin: Int32Array; role: Uint8Array } {
-  const m = g.weight.length;
+  const { reduced, origin, role } = splitCapacities(g.n, g.capacity, g.from, g.to, g.weight);
+  // Every unit of capacity gets a copy, also unused ones, so that pricing and the bound see every copy a left-out edge would reach.
   const copies: number[][] = [];
-  let vertices = 0;
+  let vertex = 0;
   for (let v = 0; v < g.n; v++) {
-    // Every unit of capacity gets a copy, also unused ones, so that pricing and the bound see every copy a left-out edge would reach.
-    const count = g.capacity[v] as number;
     const list: number[] = [];
-    for (let c = 0; c < count; c++) list.push(vertices++);
+    for (let c = 0; c < (g.capacity[v] as number); c++) list.push(vertex++);
     copies.push(list);
   }
-  // Sized first, then filled: typed arrays throughout (a 1,000-person cohort has ~115,000 links).
-  let links = 0;
-  for (let k = 0; k < m; k++) {
-    const cu = g.capacity[g.from[k] as number] as number;
-    const cv = g.capacity[g.to[k] as number] as number;
-    links += cu > 1 && cv > 1 ? cu + 1 + cv : cu * cv;
-  }
-  const from = new Int32Array(links);
-  const to = new Int32Array(links);
-  const weight = new Float64Array(links);
-  const origin = new Int32Array(links);
-  const role = new Uint8Array(links);
-  let at = 0;
-  const link = (x: number, y: number, w: number, k: number, r: Role) => {
-    from[at] = x;
-    to[at] = y;
-    weight[at] = w;
-    origin[at] = k;
-    role[at] = r;
-    at++;
-  };
-  for (let k = 0; k < m; k++) {
-    const u = g.from[k] as number;
-    const v = g.to[k] as number;
-    const w = g.weight[k] as number;
-    const cu = copies[u] as number[];
-    const cv = copies[v] as number[];
-    if ((g.capacity[u] as number) > 1 && (g.capacity[v] as number) > 1) {
-      const a = vertices++;
-      const b = vertices++;
-      for (let s = 0; s < cu.length; s++) link(cu[s] as number, a, w, k, Role.GadgetFrom);
-      link(a, b, w, k, Role.GadgetMiddle);
-      for (let s = 0; s < cv.length; s++) link(b, cv[s] as number, w, k, Role.GadgetTo);
-    } else {
-      for (let s = 0; s < cu.length; s++) {
-        for (let t = 0; t < cv.length; t++) link(cu[s] as number, cv[t] as number, w, k, Role.Direct);
-      }
-    }
-  }
-  return { reduced: { vertexCount: vertices, from, to, weight }, copies, origin, role };
+  return { reduced, copies, origin, role };
 }
 
 /**

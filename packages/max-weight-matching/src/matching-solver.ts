@@ -99,8 +99,26 @@ export class MatchingSolverError extends Error {
   override readonly name = 'MatchingSolverError';
 }
 
+/** A b-matching's graph split into a matching instance (see `splitCapacities`). */
+export interface CapacitySplit {
+  /** Each person's copies, numbered person by person, then two vertices per gadget; links weigh their pair's weight. */
+  reduced: WeightedEdges;
+  /** The pair each link comes from. */
+  origin: Int32Array;
+  /** What each link is: 0 a direct link between copies, 1 a gadget's link from a copy of the pair's first person, 2 the gadget's middle link, 3 its link to a copy of the second. */
+  role: Uint8Array;
+}
+
 export interface MatchingSolver {
   maxWeightMatching(graph: WeightedEdges, options?: MatchingOptions): MatchingSolution;
+  /**
+   * Splits capacities, for a b-matching (src/b-matching.ts describes the reduction): person v
+   * becomes capacity[v] copies; a pair with a person of capacity 1 links every copy of one to
+   * every copy of the other; a pair of two people of capacity > 1 becomes a gadget of two new
+   * vertices. Throws a RangeError for a negative capacity, a pair of a person with themselves,
+   * or an end that is no person.
+   */
+  splitCapacities(people: number, capacity: Int32Array, from: Int32Array, to: Int32Array, weight: Float64Array): CapacitySplit;
 }
 
 /**
@@ -134,6 +152,16 @@ interface BlossomExports {
   statEdgeVisits(): number;
   statRounds(): number;
   statSolvedEdges(): number;
+  setupSplit(people: number, pairs: number): void;
+  capacityPtr(): number;
+  splitCapacities(): number;
+  splitVertexCount(): number;
+  splitLinkCount(): number;
+  linkFromPtr(): number;
+  linkToPtr(): number;
+  linkWeightPtr(): number;
+  linkOriginPtr(): number;
+  linkRolePtr(): number;
   matePtr(): number;
   matchedEdgePtr(): number;
   dualPtr(): number;
@@ -149,6 +177,8 @@ const START_MATCHED_EDGE_NOT_TIGHT = 3;
 const EDGE_WEIGHT_NOT_WHOLE = 4;
 const EDGE_IS_LOOP = 5;
 const EDGE_END_OUT_OF_RANGE = 6;
+const CAPACITY_NEGATIVE = 7;
+const SPLIT_TOO_LARGE = 8;
 
 /** Most vertices a graph may have: the module numbers 2·n vertices and blossoms with 32-bit integers and allocates per slot. */
 const MAX_VERTICES = 2 ** 28;
@@ -281,15 +311,65 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
         complete: solver.isComplete() !== 0,
       };
     },
+
+    splitCapacities(people: number, capacity: Int32Array, from: Int32Array, to: Int32Array, weight: Float64Array): CapacitySplit {
+      const m = weight.length;
+      if (!Number.isInteger(people) || people < 0 || people > MAX_VERTICES)
+        throw new RangeError(`the graph has ${people} people: it must be a whole number from 0 to ${MAX_VERTICES}`);
+      if (capacity.length < people) throw new RangeError(`capacity has ${capacity.length} entries for ${people} people: every person needs one`);
+      if (from.length < m || to.length < m)
+        throw new RangeError(`from and to have ${from.length} and ${to.length} entries for ${m} weights: every pair needs both people`);
+      let problem: number;
+      try {
+        solver.setupSplit(people, m);
+        const buffer = solver.memory.buffer;
+        new Int32Array(buffer, solver.capacityPtr(), people).set(capacity.subarray(0, people));
+        new Int32Array(buffer, solver.fromPtr(), m).set(from.subarray(0, m));
+        new Int32Array(buffer, solver.toPtr(), m).set(to.subarray(0, m));
+        new Float64Array(buffer, solver.weightPtr(), m).set(weight);
+        problem = solver.splitCapacities();
+      } catch (error) {
+        if (error instanceof MatchingSolverError) throw error;
+        throw new MatchingSolverError(`splitting the capacities of ${people} people and ${m} pairs stopped: ${String(error)}`, { cause: error });
+      }
+      const at = solver.errorIndex();
+      if (problem === CAPACITY_NEGATIVE) throw new RangeError(`person ${at} has capacity ${capacity[at]}: capacities must be whole numbers, 0 or more`);
+      if (problem === EDGE_IS_LOOP) throw new RangeError(`pair ${at} joins person ${from[at]} with themselves`);
+      if (problem === EDGE_END_OUT_OF_RANGE) throw new RangeError(`pair ${at} joins ${from[at]} and ${to[at]}: people are numbered 0..${people - 1}`);
+      if (problem === SPLIT_TOO_LARGE)
+        throw new RangeError(`splitting the capacities of ${people} people and ${m} pairs would make more than ${MAX_VERTICES} vertices or 2^31 links`);
+      if (problem !== SOLVED) throw new MatchingSolverError(`splitting capacities: unknown result ${problem}`);
+      const buffer = solver.memory.buffer;
+      const links = solver.splitLinkCount();
+      return {
+        reduced: {
+          vertexCount: solver.splitVertexCount(),
+          from: new Int32Array(buffer, solver.linkFromPtr(), links).slice(),
+          to: new Int32Array(buffer, solver.linkToPtr(), links).slice(),
+          weight: new Float64Array(buffer, solver.linkWeightPtr(), links).slice(),
+        },
+        origin: new Int32Array(buffer, solver.linkOriginPtr(), links).slice(),
+        role: new Uint8Array(buffer, solver.linkRolePtr(), links).slice(),
+      };
+    },
   };
 }
 
 /** The solver on the release build embedded in blossom-wasm.generated.ts, created on first use and kept for the process. */
 let defaultSolver: MatchingSolver | undefined;
 
-export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions = {}): MatchingSolution {
+function solverOfThisProcess(): MatchingSolver {
   defaultSolver ??= createMatchingSolver(Buffer.from(BLOSSOM_WASM_BASE64, 'base64'));
-  return defaultSolver.maxWeightMatching(graph, options);
+  return defaultSolver;
+}
+
+export function maxWeightMatching(graph: WeightedEdges, options: MatchingOptions = {}): MatchingSolution {
+  return solverOfThisProcess().maxWeightMatching(graph, options);
+}
+
+/** `MatchingSolver.splitCapacities` on the release build. */
+export function splitCapacities(people: number, capacity: Int32Array, from: Int32Array, to: Int32Array, weight: Float64Array): CapacitySplit {
+  return solverOfThisProcess().splitCapacities(people, capacity, from, to, weight);
 }
 
 /**

@@ -282,7 +282,7 @@ describe('the capacitated b-matching', () => {
   const capacitated = fc.integer({ min: 1, max: 7 }).chain((n) =>
     fc.record({
       n: fc.constant(n),
-      capacity: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: n, maxLength: n }),
+      capacity: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
       graph: randomGraph(n, 30).filter((g) => g.n === n),
     }),
   );
@@ -310,6 +310,17 @@ describe('the capacitated b-matching', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('refuses a negative capacity, a pair of a person with themselves and a pair with no such person, naming it, before solving', () => {
+    const path = { n: 3, capacity: Int32Array.from([1, 2, 2]), from: Int32Array.from([0, 1]), to: Int32Array.from([1, 2]), weight: Float64Array.from([5, 6]) };
+    expect(maxWeightBMatching(path).weight).toBe(11);
+    expect(() => maxWeightBMatching({ ...path, capacity: Int32Array.from([1, -2, 2]) })).toThrow(
+      'person 1 has capacity -2: capacities must be whole numbers, 0 or more',
+    );
+    expect(() => maxWeightBMatching({ ...path, to: Int32Array.from([1, 1]) })).toThrow('pair 1 joins person 1 with themselves');
+    expect(() => maxWeightBMatching({ ...path, to: Int32Array.from([1, 9]) })).toThrow('pair 1 joins 1 and 9: people are numbered 0..2');
+    expect(() => maxWeightBMatching({ ...path, capacity: Int32Array.from([1, 2]) })).toThrow('capacity has 2 entries for 3 people');
   });
 });
 

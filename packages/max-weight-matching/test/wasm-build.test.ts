@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileBlossom } from '../scripts/build-wasm.ts';
 import { BLOSSOM_WASM_BASE64 } from '../src/blossom-wasm.generated.ts';
-import { createMatchingSolver, maxWeightMatching, type MatchingSolution, type WeightedEdges } from '../src/matching-solver.ts';
+import { createMatchingSolver, maxWeightMatching, splitCapacities, type MatchingSolution, type WeightedEdges } from '../src/matching-solver.ts';
 
 /** Random simple graphs of up to maxN vertices, each possible edge present or not, integer weights. */
 const randomGraph = (maxN: number, maxW: number) =>
@@ -125,6 +125,15 @@ describe('the WebAssembly build of the solver', () => {
     expect(cored.weight).toBe(cold.weight);
     sameSolve(cored, checked.maxWeightMatching(graph, { coreDegree: 5 }));
     sameSolve(maxWeightMatching(graph, { coreDegree: 5, stopAt: 0 }), checked.maxWeightMatching(graph, { coreDegree: 5, stopAt: 0 }));
+  });
+
+  it('splits capacities exactly as its bounds-checked build does', () => {
+    const graph = sparseGraph(3000, 30, 46);
+    const capacity = Int32Array.from({ length: graph.vertexCount }, (_, v) => v % 4);
+    const release = splitCapacities(graph.vertexCount, capacity, graph.from, graph.to, graph.weight);
+    const bounded = checked.splitCapacities(graph.vertexCount, capacity, graph.from, graph.to, graph.weight);
+    expect(bounded).toEqual(release);
+    expect(new Set(release.role), 'direct links and gadgets').toEqual(new Set([0, 1, 2, 3]));
   });
 
   it('refuses the same edges as its bounds-checked build, with the same messages, before reading any as an index', () => {
