@@ -47,10 +47,13 @@ const EDGE_END_OUT_OF_RANGE: i32 = 6;
 // What splitCapacities() returns besides SOLVED, EDGE_IS_LOOP and EDGE_END_OUT_OF_RANGE (the vertex or edge in `errorIndex`).
 /** A capacity is negative. */
 const CAPACITY_NEGATIVE: i32 = 7;
-/** The split graph would have more vertices or edges than the module numbers with 32-bit integers. */
+/** The split graph would have more vertices or edges than a solve can hold (`MAX_SOLVED`). */
 const SPLIT_TOO_LARGE: i32 = 8;
-/** The most vertices a split graph may have (2·n of them are numbered, vertices and blossoms). */
-const MAX_SPLIT_VERTICES: i64 = 1 << 28;
+/**
+ * The most vertices, and edges, a split graph may have: a solve allocates 2·n and 2·m doubles in one
+ * array each, and an AssemblyScript array holds at most 2^30 bytes.
+ */
+const MAX_SOLVED: i64 = (1 << 26) - 1;
 
 /** How many least-slack edges to other S-blossoms an S-vertex's rescan keeps in heap3 (see `pushBestSEdges`). */
 const S_EDGE_BATCH: i32 = 4;
@@ -536,6 +539,11 @@ function solveAndPrice(): void {
   startMatchedEdge = new Int32Array(n);
   startDual = new Float64Array(n);
   const violated = new Array<i32>(0);
+  // The last complete round's matching: a deadline in a later round returns it if it is heavier
+  // than what that round has rebuilt (the start from it frees the vertices around blossoms).
+  let keptWeight: f64 = -1;
+  let keptMate = new Int32Array(0);
+  let keptMatchedEdge = new Int32Array(0);
   for (;;) {
     init();
     if (rounds == 1) warmMatched = <f64>jumpStart();
@@ -546,39 +554,58 @@ function solveAndPrice(): void {
     }
     run();
     solution();
-    if (!complete) {
-      // Stopped at the deadline: the matching is valid, and the duals are made feasible for the
-      // left-out edges too (flattened, with one end raised where an edge is short), as a stopped
-      // solve's duals are for every edge.
-      flattenSolution(false);
-      for (let k = 0; k < m; k++) {
-        if (inActive[k] == 0) raiseToCover(k, false);
+    if (complete) {
+      priceLeftOut(violated);
+      if (violated.length == 0) return;
+      if (stopAt == Infinity || performanceNow() <= stopAt) {
+        keptWeight = weight;
+        keptMate = outMate.slice();
+        keptMatchedEdge = outMatchedEdge.slice();
+        flattenSolution(true);
+        const added = new Int32Array(activeCount + violated.length);
+        added.set(active.subarray(0, activeCount));
+        for (let t = 0; t < violated.length; t++) {
+          const k = violated[t];
+          added[activeCount + t] = k;
+          inActive[k] = 1;
+          raiseToCover(k, true);
+        }
+        active = added;
+        activeCount = added.length;
+        violated.length = 0;
+        rounds++;
+        continue;
       }
-      for (let v = 0; v < n; v++) outDual[v] = startDual[v];
-      for (let b = n; b < 2 * n; b++) {
-        outDual[b] = 0;
-        outBlossomParent[b] = -1;
-        outBlossomSize[b] = 0;
-      }
-      for (let v = 0; v < n; v++) outBlossomParent[v] = -1;
-      return;
+      // The deadline passed between two rounds: this round's optimum of the core is the result.
+      complete = false;
     }
-    priceLeftOut(violated);
-    if (violated.length == 0) return;
-    flattenSolution(true);
-    const added = new Int32Array(activeCount + violated.length);
-    added.set(active.subarray(0, activeCount));
-    for (let t = 0; t < violated.length; t++) {
-      const k = violated[t];
-      added[activeCount + t] = k;
-      inActive[k] = 1;
-      raiseToCover(k, true);
+    stopWithFeasibleDuals();
+    if (keptWeight > weight) {
+      outMate = keptMate;
+      outMatchedEdge = keptMatchedEdge;
+      weight = keptWeight;
     }
-    active = added;
-    activeCount = added.length;
-    violated.length = 0;
-    rounds++;
+    return;
   }
+}
+
+/**
+ * Stopped at the deadline: the matching is valid, and the duals are made feasible for the
+ * left-out edges too (flattened, with one end raised where an edge is short), as a stopped
+ * solve's duals are for every edge, whichever valid matching goes with them.
+ */
+function stopWithFeasibleDuals(): void {
+  flattenSolution(false);
+  for (let k = 0; k < m; k++) {
+    if (inActive[k] == 0) raiseToCover(k, false);
+  }
+  for (let v = 0; v < n; v++) outDual[v] = startDual[v];
+  for (let b = n; b < 2 * n; b++) {
+    outDual[b] = 0;
+    outBlossomParent[b] = -1;
+    outBlossomSize[b] = 0;
+  }
+  for (let v = 0; v < n; v++) outBlossomParent[v] = -1;
 }
 
 /** Σ z_B of the blossoms around each node of the last solution, the node's own z included (for a blossom), and each node's depth. */
@@ -1998,8 +2025,8 @@ export function capacityPtr(): usize {
  * a pair with a person of capacity 1 becomes a link between every copy of one and every copy of
  * the other; a pair of two people of capacity > 1 becomes a gadget, two new vertices a and b with
  * links copy–a, a–b and b–copy. Every link weighs its pair's weight. Returns SOLVED, or the first
- * problem (capacities first, then pairs in order: a loop, an end out of range), or
- * SPLIT_TOO_LARGE.
+ * problem (capacities first, then pairs in order: an end out of range, a loop, a weight that is not
+ * a whole number ≥ 0), or SPLIT_TOO_LARGE.
  */
 export function splitCapacities(): i32 {
   for (let v = 0; v < n; v++) {
@@ -2011,20 +2038,26 @@ export function splitCapacities(): i32 {
   for (let k = 0; k < m; k++) {
     const i = eu[k];
     const j = ev[k];
+    if (<u32>i >= <u32>n || <u32>j >= <u32>n) {
+      rejected = k;
+      return EDGE_END_OUT_OF_RANGE;
+    }
     if (i == j) {
       rejected = k;
       return EDGE_IS_LOOP;
     }
-    if (<u32>i >= <u32>n || <u32>j >= <u32>n) {
+    const w = ew[k];
+    // As in checkEdges, for the pair's own number (a link's would mean nothing to the caller).
+    if (!(w >= 0) || w == Infinity || Math.floor(w) != w) {
       rejected = k;
-      return EDGE_END_OUT_OF_RANGE;
+      return EDGE_WEIGHT_NOT_WHOLE;
     }
   }
   const firstCopy = new Int32Array(n + 1);
   let copies: i64 = 0;
   for (let v = 0; v < n; v++) {
     copies += <i64>capacity[v];
-    if (copies > MAX_SPLIT_VERTICES) return SPLIT_TOO_LARGE;
+    if (copies > MAX_SOLVED) return SPLIT_TOO_LARGE;
     firstCopy[v + 1] = <i32>copies;
   }
   let links: i64 = 0;
@@ -2037,7 +2070,7 @@ export function splitCapacities(): i32 {
       vertices += 2;
     } else links += cu * cv;
   }
-  if (vertices > MAX_SPLIT_VERTICES || links > <i64>i32.MAX_VALUE) return SPLIT_TOO_LARGE;
+  if (vertices > MAX_SOLVED || links > MAX_SOLVED) return SPLIT_TOO_LARGE;
   const count = <i32>links;
   linkFrom = new Int32Array(count);
   linkTo = new Int32Array(count);

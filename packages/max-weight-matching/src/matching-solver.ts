@@ -180,8 +180,11 @@ const EDGE_END_OUT_OF_RANGE = 6;
 const CAPACITY_NEGATIVE = 7;
 const SPLIT_TOO_LARGE = 8;
 
-/** Most vertices a graph may have: the module numbers 2·n vertices and blossoms with 32-bit integers and allocates per slot. */
-const MAX_VERTICES = 2 ** 28;
+/**
+ * Most vertices, and most edges, a solve may have (the module's MAX_SOLVED): it allocates 2·n and
+ * 2·m doubles in one array each, and an AssemblyScript array holds at most 2^30 bytes.
+ */
+const MAX_SOLVED = 2 ** 26 - 1;
 
 /**
  * The shape of a start, which the module trusts: an entry per vertex, every dual a finite number ≥ 0,
@@ -243,13 +246,14 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
       const { from: eu, to: ev, weight: ew } = graph;
       const m = ew.length;
       // The release build does not check its indices: every input that could send one out of range is refused, here or by checkEdges().
-      if (!Number.isInteger(n) || n < 0 || n > MAX_VERTICES) throw new RangeError(`vertexCount is ${n}: it must be a whole number from 0 to ${MAX_VERTICES}`);
+      if (!Number.isInteger(n) || n < 0 || n > MAX_SOLVED) throw new RangeError(`vertexCount is ${n}: it must be a whole number from 0 to ${MAX_SOLVED}`);
+      if (m > MAX_SOLVED) throw new RangeError(`the graph has ${m} edges: a solve takes at most ${MAX_SOLVED}`);
       if (eu.length < m || ev.length < m)
         throw new RangeError(`from and to have ${eu.length} and ${ev.length} entries for ${m} weights: every edge needs both ends`);
       const start = options.start;
       const coreDegree = options.coreDegree ?? DEFAULT_CORE_DEGREE;
-      if (!Number.isInteger(coreDegree) || coreDegree < 0 || coreDegree > MAX_VERTICES)
-        throw new RangeError(`coreDegree is ${coreDegree}: it must be a whole number from 0 to ${MAX_VERTICES}`);
+      if (!Number.isInteger(coreDegree) || coreDegree < 0 || coreDegree > MAX_SOLVED)
+        throw new RangeError(`coreDegree is ${coreDegree}: it must be a whole number from 0 to ${MAX_SOLVED}`);
       // The edges are checked by the module once copied in (weights, loops, and ends out of range,
       // which it would read and write past its arrays), before the start is.
       let edgeProblem: number;
@@ -314,11 +318,12 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
 
     splitCapacities(people: number, capacity: Int32Array, from: Int32Array, to: Int32Array, weight: Float64Array): CapacitySplit {
       const m = weight.length;
-      if (!Number.isInteger(people) || people < 0 || people > MAX_VERTICES)
-        throw new RangeError(`the graph has ${people} people: it must be a whole number from 0 to ${MAX_VERTICES}`);
+      if (!Number.isInteger(people) || people < 0 || people > MAX_SOLVED)
+        throw new RangeError(`the graph has ${people} people: it must be a whole number from 0 to ${MAX_SOLVED}`);
       if (capacity.length < people) throw new RangeError(`capacity has ${capacity.length} entries for ${people} people: every person needs one`);
       if (from.length < m || to.length < m)
         throw new RangeError(`from and to have ${from.length} and ${to.length} entries for ${m} weights: every pair needs both people`);
+      if (m > MAX_SOLVED) throw new RangeError(`the graph has ${m} pairs: a split takes at most ${MAX_SOLVED}`);
       let problem: number;
       try {
         solver.setupSplit(people, m);
@@ -335,9 +340,10 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
       const at = solver.errorIndex();
       if (problem === CAPACITY_NEGATIVE) throw new RangeError(`person ${at} has capacity ${capacity[at]}: capacities must be whole numbers, 0 or more`);
       if (problem === EDGE_IS_LOOP) throw new RangeError(`pair ${at} joins person ${from[at]} with themselves`);
+      if (problem === EDGE_WEIGHT_NOT_WHOLE) throw new RangeError(`pair ${at} has weight ${weight[at]}: weights must be whole numbers, 0 or more`);
       if (problem === EDGE_END_OUT_OF_RANGE) throw new RangeError(`pair ${at} joins ${from[at]} and ${to[at]}: people are numbered 0..${people - 1}`);
       if (problem === SPLIT_TOO_LARGE)
-        throw new RangeError(`splitting the capacities of ${people} people and ${m} pairs would make more than ${MAX_VERTICES} vertices or 2^31 links`);
+        throw new RangeError(`splitting the capacities of ${people} people and ${m} pairs would make more than ${MAX_SOLVED} vertices or links`);
       if (problem !== SOLVED) throw new MatchingSolverError(`splitting capacities: unknown result ${problem}`);
       const buffer = solver.memory.buffer;
       const links = solver.splitLinkCount();

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DualPricer, maxWeightBMatching } from '../src/b-matching.ts';
 import { maxWeightMatching, verifyMatchingCertificate, type WeightedEdges } from '../src/matching-solver.ts';
 import { bruteForce } from './brute-force.ts';
@@ -205,6 +205,38 @@ describe("the blossom solver on a dense graph, solved on a core of each vertex's
     expect(leftOut, 'some stopped solves had left edges out of their core').toBeGreaterThan(20);
   });
 
+  it('stopped at any point, returns a pairing no lighter than one stopped earlier, so a later round never loses an earlier one', () => {
+    // The clock, as the module reads it, counts its own reads: stopAt k stops at the (k + 1)-th check.
+    let reads = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => reads++);
+    try {
+      let random = 7;
+      const next = () => (random = (Math.imul(random, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+      const edges: Array<[number, number, number]> = [];
+      for (let i = 0; i < 120; i++) for (let j = i + 1; j < 120; j++) if (next() < 0.6) edges.push([i, j, Math.floor(next() * 1000)]);
+      const graph = graphOf(120, edges);
+      const optimum = maxWeightMatching(graph, { coreDegree: 0 }).weight;
+      let previous = 0;
+      let laterRounds = 0;
+      for (let k = 0; ; k++) {
+        reads = 0;
+        const solution = maxWeightMatching(graph, { coreDegree: 2, stopAt: k + 0.5 });
+        expect(solution.weight, `stopped at check ${k}`).toBeGreaterThanOrEqual(previous);
+        const problems = verifyMatchingCertificate(graph, solution).filter((p) => !p.startsWith('matching weight') && !p.startsWith('unmatched vertex'));
+        expect(problems, `stopped at check ${k}`).toEqual([]);
+        previous = solution.weight;
+        if (solution.stats.rounds > 1) laterRounds++;
+        if (solution.complete) {
+          expect(solution.weight).toBe(optimum);
+          break;
+        }
+      }
+      expect(laterRounds, 'some stops fell in a later round').toBeGreaterThan(2);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('refuses a core size that is not a whole number', () => {
     const graph = graphOf(2, [[0, 1, 5]]);
     expect(() => maxWeightMatching(graph, { coreDegree: 1.5 })).toThrow(/coreDegree is 1.5/);
@@ -321,6 +353,10 @@ describe('the capacitated b-matching', () => {
     expect(() => maxWeightBMatching({ ...path, to: Int32Array.from([1, 1]) })).toThrow('pair 1 joins person 1 with themselves');
     expect(() => maxWeightBMatching({ ...path, to: Int32Array.from([1, 9]) })).toThrow('pair 1 joins 1 and 9: people are numbered 0..2');
     expect(() => maxWeightBMatching({ ...path, capacity: Int32Array.from([1, 2]) })).toThrow('capacity has 2 entries for 3 people');
+    expect(() => maxWeightBMatching({ ...path, weight: Float64Array.from([5, 2.5]) })).toThrow(
+      'pair 1 has weight 2.5: weights must be whole numbers, 0 or more',
+    );
+    expect(() => maxWeightBMatching({ ...path, from: Int32Array.from([0, -1]), to: Int32Array.from([1, -1]) })).toThrow('pair 1 joins -1 and -1');
   });
 });
 

@@ -128,7 +128,7 @@ describe('the WebAssembly build of the solver', () => {
   });
 
   it('splits capacities exactly as its bounds-checked build does', () => {
-    const graph = sparseGraph(3000, 30, 46);
+    const graph = sparseGraph(600, 20, 46);
     const capacity = Int32Array.from({ length: graph.vertexCount }, (_, v) => v % 4);
     const release = splitCapacities(graph.vertexCount, capacity, graph.from, graph.to, graph.weight);
     const bounded = checked.splitCapacities(graph.vertexCount, capacity, graph.from, graph.to, graph.weight);
