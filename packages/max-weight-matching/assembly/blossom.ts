@@ -411,7 +411,7 @@ export function solve(deadline: f64): i32 {
   active = new Int32Array(m);
   for (let k = 0; k < m; k++) active[k] = k;
   activeCount = m;
-  init();
+  init(false);
   // Without a given start, a jump start (see `jumpStart`): duals from each vertex's heaviest
   // edge, lowered greedily, with tight edges between free vertices matched. It is valid because
   // free vertices may hold different duals (see the delta1 events).
@@ -545,7 +545,7 @@ function solveAndPrice(): void {
   let keptMate = new Int32Array(0);
   let keptMatchedEdge = new Int32Array(0);
   for (;;) {
-    init();
+    init(rounds > 1);
     if (rounds == 1) warmMatched = <f64>jumpStart();
     else {
       const jumpStartMatched = warmMatched;
@@ -797,7 +797,14 @@ export function blossomSizePtr(): usize {
 // ------------------------------------------------------------------------------------------------
 // Setting up: the neighbour lists, the empty state, and a start.
 
-function init(): void {
+/**
+ * The neighbour lists of the active edges, no edge matched, no blossom, every vertex's dual the
+ * heaviest active edge's weight, and no label, tree or pending event. With `reuse` (a later round of
+ * the same solve, whose arrays have the same sizes), the arrays of the last round are reset in place
+ * instead of allocated again: the module's heap is rewound only by setup(), and four rounds used to
+ * take four times the memory of one.
+ */
+function init(reuse: bool): void {
   let maxWeight: f64 = 0;
   for (let t = 0; t < activeCount; t++) {
     const k = active[t];
@@ -833,6 +840,20 @@ function init(): void {
     neighFill[j] = bt + 1;
   }
 
+  if (reuse) resetState(maxWeight);
+  else allocateState(maxWeight);
+  keptEpoch = 0;
+  now = 0;
+  dissolveEpoch = 0;
+  augmentEpoch = 0;
+  complete = true;
+  stepVertex = -1;
+  stepEdge = -1;
+  stepBlossom = -1;
+  rejected = -1;
+}
+
+function allocateState(maxWeight: f64): void {
   mate = new Int32Array(n).fill(-1);
   label = new Int32Array(2 * n);
   labelEnd = new Int32Array(2 * n).fill(-1);
@@ -856,8 +877,6 @@ function init(): void {
   gone = new Uint8Array(n);
   treeMembers = new Array<Array<i32> | null>(n);
   keptStamp = new Int32Array(2 * n);
-  keptEpoch = 0;
-  now = 0;
   stamp = new Float64Array(2 * n);
   heap1 = new EventHeap();
   heap2 = new EventHeap();
@@ -867,7 +886,6 @@ function init(): void {
   sEdgeBatchKey = new Float64Array(S_EDGE_BATCH * n);
   bestEdgeFound = new Int32Array(1);
   bestEdgeFoundSlack = new Float64Array(1);
-  dissolveEpoch = 0;
   leafStack = new Array<i32>(0);
   expandLater = new Array<i32>(0);
   resetStack = new Array<i32>(0);
@@ -881,12 +899,54 @@ function init(): void {
   chainOwner = new Int32Array(2 * n).fill(-1);
   chainBelow = new Int32Array(2 * n).fill(-1);
   chainEpoch = new Int32Array(2 * n);
-  augmentEpoch = 0;
-  complete = true;
-  stepVertex = -1;
-  stepEdge = -1;
-  stepBlossom = -1;
-  rejected = -1;
+}
+
+/** allocateState's values, written into the arrays it allocated for an earlier round of this solve. */
+function resetState(maxWeight: f64): void {
+  mate.fill(-1);
+  label.fill(0);
+  labelEnd.fill(-1);
+  for (let v = 0; v < n; v++) blossomLink[v] = v;
+  alias.fill(-1);
+  blossomParent.fill(-1);
+  for (let b = 0; b < 2 * n; b++) {
+    blossomChilds[b] = null;
+    blossomEndps[b] = null;
+  }
+  blossomBase.fill(-1);
+  for (let v = 0; v < n; v++) blossomBase[v] = v;
+  bestEdge.fill(-1);
+  unusedBlossoms.length = 0;
+  for (let b = n; b < 2 * n; b++) unusedBlossoms.push(b);
+  dual.fill(0);
+  for (let v = 0; v < n; v++) dual[v] = maxWeight;
+  allowEdge.fill(0);
+  queue.length = 0;
+  treeRoot.fill(-1);
+  dissolveStamp.fill(0);
+  gone.fill(0);
+  for (let v = 0; v < n; v++) treeMembers[v] = null;
+  keptStamp.fill(0);
+  stamp.fill(0);
+  heap1.size = 0;
+  heap2.size = 0;
+  heap3.size = 0;
+  heap4.size = 0;
+  sEdgeBatch.fill(-1);
+  sEdgeBatchKey.fill(0);
+  leafStack.length = 0;
+  expandLater.length = 0;
+  resetStack.length = 0;
+  dissolveTops.length = 0;
+  dissolveVertices.length = 0;
+  dissolveExpand.length = 0;
+  staleKey.fill(0);
+  bestKey.fill(0);
+  augmentFrames.length = 0;
+  augmentDone.length = 0;
+  chainOwner.fill(-1);
+  chainBelow.fill(-1);
+  chainEpoch.fill(0);
 }
 
 /**
