@@ -1,12 +1,18 @@
 import { container } from '../adapters/container.ts';
-import { OptimalMatcher } from '../domain/matching/optimal-matcher.ts';
+import { GreedyMatcher } from '../domain/matching/greedy-matcher.ts';
 import * as z from '../domain/validation.ts';
 import { showSurvey, submitSurvey } from '../services/surveys.ts';
 import { PAGE_SCRIPT_HASH } from '../services/survey-pages.ts';
 import { signedLinkRoute } from './middleware/signed-link-route.ts';
 
-/** Pairs a partner again after a decline (the same matcher as the identify phase). */
-const matcher = new OptimalMatcher({ deadlineMs: 2_000 }); // runs inside an HTTP request (10 s Lambda timeout)
+/**
+ * Pairs a partner again after a decline. The rematch matches two people at a time (the freed person
+ * and each candidate), where the only pairing is their one pair if the rules allow it: the greedy
+ * matcher finds it with the identify phase's scores and rules (test/unit/matching-matcher.test.ts
+ * checks that it pairs any two people as the optimal matcher does), without bundling the
+ * WebAssembly solver, which had taken this function to 1.5 KB under its budget.
+ */
+const matcher = new GreedyMatcher();
 /** `?answer=` from an email's quick-answer link: a short word; a bad one is ignored (the page asks anyway). */
 const preselectSchema = z.optional(z.string().check(z.regex(/^[a-z-]{1,20}$/)));
 

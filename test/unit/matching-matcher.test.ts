@@ -198,6 +198,23 @@ describe('the optimal matcher on small cohorts', HEAVY, () => {
     );
   });
 
+  it('pairs any two people exactly as the greedy matcher does, which the rematch after a decline uses for that reason', () => {
+    let paired = 0;
+    fc.assert(
+      fc.property(cohortArb, fc.nat(), fc.nat(), fc.constantFrom('best-score' as const, 'max-pairs' as const), (c, a, b, objective) => {
+        const first = c.people[a % c.people.length] as Participant;
+        const second = c.people[b % c.people.length] as Participant;
+        if (first === second) return;
+        const context = contextFor({ ...c, objective });
+        const optimal = new OptimalMatcher().match([first, second], context);
+        expect(new GreedyMatcher().match([first, second], context).pairs).toEqual(optimal.pairs);
+        paired += optimal.pairs.length;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(paired, 'some of the two-person cohorts could pair').toBeGreaterThan(15);
+  });
+
   it('never scores below the greedy baseline, which also keeps every hard rule', () => {
     fc.assert(
       fc.property(cohortArb, (c) => {
