@@ -351,11 +351,15 @@ export function startDualPtr(): usize {
  * order weight, loop, ends. Here rather than in the host, where a fresh process ran the same loop
  * as JavaScript not yet compiled (10-15 ms of a 1,000-person solve of 115,000 edges).
  */
+/** As Number.isInteger(w) && w >= 0: NaN fails the first test, the infinities the second. */
+@inline function isWholeWeight(w: f64): bool {
+  return w >= 0 && w != Infinity && Math.floor(w) == w;
+}
+
 export function checkEdges(): i32 {
   for (let k = 0; k < m; k++) {
     const w = ew[k];
-    // As Number.isInteger(w) && w >= 0: NaN fails the first test, the infinities the second.
-    if (!(w >= 0) || w == Infinity || Math.floor(w) != w) {
+    if (!isWholeWeight(w)) {
       rejected = k;
       return EDGE_WEIGHT_NOT_WHOLE;
     }
@@ -608,7 +612,11 @@ function stopWithFeasibleDuals(): void {
   for (let v = 0; v < n; v++) outBlossomParent[v] = -1;
 }
 
-/** Σ z_B of the blossoms around each node of the last solution, the node's own z included (for a blossom), and each node's depth. */
+/**
+ * Σ z_B of the blossoms around each node of the last solution, the node's own z included (for a
+ * blossom), each node's depth and top-level blossom: measured by `solution` for the blossom sizes,
+ * and read by pricing and the flattened start.
+ */
 let zWithin = new Float64Array(0);
 let nodeDepth = new Int32Array(0);
 /** The top-level blossom of each node of the last solution (the node itself at the top). */
@@ -659,7 +667,6 @@ function measureBlossoms(): void {
  * chains' totals (at most what counts) settles the question.
  */
 function priceLeftOut(violated: Array<i32>): void {
-  measureBlossoms();
   for (let k = 0; k < m; k++) {
     if (inActive[k] == 1) continue;
     const i = eu[k];
@@ -720,7 +727,6 @@ function innermostCommon(a0: i32, b0: i32): i32 {
  * matched edges that are then no longer tight are freed.
  */
 function flattenSolution(unmatch: bool): void {
-  measureBlossoms();
   for (let v = 0; v < n; v++) {
     const p = outBlossomParent[v];
     startDual[v] = outDual[v] + (p == -1 ? 0 : zWithin[p]);
@@ -1902,27 +1908,15 @@ function solution(): void {
       if (v < endpoint[p]) weight += ew[p >> 1];
     }
   }
+  outDual = dual.slice();
+  for (let b = n; b < 2 * n; b++) if (blossomBase[b] < 0) outDual[b] = 0;
+  outBlossomParent = blossomParent;
+  measureBlossoms();
   // Sizes bottom-up, children before parents (blossoms can nest thousands deep, so no leaf lists per blossom).
   const blossomSize = new Int32Array(2 * n);
-  const depth = new Int32Array(2 * n).fill(-1);
-  const climb = new Array<i32>(0);
-  let deepest = 0;
-  for (let x = 0; x < 2 * n; x++) {
-    let y = x;
-    while (depth[y] < 0 && blossomParent[y] != -1) {
-      climb.push(y);
-      y = blossomParent[y];
-    }
-    if (depth[y] < 0) depth[y] = 0;
-    while (climb.length > 0) {
-      const c = climb.pop();
-      depth[c] = depth[blossomParent[c]] + 1;
-      if (depth[c] > deepest) deepest = depth[c];
-    }
-  }
   const byDepth = new Array<Array<i32>>(0);
   for (let d = 0; d <= deepest; d++) byDepth.push(new Array<i32>(0));
-  for (let x = 0; x < 2 * n; x++) if (x < n || blossomBase[x] >= 0) byDepth[depth[x]].push(x);
+  for (let x = 0; x < 2 * n; x++) if (x < n || blossomBase[x] >= 0) byDepth[nodeDepth[x]].push(x);
   for (let d = deepest; d >= 0; d--) {
     const list = byDepth[d];
     for (let i = 0; i < list.length; i++) {
@@ -1931,9 +1925,6 @@ function solution(): void {
       if (p != -1) blossomSize[p] = blossomSize[p] + (x < n ? 1 : blossomSize[x]);
     }
   }
-  outDual = dual.slice();
-  for (let b = n; b < 2 * n; b++) if (blossomBase[b] < 0) outDual[b] = 0;
-  outBlossomParent = blossomParent;
   outBlossomSize = blossomSize;
 }
 
@@ -2107,8 +2098,8 @@ export function splitCapacities(): i32 {
       return EDGE_IS_LOOP;
     }
     const w = ew[k];
-    // As in checkEdges, for the pair's own number (a link's would mean nothing to the caller).
-    if (!(w >= 0) || w == Infinity || Math.floor(w) != w) {
+    // Checked here as checkEdges does, for the pair's own number (a link's would mean nothing to the caller).
+    if (!isWholeWeight(w)) {
       rejected = k;
       return EDGE_WEIGHT_NOT_WHOLE;
     }

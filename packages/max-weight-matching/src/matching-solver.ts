@@ -239,6 +239,22 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
     const bytes = new Uint32Array(buffer, pointer - 4, 1)[0] as number;
     return new TextDecoder('utf-16le').decode(new Uint8Array(buffer, pointer, bytes));
   };
+  /** Runs `call` on the module: its own aborts pass through, anything else (a trap, memory that could not grow) becomes a MatchingSolverError saying what stopped. */
+  const inModule = <T>(what: string, call: () => T): T => {
+    try {
+      return call();
+    } catch (error) {
+      if (error instanceof MatchingSolverError) throw error;
+      throw new MatchingSolverError(`${what} stopped: ${String(error)}`, { cause: error });
+    }
+  };
+  /** Copies m edges (or pairs) into the arrays the last setup allocated. */
+  const writeEdges = (from: Int32Array, to: Int32Array, weight: Float64Array, m: number): void => {
+    const buffer = solver.memory.buffer;
+    new Int32Array(buffer, solver.fromPtr(), m).set(from.subarray(0, m));
+    new Int32Array(buffer, solver.toPtr(), m).set(to.subarray(0, m));
+    new Float64Array(buffer, solver.weightPtr(), m).set(weight.subarray(0, m));
+  };
 
   return {
     maxWeightMatching(graph: WeightedEdges, options: MatchingOptions = {}): MatchingSolution {
@@ -256,33 +272,23 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
         throw new RangeError(`coreDegree is ${coreDegree}: it must be a whole number from 0 to ${MAX_SOLVED}`);
       // The edges are checked by the module once copied in (weights, loops, and ends out of range,
       // which it would read and write past its arrays), before the start is.
-      let edgeProblem: number;
-      try {
+      const what = `blossom solver on ${n} vertices and ${m} edges`;
+      const edgeProblem = inModule(what, () => {
         solver.setup(n, m, start === undefined ? 0 : 1, coreDegree);
-        const buffer = solver.memory.buffer;
-        new Int32Array(buffer, solver.fromPtr(), m).set(eu.subarray(0, m));
-        new Int32Array(buffer, solver.toPtr(), m).set(ev.subarray(0, m));
-        new Float64Array(buffer, solver.weightPtr(), m).set(ew);
-        edgeProblem = solver.checkEdges();
-      } catch (error) {
-        if (error instanceof MatchingSolverError) throw error;
-        throw new MatchingSolverError(`blossom solver stopped on ${graph.vertexCount} vertices and ${m} edges: ${String(error)}`, { cause: error });
-      }
+        writeEdges(eu, ev, ew, m);
+        return solver.checkEdges();
+      });
       if (edgeProblem !== SOLVED) throw edgeError(edgeProblem, solver.errorIndex(), graph);
       if (start !== undefined) checkStart(graph, start);
 
-      let result: number;
-      try {
+      const result = inModule(what, () => {
         const buffer = solver.memory.buffer;
         if (start !== undefined) {
           new Int32Array(buffer, solver.startMatchedEdgePtr(), n).set(start.matchedEdge.subarray(0, n));
           new Float64Array(buffer, solver.startDualPtr(), n).set(start.dual.subarray(0, n));
         }
-        result = solver.solve(options.stopAt ?? Infinity);
-      } catch (error) {
-        if (error instanceof MatchingSolverError) throw error;
-        throw new MatchingSolverError(`blossom solver stopped on ${graph.vertexCount} vertices and ${m} edges: ${String(error)}`, { cause: error });
-      }
+        return solver.solve(options.stopAt ?? Infinity);
+      });
       if (result !== SOLVED) {
         const at = solver.errorIndex();
         if (result === START_EDGE_NOT_AT_VERTEX) {
@@ -324,19 +330,12 @@ export function createMatchingSolver(wasm: ArrayBuffer | ArrayBufferView): Match
       if (from.length < m || to.length < m)
         throw new RangeError(`from and to have ${from.length} and ${to.length} entries for ${m} weights: every pair needs both people`);
       if (m > MAX_SOLVED) throw new RangeError(`the graph has ${m} pairs: a split takes at most ${MAX_SOLVED}`);
-      let problem: number;
-      try {
+      const problem = inModule(`splitting the capacities of ${people} people and ${m} pairs`, () => {
         solver.setupSplit(people, m);
-        const buffer = solver.memory.buffer;
-        new Int32Array(buffer, solver.capacityPtr(), people).set(capacity.subarray(0, people));
-        new Int32Array(buffer, solver.fromPtr(), m).set(from.subarray(0, m));
-        new Int32Array(buffer, solver.toPtr(), m).set(to.subarray(0, m));
-        new Float64Array(buffer, solver.weightPtr(), m).set(weight);
-        problem = solver.splitCapacities();
-      } catch (error) {
-        if (error instanceof MatchingSolverError) throw error;
-        throw new MatchingSolverError(`splitting the capacities of ${people} people and ${m} pairs stopped: ${String(error)}`, { cause: error });
-      }
+        new Int32Array(solver.memory.buffer, solver.capacityPtr(), people).set(capacity.subarray(0, people));
+        writeEdges(from, to, weight, m);
+        return solver.splitCapacities();
+      });
       const at = solver.errorIndex();
       if (problem === CAPACITY_NEGATIVE) throw new RangeError(`person ${at} has capacity ${capacity[at]}: capacities must be whole numbers, 0 or more`);
       if (problem === EDGE_IS_LOOP) throw new RangeError(`pair ${at} joins person ${from[at]} with themselves`);
