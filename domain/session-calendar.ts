@@ -10,7 +10,8 @@ export interface SessionCalendarFile {
 
 /**
  * With `cancelled`, the CANCEL of the same event (its UID, a higher SEQUENCE, STATUS:CANCELLED),
- * one per person registered or waiting (`attendee`), sent when HR cancels the session.
+ * one per person registered or waiting (`attendee`), sent when HR cancels the session. A moved
+ * session's file is written again with its `sequence`, so calendars that hold it move the event.
  *
  * Written with ical-generator (folding, escaping and line endings are its job; the introductions use it too) when
  * HR adds the session, and stored with it: the page's function then attaches it without carrying the package.
@@ -39,8 +40,8 @@ export function sessionCalendar(
     ...(options.attendee ? { attendees: [{ name: options.attendee.name, email: options.attendee.email }] } : {}),
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     // Later versions of the same event replace this one in calendars: the same UID with a higher
-    // sequence. A session is never moved (HR cancels it and adds another), so the cancel is version 1.
-    sequence: cancelled ? 1 : 0,
+    // sequence. Each move of the session is one version more, and its cancellation one above the last.
+    sequence: (session.sequence ?? 0) + (cancelled ? 1 : 0),
   });
   return {
     fileName: `${session.sessionId}${cancelled ? '-cancelled' : ''}.ics`,

@@ -10,7 +10,10 @@ import type { EmailContent } from './summary-email.ts';
  * words below while adding a deployed resource per session kind and language.
  */
 
-export type SessionEmailKind = 'announcement' | 'promoted' | 'cancelled';
+export type SessionEmailKind = 'announcement' | 'promoted' | 'cancelled' | 'moved';
+
+/** Where the reader of a moved session's email stands: their seat, their place in line, or invited and yet to answer. */
+export type SessionStanding = 'registered' | 'waitlisted' | 'invited';
 
 const words = {
   en: {
@@ -18,14 +21,17 @@ const words = {
       announcement: (t: string) => `Informational session: ${t}`,
       promoted: (t: string) => `A seat is yours: ${t}`,
       cancelled: (t: string) => `Cancelled: ${t}`,
+      moved: (t: string) => `Changed: ${t}`,
     },
     greeting: (name: string) => `Hello ${name},`,
     intro: {
       announcement: (program: string) => `${program} invites you to an informational session, a chance to learn next to your mentoring pair.`,
       promoted: () => 'A seat became free and you were first on the waiting list: you are now registered for this session.',
       cancelled: () => 'This informational session, for which you had a seat or a place on the waiting list, has been cancelled.',
+      moved: () => 'This informational session has changed: below are its date, time and place as they are now.',
     },
     reason: 'Why',
+    previously: 'Before',
     when: 'When',
     duration: (minutes: number) => `${minutes} minutes`,
     where: 'Where',
@@ -36,11 +42,17 @@ const words = {
       announcement: 'Register or decline on the session page:',
       promoted: 'If you can no longer come, free your seat on the session page:',
       cancelled: 'Nothing to do: your seat or place in line is released.',
+      moved: {
+        registered: 'Your seat is kept. If you can no longer come, free it on the session page:',
+        waitlisted: 'Your place on the waiting list is kept. To leave the line, answer on the session page:',
+        invited: 'Register or decline on the session page:',
+      },
     },
     calendar: {
       announcement: 'The attached calendar file adds the session to your calendar.',
       promoted: 'The attached calendar file adds the session to your calendar.',
       cancelled: 'The attached calendar file cancels the event in your calendar (open it if your calendar does not do so by itself).',
+      moved: 'The attached calendar file moves the event in your calendar, or adds it (open it if your calendar does not update by itself).',
     },
   },
   'pt-BR': {
@@ -48,14 +60,17 @@ const words = {
       announcement: (t: string) => `Sessão informativa: ${t}`,
       promoted: (t: string) => `Sua vaga está garantida: ${t}`,
       cancelled: (t: string) => `Cancelada: ${t}`,
+      moved: (t: string) => `Alterada: ${t}`,
     },
     greeting: (name: string) => `Olá, ${name},`,
     intro: {
       announcement: (program: string) => `${program} convida você para uma sessão informativa, uma oportunidade de aprender além da sua dupla de mentoria.`,
       promoted: () => 'Uma vaga foi liberada e você era a primeira pessoa da lista de espera: agora sua inscrição nesta sessão está confirmada.',
       cancelled: () => 'Esta sessão informativa, para a qual você tinha uma vaga ou um lugar na lista de espera, foi cancelada.',
+      moved: () => 'Esta sessão informativa mudou: abaixo estão a data, o horário e o local como estão agora.',
     },
     reason: 'Motivo',
+    previously: 'Antes',
     when: 'Quando',
     duration: (minutes: number) => `${minutes} minutos`,
     where: 'Onde',
@@ -66,11 +81,17 @@ const words = {
       announcement: 'Inscreva-se ou recuse na página da sessão:',
       promoted: 'Se não puder mais ir, libere sua vaga na página da sessão:',
       cancelled: 'Nada a fazer: sua vaga ou seu lugar na lista foi liberado.',
+      moved: {
+        registered: 'Sua vaga continua garantida. Se não puder mais ir, libere-a na página da sessão:',
+        waitlisted: 'Seu lugar na lista de espera continua. Para sair da lista, responda na página da sessão:',
+        invited: 'Inscreva-se ou recuse na página da sessão:',
+      },
     },
     calendar: {
       announcement: 'O arquivo de calendário anexo adiciona a sessão à sua agenda.',
       promoted: 'O arquivo de calendário anexo adiciona a sessão à sua agenda.',
       cancelled: 'O arquivo de calendário anexo cancela o evento na sua agenda (abra-o se a agenda não fizer isso sozinha).',
+      moved: 'O arquivo de calendário anexo muda o evento na sua agenda, ou o adiciona (abra-o se a agenda não se atualizar sozinha).',
     },
   },
 } as const;
@@ -97,14 +118,29 @@ export interface SessionEmailInput {
   session: InfoSession;
   catalog: readonly Skill[];
   link: string;
+  /** For a moved session: where the reader stands, and the session as it was (its earlier time is shown when it changed). */
+  moved?: { standing: SessionStanding; before: Pick<InfoSession, 'startsAt' | 'timeZone' | 'durationMinutes' | 'place'> };
 }
 
-/** An announcement of a session, the news that a waiting person got a seat, or that it was cancelled, in the reader's language. */
+/** An announcement of a session, the news that a waiting person got a seat, that it was cancelled or moved, in the reader's language. */
 export function sessionEmail(input: SessionEmailInput): EmailContent {
   const w = words[input.language];
   const s = input.session;
+  const before = input.moved?.before;
+  // What a move changed of the time and place, as it was: a new video link alone needs no "before".
+  const placeChanged = before !== undefined && before.place !== undefined && before.place !== s.place;
+  const earlier =
+    before && (before.startsAt !== s.startsAt || before.durationMinutes !== s.durationMinutes || placeChanged)
+      ? [
+          [w.previously, `${sessionTime(before, input.language)}, ${w.duration(before.durationMinutes)}${placeChanged ? ` · ${before.place}` : ''}`] as [
+            string,
+            string,
+          ],
+        ]
+      : [];
   const details: Array<[string, string]> = [
     [w.when, `${sessionTime(s, input.language)}, ${w.duration(s.durationMinutes)}`],
+    ...earlier,
     ...(s.place ? [[w.where, s.place] as [string, string]] : []),
     // A cancelled session's call will not take place: its link is left out.
     ...(s.videoLink && input.kind !== 'cancelled' ? [[w.video, s.videoLink] as [string, string]] : []),
@@ -114,6 +150,7 @@ export function sessionEmail(input: SessionEmailInput): EmailContent {
   const cancelled = input.kind === 'cancelled';
   // A cancellation names HR's reason and carries no link: there is nothing left to answer on the session page.
   const reason = cancelled && s.cancelReason ? [[w.reason, s.cancelReason] as [string, string]] : [];
+  const action = input.kind === 'moved' ? w.action.moved[input.moved?.standing ?? 'invited'] : w.action[input.kind];
   const text = [
     w.greeting(input.recipientName),
     '',
@@ -125,7 +162,7 @@ export function sessionEmail(input: SessionEmailInput): EmailContent {
     ...[...reason, ...details].map(([k, v]) => `${k}: ${v}`),
     ...(input.kind === 'announcement' ? [w.seats(s.capacity)] : []),
     '',
-    w.action[input.kind],
+    action,
     ...(cancelled ? [] : [input.link]),
     '',
     w.calendar[input.kind],
@@ -145,7 +182,7 @@ export function sessionEmail(input: SessionEmailInput): EmailContent {
     ...(input.kind === 'announcement' ? [`<p>${escapeHtml(w.seats(s.capacity))}</p>`] : []),
     cancelled
       ? `<p>${escapeHtml(w.action.cancelled)}</p>`
-      : `<p>${escapeHtml(w.action[input.kind])}<br><a href="${escapeHtml(input.link)}">${escapeHtml(input.link)}</a></p>`,
+      : `<p>${escapeHtml(action)}<br><a href="${escapeHtml(input.link)}">${escapeHtml(input.link)}</a></p>`,
     `<p style="color:#3d4a45">${escapeHtml(w.calendar[input.kind])}</p>`,
     '</body></html>',
   ].join('\n');

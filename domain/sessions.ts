@@ -95,6 +95,13 @@ export interface InfoSession {
   /** When HR cancelled it, and why (told to everyone registered or waiting): a cancelled session takes no answers. */
   cancelledAt?: number;
   cancelReason?: string;
+  /**
+   * The version of its calendar event (iCalendar SEQUENCE): 0, or absent, when added; one more each
+   * time HR moves it, so that calendars replace the event they hold. Its cancellation is one above.
+   */
+  sequence?: number;
+  /** When HR last moved it (a new start, length, place or video link). */
+  movedAt?: number;
 }
 
 export type RegistrationStatus = 'registered' | 'waitlisted' | 'declined';
@@ -119,6 +126,57 @@ export function parseCancelReason(reason: unknown): string {
   const parsed = cancelReasonSchema.safeParse(reason);
   if (!parsed.success) throw new ValidationError('the reason is not valid', issuesFromZod(parsed.error, 'reason'));
   return parsed.data;
+}
+
+/** What HR may change of a session that has not started (`tandem session move`): at least one of them. */
+export const sessionMoveSchema = z
+  .strictObject({
+    /** The new start: date and time with the offset of the session's time zone at that date. */
+    startsAt: z.optional(z.string().check(z.regex(ISO_WITH_OFFSET, 'must be a date and time with its offset, like 2027-03-10T14:00-03:00'))),
+    durationMinutes: z.optional(
+      z.coerce.number().check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes')),
+    ),
+    place: z.optional(text(200)),
+    videoLink: z.optional(z.url({ protocol: /^https$/, error: 'must be an https link' })),
+  })
+  .check(
+    z.refine((m) => Object.values(m).some((v) => v !== undefined), {
+      message: 'name what changes: a new start, length, place or video link',
+      path: ['startsAt'],
+    }),
+  );
+export type SessionMoveInput = z.input<typeof sessionMoveSchema>;
+
+/** Where and when a session takes place: what a move changes. */
+export type SessionPlacing = Pick<InfoSession, 'startsAt' | 'durationMinutes' | 'place' | 'videoLink'>;
+
+/** The placing of a session, compared field by field (a rerun of the same move changes nothing). */
+export function samePlacing(a: SessionPlacing, b: SessionPlacing): boolean {
+  return a.startsAt === b.startsAt && a.durationMinutes === b.durationMinutes && a.place === b.place && a.videoLink === b.videoLink;
+}
+
+/**
+ * The session's new placing from HR's move: what is not given stays. The start's offset must be
+ * the session's time zone's at that date, and the start in the future; every problem is named.
+ */
+export function parseSessionMove(input: unknown, session: InfoSession, now: number): SessionPlacing {
+  const parsed = sessionMoveSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError('the move is not valid', issuesFromZod(parsed.error));
+  const m = parsed.data;
+  const startsAt = m.startsAt === undefined ? session.startsAt : Date.parse(m.startsAt);
+  if (m.startsAt !== undefined && wallTime(startsAt, session.timeZone) !== m.startsAt.slice(0, 16))
+    throw new ValidationError('the move is not valid', [
+      { where: 'startsAt', problem: `its offset is not the offset of the session's time zone (${session.timeZone}) at that date` },
+    ]);
+  if (startsAt <= now) throw new ValidationError('the move is not valid', [{ where: 'startsAt', problem: 'must be in the future' }]);
+  const place = m.place ?? session.place;
+  const videoLink = m.videoLink ?? session.videoLink;
+  return {
+    startsAt,
+    durationMinutes: m.durationMinutes ?? session.durationMinutes,
+    ...(place !== undefined ? { place } : {}),
+    ...(videoLink !== undefined ? { videoLink } : {}),
+  };
 }
 
 /** Validates HR's input against the cycle's skill catalog; every problem is named. */

@@ -5,7 +5,7 @@ import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
 import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
 import type { EmailLogEntry, ErasureSubject } from '../domain/person-data.ts';
-import type { InfoSession, SessionRegistration } from '../domain/sessions.ts';
+import type { InfoSession, SessionPlacing, SessionRegistration } from '../domain/sessions.ts';
 import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
 
 /** Programs and their rosters. */
@@ -386,6 +386,14 @@ export const systemClock: Clock = { now: () => Date.now() };
 export type SessionRegisterOutcome = 'registered' | 'waitlisted' | 'already-registered' | 'already-waitlisted' | 'cancelled' | 'no-session';
 export type SessionCancelOutcome = 'cancelled' | 'already-cancelled' | 'no-session';
 export type SessionDeclineOutcome = 'declined' | 'already-declined' | 'no-session';
+/** changed-meanwhile: its sequence was no longer the one read (another move came first); started: its start had passed. */
+export type SessionMoveOutcome = 'moved' | 'changed-meanwhile' | 'started' | 'cancelled' | 'no-session';
+
+/** A session's new placing with the calendar file written for it, as version `sequence`. */
+export interface SessionMove extends SessionPlacing {
+  calendar: NonNullable<InfoSession['calendar']>;
+  sequence: number;
+}
 
 /**
  * Informational sessions and their registrations, kept with their cycle (docs/data-model.md).
@@ -401,6 +409,12 @@ export interface SessionStore {
   registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome>;
   /** Marks a session cancelled, once: from then on it takes no registrations and no one is promoted to a seat. */
   cancelSession(cycleId: string, sessionId: string, reason: string, at: number): Promise<SessionCancelOutcome>;
+  /**
+   * Moves a session that is neither cancelled nor started, only from version `expectedSequence`
+   * (read before: two moves at once cannot both win); replaces its start, length, place, video link
+   * and calendar file, and sets `movedAt`.
+   */
+  moveSession(cycleId: string, sessionId: string, move: SessionMove, expectedSequence: number, at: number): Promise<SessionMoveOutcome>;
   /** Declines (a registered person frees their seat, a waiting one leaves the line); `freedSeat` says whether a seat came free. */
   declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }>;
   /** Gives a free seat to the first person on the waiting list, if there is a free seat and a line; returns who got it. */

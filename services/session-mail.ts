@@ -1,6 +1,6 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
 import type { LinkSigner } from '../domain/links.ts';
-import { sessionEmail, type SessionEmailKind } from '../domain/session-emails.ts';
+import { sessionEmail, type SessionEmailInput, type SessionEmailKind } from '../domain/session-emails.ts';
 import { sessionLinkKey, type InfoSession } from '../domain/sessions.ts';
 import type { Clock, CycleStore, EmailLog, Mailer, SessionStore } from './ports.ts';
 import { sendOnce, type SendOutcome } from './send-once.ts';
@@ -35,8 +35,8 @@ export function sessionLink(links: SessionLinks, session: InfoSession, participa
 }
 
 /**
- * One session email (announcement, promotion or cancellation) to one member, at most once per key,
- * with a calendar file: the session's own unless another is given (a cancellation's).
+ * One session email (announcement, promotion, cancellation or move) to one member, at most once per
+ * key, with a calendar file: the session's own unless another is given (a cancellation's).
  */
 export function sendSessionEmail(
   deps: SessionMailDeps,
@@ -45,8 +45,9 @@ export function sendSessionEmail(
   member: Member,
   kind: SessionEmailKind,
   idempotencyKey: string,
-  calendar: InfoSession['calendar'] = session.calendar,
+  options: { calendar?: InfoSession['calendar']; moved?: SessionEmailInput['moved'] } = {},
 ): Promise<SendOutcome> {
+  const calendar = options.calendar ?? session.calendar;
   const content = sessionEmail({
     kind,
     language: member.language,
@@ -55,6 +56,7 @@ export function sendSessionEmail(
     session,
     catalog: cycle.program.skillsCatalog,
     link: sessionLink(deps.links, session, member.participantId),
+    ...(options.moved ? { moved: options.moved } : {}),
   });
   return sendOnce(deps, cycle.cycleId, idempotencyKey, {
     from: cycle.program.sender,

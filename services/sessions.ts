@@ -1,7 +1,20 @@
 import type { Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
-import { parseCancelReason, parseSessionInput, resolveAttendees, sessionAudience, type InfoSession, type SessionRegistration } from '../domain/sessions.ts';
+import type { Member } from '../domain/cycle.ts';
+import type { SessionStanding } from '../domain/session-emails.ts';
+import {
+  parseCancelReason,
+  parseSessionInput,
+  parseSessionMove,
+  resolveAttendees,
+  samePlacing,
+  sessionAudience,
+  type InfoSession,
+  type SessionPlacing,
+  type SessionRegistration,
+} from '../domain/sessions.ts';
+import type { SendOutcome } from './send-once.ts';
 import { sendSessionEmail, type SessionDeps, type SessionMailDeps } from './session-mail.ts';
 
 export { sessionLink, type SessionDeps, type SessionLinks, type SessionMailDeps } from './session-mail.ts';
@@ -34,11 +47,26 @@ export async function addSession(deps: SessionDeps, cycleId: string, input: unkn
   return session;
 }
 
-export interface AnnouncementOutcome {
-  audience: number;
+/** How the emails of one HR command went, one count per person. */
+export interface SendTally {
   sent: number;
   alreadySent: number;
+  /** Claimed by another run that has not finished sending them (or died doing so: a run after five minutes sends them). */
+  inFlight: number;
   rejected: number;
+}
+
+const emptyTally = (): SendTally => ({ sent: 0, alreadySent: 0, inFlight: 0, rejected: 0 });
+
+function count(tally: SendTally, outcome: SendOutcome): void {
+  if (outcome === 'sent') tally.sent++;
+  else if (outcome === 'rejected') tally.rejected++;
+  else if (outcome === 'in-flight') tally.inFlight++;
+  else tally.alreadySent++;
+}
+
+export interface AnnouncementOutcome extends SendTally {
+  audience: number;
 }
 
 /** Announces a session to its audience; a repeat (or a retry after a failure) sends only what was not sent. */
@@ -49,25 +77,19 @@ export async function announceSession(deps: SessionMailDeps, cycleId: string, se
   if (session.cancelledAt !== undefined) throw new ConflictError(`session ${sessionId} was cancelled: it can no longer be announced`);
   if (session.startsAt <= deps.clock.now()) throw new ConflictError(`session ${sessionId} has started already: it can no longer be announced`);
   const audience = sessionAudience(session, await deps.store.listMembers(cycleId));
-  const outcome: AnnouncementOutcome = { audience: audience.length, sent: 0, alreadySent: 0, rejected: 0 };
+  const outcome: AnnouncementOutcome = { audience: audience.length, ...emptyTally() };
   for (const member of audience) {
-    const sent = await sendSessionEmail(deps, cycle, session, member, 'announcement', `session#${sessionId}#announcement#${member.participantId}`);
-    if (sent === 'sent') outcome.sent++;
-    else if (sent === 'rejected') outcome.rejected++;
-    else outcome.alreadySent++;
+    count(outcome, await sendSessionEmail(deps, cycle, session, member, 'announcement', announcementKey(sessionId, member.participantId)));
   }
   return outcome;
 }
 
-export interface CancellationOutcome {
+export interface CancellationOutcome extends SendTally {
   /** False when the session had been cancelled before (this call only told whoever had not been told). */
   cancelledNow: boolean;
   session: InfoSession;
   /** Those registered or waiting, who are told; those who declined or never answered are not. */
   told: number;
-  sent: number;
-  alreadySent: number;
-  rejected: number;
 }
 
 /** Those registered or on the waiting list of a session, by registration order of the store. */
@@ -99,7 +121,7 @@ export async function cancelSession(deps: SessionMailDeps, cycleId: string, sess
   if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
   const session = await loadSession(deps, cycleId, sessionId);
   const organizer = { name: cycle.program.name, email: cycle.program.sender };
-  const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, sent: 0, alreadySent: 0, rejected: 0 };
+  const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, ...emptyTally() };
   // Read after the cancel committed (strongly consistent): no seat can be taken after it, so this is everyone.
   const [holding, members] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId)]);
   const memberById = new Map(members.map((m) => [m.participantId, m]));
@@ -108,13 +130,112 @@ export async function cancelSession(deps: SessionMailDeps, cycleId: string, sess
     if (!member) continue;
     result.told++;
     const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
-    const sent = await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, calendar);
-    if (sent === 'sent') result.sent++;
-    else if (sent === 'rejected') result.rejected++;
-    else result.alreadySent++;
+    count(result, await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, { calendar }));
   }
   return result;
 }
+
+export interface MoveOutcome extends SendTally {
+  /** False when the session was at this placing already (a rerun: only whoever was not told yet is told). */
+  movedNow: boolean;
+  /** The session as it was, and as it is now. */
+  before: InfoSession;
+  session: InfoSession;
+  /** Everyone told: registered, waiting, and invited by its announcement without answering yet. */
+  told: number;
+}
+
+/** What `moveSession` would do, changing nothing: the session, its new placing and how many people would be told. */
+export async function previewMove(
+  deps: SessionMailDeps,
+  cycleId: string,
+  sessionId: string,
+  input: unknown,
+): Promise<{ session: InfoSession; moved: InfoSession; changes: boolean; wouldTell: number }> {
+  const { session, moved, changes } = await plannedMove(deps, cycleId, sessionId, input);
+  return { session, moved, changes, wouldTell: (await toldOfMove(deps, session)).length };
+}
+
+/** The session and its placing after HR's move, checked: neither cancelled nor started, and something changes unless it was moved so before. */
+async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string, input: unknown) {
+  const cycle = await existingCycle(deps, cycleId);
+  const session = await loadSession(deps, cycleId, sessionId);
+  if (session.cancelledAt !== undefined) throw new ConflictError(`session ${sessionId} was cancelled: it can no longer be moved`);
+  const now = deps.clock.now();
+  if (session.startsAt <= now) throw new ConflictError(`session ${sessionId} has started already: it can no longer be moved`);
+  const placing = parseSessionMove(input, session, now);
+  const changes = !samePlacing(placing, session);
+  // Running the same move again (after a failure while telling people, say) tells whoever was not told; a move to where it has always been is a mistake.
+  if (!changes && (session.sequence ?? 0) === 0)
+    throw new ValidationError('the move is not valid', [{ where: 'startsAt', problem: 'nothing changes: the session is already at that time and place' }]);
+  return { cycle, session, changes, moved: { ...session, ...placing } };
+}
+
+/**
+ * Who a move is told to, with where each stands: everyone registered or waiting, and everyone its
+ * announcement reached who has not answered (their calendar may hold the event) and is still in the cycle.
+ */
+async function toldOfMove(deps: SessionMailDeps, session: InfoSession): Promise<Array<{ member: Member; standing: SessionStanding }>> {
+  const [registrations, members, announced] = await Promise.all([
+    deps.store.listSessionRegistrations(session.cycleId, session.sessionId),
+    deps.store.listMembers(session.cycleId),
+    deps.emailLog.sentKeys(session.cycleId, announcementKey(session.sessionId, '')),
+  ]);
+  const answered = new Map(registrations.map((r) => [r.participantId, r.status]));
+  const told: Array<{ member: Member; standing: SessionStanding }> = [];
+  for (const member of members) {
+    const status = answered.get(member.participantId);
+    if (status === 'registered' || status === 'waitlisted') told.push({ member, standing: status });
+    else if (status === undefined && announced.has(announcementKey(session.sessionId, member.participantId)) && !member.declined && !member.unreachable)
+      told.push({ member, standing: 'invited' });
+  }
+  return told;
+}
+
+/**
+ * Moves a session that has not started (a new start, length, place or video link: what is not
+ * given stays) and tells everyone registered, waiting or invited without an answer, each in their
+ * language with the new placing, the earlier time, a fresh link and a calendar file that moves
+ * the event (its next version). Seats, the waiting list and answers are kept. Running the same
+ * move again tells only whoever was not told; each later move is told again.
+ */
+export async function moveSession(deps: SessionMailDeps, cycleId: string, sessionId: string, input: unknown): Promise<MoveOutcome> {
+  const { cycle, session: before, moved, changes } = await plannedMove(deps, cycleId, sessionId, input);
+  let session = moved;
+  if (changes) {
+    const sequence = (before.sequence ?? 0) + 1;
+    const calendar = sessionCalendar({ ...moved, sequence }, { organizer: { name: cycle.program.name, email: cycle.program.sender } });
+    const now = deps.clock.now();
+    const outcome = await deps.store.moveSession(cycleId, sessionId, { ...placingOf(moved), calendar, sequence }, before.sequence ?? 0, now);
+    if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
+    if (outcome === 'cancelled') throw new ConflictError(`session ${sessionId} was cancelled: it can no longer be moved`);
+    if (outcome === 'started') throw new ConflictError(`session ${sessionId} has started already: it can no longer be moved`);
+    if (outcome === 'changed-meanwhile')
+      throw new ConflictError(`session ${sessionId} was changed by someone else meanwhile: look at it again (tandem session show) and rerun`);
+    session = await loadSession(deps, cycleId, sessionId);
+  }
+  const sequence = session.sequence ?? 0;
+  // A rerun no longer knows the placing the move replaced (the session keeps only the current one): its emails show no earlier time.
+  const result: MoveOutcome = { movedNow: changes, before, session, told: 0, ...emptyTally() };
+  for (const { member, standing } of await toldOfMove(deps, session)) {
+    result.told++;
+    const sent = await sendSessionEmail(deps, cycle, session, member, 'moved', `session#${sessionId}#moved#${sequence}#${member.participantId}`, {
+      moved: { standing, before: changes ? before : session },
+    });
+    count(result, sent);
+  }
+  return result;
+}
+
+const placingOf = (s: InfoSession): SessionPlacing => ({
+  startsAt: s.startsAt,
+  durationMinutes: s.durationMinutes,
+  ...(s.place !== undefined ? { place: s.place } : {}),
+  ...(s.videoLink !== undefined ? { videoLink: s.videoLink } : {}),
+});
+
+/** The idempotency key of a session's announcement to one member (with an empty id, the prefix of them all). */
+const announcementKey = (sessionId: string, participantId: string) => `session#${sessionId}#announcement#${participantId}`;
 
 /** Records who attended (addresses or participant ids of the cycle's members); unknown names are refused and nothing is written. */
 export async function recordAttendance(deps: SessionDeps, cycleId: string, sessionId: string, entries: readonly string[]): Promise<InfoSession> {

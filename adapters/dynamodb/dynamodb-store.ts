@@ -11,6 +11,8 @@ import type {
   ParticipantView,
   RecordResponseOutcome,
   SessionCancelOutcome,
+  SessionMove,
+  SessionMoveOutcome,
   SessionDeclineOutcome,
   SessionRegisterOutcome,
   StoredReview,
@@ -279,6 +281,10 @@ export class DynamoDbStore implements FunctionStore {
   }
   cancelSession(cycleId: string, sessionId: string, reason: string, at: number): Promise<SessionCancelOutcome> {
     return this.sessions.cancelSession(cycleId, sessionId, reason, at);
+  }
+
+  moveSession(cycleId: string, sessionId: string, move: SessionMove, expectedSequence: number, at: number): Promise<SessionMoveOutcome> {
+    return this.sessions.moveSession(cycleId, sessionId, move, expectedSequence, at);
   }
   declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }> {
     return this.sessions.declineSession(cycleId, sessionId, participantId, at);

@@ -1,6 +1,13 @@
 import { firstInLine } from '../../domain/session-waiting-list.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
-import type { SessionCancelOutcome, SessionDeclineOutcome, SessionRegisterOutcome, SessionStore } from '../../services/ports.ts';
+import type {
+  SessionCancelOutcome,
+  SessionDeclineOutcome,
+  SessionMove,
+  SessionMoveOutcome,
+  SessionRegisterOutcome,
+  SessionStore,
+} from '../../services/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
 
@@ -186,6 +193,41 @@ export class SessionRecords implements SessionStore {
     });
     if (cancelled) return 'cancelled';
     return (await this.getSession(cycleId, sessionId)) ? 'already-cancelled' : 'no-session';
+  }
+
+  async moveSession(cycleId: string, sessionId: string, move: SessionMove, expectedSequence: number, at: number): Promise<SessionMoveOutcome> {
+    const values: Record<string, unknown> = {
+      ':startsAt': move.startsAt,
+      ':duration': move.durationMinutes,
+      ':calendar': move.calendar,
+      ':sequence': move.sequence,
+      ':expected': expectedSequence,
+      ':at': at,
+    };
+    const set = ['startsAt = :startsAt', 'durationMinutes = :duration', 'calendar = :calendar', '#sequence = :sequence', 'movedAt = :at'];
+    if (move.place !== undefined) {
+      set.push('place = :place');
+      values[':place'] = move.place;
+    }
+    if (move.videoLink !== undefined) {
+      set.push('videoLink = :videoLink');
+      values[':videoLink'] = move.videoLink;
+    }
+    // A session added before moves existed has no sequence: it is version 0.
+    const version = expectedSequence === 0 ? '(attribute_not_exists(#sequence) OR #sequence = :expected)' : '#sequence = :expected';
+    const moved = await this.table.updateIf('MoveSession', {
+      Key: keys.session(cycleId, sessionId),
+      UpdateExpression: `SET ${set.join(', ')}`,
+      ConditionExpression: `attribute_exists(PK) AND attribute_not_exists(cancelledAt) AND startsAt > :at AND ${version}`,
+      ExpressionAttributeNames: { '#sequence': 'sequence' },
+      ExpressionAttributeValues: values,
+    });
+    if (moved) return 'moved';
+    const session = await this.getSession(cycleId, sessionId);
+    if (!session) return 'no-session';
+    if (session.cancelledAt !== undefined) return 'cancelled';
+    if (session.startsAt <= at) return 'started';
+    return 'changed-meanwhile';
   }
 
   recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {

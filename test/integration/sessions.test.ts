@@ -18,6 +18,7 @@ const SESSION_LINK = /https?:\/\/[^\s]+\/session\/[A-Za-z0-9._-]+/;
 const ANNOUNCEMENT = /^(Informational session|Sessão informativa): /;
 const PROMOTED = /^(A seat is yours|Sua vaga está garantida): /;
 const CANCELLED = /^(Cancelled|Cancelada): /;
+const MOVED = /^(Changed|Alterada): /;
 
 async function deps(): Promise<SessionMailDeps> {
   const c = container();
@@ -276,5 +277,56 @@ describe('an informational session on the local stack', () => {
     expect(await container().store.listSessionRegistrations(cycle.cycleId, 'cancel-101')).toEqual(before);
     const listed = await tandem(['session', 'list', '--cycle', cycle.cycleId]);
     expect(listed.stdout).toContain('(cancelled)');
+  });
+
+  it('is moved with the tandem command: everyone registered, waiting or invited is told with the event moved, answers kept', async () => {
+    const tag = uniqueTag('session-move');
+    const { cycle, links } = await cycleWithSession(tag, 'move-101', 1);
+    const [first, second, third] = [...links.entries()];
+    expect((await answer(first?.[1] as string, 'register')).status).toBe(200);
+    expect((await answer(second?.[1] as string, 'register')).status).toBe(200);
+    expect((await answer(third?.[1] as string, 'decline')).status).toBe(200);
+    const stored = await container().store.getSession(cycle.cycleId, 'move-101');
+    const registrations = await container().store.listSessionRegistrations(cycle.cycleId, 'move-101');
+    const newStart = new Date((stored?.startsAt as number) + 86_400_000).toISOString().slice(0, 16) + 'Z';
+    const move = ['session', 'move', 'move-101', '--cycle', cycle.cycleId];
+
+    const refused = await tandem([...move, '--starts', 'next week', '--duration', '2', '--json']);
+    expect(refused.code).toBe(2);
+    expect(
+      refused
+        .json<{ error: { issues: Array<{ where: string }> } }>()
+        .error.issues.map((i) => i.where)
+        .sort(),
+    ).toEqual(['durationMinutes', 'startsAt']);
+    const asked = await tandem([...move, '--starts', newStart, '--place', 'Room 2']);
+    expect(asked.code, asked.stderr).toBe(0);
+    const told = links.size - 1;
+    expect(asked.stdout).toContain(`With --yes, session move-101 is moved and ${told} registered, waiting or invited are told. Nothing was changed.`);
+    expect(await container().store.getSession(cycle.cycleId, 'move-101')).toEqual(stored);
+
+    const moved = await tandem([...move, '--starts', newStart, '--place', 'Room 2', '--yes', '--json']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.json()).toMatchObject({ movedNow: true, told, sent: told, alreadySent: 0, inFlight: 0 });
+    expect(moved.json<{ session: Record<string, unknown> }>().session.calendar).toBeUndefined();
+    expect(await container().store.getSession(cycle.cycleId, 'move-101')).toMatchObject({ startsAt: Date.parse(newStart), place: 'Room 2', sequence: 1 });
+    expect(await container().store.listSessionRegistrations(cycle.cycleId, 'move-101')).toEqual(registrations);
+    const again = await tandem([...move, '--starts', newStart, '--place', 'Room 2', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`${told} registered, waiting or invited: 0 told now, ${told} told before.`);
+    const audit = (await container().store.listAudit({ programId: cycle.programId })).filter((a) => a.action === 'session.moved');
+    expect(audit.map((a) => a.details)).toEqual([{ sessionId: 'move-101', told, from: expect.any(String), to: expect.stringContaining('Room 2') }]);
+
+    const emails = (await emailsFor(tag)).filter((e) => MOVED.test(e.subject));
+    expect(emails.map((e) => e.destination.to[0])).not.toContain(third?.[0]);
+    expect(emails).toHaveLength(told);
+    for (const email of emails) {
+      const calendar = new ICAL.Component(ICAL.parse(attachmentText(email.attachments[0] as never)));
+      const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent') as ICAL.Component);
+      expect([calendar.getFirstPropertyValue('method'), event.sequence, event.location]).toEqual(['PUBLISH', 1, 'Room 2 · https://meet.example.com/cloud']);
+      expect(event.startDate.toJSDate().getTime()).toBe(Date.parse(newStart));
+      const link = SESSION_LINK.exec(email.body.text ?? '')?.[0] as string;
+      expect((await fetch(link)).status).toBe(200);
+    }
   });
 });

@@ -13,6 +13,8 @@ import type {
   ParticipantView,
   RecordResponseOutcome,
   SessionCancelOutcome,
+  SessionMove,
+  SessionMoveOutcome,
   SessionDeclineOutcome,
   SessionRegisterOutcome,
   StoredReview,
@@ -657,6 +659,18 @@ export class InMemoryStore implements TandemStore {
     session.cancelledAt = at;
     session.cancelReason = reason;
     return 'cancelled';
+  }
+
+  async moveSession(cycleId: string, sessionId: string, move: SessionMove, expectedSequence: number, at: number): Promise<SessionMoveOutcome> {
+    const session = this.sessions.get(cycleId)?.get(sessionId);
+    if (!session) return 'no-session';
+    if (session.cancelledAt !== undefined) return 'cancelled';
+    if (session.startsAt <= at) return 'started';
+    if ((session.sequence ?? 0) !== expectedSequence) return 'changed-meanwhile';
+    Object.assign(session, { startsAt: move.startsAt, durationMinutes: move.durationMinutes, calendar: move.calendar, sequence: move.sequence, movedAt: at });
+    if (move.place !== undefined) session.place = move.place;
+    if (move.videoLink !== undefined) session.videoLink = move.videoLink;
+    return 'moved';
   }
 
   async recordSessionAttendance(cycleId: string, sessionId: string, participantIds: readonly string[], at: number): Promise<boolean> {

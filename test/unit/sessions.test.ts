@@ -19,7 +19,7 @@ import { sessionFigures } from '../../domain/session-figures.ts';
 import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { showSessionPage, submitSessionPage } from '../../services/session-pages.ts';
-import { addSession, announceSession, cancelSession, recordAttendance, type SessionMailDeps } from '../../services/sessions.ts';
+import { addSession, announceSession, cancelSession, moveSession, recordAttendance, type SessionMailDeps } from '../../services/sessions.ts';
 import { sessionsSection } from '../../domain/session-report.ts';
 import { sessionReport } from '../../services/review.ts';
 import { memberOf } from '../support/cohort-fixtures.ts';
@@ -194,8 +194,8 @@ describe('a session in a cycle', () => {
   });
 
   it('is announced once to each person of its audience, in their language, with a link and a calendar file', async () => {
-    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 4, alreadySent: 0, rejected: 0 });
-    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 0, alreadySent: 4, rejected: 0 });
+    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 4, alreadySent: 0, inFlight: 0, rejected: 0 });
+    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 0, alreadySent: 4, inFlight: 0, rejected: 0 });
     expect(mailer.to('session-announcement').sort()).toEqual(['p01@example.com', 'p02@example.com', 'p06@example.com', 'p07@example.com']);
     const helena = mailer.sent.find((e) => e.to === 'p01@example.com') as WrittenEmail;
     expect(helena.subject).toBe('Sessão informativa: AI assistants in practice');
@@ -208,7 +208,7 @@ describe('a session in a cycle', () => {
   it('sends, on a second announcement, what a failure left unsent', async () => {
     mailer.failNext = true;
     await expect(announceSession(deps, CYCLE, 'ai-101')).rejects.toThrow(TransientError);
-    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 4, alreadySent: 0, rejected: 0 });
+    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 4, alreadySent: 0, inFlight: 0, rejected: 0 });
   });
 
   it('carries a calendar event a calendar library reads: the session title, start, end, place and description', async () => {
@@ -411,6 +411,129 @@ describe('a session in a cycle', () => {
       await expect(cancelSession(deps, CYCLE, 'ai-101', REASON)).rejects.toThrow(/has started already/);
       expect((await store.getSession(CYCLE, 'ai-101'))?.cancelledAt).toBeUndefined();
       expect(mailer.to('session-cancelled')).toEqual([]);
+    });
+  });
+
+  it('counts an announcement another run is still sending apart from those sent before', async () => {
+    await store.claim(CYCLE, 'session#ai-101#announcement#p02', 'p02@example.com', time);
+    expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 3, alreadySent: 0, inFlight: 1, rejected: 0 });
+    expect(mailer.to('session-announcement')).not.toContain('p02@example.com');
+  });
+
+  describe('moved by HR', () => {
+    const NEW_START = '2027-03-17T15:00-03:00';
+    const seatLineAndInvited = async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+    };
+    const movedEmail = (to: string) => mailer.sent.findLast((e) => e.tags?.kind === 'session-moved' && e.to === to) as WrittenEmail;
+    const eventOf = (email: WrittenEmail) => {
+      const calendar = new ICAL.Component(ICAL.parse(email.attachments?.[0]?.content as string) as unknown[]);
+      return { method: calendar.getFirstPropertyValue('method'), event: new ICAL.Event(calendar.getFirstSubcomponent('vevent') as ICAL.Component) };
+    };
+
+    it('keeps seats and line, and tells everyone registered, waiting or invited without an answer, with the earlier time and a calendar file that moves it', async () => {
+      await seatLineAndInvited();
+      const registrations = await store.listSessionRegistrations(CYCLE, 'ai-101');
+      const outcome = await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START, place: 'Room 2' });
+      expect(outcome).toMatchObject({ movedNow: true, told: 4, sent: 4, alreadySent: 0, inFlight: 0, rejected: 0 });
+      expect(await store.getSession(CYCLE, 'ai-101')).toMatchObject({
+        startsAt: Date.parse('2027-03-17T18:00:00Z'),
+        durationMinutes: 90,
+        place: 'Room 2',
+        sequence: 1,
+        seatsTaken: 2,
+        movedAt: expect.any(Number),
+      });
+      expect(await store.listSessionRegistrations(CYCLE, 'ai-101')).toEqual(registrations);
+      expect(mailer.to('session-moved').sort()).toEqual(['p01@example.com', 'p02@example.com', 'p06@example.com', 'p07@example.com']);
+      const helena = movedEmail('p01@example.com');
+      expect(helena.subject).toBe('Alterada: AI assistants in practice');
+      expect(helena.text).toContain(
+        'Quando: quarta-feira, 17 de março de 2027 às 15:00 (America/Sao_Paulo), 90 minutos\nAntes: quarta-feira, 10 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos · Room 4\nOnde: Room 2',
+      );
+      expect(helena.text).toContain('Sua vaga continua garantida.');
+      expect(movedEmail('p06@example.com').text).toContain('Your place on the waiting list is kept.');
+      expect(movedEmail('p07@example.com').text).toContain('Register or decline on the session page:');
+      const { method, event } = eventOf(movedEmail('p06@example.com'));
+      expect([method, event.uid, event.sequence, event.location]).toEqual(['PUBLISH', 'ai-101.cycle-sessions@tandem', 1, 'Room 2']);
+      expect([event.startDate.toJSDate().toISOString(), event.endDate.toJSDate().toISOString()]).toEqual([
+        '2027-03-17T18:00:00.000Z',
+        '2027-03-17T19:30:00.000Z',
+      ]);
+      // The page behind the new link shows the new time; the seat taken before is still there.
+      const token = /\/session\/([^\s]+)/.exec(helena.text)?.[1] as string;
+      const page = await showSessionPage(deps, token, './x');
+      expect(page.html).toContain('17 de março de 2027');
+      expect(page.html).not.toContain('10 de março de 2027');
+    });
+
+    it('tells nobody who declined it or left the cycle, and sends a seat freed later with the moved calendar file', async () => {
+      await seatLineAndInvited();
+      await post('p07', 'decline');
+      await moveSession(deps, CYCLE, 'ai-101', { durationMinutes: 60 });
+      expect(mailer.to('session-moved').sort()).toEqual(['p01@example.com', 'p02@example.com', 'p06@example.com']);
+      await post('p02', 'decline');
+      const promoted = mailer.sent.find((e) => e.tags?.kind === 'session-promoted') as WrittenEmail;
+      expect(promoted.to).toBe('p06@example.com');
+      expect(eventOf(promoted).event.sequence).toBe(1);
+      expect(eventOf(promoted).event.endDate.toJSDate().toISOString()).toBe('2027-03-10T18:00:00.000Z');
+    });
+
+    it('tells on a second run only those a failure left untold; a later move is told again, and a cancel after it outranks both', async () => {
+      await seatLineAndInvited();
+      mailer.failNext = true;
+      await expect(moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).rejects.toThrow(TransientError);
+      expect((await store.getSession(CYCLE, 'ai-101'))?.sequence).toBe(1);
+      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).toMatchObject({ movedNow: false, told: 4, sent: 4, alreadySent: 0 });
+      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).toMatchObject({ movedNow: false, sent: 0, alreadySent: 4 });
+      expect(mailer.to('session-moved')).toHaveLength(4);
+      expect(await moveSession(deps, CYCLE, 'ai-101', { videoLink: 'https://meet.example.com/ai' })).toMatchObject({ movedNow: true, sent: 4 });
+      expect(eventOf(movedEmail('p01@example.com')).event.sequence).toBe(2);
+      // Only the time is "before": a new video link alone shows no earlier time.
+      expect(movedEmail('p01@example.com').text).not.toContain('Antes:');
+      await cancelSession(deps, CYCLE, 'ai-101', 'The speaker is ill.');
+      const cancellation = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p01@example.com') as WrittenEmail;
+      expect(eventOf(cancellation)).toMatchObject({ method: 'CANCEL', event: { sequence: 3 } });
+    });
+
+    it('refuses a move that lost the race to another, keeping the other’s', async () => {
+      await seatLineAndInvited();
+      const move = store.moveSession.bind(store);
+      store.moveSession = async (cycleId, sessionId, change, expected, at) => {
+        await move(cycleId, sessionId, { ...change, place: 'Room 9' }, expected, at);
+        return move(cycleId, sessionId, change, expected, at);
+      };
+      await expect(moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).rejects.toThrow(/changed by someone else meanwhile/);
+      expect(await store.getSession(CYCLE, 'ai-101')).toMatchObject({ place: 'Room 9', sequence: 1 });
+      expect(mailer.to('session-moved')).toEqual([]);
+    });
+
+    it('is refused with the problem named when nothing changes, for a bad start, length or link, once cancelled or started, changing nothing', async () => {
+      await seatLineAndInvited();
+      const before = await store.getSession(CYCLE, 'ai-101');
+      const refused = async (input: unknown, where: string, problem: RegExp) => {
+        const error = await moveSession(deps, CYCLE, 'ai-101', input).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).issues).toContainEqual({ where, problem: expect.stringMatching(problem) });
+      };
+      await refused({}, 'startsAt', /name what changes/);
+      await refused({ startsAt: '2027-03-10T14:00-03:00' }, 'startsAt', /nothing changes/);
+      await refused({ startsAt: '2027-03-17T14:00+01:00' }, 'startsAt', /offset of the session's time zone \(America\/Sao_Paulo\)/);
+      await refused({ startsAt: '2027-02-17T14:00-03:00' }, 'startsAt', /must be in the future/);
+      await refused({ startsAt: 'next week' }, 'startsAt', /with its offset/);
+      await refused({ durationMinutes: '3' }, 'durationMinutes', /at least 5 minutes/);
+      await refused({ videoLink: 'http://meet.example.com/x' }, 'videoLink', /https/);
+      await refused({ place: '   ' }, 'place', /must not be empty/);
+      await expect(moveSession(deps, CYCLE, 'ai-101', { room: 'Room 2' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(moveSession(deps, CYCLE, 'nope', { startsAt: NEW_START })).rejects.toBeInstanceOf(NotFoundError);
+      time = Date.parse('2027-03-10T17:00:00Z');
+      await expect(moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).rejects.toThrow(/has started already/);
+      time = NOW;
+      await cancelSession(deps, CYCLE, 'ai-101', 'The speaker is ill.');
+      await expect(moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).rejects.toThrow(/was cancelled/);
+      expect(await store.getSession(CYCLE, 'ai-101')).toEqual({ ...before, cancelledAt: expect.any(Number), cancelReason: 'The speaker is ill.' });
+      expect(mailer.to('session-moved')).toEqual([]);
     });
   });
 
