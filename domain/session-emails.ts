@@ -1,6 +1,6 @@
 import { escapeHtml } from './html.ts';
 import type { Language, Skill } from './program.ts';
-import type { InfoSession } from './sessions.ts';
+import type { InfoSession, SessionPlacing } from './sessions.ts';
 import { skillLabel } from './skills.ts';
 import type { EmailContent } from './summary-email.ts';
 
@@ -31,7 +31,7 @@ const words = {
       moved: () => 'This informational session has changed: below are its date, time and place as they are now.',
     },
     reason: 'Why',
-    previously: 'Before',
+    originally: 'First announced',
     when: 'When',
     duration: (minutes: number) => `${minutes} minutes`,
     where: 'Where',
@@ -70,7 +70,7 @@ const words = {
       moved: () => 'Esta sessão informativa mudou: abaixo estão a data, o horário e o local como estão agora.',
     },
     reason: 'Motivo',
-    previously: 'Antes',
+    originally: 'Anunciada para',
     when: 'Quando',
     duration: (minutes: number) => `${minutes} minutos`,
     where: 'Onde',
@@ -118,25 +118,22 @@ export interface SessionEmailInput {
   session: InfoSession;
   catalog: readonly Skill[];
   link: string;
-  /** For a moved session: where the reader stands, and the session as it was (its earlier time is shown when it changed). */
-  moved?: { standing: SessionStanding; before: Pick<InfoSession, 'startsAt' | 'timeZone' | 'durationMinutes' | 'place'> };
+  /** For a moved session: where the reader stands, and where and when it was first announced (shown when its time or place changed). */
+  moved?: { standing: SessionStanding; original: SessionPlacing };
 }
 
 /** An announcement of a session, the news that a waiting person got a seat, that it was cancelled or moved, in the reader's language. */
 export function sessionEmail(input: SessionEmailInput): EmailContent {
   const w = words[input.language];
   const s = input.session;
-  const before = input.moved?.before;
-  // What a move changed of the time and place, as it was: a new video link alone needs no "before".
-  const placeChanged = before !== undefined && before.place !== undefined && before.place !== s.place;
-  const earlier =
-    before && (before.startsAt !== s.startsAt || before.durationMinutes !== s.durationMinutes || placeChanged)
-      ? [
-          [w.previously, `${sessionTime(before, input.language)}, ${w.duration(before.durationMinutes)}${placeChanged ? ` · ${before.place}` : ''}`] as [
-            string,
-            string,
-          ],
-        ]
+  // Where and when it was first announced, when a move changed that (every reader got the first announcement): a new video link alone needs none.
+  const original = input.moved?.original;
+  const placeChanged = original?.place !== undefined && original.place !== s.place;
+  const originalTime =
+    original && `${sessionTime({ startsAt: original.startsAt, timeZone: s.timeZone }, input.language)}, ${w.duration(original.durationMinutes)}`;
+  const earlier: Array<[string, string]> =
+    original && (original.startsAt !== s.startsAt || original.durationMinutes !== s.durationMinutes || placeChanged)
+      ? [[w.originally, `${originalTime}${placeChanged ? ` · ${original.place}` : ''}`]]
       : [];
   const details: Array<[string, string]> = [
     [w.when, `${sessionTime(s, input.language)}, ${w.duration(s.durationMinutes)}`],

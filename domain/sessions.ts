@@ -38,32 +38,60 @@ function wallTime(epochMs: number, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));
+/** Text HR types that participants read: plain (no control or direction-override characters, see domain/text.ts), lines kept. */
+const text = (max: number) =>
+  z.string().check(z.overwrite(plainText), z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));
+/** One line of such text (a title, a place): its line breaks become spaces. */
+const line = (max: number) =>
+  z.string().check(
+    z.overwrite((value) => plainText(value).replace(/\s*\n\s*/g, ' ')),
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+  );
+
+/**
+ * Whether a start in the form above names a date and time that exist: Date.parse refuses a 13th
+ * month or 25:00 but rolls 30 February over to March, so the instant is read back at its offset.
+ */
+function isRealStart(value: string): boolean {
+  const instant = Date.parse(value);
+  if (!ISO_WITH_OFFSET.test(value) || Number.isNaN(instant)) return false;
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(value);
+  const offsetMinutes = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : 0;
+  return new Date(instant + offsetMinutes * 60_000).toISOString().slice(0, 16) === value.slice(0, 16);
+}
+
+/** A start as HR types it: the form above, a date and time that exist (no 30 February, no 25:00). */
+const startSchema = z.string().check(
+  z.regex(ISO_WITH_OFFSET, 'must be a date and time with its offset, like 2027-03-10T14:00-03:00'),
+  z.refine((value) => !ISO_WITH_OFFSET.test(value) || isRealStart(value), 'is not a real date and time'),
+);
 
 /** What HR gives to schedule a session (`tandem session add`). */
 export const sessionInputSchema = z
   .object({
     sessionId: idSchema,
-    title: text(120),
+    title: line(120),
     description: text(2000),
     /** Catalog ids of the skills the session covers. */
     skills: z.array(idSchema).check(z.minLength(1, 'must name at least one skill'), z.maxLength(10, 'must name at most 10 skills')),
     /** When it starts: date and time with the offset of `timeZone` at that date. */
-    startsAt: z.string().check(z.regex(ISO_WITH_OFFSET, 'must be a date and time with its offset, like 2027-03-10T14:00-03:00')),
+    startsAt: startSchema,
     /** The IANA time zone the session is held in (America/Sao_Paulo): emails show its times there. */
     timeZone: z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo')),
     durationMinutes: z.coerce
       .number()
       .check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes')),
     /** A room, or a video link (https). */
-    place: z.optional(text(200)),
+    place: z.optional(line(200)),
     videoLink: z.optional(z.url({ protocol: /^https$/, error: 'must be an https link' })),
     capacity: z.coerce.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
     audience: z._default(z.enum(SESSION_AUDIENCES), 'learners'),
   })
   .check(
     z.refine((s) => s.place !== undefined || s.videoLink !== undefined, { message: 'give a place or a video link (or both)', path: ['place'] }),
-    z.refine((s) => !ISO_WITH_OFFSET.test(s.startsAt) || !isTimeZone(s.timeZone) || wallTime(Date.parse(s.startsAt), s.timeZone) === s.startsAt.slice(0, 16), {
+    z.refine((s) => !isRealStart(s.startsAt) || !isTimeZone(s.timeZone) || wallTime(Date.parse(s.startsAt), s.timeZone) === s.startsAt.slice(0, 16), {
       message: 'its offset is not the offset of the time zone at that date',
       path: ['startsAt'],
     }),
@@ -102,6 +130,8 @@ export interface InfoSession {
   sequence?: number;
   /** When HR last moved it (a new start, length, place or video link). */
   movedAt?: number;
+  /** Where and when it was first announced, kept by its first move: a move's email shows it as "originally". */
+  originalPlacing?: SessionPlacing;
 }
 
 export type RegistrationStatus = 'registered' | 'waitlisted' | 'declined';
@@ -128,16 +158,19 @@ export function parseCancelReason(reason: unknown): string {
   return parsed.data;
 }
 
-/** What HR may change of a session that has not started (`tandem session move`): at least one of them. */
+/**
+ * What HR may change of a session that has not started (`tandem session move`): at least one of
+ * them. A place or video link given as null is removed (one of the two must remain).
+ */
 export const sessionMoveSchema = z
   .strictObject({
     /** The new start: date and time with the offset of the session's time zone at that date. */
-    startsAt: z.optional(z.string().check(z.regex(ISO_WITH_OFFSET, 'must be a date and time with its offset, like 2027-03-10T14:00-03:00'))),
+    startsAt: z.optional(startSchema),
     durationMinutes: z.optional(
       z.coerce.number().check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes')),
     ),
-    place: z.optional(text(200)),
-    videoLink: z.optional(z.url({ protocol: /^https$/, error: 'must be an https link' })),
+    place: z.optional(z.nullable(line(200))),
+    videoLink: z.optional(z.nullable(z.url({ protocol: /^https$/, error: 'must be an https link' }))),
   })
   .check(
     z.refine((m) => Object.values(m).some((v) => v !== undefined), {
@@ -156,27 +189,35 @@ export function samePlacing(a: SessionPlacing, b: SessionPlacing): boolean {
 }
 
 /**
- * The session's new placing from HR's move: what is not given stays. The start's offset must be
- * the session's time zone's at that date, and the start in the future; every problem is named.
+ * The session's new placing from HR's move: what is not given stays, a place or video link given as
+ * null goes. The start's offset must be the session's time zone's at that date, and the start in
+ * the future; a session never moved must change (a moved one at the same placing is a rerun of its
+ * last move). Every problem is named.
  */
 export function parseSessionMove(input: unknown, session: InfoSession, now: number): SessionPlacing {
   const parsed = sessionMoveSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError('the move is not valid', issuesFromZod(parsed.error));
   const m = parsed.data;
+  const invalid = (where: string, problem: string) => new ValidationError('the move is not valid', [{ where, problem }]);
   const startsAt = m.startsAt === undefined ? session.startsAt : Date.parse(m.startsAt);
   if (m.startsAt !== undefined && wallTime(startsAt, session.timeZone) !== m.startsAt.slice(0, 16))
-    throw new ValidationError('the move is not valid', [
-      { where: 'startsAt', problem: `its offset is not the offset of the session's time zone (${session.timeZone}) at that date` },
-    ]);
-  if (startsAt <= now) throw new ValidationError('the move is not valid', [{ where: 'startsAt', problem: 'must be in the future' }]);
-  const place = m.place ?? session.place;
-  const videoLink = m.videoLink ?? session.videoLink;
-  return {
+    throw invalid('startsAt', `its offset is not the offset of the session's time zone (${session.timeZone}) at that date`);
+  if (startsAt <= now) throw invalid('startsAt', 'must be in the future');
+  const place = m.place === null ? undefined : (m.place ?? session.place);
+  const videoLink = m.videoLink === null ? undefined : (m.videoLink ?? session.videoLink);
+  if (place === undefined && videoLink === undefined)
+    throw invalid(m.place === null ? 'place' : 'videoLink', 'a session needs a place or a video link: give the other one to remove this one');
+  const placing = {
     startsAt,
     durationMinutes: m.durationMinutes ?? session.durationMinutes,
     ...(place !== undefined ? { place } : {}),
     ...(videoLink !== undefined ? { videoLink } : {}),
   };
+  if (samePlacing(placing, session) && (session.sequence ?? 0) === 0) {
+    const named = (['startsAt', 'durationMinutes', 'place', 'videoLink'] as const).find((field) => m[field] !== undefined) ?? 'startsAt';
+    throw invalid(named, 'nothing changes: the session is already at that time and place');
+  }
+  return placing;
 }
 
 /** Validates HR's input against the cycle's skill catalog; every problem is named. */

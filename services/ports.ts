@@ -389,10 +389,14 @@ export type SessionDeclineOutcome = 'declined' | 'already-declined' | 'no-sessio
 /** changed-meanwhile: its sequence was no longer the one read (another move came first); started: its start had passed. */
 export type SessionMoveOutcome = 'moved' | 'changed-meanwhile' | 'started' | 'cancelled' | 'no-session';
 
-/** A session's new placing with the calendar file written for it, as version `sequence`. */
+/**
+ * A session's whole new placing (a place or video link left out is removed) with the calendar file
+ * written for it, as version `sequence`, and its placing before any move (kept if it has one).
+ */
 export interface SessionMove extends SessionPlacing {
   calendar: NonNullable<InfoSession['calendar']>;
   sequence: number;
+  originalPlacing: SessionPlacing;
 }
 
 /**
@@ -412,7 +416,7 @@ export interface SessionStore {
   /**
    * Moves a session that is neither cancelled nor started, only from version `expectedSequence`
    * (read before: two moves at once cannot both win); replaces its start, length, place, video link
-   * and calendar file, and sets `movedAt`.
+   * and calendar file, sets `movedAt`, and `originalPlacing` on its first move.
    */
   moveSession(cycleId: string, sessionId: string, move: SessionMove, expectedSequence: number, at: number): Promise<SessionMoveOutcome>;
   /** Declines (a registered person frees their seat, a waiting one leaves the line); `freedSeat` says whether a seat came free. */

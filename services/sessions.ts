@@ -1,5 +1,5 @@
 import type { Cycle } from '../domain/cycle.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConfigurationError, ConflictError, NotFoundError, TransientError, ValidationError } from '../domain/errors.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
 import type { Member } from '../domain/cycle.ts';
 import type { SessionStanding } from '../domain/session-emails.ts';
@@ -111,7 +111,13 @@ export async function previewCancellation(deps: SessionDeps, cycleId: string, se
  * start: a session cancelled before keeps its first reason, and only those not told yet are sent
  * the email (after a failure, say). Allowed whatever the cycle's status: telling people is right.
  */
-export async function cancelSession(deps: SessionMailDeps, cycleId: string, sessionId: string, reason: unknown): Promise<CancellationOutcome> {
+export async function cancelSession(
+  deps: SessionMailDeps,
+  cycleId: string,
+  sessionId: string,
+  reason: unknown,
+  onCancelled?: (session: InfoSession) => Promise<void>,
+): Promise<CancellationOutcome> {
   const why = parseCancelReason(reason);
   const cycle = await existingCycle(deps, cycleId);
   const before = await loadSession(deps, cycleId, sessionId);
@@ -120,19 +126,38 @@ export async function cancelSession(deps: SessionMailDeps, cycleId: string, sess
   const outcome = await deps.store.cancelSession(cycleId, sessionId, why, deps.clock.now());
   if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
   const session = await loadSession(deps, cycleId, sessionId);
+  if (outcome === 'cancelled') await onCancelled?.(session);
   const organizer = { name: cycle.program.name, email: cycle.program.sender };
   const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, ...emptyTally() };
   // Read after the cancel committed (strongly consistent): no seat can be taken after it, so this is everyone.
   const [holding, members] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId)]);
   const memberById = new Map(members.map((m) => [m.participantId, m]));
-  for (const registration of holding) {
-    const member = memberById.get(registration.participantId);
-    if (!member) continue;
-    result.told++;
-    const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
-    count(result, await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, { calendar }));
-  }
+  await tellingStops(`session ${sessionId} is cancelled`, result, holding.length, async () => {
+    for (const registration of holding) {
+      const member = memberById.get(registration.participantId);
+      if (!member) continue;
+      result.told++;
+      const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
+      count(result, await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, { calendar }));
+    }
+  });
   return result;
+}
+
+/**
+ * Runs the emails of a change already stored (a cancel, a move): when SES stops them, the error
+ * says the change is done and how far telling got, so that HR reruns the command rather than doubt it.
+ */
+async function tellingStops(done: string, tally: SendTally, recipients: number, tell: () => Promise<void>): Promise<void> {
+  try {
+    await tell();
+  } catch (error) {
+    const untold = `${done}, but telling people stopped after ${tally.sent + tally.alreadySent} of ${recipients}`;
+    if (error instanceof TransientError)
+      throw new TransientError(`${untold} (${error.message}): run the same command again to tell the rest`, { cause: error });
+    if (error instanceof ConfigurationError) throw new ConfigurationError(`${untold}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 export interface MoveOutcome extends SendTally {
@@ -156,19 +181,20 @@ export async function previewMove(
   return { session, moved, changes, wouldTell: (await toldOfMove(deps, session)).length };
 }
 
-/** The session and its placing after HR's move, checked: neither cancelled nor started, and something changes unless it was moved so before. */
+/** The session and its placing after HR's move, checked: its cycle running, neither cancelled nor started, and a valid move (domain/sessions.ts). */
 async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string, input: unknown) {
   const cycle = await existingCycle(deps, cycleId);
+  // Outside a running cycle the page takes no answers: a move's "register or decline" could not be followed.
+  if (cycle.status !== 'running') throw new ConflictError(`cycle ${cycleId} is ${cycle.status}: its sessions can no longer be moved`);
   const session = await loadSession(deps, cycleId, sessionId);
   if (session.cancelledAt !== undefined) throw new ConflictError(`session ${sessionId} was cancelled: it can no longer be moved`);
   const now = deps.clock.now();
   if (session.startsAt <= now) throw new ConflictError(`session ${sessionId} has started already: it can no longer be moved`);
   const placing = parseSessionMove(input, session, now);
+  // The same placing again is a rerun of the last move (after a failure while telling people, say): it tells whoever was not told.
   const changes = !samePlacing(placing, session);
-  // Running the same move again (after a failure while telling people, say) tells whoever was not told; a move to where it has always been is a mistake.
-  if (!changes && (session.sequence ?? 0) === 0)
-    throw new ValidationError('the move is not valid', [{ where: 'startsAt', problem: 'nothing changes: the session is already at that time and place' }]);
-  return { cycle, session, changes, moved: { ...session, ...placing } };
+  const { place: _place, videoLink: _videoLink, ...rest } = session;
+  return { cycle, session, changes, moved: { ...rest, ...placing } };
 }
 
 /**
@@ -192,38 +218,54 @@ async function toldOfMove(deps: SessionMailDeps, session: InfoSession): Promise<
   return told;
 }
 
+/** Called once a move is stored, before anyone is told: HR's audit entry must not wait for the emails. */
+export type OnMoved = (before: InfoSession, after: InfoSession) => Promise<void>;
+
 /**
  * Moves a session that has not started (a new start, length, place or video link: what is not
  * given stays) and tells everyone registered, waiting or invited without an answer, each in their
- * language with the new placing, the earlier time, a fresh link and a calendar file that moves
+ * language with the new placing, the original one, a fresh link and a calendar file that moves
  * the event (its next version). Seats, the waiting list and answers are kept. Running the same
- * move again tells only whoever was not told; each later move is told again.
+ * move again tells only whoever was not told; each later move is told again. Telling stops when
+ * the session is cancelled or moved again meanwhile (a ConflictError saying how many were told):
+ * that newer news is what people must get last.
  */
-export async function moveSession(deps: SessionMailDeps, cycleId: string, sessionId: string, input: unknown): Promise<MoveOutcome> {
+export async function moveSession(deps: SessionMailDeps, cycleId: string, sessionId: string, input: unknown, onMoved?: OnMoved): Promise<MoveOutcome> {
   const { cycle, session: before, moved, changes } = await plannedMove(deps, cycleId, sessionId, input);
   let session = moved;
   if (changes) {
     const sequence = (before.sequence ?? 0) + 1;
     const calendar = sessionCalendar({ ...moved, sequence }, { organizer: { name: cycle.program.name, email: cycle.program.sender } });
-    const now = deps.clock.now();
-    const outcome = await deps.store.moveSession(cycleId, sessionId, { ...placingOf(moved), calendar, sequence }, before.sequence ?? 0, now);
+    const move = { ...placingOf(moved), calendar, sequence, originalPlacing: before.originalPlacing ?? placingOf(before) };
+    const outcome = await deps.store.moveSession(cycleId, sessionId, move, before.sequence ?? 0, deps.clock.now());
     if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
     if (outcome === 'cancelled') throw new ConflictError(`session ${sessionId} was cancelled: it can no longer be moved`);
     if (outcome === 'started') throw new ConflictError(`session ${sessionId} has started already: it can no longer be moved`);
     if (outcome === 'changed-meanwhile')
       throw new ConflictError(`session ${sessionId} was changed by someone else meanwhile: look at it again (tandem session show) and rerun`);
     session = await loadSession(deps, cycleId, sessionId);
+    await onMoved?.(before, session);
   }
   const sequence = session.sequence ?? 0;
-  // A rerun no longer knows the placing the move replaced (the session keeps only the current one): its emails show no earlier time.
   const result: MoveOutcome = { movedNow: changes, before, session, told: 0, ...emptyTally() };
-  for (const { member, standing } of await toldOfMove(deps, session)) {
-    result.told++;
-    const sent = await sendSessionEmail(deps, cycle, session, member, 'moved', `session#${sessionId}#moved#${sequence}#${member.participantId}`, {
-      moved: { standing, before: changes ? before : session },
-    });
-    count(result, sent);
-  }
+  const recipients = await toldOfMove(deps, session);
+  await tellingStops(`session ${sessionId} is moved`, result, recipients.length, async () => {
+    for (const { member, standing } of recipients) {
+      // Read again before each email: after a cancel or a later move, this move's news would be stale.
+      const now = await loadSession(deps, cycleId, sessionId);
+      if (now.cancelledAt !== undefined || (now.sequence ?? 0) !== sequence) {
+        const what = now.cancelledAt !== undefined ? 'cancelled' : 'moved again';
+        throw new ConflictError(
+          `session ${sessionId} was ${what} while this move was being told (${result.sent} told now, ${result.alreadySent} before): nothing more is sent for this move`,
+        );
+      }
+      result.told++;
+      const sent = await sendSessionEmail(deps, cycle, session, member, 'moved', `session#${sessionId}#moved#${sequence}#${member.participantId}`, {
+        moved: { standing, original: session.originalPlacing ?? placingOf(before) },
+      });
+      count(result, sent);
+    }
+  });
   return result;
 }
 

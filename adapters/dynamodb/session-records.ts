@@ -202,22 +202,30 @@ export class SessionRecords implements SessionStore {
       ':calendar': move.calendar,
       ':sequence': move.sequence,
       ':expected': expectedSequence,
+      ':original': move.originalPlacing,
       ':at': at,
     };
-    const set = ['startsAt = :startsAt', 'durationMinutes = :duration', 'calendar = :calendar', '#sequence = :sequence', 'movedAt = :at'];
-    if (move.place !== undefined) {
-      set.push('place = :place');
-      values[':place'] = move.place;
-    }
-    if (move.videoLink !== undefined) {
-      set.push('videoLink = :videoLink');
-      values[':videoLink'] = move.videoLink;
+    const set = [
+      'startsAt = :startsAt',
+      'durationMinutes = :duration',
+      'calendar = :calendar',
+      '#sequence = :sequence',
+      'movedAt = :at',
+      'originalPlacing = if_not_exists(originalPlacing, :original)',
+    ];
+    const remove: string[] = [];
+    for (const field of ['place', 'videoLink'] as const) {
+      if (move[field] === undefined) remove.push(field);
+      else {
+        set.push(`${field} = :${field}`);
+        values[`:${field}`] = move[field];
+      }
     }
     // A session added before moves existed has no sequence: it is version 0.
     const version = expectedSequence === 0 ? '(attribute_not_exists(#sequence) OR #sequence = :expected)' : '#sequence = :expected';
     const moved = await this.table.updateIf('MoveSession', {
       Key: keys.session(cycleId, sessionId),
-      UpdateExpression: `SET ${set.join(', ')}`,
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
       ConditionExpression: `attribute_exists(PK) AND attribute_not_exists(cancelledAt) AND startsAt > :at AND ${version}`,
       ExpressionAttributeNames: { '#sequence': 'sequence' },
       ExpressionAttributeValues: values,

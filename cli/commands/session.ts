@@ -65,10 +65,10 @@ function describeSession(s: InfoSession): string[] {
 export function registerSessionCommands(program: Command): void {
   const group = program
     .command('session')
-    .description('Informational sessions of a cycle: schedule and announce (add), list, show with registrations, record attendance, cancel.')
+    .description('Informational sessions of a cycle: schedule and announce (add), list, show with registrations, record attendance, move, cancel.')
     .addHelpText(
       'after',
-      '\nExamples:\n  tandem session add --cycle <cycleId> --id ai-101 --title "AI tools 101" --description "..." --skills ai-tools --starts 2027-03-10T14:00-03:00 --time-zone America/Sao_Paulo --duration 60 --video-link https://meet.example.com/ai-101 --capacity 20\n  tandem session attendance ai-101 --cycle <cycleId> --attended ana@example.com,joao@example.com',
+      '\nExamples:\n  tandem session add --cycle <cycleId> --id ai-101 --title "AI tools 101" --description "..." --skills ai-tools --starts 2027-03-10T14:00-03:00 --time-zone America/Sao_Paulo --duration 60 --video-link https://meet.example.com/ai-101 --capacity 20\n  tandem session move ai-101 --cycle <cycleId> --starts 2027-03-17T14:00-03:00 --yes\n  tandem session attendance ai-101 --cycle <cycleId> --attended ana@example.com,joao@example.com',
     );
 
   withJson(
@@ -129,7 +129,7 @@ export function registerSessionCommands(program: Command): void {
         [
           ...describeSession(session),
           announcement
-            ? `Announced to ${announcement.audience} members: ${announcement.sent} sent${announcement.rejected ? `, ${announcement.rejected} refused by SES` : ''}.`
+            ? `Announced to ${announcement.audience} members: ${announcement.sent} sent${inFlightText(announcement)}${announcement.rejected ? `, ${announcement.rejected} refused by SES` : ''}.`
             : `Not announced yet: tandem session announce ${session.sessionId} --cycle ${options.cycle}`,
         ].join('\n'),
       );
@@ -243,13 +243,11 @@ export function registerSessionCommands(program: Command): void {
       );
       return;
     }
-    const outcome = await cancelSession(await mailDeps(), options.cycle, sessionId, options.reason);
-    if (outcome.cancelledNow || outcome.sent)
-      await auditSession(outcome.cancelledNow ? 'session.cancelled' : 'session.cancellation-retold', options.cycle, {
-        sessionId,
-        told: outcome.sent,
-        ...(outcome.cancelledNow ? { reason: outcome.session.cancelReason ?? '' } : {}),
-      });
+    // The cancel is audited once stored, before anyone is told (an SES failure then leaves it on record); each run that tells anyone, after.
+    const outcome = await cancelSession(await mailDeps(), options.cycle, sessionId, options.reason, (session) =>
+      auditSession('session.cancelled', options.cycle, { sessionId, reason: session.cancelReason ?? '' }),
+    );
+    if (outcome.sent) await auditSession('session.cancellation-sent', options.cycle, { sessionId, told: outcome.sent });
     emit(options.json, { ...outcome, session: shown(outcome.session) }, () =>
       [
         outcome.cancelledNow
@@ -271,45 +269,50 @@ export function registerSessionCommands(program: Command): void {
       .option('--starts <datetime>', "the new start, with the offset of the session's time zone at that date (2027-03-17T14:00-03:00)")
       .option('--duration <minutes>', 'the new length in minutes (5 to 480)')
       .option('--place <place>', 'the new room or address')
+      .option('--no-place', 'remove the place (the session keeps its video link)')
       .option('--video-link <url>', 'the new video link (https)')
+      .option('--no-video-link', 'remove the video link (the session keeps its place)')
       .option('--yes', 'move it and send the emails (without it, nothing is changed or sent)'),
     'tandem session move ai-101 --cycle mentoria-reversa-20270301T090000Z --starts 2027-03-17T14:00-03:00 --place "Room 2" --yes',
   ).action(
     async (
       sessionId: string,
-      options: { cycle: string; starts?: string; duration?: string; place?: string; videoLink?: string; yes?: boolean; json: boolean },
+      options: { cycle: string; starts?: string; duration?: string; place?: string | boolean; videoLink?: string | boolean; yes?: boolean; json: boolean },
     ) => {
+      // Commander gives `true` for an option never named (the default of its --no- form) and `false` for --no-place: null removes it.
+      const given = (value: string | boolean | undefined) => (value === false ? null : typeof value === 'string' ? value : undefined);
       const move = {
         ...(options.starts !== undefined ? { startsAt: options.starts } : {}),
         ...(options.duration !== undefined ? { durationMinutes: options.duration } : {}),
-        ...(options.place !== undefined ? { place: options.place } : {}),
-        ...(options.videoLink !== undefined ? { videoLink: options.videoLink } : {}),
+        ...(given(options.place) !== undefined ? { place: given(options.place) } : {}),
+        ...(given(options.videoLink) !== undefined ? { videoLink: given(options.videoLink) } : {}),
       };
       // The calendar file stored with the session is not news to HR: left out of what is printed.
       const shown = ({ calendar: _calendar, ...session }: InfoSession) => session;
       const placing = (s: InfoSession) => `${when(s)}, ${s.durationMinutes} minutes${s.place ? `, ${s.place}` : ''}${s.videoLink ? `, ${s.videoLink}` : ''}`;
       if (!options.yes) {
         const preview = await previewMove(await mailDeps(), options.cycle, sessionId, move);
-        emit(options.json, { dryRun: true, session: shown(preview.session), moved: shown(preview.moved), wouldTell: preview.wouldTell }, () =>
-          [
-            `Session ${sessionId} — ${preview.session.title}`,
-            `Now    ${placing(preview.session)}`,
-            `Moved  ${placing(preview.moved)}`,
-            '',
-            preview.changes
-              ? `With --yes, session ${sessionId} is moved and ${preview.wouldTell} registered, waiting or invited are told. Nothing was changed.`
-              : `Moved there already; with --yes, whoever of the ${preview.wouldTell} to tell was not told yet is told now.`,
-          ].join('\n'),
+        emit(
+          options.json,
+          { dryRun: true, changes: preview.changes, session: shown(preview.session), moved: shown(preview.moved), wouldTell: preview.wouldTell },
+          () =>
+            [
+              `Session ${sessionId} — ${preview.session.title}`,
+              `Now    ${placing(preview.session)}`,
+              `Moved  ${placing(preview.moved)}`,
+              '',
+              preview.changes
+                ? `With --yes, session ${sessionId} is moved and ${preview.wouldTell} registered, waiting or invited are told. Nothing was changed.`
+                : `Moved there already; with --yes, whoever of the ${preview.wouldTell} to tell was not told yet is told now.`,
+            ].join('\n'),
         );
         return;
       }
-      const outcome = await moveSession(await mailDeps(), options.cycle, sessionId, move);
-      if (outcome.movedNow || outcome.sent)
-        await auditSession(outcome.movedNow ? 'session.moved' : 'session.move-retold', options.cycle, {
-          sessionId,
-          told: outcome.sent,
-          ...(outcome.movedNow ? { from: placing(outcome.before), to: placing(outcome.session) } : {}),
-        });
+      // As for a cancel: the move is audited once stored, each run that tells anyone after it.
+      const outcome = await moveSession(await mailDeps(), options.cycle, sessionId, move, (before, after) =>
+        auditSession('session.moved', options.cycle, { sessionId, from: placing(before), to: placing(after) }),
+      );
+      if (outcome.sent) await auditSession('session.move-sent', options.cycle, { sessionId, told: outcome.sent });
       emit(options.json, { ...outcome, before: shown(outcome.before), session: shown(outcome.session) }, () =>
         [
           outcome.movedNow

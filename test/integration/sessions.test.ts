@@ -248,8 +248,11 @@ describe('an informational session on the local stack', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`was cancelled already; its first reason is kept: ${reason}`);
     expect(again.stdout).toContain('0 told now, 2 told before');
-    const audit = (await container().store.listAudit({ programId: cycle.programId })).filter((a) => a.action === 'session.cancelled');
-    expect(audit.map((a) => a.details)).toEqual([{ sessionId: 'cancel-101', told: 2, reason }]);
+    const audit = (await container().store.listAudit({ programId: cycle.programId })).filter((a) => a.action.startsWith('session.cancel'));
+    expect(audit.map((a) => [a.action, a.details])).toEqual([
+      ['session.cancellation-sent', { sessionId: 'cancel-101', told: 2 }],
+      ['session.cancelled', { sessionId: 'cancel-101', reason }],
+    ]);
 
     const told = (await emailsFor(tag)).filter((e) => CANCELLED.test(e.subject));
     expect(told.map((e) => e.destination.to[0]).sort()).toEqual([first?.[0], second?.[0]].sort());
@@ -314,8 +317,18 @@ describe('an informational session on the local stack', () => {
     const again = await tandem([...move, '--starts', newStart, '--place', 'Room 2', '--yes']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`${told} registered, waiting or invited: 0 told now, ${told} told before.`);
-    const audit = (await container().store.listAudit({ programId: cycle.programId })).filter((a) => a.action === 'session.moved');
-    expect(audit.map((a) => a.details)).toEqual([{ sessionId: 'move-101', told, from: expect.any(String), to: expect.stringContaining('Room 2') }]);
+    const audit = (await container().store.listAudit({ programId: cycle.programId })).filter((a) => a.action.startsWith('session.move'));
+    expect(audit.map((a) => [a.action, a.details])).toEqual([
+      ['session.move-sent', { sessionId: 'move-101', told }],
+      ['session.moved', { sessionId: 'move-101', from: expect.any(String), to: expect.stringContaining('Room 2') }],
+    ]);
+    // Giving up the room for the video call alone: a dry run shows the session without its place.
+    const online = await tandem([...move, '--no-place', '--json']);
+    expect(online.code, online.stderr).toBe(0);
+    expect(online.json()).toMatchObject({ dryRun: true, changes: true, moved: { videoLink: 'https://meet.example.com/cloud' } });
+    expect(online.json<{ moved: Record<string, unknown> }>().moved.place).toBeUndefined();
+    const nothingLeft = await tandem([...move, '--no-place', '--no-video-link', '--json']);
+    expect(nothingLeft.code).toBe(2);
 
     const emails = (await emailsFor(tag)).filter((e) => MOVED.test(e.subject));
     expect(emails.map((e) => e.destination.to[0])).not.toContain(third?.[0]);

@@ -668,8 +668,11 @@ export class InMemoryStore implements TandemStore {
     if (session.startsAt <= at) return 'started';
     if ((session.sequence ?? 0) !== expectedSequence) return 'changed-meanwhile';
     Object.assign(session, { startsAt: move.startsAt, durationMinutes: move.durationMinutes, calendar: move.calendar, sequence: move.sequence, movedAt: at });
-    if (move.place !== undefined) session.place = move.place;
-    if (move.videoLink !== undefined) session.videoLink = move.videoLink;
+    session.originalPlacing ??= structuredClone(move.originalPlacing);
+    for (const field of ['place', 'videoLink'] as const) {
+      if (move[field] === undefined) delete session[field];
+      else session[field] = move[field];
+    }
     return 'moved';
   }
 

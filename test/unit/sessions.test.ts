@@ -49,7 +49,13 @@ const input = (details: Partial<SessionInput> = {}): SessionInput => ({
 class RecordingMailer implements Mailer {
   readonly sent: WrittenEmail[] = [];
   failNext = false;
+  /** Fails the send after this many more succeed (as SES throttling does), once. */
+  failAfter: number | undefined;
   async send(email: OutgoingEmail) {
+    if (this.failAfter !== undefined && this.failAfter-- === 0) {
+      this.failAfter = undefined;
+      this.failNext = true;
+    }
     if (this.failNext) {
       this.failNext = false;
       throw new TransientError('SES is throttling');
@@ -100,6 +106,17 @@ describe('a session as HR gives it', () => {
       durationMinutes: 45,
       capacity: 30,
     });
+  });
+
+  it('keeps what participants read plain: control and direction characters removed, a title or place on one line', () => {
+    const session = parseSessionInput(
+      input({ title: 'AI\u202e tools\u001b[31m', place: 'Room 2\nClick https://evil.example', description: 'Line one\r\nLine two\u0007' }),
+      program.skillsCatalog,
+      'c1',
+      NOW,
+    );
+    expect([session.title, session.place, session.description]).toEqual(['AI tools[31m', 'Room 2 Click https://evil.example', 'Line one\nLine two']);
+    expect(() => parseSessionInput(input({ startsAt: '2027-02-30T14:00-03:00' }), program.skillsCatalog, 'c1', NOW)).toThrow(ValidationError);
   });
 
   it('is refused with every problem named: unknown fields, a missing place, an offset the time zone does not have', () => {
@@ -328,8 +345,19 @@ describe('a session in a cycle', () => {
     it('tells on a second run only those a failure left untold, and keeps the first reason', async () => {
       await seatAndLine();
       mailer.failNext = true;
-      await expect(cancelSession(deps, CYCLE, 'ai-101', REASON)).rejects.toThrow(TransientError);
-      const again = await cancelSession(deps, CYCLE, 'ai-101', 'another reason');
+      const reported: string[] = [];
+      const onCancelled = async (session: InfoSession) => {
+        reported.push(session.cancelReason ?? '');
+      };
+      const failed = await cancelSession(deps, CYCLE, 'ai-101', REASON, onCancelled).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(TransientError);
+      expect((failed as Error).message).toMatch(
+        /^session ai-101 is cancelled, but telling people stopped after 0 of 3 \(SES is throttling\): run the same command again/,
+      );
+      // Reported once, when the cancel was stored: not again by the runs that only tell.
+      expect(reported).toEqual([REASON]);
+      const again = await cancelSession(deps, CYCLE, 'ai-101', 'another reason', onCancelled);
+      expect(reported).toEqual([REASON]);
       expect(again).toMatchObject({ cancelledNow: false, told: 3, sent: 3, alreadySent: 0 });
       expect(again.session.cancelReason).toBe(REASON);
       expect(await cancelSession(deps, CYCLE, 'ai-101', REASON)).toMatchObject({ cancelledNow: false, sent: 0, alreadySent: 3 });
@@ -450,7 +478,7 @@ describe('a session in a cycle', () => {
       const helena = movedEmail('p01@example.com');
       expect(helena.subject).toBe('Alterada: AI assistants in practice');
       expect(helena.text).toContain(
-        'Quando: quarta-feira, 17 de março de 2027 às 15:00 (America/Sao_Paulo), 90 minutos\nAntes: quarta-feira, 10 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos · Room 4\nOnde: Room 2',
+        'Quando: quarta-feira, 17 de março de 2027 às 15:00 (America/Sao_Paulo), 90 minutos\nAnunciada para: quarta-feira, 10 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos · Room 4\nOnde: Room 2',
       );
       expect(helena.text).toContain('Sua vaga continua garantida.');
       expect(movedEmail('p06@example.com').text).toContain('Your place on the waiting list is kept.');
@@ -480,21 +508,72 @@ describe('a session in a cycle', () => {
       expect(eventOf(promoted).event.endDate.toJSDate().toISOString()).toBe('2027-03-10T18:00:00.000Z');
     });
 
-    it('tells on a second run only those a failure left untold; a later move is told again, and a cancel after it outranks both', async () => {
+    it('is stored and reported before anyone is told; a second run tells only those a failure left untold, with the same first placing', async () => {
       await seatLineAndInvited();
-      mailer.failNext = true;
-      await expect(moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).rejects.toThrow(TransientError);
+      const reported: Array<[number | undefined, number | undefined]> = [];
+      const onMoved = async (before: InfoSession, after: InfoSession) => {
+        reported.push([before.sequence, after.sequence]);
+      };
+      mailer.failAfter = 2;
+      const failed = await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START }, onMoved).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(TransientError);
+      expect((failed as Error).message).toMatch(
+        /session ai-101 is moved, but telling people stopped after 2 of 4 \(.*\): run the same command again to tell the rest/,
+      );
+      expect(reported).toEqual([[undefined, 1]]);
       expect((await store.getSession(CYCLE, 'ai-101'))?.sequence).toBe(1);
-      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).toMatchObject({ movedNow: false, told: 4, sent: 4, alreadySent: 0 });
+      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START }, onMoved)).toMatchObject({ movedNow: false, told: 4, sent: 2, alreadySent: 2 });
+      expect(reported).toHaveLength(1);
       expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).toMatchObject({ movedNow: false, sent: 0, alreadySent: 4 });
-      expect(mailer.to('session-moved')).toHaveLength(4);
+      const told = mailer.sent.filter((e) => e.tags?.kind === 'session-moved');
+      expect(told).toHaveLength(4);
+      // Those told by the first run and those told by the second read the same: where it was first announced.
+      for (const email of told) expect(email.text).toMatch(/(First announced|Anunciada para): (Wednesday, March 10, 2027|quarta-feira, 10 de março de 2027)/);
+    });
+
+    it('is told again when moved again, each move a later calendar version, and a cancel after them outranks both', async () => {
+      await seatLineAndInvited();
+      await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START });
       expect(await moveSession(deps, CYCLE, 'ai-101', { videoLink: 'https://meet.example.com/ai' })).toMatchObject({ movedNow: true, sent: 4 });
+      expect(mailer.to('session-moved')).toHaveLength(8);
       expect(eventOf(movedEmail('p01@example.com')).event.sequence).toBe(2);
-      // Only the time is "before": a new video link alone shows no earlier time.
-      expect(movedEmail('p01@example.com').text).not.toContain('Antes:');
+      expect(movedEmail('p01@example.com').text).toContain('Anunciada para: quarta-feira, 10 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos\n');
       await cancelSession(deps, CYCLE, 'ai-101', 'The speaker is ill.');
       const cancellation = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p01@example.com') as WrittenEmail;
       expect(eventOf(cancellation)).toMatchObject({ method: 'CANCEL', event: { sequence: 3 } });
+    });
+
+    it('shows no first placing when only the video link changed, and removes a place given up for a video call', async () => {
+      await seatLineAndInvited();
+      await moveSession(deps, CYCLE, 'ai-101', { place: null, videoLink: 'https://meet.example.com/ai' });
+      const session = (await store.getSession(CYCLE, 'ai-101')) as InfoSession;
+      expect(session.place).toBeUndefined();
+      expect(session.videoLink).toBe('https://meet.example.com/ai');
+      expect(eventOf(movedEmail('p02@example.com')).event.location).toBe('https://meet.example.com/ai');
+      expect(movedEmail('p02@example.com').text).toContain('First announced: Wednesday, March 10, 2027 at 2:00 PM (America/Sao_Paulo), 90 minutes · Room 4');
+      await moveSession(deps, CYCLE, 'ai-101', { videoLink: 'https://meet.example.com/ai-2' });
+      expect(movedEmail('p02@example.com').text).toContain('Video link: https://meet.example.com/ai-2');
+      expect(movedEmail('p02@example.com').text).toContain('First announced');
+      await addSession(deps, CYCLE, input({ sessionId: 'video-only', place: undefined, videoLink: 'https://meet.example.com/v' }));
+      await announceSession(deps, CYCLE, 'video-only');
+      await moveSession(deps, CYCLE, 'video-only', { videoLink: 'https://meet.example.com/v2' });
+      const videoOnly = mailer.sent.findLast((e) => e.tags?.kind === 'session-moved' && e.text.includes('v2')) as WrittenEmail;
+      expect(videoOnly.text).not.toMatch(/First announced|Anunciada para/);
+    });
+
+    it('stops telling when the session is cancelled meanwhile, so that the cancel is the last word', async () => {
+      await seatLineAndInvited();
+      const send = mailer.send.bind(mailer);
+      mailer.send = async (email) => {
+        const sent = await send(email);
+        if (email.tags?.kind === 'session-moved' && mailer.to('session-moved').length === 1) await cancelSession(deps, CYCLE, 'ai-101', 'The speaker is ill.');
+        return sent;
+      };
+      await expect(moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).rejects.toThrow(
+        /session ai-101 was cancelled while this move was being told \(1 told now, 0 before\): nothing more is sent for this move/,
+      );
+      const kinds = mailer.sent.map((e) => e.tags?.kind).filter((k) => k !== 'session-announcement');
+      expect(kinds).toEqual(['session-moved', 'session-cancelled', 'session-cancelled', 'session-cancelled']);
     });
 
     it('refuses a move that lost the race to another, keeping the other’s', async () => {
@@ -522,11 +601,19 @@ describe('a session in a cycle', () => {
       await refused({ startsAt: '2027-03-17T14:00+01:00' }, 'startsAt', /offset of the session's time zone \(America\/Sao_Paulo\)/);
       await refused({ startsAt: '2027-02-17T14:00-03:00' }, 'startsAt', /must be in the future/);
       await refused({ startsAt: 'next week' }, 'startsAt', /with its offset/);
+      await refused({ startsAt: '2027-02-30T14:00-03:00' }, 'startsAt', /not a real date and time/);
+      await refused({ startsAt: '2027-03-17T25:00-03:00' }, 'startsAt', /not a real date and time/);
+      await refused({ startsAt: '2027-03-17T24:00-03:00' }, 'startsAt', /not a real date and time/);
+      await refused({ place: 'Room 4' }, 'place', /nothing changes/);
+      await refused({ place: null }, 'place', /needs a place or a video link/);
       await refused({ durationMinutes: '3' }, 'durationMinutes', /at least 5 minutes/);
       await refused({ videoLink: 'http://meet.example.com/x' }, 'videoLink', /https/);
       await refused({ place: '   ' }, 'place', /must not be empty/);
       await expect(moveSession(deps, CYCLE, 'ai-101', { room: 'Room 2' })).rejects.toBeInstanceOf(ValidationError);
       await expect(moveSession(deps, CYCLE, 'nope', { startsAt: NEW_START })).rejects.toBeInstanceOf(NotFoundError);
+      await store.createCycle({ ...newCycle(program, 'cycle-ended', NOW), status: 'succeeded' });
+      await store.createSession(parseSessionInput(input(), program.skillsCatalog, 'cycle-ended', NOW));
+      await expect(moveSession(deps, 'cycle-ended', 'ai-101', { startsAt: NEW_START })).rejects.toThrow(/is succeeded: its sessions can no longer be moved/);
       time = Date.parse('2027-03-10T17:00:00Z');
       await expect(moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).rejects.toThrow(/has started already/);
       time = NOW;
