@@ -31,7 +31,7 @@ const words = {
       moved: () => 'This informational session has changed: below are its date, time and place as they are now.',
     },
     reason: 'Why',
-    originally: 'First announced',
+    originally: 'First announced for',
     when: 'When',
     duration: (minutes: number) => `${minutes} minutes`,
     where: 'Where',
@@ -70,7 +70,7 @@ const words = {
       moved: () => 'Esta sessão informativa mudou: abaixo estão a data, o horário e o local como estão agora.',
     },
     reason: 'Motivo',
-    originally: 'Anunciada para',
+    originally: 'Anunciada inicialmente para',
     when: 'Quando',
     duration: (minutes: number) => `${minutes} minutos`,
     where: 'Onde',
@@ -118,8 +118,8 @@ export interface SessionEmailInput {
   session: InfoSession;
   catalog: readonly Skill[];
   link: string;
-  /** For a moved session: where the reader stands, and where and when it was first announced (shown when its time or place changed). */
-  moved?: { standing: SessionStanding; original: SessionPlacing };
+  /** For a moved session: where the reader stands, and where and when it was first announced (shown when its time or place changed since). */
+  moved?: { standing: SessionStanding; original?: SessionPlacing };
 }
 
 /** An announcement of a session, the news that a waiting person got a seat, that it was cancelled or moved, in the reader's language. */

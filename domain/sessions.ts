@@ -44,7 +44,11 @@ const text = (max: number) =>
 /** One line of such text (a title, a place): its line breaks become spaces. */
 const line = (max: number) =>
   z.string().check(
-    z.overwrite((value) => plainText(value).replace(/\s*\n\s*/g, ' ')),
+    z.overwrite((value) =>
+      plainText(value)
+        .replace(/\s*[\n\u2028\u2029]\s*/g, ' ')
+        .replace(/\t/g, ' '),
+    ),
     z.trim(),
     z.minLength(1, 'must not be empty'),
     z.maxLength(max, `must be at most ${max} characters`),
@@ -130,7 +134,7 @@ export interface InfoSession {
   sequence?: number;
   /** When HR last moved it (a new start, length, place or video link). */
   movedAt?: number;
-  /** Where and when it was first announced, kept by its first move: a move's email shows it as "originally". */
+  /** Where and when it was when first announced, kept by its first move after an announcement: a move's email shows it. */
   originalPlacing?: SessionPlacing;
 }
 

@@ -391,12 +391,13 @@ export type SessionMoveOutcome = 'moved' | 'changed-meanwhile' | 'started' | 'ca
 
 /**
  * A session's whole new placing (a place or video link left out is removed) with the calendar file
- * written for it, as version `sequence`, and its placing before any move (kept if it has one).
+ * written for it, as version `sequence`.
  */
 export interface SessionMove extends SessionPlacing {
   calendar: NonNullable<InfoSession['calendar']>;
   sequence: number;
-  originalPlacing: SessionPlacing;
+  /** The placing announced before this move, kept only if the session has none yet. */
+  originalPlacing?: SessionPlacing;
 }
 
 /**
@@ -416,7 +417,7 @@ export interface SessionStore {
   /**
    * Moves a session that is neither cancelled nor started, only from version `expectedSequence`
    * (read before: two moves at once cannot both win); replaces its start, length, place, video link
-   * and calendar file, sets `movedAt`, and `originalPlacing` on its first move.
+   * and calendar file, sets `movedAt`, and `originalPlacing` when given and not set before.
    */
   moveSession(cycleId: string, sessionId: string, move: SessionMove, expectedSequence: number, at: number): Promise<SessionMoveOutcome>;
   /** Declines (a registered person frees their seat, a waiting one leaves the line); `freedSeat` says whether a seat came free. */

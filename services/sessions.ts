@@ -116,7 +116,7 @@ export async function cancelSession(
   cycleId: string,
   sessionId: string,
   reason: unknown,
-  onCancelled?: (session: InfoSession) => Promise<void>,
+  hooks: ChangeHooks<[session: InfoSession]> = {},
 ): Promise<CancellationOutcome> {
   const why = parseCancelReason(reason);
   const cycle = await existingCycle(deps, cycleId);
@@ -126,16 +126,15 @@ export async function cancelSession(
   const outcome = await deps.store.cancelSession(cycleId, sessionId, why, deps.clock.now());
   if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
   const session = await loadSession(deps, cycleId, sessionId);
-  if (outcome === 'cancelled') await onCancelled?.(session);
+  if (outcome === 'cancelled') await hooks.stored?.(session);
   const organizer = { name: cycle.program.name, email: cycle.program.sender };
   const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, ...emptyTally() };
   // Read after the cancel committed (strongly consistent): no seat can be taken after it, so this is everyone.
   const [holding, members] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId)]);
   const memberById = new Map(members.map((m) => [m.participantId, m]));
-  await tellingStops(`session ${sessionId} is cancelled`, result, holding.length, async () => {
-    for (const registration of holding) {
-      const member = memberById.get(registration.participantId);
-      if (!member) continue;
+  const recipients = holding.map((r) => memberById.get(r.participantId)).filter((m) => m !== undefined);
+  await tellingStops(`session ${sessionId} is cancelled`, result, recipients.length, hooks, async () => {
+    for (const member of recipients) {
       result.told++;
       const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
       count(result, await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, { calendar }));
@@ -145,19 +144,32 @@ export async function cancelSession(
 }
 
 /**
+ * What HR's command does around a change (a cancel, a move): `stored` once it is stored, before
+ * anyone is told (its audit entry must not wait for the emails); `told` after a run that sent any
+ * email, also when SES or a newer change stopped it.
+ */
+export interface ChangeHooks<Stored extends unknown[]> {
+  stored?: (...args: Stored) => Promise<void>;
+  told?: (tally: SendTally) => Promise<void>;
+}
+
+/**
  * Runs the emails of a change already stored (a cancel, a move): when SES stops them, the error
  * says the change is done and how far telling got, so that HR reruns the command rather than doubt it.
  */
-async function tellingStops(done: string, tally: SendTally, recipients: number, tell: () => Promise<void>): Promise<void> {
+async function tellingStops(done: string, tally: SendTally, recipients: number, hooks: ChangeHooks<never[]>, tell: () => Promise<void>): Promise<void> {
   try {
     await tell();
   } catch (error) {
-    const untold = `${done}, but telling people stopped after ${tally.sent + tally.alreadySent} of ${recipients}`;
+    // What was sent before the stop is reported too; a failure of that report must not hide why telling stopped.
+    if (tally.sent) await hooks.told?.(tally).catch(() => undefined);
+    const untold = `${done}, but telling people stopped after ${tally.sent + tally.alreadySent + tally.inFlight + tally.rejected} of ${recipients}`;
     if (error instanceof TransientError)
       throw new TransientError(`${untold} (${error.message}): run the same command again to tell the rest`, { cause: error });
     if (error instanceof ConfigurationError) throw new ConfigurationError(`${untold}: ${error.message}`, { cause: error });
     throw error;
   }
+  if (tally.sent) await hooks.told?.(tally);
 }
 
 export interface MoveOutcome extends SendTally {
@@ -218,9 +230,6 @@ async function toldOfMove(deps: SessionMailDeps, session: InfoSession): Promise<
   return told;
 }
 
-/** Called once a move is stored, before anyone is told: HR's audit entry must not wait for the emails. */
-export type OnMoved = (before: InfoSession, after: InfoSession) => Promise<void>;
-
 /**
  * Moves a session that has not started (a new start, length, place or video link: what is not
  * given stays) and tells everyone registered, waiting or invited without an answer, each in their
@@ -230,13 +239,21 @@ export type OnMoved = (before: InfoSession, after: InfoSession) => Promise<void>
  * the session is cancelled or moved again meanwhile (a ConflictError saying how many were told):
  * that newer news is what people must get last.
  */
-export async function moveSession(deps: SessionMailDeps, cycleId: string, sessionId: string, input: unknown, onMoved?: OnMoved): Promise<MoveOutcome> {
+export async function moveSession(
+  deps: SessionMailDeps,
+  cycleId: string,
+  sessionId: string,
+  input: unknown,
+  hooks: ChangeHooks<[before: InfoSession, after: InfoSession]> = {},
+): Promise<MoveOutcome> {
   const { cycle, session: before, moved, changes } = await plannedMove(deps, cycleId, sessionId, input);
   let session = moved;
   if (changes) {
     const sequence = (before.sequence ?? 0) + 1;
     const calendar = sessionCalendar({ ...moved, sequence }, { organizer: { name: cycle.program.name, email: cycle.program.sender } });
-    const move = { ...placingOf(moved), calendar, sequence, originalPlacing: before.originalPlacing ?? placingOf(before) };
+    // The placing people were first told of is the one before the first move after an announcement (kept once: if_not_exists).
+    const announced = (await deps.emailLog.sentKeys(cycleId, announcementKey(sessionId, ''))).size > 0;
+    const move = { ...placingOf(moved), calendar, sequence, ...(announced ? { originalPlacing: placingOf(before) } : {}) };
     const outcome = await deps.store.moveSession(cycleId, sessionId, move, before.sequence ?? 0, deps.clock.now());
     if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
     if (outcome === 'cancelled') throw new ConflictError(`session ${sessionId} was cancelled: it can no longer be moved`);
@@ -244,12 +261,12 @@ export async function moveSession(deps: SessionMailDeps, cycleId: string, sessio
     if (outcome === 'changed-meanwhile')
       throw new ConflictError(`session ${sessionId} was changed by someone else meanwhile: look at it again (tandem session show) and rerun`);
     session = await loadSession(deps, cycleId, sessionId);
-    await onMoved?.(before, session);
+    await hooks.stored?.(before, session);
   }
   const sequence = session.sequence ?? 0;
   const result: MoveOutcome = { movedNow: changes, before, session, told: 0, ...emptyTally() };
   const recipients = await toldOfMove(deps, session);
-  await tellingStops(`session ${sessionId} is moved`, result, recipients.length, async () => {
+  await tellingStops(`session ${sessionId} is moved`, result, recipients.length, hooks, async () => {
     for (const { member, standing } of recipients) {
       // Read again before each email: after a cancel or a later move, this move's news would be stale.
       const now = await loadSession(deps, cycleId, sessionId);
@@ -261,7 +278,7 @@ export async function moveSession(deps: SessionMailDeps, cycleId: string, sessio
       }
       result.told++;
       const sent = await sendSessionEmail(deps, cycle, session, member, 'moved', `session#${sessionId}#moved#${sequence}#${member.participantId}`, {
-        moved: { standing, original: session.originalPlacing ?? placingOf(before) },
+        moved: { standing, ...(session.originalPlacing ? { original: session.originalPlacing } : {}) },
       });
       count(result, sent);
     }

@@ -202,17 +202,13 @@ export class SessionRecords implements SessionStore {
       ':calendar': move.calendar,
       ':sequence': move.sequence,
       ':expected': expectedSequence,
-      ':original': move.originalPlacing,
       ':at': at,
     };
-    const set = [
-      'startsAt = :startsAt',
-      'durationMinutes = :duration',
-      'calendar = :calendar',
-      '#sequence = :sequence',
-      'movedAt = :at',
-      'originalPlacing = if_not_exists(originalPlacing, :original)',
-    ];
+    const set = ['startsAt = :startsAt', 'durationMinutes = :duration', 'calendar = :calendar', '#sequence = :sequence', 'movedAt = :at'];
+    if (move.originalPlacing) {
+      set.push('originalPlacing = if_not_exists(originalPlacing, :original)');
+      values[':original'] = move.originalPlacing;
+    }
     const remove: string[] = [];
     for (const field of ['place', 'videoLink'] as const) {
       if (move[field] === undefined) remove.push(field);

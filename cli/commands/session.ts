@@ -243,11 +243,11 @@ export function registerSessionCommands(program: Command): void {
       );
       return;
     }
-    // The cancel is audited once stored, before anyone is told (an SES failure then leaves it on record); each run that tells anyone, after.
-    const outcome = await cancelSession(await mailDeps(), options.cycle, sessionId, options.reason, (session) =>
-      auditSession('session.cancelled', options.cycle, { sessionId, reason: session.cancelReason ?? '' }),
-    );
-    if (outcome.sent) await auditSession('session.cancellation-sent', options.cycle, { sessionId, told: outcome.sent });
+    // The cancel is audited once stored, before anyone is told (an SES failure then leaves it on record); what a run sent, after it, even when stopped.
+    const outcome = await cancelSession(await mailDeps(), options.cycle, sessionId, options.reason, {
+      stored: (session) => auditSession('session.cancelled', options.cycle, { sessionId, reason: session.cancelReason ?? '' }),
+      told: (tally) => auditSession('session.cancellation-sent', options.cycle, { sessionId, told: tally.sent }),
+    });
     emit(options.json, { ...outcome, session: shown(outcome.session) }, () =>
       [
         outcome.cancelledNow
@@ -269,23 +269,39 @@ export function registerSessionCommands(program: Command): void {
       .option('--starts <datetime>', "the new start, with the offset of the session's time zone at that date (2027-03-17T14:00-03:00)")
       .option('--duration <minutes>', 'the new length in minutes (5 to 480)')
       .option('--place <place>', 'the new room or address')
-      .option('--no-place', 'remove the place (the session keeps its video link)')
+      .option('--remove-place', 'remove the place (the session keeps its video link)')
       .option('--video-link <url>', 'the new video link (https)')
-      .option('--no-video-link', 'remove the video link (the session keeps its place)')
+      .option('--remove-video-link', 'remove the video link (the session keeps its place)')
       .option('--yes', 'move it and send the emails (without it, nothing is changed or sent)'),
     'tandem session move ai-101 --cycle mentoria-reversa-20270301T090000Z --starts 2027-03-17T14:00-03:00 --place "Room 2" --yes',
   ).action(
     async (
       sessionId: string,
-      options: { cycle: string; starts?: string; duration?: string; place?: string | boolean; videoLink?: string | boolean; yes?: boolean; json: boolean },
+      options: {
+        cycle: string;
+        starts?: string;
+        duration?: string;
+        place?: string;
+        removePlace?: boolean;
+        videoLink?: string;
+        removeVideoLink?: boolean;
+        yes?: boolean;
+        json: boolean;
+      },
     ) => {
-      // Commander gives `true` for an option never named (the default of its --no- form) and `false` for --no-place: null removes it.
-      const given = (value: string | boolean | undefined) => (value === false ? null : typeof value === 'string' ? value : undefined);
+      const both = [
+        ...(options.place !== undefined && options.removePlace ? [{ where: 'place', problem: 'give --place or --remove-place, not both' }] : []),
+        ...(options.videoLink !== undefined && options.removeVideoLink
+          ? [{ where: 'videoLink', problem: 'give --video-link or --remove-video-link, not both' }]
+          : []),
+      ];
+      if (both.length) throw new ValidationError('the move is not valid', both);
+      // null removes the place or video link (services/sessions.ts, moveSession).
       const move = {
         ...(options.starts !== undefined ? { startsAt: options.starts } : {}),
         ...(options.duration !== undefined ? { durationMinutes: options.duration } : {}),
-        ...(given(options.place) !== undefined ? { place: given(options.place) } : {}),
-        ...(given(options.videoLink) !== undefined ? { videoLink: given(options.videoLink) } : {}),
+        ...(options.removePlace ? { place: null } : options.place !== undefined ? { place: options.place } : {}),
+        ...(options.removeVideoLink ? { videoLink: null } : options.videoLink !== undefined ? { videoLink: options.videoLink } : {}),
       };
       // The calendar file stored with the session is not news to HR: left out of what is printed.
       const shown = ({ calendar: _calendar, ...session }: InfoSession) => session;
@@ -308,11 +324,11 @@ export function registerSessionCommands(program: Command): void {
         );
         return;
       }
-      // As for a cancel: the move is audited once stored, each run that tells anyone after it.
-      const outcome = await moveSession(await mailDeps(), options.cycle, sessionId, move, (before, after) =>
-        auditSession('session.moved', options.cycle, { sessionId, from: placing(before), to: placing(after) }),
-      );
-      if (outcome.sent) await auditSession('session.move-sent', options.cycle, { sessionId, told: outcome.sent });
+      // As for a cancel: the move is audited once stored, what each run sent after it.
+      const outcome = await moveSession(await mailDeps(), options.cycle, sessionId, move, {
+        stored: (before, after) => auditSession('session.moved', options.cycle, { sessionId, from: placing(before), to: placing(after) }),
+        told: (tally) => auditSession('session.move-sent', options.cycle, { sessionId, told: tally.sent }),
+      });
       emit(options.json, { ...outcome, before: shown(outcome.before), session: shown(outcome.session) }, () =>
         [
           outcome.movedNow

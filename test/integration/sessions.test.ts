@@ -323,12 +323,17 @@ describe('an informational session on the local stack', () => {
       ['session.moved', { sessionId: 'move-101', from: expect.any(String), to: expect.stringContaining('Room 2') }],
     ]);
     // Giving up the room for the video call alone: a dry run shows the session without its place.
-    const online = await tandem([...move, '--no-place', '--json']);
+    const online = await tandem([...move, '--remove-place', '--json']);
     expect(online.code, online.stderr).toBe(0);
     expect(online.json()).toMatchObject({ dryRun: true, changes: true, moved: { videoLink: 'https://meet.example.com/cloud' } });
     expect(online.json<{ moved: Record<string, unknown> }>().moved.place).toBeUndefined();
-    const nothingLeft = await tandem([...move, '--no-place', '--no-video-link', '--json']);
+    const nothingLeft = await tandem([...move, '--remove-place', '--remove-video-link', '--json']);
     expect(nothingLeft.code).toBe(2);
+    const contradictory = await tandem([...move, '--place', 'Room 3', '--remove-place', '--json']);
+    expect(contradictory.code).toBe(2);
+    expect(contradictory.json<{ error: { issues: Array<{ where: string; problem: string }> } }>().error.issues).toEqual([
+      { where: 'place', problem: 'give --place or --remove-place, not both' },
+    ]);
 
     const emails = (await emailsFor(tag)).filter((e) => MOVED.test(e.subject));
     expect(emails.map((e) => e.destination.to[0])).not.toContain(third?.[0]);

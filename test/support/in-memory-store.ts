@@ -668,7 +668,7 @@ export class InMemoryStore implements TandemStore {
     if (session.startsAt <= at) return 'started';
     if ((session.sequence ?? 0) !== expectedSequence) return 'changed-meanwhile';
     Object.assign(session, { startsAt: move.startsAt, durationMinutes: move.durationMinutes, calendar: move.calendar, sequence: move.sequence, movedAt: at });
-    session.originalPlacing ??= structuredClone(move.originalPlacing);
+    if (move.originalPlacing) session.originalPlacing ??= structuredClone(move.originalPlacing);
     for (const field of ['place', 'videoLink'] as const) {
       if (move[field] === undefined) delete session[field];
       else session[field] = move[field];

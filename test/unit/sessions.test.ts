@@ -349,14 +349,14 @@ describe('a session in a cycle', () => {
       const onCancelled = async (session: InfoSession) => {
         reported.push(session.cancelReason ?? '');
       };
-      const failed = await cancelSession(deps, CYCLE, 'ai-101', REASON, onCancelled).catch((e: unknown) => e);
+      const failed = await cancelSession(deps, CYCLE, 'ai-101', REASON, { stored: onCancelled }).catch((e: unknown) => e);
       expect(failed).toBeInstanceOf(TransientError);
       expect((failed as Error).message).toMatch(
         /^session ai-101 is cancelled, but telling people stopped after 0 of 3 \(SES is throttling\): run the same command again/,
       );
       // Reported once, when the cancel was stored: not again by the runs that only tell.
       expect(reported).toEqual([REASON]);
-      const again = await cancelSession(deps, CYCLE, 'ai-101', 'another reason', onCancelled);
+      const again = await cancelSession(deps, CYCLE, 'ai-101', 'another reason', { stored: onCancelled });
       expect(reported).toEqual([REASON]);
       expect(again).toMatchObject({ cancelledNow: false, told: 3, sent: 3, alreadySent: 0 });
       expect(again.session.cancelReason).toBe(REASON);
@@ -478,7 +478,7 @@ describe('a session in a cycle', () => {
       const helena = movedEmail('p01@example.com');
       expect(helena.subject).toBe('Alterada: AI assistants in practice');
       expect(helena.text).toContain(
-        'Quando: quarta-feira, 17 de março de 2027 às 15:00 (America/Sao_Paulo), 90 minutos\nAnunciada para: quarta-feira, 10 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos · Room 4\nOnde: Room 2',
+        'Quando: quarta-feira, 17 de março de 2027 às 15:00 (America/Sao_Paulo), 90 minutos\nAnunciada inicialmente para: quarta-feira, 10 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos · Room 4\nOnde: Room 2',
       );
       expect(helena.text).toContain('Sua vaga continua garantida.');
       expect(movedEmail('p06@example.com').text).toContain('Your place on the waiting list is kept.');
@@ -514,21 +514,34 @@ describe('a session in a cycle', () => {
       const onMoved = async (before: InfoSession, after: InfoSession) => {
         reported.push([before.sequence, after.sequence]);
       };
+      const toldByRun: number[] = [];
+      const told = async (tally: { sent: number }) => {
+        toldByRun.push(tally.sent);
+      };
       mailer.failAfter = 2;
-      const failed = await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START }, onMoved).catch((e: unknown) => e);
+      const failed = await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START }, { stored: onMoved, told }).catch((e: unknown) => e);
       expect(failed).toBeInstanceOf(TransientError);
       expect((failed as Error).message).toMatch(
         /session ai-101 is moved, but telling people stopped after 2 of 4 \(.*\): run the same command again to tell the rest/,
       );
       expect(reported).toEqual([[undefined, 1]]);
+      // The two sent before SES stopped are reported all the same.
+      expect(toldByRun).toEqual([2]);
       expect((await store.getSession(CYCLE, 'ai-101'))?.sequence).toBe(1);
-      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START }, onMoved)).toMatchObject({ movedNow: false, told: 4, sent: 2, alreadySent: 2 });
+      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START }, { stored: onMoved, told })).toMatchObject({
+        movedNow: false,
+        told: 4,
+        sent: 2,
+        alreadySent: 2,
+      });
       expect(reported).toHaveLength(1);
-      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).toMatchObject({ movedNow: false, sent: 0, alreadySent: 4 });
-      const told = mailer.sent.filter((e) => e.tags?.kind === 'session-moved');
-      expect(told).toHaveLength(4);
+      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START }, { told })).toMatchObject({ movedNow: false, sent: 0, alreadySent: 4 });
+      expect(toldByRun).toEqual([2, 2]);
+      const emails = mailer.sent.filter((e) => e.tags?.kind === 'session-moved');
+      expect(emails).toHaveLength(4);
       // Those told by the first run and those told by the second read the same: where it was first announced.
-      for (const email of told) expect(email.text).toMatch(/(First announced|Anunciada para): (Wednesday, March 10, 2027|quarta-feira, 10 de março de 2027)/);
+      for (const email of emails)
+        expect(email.text).toMatch(/(First announced for|Anunciada inicialmente para): (Wednesday, March 10, 2027|quarta-feira, 10 de março de 2027)/);
     });
 
     it('is told again when moved again, each move a later calendar version, and a cancel after them outranks both', async () => {
@@ -537,7 +550,9 @@ describe('a session in a cycle', () => {
       expect(await moveSession(deps, CYCLE, 'ai-101', { videoLink: 'https://meet.example.com/ai' })).toMatchObject({ movedNow: true, sent: 4 });
       expect(mailer.to('session-moved')).toHaveLength(8);
       expect(eventOf(movedEmail('p01@example.com')).event.sequence).toBe(2);
-      expect(movedEmail('p01@example.com').text).toContain('Anunciada para: quarta-feira, 10 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos\n');
+      expect(movedEmail('p01@example.com').text).toContain(
+        'Anunciada inicialmente para: quarta-feira, 10 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos\n',
+      );
       await cancelSession(deps, CYCLE, 'ai-101', 'The speaker is ill.');
       const cancellation = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p01@example.com') as WrittenEmail;
       expect(eventOf(cancellation)).toMatchObject({ method: 'CANCEL', event: { sequence: 3 } });
@@ -550,7 +565,9 @@ describe('a session in a cycle', () => {
       expect(session.place).toBeUndefined();
       expect(session.videoLink).toBe('https://meet.example.com/ai');
       expect(eventOf(movedEmail('p02@example.com')).event.location).toBe('https://meet.example.com/ai');
-      expect(movedEmail('p02@example.com').text).toContain('First announced: Wednesday, March 10, 2027 at 2:00 PM (America/Sao_Paulo), 90 minutes · Room 4');
+      expect(movedEmail('p02@example.com').text).toContain(
+        'First announced for: Wednesday, March 10, 2027 at 2:00 PM (America/Sao_Paulo), 90 minutes · Room 4',
+      );
       await moveSession(deps, CYCLE, 'ai-101', { videoLink: 'https://meet.example.com/ai-2' });
       expect(movedEmail('p02@example.com').text).toContain('Video link: https://meet.example.com/ai-2');
       expect(movedEmail('p02@example.com').text).toContain('First announced');
@@ -558,7 +575,20 @@ describe('a session in a cycle', () => {
       await announceSession(deps, CYCLE, 'video-only');
       await moveSession(deps, CYCLE, 'video-only', { videoLink: 'https://meet.example.com/v2' });
       const videoOnly = mailer.sent.findLast((e) => e.tags?.kind === 'session-moved' && e.text.includes('v2')) as WrittenEmail;
-      expect(videoOnly.text).not.toMatch(/First announced|Anunciada para/);
+      expect(videoOnly.text).not.toMatch(/First announced|Anunciada inicialmente/);
+    });
+
+    it('shows as first announced only a placing someone was told of: none for a move before the announcement', async () => {
+      await moveSession(deps, CYCLE, 'ai-101', { startsAt: '2027-03-12T14:00-03:00' });
+      expect((await store.getSession(CYCLE, 'ai-101'))?.originalPlacing).toBeUndefined();
+      await announceSession(deps, CYCLE, 'ai-101');
+      await post('p01', 'register');
+      await moveSession(deps, CYCLE, 'ai-101', { place: 'Room 9' });
+      expect((await store.getSession(CYCLE, 'ai-101'))?.originalPlacing).toMatchObject({ startsAt: Date.parse('2027-03-12T17:00:00Z'), place: 'Room 4' });
+      expect(movedEmail('p01@example.com').text).toContain(
+        'Anunciada inicialmente para: sexta-feira, 12 de março de 2027 às 14:00 (America/Sao_Paulo), 90 minutos · Room 4',
+      );
+      expect(mailer.sent.map((e) => e.text).join('\n')).not.toContain('10 de março');
     });
 
     it('stops telling when the session is cancelled meanwhile, so that the cancel is the last word', async () => {
