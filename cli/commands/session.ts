@@ -58,6 +58,9 @@ function describeSession(s: InfoSession): string[] {
     `Audience  ${s.audience === 'everyone' ? 'every member of the cycle' : 'members who want to learn these skills'}`,
     `Seats     ${s.seatsTaken} of ${s.capacity} taken`,
     `Attended  ${s.attendanceRecordedAt === undefined ? 'not recorded yet' : String(s.attended?.length ?? 0)}`,
+    ...(s.movedAt !== undefined
+      ? [`Moved     ${new Date(s.movedAt).toISOString().slice(0, 16).replace('T', ' ')}Z (calendar version ${s.sequence ?? 1})`]
+      : []),
     ...(s.cancelledAt !== undefined ? [`Cancelled ${new Date(s.cancelledAt).toISOString().slice(0, 16).replace('T', ' ')}Z: ${s.cancelReason ?? ''}`] : []),
   ];
 }
@@ -178,7 +181,7 @@ export function registerSessionCommands(program: Command): void {
             ['Session', 'Title', 'Starts', 'Seats', 'Waiting', 'Declined', 'Attended'],
             rows.map((s) => [
               s.sessionId,
-              s.cancelledAt !== undefined ? `${s.title} (cancelled)` : s.title,
+              s.cancelledAt !== undefined ? `${s.title} (cancelled)` : s.movedAt !== undefined ? `${s.title} (moved)` : s.title,
               when(s),
               `${s.registered}/${s.capacity}`,
               s.waitlisted,

@@ -10,13 +10,14 @@ import type {
   ProgramStore,
   ReportStore,
   ReviewStore,
+  SessionStore,
   WorkflowEngine,
 } from '../ports.ts';
 import type { ConsoleSession, Role } from './session.ts';
 
 /** What the console's pages work with: the same ports as the CLI. */
 export interface ConsoleDeps {
-  store: ProgramStore & CycleStore & ReviewStore & AuditLog & ParticipantActionStore & PairReviewStore;
+  store: ProgramStore & CycleStore & ReviewStore & AuditLog & ParticipantActionStore & PairReviewStore & SessionStore;
   clock: Clock;
   workflow: () => WorkflowEngine;
   executions: () => ExecutionHistory;

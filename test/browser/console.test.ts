@@ -6,6 +6,7 @@ import { container } from '../../adapters/container.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
 import { pairKey } from '../../domain/matching/hard-rules.ts';
 import { newCycle } from '../../domain/cycle.ts';
+import { parseSessionInput } from '../../domain/sessions.ts';
 import { stopCycle } from '../../services/cycles.ts';
 import { pairReview } from '../../services/phases/approval/review.ts';
 import { createProgramWithRoster, readUntil, sfnClient, startTestCycle, testProgram, testRosterCsv, uniqueTag, waitForExecution } from '../support/fixtures.ts';
@@ -210,7 +211,7 @@ describe('the console in Chromium', () => {
     await waitForExecution((await container().store.getCycle(cycleId))?.executionArn as string);
   });
 
-  it('shows enrollment progress and meetings in the live status of a cycle that has them', async () => {
+  it('shows enrollment progress, meetings and informational sessions of a cycle that has them', async () => {
     const tag = uniqueTag('console-funnel');
     const program = await createProgramWithRoster(tag, { phaseWindows: { ...testProgram(tag).phaseWindows, enrollment: 'PT1H' } }, [
       'p01',
@@ -227,6 +228,30 @@ describe('the console in Chromium', () => {
     await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' });
     await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm2' });
     await store.recordMeeting({ ...meeting, pairId: 'p03~p04', meetingId: 'm3', loggedBy: 'p03' });
+    const sessionInput = {
+      title: 'Cloud tools clinic',
+      description: 'Bring a question.',
+      skills: [program.skillsCatalog[0]?.id as string],
+      startsAt: '2099-03-10T14:00-03:00',
+      timeZone: 'America/Sao_Paulo',
+      durationMinutes: 60,
+      place: 'Room 4',
+      capacity: 1,
+    };
+    const clinic = parseSessionInput({ ...sessionInput, sessionId: 'clinic' }, program.skillsCatalog, cycle.cycleId, now);
+    await store.createSession(clinic);
+    await store.registerForSession(cycle.cycleId, 'clinic', 'p01', now);
+    await store.registerForSession(cycle.cycleId, 'clinic', 'p02', now + 1);
+    const calendar = { fileName: 'clinic.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR' };
+    await store.moveSession(
+      cycle.cycleId,
+      'clinic',
+      { startsAt: Date.parse('2099-03-17T17:00:00Z'), durationMinutes: 60, place: 'Room 2', calendar, sequence: 1 },
+      0,
+      now,
+    );
+    await store.createSession(parseSessionInput({ ...sessionInput, sessionId: 'talk', title: 'A talk' }, program.skillsCatalog, cycle.cycleId, now));
+    await store.cancelSession(cycle.cycleId, 'talk', 'The speaker is ill.', now);
     const page = await hr.newPage();
     await page.goto(`${base()}/console/cycles/${encodeURIComponent(cycle.cycleId)}`);
     const funnel = page.locator('[data-phase-detail="enrollment"]');
@@ -236,6 +261,9 @@ describe('the console in Chromium', () => {
     expect(await funnel.locator('[data-count="noAnswer"]').textContent()).toMatch(/^1 /);
     expect(await page.textContent('dd[data-fact="Meetings logged"]')).toBe('3');
     expect(await page.textContent('dd[data-fact="Pairs that met at least once"]')).toBe('2');
+    const cells = (id: string) => page.locator(`#sessions tr[data-session="${id}"] td`).allTextContents();
+    expect(await cells('clinic')).toEqual(['Tuesday, March 17, 2099 at 2:00 PM (America/Sao_Paulo)', '1 / 1', '1', '0', '—', 'Moved (1×)']);
+    expect((await cells('talk'))[5]).toBe('Cancelled: The speaker is ill.');
     await check(page, 'cycle-enrollment');
   });
 

@@ -327,6 +327,10 @@ describe('an informational session on the local stack', () => {
     expect(online.code, online.stderr).toBe(0);
     expect(online.json()).toMatchObject({ dryRun: true, changes: true, moved: { videoLink: 'https://meet.example.com/cloud' } });
     expect(online.json<{ moved: Record<string, unknown> }>().moved.place).toBeUndefined();
+    const listed = await tandem(['session', 'list', '--cycle', cycle.cycleId]);
+    expect(listed.stdout).toContain('(moved)');
+    const shown = await tandem(['session', 'show', 'move-101', '--cycle', cycle.cycleId]);
+    expect(shown.stdout).toMatch(/Moved {5}\d{4}-\d{2}-\d{2} \d{2}:\d{2}Z \(calendar version 1\)/);
     const nothingLeft = await tandem([...move, '--remove-place', '--remove-video-link', '--json']);
     expect(nothingLeft.code).toBe(2);
     const contradictory = await tandem([...move, '--place', 'Room 3', '--remove-place', '--json']);

@@ -1,4 +1,5 @@
 import { escapeHtml as e } from '../../../domain/html.ts';
+import { sessionTime } from '../../../domain/session-emails.ts';
 import { cycleStatus, listProgramCycles, stopCycle } from '../../cycles.ts';
 import { answeredPhaseModule } from '../../phases/registry.ts';
 import { startCycle } from '../../start-cycle.ts';
@@ -32,6 +33,19 @@ const T = {
   failed: { en: 'Failed', 'pt-BR': 'Falhou' },
   meetingsLogged: { en: 'Meetings logged', 'pt-BR': 'Encontros registrados' },
   pairsMet: { en: 'Pairs that met at least once', 'pt-BR': 'Duplas que se encontraram ao menos uma vez' },
+  sessions: { en: 'Informational sessions', 'pt-BR': 'Sessões informativas' },
+  session: { en: 'Session', 'pt-BR': 'Sessão' },
+  when: { en: 'When', 'pt-BR': 'Quando' },
+  seats: { en: 'Seats taken', 'pt-BR': 'Vagas ocupadas' },
+  waiting: { en: 'Waiting', 'pt-BR': 'Na lista de espera' },
+  declinedSession: { en: 'Declined', 'pt-BR': 'Recusaram' },
+  attended: { en: 'Attended', 'pt-BR': 'Compareceram' },
+  cancelled: { en: 'Cancelled', 'pt-BR': 'Cancelada' },
+  moved: { en: 'Moved', 'pt-BR': 'Alterada' },
+  noSessions: {
+    en: 'No informational session in this cycle. HR schedules them with the CLI: tandem session add.',
+    'pt-BR': 'Nenhuma sessão informativa neste ciclo. O RH as agenda pela linha de comando: tandem session add.',
+  },
 } as const;
 
 /** Labels of the counts a phase module adds to its status (statusDetail); a count without a label shows its key. */
@@ -43,6 +57,30 @@ const DETAIL_LABELS: Record<string, { en: string; 'pt-BR': string }> = {
 };
 
 const time = (iso: string | undefined) => (iso ? e(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '—');
+
+/** The cycle's informational sessions as HR reads them (read only: they are scheduled, moved and cancelled with `tandem session`). */
+async function sessionsSection(request: PageRequest, cycleId: string): Promise<string> {
+  const { lang, deps } = request;
+  const [sessions, registrations] = await Promise.all([deps.store.listSessions(cycleId), deps.store.listSessionRegistrations(cycleId)]);
+  const heading = `<h2 id="sessions-title">${e(T.sessions[lang])}</h2>`;
+  if (!sessions.length) return `<section aria-labelledby="sessions-title">${heading}<p>${e(T.noSessions[lang])}</p></section>`;
+  const rows = sessions.map((s) => {
+    const answers = registrations.filter((r) => r.sessionId === s.sessionId);
+    const counted = (status: string) => answers.filter((r) => r.status === status).length;
+    const state =
+      s.cancelledAt !== undefined
+        ? `${e(T.cancelled[lang])}: ${e(s.cancelReason ?? '')}`
+        : s.movedAt !== undefined
+          ? `${e(T.moved[lang])} (${s.sequence ?? 1}×)`
+          : '';
+    return `<tr data-session="${e(s.sessionId)}"><th scope="row">${e(s.title)}<br><small>${e(s.sessionId)}</small></th><td>${e(sessionTime(s, lang))}</td><td class="num">${s.seatsTaken} / ${s.capacity}</td><td class="num">${counted('waitlisted')}</td><td class="num">${counted('declined')}</td><td class="num">${s.attendanceRecordedAt === undefined ? '—' : (s.attended?.length ?? 0)}</td><td>${state}</td></tr>`;
+  });
+  const headers = [T.session, T.when, T.seats, T.waiting, T.declinedSession, T.attended, T.status]
+    .map((label, i) => `<th scope="col"${i >= 2 && i <= 5 ? ' class="num"' : ''}>${e(label[lang])}</th>`)
+    .join('');
+  // The scrolling table is the labelled region (keyboard users scroll it); a section labelled the same would be a second landmark of that name.
+  return `<section>${heading}<div class="table-scroll" tabindex="0" role="region" aria-labelledby="sessions-title"><table id="sessions"><thead><tr>${headers}</tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+}
 
 async function overview(request: PageRequest): Promise<PageResult> {
   const { lang, deps, session } = request;
@@ -108,6 +146,7 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
         }</td></tr>`,
     )
     .join('');
+  const sessions = await sessionsSection(request, cycleId);
   const stop =
     session.role === 'hr' && s.status === 'running'
       ? `<h2>${e(T.stop[lang])}</h2>${postForm(session, `/console/cycles/${encodeURIComponent(cycleId)}/stop`, `<label for="reason">${e(T.reason[lang])}</label><input type="text" id="reason" name="reason" required maxlength="500"><p><button type="submit">${e(T.stop[lang])}</button></p>`)}`
@@ -122,7 +161,7 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
 ${s.failure ? `<p class="problem">${e(T.failed[lang])}: ${e(s.failure.error)}</p>` : ''}
 </div>
 <p><a href="/console/cycles/${encodeURIComponent(cycleId)}">${e(T.refresh[lang])}</a> · <a href="/console/ops/executions/${encodeURIComponent(cycleId)}">${e(T.execution[lang])}</a></p>
-</section>${stop}`,
+</section>${sessions}${stop}`,
   };
 }
 
