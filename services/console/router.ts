@@ -65,6 +65,12 @@ const TEXT = {
   notFound: { en: 'There is no such page.', 'pt-BR': 'Esta página não existe.' },
   notAllowed: { en: 'This request is not allowed here.', 'pt-BR': 'Esta requisição não é permitida aqui.' },
   refused: { en: 'Refused', 'pt-BR': 'Recusado' },
+  /** Said before a service's message (written in English, as for the CLI) when the reader's language is another. */
+  serviceSays: {
+    400: { 'pt-BR': 'O pedido tem problemas. O serviço explica, em inglês:' },
+    404: { 'pt-BR': 'Não encontrado. O serviço explica, em inglês:' },
+    409: { 'pt-BR': 'Não foi possível fazer isso agora. O serviço explica, em inglês:' },
+  },
 } as const;
 
 /**
@@ -191,13 +197,10 @@ export class ConsoleRouter {
         error instanceof ValidationError && error.issues.length
           ? `<ul>${error.issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul>`
           : '';
-      return this.inFrame(
-        status,
-        session,
-        page.segment,
-        page.title[lang],
-        `<h1>${e(page.title[lang])}</h1><div class="errors" role="alert"><p>${e((error as Error).message)}</p>${issues}</div>`,
-      );
+      // The services' messages are English (the CLI's too): in another language, say so first, and mark them for screen readers.
+      const message = `<p>${e((error as Error).message)}</p>${issues}`;
+      const said = lang === 'en' ? message : `<p>${e(TEXT.serviceSays[status][lang])}</p><div lang="en">${message}</div>`;
+      return this.inFrame(status, session, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1><div class="errors" role="alert">${said}</div>`);
     }
     if ('redirect' in result) {
       const cookies = result.notice ? [cookie(NOTICE_COOKIE, await this.r.cookies.notice.seal(result.notice, now), 60)] : [];

@@ -496,4 +496,31 @@ describe('deleting a saved column mapping in the console', () => {
     expect(unknown.status).toBe(404);
     expect(snapshot(c.store)).toEqual(before);
   });
+
+  it('says in Portuguese, to a pt-BR session, that the service’s message that follows is in English, and marks it so', async () => {
+    const c = await freshConsole();
+    const portuguese = await cookies.session.seal({ ...hr, lang: 'pt-BR' }, NOW);
+    const unknown = await c.router.handle({
+      method: 'POST',
+      path: '/console/roster/mapping-delete',
+      query: new URLSearchParams(),
+      cookies: { [SESSION_COOKIE]: portuguese },
+      form: formData(
+        [
+          ['programId', 'no-such-program'],
+          ['name', 'export-rh'],
+        ],
+        hr.csrf,
+      ),
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatch(
+      /<div class="errors" role="alert"><p>Não encontrado\. O serviço explica, em inglês:<\/p><div lang="en"><p>program no-such-program does not exist[^<]*<\/p><\/div><\/div>/,
+    );
+    const english = await post(c, [
+      ['programId', 'no-such-program'],
+      ['name', 'export-rh'],
+    ]);
+    expect(english.body).toMatch(/<div class="errors" role="alert"><p>program no-such-program does not exist[^<]*<\/p><\/div>/);
+  });
 });
