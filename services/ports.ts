@@ -213,8 +213,6 @@ export interface EmailLog {
    * them instead of claiming each again (claims stay the guard against sending twice).
    */
   sentKeys(cycleId: string, keyPrefix: string): Promise<Set<string>>;
-  /** The same keys, each with when it was marked sent (epoch ms). */
-  sentTimes(cycleId: string, keyPrefix: string): Promise<Map<string, number>>;
 }
 
 /**

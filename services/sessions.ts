@@ -190,7 +190,7 @@ export async function previewMove(
   input: unknown,
 ): Promise<{ session: InfoSession; moved: InfoSession; changes: boolean; wouldTell: number }> {
   const { session, moved, changes } = await plannedMove(deps, cycleId, sessionId, input);
-  return { session, moved, changes, wouldTell: (await toldOfMove(deps, session, changes ? undefined : session.movedAt)).length };
+  return { session, moved, changes, wouldTell: (await toldOfMove(deps, session)).length };
 }
 
 /** The session and its placing after HR's move, checked: its cycle running, neither cancelled nor started, and a valid move (domain/sessions.ts). */
@@ -211,28 +211,21 @@ async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string
 
 /**
  * Who a move is told to, with where each stands: everyone registered or waiting, and everyone its
- * announcement reached who has not answered (their calendar may hold the event) and is still in the
- * cycle. With `movedAt` (a rerun of that move), not those whose announcement went out after it:
- * it showed the current placing already.
+ * announcement reached who has not answered (their calendar may hold the event) and is still in the cycle.
  */
-async function toldOfMove(
-  deps: SessionMailDeps,
-  session: InfoSession,
-  movedAt: number | undefined,
-): Promise<Array<{ member: Member; standing: SessionStanding }>> {
+async function toldOfMove(deps: SessionMailDeps, session: InfoSession): Promise<Array<{ member: Member; standing: SessionStanding }>> {
   const [registrations, members, announced] = await Promise.all([
     deps.store.listSessionRegistrations(session.cycleId, session.sessionId),
     deps.store.listMembers(session.cycleId),
-    deps.emailLog.sentTimes(session.cycleId, announcementKey(session.sessionId, '')),
+    deps.emailLog.sentKeys(session.cycleId, announcementKey(session.sessionId, '')),
   ]);
   const answered = new Map(registrations.map((r) => [r.participantId, r.status]));
   const told: Array<{ member: Member; standing: SessionStanding }> = [];
   for (const member of members) {
-    const announcedAt = announced.get(announcementKey(session.sessionId, member.participantId));
-    if (movedAt !== undefined && announcedAt !== undefined && announcedAt > movedAt) continue;
     const status = answered.get(member.participantId);
     if (status === 'registered' || status === 'waitlisted') told.push({ member, standing: status });
-    else if (status === undefined && announcedAt !== undefined && !member.declined && !member.unreachable) told.push({ member, standing: 'invited' });
+    else if (status === undefined && announced.has(announcementKey(session.sessionId, member.participantId)) && !member.declined && !member.unreachable)
+      told.push({ member, standing: 'invited' });
   }
   return told;
 }
@@ -272,7 +265,7 @@ export async function moveSession(
   }
   const sequence = session.sequence ?? 0;
   const result: MoveOutcome = { movedNow: changes, before, session, told: 0, ...emptyTally() };
-  const recipients = await toldOfMove(deps, session, changes ? undefined : session.movedAt);
+  const recipients = await toldOfMove(deps, session);
   await tellingStops(`session ${sessionId} is moved`, result, recipients.length, hooks, async () => {
     for (const { member, standing } of recipients) {
       // Read again before each email: after a cancel or a later move, this move's news would be stale.

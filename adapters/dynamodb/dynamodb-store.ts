@@ -244,10 +244,6 @@ export class DynamoDbStore implements FunctionStore {
     return this.emails.sentKeys(cycleId, keyPrefix);
   }
 
-  sentTimes(cycleId: string, keyPrefix: string): Promise<Map<string, number>> {
-    return this.emails.sentTimes(cycleId, keyPrefix);
-  }
-
   // ---- audit log ------------------------------------------------------------------
   recordAudit(entry: AuditEntry): Promise<void> {
     return this.audit.recordAudit(entry);

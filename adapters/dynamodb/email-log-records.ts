@@ -70,21 +70,17 @@ export class EmailLogRecords implements EmailLog {
     });
   }
 
+  /** One query of the keys' range (consistent, so a send marked a moment ago counts), reading only the key and status. */
   async sentKeys(cycleId: string, keyPrefix: string): Promise<Set<string>> {
-    return new Set((await this.sentTimes(cycleId, keyPrefix)).keys());
-  }
-
-  /** One query of the keys' range (consistent, so a send marked a moment ago counts), reading only the key and when it was sent. */
-  async sentTimes(cycleId: string, keyPrefix: string): Promise<Map<string, number>> {
     const range = keys.emailsOf(cycleId, keyPrefix);
     const items = await this.table.queryAll('ListSentEmails', {
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       FilterExpression: '#status = :sent',
-      ProjectionExpression: 'idempotencyKey, sentAt',
+      ProjectionExpression: 'idempotencyKey',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':pk': range.PK, ':sk': range.SKPrefix, ':sent': 'sent' },
       ConsistentRead: true,
     });
-    return new Map(items.map((item) => [String(item.idempotencyKey), Number(item.sentAt)]));
+    return new Set(items.map((item) => String(item.idempotencyKey)));
   }
 }

@@ -417,16 +417,8 @@ export class InMemoryStore implements TandemStore {
   }
 
   async sentKeys(cycleId: string, keyPrefix: string): Promise<Set<string>> {
-    return new Set((await this.sentTimes(cycleId, keyPrefix)).keys());
-  }
-
-  async sentTimes(cycleId: string, keyPrefix: string): Promise<Map<string, number>> {
     const log = this.emails.get(cycleId)?.values() ?? [];
-    return new Map(
-      [...log]
-        .filter((entry) => entry.status === 'sent' && entry.idempotencyKey.startsWith(keyPrefix))
-        .map((entry) => [entry.idempotencyKey, entry.sentAt as number]),
-    );
+    return new Set([...log].filter((entry) => entry.status === 'sent' && entry.idempotencyKey.startsWith(keyPrefix)).map((entry) => entry.idempotencyKey));
   }
 
   // ---- participant actions: invitation decisions, rematches, pair flags, forum --------------

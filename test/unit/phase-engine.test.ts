@@ -219,7 +219,6 @@ describe('the time budget', () => {
       markSent: (...args) => store.markSent(...args),
       release: (...args) => store.release(...args),
       sentKeys: (...args) => store.sentKeys(...args),
-      sentTimes: (...args) => store.sentTimes(...args),
     };
     const resumed = await advancePhase({ ...deps, emailLog: countingLog }, CYCLE, 'goal-setting', plenty);
     expect(resumed.emailsSent).toBe(1);

@@ -14,7 +14,6 @@ function flakyMarks(store: InMemoryStore, failures: number): EmailLog & { marks:
     claim: (...args) => store.claim(...args),
     release: (...args) => store.release(...args),
     sentKeys: (...args) => store.sentKeys(...args),
-    sentTimes: (...args) => store.sentTimes(...args),
     markSent: async (...args) => {
       if (++marks <= failures) throw new TransientError('DynamoDB MarkEmailSent failed transiently (ThrottlingException)');
       return store.markSent(...args);
