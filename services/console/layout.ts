@@ -135,6 +135,29 @@ ${input.main}
 }
 
 /** A page outside a session: signed out, refused, errors. Never shows internals. */
+/** Said before a service's message (written in English, as for the CLI) when the reader's language is another. */
+const SERVICE_SAYS: Record<400 | 404 | 409, Record<Exclude<Language, 'en'>, string>> = {
+  400: { 'pt-BR': 'O pedido tem problemas. O serviço explica, em inglês:' },
+  404: { 'pt-BR': 'Não encontrado. O serviço explica, em inglês:' },
+  409: { 'pt-BR': 'Não foi possível fazer isso agora. O serviço explica, em inglês:' },
+};
+
+/**
+ * A service's error as the console shows it (`role="alert"`): its message and the problems it
+ * names. The services write English (the CLI's messages too): in another language the box says so
+ * first, in that language, and marks the English for screen readers.
+ */
+export function serviceErrorBox(
+  lang: Language,
+  status: 400 | 404 | 409,
+  message: string,
+  issues: ReadonlyArray<{ where: string; problem: string }> = [],
+): string {
+  const list = issues.length ? `<ul>${issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul>` : '';
+  const said = `<p>${e(message)}</p>${list}`;
+  return `<div class="errors" role="alert">${lang === 'en' ? said : `<p>${e(SERVICE_SAYS[status][lang])}</p><div lang="en">${said}</div>`}</div>`;
+}
+
 export function plainPage(lang: Language, title: string, main: string): string {
   return document(lang, title, `<header><p><strong>${e(TEXT.console[lang])}</strong></p></header>\n<main id="main">\n${main}\n</main>`);
 }

@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../domain/erro
 import { escapeHtml as e } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import { recordAction } from '../audit.ts';
-import { consoleFrame, plainPage } from './layout.ts';
+import { consoleFrame, plainPage, serviceErrorBox } from './layout.ts';
 import { textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
 import {
   canWrite,
@@ -65,12 +65,6 @@ const TEXT = {
   notFound: { en: 'There is no such page.', 'pt-BR': 'Esta página não existe.' },
   notAllowed: { en: 'This request is not allowed here.', 'pt-BR': 'Esta requisição não é permitida aqui.' },
   refused: { en: 'Refused', 'pt-BR': 'Recusado' },
-  /** Said before a service's message (written in English, as for the CLI) when the reader's language is another. */
-  serviceSays: {
-    400: { 'pt-BR': 'O pedido tem problemas. O serviço explica, em inglês:' },
-    404: { 'pt-BR': 'Não encontrado. O serviço explica, em inglês:' },
-    409: { 'pt-BR': 'Não foi possível fazer isso agora. O serviço explica, em inglês:' },
-  },
 } as const;
 
 /**
@@ -193,14 +187,8 @@ export class ConsoleRouter {
       // Tandem's own errors are written for the people using it; anything else is a 500 with no internals (the handler logs it).
       const status = error instanceof NotFoundError ? 404 : error instanceof ConflictError ? 409 : error instanceof ValidationError ? 400 : undefined;
       if (status === undefined) throw error;
-      const issues =
-        error instanceof ValidationError && error.issues.length
-          ? `<ul>${error.issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul>`
-          : '';
-      // The services' messages are English (the CLI's too): in another language, say so first, and mark them for screen readers.
-      const message = `<p>${e((error as Error).message)}</p>${issues}`;
-      const said = lang === 'en' ? message : `<p>${e(TEXT.serviceSays[status][lang])}</p><div lang="en">${message}</div>`;
-      return this.inFrame(status, session, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1><div class="errors" role="alert">${said}</div>`);
+      const box = serviceErrorBox(lang, status, (error as Error).message, error instanceof ValidationError ? error.issues : []);
+      return this.inFrame(status, session, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}`);
     }
     if ('redirect' in result) {
       const cookies = result.notice ? [cookie(NOTICE_COOKIE, await this.r.cookies.notice.seal(result.notice, now), 60)] : [];

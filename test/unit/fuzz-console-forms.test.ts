@@ -517,6 +517,18 @@ describe('deleting a saved column mapping in the console', () => {
     expect(unknown.body).toMatch(
       /<div class="errors" role="alert"><p>Não encontrado\. O serviço explica, em inglês:<\/p><div lang="en"><p>program no-such-program does not exist[^<]*<\/p><\/div><\/div>/,
     );
+    // A page that shows the service's problems itself (the roster's upload) says the same.
+    const noFile = await c.router.handle({
+      method: 'POST',
+      path: '/console/roster',
+      query: new URLSearchParams(),
+      cookies: { [SESSION_COOKIE]: portuguese },
+      form: formData([['programId', program.programId]], hr.csrf),
+    });
+    expect(noFile.status).toBe(400);
+    expect(noFile.body).toContain(
+      '<div class="errors" role="alert"><p>O pedido tem problemas. O serviço explica, em inglês:</p><div lang="en"><p>no roster file: file: choose a CSV or JSON file</p><ul><li>file: choose a CSV or JSON file</li></ul></div></div>',
+    );
     const english = await post(c, [
       ['programId', 'no-such-program'],
       ['name', 'export-rh'],

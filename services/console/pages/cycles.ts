@@ -64,17 +64,20 @@ async function sessionsSection(request: PageRequest, cycleId: string): Promise<s
   const [sessions, registrations] = await Promise.all([deps.store.listSessions(cycleId), deps.store.listSessionRegistrations(cycleId)]);
   const heading = `<h2 id="sessions-title">${e(T.sessions[lang])}</h2>`;
   if (!sessions.length) return `<section aria-labelledby="sessions-title">${heading}<p>${e(T.noSessions[lang])}</p></section>`;
-  const rows = sessions.map((s) => {
-    const answers = registrations.filter((r) => r.sessionId === s.sessionId);
-    const counted = (status: string) => answers.filter((r) => r.status === status).length;
-    const state =
-      s.cancelledAt !== undefined
-        ? `${e(T.cancelled[lang])}: ${e(s.cancelReason ?? '')}`
-        : s.movedAt !== undefined
-          ? `${e(T.moved[lang])} (${s.sequence ?? 1}×)`
-          : '';
-    return `<tr data-session="${e(s.sessionId)}"><th scope="row">${e(s.title)}<br><small>${e(s.sessionId)}</small></th><td>${e(sessionTime(s, lang))}</td><td class="num">${s.seatsTaken} / ${s.capacity}</td><td class="num">${counted('waitlisted')}</td><td class="num">${counted('declined')}</td><td class="num">${s.attendanceRecordedAt === undefined ? '—' : (s.attended?.length ?? 0)}</td><td>${state}</td></tr>`;
-  });
+  // By start, as HR plans them; the store lists them by id.
+  const rows = [...sessions]
+    .sort((a, b) => a.startsAt - b.startsAt || a.sessionId.localeCompare(b.sessionId))
+    .map((s) => {
+      const answers = registrations.filter((r) => r.sessionId === s.sessionId);
+      const counted = (status: string) => answers.filter((r) => r.status === status).length;
+      const state =
+        s.cancelledAt !== undefined
+          ? `${e(T.cancelled[lang])}: ${e(s.cancelReason ?? '')}`
+          : s.movedAt !== undefined
+            ? `${e(T.moved[lang])} (${s.sequence ?? 1}×)`
+            : '';
+      return `<tr data-session="${e(s.sessionId)}"><th scope="row">${e(s.title)}<br><small>${e(s.sessionId)}</small></th><td>${e(sessionTime(s, lang))}</td><td class="num">${s.seatsTaken} / ${s.capacity}</td><td class="num">${counted('waitlisted')}</td><td class="num">${counted('declined')}</td><td class="num">${s.attendanceRecordedAt === undefined ? '—' : (s.attended?.length ?? 0)}</td><td>${state}</td></tr>`;
+    });
   const headers = [T.session, T.when, T.seats, T.waiting, T.declinedSession, T.attended, T.status]
     .map((label, i) => `<th scope="col"${i >= 2 && i <= 5 ? ' class="num"' : ''}>${e(label[lang])}</th>`)
     .join('');

@@ -11,7 +11,7 @@ import {
   saveRosterMapping,
 } from '../../roster-mappings.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
-import { postForm } from '../layout.ts';
+import { postForm, serviceErrorBox } from '../layout.ts';
 import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
@@ -321,7 +321,7 @@ export const rosterPage: ConsolePage = {
         return {
           status: 400,
           title: T.title[lang],
-          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(error.message)}</p><ul>${error.issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div>${await uploadForm(request, upload)}`,
+          main: `<h1>${e(T.title[lang])}</h1>${serviceErrorBox(lang, 400, error.message, error.issues)}${await uploadForm(request, upload)}`,
         };
       }
       throw error;
