@@ -155,7 +155,7 @@ async function demoSession(cycleId: string, sesEndpoint: string, log: (line: str
   try {
     const s = await runSessionDemo(container(), sesEndpoint, cycleId);
     log(
-      `  informational session ${s.sessionId}: announced to ${s.announced}, ${s.registered} registered, ${s.waitlisted} waiting, ${s.declined} declined, ${s.attended} attended`,
+      `  informational session ${s.sessionId}: announced to ${s.announced}, ${s.registered} registered, ${s.waitlisted} waiting, ${s.declined} declined, moved (${s.toldOfMove} told), ${s.attended} attended`,
     );
     return s;
   } catch (error) {

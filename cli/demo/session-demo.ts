@@ -1,6 +1,6 @@
 import type { Container } from '../../adapters/container.ts';
 import { capturedEmails } from '../../local/ses-local.ts';
-import { addSession, announceSession, recordAttendance } from '../../services/sessions.ts';
+import { addSession, announceSession, moveSession, recordAttendance } from '../../services/sessions.ts';
 
 /** What the demo's informational session came to. */
 export interface DemoSessionSummary {
@@ -9,6 +9,8 @@ export interface DemoSessionSummary {
   registered: number;
   waitlisted: number;
   declined: number;
+  /** Told of the move to another room an hour later (registered, waiting, and those yet to answer). */
+  toldOfMove: number;
   attended: number;
 }
 
@@ -31,7 +33,8 @@ function formOf(html: string, action: string): URLSearchParams | undefined {
  * The seed's step 1 in the demo: HR schedules an informational session with a few seats in the
  * running cycle and announces it; the people it reaches open the link in their email and, as
  * people do, most register (the last ones land on the waiting list), some decline, one frees a
- * seat for the first in line; then HR records who attended. Everything goes through the real
+ * seat for the first in line; HR then moves it an hour later to another room, which tells everyone
+ * registered, waiting or yet to answer; then HR records who attended. Everything goes through the real
  * page, the local SES inbox and the store, so the review report counts it.
  */
 export async function runSessionDemo(
@@ -76,6 +79,8 @@ export async function runSessionDemo(
   for (const [i, link] of pages.entries()) await answer(link, i % 4 === 3 ? 'decline' : 'register');
   // The first to register cannot come after all: the first in line gets the seat (and an email).
   if (pages[0]) await answer(pages[0], 'decline');
+  // The auditorium is taken: HR moves the session an hour later to another room (seats and answers stay).
+  const moved = await moveSession(deps, cycleId, SESSION_ID, { startsAt: `${day}T15:00-03:00`, place: 'Auditório 3' });
 
   const registrations = await c.store.listSessionRegistrations(cycleId, SESSION_ID);
   const seated = registrations.filter((r) => r.status === 'registered').map((r) => r.participantId);
@@ -94,6 +99,7 @@ export async function runSessionDemo(
     registered: seated.length,
     waitlisted: registrations.filter((r) => r.status === 'waitlisted').length,
     declined: registrations.filter((r) => r.status === 'declined').length,
+    toldOfMove: moved.sent + moved.alreadySent,
     attended: attended.length,
   };
 }
