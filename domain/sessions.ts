@@ -66,6 +66,12 @@ function isRealStart(value: string): boolean {
   return new Date(instant + offsetMinutes * 60_000).toISOString().slice(0, 16) === value.slice(0, 16);
 }
 
+/** A session's length, and its video link, as HR gives them (adding it or moving it). */
+const durationSchema = z.coerce
+  .number()
+  .check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes'));
+const videoLinkSchema = z.url({ protocol: /^https$/, error: 'must be an https link' });
+
 /** A start as HR types it: the form above, a date and time that exist (no 30 February, no 25:00). */
 const startSchema = z.string().check(
   z.regex(ISO_WITH_OFFSET, 'must be a date and time with its offset, like 2027-03-10T14:00-03:00'),
@@ -84,12 +90,10 @@ export const sessionInputSchema = z
     startsAt: startSchema,
     /** The IANA time zone the session is held in (America/Sao_Paulo): emails show its times there. */
     timeZone: z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo')),
-    durationMinutes: z.coerce
-      .number()
-      .check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes')),
+    durationMinutes: durationSchema,
     /** A room, or a video link (https). */
     place: z.optional(line(200)),
-    videoLink: z.optional(z.url({ protocol: /^https$/, error: 'must be an https link' })),
+    videoLink: z.optional(videoLinkSchema),
     capacity: z.coerce.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
     audience: z._default(z.enum(SESSION_AUDIENCES), 'learners'),
   })
@@ -170,11 +174,9 @@ export const sessionMoveSchema = z
   .strictObject({
     /** The new start: date and time with the offset of the session's time zone at that date. */
     startsAt: z.optional(startSchema),
-    durationMinutes: z.optional(
-      z.coerce.number().check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes')),
-    ),
+    durationMinutes: z.optional(durationSchema),
     place: z.optional(z.nullable(line(200))),
-    videoLink: z.optional(z.nullable(z.url({ protocol: /^https$/, error: 'must be an https link' }))),
+    videoLink: z.optional(z.nullable(videoLinkSchema)),
   })
   .check(
     z.refine((m) => Object.values(m).some((v) => v !== undefined), {
@@ -182,10 +184,17 @@ export const sessionMoveSchema = z
       path: ['startsAt'],
     }),
   );
-export type SessionMoveInput = z.input<typeof sessionMoveSchema>;
 
 /** Where and when a session takes place: what a move changes. */
 export type SessionPlacing = Pick<InfoSession, 'startsAt' | 'durationMinutes' | 'place' | 'videoLink'>;
+
+/** A session's placing alone (undefined fields left out, as the store writes them). */
+export const placingOf = (s: SessionPlacing): SessionPlacing => ({
+  startsAt: s.startsAt,
+  durationMinutes: s.durationMinutes,
+  ...(s.place !== undefined ? { place: s.place } : {}),
+  ...(s.videoLink !== undefined ? { videoLink: s.videoLink } : {}),
+});
 
 /** The placing of a session, compared field by field (a rerun of the same move changes nothing). */
 export function samePlacing(a: SessionPlacing, b: SessionPlacing): boolean {

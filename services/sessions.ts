@@ -1,17 +1,16 @@
-import type { Cycle } from '../domain/cycle.ts';
+import type { Cycle, Member } from '../domain/cycle.ts';
 import { ConfigurationError, ConflictError, NotFoundError, TransientError, ValidationError } from '../domain/errors.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
-import type { Member } from '../domain/cycle.ts';
 import type { SessionStanding } from '../domain/session-emails.ts';
 import {
   parseCancelReason,
   parseSessionInput,
   parseSessionMove,
+  placingOf,
   resolveAttendees,
   samePlacing,
   sessionAudience,
   type InfoSession,
-  type SessionPlacing,
   type SessionRegistration,
 } from '../domain/sessions.ts';
 import type { SendOutcome } from './send-once.ts';
@@ -133,7 +132,7 @@ export async function cancelSession(
   const [holding, members] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId)]);
   const memberById = new Map(members.map((m) => [m.participantId, m]));
   const recipients = holding.map((r) => memberById.get(r.participantId)).filter((m) => m !== undefined);
-  await tellingStops(`session ${sessionId} is cancelled`, result, recipients.length, hooks, async () => {
+  await tellOfStoredChange(`session ${sessionId} is cancelled`, result, recipients.length, hooks, async () => {
     for (const member of recipients) {
       result.told++;
       const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
@@ -157,7 +156,7 @@ export interface ChangeHooks<Stored extends unknown[]> {
  * Runs the emails of a change already stored (a cancel, a move): when SES stops them, the error
  * says the change is done and how far telling got, so that HR reruns the command rather than doubt it.
  */
-async function tellingStops(done: string, tally: SendTally, recipients: number, hooks: ChangeHooks<never[]>, tell: () => Promise<void>): Promise<void> {
+async function tellOfStoredChange(done: string, tally: SendTally, recipients: number, hooks: ChangeHooks<never[]>, tell: () => Promise<void>): Promise<void> {
   try {
     await tell();
   } catch (error) {
@@ -252,7 +251,7 @@ export async function moveSession(
     const sequence = (before.sequence ?? 0) + 1;
     const calendar = sessionCalendar({ ...moved, sequence }, { organizer: { name: cycle.program.name, email: cycle.program.sender } });
     // The placing people were first told of is the one before the first move after an announcement (kept once: if_not_exists).
-    const announced = (await deps.emailLog.sentKeys(cycleId, announcementKey(sessionId, ''))).size > 0;
+    const announced = before.originalPlacing === undefined && (await deps.emailLog.sentKeys(cycleId, announcementKey(sessionId, ''))).size > 0;
     const move = { ...placingOf(moved), calendar, sequence, ...(announced ? { originalPlacing: placingOf(before) } : {}) };
     const outcome = await deps.store.moveSession(cycleId, sessionId, move, before.sequence ?? 0, deps.clock.now());
     if (outcome === 'no-session') throw new NotFoundError(`cycle ${cycleId} has no session ${sessionId}`);
@@ -266,7 +265,7 @@ export async function moveSession(
   const sequence = session.sequence ?? 0;
   const result: MoveOutcome = { movedNow: changes, before, session, told: 0, ...emptyTally() };
   const recipients = await toldOfMove(deps, session);
-  await tellingStops(`session ${sessionId} is moved`, result, recipients.length, hooks, async () => {
+  await tellOfStoredChange(`session ${sessionId} is moved`, result, recipients.length, hooks, async () => {
     for (const { member, standing } of recipients) {
       // Read again before each email: after a cancel or a later move, this move's news would be stale.
       const now = await loadSession(deps, cycleId, sessionId);
@@ -285,13 +284,6 @@ export async function moveSession(
   });
   return result;
 }
-
-const placingOf = (s: InfoSession): SessionPlacing => ({
-  startsAt: s.startsAt,
-  durationMinutes: s.durationMinutes,
-  ...(s.place !== undefined ? { place: s.place } : {}),
-  ...(s.videoLink !== undefined ? { videoLink: s.videoLink } : {}),
-});
 
 /** The idempotency key of a session's announcement to one member (with an empty id, the prefix of them all). */
 const announcementKey = (sessionId: string, participantId: string) => `session#${sessionId}#announcement#${participantId}`;

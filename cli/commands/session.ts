@@ -48,6 +48,16 @@ async function auditSession(action: string, cycleId: string, details: Record<str
 /** Emails still claimed by another run: said apart, as they may not have gone (a run after five minutes sends those left). */
 const inFlightText = (t: SendTally) => (t.inFlight ? `, ${t.inFlight} being sent by another run (run this again in a few minutes to make sure they went)` : '');
 
+/** How a cancel or a move told `who`, counted. */
+const toldText = (o: SendTally & { told: number }, who: string) =>
+  `${o.told} ${who}: ${o.sent} told now, ${o.alreadySent} told before${inFlightText(o)}${o.rejected ? `, ${o.rejected} refused by SES` : ''}.`;
+
+/** A session as printed: the calendar file stored with it is not news to HR. */
+const shown = ({ calendar: _calendar, ...session }: InfoSession) => session;
+
+/** Where and when, on one line (a move's before and after). */
+const placing = (s: InfoSession) => `${when(s)}, ${s.durationMinutes} minutes${s.place ? `, ${s.place}` : ''}${s.videoLink ? `, ${s.videoLink}` : ''}`;
+
 function describeSession(s: InfoSession): string[] {
   return [
     `Session ${s.sessionId} — ${s.title}`,
@@ -230,8 +240,6 @@ export function registerSessionCommands(program: Command): void {
       .option('--yes', 'cancel it and send the emails (without it, nothing is changed or sent)'),
     'tandem session cancel ai-101 --cycle mentoria-reversa-20270301T090000Z --reason "The speaker is ill; a new date will be announced." --yes',
   ).action(async (sessionId: string, options: { cycle: string; reason: string; yes?: boolean; json: boolean }) => {
-    // The calendar file stored with the session is not news to HR: left out of what is printed.
-    const shown = ({ calendar: _calendar, ...session }: InfoSession) => session;
     if (!options.yes) {
       parseCancelReason(options.reason);
       const preview = await previewCancellation(await mailDeps(), options.cycle, sessionId);
@@ -256,7 +264,7 @@ export function registerSessionCommands(program: Command): void {
         outcome.cancelledNow
           ? `Session ${sessionId} cancelled.`
           : `Session ${sessionId} was cancelled already; its first reason is kept: ${outcome.session.cancelReason ?? ''}`,
-        `${outcome.told} registered or waiting: ${outcome.sent} told now, ${outcome.alreadySent} told before${inFlightText(outcome)}${outcome.rejected ? `, ${outcome.rejected} refused by SES` : ''}.`,
+        toldText(outcome, 'registered or waiting'),
       ].join('\n'),
     );
   });
@@ -306,9 +314,6 @@ export function registerSessionCommands(program: Command): void {
         ...(options.removePlace ? { place: null } : options.place !== undefined ? { place: options.place } : {}),
         ...(options.removeVideoLink ? { videoLink: null } : options.videoLink !== undefined ? { videoLink: options.videoLink } : {}),
       };
-      // The calendar file stored with the session is not news to HR: left out of what is printed.
-      const shown = ({ calendar: _calendar, ...session }: InfoSession) => session;
-      const placing = (s: InfoSession) => `${when(s)}, ${s.durationMinutes} minutes${s.place ? `, ${s.place}` : ''}${s.videoLink ? `, ${s.videoLink}` : ''}`;
       if (!options.yes) {
         const preview = await previewMove(await mailDeps(), options.cycle, sessionId, move);
         emit(
@@ -337,7 +342,7 @@ export function registerSessionCommands(program: Command): void {
           outcome.movedNow
             ? `Session ${sessionId} moved: ${placing(outcome.session)}.`
             : `Session ${sessionId} was moved there already: ${placing(outcome.session)}.`,
-          `${outcome.told} registered, waiting or invited: ${outcome.sent} told now, ${outcome.alreadySent} told before${inFlightText(outcome)}${outcome.rejected ? `, ${outcome.rejected} refused by SES` : ''}.`,
+          toldText(outcome, 'registered, waiting or invited'),
         ].join('\n'),
       );
     },

@@ -134,7 +134,6 @@ ${input.main}
   );
 }
 
-/** A page outside a session: signed out, refused, errors. Never shows internals. */
 /** Said before a service's message (written in English, as for the CLI) when the reader's language is another. */
 const SERVICE_SAYS: Record<400 | 404 | 409, Record<Exclude<Language, 'en'>, string>> = {
   400: { 'pt-BR': 'O pedido tem problemas. O serviço explica, em inglês:' },
@@ -158,6 +157,7 @@ export function serviceErrorBox(
   return `<div class="errors" role="alert">${lang === 'en' ? said : `<p>${e(SERVICE_SAYS[status][lang])}</p><div lang="en">${said}</div>`}</div>`;
 }
 
+/** A page outside a session: signed out, refused, errors. Never shows internals. */
 export function plainPage(lang: Language, title: string, main: string): string {
   return document(lang, title, `<header><p><strong>${e(TEXT.console[lang])}</strong></p></header>\n<main id="main">\n${main}\n</main>`);
 }
