@@ -354,6 +354,18 @@ describe('the console in Chromium', () => {
     }
   });
 
+  it('tells a Portuguese reader, in Portuguese, that the service’s error that follows is in English', async () => {
+    const { context, page } = await signIn('ops');
+    await page.click('form[action="/console/language"] button[type=submit]');
+    await page.waitForURL((url) => url.pathname.startsWith('/console/'));
+    const response = await page.goto(`${base()}/console/ops/no-such-page`);
+    expect(response?.status()).toBe(404);
+    expect(await page.textContent('[role="alert"] > p')).toBe('Não encontrado. O serviço explica, em inglês:');
+    expect(await page.textContent('[role="alert"] [lang="en"]')).toBe('there is no such page');
+    await check(page, 'error-pt');
+    await context.close();
+  });
+
   it('shows ops the executions and refuses their POSTs on the server', async () => {
     const { context, page } = await signIn('ops', '/console/ops');
     expect(await page.locator('#executions').count()).toBe(1);
