@@ -1,5 +1,5 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
-import { ConfigurationError, ConflictError, NotFoundError, TransientError, ValidationError } from '../domain/errors.ts';
+import { ConfigurationError, ConflictError, NotFoundError, TandemError, TransientError, ValidationError } from '../domain/errors.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
 import type { SessionStanding } from '../domain/session-emails.ts';
 import {
@@ -166,7 +166,10 @@ async function tellOfStoredChange(done: string, tally: SendTally, recipients: nu
     if (error instanceof TransientError)
       throw new TransientError(`${untold} (${error.message}): run the same command again to tell the rest`, { cause: error });
     if (error instanceof ConfigurationError) throw new ConfigurationError(`${untold}: ${error.message}`, { cause: error });
-    throw error;
+    // Our own errors say why telling stopped (a newer change, say); anything else (the store or the network) must still say what is stored.
+    if (error instanceof TandemError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new TandemError(`${untold} (${why}): run the same command again to tell the rest`, { cause: error });
   }
   if (tally.sent) await hooks.told?.(tally);
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import ICAL from 'ical.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newCycle, type Member } from '../../domain/cycle.ts';
-import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError, TandemError, TransientError, ValidationError } from '../../domain/errors.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import {
@@ -542,6 +542,29 @@ describe('a session in a cycle', () => {
       // Those told by the first run and those told by the second read the same: where it was first announced.
       for (const email of emails)
         expect(email.text).toMatch(/(First announced for|Anunciada inicialmente para): (Wednesday, March 10, 2027|quarta-feira, 10 de março de 2027)/);
+    });
+
+    it('says the move is stored and to run it again when the email log itself fails while people are told', async () => {
+      await seatLineAndInvited();
+      let claims = 0;
+      const failingLog = {
+        ...store,
+        claim: async (...args: Parameters<InMemoryStore['claim']>) => {
+          if (++claims > 1) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+          return store.claim(...args);
+        },
+        markSent: store.markSent.bind(store),
+        release: store.release.bind(store),
+        sentKeys: store.sentKeys.bind(store),
+      };
+      const failed = await moveSession({ ...deps, emailLog: failingLog }, CYCLE, 'ai-101', { startsAt: NEW_START }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(TandemError);
+      expect((failed as Error).message).toBe(
+        'session ai-101 is moved, but telling people stopped after 1 of 4 (socket hang up): run the same command again to tell the rest',
+      );
+      expect((failed as Error).cause).toMatchObject({ name: 'TimeoutError' });
+      expect((await store.getSession(CYCLE, 'ai-101'))?.sequence).toBe(1);
+      expect(await moveSession(deps, CYCLE, 'ai-101', { startsAt: NEW_START })).toMatchObject({ movedNow: false, told: 4, sent: 3, alreadySent: 1 });
     });
 
     it('is told again when moved again, each move a later calendar version, and a cancel after them outranks both', async () => {
