@@ -76,6 +76,8 @@ const videoLinkSchema = z.url({ protocol: /^https$/, error: 'must be an https li
 const startSchema = z.string().check(
   z.regex(ISO_WITH_OFFSET, 'must be a date and time with its offset, like 2027-03-10T14:00-03:00'),
   z.refine((value) => !ISO_WITH_OFFSET.test(value) || isRealStart(value), 'is not a real date and time'),
+  // Calendars and the emails show minutes: a start at 14:00:30 would read as 14:00 and start half a minute late.
+  z.refine((value) => !ISO_WITH_OFFSET.test(value) || /T\d{2}:\d{2}(:00)?(Z|[+-])/.test(value), 'must start on a whole minute (no seconds)'),
 );
 
 /** What HR gives to schedule a session (`tandem session add`). */

@@ -657,6 +657,9 @@ describe('a session in a cycle', () => {
       await refused({ startsAt: '2027-02-30T14:00-03:00' }, 'startsAt', /not a real date and time/);
       await refused({ startsAt: '2027-03-17T25:00-03:00' }, 'startsAt', /not a real date and time/);
       await refused({ startsAt: '2027-03-17T24:00-03:00' }, 'startsAt', /not a real date and time/);
+      await refused({ startsAt: '2027-03-17T14:00:30-03:00' }, 'startsAt', /must start on a whole minute/);
+      // Seconds of zero are the same start, written as an ISO timestamp would be.
+      await refused({ startsAt: '2027-03-10T14:00:00-03:00' }, 'startsAt', /nothing changes/);
       await refused({ place: 'Room 4' }, 'place', /nothing changes/);
       await refused({ place: null }, 'place', /needs a place or a video link/);
       await refused({ durationMinutes: '3' }, 'durationMinutes', /at least 5 minutes/);
