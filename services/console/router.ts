@@ -133,7 +133,8 @@ export class ConsoleRouter {
       );
     }
 
-    const session = await this.r.cookies.session.open(request.cookies[SESSION_COOKIE], now);
+    const opened = await this.r.cookies.session.openWithExpiry(request.cookies[SESSION_COOKIE], now);
+    const session = opened?.value;
     // A console session that expired with the page open still leaves the issuer's: signing out must end that one.
     // No token to check without a session, and none is needed: a forged sign-out only signs a person out.
     if (!session && path === '/console/sign-out' && request.method === 'POST') return this.signOut(browserLang);
@@ -152,8 +153,10 @@ export class ConsoleRouter {
       if (path === '/console/sign-out') return this.signOut(lang);
       if (path === '/console/language') {
         const chosen = request.form?.get('lang') === 'pt-BR' ? 'pt-BR' : 'en';
-        const sealed = await this.r.cookies.session.seal({ ...session, lang: chosen }, now);
-        return redirect('/console', [cookie(SESSION_COOKIE, sealed, SESSION_SECONDS)]);
+        // The session keeps its expiry: a copied cookie must not be kept alive by changing its language.
+        const expiresAt = (opened as { expiresAt: number }).expiresAt;
+        const sealed = await this.r.cookies.session.seal({ ...session, lang: chosen }, now, expiresAt);
+        return redirect('/console', [cookie(SESSION_COOKIE, sealed, Math.max(1, expiresAt - Math.floor(now / 1000)))]);
       }
       if (!canWrite(session.role)) {
         this.r.log('console POST refused: read-only role', { path, email: session.email, role: session.role });

@@ -66,21 +66,30 @@ class SealedCookie<S extends z.ZodMiniType> {
     if (key.length !== 32) throw new RangeError('a console cookie key must be 32 bytes');
   }
 
-  /** `v1.<iv>.<ciphertext>.<tag>` (base64url); the audience is authenticated data, so a cookie made for one purpose opens for no other. */
-  seal(value: z.output<S>, nowMs: number): Promise<string> {
+  /**
+   * `v1.<iv>.<ciphertext>.<tag>` (base64url); the audience is authenticated data, so a cookie made for one purpose opens for no other.
+   * `expiresAt` (epoch seconds) keeps an earlier cookie's expiry when its value changes: re-sealing must never extend a session.
+   */
+  seal(value: z.output<S>, nowMs: number, expiresAt?: number): Promise<string> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(this.audience));
-    const body = Buffer.concat([cipher.update(JSON.stringify({ v: value, exp: Math.floor(nowMs / 1000) + this.seconds }), 'utf8'), cipher.final()]);
+    const exp = Math.min(expiresAt ?? Infinity, Math.floor(nowMs / 1000) + this.seconds);
+    const body = Buffer.concat([cipher.update(JSON.stringify({ v: value, exp }), 'utf8'), cipher.final()]);
     return Promise.resolve(['v1', iv, body, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.'));
   }
 
   /** The value, or undefined for anything forged, altered, expired, made for another purpose or malformed. */
   open(token: string | undefined, nowMs: number): Promise<z.output<S> | undefined> {
+    return Promise.resolve(this.openNow(token, nowMs)?.value);
+  }
+
+  /** As `open`, with the cookie's expiry (epoch seconds), for a change that seals it again (`seal`'s `expiresAt`). */
+  openWithExpiry(token: string | undefined, nowMs: number): Promise<{ value: z.output<S>; expiresAt: number } | undefined> {
     return Promise.resolve(this.openNow(token, nowMs));
   }
 
-  private openNow(token: string | undefined, nowMs: number): z.output<S> | undefined {
+  private openNow(token: string | undefined, nowMs: number): { value: z.output<S>; expiresAt: number } | undefined {
     if (!token || token.length > 4096) return undefined;
     const [version, iv, body, tag, ...rest] = token.split('.');
     if (version !== 'v1' || !iv || !body || !tag || rest.length) return undefined;
@@ -94,7 +103,7 @@ class SealedCookie<S extends z.ZodMiniType> {
       const payload = JSON.parse(plain) as { v?: unknown; exp?: unknown };
       if (typeof payload.exp !== 'number' || payload.exp * 1000 <= nowMs) return undefined;
       const parsed = this.schema.safeParse(payload.v);
-      return parsed.success ? parsed.data : undefined;
+      return parsed.success ? { value: parsed.data, expiresAt: payload.exp } : undefined;
     } catch {
       return undefined;
     }

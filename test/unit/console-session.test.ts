@@ -140,6 +140,24 @@ describe('the console router', () => {
     expect(writes).toHaveLength(writesBefore);
   });
 
+  it('keeps the session’s first expiry when the language changes, so a copied cookie cannot be kept alive', async () => {
+    let time = NOW;
+    const later = new ConsoleRouter({
+      cookies,
+      signIn: { signOutUrl: async () => undefined } as unknown as ConsoleSignIn,
+      pages: [page],
+      deps: { store, clock: { now: () => time }, workflow: () => ({}) as never, executions: () => ({}) as never },
+      log: () => undefined,
+    });
+    const signedIn = await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR' });
+    time = NOW + 7 * 3600 * 1000;
+    const switched = await later.handle({ ...signedIn, path: '/console/language' });
+    expect(switched.cookies[0]).toMatch(/; Max-Age=3600; /);
+    const renewed = /^tandem_console=([^;]+)/.exec(switched.cookies[0] ?? '')?.[1];
+    expect(await cookies.session.open(renewed, time)).toEqual({ ...hrSession, lang: 'pt-BR' });
+    expect(await cookies.session.open(renewed, NOW + (SESSION_SECONDS + 1) * 1000)).toBeUndefined();
+  });
+
   it('sets session cookies HttpOnly, Secure and SameSite=Lax under /console', async () => {
     const response = await router.handle(
       await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR' }).then((r) => ({ ...r, path: '/console/language' })),
