@@ -16,7 +16,10 @@ export function newCycleId(programId: string, now: number): string {
     .replace(/\.\d+Z$/, 'Z')}`.slice(0, 80);
 }
 
-/** Starts a program cycle: stores it, then starts its workflow execution (named after the cycle, so it cannot run twice). */
+/**
+ * Starts a program cycle: stores it, then starts its workflow execution (named after the cycle, so it cannot run twice).
+ * Refused while another cycle of the program runs.
+ */
 export async function startCycle(
   deps: { store: ProgramStore & CycleStore; workflow: WorkflowEngine; clock: Clock },
   request: { programId: string; cycleId?: string },
@@ -32,6 +35,14 @@ export async function startCycle(
     throw new ValidationError(`program ${program.programId}'s phase windows add up to ${Math.round(cycleSeconds / 86400)} days; a cycle must fit in 360 days`, [
       { where: 'phaseWindows', problem: 'shorten the windows so that they add up to 360 days or less' },
     ]);
+  }
+  // A cycle takes the whole roster: a second one alongside would invite everyone twice (a double click, two HR people).
+  const running = (await deps.store.listCycles(program.programId)).filter((c) => c.status === 'running');
+  if (running.length > 0) {
+    const ids = running.map((c) => c.cycleId).join(', ');
+    throw new ConflictError(
+      `program ${program.programId} has a cycle running (${ids}): a second one would invite its people again; wait for it to end, or stop it first (tandem cycle stop ${running[0]?.cycleId} --reason …)`,
+    );
   }
   const now = deps.clock.now();
   const cycleId = request.cycleId ?? newCycleId(program.programId, now);
