@@ -3,21 +3,27 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { invokeFunction } from './lambda-runtime.ts';
 
-/** API Gateway's HTTP API refuses larger payloads with 413 before any Lambda runs; the local server does the same. */
+/**
+ * Participants' pages post small forms: locally anything larger is refused with 413 before a handler
+ * runs, as a guard. The console takes roster files (services/console/pages/roster.ts, at most 2 MB,
+ * posted back in base64 to import): its posts may be as large as Lambda's 6 MB request payload, the
+ * limit on AWS (API Gateway's HTTP API takes up to 10 MB).
+ */
 export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_CONSOLE_BODY_BYTES = 6 * 1024 * 1024;
 
 class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new BodyTooLargeError(`body of ${declared} bytes`);
+  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLargeError(`at most ${maxBytes / 1024} KB`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`body over ${MAX_BODY_BYTES} bytes`);
+    if (size > maxBytes) throw new BodyTooLargeError(`at most ${maxBytes / 1024} KB`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -63,11 +69,11 @@ export async function startSurveyServer(options: { host: string; port: number })
   const server = createServer((request, response) => {
     void (async () => {
       try {
-        const body = request.method === 'POST' ? await readBody(request) : Buffer.alloc(0);
         // The local equivalent of the API's routes: /ops (IAM-authorized on AWS) goes to the ops page, /session/ to the sessions' page, the rest to the survey.
         const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
         const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
         const fn = under('/ops') ? 'ops-api' : under('/console') ? 'console' : path.startsWith('/session/') ? 'session-api' : 'survey-api';
+        const body = request.method === 'POST' ? await readBody(request, fn === 'console' ? MAX_CONSOLE_BODY_BYTES : MAX_BODY_BYTES) : Buffer.alloc(0);
         const result = (await invokeFunction(fn, toEvent(request, body), 30_000)) as APIGatewayProxyStructuredResultV2;
         // API Gateway drops headers a middleware unset (set to undefined); Node would throw on them.
         const headers = Object.fromEntries(
@@ -82,7 +88,7 @@ export async function startSurveyServer(options: { host: string; port: number })
         if (error instanceof BodyTooLargeError) {
           // Answer before the rest of the body arrives, then close: the client must not keep streaming.
           response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-          response.end(`Request body too large: at most ${MAX_BODY_BYTES / 1024} KB.`);
+          response.end(`Request body too large: ${error.message}.`);
           return;
         }
         console.error('survey server:', error instanceof Error ? error.message : error);

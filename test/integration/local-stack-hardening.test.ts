@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { MAX_BODY_BYTES } from '../../local/survey-server.ts';
+import { MAX_BODY_BYTES, MAX_CONSOLE_BODY_BYTES } from '../../local/survey-server.ts';
 
 /** The local addresses (hex, as /proc/net/tcp* writes them) listening on a TCP port. */
 function listeningAddresses(port: number): string[] {
@@ -97,5 +97,20 @@ describe('the local survey server refuses oversized posts', () => {
     expect(await response.text()).toMatch(/too large/);
     const after = await fetch(`${survey}/s/anything`);
     expect(after.status).toBeLessThan(500);
+  });
+
+  it('lets the console take a roster upload of a few MB, as Lambda does, and refuses one over 6 MB', async () => {
+    const { survey } = inject('localStack').endpoints;
+    const post = (bytes: number) =>
+      fetch(`${survey}/console/roster/check`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `text=${'x'.repeat(bytes)}`,
+      });
+    // Reaches the console, which refuses a post without a session (401): the size did not stop it.
+    expect((await post(3 * 1024 * 1024)).status).toBe(401);
+    const tooLarge = await post(MAX_CONSOLE_BODY_BYTES + 1024);
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.text()).toMatch(/too large: at most 6144 KB/);
   });
 });

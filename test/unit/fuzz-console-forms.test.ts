@@ -10,7 +10,6 @@ import { ConsoleRouter, type ConsoleResponse } from '../../services/console/rout
 import { formFields, type Field } from '../../services/console/schema-form.ts';
 import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
 import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
-import type { CycleInput, WorkflowEngine } from '../../services/ports.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { parseColumnMappingJson } from '../../domain/roster.ts';
 import { programFingerprint } from '../../services/programs.ts';
@@ -18,6 +17,7 @@ import { saveRosterMapping } from '../../services/roster-mappings.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, HOSTILE_CONSTANTS, hostileText, runs, snapshot } from '../support/fuzz.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
+import { RecordingWorkflow } from '../support/recording-workflow.ts';
 
 /*
  * Hostile input at every console POST form (issue #15), through the console's router with a valid
@@ -34,19 +34,6 @@ const hr: ConsoleSession = { email: 'hr@example.com', role: 'hr', csrf: newCsrfT
 const program: Program = sampleProgram('fuzz-console');
 const PROGRAM_FIELDS = formFields(programSchema);
 const CYCLE = 'fuzz-console-cycle';
-
-/** The Step Functions side of starting and stopping a cycle: records what it was asked, as the workflow port does. */
-class RecordingWorkflow implements WorkflowEngine {
-  readonly started: string[] = [];
-  async startCycle(cycleId: string, _input: CycleInput): Promise<string> {
-    this.started.push(cycleId);
-    return `arn:aws:states:us-east-1:000000000000:execution:program-cycle:${cycleId}`;
-  }
-  async describe() {
-    return { status: 'RUNNING' };
-  }
-  async stop() {}
-}
 
 let sealed: string;
 beforeAll(async () => {
@@ -534,5 +521,62 @@ describe('deleting a saved column mapping in the console', () => {
       ['name', 'export-rh'],
     ]);
     expect(english.body).toMatch(/<div class="errors" role="alert"><p>program no-such-program does not exist[^<]*<\/p><\/div>/);
+  });
+});
+
+describe('checking and importing a roster file in the console', () => {
+  const post = (c: Awaited<ReturnType<typeof freshConsole>>, subpath: 'check' | 'import', entries: FormEntry[]) =>
+    c.router.handle({
+      method: 'POST',
+      path: `/console/roster/${subpath}`,
+      query: new URLSearchParams(),
+      cookies: { [SESSION_COOKIE]: sealed },
+      form: formData(entries, hr.csrf),
+    });
+  /** The import form's hidden fields, as the checked page sends them back. */
+  const importFormOf = (html: string): FormEntry[] => {
+    const form = /<form method="post" action="\/console\/roster\/import"[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+    return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+      .filter(([, field]) => field !== 'csrf')
+      .map(([, field, value]) => [field as string, (value as string).replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&')]);
+  };
+  // The sample roster with its department under "area", and a second column that a newer mapping would read instead.
+  const [header, ...rows] = SAMPLE_ROSTER_CSV.trimEnd().split('\n');
+  const twoColumns = [`${header?.replace(',department,', ',area,')},setor`, ...rows.map((row) => `${row},WRONG`)].join('\n');
+
+  it('imports with the saved mapping the file was checked with, even when that name is saved again meanwhile', async () => {
+    const c = await freshConsole();
+    await saveRosterMapping(c.store, { programId: program.programId, name: 'export-rh', mapping: parseColumnMappingJson('{"columns":{"area":"department"}}') });
+    const checked = await post(c, 'check', [
+      ['programId', program.programId],
+      ['file', new File([twoColumns], 'roster.csv', { type: 'text/csv' })],
+      ['savedMapping', 'export-rh'],
+    ]);
+    expect(checked.status).toBe(200);
+    await saveRosterMapping(c.store, {
+      programId: program.programId,
+      name: 'export-rh',
+      mapping: parseColumnMappingJson('{"columns":{"setor":"department"}}'),
+    });
+
+    expect((await post(c, 'import', importFormOf(checked.body))).status).toBe(303);
+    const departments = new Set((await c.store.listParticipants(program.programId)).map((p) => p.department));
+    expect(departments.has('WRONG')).toBe(false);
+    expect(departments.has('Vendas')).toBe(true);
+  });
+
+  it('refuses a file over 2 MB by its size, pointing to the CLI, and writes nothing', async () => {
+    const c = await freshConsole();
+    const before = snapshot(c.store);
+    const large = `${SAMPLE_ROSTER_CSV.trimEnd()}\n${`p99,${'x'.repeat(200)},x@example.com,Vendas,1990,,3,,,,pt,pt-BR,America/Sao_Paulo,1,active\n`.repeat(10_000)}`;
+    const refused = await post(c, 'check', [
+      ['programId', program.programId],
+      ['file', new File([large], 'big.csv', { type: 'text/csv' })],
+    ]);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatch(
+      /big\.csv is 2\.\d MB; the console takes files of at most 2 MB \(about 20,000 people\): import a larger one with tandem roster import/,
+    );
+    expect(snapshot(c.store)).toEqual(before);
   });
 });

@@ -17,7 +17,7 @@ import { textField, type ConsolePage, type PageRequest, type PageResult } from '
 const T = {
   title: { en: 'Roster', 'pt-BR': 'Participantes' },
   program: { en: 'Program', 'pt-BR': 'Programa' },
-  file: { en: 'Roster file (CSV or JSON)', 'pt-BR': 'Arquivo de participantes (CSV ou JSON)' },
+  file: { en: 'Roster file (CSV or JSON, at most 2 MB)', 'pt-BR': 'Arquivo de participantes (CSV ou JSON, até 2 MB)' },
   mapping: { en: 'Column mapping (optional, as JSON; docs/cli.md)', 'pt-BR': 'Mapeamento de colunas (opcional, em JSON; docs/cli.md)' },
   check: { en: 'Check the file (nothing is written)', 'pt-BR': 'Verificar o arquivo (nada é gravado)' },
   importNow: { en: 'Import', 'pt-BR': 'Importar' },
@@ -59,6 +59,14 @@ const T = {
     'pt-BR': 'Não havia mapeamento de colunas salvo com esse nome (já excluído?)',
   },
 } as const;
+
+/**
+ * The largest roster file the console takes: about 20,000 people. The import step posts the checked file
+ * back in base64 (about 1.4 times its size), and on AWS the function's event carries a multipart body
+ * in base64 again: 2 MB keeps both posts well under Lambda's 6 MB payload, so a file that checks
+ * also imports. Larger files go through `tandem roster import` (50 MB).
+ */
+export const ROSTER_UPLOAD_MAX_BYTES = 2_000_000;
 
 interface Upload {
   programId: string;
@@ -211,6 +219,15 @@ async function readUpload(form: FormData): Promise<Upload> {
   } else {
     throw new ValidationError('no roster file', [{ where: 'file', problem: 'choose a CSV or JSON file' }]);
   }
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > ROSTER_UPLOAD_MAX_BYTES) {
+    throw new ValidationError('the roster file is too large', [
+      {
+        where: 'file',
+        problem: `${fileName} is ${(bytes / 1_000_000).toFixed(1)} MB; the console takes files of at most ${ROSTER_UPLOAD_MAX_BYTES / 1_000_000} MB (about 20,000 people): import a larger one with tandem roster import`,
+      },
+    ]);
+  }
   return {
     programId,
     text,
@@ -298,11 +315,13 @@ export const rosterPage: ConsolePage = {
         }
         return { redirect: '/console/roster', notice: `${T.imported[lang]}: ${result.programId} · ${result.written} + ${result.unchanged} (=)` };
       }
+      // The mapping the file was checked with travels with it (a saved one as its content): saving that name again meanwhile changes nothing here.
+      const checkedMapping = upload.mappingText || (mapping ? JSON.stringify(mapping) : '');
       const confirm = postForm(
         session,
         '/console/roster/import',
         `<input type="hidden" name="programId" value="${e(upload.programId)}"><input type="hidden" name="fileName" value="${e(upload.fileName)}">
-<input type="hidden" name="text" value="${e(Buffer.from(upload.text, 'utf8').toString('base64'))}"><input type="hidden" name="mapping" value="${e(upload.mappingText)}"><input type="hidden" name="savedMapping" value="${e(upload.savedMapping)}">
+<input type="hidden" name="text" value="${e(Buffer.from(upload.text, 'utf8').toString('base64'))}"><input type="hidden" name="mapping" value="${e(checkedMapping)}">
 <p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p><p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
       );
       return {
