@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { LOCAL_ENV_FILE } from '../support/target.ts';
+import { LINK_SIGNING_KEY_FILE, liveOwnerOf, LOCAL_ENV_FILE, LOCAL_STACK_PID } from '../support/target.ts';
 
 const DEFAULT_STATE_DIR = '.tandem/local';
 
@@ -60,11 +60,16 @@ export function registerLocalCommands(program: Command): void {
         // Other shells' tandem commands find the stack through this file when TANDEM_TABLE_NAME is unset (or with --local).
         const envFile = resolve(LOCAL_ENV_FILE);
         mkdirSync(dirname(envFile), { recursive: true });
+        // A second stack in the same folder (another --state-dir) must not take the first one's commands over, nor delete its file when it stops.
+        const otherOwner = liveOwnerOf(envFile);
+        const ownsEnvFile = otherOwner === undefined || otherOwner === process.pid;
         const shared = Object.fromEntries(Object.entries(stack.env).filter(([k]) => !k.startsWith('TANDEM_LINK_SIGNING')));
-        writeFileSync(envFile, `${JSON.stringify({ ...shared, TANDEM_SURVEY_URL: stack.endpoints.survey }, null, 2)}\n`, { mode: 0o600 });
+        const keyFile = resolve(options.stateDir, 'link-signing-key');
+        const fileValues = { ...shared, TANDEM_SURVEY_URL: stack.endpoints.survey, [LINK_SIGNING_KEY_FILE]: keyFile, [LOCAL_STACK_PID]: String(process.pid) };
+        if (ownsEnvFile) writeFileSync(envFile, `${JSON.stringify(fileValues, null, 2)}\n`, { mode: 0o600 });
         if (options.json) {
           process.stdout.write(
-            `${JSON.stringify({ endpoints: stack.endpoints, opsPage: `${stack.endpoints.survey}/ops`, env: shared, envFile, stateDir: resolve(options.stateDir), persisted: !options.inMemory, resumedExecutions: stack.resumedExecutions, reindexedPrograms: stack.reindexedPrograms })}\n`,
+            `${JSON.stringify({ endpoints: stack.endpoints, opsPage: `${stack.endpoints.survey}/ops`, env: shared, envFile: ownsEnvFile ? envFile : null, stateDir: resolve(options.stateDir), persisted: !options.inMemory, resumedExecutions: stack.resumedExecutions, reindexedPrograms: stack.reindexedPrograms })}\n`,
           );
         } else {
           console.log(
@@ -80,14 +85,18 @@ export function registerLocalCommands(program: Command): void {
           for (const user of stack.consoleUsers) console.log(`    sign in as ${user.email} (${user.groups.join(', ')}), password ${user.password}`);
           console.log('\nTo use it from another shell:');
           for (const [k, v] of Object.entries(shared)) console.log(`  export ${k}=${v}`);
-          console.log(`\nOr nothing: while the stack runs, tandem reads ${LOCAL_ENV_FILE} when TANDEM_TABLE_NAME is unset (or with --local).`);
+          if (ownsEnvFile) console.log(`\nOr nothing: while the stack runs, tandem reads ${LOCAL_ENV_FILE} when TANDEM_TABLE_NAME is unset (or with --local).`);
+          else
+            console.log(
+              `\n${LOCAL_ENV_FILE} belongs to another local stack (process ${otherOwner}), which tandem commands here keep using: use the variables above for this one.`,
+            );
           console.log('\nCtrl-C stops it.');
         }
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());
           process.once('SIGTERM', () => resolve());
         });
-        rmSync(envFile, { force: true });
+        if (ownsEnvFile && liveOwnerOf(envFile) === process.pid) rmSync(envFile, { force: true });
         await stack.stop();
       },
     );

@@ -26,6 +26,41 @@ export function localEnvFile(): string | undefined {
   return candidates.find((path): path is string => Boolean(path) && existsSync(path));
 }
 
+/** The env file's entry naming the local stack's link-signing key file (not an environment variable). */
+export const LINK_SIGNING_KEY_FILE = 'TANDEM_LOCAL_LINK_SIGNING_KEY_FILE';
+/** The env file's entry naming the process of the stack that wrote it (not an environment variable). */
+export const LOCAL_STACK_PID = 'TANDEM_LOCAL_STACK_PID';
+
+/** The process id of a running local stack that owns `file`, if any. */
+export function liveOwnerOf(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const pid = Number((JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)[LOCAL_STACK_PID]);
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    // Unreadable, or no such process: nobody owns it.
+    return undefined;
+  }
+}
+
+function readLocalEnvFile(file: string): Record<string, string> {
+  let values: unknown;
+  try {
+    values = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError(
+      `${file} is not the local stack's env file (${error instanceof Error ? error.message : String(error)}): delete it and start the stack again (tandem local up)`,
+      { cause: error },
+    );
+  }
+  if (!values || typeof values !== 'object' || Array.isArray(values) || Object.values(values).some((v) => typeof v !== 'string')) {
+    throw new ConfigurationError(`${file} is not the local stack's env file (not an object of strings): delete it and start the stack again (tandem local up)`);
+  }
+  return values as Record<string, string>;
+}
+
 let forceLocal = false;
 let resolved: { source: 'environment' | 'local-env-file'; file?: string } | undefined;
 
@@ -45,8 +80,11 @@ export function resolveTarget(): { source: 'environment' | 'local-env-file'; fil
     );
   }
   if (file) {
-    const values = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    const { [LINK_SIGNING_KEY_FILE]: keyFile, [LOCAL_STACK_PID]: _owner, ...values } = readLocalEnvFile(file);
     for (const [key, value] of Object.entries(values)) if (forceLocal || process.env[key] === undefined) process.env[key] = value;
+    // The key itself stays out of the env file (it is printed as export lines): the file names where the stack keeps it.
+    const keyConfigured = process.env.TANDEM_LINK_SIGNING_KEY || process.env.TANDEM_LINK_SIGNING_KEY_SECRET;
+    if (keyFile && (forceLocal || !keyConfigured) && existsSync(keyFile)) process.env.TANDEM_LINK_SIGNING_KEY = readFileSync(keyFile, 'utf8').trim();
     resetContainer();
     resolved = { source: 'local-env-file', file };
   } else {
