@@ -68,6 +68,7 @@ function fail(code: ExitCode, kind: string, message: string, issues?: Validation
 
 /** An SDK error that means the target is not there or not allowed: a prerequisite, not a bug. */
 function targetProblem(error: unknown): string | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
@@ -89,8 +90,13 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    // Commander has printed its message (or the help); help and version are not errors.
-    process.exitCode = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? EXIT.ok : EXIT.badInput;
+    // Commander has printed its message (or the help); help and version are not errors. With --json the error is also on stdout, as every other one.
+    const notAnError = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
+    process.exitCode = notAnError ? EXIT.ok : EXIT.badInput;
+    if (json && !notAnError) {
+      const message = error.message.replace(/^error: /, '');
+      process.stdout.write(`${JSON.stringify({ error: { kind: 'bad-input', exitCode: EXIT.badInput, message } }, null, 2)}\n`);
+    }
   } else if (error instanceof MissingPrerequisiteError || error instanceof ConfigurationError) {
     fail(EXIT.missingPrerequisite, 'missing-prerequisite', error.message);
   } else if (error instanceof ValidationError) {
@@ -101,6 +107,9 @@ try {
     fail(EXIT.conflict, 'conflict', error.message);
   } else if (error instanceof NotSupportedError) {
     fail(EXIT.notSupported, 'not-supported', error.message);
+  } else if (error instanceof TandemError && targetProblem(error.cause)) {
+    // The store wraps an unreachable table as transient: for a command, that is the target missing, not a failed job.
+    fail(EXIT.missingPrerequisite, 'missing-prerequisite', targetProblem(error.cause) as string);
   } else if (error instanceof TandemError) {
     fail(EXIT.failed, 'failed', `${error.name}: ${error.message}`);
   } else if (targetProblem(error)) {

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { listAuditOf } from '../../services/audit.ts';
 import { parseTimeFilter } from '../../services/executions.ts';
 import { emit, formatTime, table, withJson } from '../support/output.ts';
+import { wholeNumberUpTo } from '../support/options.ts';
 import { target } from '../support/target.ts';
 
 const since = (value: string) => {
@@ -23,7 +24,7 @@ export function registerAuditCommands(program: Command): void {
       .description('List audit entries, newest first: one program (with --program) or every program and the entries across programs.')
       .option('-p, --program <programId>', 'only this program')
       .option('--since <time>', 'only entries from then on: an ISO time or a span back from now (30m, 2h, 7d)', since)
-      .option('--limit <n>', 'at most this many entries', (v) => Number.parseInt(v, 10), 200),
+      .option('--limit <n>', 'at most this many entries (1 to 10000)', wholeNumberUpTo(10_000), 200),
     'tandem audit list --program mentoria-reversa --since 7d',
   ).action(async (options: { program?: string; since?: number; limit: number; json: boolean }) => {
     const { store } = target();

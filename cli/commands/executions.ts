@@ -1,14 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { listProgramCycles } from '../../services/cycles.ts';
 import { buildTimeline, parseTimeFilter, type ExecutionFilters, type Timeline } from '../../services/executions.ts';
 import { emit, formatDuration, formatTime, table, withJson } from '../support/output.ts';
+import { wholeNumberUpTo } from '../support/options.ts';
 import { executions, target } from '../support/target.ts';
 
-const positive = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('must be a whole number from 1 to 10000');
-  return n;
-};
+const positive = wholeNumberUpTo(10_000);
 
 /** The state carries the cycle and program ids everywhere; the table shows what changes. */
 const withoutIds = (value: unknown): unknown => {

@@ -1,11 +1,11 @@
-import { chmod, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { chmod } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createDocumentClient } from '../../adapters/dynamodb/dynamodb-store.ts';
 import { DynamoDbPrivacyStore } from '../../adapters/dynamodb/privacy-store.ts';
 import { erasePerson, exportPersonAudited, type ErasureSummary, type PersonDataDeps } from '../../services/person-data.ts';
 import { cliActor } from '../support/actor.ts';
 import { emit, table, withJson } from '../support/output.ts';
+import { checkOutputPath, writeOutputFile } from '../support/output-file.ts';
 import { target } from '../support/target.ts';
 
 async function personDataDeps(): Promise<PersonDataDeps> {
@@ -43,14 +43,15 @@ export function registerPersonCommands(program: Command): void {
       '\nExample:\n  tandem person export --email joana.silva@example.com --out joana.json\n\nExit codes: 0 done, 2 bad address, 3 not configured or unreachable, 5 no such person.',
     )
     .action(async (options: { email: string; out?: string }) => {
+      // Checked before the export, which is audited as done.
+      const out = options.out === undefined ? undefined : checkOutputPath(options.out);
       const exported = await exportPersonAudited(await personDataDeps(), cliActor(), options.email);
       const text = `${JSON.stringify(exported, null, 2)}\n`;
-      if (!options.out) {
+      if (!out) {
         process.stdout.write(text);
         return;
       }
-      const out = resolve(options.out);
-      await writeFile(out, text, { encoding: 'utf8', mode: 0o600 });
+      await writeOutputFile(out, text, { mode: 0o600 });
       // writeFile's mode applies only to a new file: an export written over an older one is tightened too.
       await chmod(out, 0o600);
       console.error(`Wrote ${out}: ${exported.programs.length} program(s), ${exported.cycles.length} cycle(s).`);

@@ -1,16 +1,18 @@
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { getCycleOrFail } from '../../services/cycles.ts';
 import { emit, withJson } from '../support/output.ts';
+import { checkOutputPath, copyOutputFile, writeOutputFile } from '../support/output-file.ts';
 import { target } from '../support/target.ts';
 
 /** Copies the cycle's review report (a local file, or an s3:// object on AWS) to `out`. */
-async function fetchReport(cycleId: string, out: string): Promise<{ source: string; out: string }> {
+async function fetchReport(cycleId: string, path: string): Promise<{ source: string; out: string }> {
+  const out = checkOutputPath(path);
   const cycle = await getCycleOrFail(target().store, cycleId);
   if (!cycle.reportPath) {
     throw new ConflictError(
@@ -22,12 +24,12 @@ async function fetchReport(cycleId: string, out: string): Promise<{ source: stri
   if (s3) {
     const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
     const object = await new S3Client({}).send(new GetObjectCommand({ Bucket: s3[1], Key: s3[2] }));
-    await writeFile(out, (await object.Body?.transformToString('utf8')) ?? '', 'utf8');
+    await writeOutputFile(out, (await object.Body?.transformToString('utf8')) ?? '');
   } else {
     if (!existsSync(source)) throw new NotFoundError(`the report of cycle ${cycleId} was at ${source}, which no longer exists`);
-    await copyFile(source, out);
+    await copyOutputFile(source, out);
   }
-  return { source, out: resolve(out) };
+  return { source, out };
 }
 
 function openInBrowser(path: string): boolean {

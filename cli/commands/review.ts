@@ -95,6 +95,10 @@ async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^(y|yes|s|sim)$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } catch (error) {
+    // Ctrl-C (or Ctrl-D) at the question is a no, not an error: nothing has been written yet.
+    if ((error as { name?: string }).name === 'AbortError' || (error as { code?: string }).code === 'ERR_USE_AFTER_CLOSE') return false;
+    throw error;
   } finally {
     rl.close();
   }

@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readTextFile } from '../../services/text-files.ts';
 import type { ColumnMapping } from '../../domain/roster.ts';
 import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
 import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
 import { emit, progressBar, table, withJson } from '../support/output.ts';
+import { checkOutputPath, writeOutputFile } from '../support/output-file.ts';
 import { auditCli } from '../support/actor.ts';
 import { target } from '../support/target.ts';
 
@@ -154,9 +154,10 @@ export function registerRosterCommands(program: Command): void {
     'tandem roster export --program mentoria-reversa --out roster.csv',
   ).action(async (options: { program: string; format: 'csv' | 'json'; out?: string; json: boolean }) => {
     const fmt = options.json && !options.out ? 'json' : options.format;
+    const out = options.out === undefined ? undefined : checkOutputPath(options.out);
     const { text, count } = await exportRoster(target().store, options.program, fmt);
-    if (options.out) {
-      await writeFile(options.out, text, 'utf8');
+    if (out) {
+      await writeOutputFile(out, text);
       emit(
         options.json,
         { programId: options.program, participants: count, out: options.out, format: fmt },
