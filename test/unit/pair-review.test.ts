@@ -6,7 +6,7 @@ import { pairKey } from '../../domain/matching/hard-rules.ts';
 import type { MatchContext } from '../../domain/matching/matcher.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
 import { resolvePairs } from '../../domain/pair-review.ts';
-import { matchingSettingsSchema, programSchema, type ProgramInput } from '../../domain/program.ts';
+import { matchingSettingsSchema, programSchema, type Program, type ProgramInput } from '../../domain/program.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
 import {
   approvePairs,
@@ -217,6 +217,39 @@ describe('HR’s review of the pairs over the store', () => {
     await forbidPairOfCycle(deps(), CYCLE, [a, b], hr, { programWide: true });
     await forbidPairOfCycle(deps(), CYCLE, [b, a], hr, { programWide: true });
     expect((await store.getProgram('prog'))?.matching.doNotPair).toEqual([[a, b]]);
+  });
+
+  it('keeps a change to the program saved while it adds the ban there', async () => {
+    const { roster } = await cycleWaitingForApproval();
+    const [a, b] = roster.map((p) => p.participantId) as [string, string];
+    // Another save (the console's edit form, the CLI) lands after this one read the program and before it writes.
+    let raced = false;
+    const saveMeanwhile = async () => {
+      if (raced) return;
+      raced = true;
+      await store.putProgram({ ...((await store.getProgram('prog')) as Program), name: 'Renamed meanwhile' });
+    };
+    const racing = new Proxy(store, {
+      get(target, property) {
+        if (property === 'getProgram')
+          return async (programId: string) => {
+            const read = await target.getProgram(programId);
+            await saveMeanwhile();
+            return read;
+          };
+        if (property === 'modifyProgram')
+          return async (...args: Parameters<InMemoryStore['modifyProgram']>) => {
+            await saveMeanwhile();
+            return target.modifyProgram(...args);
+          };
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await forbidPairOfCycle({ ...deps(), store: racing }, CYCLE, [a, b], hr, { programWide: true });
+    const program = await store.getProgram('prog');
+    expect(program?.name).toBe('Renamed meanwhile');
+    expect(program?.matching.doNotPair).toEqual([[a, b]]);
   });
 
   it('approves at the deadline as the program says, leaving out pairs HR forbade without re-solving', async () => {

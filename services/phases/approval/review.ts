@@ -261,11 +261,14 @@ async function write(
 }
 
 async function forbidInProgram(deps: PairReviewDeps, cycle: Cycle, pair: [string, string], who: Actor): Promise<void> {
-  const program = await deps.store.getProgram(cycle.programId);
-  if (!program) throw new NotFoundError(`program ${cycle.programId} does not exist`);
   const same = ([a, b]: [string, string]) => (a === pair[0] && b === pair[1]) || (a === pair[1] && b === pair[0]);
-  if (program.matching.doNotPair.some(same)) return;
-  await deps.store.putProgram({ ...program, matching: { ...program.matching, doNotPair: [...program.matching.doNotPair, pair] } });
+  let added = false;
+  // A conditional read-modify-write: a program saved meanwhile (the console, the CLI) keeps its change and gets the ban too.
+  await deps.store.modifyProgram(cycle.programId, (program) => {
+    added = !program.matching.doNotPair.some(same);
+    return added ? { ...program, matching: { ...program.matching, doNotPair: [...program.matching.doNotPair, pair] } } : undefined;
+  });
+  if (!added) return;
   await deps.store.recordAudit({
     auditId: `program#${cycle.programId}#do-not-pair#${[...pair].sort().join('~')}`,
     at: deps.clock.now(),
