@@ -580,3 +580,21 @@ describe('checking and importing a roster file in the console', () => {
     expect(snapshot(c.store)).toEqual(before);
   });
 });
+
+describe('stopping a cycle in the console', () => {
+  it('refuses a reason of spaces alone, naming the field, and stops nothing', async () => {
+    const c = await freshConsole();
+    const before = snapshot(c.store);
+    const refused = await c.router.handle({
+      method: 'POST',
+      path: `/console/cycles/${CYCLE}/stop`,
+      query: new URLSearchParams(),
+      cookies: { [SESSION_COOKIE]: sealed },
+      form: formData([['reason', '   ']], hr.csrf),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('reason: say why the cycle stops: it is recorded');
+    expect(snapshot(c.store)).toEqual(before);
+    expect((await c.store.getCycle(CYCLE))?.status).toBe('running');
+  });
+});

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../../domain/errors.ts';
 import { escapeHtml as e } from '../../../domain/html.ts';
 import { sessionTime } from '../../../domain/session-emails.ts';
 import { cycleStatus, listProgramCycles, stopCycle } from '../../cycles.ts';
@@ -186,6 +187,8 @@ export const cyclesPage: ConsolePage = {
     const cycleId = /^([^/]+)\/stop$/.exec(request.subpath)?.[1];
     if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
     const reason = textField(request.form, 'reason').trim().slice(0, 500);
+    // The form asks for it; spaces alone would pass the browser's check and leave the audit log without a why.
+    if (!reason) throw new ValidationError('the cycle was not stopped', [{ where: 'reason', problem: 'say why the cycle stops: it is recorded' }]);
     const result = await stopCycle(
       { store: deps.store, clock: deps.clock, workflow: deps.workflow() },
       { cycleId: decodeURIComponent(cycleId), reason: `stopped in the console by ${request.session.email}: ${reason}` },
