@@ -598,3 +598,21 @@ describe('stopping a cycle in the console', () => {
     expect((await c.store.getCycle(CYCLE))?.status).toBe('running');
   });
 });
+
+describe('exporting a roster from the console', () => {
+  it('marks the CSV as UTF-8 for spreadsheets, and the file imports again as it is', async () => {
+    const c = await freshConsole();
+    const exported = await c.router.handle({
+      method: 'GET',
+      path: `/console/roster/export/${program.programId}`,
+      query: new URLSearchParams(),
+      cookies: { [SESSION_COOKIE]: sealed },
+    });
+    expect(exported.status).toBe(200);
+    expect(exported.body.startsWith('\ufeffid,name,email')).toBe(true);
+    expect(exported.body).toContain('Operações');
+    const before = snapshot(c.store);
+    expect(await importRoster(c.store, { programId: program.programId, text: exported.body, format: 'csv' })).toMatchObject({ written: 0 });
+    expect(snapshot(c.store)).toEqual(before);
+  });
+});

@@ -256,7 +256,9 @@ export const rosterPage: ConsolePage = {
       const format = request.query.get('format') === 'json' ? 'json' : 'csv';
       const programId = decodeURIComponent(exported);
       const { text } = await exportRoster(deps.store, programId, format);
-      return { file: { name: `${programId}-roster.${format}`, contentType: format === 'json' ? 'application/json' : 'text/csv; charset=utf-8', body: text } };
+      // A byte-order mark tells Excel the CSV is UTF-8 (without it, accents open garbled); Tandem's own import skips it.
+      const body = format === 'csv' ? `\ufeff${text}` : text;
+      return { file: { name: `${programId}-roster.${format}`, contentType: format === 'json' ? 'application/json' : 'text/csv; charset=utf-8', body } };
     }
     const programs = await deps.store.listPrograms();
     const exports = programs
