@@ -616,3 +616,57 @@ describe('exporting a roster from the console', () => {
     expect(snapshot(c.store)).toEqual(before);
   });
 });
+
+describe('a review and the executions in a Portuguese console session', () => {
+  const asPortuguese = async (c: Awaited<ReturnType<typeof freshConsole>>, path: string) =>
+    c.router.handle({
+      method: 'GET',
+      path,
+      query: new URLSearchParams(),
+      cookies: { [SESSION_COOKIE]: await cookies.session.seal({ ...hr, lang: 'pt-BR' }, NOW) },
+    });
+
+  it('labels the figures in Portuguese and marks the review’s English proposals as English', async () => {
+    const c = await freshConsole();
+    await c.store.putReview({
+      cycleId: CYCLE,
+      programId: program.programId,
+      startedAt: NOW - 86_400_000,
+      generatedAt: NOW,
+      reportPath: '/tmp/report.html',
+      summary: {
+        cycleId: CYCLE,
+        startedAt: NOW - 86_400_000,
+        members: 24,
+        pairs: 12,
+        responseRate: { goalSetting: 1, measure: 0.75, feedback: 0.5 },
+        crossDepartmentShare: 0.9,
+        crossGenerationShare: 1,
+        juniorTaughtSeniorMeanGain: null,
+        seniorTaughtJuniorMeanGain: null,
+        digitalMeanGain: null,
+        bothWaysShare: 0.5,
+        goalAttainmentMeanPercent: null,
+        checkInAdherence: 0.8,
+        netPromoterScore: 40,
+        atRiskPairs: 2,
+        departmentLinks: [],
+      },
+      proposals: [
+        {
+          id: 'phase-window:measure',
+          kind: 'phase-window',
+          title: 'Give the measure phase more time',
+          change: null,
+          reason: 'Few answered.',
+          evidence: { figure: 'measure answered', value: '75%' },
+        },
+      ],
+    });
+    const page = await asPortuguese(c, `/console/report/${CYCLE}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<dt>Duplas em risco</dt><dd>2</dd>');
+    expect(page.body).not.toContain('Pairs at risk');
+    expect(page.body).toContain('<ol id="proposals" lang="en">');
+  });
+});

@@ -5,6 +5,9 @@ import { opsExecutionBody, opsListBody } from '../../ops-pages.ts';
 import type { ConsolePage } from '../page.ts';
 
 const TITLE = { en: 'Executions', 'pt-BR': 'Execuções' } as const;
+/** The executions' pages are ops' view of Step Functions, in English (states, errors and causes are AWS's): said so and marked for screen readers. */
+const IN_ENGLISH = 'As execuções são mostradas em inglês, como no AWS Step Functions.';
+const inReaderLanguage = (lang: 'en' | 'pt-BR', body: string) => (lang === 'en' ? body : `<p>${IN_ENGLISH}</p><div lang="en">${body}</div>`);
 const EXECUTION = /^executions\/([A-Za-z0-9._-]{1,80})$/;
 
 /** What /ops shows, inside the console for both roles (the same renderer, under /console/ops). */
@@ -19,7 +22,7 @@ export const opsPage: ConsolePage = {
       const status = request.query.get('status')?.toUpperCase();
       const filter = status && (EXECUTION_STATUSES as readonly string[]).includes(status) ? status : undefined;
       const executions = await query.list({ limit: 200, ...(filter ? { status: filter } : {}) });
-      return { title: TITLE[lang], main: opsListBody({ executions, ...(filter ? { status: filter } : {}) }, '/console/ops') };
+      return { title: TITLE[lang], main: inReaderLanguage(lang, opsListBody({ executions, ...(filter ? { status: filter } : {}) }, '/console/ops')) };
     }
     const name = EXECUTION.exec(request.subpath)?.[1];
     if (!name) throw new NotFoundError('there is no such page');
@@ -29,7 +32,10 @@ export const opsPage: ConsolePage = {
       const bounces = cycle ? await countBounces(deps.store, cycle) : undefined;
       return {
         title: name,
-        main: opsExecutionBody({ description, history, ...(cycle ? { cycle } : {}), ...(bounces !== undefined ? { bounces } : {}) }, '/console/ops'),
+        main: inReaderLanguage(
+          lang,
+          opsExecutionBody({ description, history, ...(cycle ? { cycle } : {}), ...(bounces !== undefined ? { bounces } : {}) }, '/console/ops'),
+        ),
       };
     } catch (error) {
       if (error instanceof ValidationError) throw new NotFoundError(`there is no execution named ${name}`);

@@ -16,6 +16,19 @@ const T = {
   appliedNotice: { en: 'Proposals applied; next cycle started', 'pt-BR': 'Propostas aplicadas; próximo ciclo iniciado' },
   noneChosen: { en: 'No proposals: no figure crossed a threshold.', 'pt-BR': 'Nenhuma proposta: nenhum número passou de um limite.' },
   report: { en: 'Full report', 'pt-BR': 'Relatório completo' },
+  members: { en: 'Participants', 'pt-BR': 'Participantes' },
+  pairs: { en: 'Pairs', 'pt-BR': 'Duplas' },
+  atRisk: { en: 'Pairs at risk', 'pt-BR': 'Duplas em risco' },
+  measureAnswered: { en: 'Measure answered', 'pt-BR': 'Responderam à medição' },
+  acrossDepartments: { en: 'Pairs across departments', 'pt-BR': 'Duplas entre departamentos' },
+  acrossGenerations: { en: 'Pairs across generations', 'pt-BR': 'Duplas entre gerações' },
+  bothGained: { en: 'Both members gained', 'pt-BR': 'Os dois membros evoluíram' },
+  checkInsMet: { en: 'Check-ins where pairs met', 'pt-BR': 'Acompanhamentos em que as duplas se encontraram' },
+  netPromoter: { en: 'Net Promoter-style score', 'pt-BR': 'Pontuação no estilo Net Promoter' },
+  inEnglish: {
+    en: '',
+    'pt-BR': 'As propostas são escritas pelo serviço em inglês:',
+  },
 } as const;
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
@@ -35,15 +48,15 @@ async function show(request: PageRequest, cycleId: string): Promise<PageResult> 
   const r = await loadReview(deps.store, cycleId);
   const s = r.summary;
   const figures: Array<[string, string | number]> = [
-    ['Participants', s.members],
-    ['Pairs', s.pairs],
-    ['Pairs at risk', s.atRiskPairs],
-    ['Measure answered', pct(s.responseRate.measure)],
-    ['Pairs across departments', pct(s.crossDepartmentShare)],
-    ['Pairs across generations', pct(s.crossGenerationShare)],
-    ['Both members gained', pct(s.bothWaysShare)],
-    ['Check-ins where pairs met', pct(s.checkInAdherence)],
-    ['Net Promoter-style score', s.netPromoterScore ?? '—'],
+    [T.members[lang], s.members],
+    [T.pairs[lang], s.pairs],
+    [T.atRisk[lang], s.atRiskPairs],
+    [T.measureAnswered[lang], pct(s.responseRate.measure)],
+    [T.acrossDepartments[lang], pct(s.crossDepartmentShare)],
+    [T.acrossGenerations[lang], pct(s.crossGenerationShare)],
+    [T.bothGained[lang], pct(s.bothWaysShare)],
+    [T.checkInsMet[lang], pct(s.checkInAdherence)],
+    [T.netPromoter[lang], s.netPromoterScore ?? '—'],
   ];
   const canApply = session.role === 'hr' && !r.appliedTo && r.proposals.length > 0;
   const proposals = r.proposals
@@ -55,7 +68,10 @@ async function show(request: PageRequest, cycleId: string): Promise<PageResult> 
 <p>${e(T.change[lang])}: ${p.change ? `<code>${e(`${p.change.op} ${p.change.path} ${JSON.stringify(p.change.value)}`)}</code>` : e(T.advice[lang])}</p></li>`,
     )
     .join('');
-  const list = proposals ? `<ol id="proposals">${proposals}</ol>` : `<p>${e(T.noneChosen[lang])}</p>`;
+  // The proposals' titles, reasons and evidence are the review's own text, in English: marked so that a screen reader reads them as English.
+  const list = proposals
+    ? `${lang === 'en' ? '' : `<p>${e(T.inEnglish[lang])}</p>`}<ol id="proposals" lang="en">${proposals}</ol>`
+    : `<p>${e(T.noneChosen[lang])}</p>`;
   return {
     title: `${T.title[lang]} ${cycleId}`,
     main: `<h1>${e(T.title[lang])}: ${e(cycleId)}</h1>
