@@ -70,22 +70,39 @@ describe('the Pairs page', () => {
 
 describe('the Pairs page’s form posts', () => {
   it('become review commands', () => {
-    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', first: 'p01', second: 'p02', csrf: 't', programWide: 'true' })).toEqual({
+    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', revision: '3', first: 'p01', second: 'p02', csrf: 't', programWide: 'true' })).toEqual({
       action: 'forbid',
       cycleId: 'c1',
+      revision: 3,
       first: 'p01',
       second: 'p02',
       csrf: 't',
       programWide: true,
     });
-    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', first: 'p01', second: 'p02', csrf: 't' })).toMatchObject({ programWide: false });
-    expect(parsePairReviewForm({ action: 'exclude', cycleId: 'c1', participantId: 'p03', csrf: 't' })).toEqual({
+    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', revision: '0', first: 'p01', second: 'p02', csrf: 't' })).toMatchObject({
+      programWide: false,
+    });
+    expect(parsePairReviewForm({ action: 'exclude', cycleId: 'c1', revision: '0', participantId: 'p03', csrf: 't' })).toEqual({
       action: 'exclude',
       cycleId: 'c1',
+      revision: 0,
       participantId: 'p03',
       csrf: 't',
     });
-    expect(parsePairReviewForm({ action: 'approve', cycleId: 'c1', csrf: 't' })).toEqual({ action: 'approve', cycleId: 'c1', csrf: 't' });
+    expect(parsePairReviewForm({ action: 'approve', cycleId: 'c1', revision: '12', csrf: 't' })).toEqual({
+      action: 'approve',
+      cycleId: 'c1',
+      revision: 12,
+      csrf: 't',
+    });
+  });
+
+  it('carry the revision of the pairs the page showed, and are refused without it', () => {
+    const html = renderPairReview(view({ revision: 7 }), 'en', 'tok');
+    expect(html.match(/<form method="post"/g)).toHaveLength(6);
+    expect(html.match(/name="revision" value="7"/g)).toHaveLength(6);
+    expect(() => parsePairReviewForm({ action: 'approve', cycleId: 'c1', csrf: 't' })).toThrow(/revision/);
+    expect(() => parsePairReviewForm({ action: 'approve', cycleId: 'c1', revision: '-1', csrf: 't' })).toThrow(/revision/);
   });
 
   it('refuse unknown actions, malformed ids and a missing csrf field, naming the field', () => {

@@ -9,7 +9,8 @@ import type { PairReviewView, PersonView } from './review.ts';
  * The console's Pairs page, main content only (the console adds the layout, sign-in and
  * routing): the proposed pairs in a table with their score, criteria and explanation, a form
  * per action, and the parser of those forms' posts into review commands. Every form posts to
- * the page's own address with `action`, the ids it concerns and the `csrf` token; it works
+ * the page's own address with `action`, the ids it concerns, the `revision` of the pairs it
+ * showed (a post on pairs that changed since is refused) and the `csrf` token; it works
  * without JavaScript.
  */
 
@@ -133,7 +134,8 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
     return `<section class="pair-review">${parts.join('\n')}</section>`;
   }
   const pending = view.status === 'pending';
-  const cycle = { cycleId: view.cycleId };
+  // The revision the page shows: every form carries it, and the service refuses a post once the pairs moved on.
+  const cycle = { cycleId: view.cycleId, revision: String(view.revision) };
   parts.push(
     `<p role="status">${escapeHtml(
       view.status === 'pending'
@@ -216,7 +218,15 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
   return `<section class="pair-review">${parts.join('\n')}</section>`;
 }
 
-const base = { cycleId: idSchema, csrf: z.string().check(z.minLength(1, 'is missing')) };
+const base = {
+  cycleId: idSchema,
+  /** The revision of the pairs the page showed (PairReviewView.revision). */
+  revision: z.pipe(
+    z.string().check(z.regex(/^\d{1,9}$/, 'must be the revision the page showed, a whole number')),
+    z.transform((value: string) => Number(value)),
+  ),
+  csrf: z.string().check(z.minLength(1, 'is missing')),
+};
 const pairFields = { ...base, first: idSchema, second: idSchema };
 
 /** A post of one of the Pairs page's forms. */
@@ -242,7 +252,7 @@ export type PairReviewCommand = z.output<typeof pairReviewFormSchema>;
 
 /**
  * Parses a form post (the decoded fields) into a review command; unknown actions, malformed
- * ids and a missing csrf field are refused with every problem named. Checking the csrf token
+ * ids, a missing revision and a missing csrf field are refused with every problem named. Checking the csrf token
  * against the session is the console's.
  */
 export function parsePairReviewForm(fields: Record<string, string | undefined>): PairReviewCommand {
