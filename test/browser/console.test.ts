@@ -320,6 +320,9 @@ describe('the console in Chromium', () => {
       // Ops sees the page, but the server refuses ops' post with ops' own valid session and token.
       const ops = await signIn('ops', `/console/pairs/${encodeURIComponent(cycle.cycleId)}`);
       expect(await ops.page.textContent('h1')).toBeTruthy();
+      // The review is read only for ops: no form to forbid, lock, exclude, re-solve or approve.
+      expect(await ops.page.locator('main table').count()).toBe(1);
+      expect(await ops.page.locator('main form').count()).toBe(0);
       const opsCsrf = await ops.page.getAttribute('input[name=csrf]', 'value');
       const refused = await ops.context.request.post(`${base()}/console/pairs/${encodeURIComponent(cycle.cycleId)}`, {
         form: { csrf: opsCsrf as string, action: 'approve', cycleId: cycle.cycleId },

@@ -5,6 +5,8 @@ import type { PairReviewView } from '../../services/phases/approval/review.ts';
 
 const person = (participantId: string, name: string) => ({ participantId, name, department: 'IT' });
 
+const hr = { readOnly: false };
+
 const view = (overrides: Partial<PairReviewView> = {}): PairReviewView => ({
   cycleId: 'c1',
   programId: 'prog',
@@ -36,7 +38,7 @@ const view = (overrides: Partial<PairReviewView> = {}): PairReviewView => ({
 
 describe('the Pairs page', () => {
   it('escapes every name and text it shows', () => {
-    const html = renderPairReview(view(), 'en', 'token"<');
+    const html = renderPairReview(view(), 'en', 'token"<', hr);
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('Bruno &quot;B&quot; Lima');
@@ -46,7 +48,7 @@ describe('the Pairs page', () => {
   });
 
   it('shows each pair in a captioned table with its score, criteria and explanation, and a form per action carrying the csrf token', () => {
-    const html = renderPairReview(view(), 'en', 'tok');
+    const html = renderPairReview(view(), 'en', 'tok', hr);
     expect(html).toMatch(/<table><caption id="pairs-caption">1 proposed pairs of cycle c1/);
     expect(html).toContain('<th scope="col">Score</th>');
     expect(html).toContain('71.50');
@@ -60,9 +62,19 @@ describe('the Pairs page', () => {
     expect(html).toContain('Carla (p03): no eligible partner');
   });
 
+  it('shows the read-only ops role the review without a single form, saying who may act', () => {
+    for (const lang of ['en', 'pt-BR'] as const) {
+      const html = renderPairReview(view({ stale: true }), lang, 'tok', { readOnly: true });
+      expect(html).not.toContain('<form');
+      expect(html).not.toContain('name="csrf"');
+      expect(html).toContain(lang === 'en' ? 'Your role can read the pairs but not change them' : 'Seu papel permite ler os pares');
+      expect(html).toContain('p01');
+    }
+  });
+
   it('speaks Portuguese, warns when a re-solve is due, and offers no forms once the pairs are decided', () => {
-    expect(renderPairReview(view({ stale: true }), 'pt-BR', 't')).toContain('refaça os pares antes de aprovar');
-    const decided = renderPairReview(view({ status: 'approved', decidedBy: 'ana@laptop' }), 'pt-BR', 't');
+    expect(renderPairReview(view({ stale: true }), 'pt-BR', 't', hr)).toContain('refaça os pares antes de aprovar');
+    const decided = renderPairReview(view({ status: 'approved', decidedBy: 'ana@laptop' }), 'pt-BR', 't', hr);
     expect(decided).toContain('Os pares foram aprovados por ana@laptop.');
     expect(decided).not.toContain('<form');
   });
@@ -98,7 +110,7 @@ describe('the Pairs page’s form posts', () => {
   });
 
   it('carry the revision of the pairs the page showed, and are refused without it', () => {
-    const html = renderPairReview(view({ revision: 7 }), 'en', 'tok');
+    const html = renderPairReview(view({ revision: 7 }), 'en', 'tok', hr);
     expect(html.match(/<form method="post"/g)).toHaveLength(6);
     expect(html.match(/name="revision" value="7"/g)).toHaveLength(6);
     expect(() => parsePairReviewForm({ action: 'approve', cycleId: 'c1', csrf: 't' })).toThrow(/revision/);

@@ -297,6 +297,26 @@ describe('HR’s review of the pairs over the store', () => {
     expect(await approvePairs(deps(), CYCLE, hr)).toBe('unchanged');
   });
 
+  it('shows the Pairs page to HR with its forms and to the read-only ops role without any', async () => {
+    await cycleWaitingForApproval();
+    const page = async (role: 'hr' | 'ops') => {
+      const result = await pairsPage.get({
+        method: 'GET',
+        subpath: CYCLE,
+        query: new URLSearchParams(),
+        session: { email: `${role}@example.com`, role, csrf: 'token', lang: 'en' },
+        lang: 'en',
+        deps: { store, clock: { now: () => now }, workflow: () => ({}) as never, executions: () => ({}) as never },
+        audit: async () => undefined,
+      });
+      return 'main' in result ? result.main : '';
+    };
+    expect(await page('hr')).toContain('name="action" value="approve"');
+    const ops = await page('ops');
+    expect(ops).toContain('<table>');
+    expect(ops).not.toContain('<form');
+  });
+
   it('refuses a write based on a review that changed meanwhile', async () => {
     await cycleWaitingForApproval();
     const state = (await store.getCycle(CYCLE))?.approval;

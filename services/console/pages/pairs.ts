@@ -3,6 +3,7 @@ import { OptimalMatcher } from '../../../domain/matching/optimal-matcher.ts';
 import { parsePairReviewForm, renderPairReview } from '../../phases/approval/page.ts';
 import { PairsChangedError, pairReview, runPairReviewCommand } from '../../phases/approval/review.ts';
 import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+import { canWrite } from '../session.ts';
 
 const T = {
   title: { en: 'Pairs', 'pt-BR': 'Pares' },
@@ -49,7 +50,10 @@ export const pairsPage: ConsolePage = {
     const cycleId = request.subpath.split('/')[0];
     if (!cycleId) return waitingCycles(request);
     const view = await pairReview(request.deps, decodeURIComponent(cycleId));
-    return { title: `${T.title[request.lang]} · ${view.cycleId}`, main: renderPairReview(view, request.lang, request.session.csrf) };
+    return {
+      title: `${T.title[request.lang]} · ${view.cycleId}`,
+      main: renderPairReview(view, request.lang, request.session.csrf, { readOnly: !canWrite(request.session.role) }),
+    };
   },
   async post(request) {
     const fields: Record<string, string> = {};
@@ -66,7 +70,7 @@ export const pairsPage: ConsolePage = {
       return {
         status: 409,
         title: `${T.title[request.lang]} · ${view.cycleId}`,
-        main: `<div class="errors" role="alert" id="pairs-changed"><p>${e(T.changed[request.lang])}</p></div>${renderPairReview(view, request.lang, request.session.csrf)}`,
+        main: `<div class="errors" role="alert" id="pairs-changed"><p>${e(T.changed[request.lang])}</p></div>${renderPairReview(view, request.lang, request.session.csrf, { readOnly: !canWrite(request.session.role) })}`,
       };
     }
     return {

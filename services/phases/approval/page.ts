@@ -72,6 +72,7 @@ const TEXT = {
     status: { approved: 'approved', stopped: 'stopped' },
     notOpen: 'Identify has not finished yet: there are no pairs to review.',
     notRequired: 'This program does not ask for approval: invitations go out right after identify.',
+    readOnly: 'Your role can read the pairs but not change them: HR forbids, locks, excludes, re-solves and approves.',
   },
   'pt-BR': {
     title: (program: string) => `Pares de ${program}`,
@@ -107,6 +108,7 @@ const TEXT = {
     status: { approved: 'aprovados', stopped: 'encerrados' },
     notOpen: 'A identificação ainda não terminou: não há pares para revisar.',
     notRequired: 'Este programa não pede aprovação: os convites saem logo após a identificação.',
+    readOnly: 'Seu papel permite ler os pares, mas não alterá-los: o RH proíbe, trava, exclui, refaz e aprova.',
   },
 } as const;
 
@@ -125,15 +127,19 @@ function form(csrfToken: string, action: string, fields: Record<string, string>,
   return `<form method="post" class="inline">${hidden}${extra}<button type="submit"${label}>${escapeHtml(button.text)}</button></form>`;
 }
 
-/** The Pairs page's main content for a cycle, in the reader's language; every name and text is escaped. */
-export function renderPairReview(view: PairReviewView, language: Language, csrfToken: string): string {
+/**
+ * The Pairs page's main content for a cycle, in the reader's language; every name and text is escaped. With
+ * `readOnly` (the ops role, which may not post) the review is shown without its forms.
+ */
+export function renderPairReview(view: PairReviewView, language: Language, csrfToken: string, access: { readOnly: boolean }): string {
   const t = TEXT[language];
   const parts = [`<h1>${escapeHtml(t.title(view.programName))}</h1>`];
   if (view.status === 'not-open' || view.status === 'not-required') {
     parts.push(`<p>${escapeHtml(view.status === 'not-open' ? t.notOpen : t.notRequired)}</p>`);
     return `<section class="pair-review">${parts.join('\n')}</section>`;
   }
-  const pending = view.status === 'pending';
+  // The forms only while the pairs wait for approval, and only for a role that may post them.
+  const pending = view.status === 'pending' && !access.readOnly;
   // The revision the page shows: every form carries it, and the service refuses a post once the pairs moved on.
   const cycle = { cycleId: view.cycleId, revision: String(view.revision) };
   parts.push(
@@ -143,7 +149,8 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
         : t.decided(t.status[view.status], view.decidedBy),
     )}</p>`,
   );
-  if (pending && view.stale) parts.push(`<p class="warning"><strong>${escapeHtml(t.stale)}</strong></p>`);
+  if (view.status === 'pending' && access.readOnly) parts.push(`<p>${escapeHtml(t.readOnly)}</p>`);
+  if (view.status === 'pending' && view.stale) parts.push(`<p class="warning"><strong>${escapeHtml(t.stale)}</strong></p>`);
 
   const rows = view.pairs.map((p) => {
     const pair = { ...cycle, first: p.mentor.participantId, second: p.mentee.participantId };
