@@ -3,7 +3,7 @@ import { escapeHtml as e } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import { recordAction } from '../audit.ts';
 import { consoleFrame, plainPage, serviceErrorBox } from './layout.ts';
-import { textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
+import { MAX_PATH_ID, textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
 import {
   canWrite,
   clearCookie,
@@ -63,6 +63,14 @@ const TEXT = {
     'pt-BR': 'Este formulário expirou ou não veio do console. Volte, recarregue a página e tente de novo.',
   },
   notFound: { en: 'There is no such page.', 'pt-BR': 'Esta página não existe.' },
+  malformed: {
+    en: 'This address is malformed: part of it is a broken %-escape. Check the link or go back.',
+    'pt-BR': 'Este endereço está malformado: parte dele é um escape % inválido. Confira o link ou volte.',
+  },
+  tooLong: {
+    en: 'There is no such page: a part of this address is longer than any id the console uses.',
+    'pt-BR': 'Esta página não existe: uma parte deste endereço é mais longa que qualquer id do console.',
+  },
   notAllowed: { en: 'This request is not allowed here.', 'pt-BR': 'Esta requisição não é permitida aqui.' },
   refused: { en: 'Refused', 'pt-BR': 'Recusado' },
 } as const;
@@ -77,6 +85,22 @@ function returnPath(asked: string): string | undefined {
 
 export function languageOf(acceptLanguage: string | undefined): Language {
   return /^\s*pt/i.test(acceptLanguage ?? '') ? 'pt-BR' : 'en';
+}
+
+/**
+ * What is wrong with an address before any page reads it: a broken %-escape (decodeURIComponent would throw) or a
+ * part longer than any id (it would reach the store, whose keys are bounded); undefined when it is fine.
+ */
+function addressProblem(path: string): 'malformed' | 'tooLong' | undefined {
+  for (const part of path.split('/')) {
+    if (part.length > MAX_PATH_ID * 3) return 'tooLong';
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return 'malformed';
+    }
+  }
+  return undefined;
 }
 
 const html = (status: number, body: string, cookies: string[] = [], headers: Record<string, string> = {}): ConsoleResponse => ({
@@ -163,6 +187,15 @@ export class ConsoleRouter {
 
     const visible = this.r.pages.filter((p) => p.roles.includes(session.role));
     if (path === '/console') return redirect(`/console/${visible[0]?.segment ?? 'signed-out'}`);
+    const problem = addressProblem(path);
+    if (problem)
+      return this.inFrame(
+        problem === 'malformed' ? 400 : 404,
+        session,
+        undefined,
+        TEXT.notFound[lang],
+        `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT[problem][lang])}</p>`,
+      );
     const [, , segment = '', ...rest] = path.split('/');
     const page = this.r.pages.find((p) => p.segment === segment);
     if (!page || !page.roles.includes(session.role)) return this.inFrame(404, session, undefined, TEXT.notFound[lang], `<p>${e(TEXT.notFound[lang])}</p>`);

@@ -4,7 +4,7 @@ import { cycleStatus, listProgramCycles, stopCycle } from '../../cycles.ts';
 import { answeredPhaseModule } from '../../phases/registry.ts';
 import { startCycle } from '../../start-cycle.ts';
 import { postForm } from '../layout.ts';
-import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Cycles', 'pt-BR': 'Ciclos' },
@@ -173,7 +173,7 @@ export const cyclesPage: ConsolePage = {
   title: T.title,
   roles: ['hr', 'ops'],
   get(request) {
-    return request.subpath ? detail(request, decodeURIComponent(request.subpath)) : overview(request);
+    return request.subpath ? detail(request, idFromPath(request.subpath, 'cycle')) : overview(request);
   },
   async post(request) {
     const { lang, deps } = request;

@@ -2,7 +2,7 @@ import { escapeHtml as e } from '../../../domain/html.ts';
 import { OptimalMatcher } from '../../../domain/matching/optimal-matcher.ts';
 import { parsePairReviewForm, renderPairReview } from '../../phases/approval/page.ts';
 import { PairsChangedError, pairReview, runPairReviewCommand } from '../../phases/approval/review.ts';
-import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 import { canWrite } from '../session.ts';
 
 const T = {
@@ -49,7 +49,7 @@ export const pairsPage: ConsolePage = {
   async get(request) {
     const cycleId = request.subpath.split('/')[0];
     if (!cycleId) return waitingCycles(request);
-    const view = await pairReview(request.deps, decodeURIComponent(cycleId));
+    const view = await pairReview(request.deps, idFromPath(cycleId, 'cycle'));
     return {
       title: `${T.title[request.lang]} · ${view.cycleId}`,
       main: renderPairReview(view, request.lang, request.session.csrf, { readOnly: !canWrite(request.session.role) }),
