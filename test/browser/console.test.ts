@@ -267,6 +267,88 @@ describe('the console in Chromium', () => {
     await check(page, 'cycle-enrollment');
   });
 
+  /** A cycle in the store alone, running (no execution behind it), so its live status stays the same between polls. */
+  async function quietCycle(name: string, status: 'running' | 'stopped' = 'running'): Promise<string> {
+    const tag = uniqueTag(name);
+    const program = await createProgramWithRoster(tag, {}, ['p01', 'p02']);
+    const cycle = newCycle(program, `${tag}-c1`, Date.now());
+    const { store } = container();
+    expect(await store.createCycle(cycle)).toBe(true);
+    if (status === 'stopped') await store.markStopped(cycle.cycleId, Date.now());
+    return cycle.cycleId;
+  }
+
+  /** The GETs of a page's own address that its script made (its polls), counted from now. */
+  function pollsOf(page: Page, path: string): { count: () => number; signIns: () => number } {
+    let polls = 0;
+    let signIns = 0;
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (request.resourceType() === 'fetch' && url.pathname === path) polls += 1;
+    });
+    // Answered requests only: with redirect 'manual' the browser still announces the redirect's target, but never sends it.
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/console/sign-in') signIns += 1;
+    });
+    return { count: () => polls, signIns: () => signIns };
+  }
+
+  it('leaves the live status alone while it has not changed, so screen readers do not hear it again', async () => {
+    const cycleId = await quietCycle('console-quiet');
+    const path = `/console/cycles/${encodeURIComponent(cycleId)}`;
+    const page = await hr.newPage();
+    const polls = pollsOf(page, path);
+    await page.goto(`${base()}${path}`);
+    await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        document: { getElementById(id: string): unknown };
+        mutations: number;
+        MutationObserver: new (f: () => void) => { observe(n: unknown, o: object): void };
+      };
+      g.mutations = 0;
+      new g.MutationObserver(() => (g.mutations += 1)).observe(g.document.getElementById('status'), { childList: true, subtree: true, characterData: true });
+    });
+    await page.waitForTimeout(9_000);
+    expect(polls.count()).toBeGreaterThanOrEqual(2);
+    expect(await page.evaluate(() => (globalThis as unknown as { mutations: number }).mutations)).toBe(0);
+    await page.close();
+  });
+
+  it('does not poll the status of a cycle that is no longer running', async () => {
+    const cycleId = await quietCycle('console-ended', 'stopped');
+    const path = `/console/cycles/${encodeURIComponent(cycleId)}`;
+    const page = await hr.newPage();
+    const polls = pollsOf(page, path);
+    await page.goto(`${base()}${path}`);
+    expect(await page.locator('#status').getAttribute('data-refresh')).toBeNull();
+    await page.waitForTimeout(5_000);
+    expect(polls.count()).toBe(0);
+    await page.close();
+  });
+
+  it('stops polling once the session expired, without following the redirect that would break a sign-in under way in another tab', async () => {
+    const cycleId = await quietCycle('console-expired');
+    const path = `/console/cycles/${encodeURIComponent(cycleId)}`;
+    const { context, page } = await signIn('hr', path);
+    const polls = pollsOf(page, path);
+    // The session expires (a cookie that opens to nothing) while another tab has a sign-in under way.
+    const url = base();
+    const cookie = { domain: new URL(url).hostname, path: '/console', secure: true, httpOnly: true, sameSite: 'Lax' as const };
+    await context.clearCookies();
+    await context.addCookies([
+      { name: 'tandem_console', value: 'v1.AAAAAAAAAAAAAAAA.BBBB.CCCCCCCCCCCCCCCCCCCCCC', ...cookie },
+      { name: 'tandem_console_sign_in', value: 'a-sign-in-under-way', ...cookie },
+    ]);
+    await page.waitForSelector('#signed-out a', { timeout: 10_000 });
+    expect(polls.signIns()).toBe(0);
+    expect((await context.cookies(`${url}/console/cycles`)).find((c) => c.name === 'tandem_console_sign_in')?.value).toBe('a-sign-in-under-way');
+    expect(await page.textContent('#signed-out')).toContain('sign in again');
+    const after = polls.count();
+    await page.waitForTimeout(5_000);
+    expect(polls.count()).toBe(after);
+    await context.close();
+  });
+
   it('opens the review report and applies a proposal, which starts the next cycle', async () => {
     const page = await hr.newPage();
     await page.goto(`${base()}/console/report`);

@@ -19,6 +19,10 @@ const T = {
   none: { en: 'No cycles yet.', 'pt-BR': 'Nenhum ciclo ainda.' },
   live: { en: 'Live status', 'pt-BR': 'Situação ao vivo' },
   refresh: { en: 'Refresh', 'pt-BR': 'Atualizar' },
+  signedOut: {
+    en: 'Your session ended, so the live status stopped: sign in again',
+    'pt-BR': 'Sua sessão terminou e a situação ao vivo parou: entre novamente',
+  },
   participants: { en: 'Participants', 'pt-BR': 'Participantes' },
   pairs: { en: 'Pairs', 'pt-BR': 'Duplas' },
   atRisk: { en: 'Pairs at risk', 'pt-BR': 'Duplas em risco' },
@@ -158,7 +162,7 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
     title: `${T.cycle[lang]} ${cycleId}`,
     main: `<h1>${e(T.cycle[lang])} ${e(cycleId)}</h1>
 <section aria-labelledby="live-title"><h2 id="live-title">${e(T.live[lang])}</h2>
-<div id="status" data-refresh="4000" aria-live="polite">
+<div id="status"${s.status === 'running' ? ` data-refresh="4000" data-signed-out="${e(T.signedOut[lang])}"` : ''} aria-live="polite">
 <dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd data-fact="${e(k)}">${typeof v === 'number' ? v : v}</dd>`).join('')}</dl>
 <div class="scroll"><table id="phases"><thead><tr><th scope="col">${e(T.phase[lang])}</th><th scope="col">${e(T.deadline[lang])}</th><th scope="col" class="num">${e(T.expected[lang])}</th><th scope="col">${e(T.received[lang])}</th></tr></thead><tbody>${phases}</tbody></table></div>
 ${s.failure ? `<p class="problem">${e(T.failed[lang])}: ${e(s.failure.error)}</p>` : ''}
