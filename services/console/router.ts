@@ -77,10 +77,22 @@ const TEXT = {
 
 /**
  * Where sign-in may send a person back to: a console path of plain characters, not the sign-in itself, of a sane
- * length; anything else goes back to /console. Checked on the way out too, so a redirect never echoes a hostile path.
+ * length; anything else goes back to /console. The path is normalised as the browser will (the URL class resolves
+ * dot segments, %2e included, and backslashes) and judged as normalised: /console/../evil would land on /evil.
+ * Checked on the way out too, so a redirect never echoes a hostile path.
  */
-function returnPath(asked: string): string | undefined {
-  return asked.length <= 512 && /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(asked) && !asked.startsWith('/console/sign') ? asked : undefined;
+export function returnPath(asked: string): string | undefined {
+  if (asked.length > 512 || !asked.startsWith('/')) return undefined;
+  const origin = 'https://console.invalid';
+  let url: URL;
+  try {
+    url = new URL(asked, origin);
+  } catch {
+    return undefined;
+  }
+  const path = url.pathname;
+  if (url.origin !== origin || url.search || url.hash) return undefined;
+  return /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(path) && !path.startsWith('/console/sign') && !path.includes('//') ? path : undefined;
 }
 
 export function languageOf(acceptLanguage: string | undefined): Language {
@@ -280,7 +292,7 @@ export class ConsoleRouter {
       if (!role) return this.refuse(403, lang, TEXT.noRole[lang]);
       const session: ConsoleSession = { email: person.email, role, csrf: newCsrfToken(), lang };
       const sealed = await this.r.cookies.session.seal(session, now);
-      return redirect(transaction.returnTo, [cookie(SESSION_COOKIE, sealed, SESSION_SECONDS), clearCookie(SIGN_IN_COOKIE)]);
+      return redirect(returnPath(transaction.returnTo) ?? '/console', [cookie(SESSION_COOKIE, sealed, SESSION_SECONDS), clearCookie(SIGN_IN_COOKIE)]);
     } catch (error) {
       if (!(error instanceof SignInError)) throw error;
       this.r.log('console sign-in failed', { error: error.message, cause: String((error.cause as Error | undefined)?.message ?? '') });
