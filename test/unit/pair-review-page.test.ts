@@ -59,7 +59,28 @@ describe('the Pairs page', () => {
     expect(html.match(/<form method="post"/g)).toHaveLength(6);
     expect(html.match(/name="csrf" value="tok"/g)).toHaveLength(6);
     expect(html).toContain('aria-label="Forbid pairing');
-    expect(html).toContain('Carla (p03): no eligible partner');
+    expect(html).toContain('<bdi>Carla</bdi> (p03): no eligible partner');
+  });
+
+  it('isolates every participant name, so a right-to-left override in one cannot reorder the ids and text after it', () => {
+    const evil = 'Eve\u202Egnp.exe';
+    const html = renderPairReview(
+      view({
+        pairs: [{ ...view().pairs[0]!, mentor: person('p01', evil), locked: false }],
+        unmatched: [{ ...person('p06', evil), reason: 'no eligible partner' }],
+        excluded: [person('p07', evil)],
+        bans: [[person('p08', evil), person('p05', 'Eva')]],
+      }),
+      'en',
+      'tok',
+      hr,
+    );
+    const bare = html.replaceAll(`<bdi>${evil}</bdi>`, '').replaceAll(`\u2068${evil}\u2069`, '');
+    expect(bare).not.toContain('\u202E');
+    // In the table, the lists, the exclude button's text, and the buttons' aria-labels.
+    expect(html.split(`<bdi>${evil}</bdi>`).length - 1).toBe(5);
+    expect(html).toContain(`aria-label="Forbid pairing \u2068${evil}\u2069 (p01) with \u2068Bruno &quot;B&quot; Lima\u2069 (p02)"`);
+    expect(html).toContain(`>Exclude <bdi>${evil}</bdi></button>`);
   });
 
   it('shows the read-only ops role the review without a single form, saying who may act', () => {

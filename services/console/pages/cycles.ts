@@ -80,7 +80,7 @@ async function sessionsSection(request: PageRequest, cycleId: string): Promise<s
           : s.movedAt !== undefined
             ? `${e(T.moved[lang])} (${s.sequence ?? 1}×)`
             : '';
-      return `<tr data-session="${e(s.sessionId)}"><th scope="row">${e(s.title)}<br><small>${e(s.sessionId)}</small></th><td>${e(sessionTime(s, lang))}</td><td class="num">${s.seatsTaken} / ${s.capacity}</td><td class="num">${counted('waitlisted')}</td><td class="num">${counted('declined')}</td><td class="num">${s.attendanceRecordedAt === undefined ? '—' : (s.attended?.length ?? 0)}</td><td>${state}</td></tr>`;
+      return `<tr data-session="${e(s.sessionId)}"><th scope="row"><bdi>${e(s.title)}</bdi><br><small>${e(s.sessionId)}</small></th><td>${e(sessionTime(s, lang))}</td><td class="num">${s.seatsTaken} / ${s.capacity}</td><td class="num">${counted('waitlisted')}</td><td class="num">${counted('declined')}</td><td class="num">${s.attendanceRecordedAt === undefined ? '—' : (s.attended?.length ?? 0)}</td><td>${state}</td></tr>`;
     });
   const headers = [T.session, T.when, T.seats, T.waiting, T.declinedSession, T.attended, T.status]
     .map((label, i) => `<th scope="col"${i >= 2 && i <= 5 ? ' class="num"' : ''}>${e(label[lang])}</th>`)
@@ -108,7 +108,7 @@ async function overview(request: PageRequest): Promise<PageResult> {
       ? `<h2>${e(T.start[lang])}</h2>${postForm(
           session,
           '/console/cycles/start',
-          `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${programs.map((p) => `<option value="${e(p.programId)}">${e(p.programId)} — ${e(p.name)}</option>`).join('')}</select><p><button type="submit">${e(T.start[lang])}</button></p>`,
+          `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${programs.map((p) => `<option value="${e(p.programId)}">${e(p.programId)} — \u2068${e(p.name)}\u2069</option>`).join('')}</select><p><button type="submit">${e(T.start[lang])}</button></p>`,
         )}`
       : '';
   return {

@@ -117,14 +117,24 @@ const when = (at: number) =>
     .toISOString()
     .replace('T', ' ')
     .replace(/:\d\d\.\d+Z$/, ' UTC');
-const nameOf = (p: PersonView) => `${p.name} (${p.participantId})`;
+/**
+ * A person's name, bidi-isolated: a name in a right-to-left script, or one holding a direction override such as
+ * U+202E, must not reorder what follows it (the id, the partner, the reason). In HTML a <bdi>; in an attribute
+ * (an aria-label), where no element can go, the first-strong and pop directional isolates around it.
+ */
+const isolated = (name: string) => `<bdi>${escapeHtml(name)}</bdi>`;
+const nameHtml = (p: PersonView) => `${isolated(p.name)} (${escapeHtml(p.participantId)})`;
+const nameText = (p: PersonView) => `\u2068${p.name}\u2069 (${p.participantId})`;
+/** A translated sentence around a name, escaped, with the name isolated in it. */
+const sayingName = (sentence: (name: string) => string, name: string) => escapeHtml(sentence('\u0000')).replace('\u0000', isolated(name));
 
-function form(csrfToken: string, action: string, fields: Record<string, string>, button: { text: string; label?: string }, extra = ''): string {
+/** A form of one action; `button.html` is the button's content, already escaped. */
+function form(csrfToken: string, action: string, fields: Record<string, string>, button: { html: string; label?: string }, extra = ''): string {
   const hidden = Object.entries({ action, ...fields, csrf: csrfToken })
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
   const label = button.label ? ` aria-label="${escapeHtml(button.label)}"` : '';
-  return `<form method="post" class="inline">${hidden}${extra}<button type="submit"${label}>${escapeHtml(button.text)}</button></form>`;
+  return `<form method="post" class="inline">${hidden}${extra}<button type="submit"${label}>${button.html}</button></form>`;
 }
 
 /**
@@ -133,7 +143,7 @@ function form(csrfToken: string, action: string, fields: Record<string, string>,
  */
 export function renderPairReview(view: PairReviewView, language: Language, csrfToken: string, access: { readOnly: boolean }): string {
   const t = TEXT[language];
-  const parts = [`<h1>${escapeHtml(t.title(view.programName))}</h1>`];
+  const parts = [`<h1>${sayingName(t.title, view.programName)}</h1>`];
   if (view.status === 'not-open' || view.status === 'not-required') {
     parts.push(`<p>${escapeHtml(view.status === 'not-open' ? t.notOpen : t.notRequired)}</p>`);
     return `<section class="pair-review">${parts.join('\n')}</section>`;
@@ -154,25 +164,25 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
 
   const rows = view.pairs.map((p) => {
     const pair = { ...cycle, first: p.mentor.participantId, second: p.mentee.participantId };
-    const [a, b] = [nameOf(p.mentor), nameOf(p.mentee)];
+    const [a, b] = [nameText(p.mentor), nameText(p.mentee)];
     const actions = pending
       ? [
           form(
             csrfToken,
             'forbid',
             pair,
-            { text: t.forbid, label: t.forbidLabel(a, b) },
+            { html: escapeHtml(t.forbid), label: t.forbidLabel(a, b) },
             `<label><input type="checkbox" name="programWide" value="true"> ${escapeHtml(t.programWide)}</label> `,
           ),
           p.locked
-            ? form(csrfToken, 'unlock', pair, { text: t.unlock, label: t.unlockLabel(a, b) })
-            : form(csrfToken, 'lock', pair, { text: t.lock, label: t.lockLabel(a, b) }),
+            ? form(csrfToken, 'unlock', pair, { html: escapeHtml(t.unlock), label: t.unlockLabel(a, b) })
+            : form(csrfToken, 'lock', pair, { html: escapeHtml(t.lock), label: t.lockLabel(a, b) }),
           ...[p.mentor, p.mentee].map((person) =>
             form(
               csrfToken,
               'exclude',
               { ...cycle, participantId: person.participantId },
-              { text: t.exclude(person.name), label: t.excludeLabel(nameOf(person)) },
+              { html: sayingName(t.exclude, person.name), label: t.excludeLabel(nameText(person)) },
             ),
           ),
         ].join('\n')
@@ -182,8 +192,8 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
       .join('');
     return [
       '<tr>',
-      `<th scope="row">${escapeHtml(a)}${p.locked ? ` <small>(${escapeHtml(t.locked)})</small>` : ''}</th>`,
-      `<td>${escapeHtml(b)}</td>`,
+      `<th scope="row">${nameHtml(p.mentor)}${p.locked ? ` <small>(${escapeHtml(t.locked)})</small>` : ''}</th>`,
+      `<td>${nameHtml(p.mentee)}</td>`,
       `<td>${escapeHtml(p.score.toFixed(2))}</td>`,
       `<td><ul>${criteria}</ul></td>`,
       `<td>${escapeHtml(p.explanation)}</td>`,
@@ -202,24 +212,20 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
   parts.push(
     `<h2>${escapeHtml(t.unmatched)}</h2>`,
     view.unmatched.length
-      ? `<ul>${view.unmatched.map((u) => `<li>${escapeHtml(nameOf(u))}: ${escapeHtml(u.reason)}</li>`).join('')}</ul>`
+      ? `<ul>${view.unmatched.map((u) => `<li>${nameHtml(u)}: ${escapeHtml(u.reason)}</li>`).join('')}</ul>`
       : `<p>${escapeHtml(t.noUnmatched)}</p>`,
   );
-  if (view.excluded.length)
-    parts.push(`<h2>${escapeHtml(t.excluded)}</h2>`, `<ul>${view.excluded.map((p) => `<li>${escapeHtml(nameOf(p))}</li>`).join('')}</ul>`);
+  if (view.excluded.length) parts.push(`<h2>${escapeHtml(t.excluded)}</h2>`, `<ul>${view.excluded.map((p) => `<li>${nameHtml(p)}</li>`).join('')}</ul>`);
   if (view.bans.length)
-    parts.push(
-      `<h2>${escapeHtml(t.bans)}</h2>`,
-      `<ul>${view.bans.map(([a, b]) => `<li>${escapeHtml(nameOf(a))} — ${escapeHtml(nameOf(b))}</li>`).join('')}</ul>`,
-    );
+    parts.push(`<h2>${escapeHtml(t.bans)}</h2>`, `<ul>${view.bans.map(([a, b]) => `<li>${nameHtml(a)} — ${nameHtml(b)}</li>`).join('')}</ul>`);
   if (pending) {
     parts.push(
       `<h2>${escapeHtml(t.resolve)}</h2>`,
       `<p>${escapeHtml(t.resolveHelp)}</p>`,
-      form(csrfToken, 'resolve', cycle, { text: t.resolve }),
+      form(csrfToken, 'resolve', cycle, { html: escapeHtml(t.resolve) }),
       `<h2>${escapeHtml(t.approve)}</h2>`,
       `<p>${escapeHtml(t.approveHelp)}</p>`,
-      form(csrfToken, 'approve', cycle, { text: t.approve }),
+      form(csrfToken, 'approve', cycle, { html: escapeHtml(t.approve) }),
     );
   }
   return `<section class="pair-review">${parts.join('\n')}</section>`;
