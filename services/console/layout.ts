@@ -28,9 +28,10 @@ const STYLE = `
   .notice { border-left: 4px solid #0a5c1f; padding: .4rem .8rem; background: #eef7f0; }
   .errors { border: 2px solid #a4000f; padding: .4rem 1rem; }
   .who { font-size: .9em; }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.5rem; }
+  dl { display: grid; grid-template-columns: fit-content(50%) minmax(0, 1fr); gap: .2rem 1.5rem; }
   dt { font-weight: 600; }
   dd { margin: 0; }
+  @media (max-width: 30rem) { dl { grid-template-columns: minmax(0, 1fr); gap: 0; } dd { margin-bottom: .5rem; } }
   progress { width: 10rem; vertical-align: middle; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   pre { white-space: pre-wrap; word-break: break-word; }

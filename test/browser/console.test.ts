@@ -349,6 +349,27 @@ describe('the console in Chromium', () => {
     await context.close();
   });
 
+  it('fits a Portuguese cycle page into 360 px, with its status values in Portuguese', async () => {
+    const cycleId = await quietCycle('console-pt');
+    const now = Date.now();
+    const meeting = { cycleId, loggedBy: 'p01', source: 'pair-page' as const, date: '2027-03-03', skills: [], loggedAt: now };
+    await container().store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' });
+    const { context, page } = await signIn('hr', `/console/cycles/${encodeURIComponent(cycleId)}`);
+    await page.click('form[action="/console/language"] button[type=submit]');
+    await page.waitForURL((url) => url.pathname.startsWith('/console/'));
+    await page.goto(`${base()}/console/cycles/${encodeURIComponent(cycleId)}`);
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    // No value squeezed into a sliver beside a long label ("Duplas que se encontraram ao menos uma vez").
+    const widths = await page.locator('#status dd').evaluateAll((dds) => dds.map((dd) => (dd as unknown as { offsetWidth: number }).offsetWidth));
+    expect(Math.min(...widths)).toBeGreaterThan(100);
+    expect(await page.textContent('dd[data-fact="Situação"]')).toBe('em andamento');
+    expect(await page.textContent('dd[data-fact="Fase"]')).not.toMatch(/^(enrollment|identify|approval|goal-setting|run|measure|feedback|review)$/);
+    expect(await page.locator('#phases tbody th').allTextContents()).toContain('definição de metas');
+    await check(page, 'cycle-pt');
+    await context.close();
+  });
+
   it('opens the review report and applies a proposal, which starts the next cycle', async () => {
     const page = await hr.newPage();
     await page.goto(`${base()}/console/report`);

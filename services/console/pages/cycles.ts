@@ -46,6 +46,7 @@ const T = {
   attended: { en: 'Attended', 'pt-BR': 'Compareceram' },
   cancelled: { en: 'Cancelled', 'pt-BR': 'Cancelada' },
   moved: { en: 'Moved', 'pt-BR': 'Alterada' },
+  rounds: { en: 'rounds', 'pt-BR': 'rodadas' },
   noSessions: {
     en: 'No informational session in this cycle. HR schedules them with the CLI: tandem session add.',
     'pt-BR': 'Nenhuma sessão informativa neste ciclo. O RH as agenda pela linha de comando: tandem session add.',
@@ -59,6 +60,34 @@ const DETAIL_LABELS: Record<string, { en: string; 'pt-BR': string }> = {
   declined: { en: 'declined', 'pt-BR': 'recusaram' },
   noAnswer: { en: 'no answer', 'pt-BR': 'sem resposta' },
 };
+
+/** The values the status shows, in the reader's language (English shows them as the CLI does). */
+const STATUS: Record<string, { en: string; 'pt-BR': string }> = {
+  running: { en: 'running', 'pt-BR': 'em andamento' },
+  succeeded: { en: 'succeeded', 'pt-BR': 'concluído' },
+  failed: { en: 'failed', 'pt-BR': 'falhou' },
+  stopped: { en: 'stopped', 'pt-BR': 'interrompido' },
+};
+const EXECUTION: Record<string, { en: string; 'pt-BR': string }> = {
+  RUNNING: { en: 'RUNNING', 'pt-BR': 'execução em andamento' },
+  SUCCEEDED: { en: 'SUCCEEDED', 'pt-BR': 'execução concluída' },
+  FAILED: { en: 'FAILED', 'pt-BR': 'execução falhou' },
+  TIMED_OUT: { en: 'TIMED_OUT', 'pt-BR': 'execução expirou' },
+  ABORTED: { en: 'ABORTED', 'pt-BR': 'execução interrompida' },
+  PENDING_REDRIVE: { en: 'PENDING_REDRIVE', 'pt-BR': 'execução aguardando nova tentativa' },
+};
+const PHASES: Record<string, { en: string; 'pt-BR': string }> = {
+  enrollment: { en: 'enrollment', 'pt-BR': 'adesão' },
+  identify: { en: 'identify', 'pt-BR': 'formação dos pares' },
+  approval: { en: 'approval', 'pt-BR': 'aprovação' },
+  'goal-setting': { en: 'goal-setting', 'pt-BR': 'definição de metas' },
+  run: { en: 'run', 'pt-BR': 'mentoria' },
+  measure: { en: 'measure', 'pt-BR': 'medição' },
+  feedback: { en: 'feedback', 'pt-BR': 'feedback' },
+  review: { en: 'review', 'pt-BR': 'revisão' },
+};
+/** A value from one of the tables above in the reader's language; one the table does not know is shown as it is. */
+const said = (table: Record<string, { en: string; 'pt-BR': string }>, value: string, lang: 'en' | 'pt-BR') => table[value]?.[lang] ?? value;
 
 const time = (iso: string | undefined) => (iso ? e(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '—');
 
@@ -100,7 +129,7 @@ async function overview(request: PageRequest): Promise<PageResult> {
   const rows = cycles
     .map(
       (c) =>
-        `<tr><td><a href="/console/cycles/${encodeURIComponent(c.cycleId)}">${e(c.cycleId)}</a></td><td>${e(c.programId)}</td><td>${e(c.status)}</td><td>${e(c.currentPhase)}</td><td>${time(c.startedAt)}</td></tr>`,
+        `<tr><td><a href="/console/cycles/${encodeURIComponent(c.cycleId)}">${e(c.cycleId)}</a></td><td>${e(c.programId)}</td><td>${e(said(STATUS, c.status, lang))}</td><td>${e(said(PHASES, c.currentPhase, lang))}</td><td>${time(c.startedAt)}</td></tr>`,
     )
     .join('');
   const start =
@@ -126,8 +155,8 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
   const s = await cycleStatus({ store: deps.store, workflow: deps.workflow() }, cycleId);
   const atRisk = new Set((await deps.store.listPairFlags(cycleId)).map((f) => f.pairId)).size;
   const facts: Array<[string, string | number]> = [
-    [T.status[lang], `${s.status}${s.executionStatus ? ` (${s.executionStatus})` : ''}`],
-    [T.phase[lang], s.currentPhase],
+    [T.status[lang], `${said(STATUS, s.status, lang)}${s.executionStatus ? ` (${said(EXECUTION, s.executionStatus, lang)})` : ''}`],
+    [T.phase[lang], said(PHASES, s.currentPhase, lang)],
     [T.started[lang], time(s.startedAt)],
     [T.participants[lang], s.participants],
     [T.pairs[lang], s.pairs],
@@ -144,12 +173,14 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
   const phases = s.phases
     .map(
       (p) =>
-        `<tr><th scope="row">${e(p.phase)}</th><td>${time(p.deadline)}</td><td class="num">${e(p.expected ?? '—')}</td><td>${
+        `<tr><th scope="row">${e(said(PHASES, p.phase, lang))}</th><td>${time(p.deadline)}</td><td class="num">${e(p.expected ?? '—')}</td><td>${
           p.detail
             ? `<ul class="detail" data-phase-detail="${e(p.phase)}">${Object.entries(p.detail)
                 .map(([key, count]) => `<li data-count="${e(key)}">${count} ${e(DETAIL_LABELS[key]?.[lang] ?? key)}</li>`)
                 .join('')}</ul>`
-            : e(answeredPhaseModule(p.phase).statusCell({ responses: p.responses, ...(p.rounds ? { rounds: p.rounds } : {}) }))
+            : p.rounds && Object.keys(p.rounds).length
+              ? `${p.responses} (${Object.keys(p.rounds).length} ${e(T.rounds[lang])})`
+              : e(answeredPhaseModule(p.phase).statusCell({ responses: p.responses }))
         }</td></tr>`,
     )
     .join('');
