@@ -69,13 +69,17 @@ const SCRIPT = `(() => {
     part.after(note);
   };
   const poll = async () => {
-    const response = await fetch(location.href, { credentials: 'same-origin', redirect: 'manual', headers: { accept: 'text/html' } }).catch(() => undefined);
-    if (response && (response.type === 'opaqueredirect' || response.status === 401)) return signedOut();
-    if (response && response.ok) {
-      const doc = new DOMParser().parseFromString(policy.createHTML(await response.text()), 'text/html');
-      const fresh = doc.getElementById(part.id);
-      if (fresh && fresh.innerHTML !== part.innerHTML) part.replaceChildren(...fresh.childNodes);
-      if (!fresh || !fresh.hasAttribute('data-refresh')) return;
+    try {
+      const response = await fetch(location.href, { credentials: 'same-origin', redirect: 'manual', headers: { accept: 'text/html' } });
+      if (response.type === 'opaqueredirect' || response.status === 401) return signedOut();
+      if (response.ok) {
+        const doc = new DOMParser().parseFromString(policy.createHTML(await response.text()), 'text/html');
+        const fresh = doc.getElementById(part.id);
+        if (fresh && fresh.innerHTML !== part.innerHTML) part.replaceChildren(...fresh.childNodes);
+        if (fresh && !fresh.hasAttribute('data-refresh')) return;
+      }
+    } catch {
+      // A network blip or a half-read answer: try again at the next turn.
     }
     setTimeout(poll, every);
   };
