@@ -79,7 +79,7 @@ function cookiesOf(event: APIGatewayProxyEventV2): Record<string, string> {
   return jar;
 }
 
-async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(event: APIGatewayProxyEventV2, routerOf: () => Promise<ConsoleRouter>): Promise<APIGatewayProxyStructuredResultV2> {
   const form = await readForm(event);
   const request: ConsoleRequest = {
     method: event.requestContext.http.method,
@@ -89,7 +89,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
     ...(event.headers['accept-language'] ? { acceptLanguage: event.headers['accept-language'] } : {}),
     ...(form ? { form } : {}),
   };
-  const response = await (await createRouter()).handle(request);
+  const response = await (await routerOf()).handle(request);
   return {
     statusCode: response.status,
     headers: response.headers,
@@ -133,14 +133,22 @@ const securityHeaders: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPro
   },
 };
 
-const consoleErrorPage = consoleErrorPageOf();
+/**
+ * The handler around a router (tests pass one over in-memory ports). middy runs the onError middlewares in the
+ * reverse order of use(), and stops at the first that returns a response: so the error page comes after the
+ * security headers here (its onError runs first) and sets the response without returning it, and the security
+ * headers' onError then runs too. Every response, a 500 included, carries them.
+ */
+export function consoleHandler(routerOf: () => Promise<ConsoleRouter>) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use(securityHeaders)
+    .use(consoleErrorPageOf())
+    .handler((event) => handle(event, routerOf));
+}
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(httpHeaderNormalizer())
-  .use(securityHeaders)
-  .use(consoleErrorPage)
-  .handler(handle);
+export const handler = consoleHandler(createRouter);
 
 /** Unexpected failures: the error's name and message go to the log; the person gets a page with no internals. */
 function consoleErrorPageOf(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
@@ -152,12 +160,12 @@ function consoleErrorPageOf(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGa
       const lang = languageOf(headers['accept-language']);
       const message =
         lang === 'pt-BR' ? 'Algo deu errado. Tente de novo; o log da função tem a causa.' : 'Something went wrong. Try again; the function log has the cause.';
+      // Set, not returned: a returned response would end the onError chain before securityHeaders.onError.
       request.response = {
         statusCode: 500,
         headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
         body: plainPage(lang, 'Error', `<h1>500</h1><p>${message}</p>`),
       };
-      return request.response;
     },
   };
 }

@@ -28,9 +28,10 @@ const STYLE = `
   .notice { border-left: 4px solid #0a5c1f; padding: .4rem .8rem; background: #eef7f0; }
   .errors { border: 2px solid #a4000f; padding: .4rem 1rem; }
   .who { font-size: .9em; }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.5rem; }
+  dl { display: grid; grid-template-columns: fit-content(50%) minmax(0, 1fr); gap: .2rem 1.5rem; }
   dt { font-weight: 600; }
   dd { margin: 0; }
+  @media (max-width: 30rem) { dl { grid-template-columns: minmax(0, 1fr); gap: 0; } dd { margin-bottom: .5rem; } }
   progress { width: 10rem; vertical-align: middle; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   pre { white-space: pre-wrap; word-break: break-word; }
@@ -42,22 +43,47 @@ const STYLE = `
 `;
 
 /**
- * With JavaScript on, a page part marked data-refresh is fetched again every few seconds and
- * swapped in place (the live cycle status); without it the page's own refresh link does the same.
+ * With JavaScript on, a page part marked data-refresh (with an id) is fetched again every few seconds
+ * and swapped in place (the live cycle status); without it the page's own refresh link does the same.
+ * It swaps only when the part's content changed (an aria-live region re-announces whatever is put
+ * in it), stops once the fresh part no longer has data-refresh (the cycle is not running), and
+ * never follows a redirect: a poll after the session expired would otherwise go through the sign-in,
+ * whose new transaction cookie breaks a sign-in under way in another tab. Signed out, it stops and
+ * shows the part's data-signed-out text as a link to sign in again.
  * The one Trusted Types policy passes through HTML from this origin only.
  */
 const SCRIPT = `(() => {
-  const part = document.querySelector('[data-refresh]');
+  const part = document.querySelector('[data-refresh][id]');
   if (!part || !window.fetch) return;
   const policy = window.trustedTypes ? trustedTypes.createPolicy('console-refresh', { createHTML: (s) => s }) : { createHTML: (s) => s };
   const every = Number(part.getAttribute('data-refresh')) || 5000;
-  setInterval(async () => {
-    const response = await fetch(location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } }).catch(() => undefined);
-    if (!response || !response.ok) return;
-    const doc = new DOMParser().parseFromString(policy.createHTML(await response.text()), 'text/html');
-    const fresh = doc.querySelector('[data-refresh]');
-    if (fresh) part.replaceChildren(...fresh.childNodes);
-  }, every);
+  const signedOut = () => {
+    const note = document.createElement('p');
+    note.className = 'problem';
+    note.setAttribute('role', 'status');
+    note.id = 'signed-out';
+    const link = document.createElement('a');
+    link.href = '/console/sign-in?return=' + encodeURIComponent(location.pathname);
+    link.textContent = part.getAttribute('data-signed-out') || 'Sign in again';
+    note.append(link);
+    part.after(note);
+  };
+  const poll = async () => {
+    try {
+      const response = await fetch(location.href, { credentials: 'same-origin', redirect: 'manual', headers: { accept: 'text/html' } });
+      if (response.type === 'opaqueredirect' || response.status === 401) return signedOut();
+      if (response.ok) {
+        const doc = new DOMParser().parseFromString(policy.createHTML(await response.text()), 'text/html');
+        const fresh = doc.getElementById(part.id);
+        if (fresh && fresh.innerHTML !== part.innerHTML) part.replaceChildren(...fresh.childNodes);
+        if (fresh && !fresh.hasAttribute('data-refresh')) return;
+      }
+    } catch {
+      // A network blip or a half-read answer: try again at the next turn.
+    }
+    setTimeout(poll, every);
+  };
+  setTimeout(poll, every);
 })();`;
 
 const hash = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;

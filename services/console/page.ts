@@ -1,4 +1,5 @@
 import type { Cycle } from '../../domain/cycle.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import type { Language } from '../../domain/program.ts';
 import type {
   AuditLog,
@@ -67,6 +68,27 @@ export const textField = (form: FormData | undefined, name: string): string => {
   const value = form?.get(name);
   return typeof value === 'string' ? value : '';
 };
+
+/** The longest id a console address may carry (a cycle's id is its program's, up to 64, and a timestamp). */
+export const MAX_PATH_ID = 128;
+const ID_CHARACTERS = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The id in one segment of a console address (a program, a cycle), decoded; a segment that is not one
+ * (a broken %-escape, too long, characters no id has) is a NotFoundError naming the problem, so the page
+ * answers 404 instead of failing on it or passing it to the store.
+ */
+export function idFromPath(segment: string, what: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    throw new NotFoundError(`there is no such ${what}: the address has a malformed %-escape`);
+  }
+  if (id.length > MAX_PATH_ID) throw new NotFoundError(`there is no such ${what}: the address names an id of ${id.length} characters (at most ${MAX_PATH_ID})`);
+  if (!ID_CHARACTERS.test(id)) throw new NotFoundError(`there is no such ${what}: an id holds only letters, digits, ".", "_" and "-"`);
+  return id;
+}
 
 /** Both languages of a sentence, picked by the request's language. */
 export const say = (lang: Language, text: Record<Language, string>): string => text[lang];

@@ -3,7 +3,7 @@ import { escapeHtml as e } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import { recordAction } from '../audit.ts';
 import { consoleFrame, plainPage, serviceErrorBox } from './layout.ts';
-import { textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
+import { MAX_PATH_ID, textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
 import {
   canWrite,
   clearCookie,
@@ -63,20 +63,56 @@ const TEXT = {
     'pt-BR': 'Este formulário expirou ou não veio do console. Volte, recarregue a página e tente de novo.',
   },
   notFound: { en: 'There is no such page.', 'pt-BR': 'Esta página não existe.' },
+  malformed: {
+    en: 'This address is malformed: part of it is a broken %-escape. Check the link or go back.',
+    'pt-BR': 'Este endereço está malformado: parte dele é um escape % inválido. Confira o link ou volte.',
+  },
+  tooLong: {
+    en: 'There is no such page: a part of this address is longer than any id the console uses.',
+    'pt-BR': 'Esta página não existe: uma parte deste endereço é mais longa que qualquer id do console.',
+  },
   notAllowed: { en: 'This request is not allowed here.', 'pt-BR': 'Esta requisição não é permitida aqui.' },
   refused: { en: 'Refused', 'pt-BR': 'Recusado' },
 } as const;
 
 /**
  * Where sign-in may send a person back to: a console path of plain characters, not the sign-in itself, of a sane
- * length; anything else goes back to /console. Checked on the way out too, so a redirect never echoes a hostile path.
+ * length; anything else goes back to /console. The path is normalised as the browser will (the URL class resolves
+ * dot segments, %2e included, and backslashes) and judged as normalised: /console/../evil would land on /evil.
+ * Checked on the way out too, so a redirect never echoes a hostile path.
  */
-function returnPath(asked: string): string | undefined {
-  return asked.length <= 512 && /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(asked) && !asked.startsWith('/console/sign') ? asked : undefined;
+export function returnPath(asked: string): string | undefined {
+  if (asked.length > 512 || !asked.startsWith('/')) return undefined;
+  const origin = 'https://console.invalid';
+  let url: URL;
+  try {
+    url = new URL(asked, origin);
+  } catch {
+    return undefined;
+  }
+  const path = url.pathname;
+  if (url.origin !== origin || url.search || url.hash) return undefined;
+  return /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(path) && !path.startsWith('/console/sign') && !path.includes('//') ? path : undefined;
 }
 
 export function languageOf(acceptLanguage: string | undefined): Language {
   return /^\s*pt/i.test(acceptLanguage ?? '') ? 'pt-BR' : 'en';
+}
+
+/**
+ * What is wrong with an address before any page reads it: a broken %-escape (decodeURIComponent would throw) or a
+ * part longer than any id (it would reach the store, whose keys are bounded); undefined when it is fine.
+ */
+function addressProblem(path: string): 'malformed' | 'tooLong' | undefined {
+  for (const part of path.split('/')) {
+    if (part.length > MAX_PATH_ID * 3) return 'tooLong';
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return 'malformed';
+    }
+  }
+  return undefined;
 }
 
 const html = (status: number, body: string, cookies: string[] = [], headers: Record<string, string> = {}): ConsoleResponse => ({
@@ -166,6 +202,15 @@ export class ConsoleRouter {
 
     const visible = this.r.pages.filter((p) => p.roles.includes(session.role));
     if (path === '/console') return redirect(`/console/${visible[0]?.segment ?? 'signed-out'}`);
+    const problem = addressProblem(path);
+    if (problem)
+      return this.inFrame(
+        problem === 'malformed' ? 400 : 404,
+        session,
+        undefined,
+        TEXT.notFound[lang],
+        `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT[problem][lang])}</p>`,
+      );
     const [, , segment = '', ...rest] = path.split('/');
     const page = this.r.pages.find((p) => p.segment === segment);
     if (!page || !page.roles.includes(session.role)) return this.inFrame(404, session, undefined, TEXT.notFound[lang], `<p>${e(TEXT.notFound[lang])}</p>`);
@@ -250,7 +295,7 @@ export class ConsoleRouter {
       if (!role) return this.refuse(403, lang, TEXT.noRole[lang]);
       const session: ConsoleSession = { email: person.email, role, csrf: newCsrfToken(), lang };
       const sealed = await this.r.cookies.session.seal(session, now);
-      return redirect(transaction.returnTo, [cookie(SESSION_COOKIE, sealed, SESSION_SECONDS), clearCookie(SIGN_IN_COOKIE)]);
+      return redirect(returnPath(transaction.returnTo) ?? '/console', [cookie(SESSION_COOKIE, sealed, SESSION_SECONDS), clearCookie(SIGN_IN_COOKIE)]);
     } catch (error) {
       if (!(error instanceof SignInError)) throw error;
       this.r.log('console sign-in failed', { error: error.message, cause: String((error.cause as Error | undefined)?.message ?? '') });

@@ -267,6 +267,109 @@ describe('the console in Chromium', () => {
     await check(page, 'cycle-enrollment');
   });
 
+  /** A cycle in the store alone, running (no execution behind it), so its live status stays the same between polls. */
+  async function quietCycle(name: string, status: 'running' | 'stopped' = 'running'): Promise<string> {
+    const tag = uniqueTag(name);
+    const program = await createProgramWithRoster(tag, {}, ['p01', 'p02']);
+    const cycle = newCycle(program, `${tag}-c1`, Date.now());
+    const { store } = container();
+    expect(await store.createCycle(cycle)).toBe(true);
+    if (status === 'stopped') await store.markStopped(cycle.cycleId, Date.now());
+    return cycle.cycleId;
+  }
+
+  /** The GETs of a page's own address that its script made (its polls), counted from now. */
+  function pollsOf(page: Page, path: string): { count: () => number; signIns: () => number } {
+    let polls = 0;
+    let signIns = 0;
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (request.resourceType() === 'fetch' && url.pathname === path) polls += 1;
+    });
+    // Answered requests only: with redirect 'manual' the browser still announces the redirect's target, but never sends it.
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/console/sign-in') signIns += 1;
+    });
+    return { count: () => polls, signIns: () => signIns };
+  }
+
+  it('leaves the live status alone while it has not changed, so screen readers do not hear it again', async () => {
+    const cycleId = await quietCycle('console-quiet');
+    const path = `/console/cycles/${encodeURIComponent(cycleId)}`;
+    const page = await hr.newPage();
+    const polls = pollsOf(page, path);
+    await page.goto(`${base()}${path}`);
+    await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        document: { getElementById(id: string): unknown };
+        mutations: number;
+        MutationObserver: new (f: () => void) => { observe(n: unknown, o: object): void };
+      };
+      g.mutations = 0;
+      new g.MutationObserver(() => (g.mutations += 1)).observe(g.document.getElementById('status'), { childList: true, subtree: true, characterData: true });
+    });
+    await page.waitForTimeout(9_000);
+    expect(polls.count()).toBeGreaterThanOrEqual(2);
+    expect(await page.evaluate(() => (globalThis as unknown as { mutations: number }).mutations)).toBe(0);
+    await page.close();
+  });
+
+  it('does not poll the status of a cycle that is no longer running', async () => {
+    const cycleId = await quietCycle('console-ended', 'stopped');
+    const path = `/console/cycles/${encodeURIComponent(cycleId)}`;
+    const page = await hr.newPage();
+    const polls = pollsOf(page, path);
+    await page.goto(`${base()}${path}`);
+    expect(await page.locator('#status').getAttribute('data-refresh')).toBeNull();
+    await page.waitForTimeout(5_000);
+    expect(polls.count()).toBe(0);
+    await page.close();
+  });
+
+  it('stops polling once the session expired, without following the redirect that would break a sign-in under way in another tab', async () => {
+    const cycleId = await quietCycle('console-expired');
+    const path = `/console/cycles/${encodeURIComponent(cycleId)}`;
+    const { context, page } = await signIn('hr', path);
+    const polls = pollsOf(page, path);
+    // The session expires (a cookie that opens to nothing) while another tab has a sign-in under way.
+    const url = base();
+    const cookie = { domain: new URL(url).hostname, path: '/console', secure: true, httpOnly: true, sameSite: 'Lax' as const };
+    await context.clearCookies();
+    await context.addCookies([
+      { name: 'tandem_console', value: 'v1.AAAAAAAAAAAAAAAA.BBBB.CCCCCCCCCCCCCCCCCCCCCC', ...cookie },
+      { name: 'tandem_console_sign_in', value: 'a-sign-in-under-way', ...cookie },
+    ]);
+    await page.waitForSelector('#signed-out a', { timeout: 10_000 });
+    expect(polls.signIns()).toBe(0);
+    expect((await context.cookies(`${url}/console/cycles`)).find((c) => c.name === 'tandem_console_sign_in')?.value).toBe('a-sign-in-under-way');
+    expect(await page.textContent('#signed-out')).toContain('sign in again');
+    const after = polls.count();
+    await page.waitForTimeout(5_000);
+    expect(polls.count()).toBe(after);
+    await context.close();
+  });
+
+  it('fits a Portuguese cycle page into 360 px, with its status values in Portuguese', async () => {
+    const cycleId = await quietCycle('console-pt');
+    const now = Date.now();
+    const meeting = { cycleId, loggedBy: 'p01', source: 'pair-page' as const, date: '2027-03-03', skills: [], loggedAt: now };
+    await container().store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' });
+    const { context, page } = await signIn('hr', `/console/cycles/${encodeURIComponent(cycleId)}`);
+    await page.click('form[action="/console/language"] button[type=submit]');
+    await page.waitForURL((url) => url.pathname.startsWith('/console/'));
+    await page.goto(`${base()}/console/cycles/${encodeURIComponent(cycleId)}`);
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    // No value squeezed into a sliver beside a long label ("Duplas que se encontraram ao menos uma vez").
+    const widths = await page.locator('#status dd').evaluateAll((dds) => dds.map((dd) => (dd as unknown as { offsetWidth: number }).offsetWidth));
+    expect(Math.min(...widths)).toBeGreaterThan(100);
+    expect(await page.textContent('dd[data-fact="Situação"]')).toBe('em andamento');
+    expect(await page.textContent('dd[data-fact="Fase"]')).not.toMatch(/^(enrollment|identify|approval|goal-setting|run|measure|feedback|review)$/);
+    expect(await page.locator('#phases tbody th').allTextContents()).toContain('definição de metas');
+    await check(page, 'cycle-pt');
+    await context.close();
+  });
+
   it('opens the review report and applies a proposal, which starts the next cycle', async () => {
     const page = await hr.newPage();
     await page.goto(`${base()}/console/report`);
@@ -320,6 +423,9 @@ describe('the console in Chromium', () => {
       // Ops sees the page, but the server refuses ops' post with ops' own valid session and token.
       const ops = await signIn('ops', `/console/pairs/${encodeURIComponent(cycle.cycleId)}`);
       expect(await ops.page.textContent('h1')).toBeTruthy();
+      // The review is read only for ops: no form to forbid, lock, exclude, re-solve or approve.
+      expect(await ops.page.locator('main table').count()).toBe(1);
+      expect(await ops.page.locator('main form').count()).toBe(0);
       const opsCsrf = await ops.page.getAttribute('input[name=csrf]', 'value');
       const refused = await ops.context.request.post(`${base()}/console/pairs/${encodeURIComponent(cycle.cycleId)}`, {
         form: { csrf: opsCsrf as string, action: 'approve', cycleId: cycle.cycleId },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LinkSigner } from '../../domain/links.ts';
 import type { ConsolePage } from '../../services/console/page.ts';
-import { ConsoleRouter, type ConsoleRequest } from '../../services/console/router.ts';
+import { ConsoleRouter, returnPath, type ConsoleRequest } from '../../services/console/router.ts';
 import {
   canWrite,
   csrfMatches,
@@ -163,5 +163,48 @@ describe('the console router', () => {
       await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR' }).then((r) => ({ ...r, path: '/console/language' })),
     );
     expect(response.cookies[0]).toMatch(/^tandem_console=[^;]+; Path=\/console; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
+  });
+});
+
+describe('the path sign-in returns to', () => {
+  it('is normalised as the browser would, and accepted only when it stays under /console', () => {
+    for (const hostile of [
+      '/console/../../evil',
+      '/console/%2e%2e/evil',
+      '/console/..',
+      '/console/x/../../evil',
+      '//evil.example/console',
+      '/\\evil.example/console',
+      'https://evil.example/console',
+      '/console/sign-in',
+      '/console/cycles/../sign-in',
+      '/console?next=/evil',
+    ])
+      expect(returnPath(hostile), hostile).toBeUndefined();
+    expect(returnPath('/console/cycles/../programs')).toBe('/console/programs');
+    expect(returnPath('/console/./cycles/c1')).toBe('/console/cycles/c1');
+    expect(returnPath('/console')).toBe('/console');
+  });
+
+  it('starts the sign-in towards /console, not the path outside it that return= asked for', async () => {
+    const asked: string[] = [];
+    const router = new ConsoleRouter({
+      cookies,
+      signIn: {
+        start: async (returnTo: string) => {
+          asked.push(returnTo);
+          return {
+            url: 'https://login.example.com/authorize',
+            transaction: { state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo },
+          };
+        },
+      } as unknown as ConsoleSignIn,
+      pages: [],
+      deps: { store: new InMemoryStore(), clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
+      log: () => undefined,
+    });
+    for (const ret of ['/console/../../evil', '/console/cycles/c1'])
+      await router.handle({ method: 'GET', path: '/console/sign-in', query: new URLSearchParams({ return: ret }), cookies: {} });
+    expect(asked).toEqual(['/console', '/console/cycles/c1']);
   });
 });

@@ -5,6 +5,8 @@ import type { PairReviewView } from '../../services/phases/approval/review.ts';
 
 const person = (participantId: string, name: string) => ({ participantId, name, department: 'IT' });
 
+const hr = { readOnly: false };
+
 const view = (overrides: Partial<PairReviewView> = {}): PairReviewView => ({
   cycleId: 'c1',
   programId: 'prog',
@@ -36,7 +38,7 @@ const view = (overrides: Partial<PairReviewView> = {}): PairReviewView => ({
 
 describe('the Pairs page', () => {
   it('escapes every name and text it shows', () => {
-    const html = renderPairReview(view(), 'en', 'token"<');
+    const html = renderPairReview(view(), 'en', 'token"<', hr);
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('Bruno &quot;B&quot; Lima');
@@ -46,7 +48,7 @@ describe('the Pairs page', () => {
   });
 
   it('shows each pair in a captioned table with its score, criteria and explanation, and a form per action carrying the csrf token', () => {
-    const html = renderPairReview(view(), 'en', 'tok');
+    const html = renderPairReview(view(), 'en', 'tok', hr);
     expect(html).toMatch(/<table><caption id="pairs-caption">1 proposed pairs of cycle c1/);
     expect(html).toContain('<th scope="col">Score</th>');
     expect(html).toContain('71.50');
@@ -57,12 +59,43 @@ describe('the Pairs page', () => {
     expect(html.match(/<form method="post"/g)).toHaveLength(6);
     expect(html.match(/name="csrf" value="tok"/g)).toHaveLength(6);
     expect(html).toContain('aria-label="Forbid pairing');
-    expect(html).toContain('Carla (p03): no eligible partner');
+    expect(html).toContain('<bdi>Carla</bdi> (p03): no eligible partner');
+  });
+
+  it('isolates every participant name, so a right-to-left override in one cannot reorder the ids and text after it', () => {
+    const evil = 'Eve\u202Egnp.exe';
+    const html = renderPairReview(
+      view({
+        pairs: [{ ...view().pairs[0]!, mentor: person('p01', evil), locked: false }],
+        unmatched: [{ ...person('p06', evil), reason: 'no eligible partner' }],
+        excluded: [person('p07', evil)],
+        bans: [[person('p08', evil), person('p05', 'Eva')]],
+      }),
+      'en',
+      'tok',
+      hr,
+    );
+    const bare = html.replaceAll(`<bdi>${evil}</bdi>`, '').replaceAll(`\u2068${evil}\u2069`, '');
+    expect(bare).not.toContain('\u202E');
+    // In the table, the lists, the exclude button's text, and the buttons' aria-labels.
+    expect(html.split(`<bdi>${evil}</bdi>`).length - 1).toBe(5);
+    expect(html).toContain(`aria-label="Forbid pairing \u2068${evil}\u2069 (p01) with \u2068Bruno &quot;B&quot; Lima\u2069 (p02)"`);
+    expect(html).toContain(`>Exclude <bdi>${evil}</bdi></button>`);
+  });
+
+  it('shows the read-only ops role the review without a single form, saying who may act', () => {
+    for (const lang of ['en', 'pt-BR'] as const) {
+      const html = renderPairReview(view({ stale: true }), lang, 'tok', { readOnly: true });
+      expect(html).not.toContain('<form');
+      expect(html).not.toContain('name="csrf"');
+      expect(html).toContain(lang === 'en' ? 'Your role can read the pairs but not change them' : 'Seu papel permite ler os pares');
+      expect(html).toContain('p01');
+    }
   });
 
   it('speaks Portuguese, warns when a re-solve is due, and offers no forms once the pairs are decided', () => {
-    expect(renderPairReview(view({ stale: true }), 'pt-BR', 't')).toContain('refaça os pares antes de aprovar');
-    const decided = renderPairReview(view({ status: 'approved', decidedBy: 'ana@laptop' }), 'pt-BR', 't');
+    expect(renderPairReview(view({ stale: true }), 'pt-BR', 't', hr)).toContain('refaça os pares antes de aprovar');
+    const decided = renderPairReview(view({ status: 'approved', decidedBy: 'ana@laptop' }), 'pt-BR', 't', hr);
     expect(decided).toContain('Os pares foram aprovados por ana@laptop.');
     expect(decided).not.toContain('<form');
   });
@@ -70,22 +103,39 @@ describe('the Pairs page', () => {
 
 describe('the Pairs page’s form posts', () => {
   it('become review commands', () => {
-    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', first: 'p01', second: 'p02', csrf: 't', programWide: 'true' })).toEqual({
+    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', revision: '3', first: 'p01', second: 'p02', csrf: 't', programWide: 'true' })).toEqual({
       action: 'forbid',
       cycleId: 'c1',
+      revision: 3,
       first: 'p01',
       second: 'p02',
       csrf: 't',
       programWide: true,
     });
-    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', first: 'p01', second: 'p02', csrf: 't' })).toMatchObject({ programWide: false });
-    expect(parsePairReviewForm({ action: 'exclude', cycleId: 'c1', participantId: 'p03', csrf: 't' })).toEqual({
+    expect(parsePairReviewForm({ action: 'forbid', cycleId: 'c1', revision: '0', first: 'p01', second: 'p02', csrf: 't' })).toMatchObject({
+      programWide: false,
+    });
+    expect(parsePairReviewForm({ action: 'exclude', cycleId: 'c1', revision: '0', participantId: 'p03', csrf: 't' })).toEqual({
       action: 'exclude',
       cycleId: 'c1',
+      revision: 0,
       participantId: 'p03',
       csrf: 't',
     });
-    expect(parsePairReviewForm({ action: 'approve', cycleId: 'c1', csrf: 't' })).toEqual({ action: 'approve', cycleId: 'c1', csrf: 't' });
+    expect(parsePairReviewForm({ action: 'approve', cycleId: 'c1', revision: '12', csrf: 't' })).toEqual({
+      action: 'approve',
+      cycleId: 'c1',
+      revision: 12,
+      csrf: 't',
+    });
+  });
+
+  it('carry the revision of the pairs the page showed, and are refused without it', () => {
+    const html = renderPairReview(view({ revision: 7 }), 'en', 'tok', hr);
+    expect(html.match(/<form method="post"/g)).toHaveLength(6);
+    expect(html.match(/name="revision" value="7"/g)).toHaveLength(6);
+    expect(() => parsePairReviewForm({ action: 'approve', cycleId: 'c1', csrf: 't' })).toThrow(/revision/);
+    expect(() => parsePairReviewForm({ action: 'approve', cycleId: 'c1', revision: '-1', csrf: 't' })).toThrow(/revision/);
   });
 
   it('refuse unknown actions, malformed ids and a missing csrf field, naming the field', () => {

@@ -19,6 +19,8 @@ import {
   type Actor,
 } from '../../services/phases/approval/review.ts';
 import { approvalStep } from '../../services/phases/approval/step.ts';
+import type { PageRequest } from '../../services/console/page.ts';
+import { pairsPage } from '../../services/console/pages/pairs.ts';
 import { identifyCohort } from '../../services/phases/identify/index.ts';
 import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -272,6 +274,80 @@ describe('HR’s review of the pairs over the store', () => {
     expect(await approvalStep(deps(), CYCLE)).toMatchObject({ approved: false, stopped: true });
     expect((await store.getCycle(CYCLE))?.status).toBe('stopped');
     expect((await store.listAudit({ programId: 'prog' }))[0]).toMatchObject({ action: 'pairs.stopped-at-deadline', actor: 'tandem' });
+  });
+
+  it('refuses every console action posted from a Pairs page opened before someone else changed the pairs, and changes nothing', async () => {
+    await cycleWaitingForApproval();
+    const opened = await pairReview(deps(), CYCLE);
+    const [first, second] = opened.pairs;
+    if (!first || !second) throw new Error('fewer than two pairs proposed');
+    // Another tab forbids a pair and re-solves: the page opened above now shows pairs that are no longer proposed.
+    await forbidPairOfCycle(deps(), CYCLE, [first.mentor.participantId, first.mentee.participantId], hr);
+    await resolveCycle({ ...deps(), matcher }, CYCLE, hr);
+    const before = await store.getCycle(CYCLE);
+    const auditBefore = await store.listAudit({ programId: 'prog' });
+    const sentBefore = mailer.sent.length;
+
+    const csrf = 'token';
+    const post = (fields: Record<string, string>) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries({ cycleId: CYCLE, revision: String(opened.revision), csrf, ...fields })) form.set(name, value);
+      const request: PageRequest = {
+        method: 'POST',
+        subpath: CYCLE,
+        query: new URLSearchParams(),
+        form,
+        session: { email: 'hr@example.com', role: 'hr', csrf, lang: 'en' },
+        lang: 'en',
+        deps: { store, clock: { now: () => now }, workflow: () => ({}) as never, executions: () => ({}) as never },
+        audit: async () => undefined,
+      };
+      return (pairsPage.post as NonNullable<typeof pairsPage.post>)(request);
+    };
+    const pair = { first: second.mentor.participantId, second: second.mentee.participantId };
+    const actions: Array<Record<string, string>> = [
+      { action: 'approve' },
+      { action: 'resolve' },
+      { action: 'forbid', ...pair },
+      { action: 'lock', ...pair },
+      { action: 'exclude', participantId: pair.first },
+    ];
+    for (const fields of actions) {
+      const result = await post(fields);
+      expect(result, fields.action).toMatchObject({ status: 409 });
+      expect('main' in result && result.main, fields.action).toContain('The pairs changed since you opened this page');
+      // The page shows the pairs as they are now, with forms that carry the current revision.
+      expect('main' in result && result.main).toContain(`name="revision" value="${before?.approval?.revision}"`);
+    }
+    expect(await store.getCycle(CYCLE)).toEqual(before);
+    expect(await store.listAudit({ programId: 'prog' })).toEqual(auditBefore);
+    expect(mailer.sent).toHaveLength(sentBefore);
+
+    // A post from the page as it is now goes through; the CLI, which reads and acts at once, needs no revision.
+    const current = await pairReview(deps(), CYCLE);
+    expect(await post({ action: 'approve', revision: String(current.revision) })).toMatchObject({ redirect: `/console/pairs/${CYCLE}` });
+    expect((await store.getCycle(CYCLE))?.approval?.status).toBe('approved');
+    expect(await approvePairs(deps(), CYCLE, hr)).toBe('unchanged');
+  });
+
+  it('shows the Pairs page to HR with its forms and to the read-only ops role without any', async () => {
+    await cycleWaitingForApproval();
+    const page = async (role: 'hr' | 'ops') => {
+      const result = await pairsPage.get({
+        method: 'GET',
+        subpath: CYCLE,
+        query: new URLSearchParams(),
+        session: { email: `${role}@example.com`, role, csrf: 'token', lang: 'en' },
+        lang: 'en',
+        deps: { store, clock: { now: () => now }, workflow: () => ({}) as never, executions: () => ({}) as never },
+        audit: async () => undefined,
+      });
+      return 'main' in result ? result.main : '';
+    };
+    expect(await page('hr')).toContain('name="action" value="approve"');
+    const ops = await page('ops');
+    expect(ops).toContain('<table>');
+    expect(ops).not.toContain('<form');
   });
 
   it('refuses a write based on a review that changed meanwhile', async () => {

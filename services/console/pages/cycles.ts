@@ -5,7 +5,7 @@ import { cycleStatus, listProgramCycles, stopCycle } from '../../cycles.ts';
 import { answeredPhaseModule } from '../../phases/registry.ts';
 import { startCycle } from '../../start-cycle.ts';
 import { postForm } from '../layout.ts';
-import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Cycles', 'pt-BR': 'Ciclos' },
@@ -20,6 +20,10 @@ const T = {
   none: { en: 'No cycles yet.', 'pt-BR': 'Nenhum ciclo ainda.' },
   live: { en: 'Live status', 'pt-BR': 'Situação ao vivo' },
   refresh: { en: 'Refresh', 'pt-BR': 'Atualizar' },
+  signedOut: {
+    en: 'Your session ended, so the live status stopped: sign in again',
+    'pt-BR': 'Sua sessão terminou e a situação ao vivo parou: entre novamente',
+  },
   participants: { en: 'Participants', 'pt-BR': 'Participantes' },
   pairs: { en: 'Pairs', 'pt-BR': 'Duplas' },
   atRisk: { en: 'Pairs at risk', 'pt-BR': 'Duplas em risco' },
@@ -43,6 +47,7 @@ const T = {
   attended: { en: 'Attended', 'pt-BR': 'Compareceram' },
   cancelled: { en: 'Cancelled', 'pt-BR': 'Cancelada' },
   moved: { en: 'Moved', 'pt-BR': 'Alterada' },
+  rounds: { en: 'rounds', 'pt-BR': 'rodadas' },
   noSessions: {
     en: 'No informational session in this cycle. HR schedules them with the CLI: tandem session add.',
     'pt-BR': 'Nenhuma sessão informativa neste ciclo. O RH as agenda pela linha de comando: tandem session add.',
@@ -56,6 +61,34 @@ const DETAIL_LABELS: Record<string, { en: string; 'pt-BR': string }> = {
   declined: { en: 'declined', 'pt-BR': 'recusaram' },
   noAnswer: { en: 'no answer', 'pt-BR': 'sem resposta' },
 };
+
+/** The values the status shows, in the reader's language (English shows them as the CLI does). */
+const STATUS: Record<string, { en: string; 'pt-BR': string }> = {
+  running: { en: 'running', 'pt-BR': 'em andamento' },
+  succeeded: { en: 'succeeded', 'pt-BR': 'concluído' },
+  failed: { en: 'failed', 'pt-BR': 'falhou' },
+  stopped: { en: 'stopped', 'pt-BR': 'interrompido' },
+};
+const EXECUTION: Record<string, { en: string; 'pt-BR': string }> = {
+  RUNNING: { en: 'RUNNING', 'pt-BR': 'execução em andamento' },
+  SUCCEEDED: { en: 'SUCCEEDED', 'pt-BR': 'execução concluída' },
+  FAILED: { en: 'FAILED', 'pt-BR': 'execução falhou' },
+  TIMED_OUT: { en: 'TIMED_OUT', 'pt-BR': 'execução expirou' },
+  ABORTED: { en: 'ABORTED', 'pt-BR': 'execução interrompida' },
+  PENDING_REDRIVE: { en: 'PENDING_REDRIVE', 'pt-BR': 'execução aguardando nova tentativa' },
+};
+const PHASES: Record<string, { en: string; 'pt-BR': string }> = {
+  enrollment: { en: 'enrollment', 'pt-BR': 'adesão' },
+  identify: { en: 'identify', 'pt-BR': 'formação dos pares' },
+  approval: { en: 'approval', 'pt-BR': 'aprovação' },
+  'goal-setting': { en: 'goal-setting', 'pt-BR': 'definição de metas' },
+  run: { en: 'run', 'pt-BR': 'mentoria' },
+  measure: { en: 'measure', 'pt-BR': 'medição' },
+  feedback: { en: 'feedback', 'pt-BR': 'feedback' },
+  review: { en: 'review', 'pt-BR': 'revisão' },
+};
+/** A value from one of the tables above in the reader's language; one the table does not know is shown as it is. */
+const said = (table: Record<string, { en: string; 'pt-BR': string }>, value: string, lang: 'en' | 'pt-BR') => table[value]?.[lang] ?? value;
 
 const time = (iso: string | undefined) => (iso ? e(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '—');
 
@@ -77,7 +110,7 @@ async function sessionsSection(request: PageRequest, cycleId: string): Promise<s
           : s.movedAt !== undefined
             ? `${e(T.moved[lang])} (${s.sequence ?? 1}×)`
             : '';
-      return `<tr data-session="${e(s.sessionId)}"><th scope="row">${e(s.title)}<br><small>${e(s.sessionId)}</small></th><td>${e(sessionTime(s, lang))}</td><td class="num">${s.seatsTaken} / ${s.capacity}</td><td class="num">${counted('waitlisted')}</td><td class="num">${counted('declined')}</td><td class="num">${s.attendanceRecordedAt === undefined ? '—' : (s.attended?.length ?? 0)}</td><td>${state}</td></tr>`;
+      return `<tr data-session="${e(s.sessionId)}"><th scope="row"><bdi>${e(s.title)}</bdi><br><small>${e(s.sessionId)}</small></th><td>${e(sessionTime(s, lang))}</td><td class="num">${s.seatsTaken} / ${s.capacity}</td><td class="num">${counted('waitlisted')}</td><td class="num">${counted('declined')}</td><td class="num">${s.attendanceRecordedAt === undefined ? '—' : (s.attended?.length ?? 0)}</td><td>${state}</td></tr>`;
     });
   const headers = [T.session, T.when, T.seats, T.waiting, T.declinedSession, T.attended, T.status]
     .map((label, i) => `<th scope="col"${i >= 2 && i <= 5 ? ' class="num"' : ''}>${e(label[lang])}</th>`)
@@ -97,7 +130,7 @@ async function overview(request: PageRequest): Promise<PageResult> {
   const rows = cycles
     .map(
       (c) =>
-        `<tr><td><a href="/console/cycles/${encodeURIComponent(c.cycleId)}">${e(c.cycleId)}</a></td><td>${e(c.programId)}</td><td>${e(c.status)}</td><td>${e(c.currentPhase)}</td><td>${time(c.startedAt)}</td></tr>`,
+        `<tr><td><a href="/console/cycles/${encodeURIComponent(c.cycleId)}">${e(c.cycleId)}</a></td><td>${e(c.programId)}</td><td>${e(said(STATUS, c.status, lang))}</td><td>${e(said(PHASES, c.currentPhase, lang))}</td><td>${time(c.startedAt)}</td></tr>`,
     )
     .join('');
   const start =
@@ -105,7 +138,7 @@ async function overview(request: PageRequest): Promise<PageResult> {
       ? `<h2>${e(T.start[lang])}</h2>${postForm(
           session,
           '/console/cycles/start',
-          `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${programs.map((p) => `<option value="${e(p.programId)}">${e(p.programId)} — ${e(p.name)}</option>`).join('')}</select><p><button type="submit">${e(T.start[lang])}</button></p>`,
+          `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${programs.map((p) => `<option value="${e(p.programId)}">${e(p.programId)} — \u2068${e(p.name)}\u2069</option>`).join('')}</select><p><button type="submit">${e(T.start[lang])}</button></p>`,
         )}`
       : '';
   return {
@@ -123,8 +156,8 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
   const s = await cycleStatus({ store: deps.store, workflow: deps.workflow() }, cycleId);
   const atRisk = new Set((await deps.store.listPairFlags(cycleId)).map((f) => f.pairId)).size;
   const facts: Array<[string, string | number]> = [
-    [T.status[lang], `${s.status}${s.executionStatus ? ` (${s.executionStatus})` : ''}`],
-    [T.phase[lang], s.currentPhase],
+    [T.status[lang], `${said(STATUS, s.status, lang)}${s.executionStatus ? ` (${said(EXECUTION, s.executionStatus, lang)})` : ''}`],
+    [T.phase[lang], said(PHASES, s.currentPhase, lang)],
     [T.started[lang], time(s.startedAt)],
     [T.participants[lang], s.participants],
     [T.pairs[lang], s.pairs],
@@ -141,12 +174,14 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
   const phases = s.phases
     .map(
       (p) =>
-        `<tr><th scope="row">${e(p.phase)}</th><td>${time(p.deadline)}</td><td class="num">${e(p.expected ?? '—')}</td><td>${
+        `<tr><th scope="row">${e(said(PHASES, p.phase, lang))}</th><td>${time(p.deadline)}</td><td class="num">${e(p.expected ?? '—')}</td><td>${
           p.detail
             ? `<ul class="detail" data-phase-detail="${e(p.phase)}">${Object.entries(p.detail)
                 .map(([key, count]) => `<li data-count="${e(key)}">${count} ${e(DETAIL_LABELS[key]?.[lang] ?? key)}</li>`)
                 .join('')}</ul>`
-            : e(answeredPhaseModule(p.phase).statusCell({ responses: p.responses, ...(p.rounds ? { rounds: p.rounds } : {}) }))
+            : p.rounds && Object.keys(p.rounds).length
+              ? `${p.responses} (${Object.keys(p.rounds).length} ${e(T.rounds[lang])})`
+              : e(answeredPhaseModule(p.phase).statusCell({ responses: p.responses }))
         }</td></tr>`,
     )
     .join('');
@@ -159,7 +194,7 @@ async function detail(request: PageRequest, cycleId: string): Promise<PageResult
     title: `${T.cycle[lang]} ${cycleId}`,
     main: `<h1>${e(T.cycle[lang])} ${e(cycleId)}</h1>
 <section aria-labelledby="live-title"><h2 id="live-title">${e(T.live[lang])}</h2>
-<div id="status" data-refresh="4000" aria-live="polite">
+<div id="status"${s.status === 'running' ? ` data-refresh="4000" data-signed-out="${e(T.signedOut[lang])}"` : ''} aria-live="polite">
 <dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd data-fact="${e(k)}">${typeof v === 'number' ? v : v}</dd>`).join('')}</dl>
 <div class="scroll"><table id="phases"><thead><tr><th scope="col">${e(T.phase[lang])}</th><th scope="col">${e(T.deadline[lang])}</th><th scope="col" class="num">${e(T.expected[lang])}</th><th scope="col">${e(T.received[lang])}</th></tr></thead><tbody>${phases}</tbody></table></div>
 ${s.failure ? `<p class="problem">${e(T.failed[lang])}: ${e(s.failure.error)}</p>` : ''}
@@ -174,7 +209,7 @@ export const cyclesPage: ConsolePage = {
   title: T.title,
   roles: ['hr', 'ops'],
   get(request) {
-    return request.subpath ? detail(request, decodeURIComponent(request.subpath)) : overview(request);
+    return request.subpath ? detail(request, idFromPath(request.subpath, 'cycle')) : overview(request);
   },
   async post(request) {
     const { lang, deps } = request;

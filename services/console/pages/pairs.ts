@@ -1,8 +1,9 @@
 import { escapeHtml as e } from '../../../domain/html.ts';
 import { OptimalMatcher } from '../../../domain/matching/optimal-matcher.ts';
 import { parsePairReviewForm, renderPairReview } from '../../phases/approval/page.ts';
-import { pairReview, runPairReviewCommand } from '../../phases/approval/review.ts';
-import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+import { PairsChangedError, pairReview, runPairReviewCommand } from '../../phases/approval/review.ts';
+import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { canWrite } from '../session.ts';
 
 const T = {
   title: { en: 'Pairs', 'pt-BR': 'Pares' },
@@ -11,6 +12,11 @@ const T = {
   until: { en: 'until', 'pt-BR': 'até' },
   done: { en: 'Done', 'pt-BR': 'Feito' },
   unchanged: { en: 'Nothing to change', 'pt-BR': 'Nada a mudar' },
+  changed: {
+    en: 'The pairs changed since you opened this page (someone else acted on them meanwhile), so nothing was done. Look again: below are the pairs as they are now.',
+    'pt-BR':
+      'Os pares mudaram desde que você abriu esta página (outra pessoa agiu sobre eles), por isso nada foi feito. Olhe de novo: abaixo estão os pares como estão agora.',
+  },
 } as const;
 
 /** Re-solving runs inside an HTTP request: the same bound as the survey API's rematch (10 s Lambda timeout). */
@@ -43,15 +49,30 @@ export const pairsPage: ConsolePage = {
   async get(request) {
     const cycleId = request.subpath.split('/')[0];
     if (!cycleId) return waitingCycles(request);
-    const view = await pairReview(request.deps, decodeURIComponent(cycleId));
-    return { title: `${T.title[request.lang]} · ${view.cycleId}`, main: renderPairReview(view, request.lang, request.session.csrf) };
+    const view = await pairReview(request.deps, idFromPath(cycleId, 'cycle'));
+    return {
+      title: `${T.title[request.lang]} · ${view.cycleId}`,
+      main: renderPairReview(view, request.lang, request.session.csrf, { readOnly: !canWrite(request.session.role) }),
+    };
   },
   async post(request) {
     const fields: Record<string, string> = {};
     for (const [name, value] of request.form?.entries() ?? []) if (typeof value === 'string') fields[name] = value;
     // The command names its cycle; the page's address only says where to come back to.
     const command = parsePairReviewForm(fields);
-    const outcome = await runPairReviewCommand({ ...request.deps, matcher }, command, { actor: request.session.email, via: 'console' });
+    let outcome;
+    try {
+      outcome = await runPairReviewCommand({ ...request.deps, matcher }, command, { actor: request.session.email, via: 'console' });
+    } catch (error) {
+      if (!(error instanceof PairsChangedError)) throw error;
+      // Refused, nothing written: show the pairs as they are now, under the reason, so the person decides on what they see.
+      const view = await pairReview(request.deps, command.cycleId);
+      return {
+        status: 409,
+        title: `${T.title[request.lang]} · ${view.cycleId}`,
+        main: `<div class="errors" role="alert" id="pairs-changed"><p>${e(T.changed[request.lang])}</p></div>${renderPairReview(view, request.lang, request.session.csrf, { readOnly: !canWrite(request.session.role) })}`,
+      };
+    }
     return {
       redirect: `/console/pairs/${encodeURIComponent(command.cycleId)}`,
       notice: outcome === 'unchanged' ? T.unchanged[request.lang] : T.done[request.lang],

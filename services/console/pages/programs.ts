@@ -4,7 +4,7 @@ import { programSchema, type Language } from '../../../domain/program.ts';
 import { createProgram, programFingerprint, updateProgram } from '../../programs.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { postForm } from '../layout.ts';
-import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 import { formFields, problemsByField, readFields, renderFields, type Field } from '../schema-form.ts';
 
 const T = {
@@ -82,7 +82,7 @@ export const programsPage: ConsolePage = {
     if (request.subpath === '' || request.session.role !== 'hr') return list(request);
     if (request.subpath === 'new') return { title: T.create[lang], main: `<h1>${e(T.create[lang])}</h1>${form(request, '/console/programs/new', {}, [])}` };
     const programId = /^edit\/([^/]+)$/.exec(request.subpath)?.[1];
-    const program = programId ? await deps.store.getProgram(decodeURIComponent(programId)) : undefined;
+    const program = programId ? await deps.store.getProgram(idFromPath(programId, 'program')) : undefined;
     if (!program) return { status: 404, title: T.title[lang], main: `<h1>${e(T.title[lang])}</h1><p>404</p>` };
     return {
       title: `${T.edit[lang]} ${program.programId}`,
@@ -108,7 +108,7 @@ export const programsPage: ConsolePage = {
     try {
       if (editing) {
         const { program, changed } = await updateProgram(deps.store, parsed.data, {
-          expectedId: decodeURIComponent(request.subpath.slice(5)),
+          expectedId: idFromPath(request.subpath.slice(5), 'program'),
           ...(fingerprint ? { expectedFingerprint: fingerprint } : {}),
         });
         if (!changed.length) return { redirect: '/console/programs', notice: T.unchanged[lang] };

@@ -1,7 +1,7 @@
 import { escapeHtml as e } from '../../../domain/html.ts';
 import { applyReview, loadReview } from '../../reshape.ts';
 import { postForm } from '../layout.ts';
-import type { ConsolePage, PageRequest, PageResult } from '../page.ts';
+import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Reports', 'pt-BR': 'Relatórios' },
@@ -87,13 +87,13 @@ export const reportPage: ConsolePage = {
   title: T.title,
   roles: ['hr', 'ops'],
   get(request) {
-    return request.subpath ? show(request, decodeURIComponent(request.subpath)) : list(request);
+    return request.subpath ? show(request, idFromPath(request.subpath, 'review')) : list(request);
   },
   async post(request) {
     const { lang, deps } = request;
     const cycleId = /^([^/]+)\/apply$/.exec(request.subpath)?.[1];
     if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
-    const reviewed = decodeURIComponent(cycleId);
+    const reviewed = idFromPath(cycleId, 'review');
     const only = (request.form?.getAll('proposal') ?? []).map(String);
     const { plan, cycle } = await applyReview({ store: deps.store, clock: deps.clock, workflow: deps.workflow() }, reviewed, { only });
     await request.audit({

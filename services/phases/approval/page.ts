@@ -9,7 +9,8 @@ import type { PairReviewView, PersonView } from './review.ts';
  * The console's Pairs page, main content only (the console adds the layout, sign-in and
  * routing): the proposed pairs in a table with their score, criteria and explanation, a form
  * per action, and the parser of those forms' posts into review commands. Every form posts to
- * the page's own address with `action`, the ids it concerns and the `csrf` token; it works
+ * the page's own address with `action`, the ids it concerns, the `revision` of the pairs it
+ * showed (a post on pairs that changed since is refused) and the `csrf` token; it works
  * without JavaScript.
  */
 
@@ -71,6 +72,7 @@ const TEXT = {
     status: { approved: 'approved', stopped: 'stopped' },
     notOpen: 'Identify has not finished yet: there are no pairs to review.',
     notRequired: 'This program does not ask for approval: invitations go out right after identify.',
+    readOnly: 'Your role can read the pairs but not change them: HR forbids, locks, excludes, re-solves and approves.',
   },
   'pt-BR': {
     title: (program: string) => `Pares de ${program}`,
@@ -106,6 +108,7 @@ const TEXT = {
     status: { approved: 'aprovados', stopped: 'encerrados' },
     notOpen: 'A identificação ainda não terminou: não há pares para revisar.',
     notRequired: 'Este programa não pede aprovação: os convites saem logo após a identificação.',
+    readOnly: 'Seu papel permite ler os pares, mas não alterá-los: o RH proíbe, trava, exclui, refaz e aprova.',
   },
 } as const;
 
@@ -114,26 +117,41 @@ const when = (at: number) =>
     .toISOString()
     .replace('T', ' ')
     .replace(/:\d\d\.\d+Z$/, ' UTC');
-const nameOf = (p: PersonView) => `${p.name} (${p.participantId})`;
+/**
+ * A person's name, bidi-isolated: a name in a right-to-left script, or one holding a direction override such as
+ * U+202E, must not reorder what follows it (the id, the partner, the reason). In HTML a <bdi>; in an attribute
+ * (an aria-label), where no element can go, the first-strong and pop directional isolates around it.
+ */
+const isolated = (name: string) => `<bdi>${escapeHtml(name)}</bdi>`;
+const nameHtml = (p: PersonView) => `${isolated(p.name)} (${escapeHtml(p.participantId)})`;
+const nameText = (p: PersonView) => `\u2068${p.name}\u2069 (${p.participantId})`;
+/** A translated sentence around a name, escaped, with the name isolated in it. */
+const sayingName = (sentence: (name: string) => string, name: string) => escapeHtml(sentence('\u0000')).replace('\u0000', isolated(name));
 
-function form(csrfToken: string, action: string, fields: Record<string, string>, button: { text: string; label?: string }, extra = ''): string {
+/** A form of one action; `button.html` is the button's content, already escaped. */
+function form(csrfToken: string, action: string, fields: Record<string, string>, button: { html: string; label?: string }, extra = ''): string {
   const hidden = Object.entries({ action, ...fields, csrf: csrfToken })
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
   const label = button.label ? ` aria-label="${escapeHtml(button.label)}"` : '';
-  return `<form method="post" class="inline">${hidden}${extra}<button type="submit"${label}>${escapeHtml(button.text)}</button></form>`;
+  return `<form method="post" class="inline">${hidden}${extra}<button type="submit"${label}>${button.html}</button></form>`;
 }
 
-/** The Pairs page's main content for a cycle, in the reader's language; every name and text is escaped. */
-export function renderPairReview(view: PairReviewView, language: Language, csrfToken: string): string {
+/**
+ * The Pairs page's main content for a cycle, in the reader's language; every name and text is escaped. With
+ * `readOnly` (the ops role, which may not post) the review is shown without its forms.
+ */
+export function renderPairReview(view: PairReviewView, language: Language, csrfToken: string, access: { readOnly: boolean }): string {
   const t = TEXT[language];
-  const parts = [`<h1>${escapeHtml(t.title(view.programName))}</h1>`];
+  const parts = [`<h1>${sayingName(t.title, view.programName)}</h1>`];
   if (view.status === 'not-open' || view.status === 'not-required') {
     parts.push(`<p>${escapeHtml(view.status === 'not-open' ? t.notOpen : t.notRequired)}</p>`);
     return `<section class="pair-review">${parts.join('\n')}</section>`;
   }
-  const pending = view.status === 'pending';
-  const cycle = { cycleId: view.cycleId };
+  // The forms only while the pairs wait for approval, and only for a role that may post them.
+  const pending = view.status === 'pending' && !access.readOnly;
+  // The revision the page shows: every form carries it, and the service refuses a post once the pairs moved on.
+  const cycle = { cycleId: view.cycleId, revision: String(view.revision) };
   parts.push(
     `<p role="status">${escapeHtml(
       view.status === 'pending'
@@ -141,29 +159,30 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
         : t.decided(t.status[view.status], view.decidedBy),
     )}</p>`,
   );
-  if (pending && view.stale) parts.push(`<p class="warning"><strong>${escapeHtml(t.stale)}</strong></p>`);
+  if (view.status === 'pending' && access.readOnly) parts.push(`<p>${escapeHtml(t.readOnly)}</p>`);
+  if (view.status === 'pending' && view.stale) parts.push(`<p class="warning"><strong>${escapeHtml(t.stale)}</strong></p>`);
 
   const rows = view.pairs.map((p) => {
     const pair = { ...cycle, first: p.mentor.participantId, second: p.mentee.participantId };
-    const [a, b] = [nameOf(p.mentor), nameOf(p.mentee)];
+    const [a, b] = [nameText(p.mentor), nameText(p.mentee)];
     const actions = pending
       ? [
           form(
             csrfToken,
             'forbid',
             pair,
-            { text: t.forbid, label: t.forbidLabel(a, b) },
+            { html: escapeHtml(t.forbid), label: t.forbidLabel(a, b) },
             `<label><input type="checkbox" name="programWide" value="true"> ${escapeHtml(t.programWide)}</label> `,
           ),
           p.locked
-            ? form(csrfToken, 'unlock', pair, { text: t.unlock, label: t.unlockLabel(a, b) })
-            : form(csrfToken, 'lock', pair, { text: t.lock, label: t.lockLabel(a, b) }),
+            ? form(csrfToken, 'unlock', pair, { html: escapeHtml(t.unlock), label: t.unlockLabel(a, b) })
+            : form(csrfToken, 'lock', pair, { html: escapeHtml(t.lock), label: t.lockLabel(a, b) }),
           ...[p.mentor, p.mentee].map((person) =>
             form(
               csrfToken,
               'exclude',
               { ...cycle, participantId: person.participantId },
-              { text: t.exclude(person.name), label: t.excludeLabel(nameOf(person)) },
+              { html: sayingName(t.exclude, person.name), label: t.excludeLabel(nameText(person)) },
             ),
           ),
         ].join('\n')
@@ -173,8 +192,8 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
       .join('');
     return [
       '<tr>',
-      `<th scope="row">${escapeHtml(a)}${p.locked ? ` <small>(${escapeHtml(t.locked)})</small>` : ''}</th>`,
-      `<td>${escapeHtml(b)}</td>`,
+      `<th scope="row">${nameHtml(p.mentor)}${p.locked ? ` <small>(${escapeHtml(t.locked)})</small>` : ''}</th>`,
+      `<td>${nameHtml(p.mentee)}</td>`,
       `<td>${escapeHtml(p.score.toFixed(2))}</td>`,
       `<td><ul>${criteria}</ul></td>`,
       `<td>${escapeHtml(p.explanation)}</td>`,
@@ -193,30 +212,34 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
   parts.push(
     `<h2>${escapeHtml(t.unmatched)}</h2>`,
     view.unmatched.length
-      ? `<ul>${view.unmatched.map((u) => `<li>${escapeHtml(nameOf(u))}: ${escapeHtml(u.reason)}</li>`).join('')}</ul>`
+      ? `<ul>${view.unmatched.map((u) => `<li>${nameHtml(u)}: ${escapeHtml(u.reason)}</li>`).join('')}</ul>`
       : `<p>${escapeHtml(t.noUnmatched)}</p>`,
   );
-  if (view.excluded.length)
-    parts.push(`<h2>${escapeHtml(t.excluded)}</h2>`, `<ul>${view.excluded.map((p) => `<li>${escapeHtml(nameOf(p))}</li>`).join('')}</ul>`);
+  if (view.excluded.length) parts.push(`<h2>${escapeHtml(t.excluded)}</h2>`, `<ul>${view.excluded.map((p) => `<li>${nameHtml(p)}</li>`).join('')}</ul>`);
   if (view.bans.length)
-    parts.push(
-      `<h2>${escapeHtml(t.bans)}</h2>`,
-      `<ul>${view.bans.map(([a, b]) => `<li>${escapeHtml(nameOf(a))} — ${escapeHtml(nameOf(b))}</li>`).join('')}</ul>`,
-    );
+    parts.push(`<h2>${escapeHtml(t.bans)}</h2>`, `<ul>${view.bans.map(([a, b]) => `<li>${nameHtml(a)} — ${nameHtml(b)}</li>`).join('')}</ul>`);
   if (pending) {
     parts.push(
       `<h2>${escapeHtml(t.resolve)}</h2>`,
       `<p>${escapeHtml(t.resolveHelp)}</p>`,
-      form(csrfToken, 'resolve', cycle, { text: t.resolve }),
+      form(csrfToken, 'resolve', cycle, { html: escapeHtml(t.resolve) }),
       `<h2>${escapeHtml(t.approve)}</h2>`,
       `<p>${escapeHtml(t.approveHelp)}</p>`,
-      form(csrfToken, 'approve', cycle, { text: t.approve }),
+      form(csrfToken, 'approve', cycle, { html: escapeHtml(t.approve) }),
     );
   }
   return `<section class="pair-review">${parts.join('\n')}</section>`;
 }
 
-const base = { cycleId: idSchema, csrf: z.string().check(z.minLength(1, 'is missing')) };
+const base = {
+  cycleId: idSchema,
+  /** The revision of the pairs the page showed (PairReviewView.revision). */
+  revision: z.pipe(
+    z.string().check(z.regex(/^\d{1,9}$/, 'must be the revision the page showed, a whole number')),
+    z.transform((value: string) => Number(value)),
+  ),
+  csrf: z.string().check(z.minLength(1, 'is missing')),
+};
 const pairFields = { ...base, first: idSchema, second: idSchema };
 
 /** A post of one of the Pairs page's forms. */
@@ -242,7 +265,7 @@ export type PairReviewCommand = z.output<typeof pairReviewFormSchema>;
 
 /**
  * Parses a form post (the decoded fields) into a review command; unknown actions, malformed
- * ids and a missing csrf field are refused with every problem named. Checking the csrf token
+ * ids, a missing revision and a missing csrf field are refused with every problem named. Checking the csrf token
  * against the session is the console's.
  */
 export function parsePairReviewForm(fields: Record<string, string | undefined>): PairReviewCommand {

@@ -73,6 +73,27 @@ export interface PairReviewView {
 
 export type ReviewOutcome = 'changed' | 'unchanged';
 
+/**
+ * What the person acting saw: the console's forms carry the revision of the pairs their page showed, so a
+ * command from a page opened before someone else changed the pairs is refused instead of acting on pairs
+ * nobody looked at. The CLI reads and acts at once and leaves it out.
+ */
+export interface Seen {
+  expectedRevision?: number;
+}
+
+/** The pairs changed since the page that posted the command showed them: nothing was done. */
+export class PairsChangedError extends ConflictError {
+  override name = 'PairsChangedError';
+}
+
+function assertSeen(state: ApprovalState | undefined, cycleId: string, seen: Seen): void {
+  if (seen.expectedRevision === undefined || (state?.revision ?? 0) === seen.expectedRevision) return;
+  throw new PairsChangedError(
+    `the pairs of cycle ${cycleId} changed since they were shown (revision ${seen.expectedRevision}, now ${state?.revision ?? 0}): nothing was done; look at them again`,
+  );
+}
+
 /** The proposed pairs with their scores, criteria and explanations, the unmatched and why, and HR's rules so far. */
 export async function pairReview(deps: PairReviewDeps, cycleId: string): Promise<PairReviewView> {
   const cycle = await loadCycle(deps.store, cycleId);
@@ -125,9 +146,9 @@ export async function forbidPairOfCycle(
   cycleId: string,
   pair: [string, string],
   who: Actor,
-  options: { programWide?: boolean } = {},
+  options: { programWide?: boolean } & Seen = {},
 ): Promise<ReviewOutcome> {
-  const { cycle, state } = await pendingReview(deps, cycleId);
+  const { cycle, state } = await pendingReview(deps, cycleId, options);
   const roster = await deps.store.listParticipants(cycle.programId);
   for (const id of pair) if (!roster.some((p) => p.participantId === id)) throw new NotFoundError(`${id} is not on the roster of program ${cycle.programId}`);
   const outcome = await write(deps, cycle, state, forbidPair(state, pair), who, 'pairs.forbidden', { first: pair[0], second: pair[1] });
@@ -135,19 +156,19 @@ export async function forbidPairOfCycle(
   return outcome;
 }
 
-export async function lockPairOfCycle(deps: PairReviewDeps, cycleId: string, pair: [string, string], who: Actor): Promise<ReviewOutcome> {
-  const { cycle, state } = await pendingReview(deps, cycleId);
+export async function lockPairOfCycle(deps: PairReviewDeps, cycleId: string, pair: [string, string], who: Actor, seen: Seen = {}): Promise<ReviewOutcome> {
+  const { cycle, state } = await pendingReview(deps, cycleId, seen);
   const pairs = await deps.store.listPairs(cycleId);
   return write(deps, cycle, state, lockPair(state, pairs, pair), who, 'pairs.locked', { first: pair[0], second: pair[1] });
 }
 
-export async function unlockPairOfCycle(deps: PairReviewDeps, cycleId: string, pair: [string, string], who: Actor): Promise<ReviewOutcome> {
-  const { cycle, state } = await pendingReview(deps, cycleId);
+export async function unlockPairOfCycle(deps: PairReviewDeps, cycleId: string, pair: [string, string], who: Actor, seen: Seen = {}): Promise<ReviewOutcome> {
+  const { cycle, state } = await pendingReview(deps, cycleId, seen);
   return write(deps, cycle, state, unlockPair(state, pair), who, 'pairs.unlocked', { first: pair[0], second: pair[1] });
 }
 
-export async function excludeFromCycle(deps: PairReviewDeps, cycleId: string, participantId: string, who: Actor): Promise<ReviewOutcome> {
-  const { cycle, state } = await pendingReview(deps, cycleId);
+export async function excludeFromCycle(deps: PairReviewDeps, cycleId: string, participantId: string, who: Actor, seen: Seen = {}): Promise<ReviewOutcome> {
+  const { cycle, state } = await pendingReview(deps, cycleId, seen);
   const pairs = await deps.store.listPairs(cycleId);
   return write(deps, cycle, state, excludePerson(state, pairs, participantId), who, 'pairs.excluded', { participantId });
 }
@@ -156,8 +177,13 @@ export async function excludeFromCycle(deps: PairReviewDeps, cycleId: string, pa
  * Re-solves the pairs with the exact matcher under HR's locks, bans and exclusions, and replaces
  * the cohort with the result (all of it, or — when interrupted — nothing approvable).
  */
-export async function resolveCycle(deps: PairReviewDeps & { matcher: Matcher }, cycleId: string, who: Actor): Promise<{ pairs: number; unmatched: number }> {
-  const { cycle, state } = await pendingReview(deps, cycleId);
+export async function resolveCycle(
+  deps: PairReviewDeps & { matcher: Matcher },
+  cycleId: string,
+  who: Actor,
+  seen: Seen = {},
+): Promise<{ pairs: number; unmatched: number }> {
+  const { cycle, state } = await pendingReview(deps, cycleId, seen);
   const [roster, current] = await Promise.all([deps.store.listParticipants(cycle.programId), deps.store.listPairs(cycleId)]);
   const context: MatchContext = {
     settings: cycle.program.matching,
@@ -174,9 +200,13 @@ export async function resolveCycle(deps: PairReviewDeps & { matcher: Matcher }, 
   return { pairs: result.pairs.length, unmatched: result.unmatched.length };
 }
 
-/** Approves the pairs: the workflow sends the invitations at its next check. Approving approved pairs changes nothing. */
-export async function approvePairs(deps: PairReviewDeps, cycleId: string, who: Actor): Promise<ReviewOutcome> {
+/**
+ * Approves the pairs: the workflow sends the invitations at its next check. Approving approved pairs changes nothing.
+ * With `expectedRevision` (the console), only the pairs of that revision are approved: the write is conditional on it.
+ */
+export async function approvePairs(deps: PairReviewDeps, cycleId: string, who: Actor, seen: Seen = {}): Promise<ReviewOutcome> {
   const cycle = await loadCycle(deps.store, cycleId);
+  assertSeen(cycle.approval, cycleId, seen);
   if (cycle.approval?.status === 'approved') return 'unchanged';
   assertPending(cycle.approval, cycleId);
   assertApprovable(cycle.approval, cycleId);
@@ -239,8 +269,9 @@ async function decide(
   return 'changed';
 }
 
-async function pendingReview(deps: PairReviewDeps, cycleId: string): Promise<{ cycle: Cycle; state: ApprovalState }> {
+async function pendingReview(deps: PairReviewDeps, cycleId: string, seen: Seen = {}): Promise<{ cycle: Cycle; state: ApprovalState }> {
   const cycle = await loadCycle(deps.store, cycleId);
+  assertSeen(cycle.approval, cycleId, seen);
   assertPending(cycle.approval, cycleId);
   return { cycle, state: cycle.approval };
 }
@@ -299,19 +330,21 @@ function changedMeanwhile(cycleId: string): ConflictError {
 
 /** Runs a command posted from the console's Pairs page (parsed by parsePairReviewForm in page.ts). */
 export async function runPairReviewCommand(deps: PairReviewDeps & { matcher: Matcher }, command: PairReviewCommand, who: Actor): Promise<ReviewOutcome> {
+  // Every form carries the revision of the pairs its page showed: a command on pairs that changed since is refused.
+  const seen: Seen = { expectedRevision: command.revision };
   switch (command.action) {
     case 'forbid':
-      return forbidPairOfCycle(deps, command.cycleId, [command.first, command.second], who, { programWide: command.programWide });
+      return forbidPairOfCycle(deps, command.cycleId, [command.first, command.second], who, { programWide: command.programWide, ...seen });
     case 'lock':
-      return lockPairOfCycle(deps, command.cycleId, [command.first, command.second], who);
+      return lockPairOfCycle(deps, command.cycleId, [command.first, command.second], who, seen);
     case 'unlock':
-      return unlockPairOfCycle(deps, command.cycleId, [command.first, command.second], who);
+      return unlockPairOfCycle(deps, command.cycleId, [command.first, command.second], who, seen);
     case 'exclude':
-      return excludeFromCycle(deps, command.cycleId, command.participantId, who);
+      return excludeFromCycle(deps, command.cycleId, command.participantId, who, seen);
     case 'resolve':
-      await resolveCycle(deps, command.cycleId, who);
+      await resolveCycle(deps, command.cycleId, who, seen);
       return 'changed';
     case 'approve':
-      return approvePairs(deps, command.cycleId, who);
+      return approvePairs(deps, command.cycleId, who, seen);
   }
 }
