@@ -14,7 +14,9 @@ export function checkOutputPath(path: string, option = '--out'): string {
   }
   const folder = dirname(out);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new ValidationError(`${option} names a file in a folder that does not exist`, [{ where: option, problem: `create ${folder} first, or write elsewhere` }]);
+    throw new ValidationError(`${option} names a file in a folder that does not exist`, [
+      { where: option, problem: `create ${folder} first, or write elsewhere` },
+    ]);
   }
   return out;
 }
