@@ -2,6 +2,8 @@ import type { Cycle, Member, Pair } from '../domain/cycle.ts';
 import { linkPair, pairIdOf } from '../domain/cycle.ts';
 import type { Matcher, ProposedPair } from '../domain/matching/matcher.ts';
 import type { Participant } from '../domain/participant.ts';
+import { rosterToPair } from './phases/enrollment/index.ts';
+import { memberOf } from './phases/identify/index.ts';
 import type { Clock, CycleStore, ParticipantActionStore, ProgramStore } from './ports.ts';
 import type { RematchRecord } from './participant-records.ts';
 
@@ -13,15 +15,20 @@ export interface RematchDeps {
 
 /**
  * After a decline: each partner the decliner leaves without a partner is matched again with the
- * best-scoring person still unmatched — active people on the roster who are not in the cycle, or
- * members whose own partner declined — under the program's hard rules (the matcher decides).
+ * best-scoring person still unmatched — people identify could have paired who are not in the
+ * cycle, or members whose own partner declined — under the program's hard rules (the matcher
+ * decides). "Could have paired" is identify's own rule (`rosterToPair`): after an enrollment, only
+ * active people whose answer is join, as they declared themselves; without one, the active roster.
+ * Someone who declined to join, or never answered, is never brought in by a decline.
  * The new pair, the changed members and a REMATCH# record are stored together; the phase step
  * then sends both people a goal-setting invitation (services/phases/goal-setting/index.ts).
  */
 export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decliner: Member): Promise<RematchRecord[]> {
   const [members, roster] = await Promise.all([deps.store.listMembers(cycle.cycleId), deps.store.listParticipants(cycle.programId)]);
+  // Those identify pairs from (the same code path), so that a newcomer is matched and stored as identify would have.
+  const pool = (await rosterToPair(deps, cycle, roster)).filter((p) => p.status === 'active');
   const membersById = new Map(members.map((m) => [m.participantId, m]));
-  const rosterById = new Map(roster.map((p) => [p.participantId, p]));
+  const rosterById = new Map(pool.map((p) => [p.participantId, p]));
   const records: RematchRecord[] = [];
   const now = deps.clock.now();
   for (const ref of decliner.partners) {
@@ -38,8 +45,8 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
     let reason: string | undefined;
     const freedPerson = rosterById.get(freed.participantId);
     if (freed.partners.length === 0 && freedPerson) {
-      const candidates = roster.filter((p) => {
-        if (p.status !== 'active' || p.participantId === freed.participantId || p.participantId === decliner.participantId) return false;
+      const candidates = pool.filter((p) => {
+        if (p.participantId === freed.participantId || p.participantId === decliner.participantId) return false;
         const member = membersById.get(p.participantId);
         return !member || (!member.declined && member.partners.length === 0);
       });
@@ -49,7 +56,7 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
         const otherId = best.mentorId === freed.participantId ? best.menteeId : best.mentorId;
         let other = membersById.get(otherId);
         if (!other) {
-          other = newMember(rosterById.get(otherId) as Participant, cycle);
+          other = memberOf(rosterById.get(otherId) as Participant, cycle.program);
           membersById.set(otherId, other);
           newMembers++;
         }
@@ -58,6 +65,8 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
       } else {
         reason = candidates.length ? 'no one still unmatched can be paired under the program’s rules' : 'no one is still unmatched';
       }
+    } else if (freed.partners.length === 0) {
+      reason = 'the freed partner is no longer taking part (left the program)';
     }
     const otherId = newPair ? (newPair.mentorId === freed.participantId ? newPair.menteeId : newPair.mentorId) : undefined;
     const record: RematchRecord = {
@@ -90,21 +99,6 @@ function bestPartner(matcher: Matcher, cycle: Cycle, person: Participant, candid
     if (pair && (!best || pair.score > best.score)) best = pair;
   }
   return best;
-}
-
-function newMember(p: Participant, cycle: Cycle): Member {
-  return {
-    participantId: p.participantId,
-    name: p.name,
-    email: p.email,
-    department: p.department,
-    language: p.preferredLanguage ?? cycle.program.language,
-    skillsOffered: p.skillsOffered.map((s) => s.skill),
-    skillsWanted: p.skillsWanted.map((s) => s.skill),
-    teaches: [],
-    learns: [],
-    partners: [],
-  };
 }
 
 function link(a: Member, b: Member, pair: Pair): void {
