@@ -5,7 +5,11 @@ import type { Participant } from '../domain/participant.ts';
 import { rosterToPair } from './phases/enrollment/index.ts';
 import { memberOf } from './phases/identify/index.ts';
 import type { Clock, CycleStore, ParticipantActionStore, ProgramStore } from './ports.ts';
-import type { RematchRecord } from './participant-records.ts';
+import type { GoalSettingAnswer } from '../domain/surveys.ts';
+import type { RematchChanges, RematchRecord } from './participant-records.ts';
+
+/** The key goal-setting answers are stored under (services/phases/goal-setting/survey.ts). */
+const GOAL_SETTING_KEY = 'goal-setting';
 
 export interface RematchDeps {
   store: CycleStore & ProgramStore & ParticipantActionStore;
@@ -68,6 +72,20 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
     } else if (freed.partners.length === 0) {
       reason = 'the freed partner is no longer taking part (left the program)';
     }
+    // An acceptance is of a pair, not of a person: one given to the first partner is set aside, and the
+    // freed person accepts or declines the new one. Their goals and baseline are about themselves: kept.
+    let setAside: RematchChanges['setAside'];
+    if (newPair) {
+      const [decision, answer] = await Promise.all([
+        deps.store.getInvitationDecision(cycle.cycleId, freed.participantId),
+        deps.store.getResponse(cycle.cycleId, GOAL_SETTING_KEY, freed.participantId),
+      ]);
+      if (decision?.decision === 'accepted') {
+        const kept = answer?.answer as GoalSettingAnswer | undefined;
+        freed.keptAnswer = { goals: kept?.goals ?? [], baseline: kept?.baseline ?? {}, acceptedPartnerIds: decision.partnerIds };
+        setAside = { participantId: freed.participantId, answered: answer !== undefined };
+      }
+    }
     const otherId = newPair ? (newPair.mentorId === freed.participantId ? newPair.menteeId : newPair.mentorId) : undefined;
     const record: RematchRecord = {
       cycleId: cycle.cycleId,
@@ -77,10 +95,11 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
       freedParticipantId: freed.participantId,
       ...(newPair ? { newPairId: newPair.pairId, newPartnerId: otherId } : {}),
       notify: newPair ? [freed.participantId, otherId as string] : [],
+      ...(setAside ? { askedAgain: true } : {}),
       ...(reason ? { reason } : {}),
       at: now,
     };
-    await deps.store.putRematch(record, { ...(newPair ? { newPair } : {}), members: changed, newMembers });
+    await deps.store.putRematch(record, { ...(newPair ? { newPair } : {}), members: changed, newMembers, ...(setAside ? { setAside } : {}) });
     records.push(record);
   }
   return records;

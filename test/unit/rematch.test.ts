@@ -122,3 +122,57 @@ describe('rematch after a decline, in a cycle without enrollment', () => {
     for (const id of leave) expect(await c.store.getMember(c.cycleId, id)).toBeUndefined();
   });
 });
+
+describe('a freed partner who had already accepted', () => {
+  const program = sampleProgram('rematch-accepted');
+
+  /** A pair where the mentee accepted with goals and a baseline, then the mentor declined: the mentee was matched again. */
+  async function acceptedThenFreed() {
+    const c = await cycleOf(program);
+    await toGoalSetting(c);
+    const [pair] = await c.store.listPairs(c.cycleId);
+    const { mentorId: decliner, menteeId: freed } = pair as NonNullable<typeof pair>;
+    const member = await c.store.getMember(c.cycleId, freed);
+    const baseline = [...(member?.teaches ?? []), ...(member?.learns ?? [])].map((s): [string, string] => [`baseline:${s}`, '2']);
+    expect((await c.post(freed, 'goal-setting', 'answer', [['goal', 'Speak up in meetings'], ...baseline])).status).toBe(200);
+    expect((await c.post(decliner, 'goal-setting', 'decline')).status).toBe(200);
+    const [rematch] = await c.store.listRematches(c.cycleId);
+    return { c, freed, decliner, rematch: rematch as NonNullable<typeof rematch> };
+  }
+
+  it('is asked to accept or decline the new partner, with the goals they had set kept and offered again', async () => {
+    const { c, freed, rematch } = await acceptedThenFreed();
+    expect(rematch).toMatchObject({ freedParticipantId: freed, askedAgain: true });
+    const newPartner = rematch.newPartnerId as string;
+    // The acceptance was of the first pair: set aside with its answer, the goals kept on the member.
+    expect(await c.store.getInvitationDecision(c.cycleId, freed)).toBeUndefined();
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', freed)).toBeUndefined();
+    expect((await c.store.getMember(c.cycleId, freed))?.keptAnswer).toMatchObject({ goals: ['Speak up in meetings'] });
+    const cycle = await c.store.getCycle(c.cycleId);
+    expect([cycle?.invitationsAccepted, cycle?.responses['goal-setting'] ?? 0]).toEqual([0, 0]);
+
+    const page = await c.show(freed, 'goal-setting');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Suas metas e a avaliação das suas habilidades foram mantidas');
+    expect(page.html).toContain('value="Speak up in meetings"');
+    expect(page.html).toContain('name="_action" value="decline"');
+    // The new partner's pair page shows no goal written for the first partner.
+    expect((await c.show(newPartner, 'pair')).html).not.toContain('Speak up in meetings');
+
+    // Accepting is the goal form sent again (pre-filled): counted once, for the new pair.
+    const member = await c.store.getMember(c.cycleId, freed);
+    const ratings = [...(member?.teaches ?? []), ...(member?.learns ?? [])].map((s): [string, string] => [`baseline:${s}`, '3']);
+    expect((await c.post(freed, 'goal-setting', 'answer', [['goal', 'Speak up in meetings'], ...ratings])).status).toBe(200);
+    expect(await c.store.getInvitationDecision(c.cycleId, freed)).toMatchObject({ decision: 'accepted', partnerIds: [newPartner] });
+    expect((await c.store.getResponse(c.cycleId, 'goal-setting', freed))?.answer).toMatchObject({ goals: ['Speak up in meetings'] });
+    expect((await c.store.getCycle(c.cycleId))?.invitationsAccepted).toBe(1);
+  });
+
+  it('can decline the new partner, who is then matched again in turn', async () => {
+    const { c, freed, rematch } = await acceptedThenFreed();
+    expect((await c.post(freed, 'goal-setting', 'decline', [['reason', 'Not with this partner']])).status).toBe(200);
+    expect(await c.store.getInvitationDecision(c.cycleId, freed)).toMatchObject({ decision: 'declined', partnerIds: [rematch.newPartnerId] });
+    const again = (await c.store.listRematches(c.cycleId)).find((r) => r.declinedBy === freed);
+    expect(again).toMatchObject({ freedParticipantId: rematch.newPartnerId });
+  });
+});
