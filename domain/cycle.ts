@@ -97,6 +97,12 @@ export interface Member {
   unreachable?: boolean;
   /** Set when the person declined their pairing: they receive nothing more in this cycle. */
   declined?: boolean;
+  /**
+   * Set when the person had accepted a partner who then declined, and was matched again: their
+   * acceptance was for the first partner, so they are asked again about the new one. The goals and
+   * baseline they had set are about themselves: kept here, the invitation offers them again.
+   */
+  keptAnswer?: { goals: string[]; baseline: Record<string, number>; acceptedPartnerIds: string[] };
 }
 
 export interface Pair {

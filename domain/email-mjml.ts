@@ -14,6 +14,9 @@ export const EMAIL_COPY = {
     partner: '{{#if manyPartners}}Your partners{{else}}Your partner{{/if}} in this cycle: {{{partners}}}.',
     partnerHtml: '{{#if manyPartners}}Your partners{{else}}Your partner{{/if}} in this cycle: <strong>{{{h.partners}}}</strong>.',
     rematch: 'Your first partner could not take part, so we matched you again.',
+    askedAgain:
+      'You had accepted your first pairing. Your goals and skill ratings are kept (they are about you), and you can change them; the new pairing needs your answer: accept your new partner, or decline.',
+    askedAgainAction: 'Accept or decline my new partner',
     deadline: 'Please answer by {{{deadline}}}.',
     reminderPrefix: 'Reminder: ',
     nudgeSubject: '{{{program}}}: time for a first meeting',
@@ -57,6 +60,9 @@ export const EMAIL_COPY = {
     partner: '{{#if manyPartners}}Suas duplas{{else}}Sua dupla{{/if}} neste ciclo: {{{partners}}}.',
     partnerHtml: '{{#if manyPartners}}Suas duplas{{else}}Sua dupla{{/if}} neste ciclo: <strong>{{{h.partners}}}</strong>.',
     rematch: 'Sua primeira dupla não pôde participar, então formamos uma nova dupla para você.',
+    askedAgain:
+      'Você tinha aceitado a primeira dupla. Suas metas e a avaliação das suas habilidades foram mantidas (são sobre você) e podem ser alteradas; a nova dupla precisa da sua resposta: aceite sua nova dupla, ou recuse.',
+    askedAgainAction: 'Aceitar ou recusar a nova dupla',
     deadline: 'Responda até {{{deadline}}}.',
     reminderPrefix: 'Lembrete: ',
     nudgeSubject: '{{{program}}}: hora do primeiro encontro',
@@ -124,7 +130,11 @@ export function textSource(kind: EmailTemplateKind, language: Language): string 
     c.nudge,
     '',
     '{{else}}',
+    '{{#if askedAgain}}',
+    c.askedAgain,
+    '{{else}}',
     c.bodies[kind],
+    '{{/if}}',
     '',
     c.deadline,
     '',
@@ -134,7 +144,7 @@ export function textSource(kind: EmailTemplateKind, language: Language): string 
     '{{{goals}}}',
     '',
     '{{/if}}',
-    `{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}: {{{link}}}`,
+    `{{#if nudge}}${c.nudgeAction}{{else}}{{#if askedAgain}}${c.askedAgainAction}{{else}}${c.action[kind]}{{/if}}{{/if}}: {{{link}}}`,
     '',
     ...(c.quick[kind] ? ['{{#unless nudge}}', `${c.quick[kind]}: {{{link}}}?answer=met`, '', '{{/unless}}'] : []),
     // The nudge's button already opens the pair page.
@@ -178,10 +188,10 @@ function mjmlWithRawValues(kind: EmailTemplateKind, language: Language): string 
         ${ifBlock('rematch', `<mj-text>${c.rematch}</mj-text>`)}
         ${ifBlock('partners', `<mj-text>${c.partnerHtml}</mj-text>`)}
         <mj-raw>{{#if nudge}}</mj-raw><mj-text>${c.nudge}</mj-text><mj-raw>{{else}}</mj-raw>
-        <mj-text>${c.bodies[kind]}</mj-text>
+        <mj-raw>{{#if askedAgain}}</mj-raw><mj-text>${c.askedAgain}</mj-text><mj-raw>{{else}}</mj-raw><mj-text>${c.bodies[kind]}</mj-text><mj-raw>{{/if}}</mj-raw>
         <mj-text>${c.deadline}</mj-text><mj-raw>{{/if}}</mj-raw>
         ${ifBlock('goals', `<mj-text><h2 style="font-size:17px;margin:8px 0 4px">${c.goals}</h2><p style="margin:0;white-space:pre-line">{{{h.goals}}}</p></mj-text>`)}
-        <mj-button href="{{{h.link}}}" padding="16px 24px">{{#if nudge}}${c.nudgeAction}{{else}}${c.action[kind]}{{/if}}</mj-button>
+        <mj-button href="{{{h.link}}}" padding="16px 24px">{{#if nudge}}${c.nudgeAction}{{else}}{{#if askedAgain}}${c.askedAgainAction}{{else}}${c.action[kind]}{{/if}}{{/if}}</mj-button>
         ${c.quick[kind] ? `<mj-raw>{{#unless nudge}}</mj-raw><mj-text align="center"><a href="{{{h.link}}}?answer=met" style="color:#00664d">${c.quick[kind]}</a></mj-text><mj-raw>{{/unless}}</mj-raw>` : ''}
         <mj-raw>{{#unless nudge}}{{#if pairPage}}</mj-raw><mj-text align="center"><a href="{{{h.pairPage}}}" style="color:#00664d">${c.pairPage}</a></mj-text><mj-raw>{{/if}}{{/unless}}</mj-raw>
       </mj-column>

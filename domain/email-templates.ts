@@ -39,6 +39,8 @@ export interface EmailTemplateData {
   timeLeft: string;
   round: string;
   rematch: boolean;
+  /** Goal-setting, after a rematch: the person had accepted their first partner; their goals are kept, and they accept or decline the new one. */
+  askedAgain: boolean;
   /** The run's nudge to a pair with no meeting logged: its own words and a link to the pair page. */
   nudge: boolean;
   goals: string;

@@ -25,6 +25,8 @@ export interface InvitationInput {
   reminderTimeLeft?: string;
   /** Set when the person's first partner declined and they were matched again. */
   rematch?: boolean;
+  /** Set with `rematch` when the person had accepted their first partner: their goals are kept, they accept or decline the new one. */
+  askedAgain?: boolean;
   /** Set for the run's nudge to a pair with no meeting logged yet (the link opens the pair page). */
   nudge?: boolean;
 }
@@ -62,6 +64,7 @@ export function invitationData(input: InvitationInput): EmailTemplateData {
     timeLeft: input.reminderTimeLeft ?? '',
     round: input.round ? String(input.round) : '',
     rematch: Boolean(input.rematch),
+    askedAgain: Boolean(input.askedAgain),
     nudge: Boolean(input.nudge),
     goals,
   };

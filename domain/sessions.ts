@@ -265,14 +265,20 @@ export function parseSessionInput(input: unknown, catalog: readonly Skill[], cyc
 }
 
 /**
- * Who is told about a session: members still in the cycle (not declined, not unreachable) who want
+ * Who is told about a session: members still in the cycle (not declined, not unreachable, not left
+ * the program) who want
  * to learn one of its skills — what they asked for on the roster or learn in their pair — or, for an
  * "everyone" session, every such member.
  */
-export function sessionAudience(session: Pick<InfoSession, 'skills' | 'audience'>, members: readonly Member[]): Member[] {
+export function sessionAudience(
+  session: Pick<InfoSession, 'skills' | 'audience'>,
+  members: readonly Member[],
+  /** People who left the program since the cycle began (their roster status is no longer active). */
+  left: ReadonlySet<string> = new Set(),
+): Member[] {
   const covered = new Set(session.skills);
   return members
-    .filter((m) => !m.declined && !m.unreachable)
+    .filter((m) => !m.declined && !m.unreachable && !left.has(m.participantId))
     .filter((m) => session.audience === 'everyone' || [...m.skillsWanted, ...m.learns].some((skill) => covered.has(skill)))
     .sort((a, b) => a.participantId.localeCompare(b.participantId));
 }

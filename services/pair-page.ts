@@ -11,6 +11,7 @@ import * as z from '../domain/validation.ts';
 import type { MeetingRecord, TeachingDirection } from './participant-records.ts';
 import { checkInRounds } from './phases/run/index.ts';
 import type { PageResult, SurveyDeps, SurveyLink } from './phases/survey-types.ts';
+import { leftTheProgram } from './phases/members.ts';
 import { hiddenFields, layout, noticePage } from './survey-pages.ts';
 
 /**
@@ -69,6 +70,9 @@ const texts = {
     helpText: (hr: string) => `Write to HR at ${hr}: they can help with meetings, with your partner or with the program.`,
     leave: 'Leave the program',
     leaveText: 'You can leave the program at any time:',
+    partnerLeft: (name: string) =>
+      `${name} has left the program, so there is nothing more to arrange with them and no meeting with them can be logged. The meetings logged before stay below. HR will be in touch about what happens next.`,
+    leftProblem: 'has left the program: meetings with them can no longer be logged',
   },
   'pt-BR': {
     title: 'Sua dupla de mentoria',
@@ -106,6 +110,9 @@ const texts = {
     helpText: (hr: string) => `Escreva para o RH em ${hr}: eles ajudam com os encontros, com a sua dupla ou com o programa.`,
     leave: 'Sair do programa',
     leaveText: 'Você pode sair do programa a qualquer momento:',
+    partnerLeft: (name: string) =>
+      `${name} saiu do programa, então não há mais nada a combinar e nenhum encontro com essa pessoa pode ser registrado. Os encontros registrados antes continuam abaixo. O RH entrará em contato sobre os próximos passos.`,
+    leftProblem: 'saiu do programa: não é mais possível registrar encontros com essa pessoa',
   },
 } as const satisfies Record<Language, unknown>;
 
@@ -116,6 +123,8 @@ interface PairView {
   pair: Pair;
   partner: Member;
   isMentor: boolean;
+  /** The partner left the program (opted out): the page shows no contact, and no meeting with them can be logged. */
+  left: boolean;
 }
 
 /**
@@ -130,8 +139,9 @@ async function pairsOf(deps: SurveyDeps, cycle: Cycle, member: Member): Promise<
       const pair = await deps.store.getPair(cycle.cycleId, pairId);
       if (!pair || pair.status === 'declined' || (pair.mentorId !== member.participantId && pair.menteeId !== member.participantId)) return [];
       const isMentor = pair.mentorId === member.participantId;
-      const partner = await deps.store.getMember(cycle.cycleId, isMentor ? pair.menteeId : pair.mentorId);
-      return partner && !partner.declined ? [{ pair, partner, isMentor }] : [];
+      const partnerId = isMentor ? pair.menteeId : pair.mentorId;
+      const [partner, entry] = await Promise.all([deps.store.getMember(cycle.cycleId, partnerId), deps.store.getParticipant(cycle.programId, partnerId)]);
+      return partner && !partner.declined ? [{ pair, partner, isMentor, left: leftTheProgram(entry) }] : [];
     }),
   );
   return views.flat();
@@ -187,13 +197,20 @@ async function render(
   for (const view of views) {
     const { partner } = view;
     const logged = meetings.filter((m) => m.pairId === view.pair.pairId);
+    // A partner who left keeps their name and the pair's history here, not their contact nor their goals.
+    const contact = view.left
+      ? `<p role="status">${escapeHtml(c.partnerLeft(partner.name))}</p>`
+      : `<p>${escapeHtml(c.email)}: <a href="mailto:${escapeHtml(partner.email)}">${escapeHtml(partner.email)}</a><br>${escapeHtml(c.department)}: ${escapeHtml(partner.department)}<br>${escapeHtml(c.language)}: ${escapeHtml(c.languages[partner.language])}</p>`;
+    const partnerGoals = view.left
+      ? ''
+      : `<h3>${escapeHtml(c.partnerGoals(partner.name))}</h3>${goalsOf(partner.participantId).length ? list(goalsOf(partner.participantId)) : `<p>${escapeHtml(c.noGoals)}</p>`}`;
     parts.push(
       `<h2>${escapeHtml(c.partner)}: ${escapeHtml(partner.name)}</h2>` +
-        `<p>${escapeHtml(c.email)}: <a href="mailto:${escapeHtml(partner.email)}">${escapeHtml(partner.email)}</a><br>${escapeHtml(c.department)}: ${escapeHtml(partner.department)}<br>${escapeHtml(c.language)}: ${escapeHtml(c.languages[partner.language])}</p>` +
+        contact +
         (teachesIn(view).length ? `<p><strong>${escapeHtml(c.youTeach)}:</strong> ${escapeHtml(teachesIn(view).map(label).join(', '))}</p>` : '') +
         (learnsIn(view).length ? `<p><strong>${escapeHtml(c.youLearn)}:</strong> ${escapeHtml(learnsIn(view).map(label).join(', '))}</p>` : '') +
         `<h3>${escapeHtml(c.yourGoals)}</h3>${goalsOf(member.participantId).length ? list(goalsOf(member.participantId)) : `<p>${escapeHtml(c.noGoals)}</p>`}` +
-        `<h3>${escapeHtml(c.partnerGoals(partner.name))}</h3>${goalsOf(partner.participantId).length ? list(goalsOf(partner.participantId)) : `<p>${escapeHtml(c.noGoals)}</p>`}` +
+        partnerGoals +
         `<h3>${escapeHtml(c.meetings)}</h3>` +
         (logged.length
           ? list(
@@ -208,7 +225,10 @@ async function render(
   parts.push(
     `<h2>${escapeHtml(c.expectations)}</h2><p>${escapeHtml(c.expectationsText(inWords(program.checkInCadence), inWords(program.phaseWindows.run)))}</p>`,
   );
-  if (views.length && cycle.status === 'running') parts.push(meetingForm(visit, views, label, form));
+  const active = views.filter((v) => !v.left);
+  if (active.length && cycle.status === 'running') parts.push(meetingForm(visit, active, label, form));
+  // A meeting refused with no form left to show (the only partner left): the reason still shows.
+  else if (form.errors?.length) parts.push(`<h2 id="log">${escapeHtml(c.logHeading)}</h2>${errorSummary(visit.language, form.errors)}`);
   const hr = program.hrContacts[0] as string;
   parts.push(`<h2>${escapeHtml(c.help)}</h2><p>${escapeHtml(c.helpText(hr))} <a href="mailto:${escapeHtml(hr)}">${escapeHtml(hr)}</a></p>`);
   parts.push(`<h2>${escapeHtml(c.leave)}</h2><p>${escapeHtml(c.leaveText)} <a href="${escapeHtml(visit.optOutLink)}">${escapeHtml(c.leave)}</a></p>`);
@@ -218,6 +238,14 @@ async function render(
 /** Where each field of the meeting form is, for the error summary's links. */
 const FIELD_IDS: Record<string, string> = { date: 'meeting-date', minutes: 'meeting-minutes', pair: 'meeting-pair' };
 
+/** The meeting form's errors, each linked to its field. */
+function errorSummary(language: Language, errors: readonly ValidationIssue[] | undefined): string {
+  if (!errors?.length) return '';
+  const c = texts[language];
+  const fieldNames = { date: c.date, minutes: c.length, pair: c.withPartner, meeting: c.logHeading };
+  return `<div class="errors" role="alert" tabindex="-1"><p>${escapeHtml(c.fix)}</p><ul>${errors.map((e) => `<li><a href="#${FIELD_IDS[e.where] ?? 'log'}">${escapeHtml(fieldNames[e.where as keyof typeof fieldNames] ?? e.where)}: ${escapeHtml(e.problem)}</a></li>`).join('')}</ul></div>`;
+}
+
 function meetingForm(
   visit: PairVisit,
   views: PairView[],
@@ -226,10 +254,7 @@ function meetingForm(
 ): string {
   const c = texts[visit.language];
   const values = form.values ?? {};
-  const fieldNames = { date: c.date, minutes: c.length, pair: c.withPartner, meeting: c.logHeading };
-  const errors = form.errors?.length
-    ? `<div class="errors" role="alert" tabindex="-1"><p>${escapeHtml(c.fix)}</p><ul>${form.errors.map((e) => `<li><a href="#${FIELD_IDS[e.where] ?? 'log'}">${escapeHtml(fieldNames[e.where as keyof typeof fieldNames] ?? e.where)}: ${escapeHtml(e.problem)}</a></li>`).join('')}</ul></div>`
-    : '';
+  const errors = errorSummary(visit.language, form.errors);
   const partnerField =
     views.length > 1
       ? `<label for="meeting-pair">${escapeHtml(c.withPartner)}</label><select id="meeting-pair" name="pair">${views.map((v) => `<option value="${escapeHtml(v.pair.pairId)}"${values.pair === v.pair.pairId ? ' selected' : ''}>${escapeHtml(v.partner.name)}</option>`).join('')}</select>`
@@ -258,11 +283,14 @@ export async function showPairPage(deps: SurveyDeps, visit: PairVisit): Promise<
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'));
 
 /** The meeting fields, validated against the member's own pairs and skills. */
-function meetingSchema(views: PairView[], cycle: Cycle, now: number) {
+function meetingSchema(views: PairView[], cycle: Cycle, now: number, language: Language) {
   const first = new Date(cycle.startedAt).toISOString().slice(0, 10);
   const today = new Date(now).toISOString().slice(0, 10);
   return z.object({
-    pair: z.string().check(z.refine((id) => views.some((v) => v.pair.pairId === id), 'must be one of your partners')),
+    pair: z.string().check(
+      z.refine((id) => views.some((v) => v.pair.pairId === id), 'must be one of your partners'),
+      z.refine((id) => !views.some((v) => v.pair.pairId === id && v.left), texts[language].leftProblem),
+    ),
     date: isoDate.check(
       z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real date'),
       z.refine((d) => d >= first, `must be on or after the cycle began (${first})`),
@@ -288,7 +316,7 @@ export interface MeetingOrigin {
  */
 export async function meetingFromFields(
   deps: SurveyDeps,
-  visit: { cycle: Cycle; member: Member; now: number },
+  visit: { cycle: Cycle; member: Member; now: number; language: Language },
   fields: FormFields,
   origin: MeetingOrigin,
 ): Promise<{ meeting: MeetingRecord } | { errors: ValidationIssue[] }> {
@@ -297,7 +325,7 @@ export async function meetingFromFields(
   const first = (name: string) => fields[name]?.[0];
   const minutes = first('minutes')?.trim();
   const input = { pair: first('pair') ?? '', date: first('date') ?? '', ...(minutes ? { minutes } : {}), skills: fields.skill ?? [] };
-  const parsed = meetingSchema(views, cycle, visit.now).safeParse(input);
+  const parsed = meetingSchema(views, cycle, visit.now, visit.language).safeParse(input);
   if (!parsed.success) return { errors: issuesFromZod(parsed.error) };
   const view = views.find((v) => v.pair.pairId === parsed.data.pair) as PairView;
   const direction = (skill: string): TeachingDirection | undefined =>

@@ -3,6 +3,8 @@
  * HR's report reads. Keys and fields are documented in docs/participants.md.
  */
 
+import type { Member, Pair } from '../domain/cycle.ts';
+
 /** `CYCLE#<cycleId> / INVITATION#<participantId>`: a person's answer to their pairing (goal-setting link). */
 export interface InvitationDecision {
   cycleId: string;
@@ -28,8 +30,27 @@ export interface RematchRecord {
   newPartnerId?: string;
   /** Who must receive a goal-setting invitation for the new pair (the freed person and the new partner). */
   notify: string[];
+  /**
+   * The freed person had accepted their first partner: that acceptance (and the goal-setting answer
+   * given with it, kept on their member item) was set aside, so they accept or decline the new partner.
+   */
+  askedAgain?: boolean;
   reason?: string;
   at: number;
+}
+
+/** What a rematch changes besides its record, in the same transaction (`putRematch`). */
+export interface RematchChanges {
+  newPair?: Pair;
+  members: Member[];
+  newMembers: number;
+  /**
+   * The freed person had accepted their first partner: that acceptance is set aside (their
+   * `INVITATION#` deleted, `invitationsAccepted` lowered) and, when they had `answered` goal-setting,
+   * that answer too (its `RESPONSE#` deleted, the phase's answer count lowered; the goals and
+   * baseline are kept on their member item). They then accept or decline the new partner.
+   */
+  setAside?: { participantId: string; answered: boolean };
 }
 
 /** `CYCLE#<cycleId> / FLAG#<pairId>`: a pair at risk, for HR. */

@@ -6,7 +6,7 @@ import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
 import type { EmailLogEntry, ErasureSubject } from '../domain/person-data.ts';
 import type { InfoSession, SessionPlacing, SessionRegistration } from '../domain/sessions.ts';
-import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from './participant-records.ts';
+import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchChanges, RematchRecord } from './participant-records.ts';
 
 /** Programs and their rosters. */
 export interface ProgramStore {
@@ -109,7 +109,7 @@ export interface ParticipantActionStore {
   recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'>;
   getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined>;
   listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]>;
-  putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void>;
+  putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void>;
   listRematches(cycleId: string): Promise<RematchRecord[]>;
   flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void>;
   listPairFlags(cycleId: string): Promise<PairFlag[]>;

@@ -2,8 +2,14 @@ import type { Cycle, Member, Pair } from '../domain/cycle.ts';
 import { linkPair, pairIdOf } from '../domain/cycle.ts';
 import type { Matcher, ProposedPair } from '../domain/matching/matcher.ts';
 import type { Participant } from '../domain/participant.ts';
+import { rosterToPair } from './phases/enrollment/index.ts';
+import { memberOf } from './phases/identify/index.ts';
 import type { Clock, CycleStore, ParticipantActionStore, ProgramStore } from './ports.ts';
-import type { RematchRecord } from './participant-records.ts';
+import type { GoalSettingAnswer } from '../domain/surveys.ts';
+import type { RematchChanges, RematchRecord } from './participant-records.ts';
+
+/** The key goal-setting answers are stored under (services/phases/goal-setting/survey.ts). */
+const GOAL_SETTING_KEY = 'goal-setting';
 
 export interface RematchDeps {
   store: CycleStore & ProgramStore & ParticipantActionStore;
@@ -13,15 +19,20 @@ export interface RematchDeps {
 
 /**
  * After a decline: each partner the decliner leaves without a partner is matched again with the
- * best-scoring person still unmatched — active people on the roster who are not in the cycle, or
- * members whose own partner declined — under the program's hard rules (the matcher decides).
+ * best-scoring person still unmatched — people identify could have paired who are not in the
+ * cycle, or members whose own partner declined — under the program's hard rules (the matcher
+ * decides). "Could have paired" is identify's own rule (`rosterToPair`): after an enrollment, only
+ * active people whose answer is join, as they declared themselves; without one, the active roster.
+ * Someone who declined to join, or never answered, is never brought in by a decline.
  * The new pair, the changed members and a REMATCH# record are stored together; the phase step
  * then sends both people a goal-setting invitation (services/phases/goal-setting/index.ts).
  */
 export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decliner: Member): Promise<RematchRecord[]> {
   const [members, roster] = await Promise.all([deps.store.listMembers(cycle.cycleId), deps.store.listParticipants(cycle.programId)]);
+  // Those identify pairs from (the same code path), so that a newcomer is matched and stored as identify would have.
+  const pool = (await rosterToPair(deps, cycle, roster)).filter((p) => p.status === 'active');
   const membersById = new Map(members.map((m) => [m.participantId, m]));
-  const rosterById = new Map(roster.map((p) => [p.participantId, p]));
+  const rosterById = new Map(pool.map((p) => [p.participantId, p]));
   const records: RematchRecord[] = [];
   const now = deps.clock.now();
   for (const ref of decliner.partners) {
@@ -38,8 +49,8 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
     let reason: string | undefined;
     const freedPerson = rosterById.get(freed.participantId);
     if (freed.partners.length === 0 && freedPerson) {
-      const candidates = roster.filter((p) => {
-        if (p.status !== 'active' || p.participantId === freed.participantId || p.participantId === decliner.participantId) return false;
+      const candidates = pool.filter((p) => {
+        if (p.participantId === freed.participantId || p.participantId === decliner.participantId) return false;
         const member = membersById.get(p.participantId);
         return !member || (!member.declined && member.partners.length === 0);
       });
@@ -49,7 +60,7 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
         const otherId = best.mentorId === freed.participantId ? best.menteeId : best.mentorId;
         let other = membersById.get(otherId);
         if (!other) {
-          other = newMember(rosterById.get(otherId) as Participant, cycle);
+          other = memberOf(rosterById.get(otherId) as Participant, cycle.program);
           membersById.set(otherId, other);
           newMembers++;
         }
@@ -57,6 +68,22 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
         changed.push(other);
       } else {
         reason = candidates.length ? 'no one still unmatched can be paired under the program’s rules' : 'no one is still unmatched';
+      }
+    } else if (freed.partners.length === 0) {
+      reason = 'the freed partner is no longer taking part (left the program)';
+    }
+    // An acceptance is of a pair, not of a person: one given to the first partner is set aside, and the
+    // freed person accepts or declines the new one. Their goals and baseline are about themselves: kept.
+    let setAside: RematchChanges['setAside'];
+    if (newPair) {
+      const [decision, answer] = await Promise.all([
+        deps.store.getInvitationDecision(cycle.cycleId, freed.participantId),
+        deps.store.getResponse(cycle.cycleId, GOAL_SETTING_KEY, freed.participantId),
+      ]);
+      if (decision?.decision === 'accepted') {
+        const kept = answer?.answer as GoalSettingAnswer | undefined;
+        freed.keptAnswer = { goals: kept?.goals ?? [], baseline: kept?.baseline ?? {}, acceptedPartnerIds: decision.partnerIds };
+        setAside = { participantId: freed.participantId, answered: answer !== undefined };
       }
     }
     const otherId = newPair ? (newPair.mentorId === freed.participantId ? newPair.menteeId : newPair.mentorId) : undefined;
@@ -68,10 +95,11 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
       freedParticipantId: freed.participantId,
       ...(newPair ? { newPairId: newPair.pairId, newPartnerId: otherId } : {}),
       notify: newPair ? [freed.participantId, otherId as string] : [],
+      ...(setAside ? { askedAgain: true } : {}),
       ...(reason ? { reason } : {}),
       at: now,
     };
-    await deps.store.putRematch(record, { ...(newPair ? { newPair } : {}), members: changed, newMembers });
+    await deps.store.putRematch(record, { ...(newPair ? { newPair } : {}), members: changed, newMembers, ...(setAside ? { setAside } : {}) });
     records.push(record);
   }
   return records;
@@ -90,21 +118,6 @@ function bestPartner(matcher: Matcher, cycle: Cycle, person: Participant, candid
     if (pair && (!best || pair.score > best.score)) best = pair;
   }
   return best;
-}
-
-function newMember(p: Participant, cycle: Cycle): Member {
-  return {
-    participantId: p.participantId,
-    name: p.name,
-    email: p.email,
-    department: p.department,
-    language: p.preferredLanguage ?? cycle.program.language,
-    skillsOffered: p.skillsOffered.map((s) => s.skill),
-    skillsWanted: p.skillsWanted.map((s) => s.skill),
-    teaches: [],
-    learns: [],
-    partners: [],
-  };
 }
 
 function link(a: Member, b: Member, pair: Pair): void {

@@ -2,7 +2,7 @@ import type { Cycle, Member } from '../domain/cycle.ts';
 import type { LinkSigner } from '../domain/links.ts';
 import { sessionEmail, type SessionEmailInput, type SessionEmailKind } from '../domain/session-emails.ts';
 import { sessionLinkKey, type InfoSession } from '../domain/sessions.ts';
-import type { Clock, CycleStore, EmailLog, Mailer, SessionStore } from './ports.ts';
+import type { Clock, CycleStore, EmailLog, Mailer, ProgramStore, SessionStore } from './ports.ts';
 import { sendOnce, type SendOutcome } from './send-once.ts';
 
 /**
@@ -17,8 +17,17 @@ export interface SessionLinks {
 }
 
 export interface SessionDeps {
-  store: SessionStore & Pick<CycleStore, 'getCycle' | 'listMembers' | 'getMember'>;
+  store: SessionStore & Pick<CycleStore, 'getCycle' | 'listMembers' | 'getMember'> & Pick<ProgramStore, 'listParticipants' | 'getParticipant'>;
   clock: Clock;
+}
+
+/**
+ * Who of the cycle's people is no longer on the program's roster as active (left through the
+ * opt-out link, or taken off by HR): sessions neither email them nor take their answers.
+ */
+export async function notActive(deps: SessionDeps, cycle: Pick<Cycle, 'programId'>): Promise<Set<string>> {
+  const roster = await deps.store.listParticipants(cycle.programId);
+  return new Set(roster.filter((p) => p.status !== 'active').map((p) => p.participantId));
 }
 
 export interface SessionMailDeps extends SessionDeps {

@@ -6,6 +6,7 @@ import { sessionIdOfLinkKey, waitingPosition, type InfoSession, type SessionRegi
 import { formFields } from '../domain/surveys.ts';
 import { bindingMatches, formBinding } from './form-binding.ts';
 import type { PageResult } from './phases/survey-types.ts';
+import { leftTheProgram } from './phases/members.ts';
 import { sendSessionEmail, type SessionMailDeps } from './session-mail.ts';
 import { hiddenFields, layout, noticePage } from './survey-pages.ts';
 
@@ -115,6 +116,8 @@ async function resolveVisit(deps: SessionMailDeps, token: string, action: string
   ]);
   if (!cycle || !session) return { page: refused('both', 'missing', 404) };
   if (!member) return { page: refused(cycle.program.language, 'missing', 404) };
+  // Someone who left the program is told so, whatever they had answered; nothing changes.
+  if (leftTheProgram(await deps.store.getParticipant(cycle.programId, participantId))) return { page: refused(member.language, 'opted-out', 200) };
   return { visit: { cycle, member, session, language: member.language, token, action, binding: formBinding(deps.links.signer, token), now } };
 }
 

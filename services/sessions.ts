@@ -14,7 +14,7 @@ import {
   type SessionRegistration,
 } from '../domain/sessions.ts';
 import type { SendOutcome } from './send-once.ts';
-import { sendSessionEmail, type SessionDeps, type SessionMailDeps } from './session-mail.ts';
+import { notActive, sendSessionEmail, type SessionDeps, type SessionMailDeps } from './session-mail.ts';
 
 export { sessionLink, type SessionDeps, type SessionLinks, type SessionMailDeps } from './session-mail.ts';
 
@@ -75,7 +75,8 @@ export async function announceSession(deps: SessionMailDeps, cycleId: string, se
   const session = await loadSession(deps, cycleId, sessionId);
   if (session.cancelledAt !== undefined) throw new ConflictError(`session ${sessionId} was cancelled: it can no longer be announced`);
   if (session.startsAt <= deps.clock.now()) throw new ConflictError(`session ${sessionId} has started already: it can no longer be announced`);
-  const audience = sessionAudience(session, await deps.store.listMembers(cycleId));
+  const [members, left] = await Promise.all([deps.store.listMembers(cycleId), notActive(deps, cycle)]);
+  const audience = sessionAudience(session, members, left);
   const outcome: AnnouncementOutcome = { audience: audience.length, ...emptyTally() };
   for (const member of audience) {
     count(outcome, await sendSessionEmail(deps, cycle, session, member, 'announcement', announcementKey(sessionId, member.participantId)));
@@ -129,9 +130,10 @@ export async function cancelSession(
   const organizer = { name: cycle.program.name, email: cycle.program.sender };
   const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, ...emptyTally() };
   // Read after the cancel committed (strongly consistent): no seat can be taken after it, so this is everyone.
-  const [holding, members] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId)]);
+  const [holding, members, left] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId), notActive(deps, cycle)]);
   const memberById = new Map(members.map((m) => [m.participantId, m]));
-  const recipients = holding.map((r) => memberById.get(r.participantId)).filter((m) => m !== undefined);
+  // Someone who left the program receives no more of its emails, this one included.
+  const recipients = holding.map((r) => memberById.get(r.participantId)).filter((m): m is Member => m !== undefined && !left.has(m.participantId));
   await tellOfStoredChange(`session ${sessionId} is cancelled`, result, recipients.length, hooks, async () => {
     for (const member of recipients) {
       result.told++;
@@ -213,17 +215,21 @@ async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string
 
 /**
  * Who a move is told to, with where each stands: everyone registered or waiting, and everyone its
- * announcement reached who has not answered (their calendar may hold the event) and is still in the cycle.
+ * announcement reached who has not answered (their calendar may hold the event) and is still in the cycle;
+ * never someone who left the program.
  */
 async function toldOfMove(deps: SessionMailDeps, session: InfoSession): Promise<Array<{ member: Member; standing: SessionStanding }>> {
-  const [registrations, members, announced] = await Promise.all([
+  const [registrations, members, announced, cycle] = await Promise.all([
     deps.store.listSessionRegistrations(session.cycleId, session.sessionId),
     deps.store.listMembers(session.cycleId),
     deps.emailLog.sentKeys(session.cycleId, announcementKey(session.sessionId, '')),
+    existingCycle(deps, session.cycleId),
   ]);
+  const left = await notActive(deps, cycle);
   const answered = new Map(registrations.map((r) => [r.participantId, r.status]));
   const told: Array<{ member: Member; standing: SessionStanding }> = [];
   for (const member of members) {
+    if (left.has(member.participantId)) continue;
     const status = answered.get(member.participantId);
     if (status === 'registered' || status === 'waitlisted') told.push({ member, standing: status });
     else if (status === undefined && announced.has(announcementKey(session.sessionId, member.participantId)) && !member.declined && !member.unreachable)

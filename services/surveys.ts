@@ -3,7 +3,7 @@ import { ValidationError } from '../domain/errors.ts';
 import type { AnsweredPhase, Language } from '../domain/program.ts';
 import { formFields, type Answer } from '../domain/surveys.ts';
 import { bindingMatches, formBinding } from './form-binding.ts';
-import { rosterEntry, rosterVisitor } from './phases/members.ts';
+import { leftTheProgram, rosterEntry, rosterVisitor } from './phases/members.ts';
 import { parsePhaseKey } from './phases/registry.ts';
 import { noticeResult, pageResult } from './phases/survey-common.ts';
 import { phaseSurvey } from './phases/survey-registry.ts';
@@ -39,6 +39,11 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
   const answersRead = phase ? (phaseSurvey(phase.phase).answersRead?.(phaseKey, request) ?? []) : [];
   const { cycle, member: cycleMember, answers } = await deps.store.getParticipantView(cycleId, participantId, answersRead);
   if (!cycle) return refused('both', 'missing', 404);
+  if (phaseKey !== OPT_OUT_KEY) {
+    // Someone who left the program is told so on every page of theirs (not "not found"), and nothing changes.
+    const entry = await rosterEntry(deps.store, cycle, participantId);
+    if (leftTheProgram(entry)) return refused(cycleMember?.language ?? entry?.preferredLanguage ?? cycle.program.language, 'opted-out', 200);
+  }
   const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase));
   if (!member) return refused(cycle.program.language, 'missing', 404);
   const link = { token, action, binding: formBinding(deps.signer, token) };

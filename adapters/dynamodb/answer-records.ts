@@ -1,7 +1,15 @@
-import type { Member, Pair, StoredResponse } from '../../domain/cycle.ts';
+import type { StoredResponse } from '../../domain/cycle.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
-import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type {
+  ForumSuggestion,
+  InvitationDecision,
+  MeetingRecord,
+  PairFlag,
+  PairFlagReason,
+  RematchChanges,
+  RematchRecord,
+} from '../../services/participant-records.ts';
 import type { CycleStore, ParticipantActionStore, RecordResponseOutcome } from '../../services/ports.ts';
 import { memberItem, pairItem } from './cycle-records.ts';
 import type { TableClient, TransactionItem } from './table-client.ts';
@@ -216,10 +224,36 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
     return this.table.queryPrefix<InvitationDecision>('ListInvitationDecisions', keys.invitationsOf(cycleId));
   }
 
-  /** Stores the outcome of a rematch in one transaction: the record, the old pair marked declined, the new pair (if any), updated members and the cycle's counters. */
-  async putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void> {
+  /**
+   * Stores the outcome of a rematch in one transaction: the record, the old pair marked declined,
+   * the new pair (if any), updated members, the freed person's acceptance (and answer) set aside
+   * when they must accept the new partner, and the cycle's counters (one update of the cycle item).
+   */
+  async putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void> {
     const { cycleId } = rematch;
+    const aside = changes.setAside;
+    const sets = [
+      ...(changes.newMembers ? ['participants = participants + :n', 'phases.#gs.expected = phases.#gs.expected + :n'] : []),
+      ...(aside?.answered ? ['responses.#gs = responses.#gs - :one'] : []),
+    ];
+    const adds = ['rematches :one', ...(aside ? ['invitationsAccepted :minusOne'] : [])];
+    const names = changes.newMembers || aside?.answered ? { ExpressionAttributeNames: { '#gs': 'goal-setting' } } : {};
     await this.table.transactAll('PutRematch', [
+      // The acceptance set aside must still be the acceptance read (a retried rematch finds it gone and fails as a whole).
+      ...(aside
+        ? [
+            {
+              Delete: {
+                Key: keys.invitation(cycleId, aside.participantId),
+                ConditionExpression: 'decision = :accepted',
+                ExpressionAttributeValues: { ':accepted': 'accepted' },
+              },
+            },
+          ]
+        : []),
+      ...(aside?.answered
+        ? [{ Delete: { Key: keys.response(cycleId, 'goal-setting', aside.participantId), ConditionExpression: 'attribute_exists(PK)' } }]
+        : []),
       { Put: { Item: { ...keys.rematch(cycleId, rematch.rematchId), entity: 'rematch', ...rematch } } },
       {
         Update: {
@@ -234,11 +268,9 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
       {
         Update: {
           Key: keys.cycle(cycleId),
-          UpdateExpression: changes.newMembers
-            ? 'SET participants = participants + :n, phases.#gs.expected = phases.#gs.expected + :n ADD rematches :one'
-            : 'ADD rematches :one',
-          ...(changes.newMembers ? { ExpressionAttributeNames: { '#gs': 'goal-setting' } } : {}),
-          ExpressionAttributeValues: { ':one': 1, ...(changes.newMembers ? { ':n': changes.newMembers } : {}) },
+          UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}ADD ${adds.join(', ')}`,
+          ...names,
+          ExpressionAttributeValues: { ':one': 1, ...(changes.newMembers ? { ':n': changes.newMembers } : {}), ...(aside ? { ':minusOne': -1 } : {}) },
         },
       },
     ]);

@@ -3,7 +3,15 @@ import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } f
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
-import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type {
+  ForumSuggestion,
+  InvitationDecision,
+  MeetingRecord,
+  PairFlag,
+  PairFlagReason,
+  RematchChanges,
+  RematchRecord,
+} from '../../services/participant-records.ts';
 import type {
   AuditEntry,
   EmailClaim,
@@ -186,7 +194,7 @@ export class DynamoDbStore implements FunctionStore {
   listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]> {
     return this.answers.listInvitationDecisions(cycleId);
   }
-  putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void> {
+  putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void> {
     return this.answers.putRematch(rematch, changes);
   }
   listRematches(cycleId: string): Promise<RematchRecord[]> {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../domain/errors.ts';
+import { ConfigurationError, TandemError, TransientError, ValidationError } from '../../domain/errors.ts';
 import { parseAttendanceList, parseCancelReason, type InfoSession } from '../../domain/sessions.ts';
 import {
   addSession,
@@ -75,6 +75,22 @@ function describeSession(s: InfoSession): string[] {
   ];
 }
 
+/**
+ * Announces a session `session add` has just stored. Should that fail (SES, the network), the error
+ * says the session is stored and how to announce it, keeping its exit code's meaning.
+ */
+async function announceStored(deps: SessionMailDeps, cycleId: string, sessionId: string) {
+  try {
+    return await announceSession(deps, cycleId, sessionId);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    const message = `session ${sessionId} is stored, but announcing it failed (${why}); announce it with: tandem session announce ${sessionId} --cycle ${cycleId}`;
+    if (error instanceof TransientError) throw new TransientError(message, { cause: error });
+    if (error instanceof ConfigurationError) throw new ConfigurationError(message, { cause: error });
+    throw new TandemError(message, { cause: error });
+  }
+}
+
 export function registerSessionCommands(program: Command): void {
   const group = program
     .command('session')
@@ -122,6 +138,9 @@ export function registerSessionCommands(program: Command): void {
       json: boolean;
     }) => {
       const c = target();
+      // Announcing needs the link-signing key and the links' base URL: checked before the session is stored, so that a
+      // missing one leaves nothing half-done (a rerun would have found the session existing, and nobody told).
+      const mail = options.announce ? await mailDeps() : undefined;
       const session = await addSession({ store: c.store, clock: c.clock }, options.cycle, {
         sessionId: options.id,
         title: options.title,
@@ -136,7 +155,7 @@ export function registerSessionCommands(program: Command): void {
         ...(options.videoLink !== undefined ? { videoLink: options.videoLink } : {}),
       });
       await auditSession('session.added', options.cycle, { sessionId: session.sessionId, capacity: session.capacity });
-      const announcement = options.announce ? await announceSession(await mailDeps(), options.cycle, session.sessionId) : undefined;
+      const announcement = mail ? await announceStored(mail, options.cycle, session.sessionId) : undefined;
       if (announcement?.sent) await auditSession('session.announced', options.cycle, { sessionId: session.sessionId, sent: announcement.sent });
       emit(options.json, { session, announcement }, () =>
         [

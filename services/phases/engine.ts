@@ -222,6 +222,7 @@ async function sendPhaseEmail(deps: SendingDeps, { cycle, state, now }: PhaseSte
     ...(batch.email.round ? { round: batch.email.round } : {}),
     ...(batch.email.reminder ? { reminderTimeLeft: timeLeftInWords(state.deadline - now, member.language) } : {}),
     ...(batch.email.rematch ? { rematch: true } : {}),
+    ...(batch.email.askedAgain?.includes(member.participantId) ? { askedAgain: true } : {}),
     ...(batch.email.nudge ? { nudge: true } : {}),
   });
   return sendOnce(deps, cycle.cycleId, phaseEmailKey(batch, member), {

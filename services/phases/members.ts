@@ -53,6 +53,9 @@ export function rosterVisitor(participant: Participant, cycle: Cycle): Member {
   };
 }
 
+/** Whether a roster entry says the person left the program (the opt-out link): their links then change nothing. */
+export const leftTheProgram = (entry: Pick<Participant, 'status'> | undefined): boolean => entry?.status === 'opted-out';
+
 /** A person on the cycle's program roster, found by id. */
 export async function rosterEntry(store: ProgramStore, cycle: Cycle, participantId: string): Promise<Participant | undefined> {
   return store.getParticipant(cycle.programId, participantId);

@@ -53,7 +53,16 @@ export interface DueBatch {
   /** Only these participants (by id), when set; otherwise every reachable member. */
   recipients?: readonly string[];
   /** What the email says. */
-  email: { template: EmailTemplateKind; includeGoals: boolean; round?: number; reminder: boolean; rematch: boolean; nudge?: boolean };
+  email: {
+    template: EmailTemplateKind;
+    includeGoals: boolean;
+    round?: number;
+    reminder: boolean;
+    rematch: boolean;
+    /** Of the recipients of a rematch, those who had accepted their first partner and are asked again (goals kept). */
+    askedAgain?: readonly string[];
+    nudge?: boolean;
+  };
   /** What the phase state records once the whole batch went out (given what earlier batches of this step recorded). */
   done(recorded: Partial<PhaseState>): Partial<PhaseState>;
 }

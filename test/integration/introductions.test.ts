@@ -117,7 +117,7 @@ describe('introductions', () => {
     }
   });
 
-  it('introduces the new pair a rematch makes, and never the declined pair', async () => {
+  it('introduces the new pair a rematch makes once both accepted it, and never the declined pair', async () => {
     const tag = uniqueTag('intro-rematch');
     const cycle = await participantCycle(tag);
     await openAndSend(cycle.cycleId, 'goal-setting');
@@ -132,8 +132,14 @@ describe('introductions', () => {
     await tick(cycle.cycleId, 'goal-setting');
     const newcomer = (await store().getMember(cycle.cycleId, rematch?.newPartnerId as string)) as Member;
     const rematchMails = (await mailsFor(tag, INVITATION)).filter((m) => /matched you again|nova dupla para você/.test(m.text));
-    // The freed person accepted their first pairing already; the new partner accepts the new one.
+    // The new partner accepts the new pairing; the freed person had accepted their first one only, so no pair is introduced yet.
     await accept(rematchMails.find((m) => m.to === newcomer.email)?.link as string, 'Learn to coach');
+    await tick(cycle.cycleId, 'goal-setting');
+    expect(await introductions(tag)).toEqual([]);
+    // The freed person is told their goals are kept and the new pairing needs their answer; they accept it.
+    const freedMail = rematchMails.find((m) => m.to === freed.email);
+    expect(freedMail?.text).toMatch(/Your goals and skill ratings are kept|Suas metas e a avaliação das suas habilidades foram mantidas/);
+    await accept(freedMail?.link as string, 'Teach cloud tools');
     await tick(cycle.cycleId, 'goal-setting');
 
     const sent = await introductions(tag);

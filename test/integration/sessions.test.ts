@@ -7,7 +7,7 @@ import { attachmentText } from '../../local/ses-local.ts';
 import { addSession, announceSession, type SessionMailDeps } from '../../services/sessions.ts';
 import { hiddenFields, participantCycle } from '../browser/participant-support.ts';
 import { emailsFor, uniqueTag } from '../support/fixtures.ts';
-import { tandem } from './cli-support.ts';
+import { stackEnv, tandem } from './cli-support.ts';
 
 /*
  * Informational sessions on the local stack: announced through the local SES, answered through
@@ -116,6 +116,24 @@ describe('an informational session on the local stack', () => {
     expect(registrations.filter((r) => r.status === 'registered')).toHaveLength(1);
     expect(registrations.filter((r) => r.status === 'waitlisted')).toHaveLength(racers.length - 1);
     expect((await container().store.getSession(cycle.cycleId, 'race'))?.seatsTaken).toBe(1);
+  });
+
+  it('is not stored by `session add` when the link-signing key it needs to announce is missing, and is once the key is there', async () => {
+    const tag = uniqueTag('session-nokey');
+    const cycle = await participantCycle(tag);
+    const add = [
+      'session',
+      'add',
+      ...['--cycle', cycle.cycleId, '--id', 'key-101', '--title', 'Cloud tools', '--description', 'Hands-on', '--time-zone', 'America/Sao_Paulo'],
+      ...['--skills', 'cloud-tools', '--starts', '2099-03-10T14:00-03:00', '--duration', '60', '--capacity', '5', '--place', 'Room 4'],
+    ];
+    const refused = await tandem(add, { env: stackEnv({ TANDEM_LINK_SIGNING_KEY: undefined, TANDEM_LINK_SIGNING_KEY_SECRET: undefined }) });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain('TANDEM_LINK_SIGNING_KEY');
+    expect(await container().store.listSessions(cycle.cycleId)).toEqual([]);
+    const added = await tandem(add);
+    expect(added.code, added.stderr).toBe(0);
+    expect((await container().store.listSessions(cycle.cycleId)).map((s) => s.sessionId)).toEqual(['key-101']);
   });
 
   it('is scheduled, listed, shown and its attendance recorded with the tandem command, bad input named and nothing written', async () => {

@@ -2,10 +2,18 @@ import { createHash } from 'node:crypto';
 import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
-import { NotFoundError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
-import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchRecord } from '../../services/participant-records.ts';
+import type {
+  ForumSuggestion,
+  InvitationDecision,
+  MeetingRecord,
+  PairFlag,
+  PairFlagReason,
+  RematchChanges,
+  RematchRecord,
+} from '../../services/participant-records.ts';
 import type {
   AuditEntry,
   EmailClaim,
@@ -452,8 +460,23 @@ export class InMemoryStore implements TandemStore {
     return sortedBy(this.invitations.get(cycleId)?.values() ?? [], (d) => d.participantId);
   }
 
-  async putRematch(rematch: RematchRecord, changes: { newPair?: Pair; members: Member[]; newMembers: number }): Promise<void> {
+  async putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void> {
     const cycle = this.existingCycle(rematch.cycleId);
+    const aside = changes.setAside;
+    const decisions = within(this.invitations, rematch.cycleId);
+    const answers = within(this.responses, rematch.cycleId);
+    const answerKey = aside ? `goal-setting#${aside.participantId}` : '';
+    // As the DynamoDB transaction: the acceptance (and answer) set aside must still be there, else nothing is written.
+    if (aside && (decisions.get(aside.participantId)?.decision !== 'accepted' || (aside.answered && !answers.has(answerKey))))
+      throw new ConflictError('PutRematch: the acceptance to set aside changed meanwhile');
+    if (aside) {
+      decisions.delete(aside.participantId);
+      cycle.invitationsAccepted = (cycle.invitationsAccepted ?? 0) - 1;
+      if (aside.answered) {
+        answers.delete(answerKey);
+        cycle.responses['goal-setting'] = (cycle.responses['goal-setting'] ?? 0) - 1;
+      }
+    }
     within(this.rematches, rematch.cycleId).set(rematch.rematchId, copy(rematch));
     const pairs = within(this.pairs, rematch.cycleId);
     const previous = pairs.get(rematch.previousPairId);

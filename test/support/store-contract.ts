@@ -917,6 +917,47 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect([stored?.participants, stored?.phases['goal-setting']?.expected, stored?.rematches]).toEqual([5, 5, 1]);
     });
 
+    it('sets aside with a rematch the acceptance and answer the freed person gave their first partner, all or nothing', async () => {
+      const store = await createStore();
+      const { cycle, members } = await cycleAtGoalSetting(store);
+      const acceptance = { cycleId: cycle.cycleId, participantId: 'p01', decision: 'accepted' as const, partnerIds: ['p02'], decidedAt: T0 };
+      expect(await store.recordResponseWithAcceptance(answer(cycle.cycleId, 'goal-setting', 'p01'), acceptance)).toBe('recorded');
+      const newPair: Pair = { ...(consecutivePairs(['p01', 'p05'])[0] as Pair) };
+      const p01 = {
+        ...(members[0] as Member),
+        partners: [{ participantId: 'p05', name: 'p05', pairId: newPair.pairId, role: 'mentee' as const }],
+        keptAnswer: { goals: ['g'], baseline: {}, acceptedPartnerIds: ['p02'] },
+      };
+      const p05 = memberOf('p05', { partners: [{ participantId: 'p01', name: 'p01', pairId: newPair.pairId, role: 'mentor' }] });
+      const rematch: RematchRecord = {
+        cycleId: cycle.cycleId,
+        rematchId: 'p01~p02',
+        previousPairId: 'p01~p02',
+        declinedBy: 'p02',
+        freedParticipantId: 'p01',
+        newPairId: newPair.pairId,
+        newPartnerId: 'p05',
+        notify: ['p01', 'p05'],
+        askedAgain: true,
+        at: T0 + HOUR,
+      };
+      const changes = { newPair, members: [p01, p05], newMembers: 1, setAside: { participantId: 'p01', answered: true } };
+      await store.putRematch(rematch, changes);
+      expect(await store.getInvitationDecision(cycle.cycleId, 'p01')).toBeUndefined();
+      expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p01')).toBeUndefined();
+      expect((await store.getMember(cycle.cycleId, 'p01'))?.keptAnswer).toEqual(p01.keptAnswer);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.invitationsAccepted, stored?.responses['goal-setting'], stored?.phases['goal-setting']?.expected, stored?.rematches]).toEqual([
+        0, 0, 5, 1,
+      ]);
+      // Once set aside, there is nothing to set aside: a replay writes nothing.
+      await expect(store.putRematch({ ...rematch, rematchId: 'again' }, changes)).rejects.toThrow();
+      expect((await store.listRematches(cycle.cycleId)).map((r) => r.rematchId)).toEqual(['p01~p02']);
+      // The freed person now answers for the new pair.
+      expect(await store.recordResponseWithAcceptance(answer(cycle.cycleId, 'goal-setting', 'p01'), { ...acceptance, partnerIds: ['p05'] })).toBe('recorded');
+      expect((await store.getCycle(cycle.cycleId))?.invitationsAccepted).toBe(1);
+    });
+
     it('stores a rematch that found no new partner, counting only the rematch', async () => {
       const store = await createStore();
       const { cycle } = await cycleAtGoalSetting(store);

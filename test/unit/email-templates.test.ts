@@ -94,6 +94,18 @@ describe('the SES email templates', () => {
     expect(renderInvitationEmail(input()).text).not.toContain('first partner');
   });
 
+  it('tell a person who had accepted their first partner that their goals are kept and the new pairing needs their answer', () => {
+    const en = renderInvitationEmail(input({ kind: 'goal-setting', rematch: true, askedAgain: true }));
+    expect(en.text).toContain('Your goals and skill ratings are kept');
+    expect(en.text).toContain('Accept or decline my new partner:');
+    expect(en.text).not.toContain('set one to three personal goals');
+    expect(en.html).toContain('Accept or decline my new partner');
+    const pt = renderInvitationEmail(input({ kind: 'goal-setting', rematch: true, askedAgain: true, language: 'pt-BR' }));
+    expect(pt.text).toContain('Suas metas e a avaliação das suas habilidades foram mantidas');
+    expect(pt.text).toContain('Aceitar ou recusar a nova dupla:');
+    expect(renderInvitationEmail(input({ kind: 'goal-setting', rematch: true })).text).not.toContain('kept');
+  });
+
   it('are refused by the renderer when malformed', () => {
     expect(() => renderTemplate('{{#if a}}x', {})).toThrow(/does not parse/);
     expect(() => renderTemplate('x{{/if}}', {})).toThrow(SyntaxError);

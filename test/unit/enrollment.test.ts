@@ -227,6 +227,31 @@ describe('enrollment over the in-memory store', () => {
     expect(await c.store.getDeclaration(program.programId, person)).toBeUndefined();
   });
 
+  it('keeps the join form filled in when a decline’s reason is refused, showing the reason as typed', async () => {
+    const c = await enrollmentCycle();
+    const person = c.invited[0]?.participantId as string;
+    const roster = await c.store.getParticipant(program.programId, person);
+    const refused = await c.post(person, 'decline', [['reason', 'x'.repeat(501)]]);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('href="#reason"');
+    expect(refused.html).toContain(`value="${roster?.name}"`);
+    expect(refused.html).toContain(`value="${roster?.department}"`);
+    expect(refused.html).toContain(`>${'x'.repeat(500)}</textarea>`);
+    expect(await c.store.getResponse(c.cycleId, 'enrollment', person)).toBeUndefined();
+  });
+
+  it('tells someone who left the program, on their join link, that they left, in their language, changing nothing', async () => {
+    const c = await enrollmentCycle();
+    await c.store.setParticipantStatus(program.programId, 'p01', 'opted-out');
+    const page = await c.show('p01');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('lang="pt-BR"');
+    expect(page.html).toContain('Você saiu do programa');
+    const post = await c.post('p01', 'answer', joinFields());
+    expect(post.html).toContain('Você saiu do programa');
+    expect(await c.store.getResponse(c.cycleId, 'enrollment', 'p01')).toBeUndefined();
+  });
+
   it('refuses answers once enrollment closed', async () => {
     const c = await enrollmentCycle();
     const person = c.invited[0]?.participantId as string;

@@ -380,6 +380,20 @@ describe('goal-setting rematches', () => {
   });
 });
 
+describe('goal-setting rematches of someone who had accepted', () => {
+  it('tells only the freed person who had accepted that their goals are kept and the new pairing needs their answer', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    const rematch = { cycleId: CYCLE, rematchId: 'p01~p02', previousPairId: 'p01~p02', declinedBy: 'p01', freedParticipantId: 'p02', at: now };
+    await store.putRematch({ ...rematch, newPairId: 'p02~p03', newPartnerId: 'p03', notify: ['p02', 'p03'], askedAgain: true }, { members: [], newMembers: 0 });
+    const before = mailer.sent.length;
+    await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    const sent = mailer.sent.slice(before).map((email, i) => ({ to: email.to, data: mailer.data(before + i) }));
+    expect(sent.find((e) => e.to === emailOf('p02'))?.data).toMatchObject({ rematch: true, askedAgain: true });
+    expect(sent.find((e) => e.to === emailOf('p03'))?.data).toMatchObject({ rematch: true, askedAgain: false });
+  });
+});
+
 describe('the pair-page link in member emails', () => {
   /** Opens each pair-page link the mailer saw, as its recipient would, and says whose pair page it showed. */
   async function openedPairPages(kind: string) {

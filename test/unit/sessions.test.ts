@@ -283,6 +283,37 @@ describe('a session in a cycle', () => {
     expect(mailer.to('session-promoted')).toEqual(['p06@example.com']);
   });
 
+  it('is neither announced to nor answerable by someone who left the program, whose link says so and changes nothing', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    const token = tokenOf('p07');
+    // p07 leaves through the email footer's link (the roster entry's status), and HR adds a session open to everyone.
+    await store.putParticipants(program.programId, [
+      {
+        participantId: 'p07',
+        name: 'p07',
+        email: 'p07@example.com',
+        department: 'IT',
+        birthYear: 1990,
+        skillsOffered: [],
+        skillsWanted: [],
+        languages: ['en'],
+        capacity: 1,
+        status: 'opted-out',
+      },
+    ]);
+    await addSession(deps, CYCLE, input({ sessionId: 'all-hands', audience: 'everyone' }));
+    const outcome = await announceSession(deps, CYCLE, 'all-hands');
+    expect(outcome.audience).toBe(4);
+    expect(mailer.sent.filter((e) => e.to === 'p07@example.com' && e.subject.includes('AI assistants'))).toHaveLength(1);
+
+    const page = await showSessionPage(deps, token, './x');
+    expect(page.html).toContain('You have left the program');
+    expect(page.html).not.toContain('Register');
+    const body = new URLSearchParams({ _action: 'register', _bind: formBinding(signer, token) }).toString();
+    expect((await submitSessionPage(deps, token, body, './x')).html).toContain('You have left the program');
+    expect(await store.getSessionRegistration(CYCLE, 'ai-101', 'p07')).toBeUndefined();
+  });
+
   it('refuses a form copied from another person’s page, and a link to no session', async () => {
     await announceSession(deps, CYCLE, 'ai-101');
     const token = tokenOf('p02');

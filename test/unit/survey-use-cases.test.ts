@@ -422,7 +422,7 @@ describe('measure', () => {
     expect((await c.store.getResponse(c.cycleId, 'measure', menteeId))?.answer).toMatchObject({ goalAttainment: [80, 30] });
   });
 
-  it('reads what a page view or an answer needs in one store call, and shows the form no more once answered', async () => {
+  it('reads what a page view or an answer needs in one store call and the roster entry, and shows the form no more once answered', async () => {
     const c = await cycleWith(['goal-setting', 'measure']);
     const { menteeId } = englishPair();
     await withGoals(c, menteeId, ['Use AI assistants weekly']);
@@ -441,16 +441,16 @@ describe('measure', () => {
 
     const page = await c.show(menteeId, 'measure');
     expect(page.html).toContain('<label for="attainment0">Use AI assistants weekly</label>');
-    expect(reads.splice(0)).toEqual(['getParticipantView']);
+    expect(reads.splice(0)).toEqual(['getParticipantView', 'getParticipant']);
 
     const ratings = [...c.member(menteeId).teaches, ...c.member(menteeId).learns].map((s): [string, string] => [`rating:${s}`, '4']);
     expect((await c.post(menteeId, 'measure', 'answer', [...ratings, ['attainment:0', '80']])).status).toBe(200);
-    expect(reads.splice(0)).toEqual(['getParticipantView']);
+    expect(reads.splice(0)).toEqual(['getParticipantView', 'getParticipant']);
 
     const again = await c.show(menteeId, 'measure');
     expect(again.status).toBe(200);
     expect(again.html).not.toContain('name="attainment:');
-    expect(reads).toEqual(['getParticipantView']);
+    expect(reads).toEqual(['getParticipantView', 'getParticipant']);
   });
 
   it('asks no attainment of a person who set no goals', async () => {
@@ -507,5 +507,49 @@ describe('the opt-out link', () => {
     expect((await c.store.listParticipants(program.programId)).find((p) => p.participantId === 'p03')?.status).toBe('active');
     expect((await c.post('p03', 'opt-out', 'opt-out')).status).toBe(200);
     expect((await c.store.listParticipants(program.programId)).find((p) => p.participantId === 'p03')?.status).toBe('opted-out');
+  });
+
+  it('leaves the person’s own pages saying they left the program, each changing nothing', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    expect((await c.post('p03', 'opt-out', 'opt-out')).status).toBe(200);
+    for (const key of ['pair', 'goal-setting', 'run#1']) {
+      const page = await c.show('p03', key);
+      expect(page.html, key).toContain('You have left the program');
+      expect(page.html, key).not.toContain('<form');
+    }
+    const p03 = c.member('p03');
+    expect((await c.post('p03', 'goal-setting', 'answer', goalFields(p03, ['Learn to delegate']))).html).toContain('You have left the program');
+    expect(
+      (
+        await c.post('p03', 'pair', 'log-meeting', [
+          ['pair', englishPair().pairId],
+          ['date', '2027-03-01'],
+          ['meeting', crypto.randomUUID()],
+        ])
+      ).html,
+    ).toContain('You have left the program');
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', 'p03')).toBeUndefined();
+    expect(await c.store.listMeetingsOfPair(c.cycleId, englishPair().pairId)).toEqual([]);
+  });
+
+  it('shows the partner of someone who left the pair’s history, without their contact, and logs no meeting with them', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    const pairId = englishPair().pairId;
+    const meeting = (date: string): Array<[string, string]> => [
+      ['pair', pairId],
+      ['date', date],
+      ['meeting', crypto.randomUUID()],
+    ];
+    expect((await c.post('p18', 'pair', 'log-meeting', meeting('2027-03-01'))).status).toBe(200);
+    await c.post('p03', 'opt-out', 'opt-out');
+    const page = await c.show('p18', 'pair');
+    expect(page.html).toContain('has left the program');
+    expect(page.html).not.toContain(`mailto:${c.member('p03').email}`);
+    expect(page.html).toContain('2027-03-01');
+    expect(page.html).not.toContain('name="_action" value="log-meeting"');
+    const refused = await c.post('p18', 'pair', 'log-meeting', meeting('2027-03-02'));
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('has left the program: meetings with them can no longer be logged');
+    expect(await c.store.listMeetingsOfPair(c.cycleId, pairId)).toHaveLength(1);
   });
 });

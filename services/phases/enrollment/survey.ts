@@ -365,14 +365,11 @@ async function decline(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields)
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const current = await enrollmentAnswerOf(deps, visit);
+    // The join form above keeps what it was filled with; only the reason is what was typed.
+    const prefill = await prefillFor(deps, visit, current);
     return pageResult(
       400,
-      pageFor(
-        visit,
-        { ...(await prefillFor(deps, visit, current)), values: { reason: (fields.reason?.[0] ?? '').slice(0, 500) } },
-        current?.answer.decision,
-        error.issues,
-      ),
+      pageFor(visit, { ...prefill, values: { ...prefill.values, reason: (fields.reason?.[0] ?? '').slice(0, 500) } }, current?.answer.decision, error.issues),
     );
   }
   const outcome = await saveAnswer(deps, visit, answer);

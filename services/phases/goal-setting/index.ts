@@ -20,21 +20,24 @@ export const goalSetting: AnsweredPhaseModule = {
 
 /**
  * One batch per rematch not yet notified: both people of the new pair get a goal-setting
- * invitation for it. The last batch records that every rematch so far was notified.
+ * invitation for it; one who had accepted their first partner is told their goals are kept and
+ * that the new pairing needs their answer. The last batch records that every rematch so far was notified.
  */
 async function rematchInvitations({ deps, cycle, state, now }: PhaseStep): Promise<DueBatch[]> {
   const rematches = cycle.rematches ?? 0;
   if (rematches <= (state.rematchesNotified ?? 0) || now >= state.deadline) return [];
   const records = await deps.store.listRematches(cycle.cycleId);
-  const batch = (key: string, recipients: readonly string[], last: boolean): DueBatch => ({
+  const batch = (key: string, recipients: readonly string[], last: boolean, askedAgain: readonly string[] = []): DueBatch => ({
     key,
     tag: 'rematch',
     phaseKey: 'goal-setting',
     onlyUnanswered: false,
     recipients,
-    email: { template: 'goal-setting', includeGoals: true, reminder: false, rematch: true },
+    email: { template: 'goal-setting', includeGoals: true, reminder: false, rematch: true, askedAgain },
     done: () => (last ? { rematchesNotified: rematches } : {}),
   });
   if (!records.length) return [batch('goal-setting#rematch', [], true)];
-  return records.map((record, i) => batch(`goal-setting#rematch-${record.rematchId}`, record.notify, i === records.length - 1));
+  return records.map((record, i) =>
+    batch(`goal-setting#rematch-${record.rematchId}`, record.notify, i === records.length - 1, record.askedAgain ? [record.freedParticipantId] : []),
+  );
 }

@@ -51,6 +51,8 @@ const texts = {
     partnerPending: (within: string) =>
       `Your partner has not accepted yet; there is nothing for you to do meanwhile. Within about ${within} of their answer you will both receive an introduction email with their contact, a first-meeting agenda and a proposed time. If they decline, you will be paired with someone else and invited again.`,
     help: (hr: string) => `Questions? Write to HR at ${hr}.`,
+    askedAgain: (partners: string) =>
+      `You had accepted your first partner, who then could not take part; you are now paired with ${partners}. Your goals and skill ratings are kept below (they are about you) and you can change them. Accept to confirm them with your new partner, or decline this pairing.`,
   },
   'pt-BR': {
     title: 'Defina suas metas',
@@ -73,6 +75,8 @@ const texts = {
     partnerPending: (within: string) =>
       `Sua dupla ainda não aceitou; você não precisa fazer nada por enquanto. Em cerca de ${within} depois da resposta dela, vocês dois receberão um e-mail de apresentação com o contato, uma pauta para o primeiro encontro e um horário proposto. Se ela recusar, você formará dupla com outra pessoa e receberá um novo convite.`,
     help: (hr: string) => `Dúvidas? Escreva para o RH em ${hr}.`,
+    askedAgain: (partners: string) =>
+      `Você tinha aceitado sua primeira dupla, que depois não pôde participar; agora sua dupla é ${partners}. Suas metas e a avaliação das suas habilidades foram mantidas abaixo (são sobre você) e podem ser alteradas. Aceite para confirmá-las com a nova dupla, ou recuse esta dupla.`,
   },
 } satisfies Record<Language, unknown>;
 
@@ -82,6 +86,8 @@ interface Invitation {
   teaches: string[];
   learns: string[];
   reason?: string;
+  /** The person had accepted a first partner who then declined: their goals are kept, this pairing needs their answer. */
+  askedAgain?: boolean;
 }
 
 function goalSettingPage(input: FormPageInput, invitation?: Invitation): string {
@@ -104,7 +110,10 @@ function goalSettingPage(input: FormPageInput, invitation?: Invitation): string 
   const binding = input.binding ?? '';
   return formPage(input, {
     title: c.invitationTitle,
-    intro: [`<p>${escapeHtml(c.invitationIntro(input.programName ?? ''))}</p>`],
+    intro: [
+      `<p>${escapeHtml(c.invitationIntro(input.programName ?? ''))}</p>`,
+      ...(invitation.askedAgain ? [`<p role="status">${escapeHtml(c.askedAgain(input.partners.join(', ')))}</p>`] : []),
+    ],
     context: [
       invitation.teaches.length ? `<p><strong>${escapeHtml(c.teaches)}:</strong> ${list(invitation.teaches)}</p>` : '',
       invitation.learns.length ? `<p><strong>${escapeHtml(c.learns)}:</strong> ${list(invitation.learns)}</p>` : '',
@@ -176,13 +185,33 @@ function invitationOf(
 ): string {
   const name = skillName(visit);
   const { reason, ...form } = typed;
-  return goalSettingPage(formInputOf(visit, context, form), {
+  return goalSettingPage(formInputOf(visit, context, { values: keptValues(visit), ...form }), {
     goalsAndExpectations: visit.cycle.program.goalsAndExpectations,
     teaches: visit.member.teaches.map(name),
     learns: visit.member.learns.map(name),
     ...(reason !== undefined ? { reason } : {}),
+    ...(visit.member.keptAnswer ? { askedAgain: true } : {}),
   });
 }
+
+/**
+ * The goals and baseline a person rematched after accepting had set (services/rematch.ts), as
+ * the form's values: the goals, and the ratings of the skills they still rate with the new partner.
+ */
+function keptValues(visit: SurveyVisit): Record<string, string> {
+  const kept = visit.member.keptAnswer;
+  if (!kept) return {};
+  const values: Record<string, string> = {};
+  kept.goals.forEach((goal, i) => (values[`goal${i + 1}`] = goal));
+  for (const skill of [...visit.member.teaches, ...visit.member.learns]) {
+    const rating = kept.baseline[skill];
+    if (rating !== undefined) values[`baseline:${skill}`] = String(rating);
+  }
+  return values;
+}
+
+/** The goal form after accepting, with what a rematched person had set before. */
+const goalFormOf = (visit: SurveyVisit, context: SurveyContext) => goalSettingFormPage(formInputOf(visit, context, { values: keptValues(visit) }));
 
 /** Goal-setting has no rounds: its answers are stored under its name. */
 export const GOAL_SETTING_KEY = 'goal-setting';
@@ -222,7 +251,7 @@ async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, 
     if (outcome === 'recorded') await rematchAfterDecline(deps, cycle, member);
     return noticeResult(visit, 'declined');
   }
-  return pageResult(200, goalSettingFormPage(formInputOf(visit, await skillsContext(deps, visit))));
+  return pageResult(200, goalFormOf(visit, await skillsContext(deps, visit)));
 }
 
 /**
@@ -249,7 +278,7 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
     const [answered, decision, context] = await Promise.all([storedAnswer(deps, visit), decisionOf(deps, visit), skillsContext(deps, visit)]);
     if (answered) return noticeResult(visit, 'already');
     if (!decision) return pageResult(200, invitationOf(visit, context));
-    return pageResult(200, goalSettingFormPage(formInputOf(visit, context)));
+    return pageResult(200, goalFormOf(visit, context));
   },
 
   actions: {

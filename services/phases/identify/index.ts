@@ -56,26 +56,34 @@ export async function recentPairsOf(store: CycleStore, cycle: Cycle): Promise<Ar
 export function membersOf(roster: Participant[], pairs: Pair[], program: Program): Member[] {
   const byId = new Map(roster.map((p) => [p.participantId, p]));
   const members = new Map<string, Member>();
-  const memberOf = (id: string): Member => {
+  const memberFor = (id: string): Member => {
     let member = members.get(id);
     if (!member) {
-      const p = byId.get(id) as Participant;
-      member = {
-        participantId: p.participantId,
-        name: p.name,
-        email: p.email,
-        department: p.department,
-        language: p.preferredLanguage ?? program.language,
-        skillsOffered: p.skillsOffered.map((s) => s.skill),
-        skillsWanted: p.skillsWanted.map((s) => s.skill),
-        teaches: [],
-        learns: [],
-        partners: [],
-      };
+      member = memberOf(byId.get(id) as Participant, program);
       members.set(id, member);
     }
     return member;
   };
-  for (const pair of pairs) linkPair(memberOf(pair.mentorId), memberOf(pair.menteeId), pair);
+  for (const pair of pairs) linkPair(memberFor(pair.mentorId), memberFor(pair.menteeId), pair);
   return [...members.values()];
+}
+
+/**
+ * A person as a member of the cycle, not yet linked to a partner: the snapshot identify stores
+ * (and a rematch, for a newcomer). Give it what `rosterToPair` returns, so that after an
+ * enrollment the member is who the person declared themselves to be.
+ */
+export function memberOf(p: Participant, program: Program): Member {
+  return {
+    participantId: p.participantId,
+    name: p.name,
+    email: p.email,
+    department: p.department,
+    language: p.preferredLanguage ?? program.language,
+    skillsOffered: p.skillsOffered.map((s) => s.skill),
+    skillsWanted: p.skillsWanted.map((s) => s.skill),
+    teaches: [],
+    learns: [],
+    partners: [],
+  };
 }
