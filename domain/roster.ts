@@ -17,6 +17,8 @@ export interface RosterParseResult {
   rows: number;
   /** The rows that passed, even when others did not (what an import that skips bad rows writes). */
   valid?: Participant[];
+  /** Where each of `valid` was read ("line 4", "participant 2"), in the same order. */
+  validWhere?: string[];
   /** How many rows had at least one problem. */
   badRows?: number;
   /** CSV headers of the file that map to no Tandem column, as written in the file. */
@@ -397,6 +399,7 @@ function validateRows(
   const seenIds = new Map<string, string>();
   const seenEmails = new Map<string, string>();
   const valid: Participant[] = [];
+  const validWhere: string[] = [];
   let badRows = 0;
   for (const row of rows) {
     const before = issues.length;
@@ -421,14 +424,17 @@ function validateRows(
     seenIds.set(p.participantId, row.where);
     seenEmails.set(p.email, row.where);
     participants.push(p);
-    if (issues.length === before) valid.push(p);
-    else badRows++;
+    if (issues.length === before) {
+      valid.push(p);
+      validWhere.push(row.where);
+    } else badRows++;
   }
   return {
     participants: issues.length ? [] : participants,
     issues,
     rows: rows.length,
     valid,
+    validWhere,
     badRows,
     ...(reader ? { unknownSkills: [...reader.unknown.values()], addedSkills: reader.added } : {}),
   };
