@@ -74,6 +74,30 @@ describe('tandem program', () => {
     expect((await container().store.getProgram(tag))?.rosterMappings).toEqual({ 'export-folha': other });
   });
 
+  it('refuses a misspelled setting on create and on update, naming it, and keeps the stored setting', async () => {
+    const tag = uniqueTag('cli-prog-typo');
+    const withApproval = { ...testProgram(tag), approval: { required: true } };
+    const misspelled = file(`${tag}-typo.json`, JSON.stringify({ ...testProgram(tag), aproval: { required: true } }));
+    const refused = await tandem(['program', 'create', '--file', misspelled, '--json']);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.json<{ error: { issues: unknown[] } }>().error.issues).toEqual([
+      { where: 'aproval', problem: 'is not a setting of a program; did you mean "approval"?' },
+    ]);
+    expect(await container().store.getProgram(tag)).toBeUndefined();
+
+    expect((await tandem(['program', 'create', '--file', file(`${tag}.json`, JSON.stringify(withApproval))])).code).toBe(0);
+    const update = await tandem(['program', 'update', '--file', misspelled]);
+    expect(update.code).toBe(2);
+    expect(update.stderr).toContain('aproval: is not a setting of a program; did you mean "approval"?');
+    expect((await container().store.getProgram(tag))?.approval?.required).toBe(true);
+
+    const twice = file(`${tag}-twice.json`, JSON.stringify(withApproval).replace('{', `{"programId":"${tag}-other",`));
+    const duplicate = await tandem(['program', 'create', '--file', twice]);
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toContain('line 1: programId: is written twice in the same object');
+    expect(await container().store.getProgram(`${tag}-other`)).toBeUndefined();
+  });
+
   it('rejects an invalid file naming each field and problem, and a malformed one, writing nothing', async () => {
     const tag = uniqueTag('cli-prog-bad');
     const { name: _name, ...rest } = testProgram(tag);
