@@ -26,15 +26,17 @@ export interface ReshapePlan {
 
 type Deps = { store: ProgramStore & CycleStore & ReviewStore; workflow: WorkflowEngine; clock: Clock };
 
-export async function loadReview(store: ReviewStore, cycleId: string): Promise<StoredReview> {
+export async function loadReview(store: ReviewStore & Pick<CycleStore, 'getCycle'>, cycleId: string): Promise<StoredReview> {
   const review = await store.getReview(cycleId);
+  if (!review && !(await store.getCycle(cycleId)))
+    throw new NotFoundError(`cycle ${cycleId} does not exist (tandem cycle list --program <program> lists them)`);
   if (!review) throw new NotFoundError(`cycle ${cycleId} has no review yet: a review is stored when the cycle's review phase ends`);
   return review;
 }
 
 /** What applying a review would change in the program's configuration as it is now. */
 export async function planReshape(
-  store: ProgramStore & ReviewStore,
+  store: ProgramStore & ReviewStore & Pick<CycleStore, 'getCycle'>,
   cycleId: string,
   options: { only?: string[]; skip?: string[] } = {},
 ): Promise<ReshapePlan> {

@@ -3,7 +3,7 @@ import { newCycle } from '../../domain/cycle.ts';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import type { Program } from '../../domain/program.ts';
 import type { CycleInput, StoredReview, WorkflowEngine } from '../../services/ports.ts';
-import { applyReshapePlan, applyReview, planReshape } from '../../services/reshape.ts';
+import { applyReshapePlan, applyReview, loadReview, planReshape } from '../../services/reshape.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -129,5 +129,14 @@ describe('applying a review', () => {
     expect(kept?.name).toBe('Edited meanwhile');
     expect(kept?.phaseWindows.goalSetting).toBe('P21D');
     expect((await store.getReview(REVIEWED))?.appliedTo).toBeUndefined();
+  });
+});
+
+describe('reading a review', () => {
+  it('says a cycle does not exist rather than that it has no review yet', async () => {
+    const store = await reviewedProgram();
+    await expect(loadReview(store, 'no-such-cycle')).rejects.toThrow('cycle no-such-cycle does not exist');
+    await store.createCycle(newCycle(program, 'reshape-apply-running', NOW));
+    await expect(loadReview(store, 'reshape-apply-running')).rejects.toThrow('cycle reshape-apply-running has no review yet');
   });
 });
