@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 
 /**
@@ -58,4 +59,11 @@ function refuseUtf8AsLatin1(file: string, bytes: Uint8Array): void {
   throw new ValidationError(
     `${file} is UTF-8 text, not Latin-1: read as Latin-1 its accents would be garbled${example}; pass --encoding utf-8 (the default) instead`,
   );
+}
+
+/** Whether two paths name one file: the same path once resolved, or (links) the same file on disk. */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true;
+  const [first, second] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+  return Boolean(first && second && first.dev === second.dev && first.ino === second.ino);
 }
