@@ -17,6 +17,8 @@ export interface RosterParseResult {
   rows: number;
   /** The rows that passed, even when others did not (what an import that skips bad rows writes). */
   valid?: Participant[];
+  /** Where each of `valid` was read ("line 4", "participant 2"), in the same order. */
+  validWhere?: string[];
   /** How many rows had at least one problem. */
   badRows?: number;
   /** CSV headers of the file that map to no Tandem column, as written in the file. */
@@ -67,6 +69,8 @@ export interface RosterParseOptions {
   addUnknownSkills?: boolean;
   /** The language suggestions for unknown skills are written in (the program's); default en. */
   language?: Language;
+  /** The year birth and career-start years are checked against (none may be later); default the current year (UTC). */
+  currentYear?: number;
 }
 
 /** Lower case, no accents, single spaces: "Ano de Nascimento " and "ano de nascimento" are one header. */
@@ -276,6 +280,8 @@ export function parseRosterJson(text: string, skills?: readonly Skill[], options
   const list: unknown = Array.isArray(data) ? data : (data as { participants?: unknown })?.participants;
   if (!Array.isArray(list))
     return { participants: [], rows: 0, issues: [{ where: 'file', problem: 'expected an array of participants or { "participants": [...] }' }] };
+  // As an empty CSV file is: an import of nobody is a mistake, not a success.
+  if (list.length === 0) return { participants: [], rows: 0, issues: [{ where: 'file', problem: 'has no participants' }] };
   return validateRows(
     (list as unknown[]).map((value, i) => ({ where: `participant ${i + 1}`, value })),
     skills,
@@ -385,6 +391,21 @@ class SkillReader {
   }
 }
 
+/** A birth or career-start year after this year, or a career that starts before its person was born: a typo in the file. */
+function implausibleYears(p: Participant, where: string, currentYear: number): ValidationIssue[] {
+  // A CSV row is named by its line and its columns; a JSON participant by its index and its fields.
+  const csv = where.startsWith('line ');
+  const birth = csv ? 'birth_year' : 'birthYear';
+  const career = csv ? 'career_start_year' : 'careerStartYear';
+  const issues: ValidationIssue[] = [];
+  if (p.birthYear !== undefined && p.birthYear > currentYear) issues.push({ where: `${where}: ${birth}`, problem: `${p.birthYear} is in the future` });
+  if (p.careerStartYear !== undefined && p.careerStartYear > currentYear)
+    issues.push({ where: `${where}: ${career}`, problem: `${p.careerStartYear} is in the future` });
+  if (p.birthYear !== undefined && p.careerStartYear !== undefined && p.careerStartYear < p.birthYear)
+    issues.push({ where: `${where}: ${career}`, problem: `${p.careerStartYear} is before the birth year (${birth} ${p.birthYear})` });
+  return issues;
+}
+
 function validateRows(
   rows: Array<{ where: string; value: unknown; issues?: RowIssue[] }>,
   skills: readonly Skill[] | undefined,
@@ -397,6 +418,7 @@ function validateRows(
   const seenIds = new Map<string, string>();
   const seenEmails = new Map<string, string>();
   const valid: Participant[] = [];
+  const validWhere: string[] = [];
   let badRows = 0;
   for (const row of rows) {
     const before = issues.length;
@@ -414,6 +436,7 @@ function validateRows(
       continue;
     }
     const p = parsed.data;
+    issues.push(...implausibleYears(p, row.where, options.currentYear ?? new Date().getUTCFullYear()));
     const duplicateId = seenIds.get(p.participantId);
     if (duplicateId) issues.push({ where: `${row.where}: id`, problem: `"${p.participantId}" is used again (first on ${duplicateId})` });
     const duplicateEmail = seenEmails.get(p.email);
@@ -421,14 +444,17 @@ function validateRows(
     seenIds.set(p.participantId, row.where);
     seenEmails.set(p.email, row.where);
     participants.push(p);
-    if (issues.length === before) valid.push(p);
-    else badRows++;
+    if (issues.length === before) {
+      valid.push(p);
+      validWhere.push(row.where);
+    } else badRows++;
   }
   return {
     participants: issues.length ? [] : participants,
     issues,
     rows: rows.length,
     valid,
+    validWhere,
     badRows,
     ...(reader ? { unknownSkills: [...reader.unknown.values()], addedSkills: reader.added } : {}),
   };

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Phase } from '../domain/program.ts';
-import type { ExecutionDescription, ExecutionHistory, ExecutionHistoryEvent, ExecutionRecord } from './ports.ts';
+import type { AuditLog, CycleStore, ExecutionDescription, ExecutionHistory, ExecutionHistoryEvent, ExecutionRecord } from './ports.ts';
 import { phaseOfStateName } from './phases/registry.ts';
 
 /**
@@ -138,6 +138,37 @@ export class ExecutionsQuery {
       throw inTermsOf(error, executionOrCycle);
     }
   }
+}
+
+/** The cycle an execution ARN or a cycle id names: an execution is named after its cycle. */
+export function cycleIdOf(executionOrCycle: string): string {
+  return executionOrCycle.startsWith('arn:') ? (executionOrCycle.split(':').pop() ?? '') : executionOrCycle;
+}
+
+/**
+ * Redrives a cycle's execution (`tandem executions redrive`). A cycle that was stopped (`tandem cycle
+ * stop`, the console, StopExecution, or the approval deadline with `onDeadline: stop`) is refused with
+ * a ConflictError saying when, by whom and why: stopping was a decision, its data is set to expire
+ * when it ends, and the workflow's steps resume only a cycle marked failed, so a redriven stopped
+ * cycle would run while marked stopped, never ending as anything else. A new cycle is the way on.
+ */
+export async function redriveCycle(
+  deps: { store: CycleStore & Pick<AuditLog, 'listAudit'>; executions: ExecutionsQuery },
+  executionOrCycle: string,
+): Promise<{ executionArn: string; redriveDate?: string }> {
+  const cycle = await deps.store.getCycle(cycleIdOf(executionOrCycle));
+  if (cycle?.status === 'stopped') {
+    const entry = (await deps.store.listAudit({ programId: cycle.programId, ...(cycle.endedAt ? { since: cycle.endedAt - 60_000 } : {}) })).find(
+      (e) => e.cycleId === cycle.cycleId && (e.action === 'cycle.stopped' || e.action === 'pairs.stopped-at-deadline'),
+    );
+    const when = cycle.endedAt ? ` on ${new Date(cycle.endedAt).toISOString()}` : '';
+    const who = entry ? ` by ${entry.actor}${entry.action === 'pairs.stopped-at-deadline' ? ' (no approval by the deadline)' : ''}` : '';
+    const why = entry && typeof entry.details.reason === 'string' && entry.details.reason ? `: "${entry.details.reason}"` : '';
+    throw new ConflictError(
+      `cycle ${cycle.cycleId} cannot be redriven: it was stopped${when}${who}${why}, and a stopped cycle is not resumed; start a new cycle (tandem cycle start --program ${cycle.programId})`,
+    );
+  }
+  return deps.executions.redrive(executionOrCycle);
 }
 
 /** The port's errors, said in terms of what the person asked for (an ARN or a cycle id). */

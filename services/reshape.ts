@@ -1,15 +1,16 @@
 import type { Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError, issuesFromZod } from '../domain/errors.ts';
-import { programSchema, type Program } from '../domain/program.ts';
+import { idSchema, programSchema, type Program } from '../domain/program.ts';
 import { applyProposals, type ConfigurationDiff, type Proposal } from '../domain/report-proposals.ts';
 import type { Clock, CycleStore, ProgramStore, ReviewStore, StoredReview, WorkflowEngine } from './ports.ts';
 import { sameProgram } from './programs.ts';
-import { startCycle } from './start-cycle.ts';
+import { newCycleId, startCycle } from './start-cycle.ts';
 
 /**
  * Reshape: the review's proposals applied to the program's current configuration, and the next
- * cycle started with them (issue 6). `planReshape` only reads; `applyReview` writes the program
- * and starts the cycle through `startCycle`.
+ * cycle started with them (issue 6). `planReshape` only reads; `applyReshapePlan` checks that the
+ * next cycle can start, writes the program, starts the cycle through `startCycle`, and marks the
+ * review applied only once the cycle has started (or puts the program back when the start fails).
  */
 
 export interface ReshapePlan {
@@ -25,15 +26,17 @@ export interface ReshapePlan {
 
 type Deps = { store: ProgramStore & CycleStore & ReviewStore; workflow: WorkflowEngine; clock: Clock };
 
-export async function loadReview(store: ReviewStore, cycleId: string): Promise<StoredReview> {
+export async function loadReview(store: ReviewStore & Pick<CycleStore, 'getCycle'>, cycleId: string): Promise<StoredReview> {
   const review = await store.getReview(cycleId);
+  if (!review && !(await store.getCycle(cycleId)))
+    throw new NotFoundError(`cycle ${cycleId} does not exist (tandem cycle list --program <program> lists them)`);
   if (!review) throw new NotFoundError(`cycle ${cycleId} has no review yet: a review is stored when the cycle's review phase ends`);
   return review;
 }
 
 /** What applying a review would change in the program's configuration as it is now. */
 export async function planReshape(
-  store: ProgramStore & ReviewStore,
+  store: ProgramStore & ReviewStore & Pick<CycleStore, 'getCycle'>,
   cycleId: string,
   options: { only?: string[]; skip?: string[] } = {},
 ): Promise<ReshapePlan> {
@@ -70,6 +73,54 @@ export async function writeReshapedProgram(store: ProgramStore, plan: ReshapePla
   });
 }
 
+/**
+ * What would stop the next cycle from starting, checked before anything is written: the review
+ * applied already, a cycle of the program still running, the next cycle's id (its form, and that
+ * no cycle has it yet), a roster too small to pair. Returns the id the next cycle will have.
+ * `startCycle` checks these again (and more: the phase windows); `applyReshapePlan` puts the
+ * program back when it refuses after the program was written.
+ */
+export async function checkNextCycle(deps: { store: ProgramStore & CycleStore; clock: Clock }, plan: ReshapePlan, nextCycleId?: string): Promise<string> {
+  if (plan.review.appliedTo) {
+    throw new ConflictError(`the review of ${plan.review.cycleId} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
+  }
+  const running = (await deps.store.listCycles(plan.programId)).find((c) => c.status === 'running');
+  if (running) throw new ConflictError(`cycle ${running.cycleId} of program ${plan.programId} is still running; start the next one when it has ended`);
+  const cycleId = nextCycleId ?? newCycleId(plan.programId, deps.clock.now());
+  const parsedId = idSchema.safeParse(cycleId);
+  if (!parsedId.success) {
+    throw new ValidationError(`invalid cycle id ${JSON.stringify(cycleId)}; nothing was applied`, [
+      { where: 'cycleId', problem: parsedId.error.issues[0]?.message ?? 'invalid' },
+    ]);
+  }
+  if (await deps.store.getCycle(cycleId))
+    throw new ConflictError(`cycle ${cycleId} exists already; choose another id for the next cycle (nothing was applied)`);
+  const active = (await deps.store.listParticipants(plan.programId)).filter((p) => p.status === 'active').length;
+  if (active < 2) throw new ValidationError(`program ${plan.programId} needs at least two active participants; import a roster first (nothing was applied)`);
+  return cycleId;
+}
+
+/**
+ * Applies a plan HR has seen: checks that the next cycle can start, writes the reshaped program
+ * (only if it is still as the plan read it), starts the cycle, and only then records the review as
+ * applied. When the start fails after the program was written, the program is put back (only if
+ * nobody changed it since) and the error says so: a failure leaves no half-applied review.
+ */
+export async function applyReshapePlan(deps: Deps, plan: ReshapePlan, options: { nextCycleId?: string } = {}): Promise<{ plan: ReshapePlan; cycle: Cycle }> {
+  const cycleId = await checkNextCycle(deps, plan, options.nextCycleId);
+  await writeReshapedProgram(deps.store, plan);
+  let cycle: Cycle;
+  try {
+    cycle = await startCycle(deps, { programId: plan.programId, cycleId });
+  } catch (error) {
+    await putProgramBack(deps.store, plan, error);
+    throw error;
+  }
+  // False only when another run applied the same review meanwhile; this cycle has started all the same.
+  await deps.store.markReviewApplied(plan.review.cycleId, cycle.cycleId, deps.clock.now());
+  return { plan, cycle };
+}
+
 /** Writes the reshaped program and starts the next cycle with it; a review is applied once. */
 export async function applyReview(
   deps: Deps,
@@ -77,13 +128,29 @@ export async function applyReview(
   options: { only?: string[]; skip?: string[]; nextCycleId?: string } = {},
 ): Promise<{ plan: ReshapePlan; cycle: Cycle }> {
   const plan = await planReshape(deps.store, cycleId, options);
-  if (plan.review.appliedTo) throw new ConflictError(`the review of ${cycleId} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
-  const running = (await deps.store.listCycles(plan.programId)).find((c) => c.status === 'running');
-  if (running) throw new ConflictError(`cycle ${running.cycleId} of program ${plan.programId} is still running; start the next one when it has ended`);
-  await writeReshapedProgram(deps.store, plan);
-  const cycle = await startCycle(deps, { programId: plan.programId, ...(options.nextCycleId ? { cycleId: options.nextCycleId } : {}) });
-  await deps.store.markReviewApplied(cycleId, cycle.cycleId, deps.clock.now());
-  return { plan, cycle };
+  return applyReshapePlan(deps, plan, options.nextCycleId ? { nextCycleId: options.nextCycleId } : {});
+}
+
+/**
+ * The start failed after the reshaped program was written: writes the program as it was before,
+ * only if it is still the reshaped one (a change made since is never overwritten), and adds to the
+ * error's message what became of the program.
+ */
+async function putProgramBack(store: ProgramStore, plan: ReshapePlan, error: unknown): Promise<void> {
+  let note: string;
+  try {
+    let restored = false;
+    await store.modifyProgram(plan.programId, (current) => {
+      restored = sameProgram(current, plan.after);
+      return restored ? plan.before : undefined;
+    });
+    note = restored
+      ? `program ${plan.programId} was put back as it was: nothing of the review was applied`
+      : `program ${plan.programId} was changed by someone else after the review's changes were written, so it was not put back: it holds the review's changes and that change (tandem program show ${plan.programId}); the review is not marked applied`;
+  } catch (undo) {
+    note = `putting program ${plan.programId} back failed too (${undo instanceof Error ? undo.message : String(undo)}): it holds the review's changes; the review is not marked applied`;
+  }
+  if (error instanceof Error) error.message = `${error.message}; ${note}`;
 }
 
 /** The diff as lines a person reads: one path per line, before → after, with the proposals behind it. */

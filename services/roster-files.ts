@@ -75,12 +75,16 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
     request.format === 'csv'
       ? parseRosterCsv(request.text, catalog, { ...options, ...(request.mapping ? { mapping: request.mapping } : {}) })
       : parseRosterJson(request.text, catalog, options);
-  const valid = parsed.issues.length ? (parsed.valid ?? []) : parsed.participants;
+  const read = parsed.issues.length ? (parsed.valid ?? []) : parsed.participants;
+  // An address the program holds under another id (an HR export that renumbered its ids) would put one person in a cycle twice.
+  const taken = await addressesStoredUnderOtherIds(store, program.programId, read, parsed.validWhere ?? []);
+  parsed.issues.push(...taken.issues);
+  const valid = read.filter((p) => !taken.participantIds.has(p.participantId));
   const report: RosterFileImportResult = {
     programId: program.programId,
     rows: parsed.rows,
     valid: valid.length,
-    skipped: parsed.issues.length ? (parsed.badRows ?? 0) : 0,
+    skipped: parsed.issues.length ? (parsed.badRows ?? 0) + taken.participantIds.size : 0,
     written: 0,
     unchanged: 0,
     dryRun: Boolean(request.dryRun),
@@ -92,7 +96,7 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
     issues: parsed.issues,
   };
   // A file-level problem (unreadable, missing columns) leaves no rows to import, whatever the options.
-  const fileLevel = parsed.issues.length > 0 && valid.length === 0;
+  const fileLevel = parsed.issues.length > 0 && read.length === 0;
   if (parsed.issues.length && (!request.skipBadRows || fileLevel)) throw new RosterRejectedError(report, fileLevel);
   if (request.dryRun) return report;
   if (report.addedSkills.length) {
@@ -118,6 +122,36 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
     request.onProgress?.(Math.min(valid.length, i + batch), valid.length);
   }
   return report;
+}
+
+/**
+ * The rows whose address the program's stored roster holds under another id, each named by its
+ * line, its address and the id it is stored under. An id the file also holds counts with the
+ * file's address (the file moves that person to another address); the file's own duplicates are
+ * found by the parser.
+ */
+export async function addressesStoredUnderOtherIds(
+  store: ProgramStore,
+  programId: string,
+  participants: readonly Participant[],
+  where: readonly string[] = [],
+): Promise<{ issues: ValidationIssue[]; participantIds: Set<string> }> {
+  const issues: ValidationIssue[] = [];
+  const participantIds = new Set<string>();
+  if (participants.length === 0) return { issues, participantIds };
+  const inFile = new Set(participants.map((p) => p.participantId));
+  const storedUnder = new Map<string, string>();
+  for (const stored of await store.listParticipants(programId)) if (!inFile.has(stored.participantId)) storedUnder.set(stored.email, stored.participantId);
+  participants.forEach((p, i) => {
+    const other = storedUnder.get(p.email);
+    if (other === undefined) return;
+    participantIds.add(p.participantId);
+    issues.push({
+      where: `${where[i] ?? `participant ${p.participantId}`}: email`,
+      problem: `${p.email} is stored under id ${other} in program ${programId} already (this row has id ${p.participantId}); use ${other} for this person, or change ${other}'s address first`,
+    });
+  });
+  return { issues, participantIds };
 }
 
 /** The roster as stored, as CSV in Tandem's columns (importable as it is) or as JSON. */

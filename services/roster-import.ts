@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { parseRosterCsv, parseRosterJson } from '../domain/roster.ts';
 import type { ProgramStore } from './ports.ts';
+import { addressesStoredUnderOtherIds } from './roster-files.ts';
 
 export interface RosterImportResult {
   rows: number;
@@ -20,6 +21,8 @@ export async function importRoster(
   const program = await store.getProgram(request.programId);
   if (!program) throw new NotFoundError(`program ${request.programId} does not exist; create it first`);
   const parsed = request.format === 'csv' ? parseRosterCsv(request.text, program.skillsCatalog) : parseRosterJson(request.text, program.skillsCatalog);
+  if (!parsed.issues.length)
+    parsed.issues.push(...(await addressesStoredUnderOtherIds(store, program.programId, parsed.participants, parsed.validWhere)).issues);
   if (parsed.issues.length) throw new ValidationError(`the roster has ${parsed.issues.length} problem(s); nothing was imported`, parsed.issues);
   if (request.dryRun) return { rows: parsed.rows, written: 0, unchanged: 0, dryRun: true };
   const { written, unchanged } = await store.putParticipants(program.programId, parsed.participants);

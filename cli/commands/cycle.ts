@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { Container } from '../../adapters/container.ts';
+import type { Cycle } from '../../domain/cycle.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import { startCycle } from '../../services/start-cycle.ts';
 import { answeredPhaseModule } from '../../services/phases/registry.ts';
 import { cycleStatus, listProgramCycles, stopCycle, type CycleStatusReport } from '../../services/cycles.ts';
@@ -10,14 +12,24 @@ import { target, workflow } from '../support/target.ts';
 
 /**
  * Extension point of `tandem cycle start`: each extension adds its options and runs before the
- * cycle starts (the program it may change is then the one the cycle snapshots). The review
- * issue adds `--apply-review` here: `cycleStartExtensions.push({ options, beforeStart })` from
- * its own module, registered in cli/main.ts before the commands.
+ * cycle starts. The review issue adds `--apply-review` here: `cycleStartExtensions.push({ options,
+ * beforeStart })` from its own module, registered in cli/main.ts before the commands.
  */
 export interface CycleStartExtension {
   options(command: Command): void;
-  /** Runs after the options are parsed and before startCycle; returns lines to show (and to put in the JSON as `notes`). */
-  beforeStart(context: { programId: string; options: Record<string, unknown>; container: Container }): Promise<string[] | void>;
+  /**
+   * Runs after the options are parsed and before anything is written: checks and asks. Returns
+   * lines to show (and to put in the JSON as `notes`) and, when the extension writes something
+   * the cycle must start with, `start`: it then starts the cycle itself (at most one extension
+   * may), so that it can write only once everything is checked, record its action only once the
+   * cycle has started, and undo its write when the start fails.
+   */
+  beforeStart(context: { programId: string; options: Record<string, unknown>; container: Container }): Promise<CycleStartStep | void>;
+}
+export interface CycleStartStep {
+  notes?: string[];
+  /** Starts the cycle in place of a plain startCycle; returns it and lines to show once it started. */
+  start?: (request: { programId: string; cycleId?: string }) => Promise<{ cycle: Cycle; notes?: string[] }>;
 }
 export const cycleStartExtensions: CycleStartExtension[] = [];
 
@@ -74,11 +86,22 @@ export function registerCycleCommands(program: Command): void {
     async (options: { program: string; cycleId?: string; wait: boolean; json: boolean } & Record<string, unknown>) => {
       const c = target();
       const notes: string[] = [];
-      for (const extension of cycleStartExtensions) notes.push(...((await extension.beforeStart({ programId: options.program, options, container: c })) ?? []));
-      const cycle = await startCycle(
-        { store: c.store, clock: c.clock, workflow: workflow() },
-        { programId: options.program, ...(options.cycleId ? { cycleId: options.cycleId } : {}) },
-      );
+      let startedBy: CycleStartStep['start'];
+      for (const extension of cycleStartExtensions) {
+        const step = await extension.beforeStart({ programId: options.program, options, container: c });
+        notes.push(...(step?.notes ?? []));
+        if (step?.start && startedBy) throw new ValidationError('these options cannot be combined: each would start the cycle itself');
+        startedBy = step?.start ?? startedBy;
+      }
+      const request = { programId: options.program, ...(options.cycleId ? { cycleId: options.cycleId } : {}) };
+      let cycle: Cycle;
+      if (startedBy) {
+        const started = await startedBy(request);
+        cycle = started.cycle;
+        notes.push(...(started.notes ?? []));
+      } else {
+        cycle = await startCycle({ store: c.store, clock: c.clock, workflow: workflow() }, request);
+      }
       await auditCli(c, { action: 'cycle.started', programId: cycle.programId, cycleId: cycle.cycleId, details: {} });
       const started = {
         cycleId: cycle.cycleId,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listProgramCycles } from '../../services/cycles.ts';
-import { buildTimeline, parseTimeFilter, type ExecutionFilters, type Timeline } from '../../services/executions.ts';
+import { buildTimeline, parseTimeFilter, redriveCycle, type ExecutionFilters, type Timeline } from '../../services/executions.ts';
 import { emit, formatDuration, formatTime, table, withJson } from '../support/output.ts';
 import { wholeNumberUpTo } from '../support/options.ts';
 import { executions, target } from '../support/target.ts';
@@ -100,12 +100,12 @@ export function registerExecutionsCommands(program: Command): void {
     group
       .command('redrive')
       .description(
-        'Redrive a failed, timed-out or aborted execution from the state that failed (Step Functions RedriveExecution), on AWS or the local stack; the cycle is marked running again. An endpoint without RedriveExecution → exit code 7.',
+        'Redrive a failed, timed-out or aborted execution from the state that failed (Step Functions RedriveExecution), on AWS or the local stack; the failed cycle is marked running again. A cycle that was stopped is not resumed (exit code 6: start a new cycle). An endpoint without RedriveExecution → exit code 7.',
       )
       .argument('<execution>', 'the execution ARN, or the cycle id'),
     'tandem executions redrive mentoria-reversa-20270301T090000Z',
   ).action(async (execution: string, options: { json: boolean }) => {
-    const result = await executions().redrive(execution);
+    const result = await redriveCycle({ store: target().store, executions: executions() }, execution);
     emit(
       options.json,
       { redriven: true, ...result },

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { ValidationError } from '../../domain/errors.ts';
+import { sameFile } from '../../services/text-files.ts';
 import { withJson } from '../support/output.ts';
 import { target } from '../support/target.ts';
 
@@ -14,6 +16,15 @@ export function registerMatchCommand(program: Command): void {
       .option('--scores-out <file>', "write every eligible pair's score by criterion to this CSV file"),
     'tandem match --program mentoria-reversa --scores-out scores.csv',
   ).action(async (options: { program?: string; programFile?: string; roster?: string; scoresOut?: string; json: boolean }) => {
+    // The scores would be written over an input read a moment before (an easy slip when completing a path).
+    for (const [flag, input] of [
+      ['--roster', options.roster],
+      ['--program-file', options.programFile],
+    ] as const) {
+      if (options.scoresOut && input && (await sameFile(input, options.scoresOut))) {
+        throw new ValidationError(`--scores-out ${options.scoresOut} is the ${flag} file: the scores would overwrite it; write them to another file`);
+      }
+    }
     // The matcher is imported when used, so that other commands start fast.
     const [{ loadMatchPreviewInput }, { runMatchPreview }] = await Promise.all([import('../../services/match-preview.ts'), import('./match.ts')]);
     const { program: loaded, roster } = await loadMatchPreviewInput(

@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { ConflictError, ValidationError } from '../../domain/errors.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import type { Proposal } from '../../domain/report-proposals.ts';
 import { terminalSafe } from '../../domain/text.ts';
 import type { StoredReview } from '../../services/ports.ts';
-import { applyReview, formatDiff, loadReview, planReshape, writeReshapedProgram, type ReshapePlan } from '../../services/reshape.ts';
+import { applyReshapePlan, checkNextCycle, formatDiff, loadReview, planReshape, type ReshapePlan } from '../../services/reshape.ts';
 import { emit, table, withJson } from '../support/output.ts';
 import { auditCli } from '../support/actor.ts';
 import { target, workflow } from '../support/target.ts';
@@ -125,21 +125,33 @@ export function registerReviewCommands(program: Command): void {
       if (!reviewed) return;
       const plan = await planReshape(container.store, reviewed, { only: options.only as string[] | undefined, skip: options.skip as string[] | undefined });
       if (plan.programId !== programId) throw new ValidationError(`the review of ${reviewed} belongs to program ${plan.programId}, not ${programId}`);
-      if (plan.review.appliedTo) throw new ConflictError(`the review of ${reviewed} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
+      // Everything that can be checked is, before HR is asked and before anything is written.
+      await checkNextCycle(container, plan, options.cycleId as string | undefined);
       const text = describePlan(plan);
       if (!options.json) process.stderr.write(`${text}\n`);
       if (!(await confirmed(options, 'Apply these changes and start the next cycle?'))) {
         throw new ValidationError('not applied: confirm, or pass --yes to apply the review and start the cycle');
       }
-      await writeReshapedProgram(container.store, plan);
-      await container.store.markReviewApplied(reviewed, (options.cycleId as string | undefined) ?? `the next cycle of ${programId}`, container.clock.now());
-      await auditCli(container, {
-        action: 'proposals.applied',
-        programId,
-        cycleId: reviewed,
-        details: { proposals: plan.proposals.map((p) => p.id).join(','), changedPaths: plan.diff.length },
-      });
-      return [`Applied ${plan.proposals.length} proposals of the review of ${reviewed}: ${plan.diff.length} configuration paths changed.`];
+      return {
+        async start({ cycleId }) {
+          // The program is written, the cycle started, and only then the review marked applied and audited.
+          const { cycle } = await applyReshapePlan(
+            { store: container.store, clock: container.clock, workflow: workflow() },
+            plan,
+            cycleId ? { nextCycleId: cycleId } : {},
+          );
+          await auditCli(container, {
+            action: 'proposals.applied',
+            programId,
+            cycleId: reviewed,
+            details: { proposals: plan.proposals.map((p) => p.id).join(','), changedPaths: plan.diff.length, nextCycle: cycle.cycleId },
+          });
+          return {
+            cycle,
+            notes: [`Applied ${plan.proposals.length} proposals of the review of ${reviewed}: ${plan.diff.length} configuration paths changed.`],
+          };
+        },
+      };
     },
   });
 
@@ -173,18 +185,20 @@ export function registerReviewCommands(program: Command): void {
   ).action(async (options: { cycle: string; only?: string[]; skip?: string[]; nextCycleId?: string; yes: boolean; json: boolean }) => {
     const c = target();
     const plan = await planReshape(c.store, options.cycle, { only: options.only, skip: options.skip });
-    if (plan.review.appliedTo) throw new ConflictError(`the review of ${options.cycle} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
+    // Everything that can be checked is, before HR is asked and before anything is written.
+    await checkNextCycle(c, plan, options.nextCycleId);
     const planJson = { reviewedCycle: options.cycle, programId: plan.programId, proposals: plan.proposals, skipped: plan.skipped, diff: plan.diff };
     if (!options.json) process.stdout.write(`${terminalSafe(describePlan(plan))}\n`);
     if (!(await confirmed(options, 'Apply these changes and start the next cycle?'))) {
       emit(options.json, { ...planJson, applied: false }, () => 'Nothing applied. Run again with --yes to update the program and start the next cycle.');
       return;
     }
-    const { cycle } = await applyReview({ store: c.store, clock: c.clock, workflow: workflow() }, options.cycle, {
-      only: options.only,
-      skip: options.skip,
-      ...(options.nextCycleId ? { nextCycleId: options.nextCycleId } : {}),
-    });
+    // The plan HR saw: it is written only if the program is still as it was read.
+    const { cycle } = await applyReshapePlan(
+      { store: c.store, clock: c.clock, workflow: workflow() },
+      plan,
+      options.nextCycleId ? { nextCycleId: options.nextCycleId } : {},
+    );
     await auditCli(c, {
       action: 'proposals.applied',
       programId: plan.programId,

@@ -7,6 +7,16 @@ import { emit, progressBar, table, withJson } from '../support/output.ts';
 import { checkOutputPath, writeOutputFile } from '../support/output-file.ts';
 import { auditCli } from '../support/actor.ts';
 import { target } from '../support/target.ts';
+import { terminalSafe } from '../../domain/text.ts';
+
+/**
+ * The exported roster as written to stdout: to a terminal, control and direction-override characters
+ * a stored name may hold are shown as visible escapes (an ESC sequence would rewrite HR's terminal);
+ * piped or redirected, the bytes stay as stored, so the export imports as it is.
+ */
+export function rosterForStdout(text: string, toTerminal: boolean): string {
+  return toTerminal ? terminalSafe(text) : text;
+}
 
 const format = (value: string) => {
   if (value !== 'csv' && value !== 'json') throw new InvalidArgumentError('must be csv or json');
@@ -164,7 +174,7 @@ export function registerRosterCommands(program: Command): void {
         () => `${count} participant(s) of ${options.program} written to ${options.out}.`,
       );
     } else {
-      process.stdout.write(text);
+      process.stdout.write(rosterForStdout(text, process.stdout.isTTY === true));
     }
   });
 }

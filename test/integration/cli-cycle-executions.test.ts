@@ -87,6 +87,12 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(again.code).toBe(6);
     expect(again.stderr).toMatch(/is not running: its execution is ABORTED/);
 
+    // A stopped cycle is not redriven: it would run on while marked stopped.
+    const redriveStopped = await tandem(['executions', 'redrive', started.cycleId]);
+    expect(redriveStopped.code).toBe(6);
+    expect(redriveStopped.stderr).toMatch(/cannot be redriven: it was stopped on .* by .*: "test stop", and a stopped cycle is not resumed; start a new cycle/);
+    expect((await sfnClient().send(new DescribeExecutionCommand({ executionArn: started.executionArn }))).status).toBe('ABORTED');
+
     const aborted = await tandem(['executions', 'list', '--status', 'ABORTED', '--json']);
     expect(aborted.json<Array<{ name: string }>>().map((e) => e.name)).toContain(started.cycleId);
     const running = await tandem(['executions', 'list', '--status', 'running', '--program', tag, '--json']);

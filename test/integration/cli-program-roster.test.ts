@@ -74,6 +74,30 @@ describe('tandem program', () => {
     expect((await container().store.getProgram(tag))?.rosterMappings).toEqual({ 'export-folha': other });
   });
 
+  it('refuses a misspelled setting on create and on update, naming it, and keeps the stored setting', async () => {
+    const tag = uniqueTag('cli-prog-typo');
+    const withApproval = { ...testProgram(tag), approval: { required: true } };
+    const misspelled = file(`${tag}-typo.json`, JSON.stringify({ ...testProgram(tag), aproval: { required: true } }));
+    const refused = await tandem(['program', 'create', '--file', misspelled, '--json']);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.json<{ error: { issues: unknown[] } }>().error.issues).toEqual([
+      { where: 'aproval', problem: 'is not a setting of a program; did you mean "approval"?' },
+    ]);
+    expect(await container().store.getProgram(tag)).toBeUndefined();
+
+    expect((await tandem(['program', 'create', '--file', file(`${tag}.json`, JSON.stringify(withApproval))])).code).toBe(0);
+    const update = await tandem(['program', 'update', '--file', misspelled]);
+    expect(update.code).toBe(2);
+    expect(update.stderr).toContain('aproval: is not a setting of a program; did you mean "approval"?');
+    expect((await container().store.getProgram(tag))?.approval?.required).toBe(true);
+
+    const twice = file(`${tag}-twice.json`, JSON.stringify(withApproval).replace('{', `{"programId":"${tag}-other",`));
+    const duplicate = await tandem(['program', 'create', '--file', twice]);
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toContain('line 1: programId: is written twice in the same object');
+    expect(await container().store.getProgram(`${tag}-other`)).toBeUndefined();
+  });
+
   it('rejects an invalid file naming each field and problem, and a malformed one, writing nothing', async () => {
     const tag = uniqueTag('cli-prog-bad');
     const { name: _name, ...rest } = testProgram(tag);
@@ -229,6 +253,33 @@ describe('tandem roster', () => {
     expect(read.json()).toMatchObject({ rows: 2, written: 2 });
     const names = (await container().store.listParticipants(tag)).map((p) => `${p.name} (${p.department})`).sort();
     expect(names).toEqual(['Ana (TI)', 'João Simões (Finanças)']);
+
+    // The same rows saved as UTF-8 and read as Latin-1 would be stored garbled over the good ones.
+    const utf8 = file(`${tag}-utf8.csv`, csv);
+    const garbled = await tandem(['roster', 'import', utf8, '--program', tag, '--encoding', 'latin1']);
+    expect(garbled.code).toBe(2);
+    expect(garbled.stderr).toContain('is UTF-8 text, not Latin-1: read as Latin-1 its accents would be garbled ("João" would read as "JoÃ£o")');
+    expect((await container().store.listParticipants(tag)).map((p) => `${p.name} (${p.department})`).sort()).toEqual(names);
+  });
+
+  it('refuses an address the program holds under another id, naming the line, the address and the stored id, writing nothing', async () => {
+    const tag = await withProgram('cli-roster-renumbered');
+    const header = 'id,name,email,department,birth_year,seniority,languages';
+    const first = file(`${tag}-1.csv`, `${header}\np01,Helena Duarte,helena.duarte@${tag}.example.com,Finance,1968,8,pt\n`);
+    expect((await tandem(['roster', 'import', first, '--program', tag])).code).toBe(0);
+    const renumbered = file(
+      `${tag}-2.csv`,
+      `${header}\np02,Rui Costa,rui@${tag}.example.com,IT,1998,3,pt\nx99,Helena Duarte,helena.duarte@${tag}.example.com,Finance,1968,8,pt\n`,
+    );
+    const refused = await tandem(['roster', 'import', renumbered, '--program', tag, '--json']);
+    expect(refused.code).toBe(2);
+    expect(refused.json<{ error: { issues: unknown[] } }>().error.issues).toEqual([
+      {
+        where: 'line 3: email',
+        problem: `helena.duarte@${tag}.example.com is stored under id p01 in program ${tag} already (this row has id x99); use p01 for this person, or change p01's address first`,
+      },
+    ]);
+    expect((await container().store.listParticipants(tag)).map((p) => p.participantId)).toEqual(['p01']);
   });
 
   it('imports a JSON roster', async () => {

@@ -90,6 +90,34 @@ describe('review and reshape on the local stack', () => {
       expect(dryRun.json.applied).toBe(false);
       expect((await store.getProgram(program.programId))?.skillsCatalog).toEqual(program.skillsCatalog);
 
+      // A next cycle that cannot start (its id taken, or malformed) is refused before anything is written.
+      const unchanged = async () => {
+        expect((await store.getProgram(program.programId))?.skillsCatalog).toEqual(program.skillsCatalog);
+        expect((await store.getReview(first.cycleId))?.appliedTo).toBeUndefined();
+        expect((await store.listAudit({ programId: program.programId })).filter((e) => e.action === 'proposals.applied')).toEqual([]);
+      };
+      const taken = await cli('review', 'apply', '--cycle', first.cycleId, '--next-cycle-id', first.cycleId, '--yes', '--json');
+      expect(taken.code, taken.stderr).toBe(6);
+      expect(taken.stderr).toContain(`cycle ${first.cycleId} exists already`);
+      await unchanged();
+      const malformed = await cli('review', 'apply', '--cycle', first.cycleId, '--next-cycle-id', 'bad id', '--yes', '--json');
+      expect(malformed.code, malformed.stderr).toBe(2);
+      await unchanged();
+      const takenByStart = await cli(
+        'cycle',
+        'start',
+        '--program',
+        program.programId,
+        '--apply-review',
+        first.cycleId,
+        '--cycle-id',
+        first.cycleId,
+        '--yes',
+        '--json',
+      );
+      expect(takenByStart.code, takenByStart.stderr).toBe(6);
+      await unchanged();
+
       const applied = await cli('review', 'apply', '--cycle', first.cycleId, '--yes', '--json');
       expect(applied.code, applied.stderr).toBe(0);
       expect(applied.json.applied).toBe(true);

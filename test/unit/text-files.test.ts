@@ -32,6 +32,19 @@ describe('reading a file a person hands Tandem', () => {
     expect(await readTextFile(latin1, { encoding: 'windows-1252' })).toContain('João');
   });
 
+  it('refuses a UTF-8 file read as Latin-1, naming a word as it would be garbled, instead of storing "JoÃ£o"', async () => {
+    const utf8 = join(folder, 'utf8.csv');
+    writeFileSync(utf8, 'id,name\np1,João Simões\n', 'utf8');
+    await expect(readTextFile(utf8, { encoding: 'windows-1252' })).rejects.toThrow(
+      'utf8.csv is UTF-8 text, not Latin-1: read as Latin-1 its accents would be garbled ("João" would read as "JoÃ£o"); pass --encoding utf-8 (the default) instead',
+    );
+    writeFileSync(utf8, '\uFEFFid,name\np1,Ana\n', 'utf8');
+    await expect(readTextFile(utf8, { encoding: 'windows-1252' })).rejects.toThrow(/is UTF-8 text, not Latin-1/);
+    // Plain ASCII reads the same either way.
+    writeFileSync(utf8, 'id,name\np1,Ana\n', 'utf8');
+    expect(await readTextFile(utf8, { encoding: 'windows-1252' })).toBe('id,name\np1,Ana\n');
+  });
+
   it('gives tandem match --roster the same checks as roster import', async () => {
     await expect(loadRosterFile(join(folder, 'missing-roster.csv'), [])).rejects.toBeInstanceOf(NotFoundError);
     const latin1 = join(folder, 'roster-latin1.csv');
