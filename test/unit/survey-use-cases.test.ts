@@ -380,6 +380,24 @@ describe('run: check-ins', () => {
     expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
   });
 
+  it('logs no meeting when "we met" follows an answer already given, and keeps that answer', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId } = englishPair();
+    for (const first of ['not-yet', 'need-help']) {
+      const round = first === 'not-yet' ? 'run#1' : 'run#2';
+      expect((await c.post(menteeId, round, 'answer', [['status', first]])).status).toBe(200);
+      const again = await c.post(menteeId, round, 'answer', [
+        ['status', 'met'],
+        ['date', '2027-03-01'],
+        ['minutes', '90'],
+      ]);
+      expect(again.html).toContain('You have answered this already, so nothing was changed');
+      expect((await c.store.getResponse(c.cycleId, round, menteeId))?.answer).toMatchObject({ status: first });
+    }
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+    expect((await c.store.getCycle(c.cycleId))?.responses).toMatchObject({ 'run#1': 1, 'run#2': 1 });
+  });
+
   it('logs no meeting for "not yet"', async () => {
     const c = await cycleWith(['run']);
     await c.post(englishPair().menteeId, 'run#1', 'answer', [

@@ -4,7 +4,7 @@ import { checkInAnswerSchema, parseCheckInAnswer, type CheckInAnswer, type FormF
 import { meetingFromFields } from '../../pair-page.ts';
 import type { PairFlagReason } from '../../participant-records.ts';
 import { formPage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
-import { formUnlessAnswered, formWithErrors, recordAnswer, skillsContext, thanksOrAlready } from '../survey-common.ts';
+import { formUnlessAnswered, formWithErrors, recordAnswer, skillsContext, storedAnswer, thanksOrAlready } from '../survey-common.ts';
 import type { PhaseSurvey, SurveyDeps, SurveyVisit } from '../survey-types.ts';
 
 /** The run phase's check-ins: did the pair meet? "Need help", or two misses in a row, flags the pair for HR. */
@@ -139,14 +139,17 @@ export const runSurvey: PhaseSurvey<CheckInAnswer> = {
   parseAnswer: parseCheckInAnswer,
   rejected: (_deps, visit, context, fields, errors) => Promise.resolve(formWithErrors(visit, context, fields, errors, checkInFormOf(visit))),
 
-  /** "We met" logs the meeting first (validated like the pair page's form; nothing is stored if it is wrong), then the answer. */
+  /**
+   * "We met" logs its meeting with the answer, in one transaction (validated like the pair page's
+   * form; nothing is stored if it is wrong). A check-in answered already changes nothing: a "we met"
+   * sent after "not yet" or "need help" logs no meeting (the pair page logs it).
+   */
   async store(deps, visit, response, fields) {
-    if (response.answer.status === 'met' && visit.member.partners.length) {
-      const read = await meetingFromFields(deps, visit, withMeetingDefaults(visit, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
-      if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(visit)) };
-      await deps.store.recordMeeting(read.meeting);
-    }
-    return recordAnswer(deps, visit, response);
+    if (response.answer.status !== 'met' || !visit.member.partners.length) return recordAnswer(deps, visit, response);
+    if (await storedAnswer(deps, visit)) return 'already-answered';
+    const read = await meetingFromFields(deps, visit, withMeetingDefaults(visit, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
+    if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(visit)) };
+    return deps.store.recordResponseWithMeeting(response, read.meeting);
   },
 
   /** Flags each of the person's pairs at risk, for HR. */
