@@ -124,6 +124,17 @@ const t = {
       [/^you must agree to the privacy notice to join$/, 'para participar, você precisa concordar com o aviso de privacidade'],
       [/^choose at least one skill to teach or to learn$/, 'escolha pelo menos uma habilidade para ensinar ou aprender'],
       [/^a skill cannot be both taught and learned$/, 'uma habilidade não pode ser ensinada e aprendida ao mesmo tempo'],
+      [/^meetings can be logged once the run phase begins$/, 'os encontros podem ser registrados quando a fase de execução começar'],
+      [/^must be on or after the day the run began \((\d{4}-\d{2}-\d{2})\)$/, 'deve ser a partir do dia em que a execução começou ($1)'],
+      [/^must be on or before the day the run ended \((\d{4}-\d{2}-\d{2})\)$/, 'deve ser até o dia em que a execução terminou ($1)'],
+      [
+        /^this pair has (\d+) meetings logged on (\d{4}-\d{2}-\d{2}) already, the most one day can hold$/,
+        'esta dupla já tem $1 encontros registrados em $2, o máximo que um dia comporta',
+      ],
+      [
+        /^this pair's meetings on (\d{4}-\d{2}-\d{2}) would total more than 24 hours \((\d+) minutes logged already\)$/,
+        'os encontros desta dupla em $1 somariam mais de 24 horas ($2 minutos já registrados)',
+      ],
     ] as Array<[RegExp, string]>,
   },
 } as const;
@@ -186,7 +197,8 @@ export function noticePage(language: Language | 'both', kind: NoticeKind, extra 
 export const hiddenFields = (action: string, binding: string) =>
   `<input type="hidden" name="_action" value="${escapeHtml(action)}"><input type="hidden" name="_bind" value="${escapeHtml(binding)}">`;
 
-function localProblem(language: Language, problem: string): string {
+/** A validation problem (written in English where it is found) in the reader's language. */
+export function localProblem(language: Language, problem: string): string {
   for (const [pattern, replacement] of t[language].problems) if (pattern.test(problem)) return problem.replace(pattern, replacement);
   return problem;
 }

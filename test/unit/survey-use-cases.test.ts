@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newCycle, type Member, type Pair } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
@@ -413,6 +414,78 @@ describe('run: check-ins', () => {
     expect(rejected.status).toBe(400);
     expect(rejected.html).toContain('<h1>Check-in</h1>');
     expect(rejected.html).toContain('>kept</textarea>');
+  });
+});
+
+describe('the pair page: logging meetings', () => {
+  const meeting = (pairId: string, date: string, minutes?: string): Array<[string, string]> => [
+    ['meeting', randomUUID()],
+    ['pair', pairId],
+    ['date', date],
+    ...(minutes ? [['minutes', minutes] as [string, string]] : []),
+  ];
+
+  it('logs no meeting before the run phase opens, and says so instead of showing the form', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const { menteeId, pairId } = englishPair();
+    const page = await c.show(menteeId, 'pair');
+    expect(page.html).not.toContain('value="log-meeting"');
+    expect(page.html).toContain('Meetings can be logged once the run phase begins');
+    const refused = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '600'));
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('Meetings can be logged once the run phase begins, after goal-setting; nothing was logged.');
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+  });
+
+  it('logs at most 24 hours and four meetings of a pair a day, naming the rule, and a replayed form still finds its meeting', async () => {
+    const c = await cycleWith(['run']);
+    const { mentorId, menteeId, pairId } = englishPair();
+    const first = meeting(pairId, '2027-03-01', '600');
+    expect((await c.post(menteeId, 'pair', 'log-meeting', first)).status).toBe(200);
+    expect((await c.post(mentorId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '600'))).status).toBe(200);
+    const tooLong = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '300'));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.html).toContain('this pair&#39;s meetings on 2027-03-01 would total more than 24 hours (1200 minutes logged already)');
+    expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '240'))).status).toBe(200);
+    expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01'))).status).toBe(200);
+    const fifth = await c.post(mentorId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01'));
+    expect(fifth.status).toBe(400);
+    expect(fifth.html).toContain('this pair has 4 meetings logged on 2027-03-01 already, the most one day can hold');
+    expect((await c.post(menteeId, 'pair', 'log-meeting', first)).html).toContain('This meeting was logged already, so nothing was changed.');
+    const logged = await c.store.listMeetings(c.cycleId);
+    expect(logged.map((m) => m.minutes ?? 0).reduce((a, b) => a + b, 0)).toBe(1440);
+    expect(logged).toHaveLength(4);
+  });
+
+  it('refuses a meeting longer than the form allows, or dated before the run began or after it ended', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    const long = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '605'));
+    expect(long.html).toContain('must be at most 600');
+    expect(long.html).toContain('max="600"');
+    const early = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-02-28'));
+    expect(early.html).toContain('must be on or after the day the run began (2027-03-01)');
+    await c.store.closePhase(c.cycleId, 'run', START + 2 * DAY);
+    c.deps.clock = { now: () => START + 5 * DAY };
+    const late = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-04'));
+    expect(late.status).toBe(400);
+    expect(late.html).toContain('must be on or before the day the run ended (2027-03-03)');
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+    expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-03', '60'))).status).toBe(200);
+  });
+
+  it('counts a check-in’s "we met" in the day’s limits, and then records neither the answer nor the meeting', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    for (let i = 0; i < 4; i++) expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '30'))).status).toBe(200);
+    const met = await c.post(menteeId, 'run#1', 'answer', [
+      ['status', 'met'],
+      ['date', '2027-03-01'],
+    ]);
+    expect(met.status).toBe(400);
+    expect(met.html).toContain('this pair has 4 meetings logged on 2027-03-01 already');
+    expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
+    expect(await c.store.listMeetings(c.cycleId)).toHaveLength(4);
   });
 });
 

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../../domain/html.ts';
+import { MEETING_MINUTES } from '../../../domain/meetings.ts';
 import type { Language } from '../../../domain/program.ts';
 import { checkInAnswerSchema, parseCheckInAnswer, type CheckInAnswer, type FormFields } from '../../../domain/surveys.ts';
 import { meetingFromFields } from '../../pair-page.ts';
@@ -64,7 +65,7 @@ function meetingFields(input: FormPageInput, meeting: CheckInMeetingInput): stri
   return (
     `<fieldset><legend>${escapeHtml(c.ifMet)}</legend>${partnerField}` +
     `<label for="meeting-date">${escapeHtml(c.date)}</label><input type="date" id="meeting-date" name="date" value="${escapeHtml(values.date ?? meeting.today)}" max="${escapeHtml(meeting.today)}">` +
-    `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="5" max="600" step="5" inputmode="numeric" value="${typedValue(input, 'minutes')}">` +
+    `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="${MEETING_MINUTES.min}" max="${MEETING_MINUTES.max}" step="5" inputmode="numeric" value="${typedValue(input, 'minutes')}">` +
     `${skillBoxes}</fieldset>`
   );
 }
