@@ -588,6 +588,23 @@ describe('feedback: the forum', () => {
     expect(await c.store.listVotesOf(c.cycleId, fifth)).toEqual([target]);
     expect((await c.store.listSuggestions(c.cycleId)).find((s) => s.suggestionId === target)?.votes).toBe(1);
   });
+
+  it('shows suggestions with the cycle’s people’s names redacted, as the report quotes them', async () => {
+    const c = await cycleWith(['feedback']);
+    const named = c.member('p02').name;
+    const other = c.member('p13').name;
+    expect([named, other]).toEqual(['Carlos Menezes', 'Beatriz Santos']);
+    const [author, ...others] = ['p03', 'p06', 'p09', 'p15', 'p18'] as const;
+    const fields = feedbackFields(author).map(([k, v]): [string, string] =>
+      k === 'worked' ? [k, `${named} never showed up and ${other.split(' ')[0]} was rude`] : [k, v],
+    );
+    await c.post(author, 'feedback', 'answer', fields);
+    for (const id of others) await c.post(id, 'feedback', 'answer', feedbackFields(id));
+    const page = await c.show('p02', 'feedback');
+    expect(page.html).toContain('[name] never showed up and [name] was rude');
+    expect(page.html).not.toContain('Carlos');
+    expect(page.html).not.toContain('Beatriz');
+  });
 });
 
 describe('the opt-out link', () => {
