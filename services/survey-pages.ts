@@ -124,6 +124,7 @@ const t = {
       [/^you must agree to the privacy notice to join$/, 'para participar, você precisa concordar com o aviso de privacidade'],
       [/^choose at least one skill to teach or to learn$/, 'escolha pelo menos uma habilidade para ensinar ou aprender'],
       [/^a skill cannot be both taught and learned$/, 'uma habilidade não pode ser ensinada e aprendida ao mesmo tempo'],
+      [/^use letters, spaces, hyphens, apostrophes and periods only$/, 'use apenas letras, espaços, hífens, apóstrofos e pontos'],
       [/^meetings can be logged once the run phase begins$/, 'os encontros podem ser registrados quando a fase de execução começar'],
       [/^must be on or after the day the run began \((\d{4}-\d{2}-\d{2})\)$/, 'deve ser a partir do dia em que a execução começou ($1)'],
       [/^must be on or before the day the run ended \((\d{4}-\d{2}-\d{2})\)$/, 'deve ser até o dia em que a execução terminou ($1)'],
