@@ -273,7 +273,8 @@ function meetingSchema(views: PairView[], days: { first: string; today: string; 
   return z.object({
     pair: z.string().check(z.refine((id) => views.some((v) => v.pair.pairId === id), 'must be one of your partners')),
     date: isoDate.check(
-      z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real date'),
+      // Date.parse rolls 30 February over to March: a real date reads back as itself.
+      z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'must be a real date'),
       z.refine((d) => d >= days.first, `must be on or after the day the run began (${days.first})`),
       z.refine((d) => d <= days.today, 'must not be in the future'),
       z.refine((d) => days.last === undefined || d > days.today || d <= days.last, `must be on or before the day the run ended (${days.last ?? ''})`),

@@ -489,6 +489,94 @@ describe('the pair page: logging meetings', () => {
   });
 });
 
+describe('meeting forms in the reader’s language', () => {
+  /** The problems a page lists in its error summary, as the reader sees them (without the field's label). */
+  const problemsIn = (html: string): string[] =>
+    [...(/<div class="errors"[\s\S]*?<\/ul><\/div>/.exec(html)?.[0] ?? '').matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
+      (m[1] ?? '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/&#39;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/^[^:]*:\s*/, ''),
+    );
+  // English words as whole words (the Portuguese "até" is not "at").
+  const ENGLISH =
+    /(?<!\p{L})(must|be|is|the|at|least|most|one|of|your|this|pair|meetings?|logged|would|hours|minutes|reload|page|future|real|date|number|whole|run|began|ended|choose|not|yet|help)(?!\p{L})/iu;
+
+  /** Every problem the pair page and the check-in can name about a meeting, posted by `person` of `pairId`. */
+  async function everyMeetingProblem(person: string, pairId: string): Promise<string[]> {
+    const c = await cycleWith(['run']);
+    const problems: string[] = [];
+    const logMeeting = async (fields: Array<[string, string]>) => {
+      const page = await c.post(person, 'pair', 'log-meeting', [...fields, ['meeting', randomUUID()], ['pair', pairId]]);
+      problems.push(...problemsIn(page.html));
+      return page;
+    };
+    const checkIn = async (fields: Array<[string, string]>) => {
+      const page = await c.post(person, 'run#1', 'answer', [...fields, ['status', 'met'], ['pair', pairId]]);
+      problems.push(...problemsIn(page.html));
+    };
+    const bad: Array<Array<[string, string]>> = [
+      [
+        ['date', '2099-01-01'],
+        ['minutes', '3'],
+      ],
+      [
+        ['date', '2027-02-01'],
+        ['minutes', '605'],
+      ],
+      [
+        ['date', 'yesterday'],
+        ['minutes', 'half an hour'],
+      ],
+      [
+        ['date', '2027-02-30'],
+        ['minutes', '7.5'],
+      ],
+      [
+        ['pair', 'someone-else'],
+        ['date', '2027-03-01'],
+      ],
+    ];
+    for (const fields of bad) {
+      await logMeeting(fields);
+      await checkIn(fields);
+    }
+    await logMeeting([
+      ['meeting', ''],
+      ['date', '2027-03-01'],
+    ]);
+    problems.push(...problemsIn((await c.post(person, 'run#1', 'answer', [['status', 'perhaps']])).html));
+    // The day's limits, and the run's last day once it has closed.
+    for (const minutes of ['600', '600', '300'])
+      await logMeeting([
+        ['date', '2027-03-01'],
+        ['minutes', minutes],
+      ]);
+    for (let i = 0; i < 2; i++) await logMeeting([['date', '2027-03-01']]);
+    await checkIn([['date', '2027-03-01']]);
+    await c.store.closePhase(c.cycleId, 'run', START + 2 * DAY);
+    c.deps.clock = { now: () => START + 5 * DAY };
+    await logMeeting([['date', '2027-03-04']]);
+    return problems;
+  }
+
+  it('names every problem of the pair page’s and the check-in’s meeting forms in Portuguese, never in English', async () => {
+    const portuguese = pairs.find((p) =>
+      [p.mentorId, p.menteeId].every((id) => membersOf(roster, pairs, program).find((m) => m.participantId === id)?.language === 'pt-BR'),
+    ) as Pair;
+    const english = englishPair();
+    const inEnglish = [...new Set(await everyMeetingProblem(english.menteeId, english.pairId))];
+    const inPortuguese = [...new Set(await everyMeetingProblem(portuguese.menteeId, portuguese.pairId))];
+    // Each form's every rule was met: the day's limits, the run's days, length, date, partner, meeting id and answer.
+    expect(inEnglish.length).toBeGreaterThanOrEqual(14);
+    expect(inPortuguese).toHaveLength(inEnglish.length);
+    expect(inEnglish.filter((p) => !ENGLISH.test(p))).toEqual([]);
+    expect(inPortuguese.filter((p) => ENGLISH.test(p))).toEqual([]);
+  });
+});
+
 describe('measure', () => {
   async function withGoals(c: Cycle, participantId: string, goals: string[]) {
     expect((await c.post(participantId, 'goal-setting', 'answer', goalFields(c.member(participantId), goals))).status).toBe(200);
