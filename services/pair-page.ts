@@ -12,6 +12,7 @@ import * as z from '../domain/validation.ts';
 import type { MeetingRecord, TeachingDirection } from './participant-records.ts';
 import { checkInRounds } from './phases/run/index.ts';
 import type { PageResult, SurveyDeps, SurveyLink } from './phases/survey-types.ts';
+import { memberTimeZone, memberToday } from './member-time-zone.ts';
 import { hiddenFields, layout, localProblem, noticePage } from './survey-pages.ts';
 
 /**
@@ -211,8 +212,11 @@ async function render(
   parts.push(
     `<h2>${escapeHtml(c.expectations)}</h2><p>${escapeHtml(c.expectationsText(inWords(program.checkInCadence), inWords(program.phaseWindows.run)))}</p>`,
   );
+  const today = await memberToday(deps.store, cycle, member.participantId, visit.now);
   if (views.length && cycle.status === 'running')
-    parts.push(cycle.phases.run ? meetingForm(visit, views, label, form) : `<h2 id="log">${escapeHtml(c.logHeading)}</h2><p>${escapeHtml(c.notYet)}</p>`);
+    parts.push(
+      cycle.phases.run ? meetingForm(visit, views, label, form, today) : `<h2 id="log">${escapeHtml(c.logHeading)}</h2><p>${escapeHtml(c.notYet)}</p>`,
+    );
   const hr = program.hrContacts[0] as string;
   parts.push(`<h2>${escapeHtml(c.help)}</h2><p>${escapeHtml(c.helpText(hr))} <a href="mailto:${escapeHtml(hr)}">${escapeHtml(hr)}</a></p>`);
   parts.push(`<h2>${escapeHtml(c.leave)}</h2><p>${escapeHtml(c.leaveText)} <a href="${escapeHtml(visit.optOutLink)}">${escapeHtml(c.leave)}</a></p>`);
@@ -227,6 +231,8 @@ function meetingForm(
   views: PairView[],
   label: (id: string) => string,
   form: { errors?: ValidationIssue[]; values?: Record<string, string> },
+  /** The member's date today where they are: the date field's default and latest day. */
+  today: string,
 ): string {
   const c = texts[visit.language];
   const values = form.values ?? {};
@@ -248,7 +254,7 @@ function meetingForm(
   return (
     `<h2 id="log">${escapeHtml(c.logHeading)}</h2>${errors}<form method="post" action="${escapeHtml(visit.link.action)}">${hiddenFields('log-meeting', visit.link.binding)}` +
     `<input type="hidden" name="meeting" value="${escapeHtml(values.meeting ?? randomUUID())}">${partnerField}` +
-    `<label for="meeting-date">${escapeHtml(c.date)}</label><input type="date" id="meeting-date" name="date" required value="${escapeHtml(values.date ?? '')}" max="${new Date(visit.now).toISOString().slice(0, 10)}">` +
+    `<label for="meeting-date">${escapeHtml(c.date)}</label><input type="date" id="meeting-date" name="date" required value="${escapeHtml(values.date ?? today)}" max="${escapeHtml(today)}">` +
     `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="${MEETING_MINUTES.min}" max="${MEETING_MINUTES.max}" step="5" inputmode="numeric" value="${escapeHtml(values.minutes ?? '')}">` +
     `${skillBoxes}<button type="submit">${escapeHtml(c.log)}</button></form>`
   );
@@ -287,8 +293,6 @@ function meetingSchema(views: PairView[], days: { first: string; today: string; 
   });
 }
 
-const UTC = 'UTC';
-
 /** Where a meeting came from and its id: the pair page's form carries a fresh id, a check-in names its round. */
 export interface MeetingOrigin {
   meetingId: string;
@@ -312,7 +316,7 @@ export async function meetingFromFields(
   const first = (name: string) => fields[name]?.[0];
   const minutes = first('minutes')?.trim();
   const input = { pair: first('pair') ?? '', date: first('date') ?? '', ...(minutes ? { minutes } : {}), skills: fields.skill ?? [] };
-  const parsed = meetingSchema(views, meetingDays(run, visit.now, UTC)).safeParse(input);
+  const parsed = meetingSchema(views, meetingDays(run, visit.now, await memberTimeZone(deps.store, cycle, member.participantId))).safeParse(input);
   if (!parsed.success) return { errors: issuesFromZod(parsed.error) };
   const view = views.find((v) => v.pair.pairId === parsed.data.pair) as PairView;
   const logged = await deps.store.listMeetingsOfPair(cycle.cycleId, view.pair.pairId);

@@ -169,7 +169,9 @@ describe('introductions', () => {
     await fetch(pairPage);
     expect(await store().listMeetings(cycle.cycleId)).toEqual([]);
 
-    const today = new Date().toISOString().slice(0, 10);
+    // Today where the person is (the form's default: their time zone's date, not UTC's).
+    const today = /name="date" required value="(\d{4}-\d{2}-\d{2})"/.exec(running)?.[1] as string;
+    expect(today).toBeDefined();
     const skill = /name="skill" value="([^"]+)"/.exec(running)?.[1] as string;
     const logged = await submit(pairPage, 'log-meeting', [
       ['date', today],

@@ -489,6 +489,51 @@ describe('the pair page: logging meetings', () => {
   });
 });
 
+describe('meeting dates in the person’s own time zone', () => {
+  /** Moves a person to a time zone on the roster (as HR's import or their join would). */
+  async function livesIn(c: Cycle, participantId: string, timeZone: string) {
+    const entry = await c.store.getParticipant(program.programId, participantId);
+    await c.store.putParticipants(program.programId, [{ ...(entry as Participant), timeZone }]);
+  }
+
+  it('takes a meeting logged early in the morning in Tokyo as today’s, though UTC is still on the day before', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    await livesIn(c, menteeId, 'Asia/Tokyo');
+    // 23:30 UTC on 1 March is 08:30 on 2 March in Tokyo.
+    c.deps.clock = { now: () => Date.UTC(2027, 2, 1, 23, 30) };
+    expect((await c.show(menteeId, 'pair')).html).toContain('name="date" required value="2027-03-02" max="2027-03-02"');
+    const logged = await c.post(menteeId, 'pair', 'log-meeting', [
+      ['meeting', randomUUID()],
+      ['pair', pairId],
+      ['date', '2027-03-02'],
+    ]);
+    expect(logged.status).toBe(200);
+    const met = await c.post(menteeId, 'run#1', 'answer', [['status', 'met']]);
+    expect(met.status).toBe(200);
+    expect((await c.store.listMeetings(c.cycleId)).map((m) => m.date)).toEqual(['2027-03-02', '2027-03-02']);
+  });
+
+  it('offers an evening in São Paulo its own date, not tomorrow’s in UTC, and refuses tomorrow as the future', async () => {
+    const c = await cycleWith(['run']);
+    const { mentorId, pairId } = englishPair();
+    await livesIn(c, mentorId, 'America/Sao_Paulo');
+    // 01:30 UTC on 2 March is 22:30 on 1 March in São Paulo.
+    c.deps.clock = { now: () => Date.UTC(2027, 2, 2, 1, 30) };
+    expect((await c.show(mentorId, 'run#1')).html).toContain('name="date" value="2027-03-01" max="2027-03-01"');
+    expect((await c.show(mentorId, 'pair')).html).toContain('value="2027-03-01" max="2027-03-01"');
+    const tomorrow = await c.post(mentorId, 'pair', 'log-meeting', [
+      ['meeting', randomUUID()],
+      ['pair', pairId],
+      ['date', '2027-03-02'],
+    ]);
+    expect(tomorrow.status).toBe(400);
+    expect(tomorrow.html).toContain('must not be in the future');
+    await c.post(mentorId, 'run#1', 'answer', [['status', 'met']]);
+    expect((await c.store.listMeetings(c.cycleId)).map((m) => m.date)).toEqual(['2027-03-01']);
+  });
+});
+
 describe('meeting forms in the reader’s language', () => {
   /** The problems a page lists in its error summary, as the reader sees them (without the field's label). */
   const problemsIn = (html: string): string[] =>
