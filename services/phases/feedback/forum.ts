@@ -34,13 +34,15 @@ export function forumSection(language: Language, action: string, binding: string
     const items = forum.suggestions.filter((s) => s.category === category);
     if (!items.length) return '';
     const lis = items.map((s) => {
+      // The button is named by its short text and described by the suggestion (up to 2,000 characters: too long for a name).
+      const textId = `suggestion-${s.id}`;
       const count = `<span class="count">${escapeHtml(c.votes(s.votes))}</span>`;
       const control = s.voted
         ? `<span class="count">${escapeHtml(c.voted)}</span>`
         : forum.canVote
-          ? `<form method="post" action="${escapeHtml(action)}">${hiddenFields('vote', binding)}<input type="hidden" name="suggestion" value="${escapeHtml(s.id)}"><button type="submit" class="secondary" aria-label="${escapeHtml(c.voteFor(s.text))}">${escapeHtml(c.vote)}</button></form>`
+          ? `<form method="post" action="${escapeHtml(action)}">${hiddenFields('vote', binding)}<input type="hidden" name="suggestion" value="${escapeHtml(s.id)}"><button type="submit" class="secondary" aria-describedby="${escapeHtml(textId)}">${escapeHtml(c.vote)}</button></form>`
           : '';
-      return `<li><p>${escapeHtml(s.text)}</p>${count} ${control}</li>`;
+      return `<li><p id="${escapeHtml(textId)}">${escapeHtml(s.text)}</p>${count} ${control}</li>`;
     });
     return `<h3>${escapeHtml(c.questions[category])}</h3><ul class="forum">${lis.join('')}</ul>`;
   }).join('');
