@@ -1,7 +1,7 @@
 import type { AvailabilityWindow } from './availability.ts';
 import * as z from './validation.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
-import { plainText } from './text.ts';
+import { oneLine, plainText } from './text.ts';
 import type { FormFields } from './surveys.ts';
 
 /**
@@ -19,6 +19,20 @@ export const SPOKEN_LANGUAGES = ['pt', 'en', 'es', 'fr', 'de', 'it', 'ja', 'zh']
 
 const MAX_PROPOSED_SKILLS = 5;
 const text = (max: number) => z.string().check(z.overwrite(plainText), z.trim(), z.maxLength(max, `must be at most ${max} characters`));
+/** One line of such text: what other people read in a heading or an email's subject (domain/text.ts oneLine). */
+const line = (max: number) => z.string().check(z.overwrite(oneLine), z.trim(), z.maxLength(max, `must be at most ${max} characters`));
+
+/** The longest name a person may declare: a real name fits, a notice dressed as one does not. */
+export const MAX_DECLARED_NAME = 70;
+/**
+ * A declared name reaches the partner's email subject ("Meet <name>, your mentoring partner") and
+ * pages: one line, letters (any script, with their accents) and the signs names carry — spaces,
+ * hyphens, apostrophes, periods — so no markup, link or punctuation of a fake notice.
+ */
+const declaredName = line(MAX_DECLARED_NAME).check(
+  z.minLength(1, 'is required'),
+  z.refine((name) => name === '' || /^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u.test(name), 'use letters, spaces, hyphens, apostrophes and periods only'),
+);
 const level = (what: string) =>
   z.number(`${what} must be 1 to 5`).check(z.int(`${what} must be 1 to 5`), z.gte(1, `${what} must be 1 to 5`), z.lte(5, `${what} must be 1 to 5`));
 
@@ -36,8 +50,8 @@ export function isTimeZone(zone: string): boolean {
 const joinSchema = z
   .object({
     decision: z.literal('joined'),
-    name: text(120).check(z.minLength(1, 'is required')),
-    department: text(80).check(z.minLength(1, 'is required')),
+    name: declaredName,
+    department: line(80).check(z.minLength(1, 'is required')),
     teaches: z.array(z.object({ skill: z.string(), level: level('the level') })),
     learns: z.array(z.object({ skill: z.string(), priority: level('the priority') })),
     /** Skills the catalog lacks, as the person wrote them: they feed the report's "skills the organization lacks". */

@@ -1,6 +1,7 @@
 import * as z from './validation.ts';
 import { idSchema, languageSchema } from './program.ts';
 import { availabilitySchema } from './availability.ts';
+import { oneLine } from './text.ts';
 
 export const PARTICIPANT_STATUSES = ['active', 'opted-out', 'unreachable'] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
@@ -25,9 +26,10 @@ const year = z.number().check(z.int(), z.gte(1900), z.lte(2100));
 export const participantSchema = z
   .object({
     participantId: idSchema,
-    name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(120)),
+    // One line, without invisible or direction characters: names reach other people's subject lines and pages.
+    name: z.string().check(z.overwrite(oneLine), z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(120)),
     email: participantEmailSchema,
-    department: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80)),
+    department: z.string().check(z.overwrite(oneLine), z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80)),
     /** Generation: the birth year, or the year the person started their career where birth years are not kept. */
     birthYear: z.optional(year),
     careerStartYear: z.optional(year),

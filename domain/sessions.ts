@@ -1,7 +1,7 @@
 import type { Member } from './cycle.ts';
 import { ValidationError, issuesFromZod } from './errors.ts';
 import { idSchema, type Skill } from './program.ts';
-import { plainText } from './text.ts';
+import { oneLine, plainText } from './text.ts';
 import * as z from './validation.ts';
 
 export { firstInLine, waitingPosition } from './session-waiting-list.ts';
@@ -43,16 +43,7 @@ const text = (max: number) =>
   z.string().check(z.overwrite(plainText), z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));
 /** One line of such text (a title, a place): its line breaks become spaces. */
 const line = (max: number) =>
-  z.string().check(
-    z.overwrite((value) =>
-      plainText(value)
-        .replace(/\s*[\n\u2028\u2029]\s*/g, ' ')
-        .replace(/\t/g, ' '),
-    ),
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(max, `must be at most ${max} characters`),
-  );
+  z.string().check(z.overwrite(oneLine), z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));
 
 /**
  * Whether a start in the form above names a date and time that exist: Date.parse refuses a 13th

@@ -3,7 +3,32 @@ import { ValidationError, issuesFromZod } from './errors.ts';
 import { plainText } from './text.ts';
 import type { EnrollmentAnswer } from './enrollment.ts';
 
-const MAX_TEXT = 2000;
+/** The longest answer to one feedback question, in characters (UTF-16 units, as a field's maxlength counts them). */
+export const MAX_TEXT = 2000;
+/** The feedback form's text questions: the participant form with the most text. */
+export const FEEDBACK_TEXT_QUESTIONS = ['worked', 'keep', 'more', 'explore', 'missingSkills', 'improve'] as const;
+/** A posted form holds at most this many fields (a form stuffed with more is refused). */
+export const MAX_FORM_FIELDS = 200;
+
+/**
+ * The most bytes a character that a field's maxlength counts as one can take in a posted form:
+ * a UTF-16 unit of a three-byte UTF-8 character (Japanese, Chinese, Korean), each byte sent as
+ * %XX. (A character outside the BMP counts two and takes 4 bytes, 12 encoded: 6 a unit.)
+ */
+export const WORST_ENCODED_BYTES_PER_CHARACTER = 9;
+/**
+ * Any other field of a form, at most: its name and its value (ids, numbers, choices, the hidden
+ * fields: ASCII, at most 64 characters each, 3 bytes a character when escaped), "=" and "&".
+ */
+const OTHER_FIELD_BYTES = 2 * 64 * 3 + 2;
+
+/**
+ * The largest body a participant's browser can post while keeping to the forms' limits: the
+ * feedback form's every question filled to its maxlength at the worst encoding, plus as many
+ * other fields as a form may hold at their longest. A limit below this refused answers the form
+ * allows (2,000 Japanese characters are 18,000 bytes posted); anything above is abuse.
+ */
+export const MAX_FORM_BODY_BYTES = FEEDBACK_TEXT_QUESTIONS.length * MAX_TEXT * WORST_ENCODED_BYTES_PER_CHARACTER + MAX_FORM_FIELDS * OTHER_FIELD_BYTES;
 /** Digits a person types for a number: plain decimal, as a number input sends it. */
 const PLAIN_DECIMAL = /^-?\d{1,6}(\.\d{1,6})?$/;
 
@@ -98,7 +123,7 @@ function ratings(fields: FormFields, prefix: string, skills: string[]): Record<s
 function submittedFields(body: string): FormFields {
   const fields = formFields(body);
   const count = Object.values(fields).reduce((n, values) => n + values.length, 0);
-  if (count > 200) throw new ValidationError('the form has too many fields', [{ where: 'form', problem: 'more than 200 fields' }]);
+  if (count > MAX_FORM_FIELDS) throw new ValidationError('the form has too many fields', [{ where: 'form', problem: `more than ${MAX_FORM_FIELDS} fields` }]);
   return fields;
 }
 

@@ -1,15 +1,32 @@
 /**
  * Characters that have no place in text a person typed, and that can harm whoever reads it later:
- * C0 and C1 control characters (an ESC sequence rewrites HR's terminal), DEL, and the Unicode
- * bidirectional embeddings, overrides and isolates (they reorder text on screen, hiding what it
- * says). Tab and line feed stay; a carriage return is a line break from a browser's CRLF.
+ * C0 and C1 control characters (an ESC sequence rewrites HR's terminal), DEL; the Unicode
+ * bidirectional marks, embeddings, overrides and isolates (U+200E/U+200F, U+061C, U+202A–U+202E,
+ * U+2066–U+2069: they reorder text on screen, hiding what it says); the line and paragraph
+ * separators U+2028/U+2029 (a line break no one sees coming, in a subject line or a CSV); and the
+ * invisible ones (U+200B zero-width space, U+2060–U+2064 word joiner and invisible operators,
+ * U+FEFF, U+180E), which make look-alike names and hide words from filters. The zero-width
+ * (non-)joiners U+200C/U+200D stay: emoji and Persian or Indic spelling need them. Tab and line
+ * feed stay; a carriage return is a line break from a browser's CRLF, and plainText turns the
+ * Unicode separators into line feeds first.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const UNSAFE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u180E\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 /** Typed text with line breaks made plain (\n) and the characters above removed. */
 export function plainText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(UNSAFE_CHARACTERS, '');
+  return text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(UNSAFE_CHARACTERS, '');
+}
+
+/**
+ * One line of typed text (a name, a title, a place: what lands in a subject line or a heading):
+ * plain as above, every line break and tab a single space.
+ */
+export function oneLine(text: string): string {
+  return plainText(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\t/g, ' ');
 }
 
 /** Text for a terminal: line breaks and tabs kept, any other control or bidi character shown as a visible \u escape. */

@@ -1,5 +1,6 @@
 import { container } from '../adapters/container.ts';
 import { GreedyMatcher } from '../domain/matching/greedy-matcher.ts';
+import { MAX_FORM_BODY_BYTES } from '../domain/surveys.ts';
 import * as z from '../domain/validation.ts';
 import { showSurvey, submitSurvey } from '../services/surveys.ts';
 import { PAGE_SCRIPT_HASH } from '../services/survey-pages.ts';
@@ -19,7 +20,8 @@ const preselectSchema = z.optional(z.string().check(z.regex(/^[a-z-]{1,20}$/)));
 /** Every survey-like page behind an emailed link (`/s/<token>`): surveys, the pair page, the join page. */
 export const handler = signedLinkRoute({
   pathPrefix: '/s/',
-  maxBodyBytes: 64 * 1024,
+  // What the forms allow at the worst encoding (about 185 KB), not a round figure that refused 2,000 Japanese characters.
+  maxBodyBytes: MAX_FORM_BODY_BYTES,
   name: 'survey',
   scriptHash: PAGE_SCRIPT_HASH,
   deps: async () => {

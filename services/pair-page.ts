@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Cycle, Member, Pair } from '../domain/cycle.ts';
+import type { Cycle, Member, Pair, PhaseState } from '../domain/cycle.ts';
 import { durationToSeconds } from '../domain/duration.ts';
 import { timeLeftInWords } from '../domain/duration-format.ts';
 import { issuesFromZod, type ValidationIssue } from '../domain/errors.ts';
 import { escapeHtml } from '../domain/html.ts';
+import { dateIn, dayLimitProblems, MEETING_MINUTES } from '../domain/meetings.ts';
 import type { Language } from '../domain/program.ts';
 import { skillLabel } from '../domain/skills.ts';
 import { typedDecimal, type FormFields, type GoalSettingAnswer } from '../domain/surveys.ts';
@@ -12,7 +13,8 @@ import type { MeetingRecord, TeachingDirection } from './participant-records.ts'
 import { checkInRounds } from './phases/run/index.ts';
 import type { PageResult, SurveyDeps, SurveyLink } from './phases/survey-types.ts';
 import { leftTheProgram } from './phases/members.ts';
-import { hiddenFields, layout, noticePage } from './survey-pages.ts';
+import { memberTimeZone, memberToday } from './member-time-zone.ts';
+import { hiddenFields, layout, localProblem, noticePage } from './survey-pages.ts';
 
 /**
  * The pair page: one signed link per member (phase key `pair`) that shows the partner's contact,
@@ -65,6 +67,7 @@ const texts = {
     log: 'Log this meeting',
     logged: 'Thank you, the meeting is logged.',
     alreadyLogged: 'This meeting was logged already, so nothing was changed.',
+    notYet: 'Meetings can be logged once the run phase begins, after goal-setting; nothing was logged.',
     fix: 'Please fix the following:',
     help: 'Need help?',
     helpText: (hr: string) => `Write to HR at ${hr}: they can help with meetings, with your partner or with the program.`,
@@ -105,6 +108,7 @@ const texts = {
     log: 'Registrar este encontro',
     logged: 'Obrigado, o encontro foi registrado.',
     alreadyLogged: 'Este encontro já estava registrado, então nada foi alterado.',
+    notYet: 'Os encontros podem ser registrados quando a fase de execução começar, depois da definição de metas; nada foi registrado.',
     fix: 'Corrija o seguinte:',
     help: 'Precisa de ajuda?',
     helpText: (hr: string) => `Escreva para o RH em ${hr}: eles ajudam com os encontros, com a sua dupla ou com o programa.`,
@@ -226,7 +230,11 @@ async function render(
     `<h2>${escapeHtml(c.expectations)}</h2><p>${escapeHtml(c.expectationsText(inWords(program.checkInCadence), inWords(program.phaseWindows.run)))}</p>`,
   );
   const active = views.filter((v) => !v.left);
-  if (active.length && cycle.status === 'running') parts.push(meetingForm(visit, active, label, form));
+  const today = await memberToday(deps.store, cycle, member.participantId, visit.now);
+  if (active.length && cycle.status === 'running')
+    parts.push(
+      cycle.phases.run ? meetingForm(visit, active, label, form, today) : `<h2 id="log">${escapeHtml(c.logHeading)}</h2><p>${escapeHtml(c.notYet)}</p>`,
+    );
   // A meeting refused with no form left to show (the only partner left): the reason still shows.
   else if (form.errors?.length) parts.push(`<h2 id="log">${escapeHtml(c.logHeading)}</h2>${errorSummary(visit.language, form.errors)}`);
   const hr = program.hrContacts[0] as string;
@@ -243,7 +251,7 @@ function errorSummary(language: Language, errors: readonly ValidationIssue[] | u
   if (!errors?.length) return '';
   const c = texts[language];
   const fieldNames = { date: c.date, minutes: c.length, pair: c.withPartner, meeting: c.logHeading };
-  return `<div class="errors" role="alert" tabindex="-1"><p>${escapeHtml(c.fix)}</p><ul>${errors.map((e) => `<li><a href="#${FIELD_IDS[e.where] ?? 'log'}">${escapeHtml(fieldNames[e.where as keyof typeof fieldNames] ?? e.where)}: ${escapeHtml(e.problem)}</a></li>`).join('')}</ul></div>`;
+  return `<div class="errors" role="alert" tabindex="-1"><p>${escapeHtml(c.fix)}</p><ul>${errors.map((e) => `<li><a href="#${FIELD_IDS[e.where] ?? 'log'}">${escapeHtml(fieldNames[e.where as keyof typeof fieldNames] ?? e.where)}: ${escapeHtml(localProblem(language, e.problem))}</a></li>`).join('')}</ul></div>`;
 }
 
 function meetingForm(
@@ -251,6 +259,8 @@ function meetingForm(
   views: PairView[],
   label: (id: string) => string,
   form: { errors?: ValidationIssue[]; values?: Record<string, string> },
+  /** The member's date today where they are: the date field's default and latest day. */
+  today: string,
 ): string {
   const c = texts[visit.language];
   const values = form.values ?? {};
@@ -269,8 +279,8 @@ function meetingForm(
   return (
     `<h2 id="log">${escapeHtml(c.logHeading)}</h2>${errors}<form method="post" action="${escapeHtml(visit.link.action)}">${hiddenFields('log-meeting', visit.link.binding)}` +
     `<input type="hidden" name="meeting" value="${escapeHtml(values.meeting ?? randomUUID())}">${partnerField}` +
-    `<label for="meeting-date">${escapeHtml(c.date)}</label><input type="date" id="meeting-date" name="date" required value="${escapeHtml(values.date ?? '')}" max="${new Date(visit.now).toISOString().slice(0, 10)}">` +
-    `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="5" max="600" step="5" inputmode="numeric" value="${escapeHtml(values.minutes ?? '')}">` +
+    `<label for="meeting-date">${escapeHtml(c.date)}</label><input type="date" id="meeting-date" name="date" required value="${escapeHtml(values.date ?? today)}" max="${escapeHtml(today)}">` +
+    `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="${MEETING_MINUTES.min}" max="${MEETING_MINUTES.max}" step="5" inputmode="numeric" value="${escapeHtml(values.minutes ?? '')}">` +
     `${skillBoxes}<button type="submit">${escapeHtml(c.log)}</button></form>`
   );
 }
@@ -282,23 +292,30 @@ export async function showPairPage(deps: SurveyDeps, visit: PairVisit): Promise<
 
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'));
 
-/** The meeting fields, validated against the member's own pairs and skills. */
-function meetingSchema(views: PairView[], cycle: Cycle, now: number, language: Language) {
-  const first = new Date(cycle.startedAt).toISOString().slice(0, 10);
-  const today = new Date(now).toISOString().slice(0, 10);
+/** The days a meeting of this run can be on: from the run's first day to today, or to its last day once it closed. */
+function meetingDays(run: PhaseState, now: number, timeZone: string): { first: string; today: string; last?: string } {
+  const today = dateIn(now, timeZone);
+  return { first: dateIn(run.openedAt, timeZone), today, ...(run.closedAt !== undefined ? { last: dateIn(run.closedAt, timeZone) } : {}) };
+}
+
+/** The meeting fields, validated against the member's own pairs and skills, and the run's days. */
+function meetingSchema(views: PairView[], days: { first: string; today: string; last?: string }, language: Language) {
+  const { min, max } = MEETING_MINUTES;
   return z.object({
     pair: z.string().check(
       z.refine((id) => views.some((v) => v.pair.pairId === id), 'must be one of your partners'),
       z.refine((id) => !views.some((v) => v.pair.pairId === id && v.left), texts[language].leftProblem),
     ),
     date: isoDate.check(
-      z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real date'),
-      z.refine((d) => d >= first, `must be on or after the cycle began (${first})`),
-      z.refine((d) => d <= today, 'must not be in the future'),
+      // Date.parse rolls 30 February over to March: a real date reads back as itself.
+      z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'must be a real date'),
+      z.refine((d) => d >= days.first, `must be on or after the day the run began (${days.first})`),
+      z.refine((d) => d <= days.today, 'must not be in the future'),
+      z.refine((d) => days.last === undefined || d > days.today || d <= days.last, `must be on or before the day the run ended (${days.last ?? ''})`),
     ),
     // Typed digits only: z.coerce would read "0x1E" or "3e1" as 30 minutes.
     minutes: z.optional(
-      z.pipe(typedDecimal, z.number().check(z.int('must be whole minutes'), z.gte(5, 'must be at least 5'), z.lte(600, 'must be at most 600'))),
+      z.pipe(typedDecimal, z.number().check(z.int('must be whole minutes'), z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`))),
     ),
     skills: z.array(z.string()),
   });
@@ -321,13 +338,24 @@ export async function meetingFromFields(
   origin: MeetingOrigin,
 ): Promise<{ meeting: MeetingRecord } | { errors: ValidationIssue[] }> {
   const { cycle, member } = visit;
+  const run = cycle.phases.run;
+  if (!run) return { errors: [{ where: 'meeting', problem: RUN_NOT_OPEN }] };
   const views = await pairsOf(deps, cycle, member);
   const first = (name: string) => fields[name]?.[0];
   const minutes = first('minutes')?.trim();
   const input = { pair: first('pair') ?? '', date: first('date') ?? '', ...(minutes ? { minutes } : {}), skills: fields.skill ?? [] };
-  const parsed = meetingSchema(views, cycle, visit.now, visit.language).safeParse(input);
+  const parsed = meetingSchema(views, meetingDays(run, visit.now, await memberTimeZone(deps.store, cycle, member.participantId)), visit.language).safeParse(
+    input,
+  );
   if (!parsed.success) return { errors: issuesFromZod(parsed.error) };
   const view = views.find((v) => v.pair.pairId === parsed.data.pair) as PairView;
+  const logged = await deps.store.listMeetingsOfPair(cycle.cycleId, view.pair.pairId);
+  const overDay = dayLimitProblems(logged, {
+    meetingId: origin.meetingId,
+    date: parsed.data.date,
+    ...(parsed.data.minutes !== undefined ? { minutes: parsed.data.minutes } : {}),
+  });
+  if (overDay.length) return { errors: overDay };
   const direction = (skill: string): TeachingDirection | undefined =>
     view.pair.skillsTaught.byMentor.includes(skill) ? 'by-mentor' : view.pair.skillsTaught.byMentee.includes(skill) ? 'by-mentee' : undefined;
   const skills = parsed.data.skills.flatMap((value) => {
@@ -350,6 +378,9 @@ export async function meetingFromFields(
   };
 }
 
+/** Why no meeting can be logged yet: the pairs meet during the run. */
+const RUN_NOT_OPEN = 'meetings can be logged once the run phase begins';
+
 const meetingIdField = z.uuid('is missing: reload the page and send the form again');
 
 /** POST `_action=log-meeting`: validates the form and logs the meeting once (its id comes with the form). */
@@ -357,6 +388,7 @@ export async function logMeeting(deps: SurveyDeps, visit: PairVisit, fields: For
   const { cycle, language } = visit;
   const c = texts[language];
   if (cycle.status !== 'running') return { status: 410, html: noticePage(language, 'closed') };
+  if (!cycle.phases.run) return { status: 409, html: await render(deps, visit, { notice: c.notYet }) };
   const first = (name: string) => fields[name]?.[0] ?? '';
   const meetingId = first('meeting');
   const values = { meeting: meetingId, pair: first('pair'), date: first('date').slice(0, 10), minutes: first('minutes').trim().slice(0, 5) };

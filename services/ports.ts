@@ -133,6 +133,11 @@ export interface ParticipantActionStore {
     response: StoredResponse<EnrollmentAnswer>,
     change: { previous?: EnrollmentDecision; declaration?: EnrollmentDeclaration },
   ): Promise<'recorded' | 'phase-closed' | 'changed-meanwhile'>;
+  /**
+   * A check-in's "we met" answer and its meeting in one transaction: the meeting exists exactly
+   * when the answer does, so a person who answered already (not yet, need help) logs nothing more.
+   */
+  recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome>;
   /** Logs a meeting once per meeting id: a replayed form finds it recorded. */
   recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'>;
   /** The cycle's meetings, by pair and meeting id. */

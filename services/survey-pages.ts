@@ -124,6 +124,26 @@ const t = {
       [/^you must agree to the privacy notice to join$/, 'para participar, você precisa concordar com o aviso de privacidade'],
       [/^choose at least one skill to teach or to learn$/, 'escolha pelo menos uma habilidade para ensinar ou aprender'],
       [/^a skill cannot be both taught and learned$/, 'uma habilidade não pode ser ensinada e aprendida ao mesmo tempo'],
+      [/^use letters, spaces, hyphens, apostrophes and periods only$/, 'use apenas letras, espaços, hífens, apóstrofos e pontos'],
+      [/^must be at least (\d+)$/, 'deve ser pelo menos $1'],
+      [/^must be at most (\d+)$/, 'deve ser no máximo $1'],
+      [/^must be whole minutes$/, 'deve ser um número inteiro de minutos'],
+      [/^must be a date as YYYY-MM-DD$/, 'deve ser uma data no formato AAAA-MM-DD'],
+      [/^must be a real date$/, 'deve ser uma data que existe'],
+      [/^must not be in the future$/, 'não pode ser no futuro'],
+      [/^must be one of your partners$/, 'deve ser uma das suas duplas'],
+      [/^is missing: reload the page and send the form again$/, 'está faltando: recarregue a página e envie o formulário de novo'],
+      [/^meetings can be logged once the run phase begins$/, 'os encontros podem ser registrados quando a fase de execução começar'],
+      [/^must be on or after the day the run began \((\d{4}-\d{2}-\d{2})\)$/, 'deve ser a partir do dia em que a execução começou ($1)'],
+      [/^must be on or before the day the run ended \((\d{4}-\d{2}-\d{2})\)$/, 'deve ser até o dia em que a execução terminou ($1)'],
+      [
+        /^this pair has (\d+) meetings logged on (\d{4}-\d{2}-\d{2}) already, the most one day can hold$/,
+        'esta dupla já tem $1 encontros registrados em $2, o máximo que um dia comporta',
+      ],
+      [
+        /^this pair's meetings on (\d{4}-\d{2}-\d{2}) would total more than 24 hours \((\d+) minutes logged already\)$/,
+        'os encontros desta dupla em $1 somariam mais de 24 horas ($2 minutos já registrados)',
+      ],
     ] as Array<[RegExp, string]>,
   },
 } as const;
@@ -186,7 +206,8 @@ export function noticePage(language: Language | 'both', kind: NoticeKind, extra 
 export const hiddenFields = (action: string, binding: string) =>
   `<input type="hidden" name="_action" value="${escapeHtml(action)}"><input type="hidden" name="_bind" value="${escapeHtml(binding)}">`;
 
-function localProblem(language: Language, problem: string): string {
+/** A validation problem (written in English where it is found) in the reader's language. */
+export function localProblem(language: Language, problem: string): string {
   for (const [pattern, replacement] of t[language].problems) if (pattern.test(problem)) return problem.replace(pattern, replacement);
   return problem;
 }

@@ -51,6 +51,12 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
     return this.recordResponseAlong('RecordResponseWithAcceptance', response, [acceptanceItem], { counter: 'invitationsAccepted', refused: 'already-decided' });
   }
 
+  /** recordResponse for a check-in's "we met", with its meeting in the same transaction: it exists exactly when the answer does. */
+  async recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome> {
+    const meetingItem = { Put: { Item: { ...keys.meeting(meeting.cycleId, meeting.pairId, meeting.meetingId), entity: 'meeting', ...meeting } } };
+    return this.recordResponseAlong('RecordResponseWithMeeting', response, [meetingItem]);
+  }
+
   async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
     return this.table.get<StoredResponse>('GetResponse', keys.response(cycleId, phaseKey, participantId));
   }

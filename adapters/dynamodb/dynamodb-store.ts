@@ -210,6 +210,10 @@ export class DynamoDbStore implements FunctionStore {
     return this.answers.recordResponseWithAcceptance(response, acceptance);
   }
 
+  recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome> {
+    return this.answers.recordResponseWithMeeting(response, meeting);
+  }
+
   recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
     return this.answers.recordResponseWithSuggestions(response, suggestions);
   }

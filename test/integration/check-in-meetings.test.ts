@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
+import { memberToday } from '../../services/member-time-zone.ts';
 import { uniqueTag } from '../support/fixtures.ts';
 import { mailsFor, participantCycle, post, submit, tick } from '../browser/participant-support.ts';
 
@@ -25,7 +26,8 @@ describe('meetings in the run, on the local stack', () => {
     const person = members.find((m) => m.partners.length === 1);
     const checkIn = (await mailsFor(tag, CHECK_IN)).find((m) => m.to === person?.email)?.link as string;
     const page = await (await fetch(checkIn)).text();
-    const today = new Date().toISOString().slice(0, 10);
+    // Today where the person is: their time zone's date, which is UTC's only part of the day.
+    const today = await memberToday(store(), cycle, person?.participantId as string, Date.now());
     expect(page).toContain(`name="date" value="${today}"`);
     expect(await store().listMeetings(cycle.cycleId)).toEqual([]);
 

@@ -522,6 +522,12 @@ export class InMemoryStore implements TandemStore {
     return outcome;
   }
 
+  async recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome> {
+    const outcome = this.recordResponseAlong(response, []);
+    if (outcome === 'recorded') within(this.meetings, meeting.cycleId).set(`${meeting.pairId}#${meeting.meetingId}`, copy(meeting));
+    return outcome;
+  }
+
   async recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
     return this.recordResponseAlong(response, suggestions);
   }

@@ -1027,6 +1027,35 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.listMeetingsOfPair(cycle.cycleId, 'p01~p0')).toEqual([]);
       expect(await store.listMeetingsOfPair(cycle.cycleId, 'p01~p02')).toEqual([withoutMinutes]);
     });
+
+    it('writes a check-in’s meeting exactly when its answer is recorded', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      await store.openPhase(cycle.cycleId, 'run', openState());
+      const meeting = {
+        cycleId: cycle.cycleId,
+        pairId: 'p01~p02',
+        meetingId: 'check-in-1-p01',
+        loggedBy: 'p01',
+        source: 'check-in' as const,
+        date: '2027-01-12',
+        skills: [],
+        loggedAt: T0 + HOUR,
+      };
+      expect(await store.recordResponse(answer(cycle.cycleId, 'run#1', 'p01', { status: 'not-yet' }))).toBe('recorded');
+      expect(await store.recordResponseWithMeeting(answer(cycle.cycleId, 'run#1', 'p01', { status: 'met' }), meeting)).toBe('already-answered');
+      expect(await store.listMeetings(cycle.cycleId)).toEqual([]);
+      const met = answer(cycle.cycleId, 'run#1', 'p02', { status: 'met' });
+      const theirs = { ...meeting, meetingId: 'check-in-1-p02', loggedBy: 'p02' };
+      expect(await store.recordResponseWithMeeting(met, theirs)).toBe('recorded');
+      expect(await store.listMeetings(cycle.cycleId)).toEqual([theirs]);
+      expect((await store.getCycle(cycle.cycleId))?.responses).toMatchObject({ 'run#1': 2 });
+      await store.closePhase(cycle.cycleId, 'run', T0 + 2 * HOUR);
+      expect(await store.recordResponseWithMeeting(answer(cycle.cycleId, 'run#2', 'p03', { status: 'met' }), { ...meeting, meetingId: 'check-in-2-p03' })).toBe(
+        'phase-closed',
+      );
+      expect(await store.listMeetings(cycle.cycleId)).toEqual([theirs]);
+    });
   });
 
   describe('forum suggestions and votes', () => {

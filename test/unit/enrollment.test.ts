@@ -103,6 +103,18 @@ describe('the join form', () => {
     expect(issues.find((i) => i.where === 'timeZone')?.problem).toBe('choose a time zone from the list');
   });
 
+  it('keeps a declared name to one line of letters, so it cannot carry a notice into a partner’s subject line', () => {
+    const named = (name: string) => parseJoinAnswer(asFields(joinFields([['name', name]])), CATALOG).name;
+    expect(named('  Ana-Lúcia O’Neil\u200f\u2028Souza\u200b  ')).toBe('Ana-Lúcia O’Neil Souza');
+    expect(named('José M. de Assis')).toBe('José M. de Assis');
+    expect(named('山田 太郎')).toBe('山田 太郎');
+    for (const name of ['Patrícia <img src=x onerror=alert(1)>', 'Ana: your account is suspended, visit evil.example', 'Ana 2']) {
+      expect(issuesOf(() => named(name))).toEqual([{ where: 'name', problem: 'use letters, spaces, hyphens, apostrophes and periods only' }]);
+    }
+    expect(issuesOf(() => named('A'.repeat(71)))).toEqual([{ where: 'name', problem: 'must be at most 70 characters' }]);
+    expect(parseJoinAnswer(asFields(joinFields([['department', 'Sales\u2028URGENT\u200e']])), CATALOG).department).toBe('Sales URGENT');
+  });
+
   it('asks for at least one skill, and refuses one skill both taught and learned', () => {
     const none = joinFields([], ['teach:ai-tools', 'teach:social-media', 'learn:negotiation', 'proposed']);
     expect(issuesOf(() => parseJoinAnswer(asFields(none), CATALOG))).toEqual([{ where: 'skills', problem: 'choose at least one skill to teach or to learn' }]);
@@ -273,7 +285,7 @@ describe('enrollment over the in-memory store', () => {
         ...(entry?.skillsWanted ?? []).map((s): [string, string] => [`learn:${s.skill}`, String(s.priority)]),
       ];
       const fields = joinFields(
-        [...skills, ['name', `Joiner ${i}`]],
+        [...skills, ['name', `Joiner ${String.fromCharCode(65 + i)}`]],
         ['teach:ai-tools', 'teach:social-media', 'learn:negotiation', 'learn:public-speaking', 'proposed'],
       );
       expect((await c.post(id, 'answer', fields)).status).toBe(200);
@@ -282,7 +294,7 @@ describe('enrollment over the in-memory store', () => {
     const cycle = await c.store.getCycle(c.cycleId);
     const pairable = await rosterToPair(c.deps, cycle as never, await c.store.listParticipants(program.programId));
     expect(pairable.map((p) => p.participantId).sort()).toEqual([...joiners].sort());
-    expect(pairable.find((p) => p.participantId === joiners[0])).toMatchObject({ name: 'Joiner 0', department: 'Marketing', timeZone: 'America/Sao_Paulo' });
+    expect(pairable.find((p) => p.participantId === joiners[0])).toMatchObject({ name: 'Joiner A', department: 'Marketing', timeZone: 'America/Sao_Paulo' });
 
     await c.store.closePhase(c.cycleId, 'enrollment', START + DAY);
     const result = await identifyCohort(
@@ -296,7 +308,7 @@ describe('enrollment over the in-memory store', () => {
     // The next cycle: the join page starts from what the person declared, consent asked again.
     const next = await enrollmentCycleOn(c.store);
     const page = await next.show(joiners[0] as string);
-    expect(page.html).toContain('value="Joiner 0"');
+    expect(page.html).toContain('value="Joiner A"');
     expect(page.html).toContain('<option value="4" selected>4</option>');
     expect(page.html).not.toMatch(/name="consent" value="yes" required aria-describedby="privacy" checked/);
   });

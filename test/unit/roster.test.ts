@@ -120,6 +120,11 @@ describe('parseRosterCsv', () => {
     expect(result.participants[0]?.seniority).toBeUndefined();
   });
 
+  it('keeps names and departments to one line without direction marks or zero-width characters', () => {
+    const result = parseRosterCsv(`${HEADER}\n${row('p1', { name: 'Ana\u200f Souza\u2028URGENT\u200b', department: 'Sales\u061c' })}\n`);
+    expect(result.participants[0]).toMatchObject({ name: 'Ana Souza URGENT', department: 'Sales' });
+  });
+
   it('lowercases and trims emails', () => {
     const result = parseRosterCsv(`${HEADER}\n${row('p1', { email: '  Ada.Lovelace@Example.ORG ' })}\n`);
     expect(result.participants[0]?.email).toBe('ada.lovelace@example.org');

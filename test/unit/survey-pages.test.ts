@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnsweredPhase, Language } from '../../domain/program.ts';
 import type { SurveyContext } from '../../domain/surveys.ts';
 import { phaseSurvey } from '../../services/phases/survey-registry.ts';
+import { forumSection } from '../../services/phases/feedback/forum.ts';
 import { noticePage, type FormPageInput, type NoticeKind } from '../../services/survey-pages.ts';
 
 /** A phase's form page and answer parser, found the way services/surveys.ts finds them. */
@@ -287,5 +288,31 @@ describe('noticePage', () => {
     expect(html).toContain('Este link expirou');
     expect(html).toContain('<p lang="en">This link has expired');
     expect(html).toContain('<h1>Link expirado / Link expired</h1>');
+  });
+});
+
+describe('the forum’s vote buttons', () => {
+  it('name each button shortly and describe it by its suggestion’s text, however long the suggestion', () => {
+    for (const language of LANGUAGES) {
+      const text = 'Mais encontros presenciais '.repeat(74).trim();
+      const html = forumSection(language, './v1.token', 'binding', {
+        visible: true,
+        answered: 6,
+        canVote: true,
+        suggestions: [
+          { id: 'aB3_x-9', category: 'worked', text, votes: 2, voted: false },
+          { id: 'zz', category: 'more', text: 'Short one', votes: 0, voted: false },
+        ],
+      });
+      const buttons = [...html.matchAll(/<button\b([^>]*)>([^<]*)<\/button>/g)];
+      expect(buttons).toHaveLength(2);
+      for (const [, attrs = '', name = ''] of buttons) {
+        expect(attrs).not.toContain('aria-label');
+        expect(name.length).toBeLessThan(30);
+      }
+      expect(buttons[0]?.[1]).toContain('aria-describedby="suggestion-aB3_x-9"');
+      expect(html).toContain(`<p id="suggestion-aB3_x-9">${text}</p>`);
+      expect(buttons[1]?.[1]).toContain('aria-describedby="suggestion-zz"');
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newCycle, type Member, type Pair } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
@@ -380,6 +381,24 @@ describe('run: check-ins', () => {
     expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
   });
 
+  it('logs no meeting when "we met" follows an answer already given, and keeps that answer', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId } = englishPair();
+    for (const first of ['not-yet', 'need-help']) {
+      const round = first === 'not-yet' ? 'run#1' : 'run#2';
+      expect((await c.post(menteeId, round, 'answer', [['status', first]])).status).toBe(200);
+      const again = await c.post(menteeId, round, 'answer', [
+        ['status', 'met'],
+        ['date', '2027-03-01'],
+        ['minutes', '90'],
+      ]);
+      expect(again.html).toContain('You have answered this already, so nothing was changed');
+      expect((await c.store.getResponse(c.cycleId, round, menteeId))?.answer).toMatchObject({ status: first });
+    }
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+    expect((await c.store.getCycle(c.cycleId))?.responses).toMatchObject({ 'run#1': 1, 'run#2': 1 });
+  });
+
   it('logs no meeting for "not yet"', async () => {
     const c = await cycleWith(['run']);
     await c.post(englishPair().menteeId, 'run#1', 'answer', [
@@ -395,6 +414,211 @@ describe('run: check-ins', () => {
     expect(rejected.status).toBe(400);
     expect(rejected.html).toContain('<h1>Check-in</h1>');
     expect(rejected.html).toContain('>kept</textarea>');
+  });
+});
+
+describe('the pair page: logging meetings', () => {
+  const meeting = (pairId: string, date: string, minutes?: string): Array<[string, string]> => [
+    ['meeting', randomUUID()],
+    ['pair', pairId],
+    ['date', date],
+    ...(minutes ? [['minutes', minutes] as [string, string]] : []),
+  ];
+
+  it('logs no meeting before the run phase opens, and says so instead of showing the form', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const { menteeId, pairId } = englishPair();
+    const page = await c.show(menteeId, 'pair');
+    expect(page.html).not.toContain('value="log-meeting"');
+    expect(page.html).toContain('Meetings can be logged once the run phase begins');
+    const refused = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '600'));
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('Meetings can be logged once the run phase begins, after goal-setting; nothing was logged.');
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+  });
+
+  it('logs at most 24 hours and four meetings of a pair a day, naming the rule, and a replayed form still finds its meeting', async () => {
+    const c = await cycleWith(['run']);
+    const { mentorId, menteeId, pairId } = englishPair();
+    const first = meeting(pairId, '2027-03-01', '600');
+    expect((await c.post(menteeId, 'pair', 'log-meeting', first)).status).toBe(200);
+    expect((await c.post(mentorId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '600'))).status).toBe(200);
+    const tooLong = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '300'));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.html).toContain('this pair&#39;s meetings on 2027-03-01 would total more than 24 hours (1200 minutes logged already)');
+    expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '240'))).status).toBe(200);
+    expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01'))).status).toBe(200);
+    const fifth = await c.post(mentorId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01'));
+    expect(fifth.status).toBe(400);
+    expect(fifth.html).toContain('this pair has 4 meetings logged on 2027-03-01 already, the most one day can hold');
+    expect((await c.post(menteeId, 'pair', 'log-meeting', first)).html).toContain('This meeting was logged already, so nothing was changed.');
+    const logged = await c.store.listMeetings(c.cycleId);
+    expect(logged.map((m) => m.minutes ?? 0).reduce((a, b) => a + b, 0)).toBe(1440);
+    expect(logged).toHaveLength(4);
+  });
+
+  it('refuses a meeting longer than the form allows, or dated before the run began or after it ended', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    const long = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '605'));
+    expect(long.html).toContain('must be at most 600');
+    expect(long.html).toContain('max="600"');
+    const early = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-02-28'));
+    expect(early.html).toContain('must be on or after the day the run began (2027-03-01)');
+    await c.store.closePhase(c.cycleId, 'run', START + 2 * DAY);
+    c.deps.clock = { now: () => START + 5 * DAY };
+    const late = await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-04'));
+    expect(late.status).toBe(400);
+    expect(late.html).toContain('must be on or before the day the run ended (2027-03-03)');
+    expect(await c.store.listMeetings(c.cycleId)).toEqual([]);
+    expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-03', '60'))).status).toBe(200);
+  });
+
+  it('counts a check-in’s "we met" in the day’s limits, and then records neither the answer nor the meeting', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    for (let i = 0; i < 4; i++) expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '30'))).status).toBe(200);
+    const met = await c.post(menteeId, 'run#1', 'answer', [
+      ['status', 'met'],
+      ['date', '2027-03-01'],
+    ]);
+    expect(met.status).toBe(400);
+    expect(met.html).toContain('this pair has 4 meetings logged on 2027-03-01 already');
+    expect(await c.store.listResponses(c.cycleId, 'run#1')).toEqual([]);
+    expect(await c.store.listMeetings(c.cycleId)).toHaveLength(4);
+  });
+});
+
+describe('meeting dates in the person’s own time zone', () => {
+  /** Moves a person to a time zone on the roster (as HR's import or their join would). */
+  async function livesIn(c: Cycle, participantId: string, timeZone: string) {
+    const entry = await c.store.getParticipant(program.programId, participantId);
+    await c.store.putParticipants(program.programId, [{ ...(entry as Participant), timeZone }]);
+  }
+
+  it('takes a meeting logged early in the morning in Tokyo as today’s, though UTC is still on the day before', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    await livesIn(c, menteeId, 'Asia/Tokyo');
+    // 23:30 UTC on 1 March is 08:30 on 2 March in Tokyo.
+    c.deps.clock = { now: () => Date.UTC(2027, 2, 1, 23, 30) };
+    expect((await c.show(menteeId, 'pair')).html).toContain('name="date" required value="2027-03-02" max="2027-03-02"');
+    const logged = await c.post(menteeId, 'pair', 'log-meeting', [
+      ['meeting', randomUUID()],
+      ['pair', pairId],
+      ['date', '2027-03-02'],
+    ]);
+    expect(logged.status).toBe(200);
+    const met = await c.post(menteeId, 'run#1', 'answer', [['status', 'met']]);
+    expect(met.status).toBe(200);
+    expect((await c.store.listMeetings(c.cycleId)).map((m) => m.date)).toEqual(['2027-03-02', '2027-03-02']);
+  });
+
+  it('offers an evening in São Paulo its own date, not tomorrow’s in UTC, and refuses tomorrow as the future', async () => {
+    const c = await cycleWith(['run']);
+    const { mentorId, pairId } = englishPair();
+    await livesIn(c, mentorId, 'America/Sao_Paulo');
+    // 01:30 UTC on 2 March is 22:30 on 1 March in São Paulo.
+    c.deps.clock = { now: () => Date.UTC(2027, 2, 2, 1, 30) };
+    expect((await c.show(mentorId, 'run#1')).html).toContain('name="date" value="2027-03-01" max="2027-03-01"');
+    expect((await c.show(mentorId, 'pair')).html).toContain('value="2027-03-01" max="2027-03-01"');
+    const tomorrow = await c.post(mentorId, 'pair', 'log-meeting', [
+      ['meeting', randomUUID()],
+      ['pair', pairId],
+      ['date', '2027-03-02'],
+    ]);
+    expect(tomorrow.status).toBe(400);
+    expect(tomorrow.html).toContain('must not be in the future');
+    await c.post(mentorId, 'run#1', 'answer', [['status', 'met']]);
+    expect((await c.store.listMeetings(c.cycleId)).map((m) => m.date)).toEqual(['2027-03-01']);
+  });
+});
+
+describe('meeting forms in the reader’s language', () => {
+  /** The problems a page lists in its error summary, as the reader sees them (without the field's label). */
+  const problemsIn = (html: string): string[] =>
+    [...(/<div class="errors"[\s\S]*?<\/ul><\/div>/.exec(html)?.[0] ?? '').matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) =>
+      (m[1] ?? '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/&#39;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/^[^:]*:\s*/, ''),
+    );
+  // English words as whole words (the Portuguese "até" is not "at").
+  const ENGLISH =
+    /(?<!\p{L})(must|be|is|the|at|least|most|one|of|your|this|pair|meetings?|logged|would|hours|minutes|reload|page|future|real|date|number|whole|run|began|ended|choose|not|yet|help)(?!\p{L})/iu;
+
+  /** Every problem the pair page and the check-in can name about a meeting, posted by `person` of `pairId`. */
+  async function everyMeetingProblem(person: string, pairId: string): Promise<string[]> {
+    const c = await cycleWith(['run']);
+    const problems: string[] = [];
+    const logMeeting = async (fields: Array<[string, string]>) => {
+      const page = await c.post(person, 'pair', 'log-meeting', [...fields, ['meeting', randomUUID()], ['pair', pairId]]);
+      problems.push(...problemsIn(page.html));
+      return page;
+    };
+    const checkIn = async (fields: Array<[string, string]>) => {
+      const page = await c.post(person, 'run#1', 'answer', [...fields, ['status', 'met'], ['pair', pairId]]);
+      problems.push(...problemsIn(page.html));
+    };
+    const bad: Array<Array<[string, string]>> = [
+      [
+        ['date', '2099-01-01'],
+        ['minutes', '3'],
+      ],
+      [
+        ['date', '2027-02-01'],
+        ['minutes', '605'],
+      ],
+      [
+        ['date', 'yesterday'],
+        ['minutes', 'half an hour'],
+      ],
+      [
+        ['date', '2027-02-30'],
+        ['minutes', '7.5'],
+      ],
+      [
+        ['pair', 'someone-else'],
+        ['date', '2027-03-01'],
+      ],
+    ];
+    for (const fields of bad) {
+      await logMeeting(fields);
+      await checkIn(fields);
+    }
+    await logMeeting([
+      ['meeting', ''],
+      ['date', '2027-03-01'],
+    ]);
+    problems.push(...problemsIn((await c.post(person, 'run#1', 'answer', [['status', 'perhaps']])).html));
+    // The day's limits, and the run's last day once it has closed.
+    for (const minutes of ['600', '600', '300'])
+      await logMeeting([
+        ['date', '2027-03-01'],
+        ['minutes', minutes],
+      ]);
+    for (let i = 0; i < 2; i++) await logMeeting([['date', '2027-03-01']]);
+    await checkIn([['date', '2027-03-01']]);
+    await c.store.closePhase(c.cycleId, 'run', START + 2 * DAY);
+    c.deps.clock = { now: () => START + 5 * DAY };
+    await logMeeting([['date', '2027-03-04']]);
+    return problems;
+  }
+
+  it('names every problem of the pair page’s and the check-in’s meeting forms in Portuguese, never in English', async () => {
+    const portuguese = pairs.find((p) =>
+      [p.mentorId, p.menteeId].every((id) => membersOf(roster, pairs, program).find((m) => m.participantId === id)?.language === 'pt-BR'),
+    ) as Pair;
+    const english = englishPair();
+    const inEnglish = [...new Set(await everyMeetingProblem(english.menteeId, english.pairId))];
+    const inPortuguese = [...new Set(await everyMeetingProblem(portuguese.menteeId, portuguese.pairId))];
+    // Each form's every rule was met: the day's limits, the run's days, length, date, partner, meeting id and answer.
+    expect(inEnglish.length).toBeGreaterThanOrEqual(14);
+    expect(inPortuguese).toHaveLength(inEnglish.length);
+    expect(inEnglish.filter((p) => !ENGLISH.test(p))).toEqual([]);
+    expect(inPortuguese.filter((p) => ENGLISH.test(p))).toEqual([]);
   });
 });
 
@@ -496,6 +720,23 @@ describe('feedback: the forum', () => {
     expect((await c.post(fifth, 'feedback', 'vote', [['suggestion', target]])).status).toBe(200);
     expect(await c.store.listVotesOf(c.cycleId, fifth)).toEqual([target]);
     expect((await c.store.listSuggestions(c.cycleId)).find((s) => s.suggestionId === target)?.votes).toBe(1);
+  });
+
+  it('shows suggestions with the cycle’s people’s names redacted, as the report quotes them', async () => {
+    const c = await cycleWith(['feedback']);
+    const named = c.member('p02').name;
+    const other = c.member('p13').name;
+    expect([named, other]).toEqual(['Carlos Menezes', 'Beatriz Santos']);
+    const [author, ...others] = ['p03', 'p06', 'p09', 'p15', 'p18'] as const;
+    const fields = feedbackFields(author).map(([k, v]): [string, string] =>
+      k === 'worked' ? [k, `${named} never showed up and ${other.split(' ')[0]} was rude`] : [k, v],
+    );
+    await c.post(author, 'feedback', 'answer', fields);
+    for (const id of others) await c.post(id, 'feedback', 'answer', feedbackFields(id));
+    const page = await c.show('p02', 'feedback');
+    expect(page.html).toContain('[name] never showed up and [name] was rude');
+    expect(page.html).not.toContain('Carlos');
+    expect(page.html).not.toContain('Beatriz');
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { parseFeedbackAnswer } from '../../domain/surveys.ts';
-import { nameRedactor, plainText, redactNames, terminalSafe } from '../../domain/text.ts';
+import { nameRedactor, oneLine, plainText, redactNames, terminalSafe } from '../../domain/text.ts';
 import { emit } from '../../cli/support/output.ts';
 
 const ESC = '\u001b';
@@ -13,11 +13,22 @@ describe('text people typed', () => {
     expect(plainText('\u2066isolated\u2069 \u0085next')).toBe('isolated next');
   });
 
+  it('loses direction marks, line and paragraph separators and zero-width characters, keeping the joiners emoji need', () => {
+    expect(plainText('Ana\u200f RLM\u200e\u061c\u2028next\u2029para\u200b\u2060\ufeff\u180eend')).toBe('Ana RLM\nnext\npara' + 'end');
+    expect(plainText('👩🏽\u200d💻 می\u200cخواهم')).toBe('👩🏽\u200d💻 می\u200cخواهم');
+    expect(terminalSafe('a\u2028b\u200fc')).toBe('a\\u2028b\\u200fc');
+  });
+
+  it('makes one line of a name or title: line breaks and tabs become single spaces, the unsafe characters go', () => {
+    expect(oneLine('Patrícia <img src=x> \u200fRLM\u2028LS\u200b')).toBe('Patrícia <img src=x> RLM LS');
+    expect(oneLine('Title\r\n  second\tline')).toBe('Title second line');
+  });
+
   it('never leaves a character that can drive a terminal, whatever is typed', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (typed) => {
         /* eslint-disable no-control-regex -- the assertions look for control characters */
-        expect(plainText(typed)).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
+        expect(plainText(typed)).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/);
         expect(terminalSafe(typed)).not.toMatch(/[\u0000-\u0008\u000B-\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
         /* eslint-enable no-control-regex */
       }),

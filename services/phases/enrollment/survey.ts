@@ -1,6 +1,7 @@
 import type { Cycle, StoredResponse } from '../../../domain/cycle.ts';
 import {
   AVAILABILITY_SLOTS,
+  MAX_DECLARED_NAME,
   SPOKEN_LANGUAGES,
   TIMES_OF_DAY,
   WEEKDAYS,
@@ -200,7 +201,7 @@ export function joinPage(input: JoinPageInput): string {
 
   const fields = [
     `<fieldset><legend>${escapeHtml(c.aboutYou)}</legend>` +
-      `<label for="name">${escapeHtml(c.name)}</label><input type="text" id="name" name="name" maxlength="120" required autocomplete="name" value="${value('name')}">` +
+      `<label for="name">${escapeHtml(c.name)}</label><input type="text" id="name" name="name" maxlength="${MAX_DECLARED_NAME}" required autocomplete="name" value="${value('name')}">` +
       `<label for="department">${escapeHtml(c.department)}</label><input type="text" id="department" name="department" maxlength="80" required value="${value('department')}"></fieldset>`,
     `<h2 id="skills">${escapeHtml(c.skillsHeading)}</h2><p class="hint" id="skills-help">${escapeHtml(c.skillsHelp)}</p>` +
       `<div id="skill-filter-box" hidden><label for="skill-filter">${escapeHtml(c.filter)}</label><input type="search" id="skill-filter" autocomplete="off"></div>` +

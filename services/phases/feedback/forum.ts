@@ -1,6 +1,7 @@
 import { escapeHtml } from '../../../domain/html.ts';
 import type { Language } from '../../../domain/program.ts';
 import type { FeedbackAnswer } from '../../../domain/surveys.ts';
+import { nameRedactor } from '../../../domain/text.ts';
 import { keyedId } from '../../form-binding.ts';
 import { FORUM_CATEGORIES, type ForumCategory, type ForumSuggestion } from '../../participant-records.ts';
 import { hiddenFields, noticePage, type NoticeKind } from '../../survey-pages.ts';
@@ -33,13 +34,15 @@ export function forumSection(language: Language, action: string, binding: string
     const items = forum.suggestions.filter((s) => s.category === category);
     if (!items.length) return '';
     const lis = items.map((s) => {
+      // The button is named by its short text and described by the suggestion (up to 2,000 characters: too long for a name).
+      const textId = `suggestion-${s.id}`;
       const count = `<span class="count">${escapeHtml(c.votes(s.votes))}</span>`;
       const control = s.voted
         ? `<span class="count">${escapeHtml(c.voted)}</span>`
         : forum.canVote
-          ? `<form method="post" action="${escapeHtml(action)}">${hiddenFields('vote', binding)}<input type="hidden" name="suggestion" value="${escapeHtml(s.id)}"><button type="submit" class="secondary" aria-label="${escapeHtml(c.voteFor(s.text))}">${escapeHtml(c.vote)}</button></form>`
+          ? `<form method="post" action="${escapeHtml(action)}">${hiddenFields('vote', binding)}<input type="hidden" name="suggestion" value="${escapeHtml(s.id)}"><button type="submit" class="secondary" aria-describedby="${escapeHtml(textId)}">${escapeHtml(c.vote)}</button></form>`
           : '';
-      return `<li><p>${escapeHtml(s.text)}</p>${count} ${control}</li>`;
+      return `<li><p id="${escapeHtml(textId)}">${escapeHtml(s.text)}</p>${count} ${control}</li>`;
     });
     return `<h3>${escapeHtml(c.questions[category])}</h3><ul class="forum">${lis.join('')}</ul>`;
   }).join('');
@@ -52,9 +55,20 @@ export function noticeWithForum(language: Language, kind: NoticeKind, action: st
 }
 
 /**
+ * The forum's suggestions as the cohort may read them: the cycle's people's names replaced by
+ * "[name]", as the review report quotes them (domain/text.ts nameRedactor), so that no one reads a
+ * colleague named in someone's answer.
+ */
+async function redactedSuggestions(deps: SurveyDeps, cycleId: string): Promise<ForumSuggestion[]> {
+  const [suggestions, members] = await Promise.all([deps.store.listSuggestions(cycleId), deps.store.listMembers(cycleId)]);
+  const redact = nameRedactor(members.map((m) => m.name));
+  return suggestions.map((s) => ({ ...s, text: redact(s.text) }));
+}
+
+/**
  * The forum's suggestions, kept per container for a few seconds: a page shows at most 20 per
- * category, but ranking them reads them all, which would cost every forum page a long query in a
- * large cohort. A person's own votes are always read fresh.
+ * category, but ranking them reads them all (and redacting them the cycle's members), which would
+ * cost every forum page long queries in a large cohort. A person's own votes are always read fresh.
  */
 const FORUM_CACHE_MS = 15_000;
 const forumCache = new Map<string, { at: number; suggestions: Promise<ForumSuggestion[]> }>();
@@ -64,7 +78,7 @@ function cachedSuggestions(deps: SurveyDeps, cycleId: string): Promise<ForumSugg
   const hit = forumCache.get(cycleId);
   if (hit && now - hit.at < FORUM_CACHE_MS) return hit.suggestions;
   if (forumCache.size > 50) forumCache.clear();
-  const suggestions = deps.store.listSuggestions(cycleId);
+  const suggestions = redactedSuggestions(deps, cycleId);
   forumCache.set(cycleId, { at: now, suggestions });
   suggestions.catch(() => forumCache.delete(cycleId));
   return suggestions;

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../../domain/html.ts';
-import { parseFeedbackAnswer, type FeedbackAnswer, type FormFields } from '../../../domain/surveys.ts';
+import { FEEDBACK_TEXT_QUESTIONS, MAX_TEXT, parseFeedbackAnswer, type FeedbackAnswer, type FormFields } from '../../../domain/surveys.ts';
 import * as z from '../../../domain/validation.ts';
 import { formPage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
 import { formInputOf, nothingAfterAnswer, noticeResult, pageResult, skillsContext, storedAnswer, typedValues } from '../survey-common.ts';
@@ -22,7 +22,7 @@ import { feedbackTexts } from './texts.ts';
  * program. Each answer's texts join the forum under the form (./forum.ts), where people vote.
  */
 
-const QUESTIONS = ['worked', 'keep', 'more', 'explore', 'missingSkills', 'improve'] as const;
+const QUESTIONS = FEEDBACK_TEXT_QUESTIONS;
 
 /** The feedback form, with the forum under it when given. */
 export function feedbackFormPage(input: FormPageInput & { forum?: ForumView }): string {
@@ -31,7 +31,7 @@ export function feedbackFormPage(input: FormPageInput & { forum?: ForumView }): 
   const fields = [
     QUESTIONS.map((f) => {
       labels[f] = { id: f, label: c.questions[f] };
-      return `<label for="${f}">${escapeHtml(c.questions[f])}</label><textarea id="${f}" name="${f}" maxlength="2000">${typedValue(input, f)}</textarea>`;
+      return `<label for="${f}">${escapeHtml(c.questions[f])}</label><textarea id="${f}" name="${f}" maxlength="${MAX_TEXT}">${typedValue(input, f)}</textarea>`;
     }).join(''),
     `<label for="satisfaction">${escapeHtml(c.questions.satisfaction)}</label><input id="satisfaction" name="satisfaction" type="number" inputmode="numeric" min="0" max="10" required value="${typedValue(input, 'satisfaction')}">`,
   ];

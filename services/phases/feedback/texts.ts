@@ -19,7 +19,6 @@ export const feedbackTexts = {
     vote: 'Add my vote',
     voted: 'You voted',
     votes: (n: number) => `${n} vote${n === 1 ? '' : 's'}`,
-    voteFor: (text: string) => `Add my vote to: ${text}`,
   },
   'pt-BR': {
     title: 'Fórum de feedback',
@@ -38,6 +37,5 @@ export const feedbackTexts = {
     vote: 'Adicionar meu voto',
     voted: 'Você votou',
     votes: (n: number) => `${n} voto${n === 1 ? '' : 's'}`,
-    voteFor: (text: string) => `Adicionar meu voto a: ${text}`,
   },
 } satisfies Record<Language, unknown>;

@@ -1,10 +1,12 @@
 import { escapeHtml } from '../../../domain/html.ts';
+import { MEETING_MINUTES } from '../../../domain/meetings.ts';
 import type { Language } from '../../../domain/program.ts';
 import { checkInAnswerSchema, parseCheckInAnswer, type CheckInAnswer, type FormFields } from '../../../domain/surveys.ts';
+import { memberToday } from '../../member-time-zone.ts';
 import { meetingFromFields } from '../../pair-page.ts';
 import type { PairFlagReason } from '../../participant-records.ts';
 import { formPage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
-import { formUnlessAnswered, formWithErrors, recordAnswer, skillsContext, thanksOrAlready } from '../survey-common.ts';
+import { formUnlessAnswered, formWithErrors, recordAnswer, skillsContext, storedAnswer, thanksOrAlready } from '../survey-common.ts';
 import type { PhaseSurvey, SurveyDeps, SurveyVisit } from '../survey-types.ts';
 
 /** The run phase's check-ins: did the pair meet? "Need help", or two misses in a row, flags the pair for HR. */
@@ -64,7 +66,7 @@ function meetingFields(input: FormPageInput, meeting: CheckInMeetingInput): stri
   return (
     `<fieldset><legend>${escapeHtml(c.ifMet)}</legend>${partnerField}` +
     `<label for="meeting-date">${escapeHtml(c.date)}</label><input type="date" id="meeting-date" name="date" value="${escapeHtml(values.date ?? meeting.today)}" max="${escapeHtml(meeting.today)}">` +
-    `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="5" max="600" step="5" inputmode="numeric" value="${typedValue(input, 'minutes')}">` +
+    `<label for="meeting-minutes">${escapeHtml(c.length)}</label><input type="number" id="meeting-minutes" name="minutes" min="${MEETING_MINUTES.min}" max="${MEETING_MINUTES.max}" step="5" inputmode="numeric" value="${typedValue(input, 'minutes')}">` +
     `${skillBoxes}</fieldset>`
   );
 }
@@ -91,15 +93,16 @@ export function checkInFormPage(input: FormPageInput, meeting?: CheckInMeetingIn
   return formPage(input, { title: c.title, fields, labels });
 }
 
-const meetingInputOf = (visit: SurveyVisit): CheckInMeetingInput => ({
+/** The person's pairs and their date today where they are (their time zone: services/member-time-zone.ts). */
+const meetingInputOf = async (deps: SurveyDeps, visit: SurveyVisit): Promise<CheckInMeetingInput> => ({
   partners: visit.member.partners.map((p) => ({ pairId: p.pairId, name: p.name })),
-  today: new Date(visit.now).toISOString().slice(0, 10),
+  today: await memberToday(deps.store, visit.cycle, visit.member.participantId, visit.now),
 });
 
 /** The check-in form for this visit, with the meeting fields of the person's pairs (and an answer the link pre-selects). */
-const checkInFormOf = (visit: SurveyVisit, preselected: Record<string, string> = {}) => ({
+const checkInFormOf = (meeting: CheckInMeetingInput, preselected: Record<string, string> = {}) => ({
   context: skillsContext,
-  renderForm: (input: FormPageInput) => checkInFormPage({ ...input, values: { ...preselected, ...input.values } }, meetingInputOf(visit)),
+  renderForm: (input: FormPageInput) => checkInFormPage({ ...input, values: { ...preselected, ...input.values } }, meeting),
 });
 
 /** The status an email's quick-answer link (`?answer=met`) pre-selects, if it names one. */
@@ -109,8 +112,7 @@ function preselected(visit: SurveyVisit): Record<string, string> {
 }
 
 /** "We met" alone (a form sent without its meeting fields) means today, with the person's only partner. */
-function withMeetingDefaults(visit: SurveyVisit, fields: FormFields): FormFields {
-  const { partners, today } = meetingInputOf(visit);
+function withMeetingDefaults({ partners, today }: CheckInMeetingInput, fields: FormFields): FormFields {
   const only = partners.length === 1 ? partners[0]?.pairId : undefined;
   return { ...fields, date: fields.date?.[0]?.trim() ? fields.date : [today], ...(!fields.pair?.[0] && only ? { pair: [only] } : {}) };
 }
@@ -132,21 +134,25 @@ async function riskOf(deps: SurveyDeps, visit: SurveyVisit, checkIn: CheckInAnsw
 export const runSurvey: PhaseSurvey<CheckInAnswer> = {
   context: skillsContext,
   // A GET only pre-selects: mail scanners open the quick-answer links too, so the answer is sent with the form.
-  show: (deps, visit) => formUnlessAnswered(deps, visit, checkInFormOf(visit, preselected(visit))),
+  show: async (deps, visit) => formUnlessAnswered(deps, visit, checkInFormOf(await meetingInputOf(deps, visit), preselected(visit))),
   /** For the page, the round's own answer (already answered?); a post's answer is stored once by the store's condition. */
   answersRead: (phaseKey, request) => (request === 'page' ? [phaseKey] : []),
   actions: {},
   parseAnswer: parseCheckInAnswer,
-  rejected: (_deps, visit, context, fields, errors) => Promise.resolve(formWithErrors(visit, context, fields, errors, checkInFormOf(visit))),
+  rejected: async (deps, visit, context, fields, errors) => formWithErrors(visit, context, fields, errors, checkInFormOf(await meetingInputOf(deps, visit))),
 
-  /** "We met" logs the meeting first (validated like the pair page's form; nothing is stored if it is wrong), then the answer. */
+  /**
+   * "We met" logs its meeting with the answer, in one transaction (validated like the pair page's
+   * form; nothing is stored if it is wrong). A check-in answered already changes nothing: a "we met"
+   * sent after "not yet" or "need help" logs no meeting (the pair page logs it).
+   */
   async store(deps, visit, response, fields) {
-    if (response.answer.status === 'met' && visit.member.partners.length) {
-      const read = await meetingFromFields(deps, visit, withMeetingDefaults(visit, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
-      if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(visit)) };
-      await deps.store.recordMeeting(read.meeting);
-    }
-    return recordAnswer(deps, visit, response);
+    if (response.answer.status !== 'met' || !visit.member.partners.length) return recordAnswer(deps, visit, response);
+    if (await storedAnswer(deps, visit)) return 'already-answered';
+    const meeting = await meetingInputOf(deps, visit);
+    const read = await meetingFromFields(deps, visit, withMeetingDefaults(meeting, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
+    if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(meeting)) };
+    return deps.store.recordResponseWithMeeting(response, read.meeting);
   },
 
   /** Flags each of the person's pairs at risk, for HR. */
