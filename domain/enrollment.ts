@@ -30,8 +30,14 @@ export const MAX_DECLARED_NAME = 70;
  * hyphens, apostrophes, periods — so no markup, link or punctuation of a fake notice.
  */
 const declaredName = line(MAX_DECLARED_NAME).check(
+  // Keyboards type no-break spaces and hyphens into names: kept as the plain ones.
+  z.overwrite((name) => name.replace(/[\u00A0\u2007\u202F]/g, ' ').replace(/[\u2010\u2011]/g, '-')),
   z.minLength(1, 'is required'),
-  z.refine((name) => name === '' || /^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u.test(name), 'use letters, spaces, hyphens, apostrophes and periods only'),
+  // Also the joiners Persian and Indic spelling need (ZWNJ, ZWJ) and the middle dots of Japanese and Catalan names.
+  z.refine(
+    (name) => name === '' || /^[\p{L}\p{M}](?:[\p{L}\p{M} .'’\-\u30FB\u00B7]|\u200C|\u200D)*$/u.test(name),
+    'use letters, spaces, hyphens, apostrophes and periods only',
+  ),
 );
 const level = (what: string) =>
   z.number(`${what} must be 1 to 5`).check(z.int(`${what} must be 1 to 5`), z.gte(1, `${what} must be 1 to 5`), z.lte(5, `${what} must be 1 to 5`));

@@ -16,6 +16,7 @@ import {
 } from '../../services/sessions.ts';
 import { readTextFile } from '../../services/text-files.ts';
 import { emit, table, withJson } from '../support/output.ts';
+import { getCycleOrFail } from '../../services/cycles.ts';
 import { auditCli } from '../support/actor.ts';
 import { target } from '../support/target.ts';
 
@@ -194,6 +195,8 @@ export function registerSessionCommands(program: Command): void {
     'tandem session list --cycle mentoria-reversa-20270301T090000Z',
   ).action(async (options: { cycle: string; json: boolean }) => {
     const c = target();
+    // "No sessions" must not hide a mistyped cycle id.
+    await getCycleOrFail(c.store, options.cycle);
     const [sessions, registrations] = await Promise.all([c.store.listSessions(options.cycle), c.store.listSessionRegistrations(options.cycle)]);
     const rows = sessions.map((s) => {
       const regs = registrations.filter((r) => r.sessionId === s.sessionId);

@@ -42,6 +42,12 @@ describe('the tandem command given wrong options', () => {
     noStack(person.stderr);
   });
 
+  it('says a cycle that does not exist is not found (exit 5), rather than listing no sessions', async () => {
+    const run = await tandem(['session', 'list', '--cycle', `${uniqueTag('no-cycle')}-cycle`]);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toMatch(/cycle .* does not exist/);
+  });
+
   it('says the target cannot be reached (exit 3) when DynamoDB does not answer, not that a job failed', async () => {
     const run = await tandem(['program', 'show', 'anything'], { env: stackEnv({ AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' }) });
     expect(run.code).toBe(3);

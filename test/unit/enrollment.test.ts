@@ -108,6 +108,11 @@ describe('the join form', () => {
     expect(named('  Ana-Lúcia O’Neil\u200f\u2028Souza\u200b  ')).toBe('Ana-Lúcia O’Neil Souza');
     expect(named('José M. de Assis')).toBe('José M. de Assis');
     expect(named('山田 太郎')).toBe('山田 太郎');
+    // Names in scripts that need joiners, middle dots, and no-break spaces and hyphens as keyboards type them.
+    expect(named('مهر\u200Cزاد احمدی')).toBe('مهر\u200Cزاد احمدی');
+    expect(named('क्\u200Dष')).toBe('क्\u200Dष');
+    expect(named('ジョン・スミス')).toBe('ジョン・スミス');
+    expect(named('Mary\u2011Jane\u00A0Smith')).toBe('Mary-Jane Smith');
     for (const name of ['Patrícia <img src=x onerror=alert(1)>', 'Ana: your account is suspended, visit evil.example', 'Ana 2']) {
       expect(issuesOf(() => named(name))).toEqual([{ where: 'name', problem: 'use letters, spaces, hyphens, apostrophes and periods only' }]);
     }
