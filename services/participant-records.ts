@@ -31,9 +31,12 @@ export interface RematchRecord {
   /** Who must receive a goal-setting invitation for the new pair (the freed person and the new partner). */
   notify: string[];
   /**
-   * The freed person had accepted their first partner: that acceptance (and the goal-setting answer
-   * given with it, kept on their member item) was set aside, so they accept or decline the new partner.
+   * Who had accepted an earlier partner (the freed person, the new partner, or both): that acceptance
+   * (and the goal-setting answer given with it, kept on their member item) was set aside, so they
+   * accept or decline the new partner. Records written before the new partner could be asked again
+   * carry `askedAgain: true` for the freed person alone.
    */
+  askedAgainIds?: string[];
   askedAgain?: boolean;
   reason?: string;
   at: number;
@@ -45,12 +48,13 @@ export interface RematchChanges {
   members: Member[];
   newMembers: number;
   /**
-   * The freed person had accepted their first partner: that acceptance is set aside (their
+   * Each member of the new pair who had accepted an earlier partner (the freed person, and a partner
+   * brought in who had been left alone by a decline before): that acceptance is set aside (their
    * `INVITATION#` deleted, `invitationsAccepted` lowered) and, when they had `answered` goal-setting,
    * that answer too (its `RESPONSE#` deleted, the phase's answer count lowered; the goals and
    * baseline are kept on their member item). They then accept or decline the new partner.
    */
-  setAside?: { participantId: string; answered: boolean };
+  setAside?: Array<{ participantId: string; answered: boolean }>;
 }
 
 /** `CYCLE#<cycleId> / FLAG#<pairId>`: a pair at risk, for HR. */

@@ -72,18 +72,21 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
     } else if (freed.partners.length === 0) {
       reason = 'the freed partner is no longer taking part (left the program)';
     }
-    // An acceptance is of a pair, not of a person: one given to the first partner is set aside, and the
-    // freed person accepts or declines the new one. Their goals and baseline are about themselves: kept.
-    let setAside: RematchChanges['setAside'];
+    // An acceptance is of a pair, not of a person: one given to an earlier partner is set aside, and its
+    // giver accepts or declines the new one. That is the freed person, and also a new partner who had been
+    // left alone by a decline before (both have no partner now, so any acceptance they hold is of someone
+    // else). Their goals and baseline are about themselves: kept.
+    const setAside: NonNullable<RematchChanges['setAside']> = [];
     if (newPair) {
-      const [decision, answer] = await Promise.all([
-        deps.store.getInvitationDecision(cycle.cycleId, freed.participantId),
-        deps.store.getResponse(cycle.cycleId, GOAL_SETTING_KEY, freed.participantId),
-      ]);
-      if (decision?.decision === 'accepted') {
+      for (const member of changed) {
+        const [decision, answer] = await Promise.all([
+          deps.store.getInvitationDecision(cycle.cycleId, member.participantId),
+          deps.store.getResponse(cycle.cycleId, GOAL_SETTING_KEY, member.participantId),
+        ]);
+        if (decision?.decision !== 'accepted') continue;
         const kept = answer?.answer as GoalSettingAnswer | undefined;
-        freed.keptAnswer = { goals: kept?.goals ?? [], baseline: kept?.baseline ?? {}, acceptedPartnerIds: decision.partnerIds };
-        setAside = { participantId: freed.participantId, answered: answer !== undefined };
+        member.keptAnswer = { goals: kept?.goals ?? [], baseline: kept?.baseline ?? {}, acceptedPartnerIds: decision.partnerIds };
+        setAside.push({ participantId: member.participantId, answered: answer !== undefined });
       }
     }
     const otherId = newPair ? (newPair.mentorId === freed.participantId ? newPair.menteeId : newPair.mentorId) : undefined;
@@ -95,11 +98,11 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
       freedParticipantId: freed.participantId,
       ...(newPair ? { newPairId: newPair.pairId, newPartnerId: otherId } : {}),
       notify: newPair ? [freed.participantId, otherId as string] : [],
-      ...(setAside ? { askedAgain: true } : {}),
+      ...(setAside.length ? { askedAgainIds: setAside.map((a) => a.participantId) } : {}),
       ...(reason ? { reason } : {}),
       at: now,
     };
-    await deps.store.putRematch(record, { ...(newPair ? { newPair } : {}), members: changed, newMembers, ...(setAside ? { setAside } : {}) });
+    await deps.store.putRematch(record, { ...(newPair ? { newPair } : {}), members: changed, newMembers, ...(setAside.length ? { setAside } : {}) });
     records.push(record);
   }
   return records;

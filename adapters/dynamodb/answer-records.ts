@@ -237,29 +237,26 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
    */
   async putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void> {
     const { cycleId } = rematch;
-    const aside = changes.setAside;
+    const aside = changes.setAside ?? [];
+    const answered = aside.filter((a) => a.answered).length;
     const sets = [
       ...(changes.newMembers ? ['participants = participants + :n', 'phases.#gs.expected = phases.#gs.expected + :n'] : []),
-      ...(aside?.answered ? ['responses.#gs = responses.#gs - :one'] : []),
+      ...(answered ? ['responses.#gs = responses.#gs - :answered'] : []),
     ];
-    const adds = ['rematches :one', ...(aside ? ['invitationsAccepted :minusOne'] : [])];
-    const names = changes.newMembers || aside?.answered ? { ExpressionAttributeNames: { '#gs': 'goal-setting' } } : {};
+    const adds = ['rematches :one', ...(aside.length ? ['invitationsAccepted :setAside'] : [])];
+    const names = changes.newMembers || answered ? { ExpressionAttributeNames: { '#gs': 'goal-setting' } } : {};
     await this.table.transactAll('PutRematch', [
-      // The acceptance set aside must still be the acceptance read (a retried rematch finds it gone and fails as a whole).
-      ...(aside
-        ? [
-            {
-              Delete: {
-                Key: keys.invitation(cycleId, aside.participantId),
-                ConditionExpression: 'decision = :accepted',
-                ExpressionAttributeValues: { ':accepted': 'accepted' },
-              },
-            },
-          ]
-        : []),
-      ...(aside?.answered
-        ? [{ Delete: { Key: keys.response(cycleId, 'goal-setting', aside.participantId), ConditionExpression: 'attribute_exists(PK)' } }]
-        : []),
+      // Each acceptance set aside must still be the acceptance read (a retried rematch finds it gone and fails as a whole).
+      ...aside.map((a) => ({
+        Delete: {
+          Key: keys.invitation(cycleId, a.participantId),
+          ConditionExpression: 'decision = :accepted',
+          ExpressionAttributeValues: { ':accepted': 'accepted' },
+        },
+      })),
+      ...aside
+        .filter((a) => a.answered)
+        .map((a) => ({ Delete: { Key: keys.response(cycleId, 'goal-setting', a.participantId), ConditionExpression: 'attribute_exists(PK)' } })),
       { Put: { Item: { ...keys.rematch(cycleId, rematch.rematchId), entity: 'rematch', ...rematch } } },
       {
         Update: {
@@ -276,7 +273,12 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
           Key: keys.cycle(cycleId),
           UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}ADD ${adds.join(', ')}`,
           ...names,
-          ExpressionAttributeValues: { ':one': 1, ...(changes.newMembers ? { ':n': changes.newMembers } : {}), ...(aside ? { ':minusOne': -1 } : {}) },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ...(changes.newMembers ? { ':n': changes.newMembers } : {}),
+            ...(answered ? { ':answered': answered } : {}),
+            ...(aside.length ? { ':setAside': -aside.length } : {}),
+          },
         },
       },
     ]);

@@ -462,18 +462,18 @@ export class InMemoryStore implements TandemStore {
 
   async putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void> {
     const cycle = this.existingCycle(rematch.cycleId);
-    const aside = changes.setAside;
+    const aside = changes.setAside ?? [];
     const decisions = within(this.invitations, rematch.cycleId);
     const answers = within(this.responses, rematch.cycleId);
-    const answerKey = aside ? `goal-setting#${aside.participantId}` : '';
-    // As the DynamoDB transaction: the acceptance (and answer) set aside must still be there, else nothing is written.
-    if (aside && (decisions.get(aside.participantId)?.decision !== 'accepted' || (aside.answered && !answers.has(answerKey))))
+    const answerKey = (participantId: string) => `goal-setting#${participantId}`;
+    // As the DynamoDB transaction: every acceptance (and answer) set aside must still be there, else nothing is written.
+    if (aside.some((a) => decisions.get(a.participantId)?.decision !== 'accepted' || (a.answered && !answers.has(answerKey(a.participantId)))))
       throw new ConflictError('PutRematch: the acceptance to set aside changed meanwhile');
-    if (aside) {
-      decisions.delete(aside.participantId);
+    for (const a of aside) {
+      decisions.delete(a.participantId);
       cycle.invitationsAccepted = (cycle.invitationsAccepted ?? 0) - 1;
-      if (aside.answered) {
-        answers.delete(answerKey);
+      if (a.answered) {
+        answers.delete(answerKey(a.participantId));
         cycle.responses['goal-setting'] = (cycle.responses['goal-setting'] ?? 0) - 1;
       }
     }

@@ -938,10 +938,10 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
         newPairId: newPair.pairId,
         newPartnerId: 'p05',
         notify: ['p01', 'p05'],
-        askedAgain: true,
+        askedAgainIds: ['p01'],
         at: T0 + HOUR,
       };
-      const changes = { newPair, members: [p01, p05], newMembers: 1, setAside: { participantId: 'p01', answered: true } };
+      const changes = { newPair, members: [p01, p05], newMembers: 1, setAside: [{ participantId: 'p01', answered: true }] };
       await store.putRematch(rematch, changes);
       expect(await store.getInvitationDecision(cycle.cycleId, 'p01')).toBeUndefined();
       expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p01')).toBeUndefined();
@@ -956,6 +956,53 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       // The freed person now answers for the new pair.
       expect(await store.recordResponseWithAcceptance(answer(cycle.cycleId, 'goal-setting', 'p01'), { ...acceptance, partnerIds: ['p05'] })).toBe('recorded');
       expect((await store.getCycle(cycle.cycleId))?.invitationsAccepted).toBe(1);
+    });
+
+    it('sets aside the earlier acceptances of both members of a new pair in one rematch, counting each', async () => {
+      const store = await createStore();
+      const { cycle, members } = await cycleAtGoalSetting(store);
+      // p01 accepted p02 and answered; p03 accepted p04 without answering yet. p02 and p04 declined.
+      expect(
+        await store.recordResponseWithAcceptance(answer(cycle.cycleId, 'goal-setting', 'p01'), {
+          cycleId: cycle.cycleId,
+          participantId: 'p01',
+          decision: 'accepted',
+          partnerIds: ['p02'],
+          decidedAt: T0,
+        }),
+      ).toBe('recorded');
+      await store.recordInvitationDecision({ cycleId: cycle.cycleId, participantId: 'p03', decision: 'accepted', partnerIds: ['p04'], decidedAt: T0 });
+      const before = await store.getCycle(cycle.cycleId);
+      const newPair: Pair = { ...(consecutivePairs(['p01', 'p03'])[0] as Pair) };
+      const p01 = { ...(members[0] as Member), partners: [{ participantId: 'p03', name: 'p03', pairId: newPair.pairId, role: 'mentee' as const }] };
+      const p03 = { ...(members[2] as Member), partners: [{ participantId: 'p01', name: 'p01', pairId: newPair.pairId, role: 'mentor' as const }] };
+      const rematch: RematchRecord = {
+        cycleId: cycle.cycleId,
+        rematchId: 'p01~p02',
+        previousPairId: 'p01~p02',
+        declinedBy: 'p02',
+        freedParticipantId: 'p01',
+        newPairId: newPair.pairId,
+        newPartnerId: 'p03',
+        notify: ['p01', 'p03'],
+        askedAgainIds: ['p01', 'p03'],
+        at: T0 + HOUR,
+      };
+      await store.putRematch(rematch, {
+        newPair,
+        members: [p01, p03],
+        newMembers: 0,
+        setAside: [
+          { participantId: 'p01', answered: true },
+          { participantId: 'p03', answered: false },
+        ],
+      });
+      expect(await store.getInvitationDecision(cycle.cycleId, 'p01')).toBeUndefined();
+      expect(await store.getInvitationDecision(cycle.cycleId, 'p03')).toBeUndefined();
+      expect(await store.getResponse(cycle.cycleId, 'goal-setting', 'p01')).toBeUndefined();
+      const after = await store.getCycle(cycle.cycleId);
+      expect((before?.invitationsAccepted ?? 0) - (after?.invitationsAccepted ?? 0)).toBe(2);
+      expect((before?.responses['goal-setting'] ?? 0) - (after?.responses['goal-setting'] ?? 0)).toBe(1);
     });
 
     it('stores a rematch that found no new partner, counting only the rematch', async () => {

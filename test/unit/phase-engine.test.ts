@@ -457,7 +457,11 @@ describe('the pair-page link in member emails', () => {
 describe('goal-setting’s introductions on each step', () => {
   async function everyoneAccepted() {
     await openPhase(deps, CYCLE, 'goal-setting');
-    for (const id of ids) await store.recordInvitationDecision({ cycleId: CYCLE, participantId: id, decision: 'accepted', partnerIds: [], decidedAt: now });
+    // Each accepts the partners they were given, as the goal-setting page records it.
+    for (const member of await store.listMembers(CYCLE)) {
+      const partnerIds = member.partners.map((p) => p.participantId);
+      await store.recordInvitationDecision({ cycleId: CYCLE, participantId: member.participantId, decision: 'accepted', partnerIds, decidedAt: now });
+    }
   }
 
   it('stops introducing when the step’s time is spent, asks to be called again at once, and the next step goes on', async () => {
@@ -470,6 +474,17 @@ describe('goal-setting’s introductions on each step', () => {
     expect(mailer.to('introduction').length).toBeLessThan(ids.length);
     await advancePhase({ ...deps, stepWork: phaseStepWork }, CYCLE, 'goal-setting', plenty);
     expect(mailer.to('introduction').sort()).toEqual(ids.map(emailOf).sort());
+  });
+
+  it('introduces a pair only when each accepted the other, not on an acceptance of another partner', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    const [pair] = await store.listPairs(CYCLE);
+    const { mentorId, menteeId } = pair as NonNullable<typeof pair>;
+    // The mentor's acceptance names someone else (an earlier partner): this pair is not theirs yet.
+    await store.recordInvitationDecision({ cycleId: CYCLE, participantId: mentorId, decision: 'accepted', partnerIds: ['someone-else'], decidedAt: now });
+    await store.recordInvitationDecision({ cycleId: CYCLE, participantId: menteeId, decision: 'accepted', partnerIds: [mentorId], decidedAt: now });
+    await advancePhase({ ...deps, stepWork: phaseStepWork }, CYCLE, 'goal-setting', plenty);
+    expect(mailer.to('introduction')).toEqual([]);
   });
 
   it('skips the introductions sent already without claiming them again', async () => {

@@ -145,7 +145,7 @@ describe('a freed partner who had already accepted', () => {
 
   it('is asked to accept or decline the new partner, with the goals they had set kept and offered again', async () => {
     const { c, freed, rematch } = await acceptedThenFreed();
-    expect(rematch).toMatchObject({ freedParticipantId: freed, askedAgain: true });
+    expect(rematch).toMatchObject({ freedParticipantId: freed, askedAgainIds: [freed] });
     const newPartner = rematch.newPartnerId as string;
     // The acceptance was of the first pair: set aside with its answer, the goals kept on the member.
     expect(await c.store.getInvitationDecision(c.cycleId, freed)).toBeUndefined();
@@ -169,6 +169,40 @@ describe('a freed partner who had already accepted', () => {
     expect(await c.store.getInvitationDecision(c.cycleId, freed)).toMatchObject({ decision: 'accepted', partnerIds: [newPartner] });
     expect((await c.store.getResponse(c.cycleId, 'goal-setting', freed))?.answer).toMatchObject({ goals: ['Speak up in meetings'] });
     expect((await c.store.getCycle(c.cycleId))?.invitationsAccepted).toBe(1);
+  });
+
+  it('is asked again when brought in as the new partner of someone else, having been left alone by an earlier decline', async () => {
+    const c = await cycleOf(program);
+    const members = await toGoalSetting(c);
+    // Nobody outside the cycle can be brought in: a freed member waits alone until another decline frees someone.
+    const inCycle = new Set(members.map((m) => m.participantId));
+    for (const p of await c.store.listParticipants(program.programId))
+      if (!inCycle.has(p.participantId)) await c.store.setParticipantStatus(program.programId, p.participantId, 'opted-out');
+    const [first, ...others] = await c.store.listPairs(c.cycleId);
+    const { mentorId: firstDecliner, menteeId: alone } = first as NonNullable<typeof first>;
+    const member = await c.store.getMember(c.cycleId, alone);
+    const baseline = [...(member?.teaches ?? []), ...(member?.learns ?? [])].map((s): [string, string] => [`baseline:${s}`, '2']);
+    expect((await c.post(alone, 'goal-setting', 'answer', [['goal', 'Lead a workshop'], ...baseline])).status).toBe(200);
+    expect((await c.post(firstDecliner, 'goal-setting', 'decline')).status).toBe(200);
+    expect((await c.store.listRematches(c.cycleId))[0]).toMatchObject({ freedParticipantId: alone, reason: expect.stringMatching(/no one/) });
+
+    // Later declines free others (mentors, whom reverse mode pairs with older people such as the one left
+    // alone), until one of them is paired with the person left alone.
+    let joined: Awaited<ReturnType<typeof c.store.listRematches>>[number] | undefined;
+    for (const pair of others) {
+      expect((await c.post(pair.menteeId, 'goal-setting', 'decline')).status).toBe(200);
+      joined = (await c.store.listRematches(c.cycleId)).find((r) => r.newPartnerId === alone || (r.freedParticipantId === alone && r.newPairId));
+      if (joined) break;
+    }
+    expect(joined).toBeDefined();
+    // The acceptance given to the first partner was set aside for this new pair too: asked again, goals kept.
+    expect(joined?.askedAgainIds).toContain(alone);
+    expect(await c.store.getInvitationDecision(c.cycleId, alone)).toBeUndefined();
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', alone)).toBeUndefined();
+    expect((await c.store.getMember(c.cycleId, alone))?.keptAnswer).toMatchObject({ goals: ['Lead a workshop'] });
+    const page = await c.show(alone, 'goal-setting');
+    expect(page.html).toContain('name="_action" value="decline"');
+    expect(page.html).not.toContain('Já respondido');
   });
 
   it('can decline the new partner, who is then matched again in turn', async () => {

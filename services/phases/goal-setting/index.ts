@@ -38,6 +38,11 @@ async function rematchInvitations({ deps, cycle, state, now }: PhaseStep): Promi
   });
   if (!records.length) return [batch('goal-setting#rematch', [], true)];
   return records.map((record, i) =>
-    batch(`goal-setting#rematch-${record.rematchId}`, record.notify, i === records.length - 1, record.askedAgain ? [record.freedParticipantId] : []),
+    batch(
+      `goal-setting#rematch-${record.rematchId}`,
+      record.notify,
+      i === records.length - 1,
+      record.askedAgainIds ?? (record.askedAgain ? [record.freedParticipantId] : []),
+    ),
   );
 }

@@ -47,7 +47,9 @@ export async function sendIntroductions(
     deps.store.listResponses(cycle.cycleId, 'goal-setting'),
     deps.emailLog.sentKeys(cycle.cycleId, 'introduction#'),
   ]);
-  const accepted = new Set(decisions.filter((d) => d.decision === 'accepted').map((d) => d.participantId));
+  // An acceptance is of the partners it names: a pair is introduced only when each accepted the other.
+  const acceptedPartners = new Map(decisions.filter((d) => d.decision === 'accepted').map((d) => [d.participantId, new Set(d.partnerIds)]));
+  const acceptedEachOther = (a: string, b: string) => Boolean(acceptedPartners.get(a)?.has(b) && acceptedPartners.get(b)?.has(a));
   const membersById = new Map(members.map((m) => [m.participantId, m]));
   // Who joined through this cycle's enrollment is scheduled by the time zone and hours they declared there.
   const declared = new Map(declarations.filter((d) => d.cycleId === cycle.cycleId).map((d) => [d.participantId, d]));
@@ -60,7 +62,7 @@ export async function sendIntroductions(
   const goalsOf = new Map(goalAnswers.map((r) => [r.participantId, (r.answer as GoalSettingAnswer).goals]));
   let sent = 0;
   for (const pair of pairs) {
-    if (pair.status === 'declined' || !accepted.has(pair.mentorId) || !accepted.has(pair.menteeId)) continue;
+    if (pair.status === 'declined' || !acceptedEachOther(pair.mentorId, pair.menteeId)) continue;
     if (introducedAlready.has(introductionKey(pair.pairId, pair.mentorId)) && introducedAlready.has(introductionKey(pair.pairId, pair.menteeId))) continue;
     if (budget && budget.remainingMs() <= 0) break;
     const mentor = membersById.get(pair.mentorId);
