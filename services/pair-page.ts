@@ -10,10 +10,11 @@ import { skillLabel } from '../domain/skills.ts';
 import { typedDecimal, type FormFields, type GoalSettingAnswer } from '../domain/surveys.ts';
 import * as z from '../domain/validation.ts';
 import type { MeetingRecord, TeachingDirection } from './participant-records.ts';
+import type { Participant } from '../domain/participant.ts';
 import { checkInRounds } from './phases/run/index.ts';
 import type { PageResult, SurveyDeps, SurveyLink } from './phases/survey-types.ts';
 import { leftTheProgram } from './phases/members.ts';
-import { memberTimeZone, memberToday } from './member-time-zone.ts';
+import { visitTimeZone, visitToday } from './member-time-zone.ts';
 import { hiddenFields, layout, localProblem, noticePage } from './survey-pages.ts';
 
 /**
@@ -33,6 +34,8 @@ export interface PairVisit {
   /** The signed "leave the program" link shown at the bottom. */
   optOutLink: string;
   now: number;
+  /** The person's roster entry, read when the link was resolved. */
+  rosterEntry?: Participant | undefined;
 }
 
 const texts = {
@@ -230,7 +233,7 @@ async function render(
     `<h2>${escapeHtml(c.expectations)}</h2><p>${escapeHtml(c.expectationsText(inWords(program.checkInCadence), inWords(program.phaseWindows.run)))}</p>`,
   );
   const active = views.filter((v) => !v.left);
-  const today = await memberToday(deps.store, cycle, member.participantId, visit.now);
+  const today = await visitToday(deps.store, visit);
   if (active.length && cycle.status === 'running')
     parts.push(
       cycle.phases.run ? meetingForm(visit, active, label, form, today) : `<h2 id="log">${escapeHtml(c.logHeading)}</h2><p>${escapeHtml(c.notYet)}</p>`,
@@ -333,7 +336,7 @@ export interface MeetingOrigin {
  */
 export async function meetingFromFields(
   deps: SurveyDeps,
-  visit: { cycle: Cycle; member: Member; now: number; language: Language },
+  visit: { cycle: Cycle; member: Member; now: number; language: Language; rosterEntry?: Participant | undefined },
   fields: FormFields,
   origin: MeetingOrigin,
 ): Promise<{ meeting: MeetingRecord } | { errors: ValidationIssue[] }> {
@@ -344,9 +347,7 @@ export async function meetingFromFields(
   const first = (name: string) => fields[name]?.[0];
   const minutes = first('minutes')?.trim();
   const input = { pair: first('pair') ?? '', date: first('date') ?? '', ...(minutes ? { minutes } : {}), skills: fields.skill ?? [] };
-  const parsed = meetingSchema(views, meetingDays(run, visit.now, await memberTimeZone(deps.store, cycle, member.participantId)), visit.language).safeParse(
-    input,
-  );
+  const parsed = meetingSchema(views, meetingDays(run, visit.now, await visitTimeZone(deps.store, visit)), visit.language).safeParse(input);
   if (!parsed.success) return { errors: issuesFromZod(parsed.error) };
   const view = views.find((v) => v.pair.pairId === parsed.data.pair) as PairView;
   const logged = await deps.store.listMeetingsOfPair(cycle.cycleId, view.pair.pairId);

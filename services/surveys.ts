@@ -1,5 +1,6 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
 import { ValidationError } from '../domain/errors.ts';
+import type { Participant } from '../domain/participant.ts';
 import type { AnsweredPhase, Language } from '../domain/program.ts';
 import { formFields, type Answer } from '../domain/surveys.ts';
 import { bindingMatches, formBinding } from './form-binding.ts';
@@ -39,26 +40,27 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
   const answersRead = phase ? (phaseSurvey(phase.phase).answersRead?.(phaseKey, request) ?? []) : [];
   const { cycle, member: cycleMember, answers } = await deps.store.getParticipantView(cycleId, participantId, answersRead);
   if (!cycle) return refused('both', 'missing', 404);
-  if (phaseKey !== OPT_OUT_KEY) {
-    // Someone who left the program is told so on every page of theirs (not "not found"), and nothing changes.
-    const entry = await rosterEntry(deps.store, cycle, participantId);
-    if (leftTheProgram(entry)) return refused(cycleMember?.language ?? entry?.preferredLanguage ?? cycle.program.language, 'opted-out', 200);
-  }
-  const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase));
+  // Read once for the request: whether they left, the visitor a non-member is, their time zone on meeting forms.
+  // (A member's own opt-out link needs none of it.)
+  const entry = phaseKey === OPT_OUT_KEY && cycleMember ? undefined : await rosterEntry(deps.store, cycle, participantId);
+  // Someone who left the program is told so on every page of theirs (not "not found"), and nothing changes.
+  if (phaseKey !== OPT_OUT_KEY && leftTheProgram(entry))
+    return refused(cycleMember?.language ?? entry?.preferredLanguage ?? cycle.program.language, 'opted-out', 200);
+  const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase, entry));
   if (!member) return refused(cycle.program.language, 'missing', 404);
   const link = { token, action, binding: formBinding(deps.signer, token) };
   if (phaseKey === PAIR_PAGE_KEY) {
     if (member.declined) return refused(member.language, 'declined', 200);
     // The page's "leave the program" link: the same link for the opt-out key, valid as long as this one.
     const optOut = deps.signer.sign({ cycleId, participantId, phaseKey: OPT_OUT_KEY, expiresAt: verified.scope.expiresAt });
-    return { kind: 'pair', visit: { cycle, member, language: member.language, link, optOutLink: `./${optOut}`, now } };
+    return { kind: 'pair', visit: { cycle, member, language: member.language, link, optOutLink: `./${optOut}`, now, rosterEntry: entry } };
   }
   if (!phase) return { kind: 'opt-out', cycle, member, language: member.language, link };
   if (member.declined) return refused(member.language, 'declined', 200);
   const state = cycle.phases[phase.phase];
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return refused(member.language, 'closed', 410);
   const prefetched = { phaseKeys: answersRead, answers };
-  const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now, prefetched };
+  const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now, prefetched, rosterEntry: entry };
   return { kind: 'phase', visit: phase.round === undefined ? visit : { ...visit, round: phase.round } };
 }
 
@@ -66,9 +68,14 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
  * Someone who is not a member of the cycle: the phase's own visitor (enrollment's invitees);
  * for the opt-out link, whoever the roster holds (an invitee may leave before identify).
  */
-async function visitorOf(deps: SurveyDeps, cycle: Cycle, participantId: string, phase: AnsweredPhase | undefined): Promise<Member | undefined> {
-  if (phase) return phaseSurvey(phase).visitor?.(deps, cycle, participantId);
-  const entry = await rosterEntry(deps.store, cycle, participantId);
+async function visitorOf(
+  deps: SurveyDeps,
+  cycle: Cycle,
+  participantId: string,
+  phase: AnsweredPhase | undefined,
+  entry: Participant | undefined,
+): Promise<Member | undefined> {
+  if (phase) return phaseSurvey(phase).visitor?.(deps, cycle, participantId, entry);
   return entry && rosterVisitor(entry, cycle);
 }
 

@@ -4,6 +4,7 @@ import type { LinkSigner } from '../../domain/links.ts';
 import type { Matcher } from '../../domain/matching/matcher.ts';
 import type { AnsweredPhase, Language } from '../../domain/program.ts';
 import type { Answer, FormFields, SurveyContext } from '../../domain/surveys.ts';
+import type { Participant } from '../../domain/participant.ts';
 import type { Clock, CycleStore, ParticipantActionStore, ProgramStore, RecordResponseOutcome } from '../ports.ts';
 import type { FormPageInput } from '../survey-pages.ts';
 
@@ -40,6 +41,8 @@ export interface SurveyVisit {
   link: SurveyLink;
   /** When the request is handled: the time every record it writes carries. */
   now: number;
+  /** The person's roster entry, read when the link was resolved (whether they left the program). */
+  rosterEntry?: Participant | undefined;
   /**
    * The person's answers the phase named in `answersRead`, read with the cycle and the member when
    * the request began (`answers` holds those given; a key not in `phaseKeys` was not read). A page
@@ -94,5 +97,5 @@ export interface PhaseSurvey<A extends Answer = Answer> {
    * Who opened a link of this phase when they are not a member of the cycle (yet): a phase
    * before identify finds its invitees on the roster. Absent: only members may answer.
    */
-  visitor?(deps: SurveyDeps, cycle: Cycle, participantId: string): Promise<Member | undefined>;
+  visitor?(deps: SurveyDeps, cycle: Cycle, participantId: string, entry: Participant | undefined): Promise<Member | undefined>;
 }

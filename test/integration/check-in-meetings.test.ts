@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { invokeFunction } from '../../local/lambda-runtime.ts';
-import { memberToday } from '../../services/member-time-zone.ts';
+import { dateIn } from '../../domain/meetings.ts';
+import { memberTimeZone } from '../../services/member-time-zone.ts';
 import { uniqueTag } from '../support/fixtures.ts';
 import { mailsFor, participantCycle, post, submit, tick } from '../browser/participant-support.ts';
 
@@ -27,7 +28,7 @@ describe('meetings in the run, on the local stack', () => {
     const checkIn = (await mailsFor(tag, CHECK_IN)).find((m) => m.to === person?.email)?.link as string;
     const page = await (await fetch(checkIn)).text();
     // Today where the person is: their time zone's date, which is UTC's only part of the day.
-    const today = await memberToday(store(), cycle, person?.participantId as string, Date.now());
+    const today = dateIn(Date.now(), await memberTimeZone(store(), cycle, person?.participantId as string));
     expect(page).toContain(`name="date" value="${today}"`);
     expect(await store().listMeetings(cycle.cycleId)).toEqual([]);
 

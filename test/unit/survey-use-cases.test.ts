@@ -457,6 +457,25 @@ describe('the pair page: logging meetings', () => {
     expect(logged).toHaveLength(4);
   });
 
+  it('reads the person’s roster entry and declaration once for a meeting logged and the page shown after it', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    const reads: string[] = [];
+    const store = c.deps.store;
+    c.deps.store = new Proxy(store, {
+      get(target, name) {
+        const value: unknown = Reflect.get(target, name, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (name === 'getParticipant' || name === 'getDeclaration') reads.push(`${String(name)} ${String(args[1])}`);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    expect((await c.post(menteeId, 'pair', 'log-meeting', meeting(pairId, '2027-03-01', '60'))).status).toBe(200);
+    expect(reads.filter((r) => r.endsWith(` ${menteeId}`)).sort()).toEqual([`getDeclaration ${menteeId}`, `getParticipant ${menteeId}`]);
+  });
+
   it('refuses a meeting longer than the form allows, or dated before the run began or after it ended', async () => {
     const c = await cycleWith(['run']);
     const { menteeId, pairId } = englishPair();

@@ -307,7 +307,7 @@ async function prefillFor(deps: SurveyDeps, visit: SurveyVisit, current: StoredR
   if (answer?.decision === 'joined') return fromJoin(joinAsDeclared(answer), true);
   const declared = await deps.store.getDeclaration(visit.cycle.programId, visit.member.participantId);
   if (declared) return fromJoin(declared, false);
-  return fromRoster(await rosterEntry(deps.store, visit.cycle, visit.member.participantId), visit);
+  return fromRoster(visit.rosterEntry ?? (await rosterEntry(deps.store, visit.cycle, visit.member.participantId)), visit);
 }
 
 const joinAsDeclared = (answer: JoinAnswer) => declarationOf(answer, { programId: '', participantId: '', cycleId: '', declaredAt: 0 });
@@ -413,8 +413,8 @@ export const enrollmentSurvey: PhaseSurvey<EnrollmentAnswer> = {
       checked: [],
     }),
 
-  async visitor(deps, cycle: Cycle, participantId) {
-    const entry = await rosterEntry(deps.store, cycle, participantId);
-    return entry?.status === 'active' ? rosterVisitor(entry, cycle) : undefined;
+  // The roster entry, read when the link was resolved.
+  visitor(_deps, cycle: Cycle, _participantId, entry) {
+    return Promise.resolve(entry?.status === 'active' ? rosterVisitor(entry, cycle) : undefined);
   },
 };

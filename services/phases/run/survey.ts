@@ -2,7 +2,7 @@ import { escapeHtml } from '../../../domain/html.ts';
 import { MEETING_MINUTES } from '../../../domain/meetings.ts';
 import type { Language } from '../../../domain/program.ts';
 import { checkInAnswerSchema, parseCheckInAnswer, type CheckInAnswer, type FormFields } from '../../../domain/surveys.ts';
-import { memberToday } from '../../member-time-zone.ts';
+import { visitToday } from '../../member-time-zone.ts';
 import { meetingFromFields } from '../../pair-page.ts';
 import type { PairFlagReason } from '../../participant-records.ts';
 import { formPage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
@@ -96,7 +96,7 @@ export function checkInFormPage(input: FormPageInput, meeting?: CheckInMeetingIn
 /** The person's pairs and their date today where they are (their time zone: services/member-time-zone.ts). */
 const meetingInputOf = async (deps: SurveyDeps, visit: SurveyVisit): Promise<CheckInMeetingInput> => ({
   partners: visit.member.partners.map((p) => ({ pairId: p.pairId, name: p.name })),
-  today: await memberToday(deps.store, visit.cycle, visit.member.participantId, visit.now),
+  today: await visitToday(deps.store, visit),
 });
 
 /** The check-in form for this visit, with the meeting fields of the person's pairs (and an answer the link pre-selects). */
