@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
 import { toJSONSchema } from 'zod';
 import { issuesFromZod, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import { programSchema, type Program } from '../domain/program.ts';
@@ -117,43 +117,29 @@ function unknownKeyIssue(path: string[], known: string[]): ValidationIssue {
 }
 
 /**
- * Keys written twice in one JSON object (`"programId"` twice): JSON.parse keeps the last without a word. A
- * small scan of text that has parsed already (so it is well-formed JSON); no JSON parser among the
- * dependencies reports duplicates, and YAML's parser refuses them by itself.
+ * Keys written twice in one JSON object (`"programId"` twice): JSON.parse keeps the last without a word.
+ * The YAML parser reads JSON too (JSON is YAML's flow style) and keeps every key with its position when
+ * asked not to refuse duplicates, so the text is read again with it and each object's keys compared.
  */
 export function duplicateJsonKeys(text: string): ValidationIssue[] {
+  const lines = new LineCounter();
+  const document = parseDocument(text.replace(/^\uFEFF/, ''), { ...YAML_OPTIONS, uniqueKeys: false, lineCounter: lines });
   const issues: ValidationIssue[] = [];
-  // One entry per open object or array: its path, the keys seen (objects), and the key whose value comes next.
-  const stack: Array<{ path: string[]; keys?: Set<string>; next?: string; index: number }> = [];
-  let line = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') line++;
-    else if (c === '{' || c === '[') {
-      const parent = stack[stack.length - 1];
-      const path = parent ? [...parent.path, parent.keys ? (parent.next ?? '') : String(parent.index)] : [];
-      stack.push({ path, index: 0, ...(c === '{' ? { keys: new Set<string>() } : {}) });
-    } else if (c === '}' || c === ']') stack.pop();
-    else if (c === ',') {
-      const top = stack[stack.length - 1];
-      if (top && !top.keys) top.index++;
-    } else if (c === '"') {
-      let end = i + 1;
-      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      const top = stack[stack.length - 1];
-      let next = end + 1;
-      while (next < text.length && /\s/.test(text[next] as string)) next++;
-      const after = text[next];
-      if (top?.keys && after === ':') {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (top.keys.has(key))
-          issues.push({ where: `line ${line}: ${pathText([...top.path, key])}`, problem: 'is written twice in the same object; keep one' });
-        top.keys.add(key);
-        top.next = key;
+  const walk = (node: unknown, path: string[]): void => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (seen.has(key)) {
+          const line = isScalar(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : undefined;
+          issues.push({ where: `${line ? `line ${line}: ` : ''}${pathText([...path, key])}`, problem: 'is written twice in the same object; keep one' });
+        }
+        seen.add(key);
+        walk(pair.value, [...path, key]);
       }
-      i = end;
-    }
-  }
+    } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, String(i)]));
+  };
+  walk(document.contents, []);
   return issues;
 }
 

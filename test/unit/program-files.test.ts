@@ -83,6 +83,11 @@ describe('a JSON program file with a key written twice', () => {
     expect(refusal(text).issues).toEqual([{ where: 'line 1: phaseWindows.run', problem: 'is written twice in the same object; keep one' }]);
   });
 
+  it('finds it in a file indented with tabs, as editors often write JSON', () => {
+    const text = JSON.stringify(example, null, '\t').replace('{\n', '{\n\t"programId": "first",\n');
+    expect(refusal(text).issues).toEqual([{ where: 'line 3: programId', problem: 'is written twice in the same object; keep one' }]);
+  });
+
   it('does not count equal keys in different objects, nor text that only looks like a key', () => {
     const text = JSON.stringify({
       ...example,
