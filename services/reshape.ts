@@ -1,10 +1,10 @@
 import type { Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError, issuesFromZod } from '../domain/errors.ts';
-import { idSchema, programSchema, type Program } from '../domain/program.ts';
+import { programSchema, type Program } from '../domain/program.ts';
 import { applyProposals, type ConfigurationDiff, type Proposal } from '../domain/report-proposals.ts';
 import type { Clock, CycleStore, ProgramStore, ReviewStore, StoredReview, WorkflowEngine } from './ports.ts';
 import { sameProgram } from './programs.ts';
-import { newCycleId, startCycle } from './start-cycle.ts';
+import { checkCycleStart, startCycle } from './start-cycle.ts';
 
 /**
  * Reshape: the review's proposals applied to the program's current configuration, and the next
@@ -84,20 +84,12 @@ export async function checkNextCycle(deps: { store: ProgramStore & CycleStore; c
   if (plan.review.appliedTo) {
     throw new ConflictError(`the review of ${plan.review.cycleId} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
   }
-  const running = (await deps.store.listCycles(plan.programId)).find((c) => c.status === 'running');
-  if (running) throw new ConflictError(`cycle ${running.cycleId} of program ${plan.programId} is still running; start the next one when it has ended`);
-  const cycleId = nextCycleId ?? newCycleId(plan.programId, deps.clock.now());
-  const parsedId = idSchema.safeParse(cycleId);
-  if (!parsedId.success) {
-    throw new ValidationError(`invalid cycle id ${JSON.stringify(cycleId)}; nothing was applied`, [
-      { where: 'cycleId', problem: parsedId.error.issues[0]?.message ?? 'invalid' },
-    ]);
+  try {
+    return (await checkCycleStart(deps, { programId: plan.programId, ...(nextCycleId ? { cycleId: nextCycleId } : {}) })).cycleId;
+  } catch (error) {
+    if (error instanceof Error) error.message = `${error.message} (nothing was applied)`;
+    throw error;
   }
-  if (await deps.store.getCycle(cycleId))
-    throw new ConflictError(`cycle ${cycleId} exists already; choose another id for the next cycle (nothing was applied)`);
-  const active = (await deps.store.listParticipants(plan.programId)).filter((p) => p.status === 'active').length;
-  if (active < 2) throw new ValidationError(`program ${plan.programId} needs at least two active participants; import a roster first (nothing was applied)`);
-  return cycleId;
 }
 
 /**

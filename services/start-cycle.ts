@@ -1,6 +1,6 @@
 import { newCycle, type Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { idSchema } from '../domain/program.ts';
+import { idSchema, type Program } from '../domain/program.ts';
 import { durationToSeconds } from '../domain/duration.ts';
 
 /** A Standard execution lasts at most a year; the phases must fit with room for identify and review. */
@@ -17,13 +17,14 @@ export function newCycleId(programId: string, now: number): string {
 }
 
 /**
- * Starts a program cycle: stores it, then starts its workflow execution (named after the cycle, so it cannot run twice).
- * Refused while another cycle of the program runs.
+ * What would stop a cycle of the program from starting, checked before anything is written: no such
+ * program, a roster too small to pair, phase windows longer than a year, a cycle of the program still
+ * running, a cycle id that is not valid or is taken. Returns the program and the id the cycle will have.
  */
-export async function startCycle(
-  deps: { store: ProgramStore & CycleStore; workflow: WorkflowEngine; clock: Clock },
+export async function checkCycleStart(
+  deps: { store: ProgramStore & CycleStore; clock: Clock },
   request: { programId: string; cycleId?: string },
-): Promise<Cycle> {
+): Promise<{ program: Program; cycleId: string }> {
   const program = await deps.store.getProgram(request.programId);
   if (!program) throw new NotFoundError(`program ${request.programId} does not exist; create it first (tandem program create)`);
   const roster = await deps.store.listParticipants(program.programId);
@@ -44,11 +45,26 @@ export async function startCycle(
       `program ${program.programId} has a cycle running (${ids}): a second one would invite its people again; wait for it to end, or stop it first (tandem cycle stop ${running[0]?.cycleId} --reason …)`,
     );
   }
-  const now = deps.clock.now();
-  const cycleId = request.cycleId ?? newCycleId(program.programId, now);
+  const cycleId = request.cycleId ?? newCycleId(program.programId, deps.clock.now());
   const parsedId = idSchema.safeParse(cycleId);
-  if (!parsedId.success) throw new ValidationError('invalid cycle id', [{ where: 'cycleId', problem: parsedId.error.issues[0]?.message ?? 'invalid' }]);
-  const cycle: Cycle = newCycle(program, cycleId, now);
+  if (!parsedId.success) {
+    throw new ValidationError(`invalid cycle id ${JSON.stringify(cycleId)}`, [{ where: 'cycleId', problem: parsedId.error.issues[0]?.message ?? 'invalid' }]);
+  }
+  if (await deps.store.getCycle(cycleId)) throw new ConflictError(`cycle ${cycleId} exists already`);
+  return { program, cycleId };
+}
+
+/**
+ * Starts a program cycle (checked first: `checkCycleStart`): stores it, then starts its workflow
+ * execution (named after the cycle, so it cannot run twice). Refused while another cycle of the program runs.
+ */
+export async function startCycle(
+  deps: { store: ProgramStore & CycleStore; workflow: WorkflowEngine; clock: Clock },
+  request: { programId: string; cycleId?: string },
+): Promise<Cycle> {
+  const { program, cycleId } = await checkCycleStart(deps, request);
+  const cycle: Cycle = newCycle(program, cycleId, deps.clock.now());
+  // Conditional: a start racing this one with the same id loses here.
   if (!(await deps.store.createCycle(cycle))) throw new ConflictError(`cycle ${cycleId} exists already`);
   try {
     const executionArn = await deps.workflow.startCycle(cycleId, { cycleId, programId: program.programId, optionalPhases: optionalPhasesOf(program) });
