@@ -4,6 +4,7 @@ import { ConfigurationError } from '../domain/errors.ts';
 import { systemClock, type Clock, type Mailer } from '../services/ports.ts';
 import { readEnvironment, required, type TandemEnvironment } from './config.ts';
 import { createDocumentClient, DynamoDbStore } from './dynamodb/dynamodb-store.ts';
+import { TableClient } from './dynamodb/table-client.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from './ses/ses-mailer.ts';
 import { sesMaxSendRate } from './ses/sending-quota.ts';
@@ -17,6 +18,8 @@ import { suppressionKeyOf } from '../services/suppression.ts';
 export interface Container {
   env: TandemEnvironment;
   store: DynamoDbStore;
+  /** The table the store works on, for the records only one function keeps (the console's signed-out sessions). */
+  table: TableClient;
   mailer: Mailer;
   /**
    * The mailer of paced steps (phase-tick): its SES client never retries on its own, since an SDK
@@ -59,13 +62,15 @@ function createContainer(env: TandemEnvironment): Container {
   };
   // Functions without the link-signing secret write only to HR and ops: they have no list to check.
   const hasSigningKey = Boolean(env.TANDEM_LINK_SIGNING_KEY || env.TANDEM_LINK_SIGNING_KEY_SECRET);
-  const store = new DynamoDbStore(createDocumentClient(), env.TANDEM_TABLE_NAME, {
+  const doc = createDocumentClient();
+  const store = new DynamoDbStore(doc, env.TANDEM_TABLE_NAME, {
     ...(env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS === undefined ? {} : { emailClaimTimeoutMs: env.TANDEM_EMAIL_CLAIM_TIMEOUT_SECONDS * 1000 }),
     suppressionKeys: async () => (hasSigningKey ? keys() : undefined),
   });
   return {
     env,
     store,
+    table: new TableClient(doc, env.TANDEM_TABLE_NAME),
     mailer: new SesMailer(undefined, env.TANDEM_SES_CONFIGURATION_SET),
     pacedMailer() {
       pacedMailer ??= new SesMailer(new SESv2Client({ maxAttempts: 1 }), env.TANDEM_SES_CONFIGURATION_SET);

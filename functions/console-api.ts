@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { required } from '../adapters/config.ts';
 import { container } from '../adapters/container.ts';
+import { SignedOutSessionRecords } from '../adapters/dynamodb/signed-out-session-records.ts';
 import { configuredReportStore } from '../adapters/reports/report-stores.ts';
 import { configuredExecutionHistory, type StepFunctionsExecutionHistory } from '../adapters/stepfunctions/sfn-executions.ts';
 import { StepFunctionsWorkflow } from '../adapters/stepfunctions/sfn-workflow.ts';
@@ -33,6 +34,7 @@ function createRouter(): Promise<ConsoleRouter> {
     let reports: ReportStore | undefined;
     return new ConsoleRouter({
       cookies: new SessionCookies({ session: signer.keyFor('console-session'), signIn: signer.keyFor('console-sign-in') }),
+      signedOut: new SignedOutSessionRecords(c.table),
       signIn: new ConsoleSignIn({
         issuer: required(c.env, 'TANDEM_CONSOLE_ISSUER', 'to sign people in to the console'),
         clientId: required(c.env, 'TANDEM_CONSOLE_CLIENT_ID', 'to sign people in to the console'),

@@ -89,6 +89,9 @@ export const keys = {
 
   review: (cycleId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: 'REVIEW' }),
 
+  /** A console session signed out before its cookie expired, under a hash of the session's token (never the token). */
+  signedOutConsoleSession: (sessionKey: string): ItemKey => ({ PK: `CONSOLESESSION#${sessionKey}`, SK: 'SIGNEDOUT' }),
+
   invitation: (cycleId: string, participantId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `INVITATION#${participantId}` }),
   invitationsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'INVITATION#' }),
   rematch: (cycleId: string, rematchId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `REMATCH#${rematchId}` }),

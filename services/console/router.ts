@@ -16,8 +16,10 @@ import {
   SESSION_SECONDS,
   SIGN_IN_COOKIE,
   SIGN_IN_SECONDS,
+  sessionKeyOf,
   type ConsoleSession,
   type SessionCookies,
+  type SignedOutSessions,
 } from './session.ts';
 import { SignInError, type ConsoleSignIn } from './sign-in.ts';
 
@@ -41,6 +43,7 @@ export interface ConsoleResponse {
 
 export interface ConsoleRouterDeps {
   cookies: SessionCookies;
+  signedOut: SignedOutSessions;
   signIn: ConsoleSignIn;
   pages: readonly ConsolePage[];
   deps: ConsoleDeps;
@@ -142,7 +145,18 @@ export class ConsoleRouter {
    * answering the sign-out form would count as the form posting to the issuer, which the console's
    * Content-Security-Policy (form-action 'self') refuses.
    */
-  private async signOut(lang: Language): Promise<ConsoleResponse> {
+  private async signOut(lang: Language, opened?: { value: ConsoleSession; expiresAt: number }): Promise<ConsoleResponse> {
+    if (opened) {
+      try {
+        await this.r.signedOut.signOut(sessionKeyOf(opened.value), opened.expiresAt);
+      } catch (error) {
+        // The browser's cookie is cleared all the same; only a copy of it would outlive the sign-out, until it expires.
+        this.r.log('console sign-out not recorded: a copy of the session cookie stays valid until it expires', {
+          email: opened.value.email,
+          error: error instanceof Error ? error.name : String(error),
+        });
+      }
+    }
     const atIssuer = await this.r.signIn.signOutUrl();
     if (!atIssuer) return redirect('/console/signed-out', [clearCookie(SESSION_COOKIE)]);
     const main = `<h1>${e(TEXT.signingOut[lang])}</h1><p><a href="${e(atIssuer)}">${e(TEXT.signOutAtIssuer[lang])}</a></p>`;
@@ -169,7 +183,8 @@ export class ConsoleRouter {
       );
     }
 
-    const opened = await this.r.cookies.session.openWithExpiry(request.cookies[SESSION_COOKIE], now);
+    const sealed = await this.r.cookies.session.openWithExpiry(request.cookies[SESSION_COOKIE], now);
+    const opened = sealed && !(await this.r.signedOut.isSignedOut(sessionKeyOf(sealed.value))) ? sealed : undefined;
     const session = opened?.value;
     // A console session that expired with the page open still leaves the issuer's: signing out must end that one.
     // No token to check without a session, and none is needed: a forged sign-out only signs a person out.
@@ -186,7 +201,7 @@ export class ConsoleRouter {
         this.r.log('console POST refused: CSRF token missing or wrong', { path, email: session.email });
         return this.refuse(403, lang, TEXT.badToken[lang]);
       }
-      if (path === '/console/sign-out') return this.signOut(lang);
+      if (path === '/console/sign-out') return this.signOut(lang, opened);
       if (path === '/console/language') {
         const chosen = request.form?.get('lang') === 'pt-BR' ? 'pt-BR' : 'en';
         // The session keeps its expiry: a copied cookie must not be kept alive by changing its language.

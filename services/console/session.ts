@@ -1,10 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Language } from '../../domain/program.ts';
 import * as z from '../../domain/validation.ts';
 
 /**
- * The console's sessions: an encrypted and authenticated cookie (AES-256-GCM), so no session
- * table is needed and a forged or altered cookie decrypts to nothing. The key is derived from the
+ * The console's sessions: an encrypted and authenticated cookie (AES-256-GCM), so a forged or
+ * altered cookie decrypts to nothing and only signed-out sessions need a record (SignedOutSessions). The key is derived from the
  * link secret for this purpose alone (LinkSigner.keyFor). Node's own AES-GCM rather than a JWE
  * library: the format never leaves this module, and jose's 32 KB would put the console's Lambda
  * bundle over its 500 KB budget (test/infra/tandem-stack.test.ts).
@@ -47,6 +47,23 @@ export const SESSION_SECONDS = 8 * 3600;
 export const SIGN_IN_SECONDS = 600;
 
 export const newCsrfToken = (): string => randomBytes(32).toString('base64url');
+
+/**
+ * Sessions signed out before their cookie expired. A sealed cookie needs no table to be trusted,
+ * but a copy of it (a shared computer's browser profile, a proxy's log) would outlive the sign-out;
+ * this list is what the console checks on every request so that a sign-out ends every copy.
+ */
+export interface SignedOutSessions {
+  /** Records the session as signed out until `until` (epoch seconds, its cookie's expiry); recording it twice is harmless. */
+  signOut(sessionKey: string, until: number): Promise<void>;
+  isSignedOut(sessionKey: string): Promise<boolean>;
+}
+
+/**
+ * A session's key on that list: a hash of its CSRF token, random per sign-in, so the list never
+ * holds a value that would let anyone post a form.
+ */
+export const sessionKeyOf = (session: ConsoleSession): string => createHash('sha256').update(session.csrf).digest('base64url');
 
 /** Constant-time comparison of the form's token with the session's. */
 export function csrfMatches(session: ConsoleSession, given: string | undefined): boolean {

@@ -69,6 +69,8 @@ describe('the console in Chromium', () => {
   it('signs out of the identity provider too, so that the next sign-in on the same browser asks for the password', async () => {
     const { context, page } = await signIn('ops');
     const oidc = inject('localStack').endpoints.oidc;
+    const copied = (await context.cookies(`${base()}/console/ops`)).find((c) => c.name === 'tandem_console');
+    expect(copied).toBeDefined();
     await page.click('form[action="/console/sign-out"] button[type=submit]');
     // Through the provider's sign-out, which confirms itself, and back to the console.
     await page.waitForURL((url) => url.pathname === '/console/signed-out');
@@ -78,6 +80,14 @@ describe('the console in Chromium', () => {
     expect(new URL(page.url()).origin).toBe(oidc);
     expect(await page.locator('#password').count()).toBe(1);
     await context.close();
+
+    // A copy of the cookie taken before the sign-out (another browser, a shared profile) is signed out too.
+    const elsewhere = await browser.newContext();
+    await elsewhere.addCookies([copied as NonNullable<typeof copied>]);
+    const withCopy = await elsewhere.newPage();
+    await withCopy.goto(`${base()}/console/ops`);
+    expect(new URL(withCopy.url()).origin).toBe(oidc);
+    await elsewhere.close();
   });
 
   it('sends a browser without a session to the sign-in, and sets the session cookie HttpOnly, Secure and SameSite=Lax', async () => {

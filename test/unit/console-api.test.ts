@@ -8,6 +8,7 @@ import { ConsoleRouter } from '../../services/console/router.ts';
 import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
 import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
+import { InMemorySignedOutSessions } from '../support/signed-out-sessions-contract.ts';
 
 /** The console's Lambda handler (middy, security headers, the error page) around a router over the in-memory store. */
 
@@ -26,6 +27,7 @@ class BrokenStore extends InMemoryStore {
 function handlerOver(store: InMemoryStore) {
   const router = new ConsoleRouter({
     cookies,
+    signedOut: new InMemorySignedOutSessions(),
     signIn: { signOutUrl: async () => undefined } as unknown as ConsoleSignIn,
     pages: CONSOLE_PAGES,
     deps: { store, clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },

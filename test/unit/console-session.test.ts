@@ -10,11 +10,13 @@ import {
   roleFromGroups,
   SESSION_COOKIE,
   SESSION_SECONDS,
+  sessionKeyOf,
   SessionCookies,
   type ConsoleSession,
 } from '../../services/console/session.ts';
 import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
+import { InMemorySignedOutSessions } from '../support/signed-out-sessions-contract.ts';
 
 const signer = new LinkSigner(randomBytes(32).toString('base64url'));
 const cookies = new SessionCookies({ session: signer.keyFor('console-session'), signIn: signer.keyFor('console-sign-in') });
@@ -84,8 +86,10 @@ describe('the console router', () => {
     },
   };
   const store = new InMemoryStore();
+  const signedOut = new InMemorySignedOutSessions();
   const router = new ConsoleRouter({
     cookies,
+    signedOut,
     signIn: { signOutUrl: async () => ISSUER_SIGN_OUT } as unknown as ConsoleSignIn,
     pages: [page],
     deps: { store, clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
@@ -125,11 +129,47 @@ describe('the console router', () => {
   });
 
   it('signs out by clearing the session cookie and sending the browser on to the issuer’s sign-out, not by a redirect', async () => {
-    const signOut = await router.handle(await request(hrSession, 'POST', { csrf: hrSession.csrf }).then((r) => ({ ...r, path: '/console/sign-out' })));
+    const leaving = { ...hrSession, csrf: newCsrfToken() };
+    const signOut = await router.handle(await request(leaving, 'POST', { csrf: leaving.csrf }).then((r) => ({ ...r, path: '/console/sign-out' })));
     expect(signOut.status).toBe(200);
     expect(signOut.headers.refresh).toBe(`0;url=${ISSUER_SIGN_OUT}`);
     expect(signOut.body).toContain(`href="${ISSUER_SIGN_OUT.replace('&', '&amp;')}"`);
     expect(signOut.cookies).toContainEqual(expect.stringMatching(/^tandem_console=; .*Max-Age=0/));
+  });
+
+  it('ends every copy of the session cookie at sign-out, not only the browser’s', async () => {
+    const copied = await cookies.session.seal({ ...hrSession, csrf: newCsrfToken() }, NOW);
+    const session = (await cookies.session.open(copied, NOW)) as ConsoleSession;
+    const withCopy = async (method: string, path: string, form?: Record<string, string>): Promise<ConsoleRequest> => ({
+      ...(await request(undefined, method, form)),
+      path,
+      cookies: { [SESSION_COOKIE]: copied },
+    });
+    expect((await router.handle(await withCopy('GET', '/console/things'))).status).toBe(200);
+    expect((await router.handle(await withCopy('POST', '/console/sign-out', { csrf: session.csrf }))).status).toBe(200);
+    expect(signedOut.until.get(sessionKeyOf(session))).toBe(Math.floor(NOW / 1000) + SESSION_SECONDS);
+    expect([...signedOut.until.keys()].join()).not.toContain(session.csrf);
+    expect((await router.handle(await withCopy('GET', '/console/things'))).headers.location).toBe('/console/sign-in?return=%2Fconsole%2Fthings');
+    const writesBefore = writes.length;
+    expect((await router.handle(await withCopy('POST', '/console/things', { csrf: session.csrf }))).status).toBe(401);
+    expect(writes).toHaveLength(writesBefore);
+    expect((await router.handle(await request(hrSession, 'GET'))).status).toBe(200);
+  });
+
+  it('clears the browser’s cookie even when the sign-out cannot be recorded, and logs that a copy stays valid', async () => {
+    const logged: string[] = [];
+    const failing = new ConsoleRouter({
+      cookies,
+      signedOut: { isSignedOut: async () => false, signOut: async () => Promise.reject(new Error('table unavailable')) },
+      signIn: { signOutUrl: async () => undefined } as unknown as ConsoleSignIn,
+      pages: [page],
+      deps: { store, clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
+      log: (message) => void logged.push(message),
+    });
+    const signOut = await failing.handle(await request(hrSession, 'POST', { csrf: hrSession.csrf }).then((r) => ({ ...r, path: '/console/sign-out' })));
+    expect(signOut.headers.location).toBe('/console/signed-out');
+    expect(signOut.cookies).toContainEqual(expect.stringMatching(/^tandem_console=; .*Max-Age=0/));
+    expect(logged).toEqual([expect.stringContaining('copy of the session cookie stays valid')]);
   });
 
   it('still signs out at the issuer when the console session expired with the page open', async () => {
@@ -144,6 +184,7 @@ describe('the console router', () => {
     let time = NOW;
     const later = new ConsoleRouter({
       cookies,
+      signedOut: new InMemorySignedOutSessions(),
       signIn: { signOutUrl: async () => undefined } as unknown as ConsoleSignIn,
       pages: [page],
       deps: { store, clock: { now: () => time }, workflow: () => ({}) as never, executions: () => ({}) as never },
@@ -190,6 +231,7 @@ describe('the path sign-in returns to', () => {
     const asked: string[] = [];
     const router = new ConsoleRouter({
       cookies,
+      signedOut: new InMemorySignedOutSessions(),
       signIn: {
         start: async (returnTo: string) => {
           asked.push(returnTo);

@@ -18,6 +18,7 @@ import { expectNoInternals, FUZZ_TIMEOUT, HOSTILE_CONSTANTS, hostileText, runs, 
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 import { RecordingWorkflow } from '../support/recording-workflow.ts';
+import { InMemorySignedOutSessions } from '../support/signed-out-sessions-contract.ts';
 
 /*
  * Hostile input at every console POST form (issue #15), through the console's router with a valid
@@ -48,7 +49,14 @@ async function freshConsole() {
   await store.createCycle(newCycle(program, CYCLE, NOW - 86_400_000));
   const workflow = new RecordingWorkflow();
   const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
-  const router = new ConsoleRouter({ cookies, signIn: {} as ConsoleSignIn, pages: CONSOLE_PAGES, deps, log: () => undefined });
+  const router = new ConsoleRouter({
+    cookies,
+    signedOut: new InMemorySignedOutSessions(),
+    signIn: {} as ConsoleSignIn,
+    pages: CONSOLE_PAGES,
+    deps,
+    log: () => undefined,
+  });
   return { store, router };
 }
 
