@@ -70,7 +70,21 @@ export interface EnrollmentFacts {
   joined: number;
   declined: number;
   /** Per joiner, the skills they proposed because the catalog lacks them (as they wrote them). */
-  proposedSkills: string[][];
+  proposedSkills: Array<{ participantId: string; skills: string[] }>;
+}
+
+/** A skill people named as lacking, as they wrote it (lower case, participants' names redacted). */
+export interface MissingSkill {
+  skill: string;
+  /** The people who named it: once each, whether in their feedback, at enrollment or both. */
+  mentions: number;
+  /** Feedback answers that name it. */
+  inFeedback: number;
+  /** Joiners who proposed it on the join page. */
+  atEnrollment: number;
+  offeredInCohort: boolean;
+  /** It named a participant, now shown as [name]: reported, never proposed for the catalog. */
+  namesRedacted?: true;
 }
 
 /** The program's funnel when the cycle opened with enrollment: invited → joined → paired → completed (answered measure). */
@@ -167,14 +181,14 @@ export interface CycleMetrics {
   /** Net Promoter-style score (the same as satisfaction.score, null when suppressed). */
   netPromoterScore: number | null;
   /** Skills named as lacking, in feedback answers and (with enrollment) as proposals on the join page. */
-  missingSkills: Array<{ skill: string; mentions: number; offeredInCohort: boolean }>;
+  missingSkills: MissingSkill[];
   funnel?: Funnel;
   themes: {
     /** The forum's most voted suggestions; null until the participant pages record them. */
     /** Identical suggestions (same category and text, any case) are one, with their votes added up and how many people made them. */
     suggestions: Array<{ text: string; votes: number; category?: string; people: number }> | null;
     /** Skills asked for that no member of the cohort offers. */
-    unofferedSkills: Array<{ skill: string; mentions: number }>;
+    unofferedSkills: Array<Omit<MissingSkill, 'offeredInCohort'>>;
     explore: Array<{ text: string; count: number }>;
     worked: Array<{ text: string; count: number }>;
     keep: Array<{ text: string; count: number }>;
@@ -407,19 +421,32 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
       if (skill) for (const name of namesOf(skill)) offered.add(foldSkillLabel(name));
     }
   }
-  const missing = new Map<string, number>();
-  // Answers stored before typed text was cleaned may carry control characters: a proposed skill must not take them into the catalog.
-  for (const f of responses.feedback) {
-    for (const s of new Set(f.answer.missingSkills.map((x) => plainText(x).trim().toLowerCase()).filter(Boolean))) missing.set(s, (missing.get(s) ?? 0) + 1);
-  }
-  // A skill a joiner proposed at enrollment is one the catalog, and so the organization's program, lacks.
-  for (const proposed of input.enrollment?.proposedSkills ?? []) {
-    for (const s of new Set(proposed.map((x) => plainText(x).trim().toLowerCase()).filter(Boolean))) missing.set(s, (missing.get(s) ?? 0) + 1);
-  }
-  const missingSkills = [...missing.entries()]
-    .map(([skill, mentions]) => ({ skill, mentions, offeredInCohort: offered.has(foldSkillLabel(skill)) }))
-    .sort((a, b) => b.mentions - a.mentions || a.skill.localeCompare(b.skill));
   const redact = nameRedactor(members.map((m) => m.name));
+  const missing = new Map<string, { people: Set<string>; inFeedback: number; atEnrollment: number; namesRedacted: boolean }>();
+  const nameAsLacking = (participantId: string, written: readonly string[], source: 'inFeedback' | 'atEnrollment') => {
+    // Answers stored before typed text was cleaned may carry control characters: a proposed skill must not take them into the catalog.
+    for (const raw of new Set(written.map((x) => plainText(x).trim().toLowerCase()).filter(Boolean))) {
+      // "excel with <a colleague>" is about a person: the report and the proposals never repeat the name.
+      const skill = redact(raw);
+      const entry = missing.get(skill) ?? { people: new Set<string>(), inFeedback: 0, atEnrollment: 0, namesRedacted: skill !== raw };
+      entry.people.add(participantId);
+      entry[source] += 1;
+      missing.set(skill, entry);
+    }
+  };
+  for (const f of responses.feedback) nameAsLacking(f.participantId, f.answer.missingSkills, 'inFeedback');
+  // A skill a joiner proposed at enrollment is one the catalog, and so the organization's program, lacks.
+  for (const proposed of input.enrollment?.proposedSkills ?? []) nameAsLacking(proposed.participantId, proposed.skills, 'atEnrollment');
+  const missingSkills = [...missing.entries()]
+    .map(([skill, entry]): MissingSkill => ({
+      skill,
+      mentions: entry.people.size,
+      inFeedback: entry.inFeedback,
+      atEnrollment: entry.atEnrollment,
+      offeredInCohort: offered.has(foldSkillLabel(skill)),
+      ...(entry.namesRedacted ? { namesRedacted: true as const } : {}),
+    }))
+    .sort((a, b) => b.mentions - a.mentions || a.skill.localeCompare(b.skill));
   const texts = (field: 'worked' | 'keep' | 'more' | 'explore' | 'improve') =>
     countTexts(
       responses.feedback.map((f) => f.answer[field]),
@@ -518,7 +545,7 @@ export function computeCycleMetrics(input: MetricsInput): CycleMetrics {
       : {}),
     themes: {
       suggestions: input.participation?.suggestions ? topSuggestions(input.participation.suggestions, redact) : null,
-      unofferedSkills: missingSkills.filter((s) => !s.offeredInCohort).map(({ skill, mentions }) => ({ skill, mentions })),
+      unofferedSkills: missingSkills.filter((s) => !s.offeredInCohort).map(({ offeredInCohort: _offered, ...rest }) => rest),
       explore: texts('explore'),
       worked: texts('worked'),
       keep: texts('keep'),

@@ -1,6 +1,6 @@
 import { durationToSeconds } from './duration.ts';
 import { resolveWeights } from './matching/scoring.ts';
-import { departmentLink, gainsByPerson, meanGainOn, type CycleMetrics, type MetricsInput } from './metrics.ts';
+import { departmentLink, gainsByPerson, meanGainOn, type CycleMetrics, type MetricsInput, type MissingSkill } from './metrics.ts';
 import { idSchema, type MatchingWeightKey, type Program } from './program.ts';
 import { skillIdFromLabel, skillLabel, SkillResolver } from './skills.ts';
 
@@ -35,7 +35,7 @@ export interface Proposal {
 }
 
 export const THRESHOLDS = {
-  /** A skill asked for by at least this many feedback answers, and offered by nobody, is worth recruiting for. */
+  /** A skill named as lacking by at least this many people (in feedback or at enrollment), and offered by nobody, is worth recruiting for. */
   missingSkillMentions: 2,
   /** A phase answered by fewer than this share of members gets a longer window. */
   responseRate: 0.8,
@@ -73,15 +73,22 @@ export function secondsToDuration(seconds: number): string {
 
 const longer = (duration: string) => secondsToDuration(durationToSeconds(duration) * THRESHOLDS.durationStep);
 
+/** "3 people (2 in their feedback, 2 on the join page)": who named a skill as lacking, each person once. */
+export function whoNamed(s: Pick<MissingSkill, 'mentions' | 'inFeedback' | 'atEnrollment'>): string {
+  const where = [s.inFeedback ? `${s.inFeedback} in their feedback` : '', s.atEnrollment ? `${s.atEnrollment} on the join page` : ''].filter(Boolean);
+  return `${s.mentions} ${s.mentions === 1 ? 'person' : 'people'}${where.length ? ` (${where.join(', ')})` : ''}`;
+}
+
 /** Proposes the next cycle's configuration from a cycle's metrics (and the answers they came from). */
 export function proposeChanges(program: Program, metrics: CycleMetrics, input: MetricsInput): Proposal[] {
   const proposals: Proposal[] = [];
   const minGroup = metrics.method.minGroupSize;
 
-  // 1. Skills to recruit mentors for: asked for in the feedback, offered by nobody.
+  // 1. Skills to recruit mentors for: named as lacking (feedback, join page), offered by nobody.
   const catalog = new SkillResolver(program.skillsCatalog);
   for (const s of metrics.themes.unofferedSkills) {
-    if (s.mentions < THRESHOLDS.missingSkillMentions) continue;
+    if (s.mentions < THRESHOLDS.missingSkillMentions || s.namesRedacted) continue;
+    const who = whoNamed(s);
     const inCatalog = catalog.resolve(s.skill);
     const id = slugSkillId(s.skill);
     const evidence = { figure: `themes.unofferedSkills["${s.skill}"].mentions`, value: s.mentions };
@@ -91,7 +98,7 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
         kind: 'recruit-mentors',
         title: `Recruit mentors who offer ${skillLabel(inCatalog, program.language)}`,
         change: null,
-        reason: `${s.mentions} feedback answers ask for ${skillLabel(inCatalog, program.language)}, which is in the catalog but offered by nobody in this cohort: invite people who can teach it.`,
+        reason: `${who} ask for ${skillLabel(inCatalog, program.language)}, which is in the catalog but offered by nobody in this cohort: invite people who can teach it.`,
         evidence,
       });
     } else if (idSchema.safeParse(id).success) {
@@ -104,7 +111,7 @@ export function proposeChanges(program: Program, metrics: CycleMetrics, input: M
           path: '/skillsCatalog',
           value: { id, labels: { 'pt-BR': titleCase(s.skill), en: titleCase(s.skill) }, aliases: [], digital: false },
         },
-        reason: `${s.mentions} feedback answers name "${s.skill}" as a skill the organization lacks, and nobody in the cohort offers it. In the catalog, people can offer and ask for it at the next roster import (set "digital" if it is a digital skill).`,
+        reason: `${who} name "${s.skill}" as a skill the organization lacks, and nobody in the cohort offers it. In the catalog, people can offer and ask for it at the next roster import (set "digital" if it is a digital skill).`,
         evidence,
       });
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { escapeHtml } from './html.ts';
 import { DIRECTION_LABELS, type CycleMetrics, type CycleSummary, type Direction } from './metrics.ts';
 import { comparisonChart, directionChart, participationChart, satisfactionChart, skillGainsChart } from './report-svg-charts.ts';
-import type { Proposal } from './report-proposals.ts';
+import { whoNamed, type Proposal } from './report-proposals.ts';
 import { meetingsSection, type MeetingReportInput } from './meeting-report.ts';
 import { sessionsSection, type SessionReportInput } from './session-report.ts';
 import type { Summary } from './statistics.ts';
@@ -258,7 +258,7 @@ ${figure(satisfactionSvg, 'Feedback answers by how likely people are to recommen
 <h3>Most voted suggestions</h3>
 ${m.themes.suggestions === null ? '<p class="muted">Not recorded for this cycle.</p>' : m.themes.suggestions.length ? `<ol>${m.themes.suggestions.map((s) => `<li>${escapeHtml(s.text)} <span class="muted">(${s.votes} vote${s.votes === 1 ? '' : 's'}${s.people > 1 ? `, suggested by ${s.people} people` : ''}${s.category ? `; ${escapeHtml(CATEGORY_LABELS[s.category] ?? s.category)}` : ''})</span></li>`).join('')}</ol>` : '<p class="muted">No suggestions.</p>'}
 <h3>Skills asked for that no participant offers</h3>
-${m.themes.unofferedSkills.length ? `<ul>${m.themes.unofferedSkills.map((s) => `<li>${escapeHtml(s.skill)} <span class="muted">(${s.mentions} answers)</span></li>`).join('')}</ul>` : '<p class="muted">None.</p>'}
+${m.themes.unofferedSkills.length ? `<ul>${m.themes.unofferedSkills.map((s) => `<li>${escapeHtml(s.skill)} <span class="muted">(${escapeHtml(whoNamed(s))})</span></li>`).join('')}</ul>` : '<p class="muted">None.</p>'}
 <h3>Areas to explore</h3>
 ${texts(m.themes.explore)}
 <h3>What worked</h3>

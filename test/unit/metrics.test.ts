@@ -247,14 +247,14 @@ describe('computeCycleMetrics on a hand-computed cycle', () => {
 
   it('counts missing skills case-insensitively, most mentioned first, then alphabetically', () => {
     expect(metrics.missingSkills).toEqual([
-      { skill: 'sql', mentions: 3, offeredInCohort: false },
-      { skill: 'excel', mentions: 2, offeredInCohort: true },
-      { skill: 'power bi', mentions: 2, offeredInCohort: false },
+      { skill: 'sql', mentions: 3, inFeedback: 3, atEnrollment: 0, offeredInCohort: false },
+      { skill: 'excel', mentions: 2, inFeedback: 2, atEnrollment: 0, offeredInCohort: true },
+      { skill: 'power bi', mentions: 2, inFeedback: 2, atEnrollment: 0, offeredInCohort: false },
     ]);
     // m3 offers excel: it is not a skill "no participant offers".
     expect(metrics.themes.unofferedSkills).toEqual([
-      { skill: 'sql', mentions: 3 },
-      { skill: 'power bi', mentions: 2 },
+      { skill: 'sql', mentions: 3, inFeedback: 3, atEnrollment: 0 },
+      { skill: 'power bi', mentions: 2, inFeedback: 2, atEnrollment: 0 },
     ]);
   });
 
@@ -406,10 +406,43 @@ describe('free text without names', () => {
     ]);
     expect(JSON.stringify(m.themes)).not.toMatch(/Rafael|Helena/i);
   });
+
+  it('strips names from the skills people say the organization lacks, and marks those skills', () => {
+    const named = [member('a1', 'Sales'), member('a2', 'HR')].map((x, i) => ({ ...x, name: ['Helena Duarte', 'Rafael Lima'][i] as string }));
+    const fb = (id: string, missingSkills: string[]) =>
+      response('feedback', id, { worked: '', keep: '', more: '', explore: '', improve: '', missingSkills, satisfaction: 9 });
+    const input = {
+      members: named,
+      pairs: [],
+      catalog,
+      responses: {
+        goalSetting: [],
+        checkIns: [],
+        measure: [],
+        feedback: [fb('a1', ['Excel avançado com Helena Duarte', 'oratória']), fb('a2', ['excel avançado com helena', 'Oratória'])],
+      },
+      options: { minGroupSize: 1 },
+    };
+    const m = computeCycleMetrics(input);
+    expect(m.themes.unofferedSkills).toEqual([
+      { skill: 'excel avançado com [name]', mentions: 2, inFeedback: 2, atEnrollment: 0, namesRedacted: true },
+      { skill: 'oratória', mentions: 2, inFeedback: 2, atEnrollment: 0 },
+    ]);
+    expect(JSON.stringify(m)).not.toMatch(/Rafael|Helena/i);
+  });
 });
 
 describe('a cycle that opened with enrollment', () => {
-  const enrollment = { invited: 9, joined: 6, declined: 2, proposedSkills: [['Power BI', 'power bi '], ['Design thinking'], []] };
+  const enrollment = {
+    invited: 9,
+    joined: 6,
+    declined: 2,
+    proposedSkills: [
+      { participantId: 'j1', skills: ['Power BI', 'power bi '] },
+      { participantId: 'm2', skills: ['power bi', 'Design thinking'] },
+      { participantId: 'j3', skills: [] },
+    ],
+  };
 
   it('counts the funnel: invited, joined, declined, paired (the members) and completed (answered measure)', () => {
     const m = computeCycleMetrics({ ...everything, enrollment });
@@ -417,9 +450,22 @@ describe('a cycle that opened with enrollment', () => {
     expect(computeCycleMetrics(everything).funnel).toBeUndefined();
   });
 
-  it('adds the skills joiners proposed to the skills the organization lacks, once per person', () => {
+  it('adds the skills joiners proposed to the skills the organization lacks, counting each person once wherever they named it', () => {
     const m = computeCycleMetrics({ ...everything, enrollment });
-    expect(m.missingSkills.find((s) => s.skill === 'power bi')).toEqual({ skill: 'power bi', mentions: 3, offeredInCohort: false });
-    expect(m.missingSkills.find((s) => s.skill === 'design thinking')).toEqual({ skill: 'design thinking', mentions: 1, offeredInCohort: false });
+    // m2 and m4 named it in their feedback, j1 and m2 on the join page: three people.
+    expect(m.missingSkills.find((s) => s.skill === 'power bi')).toEqual({
+      skill: 'power bi',
+      mentions: 3,
+      inFeedback: 2,
+      atEnrollment: 2,
+      offeredInCohort: false,
+    });
+    expect(m.missingSkills.find((s) => s.skill === 'design thinking')).toEqual({
+      skill: 'design thinking',
+      mentions: 1,
+      inFeedback: 0,
+      atEnrollment: 1,
+      offeredInCohort: false,
+    });
   });
 });

@@ -90,6 +90,36 @@ const input: MetricsInput = {
   checkInRounds: [1, 2],
 };
 
+describe('skills named as lacking', () => {
+  it('are proposed once two people name them, one in the feedback and one at enrollment, but not when one person names them twice', () => {
+    const feedback = [r('feedback', 'p01', { worked: '', keep: '', more: '', explore: '', improve: '', missingSkills: ['Storytelling'], satisfaction: 9 })];
+    const recruits = (proposedSkills: Array<{ participantId: string; skills: string[] }>) => {
+      const withEnrollment: MetricsInput = {
+        ...input,
+        responses: { ...input.responses, feedback },
+        enrollment: { invited: 12, joined: 12, declined: 0, proposedSkills },
+      };
+      return proposeChanges(program, computeCycleMetrics(withEnrollment), withEnrollment).filter((p) => p.kind === 'recruit-mentors');
+    };
+    expect(recruits([{ participantId: 'p01', skills: ['storytelling'] }])).toEqual([]);
+    const [proposal] = recruits([{ participantId: 'p02', skills: ['storytelling'] }]);
+    expect(proposal?.reason).toMatch(/^2 people \(1 in their feedback, 1 on the join page\) name "storytelling"/);
+  });
+
+  it('are never proposed for the catalog when they name a participant, and the name is not repeated', () => {
+    const named = members.map((m, i) => (i === 0 ? { ...m, name: 'Helena Duarte' } : m));
+    const feedback = ['p01', 'p02'].map((id) =>
+      r('feedback', id, { worked: '', keep: '', more: '', explore: '', improve: '', missingSkills: ['Excel avançado com Helena Duarte'], satisfaction: 9 }),
+    );
+    const withName = { ...input, members: named, responses: { ...input.responses, feedback } };
+    const metrics = computeCycleMetrics(withName);
+    expect(metrics.themes.unofferedSkills).toEqual([{ skill: 'excel avançado com [name]', mentions: 2, inFeedback: 2, atEnrollment: 0, namesRedacted: true }]);
+    const proposals = proposeChanges(program, metrics, withName);
+    expect(proposals.filter((p) => p.kind === 'recruit-mentors')).toEqual([]);
+    expect(JSON.stringify(proposals)).not.toMatch(/Helena|Duarte/i);
+  });
+});
+
 describe('proposeChanges on a hand-computed cycle', () => {
   const metrics = computeCycleMetrics(input);
   const proposals = proposeChanges(program, metrics, input);
@@ -100,9 +130,9 @@ describe('proposeChanges on a hand-computed cycle', () => {
     expect(metrics.gainsByDirection.juniorTaughtSenior).toMatchObject({ n: 6, mean: 1 });
     expect(metrics.gainsByDirection.seniorTaughtJunior).toMatchObject({ n: 6, mean: 1 });
     expect(metrics.themes.unofferedSkills).toEqual([
-      { skill: 'machine learning', mentions: 3 },
-      { skill: 'public speaking', mentions: 2 },
-      { skill: 'video editing', mentions: 1 },
+      { skill: 'machine learning', mentions: 3, inFeedback: 3, atEnrollment: 0 },
+      { skill: 'public speaking', mentions: 2, inFeedback: 2, atEnrollment: 0 },
+      { skill: 'video editing', mentions: 1, inFeedback: 1, atEnrollment: 0 },
     ]);
   });
 

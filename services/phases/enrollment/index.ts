@@ -77,6 +77,6 @@ export async function enrollmentFacts(store: CycleStore, cycle: Cycle): Promise<
     invited: funnel.invited,
     joined: funnel.joined,
     declined: funnel.declined,
-    proposedSkills: answers.flatMap((r) => (r.answer.decision === 'joined' ? [r.answer.proposedSkills] : [])),
+    proposedSkills: answers.flatMap((r) => (r.answer.decision === 'joined' ? [{ participantId: r.participantId, skills: r.answer.proposedSkills }] : [])),
   };
 }
