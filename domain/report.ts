@@ -50,7 +50,19 @@ const table = (caption: string, head: string[], body: string[][], className = ''
   `<table${className ? ` class="${className}"` : ''}><caption>${escapeHtml(caption)}</caption><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>
 ${body.length ? body.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n') : `<tr><td colspan="${head.length}">none</td></tr>`}
 </tbody></table>`;
-const figure = (svg: string | null | undefined, caption: string) => (svg ? `<figure>${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>` : '');
+// On a phone a chart keeps its size and scrolls in its figure (scaled to fit, its labels would be 4 px high); focusable, so a keyboard can scroll it.
+const figure = (svg: string | null | undefined, caption: string) =>
+  svg ? `<figure tabindex="0">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>` : '';
+
+/**
+ * Wide tables scroll in a box of their own instead of widening the page on a phone. The box takes
+ * focus so that a keyboard can scroll it, and is named by the table's caption (escaped already).
+ */
+const withScrollingTables = (html: string) =>
+  html.replace(/<table[\s\S]*?<\/table>/g, (table) => {
+    const caption = /<caption>([\s\S]*?)<\/caption>/.exec(table)?.[1];
+    return caption ? `<div class="scroll" tabindex="0" role="region" aria-label="${caption}">${table}</div>` : `<div class="scroll">${table}</div>`;
+  });
 const texts = (list: Array<{ text: string; count: number }>, max = 8) =>
   list.length
     ? `<ul>${list
@@ -66,9 +78,11 @@ h1{font-size:1.6rem;margin-bottom:.25rem}h2{font-size:1.2rem;margin-top:2.25rem;
 .muted{color:var(--muted)}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;margin:1rem 0}
 .card{border:1px solid var(--line);border-radius:.5rem;padding:.6rem .8rem}.card b{display:block;font-size:1.35rem}.card span{color:var(--muted);font-size:.85rem}
 table{border-collapse:collapse;width:100%;margin:.75rem 0 1rem;font-size:.92rem}th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
-caption{text-align:left;font-weight:600;padding:.25rem 0}thead th{background:#f9fafb}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:var(--muted)}
-code{font-size:.85em;background:#f3f4f6;padding:0 .2em;border-radius:.2em}.proposal{border-left:4px solid var(--accent);padding:.25rem .75rem;margin:.75rem 0;background:#f8fafc}
-@media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}figure,table,.proposal,.card{break-inside:avoid}a{color:inherit;text-decoration:none}@page{margin:15mm}}
+caption{text-align:left;font-weight:600;padding:.25rem 0}thead th{background:#f9fafb}figure{margin:1rem 0;overflow-x:auto}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:var(--muted)}
+.scroll{overflow-x:auto;margin:.75rem 0 1rem}.scroll table{margin:0}.scroll:focus-visible,figure:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+@media (max-width:40rem){body{margin:1rem auto;padding:0 .75rem}figure svg{max-width:none}th,td{padding:.3rem .4rem}}
+code{font-size:.85em;background:#f3f4f6;padding:0 .2em;border-radius:.2em}.muted code{color:#374151}.proposal{border-left:4px solid var(--accent);padding:.25rem .75rem;margin:.75rem 0;background:#f8fafc}
+@media print{body{margin:0;max-width:none;font-size:10.5pt}.scroll,figure{overflow:visible}figure svg{max-width:100%}h2{break-after:avoid}figure,table,.proposal,.card{break-inside:avoid}a{color:inherit;text-decoration:none}@page{margin:15mm}}
 `;
 
 /**
@@ -167,7 +181,7 @@ export function renderReport(input: ReportInput): string {
         .join('\n')
     : '<p class="muted">No change proposed: no figure crossed a threshold.</p>';
 
-  return `<!doctype html>
+  return withScrollingTables(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <title>${escapeHtml(input.programName)} — cycle ${escapeHtml(input.cycleId)} review</title>
@@ -178,7 +192,7 @@ export function renderReport(input: ReportInput): string {
 <p class="muted">Cycle ${escapeHtml(input.cycleId)}, started ${escapeHtml(new Date(input.startedAt).toISOString().slice(0, 16).replace('T', ' '))} UTC; report generated ${escapeHtml(new Date(input.generatedAt).toISOString().slice(0, 16).replace('T', ' '))} UTC.</p>
 <div class="cards">${cards.map(([v, l]) => `<div class="card"><b>${escapeHtml(v)}</b><span>${escapeHtml(l)}</span></div>`).join('')}</div>
 </header>
-
+<main>
 <h2>Participation</h2>
 ${
   m.funnel
@@ -284,6 +298,7 @@ ${proposalHtml}
 
 <h2>Method</h2>
 <p class="muted">Means, medians and 95% confidence intervals of the mean by percentile bootstrap (${m.method.resamples} resamples, seeded PRNG with seed ${m.method.seed}, so the same answers always give the same intervals). Privacy: no figure about a group of fewer than ${m.method.minGroupSize} people is shown (“${SUPPRESSED}” instead); this applies per skill, per direction, per department and to satisfaction. Net Promoter-style score: % of 9–10 answers minus % of 0–6 answers. Generations: Pew cohorts by birth year (career-start year − 22 where only that is kept).</p>
+</main>
 </body></html>
-`;
+`);
 }

@@ -6,6 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { ParticipantSimulator, personaForIndex, type Persona } from '../../cli/demo/participant-simulator.ts';
 import type { Proposal } from '../../domain/report-proposals.ts';
+import { checkPageHtml, launchChromium } from '../browser/browser-support.ts';
 import { createProgramWithRoster, emailsFor, startTestCycle, uniqueTag, waitForExecution } from '../support/fixtures.ts';
 
 const run = promisify(execFile);
@@ -27,6 +28,26 @@ async function cli(...args: string[]): Promise<{ code: number; json: Record<stri
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: e.code ?? -1, json: e.stdout ? (JSON.parse(e.stdout) as Record<string, unknown>) : {}, stderr: e.stderr ?? '' };
+  }
+}
+
+/**
+ * The report at 360 px in Chromium: axe-clean, no wider than the phone (wide tables and charts
+ * scroll in their own boxes), and the charts' text at its own size, not scaled down to fit.
+ */
+async function expectReadableOnAPhone(report: string): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext();
+    await checkPageHtml(context, report, 'review-report');
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.setContent(report, { waitUntil: 'load' });
+    const scales = await page.$$eval('figure svg', (charts) => charts.map((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width'))));
+    expect(scales.length).toBeGreaterThanOrEqual(3);
+    for (const scale of scales) expect(scale).toBeCloseTo(1, 2);
+  } finally {
+    await browser.close();
   }
 }
 
@@ -57,6 +78,7 @@ describe('review and reshape on the local stack', () => {
         expect(report).toContain(heading);
       // No participant's name appears in the report's free text or anywhere else.
       for (const m of members) expect(report).not.toContain(m.name);
+      await expectReadableOnAPhone(report);
 
       // The review is stored with the cycle; the simulator's "skills the organization lacks" yield proposals to recruit for.
       const review = await store.getReview(first.cycleId);
