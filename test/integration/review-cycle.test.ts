@@ -43,7 +43,12 @@ async function expectReadableOnAPhone(report: string): Promise<void> {
     const page = await context.newPage();
     await page.setViewportSize({ width: 360, height: 740 });
     await page.setContent(report, { waitUntil: 'load' });
-    const scales = await page.$$eval('figure svg', (charts) => charts.map((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width'))));
+    const scales = await page.$$eval('figure svg', (charts) =>
+      charts.map((svg) => {
+        const chart = svg as unknown as { getBoundingClientRect(): { width: number }; getAttribute(name: string): string | null };
+        return chart.getBoundingClientRect().width / Number(chart.getAttribute('width'));
+      }),
+    );
     expect(scales.length).toBeGreaterThanOrEqual(3);
     for (const scale of scales) expect(scale).toBeCloseTo(1, 2);
   } finally {
