@@ -11,7 +11,7 @@ import { formFields, type Field } from '../../services/console/schema-form.ts';
 import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
 import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import { parseProgramText } from '../../services/program-files.ts';
-import { programFingerprint } from '../../services/programs.ts';
+import { programFingerprint, SkillsInUseError, updateProgram } from '../../services/programs.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -89,6 +89,20 @@ describe("the console's program form", () => {
     const response = await saveEdit(router, edited);
     expect(response.status).toBe(400);
     for (const problem of problems) expect(response.body).toContain(escapeHtml(problem));
+    expect(await store.getProgram(program.programId)).toEqual(program);
+  });
+
+  it('refuses to remove a skill people on the roster use with the message the CLI gives, and stores nothing', async () => {
+    const { store, router } = await consoleWithRoster();
+    const edited = { ...program, skillsCatalog: program.skillsCatalog.filter((s) => s.id !== 'negotiation') };
+    const refusal = await updateProgram(store, edited).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(SkillsInUseError);
+    const [issue] = (refusal as SkillsInUseError).issues;
+    expect(issue?.problem).toMatch(/^"negotiation" \(Negociação\) cannot be removed: \d+ people on the roster use it \(p01, p02, /);
+
+    const response = await saveEdit(router, edited);
+    expect(response.status).toBe(400);
+    expect(response.body).toContain(escapeHtml(issue?.problem ?? ''));
     expect(await store.getProgram(program.programId)).toEqual(program);
   });
 });
