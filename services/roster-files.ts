@@ -128,6 +128,7 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   const fileLevel = parsed.issues.length > 0 && read.length === 0;
   if (parsed.issues.length && (!request.skipBadRows || fileLevel)) throw new RosterRejectedError(report, fileLevel);
   if (request.dryRun) return report;
+  if (request.signal?.aborted) throw new RosterImportIncompleteError(report, valid.length, { interrupted: true });
   if (report.addedSkills.length) {
     // The catalog first: the participants written next name the new skills by id. Writing the same catalog again changes nothing.
     // Added to the catalog as stored at the write, so that a change made to the program meanwhile stays.

@@ -51,4 +51,16 @@ describe('an interrupted roster import', () => {
     });
     expect(await store.listParticipants(program.programId)).toEqual(before);
   });
+
+  it('adds no skill to the catalog when interrupted before it writes', async () => {
+    const store = await storeWithProgram();
+    const stop = new AbortController();
+    stop.abort();
+    const withNewSkill = SAMPLE_ROSTER_CSV.replace('Negociação:5', 'Tricô:5');
+    await expect(
+      importRosterFile(store, { programId: program.programId, text: withNewSkill, format: 'csv', addUnknownSkills: true, signal: stop.signal }),
+    ).rejects.toBeInstanceOf(RosterImportIncompleteError);
+    expect(await store.getProgram(program.programId)).toEqual(program);
+    expect(await store.listParticipants(program.programId)).toEqual([]);
+  });
 });
