@@ -19,6 +19,8 @@ export const EXIT = {
   conflict: 6,
   /** The target does not offer the operation (a Step Functions endpoint without RedriveExecution). */
   notSupported: 7,
+  /** Interrupted (Ctrl-C) part-way: what was done is kept and the message says how to finish; 128 + SIGINT, as shells report it. */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

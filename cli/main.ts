@@ -1,5 +1,14 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigurationError, ConflictError, NotFoundError, NotSupportedError, TandemError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
+import {
+  ConfigurationError,
+  ConflictError,
+  IncompleteError,
+  NotFoundError,
+  NotSupportedError,
+  TandemError,
+  ValidationError,
+  type ValidationIssue,
+} from '../domain/errors.ts';
 import { MissingPrerequisiteError } from '../local/prerequisites.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerCycleCommands } from './commands/cycle.ts';
@@ -35,7 +44,7 @@ const program = new Command('tandem')
   .exitOverride()
   .addHelpText(
     'after',
-    '\nExit codes: 0 done, 1 failed, 2 bad input, 3 not configured or unreachable, 4 unexpected, 5 not found, 6 conflict, 7 not supported by the target.\nMore: docs/cli.md',
+    '\nExit codes: 0 done, 1 failed, 2 bad input, 3 not configured or unreachable, 4 unexpected, 5 not found, 6 conflict, 7 not supported by the target, 130 interrupted (Ctrl-C).\nMore: docs/cli.md',
   )
   .hook('preAction', (command) => useLocalStack(Boolean(command.opts().local)));
 
@@ -59,9 +68,9 @@ for (const register of groups) register(program);
 
 const json = process.argv.includes('--json');
 
-function fail(code: ExitCode, kind: string, message: string, issues?: ValidationIssue[]): void {
+function fail(code: ExitCode, kind: string, message: string, issues?: ValidationIssue[], extra: Record<string, unknown> = {}): void {
   process.exitCode = code;
-  if (json) process.stdout.write(`${JSON.stringify({ error: { kind, exitCode: code, message, ...(issues?.length ? { issues } : {}) } }, null, 2)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ error: { kind, exitCode: code, message, ...(issues?.length ? { issues } : {}), ...extra } }, null, 2)}\n`);
   // An error can quote what a person typed (a file's cell, a stored name): never let it drive the terminal.
   console.error(terminalSafe(`tandem: ${message}`));
 }
@@ -97,6 +106,15 @@ try {
       const message = error.message.replace(/^error: /, '');
       process.stdout.write(`${JSON.stringify({ error: { kind: 'bad-input', exitCode: EXIT.badInput, message } }, null, 2)}\n`);
     }
+  } else if (error instanceof IncompleteError) {
+    // The message says what was stored and how to finish; a target that went away is named too, with its exit code.
+    const progress = { done: error.progress.done, total: error.progress.total };
+    const problem = error.progress.interrupted
+      ? undefined
+      : (targetProblem(error.cause) ?? targetProblem((error.cause as { cause?: unknown } | undefined)?.cause));
+    if (error.progress.interrupted) fail(EXIT.interrupted, 'interrupted', error.message, undefined, progress);
+    else if (problem) fail(EXIT.missingPrerequisite, 'missing-prerequisite', `${error.message}. ${problem}`, undefined, progress);
+    else fail(EXIT.failed, 'failed', error.message, undefined, progress);
   } else if (error instanceof MissingPrerequisiteError || error instanceof ConfigurationError) {
     fail(EXIT.missingPrerequisite, 'missing-prerequisite', error.message);
   } else if (error instanceof ValidationError) {

@@ -54,6 +54,20 @@ export class ConflictError extends TandemError {
 export class NotSupportedError extends TandemError {
   override name = 'NotSupportedError';
 }
+/**
+ * A long job stopped part-way, interrupted (Ctrl-C) or by a failure (the cause): what it stored stays
+ * stored, the message says how much and how to finish, and running it again finishes it.
+ */
+export class IncompleteError extends TandemError {
+  override name = 'IncompleteError';
+  constructor(
+    message: string,
+    readonly progress: { done: number; total: number; interrupted: boolean },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
 export class ConfigurationError extends TandemError {
   override name = 'ConfigurationError';
 }

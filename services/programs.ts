@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import type { Program } from '../domain/program.ts';
+import { skillLabel } from '../domain/skills.ts';
 import type { ProgramStore } from './ports.ts';
 
 export async function createProgram(store: ProgramStore, program: Program): Promise<Program> {
@@ -25,6 +26,39 @@ export interface ProgramUpdateOptions {
   keepSavedRosterMappings?: boolean;
 }
 
+/** How many people a refusal names by id; the rest are counted. */
+const NAMED_USERS = 5;
+
+/** Thrown when new settings would take skills out of the catalog that people on the roster still offer, want or declared: nothing is written. */
+export class SkillsInUseError extends ValidationError {
+  override name = 'SkillsInUseError';
+}
+
+/** The people of a program's roster by the skill ids they name: offered or wanted on the roster, or in what they declared when they joined. */
+async function skillUsers(store: ProgramStore, programId: string): Promise<Map<string, Set<string>>> {
+  const [roster, declarations] = await Promise.all([store.listParticipants(programId), store.listDeclarations(programId)]);
+  const users = new Map<string, Set<string>>();
+  for (const person of [...roster, ...declarations])
+    for (const { skill } of [...person.skillsOffered, ...person.skillsWanted]) users.set(skill, (users.get(skill) ?? new Set()).add(person.participantId));
+  return users;
+}
+
+function skillsInUse(existing: Program, updated: Program, users: ReadonlyMap<string, ReadonlySet<string>>): ValidationIssue[] {
+  const kept = new Set(updated.skillsCatalog.map((skill) => skill.id));
+  return existing.skillsCatalog
+    .filter((skill) => !kept.has(skill.id) && (users.get(skill.id)?.size ?? 0) > 0)
+    .map((skill) => {
+      const ids = [...(users.get(skill.id) ?? [])].sort();
+      const named = ids.slice(0, NAMED_USERS).join(', ') + (ids.length > NAMED_USERS ? ` and ${ids.length - NAMED_USERS} more` : '');
+      return {
+        where: 'skillsCatalog',
+        problem:
+          `"${skill.id}" (${skillLabel(skill, existing.language)}) cannot be removed: ${ids.length} ${ids.length === 1 ? 'person' : 'people'} on the roster use it (${named}); ` +
+          'keep it in the catalog, or first import their rows without it',
+      };
+    });
+}
+
 /** Replaces a program's settings. Running cycles keep the program as it was when they started. */
 export async function updateProgram(
   store: ProgramStore,
@@ -37,11 +71,21 @@ export async function updateProgram(
   }
   let changed: string[] = [];
   let updated = program;
+  // The roster is read only when the stored catalog has skills the new one lacks; a change made meanwhile is checked again below.
+  const before = await store.getProgram(program.programId);
+  const removedFrom = (current: Program) =>
+    current.skillsCatalog.filter((skill) => !program.skillsCatalog.some((kept) => kept.id === skill.id)).map((skill) => skill.id);
+  const checked = new Set(before ? removedFrom(before) : []);
+  const users = checked.size ? await skillUsers(store, program.programId) : new Map<string, Set<string>>();
   try {
     await store.modifyProgram(program.programId, (existing) => {
       if (expectedFingerprint !== undefined && programFingerprint(existing) !== expectedFingerprint) {
         throw new ConflictError(`program ${program.programId} was changed by someone else after this page was opened; open it again to see their change`);
       }
+      if (removedFrom(existing).some((id) => !checked.has(id)))
+        throw new ConflictError(`program ${program.programId} gained skills while it was being updated; run the update again`);
+      const inUse = skillsInUse(existing, program, users);
+      if (inUse.length) throw new SkillsInUseError(`program ${program.programId} was not changed: its roster still uses skills the new settings remove`, inUse);
       updated =
         options.keepSavedRosterMappings && program.rosterMappings === undefined && existing.rosterMappings
           ? { ...program, rosterMappings: existing.rosterMappings }

@@ -1,4 +1,4 @@
-import { issuesFromZod, NotFoundError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
+import { IncompleteError, issuesFromZod, NotFoundError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import type { Participant } from '../domain/participant.ts';
 import { programSchema, type Skill } from '../domain/program.ts';
 import { parseRosterCsv, parseRosterJson, rosterToCsv, type ColumnMapping, type RosterParseResult, type UnknownSkill } from '../domain/roster.ts';
@@ -18,6 +18,8 @@ export interface RosterFileImportRequest {
   onProgress?: (done: number, total: number) => void;
   /** Participants per write batch (progress granularity). */
   batchSize?: number;
+  /** Aborted (Ctrl-C): the batch being written is finished, no other is started, and a RosterImportIncompleteError says how far it got. */
+  signal?: AbortSignal;
 }
 
 export interface RosterFileImportResult {
@@ -52,6 +54,33 @@ export class RosterRejectedError extends ValidationError {
         ? 'the roster file cannot be imported; nothing was imported'
         : `the roster has ${report.issues.length} problem(s) in ${report.skipped} row(s); nothing was imported (--skip-bad-rows imports the valid rows)`,
       report.issues,
+    );
+  }
+}
+
+/**
+ * Thrown when an import stops part-way (`signal` aborted, or a write failed: the cause). Nothing is
+ * rolled back: every person stored is stored as the file has them, `report` counts them, and importing
+ * the same file again stores the rest (the people stored already count as unchanged).
+ */
+export class RosterImportIncompleteError extends IncompleteError {
+  override name = 'RosterImportIncompleteError';
+  constructor(
+    readonly report: RosterFileImportResult,
+    total: number,
+    options: { interrupted: boolean; cause?: unknown },
+  ) {
+    const stored = report.written + report.unchanged;
+    // After a failed write the batch it was in may be partly stored: only the batches before it are known to be.
+    const count = options.interrupted ? `${stored} of ${total}` : `at least ${stored} of ${total}`;
+    const why = options.interrupted
+      ? 'was interrupted'
+      : `stopped on an error (${options.cause instanceof Error ? options.cause.message : String(options.cause)})`;
+    super(
+      `the roster import into ${report.programId} ${why}: ${count} people are stored (${report.written} written, ${report.unchanged} unchanged), the others are not; ` +
+        `rerun the same command to finish (the people stored already are left as they are)`,
+      { done: stored, total, interrupted: options.interrupted },
+      options.cause === undefined ? undefined : { cause: options.cause },
     );
   }
 }
@@ -99,6 +128,7 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   const fileLevel = parsed.issues.length > 0 && read.length === 0;
   if (parsed.issues.length && (!request.skipBadRows || fileLevel)) throw new RosterRejectedError(report, fileLevel);
   if (request.dryRun) return report;
+  if (request.signal?.aborted) throw new RosterImportIncompleteError(report, valid.length, { interrupted: true });
   if (report.addedSkills.length) {
     // The catalog first: the participants written next name the new skills by id. Writing the same catalog again changes nothing.
     // Added to the catalog as stored at the write, so that a change made to the program meanwhile stays.
@@ -115,10 +145,16 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   const batch = request.batchSize ?? 250;
   request.onProgress?.(0, valid.length);
   for (let i = 0; i < valid.length; i += batch) {
+    if (request.signal?.aborted) throw new RosterImportIncompleteError(report, valid.length, { interrupted: true });
     const slice: Participant[] = valid.slice(i, i + batch);
-    const { written, unchanged } = await store.putParticipants(program.programId, slice);
-    report.written += written;
-    report.unchanged += unchanged;
+    let outcome: { written: number; unchanged: number };
+    try {
+      outcome = await store.putParticipants(program.programId, slice);
+    } catch (error) {
+      throw new RosterImportIncompleteError(report, valid.length, { interrupted: false, cause: error });
+    }
+    report.written += outcome.written;
+    report.unchanged += outcome.unchanged;
     request.onProgress?.(Math.min(valid.length, i + batch), valid.length);
   }
   return report;

@@ -31,31 +31,39 @@ export function registerPersonCommands(program: Command): void {
         'The address is looked up on every roster; an address on none exits 5 (not found).',
     );
 
-  group
-    .command('export')
-    .description(
-      'Write everything Tandem holds on a person as JSON (format version 1): roster entries, declarations, cycles, answers, pairs, meetings, session seats, emails sent, audit entries naming them.',
-    )
-    .requiredOption('--email <address>', "the person's email address")
-    .option('-o, --out <file>', 'write to this file (readable by you only: 0600) instead of stdout')
-    .addHelpText(
-      'after',
-      '\nExample:\n  tandem person export --email joana.silva@example.com --out joana.json\n\nExit codes: 0 done, 2 bad address, 3 not configured or unreachable, 5 no such person.',
-    )
-    .action(async (options: { email: string; out?: string }) => {
-      // Checked before the export, which is audited as done.
-      const out = options.out === undefined ? undefined : checkOutputPath(options.out);
-      const exported = await exportPersonAudited(await personDataDeps(), cliActor(), options.email);
-      const text = `${JSON.stringify(exported, null, 2)}\n`;
-      if (!out) {
-        process.stdout.write(text);
-        return;
-      }
-      await writeOutputFile(out, text, { mode: 0o600 });
-      // writeFile's mode applies only to a new file: an export written over an older one is tightened too.
-      await chmod(out, 0o600);
-      console.error(`Wrote ${out}: ${exported.programs.length} program(s), ${exported.cycles.length} cycle(s).`);
-    });
+  withJson(
+    group
+      .command('export')
+      .description(
+        'Write everything Tandem holds on a person as JSON (format version 1): roster entries, declarations, cycles, answers, pairs, meetings, session seats, emails sent, audit entries naming them. ' +
+          'With --json and --out, stdout gets a JSON summary of the file written instead of a sentence on stderr.',
+      )
+      .requiredOption('--email <address>', "the person's email address")
+      .option('-o, --out <file>', 'write to this file (readable by you only: 0600) instead of stdout'),
+    'tandem person export --email joana.silva@example.com --out joana.json --json',
+  ).action(async (options: { email: string; out?: string; json: boolean }) => {
+    // Checked before the export, which is audited as done.
+    const out = options.out === undefined ? undefined : checkOutputPath(options.out);
+    const exported = await exportPersonAudited(await personDataDeps(), cliActor(), options.email);
+    const text = `${JSON.stringify(exported, null, 2)}\n`;
+    // The export is one JSON document already: on stdout it is the same with or without --json.
+    if (!out) {
+      process.stdout.write(text);
+      return;
+    }
+    await writeOutputFile(out, text, { mode: 0o600 });
+    // writeFile's mode applies only to a new file: an export written over an older one is tightened too.
+    await chmod(out, 0o600);
+    const written = {
+      out: options.out,
+      version: exported.version,
+      programs: exported.programs.length,
+      cycles: exported.cycles.length,
+      suppressed: exported.suppressed,
+    };
+    if (options.json) emit(true, written, () => '');
+    else console.error(`Wrote ${out}: ${exported.programs.length} program(s), ${exported.cycles.length} cycle(s).`);
+  });
 
   withJson(
     group

@@ -2,7 +2,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { readTextFile } from '../../services/text-files.ts';
 import type { ColumnMapping } from '../../domain/roster.ts';
 import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
-import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
+import { exportRoster, importRosterFile, RosterImportIncompleteError, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
+import { EXIT } from '../exit-codes.ts';
 import { emit, progressBar, table, withJson } from '../support/output.ts';
 import { checkOutputPath, writeOutputFile } from '../support/output-file.ts';
 import { auditCli } from '../support/actor.ts';
@@ -74,6 +75,28 @@ export function describeImport(r: RosterFileImportResult, file: string): string 
   return lines.join('\n');
 }
 
+/** What a stopped import stored goes into the audit log as it would complete: a store that cannot take it is said, not hidden. */
+async function auditIncomplete(c: ReturnType<typeof target>, error: RosterImportIncompleteError): Promise<void> {
+  const { report } = error;
+  if (report.written === 0) return;
+  try {
+    await auditCli(c, {
+      action: 'roster.import-stopped',
+      programId: report.programId,
+      details: {
+        written: report.written,
+        unchanged: report.unchanged,
+        skipped: report.skipped,
+        stored: error.progress.done,
+        total: error.progress.total,
+        interrupted: error.progress.interrupted,
+      },
+    });
+  } catch (auditError) {
+    console.error(`tandem: the audit log could not record the partial import: ${auditError instanceof Error ? auditError.message : String(auditError)}`);
+  }
+}
+
 export function registerRosterCommands(program: Command): void {
   const group = program
     .command('roster')
@@ -89,7 +112,8 @@ export function registerRosterCommands(program: Command): void {
       .description(
         'Import a roster file. CSV: comma, semicolon, tab or pipe delimited (found from the header), UTF-8 with or without BOM, quoted fields; ' +
           'JSON: an array of participants. The whole file is validated first: an invalid file writes nothing (unless --skip-bad-rows) and every bad row is listed with its line and reason. ' +
-          'Importing the same file again changes nothing. A progress bar shows on stderr when it is a terminal.',
+          'Importing the same file again changes nothing. A progress bar shows on stderr when it is a terminal. ' +
+          'Interrupted (Ctrl-C, exit 130) or stopped by an error part-way, it says how many people are stored: the same command again stores the rest.',
       )
       .argument('<file>', 'the roster file (.csv or .json)')
       .requiredOption('-p, --program <programId>', 'the program to import into')
@@ -122,8 +146,25 @@ export function registerRosterCommands(program: Command): void {
       const mapping: ColumnMapping | undefined = options.mapping ? parseColumnMapping(await readText(options.mapping), options.mapping) : undefined;
       const fileFormat = options.format ?? (/\.json$/i.test(file) ? 'json' : 'csv');
       const bar = progressBar('Importing', options.json);
+      const c = target();
+      // Ctrl-C lets the batch being written finish, so the count said afterwards is exact; a second Ctrl-C stops at once.
+      const stop = new AbortController();
+      let done = 0;
+      let total = 0;
+      const onInterrupt = () => {
+        if (stop.signal.aborted) {
+          bar.end();
+          console.error(
+            `tandem: stopped at once: at least ${done} of ${total} people are stored in ${options.program}, perhaps a few more; rerun the same command to finish (the people stored already are left as they are).`,
+          );
+          process.exit(EXIT.interrupted);
+        }
+        stop.abort();
+        bar.end();
+        console.error('Stopping after the people being written now are stored (Ctrl-C again to stop at once)…');
+      };
+      process.on('SIGINT', onInterrupt);
       try {
-        const c = target();
         const result = await importRosterFile(c.store, {
           programId: options.program,
           text,
@@ -132,7 +173,12 @@ export function registerRosterCommands(program: Command): void {
           dryRun: options.dryRun,
           skipBadRows: options.skipBadRows,
           addUnknownSkills: options.addUnknownSkills,
-          onProgress: bar,
+          signal: stop.signal,
+          onProgress: (doneNow, totalNow) => {
+            done = doneNow;
+            total = totalNow;
+            if (!stop.signal.aborted) bar(doneNow, totalNow);
+          },
         });
         bar.end();
         if (!result.dryRun && result.written > 0) {
@@ -149,7 +195,10 @@ export function registerRosterCommands(program: Command): void {
           // The whole report on stdout, then the error (exit code 2) from main.
           process.stdout.write(`${describeImport({ ...error.report, dryRun: true, valid: 0 }, file).split('\nDry run')[0]}\n`);
         }
+        if (error instanceof RosterImportIncompleteError) await auditIncomplete(c, error);
         throw error;
+      } finally {
+        process.off('SIGINT', onInterrupt);
       }
     },
   );

@@ -93,4 +93,23 @@ describe('tandem person', () => {
     expect(malformed.code).toBe(2);
     expect(malformed.json<{ error: { kind: string } }>().error.kind).toBe('bad-input');
   });
+
+  it('takes --json as other commands do: the export itself on stdout, a summary of the file with --out, and errors as JSON', async () => {
+    const tag = uniqueTag('cli-person-json');
+    const { email } = await programWithCycle(tag);
+
+    const printed = await tandem(['person', 'export', '--email', email, '--json']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(personExportSchema.parse(printed.json()).email).toBe(email);
+
+    const out = join(mkdtempSync(join(tmpdir(), 'tandem-person-')), 'helena.json');
+    const written = await tandem(['person', 'export', '--email', email, '--out', out, '--json']);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.json()).toEqual({ out, version: 1, programs: 1, cycles: 1, suppressed: false });
+    expect(personExportSchema.parse(JSON.parse(readFileSync(out, 'utf8'))).email).toBe(email);
+
+    const unknown = await tandem(['person', 'export', '--email', `nobody@${tag}.example.com`, '--json']);
+    expect(unknown.code).toBe(5);
+    expect(unknown.json<{ error: { kind: string; exitCode: number } }>().error).toMatchObject({ kind: 'not-found', exitCode: 5 });
+  });
 });

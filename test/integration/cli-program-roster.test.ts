@@ -6,7 +6,7 @@ import { stringify as toYaml } from 'yaml';
 import { container } from '../../adapters/container.ts';
 import { parseColumnMappingJson } from '../../domain/roster.ts';
 import { saveRosterMapping } from '../../services/roster-mappings.ts';
-import { testProgram, testRosterCsv, uniqueTag } from '../support/fixtures.ts';
+import { createProgramWithRoster, testProgram, testRosterCsv, uniqueTag } from '../support/fixtures.ts';
 import { tandem } from './cli-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tandem-cli-'));
@@ -96,6 +96,38 @@ describe('tandem program', () => {
     expect(duplicate.code).toBe(2);
     expect(duplicate.stderr).toContain('line 1: programId: is written twice in the same object');
     expect(await container().store.getProgram(`${tag}-other`)).toBeUndefined();
+  });
+
+  it('refuses to remove a skill people on the roster use, naming it and them, with exit 2 and nothing stored, and removes one nobody uses', async () => {
+    const tag = uniqueTag('cli-prog-skills');
+    const program = await createProgramWithRoster(tag);
+    const users = (await container().store.listParticipants(tag))
+      .filter((p) => [...p.skillsOffered, ...p.skillsWanted].some((s) => s.skill === 'negotiation'))
+      .map((p) => p.participantId)
+      .sort();
+    expect(users.length).toBeGreaterThan(5);
+    const withoutNegotiation = file(
+      `${tag}-no-negotiation.json`,
+      JSON.stringify({ ...program, skillsCatalog: program.skillsCatalog.filter((s) => s.id !== 'negotiation') }),
+    );
+
+    const refused = await tandem(['program', 'update', '--file', withoutNegotiation]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `"negotiation" (Negociação) cannot be removed: ${users.length} people on the roster use it (${users.slice(0, 5).join(', ')} and ${users.length - 5} more)`,
+    );
+    const asJson = await tandem(['program', 'update', '--file', withoutNegotiation, '--json']);
+    expect(asJson.json<{ error: { kind: string; issues: Array<{ where: string }> } }>().error).toMatchObject({
+      kind: 'bad-input',
+      issues: [{ where: 'skillsCatalog' }],
+    });
+    expect((await container().store.getProgram(tag))?.skillsCatalog.map((s) => s.id)).toContain('negotiation');
+    expect((await container().store.listAudit({ programId: tag })).filter((e) => e.action === 'program.changed')).toEqual([]);
+
+    const withoutPython = file(`${tag}-no-python.json`, JSON.stringify({ ...program, skillsCatalog: program.skillsCatalog.filter((s) => s.id !== 'python') }));
+    const removed = await tandem(['program', 'update', '--file', withoutPython]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await container().store.getProgram(tag))?.skillsCatalog.map((s) => s.id)).not.toContain('python');
   });
 
   it('rejects an invalid file naming each field and problem, and a malformed one, writing nothing', async () => {

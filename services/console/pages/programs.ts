@@ -1,4 +1,5 @@
-import { issuesFromZod, type ValidationIssue } from '../../../domain/errors.ts';
+import type { ValidationIssue } from '../../../domain/errors.ts';
+import { checkProgram } from '../../../domain/program-check.ts';
 import { escapeHtml as e } from '../../../domain/html.ts';
 import { programSchema, type Language } from '../../../domain/program.ts';
 import { createProgram, programFingerprint, updateProgram } from '../../programs.ts';
@@ -97,17 +98,18 @@ export const programsPage: ConsolePage = {
     const sentFingerprint = posted.get(FINGERPRINT_FIELD);
     // An edit form without its fingerprint (an older page, a hand-made post) is checked against nothing, as before.
     const fingerprint = editing ? (typeof sentFingerprint === 'string' ? sentFingerprint : '') : undefined;
-    const parsed = programSchema.safeParse(value);
-    const all = [...issues, ...(parsed.success ? [] : issuesFromZod(parsed.error))];
+    // The program file's check, so a key pasted into a JSON field that no setting has is refused as `tandem program update` refuses it.
+    const checked = checkProgram(value);
+    const all = [...issues, ...checked.issues];
     const again = (problems: ValidationIssue[]) => ({
       status: 400,
       title: editing ? T.edit[lang] : T.create[lang],
       main: `<h1>${e(editing ? T.edit[lang] : T.create[lang])}</h1>${form(request, `/console/programs/${request.subpath}`, value, problems, fingerprint)}`,
     });
-    if (all.length || !parsed.success) return again(all);
+    if (all.length || !checked.program) return again(all);
     try {
       if (editing) {
-        const { program, changed } = await updateProgram(deps.store, parsed.data, {
+        const { program, changed } = await updateProgram(deps.store, checked.program, {
           expectedId: idFromPath(request.subpath.slice(5), 'program'),
           ...(fingerprint ? { expectedFingerprint: fingerprint } : {}),
         });
@@ -115,7 +117,7 @@ export const programsPage: ConsolePage = {
         await request.audit({ action: 'program.changed', programId: program.programId, details: { fields: changed.join(',') } });
         return { redirect: '/console/programs', notice: `${T.saved[lang]} ${program.programId}: ${changed.join(', ')}` };
       }
-      const created = await createProgram(deps.store, parsed.data);
+      const created = await createProgram(deps.store, checked.program);
       await request.audit({ action: 'program.created', programId: created.programId, details: { skills: created.skillsCatalog.length } });
       return { redirect: '/console/programs', notice: `${T.created[lang]} ${created.programId}` };
     } catch (error) {

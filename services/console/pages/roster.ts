@@ -10,7 +10,7 @@ import {
   savedRosterMapping,
   saveRosterMapping,
 } from '../../roster-mappings.ts';
-import { exportRoster, importRosterFile, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
+import { exportRoster, importRosterFile, RosterImportIncompleteError, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
 import { postForm, serviceErrorBox } from '../layout.ts';
 import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
@@ -28,6 +28,12 @@ const T = {
   rejected: { en: 'The file cannot be imported as it is: nothing was written.', 'pt-BR': 'O arquivo não pode ser importado assim: nada foi gravado.' },
   ready: { en: 'valid rows are ready to import. Nothing has been written yet.', 'pt-BR': 'linhas válidas prontas para importar. Nada foi gravado ainda.' },
   imported: { en: 'Roster imported', 'pt-BR': 'Participantes importados' },
+  stopped: {
+    en: (done: number, total: number) =>
+      `The import stopped part-way on an error: at least ${done} of ${total} people are stored, the others are not. Import the same file again to finish: the people stored are left as they are.`,
+    'pt-BR': (done: number, total: number) =>
+      `A importação parou no meio por um erro: pelo menos ${done} de ${total} pessoas estão gravadas, as outras não. Importe o mesmo arquivo de novo para terminar: as pessoas já gravadas ficam como estão.`,
+  },
   noProgram: { en: 'Create a program first.', 'pt-BR': 'Crie um programa primeiro.' },
   noFile: { en: 'Choose a file.', 'pt-BR': 'Escolha um arquivo.' },
   saved: { en: 'Saved column mapping (optional)', 'pt-BR': 'Mapeamento de colunas salvo (opcional)' },
@@ -343,6 +349,33 @@ export const rosterPage: ConsolePage = {
           status: 400,
           title: T.title[lang],
           main: `<h1>${e(T.title[lang])}</h1>${serviceErrorBox(lang, 400, error.message, error.issues)}${await uploadForm(request, upload)}`,
+        };
+      }
+      if (error instanceof RosterImportIncompleteError) {
+        const { report, progress } = error;
+        if (report.written > 0) {
+          try {
+            await request.audit({
+              action: 'roster.import-stopped',
+              programId: report.programId,
+              details: {
+                written: report.written,
+                unchanged: report.unchanged,
+                skipped: report.skipped,
+                stored: progress.done,
+                total: progress.total,
+                interrupted: false,
+              },
+            });
+          } catch {
+            // The store that stopped the import may refuse this entry too: the page must still say where the roster stands.
+          }
+        }
+        // The cause stays out of the page (it is the store's own error); the counts and what to do are what HR needs.
+        return {
+          status: 503,
+          title: T.title[lang],
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.stopped[lang](progress.done, progress.total))}</p></div>${await uploadForm(request, upload)}`,
         };
       }
       throw error;

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../domain/errors.ts';
+import { escapeHtml } from '../../domain/html.ts';
+import { LinkSigner } from '../../domain/links.ts';
+import { programSchema, type Program } from '../../domain/program.ts';
+import type { ConsoleDeps } from '../../services/console/page.ts';
+import { CONSOLE_PAGES } from '../../services/console/pages/index.ts';
+import { ConsoleRouter } from '../../services/console/router.ts';
+import { formFields, type Field } from '../../services/console/schema-form.ts';
+import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
+import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
+import { parseProgramText } from '../../services/program-files.ts';
+import { programFingerprint, SkillsInUseError, updateProgram } from '../../services/programs.ts';
+import { importRoster } from '../../services/roster-import.ts';
+import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
+import { InMemoryStore } from '../support/in-memory-store.ts';
+import { RecordingWorkflow } from '../support/recording-workflow.ts';
+
+const NOW = Date.UTC(2027, 2, 1, 9);
+const signer = new LinkSigner(randomBytes(32).toString('base64url'));
+const cookies = new SessionCookies({ session: signer.keyFor('console-session'), signIn: signer.keyFor('console-sign-in') });
+const hr: ConsoleSession = { email: 'hr@example.com', role: 'hr', csrf: newCsrfToken(), lang: 'en' };
+const FIELDS = formFields(programSchema);
+const program: Program = sampleProgram('console-program-form');
+
+let sealed: string;
+beforeAll(async () => {
+  sealed = await cookies.session.seal(hr, NOW);
+});
+
+async function consoleWithRoster() {
+  const store = new InMemoryStore();
+  await store.putProgram(program);
+  await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
+  const workflow = new RecordingWorkflow();
+  const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
+  const router = new ConsoleRouter({ cookies, signIn: {} as ConsoleSignIn, pages: CONSOLE_PAGES, deps, log: () => undefined });
+  return { store, router };
+}
+
+/** The edit form's fields as the page fills them from a program (JSON fields as JSON), as a browser posts them. */
+function formValues(fields: readonly Field[], value: unknown, out: Array<[string, string]> = []): Array<[string, string]> {
+  for (const f of fields) {
+    if (f.kind === 'group') {
+      formValues(f.fields, value, out);
+      continue;
+    }
+    const current = f.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+    if (current === undefined) continue;
+    out.push([f.name, f.kind === 'lines' && Array.isArray(current) ? current.join('\n') : typeof current === 'string' ? current : JSON.stringify(current)]);
+  }
+  return out;
+}
+
+function saveEdit(router: ConsoleRouter, edited: unknown) {
+  const form = new FormData();
+  form.append('csrf', hr.csrf);
+  for (const [name, value] of formValues(FIELDS, edited)) form.append(name, value);
+  form.append('programFingerprint', programFingerprint(program));
+  return router.handle({
+    method: 'POST',
+    path: `/console/programs/edit/${program.programId}`,
+    query: new URLSearchParams(),
+    cookies: { [SESSION_COOKIE]: sealed },
+    form,
+  });
+}
+
+/** What `tandem program update --file` says of the same settings, as one line per problem. */
+function cliProblems(settings: unknown): string[] {
+  try {
+    parseProgramText(JSON.stringify(settings), 'program.json');
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues.map((i) => `${i.where}: ${i.problem}`);
+    throw error;
+  }
+  throw new Error('the CLI accepted the settings');
+}
+
+describe("the console's program form", () => {
+  it('refuses a key no setting has in pasted JSON, naming it as the CLI does, and stores nothing', async () => {
+    const { store, router } = await consoleWithRoster();
+    const [first, ...rest] = program.skillsCatalog;
+    const edited = { ...program, skillsCatalog: [{ ...first, digitl: true }, ...rest] };
+    const problems = cliProblems(edited);
+    expect(problems).toEqual(['skillsCatalog.0.digitl: is not a setting of skillsCatalog.0; did you mean "digital"?']);
+
+    const response = await saveEdit(router, edited);
+    expect(response.status).toBe(400);
+    for (const problem of problems) expect(response.body).toContain(escapeHtml(problem));
+    expect(await store.getProgram(program.programId)).toEqual(program);
+  });
+
+  it('refuses to remove a skill people on the roster use with the message the CLI gives, and stores nothing', async () => {
+    const { store, router } = await consoleWithRoster();
+    const edited = { ...program, skillsCatalog: program.skillsCatalog.filter((s) => s.id !== 'negotiation') };
+    const refusal = await updateProgram(store, edited).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(SkillsInUseError);
+    const [issue] = (refusal as SkillsInUseError).issues;
+    expect(issue?.problem).toMatch(/^"negotiation" \(Negociação\) cannot be removed: \d+ people on the roster use it \(p01, p02, /);
+
+    const response = await saveEdit(router, edited);
+    expect(response.status).toBe(400);
+    expect(response.body).toContain(escapeHtml(issue?.problem ?? ''));
+    expect(await store.getProgram(program.programId)).toEqual(program);
+  });
+});
