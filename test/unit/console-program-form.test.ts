@@ -16,6 +16,7 @@ import { importRoster } from '../../services/roster-import.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 import { RecordingWorkflow } from '../support/recording-workflow.ts';
+import { InMemorySignedOutSessions } from '../support/signed-out-sessions-contract.ts';
 
 const NOW = Date.UTC(2027, 2, 1, 9);
 const signer = new LinkSigner(randomBytes(32).toString('base64url'));
@@ -35,7 +36,14 @@ async function consoleWithRoster() {
   await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
   const workflow = new RecordingWorkflow();
   const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
-  const router = new ConsoleRouter({ cookies, signIn: {} as ConsoleSignIn, pages: CONSOLE_PAGES, deps, log: () => undefined });
+  const router = new ConsoleRouter({
+    cookies,
+    signedOut: new InMemorySignedOutSessions(),
+    signIn: {} as ConsoleSignIn,
+    pages: CONSOLE_PAGES,
+    deps,
+    log: () => undefined,
+  });
   return { store, router };
 }
 

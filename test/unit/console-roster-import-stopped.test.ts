@@ -13,6 +13,7 @@ import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import { sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 import { RecordingWorkflow } from '../support/recording-workflow.ts';
+import { InMemorySignedOutSessions } from '../support/signed-out-sessions-contract.ts';
 
 const NOW = Date.UTC(2027, 2, 1, 9);
 const signer = new LinkSigner(randomBytes(32).toString('base64url'));
@@ -35,7 +36,14 @@ describe("the console's roster import stopped by the store part-way", () => {
     await store.putProgram(program);
     const workflow = new RecordingWorkflow();
     const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
-    const router = new ConsoleRouter({ cookies, signIn: {} as ConsoleSignIn, pages: CONSOLE_PAGES, deps, log: () => undefined });
+    const router = new ConsoleRouter({
+      cookies,
+      signedOut: new InMemorySignedOutSessions(),
+      signIn: {} as ConsoleSignIn,
+      pages: CONSOLE_PAGES,
+      deps,
+      log: () => undefined,
+    });
     const csv = rosterToCsv(generateRoster({ size: 600, seed: 3, skills: SAMPLE_SKILLS }));
     const form = new FormData();
     form.append('csrf', hr.csrf);
