@@ -5,6 +5,7 @@ import { invitationEmail, timeLeftInWords } from '../../domain/emails.ts';
 import { ConfigurationError, NotFoundError } from '../../domain/errors.ts';
 import type { LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Program } from '../../domain/program.ts';
+import { recordAction } from '../audit.ts';
 import { sendOnce } from '../send-once.ts';
 import { PAIR_PAGE_KEY } from '../pair-page-key.ts';
 import { loadCycle, loadCycleForStep, reachableMembers } from './members.ts';
@@ -88,12 +89,15 @@ export async function openPhase(deps: PhaseDeps, cycleId: string, phase: Answere
 export async function advancePhase(deps: SendingDeps, cycleId: string, phase: AnsweredPhase, budget: { remainingMs: () => number }): Promise<PhaseProgress> {
   const module = answeredPhaseModule(phase);
   const cycle = await loadCycleForStep(deps.store, cycleId);
-  const state = cycle.phases[phase];
-  if (!state) throw new NotFoundError(`phase ${phase} of cycle ${cycleId} was never opened`);
-  if (cycle.status !== 'running') return progress(module, state, 0, true, 0, 0);
-  const step: PhaseStep = { deps, cycle, state, now: deps.clock.now() };
+  const initialState = cycle.phases[phase];
+  if (!initialState) throw new NotFoundError(`phase ${phase} of cycle ${cycleId} was never opened`);
+  if (cycle.status !== 'running') return progress(module, initialState, 0, true, 0, 0);
+  const first: PhaseStep = { deps, cycle, state: initialState, now: deps.clock.now() };
+  const due = await module.dueBatches(first);
+  const state = await startLateWindowAgain(deps, module, first, due);
+  const step: PhaseStep = { ...first, state };
 
-  const sending = await sendDueBatches(deps, module, step, await module.dueBatches(step), budget);
+  const sending = await sendDueBatches(deps, module, step, state === initialState ? due : await module.dueBatches(step), budget);
   const { sent, recorded } = sending;
   if (!sending.outOfTime && module.afterSending) await module.afterSending(step, recorded);
   const work = deps.stepWork?.(module.name);
@@ -110,6 +114,33 @@ export async function advancePhase(deps: SendingDeps, cycleId: string, phase: An
   const waitSeconds =
     outOfTime || complete ? 0 : now >= state.deadline ? CLAIM_RECHECK_SECONDS : secondsUntilNextStep(cycle.program, module, { ...state, ...recorded }, now);
   return progress(module, state, answered, complete, waitSeconds, sent);
+}
+
+/**
+ * A phase's window counts from when its invitations go out. When they go out late (a step failed
+ * for a while and was retried or redriven), the deadline moves to the whole window from now:
+ * else the emails would ask for answers by a time already past, and the phase would close as they
+ * arrive. Sending that takes up to this share of the window keeps the deadline as it was.
+ */
+const LATE_INVITATIONS_SHARE = 0.1;
+
+async function startLateWindowAgain(deps: SendingDeps, module: AnsweredPhaseModule, step: PhaseStep, due: DueBatch[]): Promise<PhaseState> {
+  const { cycle, state, now } = step;
+  const window = state.deadline - state.openedAt;
+  if (!due.some((batch) => batch.tag === 'invitation') || now - state.openedAt <= window * LATE_INVITATIONS_SHARE) return state;
+  const deadline = now + window;
+  await deps.store.updatePhase(cycle.cycleId, module.name, { deadline });
+  await recordAction(
+    { audit: deps.store, clock: deps.clock },
+    { actor: 'tandem', via: 'workflow' },
+    {
+      action: 'phase.deadline-moved',
+      programId: cycle.programId,
+      cycleId: cycle.cycleId,
+      details: { phase: module.name, from: new Date(state.deadline).toISOString(), to: new Date(deadline).toISOString(), reason: 'invitations went out late' },
+    },
+  );
+  return { ...state, deadline };
 }
 
 export async function closePhase(deps: PhaseDeps, cycleId: string, phase: AnsweredPhase): Promise<PhaseProgress> {

@@ -2,12 +2,13 @@ import type { Cycle, Member, PhaseState } from '../../domain/cycle.ts';
 import type { EmailTemplateKind } from '../../domain/email-templates.ts';
 import type { LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
-import type { Clock, CycleStore, EmailLog, Mailer, ParticipantActionStore, PersonalDataStore, ProgramStore } from '../ports.ts';
+import type { AuditLog, Clock, CycleStore, EmailLog, Mailer, ParticipantActionStore, PersonalDataStore, ProgramStore } from '../ports.ts';
 
 /** What a phase's use cases reach: the store, the email log and mailer, the clock. */
 export interface PhaseDeps {
   // setCycleExpiry: a step that resumes a redriven cycle takes its retention expiry off (services/retention.ts).
-  store: CycleStore & ProgramStore & ParticipantActionStore & Pick<PersonalDataStore, 'setCycleExpiry'>;
+  // AuditLog: a step that moves a deadline records it for HR.
+  store: CycleStore & ProgramStore & ParticipantActionStore & AuditLog & Pick<PersonalDataStore, 'setCycleExpiry'>;
   emailLog: EmailLog;
   mailer: Mailer;
   clock: Clock;

@@ -191,6 +191,40 @@ describe('an answered phase (goal-setting, measure, feedback)', () => {
   });
 });
 
+describe('invitations that go out late', () => {
+  it('move the deadline to a whole window from when they go out, so that nobody is asked to answer by a time already past', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    // SES failed for eleven days; the execution was redriven after the 10-day window had ended.
+    mailer.failOnce.add(emailOf('p01'));
+    await expect(advancePhase(deps, CYCLE, 'goal-setting', plenty)).rejects.toThrow(TransientError);
+    now = T0 + 11 * DAY;
+    const late = await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    expect(late).toMatchObject({ emailsSent: 4, complete: false, deadline: new Date(now + 10 * DAY).toISOString() });
+    expect(mailer.data(0).deadline).toContain('2027');
+    expect(new Set(mailer.sent.map((_, i) => mailer.data(i).deadline))).toEqual(new Set([mailer.data(0).deadline]));
+    expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.deadline).toBe(now + 10 * DAY);
+    expect(await store.listAudit({ programId: program.programId })).toMatchObject([
+      {
+        actor: 'tandem',
+        via: 'workflow',
+        action: 'phase.deadline-moved',
+        cycleId: CYCLE,
+        details: { phase: 'goal-setting', from: new Date(T0 + 10 * DAY).toISOString(), to: new Date(now + 10 * DAY).toISOString() },
+      },
+    ]);
+    // The reminders come due again before the new deadline, not at once.
+    now += DAY;
+    expect(await advancePhase(deps, CYCLE, 'goal-setting', plenty)).toMatchObject({ emailsSent: 0, complete: false });
+  });
+
+  it('keep the deadline when sending took a small part of the window', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    now = T0 + DAY / 2;
+    expect(await advancePhase(deps, CYCLE, 'goal-setting', plenty)).toMatchObject({ emailsSent: 4, deadline: new Date(T0 + 10 * DAY).toISOString() });
+    expect(await store.listAudit({ programId: program.programId })).toEqual([]);
+  });
+});
+
 describe('the time budget', () => {
   it('stops sending when the budget runs out, asks to be called again at once, and resumes without duplicates', async () => {
     await openPhase(deps, CYCLE, 'goal-setting');
@@ -250,19 +284,20 @@ describe('the time budget', () => {
     expect((await store.getCycle(CYCLE))?.phases['goal-setting']?.invitationsDone).toBe(true);
   });
 
-  it('stays open past its deadline while an invitation waits on a claim of a step that died, and completes once it went', async () => {
+  it('stays open while an invitation waits on a claim of a step that died, and sends it once the claim is stale', async () => {
     await openPhase(deps, CYCLE, 'feedback');
     now = T0 + 10 * DAY + 1_000;
     // A step that died a moment ago, just past the deadline, had claimed p03's invitation and never handed it to SES.
     expect(await store.claim(CYCLE, 'feedback#invitation#p03', emailOf('p03'), now)).toBe('claimed');
-    const atDeadline = await advancePhase(deps, CYCLE, 'feedback', plenty);
-    expect(atDeadline).toMatchObject({ complete: false, emailsSent: 3 });
-    expect(atDeadline.waitSeconds).toBeGreaterThan(0);
-    expect(atDeadline.waitSeconds).toBeLessThanOrEqual(60);
+    const late = await advancePhase(deps, CYCLE, 'feedback', plenty);
+    // The invitations went out late: the whole window starts again (above), so the phase is far from its end.
+    expect(late).toMatchObject({ complete: false, emailsSent: 3, deadline: new Date(now + 10 * DAY).toISOString() });
+    expect(late.waitSeconds).toBeGreaterThan(0);
 
     now += 10 * 60_000;
-    expect(await advancePhase(deps, CYCLE, 'feedback', plenty)).toMatchObject({ complete: true, waitSeconds: 0, emailsSent: 1 });
+    expect(await advancePhase(deps, CYCLE, 'feedback', plenty)).toMatchObject({ complete: false, emailsSent: 1 });
     expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
+    expect((await store.getCycle(CYCLE))?.phases.feedback?.invitationsDone).toBe(true);
   });
 });
 
