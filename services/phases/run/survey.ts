@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../../domain/html.ts';
-import { MEETING_MINUTES } from '../../../domain/meetings.ts';
+import { dayLimitReached, MEETING_MINUTES } from '../../../domain/meetings.ts';
 import type { Language } from '../../../domain/program.ts';
 import { checkInAnswerSchema, parseCheckInAnswer, type CheckInAnswer, type FormFields } from '../../../domain/surveys.ts';
 import { visitToday } from '../../member-time-zone.ts';
@@ -152,7 +152,10 @@ export const runSurvey: PhaseSurvey<CheckInAnswer> = {
     const meeting = await meetingInputOf(deps, visit);
     const read = await meetingFromFields(deps, visit, withMeetingDefaults(meeting, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
     if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(meeting)) };
-    return deps.store.recordResponseWithMeeting(response, read.meeting);
+    const outcome = await deps.store.recordResponseWithMeeting(response, read.meeting, read.dayBefore);
+    if (outcome !== 'over-day-limit') return outcome;
+    const errors = [dayLimitReached(read.meeting.date)];
+    return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, errors, checkInFormOf(meeting)) };
   },
 
   /** Flags each of the person's pairs at risk, for HR. */
