@@ -387,32 +387,21 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
  */
 function dayTallyItem(meeting: MeetingRecord, dayBefore: DayTally): TransactionItem {
   const minutes = meeting.minutes ?? 0;
+  // Short placeholders: every function that carries the store carries this text, and phase-tick is at its size budget.
   return {
     Update: {
       Key: keys.meetingDay(meeting.cycleId, meeting.pairId, meeting.date),
-      UpdateExpression:
-        'SET #entity = :entity, #cycleId = :cycleId, #pairId = :pairId, #date = :date, ' +
-        '#meetings = if_not_exists(#meetings, :meetingsBefore) + :one, #minutes = if_not_exists(#minutes, :minutesBefore) + :minutes',
-      ConditionExpression: 'attribute_not_exists(#meetings) OR (#meetings < :maxMeetings AND #minutes <= :room)',
-      ExpressionAttributeNames: {
-        '#entity': 'entity',
-        '#cycleId': 'cycleId',
-        '#pairId': 'pairId',
-        '#date': 'date',
-        '#meetings': 'meetings',
-        '#minutes': 'minutes',
-      },
+      UpdateExpression: 'SET #e = :e, #c = if_not_exists(#c, :c0) + :c1, #m = if_not_exists(#m, :m0) + :m1',
+      ConditionExpression: 'attribute_not_exists(#c) OR (#c < :cMax AND #m <= :mMax)',
+      ExpressionAttributeNames: { '#e': 'entity', '#c': 'meetings', '#m': 'minutes' },
       ExpressionAttributeValues: {
-        ':entity': 'meeting-day',
-        ':cycleId': meeting.cycleId,
-        ':pairId': meeting.pairId,
-        ':date': meeting.date,
-        ':meetingsBefore': dayBefore.meetings,
-        ':minutesBefore': dayBefore.minutes,
-        ':one': 1,
-        ':minutes': minutes,
-        ':maxMeetings': MAX_PAIR_MEETINGS_PER_DAY,
-        ':room': MAX_PAIR_MINUTES_PER_DAY - minutes,
+        ':e': 'meeting-day',
+        ':c0': dayBefore.meetings,
+        ':c1': 1,
+        ':cMax': MAX_PAIR_MEETINGS_PER_DAY,
+        ':m0': dayBefore.minutes,
+        ':m1': minutes,
+        ':mMax': MAX_PAIR_MINUTES_PER_DAY - minutes,
       },
     },
   };
