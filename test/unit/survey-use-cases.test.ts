@@ -792,6 +792,67 @@ describe('the opt-out link', () => {
     expect(await c.store.listMeetingsOfPair(c.cycleId, englishPair().pairId)).toEqual([]);
   });
 
+  it('gives the seat of a person who leaves to the first person waiting, and takes them off the line of a full session', async () => {
+    const c = await cycleWith(['run']);
+    const session = (sessionId: string) => ({
+      cycleId: c.cycleId,
+      sessionId,
+      title: 'AI basics',
+      description: 'An hour on prompts',
+      skills: [],
+      startsAt: START + 7 * DAY,
+      timeZone: 'UTC',
+      durationMinutes: 60,
+      capacity: 1,
+      audience: 'everyone' as const,
+      createdAt: START,
+      seatsTaken: 0,
+    });
+    await c.store.createSession(session('seated'));
+    await c.store.createSession(session('waiting'));
+    expect(await c.store.registerForSession(c.cycleId, 'seated', 'p03', START)).toBe('registered');
+    expect(await c.store.registerForSession(c.cycleId, 'seated', 'p18', START + 1)).toBe('waitlisted');
+    expect(await c.store.registerForSession(c.cycleId, 'waiting', 'p18', START)).toBe('registered');
+    expect(await c.store.registerForSession(c.cycleId, 'waiting', 'p03', START + 1)).toBe('waitlisted');
+    expect(await c.store.registerForSession(c.cycleId, 'waiting', 'p13', START + 2)).toBe('waitlisted');
+
+    await c.post('p03', 'opt-out', 'opt-out');
+    await c.post('p03', 'opt-out', 'opt-out');
+    const statusOf = async (sessionId: string, participantId: string) => (await c.store.getSessionRegistration(c.cycleId, sessionId, participantId))?.status;
+    expect(await statusOf('seated', 'p03')).toBe('declined');
+    expect(await statusOf('seated', 'p18')).toBe('registered');
+    expect((await c.store.getSession(c.cycleId, 'seated'))?.seatsTaken).toBe(1);
+    expect(await statusOf('waiting', 'p03')).toBe('declined');
+    expect(await statusOf('waiting', 'p13')).toBe('waitlisted');
+  });
+
+  it('pairs the partner of a person who leaves during goal-setting again, as after a decline, once', async () => {
+    const c = await cycleWith(['goal-setting']);
+    expect((await c.post('p13', 'opt-out', 'opt-out')).status).toBe(200);
+    expect((await c.post('p13', 'opt-out', 'opt-out')).status).toBe(200);
+    const rematches = await c.store.listRematches(c.cycleId);
+    expect(rematches).toHaveLength(1);
+    expect(rematches[0]).toMatchObject({
+      declinedBy: 'p13',
+      freedParticipantId: 'p01',
+      previousPairId: 'p13~p01',
+      newPartnerId: 'p21',
+      notify: ['p01', 'p21'],
+    });
+    expect((await c.store.getMember(c.cycleId, 'p01'))?.partners.map((p) => p.participantId)).toEqual(['p21']);
+    expect(await c.store.listPairFlags(c.cycleId)).toEqual([]);
+  });
+
+  it('flags for HR, once, the pair of a person who leaves once the pairs no longer change', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    await c.post('p03', 'opt-out', 'opt-out');
+    await c.post('p03', 'opt-out', 'opt-out');
+    expect(await c.store.listRematches(c.cycleId)).toEqual([]);
+    const flags = await c.store.listPairFlags(c.cycleId);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ pairId: englishPair().pairId, reasons: [{ participantId: 'p03', kind: 'left-program' }] });
+  });
+
   it('shows the partner of someone who left the pair’s history, without their contact, and logs no meeting with them', async () => {
     const c = await cycleWith(['goal-setting', 'run']);
     const pairId = englishPair().pairId;
