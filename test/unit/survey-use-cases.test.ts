@@ -759,6 +759,17 @@ describe('feedback: the forum', () => {
   });
 });
 
+describe('people whose email bounced', () => {
+  it('lets an unreachable person act through a link they already have, and leaves them unreachable', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.store.setParticipantStatus(program.programId, 'p03', 'unreachable');
+    const p03 = c.member('p03');
+    expect((await c.post('p03', 'goal-setting', 'answer', goalFields(p03, ['Learn to delegate']))).status).toBe(200);
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', 'p03')).toBeDefined();
+    expect((await c.store.listParticipants(program.programId)).find((p) => p.participantId === 'p03')?.status).toBe('unreachable');
+  });
+});
+
 describe('the opt-out link', () => {
   it('confirms on GET and takes the person off the roster only on POST', async () => {
     const c = await cycleWith([]);
