@@ -399,6 +399,21 @@ describe('run: check-ins', () => {
     expect((await c.store.getCycle(c.cycleId))?.responses).toMatchObject({ 'run#1': 1, 'run#2': 1 });
   });
 
+  it('points an already answered check-in to the person’s pair page, by a signed link that opens it', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    expect((await c.post(menteeId, 'run#1', 'answer', [['status', 'not-yet']])).status).toBe(200);
+    const pages = [await c.show(menteeId, 'run#1'), await c.post(menteeId, 'run#1', 'answer', [['status', 'met']])];
+    for (const page of pages) {
+      expect(page.html).toContain('You have answered this already');
+      const href = /<a href="\.\/([^"]+)">Log a meeting, or see your partner and your meetings, on your pair page<\/a>/.exec(page.html)?.[1];
+      expect(href).toBeDefined();
+      const pairPage = await showSurvey(c.deps, (href as string).replace(/&amp;/g, '&'), ACTION);
+      expect(pairPage.status).toBe(200);
+      expect(pairPage.html).toContain(`value="${pairId}"`);
+    }
+  });
+
   it('logs no meeting for "not yet"', async () => {
     const c = await cycleWith(['run']);
     await c.post(englishPair().menteeId, 'run#1', 'answer', [
