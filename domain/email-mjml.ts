@@ -14,6 +14,7 @@ export const EMAIL_COPY = {
     partner: '{{#if manyPartners}}Your partners{{else}}Your partner{{/if}} in this cycle: {{{partners}}}.',
     partnerHtml: '{{#if manyPartners}}Your partners{{else}}Your partner{{/if}} in this cycle: <strong>{{{h.partners}}}</strong>.',
     rematch: 'Your first partner could not take part, so we matched you again.',
+    newPartner: 'A colleague’s first partner could not take part, so the two of you are now a pair.',
     askedAgain:
       'You had accepted your first pairing. Your goals and skill ratings are kept (they are about you), and you can change them; the new pairing needs your answer: accept your new partner, or decline.',
     askedAgainAction: 'Accept or decline my new partner',
@@ -60,6 +61,7 @@ export const EMAIL_COPY = {
     partner: '{{#if manyPartners}}Suas duplas{{else}}Sua dupla{{/if}} neste ciclo: {{{partners}}}.',
     partnerHtml: '{{#if manyPartners}}Suas duplas{{else}}Sua dupla{{/if}} neste ciclo: <strong>{{{h.partners}}}</strong>.',
     rematch: 'Sua primeira dupla não pôde participar, então formamos uma nova dupla para você.',
+    newPartner: 'A primeira dupla de um(a) colega não pôde participar, então agora vocês formam uma dupla.',
     askedAgain:
       'Você tinha aceitado a primeira dupla. Suas metas e a avaliação das suas habilidades foram mantidas (são sobre você) e podem ser alteradas; a nova dupla precisa da sua resposta: aceite sua nova dupla, ou recuse.',
     askedAgainAction: 'Aceitar ou recusar a nova dupla',
@@ -120,6 +122,10 @@ export function textSource(kind: EmailTemplateKind, language: Language): string 
     '{{/if}}',
     '{{#if rematch}}',
     c.rematch,
+    '',
+    '{{/if}}',
+    '{{#if newPartner}}',
+    c.newPartner,
     '',
     '{{/if}}',
     '{{#if partners}}',
@@ -186,6 +192,7 @@ function mjmlWithRawValues(kind: EmailTemplateKind, language: Language): string 
         <mj-text>${c.greetingHtml}</mj-text>
         ${ifBlock('reminder', `<mj-text><strong>${c.reminder}</strong></mj-text>`)}
         ${ifBlock('rematch', `<mj-text>${c.rematch}</mj-text>`)}
+        ${ifBlock('newPartner', `<mj-text>${c.newPartner}</mj-text>`)}
         ${ifBlock('partners', `<mj-text>${c.partnerHtml}</mj-text>`)}
         <mj-raw>{{#if nudge}}</mj-raw><mj-text>${c.nudge}</mj-text><mj-raw>{{else}}</mj-raw>
         <mj-raw>{{#if askedAgain}}</mj-raw><mj-text>${c.askedAgain}</mj-text><mj-raw>{{else}}</mj-raw><mj-text>${c.bodies[kind]}</mj-text><mj-raw>{{/if}}</mj-raw>

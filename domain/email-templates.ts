@@ -38,7 +38,10 @@ export interface EmailTemplateData {
   reminder: boolean;
   timeLeft: string;
   round: string;
+  /** Goal-setting, after a rematch: the person's first partner could not take part. */
   rematch: boolean;
+  /** Goal-setting, after a rematch: the person was matched with someone whose first partner could not take part. */
+  newPartner: boolean;
   /** Goal-setting, after a rematch: the person had accepted their first partner; their goals are kept, and they accept or decline the new one. */
   askedAgain: boolean;
   /** The run's nudge to a pair with no meeting logged: its own words and a link to the pair page. */

@@ -23,8 +23,10 @@ export interface InvitationInput {
   round?: number;
   /** Set for a reminder: how long is left, in words. */
   reminderTimeLeft?: string;
-  /** Set when the person's first partner declined and they were matched again. */
+  /** Set when the person's first partner declined (or left) and they were matched again. */
   rematch?: boolean;
+  /** Set instead of `rematch` for the other person of that new pair: they had no partner to lose. */
+  newPartner?: boolean;
   /** Set with `rematch` when the person had accepted their first partner: their goals are kept, they accept or decline the new one. */
   askedAgain?: boolean;
   /** Set for the run's nudge to a pair with no meeting logged yet (the link opens the pair page). */
@@ -64,6 +66,7 @@ export function invitationData(input: InvitationInput): EmailTemplateData {
     timeLeft: input.reminderTimeLeft ?? '',
     round: input.round ? String(input.round) : '',
     rematch: Boolean(input.rematch),
+    newPartner: Boolean(input.newPartner),
     askedAgain: Boolean(input.askedAgain),
     nudge: Boolean(input.nudge),
     goals,

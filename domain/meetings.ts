@@ -29,10 +29,9 @@ export interface MeetingOnDay {
  */
 export function dayLimitProblems(logged: readonly MeetingOnDay[], meeting: MeetingOnDay): ValidationIssue[] {
   if (logged.some((m) => m.meetingId === meeting.meetingId)) return [];
-  const sameDay = logged.filter((m) => m.date === meeting.date);
-  if (sameDay.length >= MAX_PAIR_MEETINGS_PER_DAY)
-    return [{ where: 'date', problem: `this pair has ${sameDay.length} meetings logged on ${meeting.date} already, the most one day can hold` }];
-  const minutes = sameDay.reduce((sum, m) => sum + (m.minutes ?? 0), 0);
+  const { meetings, minutes } = dayTally(logged, meeting);
+  if (meetings >= MAX_PAIR_MEETINGS_PER_DAY)
+    return [{ where: 'date', problem: `this pair has ${meetings} meetings logged on ${meeting.date} already, the most one day can hold` }];
   if (minutes + (meeting.minutes ?? 0) > MAX_PAIR_MINUTES_PER_DAY)
     return [
       {
@@ -41,6 +40,30 @@ export function dayLimitProblems(logged: readonly MeetingOnDay[], meeting: Meeti
       },
     ];
   return [];
+}
+
+/**
+ * Why the store refused a meeting the limits had let through: another meeting of the pair on the
+ * same day was logged in between (the store's tally, not the meetings read before, has the last word).
+ */
+export function dayLimitReached(date: string): ValidationIssue {
+  return { where: 'date', problem: `this pair's meetings on ${date} reached the day's limits while this one was being logged` };
+}
+
+/**
+ * A pair's meetings on one day, counted: what the store keeps next to the meetings and adds to in
+ * the meeting's own write, under a condition, so that two meetings logged at the same instant
+ * cannot both pass the limits.
+ */
+export interface DayTally {
+  meetings: number;
+  minutes: number;
+}
+
+/** The tally of the pair's meetings logged on `date` (the same meeting logged again not counted). */
+export function dayTally(logged: readonly MeetingOnDay[], meeting: MeetingOnDay): DayTally {
+  const sameDay = logged.filter((m) => m.date === meeting.date && m.meetingId !== meeting.meetingId);
+  return { meetings: sameDay.length, minutes: sameDay.reduce((sum, m) => sum + (m.minutes ?? 0), 0) };
 }
 
 /** The calendar date (YYYY-MM-DD) at `at` in a time zone (an IANA name the runtime knows). */

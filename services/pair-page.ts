@@ -4,7 +4,7 @@ import { durationToSeconds } from '../domain/duration.ts';
 import { timeLeftInWords } from '../domain/duration-format.ts';
 import { issuesFromZod, type ValidationIssue } from '../domain/errors.ts';
 import { escapeHtml } from '../domain/html.ts';
-import { dateIn, dayLimitProblems, MEETING_MINUTES } from '../domain/meetings.ts';
+import { dateIn, dayLimitProblems, dayLimitReached, dayTally, MEETING_MINUTES, type DayTally } from '../domain/meetings.ts';
 import type { Language } from '../domain/program.ts';
 import { skillLabel } from '../domain/skills.ts';
 import { typedDecimal, type FormFields, type GoalSettingAnswer } from '../domain/surveys.ts';
@@ -339,7 +339,7 @@ export async function meetingFromFields(
   visit: { cycle: Cycle; member: Member; now: number; language: Language; rosterEntry?: Participant | undefined },
   fields: FormFields,
   origin: MeetingOrigin,
-): Promise<{ meeting: MeetingRecord } | { errors: ValidationIssue[] }> {
+): Promise<{ meeting: MeetingRecord; dayBefore: DayTally } | { errors: ValidationIssue[] }> {
   const { cycle, member } = visit;
   const run = cycle.phases.run;
   if (!run) return { errors: [{ where: 'meeting', problem: RUN_NOT_OPEN }] };
@@ -351,11 +351,8 @@ export async function meetingFromFields(
   if (!parsed.success) return { errors: issuesFromZod(parsed.error) };
   const view = views.find((v) => v.pair.pairId === parsed.data.pair) as PairView;
   const logged = await deps.store.listMeetingsOfPair(cycle.cycleId, view.pair.pairId);
-  const overDay = dayLimitProblems(logged, {
-    meetingId: origin.meetingId,
-    date: parsed.data.date,
-    ...(parsed.data.minutes !== undefined ? { minutes: parsed.data.minutes } : {}),
-  });
+  const onDay = { meetingId: origin.meetingId, date: parsed.data.date, ...(parsed.data.minutes !== undefined ? { minutes: parsed.data.minutes } : {}) };
+  const overDay = dayLimitProblems(logged, onDay);
   if (overDay.length) return { errors: overDay };
   const direction = (skill: string): TeachingDirection | undefined =>
     view.pair.skillsTaught.byMentor.includes(skill) ? 'by-mentor' : view.pair.skillsTaught.byMentee.includes(skill) ? 'by-mentee' : undefined;
@@ -376,6 +373,7 @@ export async function meetingFromFields(
       skills,
       loggedAt: visit.now,
     },
+    dayBefore: dayTally(logged, onDay),
   };
 }
 
@@ -397,7 +395,7 @@ export async function logMeeting(deps: SurveyDeps, visit: PairVisit, fields: For
   const read = await meetingFromFields(deps, visit, fields, { meetingId, source: 'pair-page' });
   const errors = [...(idCheck.success ? [] : issuesFromZod(idCheck.error).map((e) => ({ ...e, where: 'meeting' }))), ...('errors' in read ? read.errors : [])];
   if (errors.length || !('meeting' in read)) return { status: 400, html: await render(deps, visit, { errors, values }) };
-  const meeting = read.meeting;
-  const outcome = await deps.store.recordMeeting(meeting);
+  const outcome = await deps.store.recordMeeting(read.meeting, read.dayBefore);
+  if (outcome === 'over-day-limit') return { status: 409, html: await render(deps, visit, { errors: [dayLimitReached(read.meeting.date)], values }) };
   return { status: 200, html: await render(deps, visit, { notice: outcome === 'recorded' ? c.logged : c.alreadyLogged }) };
 }

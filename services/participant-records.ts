@@ -67,9 +67,13 @@ export interface PairFlag {
 
 export interface PairFlagReason {
   participantId: string;
-  /** need-help: the person chose "need help"; two-misses: "not yet" (or no answer) two check-ins in a row. */
-  kind: 'need-help' | 'two-misses';
-  round: number;
+  /**
+   * need-help: the person chose "need help"; two-misses: "not yet" (or no answer) two check-ins in a
+   * row; left-program: the person left the program, and their partner has no one to meet (HR tells them).
+   */
+  kind: 'need-help' | 'two-misses' | 'left-program';
+  /** The check-in round, for a check-in's flags. */
+  round?: number;
   note?: string;
   at: number;
 }

@@ -2,6 +2,7 @@ import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } f
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../domain/program.ts';
+import type { DayTally } from '../domain/meetings.ts';
 import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
 import type { EmailLogEntry, ErasureSubject } from '../domain/person-data.ts';
@@ -136,10 +137,17 @@ export interface ParticipantActionStore {
   /**
    * A check-in's "we met" answer and its meeting in one transaction: the meeting exists exactly
    * when the answer does, so a person who answered already (not yet, need help) logs nothing more.
+   * The meeting counts in the pair's tally of the day, as recordMeeting says.
    */
-  recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome>;
-  /** Logs a meeting once per meeting id: a replayed form finds it recorded. */
-  recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'>;
+  recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord, dayBefore: DayTally): Promise<RecordResponseOutcome | 'over-day-limit'>;
+  /**
+   * Logs a meeting once per meeting id (a replayed form finds it recorded), and adds it to the
+   * pair's tally of the day in the same write, refused ('over-day-limit') when the tally would go
+   * past the day's limits (`domain/meetings.ts`): a meeting logged at the same instant counts.
+   * `dayBefore` is the pair's meetings on that day as read before the write: a day with no tally
+   * yet (meetings logged before tallies were kept) starts from it.
+   */
+  recordMeeting(meeting: MeetingRecord, dayBefore: DayTally): Promise<'recorded' | 'already-recorded' | 'over-day-limit'>;
   /** The cycle's meetings, by pair and meeting id. */
   listMeetings(cycleId: string): Promise<MeetingRecord[]>;
   /** One pair's meetings, by meeting id. */

@@ -43,7 +43,11 @@ export async function meetingReport(store: Pick<CycleStore, 'listPairs'> & Meeti
   };
 }
 
-const FLAG_REASONS = { 'need-help': 'asked for help at a check-in', 'two-misses': 'missed two check-ins in a row' } as const;
+const FLAG_REASONS = {
+  'need-help': 'asked for help at a check-in',
+  'two-misses': 'missed two check-ins in a row',
+  'left-program': 'a partner left the program',
+} as const;
 
 /**
  * What the participant pages (docs/participants.md) recorded: invitation answers with

@@ -23,7 +23,8 @@ export interface SessionDeps {
 
 /**
  * Who of the cycle's people is no longer on the program's roster as active (left through the
- * opt-out link, or taken off by HR): sessions neither email them nor take their answers.
+ * opt-out link, unreachable, or taken off by HR): sessions do not email them. (Their session page
+ * refuses only people who left: docs/participants.md, *Unreachable people keep their links*.)
  */
 export async function notActive(deps: SessionDeps, cycle: Pick<Cycle, 'programId'>): Promise<Set<string>> {
   const roster = await deps.store.listParticipants(cycle.programId);

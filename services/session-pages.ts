@@ -8,6 +8,7 @@ import { bindingMatches, formBinding } from './form-binding.ts';
 import type { PageResult } from './phases/survey-types.ts';
 import { leftTheProgram } from './phases/members.ts';
 import { sendSessionEmail, type SessionMailDeps } from './session-mail.ts';
+import { declineAndPromote } from './session-seats.ts';
 import { hiddenFields, layout, noticePage } from './survey-pages.ts';
 
 /**
@@ -213,19 +214,17 @@ export async function submitSessionPage(deps: SessionMailDeps, token: string, bo
     return pageOf(deps, visit, outcome);
   }
   if (act === 'decline') {
-    const { outcome, freedSeat } = await deps.store.declineSession(cycleId, sessionId, participantId, visit.now);
+    const { outcome, promoted } = await declineAndPromote(deps.store, cycleId, sessionId, participantId, visit.now);
     if (outcome === 'no-session') return refused(visit.language, 'missing', 404);
-    if (freedSeat) await giveFreedSeat(deps, visit);
+    if (promoted) await tellPromoted(deps, visit, promoted);
     return pageOf(deps, visit, outcome);
   }
   return refused(visit.language, 'wrong-form', 400);
 }
 
-/** A freed seat goes to the first in line, who is told by email (once per promotion). */
-async function giveFreedSeat(deps: SessionMailDeps, visit: SessionVisit): Promise<void> {
+/** The first in line, promoted to a freed seat, is told by email (once per promotion). */
+async function tellPromoted(deps: SessionMailDeps, visit: SessionVisit, promoted: string): Promise<void> {
   const { cycleId } = visit.cycle;
-  const promoted = await deps.store.promoteFromWaitingList(cycleId, visit.session.sessionId, visit.now);
-  if (!promoted) return;
   const [member, session] = await Promise.all([deps.store.getMember(cycleId, promoted), deps.store.getSession(cycleId, visit.session.sessionId)]);
   // Promoted just before a cancel: the cancel's email tells them, and "a seat is yours" must not follow it.
   if (!member || !session || session.cancelledAt !== undefined) return;

@@ -144,6 +144,10 @@ const t = {
         /^this pair's meetings on (\d{4}-\d{2}-\d{2}) would total more than 24 hours \((\d+) minutes logged already\)$/,
         'os encontros desta dupla em $1 somariam mais de 24 horas ($2 minutos já registrados)',
       ],
+      [
+        /^this pair's meetings on (\d{4}-\d{2}-\d{2}) reached the day's limits while this one was being logged$/,
+        'os encontros desta dupla em $1 atingiram o limite do dia enquanto este era registrado',
+      ],
     ] as Array<[RegExp, string]>,
   },
 } as const;

@@ -4,6 +4,7 @@ import type { Participant } from '../domain/participant.ts';
 import type { AnsweredPhase, Language } from '../domain/program.ts';
 import { formFields, type Answer } from '../domain/surveys.ts';
 import { bindingMatches, formBinding } from './form-binding.ts';
+import { afterLeaving } from './leave-program.ts';
 import { leftTheProgram, rosterEntry, rosterVisitor } from './phases/members.ts';
 import { parsePhaseKey } from './phases/registry.ts';
 import { noticeResult, pageResult } from './phases/survey-common.ts';
@@ -101,6 +102,7 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
   if (r.kind === 'opt-out') {
     if (act !== 'opt-out') return pageResult(400, noticePage(language, 'wrong-form'));
     await deps.store.setParticipantStatus(r.cycle.programId, r.member.participantId, 'opted-out');
+    await afterLeaving(deps, r.cycle, r.member);
     return pageResult(200, noticePage(language, 'opted-out'));
   }
   const { visit } = r;

@@ -1,5 +1,6 @@
 import type { StoredResponse } from '../../domain/cycle.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
+import { MAX_PAIR_MEETINGS_PER_DAY, MAX_PAIR_MINUTES_PER_DAY, type DayTally } from '../../domain/meetings.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
 import type {
   ForumSuggestion,
@@ -48,13 +49,19 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     };
-    return this.recordResponseAlong('RecordResponseWithAcceptance', response, [acceptanceItem], { counter: 'invitationsAccepted', refused: 'already-decided' });
+    return this.recordResponseAlong('RecordResponseWithAcceptance', response, [acceptanceItem], {
+      counter: 'invitationsAccepted',
+      refused: ['already-decided'],
+    });
   }
 
-  /** recordResponse for a check-in's "we met", with its meeting in the same transaction: it exists exactly when the answer does. */
-  async recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome> {
+  /**
+   * recordResponse for a check-in's "we met", with its meeting and the pair's tally of the day in
+   * the same transaction: the meeting exists exactly when the answer does, and counts in the tally.
+   */
+  async recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord, dayBefore: DayTally): Promise<RecordResponseOutcome | 'over-day-limit'> {
     const meetingItem = { Put: { Item: { ...keys.meeting(meeting.cycleId, meeting.pairId, meeting.meetingId), entity: 'meeting', ...meeting } } };
-    return this.recordResponseAlong('RecordResponseWithMeeting', response, [meetingItem]);
+    return this.recordResponseAlong('RecordResponseWithMeeting', response, [dayTallyItem(meeting, dayBefore), meetingItem], { refused: ['over-day-limit'] });
   }
 
   async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
@@ -74,8 +81,11 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
     action: string,
     response: StoredResponse,
     alongside: readonly TransactionItem[],
-    /** A conditional item alongside: the cycle counter it adds to (a transaction may touch the cycle item once), and the outcome when its condition fails. */
-    guarded?: { counter: string; refused: R },
+    /**
+     * Conditional items alongside: the outcome when each one's condition fails (the first items of
+     * `alongside`, in order), and the cycle counter the answer adds to (a transaction may touch the cycle item once).
+     */
+    guarded?: { counter?: string; refused: readonly R[] },
   ): Promise<RecordResponseOutcome | R> {
     const parsed = parsePhaseKey(response.phaseKey);
     if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
@@ -91,13 +101,13 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
         {
           Update: {
             Key: keys.cycle(response.cycleId),
-            UpdateExpression: `SET responses.#key = if_not_exists(responses.#key, :zero) + :one${guarded ? ' ADD #counter :one' : ''}`,
+            UpdateExpression: `SET responses.#key = if_not_exists(responses.#key, :zero) + :one${guarded?.counter ? ' ADD #counter :one' : ''}`,
             ConditionExpression: '#status = :running AND attribute_exists(phases.#phase) AND attribute_not_exists(phases.#phase.closedAt)',
             ExpressionAttributeNames: {
               '#key': response.phaseKey,
               '#phase': parsed.phase,
               '#status': 'status',
-              ...(guarded ? { '#counter': guarded.counter } : {}),
+              ...(guarded?.counter ? { '#counter': guarded.counter } : {}),
             },
             ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':running': 'running' },
           },
@@ -105,7 +115,7 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
         ...alongside,
       ],
       'recorded',
-      guarded ? ['already-answered', 'phase-closed', guarded.refused] : ['already-answered', 'phase-closed'],
+      ['already-answered', 'phase-closed', ...(guarded?.refused ?? [])],
     );
   }
 
@@ -343,12 +353,22 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
 
   // ---- meetings ---------------------------------------------------------------------
 
-  async recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'> {
-    const written = await this.table.putIf('RecordMeeting', {
-      Item: { ...keys.meeting(meeting.cycleId, meeting.pairId, meeting.meetingId), entity: 'meeting', ...meeting },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    });
-    return written ? 'recorded' : 'already-recorded';
+  /** The meeting (if absent: a replay finds it and is not counted again) and the day's tally, in one transaction. */
+  async recordMeeting(meeting: MeetingRecord, dayBefore: DayTally): Promise<'recorded' | 'already-recorded' | 'over-day-limit'> {
+    return this.table.transact<'recorded' | 'already-recorded' | 'over-day-limit'>(
+      'RecordMeeting',
+      [
+        {
+          Put: {
+            Item: { ...keys.meeting(meeting.cycleId, meeting.pairId, meeting.meetingId), entity: 'meeting', ...meeting },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        dayTallyItem(meeting, dayBefore),
+      ],
+      'recorded',
+      ['already-recorded', 'over-day-limit'],
+    );
   }
 
   async listMeetings(cycleId: string): Promise<MeetingRecord[]> {
@@ -358,4 +378,31 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
   async listMeetingsOfPair(cycleId: string, pairId: string): Promise<MeetingRecord[]> {
     return this.table.queryPrefix<MeetingRecord>('ListMeetingsOfPair', keys.meetingsOfPair(cycleId, pairId));
   }
+}
+
+/**
+ * The update that adds a meeting to its pair's tally of the day, refused past the day's limits. A
+ * day with no tally yet starts from `dayBefore` (the meetings read before the write: meetings logged
+ * before tallies were kept count too); once it exists, the stored tally is the only count.
+ */
+function dayTallyItem(meeting: MeetingRecord, dayBefore: DayTally): TransactionItem {
+  const minutes = meeting.minutes ?? 0;
+  // Short placeholders: every function that carries the store carries this text, and phase-tick is at its size budget.
+  return {
+    Update: {
+      Key: keys.meetingDay(meeting.cycleId, meeting.pairId, meeting.date),
+      UpdateExpression: 'SET #e = :e, #c = if_not_exists(#c, :c0) + :c1, #m = if_not_exists(#m, :m0) + :m1',
+      ConditionExpression: 'attribute_not_exists(#c) OR (#c < :cMax AND #m <= :mMax)',
+      ExpressionAttributeNames: { '#e': 'entity', '#c': 'meetings', '#m': 'minutes' },
+      ExpressionAttributeValues: {
+        ':e': 'meeting-day',
+        ':c0': dayBefore.meetings,
+        ':c1': 1,
+        ':cMax': MAX_PAIR_MEETINGS_PER_DAY,
+        ':m0': dayBefore.minutes,
+        ':m1': minutes,
+        ':mMax': MAX_PAIR_MINUTES_PER_DAY - minutes,
+      },
+    },
+  };
 }

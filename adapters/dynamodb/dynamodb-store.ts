@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DayTally } from '../../domain/meetings.ts';
 import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
@@ -210,8 +211,8 @@ export class DynamoDbStore implements FunctionStore {
     return this.answers.recordResponseWithAcceptance(response, acceptance);
   }
 
-  recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome> {
-    return this.answers.recordResponseWithMeeting(response, meeting);
+  recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord, dayBefore: DayTally): Promise<RecordResponseOutcome | 'over-day-limit'> {
+    return this.answers.recordResponseWithMeeting(response, meeting, dayBefore);
   }
 
   recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
@@ -232,8 +233,8 @@ export class DynamoDbStore implements FunctionStore {
   ): Promise<'recorded' | 'phase-closed' | 'changed-meanwhile'> {
     return this.answers.recordEnrollmentAnswer(response, change);
   }
-  recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'> {
-    return this.answers.recordMeeting(meeting);
+  recordMeeting(meeting: MeetingRecord, dayBefore: DayTally): Promise<'recorded' | 'already-recorded' | 'over-day-limit'> {
+    return this.answers.recordMeeting(meeting, dayBefore);
   }
   listMeetings(cycleId: string): Promise<MeetingRecord[]> {
     return this.answers.listMeetings(cycleId);

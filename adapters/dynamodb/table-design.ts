@@ -105,6 +105,8 @@ export const keys = {
   meeting: (cycleId: string, pairId: string, meetingId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `MEETING#${pairId}#${meetingId}` }),
   meetingsOf: (cycleId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: 'MEETING#' }),
   meetingsOfPair: (cycleId: string, pairId: string): KeyPrefix => ({ PK: cyclePK(cycleId), SKPrefix: `MEETING#${pairId}#` }),
+  /** A pair's tally of one day's meetings (not under `MEETING#`: listing the meetings does not see it). */
+  meetingDay: (cycleId: string, pairId: string, date: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `MEETINGDAY#${pairId}#${date}` }),
 
   // Informational sessions and their registrations (a registration's prefix is not the session's, so listing sessions skips them).
   session: (cycleId: string, sessionId: string): ItemKey => ({ PK: cyclePK(cycleId), SK: `SESSION#${sessionId}` }),

@@ -252,7 +252,7 @@ async function sendPhaseEmail(deps: SendingDeps, { cycle, state, now }: PhaseSte
     deadline: new Date(state.deadline),
     ...(batch.email.round ? { round: batch.email.round } : {}),
     ...(batch.email.reminder ? { reminderTimeLeft: timeLeftInWords(state.deadline - now, member.language) } : {}),
-    ...(batch.email.rematch ? { rematch: true } : {}),
+    ...(batch.email.rematch ? (batch.email.newPartners?.includes(member.participantId) ? { newPartner: true } : { rematch: true }) : {}),
     ...(batch.email.askedAgain?.includes(member.participantId) ? { askedAgain: true } : {}),
     ...(batch.email.nudge ? { nudge: true } : {}),
   });

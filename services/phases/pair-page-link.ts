@@ -12,8 +12,12 @@ const PAIR_PAGE_GRACE_MS = 60 * 86_400_000;
  * `from` (the deadline of the phase that sends it), so a link from any email outlives the cycle.
  */
 export function pairPageLink(links: { signer: LinkSigner; baseUrl: string }, cycle: Cycle, participantId: string, from: number): string {
+  return `${links.baseUrl}/s/${pairPageToken(links.signer, cycle, participantId, from)}`;
+}
+
+/** The token of that link, for a page of the survey API to link to (`./<token>`). */
+export function pairPageToken(signer: LinkSigner, cycle: Cycle, participantId: string, from: number): string {
   const windows = cycle.program.phaseWindows;
   const end = from + (durationToSeconds(windows.run) + durationToSeconds(windows.measure) + durationToSeconds(windows.feedback)) * 1000 + PAIR_PAGE_GRACE_MS;
-  const token = links.signer.sign({ cycleId: cycle.cycleId, participantId, phaseKey: PAIR_PAGE_KEY, expiresAt: Math.ceil(end / 1000) });
-  return `${links.baseUrl}/s/${token}`;
+  return signer.sign({ cycleId: cycle.cycleId, participantId, phaseKey: PAIR_PAGE_KEY, expiresAt: Math.ceil(end / 1000) });
 }

@@ -69,9 +69,15 @@ export function answerAtVisit(deps: SurveyDeps, visit: SurveyVisit, phaseKey: st
 type FormOfSurvey = Pick<PhaseSurvey, 'context' | 'renderForm'>;
 
 /** GET of a phase with one form: the form, or "already answered". */
-export async function formUnlessAnswered(deps: SurveyDeps, visit: SurveyVisit, survey: FormOfSurvey): Promise<PageResult> {
+export async function formUnlessAnswered(
+  deps: SurveyDeps,
+  visit: SurveyVisit,
+  survey: FormOfSurvey,
+  /** The page once answered: "already answered", unless the phase says more. */
+  already: () => PageResult = () => noticeResult(visit, 'already'),
+): Promise<PageResult> {
   const [answered, context] = await Promise.all([answerAtVisit(deps, visit, visit.phaseKey), survey.context(deps, visit)]);
-  if (answered) return noticeResult(visit, 'already');
+  if (answered) return already();
   return pageResult(200, survey.renderForm(formInputOf(visit, context)));
 }
 

@@ -5,11 +5,15 @@ import type { Matcher } from '../../domain/matching/matcher.ts';
 import type { AnsweredPhase, Language } from '../../domain/program.ts';
 import type { Answer, FormFields, SurveyContext } from '../../domain/surveys.ts';
 import type { Participant } from '../../domain/participant.ts';
-import type { Clock, CycleStore, ParticipantActionStore, ProgramStore, RecordResponseOutcome } from '../ports.ts';
+import type { Clock, CycleStore, ParticipantActionStore, ProgramStore, RecordResponseOutcome, SessionStore } from '../ports.ts';
 import type { FormPageInput } from '../survey-pages.ts';
 
 export interface SurveyDeps {
-  store: CycleStore & ProgramStore & ParticipantActionStore;
+  // The sessions' part: a person who leaves the program gives their seats back (services/leave-program.ts).
+  store: CycleStore &
+    ProgramStore &
+    ParticipantActionStore &
+    Pick<SessionStore, 'listSessions' | 'listSessionRegistrations' | 'declineSession' | 'promoteFromWaitingList'>;
   clock: Clock;
   signer: LinkSigner;
   /** Used to pair a partner again after a decline. */
@@ -98,4 +102,11 @@ export interface PhaseSurvey<A extends Answer = Answer> {
    * before identify finds its invitees on the roster. Absent: only members may answer.
    */
   visitor?(deps: SurveyDeps, cycle: Cycle, participantId: string, entry: Participant | undefined): Promise<Member | undefined>;
+  /**
+   * A member left the program (the opt-out link) while this phase is open, still paired in
+   * `leaver.partners`: what the phase does for those partners, true when it saw to them
+   * (goal-setting pairs them again). Absent or false: their pairs are flagged for HR, who tells
+   * the partners (services/leave-program.ts).
+   */
+  memberLeft?(deps: SurveyDeps, cycle: Cycle, leaver: Member): Promise<boolean>;
 }

@@ -62,6 +62,8 @@ export interface DueBatch {
     rematch: boolean;
     /** Of the recipients of a rematch, those who had accepted their first partner and are asked again (goals kept). */
     askedAgain?: readonly string[];
+    /** Of the recipients of a rematch, the person joining the freed one: told of their new pair, not of a first partner they never had. */
+    newPartners?: readonly string[];
     nudge?: boolean;
   };
   /** What the phase state records once the whole batch went out (given what earlier batches of this step recorded). */

@@ -235,9 +235,9 @@ describe('the console in Chromium', () => {
     const { store } = container();
     expect(await store.createCycle(cycle)).toBe(true);
     const meeting = { cycleId: cycle.cycleId, loggedBy: 'p01', source: 'pair-page' as const, date: '2027-03-03', skills: [], loggedAt: now };
-    await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' });
-    await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm2' });
-    await store.recordMeeting({ ...meeting, pairId: 'p03~p04', meetingId: 'm3', loggedBy: 'p03' });
+    await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' }, { meetings: 0, minutes: 0 });
+    await store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm2' }, { meetings: 1, minutes: 0 });
+    await store.recordMeeting({ ...meeting, pairId: 'p03~p04', meetingId: 'm3', loggedBy: 'p03' }, { meetings: 0, minutes: 0 });
     const sessionInput = {
       title: 'Cloud tools clinic',
       description: 'Bring a question.',
@@ -363,7 +363,7 @@ describe('the console in Chromium', () => {
     const cycleId = await quietCycle('console-pt');
     const now = Date.now();
     const meeting = { cycleId, loggedBy: 'p01', source: 'pair-page' as const, date: '2027-03-03', skills: [], loggedAt: now };
-    await container().store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' });
+    await container().store.recordMeeting({ ...meeting, pairId: 'p01~p02', meetingId: 'm1' }, { meetings: 0, minutes: 0 });
     const { context, page } = await signIn('hr', `/console/cycles/${encodeURIComponent(cycleId)}`);
     await page.click('form[action="/console/language"] button[type=submit]');
     await page.waitForURL((url) => url.pathname.startsWith('/console/'));

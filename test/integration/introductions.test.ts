@@ -131,7 +131,10 @@ describe('introductions', () => {
     expect(rematch?.newPartnerId).toBeDefined();
     await tick(cycle.cycleId, 'goal-setting');
     const newcomer = (await store().getMember(cycle.cycleId, rematch?.newPartnerId as string)) as Member;
-    const rematchMails = (await mailsFor(tag, INVITATION)).filter((m) => /matched you again|nova dupla para você/.test(m.text));
+    // The freed person's and the new partner's invitations, each in its own words.
+    const rematchMails = (await mailsFor(tag, INVITATION)).filter((m) =>
+      /matched you again|nova dupla para você|the two of you are now a pair|agora vocês formam uma dupla/.test(m.text),
+    );
     // The new partner accepts the new pairing; the freed person had accepted their first one only, so no pair is introduced yet.
     await accept(rematchMails.find((m) => m.to === newcomer.email)?.link as string, 'Learn to coach');
     await tick(cycle.cycleId, 'goal-setting');

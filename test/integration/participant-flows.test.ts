@@ -62,15 +62,19 @@ describe('the invitation: accept, or decline and the partner is matched again', 
     const sent = await tick(cycle.cycleId, 'goal-setting');
     expect(sent.emailsSent).toBe(2);
     expect((await tick(cycle.cycleId, 'goal-setting')).emailsSent).toBe(0);
-    const rematchMails = (await mailsFor(tag, INVITATION)).filter((m) => /matched you again|nova dupla para você/.test(m.text));
-    expect(rematchMails.map((m) => m.to).sort()).toEqual([freed?.email, (await store().getMember(cycle.cycleId, newPartner))?.email].sort());
+    // Each in their own words: the freed person lost a partner, the new partner (a newcomer) did not.
+    const freedMails = (await mailsFor(tag, INVITATION)).filter((m) => /matched you again|nova dupla para você/.test(m.text));
+    const newcomerMails = (await mailsFor(tag, INVITATION)).filter((m) => /the two of you are now a pair|agora vocês formam uma dupla/.test(m.text));
+    expect(freedMails.map((m) => m.to)).toEqual([freed?.email]);
+    expect(newcomerMails.map((m) => m.to)).toEqual([(await store().getMember(cycle.cycleId, newPartner))?.email]);
+    expect(newcomerMails[0]?.text).not.toMatch(/Your first partner|Sua primeira dupla/);
 
     // The decliner's link now says what happened; a second decline changes nothing.
     expect(await (await fetch(mail?.link as string)).text()).toMatch(/declined this pairing|recusou esta dupla/);
     expect((await store().listRematches(cycle.cycleId)).length).toBe(1);
 
     // The new partner accepts by setting goals on the invitation page.
-    const newcomerMail = rematchMails.find((m) => m.to !== freed?.email) as { link: string };
+    const newcomerMail = newcomerMails[0] as { link: string };
     const invitation = await (await fetch(newcomerMail.link)).text();
     expect(invitation).toContain('name="goal"');
     expect(invitation).toContain('name="_action" value="decline"');

@@ -3,6 +3,7 @@ import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } f
 import { parsePhaseKey } from '../../services/phases/registry.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { dayLimitProblems } from '../../domain/meetings.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
 import type {
@@ -310,7 +311,7 @@ export class InMemoryStore implements TandemStore {
   }
 
   async recordResponse(response: StoredResponse): Promise<RecordResponseOutcome> {
-    return this.recordResponseAlong(response, []);
+    return this.recordResponseAlong<never>(response, []);
   }
 
   async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {
@@ -522,14 +523,14 @@ export class InMemoryStore implements TandemStore {
     return outcome;
   }
 
-  async recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome> {
-    const outcome = this.recordResponseAlong(response, []);
+  async recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome | 'over-day-limit'> {
+    const outcome = this.recordResponseAlong(response, [], () => (this.overDayLimit(meeting) ? 'over-day-limit' : undefined));
     if (outcome === 'recorded') within(this.meetings, meeting.cycleId).set(`${meeting.pairId}#${meeting.meetingId}`, copy(meeting));
     return outcome;
   }
 
   async recordResponseWithSuggestions(response: StoredResponse, suggestions: readonly ForumSuggestion[]): Promise<RecordResponseOutcome> {
-    return this.recordResponseAlong(response, suggestions);
+    return this.recordResponseAlong<never>(response, suggestions);
   }
 
   async listSuggestions(cycleId: string): Promise<ForumSuggestion[]> {
@@ -547,12 +548,19 @@ export class InMemoryStore implements TandemStore {
     return 'voted';
   }
 
-  async recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded'> {
+  async recordMeeting(meeting: MeetingRecord): Promise<'recorded' | 'already-recorded' | 'over-day-limit'> {
     const meetings = within(this.meetings, meeting.cycleId);
     const key = `${meeting.pairId}#${meeting.meetingId}`;
     if (meetings.has(key)) return 'already-recorded';
+    if (this.overDayLimit(meeting)) return 'over-day-limit';
     meetings.set(key, copy(meeting));
     return 'recorded';
+  }
+
+  /** The day's limits over the meetings held here (one process, one write at a time: they are the tally). */
+  private overDayLimit(meeting: MeetingRecord): boolean {
+    const logged = [...(this.meetings.get(meeting.cycleId)?.values() ?? [])].filter((m) => m.pairId === meeting.pairId);
+    return dayLimitProblems(logged, meeting).length > 0;
   }
 
   async listMeetings(cycleId: string): Promise<MeetingRecord[]> {
@@ -600,7 +608,12 @@ export class InMemoryStore implements TandemStore {
    * The answer (refused if the person answered already), the cycle's answer counter (refused
    * unless the cycle runs and the phase is open), and the items that exist exactly when the answer does.
    */
-  private recordResponseAlong(response: StoredResponse, suggestions: readonly ForumSuggestion[]): RecordResponseOutcome {
+  private recordResponseAlong<R extends string = never>(
+    response: StoredResponse,
+    suggestions: readonly ForumSuggestion[],
+    /** What refuses the answer once it is new and its phase open, as a condition alongside it in the table's transaction would. */
+    refusal?: () => R | undefined,
+  ): RecordResponseOutcome | R {
     const parsed = parsePhaseKey(response.phaseKey);
     if (!parsed) throw new RangeError(`unknown phase key ${response.phaseKey}`);
     const answers = within(this.responses, response.cycleId);
@@ -609,6 +622,8 @@ export class InMemoryStore implements TandemStore {
     const cycle = this.cycles.get(response.cycleId);
     const state = cycle?.phases[parsed.phase];
     if (!cycle || cycle.status !== 'running' || !state || state.closedAt !== undefined) return 'phase-closed';
+    const refused = refusal?.();
+    if (refused !== undefined) return refused;
     answers.set(sortKey, copy(response));
     cycle.responses[response.phaseKey] = (cycle.responses[response.phaseKey] ?? 0) + 1;
     for (const suggestion of suggestions) within(this.suggestions, suggestion.cycleId).set(suggestion.suggestionId, copy(suggestion));

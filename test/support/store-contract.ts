@@ -22,6 +22,8 @@ import { consecutivePairs, memberOf } from './cohort-fixtures.ts';
 const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2027, 2, 1);
+/** A meeting's day as read before its write: no meeting logged yet. */
+const NONE_BEFORE = { meetings: 0, minutes: 0 };
 
 function programFor(programId: string): Program {
   const base = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../examples/program.json'), 'utf8')) as ProgramInput;
@@ -1062,11 +1064,11 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
         skills: [{ skill: 'ai-tools', direction: 'by-mentor' as const }],
         loggedAt: T0 + HOUR,
       };
-      expect(await store.recordMeeting(meeting)).toBe('recorded');
-      expect(await store.recordMeeting({ ...meeting, minutes: 90 })).toBe('already-recorded');
+      expect(await store.recordMeeting(meeting, NONE_BEFORE)).toBe('recorded');
+      expect(await store.recordMeeting({ ...meeting, minutes: 90 }, NONE_BEFORE)).toBe('already-recorded');
       const other = { ...meeting, pairId: 'p01~p02', meetingId: 'm-a', source: 'check-in' as const, skills: [] };
       const { minutes: _minutes, ...withoutMinutes } = other;
-      expect(await store.recordMeeting(withoutMinutes)).toBe('recorded');
+      expect(await store.recordMeeting(withoutMinutes, NONE_BEFORE)).toBe('recorded');
       expect(await store.listMeetings(cycle.cycleId)).toEqual([withoutMinutes, meeting]);
       expect(await store.listMeetings(uniqueId('missing'))).toEqual([]);
       expect(await store.listMeetingsOfPair(cycle.cycleId, 'p03~p04')).toEqual([meeting]);
@@ -1090,18 +1092,54 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
         loggedAt: T0 + HOUR,
       };
       expect(await store.recordResponse(answer(cycle.cycleId, 'run#1', 'p01', { status: 'not-yet' }))).toBe('recorded');
-      expect(await store.recordResponseWithMeeting(answer(cycle.cycleId, 'run#1', 'p01', { status: 'met' }), meeting)).toBe('already-answered');
+      expect(await store.recordResponseWithMeeting(answer(cycle.cycleId, 'run#1', 'p01', { status: 'met' }), meeting, NONE_BEFORE)).toBe('already-answered');
       expect(await store.listMeetings(cycle.cycleId)).toEqual([]);
       const met = answer(cycle.cycleId, 'run#1', 'p02', { status: 'met' });
       const theirs = { ...meeting, meetingId: 'check-in-1-p02', loggedBy: 'p02' };
-      expect(await store.recordResponseWithMeeting(met, theirs)).toBe('recorded');
+      expect(await store.recordResponseWithMeeting(met, theirs, NONE_BEFORE)).toBe('recorded');
       expect(await store.listMeetings(cycle.cycleId)).toEqual([theirs]);
       expect((await store.getCycle(cycle.cycleId))?.responses).toMatchObject({ 'run#1': 2 });
       await store.closePhase(cycle.cycleId, 'run', T0 + 2 * HOUR);
-      expect(await store.recordResponseWithMeeting(answer(cycle.cycleId, 'run#2', 'p03', { status: 'met' }), { ...meeting, meetingId: 'check-in-2-p03' })).toBe(
-        'phase-closed',
-      );
+      expect(
+        await store.recordResponseWithMeeting(
+          answer(cycle.cycleId, 'run#2', 'p03', { status: 'met' }),
+          { ...meeting, meetingId: 'check-in-2-p03' },
+          NONE_BEFORE,
+        ),
+      ).toBe('phase-closed');
       expect(await store.listMeetings(cycle.cycleId)).toEqual([theirs]);
+    });
+
+    it('refuses a meeting that would take its pair past the day’s limits, whatever the meetings read before said', async () => {
+      const store = await createStore();
+      const { cycle } = await cycleAtGoalSetting(store);
+      await store.openPhase(cycle.cycleId, 'run', openState());
+      const meeting = (meetingId: string, minutes: number) => ({
+        cycleId: cycle.cycleId,
+        pairId: 'p01~p02',
+        meetingId,
+        loggedBy: 'p01',
+        source: 'pair-page' as const,
+        date: '2027-01-12',
+        minutes,
+        skills: [],
+        loggedAt: T0 + HOUR,
+      });
+      // Each write below was judged against no meeting (as two forms sent at the same instant are): the store's tally still holds the line.
+      expect(await store.recordMeeting(meeting('m1', 600), NONE_BEFORE)).toBe('recorded');
+      expect(await store.recordMeeting(meeting('m2', 600), NONE_BEFORE)).toBe('recorded');
+      expect(await store.recordMeeting(meeting('m3', 245), NONE_BEFORE)).toBe('over-day-limit');
+      expect(await store.recordMeeting(meeting('m3', 240), NONE_BEFORE)).toBe('recorded');
+      expect(await store.recordMeeting(meeting('m4', 5), NONE_BEFORE)).toBe('over-day-limit');
+      // A replay of a counted meeting is that meeting, not one more.
+      expect(await store.recordMeeting(meeting('m2', 600), NONE_BEFORE)).toBe('already-recorded');
+      expect(await store.recordMeeting({ ...meeting('m4', 5), date: '2027-01-13' }, NONE_BEFORE)).toBe('recorded');
+      for (const id of ['m5', 'm6', 'm7']) expect(await store.recordMeeting({ ...meeting(id, 5), date: '2027-01-13' }, NONE_BEFORE)).toBe('recorded');
+      expect(await store.recordMeeting({ ...meeting('m8', 5), date: '2027-01-13' }, NONE_BEFORE)).toBe('over-day-limit');
+      const checkIn = { ...meeting('check-in-1-p02', 5), loggedBy: 'p02', source: 'check-in' as const, date: '2027-01-13' };
+      expect(await store.recordResponseWithMeeting(answer(cycle.cycleId, 'run#1', 'p02', { status: 'met' }), checkIn, NONE_BEFORE)).toBe('over-day-limit');
+      expect(await store.getResponse(cycle.cycleId, 'run#1', 'p02')).toBeUndefined();
+      expect((await store.listMeetingsOfPair(cycle.cycleId, 'p01~p02')).map((m) => m.meetingId)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
     });
   });
 

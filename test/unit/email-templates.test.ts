@@ -94,6 +94,16 @@ describe('the SES email templates', () => {
     expect(renderInvitationEmail(input()).text).not.toContain('first partner');
   });
 
+  it('tell the new partner of a person paired again that the two are now a pair, not that they lost a partner', () => {
+    const en = renderInvitationEmail(input({ kind: 'goal-setting', newPartner: true }));
+    expect(en.text).toContain('A colleague’s first partner could not take part, so the two of you are now a pair.');
+    expect(en.html).toContain('A colleague’s first partner could not take part, so the two of you are now a pair.');
+    expect(en.text).not.toContain('Your first partner');
+    const pt = renderInvitationEmail(input({ kind: 'goal-setting', newPartner: true, language: 'pt-BR' }));
+    expect(pt.text).toContain('A primeira dupla de um(a) colega não pôde participar, então agora vocês formam uma dupla.');
+    expect(pt.text).not.toContain('Sua primeira dupla');
+  });
+
   it('tell a person who had accepted their first partner that their goals are kept and the new pairing needs their answer', () => {
     const en = renderInvitationEmail(input({ kind: 'goal-setting', rematch: true, askedAgain: true }));
     expect(en.text).toContain('Your goals and skill ratings are kept');

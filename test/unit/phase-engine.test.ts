@@ -425,7 +425,19 @@ describe('goal-setting rematches of someone who had accepted', () => {
     await advancePhase(deps, CYCLE, 'goal-setting', plenty);
     const sent = mailer.sent.slice(before).map((email, i) => ({ to: email.to, data: mailer.data(before + i) }));
     expect(sent.find((e) => e.to === emailOf('p02'))?.data).toMatchObject({ rematch: true, askedAgain: true });
-    expect(sent.find((e) => e.to === emailOf('p03'))?.data).toMatchObject({ rematch: true, askedAgain: false });
+    expect(sent.find((e) => e.to === emailOf('p03'))?.data).toMatchObject({ rematch: false, newPartner: true, askedAgain: false });
+  });
+
+  it('tells the freed person their first partner could not take part, and their new partner only that the two are now a pair', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    const rematch = { cycleId: CYCLE, rematchId: 'p01~p02', previousPairId: 'p01~p02', declinedBy: 'p01', freedParticipantId: 'p02', at: now };
+    await store.putRematch({ ...rematch, newPairId: 'p02~p03', newPartnerId: 'p03', notify: ['p02', 'p03'] }, { members: [], newMembers: 0 });
+    const before = mailer.sent.length;
+    await advancePhase(deps, CYCLE, 'goal-setting', plenty);
+    const sent = mailer.sent.slice(before).map((email, i) => ({ to: email.to, data: mailer.data(before + i) }));
+    expect(sent.find((e) => e.to === emailOf('p02'))?.data).toMatchObject({ rematch: true, newPartner: false });
+    expect(sent.find((e) => e.to === emailOf('p03'))?.data).toMatchObject({ rematch: false, newPartner: true });
   });
 });
 

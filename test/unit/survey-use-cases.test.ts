@@ -399,6 +399,21 @@ describe('run: check-ins', () => {
     expect((await c.store.getCycle(c.cycleId))?.responses).toMatchObject({ 'run#1': 1, 'run#2': 1 });
   });
 
+  it('points an already answered check-in to the person’s pair page, by a signed link that opens it', async () => {
+    const c = await cycleWith(['run']);
+    const { menteeId, pairId } = englishPair();
+    expect((await c.post(menteeId, 'run#1', 'answer', [['status', 'not-yet']])).status).toBe(200);
+    const pages = [await c.show(menteeId, 'run#1'), await c.post(menteeId, 'run#1', 'answer', [['status', 'met']])];
+    for (const page of pages) {
+      expect(page.html).toContain('You have answered this already');
+      const href = /<a href="\.\/([^"]+)">Log a meeting, or see your partner and your meetings, on your pair page<\/a>/.exec(page.html)?.[1];
+      expect(href).toBeDefined();
+      const pairPage = await showSurvey(c.deps, (href as string).replace(/&amp;/g, '&'), ACTION);
+      expect(pairPage.status).toBe(200);
+      expect(pairPage.html).toContain(`value="${pairId}"`);
+    }
+  });
+
   it('logs no meeting for "not yet"', async () => {
     const c = await cycleWith(['run']);
     await c.post(englishPair().menteeId, 'run#1', 'answer', [
@@ -759,6 +774,17 @@ describe('feedback: the forum', () => {
   });
 });
 
+describe('people whose email bounced', () => {
+  it('lets an unreachable person act through a link they already have, and leaves them unreachable', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.store.setParticipantStatus(program.programId, 'p03', 'unreachable');
+    const p03 = c.member('p03');
+    expect((await c.post('p03', 'goal-setting', 'answer', goalFields(p03, ['Learn to delegate']))).status).toBe(200);
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', 'p03')).toBeDefined();
+    expect((await c.store.listParticipants(program.programId)).find((p) => p.participantId === 'p03')?.status).toBe('unreachable');
+  });
+});
+
 describe('the opt-out link', () => {
   it('confirms on GET and takes the person off the roster only on POST', async () => {
     const c = await cycleWith([]);
@@ -790,6 +816,67 @@ describe('the opt-out link', () => {
     ).toContain('You have left the program');
     expect(await c.store.getResponse(c.cycleId, 'goal-setting', 'p03')).toBeUndefined();
     expect(await c.store.listMeetingsOfPair(c.cycleId, englishPair().pairId)).toEqual([]);
+  });
+
+  it('gives the seat of a person who leaves to the first person waiting, and takes them off the line of a full session', async () => {
+    const c = await cycleWith(['run']);
+    const session = (sessionId: string) => ({
+      cycleId: c.cycleId,
+      sessionId,
+      title: 'AI basics',
+      description: 'An hour on prompts',
+      skills: [],
+      startsAt: START + 7 * DAY,
+      timeZone: 'UTC',
+      durationMinutes: 60,
+      capacity: 1,
+      audience: 'everyone' as const,
+      createdAt: START,
+      seatsTaken: 0,
+    });
+    await c.store.createSession(session('seated'));
+    await c.store.createSession(session('waiting'));
+    expect(await c.store.registerForSession(c.cycleId, 'seated', 'p03', START)).toBe('registered');
+    expect(await c.store.registerForSession(c.cycleId, 'seated', 'p18', START + 1)).toBe('waitlisted');
+    expect(await c.store.registerForSession(c.cycleId, 'waiting', 'p18', START)).toBe('registered');
+    expect(await c.store.registerForSession(c.cycleId, 'waiting', 'p03', START + 1)).toBe('waitlisted');
+    expect(await c.store.registerForSession(c.cycleId, 'waiting', 'p13', START + 2)).toBe('waitlisted');
+
+    await c.post('p03', 'opt-out', 'opt-out');
+    await c.post('p03', 'opt-out', 'opt-out');
+    const statusOf = async (sessionId: string, participantId: string) => (await c.store.getSessionRegistration(c.cycleId, sessionId, participantId))?.status;
+    expect(await statusOf('seated', 'p03')).toBe('declined');
+    expect(await statusOf('seated', 'p18')).toBe('registered');
+    expect((await c.store.getSession(c.cycleId, 'seated'))?.seatsTaken).toBe(1);
+    expect(await statusOf('waiting', 'p03')).toBe('declined');
+    expect(await statusOf('waiting', 'p13')).toBe('waitlisted');
+  });
+
+  it('pairs the partner of a person who leaves during goal-setting again, as after a decline, once', async () => {
+    const c = await cycleWith(['goal-setting']);
+    expect((await c.post('p13', 'opt-out', 'opt-out')).status).toBe(200);
+    expect((await c.post('p13', 'opt-out', 'opt-out')).status).toBe(200);
+    const rematches = await c.store.listRematches(c.cycleId);
+    expect(rematches).toHaveLength(1);
+    expect(rematches[0]).toMatchObject({
+      declinedBy: 'p13',
+      freedParticipantId: 'p01',
+      previousPairId: 'p13~p01',
+      newPartnerId: 'p21',
+      notify: ['p01', 'p21'],
+    });
+    expect((await c.store.getMember(c.cycleId, 'p01'))?.partners.map((p) => p.participantId)).toEqual(['p21']);
+    expect(await c.store.listPairFlags(c.cycleId)).toEqual([]);
+  });
+
+  it('flags for HR, once, the pair of a person who leaves once the pairs no longer change', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    await c.post('p03', 'opt-out', 'opt-out');
+    await c.post('p03', 'opt-out', 'opt-out');
+    expect(await c.store.listRematches(c.cycleId)).toEqual([]);
+    const flags = await c.store.listPairFlags(c.cycleId);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ pairId: englishPair().pairId, reasons: [{ participantId: 'p03', kind: 'left-program' }] });
   });
 
   it('shows the partner of someone who left the pair’s history, without their contact, and logs no meeting with them', async () => {

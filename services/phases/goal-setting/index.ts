@@ -27,13 +27,19 @@ async function rematchInvitations({ deps, cycle, state, now }: PhaseStep): Promi
   const rematches = cycle.rematches ?? 0;
   if (rematches <= (state.rematchesNotified ?? 0) || now >= state.deadline) return [];
   const records = await deps.store.listRematches(cycle.cycleId);
-  const batch = (key: string, recipients: readonly string[], last: boolean, askedAgain: readonly string[] = []): DueBatch => ({
+  const batch = (
+    key: string,
+    recipients: readonly string[],
+    last: boolean,
+    askedAgain: readonly string[] = [],
+    newPartners: readonly string[] = [],
+  ): DueBatch => ({
     key,
     tag: 'rematch',
     phaseKey: 'goal-setting',
     onlyUnanswered: false,
     recipients,
-    email: { template: 'goal-setting', includeGoals: true, reminder: false, rematch: true, askedAgain },
+    email: { template: 'goal-setting', includeGoals: true, reminder: false, rematch: true, askedAgain, newPartners },
     done: () => (last ? { rematchesNotified: rematches } : {}),
   });
   if (!records.length) return [batch('goal-setting#rematch', [], true)];
@@ -43,6 +49,7 @@ async function rematchInvitations({ deps, cycle, state, now }: PhaseStep): Promi
       record.notify,
       i === records.length - 1,
       record.askedAgainIds ?? (record.askedAgain ? [record.freedParticipantId] : []),
+      record.newPartnerId ? [record.newPartnerId] : [],
     ),
   );
 }

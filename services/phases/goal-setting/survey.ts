@@ -286,6 +286,12 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
     decline: (deps, visit, fields) => decide(deps, visit, fields, 'declined'),
   },
 
+  /** Someone who leaves while pairs still form frees their partners as a decline does: each is paired again and invited by the next step. */
+  async memberLeft(deps, cycle, leaver) {
+    await rematchAfterDecline(deps, cycle, leaver);
+    return true;
+  },
+
   parseAnswer: parseGoalSettingAnswer,
 
   async rejected(deps, visit, context, fields, errors) {

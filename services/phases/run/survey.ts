@@ -1,13 +1,14 @@
 import { escapeHtml } from '../../../domain/html.ts';
-import { MEETING_MINUTES } from '../../../domain/meetings.ts';
+import { dayLimitReached, MEETING_MINUTES } from '../../../domain/meetings.ts';
 import type { Language } from '../../../domain/program.ts';
 import { checkInAnswerSchema, parseCheckInAnswer, type CheckInAnswer, type FormFields } from '../../../domain/surveys.ts';
 import { visitToday } from '../../member-time-zone.ts';
 import { meetingFromFields } from '../../pair-page.ts';
 import type { PairFlagReason } from '../../participant-records.ts';
-import { formPage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
-import { formUnlessAnswered, formWithErrors, recordAnswer, skillsContext, storedAnswer, thanksOrAlready } from '../survey-common.ts';
-import type { PhaseSurvey, SurveyDeps, SurveyVisit } from '../survey-types.ts';
+import { formPage, noticePage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
+import { pairPageToken } from '../pair-page-link.ts';
+import { formUnlessAnswered, formWithErrors, noticeResult, pageResult, recordAnswer, skillsContext, storedAnswer, thanksOrAlready } from '../survey-common.ts';
+import type { PageResult, PhaseSurvey, SurveyDeps, SurveyVisit } from '../survey-types.ts';
 
 /** The run phase's check-ins: did the pair meet? "Need help", or two misses in a row, flags the pair for HR. */
 
@@ -24,6 +25,7 @@ const texts = {
     skills: 'What you worked on (optional)',
     taught: (skill: string) => `${skill} (you taught)`,
     learned: (skill: string) => `${skill} (you learned)`,
+    pairPage: 'Log a meeting, or see your partner and your meetings, on your pair page',
   },
   'pt-BR': {
     title: 'Acompanhamento',
@@ -37,6 +39,7 @@ const texts = {
     skills: 'O que vocês trabalharam (opcional)',
     taught: (skill: string) => `${skill} (você ensinou)`,
     learned: (skill: string) => `${skill} (você aprendeu)`,
+    pairPage: 'Registre um encontro, ou veja sua dupla e seus encontros, na página da dupla',
   },
 } satisfies Record<Language, unknown>;
 
@@ -117,6 +120,17 @@ function withMeetingDefaults({ partners, today }: CheckInMeetingInput, fields: F
   return { ...fields, date: fields.date?.[0]?.trim() ? fields.date : [today], ...(!fields.pair?.[0] && only ? { pair: [only] } : {}) };
 }
 
+/**
+ * "Already answered", with the person's signed link to their pair page: a meeting a check-in can
+ * no longer log ("we met" after "not yet") is logged there.
+ */
+function alreadyAnswered(deps: SurveyDeps, visit: SurveyVisit): PageResult {
+  if (!visit.member.partners.length) return noticeResult(visit, 'already');
+  const token = pairPageToken(deps.signer, visit.cycle, visit.member.participantId, visit.cycle.phases.run?.deadline ?? visit.now);
+  const link = `<p><a href="./${escapeHtml(token)}">${escapeHtml(texts[visit.language].pairPage)}</a></p>`;
+  return pageResult(200, noticePage(visit.language, 'already', link));
+}
+
 /** A check-in's meeting has a fixed id per round and person, so a retried "we met" never logs it twice. */
 const checkInMeetingId = (visit: SurveyVisit) => `check-in-${visit.round ?? 0}-${visit.member.participantId}`;
 
@@ -134,7 +148,8 @@ async function riskOf(deps: SurveyDeps, visit: SurveyVisit, checkIn: CheckInAnsw
 export const runSurvey: PhaseSurvey<CheckInAnswer> = {
   context: skillsContext,
   // A GET only pre-selects: mail scanners open the quick-answer links too, so the answer is sent with the form.
-  show: async (deps, visit) => formUnlessAnswered(deps, visit, checkInFormOf(await meetingInputOf(deps, visit), preselected(visit))),
+  show: async (deps, visit) =>
+    formUnlessAnswered(deps, visit, checkInFormOf(await meetingInputOf(deps, visit), preselected(visit)), () => alreadyAnswered(deps, visit)),
   /** For the page, the round's own answer (already answered?); a post's answer is stored once by the store's condition. */
   answersRead: (phaseKey, request) => (request === 'page' ? [phaseKey] : []),
   actions: {},
@@ -152,7 +167,10 @@ export const runSurvey: PhaseSurvey<CheckInAnswer> = {
     const meeting = await meetingInputOf(deps, visit);
     const read = await meetingFromFields(deps, visit, withMeetingDefaults(meeting, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
     if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(meeting)) };
-    return deps.store.recordResponseWithMeeting(response, read.meeting);
+    const outcome = await deps.store.recordResponseWithMeeting(response, read.meeting, read.dayBefore);
+    if (outcome !== 'over-day-limit') return outcome;
+    const errors = [dayLimitReached(read.meeting.date)];
+    return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, errors, checkInFormOf(meeting)) };
   },
 
   /** Flags each of the person's pairs at risk, for HR. */
@@ -164,6 +182,6 @@ export const runSurvey: PhaseSurvey<CheckInAnswer> = {
     await Promise.all(visit.member.partners.map((partner) => deps.store.flagPair(visit.cycle.cycleId, partner.pairId, reason)));
   },
 
-  answered: thanksOrAlready,
+  answered: async (deps, visit, outcome) => (outcome === 'already-answered' ? alreadyAnswered(deps, visit) : thanksOrAlready(deps, visit, outcome)),
   renderForm: checkInFormPage,
 };
