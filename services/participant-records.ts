@@ -55,7 +55,16 @@ export interface RematchChanges {
    * baseline are kept on their member item). They then accept or decline the new partner.
    */
   setAside?: Array<{ participantId: string; answered: boolean }>;
+  /**
+   * For each changed member, how many partners the stored member had when the rematch read it (null:
+   * not a member yet). The write is refused when any has changed meanwhile, as when two declines at
+   * once would give the same unmatched person two new partners.
+   */
+  partnersRead?: Record<string, number | null>;
 }
+
+/** stored; or refused, nothing written, because the rematch was made already or a member it changes changed meanwhile. */
+export type RematchOutcome = 'stored' | 'changed-meanwhile';
 
 /** `CYCLE#<cycleId> / FLAG#<pairId>`: a pair at risk, for HR. */
 export interface PairFlag {

@@ -7,7 +7,16 @@ import type { CycleSummary } from '../domain/metrics.ts';
 import type { Proposal } from '../domain/report-proposals.ts';
 import type { EmailLogEntry, ErasureSubject } from '../domain/person-data.ts';
 import type { InfoSession, SessionPlacing, SessionRegistration } from '../domain/sessions.ts';
-import type { ForumSuggestion, InvitationDecision, MeetingRecord, PairFlag, PairFlagReason, RematchChanges, RematchRecord } from './participant-records.ts';
+import type {
+  ForumSuggestion,
+  InvitationDecision,
+  MeetingRecord,
+  PairFlag,
+  PairFlagReason,
+  RematchChanges,
+  RematchOutcome,
+  RematchRecord,
+} from './participant-records.ts';
 
 /** Programs and their rosters. */
 export interface ProgramStore {
@@ -110,7 +119,7 @@ export interface ParticipantActionStore {
   recordInvitationDecision(decision: InvitationDecision): Promise<'recorded' | 'already-decided' | 'phase-closed'>;
   getInvitationDecision(cycleId: string, participantId: string): Promise<InvitationDecision | undefined>;
   listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]>;
-  putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void>;
+  putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<RematchOutcome>;
   listRematches(cycleId: string): Promise<RematchRecord[]>;
   flagPair(cycleId: string, pairId: string, reason: PairFlagReason): Promise<void>;
   listPairFlags(cycleId: string): Promise<PairFlag[]>;

@@ -1,6 +1,7 @@
 import type { Cycle, Member, Pair } from '../domain/cycle.ts';
 import { linkPair, pairIdOf } from '../domain/cycle.ts';
 import type { Matcher, ProposedPair } from '../domain/matching/matcher.ts';
+import { ConflictError } from '../domain/errors.ts';
 import type { Participant } from '../domain/participant.ts';
 import { rosterToPair } from './phases/enrollment/index.ts';
 import { memberOf } from './phases/identify/index.ts';
@@ -28,7 +29,25 @@ export interface RematchDeps {
  * then sends both people a goal-setting invitation (services/phases/goal-setting/index.ts).
  */
 export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decliner: Member): Promise<RematchRecord[]> {
-  const [members, roster] = await Promise.all([deps.store.listMembers(cycle.cycleId), deps.store.listParticipants(cycle.programId)]);
+  // Another decline at the same moment may take the person this one would choose: read again and choose again.
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await rematchOnce(deps, cycle, decliner);
+    if (outcome !== 'changed-meanwhile') return outcome;
+    if (attempt === REMATCH_ATTEMPTS)
+      throw new ConflictError(`cycle ${cycle.cycleId}: the pairs changed during ${REMATCH_ATTEMPTS} rematches in a row; try again`);
+  }
+}
+
+const REMATCH_ATTEMPTS = 3;
+
+async function rematchOnce(deps: RematchDeps, cycle: Cycle, decliner: Member): Promise<RematchRecord[] | 'changed-meanwhile'> {
+  const [members, roster, made] = await Promise.all([
+    deps.store.listMembers(cycle.cycleId),
+    deps.store.listParticipants(cycle.programId),
+    deps.store.listRematches(cycle.cycleId),
+  ]);
+  const rematched = new Set(made.map((r) => r.previousPairId));
+  const partnersRead = new Map(members.map((m) => [m.participantId, m.partners.length]));
   // Those identify pairs from (the same code path), so that a newcomer is matched and stored as identify would have.
   const pool = (await rosterToPair(deps, cycle, roster)).filter((p) => p.status === 'active');
   const membersById = new Map(members.map((m) => [m.participantId, m]));
@@ -37,7 +56,8 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
   const now = deps.clock.now();
   for (const ref of decliner.partners) {
     const freed = membersById.get(ref.participantId);
-    if (!freed || freed.declined) continue;
+    // A pair rematched already (the same decline posted twice) is left as that rematch made it.
+    if (!freed || freed.declined || rematched.has(ref.pairId)) continue;
     freed.partners = freed.partners.filter((p) => p.participantId !== decliner.participantId);
     if (freed.partners.length === 0) {
       freed.teaches = [];
@@ -102,7 +122,15 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
       ...(reason ? { reason } : {}),
       at: now,
     };
-    await deps.store.putRematch(record, { ...(newPair ? { newPair } : {}), members: changed, newMembers, ...(setAside.length ? { setAside } : {}) });
+    const stored = await deps.store.putRematch(record, {
+      ...(newPair ? { newPair } : {}),
+      members: changed,
+      newMembers,
+      ...(setAside.length ? { setAside } : {}),
+      partnersRead: Object.fromEntries(changed.map((m) => [m.participantId, partnersRead.get(m.participantId) ?? null])),
+    });
+    if (stored === 'changed-meanwhile') return stored;
+    for (const m of changed) partnersRead.set(m.participantId, m.partners.length);
     records.push(record);
   }
   return records;

@@ -1,4 +1,4 @@
-import type { StoredResponse } from '../../domain/cycle.ts';
+import type { Member, StoredResponse } from '../../domain/cycle.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
 import { MAX_PAIR_MEETINGS_PER_DAY, MAX_PAIR_MINUTES_PER_DAY, type DayTally } from '../../domain/meetings.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
@@ -9,6 +9,7 @@ import type {
   PairFlag,
   PairFlagReason,
   RematchChanges,
+  RematchOutcome,
   RematchRecord,
 } from '../../services/participant-records.ts';
 import type { CycleStore, ParticipantActionStore, RecordResponseOutcome } from '../../services/ports.ts';
@@ -245,7 +246,7 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
    * the new pair (if any), updated members, the freed person's acceptance (and answer) set aside
    * when they must accept the new partner, and the cycle's counters (one update of the cycle item).
    */
-  async putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void> {
+  async putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<RematchOutcome> {
     const { cycleId } = rematch;
     const aside = changes.setAside ?? [];
     const answered = aside.filter((a) => a.answered).length;
@@ -255,7 +256,18 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
     ];
     const adds = ['rematches :one', ...(aside.length ? ['invitationsAccepted :setAside'] : [])];
     const names = changes.newMembers || answered ? { ExpressionAttributeNames: { '#gs': 'goal-setting' } } : {};
-    await this.table.transactAll('PutRematch', [
+    const read = changes.partnersRead ?? {};
+    const memberPut = (m: Member): TransactionItem => {
+      const partners = read[m.participantId];
+      const condition =
+        partners === undefined
+          ? {}
+          : partners === null
+            ? { ConditionExpression: 'attribute_not_exists(PK)' }
+            : { ConditionExpression: 'size(partners) = :read', ExpressionAttributeValues: { ':read': partners } };
+      return { Put: { Item: memberItem(cycleId, m), ...condition } };
+    };
+    const conditional: TransactionItem[] = [
       // Each acceptance set aside must still be the acceptance read (a retried rematch finds it gone and fails as a whole).
       ...aside.map((a) => ({
         Delete: {
@@ -267,31 +279,40 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
       ...aside
         .filter((a) => a.answered)
         .map((a) => ({ Delete: { Key: keys.response(cycleId, 'goal-setting', a.participantId), ConditionExpression: 'attribute_exists(PK)' } })),
-      { Put: { Item: { ...keys.rematch(cycleId, rematch.rematchId), entity: 'rematch', ...rematch } } },
-      {
-        Update: {
-          Key: keys.pair(cycleId, rematch.previousPairId),
-          UpdateExpression: 'SET #status = :declined, declinedBy = :by',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':declined': 'declined', ':by': rematch.declinedBy },
-        },
-      },
-      ...(changes.newPair ? [{ Put: { Item: pairItem(cycleId, changes.newPair) } }] : []),
-      ...changes.members.map((m) => ({ Put: { Item: memberItem(cycleId, m) } })),
-      {
-        Update: {
-          Key: keys.cycle(cycleId),
-          UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}ADD ${adds.join(', ')}`,
-          ...names,
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ...(changes.newMembers ? { ':n': changes.newMembers } : {}),
-            ...(answered ? { ':answered': answered } : {}),
-            ...(aside.length ? { ':setAside': -aside.length } : {}),
+      // One rematch per declined pair: a second decline (a double click) of the same pair writes nothing.
+      { Put: { Item: { ...keys.rematch(cycleId, rematch.rematchId), entity: 'rematch', ...rematch }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...changes.members.map(memberPut),
+    ];
+    return this.table.transact<RematchOutcome>(
+      'PutRematch',
+      [
+        ...conditional,
+        {
+          Update: {
+            Key: keys.pair(cycleId, rematch.previousPairId),
+            UpdateExpression: 'SET #status = :declined, declinedBy = :by',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':declined': 'declined', ':by': rematch.declinedBy },
           },
         },
-      },
-    ]);
+        ...(changes.newPair ? [{ Put: { Item: pairItem(cycleId, changes.newPair) } }] : []),
+        {
+          Update: {
+            Key: keys.cycle(cycleId),
+            UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}ADD ${adds.join(', ')}`,
+            ...names,
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ...(changes.newMembers ? { ':n': changes.newMembers } : {}),
+              ...(answered ? { ':answered': answered } : {}),
+              ...(aside.length ? { ':setAside': -aside.length } : {}),
+            },
+          },
+        },
+      ],
+      'stored',
+      conditional.map(() => 'changed-meanwhile' as const),
+    );
   }
 
   async listRematches(cycleId: string): Promise<RematchRecord[]> {

@@ -11,6 +11,7 @@ import type {
   PairFlag,
   PairFlagReason,
   RematchChanges,
+  RematchOutcome,
   RematchRecord,
 } from '../../services/participant-records.ts';
 import type {
@@ -195,7 +196,7 @@ export class DynamoDbStore implements FunctionStore {
   listInvitationDecisions(cycleId: string): Promise<InvitationDecision[]> {
     return this.answers.listInvitationDecisions(cycleId);
   }
-  putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void> {
+  putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<RematchOutcome> {
     return this.answers.putRematch(rematch, changes);
   }
   listRematches(cycleId: string): Promise<RematchRecord[]> {

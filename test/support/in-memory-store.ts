@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApprovalState, Cycle, Member, Pair, PhaseState, StoredResponse } from '../../domain/cycle.ts';
 import { parsePhaseKey } from '../../services/phases/registry.ts';
 import type { EnrollmentAnswer, EnrollmentDeclaration, EnrollmentDecision } from '../../domain/enrollment.ts';
-import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import { dayLimitProblems } from '../../domain/meetings.ts';
 import type { Participant, ParticipantStatus } from '../../domain/participant.ts';
 import type { AnsweredPhase, Phase, Program } from '../../domain/program.ts';
@@ -13,6 +13,7 @@ import type {
   PairFlag,
   PairFlagReason,
   RematchChanges,
+  RematchOutcome,
   RematchRecord,
 } from '../../services/participant-records.ts';
 import type {
@@ -461,15 +462,22 @@ export class InMemoryStore implements TandemStore {
     return sortedBy(this.invitations.get(cycleId)?.values() ?? [], (d) => d.participantId);
   }
 
-  async putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<void> {
+  async putRematch(rematch: RematchRecord, changes: RematchChanges): Promise<RematchOutcome> {
     const cycle = this.existingCycle(rematch.cycleId);
     const aside = changes.setAside ?? [];
     const decisions = within(this.invitations, rematch.cycleId);
     const answers = within(this.responses, rematch.cycleId);
     const answerKey = (participantId: string) => `goal-setting#${participantId}`;
-    // As the DynamoDB transaction: every acceptance (and answer) set aside must still be there, else nothing is written.
+    // As the DynamoDB transaction: every acceptance (and answer) set aside must still be there, the rematch not made
+    // already, and every changed member as it was read, else nothing is written.
     if (aside.some((a) => decisions.get(a.participantId)?.decision !== 'accepted' || (a.answered && !answers.has(answerKey(a.participantId)))))
-      throw new ConflictError('PutRematch: the acceptance to set aside changed meanwhile');
+      return 'changed-meanwhile';
+    if (within(this.rematches, rematch.cycleId).has(rematch.rematchId)) return 'changed-meanwhile';
+    const stored = within(this.members, rematch.cycleId);
+    for (const [participantId, partners] of Object.entries(changes.partnersRead ?? {})) {
+      const now = stored.get(participantId);
+      if (partners === null ? now !== undefined : now?.partners.length !== partners) return 'changed-meanwhile';
+    }
     for (const a of aside) {
       decisions.delete(a.participantId);
       cycle.invitationsAccepted = (cycle.invitationsAccepted ?? 0) - 1;
@@ -491,6 +499,7 @@ export class InMemoryStore implements TandemStore {
       if (goalSetting) goalSetting.expected += changes.newMembers;
     }
     cycle.rematches = (cycle.rematches ?? 0) + 1;
+    return 'stored';
   }
 
   async listRematches(cycleId: string): Promise<RematchRecord[]> {

@@ -919,6 +919,58 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect([stored?.participants, stored?.phases['goal-setting']?.expected, stored?.rematches]).toEqual([5, 5, 1]);
     });
 
+    it('refuses, writing nothing, a second rematch of the same pair and one whose members changed since it read them', async () => {
+      const store = await createStore();
+      const { cycle, members } = await cycleAtGoalSetting(store);
+      const pairWith = (a: string, b: string) => consecutivePairs([a, b])[0] as Pair;
+      const partnerIn = (pair: Pair, id: string) => ({ participantId: id, name: id, pairId: pair.pairId, role: 'mentee' as const });
+      const first = pairWith('p01', 'p05');
+      const p01 = { ...(members[0] as Member), partners: [partnerIn(first, 'p05')] };
+      const p05 = memberOf('p05', { partners: [{ ...partnerIn(first, 'p01'), role: 'mentor' }] });
+      const rematch: RematchRecord = {
+        cycleId: cycle.cycleId,
+        rematchId: 'p01~p02',
+        previousPairId: 'p01~p02',
+        declinedBy: 'p02',
+        freedParticipantId: 'p01',
+        newPairId: first.pairId,
+        newPartnerId: 'p05',
+        notify: ['p01', 'p05'],
+        at: T0 + HOUR,
+      };
+      // The fixture's members are stored with no partners.
+      const read = { p01: 0, p05: null };
+      expect(await store.putRematch(rematch, { newPair: first, members: [p01, p05], newMembers: 1, partnersRead: read })).toBe('stored');
+      // The same decline posted twice.
+      expect(await store.putRematch({ ...rematch, at: T0 + 2 * HOUR }, { newPair: first, members: [p01, p05], newMembers: 1, partnersRead: read })).toBe(
+        'changed-meanwhile',
+      );
+      // Another decline at the same moment (p04 left p03) chose p05 too, read before p05 was paired.
+      const second = pairWith('p03', 'p05');
+      const other: RematchRecord = {
+        ...rematch,
+        rematchId: 'p03~p04',
+        previousPairId: 'p03~p04',
+        declinedBy: 'p04',
+        freedParticipantId: 'p03',
+        newPairId: second.pairId,
+      };
+      const p03 = { ...(members[2] as Member), partners: [partnerIn(second, 'p05')] };
+      const p05Again = memberOf('p05', { partners: [{ ...partnerIn(second, 'p03'), role: 'mentor' }] });
+      expect(await store.putRematch(other, { newPair: second, members: [p03, p05Again], newMembers: 1, partnersRead: { p03: 0, p05: null } })).toBe(
+        'changed-meanwhile',
+      );
+      expect((await store.listRematches(cycle.cycleId)).map((r) => [r.rematchId, r.at])).toEqual([['p01~p02', T0 + HOUR]]);
+      expect(await store.getMember(cycle.cycleId, 'p05')).toEqual(p05);
+      expect((await store.listPairs(cycle.cycleId)).map((p) => [p.pairId, p.status])).toEqual([
+        ['p01~p02', 'declined'],
+        ['p01~p05', undefined],
+        ['p03~p04', undefined],
+      ]);
+      const stored = await store.getCycle(cycle.cycleId);
+      expect([stored?.participants, stored?.phases['goal-setting']?.expected, stored?.rematches]).toEqual([5, 5, 1]);
+    });
+
     it('sets aside with a rematch the acceptance and answer the freed person gave their first partner, all or nothing', async () => {
       const store = await createStore();
       const { cycle, members } = await cycleAtGoalSetting(store);
@@ -953,7 +1005,7 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
         0, 0, 5, 1,
       ]);
       // Once set aside, there is nothing to set aside: a replay writes nothing.
-      await expect(store.putRematch({ ...rematch, rematchId: 'again' }, changes)).rejects.toThrow();
+      expect(await store.putRematch({ ...rematch, rematchId: 'again' }, changes)).toBe('changed-meanwhile');
       expect((await store.listRematches(cycle.cycleId)).map((r) => r.rematchId)).toEqual(['p01~p02']);
       // The freed person now answers for the new pair.
       expect(await store.recordResponseWithAcceptance(answer(cycle.cycleId, 'goal-setting', 'p01'), { ...acceptance, partnerIds: ['p05'] })).toBe('recorded');

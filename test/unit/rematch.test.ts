@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newCycle } from '../../domain/cycle.ts';
+import { newCycle, type Member } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
 import type { Program } from '../../domain/program.ts';
@@ -7,6 +7,7 @@ import { formBinding } from '../../services/form-binding.ts';
 import { invitees } from '../../services/phases/enrollment/index.ts';
 import { identifyCohort } from '../../services/phases/identify/index.ts';
 import { importRoster } from '../../services/roster-import.ts';
+import { rematchAfterDecline } from '../../services/rematch.ts';
 import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -123,6 +124,61 @@ describe('rematch after a decline, in a cycle without enrollment', () => {
     const [rematch] = await c.store.listRematches(c.cycleId);
     expect(rematch?.newPartnerId === undefined || rematch.newPartnerId === stays).toBe(true);
     for (const id of leave) expect(await c.store.getMember(c.cycleId, id)).toBeUndefined();
+  });
+});
+
+describe('two declines at the same moment', () => {
+  const program = sampleProgram('rematch-concurrent');
+
+  it('never give one newcomer two new partners: the second rematch reads again and chooses again', async () => {
+    const c = await cycleOf(program);
+    const members = await toGoalSetting(c);
+    const roster = await c.store.listParticipants(program.programId);
+    const outside = roster.filter((p) => !members.some((m) => m.participantId === p.participantId)).map((p) => p.participantId);
+    // One person outside the cycle is left to bring in: both freed partners would choose them.
+    const [newcomer, ...leave] = outside as [string, ...string[]];
+    for (const id of leave) await c.store.setParticipantStatus(program.programId, id, 'opted-out');
+    // Two pairs with a member the matcher would pair with the newcomer: the other member declines.
+    const person = (id: string) => roster.find((p) => p.participantId === id) as (typeof roster)[number];
+    const context = { settings: program.matching, skillsCatalog: program.skillsCatalog, recentPairs: [], referenceYear: new Date(START).getUTCFullYear() };
+    const fits = (id: string) => matcher.match([person(id), person(newcomer)], context).pairs.length > 0;
+    const declines = (await c.store.listPairs(c.cycleId)).flatMap((pair) =>
+      fits(pair.menteeId) ? [{ pair, by: pair.mentorId }] : fits(pair.mentorId) ? [{ pair, by: pair.menteeId }] : [],
+    );
+    expect(declines.length).toBeGreaterThanOrEqual(2);
+    const [first, second] = declines.map((d) => d.pair);
+    // Both rematches read the cohort before either writes, as two requests at once can.
+    let reads = 0;
+    let bothRead!: () => void;
+    const gate = new Promise<void>((resolve) => (bothRead = resolve));
+    const store = new Proxy(c.store, {
+      get(target, property, receiver) {
+        if (property === 'listMembers')
+          return async (cycleId: string) => {
+            const read = await target.listMembers(cycleId);
+            if (++reads === 2) bothRead();
+            return read;
+          };
+        if (property === 'putRematch') return async (...args: Parameters<InMemoryStore['putRematch']>) => (await gate, target.putRematch(...args));
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const cycle = (await c.store.getCycle(c.cycleId)) as NonNullable<Awaited<ReturnType<InMemoryStore['getCycle']>>>;
+    const decliners = await Promise.all(declines.slice(0, 2).map((d) => c.store.getMember(c.cycleId, d.by)));
+    await Promise.all(decliners.map((decliner) => rematchAfterDecline({ store, matcher, clock: c.clock }, cycle, decliner as Member)));
+
+    const rematches = await c.store.listRematches(c.cycleId);
+    expect(rematches.map((r) => r.previousPairId).sort()).toEqual([first?.pairId, second?.pairId].sort());
+    expect(rematches.map((r) => r.newPartnerId)).toContain(newcomer);
+    const live = (await c.store.listPairs(c.cycleId)).filter((p) => p.status !== 'declined');
+    expect(live.filter((p) => p.mentorId === newcomer || p.menteeId === newcomer)).toHaveLength(1);
+    // Every live pair is what both of its members say it is.
+    for (const pair of live) {
+      const [mentor, mentee] = await Promise.all([c.store.getMember(c.cycleId, pair.mentorId), c.store.getMember(c.cycleId, pair.menteeId)]);
+      expect(mentor?.partners.map((p) => p.pairId)).toContain(pair.pairId);
+      expect(mentee?.partners.map((p) => p.pairId)).toContain(pair.pairId);
+    }
   });
 });
 
