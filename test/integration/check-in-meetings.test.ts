@@ -47,6 +47,18 @@ describe('meetings in the run, on the local stack', () => {
     expect(meetings[0]).toMatchObject({ pairId: person?.partners[0]?.pairId, loggedBy: person?.participantId, source: 'check-in', date: today, minutes: 40 });
     expect(meetings[0]?.skills).toHaveLength(1);
 
+    // The partner's "we met" the same day is the same meeting: their answer counts, the meeting once.
+    const partner = members.find((m) => m.participantId === person?.partners[0]?.participantId);
+    const partnersCheckIn = (await mailsFor(tag, CHECK_IN)).find((m) => m.to === partner?.email)?.link as string;
+    const partnerMet = await submit(partnersCheckIn, 'answer', [
+      ['status', 'met'],
+      ['pair', person?.partners[0]?.pairId as string],
+      ['minutes', '45'],
+    ]);
+    expect(partnerMet.html).toMatch(/Thank you|Obrigad/);
+    expect(await store().getResponse(cycle.cycleId, 'run#1', partner?.participantId as string)).toMatchObject({ answer: { status: 'met' } });
+    expect(await store().listMeetings(cycle.cycleId)).toEqual(meetings);
+
     // Later steps send no second nudge, to anyone.
     await tick(cycle.cycleId, 'run');
     expect(await mailsFor(tag, NUDGE)).toHaveLength(nudges.length);

@@ -131,7 +131,7 @@ function alreadyAnswered(deps: SurveyDeps, visit: SurveyVisit): PageResult {
   return pageResult(200, noticePage(visit.language, 'already', link));
 }
 
-/** A check-in's meeting has a fixed id per round and person, so a retried "we met" never logs it twice. */
+/** A check-in's meeting has a fixed id per round and person, so a retried "we met" never logs it twice (nor does the partner's: above). */
 const checkInMeetingId = (visit: SurveyVisit) => `check-in-${visit.round ?? 0}-${visit.member.participantId}`;
 
 /** The key of a check-in round's answers (as the run phase's module names it: `run#<round>`). */
@@ -167,6 +167,9 @@ export const runSurvey: PhaseSurvey<CheckInAnswer> = {
     const meeting = await meetingInputOf(deps, visit);
     const read = await meetingFromFields(deps, visit, withMeetingDefaults(meeting, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
     if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(meeting)) };
+    // Both members answer "we met" about the meeting they had: a meeting the pair logged that day already (the
+    // partner's check-in, the pair page) is that one, counted once; a second meeting that day is logged on the pair page.
+    if (read.dayBefore.meetings > 0) return recordAnswer(deps, visit, response);
     const outcome = await deps.store.recordResponseWithMeeting(response, read.meeting, read.dayBefore);
     if (outcome !== 'over-day-limit') return outcome;
     const errors = [dayLimitReached(read.meeting.date)];
