@@ -537,15 +537,19 @@ describe('meeting dates in the person’s own time zone', () => {
     // 23:30 UTC on 1 March is 08:30 on 2 March in Tokyo.
     c.deps.clock = { now: () => Date.UTC(2027, 2, 1, 23, 30) };
     expect((await c.show(menteeId, 'pair')).html).toContain('name="date" required value="2027-03-02" max="2027-03-02"');
+    // "We met" alone means today, where the person is; then a second meeting that day, on the pair page.
+    const met = await c.post(menteeId, 'run#1', 'answer', [['status', 'met']]);
+    expect(met.status).toBe(200);
     const logged = await c.post(menteeId, 'pair', 'log-meeting', [
       ['meeting', randomUUID()],
       ['pair', pairId],
       ['date', '2027-03-02'],
     ]);
     expect(logged.status).toBe(200);
-    const met = await c.post(menteeId, 'run#1', 'answer', [['status', 'met']]);
-    expect(met.status).toBe(200);
-    expect((await c.store.listMeetings(c.cycleId)).map((m) => m.date)).toEqual(['2027-03-02', '2027-03-02']);
+    expect((await c.store.listMeetings(c.cycleId)).map((m) => [m.source, m.date]).sort()).toEqual([
+      ['check-in', '2027-03-02'],
+      ['pair-page', '2027-03-02'],
+    ]);
   });
 
   it('offers an evening in São Paulo its own date, not tomorrow’s in UTC, and refuses tomorrow as the future', async () => {
