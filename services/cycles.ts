@@ -55,7 +55,8 @@ export function phaseProgress(cycle: Cycle): CycleStatusReport['phases'] {
             openedAt: iso(state.openedAt),
             deadline: iso(state.deadline),
             ...(state.closedAt !== undefined ? { closedAt: iso(state.closedAt) } : {}),
-            expected: state.expected,
+            // A phase that ends at its deadline only (the run) expects no number of answers: none is shown, not 0.
+            ...(module.completion === 'everyone-or-deadline' ? { expected: state.expected } : {}),
           }
         : {}),
       responses,

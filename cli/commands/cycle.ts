@@ -53,7 +53,7 @@ export function describeStatus(s: CycleStatusReport): string {
         formatTime(p.openedAt),
         formatTime(p.deadline),
         formatTime(p.closedAt),
-        p.expected,
+        p.expected ?? '',
         answeredPhaseModule(p.phase).statusCell({
           responses: p.responses,
           ...(p.rounds ? { rounds: p.rounds } : {}),
