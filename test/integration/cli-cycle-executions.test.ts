@@ -146,6 +146,21 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(future.json()).toEqual([]);
   });
 
+  it("follows a failing cycle with --wait until it is marked failed, and gives the execution's error and cause", async () => {
+    const tag = uniqueTag('cli-wait-fail');
+    await failingProgram(tag);
+    const json = await tandem(['cycle', 'start', '--program', tag, '--wait', '--json']);
+    expect(json.code, json.stderr).toBe(1);
+    const { final } = json.json<{ final: { status: string; executionStatus: string; executionFailure: { error: string; cause: string } } }>();
+    expect(final).toMatchObject({ status: 'failed', executionStatus: 'FAILED', executionFailure: { error: 'NoPairsError' } });
+    expect(final.executionFailure.cause).toMatch(/no pair can be formed/);
+
+    const human = await tandem(['cycle', 'start', '--program', tag, '--wait']);
+    expect(human.code, human.stderr).toBe(1);
+    expect(human.stdout).toMatch(/: failed \(execution FAILED\), phase identify/);
+    expect(human.stdout).toMatch(/NoPairsError: .*no pair can be formed/);
+  });
+
   it('agrees with the AWS CLI on the executions of the state machine', async () => {
     // A missing CLI fails this test (never a silent skip): npm test installs it with apt when run as root.
     expect(existsSync(AWS_CLI), `${AWS_CLI} is missing: install the AWS CLI v2 (sudo apt-get install -y awscli)`).toBe(true);
