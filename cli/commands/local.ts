@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { PORT_OPTIONS } from '../../local/ports.ts';
 import { LINK_SIGNING_KEY_FILE, liveOwnerOf, LOCAL_ENV_FILE, LOCAL_STACK_PID } from '../support/target.ts';
 
 const DEFAULT_STATE_DIR = '.tandem/local';
@@ -18,11 +19,11 @@ export function registerLocalCommands(program: Command): void {
     .description(
       'Start DynamoDB Local (8000), SES (8005), the Step Functions endpoint (8083), the survey API (3000) and the OpenID Connect provider (3009) until Ctrl-C.',
     )
-    .option('--dynamodb-port <port>', 'DynamoDB Local port', port, 8000)
-    .option('--ses-port <port>', 'aws-ses-v2-local port', port, 8005)
-    .option('--stepfunctions-port <port>', 'Step Functions endpoint port', port, 8083)
-    .option('--survey-port <port>', 'survey API port', port, 3000)
-    .option('--oidc-port <port>', "the console's OpenID Connect provider port", port, 3009)
+    .option(`${PORT_OPTIONS.dynamodb} <port>`, 'DynamoDB Local port', port, 8000)
+    .option(`${PORT_OPTIONS.ses} <port>`, 'aws-ses-v2-local port', port, 8005)
+    .option(`${PORT_OPTIONS.stepfunctions} <port>`, 'Step Functions endpoint port', port, 8083)
+    .option(`${PORT_OPTIONS.survey} <port>`, 'survey API port', port, 3000)
+    .option(`${PORT_OPTIONS.oidc} <port>`, "the console's OpenID Connect provider port", port, 3009)
     .option('--state-dir <dir>', 'where the table, the running executions, the link key and the reports are kept', DEFAULT_STATE_DIR)
     .option('--ses-endpoint <url>', 'send through an SES v2 stand-in already running instead of starting aws-ses-v2-local (its inbox outlives the stack)')
     .option('--in-memory', 'keep the table and the executions in memory only: a throwaway run, forgotten when it stops', false)
