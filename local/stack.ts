@@ -47,6 +47,8 @@ export interface LocalStack {
   stateMachineArn: string;
   engine: LocalStepFunctions;
   reportDir: string;
+  /** The file the link-signing key is kept in (TANDEM_LINK_SIGNING_KEY holds the key itself). */
+  linkSigningKeyFile: string;
   /** Sends the local SES accepted and refused for its rate so far. */
   sesSending(): LocalSesSendingCounts;
   /** Executions that were running when the stack last stopped and now go on (with `persist`). */
@@ -68,8 +70,10 @@ async function choosePort(wanted: number, host: string, fallback: boolean, servi
   throw new PortInUseError(service, wanted, host, { cause: problem });
 }
 
+const linkSigningKeyFile = (stateDir: string) => resolve(stateDir, 'link-signing-key');
+
 function linkSigningKey(stateDir: string): string {
-  const path = resolve(stateDir, 'link-signing-key');
+  const path = linkSigningKeyFile(stateDir);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const key = randomBytes(32).toString('base64url');
   writeFileSync(path, key, { mode: 0o600 });
@@ -216,6 +220,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stateMachineArn,
       engine,
       reportDir,
+      linkSigningKeyFile: linkSigningKeyFile(stateDir),
       sesSending: ses.sending,
       resumedExecutions,
       reindexedPrograms,

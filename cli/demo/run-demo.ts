@@ -9,6 +9,8 @@ import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { approvePairs } from '../../services/phases/approval/review.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { startCycle } from '../../services/start-cycle.ts';
+import { publishLocalStack } from '../support/local-env-file.ts';
+import { LOCAL_ENV_FILE } from '../support/target.ts';
 import { enrollmentPersonaForIndex, personaForIndex, type SimulatorStats } from './participant-simulator.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
 import { runSessionDemo, type DemoSessionSummary } from './session-demo.ts';
@@ -18,6 +20,8 @@ export interface DemoOptions {
   json: boolean;
   keepRunning: boolean;
   log: (line: string) => void;
+  /** Called once the cycle has ended, before `keepRunning` waits for Ctrl-C: the result is known then. */
+  onEnded?: (summary: DemoSummary) => void;
 }
 
 export interface DemoSummary {
@@ -279,13 +283,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (simulated.unanswered) log(`  clicks the simulated people gave up on (the connection failed twice): ${simulated.unanswered}`);
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
+    options.onEnded?.(summary);
     if (options.keepRunning) {
-      log(`The stack stays up (Ctrl-C to stop). Inbox: ${stack.endpoints.ses}/`);
-      log(`Console: ${stack.endpoints.console} — sign in as:`);
-      for (const user of stack.consoleUsers) log(`  ${user.email} (${user.groups.join(', ')}) password ${user.password}`);
-      log('Use the stack from another shell with:');
-      for (const [k, v] of Object.entries(stack.env)) if (!k.startsWith('TANDEM_LINK_SIGNING')) log(`  export ${k}=${v}`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      const published = publishLocalStack(stack);
+      try {
+        log(`The stack stays up (Ctrl-C to stop). Inbox: ${stack.endpoints.ses}/`);
+        log(`Console: ${stack.endpoints.console} — sign in as:`);
+        for (const user of stack.consoleUsers) log(`  ${user.email} (${user.groups.join(', ')}) password ${user.password}`);
+        if (published.ownsEnvFile)
+          log(
+            `tandem commands in other shells here use it as they do \`tandem local up\`, through ${LOCAL_ENV_FILE} (when TANDEM_TABLE_NAME is unset). Or set:`,
+          );
+        else log(`${LOCAL_ENV_FILE} belongs to another local stack (process ${published.otherOwner}): use this one from another shell with:`);
+        for (const line of published.exportLines) log(`  ${line}`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+      } finally {
+        published.release();
+      }
     }
     return summary;
   } finally {
