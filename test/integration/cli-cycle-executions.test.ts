@@ -161,6 +161,27 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(human.stdout).toMatch(/NoPairsError: .*no pair can be formed/);
   });
 
+  it('says in executions show that an execution was redriven, how many times and when last', async () => {
+    const tag = uniqueTag('cli-redriven');
+    await failingProgram(tag);
+    const start = await tandem(['cycle', 'start', '--program', tag, '--json']);
+    const { cycleId, executionArn } = start.json<Started>();
+    expect((await waitForExecution(executionArn)).status).toBe('FAILED');
+    const before = await tandem(['executions', 'show', cycleId]);
+    expect(before.stdout).not.toMatch(/^\s+redriven/m);
+
+    await waitForCycleStatus(cycleId, 'failed');
+    const redrive = await tandem(['executions', 'redrive', cycleId]);
+    expect(redrive.code, redrive.stderr).toBe(0);
+    expect((await waitForExecution(executionArn)).redriveCount).toBe(1);
+
+    const shown = await tandem(['executions', 'show', cycleId, '--json']);
+    const { redriveCount, redriveDate } = shown.json<{ redriveCount: number; redriveDate: string }>();
+    expect(redriveCount).toBe(1);
+    const human = await tandem(['executions', 'show', cycleId]);
+    expect(human.stdout).toContain(`  redriven 1× (last at ${redriveDate.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})`);
+  });
+
   it('shows and lists executions with the state machine alone, and asks for the table where the cycle is read', async () => {
     const tag = uniqueTag('cli-sfn-only');
     await failingProgram(tag);
