@@ -14,7 +14,7 @@ import { registerReportCommands } from './commands/report.ts';
 import { registerReviewCommands } from './commands/review.ts';
 import { registerRosterCommands } from './commands/roster.ts';
 import { registerSessionCommands } from './commands/session.ts';
-import { EXIT, type ExitCode } from './exit-codes.ts';
+import { EXIT, InterruptedError, type ExitCode } from './exit-codes.ts';
 import { LOCAL_ENV_FILE, useLocalStack } from './support/target.ts';
 import { terminalSafe } from '../domain/text.ts';
 
@@ -97,6 +97,8 @@ try {
       const message = error.message.replace(/^error: /, '');
       process.stdout.write(`${JSON.stringify({ error: { kind: 'bad-input', exitCode: EXIT.badInput, message } }, null, 2)}\n`);
     }
+  } else if (error instanceof InterruptedError) {
+    fail(EXIT.interrupted, 'interrupted', error.message);
   } else if (error instanceof MissingPrerequisiteError || error instanceof ConfigurationError) {
     fail(EXIT.missingPrerequisite, 'missing-prerequisite', error.message);
   } else if (error instanceof ValidationError) {

@@ -9,6 +9,7 @@ import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { approvePairs } from '../../services/phases/approval/review.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { startCycle } from '../../services/start-cycle.ts';
+import { EXIT, InterruptedError } from '../exit-codes.ts';
 import { publishLocalStack } from '../support/local-env-file.ts';
 import { LOCAL_ENV_FILE } from '../support/target.ts';
 import { enrollmentPersonaForIndex, personaForIndex, type SimulatorStats } from './participant-simulator.ts';
@@ -180,10 +181,26 @@ const PROGRESS_EVERY_MS = 15_000;
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = Date.now();
   const log = options.log;
-  log('Starting the local stack (DynamoDB Local, SES, Step Functions, survey API)…');
-  const stack = await startLocalStack({ fallbackToFreePorts: true, stateDir: '.tandem/local' });
+  // Ctrl-C ends the demo with a word on what it leaves behind, instead of Node's silent exit; a second one exits at once.
+  const seen: DemoProgress = {};
+  let interrupt: (() => void) | undefined;
+  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  let wasInterrupted = false;
+  const onSigint = () => {
+    if (wasInterrupted) process.exit(EXIT.interrupted);
+    wasInterrupted = true;
+    interrupt?.();
+  };
+  process.on('SIGINT', onSigint);
+  const checkInterrupted = (cause?: unknown) => {
+    if (wasInterrupted) throw interruptedDemo(seen, cause);
+  };
+  let stack: LocalStack | undefined;
   let simulator: SimulatorProcess | undefined;
   try {
+    log('Starting the local stack (DynamoDB Local, SES, Step Functions, survey API)…');
+    stack = await startLocalStack({ fallbackToFreePorts: true, stateDir: '.tandem/local' });
+    checkInterrupted();
     log(
       `  DynamoDB ${stack.endpoints.dynamodb} · SES inbox ${stack.endpoints.ses} · Step Functions ${stack.endpoints.stepfunctions} · surveys ${stack.endpoints.survey}`,
     );
@@ -207,7 +224,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     const sfn = new SFNClient({});
     const workflow = new StepFunctionsWorkflow(stack.stateMachineArn, sfn);
+    checkInterrupted();
     const cycle = await startCycle({ store, workflow, clock }, { programId: program.programId });
+    seen.cycleId = cycle.cycleId;
+    seen.phase = cycle.currentPhase;
     log(`Cycle ${cycle.cycleId} started: execution ${cycle.executionArn}`);
 
     let lastPhase = '';
@@ -216,8 +236,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     let session: DemoSessionSummary | undefined;
     let sessionTried = false;
     for (;;) {
-      description = await sfn.send(new DescribeExecutionCommand({ executionArn: cycle.executionArn }));
-      const current = await store.getCycle(cycle.cycleId);
+      let current;
+      try {
+        description = await sfn.send(new DescribeExecutionCommand({ executionArn: cycle.executionArn }));
+        current = await store.getCycle(cycle.cycleId);
+      } catch (error) {
+        // Ctrl-C in a terminal also stops DynamoDB Local and the simulator: what fails then is the interruption.
+        checkInterrupted(error);
+        throw error;
+      }
+      checkInterrupted();
+      seen.executionStatus = description.status;
+      if (current) Object.assign(seen, { phase: current.currentPhase, cycleStatus: current.status });
       if (current && current.currentPhase !== lastPhase) {
         lastPhase = current.currentPhase;
         lastProgress = Date.now();
@@ -240,7 +270,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         session = await demoSession(cycle.cycleId, stack.endpoints.ses, log);
       }
       if (description.status !== 'RUNNING') break;
-      await new Promise((r) => setTimeout(r, 500));
+      await Promise.race([new Promise((r) => setTimeout(r, 500)), interrupted]);
+      checkInterrupted();
     }
     const simulated = await simulator.stop();
     const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -283,6 +314,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (simulated.unanswered) log(`  clicks the simulated people gave up on (the connection failed twice): ${simulated.unanswered}`);
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
+    // The cycle has ended and its result is out: from here Ctrl-C stops the stack kept running, it interrupts nothing.
+    process.off('SIGINT', onSigint);
     options.onEnded?.(summary);
     if (options.keepRunning) {
       const published = publishLocalStack(stack);
@@ -305,9 +338,31 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }
     }
     return summary;
+  } catch (error) {
+    checkInterrupted(error);
+    throw error;
   } finally {
+    process.off('SIGINT', onSigint);
     // Already stopped on the way to the summary; on a failure, the failure is what the caller must see.
     await simulator?.stop().catch(() => undefined);
-    await stack.stop();
+    await stack?.stop();
   }
+}
+
+/** What the demo last saw of its cycle, to say where Ctrl-C left it. */
+interface DemoProgress {
+  cycleId?: string;
+  phase?: string;
+  cycleStatus?: string;
+  executionStatus?: string;
+}
+
+function interruptedDemo(seen: DemoProgress, cause: unknown): InterruptedError {
+  const where = seen.cycleId
+    ? `cycle ${seen.cycleId} was ${seen.cycleStatus ?? 'running'} in phase ${seen.phase ?? 'unknown'} (execution ${seen.executionStatus ?? 'RUNNING'}), and ended with the local stack`
+    : 'no cycle had started yet';
+  return new InterruptedError(
+    `demo interrupted (Ctrl-C): ${where}. The demo's stack keeps nothing (its table and executions are in memory): \`npm start\` starts afresh.`,
+    { cause },
+  );
 }

@@ -108,4 +108,18 @@ describe('npm start (tandem demo)', () => {
     expect(await demo.exited).toBe(summary.status === 'SUCCEEDED' ? 0 : 1);
     expect(existsSync(envFile)).toBe(false);
   });
+
+  it('says on Ctrl-C mid-cycle that the demo was interrupted, where its cycle was and that npm start starts afresh, and exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-demo-interrupted-'));
+    const demo = (running = startDemo(['--participants', '8', '--json'], dir));
+    await demo.printed(/ {2}phase /);
+    const cycleId = /Cycle (\S+) started/.exec(demo.stderr())?.[1];
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(130);
+    const { error } = JSON.parse(demo.stdout()) as { error: { kind: string; exitCode: number; message: string } };
+    expect(error).toMatchObject({ kind: 'interrupted', exitCode: 130 });
+    expect(error.message).toMatch(new RegExp(`^demo interrupted \\(Ctrl-C\\): cycle ${cycleId} was running in phase \\S+ \\(execution RUNNING\\)`));
+    expect(error.message).toContain('`npm start` starts afresh');
+    expect(demo.stderr()).toContain(`tandem: ${error.message}`);
+  });
 });
