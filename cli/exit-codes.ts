@@ -19,8 +19,13 @@ export const EXIT = {
   conflict: 6,
   /** The target does not offer the operation (a Step Functions endpoint without RedriveExecution). */
   notSupported: 7,
-  /** Interrupted (Ctrl-C) part-way: what was done is kept and the message says how to finish; 128 + SIGINT, as shells report it. */
+  /** Interrupted (Ctrl-C, SIGINT) before the job ended: what was done is kept and the message says what to do next; 128 + SIGINT's number, as shells report it. */
   interrupted: 130,
 } as const;
+
+/** Ctrl-C stopped a command before its job ended; the message says what state it left behind. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+}
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

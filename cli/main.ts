@@ -23,7 +23,7 @@ import { registerReportCommands } from './commands/report.ts';
 import { registerReviewCommands } from './commands/review.ts';
 import { registerRosterCommands } from './commands/roster.ts';
 import { registerSessionCommands } from './commands/session.ts';
-import { EXIT, type ExitCode } from './exit-codes.ts';
+import { EXIT, InterruptedError, type ExitCode } from './exit-codes.ts';
 import { LOCAL_ENV_FILE, useLocalStack } from './support/target.ts';
 import { terminalSafe } from '../domain/text.ts';
 
@@ -115,6 +115,8 @@ try {
     if (error.progress.interrupted) fail(EXIT.interrupted, 'interrupted', error.message, undefined, progress);
     else if (problem) fail(EXIT.missingPrerequisite, 'missing-prerequisite', `${error.message}. ${problem}`, undefined, progress);
     else fail(EXIT.failed, 'failed', error.message, undefined, progress);
+  } else if (error instanceof InterruptedError) {
+    fail(EXIT.interrupted, 'interrupted', error.message);
   } else if (error instanceof MissingPrerequisiteError || error instanceof ConfigurationError) {
     fail(EXIT.missingPrerequisite, 'missing-prerequisite', error.message);
   } else if (error instanceof ValidationError) {

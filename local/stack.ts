@@ -6,7 +6,7 @@ import { container, resetContainer } from '../adapters/container.ts';
 import { localSubstitutions, programCycleDefinitionText, PROGRAM_CYCLE_STATE_MACHINE, substituteDefinition } from '../workflows/program-cycle.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { functionNameOfArn, invokeFunction } from './lambda-runtime.ts';
-import { freePort, isPortFree } from './ports.ts';
+import { freePort, portProblem, PortInUseError, type LocalService } from './ports.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { startSesLocal, type LocalSesAccount, type LocalSesSendingCounts } from './ses-local.ts';
 import { createEmailTemplates } from './ses-templates.ts';
@@ -19,7 +19,7 @@ import { CONSOLE_CLIENT_ID, startOidcProvider, type DemoUser } from './oidc-prov
 export interface LocalStackOptions {
   host?: string;
   /** Requested ports; 0 picks a free one. A busy requested port falls back to a free one when `fallbackToFreePorts` is set. */
-  ports?: Partial<Record<'dynamodb' | 'ses' | 'stepfunctions' | 'survey' | 'oidc', number>>;
+  ports?: Partial<Record<LocalService, number>>;
   fallbackToFreePorts?: boolean;
   /** Where local state lives (link key, reports, and with `persist` the DynamoDB data and the workflow executions). */
   stateDir?: string;
@@ -47,6 +47,8 @@ export interface LocalStack {
   stateMachineArn: string;
   engine: LocalStepFunctions;
   reportDir: string;
+  /** The file the link-signing key is kept in (TANDEM_LINK_SIGNING_KEY holds the key itself). */
+  linkSigningKeyFile: string;
   /** Sends the local SES accepted and refused for its rate so far. */
   sesSending(): LocalSesSendingCounts;
   /** Executions that were running when the stack last stopped and now go on (with `persist`). */
@@ -60,15 +62,18 @@ const DEFAULT_PORTS = { dynamodb: 8000, ses: 8005, stepfunctions: 8083, survey: 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 
-async function choosePort(wanted: number, host: string, fallback: boolean, service: string): Promise<number> {
+async function choosePort(wanted: number, host: string, fallback: boolean, service: LocalService): Promise<number> {
   if (wanted === 0) return freePort(host);
-  if (await isPortFree(wanted, host)) return wanted;
+  const problem = await portProblem(wanted, host);
+  if (!problem) return wanted;
   if (fallback) return freePort(host);
-  throw new Error(`port ${wanted} on ${host} is in use, so the local ${service} cannot start there; stop what uses it or pass another port`);
+  throw new PortInUseError(service, wanted, host, { cause: problem });
 }
 
+const linkSigningKeyFile = (stateDir: string) => resolve(stateDir, 'link-signing-key');
+
 function linkSigningKey(stateDir: string): string {
-  const path = resolve(stateDir, 'link-signing-key');
+  const path = linkSigningKeyFile(stateDir);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const key = randomBytes(32).toString('base64url');
   writeFileSync(path, key, { mode: 0o600 });
@@ -90,11 +95,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const fallback = options.fallbackToFreePorts ?? false;
   const wanted = { ...DEFAULT_PORTS, ...options.ports };
   const ports = {
-    dynamodb: await choosePort(wanted.dynamodb, host, fallback, 'DynamoDB'),
-    ses: options.sesEndpoint ? 0 : await choosePort(wanted.ses, host, fallback, 'SES'),
-    stepfunctions: await choosePort(wanted.stepfunctions, host, fallback, 'Step Functions endpoint'),
-    survey: await choosePort(wanted.survey, host, fallback, 'survey API'),
-    oidc: await choosePort(wanted.oidc, host, fallback, 'OpenID Connect provider'),
+    dynamodb: await choosePort(wanted.dynamodb, host, fallback, 'dynamodb'),
+    ses: options.sesEndpoint ? 0 : await choosePort(wanted.ses, host, fallback, 'ses'),
+    stepfunctions: await choosePort(wanted.stepfunctions, host, fallback, 'stepfunctions'),
+    survey: await choosePort(wanted.survey, host, fallback, 'survey'),
+    oidc: await choosePort(wanted.oidc, host, fallback, 'oidc'),
   };
   const tableName = options.tableName ?? 'tandem';
   const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${PROGRAM_CYCLE_STATE_MACHINE}`;
@@ -215,6 +220,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stateMachineArn,
       engine,
       reportDir,
+      linkSigningKeyFile: linkSigningKeyFile(stateDir),
       sesSending: ses.sending,
       resumedExecutions,
       reindexedPrograms,

@@ -38,6 +38,11 @@ export interface CycleStatusReport {
   /** Meetings the pairs logged, where the store keeps them: how many, and how many pairs met at least once. */
   meetings?: { logged: number; pairsMet: number };
   failure?: { error: string; cause: string };
+  /**
+   * The execution's own error and cause (Step Functions), when it ended with one: the cycle's
+   * `failure` is set only once the workflow has marked it, a moment after the execution ended.
+   */
+  executionFailure?: { error: string; cause: string };
   reportPath?: string;
 }
 
@@ -92,13 +97,14 @@ export async function cycleStatus(
 ): Promise<CycleStatusReport> {
   const cycle = await getCycleOrFail(deps.store, cycleId);
   const meetings = deps.store.listMeetings ? await meetingProgress({ listMeetings: deps.store.listMeetings.bind(deps.store) }, cycle.cycleId) : undefined;
-  let executionStatus: string | undefined;
+  let execution: { status: string; error?: string; cause?: string } | undefined;
   if (cycle.executionArn && deps.workflow) {
-    executionStatus = await deps.workflow.describe(cycle.executionArn).then(
-      (d) => d.status,
+    execution = await deps.workflow.describe(cycle.executionArn).then(
+      (d) => d,
       () => undefined,
     );
   }
+  const executionStatus = execution?.status;
   return {
     cycleId: cycle.cycleId,
     programId: cycle.programId,
@@ -124,6 +130,9 @@ export async function cycleStatus(
     phases: phaseProgress(cycle),
     ...(meetings ? { meetings } : {}),
     ...(cycle.failure ? { failure: cycle.failure } : {}),
+    ...(execution && execution.status !== 'RUNNING' && (execution.error || execution.cause)
+      ? { executionFailure: { error: execution.error ?? '', cause: execution.cause ?? '' } }
+      : {}),
     ...(cycle.reportPath ? { reportPath: cycle.reportPath } : {}),
   };
 }

@@ -22,7 +22,7 @@ export interface ExecutionSummary {
 }
 
 /** One execution as ops read it: its summary, and what Step Functions says beyond it (input, output, error, redrive). */
-export type ExecutionDetails = ExecutionSummary & Omit<ExecutionDescription, keyof ExecutionRecord>;
+export type ExecutionDetails = ExecutionSummary & Omit<ExecutionDescription, keyof ExecutionRecord | 'redriveDate'> & { redriveDate?: string };
 
 export interface ExecutionFilters {
   status?: string;
@@ -102,8 +102,8 @@ export class ExecutionsQuery {
     try {
       const description = await this.executions.describeExecution(this.arnOf(executionOrCycle));
       // The record's fields become the summary (times as ISO); the rest of the port's description passes through as it is.
-      const { executionArn: _arn, name: _name, status: _status, startDate: _start, stopDate: _stop, ...details } = description;
-      return { ...summarise(description), ...details };
+      const { executionArn: _arn, name: _name, status: _status, startDate: _start, stopDate: _stop, redriveDate, ...details } = description;
+      return { ...summarise(description), ...details, ...(redriveDate ? { redriveDate: redriveDate.toISOString() } : {}) };
     } catch (error) {
       throw inTermsOf(error, executionOrCycle);
     }

@@ -357,6 +357,8 @@ export interface ExecutionDescription extends ExecutionRecord {
   error?: string;
   cause?: string;
   redriveCount?: number;
+  /** When the execution was last redriven. */
+  redriveDate?: Date;
   redriveStatus?: string;
   redriveStatusReason?: string;
 }

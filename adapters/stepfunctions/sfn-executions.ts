@@ -55,6 +55,7 @@ export class StepFunctionsExecutionHistory implements ExecutionHistory {
         error: d.error,
         cause: d.cause,
         redriveCount: d.redriveCount,
+        ...(d.redriveDate ? { redriveDate: d.redriveDate } : {}),
         redriveStatus: d.redriveStatus,
         redriveStatusReason: d.redriveStatusReason,
       };

@@ -63,8 +63,31 @@ export function describeStatus(s: CycleStatusReport): string {
     ),
   );
   if (s.failure) lines.push('', `Failed: ${s.failure.error}: ${s.failure.cause}`);
+  const execution = s.executionFailure;
+  if (execution && (execution.error !== s.failure?.error || execution.cause !== s.failure?.cause))
+    lines.push(...(s.failure ? [] : ['']), `Execution ${s.executionStatus ?? 'ended'}: ${execution.error}${execution.cause ? `: ${execution.cause}` : ''}`);
   if (s.reportPath) lines.push('', `Report: ${s.reportPath} (tandem report open ${s.cycleId})`);
   return lines.join('\n');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * How long `--wait` goes on reading the cycle once its execution has ended: the workflow marks a
+ * failed or stopped cycle from the execution's status-change event, which comes a moment after the end.
+ */
+const SETTLE_TIMEOUT_MS = 15_000;
+const SETTLE_POLL_MS = 250;
+
+/** The cycle's status once the workflow has marked the end of its execution, or as it stands when SETTLE_TIMEOUT_MS has passed. */
+async function settledStatus(first: CycleStatusReport, read: () => Promise<CycleStatusReport>): Promise<CycleStatusReport> {
+  const until = Date.now() + SETTLE_TIMEOUT_MS;
+  let status = first;
+  while (status.status === 'running' && Date.now() < until) {
+    await sleep(SETTLE_POLL_MS);
+    status = await read();
+  }
+  return status;
 }
 
 export function registerCycleCommands(program: Command): void {
@@ -130,11 +153,20 @@ export function registerCycleCommands(program: Command): void {
         if (!options.json && line !== last) process.stdout.write(`${line}\n`);
         last = line;
         if (status.executionStatus && status.executionStatus !== 'RUNNING') {
-          emit(options.json, { ...started, final: status }, () => describeStatus(status));
-          process.exitCode = status.executionStatus === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+          const final = await settledStatus(status, () => cycleStatus({ store: c.store, workflow: workflow() }, cycle.cycleId));
+          const unsettled =
+            final.status === 'running'
+              ? [
+                  `The cycle is not marked ${final.executionStatus === 'SUCCEEDED' ? 'succeeded' : 'failed or stopped'} yet: the workflow marks it once Step Functions reports the end of the execution (tandem cycle status ${cycle.cycleId}).`,
+                ]
+              : [];
+          emit(options.json, { ...started, final, ...(unsettled.length ? { notes: [...notes, ...unsettled] } : {}) }, () =>
+            [describeStatus(final), ...unsettled].join('\n'),
+          );
+          process.exitCode = final.executionStatus === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
           return;
         }
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(1000);
       }
     },
   );

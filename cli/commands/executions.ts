@@ -86,6 +86,9 @@ export function registerExecutionsCommands(program: Command): void {
         `Execution ${description.name}: ${description.status}`,
         `  ${description.executionArn}`,
         `  started ${formatTime(description.startDate)}${description.stopDate ? `, stopped ${formatTime(description.stopDate)} (${formatDuration(description.durationMs)})` : ''}`,
+        ...(description.redriveCount
+          ? [`  redriven ${description.redriveCount}×${description.redriveDate ? ` (last at ${formatTime(description.redriveDate)})` : ''}`]
+          : []),
         `  input ${brief(description.input, 200)}`,
         ...(description.error || description.cause
           ? [`  ${description.status === 'ABORTED' ? 'stopped' : 'failed'}: ${description.error ?? ''}${description.cause ? `: ${description.cause}` : ''}`]

@@ -1,7 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { LINK_SIGNING_KEY_FILE, liveOwnerOf, LOCAL_ENV_FILE, LOCAL_STACK_PID } from '../support/target.ts';
+import { PORT_OPTIONS } from '../../local/ports.ts';
+import { publishLocalStack } from '../support/local-env-file.ts';
+import { LOCAL_ENV_FILE } from '../support/target.ts';
 
 const DEFAULT_STATE_DIR = '.tandem/local';
 
@@ -18,11 +19,11 @@ export function registerLocalCommands(program: Command): void {
     .description(
       'Start DynamoDB Local (8000), SES (8005), the Step Functions endpoint (8083), the survey API (3000) and the OpenID Connect provider (3009) until Ctrl-C.',
     )
-    .option('--dynamodb-port <port>', 'DynamoDB Local port', port, 8000)
-    .option('--ses-port <port>', 'aws-ses-v2-local port', port, 8005)
-    .option('--stepfunctions-port <port>', 'Step Functions endpoint port', port, 8083)
-    .option('--survey-port <port>', 'survey API port', port, 3000)
-    .option('--oidc-port <port>', "the console's OpenID Connect provider port", port, 3009)
+    .option(`${PORT_OPTIONS.dynamodb} <port>`, 'DynamoDB Local port', port, 8000)
+    .option(`${PORT_OPTIONS.ses} <port>`, 'aws-ses-v2-local port', port, 8005)
+    .option(`${PORT_OPTIONS.stepfunctions} <port>`, 'Step Functions endpoint port', port, 8083)
+    .option(`${PORT_OPTIONS.survey} <port>`, 'survey API port', port, 3000)
+    .option(`${PORT_OPTIONS.oidc} <port>`, "the console's OpenID Connect provider port", port, 3009)
     .option('--state-dir <dir>', 'where the table, the running executions, the link key and the reports are kept', DEFAULT_STATE_DIR)
     .option('--ses-endpoint <url>', 'send through an SES v2 stand-in already running instead of starting aws-ses-v2-local (its inbox outlives the stack)')
     .option('--in-memory', 'keep the table and the executions in memory only: a throwaway run, forgotten when it stops', false)
@@ -57,16 +58,8 @@ export function registerLocalCommands(program: Command): void {
           ...(options.sesEndpoint ? { sesEndpoint: options.sesEndpoint } : {}),
           persist: !options.inMemory,
         });
-        // Other shells' tandem commands find the stack through this file when TANDEM_TABLE_NAME is unset (or with --local).
-        const envFile = resolve(LOCAL_ENV_FILE);
-        mkdirSync(dirname(envFile), { recursive: true });
-        // A second stack in the same folder (another --state-dir) must not take the first one's commands over, nor delete its file when it stops.
-        const otherOwner = liveOwnerOf(envFile);
-        const ownsEnvFile = otherOwner === undefined || otherOwner === process.pid;
-        const shared = Object.fromEntries(Object.entries(stack.env).filter(([k]) => !k.startsWith('TANDEM_LINK_SIGNING')));
-        const keyFile = resolve(options.stateDir, 'link-signing-key');
-        const fileValues = { ...shared, TANDEM_SURVEY_URL: stack.endpoints.survey, [LINK_SIGNING_KEY_FILE]: keyFile, [LOCAL_STACK_PID]: String(process.pid) };
-        if (ownsEnvFile) writeFileSync(envFile, `${JSON.stringify(fileValues, null, 2)}\n`, { mode: 0o600 });
+        const published = publishLocalStack(stack);
+        const { envFile, ownsEnvFile, otherOwner, shared } = published;
         if (options.json) {
           process.stdout.write(
             `${JSON.stringify({ endpoints: stack.endpoints, opsPage: `${stack.endpoints.survey}/ops`, env: shared, envFile: ownsEnvFile ? envFile : null, stateDir: resolve(options.stateDir), persisted: !options.inMemory, resumedExecutions: stack.resumedExecutions, reindexedPrograms: stack.reindexedPrograms })}\n`,
@@ -84,7 +77,7 @@ export function registerLocalCommands(program: Command): void {
           console.log(`  console        ${stack.endpoints.console}`);
           for (const user of stack.consoleUsers) console.log(`    sign in as ${user.email} (${user.groups.join(', ')}), password ${user.password}`);
           console.log('\nTo use it from another shell:');
-          for (const [k, v] of Object.entries(shared)) console.log(`  export ${k}=${v}`);
+          for (const line of published.exportLines) console.log(`  ${line}`);
           if (ownsEnvFile) console.log(`\nOr nothing: while the stack runs, tandem reads ${LOCAL_ENV_FILE} when TANDEM_TABLE_NAME is unset (or with --local).`);
           else
             console.log(
@@ -96,7 +89,7 @@ export function registerLocalCommands(program: Command): void {
           process.once('SIGINT', () => resolve());
           process.once('SIGTERM', () => resolve());
         });
-        if (ownsEnvFile && liveOwnerOf(envFile) === process.pid) rmSync(envFile, { force: true });
+        published.release();
         await stack.stop();
       },
     );

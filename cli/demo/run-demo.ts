@@ -9,6 +9,9 @@ import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { approvePairs } from '../../services/phases/approval/review.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { startCycle } from '../../services/start-cycle.ts';
+import { EXIT, InterruptedError } from '../exit-codes.ts';
+import { publishLocalStack } from '../support/local-env-file.ts';
+import { LOCAL_ENV_FILE } from '../support/target.ts';
 import { enrollmentPersonaForIndex, personaForIndex, type SimulatorStats } from './participant-simulator.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
 import { runSessionDemo, type DemoSessionSummary } from './session-demo.ts';
@@ -18,6 +21,8 @@ export interface DemoOptions {
   json: boolean;
   keepRunning: boolean;
   log: (line: string) => void;
+  /** Called once the cycle has ended, before `keepRunning` waits for Ctrl-C: the result is known then. */
+  onEnded?: (summary: DemoSummary) => void;
 }
 
 export interface DemoSummary {
@@ -176,10 +181,26 @@ const PROGRESS_EVERY_MS = 15_000;
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = Date.now();
   const log = options.log;
-  log('Starting the local stack (DynamoDB Local, SES, Step Functions, survey API)…');
-  const stack = await startLocalStack({ fallbackToFreePorts: true, stateDir: '.tandem/local' });
+  // Ctrl-C ends the demo with a word on what it leaves behind, instead of Node's silent exit; a second one exits at once.
+  const seen: DemoProgress = {};
+  let interrupt: (() => void) | undefined;
+  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  let wasInterrupted = false;
+  const onSigint = () => {
+    if (wasInterrupted) process.exit(EXIT.interrupted);
+    wasInterrupted = true;
+    interrupt?.();
+  };
+  process.on('SIGINT', onSigint);
+  const checkInterrupted = (cause?: unknown) => {
+    if (wasInterrupted) throw interruptedDemo(seen, cause);
+  };
+  let stack: LocalStack | undefined;
   let simulator: SimulatorProcess | undefined;
   try {
+    log('Starting the local stack (DynamoDB Local, SES, Step Functions, survey API)…');
+    stack = await startLocalStack({ fallbackToFreePorts: true, stateDir: '.tandem/local' });
+    checkInterrupted();
     log(
       `  DynamoDB ${stack.endpoints.dynamodb} · SES inbox ${stack.endpoints.ses} · Step Functions ${stack.endpoints.stepfunctions} · surveys ${stack.endpoints.survey}`,
     );
@@ -203,7 +224,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     const sfn = new SFNClient({});
     const workflow = new StepFunctionsWorkflow(stack.stateMachineArn, sfn);
+    checkInterrupted();
     const cycle = await startCycle({ store, workflow, clock }, { programId: program.programId });
+    seen.cycleId = cycle.cycleId;
+    seen.phase = cycle.currentPhase;
     log(`Cycle ${cycle.cycleId} started: execution ${cycle.executionArn}`);
 
     let lastPhase = '';
@@ -212,8 +236,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     let session: DemoSessionSummary | undefined;
     let sessionTried = false;
     for (;;) {
-      description = await sfn.send(new DescribeExecutionCommand({ executionArn: cycle.executionArn }));
-      const current = await store.getCycle(cycle.cycleId);
+      let current;
+      try {
+        description = await sfn.send(new DescribeExecutionCommand({ executionArn: cycle.executionArn }));
+        current = await store.getCycle(cycle.cycleId);
+      } catch (error) {
+        // Ctrl-C in a terminal also stops DynamoDB Local and the simulator: what fails then is the interruption.
+        checkInterrupted(error);
+        throw error;
+      }
+      checkInterrupted();
+      seen.executionStatus = description.status;
+      if (current) Object.assign(seen, { phase: current.currentPhase, cycleStatus: current.status });
       if (current && current.currentPhase !== lastPhase) {
         lastPhase = current.currentPhase;
         lastProgress = Date.now();
@@ -236,7 +270,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         session = await demoSession(cycle.cycleId, stack.endpoints.ses, log);
       }
       if (description.status !== 'RUNNING') break;
-      await new Promise((r) => setTimeout(r, 500));
+      await Promise.race([new Promise((r) => setTimeout(r, 500)), interrupted]);
+      checkInterrupted();
     }
     const simulated = await simulator.stop();
     const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -279,18 +314,55 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (simulated.unanswered) log(`  clicks the simulated people gave up on (the connection failed twice): ${simulated.unanswered}`);
     if (summary.failure) log(`  failure: ${summary.failure.error}: ${summary.failure.cause}`);
     if (summary.reportPath) log(`Review report: ${summary.reportPath}`);
+    // The cycle has ended and its result is out: from here Ctrl-C stops the stack kept running, it interrupts nothing.
+    process.off('SIGINT', onSigint);
+    options.onEnded?.(summary);
     if (options.keepRunning) {
-      log(`The stack stays up (Ctrl-C to stop). Inbox: ${stack.endpoints.ses}/`);
-      log(`Console: ${stack.endpoints.console} — sign in as:`);
-      for (const user of stack.consoleUsers) log(`  ${user.email} (${user.groups.join(', ')}) password ${user.password}`);
-      log('Use the stack from another shell with:');
-      for (const [k, v] of Object.entries(stack.env)) if (!k.startsWith('TANDEM_LINK_SIGNING')) log(`  export ${k}=${v}`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      const published = publishLocalStack(stack);
+      try {
+        log(`The stack stays up (Ctrl-C to stop). Inbox: ${stack.endpoints.ses}/`);
+        log(`Console: ${stack.endpoints.console} — sign in as:`);
+        for (const user of stack.consoleUsers) log(`  ${user.email} (${user.groups.join(', ')}) password ${user.password}`);
+        if (published.ownsEnvFile)
+          log(
+            `tandem commands in other shells here use it as they do \`tandem local up\`, through ${LOCAL_ENV_FILE} (when TANDEM_TABLE_NAME is unset). Or set:`,
+          );
+        else log(`${LOCAL_ENV_FILE} belongs to another local stack (process ${published.otherOwner}): use this one from another shell with:`);
+        for (const line of published.exportLines) log(`  ${line}`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+      } finally {
+        published.release();
+      }
     }
     return summary;
+  } catch (error) {
+    checkInterrupted(error);
+    throw error;
   } finally {
+    process.off('SIGINT', onSigint);
     // Already stopped on the way to the summary; on a failure, the failure is what the caller must see.
     await simulator?.stop().catch(() => undefined);
-    await stack.stop();
+    await stack?.stop();
   }
+}
+
+/** What the demo last saw of its cycle, to say where Ctrl-C left it. */
+interface DemoProgress {
+  cycleId?: string;
+  phase?: string;
+  cycleStatus?: string;
+  executionStatus?: string;
+}
+
+function interruptedDemo(seen: DemoProgress, cause: unknown): InterruptedError {
+  const where = seen.cycleId
+    ? `cycle ${seen.cycleId} was ${seen.cycleStatus ?? 'running'} in phase ${seen.phase ?? 'unknown'} (execution ${seen.executionStatus ?? 'RUNNING'}), and ended with the local stack`
+    : 'no cycle had started yet';
+  return new InterruptedError(
+    `demo interrupted (Ctrl-C): ${where}. The demo's stack keeps nothing (its table and executions are in memory): \`npm start\` starts afresh.`,
+    { cause },
+  );
 }

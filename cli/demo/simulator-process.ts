@@ -35,7 +35,11 @@ export interface SimulatorProcess {
  * playing the persona given for their email; people not listed never answer.
  */
 export function startSimulatorProcess(options: Omit<StartMessage, 'type' | 'personas'> & { personas: Map<string, Persona> }): SimulatorProcess {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // tsx resolved from here, not from the working directory: the demo may run in a folder without node_modules.
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ended = new Promise<SimulatorStats>((resolve, reject) => {
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'stats') resolve(message.stats);
@@ -55,7 +59,8 @@ export function startSimulatorProcess(options: Omit<StartMessage, 'type' | 'pers
         try {
           return await ended;
         } finally {
-          child.disconnect?.();
+          // A child that exited has no channel left: disconnecting it would hide why it ended.
+          if (child.connected) child.disconnect();
         }
       })();
       return stopping;

@@ -69,10 +69,25 @@ export function useLocalStack(value: boolean): void {
   resolved = undefined;
 }
 
-/** Applies the local env file when asked or when nothing is configured; returns where the configuration came from. */
+/**
+ * Applies the local env file when asked or when nothing is configured; returns where the
+ * configuration came from. Commands that only read Step Functions need no table: see stateMachineArn.
+ */
 export function resolveTarget(): { source: 'environment' | 'local-env-file'; file?: string } {
+  const source = applyTarget();
+  if (!process.env.TANDEM_TABLE_NAME) {
+    throw new ConfigurationError(
+      'TANDEM_TABLE_NAME is not set: set it to the DynamoDB table of your Tandem stack (the stack output TableName on AWS), ' +
+        `or start the local stack with \`tandem local up\` in another shell (tandem then reads ${LOCAL_ENV_FILE}).`,
+    );
+  }
+  return source;
+}
+
+function applyTarget(): { source: 'environment' | 'local-env-file'; file?: string } {
   if (resolved) return resolved;
-  const wantFile = forceLocal || !process.env.TANDEM_TABLE_NAME;
+  // A shell configured for AWS's Step Functions alone (ops reading executions) is not sent to a local stack's endpoints.
+  const wantFile = forceLocal || (!process.env.TANDEM_TABLE_NAME && !process.env.TANDEM_STATE_MACHINE_ARN);
   const file = wantFile ? localEnvFile() : undefined;
   if (forceLocal && !file) {
     throw new ConfigurationError(
@@ -90,12 +105,6 @@ export function resolveTarget(): { source: 'environment' | 'local-env-file'; fil
   } else {
     resolved = { source: 'environment' };
   }
-  if (!process.env.TANDEM_TABLE_NAME) {
-    throw new ConfigurationError(
-      'TANDEM_TABLE_NAME is not set: set it to the DynamoDB table of your Tandem stack (the stack output TableName on AWS), ' +
-        `or start the local stack with \`tandem local up\` in another shell (tandem then reads ${LOCAL_ENV_FILE}).`,
-    );
-  }
   return resolved;
 }
 
@@ -105,11 +114,12 @@ export function target(): Container {
 }
 
 export function stateMachineArn(): string {
-  resolveTarget();
+  applyTarget();
   const arn = process.env.TANDEM_STATE_MACHINE_ARN?.trim();
   if (!arn) {
     throw new ConfigurationError(
-      'TANDEM_STATE_MACHINE_ARN is not set: set it to the program-cycle state machine ARN (the stack output StateMachineArn on AWS), or use the local stack (`tandem local up`).',
+      'TANDEM_STATE_MACHINE_ARN is not set: set it to the program-cycle state machine ARN (the stack output StateMachineArn on AWS), ' +
+        `or start the local stack with \`tandem local up\` in another shell (tandem then reads ${LOCAL_ENV_FILE}).`,
     );
   }
   return arn;

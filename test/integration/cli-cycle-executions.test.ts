@@ -146,6 +146,64 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(future.json()).toEqual([]);
   });
 
+  it("follows a failing cycle with --wait until it is marked failed, and gives the execution's error and cause", async () => {
+    const tag = uniqueTag('cli-wait-fail');
+    await failingProgram(tag);
+    const json = await tandem(['cycle', 'start', '--program', tag, '--wait', '--json']);
+    expect(json.code, json.stderr).toBe(1);
+    const { final } = json.json<{ final: { status: string; executionStatus: string; executionFailure: { error: string; cause: string } } }>();
+    expect(final).toMatchObject({ status: 'failed', executionStatus: 'FAILED', executionFailure: { error: 'NoPairsError' } });
+    expect(final.executionFailure.cause).toMatch(/no pair can be formed/);
+
+    const human = await tandem(['cycle', 'start', '--program', tag, '--wait']);
+    expect(human.code, human.stderr).toBe(1);
+    expect(human.stdout).toMatch(/: failed \(execution FAILED\), phase identify/);
+    expect(human.stdout).toMatch(/NoPairsError: .*no pair can be formed/);
+  });
+
+  it('says in executions show that an execution was redriven, how many times and when last', async () => {
+    const tag = uniqueTag('cli-redriven');
+    await failingProgram(tag);
+    const start = await tandem(['cycle', 'start', '--program', tag, '--json']);
+    const { cycleId, executionArn } = start.json<Started>();
+    expect((await waitForExecution(executionArn)).status).toBe('FAILED');
+    const before = await tandem(['executions', 'show', cycleId]);
+    expect(before.stdout).not.toMatch(/^\s+redriven/m);
+
+    await waitForCycleStatus(cycleId, 'failed');
+    const redrive = await tandem(['executions', 'redrive', cycleId]);
+    expect(redrive.code, redrive.stderr).toBe(0);
+    expect((await waitForExecution(executionArn)).redriveCount).toBe(1);
+
+    const shown = await tandem(['executions', 'show', cycleId, '--json']);
+    const { redriveCount, redriveDate } = shown.json<{ redriveCount: number; redriveDate: string }>();
+    expect(redriveCount).toBe(1);
+    const human = await tandem(['executions', 'show', cycleId]);
+    expect(human.stdout).toContain(`  redriven 1× (last at ${redriveDate.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})`);
+  });
+
+  it('shows and lists executions with the state machine alone, and asks for the table where the cycle is read', async () => {
+    const tag = uniqueTag('cli-sfn-only');
+    await failingProgram(tag);
+    const start = await tandem(['cycle', 'start', '--program', tag, '--json']);
+    expect(start.code, start.stderr).toBe(0);
+    const { cycleId, executionArn } = start.json<Started>();
+    expect((await waitForExecution(executionArn)).status).toBe('FAILED');
+
+    const sfnOnly = stackEnv({ TANDEM_LOCAL_ENV_FILE: join(dir, 'absent.json') });
+    delete sfnOnly.TANDEM_TABLE_NAME;
+    const shown = await tandem(['executions', 'show', cycleId, '--json'], { env: sfnOnly, cwd: dir });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.json()).toMatchObject({ name: cycleId, status: 'FAILED' });
+    const listed = await tandem(['executions', 'list', '--status', 'FAILED', '--since', '10m', '--json'], { env: sfnOnly, cwd: dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json<Array<{ name: string }>>().map((e) => e.name)).toContain(cycleId);
+
+    const redrive = await tandem(['executions', 'redrive', cycleId], { env: sfnOnly, cwd: dir });
+    expect(redrive.code).toBe(3);
+    expect(redrive.stderr).toMatch(/TANDEM_TABLE_NAME is not set/);
+  });
+
   it('agrees with the AWS CLI on the executions of the state machine', async () => {
     // A missing CLI fails this test (never a silent skip): npm test installs it with apt when run as root.
     expect(existsSync(AWS_CLI), `${AWS_CLI} is missing: install the AWS CLI v2 (sudo apt-get install -y awscli)`).toBe(true);

@@ -28,4 +28,15 @@ describe('the text of tandem cycle status', () => {
   it('has no meetings line when the store did not count them', () => {
     expect(describeStatus(report)).not.toContain('Meetings');
   });
+
+  it("gives the execution's error and cause while the cycle is not marked failed yet", () => {
+    const text = describeStatus({ ...report, executionStatus: 'FAILED', executionFailure: { error: 'NoPairsError', cause: 'no pair can be formed' } });
+    expect(text).toContain('Execution FAILED: NoPairsError: no pair can be formed');
+  });
+
+  it("gives a failure once when the cycle's failure is the execution's", () => {
+    const failure = { error: 'NoPairsError', cause: 'no pair can be formed' };
+    const text = describeStatus({ ...report, status: 'failed', executionStatus: 'FAILED', failure, executionFailure: failure });
+    expect(text.match(/NoPairsError/g)).toHaveLength(1);
+  });
 });
