@@ -7,6 +7,8 @@ export type CycleStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
 export interface PhaseState {
   openedAt: number;
   deadline: number;
+  /** When the window started again because the invitations went out late (services/phases/engine.ts); the deadline is a window from then. */
+  windowStartedAt?: number;
   /** How many answers the phase expects (active members when it opened); 0 for the run phase. */
   expected: number;
   closedAt?: number;

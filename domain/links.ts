@@ -10,7 +10,12 @@ export interface LinkScope {
   expiresAt: number;
 }
 
-export type LinkVerification = { ok: true; scope: LinkScope } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
+/** An expired link still says what it was for (its signature held): a phase whose deadline moved may accept it. */
+export type LinkVerification =
+  { ok: true; scope: LinkScope } | { ok: false; reason: 'malformed' | 'forged' } | { ok: false; reason: 'expired'; scope: LinkScope };
+
+/** A phase's links stay valid this long after its deadline, so that a late click gets a "phase closed" page, not "expired". */
+export const PHASE_LINK_GRACE_SECONDS = 3 * 86400;
 
 const VERSION = 'v1';
 
@@ -70,7 +75,7 @@ export class LinkSigner {
     if (typeof cycleId !== 'string' || typeof participantId !== 'string' || typeof phaseKey !== 'string' || typeof expiresAt !== 'number') {
       return { ok: false, reason: 'malformed' };
     }
-    if (nowMs / 1000 > expiresAt) return { ok: false, reason: 'expired' };
+    if (nowMs / 1000 > expiresAt) return { ok: false, reason: 'expired', scope: { cycleId, participantId, phaseKey, expiresAt } };
     return { ok: true, scope: { cycleId, participantId, phaseKey, expiresAt } };
   }
 

@@ -1,5 +1,6 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
 import { ValidationError } from '../domain/errors.ts';
+import { PHASE_LINK_GRACE_SECONDS, type LinkScope } from '../domain/links.ts';
 import type { Participant } from '../domain/participant.ts';
 import type { AnsweredPhase, Language } from '../domain/program.ts';
 import { formFields, type Answer } from '../domain/surveys.ts';
@@ -34,7 +35,8 @@ const refused = (language: Language | 'both', kind: NoticeKind, status: number):
 async function resolve(deps: SurveyDeps, token: string, action: string, request: SurveyRequest): Promise<Resolved> {
   const now = deps.clock.now();
   const verified = deps.signer.verify(token, now);
-  if (!verified.ok) return verified.reason === 'expired' ? refused('both', 'expired', 410) : refused('both', 'invalid', 403);
+  if (!verified.ok && verified.reason !== 'expired') return refused('both', 'invalid', 403);
+  if (!verified.ok && !(await validUntilMovedDeadline(deps, verified.scope, now))) return refused('both', 'expired', 410);
   const { cycleId, participantId, phaseKey } = verified.scope;
   const phase = parsePhaseKey(phaseKey);
   if (!phase && phaseKey !== OPT_OUT_KEY && phaseKey !== PAIR_PAGE_KEY) return refused('both', 'invalid', 403);
@@ -63,6 +65,18 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
   const prefetched = { phaseKeys: answersRead, answers };
   const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now, prefetched, rosterEntry: entry };
   return { kind: 'phase', visit: phase.round === undefined ? visit : { ...visit, round: phase.round } };
+}
+
+/**
+ * A phase link signed before the phase's deadline moved (its invitations went out late: services/phases/engine.ts)
+ * expires with the old deadline; it stays valid as long as a link signed for the new one would. One read, for
+ * expired links only.
+ */
+async function validUntilMovedDeadline(deps: SurveyDeps, scope: LinkScope, now: number): Promise<boolean> {
+  const phase = parsePhaseKey(scope.phaseKey);
+  if (!phase) return false;
+  const state = (await deps.store.getCycle(scope.cycleId))?.phases[phase.phase];
+  return state?.windowStartedAt !== undefined && now / 1000 <= Math.ceil(state.deadline / 1000) + PHASE_LINK_GRACE_SECONDS;
 }
 
 /**

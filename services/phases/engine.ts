@@ -3,7 +3,7 @@ import type { Cycle, PhaseState } from '../../domain/cycle.ts';
 import { durationToSeconds } from '../../domain/duration.ts';
 import { invitationEmail, timeLeftInWords } from '../../domain/emails.ts';
 import { ConfigurationError, NotFoundError } from '../../domain/errors.ts';
-import type { LinkSigner } from '../../domain/links.ts';
+import { PHASE_LINK_GRACE_SECONDS, type LinkSigner } from '../../domain/links.ts';
 import type { AnsweredPhase, Program } from '../../domain/program.ts';
 import { recordAction } from '../audit.ts';
 import { sendOnce } from '../send-once.ts';
@@ -40,8 +40,6 @@ export type SendingDeps = PhaseDeps & {
   pace: SendingPace;
 };
 
-/** Links stay valid a little after the deadline so that a late click gets a "phase closed" page, not "expired". */
-const LINK_GRACE_SECONDS = 3 * 86400;
 /** The "leave the program" link in each email stays valid this long after the phase's deadline. */
 const OPT_OUT_LINK_SECONDS = 180 * 86400;
 /**
@@ -126,10 +124,12 @@ const LATE_INVITATIONS_SHARE = 0.1;
 
 async function startLateWindowAgain(deps: SendingDeps, module: AnsweredPhaseModule, step: PhaseStep, due: DueBatch[]): Promise<PhaseState> {
   const { cycle, state, now } = step;
-  const window = state.deadline - state.openedAt;
-  if (!due.some((batch) => batch.tag === 'invitation') || now - state.openedAt <= window * LATE_INVITATIONS_SHARE) return state;
+  // Measured from the window's latest start: sending that goes on over several steps after a move moves it no further.
+  const start = state.windowStartedAt ?? state.openedAt;
+  const window = state.deadline - start;
+  if (!due.some((batch) => batch.tag === 'invitation') || now - start <= window * LATE_INVITATIONS_SHARE) return state;
   const deadline = now + window;
-  await deps.store.updatePhase(cycle.cycleId, module.name, { deadline });
+  await deps.store.updatePhase(cycle.cycleId, module.name, { deadline, windowStartedAt: now });
   await recordAction(
     { audit: deps.store, clock: deps.clock },
     { actor: 'tandem', via: 'workflow' },
@@ -140,7 +140,7 @@ async function startLateWindowAgain(deps: SendingDeps, module: AnsweredPhaseModu
       details: { phase: module.name, from: new Date(state.deadline).toISOString(), to: new Date(deadline).toISOString(), reason: 'invitations went out late' },
     },
   );
-  return { ...state, deadline };
+  return { ...state, deadline, windowStartedAt: now };
 }
 
 export async function closePhase(deps: PhaseDeps, cycleId: string, phase: AnsweredPhase): Promise<PhaseProgress> {
@@ -270,7 +270,7 @@ function phaseEmailKey(batch: DueBatch, member: Recipient): string {
 }
 
 function linkFor(links: { signer: LinkSigner; baseUrl: string }, cycleId: string, participantId: string, key: string, deadline: number): string {
-  const token = links.signer.sign({ cycleId, participantId, phaseKey: key, expiresAt: Math.ceil(deadline / 1000) + LINK_GRACE_SECONDS });
+  const token = links.signer.sign({ cycleId, participantId, phaseKey: key, expiresAt: Math.ceil(deadline / 1000) + PHASE_LINK_GRACE_SECONDS });
   return `${links.baseUrl}/s/${token}`;
 }
 

@@ -10,11 +10,11 @@ import type { AnswerCount, AnsweredPhaseModule, DueBatch, StatusLine } from './t
  * answered, "x of y answered" on the ops page.
  */
 
-/** When each reminder is due; reminders that would fall before the phase opened are dropped. */
+/** When each reminder is due; reminders that would fall before the phase opened (or its window started again) are dropped. */
 export function reminderTimes(program: Program, state: PhaseState): number[] {
   return program.reminders.beforeDeadline
     .map((offset) => state.deadline - durationToSeconds(offset) * 1000)
-    .map((at) => (at > state.openedAt ? at : Number.NaN));
+    .map((at) => (at > (state.windowStartedAt ?? state.openedAt) ? at : Number.NaN));
 }
 
 /** The invitation (until every member got it) and the reminders that came due before the deadline. */

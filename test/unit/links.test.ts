@@ -80,13 +80,13 @@ describe('LinkSigner', () => {
     expect(signer.verify(token.replace(/^v1\./, 'V1.'), before)).toEqual({ ok: false, reason: 'malformed' });
   });
 
-  it('accepts a token up to and at the second it expires, and refuses it just after', () => {
+  it('accepts a token up to and at the second it expires, and refuses it just after, saying what it was for', () => {
     const token = signer.sign(scope);
     const expiresMs = scope.expiresAt * 1000;
     expect(signer.verify(token, expiresMs - 1000)).toEqual({ ok: true, scope });
     expect(signer.verify(token, expiresMs)).toEqual({ ok: true, scope });
-    expect(signer.verify(token, expiresMs + 1)).toEqual({ ok: false, reason: 'expired' });
-    expect(signer.verify(token, expiresMs + 86_400_000)).toEqual({ ok: false, reason: 'expired' });
+    expect(signer.verify(token, expiresMs + 1)).toEqual({ ok: false, reason: 'expired', scope });
+    expect(signer.verify(token, expiresMs + 86_400_000)).toEqual({ ok: false, reason: 'expired', scope });
   });
 
   it('checks the mac before the expiry, so a forged expired token is forged', () => {

@@ -217,6 +217,24 @@ describe('invitations that go out late', () => {
     expect(await advancePhase(deps, CYCLE, 'goal-setting', plenty)).toMatchObject({ emailsSent: 0, complete: false });
   });
 
+  it('leave the links sent before the failure working until the moved deadline', async () => {
+    await openPhase(deps, CYCLE, 'goal-setting');
+    let checks = 0;
+    const twoSends = { remainingMs: () => (++checks <= 2 ? 1000 : -1) };
+    expect((await advancePhase(deps, CYCLE, 'goal-setting', twoSends)).emailsSent).toBe(2);
+    const early = mailer.data(0).link.split('/s/')[1] as string;
+    now = T0 + 11 * DAY;
+    expect((await advancePhase(deps, CYCLE, 'goal-setting', plenty)).emailsSent).toBe(2);
+    const surveyDeps = { store, clock: { now: () => now }, signer: deps.links.signer, matcher: new OptimalMatcher({ deadlineMs: 2_000 }) };
+    // Past the old deadline and its grace (T0 + 13 days), before the new one (T0 + 21 days).
+    now = T0 + 14 * DAY;
+    expect(deps.links.signer.verify(early, now)).toMatchObject({ ok: false, reason: 'expired' });
+    expect((await showSurvey(surveyDeps, early, './v1.token')).status).toBe(200);
+    // And no longer once the moved deadline and its grace have passed.
+    now = T0 + 25 * DAY;
+    expect((await showSurvey(surveyDeps, early, './v1.token')).status).toBe(410);
+  });
+
   it('keep the deadline when sending took a small part of the window', async () => {
     await openPhase(deps, CYCLE, 'goal-setting');
     now = T0 + DAY / 2;
@@ -295,9 +313,11 @@ describe('the time budget', () => {
     expect(late.waitSeconds).toBeGreaterThan(0);
 
     now += 10 * 60_000;
-    expect(await advancePhase(deps, CYCLE, 'feedback', plenty)).toMatchObject({ complete: false, emailsSent: 1 });
+    // Sending goes on after the move: the deadline stays where the move put it, and the move is recorded once.
+    expect(await advancePhase(deps, CYCLE, 'feedback', plenty)).toMatchObject({ complete: false, emailsSent: 1, deadline: late.deadline });
     expect(mailer.to('invitation').sort()).toEqual(ids.map(emailOf));
     expect((await store.getCycle(CYCLE))?.phases.feedback?.invitationsDone).toBe(true);
+    expect((await store.listAudit({ programId: program.programId })).map((e) => e.action)).toEqual(['phase.deadline-moved']);
   });
 });
 
