@@ -29,16 +29,20 @@ export interface ProgramUpdateOptions {
 /** How many people a refusal names by id; the rest are counted. */
 const NAMED_USERS = 5;
 
-/** Thrown when new settings would take skills out of the catalog that people on the roster still offer, want or declared: nothing is written. */
+/** Thrown when new settings would take skills out of the catalog that people on the roster still offer or want: nothing is written. */
 export class SkillsInUseError extends ValidationError {
   override name = 'SkillsInUseError';
 }
 
-/** The people of a program's roster by the skill ids they name: offered or wanted on the roster, or in what they declared when they joined. */
+/**
+ * The people of a program's roster by the skill ids they offer or want there. What people declared when they last
+ * joined is not counted: a cycle pairs them from its own enrollment answers, and an import never changes a
+ * declaration, so counting them would keep a skill in the catalog for good; the join page offers only catalog skills.
+ */
 async function skillUsers(store: ProgramStore, programId: string): Promise<Map<string, Set<string>>> {
-  const [roster, declarations] = await Promise.all([store.listParticipants(programId), store.listDeclarations(programId)]);
+  const roster = await store.listParticipants(programId);
   const users = new Map<string, Set<string>>();
-  for (const person of [...roster, ...declarations])
+  for (const person of roster)
     for (const { skill } of [...person.skillsOffered, ...person.skillsWanted]) users.set(skill, (users.get(skill) ?? new Set()).add(person.participantId));
   return users;
 }
@@ -53,7 +57,7 @@ function skillsInUse(existing: Program, updated: Program, users: ReadonlyMap<str
       return {
         where: 'skillsCatalog',
         problem:
-          `"${skill.id}" (${skillLabel(skill, existing.language)}) cannot be removed: ${ids.length} ${ids.length === 1 ? 'person' : 'people'} on the roster use it (${named}); ` +
+          `"${skill.id}" (${skillLabel(skill, existing.language)}) cannot be removed: ${ids.length === 1 ? '1 person on the roster uses it' : `${ids.length} people on the roster use it`} (${named}); ` +
           'keep it in the catalog, or first import their rows without it',
       };
     });
