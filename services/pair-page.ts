@@ -328,6 +328,8 @@ function meetingSchema(views: PairView[], days: { first: string; today: string; 
 export interface MeetingOrigin {
   meetingId: string;
   source: MeetingRecord['source'];
+  /** One meeting a pair and day, whoever logs it (a check-in's "we met"): a day with one logged already gives `loggedAlready`. */
+  oncePerDay?: boolean;
 }
 
 /**
@@ -339,7 +341,7 @@ export async function meetingFromFields(
   visit: { cycle: Cycle; member: Member; now: number; language: Language; rosterEntry?: Participant | undefined },
   fields: FormFields,
   origin: MeetingOrigin,
-): Promise<{ meeting: MeetingRecord; dayBefore: DayTally } | { errors: ValidationIssue[] }> {
+): Promise<{ meeting: MeetingRecord; dayBefore: DayTally } | { errors: ValidationIssue[] } | { loggedAlready: true }> {
   const { cycle, member } = visit;
   const run = cycle.phases.run;
   if (!run) return { errors: [{ where: 'meeting', problem: RUN_NOT_OPEN }] };
@@ -352,6 +354,8 @@ export async function meetingFromFields(
   const view = views.find((v) => v.pair.pairId === parsed.data.pair) as PairView;
   const logged = await deps.store.listMeetingsOfPair(cycle.cycleId, view.pair.pairId);
   const onDay = { meetingId: origin.meetingId, date: parsed.data.date, ...(parsed.data.minutes !== undefined ? { minutes: parsed.data.minutes } : {}) };
+  // Before the day's limits: a meeting counted already cannot put the day over them.
+  if (origin.oncePerDay && logged.some((m) => m.date === onDay.date)) return { loggedAlready: true };
   const overDay = dayLimitProblems(logged, onDay);
   if (overDay.length) return { errors: overDay };
   const direction = (skill: string): TeachingDirection | undefined =>

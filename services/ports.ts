@@ -146,9 +146,14 @@ export interface ParticipantActionStore {
   /**
    * A check-in's "we met" answer and its meeting in one transaction: the meeting exists exactly
    * when the answer does, so a person who answered already (not yet, need help) logs nothing more.
-   * The meeting counts in the pair's tally of the day, as recordMeeting says.
+   * The meeting counts in the pair's tally of the day, as recordMeeting says. 'meeting-logged-already':
+   * a meeting with that id exists (the partner's "we met" about the same day), and nothing was written.
    */
-  recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord, dayBefore: DayTally): Promise<RecordResponseOutcome | 'over-day-limit'>;
+  recordResponseWithMeeting(
+    response: StoredResponse,
+    meeting: MeetingRecord,
+    dayBefore: DayTally,
+  ): Promise<RecordResponseOutcome | 'over-day-limit' | 'meeting-logged-already'>;
   /**
    * Logs a meeting once per meeting id (a replayed form finds it recorded), and adds it to the
    * pair's tally of the day in the same write, refused ('over-day-limit') when the tally would go

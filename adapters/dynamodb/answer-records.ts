@@ -60,9 +60,20 @@ export class AnswerRecords implements Pick<CycleStore, 'recordResponse' | 'getRe
    * recordResponse for a check-in's "we met", with its meeting and the pair's tally of the day in
    * the same transaction: the meeting exists exactly when the answer does, and counts in the tally.
    */
-  async recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord, dayBefore: DayTally): Promise<RecordResponseOutcome | 'over-day-limit'> {
-    const meetingItem = { Put: { Item: { ...keys.meeting(meeting.cycleId, meeting.pairId, meeting.meetingId), entity: 'meeting', ...meeting } } };
-    return this.recordResponseAlong('RecordResponseWithMeeting', response, [dayTallyItem(meeting, dayBefore), meetingItem], { refused: ['over-day-limit'] });
+  async recordResponseWithMeeting(
+    response: StoredResponse,
+    meeting: MeetingRecord,
+    dayBefore: DayTally,
+  ): Promise<RecordResponseOutcome | 'over-day-limit' | 'meeting-logged-already'> {
+    const meetingItem = {
+      Put: {
+        Item: { ...keys.meeting(meeting.cycleId, meeting.pairId, meeting.meetingId), entity: 'meeting', ...meeting },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+    return this.recordResponseAlong('RecordResponseWithMeeting', response, [dayTallyItem(meeting, dayBefore), meetingItem], {
+      refused: ['over-day-limit', 'meeting-logged-already'],
+    });
   }
 
   async getResponse(cycleId: string, phaseKey: string, participantId: string): Promise<StoredResponse | undefined> {

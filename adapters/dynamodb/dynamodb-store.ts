@@ -212,7 +212,11 @@ export class DynamoDbStore implements FunctionStore {
     return this.answers.recordResponseWithAcceptance(response, acceptance);
   }
 
-  recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord, dayBefore: DayTally): Promise<RecordResponseOutcome | 'over-day-limit'> {
+  recordResponseWithMeeting(
+    response: StoredResponse,
+    meeting: MeetingRecord,
+    dayBefore: DayTally,
+  ): Promise<RecordResponseOutcome | 'over-day-limit' | 'meeting-logged-already'> {
     return this.answers.recordResponseWithMeeting(response, meeting, dayBefore);
   }
 

@@ -59,6 +59,23 @@ describe('meetings in the run, on the local stack', () => {
     expect(await store().getResponse(cycle.cycleId, 'run#1', partner?.participantId as string)).toMatchObject({ answer: { status: 'met' } });
     expect(await store().listMeetings(cycle.cycleId)).toEqual(meetings);
 
+    // Both members of another pair send "we met" at the same instant: one meeting, both answers.
+    const taken = new Set([person?.participantId, partner?.participantId]);
+    const other = members.find((m) => !taken.has(m.participantId) && m.partners.length === 1 && !taken.has(m.partners[0]?.participantId));
+    const both = members.filter((m) => m.participantId === other?.participantId || m.participantId === other?.partners[0]?.participantId);
+    const checkIns = await mailsFor(tag, CHECK_IN);
+    const pairId = other?.partners[0]?.pairId as string;
+    const answered = await Promise.all(
+      both.map((m) =>
+        submit(checkIns.find((mail) => mail.to === m.email)?.link as string, 'answer', [
+          ['status', 'met'],
+          ['pair', pairId],
+        ]),
+      ),
+    );
+    expect(answered.map((a) => /Thank you|Obrigad/.test(a.html))).toEqual([true, true]);
+    expect((await store().listMeetings(cycle.cycleId)).filter((m) => m.pairId === pairId)).toHaveLength(1);
+
     // Later steps send no second nudge, to anyone.
     await tick(cycle.cycleId, 'run');
     expect(await mailsFor(tag, NUDGE)).toHaveLength(nudges.length);

@@ -532,8 +532,14 @@ export class InMemoryStore implements TandemStore {
     return outcome;
   }
 
-  async recordResponseWithMeeting(response: StoredResponse, meeting: MeetingRecord): Promise<RecordResponseOutcome | 'over-day-limit'> {
-    const outcome = this.recordResponseAlong(response, [], () => (this.overDayLimit(meeting) ? 'over-day-limit' : undefined));
+  async recordResponseWithMeeting(
+    response: StoredResponse,
+    meeting: MeetingRecord,
+  ): Promise<RecordResponseOutcome | 'over-day-limit' | 'meeting-logged-already'> {
+    const exists = () => within(this.meetings, meeting.cycleId).has(`${meeting.pairId}#${meeting.meetingId}`);
+    const outcome = this.recordResponseAlong<'over-day-limit' | 'meeting-logged-already'>(response, [], () =>
+      this.overDayLimit(meeting) ? 'over-day-limit' : exists() ? 'meeting-logged-already' : undefined,
+    );
     if (outcome === 'recorded') within(this.meetings, meeting.cycleId).set(`${meeting.pairId}#${meeting.meetingId}`, copy(meeting));
     return outcome;
   }

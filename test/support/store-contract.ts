@@ -1151,6 +1151,11 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect(await store.recordResponseWithMeeting(met, theirs, NONE_BEFORE)).toBe('recorded');
       expect(await store.listMeetings(cycle.cycleId)).toEqual([theirs]);
       expect((await store.getCycle(cycle.cycleId))?.responses).toMatchObject({ 'run#1': 2 });
+      // A meeting with that id logged already (the partner's "we met" about the same day): nothing is written.
+      const again = answer(cycle.cycleId, 'run#1', 'p03', { status: 'met' });
+      expect(await store.recordResponseWithMeeting(again, { ...theirs, loggedBy: 'p03', minutes: 30 }, NONE_BEFORE)).toBe('meeting-logged-already');
+      expect(await store.getResponse(cycle.cycleId, 'run#1', 'p03')).toBeUndefined();
+      expect(await store.listMeetings(cycle.cycleId)).toEqual([theirs]);
       await store.closePhase(cycle.cycleId, 'run', T0 + 2 * HOUR);
       expect(
         await store.recordResponseWithMeeting(

@@ -131,8 +131,11 @@ function alreadyAnswered(deps: SurveyDeps, visit: SurveyVisit): PageResult {
   return pageResult(200, noticePage(visit.language, 'already', link));
 }
 
-/** A check-in's meeting has a fixed id per round and person, so a retried "we met" never logs it twice (nor does the partner's: above). */
-const checkInMeetingId = (visit: SurveyVisit) => `check-in-${visit.round ?? 0}-${visit.member.participantId}`;
+/**
+ * A check-in's meeting has the id of its day (under its pair's key): a retried "we met", or the partner's
+ * about the same day at the same moment, never logs it twice.
+ */
+const checkInMeetingId = (fields: FormFields) => `check-in-${fields.date?.[0]?.trim() ?? ''}`;
 
 /** The key of a check-in round's answers (as the run phase's module names it: `run#<round>`). */
 const checkInKey = (round: number) => `run#${round}`;
@@ -165,12 +168,15 @@ export const runSurvey: PhaseSurvey<CheckInAnswer> = {
     if (response.answer.status !== 'met' || !visit.member.partners.length) return recordAnswer(deps, visit, response);
     if (await storedAnswer(deps, visit)) return 'already-answered';
     const meeting = await meetingInputOf(deps, visit);
-    const read = await meetingFromFields(deps, visit, withMeetingDefaults(meeting, fields), { meetingId: checkInMeetingId(visit), source: 'check-in' });
+    const withDefaults = withMeetingDefaults(meeting, fields);
+    const read = await meetingFromFields(deps, visit, withDefaults, { meetingId: checkInMeetingId(withDefaults), source: 'check-in', oncePerDay: true });
     if ('errors' in read) return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, read.errors, checkInFormOf(meeting)) };
     // Both members answer "we met" about the meeting they had: a meeting the pair logged that day already (the
     // partner's check-in, the pair page) is that one, counted once; a second meeting that day is logged on the pair page.
-    if (read.dayBefore.meetings > 0) return recordAnswer(deps, visit, response);
+    if ('loggedAlready' in read) return recordAnswer(deps, visit, response);
     const outcome = await deps.store.recordResponseWithMeeting(response, read.meeting, read.dayBefore);
+    // The partner's "we met" about the same day landed first (the meeting's id is the pair's and the day's).
+    if (outcome === 'meeting-logged-already') return recordAnswer(deps, visit, response);
     if (outcome !== 'over-day-limit') return outcome;
     const errors = [dayLimitReached(read.meeting.date)];
     return { refused: formWithErrors(visit, await skillsContext(deps, visit), fields, errors, checkInFormOf(meeting)) };
