@@ -59,8 +59,11 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
     return { kind: 'pair', visit: { cycle, member, language: member.language, link, optOutLink: `./${optOut}`, now, rosterEntry: entry } };
   }
   if (!phase) return { kind: 'opt-out', cycle, member, language: member.language, link };
-  if (member.declined) return refused(member.language, 'declined', 200);
   const state = cycle.phases[phase.phase];
+  if (member.declined) {
+    if (cycle.status === 'running' && state && state.closedAt === undefined) await phaseSurvey(phase.phase).declinedVisit?.(deps, cycle, member);
+    return refused(member.language, 'declined', 200);
+  }
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return refused(member.language, 'closed', 410);
   const prefetched = { phaseKeys: answersRead, answers };
   const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now, prefetched, rosterEntry: entry };

@@ -109,4 +109,10 @@ export interface PhaseSurvey<A extends Answer = Answer> {
    * the partners (services/leave-program.ts).
    */
   memberLeft?(deps: SurveyDeps, cycle: Cycle, leaver: Member): Promise<boolean>;
+  /**
+   * A member who declined opens one of their links of this phase again (they are shown that they
+   * declined): what the decline should have set off and did not, because the request that stored it
+   * failed before the end, is finished here (goal-setting: the partners' rematch).
+   */
+  declinedVisit?(deps: SurveyDeps, cycle: Cycle, decliner: Member): Promise<void>;
 }

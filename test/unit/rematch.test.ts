@@ -127,6 +127,30 @@ describe('rematch after a decline, in a cycle without enrollment', () => {
   });
 });
 
+describe('a decline whose rematch failed', () => {
+  const program = sampleProgram('rematch-resumed');
+
+  it('is finished when the person opens their link again, and a later visit changes nothing', async () => {
+    const c = await cycleOf(program);
+    await toGoalSetting(c);
+    const [pair] = await c.store.listPairs(c.cycleId);
+    const { mentorId: decliner, menteeId: freed } = pair as NonNullable<typeof pair>;
+    // The request that stored the decline died before the rematch was written.
+    const putRematch = c.store.putRematch.bind(c.store);
+    c.store.putRematch = () => Promise.reject(new Error('the function timed out'));
+    await expect(c.post(decliner, 'goal-setting', 'decline')).rejects.toThrow('timed out');
+    c.store.putRematch = putRematch;
+    expect((await c.store.getMember(c.cycleId, decliner))?.declined).toBe(true);
+    expect(await c.store.listRematches(c.cycleId)).toEqual([]);
+
+    expect((await c.show(decliner, 'goal-setting')).status).toBe(200);
+    const [rematch] = await c.store.listRematches(c.cycleId);
+    expect(rematch).toMatchObject({ previousPairId: pair?.pairId, freedParticipantId: freed, declinedBy: decliner });
+    await c.show(decliner, 'goal-setting');
+    expect(await c.store.listRematches(c.cycleId)).toHaveLength(1);
+  });
+});
+
 describe('two declines at the same moment', () => {
   const program = sampleProgram('rematch-concurrent');
 

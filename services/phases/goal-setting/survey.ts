@@ -286,6 +286,17 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
     decline: (deps, visit, fields) => decide(deps, visit, fields, 'declined'),
   },
 
+  /**
+   * A decline stored by a request that failed before its rematch (a crash, a conflict three times over) left the partners
+   * unpaired, and the decline page refuses a second decline: opening the link again finishes the rematch (it skips the
+   * pairs rematched already, so a visit after a whole decline changes nothing).
+   */
+  async declinedVisit(deps, cycle, decliner) {
+    // One query for the usual visit, where every pair was rematched: a mail scanner opening the link costs little.
+    const rematched = new Set((await deps.store.listRematches(cycle.cycleId)).map((r) => r.previousPairId));
+    if (decliner.partners.some((p) => !rematched.has(p.pairId))) await rematchAfterDecline(deps, cycle, decliner);
+  },
+
   /** Someone who leaves while pairs still form frees their partners as a decline does: each is paired again and invited by the next step. */
   async memberLeft(deps, cycle, leaver) {
     await rematchAfterDecline(deps, cycle, leaver);
