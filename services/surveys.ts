@@ -120,6 +120,11 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
     if (act !== 'opt-out') return pageResult(400, noticePage(language, 'wrong-form'));
     await deps.store.setParticipantStatus(r.cycle.programId, r.member.participantId, 'opted-out');
     await afterLeaving(deps, r.cycle, r.member);
+    // A link from an earlier cycle's email leaves the program too: the cycles running now see to their seats and partners.
+    for (const running of (await deps.store.listCycles(r.cycle.programId)).filter((c) => c.status === 'running' && c.cycleId !== r.cycle.cycleId)) {
+      const member = await deps.store.getMember(running.cycleId, r.member.participantId);
+      if (member && !member.declined) await afterLeaving(deps, running, member);
+    }
     return pageResult(200, noticePage(language, 'opted-out'));
   }
   const { visit } = r;

@@ -883,6 +883,24 @@ describe('the opt-out link', () => {
     expect(flags[0]).toMatchObject({ pairId: englishPair().pairId, reasons: [{ participantId: 'p03', kind: 'left-program' }] });
   });
 
+  it('sees to the seats and partners of the cycle running now when the link comes from an earlier cycle’s email', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    const earlier = `earlier-${c.cycleId}`;
+    await c.store.createCycle(newCycle(program, earlier, START - 90 * DAY));
+    await c.store.putCohort(earlier, membersOf(roster, pairs, program), pairs);
+    await c.store.markSucceeded(earlier, 'report.html', START - 30 * DAY);
+    const token = signer.sign({ cycleId: earlier, participantId: 'p03', phaseKey: 'opt-out', expiresAt: Math.floor((START + 90 * DAY) / 1000) });
+    const body = new URLSearchParams([
+      ['_action', 'opt-out'],
+      ['_bind', formBinding(signer, token)],
+    ]).toString();
+    expect((await submitSurvey(c.deps, token, body, ACTION)).status).toBe(200);
+    expect((await c.store.getParticipant(program.programId, 'p03'))?.status).toBe('opted-out');
+    const flags = await c.store.listPairFlags(c.cycleId);
+    expect(flags).toMatchObject([{ pairId: englishPair().pairId, reasons: [{ participantId: 'p03', kind: 'left-program' }] }]);
+    expect(await c.store.listPairFlags(earlier)).toEqual([]);
+  });
+
   it('shows the partner of someone who left the pair’s history, without their contact, and logs no meeting with them', async () => {
     const c = await cycleWith(['goal-setting', 'run']);
     const pairId = englishPair().pairId;
