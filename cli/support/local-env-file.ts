@@ -37,14 +37,18 @@ export function publishLocalStack(stack: Pick<LocalStack, 'env' | 'endpoints' | 
     [LOCAL_STACK_PID]: String(process.pid),
   };
   if (ownsEnvFile) writeFileSync(envFile, `${JSON.stringify(fileValues, null, 2)}\n`, { mode: 0o600 });
-  const quoted = `'${stack.linkSigningKeyFile.replaceAll("'", `'\\''`)}'`;
+  // Single quotes, so that a path with spaces (TANDEM_REPORT_DIR under "My Projects") reads back as one word.
+  const quoted = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
   return {
     envFile,
     ownsEnvFile,
     ...(ownsEnvFile ? {} : { otherOwner }),
     shared,
     // person and session commands sign links with the key: exported variables must carry it, as the env file does.
-    exportLines: [...Object.entries(shared).map(([k, v]) => `export ${k}=${v}`), `export TANDEM_LINK_SIGNING_KEY="$(cat ${quoted})"`],
+    exportLines: [
+      ...Object.entries(shared).map(([k, v]) => `export ${k}=${quoted(v)}`),
+      `export TANDEM_LINK_SIGNING_KEY="$(cat ${quoted(stack.linkSigningKeyFile)})"`,
+    ],
     release() {
       if (ownsEnvFile && liveOwnerOf(envFile) === process.pid) rmSync(envFile, { force: true });
     },

@@ -11,8 +11,8 @@ import { ExecutionsQuery } from '../../services/executions.ts';
  * Where the CLI works: AWS or the local stack, from the standard AWS settings (profile, region,
  * AWS_ENDPOINT_URL_<SERVICE>) and Tandem's TANDEM_TABLE_NAME / TANDEM_STATE_MACHINE_ARN.
  *
- * When TANDEM_TABLE_NAME is unset and `tandem local up` is running, its `.tandem/local/env.json`
- * supplies all of them; `--local` uses that file even when the variables are set.
+ * When TANDEM_TABLE_NAME and TANDEM_STATE_MACHINE_ARN are unset and `tandem local up` is running, its
+ * `.tandem/local/env.json` supplies all of them; `--local` uses that file even when the variables are set.
  */
 export const LOCAL_ENV_FILE = '.tandem/local/env.json';
 
@@ -76,9 +76,12 @@ export function useLocalStack(value: boolean): void {
 export function resolveTarget(): { source: 'environment' | 'local-env-file'; file?: string } {
   const source = applyTarget();
   if (!process.env.TANDEM_TABLE_NAME) {
+    // With the state machine set (a shell for AWS), the local stack's file is not read: saying "start it" would not help.
+    const local = process.env.TANDEM_STATE_MACHINE_ARN
+      ? `TANDEM_STATE_MACHINE_ARN is set, so ${LOCAL_ENV_FILE} is not read: unset it (or pass --local) to use the local stack.`
+      : `or start the local stack with \`tandem local up\` in another shell (tandem then reads ${LOCAL_ENV_FILE}).`;
     throw new ConfigurationError(
-      'TANDEM_TABLE_NAME is not set: set it to the DynamoDB table of your Tandem stack (the stack output TableName on AWS), ' +
-        `or start the local stack with \`tandem local up\` in another shell (tandem then reads ${LOCAL_ENV_FILE}).`,
+      `TANDEM_TABLE_NAME is not set: set it to the DynamoDB table of your Tandem stack (the stack output TableName on AWS)${process.env.TANDEM_STATE_MACHINE_ARN ? '. ' : ', '}${local}`,
     );
   }
   return source;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -64,7 +64,8 @@ describe('npm start (tandem demo)', () => {
   });
 
   it('with --json --keep-running prints its result when the cycle ends and leaves the stack to the plain tandem command until Ctrl-C', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tandem-demo-keep-'));
+    // A folder with a space: the printed exports must read back as one word each.
+    const dir = mkdtempSync(join(tmpdir(), 'tandem demo keep-'));
     const demo = (running = startDemo(['--participants', '8', '--json', '--keep-running'], dir));
     await demo.printed(/The stack stays up/);
     const summary = JSON.parse(demo.stdout().trim().split('\n').at(-1) ?? '') as { cycleId: string; status: string };
@@ -89,6 +90,9 @@ describe('npm start (tandem demo)', () => {
       .filter((line) => line.startsWith('  export '))
       .join('\n');
     expect(exports).toContain('TANDEM_LINK_SIGNING_KEY');
+    const reportDir = spawnSync('bash', ['-c', `${exports}\nprintf %s "$TANDEM_REPORT_DIR"`], { encoding: 'utf8' });
+    expect(reportDir.stderr).toBe('');
+    expect(reportDir.stdout.startsWith(dir)).toBe(true);
     const elsewhere = mkdtempSync(join(tmpdir(), 'tandem-demo-shell-'));
     const viaExports = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
       const shell = spawn('bash', ['-c', `${exports}\nexec "${process.execPath}" "${bin}" person export --email "${email}"`], {

@@ -37,6 +37,19 @@ describe('the CLI on the local stack’s env file', () => {
     expect(process.env[LOCAL_STACK_PID]).toBeUndefined();
   });
 
+  it('points a plain shell with no table to the local stack', () => {
+    process.env.TANDEM_LOCAL_ENV_FILE = join(dir, 'absent.json');
+    useLocalStack(false);
+    expect(() => resolveTarget()).toThrow(/start the local stack with `tandem local up`/);
+  });
+
+  it('says a shell set up for AWS’s state machine does not read the local stack’s file, instead of advising to start it', () => {
+    envFile({ TANDEM_TABLE_NAME: 'tandem-local', [LOCAL_STACK_PID]: String(process.pid) });
+    process.env.TANDEM_STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:tandem';
+    expect(() => resolveTarget()).toThrow(/TANDEM_STATE_MACHINE_ARN is set, so \.tandem\/local\/env\.json is not read: unset it \(or pass --local\)/);
+    expect(process.env.TANDEM_TABLE_NAME).toBeUndefined();
+  });
+
   it('keeps a key set in the environment', () => {
     const keyFile = join(dir, 'link-signing-key');
     writeFileSync(keyFile, 'k'.repeat(43));
