@@ -61,7 +61,9 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
   if (!phase) return { kind: 'opt-out', cycle, member, language: member.language, link };
   const state = cycle.phases[phase.phase];
   if (member.declined) {
-    if (cycle.status === 'running' && state && state.closedAt === undefined) await phaseSurvey(phase.phase).declinedVisit?.(deps, cycle, member);
+    // Only a POST (the decline sent again after its request failed): a GET never changes anything, and mail scanners open links.
+    if (request === 'post' && cycle.status === 'running' && state && state.closedAt === undefined)
+      await phaseSurvey(phase.phase).declinedAgain?.(deps, cycle, member);
     return refused(member.language, 'declined', 200);
   }
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return refused(member.language, 'closed', 410);

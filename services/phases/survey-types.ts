@@ -110,9 +110,9 @@ export interface PhaseSurvey<A extends Answer = Answer> {
    */
   memberLeft?(deps: SurveyDeps, cycle: Cycle, leaver: Member): Promise<boolean>;
   /**
-   * A member who declined opens one of their links of this phase again (they are shown that they
-   * declined): what the decline should have set off and did not, because the request that stored it
-   * failed before the end, is finished here (goal-setting: the partners' rematch).
+   * A member who declined posts a form of this phase again (the decline sent again after its request
+   * failed; they are then shown that they declined): what the decline should have set off and did
+   * not is finished here (goal-setting: the partners' rematch). Never on a GET.
    */
-  declinedVisit?(deps: SurveyDeps, cycle: Cycle, decliner: Member): Promise<void>;
+  declinedAgain?(deps: SurveyDeps, cycle: Cycle, decliner: Member): Promise<void>;
 }

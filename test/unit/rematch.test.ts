@@ -130,7 +130,7 @@ describe('rematch after a decline, in a cycle without enrollment', () => {
 describe('a decline whose rematch failed', () => {
   const program = sampleProgram('rematch-resumed');
 
-  it('is finished when the person opens their link again, and a later visit changes nothing', async () => {
+  it('is finished when the person sends the decline again, never by opening the link, and once only', async () => {
     const c = await cycleOf(program);
     await toGoalSetting(c);
     const [pair] = await c.store.listPairs(c.cycleId);
@@ -143,11 +143,35 @@ describe('a decline whose rematch failed', () => {
     expect((await c.store.getMember(c.cycleId, decliner))?.declined).toBe(true);
     expect(await c.store.listRematches(c.cycleId)).toEqual([]);
 
+    // Opening the link (a mail scanner does too) changes nothing.
     expect((await c.show(decliner, 'goal-setting')).status).toBe(200);
+    expect(await c.store.listRematches(c.cycleId)).toEqual([]);
+    expect((await c.post(decliner, 'goal-setting', 'decline')).status).toBe(200);
     const [rematch] = await c.store.listRematches(c.cycleId);
     expect(rematch).toMatchObject({ previousPairId: pair?.pairId, freedParticipantId: freed, declinedBy: decliner });
-    await c.show(decliner, 'goal-setting');
+    await c.post(decliner, 'goal-setting', 'decline');
     expect(await c.store.listRematches(c.cycleId)).toHaveLength(1);
+  });
+});
+
+describe('a decline sent again when nothing is left to rematch', () => {
+  const program = sampleProgram('rematch-nothing-left');
+
+  it('reads no roster when the partner declined too', async () => {
+    const c = await cycleOf(program);
+    await toGoalSetting(c);
+    const [pair] = await c.store.listPairs(c.cycleId);
+    const { mentorId: first, menteeId: second } = pair as NonNullable<typeof pair>;
+    const putRematch = c.store.putRematch.bind(c.store);
+    c.store.putRematch = () => Promise.reject(new Error('the function timed out'));
+    await expect(c.post(first, 'goal-setting', 'decline')).rejects.toThrow('timed out');
+    c.store.putRematch = putRematch;
+    expect((await c.post(second, 'goal-setting', 'decline')).status).toBe(200);
+    let rosterReads = 0;
+    const listParticipants = c.store.listParticipants.bind(c.store);
+    c.store.listParticipants = (programId: string) => (rosterReads++, listParticipants(programId));
+    expect((await c.post(first, 'goal-setting', 'decline')).status).toBe(200);
+    expect(rosterReads).toBe(0);
   });
 });
 

@@ -288,13 +288,14 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
 
   /**
    * A decline stored by a request that failed before its rematch (a crash, a conflict three times over) left the partners
-   * unpaired, and the decline page refuses a second decline: opening the link again finishes the rematch (it skips the
-   * pairs rematched already, so a visit after a whole decline changes nothing).
+   * unpaired: sending the decline again finishes the rematch (which skips the pairs rematched already).
    */
-  async declinedVisit(deps, cycle, decliner) {
-    // One query for the usual visit, where every pair was rematched: a mail scanner opening the link costs little.
+  async declinedAgain(deps, cycle, decliner) {
     const rematched = new Set((await deps.store.listRematches(cycle.cycleId)).map((r) => r.previousPairId));
-    if (decliner.partners.some((p) => !rematched.has(p.pairId))) await rematchAfterDecline(deps, cycle, decliner);
+    const pending = decliner.partners.filter((p) => !rematched.has(p.pairId));
+    // A partner who declined too, or is gone, is not paired again (rematchAfterDecline skips them): nothing is left to do.
+    const partners = await Promise.all(pending.map((p) => deps.store.getMember(cycle.cycleId, p.participantId)));
+    if (partners.some((m) => m && !m.declined)) await rematchAfterDecline(deps, cycle, decliner);
   },
 
   /** Someone who leaves while pairs still form frees their partners as a decline does: each is paired again and invited by the next step. */
