@@ -127,6 +127,12 @@ export class ExecutionsQuery {
     if (current.status === 'RUNNING' || current.status === 'SUCCEEDED') {
       throw new ConflictError(`execution ${current.name} cannot be redriven: it is ${current.status}; only FAILED, ABORTED or TIMED_OUT executions can be`);
     }
+    // A stopped cycle's execution: stopping was a decision, and the workflow's steps resume only a failed cycle (redriveCycle says by whom, when it can read the cycle).
+    if (current.status === 'ABORTED') {
+      throw new ConflictError(
+        `execution ${current.name} cannot be redriven: it was stopped (ABORTED), and a stopped cycle is not resumed; start a new cycle (tandem cycle start --program <id>)`,
+      );
+    }
     if (current.redriveStatus === 'NOT_REDRIVABLE') {
       throw new ConflictError(`execution ${current.name} cannot be redriven: ${current.redriveStatusReason ?? 'Step Functions says it is not redrivable'}`);
     }
@@ -153,9 +159,11 @@ export function cycleIdOf(executionOrCycle: string): string {
  * cycle would run while marked stopped, never ending as anything else. A new cycle is the way on.
  */
 export async function redriveCycle(
-  deps: { store: CycleStore & Pick<AuditLog, 'listAudit'>; executions: ExecutionsQuery },
+  /** Without the store (ops, whose role reads no table), a stopped cycle is known by its ABORTED execution, with no who or why. */
+  deps: { store?: CycleStore & Pick<AuditLog, 'listAudit'>; executions: ExecutionsQuery },
   executionOrCycle: string,
 ): Promise<{ executionArn: string; redriveDate?: string }> {
+  if (!deps.store) return deps.executions.redrive(executionOrCycle);
   const cycle = await deps.store.getCycle(cycleIdOf(executionOrCycle));
   if (cycle?.status === 'stopped') {
     const entry = (await deps.store.listAudit({ programId: cycle.programId, ...(cycle.endedAt ? { since: cycle.endedAt - 60_000 } : {}) })).find(

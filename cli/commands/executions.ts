@@ -3,7 +3,7 @@ import { listProgramCycles } from '../../services/cycles.ts';
 import { buildTimeline, parseTimeFilter, redriveCycle, type ExecutionFilters, type Timeline } from '../../services/executions.ts';
 import { emit, formatDuration, formatTime, table, withJson } from '../support/output.ts';
 import { wholeNumberUpTo } from '../support/options.ts';
-import { executions, target } from '../support/target.ts';
+import { executions, hasTable, target } from '../support/target.ts';
 
 const positive = wholeNumberUpTo(10_000);
 
@@ -108,7 +108,9 @@ export function registerExecutionsCommands(program: Command): void {
       .argument('<execution>', 'the execution ARN, or the cycle id'),
     'tandem executions redrive mentoria-reversa-20270301T090000Z',
   ).action(async (execution: string, options: { json: boolean }) => {
-    const result = await redriveCycle({ store: target().store, executions: executions() }, execution);
+    // The table, when this shell has one, says who stopped a stopped cycle and why; ops' role reads none (docs/deploy.md).
+    const arn = executions();
+    const result = await redriveCycle({ ...(hasTable() ? { store: target().store } : {}), executions: arn }, execution);
     emit(
       options.json,
       { redriven: true, ...result },

@@ -116,6 +116,12 @@ export function target(): Container {
   return container();
 }
 
+/** Whether this shell names a table (after the local stack's env file, when it applies). */
+export function hasTable(): boolean {
+  applyTarget();
+  return Boolean(process.env.TANDEM_TABLE_NAME);
+}
+
 export function stateMachineArn(): string {
   applyTarget();
   const arn = process.env.TANDEM_STATE_MACHINE_ARN?.trim();

@@ -3,7 +3,6 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { keys } from '../../adapters/dynamodb/table-design.ts';
 import type { DataStore } from './data-store.ts';
 import type { LinkSigningKey } from './link-signing-key.ts';
 import type { Mailer } from './mailer.ts';
@@ -31,8 +30,8 @@ export interface AccessPoliciesProps {
  * - HR operator: start and stop cycles, import programs and rosters, follow cycles, read reports,
  *   export and erase a person's data, announce informational sessions (everything the `tandem` CLI
  *   does against AWS).
- * - Ops read-only: list and describe executions and their history, redrive a failed one, read the
- *   cycle items and the audit log those commands check, read the stack's logs, see its alarms and dashboard.
+ * - Ops read-only: list and describe executions and their history, read the stack's logs, see
+ *   its alarms and dashboard.
  * Attach them to an IAM Identity Center permission set (by name) or to roles or groups.
  */
 /** How cdk-nag prints a resource string in a finding id: each token as `<LogicalId>` / `<LogicalId.Attribute>` / `<AWS::Pseudo>`. */
@@ -98,7 +97,7 @@ export class AccessPolicies extends Construct {
     this.opsReadOnly = new iam.ManagedPolicy(this, 'OpsReadOnly', {
       managedPolicyName: `${props.policyNamePrefix}-ops-read-only`,
       description:
-        "Tandem ops: list and describe program-cycle executions and redrive failed ones, read their cycles and the audit log, this stack's logs, alarms and dashboard (nothing else is changed).",
+        "Tandem ops: list and describe program-cycle executions and redrive failed ones, read this stack's logs, alarms and dashboard (nothing else is changed).",
       statements: [
         new iam.PolicyStatement({
           sid: 'ListExecutions',
@@ -112,15 +111,6 @@ export class AccessPolicies extends Construct {
         }),
         // The one change ops may make: resuming a failed execution where it failed (its steps are idempotent).
         new iam.PolicyStatement({ sid: 'RedriveFailedExecutions', actions: ['states:RedriveExecution'], resources: [workflow.executionsArn] }),
-        // What the ops commands read of the table, and nothing else of it: `executions redrive` reads the cycle item (a
-        // stopped cycle is not resumed) and, for a stopped one, the audit log (by whom and why); `executions list
-        // --program` reads the program item and the program's cycles in the index. No Query of a program's or a cycle's
-        // partition (rosters, members, answers), none of the index's entries by address; GetItem reaches the other items
-        // of those partitions only by their exact key.
-        props.dataStore.partitionRead('ReadProgramsAndCycles', 'dynamodb:GetItem', [keys.program('*').PK, keys.cycle('*').PK]),
-        props.dataStore.partitionRead('ReadAuditLog', 'dynamodb:Query', [keys.auditOf('*').PK]),
-        props.dataStore.partitionRead('ListProgramCycles', 'dynamodb:Query', [keys.cyclesOfProgram('*').GSI1PK], 'GSI1'),
-        ...props.dataStore.keyStatements('read'),
         new iam.PolicyStatement({
           sid: 'ReadStackLogs',
           actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],

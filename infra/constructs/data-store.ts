@@ -66,42 +66,20 @@ export class DataStore extends Construct {
 
   /** Statements for an identity (a handler's role or an operator policy) to use the table at this level. */
   statements(level: TableAccess): iam.PolicyStatement[] {
-    return [
+    const statements = [
       new iam.PolicyStatement({ sid: level === 'read' ? 'ReadTable' : 'ReadWriteTable', actions: [...TABLE_ACTIONS[level]], resources: this.resourceArns }),
-      ...this.keyStatements(level),
     ];
-  }
-
-  /**
-   * One read action on only the partitions whose key matches one of `partitions` (IAM's
-   * `dynamodb:LeadingKeys`, `*` as a wildcard), on the table or, with `index`, on that index, whose
-   * own partition key a Query names. A request without a partition key (a Scan) never matches.
-   */
-  partitionRead(sid: string, action: 'dynamodb:GetItem' | 'dynamodb:Query', partitions: readonly string[], index?: string): iam.PolicyStatement {
-    if (index !== undefined && !TABLE_DESIGN.indexes.some((i) => i.indexName === index)) throw new Error(`the table has no index ${index}`);
-    if (index !== undefined && action !== 'dynamodb:Query') throw new Error('an index is only queried');
-    return new iam.PolicyStatement({
-      sid,
-      actions: [action],
-      resources: [index === undefined ? this.table.tableArn : `${this.table.tableArn}/index/${index}`],
-      conditions: {
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] },
-        Null: { 'dynamodb:LeadingKeys': 'false' },
-      },
-    });
-  }
-
-  /** What an identity needs to read or write through a customer-managed table key (nothing with AWS-owned encryption). */
-  keyStatements(level: TableAccess): iam.PolicyStatement[] {
-    if (!this.encryptionKey) return [];
-    return [
-      new iam.PolicyStatement({
-        sid: 'UseTableKeyThroughDynamoDB',
-        actions: [...KEY_ACTIONS[level]],
-        resources: [this.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } },
-      }),
-    ];
+    if (this.encryptionKey) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'UseTableKeyThroughDynamoDB',
+          actions: [...KEY_ACTIONS[level]],
+          resources: [this.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } },
+        }),
+      );
+    }
+    return statements;
   }
 
   /** Binding: TANDEM_TABLE_NAME and item access at the level the catalog names. */

@@ -49,13 +49,6 @@ describe('a deployment with a customer-managed key, data that goes with the stac
     expect(JSON.stringify(keyStatement?.Condition)).toContain('kms:ViaService');
   });
 
-  it('lets ops read the table through its key, through DynamoDB only and without encrypting', () => {
-    const ops = resources('AWS::IAM::ManagedPolicy')[logicalId(s.stack.access.opsReadOnly)];
-    const keyStatement = (ops?.Properties.PolicyDocument.Statement as Array<Record<string, Loose>>).find((st) => st.Sid === 'UseTableKeyThroughDynamoDB');
-    expect(keyStatement?.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
-    expect(JSON.stringify(keyStatement?.Condition)).toContain('kms:ViaService');
-  });
-
   it('hands the configured send rate to the function that paces sending, and to no other', () => {
     const functions = resources('AWS::Lambda::Function');
     const rateOf = (name: 'phase-tick' | 'review') =>

@@ -182,7 +182,7 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(human.stdout).toContain(`  redriven 1× (last at ${redriveDate.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})`);
   });
 
-  it('shows and lists executions with the state machine alone, and asks for the table where the cycle is read', async () => {
+  it('shows, lists and redrives executions with the state machine alone, as ops do, and asks for the table to list a program’s', async () => {
     const tag = uniqueTag('cli-sfn-only');
     await failingProgram(tag);
     const start = await tandem(['cycle', 'start', '--program', tag, '--json']);
@@ -199,9 +199,14 @@ describe('tandem cycle and tandem executions on the local stack', () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.json<Array<{ name: string }>>().map((e) => e.name)).toContain(cycleId);
 
+    const ofProgram = await tandem(['executions', 'list', '--program', tag], { env: sfnOnly, cwd: dir });
+    expect(ofProgram.code).toBe(3);
+    expect(ofProgram.stderr).toMatch(/TANDEM_TABLE_NAME is not set/);
+
+    // Ops' role reads no table: a redrive needs the state machine alone (a stopped cycle is known by its ABORTED execution).
     const redrive = await tandem(['executions', 'redrive', cycleId], { env: sfnOnly, cwd: dir });
-    expect(redrive.code).toBe(3);
-    expect(redrive.stderr).toMatch(/TANDEM_TABLE_NAME is not set/);
+    expect(redrive.code, redrive.stderr).toBe(0);
+    expect(redrive.stdout).toMatch(/redriven/);
   });
 
   it('agrees with the AWS CLI on the executions of the state machine', async () => {

@@ -54,6 +54,17 @@ describe('redriving a cycle’s execution', () => {
     expect(executions.redriven).toEqual([arnOf('redrive-c1')]);
   });
 
+  it('refuses a stopped (ABORTED) execution without the table, as for ops, and redrives a failed one', async () => {
+    const aborted = new Executions('ABORTED');
+    await expect(redriveCycle({ executions: new ExecutionsQuery(aborted) }, 'redrive-c1')).rejects.toThrow(
+      /redrive-c1 cannot be redriven: it was stopped \(ABORTED\), and a stopped cycle is not resumed; start a new cycle/,
+    );
+    expect(aborted.redriven).toEqual([]);
+    const failed = new Executions('FAILED');
+    await redriveCycle({ executions: new ExecutionsQuery(failed) }, 'redrive-c1');
+    expect(failed.redriven).toEqual([arnOf('redrive-c1')]);
+  });
+
   it('refuses a cycle HR stopped, saying when, by whom and why, and to start a new cycle, redriving nothing', async () => {
     const store = await cycleIn('running');
     await stopCycle({ store, workflow, clock: { now: () => NOW } }, { cycleId: 'redrive-c1', reason: 'wrong roster' });
