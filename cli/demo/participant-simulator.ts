@@ -223,7 +223,9 @@ export class ParticipantSimulator {
     if (meetingForm) {
       const skills = meetingForm.filter((c) => c.type === 'checkbox' && c.name === 'skill');
       const result = await post(meetingForm, (form) => {
-        form.append('date', new Date().toISOString().slice(0, 10));
+        // The date the page offers is today where the person is: UTC's date is tomorrow there for part of the day (refused as the future).
+        const today = meetingForm.find((c) => c.name === 'date')?.value;
+        form.append('date', today || new Date().toISOString().slice(0, 10));
         form.append('minutes', String(30 + 15 * Math.floor(this.random() * 3)));
         skills.filter(() => this.random() < 0.6).forEach((c) => form.append('skill', c.value));
       });

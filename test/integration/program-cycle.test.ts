@@ -85,6 +85,8 @@ describe('a program cycle on the local stack', () => {
       for (const intro of introductions) expect(intro.attachments.map((a) => a.filename)).toEqual(['first-meeting.ics']);
       expect((await container().store.listMeetings(cycle.cycleId)).length).toBeGreaterThan(0);
       expect(simulator.stats.meetingsLogged).toBeGreaterThan(0);
+      // Every form the simulated people sent was taken (a meeting dated by UTC was refused as tomorrow in São Paulo after 21:00 there).
+      expect(simulator.stats.rejected).toBe(0);
 
       const events = await history(cycle.executionArn as string);
       const entered = events.flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));
