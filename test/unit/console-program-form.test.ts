@@ -4,19 +4,15 @@ import { ValidationError } from '../../domain/errors.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
-import type { ConsoleDeps } from '../../services/console/page.ts';
-import { CONSOLE_PAGES } from '../../services/console/pages/index.ts';
-import { ConsoleRouter } from '../../services/console/router.ts';
+import type { ConsoleRouter } from '../../services/console/router.ts';
 import { formFields, type Field } from '../../services/console/schema-form.ts';
 import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
-import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import { parseProgramText } from '../../services/program-files.ts';
 import { programFingerprint, SkillsInUseError, updateProgram } from '../../services/programs.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
-import { RecordingWorkflow } from '../support/recording-workflow.ts';
-import { InMemorySignedOutSessions } from '../support/signed-out-sessions-contract.ts';
+import { consoleRouter } from '../support/console-router.ts';
 
 const NOW = Date.UTC(2027, 2, 1, 9);
 const signer = new LinkSigner(randomBytes(32).toString('base64url'));
@@ -34,16 +30,7 @@ async function consoleWithRoster() {
   const store = new InMemoryStore();
   await store.putProgram(program);
   await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
-  const workflow = new RecordingWorkflow();
-  const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
-  const router = new ConsoleRouter({
-    cookies,
-    signedOut: new InMemorySignedOutSessions(),
-    signIn: {} as ConsoleSignIn,
-    pages: CONSOLE_PAGES,
-    deps,
-    log: () => undefined,
-  });
+  const { router } = consoleRouter(store, cookies, NOW);
   return { store, router };
 }
 

@@ -5,15 +5,10 @@ import { LinkSigner } from '../../domain/links.ts';
 import type { Participant } from '../../domain/participant.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
 import { rosterToCsv } from '../../domain/roster.ts';
-import type { ConsoleDeps } from '../../services/console/page.ts';
-import { CONSOLE_PAGES } from '../../services/console/pages/index.ts';
-import { ConsoleRouter } from '../../services/console/router.ts';
 import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
-import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import { sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
-import { RecordingWorkflow } from '../support/recording-workflow.ts';
-import { InMemorySignedOutSessions } from '../support/signed-out-sessions-contract.ts';
+import { consoleRouter } from '../support/console-router.ts';
 
 const NOW = Date.UTC(2027, 2, 1, 9);
 const signer = new LinkSigner(randomBytes(32).toString('base64url'));
@@ -34,16 +29,7 @@ describe("the console's roster import stopped by the store part-way", () => {
   it('says at least how many people are stored and to import the same file again, without the store error, and records it in the audit log', async () => {
     const store = new FailingFromSecondBatch();
     await store.putProgram(program);
-    const workflow = new RecordingWorkflow();
-    const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
-    const router = new ConsoleRouter({
-      cookies,
-      signedOut: new InMemorySignedOutSessions(),
-      signIn: {} as ConsoleSignIn,
-      pages: CONSOLE_PAGES,
-      deps,
-      log: () => undefined,
-    });
+    const { router } = consoleRouter(store, cookies, NOW);
     const csv = rosterToCsv(generateRoster({ size: 600, seed: 3, skills: SAMPLE_SKILLS }));
     const form = new FormData();
     form.append('csrf', hr.csrf);

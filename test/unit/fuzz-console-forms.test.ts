@@ -4,12 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newCycle } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
-import type { ConsoleDeps } from '../../services/console/page.ts';
-import { CONSOLE_PAGES } from '../../services/console/pages/index.ts';
-import { ConsoleRouter, type ConsoleResponse } from '../../services/console/router.ts';
+import type { ConsoleResponse } from '../../services/console/router.ts';
 import { formFields, type Field } from '../../services/console/schema-form.ts';
 import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
-import type { ConsoleSignIn } from '../../services/console/sign-in.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { parseColumnMappingJson } from '../../domain/roster.ts';
 import { programFingerprint } from '../../services/programs.ts';
@@ -17,8 +14,7 @@ import { saveRosterMapping } from '../../services/roster-mappings.ts';
 import { expectNoInternals, FUZZ_TIMEOUT, HOSTILE_CONSTANTS, hostileText, runs, snapshot } from '../support/fuzz.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
-import { RecordingWorkflow } from '../support/recording-workflow.ts';
-import { InMemorySignedOutSessions } from '../support/signed-out-sessions-contract.ts';
+import { consoleRouter } from '../support/console-router.ts';
 
 /*
  * Hostile input at every console POST form (issue #15), through the console's router with a valid
@@ -47,16 +43,7 @@ async function freshConsole() {
   await store.putProgram(program);
   await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
   await store.createCycle(newCycle(program, CYCLE, NOW - 86_400_000));
-  const workflow = new RecordingWorkflow();
-  const deps: ConsoleDeps = { store, clock: { now: () => NOW }, workflow: () => workflow, executions: () => ({}) as never };
-  const router = new ConsoleRouter({
-    cookies,
-    signedOut: new InMemorySignedOutSessions(),
-    signIn: {} as ConsoleSignIn,
-    pages: CONSOLE_PAGES,
-    deps,
-    log: () => undefined,
-  });
+  const { router } = consoleRouter(store, cookies, NOW);
   return { store, router };
 }
 
