@@ -68,6 +68,8 @@ describe('npm start (tandem demo)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tandem demo keep-'));
     const demo = (running = startDemo(['--participants', '8', '--json', '--keep-running'], dir));
     await demo.printed(/The stack stays up/);
+    // stdout and stderr are two pipes: the result line may arrive after the stderr line that follows it.
+    await demo.printed(/\{"cycleId"/);
     const summary = JSON.parse(demo.stdout().trim().split('\n').at(-1) ?? '') as { cycleId: string; status: string };
     expect(summary.cycleId).toMatch(/^demo-8-/);
 
