@@ -97,6 +97,40 @@ async function auditIncomplete(c: ReturnType<typeof target>, error: RosterImport
   }
 }
 
+/** How long a second Ctrl-C waits for the audit log before it exits: "at once" to the person, not silent in the log. */
+const STOP_AT_ONCE_AUDIT_MS = 3000;
+
+/**
+ * A second Ctrl-C: exits without waiting for the batch being written. It says what is known to be
+ * stored (on stdout too with --json, as every error), and records the stop in the audit log when
+ * anything was stored, waiting for that write a few seconds at most: else an import stopped at once
+ * would change the roster with no entry.
+ */
+async function stopAtOnce(c: ReturnType<typeof target>, stopped: { json: boolean; programId: string; done: number; total: number }): Promise<never> {
+  const { json, programId, done, total } = stopped;
+  const message = `stopped at once: at least ${done} of ${total} people are stored in ${programId}, perhaps a few more; rerun the same command to finish (the people stored already are left as they are).`;
+  if (json)
+    process.stdout.write(`${JSON.stringify({ error: { kind: 'interrupted', exitCode: EXIT.interrupted, message, done, total, atLeast: true } }, null, 2)}\n`);
+  console.error(`tandem: ${message}`);
+  if (done > 0) {
+    const audit = auditCli(c, { action: 'roster.import-stopped', programId, details: { stored: done, total, interrupted: true, atOnce: true } }).catch(
+      (error: unknown) => {
+        console.error(`tandem: the audit log could not record the stopped import: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        console.error('tandem: the audit log did not answer in time; the stopped import is not recorded in it.');
+        resolve();
+      }, STOP_AT_ONCE_AUDIT_MS);
+    });
+    await Promise.race([audit, late]);
+    clearTimeout(timer);
+  }
+  process.exit(EXIT.interrupted);
+}
+
 export function registerRosterCommands(program: Command): void {
   const group = program
     .command('roster')
@@ -151,13 +185,14 @@ export function registerRosterCommands(program: Command): void {
       const stop = new AbortController();
       let done = 0;
       let total = 0;
+      // Set by a second Ctrl-C: the import going on meanwhile then says nothing; that stop exits (a third Ctrl-C at once).
+      let stoppedAtOnce: Promise<never> | undefined;
       const onInterrupt = () => {
+        if (stoppedAtOnce) process.exit(EXIT.interrupted);
         if (stop.signal.aborted) {
           bar.end();
-          console.error(
-            `tandem: stopped at once: at least ${done} of ${total} people are stored in ${options.program}, perhaps a few more; rerun the same command to finish (the people stored already are left as they are).`,
-          );
-          process.exit(EXIT.interrupted);
+          stoppedAtOnce = stopAtOnce(c, { json: options.json, programId: options.program, done, total });
+          return;
         }
         stop.abort();
         bar.end();
@@ -180,6 +215,7 @@ export function registerRosterCommands(program: Command): void {
             if (!stop.signal.aborted) bar(doneNow, totalNow);
           },
         });
+        if (stoppedAtOnce) await stoppedAtOnce;
         bar.end();
         if (!result.dryRun && result.written > 0) {
           await auditCli(c, {
@@ -190,6 +226,7 @@ export function registerRosterCommands(program: Command): void {
         }
         emit(options.json, result, () => describeImport(result, file));
       } catch (error) {
+        if (stoppedAtOnce) await stoppedAtOnce;
         bar.end();
         if (error instanceof RosterRejectedError && !options.json) {
           // The whole report on stdout, then the error (exit code 2) from main.

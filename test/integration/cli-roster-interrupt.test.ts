@@ -55,6 +55,34 @@ describe('tandem roster import interrupted with Ctrl-C', () => {
     expect(await store.listParticipants(tag)).toHaveLength(SIZE);
   });
 
+  it('stopped at once by a second Ctrl-C, says with --json at least how many people it stored, and records the stop in the audit log', async () => {
+    const tag = uniqueTag('cli-interrupt-twice');
+    const { store } = container();
+    const path = await programAndRosterFile(tag, SIZE);
+
+    const child = spawn(process.execPath, [bin, 'roster', 'import', path, '--program', tag, '--json'], { cwd: root, env: stackEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    // Once the first batch of 250 is stored (the command has counted it), and while the next is being written.
+    while ((await store.listParticipants(tag)).length <= 250) await sleep(50);
+    child.kill('SIGINT');
+    await sleep(10);
+    child.kill('SIGINT');
+    const code = await exited;
+
+    expect(code, `${stdout}\n${stderr}`).toBe(130);
+    const { error } = JSON.parse(stdout) as { error: { kind: string; exitCode: number; message: string; done: number; total: number; atLeast: boolean } };
+    expect(error).toMatchObject({ kind: 'interrupted', exitCode: 130, total: SIZE, atLeast: true });
+    expect(error.done).toBeGreaterThanOrEqual(250);
+    expect(error.message).toContain(`at least ${error.done} of ${SIZE} people are stored in ${tag}, perhaps a few more`);
+    expect((await store.listParticipants(tag)).length).toBeGreaterThanOrEqual(error.done);
+    const [entry] = await store.listAudit({ programId: tag });
+    expect(entry).toMatchObject({ action: 'roster.import-stopped', details: { stored: error.done, total: SIZE, interrupted: true, atOnce: true } });
+  });
+
   it('stopped by a failed write, says at least how many people it stored and how to finish, records that, and the same command then finishes', async () => {
     const tag = uniqueTag('cli-import-fails');
     const { store } = container();
