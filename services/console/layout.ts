@@ -35,7 +35,7 @@ const STYLE = `
   progress { width: 10rem; vertical-align: middle; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   pre { white-space: pre-wrap; word-break: break-word; }
-  .table-scroll { overflow-x: auto; }
+  .scroll, .table-scroll { overflow-x: auto; }
   .table-scroll table { min-width: 52rem; }
   .table-scroll th, .table-scroll td { overflow-wrap: break-word; }
   .table-scroll td ul { padding-left: 1.1rem; margin: 0; }
