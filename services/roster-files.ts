@@ -39,7 +39,30 @@ export interface RosterFileImportResult {
   unknownSkills: UnknownSkill[];
   /** Skills added to the program's catalog (to be added, in a dry run). */
   addedSkills: Skill[];
+  /** The ids of the skills this import added to the stored catalog (none when another import or an edit had added them already). */
+  catalogAdded?: string[];
   issues: ValidationIssue[];
+}
+
+/**
+ * What the audit log records of an import that changed the store (people written, or skills added
+ * to the catalog, which a file of people already stored can do alone), or undefined when it changed
+ * nothing. One shape for the CLI and the console, whether the import finished or stopped part-way.
+ */
+export function rosterImportAuditDetails(
+  report: RosterFileImportResult,
+  stopped?: { stored: number; total: number; interrupted: boolean },
+): Record<string, string | number | boolean> | undefined {
+  const catalogAdded = report.catalogAdded ?? [];
+  if (report.written === 0 && catalogAdded.length === 0) return undefined;
+  return {
+    written: report.written,
+    unchanged: report.unchanged,
+    skipped: report.skipped,
+    // The audit log's details are flat: the ids in one text.
+    ...(catalogAdded.length ? { catalogAdded: catalogAdded.join(', ') } : {}),
+    ...(stopped ?? {}),
+  };
 }
 
 /** Thrown when a file has bad rows and skipBadRows is not set: nothing was written. `report` holds the whole validation report. */
@@ -136,9 +159,12 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
     await store.modifyProgram(program.programId, (current) => {
       const known = new Set(current.skillsCatalog.map((skill) => skill.id));
       const missing = added.filter((skill) => !known.has(skill.id));
+      // Set on every attempt: a modification retried after another write keeps the last attempt's, the one written.
+      report.catalogAdded = [];
       if (missing.length === 0) return undefined;
       const updated = programSchema.safeParse({ ...current, skillsCatalog: [...current.skillsCatalog, ...missing] });
       if (!updated.success) throw new ValidationError('the skills to add do not fit in the program; nothing was imported', issuesFromZod(updated.error));
+      report.catalogAdded = missing.map((skill) => skill.id);
       return updated.data;
     });
   }

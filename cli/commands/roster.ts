@@ -2,7 +2,14 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { readTextFile } from '../../services/text-files.ts';
 import type { ColumnMapping } from '../../domain/roster.ts';
 import { parseColumnMapping } from '../../domain/roster-mapping-file.ts';
-import { exportRoster, importRosterFile, RosterImportIncompleteError, RosterRejectedError, type RosterFileImportResult } from '../../services/roster-files.ts';
+import {
+  exportRoster,
+  importRosterFile,
+  rosterImportAuditDetails,
+  RosterImportIncompleteError,
+  RosterRejectedError,
+  type RosterFileImportResult,
+} from '../../services/roster-files.ts';
 import { EXIT } from '../exit-codes.ts';
 import { emit, progressBar, table, withJson } from '../support/output.ts';
 import { checkOutputPath, writeOutputFile } from '../support/output-file.ts';
@@ -77,21 +84,11 @@ export function describeImport(r: RosterFileImportResult, file: string): string 
 
 /** What a stopped import stored goes into the audit log as it would complete: a store that cannot take it is said, not hidden. */
 async function auditIncomplete(c: ReturnType<typeof target>, error: RosterImportIncompleteError): Promise<void> {
-  const { report } = error;
-  if (report.written === 0) return;
+  const { report, progress } = error;
+  const details = rosterImportAuditDetails(report, { stored: progress.done, total: progress.total, interrupted: progress.interrupted });
+  if (!details) return;
   try {
-    await auditCli(c, {
-      action: 'roster.import-stopped',
-      programId: report.programId,
-      details: {
-        written: report.written,
-        unchanged: report.unchanged,
-        skipped: report.skipped,
-        stored: error.progress.done,
-        total: error.progress.total,
-        interrupted: error.progress.interrupted,
-      },
-    });
+    await auditCli(c, { action: 'roster.import-stopped', programId: report.programId, details });
   } catch (auditError) {
     console.error(`tandem: the audit log could not record the partial import: ${auditError instanceof Error ? auditError.message : String(auditError)}`);
   }
@@ -217,13 +214,8 @@ export function registerRosterCommands(program: Command): void {
         });
         if (stoppedAtOnce) await stoppedAtOnce;
         bar.end();
-        if (!result.dryRun && result.written > 0) {
-          await auditCli(c, {
-            action: 'roster.imported',
-            programId: result.programId,
-            details: { written: result.written, unchanged: result.unchanged, skipped: result.skipped },
-          });
-        }
+        const details = result.dryRun ? undefined : rosterImportAuditDetails(result);
+        if (details) await auditCli(c, { action: 'roster.imported', programId: result.programId, details });
         emit(options.json, result, () => describeImport(result, file));
       } catch (error) {
         if (stoppedAtOnce) await stoppedAtOnce;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importRosterFile, RosterImportIncompleteError } from '../../services/roster-files.ts';
+import { importRosterFile, rosterImportAuditDetails, RosterImportIncompleteError } from '../../services/roster-files.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
@@ -62,5 +62,47 @@ describe('an interrupted roster import', () => {
     ).rejects.toBeInstanceOf(RosterImportIncompleteError);
     expect(await store.getProgram(program.programId)).toEqual(program);
     expect(await store.listParticipants(program.programId)).toEqual([]);
+  });
+});
+
+describe('what the audit log records of a roster import', () => {
+  it('records an import stopped before its first batch that had already added a skill to the catalog', async () => {
+    const store = await storeWithProgram();
+    const stop = new AbortController();
+    const withNewSkill = SAMPLE_ROSTER_CSV.replace('Negociação:5', 'Tricô:5');
+    const error = await importRosterFile(store, {
+      programId: program.programId,
+      text: withNewSkill,
+      format: 'csv',
+      addUnknownSkills: true,
+      signal: stop.signal,
+      // Called once the catalog is written, before the first batch of people.
+      onProgress: (done) => {
+        if (done === 0) stop.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RosterImportIncompleteError);
+    const { report, progress } = error as RosterImportIncompleteError;
+    const added = (await store.getProgram(program.programId))?.skillsCatalog.filter((s) => !program.skillsCatalog.some((k) => k.id === s.id));
+    expect(added?.map((s) => s.id)).toHaveLength(1);
+    expect(rosterImportAuditDetails(report, { stored: progress.done, total: progress.total, interrupted: true })).toEqual({
+      written: 0,
+      unchanged: 0,
+      skipped: 0,
+      catalogAdded: added?.[0]?.id,
+      stored: 0,
+      total: 24,
+      interrupted: true,
+    });
+  });
+
+  it('records nothing for an import that changed nothing, and no catalogAdded when the skills were in the catalog already', async () => {
+    const store = await storeWithProgram();
+    const withNewSkill = SAMPLE_ROSTER_CSV.replace('Negociação:5', 'Tricô:5');
+    const first = await importRosterFile(store, { programId: program.programId, text: withNewSkill, format: 'csv', addUnknownSkills: true });
+    expect(rosterImportAuditDetails(first)).toMatchObject({ written: 24, catalogAdded: expect.any(String) });
+    const again = await importRosterFile(store, { programId: program.programId, text: withNewSkill, format: 'csv', addUnknownSkills: true });
+    expect(again).toMatchObject({ written: 0, unchanged: 24 });
+    expect(rosterImportAuditDetails(again)).toBeUndefined();
   });
 });

@@ -10,7 +10,14 @@ import {
   savedRosterMapping,
   saveRosterMapping,
 } from '../../roster-mappings.ts';
-import { exportRoster, importRosterFile, RosterImportIncompleteError, RosterRejectedError, type RosterFileImportResult } from '../../roster-files.ts';
+import {
+  exportRoster,
+  importRosterFile,
+  rosterImportAuditDetails,
+  RosterImportIncompleteError,
+  RosterRejectedError,
+  type RosterFileImportResult,
+} from '../../roster-files.ts';
 import { postForm, serviceErrorBox } from '../layout.ts';
 import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
@@ -314,13 +321,8 @@ export const rosterPage: ConsolePage = {
         savedNotice = `<p class="notice" role="status">${e(T.mappingSaved[lang])}: ${e(upload.saveMappingAs)}</p>`;
       }
       if (importing) {
-        if (result.written > 0) {
-          await request.audit({
-            action: 'roster.imported',
-            programId: result.programId,
-            details: { written: result.written, unchanged: result.unchanged, skipped: result.skipped },
-          });
-        }
+        const details = rosterImportAuditDetails(result);
+        if (details) await request.audit({ action: 'roster.imported', programId: result.programId, details });
         return { redirect: '/console/roster', notice: `${T.imported[lang]}: ${result.programId} · ${result.written} + ${result.unchanged} (=)` };
       }
       // The mapping the file was checked with travels with it (a saved one as its content): saving that name again meanwhile changes nothing here.
@@ -353,20 +355,10 @@ export const rosterPage: ConsolePage = {
       }
       if (error instanceof RosterImportIncompleteError) {
         const { report, progress } = error;
-        if (report.written > 0) {
+        const details = rosterImportAuditDetails(report, { stored: progress.done, total: progress.total, interrupted: false });
+        if (details) {
           try {
-            await request.audit({
-              action: 'roster.import-stopped',
-              programId: report.programId,
-              details: {
-                written: report.written,
-                unchanged: report.unchanged,
-                skipped: report.skipped,
-                stored: progress.done,
-                total: progress.total,
-                interrupted: false,
-              },
-            });
+            await request.audit({ action: 'roster.import-stopped', programId: report.programId, details });
           } catch {
             // The store that stopped the import may refuse this entry too: the page must still say where the roster stands.
           }
