@@ -1,6 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { issuesFromZod, type ValidationIssue } from './errors.ts';
 import { programSchema, type Program } from './program.ts';
+import { reservedKeys } from './reserved-keys.ts';
 import { toJSONSchema } from './validation.ts';
 
 /*
@@ -14,13 +15,14 @@ import { toJSONSchema } from './validation.ts';
  * with that schema, and items written by other versions may carry keys this one does not know.
  */
 export function checkProgram(data: unknown): { program: Program; issues: [] } | { program?: undefined; issues: ValidationIssue[] } {
-  const unknown = unknownKeys(data);
+  const reserved = reservedKeys(data);
+  const unknown = unknownKeys(data).filter((u) => !reserved.some((r) => r.where === u.where));
   const parsed = programSchema.safeParse(data);
   // Parts of the schema that refuse unknown keys themselves (a roster mapping) name them once, here.
   const schemaIssues = parsed.success
     ? []
     : issuesFromZod(parsed.error).filter((i) => !(/^Unrecognized key/.test(i.problem) && unknown.some((u) => u.where.startsWith(`${i.where}.`))));
-  const issues = [...unknown, ...schemaIssues];
+  const issues = [...reserved, ...unknown, ...schemaIssues.filter((i) => !reserved.some((r) => i.where === r.where || i.where.startsWith(`${r.where}.`)))];
   return parsed.success && issues.length === 0 ? { program: parsed.data, issues: [] } : { issues };
 }
 

@@ -1,5 +1,6 @@
 import * as z from './validation.ts';
 import { retentionDaysSchema } from './retention.ts';
+import { notReservedKey } from './reserved-keys.ts';
 import { columnMappingSchema, rosterMappingNameSchema } from './roster-mapping.ts';
 import { isoDuration } from './duration.ts';
 import { catalogClashes, skillIdFromLabel } from './skills.ts';
@@ -17,14 +18,14 @@ export type Phase = AnsweredPhase | 'identify' | 'approval' | 'review';
 /** Phases in which participants answer through an emailed link (enrollment runs only when the program has its window). */
 export type AnsweredPhase = 'enrollment' | 'goal-setting' | 'run' | 'measure' | 'feedback';
 
-export const idSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(64, 'must be at most 64 characters'),
-    z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-", starting with a letter or digit'),
-  );
+export const idSchema = z.string().check(
+  z.trim(),
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(64, 'must be at most 64 characters'),
+  z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-", starting with a letter or digit'),
+  // An id can key an object (a skill's id keys a person's ratings).
+  notReservedKey,
+);
 
 export const emailSchema = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email('must be an email address'));
 

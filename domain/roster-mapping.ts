@@ -1,4 +1,5 @@
 import * as z from './validation.ts';
+import { notReservedKey } from './reserved-keys.ts';
 
 // The roster's columns and the column-mapping schema live apart from domain/roster.ts (which re-exports them) so that
 // domain/program.ts can validate a program's saved mappings without a cycle through roster.ts → participant.ts → program.ts.
@@ -51,9 +52,12 @@ export const rosterColumnSchema = z.enum(ROSTER_COLUMNS);
  * ```
  */
 export const columnMappingSchema = z.strictObject({
-  columns: z._default(z.record(z.string().check(z.minLength(1)), z.union([rosterColumnSchema, z.literal('ignore')])), {}),
+  columns: z._default(z.record(z.string().check(z.minLength(1), notReservedKey), z.union([rosterColumnSchema, z.literal('ignore')])), {}),
   /** A value may map to a number (`Sênior: 8`): cells are text, so a number is used as its digits. */
-  values: z._default(z.partialRecord(rosterColumnSchema, z.record(z.string(), z.pipe(z.union([z.string(), z.number()]), z.transform(String)))), {}),
+  values: z._default(
+    z.partialRecord(rosterColumnSchema, z.record(z.string().check(notReservedKey), z.pipe(z.union([z.string(), z.number()]), z.transform(String)))),
+    {},
+  ),
   defaults: z._default(z.partialRecord(rosterColumnSchema, z.pipe(z.union([z.string(), z.number()]), z.transform(String))), {}),
   /** "," ";" "|" or "tab". */
   delimiter: z.optional(
@@ -69,4 +73,6 @@ export const columnMappingSchema = z.strictObject({
 export type ColumnMapping = z.infer<typeof columnMappingSchema>;
 
 /** The name HR gives a saved mapping ("export-rh"): letters, digits, "-" and "_". */
-export const rosterMappingNameSchema = z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1 to 40 letters, digits, "-" or "_"'));
+export const rosterMappingNameSchema = z
+  .string()
+  .check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1 to 40 letters, digits, "-" or "_"'), notReservedKey);

@@ -3,6 +3,7 @@ import { issuesFromZod, ValidationError, type ValidationIssue } from './errors.t
 import { participantSchema, type Participant } from './participant.ts';
 import { storedSkillSchema, type Language, type Skill } from './program.ts';
 import { suggestSkills } from './skill-suggestions.ts';
+import { reservedKeys } from './reserved-keys.ts';
 import { catalogClashes, skillIdFromLabel, skillLabel, SkillResolver } from './skills.ts';
 import { fromSpreadsheetCell, toSpreadsheetCsv } from './csv.ts';
 
@@ -47,6 +48,8 @@ export const REQUIRED_COLUMNS: readonly RosterColumn[] = ['id', 'name', 'email',
 
 /** A column mapping already read from its file (JSON or YAML: domain/roster-mapping-file.ts reads either); problems name the field. */
 export function columnMappingFrom(data: unknown, fileName = 'mapping'): ColumnMapping {
+  const reserved = reservedKeys(data);
+  if (reserved.length) throw new ValidationError(`${fileName} is not a valid column mapping`, reserved);
   const parsed = columnMappingSchema.safeParse(data ?? {});
   if (!parsed.success) throw new ValidationError(`${fileName} is not a valid column mapping`, issuesFromZod(parsed.error));
   return parsed.data;

@@ -40,7 +40,7 @@ export async function saveRosterMapping(
   let changed = false;
   // Applied to the program as stored at the write, so that a mapping saved meanwhile under another name stays.
   const program = await store.modifyProgram(request.programId, (current) => {
-    changed = JSON.stringify(current.rosterMappings?.[name]) !== JSON.stringify(request.mapping);
+    changed = JSON.stringify(mappingNamed(current.rosterMappings ?? {}, name)) !== JSON.stringify(request.mapping);
     return changed ? { ...current, rosterMappings: { ...current.rosterMappings, [name]: request.mapping } } : undefined;
   });
   return { program, changed };
