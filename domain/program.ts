@@ -5,6 +5,7 @@ import { columnMappingSchema, rosterMappingNameSchema } from './roster-mapping.t
 import { isoDuration } from './duration.ts';
 import { catalogClashes, skillIdFromLabel } from './skills.ts';
 import { timeZoneSchema } from './availability.ts';
+import { oneLine, plainText } from './text.ts';
 
 export const LANGUAGES = ['pt-BR', 'en'] as const;
 export const languageSchema = z.enum(LANGUAGES);
@@ -29,7 +30,8 @@ export const idSchema = z.string().check(
 
 export const emailSchema = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email('must be an email address'));
 
-const skillText = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80, 'must be at most 80 characters'));
+// Typed text shown to other people (pages, emails, the report, the console): the characters that reorder or hide text removed (domain/text.ts).
+const skillText = z.string().check(z.overwrite(oneLine), z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80, 'must be at most 80 characters'));
 
 /** A skill as stored: its id never changes, people see and type its labels and aliases. */
 export const storedSkillSchema = z.object({
@@ -156,10 +158,10 @@ export type ApprovalSettings = z.infer<typeof approvalSettingsSchema>;
 
 export const programSchema = z.object({
   programId: idSchema,
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
+  name: z.string().check(z.overwrite(oneLine), z.trim(), z.minLength(1), z.maxLength(120)),
   language: languageSchema,
   /** The program's goals and expectations: the text every participant receives at goal-setting. */
-  goalsAndExpectations: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  goalsAndExpectations: z.string().check(z.overwrite(plainText), z.trim(), z.minLength(1), z.maxLength(4000)),
   skillsCatalog: z.array(skillSchema).check(
     z.minLength(1, 'must list at least one skill'),
     z.superRefine((catalog, ctx) => {
@@ -199,8 +201,8 @@ export const programSchema = z.object({
   /** The agenda the introduction email proposes for a pair's first meeting, per language; a built-in agenda where absent. */
   firstMeetingAgenda: z.optional(
     z.object({
-      'pt-BR': z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
-      en: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
+      'pt-BR': z.optional(z.string().check(z.overwrite(plainText), z.trim(), z.minLength(1), z.maxLength(2000))),
+      en: z.optional(z.string().check(z.overwrite(plainText), z.trim(), z.minLength(1), z.maxLength(2000))),
     }),
   ),
   /**
