@@ -17,16 +17,25 @@ export const notReservedKey = z.refine<string>((key) => !RESERVED_KEYS.has(key),
 
 /** Every key of parsed data (a file, a posted JSON field), at any depth, that is a reserved name, named by its path. */
 export function reservedKeys(data: unknown, path: readonly string[] = []): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const walk = (value: unknown, at: readonly string[]): void => {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...at, String(i)]));
-    else if (typeof value === 'object' && value !== null)
-      // Object.keys lists a parsed "__proto__" key: JSON.parse and the YAML reader create it as an own property.
-      for (const key of Object.keys(value)) {
-        if (RESERVED_KEYS.has(key)) issues.push({ where: [...at, key].join('.'), problem: RESERVED_KEY_PROBLEM });
-        else walk((value as Record<string, unknown>)[key], [...at, key]);
-      }
+  type Step = { value: unknown; key: string | undefined; parent: Step | undefined };
+  const pathOf = (step: Step, key: string): string => {
+    const keys = [key];
+    for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) keys.push(at.key);
+    return [...path, ...keys.reverse()].join('.');
   };
-  walk(data, path);
-  return issues;
+  const issues: ValidationIssue[] = [];
+  // A loop, not recursion: a hostile file nests thousands of levels deep.
+  const pending: Step[] = [{ value: data, key: undefined, parent: undefined }];
+  for (let step = pending.pop(); step; step = pending.pop()) {
+    const { value } = step;
+    if (typeof value !== 'object' || value === null) continue;
+    // Object.keys lists a parsed "__proto__" key: JSON.parse and the YAML reader create it as an own property.
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      if (RESERVED_KEYS.has(key)) issues.push({ where: pathOf(step, key), problem: RESERVED_KEY_PROBLEM });
+      else pending.push({ value: (value as Record<string, unknown>)[key], key, parent: step });
+    }
+  }
+  return issues.sort((x, y) => (x.where < y.where ? -1 : x.where > y.where ? 1 : 0));
 }
