@@ -127,9 +127,12 @@ try {
     fail(EXIT.conflict, 'conflict', error.message);
   } else if (error instanceof NotSupportedError) {
     fail(EXIT.notSupported, 'not-supported', error.message);
-  } else if (error instanceof TandemError && targetProblem(error.cause)) {
+  } else if (error instanceof TandemError && (targetProblem(error.cause) ?? targetProblem((error.cause as { cause?: unknown } | undefined)?.cause))) {
     // The store wraps an unreachable table as transient: for a command, that is the target missing, not a failed job.
-    fail(EXIT.missingPrerequisite, 'missing-prerequisite', targetProblem(error.cause) as string);
+    const problem = (targetProblem(error.cause) ?? targetProblem((error.cause as { cause?: unknown }).cause)) as string;
+    // A service's error around the adapter's says what is already done (a session stored, moved or cancelled before
+    // telling people stopped) and what to run next: those words stay, with the target's problem after them.
+    fail(EXIT.missingPrerequisite, 'missing-prerequisite', error.cause instanceof TandemError ? `${error.message}. ${problem}` : problem);
   } else if (error instanceof TandemError) {
     fail(EXIT.failed, 'failed', `${error.name}: ${error.message}`);
   } else if (targetProblem(error)) {

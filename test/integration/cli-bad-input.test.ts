@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { container } from '../../adapters/container.ts';
+import { participantCycle } from '../browser/participant-support.ts';
 import { createProgramWithRoster, uniqueTag } from '../support/fixtures.ts';
 import { stackEnv, tandem } from './cli-support.ts';
 
@@ -53,5 +55,26 @@ describe('the tandem command given wrong options', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/cannot reach the target .*tandem local up/);
     noStack(run.stderr);
+  });
+
+  it('says a session is stored and how to announce it when SES cannot be reached after the store took it (exit 3)', async () => {
+    const tag = uniqueTag('cli-ses-down');
+    const cycle = await participantCycle(tag);
+    const starts = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 16) + 'Z';
+    const run = await tandem(
+      [
+        'session',
+        'add',
+        ...['--cycle', cycle.cycleId, '--id', 'ses-down', '--title', 'Cloud tools', '--description', 'Hands-on', '--time-zone', 'UTC'],
+        ...['--skills', 'cloud-tools', '--starts', starts, '--duration', '60', '--capacity', '5', '--place', 'Room 4'],
+      ],
+      { env: stackEnv({ AWS_ENDPOINT_URL_SESV2: 'http://127.0.0.1:9' }) },
+    );
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toContain(`session ses-down is stored, but announcing it failed`);
+    expect(run.stderr).toContain(`tandem session announce ses-down --cycle ${cycle.cycleId}`);
+    expect(run.stderr).toMatch(/cannot reach the target/);
+    noStack(run.stderr);
+    expect((await container().store.listSessions(cycle.cycleId)).map((s) => s.sessionId)).toEqual(['ses-down']);
   });
 });
