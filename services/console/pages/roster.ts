@@ -18,6 +18,7 @@ import {
   RosterRejectedError,
   type RosterFileImportResult,
 } from '../../roster-files.ts';
+import { decodeText, type TextEncoding } from '../../text-files.ts';
 import { postForm, serviceErrorBox } from '../layout.ts';
 import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
@@ -25,6 +26,9 @@ const T = {
   title: { en: 'Roster', 'pt-BR': 'Participantes' },
   program: { en: 'Program', 'pt-BR': 'Programa' },
   file: { en: 'Roster file (CSV or JSON, at most 2 MB)', 'pt-BR': 'Arquivo de participantes (CSV ou JSON, até 2 MB)' },
+  encoding: { en: 'Encoding', 'pt-BR': 'Codificação' },
+  utf8: { en: 'UTF-8 (most files; "CSV UTF-8" in a spreadsheet)', 'pt-BR': 'UTF-8 (a maioria dos arquivos; "CSV UTF-8" numa planilha)' },
+  latin1: { en: 'Latin-1 / Windows-1252 (older spreadsheet exports)', 'pt-BR': 'Latin-1 / Windows-1252 (exportações de planilhas antigas)' },
   mapping: { en: 'Column mapping (optional, as JSON; docs/cli.md)', 'pt-BR': 'Mapeamento de colunas (opcional, em JSON; docs/cli.md)' },
   check: { en: 'Check the file (nothing is written)', 'pt-BR': 'Verificar o arquivo (nada é gravado)' },
   importNow: { en: 'Import', 'pt-BR': 'Importar' },
@@ -84,6 +88,9 @@ export const ROSTER_UPLOAD_MAX_BYTES = 2_000_000;
 interface Upload {
   programId: string;
   text: string;
+  /** The file as uploaded, in base64: the import step posts it back with its encoding, and reads it again as the check did. */
+  bytes: string;
+  encoding: TextEncoding;
   fileName: string;
   format: 'csv' | 'json';
   mappingText: string;
@@ -111,6 +118,12 @@ function savedMappingOptions(request: PageRequest, programs: readonly Program[],
   return `<option value="">${e(T.noSaved[request.lang])}</option>${groups}`;
 }
 
+function encodingOptions(lang: Language, selected: TextEncoding = 'utf-8'): string {
+  return (['utf-8', 'windows-1252'] as const)
+    .map((value) => `<option value="${value}"${value === selected ? ' selected' : ''}>${e((value === 'utf-8' ? T.utf8 : T.latin1)[lang])}</option>`)
+    .join('');
+}
+
 async function uploadForm(request: PageRequest, upload?: Upload, programs?: readonly Program[]): Promise<string> {
   const { lang, session } = request;
   const listed = programs ?? (await request.deps.store.listPrograms());
@@ -122,6 +135,7 @@ async function uploadForm(request: PageRequest, upload?: Upload, programs?: read
     '/console/roster/check',
     `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${options}</select>
 <label for="file">${e(T.file[lang])}</label><input type="file" id="file" name="file" accept=".csv,.json,text/csv,application/json" required>
+<label for="encoding">${e(T.encoding[lang])}</label><select id="encoding" name="encoding">${encodingOptions(lang, upload?.encoding)}</select>
 <label for="saved-mapping">${e(T.saved[lang])}</label><select id="saved-mapping" name="savedMapping">${saved}</select>
 <label for="mapping">${e(T.mapping[lang])}</label><textarea id="mapping" name="mapping">${e(upload?.mappingText ?? '')}</textarea>
 <label for="save-mapping-as">${e(T.saveAs[lang])}</label><input type="text" id="save-mapping-as" name="saveMappingAs" maxlength="40" value="${e(upload?.saveMappingAs ?? '')}">
@@ -216,34 +230,50 @@ function reportHtml(lang: Language, report: RosterFileImportResult, issues: read
 ${issues.length ? `<div class="scroll"><table id="issues"><thead><tr><th scope="col">${e(T.where[lang])}</th><th scope="col">${e(T.problem[lang])}</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}</section>`;
 }
 
+/** The encoding chosen for the file: UTF-8 unless Latin-1 (Windows-1252) was chosen; an import step from before the choice carried UTF-8. */
+function encodingOf(form: FormData): TextEncoding {
+  const chosen = textField(form, 'encoding');
+  if (chosen === '' || chosen === 'utf-8') return 'utf-8';
+  if (chosen === 'windows-1252') return 'windows-1252';
+  throw new ValidationError('no such encoding', [{ where: 'encoding', problem: 'must be utf-8 or windows-1252 (Latin-1)' }]);
+}
+
 async function readUpload(form: FormData): Promise<Upload> {
   const programId = textField(form, 'programId');
   const file = form.get('file');
   const carried = form.get('text');
-  let text: string;
+  const encoding = encodingOf(form);
+  let bytes: Uint8Array;
   let fileName: string;
   if (file instanceof Blob && file.size > 0) {
-    text = await file.text();
+    bytes = new Uint8Array(await file.arrayBuffer());
     fileName = (file as File).name || 'roster.csv';
   } else if (typeof carried === 'string' && carried) {
-    // The import step carries the checked file back, so what is imported is what was checked.
-    text = Buffer.from(carried, 'base64').toString('utf8');
+    // The import step carries the checked file back as it was uploaded, with its encoding, so what is imported is what was checked.
+    bytes = Buffer.from(carried, 'base64');
     fileName = textField(form, 'fileName') || 'roster.csv';
   } else {
     throw new ValidationError('no roster file', [{ where: 'file', problem: 'choose a CSV or JSON file' }]);
   }
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > ROSTER_UPLOAD_MAX_BYTES) {
+  if (bytes.length > ROSTER_UPLOAD_MAX_BYTES) {
     throw new ValidationError('the roster file is too large', [
       {
         where: 'file',
-        problem: `${fileName} is ${(bytes / 1_000_000).toFixed(1)} MB; the console takes files of at most ${ROSTER_UPLOAD_MAX_BYTES / 1_000_000} MB (about 20,000 people): import a larger one with tandem roster import`,
+        problem: `${fileName} is ${(bytes.length / 1_000_000).toFixed(1)} MB; the console takes files of at most ${ROSTER_UPLOAD_MAX_BYTES / 1_000_000} MB (about 20,000 people): import a larger one with tandem roster import`,
       },
     ]);
   }
+  // Decoded strictly, as tandem roster import reads a file: never garbled, with the same messages, naming this page's choice instead of the flag.
+  const text = decodeText(bytes, fileName, {
+    encoding,
+    encodingHint: 'save it as "CSV UTF-8" in the spreadsheet, or choose Latin-1 (Windows-1252) as its encoding if it was exported as Latin-1/Windows-1252',
+    utf8Hint: 'choose UTF-8 (the default) as its encoding instead',
+  });
   return {
     programId,
     text,
+    bytes: Buffer.from(bytes).toString('base64'),
+    encoding,
     fileName,
     format: /\.json$/i.test(fileName) ? 'json' : 'csv',
     mappingText: textField(form, 'mapping').trim(),
@@ -331,7 +361,7 @@ export const rosterPage: ConsolePage = {
         session,
         '/console/roster/import',
         `<input type="hidden" name="programId" value="${e(upload.programId)}"><input type="hidden" name="fileName" value="${e(upload.fileName)}">
-<input type="hidden" name="text" value="${e(Buffer.from(upload.text, 'utf8').toString('base64'))}"><input type="hidden" name="mapping" value="${e(checkedMapping)}">
+<input type="hidden" name="text" value="${e(upload.bytes)}"><input type="hidden" name="encoding" value="${e(upload.encoding)}"><input type="hidden" name="mapping" value="${e(checkedMapping)}">
 <p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p><p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
       );
       return {
