@@ -71,6 +71,12 @@ export interface RosterParseOptions {
   language?: Language;
   /** The year birth and career-start years are checked against (none may be later); default the current year (UTC). */
   currentYear?: number;
+  /**
+   * What a problem naming an unknown skill says to do, in parentheses after it: by default the CLI's
+   * `--add-unknown-skills adds it`; '' says nothing there (the console, which has no such option, says
+   * what to do once, under its report).
+   */
+  unknownSkillHint?: string;
 }
 
 /** Lower case, no accents, single spaces: "Ano de Nascimento " and "ano de nascimento" are one header. */
@@ -359,7 +365,7 @@ class SkillReader {
 
   constructor(
     catalog: readonly Skill[],
-    private readonly options: Pick<RosterParseOptions, 'addUnknownSkills' | 'language'>,
+    private readonly options: Pick<RosterParseOptions, 'addUnknownSkills' | 'language' | 'unknownSkillHint'>,
   ) {
     this.resolver = new SkillResolver(catalog);
   }
@@ -413,7 +419,8 @@ class SkillReader {
     known.where.push(where.replace(/:.*$/, ''));
     this.unknown.set(key, known);
     const hint = known.suggestions.length ? `; closest: ${known.suggestions.map((l) => `"${l}"`).join(', ')}` : '';
-    issues.push({ where, problem: `"${text}" is not in the program's skills catalog${hint} (--add-unknown-skills adds it)` });
+    const todo = this.options.unknownSkillHint ?? '--add-unknown-skills adds it';
+    issues.push({ where, problem: `"${text}" is not in the program's skills catalog${hint}${todo ? ` (${todo})` : ''}` });
     return undefined;
   }
 }
