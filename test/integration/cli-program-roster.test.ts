@@ -77,7 +77,9 @@ describe('tandem program', () => {
     expect((await container().store.getProgram(tag))?.rosterMappings).toEqual({ 'export-folha': other });
     // The file removed export-rh: the audit log holds it whole, its only copy left.
     const deleted = (await container().store.listAudit({ programId: tag })).filter((entry) => entry.action === 'roster.mapping-deleted');
-    expect(deleted).toEqual([expect.objectContaining({ via: 'cli', details: { name: 'export-rh', mapping: JSON.stringify(saved) } })]);
+    expect(deleted).toEqual([expect.objectContaining({ via: 'cli', details: { name: 'export-rh', mapping: expect.any(String) } })]);
+    // The store keeps the mapping's keys in its own order: the entry holds the same mapping.
+    expect(JSON.parse(String(deleted[0]?.details.mapping))).toEqual(saved);
   });
 
   it('refuses a misspelled setting on create and on update, naming it, and keeps the stored setting', async () => {
