@@ -98,9 +98,26 @@ function refuseUtf8AsLatin1(name: string, bytes: Uint8Array, utf8Hint: string): 
   } catch {
     return;
   }
-  const word = /[^\s,;|\t"]*[\u0080-\uffff][^\s,;|\t"]*/.exec(text.replace(/^\uFEFF/, ''))?.[0]?.slice(0, 40);
+  const word = firstWordBeyondAscii(text.replace(/^\uFEFF/, ''));
   const example = word ? ` ("${word}" would read as "${new TextDecoder('windows-1252').decode(new TextEncoder().encode(word))}")` : '';
   throw new ValidationError(`${name} is UTF-8 text, not Latin-1: read as Latin-1 its accents would be garbled${example}; ${utf8Hint}`);
+}
+
+const SEPARATOR = /[\s,;|\t"]/;
+
+/**
+ * The first word (between separators) holding a character beyond ASCII, cut to 40 characters. Found in
+ * linear time: a pattern such as /[^\s,…]*[\u0080-\uffff]/ tries every start in a long run without
+ * separators and took minutes over a 200,000-character cell, which an upload can hold.
+ */
+function firstWordBeyondAscii(text: string): string | undefined {
+  const at = text.search(/[\u0080-\uffff]/);
+  if (at < 0) return undefined;
+  let start = at;
+  while (start > 0 && !SEPARATOR.test(text[start - 1] as string)) start--;
+  let end = at + 1;
+  while (end < text.length && end - start < 40 && !SEPARATOR.test(text[end] as string)) end++;
+  return text.slice(start, end).slice(0, 40);
 }
 
 /** Whether two paths name one file: the same path once resolved, or (links) the same file on disk. */

@@ -45,6 +45,15 @@ describe('reading a file a person hands Tandem', () => {
     expect(await readTextFile(utf8, { encoding: 'windows-1252' })).toBe('id,name\np1,Ana\n');
   });
 
+  it('refuses a UTF-8 file read as Latin-1 at once when a long run without separators comes before its first accent', { timeout: 10_000 }, () => {
+    const bytes = Buffer.from(`id,name\n${'x'.repeat(200_000)},João\n`, 'utf8');
+    expect(() => decodeText(bytes, 'roster.csv', { encoding: 'windows-1252', utf8Hint: 'choose UTF-8' })).toThrow(
+      'roster.csv is UTF-8 text, not Latin-1: read as Latin-1 its accents would be garbled ("João" would read as "JoÃ£o"); choose UTF-8',
+    );
+    const long = Buffer.from(`id,name\n${'x'.repeat(200_000)}ç\n`, 'utf8');
+    expect(() => decodeText(long, 'roster.csv', { encoding: 'windows-1252' })).toThrow(`("${'x'.repeat(40)}" would read as "${'x'.repeat(40)}")`);
+  });
+
   it('says a UTF-16 file is UTF-16 and to save it as UTF-8, whichever encoding it was given, with or without a byte-order mark', async () => {
     const saved = {
       'utf16le-bom.csv': Buffer.from('\uFEFFid,name\np1,João\n', 'utf16le'),
