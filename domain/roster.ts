@@ -74,6 +74,12 @@ export interface RosterParseOptions {
   language?: Language;
   /** The year birth and career-start years are checked against (none may be later); default the current year (UTC). */
   currentYear?: number;
+  /**
+   * What a problem naming an unknown skill says to do, in parentheses after it: by default the CLI's
+   * `--add-unknown-skills adds it`; '' says nothing there (the console, which has no such option, says
+   * what to do once, under its report).
+   */
+  unknownSkillHint?: string;
 }
 
 /** Lower case, no accents, single spaces: "Ano de Nascimento " and "ano de nascimento" are one header. */
@@ -238,7 +244,7 @@ export function parseRosterCsv(text: string, skills?: readonly Skill[], options:
         if (column) record[column] = mapValue(column, fromSpreadsheetCell(cell), options.mapping);
       });
       const where = `line ${r.info.lines}`;
-      return { where, value: participantFromRecord(record), issues: textInNumberColumns(record, where) };
+      return { where, value: participantFromRecord(record), issues: [...nulCells(r.record, targets, where), ...textInNumberColumns(record, where)] };
     }),
     skills,
     options,
@@ -286,7 +292,7 @@ export function parseRosterJson(text: string, skills?: readonly Skill[], options
   // As an empty CSV file is: an import of nobody is a mistake, not a success.
   if (list.length === 0) return { participants: [], rows: 0, issues: [{ where: 'file', problem: 'has no participants' }] };
   return validateRows(
-    (list as unknown[]).map((value, i) => ({ where: `participant ${i + 1}`, value })),
+    (list as unknown[]).map((value, i) => ({ where: `participant ${i + 1}`, value, issues: nulValues(value, `participant ${i + 1}`) })),
     skills,
     options,
   );
@@ -318,6 +324,33 @@ function textInNumberColumns(record: Record<string, string>, where: string): Row
 /** A problem found before the participant schema runs; `field` is left out of the schema's own report of the same field. */
 type RowIssue = ValidationIssue & { field?: string };
 
+/**
+ * A NUL character is in no one's name or address: it comes from a damaged file or a binary or UTF-16
+ * export, and some fields (a time zone, a language) would store it as it is while a name would lose it
+ * unseen. The row is refused, naming the column; what else it holds is not read into the roster.
+ */
+const NUL_PROBLEM =
+  'holds a NUL character (U+0000), which no text has: the file is damaged or was not saved as text (save it as "CSV UTF-8"), or remove the character';
+
+/** The cells of a CSV row that hold a NUL, by the Tandem column they map to (a column mapped to none is not read). */
+function nulCells(cells: readonly string[], targets: ReadonlyArray<RosterColumn | undefined>, where: string): RowIssue[] {
+  return cells.flatMap((cell, i) => {
+    const column = targets[i];
+    return column && cell.includes('\u0000') ? [{ where: `${where}: ${column}`, problem: NUL_PROBLEM }] : [];
+  });
+}
+
+/** How deep a JSON participant is searched for NULs: its fields nest three levels (availability); a deeper value is the schema's to refuse. */
+const NUL_SEARCH_DEPTH = 6;
+
+/** The text values of a JSON participant that hold a NUL, by their path ("skillsOffered.0.skill"). */
+function nulValues(value: unknown, where: string, path: string[] = []): RowIssue[] {
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? [{ where: path.length ? `${where}: ${path.join('.')}` : `${where}: row`, problem: NUL_PROBLEM }] : [];
+  if (!value || typeof value !== 'object' || path.length >= NUL_SEARCH_DEPTH) return [];
+  return Object.entries(value).flatMap(([key, inner]) => nulValues(inner, where, [...path, key]));
+}
+
 const SKILL_LISTS = [
   { field: 'skillsOffered', column: 'skills_offered' },
   { field: 'skillsWanted', column: 'skills_wanted' },
@@ -335,7 +368,7 @@ class SkillReader {
 
   constructor(
     catalog: readonly Skill[],
-    private readonly options: Pick<RosterParseOptions, 'addUnknownSkills' | 'language'>,
+    private readonly options: Pick<RosterParseOptions, 'addUnknownSkills' | 'language' | 'unknownSkillHint'>,
   ) {
     this.resolver = new SkillResolver(catalog);
   }
@@ -389,7 +422,8 @@ class SkillReader {
     known.where.push(where.replace(/:.*$/, ''));
     this.unknown.set(key, known);
     const hint = known.suggestions.length ? `; closest: ${known.suggestions.map((l) => `"${l}"`).join(', ')}` : '';
-    issues.push({ where, problem: `"${text}" is not in the program's skills catalog${hint} (--add-unknown-skills adds it)` });
+    const todo = this.options.unknownSkillHint ?? '--add-unknown-skills adds it';
+    issues.push({ where, problem: `"${text}" is not in the program's skills catalog${hint}${todo ? ` (${todo})` : ''}` });
     return undefined;
   }
 }

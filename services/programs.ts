@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import type { Program } from '../domain/program.ts';
+import type { ColumnMapping } from '../domain/roster-mapping.ts';
 import { skillLabel } from '../domain/skills.ts';
+import type { AuditAction } from './audit.ts';
 import type { ProgramStore } from './ports.ts';
 
 export async function createProgram(store: ProgramStore, program: Program): Promise<Program> {
@@ -24,6 +26,63 @@ export interface ProgramUpdateOptions {
    * field there means none.
    */
   keepSavedRosterMappings?: boolean;
+  /**
+   * Ask before removing or replacing saved roster mappings (the console's edit form): an update that
+   * would is refused with a RosterMappingsRemovalError listing them, nothing written, unless
+   * `confirmedMappingRemoval` is that error's fingerprint of exactly those mappings as stored.
+   */
+  askBeforeRemovingMappings?: boolean;
+  confirmedMappingRemoval?: string;
+}
+
+/** A saved roster mapping an update removed (or replaced, when the new settings hold another under its name), as it was stored. */
+export interface RemovedRosterMapping {
+  name: string;
+  mapping: ColumnMapping;
+  replaced: boolean;
+}
+
+/**
+ * Thrown when an update asked to ask first (askBeforeRemovingMappings) would remove or replace saved
+ * roster mappings: nothing is written. `removed` is what the editor shows; `fingerprint`, sent back as
+ * `confirmedMappingRemoval`, lets the same update through only while those are what it removes.
+ */
+export class RosterMappingsRemovalError extends ConflictError {
+  override name = 'RosterMappingsRemovalError';
+  constructor(
+    readonly programId: string,
+    readonly removed: readonly RemovedRosterMapping[],
+    readonly fingerprint: string,
+  ) {
+    super(`saving program ${programId} would remove or replace its saved roster mapping(s) ${removed.map((r) => r.name).join(', ')}: confirm to save`);
+  }
+}
+
+/** The saved mappings `existing` holds that `updated` lacks or holds otherwise, in their order. */
+function removedMappings(existing: Program, updated: Program): RemovedRosterMapping[] {
+  const kept = updated.rosterMappings ?? {};
+  return Object.entries(existing.rosterMappings ?? {}).flatMap(([name, mapping]): RemovedRosterMapping[] => {
+    if (!Object.hasOwn(kept, name)) return [{ name, mapping, replaced: false }];
+    return stable(kept[name]) === stable(mapping) ? [] : [{ name, mapping, replaced: true }];
+  });
+}
+
+/**
+ * What the audit log records of an update that changed something, in order: each saved roster mapping
+ * it removed or replaced as `roster.mapping-deleted` with the whole mapping (as the roster page's
+ * Delete… records it: the entry is its only copy left), then `program.changed` with the fields.
+ */
+export function programUpdateAudit(result: { program: Program; changed: readonly string[]; removedMappings: readonly RemovedRosterMapping[] }): AuditAction[] {
+  if (!result.changed.length) return [];
+  const programId = result.program.programId;
+  return [
+    ...result.removedMappings.map((removed): AuditAction => ({
+      action: 'roster.mapping-deleted',
+      programId,
+      details: { name: removed.name, mapping: JSON.stringify(removed.mapping), ...(removed.replaced ? { replaced: true } : {}) },
+    })),
+    { action: 'program.changed', programId, details: { fields: result.changed.join(',') } },
+  ];
 }
 
 /** How many people a refusal names by id; the rest are counted. */
@@ -68,12 +127,13 @@ export async function updateProgram(
   store: ProgramStore,
   program: Program,
   options: ProgramUpdateOptions = {},
-): Promise<{ program: Program; changed: string[] }> {
+): Promise<{ program: Program; changed: string[]; removedMappings: RemovedRosterMapping[] }> {
   const { expectedId, expectedFingerprint } = options;
   if (expectedId && expectedId !== program.programId) {
     throw new ValidationError('the file names another program', [{ where: 'programId', problem: `is "${program.programId}", not "${expectedId}"` }]);
   }
   let changed: string[] = [];
+  let removed: RemovedRosterMapping[] = [];
   let updated = program;
   // The roster is read only when the stored catalog has skills the new one lacks; a change made meanwhile is checked again below.
   const before = await store.getProgram(program.programId);
@@ -94,6 +154,11 @@ export async function updateProgram(
         options.keepSavedRosterMappings && program.rosterMappings === undefined && existing.rosterMappings
           ? { ...program, rosterMappings: existing.rosterMappings }
           : program;
+      removed = removedMappings(existing, updated);
+      if (options.askBeforeRemovingMappings && removed.length) {
+        const fingerprint = fingerprintOf(removed);
+        if (fingerprint !== options.confirmedMappingRemoval) throw new RosterMappingsRemovalError(program.programId, removed, fingerprint);
+      }
       const fields = new Set([...Object.keys(updated), ...Object.keys(existing)]);
       changed = [...fields].filter((k) => stable(updated[k as keyof Program]) !== stable(existing[k as keyof Program]));
       return changed.length ? updated : undefined;
@@ -103,7 +168,7 @@ export async function updateProgram(
       throw new NotFoundError(`program ${program.programId} does not exist; create it with tandem program create`, { cause: error });
     throw error;
   }
-  return { program: updated, changed };
+  return { program: updated, changed, removedMappings: changed.length ? removed : [] };
 }
 
 /** A short digest of a program's settings (key order aside): an editor sends it back to say which version it changed. */

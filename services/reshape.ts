@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cycle } from '../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError, issuesFromZod } from '../domain/errors.ts';
 import { programSchema, type Program } from '../domain/program.ts';
@@ -25,6 +26,25 @@ export interface ReshapePlan {
 }
 
 type Deps = { store: ProgramStore & CycleStore & ReviewStore; workflow: WorkflowEngine; clock: Clock };
+
+/**
+ * Thrown when a review's proposals were applied already (a double click, another HR person, the CLI):
+ * `appliedTo` names the cycle they started and when. Nothing more was written.
+ */
+export class ReviewAppliedError extends ConflictError {
+  override name = 'ReviewAppliedError';
+  constructor(
+    readonly reviewCycleId: string,
+    readonly appliedTo: { cycleId: string; appliedAt: number },
+  ) {
+    super(
+      `the review of ${reviewCycleId} was applied already: it started cycle ${appliedTo.cycleId} on ${new Date(appliedTo.appliedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC`,
+    );
+  }
+}
+
+/** How long an apply that lost to another apply of the same review waits for that one to record the review applied, and how often it looks. */
+export const APPLIED_ELSEWHERE = { waitMs: 5_000, everyMs: 100 };
 
 export async function loadReview(store: ReviewStore & Pick<CycleStore, 'getCycle'>, cycleId: string): Promise<StoredReview> {
   const review = await store.getReview(cycleId);
@@ -81,9 +101,7 @@ export async function writeReshapedProgram(store: ProgramStore, plan: ReshapePla
  * program back when it refuses after the program was written.
  */
 export async function checkNextCycle(deps: { store: ProgramStore & CycleStore; clock: Clock }, plan: ReshapePlan, nextCycleId?: string): Promise<string> {
-  if (plan.review.appliedTo) {
-    throw new ConflictError(`the review of ${plan.review.cycleId} was applied already: it started cycle ${plan.review.appliedTo.cycleId}`);
-  }
+  if (plan.review.appliedTo) throw new ReviewAppliedError(plan.review.cycleId, plan.review.appliedTo);
   try {
     return (await checkCycleStart(deps, { programId: plan.programId, ...(nextCycleId ? { cycleId: nextCycleId } : {}) })).cycleId;
   } catch (error) {
@@ -99,14 +117,19 @@ export async function checkNextCycle(deps: { store: ProgramStore & CycleStore; c
  * nobody changed it since) and the error says so: a failure leaves no half-applied review.
  */
 export async function applyReshapePlan(deps: Deps, plan: ReshapePlan, options: { nextCycleId?: string } = {}): Promise<{ plan: ReshapePlan; cycle: Cycle }> {
-  const cycleId = await checkNextCycle(deps, plan, options.nextCycleId);
-  await writeReshapedProgram(deps.store, plan);
+  let cycleId: string;
+  try {
+    cycleId = await checkNextCycle(deps, plan, options.nextCycleId);
+    await writeReshapedProgram(deps.store, plan);
+  } catch (error) {
+    throw await appliedElsewhere(deps, plan, error);
+  }
   let cycle: Cycle;
   try {
     cycle = await startCycle(deps, { programId: plan.programId, cycleId });
   } catch (error) {
     await putProgramBack(deps.store, plan, error);
-    throw error;
+    throw await appliedElsewhere(deps, plan, error);
   }
   // False only when another run applied the same review meanwhile; this cycle has started all the same.
   await deps.store.markReviewApplied(plan.review.cycleId, cycle.cycleId, deps.clock.now());
@@ -121,6 +144,35 @@ export async function applyReview(
 ): Promise<{ plan: ReshapePlan; cycle: Cycle }> {
   const plan = await planReshape(deps.store, cycleId, options);
   return applyReshapePlan(deps, plan, options.nextCycleId ? { nextCycleId: options.nextCycleId } : {});
+}
+
+/**
+ * What to throw for an apply refused by a conflict: a ReviewAppliedError when it lost to another apply
+ * of the same review, else the error as it was. The other apply (a double click, above all) writes
+ * the same program and starts the cycle, and only then records the review applied. While that looks
+ * under way (the stored program holds exactly what this plan writes, and the plan changes it or a
+ * cycle of the program has just started), this waits a few seconds for that record, so that the answer
+ * is "applied already" rather than "the program was changed, look again".
+ */
+async function appliedElsewhere(deps: Omit<Deps, 'workflow'>, plan: ReshapePlan, error: unknown): Promise<unknown> {
+  if (!(error instanceof ConflictError) || error instanceof ReviewAppliedError) return error;
+  const deadline = Date.now() + APPLIED_ELSEWHERE.waitMs;
+  for (;;) {
+    const applied = (await deps.store.getReview(plan.review.cycleId))?.appliedTo;
+    if (applied) return new ReviewAppliedError(plan.review.cycleId, applied);
+    if (Date.now() >= deadline || !(await anotherApplyUnderWay(deps, plan))) return error;
+    await sleep(APPLIED_ELSEWHERE.everyMs);
+  }
+}
+
+/** Whether the program looks as another apply of this plan's proposals leaves it before it records the review applied. */
+async function anotherApplyUnderWay(deps: Omit<Deps, 'workflow'>, plan: ReshapePlan): Promise<boolean> {
+  const current = await deps.store.getProgram(plan.programId);
+  if (!current || !sameProgram(current, plan.after)) return false;
+  if (plan.diff.length > 0) return true;
+  // Advice only: the program is the same before and after, so a cycle just started is the sign.
+  const recent = deps.clock.now() - 60_000;
+  return (await deps.store.listCycles(plan.programId)).some((c) => c.status === 'running' && c.startedAt >= recent);
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RosterFileImportRequest {
   skipBadRows?: boolean;
   /** Add skills the catalog does not know to the program's catalog (listed in the result; a dry run writes nothing). */
   addUnknownSkills?: boolean;
+  /** What the problem of an unknown skill says to do (RosterParseOptions.unknownSkillHint): the CLI's flag unless told otherwise. */
+  unknownSkillHint?: string;
   /** Called after each batch is written: (done, total). */
   onProgress?: (done: number, total: number) => void;
   /** Participants per write batch (progress granularity). */
@@ -122,7 +124,11 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   if (!stored.success)
     throw new ValidationError(`program ${program.programId}'s skills catalog needs fixing first (tandem program update)`, issuesFromZod(stored.error));
   const catalog = stored.data;
-  const options = { addUnknownSkills: Boolean(request.addUnknownSkills), language: program.language };
+  const options = {
+    addUnknownSkills: Boolean(request.addUnknownSkills),
+    language: program.language,
+    ...(request.unknownSkillHint === undefined ? {} : { unknownSkillHint: request.unknownSkillHint }),
+  };
   const parsed: RosterParseResult =
     request.format === 'csv'
       ? parseRosterCsv(request.text, catalog, { ...options, ...(request.mapping ? { mapping: request.mapping } : {}) })

@@ -9,11 +9,18 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
  */
 export const MAX_INPUT_FILE_BYTES = 50 * 1_000_000;
 
-export interface TextFileOptions {
-  /** 'utf-8' (a BOM is fine) or 'windows-1252' (Latin-1 exports). */
-  encoding?: 'utf-8' | 'windows-1252';
+/** 'utf-8' (a BOM is fine) or 'windows-1252' (Latin-1 exports). */
+export type TextEncoding = 'utf-8' | 'windows-1252';
+
+export interface TextDecodeOptions {
+  encoding?: TextEncoding;
   /** What to tell a person whose file is not in that encoding. */
   encodingHint?: string;
+  /** How to read a UTF-8 file given as Latin-1 as UTF-8 instead (the CLI's flag, the console's select). */
+  utf8Hint?: string;
+}
+
+export interface TextFileOptions extends TextDecodeOptions {
   maxBytes?: number;
 }
 
@@ -30,15 +37,52 @@ export async function readTextFile(file: string, options: TextFileOptions = {}):
       `${file} is ${(info.size / 1_000_000).toFixed(1)} MB; Tandem reads files of at most ${maxBytes / 1_000_000} MB (100,000 participants fit in about 20 MB): check it is the right file, or split it`,
     );
   }
-  const bytes = await readFile(file);
-  if (options.encoding === 'windows-1252') refuseUtf8AsLatin1(file, bytes);
+  return decodeText(await readFile(file), file, options);
+}
+
+/**
+ * A person's file as text, decoded strictly: never with replacement characters. UTF-16 (Excel's
+ * "Unicode Text") is named as such, whatever the encoding asked for; bytes that are not text in
+ * the encoding, and a UTF-8 file given as Latin-1, are refused with what to do. The CLI reads its
+ * files with it, and the console its uploads, so both say the same.
+ */
+export function decodeText(bytes: Uint8Array, name: string, options: TextDecodeOptions = {}): string {
+  refuseUtf16(name, bytes);
+  if (options.encoding === 'windows-1252') refuseUtf8AsLatin1(name, bytes, options.utf8Hint ?? 'pass --encoding utf-8 (the default) instead');
   try {
     return new TextDecoder(options.encoding ?? 'utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new ValidationError(
-      `${file} is not ${options.encoding === 'windows-1252' ? 'Windows-1252' : 'UTF-8'} text: ${options.encodingHint ?? 'save it as UTF-8'}`,
+      `${name} is not ${options.encoding === 'windows-1252' ? 'Windows-1252' : 'UTF-8'} text: ${options.encodingHint ?? 'save it as UTF-8'}`,
     );
   }
+}
+
+/** How many leading bytes are looked at to tell UTF-16 without a byte-order mark. */
+const UTF16_SAMPLE_BYTES = 4096;
+
+/**
+ * UTF-16 is neither encoding: read as UTF-8 it is refused as "not UTF-8" (whose hint, Latin-1,
+ * would garble it), and without a byte-order mark its Latin letters are valid UTF-8 with a NUL
+ * after (or before) each, which the CSV reader misreads row by row. Told by its byte-order mark,
+ * or by a NUL on the same side of most two-byte units of the first few kilobytes (text has none).
+ */
+function refuseUtf16(name: string, bytes: Uint8Array): void {
+  const bom = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if (!bom) {
+    const units = Math.floor(Math.min(bytes.length, UTF16_SAMPLE_BYTES) / 2);
+    if (units < 2) return;
+    let low = 0;
+    let high = 0;
+    for (let i = 0; i < units; i++) {
+      const first = bytes[2 * i];
+      const second = bytes[2 * i + 1];
+      if (first !== 0 && second === 0) low++;
+      else if (first === 0 && second !== 0) high++;
+    }
+    if (Math.max(low, high) < units / 2) return;
+  }
+  throw new ValidationError(`${name} is UTF-16 text, which Tandem does not read: save it as UTF-8 (in a spreadsheet, as "CSV UTF-8")`);
 }
 
 /**
@@ -46,7 +90,7 @@ export async function readTextFile(file: string, options: TextFileOptions = {}):
  * garbled ("João" as "JoÃ£o") and overwrite good rows. Bytes that are valid UTF-8 and hold
  * multibyte characters are almost never real Latin-1 text: refused, naming a word as it would read.
  */
-function refuseUtf8AsLatin1(file: string, bytes: Uint8Array): void {
+function refuseUtf8AsLatin1(name: string, bytes: Uint8Array, utf8Hint: string): void {
   if (!bytes.some((b) => b >= 0x80)) return;
   let text: string;
   try {
@@ -54,11 +98,26 @@ function refuseUtf8AsLatin1(file: string, bytes: Uint8Array): void {
   } catch {
     return;
   }
-  const word = /[^\s,;|\t"]*[\u0080-\uffff][^\s,;|\t"]*/.exec(text.replace(/^\uFEFF/, ''))?.[0]?.slice(0, 40);
+  const word = firstWordBeyondAscii(text.replace(/^\uFEFF/, ''));
   const example = word ? ` ("${word}" would read as "${new TextDecoder('windows-1252').decode(new TextEncoder().encode(word))}")` : '';
-  throw new ValidationError(
-    `${file} is UTF-8 text, not Latin-1: read as Latin-1 its accents would be garbled${example}; pass --encoding utf-8 (the default) instead`,
-  );
+  throw new ValidationError(`${name} is UTF-8 text, not Latin-1: read as Latin-1 its accents would be garbled${example}; ${utf8Hint}`);
+}
+
+const SEPARATOR = /[\s,;|\t"]/;
+
+/**
+ * The first word (between separators) holding a character beyond ASCII, cut to 40 characters. Found in
+ * linear time: a pattern such as /[^\s,…]*[\u0080-\uffff]/ tries every start in a long run without
+ * separators and took minutes over a 200,000-character cell, which an upload can hold.
+ */
+function firstWordBeyondAscii(text: string): string | undefined {
+  const at = text.search(/[\u0080-\uffff]/);
+  if (at < 0) return undefined;
+  let start = at;
+  while (start > 0 && !SEPARATOR.test(text[start - 1] as string)) start--;
+  let end = at + 1;
+  while (end < text.length && end - start < 40 && !SEPARATOR.test(text[end] as string)) end++;
+  return text.slice(start, end).slice(0, 40);
 }
 
 /** Whether two paths name one file: the same path once resolved, or (links) the same file on disk. */

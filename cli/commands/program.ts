@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { programSchema, type Program } from '../../domain/program.ts';
 import { readProgramFile } from '../../services/program-files.ts';
-import { createProgram, getProgramOrFail, updateProgram } from '../../services/programs.ts';
+import { createProgram, getProgramOrFail, programUpdateAudit, updateProgram } from '../../services/programs.ts';
 import { emit, withJson } from '../support/output.ts';
 import { skillLabel } from '../../domain/skills.ts';
 import { auditCli } from '../support/actor.ts';
@@ -69,13 +69,21 @@ export function registerProgramCommands(program: Command): void {
   ).action(async (options: { file: string; program?: string; json: boolean }) => {
     const parsed = await readProgramFile(options.file);
     const c = target();
-    const { program: updated, changed } = await updateProgram(c.store, parsed, {
+    const result = await updateProgram(c.store, parsed, {
       ...(options.program ? { expectedId: options.program } : {}),
       keepSavedRosterMappings: true,
     });
-    if (changed.length) await auditCli(c, { action: 'program.changed', programId: updated.programId, details: { fields: changed.join(',') } });
-    emit(options.json, { updated: changed.length > 0, changed, program: updated }, () =>
-      changed.length ? `Program ${updated.programId} updated: ${changed.join(', ')}.` : `Program ${updated.programId} unchanged.`,
+    const { program: updated, changed, removedMappings } = result;
+    // A file's rosterMappings replace the saved ones: each removed or replaced is kept, whole, in the audit log.
+    for (const action of programUpdateAudit(result)) await auditCli(c, action);
+    const removedNames = removedMappings.map((m) => m.name);
+    emit(options.json, { updated: changed.length > 0, changed, removedRosterMappings: removedNames, program: updated }, () =>
+      changed.length
+        ? `Program ${updated.programId} updated: ${changed.join(', ')}.` +
+          (removedNames.length
+            ? `\nSaved roster mapping(s) removed or replaced: ${removedNames.join(', ')} (each kept in the audit log as roster.mapping-deleted, with its content: tandem audit list --program ${updated.programId} --json).`
+            : '')
+        : `Program ${updated.programId} unchanged.`,
     );
   });
 

@@ -6,7 +6,9 @@ import { container } from '../../adapters/container.ts';
 import { StepFunctionsWorkflow } from '../../adapters/stepfunctions/sfn-workflow.ts';
 import { pairKey } from '../../domain/matching/hard-rules.ts';
 import { newCycle } from '../../domain/cycle.ts';
+import { parseColumnMappingJson, ROSTER_COLUMNS } from '../../domain/roster.ts';
 import { parseSessionInput } from '../../domain/sessions.ts';
+import { saveRosterMapping } from '../../services/roster-mappings.ts';
 import { stopCycle } from '../../services/cycles.ts';
 import { pairReview } from '../../services/phases/approval/review.ts';
 import { createProgramWithRoster, readUntil, sfnClient, startTestCycle, testProgram, testRosterCsv, uniqueTag, waitForExecution } from '../support/fixtures.ts';
@@ -48,6 +50,15 @@ describe('the console in Chromium', () => {
       expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
       if (width === 360) expect(await scrollWidth(page), `${name} is wider than 360 px`).toBeLessThanOrEqual(360);
       await page.screenshot({ path: resolve(SCREENSHOTS_DIR, `console-${name}${suffix}.png`), fullPage: true });
+    }
+  }
+
+  /** As check, without screenshots: for states of a page the documentation does not show. */
+  async function accessible(page: Page, name: string): Promise<void> {
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
+      if (width === 360) expect(await scrollWidth(page), `${name} is wider than 360 px`).toBeLessThanOrEqual(360);
     }
   }
 
@@ -197,6 +208,64 @@ describe('the console in Chromium', () => {
     expect(await page.textContent('.notice')).toContain(`Column mapping deleted: export-rh (${tag})`);
     expect((await container().store.getProgram(tag))?.rosterMappings).toBeUndefined();
     expect((await container().store.listAudit({ programId: tag })).map((a) => a.action)).toContain('roster.mapping-deleted');
+  });
+
+  it('reads a Latin-1 roster when HR chooses Latin-1, and bounds a large report with a summary by kind and what to do about unknown skills', async () => {
+    const tag = uniqueTag('console-latin1');
+    await container().store.putProgram(testProgram(tag));
+    const cellsOf = (i: number, skills: string): Record<string, string> => ({
+      id: `p${i}`,
+      name: `João Conceição ${i}`,
+      email: `p${i}@${tag}.example.com`,
+      department: 'Finanças',
+      birth_year: String(1960 + (i % 40)),
+      skills_offered: skills,
+      languages: 'pt',
+    });
+    // 250 people, each offering the skills given: with one the catalog does not know, more problems than the page lists.
+    const rows = (skills: string) =>
+      [ROSTER_COLUMNS.join(','), ...Array.from({ length: 250 }, (_, i) => ROSTER_COLUMNS.map((c) => cellsOf(i + 1, skills)[c] ?? '').join(','))].join('\n');
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/roster`);
+    await page.selectOption('#program', tag);
+    await page.selectOption('#encoding', 'windows-1252');
+    await page.setInputFiles('#file', { name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(rows('Malabarismo'), 'latin1') });
+    await page.click('form[action="/console/roster/check"] button[type=submit]');
+    expect(await page.locator('#issues tbody tr').count()).toBe(200);
+    expect(await page.textContent('#problem-kinds')).toMatch(/skills_offered: "Malabarismo" is not in the program's skills catalog\s*250/);
+    expect(await page.textContent('#report-all')).toContain(`tandem roster import FILE --program ${tag} --dry-run --json`);
+    expect(await page.getAttribute('#unknown-skills a', 'href')).toBe(`/console/programs/edit/${tag}`);
+    await accessible(page, 'roster-report-large');
+
+    await page.selectOption('#program', tag);
+    await page.setInputFiles('#file', { name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(rows(''), 'latin1') });
+    await page.click('form[action="/console/roster/check"] button[type=submit]');
+    await page.click('form[action="/console/roster/import"] button[type=submit]');
+    await page.waitForURL(`${base()}/console/roster`);
+    const stored = await container().store.listParticipants(tag);
+    expect(stored).toHaveLength(250);
+    expect(stored.find((p) => p.participantId === 'p1')).toMatchObject({ name: 'João Conceição 1', department: 'Finanças' });
+  });
+
+  it('asks before a program save that removes a saved column mapping, and keeps the mapping in the audit log', async () => {
+    const tag = uniqueTag('console-program-mappings');
+    await container().store.putProgram(testProgram(tag));
+    await saveRosterMapping(container().store, { programId: tag, name: 'export-rh', mapping: parseColumnMappingJson('{"columns":{"Matricula":"id"}}') });
+    const page = await hr.newPage();
+    await page.goto(`${base()}/console/programs/edit/${tag}`);
+    await page.fill('[name="rosterMappings"]', '');
+    await page.click('main button[type=submit]');
+    expect(await page.textContent('#mappings-to-remove')).toMatch(/export-rh[\s\S]*"Matricula": "id"/);
+    await accessible(page, 'program-mappings-to-remove');
+    expect((await container().store.getProgram(tag))?.rosterMappings).toBeDefined();
+
+    await page.click('main form button[type=submit]');
+    await page.waitForURL(`${base()}/console/programs`);
+    expect((await container().store.getProgram(tag))?.rosterMappings).toBeUndefined();
+    const deleted = (await container().store.listAudit({ programId: tag })).find((entry) => entry.action === 'roster.mapping-deleted');
+    expect(deleted).toMatchObject({ actor: user('hr').email, via: 'console', details: { name: 'export-rh' } });
+    // The store keeps the mapping's keys in its own order: the entry holds the same mapping.
+    expect(JSON.parse(String(deleted?.details.mapping))).toEqual({ columns: { Matricula: 'id' }, values: {}, defaults: {} });
   });
 
   it('starts a cycle and shows its status changing', async () => {

@@ -49,7 +49,7 @@ describe('tandem program', () => {
     expect(unknown.stderr).toMatch(/program .*-nope does not exist/);
   });
 
-  it('keeps the column mappings saved from the console when the file names none, and takes the ones a file names', async () => {
+  it('keeps the column mappings saved from the console when the file names none, and takes the ones a file names, keeping each replaced one in the audit log', async () => {
     const tag = uniqueTag('cli-prog-maps');
     expect((await tandem(['program', 'create', '--file', await programFile(tag)])).code).toBe(0);
     const saved = parseColumnMappingJson(JSON.stringify({ columns: { Matrícula: 'id' }, defaults: { languages: 'pt' } }));
@@ -70,8 +70,16 @@ describe('tandem program', () => {
     );
     const replaced = await tandem(['program', 'update', '--file', withMappings, '--json']);
     expect(replaced.code, replaced.stderr).toBe(0);
-    expect(replaced.json<{ changed: string[] }>().changed).toEqual(['rosterMappings']);
+    expect(replaced.json<{ changed: string[]; removedRosterMappings: string[] }>()).toMatchObject({
+      changed: ['rosterMappings'],
+      removedRosterMappings: ['export-rh'],
+    });
     expect((await container().store.getProgram(tag))?.rosterMappings).toEqual({ 'export-folha': other });
+    // The file removed export-rh: the audit log holds it whole, its only copy left.
+    const deleted = (await container().store.listAudit({ programId: tag })).filter((entry) => entry.action === 'roster.mapping-deleted');
+    expect(deleted).toEqual([expect.objectContaining({ via: 'cli', details: { name: 'export-rh', mapping: expect.any(String) } })]);
+    // The store keeps the mapping's keys in its own order: the entry holds the same mapping.
+    expect(JSON.parse(String(deleted[0]?.details.mapping))).toEqual(saved);
   });
 
   it('refuses a misspelled setting on create and on update, naming it, and keeps the stored setting', async () => {

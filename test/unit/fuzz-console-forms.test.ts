@@ -108,11 +108,15 @@ const rosterUpload = (importing: boolean) =>
     .record({
       programId: textValue([program.programId]),
       file: fc.option(
-        fc.record({ text: fc.oneof(pick([SAMPLE_ROSTER_CSV]), hostileRosterText), name: fc.oneof(pick(['roster.csv', 'roster.json', 'x.CSV']), hostileText) }),
+        fc.record({
+          text: fc.oneof(pick([SAMPLE_ROSTER_CSV]), hostileRosterText, fc.uint8Array({ maxLength: 300 })),
+          name: fc.oneof(pick(['roster.csv', 'roster.json', 'x.CSV']), hostileText),
+        }),
         { nil: undefined },
       ),
       carried: fc.option(fc.oneof(pick([Buffer.from(SAMPLE_ROSTER_CSV).toString('base64')]), hostileText), { nil: undefined }),
       mapping: fc.option(fc.oneof(hostileJson, pick(['{"columns":{"id":"id"}}', '{"delimiter":"tab"}', '{"columns":{"__proto__":"id"}}'])), { nil: undefined }),
+      encoding: fc.option(textValue(['utf-8', 'windows-1252']), { nil: undefined }),
       savedMapping: fc.option(textValue(['export-rh']), { nil: undefined }),
       saveMappingAs: fc.option(textValue(['export-rh', 'a', '-x']), { nil: undefined }),
     })
@@ -120,6 +124,7 @@ const rosterUpload = (importing: boolean) =>
       ['programId', u.programId],
       ...(u.file ? [['file', new File([u.file.text], u.file.name)] as FormEntry] : []),
       ...(u.carried !== undefined ? [['text', u.carried] as FormEntry, ['fileName', importing ? 'roster.csv' : u.programId] as FormEntry] : []),
+      ...(u.encoding !== undefined ? [['encoding', u.encoding] as FormEntry] : []),
       ...(u.mapping !== undefined ? [['mapping', u.mapping] as FormEntry] : []),
       ...(u.savedMapping !== undefined ? [['savedMapping', u.savedMapping] as FormEntry] : []),
       ...(u.saveMappingAs !== undefined ? [['saveMappingAs', u.saveMappingAs] as FormEntry] : []),

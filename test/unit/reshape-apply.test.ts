@@ -3,7 +3,7 @@ import { newCycle } from '../../domain/cycle.ts';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import type { Program } from '../../domain/program.ts';
 import type { CycleInput, StoredReview, WorkflowEngine } from '../../services/ports.ts';
-import { applyReshapePlan, applyReview, loadReview, planReshape } from '../../services/reshape.ts';
+import { APPLIED_ELSEWHERE, applyReshapePlan, applyReview, loadReview, planReshape, ReviewAppliedError } from '../../services/reshape.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
@@ -129,6 +129,70 @@ describe('applying a review', () => {
     expect(kept?.name).toBe('Edited meanwhile');
     expect(kept?.phaseWindows.goalSetting).toBe('P21D');
     expect((await store.getReview(REVIEWED))?.appliedTo).toBeUndefined();
+  });
+});
+
+describe('applying a review twice at once (a double click on Apply)', () => {
+  /** A workflow whose start waits for `release`, as Step Functions takes its time; `started` says when the start was reached. */
+  function heldWorkflow() {
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const started = new Promise<void>((resolve) => (reached = resolve));
+    const workflow = new Workflow(undefined, async () => {
+      reached();
+      await held;
+    });
+    return { workflow, release, started };
+  }
+
+  it('tells the apply that lost at the program write that the proposals were applied already, naming the cycle and when, not to look again', async () => {
+    const store = await reviewedProgram();
+    // Both clicks read the review and the program before either writes.
+    const second = await planReshape(store, REVIEWED);
+    const { workflow, release, started } = heldWorkflow();
+    const first = applyReview(deps(store, workflow), REVIEWED, { nextCycleId: 'reshape-apply-c2' });
+    await started;
+    const losing = applyReshapePlan(deps(store, new Workflow()), second, { nextCycleId: 'reshape-apply-c3' }).catch((e: unknown) => e);
+    release();
+
+    expect((await first).cycle.cycleId).toBe('reshape-apply-c2');
+    const refusal = await losing;
+    expect(refusal).toBeInstanceOf(ReviewAppliedError);
+    expect(refusal).toMatchObject({ appliedTo: { cycleId: 'reshape-apply-c2', appliedAt: NOW } });
+    expect((refusal as Error).message).toBe(`the review of ${REVIEWED} was applied already: it started cycle reshape-apply-c2 on 2027-06-01 09:00 UTC`);
+    expect((refusal as Error).message).not.toContain('look at them again');
+    expect(await store.getCycle('reshape-apply-c3')).toBeUndefined();
+    expect((await store.getProgram(program.programId))?.phaseWindows.goalSetting).toBe('P21D');
+  });
+
+  it('tells the apply that read the program once the first had written it that the proposals were applied already, not that a cycle is running', async () => {
+    const store = await reviewedProgram();
+    let second: Promise<unknown> | undefined;
+    const first = applyReview(
+      deps(
+        store,
+        new Workflow(undefined, async () => {
+          second = applyReview(deps(store, new Workflow()), REVIEWED, { nextCycleId: 'reshape-apply-c3' }).catch((e: unknown) => e);
+        }),
+      ),
+      REVIEWED,
+      { nextCycleId: 'reshape-apply-c2' },
+    );
+    await first;
+    const refusal = await second;
+    expect(refusal).toBeInstanceOf(ReviewAppliedError);
+    expect((refusal as Error).message).toMatch(/^the review of .* was applied already: it started cycle reshape-apply-c2 on /);
+    expect(await store.getCycle('reshape-apply-c3')).toBeUndefined();
+  });
+
+  it('still asks to look again, at once, when the program was changed by someone else rather than by another apply', async () => {
+    const store = await reviewedProgram();
+    const plan = await planReshape(store, REVIEWED);
+    await store.modifyProgram(program.programId, (p) => ({ ...p, name: 'Edited meanwhile' }));
+    const startedAt = Date.now();
+    await expect(applyReshapePlan(deps(store, new Workflow()), plan)).rejects.toThrow('look at them again and apply them');
+    expect(Date.now() - startedAt).toBeLessThan(APPLIED_ELSEWHERE.waitMs);
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import { programSchema } from '../../domain/program.ts';
 import { parseColumnMappingJson } from '../../domain/roster.ts';
-import { updateProgram } from '../../services/programs.ts';
+import { programUpdateAudit, RosterMappingsRemovalError, updateProgram } from '../../services/programs.ts';
 import { deleteRosterMapping, rosterMappingFingerprint, savedRosterMapping, saveRosterMapping } from '../../services/roster-mappings.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
@@ -91,6 +91,54 @@ describe('saved roster mappings', () => {
     const fromForm = programSchema.parse({ ...base, programId: 'mappings-test' });
     expect((await updateProgram(store, fromForm, { expectedId: 'mappings-test' })).changed).toEqual(['rosterMappings']);
     expect((await store.getProgram('mappings-test'))?.rosterMappings).toBeUndefined();
+  });
+
+  it('removed or replaced by an update are listed as they were stored, and go into the audit log whole as roster.mapping-deleted', async () => {
+    const store = await storeWithProgram();
+    const other = parseColumnMappingJson(JSON.stringify({ columns: { Codigo: 'id' } }));
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-folha', mapping });
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-ponto', mapping });
+    // As `tandem program update --file` reads a file whose rosterMappings keep one, change one and drop one.
+    const fromFile = programSchema.parse({ ...base, programId: 'mappings-test', rosterMappings: { 'export-rh': mapping, 'export-folha': other } });
+    const result = await updateProgram(store, fromFile, { expectedId: 'mappings-test', keepSavedRosterMappings: true });
+    expect(result.removedMappings).toEqual([
+      { name: 'export-folha', mapping, replaced: true },
+      { name: 'export-ponto', mapping, replaced: false },
+    ]);
+    expect(programUpdateAudit(result)).toEqual([
+      { action: 'roster.mapping-deleted', programId: 'mappings-test', details: { name: 'export-folha', mapping: JSON.stringify(mapping), replaced: true } },
+      { action: 'roster.mapping-deleted', programId: 'mappings-test', details: { name: 'export-ponto', mapping: JSON.stringify(mapping) } },
+      { action: 'program.changed', programId: 'mappings-test', details: { fields: 'rosterMappings' } },
+    ]);
+    // Applied again, the same file changes nothing and removes nothing.
+    const again = await updateProgram(store, fromFile, { expectedId: 'mappings-test', keepSavedRosterMappings: true });
+    expect(again.removedMappings).toEqual([]);
+    expect(programUpdateAudit(again)).toEqual([]);
+  });
+
+  it('are not removed by an update that asks first until exactly those are confirmed, and nothing is written meanwhile', async () => {
+    const store = await storeWithProgram();
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-rh', mapping });
+    await saveRosterMapping(store, { programId: 'mappings-test', name: 'export-folha', mapping });
+    const before = await store.getProgram('mappings-test');
+    const keepingRh = programSchema.parse({ ...base, programId: 'mappings-test', rosterMappings: { 'export-rh': mapping } });
+    const asked = await updateProgram(store, keepingRh, { askBeforeRemovingMappings: true }).catch((e: unknown) => e);
+    expect(asked).toBeInstanceOf(RosterMappingsRemovalError);
+    expect((asked as RosterMappingsRemovalError).removed).toEqual([{ name: 'export-folha', mapping, replaced: false }]);
+    expect(await store.getProgram('mappings-test')).toEqual(before);
+
+    // A confirmation of removing export-folha does not let a save that removes both through.
+    const removingBoth = programSchema.parse({ ...base, programId: 'mappings-test' });
+    const confirmedOne = (asked as RosterMappingsRemovalError).fingerprint;
+    await expect(updateProgram(store, removingBoth, { askBeforeRemovingMappings: true, confirmedMappingRemoval: confirmedOne })).rejects.toBeInstanceOf(
+      RosterMappingsRemovalError,
+    );
+    expect(await store.getProgram('mappings-test')).toEqual(before);
+
+    const saved = await updateProgram(store, keepingRh, { askBeforeRemovingMappings: true, confirmedMappingRemoval: confirmedOne });
+    expect(saved.removedMappings.map((m) => m.name)).toEqual(['export-folha']);
+    expect(Object.keys((await store.getProgram('mappings-test'))?.rosterMappings ?? {})).toEqual(['export-rh']);
   });
 
   it('are replaced by the mappings the new settings name', async () => {

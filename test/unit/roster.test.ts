@@ -125,6 +125,20 @@ describe('parseRosterCsv', () => {
     expect(result.participants[0]).toMatchObject({ name: 'Ana Souza URGENT', department: 'Sales' });
   });
 
+  it('refuses a cell holding a NUL character as a problem of its row, naming the column, and keeps the other rows valid', () => {
+    const result = parseRosterCsv(
+      `${HEADER}\n${row('p1', { name: 'Jo\u0000ão' })}\n${row('p2', { time_zone: 'Europe/\u0000London' })}\n${row('p3')}\n`,
+      catalog,
+    );
+    expect(result.issues).toEqual([
+      { where: 'line 2: name', problem: expect.stringMatching(/^holds a NUL character \(U\+0000\), which no text has/) },
+      { where: 'line 3: time_zone', problem: expect.stringMatching(/^holds a NUL character/) },
+    ]);
+    expect(result.participants).toEqual([]);
+    expect(result.badRows).toBe(2);
+    expect(result.valid?.map((p) => p.participantId)).toEqual(['p3']);
+  });
+
   it('lowercases and trims emails', () => {
     const result = parseRosterCsv(`${HEADER}\n${row('p1', { email: '  Ada.Lovelace@Example.ORG ' })}\n`);
     expect(result.participants[0]?.email).toBe('ada.lovelace@example.org');
@@ -245,6 +259,22 @@ describe('parseRosterJson', () => {
     expect(result.participants).toEqual([]);
     expect(result.rows).toBe(3);
     expect(result.issues.map((i) => i.where)).toEqual(['participant 2: email', 'participant 3: seniority']);
+  });
+
+  it('refuses a participant with a NUL character in any text, naming where it is', () => {
+    const result = parseRosterJson(
+      JSON.stringify([
+        { ...validJsonParticipant('p1'), timeZone: 'America/Sao_Paulo\u0000' },
+        { ...validJsonParticipant('p2'), languages: ['e\u0000n'] },
+        validJsonParticipant('p3'),
+      ]),
+      catalog,
+    );
+    expect(result.issues.filter((i) => i.problem.startsWith('holds a NUL character')).map((i) => i.where)).toEqual([
+      'participant 1: timeZone',
+      'participant 2: languages.0',
+    ]);
+    expect(result.valid?.map((p) => p.participantId)).toEqual(['p3']);
   });
 
   it('names a non-object entry as a whole row', () => {

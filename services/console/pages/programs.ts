@@ -2,7 +2,7 @@ import type { ValidationIssue } from '../../../domain/errors.ts';
 import { checkProgram } from '../../../domain/program-check.ts';
 import { escapeHtml as e } from '../../../domain/html.ts';
 import { programSchema, type Language } from '../../../domain/program.ts';
-import { createProgram, programFingerprint, updateProgram } from '../../programs.ts';
+import { createProgram, programFingerprint, programUpdateAudit, RosterMappingsRemovalError, updateProgram, type RemovedRosterMapping } from '../../programs.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { postForm } from '../layout.ts';
 import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
@@ -24,6 +24,16 @@ const T = {
   unchanged: { en: 'Nothing changed.', 'pt-BR': 'Nada mudou.' },
   lines: { en: 'One per line.', 'pt-BR': 'Um por linha.' },
   json: { en: 'JSON, as in a program file (docs/cli.md).', 'pt-BR': 'JSON, como num arquivo de programa (docs/cli.md).' },
+  removeTitle: { en: 'Saved column mappings this save removes', 'pt-BR': 'Mapeamentos de colunas salvos que este salvamento remove' },
+  removeQuestion: {
+    en: 'Saving these settings removes the saved column mappings below, or replaces them with the ones in the form: roster imports that choose them will need them pasted again. Each is kept, whole, in the audit log. Save again to confirm, or cancel to keep them:',
+    'pt-BR':
+      'Salvar estas configurações remove os mapeamentos de colunas salvos abaixo, ou os substitui pelos do formulário: importações que os escolhem vão precisar colá-los de novo. Cada um fica, inteiro, no registro de auditoria. Salve de novo para confirmar, ou cancele para mantê-los:',
+  },
+  replaced: { en: 'replaced by the one in the form', 'pt-BR': 'substituído pelo do formulário' },
+  removed: { en: 'removed', 'pt-BR': 'removido' },
+  saveRemoving: { en: 'Save and remove the mappings listed above', 'pt-BR': 'Salvar e remover os mapeamentos listados acima' },
+  cancel: { en: 'Cancel', 'pt-BR': 'Cancelar' },
 } as const;
 
 const FIELDS: Field[] = formFields(programSchema);
@@ -37,16 +47,42 @@ function labels(lang: Language) {
 
 /** The hidden field an edit form carries: the program as the page showed it (programFingerprint), so a save never overwrites a change made meanwhile. */
 const FINGERPRINT_FIELD = 'programFingerprint';
+/** The hidden field of an edit form posted again after HR was shown the saved mappings it removes: their fingerprint, as shown. */
+const CONFIRM_REMOVAL_FIELD = 'confirmMappingRemoval';
 
-function form(request: PageRequest, action: string, value: unknown, issues: readonly ValidationIssue[], fingerprint?: string): string {
+function form(request: PageRequest, action: string, value: unknown, issues: readonly ValidationIssue[], fingerprint?: string, confirmRemoval?: string): string {
   const { lang, session } = request;
   const { byField } = problemsByField(FIELDS, issues);
   const summary = issues.length
     ? `<div class="errors" role="alert"><p>${e(T.problems[lang])}</p><ul>${issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div>`
     : '';
   const editing = fingerprint !== undefined;
-  const hidden = editing ? `<input type="hidden" name="${FINGERPRINT_FIELD}" value="${e(fingerprint)}">` : '';
-  return `${summary}${postForm(session, action, `${hidden}${renderFields(FIELDS, value, byField, labels(lang), editing ? new Set(['programId']) : new Set())}<p><button type="submit">${e(T.save[lang])}</button></p>`)}`;
+  const hidden =
+    (editing ? `<input type="hidden" name="${FINGERPRINT_FIELD}" value="${e(fingerprint)}">` : '') +
+    (confirmRemoval ? `<input type="hidden" name="${CONFIRM_REMOVAL_FIELD}" value="${e(confirmRemoval)}">` : '');
+  const button = confirmRemoval ? T.saveRemoving[lang] : T.save[lang];
+  return `${summary}${postForm(session, action, `${hidden}${renderFields(FIELDS, value, byField, labels(lang), editing ? new Set(['programId']) : new Set())}<p><button type="submit">${e(button)}</button></p>`)}`;
+}
+
+/**
+ * The question before a save that removes or replaces saved column mappings: each shown whole, above
+ * the form as posted, whose save carries their fingerprint; a save that would remove others asks again.
+ */
+function askToRemoveMappings(request: PageRequest, value: unknown, fingerprint: string | undefined, error: RosterMappingsRemovalError): PageResult {
+  const { lang } = request;
+  const editPath = `/console/programs/edit/${encodeURIComponent(error.programId)}`;
+  const items = error.removed
+    .map(
+      (m: RemovedRosterMapping) =>
+        `<li><strong>${e(m.name)}</strong> (${e((m.replaced ? T.replaced : T.removed)[lang])})<pre>${e(JSON.stringify(m.mapping, null, 2))}</pre></li>`,
+    )
+    .join('');
+  return {
+    title: `${T.edit[lang]} ${error.programId}`,
+    main: `<h1>${e(T.edit[lang])} ${e(error.programId)}</h1>
+<section aria-labelledby="remove-title" id="mappings-to-remove"><h2 id="remove-title">${e(T.removeTitle[lang])}</h2><p>${e(T.removeQuestion[lang])}</p><ul>${items}</ul><p><a href="${e(editPath)}">${e(T.cancel[lang])}</a></p></section>
+${form(request, editPath, value, [], fingerprint, error.fingerprint)}`,
+  };
 }
 
 async function list(request: PageRequest): Promise<PageResult> {
@@ -109,12 +145,17 @@ export const programsPage: ConsolePage = {
     if (all.length || !checked.program) return again(all);
     try {
       if (editing) {
-        const { program, changed } = await updateProgram(deps.store, checked.program, {
+        const confirmed = posted.get(CONFIRM_REMOVAL_FIELD);
+        const result = await updateProgram(deps.store, checked.program, {
           expectedId: idFromPath(request.subpath.slice(5), 'program'),
           ...(fingerprint ? { expectedFingerprint: fingerprint } : {}),
+          // The form shows the saved mappings, so an emptied field removes them: asked first, and each kept in the audit log.
+          askBeforeRemovingMappings: true,
+          ...(typeof confirmed === 'string' && confirmed ? { confirmedMappingRemoval: confirmed } : {}),
         });
+        const { program, changed } = result;
         if (!changed.length) return { redirect: '/console/programs', notice: T.unchanged[lang] };
-        await request.audit({ action: 'program.changed', programId: program.programId, details: { fields: changed.join(',') } });
+        for (const action of programUpdateAudit(result)) await request.audit(action);
         return { redirect: '/console/programs', notice: `${T.saved[lang]} ${program.programId}: ${changed.join(', ')}` };
       }
       const created = await createProgram(deps.store, checked.program);
@@ -122,6 +163,7 @@ export const programsPage: ConsolePage = {
       return { redirect: '/console/programs', notice: `${T.created[lang]} ${created.programId}` };
     } catch (error) {
       if (error instanceof ValidationError) return again(error.issues);
+      if (error instanceof RosterMappingsRemovalError) return askToRemoveMappings(request, value, fingerprint, error);
       if (error instanceof ConflictError || error instanceof NotFoundError) return again([{ where: 'programId', problem: error.message }]);
       throw error;
     }

@@ -1,5 +1,6 @@
 import { escapeHtml as e } from '../../../domain/html.ts';
-import { applyReview, loadReview } from '../../reshape.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { applyReview, loadReview, ReviewAppliedError } from '../../reshape.ts';
 import { postForm } from '../layout.ts';
 import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
@@ -14,6 +15,12 @@ const T = {
   apply: { en: 'Apply the chosen proposals and start the next cycle', 'pt-BR': 'Aplicar as propostas escolhidas e iniciar o próximo ciclo' },
   applied: { en: 'Applied: it started cycle', 'pt-BR': 'Aplicado: iniciou o ciclo' },
   appliedNotice: { en: 'Proposals applied; next cycle started', 'pt-BR': 'Propostas aplicadas; próximo ciclo iniciado' },
+  appliedAlready: {
+    en: (by: string | undefined, when: string, cycleId: string) =>
+      `These proposals were applied already${by ? ` by ${by}` : ''} on ${when} UTC: they started cycle ${cycleId}, shown here. Nothing more was changed.`,
+    'pt-BR': (by: string | undefined, when: string, cycleId: string) =>
+      `Estas propostas já tinham sido aplicadas${by ? ` por ${by}` : ''} em ${when} UTC: elas iniciaram o ciclo ${cycleId}, mostrado aqui. Nada mais foi alterado.`,
+  },
   noneChosen: { en: 'No proposals: no figure crossed a threshold.', 'pt-BR': 'Nenhuma proposta: nenhum número passou de um limite.' },
   report: { en: 'Full report', 'pt-BR': 'Relatório completo' },
   members: { en: 'Participants', 'pt-BR': 'Participantes' },
@@ -82,6 +89,22 @@ ${canApply ? postForm(session, `/console/report/${encodeURIComponent(cycleId)}/a
   };
 }
 
+/** How long the answer to a second apply waits for the first's audit entry, which names who applied (it is written just after the review is marked). */
+const WHO_APPLIED_WAIT_MS = 2_000;
+
+/** Who applied a review's proposals, from the audit log's `proposals.applied` entry, when it is there. */
+async function whoApplied(request: PageRequest, reviewed: string, appliedAt: number): Promise<string | undefined> {
+  const review = await request.deps.store.getReview(reviewed);
+  if (!review) return undefined;
+  const deadline = Date.now() + WHO_APPLIED_WAIT_MS;
+  for (;;) {
+    const entries = await request.deps.store.listAudit({ programId: review.programId, since: appliedAt - 60_000 });
+    const entry = entries.find((a) => a.action === 'proposals.applied' && a.cycleId === reviewed);
+    if (entry || Date.now() >= deadline) return entry?.actor;
+    await sleep(100);
+  }
+}
+
 export const reportPage: ConsolePage = {
   segment: 'report',
   title: T.title,
@@ -95,7 +118,20 @@ export const reportPage: ConsolePage = {
     if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
     const reviewed = idFromPath(cycleId, 'review');
     const only = (request.form?.getAll('proposal') ?? []).map(String);
-    const { plan, cycle } = await applyReview({ store: deps.store, clock: deps.clock, workflow: deps.workflow() }, reviewed, { only });
+    let applied: Awaited<ReturnType<typeof applyReview>>;
+    try {
+      applied = await applyReview({ store: deps.store, clock: deps.clock, workflow: deps.workflow() }, reviewed, { only });
+    } catch (error) {
+      // A double click on Apply, or another HR person first: the cycle they started is where this click would have gone.
+      if (!(error instanceof ReviewAppliedError)) throw error;
+      const { cycleId: started, appliedAt } = error.appliedTo;
+      const when = new Date(appliedAt).toISOString().replace('T', ' ').slice(0, 16);
+      return {
+        redirect: `/console/cycles/${encodeURIComponent(started)}`,
+        notice: T.appliedAlready[lang](await whoApplied(request, reviewed, appliedAt), when, started),
+      };
+    }
+    const { plan, cycle } = applied;
     await request.audit({
       action: 'proposals.applied',
       programId: plan.programId,

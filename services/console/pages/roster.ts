@@ -18,6 +18,7 @@ import {
   RosterRejectedError,
   type RosterFileImportResult,
 } from '../../roster-files.ts';
+import { decodeText, type TextEncoding } from '../../text-files.ts';
 import { postForm, serviceErrorBox } from '../layout.ts';
 import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
@@ -25,6 +26,9 @@ const T = {
   title: { en: 'Roster', 'pt-BR': 'Participantes' },
   program: { en: 'Program', 'pt-BR': 'Programa' },
   file: { en: 'Roster file (CSV or JSON, at most 2 MB)', 'pt-BR': 'Arquivo de participantes (CSV ou JSON, até 2 MB)' },
+  encoding: { en: 'Encoding', 'pt-BR': 'Codificação' },
+  utf8: { en: 'UTF-8 (most files; "CSV UTF-8" in a spreadsheet)', 'pt-BR': 'UTF-8 (a maioria dos arquivos; "CSV UTF-8" numa planilha)' },
+  latin1: { en: 'Latin-1 / Windows-1252 (older spreadsheet exports)', 'pt-BR': 'Latin-1 / Windows-1252 (exportações de planilhas antigas)' },
   mapping: { en: 'Column mapping (optional, as JSON; docs/cli.md)', 'pt-BR': 'Mapeamento de colunas (opcional, em JSON; docs/cli.md)' },
   check: { en: 'Check the file (nothing is written)', 'pt-BR': 'Verificar o arquivo (nada é gravado)' },
   importNow: { en: 'Import', 'pt-BR': 'Importar' },
@@ -32,6 +36,40 @@ const T = {
   report: { en: 'Validation report', 'pt-BR': 'Relatório de validação' },
   where: { en: 'Where', 'pt-BR': 'Onde' },
   problem: { en: 'Problem', 'pt-BR': 'Problema' },
+  rowsColumn: { en: 'Rows', 'pt-BR': 'Linhas' },
+  ignored: { en: 'ignored', 'pt-BR': 'ignoradas' },
+  problemCount: {
+    en: (problems: string, rows: string) => `${problems} problem(s) in ${rows} row(s).`,
+    'pt-BR': (problems: string, rows: string) => `${problems} problema(s) em ${rows} linha(s).`,
+  },
+  fileProblems: { en: (problems: string) => `${problems} problem(s).`, 'pt-BR': (problems: string) => `${problems} problema(s).` },
+  byKind: { en: 'Problems by kind', 'pt-BR': 'Problemas por tipo' },
+  otherKinds: {
+    en: (kinds: string, problems: string) => `And ${kinds} other kind(s) of problem (${problems} problem(s)).`,
+    'pt-BR': (kinds: string, problems: string) => `E mais ${kinds} outro(s) tipo(s) de problema (${problems} problema(s)).`,
+  },
+  listed: { en: 'Problems, in the order of the file', 'pt-BR': 'Problemas, na ordem do arquivo' },
+  firstListed: {
+    en: (listed: string, all: string) => `The first ${listed} of ${all} problems are listed. This command lists every one:`,
+    'pt-BR': (listed: string, all: string) => `Os primeiros ${listed} de ${all} problemas estão listados. Este comando lista todos:`,
+  },
+  cliOptions: {
+    en: 'with --mapping and the mapping as a file if you used one, and --encoding latin1 for a Latin-1 file.',
+    'pt-BR': 'com --mapping e o mapeamento num arquivo, se usou um, e --encoding latin1 para um arquivo Latin-1.',
+  },
+  unknownSkills: {
+    en: (count: string, skills: string) => `The program's skills catalog does not know ${count} skill(s) the file names: ${skills}.`,
+    'pt-BR': (count: string, skills: string) => `O catálogo de habilidades do programa não conhece ${count} habilidade(s) que o arquivo cita: ${skills}.`,
+  },
+  addSkillsHere: {
+    en: 'Add them to the catalog (skillsCatalog) on the program’s edit page, then check the file again:',
+    'pt-BR': 'Inclua-as no catálogo (skillsCatalog) na página de edição do programa e verifique o arquivo de novo:',
+  },
+  editProgram: { en: 'edit', 'pt-BR': 'editar' },
+  addSkillsCli: {
+    en: 'or import the file with this command, which adds them to the catalog as they are written:',
+    'pt-BR': 'ou importe o arquivo com este comando, que as inclui no catálogo como estão escritas:',
+  },
   rejected: { en: 'The file cannot be imported as it is: nothing was written.', 'pt-BR': 'O arquivo não pode ser importado assim: nada foi gravado.' },
   ready: { en: 'valid rows are ready to import. Nothing has been written yet.', 'pt-BR': 'linhas válidas prontas para importar. Nada foi gravado ainda.' },
   imported: { en: 'Roster imported', 'pt-BR': 'Participantes importados' },
@@ -84,6 +122,9 @@ export const ROSTER_UPLOAD_MAX_BYTES = 2_000_000;
 interface Upload {
   programId: string;
   text: string;
+  /** The file as uploaded, in base64: the import step posts it back with its encoding, and reads it again as the check did. */
+  bytes: string;
+  encoding: TextEncoding;
   fileName: string;
   format: 'csv' | 'json';
   mappingText: string;
@@ -111,6 +152,12 @@ function savedMappingOptions(request: PageRequest, programs: readonly Program[],
   return `<option value="">${e(T.noSaved[request.lang])}</option>${groups}`;
 }
 
+function encodingOptions(lang: Language, selected: TextEncoding = 'utf-8'): string {
+  return (['utf-8', 'windows-1252'] as const)
+    .map((value) => `<option value="${value}"${value === selected ? ' selected' : ''}>${e((value === 'utf-8' ? T.utf8 : T.latin1)[lang])}</option>`)
+    .join('');
+}
+
 async function uploadForm(request: PageRequest, upload?: Upload, programs?: readonly Program[]): Promise<string> {
   const { lang, session } = request;
   const listed = programs ?? (await request.deps.store.listPrograms());
@@ -122,6 +169,7 @@ async function uploadForm(request: PageRequest, upload?: Upload, programs?: read
     '/console/roster/check',
     `<label for="program">${e(T.program[lang])}</label><select id="program" name="programId">${options}</select>
 <label for="file">${e(T.file[lang])}</label><input type="file" id="file" name="file" accept=".csv,.json,text/csv,application/json" required>
+<label for="encoding">${e(T.encoding[lang])}</label><select id="encoding" name="encoding">${encodingOptions(lang, upload?.encoding)}</select>
 <label for="saved-mapping">${e(T.saved[lang])}</label><select id="saved-mapping" name="savedMapping">${saved}</select>
 <label for="mapping">${e(T.mapping[lang])}</label><textarea id="mapping" name="mapping">${e(upload?.mappingText ?? '')}</textarea>
 <label for="save-mapping-as">${e(T.saveAs[lang])}</label><input type="text" id="save-mapping-as" name="saveMappingAs" maxlength="40" value="${e(upload?.saveMappingAs ?? '')}">
@@ -209,41 +257,140 @@ async function deleteSavedMapping(request: PageRequest): Promise<PageResult> {
   }
 }
 
+/** The most problems the report lists, in the file's order: a 2 MB file can have 40,000, and the page must stay far below Lambda's 6 MB response. */
+export const REPORT_LISTED_PROBLEMS = 200;
+/** The most kinds of problem the summary names, the most frequent first; the others are counted together. */
+const REPORT_KINDS = 20;
+/** Text from the file (a cell, a header, a skill) is shown up to this many characters, so one huge cell cannot make the page huge. */
+const REPORT_TEXT_CHARS = 240;
+
+/** Text cut to `max` characters with an ellipsis (never half a surrogate pair). */
+function clip(text: string, max = REPORT_TEXT_CHARS): string {
+  return text.length > max ? `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…` : text;
+}
+
+/** Where a problem is, as its row ("line 4", "participant 2") and the rest ("skills_offered"); a file-level problem has no row. */
+function rowAndPlace(where: string): { row?: string; place: string } {
+  const found = /^((?:line|participant) \d+)(?::\s*([^]*))?$/.exec(where);
+  return found?.[1] ? { row: found[1], place: found[2] ?? '' } : { place: where };
+}
+
+/** The problems grouped by what they say apart from their row (its column kept), each with the rows it is on: the most frequent first, then in the file's order. */
+function problemKinds(issues: readonly ValidationIssue[]): Array<{ kind: string; rows: number; problems: number }> {
+  const kinds = new Map<string, { rows: Set<string>; problems: number }>();
+  for (const issue of issues) {
+    const { row, place } = rowAndPlace(issue.where);
+    const kind = place ? `${place}: ${issue.problem}` : issue.problem;
+    const found = kinds.get(kind) ?? kinds.set(kind, { rows: new Set(), problems: 0 }).get(kind);
+    if (!found) continue;
+    found.problems++;
+    found.rows.add(row ?? `#${found.problems}`);
+  }
+  return [...kinds.entries()].map(([kind, { rows, problems }]) => ({ kind, rows: rows.size, problems })).sort((a, b) => b.rows - a.rows);
+}
+
+/**
+ * The validation report. Its size is bounded whatever the file: the first REPORT_LISTED_PROBLEMS problems
+ * are listed, every problem is counted in a summary by kind (REPORT_KINDS of them named), the CLI command
+ * that lists them all is given, and text from the file is cut short. Skills the catalog does not know are
+ * said once, with what the console can do about them (the program's edit page) and the CLI's option.
+ */
 function reportHtml(lang: Language, report: RosterFileImportResult, issues: readonly ValidationIssue[]): string {
-  const rows = issues.map((i) => `<tr><td>${e(i.where)}</td><td>${e(i.problem)}</td></tr>`).join('');
-  return `<section aria-labelledby="report-title" id="report"><h2 id="report-title">${e(T.report[lang])}</h2>
-<p>${e(report.rows)} · ${e(report.programId)}${report.ignoredColumns.length ? ` · ignored: ${e(report.ignoredColumns.join(', '))}` : ''}</p>
-${issues.length ? `<div class="scroll"><table id="issues"><thead><tr><th scope="col">${e(T.where[lang])}</th><th scope="col">${e(T.problem[lang])}</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}</section>`;
+  const numbers = new Intl.NumberFormat(lang);
+  const n = (value: number) => numbers.format(value);
+  const code = (command: string) => `<code>${e(command)}</code>`;
+  const cli = `tandem roster import FILE --program ${report.programId}`;
+  const ignored = report.ignoredColumns.length
+    ? ` · ${e(T.ignored[lang])}: ${e(
+        report.ignoredColumns
+          .slice(0, REPORT_KINDS)
+          .map((h) => clip(h, 80))
+          .join(', '),
+      )}${report.ignoredColumns.length > REPORT_KINDS ? ` (+${n(report.ignoredColumns.length - REPORT_KINDS)})` : ''}`
+    : '';
+  const head = `<section aria-labelledby="report-title" id="report"><h2 id="report-title">${e(T.report[lang])}</h2>
+<p>${e(n(report.rows))} · ${e(report.programId)}${ignored}</p>`;
+  if (!issues.length) return `${head}</section>`;
+  const kinds = problemKinds(issues);
+  const named = kinds.slice(0, REPORT_KINDS);
+  const others = kinds.slice(REPORT_KINDS);
+  const kindRows = named.map((k) => `<tr><td>${e(clip(k.kind))}</td><td class="num">${e(n(k.rows))}</td></tr>`).join('');
+  const rows = issues
+    .slice(0, REPORT_LISTED_PROBLEMS)
+    .map((i) => `<tr><td>${e(clip(i.where, 80))}</td><td>${e(clip(i.problem))}</td></tr>`)
+    .join('');
+  const skills = report.unknownSkills;
+  const unknown = skills.length
+    ? `<div id="unknown-skills"><p>${e(
+        T.unknownSkills[lang](
+          n(skills.length),
+          skills
+            .slice(0, 10)
+            .map((s) => `"${clip(s.text, 80)}"`)
+            .join(', ') + (skills.length > 10 ? ` (+${n(skills.length - 10)})` : ''),
+        ),
+      )}</p>
+<p>${e(T.addSkillsHere[lang])} <a href="/console/programs/edit/${encodeURIComponent(report.programId)}">${e(T.editProgram[lang])} ${e(report.programId)}</a>; ${e(T.addSkillsCli[lang])} ${code(`${cli} --add-unknown-skills`)}</p></div>`
+    : '';
+  const all =
+    issues.length > REPORT_LISTED_PROBLEMS
+      ? `<p id="report-all">${e(T.firstListed[lang](n(REPORT_LISTED_PROBLEMS), n(issues.length)))} ${code(`${cli} --dry-run --json`)} (${e(T.cliOptions[lang])})</p>`
+      : '';
+  return `${head}
+<p>${e(report.skipped ? T.problemCount[lang](n(issues.length), n(report.skipped)) : T.fileProblems[lang](n(issues.length)))}</p>
+<h3 id="kinds-title">${e(T.byKind[lang])}</h3>
+<div class="scroll"><table id="problem-kinds" aria-labelledby="kinds-title"><thead><tr><th scope="col">${e(T.problem[lang])}</th><th scope="col" class="num">${e(T.rowsColumn[lang])}</th></tr></thead><tbody>${kindRows}</tbody></table></div>
+${others.length ? `<p>${e(T.otherKinds[lang](n(others.length), n(others.reduce((sum, k) => sum + k.problems, 0))))}</p>` : ''}
+${unknown}
+<h3 id="issues-title">${e(T.listed[lang])}</h3>
+<div class="scroll"><table id="issues" aria-labelledby="issues-title"><thead><tr><th scope="col">${e(T.where[lang])}</th><th scope="col">${e(T.problem[lang])}</th></tr></thead><tbody>${rows}</tbody></table></div>
+${all}</section>`;
+}
+
+/** The encoding chosen for the file: UTF-8 unless Latin-1 (Windows-1252) was chosen; an import step from before the choice carried UTF-8. */
+function encodingOf(form: FormData): TextEncoding {
+  const chosen = textField(form, 'encoding');
+  if (chosen === '' || chosen === 'utf-8') return 'utf-8';
+  if (chosen === 'windows-1252') return 'windows-1252';
+  throw new ValidationError('no such encoding', [{ where: 'encoding', problem: 'must be utf-8 or windows-1252 (Latin-1)' }]);
 }
 
 async function readUpload(form: FormData): Promise<Upload> {
   const programId = textField(form, 'programId');
   const file = form.get('file');
   const carried = form.get('text');
-  let text: string;
+  const encoding = encodingOf(form);
+  let bytes: Uint8Array;
   let fileName: string;
   if (file instanceof Blob && file.size > 0) {
-    text = await file.text();
+    bytes = new Uint8Array(await file.arrayBuffer());
     fileName = (file as File).name || 'roster.csv';
   } else if (typeof carried === 'string' && carried) {
-    // The import step carries the checked file back, so what is imported is what was checked.
-    text = Buffer.from(carried, 'base64').toString('utf8');
+    // The import step carries the checked file back as it was uploaded, with its encoding, so what is imported is what was checked.
+    bytes = Buffer.from(carried, 'base64');
     fileName = textField(form, 'fileName') || 'roster.csv';
   } else {
     throw new ValidationError('no roster file', [{ where: 'file', problem: 'choose a CSV or JSON file' }]);
   }
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > ROSTER_UPLOAD_MAX_BYTES) {
+  if (bytes.length > ROSTER_UPLOAD_MAX_BYTES) {
     throw new ValidationError('the roster file is too large', [
       {
         where: 'file',
-        problem: `${fileName} is ${(bytes / 1_000_000).toFixed(1)} MB; the console takes files of at most ${ROSTER_UPLOAD_MAX_BYTES / 1_000_000} MB (about 20,000 people): import a larger one with tandem roster import`,
+        problem: `${fileName} is ${(bytes.length / 1_000_000).toFixed(1)} MB; the console takes files of at most ${ROSTER_UPLOAD_MAX_BYTES / 1_000_000} MB (about 20,000 people): import a larger one with tandem roster import`,
       },
     ]);
   }
+  // Decoded strictly, as tandem roster import reads a file: never garbled, with the same messages, naming this page's choice instead of the flag.
+  const text = decodeText(bytes, fileName, {
+    encoding,
+    encodingHint: 'save it as "CSV UTF-8" in the spreadsheet, or choose Latin-1 (Windows-1252) as its encoding if it was exported as Latin-1/Windows-1252',
+    utf8Hint: 'choose UTF-8 (the default) as its encoding instead',
+  });
   return {
     programId,
     text,
+    bytes: Buffer.from(bytes).toString('base64'),
+    encoding,
     fileName,
     format: /\.json$/i.test(fileName) ? 'json' : 'csv',
     mappingText: textField(form, 'mapping').trim(),
@@ -312,6 +459,8 @@ export const rosterPage: ConsolePage = {
         format: upload.format,
         ...(mapping ? { mapping } : {}),
         dryRun: !importing,
+        // The console has no --add-unknown-skills: its report says once what to do instead (reportHtml).
+        unknownSkillHint: '',
       });
       // Saved only once the file reads well with it: a refused preview leaves the program as it was.
       let savedNotice = '';
@@ -331,7 +480,7 @@ export const rosterPage: ConsolePage = {
         session,
         '/console/roster/import',
         `<input type="hidden" name="programId" value="${e(upload.programId)}"><input type="hidden" name="fileName" value="${e(upload.fileName)}">
-<input type="hidden" name="text" value="${e(Buffer.from(upload.text, 'utf8').toString('base64'))}"><input type="hidden" name="mapping" value="${e(checkedMapping)}">
+<input type="hidden" name="text" value="${e(upload.bytes)}"><input type="hidden" name="encoding" value="${e(upload.encoding)}"><input type="hidden" name="mapping" value="${e(checkedMapping)}">
 <p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p><p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
       );
       return {
