@@ -12,6 +12,7 @@ const view = (overrides: Partial<PairReviewView> = {}): PairReviewView => ({
   programId: 'prog',
   programName: 'Mentoria & Co',
   status: 'pending',
+  cycleStatus: 'running',
   deadline: Date.UTC(2027, 2, 3, 9),
   onDeadline: 'approve',
   stale: false,

@@ -73,6 +73,11 @@ const TEXT = {
     notOpen: 'Identify has not finished yet: there are no pairs to review.',
     notRequired: 'This program does not ask for approval: invitations go out right after identify.',
     readOnly: 'Your role can read the pairs but not change them: HR forbids, locks, excludes, re-solves and approves.',
+    ended: {
+      stopped: 'The cycle was stopped before its pairs were approved: they can no longer be changed or approved.',
+      failed: 'The cycle failed before its pairs were approved: they cannot be changed or approved unless the cycle runs again (tandem executions redrive).',
+      succeeded: 'The cycle has ended: its pairs can no longer be changed or approved.',
+    },
   },
   'pt-BR': {
     title: (program: string) => `Pares de ${program}`,
@@ -109,6 +114,11 @@ const TEXT = {
     notOpen: 'A identificação ainda não terminou: não há pares para revisar.',
     notRequired: 'Este programa não pede aprovação: os convites saem logo após a identificação.',
     readOnly: 'Seu papel permite ler os pares, mas não alterá-los: o RH proíbe, trava, exclui, refaz e aprova.',
+    ended: {
+      stopped: 'O ciclo foi interrompido antes da aprovação dos pares: eles não podem mais ser alterados nem aprovados.',
+      failed: 'O ciclo falhou antes da aprovação dos pares: eles só podem ser alterados ou aprovados se o ciclo voltar a rodar (tandem executions redrive).',
+      succeeded: 'O ciclo terminou: os pares não podem mais ser alterados nem aprovados.',
+    },
   },
 } as const;
 
@@ -144,23 +154,26 @@ function form(csrfToken: string, action: string, fields: Record<string, string>,
 export function renderPairReview(view: PairReviewView, language: Language, csrfToken: string, access: { readOnly: boolean }): string {
   const t = TEXT[language];
   const parts = [`<h1>${sayingName(t.title, view.programName)}</h1>`];
+  // A cycle stopped (or failed) while its pairs waited: they stay as they were, and nobody can act on them any more.
+  const ended = view.cycleStatus === 'running' ? undefined : t.ended[view.cycleStatus];
   if (view.status === 'not-open' || view.status === 'not-required') {
-    parts.push(`<p>${escapeHtml(view.status === 'not-open' ? t.notOpen : t.notRequired)}</p>`);
+    parts.push(`<p>${escapeHtml(view.status === 'not-open' ? (ended ?? t.notOpen) : t.notRequired)}</p>`);
     return `<section class="pair-review">${parts.join('\n')}</section>`;
   }
-  // The forms only while the pairs wait for approval, and only for a role that may post them.
-  const pending = view.status === 'pending' && !access.readOnly;
+  const waiting = view.status === 'pending' && !ended;
+  // The forms only while the pairs wait for approval in a running cycle, and only for a role that may post them.
+  const pending = waiting && !access.readOnly;
   // The revision the page shows: every form carries it, and the service refuses a post once the pairs moved on.
   const cycle = { cycleId: view.cycleId, revision: String(view.revision) };
   parts.push(
     `<p role="status">${escapeHtml(
       view.status === 'pending'
-        ? t.pending(when(view.deadline as number), t.then[view.onDeadline ?? 'approve'])
+        ? (ended ?? t.pending(when(view.deadline as number), t.then[view.onDeadline ?? 'approve']))
         : t.decided(t.status[view.status], view.decidedBy),
     )}</p>`,
   );
-  if (view.status === 'pending' && access.readOnly) parts.push(`<p>${escapeHtml(t.readOnly)}</p>`);
-  if (view.status === 'pending' && view.stale) parts.push(`<p class="warning"><strong>${escapeHtml(t.stale)}</strong></p>`);
+  if (waiting && access.readOnly) parts.push(`<p>${escapeHtml(t.readOnly)}</p>`);
+  if (waiting && view.stale) parts.push(`<p class="warning"><strong>${escapeHtml(t.stale)}</strong></p>`);
 
   const rows = view.pairs.map((p) => {
     const pair = { ...cycle, first: p.mentor.participantId, second: p.mentee.participantId };
