@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { escapeHtml as e } from '../../domain/html.ts';
+import { escapeHtml as e, escapeHtmlIsolatingControls } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import type { ConsolePage } from './page.ts';
 import type { ConsoleSession } from './session.ts';
@@ -178,8 +178,11 @@ export function serviceErrorBox(
   message: string,
   issues: ReadonlyArray<{ where: string; problem: string }> = [],
 ): string {
-  const list = issues.length ? `<ul>${issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul>` : '';
-  const said = `<p>${e(message)}</p>${list}`;
+  // A message may quote a stored value (a skill label, a name): a direction override in it must not reverse the rest.
+  const list = issues.length
+    ? `<ul>${issues.map((i) => `<li>${escapeHtmlIsolatingControls(i.where)}: ${escapeHtmlIsolatingControls(i.problem)}</li>`).join('')}</ul>`
+    : '';
+  const said = `<p>${escapeHtmlIsolatingControls(message)}</p>${list}`;
   return `<div class="errors" role="alert">${lang === 'en' ? said : `<p>${e(SERVICE_SAYS[status][lang])}</p><div lang="en">${said}</div>`}</div>`;
 }
 

@@ -1,6 +1,6 @@
 import type { ValidationIssue } from '../../../domain/errors.ts';
 import { checkProgram } from '../../../domain/program-check.ts';
-import { escapeHtml as e } from '../../../domain/html.ts';
+import { escapeHtml as e, escapeHtmlIsolatingControls } from '../../../domain/html.ts';
 import { programSchema, type Language } from '../../../domain/program.ts';
 import { createProgram, programFingerprint, updateProgram } from '../../programs.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
@@ -42,7 +42,7 @@ function form(request: PageRequest, action: string, value: unknown, issues: read
   const { lang, session } = request;
   const { byField } = problemsByField(FIELDS, issues);
   const summary = issues.length
-    ? `<div class="errors" role="alert"><p>${e(T.problems[lang])}</p><ul>${issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div>`
+    ? `<div class="errors" role="alert"><p>${e(T.problems[lang])}</p><ul>${issues.map((i) => `<li>${e(i.where)}: ${escapeHtmlIsolatingControls(i.problem)}</li>`).join('')}</ul></div>`
     : '';
   const editing = fingerprint !== undefined;
   const hidden = editing ? `<input type="hidden" name="${FINGERPRINT_FIELD}" value="${e(fingerprint)}">` : '';

@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../../../domain/html.ts';
+import { escapeHtml as e, escapeHtmlIsolatingControls } from '../../../domain/html.ts';
 import { applyReview, loadReview } from '../../reshape.ts';
 import { postForm } from '../layout.ts';
 import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
@@ -30,6 +30,12 @@ const T = {
     'pt-BR': 'As propostas são escritas pelo serviço em inglês:',
   },
 } as const;
+
+/**
+ * A proposal's text: it quotes skill labels from the catalog and skills people named, as stored; a direction override in
+ * one must not reverse the rest of the sentence.
+ */
+const shown = escapeHtmlIsolatingControls;
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 
@@ -63,8 +69,8 @@ async function show(request: PageRequest, cycleId: string): Promise<PageResult> 
     .map(
       (
         p,
-      ) => `<li>${canApply ? `<input type="checkbox" id="p-${e(p.id)}" name="proposal" value="${e(p.id)}" checked> <label class="inline" for="p-${e(p.id)}">${e(p.title)}</label>` : `<strong>${e(p.title)}</strong>`}
-<p>${e(p.reason)}</p><p>${e(T.evidence[lang])}: ${e(p.evidence.figure)} = ${e(p.evidence.value)}</p>
+      ) => `<li>${canApply ? `<input type="checkbox" id="p-${e(p.id)}" name="proposal" value="${e(p.id)}" checked> <label class="inline" for="p-${e(p.id)}">${shown(p.title)}</label>` : `<strong>${shown(p.title)}</strong>`}
+<p>${shown(p.reason)}</p><p>${e(T.evidence[lang])}: ${shown(p.evidence.figure)} = ${shown(String(p.evidence.value))}</p>
 <p>${e(T.change[lang])}: ${p.change ? `<code>${e(`${p.change.op} ${p.change.path} ${JSON.stringify(p.change.value)}`)}</code>` : e(T.advice[lang])}</p></li>`,
     )
     .join('');

@@ -1,9 +1,10 @@
-import { escapeHtml } from '../../../domain/html.ts';
+import { escapeHtml, escapeHtmlIsolatingControls, isolatedHtml, isolatedText } from '../../../domain/html.ts';
+import { explanationParts, namesInExplanation } from '../../../domain/matching/explain.ts';
 import type { MatchingWeightKey } from '../../../domain/program.ts';
 import { idSchema, type Language } from '../../../domain/program.ts';
 import { ValidationError, issuesFromZod } from '../../../domain/errors.ts';
 import * as z from '../../../domain/validation.ts';
-import type { PairReviewView, PersonView } from './review.ts';
+import type { PairReviewView, PairView, PersonView } from './review.ts';
 
 /**
  * The console's Pairs page, main content only (the console adds the layout, sign-in and
@@ -132,9 +133,18 @@ const when = (at: number) =>
  * U+202E, must not reorder what follows it (the id, the partner, the reason). In HTML a <bdi>; in an attribute
  * (an aria-label), where no element can go, the first-strong and pop directional isolates around it.
  */
-const isolated = (name: string) => `<bdi>${escapeHtml(name)}</bdi>`;
+const isolated = isolatedHtml;
 const nameHtml = (p: PersonView) => `${isolated(p.name)} (${escapeHtml(p.participantId)})`;
-const nameText = (p: PersonView) => `\u2068${p.name}\u2069 (${p.participantId})`;
+const nameText = (p: PersonView) => `${isolatedText(p.name)} (${p.participantId})`;
+/**
+ * The sentence that explains a pair, with each value in it (the names, the skill labels, the departments) isolated
+ * on its own: the labels come from the program as stored, and one beginning with U+202E would otherwise reverse the
+ * rest of the sentence, the partners' names included.
+ */
+const explanationHtml = (p: PairView) =>
+  explanationParts(p.explanation, namesInExplanation(p.mentor.name, p.mentee.name))
+    .map((part) => (part.value ? isolated(part.text) : escapeHtml(part.text)))
+    .join('');
 /** A translated sentence around a name, escaped, with the name isolated in it. */
 const sayingName = (sentence: (name: string) => string, name: string) => escapeHtml(sentence('\u0000')).replace('\u0000', isolated(name));
 
@@ -209,7 +219,7 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
       `<td>${nameHtml(p.mentee)}</td>`,
       `<td>${escapeHtml(p.score.toFixed(2))}</td>`,
       `<td><ul>${criteria}</ul></td>`,
-      `<td>${escapeHtml(p.explanation)}</td>`,
+      `<td>${explanationHtml(p)}</td>`,
       ...(pending ? [`<td>${actions}</td>`] : []),
       '</tr>',
     ].join('');
@@ -225,7 +235,7 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
   parts.push(
     `<h2>${escapeHtml(t.unmatched)}</h2>`,
     view.unmatched.length
-      ? `<ul>${view.unmatched.map((u) => `<li>${nameHtml(u)}: ${escapeHtml(u.reason)}</li>`).join('')}</ul>`
+      ? `<ul>${view.unmatched.map((u) => `<li>${nameHtml(u)}: ${escapeHtmlIsolatingControls(u.reason)}</li>`).join('')}</ul>`
       : `<p>${escapeHtml(t.noUnmatched)}</p>`,
   );
   if (view.excluded.length) parts.push(`<h2>${escapeHtml(t.excluded)}</h2>`, `<ul>${view.excluded.map((p) => `<li>${nameHtml(p)}</li>`).join('')}</ul>`);
