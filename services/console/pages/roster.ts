@@ -111,7 +111,7 @@ function savedMappingOptions(request: PageRequest, programs: readonly Program[],
   return `<option value="">${e(T.noSaved[request.lang])}</option>${groups}`;
 }
 
-async function uploadForm(request: PageRequest, upload?: Upload, programs?: readonly Program[]): Promise<string> {
+async function uploadForm(request: PageRequest, upload?: Choices, programs?: readonly Program[]): Promise<string> {
   const { lang, session } = request;
   const listed = programs ?? (await request.deps.store.listPrograms());
   const options = programOptions(listed, upload?.programId);
@@ -258,6 +258,18 @@ async function mappingOf(request: PageRequest, upload: Upload): Promise<ColumnMa
   return upload.savedMapping ? savedRosterMapping(request.deps.store, upload.programId, upload.savedMapping) : undefined;
 }
 
+/** What the form asked besides the file: shown again on every error page, so that a check after the error goes where the first one went. */
+type Choices = Pick<Upload, 'programId' | 'mappingText' | 'savedMapping' | 'saveMappingAs'>;
+
+function choicesOf(form: FormData | undefined): Choices {
+  return {
+    programId: textField(form, 'programId'),
+    mappingText: textField(form, 'mapping').trim(),
+    savedMapping: textField(form, 'savedMapping').trim(),
+    saveMappingAs: textField(form, 'saveMappingAs').trim(),
+  };
+}
+
 export const rosterPage: ConsolePage = {
   segment: 'roster',
   title: T.title,
@@ -339,18 +351,20 @@ export const rosterPage: ConsolePage = {
         main: `<h1>${e(T.title[lang])}</h1>${savedNotice}${reportHtml(lang, result, [])}${confirm}${await uploadForm(request, upload)}`,
       };
     } catch (error) {
+      // A file missing or too large leaves no upload: the form keeps the program and mapping chosen all the same.
+      const chosen = upload ?? choicesOf(request.form);
       if (error instanceof RosterRejectedError) {
         return {
           status: 400,
           title: T.title[lang],
-          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.rejected[lang])}</p></div>${reportHtml(lang, error.report, error.report.issues)}${await uploadForm(request, upload)}`,
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.rejected[lang])}</p></div>${reportHtml(lang, error.report, error.report.issues)}${await uploadForm(request, chosen)}`,
         };
       }
       if (error instanceof ValidationError) {
         return {
           status: 400,
           title: T.title[lang],
-          main: `<h1>${e(T.title[lang])}</h1>${serviceErrorBox(lang, 400, error.message, error.issues)}${await uploadForm(request, upload)}`,
+          main: `<h1>${e(T.title[lang])}</h1>${serviceErrorBox(lang, 400, error.message, error.issues)}${await uploadForm(request, chosen)}`,
         };
       }
       if (error instanceof RosterImportIncompleteError) {
@@ -367,7 +381,7 @@ export const rosterPage: ConsolePage = {
         return {
           status: 503,
           title: T.title[lang],
-          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.stopped[lang](progress.done, progress.total))}</p></div>${await uploadForm(request, upload)}`,
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.stopped[lang](progress.done, progress.total))}</p></div>${await uploadForm(request, chosen)}`,
         };
       }
       throw error;
