@@ -79,10 +79,16 @@ const TEXT = {
 } as const;
 
 /**
- * Where sign-in may send a person back to: a console path of plain characters, not the sign-in itself, of a sane
- * length; anything else goes back to /console. The path is normalised as the browser will (the URL class resolves
- * dot segments, %2e included, and backslashes) and judged as normalised: /console/../evil would land on /evil.
- * Checked on the way out too, so a redirect never echoes a hostile path.
+ * The sign-in's own paths: the sign-in, its callback (which, reached again without the sign-in's cookie, can only
+ * fail), the sign-out and the signed-out page. None is a page to come back to.
+ */
+const SIGN_IN_PATH = /^\/console\/(sign|callback(\/|$))/;
+
+/**
+ * Where sign-in may send a person back to: a console path of plain characters, not one of the sign-in's own paths
+ * (SIGN_IN_PATH), of a sane length; anything else goes back to /console. The path is normalised as the browser will
+ * (the URL class resolves dot segments, %2e included, and backslashes) and judged as normalised: /console/../evil
+ * would land on /evil. Checked on the way out too, so a redirect never echoes a hostile path.
  */
 export function returnPath(asked: string): string | undefined {
   if (asked.length > 512 || !asked.startsWith('/')) return undefined;
@@ -95,7 +101,7 @@ export function returnPath(asked: string): string | undefined {
   }
   const path = url.pathname;
   if (url.origin !== origin || url.search || url.hash) return undefined;
-  return /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(path) && !path.startsWith('/console/sign') && !path.includes('//') ? path : undefined;
+  return /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(path) && !SIGN_IN_PATH.test(path) && !path.includes('//') ? path : undefined;
 }
 
 export function languageOf(acceptLanguage: string | undefined): Language {

@@ -10,6 +10,7 @@ import {
   roleFromGroups,
   SESSION_COOKIE,
   SESSION_SECONDS,
+  SIGN_IN_COOKIE,
   sessionKeyOf,
   SessionCookies,
   type ConsoleSession,
@@ -208,7 +209,7 @@ describe('the console router', () => {
 });
 
 describe('the path sign-in returns to', () => {
-  it('is normalised as the browser would, and accepted only when it stays under /console', () => {
+  it('is normalised as the browser would, and accepted only when it stays under /console and is none of the sign-in’s own paths', () => {
     for (const hostile of [
       '/console/../../evil',
       '/console/%2e%2e/evil',
@@ -219,12 +220,52 @@ describe('the path sign-in returns to', () => {
       'https://evil.example/console',
       '/console/sign-in',
       '/console/cycles/../sign-in',
+      '/console/callback',
+      '/console/callback/',
+      '/console/./callback',
+      '/console/sign-out',
+      '/console/signed-out',
       '/console?next=/evil',
     ])
       expect(returnPath(hostile), hostile).toBeUndefined();
     expect(returnPath('/console/cycles/../programs')).toBe('/console/programs');
     expect(returnPath('/console/./cycles/c1')).toBe('/console/cycles/c1');
     expect(returnPath('/console')).toBe('/console');
+  });
+
+  it('lands on /console after a sign-in asked to return to its own callback, not on a sign-in that fails', async () => {
+    const asked: string[] = [];
+    const router = new ConsoleRouter({
+      cookies,
+      signedOut: new InMemorySignedOutSessions(),
+      signIn: {
+        start: async (returnTo: string) => {
+          asked.push(returnTo);
+          return {
+            url: 'https://login.example.com/authorize',
+            transaction: { state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo },
+          };
+        },
+        finish: async () => ({ email: 'hr@example.com', groups: ['hr'] }),
+      } as unknown as ConsoleSignIn,
+      pages: [],
+      deps: { store: new InMemoryStore(), clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
+      log: () => undefined,
+    });
+    await router.handle({ method: 'GET', path: '/console/sign-in', query: new URLSearchParams({ return: '/console/callback' }), cookies: {} });
+    expect(asked).toEqual(['/console']);
+
+    // A transaction that kept the callback (sealed before this change, or forged into the cookie) still lands on /console.
+    const transaction = { state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo: '/console/callback' };
+    const signedIn = await router.handle({
+      method: 'GET',
+      path: '/console/callback',
+      query: new URLSearchParams({ code: 'c', state: transaction.state }),
+      cookies: { [SIGN_IN_COOKIE]: await cookies.signIn.seal(transaction, NOW) },
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.location).toBe('/console');
+    expect(signedIn.cookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.includes('Max-Age=0'))).toBe(true);
   });
 
   it('starts the sign-in towards /console, not the path outside it that return= asked for', async () => {
