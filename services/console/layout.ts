@@ -130,6 +130,8 @@ export function consoleFrame(input: {
   session: ConsoleSession;
   pages: readonly ConsolePage[];
   current?: string;
+  /** The page's own address: the language button comes back to it (the router checks it as it checks sign-in's return). */
+  path?: string;
   title: string;
   main: string;
   notice?: string;
@@ -150,7 +152,7 @@ export function consoleFrame(input: {
 <p><a href="#main">${e(TEXT.skip[lang])}</a> · <strong>${e(TEXT.console[lang])}</strong></p>
 <nav aria-label="${e(TEXT.sections[lang])}"><ul>${nav}</ul></nav>
 <div class="who">${e(TEXT.signedInAs[lang])} ${e(session.email)} (${e(TEXT.role[lang][session.role])})
-${postForm(session, '/console/language', `<input type="hidden" name="lang" value="${other}"><button type="submit" lang="${other}">${e(TEXT.language[lang])}</button>`, { inline: true })}
+${postForm(session, '/console/language', `<input type="hidden" name="lang" value="${other}">${input.path ? `<input type="hidden" name="return" value="${e(input.path)}">` : ''}<button type="submit" lang="${other}">${e(TEXT.language[lang])}</button>`, { inline: true })}
 ${postForm(session, '/console/sign-out', `<button type="submit">${e(TEXT.signOut[lang])}</button>`, { inline: true })}</div>
 </header>
 <main id="main">

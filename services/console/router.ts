@@ -79,14 +79,14 @@ const TEXT = {
 } as const;
 
 /**
- * The sign-in's own paths: the sign-in, its callback (which, reached again without the sign-in's cookie, can only
- * fail), the sign-out and the signed-out page. None is a page to come back to.
+ * The console's paths that are no page to come back to: the sign-in's own (the sign-in, its callback, which reached
+ * again without the sign-in's cookie can only fail, the sign-out and the signed-out page) and the language switch.
  */
-const SIGN_IN_PATH = /^\/console\/(sign|callback(\/|$))/;
+const NOT_A_PAGE = /^\/console\/(sign|(callback|language)(\/|$))/;
 
 /**
- * Where sign-in may send a person back to: a console path of plain characters, not one of the sign-in's own paths
- * (SIGN_IN_PATH), of a sane length; anything else goes back to /console. The path is normalised as the browser will
+ * Where sign-in (and the language button) may send a person back to: a console path of plain characters, none of
+ * NOT_A_PAGE, of a sane length; anything else goes back to /console. The path is normalised as the browser will
  * (the URL class resolves dot segments, %2e included, and backslashes) and judged as normalised: /console/../evil
  * would land on /evil. Checked on the way out too, so a redirect never echoes a hostile path.
  */
@@ -101,7 +101,7 @@ export function returnPath(asked: string): string | undefined {
   }
   const path = url.pathname;
   if (url.origin !== origin || url.search || url.hash) return undefined;
-  return /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(path) && !SIGN_IN_PATH.test(path) && !path.includes('//') ? path : undefined;
+  return /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(path) && !NOT_A_PAGE.test(path) && !path.includes('//') ? path : undefined;
 }
 
 export function languageOf(acceptLanguage: string | undefined): Language {
@@ -213,7 +213,9 @@ export class ConsoleRouter {
         // The session keeps its expiry: a copied cookie must not be kept alive by changing its language.
         const expiresAt = (opened as { expiresAt: number }).expiresAt;
         const sealed = await this.r.cookies.session.seal({ ...session, lang: chosen }, now, expiresAt);
-        return redirect('/console', [cookie(SESSION_COOKIE, sealed, Math.max(1, expiresAt - Math.floor(now / 1000)))]);
+        // Back to the page the button was on, checked as sign-in's return is: a console page, never another site.
+        const back = returnPath(textField(request.form, 'return')) ?? '/console';
+        return redirect(back, [cookie(SESSION_COOKIE, sealed, Math.max(1, expiresAt - Math.floor(now / 1000)))]);
       }
       if (!canWrite(session.role)) {
         this.r.log('console POST refused: read-only role', { path, email: session.email, role: session.role });
@@ -228,13 +230,15 @@ export class ConsoleRouter {
       return this.inFrame(
         problem === 'malformed' ? 400 : 404,
         session,
+        path,
         undefined,
         TEXT.notFound[lang],
         `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT[problem][lang])}</p>`,
       );
     const [, , segment = '', ...rest] = path.split('/');
     const page = this.r.pages.find((p) => p.segment === segment);
-    if (!page || !page.roles.includes(session.role)) return this.inFrame(404, session, undefined, TEXT.notFound[lang], `<p>${e(TEXT.notFound[lang])}</p>`);
+    if (!page || !page.roles.includes(session.role))
+      return this.inFrame(404, session, path, undefined, TEXT.notFound[lang], `<p>${e(TEXT.notFound[lang])}</p>`);
     if (request.method === 'POST' && !page.post) return this.refuse(405, lang, TEXT.notAllowed[lang]);
 
     const pageRequest = {
@@ -257,7 +261,7 @@ export class ConsoleRouter {
       const status = error instanceof NotFoundError ? 404 : error instanceof ConflictError ? 409 : error instanceof ValidationError ? 400 : undefined;
       if (status === undefined) throw error;
       const box = serviceErrorBox(lang, status, (error as Error).message, error instanceof ValidationError ? error.issues : []);
-      return this.inFrame(status, session, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}`);
+      return this.inFrame(status, session, path, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}`);
     }
     if ('redirect' in result) {
       const cookies = result.notice ? [cookie(NOTICE_COOKIE, await this.r.cookies.notice.seal(result.notice, now), 60)] : [];
@@ -276,13 +280,23 @@ export class ConsoleRouter {
       };
     }
     const notice = await this.r.cookies.notice.open(request.cookies[NOTICE_COOKIE], now);
-    return this.inFrame(result.status ?? 200, session, page.segment, result.title, result.main, notice, notice ? [clearCookie(NOTICE_COOKIE)] : []);
+    return this.inFrame(result.status ?? 200, session, path, page.segment, result.title, result.main, notice, notice ? [clearCookie(NOTICE_COOKIE)] : []);
   }
 
-  private inFrame(status: number, session: ConsoleSession, current: string | undefined, title: string, main: string, notice?: string, cookies: string[] = []) {
+  /** A page in the console's frame; `path` is the page's own address, where the language button comes back to. */
+  private inFrame(
+    status: number,
+    session: ConsoleSession,
+    path: string,
+    current: string | undefined,
+    title: string,
+    main: string,
+    notice?: string,
+    cookies: string[] = [],
+  ) {
     return html(
       status,
-      consoleFrame({ lang: session.lang, session, pages: this.r.pages, ...(current ? { current } : {}), title, main, ...(notice ? { notice } : {}) }),
+      consoleFrame({ lang: session.lang, session, pages: this.r.pages, path, ...(current ? { current } : {}), title, main, ...(notice ? { notice } : {}) }),
       cookies,
     );
   }

@@ -200,6 +200,32 @@ describe('the console router', () => {
     expect(await cookies.session.open(renewed, NOW + (SESSION_SECONDS + 1) * 1000)).toBeUndefined();
   });
 
+  it('switches the language and comes back to the page the button was on, or to /console for any address that is not a console page', async () => {
+    const page = await router.handle({ ...(await request(hrSession, 'GET')), path: '/console/things/t1' });
+    expect(page.body).toMatch(
+      /<form method="post" action="\/console\/language" class="inline">.*<input type="hidden" name="return" value="\/console\/things\/t1">/,
+    );
+    const switchTo = async (back?: string) =>
+      (
+        await router.handle({
+          ...(await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR', ...(back === undefined ? {} : { return: back }) })),
+          path: '/console/language',
+        })
+      ).headers.location;
+    expect(await switchTo('/console/things/t1')).toBe('/console/things/t1');
+    expect(await switchTo('/console/cycles/c1/../c2')).toBe('/console/cycles/c2');
+    for (const elsewhere of [
+      undefined,
+      '',
+      'https://evil.example/console',
+      '//evil.example/console',
+      '/console/../evil',
+      '/console/language',
+      '/console/callback',
+    ])
+      expect(await switchTo(elsewhere), String(elsewhere)).toBe('/console');
+  });
+
   it('sets session cookies HttpOnly, Secure and SameSite=Lax under /console', async () => {
     const response = await router.handle(
       await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR' }).then((r) => ({ ...r, path: '/console/language' })),
@@ -209,7 +235,7 @@ describe('the console router', () => {
 });
 
 describe('the path sign-in returns to', () => {
-  it('is normalised as the browser would, and accepted only when it stays under /console and is none of the sign-in’s own paths', () => {
+  it('is normalised as the browser would, and accepted only when it stays under /console and is a page, not the sign-in’s own paths or the language switch', () => {
     for (const hostile of [
       '/console/../../evil',
       '/console/%2e%2e/evil',
@@ -225,6 +251,7 @@ describe('the path sign-in returns to', () => {
       '/console/./callback',
       '/console/sign-out',
       '/console/signed-out',
+      '/console/language',
       '/console?next=/evil',
     ])
       expect(returnPath(hostile), hostile).toBeUndefined();
