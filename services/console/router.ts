@@ -3,7 +3,7 @@ import { escapeHtml as e } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import { recordAction } from '../audit.ts';
 import { consoleFrame, plainPage, serviceErrorBox } from './layout.ts';
-import { MAX_PATH_ID, textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
+import { goTo, MAX_PATH_ID, textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
 import {
   canWrite,
   clearCookie,
@@ -76,6 +76,16 @@ const TEXT = {
   },
   notAllowed: { en: 'This request is not allowed here.', 'pt-BR': 'Esta requisição não é permitida aqui.' },
   refused: { en: 'Refused', 'pt-BR': 'Recusado' },
+  noPageHere: {
+    en: 'No console page is at this address: check it for a typo, or start again from the console’s pages.',
+    'pt-BR': 'Nenhuma página do console está neste endereço: confira se há um erro de digitação ou recomece pelas páginas do console.',
+  },
+  notForRole: { en: 'Not for your role', 'pt-BR': 'Fora do seu papel' },
+  roleCannotOpen: {
+    en: (page: string) => `The ${page} page is for HR: your role can read the console’s other pages, but not this one.`,
+    'pt-BR': (page: string) => `A página ${page} é do RH: seu papel permite ler as outras páginas do console, mas não esta.`,
+  },
+  theConsole: { en: 'the console', 'pt-BR': 'o console' },
 } as const;
 
 /**
@@ -174,7 +184,8 @@ export class ConsoleRouter {
     const path = request.path.replace(/\/+$/, '') || '/console';
     const browserLang = languageOf(request.acceptLanguage);
     if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
-      return html(405, plainPage(browserLang, TEXT.refused[browserLang], `<p>${e(TEXT.notAllowed[browserLang])}</p>`), [], { allow: 'GET, HEAD, POST' });
+      const refused = this.refuse(405, browserLang, TEXT.notAllowed[browserLang], 'console');
+      return { ...refused, headers: { ...refused.headers, allow: 'GET, HEAD, POST' } };
     }
     if (path === '/console/sign-in' && request.method !== 'POST') return this.startSignIn(request, browserLang);
     if (path === '/console/callback' && request.method !== 'POST') return this.finishSignIn(request, browserLang, now);
@@ -205,7 +216,7 @@ export class ConsoleRouter {
     if (request.method === 'POST') {
       if (!csrfMatches(session, textField(request.form, 'csrf'))) {
         this.r.log('console POST refused: CSRF token missing or wrong', { path, email: session.email });
-        return this.refuse(403, lang, TEXT.badToken[lang]);
+        return this.refuse(403, lang, TEXT.badToken[lang], 'console');
       }
       if (path === '/console/sign-out') return this.signOut(lang, opened);
       if (path === '/console/language') {
@@ -219,12 +230,14 @@ export class ConsoleRouter {
       }
       if (!canWrite(session.role)) {
         this.r.log('console POST refused: read-only role', { path, email: session.email, role: session.role });
-        return this.refuse(403, lang, TEXT.readOnly[lang]);
+        return this.refuse(403, lang, TEXT.readOnly[lang], 'console');
       }
     }
 
     const visible = this.r.pages.filter((p) => p.roles.includes(session.role));
     if (path === '/console') return redirect(`/console/${visible[0]?.segment ?? 'signed-out'}`);
+    // Where to go from a page that is not there: the first page the role sees.
+    const start = visible[0] ? goTo(lang, `/console/${visible[0].segment}`, visible[0].title[lang]) : '';
     const problem = addressProblem(path);
     if (problem)
       return this.inFrame(
@@ -233,13 +246,17 @@ export class ConsoleRouter {
         path,
         undefined,
         TEXT.notFound[lang],
-        `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT[problem][lang])}</p>`,
+        `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT[problem][lang])}</p>${start}`,
       );
     const [, , segment = '', ...rest] = path.split('/');
     const page = this.r.pages.find((p) => p.segment === segment);
-    if (!page || !page.roles.includes(session.role))
-      return this.inFrame(404, session, path, undefined, TEXT.notFound[lang], `<p>${e(TEXT.notFound[lang])}</p>`);
-    if (request.method === 'POST' && !page.post) return this.refuse(405, lang, TEXT.notAllowed[lang]);
+    if (!page)
+      return this.inFrame(404, session, path, undefined, TEXT.notFound[lang], `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT.noPageHere[lang])}</p>${start}`);
+    if (!page.roles.includes(session.role)) {
+      const main = `<h1>${e(TEXT.notForRole[lang])}</h1><p>${e(TEXT.roleCannotOpen[lang](page.title[lang]))}</p>${start}`;
+      return this.inFrame(403, session, path, undefined, TEXT.notForRole[lang], main);
+    }
+    if (request.method === 'POST' && !page.post) return this.refuse(405, lang, TEXT.notAllowed[lang], 'console');
 
     const pageRequest = {
       method: request.method === 'POST' ? ('POST' as const) : ('GET' as const),
@@ -261,7 +278,8 @@ export class ConsoleRouter {
       const status = error instanceof NotFoundError ? 404 : error instanceof ConflictError ? 409 : error instanceof ValidationError ? 400 : undefined;
       if (status === undefined) throw error;
       const box = serviceErrorBox(lang, status, (error as Error).message, error instanceof ValidationError ? error.issues : []);
-      return this.inFrame(status, session, path, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}`);
+      const back = goTo(lang, `/console/${page.segment}`, page.title[lang]);
+      return this.inFrame(status, session, path, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}${back}`);
     }
     if ('redirect' in result) {
       const cookies = result.notice ? [cookie(NOTICE_COOKIE, await this.r.cookies.notice.seal(result.notice, now), 60)] : [];
@@ -301,11 +319,13 @@ export class ConsoleRouter {
     );
   }
 
-  private refuse(status: number, lang: Language, message: string): ConsoleResponse {
-    return html(
-      status,
-      plainPage(lang, TEXT.refused[lang], `<h1>${e(TEXT.refused[lang])}</h1><p>${e(message)}</p><p><a href="/console">${e(TEXT.signIn[lang])}</a></p>`),
-    );
+  /**
+   * A refusal outside the frame: what was refused, why, and where to go: to sign in (no session, or the sign-in
+   * failed) or back to the console (a signed-in person's request the console would not take).
+   */
+  private refuse(status: number, lang: Language, message: string, next: 'sign-in' | 'console' = 'sign-in'): ConsoleResponse {
+    const where = next === 'sign-in' ? `<p><a href="/console">${e(TEXT.signIn[lang])}</a></p>` : goTo(lang, '/console', TEXT.theConsole[lang]);
+    return html(status, plainPage(lang, TEXT.refused[lang], `<h1>${e(TEXT.refused[lang])}</h1><p>${e(message)}</p>${where}`));
   }
 
   private async startSignIn(request: ConsoleRequest, lang: Language): Promise<ConsoleResponse> {

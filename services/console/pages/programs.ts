@@ -5,7 +5,7 @@ import { programSchema, type Language } from '../../../domain/program.ts';
 import { createProgram, programFingerprint, updateProgram } from '../../programs.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { postForm } from '../layout.ts';
-import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, notFoundPage, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 import { formFields, problemsByField, readFields, renderFields, type Field } from '../schema-form.ts';
 
 const T = {
@@ -24,6 +24,13 @@ const T = {
   unchanged: { en: 'Nothing changed.', 'pt-BR': 'Nada mudou.' },
   lines: { en: 'One per line.', 'pt-BR': 'Um por linha.' },
   json: { en: 'JSON, as in a program file (docs/cli.md).', 'pt-BR': 'JSON, como num arquivo de programa (docs/cli.md).' },
+  noSuchPage: { en: 'There is no such page', 'pt-BR': 'Esta página não existe' },
+  noPageHere: { en: 'Programs has no page at this address.', 'pt-BR': 'Programas não tem página neste endereço.' },
+  noSuchProgram: { en: 'There is no such program', 'pt-BR': 'Este programa não existe' },
+  noProgram: {
+    en: (id: string) => `No program has the id ${id}: check the link, or choose the program from the list.`,
+    'pt-BR': (id: string) => `Nenhum programa tem o id ${id}: confira o link ou escolha o programa na lista.`,
+  },
 } as const;
 
 const FIELDS: Field[] = formFields(programSchema);
@@ -82,9 +89,12 @@ export const programsPage: ConsolePage = {
     const { lang, deps } = request;
     if (request.subpath === '' || request.session.role !== 'hr') return list(request);
     if (request.subpath === 'new') return { title: T.create[lang], main: `<h1>${e(T.create[lang])}</h1>${form(request, '/console/programs/new', {}, [])}` };
-    const programId = /^edit\/([^/]+)$/.exec(request.subpath)?.[1];
-    const program = programId ? await deps.store.getProgram(idFromPath(programId, 'program')) : undefined;
-    if (!program) return { status: 404, title: T.title[lang], main: `<h1>${e(T.title[lang])}</h1><p>404</p>` };
+    const programs = { href: '/console/programs', label: T.title[lang] };
+    const edited = /^edit\/([^/]+)$/.exec(request.subpath)?.[1];
+    if (!edited) return notFoundPage(lang, T.noSuchPage[lang], T.noPageHere[lang], programs);
+    const programId = idFromPath(edited, 'program');
+    const program = await deps.store.getProgram(programId);
+    if (!program) return notFoundPage(lang, T.noSuchProgram[lang], T.noProgram[lang](programId), programs);
     return {
       title: `${T.edit[lang]} ${program.programId}`,
       main: `<h1>${e(T.edit[lang])} ${e(program.programId)}</h1>${form(request, `/console/programs/edit/${encodeURIComponent(program.programId)}`, program, [], programFingerprint(program))}`,

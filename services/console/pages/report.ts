@@ -1,7 +1,7 @@
 import { escapeHtml as e, escapeHtmlIsolatingControls } from '../../../domain/html.ts';
 import { applyReview, loadReview } from '../../reshape.ts';
 import { postForm } from '../layout.ts';
-import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, notFoundPage, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Reports', 'pt-BR': 'Relatórios' },
@@ -25,6 +25,11 @@ const T = {
   bothGained: { en: 'Both members gained', 'pt-BR': 'Os dois membros evoluíram' },
   checkInsMet: { en: 'Check-ins where pairs met', 'pt-BR': 'Acompanhamentos em que as duplas se encontraram' },
   netPromoter: { en: 'Net Promoter-style score', 'pt-BR': 'Pontuação no estilo Net Promoter' },
+  noSuchPage: { en: 'There is no such page', 'pt-BR': 'Esta página não existe' },
+  noFormHere: {
+    en: 'Reports take no form at this address: a review’s proposals are applied from the review’s own page.',
+    'pt-BR': 'Relatórios não recebem formulário neste endereço: as propostas de uma revisão são aplicadas pela página da revisão.',
+  },
   inEnglish: {
     en: '',
     'pt-BR': 'As propostas são escritas pelo serviço em inglês:',
@@ -98,7 +103,7 @@ export const reportPage: ConsolePage = {
   async post(request) {
     const { lang, deps } = request;
     const cycleId = /^([^/]+)\/apply$/.exec(request.subpath)?.[1];
-    if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
+    if (!cycleId) return notFoundPage(lang, T.noSuchPage[lang], T.noFormHere[lang], { href: '/console/report', label: T.title[lang] });
     const reviewed = idFromPath(cycleId, 'review');
     const only = (request.form?.getAll('proposal') ?? []).map(String);
     const { plan, cycle } = await applyReview({ store: deps.store, clock: deps.clock, workflow: deps.workflow() }, reviewed, { only });
