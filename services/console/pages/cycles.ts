@@ -224,14 +224,16 @@ export const cyclesPage: ConsolePage = {
       await request.audit({ action: 'cycle.started', programId, cycleId: cycle.cycleId, details: {} });
       return { redirect: `/console/cycles/${encodeURIComponent(cycle.cycleId)}`, notice: `${T.startedNotice[lang]}: ${cycle.cycleId}` };
     }
-    const cycleId = /^([^/]+)\/stop$/.exec(request.subpath)?.[1];
-    if (!cycleId) return notFoundPage(lang, T.noSuchPage[lang], T.noFormHere[lang], { href: '/console/cycles', label: T.title[lang] });
+    const stopped = /^([^/]+)\/stop$/.exec(request.subpath)?.[1];
+    if (!stopped) return notFoundPage(lang, T.noSuchPage[lang], T.noFormHere[lang], { href: '/console/cycles', label: T.title[lang] });
+    // Checked before anything reaches the store, as every id in a console address is.
+    const cycleId = idFromPath(stopped, 'cycle');
     const reason = textField(request.form, 'reason').trim().slice(0, 500);
     // The form asks for it; spaces alone would pass the browser's check and leave the audit log without a why.
     if (!reason) throw new ValidationError('the cycle was not stopped', [{ where: 'reason', problem: 'say why the cycle stops: it is recorded' }]);
     const result = await stopCycle(
       { store: deps.store, clock: deps.clock, workflow: deps.workflow() },
-      { cycleId: decodeURIComponent(cycleId), reason: `stopped in the console by ${request.session.email}: ${reason}` },
+      { cycleId, reason: `stopped in the console by ${request.session.email}: ${reason}` },
     );
     await request.audit({ action: 'cycle.stopped', programId: result.programId, cycleId: result.cycleId, details: { reason } });
     return { redirect: `/console/cycles/${encodeURIComponent(result.cycleId)}`, notice: `${T.stoppedNotice[lang]}: ${result.cycleId}` };

@@ -19,7 +19,7 @@ import {
   type RosterFileImportResult,
 } from '../../roster-files.ts';
 import { postForm, serviceErrorBox } from '../layout.ts';
-import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Roster', 'pt-BR': 'Participantes' },
@@ -279,7 +279,7 @@ export const rosterPage: ConsolePage = {
     const exported = /^export\/([^/]+)$/.exec(request.subpath)?.[1];
     if (exported) {
       const format = request.query.get('format') === 'json' ? 'json' : 'csv';
-      const programId = decodeURIComponent(exported);
+      const programId = idFromPath(exported, 'program');
       const { text } = await exportRoster(deps.store, programId, format);
       // A byte-order mark tells Excel the CSV is UTF-8 (without it, accents open garbled); Tandem's own import skips it.
       const body = format === 'csv' ? `\ufeff${text}` : text;
