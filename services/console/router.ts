@@ -236,6 +236,9 @@ export class ConsoleRouter {
 
     const visible = this.r.pages.filter((p) => p.roles.includes(session.role));
     if (path === '/console') return redirect(`/console/${visible[0]?.segment ?? 'signed-out'}`);
+    // Where the language button comes back to: the page shown, or after a post (whose address, /console/cycles/start
+    // say, is no page to show) that page's list.
+    const here = (segment?: string) => (request.method !== 'POST' ? path : segment ? `/console/${segment}` : '/console');
     // Where to go from a page that is not there: the first page the role sees.
     const start = visible[0] ? goTo(lang, `/console/${visible[0].segment}`, visible[0].title[lang]) : '';
     const problem = addressProblem(path);
@@ -243,7 +246,7 @@ export class ConsoleRouter {
       return this.inFrame(
         problem === 'malformed' ? 400 : 404,
         session,
-        path,
+        here(),
         undefined,
         TEXT.notFound[lang],
         `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT[problem][lang])}</p>${start}`,
@@ -251,10 +254,10 @@ export class ConsoleRouter {
     const [, , segment = '', ...rest] = path.split('/');
     const page = this.r.pages.find((p) => p.segment === segment);
     if (!page)
-      return this.inFrame(404, session, path, undefined, TEXT.notFound[lang], `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT.noPageHere[lang])}</p>${start}`);
+      return this.inFrame(404, session, here(), undefined, TEXT.notFound[lang], `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT.noPageHere[lang])}</p>${start}`);
     if (!page.roles.includes(session.role)) {
       const main = `<h1>${e(TEXT.notForRole[lang])}</h1><p>${e(TEXT.roleCannotOpen[lang](page.title[lang]))}</p>${start}`;
-      return this.inFrame(403, session, path, undefined, TEXT.notForRole[lang], main);
+      return this.inFrame(403, session, here(), undefined, TEXT.notForRole[lang], main);
     }
     if (request.method === 'POST' && !page.post) return this.refuse(405, lang, TEXT.notAllowed[lang], 'console');
 
@@ -279,7 +282,7 @@ export class ConsoleRouter {
       if (status === undefined) throw error;
       const box = serviceErrorBox(lang, status, (error as Error).message, error instanceof ValidationError ? error.issues : []);
       const back = goTo(lang, `/console/${page.segment}`, page.title[lang]);
-      return this.inFrame(status, session, path, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}${back}`);
+      return this.inFrame(status, session, here(page.segment), page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}${back}`);
     }
     if ('redirect' in result) {
       const cookies = result.notice ? [cookie(NOTICE_COOKIE, await this.r.cookies.notice.seal(result.notice, now), 60)] : [];
@@ -298,7 +301,16 @@ export class ConsoleRouter {
       };
     }
     const notice = await this.r.cookies.notice.open(request.cookies[NOTICE_COOKIE], now);
-    return this.inFrame(result.status ?? 200, session, path, page.segment, result.title, result.main, notice, notice ? [clearCookie(NOTICE_COOKIE)] : []);
+    return this.inFrame(
+      result.status ?? 200,
+      session,
+      here(page.segment),
+      page.segment,
+      result.title,
+      result.main,
+      notice,
+      notice ? [clearCookie(NOTICE_COOKIE)] : [],
+    );
   }
 
   /** A page in the console's frame; `path` is the page's own address, where the language button comes back to. */

@@ -226,6 +226,21 @@ describe('the console router', () => {
       expect(await switchTo(elsewhere), String(elsewhere)).toBe('/console');
   });
 
+  it('sends the language button of a page that answers a post back to that page’s list, since the posted address is no page', async () => {
+    const answering: ConsolePage = { ...page, post: async () => ({ status: 409, title: 'Things', main: '<h1>Things</h1><p>Refused.</p>' }) };
+    const posting = new ConsoleRouter({
+      cookies,
+      signedOut: new InMemorySignedOutSessions(),
+      signIn: { signOutUrl: async () => undefined } as unknown as ConsoleSignIn,
+      pages: [answering],
+      deps: { store, clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
+      log: () => undefined,
+    });
+    const answered = await posting.handle({ ...(await request(hrSession, 'POST', { csrf: hrSession.csrf })), path: '/console/things/t1/restart' });
+    expect(answered.status).toBe(409);
+    expect(answered.body).toContain('<input type="hidden" name="return" value="/console/things">');
+  });
+
   it('sets session cookies HttpOnly, Secure and SameSite=Lax under /console', async () => {
     const response = await router.handle(
       await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR' }).then((r) => ({ ...r, path: '/console/language' })),
