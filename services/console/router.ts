@@ -82,9 +82,12 @@ const TEXT = {
   },
   notForRole: { en: 'Not for your role', 'pt-BR': 'Fora do seu papel' },
   roleCannotOpen: {
-    en: (page: string) => `The ${page} page is for HR: your role can read the console’s other pages, but not this one.`,
-    'pt-BR': (page: string) => `A página ${page} é do RH: seu papel permite ler as outras páginas do console, mas não esta.`,
+    en: (page: string, roles: string) => `The ${page} page is for ${roles}, so your role cannot open it; the menu lists the pages it can.`,
+    'pt-BR': (page: string, roles: string) =>
+      `A página ${page} é para ${roles}, por isso seu papel não pode abri-la; o menu mostra as páginas que ele pode abrir.`,
   },
+  roles: { en: { hr: 'HR', ops: 'ops' }, 'pt-BR': { hr: 'o RH', ops: 'operações' } },
+  and: { en: ' and ', 'pt-BR': ' e ' },
   theConsole: { en: 'the console', 'pt-BR': 'o console' },
 } as const;
 
@@ -256,7 +259,8 @@ export class ConsoleRouter {
     if (!page)
       return this.inFrame(404, session, here(), undefined, TEXT.notFound[lang], `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT.noPageHere[lang])}</p>${start}`);
     if (!page.roles.includes(session.role)) {
-      const main = `<h1>${e(TEXT.notForRole[lang])}</h1><p>${e(TEXT.roleCannotOpen[lang](page.title[lang]))}</p>${start}`;
+      const roles = page.roles.map((role) => TEXT.roles[lang][role]).join(TEXT.and[lang]);
+      const main = `<h1>${e(TEXT.notForRole[lang])}</h1><p>${e(TEXT.roleCannotOpen[lang](page.title[lang], roles))}</p>${start}`;
       return this.inFrame(403, session, here(), undefined, TEXT.notForRole[lang], main);
     }
     if (request.method === 'POST' && !page.post) return this.refuse(405, lang, TEXT.notAllowed[lang], 'console');

@@ -55,12 +55,15 @@ describe('the console’s error and refusal pages', () => {
     expect(roster.status).toBe(403);
     expect(readPage(roster.body)).toEqual({
       headings: ['Not for your role'],
-      sentences: ['The Roster page is for HR: your role can read the console’s other pages, but not this one.', 'Go to Programs.'],
+      sentences: ['The Roster page is for HR, so your role cannot open it; the menu lists the pages it can.', 'Go to Programs.'],
       links: ['/console/programs'],
     });
 
     const inPortuguese = await send({ ...ops, lang: 'pt-BR' }, 'GET', '/console/roster');
     expect(readPage(inPortuguese.body).headings).toEqual(['Fora do seu papel']);
+    expect(readPage(inPortuguese.body).sentences).toContain(
+      'A página Participantes é para o RH, por isso seu papel não pode abri-la; o menu mostra as páginas que ele pode abrir.',
+    );
     expect(readPage(inPortuguese.body).sentences).toContain('Ir para Programas.');
   });
 
