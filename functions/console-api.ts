@@ -160,13 +160,15 @@ function consoleErrorPageOf(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGa
       logger.error('console request failed', { error: error ? `${error.name}: ${error.message}` : 'unknown' });
       const headers = (request.event as APIGatewayProxyEventV2 | undefined)?.headers ?? {};
       const lang = languageOf(headers['accept-language']);
-      const message =
-        lang === 'pt-BR' ? 'Algo deu errado. Tente de novo; o log da função tem a causa.' : 'Something went wrong. Try again; the function log has the cause.';
+      const [heading, message, back] =
+        lang === 'pt-BR'
+          ? ['Algo deu errado', 'O pedido falhou. Tente de novo; o log da função tem a causa.', 'Voltar ao console']
+          : ['Something went wrong', 'The request failed. Try again; the function log has the cause.', 'Back to the console'];
       // Set, not returned: a returned response would end the onError chain before securityHeaders.onError.
       request.response = {
         statusCode: 500,
         headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-        body: plainPage(lang, 'Error', `<h1>500</h1><p>${message}</p>`),
+        body: plainPage(lang, heading, `<h1>${heading}</h1><p>${message}</p><p><a href="/console">${back}</a></p>`),
       };
     },
   };

@@ -97,18 +97,19 @@ export interface CycleStore {
 
 /**
  * HR's review of the proposed pairs, kept on the cycle (`approval`). Every write after the
- * first is conditional on the revision its caller read and on the pairs still waiting for
- * approval: a write that lost a race, or came after the decision, changes nothing.
+ * first is conditional on the revision its caller read, on the pairs still waiting for
+ * approval and on the cycle still running: a write that lost a race, or came after the
+ * decision or the cycle's stop, changes nothing.
  */
 export interface PairReviewStore {
   /** Opens the review once and makes `approval` the cycle's current phase; a repeat returns the review as first opened. */
   openApproval(cycleId: string, state: ApprovalState): Promise<ApprovalState>;
-  /** Replaces the review with `next` if it still has revision `expected` and is pending; false otherwise. */
+  /** Replaces the review with `next` if it still has revision `expected` and is pending, and the cycle runs; false otherwise. */
   updateApproval(cycleId: string, expected: number, next: ApprovalState): Promise<boolean>;
   /**
    * Replaces the cycle's members and pairs with a re-solved cohort and the review with `next`
-   * (whose revision is `expected` + 1), if the review still has revision `expected` and is pending;
-   * false otherwise. Either the whole cohort is replaced and the review says so (`stale: false`), or
+   * (whose revision is `expected` + 1), if the review still has revision `expected` and is pending
+   * and the cycle runs; false otherwise. Either the whole cohort is replaced and the review says so (`stale: false`), or
    * the review stays `stale` and approval is refused until a re-solve completes.
    */
   replaceCohort(cycleId: string, expected: number, cohort: { members: readonly Member[]; pairs: readonly Pair[] }, next: ApprovalState): Promise<boolean>;

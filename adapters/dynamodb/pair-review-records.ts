@@ -27,9 +27,10 @@ export class PairReviewRecords implements PairReviewStore {
     return this.table.updateIf('UpdateApproval', {
       Key: keys.cycle(cycleId),
       UpdateExpression: 'SET approval = :next',
-      ConditionExpression: 'approval.revision = :expected AND approval.#status = :pending',
+      // The cycle's own status too: a cycle stopped while a command ran keeps its review as it was.
+      ConditionExpression: 'approval.revision = :expected AND approval.#status = :pending AND #status = :running',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':next': next, ':expected': expected, ':pending': 'pending' },
+      ExpressionAttributeValues: { ':next': next, ':expected': expected, ':pending': 'pending', ':running': 'running' },
     });
   }
 
@@ -64,12 +65,13 @@ export class PairReviewRecords implements PairReviewStore {
     return this.table.updateIf('ReplaceCohortCommit', {
       Key: keys.cycle(cycleId),
       UpdateExpression: 'SET approval = :next, participants = :members, pairs = :pairs',
-      ConditionExpression: 'approval.revision = :fence AND approval.#status = :pending',
+      ConditionExpression: 'approval.revision = :fence AND approval.#status = :pending AND #status = :running',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':next': next,
         ':fence': next.revision,
         ':pending': 'pending',
+        ':running': 'running',
         ':members': cohort.members.length,
         ':pairs': cohort.pairs.length,
       },

@@ -19,15 +19,18 @@ const who = (p: { name: string; participantId: string }) => `${p.name} (${p.part
 
 export function describePairReview(view: PairReviewView): string {
   const status =
-    view.status === 'pending'
-      ? `waiting for approval until ${formatTime(new Date(view.deadline as number).toISOString())} (then: ${view.onDeadline === 'stop' ? 'the cycle stops' : 'approved as they stand'})`
-      : view.status === 'not-required'
-        ? 'its program does not ask for approval'
-        : view.status === 'not-open'
-          ? 'identify has not finished yet'
-          : `${view.status}${view.decidedBy ? ` by ${view.decidedBy}` : ''}${view.decidedAt ? ` at ${formatTime(new Date(view.decidedAt).toISOString())}` : ''}`;
+    view.status === 'pending' && view.cycleStatus !== 'running'
+      ? `never approved: the cycle ${view.cycleStatus === 'stopped' ? 'was stopped' : view.cycleStatus === 'failed' ? 'failed' : 'has ended'}, so they can no longer be changed or approved`
+      : view.status === 'pending'
+        ? `waiting for approval until ${formatTime(new Date(view.deadline as number).toISOString())} (then: ${view.onDeadline === 'stop' ? 'the cycle stops' : 'approved as they stand'})`
+        : view.status === 'not-required'
+          ? 'its program does not ask for approval'
+          : view.status === 'not-open'
+            ? 'identify has not finished yet'
+            : `${view.status}${view.decidedBy ? ` by ${view.decidedBy}` : ''}${view.decidedAt ? ` at ${formatTime(new Date(view.decidedAt).toISOString())}` : ''}`;
   const lines = [`Cycle ${view.cycleId} of ${view.programName}: ${view.pairs.length} pairs, ${status}`];
-  if (view.stale) lines.push('The pairs do not reflect the latest bans or exclusions: re-solve before approving (tandem pairs resolve).');
+  if (view.stale && view.status === 'pending' && view.cycleStatus === 'running')
+    lines.push('The pairs do not reflect the latest bans or exclusions: re-solve before approving (tandem pairs resolve).');
   lines.push(
     '',
     table(

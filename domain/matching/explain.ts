@@ -22,12 +22,15 @@ export function taughtSkills(c: CompiledCohort, teacher: number, learner: number
   return out.map((s) => c.skillIds[s.skill] as string);
 }
 
-function firstNames(c: CompiledCohort, a: number, b: number): [string, string] {
-  const fa = c.people[a]?.name ?? '';
-  const fb = c.people[b]?.name ?? '';
+/** How the explanation names two partners: by their first names, or by their full names when the first names are the same. */
+export function namesInExplanation(fa: string, fb: string): [string, string] {
   const sa = fa.split(/\s+/)[0] ?? fa;
   const sb = fb.split(/\s+/)[0] ?? fb;
   return sa === sb ? [fa, fb] : [sa, sb];
+}
+
+function firstNames(c: CompiledCohort, a: number, b: number): [string, string] {
+  return namesInExplanation(c.people[a]?.name ?? '', c.people[b]?.name ?? '');
 }
 
 /** Catalog names are titles ("Data visualisation"); in a sentence they read lower-case, acronyms kept ("AI assistants"). */
@@ -88,6 +91,37 @@ export function describePair(c: CompiledCohort, i: number, j: number, catalog: r
     explanation: parts.join('; '),
     skillsTaught: { byMentor: forward, byMentee: backward },
   };
+}
+
+/** The words describePair writes between the values it puts in its sentence: parts, lists, who teaches whom, a department. */
+const SENTENCE_WORDS = /(; | teaches |, | and |(?<=^|; )both in )/;
+
+/**
+ * A pair's explanation split into the values describePair put in it (names, skill labels, departments, and its own
+ * phrases such as "28 years apart") and the words between them, so that a page can bidi-isolate each value: a skill
+ * label beginning with U+202E must not reverse the names after it. `names` are the partners' names as the sentence says
+ * them (namesInExplanation): after "teaches" they end where the learner's name does, else at the first space. The
+ * explanation is stored text: a value holding one of those words is split in two, each part still kept apart from the
+ * rest. The parts' texts, joined, are the explanation.
+ */
+export function explanationParts(explanation: string, names: readonly string[]): Array<{ text: string; value: boolean }> {
+  const tokens = explanation.split(SENTENCE_WORDS);
+  const longestFirst = names.filter(Boolean).sort((a, b) => b.length - a.length);
+  const parts: Array<{ text: string; value: boolean }> = [];
+  tokens.forEach((token, i) => {
+    if (i % 2 === 1) return void parts.push({ text: token, value: false });
+    let rest = token;
+    if (tokens[i - 1] === ' teaches ') {
+      const learner = longestFirst.find((name) => rest.startsWith(`${name} `));
+      const end = learner ? learner.length : rest.indexOf(' ');
+      if (end > 0) {
+        parts.push({ text: rest.slice(0, end), value: true }, { text: ' ', value: false });
+        rest = rest.slice(end + 1);
+      }
+    }
+    if (rest) parts.push({ text: rest, value: true });
+  });
+  return parts;
 }
 
 /** Why a person with no eligible partner has none, from the counts of each rule that ruled a partner out. */

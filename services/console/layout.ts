@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { escapeHtml as e } from '../../domain/html.ts';
+import { escapeHtml as e, escapeHtmlIsolatingControls } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import type { ConsolePage } from './page.ts';
 import type { ConsoleSession } from './session.ts';
@@ -130,6 +130,8 @@ export function consoleFrame(input: {
   session: ConsoleSession;
   pages: readonly ConsolePage[];
   current?: string;
+  /** The page's own address: the language button comes back to it (the router checks it as it checks sign-in's return). */
+  path?: string;
   title: string;
   main: string;
   notice?: string;
@@ -150,7 +152,7 @@ export function consoleFrame(input: {
 <p><a href="#main">${e(TEXT.skip[lang])}</a> · <strong>${e(TEXT.console[lang])}</strong></p>
 <nav aria-label="${e(TEXT.sections[lang])}"><ul>${nav}</ul></nav>
 <div class="who">${e(TEXT.signedInAs[lang])} ${e(session.email)} (${e(TEXT.role[lang][session.role])})
-${postForm(session, '/console/language', `<input type="hidden" name="lang" value="${other}"><button type="submit" lang="${other}">${e(TEXT.language[lang])}</button>`, { inline: true })}
+${postForm(session, '/console/language', `<input type="hidden" name="lang" value="${other}">${input.path ? `<input type="hidden" name="return" value="${e(input.path)}">` : ''}<button type="submit" lang="${other}">${e(TEXT.language[lang])}</button>`, { inline: true })}
 ${postForm(session, '/console/sign-out', `<button type="submit">${e(TEXT.signOut[lang])}</button>`, { inline: true })}</div>
 </header>
 <main id="main">
@@ -178,8 +180,11 @@ export function serviceErrorBox(
   message: string,
   issues: ReadonlyArray<{ where: string; problem: string }> = [],
 ): string {
-  const list = issues.length ? `<ul>${issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul>` : '';
-  const said = `<p>${e(message)}</p>${list}`;
+  // A message may quote a stored value (a skill label, a name): a direction override in it must not reverse the rest.
+  const list = issues.length
+    ? `<ul>${issues.map((i) => `<li>${escapeHtmlIsolatingControls(i.where)}: ${escapeHtmlIsolatingControls(i.problem)}</li>`).join('')}</ul>`
+    : '';
+  const said = `<p>${escapeHtmlIsolatingControls(message)}</p>${list}`;
   return `<div class="errors" role="alert">${lang === 'en' ? said : `<p>${e(SERVICE_SAYS[status][lang])}</p><div lang="en">${said}</div>`}</div>`;
 }
 

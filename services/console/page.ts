@@ -1,5 +1,6 @@
 import type { Cycle } from '../../domain/cycle.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import { escapeHtml as e } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import type {
   AuditLog,
@@ -88,6 +89,16 @@ export function idFromPath(segment: string, what: string): string {
   if (id.length > MAX_PATH_ID) throw new NotFoundError(`there is no such ${what}: the address names an id of ${id.length} characters (at most ${MAX_PATH_ID})`);
   if (!ID_CHARACTERS.test(id)) throw new NotFoundError(`there is no such ${what}: an id holds only letters, digits, ".", "_" and "-"`);
   return id;
+}
+
+const GO_TO = { en: 'Go to', 'pt-BR': 'Ir para' } as const;
+
+/** "Go to <a>somewhere</a>.": where to go from a page that could not be shown or a request that was refused. */
+export const goTo = (lang: Language, href: string, label: string): string => `<p>${e(GO_TO[lang])} <a href="${e(href)}">${e(label)}</a>.</p>`;
+
+/** A page's answer when its address names nothing it has: a heading, a sentence saying what was not found, and where to go instead. */
+export function notFoundPage(lang: Language, heading: string, what: string, back: { href: string; label: string }): PageResult {
+  return { status: 404, title: heading, main: `<h1>${e(heading)}</h1><p>${e(what)}</p>${goTo(lang, back.href, back.label)}` };
 }
 
 /** Both languages of a sentence, picked by the request's language. */

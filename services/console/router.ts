@@ -3,7 +3,7 @@ import { escapeHtml as e } from '../../domain/html.ts';
 import type { Language } from '../../domain/program.ts';
 import { recordAction } from '../audit.ts';
 import { consoleFrame, plainPage, serviceErrorBox } from './layout.ts';
-import { MAX_PATH_ID, textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
+import { goTo, MAX_PATH_ID, textField, type ConsoleDeps, type ConsolePage, type PageResult } from './page.ts';
 import {
   canWrite,
   clearCookie,
@@ -76,13 +76,32 @@ const TEXT = {
   },
   notAllowed: { en: 'This request is not allowed here.', 'pt-BR': 'Esta requisição não é permitida aqui.' },
   refused: { en: 'Refused', 'pt-BR': 'Recusado' },
+  noPageHere: {
+    en: 'No console page is at this address: check it for a typo, or start again from the console’s pages.',
+    'pt-BR': 'Nenhuma página do console está neste endereço: confira se há um erro de digitação ou recomece pelas páginas do console.',
+  },
+  notForRole: { en: 'Not for your role', 'pt-BR': 'Fora do seu papel' },
+  roleCannotOpen: {
+    en: (page: string, roles: string) => `The ${page} page is for ${roles}, so your role cannot open it; the menu lists the pages it can.`,
+    'pt-BR': (page: string, roles: string) =>
+      `A página ${page} é para ${roles}, por isso seu papel não pode abri-la; o menu mostra as páginas que ele pode abrir.`,
+  },
+  roles: { en: { hr: 'HR', ops: 'ops' }, 'pt-BR': { hr: 'o RH', ops: 'operações' } },
+  and: { en: ' and ', 'pt-BR': ' e ' },
+  theConsole: { en: 'the console', 'pt-BR': 'o console' },
 } as const;
 
 /**
- * Where sign-in may send a person back to: a console path of plain characters, not the sign-in itself, of a sane
- * length; anything else goes back to /console. The path is normalised as the browser will (the URL class resolves
- * dot segments, %2e included, and backslashes) and judged as normalised: /console/../evil would land on /evil.
- * Checked on the way out too, so a redirect never echoes a hostile path.
+ * The console's paths that are no page to come back to: the sign-in's own (the sign-in, its callback, which reached
+ * again without the sign-in's cookie can only fail, the sign-out and the signed-out page) and the language switch.
+ */
+const NOT_A_PAGE = /^\/console\/(sign|(callback|language)(\/|$))/;
+
+/**
+ * Where sign-in (and the language button) may send a person back to: a console path of plain characters, none of
+ * NOT_A_PAGE, of a sane length; anything else goes back to /console. The path is normalised as the browser will
+ * (the URL class resolves dot segments, %2e included, and backslashes) and judged as normalised: /console/../evil
+ * would land on /evil. Checked on the way out too, so a redirect never echoes a hostile path.
  */
 export function returnPath(asked: string): string | undefined {
   if (asked.length > 512 || !asked.startsWith('/')) return undefined;
@@ -95,7 +114,7 @@ export function returnPath(asked: string): string | undefined {
   }
   const path = url.pathname;
   if (url.origin !== origin || url.search || url.hash) return undefined;
-  return /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(path) && !path.startsWith('/console/sign') && !path.includes('//') ? path : undefined;
+  return /^\/console(\/[A-Za-z0-9._~\-/]*)?$/.test(path) && !NOT_A_PAGE.test(path) && !path.includes('//') ? path : undefined;
 }
 
 export function languageOf(acceptLanguage: string | undefined): Language {
@@ -168,7 +187,8 @@ export class ConsoleRouter {
     const path = request.path.replace(/\/+$/, '') || '/console';
     const browserLang = languageOf(request.acceptLanguage);
     if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
-      return html(405, plainPage(browserLang, TEXT.refused[browserLang], `<p>${e(TEXT.notAllowed[browserLang])}</p>`), [], { allow: 'GET, HEAD, POST' });
+      const refused = this.refuse(405, browserLang, TEXT.notAllowed[browserLang], 'console');
+      return { ...refused, headers: { ...refused.headers, allow: 'GET, HEAD, POST' } };
     }
     if (path === '/console/sign-in' && request.method !== 'POST') return this.startSignIn(request, browserLang);
     if (path === '/console/callback' && request.method !== 'POST') return this.finishSignIn(request, browserLang, now);
@@ -199,7 +219,7 @@ export class ConsoleRouter {
     if (request.method === 'POST') {
       if (!csrfMatches(session, textField(request.form, 'csrf'))) {
         this.r.log('console POST refused: CSRF token missing or wrong', { path, email: session.email });
-        return this.refuse(403, lang, TEXT.badToken[lang]);
+        return this.refuse(403, lang, TEXT.badToken[lang], 'console');
       }
       if (path === '/console/sign-out') return this.signOut(lang, opened);
       if (path === '/console/language') {
@@ -207,29 +227,43 @@ export class ConsoleRouter {
         // The session keeps its expiry: a copied cookie must not be kept alive by changing its language.
         const expiresAt = (opened as { expiresAt: number }).expiresAt;
         const sealed = await this.r.cookies.session.seal({ ...session, lang: chosen }, now, expiresAt);
-        return redirect('/console', [cookie(SESSION_COOKIE, sealed, Math.max(1, expiresAt - Math.floor(now / 1000)))]);
+        // Back to the page the button was on, checked as sign-in's return is: a console page, never another site.
+        const back = returnPath(textField(request.form, 'return')) ?? '/console';
+        return redirect(back, [cookie(SESSION_COOKIE, sealed, Math.max(1, expiresAt - Math.floor(now / 1000)))]);
       }
       if (!canWrite(session.role)) {
         this.r.log('console POST refused: read-only role', { path, email: session.email, role: session.role });
-        return this.refuse(403, lang, TEXT.readOnly[lang]);
+        return this.refuse(403, lang, TEXT.readOnly[lang], 'console');
       }
     }
 
     const visible = this.r.pages.filter((p) => p.roles.includes(session.role));
     if (path === '/console') return redirect(`/console/${visible[0]?.segment ?? 'signed-out'}`);
+    // Where the language button comes back to: the page shown, or after a post (whose address, /console/cycles/start
+    // say, is no page to show) that page's list.
+    const here = (segment?: string) => (request.method !== 'POST' ? path : segment ? `/console/${segment}` : '/console');
+    // Where to go from a page that is not there: the first page the role sees.
+    const start = visible[0] ? goTo(lang, `/console/${visible[0].segment}`, visible[0].title[lang]) : '';
     const problem = addressProblem(path);
     if (problem)
       return this.inFrame(
         problem === 'malformed' ? 400 : 404,
         session,
+        here(),
         undefined,
         TEXT.notFound[lang],
-        `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT[problem][lang])}</p>`,
+        `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT[problem][lang])}</p>${start}`,
       );
     const [, , segment = '', ...rest] = path.split('/');
     const page = this.r.pages.find((p) => p.segment === segment);
-    if (!page || !page.roles.includes(session.role)) return this.inFrame(404, session, undefined, TEXT.notFound[lang], `<p>${e(TEXT.notFound[lang])}</p>`);
-    if (request.method === 'POST' && !page.post) return this.refuse(405, lang, TEXT.notAllowed[lang]);
+    if (!page)
+      return this.inFrame(404, session, here(), undefined, TEXT.notFound[lang], `<h1>${e(TEXT.notFound[lang])}</h1><p>${e(TEXT.noPageHere[lang])}</p>${start}`);
+    if (!page.roles.includes(session.role)) {
+      const roles = page.roles.map((role) => TEXT.roles[lang][role]).join(TEXT.and[lang]);
+      const main = `<h1>${e(TEXT.notForRole[lang])}</h1><p>${e(TEXT.roleCannotOpen[lang](page.title[lang], roles))}</p>${start}`;
+      return this.inFrame(403, session, here(), undefined, TEXT.notForRole[lang], main);
+    }
+    if (request.method === 'POST' && !page.post) return this.refuse(405, lang, TEXT.notAllowed[lang], 'console');
 
     const pageRequest = {
       method: request.method === 'POST' ? ('POST' as const) : ('GET' as const),
@@ -251,7 +285,8 @@ export class ConsoleRouter {
       const status = error instanceof NotFoundError ? 404 : error instanceof ConflictError ? 409 : error instanceof ValidationError ? 400 : undefined;
       if (status === undefined) throw error;
       const box = serviceErrorBox(lang, status, (error as Error).message, error instanceof ValidationError ? error.issues : []);
-      return this.inFrame(status, session, page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}`);
+      const back = goTo(lang, `/console/${page.segment}`, page.title[lang]);
+      return this.inFrame(status, session, here(page.segment), page.segment, page.title[lang], `<h1>${e(page.title[lang])}</h1>${box}${back}`);
     }
     if ('redirect' in result) {
       const cookies = result.notice ? [cookie(NOTICE_COOKIE, await this.r.cookies.notice.seal(result.notice, now), 60)] : [];
@@ -270,22 +305,43 @@ export class ConsoleRouter {
       };
     }
     const notice = await this.r.cookies.notice.open(request.cookies[NOTICE_COOKIE], now);
-    return this.inFrame(result.status ?? 200, session, page.segment, result.title, result.main, notice, notice ? [clearCookie(NOTICE_COOKIE)] : []);
+    return this.inFrame(
+      result.status ?? 200,
+      session,
+      here(page.segment),
+      page.segment,
+      result.title,
+      result.main,
+      notice,
+      notice ? [clearCookie(NOTICE_COOKIE)] : [],
+    );
   }
 
-  private inFrame(status: number, session: ConsoleSession, current: string | undefined, title: string, main: string, notice?: string, cookies: string[] = []) {
+  /** A page in the console's frame; `path` is the page's own address, where the language button comes back to. */
+  private inFrame(
+    status: number,
+    session: ConsoleSession,
+    path: string,
+    current: string | undefined,
+    title: string,
+    main: string,
+    notice?: string,
+    cookies: string[] = [],
+  ) {
     return html(
       status,
-      consoleFrame({ lang: session.lang, session, pages: this.r.pages, ...(current ? { current } : {}), title, main, ...(notice ? { notice } : {}) }),
+      consoleFrame({ lang: session.lang, session, pages: this.r.pages, path, ...(current ? { current } : {}), title, main, ...(notice ? { notice } : {}) }),
       cookies,
     );
   }
 
-  private refuse(status: number, lang: Language, message: string): ConsoleResponse {
-    return html(
-      status,
-      plainPage(lang, TEXT.refused[lang], `<h1>${e(TEXT.refused[lang])}</h1><p>${e(message)}</p><p><a href="/console">${e(TEXT.signIn[lang])}</a></p>`),
-    );
+  /**
+   * A refusal outside the frame: what was refused, why, and where to go: to sign in (no session, or the sign-in
+   * failed) or back to the console (a signed-in person's request the console would not take).
+   */
+  private refuse(status: number, lang: Language, message: string, next: 'sign-in' | 'console' = 'sign-in'): ConsoleResponse {
+    const where = next === 'sign-in' ? `<p><a href="/console">${e(TEXT.signIn[lang])}</a></p>` : goTo(lang, '/console', TEXT.theConsole[lang]);
+    return html(status, plainPage(lang, TEXT.refused[lang], `<h1>${e(TEXT.refused[lang])}</h1><p>${e(message)}</p>${where}`));
   }
 
   private async startSignIn(request: ConsoleRequest, lang: Language): Promise<ConsoleResponse> {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pairIdOf, type Member, type Pair, type StoredResponse } from '../../domain/cycle.ts';
+import { newCycle, pairIdOf, type Cycle, type Member, type Pair, type StoredResponse } from '../../domain/cycle.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
+import { openReview } from '../../domain/pair-review.ts';
 import type { Participant } from '../../domain/participant.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import type { SessionInput } from '../../domain/sessions.ts';
@@ -80,6 +81,28 @@ export const consecutivePairs = (ids: readonly string[]): Pair[] =>
         ]
       : [],
   );
+
+/**
+ * A running cycle of the sample program with approval required, whose proposed pairs (p01 with p02, p03 with p04, of
+ * the sample roster) wait for HR's approval for two days from `now`. `pairs` replaces those pairs (their explanations,
+ * say). It has an execution, so the console and `stopCycle` can stop it through a recording workflow.
+ */
+export async function cycleAwaitingApproval(store: InMemoryStore, programId: string, now: number, pairs?: Pair[]): Promise<Cycle> {
+  const program = programSchema.parse({ ...sampleProgram(programId), approval: { required: true, deadline: 'P2D', onDeadline: 'approve' } });
+  await store.putProgram(program);
+  await importRoster(store, { programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
+  const cycle = newCycle(program, `${programId}-20270301T090000Z`, now);
+  await store.createCycle(cycle);
+  await store.setExecution(cycle.cycleId, `arn:aws:states:us-east-1:000000000000:execution:program-cycle:${cycle.cycleId}`);
+  const proposed = pairs ?? consecutivePairs(['p01', 'p02', 'p03', 'p04']);
+  await store.putCohort(
+    cycle.cycleId,
+    [...new Set(proposed.flatMap((p) => [p.mentorId, p.menteeId]))].map((id) => memberOf(id)),
+    proposed,
+  );
+  await store.openApproval(cycle.cycleId, openReview(now, now + 2 * 86_400_000, []));
+  return (await store.getCycle(cycle.cycleId)) as Cycle;
+}
 
 /** An answer as the store keeps it. */
 export const storedAnswer = <T>(phaseKey: string, participantId: string, answer: T): StoredResponse<T> => ({

@@ -271,7 +271,7 @@ export class InMemoryStore implements TandemStore {
 
   async updateApproval(cycleId: string, expected: number, next: ApprovalState): Promise<boolean> {
     const cycle = this.existingCycle(cycleId);
-    if (cycle.approval?.revision !== expected || cycle.approval.status !== 'pending') return false;
+    if (cycle.approval?.revision !== expected || cycle.approval.status !== 'pending' || cycle.status !== 'running') return false;
     cycle.approval = copy(next);
     return true;
   }
@@ -283,7 +283,7 @@ export class InMemoryStore implements TandemStore {
     next: ApprovalState,
   ): Promise<boolean> {
     const cycle = this.existingCycle(cycleId);
-    if (cycle.approval?.revision !== expected || cycle.approval.status !== 'pending') return false;
+    if (cycle.approval?.revision !== expected || cycle.approval.status !== 'pending' || cycle.status !== 'running') return false;
     this.members.set(cycleId, new Map(cohort.members.map((m) => [m.participantId, copy(m)])));
     this.pairs.set(cycleId, new Map(cohort.pairs.map((p) => [p.pairId, copy(p)])));
     cycle.participants = cohort.members.length;

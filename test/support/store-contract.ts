@@ -351,6 +351,23 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect((await store.getCycle(cycle.cycleId))?.approval?.status).toBe('approved');
     });
 
+    it('never changes the review or the cohort of a cycle that is no longer running', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      const ids = ['p01', 'p02', 'p03', 'p04'];
+      await store.putCohort(
+        cycle.cycleId,
+        ids.map((id) => memberOf(id)),
+        consecutivePairs(ids),
+      );
+      await store.openApproval(cycle.cycleId, pendingReview(0));
+      await store.markStopped(cycle.cycleId, T0 + HOUR);
+      expect(await store.updateApproval(cycle.cycleId, 0, { ...pendingReview(1), status: 'approved', decidedBy: 'hr' })).toBe(false);
+      expect(await store.replaceCohort(cycle.cycleId, 0, { members: [memberOf('p09')], pairs: [] }, pendingReview(1))).toBe(false);
+      expect((await store.getCycle(cycle.cycleId))?.approval).toEqual(pendingReview(0));
+      expect((await store.listMembers(cycle.cycleId)).map((m) => m.participantId)).toEqual(ids);
+    });
+
     it('replaces the whole cohort with a re-solved one: members and pairs no longer proposed are gone', async () => {
       const store = await createStore();
       const cycle = await runningCycle(store);

@@ -64,6 +64,14 @@ describe('the console’s handler', () => {
     expect(response.body).not.toContain('unreachable');
   });
 
+  it('heads the 500 page with what happened, not a bare status code, and links back to the console', async () => {
+    const response = await get(handlerOver(new BrokenStore()), '/console/programs');
+    expect(response.status).toBe(500);
+    expect(response.body).toContain('<h1>Something went wrong</h1><p>The request failed. Try again; the function log has the cause.</p>');
+    expect(response.body).toContain('<a href="/console">Back to the console</a>');
+    expect(response.body).not.toContain('<h1>500</h1>');
+  });
+
   it('answers a malformed %-escape or an over-long id in any page’s address with a 400 or 404 page naming the problem, never a 500', async () => {
     const handler = handlerOver(new InMemoryStore());
     for (const path of [

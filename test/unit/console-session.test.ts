@@ -10,6 +10,7 @@ import {
   roleFromGroups,
   SESSION_COOKIE,
   SESSION_SECONDS,
+  SIGN_IN_COOKIE,
   sessionKeyOf,
   SessionCookies,
   type ConsoleSession,
@@ -199,6 +200,47 @@ describe('the console router', () => {
     expect(await cookies.session.open(renewed, NOW + (SESSION_SECONDS + 1) * 1000)).toBeUndefined();
   });
 
+  it('switches the language and comes back to the page the button was on, or to /console for any address that is not a console page', async () => {
+    const page = await router.handle({ ...(await request(hrSession, 'GET')), path: '/console/things/t1' });
+    expect(page.body).toMatch(
+      /<form method="post" action="\/console\/language" class="inline">.*<input type="hidden" name="return" value="\/console\/things\/t1">/,
+    );
+    const switchTo = async (back?: string) =>
+      (
+        await router.handle({
+          ...(await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR', ...(back === undefined ? {} : { return: back }) })),
+          path: '/console/language',
+        })
+      ).headers.location;
+    expect(await switchTo('/console/things/t1')).toBe('/console/things/t1');
+    expect(await switchTo('/console/cycles/c1/../c2')).toBe('/console/cycles/c2');
+    for (const elsewhere of [
+      undefined,
+      '',
+      'https://evil.example/console',
+      '//evil.example/console',
+      '/console/../evil',
+      '/console/language',
+      '/console/callback',
+    ])
+      expect(await switchTo(elsewhere), String(elsewhere)).toBe('/console');
+  });
+
+  it('sends the language button of a page that answers a post back to that page’s list, since the posted address is no page', async () => {
+    const answering: ConsolePage = { ...page, post: async () => ({ status: 409, title: 'Things', main: '<h1>Things</h1><p>Refused.</p>' }) };
+    const posting = new ConsoleRouter({
+      cookies,
+      signedOut: new InMemorySignedOutSessions(),
+      signIn: { signOutUrl: async () => undefined } as unknown as ConsoleSignIn,
+      pages: [answering],
+      deps: { store, clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
+      log: () => undefined,
+    });
+    const answered = await posting.handle({ ...(await request(hrSession, 'POST', { csrf: hrSession.csrf })), path: '/console/things/t1/restart' });
+    expect(answered.status).toBe(409);
+    expect(answered.body).toContain('<input type="hidden" name="return" value="/console/things">');
+  });
+
   it('sets session cookies HttpOnly, Secure and SameSite=Lax under /console', async () => {
     const response = await router.handle(
       await request(hrSession, 'POST', { csrf: hrSession.csrf, lang: 'pt-BR' }).then((r) => ({ ...r, path: '/console/language' })),
@@ -208,7 +250,7 @@ describe('the console router', () => {
 });
 
 describe('the path sign-in returns to', () => {
-  it('is normalised as the browser would, and accepted only when it stays under /console', () => {
+  it('is normalised as the browser would, and accepted only when it stays under /console and is a page, not the sign-in’s own paths or the language switch', () => {
     for (const hostile of [
       '/console/../../evil',
       '/console/%2e%2e/evil',
@@ -219,12 +261,53 @@ describe('the path sign-in returns to', () => {
       'https://evil.example/console',
       '/console/sign-in',
       '/console/cycles/../sign-in',
+      '/console/callback',
+      '/console/callback/',
+      '/console/./callback',
+      '/console/sign-out',
+      '/console/signed-out',
+      '/console/language',
       '/console?next=/evil',
     ])
       expect(returnPath(hostile), hostile).toBeUndefined();
     expect(returnPath('/console/cycles/../programs')).toBe('/console/programs');
     expect(returnPath('/console/./cycles/c1')).toBe('/console/cycles/c1');
     expect(returnPath('/console')).toBe('/console');
+  });
+
+  it('lands on /console after a sign-in asked to return to its own callback, not on a sign-in that fails', async () => {
+    const asked: string[] = [];
+    const router = new ConsoleRouter({
+      cookies,
+      signedOut: new InMemorySignedOutSessions(),
+      signIn: {
+        start: async (returnTo: string) => {
+          asked.push(returnTo);
+          return {
+            url: 'https://login.example.com/authorize',
+            transaction: { state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo },
+          };
+        },
+        finish: async () => ({ email: 'hr@example.com', groups: ['hr'] }),
+      } as unknown as ConsoleSignIn,
+      pages: [],
+      deps: { store: new InMemoryStore(), clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
+      log: () => undefined,
+    });
+    await router.handle({ method: 'GET', path: '/console/sign-in', query: new URLSearchParams({ return: '/console/callback' }), cookies: {} });
+    expect(asked).toEqual(['/console']);
+
+    // A transaction that kept the callback (sealed before this change, or forged into the cookie) still lands on /console.
+    const transaction = { state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo: '/console/callback' };
+    const signedIn = await router.handle({
+      method: 'GET',
+      path: '/console/callback',
+      query: new URLSearchParams({ code: 'c', state: transaction.state }),
+      cookies: { [SIGN_IN_COOKIE]: await cookies.signIn.seal(transaction, NOW) },
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.location).toBe('/console');
+    expect(signedIn.cookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.includes('Max-Age=0'))).toBe(true);
   });
 
   it('starts the sign-in towards /console, not the path outside it that return= asked for', async () => {

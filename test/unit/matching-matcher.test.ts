@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyMatchingCertificate } from '@tandem/max-weight-matching';
+import { explanationParts, namesInExplanation } from '../../domain/matching/explain.ts';
 import { GreedyMatcher } from '../../domain/matching/greedy-matcher.ts';
 import type { MatchContext, MatchResult } from '../../domain/matching/matcher.ts';
 import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
@@ -549,6 +550,33 @@ describe('explanations', () => {
     );
     expect(pair?.skillsTaught).toEqual({ byMentor: ['data-visualisation', 'cloud-tools'], byMentee: ['negotiation'] });
     expect(Object.keys(pair?.breakdown ?? {})).toContain('favouredPartnership');
+  });
+
+  it('splits its sentence into the names, skill labels and departments it put in, each whole, for a page to isolate', () => {
+    // Labels as a catalog may hold them from before they were checked: one opens with a right-to-left override.
+    const catalog = SAMPLE_SKILLS.map((s) =>
+      s.id === 'data-visualisation'
+        ? { ...s, labels: { ...s.labels, en: '\u202Egnp.exe' } }
+        : s.id === 'negotiation'
+          ? { ...s, labels: { ...s.labels, en: 'تفاوض' } }
+          : s,
+    );
+    const [pair] = new OptimalMatcher().match([ana, carlos], { ...contextOf(), skillsCatalog: catalog }).pairs;
+    const parts = explanationParts(pair?.explanation ?? '', namesInExplanation(ana.name, carlos.name));
+    expect(parts.map((p) => p.text).join('')).toBe(pair?.explanation);
+    expect(parts.filter((p) => p.value).map((p) => p.text)).toEqual([
+      'Ana',
+      'Carlos',
+      '\u202Egnp.exe',
+      'cloud tools',
+      'Carlos',
+      'Ana',
+      'تفاوض',
+      '28 years apart',
+      'Sales',
+      'Marketing',
+      'a partnership HR asked for',
+    ]);
   });
 
   it('tells an unmatched person why: not taking part, no eligible partner by rule, or capacity', () => {

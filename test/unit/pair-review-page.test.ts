@@ -12,6 +12,7 @@ const view = (overrides: Partial<PairReviewView> = {}): PairReviewView => ({
   programId: 'prog',
   programName: 'Mentoria & Co',
   status: 'pending',
+  cycleStatus: 'running',
   deadline: Date.UTC(2027, 2, 3, 9),
   onDeadline: 'approve',
   stale: false,
@@ -26,7 +27,7 @@ const view = (overrides: Partial<PairReviewView> = {}): PairReviewView => ({
         { criterion: 'skillsTaughtByMentor', points: 40 },
         { criterion: 'crossDepartment', points: 10 },
       ],
-      explanation: 'p01 teaches AI tools <fast>',
+      explanation: '<script>alert(1)</script> teaches Bruno AI tools <fast>; 2 years apart',
       locked: true,
     },
   ],
@@ -81,6 +82,33 @@ describe('the Pairs page', () => {
     expect(html.split(`<bdi>${evil}</bdi>`).length - 1).toBe(5);
     expect(html).toContain(`aria-label="Forbid pairing \u2068${evil}\u2069 (p01) with \u2068Bruno &quot;B&quot; Lima\u2069 (p02)"`);
     expect(html).toContain(`>Exclude <bdi>${evil}</bdi></button>`);
+  });
+
+  it('isolates every label and name in a pair’s explanation, so a label beginning with a right-to-left override cannot reverse the rest of it', () => {
+    const override = '\u202Egnp.exe';
+    const pair = {
+      ...view().pairs[0]!,
+      mentor: person('p01', 'Ana Souza'),
+      mentee: person('p02', 'Bruno Lima'),
+      // As describePair writes it, from a catalog stored before labels were checked for direction controls.
+      explanation: `Ana teaches Bruno ${override} and cloud tools; Bruno teaches Ana \u2069\u202Enegotiation; 28 years apart; Sales and Marketing`,
+    };
+    const html = renderPairReview(view({ pairs: [pair] }), 'en', 'tok', hr);
+    // The Why cell follows the criteria's list.
+    const cell = /<\/ul><\/td><td>(.*?)<\/td>/.exec(html)?.[1] ?? '';
+    expect(cell).toBe(
+      '<bdi>Ana</bdi> teaches <bdi>Bruno</bdi> <bdi>\u202Egnp.exe</bdi> and <bdi>cloud tools</bdi>; ' +
+        '<bdi>Bruno</bdi> teaches <bdi>Ana</bdi> <bdi>\u202Enegotiation</bdi>; <bdi>28 years apart</bdi>; <bdi>Sales</bdi> and <bdi>Marketing</bdi>',
+    );
+    // Each override ends with the label that holds it: none is left outside an isolate, and no stray pop (U+2069) closes one early.
+    expect(cell.replace(/<bdi>[^<]*<\/bdi>/g, '')).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
+
+  it('isolates a direction control in an unmatched person’s reason, and drops from a name the pop of an isolate that would end its isolate early', () => {
+    const html = renderPairReview(view({ unmatched: [{ ...person('p03', 'Carla\u2069\u202E'), reason: 'no eligible partner: \u202Ex y' }] }), 'en', 'tok', {
+      readOnly: true,
+    });
+    expect(html).toContain('<li><bdi>Carla\u202E</bdi> (p03): no eligible partner: <bdi>\u202Ex</bdi> y</li>');
   });
 
   it('shows the read-only ops role the review without a single form, saying who may act', () => {

@@ -8,8 +8,12 @@ import { OptimalMatcher } from '../../domain/matching/optimal-matcher.ts';
 import { resolvePairs } from '../../domain/pair-review.ts';
 import { matchingSettingsSchema, programSchema, type Program, type ProgramInput } from '../../domain/program.ts';
 import { generateRoster, SAMPLE_SKILLS } from '../../domain/roster-generator.ts';
+import { describePairReview } from '../../cli/commands/pairs.ts';
+import { approval } from '../../services/phases/approval/index.ts';
+import { stopCycle } from '../../services/cycles.ts';
 import {
   approvePairs,
+  CycleNotRunningError,
   excludeFromCycle,
   forbidPairOfCycle,
   lockPairOfCycle,
@@ -24,6 +28,7 @@ import { pairsPage } from '../../services/console/pages/pairs.ts';
 import { identifyCohort } from '../../services/phases/identify/index.ts';
 import type { Mailer, OutgoingEmail } from '../../services/ports.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
+import { RecordingWorkflow } from '../support/recording-workflow.ts';
 
 const matcher = new OptimalMatcher();
 const context = (doNotPair: Array<[string, string]> = []): MatchContext => ({
@@ -274,6 +279,66 @@ describe('HR’s review of the pairs over the store', () => {
     expect(await approvalStep(deps(), CYCLE)).toMatchObject({ approved: false, stopped: true });
     expect((await store.getCycle(CYCLE))?.status).toBe('stopped');
     expect((await store.listAudit({ programId: 'prog' }))[0]).toMatchObject({ action: 'pairs.stopped-at-deadline', actor: 'tandem' });
+  });
+
+  it('refuses every tandem pairs command once the cycle was stopped, saying so, and records nothing', async () => {
+    const { roster } = await cycleWaitingForApproval();
+    const [kept, other] = await store.listPairs(CYCLE);
+    if (!kept || !other) throw new Error('fewer than two pairs proposed');
+    await lockPairOfCycle(deps(), CYCLE, [kept.mentorId, kept.menteeId], hr);
+    await store.setExecution(CYCLE, 'arn:aws:states:us-east-1:000000000000:execution:program-cycle:c1');
+    await stopCycle({ store, clock: { now: () => now }, workflow: new RecordingWorkflow() }, { cycleId: CYCLE, reason: 'wrong roster' });
+    const before = await store.getCycle(CYCLE);
+    const auditBefore = await store.listAudit({ programId: 'prog' });
+
+    const [a, b] = roster.map((p) => p.participantId) as [string, string];
+    const commands: Array<[string, () => Promise<unknown>]> = [
+      ['forbid', () => forbidPairOfCycle(deps(), CYCLE, [a, b], hr, { programWide: true })],
+      ['lock', () => lockPairOfCycle(deps(), CYCLE, [other.mentorId, other.menteeId], hr)],
+      ['unlock', () => unlockPairOfCycle(deps(), CYCLE, [kept.mentorId, kept.menteeId], hr)],
+      ['exclude', () => excludeFromCycle(deps(), CYCLE, other.mentorId, hr)],
+      ['resolve', () => resolveCycle({ ...deps(), matcher }, CYCLE, hr)],
+      ['approve', () => approvePairs(deps(), CYCLE, hr)],
+    ];
+    for (const [name, command] of commands) {
+      const refused = await command().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused, name).toBeInstanceOf(CycleNotRunningError);
+      expect((refused as Error).message, name).toBe('cycle c1 was stopped: its pairs can no longer be changed or approved; nothing was done');
+    }
+    expect(await store.getCycle(CYCLE)).toEqual(before);
+    expect((await store.getProgram('prog'))?.matching.doNotPair).toEqual([]);
+    expect(await store.listAudit({ programId: 'prog' })).toEqual(auditBefore);
+
+    // What `tandem pairs list` and the ops page say of them: never approved, not waiting.
+    const view = await pairReview(deps(), CYCLE);
+    expect(view).toMatchObject({ status: 'pending', cycleStatus: 'stopped' });
+    expect(describePairReview(view)).toContain('never approved: the cycle was stopped, so they can no longer be changed or approved');
+    expect(describePairReview(view)).not.toContain('waiting for approval');
+    expect(approval.opsLines(before as NonNullable<typeof before>, {})).toEqual([{ label: 'Approval', text: 'never approved: the cycle is stopped' }]);
+  });
+
+  it('refuses an approval when the cycle is stopped while the command runs, and leaves the pairs waiting', async () => {
+    await cycleWaitingForApproval();
+    // `tandem cycle stop` lands after the approval read the cycle (still running) and before it writes.
+    const stoppingMeanwhile = new Proxy(store, {
+      get(target, property) {
+        if (property === 'updateApproval')
+          return async (...args: Parameters<InMemoryStore['updateApproval']>) => {
+            await target.markStopped(CYCLE, now);
+            return target.updateApproval(...args);
+          };
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await expect(approvePairs({ ...deps(), store: stoppingMeanwhile }, CYCLE, hr)).rejects.toThrow(
+      'cycle c1 was stopped: its pairs can no longer be changed or approved; nothing was done',
+    );
+    expect((await store.getCycle(CYCLE))?.approval?.status).toBe('pending');
+    expect(await store.listAudit({ programId: 'prog' })).toEqual([]);
   });
 
   it('refuses every console action posted from a Pairs page opened before someone else changed the pairs, and changes nothing', async () => {

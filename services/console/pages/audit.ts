@@ -1,4 +1,4 @@
-import { escapeHtml as e } from '../../../domain/html.ts';
+import { escapeHtml as e, isolatedHtml } from '../../../domain/html.ts';
 import { listAuditOf } from '../../audit.ts';
 import type { ConsolePage } from '../page.ts';
 
@@ -39,11 +39,12 @@ export const auditPage: ConsolePage = {
               .toISOString()
               .replace('T', ' ')
               .replace(/\.\d+Z$/, 'Z'),
-          )}</td><td>${e(x.actor)}</td><td>${e(x.via)}</td><td><code>${e(x.action)}</code></td><td>${e(x.programId ?? '')}</td><td>${e(x.cycleId ?? '')}</td><td>${e(
-            Object.entries(x.details)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(' '),
-          )}</td></tr>`,
+          )}</td><td>${e(x.actor)}</td><td>${e(x.via)}</td><td><code>${e(x.action)}</code></td><td>${e(x.programId ?? '')}</td><td>${e(x.cycleId ?? '')}</td><td>${Object.entries(
+            x.details,
+          )
+            // Each value isolated: a reason typed by HR or a file's column name must not reorder the details after it.
+            .map(([k, v]) => `${e(k)}=${isolatedHtml(String(v))}`)
+            .join(' ')}</td></tr>`,
       )
       .join('');
     const options = [

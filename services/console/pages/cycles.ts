@@ -5,7 +5,7 @@ import { cycleStatus, listProgramCycles, stopCycle } from '../../cycles.ts';
 import { answeredPhaseModule } from '../../phases/registry.ts';
 import { startCycle } from '../../start-cycle.ts';
 import { postForm } from '../layout.ts';
-import { idFromPath, textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, notFoundPage, textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Cycles', 'pt-BR': 'Ciclos' },
@@ -48,6 +48,11 @@ const T = {
   cancelled: { en: 'Cancelled', 'pt-BR': 'Cancelada' },
   moved: { en: 'Moved', 'pt-BR': 'Alterada' },
   rounds: { en: 'rounds', 'pt-BR': 'rodadas' },
+  noSuchPage: { en: 'There is no such page', 'pt-BR': 'Esta página não existe' },
+  noFormHere: {
+    en: 'Cycles take no form at this address: a cycle is started from the list of cycles, and stopped from its own page.',
+    'pt-BR': 'Ciclos não recebem formulário neste endereço: um ciclo é iniciado pela lista de ciclos e interrompido pela sua própria página.',
+  },
   noSessions: {
     en: 'No informational session in this cycle. HR schedules them with the CLI: tandem session add.',
     'pt-BR': 'Nenhuma sessão informativa neste ciclo. O RH as agenda pela linha de comando: tandem session add.',
@@ -219,14 +224,16 @@ export const cyclesPage: ConsolePage = {
       await request.audit({ action: 'cycle.started', programId, cycleId: cycle.cycleId, details: {} });
       return { redirect: `/console/cycles/${encodeURIComponent(cycle.cycleId)}`, notice: `${T.startedNotice[lang]}: ${cycle.cycleId}` };
     }
-    const cycleId = /^([^/]+)\/stop$/.exec(request.subpath)?.[1];
-    if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
+    const stopped = /^([^/]+)\/stop$/.exec(request.subpath)?.[1];
+    if (!stopped) return notFoundPage(lang, T.noSuchPage[lang], T.noFormHere[lang], { href: '/console/cycles', label: T.title[lang] });
+    // Checked before anything reaches the store, as every id in a console address is.
+    const cycleId = idFromPath(stopped, 'cycle');
     const reason = textField(request.form, 'reason').trim().slice(0, 500);
     // The form asks for it; spaces alone would pass the browser's check and leave the audit log without a why.
     if (!reason) throw new ValidationError('the cycle was not stopped', [{ where: 'reason', problem: 'say why the cycle stops: it is recorded' }]);
     const result = await stopCycle(
       { store: deps.store, clock: deps.clock, workflow: deps.workflow() },
-      { cycleId: decodeURIComponent(cycleId), reason: `stopped in the console by ${request.session.email}: ${reason}` },
+      { cycleId, reason: `stopped in the console by ${request.session.email}: ${reason}` },
     );
     await request.audit({ action: 'cycle.stopped', programId: result.programId, cycleId: result.cycleId, details: { reason } });
     return { redirect: `/console/cycles/${encodeURIComponent(result.cycleId)}`, notice: `${T.stoppedNotice[lang]}: ${result.cycleId}` };

@@ -1,7 +1,7 @@
 import { escapeHtml as e } from '../../../domain/html.ts';
 import { OptimalMatcher } from '../../../domain/matching/optimal-matcher.ts';
 import { parsePairReviewForm, renderPairReview } from '../../phases/approval/page.ts';
-import { PairsChangedError, pairReview, runPairReviewCommand } from '../../phases/approval/review.ts';
+import { CycleNotRunningError, PairsChangedError, pairReview, runPairReviewCommand } from '../../phases/approval/review.ts';
 import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 import { canWrite } from '../session.ts';
 
@@ -16,6 +16,11 @@ const T = {
     en: 'The pairs changed since you opened this page (someone else acted on them meanwhile), so nothing was done. Look again: below are the pairs as they are now.',
     'pt-BR':
       'Os pares mudaram desde que você abriu esta página (outra pessoa agiu sobre eles), por isso nada foi feito. Olhe de novo: abaixo estão os pares como estão agora.',
+  },
+  ended: {
+    en: 'Nothing was done: this cycle is no longer running (it was stopped, or it failed), so its pairs can no longer be changed or approved.',
+    'pt-BR':
+      'Nada foi feito: este ciclo não está mais em andamento (foi interrompido ou falhou), por isso os pares não podem mais ser alterados nem aprovados.',
   },
 } as const;
 
@@ -64,13 +69,14 @@ export const pairsPage: ConsolePage = {
     try {
       outcome = await runPairReviewCommand({ ...request.deps, matcher }, command, { actor: request.session.email, via: 'console' });
     } catch (error) {
-      if (!(error instanceof PairsChangedError)) throw error;
+      if (!(error instanceof PairsChangedError) && !(error instanceof CycleNotRunningError)) throw error;
       // Refused, nothing written: show the pairs as they are now, under the reason, so the person decides on what they see.
       const view = await pairReview(request.deps, command.cycleId);
+      const [id, reason] = error instanceof PairsChangedError ? ['pairs-changed', T.changed] : ['cycle-ended', T.ended];
       return {
         status: 409,
         title: `${T.title[request.lang]} · ${view.cycleId}`,
-        main: `<div class="errors" role="alert" id="pairs-changed"><p>${e(T.changed[request.lang])}</p></div>${renderPairReview(view, request.lang, request.session.csrf, { readOnly: !canWrite(request.session.role) })}`,
+        main: `<div class="errors" role="alert" id="${id}"><p>${e(reason[request.lang])}</p></div>${renderPairReview(view, request.lang, request.session.csrf, { readOnly: !canWrite(request.session.role) })}`,
       };
     }
     return {

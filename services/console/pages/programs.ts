@@ -1,11 +1,11 @@
 import type { ValidationIssue } from '../../../domain/errors.ts';
 import { checkProgram } from '../../../domain/program-check.ts';
-import { escapeHtml as e } from '../../../domain/html.ts';
+import { escapeHtml as e, escapeHtmlIsolatingControls } from '../../../domain/html.ts';
 import { programSchema, type Language } from '../../../domain/program.ts';
 import { createProgram, programFingerprint, programUpdateAudit, RosterMappingsRemovalError, updateProgram, type RemovedRosterMapping } from '../../programs.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { postForm } from '../layout.ts';
-import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, notFoundPage, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 import { formFields, problemsByField, readFields, renderFields, type Field } from '../schema-form.ts';
 
 const T = {
@@ -34,6 +34,13 @@ const T = {
   removed: { en: 'removed', 'pt-BR': 'removido' },
   saveRemoving: { en: 'Save and remove the mappings listed above', 'pt-BR': 'Salvar e remover os mapeamentos listados acima' },
   cancel: { en: 'Cancel', 'pt-BR': 'Cancelar' },
+  noSuchPage: { en: 'There is no such page', 'pt-BR': 'Esta página não existe' },
+  noPageHere: { en: 'Programs has no page at this address.', 'pt-BR': 'Programas não tem página neste endereço.' },
+  noSuchProgram: { en: 'There is no such program', 'pt-BR': 'Este programa não existe' },
+  noProgram: {
+    en: (id: string) => `No program has the id ${id}: check the link, or choose the program from the list.`,
+    'pt-BR': (id: string) => `Nenhum programa tem o id ${id}: confira o link ou escolha o programa na lista.`,
+  },
 } as const;
 
 const FIELDS: Field[] = formFields(programSchema);
@@ -54,7 +61,7 @@ function form(request: PageRequest, action: string, value: unknown, issues: read
   const { lang, session } = request;
   const { byField } = problemsByField(FIELDS, issues);
   const summary = issues.length
-    ? `<div class="errors" role="alert"><p>${e(T.problems[lang])}</p><ul>${issues.map((i) => `<li>${e(i.where)}: ${e(i.problem)}</li>`).join('')}</ul></div>`
+    ? `<div class="errors" role="alert"><p>${e(T.problems[lang])}</p><ul>${issues.map((i) => `<li>${e(i.where)}: ${escapeHtmlIsolatingControls(i.problem)}</li>`).join('')}</ul></div>`
     : '';
   const editing = fingerprint !== undefined;
   const hidden =
@@ -118,9 +125,12 @@ export const programsPage: ConsolePage = {
     const { lang, deps } = request;
     if (request.subpath === '' || request.session.role !== 'hr') return list(request);
     if (request.subpath === 'new') return { title: T.create[lang], main: `<h1>${e(T.create[lang])}</h1>${form(request, '/console/programs/new', {}, [])}` };
-    const programId = /^edit\/([^/]+)$/.exec(request.subpath)?.[1];
-    const program = programId ? await deps.store.getProgram(idFromPath(programId, 'program')) : undefined;
-    if (!program) return { status: 404, title: T.title[lang], main: `<h1>${e(T.title[lang])}</h1><p>404</p>` };
+    const programs = { href: '/console/programs', label: T.title[lang] };
+    const edited = /^edit\/([^/]+)$/.exec(request.subpath)?.[1];
+    if (!edited) return notFoundPage(lang, T.noSuchPage[lang], T.noPageHere[lang], programs);
+    const programId = idFromPath(edited, 'program');
+    const program = await deps.store.getProgram(programId);
+    if (!program) return notFoundPage(lang, T.noSuchProgram[lang], T.noProgram[lang](programId), programs);
     return {
       title: `${T.edit[lang]} ${program.programId}`,
       main: `<h1>${e(T.edit[lang])} ${e(program.programId)}</h1>${form(request, `/console/programs/edit/${encodeURIComponent(program.programId)}`, program, [], programFingerprint(program))}`,

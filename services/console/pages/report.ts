@@ -1,8 +1,8 @@
-import { escapeHtml as e } from '../../../domain/html.ts';
+import { escapeHtml as e, escapeHtmlIsolatingControls } from '../../../domain/html.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyReview, loadReview, ReviewAppliedError } from '../../reshape.ts';
 import { postForm } from '../layout.ts';
-import { idFromPath, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, notFoundPage, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Reports', 'pt-BR': 'Relatórios' },
@@ -32,11 +32,22 @@ const T = {
   bothGained: { en: 'Both members gained', 'pt-BR': 'Os dois membros evoluíram' },
   checkInsMet: { en: 'Check-ins where pairs met', 'pt-BR': 'Acompanhamentos em que as duplas se encontraram' },
   netPromoter: { en: 'Net Promoter-style score', 'pt-BR': 'Pontuação no estilo Net Promoter' },
+  noSuchPage: { en: 'There is no such page', 'pt-BR': 'Esta página não existe' },
+  noFormHere: {
+    en: 'Reports take no form at this address: a review’s proposals are applied from the review’s own page.',
+    'pt-BR': 'Relatórios não recebem formulário neste endereço: as propostas de uma revisão são aplicadas pela página da revisão.',
+  },
   inEnglish: {
     en: '',
     'pt-BR': 'As propostas são escritas pelo serviço em inglês:',
   },
 } as const;
+
+/**
+ * A proposal's text: it quotes skill labels from the catalog and skills people named, as stored; a direction override in
+ * one must not reverse the rest of the sentence.
+ */
+const shown = escapeHtmlIsolatingControls;
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 
@@ -70,8 +81,8 @@ async function show(request: PageRequest, cycleId: string): Promise<PageResult> 
     .map(
       (
         p,
-      ) => `<li>${canApply ? `<input type="checkbox" id="p-${e(p.id)}" name="proposal" value="${e(p.id)}" checked> <label class="inline" for="p-${e(p.id)}">${e(p.title)}</label>` : `<strong>${e(p.title)}</strong>`}
-<p>${e(p.reason)}</p><p>${e(T.evidence[lang])}: ${e(p.evidence.figure)} = ${e(p.evidence.value)}</p>
+      ) => `<li>${canApply ? `<input type="checkbox" id="p-${e(p.id)}" name="proposal" value="${e(p.id)}" checked> <label class="inline" for="p-${e(p.id)}">${shown(p.title)}</label>` : `<strong>${shown(p.title)}</strong>`}
+<p>${shown(p.reason)}</p><p>${e(T.evidence[lang])}: ${shown(p.evidence.figure)} = ${shown(String(p.evidence.value))}</p>
 <p>${e(T.change[lang])}: ${p.change ? `<code>${e(`${p.change.op} ${p.change.path} ${JSON.stringify(p.change.value)}`)}</code>` : e(T.advice[lang])}</p></li>`,
     )
     .join('');
@@ -115,7 +126,7 @@ export const reportPage: ConsolePage = {
   async post(request) {
     const { lang, deps } = request;
     const cycleId = /^([^/]+)\/apply$/.exec(request.subpath)?.[1];
-    if (!cycleId) return { status: 404, title: T.title[lang], main: '<p>404</p>' };
+    if (!cycleId) return notFoundPage(lang, T.noSuchPage[lang], T.noFormHere[lang], { href: '/console/report', label: T.title[lang] });
     const reviewed = idFromPath(cycleId, 'review');
     const only = (request.form?.getAll('proposal') ?? []).map(String);
     let applied: Awaited<ReturnType<typeof applyReview>>;

@@ -20,7 +20,7 @@ import {
 } from '../../roster-files.ts';
 import { decodeText, type TextEncoding } from '../../text-files.ts';
 import { postForm, serviceErrorBox } from '../layout.ts';
-import { textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
+import { idFromPath, textField, type ConsolePage, type PageRequest, type PageResult } from '../page.ts';
 
 const T = {
   title: { en: 'Roster', 'pt-BR': 'Participantes' },
@@ -158,7 +158,7 @@ function encodingOptions(lang: Language, selected: TextEncoding = 'utf-8'): stri
     .join('');
 }
 
-async function uploadForm(request: PageRequest, upload?: Upload, programs?: readonly Program[]): Promise<string> {
+async function uploadForm(request: PageRequest, upload?: Choices, programs?: readonly Program[]): Promise<string> {
   const { lang, session } = request;
   const listed = programs ?? (await request.deps.store.listPrograms());
   const options = programOptions(listed, upload?.programId);
@@ -405,6 +405,20 @@ async function mappingOf(request: PageRequest, upload: Upload): Promise<ColumnMa
   return upload.savedMapping ? savedRosterMapping(request.deps.store, upload.programId, upload.savedMapping) : undefined;
 }
 
+/** What the form asked besides the file: shown again on every error page, so that a check after the error goes where the first one went. */
+type Choices = Pick<Upload, 'programId' | 'mappingText' | 'savedMapping' | 'saveMappingAs'> & { encoding?: TextEncoding };
+
+function choicesOf(form: FormData | undefined): Choices {
+  const encoding = textField(form, 'encoding');
+  return {
+    ...(encoding === 'utf-8' || encoding === 'windows-1252' ? { encoding } : {}),
+    programId: textField(form, 'programId'),
+    mappingText: textField(form, 'mapping').trim(),
+    savedMapping: textField(form, 'savedMapping').trim(),
+    saveMappingAs: textField(form, 'saveMappingAs').trim(),
+  };
+}
+
 export const rosterPage: ConsolePage = {
   segment: 'roster',
   title: T.title,
@@ -414,7 +428,7 @@ export const rosterPage: ConsolePage = {
     const exported = /^export\/([^/]+)$/.exec(request.subpath)?.[1];
     if (exported) {
       const format = request.query.get('format') === 'json' ? 'json' : 'csv';
-      const programId = decodeURIComponent(exported);
+      const programId = idFromPath(exported, 'program');
       const { text } = await exportRoster(deps.store, programId, format);
       // A byte-order mark tells Excel the CSV is UTF-8 (without it, accents open garbled); Tandem's own import skips it.
       const body = format === 'csv' ? `\ufeff${text}` : text;
@@ -488,18 +502,20 @@ export const rosterPage: ConsolePage = {
         main: `<h1>${e(T.title[lang])}</h1>${savedNotice}${reportHtml(lang, result, [])}${confirm}${await uploadForm(request, upload)}`,
       };
     } catch (error) {
+      // A file missing or too large leaves no upload: the form keeps the program and mapping chosen all the same.
+      const chosen = upload ?? choicesOf(request.form);
       if (error instanceof RosterRejectedError) {
         return {
           status: 400,
           title: T.title[lang],
-          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.rejected[lang])}</p></div>${reportHtml(lang, error.report, error.report.issues)}${await uploadForm(request, upload)}`,
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.rejected[lang])}</p></div>${reportHtml(lang, error.report, error.report.issues)}${await uploadForm(request, chosen)}`,
         };
       }
       if (error instanceof ValidationError) {
         return {
           status: 400,
           title: T.title[lang],
-          main: `<h1>${e(T.title[lang])}</h1>${serviceErrorBox(lang, 400, error.message, error.issues)}${await uploadForm(request, upload)}`,
+          main: `<h1>${e(T.title[lang])}</h1>${serviceErrorBox(lang, 400, error.message, error.issues)}${await uploadForm(request, chosen)}`,
         };
       }
       if (error instanceof RosterImportIncompleteError) {
@@ -516,7 +532,7 @@ export const rosterPage: ConsolePage = {
         return {
           status: 503,
           title: T.title[lang],
-          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.stopped[lang](progress.done, progress.total))}</p></div>${await uploadForm(request, upload)}`,
+          main: `<h1>${e(T.title[lang])}</h1><div class="errors" role="alert"><p>${e(T.stopped[lang](progress.done, progress.total))}</p></div>${await uploadForm(request, chosen)}`,
         };
       }
       throw error;

@@ -17,7 +17,12 @@ export const approval: PhaseModule = {
       .toISOString()
       .replace('T', ' ')
       .replace(/\.\d+Z$/, 'Z');
-    const text = state.status === 'pending' ? `waiting for approval until ${deadline}` : `${state.status}${state.decidedBy ? ` by ${state.decidedBy}` : ''}`;
+    const text =
+      state.status !== 'pending'
+        ? `${state.status}${state.decidedBy ? ` by ${state.decidedBy}` : ''}`
+        : cycle.status === 'running'
+          ? `waiting for approval until ${deadline}`
+          : `never approved: the cycle is ${cycle.status}`;
     return [{ label: 'Approval', text }];
   },
 };

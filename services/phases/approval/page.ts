@@ -1,9 +1,10 @@
-import { escapeHtml } from '../../../domain/html.ts';
+import { escapeHtml, escapeHtmlIsolatingControls, isolatedHtml, isolatedText } from '../../../domain/html.ts';
+import { explanationParts, namesInExplanation } from '../../../domain/matching/explain.ts';
 import type { MatchingWeightKey } from '../../../domain/program.ts';
 import { idSchema, type Language } from '../../../domain/program.ts';
 import { ValidationError, issuesFromZod } from '../../../domain/errors.ts';
 import * as z from '../../../domain/validation.ts';
-import type { PairReviewView, PersonView } from './review.ts';
+import type { PairReviewView, PairView, PersonView } from './review.ts';
 
 /**
  * The console's Pairs page, main content only (the console adds the layout, sign-in and
@@ -73,6 +74,11 @@ const TEXT = {
     notOpen: 'Identify has not finished yet: there are no pairs to review.',
     notRequired: 'This program does not ask for approval: invitations go out right after identify.',
     readOnly: 'Your role can read the pairs but not change them: HR forbids, locks, excludes, re-solves and approves.',
+    ended: {
+      stopped: 'The cycle was stopped before its pairs were approved: they can no longer be changed or approved.',
+      failed: 'The cycle failed before its pairs were approved: they cannot be changed or approved unless the cycle runs again (tandem executions redrive).',
+      succeeded: 'The cycle has ended: its pairs can no longer be changed or approved.',
+    },
   },
   'pt-BR': {
     title: (program: string) => `Pares de ${program}`,
@@ -109,6 +115,11 @@ const TEXT = {
     notOpen: 'A identificação ainda não terminou: não há pares para revisar.',
     notRequired: 'Este programa não pede aprovação: os convites saem logo após a identificação.',
     readOnly: 'Seu papel permite ler os pares, mas não alterá-los: o RH proíbe, trava, exclui, refaz e aprova.',
+    ended: {
+      stopped: 'O ciclo foi interrompido antes da aprovação dos pares: eles não podem mais ser alterados nem aprovados.',
+      failed: 'O ciclo falhou antes da aprovação dos pares: eles só podem ser alterados ou aprovados se o ciclo voltar a rodar (tandem executions redrive).',
+      succeeded: 'O ciclo terminou: os pares não podem mais ser alterados nem aprovados.',
+    },
   },
 } as const;
 
@@ -122,9 +133,18 @@ const when = (at: number) =>
  * U+202E, must not reorder what follows it (the id, the partner, the reason). In HTML a <bdi>; in an attribute
  * (an aria-label), where no element can go, the first-strong and pop directional isolates around it.
  */
-const isolated = (name: string) => `<bdi>${escapeHtml(name)}</bdi>`;
+const isolated = isolatedHtml;
 const nameHtml = (p: PersonView) => `${isolated(p.name)} (${escapeHtml(p.participantId)})`;
-const nameText = (p: PersonView) => `\u2068${p.name}\u2069 (${p.participantId})`;
+const nameText = (p: PersonView) => `${isolatedText(p.name)} (${p.participantId})`;
+/**
+ * The sentence that explains a pair, with each value in it (the names, the skill labels, the departments) isolated
+ * on its own: the labels come from the program as stored, and one beginning with U+202E would otherwise reverse the
+ * rest of the sentence, the partners' names included.
+ */
+const explanationHtml = (p: PairView) =>
+  explanationParts(p.explanation, namesInExplanation(p.mentor.name, p.mentee.name))
+    .map((part) => (part.value ? isolated(part.text) : escapeHtml(part.text)))
+    .join('');
 /** A translated sentence around a name, escaped, with the name isolated in it. */
 const sayingName = (sentence: (name: string) => string, name: string) => escapeHtml(sentence('\u0000')).replace('\u0000', isolated(name));
 
@@ -144,23 +164,26 @@ function form(csrfToken: string, action: string, fields: Record<string, string>,
 export function renderPairReview(view: PairReviewView, language: Language, csrfToken: string, access: { readOnly: boolean }): string {
   const t = TEXT[language];
   const parts = [`<h1>${sayingName(t.title, view.programName)}</h1>`];
+  // A cycle stopped (or failed) while its pairs waited: they stay as they were, and nobody can act on them any more.
+  const ended = view.cycleStatus === 'running' ? undefined : t.ended[view.cycleStatus];
   if (view.status === 'not-open' || view.status === 'not-required') {
-    parts.push(`<p>${escapeHtml(view.status === 'not-open' ? t.notOpen : t.notRequired)}</p>`);
+    parts.push(`<p>${escapeHtml(view.status === 'not-open' ? (ended ?? t.notOpen) : t.notRequired)}</p>`);
     return `<section class="pair-review">${parts.join('\n')}</section>`;
   }
-  // The forms only while the pairs wait for approval, and only for a role that may post them.
-  const pending = view.status === 'pending' && !access.readOnly;
+  const waiting = view.status === 'pending' && !ended;
+  // The forms only while the pairs wait for approval in a running cycle, and only for a role that may post them.
+  const pending = waiting && !access.readOnly;
   // The revision the page shows: every form carries it, and the service refuses a post once the pairs moved on.
   const cycle = { cycleId: view.cycleId, revision: String(view.revision) };
   parts.push(
     `<p role="status">${escapeHtml(
       view.status === 'pending'
-        ? t.pending(when(view.deadline as number), t.then[view.onDeadline ?? 'approve'])
+        ? (ended ?? t.pending(when(view.deadline as number), t.then[view.onDeadline ?? 'approve']))
         : t.decided(t.status[view.status], view.decidedBy),
     )}</p>`,
   );
-  if (view.status === 'pending' && access.readOnly) parts.push(`<p>${escapeHtml(t.readOnly)}</p>`);
-  if (view.status === 'pending' && view.stale) parts.push(`<p class="warning"><strong>${escapeHtml(t.stale)}</strong></p>`);
+  if (waiting && access.readOnly) parts.push(`<p>${escapeHtml(t.readOnly)}</p>`);
+  if (waiting && view.stale) parts.push(`<p class="warning"><strong>${escapeHtml(t.stale)}</strong></p>`);
 
   const rows = view.pairs.map((p) => {
     const pair = { ...cycle, first: p.mentor.participantId, second: p.mentee.participantId };
@@ -196,7 +219,7 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
       `<td>${nameHtml(p.mentee)}</td>`,
       `<td>${escapeHtml(p.score.toFixed(2))}</td>`,
       `<td><ul>${criteria}</ul></td>`,
-      `<td>${escapeHtml(p.explanation)}</td>`,
+      `<td>${explanationHtml(p)}</td>`,
       ...(pending ? [`<td>${actions}</td>`] : []),
       '</tr>',
     ].join('');
@@ -212,7 +235,7 @@ export function renderPairReview(view: PairReviewView, language: Language, csrfT
   parts.push(
     `<h2>${escapeHtml(t.unmatched)}</h2>`,
     view.unmatched.length
-      ? `<ul>${view.unmatched.map((u) => `<li>${nameHtml(u)}: ${escapeHtml(u.reason)}</li>`).join('')}</ul>`
+      ? `<ul>${view.unmatched.map((u) => `<li>${nameHtml(u)}: ${escapeHtmlIsolatingControls(u.reason)}</li>`).join('')}</ul>`
       : `<p>${escapeHtml(t.noUnmatched)}</p>`,
   );
   if (view.excluded.length) parts.push(`<h2>${escapeHtml(t.excluded)}</h2>`, `<ul>${view.excluded.map((p) => `<li>${nameHtml(p)}</li>`).join('')}</ul>`);

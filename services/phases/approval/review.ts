@@ -1,4 +1,4 @@
-import type { ApprovalState, Cycle, Pair } from '../../../domain/cycle.ts';
+import type { ApprovalState, Cycle, CycleStatus, Pair } from '../../../domain/cycle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import type { MatchContext, Matcher } from '../../../domain/matching/matcher.ts';
 import {
@@ -58,6 +58,8 @@ export interface PairReviewView {
   programName: string;
   /** `not-required`: the program does not ask for approval; `not-open`: identify has not finished. */
   status: ApprovalState['status'] | 'not-required' | 'not-open';
+  /** The cycle's own status: pairs still `pending` in a cycle no longer running (stopped, failed) can no longer be reviewed. */
+  cycleStatus: CycleStatus;
   deadline?: number;
   onDeadline?: 'approve' | 'stop';
   /** The pairs do not reflect the latest bans or exclusions: re-solve before approving. */
@@ -87,6 +89,30 @@ export class PairsChangedError extends ConflictError {
   override name = 'PairsChangedError';
 }
 
+/** The cycle is no longer running (stopped, failed or ended): its pairs can no longer be changed or approved, and nothing was done. */
+export class CycleNotRunningError extends ConflictError {
+  override name = 'CycleNotRunningError';
+}
+
+function notRunning(cycle: Pick<Cycle, 'cycleId' | 'status'>): CycleNotRunningError {
+  const { cycleId, status } = cycle;
+  const why =
+    status === 'stopped'
+      ? `cycle ${cycleId} was stopped`
+      : status === 'failed'
+        ? `cycle ${cycleId} failed and is not running (tandem executions redrive ${cycleId} runs it again)`
+        : `cycle ${cycleId} has ended (${status})`;
+  return new CycleNotRunningError(`${why}: its pairs can no longer be changed or approved; nothing was done`);
+}
+
+/**
+ * Refuses every review command on a cycle that is not running: stopping a cycle (the console, `tandem cycle stop`)
+ * leaves its review `pending`, and pairs approved or changed then would be recorded for a cycle nobody runs.
+ */
+function assertRunning(cycle: Cycle): void {
+  if (cycle.status !== 'running') throw notRunning(cycle);
+}
+
 function assertSeen(state: ApprovalState | undefined, cycleId: string, seen: Seen): void {
   if (seen.expectedRevision === undefined || (state?.revision ?? 0) === seen.expectedRevision) return;
   throw new PairsChangedError(
@@ -109,6 +135,7 @@ export async function pairReview(deps: PairReviewDeps, cycleId: string): Promise
     cycleId,
     programId: cycle.programId,
     programName: cycle.program.name,
+    cycleStatus: cycle.status,
     status: state?.status ?? (cycle.program.approval?.required ? 'not-open' : 'not-required'),
     ...(state ? { deadline: state.deadline } : {}),
     ...(cycle.program.approval ? { onDeadline: cycle.program.approval.onDeadline } : {}),
@@ -195,7 +222,7 @@ export async function resolveCycle(
   if (result.pairs.length === 0) throw new ValidationError(`re-solving cycle ${cycleId} would leave no pair: lift a ban or an exclusion first`);
   const members = membersOf(roster, result.pairs, cycle.program);
   const next: ApprovalState = { ...state, revision: state.revision + 1, unmatched: result.unmatched, stale: false };
-  if (!(await deps.store.replaceCohort(cycleId, state.revision, { members, pairs: result.pairs }, next))) throw changedMeanwhile(cycleId);
+  if (!(await deps.store.replaceCohort(cycleId, state.revision, { members, pairs: result.pairs }, next))) throw await refusedWrite(deps, cycleId);
   await audit(deps, cycle, next.revision, who, 'pairs.resolved', { pairs: result.pairs.length, unmatched: result.unmatched.length });
   return { pairs: result.pairs.length, unmatched: result.unmatched.length };
 }
@@ -206,6 +233,7 @@ export async function resolveCycle(
  */
 export async function approvePairs(deps: PairReviewDeps, cycleId: string, who: Actor, seen: Seen = {}): Promise<ReviewOutcome> {
   const cycle = await loadCycle(deps.store, cycleId);
+  assertRunning(cycle);
   assertSeen(cycle.approval, cycleId, seen);
   if (cycle.approval?.status === 'approved') return 'unchanged';
   assertPending(cycle.approval, cycleId);
@@ -247,7 +275,7 @@ async function dropRuledOut(deps: PairReviewDeps, cycle: Cycle, state: ApprovalS
     ],
   };
   if (!(await deps.store.replaceCohort(cycle.cycleId, state.revision, { members: membersOf(roster, kept, cycle.program), pairs: kept }, next)))
-    throw changedMeanwhile(cycle.cycleId);
+    throw await refusedWrite(deps, cycle.cycleId);
   return next;
 }
 
@@ -261,8 +289,9 @@ async function decide(
 ): Promise<ReviewOutcome> {
   const next: ApprovalState = { ...state, status, revision: state.revision + 1, decidedAt: deps.clock.now(), decidedBy: who.actor };
   if (!(await deps.store.updateApproval(cycle.cycleId, state.revision, next))) {
-    const now = (await loadCycle(deps.store, cycle.cycleId)).approval;
-    if (now?.status === status) return 'unchanged';
+    const now = await loadCycle(deps.store, cycle.cycleId);
+    if (now.approval?.status === status) return 'unchanged';
+    if (now.status !== 'running') throw notRunning(now);
     throw changedMeanwhile(cycle.cycleId);
   }
   await audit(deps, cycle, next.revision, who, action, { pairs: cycle.pairs });
@@ -271,6 +300,7 @@ async function decide(
 
 async function pendingReview(deps: PairReviewDeps, cycleId: string, seen: Seen = {}): Promise<{ cycle: Cycle; state: ApprovalState }> {
   const cycle = await loadCycle(deps.store, cycleId);
+  assertRunning(cycle);
   assertSeen(cycle.approval, cycleId, seen);
   assertPending(cycle.approval, cycleId);
   return { cycle, state: cycle.approval };
@@ -286,7 +316,7 @@ async function write(
   details: AuditEntry['details'],
 ): Promise<ReviewOutcome> {
   if (!change.changed) return 'unchanged';
-  if (!(await deps.store.updateApproval(cycle.cycleId, state.revision, change.next))) throw changedMeanwhile(cycle.cycleId);
+  if (!(await deps.store.updateApproval(cycle.cycleId, state.revision, change.next))) throw await refusedWrite(deps, cycle.cycleId);
   await audit(deps, cycle, change.next.revision, who, action, details);
   return 'changed';
 }
@@ -326,6 +356,12 @@ async function audit(deps: PairReviewDeps, cycle: Cycle, revision: number, who: 
 
 function changedMeanwhile(cycleId: string): ConflictError {
   return new ConflictError(`the pairs of cycle ${cycleId} changed while this command ran (or were decided): look at them again and retry`);
+}
+
+/** Why the store refused a conditional write: the cycle stopped while the command ran, or the pairs changed. */
+async function refusedWrite(deps: PairReviewDeps, cycleId: string): Promise<ConflictError> {
+  const now = await loadCycle(deps.store, cycleId);
+  return now.status === 'running' ? changedMeanwhile(cycleId) : notRunning(now);
 }
 
 /** Runs a command posted from the console's Pairs page (parsed by parsePairReviewForm in page.ts). */
