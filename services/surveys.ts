@@ -120,7 +120,8 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
   if (r.kind === 'pair') return act === 'log-meeting' ? logMeeting(deps, r.visit, fields) : pageResult(400, noticePage(language, 'wrong-form'));
   if (r.kind === 'opt-out') {
     if (act !== 'opt-out') return pageResult(400, noticePage(language, 'wrong-form'));
-    await deps.store.setParticipantStatus(r.cycle.programId, r.member.participantId, 'opted-out');
+    // Recorded as their own opt-out: a later roster import's `active` does not undo it (services/roster-files.ts).
+    await deps.store.setParticipantStatus(r.cycle.programId, r.member.participantId, 'opted-out', deps.clock.now());
     await afterLeaving(deps, r.cycle, r.member);
     // A link from an earlier cycle's email leaves the program too: the cycles running now see to their seats and partners.
     for (const running of (await deps.store.listCycles(r.cycle.programId)).filter((c) => c.status === 'running' && c.cycleId !== r.cycle.cycleId)) {

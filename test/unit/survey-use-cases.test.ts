@@ -922,3 +922,60 @@ describe('the opt-out link', () => {
     expect(await c.store.listMeetingsOfPair(c.cycleId, pairId)).toHaveLength(1);
   });
 });
+
+describe('a roster import after a person left through their own opt-out link', () => {
+  const lineOf = (participantId: string) => `line ${SAMPLE_ROSTER_CSV.split('\n').findIndex((l) => l.startsWith(`${participantId},`)) + 1}`;
+  const importSample = (c: Cycle, options: { reactivateOptedOut?: boolean; text?: string } = {}) =>
+    importRoster(c.store, { programId: program.programId, text: options.text ?? SAMPLE_ROSTER_CSV, format: 'csv', ...options });
+
+  it('keeps them opted out when HR’s usual file still says active, and says so for their row', async () => {
+    const c = await cycleWith(['goal-setting']);
+    expect((await c.post('p13', 'opt-out', 'opt-out')).status).toBe(200);
+    const result = await importSample(c);
+    expect(result.keptOptedOut).toEqual([{ where: lineOf('p13'), participantId: 'p13', reason: expect.stringContaining('own opt-out link') as string }]);
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('opted-out');
+    const page = await c.show('p13', 'goal-setting');
+    expect(page.html).toContain('Você saiu do programa');
+    expect(page.html).not.toContain('<form');
+    // The same file again finds nothing to write, and still keeps them out.
+    expect(await importSample(c)).toMatchObject({ written: 0, keptOptedOut: [{ participantId: 'p13' }] });
+  });
+
+  it('brings them back only when HR says so explicitly, as the file says', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.post('p13', 'opt-out', 'opt-out');
+    expect((await importSample(c, { reactivateOptedOut: true })).keptOptedOut).toEqual([]);
+    const entry = await c.store.getParticipant(program.programId, 'p13');
+    expect(entry?.status).toBe('active');
+    expect(entry?.ownOptOutAt).toBeUndefined();
+  });
+
+  it('lets HR’s own opted-out be undone by HR’s next file, as before', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const optedOutByHr = SAMPLE_ROSTER_CSV.split('\n')
+      .map((line) => (line.startsWith('p13,') ? line.replace(/,active\s*$/, ',opted-out') : line))
+      .join('\n');
+    await importSample(c, { text: optedOutByHr });
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('opted-out');
+    expect((await importSample(c)).keptOptedOut).toEqual([]);
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('active');
+  });
+
+  it('never takes the mark of an own opt-out from a file', async () => {
+    const c = await cycleWith([]);
+    const json = JSON.stringify([{ ...roster.find((p) => p.participantId === 'p13'), status: 'opted-out', ownOptOutAt: START }]);
+    await importRoster(c.store, { programId: program.programId, text: json, format: 'json' });
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.ownOptOutAt).toBeUndefined();
+  });
+
+  it('never shows a person let back in the pair their leaving dissolved, nor records an acceptance of it', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.post('p13', 'opt-out', 'opt-out');
+    await importSample(c, { reactivateOptedOut: true });
+    const formerPartner = c.member('p01').name;
+    const page = await c.show('p13', 'goal-setting');
+    expect(page.html).not.toContain(escapeHtml(formerPartner));
+    await c.post('p13', 'goal-setting', 'accept');
+    expect((await c.store.getInvitationDecision(c.cycleId, 'p13'))?.partnerIds ?? []).not.toContain('p01');
+  });
+});

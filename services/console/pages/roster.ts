@@ -35,6 +35,14 @@ const T = {
   rejected: { en: 'The file cannot be imported as it is: nothing was written.', 'pt-BR': 'O arquivo não pode ser importado assim: nada foi gravado.' },
   ready: { en: 'valid rows are ready to import. Nothing has been written yet.', 'pt-BR': 'linhas válidas prontas para importar. Nada foi gravado ainda.' },
   imported: { en: 'Roster imported', 'pt-BR': 'Participantes importados' },
+  keptOptedOut: {
+    en: 'Kept opted-out: these people left through their own opt-out link; the file does not bring them back',
+    'pt-BR': 'Continuam fora: estas pessoas saíram pelo próprio link de saída; o arquivo não as traz de volta',
+  },
+  reactivate: {
+    en: 'Bring back people who opted out themselves (listed above): the file’s status is written for them',
+    'pt-BR': 'Trazer de volta quem saiu por conta própria (listados acima): o status do arquivo é gravado para essas pessoas',
+  },
   stopped: {
     en: (done: number, total: number) =>
       `The import stopped part-way on an error: at least ${done} of ${total} people are stored, the others are not. Import the same file again to finish: the people stored are left as they are.`,
@@ -89,6 +97,8 @@ interface Upload {
   mappingText: string;
   savedMapping: string;
   saveMappingAs: string;
+  /** The confirm form's checkbox: people who left through their own opt-out link come back as the file says. */
+  reactivateOptedOut: boolean;
 }
 
 function programOptions(programs: readonly Program[], selected?: string): string {
@@ -213,6 +223,11 @@ function reportHtml(lang: Language, report: RosterFileImportResult, issues: read
   const rows = issues.map((i) => `<tr><td>${e(i.where)}</td><td>${e(i.problem)}</td></tr>`).join('');
   return `<section aria-labelledby="report-title" id="report"><h2 id="report-title">${e(T.report[lang])}</h2>
 <p>${e(report.rows)} · ${e(report.programId)}${report.ignoredColumns.length ? ` · ignored: ${e(report.ignoredColumns.join(', '))}` : ''}</p>
+${
+  report.keptOptedOut.length
+    ? `<h3>${e(T.keptOptedOut[lang])}</h3><div class="scroll"><table id="kept-opted-out"><thead><tr><th scope="col">${e(T.where[lang])}</th><th scope="col">${e(T.problem[lang])}</th></tr></thead><tbody>${report.keptOptedOut.map((k) => `<tr><td>${e(k.where)}</td><td>${e(k.reason)}</td></tr>`).join('')}</tbody></table></div>`
+    : ''
+}
 ${issues.length ? `<div class="scroll"><table id="issues"><thead><tr><th scope="col">${e(T.where[lang])}</th><th scope="col">${e(T.problem[lang])}</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}</section>`;
 }
 
@@ -247,6 +262,7 @@ async function readUpload(form: FormData): Promise<Upload> {
     fileName,
     format: /\.json$/i.test(fileName) ? 'json' : 'csv',
     mappingText: textField(form, 'mapping').trim(),
+    reactivateOptedOut: form.get('reactivateOptedOut') === 'yes',
     savedMapping: textField(form, 'savedMapping').trim(),
     saveMappingAs: textField(form, 'saveMappingAs').trim(),
   };
@@ -312,6 +328,7 @@ export const rosterPage: ConsolePage = {
         format: upload.format,
         ...(mapping ? { mapping } : {}),
         dryRun: !importing,
+        reactivateOptedOut: importing && upload.reactivateOptedOut,
       });
       // Saved only once the file reads well with it: a refused preview leaves the program as it was.
       let savedNotice = '';
@@ -332,7 +349,11 @@ export const rosterPage: ConsolePage = {
         '/console/roster/import',
         `<input type="hidden" name="programId" value="${e(upload.programId)}"><input type="hidden" name="fileName" value="${e(upload.fileName)}">
 <input type="hidden" name="text" value="${e(Buffer.from(upload.text, 'utf8').toString('base64'))}"><input type="hidden" name="mapping" value="${e(checkedMapping)}">
-<p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p><p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
+<p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p>${
+          result.keptOptedOut.length
+            ? `<p><label class="check"><input type="checkbox" name="reactivateOptedOut" value="yes"> ${e(T.reactivate[lang])}</label></p>`
+            : ''
+        }<p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
       );
       return {
         title: T.title[lang],

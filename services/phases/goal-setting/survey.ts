@@ -300,7 +300,8 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
 
   /** Someone who leaves while pairs still form frees their partners as a decline does: each is paired again and invited by the next step. */
   async memberLeft(deps, cycle, leaver) {
-    await rematchAfterDecline(deps, cycle, leaver);
+    // Their member record drops each pair dissolved: were HR to let them back, their pages show no partner who is with someone else.
+    await rematchAfterDecline(deps, cycle, leaver, { leaving: true });
     return true;
   },
 
