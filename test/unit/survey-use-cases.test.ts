@@ -979,3 +979,55 @@ describe('a roster import after a person left through their own opt-out link', (
     expect((await c.store.getInvitationDecision(c.cycleId, 'p13'))?.partnerIds ?? []).not.toContain('p01');
   });
 });
+
+describe('goal-setting: a form drawn for a pairing that changed since', () => {
+  const drawnFor = (html: string) => /name="_partners" value="([^"]*)"/.exec(html)?.[1];
+
+  async function rematchedAfterOpening() {
+    const c = await cycleWith(['goal-setting']);
+    const { mentorId, menteeId } = englishPair();
+    const opened = await c.show(menteeId, 'goal-setting');
+    const oldPartners = drawnFor(opened.html);
+    expect(oldPartners).toBe(mentorId);
+    expect((await c.post(mentorId, 'goal-setting', 'decline', [['reason', 'no time']])).status).toBe(200);
+    const now = (await c.store.getMember(c.cycleId, menteeId))?.partners ?? [];
+    expect(now.map((p) => p.participantId)).not.toContain(mentorId);
+    expect(now).toHaveLength(1);
+    return { c, menteeId, mentorId, oldPartners: oldPartners as string, now };
+  }
+
+  it('records no decline of a partner the person never saw, and shows the pairing now', async () => {
+    const { c, menteeId, oldPartners, now } = await rematchedAfterOpening();
+    const page = await c.post(menteeId, 'goal-setting', 'decline', [
+      ['_partners', oldPartners],
+      ['reason', 'I do not get along with my partner'],
+    ]);
+    expect(page.status).toBe(409);
+    expect(page.html).toContain('Your pairing changed after this page was opened');
+    for (const partner of now) expect(page.html).toContain(escapeHtml(partner.name));
+    expect(await c.store.getInvitationDecision(c.cycleId, menteeId)).toBeUndefined();
+    expect((await c.store.getMember(c.cycleId, menteeId))?.declined).toBeUndefined();
+    expect(await c.store.listRematches(c.cycleId)).toHaveLength(1);
+  });
+
+  it('records no acceptance, nor goals, of a partner the person never saw', async () => {
+    const { c, menteeId, oldPartners } = await rematchedAfterOpening();
+    const member = (await c.store.getMember(c.cycleId, menteeId)) as Member;
+    for (const [action, fields] of [
+      ['accept', []],
+      ['answer', goalFields(member, ['Learn to delegate'])],
+    ] as const) {
+      const page = await c.post(menteeId, 'goal-setting', action, [['_partners', oldPartners], ...fields]);
+      expect(page.status, action).toBe(409);
+      expect(await c.store.getInvitationDecision(c.cycleId, menteeId), action).toBeUndefined();
+    }
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', menteeId)).toBeUndefined();
+  });
+
+  it('records a decision posted from a page drawn for the pairing now', async () => {
+    const { c, menteeId } = await rematchedAfterOpening();
+    const current = drawnFor((await c.show(menteeId, 'goal-setting')).html) as string;
+    expect((await c.post(menteeId, 'goal-setting', 'accept', [['_partners', current]])).status).toBe(200);
+    expect((await c.store.getInvitationDecision(c.cycleId, menteeId))?.partnerIds.join(',')).toBe(current);
+  });
+});

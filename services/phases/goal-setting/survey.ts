@@ -51,6 +51,10 @@ const texts = {
     partnerPending: (within: string) =>
       `Your partner has not accepted yet; there is nothing for you to do meanwhile. Within about ${within} of their answer you will both receive an introduction email with their contact, a first-meeting agenda and a proposed time. If they decline, you will be paired with someone else and invited again.`,
     help: (hr: string) => `Questions? Write to HR at ${hr}.`,
+    pairingChanged: (partners: string) =>
+      partners
+        ? `Your pairing changed after this page was opened: you are now paired with ${partners}. Nothing was recorded. Read the pairing below and accept or decline it.`
+        : 'Your pairing changed after this page was opened. Nothing was recorded.',
     askedAgain: (partners: string) =>
       `You had accepted your first partner, who then could not take part; you are now paired with ${partners}. Your goals and skill ratings are kept below (they are about you) and you can change them. Accept to confirm them with your new partner, or decline this pairing.`,
   },
@@ -75,6 +79,10 @@ const texts = {
     partnerPending: (within: string) =>
       `Sua dupla ainda não aceitou; você não precisa fazer nada por enquanto. Em cerca de ${within} depois da resposta dela, vocês dois receberão um e-mail de apresentação com o contato, uma pauta para o primeiro encontro e um horário proposto. Se ela recusar, você formará dupla com outra pessoa e receberá um novo convite.`,
     help: (hr: string) => `Dúvidas? Escreva para o RH em ${hr}.`,
+    pairingChanged: (partners: string) =>
+      partners
+        ? `Sua dupla mudou depois que esta página foi aberta: agora sua dupla é ${partners}. Nada foi registrado. Veja a dupla abaixo e aceite ou recuse.`
+        : 'Sua dupla mudou depois que esta página foi aberta. Nada foi registrado.',
     askedAgain: (partners: string) =>
       `Você tinha aceitado sua primeira dupla, que depois não pôde participar; agora sua dupla é ${partners}. Suas metas e a avaliação das suas habilidades foram mantidas abaixo (são sobre você) e podem ser alteradas. Aceite para confirmá-las com a nova dupla, ou recuse esta dupla.`,
   },
@@ -88,6 +96,28 @@ interface Invitation {
   reason?: string;
   /** The person had accepted a first partner who then declined: their goals are kept, this pairing needs their answer. */
   askedAgain?: boolean;
+  /** The form posted was drawn for other partners (an old tab): nothing was recorded, the page shows the pairing now. */
+  pairingChanged?: boolean;
+  /** The partners the forms are drawn for (`_partners`), checked on POST against the pairing then. */
+  partnerIds: string;
+}
+
+/** The hidden field naming the partners a page's accept and decline forms were drawn for. */
+const PARTNERS_FIELD = '_partners';
+const partnerIdsOf = (partners: ReadonlyArray<{ participantId: string }>) =>
+  partners
+    .map((p) => p.participantId)
+    .sort()
+    .join(',');
+
+/**
+ * Whether a posted accept or decline was drawn for other partners than the person has now (a tab
+ * opened before a rematch): deciding it would apply to a partner they never saw. A form without the
+ * field (served before it existed) is taken as drawn for the pairing now.
+ */
+function pairingChanged(visit: SurveyVisit, fields: FormFields): boolean {
+  const drawnFor = fields[PARTNERS_FIELD]?.[0];
+  return drawnFor !== undefined && drawnFor !== partnerIdsOf(visit.member.partners);
 }
 
 function goalSettingPage(input: FormPageInput, invitation?: Invitation): string {
@@ -108,9 +138,11 @@ function goalSettingPage(input: FormPageInput, invitation?: Invitation): string 
   const list = (items: string[]) => escapeHtml(items.join(', '));
   labels.reason = { id: 'reason', label: c.reason };
   const binding = input.binding ?? '';
+  const drawnFor = `<input type="hidden" name="${PARTNERS_FIELD}" value="${escapeHtml(invitation.partnerIds)}">`;
   return formPage(input, {
     title: c.invitationTitle,
     intro: [
+      ...(invitation.pairingChanged ? [`<p role="alert" class="errors">${escapeHtml(c.pairingChanged(input.partners.join(', ')))}</p>`] : []),
       `<p>${escapeHtml(c.invitationIntro(input.programName ?? ''))}</p>`,
       ...(invitation.askedAgain ? [`<p role="status">${escapeHtml(c.askedAgain(input.partners.join(', ')))}</p>`] : []),
     ],
@@ -119,11 +151,11 @@ function goalSettingPage(input: FormPageInput, invitation?: Invitation): string 
       invitation.learns.length ? `<p><strong>${escapeHtml(c.learns)}:</strong> ${list(invitation.learns)}</p>` : '',
       `<h2>${escapeHtml(c.programGoals)}</h2><div class="goals">${escapeHtml(invitation.goalsAndExpectations)}</div>`,
     ],
-    fields,
+    fields: [drawnFor, ...fields],
     labels,
     submit: c.accept,
     after: [
-      `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hiddenFields('decline', binding)}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +
+      `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hiddenFields('decline', binding)}${drawnFor}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +
         `<label for="reason">${escapeHtml(c.reason)}</label><textarea id="reason" name="reason" maxlength="500" aria-describedby="decline-help">${escapeHtml(invitation.reason ?? '')}</textarea>` +
         `<button type="submit" class="secondary">${escapeHtml(c.decline)}</button></form>`,
     ],
@@ -149,6 +181,8 @@ export interface InvitationPageInput {
   values?: Record<string, string>;
   errors?: ValidationIssue[];
   reason?: string;
+  /** The partners' ids, as the forms' `_partners` field carries them (comma-separated, sorted). */
+  partnerIds?: string;
 }
 
 /**
@@ -173,6 +207,7 @@ export function invitationPage(input: InvitationPageInput): string {
       goalsAndExpectations: input.goalsAndExpectations,
       teaches: input.teaches,
       learns: input.learns,
+      partnerIds: input.partnerIds ?? '',
       ...(input.reason !== undefined ? { reason: input.reason } : {}),
     },
   );
@@ -181,17 +216,24 @@ export function invitationPage(input: InvitationPageInput): string {
 function invitationOf(
   visit: SurveyVisit,
   context: SurveyContext,
-  typed: { values?: Record<string, string>; errors?: ValidationIssue[]; reason?: string } = {},
+  typed: { values?: Record<string, string>; errors?: ValidationIssue[]; reason?: string; pairingChanged?: boolean } = {},
 ): string {
   const name = skillName(visit);
-  const { reason, ...form } = typed;
+  const { reason, pairingChanged: changed, ...form } = typed;
   return goalSettingPage(formInputOf(visit, context, { values: keptValues(visit), ...form }), {
     goalsAndExpectations: visit.cycle.program.goalsAndExpectations,
     teaches: visit.member.teaches.map(name),
     learns: visit.member.learns.map(name),
+    partnerIds: partnerIdsOf(visit.member.partners),
     ...(reason !== undefined ? { reason } : {}),
     ...(visit.member.keptAnswer ? { askedAgain: true } : {}),
+    ...(changed ? { pairingChanged: true } : {}),
   });
+}
+
+/** The invitation as the pairing is now, saying the form posted was for another one; nothing recorded. */
+async function pairingChangedPage(deps: SurveyDeps, visit: SurveyVisit): Promise<PageResult> {
+  return pageResult(409, invitationOf(visit, await skillsContext(deps, visit), { pairingChanged: true }));
 }
 
 /**
@@ -230,6 +272,7 @@ const reasonSchema = z.string().check(z.overwrite(plainText), z.trim(), z.maxLen
 async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, decision: 'accepted' | 'declined'): Promise<PageResult> {
   const { cycle, member } = visit;
   if (await storedAnswer(deps, visit)) return noticeResult(visit, 'already');
+  if (pairingChanged(visit, fields) && !(await decisionOf(deps, visit))) return pairingChangedPage(deps, visit);
   const typedReason = fields.reason?.[0] ?? '';
   const reason = reasonSchema.safeParse(typedReason);
   if (decision === 'declined' && !reason.success)
@@ -315,9 +358,11 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
   },
 
   /** Setting goals is accepting the pairing (both written at once); a person who declined cannot answer. */
-  async store(deps, visit, response: StoredResponse<GoalSettingAnswer>): Promise<StoreAnswerOutcome> {
+  async store(deps, visit, response: StoredResponse<GoalSettingAnswer>, fields): Promise<StoreAnswerOutcome> {
     const decision = (await decisionOf(deps, visit))?.decision;
     if (decision === 'declined') return { refused: noticeResult(visit, 'declined') };
+    // Setting goals on an invitation drawn for other partners would accept a pairing the person never saw.
+    if (!decision && pairingChanged(visit, fields)) return { refused: await pairingChangedPage(deps, visit) };
     const accept = {
       cycleId: visit.cycle.cycleId,
       participantId: visit.member.participantId,
