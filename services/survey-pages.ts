@@ -37,6 +37,7 @@ const t = {
       'too-large': 'Your answer is too long to be recorded. Please shorten it and send it again.',
       joined: 'Thank you for joining! You will get an email once your pair is formed. Until enrollment closes you can change your answers from the same link.',
       'not-joining': 'Thank you for letting us know. Until enrollment closes you can still change your mind from the same link.',
+      'no-partner': 'Your partner could not take part, and no one free to pair with you could be found yet, so there is no pairing to accept or decline.',
     },
     noticeTitles: {
       thanks: 'Thank you',
@@ -54,6 +55,7 @@ const t = {
       'too-large': 'Answer too long',
       joined: 'You joined',
       'not-joining': 'Answer recorded',
+      'no-partner': 'No partner yet',
     },
     problems: [] as Array<[RegExp, string]>,
   },
@@ -85,6 +87,7 @@ const t = {
       joined:
         'Obrigado por participar! Você receberá um email quando sua dupla for formada. Até o fim das inscrições, você pode mudar suas respostas pelo mesmo link.',
       'not-joining': 'Obrigado por avisar. Até o fim das inscrições, você ainda pode mudar de ideia pelo mesmo link.',
+      'no-partner': 'Sua dupla não pôde participar e ainda não encontramos ninguém livre para formar dupla com você; não há dupla para aceitar ou recusar.',
     },
     noticeTitles: {
       thanks: 'Obrigado',
@@ -102,6 +105,7 @@ const t = {
       'too-large': 'Resposta longa demais',
       joined: 'Inscrição confirmada',
       'not-joining': 'Resposta registrada',
+      'no-partner': 'Ainda sem dupla',
     },
     problems: [
       [/^is required$/, 'é obrigatório'],

@@ -1031,3 +1031,57 @@ describe('goal-setting: a form drawn for a pairing that changed since', () => {
     expect((await c.store.getInvitationDecision(c.cycleId, menteeId))?.partnerIds.join(',')).toBe(current);
   });
 });
+
+describe('goal-setting: a person left with no partner', () => {
+  /** The English pair's mentor declines when no one is free: the mentee is left alone. */
+  async function leftAlone() {
+    const c = await cycleWith(['goal-setting']);
+    const paired = new Set(pairs.flatMap((p) => [p.mentorId, p.menteeId]));
+    for (const person of roster.filter((p) => !paired.has(p.participantId)))
+      await c.store.setParticipantStatus(program.programId, person.participantId, 'opted-out');
+    const { mentorId, menteeId } = englishPair();
+    await c.post(mentorId, 'goal-setting', 'decline');
+    expect((await c.store.getMember(c.cycleId, menteeId))?.partners).toEqual([]);
+    return { c, menteeId };
+  }
+
+  it('is told no partner could be found yet and what happens next, with nothing to accept or decline', async () => {
+    const { c, menteeId } = await leftAlone();
+    const page = await c.show(menteeId, 'goal-setting');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('No partner yet');
+    expect(page.html).toContain('you will be paired with them and receive a new invitation');
+    expect(page.html).not.toContain('<form');
+    expect(page.html).not.toContain('Your mentoring pair');
+  });
+
+  it('tells a Portuguese reader the same in Portuguese', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const paired = new Set(pairs.flatMap((p) => [p.mentorId, p.menteeId]));
+    for (const person of roster.filter((p) => !paired.has(p.participantId)))
+      await c.store.setParticipantStatus(program.programId, person.participantId, 'opted-out');
+    const pair = pairs.find((p) => c.member(p.menteeId).language === 'pt-BR') as Pair;
+    await c.post(pair.mentorId, 'goal-setting', 'decline');
+    const page = await c.show(pair.menteeId, 'goal-setting');
+    expect(page.html).toContain('Ainda sem dupla');
+    expect(page.html).toContain('receberá um novo convite');
+    expect(page.html).not.toContain('<form');
+  });
+
+  it('records no acceptance, goals or decline of a pairing that does not exist', async () => {
+    const { c, menteeId } = await leftAlone();
+    const member = (await c.store.getMember(c.cycleId, menteeId)) as Member;
+    const posts: Array<[string, Array<[string, string]>]> = [
+      ['accept', []],
+      ['answer', goalFields(member, ['Learn to delegate'])],
+      ['decline', [['reason', 'nobody to decline']]],
+    ];
+    for (const [action, fields] of posts) {
+      const page = await c.post(menteeId, 'goal-setting', action, fields);
+      expect(page.status, action).toBe(409);
+      expect(page.html, action).toContain('No partner yet');
+    }
+    expect(await c.store.getInvitationDecision(c.cycleId, menteeId)).toBeUndefined();
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', menteeId)).toBeUndefined();
+  });
+});

@@ -51,6 +51,8 @@ const texts = {
     partnerPending: (within: string) =>
       `Your partner has not accepted yet; there is nothing for you to do meanwhile. Within about ${within} of their answer you will both receive an introduction email with their contact, a first-meeting agenda and a proposed time. If they decline, you will be paired with someone else and invited again.`,
     help: (hr: string) => `Questions? Write to HR at ${hr}.`,
+    noPartnerNext:
+      'There is nothing for you to do now. If someone becomes free while pairs are still being formed (until goal-setting closes), you will be paired with them and receive a new invitation by email. Otherwise you are not in a pair this cycle. HR can see that you have no partner.',
     pairingChanged: (partners: string) =>
       partners
         ? `Your pairing changed after this page was opened: you are now paired with ${partners}. Nothing was recorded. Read the pairing below and accept or decline it.`
@@ -79,6 +81,8 @@ const texts = {
     partnerPending: (within: string) =>
       `Sua dupla ainda não aceitou; você não precisa fazer nada por enquanto. Em cerca de ${within} depois da resposta dela, vocês dois receberão um e-mail de apresentação com o contato, uma pauta para o primeiro encontro e um horário proposto. Se ela recusar, você formará dupla com outra pessoa e receberá um novo convite.`,
     help: (hr: string) => `Dúvidas? Escreva para o RH em ${hr}.`,
+    noPartnerNext:
+      'Você não precisa fazer nada agora. Se alguém ficar livre enquanto as duplas ainda se formam (até o fim da definição de metas), vocês formarão dupla e você receberá um novo convite por email. Senão, você fica sem dupla neste ciclo. O RH vê que você está sem dupla.',
     pairingChanged: (partners: string) =>
       partners
         ? `Sua dupla mudou depois que esta página foi aberta: agora sua dupla é ${partners}. Nada foi registrado. Veja a dupla abaixo e aceite ou recuse.`
@@ -231,6 +235,17 @@ function invitationOf(
   });
 }
 
+/**
+ * A person left with no partner (theirs declined or left and no one free could be paired with them,
+ * services/rematch.ts) has no pairing to accept or decline: the page says so and what happens next,
+ * and a POST records nothing. A later decline may pair them (they are a candidate while alone).
+ */
+function noPartnerResult(visit: SurveyVisit, status = 200): PageResult {
+  const c = texts[visit.language];
+  const next = `<p>${escapeHtml(c.noPartnerNext)}</p><p>${escapeHtml(c.help(visit.cycle.program.hrContacts[0] as string))}</p>`;
+  return pageResult(status, noticePage(visit.language, 'no-partner', next));
+}
+
 /** The invitation as the pairing is now, saying the form posted was for another one; nothing recorded. */
 async function pairingChangedPage(deps: SurveyDeps, visit: SurveyVisit): Promise<PageResult> {
   return pageResult(409, invitationOf(visit, await skillsContext(deps, visit), { pairingChanged: true }));
@@ -272,6 +287,7 @@ const reasonSchema = z.string().check(z.overwrite(plainText), z.trim(), z.maxLen
 async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, decision: 'accepted' | 'declined'): Promise<PageResult> {
   const { cycle, member } = visit;
   if (await storedAnswer(deps, visit)) return noticeResult(visit, 'already');
+  if (!member.partners.length) return noPartnerResult(visit, 409);
   if (pairingChanged(visit, fields) && !(await decisionOf(deps, visit))) return pairingChangedPage(deps, visit);
   const typedReason = fields.reason?.[0] ?? '';
   const reason = reasonSchema.safeParse(typedReason);
@@ -320,6 +336,7 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
   async show(deps, visit) {
     const [answered, decision, context] = await Promise.all([storedAnswer(deps, visit), decisionOf(deps, visit), skillsContext(deps, visit)]);
     if (answered) return noticeResult(visit, 'already');
+    if (!visit.member.partners.length) return noPartnerResult(visit);
     if (!decision) return pageResult(200, invitationOf(visit, context));
     return pageResult(200, goalFormOf(visit, context));
   },
@@ -351,6 +368,7 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
   parseAnswer: parseGoalSettingAnswer,
 
   async rejected(deps, visit, context, fields, errors) {
+    if (!visit.member.partners.length) return noPartnerResult(visit, 409);
     const values = typedValues(fields);
     (fields.goal ?? []).forEach((g, i) => (values[`goal${i + 1}`] = g.slice(0, 280)));
     if (!(await decisionOf(deps, visit))) return pageResult(400, invitationOf(visit, context, { values, errors }));
@@ -361,6 +379,7 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
   async store(deps, visit, response: StoredResponse<GoalSettingAnswer>, fields): Promise<StoreAnswerOutcome> {
     const decision = (await decisionOf(deps, visit))?.decision;
     if (decision === 'declined') return { refused: noticeResult(visit, 'declined') };
+    if (!visit.member.partners.length) return { refused: noPartnerResult(visit, 409) };
     // Setting goals on an invitation drawn for other partners would accept a pairing the person never saw.
     if (!decision && pairingChanged(visit, fields)) return { refused: await pairingChangedPage(deps, visit) };
     const accept = {
