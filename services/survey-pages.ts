@@ -5,7 +5,8 @@ import type { Language } from '../domain/program.ts';
 
 /**
  * The participant pages: server-rendered HTML that works without JavaScript, one column that
- * reads from 320 px up, every control labelled, every form bound to its link (`_bind`).
+ * reads from 320 px up (text people typed, a goal without spaces or a pasted URL, wraps anywhere:
+ * `overflow-wrap` on main, inherited by every paragraph, list item and goal box), every control labelled, every form bound to its link (`_bind`).
  * This file holds what every page shares (layout, notices, the form page around a phase's
  * questions); each phase's questions and texts are in services/phases/<phase>/survey.ts.
  */
@@ -160,7 +161,7 @@ export type NoticeKind = keyof (typeof t)['en']['notices'];
 
 const CSS =
   ':root{color-scheme:light}*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f2f4f3;color:#1a1a1a;line-height:1.5;font-size:1rem}' +
-  'main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}' +
+  'main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh;overflow-wrap:anywhere}h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}' +
   'label{display:block;margin:.75rem 0 .25rem;font-weight:600}input[type=text],input[type=number],input[type=date],textarea,select{font:inherit;width:100%;padding:.6rem;border:1px solid #6b6b6b;border-radius:4px;background:#fff;color:#1a1a1a;min-height:2.75rem}' +
   'textarea{min-height:5rem}fieldset{border:1px solid #8a8a8a;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem}legend{font-weight:700;padding:0 .25rem}' +
   '.choice{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:.5rem 0;padding:.5rem;border:1px solid #c4c4c4;border-radius:6px;min-height:2.75rem}.choice input{width:1.4rem;height:1.4rem;margin:0}' +
