@@ -1085,3 +1085,50 @@ describe('goal-setting: a person left with no partner', () => {
     expect(await c.store.getResponse(c.cycleId, 'goal-setting', menteeId)).toBeUndefined();
   });
 });
+
+describe('run: a check-in when the partner has left the program', () => {
+  /** Every `href="#id"` of the page's error summary names an element of the page. */
+  const brokenLinks = (html: string) => [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1] as string).filter((id) => !html.includes(`id="${id}"`));
+
+  it('says the partner left and HR was told, and offers no meeting with them', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    const { mentorId, menteeId } = englishPair();
+    await c.post(menteeId, 'opt-out', 'opt-out');
+    const page = await c.show(mentorId, 'run#1');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`${escapeHtml(c.member(menteeId).name)} has left the program, so no meeting with them can be logged. HR has been told`);
+    expect(page.html).not.toContain('name="pair"');
+    expect(page.html).not.toContain('name="date"');
+    expect(page.html).not.toContain('value="met"');
+    expect(page.html).toContain('value="need-help"');
+  });
+
+  it('refuses a "we met" from a page opened before they left, with error links that all lead somewhere', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    const { mentorId, menteeId, pairId } = englishPair();
+    await c.post(menteeId, 'opt-out', 'opt-out');
+    const page = await c.post(mentorId, 'run#1', 'answer', [
+      ['status', 'met'],
+      ['pair', pairId],
+      ['date', '2027-03-01'],
+    ]);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('has left the program');
+    expect(page.html).toMatch(/href="#[^"]+"/);
+    expect(brokenLinks(page.html)).toEqual([]);
+    expect(await c.store.getResponse(c.cycleId, 'run#1', mentorId)).toBeUndefined();
+  });
+
+  it('links an error about the only partner to their name on the page', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    const { mentorId } = englishPair();
+    const page = await c.post(mentorId, 'run#1', 'answer', [
+      ['status', 'met'],
+      ['pair', 'someone~else'],
+      ['date', '2027-03-01'],
+    ]);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('href="#meeting-pair"');
+    expect(brokenLinks(page.html)).toEqual([]);
+  });
+});
