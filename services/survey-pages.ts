@@ -121,6 +121,8 @@ const t = {
       [/^too short|^Too small/, 'está vazio'],
       [/^the (level|priority) must be 1 to 5$/, 'deve ser de 1 a 5'],
       [/^propose at most (\d+) skills$/, 'proponha no máximo $1 habilidades'],
+      [/^name at most (\d+) skills$/, 'indique no máximo $1 habilidades'],
+      [/^each skill must be at most (\d+) characters$/, 'cada habilidade deve ter no máximo $1 caracteres'],
       [/^is not a language offered$/, 'não é um idioma da lista'],
       [/^choose at least one language$/, 'escolha pelo menos um idioma'],
       [/^choose a time zone from the list$/, 'escolha um fuso horário da lista'],

@@ -1132,3 +1132,37 @@ describe('run: a check-in when the partner has left the program', () => {
     expect(brokenLinks(page.html)).toEqual([]);
   });
 });
+
+describe('feedback: the skills the organization lacks', () => {
+  const withSkills = (skills: string): Array<[string, string]> =>
+    feedbackFields('x').map(([k, v]): [string, string] => [k, k === 'missingSkills' ? skills : v]);
+  /** Someone in the cycle who reads Portuguese. */
+  const portugueseReader = (c: Cycle) => pairs.flatMap((p) => [p.mentorId, p.menteeId]).find((id) => c.member(id).language === 'pt-BR') as string;
+
+  it('refuses more than ten in the reader’s language, naming the limit, and keeps what was typed', async () => {
+    const c = await cycleWith(['feedback']);
+    const reader = portugueseReader(c);
+    const eleven = Array.from({ length: 11 }, (_, i) => `Habilidade ${i + 1}`).join(', ');
+    const page = await c.post(reader, 'feedback', 'answer', withSkills(eleven));
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('indique no máximo 10 habilidades');
+    expect(page.html).not.toContain('Too big');
+    expect(page.html).toContain('Habilidade 11');
+    expect(await c.store.getResponse(c.cycleId, 'feedback', reader)).toBeUndefined();
+  });
+
+  it('refuses a skill over 80 characters in the reader’s language', async () => {
+    const c = await cycleWith(['feedback']);
+    const page = await c.post(portugueseReader(c), 'feedback', 'answer', withSkills(`Gestão, ${'a'.repeat(81)}`));
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('cada habilidade deve ter no máximo 80 caracteres');
+  });
+
+  it('states both limits next to the question, in each language', async () => {
+    const c = await cycleWith(['feedback']);
+    const en = await c.show('p03', 'feedback');
+    expect(en.html).toContain('Up to 10 skills, each at most 80 characters.');
+    expect(en.html).toContain('aria-describedby="missingSkills-hint"');
+    expect((await c.show(portugueseReader(c), 'feedback')).html).toContain('Até 10 habilidades, cada uma com no máximo 80 caracteres.');
+  });
+});

@@ -1,5 +1,13 @@
 import { escapeHtml } from '../../../domain/html.ts';
-import { FEEDBACK_TEXT_QUESTIONS, MAX_TEXT, parseFeedbackAnswer, type FeedbackAnswer, type FormFields } from '../../../domain/surveys.ts';
+import {
+  FEEDBACK_TEXT_QUESTIONS,
+  MAX_MISSING_SKILLS,
+  MAX_SKILL_LENGTH,
+  MAX_TEXT,
+  parseFeedbackAnswer,
+  type FeedbackAnswer,
+  type FormFields,
+} from '../../../domain/surveys.ts';
 import * as z from '../../../domain/validation.ts';
 import { formPage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
 import { formInputOf, nothingAfterAnswer, noticeResult, pageResult, skillsContext, storedAnswer, typedValues } from '../survey-common.ts';
@@ -31,7 +39,9 @@ export function feedbackFormPage(input: FormPageInput & { forum?: ForumView }): 
   const fields = [
     QUESTIONS.map((f) => {
       labels[f] = { id: f, label: c.questions[f] };
-      return `<label for="${f}">${escapeHtml(c.questions[f])}</label><textarea id="${f}" name="${f}" maxlength="${MAX_TEXT}">${typedValue(input, f)}</textarea>`;
+      // The skills the organization lacks have limits of their own: said under the label, before anyone hits them.
+      const hint = f === 'missingSkills' ? `<p class="hint" id="${f}-hint">${escapeHtml(c.missingSkillsHint(MAX_MISSING_SKILLS, MAX_SKILL_LENGTH))}</p>` : '';
+      return `<label for="${f}">${escapeHtml(c.questions[f])}</label>${hint}<textarea id="${f}" name="${f}" maxlength="${MAX_TEXT}"${hint ? ` aria-describedby="${f}-hint"` : ''}>${typedValue(input, f)}</textarea>`;
     }).join(''),
     `<label for="satisfaction">${escapeHtml(c.questions.satisfaction)}</label><input id="satisfaction" name="satisfaction" type="number" inputmode="numeric" min="0" max="10" required value="${typedValue(input, 'satisfaction')}">`,
   ];
