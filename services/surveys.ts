@@ -50,7 +50,8 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
   if (phaseKey !== OPT_OUT_KEY && leftTheProgram(entry))
     return refused(cycleMember?.language ?? entry?.preferredLanguage ?? cycle.program.language, 'opted-out', 200);
   const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase, entry));
-  if (!member) return refused(cycle.program.language, 'missing', 404);
+  // A person the roster knows reads the refusal in their language; only a stranger gets the program's.
+  if (!member) return refused(entry?.preferredLanguage ?? cycle.program.language, 'missing', 404);
   const link = { token, action, binding: formBinding(deps.signer, token) };
   if (phaseKey === PAIR_PAGE_KEY) {
     if (member.declined) return refused(member.language, 'declined', 200);

@@ -1166,3 +1166,38 @@ describe('feedback: the skills the organization lacks', () => {
     expect((await c.show(portugueseReader(c), 'feedback')).html).toContain('Até 10 habilidades, cada uma com no máximo 80 caracteres.');
   });
 });
+
+describe('links of people whose address bounced', () => {
+  /** A cycle of the sample program with enrollment open and no members yet: the join page's visitors come from the roster. */
+  async function enrollmentOpen() {
+    const store = new InMemoryStore();
+    const enrolling = sampleProgram('survey-enrollment', { enrollment: 'P14D' });
+    const cycleId = `enrol${++cycleCount}-${Date.now()}`;
+    await store.putProgram(enrolling);
+    await importRoster(store, { programId: enrolling.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
+    await store.createCycle(newCycle(enrolling, cycleId, START));
+    await store.openPhase(cycleId, 'enrollment', { openedAt: START, deadline: START + 14 * DAY, expected: 24 });
+    let time = START;
+    const deps: SurveyDeps = { store, clock: { now: () => (time += 1000) }, signer, matcher };
+    const show = (participantId: string, phaseKey: string) =>
+      showSurvey(deps, signer.sign({ cycleId, participantId, phaseKey, expiresAt: Math.floor((START + 30 * DAY) / 1000) }), ACTION);
+    return { store, programId: enrolling.programId, show };
+  }
+
+  it('keeps the join page working for someone marked unreachable, as the docs promise', async () => {
+    const c = await enrollmentOpen();
+    await c.store.setParticipantStatus(c.programId, 'p03', 'unreachable');
+    const page = await c.show('p03', 'enrollment');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('name="_action" value="answer"');
+    expect(page.html).toContain('<html lang="en">');
+  });
+
+  it('refuses a link the phase has no page for in the language of the person the roster knows', async () => {
+    const c = await enrollmentOpen();
+    const page = await c.show('p03', 'goal-setting');
+    expect(page.status).toBe(404);
+    expect(page.html).toContain('<html lang="en">');
+    expect(page.html).toContain('We could not find this cycle');
+  });
+});
