@@ -295,6 +295,9 @@ export function ratingSelects(input: FormPageInput, labels: FieldLabels, name: s
     .join('');
 }
 
+/** The id of a form page's answer form (the feedback forum's vote buttons send it: services/phases/feedback/forum.ts). */
+export const ANSWER_FORM_ID = 'answer-form';
+
 /** A phase's form page: its questions inside the shared page, the answer form bound to the link. */
 export function formPage(input: FormPageInput, content: PhaseFormContent): string {
   const c = t[input.language];
@@ -305,7 +308,7 @@ export function formPage(input: FormPageInput, content: PhaseFormContent): strin
   sections.push(...(content.context ?? []));
   sections.push(errorSummary(input.language, input.errors, content.labels));
   sections.push(
-    `<form method="post" action="${escapeHtml(input.action)}">${hiddenFields('answer', binding)}${content.fields.join('\n')}<button type="submit">${escapeHtml(content.submit ?? c.submit)}</button></form>`,
+    `<form method="post" action="${escapeHtml(input.action)}" id="${ANSWER_FORM_ID}">${hiddenFields('answer', binding)}${content.fields.join('\n')}<button type="submit">${escapeHtml(content.submit ?? c.submit)}</button></form>`,
   );
   sections.push(...(content.after ?? []));
   return layout(input.language, content.title, sections.join('\n'), input.programName, content.script);

@@ -116,7 +116,8 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
   const language = r.kind === 'opt-out' ? r.language : r.visit.language;
   const fields = formFields(body);
   if (!bindingMatches(deps.signer, token, fields._bind?.[0])) return pageResult(403, noticePage(language, 'wrong-form'));
-  const act = fields._action?.[0] ?? 'answer';
+  // A feedback vote button sends the answer form along (what was typed is kept): `_vote` makes it a vote.
+  const act = fields._vote !== undefined ? 'vote' : (fields._action?.[0] ?? 'answer');
 
   if (r.kind === 'pair') return act === 'log-meeting' ? logMeeting(deps, r.visit, fields) : pageResult(400, noticePage(language, 'wrong-form'));
   if (r.kind === 'opt-out') {

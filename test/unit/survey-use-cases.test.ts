@@ -1201,3 +1201,28 @@ describe('links of people whose address bounced', () => {
     expect(page.html).toContain('We could not find this cycle');
   });
 });
+
+describe('feedback: voting before answering', () => {
+  it('sends what was typed with the vote and shows it back, recording the vote and no answer', async () => {
+    const c = await cycleWith(['feedback']);
+    for (const id of ['p03', 'p06', 'p09', 'p15', 'p18']) expect((await c.post(id, 'feedback', 'answer', feedbackFields(id))).status).toBe(200);
+    const voter = 'p01';
+    const page = await c.show(voter, 'feedback');
+    const target = (await c.store.listSuggestions(c.cycleId)).find((s) => s.text === 'p03 worked')?.suggestionId as string;
+    // The vote button belongs to the answer form: the browser sends the form's fields with it, without JavaScript.
+    expect(page.html).toContain(`form="answer-form" name="_vote" value="${target}" formnovalidate`);
+    expect(page.html).toContain('<form method="post" action="./v1.token" id="answer-form">');
+    const typed: Array<[string, string]> = [
+      ['worked', 'The monthly lunches, half written'],
+      ['improve', 'More time for <meetings>'],
+      ['satisfaction', ''],
+      ['_vote', target],
+    ];
+    const voted = await c.post(voter, 'feedback', 'answer', typed);
+    expect(voted.status).toBe(200);
+    expect(await c.store.listVotesOf(c.cycleId, voter)).toEqual([target]);
+    expect(voted.html).toContain('>The monthly lunches, half written</textarea>');
+    expect(voted.html).toContain(`>${escapeHtml('More time for <meetings>')}</textarea>`);
+    expect(await c.store.getResponse(c.cycleId, 'feedback', voter)).toBeUndefined();
+  });
+});
