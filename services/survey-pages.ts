@@ -38,6 +38,9 @@ const t = {
       'too-large': 'Your answer is too long to be recorded. Please shorten it and send it again.',
       joined: 'Thank you for joining! You will get an email once your pair is formed. Until enrollment closes you can change your answers from the same link.',
       'not-joining': 'Thank you for letting us know. Until enrollment closes you can still change your mind from the same link.',
+      stopped: 'HR stopped this cycle of the program, so answers are no longer accepted and nothing was changed. If you have questions, contact your HR team.',
+      'accepted-already':
+        'You accepted this pairing already, so the decline was not recorded. To withdraw now, write to your HR team (your reason is below, to copy), or leave the program with the link at the bottom of the program’s emails.',
       'no-partner': 'Your partner could not take part, and no one free to pair with you could be found yet, so there is no pairing to accept or decline.',
     },
     noticeTitles: {
@@ -57,6 +60,8 @@ const t = {
       joined: 'You joined',
       'not-joining': 'Answer recorded',
       'no-partner': 'No partner yet',
+      stopped: 'This cycle was stopped',
+      'accepted-already': 'Pairing accepted already',
     },
     problems: [] as Array<[RegExp, string]>,
   },
@@ -88,6 +93,9 @@ const t = {
       joined:
         'Obrigado por participar! Você receberá um email quando sua dupla for formada. Até o fim das inscrições, você pode mudar suas respostas pelo mesmo link.',
       'not-joining': 'Obrigado por avisar. Até o fim das inscrições, você ainda pode mudar de ideia pelo mesmo link.',
+      stopped: 'O RH interrompeu este ciclo do programa; respostas não são mais aceitas e nada foi alterado. Se tiver dúvidas, fale com o RH.',
+      'accepted-already':
+        'Você já aceitou esta dupla, então a recusa não foi registrada. Para desistir agora, escreva para o RH (seu motivo está abaixo, para copiar) ou saia do programa pelo link no fim dos emails do programa.',
       'no-partner': 'Sua dupla não pôde participar e ainda não encontramos ninguém livre para formar dupla com você; não há dupla para aceitar ou recusar.',
     },
     noticeTitles: {
@@ -107,6 +115,8 @@ const t = {
       joined: 'Inscrição confirmada',
       'not-joining': 'Resposta registrada',
       'no-partner': 'Ainda sem dupla',
+      stopped: 'Ciclo interrompido',
+      'accepted-already': 'Dupla já aceita',
     },
     problems: [
       [/^is required$/, 'é obrigatório'],

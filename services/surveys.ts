@@ -67,6 +67,8 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
       await phaseSurvey(phase.phase).declinedAgain?.(deps, cycle, member);
     return refused(member.language, 'declined', 200);
   }
+  // A cycle HR stopped is said to be stopped, not a phase that closed as planned.
+  if (cycle.status === 'stopped') return refused(member.language, 'stopped', 410);
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return refused(member.language, 'closed', 410);
   const prefetched = { phaseKeys: answersRead, answers };
   const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now, prefetched, rosterEntry: entry };
@@ -104,7 +106,11 @@ async function visitorOf(
 export async function showSurvey(deps: SurveyDeps, token: string, action: string, preselect?: string): Promise<PageResult> {
   const r = await resolve(deps, token, action, 'page');
   if (r.kind === 'refused') return r.page;
-  if (r.kind === 'opt-out') return pageResult(200, optOutPage(r.language, r.link.action, r.link.binding, r.cycle.program.name));
+  if (r.kind === 'opt-out') {
+    // Someone who left already is told so, not asked again (the POST stays safe to send again: it finishes what leaving sets off).
+    if (leftTheProgram(await rosterEntry(deps.store, r.cycle, r.member.participantId))) return pageResult(200, noticePage(r.language, 'opted-out'));
+    return pageResult(200, optOutPage(r.language, r.link.action, r.link.binding, r.cycle.program.name));
+  }
   if (r.kind === 'pair') return showPairPage(deps, r.visit);
   return phaseSurvey(r.visit.phase).show(deps, preselect ? { ...r.visit, preselect } : r.visit);
 }

@@ -1226,3 +1226,37 @@ describe('feedback: voting before answering', () => {
     expect(await c.store.getResponse(c.cycleId, 'feedback', voter)).toBeUndefined();
   });
 });
+
+describe('what a page says after the fact', () => {
+  it('tells someone who left, on the opt-out link again, that they left instead of asking again', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.post('p03', 'opt-out', 'opt-out');
+    const page = await c.show('p03', 'opt-out');
+    expect(page.html).toContain('You have left the program');
+    expect(page.html).not.toContain('Do you want to leave');
+    expect(page.html).not.toContain('<form');
+  });
+
+  it('says a decline after a bare accept was not recorded, how to withdraw, and keeps the reason typed', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const { mentorId, menteeId } = englishPair();
+    expect((await c.post(menteeId, 'goal-setting', 'accept')).status).toBe(200);
+    const page = await c.post(menteeId, 'goal-setting', 'decline', [['reason', 'My manager moved me to <night> shifts']]);
+    expect(page.status).toBe(409);
+    expect(page.html).toContain('You accepted this pairing already, so the decline was not recorded. To withdraw now, write to your HR team');
+    expect(page.html).toContain(escapeHtml('My manager moved me to <night> shifts'));
+    expect((await c.store.getInvitationDecision(c.cycleId, menteeId))?.decision).toBe('accepted');
+    expect((await c.store.getMember(c.cycleId, mentorId))?.partners.map((p) => p.participantId)).toEqual([menteeId]);
+  });
+
+  it('says a cycle HR stopped was stopped, not that a phase closed', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.store.markStopped(c.cycleId, START + DAY);
+    const page = await c.show('p03', 'goal-setting');
+    expect(page.status).toBe(410);
+    expect(page.html).toContain('HR stopped this cycle of the program');
+    expect(page.html).not.toContain('This phase has closed');
+    const portuguese = await c.show(pairs.flatMap((p) => [p.mentorId, p.menteeId]).find((id) => c.member(id).language === 'pt-BR') as string, 'goal-setting');
+    expect(portuguese.html).toContain('O RH interrompeu este ciclo do programa');
+  });
+});

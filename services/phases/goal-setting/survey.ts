@@ -246,6 +246,12 @@ function noPartnerResult(visit: SurveyVisit, status = 200): PageResult {
   return pageResult(status, noticePage(visit.language, 'no-partner', next));
 }
 
+function acceptedAlready(visit: SurveyVisit, reason: string): PageResult {
+  const c = texts[visit.language];
+  const typed = reason.trim() ? `<h2>${escapeHtml(c.reason)}</h2><div class="goals">${escapeHtml(plainText(reason).slice(0, 500))}</div>` : '';
+  return pageResult(409, noticePage(visit.language, 'accepted-already', `${typed}<p>${escapeHtml(c.help(visit.cycle.program.hrContacts[0] as string))}</p>`));
+}
+
 /** The invitation as the pairing is now, saying the form posted was for another one; nothing recorded. */
 async function pairingChangedPage(deps: SurveyDeps, visit: SurveyVisit): Promise<PageResult> {
   return pageResult(409, invitationOf(visit, await skillsContext(deps, visit), { pairingChanged: true }));
@@ -310,6 +316,8 @@ async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, 
     if (outcome === 'recorded') await rematchAfterDecline(deps, cycle, member);
     return noticeResult(visit, 'declined');
   }
+  // A decline after the person accepted (another tab): not recorded, and they are told so, how to withdraw, and what they typed.
+  if (decision === 'declined') return acceptedAlready(visit, typedReason);
   return pageResult(200, goalFormOf(visit, await skillsContext(deps, visit)));
 }
 
