@@ -8,6 +8,8 @@ import type { Participant } from '../../domain/participant.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { membersOf } from '../../services/phases/identify/index.ts';
 import { importRoster } from '../../services/roster-import.ts';
+import { importRosterFile } from '../../services/roster-files.ts';
+import { describeImport } from '../../cli/commands/roster.ts';
 import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { matchedSampleCohort, SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
@@ -939,6 +941,19 @@ describe('a roster import after a person left through their own opt-out link', (
     expect(page.html).not.toContain('<form');
     // The same file again finds nothing to write, and still keeps them out.
     expect(await importSample(c)).toMatchObject({ written: 0, keptOptedOut: [{ participantId: 'p13' }] });
+  });
+
+  it('keeps them opted out through the CLI’s and console’s import too, listed in a dry run and brought back only on request', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.post('p13', 'opt-out', 'opt-out');
+    const request = { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' as const };
+    const preview = await importRosterFile(c.store, { ...request, dryRun: true });
+    expect(preview.keptOptedOut).toMatchObject([{ where: lineOf('p13'), participantId: 'p13' }]);
+    expect(describeImport(preview, 'roster.csv')).toContain('Kept opted-out: 1 person(s)');
+    expect((await importRosterFile(c.store, request)).keptOptedOut).toHaveLength(1);
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('opted-out');
+    expect((await importRosterFile(c.store, { ...request, reactivateOptedOut: true })).keptOptedOut).toEqual([]);
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('active');
   });
 
   it('brings them back only when HR says so explicitly, as the file says', async () => {
