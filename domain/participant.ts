@@ -49,6 +49,12 @@ export const participantSchema = z
     availability: z.optional(availabilitySchema),
     capacity: z._default(z.number().check(z.int(), z.gte(1), z.lte(5)), 1),
     status: z._default(z.enum(PARTICIPANT_STATUSES), 'active'),
+    /**
+     * When the person left through their own opt-out link (services/surveys.ts), as opposed to HR's
+     * `opted-out` in a roster file. Set by the store only: a file's value is dropped on import, and an
+     * import's `active` does not undo such an opt-out unless HR says so (services/roster-files.ts).
+     */
+    ownOptOutAt: z.optional(z.number()),
   })
   .check(
     z.refine((p) => p.birthYear !== undefined || p.careerStartYear !== undefined, {

@@ -80,12 +80,23 @@ export const measureAnswerSchema = z.object({
   /** Percentage reached of each goal, in the order the goals were set. */
   goalAttainment: z.array(wholeNumber(0, 100)),
 });
+/** How many skills the organization lacks one feedback answer may name, and how long each may be. */
+export const MAX_MISSING_SKILLS = 10;
+export const MAX_SKILL_LENGTH = 80;
+
 export const feedbackAnswerSchema = z.object({
   worked: text(),
   keep: text(),
   more: text(),
   explore: text(),
-  missingSkills: z.array(text(80).check(z.minLength(1))).check(z.maxLength(10)),
+  // The limits are said on the page (services/phases/feedback/survey.ts) and the messages translated (survey-pages.ts `problems`).
+  missingSkills: z
+    .array(
+      z
+        .string()
+        .check(z.overwrite(plainText), z.trim(), z.minLength(1), z.maxLength(MAX_SKILL_LENGTH, `each skill must be at most ${MAX_SKILL_LENGTH} characters`)),
+    )
+    .check(z.maxLength(MAX_MISSING_SKILLS, `name at most ${MAX_MISSING_SKILLS} skills`)),
   improve: text(),
   /** How likely they are to recommend the program, 0-10 (Net Promoter style). */
   satisfaction: wholeNumber(0, 10),

@@ -38,7 +38,11 @@ export interface ProgramStore {
   listParticipants(programId: string): Promise<Participant[]>;
   /** One person on the roster, by id (one read, where listing a roster of thousands would be many). */
   getParticipant(programId: string, participantId: string): Promise<Participant | undefined>;
-  setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void>;
+  /**
+   * Sets a person's roster status. `ownOptOutAt`: the person left through their own opt-out link at
+   * that time (kept as `ownOptOutAt`, the first time only), which a later import does not undo.
+   */
+  setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus, ownOptOutAt?: number): Promise<void>;
   /** What each person declared when they last joined (written with their enrollment answer, recordEnrollmentAnswer). */
   listDeclarations(programId: string): Promise<EnrollmentDeclaration[]>;
   getDeclaration(programId: string, participantId: string): Promise<EnrollmentDeclaration | undefined>;

@@ -28,10 +28,10 @@ export interface RematchDeps {
  * The new pair, the changed members and a REMATCH# record are stored together; the phase step
  * then sends both people a goal-setting invitation (services/phases/goal-setting/index.ts).
  */
-export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decliner: Member): Promise<RematchRecord[]> {
+export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decliner: Member, options: { leaving?: boolean } = {}): Promise<RematchRecord[]> {
   // Another decline at the same moment may take the person this one would choose: read again and choose again.
   for (let attempt = 1; ; attempt++) {
-    const outcome = await rematchOnce(deps, cycle, decliner);
+    const outcome = await rematchOnce(deps, cycle, decliner, options.leaving === true);
     if (outcome !== 'changed-meanwhile') return outcome;
     if (attempt === REMATCH_ATTEMPTS)
       throw new ConflictError(`cycle ${cycle.cycleId}: the pairs changed during ${REMATCH_ATTEMPTS} rematches in a row; try again`);
@@ -40,7 +40,13 @@ export async function rematchAfterDecline(deps: RematchDeps, cycle: Cycle, decli
 
 const REMATCH_ATTEMPTS = 3;
 
-async function rematchOnce(deps: RematchDeps, cycle: Cycle, decliner: Member): Promise<RematchRecord[] | 'changed-meanwhile'> {
+/**
+ * `leaving`: the "decliner" left the program (services/leave-program.ts) rather than declined. A
+ * decliner is `declined` and sees no pairing again; a leaver is not, so each pair dissolved is taken
+ * off their member record in the same write: were HR to let them back, their pages never show a
+ * partner who is with someone else now.
+ */
+async function rematchOnce(deps: RematchDeps, cycle: Cycle, decliner: Member, leaving: boolean): Promise<RematchRecord[] | 'changed-meanwhile'> {
   const [members, roster, made] = await Promise.all([
     deps.store.listMembers(cycle.cycleId),
     deps.store.listParticipants(cycle.programId),
@@ -108,6 +114,15 @@ async function rematchOnce(deps: RematchDeps, cycle: Cycle, decliner: Member): P
         member.keptAnswer = { goals: kept?.goals ?? [], baseline: kept?.baseline ?? {}, acceptedPartnerIds: decision.partnerIds };
         setAside.push({ participantId: member.participantId, answered: answer !== undefined });
       }
+    }
+    const leaver = leaving ? membersById.get(decliner.participantId) : undefined;
+    if (leaver) {
+      leaver.partners = leaver.partners.filter((p) => p.pairId !== ref.pairId);
+      if (leaver.partners.length === 0) {
+        leaver.teaches = [];
+        leaver.learns = [];
+      }
+      changed.push(leaver);
     }
     const otherId = newPair ? (newPair.mentorId === freed.participantId ? newPair.menteeId : newPair.mentorId) : undefined;
     const record: RematchRecord = {

@@ -20,6 +20,11 @@ export interface RosterFileImportRequest {
   onProgress?: (done: number, total: number) => void;
   /** Participants per write batch (progress granularity). */
   batchSize?: number;
+  /**
+   * Let the file's `active` (or `unreachable`) bring back people who left through their own opt-out
+   * link. Without it they stay `opted-out` and the report lists them (`keptOptedOut`).
+   */
+  reactivateOptedOut?: boolean;
   /** Aborted (Ctrl-C): the batch being written is finished, no other is started, and a RosterImportIncompleteError says how far it got. */
   signal?: AbortSignal;
 }
@@ -44,6 +49,46 @@ export interface RosterFileImportResult {
   /** The ids of the skills this import added to the stored catalog (none when another import or an edit had added them already). */
   catalogAdded?: string[];
   issues: ValidationIssue[];
+  /** People the file marks active who left through their own opt-out link: kept `opted-out` (no `reactivateOptedOut`). */
+  keptOptedOut: KeptOptOut[];
+}
+
+/** A row whose person stays opted out: where it is in the file, who, and why. */
+export interface KeptOptOut {
+  where: string;
+  participantId: string;
+  reason: string;
+}
+
+/**
+ * A person's own opt-out (the link in every email, `ownOptOutAt` on the stored roster) is theirs:
+ * a file that still says `active` for them (HR's usual export, made before they left) does not
+ * bring them back. Each such row is written `opted-out`, its mark kept, and listed with its line.
+ * With `reactivate`, HR says they really come back: the file's status is written and the mark
+ * dropped. A mark in the file itself is never taken (only the opt-out link sets it).
+ */
+export function keepOwnOptOuts(
+  stored: readonly Participant[],
+  participants: readonly Participant[],
+  where: readonly string[],
+  reactivate = false,
+): { participants: Participant[]; kept: KeptOptOut[] } {
+  const ownOptOut = new Map(stored.flatMap((p) => (p.status === 'opted-out' && p.ownOptOutAt !== undefined ? [[p.participantId, p.ownOptOutAt]] : [])));
+  const kept: KeptOptOut[] = [];
+  const out = participants.map((row, i) => {
+    const { ownOptOutAt: _fromFile, ...person } = row;
+    const at = ownOptOut.get(person.participantId);
+    if (at === undefined) return person;
+    if (person.status === 'opted-out') return { ...person, ownOptOutAt: at };
+    if (reactivate) return person;
+    kept.push({
+      where: where[i] ?? `participant ${person.participantId}`,
+      participantId: person.participantId,
+      reason: `${person.participantId} left the program through their own opt-out link on ${new Date(at).toISOString().slice(0, 10)}; kept opted-out (the file says ${person.status}). To bring them back, import again with --reactivate-opted-out (console: "Bring back people who opted out")`,
+    });
+    return { ...person, status: 'opted-out' as const, ownOptOutAt: at };
+  });
+  return { participants: out, kept };
 }
 
 /**
@@ -137,7 +182,14 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
   // An address the program holds under another id (an HR export that renumbered its ids) would put one person in a cycle twice.
   const taken = await addressesStoredUnderOtherIds(store, program.programId, read, parsed.validWhere ?? []);
   parsed.issues.push(...taken.issues);
-  const valid = read.filter((p) => !taken.participantIds.has(p.participantId));
+  const validWhere = (parsed.validWhere ?? []).filter((_, i) => !taken.participantIds.has(read[i]?.participantId ?? ''));
+  const own = keepOwnOptOuts(
+    taken.stored,
+    read.filter((p) => !taken.participantIds.has(p.participantId)),
+    validWhere,
+    request.reactivateOptedOut,
+  );
+  const valid = own.participants;
   const report: RosterFileImportResult = {
     programId: program.programId,
     rows: parsed.rows,
@@ -152,6 +204,7 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
     unknownSkills: parsed.unknownSkills ?? [],
     addedSkills: parsed.addedSkills ?? [],
     issues: parsed.issues,
+    keptOptedOut: own.kept,
   };
   // A file-level problem (unreadable, missing columns) leaves no rows to import, whatever the options.
   const fileLevel = parsed.issues.length > 0 && read.length === 0;
@@ -193,7 +246,7 @@ export async function importRosterFile(store: ProgramStore, request: RosterFileI
 }
 
 /**
- * The rows whose address the program's stored roster holds under another id, each named by its
+ * The rows whose address the program's stored roster holds under another id (and the stored roster, read for it), each named by its
  * line, its address and the id it is stored under. An id the file also holds counts with the
  * file's address (the file moves that person to another address); the file's own duplicates are
  * found by the parser.
@@ -203,13 +256,14 @@ export async function addressesStoredUnderOtherIds(
   programId: string,
   participants: readonly Participant[],
   where: readonly string[] = [],
-): Promise<{ issues: ValidationIssue[]; participantIds: Set<string> }> {
+): Promise<{ issues: ValidationIssue[]; participantIds: Set<string>; stored: Participant[] }> {
   const issues: ValidationIssue[] = [];
   const participantIds = new Set<string>();
-  if (participants.length === 0) return { issues, participantIds };
+  if (participants.length === 0) return { issues, participantIds, stored: [] };
   const inFile = new Set(participants.map((p) => p.participantId));
   const storedUnder = new Map<string, string>();
-  for (const stored of await store.listParticipants(programId)) if (!inFile.has(stored.participantId)) storedUnder.set(stored.email, stored.participantId);
+  const roster = await store.listParticipants(programId);
+  for (const stored of roster) if (!inFile.has(stored.participantId)) storedUnder.set(stored.email, stored.participantId);
   participants.forEach((p, i) => {
     const other = storedUnder.get(p.email);
     if (other === undefined) return;
@@ -219,7 +273,7 @@ export async function addressesStoredUnderOtherIds(
       problem: `${p.email} is stored under id ${other} in program ${programId} already (this row has id ${p.participantId}); use ${other} for this person, or change ${other}'s address first`,
     });
   });
-  return { issues, participantIds };
+  return { issues, participantIds, stored: roster };
 }
 
 /** The roster as stored, as CSV in Tandem's columns (importable as it is) or as JSON. */

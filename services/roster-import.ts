@@ -1,13 +1,15 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { parseRosterCsv, parseRosterJson } from '../domain/roster.ts';
 import type { ProgramStore } from './ports.ts';
-import { addressesStoredUnderOtherIds } from './roster-files.ts';
+import { addressesStoredUnderOtherIds, keepOwnOptOuts, type KeptOptOut } from './roster-files.ts';
 
 export interface RosterImportResult {
   rows: number;
   written: number;
   unchanged: number;
   dryRun: boolean;
+  /** People the file marks active who left through their own opt-out link, kept opted-out (services/roster-files.ts). */
+  keptOptedOut: KeptOptOut[];
 }
 
 /**
@@ -16,15 +18,16 @@ export interface RosterImportResult {
  */
 export async function importRoster(
   store: ProgramStore,
-  request: { programId: string; text: string; format: 'csv' | 'json'; dryRun?: boolean },
+  request: { programId: string; text: string; format: 'csv' | 'json'; dryRun?: boolean; reactivateOptedOut?: boolean },
 ): Promise<RosterImportResult> {
   const program = await store.getProgram(request.programId);
   if (!program) throw new NotFoundError(`program ${request.programId} does not exist; create it first`);
   const parsed = request.format === 'csv' ? parseRosterCsv(request.text, program.skillsCatalog) : parseRosterJson(request.text, program.skillsCatalog);
-  if (!parsed.issues.length)
-    parsed.issues.push(...(await addressesStoredUnderOtherIds(store, program.programId, parsed.participants, parsed.validWhere)).issues);
+  const taken = parsed.issues.length ? undefined : await addressesStoredUnderOtherIds(store, program.programId, parsed.participants, parsed.validWhere);
+  if (taken) parsed.issues.push(...taken.issues);
   if (parsed.issues.length) throw new ValidationError(`the roster has ${parsed.issues.length} problem(s); nothing was imported`, parsed.issues);
-  if (request.dryRun) return { rows: parsed.rows, written: 0, unchanged: 0, dryRun: true };
-  const { written, unchanged } = await store.putParticipants(program.programId, parsed.participants);
-  return { rows: parsed.rows, written, unchanged, dryRun: false };
+  const own = keepOwnOptOuts(taken?.stored ?? [], parsed.participants, parsed.validWhere ?? [], request.reactivateOptedOut);
+  if (request.dryRun) return { rows: parsed.rows, written: 0, unchanged: 0, dryRun: true, keptOptedOut: own.kept };
+  const { written, unchanged } = await store.putParticipants(program.programId, own.participants);
+  return { rows: parsed.rows, written, unchanged, dryRun: false, keptOptedOut: own.kept };
 }

@@ -5,7 +5,8 @@ import type { Language } from '../domain/program.ts';
 
 /**
  * The participant pages: server-rendered HTML that works without JavaScript, one column that
- * reads from 320 px up, every control labelled, every form bound to its link (`_bind`).
+ * reads from 320 px up (text people typed, a goal without spaces or a pasted URL, wraps anywhere:
+ * `overflow-wrap` on main, inherited by every paragraph, list item and goal box), every control labelled, every form bound to its link (`_bind`).
  * This file holds what every page shares (layout, notices, the form page around a phase's
  * questions); each phase's questions and texts are in services/phases/<phase>/survey.ts.
  */
@@ -37,6 +38,10 @@ const t = {
       'too-large': 'Your answer is too long to be recorded. Please shorten it and send it again.',
       joined: 'Thank you for joining! You will get an email once your pair is formed. Until enrollment closes you can change your answers from the same link.',
       'not-joining': 'Thank you for letting us know. Until enrollment closes you can still change your mind from the same link.',
+      stopped: 'HR stopped this cycle of the program, so answers are no longer accepted and nothing was changed. If you have questions, contact your HR team.',
+      'accepted-already':
+        'You accepted this pairing already, so the decline was not recorded. To withdraw now, write to your HR team (your reason is below, to copy), or leave the program with the link at the bottom of the program’s emails.',
+      'no-partner': 'Your partner could not take part, and no one free to pair with you could be found yet, so there is no pairing to accept or decline.',
     },
     noticeTitles: {
       thanks: 'Thank you',
@@ -54,6 +59,9 @@ const t = {
       'too-large': 'Answer too long',
       joined: 'You joined',
       'not-joining': 'Answer recorded',
+      'no-partner': 'No partner yet',
+      stopped: 'This cycle was stopped',
+      'accepted-already': 'Pairing accepted already',
     },
     problems: [] as Array<[RegExp, string]>,
   },
@@ -85,6 +93,10 @@ const t = {
       joined:
         'Obrigado por participar! Você receberá um email quando sua dupla for formada. Até o fim das inscrições, você pode mudar suas respostas pelo mesmo link.',
       'not-joining': 'Obrigado por avisar. Até o fim das inscrições, você ainda pode mudar de ideia pelo mesmo link.',
+      stopped: 'O RH interrompeu este ciclo do programa; respostas não são mais aceitas e nada foi alterado. Se tiver dúvidas, fale com o RH.',
+      'accepted-already':
+        'Você já aceitou esta dupla, então a recusa não foi registrada. Para desistir agora, escreva para o RH (seu motivo está abaixo, para copiar) ou saia do programa pelo link no fim dos emails do programa.',
+      'no-partner': 'Sua dupla não pôde participar e ainda não encontramos ninguém livre para formar dupla com você; não há dupla para aceitar ou recusar.',
     },
     noticeTitles: {
       thanks: 'Obrigado',
@@ -102,6 +114,9 @@ const t = {
       'too-large': 'Resposta longa demais',
       joined: 'Inscrição confirmada',
       'not-joining': 'Resposta registrada',
+      'no-partner': 'Ainda sem dupla',
+      stopped: 'Ciclo interrompido',
+      'accepted-already': 'Dupla já aceita',
     },
     problems: [
       [/^is required$/, 'é obrigatório'],
@@ -116,6 +131,8 @@ const t = {
       [/^too short|^Too small/, 'está vazio'],
       [/^the (level|priority) must be 1 to 5$/, 'deve ser de 1 a 5'],
       [/^propose at most (\d+) skills$/, 'proponha no máximo $1 habilidades'],
+      [/^name at most (\d+) skills$/, 'indique no máximo $1 habilidades'],
+      [/^each skill must be at most (\d+) characters$/, 'cada habilidade deve ter no máximo $1 caracteres'],
       [/^is not a language offered$/, 'não é um idioma da lista'],
       [/^choose at least one language$/, 'escolha pelo menos um idioma'],
       [/^choose a time zone from the list$/, 'escolha um fuso horário da lista'],
@@ -156,7 +173,7 @@ export type NoticeKind = keyof (typeof t)['en']['notices'];
 
 const CSS =
   ':root{color-scheme:light}*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;background:#f2f4f3;color:#1a1a1a;line-height:1.5;font-size:1rem}' +
-  'main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}' +
+  'main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh;overflow-wrap:anywhere}h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}' +
   'label{display:block;margin:.75rem 0 .25rem;font-weight:600}input[type=text],input[type=number],input[type=date],textarea,select{font:inherit;width:100%;padding:.6rem;border:1px solid #6b6b6b;border-radius:4px;background:#fff;color:#1a1a1a;min-height:2.75rem}' +
   'textarea{min-height:5rem}fieldset{border:1px solid #8a8a8a;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem}legend{font-weight:700;padding:0 .25rem}' +
   '.choice{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:.5rem 0;padding:.5rem;border:1px solid #c4c4c4;border-radius:6px;min-height:2.75rem}.choice input{width:1.4rem;height:1.4rem;margin:0}' +
@@ -288,6 +305,9 @@ export function ratingSelects(input: FormPageInput, labels: FieldLabels, name: s
     .join('');
 }
 
+/** The id of a form page's answer form (the feedback forum's vote buttons send it: services/phases/feedback/forum.ts). */
+export const ANSWER_FORM_ID = 'answer-form';
+
 /** A phase's form page: its questions inside the shared page, the answer form bound to the link. */
 export function formPage(input: FormPageInput, content: PhaseFormContent): string {
   const c = t[input.language];
@@ -298,7 +318,7 @@ export function formPage(input: FormPageInput, content: PhaseFormContent): strin
   sections.push(...(content.context ?? []));
   sections.push(errorSummary(input.language, input.errors, content.labels));
   sections.push(
-    `<form method="post" action="${escapeHtml(input.action)}">${hiddenFields('answer', binding)}${content.fields.join('\n')}<button type="submit">${escapeHtml(content.submit ?? c.submit)}</button></form>`,
+    `<form method="post" action="${escapeHtml(input.action)}" id="${ANSWER_FORM_ID}">${hiddenFields('answer', binding)}${content.fields.join('\n')}<button type="submit">${escapeHtml(content.submit ?? c.submit)}</button></form>`,
   );
   sections.push(...(content.after ?? []));
   return layout(input.language, content.title, sections.join('\n'), input.programName, content.script);

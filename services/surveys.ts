@@ -50,7 +50,8 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
   if (phaseKey !== OPT_OUT_KEY && leftTheProgram(entry))
     return refused(cycleMember?.language ?? entry?.preferredLanguage ?? cycle.program.language, 'opted-out', 200);
   const member = cycleMember ?? (await visitorOf(deps, cycle, participantId, phase?.phase, entry));
-  if (!member) return refused(cycle.program.language, 'missing', 404);
+  // A person the roster knows reads the refusal in their language; only a stranger gets the program's.
+  if (!member) return refused(entry?.preferredLanguage ?? cycle.program.language, 'missing', 404);
   const link = { token, action, binding: formBinding(deps.signer, token) };
   if (phaseKey === PAIR_PAGE_KEY) {
     if (member.declined) return refused(member.language, 'declined', 200);
@@ -66,6 +67,8 @@ async function resolve(deps: SurveyDeps, token: string, action: string, request:
       await phaseSurvey(phase.phase).declinedAgain?.(deps, cycle, member);
     return refused(member.language, 'declined', 200);
   }
+  // A cycle HR stopped is said to be stopped, not a phase that closed as planned.
+  if (cycle.status === 'stopped') return refused(member.language, 'stopped', 410);
   if (cycle.status !== 'running' || !state || state.closedAt !== undefined) return refused(member.language, 'closed', 410);
   const prefetched = { phaseKeys: answersRead, answers };
   const visit = { cycle, member, phase: phase.phase, phaseKey, language: member.language, link, now, prefetched, rosterEntry: entry };
@@ -103,7 +106,11 @@ async function visitorOf(
 export async function showSurvey(deps: SurveyDeps, token: string, action: string, preselect?: string): Promise<PageResult> {
   const r = await resolve(deps, token, action, 'page');
   if (r.kind === 'refused') return r.page;
-  if (r.kind === 'opt-out') return pageResult(200, optOutPage(r.language, r.link.action, r.link.binding, r.cycle.program.name));
+  if (r.kind === 'opt-out') {
+    // Someone who left already is told so, not asked again (the POST stays safe to send again: it finishes what leaving sets off).
+    if (leftTheProgram(await rosterEntry(deps.store, r.cycle, r.member.participantId))) return pageResult(200, noticePage(r.language, 'opted-out'));
+    return pageResult(200, optOutPage(r.language, r.link.action, r.link.binding, r.cycle.program.name));
+  }
   if (r.kind === 'pair') return showPairPage(deps, r.visit);
   return phaseSurvey(r.visit.phase).show(deps, preselect ? { ...r.visit, preselect } : r.visit);
 }
@@ -115,12 +122,14 @@ export async function submitSurvey(deps: SurveyDeps, token: string, body: string
   const language = r.kind === 'opt-out' ? r.language : r.visit.language;
   const fields = formFields(body);
   if (!bindingMatches(deps.signer, token, fields._bind?.[0])) return pageResult(403, noticePage(language, 'wrong-form'));
-  const act = fields._action?.[0] ?? 'answer';
+  // A feedback vote button sends the answer form along (what was typed is kept): `_vote` makes it a vote.
+  const act = fields._vote !== undefined ? 'vote' : (fields._action?.[0] ?? 'answer');
 
   if (r.kind === 'pair') return act === 'log-meeting' ? logMeeting(deps, r.visit, fields) : pageResult(400, noticePage(language, 'wrong-form'));
   if (r.kind === 'opt-out') {
     if (act !== 'opt-out') return pageResult(400, noticePage(language, 'wrong-form'));
-    await deps.store.setParticipantStatus(r.cycle.programId, r.member.participantId, 'opted-out');
+    // Recorded as their own opt-out: a later roster import's `active` does not undo it (services/roster-files.ts).
+    await deps.store.setParticipantStatus(r.cycle.programId, r.member.participantId, 'opted-out', deps.clock.now());
     await afterLeaving(deps, r.cycle, r.member);
     // A link from an earlier cycle's email leaves the program too: the cycles running now see to their seats and partners.
     for (const running of (await deps.store.listCycles(r.cycle.programId)).filter((c) => c.status === 'running' && c.cycleId !== r.cycle.cycleId)) {

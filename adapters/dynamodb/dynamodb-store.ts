@@ -97,8 +97,8 @@ export class DynamoDbStore implements FunctionStore {
   getParticipant(programId: string, participantId: string): Promise<Participant | undefined> {
     return this.programs.getParticipant(programId, participantId);
   }
-  setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
-    return this.programs.setParticipantStatus(programId, participantId, status);
+  setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus, ownOptOutAt?: number): Promise<void> {
+    return this.programs.setParticipantStatus(programId, participantId, status, ownOptOutAt);
   }
   findParticipantsByEmail(email: string): Promise<Array<{ programId: string; participantId: string }>> {
     return this.programs.findParticipantsByEmail(email);

@@ -129,13 +129,17 @@ export class ProgramRecords implements ProgramStore, ParticipantDirectory {
   }
 
   /** Also drops the roster-row fingerprint: the item no longer matches its row, so a re-import writes the row again. */
-  async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
+  async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus, ownOptOutAt?: number): Promise<void> {
+    const own = ownOptOutAt !== undefined;
     const updated = await this.table.updateIf('SetParticipantStatus', {
       Key: keys.participant(programId, participantId),
-      UpdateExpression: 'SET #status = :status REMOVE fingerprint',
+      // A person's own opt-out keeps its first time (a retried request does not move it).
+      UpdateExpression: own
+        ? 'SET #status = :status, ownOptOutAt = if_not_exists(ownOptOutAt, :at) REMOVE fingerprint'
+        : 'SET #status = :status REMOVE fingerprint',
       ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': status },
+      ExpressionAttributeValues: own ? { ':status': status, ':at': ownOptOutAt } : { ':status': status },
     });
     if (!updated) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
   }

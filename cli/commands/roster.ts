@@ -65,6 +65,16 @@ export function describeImport(r: RosterFileImportResult, file: string): string 
       ),
     );
   }
+  if (r.keptOptedOut.length) {
+    lines.push(
+      '',
+      `Kept opted-out: ${r.keptOptedOut.length} person(s) the file marks otherwise left through their own opt-out link (--reactivate-opted-out brings them back):`,
+      table(
+        ['Where', 'Why'],
+        r.keptOptedOut.map((k) => [k.where, k.reason]),
+      ),
+    );
+  }
   if (r.issues.length) {
     lines.push(
       '',
@@ -157,6 +167,11 @@ export function registerRosterCommands(program: Command): void {
         "add skills the program's catalog does not know to it (labelled as written; with --dry-run, only listed); without it an unknown skill is a row error",
         false,
       )
+      .option(
+        '--reactivate-opted-out',
+        "let the file's status bring back people who left through their own opt-out link (without it they stay opted-out and are listed)",
+        false,
+      )
       .option('--encoding <encoding>', 'utf-8 (default; with or without BOM) or latin1 (Windows-1252, as older spreadsheets export)', encoding, 'utf-8'),
     'tandem roster import export-rh.csv --program mentoria-reversa --mapping mapeamento.yaml --dry-run',
   ).action(
@@ -169,6 +184,7 @@ export function registerRosterCommands(program: Command): void {
         dryRun: boolean;
         skipBadRows: boolean;
         addUnknownSkills: boolean;
+        reactivateOptedOut: boolean;
         encoding: 'utf-8' | 'windows-1252';
         json: boolean;
       },
@@ -205,6 +221,7 @@ export function registerRosterCommands(program: Command): void {
           dryRun: options.dryRun,
           skipBadRows: options.skipBadRows,
           addUnknownSkills: options.addUnknownSkills,
+          reactivateOptedOut: options.reactivateOptedOut,
           signal: stop.signal,
           onProgress: (doneNow, totalNow) => {
             done = doneNow;

@@ -166,10 +166,11 @@ export class InMemoryStore implements TandemStore {
     return copy(this.participants.get(programId)?.get(participantId)?.participant);
   }
 
-  async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus): Promise<void> {
+  async setParticipantStatus(programId: string, participantId: string, status: ParticipantStatus, ownOptOutAt?: number): Promise<void> {
     const stored = this.participants.get(programId)?.get(participantId);
     if (!stored) throw new NotFoundError(`participant ${participantId} is not in program ${programId}`);
     stored.participant.status = status;
+    if (ownOptOutAt !== undefined) stored.participant.ownOptOutAt ??= ownOptOutAt;
     // The stored item no longer matches the roster row it came from.
     delete stored.fingerprint;
   }

@@ -230,6 +230,17 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       expect((await store.listParticipants(programId))[0]?.status).toBe('active');
     });
 
+    it('keeps the time of a person’s own opt-out, the first one, and no such mark for other status changes', async () => {
+      const store = await createStore();
+      const programId = uniqueId('program');
+      await store.putParticipants(programId, [participantFor('p1'), participantFor('p2')]);
+      await store.setParticipantStatus(programId, 'p1', 'opted-out', 1000);
+      await store.setParticipantStatus(programId, 'p1', 'opted-out', 2000);
+      await store.setParticipantStatus(programId, 'p2', 'opted-out');
+      expect(await store.getParticipant(programId, 'p1')).toEqual({ ...participantFor('p1'), status: 'opted-out', ownOptOutAt: 1000 });
+      expect((await store.getParticipant(programId, 'p2'))?.ownOptOutAt).toBeUndefined();
+    });
+
     it('refuses a status change for someone not on the roster', async () => {
       const store = await createStore();
       const programId = uniqueId('program');

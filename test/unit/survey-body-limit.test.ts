@@ -17,7 +17,7 @@ vi.hoisted(() => {
 /** The feedback form as a person reads it, and each of its text fields with its maxlength. */
 function feedbackTextFields(): Array<{ name: string; maxlength: number }> {
   const html = feedbackFormPage({ language: 'pt-BR', action: './v1.token', binding: 'b'.repeat(43), programName: 'P', partners: [], skills: [], goals: [] });
-  return [...html.matchAll(/<textarea id="[^"]+" name="([^"]+)" maxlength="(\d+)">/g)].map((m) => ({ name: m[1] as string, maxlength: Number(m[2]) }));
+  return [...html.matchAll(/<textarea id="[^"]+" name="([^"]+)" maxlength="(\d+)"[^>]*>/g)].map((m) => ({ name: m[1] as string, maxlength: Number(m[2]) }));
 }
 
 /** The body a browser posts with every text field filled to its maxlength with `character`. */

@@ -81,7 +81,7 @@ describe('formPage', () => {
       const html = formPage(input(phase, language, { action: '/s/v1.tok.mac?x=1&y=2' }));
       expect(html.startsWith('<!doctype html>')).toBe(true);
       expect(html).toContain(`<html lang="${language}">`);
-      expect(html).toContain('<form method="post" action="/s/v1.tok.mac?x=1&amp;y=2">');
+      expect(html).toContain('<form method="post" action="/s/v1.tok.mac?x=1&amp;y=2" id="answer-form">');
       expect(html.match(/<form\b/g)).toHaveLength(1);
       expect(html).toContain('</form>');
     }

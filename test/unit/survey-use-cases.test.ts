@@ -8,6 +8,8 @@ import type { Participant } from '../../domain/participant.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { membersOf } from '../../services/phases/identify/index.ts';
 import { importRoster } from '../../services/roster-import.ts';
+import { importRosterFile } from '../../services/roster-files.ts';
+import { describeImport } from '../../cli/commands/roster.ts';
 import { showSurvey, submitSurvey, type SurveyDeps } from '../../services/surveys.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { matchedSampleCohort, SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
@@ -920,5 +922,356 @@ describe('the opt-out link', () => {
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('has left the program: meetings with them can no longer be logged');
     expect(await c.store.listMeetingsOfPair(c.cycleId, pairId)).toHaveLength(1);
+  });
+});
+
+describe('a roster import after a person left through their own opt-out link', () => {
+  const lineOf = (participantId: string) => `line ${SAMPLE_ROSTER_CSV.split('\n').findIndex((l) => l.startsWith(`${participantId},`)) + 1}`;
+  const importSample = (c: Cycle, options: { reactivateOptedOut?: boolean; text?: string } = {}) =>
+    importRoster(c.store, { programId: program.programId, text: options.text ?? SAMPLE_ROSTER_CSV, format: 'csv', ...options });
+
+  it('keeps them opted out when HR’s usual file still says active, and says so for their row', async () => {
+    const c = await cycleWith(['goal-setting']);
+    expect((await c.post('p13', 'opt-out', 'opt-out')).status).toBe(200);
+    const result = await importSample(c);
+    expect(result.keptOptedOut).toEqual([{ where: lineOf('p13'), participantId: 'p13', reason: expect.stringContaining('own opt-out link') as string }]);
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('opted-out');
+    const page = await c.show('p13', 'goal-setting');
+    expect(page.html).toContain('Você saiu do programa');
+    expect(page.html).not.toContain('<form');
+    // The same file again finds nothing to write, and still keeps them out.
+    expect(await importSample(c)).toMatchObject({ written: 0, keptOptedOut: [{ participantId: 'p13' }] });
+  });
+
+  it('keeps them opted out through the CLI’s and console’s import too, listed in a dry run and brought back only on request', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.post('p13', 'opt-out', 'opt-out');
+    const request = { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' as const };
+    const preview = await importRosterFile(c.store, { ...request, dryRun: true });
+    expect(preview.keptOptedOut).toMatchObject([{ where: lineOf('p13'), participantId: 'p13' }]);
+    expect(describeImport(preview, 'roster.csv')).toContain('Kept opted-out: 1 person(s)');
+    expect((await importRosterFile(c.store, request)).keptOptedOut).toHaveLength(1);
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('opted-out');
+    expect((await importRosterFile(c.store, { ...request, reactivateOptedOut: true })).keptOptedOut).toEqual([]);
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('active');
+  });
+
+  it('brings them back only when HR says so explicitly, as the file says', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.post('p13', 'opt-out', 'opt-out');
+    expect((await importSample(c, { reactivateOptedOut: true })).keptOptedOut).toEqual([]);
+    const entry = await c.store.getParticipant(program.programId, 'p13');
+    expect(entry?.status).toBe('active');
+    expect(entry?.ownOptOutAt).toBeUndefined();
+  });
+
+  it('lets HR’s own opted-out be undone by HR’s next file, as before', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const optedOutByHr = SAMPLE_ROSTER_CSV.split('\n')
+      .map((line) => (line.startsWith('p13,') ? line.replace(/,active\s*$/, ',opted-out') : line))
+      .join('\n');
+    await importSample(c, { text: optedOutByHr });
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('opted-out');
+    expect((await importSample(c)).keptOptedOut).toEqual([]);
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.status).toBe('active');
+  });
+
+  it('never takes the mark of an own opt-out from a file', async () => {
+    const c = await cycleWith([]);
+    const json = JSON.stringify([{ ...roster.find((p) => p.participantId === 'p13'), status: 'opted-out', ownOptOutAt: START }]);
+    await importRoster(c.store, { programId: program.programId, text: json, format: 'json' });
+    expect((await c.store.getParticipant(program.programId, 'p13'))?.ownOptOutAt).toBeUndefined();
+  });
+
+  it('never shows a person let back in the pair their leaving dissolved, nor records an acceptance of it', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.post('p13', 'opt-out', 'opt-out');
+    await importSample(c, { reactivateOptedOut: true });
+    const formerPartner = c.member('p01').name;
+    const page = await c.show('p13', 'goal-setting');
+    expect(page.html).not.toContain(escapeHtml(formerPartner));
+    await c.post('p13', 'goal-setting', 'accept');
+    expect((await c.store.getInvitationDecision(c.cycleId, 'p13'))?.partnerIds ?? []).not.toContain('p01');
+  });
+});
+
+describe('goal-setting: a form drawn for a pairing that changed since', () => {
+  const drawnFor = (html: string) => /name="_partners" value="([^"]*)"/.exec(html)?.[1];
+
+  async function rematchedAfterOpening() {
+    const c = await cycleWith(['goal-setting']);
+    const { mentorId, menteeId } = englishPair();
+    const opened = await c.show(menteeId, 'goal-setting');
+    const oldPartners = drawnFor(opened.html);
+    expect(oldPartners).toBe(mentorId);
+    expect((await c.post(mentorId, 'goal-setting', 'decline', [['reason', 'no time']])).status).toBe(200);
+    const now = (await c.store.getMember(c.cycleId, menteeId))?.partners ?? [];
+    expect(now.map((p) => p.participantId)).not.toContain(mentorId);
+    expect(now).toHaveLength(1);
+    return { c, menteeId, mentorId, oldPartners: oldPartners as string, now };
+  }
+
+  it('records no decline of a partner the person never saw, and shows the pairing now', async () => {
+    const { c, menteeId, oldPartners, now } = await rematchedAfterOpening();
+    const page = await c.post(menteeId, 'goal-setting', 'decline', [
+      ['_partners', oldPartners],
+      ['reason', 'I do not get along with my partner'],
+    ]);
+    expect(page.status).toBe(409);
+    expect(page.html).toContain('Your pairing changed after this page was opened');
+    for (const partner of now) expect(page.html).toContain(escapeHtml(partner.name));
+    expect(await c.store.getInvitationDecision(c.cycleId, menteeId)).toBeUndefined();
+    expect((await c.store.getMember(c.cycleId, menteeId))?.declined).toBeUndefined();
+    expect(await c.store.listRematches(c.cycleId)).toHaveLength(1);
+  });
+
+  it('records no acceptance, nor goals, of a partner the person never saw', async () => {
+    const { c, menteeId, oldPartners } = await rematchedAfterOpening();
+    const member = (await c.store.getMember(c.cycleId, menteeId)) as Member;
+    for (const [action, fields] of [
+      ['accept', []],
+      ['answer', goalFields(member, ['Learn to delegate'])],
+    ] as const) {
+      const page = await c.post(menteeId, 'goal-setting', action, [['_partners', oldPartners], ...fields]);
+      expect(page.status, action).toBe(409);
+      expect(await c.store.getInvitationDecision(c.cycleId, menteeId), action).toBeUndefined();
+    }
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', menteeId)).toBeUndefined();
+  });
+
+  it('records a decision posted from a page drawn for the pairing now', async () => {
+    const { c, menteeId } = await rematchedAfterOpening();
+    const current = drawnFor((await c.show(menteeId, 'goal-setting')).html) as string;
+    expect((await c.post(menteeId, 'goal-setting', 'accept', [['_partners', current]])).status).toBe(200);
+    expect((await c.store.getInvitationDecision(c.cycleId, menteeId))?.partnerIds.join(',')).toBe(current);
+  });
+});
+
+describe('goal-setting: a person left with no partner', () => {
+  /** The English pair's mentor declines when no one is free: the mentee is left alone. */
+  async function leftAlone() {
+    const c = await cycleWith(['goal-setting']);
+    const paired = new Set(pairs.flatMap((p) => [p.mentorId, p.menteeId]));
+    for (const person of roster.filter((p) => !paired.has(p.participantId)))
+      await c.store.setParticipantStatus(program.programId, person.participantId, 'opted-out');
+    const { mentorId, menteeId } = englishPair();
+    await c.post(mentorId, 'goal-setting', 'decline');
+    expect((await c.store.getMember(c.cycleId, menteeId))?.partners).toEqual([]);
+    return { c, menteeId };
+  }
+
+  it('is told no partner could be found yet and what happens next, with nothing to accept or decline', async () => {
+    const { c, menteeId } = await leftAlone();
+    const page = await c.show(menteeId, 'goal-setting');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('No partner yet');
+    expect(page.html).toContain('you will be paired with them and receive a new invitation');
+    expect(page.html).not.toContain('<form');
+    expect(page.html).not.toContain('Your mentoring pair');
+  });
+
+  it('tells a Portuguese reader the same in Portuguese', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const paired = new Set(pairs.flatMap((p) => [p.mentorId, p.menteeId]));
+    for (const person of roster.filter((p) => !paired.has(p.participantId)))
+      await c.store.setParticipantStatus(program.programId, person.participantId, 'opted-out');
+    const pair = pairs.find((p) => c.member(p.menteeId).language === 'pt-BR') as Pair;
+    await c.post(pair.mentorId, 'goal-setting', 'decline');
+    const page = await c.show(pair.menteeId, 'goal-setting');
+    expect(page.html).toContain('Ainda sem dupla');
+    expect(page.html).toContain('receberá um novo convite');
+    expect(page.html).not.toContain('<form');
+  });
+
+  it('records no acceptance, goals or decline of a pairing that does not exist', async () => {
+    const { c, menteeId } = await leftAlone();
+    const member = (await c.store.getMember(c.cycleId, menteeId)) as Member;
+    const posts: Array<[string, Array<[string, string]>]> = [
+      ['accept', []],
+      ['answer', goalFields(member, ['Learn to delegate'])],
+      ['decline', [['reason', 'nobody to decline']]],
+    ];
+    for (const [action, fields] of posts) {
+      const page = await c.post(menteeId, 'goal-setting', action, fields);
+      expect(page.status, action).toBe(409);
+      expect(page.html, action).toContain('No partner yet');
+    }
+    expect(await c.store.getInvitationDecision(c.cycleId, menteeId)).toBeUndefined();
+    expect(await c.store.getResponse(c.cycleId, 'goal-setting', menteeId)).toBeUndefined();
+  });
+});
+
+describe('run: a check-in when the partner has left the program', () => {
+  /** Every `href="#id"` of the page's error summary names an element of the page. */
+  const brokenLinks = (html: string) => [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1] as string).filter((id) => !html.includes(`id="${id}"`));
+
+  it('says the partner left and HR was told, and offers no meeting with them', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    const { mentorId, menteeId } = englishPair();
+    await c.post(menteeId, 'opt-out', 'opt-out');
+    const page = await c.show(mentorId, 'run#1');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`${escapeHtml(c.member(menteeId).name)} has left the program, so no meeting with them can be logged. HR has been told`);
+    expect(page.html).not.toContain('name="pair"');
+    expect(page.html).not.toContain('name="date"');
+    expect(page.html).not.toContain('value="met"');
+    expect(page.html).toContain('value="need-help"');
+  });
+
+  it('refuses a "we met" from a page opened before they left, with error links that all lead somewhere', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    const { mentorId, menteeId, pairId } = englishPair();
+    await c.post(menteeId, 'opt-out', 'opt-out');
+    const page = await c.post(mentorId, 'run#1', 'answer', [
+      ['status', 'met'],
+      ['pair', pairId],
+      ['date', '2027-03-01'],
+    ]);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('has left the program');
+    expect(page.html).toMatch(/href="#[^"]+"/);
+    expect(brokenLinks(page.html)).toEqual([]);
+    expect(await c.store.getResponse(c.cycleId, 'run#1', mentorId)).toBeUndefined();
+  });
+
+  it('links an error about the only partner to their name on the page', async () => {
+    const c = await cycleWith(['goal-setting', 'run']);
+    const { mentorId } = englishPair();
+    const page = await c.post(mentorId, 'run#1', 'answer', [
+      ['status', 'met'],
+      ['pair', 'someone~else'],
+      ['date', '2027-03-01'],
+    ]);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('href="#meeting-pair"');
+    expect(brokenLinks(page.html)).toEqual([]);
+  });
+});
+
+describe('feedback: the skills the organization lacks', () => {
+  const withSkills = (skills: string): Array<[string, string]> =>
+    feedbackFields('x').map(([k, v]): [string, string] => [k, k === 'missingSkills' ? skills : v]);
+  /** Someone in the cycle who reads Portuguese. */
+  const portugueseReader = (c: Cycle) => pairs.flatMap((p) => [p.mentorId, p.menteeId]).find((id) => c.member(id).language === 'pt-BR') as string;
+
+  it('refuses more than ten in the reader’s language, naming the limit, and keeps what was typed', async () => {
+    const c = await cycleWith(['feedback']);
+    const reader = portugueseReader(c);
+    const eleven = Array.from({ length: 11 }, (_, i) => `Habilidade ${i + 1}`).join(', ');
+    const page = await c.post(reader, 'feedback', 'answer', withSkills(eleven));
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('indique no máximo 10 habilidades');
+    expect(page.html).not.toContain('Too big');
+    expect(page.html).toContain('Habilidade 11');
+    expect(await c.store.getResponse(c.cycleId, 'feedback', reader)).toBeUndefined();
+  });
+
+  it('refuses a skill over 80 characters in the reader’s language', async () => {
+    const c = await cycleWith(['feedback']);
+    const page = await c.post(portugueseReader(c), 'feedback', 'answer', withSkills(`Gestão, ${'a'.repeat(81)}`));
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('cada habilidade deve ter no máximo 80 caracteres');
+  });
+
+  it('states both limits next to the question, in each language', async () => {
+    const c = await cycleWith(['feedback']);
+    const en = await c.show('p03', 'feedback');
+    expect(en.html).toContain('Up to 10 skills, each at most 80 characters.');
+    expect(en.html).toContain('aria-describedby="missingSkills-hint"');
+    expect((await c.show(portugueseReader(c), 'feedback')).html).toContain('Até 10 habilidades, cada uma com no máximo 80 caracteres.');
+  });
+});
+
+describe('links of people whose address bounced', () => {
+  /** A cycle of the sample program with enrollment open and no members yet: the join page's visitors come from the roster. */
+  async function enrollmentOpen() {
+    const store = new InMemoryStore();
+    const enrolling = sampleProgram('survey-enrollment', { enrollment: 'P14D' });
+    const cycleId = `enrol${++cycleCount}-${Date.now()}`;
+    await store.putProgram(enrolling);
+    await importRoster(store, { programId: enrolling.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
+    await store.createCycle(newCycle(enrolling, cycleId, START));
+    await store.openPhase(cycleId, 'enrollment', { openedAt: START, deadline: START + 14 * DAY, expected: 24 });
+    let time = START;
+    const deps: SurveyDeps = { store, clock: { now: () => (time += 1000) }, signer, matcher };
+    const show = (participantId: string, phaseKey: string) =>
+      showSurvey(deps, signer.sign({ cycleId, participantId, phaseKey, expiresAt: Math.floor((START + 30 * DAY) / 1000) }), ACTION);
+    return { store, programId: enrolling.programId, show };
+  }
+
+  it('keeps the join page working for someone marked unreachable, as the docs promise', async () => {
+    const c = await enrollmentOpen();
+    await c.store.setParticipantStatus(c.programId, 'p03', 'unreachable');
+    const page = await c.show('p03', 'enrollment');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('name="_action" value="answer"');
+    expect(page.html).toContain('<html lang="en">');
+  });
+
+  it('refuses a link the phase has no page for in the language of the person the roster knows', async () => {
+    const c = await enrollmentOpen();
+    const page = await c.show('p03', 'goal-setting');
+    expect(page.status).toBe(404);
+    expect(page.html).toContain('<html lang="en">');
+    expect(page.html).toContain('We could not find this cycle');
+  });
+});
+
+describe('feedback: voting before answering', () => {
+  it('sends what was typed with the vote and shows it back, recording the vote and no answer', async () => {
+    const c = await cycleWith(['feedback']);
+    for (const id of ['p03', 'p06', 'p09', 'p15', 'p18']) expect((await c.post(id, 'feedback', 'answer', feedbackFields(id))).status).toBe(200);
+    const voter = 'p01';
+    const page = await c.show(voter, 'feedback');
+    const target = (await c.store.listSuggestions(c.cycleId)).find((s) => s.text === 'p03 worked')?.suggestionId as string;
+    // The vote button belongs to the answer form: the browser sends the form's fields with it, without JavaScript.
+    expect(page.html).toContain(`form="answer-form" name="_vote" value="${target}" formnovalidate`);
+    expect(page.html).toContain('<form method="post" action="./v1.token" id="answer-form">');
+    const typed: Array<[string, string]> = [
+      ['worked', 'The monthly lunches, half written'],
+      ['improve', 'More time for <meetings>'],
+      ['satisfaction', ''],
+      ['_vote', target],
+    ];
+    const voted = await c.post(voter, 'feedback', 'answer', typed);
+    expect(voted.status).toBe(200);
+    expect(await c.store.listVotesOf(c.cycleId, voter)).toEqual([target]);
+    expect(voted.html).toContain('>The monthly lunches, half written</textarea>');
+    expect(voted.html).toContain(`>${escapeHtml('More time for <meetings>')}</textarea>`);
+    expect(await c.store.getResponse(c.cycleId, 'feedback', voter)).toBeUndefined();
+  });
+});
+
+describe('what a page says after the fact', () => {
+  it('tells someone who left, on the opt-out link again, that they left instead of asking again', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.post('p03', 'opt-out', 'opt-out');
+    const page = await c.show('p03', 'opt-out');
+    expect(page.html).toContain('You have left the program');
+    expect(page.html).not.toContain('Do you want to leave');
+    expect(page.html).not.toContain('<form');
+  });
+
+  it('says a decline after a bare accept was not recorded, how to withdraw, and keeps the reason typed', async () => {
+    const c = await cycleWith(['goal-setting']);
+    const { mentorId, menteeId } = englishPair();
+    expect((await c.post(menteeId, 'goal-setting', 'accept')).status).toBe(200);
+    const page = await c.post(menteeId, 'goal-setting', 'decline', [['reason', 'My manager moved me to <night> shifts']]);
+    expect(page.status).toBe(409);
+    expect(page.html).toContain('You accepted this pairing already, so the decline was not recorded. To withdraw now, write to your HR team');
+    expect(page.html).toContain(escapeHtml('My manager moved me to <night> shifts'));
+    expect((await c.store.getInvitationDecision(c.cycleId, menteeId))?.decision).toBe('accepted');
+    expect((await c.store.getMember(c.cycleId, mentorId))?.partners.map((p) => p.participantId)).toEqual([menteeId]);
+  });
+
+  it('says a cycle HR stopped was stopped, not that a phase closed', async () => {
+    const c = await cycleWith(['goal-setting']);
+    await c.store.markStopped(c.cycleId, START + DAY);
+    const page = await c.show('p03', 'goal-setting');
+    expect(page.status).toBe(410);
+    expect(page.html).toContain('HR stopped this cycle of the program');
+    expect(page.html).not.toContain('This phase has closed');
+    const portuguese = await c.show(pairs.flatMap((p) => [p.mentorId, p.menteeId]).find((id) => c.member(id).language === 'pt-BR') as string, 'goal-setting');
+    expect(portuguese.html).toContain('O RH interrompeu este ciclo do programa');
   });
 });

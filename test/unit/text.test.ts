@@ -115,6 +115,21 @@ describe('names in quotes', () => {
     );
   });
 
+  it('reads a name with a zero-width joiner or non-joiner inside as the name, and keeps the joiners of emoji and scripts elsewhere', () => {
+    const redact = nameRedactor(['Beatriz Costa']);
+    expect(redact('Ask bea\u200Dtriz or BEA\u200CTRIZ Co\u200Dsta about 👩\u200D💻 and می\u200Cخواهم')).toBe(
+      'Ask [name] or [name] about 👩\u200D💻 and می\u200Cخواهم',
+    );
+    expect(redact('\u200DBeatriz\u200D!')).toBe('\u200D[name]\u200D!');
+  });
+
+  it('finds a name split by a soft hyphen once the text is made plain, as every typed text is', () => {
+    expect(plainText('bea\u00ADtriz')).toBe('beatriz');
+    expect(redactNames(plainText('Thanks to bea\u00ADtriz'), ['Beatriz Costa'])).toBe('Thanks to [name]');
+    // A suggestion stored before plainText removed it is read through as well.
+    expect(redactNames('Thanks to bea\u00ADtriz', ['Beatriz Costa'])).toBe('Thanks to [name]');
+  });
+
   it('keeps text that holds none of the names as it was', () => {
     expect(redactNames('Pairing across departments worked well.', ['Ana Souza', 'Bruno Lima'])).toBe('Pairing across departments worked well.');
   });

@@ -73,6 +73,14 @@ const T = {
   rejected: { en: 'The file cannot be imported as it is: nothing was written.', 'pt-BR': 'O arquivo não pode ser importado assim: nada foi gravado.' },
   ready: { en: 'valid rows are ready to import. Nothing has been written yet.', 'pt-BR': 'linhas válidas prontas para importar. Nada foi gravado ainda.' },
   imported: { en: 'Roster imported', 'pt-BR': 'Participantes importados' },
+  keptOptedOut: {
+    en: 'Kept opted-out: these people left through their own opt-out link; the file does not bring them back',
+    'pt-BR': 'Continuam fora: estas pessoas saíram pelo próprio link de saída; o arquivo não as traz de volta',
+  },
+  reactivate: {
+    en: 'Bring back people who opted out themselves (listed above): the file’s status is written for them',
+    'pt-BR': 'Trazer de volta quem saiu por conta própria (listados acima): o status do arquivo é gravado para essas pessoas',
+  },
   stopped: {
     en: (done: number, total: number) =>
       `The import stopped part-way on an error: at least ${done} of ${total} people are stored, the others are not. Import the same file again to finish: the people stored are left as they are.`,
@@ -130,6 +138,8 @@ interface Upload {
   mappingText: string;
   savedMapping: string;
   saveMappingAs: string;
+  /** The confirm form's checkbox: people who left through their own opt-out link come back as the file says. */
+  reactivateOptedOut: boolean;
 }
 
 function programOptions(programs: readonly Program[], selected?: string): string {
@@ -309,7 +319,7 @@ function reportHtml(lang: Language, report: RosterFileImportResult, issues: read
       )}${report.ignoredColumns.length > REPORT_KINDS ? ` (+${n(report.ignoredColumns.length - REPORT_KINDS)})` : ''}`
     : '';
   const head = `<section aria-labelledby="report-title" id="report"><h2 id="report-title">${e(T.report[lang])}</h2>
-<p>${e(n(report.rows))} · ${e(report.programId)}${ignored}</p>`;
+<p>${e(n(report.rows))} · ${e(report.programId)}${ignored}</p>${keptOptedOutHtml(lang, report)}`;
   if (!issues.length) return `${head}</section>`;
   const kinds = problemKinds(issues);
   const named = kinds.slice(0, REPORT_KINDS);
@@ -345,6 +355,18 @@ ${unknown}
 <h3 id="issues-title">${e(T.listed[lang])}</h3>
 <div class="scroll"><table id="issues" aria-labelledby="issues-title"><thead><tr><th scope="col">${e(T.where[lang])}</th><th scope="col">${e(T.problem[lang])}</th></tr></thead><tbody>${rows}</tbody></table></div>
 ${all}</section>`;
+}
+
+/** The people the import keeps opted out (they left through their own link), at most as many rows as the report lists. */
+function keptOptedOutHtml(lang: Language, report: RosterFileImportResult): string {
+  const kept = report.keptOptedOut;
+  if (!kept.length) return '';
+  const rows = kept
+    .slice(0, REPORT_LISTED_PROBLEMS)
+    .map((k) => `<tr><td>${e(clip(k.where, 80))}</td><td>${e(clip(k.reason))}</td></tr>`)
+    .join('');
+  const more = kept.length > REPORT_LISTED_PROBLEMS ? `<p>+${kept.length - REPORT_LISTED_PROBLEMS}</p>` : '';
+  return `<h3>${e(T.keptOptedOut[lang])}</h3><div class="scroll"><table id="kept-opted-out"><thead><tr><th scope="col">${e(T.where[lang])}</th><th scope="col">${e(T.problem[lang])}</th></tr></thead><tbody>${rows}</tbody></table></div>${more}`;
 }
 
 /** The encoding chosen for the file: UTF-8 unless Latin-1 (Windows-1252) was chosen; an import step from before the choice carried UTF-8. */
@@ -394,6 +416,7 @@ async function readUpload(form: FormData): Promise<Upload> {
     fileName,
     format: /\.json$/i.test(fileName) ? 'json' : 'csv',
     mappingText: textField(form, 'mapping').trim(),
+    reactivateOptedOut: form.get('reactivateOptedOut') === 'yes',
     savedMapping: textField(form, 'savedMapping').trim(),
     saveMappingAs: textField(form, 'saveMappingAs').trim(),
   };
@@ -475,6 +498,7 @@ export const rosterPage: ConsolePage = {
         dryRun: !importing,
         // The console has no --add-unknown-skills: its report says once what to do instead (reportHtml).
         unknownSkillHint: '',
+        reactivateOptedOut: importing && upload.reactivateOptedOut,
       });
       // Saved only once the file reads well with it: a refused preview leaves the program as it was.
       let savedNotice = '';
@@ -495,7 +519,11 @@ export const rosterPage: ConsolePage = {
         '/console/roster/import',
         `<input type="hidden" name="programId" value="${e(upload.programId)}"><input type="hidden" name="fileName" value="${e(upload.fileName)}">
 <input type="hidden" name="text" value="${e(upload.bytes)}"><input type="hidden" name="encoding" value="${e(upload.encoding)}"><input type="hidden" name="mapping" value="${e(checkedMapping)}">
-<p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p><p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
+<p><strong>${e(result.valid)}</strong> ${e(T.ready[lang])}</p>${
+          result.keptOptedOut.length
+            ? `<p><label class="check"><input type="checkbox" name="reactivateOptedOut" value="yes"> ${e(T.reactivate[lang])}</label></p>`
+            : ''
+        }<p><button type="submit">${e(T.importNow[lang])} (${e(result.valid)})</button></p>`,
       );
       return {
         title: T.title[lang],

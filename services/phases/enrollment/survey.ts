@@ -19,7 +19,7 @@ import type { Language, Skill } from '../../../domain/program.ts';
 import { namesOf, skillLabel } from '../../../domain/skills.ts';
 import { formFields, type FormFields, type SurveyContext } from '../../../domain/surveys.ts';
 import { formPage, hiddenFields, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
-import { rosterEntry, rosterVisitor } from '../members.ts';
+import { leftTheProgram, rosterEntry, rosterVisitor } from '../members.ts';
 import { nothingAfterAnswer, noticeResult, pageResult, storedAnswer } from '../survey-common.ts';
 import type { PageResult, PhaseSurvey, SurveyDeps, SurveyVisit } from '../survey-types.ts';
 
@@ -414,7 +414,8 @@ export const enrollmentSurvey: PhaseSurvey<EnrollmentAnswer> = {
     }),
 
   // The roster entry, read when the link was resolved.
+  // Anyone on the roster who has not left: `unreachable` is what SES said about an address, and their links work (docs/participants.md).
   visitor(_deps, cycle: Cycle, _participantId, entry) {
-    return Promise.resolve(entry?.status === 'active' ? rosterVisitor(entry, cycle) : undefined);
+    return Promise.resolve(entry && !leftTheProgram(entry) ? rosterVisitor(entry, cycle) : undefined);
   },
 };

@@ -26,7 +26,13 @@ export interface ForumView {
   canVote: boolean;
 }
 
-export function forumSection(language: Language, action: string, binding: string, forum: ForumView): string {
+/**
+ * The forum. `answerForm`: the id of the feedback form on the same page, not answered yet; each vote
+ * button then sends that form (`form=`, `_vote` naming the suggestion, no validation), so what the
+ * person has typed travels with the vote and is shown back, even without JavaScript. Without it
+ * (answered already) each vote is a small form of its own.
+ */
+export function forumSection(language: Language, action: string, binding: string, forum: ForumView, answerForm?: string): string {
   const c = feedbackTexts[language];
   if (!forum.visible)
     return `<section aria-labelledby="forum"><h2 id="forum">${escapeHtml(c.forumHeading)}</h2><p>${escapeHtml(c.forumHidden(forum.answered))}</p></section>`;
@@ -39,9 +45,11 @@ export function forumSection(language: Language, action: string, binding: string
       const count = `<span class="count">${escapeHtml(c.votes(s.votes))}</span>`;
       const control = s.voted
         ? `<span class="count">${escapeHtml(c.voted)}</span>`
-        : forum.canVote
-          ? `<form method="post" action="${escapeHtml(action)}">${hiddenFields('vote', binding)}<input type="hidden" name="suggestion" value="${escapeHtml(s.id)}"><button type="submit" class="secondary" aria-describedby="${escapeHtml(textId)}">${escapeHtml(c.vote)}</button></form>`
-          : '';
+        : forum.canVote && answerForm
+          ? `<button type="submit" form="${escapeHtml(answerForm)}" name="_vote" value="${escapeHtml(s.id)}" formnovalidate class="secondary" aria-describedby="${escapeHtml(textId)}">${escapeHtml(c.vote)}</button>`
+          : forum.canVote
+            ? `<form method="post" action="${escapeHtml(action)}">${hiddenFields('vote', binding)}<input type="hidden" name="suggestion" value="${escapeHtml(s.id)}"><button type="submit" class="secondary" aria-describedby="${escapeHtml(textId)}">${escapeHtml(c.vote)}</button></form>`
+            : '';
       return `<li><p id="${escapeHtml(textId)}">${escapeHtml(s.text)}</p>${count} ${control}</li>`;
     });
     return `<h3>${escapeHtml(c.questions[category])}</h3><ul class="forum">${lis.join('')}</ul>`;

@@ -51,6 +51,12 @@ const texts = {
     partnerPending: (within: string) =>
       `Your partner has not accepted yet; there is nothing for you to do meanwhile. Within about ${within} of their answer you will both receive an introduction email with their contact, a first-meeting agenda and a proposed time. If they decline, you will be paired with someone else and invited again.`,
     help: (hr: string) => `Questions? Write to HR at ${hr}.`,
+    noPartnerNext:
+      'There is nothing for you to do now. If someone becomes free while pairs are still being formed (until goal-setting closes), you will be paired with them and receive a new invitation by email. Otherwise you are not in a pair this cycle. HR can see that you have no partner.',
+    pairingChanged: (partners: string) =>
+      partners
+        ? `Your pairing changed after this page was opened: you are now paired with ${partners}. Nothing was recorded. Read the pairing below and accept or decline it.`
+        : 'Your pairing changed after this page was opened. Nothing was recorded.',
     askedAgain: (partners: string) =>
       `You had accepted your first partner, who then could not take part; you are now paired with ${partners}. Your goals and skill ratings are kept below (they are about you) and you can change them. Accept to confirm them with your new partner, or decline this pairing.`,
   },
@@ -75,6 +81,12 @@ const texts = {
     partnerPending: (within: string) =>
       `Sua dupla ainda não aceitou; você não precisa fazer nada por enquanto. Em cerca de ${within} depois da resposta dela, vocês dois receberão um e-mail de apresentação com o contato, uma pauta para o primeiro encontro e um horário proposto. Se ela recusar, você formará dupla com outra pessoa e receberá um novo convite.`,
     help: (hr: string) => `Dúvidas? Escreva para o RH em ${hr}.`,
+    noPartnerNext:
+      'Você não precisa fazer nada agora. Se alguém ficar livre enquanto as duplas ainda se formam (até o fim da definição de metas), vocês formarão dupla e você receberá um novo convite por email. Senão, você fica sem dupla neste ciclo. O RH vê que você está sem dupla.',
+    pairingChanged: (partners: string) =>
+      partners
+        ? `Sua dupla mudou depois que esta página foi aberta: agora sua dupla é ${partners}. Nada foi registrado. Veja a dupla abaixo e aceite ou recuse.`
+        : 'Sua dupla mudou depois que esta página foi aberta. Nada foi registrado.',
     askedAgain: (partners: string) =>
       `Você tinha aceitado sua primeira dupla, que depois não pôde participar; agora sua dupla é ${partners}. Suas metas e a avaliação das suas habilidades foram mantidas abaixo (são sobre você) e podem ser alteradas. Aceite para confirmá-las com a nova dupla, ou recuse esta dupla.`,
   },
@@ -88,6 +100,28 @@ interface Invitation {
   reason?: string;
   /** The person had accepted a first partner who then declined: their goals are kept, this pairing needs their answer. */
   askedAgain?: boolean;
+  /** The form posted was drawn for other partners (an old tab): nothing was recorded, the page shows the pairing now. */
+  pairingChanged?: boolean;
+  /** The partners the forms are drawn for (`_partners`), checked on POST against the pairing then. */
+  partnerIds: string;
+}
+
+/** The hidden field naming the partners a page's accept and decline forms were drawn for. */
+const PARTNERS_FIELD = '_partners';
+const partnerIdsOf = (partners: ReadonlyArray<{ participantId: string }>) =>
+  partners
+    .map((p) => p.participantId)
+    .sort()
+    .join(',');
+
+/**
+ * Whether a posted accept or decline was drawn for other partners than the person has now (a tab
+ * opened before a rematch): deciding it would apply to a partner they never saw. A form without the
+ * field (served before it existed) is taken as drawn for the pairing now.
+ */
+function pairingChanged(visit: SurveyVisit, fields: FormFields): boolean {
+  const drawnFor = fields[PARTNERS_FIELD]?.[0];
+  return drawnFor !== undefined && drawnFor !== partnerIdsOf(visit.member.partners);
 }
 
 function goalSettingPage(input: FormPageInput, invitation?: Invitation): string {
@@ -108,9 +142,11 @@ function goalSettingPage(input: FormPageInput, invitation?: Invitation): string 
   const list = (items: string[]) => escapeHtml(items.join(', '));
   labels.reason = { id: 'reason', label: c.reason };
   const binding = input.binding ?? '';
+  const drawnFor = `<input type="hidden" name="${PARTNERS_FIELD}" value="${escapeHtml(invitation.partnerIds)}">`;
   return formPage(input, {
     title: c.invitationTitle,
     intro: [
+      ...(invitation.pairingChanged ? [`<p role="alert" class="errors">${escapeHtml(c.pairingChanged(input.partners.join(', ')))}</p>`] : []),
       `<p>${escapeHtml(c.invitationIntro(input.programName ?? ''))}</p>`,
       ...(invitation.askedAgain ? [`<p role="status">${escapeHtml(c.askedAgain(input.partners.join(', ')))}</p>`] : []),
     ],
@@ -119,11 +155,11 @@ function goalSettingPage(input: FormPageInput, invitation?: Invitation): string 
       invitation.learns.length ? `<p><strong>${escapeHtml(c.learns)}:</strong> ${list(invitation.learns)}</p>` : '',
       `<h2>${escapeHtml(c.programGoals)}</h2><div class="goals">${escapeHtml(invitation.goalsAndExpectations)}</div>`,
     ],
-    fields,
+    fields: [drawnFor, ...fields],
     labels,
     submit: c.accept,
     after: [
-      `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hiddenFields('decline', binding)}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +
+      `<h2>${escapeHtml(c.declineHeading)}</h2><form method="post" action="${escapeHtml(input.action)}">${hiddenFields('decline', binding)}${drawnFor}<p class="hint" id="decline-help">${escapeHtml(c.declineHelp)}</p>` +
         `<label for="reason">${escapeHtml(c.reason)}</label><textarea id="reason" name="reason" maxlength="500" aria-describedby="decline-help">${escapeHtml(invitation.reason ?? '')}</textarea>` +
         `<button type="submit" class="secondary">${escapeHtml(c.decline)}</button></form>`,
     ],
@@ -149,6 +185,8 @@ export interface InvitationPageInput {
   values?: Record<string, string>;
   errors?: ValidationIssue[];
   reason?: string;
+  /** The partners' ids, as the forms' `_partners` field carries them (comma-separated, sorted). */
+  partnerIds?: string;
 }
 
 /**
@@ -173,6 +211,7 @@ export function invitationPage(input: InvitationPageInput): string {
       goalsAndExpectations: input.goalsAndExpectations,
       teaches: input.teaches,
       learns: input.learns,
+      partnerIds: input.partnerIds ?? '',
       ...(input.reason !== undefined ? { reason: input.reason } : {}),
     },
   );
@@ -181,17 +220,41 @@ export function invitationPage(input: InvitationPageInput): string {
 function invitationOf(
   visit: SurveyVisit,
   context: SurveyContext,
-  typed: { values?: Record<string, string>; errors?: ValidationIssue[]; reason?: string } = {},
+  typed: { values?: Record<string, string>; errors?: ValidationIssue[]; reason?: string; pairingChanged?: boolean } = {},
 ): string {
   const name = skillName(visit);
-  const { reason, ...form } = typed;
+  const { reason, pairingChanged: changed, ...form } = typed;
   return goalSettingPage(formInputOf(visit, context, { values: keptValues(visit), ...form }), {
     goalsAndExpectations: visit.cycle.program.goalsAndExpectations,
     teaches: visit.member.teaches.map(name),
     learns: visit.member.learns.map(name),
+    partnerIds: partnerIdsOf(visit.member.partners),
     ...(reason !== undefined ? { reason } : {}),
     ...(visit.member.keptAnswer ? { askedAgain: true } : {}),
+    ...(changed ? { pairingChanged: true } : {}),
   });
+}
+
+/**
+ * A person left with no partner (theirs declined or left and no one free could be paired with them,
+ * services/rematch.ts) has no pairing to accept or decline: the page says so and what happens next,
+ * and a POST records nothing. A later decline may pair them (they are a candidate while alone).
+ */
+function noPartnerResult(visit: SurveyVisit, status = 200): PageResult {
+  const c = texts[visit.language];
+  const next = `<p>${escapeHtml(c.noPartnerNext)}</p><p>${escapeHtml(c.help(visit.cycle.program.hrContacts[0] as string))}</p>`;
+  return pageResult(status, noticePage(visit.language, 'no-partner', next));
+}
+
+function acceptedAlready(visit: SurveyVisit, reason: string): PageResult {
+  const c = texts[visit.language];
+  const typed = reason.trim() ? `<h2>${escapeHtml(c.reason)}</h2><div class="goals">${escapeHtml(plainText(reason).slice(0, 500))}</div>` : '';
+  return pageResult(409, noticePage(visit.language, 'accepted-already', `${typed}<p>${escapeHtml(c.help(visit.cycle.program.hrContacts[0] as string))}</p>`));
+}
+
+/** The invitation as the pairing is now, saying the form posted was for another one; nothing recorded. */
+async function pairingChangedPage(deps: SurveyDeps, visit: SurveyVisit): Promise<PageResult> {
+  return pageResult(409, invitationOf(visit, await skillsContext(deps, visit), { pairingChanged: true }));
 }
 
 /**
@@ -230,6 +293,8 @@ const reasonSchema = z.string().check(z.overwrite(plainText), z.trim(), z.maxLen
 async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, decision: 'accepted' | 'declined'): Promise<PageResult> {
   const { cycle, member } = visit;
   if (await storedAnswer(deps, visit)) return noticeResult(visit, 'already');
+  if (!member.partners.length) return noPartnerResult(visit, 409);
+  if (pairingChanged(visit, fields) && !(await decisionOf(deps, visit))) return pairingChangedPage(deps, visit);
   const typedReason = fields.reason?.[0] ?? '';
   const reason = reasonSchema.safeParse(typedReason);
   if (decision === 'declined' && !reason.success)
@@ -251,6 +316,8 @@ async function decide(deps: SurveyDeps, visit: SurveyVisit, fields: FormFields, 
     if (outcome === 'recorded') await rematchAfterDecline(deps, cycle, member);
     return noticeResult(visit, 'declined');
   }
+  // A decline after the person accepted (another tab): not recorded, and they are told so, how to withdraw, and what they typed.
+  if (decision === 'declined') return acceptedAlready(visit, typedReason);
   return pageResult(200, goalFormOf(visit, await skillsContext(deps, visit)));
 }
 
@@ -277,6 +344,7 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
   async show(deps, visit) {
     const [answered, decision, context] = await Promise.all([storedAnswer(deps, visit), decisionOf(deps, visit), skillsContext(deps, visit)]);
     if (answered) return noticeResult(visit, 'already');
+    if (!visit.member.partners.length) return noPartnerResult(visit);
     if (!decision) return pageResult(200, invitationOf(visit, context));
     return pageResult(200, goalFormOf(visit, context));
   },
@@ -300,13 +368,15 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
 
   /** Someone who leaves while pairs still form frees their partners as a decline does: each is paired again and invited by the next step. */
   async memberLeft(deps, cycle, leaver) {
-    await rematchAfterDecline(deps, cycle, leaver);
+    // Their member record drops each pair dissolved: were HR to let them back, their pages show no partner who is with someone else.
+    await rematchAfterDecline(deps, cycle, leaver, { leaving: true });
     return true;
   },
 
   parseAnswer: parseGoalSettingAnswer,
 
   async rejected(deps, visit, context, fields, errors) {
+    if (!visit.member.partners.length) return noPartnerResult(visit, 409);
     const values = typedValues(fields);
     (fields.goal ?? []).forEach((g, i) => (values[`goal${i + 1}`] = g.slice(0, 280)));
     if (!(await decisionOf(deps, visit))) return pageResult(400, invitationOf(visit, context, { values, errors }));
@@ -314,9 +384,12 @@ export const goalSettingSurvey: PhaseSurvey<GoalSettingAnswer> = {
   },
 
   /** Setting goals is accepting the pairing (both written at once); a person who declined cannot answer. */
-  async store(deps, visit, response: StoredResponse<GoalSettingAnswer>): Promise<StoreAnswerOutcome> {
+  async store(deps, visit, response: StoredResponse<GoalSettingAnswer>, fields): Promise<StoreAnswerOutcome> {
     const decision = (await decisionOf(deps, visit))?.decision;
     if (decision === 'declined') return { refused: noticeResult(visit, 'declined') };
+    if (!visit.member.partners.length) return { refused: noPartnerResult(visit, 409) };
+    // Setting goals on an invitation drawn for other partners would accept a pairing the person never saw.
+    if (!decision && pairingChanged(visit, fields)) return { refused: await pairingChangedPage(deps, visit) };
     const accept = {
       cycleId: visit.cycle.cycleId,
       participantId: visit.member.participantId,

@@ -6,6 +6,7 @@ import { visitToday } from '../../member-time-zone.ts';
 import { meetingFromFields } from '../../pair-page.ts';
 import type { PairFlagReason } from '../../participant-records.ts';
 import { formPage, noticePage, typedValue, type FieldLabels, type FormPageInput } from '../../survey-pages.ts';
+import { leftTheProgram } from '../members.ts';
 import { pairPageToken } from '../pair-page-link.ts';
 import { formUnlessAnswered, formWithErrors, noticeResult, pageResult, recordAnswer, skillsContext, storedAnswer, thanksOrAlready } from '../survey-common.ts';
 import type { PageResult, PhaseSurvey, SurveyDeps, SurveyVisit } from '../survey-types.ts';
@@ -26,6 +27,9 @@ const texts = {
     taught: (skill: string) => `${skill} (you taught)`,
     learned: (skill: string) => `${skill} (you learned)`,
     pairPage: 'Log a meeting, or see your partner and your meetings, on your pair page',
+    left: 'has left the program',
+    partnerLeft: (name: string) =>
+      `${name} has left the program, so no meeting with them can be logged. HR has been told and will be in touch about what happens next. Your check-in is still welcome.`,
   },
   'pt-BR': {
     title: 'Acompanhamento',
@@ -40,23 +44,30 @@ const texts = {
     taught: (skill: string) => `${skill} (você ensinou)`,
     learned: (skill: string) => `${skill} (você aprendeu)`,
     pairPage: 'Registre um encontro, ou veja sua dupla e seus encontros, na página da dupla',
+    left: 'saiu do programa',
+    partnerLeft: (name: string) =>
+      `${name} saiu do programa, então nenhum encontro com essa pessoa pode ser registrado. O RH foi avisado e entrará em contato sobre os próximos passos. Seu acompanhamento continua bem-vindo.`,
   },
 } satisfies Record<Language, unknown>;
 
 /** Who the person may have met (the meeting's `pair` field) and the day the date field starts at. */
 export interface CheckInMeetingInput {
+  /** The partners a meeting can be logged with: not those who left the program. */
   partners: Array<{ pairId: string; name: string }>;
   today: string;
+  /** The names of the partners who left the program (the opt-out link; their pair is flagged for HR, services/leave-program.ts). */
+  left?: string[];
 }
 
 /** "We met" records a meeting too: the same fields as the pair page's form (services/pair-page.ts reads both). */
 function meetingFields(input: FormPageInput, meeting: CheckInMeetingInput): string {
   const c = texts[input.language];
   const values = input.values ?? {};
+  // One partner: a hidden field, and their name where an error about it links to.
   const partnerField =
     meeting.partners.length > 1
       ? `<label for="meeting-pair">${escapeHtml(c.withPartner)}</label><select id="meeting-pair" name="pair">${meeting.partners.map((p) => `<option value="${escapeHtml(p.pairId)}"${values.pair === p.pairId ? ' selected' : ''}>${escapeHtml(p.name)}</option>`).join('')}</select>`
-      : `<input type="hidden" name="pair" value="${escapeHtml(meeting.partners[0]?.pairId ?? '')}">`;
+      : `<input type="hidden" name="pair" value="${escapeHtml(meeting.partners[0]?.pairId ?? '')}"><p id="meeting-pair">${escapeHtml(c.withPartner)}: <strong>${escapeHtml(meeting.partners[0]?.name ?? '')}</strong></p>`;
   const skills = meeting.partners.flatMap((p) =>
     input.skills.map((s) => ({
       value: `${p.pairId}|${s.id}`,
@@ -76,31 +87,52 @@ function meetingFields(input: FormPageInput, meeting: CheckInMeetingInput): stri
 
 export function checkInFormPage(input: FormPageInput, meeting?: CheckInMeetingInput): string {
   const c = texts[input.language];
+  const left = meeting?.left ?? [];
+  // Every partner left: there is no one to have met, so "we met" is not offered.
+  const statuses = left.length && !meeting?.partners.length ? (['not-yet', 'need-help'] as const) : (['met', 'not-yet', 'need-help'] as const);
+  const withMeeting = Boolean(meeting?.partners.length);
+  // Each error links to a control on the page: without meeting fields, one about the meeting goes to the question.
+  const meetingTarget = (id: string) => (withMeeting ? id : 'status');
   const labels: FieldLabels = {
-    status: { id: 'status-met', label: c.checkInQuestion },
+    status: { id: `status-${statuses[0]}`, label: c.checkInQuestion },
     note: { id: 'note', label: c.note },
-    pair: { id: 'meeting-pair', label: c.withPartner },
-    date: { id: 'meeting-date', label: c.date },
-    minutes: { id: 'meeting-minutes', label: c.length },
+    pair: { id: meetingTarget('meeting-pair'), label: c.withPartner },
+    date: { id: meetingTarget('meeting-date'), label: c.date },
+    minutes: { id: meetingTarget('meeting-minutes'), label: c.length },
   };
   const fields = [
-    `<fieldset><legend>${escapeHtml(c.checkInQuestion)}</legend>${(['met', 'not-yet', 'need-help'] as const)
+    `<fieldset id="status"><legend>${escapeHtml(c.checkInQuestion)}</legend>${statuses
       .map(
         (s) =>
           `<label class="choice" for="status-${s}"><input type="radio" id="status-${s}" name="status" value="${s}" required${input.values?.status === s ? ' checked' : ''}> ${escapeHtml(c.status[s])}</label>`,
       )
       .join('')}</fieldset>`,
-    ...(meeting?.partners.length ? [meetingFields(input, meeting)] : []),
+    ...(meeting && withMeeting ? [meetingFields(input, meeting)] : []),
     `<label for="note">${escapeHtml(c.note)}</label><textarea id="note" name="note" maxlength="500">${typedValue(input, 'note')}</textarea>`,
   ];
-  return formPage(input, { title: c.title, fields, labels });
+  // The partner line names who left as such; a notice says what that means.
+  const partners = input.partners.map((name) => (left.includes(name) ? `${name} (${c.left})` : name));
+  const context = left.map((name) => `<p role="status">${escapeHtml(c.partnerLeft(name))}</p>`);
+  return formPage({ ...input, partners }, { title: c.title, context, fields, labels });
 }
 
-/** The person's pairs and their date today where they are (their time zone: services/member-time-zone.ts). */
-const meetingInputOf = async (deps: SurveyDeps, visit: SurveyVisit): Promise<CheckInMeetingInput> => ({
-  partners: visit.member.partners.map((p) => ({ pairId: p.pairId, name: p.name })),
-  today: await visitToday(deps.store, visit),
-});
+/**
+ * The person's pairs and their date today where they are (their time zone: services/member-time-zone.ts).
+ * A partner who left the program (their roster entry, one read each) is offered no meeting: the pair
+ * page refuses one with them too, and HR was told (the pair's `left-program` flag).
+ */
+async function meetingInputOf(deps: SurveyDeps, visit: SurveyVisit): Promise<CheckInMeetingInput> {
+  const [entries, today] = await Promise.all([
+    Promise.all(visit.member.partners.map((p) => deps.store.getParticipant(visit.cycle.programId, p.participantId))),
+    visitToday(deps.store, visit),
+  ]);
+  const gone = visit.member.partners.filter((_, i) => leftTheProgram(entries[i]));
+  return {
+    partners: visit.member.partners.filter((p) => !gone.includes(p)).map((p) => ({ pairId: p.pairId, name: p.name })),
+    today,
+    ...(gone.length ? { left: gone.map((p) => p.name) } : {}),
+  };
+}
 
 /** The check-in form for this visit, with the meeting fields of the person's pairs (and an answer the link pre-selects). */
 const checkInFormOf = (meeting: CheckInMeetingInput, preselected: Record<string, string> = {}) => ({
