@@ -4,7 +4,7 @@ import { idSchema, type Skill } from './program.ts';
 import { oneLine, plainText } from './text.ts';
 import * as z from './validation.ts';
 
-export { firstInLine, waitingPosition } from './session-waiting-list.ts';
+export { firstInLine, waitingLine, waitingPosition } from './session-waiting-list.ts';
 
 /**
  * Informational sessions (the seed's step 1): talks and trainings HR schedules next to the pairs,

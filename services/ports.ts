@@ -415,6 +415,12 @@ export const systemClock: Clock = { now: () => Date.now() };
 export type SessionRegisterOutcome = 'registered' | 'waitlisted' | 'already-registered' | 'already-waitlisted' | 'cancelled' | 'no-session';
 export type SessionCancelOutcome = 'cancelled' | 'already-cancelled' | 'no-session';
 export type SessionDeclineOutcome = 'declined' | 'already-declined' | 'no-session';
+/**
+ * Whether a person waiting for a seat may take one that came free; the others keep their place in
+ * line and are passed over. The session services allow it to people active on the program's roster
+ * (services/session-seats.ts).
+ */
+export type SeatEligibility = (participantId: string) => Promise<boolean>;
 /** changed-meanwhile: its sequence was no longer the one read (another move came first); started: its start had passed. */
 export type SessionMoveOutcome = 'moved' | 'changed-meanwhile' | 'started' | 'cancelled' | 'no-session';
 
@@ -451,8 +457,11 @@ export interface SessionStore {
   moveSession(cycleId: string, sessionId: string, move: SessionMove, expectedSequence: number, at: number): Promise<SessionMoveOutcome>;
   /** Declines (a registered person frees their seat, a waiting one leaves the line); `freedSeat` says whether a seat came free. */
   declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }>;
-  /** Gives a free seat to the first person on the waiting list, if there is a free seat and a line; returns who got it. */
-  promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined>;
+  /**
+   * Gives a free seat to the first person on the waiting list who `mayTakeSeat` (everyone when not
+   * given), if there is a free seat; those passed over keep their place as it is. Returns who got it.
+   */
+  promoteFromWaitingList(cycleId: string, sessionId: string, at: number, mayTakeSeat?: SeatEligibility): Promise<string | undefined>;
   getSessionRegistration(cycleId: string, sessionId: string, participantId: string): Promise<SessionRegistration | undefined>;
   /** A session's registrations by participant id (every session of the cycle without a session id). */
   listSessionRegistrations(cycleId: string, sessionId?: string): Promise<SessionRegistration[]>;

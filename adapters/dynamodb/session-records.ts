@@ -1,4 +1,4 @@
-import { firstInLine } from '../../domain/session-waiting-list.ts';
+import { everyoneMay, firstWhoMay, waitingLine } from '../../domain/session-waiting-list.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 import type {
   SessionCancelOutcome,
@@ -7,6 +7,7 @@ import type {
   SessionMoveOutcome,
   SessionRegisterOutcome,
   SessionStore,
+  SeatEligibility,
 } from '../../services/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
@@ -143,11 +144,11 @@ export class SessionRecords implements SessionStore {
     throw new Error(`decline of ${participantId} for session ${sessionId} kept racing other writes`);
   }
 
-  async promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
+  async promoteFromWaitingList(cycleId: string, sessionId: string, at: number, mayTakeSeat: SeatEligibility = everyoneMay): Promise<string | undefined> {
     for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
       const session = await this.getSession(cycleId, sessionId);
       if (!session || session.cancelledAt !== undefined || session.seatsTaken >= session.capacity) return undefined;
-      const next = firstInLine(await this.listSessionRegistrations(cycleId, sessionId));
+      const next = await firstWhoMay(waitingLine(await this.listSessionRegistrations(cycleId, sessionId)), mayTakeSeat);
       if (!next) return undefined;
       const outcome = await this.racing<'promoted' | 'full' | 'raced'>(
         () =>

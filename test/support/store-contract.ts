@@ -1427,6 +1427,30 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       ]);
     });
 
+    it('passes over the people in line who may not take a seat, leaving their place as it is', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.createSession(sessionOf(cycle.cycleId, 's', 1));
+      await store.registerForSession(cycle.cycleId, 's', 'p01', T0);
+      await store.registerForSession(cycle.cycleId, 's', 'p02', T0 + 1);
+      await store.registerForSession(cycle.cycleId, 's', 'p03', T0 + 2);
+      await store.registerForSession(cycle.cycleId, 's', 'p04', T0 + 3);
+      await store.declineSession(cycle.cycleId, 's', 'p01', T0 + 4);
+      const asked: string[] = [];
+      const mayTakeSeat = async (participantId: string) => {
+        asked.push(participantId);
+        return participantId !== 'p02';
+      };
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 5, async () => false)).toBeUndefined();
+      expect((await store.getSession(cycle.cycleId, 's'))?.seatsTaken).toBe(0);
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 5, mayTakeSeat)).toBe('p03');
+      // Asked in the line's order, no further than the first who may.
+      expect(asked).toEqual(['p02', 'p03']);
+      expect(await store.getSessionRegistration(cycle.cycleId, 's', 'p02')).toMatchObject({ status: 'waitlisted', waitlistedAt: T0 + 1, updatedAt: T0 + 1 });
+      expect(await store.getSessionRegistration(cycle.cycleId, 's', 'p04')).toMatchObject({ status: 'waitlisted' });
+      expect((await store.getSession(cycle.cycleId, 's'))?.seatsTaken).toBe(1);
+    });
+
     it('lets exactly one of two people registering at the same moment take the last seat', async () => {
       const store = await createStore();
       const cycle = await runningCycle(store);

@@ -283,6 +283,74 @@ describe('a session in a cycle', () => {
     expect(mailer.to('session-promoted')).toEqual(['p06@example.com']);
   });
 
+  describe('its waiting list', () => {
+    /** The person's roster entry with this status, as an opt-out, a bounce or HR's import leaves it. */
+    const setStatus = (participantId: string, status: 'active' | 'opted-out' | 'unreachable') =>
+      store.putParticipants(program.programId, [
+        {
+          participantId,
+          name: participantId,
+          email: `${participantId}@example.com`,
+          department: 'IT',
+          birthYear: 1990,
+          skillsOffered: [],
+          skillsWanted: [],
+          languages: ['en'],
+          capacity: 1,
+          status,
+        },
+      ]);
+    const statusOf = async (participantId: string) => (await store.getSessionRegistration(CYCLE, 'ai-101', participantId))?.status;
+
+    it('gives a freed seat to the first active person in line, passing over people who left or bounced, and emails neither', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06', 'p07']) await post(id, 'register');
+      await store.registerForSession(CYCLE, 'ai-101', 'p03', time);
+      // p06 bounces, p07 leaves the program through HR's roster (no opt-out link, so nothing gave their place back).
+      await setStatus('p06', 'unreachable');
+      await setStatus('p07', 'opted-out');
+      await post('p01', 'decline');
+      expect([await statusOf('p06'), await statusOf('p07'), await statusOf('p03')]).toEqual(['waitlisted', 'waitlisted', 'registered']);
+      expect(mailer.to('session-promoted')).toEqual(['p03@example.com']);
+      // Passed over, not taken off: p06's place is as it was, and p06 is seated once HR corrects the address.
+      expect(await store.getSessionRegistration(CYCLE, 'ai-101', 'p06')).toMatchObject({ status: 'waitlisted', waitlistedAt: expect.any(Number) });
+      await setStatus('p06', 'active');
+      await post('p02', 'decline');
+      expect(await statusOf('p06')).toBe('registered');
+      expect(mailer.to('session-promoted')).toEqual(['p03@example.com', 'p06@example.com']);
+      // A seat free while only people passed over wait is taken by whoever registers.
+      await store.declineSession(CYCLE, 'ai-101', 'p03', time);
+      expect((await post('p01', 'register')).html).toContain('Pronto: sua inscrição está confirmada.');
+      expect([await statusOf('p01'), await statusOf('p07')]).toEqual(['registered', 'waitlisted']);
+    });
+
+    it('counts the place in line of an active person without the people passed over ahead, and tells one who bounced why they wait', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06', 'p07']) await post(id, 'register');
+      await setStatus('p06', 'unreachable');
+      const page = await showSessionPage(deps, tokenOf('p07'), './x');
+      expect(page.html).toContain('You are on the waiting list (number 1 in line).');
+      const bounced = await showSessionPage(deps, tokenOf('p06'), './x');
+      expect(bounced.html).toContain('our emails to your address could not be delivered');
+      expect(bounced.html).not.toContain('in line)');
+    });
+
+    it('sends no "a seat is yours" to a person promoted who is no longer active by the time the email goes', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+      const promote = store.promoteFromWaitingList.bind(store);
+      store.promoteFromWaitingList = async (...args) => {
+        const promoted = await promote(...args);
+        // The address bounces between the promotion and its email.
+        if (promoted) await setStatus(promoted, 'unreachable');
+        return promoted;
+      };
+      await post('p01', 'decline');
+      expect(await statusOf('p06')).toBe('registered');
+      expect(mailer.to('session-promoted')).toEqual([]);
+    });
+  });
+
   it('is neither announced to nor answerable by someone who left the program, whose link says so and changes nothing', async () => {
     await announceSession(deps, CYCLE, 'ai-101');
     const token = tokenOf('p07');
