@@ -116,6 +116,12 @@ export interface InfoSession {
   audience: SessionAudience;
   createdAt: number;
   seatsTaken: number;
+  /**
+   * How many times someone joined its waiting list (absent: never). A registration takes a free seat
+   * only while nobody waits, and only if this did not change since it read the line: nobody passes
+   * a person who joined the line meanwhile.
+   */
+  lineJoins?: number;
   /** The calendar file sent with its emails (domain/session-calendar.ts), written when the session is added. */
   calendar?: { fileName: string; contentType: string; content: string };
   /** Who HR recorded as attending, and when it was recorded. */

@@ -445,7 +445,12 @@ export interface SessionStore {
   getSession(cycleId: string, sessionId: string): Promise<InfoSession | undefined>;
   /** The cycle's sessions by id. */
   listSessions(cycleId: string): Promise<InfoSession[]>;
-  /** A seat while one is free, else a place on the waiting list; a repeat changes nothing. A person who declined may register again. */
+  /**
+   * A seat while one is free and nobody is on the waiting list, else a place on the waiting list: a
+   * registration never passes people in line (the caller then gives free seats to the line,
+   * `promoteFromWaitingList`). The seat is taken only if nobody joined the line since it was read
+   * (the session's `lineJoins`). A repeat changes nothing. A person who declined may register again.
+   */
   registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome>;
   /** Marks a session cancelled, once: from then on it takes no registrations and no one is promoted to a seat. */
   cancelSession(cycleId: string, sessionId: string, reason: string, at: number): Promise<SessionCancelOutcome>;

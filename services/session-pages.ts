@@ -8,13 +8,13 @@ import { bindingMatches, formBinding } from './form-binding.ts';
 import type { PageResult } from './phases/survey-types.ts';
 import { leftTheProgram } from './phases/members.ts';
 import { sendSessionEmail, type SessionMailDeps } from './session-mail.ts';
-import { activeOnRoster, declineAndPromote } from './session-seats.ts';
+import { activeOnRoster, declineAndPromote, registerInTurn } from './session-seats.ts';
 import { hiddenFields, layout, noticePage } from './survey-pages.ts';
 
 /**
  * The session page behind a session link (`/session/<token>`): what the session is, the person's
  * place (registered, waiting, declined) and the seats left. GET only renders; POST registers
- * (a seat, or the waiting list when the seats are taken) or declines — a freed seat
+ * (a seat, or the waiting list when the seats are taken or people wait) or declines — a freed seat
  * goes to the first active person in line, who is told by email (services/session-seats.ts).
  */
 
@@ -235,9 +235,10 @@ export async function submitSessionPage(deps: SessionMailDeps, token: string, bo
   const { sessionId } = visit.session;
   const participantId = visit.member.participantId;
   if (act === 'register') {
-    const outcome = await deps.store.registerForSession(cycleId, sessionId, participantId, visit.now);
+    const { outcome, promoted } = await registerInTurn(deps.store, visit.cycle.programId, cycleId, sessionId, participantId, visit.now);
     if (outcome === 'no-session') return refused(visit.language, 'missing', 404);
     if (outcome === 'cancelled') return { ...(await pageOf(deps, visit)), status: 410 };
+    for (const id of promoted) await tellPromoted(deps, visit, id);
     return pageOf(deps, visit, outcome);
   }
   if (act === 'decline') {

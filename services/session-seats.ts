@@ -1,11 +1,13 @@
-import type { ProgramStore, SeatEligibility, SessionDeclineOutcome, SessionStore } from './ports.ts';
+import type { ProgramStore, SeatEligibility, SessionDeclineOutcome, SessionRegisterOutcome, SessionStore } from './ports.ts';
 
 /**
  * Seats and the waiting list, shared by the session page (services/session-pages.ts) and a person
  * leaving the program (services/leave-program.ts). A free seat goes to the first person in line who
  * is still active on the program's roster: people who left the program or whose address bounced
  * (`opted-out`, `unreachable`) keep their place as it is, and are passed over while they are not
- * active (an unreachable person whose address HR corrects is back in their place).
+ * active (an unreachable person whose address HR corrects is back in their place). A registration
+ * never passes anyone in line: finding a free seat while people wait, it joins the line, and the
+ * free seat goes to the first of it.
  */
 
 type SeatStore = Pick<SessionStore, 'promoteFromWaitingList'> & Pick<ProgramStore, 'getParticipant'>;
@@ -38,6 +40,28 @@ export async function fillFreeSeats(store: SeatStore, programId: string, cycleId
     if (!next) return promoted;
     promoted.push(next);
   }
+}
+
+/**
+ * Registers a person: a seat, or a place in line (services/ports.ts, `registerForSession`); then a
+ * seat free while people wait goes to the first active person in line. That may be this person
+ * (everyone before them passed over, or the seat freed as they joined): their registration then ends
+ * with the seat. `promoted` is everyone else seated, to be told.
+ */
+export async function registerInTurn(
+  store: SeatStore & Pick<SessionStore, 'registerForSession'>,
+  programId: string,
+  cycleId: string,
+  sessionId: string,
+  participantId: string,
+  at: number,
+): Promise<{ outcome: SessionRegisterOutcome; promoted: string[] }> {
+  const outcome = await store.registerForSession(cycleId, sessionId, participantId, at);
+  // A person already waiting asks again: a seat freed since (a decline that stopped before promoting) is given now.
+  if (outcome !== 'waitlisted' && outcome !== 'already-waitlisted') return { outcome, promoted: [] };
+  const promoted = await fillFreeSeats(store, programId, cycleId, sessionId, at);
+  const others = promoted.filter((id) => id !== participantId);
+  return { outcome: others.length < promoted.length ? 'registered' : outcome, promoted: others };
 }
 
 /**

@@ -1,10 +1,14 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
+import { SessionRecords } from '../../adapters/dynamodb/session-records.ts';
+import type { TableClient } from '../../adapters/dynamodb/table-client.ts';
 import type { Cycle } from '../../domain/cycle.ts';
-import type { SessionInput } from '../../domain/sessions.ts';
+import type { InfoSession, SessionInput } from '../../domain/sessions.ts';
 import { attachmentText } from '../../local/ses-local.ts';
-import { addSession, announceSession, type SessionMailDeps } from '../../services/sessions.ts';
+import { formBinding } from '../../services/form-binding.ts';
+import { submitSessionPage } from '../../services/session-pages.ts';
+import { addSession, announceSession, sessionLink, type SessionMailDeps } from '../../services/sessions.ts';
 import { hiddenFields, participantCycle } from '../browser/participant-support.ts';
 import { emailsFor, uniqueTag } from '../support/fixtures.ts';
 import { stackEnv, tandem } from './cli-support.ts';
@@ -116,6 +120,96 @@ describe('an informational session on the local stack', () => {
     expect(registrations.filter((r) => r.status === 'registered')).toHaveLength(1);
     expect(registrations.filter((r) => r.status === 'waitlisted')).toHaveLength(racers.length - 1);
     expect((await container().store.getSession(cycle.cycleId, 'race'))?.seatsTaken).toBe(1);
+  });
+
+  describe('its seats, when answers cross in DynamoDB', () => {
+    /**
+     * The local stack's store, but registering through a table on which `before` runs (once) just
+     * before the transaction named `action` is sent: an answer that lands between a registration's
+     * reads and its write.
+     */
+    function storeWhere(action: string, before: () => Promise<unknown>) {
+      const c = container();
+      let pending: (() => Promise<unknown>) | undefined = before;
+      const transact: TableClient['transact'] = async (name, ...rest) => {
+        const run = name === action ? pending : undefined;
+        if (run) {
+          pending = undefined;
+          await run();
+        }
+        return c.table.transact(name, ...rest);
+      };
+      const records = new SessionRecords(Object.create(c.table, { transact: { value: transact } }) as TableClient);
+      const store: SessionMailDeps['store'] = Object.create(c.store, { registerForSession: { value: records.registerForSession.bind(records) } });
+      return { store, ran: () => pending === undefined };
+    }
+
+    /** A session of one seat a week ahead, and a page POST for each member as their browser sends it. */
+    async function oneSeat(tag: string) {
+      const cycle = await participantCycle(tag);
+      const session: InfoSession = {
+        cycleId: cycle.cycleId,
+        sessionId: 'one-seat',
+        title: 'One seat',
+        description: 'Only one person fits.',
+        skills: ['cloud-tools'],
+        startsAt: Date.now() + 7 * 86_400_000,
+        timeZone: 'UTC',
+        durationMinutes: 60,
+        place: 'Room 1',
+        capacity: 1,
+        audience: 'everyone',
+        createdAt: Date.now(),
+        seatsTaken: 0,
+      };
+      expect(await container().store.createSession(session)).toBe(true);
+      const members = (await container().store.listMembers(cycle.cycleId)).map((m) => m.participantId).sort();
+      const base = await deps();
+      const post = async (participantId: string, action: 'register' | 'decline', store = base.store) => {
+        const token = sessionLink(base.links, session, participantId).split('/session/')[1] as string;
+        const body = new URLSearchParams({ _action: action, _bind: formBinding(base.links.signer, token) }).toString();
+        return submitSessionPage({ ...base, store }, token, body, './x');
+      };
+      const statusOf = async (participantId: string | undefined) =>
+        (await container().store.getSessionRegistration(cycle.cycleId, session.sessionId, participantId as string))?.status;
+      return { cycle, members, post, statusOf };
+    }
+
+    it('seats a person whose registration found the seat taken while its holder freed it, leaving no seat free for a later one', async () => {
+      const tag = uniqueTag('session-crossing');
+      const { cycle, members, post, statusOf } = await oneSeat(tag);
+      const [holder, crossing, later] = members;
+      expect((await post(holder as string, 'register')).status).toBe(200);
+      // The holder frees the seat (and the line is promoted) after the crossing registration found the seat taken, before it joins the line.
+      const race = storeWhere('WaitlistForSession', () => post(holder as string, 'decline'));
+      expect((await post(crossing as string, 'register', race.store)).html).toMatch(/Done: you are registered|Pronto: sua inscrição está confirmada/);
+      expect(race.ran()).toBe(true);
+      expect((await post(later as string, 'register')).html).toMatch(/waiting list|lista de espera/);
+      expect([await statusOf(holder), await statusOf(crossing), await statusOf(later)]).toEqual(['declined', 'registered', 'waitlisted']);
+      expect((await container().store.getSession(cycle.cycleId, 'one-seat'))?.seatsTaken).toBe(1);
+    });
+
+    it('gives no seat to a registration that read an empty line, once someone who asked before it joined the line', async () => {
+      const tag = uniqueTag('session-passing');
+      const { cycle, members, post, statusOf } = await oneSeat(tag);
+      const [holder, waiting, late] = members as [string, string, string];
+      const store = container().store;
+      const asked = Date.now();
+      // Answers sent a moment before the late registration, written after it read a free seat and nobody waiting: the seat is
+      // taken, someone joins the line, and the seat comes free again with nobody promoted yet (the holder's function
+      // stopped between its two writes).
+      const race = storeWhere('RegisterForSession', async () => {
+        await store.registerForSession(cycle.cycleId, 'one-seat', holder, asked - 3000);
+        expect(await store.registerForSession(cycle.cycleId, 'one-seat', waiting, asked - 2000)).toBe('waitlisted');
+        await store.declineSession(cycle.cycleId, 'one-seat', holder, asked - 1000);
+      });
+      expect((await post(late, 'register', race.store)).html).toMatch(/waiting list \(number 1 in line\)|lista de espera \(posição 1\)/);
+      expect(race.ran()).toBe(true);
+      expect([await statusOf(holder), await statusOf(waiting), await statusOf(late)]).toEqual(['declined', 'registered', 'waitlisted']);
+      expect((await store.getSession(cycle.cycleId, 'one-seat'))?.seatsTaken).toBe(1);
+      const promoted = (await emailsFor(tag)).filter((e) => PROMOTED.test(e.subject));
+      expect(promoted.map((e) => e.destination.to[0])).toEqual([(await store.getMember(cycle.cycleId, waiting))?.email]);
+    });
   });
 
   it('is not stored by `session add` when the link-signing key it needs to announce is missing, and is once the key is there', async () => {

@@ -33,7 +33,7 @@ import type {
   TandemStore,
   WorkBudget,
 } from '../../services/ports.ts';
-import { everyoneMay, firstWhoMay, waitingLine } from '../../domain/session-waiting-list.ts';
+import { everyoneMay, firstInLine, firstWhoMay, waitingLine } from '../../domain/session-waiting-list.ts';
 import { erasedRecord, replaceIdSegments, type EmailLogEntry, type ErasureSubject } from '../../domain/person-data.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 
@@ -671,11 +671,14 @@ export class InMemoryStore implements TandemStore {
     if (!session) return 'no-session';
     if (session.cancelledAt !== undefined) return 'cancelled';
     const registration: SessionRegistration = { cycleId, sessionId, participantId, status: 'registered', updatedAt: at };
-    if (session.seatsTaken < session.capacity) {
+    // As the DynamoDB store: a free seat only while nobody waits for one (read and written at once here, so the line cannot change between).
+    const lineOf = [...(this.sessionRegistrations.get(cycleId)?.values() ?? [])].filter((r) => r.sessionId === sessionId);
+    if (session.seatsTaken < session.capacity && !firstInLine(lineOf)) {
       session.seatsTaken++;
       within(this.sessionRegistrations, cycleId).set(`${sessionId}#${participantId}`, registration);
       return 'registered';
     }
+    session.lineJoins = (session.lineJoins ?? 0) + 1;
     within(this.sessionRegistrations, cycleId).set(`${sessionId}#${participantId}`, { ...registration, status: 'waitlisted', waitlistedAt: at });
     return 'waitlisted';
   }

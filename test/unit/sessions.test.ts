@@ -349,6 +349,24 @@ describe('a session in a cycle', () => {
       expect(await statusOf('p06')).toBe('registered');
       expect(mailer.to('session-promoted')).toEqual([]);
     });
+
+    it('gives a seat freed while people wait to the first in line, not to someone registering before the freed seat was given', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+      // p07 registers between p01's decline (the seat is free) and its promotion of the first in line.
+      const promote = store.promoteFromWaitingList.bind(store);
+      let between: (() => ReturnType<typeof post>) | undefined = () => post('p07', 'register');
+      store.promoteFromWaitingList = async (...args) => {
+        const run = between;
+        between = undefined;
+        if (run) expect((await run()).html).toContain('You are on the waiting list (number 1 in line)');
+        return promote(...args);
+      };
+      await post('p01', 'decline');
+      expect([await statusOf('p06'), await statusOf('p07')]).toEqual(['registered', 'waitlisted']);
+      expect((await store.getSession(CYCLE, 'ai-101'))?.seatsTaken).toBe(2);
+      expect(mailer.to('session-promoted')).toEqual(['p06@example.com']);
+    });
   });
 
   it('is neither announced to nor answerable by someone who left the program, whose link says so and changes nothing', async () => {
