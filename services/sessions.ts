@@ -10,6 +10,7 @@ import {
   resolveAttendees,
   samePlacing,
   sessionAudience,
+  waitingLine,
   type InfoSession,
   type SessionRegistration,
 } from '../domain/sessions.ts';
@@ -309,19 +310,33 @@ export async function recordAttendance(deps: SessionDeps, cycleId: string, sessi
 
 export interface SessionOverview {
   session: InfoSession;
-  registrations: Array<SessionRegistration & { name: string; email: string }>;
+  /**
+   * Everyone who answered: those registered (by when they got their seat), then those waiting in the
+   * line's order, then those who declined. Each person waiting has their `position` in line (1 =
+   * next) counting only people a freed seat would go to; someone passed over (not active on the
+   * roster: services/session-seats.ts) has none, and `passedOver` says their roster status.
+   */
+  registrations: Array<SessionRegistration & { name: string; email: string; position?: number; passedOver?: string }>;
 }
 
-/** A session with its registrations and the names behind them, for HR. */
+/** A session with its registrations and the names behind them, for HR: the waiting list in its order. */
 export async function sessionOverview(deps: SessionDeps, cycleId: string, sessionId: string): Promise<SessionOverview> {
-  const [session, registrations, members] = await Promise.all([
+  const cycle = await existingCycle(deps, cycleId);
+  const [session, registrations, members, roster] = await Promise.all([
     loadSession(deps, cycleId, sessionId),
     deps.store.listSessionRegistrations(cycleId, sessionId),
     deps.store.listMembers(cycleId),
+    deps.store.listParticipants(cycle.programId),
   ]);
   const byId = new Map(members.map((m) => [m.participantId, m]));
-  return {
-    session,
-    registrations: registrations.map((r) => ({ ...r, name: byId.get(r.participantId)?.name ?? '?', email: byId.get(r.participantId)?.email ?? '?' })),
-  };
+  const inactive = new Map(roster.filter((p) => p.status !== 'active').map((p) => [p.participantId, p.status]));
+  const named = (r: SessionRegistration) => ({ ...r, name: byId.get(r.participantId)?.name ?? '?', email: byId.get(r.participantId)?.email ?? '?' });
+  const byTime = (status: SessionRegistration['status']) =>
+    registrations.filter((r) => r.status === status).sort((a, b) => a.updatedAt - b.updatedAt || a.participantId.localeCompare(b.participantId));
+  let position = 0;
+  const waiting = waitingLine(registrations).map((r) => {
+    const passedOver = inactive.get(r.participantId);
+    return passedOver === undefined ? { ...named(r), position: ++position } : { ...named(r), passedOver };
+  });
+  return { session, registrations: [...byTime('registered').map(named), ...waiting, ...byTime('declined').map(named)] };
 }

@@ -228,7 +228,7 @@ export function registerSessionCommands(program: Command): void {
   withJson(
     group
       .command('show')
-      .description('A session with everyone who answered: registered, waiting (in order) and declined.')
+      .description('A session with everyone who answered: registered, waiting (in the order a freed seat goes, each with their place in line) and declined.')
       .argument('<sessionId>', 'the session')
       .requiredOption('-c, --cycle <cycleId>', 'its cycle'),
     'tandem session show ai-101 --cycle mentoria-reversa-20270301T090000Z',
@@ -242,8 +242,15 @@ export function registerSessionCommands(program: Command): void {
         '',
         overview.registrations.length
           ? table(
-              ['Participant', 'Name', 'Email', 'Answer', 'Attended'],
-              overview.registrations.map((r) => [r.participantId, r.name, r.email, r.status, attended.has(r.participantId) ? 'yes' : '']),
+              ['Participant', 'Name', 'Email', 'Answer', 'In line', 'Attended'],
+              overview.registrations.map((r) => [
+                r.participantId,
+                r.name,
+                r.email,
+                r.status,
+                r.position !== undefined ? `#${r.position}` : r.passedOver !== undefined ? `passed over (${r.passedOver})` : '',
+                attended.has(r.participantId) ? 'yes' : '',
+              ]),
             )
           : 'Nobody has answered yet.',
       ].join('\n'),

@@ -212,6 +212,34 @@ describe('an informational session on the local stack', () => {
     });
   });
 
+  it('shows HR its waiting list with `tandem session show` in the order a freed seat goes, each person with their place', async () => {
+    const tag = uniqueTag('session-show');
+    const cycle = await participantCycle(tag);
+    const store = container().store;
+    const session = { ...inputFor('show-101', 1), startsAt: Date.now() + 7 * 86_400_000 };
+    await store.createSession({ ...session, cycleId: cycle.cycleId, createdAt: Date.now(), seatsTaken: 0 } as InfoSession);
+    const ids = (await store.listMembers(cycle.cycleId)).map((m) => m.participantId).sort();
+    // The store holds them by participant id; the line is in the order they asked, the last id first.
+    const asked = [ids[0], ids[3], ids[2], ids[1]] as string[];
+    for (const [i, id] of asked.entries()) await store.registerForSession(cycle.cycleId, 'show-101', id, Date.now() + i);
+    const shown = await tandem(['session', 'show', 'show-101', '--cycle', cycle.cycleId]);
+    expect(shown.code, shown.stderr).toBe(0);
+    const rows = shown.stdout
+      .split('\n')
+      .filter((line) => asked.some((id) => line.startsWith(`${id} `)))
+      .map((line) => line.split(/\s{2,}/));
+    expect(rows.map((r) => [r[0], r[3], r[4]])).toEqual([
+      [asked[0], 'registered', undefined],
+      [asked[1], 'waitlisted', '#1'],
+      [asked[2], 'waitlisted', '#2'],
+      [asked[3], 'waitlisted', '#3'],
+    ]);
+    const json = await tandem(['session', 'show', 'show-101', '--cycle', cycle.cycleId, '--json']);
+    expect(json.json<{ registrations: Array<{ participantId: string; position?: number }> }>().registrations.map((r) => [r.participantId, r.position])).toEqual(
+      asked.map((id, i) => [id, i === 0 ? undefined : i]),
+    );
+  });
+
   it('is not stored by `session add` when the link-signing key it needs to announce is missing, and is once the key is there', async () => {
     const tag = uniqueTag('session-nokey');
     const cycle = await participantCycle(tag);

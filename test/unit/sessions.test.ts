@@ -19,7 +19,7 @@ import { sessionFigures } from '../../domain/session-figures.ts';
 import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { showSessionPage, submitSessionPage } from '../../services/session-pages.ts';
-import { addSession, announceSession, cancelSession, moveSession, recordAttendance, type SessionMailDeps } from '../../services/sessions.ts';
+import { addSession, announceSession, cancelSession, moveSession, recordAttendance, sessionOverview, type SessionMailDeps } from '../../services/sessions.ts';
 import { sessionsSection } from '../../domain/session-report.ts';
 import { sessionReport } from '../../services/review.ts';
 import { memberOf } from '../support/cohort-fixtures.ts';
@@ -333,6 +333,31 @@ describe('a session in a cycle', () => {
       const bounced = await showSessionPage(deps, tokenOf('p06'), './x');
       expect(bounced.html).toContain('our emails to your address could not be delivered');
       expect(bounced.html).not.toContain('in line)');
+    });
+
+    it('is shown to HR in its order, each person with their place, people passed over marked, after the registered', async () => {
+      await store.registerForSession(CYCLE, 'ai-101', 'p07', NOW + 1);
+      await store.registerForSession(CYCLE, 'ai-101', 'p06', NOW + 2);
+      for (const [id, at] of [
+        ['p03', NOW + 3],
+        ['p05', NOW + 4],
+        ['p02', NOW + 5],
+        ['p01', NOW + 6],
+      ] as const)
+        await store.registerForSession(CYCLE, 'ai-101', id, at);
+      await store.declineSession(CYCLE, 'ai-101', 'p04', NOW + 7);
+      await setStatus('p05', 'unreachable');
+      const { registrations } = await sessionOverview(deps, CYCLE, 'ai-101');
+      expect(registrations.map((r) => [r.participantId, r.status, r.position, r.passedOver])).toEqual([
+        ['p07', 'registered', undefined, undefined],
+        ['p06', 'registered', undefined, undefined],
+        ['p03', 'waitlisted', 1, undefined],
+        ['p05', 'waitlisted', undefined, 'unreachable'],
+        ['p02', 'waitlisted', 2, undefined],
+        ['p01', 'waitlisted', 3, undefined],
+        ['p04', 'declined', undefined, undefined],
+      ]);
+      expect(registrations[2]).toMatchObject({ name: 'p03', email: 'p03@example.com' });
     });
 
     it('sends no "a seat is yours" to a person promoted who is no longer active by the time the email goes', async () => {
