@@ -89,26 +89,22 @@ export interface CancellationOutcome extends SendTally {
   /** False when the session had been cancelled before (this call only told whoever had not been told). */
   cancelledNow: boolean;
   session: InfoSession;
-  /** Those registered or waiting, who are told; those who declined or never answered are not. */
+  /** Everyone a move would tell (`toldOfChange`): registered, waiting, and invited by its announcement without answering yet. */
   told: number;
 }
 
-/** Those registered or on the waiting list of a session, by registration order of the store. */
-async function holdingAPlace(deps: SessionDeps, cycleId: string, sessionId: string): Promise<SessionRegistration[]> {
-  return (await deps.store.listSessionRegistrations(cycleId, sessionId)).filter((r) => r.status === 'registered' || r.status === 'waitlisted');
-}
-
-/** What `cancelSession` would do, changing nothing: the session and how many people would be told. */
-export async function previewCancellation(deps: SessionDeps, cycleId: string, sessionId: string): Promise<{ session: InfoSession; wouldTell: number }> {
+/** What `cancelSession` would do, changing nothing: the session and how many people would be told (the same people the cancel tells). */
+export async function previewCancellation(deps: ToldDeps, cycleId: string, sessionId: string): Promise<{ session: InfoSession; wouldTell: number }> {
   await existingCycle(deps, cycleId);
   const session = await loadSession(deps, cycleId, sessionId);
   if (session.startsAt <= deps.clock.now()) throw new ConflictError(`session ${sessionId} has started already: it can no longer be cancelled`);
-  return { session, wouldTell: (await holdingAPlace(deps, cycleId, sessionId)).length };
+  return { session, wouldTell: (await toldOfChange(deps, session)).length };
 }
 
 /**
- * Cancels a session that has not started, then tells everyone registered or on its waiting list,
- * each with a calendar file that cancels the event for them. Safe to repeat until the session's
+ * Cancels a session that has not started, then tells everyone a move would tell (`toldOfChange`:
+ * registered, waiting, and invited by its announcement without an answer, whose calendar holds the
+ * event its file added), each with a calendar file that cancels the event for them. Safe to repeat until the session's
  * start: a session cancelled before keeps its first reason, and only those not told yet are sent
  * the email (after a failure, say). Allowed whatever the cycle's status: telling people is right.
  */
@@ -131,15 +127,14 @@ export async function cancelSession(
   const organizer = { name: cycle.program.name, email: cycle.program.sender };
   const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, ...emptyTally() };
   // Read after the cancel committed (strongly consistent): no seat can be taken after it, so this is everyone.
-  const [holding, members, left] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId), notActive(deps, cycle)]);
-  const memberById = new Map(members.map((m) => [m.participantId, m]));
-  // Someone who left the program receives no more of its emails, this one included.
-  const recipients = holding.map((r) => memberById.get(r.participantId)).filter((m): m is Member => m !== undefined && !left.has(m.participantId));
+  // Someone who left the program, or declined, receives no more of its emails, this one included.
+  const recipients = await toldOfChange(deps, session);
   await tellOfStoredChange(`session ${sessionId} is cancelled`, result, recipients.length, hooks, async () => {
-    for (const member of recipients) {
+    for (const { member, standing } of recipients) {
       result.told++;
       const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
-      count(result, await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, { calendar }));
+      const key = `session#${sessionId}#cancelled#${member.participantId}`;
+      count(result, await sendSessionEmail(deps, cycle, session, member, 'cancelled', key, { calendar, standing }));
     }
   });
   return result;
@@ -195,7 +190,7 @@ export async function previewMove(
   input: unknown,
 ): Promise<{ session: InfoSession; moved: InfoSession; changes: boolean; wouldTell: number }> {
   const { session, moved, changes } = await plannedMove(deps, cycleId, sessionId, input);
-  return { session, moved, changes, wouldTell: (await toldOfMove(deps, session)).length };
+  return { session, moved, changes, wouldTell: (await toldOfChange(deps, session)).length };
 }
 
 /** The session and its placing after HR's move, checked: its cycle running, neither cancelled nor started, and a valid move (domain/sessions.ts). */
@@ -214,12 +209,16 @@ async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string
   return { cycle, session, changes, moved: { ...rest, ...placing } };
 }
 
+/** What finding who is told of a change reads: the store, and the email log (who was sent the announcement). */
+type ToldDeps = SessionDeps & { emailLog: Pick<SessionMailDeps['emailLog'], 'sentKeys'> };
+
 /**
- * Who a move is told to, with where each stands: everyone registered or waiting, and everyone its
- * announcement reached who has not answered (their calendar may hold the event) and is still in the cycle;
- * never someone who left the program.
+ * Who a move or a cancel is told to, with where each stands: everyone registered or waiting, and
+ * everyone its announcement reached who has not answered (their calendar may hold the event: the
+ * announcement's file added it) and is still in the cycle; never someone who declined it or is not
+ * active on the roster (left the program, unreachable).
  */
-async function toldOfMove(deps: SessionMailDeps, session: InfoSession): Promise<Array<{ member: Member; standing: SessionStanding }>> {
+async function toldOfChange(deps: ToldDeps, session: InfoSession): Promise<Array<{ member: Member; standing: SessionStanding }>> {
   const [registrations, members, announced, cycle] = await Promise.all([
     deps.store.listSessionRegistrations(session.cycleId, session.sessionId),
     deps.store.listMembers(session.cycleId),
@@ -274,7 +273,7 @@ export async function moveSession(
   }
   const sequence = session.sequence ?? 0;
   const result: MoveOutcome = { movedNow: changes, before, session, told: 0, ...emptyTally() };
-  const recipients = await toldOfMove(deps, session);
+  const recipients = await toldOfChange(deps, session);
   await tellOfStoredChange(`session ${sessionId} is moved`, result, recipients.length, hooks, async () => {
     for (const { member, standing } of recipients) {
       // Read again before each email: after a cancel or a later move, this move's news would be stale.

@@ -261,7 +261,7 @@ export function registerSessionCommands(program: Command): void {
     group
       .command('cancel')
       .description(
-        'Cancel a session that has not started: it takes no more answers, and everyone registered or on its waiting list is told by email (with the reason, and a calendar file that cancels the event). Without --yes, only says what it would do. Running it again tells only those not told yet.',
+        'Cancel a session that has not started: it takes no more answers, and everyone registered, on its waiting list, or sent the announcement without answering yet is told by email (with the reason, and a calendar file that cancels the event). Without --yes, only says what it would do. Running it again tells only those not told yet.',
       )
       .argument('<sessionId>', 'the session')
       .requiredOption('-c, --cycle <cycleId>', 'its cycle')
@@ -277,8 +277,8 @@ export function registerSessionCommands(program: Command): void {
           ...describeSession(preview.session),
           '',
           preview.session.cancelledAt !== undefined
-            ? `Cancelled already; with --yes, whoever of the ${preview.wouldTell} registered or waiting was not told yet is told now.`
-            : `With --yes, session ${sessionId} is cancelled and ${preview.wouldTell} registered or waiting are told. Nothing was changed.`,
+            ? `Cancelled already; with --yes, whoever of the ${preview.wouldTell} registered, waiting or invited was not told yet is told now.`
+            : `With --yes, session ${sessionId} is cancelled and ${preview.wouldTell} registered, waiting or invited are told. Nothing was changed.`,
         ].join('\n'),
       );
       return;
@@ -293,7 +293,7 @@ export function registerSessionCommands(program: Command): void {
         outcome.cancelledNow
           ? `Session ${sessionId} cancelled.`
           : `Session ${sessionId} was cancelled already; its first reason is kept: ${outcome.session.cancelReason ?? ''}`,
-        toldText(outcome, 'registered or waiting'),
+        toldText(outcome, 'registered, waiting or invited'),
       ].join('\n'),
     );
   });

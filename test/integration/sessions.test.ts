@@ -358,7 +358,7 @@ describe('an informational session on the local stack', () => {
     ]);
   });
 
-  it('is cancelled with the tandem command: those registered or waiting are told with a calendar cancel, and its page takes no more answers', async () => {
+  it('is cancelled with the tandem command: those registered, waiting or invited are told with a calendar cancel, and its page takes no more answers', async () => {
     const tag = uniqueTag('session-cancel');
     const { cycle, links } = await cycleWithSession(tag, 'cancel-101', 1);
     const [first, second, third] = [...links.entries()];
@@ -376,27 +376,30 @@ describe('an informational session on the local stack', () => {
     const reason = 'The speaker is ill; a new date will be announced.';
     const asked = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', reason]);
     expect(asked.code, asked.stderr).toBe(0);
-    expect(asked.stdout).toContain('With --yes, session cancel-101 is cancelled and 2 registered or waiting are told. Nothing was changed.');
+    // Everyone the announcement reached but the one who declined: the seated, the waiting and those who never answered.
+    const told = links.size - 1;
+    expect(asked.stdout).toContain(`With --yes, session cancel-101 is cancelled and ${told} registered, waiting or invited are told. Nothing was changed.`);
     expect((await container().store.getSession(cycle.cycleId, 'cancel-101'))?.cancelledAt).toBeUndefined();
     expect((await emailsFor(tag)).filter((e) => CANCELLED.test(e.subject))).toEqual([]);
 
     const cancelled = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', reason, '--yes', '--json']);
     expect(cancelled.code, cancelled.stderr).toBe(0);
-    expect(cancelled.json()).toMatchObject({ cancelledNow: true, told: 2, sent: 2, alreadySent: 0 });
+    expect(cancelled.json()).toMatchObject({ cancelledNow: true, told, sent: told, alreadySent: 0 });
     expect(cancelled.json<{ session: Record<string, unknown> }>().session.calendar).toBeUndefined();
     const again = await tandem(['session', 'cancel', 'cancel-101', '--cycle', cycle.cycleId, '--reason', 'other', '--yes']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`was cancelled already; its first reason is kept: ${reason}`);
-    expect(again.stdout).toContain('0 told now, 2 told before');
+    expect(again.stdout).toContain(`${told} registered, waiting or invited: 0 told now, ${told} told before`);
     const audit = (await container().store.listAudit({ programId: cycle.programId })).filter((a) => a.action.startsWith('session.cancel'));
     expect(audit.map((a) => [a.action, a.details])).toEqual([
-      ['session.cancellation-sent', { sessionId: 'cancel-101', told: 2 }],
+      ['session.cancellation-sent', { sessionId: 'cancel-101', told }],
       ['session.cancelled', { sessionId: 'cancel-101', reason }],
     ]);
 
-    const told = (await emailsFor(tag)).filter((e) => CANCELLED.test(e.subject));
-    expect(told.map((e) => e.destination.to[0]).sort()).toEqual([first?.[0], second?.[0]].sort());
-    for (const email of told) {
+    const emails = (await emailsFor(tag)).filter((e) => CANCELLED.test(e.subject));
+    expect(emails.map((e) => e.destination.to[0]).sort()).toEqual([...links.keys()].filter((to) => to !== third?.[0]).sort());
+    expect(emails.map((e) => e.destination.to[0])).toEqual(expect.arrayContaining([first?.[0], second?.[0]]));
+    for (const email of emails) {
       expect(email.body.text).toContain(reason);
       const [ics] = email.attachments;
       expect(ics?.contentType).toContain('method=CANCEL');

@@ -19,7 +19,16 @@ import { sessionFigures } from '../../domain/session-figures.ts';
 import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { showSessionPage, submitSessionPage } from '../../services/session-pages.ts';
-import { addSession, announceSession, cancelSession, moveSession, recordAttendance, sessionOverview, type SessionMailDeps } from '../../services/sessions.ts';
+import {
+  addSession,
+  announceSession,
+  cancelSession,
+  moveSession,
+  previewCancellation,
+  recordAttendance,
+  sessionOverview,
+  type SessionMailDeps,
+} from '../../services/sessions.ts';
 import { sessionsSection } from '../../domain/session-report.ts';
 import { sessionReport } from '../../services/review.ts';
 import { memberOf } from '../support/cohort-fixtures.ts';
@@ -484,6 +493,40 @@ describe('a session in a cycle', () => {
       ]);
     });
 
+    it('tells those sent the announcement who never answered too, with the cancellation file, but no one who declined or is not active', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      await post('p01', 'register');
+      await post('p07', 'register');
+      await post('p02', 'decline');
+      // p06 was sent the announcement and never answered; p07 took a seat, then left the program through HR's roster.
+      await store.putParticipants(program.programId, [
+        {
+          participantId: 'p07',
+          name: 'p07',
+          email: 'p07@example.com',
+          department: 'IT',
+          birthYear: 1990,
+          skillsOffered: [],
+          skillsWanted: [],
+          languages: ['en'],
+          capacity: 1,
+          status: 'opted-out',
+        },
+      ]);
+      const preview = await previewCancellation(deps, CYCLE, 'ai-101');
+      const outcome = await cancelSession(deps, CYCLE, 'ai-101', REASON);
+      expect(outcome).toMatchObject({ told: 2, sent: 2 });
+      expect(preview.wouldTell).toBe(outcome.told);
+      expect(mailer.to('session-cancelled').sort()).toEqual(['p01@example.com', 'p06@example.com']);
+      const invited = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p06@example.com') as WrittenEmail;
+      expect(invited.text).toContain('This informational session, to which you were invited, has been cancelled.');
+      expect(invited.text).toContain('Nothing to do: there is nothing left to answer.');
+      expect(invited.text).not.toContain('your seat or place in line');
+      expect(invited.attachments?.[0]).toMatchObject({ fileName: 'ai-101-cancelled.ics', contentType: expect.stringContaining('method=CANCEL') });
+      const seated = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p01@example.com') as WrittenEmail;
+      expect(seated.text).toContain('para a qual você tinha uma vaga ou um lugar na lista de espera');
+    });
+
     it('tells on a second run only those a failure left untold, and keeps the first reason', async () => {
       await seatAndLine();
       mailer.failNext = true;
@@ -543,7 +586,8 @@ describe('a session in a cycle', () => {
       expect(declined.html).not.toContain('Pronto');
       expect(declined.html).toContain('Esta sessão foi cancelada');
       expect(mailer.to('session-promoted')).toEqual([]);
-      expect(mailer.to('session-cancelled').sort()).toEqual(['p02@example.com', 'p06@example.com']);
+      // p07 was sent the announcement and never answered: told too.
+      expect(mailer.to('session-cancelled').sort()).toEqual(['p02@example.com', 'p06@example.com', 'p07@example.com']);
     });
 
     it('writes the reason as plain text, its lines kept, and leaves a video link out of the cancellation', async () => {
@@ -768,7 +812,7 @@ describe('a session in a cycle', () => {
         /session ai-101 was cancelled while this move was being told \(1 told now, 0 before\): nothing more is sent for this move/,
       );
       const kinds = mailer.sent.map((e) => e.tags?.kind).filter((k) => k !== 'session-announcement');
-      expect(kinds).toEqual(['session-moved', 'session-cancelled', 'session-cancelled', 'session-cancelled']);
+      expect(kinds).toEqual(['session-moved', 'session-cancelled', 'session-cancelled', 'session-cancelled', 'session-cancelled']);
     });
 
     it('refuses a move that lost the race to another, keeping the other’s', async () => {
