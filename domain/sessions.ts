@@ -287,34 +287,40 @@ export function sessionIdOfLinkKey(key: string): string | undefined {
   return match && idSchema.safeParse(match[1]).success ? match[1] : undefined;
 }
 
-/** Attendance as HR gives it: addresses (or participant ids), separated by commas, spaces or lines. */
+/**
+ * Attendance as HR gives it: addresses (or participant ids), separated by commas, spaces or lines.
+ * Addresses are read in lower case (as the roster stores them); ids are kept as written, as every
+ * command takes them (`tandem pairs`, `tandem person`: an id is matched exactly).
+ */
 export function parseAttendanceList(text: string): string[] {
   return [
     ...new Set(
       text
         .split(/[\s,;]+/)
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean),
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => (s.includes('@') ? s.toLowerCase() : s)),
     ),
   ];
 }
 
 /**
- * Resolves HR's attendance list to members of the cycle: by address or participant id. Everyone
- * unknown is named in one ValidationError, and nothing is recorded then.
+ * Resolves HR's attendance list to members of the cycle: by address (any letter case) or participant
+ * id (exactly). Everyone unknown is named in one ValidationError, and nothing is recorded then.
  */
 export function resolveAttendees(entries: readonly string[], members: readonly Member[]): string[] {
   const byKey = new Map<string, string>();
   for (const m of members) {
     byKey.set(m.email.toLowerCase(), m.participantId);
-    byKey.set(m.participantId.toLowerCase(), m.participantId);
+    byKey.set(m.participantId, m.participantId);
   }
-  const unknown = entries.filter((e) => !byKey.has(e));
+  const keyOf = (entry: string) => (entry.includes('@') ? entry.toLowerCase() : entry);
+  const unknown = entries.filter((e) => !byKey.has(keyOf(e)));
   if (unknown.length) {
     throw new ValidationError(
       'attendance names people who are not members of this cycle',
-      unknown.map((e) => ({ where: e, problem: 'no member of the cycle has this address or id' })),
+      unknown.map((e) => ({ where: e, problem: 'no member of the cycle has this address or id (ids are matched exactly, letter case included)' })),
     );
   }
-  return [...new Set(entries.map((e) => byKey.get(e) as string))].sort();
+  return [...new Set(entries.map((e) => byKey.get(keyOf(e)) as string))].sort();
 }

@@ -297,14 +297,35 @@ export async function moveSession(
 /** The idempotency key of a session's announcement to one member (with an empty id, the prefix of them all). */
 const announcementKey = (sessionId: string, participantId: string) => `session#${sessionId}#announcement#${participantId}`;
 
-/** Records who attended (addresses or participant ids of the cycle's members); unknown names are refused and nothing is written. */
-export async function recordAttendance(deps: SessionDeps, cycleId: string, sessionId: string, entries: readonly string[]): Promise<InfoSession> {
+export interface AttendanceOutcome {
+  session: InfoSession;
+  /**
+   * Those recorded as attending who held no seat (had not registered, were waiting, or had declined):
+   * members of the cycle may come anyway. They are recorded, and the review report counts them apart
+   * from the registered who came (domain/session-figures.ts).
+   */
+  walkIns: string[];
+}
+
+/**
+ * Records who attended a session that has started (addresses, in any letter case, or participant ids
+ * as they are written, as every command takes them; any member of the cycle, walk-ins included);
+ * unknown names are refused, every one named, and nothing is written. Recording again replaces it.
+ */
+export async function recordAttendance(deps: SessionDeps, cycleId: string, sessionId: string, entries: readonly string[]): Promise<AttendanceOutcome> {
   if (entries.length === 0) throw new ValidationError('attendance is empty', [{ where: 'attended', problem: 'name at least one address or participant id' }]);
   const session = await loadSession(deps, cycleId, sessionId);
   if (session.cancelledAt !== undefined) throw new ConflictError(`session ${sessionId} was cancelled: nobody attended it`);
-  const attendees = resolveAttendees(entries, await deps.store.listMembers(cycleId));
-  await deps.store.recordSessionAttendance(cycleId, sessionId, attendees, deps.clock.now());
-  return { ...session, attended: attendees, attendanceRecordedAt: deps.clock.now() };
+  const now = deps.clock.now();
+  if (session.startsAt > now)
+    throw new ConflictError(
+      `session ${sessionId} has not started yet (it starts ${new Date(session.startsAt).toISOString().slice(0, 16).replace('T', ' ')}Z): record who attended once it has`,
+    );
+  const [members, registrations] = await Promise.all([deps.store.listMembers(cycleId), deps.store.listSessionRegistrations(cycleId, sessionId)]);
+  const attendees = resolveAttendees(entries, members);
+  const seated = new Set(registrations.filter((r) => r.status === 'registered').map((r) => r.participantId));
+  await deps.store.recordSessionAttendance(cycleId, sessionId, attendees, now);
+  return { session: { ...session, attended: attendees, attendanceRecordedAt: now }, walkIns: attendees.filter((id) => !seated.has(id)) };
 }
 
 export interface SessionOverview {

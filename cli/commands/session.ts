@@ -380,10 +380,12 @@ export function registerSessionCommands(program: Command): void {
   withJson(
     group
       .command('attendance')
-      .description('Record who attended a session (replaces what was recorded before). Names unknown to the cycle are refused and nothing is written.')
+      .description(
+        'Record who attended a session once it has started (replaces what was recorded before): any member of the cycle, those who came without a seat counted apart. Names unknown to the cycle are refused and nothing is written.',
+      )
       .argument('<sessionId>', 'the session')
       .requiredOption('-c, --cycle <cycleId>', 'its cycle')
-      .option('--attended <list>', 'email addresses or participant ids, comma-separated')
+      .option('--attended <list>', 'email addresses (any letter case) or participant ids (exactly as stored), comma-separated')
       .option('-f, --file <file>', 'a text file of addresses or ids (one a line, or comma-separated)'),
     'tandem session attendance ai-101 --cycle mentoria-reversa-20270301T090000Z --attended ana@example.com,joao@example.com',
   ).action(async (sessionId: string, options: { cycle: string; attended?: string; file?: string; json: boolean }) => {
@@ -392,8 +394,13 @@ export function registerSessionCommands(program: Command): void {
     const c = target();
     const deps = { store: c.store, clock: c.clock };
     await loadSession(deps, options.cycle, sessionId);
-    const session = await recordAttendance(deps, options.cycle, sessionId, parseAttendanceList(text));
-    await auditSession('session.attendance-recorded', options.cycle, { sessionId, attended: session.attended?.length ?? 0 });
-    emit(options.json, session, () => `Session ${sessionId}: ${session.attended?.length ?? 0} attended, recorded.`);
+    const { session, walkIns } = await recordAttendance(deps, options.cycle, sessionId, parseAttendanceList(text));
+    const attended = session.attended?.length ?? 0;
+    await auditSession('session.attendance-recorded', options.cycle, { sessionId, attended, walkIns: walkIns.length });
+    emit(
+      options.json,
+      { ...shown(session), walkIns },
+      () => `Session ${sessionId}: ${attended} attended, recorded${walkIns.length ? ` (${walkIns.length} without a seat: ${walkIns.join(', ')})` : ''}.`,
+    );
   });
 }

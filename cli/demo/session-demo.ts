@@ -84,15 +84,11 @@ export async function runSessionDemo(
 
   const registrations = await c.store.listSessionRegistrations(cycleId, SESSION_ID);
   const seated = registrations.filter((r) => r.status === 'registered').map((r) => r.participantId);
-  // HR records attendance afterwards; in the demo's compressed time, right away: all but one of those seated came.
+  // HR records attendance once the session has taken place: in the demo's compressed time, right away, as if it were
+  // the session's end (attendance is refused before a session starts). All but one of those seated came.
   const attended = seated.slice(0, Math.max(1, seated.length - 1));
-  if (attended.length)
-    await recordAttendance(
-      deps,
-      cycleId,
-      SESSION_ID,
-      attended.map((id) => id.toLowerCase()),
-    );
+  const ended = { ...deps, clock: { now: () => moved.session.startsAt + moved.session.durationMinutes * 60_000 } };
+  if (attended.length) await recordAttendance(ended, cycleId, SESSION_ID, attended);
   return {
     sessionId: SESSION_ID,
     announced: announcement.sent + announcement.alreadySent,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { container } from '../../adapters/container.ts';
 import { SessionRecords } from '../../adapters/dynamodb/session-records.ts';
 import type { TableClient } from '../../adapters/dynamodb/table-client.ts';
-import type { Cycle } from '../../domain/cycle.ts';
+import type { Cycle, Member } from '../../domain/cycle.ts';
 import type { InfoSession, SessionInput } from '../../domain/sessions.ts';
 import { attachmentText } from '../../local/ses-local.ts';
 import { formBinding } from '../../services/form-binding.ts';
@@ -328,25 +328,44 @@ describe('an informational session on the local stack', () => {
       ).code,
     ).toBe(6);
 
-    const [first, second] = members;
-    const stranger = await tandem(['session', 'attendance', 'cli-101', '--cycle', cycle.cycleId, '--attended', `${first?.email},nobody@example.com`]);
+    const [first, second] = members as [Member, Member];
+    const early = await tandem(['session', 'attendance', 'cli-101', '--cycle', cycle.cycleId, '--attended', first.email]);
+    expect(early.code, early.stderr).toBe(6);
+    expect(early.stderr).toContain('session cli-101 has not started yet');
+    // A session that took place an hour ago, stored as `session add` did when it was still to come; the first member had a seat.
+    const store = container().store;
+    await store.createSession({
+      ...((await store.getSession(cycle.cycleId, 'cli-101')) as InfoSession),
+      sessionId: 'held-101',
+      startsAt: Date.now() - 3_600_000,
+    });
+    expect(await store.registerForSession(cycle.cycleId, 'held-101', first.participantId, Date.now())).toBe('registered');
+    const stranger = await tandem(['session', 'attendance', 'held-101', '--cycle', cycle.cycleId, '--attended', `${first.email},nobody@example.com`]);
     expect(stranger.code).toBe(2);
     expect(stranger.stderr).toContain('nobody@example.com');
     const recorded = await tandem([
       'session',
       'attendance',
-      'cli-101',
+      'held-101',
       '--cycle',
       cycle.cycleId,
       '--attended',
-      `${first?.email},${second?.participantId}`,
+      `${first.email.toUpperCase()},${second.participantId}`,
       '--json',
     ]);
     expect(recorded.code, recorded.stderr).toBe(0);
-    expect(recorded.json<{ attended: string[] }>().attended).toEqual([first?.participantId, second?.participantId].sort());
+    expect(recorded.json<{ attended: string[]; walkIns: string[] }>()).toMatchObject({
+      attended: [first.participantId, second.participantId].sort(),
+      walkIns: [second.participantId],
+    });
+    const said = await tandem(['session', 'attendance', 'held-101', '--cycle', cycle.cycleId, '--attended', `${first.participantId},${second.email}`]);
+    expect(said.stdout).toBe(`Session held-101: 2 attended, recorded (1 without a seat: ${second.participantId}).\n`);
 
     const listed = await tandem(['session', 'list', '--cycle', cycle.cycleId, '--json']);
-    expect(listed.json<Array<{ sessionId: string; capacity: number; attended: string[] }>>()).toMatchObject([{ sessionId: 'cli-101', capacity: 5 }]);
+    expect(listed.json<Array<{ sessionId: string; capacity: number; attended: string[] }>>()).toMatchObject([
+      { sessionId: 'cli-101', capacity: 5 },
+      { sessionId: 'held-101', capacity: 5 },
+    ]);
     const shown = await tandem(['session', 'show', 'cli-101', '--cycle', cycle.cycleId]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Seats     0 of 5 taken');
@@ -354,7 +373,8 @@ describe('an informational session on the local stack', () => {
     expect(audit.map((a) => [a.action, a.via, a.cycleId, a.details.sessionId]).sort()).toEqual([
       ['session.added', 'cli', cycle.cycleId, 'cli-101'],
       ['session.announced', 'cli', cycle.cycleId, 'cli-101'],
-      ['session.attendance-recorded', 'cli', cycle.cycleId, 'cli-101'],
+      ['session.attendance-recorded', 'cli', cycle.cycleId, 'held-101'],
+      ['session.attendance-recorded', 'cli', cycle.cycleId, 'held-101'],
     ]);
   });
 

@@ -168,8 +168,8 @@ describe('the waiting list', () => {
 });
 
 describe('attendance lists and figures', () => {
-  it('reads addresses separated by commas, spaces or lines, once each and in lower case', () => {
-    expect(parseAttendanceList('Ana@Example.com, p02\njoao@example.com;ana@example.com')).toEqual(['ana@example.com', 'p02', 'joao@example.com']);
+  it('reads addresses separated by commas, spaces or lines, once each and in lower case, and ids as written', () => {
+    expect(parseAttendanceList('Ana@Example.com, p02\njoao@example.com;ana@example.com P03')).toEqual(['ana@example.com', 'p02', 'joao@example.com', 'P03']);
   });
 
   it('counts sessions, registrations and attendance per skill', () => {
@@ -448,6 +448,7 @@ describe('a session in a cycle', () => {
   it('is counted in the review report per skill (by its label in the program’s language), its attendance hidden under 5 registered', async () => {
     await announceSession(deps, CYCLE, 'ai-101');
     for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+    time = Date.parse('2027-03-10T19:00:00Z');
     await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com']);
     const cycle = await store.getCycle(CYCLE);
     const report = await sessionReport(store, cycle as NonNullable<typeof cycle>);
@@ -866,10 +867,42 @@ describe('a session in a cycle', () => {
     });
   });
 
-  it('records attendance by address or id, and refuses the whole list when it names a stranger', async () => {
-    await expect(recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com', 'stranger@example.com'])).rejects.toThrow(/stranger@example.com/);
-    expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toBeUndefined();
-    await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com', 'p02']);
-    expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toEqual(['p01', 'p02']);
+  describe('its attendance', () => {
+    const AFTER = Date.parse('2027-03-10T19:00:00Z');
+
+    it('is refused before the session starts, and nothing is written', async () => {
+      const refused = await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com']).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConflictError);
+      expect((refused as Error).message).toBe('session ai-101 has not started yet (it starts 2027-03-10 17:00Z): record who attended once it has');
+      expect((await store.getSession(CYCLE, 'ai-101'))?.attendanceRecordedAt).toBeUndefined();
+    });
+
+    it('is recorded by address in any letter case or by id, and the whole list refused when it names a stranger', async () => {
+      time = AFTER;
+      await expect(recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com', 'stranger@example.com'])).rejects.toThrow(/stranger@example.com/);
+      expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toBeUndefined();
+      await recordAttendance(deps, CYCLE, 'ai-101', parseAttendanceList('P01@Example.COM, p02'));
+      expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toEqual(['p01', 'p02']);
+    });
+
+    it('matches ids exactly, letter case included, as the other commands do', async () => {
+      time = AFTER;
+      const refused = await recordAttendance(deps, CYCLE, 'ai-101', parseAttendanceList('P01,p02')).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect((refused as ValidationError).issues).toEqual([
+        { where: 'P01', problem: expect.stringContaining('no member of the cycle has this address or id') },
+      ]);
+      expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toBeUndefined();
+    });
+
+    it('records members who came without a seat, and names them apart from the registered', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+      time = AFTER;
+      const { session, walkIns } = await recordAttendance(deps, CYCLE, 'ai-101', ['p01', 'p06', 'p03']);
+      expect(session.attended).toEqual(['p01', 'p03', 'p06']);
+      // p06 waited in line, p03 never answered: both came without a seat.
+      expect(walkIns).toEqual(['p03', 'p06']);
+    });
   });
 });
