@@ -181,11 +181,58 @@ describe('attendance lists and figures', () => {
       { cycleId: CYCLE, sessionId: 'neg', participantId: 'p03', status: 'waitlisted' as const, updatedAt: 0 },
     ];
     const figures = sessionFigures([a, b], regs);
-    expect(figures).toMatchObject({ sessions: 2, registered: 2, waitlisted: 1, attended: 1, attendanceRate: 0.5 });
+    expect(figures).toMatchObject({ sessions: 2, registered: 2, waitlisted: 1, recordedSessions: 1, recordedRegistered: 2, attended: 1, attendanceRate: 0.5 });
     expect(figures.bySkill).toEqual([
-      { skill: 'ai-tools', sessions: 2, seats: 4, registered: 2, waitlisted: 1, attended: 1 },
-      { skill: 'negotiation', sessions: 1, seats: 2, registered: 0, waitlisted: 1, attended: 0 },
+      { skill: 'ai-tools', sessions: 2, seats: 4, registered: 2, waitlisted: 1, recordedSessions: 1, recordedRegistered: 2, attended: 1, walkIns: 0 },
+      { skill: 'negotiation', sessions: 1, seats: 2, registered: 0, waitlisted: 1, recordedSessions: 0, recordedRegistered: 0, attended: 0, walkIns: 0 },
     ]);
+  });
+
+  describe('in the review report', () => {
+    const registered = (sessionId: string, ids: readonly string[]) =>
+      ids.map((participantId) => ({ cycleId: CYCLE, sessionId, participantId, status: 'registered' as const, updatedAt: 0 }));
+    const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `p${String(from + i).padStart(2, '0')}`);
+    const session = (sessionId: string, attended?: string[]) => ({
+      ...parseSessionInput(input({ sessionId }), program.skillsCatalog, CYCLE, NOW),
+      ...(attended ? { attended, attendanceRecordedAt: NOW } : {}),
+    });
+    const rowOf = (html: string, label: string) => new RegExp(`<th scope="row">${label}</th><td>([^<]*)</td>`).exec(html)?.[1];
+    const labels = {
+      attended: 'Attended, of those registered',
+      walkIns: 'Attended without a seat \\(walk-ins\\)',
+      rate: 'Attended of registered \\(sessions with attendance recorded\\)',
+    };
+
+    it('hides attendance about fewer than 5 registered in the sessions whose attendance was recorded, whatever other sessions hold', () => {
+      // 2 registered, 1 came; another session of 30 registered has no attendance recorded and says nothing of who came.
+      const figures = sessionFigures([session('small', ['p01']), session('large')], [...registered('small', ids(2)), ...registered('large', ids(30, 10))]);
+      const html = sessionsSection({ figures, skillNames: {} });
+      expect([rowOf(html, labels.attended), rowOf(html, labels.rate)]).toEqual(['fewer than 5 registered', 'fewer than 5 registered']);
+      expect(html).toContain('<td>ai-tools</td><td>2</td><td>4</td><td>32</td><td>0</td><td>fewer than 5 registered</td><td>0</td>');
+      expect(html).not.toContain('50%');
+    });
+
+    it('says attendance was recorded when nobody had registered, and hides a lone walk-in', () => {
+      const figures = sessionFigures([session('open', ['p01'])], []);
+      const html = sessionsSection({ figures, skillNames: {} });
+      expect([rowOf(html, labels.attended), rowOf(html, labels.walkIns), rowOf(html, labels.rate)]).toEqual([
+        'no one registered',
+        'fewer than 5',
+        'no one registered',
+      ]);
+      expect(html).not.toContain('not recorded yet');
+      expect(html).toContain('<td>ai-tools</td><td>1</td><td>2</td><td>0</td><td>0</td><td>no one registered</td><td>fewer than 5</td>');
+    });
+
+    it('counts walk-ins apart, so the attended-of-registered rate never exceeds 100%', () => {
+      // 6 registered, 3 of them came, with 9 members who had no seat.
+      const figures = sessionFigures([session('talk', [...ids(3), ...ids(9, 20)])], registered('talk', ids(6)));
+      expect(figures).toMatchObject({ recordedRegistered: 6, attended: 3, walkIns: 9, attendanceRate: 0.5 });
+      const html = sessionsSection({ figures, skillNames: {} });
+      expect([rowOf(html, labels.attended), rowOf(html, labels.walkIns), rowOf(html, labels.rate)]).toEqual(['3', '9', '50%']);
+      const everyoneCame = sessionFigures([session('talk', [...ids(6), ...ids(9, 20)])], registered('talk', ids(6)));
+      expect(everyoneCame.attendanceRate).toBe(1);
+    });
   });
 });
 
@@ -454,9 +501,9 @@ describe('a session in a cycle', () => {
     const report = await sessionReport(store, cycle as NonNullable<typeof cycle>);
     expect(report.figures).toMatchObject({ sessions: 1, registered: 2, waitlisted: 1, attended: 1 });
     const html = sessionsSection(report);
-    expect(html).toContain('<td>Assistentes de IA</td><td>1</td><td>2</td><td>2</td><td>1</td><td>fewer than 5 registered</td>');
-    expect(html).toContain('<th scope="row">Attended</th><td>fewer than 5 registered</td>');
-    expect(html).not.toMatch(/<th scope="row">Attended<\/th><td>1<\/td>/);
+    expect(html).toContain('<td>Assistentes de IA</td><td>1</td><td>2</td><td>2</td><td>1</td><td>fewer than 5 registered</td><td>0</td>');
+    expect(html).toContain('<th scope="row">Attended, of those registered</th><td>fewer than 5 registered</td>');
+    expect(html).not.toMatch(/<th scope="row">Attended, of those registered<\/th><td>1<\/td>/);
     expect(sessionsSection(undefined)).toContain('No informational session was scheduled');
   });
 
