@@ -42,6 +42,7 @@ const t = {
     leaveLine: 'Leave the waiting list',
     yourAnswer: 'Your answer',
     over: 'This session has started, so registration is closed.',
+    cycleEnded: 'The program cycle this session belongs to has ended, so the session takes no more answers.',
     cancelled: 'This session was cancelled, so it takes no answers. Why:',
     done: {
       registered: 'Done: you are registered.',
@@ -75,6 +76,7 @@ const t = {
     leaveLine: 'Sair da lista de espera',
     yourAnswer: 'Sua resposta',
     over: 'Esta sessão já começou, então as inscrições estão encerradas.',
+    cycleEnded: 'O ciclo do programa a que esta sessão pertence terminou, então a sessão não recebe mais respostas.',
     cancelled: 'Esta sessão foi cancelada, então não recebe mais respostas. Motivo:',
     done: {
       registered: 'Pronto: sua inscrição está confirmada.',
@@ -164,8 +166,10 @@ function render(visit: SessionVisit, { registrations, passedOver }: LineView, do
   const button = (act: 'register' | 'decline', label: string, secondary = false) =>
     `<form method="post" action="${escapeHtml(visit.action)}">${hiddenFields(act, visit.binding)}<button type="submit"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}</button></form>`;
   const started = s.startsAt <= visit.now;
+  // Once the cycle is no longer running nothing is taken: neither the seats nor where the person stands can change.
+  const ended = s.cancelledAt === undefined && visit.cycle.status !== 'running';
   const forms =
-    s.cancelledAt !== undefined
+    s.cancelledAt !== undefined || ended
       ? []
       : started
         ? [`<p>${escapeHtml(c.over)}</p>`]
@@ -178,14 +182,16 @@ function render(visit: SessionVisit, { registrations, passedOver }: LineView, do
     s.cancelledAt !== undefined
       ? `<div class="errors" role="alert"><p>${escapeHtml(c.cancelled)}</p><p class="goals">${escapeHtml(s.cancelReason ?? '')}</p></div>`
       : '';
+  const open = s.cancelledAt === undefined && !ended;
   const body = [
     cancelled,
-    done && s.cancelledAt === undefined ? `<p role="status"><strong>${escapeHtml(c.done[done])}</strong></p>` : '',
+    ended ? `<div class="errors" role="alert"><p>${escapeHtml(c.cycleEnded)}</p></div>` : '',
+    done && open ? `<p role="status"><strong>${escapeHtml(c.done[done])}</strong></p>` : '',
     `<p class="goals">${escapeHtml(s.description)}</p>`,
     `<dl>${details.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}${video}</dl>`,
-    s.cancelledAt !== undefined ? '' : `<p>${escapeHtml(c.seats(free, s.capacity))}</p>`,
-    s.cancelledAt !== undefined ? '' : `<h2>${escapeHtml(c.yourAnswer)}</h2>`,
-    s.cancelledAt !== undefined ? '' : `<p>${escapeHtml(status)}</p>`,
+    open ? `<p>${escapeHtml(c.seats(free, s.capacity))}</p>` : '',
+    open ? `<h2>${escapeHtml(c.yourAnswer)}</h2>` : '',
+    open ? `<p>${escapeHtml(status)}</p>` : '',
     ...forms,
   ];
   return layout(visit.language, s.title, body.filter(Boolean).join('\n'), visit.cycle.program.name);
@@ -227,9 +233,10 @@ export async function submitSessionPage(deps: SessionMailDeps, token: string, bo
   const { visit } = resolved;
   const fields = formFields(body);
   if (!bindingMatches(deps.links.signer, token, fields._bind?.[0])) return refused(visit.language, 'wrong-form', 403);
-  // A cancelled session shows the page as it is, with why it was cancelled: nothing is recorded.
-  if (visit.session.cancelledAt !== undefined) return { ...(await pageOf(deps, visit)), status: 410 };
-  if (visit.session.startsAt <= visit.now || visit.cycle.status !== 'running') return refused(visit.language, 'closed', 410);
+  // A cancelled session, a session that has started or one whose cycle ended shows the page as it is, saying why it takes
+  // no answer (the cancel's reason, the start, the cycle's end): nothing is recorded.
+  if (visit.session.cancelledAt !== undefined || visit.session.startsAt <= visit.now || visit.cycle.status !== 'running')
+    return { ...(await pageOf(deps, visit)), status: 410 };
   const act = fields._action?.[0];
   const { cycleId } = visit.cycle;
   const { sessionId } = visit.session;

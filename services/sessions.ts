@@ -1,4 +1,5 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
+import { plannedCycleEnd } from '../domain/cycle-end.ts';
 import { ConfigurationError, ConflictError, NotFoundError, TandemError, TransientError, ValidationError } from '../domain/errors.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
 import type { SessionStanding } from '../domain/session-emails.ts';
@@ -37,11 +38,26 @@ export async function loadSession(deps: SessionDeps, cycleId: string, sessionId:
   return session;
 }
 
-/** Schedules a session in a running cycle; its skills must be in the cycle's catalog. */
+/**
+ * A start after the cycle's planned end (domain/cycle-end.ts) is refused: the session page takes no
+ * answers once the cycle ended, and the session's figures would be in no report.
+ */
+function startWithinCycle(cycle: Cycle, startsAt: number, what: string): void {
+  const end = plannedCycleEnd(cycle);
+  if (startsAt > end) {
+    const at = new Date(end).toISOString().slice(0, 16).replace('T', ' ');
+    throw new ValidationError(`the ${what} is not valid`, [
+      { where: 'startsAt', problem: `must be before the end of cycle ${cycle.cycleId}, planned for ${at}Z (its last phase's deadline as known now)` },
+    ]);
+  }
+}
+
+/** Schedules a session in a running cycle, starting before the cycle's planned end; its skills must be in the cycle's catalog. */
 export async function addSession(deps: SessionDeps, cycleId: string, input: unknown): Promise<InfoSession> {
   const cycle = await existingCycle(deps, cycleId);
   if (cycle.status !== 'running') throw new ConflictError(`cycle ${cycleId} is ${cycle.status}: sessions are scheduled in a running cycle`);
   const parsed = parseSessionInput(input, cycle.program.skillsCatalog, cycleId, deps.clock.now());
+  startWithinCycle(cycle, parsed.startsAt, 'session');
   const session = { ...parsed, calendar: sessionCalendar(parsed, { organizer: { name: cycle.program.name, email: cycle.program.sender } }) };
   if (!(await deps.store.createSession(session))) throw new ConflictError(`cycle ${cycleId} has a session ${session.sessionId} already`);
   return session;
@@ -203,6 +219,8 @@ async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string
   const now = deps.clock.now();
   if (session.startsAt <= now) throw new ConflictError(`session ${sessionId} has started already: it can no longer be moved`);
   const placing = parseSessionMove(input, session, now);
+  // A new start must fall within the cycle too (a session's room can change whatever its start).
+  if (placing.startsAt !== session.startsAt) startWithinCycle(cycle, placing.startsAt, 'move');
   // The same placing again is a rerun of the last move (after a failure while telling people, say): it tells whoever was not told.
   const changes = !samePlacing(placing, session);
   const { place: _place, videoLink: _videoLink, ...rest } = session;

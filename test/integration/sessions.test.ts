@@ -24,6 +24,12 @@ const PROMOTED = /^(A seat is yours|Sua vaga está garantida): /;
 const CANCELLED = /^(Cancelled|Cancelada): /;
 const MOVED = /^(Changed|Alterada): /;
 
+/** A start `days` ahead at 14:00 in São Paulo (-03:00 all year), as HR types it: within the test cycles' planned end. */
+const saoPauloStart = (days: number, offset = '-03:00') => `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)}T14:00${offset}`;
+
+/** A cycle of the participant flows' program, its run 30 days long: sessions a week ahead start before its planned end. */
+const sessionCycle = (tag: string) => participantCycle(tag, { phaseWindows: { goalSetting: 'PT1H', run: 'P30D', measure: 'PT1H', feedback: 'PT1H' } });
+
 async function deps(): Promise<SessionMailDeps> {
   const c = container();
   return { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
@@ -60,7 +66,7 @@ async function answer(link: string, action: 'register' | 'decline'): Promise<{ s
 }
 
 async function cycleWithSession(tag: string, sessionId: string, capacity: number): Promise<{ cycle: Cycle; links: Map<string, string> }> {
-  const cycle = await participantCycle(tag);
+  const cycle = await sessionCycle(tag);
   await addSession(await deps(), cycle.cycleId, inputFor(sessionId, capacity));
   await announceSession(await deps(), cycle.cycleId, sessionId);
   return { cycle, links: await linksFor(tag, ANNOUNCEMENT, sessionId) };
@@ -146,7 +152,7 @@ describe('an informational session on the local stack', () => {
 
     /** A session of one seat a week ahead, and a page POST for each member as their browser sends it. */
     async function oneSeat(tag: string) {
-      const cycle = await participantCycle(tag);
+      const cycle = await sessionCycle(tag);
       const session: InfoSession = {
         cycleId: cycle.cycleId,
         sessionId: 'one-seat',
@@ -214,7 +220,7 @@ describe('an informational session on the local stack', () => {
 
   it('shows HR its waiting list with `tandem session show` in the order a freed seat goes, each person with their place', async () => {
     const tag = uniqueTag('session-show');
-    const cycle = await participantCycle(tag);
+    const cycle = await sessionCycle(tag);
     const store = container().store;
     const session = { ...inputFor('show-101', 1), startsAt: Date.now() + 7 * 86_400_000 };
     await store.createSession({ ...session, cycleId: cycle.cycleId, createdAt: Date.now(), seatsTaken: 0 } as InfoSession);
@@ -242,12 +248,12 @@ describe('an informational session on the local stack', () => {
 
   it('is not stored by `session add` when the link-signing key it needs to announce is missing, and is once the key is there', async () => {
     const tag = uniqueTag('session-nokey');
-    const cycle = await participantCycle(tag);
+    const cycle = await sessionCycle(tag);
     const add = [
       'session',
       'add',
       ...['--cycle', cycle.cycleId, '--id', 'key-101', '--title', 'Cloud tools', '--description', 'Hands-on', '--time-zone', 'America/Sao_Paulo'],
-      ...['--skills', 'cloud-tools', '--starts', '2099-03-10T14:00-03:00', '--duration', '60', '--capacity', '5', '--place', 'Room 4'],
+      ...['--skills', 'cloud-tools', '--starts', saoPauloStart(7), '--duration', '60', '--capacity', '5', '--place', 'Room 4'],
     ];
     const refused = await tandem(add, { env: stackEnv({ TANDEM_LINK_SIGNING_KEY: undefined, TANDEM_LINK_SIGNING_KEY_SECRET: undefined }) });
     expect(refused.code, refused.stderr).toBe(3);
@@ -260,7 +266,7 @@ describe('an informational session on the local stack', () => {
 
   it('is scheduled, listed, shown and its attendance recorded with the tandem command, bad input named and nothing written', async () => {
     const tag = uniqueTag('session-cli');
-    const cycle = await participantCycle(tag);
+    const cycle = await sessionCycle(tag);
     const base = ['--cycle', cycle.cycleId, '--id', 'cli-101', '--title', 'Cloud tools', '--description', 'Hands-on', '--time-zone', 'America/Sao_Paulo'];
     const bad = await tandem([
       'session',
@@ -269,7 +275,7 @@ describe('an informational session on the local stack', () => {
       '--skills',
       'cloud-tools,juggling',
       '--starts',
-      '2099-03-10T14:00+01:00',
+      saoPauloStart(7, '+01:00'),
       '--duration',
       '60',
       '--capacity',
@@ -286,6 +292,18 @@ describe('an informational session on the local stack', () => {
         .sort(),
     ).toEqual(['capacity', 'startsAt']);
     expect(await container().store.listSessions(cycle.cycleId)).toEqual([]);
+    // Past the cycle's planned end (its run is 30 days long, the phases after it an hour each): refused, naming the start.
+    const afterEnd = await tandem([
+      'session',
+      'add',
+      ...base,
+      ...['--skills', 'cloud-tools', '--starts', saoPauloStart(60), '--duration', '60', '--capacity', '5', '--place', 'Room 4', '--json'],
+    ]);
+    expect(afterEnd.code, afterEnd.stderr).toBe(2);
+    expect(afterEnd.json<{ error: { issues: Array<{ where: string; problem: string }> } }>().error.issues).toEqual([
+      { where: 'startsAt', problem: expect.stringMatching(/^must be before the end of cycle .+, planned for \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z/) },
+    ]);
+    expect(await container().store.listSessions(cycle.cycleId)).toEqual([]);
 
     const added = await tandem([
       'session',
@@ -294,7 +312,7 @@ describe('an informational session on the local stack', () => {
       '--skills',
       'cloud-tools',
       '--starts',
-      '2099-03-10T14:00-03:00',
+      saoPauloStart(7),
       '--duration',
       '60',
       '--capacity',
@@ -317,7 +335,7 @@ describe('an informational session on the local stack', () => {
           '--skills',
           'cloud-tools',
           '--starts',
-          '2099-03-10T14:00-03:00',
+          saoPauloStart(7),
           '--duration',
           '60',
           '--capacity',

@@ -266,6 +266,38 @@ describe('a session in a cycle', () => {
     await expect(addSession(deps, CYCLE, input())).rejects.toThrow(ConflictError);
   });
 
+  it('is refused, added or moved, when it would start after the cycle’s planned end, named by its start and that end', async () => {
+    // The cycle opened no phase yet: it is planned to end 14 + 90 + 14 + 14 days after its start (examples/program.json).
+    const end = '2027-07-11 12:00Z';
+    const refused = await addSession(deps, CYCLE, input({ sessionId: 'later', startsAt: '2035-03-10T14:00-03:00' })).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).issues).toEqual([{ where: 'startsAt', problem: expect.stringContaining(`planned for ${end}`) }]);
+    expect(await store.getSession(CYCLE, 'later')).toBeUndefined();
+    expect(await addSession(deps, CYCLE, input({ sessionId: 'last-day', startsAt: '2027-07-11T09:00-03:00' }))).toMatchObject({ sessionId: 'last-day' });
+    const moved = await moveSession(deps, CYCLE, 'ai-101', { startsAt: '2027-07-11T09:01-03:00' }).catch((e: unknown) => e);
+    expect((moved as ValidationError).issues).toEqual([{ where: 'startsAt', problem: expect.stringContaining(`planned for ${end}`) }]);
+    expect((await store.getSession(CYCLE, 'ai-101'))?.startsAt).toBe(Date.parse('2027-03-10T17:00Z'));
+  });
+
+  it('shows no answer and no button once its cycle ended, saying so in the reader’s language, and records nothing sent after', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    await post('p02', 'register');
+    // The page as it was while the cycle ran: its form is sent after the cycle ended.
+    const token = tokenOf('p06');
+    const body = new URLSearchParams({ _action: 'register', _bind: formBinding(signer, token) }).toString();
+    await store.markStopped(CYCLE, time);
+    const english = await showSessionPage(deps, tokenOf('p02'), './x');
+    expect(english.html).toContain('The program cycle this session belongs to has ended, so the session takes no more answers.');
+    expect(english.html).not.toContain('<form');
+    expect(english.html).not.toContain('seats free');
+    expect((await showSessionPage(deps, tokenOf('p01'), './x')).html).toContain('O ciclo do programa a que esta sessão pertence terminou');
+    const late = await submitSessionPage(deps, token, body, './x');
+    expect(late.status).toBe(410);
+    expect(late.html).toContain('The program cycle this session belongs to has ended');
+    expect(late.html).not.toMatch(/phase/i);
+    expect(await store.getSessionRegistration(CYCLE, 'ai-101', 'p06')).toBeUndefined();
+  });
+
   it('is announced once to each person of its audience, in their language, with a link and a calendar file', async () => {
     expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 4, alreadySent: 0, inFlight: 0, rejected: 0 });
     expect(await announceSession(deps, CYCLE, 'ai-101')).toEqual({ audience: 4, sent: 0, alreadySent: 4, inFlight: 0, rejected: 0 });
