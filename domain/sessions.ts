@@ -28,6 +28,29 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+/**
+ * The runtime's canonical name of a time zone, as HR may type it in another letter case or by an old
+ * alias ("america/sao_paulo" → "America/Sao_Paulo", "US/Eastern" → "America/New_York"); an unknown
+ * name is returned as given (the schema names it).
+ */
+function canonicalTimeZone(name: string): string {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * A whole number as HR gives it: a number, or decimal digits typed on a command line ("16"). Not what
+ * `Number` would also read ("0x10" as 16, "1e1" as 10, "" as 0).
+ */
+const wholeNumber = (message: string) =>
+  z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value)),
+    z.number({ error: message }).check(z.int(message)),
+  );
+
 /** The wall-clock time ("2027-03-10T14:00") an instant shows in a time zone. */
 function wallTime(epochMs: number, timeZone: string): string {
   const parts = Object.fromEntries(
@@ -58,9 +81,10 @@ function isRealStart(value: string): boolean {
 }
 
 /** A session's length, and its video link, as HR gives them (adding it or moving it). */
-const durationSchema = z.coerce
-  .number()
-  .check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes'));
+const durationSchema = wholeNumber('must be a whole number of minutes (decimal digits)').check(
+  z.gte(5, 'must be at least 5 minutes'),
+  z.lte(480, 'must be at most 480 minutes'),
+);
 const videoLinkSchema = z.url({ protocol: /^https$/, error: 'must be an https link' });
 
 /** A start as HR types it: the form above, a date and time that exist (no 30 February, no 25:00). */
@@ -81,13 +105,13 @@ export const sessionInputSchema = z
     skills: z.array(idSchema).check(z.minLength(1, 'must name at least one skill'), z.maxLength(10, 'must name at most 10 skills')),
     /** When it starts: date and time with the offset of `timeZone` at that date. */
     startsAt: startSchema,
-    /** The IANA time zone the session is held in (America/Sao_Paulo): emails show its times there. */
-    timeZone: z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo')),
+    /** The IANA time zone the session is held in (America/Sao_Paulo), stored by its canonical name: emails show its times there. */
+    timeZone: z.string().check(z.trim(), z.refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo'), z.overwrite(canonicalTimeZone)),
     durationMinutes: durationSchema,
     /** A room, or a video link (https). */
     place: z.optional(line(200)),
     videoLink: z.optional(videoLinkSchema),
-    capacity: z.coerce.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
+    capacity: wholeNumber('must be a whole number (decimal digits)').check(z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
     audience: z._default(z.enum(SESSION_AUDIENCES), 'learners'),
   })
   .check(

@@ -117,6 +117,31 @@ describe('a session as HR gives it', () => {
     });
   });
 
+  it('stores its time zone by its canonical name, whatever the letter case or alias HR typed', () => {
+    expect(parseSessionInput(input({ timeZone: 'america/sao_paulo' }), program.skillsCatalog, CYCLE, NOW).timeZone).toBe('America/Sao_Paulo');
+    expect(parseSessionInput(input({ timeZone: ' US/Eastern ', startsAt: '2027-03-10T14:00-05:00' }), program.skillsCatalog, CYCLE, NOW).timeZone).toBe(
+      'America/New_York',
+    );
+  });
+
+  it('takes seats and minutes only as decimal whole numbers, not as hexadecimal, exponents or blanks', () => {
+    for (const typed of ['0x10', '1e1', '', ' ', '16.5']) {
+      const error = (() => {
+        try {
+          parseSessionInput(input({ capacity: typed, durationMinutes: typed }), program.skillsCatalog, CYCLE, NOW);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, typed).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((i) => i.where).sort(), typed).toEqual(['capacity', 'durationMinutes']);
+    }
+    expect(parseSessionInput(input({ capacity: ' 016 ', durationMinutes: '090' }), program.skillsCatalog, CYCLE, NOW)).toMatchObject({
+      capacity: 16,
+      durationMinutes: 90,
+    });
+  });
+
   it('keeps what participants read plain: control and direction characters removed, a title or place on one line', () => {
     const session = parseSessionInput(
       input({ title: 'AI\u202e tools\u001b[31m', place: 'Room 2\nClick https://evil.example', description: 'Line one\r\nLine two\u0007' }),
