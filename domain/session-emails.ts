@@ -100,10 +100,48 @@ const words = {
   },
 } as const;
 
-/** A session's date and time in its own time zone, in the reader's language ("10 de março de 2027 14:00 (America/Sao_Paulo)"). */
+/**
+ * A session's date and time in its own time zone, in the reader's language ("10 de março de 2027 14:00
+ * (America/Sao_Paulo)"). When the clocks go back, an hour of wall-clock time happens twice (1:30 AM
+ * on 7 November 2027 in New York, first at UTC-04:00, then at UTC-05:00): such a time also names its
+ * offset, so that the two read apart.
+ */
 export function sessionTime(session: Pick<InfoSession, 'startsAt' | 'timeZone'>, language: Language): string {
   const formatted = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short', timeZone: session.timeZone }).format(new Date(session.startsAt));
-  return `${formatted} (${session.timeZone})`;
+  const offset = repeatedWallTime(session.startsAt, session.timeZone) ? `, UTC${offsetText(offsetMinutes(session.startsAt, session.timeZone))}` : '';
+  return `${formatted} (${session.timeZone}${offset})`;
+}
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A time zone's offset from UTC at an instant, in minutes (-180 for São Paulo). */
+function offsetMinutes(epochMs: number, timeZone: string): number {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormats.set(timeZone, format);
+  }
+  // "GMT-03:00", or "GMT" at UTC itself.
+  const name = format.formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+}
+
+/** "-04:00", "+05:30", "+00:00". */
+const offsetText = (minutes: number) =>
+  `${minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
+
+/**
+ * Whether the wall-clock time of an instant also shows at another instant in its zone: within hours
+ * of a change of offset, the same wall time under the other offset is a real instant too.
+ */
+function repeatedWallTime(epochMs: number, timeZone: string): boolean {
+  const here = offsetMinutes(epochMs, timeZone);
+  const HOURS = 6 * 3_600_000;
+  return [epochMs - HOURS, epochMs + HOURS].some((probe) => {
+    const other = offsetMinutes(probe, timeZone);
+    return other !== here && offsetMinutes(epochMs + (here - other) * 60_000, timeZone) === other;
+  });
 }
 
 /** The skills a session covers, as the reader reads them. */

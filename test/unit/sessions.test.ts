@@ -15,6 +15,7 @@ import {
   type InfoSession,
   type SessionInput,
 } from '../../domain/sessions.ts';
+import { sessionTime } from '../../domain/session-emails.ts';
 import { sessionFigures } from '../../domain/session-figures.ts';
 import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.ts';
 import { formBinding } from '../../services/form-binding.ts';
@@ -172,6 +173,20 @@ describe('a session as HR gives it', () => {
     expect(problems({ skills: ['ai-tools', 'juggling'] })).toEqual(["skills: not in the program's skill catalog: juggling"]);
     expect(problems({ startsAt: '2027-02-10T14:00-03:00' })).toEqual(['startsAt: must be in the future']);
     expect(problems({ videoLink: 'http://meet.example.com/x' })).toEqual(['videoLink: must be an https link']);
+  });
+});
+
+describe('a session’s time as people read it', () => {
+  it('names its offset when the clocks go back and the same hour happens twice, and only then', () => {
+    const at = (iso: string, language: 'en' | 'pt-BR' = 'en') => sessionTime({ startsAt: Date.parse(iso), timeZone: 'America/New_York' }, language);
+    // 1:30 AM on 7 November 2027 in New York: first at UTC-04:00, an hour later again at UTC-05:00.
+    expect(at('2027-11-07T05:30:00Z')).toBe('Sunday, November 7, 2027 at 1:30 AM (America/New_York, UTC-04:00)');
+    expect(at('2027-11-07T06:30:00Z')).toBe('Sunday, November 7, 2027 at 1:30 AM (America/New_York, UTC-05:00)');
+    expect(at('2027-11-07T06:30:00Z', 'pt-BR')).toBe('domingo, 7 de novembro de 2027 às 01:30 (America/New_York, UTC-05:00)');
+    // Just before and after the repeated hour, and when the clocks go forward (no hour repeats), a time reads as always.
+    expect(at('2027-11-07T04:59:00Z')).toBe('Sunday, November 7, 2027 at 12:59 AM (America/New_York)');
+    expect(at('2027-11-07T07:00:00Z')).toBe('Sunday, November 7, 2027 at 2:00 AM (America/New_York)');
+    expect(at('2027-03-14T07:30:00Z')).toBe('Sunday, March 14, 2027 at 3:30 AM (America/New_York)');
   });
 });
 
