@@ -200,7 +200,7 @@ export interface MoveOutcome extends SendTally {
 
 /** What `moveSession` would do, changing nothing: the session, its new placing and how many people would be told. */
 export async function previewMove(
-  deps: SessionMailDeps,
+  deps: ToldDeps,
   cycleId: string,
   sessionId: string,
   input: unknown,
@@ -227,8 +227,11 @@ async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string
   return { cycle, session, changes, moved: { ...rest, ...placing } };
 }
 
-/** What finding who is told of a change reads: the store, and the email log (who was sent the announcement). */
-type ToldDeps = SessionDeps & { emailLog: Pick<SessionMailDeps['emailLog'], 'sentKeys'> };
+/**
+ * What finding who is told of a change reads: the store, and the email log (who was sent the
+ * announcement). No mailer and no links: a dry run sends nothing, so it needs no link-signing key.
+ */
+export type ToldDeps = SessionDeps & { emailLog: Pick<SessionMailDeps['emailLog'], 'sentKeys'> };
 
 /**
  * Who a move or a cancel is told to, with where each stands: everyone registered or waiting, and

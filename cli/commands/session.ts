@@ -13,6 +13,7 @@ import {
   sessionOverview,
   type SendTally,
   type SessionMailDeps,
+  type ToldDeps,
 } from '../../services/sessions.ts';
 import { readTextFile } from '../../services/text-files.ts';
 import { emit, table, withJson } from '../support/output.ts';
@@ -37,6 +38,12 @@ const when = (s: InfoSession) => `${new Date(s.startsAt).toISOString().slice(0, 
 async function mailDeps(): Promise<SessionMailDeps> {
   const c = target();
   return { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
+}
+
+/** What a dry run reads (who would be told): no mailer, no links, so no link-signing key. */
+function dryRunDeps(): ToldDeps {
+  const c = target();
+  return { store: c.store, emailLog: c.store, clock: c.clock };
 }
 
 /** Records an HR action on a session in the audit log, under the cycle's program. */
@@ -271,7 +278,7 @@ export function registerSessionCommands(program: Command): void {
   ).action(async (sessionId: string, options: { cycle: string; reason: string; yes?: boolean; json: boolean }) => {
     if (!options.yes) {
       parseCancelReason(options.reason);
-      const preview = await previewCancellation(await mailDeps(), options.cycle, sessionId);
+      const preview = await previewCancellation(dryRunDeps(), options.cycle, sessionId);
       emit(options.json, { dryRun: true, session: shown(preview.session), wouldTell: preview.wouldTell }, () =>
         [
           ...describeSession(preview.session),
@@ -344,7 +351,7 @@ export function registerSessionCommands(program: Command): void {
         ...(options.removeVideoLink ? { videoLink: null } : options.videoLink !== undefined ? { videoLink: options.videoLink } : {}),
       };
       if (!options.yes) {
-        const preview = await previewMove(await mailDeps(), options.cycle, sessionId, move);
+        const preview = await previewMove(dryRunDeps(), options.cycle, sessionId, move);
         emit(
           options.json,
           { dryRun: true, changes: preview.changes, session: shown(preview.session), moved: shown(preview.moved), wouldTell: preview.wouldTell },

@@ -264,6 +264,23 @@ describe('an informational session on the local stack', () => {
     expect((await container().store.listSessions(cycle.cycleId)).map((s) => s.sessionId)).toEqual(['key-101']);
   });
 
+  it('says what a cancel or a move would do without the link-signing key, which only sending them needs', async () => {
+    const tag = uniqueTag('session-dry');
+    const { cycle } = await cycleWithSession(tag, 'dry-101', 2);
+    const noKey = { env: stackEnv({ TANDEM_LINK_SIGNING_KEY: undefined, TANDEM_LINK_SIGNING_KEY_SECRET: undefined }) };
+    const cancel = ['session', 'cancel', 'dry-101', '--cycle', cycle.cycleId, '--reason', 'The room is closed.'];
+    const wouldCancel = await tandem(cancel, noKey);
+    expect(wouldCancel.code, wouldCancel.stderr).toBe(0);
+    expect(wouldCancel.stdout).toContain('With --yes, session dry-101 is cancelled and');
+    const wouldMove = await tandem(['session', 'move', 'dry-101', '--cycle', cycle.cycleId, '--place', 'Room 9', '--json'], noKey);
+    expect(wouldMove.code, wouldMove.stderr).toBe(0);
+    expect(wouldMove.json()).toMatchObject({ dryRun: true, changes: true, moved: { place: 'Room 9' } });
+    const cancelled = await tandem([...cancel, '--yes'], noKey);
+    expect(cancelled.code).toBe(3);
+    expect(cancelled.stderr).toContain('TANDEM_LINK_SIGNING_KEY');
+    expect((await container().store.getSession(cycle.cycleId, 'dry-101'))?.cancelledAt).toBeUndefined();
+  });
+
   it('is scheduled, listed, shown and its attendance recorded with the tandem command, bad input named and nothing written', async () => {
     const tag = uniqueTag('session-cli');
     const cycle = await sessionCycle(tag);
