@@ -10,8 +10,10 @@ export interface SessionCalendarFile {
 
 /**
  * With `cancelled`, the CANCEL of the same event (its UID, a higher SEQUENCE, STATUS:CANCELLED),
- * one per person registered or waiting (`attendee`), sent when HR cancels the session. A moved
- * session's file is written again with its `sequence`, so calendars that hold it move the event.
+ * one per person told (`attendee`), sent when HR cancels the session. Like the cancellation email it
+ * carries no video link (neither in LOCATION nor as URL): the call will not take place. It keeps the
+ * place, if the session has one, as LOCATION. A moved session's file is written again with its
+ * `sequence`, so calendars that hold it move the event.
  *
  * Written with ical-generator (folding, escaping and line endings are its job; the introductions use it too) when
  * HR adds the session, and stored with it: the page's function then attaches it without carrying the package.
@@ -23,8 +25,10 @@ export function sessionCalendar(
   session: InfoSession,
   options: { organizer: { name: string; email: string }; cancelled?: boolean; attendee?: { name: string; email: string } },
 ): SessionCalendarFile {
-  const location = [session.place, session.videoLink].filter(Boolean).join(' · ');
   const cancelled = options.cancelled === true;
+  // A cancelled session's call will not take place: its link is left out, as from the email.
+  const videoLink = cancelled ? undefined : session.videoLink;
+  const location = [session.place, videoLink].filter(Boolean).join(' · ');
   const method = cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH;
   const calendar = ical({ prodId: { company: 'Tandem', product: 'sessions' }, method });
   calendar.createEvent({
@@ -34,7 +38,7 @@ export function sessionCalendar(
     start: new Date(session.startsAt),
     end: new Date(session.startsAt + session.durationMinutes * 60_000),
     ...(location ? { location } : {}),
-    ...(session.videoLink ? { url: session.videoLink } : {}),
+    ...(videoLink ? { url: videoLink } : {}),
     organizer: options.organizer,
     // A cancellation names its recipient: calendars match a CANCEL to the attendee it removes the event for (RFC 5546 3.2.5).
     ...(options.attendee ? { attendees: [{ name: options.attendee.name, email: options.attendee.email }] } : {}),

@@ -28,6 +28,7 @@ const words = {
       announcement: (program: string) => `${program} invites you to an informational session, a chance to learn next to your mentoring pair.`,
       promoted: () => 'A seat became free and you were first on the waiting list: you are now registered for this session.',
       cancelled: () => 'This informational session, for which you had a seat or a place on the waiting list, has been cancelled.',
+      cancelledInvited: () => 'This informational session, to which you were invited, has been cancelled.',
       moved: () => 'This informational session has changed: below are its date, time and place as they are now.',
     },
     reason: 'Why',
@@ -42,6 +43,7 @@ const words = {
       announcement: 'Register or decline on the session page:',
       promoted: 'If you can no longer come, free your seat on the session page:',
       cancelled: 'Nothing to do: your seat or place in line is released.',
+      cancelledInvited: 'Nothing to do: there is nothing left to answer.',
       moved: {
         registered: 'Your seat is kept. If you can no longer come, free it on the session page:',
         waitlisted: 'Your place on the waiting list is kept. To leave the line, answer on the session page:',
@@ -67,6 +69,7 @@ const words = {
       announcement: (program: string) => `${program} convida você para uma sessão informativa, uma oportunidade de aprender além da sua dupla de mentoria.`,
       promoted: () => 'Uma vaga foi liberada e você era a primeira pessoa da lista de espera: agora sua inscrição nesta sessão está confirmada.',
       cancelled: () => 'Esta sessão informativa, para a qual você tinha uma vaga ou um lugar na lista de espera, foi cancelada.',
+      cancelledInvited: () => 'Esta sessão informativa, para a qual você recebeu um convite, foi cancelada.',
       moved: () => 'Esta sessão informativa mudou: abaixo estão a data, o horário e o local como estão agora.',
     },
     reason: 'Motivo',
@@ -81,6 +84,7 @@ const words = {
       announcement: 'Inscreva-se ou recuse na página da sessão:',
       promoted: 'Se não puder mais ir, libere sua vaga na página da sessão:',
       cancelled: 'Nada a fazer: sua vaga ou seu lugar na lista foi liberado.',
+      cancelledInvited: 'Nada a fazer: não há mais nada a responder.',
       moved: {
         registered: 'Sua vaga continua garantida. Se não puder mais ir, libere-a na página da sessão:',
         waitlisted: 'Seu lugar na lista de espera continua. Para sair da lista, responda na página da sessão:',
@@ -96,10 +100,48 @@ const words = {
   },
 } as const;
 
-/** A session's date and time in its own time zone, in the reader's language ("10 de março de 2027 14:00 (America/Sao_Paulo)"). */
+/**
+ * A session's date and time in its own time zone, in the reader's language ("10 de março de 2027 14:00
+ * (America/Sao_Paulo)"). When the clocks go back, an hour of wall-clock time happens twice (1:30 AM
+ * on 7 November 2027 in New York, first at UTC-04:00, then at UTC-05:00): such a time also names its
+ * offset, so that the two read apart.
+ */
 export function sessionTime(session: Pick<InfoSession, 'startsAt' | 'timeZone'>, language: Language): string {
   const formatted = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short', timeZone: session.timeZone }).format(new Date(session.startsAt));
-  return `${formatted} (${session.timeZone})`;
+  const offset = repeatedWallTime(session.startsAt, session.timeZone) ? `, UTC${offsetText(offsetMinutes(session.startsAt, session.timeZone))}` : '';
+  return `${formatted} (${session.timeZone}${offset})`;
+}
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A time zone's offset from UTC at an instant, in minutes (-180 for São Paulo). */
+function offsetMinutes(epochMs: number, timeZone: string): number {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormats.set(timeZone, format);
+  }
+  // "GMT-03:00", or "GMT" at UTC itself.
+  const name = format.formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+}
+
+/** "-04:00", "+05:30", "+00:00". */
+const offsetText = (minutes: number) =>
+  `${minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
+
+/**
+ * Whether the wall-clock time of an instant also shows at another instant in its zone: within hours
+ * of a change of offset, the same wall time under the other offset is a real instant too.
+ */
+function repeatedWallTime(epochMs: number, timeZone: string): boolean {
+  const here = offsetMinutes(epochMs, timeZone);
+  const HOURS = 6 * 3_600_000;
+  return [epochMs - HOURS, epochMs + HOURS].some((probe) => {
+    const other = offsetMinutes(probe, timeZone);
+    return other !== here && offsetMinutes(epochMs + (here - other) * 60_000, timeZone) === other;
+  });
 }
 
 /** The skills a session covers, as the reader reads them. */
@@ -120,6 +162,8 @@ export interface SessionEmailInput {
   link: string;
   /** For a moved session: where the reader stands, and where and when it was first announced (shown when its time or place changed since). */
   moved?: { standing: SessionStanding; original?: SessionPlacing };
+  /** For a cancelled session: where the reader stood (someone invited who never answered had no seat to release). */
+  standing?: SessionStanding;
 }
 
 /** An announcement of a session, the news that a waiting person got a seat, that it was cancelled or moved, in the reader's language. */
@@ -143,11 +187,12 @@ export function sessionEmail(input: SessionEmailInput): EmailContent {
     ...(s.videoLink && input.kind !== 'cancelled' ? [[w.video, s.videoLink] as [string, string]] : []),
     [w.skills, sessionSkillLabels(s, input.catalog, input.language).join(', ')],
   ];
-  const intro = input.kind === 'announcement' ? w.intro.announcement(input.programName) : w.intro[input.kind]();
   const cancelled = input.kind === 'cancelled';
+  const invited = cancelled && input.standing === 'invited';
+  const intro = input.kind === 'announcement' ? w.intro.announcement(input.programName) : invited ? w.intro.cancelledInvited() : w.intro[input.kind]();
   // A cancellation names HR's reason and carries no link: there is nothing left to answer on the session page.
   const reason = cancelled && s.cancelReason ? [[w.reason, s.cancelReason] as [string, string]] : [];
-  const action = input.kind === 'moved' ? w.action.moved[input.moved?.standing ?? 'invited'] : w.action[input.kind];
+  const action = input.kind === 'moved' ? w.action.moved[input.moved?.standing ?? 'invited'] : invited ? w.action.cancelledInvited : w.action[input.kind];
   const text = [
     w.greeting(input.recipientName),
     '',
@@ -177,9 +222,7 @@ export function sessionEmail(input: SessionEmailInput): EmailContent {
     ),
     '</table>',
     ...(input.kind === 'announcement' ? [`<p>${escapeHtml(w.seats(s.capacity))}</p>`] : []),
-    cancelled
-      ? `<p>${escapeHtml(w.action.cancelled)}</p>`
-      : `<p>${escapeHtml(action)}<br><a href="${escapeHtml(input.link)}">${escapeHtml(input.link)}</a></p>`,
+    cancelled ? `<p>${escapeHtml(action)}</p>` : `<p>${escapeHtml(action)}<br><a href="${escapeHtml(input.link)}">${escapeHtml(input.link)}</a></p>`,
     `<p style="color:#3d4a45">${escapeHtml(w.calendar[input.kind])}</p>`,
     '</body></html>',
   ].join('\n');

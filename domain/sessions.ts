@@ -4,7 +4,7 @@ import { idSchema, type Skill } from './program.ts';
 import { oneLine, plainText } from './text.ts';
 import * as z from './validation.ts';
 
-export { firstInLine, waitingPosition } from './session-waiting-list.ts';
+export { firstInLine, waitingLine, waitingPosition } from './session-waiting-list.ts';
 
 /**
  * Informational sessions (the seed's step 1): talks and trainings HR schedules next to the pairs,
@@ -27,6 +27,29 @@ function isTimeZone(name: string): boolean {
     return false;
   }
 }
+
+/**
+ * The runtime's canonical name of a time zone, as HR may type it in another letter case or by an old
+ * alias ("america/sao_paulo" → "America/Sao_Paulo", "US/Eastern" → "America/New_York"); an unknown
+ * name is returned as given (the schema names it).
+ */
+function canonicalTimeZone(name: string): string {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * A whole number as HR gives it: a number, or decimal digits typed on a command line ("16"). Not what
+ * `Number` would also read ("0x10" as 16, "1e1" as 10, "" as 0).
+ */
+const wholeNumber = (message: string) =>
+  z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value)),
+    z.number({ error: message }).check(z.int(message)),
+  );
 
 /** The wall-clock time ("2027-03-10T14:00") an instant shows in a time zone. */
 function wallTime(epochMs: number, timeZone: string): string {
@@ -58,9 +81,10 @@ function isRealStart(value: string): boolean {
 }
 
 /** A session's length, and its video link, as HR gives them (adding it or moving it). */
-const durationSchema = z.coerce
-  .number()
-  .check(z.int('must be a whole number of minutes'), z.gte(5, 'must be at least 5 minutes'), z.lte(480, 'must be at most 480 minutes'));
+const durationSchema = wholeNumber('must be a whole number of minutes (decimal digits)').check(
+  z.gte(5, 'must be at least 5 minutes'),
+  z.lte(480, 'must be at most 480 minutes'),
+);
 const videoLinkSchema = z.url({ protocol: /^https$/, error: 'must be an https link' });
 
 /** A start as HR types it: the form above, a date and time that exist (no 30 February, no 25:00). */
@@ -81,13 +105,13 @@ export const sessionInputSchema = z
     skills: z.array(idSchema).check(z.minLength(1, 'must name at least one skill'), z.maxLength(10, 'must name at most 10 skills')),
     /** When it starts: date and time with the offset of `timeZone` at that date. */
     startsAt: startSchema,
-    /** The IANA time zone the session is held in (America/Sao_Paulo): emails show its times there. */
-    timeZone: z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo')),
+    /** The IANA time zone the session is held in (America/Sao_Paulo), stored by its canonical name: emails show its times there. */
+    timeZone: z.string().check(z.trim(), z.refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo'), z.overwrite(canonicalTimeZone)),
     durationMinutes: durationSchema,
     /** A room, or a video link (https). */
     place: z.optional(line(200)),
     videoLink: z.optional(videoLinkSchema),
-    capacity: z.coerce.number().check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
+    capacity: wholeNumber('must be a whole number (decimal digits)').check(z.gte(1, 'must be at least 1'), z.lte(5000, 'must be at most 5000')),
     audience: z._default(z.enum(SESSION_AUDIENCES), 'learners'),
   })
   .check(
@@ -116,6 +140,12 @@ export interface InfoSession {
   audience: SessionAudience;
   createdAt: number;
   seatsTaken: number;
+  /**
+   * How many times someone joined its waiting list (absent: never). A registration takes a free seat
+   * only while nobody waits, and only if this did not change since it read the line: nobody passes
+   * a person who joined the line meanwhile.
+   */
+  lineJoins?: number;
   /** The calendar file sent with its emails (domain/session-calendar.ts), written when the session is added. */
   calendar?: { fileName: string; contentType: string; content: string };
   /** Who HR recorded as attending, and when it was recorded. */
@@ -281,34 +311,40 @@ export function sessionIdOfLinkKey(key: string): string | undefined {
   return match && idSchema.safeParse(match[1]).success ? match[1] : undefined;
 }
 
-/** Attendance as HR gives it: addresses (or participant ids), separated by commas, spaces or lines. */
+/**
+ * Attendance as HR gives it: addresses (or participant ids), separated by commas, spaces or lines.
+ * Addresses are read in lower case (as the roster stores them); ids are kept as written, as every
+ * command takes them (`tandem pairs`, `tandem person`: an id is matched exactly).
+ */
 export function parseAttendanceList(text: string): string[] {
   return [
     ...new Set(
       text
         .split(/[\s,;]+/)
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean),
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => (s.includes('@') ? s.toLowerCase() : s)),
     ),
   ];
 }
 
 /**
- * Resolves HR's attendance list to members of the cycle: by address or participant id. Everyone
- * unknown is named in one ValidationError, and nothing is recorded then.
+ * Resolves HR's attendance list to members of the cycle: by address (any letter case) or participant
+ * id (exactly). Everyone unknown is named in one ValidationError, and nothing is recorded then.
  */
 export function resolveAttendees(entries: readonly string[], members: readonly Member[]): string[] {
   const byKey = new Map<string, string>();
   for (const m of members) {
     byKey.set(m.email.toLowerCase(), m.participantId);
-    byKey.set(m.participantId.toLowerCase(), m.participantId);
+    byKey.set(m.participantId, m.participantId);
   }
-  const unknown = entries.filter((e) => !byKey.has(e));
+  const keyOf = (entry: string) => (entry.includes('@') ? entry.toLowerCase() : entry);
+  const unknown = entries.filter((e) => !byKey.has(keyOf(e)));
   if (unknown.length) {
     throw new ValidationError(
       'attendance names people who are not members of this cycle',
-      unknown.map((e) => ({ where: e, problem: 'no member of the cycle has this address or id' })),
+      unknown.map((e) => ({ where: e, problem: 'no member of the cycle has this address or id (ids are matched exactly, letter case included)' })),
     );
   }
-  return [...new Set(entries.map((e) => byKey.get(e) as string))].sort();
+  return [...new Set(entries.map((e) => byKey.get(keyOf(e)) as string))].sort();
 }

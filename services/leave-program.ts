@@ -22,8 +22,9 @@ async function giveSeatsBack(deps: SurveyDeps, cycle: Cycle, participantId: stri
   const [sessions, registrations] = await Promise.all([deps.store.listSessions(cycle.cycleId), deps.store.listSessionRegistrations(cycle.cycleId)]);
   const upcoming = new Set(sessions.filter((s) => s.cancelledAt === undefined && s.startsAt > now).map((s) => s.sessionId));
   const held = registrations.filter((r) => r.participantId === participantId && upcoming.has(r.sessionId) && r.status !== 'declined');
-  // The people promoted find their seat on their session page; this function sends no email (docs/participants.md).
-  for (const registration of held) await declineAndPromote(deps.store, cycle.cycleId, registration.sessionId, participantId, now);
+  // The seat goes to the first active person waiting (people who left or bounced are passed over, as on the session page);
+  // those promoted find their seat on their session page: this function sends no email (docs/participants.md).
+  for (const registration of held) await declineAndPromote(deps.store, cycle.programId, cycle.cycleId, registration.sessionId, participantId, now);
 }
 
 async function seeToPartners(deps: SurveyDeps, cycle: Cycle, leaver: Member): Promise<void> {

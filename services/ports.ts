@@ -420,6 +420,12 @@ export const systemClock: Clock = { now: () => Date.now() };
 export type SessionRegisterOutcome = 'registered' | 'waitlisted' | 'already-registered' | 'already-waitlisted' | 'cancelled' | 'no-session';
 export type SessionCancelOutcome = 'cancelled' | 'already-cancelled' | 'no-session';
 export type SessionDeclineOutcome = 'declined' | 'already-declined' | 'no-session';
+/**
+ * Whether a person waiting for a seat may take one that came free; the others keep their place in
+ * line and are passed over. The session services allow it to people active on the program's roster
+ * (services/session-seats.ts).
+ */
+export type SeatEligibility = (participantId: string) => Promise<boolean>;
 /** changed-meanwhile: its sequence was no longer the one read (another move came first); started: its start had passed. */
 export type SessionMoveOutcome = 'moved' | 'changed-meanwhile' | 'started' | 'cancelled' | 'no-session';
 
@@ -444,7 +450,12 @@ export interface SessionStore {
   getSession(cycleId: string, sessionId: string): Promise<InfoSession | undefined>;
   /** The cycle's sessions by id. */
   listSessions(cycleId: string): Promise<InfoSession[]>;
-  /** A seat while one is free, else a place on the waiting list; a repeat changes nothing. A person who declined may register again. */
+  /**
+   * A seat while one is free and nobody is on the waiting list, else a place on the waiting list: a
+   * registration never passes people in line (the caller then gives free seats to the line,
+   * `promoteFromWaitingList`). The seat is taken only if nobody joined the line since it was read
+   * (the session's `lineJoins`). A repeat changes nothing. A person who declined may register again.
+   */
   registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome>;
   /** Marks a session cancelled, once: from then on it takes no registrations and no one is promoted to a seat. */
   cancelSession(cycleId: string, sessionId: string, reason: string, at: number): Promise<SessionCancelOutcome>;
@@ -456,8 +467,11 @@ export interface SessionStore {
   moveSession(cycleId: string, sessionId: string, move: SessionMove, expectedSequence: number, at: number): Promise<SessionMoveOutcome>;
   /** Declines (a registered person frees their seat, a waiting one leaves the line); `freedSeat` says whether a seat came free. */
   declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }>;
-  /** Gives a free seat to the first person on the waiting list, if there is a free seat and a line; returns who got it. */
-  promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined>;
+  /**
+   * Gives a free seat to the first person on the waiting list who `mayTakeSeat` (everyone when not
+   * given), if there is a free seat; those passed over keep their place as it is. Returns who got it.
+   */
+  promoteFromWaitingList(cycleId: string, sessionId: string, at: number, mayTakeSeat?: SeatEligibility): Promise<string | undefined>;
   getSessionRegistration(cycleId: string, sessionId: string, participantId: string): Promise<SessionRegistration | undefined>;
   /** A session's registrations by participant id (every session of the cycle without a session id). */
   listSessionRegistrations(cycleId: string, sessionId?: string): Promise<SessionRegistration[]>;

@@ -8,7 +8,7 @@ import { enrollmentFacts } from './phases/enrollment/index.ts';
 import { loadCycle } from './phases/members.ts';
 import type { PhaseDeps } from './phases/types.ts';
 import { sessionFigures } from '../domain/session-figures.ts';
-import { attendedCount, type SessionReportInput } from '../domain/session-report.ts';
+import { attendanceInWords, type SessionReportInput } from '../domain/session-report.ts';
 import { meetingFigures } from '../domain/meeting-figures.ts';
 import type { MeetingReportInput } from '../domain/meeting-report.ts';
 import { durationToSeconds } from '../domain/duration.ts';
@@ -208,7 +208,7 @@ async function writeReview(
       {
         label: 'Informational sessions',
         value:
-          `${sessions.figures.sessions} (${sessions.figures.registered} registered, ${attendedCount(sessions.figures.attended, sessions.figures.registered)} attended)` +
+          `${sessions.figures.sessions} (${sessions.figures.registered} registered; ${attendanceInWords(sessions.figures)})` +
           (sessions.figures.cancelled ? `; ${sessions.figures.cancelled} cancelled` : ''),
       },
       { label: 'Proposals for the next cycle', value: String(proposals.length) },

@@ -55,7 +55,7 @@ export function sendSessionEmail(
   member: Member,
   kind: SessionEmailKind,
   idempotencyKey: string,
-  options: { calendar?: InfoSession['calendar']; moved?: SessionEmailInput['moved'] } = {},
+  options: { calendar?: InfoSession['calendar']; moved?: SessionEmailInput['moved']; standing?: SessionEmailInput['standing'] } = {},
 ): Promise<SendOutcome> {
   const calendar = options.calendar ?? session.calendar;
   const content = sessionEmail({
@@ -67,6 +67,7 @@ export function sendSessionEmail(
     catalog: cycle.program.skillsCatalog,
     link: sessionLink(deps.links, session, member.participantId),
     ...(options.moved ? { moved: options.moved } : {}),
+    ...(options.standing ? { standing: options.standing } : {}),
   });
   return sendOnce(deps, cycle.cycleId, idempotencyKey, {
     from: cycle.program.sender,

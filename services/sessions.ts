@@ -1,4 +1,5 @@
 import type { Cycle, Member } from '../domain/cycle.ts';
+import { plannedCycleEnd } from '../domain/cycle-end.ts';
 import { ConfigurationError, ConflictError, NotFoundError, TandemError, TransientError, ValidationError } from '../domain/errors.ts';
 import { sessionCalendar } from '../domain/session-calendar.ts';
 import type { SessionStanding } from '../domain/session-emails.ts';
@@ -10,6 +11,7 @@ import {
   resolveAttendees,
   samePlacing,
   sessionAudience,
+  waitingLine,
   type InfoSession,
   type SessionRegistration,
 } from '../domain/sessions.ts';
@@ -36,11 +38,26 @@ export async function loadSession(deps: SessionDeps, cycleId: string, sessionId:
   return session;
 }
 
-/** Schedules a session in a running cycle; its skills must be in the cycle's catalog. */
+/**
+ * A start after the cycle's planned end (domain/cycle-end.ts) is refused: the session page takes no
+ * answers once the cycle ended, and the session's figures would be in no report.
+ */
+function startWithinCycle(cycle: Cycle, startsAt: number, what: string): void {
+  const end = plannedCycleEnd(cycle);
+  if (startsAt > end) {
+    const at = new Date(end).toISOString().slice(0, 16).replace('T', ' ');
+    throw new ValidationError(`the ${what} is not valid`, [
+      { where: 'startsAt', problem: `must be before the end of cycle ${cycle.cycleId}, planned for ${at}Z (its last phase's deadline as known now)` },
+    ]);
+  }
+}
+
+/** Schedules a session in a running cycle, starting before the cycle's planned end; its skills must be in the cycle's catalog. */
 export async function addSession(deps: SessionDeps, cycleId: string, input: unknown): Promise<InfoSession> {
   const cycle = await existingCycle(deps, cycleId);
   if (cycle.status !== 'running') throw new ConflictError(`cycle ${cycleId} is ${cycle.status}: sessions are scheduled in a running cycle`);
   const parsed = parseSessionInput(input, cycle.program.skillsCatalog, cycleId, deps.clock.now());
+  startWithinCycle(cycle, parsed.startsAt, 'session');
   const session = { ...parsed, calendar: sessionCalendar(parsed, { organizer: { name: cycle.program.name, email: cycle.program.sender } }) };
   if (!(await deps.store.createSession(session))) throw new ConflictError(`cycle ${cycleId} has a session ${session.sessionId} already`);
   return session;
@@ -88,26 +105,22 @@ export interface CancellationOutcome extends SendTally {
   /** False when the session had been cancelled before (this call only told whoever had not been told). */
   cancelledNow: boolean;
   session: InfoSession;
-  /** Those registered or waiting, who are told; those who declined or never answered are not. */
+  /** Everyone a move would tell (`toldOfChange`): registered, waiting, and invited by its announcement without answering yet. */
   told: number;
 }
 
-/** Those registered or on the waiting list of a session, by registration order of the store. */
-async function holdingAPlace(deps: SessionDeps, cycleId: string, sessionId: string): Promise<SessionRegistration[]> {
-  return (await deps.store.listSessionRegistrations(cycleId, sessionId)).filter((r) => r.status === 'registered' || r.status === 'waitlisted');
-}
-
-/** What `cancelSession` would do, changing nothing: the session and how many people would be told. */
-export async function previewCancellation(deps: SessionDeps, cycleId: string, sessionId: string): Promise<{ session: InfoSession; wouldTell: number }> {
+/** What `cancelSession` would do, changing nothing: the session and how many people would be told (the same people the cancel tells). */
+export async function previewCancellation(deps: ToldDeps, cycleId: string, sessionId: string): Promise<{ session: InfoSession; wouldTell: number }> {
   await existingCycle(deps, cycleId);
   const session = await loadSession(deps, cycleId, sessionId);
   if (session.startsAt <= deps.clock.now()) throw new ConflictError(`session ${sessionId} has started already: it can no longer be cancelled`);
-  return { session, wouldTell: (await holdingAPlace(deps, cycleId, sessionId)).length };
+  return { session, wouldTell: (await toldOfChange(deps, session)).length };
 }
 
 /**
- * Cancels a session that has not started, then tells everyone registered or on its waiting list,
- * each with a calendar file that cancels the event for them. Safe to repeat until the session's
+ * Cancels a session that has not started, then tells everyone a move would tell (`toldOfChange`:
+ * registered, waiting, and invited by its announcement without an answer, whose calendar holds the
+ * event its file added), each with a calendar file that cancels the event for them. Safe to repeat until the session's
  * start: a session cancelled before keeps its first reason, and only those not told yet are sent
  * the email (after a failure, say). Allowed whatever the cycle's status: telling people is right.
  */
@@ -130,15 +143,14 @@ export async function cancelSession(
   const organizer = { name: cycle.program.name, email: cycle.program.sender };
   const result: CancellationOutcome = { cancelledNow: outcome === 'cancelled', session, told: 0, ...emptyTally() };
   // Read after the cancel committed (strongly consistent): no seat can be taken after it, so this is everyone.
-  const [holding, members, left] = await Promise.all([holdingAPlace(deps, cycleId, sessionId), deps.store.listMembers(cycleId), notActive(deps, cycle)]);
-  const memberById = new Map(members.map((m) => [m.participantId, m]));
-  // Someone who left the program receives no more of its emails, this one included.
-  const recipients = holding.map((r) => memberById.get(r.participantId)).filter((m): m is Member => m !== undefined && !left.has(m.participantId));
+  // Someone who left the program, or declined, receives no more of its emails, this one included.
+  const recipients = await toldOfChange(deps, session);
   await tellOfStoredChange(`session ${sessionId} is cancelled`, result, recipients.length, hooks, async () => {
-    for (const member of recipients) {
+    for (const { member, standing } of recipients) {
       result.told++;
       const calendar = sessionCalendar(session, { organizer, cancelled: true, attendee: { name: member.name, email: member.email } });
-      count(result, await sendSessionEmail(deps, cycle, session, member, 'cancelled', `session#${sessionId}#cancelled#${member.participantId}`, { calendar }));
+      const key = `session#${sessionId}#cancelled#${member.participantId}`;
+      count(result, await sendSessionEmail(deps, cycle, session, member, 'cancelled', key, { calendar, standing }));
     }
   });
   return result;
@@ -188,13 +200,13 @@ export interface MoveOutcome extends SendTally {
 
 /** What `moveSession` would do, changing nothing: the session, its new placing and how many people would be told. */
 export async function previewMove(
-  deps: SessionMailDeps,
+  deps: ToldDeps,
   cycleId: string,
   sessionId: string,
   input: unknown,
 ): Promise<{ session: InfoSession; moved: InfoSession; changes: boolean; wouldTell: number }> {
   const { session, moved, changes } = await plannedMove(deps, cycleId, sessionId, input);
-  return { session, moved, changes, wouldTell: (await toldOfMove(deps, session)).length };
+  return { session, moved, changes, wouldTell: (await toldOfChange(deps, session)).length };
 }
 
 /** The session and its placing after HR's move, checked: its cycle running, neither cancelled nor started, and a valid move (domain/sessions.ts). */
@@ -207,6 +219,8 @@ async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string
   const now = deps.clock.now();
   if (session.startsAt <= now) throw new ConflictError(`session ${sessionId} has started already: it can no longer be moved`);
   const placing = parseSessionMove(input, session, now);
+  // A new start must fall within the cycle too (a session's room can change whatever its start).
+  if (placing.startsAt !== session.startsAt) startWithinCycle(cycle, placing.startsAt, 'move');
   // The same placing again is a rerun of the last move (after a failure while telling people, say): it tells whoever was not told.
   const changes = !samePlacing(placing, session);
   const { place: _place, videoLink: _videoLink, ...rest } = session;
@@ -214,11 +228,18 @@ async function plannedMove(deps: SessionDeps, cycleId: string, sessionId: string
 }
 
 /**
- * Who a move is told to, with where each stands: everyone registered or waiting, and everyone its
- * announcement reached who has not answered (their calendar may hold the event) and is still in the cycle;
- * never someone who left the program.
+ * What finding who is told of a change reads: the store, and the email log (who was sent the
+ * announcement). No mailer and no links: a dry run sends nothing, so it needs no link-signing key.
  */
-async function toldOfMove(deps: SessionMailDeps, session: InfoSession): Promise<Array<{ member: Member; standing: SessionStanding }>> {
+export type ToldDeps = SessionDeps & { emailLog: Pick<SessionMailDeps['emailLog'], 'sentKeys'> };
+
+/**
+ * Who a move or a cancel is told to, with where each stands: everyone registered or waiting, and
+ * everyone its announcement reached who has not answered (their calendar may hold the event: the
+ * announcement's file added it) and is still in the cycle; never someone who declined it or is not
+ * active on the roster (left the program, unreachable).
+ */
+async function toldOfChange(deps: ToldDeps, session: InfoSession): Promise<Array<{ member: Member; standing: SessionStanding }>> {
   const [registrations, members, announced, cycle] = await Promise.all([
     deps.store.listSessionRegistrations(session.cycleId, session.sessionId),
     deps.store.listMembers(session.cycleId),
@@ -273,7 +294,7 @@ export async function moveSession(
   }
   const sequence = session.sequence ?? 0;
   const result: MoveOutcome = { movedNow: changes, before, session, told: 0, ...emptyTally() };
-  const recipients = await toldOfMove(deps, session);
+  const recipients = await toldOfChange(deps, session);
   await tellOfStoredChange(`session ${sessionId} is moved`, result, recipients.length, hooks, async () => {
     for (const { member, standing } of recipients) {
       // Read again before each email: after a cancel or a later move, this move's news would be stale.
@@ -297,31 +318,66 @@ export async function moveSession(
 /** The idempotency key of a session's announcement to one member (with an empty id, the prefix of them all). */
 const announcementKey = (sessionId: string, participantId: string) => `session#${sessionId}#announcement#${participantId}`;
 
-/** Records who attended (addresses or participant ids of the cycle's members); unknown names are refused and nothing is written. */
-export async function recordAttendance(deps: SessionDeps, cycleId: string, sessionId: string, entries: readonly string[]): Promise<InfoSession> {
+export interface AttendanceOutcome {
+  session: InfoSession;
+  /**
+   * Those recorded as attending who held no seat (had not registered, were waiting, or had declined):
+   * members of the cycle may come anyway. They are recorded, and the review report counts them apart
+   * from the registered who came (domain/session-figures.ts).
+   */
+  walkIns: string[];
+}
+
+/**
+ * Records who attended a session that has started (addresses, in any letter case, or participant ids
+ * as they are written, as every command takes them; any member of the cycle, walk-ins included);
+ * unknown names are refused, every one named, and nothing is written. Recording again replaces it.
+ */
+export async function recordAttendance(deps: SessionDeps, cycleId: string, sessionId: string, entries: readonly string[]): Promise<AttendanceOutcome> {
   if (entries.length === 0) throw new ValidationError('attendance is empty', [{ where: 'attended', problem: 'name at least one address or participant id' }]);
   const session = await loadSession(deps, cycleId, sessionId);
   if (session.cancelledAt !== undefined) throw new ConflictError(`session ${sessionId} was cancelled: nobody attended it`);
-  const attendees = resolveAttendees(entries, await deps.store.listMembers(cycleId));
-  await deps.store.recordSessionAttendance(cycleId, sessionId, attendees, deps.clock.now());
-  return { ...session, attended: attendees, attendanceRecordedAt: deps.clock.now() };
+  const now = deps.clock.now();
+  if (session.startsAt > now)
+    throw new ConflictError(
+      `session ${sessionId} has not started yet (it starts ${new Date(session.startsAt).toISOString().slice(0, 16).replace('T', ' ')}Z): record who attended once it has`,
+    );
+  const [members, registrations] = await Promise.all([deps.store.listMembers(cycleId), deps.store.listSessionRegistrations(cycleId, sessionId)]);
+  const attendees = resolveAttendees(entries, members);
+  const seated = new Set(registrations.filter((r) => r.status === 'registered').map((r) => r.participantId));
+  await deps.store.recordSessionAttendance(cycleId, sessionId, attendees, now);
+  return { session: { ...session, attended: attendees, attendanceRecordedAt: now }, walkIns: attendees.filter((id) => !seated.has(id)) };
 }
 
 export interface SessionOverview {
   session: InfoSession;
-  registrations: Array<SessionRegistration & { name: string; email: string }>;
+  /**
+   * Everyone who answered: those registered (by when they got their seat), then those waiting in the
+   * line's order, then those who declined. Each person waiting has their `position` in line (1 =
+   * next) counting only people a freed seat would go to; someone passed over (not active on the
+   * roster: services/session-seats.ts) has none, and `passedOver` says their roster status.
+   */
+  registrations: Array<SessionRegistration & { name: string; email: string; position?: number; passedOver?: string }>;
 }
 
-/** A session with its registrations and the names behind them, for HR. */
+/** A session with its registrations and the names behind them, for HR: the waiting list in its order. */
 export async function sessionOverview(deps: SessionDeps, cycleId: string, sessionId: string): Promise<SessionOverview> {
-  const [session, registrations, members] = await Promise.all([
+  const cycle = await existingCycle(deps, cycleId);
+  const [session, registrations, members, roster] = await Promise.all([
     loadSession(deps, cycleId, sessionId),
     deps.store.listSessionRegistrations(cycleId, sessionId),
     deps.store.listMembers(cycleId),
+    deps.store.listParticipants(cycle.programId),
   ]);
   const byId = new Map(members.map((m) => [m.participantId, m]));
-  return {
-    session,
-    registrations: registrations.map((r) => ({ ...r, name: byId.get(r.participantId)?.name ?? '?', email: byId.get(r.participantId)?.email ?? '?' })),
-  };
+  const inactive = new Map(roster.filter((p) => p.status !== 'active').map((p) => [p.participantId, p.status]));
+  const named = (r: SessionRegistration) => ({ ...r, name: byId.get(r.participantId)?.name ?? '?', email: byId.get(r.participantId)?.email ?? '?' });
+  const byTime = (status: SessionRegistration['status']) =>
+    registrations.filter((r) => r.status === status).sort((a, b) => a.updatedAt - b.updatedAt || a.participantId.localeCompare(b.participantId));
+  let position = 0;
+  const waiting = waitingLine(registrations).map((r) => {
+    const passedOver = inactive.get(r.participantId);
+    return passedOver === undefined ? { ...named(r), position: ++position } : { ...named(r), passedOver };
+  });
+  return { session, registrations: [...byTime('registered').map(named), ...waiting, ...byTime('declined').map(named)] };
 }

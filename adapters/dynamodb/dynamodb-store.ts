@@ -25,6 +25,7 @@ import type {
   SessionMoveOutcome,
   SessionDeclineOutcome,
   SessionRegisterOutcome,
+  SeatEligibility,
   StoredReview,
   SuppressionKeys,
   WorkBudget,
@@ -307,8 +308,8 @@ export class DynamoDbStore implements FunctionStore {
   declineSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<{ outcome: SessionDeclineOutcome; freedSeat: boolean }> {
     return this.sessions.declineSession(cycleId, sessionId, participantId, at);
   }
-  promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
-    return this.sessions.promoteFromWaitingList(cycleId, sessionId, at);
+  promoteFromWaitingList(cycleId: string, sessionId: string, at: number, mayTakeSeat?: SeatEligibility): Promise<string | undefined> {
+    return this.sessions.promoteFromWaitingList(cycleId, sessionId, at, mayTakeSeat);
   }
   getSessionRegistration(cycleId: string, sessionId: string, participantId: string): Promise<SessionRegistration | undefined> {
     return this.sessions.getSessionRegistration(cycleId, sessionId, participantId);

@@ -1,4 +1,4 @@
-import { firstInLine } from '../../domain/session-waiting-list.ts';
+import { everyoneMay, firstInLine, firstWhoMay, waitingLine } from '../../domain/session-waiting-list.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 import type {
   SessionCancelOutcome,
@@ -7,6 +7,7 @@ import type {
   SessionMoveOutcome,
   SessionRegisterOutcome,
   SessionStore,
+  SeatEligibility,
 } from '../../services/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-design.ts';
@@ -59,42 +60,58 @@ export class SessionRecords implements SessionStore {
 
   async registerForSession(cycleId: string, sessionId: string, participantId: string, at: number): Promise<SessionRegisterOutcome> {
     for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
-      const existing = await this.getSessionRegistration(cycleId, sessionId, participantId);
+      const [existing, session] = await Promise.all([this.getSessionRegistration(cycleId, sessionId, participantId), this.getSession(cycleId, sessionId)]);
       if (existing?.status === 'registered') return 'already-registered';
       if (existing?.status === 'waitlisted') return 'already-waitlisted';
+      if (!session) return 'no-session';
+      if (session.cancelledAt !== undefined) return 'cancelled';
       const registration: SessionRegistration = { cycleId, sessionId, participantId, status: 'registered', updatedAt: at };
-      const seat = await this.racing<'taken' | 'full' | 'raced'>(
-        () =>
-          this.table.transact<'taken' | 'full' | 'raced'>(
-            'RegisterForSession',
-            [
-              {
-                Update: {
-                  Key: keys.session(cycleId, sessionId),
-                  UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
-                  ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(cancelledAt) AND seatsTaken < #capacity',
-                  ExpressionAttributeNames: { '#capacity': 'capacity' },
-                  ExpressionAttributeValues: { ':one': 1 },
+      // A free seat is taken only while nobody waits for one: else the registration joins the line, whose first is then seated (services/session-seats.ts).
+      const seatFree = session.seatsTaken < session.capacity;
+      if (seatFree && !firstInLine(await this.listSessionRegistrations(cycleId, sessionId))) {
+        // Nobody may have joined the line since it was read (a seat freed and a person waiting, both after the read): `lineJoins` says.
+        const lineUnchanged = session.lineJoins === undefined ? 'attribute_not_exists(lineJoins)' : 'lineJoins = :joins';
+        const seat = await this.racing<'taken' | 'changed' | 'raced'>(
+          () =>
+            this.table.transact<'taken' | 'changed' | 'raced'>(
+              'RegisterForSession',
+              [
+                {
+                  Update: {
+                    Key: keys.session(cycleId, sessionId),
+                    UpdateExpression: 'SET seatsTaken = seatsTaken + :one',
+                    ConditionExpression: `attribute_exists(PK) AND attribute_not_exists(cancelledAt) AND seatsTaken < #capacity AND ${lineUnchanged}`,
+                    ExpressionAttributeNames: { '#capacity': 'capacity' },
+                    ExpressionAttributeValues: { ':one': 1, ...(session.lineJoins === undefined ? {} : { ':joins': session.lineJoins }) },
+                  },
                 },
-              },
-              this.putRegistration(registration, existing),
-            ],
-            'taken',
-            ['full', 'raced'],
-          ),
-        'raced',
-      );
-      if (seat === 'taken') return 'registered';
-      if (seat === 'raced') continue;
+                this.putRegistration(registration, existing),
+              ],
+              'taken',
+              ['changed', 'raced'],
+            ),
+          'raced',
+        );
+        if (seat === 'taken') return 'registered';
+        // The seats, the line or the person's answer changed since they were read: read them again.
+        continue;
+      }
       const waiting: SessionRegistration = { ...registration, status: 'waitlisted', waitlistedAt: at };
-      // The place in line is written only while the session stands: a cancel committed since the seat
-      // was refused must not leave someone waiting on a cancelled session, untold.
+      // The place in line is written only while the session stands: a cancel committed since the session
+      // was read must not leave someone waiting on a cancelled session, untold. Joining counts in `lineJoins`.
       const placed = await this.racing<'placed' | 'not-open' | 'raced'>(
         () =>
           this.table.transact<'placed' | 'not-open' | 'raced'>(
             'WaitlistForSession',
             [
-              { ConditionCheck: { Key: keys.session(cycleId, sessionId), ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(cancelledAt)' } },
+              {
+                Update: {
+                  Key: keys.session(cycleId, sessionId),
+                  UpdateExpression: 'SET lineJoins = if_not_exists(lineJoins, :zero) + :one',
+                  ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(cancelledAt)',
+                  ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+                },
+              },
               this.putRegistration(waiting, existing),
             ],
             'placed',
@@ -143,11 +160,11 @@ export class SessionRecords implements SessionStore {
     throw new Error(`decline of ${participantId} for session ${sessionId} kept racing other writes`);
   }
 
-  async promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
+  async promoteFromWaitingList(cycleId: string, sessionId: string, at: number, mayTakeSeat: SeatEligibility = everyoneMay): Promise<string | undefined> {
     for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
       const session = await this.getSession(cycleId, sessionId);
       if (!session || session.cancelledAt !== undefined || session.seatsTaken >= session.capacity) return undefined;
-      const next = firstInLine(await this.listSessionRegistrations(cycleId, sessionId));
+      const next = await firstWhoMay(waitingLine(await this.listSessionRegistrations(cycleId, sessionId)), mayTakeSeat);
       if (!next) return undefined;
       const outcome = await this.racing<'promoted' | 'full' | 'raced'>(
         () =>

@@ -13,6 +13,7 @@ import {
   sessionOverview,
   type SendTally,
   type SessionMailDeps,
+  type ToldDeps,
 } from '../../services/sessions.ts';
 import { readTextFile } from '../../services/text-files.ts';
 import { emit, table, withJson } from '../support/output.ts';
@@ -37,6 +38,12 @@ const when = (s: InfoSession) => `${new Date(s.startsAt).toISOString().slice(0, 
 async function mailDeps(): Promise<SessionMailDeps> {
   const c = target();
   return { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
+}
+
+/** What a dry run reads (who would be told): no mailer, no links, so no link-signing key. */
+function dryRunDeps(): ToldDeps {
+  const c = target();
+  return { store: c.store, emailLog: c.store, clock: c.clock };
 }
 
 /** Records an HR action on a session in the audit log, under the cycle's program. */
@@ -228,7 +235,7 @@ export function registerSessionCommands(program: Command): void {
   withJson(
     group
       .command('show')
-      .description('A session with everyone who answered: registered, waiting (in order) and declined.')
+      .description('A session with everyone who answered: registered, waiting (in the order a freed seat goes, each with their place in line) and declined.')
       .argument('<sessionId>', 'the session')
       .requiredOption('-c, --cycle <cycleId>', 'its cycle'),
     'tandem session show ai-101 --cycle mentoria-reversa-20270301T090000Z',
@@ -242,8 +249,15 @@ export function registerSessionCommands(program: Command): void {
         '',
         overview.registrations.length
           ? table(
-              ['Participant', 'Name', 'Email', 'Answer', 'Attended'],
-              overview.registrations.map((r) => [r.participantId, r.name, r.email, r.status, attended.has(r.participantId) ? 'yes' : '']),
+              ['Participant', 'Name', 'Email', 'Answer', 'In line', 'Attended'],
+              overview.registrations.map((r) => [
+                r.participantId,
+                r.name,
+                r.email,
+                r.status,
+                r.position !== undefined ? `#${r.position}` : r.passedOver !== undefined ? `passed over (${r.passedOver})` : '',
+                attended.has(r.participantId) ? 'yes' : '',
+              ]),
             )
           : 'Nobody has answered yet.',
       ].join('\n'),
@@ -254,7 +268,7 @@ export function registerSessionCommands(program: Command): void {
     group
       .command('cancel')
       .description(
-        'Cancel a session that has not started: it takes no more answers, and everyone registered or on its waiting list is told by email (with the reason, and a calendar file that cancels the event). Without --yes, only says what it would do. Running it again tells only those not told yet.',
+        'Cancel a session that has not started: it takes no more answers, and everyone registered, on its waiting list, or sent the announcement without answering yet is told by email (with the reason, and a calendar file that cancels the event). Without --yes, only says what it would do. Running it again tells only those not told yet.',
       )
       .argument('<sessionId>', 'the session')
       .requiredOption('-c, --cycle <cycleId>', 'its cycle')
@@ -264,14 +278,14 @@ export function registerSessionCommands(program: Command): void {
   ).action(async (sessionId: string, options: { cycle: string; reason: string; yes?: boolean; json: boolean }) => {
     if (!options.yes) {
       parseCancelReason(options.reason);
-      const preview = await previewCancellation(await mailDeps(), options.cycle, sessionId);
+      const preview = await previewCancellation(dryRunDeps(), options.cycle, sessionId);
       emit(options.json, { dryRun: true, session: shown(preview.session), wouldTell: preview.wouldTell }, () =>
         [
           ...describeSession(preview.session),
           '',
           preview.session.cancelledAt !== undefined
-            ? `Cancelled already; with --yes, whoever of the ${preview.wouldTell} registered or waiting was not told yet is told now.`
-            : `With --yes, session ${sessionId} is cancelled and ${preview.wouldTell} registered or waiting are told. Nothing was changed.`,
+            ? `Cancelled already; with --yes, whoever of the ${preview.wouldTell} registered, waiting or invited was not told yet is told now.`
+            : `With --yes, session ${sessionId} is cancelled and ${preview.wouldTell} registered, waiting or invited are told. Nothing was changed.`,
         ].join('\n'),
       );
       return;
@@ -286,7 +300,7 @@ export function registerSessionCommands(program: Command): void {
         outcome.cancelledNow
           ? `Session ${sessionId} cancelled.`
           : `Session ${sessionId} was cancelled already; its first reason is kept: ${outcome.session.cancelReason ?? ''}`,
-        toldText(outcome, 'registered or waiting'),
+        toldText(outcome, 'registered, waiting or invited'),
       ].join('\n'),
     );
   });
@@ -337,7 +351,7 @@ export function registerSessionCommands(program: Command): void {
         ...(options.removeVideoLink ? { videoLink: null } : options.videoLink !== undefined ? { videoLink: options.videoLink } : {}),
       };
       if (!options.yes) {
-        const preview = await previewMove(await mailDeps(), options.cycle, sessionId, move);
+        const preview = await previewMove(dryRunDeps(), options.cycle, sessionId, move);
         emit(
           options.json,
           { dryRun: true, changes: preview.changes, session: shown(preview.session), moved: shown(preview.moved), wouldTell: preview.wouldTell },
@@ -373,10 +387,12 @@ export function registerSessionCommands(program: Command): void {
   withJson(
     group
       .command('attendance')
-      .description('Record who attended a session (replaces what was recorded before). Names unknown to the cycle are refused and nothing is written.')
+      .description(
+        'Record who attended a session once it has started (replaces what was recorded before): any member of the cycle, those who came without a seat counted apart. Names unknown to the cycle are refused and nothing is written.',
+      )
       .argument('<sessionId>', 'the session')
       .requiredOption('-c, --cycle <cycleId>', 'its cycle')
-      .option('--attended <list>', 'email addresses or participant ids, comma-separated')
+      .option('--attended <list>', 'email addresses (any letter case) or participant ids (exactly as stored), comma-separated')
       .option('-f, --file <file>', 'a text file of addresses or ids (one a line, or comma-separated)'),
     'tandem session attendance ai-101 --cycle mentoria-reversa-20270301T090000Z --attended ana@example.com,joao@example.com',
   ).action(async (sessionId: string, options: { cycle: string; attended?: string; file?: string; json: boolean }) => {
@@ -385,8 +401,13 @@ export function registerSessionCommands(program: Command): void {
     const c = target();
     const deps = { store: c.store, clock: c.clock };
     await loadSession(deps, options.cycle, sessionId);
-    const session = await recordAttendance(deps, options.cycle, sessionId, parseAttendanceList(text));
-    await auditSession('session.attendance-recorded', options.cycle, { sessionId, attended: session.attended?.length ?? 0 });
-    emit(options.json, session, () => `Session ${sessionId}: ${session.attended?.length ?? 0} attended, recorded.`);
+    const { session, walkIns } = await recordAttendance(deps, options.cycle, sessionId, parseAttendanceList(text));
+    const attended = session.attended?.length ?? 0;
+    await auditSession('session.attendance-recorded', options.cycle, { sessionId, attended, walkIns: walkIns.length });
+    emit(
+      options.json,
+      { ...shown(session), walkIns },
+      () => `Session ${sessionId}: ${attended} attended, recorded${walkIns.length ? ` (${walkIns.length} without a seat: ${walkIns.join(', ')})` : ''}.`,
+    );
   });
 }

@@ -25,8 +25,10 @@ let tag: string;
 const check = async (page: Page, name: string) => checkPageHtml(checker, await page.content(), name);
 
 /** Opens the person's announcement as they see it and follows its link to the session page. */
-async function openAnnouncement(page: Page, member: Member, screenshot?: string): Promise<void> {
-  const mail = (await emailsFor(tag)).find((e) => e.destination.to[0] === member.email && /^(Informational session|Sessão informativa):/.test(e.subject));
+async function openAnnouncement(page: Page, member: Member, screenshot?: string, title = 'Cloud tools clinic'): Promise<void> {
+  const mail = (await emailsFor(tag)).find(
+    (e) => e.destination.to[0] === member.email && /^(Informational session|Sessão informativa):/.test(e.subject) && e.subject.endsWith(title),
+  );
   expect(mail, `announcement to ${member.email}`).toBeDefined();
   await page.goto('about:blank');
   await page.setContent(mail?.body.html ?? '');
@@ -49,7 +51,7 @@ beforeAll(async () => {
   noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
   checker = await browser.newContext();
   tag = uniqueTag('session-browser');
-  cycle = await participantCycle(tag);
+  cycle = await participantCycle(tag, { phaseWindows: { goalSetting: 'PT1H', run: 'P30D', measure: 'PT1H', feedback: 'PT1H' } });
   const c = container();
   const deps = { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
   await addSession(deps, cycle.cycleId, {
@@ -57,7 +59,8 @@ beforeAll(async () => {
     title: 'Cloud tools clinic',
     description: 'Bring a question about the cloud tools you use every day.',
     skills: ['cloud-tools', 'collaboration-tools'],
-    startsAt: '2099-03-10T14:00-03:00',
+    // A week ahead, at 14:00 in São Paulo (-03:00 all year): before the cycle's planned end.
+    startsAt: `${new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10)}T14:00-03:00`,
     timeZone: 'America/Sao_Paulo',
     durationMinutes: 60,
     place: 'Auditório 2',
@@ -125,6 +128,33 @@ describe('the informational session page', () => {
     // Nothing left to answer: the email carries no link to the session page.
     expect(await page.getByRole('link').count()).toBe(0);
     expect(await page.locator('th', { hasText: 'Why' }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('shows a session of a cycle that ended with no form, saying plainly that the program cycle has ended', async () => {
+    const ben = await memberIn('en');
+    const c = container();
+    const deps = { store: c.store, emailLog: c.store, mailer: c.mailer, clock: c.clock, links: await c.links() };
+    await addSession(deps, cycle.cycleId, {
+      sessionId: 'data-clinic',
+      title: 'Data tools clinic',
+      description: 'Bring a spreadsheet you struggle with.',
+      skills: ['cloud-tools'],
+      startsAt: `${new Date(Date.now() + 8 * 86_400_000).toISOString().slice(0, 10)}T14:00-03:00`,
+      timeZone: 'America/Sao_Paulo',
+      durationMinutes: 60,
+      place: 'Auditório 2',
+      capacity: 5,
+      audience: 'everyone',
+    });
+    await announceSession(deps, cycle.cycleId, 'data-clinic');
+    // The last test: the shared cycle ends here.
+    await c.store.markStopped(cycle.cycleId, Date.now());
+    const page = await noScript.newPage();
+    await openAnnouncement(page, ben, undefined, 'Data tools clinic');
+    expect(await page.getByRole('alert').innerText()).toBe('The program cycle this session belongs to has ended, so the session takes no more answers.');
+    expect(await page.locator('form').count()).toBe(0);
+    await check(page, 'session-cycle-ended-en');
     await page.close();
   });
 });

@@ -27,12 +27,13 @@ import type {
   SessionMoveOutcome,
   SessionDeclineOutcome,
   SessionRegisterOutcome,
+  SeatEligibility,
   StoredReview,
   SuppressionKeys,
   TandemStore,
   WorkBudget,
 } from '../../services/ports.ts';
-import { firstInLine } from '../../domain/session-waiting-list.ts';
+import { everyoneMay, firstInLine, firstWhoMay, waitingLine } from '../../domain/session-waiting-list.ts';
 import { erasedRecord, replaceIdSegments, type EmailLogEntry, type ErasureSubject } from '../../domain/person-data.ts';
 import type { InfoSession, SessionRegistration } from '../../domain/sessions.ts';
 
@@ -671,11 +672,14 @@ export class InMemoryStore implements TandemStore {
     if (!session) return 'no-session';
     if (session.cancelledAt !== undefined) return 'cancelled';
     const registration: SessionRegistration = { cycleId, sessionId, participantId, status: 'registered', updatedAt: at };
-    if (session.seatsTaken < session.capacity) {
+    // As the DynamoDB store: a free seat only while nobody waits for one (read and written at once here, so the line cannot change between).
+    const lineOf = [...(this.sessionRegistrations.get(cycleId)?.values() ?? [])].filter((r) => r.sessionId === sessionId);
+    if (session.seatsTaken < session.capacity && !firstInLine(lineOf)) {
       session.seatsTaken++;
       within(this.sessionRegistrations, cycleId).set(`${sessionId}#${participantId}`, registration);
       return 'registered';
     }
+    session.lineJoins = (session.lineJoins ?? 0) + 1;
     within(this.sessionRegistrations, cycleId).set(`${sessionId}#${participantId}`, { ...registration, status: 'waitlisted', waitlistedAt: at });
     return 'waitlisted';
   }
@@ -691,16 +695,26 @@ export class InMemoryStore implements TandemStore {
     return { outcome: 'declined', freedSeat };
   }
 
-  async promoteFromWaitingList(cycleId: string, sessionId: string, at: number): Promise<string | undefined> {
-    const session = this.sessions.get(cycleId)?.get(sessionId);
-    if (!session || session.cancelledAt !== undefined || session.seatsTaken >= session.capacity) return undefined;
-    const next = firstInLine(await this.listSessionRegistrations(cycleId, sessionId));
-    if (!next) return undefined;
-    session.seatsTaken++;
-    const stored = this.sessionRegistrations.get(cycleId)?.get(`${sessionId}#${next.participantId}`) as SessionRegistration;
-    stored.status = 'registered';
-    stored.updatedAt = at;
-    return next.participantId;
+  async promoteFromWaitingList(cycleId: string, sessionId: string, at: number, mayTakeSeat: SeatEligibility = everyoneMay): Promise<string | undefined> {
+    const open = () => {
+      const session = this.sessions.get(cycleId)?.get(sessionId);
+      return session && session.cancelledAt === undefined && session.seatsTaken < session.capacity ? session : undefined;
+    };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (!open()) return undefined;
+      const next = await firstWhoMay(waitingLine(await this.listSessionRegistrations(cycleId, sessionId)), mayTakeSeat);
+      if (!next) return undefined;
+      // Asking who may take the seat took time: as the DynamoDB store's transaction, promote only if the seat is still free and they still wait.
+      const session = open();
+      const stored = this.sessionRegistrations.get(cycleId)?.get(`${sessionId}#${next.participantId}`);
+      if (!session) return undefined;
+      if (stored?.status !== 'waitlisted') continue;
+      session.seatsTaken++;
+      stored.status = 'registered';
+      stored.updatedAt = at;
+      return next.participantId;
+    }
+    return undefined;
   }
 
   async getSessionRegistration(cycleId: string, sessionId: string, participantId: string): Promise<SessionRegistration | undefined> {

@@ -1455,6 +1455,49 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       ]);
     });
 
+    it('gives a free seat to no one who registers while people wait for one: they join the line, behind those waiting', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.createSession(sessionOf(cycle.cycleId, 's', 1));
+      await store.registerForSession(cycle.cycleId, 's', 'p01', T0);
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p02', T0 + 1)).toBe('waitlisted');
+      // The seat comes free, and whoever freed it has not promoted anyone yet (a crash, or the moment between the two writes).
+      await store.declineSession(cycle.cycleId, 's', 'p01', T0 + 2);
+      expect(await store.registerForSession(cycle.cycleId, 's', 'p03', T0 + 3)).toBe('waitlisted');
+      expect(await store.getSession(cycle.cycleId, 's')).toMatchObject({ seatsTaken: 0, lineJoins: 2 });
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 4)).toBe('p02');
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 5)).toBeUndefined();
+      expect((await store.listSessionRegistrations(cycle.cycleId, 's')).map((r) => [r.participantId, r.status])).toEqual([
+        ['p01', 'declined'],
+        ['p02', 'registered'],
+        ['p03', 'waitlisted'],
+      ]);
+    });
+
+    it('passes over the people in line who may not take a seat, leaving their place as it is', async () => {
+      const store = await createStore();
+      const cycle = await runningCycle(store);
+      await store.createSession(sessionOf(cycle.cycleId, 's', 1));
+      await store.registerForSession(cycle.cycleId, 's', 'p01', T0);
+      await store.registerForSession(cycle.cycleId, 's', 'p02', T0 + 1);
+      await store.registerForSession(cycle.cycleId, 's', 'p03', T0 + 2);
+      await store.registerForSession(cycle.cycleId, 's', 'p04', T0 + 3);
+      await store.declineSession(cycle.cycleId, 's', 'p01', T0 + 4);
+      const asked: string[] = [];
+      const mayTakeSeat = async (participantId: string) => {
+        asked.push(participantId);
+        return participantId !== 'p02';
+      };
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 5, async () => false)).toBeUndefined();
+      expect((await store.getSession(cycle.cycleId, 's'))?.seatsTaken).toBe(0);
+      expect(await store.promoteFromWaitingList(cycle.cycleId, 's', T0 + 5, mayTakeSeat)).toBe('p03');
+      // Asked in the line's order, no further than the first who may.
+      expect(asked).toEqual(['p02', 'p03']);
+      expect(await store.getSessionRegistration(cycle.cycleId, 's', 'p02')).toMatchObject({ status: 'waitlisted', waitlistedAt: T0 + 1, updatedAt: T0 + 1 });
+      expect(await store.getSessionRegistration(cycle.cycleId, 's', 'p04')).toMatchObject({ status: 'waitlisted' });
+      expect((await store.getSession(cycle.cycleId, 's'))?.seatsTaken).toBe(1);
+    });
+
     it('lets exactly one of two people registering at the same moment take the last seat', async () => {
       const store = await createStore();
       const cycle = await runningCycle(store);
@@ -1498,7 +1541,7 @@ export function describeStoreContract(createStore: () => TandemStore | Promise<T
       // A second move read at version 0 lost the race to the first: nothing of it is written.
       expect(await store.moveSession(cycle.cycleId, 's', { ...move, startsAt: T0 + 96 * HOUR, place: 'Room 9' }, 0, T0 + 3)).toBe('changed-meanwhile');
       const { place: _place, ...withoutPlace } = added;
-      expect(await store.getSession(cycle.cycleId, 's')).toEqual({ ...withoutPlace, ...move, movedAt: T0 + 2, seatsTaken: 1 });
+      expect(await store.getSession(cycle.cycleId, 's')).toEqual({ ...withoutPlace, ...move, movedAt: T0 + 2, seatsTaken: 1, lineJoins: 1 });
       expect((await store.listSessionRegistrations(cycle.cycleId, 's')).map((r) => r.status)).toEqual(['registered', 'waitlisted']);
       const later = { ...move, sequence: 2, place: 'Room 9', originalPlacing: { ...originalPlacing, place: 'elsewhere' } };
       expect(await store.moveSession(cycle.cycleId, 's', later, 1, T0 + 4)).toBe('moved');

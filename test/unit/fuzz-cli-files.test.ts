@@ -357,6 +357,8 @@ describe('a hostile attendance file (tandem session attendance --file)', () => {
     await store.putCohort('fuzz-attendance', membersOf(roster, pairs, program), pairs);
     const session = { store, clock };
     await addSession(session, 'fuzz-attendance', sessionInput({ skills: [program.skillsCatalog[0]?.id as string], capacity: 10 }));
+    // Attendance is recorded once the session (20 March) has started.
+    const afterIt = { store, clock: { now: () => Date.UTC(2027, 2, 21, 12) } };
     const known = roster.flatMap((p) => [p.participantId, p.email, p.email.toUpperCase()]);
     await fc.assert(
       fc.asyncProperty(
@@ -365,8 +367,8 @@ describe('a hostile attendance file (tandem session attendance --file)', () => {
         async (entries, separator) => {
           const before = snapshot(store);
           try {
-            const recorded = await recordAttendance(session, 'fuzz-attendance', 'ai-101', parseAttendanceList(entries.join(separator)));
-            expect(recorded.attended?.every((id) => roster.some((p) => p.participantId === id))).toBe(true);
+            const recorded = await recordAttendance(afterIt, 'fuzz-attendance', 'ai-101', parseAttendanceList(entries.join(separator)));
+            expect(recorded.session.attended?.every((id) => roster.some((p) => p.participantId === id))).toBe(true);
           } catch (error) {
             expectNamedRefusal(error, 'attendance');
             expect(snapshot(store)).toBe(before);

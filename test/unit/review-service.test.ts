@@ -94,6 +94,6 @@ describe('the review step', () => {
     await store.cancelSession('c1', 'called-off', 'The speaker is ill', T0 + 86_400_000);
     await review(60_000);
     const email = mailer.sent.find((e) => e.tags?.kind === 'review') as WrittenEmail | undefined;
-    expect(email?.text).toMatch(/Informational sessions: 1 \(0 registered, 0 attended\); 1 cancelled/);
+    expect(email?.text).toMatch(/Informational sessions: 1 \(0 registered; attendance not recorded yet\); 1 cancelled/);
   });
 });

@@ -73,4 +73,15 @@ describe('a session’s calendar file', () => {
     expect(file.content).toContain('\r\nSTATUS:CANCELLED\r\n');
     expect(unfolded(file.content)).toMatch(/\r\nATTENDEE;[^\r\n]*CN="Ana Lima"[^\r\n]*:MAILTO:ana@example\.com\r\n/i);
   });
+
+  it('leaves the video link out of a cancellation, in its location and as its URL, keeping the place', () => {
+    const cancelled = { ...session, cancelledAt: Date.parse('2027-03-05T12:00:00Z'), cancelReason: 'ill' };
+    const content = sessionCalendar(cancelled, { organizer, cancelled: true }).content;
+    expect(unfolded(content)).not.toContain('meet.example.com');
+    expect(content).not.toMatch(/\r\nURL[:;]/);
+    const event = new ICAL.Event(new ICAL.Component(ICAL.parse(content) as unknown[]).getFirstSubcomponent('vevent') as ICAL.Component);
+    expect(event.location).toBe('Room 4');
+    const { place: _place, ...videoOnly } = cancelled;
+    expect(sessionCalendar(videoOnly, { organizer, cancelled: true }).content).not.toMatch(/\r\n(LOCATION|URL)[:;]/);
+  });
 });

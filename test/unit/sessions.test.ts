@@ -15,11 +15,21 @@ import {
   type InfoSession,
   type SessionInput,
 } from '../../domain/sessions.ts';
+import { sessionTime } from '../../domain/session-emails.ts';
 import { sessionFigures } from '../../domain/session-figures.ts';
 import type { Mailer, OutgoingEmail, WrittenEmail } from '../../services/ports.ts';
 import { formBinding } from '../../services/form-binding.ts';
 import { showSessionPage, submitSessionPage } from '../../services/session-pages.ts';
-import { addSession, announceSession, cancelSession, moveSession, recordAttendance, type SessionMailDeps } from '../../services/sessions.ts';
+import {
+  addSession,
+  announceSession,
+  cancelSession,
+  moveSession,
+  previewCancellation,
+  recordAttendance,
+  sessionOverview,
+  type SessionMailDeps,
+} from '../../services/sessions.ts';
 import { sessionsSection } from '../../domain/session-report.ts';
 import { sessionReport } from '../../services/review.ts';
 import { memberOf } from '../support/cohort-fixtures.ts';
@@ -108,6 +118,31 @@ describe('a session as HR gives it', () => {
     });
   });
 
+  it('stores its time zone by its canonical name, whatever the letter case or alias HR typed', () => {
+    expect(parseSessionInput(input({ timeZone: 'america/sao_paulo' }), program.skillsCatalog, CYCLE, NOW).timeZone).toBe('America/Sao_Paulo');
+    expect(parseSessionInput(input({ timeZone: ' US/Eastern ', startsAt: '2027-03-10T14:00-05:00' }), program.skillsCatalog, CYCLE, NOW).timeZone).toBe(
+      'America/New_York',
+    );
+  });
+
+  it('takes seats and minutes only as decimal whole numbers, not as hexadecimal, exponents or blanks', () => {
+    for (const typed of ['0x10', '1e1', '', ' ', '16.5']) {
+      const error = (() => {
+        try {
+          parseSessionInput(input({ capacity: typed, durationMinutes: typed }), program.skillsCatalog, CYCLE, NOW);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, typed).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((i) => i.where).sort(), typed).toEqual(['capacity', 'durationMinutes']);
+    }
+    expect(parseSessionInput(input({ capacity: ' 016 ', durationMinutes: '090' }), program.skillsCatalog, CYCLE, NOW)).toMatchObject({
+      capacity: 16,
+      durationMinutes: 90,
+    });
+  });
+
   it('keeps what participants read plain: control and direction characters removed, a title or place on one line', () => {
     const session = parseSessionInput(
       input({ title: 'AI\u202e tools\u001b[31m', place: 'Room 2\nClick https://evil.example', description: 'Line one\r\nLine two\u0007' }),
@@ -141,6 +176,20 @@ describe('a session as HR gives it', () => {
   });
 });
 
+describe('a session’s time as people read it', () => {
+  it('names its offset when the clocks go back and the same hour happens twice, and only then', () => {
+    const at = (iso: string, language: 'en' | 'pt-BR' = 'en') => sessionTime({ startsAt: Date.parse(iso), timeZone: 'America/New_York' }, language);
+    // 1:30 AM on 7 November 2027 in New York: first at UTC-04:00, an hour later again at UTC-05:00.
+    expect(at('2027-11-07T05:30:00Z')).toBe('Sunday, November 7, 2027 at 1:30 AM (America/New_York, UTC-04:00)');
+    expect(at('2027-11-07T06:30:00Z')).toBe('Sunday, November 7, 2027 at 1:30 AM (America/New_York, UTC-05:00)');
+    expect(at('2027-11-07T06:30:00Z', 'pt-BR')).toBe('domingo, 7 de novembro de 2027 às 01:30 (America/New_York, UTC-05:00)');
+    // Just before and after the repeated hour, and when the clocks go forward (no hour repeats), a time reads as always.
+    expect(at('2027-11-07T04:59:00Z')).toBe('Sunday, November 7, 2027 at 12:59 AM (America/New_York)');
+    expect(at('2027-11-07T07:00:00Z')).toBe('Sunday, November 7, 2027 at 2:00 AM (America/New_York)');
+    expect(at('2027-03-14T07:30:00Z')).toBe('Sunday, March 14, 2027 at 3:30 AM (America/New_York)');
+  });
+});
+
 describe('the waiting list', () => {
   const reg = (participantId: string, status: 'registered' | 'waitlisted' | 'declined', waitlistedAt?: number) => ({
     cycleId: CYCLE,
@@ -159,8 +208,8 @@ describe('the waiting list', () => {
 });
 
 describe('attendance lists and figures', () => {
-  it('reads addresses separated by commas, spaces or lines, once each and in lower case', () => {
-    expect(parseAttendanceList('Ana@Example.com, p02\njoao@example.com;ana@example.com')).toEqual(['ana@example.com', 'p02', 'joao@example.com']);
+  it('reads addresses separated by commas, spaces or lines, once each and in lower case, and ids as written', () => {
+    expect(parseAttendanceList('Ana@Example.com, p02\njoao@example.com;ana@example.com P03')).toEqual(['ana@example.com', 'p02', 'joao@example.com', 'P03']);
   });
 
   it('counts sessions, registrations and attendance per skill', () => {
@@ -172,11 +221,58 @@ describe('attendance lists and figures', () => {
       { cycleId: CYCLE, sessionId: 'neg', participantId: 'p03', status: 'waitlisted' as const, updatedAt: 0 },
     ];
     const figures = sessionFigures([a, b], regs);
-    expect(figures).toMatchObject({ sessions: 2, registered: 2, waitlisted: 1, attended: 1, attendanceRate: 0.5 });
+    expect(figures).toMatchObject({ sessions: 2, registered: 2, waitlisted: 1, recordedSessions: 1, recordedRegistered: 2, attended: 1, attendanceRate: 0.5 });
     expect(figures.bySkill).toEqual([
-      { skill: 'ai-tools', sessions: 2, seats: 4, registered: 2, waitlisted: 1, attended: 1 },
-      { skill: 'negotiation', sessions: 1, seats: 2, registered: 0, waitlisted: 1, attended: 0 },
+      { skill: 'ai-tools', sessions: 2, seats: 4, registered: 2, waitlisted: 1, recordedSessions: 1, recordedRegistered: 2, attended: 1, walkIns: 0 },
+      { skill: 'negotiation', sessions: 1, seats: 2, registered: 0, waitlisted: 1, recordedSessions: 0, recordedRegistered: 0, attended: 0, walkIns: 0 },
     ]);
+  });
+
+  describe('in the review report', () => {
+    const registered = (sessionId: string, ids: readonly string[]) =>
+      ids.map((participantId) => ({ cycleId: CYCLE, sessionId, participantId, status: 'registered' as const, updatedAt: 0 }));
+    const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `p${String(from + i).padStart(2, '0')}`);
+    const session = (sessionId: string, attended?: string[]) => ({
+      ...parseSessionInput(input({ sessionId }), program.skillsCatalog, CYCLE, NOW),
+      ...(attended ? { attended, attendanceRecordedAt: NOW } : {}),
+    });
+    const rowOf = (html: string, label: string) => new RegExp(`<th scope="row">${label}</th><td>([^<]*)</td>`).exec(html)?.[1];
+    const labels = {
+      attended: 'Attended, of those registered',
+      walkIns: 'Attended without a seat \\(walk-ins\\)',
+      rate: 'Attended of registered \\(sessions with attendance recorded\\)',
+    };
+
+    it('hides attendance about fewer than 5 registered in the sessions whose attendance was recorded, whatever other sessions hold', () => {
+      // 2 registered, 1 came; another session of 30 registered has no attendance recorded and says nothing of who came.
+      const figures = sessionFigures([session('small', ['p01']), session('large')], [...registered('small', ids(2)), ...registered('large', ids(30, 10))]);
+      const html = sessionsSection({ figures, skillNames: {} });
+      expect([rowOf(html, labels.attended), rowOf(html, labels.rate)]).toEqual(['fewer than 5 registered', 'fewer than 5 registered']);
+      expect(html).toContain('<td>ai-tools</td><td>2</td><td>4</td><td>32</td><td>0</td><td>fewer than 5 registered</td><td>0</td>');
+      expect(html).not.toContain('50%');
+    });
+
+    it('says attendance was recorded when nobody had registered, and hides a lone walk-in', () => {
+      const figures = sessionFigures([session('open', ['p01'])], []);
+      const html = sessionsSection({ figures, skillNames: {} });
+      expect([rowOf(html, labels.attended), rowOf(html, labels.walkIns), rowOf(html, labels.rate)]).toEqual([
+        'no one registered',
+        'fewer than 5',
+        'no one registered',
+      ]);
+      expect(html).not.toContain('not recorded yet');
+      expect(html).toContain('<td>ai-tools</td><td>1</td><td>2</td><td>0</td><td>0</td><td>no one registered</td><td>fewer than 5</td>');
+    });
+
+    it('counts walk-ins apart, so the attended-of-registered rate never exceeds 100%', () => {
+      // 6 registered, 3 of them came, with 9 members who had no seat.
+      const figures = sessionFigures([session('talk', [...ids(3), ...ids(9, 20)])], registered('talk', ids(6)));
+      expect(figures).toMatchObject({ recordedRegistered: 6, attended: 3, walkIns: 9, attendanceRate: 0.5 });
+      const html = sessionsSection({ figures, skillNames: {} });
+      expect([rowOf(html, labels.attended), rowOf(html, labels.walkIns), rowOf(html, labels.rate)]).toEqual(['3', '9', '50%']);
+      const everyoneCame = sessionFigures([session('talk', [...ids(6), ...ids(9, 20)])], registered('talk', ids(6)));
+      expect(everyoneCame.attendanceRate).toBe(1);
+    });
   });
 });
 
@@ -208,6 +304,38 @@ describe('a session in a cycle', () => {
 
   it('refuses a second session with the same id', async () => {
     await expect(addSession(deps, CYCLE, input())).rejects.toThrow(ConflictError);
+  });
+
+  it('is refused, added or moved, when it would start after the cycle’s planned end, named by its start and that end', async () => {
+    // The cycle opened no phase yet: it is planned to end 14 + 90 + 14 + 14 days after its start (examples/program.json).
+    const end = '2027-07-11 12:00Z';
+    const refused = await addSession(deps, CYCLE, input({ sessionId: 'later', startsAt: '2035-03-10T14:00-03:00' })).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).issues).toEqual([{ where: 'startsAt', problem: expect.stringContaining(`planned for ${end}`) }]);
+    expect(await store.getSession(CYCLE, 'later')).toBeUndefined();
+    expect(await addSession(deps, CYCLE, input({ sessionId: 'last-day', startsAt: '2027-07-11T09:00-03:00' }))).toMatchObject({ sessionId: 'last-day' });
+    const moved = await moveSession(deps, CYCLE, 'ai-101', { startsAt: '2027-07-11T09:01-03:00' }).catch((e: unknown) => e);
+    expect((moved as ValidationError).issues).toEqual([{ where: 'startsAt', problem: expect.stringContaining(`planned for ${end}`) }]);
+    expect((await store.getSession(CYCLE, 'ai-101'))?.startsAt).toBe(Date.parse('2027-03-10T17:00Z'));
+  });
+
+  it('shows no answer and no button once its cycle ended, saying so in the reader’s language, and records nothing sent after', async () => {
+    await announceSession(deps, CYCLE, 'ai-101');
+    await post('p02', 'register');
+    // The page as it was while the cycle ran: its form is sent after the cycle ended.
+    const token = tokenOf('p06');
+    const body = new URLSearchParams({ _action: 'register', _bind: formBinding(signer, token) }).toString();
+    await store.markStopped(CYCLE, time);
+    const english = await showSessionPage(deps, tokenOf('p02'), './x');
+    expect(english.html).toContain('The program cycle this session belongs to has ended, so the session takes no more answers.');
+    expect(english.html).not.toContain('<form');
+    expect(english.html).not.toContain('seats free');
+    expect((await showSessionPage(deps, tokenOf('p01'), './x')).html).toContain('O ciclo do programa a que esta sessão pertence terminou');
+    const late = await submitSessionPage(deps, token, body, './x');
+    expect(late.status).toBe(410);
+    expect(late.html).toContain('The program cycle this session belongs to has ended');
+    expect(late.html).not.toMatch(/phase/i);
+    expect(await store.getSessionRegistration(CYCLE, 'ai-101', 'p06')).toBeUndefined();
   });
 
   it('is announced once to each person of its audience, in their language, with a link and a calendar file', async () => {
@@ -283,6 +411,117 @@ describe('a session in a cycle', () => {
     expect(mailer.to('session-promoted')).toEqual(['p06@example.com']);
   });
 
+  describe('its waiting list', () => {
+    /** The person's roster entry with this status, as an opt-out, a bounce or HR's import leaves it. */
+    const setStatus = (participantId: string, status: 'active' | 'opted-out' | 'unreachable') =>
+      store.putParticipants(program.programId, [
+        {
+          participantId,
+          name: participantId,
+          email: `${participantId}@example.com`,
+          department: 'IT',
+          birthYear: 1990,
+          skillsOffered: [],
+          skillsWanted: [],
+          languages: ['en'],
+          capacity: 1,
+          status,
+        },
+      ]);
+    const statusOf = async (participantId: string) => (await store.getSessionRegistration(CYCLE, 'ai-101', participantId))?.status;
+
+    it('gives a freed seat to the first active person in line, passing over people who left or bounced, and emails neither', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06', 'p07']) await post(id, 'register');
+      await store.registerForSession(CYCLE, 'ai-101', 'p03', time);
+      // p06 bounces, p07 leaves the program through HR's roster (no opt-out link, so nothing gave their place back).
+      await setStatus('p06', 'unreachable');
+      await setStatus('p07', 'opted-out');
+      await post('p01', 'decline');
+      expect([await statusOf('p06'), await statusOf('p07'), await statusOf('p03')]).toEqual(['waitlisted', 'waitlisted', 'registered']);
+      expect(mailer.to('session-promoted')).toEqual(['p03@example.com']);
+      // Passed over, not taken off: p06's place is as it was, and p06 is seated once HR corrects the address.
+      expect(await store.getSessionRegistration(CYCLE, 'ai-101', 'p06')).toMatchObject({ status: 'waitlisted', waitlistedAt: expect.any(Number) });
+      await setStatus('p06', 'active');
+      await post('p02', 'decline');
+      expect(await statusOf('p06')).toBe('registered');
+      expect(mailer.to('session-promoted')).toEqual(['p03@example.com', 'p06@example.com']);
+      // A seat free while only people passed over wait is taken by whoever registers.
+      await store.declineSession(CYCLE, 'ai-101', 'p03', time);
+      expect((await post('p01', 'register')).html).toContain('Pronto: sua inscrição está confirmada.');
+      expect([await statusOf('p01'), await statusOf('p07')]).toEqual(['registered', 'waitlisted']);
+    });
+
+    it('counts the place in line of an active person without the people passed over ahead, and tells one who bounced why they wait', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06', 'p07']) await post(id, 'register');
+      await setStatus('p06', 'unreachable');
+      const page = await showSessionPage(deps, tokenOf('p07'), './x');
+      expect(page.html).toContain('You are on the waiting list (number 1 in line).');
+      const bounced = await showSessionPage(deps, tokenOf('p06'), './x');
+      expect(bounced.html).toContain('our emails to your address could not be delivered');
+      expect(bounced.html).not.toContain('in line)');
+    });
+
+    it('is shown to HR in its order, each person with their place, people passed over marked, after the registered', async () => {
+      await store.registerForSession(CYCLE, 'ai-101', 'p07', NOW + 1);
+      await store.registerForSession(CYCLE, 'ai-101', 'p06', NOW + 2);
+      for (const [id, at] of [
+        ['p03', NOW + 3],
+        ['p05', NOW + 4],
+        ['p02', NOW + 5],
+        ['p01', NOW + 6],
+      ] as const)
+        await store.registerForSession(CYCLE, 'ai-101', id, at);
+      await store.declineSession(CYCLE, 'ai-101', 'p04', NOW + 7);
+      await setStatus('p05', 'unreachable');
+      const { registrations } = await sessionOverview(deps, CYCLE, 'ai-101');
+      expect(registrations.map((r) => [r.participantId, r.status, r.position, r.passedOver])).toEqual([
+        ['p07', 'registered', undefined, undefined],
+        ['p06', 'registered', undefined, undefined],
+        ['p03', 'waitlisted', 1, undefined],
+        ['p05', 'waitlisted', undefined, 'unreachable'],
+        ['p02', 'waitlisted', 2, undefined],
+        ['p01', 'waitlisted', 3, undefined],
+        ['p04', 'declined', undefined, undefined],
+      ]);
+      expect(registrations[2]).toMatchObject({ name: 'p03', email: 'p03@example.com' });
+    });
+
+    it('sends no "a seat is yours" to a person promoted who is no longer active by the time the email goes', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+      const promote = store.promoteFromWaitingList.bind(store);
+      store.promoteFromWaitingList = async (...args) => {
+        const promoted = await promote(...args);
+        // The address bounces between the promotion and its email.
+        if (promoted) await setStatus(promoted, 'unreachable');
+        return promoted;
+      };
+      await post('p01', 'decline');
+      expect(await statusOf('p06')).toBe('registered');
+      expect(mailer.to('session-promoted')).toEqual([]);
+    });
+
+    it('gives a seat freed while people wait to the first in line, not to someone registering before the freed seat was given', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+      // p07 registers between p01's decline (the seat is free) and its promotion of the first in line.
+      const promote = store.promoteFromWaitingList.bind(store);
+      let between: (() => ReturnType<typeof post>) | undefined = () => post('p07', 'register');
+      store.promoteFromWaitingList = async (...args) => {
+        const run = between;
+        between = undefined;
+        if (run) expect((await run()).html).toContain('You are on the waiting list (number 1 in line)');
+        return promote(...args);
+      };
+      await post('p01', 'decline');
+      expect([await statusOf('p06'), await statusOf('p07')]).toEqual(['registered', 'waitlisted']);
+      expect((await store.getSession(CYCLE, 'ai-101'))?.seatsTaken).toBe(2);
+      expect(mailer.to('session-promoted')).toEqual(['p06@example.com']);
+    });
+  });
+
   it('is neither announced to nor answerable by someone who left the program, whose link says so and changes nothing', async () => {
     await announceSession(deps, CYCLE, 'ai-101');
     const token = tokenOf('p07');
@@ -328,14 +567,15 @@ describe('a session in a cycle', () => {
   it('is counted in the review report per skill (by its label in the program’s language), its attendance hidden under 5 registered', async () => {
     await announceSession(deps, CYCLE, 'ai-101');
     for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+    time = Date.parse('2027-03-10T19:00:00Z');
     await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com']);
     const cycle = await store.getCycle(CYCLE);
     const report = await sessionReport(store, cycle as NonNullable<typeof cycle>);
     expect(report.figures).toMatchObject({ sessions: 1, registered: 2, waitlisted: 1, attended: 1 });
     const html = sessionsSection(report);
-    expect(html).toContain('<td>Assistentes de IA</td><td>1</td><td>2</td><td>2</td><td>1</td><td>fewer than 5 registered</td>');
-    expect(html).toContain('<th scope="row">Attended</th><td>fewer than 5 registered</td>');
-    expect(html).not.toMatch(/<th scope="row">Attended<\/th><td>1<\/td>/);
+    expect(html).toContain('<td>Assistentes de IA</td><td>1</td><td>2</td><td>2</td><td>1</td><td>fewer than 5 registered</td><td>0</td>');
+    expect(html).toContain('<th scope="row">Attended, of those registered</th><td>fewer than 5 registered</td>');
+    expect(html).not.toMatch(/<th scope="row">Attended, of those registered<\/th><td>1<\/td>/);
     expect(sessionsSection(undefined)).toContain('No informational session was scheduled');
   });
 
@@ -371,6 +611,40 @@ describe('a session in a cycle', () => {
         'CANCELLED',
         1,
       ]);
+    });
+
+    it('tells those sent the announcement who never answered too, with the cancellation file, but no one who declined or is not active', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      await post('p01', 'register');
+      await post('p07', 'register');
+      await post('p02', 'decline');
+      // p06 was sent the announcement and never answered; p07 took a seat, then left the program through HR's roster.
+      await store.putParticipants(program.programId, [
+        {
+          participantId: 'p07',
+          name: 'p07',
+          email: 'p07@example.com',
+          department: 'IT',
+          birthYear: 1990,
+          skillsOffered: [],
+          skillsWanted: [],
+          languages: ['en'],
+          capacity: 1,
+          status: 'opted-out',
+        },
+      ]);
+      const preview = await previewCancellation(deps, CYCLE, 'ai-101');
+      const outcome = await cancelSession(deps, CYCLE, 'ai-101', REASON);
+      expect(outcome).toMatchObject({ told: 2, sent: 2 });
+      expect(preview.wouldTell).toBe(outcome.told);
+      expect(mailer.to('session-cancelled').sort()).toEqual(['p01@example.com', 'p06@example.com']);
+      const invited = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p06@example.com') as WrittenEmail;
+      expect(invited.text).toContain('This informational session, to which you were invited, has been cancelled.');
+      expect(invited.text).toContain('Nothing to do: there is nothing left to answer.');
+      expect(invited.text).not.toContain('your seat or place in line');
+      expect(invited.attachments?.[0]).toMatchObject({ fileName: 'ai-101-cancelled.ics', contentType: expect.stringContaining('method=CANCEL') });
+      const seated = mailer.sent.find((e) => e.tags?.kind === 'session-cancelled' && e.to === 'p01@example.com') as WrittenEmail;
+      expect(seated.text).toContain('para a qual você tinha uma vaga ou um lugar na lista de espera');
     });
 
     it('tells on a second run only those a failure left untold, and keeps the first reason', async () => {
@@ -432,7 +706,8 @@ describe('a session in a cycle', () => {
       expect(declined.html).not.toContain('Pronto');
       expect(declined.html).toContain('Esta sessão foi cancelada');
       expect(mailer.to('session-promoted')).toEqual([]);
-      expect(mailer.to('session-cancelled').sort()).toEqual(['p02@example.com', 'p06@example.com']);
+      // p07 was sent the announcement and never answered: told too.
+      expect(mailer.to('session-cancelled').sort()).toEqual(['p02@example.com', 'p06@example.com', 'p07@example.com']);
     });
 
     it('writes the reason as plain text, its lines kept, and leaves a video link out of the cancellation', async () => {
@@ -657,7 +932,7 @@ describe('a session in a cycle', () => {
         /session ai-101 was cancelled while this move was being told \(1 told now, 0 before\): nothing more is sent for this move/,
       );
       const kinds = mailer.sent.map((e) => e.tags?.kind).filter((k) => k !== 'session-announcement');
-      expect(kinds).toEqual(['session-moved', 'session-cancelled', 'session-cancelled', 'session-cancelled']);
+      expect(kinds).toEqual(['session-moved', 'session-cancelled', 'session-cancelled', 'session-cancelled', 'session-cancelled']);
     });
 
     it('refuses a move that lost the race to another, keeping the other’s', async () => {
@@ -711,10 +986,42 @@ describe('a session in a cycle', () => {
     });
   });
 
-  it('records attendance by address or id, and refuses the whole list when it names a stranger', async () => {
-    await expect(recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com', 'stranger@example.com'])).rejects.toThrow(/stranger@example.com/);
-    expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toBeUndefined();
-    await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com', 'p02']);
-    expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toEqual(['p01', 'p02']);
+  describe('its attendance', () => {
+    const AFTER = Date.parse('2027-03-10T19:00:00Z');
+
+    it('is refused before the session starts, and nothing is written', async () => {
+      const refused = await recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com']).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConflictError);
+      expect((refused as Error).message).toBe('session ai-101 has not started yet (it starts 2027-03-10 17:00Z): record who attended once it has');
+      expect((await store.getSession(CYCLE, 'ai-101'))?.attendanceRecordedAt).toBeUndefined();
+    });
+
+    it('is recorded by address in any letter case or by id, and the whole list refused when it names a stranger', async () => {
+      time = AFTER;
+      await expect(recordAttendance(deps, CYCLE, 'ai-101', ['p01@example.com', 'stranger@example.com'])).rejects.toThrow(/stranger@example.com/);
+      expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toBeUndefined();
+      await recordAttendance(deps, CYCLE, 'ai-101', parseAttendanceList('P01@Example.COM, p02'));
+      expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toEqual(['p01', 'p02']);
+    });
+
+    it('matches ids exactly, letter case included, as the other commands do', async () => {
+      time = AFTER;
+      const refused = await recordAttendance(deps, CYCLE, 'ai-101', parseAttendanceList('P01,p02')).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect((refused as ValidationError).issues).toEqual([
+        { where: 'P01', problem: expect.stringContaining('no member of the cycle has this address or id') },
+      ]);
+      expect((await store.getSession(CYCLE, 'ai-101'))?.attended).toBeUndefined();
+    });
+
+    it('records members who came without a seat, and names them apart from the registered', async () => {
+      await announceSession(deps, CYCLE, 'ai-101');
+      for (const id of ['p01', 'p02', 'p06']) await post(id, 'register');
+      time = AFTER;
+      const { session, walkIns } = await recordAttendance(deps, CYCLE, 'ai-101', ['p01', 'p06', 'p03']);
+      expect(session.attended).toEqual(['p01', 'p03', 'p06']);
+      // p06 waited in line, p03 never answered: both came without a seat.
+      expect(walkIns).toEqual(['p03', 'p06']);
+    });
   });
 });

@@ -858,6 +858,33 @@ describe('the opt-out link', () => {
     expect(await statusOf('waiting', 'p13')).toBe('waitlisted');
   });
 
+  it('gives the seat of a person who leaves to the first active person waiting, passing over one whose address bounced', async () => {
+    const c = await cycleWith(['run']);
+    await c.store.createSession({
+      cycleId: c.cycleId,
+      sessionId: 'seated',
+      title: 'AI basics',
+      description: 'An hour on prompts',
+      skills: [],
+      startsAt: START + 7 * DAY,
+      timeZone: 'UTC',
+      durationMinutes: 60,
+      capacity: 1,
+      audience: 'everyone',
+      createdAt: START,
+      seatsTaken: 0,
+    });
+    expect(await c.store.registerForSession(c.cycleId, 'seated', 'p03', START)).toBe('registered');
+    expect(await c.store.registerForSession(c.cycleId, 'seated', 'p13', START + 1)).toBe('waitlisted');
+    expect(await c.store.registerForSession(c.cycleId, 'seated', 'p18', START + 2)).toBe('waitlisted');
+    await c.store.setParticipantStatus(program.programId, 'p13', 'unreachable');
+
+    await c.post('p03', 'opt-out', 'opt-out');
+    const statusOf = async (participantId: string) => (await c.store.getSessionRegistration(c.cycleId, 'seated', participantId))?.status;
+    expect([await statusOf('p03'), await statusOf('p13'), await statusOf('p18')]).toEqual(['declined', 'waitlisted', 'registered']);
+    expect((await c.store.getSession(c.cycleId, 'seated'))?.seatsTaken).toBe(1);
+  });
+
   it('pairs the partner of a person who leaves during goal-setting again, as after a decline, once', async () => {
     const c = await cycleWith(['goal-setting']);
     expect((await c.post('p13', 'opt-out', 'opt-out')).status).toBe(200);
