@@ -33,7 +33,11 @@ export const BUDGET_BYTES = 500_000;
 // The console's 650 KB became 700 KB on 4 December 2026 (night): the safety its users asked for (the pair
 // review's revisions, a review applied all or nothing, roster checks, translated pages) took it to 650.1 KB;
 // its largest parts are the SDK core and clients it needs, csv-parse and the matcher (docs/bundle-sizes.md).
-const BUDGET_EXCEPTIONS: Partial<Record<FunctionName, number>> = { 'phase-tick': 520_000, review: 550_000, console: 700_000 };
+// It became 720 KB on 5 December 2026 (early morning), at 700.5 KB: a review of the console asked for strict
+// decoding of uploads with an encoding choice, a bounded roster report, a question before saved mappings are
+// removed, error pages that say what happened, and the pairs of a stopped cycle refused; nothing of it is generic
+// enough for a library, and the SDK clients and zod it carries are what it needs.
+const BUDGET_EXCEPTIONS: Partial<Record<FunctionName, number>> = { 'phase-tick': 520_000, review: 550_000, console: 720_000 };
 
 /** A function's budget, minified, in bytes. */
 export const budgetOf = (name: FunctionName): number => BUDGET_EXCEPTIONS[name] ?? BUDGET_BYTES;

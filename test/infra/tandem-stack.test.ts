@@ -207,7 +207,7 @@ describe('the deployed bundles', () => {
     for (const m of measured) expect(Math.abs(m.bytes - assetBytes(m.name)) / m.bytes, m.name).toBeLessThan(0.02);
   });
 
-  it('each stay under their budget minified (500 KB; the phase tick 520 KB, the review 550 KB, the console 700 KB)', () => {
+  it('each stay under their budget minified (500 KB; the phase tick 520 KB, the review 550 KB, the console 720 KB)', () => {
     const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
     // Every function over the budget at once, with its size: `npx tsx bench/bundle-sizes.ts --top 12` shows what weighs.
     expect(FUNCTIONS.filter((f) => assetBytes(f.name) >= budgetOf(f.name)).map((f) => `${f.name}: ${kb(assetBytes(f.name))}`)).toEqual([]);
