@@ -158,10 +158,11 @@ describe('the feedback forum', () => {
     for (const name of names) expect(fifth.html).not.toContain(name);
 
     const page = await (await fetch(mails[5]?.link as string)).text();
-    const suggestion = /name="suggestion" value="([^"]+)"/.exec(page)?.[1] as string;
-    const voted = await submit(mails[5]?.link as string, 'vote', [], [['suggestion', suggestion]]);
+    // Not answered yet: each vote button sends the answer form, naming its suggestion in `_vote` (what was typed comes back).
+    const suggestion = /name="_vote" value="([^"]+)"/.exec(page)?.[1] as string;
+    const voted = await submit(mails[5]?.link as string, 'answer', [], [['_vote', suggestion]]);
     expect(voted.status).toBe(200);
-    const again = await submit(mails[5]?.link as string, 'vote', [], [['suggestion', suggestion]]);
+    const again = await submit(mails[5]?.link as string, 'answer', [], [['_vote', suggestion]]);
     expect(again.status).toBe(200);
     const stored = (await store().listSuggestions(cycle.cycleId)).find((s) => s.suggestionId === suggestion);
     expect(stored?.votes).toBe(1);

@@ -10,9 +10,9 @@ describe('roster import into the local DynamoDB', () => {
     const { store } = container();
     await store.putProgram(testProgram(tag));
     const first = await importRoster(store, { programId: tag, text: testRosterCsv(tag), format: 'csv' });
-    expect(first).toEqual({ rows: 24, written: 24, unchanged: 0, dryRun: false });
+    expect(first).toEqual({ rows: 24, written: 24, unchanged: 0, dryRun: false, keptOptedOut: [] });
     const again = await importRoster(store, { programId: tag, text: testRosterCsv(tag), format: 'csv' });
-    expect(again).toEqual({ rows: 24, written: 0, unchanged: 24, dryRun: false });
+    expect(again).toEqual({ rows: 24, written: 0, unchanged: 24, dryRun: false, keptOptedOut: [] });
     expect(await store.listParticipants(tag)).toHaveLength(24);
   });
 
@@ -37,6 +37,7 @@ describe('roster import into the local DynamoDB', () => {
       written: 0,
       unchanged: 0,
       dryRun: true,
+      keptOptedOut: [],
     });
     expect(await store.listParticipants(tag)).toEqual([]);
     await expect(importRoster(store, { programId: `${tag}-nope`, text: testRosterCsv(tag), format: 'csv' })).rejects.toThrow(/program .* does not exist/);
