@@ -6,6 +6,7 @@ import { openReview } from '../../domain/pair-review.ts';
 import type { Participant } from '../../domain/participant.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import type { SessionInput } from '../../domain/sessions.ts';
+import type { StoredReview } from '../../services/ports.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { InMemoryStore } from './in-memory-store.ts';
 
@@ -112,3 +113,34 @@ export const storedAnswer = <T>(phaseKey: string, participantId: string, answer:
   answer,
   recordedAt: 0,
 });
+
+/**
+ * A store holding the program, the sample roster and a cycle `reviewedCycleId` that succeeded 100 days
+ * before `now`, whose review proposes one change: a longer goal-setting window (P14D → P21D).
+ */
+export async function storeWithReviewedCycle(program: Program, reviewedCycleId: string, now: number): Promise<InMemoryStore> {
+  const store = new InMemoryStore();
+  await store.putProgram(program);
+  await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
+  await store.createCycle({ ...newCycle(program, reviewedCycleId, now - 100 * 86_400_000), status: 'succeeded' });
+  const review: StoredReview = {
+    cycleId: reviewedCycleId,
+    programId: program.programId,
+    startedAt: now - 100 * 86_400_000,
+    generatedAt: now - 86_400_000,
+    reportPath: '/reports/r.html',
+    summary: {} as StoredReview['summary'],
+    proposals: [
+      {
+        id: 'phase-window:goalSetting',
+        kind: 'phase-window',
+        title: 'A longer goal-setting window',
+        change: { op: 'replace', path: '/phaseWindows/goalSetting', from: 'P14D', value: 'P21D' },
+        reason: 'few answered',
+        evidence: { figure: 'responseRate.goalSetting', value: 0.5 },
+      },
+    ],
+  };
+  await store.putReview(review);
+  return store;
+}

@@ -1,4 +1,5 @@
 import type { ConsoleDeps } from '../../services/console/page.ts';
+import type { Field } from '../../services/console/schema-form.ts';
 import { CONSOLE_PAGES } from '../../services/console/pages/index.ts';
 import { ConsoleRouter } from '../../services/console/router.ts';
 import type { SessionCookies } from '../../services/console/session.ts';
@@ -27,4 +28,18 @@ export function consoleRouter(
     log: () => undefined,
   });
   return { router, workflow, deps };
+}
+
+/** The edit form's fields as the page fills them from a program (JSON fields as JSON), as a browser posts them. */
+export function formValues(fields: readonly Field[], value: unknown, out: Array<[string, string]> = []): Array<[string, string]> {
+  for (const f of fields) {
+    if (f.kind === 'group') {
+      formValues(f.fields, value, out);
+      continue;
+    }
+    const current = f.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+    if (current === undefined) continue;
+    out.push([f.name, f.kind === 'lines' && Array.isArray(current) ? current.join('\n') : typeof current === 'string' ? current : JSON.stringify(current)]);
+  }
+  return out;
 }

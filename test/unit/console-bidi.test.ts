@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtmlIsolatingControls, isolatedHtml, isolatedText } from '../../domain/html.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import type { Program } from '../../domain/program.ts';
-import { formFields, type Field } from '../../services/console/schema-form.ts';
+import { formFields } from '../../services/console/schema-form.ts';
 import { programSchema } from '../../domain/program.ts';
 import { programFingerprint } from '../../services/programs.ts';
 import { importRoster } from '../../services/roster-import.ts';
 import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
-import { consoleRouter } from '../support/console-router.ts';
+import { consoleRouter, formValues } from '../support/console-router.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
 
 const NOW = Date.UTC(2027, 2, 1, 9);
@@ -29,20 +29,6 @@ function programWithOverriddenLabel(): Program {
     ...program,
     skillsCatalog: program.skillsCatalog.map((s) => (s.id === 'negotiation' ? { ...s, labels: { ...s.labels, 'pt-BR': `${RLO}Negociação` } } : s)),
   };
-}
-
-/** The edit form's fields as the page fills them from a program (JSON fields as JSON), as a browser posts them. */
-function formValues(fields: readonly Field[], value: unknown, out: Array<[string, string]> = []): Array<[string, string]> {
-  for (const f of fields) {
-    if (f.kind === 'group') {
-      formValues(f.fields, value, out);
-      continue;
-    }
-    const current = f.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
-    if (current === undefined) continue;
-    out.push([f.name, f.kind === 'lines' && Array.isArray(current) ? current.join('\n') : typeof current === 'string' ? current : JSON.stringify(current)]);
-  }
-  return out;
 }
 
 async function signedIn(store: InMemoryStore) {

@@ -5,7 +5,7 @@ import { escapeHtml } from '../../domain/html.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import { programSchema, type Program } from '../../domain/program.ts';
 import type { ConsoleRouter } from '../../services/console/router.ts';
-import { formFields, type Field } from '../../services/console/schema-form.ts';
+import { formFields } from '../../services/console/schema-form.ts';
 import { newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
 import { parseProgramText } from '../../services/program-files.ts';
 import { programFingerprint, SkillsInUseError, updateProgram } from '../../services/programs.ts';
@@ -14,7 +14,7 @@ import { saveRosterMapping } from '../../services/roster-mappings.ts';
 import { parseColumnMappingJson } from '../../domain/roster.ts';
 import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
 import { InMemoryStore } from '../support/in-memory-store.ts';
-import { consoleRouter } from '../support/console-router.ts';
+import { consoleRouter, formValues } from '../support/console-router.ts';
 
 const NOW = Date.UTC(2027, 2, 1, 9);
 const signer = new LinkSigner(randomBytes(32).toString('base64url'));
@@ -34,20 +34,6 @@ async function consoleWithRoster() {
   await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
   const { router } = consoleRouter(store, cookies, NOW);
   return { store, router };
-}
-
-/** The edit form's fields as the page fills them from a program (JSON fields as JSON), as a browser posts them. */
-function formValues(fields: readonly Field[], value: unknown, out: Array<[string, string]> = []): Array<[string, string]> {
-  for (const f of fields) {
-    if (f.kind === 'group') {
-      formValues(f.fields, value, out);
-      continue;
-    }
-    const current = f.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
-    if (current === undefined) continue;
-    out.push([f.name, f.kind === 'lines' && Array.isArray(current) ? current.join('\n') : typeof current === 'string' ? current : JSON.stringify(current)]);
-  }
-  return out;
 }
 
 function saveEdit(router: ConsoleRouter, edited: unknown, opened: Program = program, extra: Record<string, string> = {}) {

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newCycle } from '../../domain/cycle.ts';
 import { LinkSigner } from '../../domain/links.ts';
 import type { ConsoleResponse } from '../../services/console/router.ts';
 import { NOTICE_COOKIE, newCsrfToken, SESSION_COOKIE, SessionCookies, type ConsoleSession } from '../../services/console/session.ts';
-import type { CycleInput, StoredReview } from '../../services/ports.ts';
-import { importRoster } from '../../services/roster-import.ts';
-import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
+import type { CycleInput } from '../../services/ports.ts';
+import { sampleProgram, storeWithReviewedCycle } from '../support/cohort-fixtures.ts';
 import { consoleRouter } from '../support/console-router.ts';
-import { InMemoryStore } from '../support/in-memory-store.ts';
 
 const NOW = Date.UTC(2027, 5, 1, 9);
 const signer = new LinkSigner(randomBytes(32).toString('base64url'));
@@ -19,29 +16,7 @@ const REVIEWED = 'console-review-apply-c1';
 
 /** The console over a program with its roster and a finished cycle whose review proposes a longer goal-setting window. */
 async function reviewedProgram() {
-  const store = new InMemoryStore();
-  await store.putProgram(program);
-  await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
-  await store.createCycle({ ...newCycle(program, REVIEWED, NOW - 100 * 86_400_000), status: 'succeeded' });
-  const review: StoredReview = {
-    cycleId: REVIEWED,
-    programId: program.programId,
-    startedAt: NOW - 100 * 86_400_000,
-    generatedAt: NOW - 86_400_000,
-    reportPath: '/reports/r.html',
-    summary: {} as StoredReview['summary'],
-    proposals: [
-      {
-        id: 'phase-window:goalSetting',
-        kind: 'phase-window',
-        title: 'A longer goal-setting window',
-        change: { op: 'replace', path: '/phaseWindows/goalSetting', from: 'P14D', value: 'P21D' },
-        reason: 'few answered',
-        evidence: { figure: 'responseRate.goalSetting', value: 0.5 },
-      },
-    ],
-  };
-  await store.putReview(review);
+  const store = await storeWithReviewedCycle(program, REVIEWED, NOW);
   return { store, ...consoleRouter(store, cookies, NOW) };
 }
 

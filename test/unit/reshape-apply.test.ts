@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { newCycle } from '../../domain/cycle.ts';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import type { Program } from '../../domain/program.ts';
-import type { CycleInput, StoredReview, WorkflowEngine } from '../../services/ports.ts';
+import type { CycleInput, WorkflowEngine } from '../../services/ports.ts';
 import { APPLIED_ELSEWHERE, applyReshapePlan, applyReview, loadReview, planReshape, ReviewAppliedError } from '../../services/reshape.ts';
-import { importRoster } from '../../services/roster-import.ts';
-import { SAMPLE_ROSTER_CSV, sampleProgram } from '../support/cohort-fixtures.ts';
-import { InMemoryStore } from '../support/in-memory-store.ts';
+import { sampleProgram, storeWithReviewedCycle } from '../support/cohort-fixtures.ts';
+import type { InMemoryStore } from '../support/in-memory-store.ts';
 
 const NOW = Date.UTC(2027, 5, 1, 9);
 const program: Program = sampleProgram('reshape-apply');
@@ -32,32 +31,7 @@ class Workflow implements WorkflowEngine {
 }
 
 /** A program with its roster and a finished cycle whose review proposes a longer goal-setting window. */
-async function reviewedProgram() {
-  const store = new InMemoryStore();
-  await store.putProgram(program);
-  await importRoster(store, { programId: program.programId, text: SAMPLE_ROSTER_CSV, format: 'csv' });
-  await store.createCycle({ ...newCycle(program, REVIEWED, NOW - 100 * 86_400_000), status: 'succeeded' });
-  const review: StoredReview = {
-    cycleId: REVIEWED,
-    programId: program.programId,
-    startedAt: NOW - 100 * 86_400_000,
-    generatedAt: NOW - 86_400_000,
-    reportPath: '/reports/r.html',
-    summary: {} as StoredReview['summary'],
-    proposals: [
-      {
-        id: 'phase-window:goalSetting',
-        kind: 'phase-window',
-        title: 'A longer goal-setting window',
-        change: { op: 'replace', path: '/phaseWindows/goalSetting', from: 'P14D', value: 'P21D' },
-        reason: 'few answered',
-        evidence: { figure: 'responseRate.goalSetting', value: 0.5 },
-      },
-    ],
-  };
-  await store.putReview(review);
-  return store;
-}
+const reviewedProgram = () => storeWithReviewedCycle(program, REVIEWED, NOW);
 
 const deps = (store: InMemoryStore, workflow: WorkflowEngine) => ({ store, workflow, clock: { now: () => NOW } });
 
