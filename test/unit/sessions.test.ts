@@ -282,6 +282,22 @@ describe('a session in a cycle', () => {
   let mailer: RecordingMailer;
   let deps: SessionMailDeps;
   let time: number;
+  /** The person's roster entry with this status, as an opt-out, a bounce or HR's import leaves it. */
+  const setStatus = (participantId: string, status: 'active' | 'opted-out' | 'unreachable') =>
+    store.putParticipants(program.programId, [
+      {
+        participantId,
+        name: participantId,
+        email: `${participantId}@example.com`,
+        department: 'IT',
+        birthYear: 1990,
+        skillsOffered: [],
+        skillsWanted: [],
+        languages: ['en'],
+        capacity: 1,
+        status,
+      },
+    ]);
 
   beforeEach(async () => {
     store = new InMemoryStore();
@@ -412,22 +428,6 @@ describe('a session in a cycle', () => {
   });
 
   describe('its waiting list', () => {
-    /** The person's roster entry with this status, as an opt-out, a bounce or HR's import leaves it. */
-    const setStatus = (participantId: string, status: 'active' | 'opted-out' | 'unreachable') =>
-      store.putParticipants(program.programId, [
-        {
-          participantId,
-          name: participantId,
-          email: `${participantId}@example.com`,
-          department: 'IT',
-          birthYear: 1990,
-          skillsOffered: [],
-          skillsWanted: [],
-          languages: ['en'],
-          capacity: 1,
-          status,
-        },
-      ]);
     const statusOf = async (participantId: string) => (await store.getSessionRegistration(CYCLE, 'ai-101', participantId))?.status;
 
     it('gives a freed seat to the first active person in line, passing over people who left or bounced, and emails neither', async () => {
@@ -526,20 +526,7 @@ describe('a session in a cycle', () => {
     await announceSession(deps, CYCLE, 'ai-101');
     const token = tokenOf('p07');
     // p07 leaves through the email footer's link (the roster entry's status), and HR adds a session open to everyone.
-    await store.putParticipants(program.programId, [
-      {
-        participantId: 'p07',
-        name: 'p07',
-        email: 'p07@example.com',
-        department: 'IT',
-        birthYear: 1990,
-        skillsOffered: [],
-        skillsWanted: [],
-        languages: ['en'],
-        capacity: 1,
-        status: 'opted-out',
-      },
-    ]);
+    await setStatus('p07', 'opted-out');
     await addSession(deps, CYCLE, input({ sessionId: 'all-hands', audience: 'everyone' }));
     const outcome = await announceSession(deps, CYCLE, 'all-hands');
     expect(outcome.audience).toBe(4);
@@ -619,20 +606,7 @@ describe('a session in a cycle', () => {
       await post('p07', 'register');
       await post('p02', 'decline');
       // p06 was sent the announcement and never answered; p07 took a seat, then left the program through HR's roster.
-      await store.putParticipants(program.programId, [
-        {
-          participantId: 'p07',
-          name: 'p07',
-          email: 'p07@example.com',
-          department: 'IT',
-          birthYear: 1990,
-          skillsOffered: [],
-          skillsWanted: [],
-          languages: ['en'],
-          capacity: 1,
-          status: 'opted-out',
-        },
-      ]);
+      await setStatus('p07', 'opted-out');
       const preview = await previewCancellation(deps, CYCLE, 'ai-101');
       const outcome = await cancelSession(deps, CYCLE, 'ai-101', REASON);
       expect(outcome).toMatchObject({ told: 2, sent: 2 });
