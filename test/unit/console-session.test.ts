@@ -24,6 +24,29 @@ const cookies = new SessionCookies({ session: signer.keyFor('console-session'), 
 const NOW = Date.UTC(2027, 2, 1, 9);
 const hrSession: ConsoleSession = { email: 'hr@example.com', role: 'hr', csrf: newCsrfToken(), lang: 'en' };
 
+/** A console with no pages whose sign-in records where each one was asked to return to, and signs HR in. */
+function routerRecordingSignIns(): { asked: string[]; router: ConsoleRouter } {
+  const asked: string[] = [];
+  const router = new ConsoleRouter({
+    cookies,
+    signedOut: new InMemorySignedOutSessions(),
+    signIn: {
+      start: async (returnTo: string) => {
+        asked.push(returnTo);
+        return {
+          url: 'https://login.example.com/authorize',
+          transaction: { state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo },
+        };
+      },
+      finish: async () => ({ email: 'hr@example.com', groups: ['hr'] }),
+    } as unknown as ConsoleSignIn,
+    pages: [],
+    deps: { store: new InMemoryStore(), clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
+    log: () => undefined,
+  });
+  return { asked, router };
+}
+
 describe('console roles', () => {
   it('gives HR the hr role even when the person is in ops too, ops the ops role, and nobody else a role', () => {
     expect(roleFromGroups(['ops', 'hr'])).toBe('hr');
@@ -276,24 +299,7 @@ describe('the path sign-in returns to', () => {
   });
 
   it('lands on /console after a sign-in asked to return to its own callback, not on a sign-in that fails', async () => {
-    const asked: string[] = [];
-    const router = new ConsoleRouter({
-      cookies,
-      signedOut: new InMemorySignedOutSessions(),
-      signIn: {
-        start: async (returnTo: string) => {
-          asked.push(returnTo);
-          return {
-            url: 'https://login.example.com/authorize',
-            transaction: { state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo },
-          };
-        },
-        finish: async () => ({ email: 'hr@example.com', groups: ['hr'] }),
-      } as unknown as ConsoleSignIn,
-      pages: [],
-      deps: { store: new InMemoryStore(), clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
-      log: () => undefined,
-    });
+    const { asked, router } = routerRecordingSignIns();
     await router.handle({ method: 'GET', path: '/console/sign-in', query: new URLSearchParams({ return: '/console/callback' }), cookies: {} });
     expect(asked).toEqual(['/console']);
 
@@ -311,23 +317,7 @@ describe('the path sign-in returns to', () => {
   });
 
   it('starts the sign-in towards /console, not the path outside it that return= asked for', async () => {
-    const asked: string[] = [];
-    const router = new ConsoleRouter({
-      cookies,
-      signedOut: new InMemorySignedOutSessions(),
-      signIn: {
-        start: async (returnTo: string) => {
-          asked.push(returnTo);
-          return {
-            url: 'https://login.example.com/authorize',
-            transaction: { state: 's'.repeat(20), nonce: 'n'.repeat(20), verifier: 'v'.repeat(43), returnTo },
-          };
-        },
-      } as unknown as ConsoleSignIn,
-      pages: [],
-      deps: { store: new InMemoryStore(), clock: { now: () => NOW }, workflow: () => ({}) as never, executions: () => ({}) as never },
-      log: () => undefined,
-    });
+    const { asked, router } = routerRecordingSignIns();
     for (const ret of ['/console/../../evil', '/console/cycles/c1'])
       await router.handle({ method: 'GET', path: '/console/sign-in', query: new URLSearchParams({ return: ret }), cookies: {} });
     expect(asked).toEqual(['/console', '/console/cycles/c1']);
