@@ -25,7 +25,7 @@ import { registerRosterCommands } from './commands/roster.ts';
 import { registerSessionCommands } from './commands/session.ts';
 import { EXIT, InterruptedError, type ExitCode } from './exit-codes.ts';
 import { LOCAL_ENV_FILE, useLocalStack } from './support/target.ts';
-import { terminalSafe } from '../domain/text.ts';
+import { reportFailure } from './support/output.ts';
 
 // `tandem executions list | head`: a closed pipe ends the command quietly, as Unix tools do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -70,9 +70,7 @@ const json = process.argv.includes('--json');
 
 function fail(code: ExitCode, kind: string, message: string, issues?: ValidationIssue[], extra: Record<string, unknown> = {}): void {
   process.exitCode = code;
-  if (json) process.stdout.write(`${JSON.stringify({ error: { kind, exitCode: code, message, ...(issues?.length ? { issues } : {}), ...extra } }, null, 2)}\n`);
-  // An error can quote what a person typed (a file's cell, a stored name): never let it drive the terminal.
-  console.error(terminalSafe(`tandem: ${message}`));
+  reportFailure(json, { kind, exitCode: code, message, ...(issues?.length ? { issues } : {}), ...extra });
 }
 
 /** An SDK error that means the target is not there or not allowed: a prerequisite, not a bug. */

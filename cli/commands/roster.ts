@@ -11,7 +11,7 @@ import {
   type RosterFileImportResult,
 } from '../../services/roster-files.ts';
 import { EXIT } from '../exit-codes.ts';
-import { emit, progressBar, table, withJson } from '../support/output.ts';
+import { emit, progressBar, reportFailure, table, withJson } from '../support/output.ts';
 import { checkOutputPath, writeOutputFile } from '../support/output-file.ts';
 import { auditCli } from '../support/actor.ts';
 import { target } from '../support/target.ts';
@@ -116,9 +116,7 @@ const STOP_AT_ONCE_AUDIT_MS = 3000;
 async function stopAtOnce(c: ReturnType<typeof target>, stopped: { json: boolean; programId: string; done: number; total: number }): Promise<never> {
   const { json, programId, done, total } = stopped;
   const message = `stopped at once: at least ${done} of ${total} people are stored in ${programId}, perhaps a few more; rerun the same command to finish (the people stored already are left as they are).`;
-  if (json)
-    process.stdout.write(`${JSON.stringify({ error: { kind: 'interrupted', exitCode: EXIT.interrupted, message, done, total, atLeast: true } }, null, 2)}\n`);
-  console.error(`tandem: ${message}`);
+  reportFailure(json, { kind: 'interrupted', exitCode: EXIT.interrupted, message, done, total, atLeast: true });
   if (done > 0) {
     const audit = auditCli(c, { action: 'roster.import-stopped', programId, details: { stored: done, total, interrupted: true, atOnce: true } }).catch(
       (error: unknown) => {

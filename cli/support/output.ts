@@ -11,6 +11,16 @@ export function emit(json: boolean, data: unknown, human: () => string): void {
   }
 }
 
+/**
+ * Says a command failed, as every command does: with --json, one document on stdout
+ * (`{"error": {"kind", "exitCode", "message", ...}}`); always the message on stderr, made safe for the
+ * terminal (an error can quote what a person typed: a file's cell, a stored name).
+ */
+export function reportFailure(json: boolean, error: { kind: string; exitCode: number; message: string } & Record<string, unknown>): void {
+  if (json) process.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+  console.error(terminalSafe(`tandem: ${error.message}`));
+}
+
 /** A plain-text table: a header, a rule, and left-aligned columns (numbers right-aligned). */
 export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | undefined>>): string {
   const cells = rows.map((r) => header.map((_, i) => (r[i] === undefined ? '' : String(r[i]))));
